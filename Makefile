@@ -1,0 +1,79 @@
+# apterm: `make run` and `make test` do everything on a fresh Debian 12 machine.
+# `make` builds ./apterm; `make test SANITIZE=1` runs every test under ASan+UBSan;
+# `make bench` prints the speed and memory figures.
+
+DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
+        libiniparser-dev libcmocka-dev tmux python3-openpyxl sqlite3
+
+BUILD := build/$(if $(SANITIZE),asan,release)
+PYTHON ?= /usr/bin/python3
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN := $(if $(SANITIZE),$(SAN_FLAGS),)
+OPT := $(if $(SANITIZE),-O1,-O2)
+# Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter)
+PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
+             -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c db/*.c ui/*.c))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
+EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all build deps run test bench clean
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(BUILD)/apterm $(if $(SANITIZE),,apterm)
+
+apterm: $(BUILD)/apterm
+	cp $< $@
+
+$(BUILD)/apterm: $(BUILD)/src/main.o $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c | $(BUILD)/embedded.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Migrations and data files are compiled into the binary, so that apterm works
+# from any directory; the files in db/ and data/ stay the source.
+$(BUILD)/embedded.c $(BUILD)/embedded.h: src/embed.sh $(EMBED_IN)
+	@mkdir -p $(BUILD)
+	sh src/embed.sh $(BUILD)/embedded $(EMBED_IN)
+
+$(BUILD)/embedded.o: $(BUILD)/embedded.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
+	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+deps:
+	@sh src/deps.sh $(DEBS)
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	@sh src/run.sh ./apterm
+
+test: deps
+	@$(MAKE) --no-print-directory build $(UNIT_BIN)
+	@APTERM=$(BUILD)/apterm BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh $(UNIT_BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@APTERM=$(BUILD)/apterm sh tests/bench.sh
+
+clean:
+	rm -rf build apterm
+
+-include $(shell find build -name '*.d' 2>/dev/null)

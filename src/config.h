@@ -1,0 +1,40 @@
+#ifndef APTERM_CONFIG_H
+#define APTERM_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "status.h"
+#include "thresholds.h"
+
+enum region { REGION_WALES = 0, REGION_ENGLAND = 1 };
+
+struct apterm_config {
+    char source[PATH_MAX];       /* the file read, "" when built-in defaults */
+    char store_path[PATH_MAX];   /* [store] path; "~/" expanded */
+    char store_group[64];        /* [store] group: new stores 0660 for it; "" = 0600 */
+    enum region region;          /* [attendance] region = wales | england */
+    int close_am_minutes;        /* [attendance] close_am = HH:MM, minutes after midnight */
+    int close_pm_minutes;        /* [attendance] close_pm */
+    bool colour;                 /* [display] colour */
+    char organisation[256];      /* [exports] organisation */
+    struct thresholds th;        /* [rules] ... */
+};
+
+/* Built-in defaults. */
+void config_default(struct apterm_config *cfg);
+
+/* Find and load the configuration: explicit (--config) if not NULL, else
+ * $APTERM_CONFIG, ./apterm.ini, ~/.config/apterm/apterm.ini,
+ * /etc/apterm/apterm.ini; defaults when none exists. An explicit file that
+ * does not exist is an error. On error returns AP_ERR_CONFIG with a detail
+ * naming the file, the key and what is expected (ap_error_detail()). */
+ap_status config_load(const char *explicit_path, struct apterm_config *cfg);
+
+/* Load exactly this file over the defaults. */
+ap_status config_load_file(const char *path, struct apterm_config *cfg);
+
+/* The code set name stored in the store for a region: "wales" / "england". */
+const char *config_region_name(enum region r);
+
+#endif

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Runs every test: the cmocka unit binaries given as arguments, then each
+# end-to-end script in tests/e2e and export check in tests/export. Scripts
+# report one line per test, "ok - NAME" or "not ok - NAME" (tests/lib.sh).
+# Ends with one line "N passed, N failed" and exits non-zero on any failure.
+: "${APTERM:=./apterm}"
+: "${PYTHON:=/usr/bin/python3}"
+APTERM=$(cd "$(dirname "$APTERM")" && pwd)/$(basename "$APTERM")
+export APTERM PYTHON
+passed=0
+failed=0
+failures=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # count NAME: adds the ok/not ok lines of $log
+    p=$(grep -c '^ok - ' "$log")
+    f=$(grep -c '^not ok - ' "$log")
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then
+        failures="$failures
+$(grep '^not ok - ' "$log" | sed "s|^not ok - |  $1: |")"
+    fi
+}
+
+for bin in "$@"; do
+    name=$(basename "$bin")
+    echo "== $name"
+    "$bin" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # crashed or failed outside a test
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures="$failures
+  $name: $(grep -E '^\[  FAILED  \] [a-z_]' "$log" | sed 's/.*\] //' | tr '\n' ' ')"
+done
+
+for script in tests/e2e/*.sh tests/export/*.sh; do
+    [ -f "$script" ] || continue
+    echo "== $script"
+    sh "$script" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    count "$script"
+    if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$log"; then
+        failed=$((failed + 1))
+        failures="$failures
+  $script: exited $rc"
+    fi
+done
+
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "Failed:$failures"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
