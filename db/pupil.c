@@ -1,0 +1,284 @@
+#include "pupil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+#include "rules.h"
+#include "upn.h"
+
+/* The editable columns, in the order of the ?N parameters of the writes. */
+#define PUPIL_COLUMNS                                                                                   \
+    "upn, legal_forename, legal_surname, preferred_name, dob, gender, home_school_id, roll_status, "    \
+    "cohort, fsm, cla, plan, aln_areas, social_worker, social_worker_phone, start_date, end_date, "     \
+    "destination, has_idp, has_psp, has_ra, has_ihp, has_php, has_pep"
+#define PUPIL_COLUMN_COUNT 24
+
+static bool one_of(const char *value, const char *const *allowed)
+{
+    for (int i = 0; allowed[i]; i++)
+        if (strcmp(value, allowed[i]) == 0)
+            return true;
+    return false;
+}
+
+static ap_status need_text(const char *field, const char *value)
+{
+    if (!value[0])
+        return ap_fail(AP_ERR_INVALID, "%s: must not be empty", field);
+    return AP_OK;
+}
+
+ap_status pupil_validate(const struct pupil *p, int today)
+{
+    static const char *const rolls[] = {"sole_school", "dual_prs", "sole_prs", NULL};
+    static const char *const cohorts[] = {"aln_bespoke", "pru_plus", "school_ap", "ks13_intervention",
+                                          "ks4_pathway", NULL};
+    static const char *const plans[] = {"none", "idp_school", "idp_la", "ehcp", NULL};
+    static const char *const genders[] = {"", "female", "male", "other", NULL};
+    char why[160];
+    ap_status st;
+    if (!upn_valid(p->upn, why, sizeof why))
+        return ap_fail(AP_ERR_INVALID, "UPN: %s", why);
+    if ((st = need_text("Legal forename", p->legal_forename)) != AP_OK ||
+        (st = need_text("Legal surname", p->legal_surname)) != AP_OK)
+        return st;
+    if (p->dob == DATE_NONE)
+        return ap_fail(AP_ERR_INVALID, "Date of birth: must be given");
+    int year = rules_year_group(p->dob, today);
+    if (year < -2 || year > 14) {
+        char d[11];
+        return ap_fail(AP_ERR_INVALID, "Date of birth: %s is not the birthday of a child of school age",
+                       date_format(p->dob, d));
+    }
+    if (!one_of(p->gender, genders))
+        return ap_fail(AP_ERR_INVALID, "Gender: \"%s\" is not female, male or other", p->gender);
+    if (!one_of(p->roll_status, rolls))
+        return ap_fail(AP_ERR_INVALID, "Roll status: \"%s\" is not one of the roll statuses", p->roll_status);
+    if (!one_of(p->cohort, cohorts))
+        return ap_fail(AP_ERR_INVALID, "Cohort: \"%s\" is not one of the cohorts", p->cohort);
+    if (!one_of(p->plan, plans))
+        return ap_fail(AP_ERR_INVALID, "Plan: \"%s\" is not none, IDP (school), IDP (LA) or EHCP", p->plan);
+    if (p->start_date != DATE_NONE && p->end_date != DATE_NONE && p->end_date < p->start_date)
+        return ap_fail(AP_ERR_INVALID, "End date: before the start date");
+    return AP_OK;
+}
+
+static int bind_date(sqlite3_stmt *st, int i, int date)
+{
+    if (date == DATE_NONE)
+        return sqlite3_bind_null(st, i);
+    char buf[11];
+    return sqlite3_bind_text(st, i, date_format(date, buf), -1, SQLITE_TRANSIENT);
+}
+
+/* Binds the editable columns to ?1..?24; returns an SQLite result code. */
+static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
+{
+    int rc = SQLITE_OK, i = 1;
+#define TEXT(v) \
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, i++, (v), -1, SQLITE_TRANSIENT)
+#define INT(v) \
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, i++, (v))
+#define DATE(v) \
+    if (rc == SQLITE_OK) rc = bind_date(st, i++, (v))
+    TEXT(p->upn);
+    TEXT(p->legal_forename);
+    TEXT(p->legal_surname);
+    TEXT(p->preferred_name);
+    DATE(p->dob);
+    TEXT(p->gender);
+    if (rc == SQLITE_OK)
+        rc = p->home_school_id ? sqlite3_bind_int64(st, i, p->home_school_id) : sqlite3_bind_null(st, i);
+    i++;
+    TEXT(p->roll_status);
+    TEXT(p->cohort);
+    INT(p->fsm);
+    INT(p->cla);
+    TEXT(p->plan);
+    TEXT(p->aln_areas);
+    TEXT(p->social_worker);
+    TEXT(p->social_worker_phone);
+    DATE(p->start_date);
+    DATE(p->end_date);
+    TEXT(p->destination);
+    INT(p->has_idp);
+    INT(p->has_psp);
+    INT(p->has_ra);
+    INT(p->has_ihp);
+    INT(p->has_php);
+    INT(p->has_pep);
+#undef TEXT
+#undef INT
+#undef DATE
+    return rc;
+}
+
+/* Runs one prepared write inside its own transaction. */
+static ap_status write_one(struct store *s, const char *sql, const struct pupil *p, int64_t id, int64_t version,
+                           const char *what, int *changes, int64_t *rowid)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    char now[20];
+    store_now(now);
+    int rc = sqlite3_prepare_v2(store_db(s), sql, -1, &stmt, NULL);
+    if (rc == SQLITE_OK && p)
+        rc = bind_pupil(stmt, p);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(stmt, PUPIL_COLUMN_COUNT + 1, now, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(stmt, PUPIL_COLUMN_COUNT + 2, store_login(s), -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK && id)
+        rc = sqlite3_bind_int64(stmt, PUPIL_COLUMN_COUNT + 3, id);
+    if (rc == SQLITE_OK && id)
+        rc = sqlite3_bind_int64(stmt, PUPIL_COLUMN_COUNT + 4, version);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) {
+        st = store_fail(s, rc, what);
+        store_rollback(s);
+        return st;
+    }
+    *changes = sqlite3_changes(store_db(s));
+    if (rowid)
+        *rowid = sqlite3_last_insert_rowid(store_db(s));
+    if (*changes == 0) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        st = store_conflict(s, "pupil", key);
+        store_rollback(s);
+        return st;
+    }
+    return store_commit(s);
+}
+
+ap_status pupil_insert(struct store *s, struct pupil *p, int today)
+{
+    ap_status st = pupil_validate(p, today);
+    if (st != AP_OK)
+        return st;
+    int changes = 0;
+    int64_t id = 0;
+    st = write_one(s,
+                   "INSERT INTO pupil (" PUPIL_COLUMNS ", updated_at, updated_by) VALUES "
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+                   "?21, ?22, ?23, ?24, ?25, ?26)",
+                   p, 0, 0, "adding the pupil", &changes, &id);
+    if (st == AP_OK) {
+        p->id = id;
+        p->version = 1;
+    }
+    return st;
+}
+
+ap_status pupil_update(struct store *s, struct pupil *p, int today)
+{
+    ap_status st = pupil_validate(p, today);
+    if (st != AP_OK)
+        return st;
+    int changes = 0;
+    st = write_one(s,
+                   "UPDATE pupil SET (" PUPIL_COLUMNS ", updated_at, updated_by) = "
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+                   "?21, ?22, ?23, ?24, ?25, ?26), version = version + 1 WHERE id = ?27 AND version = ?28",
+                   p, p->id, p->version, "saving the pupil", &changes, NULL);
+    if (st == AP_OK)
+        p->version++;
+    return st;
+}
+
+ap_status pupil_delete(struct store *s, int64_t id, int64_t version)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(store_db(s), "DELETE FROM pupil WHERE id = ?1 AND version = ?2", -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) {
+        st = store_fail(s, rc, "deleting the pupil");
+        store_rollback(s);
+        return st;
+    }
+    if (sqlite3_changes(store_db(s)) == 0) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        st = store_conflict(s, "pupil", key);
+        store_rollback(s);
+        return st;
+    }
+    return store_commit(s);
+}
+
+static void copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    snprintf(dst, len, "%s", v ? (const char *)v : "");
+}
+
+static int column_date(sqlite3_stmt *st, int col)
+{
+    int d;
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
+}
+
+ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store_db(s),
+                                "SELECT " PUPIL_COLUMNS ", id, version, updated_at, updated_by FROM pupil WHERE id = ?1",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+            return ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)id);
+        return store_fail(s, rc, "reading the pupil");
+    }
+    memset(p, 0, sizeof *p);
+    int c = 0;
+    copy_text(p->upn, sizeof p->upn, st, c++);
+    copy_text(p->legal_forename, sizeof p->legal_forename, st, c++);
+    copy_text(p->legal_surname, sizeof p->legal_surname, st, c++);
+    copy_text(p->preferred_name, sizeof p->preferred_name, st, c++);
+    p->dob = column_date(st, c++);
+    copy_text(p->gender, sizeof p->gender, st, c++);
+    p->home_school_id = sqlite3_column_int64(st, c++);
+    copy_text(p->roll_status, sizeof p->roll_status, st, c++);
+    copy_text(p->cohort, sizeof p->cohort, st, c++);
+    p->fsm = sqlite3_column_int(st, c++);
+    p->cla = sqlite3_column_int(st, c++);
+    copy_text(p->plan, sizeof p->plan, st, c++);
+    copy_text(p->aln_areas, sizeof p->aln_areas, st, c++);
+    copy_text(p->social_worker, sizeof p->social_worker, st, c++);
+    copy_text(p->social_worker_phone, sizeof p->social_worker_phone, st, c++);
+    p->start_date = column_date(st, c++);
+    p->end_date = column_date(st, c++);
+    copy_text(p->destination, sizeof p->destination, st, c++);
+    p->has_idp = sqlite3_column_int(st, c++);
+    p->has_psp = sqlite3_column_int(st, c++);
+    p->has_ra = sqlite3_column_int(st, c++);
+    p->has_ihp = sqlite3_column_int(st, c++);
+    p->has_php = sqlite3_column_int(st, c++);
+    p->has_pep = sqlite3_column_int(st, c++);
+    p->id = sqlite3_column_int64(st, c++);
+    p->version = sqlite3_column_int64(st, c++);
+    copy_text(p->updated_at, sizeof p->updated_at, st, c++);
+    copy_text(p->updated_by, sizeof p->updated_by, st, c++);
+    sqlite3_finalize(st);
+    return AP_OK;
+}

@@ -1,0 +1,7 @@
+#include "seed.h"
+
+ap_status seed_new_store(sqlite3 *db)
+{
+    (void)db;
+    return AP_OK;
+}

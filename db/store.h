@@ -1,0 +1,97 @@
+#ifndef APTERM_STORE_H
+#define APTERM_STORE_H
+
+/* The store: one SQLite file shared by every login on the host.
+ *
+ * Opening sets the pragmas (WAL, synchronous=FULL, foreign keys, busy
+ * timeout, secure_delete), upgrades an older schema in one transaction,
+ * refuses a newer one, and identifies the OS login and its role. Writes go
+ * through store_begin()/store_commit(): one BEGIN IMMEDIATE transaction each.
+ * Viewers are refused by an SQLite authorizer on the connection, so no code
+ * path can write for them, and they cannot read the safeguarding chronology.
+ * Every insert, update and delete is audited by triggers that the store
+ * generates for every table after each migration. */
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "status.h"
+
+enum role { ROLE_ADMIN = 0, ROLE_OFFICER, ROLE_LEAD, ROLE_VIEWER, ROLE_COUNT };
+
+struct store;
+
+struct store_options {
+    const char *path;       /* the store file */
+    const char *login;      /* NULL: the OS login of the effective user */
+    const char *code_set;   /* for a new store: "wales" or "england" */
+    const char *group;      /* for a new store: make it 0660 for this group; NULL or "" for 0600 */
+    bool create;            /* create the file when it does not exist */
+};
+
+/* Opens (and creates, migrates) the store. On failure *out is NULL and the
+ * detail is in ap_error_detail(). The caller closes with store_close(). */
+ap_status store_open(const struct store_options *opt, struct store **out);
+
+/* Checkpoints the WAL (so deleted rows leave the disk) and closes. NULL is fine. */
+void store_close(struct store *s);
+
+sqlite3 *store_db(struct store *s);
+const char *store_path(const struct store *s);
+const char *store_login(const struct store *s);
+enum role store_role(const struct store *s);
+const char *store_code_set(const struct store *s);
+bool store_can_write(const struct store *s);
+/* True when the store file is readable or writable by others: say so to the user. */
+bool store_world_readable(const struct store *s);
+/* True when this open created the store file. */
+bool store_was_created(const struct store *s);
+
+const char *role_name(enum role r);
+/* Parses "admin", "officer", "lead", "viewer"; ROLE_COUNT when unknown. */
+enum role role_from_name(const char *name);
+
+/* BEGIN IMMEDIATE (waits up to the busy timeout for other writers). Viewers
+ * get AP_ERR_DENIED with a sentence saying why. */
+ap_status store_begin(struct store *s);
+ap_status store_commit(struct store *s);
+/* Safe to call when no transaction is open. */
+void store_rollback(struct store *s);
+
+/* Maps an SQLite result code to a status with a detail naming what was being
+ * done ("saving the pupil: UNIQUE constraint failed: pupil.upn"). */
+ap_status store_fail(struct store *s, int rc, const char *what);
+
+/* After an "UPDATE ... WHERE id = ? AND version = ?" changed no row: the
+ * distinct result AP_ERR_CONFLICT naming who changed the row and when, or
+ * AP_ERR_NOT_FOUND naming who deleted it. key is the row's audit key (its id
+ * as text for tables with an id). */
+ap_status store_conflict(struct store *s, const char *table, const char *key);
+
+/* PRAGMA data_version: changes when another connection commits. */
+int64_t store_data_version(struct store *s);
+
+/* The store's schema version, and the newest this build knows. */
+int store_schema_version(struct store *s);
+int store_latest_schema(void);
+
+/* Users. store_user_add needs an admin; it replaces the role of an existing login. */
+ap_status store_user_add(struct store *s, const char *login, const char *role);
+typedef void (*store_user_fn)(void *ctx, const char *login, const char *role, const char *updated_at);
+ap_status store_user_list(struct store *s, store_user_fn fn, void *ctx);
+
+/* A single-value query helper: the first column of the first row as int64
+ * (def when no row). For counts and look-ups in tests and reports. */
+ap_status store_query_int(struct store *s, const char *sql, int64_t def, int64_t *out);
+
+/* Bulk loading of a fictional demo store only: turns the audit triggers off
+ * on this connection while a brand-new store is filled (an audit row per
+ * generated mark would double the file), and writes one audit row saying so.
+ * Refused unless this open created the store. */
+ap_status store_demo_mode(struct store *s, bool on);
+
+/* The "now" stamp the data layer writes into updated_at. */
+void store_now(char buf[20]);
+
+#endif
