@@ -363,20 +363,24 @@ static const char *fmt_pounds(int64_t pence, char *buf, size_t size)
     return buf;
 }
 
-/* The value as given, cut at SHOW_VALUE bytes on a character boundary. */
-static const char *shown(const char *value, char *buf, size_t size)
+/* Text from the file for a message: control characters (which would upset
+ * the terminal) become '?', and it is cut at SHOW_VALUE bytes on a character
+ * boundary. buf holds at least SHOW_VALUE + 4 bytes. */
+static const char *shown(const char *value, char *buf)
 {
     size_t n = strlen(value);
+    bool cut = n > SHOW_VALUE;
 
-    if (n <= SHOW_VALUE || size < SHOW_VALUE + 4) {
-        snprintf(buf, size, "%s", value);
-        return buf;
+    if (cut) {
+        n = SHOW_VALUE;
+        while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
+            n--;
     }
-    n = SHOW_VALUE;
-    while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
-        n--;
-    memcpy(buf, value, n);
-    memcpy(buf + n, "...", 4);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)value[i];
+        buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    memcpy(buf + n, cut ? "..." : "", cut ? 4 : 1);
     return buf;
 }
 
@@ -397,7 +401,7 @@ static ap_status bad_value(const char *path, const struct spec *s, const char *v
     char v[SHOW_VALUE + 4], l[32];
 
     return ap_fail(AP_ERR_CONFIG, "%s: [%s] %s = \"%s\": expected %s%s", path, s->section, s->key,
-                   shown(value, v, sizeof v), expected, at_line(line, l, sizeof l));
+                   shown(value, v), expected, at_line(line, l, sizeof l));
 }
 
 /* ------------------------------------------------------ one value */
@@ -572,7 +576,7 @@ static ap_status unknown_section(const char *path, int line, const char *name)
 {
     const char *best = NULL;
     size_t best_d = 3;
-    char hint[64] = "";
+    char hint[64] = "", v[SHOW_VALUE + 4];
 
     for (size_t i = 0; i < NSECTIONS; i++) {
         size_t d = distance(name, sections[i]);
@@ -586,7 +590,7 @@ static ap_status unknown_section(const char *path, int line, const char *name)
     return ap_fail(AP_ERR_CONFIG,
                    "%s: line %d: unknown section [%s]%s: expected [store], [attendance], "
                    "[display], [exports] or [rules]",
-                   path, line, name, hint);
+                   path, line, shown(name, v), hint);
 }
 
 static ap_status unknown_key(const char *path, int line, const char *section, const char *key,
@@ -594,9 +598,10 @@ static ap_status unknown_key(const char *path, int line, const char *section, co
 {
     const char *best = NULL;
     size_t best_d = 4;
-    char list[512];
+    char list[512], v[SHOW_VALUE + 4];
     size_t used = 0;
 
+    as_written = shown(as_written, v);
     for (size_t i = 0; i < NSPECS; i++) {
         if (strcmp(specs[i].key, key) == 0)
             return ap_fail(AP_ERR_CONFIG,
@@ -656,7 +661,7 @@ static ap_status check_text(const char *path, const char *text, size_t len, int 
         const char *nl = memchr(line, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - line) : len - pos;
         size_t b = 0, e = n;
-        char buf[MAX_LINE + 1];
+        char buf[MAX_LINE + 1], v[SHOW_VALUE + 4];
 
         pos += n + (nl ? 1 : 0);
         lineno++;
@@ -694,7 +699,7 @@ static ap_status check_text(const char *path, const char *text, size_t len, int 
                 return ap_fail(AP_ERR_CONFIG,
                                "%s: line %d: \"%s\" is not a section heading: expected a name "
                                "in square brackets alone on its line, such as [rules]",
-                               path, lineno, buf);
+                               path, lineno, shown(buf, v));
             *close = '\0';
             while (is_space(*name))
                 name++;
@@ -726,7 +731,7 @@ static ap_status check_text(const char *path, const char *text, size_t len, int 
                 return ap_fail(AP_ERR_CONFIG,
                                "%s: line %d: \"%s\" is not a setting: expected key = value, a "
                                "[section] heading, or a comment starting with ; or #",
-                               path, lineno, buf);
+                               path, lineno, shown(buf, v));
             kl = (size_t)(eq - buf);
             while (kl > 0 && is_space(buf[kl - 1]))
                 kl--;
@@ -738,7 +743,7 @@ static ap_status check_text(const char *path, const char *text, size_t len, int 
                 return ap_fail(AP_ERR_CONFIG,
                                "%s: line %d: key %s comes before any section heading: put it "
                                "under its section, such as [rules]",
-                               path, lineno, written);
+                               path, lineno, shown(written, v));
             if (!find_spec(section, key, &idx))
                 return unknown_key(path, lineno, section, key, written);
             if (line_of[idx])

@@ -926,7 +926,7 @@ static void test_bad_text_and_group(void **state)
     expect_error("[store]\ngroup = -x\n", "[store] group", NULL);
 }
 
-static void test_long_value_is_cut_in_message(void **state)
+static void test_value_in_message_is_cut_and_safe(void **state)
 {
     (void)state;
     char text[700];
@@ -936,6 +936,12 @@ static void test_long_value_is_cut_in_message(void **state)
     memcpy(text + n + 600, "\n", 2);
     expect_error(text, "[attendance] region = \"www", "...\"", "wales or england", NULL);
     assert_true(strlen(ap_error_detail()) < 400);
+
+    /* control characters from the file never reach the terminal */
+    expect_error("[attendance]\nregion = \x1b[31mred\n", "[attendance] region = \"?[31mred\"",
+                 NULL);
+    assert_null(strchr(ap_error_detail(), '\x1b'));
+    expect_error("[store]\n\x1b[2J\n", "\"?[2J\"", "line 2", NULL);
 }
 
 static void test_decimal_point_ignores_locale(void **state)
@@ -996,7 +1002,7 @@ int main(void)
         T(test_bad_region),
         T(test_bad_boolean),
         T(test_bad_text_and_group),
-        T(test_long_value_is_cut_in_message),
+        T(test_value_in_message_is_cut_and_safe),
         T(test_decimal_point_ignores_locale),
 #undef T
     };

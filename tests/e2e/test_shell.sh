@@ -1,0 +1,43 @@
+#!/bin/sh
+# The full-screen program in a real terminal (tmux): it opens on a demo store,
+# switches panes by number, quits with q and gives the terminal back.
+. tests/lib.sh
+db="$TEST_DIR/demo.db"
+demo_store "$db" --pupils 40 --weeks 4
+
+start main 100x30 "$APTERM" --db "$db"
+expect_screen "the screen opens with the tab bar" main "1 Roll"
+expect_screen "the status line shows the login and role" main "$(id -un) (admin)"
+keys main 2
+expect_screen "2 opens the Providers pane" main "Providers: this pane"
+keys main q
+expect_screen "q quits cleanly" main "EXIT=0"
+alt=$(tm display -p -t main '#{alternate_on}')
+[ "$alt" = 0 ] && ok "quitting leaves the alternate screen" || not_ok "quitting leaves the alternate screen" "alternate_on=$alt"
+
+# A hang-up (the SSH connection dropping) ends apterm promptly, also when it
+# was started with SIGHUP ignored.
+start hup 100x30 "$APTERM" --db "$db"
+wait_for hup "1 Roll" 10
+pid=$(pgrep -n -f "apterm --db $db")
+kill -HUP "$pid"
+expect_screen "SIGHUP ends apterm" hup "EXIT=" 3
+
+start term 100x30 "$APTERM" --db "$db"
+wait_for term "1 Roll" 10
+pid=$(pgrep -n -f "apterm --db $db")
+kill -TERM "$pid"
+expect_screen "SIGTERM ends apterm and restores the terminal" term "EXIT=" 3
+alt=$(tm display -p -t term '#{alternate_on}')
+[ "$alt" = 0 ] && ok "after SIGTERM the alternate screen is off" || not_ok "after SIGTERM the alternate screen is off" "alternate_on=$alt"
+
+# Closing the terminal under it (the pane's pty goes away) must not leave it spinning.
+printf '#!/bin/sh\ntrap "" HUP\nexec "%s" --db "%s"\n' "$APTERM" "$db" > "$TEST_DIR/nohup.sh"
+start gone 100x30 sh "$TEST_DIR/nohup.sh"
+wait_for gone "1 Roll" 10
+pid=$(pgrep -n -f "apterm --db $db")
+tm kill-session -t gone
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 "$pid" 2>/dev/null; then not_ok "apterm exits within 2 s when its terminal goes, even under nohup"; kill -9 "$pid"
+else ok "apterm exits within 2 s when its terminal goes, even under nohup"; fi
