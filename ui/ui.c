@@ -1,5 +1,7 @@
-/* The full-screen shell: terminal set-up and restore, the tab bar, the status
- * line and the main loop. Panes come in later; until then each tab says so. */
+/* The full-screen shell: terminal set-up and restore, the tab bar, the hint
+ * and status lines, key dispatch through the action table, live refresh when
+ * another user commits, and the main loop. Panes are tables of functions
+ * (pane.h); the shell drives them all the same way. */
 
 #include "ui.h"
 
@@ -7,21 +9,32 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "action.h"
+#include "attr.h"
 #include "date.h"
+#include "flags.h"
+#include "pane.h"
+#include "panes.h"
+#include "shell.h"
+#include "utf8.h"
 
-#define KEY_TIMEOUT_MS 500
+#define KEY_TIMEOUT_MS 250
+#define LIVE_CHECK_MS 800
+#define MIN_COLS 60
+#define MIN_LINES 16
+
+/* ---- Terminal restore, prepared before anything can go wrong ---------- */
 
 static volatile sig_atomic_t quit_signal;
-
-/* What the fatal-signal handler writes to put the terminal back: prepared
- * before anything can go wrong, because a handler may only write(). */
 static struct termios saved_termios;
 static bool have_termios;
 static char reset_seq[256];
@@ -39,6 +52,7 @@ static void append_cap(const char *name)
     }
 }
 
+/* Only async-signal-safe calls: write() and tcsetattr(). */
 static void restore_terminal_raw(void)
 {
     if (reset_len)
@@ -65,7 +79,7 @@ static void install_handlers(void)
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_quit_signal;
     /* SIGHUP is handled even when apterm was started with it ignored (nohup):
-     * a dropped SSH connection must end the program, not leave it spinning. */
+     * a dropped SSH connection must end the program, not leave it running. */
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
@@ -93,71 +107,377 @@ static bool input_gone(int *empty_reads)
     return false;
 }
 
-static const char *const tab_names[] = {"Roll", "Providers", "Attendance", "QA", "PSP", "Tracking", "Panel"};
-#define TAB_COUNT 7
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
-struct shell {
+/* ---- The shell ------------------------------------------------------------ */
+
+struct ui {
     struct store *s;
     const struct apterm_config *cfg;
-    int active_tab;
-    char message[256];
+    WINDOW *tabs, *body, *hints, *status;
+    const struct pane_ops *const *panes;
+    int pane_count;
+    void *state[PANE_MAX];
+    int active;
+    char message[300];
+    bool message_is_error;
+    struct flag_counts flags;
+    bool flags_known;
+    int64_t data_version;
+    bool quitting;
+    bool too_small;
+    int empty_reads;
 };
 
-static void draw_tabs(struct shell *sh)
+struct store *ui_store(struct ui *ui) { return ui->s; }
+const struct apterm_config *ui_config(struct ui *ui) { return ui->cfg; }
+int ui_today(struct ui *ui) { (void)ui; return date_today(); }
+
+static void set_message(struct ui *ui, bool error, const char *fmt, va_list ap)
 {
-    move(0, 0);
-    clrtoeol();
-    for (int i = 0; i < TAB_COUNT; i++) {
-        if (i == sh->active_tab)
-            attron(A_REVERSE | A_BOLD);
-        printw(" %d %s ", i + 1, tab_names[i]);
-        if (i == sh->active_tab)
-            attroff(A_REVERSE | A_BOLD);
+    vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+    ui->message_is_error = error;
+}
+
+void ui_message(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(ui, false, fmt, ap);
+    va_end(ap);
+}
+
+void ui_error(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(ui, true, fmt, ap);
+    va_end(ap);
+}
+
+void ui_error_status(struct ui *ui, ap_status st)
+{
+    ui_error(ui, "%s", st == AP_OK ? "" : ap_error_detail());
+}
+
+bool ui_can_write(struct ui *ui)
+{
+    if (store_can_write(ui->s))
+        return true;
+    ui_error(ui, "You have the viewer role: you can read but not change anything");
+    return false;
+}
+
+static void count_flag(void *ctx, const struct flag_row *f)
+{
+    (void)ctx;
+    (void)f;
+}
+
+static void recount_flags(struct ui *ui)
+{
+    struct flag_counts c = {0};
+    if (flags_collect(ui->s, &ui->cfg->th, date_today(), count_flag, NULL, &c) == AP_OK) {
+        ui->flags = c;
+        ui->flags_known = true;
     }
 }
 
-static void draw_body(struct shell *sh)
+/* ---- Drawing -------------------------------------------------------------- */
+
+static void layout(struct ui *ui)
 {
-    for (int y = 1; y < LINES - 1; y++) {
-        move(y, 0);
-        clrtoeol();
+    if (ui->tabs) {
+        delwin(ui->tabs);
+        delwin(ui->body);
+        delwin(ui->hints);
+        delwin(ui->status);
     }
-    mvprintw(3, 2, "%s: this pane is not built yet.", tab_names[sh->active_tab]);
-    int64_t pupils = 0, providers = 0, marks = 0;
-    store_query_int(sh->s, "SELECT count(*) FROM pupil", 0, &pupils);
-    store_query_int(sh->s, "SELECT count(*) FROM provider", 0, &providers);
-    store_query_int(sh->s, "SELECT count(*) FROM attendance_mark", 0, &marks);
-    mvprintw(5, 2, "The store holds %lld pupils, %lld providers and %lld attendance marks.", (long long)pupils,
-             (long long)providers, (long long)marks);
-    mvprintw(7, 2, "Keys: 1-7 open a pane, q quits.");
+    ui->too_small = LINES < MIN_LINES || COLS < MIN_COLS;
+    int body_lines = LINES > 3 ? LINES - 3 : 1;
+    ui->tabs = newwin(1, COLS, 0, 0);
+    ui->body = newwin(body_lines, COLS, 1, 0);
+    ui->hints = newwin(1, COLS, LINES > 2 ? LINES - 2 : 0, 0);
+    ui->status = newwin(1, COLS, LINES > 1 ? LINES - 1 : 0, 0);
+    keypad(ui->body, TRUE);
+    wtimeout(ui->body, KEY_TIMEOUT_MS);
 }
 
-static void draw_status(struct shell *sh)
+/* Writes UTF-8 text clipped to the window's width from x; returns the column after it. */
+static int put_text(WINDOW *w, int y, int x, const char *text, attr_t attr)
 {
-    char today[11];
+    int width = getmaxx(w) - x;
+    if (width <= 0)
+        return x;
+    char buf[1200];
+    int used = utf8_fit(buf, sizeof buf, text, width, 0);
+    wattron(w, attr);
+    mvwaddstr(w, y, x, buf);
+    wattroff(w, attr);
+    return x + used;
+}
+
+static void draw_tabs(struct ui *ui)
+{
+    WINDOW *w = ui->tabs;
+    werase(w);
+    int x = 0;
+    for (int i = 0; i < ui->pane_count; i++) {
+        char label[48];
+        snprintf(label, sizeof label, " %d %s ", i + 1, ui->panes[i]->title);
+        x = put_text(w, 0, x, label, attr_of(i == ui->active ? ATTR_TAB_ACTIVE : ATTR_TAB));
+    }
+    wnoutrefresh(w);
+}
+
+static void draw_hints(struct ui *ui)
+{
+    WINDOW *w = ui->hints;
+    werase(w);
+    char line[512] = "";
+    size_t len = 0;
+    const struct pane_ops *p = ui->panes[ui->active];
+    for (int i = 0; p->hints && p->hints[i] != ACT_NONE; i++) {
+        const struct action *a = action_get(p->hints[i]);
+        if (a && a->hint)
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s %s  ", a->label, a->hint);
+        if (len >= sizeof line)
+            break;
+    }
+    if (len < sizeof line)
+        snprintf(line + len, sizeof line - len, "? help  q quit");
+    put_text(w, 0, 0, line, attr_of(ATTR_HINT));
+    wnoutrefresh(w);
+}
+
+static void draw_status(struct ui *ui)
+{
+    WINDOW *w = ui->status;
+    wbkgdset(w, ' ' | attr_of(ATTR_STATUS));
+    werase(w);
+    char today[11], left[600];
     date_format(date_today(), today);
-    move(LINES - 1, 0);
-    clrtoeol();
-    attron(A_REVERSE);
-    mvprintw(LINES - 1, 0, " %s  %s (%s)  %s  %s", store_path(sh->s), store_login(sh->s),
-             role_name(store_role(sh->s)), today, sh->message);
-    for (int x = getcurx(stdscr); x < COLS; x++)
-        addch(' ');
-    attroff(A_REVERSE);
+    char flags[48] = "flags …";
+    if (ui->flags_known)
+        snprintf(flags, sizeof flags, "!%d red ~%d amber", ui->flags.red, ui->flags.amber);
+    snprintf(left, sizeof left, " %s │ %s (%s) │ %s │ %s │ ", store_path(ui->s), store_login(ui->s),
+             role_name(store_role(ui->s)), today, flags);
+    int x = put_text(w, 0, 0, left, attr_of(ATTR_STATUS));
+    const char *detail = NULL;
+    const struct pane_ops *p = ui->panes[ui->active];
+    if (!ui->message[0] && p->detail && ui->state[ui->active])
+        detail = p->detail(ui->state[ui->active]);
+    if (ui->message[0])
+        put_text(w, 0, x, ui->message, attr_of(ui->message_is_error ? ATTR_ERROR : ATTR_STATUS));
+    else if (detail)
+        put_text(w, 0, x, detail, attr_of(ATTR_STATUS));
+    wnoutrefresh(w);
 }
 
-static void draw_all(struct shell *sh)
+static void draw_body(struct ui *ui)
 {
-    erase();
-    if (LINES < 10 || COLS < 40) {
-        mvprintw(0, 0, "apterm needs at least 40x10");
+    werase(ui->body);
+    if (ui->too_small) {
+        mvwprintw(ui->body, 0, 0, "apterm needs at least %dx%d", MIN_COLS, MIN_LINES);
     } else {
-        draw_tabs(sh);
-        draw_body(sh);
-        draw_status(sh);
+        const struct pane_ops *p = ui->panes[ui->active];
+        if (ui->state[ui->active])
+            p->draw(ui->state[ui->active], ui->body);
     }
-    wnoutrefresh(stdscr);
-    doupdate();
+    wnoutrefresh(ui->body);
+}
+
+static void draw_all(struct ui *ui)
+{
+    draw_tabs(ui);
+    draw_body(ui);
+    draw_hints(ui);
+    draw_status(ui);
+}
+
+static void redraw(struct ui *ui, unsigned what)
+{
+    if (what & REDRAW_BODY)
+        draw_body(ui);
+    else if (what & REDRAW_PARTIAL)
+        wnoutrefresh(ui->body);
+    if (what & REDRAW_STATUS) {
+        draw_hints(ui);
+        draw_status(ui);
+    }
+}
+
+/* ---- Services for the panes -------------------------------------------------- */
+
+int ui_get_key(struct ui *ui, wint_t *ch)
+{
+    for (;;) {
+        doupdate();
+        int r = wget_wch(ui->body, ch);
+        if (r == OK && *ch == CTRL_KEY('c')) {
+            ui->quitting = true;
+            *ch = 27;
+            return OK;
+        }
+        if (r != ERR)
+            return r;
+        if (quit_signal || input_gone(&ui->empty_reads)) {
+            ui->quitting = true;
+            *ch = 27;
+            return OK; /* an Esc, so modal loops unwind */
+        }
+    }
+}
+
+WINDOW *ui_body(struct ui *ui) { return ui->body; }
+bool ui_quitting(struct ui *ui) { return ui->quitting; }
+
+void ui_show_status(struct ui *ui)
+{
+    draw_status(ui);
+}
+
+bool ui_confirm(struct ui *ui, const char *question)
+{
+    ui_message(ui, "%s (y/n)", question);
+    draw_status(ui);
+    for (;;) {
+        wint_t ch;
+        int r = ui_get_key(ui, &ch);
+        if (ui->quitting)
+            return false;
+        if (r == OK && (ch == 'y' || ch == 'Y')) {
+            ui->message[0] = '\0';
+            return true;
+        }
+        if (r == OK && (ch == 'n' || ch == 'N' || ch == 27)) {
+            ui_message(ui, "Nothing changed");
+            return false;
+        }
+    }
+}
+
+static void open_pane(struct ui *ui, int index)
+{
+    if (!ui->state[index] && ui->panes[index]->open)
+        ui->state[index] = ui->panes[index]->open(ui);
+    ui->active = index;
+}
+
+void ui_switch_pane(struct ui *ui, int index)
+{
+    if (index >= 0 && index < ui->pane_count)
+        open_pane(ui, index);
+}
+
+/* ---- Help ----------------------------------------------------------------------- */
+
+static void show_help(struct ui *ui)
+{
+    const struct pane_ops *p = ui->panes[ui->active];
+    unsigned scopes = SCOPE_GLOBAL | p->scopes;
+    int count;
+    const struct action *all = action_table(&count);
+    WINDOW *w = ui->body;
+    int top = 0;
+    for (;;) {
+        werase(w);
+        wattron(w, attr_of(ATTR_HEADER));
+        mvwprintw(w, 0, 1, "Keys of the %s pane", p->title);
+        wattroff(w, attr_of(ATTR_HEADER));
+        int y = 2, shown = 0;
+        for (int i = 0; i < count; i++) {
+            if (!(all[i].scope & scopes))
+                continue;
+            if (shown++ < top)
+                continue;
+            if (y >= getmaxy(w) - 1)
+                break;
+            put_text(w, y, 2, all[i].label, attr_of(ATTR_HEADER));
+            char line[200];
+            snprintf(line, sizeof line, "%s%s", all[i].help,
+                     all[i].writes && !store_can_write(ui->s) ? " (not for viewers)" : "");
+            put_text(w, y++, 14, line, A_NORMAL);
+        }
+        mvwprintw(w, getmaxy(w) - 1, 1, "↑↓ scroll, any other key closes the help");
+        wnoutrefresh(w);
+        wint_t ch;
+        int r = ui_get_key(ui, &ch);
+        if (r == KEY_CODE_YES && ch == KEY_DOWN && shown > top + 1)
+            top++;
+        else if (r == KEY_CODE_YES && ch == KEY_UP && top > 0)
+            top--;
+        else if (!(r == KEY_CODE_YES && ch == KEY_RESIZE))
+            break;
+        else
+            layout(ui);
+    }
+}
+
+/* ---- The loop ------------------------------------------------------------------ */
+
+static void check_live(struct ui *ui, long long *last_check)
+{
+    long long t = now_ms();
+    if (t - *last_check < LIVE_CHECK_MS)
+        return;
+    *last_check = t;
+    int64_t v = store_data_version(ui->s);
+    if (v == ui->data_version)
+        return;
+    ui->data_version = v;
+    for (int i = 0; i < ui->pane_count; i++)
+        if (ui->state[i] && ui->panes[i]->reload)
+            ui->panes[i]->reload(ui->state[i]);
+    recount_flags(ui);
+    draw_body(ui);
+    draw_status(ui);
+}
+
+static unsigned handle_key(struct ui *ui, int r, wint_t ch)
+{
+    const struct pane_ops *p = ui->panes[ui->active];
+    int key = action_key(r, ch);
+    if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+        layout(ui);
+        clearok(curscr, TRUE);
+        return REDRAW_ALL;
+    }
+    bool had_message = ui->message[0] != '\0';
+    ui->message[0] = '\0';
+    const struct action *global = action_for_key(SCOPE_GLOBAL, key);
+    if (global && global->id != ACT_BACK) {
+        switch (global->id) {
+        case ACT_QUIT:
+            ui->quitting = true;
+            return REDRAW_NONE;
+        case ACT_HELP:
+            show_help(ui);
+            return REDRAW_ALL;
+        case ACT_REDRAW:
+            clearok(curscr, TRUE);
+            return REDRAW_ALL;
+        default:
+            if (global->id >= ACT_PANE_1 && (int)global->id < (int)ACT_PANE_1 + ui->pane_count) {
+                open_pane(ui, global->id - ACT_PANE_1);
+                return REDRAW_ALL;
+            }
+            return REDRAW_NONE;
+        }
+    }
+    unsigned result = REDRAW_NONE;
+    if (ui->state[ui->active] && p->key) {
+        const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
+        result = p->key(ui->state[ui->active], act, key, r, ch);
+    }
+    if (ui->message[0] || had_message)
+        result |= REDRAW_STATUS;
+    return result;
 }
 
 int ui_run(struct store *s, const struct apterm_config *cfg)
@@ -179,37 +499,60 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     append_cap("cnorm");
     append_cap("rmcup");
     install_handlers();
-    cbreak();
+    raw(); /* Ctrl-S, Ctrl-Z, Ctrl-C arrive as keys: Ctrl-C quits like q */
     noecho();
-    keypad(stdscr, TRUE);
+    nonl();
     set_escdelay(50);
     curs_set(0);
-    timeout(KEY_TIMEOUT_MS);
+    attr_init(cfg->colour);
 
-    struct shell sh = {.s = s, .cfg = cfg};
-    draw_all(&sh);
-    int empty_reads = 0;
-    while (!quit_signal) {
-        wint_t ch;
-        int r = get_wch(&ch);
-        if (r == ERR) {
-            if (input_gone(&empty_reads))
-                break;
-            continue;
-        }
-        empty_reads = 0;
-        if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
-            draw_all(&sh);
-            continue;
-        }
-        if (r == OK && (ch == 'q' || ch == 'Q'))
-            break;
-        if (r == OK && ch >= '1' && ch < '1' + TAB_COUNT) {
-            sh.active_tab = (int)(ch - '1');
-            sh.message[0] = '\0';
-        }
-        draw_all(&sh);
+    struct ui *ui = calloc(1, sizeof *ui);
+    if (!ui) {
+        endwin();
+        delscreen(screen);
+        fprintf(stderr, "apterm: out of memory\n");
+        return EXIT_FAILURE;
     }
+    ui->s = s;
+    ui->cfg = cfg;
+    ui->panes = panes_all(&ui->pane_count);
+    ui->data_version = store_data_version(s);
+    layout(ui);
+    open_pane(ui, 0);
+    /* The first frame goes out before the flags are counted. */
+    draw_all(ui);
+    doupdate();
+    recount_flags(ui);
+    draw_status(ui);
+
+    long long last_check = now_ms();
+    while (!ui->quitting && !quit_signal) {
+        doupdate();
+        wint_t ch;
+        int r = wget_wch(ui->body, &ch);
+        if (r == ERR) {
+            if (input_gone(&ui->empty_reads))
+                break;
+            check_live(ui, &last_check);
+            continue;
+        }
+        ui->empty_reads = 0;
+        unsigned what = handle_key(ui, r, ch);
+        if (what == REDRAW_ALL)
+            draw_all(ui);
+        else
+            redraw(ui, what);
+        check_live(ui, &last_check);
+    }
+
+    for (int i = 0; i < ui->pane_count; i++)
+        if (ui->state[i] && ui->panes[i]->close)
+            ui->panes[i]->close(ui->state[i]);
+    delwin(ui->tabs);
+    delwin(ui->body);
+    delwin(ui->hints);
+    delwin(ui->status);
+    free(ui);
     endwin();
     delscreen(screen);
     if (have_termios)

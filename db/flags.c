@@ -1,0 +1,1193 @@
+#include "flags.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "money.h"
+
+/* How it works. A pass loads what the rules need with one statement per
+ * table (each narrowed to one record for the single-record passes), keeps
+ * it in arrays, then walks providers, pupils and cases in name order calling
+ * the pure rules of rules.h and reporting what they raise. Rows that come
+ * back ordered by id are matched to the name-ordered records through an
+ * index sorted by id (binary search).
+ *
+ * Marks: one statement walks the recent marks of every pupil (pupil by
+ * pupil, through the attendance_mark primary key, so two million marks cost
+ * only the few weeks read). It feeds both the unauthorised-run rule (marks
+ * of the last RUN_WINDOW_DAYS; a pupil whose run reaches back past that is
+ * read again in full) and the monitoring rule's "sessions attended since the
+ * last visit" per provider. Term attendance comes from attendance_week. */
+
+/* Marks read for the unauthorised-run rule: 10 school days plus the longest
+ * holiday, with room to spare. A run longer than this is read in full. */
+#define RUN_WINDOW_DAYS 42
+
+/* The weeks of a school year used to annualise quotes (rules.h). */
+#define QUOTE_WEEKS RULES_SCHOOL_WEEKS
+
+/* ------------------------------------------------------------------ */
+/* Small helpers */
+
+/* printf into a new string; NULL when out of memory. The caller frees. */
+__attribute__((format(printf, 1, 2))) static char *xprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Makes room for one more element of size bytes; false when out of memory. */
+static bool grow(void **items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(*items, ncap * size);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = ncap;
+    return true;
+}
+
+/* Steps st while the last result was SQLITE_OK (just prepared) or
+ * SQLITE_ROW; true when a row is ready. *rc keeps the result. */
+static bool next_row(sqlite3_stmt *st, int *rc)
+{
+    if (*rc != SQLITE_OK && *rc != SQLITE_ROW)
+        return false;
+    *rc = sqlite3_step(st);
+    return *rc == SQLITE_ROW;
+}
+
+static int col_date(sqlite3_stmt *st, int col)
+{
+    int d;
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
+}
+
+static const char *col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v ? (const char *)v : "";
+}
+
+static int min_date(int a, int b)
+{
+    if (a == DATE_NONE)
+        return b;
+    if (b == DATE_NONE)
+        return a;
+    return a < b ? a : b;
+}
+
+/* The Monday of the week holding date: attendance_week's key. */
+static int week_of(int date)
+{
+    return date - date_weekday(date);
+}
+
+/* "Y9", "R" for Reception, "N" for nursery age. */
+static const char *year_short(int year_group, char *buf, size_t len)
+{
+    if (year_group == RULES_NO_YEAR_GROUP)
+        snprintf(buf, len, "?");
+    else if (year_group < 0)
+        snprintf(buf, len, "N");
+    else if (year_group == 0)
+        snprintf(buf, len, "R");
+    else
+        snprintf(buf, len, "Y%d", year_group);
+    return buf;
+}
+
+/* id -> position in a name-ordered array */
+struct id_index {
+    int64_t id;
+    size_t at;
+};
+
+static int id_index_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const struct id_index *)a)->id, y = ((const struct id_index *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* The position of id, or -1. */
+static long id_find(const struct id_index *ix, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
+}
+
+/* The first of the rows keyed by ids[] (sorted) equal to id, and how many. */
+static size_t key_range(const int64_t *ids, size_t n, int64_t id, size_t *count)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < n && ids[end] == id)
+        end++;
+    *count = end - lo;
+    return lo;
+}
+
+/* ------------------------------------------------------------------ */
+/* The records of a pass */
+
+struct prov {
+    int64_t id;
+    char *name;
+    char *subject;
+    bool registered;        /* a registered school (or FE college): no registration duty */
+    bool state_maintained;  /* maintained school, PRU, academy: no AP due diligence */
+    bool suspended;
+    struct rules_insurance ins;
+    int insurance_expiry, declaration, dbs;
+    int last_stage1, first_stage1, last_stage2, last_visit, concern;
+    int first_used;         /* first placement that started */
+    int current_since;      /* earliest start of the placements active today */
+    int term_visits;
+    int placed, proposed;   /* pupils placed today; proposed placements */
+    int count_after;        /* attended sessions after this day count; DATE_NONE: not counted */
+    int sessions_since;
+};
+
+struct iv_flag {
+    int64_t provider_id;
+    char *reason;
+};
+
+struct pupil_row {
+    int64_t id;
+    char *subject;
+    int year_group;
+    bool ks13, sole_school, has_ihp;
+    /* term attendance */
+    bool has_term;
+    struct attendance_tally term;
+    /* placements active today */
+    int active_n;
+    double hours;
+    int placed_since;
+    /* the open PSP */
+    bool psp_open, psp_active;
+    int meeting, next_review, psp_end, last_review;
+    bool ceased, rtt_recorded, rtt_medical, rtt_authorised, exit_plan;
+    int rtt_start, rtt_end;
+    double rtt_hours_per_day;   /* < 0 when not recorded */
+    /* the unauthorised run, from the marks */
+    enum flag_level run_level;
+    char *run_reason;
+    bool run_reread;            /* the run reaches back past the window */
+    /* intervention placements past their weeks */
+    struct iv_flag *iv;
+    size_t n_iv, cap_iv;
+};
+
+struct quote_row {
+    int64_t annual;
+    bool chosen;
+    char *provider;
+};
+
+enum scope_kind { SCOPE_ALL, SCOPE_PROVIDER, SCOPE_PUPIL, SCOPE_CASE };
+
+struct pass {
+    struct store *s;
+    sqlite3 *db;
+    const struct thresholds *th;
+    int today;
+    char today_s[11];
+    flag_fn fn;
+    void *ctx;
+    struct flag_counts counts;
+
+    enum scope_kind scope;
+    int64_t provider_id, pupil_id, case_id; /* the filter values: 0 = all */
+
+    /* the term for attendance (holding today, else the latest before) */
+    bool have_term, term_now;
+    int term_start, term_end;
+    char term_label[64];
+    char term_start_s[11];
+
+    struct prov *provs;
+    size_t n_provs, cap_provs;
+    struct id_index *prov_ix;
+
+    int64_t *reg_provider;          /* registration rows, by provider id */
+    struct rules_reg_pupil *reg;
+    size_t n_reg, cap_reg, cap_reg2;
+
+    struct pupil_row *pupils;
+    size_t n_pupils, cap_pupils;
+    struct id_index *pupil_ix;
+
+    struct rules_mark *marks;       /* one pupil's marks at a time */
+    size_t n_marks, cap_marks;
+};
+
+static void pass_free(struct pass *p)
+{
+    for (size_t i = 0; i < p->n_provs; i++) {
+        free(p->provs[i].name);
+        free(p->provs[i].subject);
+    }
+    free(p->provs);
+    free(p->prov_ix);
+    free(p->reg_provider);
+    free(p->reg);
+    for (size_t i = 0; i < p->n_pupils; i++) {
+        struct pupil_row *u = &p->pupils[i];
+        free(u->subject);
+        free(u->run_reason);
+        for (size_t k = 0; k < u->n_iv; k++)
+            free(u->iv[k].reason);
+        free(u->iv);
+    }
+    free(p->pupils);
+    free(p->pupil_ix);
+    free(p->marks);
+}
+
+static ap_status nomem(void)
+{
+    return ap_fail(AP_ERR_NOMEM, "working out the flags: out of memory");
+}
+
+static void emit(struct pass *p, enum flag_level level, const char *kind, const char *subject,
+                 const char *reason, int64_t pupil_id, int64_t provider_id, int64_t case_id)
+{
+    if (!rules_flag_raised(level))
+        return;
+    struct flag_row f = {
+        .level = level,
+        .kind = kind,
+        .subject = subject,
+        .reason = reason,
+        .pupil_id = pupil_id,
+        .provider_id = provider_id,
+        .case_id = case_id,
+    };
+    if (level == FLAG_RED)
+        p->counts.red++;
+    else
+        p->counts.amber++;
+    if (p->fn)
+        p->fn(p->ctx, &f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Statements */
+
+/* Binds every named parameter the statement uses from the pass. */
+static int bind_pass(struct pass *p, sqlite3_stmt *st, int from)
+{
+    int rc = SQLITE_OK, i;
+    if ((i = sqlite3_bind_parameter_index(st, ":today")) > 0)
+        rc = sqlite3_bind_text(st, i, p->today_s, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":day")) > 0)
+        rc = sqlite3_bind_int(st, i, p->today);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":from")) > 0)
+        rc = sqlite3_bind_int(st, i, from);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":provider")) > 0)
+        rc = sqlite3_bind_int64(st, i, p->provider_id);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":pupil")) > 0)
+        rc = sqlite3_bind_int64(st, i, p->pupil_id);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":case")) > 0)
+        rc = sqlite3_bind_int64(st, i, p->case_id);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":set")) > 0)
+        rc = sqlite3_bind_text(st, i, store_code_set(p->s), -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":term_start")) > 0)
+        rc = p->term_now ? sqlite3_bind_text(st, i, p->term_start_s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":wk_from")) > 0)
+        rc = sqlite3_bind_int(st, i, p->have_term ? week_of(p->term_start) : 0);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":wk_to")) > 0)
+        rc = sqlite3_bind_int(st, i, p->have_term ? week_of(p->term_end < p->today ? p->term_end : p->today) : -1);
+    return rc;
+}
+
+static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v2(p->db, sql, -1, st, NULL);
+    if (rc == SQLITE_OK)
+        rc = bind_pass(p, *st, from);
+    return rc;
+}
+
+/* A placement running today. */
+#define ACTIVE_TODAY(l) \
+    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
+
+/* ------------------------------------------------------------------ */
+/* The term */
+
+static ap_status load_term(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(p,
+                     "SELECT start_date, end_date, name, academic_year FROM term "
+                     "WHERE start_date <= :today ORDER BY start_date DESC LIMIT 1",
+                     0, &st);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        p->term_start = col_date(st, 0);
+        p->term_end = col_date(st, 1);
+        p->have_term = p->term_start != DATE_NONE && p->term_end != DATE_NONE;
+        snprintf(p->term_label, sizeof p->term_label, "%s term %s", col_text(st, 2), col_text(st, 3));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(p->s, rc, "reading the terms");
+    if (!p->have_term) {
+        /* No calendar loaded: the academic year so far stands in for the term. */
+        p->have_term = true;
+        p->term_start = date_academic_year_start(p->today);
+        p->term_end = p->today;
+        char d[11];
+        snprintf(p->term_label, sizeof p->term_label, "since %s; no terms recorded",
+                 date_format(p->term_start, d));
+    } else {
+        p->term_now = p->today <= p->term_end;
+    }
+    date_format(p->term_start, p->term_start_s);
+    return AP_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Providers */
+
+static ap_status load_providers(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    int rc = prepare(
+        p,
+        "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
+        "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
+        "       p.declaration_date, p.dbs_checked_date, "
+        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+        "     AND v.closed = 1 AND v.visit_date <= :today), "
+        "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+        "     AND v.closed = 1 AND v.visit_date <= :today), "
+        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
+        "     AND v.closed = 1 AND v.visit_date <= :today), "
+        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id "
+        "     AND v.closed = 1 AND v.visit_date <= :today), "
+        "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 1 "
+        "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
+        "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
+        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
+        "     AND l.start_date <= :today), "
+        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
+        "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
+        "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
+        "     AND (l.end_date IS NULL OR l.end_date >= :today)) "
+        "FROM provider p WHERE (:provider = 0 OR p.id = :provider) "
+        "ORDER BY p.name COLLATE NOCASE, p.id",
+        0, &st);
+    while (next_row(st, &rc)) {
+        int placed = sqlite3_column_int(st, 20), proposed = sqlite3_column_int(st, 21);
+        if (placed == 0 && proposed == 0)
+            continue; /* not in use: nothing to check */
+        if (!grow((void **)&p->provs, &p->cap_provs, p->n_provs, sizeof *p->provs)) {
+            result = nomem();
+            break;
+        }
+        struct prov *v = &p->provs[p->n_provs];
+        memset(v, 0, sizeof *v);
+        v->id = sqlite3_column_int64(st, 0);
+        const char *name = col_text(st, 1), *reg = col_text(st, 2);
+        v->name = xprintf("%s", name);
+        v->subject = xprintf("Provider: %s", name);
+        p->n_provs++;
+        if (!v->name || !v->subject) {
+            result = nomem();
+            break;
+        }
+        v->state_maintained =
+            strcmp(reg, "maintained_school") == 0 || strcmp(reg, "pru") == 0 || strcmp(reg, "academy") == 0;
+        v->registered = strcmp(reg, "unregistered") != 0;
+        v->suspended = strcmp(col_text(st, 3), "suspended") == 0;
+        v->ins.public_liability = sqlite3_column_int64(st, 4);
+        v->ins.employers_liability = sqlite3_column_int64(st, 5);
+        v->ins.professional_indemnity = sqlite3_column_int64(st, 6);
+        v->ins.motor = sqlite3_column_int(st, 7) != 0;
+        v->ins.subcontractor = sqlite3_column_int(st, 8) != 0;
+        v->insurance_expiry = col_date(st, 9);
+        v->declaration = col_date(st, 10);
+        v->dbs = col_date(st, 11);
+        v->last_stage1 = col_date(st, 12);
+        v->first_stage1 = col_date(st, 13);
+        v->last_stage2 = col_date(st, 14);
+        v->last_visit = col_date(st, 15);
+        v->term_visits = sqlite3_column_int(st, 16);
+        v->concern = col_date(st, 17);
+        v->first_used = col_date(st, 18);
+        v->current_since = col_date(st, 19);
+        v->placed = placed;
+        v->proposed = proposed;
+        v->count_after = DATE_NONE;
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the providers for their flags");
+    if (result != AP_OK)
+        return result;
+
+    p->prov_ix = malloc((p->n_provs ? p->n_provs : 1) * sizeof *p->prov_ix);
+    if (!p->prov_ix)
+        return nomem();
+    for (size_t i = 0; i < p->n_provs; i++)
+        p->prov_ix[i] = (struct id_index){p->provs[i].id, i};
+    qsort(p->prov_ix, p->n_provs, sizeof *p->prov_ix, id_index_cmp);
+    return AP_OK;
+}
+
+/* Each pupil placed today: total weekly hours at the provider, CLA, plan. */
+static ap_status load_registration(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    int rc = prepare(p,
+                     "SELECT l.provider_id, total(s.hours), max(u.cla), max(u.plan != 'none' OR u.has_idp) "
+                     "FROM placement l JOIN placement_session s ON s.placement_id = l.id "
+                     "JOIN pupil u ON u.id = l.pupil_id "
+                     "WHERE " ACTIVE_TODAY("l") " AND (:provider = 0 OR l.provider_id = :provider) "
+                     "GROUP BY l.provider_id, l.pupil_id ORDER BY l.provider_id, l.pupil_id",
+                     0, &st);
+    while (next_row(st, &rc)) {
+        size_t cap2 = p->cap_reg2;
+        if (!grow((void **)&p->reg_provider, &p->cap_reg, p->n_reg, sizeof *p->reg_provider) ||
+            !grow((void **)&p->reg, &cap2, p->n_reg, sizeof *p->reg)) {
+            result = nomem();
+            break;
+        }
+        p->cap_reg2 = cap2;
+        p->reg_provider[p->n_reg] = sqlite3_column_int64(st, 0);
+        p->reg[p->n_reg] = (struct rules_reg_pupil){
+            .weekly_hours = sqlite3_column_double(st, 1),
+            .looked_after = sqlite3_column_int(st, 2) != 0,
+            .ehcp_or_idp = sqlite3_column_int(st, 3) != 0,
+        };
+        p->n_reg++;
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the placements for the registration rule");
+    return result;
+}
+
+/* Decides from which day each provider's attended sessions are counted, and
+ * returns the earliest day the marks scan must read for them (INT_MAX-ish
+ * when none). A provider whose monthly visit is already overdue by date is
+ * flagged whatever its session count: its count is taken only when the
+ * marks read anyway (from window_from) cover it. */
+static int monitoring_from(struct pass *p, int window_from)
+{
+    const struct thresholds *th = p->th;
+    int from = p->today + 1;
+    if (th->monitoring_sessions <= 0)
+        return from;
+    for (size_t i = 0; i < p->n_provs; i++) {
+        struct prov *v = &p->provs[i];
+        if (v->state_maintained || v->placed == 0)
+            continue;
+        int base = v->last_visit != DATE_NONE ? v->last_visit : v->current_since;
+        if (base == DATE_NONE)
+            continue;
+        int after = v->last_visit != DATE_NONE ? v->last_visit : v->current_since - 1;
+        bool overdue_by_date = th->monitoring_days > 0 && p->today >= base + th->monitoring_days;
+        if (overdue_by_date && after + 1 < window_from)
+            continue;
+        v->count_after = after;
+        if (after + 1 < from)
+            from = after + 1;
+    }
+    return from;
+}
+
+static void eval_provider(struct pass *p, const struct prov *v)
+{
+    const struct thresholds *th = p->th;
+    char why[RULES_WHY_LEN];
+    char d[11];
+    enum flag_level level;
+
+    /* Registration */
+    size_t n = 0, first = key_range(p->reg_provider, p->n_reg, v->id, &n);
+    level = rules_registration(v->registered, p->reg + first, n, th, why, sizeof why);
+    emit(p, level, FLAG_KIND_REGISTRATION, v->subject, why, 0, v->id, 0);
+
+    /* Suspended, yet pupils are placed or proposed there */
+    if (v->suspended) {
+        if (v->placed && v->proposed)
+            snprintf(why, sizeof why, "provider is suspended, but %d pupil%s placed there and %d placement%s proposed",
+                     v->placed, v->placed == 1 ? " is" : "s are", v->proposed, v->proposed == 1 ? "" : "s");
+        else if (v->placed)
+            snprintf(why, sizeof why, "provider is suspended, but %d pupil%s placed there", v->placed,
+                     v->placed == 1 ? " is" : "s are");
+        else
+            snprintf(why, sizeof why, "provider is suspended, but %d placement%s proposed there", v->proposed,
+                     v->proposed == 1 ? " is" : "s are");
+        emit(p, FLAG_AMBER, FLAG_KIND_SUSPENDED, v->subject, why, 0, v->id, 0);
+    }
+
+    if (v->state_maintained)
+        return;
+
+    /* Insurance: the cover amounts, and the policy's expiry (an addition to
+     * rules_insurance: lapsed cover is no cover). */
+    level = rules_insurance(&v->ins, th, why, sizeof why);
+    if (v->insurance_expiry != DATE_NONE) {
+        size_t used = strlen(why);
+        const char *sep = used ? "; " : "";
+        if (p->today > v->insurance_expiry) {
+            snprintf(why + used, sizeof why - used, "%sinsurance expired on %s", sep,
+                     date_format(v->insurance_expiry, d));
+            level = FLAG_AMBER;
+        } else if (v->insurance_expiry - p->today <= th->due_soon_days) {
+            snprintf(why + used, sizeof why - used, "%sinsurance expires on %s", sep,
+                     date_format(v->insurance_expiry, d));
+            level = FLAG_AMBER;
+        }
+    }
+    emit(p, level, FLAG_KIND_INSURANCE, v->subject, why, 0, v->id, 0);
+
+    /* QA Stage 1 */
+    level = rules_qa_stage1(v->last_stage1, p->today, th, NULL, why, sizeof why);
+    emit(p, level, FLAG_KIND_QA_STAGE1, v->subject, why, 0, v->id, 0);
+
+    /* QA Stage 2: counted from the last Stage 2, else from when the provider
+     * was first used (its first placement, else its Stage 1). Before any
+     * pupil or visit there is no learner progress to look at. */
+    int since = v->first_used != DATE_NONE ? v->first_used : v->first_stage1;
+    if (v->last_stage2 != DATE_NONE || since != DATE_NONE || v->concern != DATE_NONE) {
+        level = rules_qa_stage2(v->last_stage2, since, v->concern, p->today, th, NULL, why, sizeof why);
+        emit(p, level, FLAG_KIND_QA_STAGE2, v->subject, why, 0, v->id, 0);
+    }
+
+    /* Monitoring visits: only while pupils attend. */
+    if (v->placed > 0) {
+        int sessions = v->count_after != DATE_NONE ? v->sessions_since : 0;
+        level = rules_monitoring(v->last_visit, v->current_since, sessions, v->term_visits,
+                                 p->term_now ? p->term_start : DATE_NONE, p->today, th, NULL, why, sizeof why);
+        emit(p, level, FLAG_KIND_MONITORING, v->subject, why, 0, v->id, 0);
+    }
+
+    /* Safeguarding declaration and enhanced DBS */
+    level = rules_safeguarding(v->declaration, v->dbs, p->today, th, why, sizeof why);
+    emit(p, level, FLAG_KIND_SAFEGUARDING, v->subject, why, 0, v->id, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pupils */
+
+static ap_status load_pupils(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    int rc = prepare(p,
+                     "SELECT id, legal_forename, legal_surname, preferred_name, dob, cohort, roll_status, has_ihp "
+                     "FROM pupil WHERE (end_date IS NULL OR end_date >= :today) AND (:pupil = 0 OR id = :pupil) "
+                     "ORDER BY legal_surname COLLATE NOCASE, "
+                     "  CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END COLLATE NOCASE, id",
+                     0, &st);
+    while (next_row(st, &rc)) {
+        if (!grow((void **)&p->pupils, &p->cap_pupils, p->n_pupils, sizeof *p->pupils)) {
+            result = nomem();
+            break;
+        }
+        struct pupil_row *u = &p->pupils[p->n_pupils];
+        memset(u, 0, sizeof *u);
+        p->n_pupils++;
+        u->id = sqlite3_column_int64(st, 0);
+        const char *forename = col_text(st, 3)[0] ? col_text(st, 3) : col_text(st, 1);
+        int dob = col_date(st, 4);
+        u->year_group = rules_year_group(dob, p->today);
+        char y[16];
+        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), year_short(u->year_group, y, sizeof y));
+        if (!u->subject) {
+            result = nomem();
+            break;
+        }
+        u->ks13 = strcmp(col_text(st, 5), "ks13_intervention") == 0;
+        u->sole_school = strcmp(col_text(st, 6), "sole_school") == 0;
+        u->has_ihp = sqlite3_column_int(st, 7) != 0;
+        u->placed_since = DATE_NONE;
+        u->meeting = u->next_review = u->psp_end = u->last_review = DATE_NONE;
+        u->rtt_start = u->rtt_end = DATE_NONE;
+        u->rtt_hours_per_day = -1;
+        u->run_level = FLAG_NONE;
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the pupils for their flags");
+    if (result != AP_OK)
+        return result;
+    p->pupil_ix = malloc((p->n_pupils ? p->n_pupils : 1) * sizeof *p->pupil_ix);
+    if (!p->pupil_ix)
+        return nomem();
+    for (size_t i = 0; i < p->n_pupils; i++)
+        p->pupil_ix[i] = (struct id_index){p->pupils[i].id, i};
+    qsort(p->pupil_ix, p->n_pupils, sizeof *p->pupil_ix, id_index_cmp);
+    return AP_OK;
+}
+
+static struct pupil_row *pupil_by_id(struct pass *p, int64_t id)
+{
+    long at = id_find(p->pupil_ix, p->n_pupils, id);
+    return at < 0 ? NULL : &p->pupils[at];
+}
+
+/* Attendance this term from the weekly counts the triggers keep. */
+static ap_status load_attendance(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(p,
+                     "SELECT w.pupil_id, sum(w.possible), sum(w.attending), sum(w.unauthorised) "
+                     "FROM pupil u CROSS JOIN attendance_week w ON w.pupil_id = u.id "
+                     "WHERE (u.end_date IS NULL OR u.end_date >= :today) AND (:pupil = 0 OR u.id = :pupil) "
+                     "  AND w.week >= :wk_from AND w.week <= :wk_to "
+                     "GROUP BY w.pupil_id",
+                     0, &st);
+    while (next_row(st, &rc)) {
+        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
+        if (!u)
+            continue;
+        int possible = sqlite3_column_int(st, 1), attending = sqlite3_column_int(st, 2),
+            unauthorised = sqlite3_column_int(st, 3);
+        u->has_term = true;
+        u->term.n[CAT_PRESENT] = attending;
+        u->term.n[CAT_UNAUTHORISED] = unauthorised;
+        u->term.n[CAT_AUTHORISED] = possible - attending - unauthorised;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading this term's attendance");
+}
+
+/* Placements running today or proposed: weekly hours for the reduced
+ * timetable rule, and KS1-3 intervention placements past their weeks. */
+static ap_status load_placements(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    char why[RULES_WHY_LEN];
+    int rc = prepare(p,
+                     "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks, "
+                     "  (SELECT total(s.hours) FROM placement_session s WHERE s.placement_id = l.id) "
+                     "FROM placement l JOIN provider v ON v.id = l.provider_id "
+                     "WHERE l.status IN ('active', 'proposed') AND (l.end_date IS NULL OR l.end_date >= :today) "
+                     "  AND (:pupil = 0 OR l.pupil_id = :pupil) "
+                     "ORDER BY l.pupil_id, l.start_date, l.id",
+                     0, &st);
+    while (next_row(st, &rc)) {
+        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
+        if (!u)
+            continue;
+        bool active = strcmp(col_text(st, 3), "active") == 0;
+        int start = col_date(st, 4), end = col_date(st, 5);
+        if (active && start != DATE_NONE && start <= p->today) {
+            u->active_n++;
+            u->hours += sqlite3_column_double(st, 7);
+            u->placed_since = min_date(u->placed_since, start);
+        }
+        if (!u->ks13)
+            continue;
+        struct thresholds th = *p->th;
+        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+            th.intervention_weeks = sqlite3_column_int(st, 6);
+        if (!rules_flag_raised(rules_intervention(start, end, p->today, &th, why, sizeof why)))
+            continue;
+        if (!grow((void **)&u->iv, &u->cap_iv, u->n_iv, sizeof *u->iv)) {
+            result = nomem();
+            break;
+        }
+        struct iv_flag *f = &u->iv[u->n_iv];
+        f->provider_id = sqlite3_column_int64(st, 1);
+        f->reason = xprintf("%s: %s", col_text(st, 2), why);
+        if (!f->reason) {
+            result = nomem();
+            break;
+        }
+        u->n_iv++;
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the placements for the pupils' flags");
+    return result;
+}
+
+static ap_status load_psps(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(p,
+                     "SELECT s.pupil_id, s.status, s.meeting_date, s.next_review_date, s.end_date, "
+                     "  s.reduced_timetable, s.reduced_start, s.reduced_end, s.reduced_reason, "
+                     "  s.reduced_hours_per_day, s.reduced_authorised, trim(s.exit_plan) != '', "
+                     "  (SELECT max(r.review_date) FROM psp_review r WHERE r.psp_id = s.id "
+                     "     AND r.review_date <= :today), "
+                     "  EXISTS (SELECT 1 FROM psp_review r WHERE r.psp_id = s.id AND r.outcome = 'cease' "
+                     "     AND r.review_date <= :today) "
+                     "FROM psp s WHERE s.status != 'ceased' AND (:pupil = 0 OR s.pupil_id = :pupil)",
+                     0, &st);
+    while (next_row(st, &rc)) {
+        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
+        if (!u)
+            continue;
+        u->psp_open = true;
+        u->psp_active = strcmp(col_text(st, 1), "active") == 0;
+        u->meeting = col_date(st, 2);
+        u->next_review = col_date(st, 3);
+        u->psp_end = col_date(st, 4);
+        u->rtt_recorded = sqlite3_column_int(st, 5) != 0;
+        u->rtt_start = col_date(st, 6);
+        u->rtt_end = col_date(st, 7);
+        u->rtt_medical = strcmp(col_text(st, 8), "medical") == 0;
+        if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+            u->rtt_hours_per_day = sqlite3_column_double(st, 9);
+        u->rtt_authorised = sqlite3_column_int(st, 10) != 0;
+        u->exit_plan = sqlite3_column_int(st, 11) != 0;
+        u->last_review = col_date(st, 12);
+        u->ceased = sqlite3_column_int(st, 13) != 0;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
+}
+
+/* ---- marks ---- */
+
+/* The unauthorised run of the marks gathered for u. window: the marks start
+ * at the window's first day rather than at the pupil's first mark. */
+static ap_status finish_run(struct pass *p, struct pupil_row *u, bool window)
+{
+    char why[RULES_WHY_LEN];
+    struct rules_run run;
+    enum flag_level level = rules_unauthorised_run(p->marks, p->n_marks, p->th, &run, why, sizeof why);
+    free(u->run_reason);
+    u->run_reason = NULL;
+    u->run_level = level;
+    u->run_reread = false;
+    if (window && run.sessions > 0) {
+        bool broken = false;
+        for (size_t i = 0; i < p->n_marks && !broken; i++)
+            broken = p->marks[i].cat != CAT_UNAUTHORISED && p->marks[i].cat != CAT_NOT_COUNTED;
+        u->run_reread = !broken;
+    }
+    if (rules_flag_raised(level) && !(u->run_reason = xprintf("%s", why)))
+        return nomem();
+    return AP_OK;
+}
+
+static bool add_mark(struct pass *p, int day, const char *category)
+{
+    if (!grow((void **)&p->marks, &p->cap_marks, p->n_marks, sizeof *p->marks))
+        return false;
+    enum code_category cat;
+    if (!rules_category_parse(category, &cat))
+        cat = CAT_NOT_COUNTED; /* a code the set does not know */
+    p->marks[p->n_marks++] = (struct rules_mark){day, cat};
+    return true;
+}
+
+/* One walk over the marks from day `from` to today, pupil by pupil. */
+static ap_status scan_marks(struct pass *p, int from, bool runs)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    struct pupil_row *cur = NULL;
+    int64_t cur_id = 0;
+    int rc = prepare(p,
+                     "SELECT m.pupil_id, m.day, c.category, m.provider_id "
+                     "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
+                     "LEFT JOIN attendance_code c ON c.code_set = :set AND c.code = m.code "
+                     "WHERE m.day >= :from AND m.day <= :day "
+                     "  AND ((:pupil = 0 AND :provider = 0) OR u.id = :pupil "
+                     "       OR u.id IN (SELECT l.pupil_id FROM placement l WHERE l.provider_id = :provider)) "
+                     "ORDER BY m.pupil_id, m.day, m.session",
+                     from, &st);
+    while (next_row(st, &rc)) {
+        int64_t pupil_id = sqlite3_column_int64(st, 0);
+        int day = sqlite3_column_int(st, 1);
+        const char *category = (const char *)sqlite3_column_text(st, 2);
+        if (pupil_id != cur_id) {
+            if (cur && (result = finish_run(p, cur, from > 0)) != AP_OK)
+                break;
+            cur_id = pupil_id;
+            cur = runs ? pupil_by_id(p, pupil_id) : NULL;
+            p->n_marks = 0;
+        }
+        if (cur && !add_mark(p, day, category)) {
+            result = nomem();
+            break;
+        }
+        /* Sessions attended at a provider since its last visit. */
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL && category &&
+            (strcmp(category, "present") == 0 || strcmp(category, "aea") == 0)) {
+            long at = id_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
+            if (at >= 0 && p->provs[at].count_after != DATE_NONE && day > p->provs[at].count_after)
+                p->provs[at].sessions_since++;
+        }
+    }
+    if (result == AP_OK && rc == SQLITE_DONE && cur)
+        result = finish_run(p, cur, from > 0);
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the attendance marks");
+    return result;
+}
+
+/* Pupils whose run reaches back past the window: read all their marks. */
+static ap_status reread_runs(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < p->n_pupils && result == AP_OK; i++) {
+        struct pupil_row *u = &p->pupils[i];
+        if (!u->run_reread)
+            continue;
+        if (!st && (rc = prepare(p,
+                                 "SELECT m.day, c.category FROM attendance_mark m "
+                                 "LEFT JOIN attendance_code c ON c.code_set = :set AND c.code = m.code "
+                                 "WHERE m.pupil_id = :one AND m.day <= :day ORDER BY m.day, m.session",
+                                 0, &st)) != SQLITE_OK)
+            break;
+        rc = sqlite3_reset(st);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":one"), u->id);
+        p->n_marks = 0;
+        while (next_row(st, &rc))
+            if (!add_mark(p, sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+                result = nomem();
+                break;
+            }
+        if (result != AP_OK || rc != SQLITE_DONE)
+            break;
+        rc = SQLITE_OK;
+        result = finish_run(p, u, false);
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading a pupil's attendance marks");
+    return result;
+}
+
+static void eval_pupil(struct pass *p, const struct pupil_row *u)
+{
+    const struct thresholds *th = p->th;
+    char why[RULES_WHY_LEN], text[RULES_WHY_LEN + 128];
+    enum flag_level level;
+
+    /* Persistent absence over the term */
+    if (u->has_term) {
+        level = rules_persistent_absence(&u->term, th, why, sizeof why);
+        if (rules_flag_raised(level)) {
+            snprintf(text, sizeof text, "%s (%s: %d of %d sessions)", why, p->term_label,
+                     rules_tally_attending(&u->term), rules_tally_possible(&u->term));
+            emit(p, level, FLAG_KIND_ABSENCE, u->subject, text, u->id, 0, 0);
+        }
+    }
+
+    /* Current run of unauthorised absence */
+    if (u->run_reason)
+        emit(p, u->run_level, FLAG_KIND_UNAUTH_RUN, u->subject, u->run_reason, u->id, 0, 0);
+
+    /* Reduced timetable: from the placements running today, for pupils whose
+     * week the store holds (on the PRS roll: a pupil who stays on a school's
+     * roll spends the rest of the week there), or whenever the PSP records a
+     * reduced timetable. */
+    if ((u->active_n > 0 && !u->sole_school) || (u->psp_open && u->rtt_recorded)) {
+        struct rules_rtt r = {
+            .weekly_hours = u->active_n > 0 ? u->hours
+                            : u->rtt_hours_per_day >= 0 ? 5 * u->rtt_hours_per_day : 0.0,
+            .year_group = u->year_group,
+            .start = u->psp_open && u->rtt_start != DATE_NONE ? u->rtt_start : u->placed_since,
+            .end = u->psp_open ? u->rtt_end : DATE_NONE,
+            .has_psp = u->psp_active,
+            .medical_ihp = u->psp_open && u->rtt_medical && u->has_ihp,
+            .exit_plan = u->psp_open && u->exit_plan,
+            .authorised = u->psp_open && u->rtt_authorised,
+        };
+        level = rules_reduced_timetable(&r, p->today, th, why, sizeof why);
+        emit(p, level, FLAG_KIND_REDUCED, u->subject, why, u->id, 0, 0);
+    }
+
+    if (u->psp_active) {
+        /* Review: every psp_review_weeks, or sooner when the last meeting
+         * set an earlier review date. */
+        int due;
+        level = rules_psp_review(u->last_review, u->meeting, p->today, th, &due, why, sizeof why);
+        int base = u->last_review != DATE_NONE ? u->last_review : u->meeting;
+        if (u->next_review != DATE_NONE && base != DATE_NONE && u->next_review > base && u->next_review < due)
+            level = rules_due("PSP review", u->next_review, p->today, th->psp_review_amber_days, why, sizeof why);
+        emit(p, level, FLAG_KIND_PSP_REVIEW, u->subject, why, u->id, 0, 0);
+
+        level = rules_psp_end(u->meeting, u->psp_end, u->ceased, p->today, th, NULL, why, sizeof why);
+        emit(p, level, FLAG_KIND_PSP_END, u->subject, why, u->id, 0, 0);
+    }
+
+    for (size_t i = 0; i < u->n_iv; i++)
+        emit(p, FLAG_AMBER, FLAG_KIND_INTERVENTION, u->subject, u->iv[i].reason, u->id, u->iv[i].provider_id, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Panel cases */
+
+static ap_status load_quotes(struct pass *p, int64_t **case_ids, struct quote_row **quotes, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    size_t cap_ids = 0, cap_q = 0;
+    int rc = prepare(p,
+                     "SELECT q.case_id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, q.chosen, "
+                     "  v.name "
+                     "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
+                     "WHERE c.status = 'open' AND (:case = 0 OR c.id = :case) AND (:pupil = 0 OR c.pupil_id = :pupil) "
+                     "ORDER BY q.case_id, q.id",
+                     0, &st);
+    while (next_row(st, &rc)) {
+        size_t c2 = cap_q;
+        if (!grow((void **)case_ids, &cap_ids, *n, sizeof **case_ids) ||
+            !grow((void **)quotes, &c2, *n, sizeof **quotes)) {
+            result = nomem();
+            break;
+        }
+        cap_q = c2;
+        struct rules_cost cost = {
+            .basis = BASIS_WEEK,
+            .rate = sqlite3_column_int64(st, 2),
+            .transport_basis = BASIS_WEEK,
+            .transport = sqlite3_column_int64(st, 4),
+            .sessions_per_week = sqlite3_column_int(st, 3),
+            /* Quotes give sessions (half days) a week: days are the whole
+             * days those sessions touch. */
+            .days_per_week = (sqlite3_column_int(st, 3) + 1) / 2,
+        };
+        if (!rules_basis_parse(col_text(st, 1), &cost.basis))
+            cost.basis = BASIS_WEEK;
+        struct quote_row *q = &(*quotes)[*n];
+        (*case_ids)[*n] = sqlite3_column_int64(st, 0);
+        q->annual = rules_annual_cost(&cost, QUOTE_WEEKS);
+        q->chosen = sqlite3_column_int(st, 5) != 0;
+        q->provider = xprintf("%s", col_text(st, 6));
+        (*n)++;
+        if (!q->provider) {
+            result = nomem();
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the quotations");
+    return result;
+}
+
+static ap_status run_cases(struct pass *p)
+{
+    int64_t *case_ids = NULL;
+    struct quote_row *quotes = NULL;
+    size_t n_quotes = 0;
+    sqlite3_stmt *st = NULL;
+    char why[RULES_WHY_LEN], text[RULES_WHY_LEN + 256], money[MONEY_LEN];
+    ap_status result = load_quotes(p, &case_ids, &quotes, &n_quotes);
+    int rc = SQLITE_DONE;
+    if (result != AP_OK)
+        goto done;
+    rc = prepare(p,
+                 "SELECT c.id, c.pupil_id, u.legal_forename, u.legal_surname, u.preferred_name, c.panel_date "
+                 "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+                 "WHERE c.status = 'open' AND (:case = 0 OR c.id = :case) AND (:pupil = 0 OR c.pupil_id = :pupil) "
+                 "ORDER BY u.legal_surname COLLATE NOCASE, "
+                 "  CASE WHEN u.preferred_name != '' THEN u.preferred_name ELSE u.legal_forename END COLLATE NOCASE, "
+                 "  c.id",
+                 0, &st);
+    while (next_row(st, &rc)) {
+        int64_t case_id = sqlite3_column_int64(st, 0), pupil_id = sqlite3_column_int64(st, 1);
+        const char *forename = col_text(st, 4)[0] ? col_text(st, 4) : col_text(st, 2);
+        size_t n = 0, first = key_range(case_ids, n_quotes, case_id, &n);
+        enum flag_level level = FLAG_NONE;
+        if (n == 0) {
+            /* No quotes yet: the cost, so the route, is unknown. Once the case
+             * has a panel date, route 1's quotations are due. */
+            if (col_date(st, 5) != DATE_NONE && p->th->quotes_required > 0) {
+                level = FLAG_AMBER;
+                snprintf(text, sizeof text,
+                         "no quotations recorded for the panel of %s: %d needed for a placement under %s",
+                         col_text(st, 5), p->th->quotes_required,
+                         money_format_short(p->th->quote_threshold, money, sizeof money));
+            }
+        } else {
+            const struct quote_row *pick = NULL;
+            for (size_t i = first; i < first + n; i++)
+                if (quotes[i].chosen)
+                    pick = &quotes[i];
+            bool chosen = pick != NULL;
+            if (!pick)
+                for (size_t i = first; i < first + n; i++)
+                    if (!pick || quotes[i].annual < pick->annual)
+                        pick = &quotes[i];
+            level = rules_quotes(pick->annual, (int)n, p->th, why, sizeof why);
+            snprintf(text, sizeof text, "%s (%s quote: %s)", why, chosen ? "chosen" : "cheapest", pick->provider);
+        }
+        if (rules_flag_raised(level)) {
+            char *subject = xprintf("Panel case %lld: %s %s", (long long)case_id, forename, col_text(st, 3));
+            if (!subject) {
+                result = nomem();
+                break;
+            }
+            emit(p, level, FLAG_KIND_QUOTATIONS, subject, text, pupil_id, 0, case_id);
+            free(subject);
+        }
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the panel cases");
+done:
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n_quotes; i++)
+        free(quotes[i].provider);
+    free(quotes);
+    free(case_ids);
+    return result;
+}
+
+/* ------------------------------------------------------------------ */
+/* A pass */
+
+static ap_status run_pass(struct pass *p)
+{
+    bool do_providers = p->scope == SCOPE_ALL || p->scope == SCOPE_PROVIDER;
+    bool do_pupils = p->scope == SCOPE_ALL || p->scope == SCOPE_PUPIL;
+    bool do_cases = p->scope != SCOPE_PROVIDER;
+    ap_status st = load_term(p);
+    if (st == AP_OK && do_providers) {
+        if ((st = load_providers(p)) == AP_OK)
+            st = load_registration(p);
+    }
+    if (st == AP_OK && do_pupils) {
+        if ((st = load_pupils(p)) == AP_OK && (st = load_attendance(p)) == AP_OK &&
+            (st = load_placements(p)) == AP_OK)
+            st = load_psps(p);
+    }
+    if (st != AP_OK)
+        return st;
+
+    /* One walk over the recent marks serves both mark-based rules. */
+    int run_from = p->today - RUN_WINDOW_DAYS + 1;
+    int from = do_providers ? monitoring_from(p, do_pupils ? run_from : p->today + 1) : p->today + 1;
+    if (do_pupils && run_from < from)
+        from = run_from;
+    if (from < 0)
+        from = 0;
+    if (from <= p->today && (p->n_pupils > 0 || p->n_provs > 0)) {
+        if ((st = scan_marks(p, from, do_pupils)) != AP_OK)
+            return st;
+        if (do_pupils && (st = reread_runs(p)) != AP_OK)
+            return st;
+    }
+
+    for (size_t i = 0; i < p->n_provs; i++)
+        eval_provider(p, &p->provs[i]);
+    for (size_t i = 0; i < p->n_pupils; i++)
+        eval_pupil(p, &p->pupils[i]);
+    return do_cases ? run_cases(p) : AP_OK;
+}
+
+static ap_status flags_pass(struct store *s, const struct thresholds *th, int today, enum scope_kind scope,
+                            int64_t id, flag_fn fn, void *ctx, struct flag_counts *counts)
+{
+    struct pass p = {
+        .s = s,
+        .db = store_db(s),
+        .th = th,
+        .today = today,
+        .fn = fn,
+        .ctx = ctx,
+        .scope = scope,
+        .provider_id = scope == SCOPE_PROVIDER ? id : 0,
+        .pupil_id = scope == SCOPE_PUPIL ? id : 0,
+        .case_id = scope == SCOPE_CASE ? id : 0,
+        .term_start = DATE_NONE,
+        .term_end = DATE_NONE,
+    };
+    if (counts)
+        *counts = (struct flag_counts){0, 0};
+    if (scope != SCOPE_ALL && id <= 0)
+        return ap_fail(AP_ERR_INVALID, "flags: no record chosen");
+    date_format(today, p.today_s);
+
+    /* One read transaction: every query of the pass sees the same snapshot.
+     * Inside a caller's transaction, that one serves. */
+    bool own = sqlite3_get_autocommit(p.db) != 0;
+    ap_status st = AP_OK;
+    if (own) {
+        int rc = sqlite3_exec(p.db, "BEGIN", NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return store_fail(s, rc, "starting to read the flags");
+    }
+    st = run_pass(&p);
+    if (own) {
+        int rc = sqlite3_exec(p.db, st == AP_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+        if (rc != SQLITE_OK && st == AP_OK)
+            st = store_fail(s, rc, "finishing reading the flags");
+        if (rc != SQLITE_OK && !sqlite3_get_autocommit(p.db))
+            sqlite3_exec(p.db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (counts)
+        *counts = p.counts;
+    pass_free(&p);
+    return st;
+}
+
+ap_status flags_collect(struct store *s, const struct thresholds *th, int today, flag_fn fn, void *ctx,
+                        struct flag_counts *counts)
+{
+    return flags_pass(s, th, today, SCOPE_ALL, 0, fn, ctx, counts);
+}
+
+ap_status flags_for_provider(struct store *s, const struct thresholds *th, int today, int64_t provider_id,
+                             flag_fn fn, void *ctx, struct flag_counts *counts)
+{
+    return flags_pass(s, th, today, SCOPE_PROVIDER, provider_id, fn, ctx, counts);
+}
+
+ap_status flags_for_pupil(struct store *s, const struct thresholds *th, int today, int64_t pupil_id, flag_fn fn,
+                          void *ctx, struct flag_counts *counts)
+{
+    return flags_pass(s, th, today, SCOPE_PUPIL, pupil_id, fn, ctx, counts);
+}
+
+ap_status flags_for_case(struct store *s, const struct thresholds *th, int today, int64_t case_id, flag_fn fn,
+                         void *ctx, struct flag_counts *counts)
+{
+    return flags_pass(s, th, today, SCOPE_CASE, case_id, fn, ctx, counts);
+}

@@ -1,0 +1,257 @@
+#include "labels.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* code, text, brief (at most 12 columns). */
+
+const struct label LABELS_ROLL_STATUS[] = {
+    {"sole_school", "Sole roll (school)", "School"},
+    {"dual_prs", "Dual roll (main roll PRS)", "Dual (PRS)"},
+    {"sole_prs", "Sole roll PRS", "PRS"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_COHORT[] = {
+    {"aln_bespoke", "ALN bespoke", "ALN bespoke"},
+    {"pru_plus", "PRU Plus", "PRU Plus"},
+    {"school_ap", "School-held AP", "School AP"},
+    {"ks13_intervention", "KS1–3 intervention", "KS1–3 int."},
+    {"ks4_pathway", "KS4 alternative pathway", "KS4 pathway"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_PLAN[] = {
+    {"none", "None", "None"},
+    {"idp_school", "IDP (school)", "IDP (school)"},
+    {"idp_la", "IDP (LA)", "IDP (LA)"},
+    {"ehcp", "EHCP", "EHCP"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_GENDER[] = {
+    {"", "Not recorded", ""},
+    {"female", "Female", "F"},
+    {"male", "Male", "M"},
+    {"other", "Other", "Other"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_SCHOOL_PHASE[] = {
+    {"primary", "Primary", "Primary"},
+    {"secondary", "Secondary", "Secondary"},
+    {"special", "Special", "Special"},
+    {"all_through", "All-through", "All-through"},
+    {"prs", "Pupil referral service", "PRS"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_REGISTRATION[] = {
+    {"independent_school", "Registered independent school", "Independent"},
+    {"maintained_school", "Maintained school", "Maintained"},
+    {"pru", "Pupil referral unit", "PRU"},
+    {"academy", "Academy", "Academy"},
+    {"further_education", "Further education college", "FE college"},
+    {"unregistered", "Unregistered AP", "Unregistered"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_PROVIDER_STATUS[] = {
+    {"active", "Active", "Active"},
+    {"suspended", "Suspended", "Suspended"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_COST_BASIS[] = {
+    {"session", "Per session", "/session"},
+    {"day", "Per day", "/day"},
+    {"week", "Per week", "/week"},
+    {"year", "Per year", "/year"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_PLACEMENT_STATUS[] = {
+    {"proposed", "Proposed", "Proposed"},
+    {"active", "Active", "Active"},
+    {"ended", "Ended", "Ended"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_SESSION[] = {
+    {"am", "Morning (AM)", "AM"},
+    {"pm", "Afternoon (PM)", "PM"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_CONCERN_KIND[] = {
+    {"safeguarding", "Safeguarding concern", "Safeguarding"},
+    {"incident", "Incident", "Incident"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_MARK_SOURCE[] = {
+    {"phone", "Phoned in by the provider", "Phone"},
+    {"email", "Emailed by the provider", "Email"},
+    {"portal", "Provider portal", "Portal"},
+    {"call", "First-day absence call", "Call"},
+    {"officer", "Entered by the officer", "Officer"},
+    {"import", "Imported", "Import"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_CODE_CATEGORY[] = {
+    {"present", "Present", "Present"},
+    {"aea", "Approved educational activity", "Approved act"},
+    {"authorised", "Authorised absence", "Authorised"},
+    {"unauthorised", "Unauthorised absence", "Unauthorised"},
+    {"not_counted", "Not counted", "Not counted"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_CASE_REASON[] = {
+    {"risk_of_pex", "At risk of permanent exclusion", "Risk of PEX"},
+    {"pex", "Permanently excluded", "PEX"},
+    {"provision_amend", "Provision needs amending", "Amend"},
+    {"moved_in", "Moved into the area", "Moved in"},
+    {"placement_breakdown", "Placement breakdown", "Breakdown"},
+    {"special_school_wait", "Waiting for a special school place", "Special wait"},
+    {"other", "Other", "Other"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_CASE_STATUS[] = {
+    {"open", "Open", "Open"},
+    {"agreed", "Agreed", "Agreed"},
+    {"declined", "Declined", "Declined"},
+    {"deferred", "Deferred", "Deferred"},
+    {"withdrawn", "Withdrawn", "Withdrawn"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_QA_STAGE[] = {
+    {"stage1", "Stage 1: health and safety, safeguarding", "Stage 1"},
+    {"stage2", "Stage 2: learner progress", "Stage 2"},
+    {"monitoring", "Monitoring visit", "Monitoring"},
+    {"checks", "Provider checks", "Checks"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_QA_OUTCOME[] = {
+    {"satisfactory", "Satisfactory", "Satisfactory"},
+    {"improvement_needed", "Improvement needed", "Improve"},
+    {"unsatisfactory", "Unsatisfactory", "Unsatisf."},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_QA_ANSWER[] = {
+    {"yes", "Yes", "Yes"},
+    {"no", "No", "No"},
+    {"na", "N/A", "N/A"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_PSP_STATUS[] = {
+    {"draft", "Draft", "Draft"},
+    {"active", "Active", "Active"},
+    {"ceased", "Ceased", "Ceased"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_REDUCED_REASON[] = {
+    {"behaviour", "Behaviour", "Behaviour"},
+    {"aln", "Additional learning needs", "ALN"},
+    {"safeguarding", "Safeguarding", "Safeguarding"},
+    {"mental_health", "Mental health", "Mental hlth"},
+    {"medical", "Medical", "Medical"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_REVIEW_OUTCOME[] = {
+    {"continue", "Continue", "Continue"},
+    {"adapt", "Adapt", "Adapt"},
+    {"cease", "Cease", "Cease"},
+    {"next_steps", "Next steps", "Next steps"},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_PROGRESS_AREA[] = {
+    {"attendance", "Attendance within the provision", "Attendance"},
+    {"wellbeing", "Wellbeing and emotional regulation", "Wellbeing"},
+    {"engagement", "Participation and engagement", "Engagement"},
+    {"social", "Social interaction and communication", "Social"},
+    {"qualifications", "Qualification pathway", "Qualif."},
+    {NULL, NULL, NULL},
+};
+
+const struct label LABELS_ROLE[] = {
+    {"admin", "Administrator", "Admin"},
+    {"officer", "Commissioning officer", "Officer"},
+    {"lead", "ALP and partnership lead", "Lead"},
+    {"viewer", "Viewer (read only)", "Viewer"},
+    {NULL, NULL, NULL},
+};
+
+const struct label *label_find(const struct label *table, const char *code)
+{
+    if (!table || !code)
+        return NULL;
+    for (const struct label *l = table; l->code; l++)
+        if (strcmp(l->code, code) == 0)
+            return l;
+    return NULL;
+}
+
+bool label_known(const struct label *table, const char *code)
+{
+    return label_find(table, code) != NULL;
+}
+
+const char *label_text(const struct label *table, const char *code)
+{
+    const struct label *l = label_find(table, code);
+    return l ? l->text : code ? code : "";
+}
+
+const char *label_brief(const struct label *table, const char *code)
+{
+    const struct label *l = label_find(table, code);
+    return l ? l->brief : code ? code : "";
+}
+
+const char *label_weekday(int weekday)
+{
+    static const char *const names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
+    return weekday >= 0 && weekday < 5 ? names[weekday] : "?";
+}
+
+const char *label_weekday_brief(int weekday)
+{
+    static const char *const names[] = {"Mon", "Tue", "Wed", "Thu", "Fri"};
+    return weekday >= 0 && weekday < 5 ? names[weekday] : "?";
+}
+
+size_t label_count(const struct label *table)
+{
+    size_t n = 0;
+    while (table && table[n].code)
+        n++;
+    return n;
+}
+
+char *label_choices(const struct label *table, char *buf, size_t len)
+{
+    if (!buf || !len)
+        return buf;
+    buf[0] = '\0';
+    size_t n = label_count(table), used = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        int w = snprintf(buf + used, len - used, "%s%s", sep, table[i].text);
+        if (w < 0 || (size_t)w >= len - used) {
+            buf[used] = '\0'; /* never a word, or a character, cut in two */
+            break;
+        }
+        used += (size_t)w;
+    }
+    return buf;
+}

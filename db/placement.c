@@ -1,0 +1,558 @@
+#include "placement.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "labels.h"
+#include "roll.h"
+#include "rowio.h"
+#include "rules.h"
+
+#define PLACEMENT_COLUMNS                                                                                \
+    "pupil_id, provider_id, status, start_date, end_date, planned_weeks, cost_basis, rate, "              \
+    "transport_per_week, purpose, panel_case_id"
+#define PLACEMENT_COLUMN_COUNT 11
+
+/* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
+#define ACTIVE_ON(l, d) \
+    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
+
+static const char *const half_names[2] = {"am", "pm"};
+
+void placement_init(struct placement *p)
+{
+    memset(p, 0, sizeof *p);
+    strcpy(p->status, "proposed");
+    strcpy(p->cost_basis, "session");
+    p->start_date = p->end_date = DATE_NONE;
+}
+
+/* ---- figures ---- */
+
+double placement_weekly_hours(const struct placement *p)
+{
+    double total = 0;
+    for (int d = 0; d < PLACEMENT_DAYS; d++)
+        total += p->hours[d][PLACEMENT_AM] + p->hours[d][PLACEMENT_PM];
+    return total;
+}
+
+int placement_sessions_per_week(const struct placement *p)
+{
+    int n = 0;
+    for (int d = 0; d < PLACEMENT_DAYS; d++)
+        n += (p->hours[d][PLACEMENT_AM] > 0) + (p->hours[d][PLACEMENT_PM] > 0);
+    return n;
+}
+
+int placement_days_per_week(const struct placement *p)
+{
+    int n = 0;
+    for (int d = 0; d < PLACEMENT_DAYS; d++)
+        n += p->hours[d][PLACEMENT_AM] > 0 || p->hours[d][PLACEMENT_PM] > 0;
+    return n;
+}
+
+bool placement_active_on(const struct placement *p, int date)
+{
+    return strcmp(p->status, "active") == 0 && p->start_date != DATE_NONE && p->start_date <= date &&
+           (p->end_date == DATE_NONE || p->end_date >= date);
+}
+
+int64_t placement_annual_cost(const struct placement *p, int weeks_per_year)
+{
+    struct rules_cost c = {
+        .basis = BASIS_SESSION,
+        .rate = p->rate,
+        .transport_basis = BASIS_WEEK,
+        .transport = p->transport_per_week,
+        .sessions_per_week = placement_sessions_per_week(p),
+        .days_per_week = placement_days_per_week(p),
+    };
+    if (!rules_basis_parse(p->cost_basis, &c.basis))
+        return 0;
+    return rules_annual_cost(&c, weeks_per_year);
+}
+
+/* ---- validation ---- */
+
+ap_status placement_validate(const struct placement *p)
+{
+    ap_status st;
+    if (p->pupil_id <= 0)
+        return ap_fail(AP_ERR_INVALID, "Pupil: must be chosen");
+    if (p->provider_id <= 0)
+        return ap_fail(AP_ERR_INVALID, "Provider: must be chosen");
+    if ((st = rowio_check_choice("Status", p->status, LABELS_PLACEMENT_STATUS)) != AP_OK ||
+        (st = rowio_check_date("Start date", p->start_date, true, DATE_NONE)) != AP_OK ||
+        (st = rowio_check_date("End date", p->end_date, false, DATE_NONE)) != AP_OK)
+        return st;
+    if (p->end_date != DATE_NONE && p->end_date < p->start_date)
+        return ap_fail(AP_ERR_INVALID, "End date: before the start date");
+    if (strcmp(p->status, "ended") == 0 && p->end_date == DATE_NONE)
+        return ap_fail(AP_ERR_INVALID, "End date: an ended placement needs the date it ended");
+    if (p->planned_weeks < 0 || p->planned_weeks > 520)
+        return ap_fail(AP_ERR_INVALID, "Planned weeks: %d is not a number of weeks from 1 to 520 (0 for none)",
+                       p->planned_weeks);
+    if ((st = rowio_check_choice("Cost basis", p->cost_basis, LABELS_COST_BASIS)) != AP_OK ||
+        (st = rowio_check_money("Rate", p->rate)) != AP_OK ||
+        (st = rowio_check_money("Transport a week", p->transport_per_week)) != AP_OK ||
+        (st = rowio_check_text("Purpose", p->purpose, sizeof p->purpose, false, true)) != AP_OK)
+        return st;
+    if (p->panel_case_id < 0)
+        return ap_fail(AP_ERR_INVALID, "Panel case: not a panel case");
+    for (int d = 0; d < PLACEMENT_DAYS; d++)
+        for (int h = 0; h < 2; h++) {
+            double v = p->hours[d][h];
+            if (!(v >= 0) || v > PLACEMENT_SESSION_MAX_HOURS)
+                return ap_fail(AP_ERR_INVALID, "%s %s: %g hours is not the length of a session (more than 0, at most %g)",
+                               label_weekday(d), h ? "PM" : "AM", v, PLACEMENT_SESSION_MAX_HOURS);
+        }
+    if (strcmp(p->status, "active") == 0 && placement_sessions_per_week(p) == 0)
+        return ap_fail(AP_ERR_INVALID, "Timetable: an active placement needs at least one session a week");
+    return AP_OK;
+}
+
+/* ---- writing ---- */
+
+static int bind_placement(sqlite3_stmt *st, const struct placement *p)
+{
+    int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 2, p->provider_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 3, p->status);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(st, 4, p->start_date);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(st, 5, p->end_date);
+    if (rc == SQLITE_OK)
+        rc = p->planned_weeks ? sqlite3_bind_int(st, 6, p->planned_weeks) : sqlite3_bind_null(st, 6);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 7, p->cost_basis);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 8, p->rate);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 9, p->transport_per_week);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 10, p->purpose);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_id(st, 11, p->panel_case_id);
+    return rc;
+}
+
+/* Inside the transaction: the pupil and provider exist; on insert, a
+ * suspended provider takes no new placement. */
+static ap_status check_parties(struct store *s, const struct placement *p, bool insert)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "checking the pupil and provider";
+    ap_status result = rowio_prepare(s,
+                                     "SELECT (SELECT count(*) FROM pupil WHERE id = ?1), "
+                                     "(SELECT status FROM provider WHERE id = ?2), "
+                                     "(SELECT name FROM provider WHERE id = ?2), "
+                                     "?3 = 0 OR EXISTS (SELECT 1 FROM panel_case WHERE id = ?3)",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 2, p->provider_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 3, p->panel_case_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        result = store_fail(s, rc, what);
+    } else if (sqlite3_column_int(st, 0) == 0) {
+        result = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
+                         (long long)p->pupil_id);
+    } else if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+        result = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
+                         (long long)p->provider_id);
+    } else if (insert && strcmp((const char *)sqlite3_column_text(st, 1), "suspended") == 0 &&
+               strcmp(p->status, "ended") != 0) {
+        result = ap_fail(AP_ERR_INVALID, "Provider: %s is suspended and takes no new placements",
+                         (const char *)sqlite3_column_text(st, 2));
+    } else if (sqlite3_column_int(st, 3) == 0) {
+        result = ap_fail(AP_ERR_INVALID, "Panel case: there is no panel case %lld", (long long)p->panel_case_id);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* Inside the transaction: makes the placement's placement_session rows match
+ * p->hours, touching only the sessions that differ. */
+static ap_status write_sessions(struct store *s, const struct placement *p, int64_t id)
+{
+    const char *what = "saving the placement's timetable";
+    sqlite3_stmt *put = NULL, *del = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "INSERT INTO placement_session (placement_id, weekday, session, hours) "
+                                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (placement_id, weekday, session) "
+                                     "DO UPDATE SET hours = excluded.hours WHERE hours IS NOT excluded.hours",
+                                     &put, what);
+    if (result == AP_OK)
+        result = rowio_prepare(s, "DELETE FROM placement_session WHERE placement_id = ?1 AND weekday = ?2 AND session = ?3",
+                               &del, what);
+    for (int d = 0; result == AP_OK && d < PLACEMENT_DAYS; d++)
+        for (int h = 0; result == AP_OK && h < 2; h++) {
+            double hours = p->hours[d][h];
+            sqlite3_stmt *st = hours > 0 ? put : del;
+            sqlite3_reset(st);
+            int rc = sqlite3_bind_int64(st, 1, id);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_int(st, 2, d);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(st, 3, half_names[h], -1, SQLITE_STATIC);
+            if (rc == SQLITE_OK && hours > 0)
+                rc = sqlite3_bind_double(st, 4, hours);
+            result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
+        }
+    sqlite3_finalize(put);
+    sqlite3_finalize(del);
+    return result;
+}
+
+static ap_status write_placement(struct store *s, struct placement *p, bool insert)
+{
+    ap_status st = placement_validate(p);
+    if (st != AP_OK)
+        return st;
+    const char *what = insert ? "adding the placement" : "saving the placement";
+    const char *sql = insert ? "INSERT INTO placement (" PLACEMENT_COLUMNS ", updated_at, updated_by) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                             : "UPDATE placement SET (" PLACEMENT_COLUMNS ", updated_at, updated_by) = "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13), version = version + 1 "
+                               "WHERE id = ?14 AND version = ?15";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if ((st = check_parties(s, p, insert)) != AP_OK || (st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = bind_placement(stmt, p);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, PLACEMENT_COLUMN_COUNT + 1, s);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 3, p->id);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 4, p->version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK && !insert)
+        st = rowio_changed(s, "placement", p->id);
+    int64_t id = insert ? sqlite3_last_insert_rowid(store_db(s)) : p->id;
+    sqlite3_finalize(stmt);
+    if (st != AP_OK || (st = write_sessions(s, p, id)) != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    if (insert) {
+        p->id = id;
+        p->version = 1;
+    } else {
+        p->version++;
+    }
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status placement_insert(struct store *s, struct placement *p)
+{
+    return write_placement(s, p, true);
+}
+
+ap_status placement_update(struct store *s, struct placement *p)
+{
+    return write_placement(s, p, false);
+}
+
+ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_date, int today)
+{
+    ap_status st = rowio_check_date("End date", end_date, true, today);
+    if (st != AP_OK)
+        return st;
+    const char *what = "ending the placement";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s, "SELECT start_date, status, end_date FROM placement WHERE id = ?1 AND version = ?2",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, *version);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        st = store_conflict(s, "placement", key);
+    } else if (rc != SQLITE_ROW) {
+        st = store_fail(s, rc, what);
+    } else {
+        int start = rowio_date(stmt, 0), ended = rowio_date(stmt, 2);
+        char d[11];
+        if (strcmp((const char *)sqlite3_column_text(stmt, 1), "ended") == 0)
+            st = ap_fail(AP_ERR_INVALID, "Status: the placement already ended on %s", date_format(ended, d));
+        else if (end_date < start)
+            st = ap_fail(AP_ERR_INVALID, "End date: before the placement's start on %s", date_format(start, d));
+    }
+    sqlite3_finalize(stmt);
+    stmt = NULL;
+    if (st != AP_OK)
+        goto fail;
+    if ((st = rowio_prepare(s,
+                            "UPDATE placement SET status = 'ended', end_date = ?1, updated_at = ?2, updated_by = ?3, "
+                            "version = version + 1 WHERE id = ?4 AND version = ?5",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    rc = rowio_bind_date(stmt, 1, end_date);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 2, s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 4, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 5, *version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, "placement", id);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) == AP_OK)
+        (*version)++;
+    return st;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* ---- reading ---- */
+
+#define PLACEMENT_SELECT                                                                                  \
+    "SELECT l.id, l.pupil_id, l.provider_id, l.status, l.start_date, l.end_date, l.planned_weeks, "     \
+    "l.cost_basis, l.rate, l.transport_per_week, l.purpose, l.panel_case_id, l.version, l.updated_at, "     \
+    "l.updated_by, v.name FROM placement l JOIN provider v ON v.id = l.provider_id "
+
+/* Columns 0..14 of PLACEMENT_SELECT; the timetable is read separately. */
+static void read_placement(sqlite3_stmt *st, struct placement *p)
+{
+    memset(p, 0, sizeof *p);
+    p->id = sqlite3_column_int64(st, 0);
+    p->pupil_id = sqlite3_column_int64(st, 1);
+    p->provider_id = sqlite3_column_int64(st, 2);
+    rowio_text(st, 3, p->status, sizeof p->status);
+    p->start_date = rowio_date(st, 4);
+    p->end_date = rowio_date(st, 5);
+    p->planned_weeks = sqlite3_column_int(st, 6);
+    rowio_text(st, 7, p->cost_basis, sizeof p->cost_basis);
+    p->rate = sqlite3_column_int64(st, 8);
+    p->transport_per_week = sqlite3_column_int64(st, 9);
+    rowio_text(st, 10, p->purpose, sizeof p->purpose);
+    p->panel_case_id = sqlite3_column_int64(st, 11);
+    p->version = sqlite3_column_int64(st, 12);
+    rowio_text(st, 13, p->updated_at, sizeof p->updated_at);
+    rowio_text(st, 14, p->updated_by, sizeof p->updated_by);
+}
+
+/* Stores one placement_session row (weekday, session, hours at col..col+2). */
+static void read_session(sqlite3_stmt *st, int col, struct placement *p)
+{
+    int d = sqlite3_column_int(st, col);
+    const char *half = (const char *)sqlite3_column_text(st, col + 1);
+    if (d >= 0 && d < PLACEMENT_DAYS && half)
+        p->hours[d][strcmp(half, "pm") == 0 ? PLACEMENT_PM : PLACEMENT_AM] = sqlite3_column_double(st, col + 2);
+}
+
+ap_status placement_get(struct store *s, int64_t id, struct placement *p)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "reading the placement";
+    ap_status result = rowio_prepare(s, PLACEMENT_SELECT "WHERE l.id = ?1", &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_placement(st, p);
+    else if (rc == SQLITE_DONE)
+        result = ap_fail(AP_ERR_NOT_FOUND, "placement %lld: not found", (long long)id);
+    else
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK)
+        return result;
+    if ((result = rowio_prepare(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
+                                &st, what)) != AP_OK)
+        return result;
+    rc = sqlite3_bind_int64(st, 1, id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_session(st, 0, p);
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct placement_item **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *what = "listing the pupil's placements";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
+                                                      "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
+                                                      "l.start_date DESC, l.id DESC",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    struct placement_item *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct placement_item *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        items = grown;
+        memset(&items[count], 0, sizeof items[count]);
+        read_placement(st, &items[count].p);
+        rowio_text(st, 15, items[count].provider_name, sizeof items[count].provider_name);
+        count++;
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    st = NULL;
+    /* The timetables of all of them in one query. */
+    if (result == AP_OK && count)
+        result = rowio_prepare(s,
+                               "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
+                               "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
+                               &st, what);
+    if (result == AP_OK && count) {
+        rc = sqlite3_bind_int64(st, 1, pupil_id);
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(st, 0);
+            for (size_t i = 0; i < count; i++)
+                if (items[i].p.id == id)
+                    read_session(st, 1, &items[i].p);
+            rc = SQLITE_OK;
+        }
+        if (rc != SQLITE_DONE)
+            result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    for (size_t i = 0; i < count; i++) {
+        items[i].weekly_hours = placement_weekly_hours(&items[i].p);
+        items[i].annual_cost = placement_annual_cost(&items[i].p, RULES_SCHOOL_WEEKS);
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+ap_status placement_provider_pupils(struct store *s, int64_t provider_id, int today, const struct thresholds *th,
+                                    struct provider_pupil **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *what = "listing the pupils placed with the provider";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(
+        s,
+        "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, u.cla, u.plan, "
+        "  total((SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id)) "
+        "FROM placement l JOIN pupil u ON u.id = l.pupil_id "
+        "WHERE l.provider_id = ?1 AND " ACTIVE_ON("l", "?2") " "
+        "GROUP BY u.id ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
+        &st, what);
+    if (result != AP_OK)
+        return result;
+    char day[11];
+    struct provider_pupil *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_int64(st, 1, provider_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, date_format(today, day), -1, SQLITE_TRANSIENT);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct provider_pupil *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        items = grown;
+        struct provider_pupil *u = &items[count++];
+        memset(u, 0, sizeof *u);
+        u->pupil_id = sqlite3_column_int64(st, 0);
+        roll_display_name(u->name, sizeof u->name, (const char *)sqlite3_column_text(st, 1),
+                          (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+        u->year_group = rules_year_group(rowio_date(st, 4), today);
+        u->looked_after = sqlite3_column_int(st, 5) != 0;
+        rowio_text(st, 6, u->plan, sizeof u->plan);
+        u->weekly_hours = sqlite3_column_double(st, 7);
+        u->full_time = rules_full_time(u->weekly_hours, th);
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, const struct thresholds *th,
+                                struct pupil_hours *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *what = "adding up the pupil's hours";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(
+        s,
+        "SELECT u.dob, "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
+        "  (SELECT total(t.hours) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
+        "   WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") ") "
+        "FROM pupil u WHERE u.id = ?1",
+        &st, what);
+    if (result != AP_OK)
+        return result;
+    char day[11];
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, date_format(today, day), -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->year_group = rules_year_group(rowio_date(st, 0), today);
+        out->placements = sqlite3_column_int(st, 1);
+        out->weekly_hours = sqlite3_column_double(st, 2);
+        out->min_hours = rules_min_weekly_hours(out->year_group, th);
+        out->reduced = rules_is_reduced(out->weekly_hours, out->year_group, th);
+    } else if (rc == SQLITE_DONE) {
+        result = ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)pupil_id);
+    } else {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}

@@ -1,0 +1,570 @@
+#include "provider.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "labels.h"
+#include "rowio.h"
+
+/* The editable columns, in the order of the ?N parameters of the writes. */
+#define PROVIDER_COLUMNS                                                                                  \
+    "name, organisation, registered_manager, address, phone, email, registration, urn, ukprn, "          \
+    "age_from, age_to, aln_areas, purpose, cost_basis, cost_rate, dsl_name, safeguarding_policy_date, "  \
+    "safeguarding_training_date, dbs_checked_date, references_checked, declaration_date, "               \
+    "public_liability, employers_liability, professional_indemnity, motor_cover, subcontractor_cover, "  \
+    "insurance_expiry, initial_visit_date, status, notes"
+#define PROVIDER_COLUMN_COUNT 30
+#define PROVIDER_PARAMS                                                                                   \
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "    \
+    "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32"
+
+void provider_init(struct provider *p)
+{
+    memset(p, 0, sizeof *p);
+    strcpy(p->registration, "unregistered");
+    strcpy(p->cost_basis, "session");
+    strcpy(p->status, "active");
+    p->safeguarding_policy_date = p->safeguarding_training_date = p->dbs_checked_date = DATE_NONE;
+    p->declaration_date = p->insurance_expiry = p->initial_visit_date = DATE_NONE;
+}
+
+static ap_status check_digits(const char *label, const char *value, size_t min, size_t max, const char *what)
+{
+    size_t n = strlen(value);
+    if (n && (n < min || n > max || strspn(value, "0123456789") != n)) {
+        if (min == max)
+            return ap_fail(AP_ERR_INVALID, "%s: \"%s\" is not %s (%zu digits)", label, value, what, min);
+        return ap_fail(AP_ERR_INVALID, "%s: \"%s\" is not %s (%zu to %zu digits)", label, value, what, min, max);
+    }
+    return AP_OK;
+}
+
+static ap_status check_age(const char *label, int age)
+{
+    if (age != 0 && (age < 3 || age > 25))
+        return ap_fail(AP_ERR_INVALID, "%s: %d is not an age from 3 to 25", label, age);
+    return AP_OK;
+}
+
+ap_status provider_validate(const struct provider *p, int today)
+{
+    ap_status st;
+#define TEXT(label, field, required, multiline)                                                        \
+    if ((st = rowio_check_text(label, p->field, sizeof p->field, required, multiline)) != AP_OK)       \
+        return st;
+    TEXT("Name", name, true, false)
+    TEXT("Organisation", organisation, false, false)
+    TEXT("Registered manager", registered_manager, false, false)
+    TEXT("Address", address, false, true)
+    TEXT("Phone", phone, false, false)
+    TEXT("Email", email, false, false)
+    TEXT("URN", urn, false, false)
+    TEXT("UKPRN", ukprn, false, false)
+    TEXT("ALN areas covered", aln_areas, false, false)
+    TEXT("Purpose", purpose, false, true)
+    TEXT("Designated Safeguarding Lead", dsl_name, false, false)
+    TEXT("Notes", notes, false, true)
+#undef TEXT
+    if ((st = rowio_check_phone("Phone", p->phone)) != AP_OK || (st = rowio_check_email("Email", p->email)) != AP_OK ||
+        (st = rowio_check_choice("Registration", p->registration, LABELS_REGISTRATION)) != AP_OK ||
+        (st = check_digits("URN", p->urn, 6, 8, "a URN or school number")) != AP_OK ||
+        (st = check_digits("UKPRN", p->ukprn, 8, 8, "a UK provider reference number")) != AP_OK ||
+        (st = check_age("Age from", p->age_from)) != AP_OK || (st = check_age("Age to", p->age_to)) != AP_OK)
+        return st;
+    if (p->age_from && p->age_to && p->age_to < p->age_from)
+        return ap_fail(AP_ERR_INVALID, "Age to: %d is below Age from (%d)", p->age_to, p->age_from);
+    if (p->age_to && !p->age_from)
+        return ap_fail(AP_ERR_INVALID, "Age from: must be given with Age to");
+    if ((st = rowio_check_choice("Cost basis", p->cost_basis, LABELS_COST_BASIS)) != AP_OK ||
+        (st = rowio_check_money("Cost", p->cost_rate)) != AP_OK ||
+        (st = rowio_check_date("Safeguarding policy date", p->safeguarding_policy_date, false, today)) != AP_OK ||
+        (st = rowio_check_date("Safeguarding training date", p->safeguarding_training_date, false, today)) !=
+            AP_OK ||
+        (st = rowio_check_date("Enhanced DBS checked", p->dbs_checked_date, false, today)) != AP_OK ||
+        (st = rowio_check_date("Safeguarding declaration date", p->declaration_date, false, today)) != AP_OK ||
+        (st = rowio_check_money("Public liability cover", p->public_liability)) != AP_OK ||
+        (st = rowio_check_money("Employer's liability cover", p->employers_liability)) != AP_OK ||
+        (st = rowio_check_money("Professional indemnity cover", p->professional_indemnity)) != AP_OK ||
+        (st = rowio_check_date("Insurance expiry", p->insurance_expiry, false, DATE_NONE)) != AP_OK ||
+        (st = rowio_check_date("Initial site visit", p->initial_visit_date, false, today)) != AP_OK ||
+        (st = rowio_check_choice("Status", p->status, LABELS_PROVIDER_STATUS)) != AP_OK)
+        return st;
+    return AP_OK;
+}
+
+static int bind_int_or_null(sqlite3_stmt *st, int i, int v)
+{
+    return v ? sqlite3_bind_int(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+/* Binds the editable columns to ?1..?30; returns an SQLite result code. */
+static int bind_provider(sqlite3_stmt *st, const struct provider *p)
+{
+    int rc = SQLITE_OK, i = 1;
+#define TEXT(v) \
+    if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
+#define INT(v) \
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, i++, (v))
+#define DATE(v) \
+    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
+#define AGE(v) \
+    if (rc == SQLITE_OK) rc = bind_int_or_null(st, i++, (v))
+    TEXT(p->name);
+    TEXT(p->organisation);
+    TEXT(p->registered_manager);
+    TEXT(p->address);
+    TEXT(p->phone);
+    TEXT(p->email);
+    TEXT(p->registration);
+    TEXT(p->urn);
+    TEXT(p->ukprn);
+    AGE(p->age_from);
+    AGE(p->age_to);
+    TEXT(p->aln_areas);
+    TEXT(p->purpose);
+    TEXT(p->cost_basis);
+    INT(p->cost_rate);
+    TEXT(p->dsl_name);
+    DATE(p->safeguarding_policy_date);
+    DATE(p->safeguarding_training_date);
+    DATE(p->dbs_checked_date);
+    INT(p->references_checked);
+    DATE(p->declaration_date);
+    INT(p->public_liability);
+    INT(p->employers_liability);
+    INT(p->professional_indemnity);
+    INT(p->motor_cover);
+    INT(p->subcontractor_cover);
+    DATE(p->insurance_expiry);
+    DATE(p->initial_visit_date);
+    TEXT(p->status);
+    TEXT(p->notes);
+#undef TEXT
+#undef INT
+#undef DATE
+#undef AGE
+    return rc;
+}
+
+static ap_status write_provider(struct store *s, struct provider *p, int today, bool insert)
+{
+    ap_status st = provider_validate(p, today);
+    if (st != AP_OK)
+        return st;
+    const char *what = insert ? "adding the provider" : "saving the provider";
+    const char *sql = insert ? "INSERT INTO provider (" PROVIDER_COLUMNS ", updated_at, updated_by) "
+                               "VALUES (" PROVIDER_PARAMS ")"
+                             : "UPDATE provider SET (" PROVIDER_COLUMNS ", updated_at, updated_by) = "
+                               "(" PROVIDER_PARAMS "), version = version + 1 WHERE id = ?33 AND version = ?34";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = bind_provider(stmt, p);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, PROVIDER_COLUMN_COUNT + 1, s);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, PROVIDER_COLUMN_COUNT + 3, p->id);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, PROVIDER_COLUMN_COUNT + 4, p->version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK && !insert)
+        st = rowio_changed(s, "provider", p->id);
+    int64_t id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    if (insert) {
+        p->id = id;
+        p->version = 1;
+    } else {
+        p->version++;
+    }
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status provider_insert(struct store *s, struct provider *p, int today)
+{
+    return write_provider(s, p, today, true);
+}
+
+ap_status provider_update(struct store *s, struct provider *p, int today)
+{
+    return write_provider(s, p, today, false);
+}
+
+ap_status provider_get(struct store *s, int64_t id, struct provider *p)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(
+        s, "SELECT " PROVIDER_COLUMNS ", id, version, updated_at, updated_by FROM provider WHERE id = ?1", &st,
+        "reading the provider");
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+            return ap_fail(AP_ERR_NOT_FOUND, "provider %lld: not found", (long long)id);
+        return store_fail(s, rc, "reading the provider");
+    }
+    memset(p, 0, sizeof *p);
+    int c = 0;
+#define TEXT(f) rowio_text(st, c++, p->f, sizeof p->f)
+#define INT(f) p->f = sqlite3_column_int64(st, c++)
+#define BOOL(f) p->f = sqlite3_column_int(st, c++) != 0
+#define DATE(f) p->f = rowio_date(st, c++)
+    TEXT(name);
+    TEXT(organisation);
+    TEXT(registered_manager);
+    TEXT(address);
+    TEXT(phone);
+    TEXT(email);
+    TEXT(registration);
+    TEXT(urn);
+    TEXT(ukprn);
+    p->age_from = sqlite3_column_int(st, c++);
+    p->age_to = sqlite3_column_int(st, c++);
+    TEXT(aln_areas);
+    TEXT(purpose);
+    TEXT(cost_basis);
+    INT(cost_rate);
+    TEXT(dsl_name);
+    DATE(safeguarding_policy_date);
+    DATE(safeguarding_training_date);
+    DATE(dbs_checked_date);
+    BOOL(references_checked);
+    DATE(declaration_date);
+    INT(public_liability);
+    INT(employers_liability);
+    INT(professional_indemnity);
+    BOOL(motor_cover);
+    BOOL(subcontractor_cover);
+    DATE(insurance_expiry);
+    DATE(initial_visit_date);
+    TEXT(status);
+    TEXT(notes);
+    INT(id);
+    INT(version);
+    TEXT(updated_at);
+    TEXT(updated_by);
+#undef TEXT
+#undef INT
+#undef BOOL
+#undef DATE
+    sqlite3_finalize(st);
+    return AP_OK;
+}
+
+ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, const char *status)
+{
+    ap_status st = rowio_check_choice("Status", status, LABELS_PROVIDER_STATUS);
+    if (st != AP_OK)
+        return st;
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    const char *what = "changing the provider's status";
+    if ((st = rowio_prepare(s,
+                            "UPDATE provider SET status = ?1, updated_at = ?2, updated_by = ?3, "
+                            "version = version + 1 WHERE id = ?4 AND version = ?5",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = rowio_bind_text(stmt, 1, status);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 2, s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 4, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 5, *version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, "provider", id);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) == AP_OK)
+        (*version)++;
+    return st;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* What still refers to the provider, in words ("2 placements (1 active), 1
+ * QA visit"); "" when nothing does. Inside the caller's transaction. */
+static ap_status provider_references(struct store *s, int64_t id, char *buf, size_t len)
+{
+    static const char *const sql =
+        "SELECT (SELECT count(*) FROM placement WHERE provider_id = ?1), "
+        "(SELECT count(*) FROM placement WHERE provider_id = ?1 AND status != 'ended'), "
+        "(SELECT count(*) FROM quote WHERE provider_id = ?1), "
+        "(SELECT count(*) FROM qa_visit WHERE provider_id = ?1), "
+        "(SELECT count(*) FROM concern WHERE provider_id = ?1), "
+        "EXISTS (SELECT 1 FROM attendance_mark WHERE provider_id = ?1)";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, "checking what refers to the provider");
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        result = store_fail(s, rc, "checking what refers to the provider");
+        sqlite3_finalize(st);
+        return result;
+    }
+    int placements = sqlite3_column_int(st, 0), open = sqlite3_column_int(st, 1);
+    int quotes = sqlite3_column_int(st, 2), visits = sqlite3_column_int(st, 3);
+    int concerns = sqlite3_column_int(st, 4), marks = sqlite3_column_int(st, 5);
+    sqlite3_finalize(st);
+    buf[0] = '\0';
+    size_t used = 0;
+#define ADD(...)                                                                          \
+    do {                                                                                  \
+        int w = snprintf(buf + used, len - used, "%s", used ? ", " : "");                 \
+        if (w > 0 && (size_t)w < len - used)                                              \
+            used += (size_t)w;                                                            \
+        w = snprintf(buf + used, len - used, __VA_ARGS__);                                \
+        if (w > 0 && (size_t)w < len - used)                                              \
+            used += (size_t)w;                                                            \
+    } while (0)
+    if (placements)
+        ADD("%d placement%s (%d not ended)", placements, placements == 1 ? "" : "s", open);
+    if (quotes)
+        ADD("%d panel quotation%s", quotes, quotes == 1 ? "" : "s");
+    if (visits)
+        ADD("%d QA visit%s", visits, visits == 1 ? "" : "s");
+    if (concerns)
+        ADD("%d recorded concern%s", concerns, concerns == 1 ? "" : "s");
+    if (marks)
+        ADD("attendance marks");
+#undef ADD
+    return AP_OK;
+}
+
+ap_status provider_delete(struct store *s, int64_t id, int64_t version)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    char refs[256];
+    if ((st = provider_references(s, id, refs, sizeof refs)) != AP_OK)
+        goto fail;
+    if (refs[0]) {
+        st = ap_fail(AP_ERR_INVALID,
+                     "the provider cannot be deleted while records refer to it (%s): "
+                     "set its status to Suspended instead",
+                     refs);
+        goto fail;
+    }
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s, "DELETE FROM provider WHERE id = ?1 AND version = ?2", &stmt,
+                            "deleting the provider")) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, "deleting the provider") : store_fail(s, rc, "deleting the provider");
+    if (st == AP_OK)
+        st = rowio_changed(s, "provider", id);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* ---- provider contacts ---- */
+
+ap_status provider_contact_validate(const struct provider_contact *c)
+{
+    ap_status st;
+    if (c->provider_id <= 0)
+        return ap_fail(AP_ERR_INVALID, "Provider: a contact must belong to a provider");
+    if ((st = rowio_check_text("Name", c->name, sizeof c->name, true, false)) != AP_OK ||
+        (st = rowio_check_text("Job role", c->job_role, sizeof c->job_role, false, false)) != AP_OK ||
+        (st = rowio_check_text("Phone", c->phone, sizeof c->phone, false, false)) != AP_OK ||
+        (st = rowio_check_phone("Phone", c->phone)) != AP_OK ||
+        (st = rowio_check_text("Email", c->email, sizeof c->email, false, false)) != AP_OK ||
+        (st = rowio_check_email("Email", c->email)) != AP_OK)
+        return st;
+    return AP_OK;
+}
+
+static ap_status write_contact(struct store *s, struct provider_contact *c, bool insert)
+{
+    ap_status st = provider_contact_validate(c);
+    if (st != AP_OK)
+        return st;
+    const char *what = insert ? "adding the provider's contact" : "saving the provider's contact";
+    const char *sql = insert ? "INSERT INTO provider_contact (provider_id, name, job_role, phone, email, "
+                               "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                             : "UPDATE provider_contact SET (provider_id, name, job_role, phone, email, updated_at, "
+                               "updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7), version = version + 1 "
+                               "WHERE id = ?8 AND version = ?9";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    bool exists = false;
+    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) != AP_OK)
+        goto fail;
+    if (!exists) {
+        st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
+                     (long long)c->provider_id);
+        goto fail;
+    }
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, c->provider_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 2, c->name);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 3, c->job_role);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 4, c->phone);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 5, c->email);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 6, s);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, 8, c->id);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, 9, c->version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK && !insert)
+        st = rowio_changed(s, "provider_contact", c->id);
+    int64_t id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    if (insert) {
+        c->id = id;
+        c->version = 1;
+    } else {
+        c->version++;
+    }
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status provider_contact_insert(struct store *s, struct provider_contact *c)
+{
+    return write_contact(s, c, true);
+}
+
+ap_status provider_contact_update(struct store *s, struct provider_contact *c)
+{
+    return write_contact(s, c, false);
+}
+
+ap_status provider_contact_delete(struct store *s, int64_t id, int64_t version)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    const char *what = "deleting the provider's contact";
+    if ((st = rowio_prepare(s, "DELETE FROM provider_contact WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, "provider_contact", id);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+#define CONTACT_SELECT \
+    "SELECT id, provider_id, name, job_role, phone, email, version, updated_at, updated_by FROM provider_contact "
+
+static void read_contact(sqlite3_stmt *st, struct provider_contact *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(st, 0);
+    c->provider_id = sqlite3_column_int64(st, 1);
+    rowio_text(st, 2, c->name, sizeof c->name);
+    rowio_text(st, 3, c->job_role, sizeof c->job_role);
+    rowio_text(st, 4, c->phone, sizeof c->phone);
+    rowio_text(st, 5, c->email, sizeof c->email);
+    c->version = sqlite3_column_int64(st, 6);
+    rowio_text(st, 7, c->updated_at, sizeof c->updated_at);
+    rowio_text(st, 8, c->updated_by, sizeof c->updated_by);
+}
+
+ap_status provider_contact_get(struct store *s, int64_t id, struct provider_contact *out)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE id = ?1", &st, "reading the provider's contact");
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_contact(st, out);
+    else if (rc == SQLITE_DONE)
+        result = ap_fail(AP_ERR_NOT_FOUND, "provider contact %lld: not found", (long long)id);
+    else
+        result = store_fail(s, rc, "reading the provider's contact");
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status provider_contact_list(struct store *s, int64_t provider_id, struct provider_contact **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    const char *what = "listing the provider's contacts";
+    ap_status result =
+        rowio_prepare(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id", &st, what);
+    if (result != AP_OK)
+        return result;
+    struct provider_contact *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_int64(st, 1, provider_id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct provider_contact *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        items = grown;
+        read_contact(st, &items[count++]);
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}

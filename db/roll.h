@@ -1,0 +1,107 @@
+#ifndef APTERM_ROLL_H
+#define APTERM_ROLL_H
+
+/* The lists the two main panes show: every pupil (the roll) and every
+ * provider, each loaded with a couple of set-based queries so that a store
+ * of 5,000 pupils, 400 providers and two million marks opens at once.
+ * Attendance comes from attendance_week (kept by triggers), never from the
+ * marks themselves. Nothing here writes, so a viewer may load both. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+#include "status.h"
+#include "store.h"
+#include "thresholds.h"
+
+/* "Preferred-or-legal-forename surname" into dst (always terminated, cut at
+ * a character boundary): the name the team uses for a pupil. */
+void roll_display_name(char *dst, size_t len, const char *preferred, const char *forename, const char *surname);
+
+/* ---- the roll ---- */
+
+/* One pupil. The strings point into the roll and live until roll_free. */
+struct roll_row {
+    int64_t id;
+    const char *display_name;       /* roll_display_name */
+    const char *legal_forename;
+    const char *legal_surname;
+    const char *preferred_name;     /* "" when none */
+    char upn[14];
+    int dob;
+    int year_group;                 /* rules_year_group(dob, today) */
+    int64_t home_school_id;         /* 0 = none */
+    const char *home_school;        /* the school's name, "" when none */
+    char roll_status[16];           /* LABELS_ROLL_STATUS */
+    char cohort[24];                /* LABELS_COHORT */
+    char plan[16];                  /* LABELS_PLAN */
+    bool cla, fsm;
+    /* Active placements today (as db/placement.h defines it). */
+    const char *providers;          /* their providers' names by name, joined with ", "; "" when none */
+    const int64_t *provider_ids;    /* n_providers ids, in the same order */
+    size_t n_providers;
+    double weekly_hours;            /* over those placements */
+    /* Attendance this term (struct roll's term): sessions from attendance_week. */
+    int possible, attending;
+    bool has_attendance;            /* false when no possible sessions: show "–", not 0 % */
+    double attendance_pct;          /* rules_attendance_pct; only when has_attendance */
+    int start_date, end_date;       /* DATE_NONE when not set */
+    bool on_roll;                   /* no end date, or one not before today */
+};
+
+struct roll_arena;
+
+struct roll {
+    struct roll_row *rows;          /* by legal surname, then forename (case-insensitive) */
+    size_t n;
+    int today;
+    /* The term whose attendance is shown: the one containing today, else the
+     * latest before it. have_term false when the calendar has none. */
+    bool have_term;
+    int term_start, term_end;
+    char term_name[40];             /* "autumn 2026/27" */
+    struct roll_arena *arena;       /* private: the strings */
+};
+
+/* Loads every pupil, on roll or not, as of today. *out is the caller's, to
+ * free with roll_free. */
+ap_status roll_load(struct store *s, int today, struct roll **out);
+void roll_free(struct roll *r);
+
+/* The row of a pupil, or NULL. Linear: for an occasional look-up. */
+const struct roll_row *roll_find(const struct roll *r, int64_t pupil_id);
+/* Whether the pupil is placed with the provider now (for filtering). */
+bool roll_row_has_provider(const struct roll_row *row, int64_t provider_id);
+
+/* ---- the provider list ---- */
+
+struct provider_list_row {
+    int64_t id;
+    char name[121];
+    char registration[24];          /* LABELS_REGISTRATION */
+    char status[12];                /* LABELS_PROVIDER_STATUS */
+    int pupils_now;                 /* pupils with an active placement there today */
+    int fulltime_now;               /* of whom at or above th->fulltime_hours a week there */
+    /* Insurance (rules_insurance). Providers that are state-maintained
+     * (maintained school, PRU, academy) are not checked, as in db/flags.c. */
+    enum flag_level insurance_level;    /* FLAG_NONE or FLAG_AMBER */
+    char insurance[24];             /* "meets minimums", "below minimum", "none recorded", "not checked" */
+    double insurance_ratio;         /* lowest of the three covers as a fraction of its minimum;
+                                       -1 when not checked */
+    char insurance_why[RULES_WHY_LEN];  /* every shortfall, "" when none */
+    int last_stage1, last_stage2;   /* latest closed QA visit of each stage; DATE_NONE when none */
+};
+
+struct provider_list {
+    struct provider_list_row *rows; /* by name (case-insensitive) */
+    size_t n;
+};
+
+/* Loads every provider, active or suspended, as of today. *out is the
+ * caller's, to free with provider_list_free. */
+ap_status provider_list_load(struct store *s, const struct thresholds *th, int today, struct provider_list **out);
+void provider_list_free(struct provider_list *l);
+
+#endif

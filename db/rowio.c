@@ -1,0 +1,218 @@
+#include "rowio.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+
+int rowio_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+int rowio_bind_date(sqlite3_stmt *st, int i, int date)
+{
+    if (date == DATE_NONE)
+        return sqlite3_bind_null(st, i);
+    char buf[11];
+    return sqlite3_bind_text(st, i, date_format(date, buf), -1, SQLITE_TRANSIENT);
+}
+
+int rowio_bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+    return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s)
+{
+    char now[20];
+    store_now(now);
+    int rc = sqlite3_bind_text(st, i, now, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, i + 1, store_login(s), -1, SQLITE_TRANSIENT);
+    return rc;
+}
+
+void rowio_text(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+    if (!len)
+        return;
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    size_t n = v ? strlen(v) : 0;
+    if (n >= len) {
+        n = len - 1;
+        while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+            n--; /* back to the first byte of the character that did not fit */
+    }
+    if (n)
+        memcpy(dst, v, n);
+    dst[n] = '\0';
+}
+
+int rowio_date(sqlite3_stmt *st, int col)
+{
+    int d;
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
+}
+
+/* Length of the UTF-8 sequence at s (n bytes available), 0 if malformed. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+ap_status rowio_check_text(const char *label, const char *buf, size_t size, bool required, bool multiline)
+{
+    const char *end = memchr(buf, '\0', size);
+    if (!end)
+        return ap_fail(AP_ERR_INVALID, "%s: too long (the limit is %zu characters; accented letters count as two)",
+                       label, size - 1);
+    size_t n = (size_t)(end - buf);
+    bool blank = true;
+    for (size_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)buf + i;
+        size_t k = utf8_seq(p, n - i);
+        if (!k)
+            return ap_fail(AP_ERR_INVALID, "%s: holds bytes that are not UTF-8 text", label);
+        if (k == 1 && (*p < 0x20 || *p == 0x7F) && !(multiline && (*p == '\n' || *p == '\t')))
+            return ap_fail(AP_ERR_INVALID, "%s: holds a control character", label);
+        if (!(k == 1 && (*p == ' ' || *p == '\n' || *p == '\t')))
+            blank = false;
+        i += k;
+    }
+    if (required && blank)
+        return ap_fail(AP_ERR_INVALID, "%s: must not be empty", label);
+    return AP_OK;
+}
+
+ap_status rowio_check_choice(const char *label, const char *code, const struct label *table)
+{
+    if (label_known(table, code))
+        return AP_OK;
+    char choices[512];
+    return ap_fail(AP_ERR_INVALID, "%s: \"%s\" is not one of %s", label, code ? code : "",
+                   label_choices(table, choices, sizeof choices));
+}
+
+ap_status rowio_check_money(const char *label, int64_t pence)
+{
+    if (pence < 0)
+        return ap_fail(AP_ERR_INVALID, "%s: must not be negative", label);
+    return AP_OK;
+}
+
+ap_status rowio_check_date(const char *label, int date, bool required, int latest)
+{
+    if (date == DATE_NONE)
+        return required ? ap_fail(AP_ERR_INVALID, "%s: must be given", label) : AP_OK;
+    if (date < date_from_ymd(1900, 1, 1) || date > date_from_ymd(2199, 12, 31))
+        return ap_fail(AP_ERR_INVALID, "%s: not a date between 1900 and 2199", label);
+    if (latest != DATE_NONE && date > latest) {
+        char d[11];
+        return ap_fail(AP_ERR_INVALID, "%s: %s is in the future", label, date_format(date, d));
+    }
+    return AP_OK;
+}
+
+ap_status rowio_check_phone(const char *label, const char *phone)
+{
+    int digits = 0;
+    for (const char *p = phone; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (!strchr(" +()-", *p))
+            return ap_fail(AP_ERR_INVALID, "%s: \"%s\" is not a phone number (digits, spaces, + ( ) - only)",
+                           label, phone);
+    }
+    if (phone[0] && digits < 6)
+        return ap_fail(AP_ERR_INVALID, "%s: \"%s\" has too few digits for a phone number", label, phone);
+    return AP_OK;
+}
+
+ap_status rowio_check_email(const char *label, const char *email)
+{
+    if (!email[0])
+        return AP_OK;
+    const char *at = strchr(email, '@');
+    if (!at || at == email || !at[1] || strchr(at + 1, '@') || strpbrk(email, " \t\n"))
+        return ap_fail(AP_ERR_INVALID, "%s: \"%s\" is not an email address", label, email);
+    return AP_OK;
+}
+
+ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what)
+{
+    *st = NULL;
+    int rc = sqlite3_prepare_v2(store_db(s), sql, -1, st, NULL);
+    if (rc != SQLITE_OK) {
+        ap_status result = store_fail(s, rc, what);
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return result;
+    }
+    return AP_OK;
+}
+
+ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    while (rc == SQLITE_ROW) /* a RETURNING clause: the caller read nothing */
+        rc = sqlite3_step(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
+}
+
+ap_status rowio_changed(struct store *s, const char *table, int64_t id)
+{
+    if (sqlite3_changes(store_db(s)) > 0)
+        return AP_OK;
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return store_conflict(s, table, key);
+}
+
+void *rowio_grow(void *items, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return items;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    if (ncap > SIZE_MAX / size)
+        return NULL;
+    void *grown = realloc(items, ncap * size);
+    if (grown)
+        *cap = ncap;
+    return grown;
+}
+
+ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM \"%s\" WHERE id = %lld)", table, (long long)id);
+    int64_t v = 0;
+    ap_status st = store_query_int(s, sql, 0, &v);
+    *exists = v != 0;
+    return st;
+}

@@ -1,0 +1,75 @@
+#ifndef APTERM_ROWIO_H
+#define APTERM_ROWIO_H
+
+/* Small helpers shared by the record modules (provider, placement, contact,
+ * concern, school, roll): binding and reading columns the same way
+ * db/pupil.c does, the field checks their validate functions make (each
+ * message names the field in words: "Name: must not be empty"), and the
+ * version check after an UPDATE or DELETE. Not for the screens: ui/ calls the
+ * record modules, never this. */
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "labels.h"
+#include "status.h"
+#include "store.h"
+
+/* Binding: each returns an SQLite result code. Text is copied (TRANSIENT). */
+int rowio_bind_text(sqlite3_stmt *st, int i, const char *v);
+int rowio_bind_date(sqlite3_stmt *st, int i, int date);    /* DATE_NONE -> NULL */
+int rowio_bind_id(sqlite3_stmt *st, int i, int64_t id);    /* 0 -> NULL */
+/* Binds now (store_now) and store_login(s) to i and i + 1. */
+int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s);
+
+/* Reading. rowio_text copies into dst (len bytes, always terminated); a
+ * longer value is cut at a character boundary, never inside one. */
+void rowio_text(sqlite3_stmt *st, int col, char *dst, size_t len);
+int rowio_date(sqlite3_stmt *st, int col);                 /* NULL or bad -> DATE_NONE */
+
+/* Field checks. label is the field's name on the form ("Name"). Each returns
+ * AP_OK or AP_ERR_INVALID with a detail "Label: ...". */
+/* Text held in a char[size]: terminated within it, valid UTF-8, no control
+ * characters (newlines and tabs allowed when multiline), and when required
+ * not empty or only spaces. */
+ap_status rowio_check_text(const char *label, const char *buf, size_t size, bool required, bool multiline);
+/* One of the codes of a labels table. */
+ap_status rowio_check_choice(const char *label, const char *code, const struct label *table);
+/* Money in pence: 0 or more. */
+ap_status rowio_check_money(const char *label, int64_t pence);
+/* A date: when required not DATE_NONE; otherwise DATE_NONE or a day from
+ * 1900 to 2199 (the range a YYYY-MM-DD column can hold sensibly); when
+ * latest is not DATE_NONE, not after it ("Date of the DBS check: 2027-01-03
+ * is in the future"). */
+ap_status rowio_check_date(const char *label, int date, bool required, int latest);
+/* A phone number: digits, spaces and + ( ) - only, with at least 6 digits;
+ * "" allowed. */
+ap_status rowio_check_phone(const char *label, const char *phone);
+/* An email address: "" or something@something with no spaces. */
+ap_status rowio_check_email(const char *label, const char *email);
+
+/* Steps a prepared write to completion. On failure returns store_fail's
+ * status naming what ("saving the provider"). Does not finalize. */
+ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what);
+
+/* Prepares sql, binds nothing, for the caller to bind and rowio_step.
+ * On failure returns store_fail's status. */
+ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what);
+
+/* After an "UPDATE/DELETE ... WHERE id = ? AND version = ?" in the open
+ * transaction: AP_OK when a row changed, else store_conflict's status
+ * (AP_ERR_CONFLICT naming who, or AP_ERR_NOT_FOUND naming who deleted it). */
+ap_status rowio_changed(struct store *s, const char *table, int64_t id);
+
+/* Whether a row with the id exists in table (a name from our own code, never
+ * from input). */
+ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists);
+
+/* Room for one more element of size bytes in a malloc'd array of count
+ * used and *cap allocated: returns the (possibly moved) array, or NULL when
+ * out of memory, in which case items is unchanged and still the caller's. */
+void *rowio_grow(void *items, size_t *cap, size_t count, size_t size);
+
+#endif

@@ -1,0 +1,168 @@
+#include "school.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "labels.h"
+#include "rowio.h"
+
+#define SCHOOL_COLUMNS "name, urn, phase, phone, email"
+#define SCHOOL_COLUMN_COUNT 5
+
+void school_init(struct school *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    strcpy(sc->phase, "secondary");
+}
+
+ap_status school_validate(const struct school *sc)
+{
+    ap_status st;
+    if ((st = rowio_check_text("Name", sc->name, sizeof sc->name, true, false)) != AP_OK ||
+        (st = rowio_check_text("URN", sc->urn, sizeof sc->urn, false, false)) != AP_OK ||
+        (st = rowio_check_choice("Phase", sc->phase, LABELS_SCHOOL_PHASE)) != AP_OK ||
+        (st = rowio_check_text("Phone", sc->phone, sizeof sc->phone, false, false)) != AP_OK ||
+        (st = rowio_check_phone("Phone", sc->phone)) != AP_OK ||
+        (st = rowio_check_text("Email", sc->email, sizeof sc->email, false, false)) != AP_OK ||
+        (st = rowio_check_email("Email", sc->email)) != AP_OK)
+        return st;
+    size_t n = strlen(sc->urn);
+    if (n && (n < 6 || n > 8 || strspn(sc->urn, "0123456789") != n))
+        return ap_fail(AP_ERR_INVALID, "URN: \"%s\" is not a URN or school number (6 to 8 digits)", sc->urn);
+    return AP_OK;
+}
+
+static int bind_school(sqlite3_stmt *st, const struct school *sc)
+{
+    int rc = rowio_bind_text(st, 1, sc->name);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 2, sc->urn);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 3, sc->phase);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 4, sc->phone);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 5, sc->email);
+    return rc;
+}
+
+/* One INSERT (id 0) or versioned UPDATE in its own transaction. */
+static ap_status write_school(struct store *s, struct school *sc, bool insert)
+{
+    ap_status st = school_validate(sc);
+    if (st != AP_OK)
+        return st;
+    const char *what = insert ? "adding the school" : "saving the school";
+    const char *sql = insert ? "INSERT INTO school (" SCHOOL_COLUMNS ", updated_at, updated_by) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                             : "UPDATE school SET (" SCHOOL_COLUMNS ", updated_at, updated_by) = "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7), version = version + 1 WHERE id = ?8 AND version = ?9";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = bind_school(stmt, sc);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, SCHOOL_COLUMN_COUNT + 1, s);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, SCHOOL_COLUMN_COUNT + 3, sc->id);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, SCHOOL_COLUMN_COUNT + 4, sc->version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK && !insert)
+        st = rowio_changed(s, "school", sc->id);
+    int64_t id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    if (insert) {
+        sc->id = id;
+        sc->version = 1;
+    } else {
+        sc->version++;
+    }
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status school_insert(struct store *s, struct school *sc)
+{
+    return write_school(s, sc, true);
+}
+
+ap_status school_update(struct store *s, struct school *sc)
+{
+    return write_school(s, sc, false);
+}
+
+ap_status school_get(struct store *s, int64_t id, struct school *sc)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(
+        s, "SELECT " SCHOOL_COLUMNS ", id, version, updated_at, updated_by FROM school WHERE id = ?1", &st,
+        "reading the school");
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(sc, 0, sizeof *sc);
+        rowio_text(st, 0, sc->name, sizeof sc->name);
+        rowio_text(st, 1, sc->urn, sizeof sc->urn);
+        rowio_text(st, 2, sc->phase, sizeof sc->phase);
+        rowio_text(st, 3, sc->phone, sizeof sc->phone);
+        rowio_text(st, 4, sc->email, sizeof sc->email);
+        sc->id = sqlite3_column_int64(st, 5);
+        sc->version = sqlite3_column_int64(st, 6);
+        rowio_text(st, 7, sc->updated_at, sizeof sc->updated_at);
+        rowio_text(st, 8, sc->updated_by, sizeof sc->updated_by);
+    } else if (rc == SQLITE_DONE) {
+        result = ap_fail(AP_ERR_NOT_FOUND, "school %lld: not found", (long long)id);
+    } else {
+        result = store_fail(s, rc, "reading the school");
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status school_list(struct store *s, struct school_item **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result =
+        rowio_prepare(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", &st, "listing the schools");
+    if (result != AP_OK)
+        return result;
+    struct school_item *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct school_item *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "listing the schools: out of memory");
+            goto done;
+        }
+        items = grown;
+        items[count].id = sqlite3_column_int64(st, 0);
+        rowio_text(st, 1, items[count].name, sizeof items[count].name);
+        count++;
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, "listing the schools");
+done:
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}

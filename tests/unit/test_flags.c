@@ -1,0 +1,1046 @@
+/* flags: every rule of DOMAIN.md evaluated over a real temporary store.
+ * Each test makes a new store in its own mkdtemp directory, builds a small
+ * scenario with SQL, and checks exactly which flags flags_collect reports
+ * (kind, level and a key phrase of the reason). "Today" is fixed at
+ * Wednesday 11 March 2026, in the spring term 2025/26. */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "date.h"
+#include "flags.h"
+#include "rules.h"
+#include "status.h"
+#include "store.h"
+#include "thresholds.h"
+
+/* ------------------------------------------------------------ fixtures */
+
+static char dir[64];
+static char path[PATH_MAX];
+static struct store *S;
+static struct thresholds TH;
+static int TODAY;
+
+#define MAX_GOT 256
+struct got {
+    enum flag_level level;
+    char *kind, *subject, *reason;
+    int64_t pupil_id, provider_id, case_id;
+};
+static struct got got[MAX_GOT];
+static int ngot;
+
+static void got_clear(void)
+{
+    for (int i = 0; i < ngot; i++) {
+        free(got[i].kind);
+        free(got[i].subject);
+        free(got[i].reason);
+    }
+    ngot = 0;
+}
+
+static void collect(void *ctx, const struct flag_row *f)
+{
+    int *calls = ctx;
+    if (calls)
+        (*calls)++;
+    assert_true(ngot < MAX_GOT);
+    assert_true(f->level == FLAG_AMBER || f->level == FLAG_RED);
+    assert_non_null(f->kind);
+    assert_non_null(f->subject);
+    assert_non_null(f->reason);
+    got[ngot] = (struct got){
+        .level = f->level,
+        .kind = strdup(f->kind),
+        .subject = strdup(f->subject),
+        .reason = strdup(f->reason),
+        .pupil_id = f->pupil_id,
+        .provider_id = f->provider_id,
+        .case_id = f->case_id,
+    };
+    ngot++;
+}
+
+/* Runs SQL (printf-style) in one write transaction; fails the test on error. */
+__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
+{
+    char buf[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && (size_t)n < sizeof buf);
+    assert_int_equal(store_begin(S), AP_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        store_rollback(S);
+        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
+    }
+    assert_int_equal(store_commit(S), AP_OK);
+}
+
+static int64_t last_id(void)
+{
+    int64_t id = 0;
+    assert_int_equal(store_query_int(S, "SELECT last_insert_rowid()", 0, &id), AP_OK);
+    return id;
+}
+
+/* "YYYY-MM-DD" of today + days (static slots, several per expression). */
+static const char *day_s(int days)
+{
+    static char slots[16][11];
+    static int next;
+    char *b = slots[next++ % 16];
+    return date_format(TODAY + days, b);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/apterm-flags-XXXXXX");
+    if (!mkdtemp(dir))
+        fail_msg("mkdtemp: %s", strerror(errno));
+    snprintf(path, sizeof path, "%s/store.db", dir);
+    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
+    if (store_open(&o, &S) != AP_OK)
+        fail_msg("store_open: %s", ap_error_detail());
+    thresholds_default(&TH);
+    TODAY = date_from_ymd(2026, 3, 11);
+    /* The codes the tests use (the seed may already hold them), and a
+     * calendar of our own. */
+    sql("INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
+        "('wales', '/', 'present (AM)', 'present', '2010-09-01'), "
+        "('wales', '\\', 'present (PM)', 'present', '2010-09-01'), "
+        "('wales', 'B', 'educated off site', 'aea', '2010-09-01'), "
+        "('wales', 'I', 'illness', 'authorised', '2010-09-01'), "
+        "('wales', 'C', 'other authorised', 'authorised', '2010-09-01'), "
+        "('wales', 'O', 'unauthorised', 'unauthorised', '2010-09-01'), "
+        "('wales', 'N', 'no reason yet', 'unauthorised', '2010-09-01'), "
+        "('wales', 'D', 'dual registered', 'not_counted', '2010-09-01');"
+        "DELETE FROM closure; DELETE FROM term;"
+        "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
+        "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), "
+        "('2025/26', 'spring', '2026-01-05', '2026-03-27'), "
+        "('2025/26', 'summer', '2026-04-13', '2026-07-20');");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    got_clear();
+    store_close(S);
+    S = NULL;
+    char f[PATH_MAX + 8];
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+    return 0;
+}
+
+/* ------------------------------------------------------------ scenario helpers */
+
+/* A provider with every check in order as of today: full insurance, recent
+ * declaration and DBS, Stage 1 five months ago, Stage 2 nine months ago, a
+ * monitoring visit nine days ago (this term). */
+static int64_t provider(const char *name, const char *registration)
+{
+    sql("INSERT INTO provider (name, registration, public_liability, employers_liability, "
+        "professional_indemnity, motor_cover, subcontractor_cover, insurance_expiry, declaration_date, "
+        "dbs_checked_date) VALUES ('%s', '%s', 500000000, 1000000000, 200000000, 1, 1, '%s', '%s', '%s')",
+        name, registration, day_s(300), day_s(-400), day_s(-400));
+    int64_t id = last_id();
+    sql("INSERT INTO qa_visit (provider_id, stage, visit_date, closed) VALUES "
+        "(%lld, 'stage1', '%s', 1), (%lld, 'stage2', '%s', 1), (%lld, 'monitoring', '%s', 1)",
+        (long long)id, day_s(-150), (long long)id, day_s(-270), (long long)id, day_s(-9));
+    return id;
+}
+
+static int upn_seq;
+
+/* A pupil on the PRS roll, in year group `year` today. */
+static int64_t pupil(const char *forename, const char *surname, int year, const char *extra_cols,
+                     const char *extra_vals)
+{
+    /* Born 15 January of the academic year that puts them in `year`. */
+    int dob = date_from_ymd(2025 - year - 5 + 1, 1, 15);
+    char d[11];
+    sql("INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort%s%s) "
+        "VALUES ('A%012d', '%s', '%s', '%s', 'sole_prs', 'aln_bespoke'%s%s)",
+        extra_cols ? ", " : "", extra_cols ? extra_cols : "", ++upn_seq, forename, surname, date_format(dob, d),
+        extra_vals ? ", " : "", extra_vals ? extra_vals : "");
+    return last_id();
+}
+
+/* An active placement from start (days from today) with `sessions` sessions
+ * a week of `hours` each. */
+static int64_t placement(int64_t pupil_id, int64_t provider_id, const char *status, int start, int sessions,
+                         double hours)
+{
+    sql("INSERT INTO placement (pupil_id, provider_id, status, start_date, cost_basis, rate) "
+        "VALUES (%lld, %lld, '%s', '%s', 'week', 30000)",
+        (long long)pupil_id, (long long)provider_id, status, day_s(start));
+    int64_t id = last_id();
+    for (int i = 0; i < sessions; i++)
+        sql("INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES (%lld, %d, '%s', %g)",
+            (long long)id, i / 2, i % 2 ? "pm" : "am", hours);
+    return id;
+}
+
+/* A full-time pupil (25 h) at the provider since the start of term. */
+static int64_t placed_pupil(const char *forename, const char *surname, int64_t provider_id)
+{
+    int64_t id = pupil(forename, surname, 9, NULL, NULL);
+    placement(id, provider_id, "active", -65, 10, 2.5);
+    return id;
+}
+
+static void mark(int64_t pupil_id, int day, const char *session, const char *code, int64_t provider_id)
+{
+    if (provider_id)
+        sql("INSERT INTO attendance_mark (pupil_id, day, session, code, provider_id, source) "
+            "VALUES (%lld, %d, '%s', '%s', %lld, 'officer')",
+            (long long)pupil_id, day, session, code, (long long)provider_id);
+    else
+        sql("INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
+            "VALUES (%lld, %d, '%s', '%s', 'officer')",
+            (long long)pupil_id, day, session, code);
+}
+
+/* The n-th school day (Monday-Friday) back from today; 0 is today. */
+static int school_day(int n)
+{
+    int d = TODAY;
+    while (n > 0 || date_weekday(d) > 4) {
+        d--;
+        if (date_weekday(d) <= 4)
+            n--;
+    }
+    return d;
+}
+
+/* Both sessions of the last `days` school days (ending today) marked code. */
+static void mark_days(int64_t pupil_id, int days, const char *am, const char *pm, int64_t provider_id)
+{
+    for (int i = days - 1; i >= 0; i--) {
+        mark(pupil_id, school_day(i), "am", am, provider_id);
+        mark(pupil_id, school_day(i), "pm", pm, provider_id);
+    }
+}
+
+static void dump(void);
+
+/* flags_collect into got[]; FLAGS_DUMP=1 in the environment prints them. */
+static void run(void)
+{
+    got_clear();
+    int calls = 0;
+    struct flag_counts c = {-1, -1};
+    if (flags_collect(S, &TH, TODAY, collect, &calls, &c) != AP_OK)
+        fail_msg("flags_collect: %s", ap_error_detail());
+    int red = 0, amber = 0;
+    for (int i = 0; i < ngot; i++)
+        *(got[i].level == FLAG_RED ? &red : &amber) += 1;
+    assert_int_equal(calls, ngot);
+    assert_int_equal(c.red, red);
+    assert_int_equal(c.amber, amber);
+    if (getenv("FLAGS_DUMP"))
+        dump();
+}
+
+static void dump(void)
+{
+    for (int i = 0; i < ngot; i++)
+        fprintf(stderr, "  %s %s | %s | %s\n", rules_flag_name(got[i].level), got[i].kind, got[i].subject,
+                got[i].reason);
+}
+
+/* The flag of this kind whose subject contains `who`, or NULL. */
+static const struct got *find(const char *kind, const char *who)
+{
+    for (int i = 0; i < ngot; i++)
+        if (strcmp(got[i].kind, kind) == 0 && strstr(got[i].subject, who))
+            return &got[i];
+    return NULL;
+}
+
+static void expect(const char *kind, const char *who, enum flag_level level, const char *phrase)
+{
+    const struct got *g = find(kind, who);
+    if (!g) {
+        dump();
+        fail_msg("expected a %s %s flag about %s", rules_flag_name(level), kind, who);
+    }
+    if (g->level != level || !strstr(g->reason, phrase)) {
+        dump();
+        fail_msg("%s about %s: got %s \"%s\", expected %s with \"%s\"", kind, who, rules_flag_name(g->level),
+                 g->reason, rules_flag_name(level), phrase);
+    }
+}
+
+static void expect_none(const char *kind, const char *who)
+{
+    const struct got *g = find(kind, who);
+    if (g) {
+        dump();
+        fail_msg("unexpected %s flag about %s: %s", kind, who, g->reason);
+    }
+}
+
+static void expect_count(int n)
+{
+    if (ngot != n) {
+        dump();
+        fail_msg("expected %d flags, got %d", n, ngot);
+    }
+}
+
+/* ------------------------------------------------------------ empty and clean */
+
+static void test_empty_store(void **state)
+{
+    (void)state;
+    run();
+    expect_count(0);
+}
+
+static void test_clean_provider_and_pupil(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    mark_days(u, 4, "/", "\\", v); /* 8 sessions since the visit: under 10 */
+    run();
+    expect_count(0);
+}
+
+/* A provider nobody is placed with raises nothing, whatever its records. */
+static void test_provider_not_in_use(void **state)
+{
+    (void)state;
+    sql("INSERT INTO provider (name) VALUES ('Empty Barn')");
+    run();
+    expect_count(0);
+}
+
+/* ------------------------------------------------------------ registration */
+
+static void test_registration_four_full_time(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    placed_pupil("Aled", "Evans", v);
+    placed_pupil("Bethan", "Evans", v);
+    placed_pupil("Cai", "Evans", v);
+    placed_pupil("Dafydd", "Evans", v);
+    /* Part time does not count. */
+    int64_t u = pupil("Elin", "Evans", 9, NULL, NULL);
+    placement(u, v, "active", -30, 6, 2.5); /* 15 h */
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, reduced_end, "
+        "reduced_reason, exit_plan) VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'back to full')",
+        (long long)u, day_s(-30), day_s(60), day_s(-30), day_s(30));
+    run();
+    expect_none("registration", "Cwm Farm");
+    expect_count(0);
+}
+
+static void test_registration_five_full_time(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    placed_pupil("Aled", "Evans", v);
+    placed_pupil("Bethan", "Evans", v);
+    placed_pupil("Cai", "Evans", v);
+    placed_pupil("Dafydd", "Evans", v);
+    /* Exactly 18 h in two placements at the same provider is full time. */
+    int64_t u = pupil("Elin", "Evans", 9, NULL, NULL);
+    placement(u, v, "active", -65, 4, 3.0);
+    placement(u, v, "active", -65, 2, 3.0);
+    run();
+    expect("registration", "Provider: Cwm Farm", FLAG_RED, "5 pupils at 18 h/week or more");
+    expect("registration", "Cwm Farm", FLAG_RED, "must be a registered school");
+    const struct got *g = find("registration", "Cwm Farm");
+    assert_int_equal(g->provider_id, v);
+    assert_int_equal(g->pupil_id, 0);
+    assert_int_equal(g->case_id, 0);
+    /* Elin's 18 h is below the Year 9 minimum: a reduced timetable, but
+     * nothing else. */
+    expect("reduced_timetable", "Elin Evans", FLAG_RED, "no PSP");
+    expect_count(2);
+}
+
+static void test_registration_one_cla(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = pupil("Llŷr", "Evans", 9, "cla", "1");
+    placement(u, v, "active", -65, 10, 2.5);
+    int64_t w = provider("Tyddyn Hir", "unregistered");
+    int64_t x = pupil("Gwenllïan", "Hughes", 9, "plan", "'ehcp'");
+    placement(x, w, "active", -65, 10, 2.5);
+    /* A looked-after pupil part time does not count. */
+    int64_t y = provider("Y Gweithdy", "unregistered");
+    int64_t z = pupil("Iolo", "Price", 11, "cla", "1");
+    placement(z, y, "active", -65, 10, 2.5);
+    sql("UPDATE placement_session SET hours = 1.5 "
+        "WHERE placement_id = (SELECT id FROM placement WHERE pupil_id = %lld)",
+        (long long)z);
+    run();
+    expect("registration", "Cwm Farm", FLAG_RED, "1 looked after");
+    expect("registration", "Tyddyn Hir", FLAG_RED, "1 with an EHCP/IDP");
+    expect_none("registration", "Y Gweithdy");
+    /* Iolo's 15 h is a reduced timetable. */
+    expect("reduced_timetable", "Iolo Price (Y11)", FLAG_RED, "no PSP");
+    expect_count(3);
+}
+
+static void test_registration_registered_school_never(void **state)
+{
+    (void)state;
+    int64_t v = provider("Ysgol Glan", "independent_school");
+    for (int i = 0; i < 6; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "Pupil%d", i);
+        int64_t u = pupil(name, "Rees", 9, "cla, plan", "1, 'idp_la'");
+        placement(u, v, "active", -65, 10, 2.5);
+    }
+    run();
+    expect_none("registration", "Ysgol Glan");
+    expect_count(0);
+}
+
+/* ------------------------------------------------------------ provider checks */
+
+static void test_insurance_shortfalls(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    placed_pupil("Siân", "Jones", v);
+    sql("UPDATE provider SET public_liability = 100000000, motor_cover = 0, version = version + 1 WHERE id = %lld",
+        (long long)v);
+    int64_t w = provider("Tyddyn Hir", "unregistered");
+    placed_pupil("Owain", "Jones", w);
+    sql("UPDATE provider SET insurance_expiry = '%s', version = version + 1 WHERE id = %lld", day_s(-2),
+        (long long)w);
+    run();
+    expect("insurance", "Cwm Farm", FLAG_AMBER, "public liability");
+    expect("insurance", "Cwm Farm", FLAG_AMBER, "no motor vehicle cover");
+    expect("insurance", "Tyddyn Hir", FLAG_AMBER, "insurance expired on");
+    expect_count(2);
+}
+
+static void test_stage1(void **state)
+{
+    (void)state;
+    int64_t a = provider("A Thirteen", "unregistered");
+    int64_t b = provider("B Eleven", "unregistered");
+    int64_t c = provider("C Nearly", "unregistered");
+    int64_t d = provider("D Never", "unregistered");
+    placed_pupil("Siân", "Jones", a);
+    placed_pupil("Owain", "Jones", b);
+    placed_pupil("Rhys", "Jones", c);
+    placed_pupil("Tomos", "Jones", d);
+    sql("UPDATE qa_visit SET visit_date = '2025-02-11', version = version + 1 "
+        "WHERE provider_id = %lld AND stage = 'stage1'", (long long)a);
+    sql("UPDATE qa_visit SET visit_date = '2025-04-11', version = version + 1 "
+        "WHERE provider_id = %lld AND stage = 'stage1'", (long long)b);
+    sql("UPDATE qa_visit SET visit_date = '2025-03-21', version = version + 1 "
+        "WHERE provider_id = %lld AND stage = 'stage1'", (long long)c);
+    /* An open (unfinished) Stage 1 does not count. */
+    sql("UPDATE qa_visit SET closed = 0, version = version + 1 WHERE provider_id = %lld AND stage = 'stage1'",
+        (long long)d);
+    run();
+    expect("qa_stage1", "A Thirteen", FLAG_RED, "Stage 1 visit overdue since 2026-02-11");
+    expect_none("qa_stage1", "B Eleven");
+    expect("qa_stage1", "C Nearly", FLAG_AMBER, "Stage 1 visit due on 2026-03-21");
+    expect("qa_stage1", "D Never", FLAG_RED, "no Stage 1 visit recorded");
+    expect_count(3);
+}
+
+static void test_stage2_brought_forward_by_concern(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    int64_t w = provider("Tyddyn Hir", "unregistered");
+    int64_t x = placed_pupil("Owain", "Jones", w);
+    /* After Cwm Farm's last Stage 2 (270 days ago): brings it forward to
+     * 30 days after the concern, which has passed. */
+    sql("INSERT INTO concern (pupil_id, provider_id, concern_date, summary) VALUES (%lld, %lld, '%s', 'x')",
+        (long long)u, (long long)v, day_s(-40));
+    /* Before Tyddyn Hir's last Stage 2: no effect. */
+    sql("INSERT INTO concern (pupil_id, provider_id, concern_date, summary) VALUES (%lld, %lld, '%s', 'x')",
+        (long long)x, (long long)w, day_s(-300));
+    run();
+    expect("qa_stage2", "Cwm Farm", FLAG_RED, "after the concern of");
+    expect_none("qa_stage2", "Tyddyn Hir");
+    expect_count(1);
+}
+
+static void test_stage2_overdue(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    placed_pupil("Siân", "Jones", v);
+    sql("UPDATE qa_visit SET visit_date = '2024-01-10', version = version + 1 "
+        "WHERE provider_id = %lld AND stage = 'stage2'", (long long)v);
+    run();
+    expect("qa_stage2", "Cwm Farm", FLAG_RED, "Stage 2 visit overdue since 2026-01-10");
+    expect_count(1);
+}
+
+static void test_monitoring(void **state)
+{
+    (void)state;
+    /* Last visit 40 days ago (last term): overdue by date, and no visit
+     * this term. */
+    int64_t a = provider("A Late", "unregistered");
+    placed_pupil("Siân", "Jones", a);
+    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE provider_id = %lld AND stage = "
+        "'monitoring'", day_s(-80), (long long)a);
+    /* Visited 9 days ago, but 12 sessions attended since. */
+    int64_t b = provider("B Busy", "unregistered");
+    int64_t u = placed_pupil("Owain", "Jones", b);
+    mark_days(u, 6, "/", "\\", b); /* 12 sessions, all after the visit */
+    /* Visited 9 days ago, 8 sessions since, 4 before: fine. */
+    int64_t c = provider("C Fine", "unregistered");
+    int64_t x = placed_pupil("Rhys", "Jones", c);
+    mark_days(x, 6, "/", "\\", c);
+    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE provider_id = %lld AND stage = "
+        "'monitoring'", date_format(school_day(4), (char[11]){0}), (long long)c);
+    run();
+    expect("monitoring", "A Late", FLAG_AMBER, "monitoring visit overdue since");
+    expect("monitoring", "A Late", FLAG_AMBER, "no visit this term");
+    expect("monitoring", "B Busy", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect_none("monitoring", "C Fine");
+    expect_count(2);
+}
+
+static void test_safeguarding_and_suspended(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    placed_pupil("Siân", "Jones", v);
+    sql("UPDATE provider SET declaration_date = '2022-01-05', dbs_checked_date = NULL, status = 'suspended', "
+        "version = version + 1 WHERE id = %lld", (long long)v);
+    run();
+    expect("safeguarding", "Cwm Farm", FLAG_AMBER, "safeguarding declaration is over 3 years old");
+    expect("safeguarding", "Cwm Farm", FLAG_AMBER, "no enhanced DBS check recorded");
+    expect("provider_suspended", "Cwm Farm", FLAG_AMBER, "1 pupil is placed there");
+    expect_count(2);
+}
+
+/* A maintained school needs none of the AP checks; only a proposed
+ * placement puts a provider in use, and then Stage 1 is due before it. */
+static void test_maintained_and_proposed(void **state)
+{
+    (void)state;
+    sql("INSERT INTO provider (name, registration) VALUES ('Ysgol y Cwm', 'maintained_school')");
+    int64_t school = last_id();
+    placed_pupil("Siân", "Jones", school);
+    sql("INSERT INTO provider (name, registration, public_liability, employers_liability, "
+        "professional_indemnity, motor_cover, subcontractor_cover, declaration_date, dbs_checked_date) "
+        "VALUES ('New Barn', 'unregistered', 500000000, 1000000000, 200000000, 1, 1, '%s', '%s')",
+        day_s(-10), day_s(-10));
+    int64_t barn = last_id();
+    int64_t u = pupil("Owain", "Jones", 9, NULL, NULL);
+    placement(u, barn, "proposed", 14, 10, 2.5);
+    run();
+    expect_none("insurance", "Ysgol y Cwm");
+    expect_none("qa_stage1", "Ysgol y Cwm");
+    expect("qa_stage1", "New Barn", FLAG_RED, "no Stage 1 visit recorded");
+    expect_none("qa_stage2", "New Barn");  /* nobody has started there */
+    expect_none("monitoring", "New Barn"); /* nobody attends yet */
+    expect_count(1);
+}
+
+/* ------------------------------------------------------------ pupils: attendance */
+
+static void test_unauthorised_run_amber(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    mark_days(u, 3, "/", "\\", v);
+    /* Yesterday PM, today AM and PM: three sessions in a row. */
+    sql("UPDATE attendance_mark SET code = 'O', version = version + 1 WHERE pupil_id = %lld "
+        "AND ((day = %d AND session = 'pm') OR day = %d)",
+        (long long)u, school_day(1), school_day(0));
+    /* Two sessions only: nothing. */
+    int64_t x = placed_pupil("Owain", "Jones", v);
+    mark_days(x, 3, "/", "N", v);
+    sql("UPDATE attendance_mark SET code = 'O', version = version + 1 WHERE pupil_id = %lld AND day = %d "
+        "AND session = 'am'", (long long)x, school_day(0));
+    sql("UPDATE attendance_mark SET code = '/', version = version + 1 WHERE pupil_id = %lld AND day = %d "
+        "AND session = 'pm'", (long long)x, school_day(2));
+    sql("UPDATE attendance_mark SET code = '\\', version = version + 1 WHERE pupil_id = %lld AND day = %d "
+        "AND session = 'pm'", (long long)x, school_day(1));
+    run();
+    expect("unauthorised_run", "Siân Jones (Y9)", FLAG_AMBER, "3 unauthorised sessions in a row");
+    expect_none("unauthorised_run", "Owain");
+}
+
+static void test_unauthorised_ten_days(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    for (int i = 11; i >= 10; i--) {
+        mark(u, school_day(i), "am", "/", v);
+        mark(u, school_day(i), "pm", "\\", v);
+    }
+    for (int i = 9; i >= 0; i--) {
+        mark(u, school_day(i), "am", "O", v);
+        mark(u, school_day(i), "pm", "N", v);
+    }
+    /* Nine days: amber only. */
+    int64_t x = placed_pupil("Owain", "Jones", v);
+    mark(x, school_day(9), "am", "/", v);
+    mark(x, school_day(9), "pm", "\\", v);
+    for (int i = 8; i >= 0; i--) {
+        mark(x, school_day(i), "am", "O", v);
+        mark(x, school_day(i), "pm", "O", v);
+    }
+    run();
+    expect("unauthorised_run", "Siân", FLAG_RED, "unauthorised absence for 10 school days in a row");
+    expect("unauthorised_run", "Owain", FLAG_AMBER, "18 unauthorised sessions in a row");
+}
+
+/* A run longer than the window of marks read at first is read in full. */
+static void test_unauthorised_long_run(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    mark(u, school_day(40), "am", "/", v);
+    for (int i = 39; i >= 0; i--) {
+        mark(u, school_day(i), "am", "O", v);
+        mark(u, school_day(i), "pm", "O", v);
+    }
+    run();
+    char since[11];
+    date_format(school_day(39), since);
+    expect("unauthorised_run", "Siân", FLAG_RED, "40 school days in a row (80 sessions)");
+    expect("unauthorised_run", "Siân", FLAG_RED, since);
+}
+
+static void test_persistent_absence(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    /* 17 of 20 sessions this term: 85 %. */
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    mark_days(u, 10, "/", "\\", v);
+    sql("UPDATE attendance_mark SET code = 'I', version = version + 1 WHERE pupil_id = %lld AND day IN (%d, %d) "
+        "AND session = 'am'; UPDATE attendance_mark SET code = 'I', version = version + 1 WHERE pupil_id = %lld "
+        "AND day = %d AND session = 'pm'",
+        (long long)u, school_day(3), school_day(5), (long long)u, school_day(7));
+    /* 18 of 20: exactly 90 % is not flagged. Absences last term do not count. */
+    int64_t x = placed_pupil("Owain", "Jones", v);
+    mark_days(x, 10, "/", "\\", v);
+    sql("UPDATE attendance_mark SET code = 'I', version = version + 1 WHERE pupil_id = %lld AND day IN (%d, %d) "
+        "AND session = 'am'", (long long)x, school_day(3), school_day(5));
+    for (int i = 0; i < 10; i++)
+        mark(x, date_from_ymd(2025, 12, 1) + i, "am", "I", 0);
+    /* Not-counted sessions are neither possible nor attending. */
+    int64_t y = placed_pupil("Rhys", "Jones", v);
+    mark_days(y, 10, "D", "\\", v);
+    run();
+    expect("persistent_absence", "Siân", FLAG_AMBER, "attendance 85.0 % is below 90 %");
+    expect("persistent_absence", "Siân", FLAG_AMBER, "spring term 2025/26: 17 of 20 sessions");
+    expect_none("persistent_absence", "Owain");
+    expect_none("persistent_absence", "Rhys");
+    /* Cwm Farm: 50 attended sessions since its visit nine days ago. */
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "sessions attended since the last visit");
+    expect_count(2);
+}
+
+/* In the Easter holiday the spring term is the one that counts. */
+static void test_persistent_absence_in_holiday(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    mark_days(u, 5, "O", "\\", v);
+    TODAY = date_from_ymd(2026, 4, 1);
+    run();
+    expect("persistent_absence", "Siân", FLAG_AMBER, "spring term 2025/26: 5 of 10 sessions");
+}
+
+/* ------------------------------------------------------------ pupils: PSP and timetable */
+
+static void test_reduced_timetable(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    /* 15 h, no PSP: red. */
+    int64_t a = pupil("Siân", "Jones", 9, NULL, NULL);
+    placement(a, v, "active", -20, 6, 2.5);
+    /* 15 h with an active PSP, end date and exit plan: green, not reported. */
+    int64_t b = pupil("Owain", "Jones", 9, NULL, NULL);
+    placement(b, v, "active", -20, 6, 2.5);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, reduced_end, "
+        "reduced_reason, exit_plan) VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'Add a day "
+        "every fortnight')",
+        (long long)b, day_s(-20), day_s(80), day_s(-20), day_s(40));
+    /* Running for 14 weeks without authorisation: amber. */
+    int64_t c = pupil("Rhys", "Jones", 9, NULL, NULL);
+    placement(c, v, "active", -98, 6, 2.5);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, reduced_end, "
+        "reduced_reason, exit_plan) VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'plan')",
+        (long long)c, day_s(-5), day_s(80), day_s(-98), day_s(40));
+    sql("INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (last_insert_rowid(), '%s', 'continue')",
+        day_s(-5));
+    /* A pupil on a school's roll: the rest of the week is at school. */
+    int64_t d = pupil("Tomos", "Jones", 9, NULL, NULL);
+    sql("UPDATE pupil SET roll_status = 'sole_school', version = version + 1 WHERE id = %lld", (long long)d);
+    placement(d, v, "active", -20, 4, 2.5);
+    /* Year 12: no minimum. */
+    int64_t e = pupil("Wil", "Jones", 12, NULL, NULL);
+    placement(e, v, "active", -20, 4, 2.5);
+    run();
+    expect("reduced_timetable", "Siân", FLAG_RED, "reduced timetable, 15 h of the 24 h/week local minimum");
+    expect("reduced_timetable", "Siân", FLAG_RED, "no PSP");
+    expect_none("reduced_timetable", "Owain");
+    expect("reduced_timetable", "Rhys", FLAG_AMBER, "over 12 weeks");
+    expect_none("reduced_timetable", "Tomos");
+    expect_none("reduced_timetable", "Wil");
+    expect_count(2);
+}
+
+static void test_psp_review_and_end(void **state)
+{
+    (void)state;
+    /* Meeting eight weeks ago, no review: overdue, red. */
+    int64_t a = pupil("Siân", "Jones", 9, NULL, NULL);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '%s')", (long long)a,
+        day_s(-56));
+    /* Reviewed 39 days ago: due in 3 days, amber. */
+    int64_t b = pupil("Owain", "Jones", 9, NULL, NULL);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '%s')", (long long)b,
+        day_s(-80));
+    sql("INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (last_insert_rowid(), '%s', 'continue')",
+        day_s(-39));
+    /* Reviewed last week, but its end date has passed: amber. */
+    int64_t c = pupil("Rhys", "Jones", 9, NULL, NULL);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date) VALUES (%lld, 'active', '%s', '%s')",
+        (long long)c, day_s(-120), day_s(-3));
+    sql("INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (last_insert_rowid(), '%s', 'adapt')",
+        day_s(-7));
+    /* Past its end, but the last review ceased it: nothing (review not due either). */
+    int64_t d = pupil("Tomos", "Jones", 9, NULL, NULL);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date) VALUES (%lld, 'active', '%s', '%s')",
+        (long long)d, day_s(-120), day_s(-3));
+    sql("INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (last_insert_rowid(), '%s', 'cease')",
+        day_s(-2));
+    /* A draft is not yet running. */
+    int64_t e = pupil("Wil", "Jones", 9, NULL, NULL);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'draft', '%s')", (long long)e,
+        day_s(-100));
+    run();
+    expect("psp_review", "Siân", FLAG_RED, "PSP review overdue since");
+    expect("psp_review", "Owain", FLAG_AMBER, "PSP review due on");
+    expect("psp_end", "Rhys", FLAG_AMBER, "without a ceasing review");
+    expect_none("psp_end", "Tomos");
+    expect_count(3);
+}
+
+static void test_intervention(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    /* 20 weeks into a 16-week KS1-3 intervention placement. */
+    int64_t a = pupil("Siân", "Jones", 5, NULL, NULL);
+    sql("UPDATE pupil SET cohort = 'ks13_intervention', roll_status = 'sole_school', version = version + 1 "
+        "WHERE id = %lld", (long long)a);
+    placement(a, v, "active", -140, 10, 2.5);
+    /* Planned for 24 weeks: fine at 20. */
+    int64_t b = pupil("Owain", "Jones", 5, NULL, NULL);
+    sql("UPDATE pupil SET cohort = 'ks13_intervention', roll_status = 'sole_school', version = version + 1 "
+        "WHERE id = %lld", (long long)b);
+    int64_t pl = placement(b, v, "active", -140, 10, 2.5);
+    sql("UPDATE placement SET planned_weeks = 24, version = version + 1 WHERE id = %lld", (long long)pl);
+    /* Another cohort: not an intervention placement. */
+    int64_t c = pupil("Rhys", "Jones", 5, NULL, NULL);
+    placement(c, v, "active", -140, 10, 2.5);
+    run();
+    expect("intervention", "Siân", FLAG_AMBER, "Cwm Farm: intervention placement running past its 16 weeks");
+    assert_int_equal(find("intervention", "Siân")->provider_id, v);
+    expect_none("intervention", "Owain");
+    expect_none("intervention", "Rhys");
+    expect_count(1);
+}
+
+/* A pupil off roll raises nothing. */
+static void test_off_roll(void **state)
+{
+    (void)state;
+    int64_t u = pupil("Siân", "Jones", 9, "end_date", "'2026-02-01'");
+    sql("INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2025-11-01')", (long long)u);
+    mark_days(u, 5, "O", "O", 0);
+    run();
+    expect_count(0);
+}
+
+/* ------------------------------------------------------------ panel cases */
+
+static int64_t panel_case(int64_t pupil_id, const char *status)
+{
+    sql("INSERT INTO panel_case (pupil_id, reason, referral_date, panel_date, status) "
+        "VALUES (%lld, 'risk_of_pex', '%s', '%s', '%s')",
+        (long long)pupil_id, day_s(-20), day_s(7), status);
+    return last_id();
+}
+
+static void quote(int64_t case_id, int64_t provider_id, int weekly_pence, int chosen)
+{
+    sql("INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week, chosen) "
+        "VALUES (%lld, %lld, 'week', %d, 10, %d)",
+        (long long)case_id, (long long)provider_id, weekly_pence, chosen);
+}
+
+static void test_quotations(void **state)
+{
+    (void)state;
+    sql("INSERT INTO provider (name) VALUES ('Q1'), ('Q2'), ('Q3')");
+    int64_t q1 = 1, q2 = 2, q3 = 3;
+    /* Two quotes of £300 a week (£11,700 a year): flagged. */
+    int64_t a = pupil("Llŷr", "Evans", 9, NULL, NULL);
+    int64_t ca = panel_case(a, "open");
+    quote(ca, q1, 30000, 0);
+    quote(ca, q2, 35000, 0);
+    /* Three quotes: not. */
+    int64_t b = pupil("Owain", "Jones", 9, NULL, NULL);
+    int64_t cb = panel_case(b, "open");
+    quote(cb, q1, 30000, 0);
+    quote(cb, q2, 35000, 0);
+    quote(cb, q3, 32000, 0);
+    /* The chosen quote is £1,000 a week (£39,000): route 1 does not apply. */
+    int64_t c = pupil("Rhys", "Jones", 9, NULL, NULL);
+    int64_t cc = panel_case(c, "open");
+    quote(cc, q1, 30000, 0);
+    quote(cc, q2, 100000, 1);
+    /* Not open: not flagged. */
+    int64_t d = pupil("Tomos", "Jones", 9, NULL, NULL);
+    int64_t cd = panel_case(d, "agreed");
+    quote(cd, q1, 30000, 0);
+    /* Open with a panel date and no quotes. */
+    int64_t e = pupil("Wil", "Jones", 9, NULL, NULL);
+    panel_case(e, "open");
+    run();
+    char subject[64];
+    snprintf(subject, sizeof subject, "Panel case %lld: Llŷr Evans", (long long)ca);
+    expect("quotations", subject, FLAG_AMBER, "annual cost £11,700.00 is under £25,000: 3 quotations needed, 2 received");
+    expect("quotations", subject, FLAG_AMBER, "cheapest quote: Q1");
+    const struct got *g = find("quotations", subject);
+    assert_int_equal(g->case_id, ca);
+    assert_int_equal(g->pupil_id, a);
+    expect_none("quotations", "Owain");
+    expect_none("quotations", "Rhys");
+    expect_none("quotations", "Tomos");
+    expect("quotations", "Wil Jones", FLAG_AMBER, "no quotations recorded");
+    expect_count(2);
+}
+
+/* ------------------------------------------------------------ order, passes, roles */
+
+/* A mixed store: providers first, then pupils, then cases, each by name. */
+static void build_mixed(int64_t *ids)
+{
+    int64_t zed = provider("Zeal Training", "unregistered");
+    int64_t abe = provider("aber Farm", "unregistered");
+    sql("UPDATE provider SET motor_cover = 0, version = version + 1");
+    int64_t u1 = placed_pupil("Siân", "Williams", zed);
+    int64_t u2 = placed_pupil("Aled", "Bowen", abe);
+    mark_days(u1, 2, "O", "O", zed);
+    mark_days(u2, 2, "N", "N", abe);
+    int64_t c = panel_case(u1, "open");
+    quote(c, zed, 30000, 0);
+    ids[0] = zed, ids[1] = abe, ids[2] = u1, ids[3] = u2, ids[4] = c;
+}
+
+static void test_order_and_counts(void **state)
+{
+    (void)state;
+    int64_t ids[5];
+    build_mixed(ids);
+    run();
+    expect_count(7);
+    assert_string_equal(got[0].subject, "Provider: aber Farm");
+    assert_string_equal(got[0].kind, "insurance");
+    assert_string_equal(got[1].subject, "Provider: Zeal Training");
+    assert_string_equal(got[2].subject, "Pupil: Aled Bowen (Y9)");
+    assert_string_equal(got[2].kind, "persistent_absence");
+    assert_string_equal(got[3].subject, "Pupil: Aled Bowen (Y9)");
+    assert_string_equal(got[3].kind, "unauthorised_run");
+    assert_string_equal(got[4].subject, "Pupil: Siân Williams (Y9)");
+    assert_string_equal(got[5].subject, "Pupil: Siân Williams (Y9)");
+    assert_true(strncmp(got[6].subject, "Panel case ", 11) == 0);
+    assert_string_equal(got[6].kind, "quotations");
+    /* The counts are reset even when the caller's were not, and fn may be NULL. */
+    struct flag_counts c = {99, 99};
+    assert_int_equal(flags_collect(S, &TH, TODAY, NULL, NULL, &c), AP_OK);
+    assert_int_equal(c.red, 0);
+    assert_int_equal(c.amber, 7);
+}
+
+/* Each single-record pass reports exactly what the whole pass reports
+ * about that record. */
+static void test_single_record_passes(void **state)
+{
+    (void)state;
+    int64_t ids[5];
+    build_mixed(ids);
+    run();
+    struct got all[MAX_GOT];
+    int nall = ngot;
+    memcpy(all, got, sizeof all);
+    ngot = 0; /* the strings now belong to all[] */
+
+    struct flag_counts c;
+    for (int k = 0; k < 5; k++) {
+        got_clear();
+        ap_status st = k < 2    ? flags_for_provider(S, &TH, TODAY, ids[k], collect, NULL, &c)
+                       : k < 4 ? flags_for_pupil(S, &TH, TODAY, ids[k], collect, NULL, &c)
+                               : flags_for_case(S, &TH, TODAY, ids[k], collect, NULL, &c);
+        assert_int_equal(st, AP_OK);
+        int want = 0;
+        for (int i = 0; i < nall; i++) {
+            bool about = k < 2 ? all[i].provider_id == ids[k] && all[i].pupil_id == 0
+                         : k < 4 ? all[i].pupil_id == ids[k]
+                                 : all[i].case_id == ids[k];
+            if (!about)
+                continue;
+            assert_true(want < ngot);
+            assert_string_equal(got[want].kind, all[i].kind);
+            assert_string_equal(got[want].subject, all[i].subject);
+            assert_string_equal(got[want].reason, all[i].reason);
+            assert_int_equal(got[want].level, all[i].level);
+            want++;
+        }
+        assert_int_equal(ngot, want);
+        assert_int_equal(c.red + c.amber, want);
+        assert_true(want > 0);
+    }
+    for (int i = 0; i < nall; i++) {
+        free(all[i].kind);
+        free(all[i].subject);
+        free(all[i].reason);
+    }
+    assert_int_equal(flags_for_pupil(S, &TH, TODAY, 0, collect, NULL, NULL), AP_ERR_INVALID);
+}
+
+/* The monitoring count is the same whichever pass counts it. */
+static void test_single_provider_sessions(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    mark_days(u, 6, "/", "\\", v);
+    got_clear();
+    assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect_count(1);
+}
+
+static void test_viewer_can_run(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    sql("INSERT INTO concern (pupil_id, provider_id, concern_date, summary) VALUES (%lld, %lld, '%s', 'x')",
+        (long long)u, (long long)v, day_s(-40));
+    mark_days(u, 2, "O", "O", v);
+    assert_int_equal(store_user_add(S, "viewer1", "viewer"), AP_OK);
+    run();
+    int n_admin = ngot;
+    assert_true(n_admin >= 2);
+
+    struct store *view = NULL;
+    struct store_options o = {.path = path, .login = "viewer1"};
+    if (store_open(&o, &view) != AP_OK)
+        fail_msg("store_open as viewer: %s", ap_error_detail());
+    assert_int_equal(store_role(view), ROLE_VIEWER);
+    got_clear();
+    struct flag_counts c;
+    ap_status st = flags_collect(view, &TH, TODAY, collect, NULL, &c);
+    if (st != AP_OK)
+        fail_msg("viewer flags_collect: %s", ap_error_detail());
+    store_close(view);
+    expect_count(n_admin);
+    expect("qa_stage2", "Cwm Farm", FLAG_RED, "after the concern of");
+    expect("unauthorised_run", "Siân", FLAG_AMBER, "4 unauthorised sessions");
+}
+
+/* Inside a caller's transaction the pass uses that transaction. */
+static void test_inside_transaction(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    placed_pupil("Siân", "Jones", v);
+    assert_int_equal(store_begin(S), AP_OK);
+    assert_int_equal(sqlite3_exec(store_db(S), "UPDATE provider SET motor_cover = 0, version = version + 1", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    got_clear();
+    assert_int_equal(flags_collect(S, &TH, TODAY, collect, NULL, NULL), AP_OK);
+    expect("insurance", "Cwm Farm", FLAG_AMBER, "no motor vehicle cover");
+    assert_false(sqlite3_get_autocommit(store_db(S)));
+    store_rollback(S);
+    run();
+    expect_count(0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_empty_store),
+        T(test_clean_provider_and_pupil),
+        T(test_provider_not_in_use),
+        T(test_registration_four_full_time),
+        T(test_registration_five_full_time),
+        T(test_registration_one_cla),
+        T(test_registration_registered_school_never),
+        T(test_insurance_shortfalls),
+        T(test_stage1),
+        T(test_stage2_brought_forward_by_concern),
+        T(test_stage2_overdue),
+        T(test_monitoring),
+        T(test_safeguarding_and_suspended),
+        T(test_maintained_and_proposed),
+        T(test_unauthorised_run_amber),
+        T(test_unauthorised_ten_days),
+        T(test_unauthorised_long_run),
+        T(test_persistent_absence),
+        T(test_persistent_absence_in_holiday),
+        T(test_reduced_timetable),
+        T(test_psp_review_and_end),
+        T(test_intervention),
+        T(test_off_roll),
+        T(test_quotations),
+        T(test_order_and_counts),
+        T(test_single_record_passes),
+        T(test_single_provider_sessions),
+        T(test_viewer_can_run),
+        T(test_inside_transaction),
+#undef T
+    };
+    return cmocka_run_group_tests_name("flags", tests, NULL, NULL);
+}

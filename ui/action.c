@@ -1,0 +1,79 @@
+#include "action.h"
+
+#include <curses.h>
+#include <stddef.h>
+
+#define K(k) KEYCODE(k)
+
+static const struct action actions[] = {
+    {ACT_QUIT, SCOPE_GLOBAL, "q", "quit", "Quit apterm (Ctrl-C too)", false, {'q', CTRL_KEY('c')}},
+    {ACT_HELP, SCOPE_GLOBAL, "?", "help", "Help: every key of this pane", false, {'?'}},
+    {ACT_REDRAW, SCOPE_GLOBAL, "^L", "redraw", "Redraw the whole screen", false, {CTRL_KEY('l')}},
+    {ACT_PANE_1, SCOPE_GLOBAL, "1", NULL, "Pupil roll", false, {'1'}},
+    {ACT_PANE_2, SCOPE_GLOBAL, "2", NULL, "Provider directory", false, {'2'}},
+    {ACT_PANE_3, SCOPE_GLOBAL, "3", NULL, "Attendance", false, {'3'}},
+    {ACT_PANE_4, SCOPE_GLOBAL, "4", NULL, "QA checklists", false, {'4'}},
+    {ACT_PANE_5, SCOPE_GLOBAL, "5", NULL, "PSP editor", false, {'5'}},
+    {ACT_PANE_6, SCOPE_GLOBAL, "6", NULL, "Weekly tracking", false, {'6'}},
+    {ACT_PANE_7, SCOPE_GLOBAL, "7", NULL, "Panel cases and exports", false, {'7'}},
+
+    {ACT_UP, SCOPE_LIST, "k/↑", "move", "Move up", false, {'k', K(KEY_UP)}},
+    {ACT_DOWN, SCOPE_LIST, "j/↓", NULL, "Move down", false, {'j', K(KEY_DOWN)}},
+    {ACT_PAGE_UP, SCOPE_LIST | SCOPE_FORM, "PgUp/^B", NULL, "Page up", false, {K(KEY_PPAGE), CTRL_KEY('b')}},
+    {ACT_PAGE_DOWN, SCOPE_LIST | SCOPE_FORM, "PgDn/^F", NULL, "Page down", false,
+     {K(KEY_NPAGE), CTRL_KEY('f')}},
+    {ACT_HOME, SCOPE_LIST, "g/Home", NULL, "First row", false, {'g', K(KEY_HOME)}},
+    {ACT_END, SCOPE_LIST, "G/End", NULL, "Last row", false, {'G', K(KEY_END)}},
+    {ACT_LEFT, SCOPE_LIST, "h/←", NULL, "Scroll left", false, {'h', K(KEY_LEFT)}},
+    {ACT_RIGHT, SCOPE_LIST, "l/→", NULL, "Scroll right", false, {'l', K(KEY_RIGHT)}},
+    {ACT_OPEN, SCOPE_RECORD, "Enter", "open", "Open the record under the cursor", false,
+     {'\n', '\r', K(KEY_ENTER)}},
+    {ACT_BACK, SCOPE_GLOBAL, "Esc", "back", "Go back, close, or clear the search", false, {27}},
+    {ACT_SEARCH, SCOPE_LIST, "/", "search", "Search as you type (Enter keeps it, Esc clears it)", false, {'/'}},
+    {ACT_ADD, SCOPE_RECORD, "a", "add", "Add a record", true, {'a'}},
+    {ACT_EDIT, SCOPE_RECORD, "e", "edit", "Edit the record under the cursor", true, {'e'}},
+    {ACT_DELETE, SCOPE_RECORD, "d", "delete", "Delete the record under the cursor (asks first)", true, {'d'}},
+    {ACT_SORT, SCOPE_LIST, "s", "sort", "Sort by the next column (S: reverse)", false, {'s', 'S'}},
+    {ACT_FILTER, SCOPE_LIST, "f", "filter", "Filter the rows (f again to change, F to clear)", false, {'f', 'F'}},
+    {ACT_CONCERNS, SCOPE_PUPIL, "c", "concerns", "The pupil's safeguarding and incident chronology", false, {'c'}},
+    {ACT_PLACEMENTS, SCOPE_PUPIL, "p", "placements", "The pupil's placements and timetables", false, {'p'}},
+    {ACT_CONTACTS, SCOPE_PUPIL, "t", "contacts", "The pupil's parent/carer contacts", false, {'t'}},
+
+    {ACT_NEXT_FIELD, SCOPE_FORM, "Tab", "next", "Next field", false, {'\t', K(KEY_DOWN)}},
+    {ACT_PREV_FIELD, SCOPE_FORM, "S-Tab", "previous", "Previous field", false, {K(KEY_BTAB), K(KEY_UP)}},
+    {ACT_SAVE, SCOPE_FORM, "^S/F2", "save", "Save the form (one transaction)", true, {CTRL_KEY('s'), K(KEY_F(2))}},
+    {ACT_CANCEL, SCOPE_FORM, "Esc", "cancel", "Close the form without saving (asks if changed)", false, {27}},
+};
+
+#define ACTION_COUNT ((int)(sizeof actions / sizeof actions[0]))
+
+int action_key(int ret, wint_t ch)
+{
+    return ret == KEY_CODE_YES ? KEYCODE((int)ch) : (int)ch;
+}
+
+const struct action *action_for_key(unsigned scopes, int key)
+{
+    for (int i = 0; i < ACTION_COUNT; i++) {
+        if (!(actions[i].scope & scopes))
+            continue;
+        for (int k = 0; k < ACTION_MAX_KEYS && actions[i].keys[k]; k++)
+            if (actions[i].keys[k] == key)
+                return &actions[i];
+    }
+    return NULL;
+}
+
+const struct action *action_get(enum action_id id)
+{
+    for (int i = 0; i < ACTION_COUNT; i++)
+        if (actions[i].id == id)
+            return &actions[i];
+    return NULL;
+}
+
+const struct action *action_table(int *count)
+{
+    *count = ACTION_COUNT;
+    return actions;
+}

@@ -1,0 +1,59 @@
+#ifndef APTERM_ACTION_H
+#define APTERM_ACTION_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+/* Every action is described once: its keys, its label on the hint line, its
+ * help text and whether it writes. Key dispatch, the hint line and the ?
+ * help screen are all made from this one table, so they cannot disagree. */
+
+enum action_id {
+    ACT_NONE = 0,
+    /* Everywhere */
+    ACT_QUIT, ACT_HELP, ACT_REDRAW,
+    ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_PANE_5, ACT_PANE_6, ACT_PANE_7,
+    /* Lists */
+    ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END, ACT_LEFT, ACT_RIGHT,
+    ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_SORT, ACT_FILTER,
+    ACT_CONCERNS, ACT_PLACEMENTS, ACT_CONTACTS,
+    /* Forms */
+    ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
+    ACT_COUNT
+};
+
+/* Which table of keys an action belongs to: a pane says which it uses. */
+enum action_scope {
+    SCOPE_GLOBAL = 1 << 0,
+    SCOPE_LIST = 1 << 1,
+    SCOPE_RECORD = 1 << 2, /* add/edit/delete/open on a list of records */
+    SCOPE_PUPIL = 1 << 3,  /* pupil-only actions */
+    SCOPE_FORM = 1 << 4,
+};
+
+/* A key as wget_wch gives it: characters as themselves, function keys with
+ * KEYCODE() so that KEY_UP (0403) cannot be mistaken for U+0103. */
+#define KEYCODE(k) (0x40000000 | (k))
+#define CTRL_KEY(c) ((c) & 0x1f)
+#define ACTION_MAX_KEYS 5
+
+struct action {
+    enum action_id id;
+    unsigned scope;
+    const char *label;      /* the keys as shown: "j/↓" */
+    const char *hint;       /* a word or two for the hint line: "move" */
+    const char *help;       /* one line for the help screen */
+    bool writes;            /* viewers are told why not */
+    int keys[ACTION_MAX_KEYS];
+};
+
+/* The key code to look up: ret and ch exactly as wget_wch returned them. */
+int action_key(int ret, wint_t ch);
+
+/* The action bound to a key within the given scopes, or NULL. */
+const struct action *action_for_key(unsigned scopes, int key);
+const struct action *action_get(enum action_id id);
+/* Every action, in table order (for the help screen). */
+const struct action *action_table(int *count);
+
+#endif

@@ -1,0 +1,543 @@
+#include "form.h"
+
+#include <curses.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "action.h"
+#include "attr.h"
+#include "date.h"
+#include "lineedit.h"
+#include "money.h"
+#include "utf8.h"
+
+#define LABEL_COLS 24
+#define ERROR_LEN 200
+
+/* The editing state of one field. */
+struct field_state {
+    struct lineedit le;   /* text kinds */
+    char error[ERROR_LEN];
+    int choice;           /* FIELD_CHOICE: index into choices */
+    bool touched;
+};
+
+struct form_run {
+    struct ui *ui;
+    struct form *f;
+    struct field_state *st;
+    int focus;
+    int top;              /* first field shown */
+    bool modified;
+};
+
+static bool is_text_kind(enum field_kind k)
+{
+    return k == FIELD_TEXT || k == FIELD_LONGTEXT || k == FIELD_DATE || k == FIELD_INT || k == FIELD_MONEY ||
+           k == FIELD_HOURS;
+}
+
+static bool focusable(const struct form *f, int i)
+{
+    return f->fields[i].kind != FIELD_INFO;
+}
+
+/* The record's value as the text the user edits. */
+static void value_text(const struct form_field *fd, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    switch (fd->kind) {
+    case FIELD_TEXT:
+    case FIELD_LONGTEXT:
+        snprintf(buf, len, "%s", (const char *)fd->value);
+        break;
+    case FIELD_DATE: {
+        char d[11];
+        snprintf(buf, len, "%s", date_format(*(int *)fd->value, d));
+        break;
+    }
+    case FIELD_INT:
+        snprintf(buf, len, "%d", *(int *)fd->value);
+        break;
+    case FIELD_MONEY:
+        money_format(*(int64_t *)fd->value, buf, len);
+        break;
+    case FIELD_HOURS: {
+        double h = *(double *)fd->value;
+        snprintf(buf, len, h == floor(h) ? "%.0f" : "%.1f", h);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static int choice_index(const struct form_field *fd)
+{
+    for (int i = 0; fd->choices && fd->choices[i].value; i++)
+        if (strcmp(fd->choices[i].value, (const char *)fd->value) == 0)
+            return i;
+    return 0;
+}
+
+static int choice_count(const struct form_field *fd)
+{
+    int n = 0;
+    while (fd->choices && fd->choices[n].value)
+        n++;
+    return n;
+}
+
+static void load_fields(struct form_run *r)
+{
+    for (int i = 0; i < r->f->nfields; i++) {
+        const struct form_field *fd = &r->f->fields[i];
+        struct field_state *st = &r->st[i];
+        st->error[0] = '\0';
+        if (is_text_kind(fd->kind)) {
+            char text[4096];
+            value_text(fd, text, sizeof text);
+            size_t limit = fd->kind == FIELD_TEXT || fd->kind == FIELD_LONGTEXT ? fd->size - 1 : 32;
+            lineedit_free(&st->le);
+            lineedit_init(&st->le, text, limit);
+        } else if (fd->kind == FIELD_CHOICE) {
+            st->choice = choice_index(fd);
+        }
+    }
+    r->modified = false;
+}
+
+/* Parses a field's text into the record. False with st->error set when the
+ * text is not a valid value: nothing is written to the record then. */
+static bool commit_field(struct form_run *r, int i)
+{
+    const struct form_field *fd = &r->f->fields[i];
+    struct field_state *st = &r->st[i];
+    st->error[0] = '\0';
+    const char *text = is_text_kind(fd->kind) ? lineedit_text(&st->le) : "";
+    while (*text == ' ')
+        text++;
+    switch (fd->kind) {
+    case FIELD_TEXT:
+    case FIELD_LONGTEXT:
+        if (lineedit_over_limit(&st->le)) {
+            snprintf(st->error, ERROR_LEN, "too long: at most %zu bytes", fd->size - 1);
+            return false;
+        }
+        if (fd->required && !*text) {
+            snprintf(st->error, ERROR_LEN, "must not be empty");
+            return false;
+        }
+        snprintf((char *)fd->value, fd->size, "%s", lineedit_text(&st->le));
+        return true;
+    case FIELD_DATE: {
+        int d = DATE_NONE;
+        if (!*text) {
+            if (fd->required) {
+                snprintf(st->error, ERROR_LEN, "must be given (YYYY-MM-DD, today, +6w)");
+                return false;
+            }
+        } else if (!date_parse(text, date_today(), &d)) {
+            snprintf(st->error, ERROR_LEN, "\"%.40s\" is not a date: type YYYY-MM-DD, today, or +6w", text);
+            return false;
+        }
+        *(int *)fd->value = d;
+        char shown[11];
+        lineedit_set_text(&st->le, date_format(d, shown)); /* "+6w" becomes the date it means */
+        return true;
+    }
+    case FIELD_INT:
+    case FIELD_HOURS: {
+        char *end;
+        double v = strtod(text, &end);
+        while (*end == ' ')
+            end++;
+        if (!*text || *end || v < fd->min || v > fd->max || (fd->kind == FIELD_INT && v != floor(v))) {
+            snprintf(st->error, ERROR_LEN, fd->kind == FIELD_INT ? "expected a whole number from %.0f to %.0f"
+                                                                 : "expected hours from %.1f to %.1f",
+                     fd->min, fd->max);
+            return false;
+        }
+        if (fd->kind == FIELD_INT)
+            *(int *)fd->value = (int)v;
+        else
+            *(double *)fd->value = v;
+        return true;
+    }
+    case FIELD_MONEY: {
+        int64_t pence = 0;
+        if (*text && money_parse(text, &pence) != AP_OK) {
+            snprintf(st->error, ERROR_LEN, "%s", ap_error_detail());
+            return false;
+        }
+        *(int64_t *)fd->value = pence;
+        return true;
+    }
+    case FIELD_CHOICE:
+        if (fd->choices && fd->choices[st->choice].value)
+            snprintf((char *)fd->value, fd->size, "%s", fd->choices[st->choice].value);
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* Lines a field takes on screen: long text gets four, an error one more. */
+static int field_lines(const struct form_run *r, int i)
+{
+    int n = r->f->fields[i].kind == FIELD_LONGTEXT ? 4 : 1;
+    return n + (r->st[i].error[0] ? 1 : 0);
+}
+
+static void draw_field(struct form_run *r, WINDOW *w, int i, int y, int input_cols)
+{
+    const struct form_field *fd = &r->f->fields[i];
+    struct field_state *st = &r->st[i];
+    bool focused = i == r->focus;
+    char label[128];
+    snprintf(label, sizeof label, "%s%s", fd->label, fd->required ? " *" : "");
+    wattrset(w, focused ? attr_of(ATTR_HEADER) : A_NORMAL);
+    char shown[LABEL_COLS * 4 + 8];
+    utf8_fit(shown, sizeof shown, label, LABEL_COLS - 2, UTF8_FIT_ELLIPSIS);
+    mvwprintw(w, y, LABEL_COLS - 1 - utf8_width(shown), "%s", shown);
+    wattrset(w, A_NORMAL);
+    int x = LABEL_COLS + 1;
+    switch (fd->kind) {
+    case FIELD_BOOL: {
+        bool v = *(bool *)fd->value;
+        wattrset(w, attr_of(focused ? ATTR_SELECTED : ATTR_FIELD));
+        mvwaddstr(w, y, x, v ? "[x] yes" : "[ ] no ");
+        break;
+    }
+    case FIELD_CHOICE: {
+        char text[200];
+        const char *lab = fd->choices && fd->choices[st->choice].label ? fd->choices[st->choice].label : "";
+        snprintf(text, sizeof text, "‹ %s ›", lab);
+        char fit[800];
+        utf8_fit(fit, sizeof fit, text, input_cols, UTF8_FIT_PAD);
+        wattrset(w, attr_of(focused ? ATTR_SELECTED : ATTR_FIELD));
+        mvwaddstr(w, y, x, fit);
+        break;
+    }
+    case FIELD_INFO: {
+        char text[256] = "";
+        if (r->f->info)
+            r->f->info(r->f->ctx, i, text, sizeof text);
+        char fit[1100];
+        utf8_fit(fit, sizeof fit, text, input_cols, 0);
+        wattrset(w, attr_of(ATTR_DIM));
+        mvwaddstr(w, y, x, fit);
+        break;
+    }
+    case FIELD_LONGTEXT: {
+        /* Up to four lines of the text, wrapped; the editor line is the last. */
+        wattrset(w, attr_of(ATTR_FIELD));
+        const char *t = lineedit_text(&st->le);
+        size_t len = strlen(t);
+        for (int line = 0; line < 3; line++) {
+            size_t n = utf8_prefix(t, len, input_cols, NULL);
+            lineedit_put(w, y + line, x, t, n, input_cols);
+            t += n;
+            len -= n;
+        }
+        if (focused)
+            lineedit_draw(w, y + 3, x, input_cols, &st->le, true);
+        else
+            lineedit_put(w, y + 3, x, t, len, input_cols);
+        break;
+    }
+    default:
+        wattrset(w, attr_of(ATTR_FIELD));
+        lineedit_set_width(&st->le, input_cols);
+        lineedit_draw(w, y, x, input_cols, &st->le, focused && !r->f->read_only);
+        break;
+    }
+    wattrset(w, A_NORMAL);
+    if (st->error[0]) {
+        char msg[ERROR_LEN + 8];
+        snprintf(msg, sizeof msg, "! %s", st->error);
+        char fit[1100];
+        utf8_fit(fit, sizeof fit, msg, getmaxx(w) - x, 0);
+        wattrset(w, attr_of(ATTR_FLAG_RED));
+        mvwaddstr(w, y + field_lines(r, i) - 1, x, fit);
+        wattrset(w, A_NORMAL);
+    }
+}
+
+static void draw_form(struct form_run *r)
+{
+    WINDOW *w = ui_body(r->ui);
+    werase(w);
+    int height = getmaxy(w), width = getmaxx(w);
+    int input_cols = width - LABEL_COLS - 2;
+    if (input_cols > 60)
+        input_cols = 60;
+    wattrset(w, attr_of(ATTR_HEADER));
+    mvwprintw(w, 0, 1, "%s%s", r->f->title, r->f->read_only ? " (read only)" : r->modified ? " (changed)" : "");
+    wattrset(w, A_NORMAL);
+    /* Keep the focused field on screen. */
+    int avail = height - 4;
+    if (r->focus < r->top)
+        r->top = r->focus;
+    for (;;) {
+        int used = 0;
+        for (int i = r->top; i <= r->focus; i++)
+            used += field_lines(r, i);
+        if (used <= avail || r->top >= r->focus)
+            break;
+        r->top++;
+    }
+    int y = 2, focus_y = -1;
+    for (int i = r->top; i < r->f->nfields && y + field_lines(r, i) <= height - 2; i++) {
+        if (i == r->focus)
+            focus_y = y;
+        else
+            draw_field(r, w, i, y, input_cols);
+        y += field_lines(r, i);
+    }
+    if (r->top > 0)
+        mvwaddstr(w, 1, LABEL_COLS + 1, "↑ more above");
+    if (y < height - 2 && r->f->nfields > 0)
+        ; /* everything fits */
+    else
+        mvwaddstr(w, height - 2, LABEL_COLS + 1, "↓ more below");
+    const struct form_field *fd = &r->f->fields[r->focus];
+    wattrset(w, attr_of(ATTR_HINT));
+    char hint[400];
+    snprintf(hint, sizeof hint, "%s%sTab/↓ next  S-Tab/↑ previous  %s  Esc close",
+             fd->help ? fd->help : "", fd->help ? "  │  " : "",
+             r->f->read_only ? "" : fd->kind == FIELD_CHOICE ? "←/→ choose  ^S save" :
+             fd->kind == FIELD_BOOL ? "Space yes/no  ^S save" : "^S save");
+    char fit[1600];
+    utf8_fit(fit, sizeof fit, hint, width - 2, 0);
+    mvwaddstr(w, height - 1, 1, fit);
+    wattrset(w, A_NORMAL);
+    /* The focused field last, so the terminal cursor stays in it. */
+    curs_set(is_text_kind(fd->kind) && !r->f->read_only ? 1 : 0);
+    if (focus_y >= 0)
+        draw_field(r, w, r->focus, focus_y, input_cols);
+    wnoutrefresh(w);
+    ui_show_status(r->ui);
+}
+
+static void move_focus(struct form_run *r, int step)
+{
+    int n = r->f->nfields, i = r->focus;
+    for (int k = 0; k < n; k++) {
+        i = (i + step + n) % n;
+        if (focusable(r->f, i)) {
+            r->focus = i;
+            return;
+        }
+    }
+}
+
+/* The field a validation message names ("UPN: ..."), or -1. */
+static int field_named(const struct form *f, const char *detail)
+{
+    const char *colon = strchr(detail, ':');
+    if (!colon)
+        return -1;
+    size_t n = (size_t)(colon - detail);
+    for (int i = 0; i < f->nfields; i++)
+        if (strlen(f->fields[i].label) == n && strncmp(f->fields[i].label, detail, n) == 0)
+            return i;
+    return -1;
+}
+
+/* After a save refused because someone else changed the record. True to try
+ * the save again (overwrite), false to go on editing. */
+static bool resolve_conflict(struct form_run *r, const char *who)
+{
+    ui_error(r->ui, "%s: r reload theirs (your changes are lost), o overwrite with yours, Esc keep editing", who);
+    ui_show_status(r->ui);
+    for (;;) {
+        wint_t ch;
+        int ret = ui_get_key(r->ui, &ch);
+        if (ui_quitting(r->ui) || (ret == OK && ch == 27)) {
+            ui_message(r->ui, "Not saved: your changes are still in the form");
+            return false;
+        }
+        if (ret == OK && (ch == 'r' || ch == 'R')) {
+            if (r->f->reload(r->f->ctx) == AP_OK) {
+                load_fields(r);
+                ui_message(r->ui, "Reloaded the record as it is now; your changes were dropped");
+            } else {
+                ui_error(r->ui, "%s", ap_error_detail());
+            }
+            return false;
+        }
+        if (ret == OK && (ch == 'o' || ch == 'O')) {
+            if (r->f->take_version(r->f->ctx) != AP_OK) {
+                ui_error(r->ui, "%s", ap_error_detail());
+                return false;
+            }
+            return true;
+        }
+    }
+}
+
+static bool try_save(struct form_run *r)
+{
+    int first_bad = -1;
+    for (int i = 0; i < r->f->nfields; i++)
+        if (focusable(r->f, i) && !commit_field(r, i) && first_bad < 0)
+            first_bad = i;
+    if (first_bad < 0 && r->f->validate) {
+        ap_status st = r->f->validate(r->f->ctx);
+        if (st != AP_OK) {
+            const char *detail = ap_error_detail();
+            int i = field_named(r->f, detail);
+            if (i >= 0) {
+                const char *rest = strchr(detail, ':') + 1;
+                while (*rest == ' ')
+                    rest++;
+                snprintf(r->st[i].error, ERROR_LEN, "%s", rest);
+                first_bad = i;
+            } else {
+                ui_error(r->ui, "%s", detail);
+                return false;
+            }
+        }
+    }
+    if (first_bad >= 0) {
+        r->focus = first_bad;
+        ui_error(r->ui, "Not saved: put right the fields marked !");
+        return false;
+    }
+    for (;;) {
+        ap_status st = r->f->save(r->f->ctx);
+        if (st == AP_OK)
+            return true;
+        if (st == AP_ERR_CONFLICT && r->f->reload && r->f->take_version) {
+            char who[300];
+            snprintf(who, sizeof who, "%s", ap_error_detail());
+            if (resolve_conflict(r, who))
+                continue;
+            return false;
+        }
+        int i = st == AP_ERR_INVALID ? field_named(r->f, ap_error_detail()) : -1;
+        if (i >= 0) {
+            snprintf(r->st[i].error, ERROR_LEN, "%s", strchr(ap_error_detail(), ':') + 1);
+            r->focus = i;
+        }
+        ui_error(r->ui, "Not saved: %s", ap_error_detail());
+        return false;
+    }
+}
+
+static void edit_key(struct form_run *r, int ret, wint_t ch)
+{
+    const struct form_field *fd = &r->f->fields[r->focus];
+    struct field_state *st = &r->st[r->focus];
+    if (r->f->read_only) {
+        if (ret == OK && ch >= ' ')
+            ui_error(r->ui, "You have the viewer role: you can read but not change anything");
+        return;
+    }
+    if (fd->kind == FIELD_BOOL) {
+        bool *v = fd->value;
+        if (ret == OK && (ch == ' ' || ch == 'y' || ch == 'n')) {
+            *v = ch == ' ' ? !*v : ch == 'y';
+            r->modified = true;
+        }
+        return;
+    }
+    if (fd->kind == FIELD_CHOICE) {
+        int n = choice_count(fd);
+        if (n == 0)
+            return;
+        if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && ch == ' '))
+            st->choice = (st->choice + 1) % n;
+        else if (ret == KEY_CODE_YES && ch == KEY_LEFT)
+            st->choice = (st->choice + n - 1) % n;
+        else if (ret == OK && ch > ' ') {
+            /* A letter jumps to the next choice whose label starts with it. */
+            for (int k = 1; k <= n; k++) {
+                int c = (st->choice + k) % n;
+                if ((wint_t)tolower((unsigned char)fd->choices[c].label[0]) == towlower(ch)) {
+                    st->choice = c;
+                    break;
+                }
+            }
+        } else
+            return;
+        commit_field(r, r->focus);
+        r->modified = true;
+        return;
+    }
+    if (!is_text_kind(fd->kind))
+        return;
+    enum lineedit_result res = lineedit_key(&st->le, ret, ch);
+    if (res == LINEEDIT_CHANGED) {
+        r->modified = true;
+        st->error[0] = '\0';
+    } else if (res == LINEEDIT_REFUSED) {
+        ui_error(r->ui, "%s", lineedit_reason(&st->le));
+    }
+}
+
+bool form_run(struct ui *ui, struct form *f)
+{
+    struct form_run r = {.ui = ui, .f = f};
+    r.st = calloc((size_t)f->nfields, sizeof *r.st);
+    if (!r.st) {
+        ui_error(ui, "Out of memory opening the form");
+        return false;
+    }
+    load_fields(&r);
+    if (!focusable(f, 0))
+        move_focus(&r, 1);
+    bool saved = false;
+    for (;;) {
+        draw_form(&r);
+        wint_t ch;
+        int ret = ui_get_key(ui, &ch);
+        if (ui_quitting(ui))
+            break;
+        int key = action_key(ret, ch);
+        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
+            continue; /* the shell re-lays out; we redraw */
+        const struct action *act = action_for_key(SCOPE_FORM, key);
+        if (act && act->id == ACT_CANCEL) {
+            if (r.modified && !f->read_only && !ui_confirm(ui, "Close without saving your changes?"))
+                continue;
+            ui_message(ui, r.modified && !f->read_only ? "Closed without saving" : "");
+            break;
+        }
+        if (act && (act->id == ACT_NEXT_FIELD || act->id == ACT_PREV_FIELD)) {
+            if (focusable(f, r.focus) && !f->read_only)
+                commit_field(&r, r.focus);
+            move_focus(&r, act->id == ACT_NEXT_FIELD ? 1 : -1);
+            continue;
+        }
+        if (act && act->id == ACT_SAVE) {
+            if (f->read_only) {
+                ui_error(ui, "You have the viewer role: you can read but not change anything");
+                continue;
+            }
+            if (try_save(&r)) {
+                saved = true;
+                break;
+            }
+            continue;
+        }
+        if (ret == OK && (ch == '\r' || ch == '\n')) {
+            /* Enter in a one-line field moves on, as Tab does. */
+            if (!f->read_only)
+                commit_field(&r, r.focus);
+            move_focus(&r, 1);
+            continue;
+        }
+        edit_key(&r, ret, ch);
+    }
+    for (int i = 0; i < f->nfields; i++)
+        lineedit_free(&r.st[i].le);
+    free(r.st);
+    curs_set(0);
+    return saved;
+}

@@ -1,0 +1,71 @@
+#ifndef APTERM_FORM_H
+#define APTERM_FORM_H
+
+/* Record forms built from field descriptors: labelled fields, Tab/Shift-Tab
+ * (and ↑/↓) between them, the UTF-8 line editor in text fields, pick-lists for
+ * enumerations, dates typed as YYYY-MM-DD, "today" or "+6w". Errors show next
+ * to the field and nothing is saved until the form is valid; saving is the
+ * owner's one-transaction save callback. If someone else changed the record
+ * meanwhile the form says who and when and offers to reload or overwrite. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shell.h"
+#include "status.h"
+
+enum field_kind {
+    FIELD_TEXT,      /* value: char[size] */
+    FIELD_LONGTEXT,  /* value: char[size], several lines */
+    FIELD_DATE,      /* value: int date (DATE_NONE when empty) */
+    FIELD_CHOICE,    /* value: char[size] holding one of choices[].value */
+    FIELD_BOOL,      /* value: bool */
+    FIELD_INT,       /* value: int (min..max) */
+    FIELD_MONEY,     /* value: int64_t pence */
+    FIELD_HOURS,     /* value: double hours (min..max) */
+    FIELD_INFO,      /* read-only: text from the form's info callback */
+};
+
+struct field_choice {
+    const char *value;  /* as stored */
+    const char *label;  /* as shown */
+};
+
+struct form_field {
+    const char *label;   /* as shown; also how validation messages name it ("UPN: ...") */
+    enum field_kind kind;
+    void *value;         /* where the value lives in the record */
+    size_t size;         /* bytes of a text or choice buffer */
+    const struct field_choice *choices; /* FIELD_CHOICE: ends with {NULL, NULL} */
+    bool required;
+    double min, max;     /* FIELD_INT and FIELD_HOURS limits */
+    const char *help;    /* shown under the form while the field has the focus */
+};
+
+struct form {
+    const char *title;
+    struct form_field *fields;
+    int nfields;
+    void *ctx;           /* the owner's, passed to the callbacks */
+    bool read_only;      /* viewers: every field shown, nothing editable */
+    /* Whole-record checks: AP_ERR_INVALID with a detail starting with a
+     * field's label ("UPN: ...") puts the error next to that field. */
+    ap_status (*validate)(void *ctx);
+    /* One transaction. AP_ERR_CONFLICT: someone else changed the record. */
+    ap_status (*save)(void *ctx);
+    /* After a conflict: read the record again, dropping the user's changes. */
+    ap_status (*reload)(void *ctx);
+    /* After a conflict: take the stored record's version so that a save
+     * writes the user's values over the other change (still audited). */
+    ap_status (*take_version)(void *ctx);
+    /* FIELD_INFO text, recomputed whenever a field changes (e.g. year group). */
+    void (*info)(void *ctx, int field, char *buf, size_t len);
+};
+
+/* Runs the form until it is saved (returns true) or closed (false). The
+ * values in the record change only as the user edits; on a close without
+ * saving the owner should reload the record it passed. */
+bool form_run(struct ui *ui, struct form *f);
+
+#endif

@@ -1,0 +1,165 @@
+#include "listview.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "utf8.h"
+
+#define CELL_MAX 512
+
+/* Column widths for the window's width: the flexible column takes the rest. */
+static void column_widths(const struct listview *lv, int total, int *widths)
+{
+    int fixed = 0, flex = -1;
+    for (int c = 0; c < lv->ncolumns; c++) {
+        widths[c] = lv->columns[c].width;
+        fixed += widths[c] + 1;
+        if (lv->columns[c].flex && flex < 0)
+            flex = c;
+    }
+    int spare = total - fixed - 1; /* a column for the cursor marker */
+    if (flex >= 0 && spare > 0)
+        widths[flex] += spare;
+    /* On a narrow window the last columns are simply cut at the edge. */
+}
+
+static void draw_cell(WINDOW *w, int y, int x, int width, const char *text, bool right, attr_t attr)
+{
+    char buf[CELL_MAX * 2];
+    int max = getmaxx(w) - x;
+    if (max <= 0)
+        return;
+    if (width > max)
+        width = max;
+    if (right) {
+        int tw = utf8_width(text);
+        if (tw < width) {
+            wattron(w, attr);
+            mvwprintw(w, y, x, "%*s", width - tw, "");
+            wattroff(w, attr);
+            x += width - tw;
+            width = tw;
+        }
+    }
+    utf8_fit(buf, sizeof buf, text, width, UTF8_FIT_PAD | UTF8_FIT_ELLIPSIS);
+    wattron(w, attr);
+    mvwaddstr(w, y, x, buf);
+    wattroff(w, attr);
+}
+
+static void draw_row(struct listview *lv, int row)
+{
+    WINDOW *w = lv->win;
+    int y = lv->y0 + (row - lv->top);
+    if (row < lv->top || row >= lv->top + lv->height)
+        return;
+    int widths[32];
+    column_widths(lv, getmaxx(w), widths);
+    bool selected = row == lv->cursor;
+    /* A narrow highlight: a marker and the first column only, so a move
+     * repaints a few cells rather than two whole rows. */
+    wmove(w, y, 0);
+    wattron(w, attr_of(ATTR_SELECTED));
+    waddstr(w, selected ? "▶" : "");
+    wattroff(w, attr_of(ATTR_SELECTED));
+    if (!selected)
+        waddch(w, ' ');
+    int x = 1;
+    for (int c = 0; c < lv->ncolumns && c < 32; c++) {
+        char text[CELL_MAX] = "";
+        enum attr_meaning meaning = ATTR_NORMAL;
+        lv->cell(lv->ctx, row, c, text, sizeof text, &meaning);
+        attr_t attr = attr_of(meaning);
+        if (selected && c == 0)
+            attr = attr_of(ATTR_SELECTED);
+        draw_cell(w, y, x, widths[c], text, lv->columns[c].right, attr);
+        x += widths[c] + 1;
+        if (x >= getmaxx(w))
+            break;
+    }
+}
+
+void listview_draw(struct listview *lv, WINDOW *w, int y, int height)
+{
+    lv->win = w;
+    lv->y0 = y + 1;
+    lv->height = height - 1;
+    if (lv->height < 1)
+        lv->height = 1;
+    listview_select(lv, lv->cursor);
+    int widths[32];
+    column_widths(lv, getmaxx(w), widths);
+    int x = 1;
+    wmove(w, y, 0);
+    wclrtoeol(w);
+    for (int c = 0; c < lv->ncolumns && c < 32; c++) {
+        char title[128];
+        const char *arrow = c == lv->sort_column ? (lv->sort_desc ? "▼" : "▲") : "";
+        snprintf(title, sizeof title, "%s%s", lv->columns[c].title, arrow);
+        draw_cell(w, y, x, widths[c], title, false, attr_of(ATTR_HEADER));
+        x += widths[c] + 1;
+        if (x >= getmaxx(w))
+            break;
+    }
+    for (int i = 0; i < lv->height; i++) {
+        wmove(w, lv->y0 + i, 0);
+        wclrtoeol(w);
+        if (lv->top + i < lv->rows)
+            draw_row(lv, lv->top + i);
+    }
+}
+
+void listview_select(struct listview *lv, int row)
+{
+    if (row >= lv->rows)
+        row = lv->rows - 1;
+    if (row < 0)
+        row = 0;
+    lv->cursor = row;
+    int h = lv->height > 0 ? lv->height : 1;
+    if (lv->cursor < lv->top)
+        lv->top = lv->cursor;
+    if (lv->cursor >= lv->top + h)
+        lv->top = lv->cursor - h + 1;
+    if (lv->top > lv->rows - h)
+        lv->top = lv->rows - h > 0 ? lv->rows - h : 0;
+}
+
+void listview_set_rows(struct listview *lv, int rows)
+{
+    lv->rows = rows;
+    listview_select(lv, lv->cursor);
+}
+
+bool listview_move(struct listview *lv, enum action_id act)
+{
+    int target = lv->cursor, page = lv->height > 1 ? lv->height - 1 : 1;
+    switch (act) {
+    case ACT_UP: target--; break;
+    case ACT_DOWN: target++; break;
+    case ACT_PAGE_UP: target -= page; break;
+    case ACT_PAGE_DOWN: target += page; break;
+    case ACT_HOME: target = 0; break;
+    case ACT_END: target = lv->rows - 1; break;
+    default: return false;
+    }
+    if (lv->rows == 0)
+        return true;
+    int old = lv->cursor, old_top = lv->top;
+    listview_select(lv, target);
+    if (!lv->win)
+        return true;
+    if (lv->top != old_top) {
+        /* Scrolled: the rows all moved. */
+        for (int i = 0; i < lv->height; i++) {
+            wmove(lv->win, lv->y0 + i, 0);
+            wclrtoeol(lv->win);
+            if (lv->top + i < lv->rows)
+                draw_row(lv, lv->top + i);
+        }
+    } else if (old != lv->cursor) {
+        draw_row(lv, old);
+        draw_row(lv, lv->cursor);
+    }
+    return true;
+}

@@ -1,0 +1,51 @@
+#ifndef APTERM_LISTVIEW_H
+#define APTERM_LISTVIEW_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "action.h"
+#include "attr.h"
+
+/* A generic list of rows with column headings, a cursor and scrolling. The
+ * owner supplies the cells through a callback; the list knows nothing of
+ * pupils or providers. A cursor move repaints the old and the new row only. */
+
+struct list_column {
+    const char *title;
+    int width;      /* columns; the flexible column gets what is left too */
+    bool flex;
+    bool right;     /* right-aligned (numbers) */
+};
+
+/* Fills buf (UTF-8) with the text of a cell and may set *attr (a meaning). */
+typedef void (*list_cell_fn)(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr);
+
+struct listview {
+    const struct list_column *columns;
+    int ncolumns;
+    list_cell_fn cell;
+    void *ctx;
+    int rows;       /* number of rows */
+    int cursor;     /* selected row, 0 when empty */
+    int top;        /* first visible row */
+    int sort_column, sort_desc; /* shown as ▲/▼ in the heading; -1: none */
+    /* Set by listview_draw: where the list is in the window. */
+    WINDOW *win;
+    int y0, height; /* first row line, number of row lines */
+};
+
+/* Draws the heading at line y and the rows below it, using height lines in all. */
+void listview_draw(struct listview *lv, WINDOW *w, int y, int height);
+
+/* Moves for ACT_UP/DOWN/PAGE_UP/PAGE_DOWN/HOME/END. Returns true when the
+ * action was a move (the rows that changed are already drawn). */
+bool listview_move(struct listview *lv, enum action_id act);
+
+/* Sets the row count (after a reload or a filter), keeping the cursor in range. */
+void listview_set_rows(struct listview *lv, int rows);
+/* Puts the cursor on a row and scrolls so that it is visible (no drawing). */
+void listview_select(struct listview *lv, int row);
+
+#endif

@@ -1,0 +1,42 @@
+#ifndef APTERM_PANE_H
+#define APTERM_PANE_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+#include "action.h"
+
+struct ui;
+
+/* What a handler asks the shell to repaint. The pane repaints its own rows
+ * for a cursor move (REDRAW_PARTIAL: it has already drawn into its window);
+ * the shell then refreshes once with wnoutrefresh + doupdate. */
+enum redraw {
+    REDRAW_NONE = 0,
+    REDRAW_PARTIAL = 1 << 0, /* the pane drew what changed itself */
+    REDRAW_BODY = 1 << 1,    /* redraw the whole body */
+    REDRAW_STATUS = 1 << 2,  /* the status and hint lines */
+    REDRAW_ALL = 0xff,
+};
+
+/* A pane is a small table of functions; the shell drives them all the same
+ * way. State is the pane's own, made by open and freed by close. */
+struct pane_ops {
+    const char *title;                 /* on the tab bar */
+    unsigned scopes;                   /* action scopes besides SCOPE_GLOBAL */
+    const enum action_id *hints;       /* shown on the hint line, ACT_NONE-terminated */
+    void *(*open)(struct ui *ui);
+    void (*close)(void *state);
+    /* Draw the whole body window. */
+    void (*draw)(void *state, WINDOW *body);
+    /* A key the shell did not take: act is the action bound to it in this
+     * pane's scopes, or NULL; key is action_key(ret, ch). */
+    unsigned (*key)(void *state, const struct action *act, int key, int ret, wint_t ch);
+    /* Another user committed a change: reload, keep the cursor on the same
+     * record. NULL when the pane shows nothing from the store. */
+    void (*reload)(void *state);
+    /* One line about the row under the cursor (a flag's reason), or NULL. */
+    const char *(*detail)(void *state);
+};
+
+#endif
