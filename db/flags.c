@@ -220,6 +220,11 @@ struct quote_row {
     char *provider;
 };
 
+struct code_cat {
+    char code[8];
+    enum code_category cat;
+};
+
 enum scope_kind { SCOPE_ALL, SCOPE_PROVIDER, SCOPE_PUPIL, SCOPE_CASE };
 
 struct pass {
@@ -255,6 +260,12 @@ struct pass {
 
     struct rules_mark *marks;       /* one pupil's marks at a time */
     size_t n_marks, cap_marks;
+
+    /* The store's code set: category by code (codes are one character;
+     * ASCII ones by byte, any other in a short list). */
+    signed char cat_by_byte[128];   /* -1: not a code of the set */
+    struct code_cat *other_codes;
+    size_t n_other, cap_other;
 };
 
 static void pass_free(struct pass *p)
@@ -278,6 +289,7 @@ static void pass_free(struct pass *p)
     free(p->pupils);
     free(p->pupil_ix);
     free(p->marks);
+    free(p->other_codes);
 }
 
 static ap_status nomem(void)
@@ -363,7 +375,7 @@ static ap_status load_term(struct pass *p)
         p->term_start = col_date(st, 0);
         p->term_end = col_date(st, 1);
         p->have_term = p->term_start != DATE_NONE && p->term_end != DATE_NONE;
-        snprintf(p->term_label, sizeof p->term_label, "%s term %s", col_text(st, 2), col_text(st, 3));
+        snprintf(p->term_label, sizeof p->term_label, "in the %s term %s", col_text(st, 2), col_text(st, 3));
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -508,10 +520,11 @@ static ap_status load_registration(struct pass *p)
 }
 
 /* Decides from which day each provider's attended sessions are counted, and
- * returns the earliest day the marks scan must read for them (INT_MAX-ish
- * when none). A provider whose monthly visit is already overdue by date is
- * flagged whatever its session count: its count is taken only when the
- * marks read anyway (from window_from) cover it. */
+ * returns the earliest day the marks scan must read for them (tomorrow when
+ * none). A provider whose monthly visit is already overdue by date is
+ * flagged whatever its session count: its count is taken only when it
+ * starts inside the run window (window_from), so a provider that has gone
+ * unvisited for a year does not make every pass read a year of marks. */
 static int monitoring_from(struct pass *p, int window_from)
 {
     const struct thresholds *th = p->th;
@@ -545,7 +558,7 @@ static void eval_provider(struct pass *p, const struct prov *v)
 
     /* Registration */
     size_t n = 0, first = key_range(p->reg_provider, p->n_reg, v->id, &n);
-    level = rules_registration(v->registered, p->reg + first, n, th, why, sizeof why);
+    level = rules_registration(v->registered, n ? p->reg + first : NULL, n, th, why, sizeof why);
     emit(p, level, FLAG_KIND_REGISTRATION, v->subject, why, 0, v->id, 0);
 
     /* Suspended, yet pupils are placed or proposed there */
@@ -808,13 +821,54 @@ static ap_status finish_run(struct pass *p, struct pupil_row *u, bool window)
     return AP_OK;
 }
 
-static bool add_mark(struct pass *p, int day, const char *category)
+static ap_status load_codes(struct pass *p)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    memset(p->cat_by_byte, -1, sizeof p->cat_by_byte);
+    int rc = prepare(p, "SELECT code, category FROM attendance_code WHERE code_set = :set", 0, &st);
+    while (next_row(st, &rc)) {
+        const char *code = col_text(st, 0);
+        enum code_category cat;
+        if (!rules_category_parse(col_text(st, 1), &cat))
+            continue;
+        unsigned char c0 = (unsigned char)code[0];
+        if (c0 && c0 < 128 && !code[1]) {
+            p->cat_by_byte[c0] = (signed char)cat;
+            continue;
+        }
+        if (strlen(code) >= sizeof p->other_codes->code)
+            continue;
+        if (!grow((void **)&p->other_codes, &p->cap_other, p->n_other, sizeof *p->other_codes)) {
+            result = nomem();
+            break;
+        }
+        snprintf(p->other_codes[p->n_other].code, sizeof p->other_codes->code, "%s", code);
+        p->other_codes[p->n_other++].cat = cat;
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(p->s, rc, "reading the attendance codes");
+    return result;
+}
+
+/* A code the set does not know neither counts nor breaks a run. */
+static enum code_category code_category(const struct pass *p, const unsigned char *code)
+{
+    if (!code || !code[0])
+        return CAT_NOT_COUNTED;
+    if (code[0] < 128 && !code[1])
+        return p->cat_by_byte[code[0]] < 0 ? CAT_NOT_COUNTED : (enum code_category)p->cat_by_byte[code[0]];
+    for (size_t i = 0; i < p->n_other; i++)
+        if (strcmp(p->other_codes[i].code, (const char *)code) == 0)
+            return p->other_codes[i].cat;
+    return CAT_NOT_COUNTED;
+}
+
+static bool add_mark(struct pass *p, int day, enum code_category cat)
 {
     if (!grow((void **)&p->marks, &p->cap_marks, p->n_marks, sizeof *p->marks))
         return false;
-    enum code_category cat;
-    if (!rules_category_parse(category, &cat))
-        cat = CAT_NOT_COUNTED; /* a code the set does not know */
     p->marks[p->n_marks++] = (struct rules_mark){day, cat};
     return true;
 }
@@ -827,18 +881,17 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
     struct pupil_row *cur = NULL;
     int64_t cur_id = 0;
     int rc = prepare(p,
-                     "SELECT m.pupil_id, m.day, c.category, m.provider_id "
+                     "SELECT m.pupil_id, m.day, m.code, m.provider_id "
                      "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
-                     "LEFT JOIN attendance_code c ON c.code_set = :set AND c.code = m.code "
                      "WHERE m.day >= :from AND m.day <= :day "
                      "  AND ((:pupil = 0 AND :provider = 0) OR u.id = :pupil "
                      "       OR u.id IN (SELECT l.pupil_id FROM placement l WHERE l.provider_id = :provider)) "
-                     "ORDER BY m.pupil_id, m.day, m.session",
+                     "ORDER BY u.id, m.day, m.session",
                      from, &st);
     while (next_row(st, &rc)) {
         int64_t pupil_id = sqlite3_column_int64(st, 0);
         int day = sqlite3_column_int(st, 1);
-        const char *category = (const char *)sqlite3_column_text(st, 2);
+        enum code_category cat = code_category(p, sqlite3_column_text(st, 2));
         if (pupil_id != cur_id) {
             if (cur && (result = finish_run(p, cur, from > 0)) != AP_OK)
                 break;
@@ -846,13 +899,12 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
             cur = runs ? pupil_by_id(p, pupil_id) : NULL;
             p->n_marks = 0;
         }
-        if (cur && !add_mark(p, day, category)) {
+        if (cur && !add_mark(p, day, cat)) {
             result = nomem();
             break;
         }
         /* Sessions attended at a provider since its last visit. */
-        if (sqlite3_column_type(st, 3) != SQLITE_NULL && category &&
-            (strcmp(category, "present") == 0 || strcmp(category, "aea") == 0)) {
+        if (rules_category_attending(cat) && sqlite3_column_type(st, 3) != SQLITE_NULL) {
             long at = id_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
             if (at >= 0 && p->provs[at].count_after != DATE_NONE && day > p->provs[at].count_after)
                 p->provs[at].sessions_since++;
@@ -877,8 +929,7 @@ static ap_status reread_runs(struct pass *p)
         if (!u->run_reread)
             continue;
         if (!st && (rc = prepare(p,
-                                 "SELECT m.day, c.category FROM attendance_mark m "
-                                 "LEFT JOIN attendance_code c ON c.code_set = :set AND c.code = m.code "
+                                 "SELECT m.day, m.code FROM attendance_mark m "
                                  "WHERE m.pupil_id = :one AND m.day <= :day ORDER BY m.day, m.session",
                                  0, &st)) != SQLITE_OK)
             break;
@@ -887,7 +938,7 @@ static ap_status reread_runs(struct pass *p)
             rc = sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":one"), u->id);
         p->n_marks = 0;
         while (next_row(st, &rc))
-            if (!add_mark(p, sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+            if (!add_mark(p, sqlite3_column_int(st, 0), code_category(p, sqlite3_column_text(st, 1)))) {
                 result = nomem();
                 break;
             }
@@ -912,8 +963,8 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
     if (u->has_term) {
         level = rules_persistent_absence(&u->term, th, why, sizeof why);
         if (rules_flag_raised(level)) {
-            snprintf(text, sizeof text, "%s (%s: %d of %d sessions)", why, p->term_label,
-                     rules_tally_attending(&u->term), rules_tally_possible(&u->term));
+            snprintf(text, sizeof text, "%s (%d of %d sessions %s)", why, rules_tally_attending(&u->term),
+                     rules_tally_possible(&u->term), p->term_label);
             emit(p, level, FLAG_KIND_ABSENCE, u->subject, text, u->id, 0, 0);
         }
     }
@@ -1102,14 +1153,17 @@ static ap_status run_pass(struct pass *p)
         return st;
 
     /* One walk over the recent marks serves both mark-based rules. */
+    /* Which providers get an exact session count depends only on the
+     * window, never on the pass's scope, so a provider's reason reads the
+     * same in every pass. */
     int run_from = p->today - RUN_WINDOW_DAYS + 1;
-    int from = do_providers ? monitoring_from(p, do_pupils ? run_from : p->today + 1) : p->today + 1;
+    int from = do_providers ? monitoring_from(p, run_from) : p->today + 1;
     if (do_pupils && run_from < from)
         from = run_from;
     if (from < 0)
         from = 0;
     if (from <= p->today && (p->n_pupils > 0 || p->n_provs > 0)) {
-        if ((st = scan_marks(p, from, do_pupils)) != AP_OK)
+        if ((st = load_codes(p)) != AP_OK || (st = scan_marks(p, from, do_pupils)) != AP_OK)
             return st;
         if (do_pupils && (st = reread_runs(p)) != AP_OK)
             return st;

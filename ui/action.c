@@ -38,6 +38,8 @@ static const struct action actions[] = {
     {ACT_CONCERNS, SCOPE_PUPIL, "c", "concerns", "The pupil's safeguarding and incident chronology", false, {'c'}},
     {ACT_PLACEMENTS, SCOPE_PUPIL, "p", "placements", "The pupil's placements and timetables", false, {'p'}},
     {ACT_CONTACTS, SCOPE_PUPIL, "t", "contacts", "The pupil's parent/carer contacts", false, {'t'}},
+    {ACT_PROVIDER_CONTACTS, SCOPE_PROVIDER, "t", "contacts", "The provider's contacts: add, edit, delete", false,
+     {'t'}},
 
     {ACT_NEXT_FIELD, SCOPE_FORM, "Tab", "next", "Next field", false, {'\t', K(KEY_DOWN)}},
     {ACT_PREV_FIELD, SCOPE_FORM, "S-Tab", "previous", "Previous field", false, {K(KEY_BTAB), K(KEY_UP)}},

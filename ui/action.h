@@ -17,6 +17,7 @@ enum action_id {
     ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END, ACT_LEFT, ACT_RIGHT,
     ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_SORT, ACT_FILTER,
     ACT_CONCERNS, ACT_PLACEMENTS, ACT_CONTACTS,
+    ACT_PROVIDER_CONTACTS,
     /* Forms */
     ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
     ACT_COUNT
@@ -29,6 +30,7 @@ enum action_scope {
     SCOPE_RECORD = 1 << 2, /* add/edit/delete/open on a list of records */
     SCOPE_PUPIL = 1 << 3,  /* pupil-only actions */
     SCOPE_FORM = 1 << 4,
+    SCOPE_PROVIDER = 1 << 5, /* provider-only actions */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with

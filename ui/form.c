@@ -12,15 +12,18 @@
 #include "attr.h"
 #include "date.h"
 #include "lineedit.h"
+#include "textedit.h"
 #include "money.h"
 #include "utf8.h"
 
 #define LABEL_COLS 24
 #define ERROR_LEN 200
+#define LONGTEXT_LINES 4
 
 /* The editing state of one field. */
 struct field_state {
-    struct lineedit le;   /* text kinds */
+    struct lineedit le;   /* one-line text kinds */
+    struct textedit te;   /* FIELD_LONGTEXT */
     char error[ERROR_LEN];
     int choice;           /* FIELD_CHOICE: index into choices */
     bool touched;
@@ -39,6 +42,12 @@ static bool is_text_kind(enum field_kind k)
 {
     return k == FIELD_TEXT || k == FIELD_LONGTEXT || k == FIELD_DATE || k == FIELD_INT || k == FIELD_MONEY ||
            k == FIELD_HOURS;
+}
+
+/* The editor holding a text field's text. */
+static struct lineedit *editor(struct field_state *st, const struct form_field *fd)
+{
+    return fd->kind == FIELD_LONGTEXT ? &st->te.ed : &st->le;
 }
 
 static bool focusable(const struct form *f, int i)
@@ -102,8 +111,13 @@ static void load_fields(struct form_run *r)
             char text[4096];
             value_text(fd, text, sizeof text);
             size_t limit = fd->kind == FIELD_TEXT || fd->kind == FIELD_LONGTEXT ? fd->size - 1 : 32;
-            lineedit_free(&st->le);
-            lineedit_init(&st->le, text, limit);
+            if (fd->kind == FIELD_LONGTEXT) {
+                textedit_free(&st->te);
+                textedit_init(&st->te, text, limit, LONGTEXT_LINES, 40);
+            } else {
+                lineedit_free(&st->le);
+                lineedit_init(&st->le, text, limit);
+            }
         } else if (fd->kind == FIELD_CHOICE) {
             st->choice = choice_index(fd);
         }
@@ -118,13 +132,14 @@ static bool commit_field(struct form_run *r, int i)
     const struct form_field *fd = &r->f->fields[i];
     struct field_state *st = &r->st[i];
     st->error[0] = '\0';
-    const char *text = is_text_kind(fd->kind) ? lineedit_text(&st->le) : "";
+    struct lineedit *ed = editor(st, fd);
+    const char *text = is_text_kind(fd->kind) ? lineedit_text(ed) : "";
     while (*text == ' ')
         text++;
     switch (fd->kind) {
     case FIELD_TEXT:
     case FIELD_LONGTEXT:
-        if (lineedit_over_limit(&st->le)) {
+        if (lineedit_over_limit(ed)) {
             snprintf(st->error, ERROR_LEN, "too long: at most %zu bytes", fd->size - 1);
             return false;
         }
@@ -132,7 +147,7 @@ static bool commit_field(struct form_run *r, int i)
             snprintf(st->error, ERROR_LEN, "must not be empty");
             return false;
         }
-        snprintf((char *)fd->value, fd->size, "%s", lineedit_text(&st->le));
+        snprintf((char *)fd->value, fd->size, "%s", lineedit_text(ed));
         return true;
     case FIELD_DATE: {
         int d = DATE_NONE;
@@ -189,7 +204,7 @@ static bool commit_field(struct form_run *r, int i)
 /* Lines a field takes on screen: long text gets four, an error one more. */
 static int field_lines(const struct form_run *r, int i)
 {
-    int n = r->f->fields[i].kind == FIELD_LONGTEXT ? 4 : 1;
+    int n = r->f->fields[i].kind == FIELD_LONGTEXT ? LONGTEXT_LINES : 1;
     return n + (r->st[i].error[0] ? 1 : 0);
 }
 
@@ -233,23 +248,11 @@ static void draw_field(struct form_run *r, WINDOW *w, int i, int y, int input_co
         mvwaddstr(w, y, x, fit);
         break;
     }
-    case FIELD_LONGTEXT: {
-        /* Up to four lines of the text, wrapped; the editor line is the last. */
+    case FIELD_LONGTEXT:
         wattrset(w, attr_of(ATTR_FIELD));
-        const char *t = lineedit_text(&st->le);
-        size_t len = strlen(t);
-        for (int line = 0; line < 3; line++) {
-            size_t n = utf8_prefix(t, len, input_cols, NULL);
-            lineedit_put(w, y + line, x, t, n, input_cols);
-            t += n;
-            len -= n;
-        }
-        if (focused)
-            lineedit_draw(w, y + 3, x, input_cols, &st->le, true);
-        else
-            lineedit_put(w, y + 3, x, t, len, input_cols);
+        textedit_set_size(&st->te, LONGTEXT_LINES, input_cols);
+        textedit_draw(w, y, x, LONGTEXT_LINES, input_cols, &st->te, focused && !r->f->read_only);
         break;
-    }
     default:
         wattrset(w, attr_of(ATTR_FIELD));
         lineedit_set_width(&st->le, input_cols);
@@ -472,13 +475,39 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
     }
     if (!is_text_kind(fd->kind))
         return;
-    enum lineedit_result res = lineedit_key(&st->le, ret, ch);
+    enum lineedit_result res = fd->kind == FIELD_LONGTEXT ? textedit_key(&st->te, ret, ch)
+                                                          : lineedit_key(&st->le, ret, ch);
     if (res == LINEEDIT_CHANGED) {
         r->modified = true;
         st->error[0] = '\0';
     } else if (res == LINEEDIT_REFUSED) {
-        ui_error(r->ui, "%s", lineedit_reason(&st->le));
+        ui_error(r->ui, "%s", fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le));
     }
+}
+
+/* A long-text field takes Enter, the arrows and the page keys itself; true
+ * when it used the key. Up on its first line or Down on its last is left to
+ * the form, which moves to the next field. */
+static bool longtext_takes(struct form_run *r, int ret, wint_t ch)
+{
+    const struct form_field *fd = &r->f->fields[r->focus];
+    if (fd->kind != FIELD_LONGTEXT || r->f->read_only)
+        return false;
+    if (ret == OK && (ch == '\t' || ch == 27 || ch == CTRL_KEY('s')))
+        return false;
+    if (ret == KEY_CODE_YES && (ch == KEY_BTAB || ch == KEY_F(2) || ch == KEY_RESIZE))
+        return false;
+    struct field_state *st = &r->st[r->focus];
+    enum lineedit_result res = textedit_key(&st->te, ret, ch);
+    if (res == LINEEDIT_UNHANDLED)
+        return false;
+    if (res == LINEEDIT_CHANGED) {
+        r->modified = true;
+        st->error[0] = '\0';
+    } else if (res == LINEEDIT_REFUSED) {
+        ui_error(r->ui, "%s", textedit_reason(&st->te));
+    }
+    return true;
 }
 
 bool form_run(struct ui *ui, struct form *f)
@@ -502,6 +531,8 @@ bool form_run(struct ui *ui, struct form *f)
         int key = action_key(ret, ch);
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
             continue; /* the shell re-lays out; we redraw */
+        if (longtext_takes(&r, ret, ch))
+            continue;
         const struct action *act = action_for_key(SCOPE_FORM, key);
         if (act && act->id == ACT_CANCEL) {
             if (r.modified && !f->read_only && !ui_confirm(ui, "Close without saving your changes?"))
@@ -535,8 +566,10 @@ bool form_run(struct ui *ui, struct form *f)
         }
         edit_key(&r, ret, ch);
     }
-    for (int i = 0; i < f->nfields; i++)
+    for (int i = 0; i < f->nfields; i++) {
         lineedit_free(&r.st[i].le);
+        textedit_free(&r.st[i].te);
+    }
     free(r.st);
     curs_set(0);
     return saved;

@@ -275,7 +275,7 @@ static bool name_is(const char *name, const char *want)
     return name && strcmp(name, want) == 0;
 }
 
-/* Keeps le->scroll showing the cursor at le->width; see view_from(). */
+/* The first byte to show; defined with the scrolling below. */
 static size_t view_from(const struct lineedit *le, int width, size_t from);
 
 static enum lineedit_result type_char(struct lineedit *le, wint_t ch)
@@ -360,6 +360,8 @@ static enum lineedit_result code_key(struct lineedit *le, wint_t ch)
 enum lineedit_result lineedit_key(struct lineedit *le, int ret, wint_t ch)
 {
     enum lineedit_result r = LINEEDIT_UNHANDLED;
+    if (!le->text)
+        return r; /* lineedit_init failed */
     if (ret == OK)
         r = (ch == '\n' || ch == '\r' || ch == '\t' || ch == 27) ? LINEEDIT_UNHANDLED
                                                                  : control_key(le, ch);
@@ -496,7 +498,7 @@ static void put_marker(WINDOW *w, int y, int x, wchar_t fancy, wchar_t plain)
 void lineedit_draw(WINDOW *w, int y, int x, int width, const struct lineedit *le, bool focused)
 {
     width = clip(w, x, width);
-    if (width <= 0)
+    if (width <= 0 || !le->text)
         return;
     size_t from = focused ? view_from(le, width, le->scroll) : 0;
     struct view v = layout(le, width, from);

@@ -290,6 +290,8 @@ enum lineedit_result textedit_key(struct textedit *te, int ret, wint_t ch)
     struct lineedit *ed = &te->ed;
     enum lineedit_result r;
     bool vertical = false;
+    if (!ed->text)
+        return LINEEDIT_UNHANDLED; /* textedit_init failed */
     if (ret == OK && (ch == '\n' || ch == '\r'))
         r = lineedit_insert(ed, "\n", 1);
     else if (ret == OK && ch == CTRL_KEY('A'))
@@ -317,7 +319,7 @@ void textedit_draw(WINDOW *w, int y, int x, int height, int width, const struct 
     int room = getmaxx(w) - x;
     if (width > room)
         width = room;
-    if (width <= 0 || height <= 0)
+    if (width <= 0 || height <= 0 || !te->ed.text)
         return;
     const char *s = te->ed.text;
     size_t len = te->ed.len, cursor = te->ed.cursor;

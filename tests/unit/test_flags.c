@@ -568,6 +568,12 @@ static void test_maintained_and_proposed(void **state)
     expect_none("qa_stage2", "New Barn");  /* nobody has started there */
     expect_none("monitoring", "New Barn"); /* nobody attends yet */
     expect_count(1);
+    /* Only proposed placements in the whole store. */
+    sql("UPDATE placement SET status = 'ended', end_date = start_date, version = version + 1 "
+        "WHERE provider_id = %lld", (long long)school);
+    run();
+    expect("qa_stage1", "New Barn", FLAG_RED, "no Stage 1 visit recorded");
+    expect_count(1);
 }
 
 /* ------------------------------------------------------------ pupils: attendance */
@@ -663,7 +669,7 @@ static void test_persistent_absence(void **state)
     mark_days(y, 10, "D", "\\", v);
     run();
     expect("persistent_absence", "Siân", FLAG_AMBER, "attendance 85.0 % is below 90 %");
-    expect("persistent_absence", "Siân", FLAG_AMBER, "spring term 2025/26: 17 of 20 sessions");
+    expect("persistent_absence", "Siân", FLAG_AMBER, "(17 of 20 sessions in the spring term 2025/26)");
     expect_none("persistent_absence", "Owain");
     expect_none("persistent_absence", "Rhys");
     /* Cwm Farm: 50 attended sessions since its visit nine days ago. */
@@ -680,7 +686,19 @@ static void test_persistent_absence_in_holiday(void **state)
     mark_days(u, 5, "O", "\\", v);
     TODAY = date_from_ymd(2026, 4, 1);
     run();
-    expect("persistent_absence", "Siân", FLAG_AMBER, "spring term 2025/26: 5 of 10 sessions");
+    expect("persistent_absence", "Siân", FLAG_AMBER, "(5 of 10 sessions in the spring term 2025/26)");
+}
+
+/* With no calendar loaded the school year so far stands in for the term. */
+static void test_persistent_absence_no_terms(void **state)
+{
+    (void)state;
+    sql("DELETE FROM closure; DELETE FROM term");
+    int64_t u = pupil("Siân", "Jones", 9, NULL, NULL);
+    mark_days(u, 5, "I", "\\", 0);
+    run();
+    expect("persistent_absence", "Siân", FLAG_AMBER, "(5 of 10 sessions since 2025-09-01; no terms recorded)");
+    expect_count(1);
 }
 
 /* ------------------------------------------------------------ pupils: PSP and timetable */
@@ -722,6 +740,27 @@ static void test_reduced_timetable(void **state)
     expect_none("reduced_timetable", "Tomos");
     expect_none("reduced_timetable", "Wil");
     expect_count(2);
+}
+
+/* A reduced timetable the PSP records, with no placement running: its
+ * hours a day stand for the week. A medical one set out in an IHP needs no
+ * agreed PSP. */
+static void test_reduced_recorded_in_psp(void **state)
+{
+    (void)state;
+    int64_t a = pupil("Siân", "Jones", 9, NULL, NULL);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, reduced_timetable, reduced_start, reduced_hours_per_day, "
+        "reduced_reason, exit_plan) VALUES (%lld, 'active', '%s', 1, '%s', 3, 'behaviour', 'plan')",
+        (long long)a, day_s(-10), day_s(-10));
+    int64_t b = pupil("Owain", "Jones", 9, "has_ihp", "1");
+    sql("INSERT INTO psp (pupil_id, status, reduced_timetable, reduced_start, reduced_end, reduced_hours_per_day, "
+        "reduced_reason, exit_plan) VALUES (%lld, 'draft', 1, '%s', '%s', 3, 'medical', 'plan')",
+        (long long)b, day_s(-10), day_s(30));
+    run();
+    expect("reduced_timetable", "Siân", FLAG_RED, "15 h of the 24 h/week");
+    expect("reduced_timetable", "Siân", FLAG_RED, "no end date");
+    expect_none("reduced_timetable", "Owain");
+    expect_count(1);
 }
 
 static void test_psp_review_and_end(void **state)
@@ -846,7 +885,8 @@ static void test_quotations(void **state)
     run();
     char subject[64];
     snprintf(subject, sizeof subject, "Panel case %lld: Llŷr Evans", (long long)ca);
-    expect("quotations", subject, FLAG_AMBER, "annual cost £11,700.00 is under £25,000: 3 quotations needed, 2 received");
+    expect("quotations", subject, FLAG_AMBER,
+           "annual cost £11,700.00 is under £25,000: 3 quotations needed, 2 received");
     expect("quotations", subject, FLAG_AMBER, "cheapest quote: Q1");
     const struct got *g = find("quotations", subject);
     assert_int_equal(g->case_id, ca);
@@ -959,6 +999,27 @@ static void test_single_provider_sessions(void **state)
     expect_count(1);
 }
 
+/* A provider overdue by date whose sessions since the visit are within the
+ * marks read anyway: the same reason, with the count, in both passes. */
+static void test_monitoring_same_in_every_pass(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    int64_t u = placed_pupil("Siân", "Jones", v);
+    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE provider_id = %lld AND stage = "
+        "'monitoring'", day_s(-35), (long long)v);
+    mark_days(u, 6, "/", "\\", v);
+    run();
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "monitoring visit overdue since");
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "12 sessions attended since the last visit");
+    char *whole = strdup(find("monitoring", "Cwm Farm")->reason);
+    got_clear();
+    assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
+    expect_count(1);
+    assert_string_equal(got[0].reason, whole);
+    free(whole);
+}
+
 static void test_viewer_can_run(void **state)
 {
     (void)state;
@@ -1030,7 +1091,9 @@ int main(void)
         T(test_unauthorised_long_run),
         T(test_persistent_absence),
         T(test_persistent_absence_in_holiday),
+        T(test_persistent_absence_no_terms),
         T(test_reduced_timetable),
+        T(test_reduced_recorded_in_psp),
         T(test_psp_review_and_end),
         T(test_intervention),
         T(test_off_roll),
@@ -1038,6 +1101,7 @@ int main(void)
         T(test_order_and_counts),
         T(test_single_record_passes),
         T(test_single_provider_sessions),
+        T(test_monitoring_same_in_every_pass),
         T(test_viewer_can_run),
         T(test_inside_transaction),
 #undef T

@@ -1,0 +1,1179 @@
+/* The record modules on a real temporary store: schools, providers and their
+ * contacts, placements with their timetables, parent/carer contacts, the
+ * safeguarding chronology, and the labels for their codes. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "concern.h"
+#include "contact.h"
+#include "date.h"
+#include "labels.h"
+#include "placement.h"
+#include "provider.h"
+#include "pupil.h"
+#include "rules.h"
+#include "school.h"
+#include "store.h"
+#include "thresholds.h"
+#include "upn.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *s;
+    struct thresholds th;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    strcpy(f->dir, "/tmp/apterm-records-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
+    assert_int_equal(store_open(&opt, &f->s), AP_OK);
+    thresholds_default(&f->th);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+/* Another login on the same store: added as role, then opened. */
+static struct store *open_as(struct fixture *f, const char *login, const char *role)
+{
+    assert_int_equal(store_user_add(f->s, login, role), AP_OK);
+    struct store_options opt = {.path = f->path, .login = login};
+    struct store *s = NULL;
+    assert_int_equal(store_open(&opt, &s), AP_OK);
+    return s;
+}
+
+static int64_t query_int(struct store *s, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(store_query_int(s, sql, -1, &v), AP_OK);
+    return v;
+}
+
+static int today(void)
+{
+    return date_from_ymd(2026, 11, 18); /* a Wednesday in the autumn term */
+}
+
+static int ymd(int y, int m, int d)
+{
+    return date_from_ymd(y, m, d);
+}
+
+static void expect_detail(const char *fragment)
+{
+    if (!strstr(ap_error_detail(), fragment))
+        fail_msg("expected \"%s\" in \"%s\"", fragment, ap_error_detail());
+}
+
+/* A pupil with a valid UPN made from serial. */
+static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname, int dob)
+{
+    struct pupil p;
+    memset(&p, 0, sizeof p);
+    char last12[13];
+    snprintf(last12, sizeof last12, "820200105%03d", serial);
+    p.upn[0] = upn_check_letter(last12);
+    strcpy(p.upn + 1, last12);
+    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
+    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
+    p.dob = dob;
+    strcpy(p.roll_status, "dual_prs");
+    strcpy(p.cohort, "ks4_pathway");
+    strcpy(p.plan, "none");
+    p.start_date = p.end_date = DATE_NONE;
+    assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+static void sample_provider(struct provider *p, const char *name)
+{
+    provider_init(p);
+    snprintf(p->name, sizeof p->name, "%s", name);
+}
+
+static int64_t add_provider(struct fixture *f, const char *name)
+{
+    struct provider p;
+    sample_provider(&p, name);
+    assert_int_equal(provider_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+/* ---- labels ---- */
+
+static void test_labels_give_words_for_codes(void **state)
+{
+    (void)state;
+    assert_string_equal(label_text(LABELS_ROLL_STATUS, "dual_prs"), "Dual roll (main roll PRS)");
+    assert_string_equal(label_text(LABELS_COHORT, "ks13_intervention"), "KS1–3 intervention");
+    assert_string_equal(label_text(LABELS_REGISTRATION, "unregistered"), "Unregistered AP");
+    assert_string_equal(label_text(LABELS_PLAN, "idp_la"), "IDP (LA)");
+    assert_string_equal(label_brief(LABELS_ROLL_STATUS, "dual_prs"), "Dual (PRS)");
+    /* A code this build does not know still reads as itself. */
+    assert_string_equal(label_text(LABELS_PLAN, "future_plan"), "future_plan");
+    assert_string_equal(label_text(LABELS_PLAN, NULL), "");
+    assert_true(label_known(LABELS_COST_BASIS, "week"));
+    assert_false(label_known(LABELS_COST_BASIS, "month"));
+    assert_int_equal(label_count(LABELS_PLACEMENT_STATUS), 3);
+    char buf[128];
+    assert_string_equal(label_choices(LABELS_PLAN, buf, sizeof buf), "None, IDP (school), IDP (LA) or EHCP");
+    assert_string_equal(label_weekday(2), "Wednesday");
+    assert_string_equal(label_weekday_brief(4), "Fri");
+    assert_string_equal(label_weekday(5), "?");
+    /* Every brief fits a 12-column list column (one column per character here). */
+    const struct label *tables[] = {LABELS_ROLL_STATUS, LABELS_COHORT, LABELS_PLAN, LABELS_GENDER,
+                                    LABELS_SCHOOL_PHASE, LABELS_REGISTRATION, LABELS_PROVIDER_STATUS,
+                                    LABELS_COST_BASIS, LABELS_PLACEMENT_STATUS, LABELS_SESSION,
+                                    LABELS_CONCERN_KIND, LABELS_MARK_SOURCE, LABELS_CODE_CATEGORY,
+                                    LABELS_CASE_REASON, LABELS_CASE_STATUS, LABELS_QA_STAGE, LABELS_QA_OUTCOME,
+                                    LABELS_QA_ANSWER, LABELS_PSP_STATUS, LABELS_REDUCED_REASON,
+                                    LABELS_REVIEW_OUTCOME, LABELS_PROGRESS_AREA, LABELS_ROLE};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const struct label *l = tables[t]; l->code; l++) {
+            size_t chars = 0;
+            for (const char *c = l->brief; *c; c++)
+                chars += ((unsigned char)*c & 0xC0) != 0x80;
+            if (chars > 12)
+                fail_msg("brief \"%s\" of %s is %zu characters", l->brief, l->code, chars);
+        }
+}
+
+/* The labels tables hold exactly the values the schema's CHECKs allow. */
+static void test_labels_match_the_schema(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 1, "Siân", "Jones", ymd(2012, 3, 14));
+    char sql[256];
+    assert_int_equal(store_begin(f->s), AP_OK);
+    for (const struct label *l = LABELS_CONCERN_KIND; l->code; l++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%lld, '2026-11-02', '%s', 'x')",
+                 (long long)pupil, l->code);
+        assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    for (const struct label *l = LABELS_REGISTRATION; l->code; l++) {
+        snprintf(sql, sizeof sql, "INSERT INTO provider (name, registration) VALUES ('P %s', '%s')", l->code, l->code);
+        assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    for (const struct label *l = LABELS_SCHOOL_PHASE; l->code; l++) {
+        snprintf(sql, sizeof sql, "INSERT INTO school (name, phase) VALUES ('S %s', '%s')", l->code, l->code);
+        assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    store_rollback(f->s);
+}
+
+/* ---- schools ---- */
+
+static void test_school_round_trip_and_list(void **state)
+{
+    struct fixture *f = *state;
+    struct school a, b, got;
+    school_init(&a);
+    strcpy(a.name, "Ysgol Gyfun Aberaeron");
+    strcpy(a.urn, "6674025");
+    strcpy(a.phone, "01545 570217");
+    strcpy(a.email, "post@aberaeron.example");
+    assert_int_equal(school_insert(f->s, &a), AP_OK);
+    assert_true(a.id > 0);
+    assert_int_equal(a.version, 1);
+    school_init(&b);
+    strcpy(b.name, "Canolfan PRS");
+    strcpy(b.phase, "prs");
+    assert_int_equal(school_insert(f->s, &b), AP_OK);
+
+    assert_int_equal(school_get(f->s, a.id, &got), AP_OK);
+    assert_string_equal(got.name, "Ysgol Gyfun Aberaeron");
+    assert_string_equal(got.urn, "6674025");
+    assert_string_equal(got.phase, "secondary");
+    assert_string_equal(got.email, "post@aberaeron.example");
+    assert_string_equal(got.updated_by, "tester");
+
+    strcpy(got.name, "Ysgol Gyfun Aberaeron (Campws Uchaf)");
+    assert_int_equal(school_update(f->s, &got), AP_OK);
+    assert_int_equal(got.version, 2);
+
+    struct school_item *items = NULL;
+    size_t n = 0;
+    assert_int_equal(school_list(f->s, &items, &n), AP_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(items[0].name, "Canolfan PRS");
+    assert_string_equal(items[1].name, "Ysgol Gyfun Aberaeron (Campws Uchaf)");
+    assert_int_equal(items[1].id, a.id);
+    free(items);
+
+    /* The stale copy is refused. */
+    assert_int_equal(school_update(f->s, &a), AP_ERR_CONFLICT);
+    assert_int_equal(school_get(f->s, 999, &got), AP_ERR_NOT_FOUND);
+}
+
+static void test_school_validation_names_the_field(void **state)
+{
+    struct fixture *f = *state;
+    struct school sc;
+    school_init(&sc);
+    strcpy(sc.name, "   ");
+    assert_int_equal(school_insert(f->s, &sc), AP_ERR_INVALID);
+    expect_detail("Name: must not be empty");
+    strcpy(sc.name, "Ysgol");
+    strcpy(sc.urn, "12a");
+    assert_int_equal(school_validate(&sc), AP_ERR_INVALID);
+    expect_detail("URN:");
+    strcpy(sc.urn, "");
+    strcpy(sc.phase, "nursery");
+    assert_int_equal(school_validate(&sc), AP_ERR_INVALID);
+    expect_detail("Phase: \"nursery\" is not one of");
+    strcpy(sc.phase, "primary");
+    strcpy(sc.email, "no-at-sign");
+    assert_int_equal(school_validate(&sc), AP_ERR_INVALID);
+    expect_detail("Email:");
+    strcpy(sc.email, "");
+    strcpy(sc.phone, "call me");
+    assert_int_equal(school_validate(&sc), AP_ERR_INVALID);
+    expect_detail("Phone:");
+    /* A value that does not fit its field is refused, never cut. */
+    strcpy(sc.phone, "");
+    memset(sc.name, 'a', sizeof sc.name);
+    assert_int_equal(school_validate(&sc), AP_ERR_INVALID);
+    expect_detail("Name: too long");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM school"), 0);
+}
+
+/* ---- providers ---- */
+
+static void full_provider(struct provider *p)
+{
+    provider_init(p);
+    strcpy(p->name, "Fferm Tŷ Coch");
+    strcpy(p->organisation, "Ymddiriedolaeth Tŷ Coch");
+    strcpy(p->registered_manager, "Llinos Puw");
+    strcpy(p->address, "Tŷ Coch\nLlanon\nSY23 5HX");
+    strcpy(p->phone, "01974 202 555");
+    strcpy(p->email, "llinos@tycoch.example");
+    strcpy(p->registration, "unregistered");
+    strcpy(p->ukprn, "10012345");
+    p->age_from = 11;
+    p->age_to = 16;
+    strcpy(p->aln_areas, "SEMH, ASD");
+    strcpy(p->purpose, "Land-based learning and animal care");
+    strcpy(p->cost_basis, "day");
+    p->cost_rate = 9500;
+    strcpy(p->dsl_name, "Gwyn Puw");
+    p->safeguarding_policy_date = ymd(2026, 1, 10);
+    p->safeguarding_training_date = ymd(2025, 9, 3);
+    p->dbs_checked_date = ymd(2024, 6, 30);
+    p->references_checked = true;
+    p->declaration_date = ymd(2025, 4, 1);
+    p->public_liability = INT64_C(500000000);
+    p->employers_liability = INT64_C(1000000000);
+    p->professional_indemnity = INT64_C(200000000);
+    p->motor_cover = true;
+    p->subcontractor_cover = false;
+    p->insurance_expiry = ymd(2027, 3, 31);
+    p->initial_visit_date = ymd(2025, 8, 20);
+    strcpy(p->notes, "Wellies needed.\nGate code 1234.");
+}
+
+static void test_provider_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    struct provider p, got;
+    full_provider(&p);
+    assert_int_equal(provider_insert(f->s, &p, today()), AP_OK);
+    assert_true(p.id > 0);
+    assert_int_equal(p.version, 1);
+    assert_int_equal(provider_get(f->s, p.id, &got), AP_OK);
+    /* Every column comes back as written. */
+    assert_string_equal(got.name, p.name);
+    assert_string_equal(got.organisation, p.organisation);
+    assert_string_equal(got.registered_manager, p.registered_manager);
+    assert_string_equal(got.address, p.address);
+    assert_string_equal(got.phone, p.phone);
+    assert_string_equal(got.email, p.email);
+    assert_string_equal(got.registration, p.registration);
+    assert_string_equal(got.urn, "");
+    assert_string_equal(got.ukprn, "10012345");
+    assert_int_equal(got.age_from, 11);
+    assert_int_equal(got.age_to, 16);
+    assert_string_equal(got.aln_areas, p.aln_areas);
+    assert_string_equal(got.purpose, p.purpose);
+    assert_string_equal(got.cost_basis, "day");
+    assert_int_equal(got.cost_rate, 9500);
+    assert_string_equal(got.dsl_name, p.dsl_name);
+    assert_int_equal(got.safeguarding_policy_date, p.safeguarding_policy_date);
+    assert_int_equal(got.safeguarding_training_date, p.safeguarding_training_date);
+    assert_int_equal(got.dbs_checked_date, p.dbs_checked_date);
+    assert_true(got.references_checked);
+    assert_int_equal(got.declaration_date, p.declaration_date);
+    assert_int_equal(got.public_liability, p.public_liability);
+    assert_int_equal(got.employers_liability, p.employers_liability);
+    assert_int_equal(got.professional_indemnity, p.professional_indemnity);
+    assert_true(got.motor_cover);
+    assert_false(got.subcontractor_cover);
+    assert_int_equal(got.insurance_expiry, p.insurance_expiry);
+    assert_int_equal(got.initial_visit_date, p.initial_visit_date);
+    assert_string_equal(got.status, "active");
+    assert_string_equal(got.notes, p.notes);
+    assert_int_equal(got.version, 1);
+    assert_string_equal(got.updated_by, "tester");
+    assert_int_equal(strlen(got.updated_at), 19);
+
+    /* Clearing optional values stores NULLs and reads back as "not recorded". */
+    got.age_from = got.age_to = 0;
+    got.dbs_checked_date = DATE_NONE;
+    strcpy(got.urn, "401234");
+    assert_int_equal(provider_update(f->s, &got, today()), AP_OK);
+    assert_int_equal(got.version, 2);
+    struct provider again;
+    assert_int_equal(provider_get(f->s, p.id, &again), AP_OK);
+    assert_int_equal(again.age_from, 0);
+    assert_int_equal(again.dbs_checked_date, DATE_NONE);
+    assert_string_equal(again.urn, "401234");
+    assert_int_equal(again.version, 2);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM provider WHERE id = %lld AND age_from IS NULL "
+                              "AND dbs_checked_date IS NULL", (long long)p.id);
+    assert_int_equal(query_int(f->s, sql), 1);
+
+    /* Suspending raises the version like any change. */
+    int64_t version = again.version;
+    assert_int_equal(provider_set_status(f->s, p.id, &version, "suspended"), AP_OK);
+    assert_int_equal(version, 3);
+    assert_int_equal(provider_get(f->s, p.id, &again), AP_OK);
+    assert_string_equal(again.status, "suspended");
+    assert_int_equal(provider_set_status(f->s, p.id, &version, "closed"), AP_ERR_INVALID);
+    expect_detail("Status:");
+    assert_int_equal(provider_get(f->s, 4242, &again), AP_ERR_NOT_FOUND);
+}
+
+static void test_provider_validation_names_the_field(void **state)
+{
+    struct fixture *f = *state;
+    struct provider p;
+    full_provider(&p);
+    assert_int_equal(provider_validate(&p, today()), AP_OK);
+
+    strcpy(p.name, "");
+    assert_int_equal(provider_insert(f->s, &p, today()), AP_ERR_INVALID);
+    expect_detail("Name: must not be empty");
+
+    full_provider(&p);
+    p.age_from = 14;
+    p.age_to = 11;
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Age to: 11 is below Age from (14)");
+    p.age_to = 30;
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Age to: 30 is not an age from 3 to 25");
+    p.age_from = 0;
+    p.age_to = 16;
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Age from: must be given");
+
+    full_provider(&p);
+    p.public_liability = -1;
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Public liability cover: must not be negative");
+    full_provider(&p);
+    p.cost_rate = -500;
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Cost: must not be negative");
+
+    full_provider(&p);
+    p.dbs_checked_date = today() + 1;
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Enhanced DBS checked: 2026-11-19 is in the future");
+    /* An insurance expiry is naturally in the future. */
+    p.dbs_checked_date = today();
+    p.insurance_expiry = ymd(2028, 1, 1);
+    assert_int_equal(provider_validate(&p, today()), AP_OK);
+
+    full_provider(&p);
+    strcpy(p.registration, "registered");
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Registration: \"registered\" is not one of");
+    expect_detail("Unregistered AP");
+    full_provider(&p);
+    strcpy(p.cost_basis, "month");
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Cost basis:");
+    full_provider(&p);
+    strcpy(p.ukprn, "1234");
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("UKPRN:");
+    full_provider(&p);
+    strcpy(p.email, "llinos at tycoch");
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Email:");
+    full_provider(&p);
+    strcpy(p.name, "Bad\x01name");
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Name: holds a control character");
+    full_provider(&p);
+    strcpy(p.organisation, "Caf\xe9");
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Organisation: holds bytes that are not UTF-8");
+    full_provider(&p);
+    strcpy(p.status, "closed");
+    assert_int_equal(provider_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Status:");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM provider"), 0);
+}
+
+static void test_provider_stale_version_names_who(void **state)
+{
+    struct fixture *f = *state;
+    struct provider mine, theirs;
+    full_provider(&mine);
+    assert_int_equal(provider_insert(f->s, &mine, today()), AP_OK);
+    struct store *bob = open_as(f, "bob", "officer");
+    assert_int_equal(provider_get(bob, mine.id, &theirs), AP_OK);
+    strcpy(theirs.phone, "01974 202 556");
+    assert_int_equal(provider_update(bob, &theirs, today()), AP_OK);
+
+    strcpy(mine.dsl_name, "Someone Else");
+    assert_int_equal(provider_update(f->s, &mine, today()), AP_ERR_CONFLICT);
+    expect_detail("changed by bob");
+    assert_int_equal(mine.version, 1);
+    int64_t v = 1;
+    assert_int_equal(provider_set_status(f->s, mine.id, &v, "suspended"), AP_ERR_CONFLICT);
+    expect_detail("changed by bob");
+    assert_int_equal(provider_delete(f->s, mine.id, 1), AP_ERR_CONFLICT);
+    expect_detail("changed by bob");
+    /* Bob's change stands. */
+    struct provider now;
+    assert_int_equal(provider_get(f->s, mine.id, &now), AP_OK);
+    assert_string_equal(now.phone, "01974 202 556");
+    assert_string_equal(now.dsl_name, "Gwyn Puw");
+    assert_string_equal(now.updated_by, "bob");
+    store_close(bob);
+}
+
+static void test_provider_delete_refused_while_placed(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 2, "Llŷr", "Evans", ymd(2011, 5, 2));
+    struct provider p;
+    full_provider(&p);
+    assert_int_equal(provider_insert(f->s, &p, today()), AP_OK);
+    struct provider_contact c = {.provider_id = p.id};
+    strcpy(c.name, "Llinos Puw");
+    assert_int_equal(provider_contact_insert(f->s, &c), AP_OK);
+
+    struct placement pl;
+    placement_init(&pl);
+    pl.pupil_id = pupil;
+    pl.provider_id = p.id;
+    pl.start_date = ymd(2026, 9, 7);
+    strcpy(pl.status, "active");
+    pl.hours[0][PLACEMENT_AM] = 3;
+    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+
+    assert_int_equal(provider_delete(f->s, p.id, p.version), AP_ERR_INVALID);
+    expect_detail("1 placement (1 not ended)");
+    expect_detail("Suspended instead");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM provider"), 1);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM provider_contact"), 1);
+
+    /* With nothing referring to it, the provider and its contacts go. */
+    int64_t other = add_provider(f, "Clwb Bocsio Aber");
+    struct provider_contact c2 = {.provider_id = other};
+    strcpy(c2.name, "Dai");
+    strcpy(c2.phone, "07700 900123");
+    assert_int_equal(provider_contact_insert(f->s, &c2), AP_OK);
+    assert_int_equal(provider_delete(f->s, other, 1), AP_OK);
+    struct provider gone;
+    assert_int_equal(provider_get(f->s, other, &gone), AP_ERR_NOT_FOUND);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM provider_contact"), 1);
+}
+
+static void test_provider_contacts_crud(void **state)
+{
+    struct fixture *f = *state;
+    int64_t prov = add_provider(f, "Canolfan Sgiliau");
+    struct provider_contact a = {.provider_id = prov}, b = {.provider_id = prov}, got;
+    strcpy(a.name, "Rhys Morgan");
+    strcpy(a.job_role, "Centre manager");
+    strcpy(a.phone, "01970 612345");
+    strcpy(a.email, "rhys@sgiliau.example");
+    assert_int_equal(provider_contact_insert(f->s, &a), AP_OK);
+    strcpy(b.name, "Anwen Hughes");
+    assert_int_equal(provider_contact_insert(f->s, &b), AP_OK);
+
+    assert_int_equal(provider_contact_get(f->s, a.id, &got), AP_OK);
+    assert_string_equal(got.job_role, "Centre manager");
+    assert_string_equal(got.email, "rhys@sgiliau.example");
+    strcpy(got.job_role, "Director");
+    assert_int_equal(provider_contact_update(f->s, &got), AP_OK);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(provider_contact_update(f->s, &a), AP_ERR_CONFLICT);
+
+    struct provider_contact *list = NULL;
+    size_t n = 0;
+    assert_int_equal(provider_contact_list(f->s, prov, &list, &n), AP_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].name, "Anwen Hughes");
+    assert_string_equal(list[1].job_role, "Director");
+    free(list);
+
+    assert_int_equal(provider_contact_delete(f->s, b.id, b.version), AP_OK);
+    assert_int_equal(provider_contact_list(f->s, prov, &list, &n), AP_OK);
+    assert_int_equal(n, 1);
+    free(list);
+
+    struct provider_contact bad = {.provider_id = prov};
+    assert_int_equal(provider_contact_insert(f->s, &bad), AP_ERR_INVALID);
+    expect_detail("Name: must not be empty");
+    bad.provider_id = 999;
+    strcpy(bad.name, "Nobody");
+    assert_int_equal(provider_contact_insert(f->s, &bad), AP_ERR_INVALID);
+    expect_detail("Provider: there is no provider 999");
+}
+
+/* ---- placements ---- */
+
+/* Monday to Thursday: AM 3 h each, PM 2.5 h Monday to Wednesday: 7 sessions
+ * over 4 days, 19.5 hours. */
+static void sample_placement(struct placement *pl, int64_t pupil, int64_t provider)
+{
+    placement_init(pl);
+    pl->pupil_id = pupil;
+    pl->provider_id = provider;
+    strcpy(pl->status, "active");
+    pl->start_date = ymd(2026, 9, 7);
+    strcpy(pl->cost_basis, "session");
+    pl->rate = 4500;
+    pl->transport_per_week = 3000;
+    strcpy(pl->purpose, "Vocational: animal care");
+    for (int d = 0; d < 4; d++)
+        pl->hours[d][PLACEMENT_AM] = 3.0;
+    for (int d = 0; d < 3; d++)
+        pl->hours[d][PLACEMENT_PM] = 2.5;
+}
+
+static void test_placement_with_timetable_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 3, "Gwenllïan", "Prydderch", ymd(2012, 3, 14));
+    int64_t prov = add_provider(f, "Fferm Tŷ Coch");
+    struct placement pl, got;
+    sample_placement(&pl, pupil, prov);
+    pl.planned_weeks = 16;
+    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+    assert_true(pl.id > 0);
+    assert_int_equal(pl.version, 1);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement_session"), 7);
+
+    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_int_equal(got.pupil_id, pupil);
+    assert_int_equal(got.provider_id, prov);
+    assert_string_equal(got.status, "active");
+    assert_int_equal(got.start_date, ymd(2026, 9, 7));
+    assert_int_equal(got.end_date, DATE_NONE);
+    assert_int_equal(got.planned_weeks, 16);
+    assert_string_equal(got.cost_basis, "session");
+    assert_int_equal(got.rate, 4500);
+    assert_int_equal(got.transport_per_week, 3000);
+    assert_string_equal(got.purpose, "Vocational: animal care");
+    assert_int_equal(got.panel_case_id, 0);
+    assert_memory_equal(got.hours, pl.hours, sizeof pl.hours);
+    assert_string_equal(got.updated_by, "tester");
+
+    /* The figures of the timetable. */
+    assert_true(placement_weekly_hours(&got) == 19.5);
+    assert_int_equal(placement_sessions_per_week(&got), 7);
+    assert_int_equal(placement_days_per_week(&got), 4);
+    assert_true(placement_active_on(&got, today()));
+    assert_false(placement_active_on(&got, ymd(2026, 9, 6)));
+
+    /* Change two sessions: Thursday AM goes, Friday PM comes; only those are
+     * written (audited), in the same transaction as the placement. */
+    int64_t audits = query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'placement_session'");
+    got.hours[3][PLACEMENT_AM] = 0;
+    got.hours[4][PLACEMENT_PM] = 2.0;
+    got.hours[0][PLACEMENT_AM] = 3.0; /* unchanged */
+    assert_int_equal(placement_update(f->s, &got), AP_OK);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'placement_session'"), audits + 2);
+    struct placement again;
+    assert_int_equal(placement_get(f->s, pl.id, &again), AP_OK);
+    assert_true(again.hours[3][PLACEMENT_AM] == 0);
+    assert_true(again.hours[4][PLACEMENT_PM] == 2.0);
+    assert_true(placement_weekly_hours(&again) == 18.5);
+    assert_int_equal(again.version, 2);
+
+    /* Ending it. */
+    int64_t v = again.version;
+    assert_int_equal(placement_end(f->s, pl.id, &v, ymd(2026, 9, 1), today()), AP_ERR_INVALID);
+    expect_detail("End date: before the placement's start on 2026-09-07");
+    assert_int_equal(placement_end(f->s, pl.id, &v, today() + 7, today()), AP_ERR_INVALID);
+    expect_detail("End date: 2026-11-25 is in the future");
+    assert_int_equal(placement_end(f->s, pl.id, &v, ymd(2026, 11, 13), today()), AP_OK);
+    assert_int_equal(v, 3);
+    assert_int_equal(placement_get(f->s, pl.id, &again), AP_OK);
+    assert_string_equal(again.status, "ended");
+    assert_int_equal(again.end_date, ymd(2026, 11, 13));
+    assert_int_equal(placement_end(f->s, pl.id, &v, ymd(2026, 11, 13), today()), AP_ERR_INVALID);
+    expect_detail("already ended on 2026-11-13");
+    int64_t stale = 1;
+    assert_int_equal(placement_end(f->s, pl.id, &stale, today(), today()), AP_ERR_CONFLICT);
+    expect_detail("changed by tester");
+}
+
+static void test_placement_bad_session_writes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 4, "Osian", "Rees", ymd(2011, 12, 1));
+    int64_t prov = add_provider(f, "Canolfan Sgiliau");
+    struct placement pl;
+    sample_placement(&pl, pupil, prov);
+
+    /* Refused by validation, naming the session. */
+    pl.hours[1][PLACEMENT_PM] = 7;
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Tuesday PM: 7 hours is not the length of a session");
+    pl.hours[1][PLACEMENT_PM] = -1;
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Tuesday PM:");
+    pl.hours[1][PLACEMENT_PM] = NAN;
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Tuesday PM:");
+
+    /* A session row the store itself refuses (a failing disk, say, simulated
+     * by a trigger on this connection): the placement row goes too. */
+    assert_int_equal(sqlite3_exec(store_db(f->s),
+                                  "CREATE TEMP TRIGGER fail_friday BEFORE INSERT ON main.placement_session "
+                                  "WHEN NEW.weekday = 4 BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sample_placement(&pl, pupil, prov);
+    pl.hours[4][PLACEMENT_AM] = 3;
+    assert_int_not_equal(placement_insert(f->s, &pl), AP_OK);
+    expect_detail("disk full (simulated)");
+    assert_int_equal(pl.id, 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement"), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement_session"), 0);
+
+    /* The same on update: neither the placement's fields nor its other
+     * sessions change, and its version stays. */
+    pl.hours[4][PLACEMENT_AM] = 0;
+    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+    struct placement edit = pl, got;
+    strcpy(edit.purpose, "Changed");
+    edit.hours[0][PLACEMENT_AM] = 1.5;
+    edit.hours[4][PLACEMENT_AM] = 3;
+    assert_int_not_equal(placement_update(f->s, &edit), AP_OK);
+    assert_int_equal(edit.version, 1);
+    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_string_equal(got.purpose, "Vocational: animal care");
+    assert_true(got.hours[0][PLACEMENT_AM] == 3.0);
+    assert_true(got.hours[4][PLACEMENT_AM] == 0);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement_session"), 7);
+    assert_int_equal(sqlite3_exec(store_db(f->s), "DROP TRIGGER temp.fail_friday", NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void test_placement_validation_names_the_field(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 5, "Cerys", "Lloyd", ymd(2013, 1, 9));
+    int64_t prov = add_provider(f, "Canolfan Sgiliau");
+    struct placement pl;
+    sample_placement(&pl, pupil, prov);
+    pl.start_date = DATE_NONE;
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Start date: must be given");
+    sample_placement(&pl, pupil, prov);
+    pl.end_date = ymd(2026, 9, 1);
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("End date: before the start date");
+    sample_placement(&pl, pupil, prov);
+    strcpy(pl.status, "ended");
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("End date: an ended placement needs");
+    sample_placement(&pl, pupil, prov);
+    memset(pl.hours, 0, sizeof pl.hours);
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("Timetable: an active placement needs at least one session");
+    strcpy(pl.status, "proposed");
+    assert_int_equal(placement_validate(&pl), AP_OK);
+    sample_placement(&pl, pupil, prov);
+    pl.rate = -1;
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("Rate: must not be negative");
+    sample_placement(&pl, pupil, prov);
+    pl.transport_per_week = -1;
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("Transport a week: must not be negative");
+    sample_placement(&pl, pupil, prov);
+    strcpy(pl.cost_basis, "hour");
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("Cost basis:");
+    sample_placement(&pl, pupil, prov);
+    pl.provider_id = 0;
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("Provider: must be chosen");
+
+    /* Checked against the store inside the transaction. */
+    sample_placement(&pl, pupil, 777);
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Provider: there is no provider 777");
+    sample_placement(&pl, 888, prov);
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Pupil: there is no pupil 888");
+    int64_t version = 1;
+    assert_int_equal(provider_set_status(f->s, prov, &version, "suspended"), AP_OK);
+    sample_placement(&pl, pupil, prov);
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Provider: Canolfan Sgiliau is suspended");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement"), 0);
+}
+
+static void test_placement_stale_version_names_who(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 6, "Elis", "Bowen", ymd(2011, 2, 2));
+    int64_t prov = add_provider(f, "Canolfan Sgiliau");
+    struct placement mine, theirs;
+    sample_placement(&mine, pupil, prov);
+    assert_int_equal(placement_insert(f->s, &mine), AP_OK);
+    struct store *bob = open_as(f, "bob", "lead");
+    assert_int_equal(placement_get(bob, mine.id, &theirs), AP_OK);
+    theirs.rate = 5000;
+    assert_int_equal(placement_update(bob, &theirs), AP_OK);
+    mine.hours[4][PLACEMENT_AM] = 3;
+    assert_int_equal(placement_update(f->s, &mine), AP_ERR_CONFLICT);
+    expect_detail("changed by bob");
+    struct placement now;
+    assert_int_equal(placement_get(f->s, mine.id, &now), AP_OK);
+    assert_int_equal(now.rate, 5000);
+    assert_true(now.hours[4][PLACEMENT_AM] == 0); /* the timetable was not touched either */
+    store_close(bob);
+}
+
+static void test_placement_annual_cost_and_hours(void **state)
+{
+    struct fixture *f = *state;
+    struct placement pl;
+    sample_placement(&pl, 1, 1);
+    /* Per session: £45 x 7 sessions x 39 weeks + £30 transport x 39 weeks. */
+    assert_int_equal(placement_annual_cost(&pl, RULES_SCHOOL_WEEKS), 4500 * 7 * 39 + 3000 * 39);
+    assert_int_equal(placement_annual_cost(&pl, RULES_SCHOOL_WEEKS), 1345500);
+    /* Per day: £90 x 4 days x 39 weeks + transport. */
+    strcpy(pl.cost_basis, "day");
+    pl.rate = 9000;
+    assert_int_equal(placement_annual_cost(&pl, 39), 9000 * 4 * 39 + 3000 * 39);
+    /* Per week and per year. */
+    strcpy(pl.cost_basis, "week");
+    pl.rate = 40000;
+    pl.transport_per_week = 0;
+    assert_int_equal(placement_annual_cost(&pl, 39), 1560000);
+    strcpy(pl.cost_basis, "year");
+    pl.rate = 1800000;
+    pl.transport_per_week = 2500;
+    assert_int_equal(placement_annual_cost(&pl, 39), 1800000 + 2500 * 39);
+
+    /* A Year 10 pupil (minimum 24 h): 19.5 h at one provider is reduced;
+     * adding 6 h elsewhere makes 25.5 h, which is not. A proposed placement
+     * and one that has not started do not count. */
+    int64_t pupil = add_pupil(f, 7, "Twm", "Siôn", ymd(2012, 3, 14));
+    int64_t a = add_provider(f, "Fferm Tŷ Coch"), b = add_provider(f, "Clwb Bocsio Aber");
+    struct placement one, two, later, proposed;
+    sample_placement(&one, pupil, a);
+    assert_int_equal(placement_insert(f->s, &one), AP_OK);
+    struct pupil_hours h;
+    assert_int_equal(placement_pupil_hours(f->s, pupil, today(), &f->th, &h), AP_OK);
+    assert_int_equal(h.year_group, 10);
+    assert_int_equal(h.placements, 1);
+    assert_true(h.weekly_hours == 19.5);
+    assert_true(h.min_hours == 24.0);
+    assert_true(h.reduced);
+
+    sample_placement(&two, pupil, b);
+    memset(two.hours, 0, sizeof two.hours);
+    two.hours[4][PLACEMENT_AM] = 3;
+    two.hours[4][PLACEMENT_PM] = 3;
+    assert_int_equal(placement_insert(f->s, &two), AP_OK);
+    sample_placement(&later, pupil, b);
+    later.start_date = today() + 1;
+    assert_int_equal(placement_insert(f->s, &later), AP_OK);
+    sample_placement(&proposed, pupil, b);
+    strcpy(proposed.status, "proposed");
+    assert_int_equal(placement_insert(f->s, &proposed), AP_OK);
+    assert_int_equal(placement_pupil_hours(f->s, pupil, today(), &f->th, &h), AP_OK);
+    assert_int_equal(h.placements, 2);
+    assert_true(h.weekly_hours == 25.5);
+    assert_false(h.reduced);
+
+    /* A Year 3 pupil (minimum 23.5 h) with 23.5 h exactly is not reduced. */
+    int64_t young = add_pupil(f, 8, "Nia", "Wyn", ymd(2019, 4, 1));
+    struct placement y;
+    sample_placement(&y, young, a);
+    y.hours[3][PLACEMENT_PM] = 2.5;
+    y.hours[4][PLACEMENT_AM] = 1.5;
+    assert_int_equal(placement_insert(f->s, &y), AP_OK);
+    assert_int_equal(placement_pupil_hours(f->s, young, today(), &f->th, &h), AP_OK);
+    assert_int_equal(h.year_group, 3);
+    assert_true(h.weekly_hours == 23.5);
+    assert_true(h.min_hours == 23.5);
+    assert_false(h.reduced);
+    assert_int_equal(placement_pupil_hours(f->s, 9999, today(), &f->th, &h), AP_ERR_NOT_FOUND);
+}
+
+static void test_placement_lists(void **state)
+{
+    struct fixture *f = *state;
+    int64_t gwen = add_pupil(f, 9, "Gwenllïan", "Prydderch", ymd(2012, 3, 14));
+    int64_t aled = add_pupil(f, 10, "Aled", "Ap Iorwerth", ymd(2010, 10, 1));
+    int64_t cara = add_pupil(f, 11, "Cara", "Zeller", ymd(2011, 1, 1));
+    int64_t farm = add_provider(f, "Fferm Tŷ Coch"), gym = add_provider(f, "Clwb Bocsio Aber");
+
+    /* Gwen: ended at the gym, active at the farm, proposed at the gym. */
+    struct placement old, now, next;
+    sample_placement(&old, gwen, gym);
+    old.start_date = ymd(2026, 1, 5);
+    assert_int_equal(placement_insert(f->s, &old), AP_OK);
+    int64_t v = 1;
+    assert_int_equal(placement_end(f->s, old.id, &v, ymd(2026, 7, 17), today()), AP_OK);
+    sample_placement(&now, gwen, farm);
+    assert_int_equal(placement_insert(f->s, &now), AP_OK);
+    sample_placement(&next, gwen, gym);
+    strcpy(next.status, "proposed");
+    next.start_date = ymd(2027, 1, 4);
+    assert_int_equal(placement_insert(f->s, &next), AP_OK);
+
+    struct placement_item *items = NULL;
+    size_t n = 0;
+    assert_int_equal(placement_list_for_pupil(f->s, gwen, &items, &n), AP_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(items[0].p.id, now.id);
+    assert_string_equal(items[0].provider_name, "Fferm Tŷ Coch");
+    assert_true(items[0].weekly_hours == 19.5);
+    assert_int_equal(items[0].annual_cost, 1345500);
+    assert_memory_equal(items[0].p.hours, now.hours, sizeof now.hours);
+    assert_int_equal(items[1].p.id, next.id);
+    assert_int_equal(items[2].p.id, old.id);
+    assert_string_equal(items[2].p.status, "ended");
+    assert_string_equal(items[2].provider_name, "Clwb Bocsio Aber");
+    free(items);
+    assert_int_equal(placement_list_for_pupil(f->s, 4242, &items, &n), AP_OK);
+    assert_int_equal(n, 0);
+    assert_null(items);
+
+    /* At the farm now: Gwen (19.5 h, full time), Aled with two placements
+     * there (10 h + 8 h = 18 h: full time at exactly the threshold), Cara
+     * with 6 h. By surname. */
+    struct placement a1, a2, c1;
+    sample_placement(&a1, aled, farm);
+    memset(a1.hours, 0, sizeof a1.hours);
+    a1.hours[0][PLACEMENT_AM] = a1.hours[0][PLACEMENT_PM] = 5;
+    assert_int_equal(placement_insert(f->s, &a1), AP_OK);
+    sample_placement(&a2, aled, farm);
+    memset(a2.hours, 0, sizeof a2.hours);
+    a2.hours[1][PLACEMENT_AM] = a2.hours[1][PLACEMENT_PM] = 4;
+    assert_int_equal(placement_insert(f->s, &a2), AP_OK);
+    sample_placement(&c1, cara, farm);
+    memset(c1.hours, 0, sizeof c1.hours);
+    c1.hours[2][PLACEMENT_AM] = 6;
+    assert_int_equal(placement_insert(f->s, &c1), AP_OK);
+
+    struct provider_pupil *pp = NULL;
+    assert_int_equal(placement_provider_pupils(f->s, farm, today(), &f->th, &pp, &n), AP_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(pp[0].pupil_id, aled);
+    assert_string_equal(pp[0].name, "Aled Ap Iorwerth");
+    assert_int_equal(pp[0].year_group, 11);
+    assert_true(pp[0].weekly_hours == 18.0);
+    assert_true(pp[0].full_time);
+    assert_int_equal(pp[1].pupil_id, gwen);
+    assert_string_equal(pp[1].name, "Gwenllïan Prydderch");
+    assert_int_equal(pp[1].year_group, 10);
+    assert_true(pp[1].full_time);
+    assert_int_equal(pp[2].pupil_id, cara);
+    assert_true(pp[2].weekly_hours == 6.0);
+    assert_false(pp[2].full_time);
+    assert_string_equal(pp[2].plan, "none");
+    free(pp);
+    /* Nobody is at the gym now (ended and proposed only). */
+    assert_int_equal(placement_provider_pupils(f->s, gym, today(), &f->th, &pp, &n), AP_OK);
+    assert_int_equal(n, 0);
+    free(pp);
+}
+
+/* ---- parent/carer contacts ---- */
+
+static int64_t add_contact(struct fixture *f, int64_t pupil, const char *name, const char *phone)
+{
+    struct contact c;
+    contact_init(&c);
+    c.pupil_id = pupil;
+    snprintf(c.name, sizeof c.name, "%s", name);
+    snprintf(c.phone, sizeof c.phone, "%s", phone);
+    assert_int_equal(contact_insert(f->s, &c), AP_OK);
+    return c.id;
+}
+
+static void expect_order(struct fixture *f, int64_t pupil, const char *names)
+{
+    struct contact *list = NULL;
+    size_t n = 0;
+    assert_int_equal(contact_list(f->s, pupil, &list, &n), AP_OK);
+    char buf[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(list[i].priority, (int)i + 1);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? "," : "", list[i].name);
+    }
+    free(list);
+    assert_string_equal(buf, names);
+}
+
+static void test_contacts_crud_in_priority_order(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 12, "Siân", "Jones", ymd(2012, 6, 1));
+    struct contact mam, got;
+    contact_init(&mam);
+    mam.pupil_id = pupil;
+    strcpy(mam.name, "Eleri Jones");
+    strcpy(mam.relationship, "Mother");
+    strcpy(mam.phone, "07700 900456");
+    strcpy(mam.phone2, "01970 623456");
+    strcpy(mam.email, "eleri@example.org");
+    assert_int_equal(contact_insert(f->s, &mam), AP_OK);
+    assert_int_equal(mam.priority, 1);
+    assert_int_equal(contact_get(f->s, mam.id, &got), AP_OK);
+    assert_string_equal(got.name, "Eleri Jones");
+    assert_string_equal(got.relationship, "Mother");
+    assert_string_equal(got.phone, "07700 900456");
+    assert_string_equal(got.phone2, "01970 623456");
+    assert_string_equal(got.email, "eleri@example.org");
+    assert_true(got.parental_responsibility);
+    assert_int_equal(got.priority, 1);
+
+    got.parental_responsibility = false;
+    strcpy(got.relationship, "Mam");
+    assert_int_equal(contact_update(f->s, &got), AP_OK);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(contact_update(f->s, &mam), AP_ERR_CONFLICT);
+    expect_detail("changed by tester");
+
+    int64_t nain = add_contact(f, pupil, "Nain", "01970 111111");
+    int64_t taid = add_contact(f, pupil, "Taid", "01970 222222");
+    expect_order(f, pupil, "Eleri Jones,Nain,Taid");
+
+    /* Taid up: before Nain. */
+    struct contact t;
+    assert_int_equal(contact_get(f->s, taid, &t), AP_OK);
+    int64_t v = t.version;
+    assert_int_equal(contact_move(f->s, taid, &v, -1), AP_OK);
+    expect_order(f, pupil, "Eleri Jones,Taid,Nain");
+    assert_int_equal(contact_get(f->s, taid, &t), AP_OK);
+    assert_int_equal(v, t.version);
+    /* Up again: first; up once more does nothing. */
+    assert_int_equal(contact_move(f->s, taid, &v, -1), AP_OK);
+    expect_order(f, pupil, "Taid,Eleri Jones,Nain");
+    assert_int_equal(contact_move(f->s, taid, &v, -1), AP_OK);
+    expect_order(f, pupil, "Taid,Eleri Jones,Nain");
+    /* Nain down at the bottom: nothing. Eleri down: last. */
+    struct contact nn;
+    assert_int_equal(contact_get(f->s, nain, &nn), AP_OK);
+    int64_t nv = nn.version;
+    assert_int_equal(contact_move(f->s, nain, &nv, 1), AP_OK);
+    expect_order(f, pupil, "Taid,Eleri Jones,Nain");
+    assert_int_equal(contact_get(f->s, mam.id, &got), AP_OK);
+    int64_t mv = got.version;
+    assert_int_equal(contact_move(f->s, mam.id, &mv, 1), AP_OK);
+    expect_order(f, pupil, "Taid,Nain,Eleri Jones");
+    /* A stale version is refused. */
+    int64_t stale = 1;
+    assert_int_equal(contact_move(f->s, mam.id, &stale, -1), AP_ERR_CONFLICT);
+    assert_int_equal(contact_move(f->s, mam.id, &mv, 2), AP_ERR_INVALID);
+
+    /* Deleting closes the gap. */
+    assert_int_equal(contact_get(f->s, nain, &nn), AP_OK);
+    assert_int_equal(contact_delete(f->s, nain, nn.version), AP_OK);
+    expect_order(f, pupil, "Taid,Eleri Jones");
+    assert_int_equal(contact_delete(f->s, nain, nn.version), AP_ERR_NOT_FOUND);
+    expect_detail("deleted by tester");
+}
+
+static void test_contact_validation_and_limit(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 13, "Ifan", "Huws", ymd(2012, 6, 1));
+    struct contact c;
+    contact_init(&c);
+    c.pupil_id = pupil;
+    assert_int_equal(contact_insert(f->s, &c), AP_ERR_INVALID);
+    expect_detail("Name: must not be empty");
+    strcpy(c.name, "Mair Huws");
+    assert_int_equal(contact_insert(f->s, &c), AP_ERR_INVALID);
+    expect_detail("Phone: give a phone number or an email address");
+    strcpy(c.phone, "ring after 3");
+    assert_int_equal(contact_validate(&c), AP_ERR_INVALID);
+    expect_detail("Phone: \"ring after 3\" is not a phone number");
+    strcpy(c.phone, "");
+    strcpy(c.phone2, "123");
+    assert_int_equal(contact_validate(&c), AP_ERR_INVALID);
+    expect_detail("Other phone:");
+    strcpy(c.phone2, "");
+    strcpy(c.email, "mair@");
+    assert_int_equal(contact_validate(&c), AP_ERR_INVALID);
+    expect_detail("Email:");
+    c.pupil_id = 5555;
+    strcpy(c.email, "mair@example.org");
+    assert_int_equal(contact_insert(f->s, &c), AP_ERR_INVALID);
+    expect_detail("Pupil: there is no pupil 5555");
+
+    for (int i = 0; i < CONTACT_MAX; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Contact %d", i + 1);
+        add_contact(f, pupil, name, "01970 000000");
+    }
+    c.pupil_id = pupil;
+    assert_int_equal(contact_insert(f->s, &c), AP_ERR_INVALID);
+    expect_detail("at most 9 contacts");
+}
+
+/* ---- the safeguarding chronology ---- */
+
+static void test_concerns_newest_first_and_not_for_viewers(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 14, "Llŷr", "Evans", ymd(2011, 5, 2));
+    int64_t farm = add_provider(f, "Fferm Tŷ Coch");
+    struct concern a, b, c;
+    concern_init(&a);
+    a.pupil_id = pupil;
+    a.provider_id = farm;
+    a.concern_date = ymd(2026, 10, 2);
+    strcpy(a.summary, "Disclosure to the farm manager about home.");
+    strcpy(a.told, "DSL (Gwyn Puw), social worker");
+    strcpy(a.action, "Referral to children's services.\nStrategy meeting 5 Oct.");
+    assert_int_equal(concern_add(f->s, &a, today()), AP_OK);
+    assert_true(a.id > 0);
+    assert_string_equal(a.recorded_by, "tester");
+    assert_int_equal(strlen(a.recorded_at), 19);
+
+    concern_init(&b);
+    b.pupil_id = pupil;
+    b.concern_date = ymd(2026, 11, 12);
+    strcpy(b.kind, "incident");
+    strcpy(b.summary, "Left site without permission.");
+    assert_int_equal(concern_add(f->s, &b, today()), AP_OK);
+    concern_init(&c);
+    c.pupil_id = pupil;
+    c.concern_date = ymd(2026, 9, 20);
+    strcpy(c.summary, "Bruise noticed on arrival.");
+    assert_int_equal(concern_add(f->s, &c, today()), AP_OK);
+
+    struct concern *list = NULL;
+    size_t n = 0;
+    assert_int_equal(concern_list(f->s, pupil, &list, &n), AP_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(list[0].id, b.id);
+    assert_string_equal(list[0].kind, "incident");
+    assert_string_equal(list[0].provider_name, "");
+    assert_int_equal(list[1].id, a.id);
+    assert_int_equal(list[1].concern_date, ymd(2026, 10, 2));
+    assert_string_equal(list[1].summary, a.summary);
+    assert_string_equal(list[1].told, "DSL (Gwyn Puw), social worker");
+    assert_string_equal(list[1].action, a.action);
+    assert_string_equal(list[1].recorded_by, "tester");
+    assert_string_equal(list[1].provider_name, "Fferm Tŷ Coch");
+    assert_int_equal(list[1].provider_id, farm);
+    assert_int_equal(list[2].id, c.id);
+    free(list);
+
+    /* Validation names the field. */
+    struct concern bad;
+    concern_init(&bad);
+    bad.pupil_id = pupil;
+    bad.concern_date = today() + 1;
+    strcpy(bad.summary, "x");
+    assert_int_equal(concern_add(f->s, &bad, today()), AP_ERR_INVALID);
+    expect_detail("Date: 2026-11-19 is in the future");
+    bad.concern_date = DATE_NONE;
+    assert_int_equal(concern_validate(&bad, today()), AP_ERR_INVALID);
+    expect_detail("Date: must be given");
+    bad.concern_date = today();
+    strcpy(bad.summary, " ");
+    assert_int_equal(concern_validate(&bad, today()), AP_ERR_INVALID);
+    expect_detail("Summary: must not be empty");
+    strcpy(bad.summary, "x");
+    strcpy(bad.kind, "rumour");
+    assert_int_equal(concern_validate(&bad, today()), AP_ERR_INVALID);
+    expect_detail("Kind:");
+    strcpy(bad.kind, "incident");
+    bad.provider_id = 321;
+    assert_int_equal(concern_add(f->s, &bad, today()), AP_ERR_INVALID);
+    expect_detail("Provider: there is no provider 321");
+
+    /* A viewer is refused by the data layer, with the reason. */
+    struct store *v = open_as(f, "victor", "viewer");
+    list = (struct concern *)&bad; /* must be reset */
+    n = 99;
+    assert_int_equal(concern_list(v, pupil, &list, &n), AP_ERR_DENIED);
+    assert_string_equal(ap_error_detail(), "the safeguarding chronology is not shown to viewers");
+    assert_null(list);
+    assert_int_equal(n, 0);
+    assert_int_equal(concern_add(v, &c, today()), AP_ERR_DENIED);
+    store_close(v);
+    /* A lead sees it. */
+    struct store *lead = open_as(f, "lowri", "lead");
+    assert_int_equal(concern_list(lead, pupil, &list, &n), AP_OK);
+    assert_int_equal(n, 3);
+    free(list);
+    store_close(lead);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_labels_give_words_for_codes),
+        cmocka_unit_test_setup_teardown(test_labels_match_the_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_school_round_trip_and_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_school_validation_names_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_provider_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_provider_validation_names_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_provider_stale_version_names_who, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_provider_delete_refused_while_placed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_provider_contacts_crud, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_with_timetable_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_bad_session_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_validation_names_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_stale_version_names_who, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_annual_cost_and_hours, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contacts_crud_in_priority_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contact_validation_and_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concerns_newest_first_and_not_for_viewers, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("records", tests, NULL, NULL);
+}

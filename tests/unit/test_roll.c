@@ -1,0 +1,479 @@
+/* The roll and the provider list on a real temporary store: names, year
+ * groups, current providers, attendance this term from attendance_week,
+ * pupils and full-time pupils per provider, insurance and QA dates. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "placement.h"
+#include "provider.h"
+#include "pupil.h"
+#include "roll.h"
+#include "school.h"
+#include "store.h"
+#include "thresholds.h"
+#include "upn.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *s;
+    struct thresholds th;
+};
+
+static void exec_sql(struct store *s, const char *sql)
+{
+    assert_int_equal(store_begin(s), AP_OK);
+    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
+    assert_int_equal(store_commit(s), AP_OK);
+}
+
+/* The calendar and the codes the tests use, whether or not the build seeds
+ * them: the seed's own terms are replaced by these. */
+static void calendar_and_codes(struct store *s)
+{
+    exec_sql(s,
+             "DELETE FROM term; "
+             "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
+             "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
+             "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
+             "('2026/27', 'spring', '2027-01-04', '2027-03-19'); "
+             "INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
+             "('wales', '/', 'Present (AM)', 'present', '2010-09-01'), "
+             "('wales', '\\', 'Present (PM)', 'present', '2010-09-01'), "
+             "('wales', 'B', 'Approved off-site activity', 'aea', '2010-09-01'), "
+             "('wales', 'I', 'Illness', 'authorised', '2010-09-01'), "
+             "('wales', 'O', 'Unauthorised', 'unauthorised', '2010-09-01'), "
+             "('wales', 'N', 'No reason yet', 'unauthorised', '2010-09-01'), "
+             "('wales', 'D', 'Dual registered', 'not_counted', '2010-09-01');");
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    strcpy(f->dir, "/tmp/apterm-roll-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
+    assert_int_equal(store_open(&opt, &f->s), AP_OK);
+    thresholds_default(&f->th);
+    calendar_and_codes(f->s);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static int today(void)
+{
+    return date_from_ymd(2026, 11, 18); /* Wednesday, autumn term 2026/27 */
+}
+
+static int ymd(int y, int m, int d)
+{
+    return date_from_ymd(y, m, d);
+}
+
+static int64_t add_pupil(struct fixture *f, int serial, const char *preferred, const char *forename,
+                         const char *surname, int dob, int64_t school)
+{
+    struct pupil p;
+    memset(&p, 0, sizeof p);
+    char last12[13];
+    snprintf(last12, sizeof last12, "820200105%03d", serial);
+    p.upn[0] = upn_check_letter(last12);
+    strcpy(p.upn + 1, last12);
+    snprintf(p.preferred_name, sizeof p.preferred_name, "%s", preferred);
+    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
+    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
+    p.dob = dob;
+    p.home_school_id = school;
+    strcpy(p.roll_status, "dual_prs");
+    strcpy(p.cohort, "ks4_pathway");
+    strcpy(p.plan, "none");
+    p.start_date = p.end_date = DATE_NONE;
+    assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+static int64_t add_provider(struct fixture *f, const char *name, const char *registration, int64_t pl_pounds,
+                            int64_t el_pounds, int64_t pi_pounds, bool motor, bool sub)
+{
+    struct provider p;
+    provider_init(&p);
+    snprintf(p.name, sizeof p.name, "%s", name);
+    snprintf(p.registration, sizeof p.registration, "%s", registration);
+    p.public_liability = pl_pounds * 100;
+    p.employers_liability = el_pounds * 100;
+    p.professional_indemnity = pi_pounds * 100;
+    p.motor_cover = motor;
+    p.subcontractor_cover = sub;
+    assert_int_equal(provider_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+/* An active placement from start with `sessions` sessions of `hours` each,
+ * Monday AM first. */
+static int64_t place(struct fixture *f, int64_t pupil, int64_t provider, int start, int sessions, double hours,
+                     const char *status)
+{
+    struct placement pl;
+    placement_init(&pl);
+    pl.pupil_id = pupil;
+    pl.provider_id = provider;
+    snprintf(pl.status, sizeof pl.status, "%s", status);
+    pl.start_date = start;
+    pl.rate = 4000;
+    for (int i = 0; i < sessions; i++)
+        pl.hours[i / 2][i % 2] = hours;
+    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+    return pl.id;
+}
+
+/* Marks on consecutive sessions from the morning of day: codes[i] for the
+ * i-th session. */
+static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
+{
+    char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
+    for (size_t i = 0; codes[i]; i++) {
+        char one[96];
+        snprintf(one, sizeof one, "%s(%lld, %d, '%s', '%s', 'phone')", i ? ", " : "", (long long)pupil,
+                 day + (int)i / 2, i % 2 ? "pm" : "am", (char[]){codes[i], 0});
+        strcat(sql, one);
+    }
+    exec_sql(f->s, sql);
+}
+
+/* ---- the roll ---- */
+
+static void test_roll_names_year_groups_and_schools(void **state)
+{
+    struct fixture *f = *state;
+    struct school sc;
+    school_init(&sc);
+    strcpy(sc.name, "Ysgol Penglais");
+    assert_int_equal(school_insert(f->s, &sc), AP_OK);
+    /* Year groups: 1 September is the first birthday of an academic year. */
+    int64_t gwen = add_pupil(f, 1, "Gwen", "Gwenllïan", "Prydderch", ymd(2012, 3, 14), sc.id);
+    int64_t llyr = add_pupil(f, 2, "", "Llŷr", "Evans", ymd(2011, 9, 1), 0);
+    int64_t aled = add_pupil(f, 3, "", "Aled", "ap Iorwerth", ymd(2011, 8, 31), sc.id);
+    int64_t nia = add_pupil(f, 4, "", "Nia", "Wyn", ymd(2021, 9, 1), 0);
+
+    struct roll *r = NULL;
+    assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
+    assert_int_equal(r->n, 4);
+    /* By surname, case-insensitively. */
+    assert_int_equal(r->rows[0].id, aled);
+    assert_int_equal(r->rows[1].id, llyr);
+    assert_int_equal(r->rows[2].id, gwen);
+    assert_int_equal(r->rows[3].id, nia);
+
+    const struct roll_row *g = roll_find(r, gwen);
+    assert_non_null(g);
+    assert_string_equal(g->display_name, "Gwen Prydderch");
+    assert_string_equal(g->legal_forename, "Gwenllïan");
+    assert_string_equal(g->legal_surname, "Prydderch");
+    assert_string_equal(g->preferred_name, "Gwen");
+    assert_int_equal(strlen(g->upn), 13);
+    assert_int_equal(g->year_group, 10);
+    assert_int_equal(g->home_school_id, sc.id);
+    assert_string_equal(g->home_school, "Ysgol Penglais");
+    assert_string_equal(g->roll_status, "dual_prs");
+    assert_string_equal(g->cohort, "ks4_pathway");
+    assert_true(g->on_roll);
+
+    const struct roll_row *l = roll_find(r, llyr);
+    assert_string_equal(l->display_name, "Llŷr Evans");
+    assert_string_equal(l->home_school, "");
+    assert_int_equal(l->home_school_id, 0);
+    assert_int_equal(l->year_group, 10);           /* born 1 September 2011 */
+    assert_int_equal(roll_find(r, aled)->year_group, 11); /* born the day before */
+    assert_int_equal(roll_find(r, nia)->year_group, 0);   /* Reception */
+    assert_null(roll_find(r, 9999));
+    assert_true(r->have_term);
+    assert_string_equal(r->term_name, "autumn 2026/27");
+    assert_int_equal(r->term_start, ymd(2026, 9, 1));
+    assert_int_equal(r->term_end, ymd(2026, 12, 18));
+    roll_free(r);
+
+    char buf[15];
+    roll_display_name(buf, sizeof buf, "", "Gwenllïan", "Llŷr-Prydderch");
+    assert_string_equal(buf, "Gwenllïan Ll"); /* never half of the ŷ */
+    roll_display_name(buf, sizeof buf, "Gwen", "Gwenllïan", "");
+    assert_string_equal(buf, "Gwen");
+}
+
+static void test_roll_current_providers(void **state)
+{
+    struct fixture *f = *state;
+    int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
+    int64_t osian = add_pupil(f, 2, "", "Osian", "Rees", ymd(2012, 3, 14), 0);
+    int64_t farm = add_provider(f, "Tŷ Coch, Fferm", "unregistered", 0, 0, 0, false, false);
+    int64_t gym = add_provider(f, "Aber Boxing Club", "unregistered", 0, 0, 0, false, false);
+    int64_t tutor = add_provider(f, "Zed Tuition", "unregistered", 0, 0, 0, false, false);
+    int64_t college = add_provider(f, "Coleg Ceredigion", "further_education", 0, 0, 0, false, false);
+    /* Gwen: active at the farm (twice) and the gym; ended at the tutor;
+     * proposed at the college; an active one starting next week. */
+    place(f, gwen, farm, ymd(2026, 9, 7), 6, 3.0, "active");
+    place(f, gwen, farm, ymd(2026, 10, 5), 2, 2.5, "active");
+    place(f, gwen, gym, ymd(2026, 9, 7), 2, 3.0, "active");
+    int64_t old = place(f, gwen, tutor, ymd(2026, 1, 5), 4, 2.0, "active");
+    int64_t v = 1;
+    assert_int_equal(placement_end(f->s, old, &v, ymd(2026, 7, 17), today()), AP_OK);
+    place(f, gwen, college, ymd(2027, 1, 4), 4, 3.0, "proposed");
+    place(f, gwen, tutor, today() + 5, 4, 2.0, "active");
+
+    struct roll *r = NULL;
+    assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
+    const struct roll_row *g = roll_find(r, gwen);
+    /* By name, each provider once, joined with ", " (a comma in a name is kept). */
+    assert_string_equal(g->providers, "Aber Boxing Club, Tŷ Coch, Fferm");
+    assert_int_equal(g->n_providers, 2);
+    assert_int_equal(g->provider_ids[0], gym);
+    assert_int_equal(g->provider_ids[1], farm);
+    assert_true(roll_row_has_provider(g, farm));
+    assert_false(roll_row_has_provider(g, tutor));
+    assert_false(roll_row_has_provider(g, college));
+    assert_true(fabs(g->weekly_hours - (18.0 + 5.0 + 6.0)) < 1e-9);
+    const struct roll_row *o = roll_find(r, osian);
+    assert_string_equal(o->providers, "");
+    assert_int_equal(o->n_providers, 0);
+    assert_true(o->weekly_hours == 0);
+    roll_free(r);
+}
+
+static void test_roll_attendance_this_term(void **state)
+{
+    struct fixture *f = *state;
+    int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
+    int64_t llyr = add_pupil(f, 2, "", "Llŷr", "Evans", ymd(2012, 3, 14), 0);
+    int64_t nia = add_pupil(f, 3, "", "Nia", "Wyn", ymd(2012, 3, 14), 0);
+    int64_t cai = add_pupil(f, 4, "", "Cai", "Owen", ymd(2012, 3, 14), 0);
+
+    /* Gwen this term: week of 9 November, 10 sessions: 6 present, 1 off-site
+     * (attending), 1 illness, 1 unauthorised, 1 dual registered (not
+     * counted): 7 of 9. Week of 16 November, Monday and Tuesday: 3 present,
+     * 1 no reason yet: 10 of 13. */
+    marks(f, gwen, ymd(2026, 11, 9), "/\\/\\/\\BIOD");
+    marks(f, gwen, ymd(2026, 11, 16), "/\\/N");
+    /* Last term (not counted): four unauthorised sessions. */
+    marks(f, gwen, ymd(2026, 7, 6), "OOOO");
+    /* Llŷr: only "not counted" sessions: no figure. Nia: no marks at all. */
+    marks(f, llyr, ymd(2026, 11, 9), "DD");
+    /* Cai: present at the start of term (term starts on a Tuesday). */
+    marks(f, cai, ymd(2026, 9, 1), "/\\/O");
+
+    struct roll *r = NULL;
+    assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
+    const struct roll_row *g = roll_find(r, gwen);
+    assert_int_equal(g->possible, 13);
+    assert_int_equal(g->attending, 10);
+    assert_true(g->has_attendance);
+    assert_true(fabs(g->attendance_pct - 1000.0 / 13.0) < 1e-9);
+    const struct roll_row *l = roll_find(r, llyr);
+    assert_int_equal(l->possible, 0);
+    assert_false(l->has_attendance);
+    assert_false(roll_find(r, nia)->has_attendance);
+    const struct roll_row *c = roll_find(r, cai);
+    assert_int_equal(c->possible, 4);
+    assert_true(fabs(c->attendance_pct - 75.0) < 1e-9);
+    roll_free(r);
+
+    /* In the summer holiday the latest term is summer 2025/26: Gwen 0 of 4. */
+    assert_int_equal(roll_load(f->s, ymd(2026, 8, 10), &r), AP_OK);
+    assert_string_equal(r->term_name, "summer 2025/26");
+    g = roll_find(r, gwen);
+    assert_int_equal(g->possible, 4);
+    assert_true(g->has_attendance);
+    assert_true(g->attendance_pct == 0.0);
+    assert_false(roll_find(r, cai)->has_attendance);
+    roll_free(r);
+
+    /* Before any term: no figure for anyone. */
+    assert_int_equal(roll_load(f->s, ymd(2025, 1, 1), &r), AP_OK);
+    assert_false(r->have_term);
+    for (size_t i = 0; i < r->n; i++)
+        assert_false(r->rows[i].has_attendance);
+    roll_free(r);
+
+    /* A correction moves the figure: Gwen's N becomes B (off-site activity: attending). */
+    exec_sql(f->s, "UPDATE attendance_mark SET code = 'B', version = version + 1 WHERE code = 'N'");
+    assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
+    assert_int_equal(roll_find(r, gwen)->attending, 11);
+    roll_free(r);
+}
+
+static void test_roll_on_roll_flag_and_viewer(void **state)
+{
+    struct fixture *f = *state;
+    int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
+    int64_t left = add_pupil(f, 2, "", "Dewi", "Lewis", ymd(2010, 3, 14), 0);
+    int64_t leaving = add_pupil(f, 3, "", "Elin", "Hughes", ymd(2010, 3, 14), 0);
+    struct pupil p;
+    assert_int_equal(pupil_get(f->s, left, &p), AP_OK);
+    p.start_date = ymd(2025, 9, 1);
+    p.end_date = ymd(2026, 7, 17);
+    strcpy(p.destination, "College");
+    assert_int_equal(pupil_update(f->s, &p, today()), AP_OK);
+    assert_int_equal(pupil_get(f->s, leaving, &p), AP_OK);
+    p.end_date = today();
+    assert_int_equal(pupil_update(f->s, &p, today()), AP_OK);
+
+    /* A viewer may load the roll. */
+    assert_int_equal(store_user_add(f->s, "victor", "viewer"), AP_OK);
+    struct store_options opt = {.path = f->path, .login = "victor"};
+    struct store *v = NULL;
+    assert_int_equal(store_open(&opt, &v), AP_OK);
+    struct roll *r = NULL;
+    assert_int_equal(roll_load(v, today(), &r), AP_OK);
+    assert_int_equal(r->n, 3);
+    assert_true(roll_find(r, gwen)->on_roll);
+    assert_false(roll_find(r, left)->on_roll);
+    assert_int_equal(roll_find(r, left)->start_date, ymd(2025, 9, 1));
+    assert_int_equal(roll_find(r, left)->end_date, ymd(2026, 7, 17));
+    assert_true(roll_find(r, leaving)->on_roll); /* leaves today: still on roll */
+    roll_free(r);
+    struct provider_list *l = NULL;
+    assert_int_equal(provider_list_load(v, &f->th, today(), &l), AP_OK);
+    assert_int_equal(l->n, 0);
+    provider_list_free(l);
+    store_close(v);
+    roll_free(NULL);
+    provider_list_free(NULL);
+}
+
+static void test_roll_of_an_empty_store(void **state)
+{
+    struct fixture *f = *state;
+    struct roll *r = NULL;
+    assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
+    assert_int_equal(r->n, 0);
+    roll_free(r);
+}
+
+/* ---- the provider list ---- */
+
+static void test_provider_list_counts(void **state)
+{
+    struct fixture *f = *state;
+    int64_t farm = add_provider(f, "Fferm Tŷ Coch", "unregistered", 5000000, 10000000, 2000000, true, true);
+    int64_t gym = add_provider(f, "Aber Boxing Club", "unregistered", 2000000, 10000000, 2000000, true, true);
+    int64_t bare = add_provider(f, "Bare Tutors", "unregistered", 0, 0, 0, false, false);
+    int64_t school = add_provider(f, "Ysgol Bro Teifi", "maintained_school", 0, 0, 0, false, false);
+    int64_t a = add_pupil(f, 1, "", "Aled", "Ap Iorwerth", ymd(2011, 3, 1), 0);
+    int64_t b = add_pupil(f, 2, "", "Betsan", "Bowen", ymd(2011, 3, 1), 0);
+    int64_t c = add_pupil(f, 3, "", "Cai", "Cadwaladr", ymd(2011, 3, 1), 0);
+    int64_t d = add_pupil(f, 4, "", "Dafydd", "Davies", ymd(2011, 3, 1), 0);
+    /* Farm: A 6 x 3 h = 18 h (full time, exactly), B 5 x 3 h = 15 h, C two
+     * placements of 4 x 2.5 h = 20 h together (full time), D ended there. */
+    place(f, a, farm, ymd(2026, 9, 7), 6, 3.0, "active");
+    place(f, b, farm, ymd(2026, 9, 7), 5, 3.0, "active");
+    place(f, c, farm, ymd(2026, 9, 7), 4, 2.5, "active");
+    place(f, c, farm, ymd(2026, 10, 5), 4, 2.5, "active");
+    int64_t ended = place(f, d, farm, ymd(2026, 9, 7), 10, 3.0, "active");
+    int64_t v = 1;
+    assert_int_equal(placement_end(f->s, ended, &v, ymd(2026, 10, 23), today()), AP_OK);
+    /* Gym: D 2 sessions; A proposed. */
+    place(f, d, gym, ymd(2026, 10, 26), 2, 3.0, "active");
+    place(f, a, gym, ymd(2026, 12, 1), 2, 3.0, "proposed");
+    /* QA: the farm's closed Stage 1 visits 2025 and 2026 and an open one in
+     * October; a closed Stage 2; a monitoring visit. */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO qa_visit (provider_id, stage, visit_date, closed) VALUES "
+             "(%1$lld, 'stage1', '2025-03-01', 1), (%1$lld, 'stage1', '2026-03-02', 1), "
+             "(%1$lld, 'stage1', '2026-10-01', 0), (%1$lld, 'stage2', '2025-06-01', 1), "
+             "(%1$lld, 'monitoring', '2026-11-02', 1), (%2$lld, 'stage2', '2026-02-01', 0)",
+             (long long)farm, (long long)gym);
+    exec_sql(f->s, sql);
+
+    struct provider_list *l = NULL;
+    assert_int_equal(provider_list_load(f->s, &f->th, today(), &l), AP_OK);
+    assert_int_equal(l->n, 4);
+    /* By name. */
+    assert_int_equal(l->rows[0].id, gym);
+    assert_int_equal(l->rows[1].id, bare);
+    assert_int_equal(l->rows[2].id, farm);
+    assert_int_equal(l->rows[3].id, school);
+
+    const struct provider_list_row *fr = &l->rows[2];
+    assert_string_equal(fr->name, "Fferm Tŷ Coch");
+    assert_string_equal(fr->registration, "unregistered");
+    assert_string_equal(fr->status, "active");
+    assert_int_equal(fr->pupils_now, 3);
+    assert_int_equal(fr->fulltime_now, 2);
+    assert_int_equal(fr->insurance_level, FLAG_NONE);
+    assert_string_equal(fr->insurance, "meets minimums");
+    assert_true(fabs(fr->insurance_ratio - 1.0) < 1e-9);
+    assert_string_equal(fr->insurance_why, "");
+    assert_int_equal(fr->last_stage1, ymd(2026, 3, 2));
+    assert_int_equal(fr->last_stage2, ymd(2025, 6, 1));
+
+    const struct provider_list_row *gr = &l->rows[0];
+    assert_int_equal(gr->pupils_now, 1);
+    assert_int_equal(gr->fulltime_now, 0);
+    assert_int_equal(gr->insurance_level, FLAG_AMBER);
+    assert_string_equal(gr->insurance, "below minimum");
+    assert_true(fabs(gr->insurance_ratio - 0.4) < 1e-9);
+    assert_non_null(strstr(gr->insurance_why, "public liability"));
+    assert_int_equal(gr->last_stage1, DATE_NONE);
+    assert_int_equal(gr->last_stage2, DATE_NONE); /* not closed */
+
+    const struct provider_list_row *br = &l->rows[1];
+    assert_int_equal(br->pupils_now, 0);
+    assert_string_equal(br->insurance, "none recorded");
+    assert_int_equal(br->insurance_level, FLAG_AMBER);
+    assert_true(br->insurance_ratio == 0.0);
+
+    const struct provider_list_row *sr = &l->rows[3];
+    assert_string_equal(sr->insurance, "not checked");
+    assert_int_equal(sr->insurance_level, FLAG_NONE);
+    assert_true(sr->insurance_ratio < 0);
+    provider_list_free(l);
+
+    /* The full-time line follows the thresholds. */
+    f->th.fulltime_hours = 15.0;
+    assert_int_equal(provider_list_load(f->s, &f->th, today(), &l), AP_OK);
+    assert_int_equal(l->rows[2].fulltime_now, 3);
+    provider_list_free(l);
+    /* Suspension shows. */
+    v = 1;
+    assert_int_equal(provider_set_status(f->s, bare, &v, "suspended"), AP_OK);
+    assert_int_equal(provider_list_load(f->s, &f->th, today(), &l), AP_OK);
+    assert_string_equal(l->rows[1].status, "suspended");
+    provider_list_free(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_roll_names_year_groups_and_schools, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roll_current_providers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roll_attendance_this_term, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roll_on_roll_flag_and_viewer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roll_of_an_empty_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_provider_list_counts, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("roll", tests, NULL, NULL);
+}
