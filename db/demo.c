@@ -48,7 +48,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "date.h"
 #include "embedded.h"
@@ -1344,16 +1343,15 @@ static ap_status plan_placements(struct gen *g, int i)
                 : chance(&r, 75) ? weeks_ago(g, g->weeks + rnd(&r, 0, 20), rnd(&r, 0, 1) * 2)
                                  : weeks_ago(g, rnd(&r, 2, g->weeks > 2 ? g->weeks : 3), rnd(&r, 0, 1) * 2);
 
-    /* An earlier placement, ended the week before this one began. */
-    if (!run && shape != NEW && chance(&r, 20)) {
+    /* An earlier placement, ended the week before this one began (an
+     * intervention placement is the pupil's only one). */
+    if (!run && !ks13 && shape != NEW && chance(&r, 20)) {
         int prov = pick_provider(g, &r, false, -1, age);
         ADD(prov);
         pl->mask = pick_slots(g, &r, prov, rnd(&r, 3, 6), 0);
         pl->status = "ended";
         pl->end = monday_of(start) - 3;
-        pl->start = pl->end - 4 - 7 * (ks13 ? g->th.intervention_weeks - 1 : rnd(&r, 6, 20));
-        if (ks13)
-            pl->planned_weeks = g->th.intervention_weeks;
+        pl->start = pl->end - 4 - 7 * rnd(&r, 6, 20);
     }
     if (shape == NEW) {
         int prov = pick_provider(g, &r, false, -1, age);
@@ -1401,10 +1399,9 @@ static ap_status plan_placements(struct gen *g, int i)
             pl->planned_weeks = g->th.intervention_weeks;
             pl->end = rules_weeks_end(pl->start, g->th.intervention_weeks) - 2;
         }
-        if (!pl->mask)
-            pl->mask = (~taken) & 1u; /* never empty */
-        if (!pl->mask)
-            pl->mask = 1u << 9;
+        for (int slot = 0; !pl->mask && slot < SLOTS; slot++) /* never empty */
+            if (!(taken & (1u << slot)))
+                pl->mask = 1u << slot;
     }
     if (p->role == PR_NEVER || (shape != LEFT && chance(&r, 4))) {
         int prov = p->role == PR_NEVER ? find_plant(g, PL_NEVER) : pick_provider(g, &r, false, -1, age);
@@ -2161,20 +2158,32 @@ static ap_status write_visits(struct gen *g)
 
 /* ---- Writing: attendance marks and absence calls -------------------------------------------------------------- */
 
+/* One-character strings for every code, so that binding one copies nothing. */
+static const char code_text[128][2] = {
+#define C1(c) [c] = {c, 0}
+    C1('/'), C1('\\'), C1('B'), C1('K'), C1('L'), C1('U'), C1('M'), C1('I'), C1('N'), C1('O'), C1('G'),
+#undef C1
+};
+
+/* The hot path of the demo: one mark, every value bound without a copy
+ * (stamp must stay put until the next mark rebinds it). */
 static ap_status write_mark(struct gen *g, const struct dpupil *p, int day, int session, char code, char reported,
                             int64_t provider_id, const char *source, const char *note, const char *stamp)
 {
     sqlite3_stmt *st = g->st[S_MARK];
-    char c[2] = {code, '\0'}, rc2[2] = {reported, '\0'};
+    if ((unsigned char)code >= 128 || !code_text[(unsigned char)code][0] ||
+        (unsigned char)reported >= 128 || (reported && !code_text[(unsigned char)reported][0]))
+        return ap_fail(AP_ERR_INVALID, "demo: no text for the code '%c'", code);
     int rc = sqlite3_bind_int64(st, 1, p->id);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 2, day);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 3, session ? "pm" : "am", 2, SQLITE_STATIC);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 4, c, 1, SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(st, 4, code_text[(unsigned char)code], 1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
-        rc = reported ? sqlite3_bind_text(st, 5, rc2, 1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 5);
+        rc = reported ? sqlite3_bind_text(st, 5, code_text[(unsigned char)reported], 1, SQLITE_STATIC)
+                      : sqlite3_bind_null(st, 5);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 6, provider_id);
     if (rc == SQLITE_OK)
@@ -2182,7 +2191,7 @@ static ap_status write_mark(struct gen *g, const struct dpupil *p, int day, int 
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 8, note, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 9, stamp, 19, SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(st, 9, stamp, 19, SQLITE_STATIC);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 10, g->login, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
@@ -2373,9 +2382,11 @@ static ap_status write_marks_for(struct gen *g, int i)
 
 static ap_status write_marks(struct gen *g)
 {
-    for (int i = 0; i < g->npup; i++)
-        TRY(write_marks_for(g, i));
-    return AP_OK;
+    ap_status st = AP_OK;
+    for (int i = 0; i < g->npup && st == AP_OK; i++)
+        st = write_marks_for(g, i);
+    sqlite3_clear_bindings(g->st[S_MARK]); /* the stamp bound last lived on the stack */
+    return st;
 }
 
 /* ---- Writing: tracking, actions, concerns ------------------------------------------------------------------------- */
@@ -2434,16 +2445,16 @@ static ap_status write_concerns(struct gen *g)
         const struct dpupil *p = &g->pup[i];
         struct rng r = rng_for(g->seed, ST_CONCERN, (uint64_t)i);
         bool forced = p->role == PR_SUSP_ACTIVE || p->role == PR_SUSP_ENDED;
-        if (!forced && !chance(&r, 7))
+        if (!forced && !chance(&r, 5))
             continue;
         if (p->n_pl == 0)
             continue;
-        int n = forced ? 1 : rnd(&r, 1, 3);
+        int n = forced ? 1 : rnd(&r, 1, 2);
         for (int k = 0; k < n; k++) {
             const struct dplace *pl = &g->pl[p->first_pl + rnd(&r, 0, p->n_pl - 1)];
             if (strcmp(pl->status, "proposed") == 0 && !forced)
                 continue;
-            int date = g->today - rnd(&r, 2, 150);
+            int date = g->today - rnd(&r, 2, 240);
             if (forced) {
                 pl = &g->pl[p->first_pl];
                 date = g->prov[susp].suspended_on - 1;
@@ -2512,6 +2523,17 @@ static ap_status plan(struct gen *g)
         plan_pupil(g, i);
     for (int i = 0; i < g->npup; i++)
         TRY(plan_placements(g, i));
+    /* A provider is checked before its first pupil starts. */
+    for (int k = 0; k < g->npl; k++) {
+        struct dprov *pv = &g->prov[g->pl[k].provider];
+        if (pv->plant == PL_NEVER || g->pl[k].start - 7 >= pv->since)
+            continue;
+        int shift = pv->since - (g->pl[k].start - 7);
+        pv->since -= shift;
+        pv->initial -= shift;
+        while (date_weekday(pv->initial) > 4)
+            pv->initial--;
+    }
     int reduced_seen = 0, other_seen = 0;
     for (int i = 0; i < g->npup; i++)
         plan_psp(g, i, &reduced_seen, &other_seen);
@@ -2574,13 +2596,11 @@ ap_status demo_generate(struct store *s, const struct demo_options *o)
     if ((st = store_begin(s)) != AP_OK)
         goto done;
     began = true;
-#define TT(x) do { struct timespec a_, b_; clock_gettime(CLOCK_MONOTONIC, &a_); st = (x); clock_gettime(CLOCK_MONOTONIC, &b_); if (getenv("DEMO_TIMING")) fprintf(stderr, "%-20s %.3f\n", #x, (b_.tv_sec - a_.tv_sec) + (b_.tv_nsec - a_.tv_nsec) / 1e9); if (st != AP_OK) goto done; } while (0)
-    TT(write_schools(&g)); TT(write_providers(&g)); TT(write_pupils(&g)); TT(write_placements(&g)); TT(write_other_cases(&g)); TT(write_psps(&g)); TT(write_visits(&g)); TT(write_marks(&g)); TT(write_tracking(&g)); TT(write_concerns(&g));
-    { struct timespec a_, b_; clock_gettime(CLOCK_MONOTONIC, &a_);
-    st = store_commit(s);
-    clock_gettime(CLOCK_MONOTONIC, &b_); if (getenv("DEMO_TIMING")) fprintf(stderr, "commit %.3f\n", (b_.tv_sec - a_.tv_sec) + (b_.tv_nsec - a_.tv_nsec) / 1e9); }
-    began = false;
-    goto done;
+    if ((st = write_schools(&g)) != AP_OK || (st = write_providers(&g)) != AP_OK ||
+        (st = write_pupils(&g)) != AP_OK || (st = write_placements(&g)) != AP_OK ||
+        (st = write_other_cases(&g)) != AP_OK || (st = write_psps(&g)) != AP_OK || (st = write_visits(&g)) != AP_OK ||
+        (st = write_marks(&g)) != AP_OK || (st = write_tracking(&g)) != AP_OK || (st = write_concerns(&g)) != AP_OK)
+        goto done;
     st = store_commit(s);
     began = false;
 done:

@@ -67,8 +67,8 @@ struct mark {
     enum mark_source source;
     char note[256];
     int64_t version;        /* 0: no mark */
-    char updated_at[20];
-    char updated_by[65];
+    char updated_at[20];    /* UTC "YYYY-MM-DD HH:MM:SS" */
+    char updated_by[65];    /* login */
 };
 
 /* What to write. */
@@ -193,6 +193,24 @@ struct call_input {
     enum session session;   /* the session whose N the code replaces */
     bool both_sessions;     /* replace N in AM and PM */
 };
+
+/* One logged call, for a pupil's call history. */
+struct call_record {
+    int64_t id;
+    int day;                /* the absence's date */
+    char called_at[20];     /* local time "YYYY-MM-DD HH:MM:SS" */
+    char called_by[65];
+    int64_t contact_id;     /* 0 when not one of the contacts */
+    char person[204];       /* who was reached (or tried) */
+    bool reached;
+    char outcome[400];      /* cut at a character boundary to fit */
+    char resulting_code[2]; /* "" when the call gave no code */
+};
+
+/* The pupil's calls, newest first (by absence date, then time), at most
+ * limit of them (0: all). *out is a malloc'd array of *n (NULL when none)
+ * that the caller frees with free(). */
+ap_status calls_history(struct store *s, int64_t pupil_id, size_t limit, struct call_record **out, size_t *n);
 
 /* Logs one call (called_by the login, called_at now) in one transaction.
  * contact_id, when not 0, must be one of the pupil's contacts; an empty

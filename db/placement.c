@@ -143,8 +143,9 @@ static int bind_placement(sqlite3_stmt *st, const struct placement *p)
     return rc;
 }
 
-/* Inside the transaction: the pupil and provider exist; on insert, a
- * suspended provider takes no new placement. */
+/* Inside the transaction: the pupil, provider and panel case exist; a
+ * suspended provider takes no new placement (an insert that is not already
+ * ended, or an update that makes a placement active). */
 static ap_status check_parties(struct store *s, const struct placement *p, bool insert)
 {
     sqlite3_stmt *st = NULL;
@@ -153,7 +154,8 @@ static ap_status check_parties(struct store *s, const struct placement *p, bool 
                                      "SELECT (SELECT count(*) FROM pupil WHERE id = ?1), "
                                      "(SELECT status FROM provider WHERE id = ?2), "
                                      "(SELECT name FROM provider WHERE id = ?2), "
-                                     "?3 = 0 OR EXISTS (SELECT 1 FROM panel_case WHERE id = ?3)",
+                                     "?3 = 0 OR EXISTS (SELECT 1 FROM panel_case WHERE id = ?3), "
+                                     "ifnull((SELECT status FROM placement WHERE id = ?4), '')",
                                      &st, what);
     if (result != AP_OK)
         return result;
@@ -163,22 +165,30 @@ static ap_status check_parties(struct store *s, const struct placement *p, bool 
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 3, p->panel_case_id);
     if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 4, insert ? 0 : p->id);
+    if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         result = store_fail(s, rc, what);
-    } else if (sqlite3_column_int(st, 0) == 0) {
+        sqlite3_finalize(st);
+        return result;
+    }
+    bool suspended = sqlite3_column_type(st, 1) != SQLITE_NULL &&
+                     strcmp((const char *)sqlite3_column_text(st, 1), "suspended") == 0;
+    const char *was = (const char *)sqlite3_column_text(st, 4);
+    bool is_new = insert ? strcmp(p->status, "ended") != 0
+                         : strcmp(p->status, "active") == 0 && strcmp(was, "active") != 0;
+    if (sqlite3_column_int(st, 0) == 0)
         result = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
                          (long long)p->pupil_id);
-    } else if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+    else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
         result = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
                          (long long)p->provider_id);
-    } else if (insert && strcmp((const char *)sqlite3_column_text(st, 1), "suspended") == 0 &&
-               strcmp(p->status, "ended") != 0) {
+    else if (suspended && is_new)
         result = ap_fail(AP_ERR_INVALID, "Provider: %s is suspended and takes no new placements",
                          (const char *)sqlite3_column_text(st, 2));
-    } else if (sqlite3_column_int(st, 3) == 0) {
+    else if (sqlite3_column_int(st, 3) == 0)
         result = ap_fail(AP_ERR_INVALID, "Panel case: there is no panel case %lld", (long long)p->panel_case_id);
-    }
     sqlite3_finalize(st);
     return result;
 }
@@ -326,6 +336,52 @@ ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_d
     if ((st = store_commit(s)) == AP_OK)
         (*version)++;
     return st;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status placement_delete(struct store *s, int64_t id, int64_t version)
+{
+    const char *what = "deleting the placement";
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s, "SELECT status FROM placement WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        st = store_conflict(s, "placement", key);
+    } else if (rc != SQLITE_ROW) {
+        st = store_fail(s, rc, what);
+    } else if (strcmp((const char *)sqlite3_column_text(stmt, 0), "proposed") != 0) {
+        bool active = strcmp((const char *)sqlite3_column_text(stmt, 0), "active") == 0;
+        st = ap_fail(AP_ERR_INVALID, "Status: only a proposed placement can be deleted; %s",
+                     active ? "end an active one instead" : "an ended one stays on the pupil's record");
+    }
+    sqlite3_finalize(stmt);
+    stmt = NULL;
+    if (st != AP_OK)
+        goto fail;
+    if ((st = rowio_prepare(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
+        goto fail;
+    rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, "placement", id);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    return store_commit(s);
 fail:
     store_rollback(s);
     return st;

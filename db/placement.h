@@ -54,9 +54,10 @@ void placement_init(struct placement *p);
 ap_status placement_validate(const struct placement *p);
 
 /* Each writes the placement row and its placement_session rows in ONE
- * transaction: on any failure nothing is written. Insert refuses a provider
- * that is suspended (unless the placement is recorded as ended) and names a
- * pupil or provider that does not exist. Insert sets id and version; update
+ * transaction: on any failure nothing is written. A suspended provider
+ * takes no new placement: an insert (unless recorded as already ended) or
+ * an update that makes a placement active is refused; a pupil, provider or
+ * panel case that does not exist is named. Insert sets id and version; update
  * succeeds only if nobody changed the placement since it was read (else
  * AP_ERR_CONFLICT naming who and when) and raises p->version. Only the
  * sessions that changed are written, so the audit log shows real changes. */
@@ -70,6 +71,11 @@ ap_status placement_get(struct store *s, int64_t id, struct placement *out);
  * start nor after today (a planned end is set by editing the end date).
  * *version is the version read; raised on success. */
 ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_date, int today);
+
+/* Deletes a placement that was only ever proposed (a withdrawn proposal),
+ * with its timetable. An active or ended placement is part of the pupil's
+ * record and is refused (AP_ERR_INVALID): end it instead. */
+ap_status placement_delete(struct store *s, int64_t id, int64_t version);
 
 /* ---- figures from the timetable (no store) ---- */
 

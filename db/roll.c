@@ -8,36 +8,17 @@
 #include "date.h"
 #include "rowio.h"
 
-/* Field separators inside the aggregated provider list (never in names:
- * rowio_check_text refuses control characters). */
-#define SEP_FIELD "\x1f"
-#define SEP_ROW "\x1e"
-
 /* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
 #define ACTIVE_ON(l, d) \
     l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
-
-/* Cut at a character boundary so that dst (len bytes) holds a prefix of src. */
-static void copy_cut(char *dst, size_t len, const char *src, size_t n)
-{
-    if (!len)
-        return;
-    if (n >= len) {
-        n = len - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 void roll_display_name(char *dst, size_t len, const char *preferred, const char *forename, const char *surname)
 {
     const char *first = preferred && preferred[0] ? preferred : forename ? forename : "";
     const char *last = surname ? surname : "";
     char buf[512];
-    int w = snprintf(buf, sizeof buf, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
-    copy_cut(dst, len, buf, w < 0 ? 0 : (size_t)w < sizeof buf ? (size_t)w : sizeof buf - 1);
+    snprintf(buf, sizeof buf, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
+    rowio_copy(dst, len, buf);
 }
 
 /* ---- the arena: strings and id lists of a roll, in blocks that never move ---- */
@@ -143,145 +124,110 @@ static ap_status load_term(struct store *s, struct roll *r)
     return result;
 }
 
-struct placed {
-    const char *name;
+/* A pupil's row by id: the roll is sorted by name, this index by id. */
+struct by_id {
     int64_t id;
+    size_t row;
+};
+
+static int by_id_cmp(const void *a, const void *b)
+{
+    const struct by_id *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct roll_row *row_of(const struct roll *r, const struct by_id *index, int64_t id)
+{
+    struct by_id key = {.id = id};
+    const struct by_id *hit = bsearch(&key, index, r->n, sizeof *index, by_id_cmp);
+    return hit ? &r->rows[hit->row] : NULL;
+}
+
+/* One active placement today, as read for the roll. */
+struct placed {
+    int64_t pupil_id, provider_id;
+    const char *name;               /* in the arena */
+    double hours;
 };
 
 static int placed_cmp(const void *a, const void *b)
 {
     const struct placed *x = a, *y = b;
+    if (x->pupil_id != y->pupil_id)
+        return x->pupil_id < y->pupil_id ? -1 : 1;
     int c = strcasecmp(x->name, y->name);
     if (c)
         return c;
-    return x->id < y->id ? -1 : x->id > y->id;
+    return x->provider_id < y->provider_id ? -1 : x->provider_id > y->provider_id;
 }
 
-/* Splits "name US id RS name US id ..." (the aggregate of the query) into
- * the row's providers, sorted by name, joined with ", ". */
-static bool set_providers(struct roll_arena **arena, struct roll_row *row, const char *agg)
+/* The providers of one pupil's placements list[0..n) (sorted by name, a
+ * provider possibly more than once): joined with ", ", ids, hours. */
+static bool set_providers(struct roll_arena **arena, struct roll_row *row, const struct placed *list, size_t n)
 {
-    row->providers = "";
-    row->provider_ids = NULL;
-    row->n_providers = 0;
-    if (!agg || !*agg)
-        return true;
-    size_t n = 1;
-    for (const char *p = agg; *p; p++)
-        n += *p == SEP_ROW[0];
-    char *copy = arena_alloc(arena, strlen(agg) + 1);
-    struct placed *list = malloc(n * sizeof *list);
-    int64_t *ids = arena_alloc(arena, n * sizeof *ids);
-    if (!copy || !list || !ids) {
-        free(list);
-        return false;
-    }
-    strcpy(copy, agg);
-    size_t k = 0, total = 0;
-    for (char *item = copy; item && k < n;) {
-        char *next = strchr(item, SEP_ROW[0]);
-        if (next)
-            *next++ = '\0';
-        char *sep = strchr(item, SEP_FIELD[0]);
-        if (sep) {
-            *sep = '\0';
-            list[k].name = item;
-            list[k].id = strtoll(sep + 1, NULL, 10);
-            total += strlen(item) + 2;
-            k++;
+    size_t total = 0, distinct = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || list[i].provider_id != list[i - 1].provider_id) {
+            total += strlen(list[i].name) + 2;
+            distinct++;
         }
-        item = next;
-    }
-    qsort(list, k, sizeof *list, placed_cmp);
     char *joined = arena_alloc(arena, total + 1);
-    if (!joined) {
-        free(list);
+    int64_t *ids = arena_alloc(arena, distinct * sizeof *ids);
+    if (!joined || !ids)
         return false;
-    }
-    joined[0] = '\0';
-    size_t used = 0;
-    for (size_t i = 0; i < k; i++) {
-        size_t len = strlen(list[i].name);
-        if (i) {
+    size_t used = 0, k = 0;
+    double hours = 0;
+    for (size_t i = 0; i < n; i++) {
+        hours += list[i].hours;
+        if (i > 0 && list[i].provider_id == list[i - 1].provider_id)
+            continue;
+        if (k) {
             memcpy(joined + used, ", ", 2);
             used += 2;
         }
+        size_t len = strlen(list[i].name);
         memcpy(joined + used, list[i].name, len);
         used += len;
-        ids[i] = list[i].id;
+        ids[k++] = list[i].provider_id;
     }
     joined[used] = '\0';
-    free(list);
     row->providers = joined;
     row->provider_ids = ids;
     row->n_providers = k;
+    row->weekly_hours = hours;
     return true;
 }
 
-/* One statement: every pupil with the school, the active placements today
- * (aggregated per pupil and provider) and the term's attendance, summed
- * from attendance_week by primary key for each pupil. */
-static const char ROLL_SQL[] =
-    "WITH now_pl AS ("
-    "  SELECT l.pupil_id, l.provider_id, "
-    "    total((SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id)) AS hours "
-    "  FROM placement l WHERE " ACTIVE_ON("l", ":today") " GROUP BY l.pupil_id, l.provider_id), "
-    "per_pupil AS ("
-    "  SELECT n.pupil_id, group_concat(v.name || char(31) || n.provider_id, char(30)) AS placed, "
-    "    total(n.hours) AS hours "
-    "  FROM now_pl n JOIN provider v ON v.id = n.provider_id GROUP BY n.pupil_id) "
+/* Three statements in one read transaction, each a single pass:
+ *  1. every pupil with the home school's name, by name;
+ *  2. the term's attendance, summed from attendance_week by a primary-key
+ *     range per pupil (so it costs the term's weeks, not the years kept);
+ *  3. the active placements today with their provider and weekly hours,
+ *     put together per pupil here. */
+static const char ROLL_PUPILS_SQL[] =
     "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.home_school_id, "
-    "  ifnull(sc.name, ''), u.roll_status, u.cohort, u.plan, u.cla, u.fsm, u.start_date, u.end_date, "
-    "  p.placed, ifnull(p.hours, 0), "
-    "  (SELECT total(w.possible) FROM attendance_week w "
-    "   WHERE w.pupil_id = u.id AND w.week BETWEEN :ws AND :we), "
-    "  (SELECT total(w.attending) FROM attendance_week w "
-    "   WHERE w.pupil_id = u.id AND w.week BETWEEN :ws AND :we) "
+    "  ifnull(sc.name, ''), u.roll_status, u.cohort, u.plan, u.cla, u.fsm, u.start_date, u.end_date "
     "FROM pupil u LEFT JOIN school sc ON sc.id = u.home_school_id "
-    "LEFT JOIN per_pupil p ON p.pupil_id = u.id "
     "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id";
+static const char ROLL_ATTENDANCE_SQL[] =
+    "SELECT u.id, sum(w.possible), sum(w.attending) "
+    "FROM pupil u JOIN attendance_week w ON w.pupil_id = u.id AND w.week BETWEEN ?1 AND ?2 "
+    "GROUP BY u.id";
+static const char ROLL_PLACED_SQL[] =
+    "SELECT l.pupil_id, l.provider_id, v.name, "
+    "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
+    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1");
 
-static int bind_named_text(sqlite3_stmt *st, const char *name, const char *v)
+static ap_status read_pupils(struct store *s, struct roll *r)
 {
-    int i = sqlite3_bind_parameter_index(st, name);
-    return i ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : SQLITE_OK;
-}
-
-static int bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
-{
-    int i = sqlite3_bind_parameter_index(st, name);
-    return i ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
-}
-
-ap_status roll_load(struct store *s, int today, struct roll **out)
-{
-    *out = NULL;
     const char *what = "loading the roll";
-    struct roll *r = calloc(1, sizeof *r);
-    if (!r)
-        return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-    r->today = today;
-    r->term_start = r->term_end = DATE_NONE;
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    /* One read transaction: the term and the pupils are the same snapshot. */
-    bool began = sqlite3_get_autocommit(store_db(s)) &&
-                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-    ap_status result = load_term(s, r);
-    if (result == AP_OK)
-        result = rowio_prepare(s, ROLL_SQL, &st, what);
+    ap_status result = rowio_prepare(s, ROLL_PUPILS_SQL, &st, what);
     if (result != AP_OK)
-        goto done;
-    /* With no term, an empty week range: no attendance figure. */
-    int ws = r->have_term ? r->term_start - date_weekday(r->term_start) : 1;
-    int we = r->have_term ? r->term_end : 0;
-    char day[11];
-    int rc = bind_named_text(st, ":today", date_format(today, day));
-    if (rc == SQLITE_OK)
-        rc = bind_named_int(st, ":ws", ws);
-    if (rc == SQLITE_OK)
-        rc = bind_named_int(st, ":we", we);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        return result;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct roll_row *grown = rowio_grow(r->rows, &cap, r->n, sizeof *r->rows);
         if (!grown) {
             result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
@@ -302,7 +248,7 @@ ap_status roll_load(struct store *s, int today, struct roll **out)
         row->legal_surname = arena_text(&r->arena, surname);
         rowio_text(st, 4, row->upn, sizeof row->upn);
         row->dob = rowio_date(st, 5);
-        row->year_group = rules_year_group(row->dob, today);
+        row->year_group = rules_year_group(row->dob, r->today);
         row->home_school_id = sqlite3_column_int64(st, 6);
         row->home_school = arena_text(&r->arena, (const char *)sqlite3_column_text(st, 7));
         rowio_text(st, 8, row->roll_status, sizeof row->roll_status);
@@ -312,30 +258,129 @@ ap_status roll_load(struct store *s, int today, struct roll **out)
         row->fsm = sqlite3_column_int(st, 12) != 0;
         row->start_date = rowio_date(st, 13);
         row->end_date = rowio_date(st, 14);
-        row->on_roll = row->end_date == DATE_NONE || row->end_date >= today;
-        bool ok = row->display_name && row->preferred_name && row->legal_forename && row->legal_surname &&
-                  row->home_school &&
-                  set_providers(&r->arena, row, (const char *)sqlite3_column_text(st, 15));
-        row->weekly_hours = sqlite3_column_double(st, 16);
-        row->possible = sqlite3_column_int(st, 17);
-        row->attending = sqlite3_column_int(st, 18);
-        struct attendance_tally t = {{0}};
-        t.n[CAT_PRESENT] = row->attending;
-        t.n[CAT_UNAUTHORISED] = row->possible - row->attending;
-        row->has_attendance = rules_attendance_pct(&t, &row->attendance_pct);
-        if (!ok) {
+        row->on_roll = row->end_date == DATE_NONE || row->end_date >= r->today;
+        row->providers = "";
+        if (!row->display_name || !row->preferred_name || !row->legal_forename || !row->legal_surname ||
+            !row->home_school) {
             result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
             break;
         }
         r->n++;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+static ap_status read_attendance(struct store *s, struct roll *r, const struct by_id *index)
+{
+    if (!r->have_term)
+        return AP_OK; /* no term: no figure */
+    const char *what = "loading the term's attendance";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, ROLL_ATTENDANCE_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    /* attendance_week.week is a Monday: the weeks that overlap the term. */
+    int rc = sqlite3_bind_int(st, 1, r->term_start - date_weekday(r->term_start));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 2, r->term_end);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct roll_row *row = row_of(r, index, sqlite3_column_int64(st, 0));
+        if (row) {
+            row->possible = sqlite3_column_int(st, 1);
+            row->attending = sqlite3_column_int(st, 2);
+            struct attendance_tally t = {{0}};
+            t.n[CAT_PRESENT] = row->attending;
+            t.n[CAT_UNAUTHORISED] = row->possible - row->attending;
+            row->has_attendance = rules_attendance_pct(&t, &row->attendance_pct);
+        }
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+static ap_status read_placed(struct store *s, struct roll *r, const struct by_id *index)
+{
+    const char *what = "loading the pupils' placements";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, ROLL_PLACED_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    struct placed *list = NULL;
+    size_t n = 0, cap = 0;
+    char day[11];
+    int rc = sqlite3_bind_text(st, 1, date_format(r->today, day), -1, SQLITE_TRANSIENT);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct placed *grown = rowio_grow(list, &cap, n, sizeof *list);
+        const char *name = grown ? arena_text(&r->arena, (const char *)sqlite3_column_text(st, 2)) : NULL;
+        if (!grown || !name) {
+            if (grown)
+                list = grown;
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        list = grown;
+        list[n].pupil_id = sqlite3_column_int64(st, 0);
+        list[n].provider_id = sqlite3_column_int64(st, 1);
+        list[n].name = name;
+        list[n].hours = sqlite3_column_double(st, 3);
+        n++;
         rc = SQLITE_OK;
     }
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
-done:
     sqlite3_finalize(st);
+    if (result == AP_OK && n)
+        qsort(list, n, sizeof *list, placed_cmp);
+    for (size_t i = 0; result == AP_OK && i < n;) {
+        size_t j = i;
+        while (j < n && list[j].pupil_id == list[i].pupil_id)
+            j++;
+        struct roll_row *row = row_of(r, index, list[i].pupil_id);
+        if (row && !set_providers(&r->arena, row, list + i, j - i))
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+        i = j;
+    }
+    free(list);
+    return result;
+}
+
+ap_status roll_load(struct store *s, int today, struct roll **out)
+{
+    *out = NULL;
+    struct roll *r = calloc(1, sizeof *r);
+    if (!r)
+        return ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
+    r->today = today;
+    r->term_start = r->term_end = DATE_NONE;
+    struct by_id *index = NULL;
+    /* One read transaction: every part sees the same snapshot. */
+    bool began = sqlite3_get_autocommit(store_db(s)) &&
+                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    ap_status result = load_term(s, r);
+    if (result == AP_OK)
+        result = read_pupils(s, r);
+    if (result == AP_OK && r->n) {
+        index = malloc(r->n * sizeof *index);
+        if (!index) {
+            result = ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
+        } else {
+            for (size_t i = 0; i < r->n; i++)
+                index[i] = (struct by_id){.id = r->rows[i].id, .row = i};
+            qsort(index, r->n, sizeof *index, by_id_cmp);
+            result = read_attendance(s, r, index);
+            if (result == AP_OK)
+                result = read_placed(s, r, index);
+        }
+    }
     if (began)
         sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    free(index);
     if (result != AP_OK) {
         roll_free(r);
         return result;
@@ -401,6 +446,20 @@ static int row_ptr_cmp(const void *a, const void *b)
     return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
 }
 
+/* One active placement: whose, where, how many hours a week. */
+struct pair {
+    int64_t provider_id, pupil_id;
+    double hours;
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    if (x->provider_id != y->provider_id)
+        return x->provider_id < y->provider_id ? -1 : 1;
+    return x->pupil_id < y->pupil_id ? -1 : x->pupil_id > y->pupil_id;
+}
+
 ap_status provider_list_load(struct store *s, const struct thresholds *th, int today, struct provider_list **out)
 {
     *out = NULL;
@@ -409,6 +468,7 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
     if (!l)
         return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
     struct provider_list_row **by_id = NULL;
+    struct pair *pairs = NULL;
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
     char day[11];
@@ -461,8 +521,9 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
     if (result != AP_OK || l->n == 0)
         goto done;
 
-    /* 2. Each pupil's weekly hours at each provider over the active placements
-     *    today; full time is decided by rules_full_time, as the flags do. */
+    /* 2. The active placements today with their weekly hours, summed here per
+     *    provider and pupil; full time is decided by rules_full_time, as the
+     *    flags do. */
     by_id = malloc(l->n * sizeof *by_id);
     if (!by_id) {
         result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
@@ -472,28 +533,48 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
         by_id[i] = &l->rows[i];
     qsort(by_id, l->n, sizeof *by_id, row_ptr_cmp);
     if ((result = rowio_prepare(s,
-                                "SELECT l.provider_id, "
-                                "  total((SELECT total(t.hours) FROM placement_session t "
-                                "         WHERE t.placement_id = l.id)) "
-                                "FROM placement l WHERE " ACTIVE_ON("l", "?1") " "
-                                "GROUP BY l.provider_id, l.pupil_id",
+                                "SELECT l.provider_id, l.pupil_id, "
+                                "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
+                                "FROM placement l WHERE " ACTIVE_ON("l", "?1"),
                                 &st, what)) != AP_OK)
         goto done;
+    size_t n = 0, pcap = 0;
     rc = sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        struct provider_list_row **hit = bsearch(&id, by_id, l->n, sizeof *by_id, row_by_id_cmp);
-        if (hit) {
-            (*hit)->pupils_now++;
-            (*hit)->fulltime_now += rules_full_time(sqlite3_column_double(st, 1), th);
+        struct pair *grown = rowio_grow(pairs, &pcap, n, sizeof *pairs);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
         }
+        pairs = grown;
+        pairs[n].provider_id = sqlite3_column_int64(st, 0);
+        pairs[n].pupil_id = sqlite3_column_int64(st, 1);
+        pairs[n].hours = sqlite3_column_double(st, 2);
+        n++;
         rc = SQLITE_OK;
     }
-    if (rc != SQLITE_DONE)
+    if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
+    if (result != AP_OK)
+        goto done;
+    if (n)
+        qsort(pairs, n, sizeof *pairs, pair_cmp);
+    for (size_t i = 0; i < n;) {
+        double hours = 0;
+        size_t j = i;
+        for (; j < n && pairs[j].provider_id == pairs[i].provider_id && pairs[j].pupil_id == pairs[i].pupil_id; j++)
+            hours += pairs[j].hours;
+        struct provider_list_row **hit = bsearch(&pairs[i].provider_id, by_id, l->n, sizeof *by_id, row_by_id_cmp);
+        if (hit) {
+            (*hit)->pupils_now++;
+            (*hit)->fulltime_now += rules_full_time(hours, th);
+        }
+        i = j;
+    }
 done:
     sqlite3_finalize(st);
     free(by_id);
+    free(pairs);
     if (began)
         sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
     if (result != AP_OK) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "utf8.h"
 
 int rowio_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
@@ -34,20 +35,25 @@ int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s)
     return rc;
 }
 
-void rowio_text(sqlite3_stmt *st, int col, char *dst, size_t len)
+void rowio_copy(char *dst, size_t len, const char *src)
 {
     if (!len)
         return;
-    const char *v = (const char *)sqlite3_column_text(st, col);
-    size_t n = v ? strlen(v) : 0;
+    size_t n = src ? strlen(src) : 0;
     if (n >= len) {
+        size_t total = n;
         n = len - 1;
-        while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
-            n--; /* back to the first byte of the character that did not fit */
+        while (n > 0 && !utf8_is_cluster_start(src, total, n))
+            n--; /* never half a character, nor a mark without its letter */
     }
     if (n)
-        memcpy(dst, v, n);
+        memcpy(dst, src, n);
     dst[n] = '\0';
+}
+
+void rowio_text(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+    rowio_copy(dst, len, (const char *)sqlite3_column_text(st, col));
 }
 
 int rowio_date(sqlite3_stmt *st, int col)
@@ -55,35 +61,6 @@ int rowio_date(sqlite3_stmt *st, int col)
     int d;
     const unsigned char *v = sqlite3_column_text(st, col);
     return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
-}
-
-/* Length of the UTF-8 sequence at s (n bytes available), 0 if malformed. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, min = 0x10000;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    unsigned cp = c & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
 }
 
 ap_status rowio_check_text(const char *label, const char *buf, size_t size, bool required, bool multiline)
@@ -95,13 +72,14 @@ ap_status rowio_check_text(const char *label, const char *buf, size_t size, bool
     size_t n = (size_t)(end - buf);
     bool blank = true;
     for (size_t i = 0; i < n;) {
-        const unsigned char *p = (const unsigned char *)buf + i;
-        size_t k = utf8_seq(p, n - i);
-        if (!k)
+        uint32_t cp;
+        size_t k = utf8_decode(buf + i, n - i, &cp);
+        if (k == 1 && cp == UTF8_REPLACEMENT)
             return ap_fail(AP_ERR_INVALID, "%s: holds bytes that are not UTF-8 text", label);
-        if (k == 1 && (*p < 0x20 || *p == 0x7F) && !(multiline && (*p == '\n' || *p == '\t')))
+        bool control = cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
+        if (control && !(multiline && (cp == '\n' || cp == '\t')))
             return ap_fail(AP_ERR_INVALID, "%s: holds a control character", label);
-        if (!(k == 1 && (*p == ' ' || *p == '\n' || *p == '\t')))
+        if (cp != ' ' && cp != '\n' && cp != '\t')
             blank = false;
         i += k;
     }

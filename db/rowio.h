@@ -24,8 +24,11 @@ int rowio_bind_id(sqlite3_stmt *st, int i, int64_t id);    /* 0 -> NULL */
 /* Binds now (store_now) and store_login(s) to i and i + 1. */
 int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s);
 
-/* Reading. rowio_text copies into dst (len bytes, always terminated); a
- * longer value is cut at a character boundary, never inside one. */
+/* Copies src (NULL reads as "") into dst of len bytes, always terminated; a
+ * longer value is cut where a character (with its accents) begins, never
+ * inside one. */
+void rowio_copy(char *dst, size_t len, const char *src);
+/* Reading: column col as rowio_copy copies it. */
 void rowio_text(sqlite3_stmt *st, int col, char *dst, size_t len);
 int rowio_date(sqlite3_stmt *st, int col);                 /* NULL or bad -> DATE_NONE */
 

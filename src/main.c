@@ -1,6 +1,7 @@
 /* apterm: the command line. Arguments are parsed, and every subcommand runs,
  * before curses starts; with no subcommand the TUI opens on the store. */
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -8,11 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "csv.h"
 #include "date.h"
 #include "flags.h"
 #include "config.h"
 #include "demo.h"
+#include "marks.h"
+#include "pupil.h"
+#include "roll.h"
 #include "status.h"
 #include "store.h"
 #include "ui.h"
@@ -40,6 +46,8 @@ struct command {
 static int cmd_demo(struct cli *cli, int argc, char **argv);
 static int cmd_check(struct cli *cli, int argc, char **argv);
 static int cmd_user(struct cli *cli, int argc, char **argv);
+static int cmd_mark(struct cli *cli, int argc, char **argv);
+static int cmd_export(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
     {"demo", "demo --db PATH [--pupils N] [--weeks N] [--seed S]",
@@ -47,6 +55,13 @@ static const struct command commands[] = {
     {"check", "check [--db PATH]", "print every red and amber flag, one per line; exit 1 if any is red", cmd_check},
     {"user", "user add LOGIN ROLE | user list [--db PATH]",
      "add a login with a role (admin, officer, lead, viewer), or list the users", cmd_user},
+    {"mark",
+     "mark --date YYYY-MM-DD --session am|pm --upn UPN --code C [--note TEXT]\n"
+     "              [--source phone|email|portal|call|officer] [--replace] [--db PATH]\n"
+     "  apterm mark --file MARKS.csv [--replace] [--db PATH]",
+     "record an attendance mark, or a CSV file of marks in one go (all or nothing)", cmd_mark},
+    {"export", "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]",
+     "write the marks of a date range as CSV, for keying into the school MIS", cmd_export},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -233,6 +248,221 @@ static int cmd_user(struct cli *cli, int argc, char **argv)
     }
     store_close(s);
     return st == AP_OK ? EXIT_SUCCESS : fail("user");
+}
+
+/* ---- mark ---- */
+
+/* One mark, or a file of them. A mark already in the store is replaced only
+ * with --replace: without it the mark is refused, naming who set it and when
+ * (the same conflict the grid gives when someone else marked the cell
+ * first), so a mistyped UPN or date never overwrites a mark silently. With
+ * --replace the mark read is the version replaced: one changed by someone
+ * else in between is still refused. */
+static int cmd_mark(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"date", required_argument, NULL, 'd'},   {"session", required_argument, NULL, 's'},
+        {"upn", required_argument, NULL, 'u'},    {"code", required_argument, NULL, 'c'},
+        {"note", required_argument, NULL, 'n'},   {"source", required_argument, NULL, 'o'},
+        {"file", required_argument, NULL, 'f'},   {"replace", no_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *date_text = NULL, *session_text = NULL, *upn = NULL, *code_text = NULL, *note = NULL;
+    const char *source_text = NULL, *file = NULL;
+    bool replace = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': date_text = optarg; break;
+        case 's': session_text = optarg; break;
+        case 'u': upn = optarg; break;
+        case 'c': code_text = optarg; break;
+        case 'n': note = optarg; break;
+        case 'o': source_text = optarg; break;
+        case 'f': file = optarg; break;
+        case 'r': replace = true; break;
+        default: return usage_error("%s", "unknown option for mark");
+        }
+    }
+    if (optind < argc)
+        return usage_error("mark: unexpected argument \"%s\"", argv[optind]);
+    struct store *s = NULL;
+    ap_status st;
+    if (file) {
+        if (date_text || session_text || upn || code_text || note || source_text)
+            return usage_error("%s", "mark --file takes the marks from the file: leave out --date, --session, "
+                                     "--upn, --code, --note and --source");
+        char *text = NULL;
+        if (csv_read_file(file, &text) != AP_OK)
+            return fail("mark");
+        int count = 0;
+        if ((st = open_store(cli, false, &s)) == AP_OK)
+            st = marks_import_csv(s, file, text, replace, &count);
+        free(text);
+        store_close(s);
+        if (st == AP_ERR_CONFLICT && !replace)
+            fprintf(stderr, "apterm: mark: %s; nothing was recorded (to replace marks already in the store, "
+                            "use --replace)\n", ap_error_detail());
+        else if (st != AP_OK)
+            fprintf(stderr, "apterm: mark: %s; nothing was recorded\n", ap_error_detail());
+        if (st != AP_OK)
+            return EXIT_FAILURE;
+        printf("Recorded %d mark%s from %s\n", count, count == 1 ? "" : "s", file);
+        return EXIT_SUCCESS;
+    }
+
+    if (!date_text || !session_text || !upn || !code_text)
+        return usage_error("%s", "mark needs --date, --session, --upn and --code (or --file)");
+    struct mark_input in = {.source = SOURCE_OFFICER, .note = note};
+    if (!date_parse_iso(date_text, &in.day))
+        return usage_error("--date \"%s\": expected a date, YYYY-MM-DD", date_text);
+    if (!session_parse(session_text, &in.session))
+        return usage_error("--session \"%s\": expected am or pm", session_text);
+    if (strlen(code_text) != 1)
+        return usage_error("--code \"%s\": expected one character, an attendance code such as / or O", code_text);
+    in.code = code_text[0] >= 'a' && code_text[0] <= 'z' ? (char)(code_text[0] - 'a' + 'A') : code_text[0];
+    if (source_text && !mark_source_parse(source_text, &in.source))
+        return usage_error("--source \"%s\": expected phone, email, portal, call or officer", source_text);
+
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("mark");
+    int64_t expected = 0;
+    struct mark m;
+    struct pupil p;
+    st = marks_pupil_by_upn(s, upn, &in.pupil_id);
+    if (st == AP_OK && replace && (st = marks_get(s, in.pupil_id, in.day, in.session, &m)) == AP_OK)
+        expected = m.version;
+    if (st == AP_OK)
+        st = marks_set(s, &in, expected, &m);
+    if (st == AP_OK)
+        st = pupil_get(s, in.pupil_id, &p);
+    store_close(s);
+    if (st == AP_ERR_CONFLICT && !replace) {
+        fprintf(stderr, "apterm: mark: %s; to replace it, use --replace\n", ap_error_detail());
+        return EXIT_FAILURE;
+    }
+    if (st != AP_OK)
+        return fail("mark");
+    char name[210], d[11];
+    roll_display_name(name, sizeof name, p.preferred_name, p.legal_forename, p.legal_surname);
+    printf("Recorded %s for %s (%s) on %s %s%s%s%s\n", m.code, name, p.upn, date_format(m.day, d),
+           m.session == SESSION_PM ? "PM" : "AM", m.reported_code[0] ? " (the provider reported " : "",
+           m.reported_code, m.reported_code[0] ? ")" : "");
+    return EXIT_SUCCESS;
+}
+
+/* ---- export ---- */
+
+/* Writes the export to a temporary file beside path (mode 0600, from
+ * mkstemp) and renames it into place only when it is complete, so a failure
+ * (disk full, a bad range, a store error) leaves any existing file as it was. */
+static int export_marks_to(struct store *s, int from, int to, const char *path, int *count)
+{
+    char tmp[4096];
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path) : 1;
+    const char *dir = slash ? path : ".";
+    const char *base = slash ? slash + 1 : path;
+    if (slash && dirlen == 0)
+        dirlen = 1; /* "/file" */
+    if (!*base) {
+        ap_fail(AP_ERR_INVALID, "--out \"%s\": expected a file name, not a directory", path);
+        return -1;
+    }
+    if (snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX", dirlen, dir, base) >= (int)sizeof tmp) {
+        ap_fail(AP_ERR_INVALID, "--out \"%s\": the name is too long", path);
+        return -1;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        ap_fail(AP_ERR_IO, "cannot write %s: it is a directory", path);
+        return -1;
+    }
+    if (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
+        ap_fail(AP_ERR_IO, "cannot write %s: %s; it was left as it was", path, strerror(errno));
+        return -1;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        ap_fail(AP_ERR_IO, "cannot write %s: cannot create a file in %.*s: %s", path, dirlen, dir, strerror(errno));
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        int err = errno;
+        close(fd);
+        unlink(tmp);
+        ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(err));
+        return -1;
+    }
+    ap_status st = marks_export_csv(s, from, to, f, count);
+    if (st == AP_OK && fsync(fileno(f)) != 0)
+        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (fclose(f) != 0 && st == AP_OK)
+        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (st == AP_OK && rename(tmp, path) != 0)
+        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (st != AP_OK) {
+        unlink(tmp);
+        if (st == AP_ERR_IO && !strstr(ap_error_detail(), path)) {
+            char detail[512];
+            snprintf(detail, sizeof detail, "%s", ap_error_detail());
+            ap_fail(AP_ERR_IO, "%s: %s", path, detail);
+        }
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_export(struct cli *cli, int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-')
+        return usage_error("%s", "export needs what to export: apterm export marks ...");
+    if (strcmp(argv[1], "marks") != 0)
+        return usage_error("export: unknown export \"%s\" (expected marks)", argv[1]);
+    static const struct option opts[] = {
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"out", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *from_text = NULL, *to_text = NULL, *out = NULL;
+    int c;
+    argc--;
+    argv++;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': from_text = optarg; break;
+        case 't': to_text = optarg; break;
+        case 'o': out = optarg; break;
+        default: return usage_error("%s", "unknown option for export marks");
+        }
+    }
+    if (optind < argc)
+        return usage_error("export marks: unexpected argument \"%s\"", argv[optind]);
+    if (!from_text || !to_text || !out)
+        return usage_error("%s", "export marks needs --from, --to and --out");
+    int from, to;
+    if (!date_parse_iso(from_text, &from))
+        return usage_error("--from \"%s\": expected a date, YYYY-MM-DD", from_text);
+    if (!date_parse_iso(to_text, &to))
+        return usage_error("--to \"%s\": expected a date, YYYY-MM-DD", to_text);
+    if (from > to)
+        return usage_error("--from %s is after --to %s: nothing was written", from_text, to_text);
+    if (!*out)
+        return usage_error("%s", "--out needs a file name");
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("export");
+    int count = 0;
+    int rc = export_marks_to(s, from, to, out, &count);
+    store_close(s);
+    if (rc != 0) {
+        fprintf(stderr, "apterm: export: %s; nothing was written\n", ap_error_detail());
+        return EXIT_FAILURE;
+    }
+    printf("Wrote %d mark%s from %s to %s to %s\n", count, count == 1 ? "" : "s", from_text, to_text, out);
+    return EXIT_SUCCESS;
 }
 
 /* ---- the TUI ---- */

@@ -40,6 +40,12 @@ static const struct action actions[] = {
     {ACT_CONTACTS, SCOPE_PUPIL, "t", "contacts", "The pupil's parent/carer contacts", false, {'t'}},
     {ACT_PROVIDER_CONTACTS, SCOPE_PROVIDER, "t", "contacts", "The provider's contacts: add, edit, delete", false,
      {'t'}},
+    {ACT_PRIORITY_UP, SCOPE_CONTACT_LIST, "K", "earlier", "Contacts: move the contact earlier in the calling order",
+     true, {'K'}},
+    {ACT_PRIORITY_DOWN, SCOPE_CONTACT_LIST, "J", "later", "Contacts: move the contact later in the calling order",
+     true, {'J'}},
+    {ACT_END_PLACEMENT, SCOPE_PLACEMENT_LIST, "x", "end", "Placements: end the placement (asks for its end date)",
+     true, {'x'}},
 
     {ACT_NEXT_FIELD, SCOPE_FORM, "Tab", "next", "Next field", false, {'\t', K(KEY_DOWN)}},
     {ACT_PREV_FIELD, SCOPE_FORM, "S-Tab", "previous", "Previous field", false, {K(KEY_BTAB), K(KEY_UP)}},

@@ -18,6 +18,7 @@ enum action_id {
     ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_SORT, ACT_FILTER,
     ACT_CONCERNS, ACT_PLACEMENTS, ACT_CONTACTS,
     ACT_PROVIDER_CONTACTS,
+    ACT_PRIORITY_UP, ACT_PRIORITY_DOWN, ACT_END_PLACEMENT,
     /* Forms */
     ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
     ACT_COUNT
@@ -31,6 +32,8 @@ enum action_scope {
     SCOPE_PUPIL = 1 << 3,  /* pupil-only actions */
     SCOPE_FORM = 1 << 4,
     SCOPE_PROVIDER = 1 << 5, /* provider-only actions */
+    SCOPE_CONTACT_LIST = 1 << 6,   /* a pupil's contacts */
+    SCOPE_PLACEMENT_LIST = 1 << 7, /* a pupil's placements */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with

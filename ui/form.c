@@ -70,10 +70,14 @@ static void value_text(const struct form_field *fd, char *buf, size_t len)
         break;
     }
     case FIELD_INT:
-        snprintf(buf, len, "%d", *(int *)fd->value);
+        /* 0 in a field whose least value is above it means "not recorded". */
+        if (*(int *)fd->value != 0 || fd->min <= 0)
+            snprintf(buf, len, "%d", *(int *)fd->value);
         break;
     case FIELD_MONEY:
-        money_format(*(int64_t *)fd->value, buf, len);
+        /* Empty, not "£0.00", so that typing an amount needs no clearing first. */
+        if (*(int64_t *)fd->value != 0)
+            money_format(*(int64_t *)fd->value, buf, len);
         break;
     case FIELD_HOURS: {
         double h = *(double *)fd->value;
@@ -167,6 +171,10 @@ static bool commit_field(struct form_run *r, int i)
     }
     case FIELD_INT:
     case FIELD_HOURS: {
+        if (!*text && fd->kind == FIELD_INT && !fd->required && fd->min > 0) {
+            *(int *)fd->value = 0; /* not recorded */
+            return true;
+        }
         char *end;
         double v = strtod(text, &end);
         while (*end == ' ')
@@ -201,10 +209,64 @@ static bool commit_field(struct form_run *r, int i)
     }
 }
 
+/* While the user types in a one-line field: the record takes the field's
+ * value as soon as the text reads as one (nothing is shown as an error
+ * until the field is left), so that info fields follow the typing. */
+static void live_commit(struct form_run *r, int i)
+{
+    const struct form_field *fd = &r->f->fields[i];
+    struct field_state *st = &r->st[i];
+    const char *text = lineedit_text(&st->le);
+    while (*text == ' ')
+        text++;
+    switch (fd->kind) {
+    case FIELD_TEXT:
+        if (!lineedit_over_limit(&st->le))
+            snprintf((char *)fd->value, fd->size, "%s", lineedit_text(&st->le));
+        break;
+    case FIELD_DATE: {
+        int d = DATE_NONE;
+        if (!*text || date_parse(text, date_today(), &d))
+            *(int *)fd->value = d;
+        break;
+    }
+    case FIELD_MONEY: {
+        int64_t pence = 0;
+        if (!*text || money_parse(text, &pence) == AP_OK)
+            *(int64_t *)fd->value = pence;
+        break;
+    }
+    case FIELD_INT:
+    case FIELD_HOURS: {
+        if (!*text && fd->kind == FIELD_INT && !fd->required && fd->min > 0) {
+            *(int *)fd->value = 0; /* not recorded */
+            break;
+        }
+        char *end;
+        double v = strtod(text, &end);
+        while (*end == ' ')
+            end++;
+        if (!*text || *end || v < fd->min || v > fd->max || (fd->kind == FIELD_INT && v != floor(v)))
+            break;
+        if (fd->kind == FIELD_INT)
+            *(int *)fd->value = (int)v;
+        else
+            *(double *)fd->value = v;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 /* Lines a field takes on screen: long text gets four, an error one more. */
 static int field_lines(const struct form_run *r, int i)
 {
     int n = r->f->fields[i].kind == FIELD_LONGTEXT ? LONGTEXT_LINES : 1;
+    if (r->f->fields[i].kind == FIELD_CUSTOM && r->f->custom_lines) {
+        n = r->f->custom_lines(r->f->ctx, i);
+        n = n < 1 ? 1 : n;
+    }
     return n + (r->st[i].error[0] ? 1 : 0);
 }
 
@@ -248,6 +310,10 @@ static void draw_field(struct form_run *r, WINDOW *w, int i, int y, int input_co
         mvwaddstr(w, y, x, fit);
         break;
     }
+    case FIELD_CUSTOM:
+        if (r->f->custom_draw)
+            r->f->custom_draw(r->f->ctx, i, w, y, x, input_cols, focused && !r->f->read_only);
+        break;
     case FIELD_LONGTEXT:
         wattrset(w, attr_of(ATTR_FIELD));
         textedit_set_size(&st->te, LONGTEXT_LINES, input_cols);
@@ -280,7 +346,14 @@ static void draw_form(struct form_run *r)
     if (input_cols > 60)
         input_cols = 60;
     wattrset(w, attr_of(ATTR_HEADER));
-    mvwprintw(w, 0, 1, "%s%s", r->f->title, r->f->read_only ? " (read only)" : r->modified ? " (changed)" : "");
+    {
+        /* The title cut to the width (a long name must not wrap onto the fields). */
+        char title[600], fit_title[1200];
+        snprintf(title, sizeof title, "%s%s", r->f->title,
+                 r->f->read_only ? " (read only)" : r->modified ? " (changed)" : "");
+        utf8_fit(fit_title, sizeof fit_title, title, width - 2, UTF8_FIT_ELLIPSIS);
+        mvwaddstr(w, 0, 1, fit_title);
+    }
     wattrset(w, A_NORMAL);
     /* Keep the focused field on screen. */
     int avail = height - 4;
@@ -480,6 +553,7 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
     if (res == LINEEDIT_CHANGED) {
         r->modified = true;
         st->error[0] = '\0';
+        live_commit(r, r->focus);
     } else if (res == LINEEDIT_REFUSED) {
         ui_error(r->ui, "%s", fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le));
     }
@@ -510,6 +584,27 @@ static bool longtext_takes(struct form_run *r, int ret, wint_t ch)
     return true;
 }
 
+/* A custom field takes every key but Tab, Shift-Tab, save and Esc; true
+ * when it used the key. */
+static bool custom_takes(struct form_run *r, int ret, wint_t ch)
+{
+    const struct form_field *fd = &r->f->fields[r->focus];
+    if (fd->kind != FIELD_CUSTOM || !r->f->custom_key || r->f->read_only)
+        return false;
+    if (ret == OK && (ch == '\t' || ch == 27 || ch == CTRL_KEY('s')))
+        return false;
+    if (ret == KEY_CODE_YES && (ch == KEY_BTAB || ch == KEY_F(2) || ch == KEY_RESIZE))
+        return false;
+    int res = r->f->custom_key(r->f->ctx, r->focus, ret, ch);
+    if (res == LINEEDIT_UNHANDLED)
+        return false;
+    if (res == LINEEDIT_CHANGED) {
+        r->modified = true;
+        r->st[r->focus].error[0] = '\0';
+    }
+    return true;
+}
+
 bool form_run(struct ui *ui, struct form *f)
 {
     struct form_run r = {.ui = ui, .f = f};
@@ -531,7 +626,7 @@ bool form_run(struct ui *ui, struct form *f)
         int key = action_key(ret, ch);
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
             continue; /* the shell re-lays out; we redraw */
-        if (longtext_takes(&r, ret, ch))
+        if (longtext_takes(&r, ret, ch) || custom_takes(&r, ret, ch))
             continue;
         const struct action *act = action_for_key(SCOPE_FORM, key);
         if (act && act->id == ACT_CANCEL) {

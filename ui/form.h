@@ -8,6 +8,7 @@
  * owner's one-transaction save callback. If someone else changed the record
  * meanwhile the form says who and when and offers to reload or overwrite. */
 
+#include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,8 @@ enum field_kind {
     FIELD_MONEY,     /* value: int64_t pence */
     FIELD_HOURS,     /* value: double hours (min..max) */
     FIELD_INFO,      /* read-only: text from the form's info callback */
+    FIELD_CUSTOM,    /* drawn and keyed by the owner (the form's custom_*
+                        callbacks): a timetable grid, a pick-list with search */
 };
 
 struct field_choice {
@@ -61,11 +64,23 @@ struct form {
     ap_status (*take_version)(void *ctx);
     /* FIELD_INFO text, recomputed whenever a field changes (e.g. year group). */
     void (*info)(void *ctx, int field, char *buf, size_t len);
+    /* FIELD_CUSTOM fields. custom_lines: the lines the field takes (1 when
+     * NULL). custom_draw: draws it in exactly cols columns at (y, x).
+     * custom_key: every key but Tab, Shift-Tab, save and Esc while the field
+     * has the focus (never in a read-only form); returns a lineedit_result:
+     * LINEEDIT_UNHANDLED lets the form act on the key (Enter or Down moves
+     * on), LINEEDIT_CHANGED marks the form changed. The owner changes the
+     * record itself. */
+    int (*custom_lines)(void *ctx, int field);
+    void (*custom_draw)(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused);
+    int (*custom_key)(void *ctx, int field, int ret, wint_t ch);
 };
 
 /* Runs the form until it is saved (returns true) or closed (false). The
- * values in the record change only as the user edits; on a close without
- * saving the owner should reload the record it passed. */
+ * values in the record change only as the user edits (a one-line text, date
+ * or number field's value as soon as what is typed reads as one, so that
+ * info fields follow the typing); on a close without saving the owner should
+ * reload the record it passed. */
 bool form_run(struct ui *ui, struct form *f);
 
 #endif

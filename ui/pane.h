@@ -37,6 +37,13 @@ struct pane_ops {
     void (*reload)(void *state);
     /* One line about the row under the cursor (a flag's reason), or NULL. */
     const char *(*detail)(void *state);
+    /* The shell counted the flags again (ui_flags in shell.h): take what the
+     * pane shows from them. Called after reload when both happen. NULL when
+     * the pane shows no flags. Draws nothing: the shell redraws. */
+    void (*flags_changed)(void *state);
+    /* Show one record of this pane (ui_show_pupil for the roll): select it
+     * and open it. May run a modal view. NULL when not offered. */
+    void (*show_record)(void *state, long long id);
 };
 
 #endif

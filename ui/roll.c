@@ -1,16 +1,1028 @@
+/* The pupil roll (tab 1): every pupil in one list, loaded once with
+ * roll_load and the shell's flags (ui_flags), then searched, filtered and
+ * sorted in memory. Enter opens the pupil's record; the pupil's form,
+ * contacts, concerns and placements are in ui/pupil_form.c and
+ * ui/pupil_views.c. No SQL here: db/roll.h and the record modules do it. */
+
 #include "panes.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "attr.h"
+#include "date.h"
+#include "labels.h"
+#include "lineedit.h"
+#include "listview.h"
+#include "pupil_views.h"
+#include "roll.h"
+#include "rules.h"
 #include "shell.h"
+#include "utf8.h"
+
+enum roll_col { COL_NAME, COL_YEAR, COL_SCHOOL, COL_ROLL, COL_COHORT, COL_PROVIDER, COL_ATT, COL_FLAGS, COL_COUNT };
+
+/* At 80 columns the name gets 20; a wider terminal gives the name the rest. */
+static const struct list_column columns[COL_COUNT] = {
+    [COL_NAME] = {"Name", 12, true, false},
+    [COL_YEAR] = {"Yr", 3, false, true},
+    [COL_SCHOOL] = {"School", 11, false, false},
+    [COL_ROLL] = {"Roll", 6, false, false},
+    [COL_COHORT] = {"Cohort", 11, false, false},
+    [COL_PROVIDER] = {"Provider", 11, false, false},
+    [COL_ATT] = {"Att", 4, false, true},
+    [COL_FLAGS] = {"Flag", 5, false, false},
+};
+
+/* The words of the sort line, and each column's first direction when s
+ * moves to it: lowest attendance and most flags first, the rest A to Z. */
+static const char *const col_words[COL_COUNT] = {"name", "year group", "home school", "roll status",
+                                                 "cohort", "provider", "attendance", "flags"};
+static const bool col_first_desc[COL_COUNT] = {[COL_FLAGS] = true};
+
+/* The roll status in the six columns the list gives it. */
+static const char *roll_word(const char *code)
+{
+    if (strcmp(code, "sole_school") == 0)
+        return "School";
+    if (strcmp(code, "dual_prs") == 0)
+        return "Dual";
+    if (strcmp(code, "sole_prs") == 0)
+        return "PRS";
+    return code;
+}
+
+enum flag_filter { FF_ANY = 0, FF_RED, FF_AMBER, FF_RAISED, FF_NONE, FF_COUNT };
+static const char *const flag_filter_words[FF_COUNT] = {"any pupil", "red", "amber", "red or amber", "no flags"};
+
+/* A pupil's flags, from the shell's latest pass. */
+struct row_flags {
+    enum flag_level level;      /* the worst */
+    int red, amber;
+    const char *reason;         /* the worst one's reason; the shell's string */
+};
+
+struct id_index {
+    int64_t id;
+    size_t row;
+};
+
+struct roll_pane {
+    struct ui *ui;
+    struct roll *roll;
+    struct id_index *by_id;     /* roll->n, by id */
+    struct row_flags *flags;    /* roll->n */
+    bool flags_known;
+    size_t *order;              /* every row, in the sort order */
+    size_t *view;               /* the rows shown: order less the filter and search */
+    size_t nview;
+    struct listview lv;
+    int sort_col;
+    bool sort_desc;
+    /* Search: kept after Enter; while typing, the editor is `typing`. */
+    char search[128];
+    struct lineedit *typing;
+    /* Filter. */
+    char f_cohort[24];          /* "" any */
+    char f_roll[16];            /* "" any */
+    int64_t f_provider;         /* 0 any */
+    char f_provider_name[121];
+    enum flag_filter f_flag;
+    bool f_everyone;            /* false: on roll only */
+    char detail[RULES_WHY_LEN + 8];
+};
+
+/* ---- Loading ---------------------------------------------------------------- */
+
+static int id_index_cmp(const void *a, const void *b)
+{
+    const struct id_index *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static long row_of_id(const struct roll_pane *rp, int64_t id)
+{
+    if (!rp->roll || !rp->by_id)
+        return -1;
+    struct id_index key = {.id = id};
+    const struct id_index *hit = bsearch(&key, rp->by_id, rp->roll->n, sizeof key, id_index_cmp);
+    return hit ? (long)hit->row : -1;
+}
+
+/* Takes the pupils' flags from the shell's latest pass. */
+static void map_flags(struct roll_pane *rp)
+{
+    const struct flag_row *rows;
+    size_t n;
+    if (!rp->roll || !rp->flags)
+        return;
+    rp->flags_known = ui_flags(rp->ui, &rows, &n);
+    memset(rp->flags, 0, rp->roll->n * sizeof *rp->flags);
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].pupil_id || !rules_flag_raised(rows[i].level))
+            continue;
+        long r = row_of_id(rp, rows[i].pupil_id);
+        if (r < 0)
+            continue;
+        struct row_flags *f = &rp->flags[r];
+        if (rows[i].level == FLAG_RED)
+            f->red++;
+        else
+            f->amber++;
+        if (rows[i].level > f->level || !f->reason) {
+            f->level = rules_flag_worst(f->level, rows[i].level);
+            f->reason = rows[i].reason;
+        }
+    }
+}
+
+static const struct roll_pane *sorting; /* qsort has no context argument */
+
+static int cmp_text(const char *a, const char *b)
+{
+    /* Empty last, then case-insensitively. */
+    if (!a[0] != !b[0])
+        return a[0] ? -1 : 1;
+    return strcasecmp(a, b);
+}
+
+static int label_rank(const struct label *table, const char *code)
+{
+    for (int i = 0; table[i].code; i++)
+        if (strcmp(table[i].code, code) == 0)
+            return i;
+    return 1000;
+}
+
+/* Compares two rows by the sort column; ties keep the name order (the
+ * roll's order: surname, forename, id). */
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct roll_pane *rp = sorting;
+    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const struct roll_row *a = &rp->roll->rows[ia], *b = &rp->roll->rows[ib];
+    int c = 0;
+    switch (rp->sort_col) {
+    case COL_YEAR:
+        c = (a->year_group > b->year_group) - (a->year_group < b->year_group);
+        break;
+    case COL_SCHOOL:
+        c = cmp_text(a->home_school, b->home_school);
+        break;
+    case COL_ROLL:
+        c = label_rank(LABELS_ROLL_STATUS, a->roll_status) - label_rank(LABELS_ROLL_STATUS, b->roll_status);
+        break;
+    case COL_COHORT:
+        c = label_rank(LABELS_COHORT, a->cohort) - label_rank(LABELS_COHORT, b->cohort);
+        break;
+    case COL_PROVIDER:
+        c = cmp_text(a->providers, b->providers);
+        break;
+    case COL_ATT:
+        if (a->has_attendance != b->has_attendance)
+            return a->has_attendance ? -1 : 1; /* no figure last, either way */
+        if (a->has_attendance)
+            c = (a->attendance_pct > b->attendance_pct) - (a->attendance_pct < b->attendance_pct);
+        break;
+    case COL_FLAGS: {
+        const struct row_flags *fa = &rp->flags[ia], *fb = &rp->flags[ib];
+        c = (int)fa->level - (int)fb->level;
+        if (!c)
+            c = fa->red - fb->red;
+        if (!c)
+            c = fa->amber - fb->amber;
+        break;
+    }
+    default:
+        break;
+    }
+    if (rp->sort_desc)
+        c = -c;
+    if (!c)
+        c = (ia > ib) - (ia < ib);
+    return c;
+}
+
+static bool row_matches(const struct roll_pane *rp, size_t i)
+{
+    const struct roll_row *r = &rp->roll->rows[i];
+    if (!rp->f_everyone && !r->on_roll)
+        return false;
+    if (rp->f_cohort[0] && strcmp(r->cohort, rp->f_cohort) != 0)
+        return false;
+    if (rp->f_roll[0] && strcmp(r->roll_status, rp->f_roll) != 0)
+        return false;
+    if (rp->f_provider && !roll_row_has_provider(r, rp->f_provider))
+        return false;
+    if (rp->f_flag != FF_ANY) {
+        enum flag_level lv = rp->flags ? rp->flags[i].level : FLAG_NONE;
+        bool ok = rp->f_flag == FF_RED     ? lv == FLAG_RED
+                  : rp->f_flag == FF_AMBER ? lv == FLAG_AMBER
+                  : rp->f_flag == FF_RAISED ? rules_flag_raised(lv)
+                                            : !rules_flag_raised(lv);
+        if (!ok)
+            return false;
+    }
+    const char *q = rp->search;
+    while (*q == ' ')
+        q++;
+    if (*q) {
+        char legal[256];
+        snprintf(legal, sizeof legal, "%s %s", r->legal_forename, r->legal_surname);
+        if (!utf8_contains(r->display_name, q) && !utf8_contains(legal, q) && !utf8_contains(r->upn, q) &&
+            !utf8_contains(r->preferred_name, q))
+            return false;
+    }
+    return true;
+}
+
+static int64_t cursor_id(const struct roll_pane *rp)
+{
+    if (!rp->roll || rp->nview == 0 || rp->lv.cursor < 0 || (size_t)rp->lv.cursor >= rp->nview)
+        return 0;
+    return rp->roll->rows[rp->view[rp->lv.cursor]].id;
+}
+
+/* Puts the cursor on the pupil when shown; false when not. */
+static bool select_id(struct roll_pane *rp, int64_t id)
+{
+    for (size_t i = 0; id && i < rp->nview; i++)
+        if (rp->roll->rows[rp->view[i]].id == id) {
+            listview_select(&rp->lv, (int)i);
+            return true;
+        }
+    return false;
+}
+
+/* The rows shown, from the sort order less the filter and search. The cursor
+ * stays on keep_id when it is still shown, else on the same line. */
+static void rebuild_view(struct roll_pane *rp, int64_t keep_id)
+{
+    rp->nview = 0;
+    for (size_t k = 0; rp->roll && k < rp->roll->n; k++)
+        if (row_matches(rp, rp->order[k]))
+            rp->view[rp->nview++] = rp->order[k];
+    listview_set_rows(&rp->lv, (int)rp->nview);
+    select_id(rp, keep_id);
+}
+
+static void resort(struct roll_pane *rp, int64_t keep_id)
+{
+    if (!rp->roll)
+        return;
+    for (size_t i = 0; i < rp->roll->n; i++)
+        rp->order[i] = i;
+    if (rp->sort_col != COL_NAME || rp->sort_desc) {
+        sorting = rp;
+        qsort(rp->order, rp->roll->n, sizeof *rp->order, row_cmp);
+        sorting = NULL;
+    }
+    rp->lv.sort_column = rp->sort_col;
+    rp->lv.sort_desc = rp->sort_desc;
+    rebuild_view(rp, keep_id);
+}
+
+/* Loads the roll again; the search, filter, sort and cursor stay. */
+static void load(struct roll_pane *rp)
+{
+    int64_t keep = cursor_id(rp);
+    struct roll *r = NULL;
+    ap_status st = roll_load(ui_store(rp->ui), ui_today(rp->ui), &r);
+    if (st != AP_OK) {
+        ui_error(rp->ui, "The roll could not be loaded: %s", ap_error_detail());
+        return;
+    }
+    size_t n = r->n ? r->n : 1;
+    struct id_index *by_id = malloc(n * sizeof *by_id);
+    struct row_flags *flags = calloc(n, sizeof *flags);
+    size_t *order = malloc(n * sizeof *order), *view = malloc(n * sizeof *view);
+    if (!by_id || !flags || !order || !view) {
+        free(by_id);
+        free(flags);
+        free(order);
+        free(view);
+        roll_free(r);
+        ui_error(rp->ui, "The roll could not be loaded: out of memory");
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        by_id[i] = (struct id_index){r->rows[i].id, i};
+    qsort(by_id, r->n, sizeof *by_id, id_index_cmp);
+    roll_free(rp->roll);
+    free(rp->by_id);
+    free(rp->flags);
+    free(rp->order);
+    free(rp->view);
+    rp->roll = r;
+    rp->by_id = by_id;
+    rp->flags = flags;
+    rp->order = order;
+    rp->view = view;
+    rp->nview = 0;
+    map_flags(rp);
+    int line = rp->lv.cursor;
+    resort(rp, keep);
+    if (keep && cursor_id(rp) != keep)
+        listview_select(&rp->lv, line); /* gone: the row that took its place */
+}
+
+/* ---- Drawing ------------------------------------------------------------------ */
+
+static void year_text(int year_group, char *buf, size_t len)
+{
+    if (year_group == RULES_NO_YEAR_GROUP)
+        snprintf(buf, len, "?");
+    else if (year_group < 0)
+        snprintf(buf, len, "N");
+    else if (year_group == 0)
+        snprintf(buf, len, "R");
+    else
+        snprintf(buf, len, "Y%d", year_group);
+}
+
+static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_meaning *attr)
+{
+    struct roll_pane *rp = ctx;
+    if (line < 0 || (size_t)line >= rp->nview) {
+        buf[0] = '\0';
+        return;
+    }
+    size_t i = rp->view[line];
+    const struct roll_row *r = &rp->roll->rows[i];
+    switch (col) {
+    case COL_NAME:
+        snprintf(buf, len, "%s%s", r->display_name, r->on_roll ? "" : " (left)");
+        if (!r->on_roll)
+            *attr = ATTR_DIM;
+        break;
+    case COL_YEAR:
+        year_text(r->year_group, buf, len);
+        break;
+    case COL_SCHOOL:
+        snprintf(buf, len, "%s", r->home_school);
+        break;
+    case COL_ROLL:
+        snprintf(buf, len, "%s", roll_word(r->roll_status));
+        break;
+    case COL_COHORT:
+        snprintf(buf, len, "%s", label_brief(LABELS_COHORT, r->cohort));
+        break;
+    case COL_PROVIDER:
+        snprintf(buf, len, "%s", r->providers);
+        break;
+    case COL_ATT:
+        if (!r->has_attendance) {
+            snprintf(buf, len, "–");
+        } else {
+            snprintf(buf, len, "%d%%", (int)r->attendance_pct); /* 89.6 shows 89: below 90 */
+            if (r->attendance_pct < ui_config(rp->ui)->th.persistent_absence_pct)
+                *attr = ATTR_FLAG_AMBER;
+        }
+        break;
+    case COL_FLAGS: {
+        if (!rp->flags_known) {
+            snprintf(buf, len, "…");
+            *attr = ATTR_DIM;
+            break;
+        }
+        const struct row_flags *f = &rp->flags[i];
+        if (f->level == FLAG_RED) {
+            snprintf(buf, len, "!%d", f->red + f->amber);
+            *attr = ATTR_FLAG_RED;
+        } else if (f->level == FLAG_AMBER) {
+            snprintf(buf, len, "~%d", f->amber);
+            *attr = ATTR_FLAG_AMBER;
+        } else {
+            buf[0] = '\0';
+        }
+        break;
+    }
+    default:
+        buf[0] = '\0';
+    }
+}
+
+static void put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
+{
+    int width = getmaxx(w) - x;
+    if (width <= 0)
+        return;
+    char fit[1024];
+    utf8_fit(fit, sizeof fit, text, width, UTF8_FIT_ELLIPSIS);
+    wattrset(w, attr_of(m));
+    mvwaddstr(w, y, x, fit);
+    wattrset(w, A_NORMAL);
+}
+
+/* "4,750" */
+static void count_text(size_t n, char *buf, size_t len)
+{
+    if (n >= 1000)
+        snprintf(buf, len, "%zu,%03zu", n / 1000, n % 1000);
+    else
+        snprintf(buf, len, "%zu", n);
+}
+
+static size_t base_count(const struct roll_pane *rp)
+{
+    size_t n = 0;
+    for (size_t i = 0; rp->roll && i < rp->roll->n; i++)
+        n += rp->f_everyone || rp->roll->rows[i].on_roll;
+    return n;
+}
+
+static bool filtered(const struct roll_pane *rp)
+{
+    return rp->f_cohort[0] || rp->f_roll[0] || rp->f_provider || rp->f_flag != FF_ANY;
+}
+
+/* "PRU Plus, dual roll, at Cwm Farm, red flags" */
+static void filter_text(const struct roll_pane *rp, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+#define ADD(...)                                                                             \
+    do {                                                                                     \
+        int w_ = snprintf(buf + used, len - used, "%s", used ? ", " : "");                   \
+        if (w_ > 0 && (size_t)w_ < len - used)                                               \
+            used += (size_t)w_;                                                              \
+        w_ = snprintf(buf + used, len - used, __VA_ARGS__);                                  \
+        if (w_ > 0 && (size_t)w_ < len - used)                                               \
+            used += (size_t)w_;                                                              \
+    } while (0)
+    if (rp->f_cohort[0])
+        ADD("cohort %s", label_text(LABELS_COHORT, rp->f_cohort));
+    if (rp->f_roll[0])
+        ADD("%s", label_text(LABELS_ROLL_STATUS, rp->f_roll));
+    if (rp->f_provider)
+        ADD("placed at %s", rp->f_provider_name);
+    if (rp->f_flag == FF_NONE)
+        ADD("no flags");
+    else if (rp->f_flag != FF_ANY)
+        ADD("flagged %s", flag_filter_words[rp->f_flag]);
+#undef ADD
+}
+
+static void draw_search_line(struct roll_pane *rp, WINDOW *w)
+{
+    int width = getmaxx(w);
+    wmove(w, 1, 0);
+    wclrtoeol(w);
+    char count[32], text[600];
+    count_text(rp->nview, count, sizeof count);
+    const char *q = rp->search;
+    while (*q == ' ')
+        q++;
+    char matches[64];
+    if (rp->nview == 0)
+        snprintf(matches, sizeof matches, "no pupil matches");
+    else
+        snprintf(matches, sizeof matches, "%s %s", count, rp->nview == 1 ? "pupil matches" : "pupils match");
+    if (rp->typing) {
+        /* Search: [field]  12 pupils match  Enter keeps, Esc clears */
+        put_line(w, 1, 1, "Search:", ATTR_HEADER);
+        int fx = 9, fw = width > 100 ? width / 4 : 20;
+        if (fx + fw > width)
+            fw = width - fx;
+        snprintf(text, sizeof text, "%s · Enter keeps it, Esc clears it", matches);
+        put_line(w, 1, fx + fw + 1, text, ATTR_NORMAL);
+        wattrset(w, attr_of(ATTR_FIELD));
+        lineedit_set_width(rp->typing, fw);
+        lineedit_draw(w, 1, fx, fw, rp->typing, true); /* leaves the cursor in the field */
+        wattrset(w, A_NORMAL);
+        return;
+    }
+    char filt[300];
+    filter_text(rp, filt, sizeof filt);
+    if (*q && filt[0])
+        snprintf(text, sizeof text, "Search “%s”: %s · Filter: %s · Esc clears the search, F the filter", q,
+                 matches, filt);
+    else if (*q)
+        snprintf(text, sizeof text, "Search “%s”: %s · Esc clears it", q, matches);
+    else if (filt[0])
+        snprintf(text, sizeof text, "Filter: %s · F clears it", filt);
+    else
+        text[0] = '\0';
+    if (text[0]) {
+        put_line(w, 1, 1, text, ATTR_NORMAL);
+        return;
+    }
+    /* Nothing active: the pupil's keys, from the action table. */
+    static const enum action_id more[] = {ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS};
+    size_t used = (size_t)snprintf(text, sizeof text, "For the pupil under the cursor: ");
+    for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
+        const struct action *a = action_get(more[k]);
+        if (a && used < sizeof text)
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s %s  ", a->label, a->hint);
+    }
+    put_line(w, 1, 1, text, ATTR_HINT);
+}
+
+static void roll_draw(void *state, WINDOW *w)
+{
+    struct roll_pane *rp = state;
+    int height = getmaxy(w);
+    char title[600], count[32], base[32];
+    if (!rp->roll) {
+        put_line(w, 0, 1, "Pupil roll: not loaded (see the message below)", ATTR_HEADER);
+        return;
+    }
+    size_t nbase = base_count(rp);
+    count_text(rp->nview, count, sizeof count);
+    count_text(nbase, base, sizeof base);
+    const char *who = rp->f_everyone ? "pupils, on roll or not" : "on roll";
+    char shown[96];
+    if (rp->nview == nbase)
+        snprintf(shown, sizeof shown, "%s %s", base, who);
+    else
+        snprintf(shown, sizeof shown, "%s of %s %s", count, base, who);
+    snprintf(title, sizeof title, "Pupil roll: %s · sorted by %s %s · attendance %s", shown,
+             col_words[rp->sort_col], rp->sort_desc ? "▼" : "▲",
+             rp->roll->have_term ? rp->roll->term_name : "(no term in the calendar)");
+    wmove(w, 0, 0);
+    wclrtoeol(w);
+    put_line(w, 0, 1, title, ATTR_HEADER);
+    rp->lv.ctx = rp;
+    listview_draw(&rp->lv, w, 2, height - 2);
+    if (rp->nview == 0) {
+        const char *why = rp->roll->n == 0 ? "No pupils yet: press a to add the first one."
+                          : rp->search[0] || filtered(rp) ? "No pupil matches the search and filter."
+                                                          : "No pupils on roll: f, then Showing, to see everyone.";
+        put_line(w, 4, 3, why, ATTR_DIM);
+    }
+    draw_search_line(rp, w); /* last: a search field keeps the cursor */
+}
+
+/* ---- Search -------------------------------------------------------------------- */
+
+/* Search as you type: a modal loop of its own, so that every key (digits of a
+ * UPN, q) goes to the search field. Enter keeps the search, Esc clears it. */
+static void run_search(struct roll_pane *rp)
+{
+    struct lineedit le = {0};
+    if (lineedit_init(&le, rp->search, sizeof rp->search - 1) != AP_OK) {
+        ui_error(rp->ui, "Out of memory");
+        return;
+    }
+    rp->typing = &le;
+    int64_t before = cursor_id(rp);
+    curs_set(1);
+    for (;;) {
+        WINDOW *w = ui_body(rp->ui);
+        werase(w);
+        roll_draw(rp, w);
+        ui_show_status(rp->ui);
+        wnoutrefresh(w); /* last, so that the terminal's cursor is in the field */
+        wint_t ch;
+        int ret = ui_get_key(rp->ui, &ch);
+        if (ui_quitting(rp->ui))
+            break;
+        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
+            continue;
+        if (ret == OK && (ch == '\r' || ch == '\n')) {
+            break;
+        }
+        if (ret == OK && ch == 27) {
+            rp->search[0] = '\0';
+            rebuild_view(rp, before);
+            break;
+        }
+        const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
+        if (act && (act->id == ACT_UP || act->id == ACT_DOWN || act->id == ACT_PAGE_UP ||
+                    act->id == ACT_PAGE_DOWN) &&
+            !(ret == OK)) {
+            listview_move(&rp->lv, act->id);
+            continue;
+        }
+        if (lineedit_key(&le, ret, ch) == LINEEDIT_CHANGED) {
+            snprintf(rp->search, sizeof rp->search, "%s", lineedit_text(&le));
+            rebuild_view(rp, 0);
+            listview_select(&rp->lv, 0);
+        }
+    }
+    rp->typing = NULL;
+    lineedit_free(&le);
+    curs_set(0);
+}
+
+/* ---- Filter menu ------------------------------------------------------------------ */
+
+enum { FI_COHORT, FI_ROLL, FI_PROVIDER, FI_FLAG, FI_SHOWING, FI_COUNT };
+
+struct filter_menu {
+    int cohort;                 /* 0 any, else LABELS_COHORT index + 1 */
+    int roll;                   /* 0 any, else LABELS_ROLL_STATUS index + 1 */
+    struct pick provider;       /* 0: any */
+    int64_t provider_id;
+    int flag;
+    bool everyone;
+};
+
+static void menu_value(const struct filter_menu *m, int item, char *buf, size_t len)
+{
+    switch (item) {
+    case FI_COHORT:
+        snprintf(buf, len, "%s", m->cohort ? LABELS_COHORT[m->cohort - 1].text : "any cohort");
+        break;
+    case FI_ROLL:
+        snprintf(buf, len, "%s", m->roll ? LABELS_ROLL_STATUS[m->roll - 1].text : "any roll status");
+        break;
+    case FI_FLAG:
+        snprintf(buf, len, "%s", flag_filter_words[m->flag]);
+        break;
+    case FI_SHOWING:
+        snprintf(buf, len, "%s", m->everyone ? "everyone, on roll or not" : "pupils on roll");
+        break;
+    default:
+        buf[0] = '\0';
+    }
+}
+
+static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
+{
+    static const char *const names[FI_COUNT] = {"Cohort", "Roll status", "Provider", "Flagged", "Showing"};
+    int width = getmaxx(w);
+    int boxw = width - 2 < 76 ? width - 2 : 76;
+    WINDOW *frame = derwin(w, FI_COUNT + 6, boxw, 1, 1);
+    if (frame) {
+        werase(frame);
+        box(frame, 0, 0);
+        delwin(frame);
+    }
+    put_line(w, 2, 3, "Filter the roll", ATTR_HEADER);
+    for (int i = 0; i < FI_COUNT; i++) {
+        int y = 4 + i;
+        put_line(w, y, 3, i == focus ? "▶" : " ", ATTR_SELECTED);
+        put_line(w, y, 5, names[i], i == focus ? ATTR_HEADER : ATTR_NORMAL);
+        int x = 19, cols = boxw - 19;
+        if (cols < 4)
+            cols = 4;
+        if (i == FI_PROVIDER) {
+            pick_draw(&m->provider, w, y, x, cols, i == focus);
+            continue;
+        }
+        char value[160], shown[200];
+        menu_value(m, i, value, sizeof value);
+        snprintf(shown, sizeof shown, "‹ %s ›", value);
+        char fit[800];
+        utf8_fit(fit, sizeof fit, shown, cols, UTF8_FIT_PAD);
+        wattrset(w, attr_of(i == focus ? ATTR_SELECTED : ATTR_FIELD));
+        mvwaddstr(w, y, x, fit);
+        wattrset(w, A_NORMAL);
+    }
+    put_line(w, 4 + FI_COUNT, 3,
+             focus == FI_PROVIDER ? "↑↓ choose  ←/→ change  type a name to find it  F clear all  Enter apply  Esc cancel"
+                                  : "↑↓ choose  ←/→ or Space change  F clear all  Enter apply  Esc cancel",
+             ATTR_HINT);
+}
+
+static void menu_step(struct filter_menu *m, int item, int step)
+{
+    int n;
+    switch (item) {
+    case FI_COHORT:
+        n = (int)label_count(LABELS_COHORT) + 1;
+        m->cohort = (m->cohort + step + n) % n;
+        break;
+    case FI_ROLL:
+        n = (int)label_count(LABELS_ROLL_STATUS) + 1;
+        m->roll = (m->roll + step + n) % n;
+        break;
+    case FI_FLAG:
+        m->flag = (m->flag + step + FF_COUNT) % FF_COUNT;
+        break;
+    case FI_SHOWING:
+        m->everyone = !m->everyone;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The providers that pupils on the roll are placed with now, by name. */
+static void menu_providers(struct roll_pane *rp, struct filter_menu *m)
+{
+    pick_add(&m->provider, 0, "any provider");
+    struct provider_list *pl = NULL;
+    if (provider_list_load(ui_store(rp->ui), &ui_config(rp->ui)->th, ui_today(rp->ui), &pl) != AP_OK) {
+        ui_error(rp->ui, "The providers could not be read: %s", ap_error_detail());
+        return;
+    }
+    for (size_t i = 0; i < pl->n; i++) {
+        if (pl->rows[i].pupils_now == 0 && pl->rows[i].id != rp->f_provider)
+            continue;
+        char label[200];
+        snprintf(label, sizeof label, "%s (%d placed)", pl->rows[i].name, pl->rows[i].pupils_now);
+        pick_add(&m->provider, pl->rows[i].id, label);
+    }
+    provider_list_free(pl);
+}
+
+static void run_filter(struct roll_pane *rp)
+{
+    struct filter_menu m = {.flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
+    pick_init(&m.provider, &m.provider_id);
+    for (int i = 0; LABELS_COHORT[i].code; i++)
+        if (strcmp(LABELS_COHORT[i].code, rp->f_cohort) == 0)
+            m.cohort = i + 1;
+    for (int i = 0; LABELS_ROLL_STATUS[i].code; i++)
+        if (strcmp(LABELS_ROLL_STATUS[i].code, rp->f_roll) == 0)
+            m.roll = i + 1;
+    menu_providers(rp, &m);
+    int focus = 0;
+    bool apply = false;
+    for (;;) {
+        WINDOW *w = ui_body(rp->ui);
+        werase(w);
+        roll_draw(rp, w);
+        draw_menu(&m, focus, w);
+        wnoutrefresh(w);
+        ui_show_status(rp->ui);
+        wint_t ch;
+        int ret = ui_get_key(rp->ui, &ch);
+        if (ui_quitting(rp->ui))
+            break;
+        if (ret == OK && (ch == '\r' || ch == '\n')) {
+            apply = true;
+            break;
+        }
+        if (ret == OK && ch == 27)
+            break;
+        if (ret == OK && ch == 'F' && !(focus == FI_PROVIDER && m.provider.query[0])) {
+            m.cohort = m.roll = 0;
+            m.provider_id = 0;
+            m.flag = FF_ANY;
+            m.everyone = false;
+            continue;
+        }
+        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_BTAB)) {
+            focus = (focus + FI_COUNT - 1) % FI_COUNT;
+            continue;
+        }
+        if ((ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && ch == '\t')) {
+            focus = (focus + 1) % FI_COUNT;
+            continue;
+        }
+        if (focus == FI_PROVIDER) {
+            pick_key(&m.provider, ret, ch);
+            continue;
+        }
+        if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && (ch == ' ' || ch == 'l')))
+            menu_step(&m, focus, 1);
+        else if ((ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h'))
+            menu_step(&m, focus, -1);
+        else if (ret == OK && (ch == 'k'))
+            focus = (focus + FI_COUNT - 1) % FI_COUNT;
+        else if (ret == OK && (ch == 'j'))
+            focus = (focus + 1) % FI_COUNT;
+    }
+    if (apply) {
+        int64_t keep = cursor_id(rp);
+        snprintf(rp->f_cohort, sizeof rp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
+        snprintf(rp->f_roll, sizeof rp->f_roll, "%s", m.roll ? LABELS_ROLL_STATUS[m.roll - 1].code : "");
+        rp->f_provider = m.provider_id;
+        rp->f_provider_name[0] = '\0';
+        if (m.provider_id) {
+            /* The name without the "(3 placed)" the menu shows. */
+            snprintf(rp->f_provider_name, sizeof rp->f_provider_name, "%s", pick_label(&m.provider));
+            char *paren = strrchr(rp->f_provider_name, '(');
+            if (paren && paren > rp->f_provider_name)
+                paren[-1] = '\0';
+        }
+        rp->f_flag = (enum flag_filter)m.flag;
+        rp->f_everyone = m.everyone;
+        rebuild_view(rp, keep);
+        ui_message(rp->ui, filtered(rp) ? "Filter applied" : "No filter");
+    }
+    pick_free(&m.provider);
+}
+
+static void clear_filter(struct roll_pane *rp)
+{
+    int64_t keep = cursor_id(rp);
+    rp->f_cohort[0] = rp->f_roll[0] = '\0';
+    rp->f_provider = 0;
+    rp->f_provider_name[0] = '\0';
+    rp->f_flag = FF_ANY;
+    rp->f_everyone = false;
+    rebuild_view(rp, keep);
+}
+
+/* ---- The pane ------------------------------------------------------------------ */
 
 static void *roll_open(struct ui *ui)
 {
-    return ui;
+    struct roll_pane *rp = calloc(1, sizeof *rp);
+    if (!rp)
+        return NULL;
+    rp->ui = ui;
+    rp->lv.columns = columns;
+    rp->lv.ncolumns = COL_COUNT;
+    rp->lv.cell = cell;
+    rp->lv.ctx = rp;
+    rp->lv.sort_column = COL_NAME;
+    rp->sort_col = COL_NAME;
+    load(rp);
+    return rp;
 }
 
-static void roll_draw(void *state, WINDOW *body)
+static void roll_close(void *state)
 {
-    (void)state;
-    mvwprintw(body, 2, 2, "Roll: this pane is not built yet.");
+    struct roll_pane *rp = state;
+    if (!rp)
+        return;
+    roll_free(rp->roll);
+    free(rp->by_id);
+    free(rp->flags);
+    free(rp->order);
+    free(rp->view);
+    free(rp);
 }
 
-const struct pane_ops pane_roll = {.title = "Roll", .open = roll_open, .draw = roll_draw};
+static void roll_reload(void *state)
+{
+    load(state);
+}
+
+static void roll_flags_changed(void *state)
+{
+    struct roll_pane *rp = state;
+    map_flags(rp);
+    if (rp->sort_col == COL_FLAGS)
+        resort(rp, cursor_id(rp));
+    else if (rp->f_flag != FF_ANY)
+        rebuild_view(rp, cursor_id(rp));
+}
+
+static const char *roll_detail(void *state)
+{
+    struct roll_pane *rp = state;
+    if (!rp->roll || rp->nview == 0 || !rp->flags_known)
+        return NULL;
+    const struct row_flags *f = &rp->flags[rp->view[rp->lv.cursor]];
+    if (!rules_flag_raised(f->level) || !f->reason)
+        return NULL;
+    snprintf(rp->detail, sizeof rp->detail, "%s %s", f->level == FLAG_RED ? "!" : "~", f->reason);
+    return rp->detail;
+}
+
+static struct pupil_glance glance_of(const struct roll_pane *rp, int64_t id)
+{
+    struct pupil_glance g = {0};
+    long r = row_of_id(rp, id);
+    if (r >= 0) {
+        const struct roll_row *row = &rp->roll->rows[r];
+        g.has_attendance = row->has_attendance;
+        g.attendance_pct = row->attendance_pct;
+        g.attending = row->attending;
+        g.possible = row->possible;
+    }
+    if (rp->roll && rp->roll->have_term)
+        snprintf(g.term_name, sizeof g.term_name, "%s", rp->roll->term_name);
+    return g;
+}
+
+static void open_record(struct roll_pane *rp, int64_t id)
+{
+    struct pupil_glance g = glance_of(rp, id);
+    pupil_record_run(rp->ui, id, &g);
+}
+
+/* Shows the pupil: clears the search and filter when they hide it. */
+static void show_pupil(struct roll_pane *rp, int64_t id)
+{
+    if (select_id(rp, id))
+        return;
+    if (row_of_id(rp, id) < 0)
+        load(rp);
+    long r = row_of_id(rp, id);
+    if (r < 0)
+        return;
+    rp->search[0] = '\0';
+    clear_filter(rp);
+    if (!rp->roll->rows[r].on_roll) {
+        rp->f_everyone = true;
+        rebuild_view(rp, id);
+    }
+    select_id(rp, id);
+}
+
+static void roll_show_record(void *state, long long id)
+{
+    struct roll_pane *rp = state;
+    show_pupil(rp, id);
+    WINDOW *w = ui_body(rp->ui);
+    werase(w);
+    roll_draw(rp, w);
+    wnoutrefresh(w);
+    if (cursor_id(rp) == id)
+        open_record(rp, id);
+    else
+        ui_error(rp->ui, "That pupil is not on the roll any more (deleted by someone else?)");
+}
+
+static unsigned roll_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct roll_pane *rp = state;
+    struct ui *ui = rp->ui;
+    if (!act || !rp->roll)
+        return REDRAW_NONE;
+    int64_t id = cursor_id(rp);
+    switch (act->id) {
+    case ACT_UP:
+    case ACT_DOWN:
+    case ACT_PAGE_UP:
+    case ACT_PAGE_DOWN:
+    case ACT_HOME:
+    case ACT_END:
+        listview_move(&rp->lv, act->id);
+        return REDRAW_PARTIAL | REDRAW_STATUS;
+    case ACT_SEARCH:
+        run_search(rp);
+        return REDRAW_ALL;
+    case ACT_BACK:
+        if (rp->search[0]) {
+            rp->search[0] = '\0';
+            rebuild_view(rp, id);
+            ui_message(ui, "Search cleared");
+            return REDRAW_BODY | REDRAW_STATUS;
+        }
+        return REDRAW_NONE;
+    case ACT_SORT:
+        if (key == 'S') {
+            rp->sort_desc = !rp->sort_desc;
+        } else {
+            rp->sort_col = (rp->sort_col + 1) % COL_COUNT;
+            rp->sort_desc = col_first_desc[rp->sort_col];
+        }
+        resort(rp, id);
+        return REDRAW_BODY | REDRAW_STATUS;
+    case ACT_FILTER:
+        if (key == 'F') {
+            bool had = filtered(rp) || rp->f_everyone;
+            clear_filter(rp);
+            ui_message(ui, had ? "Filter cleared" : "No filter to clear");
+            return REDRAW_BODY | REDRAW_STATUS;
+        }
+        run_filter(rp);
+        return REDRAW_ALL;
+    case ACT_OPEN:
+        if (!id)
+            return REDRAW_NONE;
+        open_record(rp, id);
+        return REDRAW_ALL;
+    case ACT_ADD: {
+        if (!ui_can_write(ui))
+            return REDRAW_STATUS;
+        int64_t new_id = 0;
+        if (pupil_form_run(ui, &new_id, false))
+            show_pupil(rp, new_id);
+        return REDRAW_ALL;
+    }
+    case ACT_EDIT:
+        if (!ui_can_write(ui) || !id)
+            return REDRAW_STATUS;
+        pupil_form_run(ui, &id, false);
+        return REDRAW_ALL;
+    case ACT_DELETE:
+        if (!ui_can_write(ui) || !id)
+            return REDRAW_STATUS;
+        pupil_delete_run(ui, id);
+        return REDRAW_ALL;
+    case ACT_CONTACTS:
+        if (id)
+            pupil_contacts_run(ui, id);
+        return REDRAW_ALL;
+    case ACT_CONCERNS:
+        if (id)
+            pupil_concerns_run(ui, id);
+        return REDRAW_ALL;
+    case ACT_PLACEMENTS:
+        if (id)
+            pupil_placements_run(ui, id);
+        return REDRAW_ALL;
+    default:
+        return REDRAW_NONE;
+    }
+}
+
+static const enum action_id roll_hints[] = {ACT_OPEN, ACT_SEARCH, ACT_FILTER, ACT_SORT,
+                                           ACT_ADD,  ACT_EDIT,   ACT_DELETE, ACT_NONE};
+
+const struct pane_ops pane_roll = {
+    .title = "Roll",
+    .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PUPIL | SCOPE_CONTACT_LIST | SCOPE_PLACEMENT_LIST,
+    .hints = roll_hints,
+    .open = roll_open,
+    .close = roll_close,
+    .draw = roll_draw,
+    .key = roll_key,
+    .reload = roll_reload,
+    .detail = roll_detail,
+    .flags_changed = roll_flags_changed,
+    .show_record = roll_show_record,
+};

@@ -2,9 +2,11 @@
 #define APTERM_SHELL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <wchar.h>
 
 #include "config.h"
+#include "flags.h"
 #include "status.h"
 #include "store.h"
 
@@ -40,7 +42,22 @@ bool ui_quitting(struct ui *ui);
 
 /* Open another pane by number (0-based) — e.g. from a provider's pupil to the roll. */
 void ui_switch_pane(struct ui *ui, int index);
-/* Ask the roll pane to select a pupil (used when opening a pupil from elsewhere). */
+/* Opens a pupil from elsewhere: switches to the roll pane (the first),
+ * selects the pupil there and opens the pupil's record (a modal view that
+ * returns when the user closes it, leaving the roll showing with the pupil
+ * under the cursor). The screen is drawn; the caller returns REDRAW_ALL. */
 void ui_show_pupil(struct ui *ui, long long pupil_id);
+
+/* The flags of the latest pass over the store (flags_collect, the counts on
+ * the status line), so that panes need not make a pass of their own. False
+ * (and *rows NULL, *n 0) until the first pass after start-up has finished.
+ * The rows and their strings belong to the shell and stay valid until the
+ * next pass, which calls each open pane's flags_changed hook. */
+bool ui_flags(struct ui *ui, const struct flag_row **rows, size_t *n);
+
+/* This session wrote to the store: every open pane reloads (its reload
+ * hook) and the flags are counted again, as when another user commits (our
+ * own commits do not change PRAGMA data_version). Draws nothing. */
+void ui_store_changed(struct ui *ui);
 
 #endif

@@ -128,6 +128,8 @@ struct ui {
     bool message_is_error;
     struct flag_counts flags;
     bool flags_known;
+    struct flag_row *flag_rows;   /* the latest pass, strings owned (ui_flags) */
+    size_t n_flag_rows;
     int64_t data_version;
     bool quitting;
     bool too_small;
@@ -173,19 +175,85 @@ bool ui_can_write(struct ui *ui)
     return false;
 }
 
-static void count_flag(void *ctx, const struct flag_row *f)
+/* The flags of a pass, kept for the panes (ui_flags). */
+struct flag_keep {
+    struct flag_row *rows;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void free_flag_rows(struct flag_row *rows, size_t n)
 {
-    (void)ctx;
-    (void)f;
+    for (size_t i = 0; i < n; i++) {
+        free((char *)rows[i].kind);
+        free((char *)rows[i].subject);
+        free((char *)rows[i].reason);
+    }
+    free(rows);
+}
+
+static void keep_flag(void *ctx, const struct flag_row *f)
+{
+    struct flag_keep *k = ctx;
+    if (k->nomem)
+        return;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 256;
+        struct flag_row *grown = realloc(k->rows, cap * sizeof *grown);
+        if (!grown) {
+            k->nomem = true;
+            return;
+        }
+        k->rows = grown;
+        k->cap = cap;
+    }
+    struct flag_row *r = &k->rows[k->n];
+    *r = *f;
+    r->kind = strdup(f->kind ? f->kind : "");
+    r->subject = strdup(f->subject ? f->subject : "");
+    r->reason = strdup(f->reason ? f->reason : "");
+    k->n++;
+    if (!r->kind || !r->subject || !r->reason)
+        k->nomem = true;
 }
 
 static void recount_flags(struct ui *ui)
 {
     struct flag_counts c = {0};
-    if (flags_collect(ui->s, &ui->cfg->th, date_today(), count_flag, NULL, &c) == AP_OK) {
-        ui->flags = c;
-        ui->flags_known = true;
+    struct flag_keep k = {0};
+    if (flags_collect(ui->s, &ui->cfg->th, date_today(), keep_flag, &k, &c) != AP_OK || k.nomem) {
+        free_flag_rows(k.rows, k.n);
+        return;
     }
+    free_flag_rows(ui->flag_rows, ui->n_flag_rows);
+    ui->flag_rows = k.rows;
+    ui->n_flag_rows = k.n;
+    ui->flags = c;
+    ui->flags_known = true;
+    for (int i = 0; i < ui->pane_count; i++)
+        if (ui->state[i] && ui->panes[i]->flags_changed)
+            ui->panes[i]->flags_changed(ui->state[i]);
+}
+
+bool ui_flags(struct ui *ui, const struct flag_row **rows, size_t *n)
+{
+    *rows = ui->flags_known ? ui->flag_rows : NULL;
+    *n = ui->flags_known ? ui->n_flag_rows : 0;
+    return ui->flags_known;
+}
+
+static void reload_panes(struct ui *ui)
+{
+    for (int i = 0; i < ui->pane_count; i++)
+        if (ui->state[i] && ui->panes[i]->reload)
+            ui->panes[i]->reload(ui->state[i]);
+    recount_flags(ui);
+}
+
+void ui_store_changed(struct ui *ui)
+{
+    ui->data_version = store_data_version(ui->s);
+    reload_panes(ui);
 }
 
 /* ---- Drawing -------------------------------------------------------------- */
@@ -265,13 +333,26 @@ static void draw_status(struct ui *ui)
     char flags[48] = "flags …";
     if (ui->flags_known)
         snprintf(flags, sizeof flags, "!%d red ~%d amber", ui->flags.red, ui->flags.amber);
-    snprintf(left, sizeof left, " %s │ %s (%s) │ %s │ %s │ ", store_path(ui->s), store_login(ui->s),
-             role_name(store_role(ui->s)), today, flags);
-    int x = put_text(w, 0, 0, left, attr_of(ATTR_STATUS));
     const char *detail = NULL;
     const struct pane_ops *p = ui->panes[ui->active];
     if (!ui->message[0] && p->detail && ui->state[ui->active])
         detail = p->detail(ui->state[ui->active]);
+    /* A message or detail must be readable on a narrow terminal: the store
+     * path, then the login and the date, give way to it. */
+    int want = utf8_width(ui->message[0] ? ui->message : detail ? detail : "");
+    for (int drop = 0; drop < 3; drop++) {
+        if (drop == 0)
+            snprintf(left, sizeof left, " %s │ %s (%s) │ %s │ %s │ ", store_path(ui->s), store_login(ui->s),
+                     role_name(store_role(ui->s)), today, flags);
+        else if (drop == 1)
+            snprintf(left, sizeof left, " %s (%s) │ %s │ %s │ ", store_login(ui->s), role_name(store_role(ui->s)),
+                     today, flags);
+        else
+            snprintf(left, sizeof left, " %s │ ", flags);
+        if (!want || utf8_width(left) + want <= getmaxx(w))
+            break;
+    }
+    int x = put_text(w, 0, 0, left, attr_of(ATTR_STATUS));
     if (ui->message[0])
         put_text(w, 0, x, ui->message, attr_of(ui->message_is_error ? ATTR_ERROR : ATTR_STATUS));
     else if (detail)
@@ -324,6 +405,16 @@ int ui_get_key(struct ui *ui, wint_t *ch)
             *ch = 27;
             return OK;
         }
+        if (r == KEY_CODE_YES && *ch == KEY_RESIZE) {
+            /* Inside a modal view: lay the windows out again here, as the
+             * main loop does, so that the view redraws at the new size
+             * (ui_body() is a new window after this). */
+            layout(ui);
+            clearok(curscr, TRUE);
+            draw_tabs(ui);
+            draw_hints(ui);
+            draw_status(ui);
+        }
         if (r != ERR)
             return r;
         if (quit_signal || input_gone(&ui->empty_reads)) {
@@ -375,6 +466,18 @@ void ui_switch_pane(struct ui *ui, int index)
         open_pane(ui, index);
 }
 
+void ui_show_pupil(struct ui *ui, long long pupil_id)
+{
+    open_pane(ui, 0);
+    ui->message[0] = '\0';
+    draw_all(ui);
+    const struct pane_ops *p = ui->panes[0];
+    if (ui->state[0] && p->show_record) {
+        p->show_record(ui->state[0], pupil_id);
+        draw_all(ui);
+    }
+}
+
 /* ---- Help ----------------------------------------------------------------------- */
 
 static void show_help(struct ui *ui)
@@ -383,9 +486,9 @@ static void show_help(struct ui *ui)
     unsigned scopes = SCOPE_GLOBAL | p->scopes;
     int count;
     const struct action *all = action_table(&count);
-    WINDOW *w = ui->body;
     int top = 0;
     for (;;) {
+        WINDOW *w = ui->body; /* a new window after a resize */
         werase(w);
         wattron(w, attr_of(ATTR_HEADER));
         mvwprintw(w, 0, 1, "Keys of the %s pane", p->title);
@@ -413,9 +516,7 @@ static void show_help(struct ui *ui)
         else if (r == KEY_CODE_YES && ch == KEY_UP && top > 0)
             top--;
         else if (!(r == KEY_CODE_YES && ch == KEY_RESIZE))
-            break;
-        else
-            layout(ui);
+            break; /* a resize was laid out by ui_get_key */
     }
 }
 
@@ -431,10 +532,7 @@ static void check_live(struct ui *ui, long long *last_check)
     if (v == ui->data_version)
         return;
     ui->data_version = v;
-    for (int i = 0; i < ui->pane_count; i++)
-        if (ui->state[i] && ui->panes[i]->reload)
-            ui->panes[i]->reload(ui->state[i]);
-    recount_flags(ui);
+    reload_panes(ui);
     draw_body(ui);
     draw_status(ui);
 }
@@ -523,6 +621,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     draw_all(ui);
     doupdate();
     recount_flags(ui);
+    if (ui->panes[ui->active]->flags_changed)
+        draw_body(ui); /* the pane's flags have come */
     draw_status(ui);
 
     long long last_check = now_ms();
@@ -552,6 +652,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delwin(ui->body);
     delwin(ui->hints);
     delwin(ui->status);
+    free_flag_rows(ui->flag_rows, ui->n_flag_rows);
     free(ui);
     endwin();
     delscreen(screen);

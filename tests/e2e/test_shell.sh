@@ -9,7 +9,7 @@ start main 100x30 "$APTERM" --db "$db"
 expect_screen "the screen opens with the tab bar" main "1 Roll"
 expect_screen "the status line shows the login and role" main "$(id -un) (admin)"
 keys main 2
-expect_screen "2 opens the Providers pane" main "Providers: this pane"
+expect_screen "2 opens the Providers pane" main "providers │"
 keys main q
 expect_screen "q quits cleanly" main "EXIT=0"
 alt=$(tm display -p -t main '#{alternate_on}')

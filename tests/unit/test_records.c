@@ -644,6 +644,22 @@ static void test_placement_with_timetable_round_trip(void **state)
     int64_t stale = 1;
     assert_int_equal(placement_end(f->s, pl.id, &stale, today(), today()), AP_ERR_CONFLICT);
     expect_detail("changed by tester");
+
+    /* An ended placement stays on the record; a withdrawn proposal goes,
+     * timetable and all. */
+    assert_int_equal(placement_delete(f->s, pl.id, v), AP_ERR_INVALID);
+    expect_detail("only a proposed placement can be deleted; an ended one stays on the pupil's record");
+    struct placement proposal;
+    sample_placement(&proposal, pupil, prov);
+    strcpy(proposal.status, "proposed");
+    assert_int_equal(placement_insert(f->s, &proposal), AP_OK);
+    assert_int_equal(placement_delete(f->s, proposal.id, 2), AP_ERR_CONFLICT);
+    assert_int_equal(placement_delete(f->s, proposal.id, 1), AP_OK);
+    assert_int_equal(placement_get(f->s, proposal.id, &again), AP_ERR_NOT_FOUND);
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM placement_session WHERE placement_id = %lld",
+             (long long)proposal.id);
+    assert_int_equal(query_int(f->s, sql), 0);
 }
 
 static void test_placement_bad_session_writes_nothing(void **state)
@@ -747,12 +763,30 @@ static void test_placement_validation_names_the_field(void **state)
     sample_placement(&pl, 888, prov);
     assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
     expect_detail("Pupil: there is no pupil 888");
+    sample_placement(&pl, pupil, prov);
+    pl.panel_case_id = 99;
+    assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Panel case: there is no panel case 99");
+
+    /* A suspended provider takes no new placement, but its current ones can
+     * still be edited, and a proposal cannot be made active there. */
+    struct placement running, proposal;
+    sample_placement(&running, pupil, prov);
+    assert_int_equal(placement_insert(f->s, &running), AP_OK);
+    sample_placement(&proposal, pupil, prov);
+    strcpy(proposal.status, "proposed");
+    assert_int_equal(placement_insert(f->s, &proposal), AP_OK);
     int64_t version = 1;
     assert_int_equal(provider_set_status(f->s, prov, &version, "suspended"), AP_OK);
     sample_placement(&pl, pupil, prov);
     assert_int_equal(placement_insert(f->s, &pl), AP_ERR_INVALID);
+    expect_detail("Provider: Canolfan Sgiliau is suspended and takes no new placements");
+    strcpy(proposal.status, "active");
+    assert_int_equal(placement_update(f->s, &proposal), AP_ERR_INVALID);
     expect_detail("Provider: Canolfan Sgiliau is suspended");
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement"), 0);
+    running.end_date = ymd(2026, 12, 18);
+    assert_int_equal(placement_update(f->s, &running), AP_OK);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement"), 2);
 }
 
 static void test_placement_stale_version_names_who(void **state)
