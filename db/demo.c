@@ -31,7 +31,8 @@
  *                      no end date.
  *   unauthorised runs  two pupils absent without reason for their last 12
  *                      school days (red), two for their last 3 sessions (amber).
- *   persistent absence about one pupil in seven attends 75-89 %.
+ *   persistent absence about one pupil in nine has an absence-prone profile;
+ *                      with chance, about one in six ends below 90 %.
  *   PSP and reduced timetables: the first reduced-timetable pupils get, in
  *                      turn, a review overdue, a review due within a week, a
  *                      PSP past its 16 weeks without a ceasing review, no end

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -502,9 +503,21 @@ static int take_global_options(struct cli *cli, int *argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Names are UTF-8 (Siân, Llŷr). Over SSH the locale is often plain C, where
+ * wcwidth() rejects every accented letter: fall back to C.UTF-8 for
+ * character handling, keeping the rest of the user's locale. */
+static void use_utf8_locale(void)
 {
     setlocale(LC_ALL, "");
+    const char *codeset = nl_langinfo(CODESET);
+    if (codeset && strcmp(codeset, "UTF-8") != 0 && !setlocale(LC_CTYPE, "C.UTF-8"))
+        fprintf(stderr, "apterm: warning: no UTF-8 locale here (codeset %s): names with accents may show as \ufffd\n",
+                codeset);
+}
+
+int main(int argc, char **argv)
+{
+    use_utf8_locale();
     struct cli cli = {0};
     int rc = take_global_options(&cli, &argc, argv);
     if (rc)

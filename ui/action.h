@@ -13,12 +13,20 @@ enum action_id {
     /* Everywhere */
     ACT_QUIT, ACT_HELP, ACT_REDRAW,
     ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_PANE_5, ACT_PANE_6, ACT_PANE_7,
+    ACT_PANE_8, /* right after ACT_PANE_7: the shell counts from ACT_PANE_1 */
     /* Lists */
     ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END, ACT_LEFT, ACT_RIGHT,
     ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_SORT, ACT_FILTER,
     ACT_CONCERNS, ACT_PLACEMENTS, ACT_CONTACTS,
     ACT_PROVIDER_CONTACTS,
     ACT_PRIORITY_UP, ACT_PRIORITY_DOWN, ACT_END_PLACEMENT,
+    /* The attendance grid (no key of these is an attendance code of either set) */
+    ACT_GRID_CODE, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_LEFT, ACT_GRID_RIGHT, ACT_GRID_PAGE_UP,
+    ACT_GRID_PAGE_DOWN, ACT_GRID_HOME, ACT_GRID_END, ACT_GRID_CLEAR, ACT_GRID_UNDO, ACT_GRID_REPEAT,
+    ACT_GRID_OPEN, ACT_GRID_SEARCH, ACT_GRID_WEEK, ACT_GRID_DATE,
+    ACT_GRID_CLOSE_REGISTER, ACT_GRID_ALL, ACT_GRID_ORDER, ACT_GRID_SOURCE, ACT_GRID_CALLS,
+    /* The first-day absence calls list */
+    ACT_CALL_LOG,
     /* Forms */
     ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
     ACT_COUNT
@@ -34,6 +42,8 @@ enum action_scope {
     SCOPE_PROVIDER = 1 << 5, /* provider-only actions */
     SCOPE_CONTACT_LIST = 1 << 6,   /* a pupil's contacts */
     SCOPE_PLACEMENT_LIST = 1 << 7, /* a pupil's placements */
+    SCOPE_GRID = 1 << 8,   /* the attendance grid: every key that is a code is a code */
+    SCOPE_CALLS = 1 << 9,  /* the first-day absence calls list */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with
