@@ -2163,6 +2163,7 @@ static ap_status write_visits(struct gen *g)
 static const char code_text[128][2] = {
 #define C1(c) [c] = {c, 0}
     C1('/'), C1('\\'), C1('B'), C1('K'), C1('L'), C1('U'), C1('M'), C1('I'), C1('N'), C1('O'), C1('G'),
+    C1('C'), C1('D'),
 #undef C1
 };
 
@@ -2186,7 +2187,7 @@ static ap_status write_mark(struct gen *g, const struct dpupil *p, int day, int 
         rc = reported ? sqlite3_bind_text(st, 5, code_text[(unsigned char)reported], 1, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 5);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 6, provider_id);
+        rc = provider_id ? sqlite3_bind_int64(st, 6, provider_id) : sqlite3_bind_null(st, 6);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 7, source, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
@@ -2255,15 +2256,17 @@ static ap_status write_marks_for(struct gen *g, int i)
         int d = g->days[di];
         int wd = date_weekday(d);
         const struct dplace *at[2] = {NULL, NULL};
+        bool placed = false; /* on a placement that day, timetabled or not */
         for (int k = 0; k < p->n_pl; k++) {
             const struct dplace *pl = &g->pl[p->first_pl + k];
             if (!placement_running(pl, d))
                 continue;
+            placed = true;
             for (int s = 0; s < 2; s++)
                 if (pl->mask & (1u << (wd * 2 + s)))
                     at[s] = pl;
         }
-        if (!at[0] && !at[1])
+        if (!placed)
             continue;
         bool partial = g->today_partial && di == g->ndays - 1;
         if (partial && (run_days || !at[0] || !chance(&r, 70)))
@@ -2291,8 +2294,23 @@ static ap_status write_marks_for(struct gen *g, int i)
         bool called = false;
         for (int s = 0; s < 2; s++) {
             const struct dplace *pl = at[s];
-            if (!pl || (partial && s == 1))
+            if (partial && s == 1)
                 continue;
+            if (!pl) {
+                /* A register has a mark for every session: the sessions no
+                 * placement covers are D (at the other school where the pupil
+                 * is registered) for dual and school rolls, and C (authorised:
+                 * the reduced timetable) for pupils on the PRS roll alone. */
+                if (partial)
+                    continue;
+                bool sole_prs = strcmp(p->roll, "sole_prs") == 0;
+                char stamp[20];
+                stamp_at(stamp, d, s ? 13 : 9, 0);
+                TRY(write_mark(g, p, d, s, sole_prs ? 'C' : 'D', 0, 0, "officer",
+                               sole_prs ? "Not timetabled: reduced timetable" : "At the school where also registered",
+                               stamp));
+                continue;
+            }
             const struct dprov *pv = &g->prov[pl->provider];
             char code, reported = 0;
             const char *source = "phone", *note = "";

@@ -487,7 +487,7 @@ static ap_status set_pragmas(struct store *s)
      * 5,000 commits a second is far more than people typing need. */
     ap_status st = exec(s,
                         "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; "
-                        "PRAGMA temp_store = MEMORY;",
+                        "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;",
                         "setting up the store");
     if (st != AP_OK)
         return st;

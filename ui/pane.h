@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "action.h"
 
@@ -17,6 +18,9 @@ enum redraw {
     REDRAW_BODY = 1 << 1,    /* redraw the whole body */
     REDRAW_STATUS = 1 << 2,  /* the status and hint lines */
     REDRAW_ALL = 0xff,
+    /* From a keys_first pane's key handler: "not mine" - the shell acts on
+     * the key as a global action (?, Ctrl-L). Never passed to redraw. */
+    REDRAW_PASS = 1 << 8,
 };
 
 /* A pane is a small table of functions; the shell drives them all the same
@@ -44,6 +48,20 @@ struct pane_ops {
     /* Show one record of this pane (ui_show_pupil for the roll): select it
      * and open it. May run a modal view. NULL when not offered. */
     void (*show_record)(void *state, long long id);
+    /* The pane sees every key before the shell's global actions except the
+     * pane numbers and quit (1-8, q, Ctrl-C): in the attendance grid every
+     * key that is a code is a mark. Its key handler gets act as usual and
+     * returns REDRAW_PASS (alone or with other bits) for a key it leaves to
+     * the shell. */
+    bool keys_first;
+    /* Called for every open pane about every quarter second while no key
+     * comes (timers: a register that closes at a set time). active: the
+     * pane is the one shown. Returns what to redraw, as key does; the shell
+     * redraws only for the active pane. NULL when not needed. */
+    unsigned (*tick)(void *state, bool active);
+    /* Lines the ? help screen shows after the keys (a code legend): line i
+     * into buf; false when there is no line i. NULL when none. */
+    bool (*help_line)(void *state, int i, char *buf, size_t len);
 };
 
 #endif

@@ -27,7 +27,6 @@ static void *placeholder_open(struct ui *ui)
         .title = title_text, .open = placeholder_open, .draw = name##_draw,            \
     };
 
-PLACEHOLDER(pane_attendance, "Attendance", "It will hold the morning round: today's expected pupils, one key per mark.")
 PLACEHOLDER(pane_qa, "QA", "It will hold each provider's QA visits and checklists.")
 PLACEHOLDER(pane_psp, "PSP", "It will hold the Pastoral Support Programme editor.")
 PLACEHOLDER(pane_tracking, "Tracking", "It will hold the weekly tracking meeting.")
@@ -35,6 +34,7 @@ PLACEHOLDER(pane_panel, "Panel", "It will hold panel cases and the workbook expo
 
 static const struct pane_ops *const all[] = {
     &pane_roll, &pane_providers, &pane_attendance, &pane_qa, &pane_psp, &pane_tracking, &pane_panel,
+    &pane_calls,
 };
 
 const struct pane_ops *const *panes_all(int *count)

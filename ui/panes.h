@@ -11,5 +11,7 @@ const struct pane_ops *const *panes_all(int *count);
 /* The panes; each lives in its own file. */
 extern const struct pane_ops pane_roll;
 extern const struct pane_ops pane_providers;
+extern const struct pane_ops pane_attendance; /* ui/attendance.c */
+extern const struct pane_ops pane_calls;      /* ui/calls.c */
 
 #endif

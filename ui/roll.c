@@ -24,7 +24,8 @@
 
 enum roll_col { COL_NAME, COL_YEAR, COL_SCHOOL, COL_ROLL, COL_COHORT, COL_PROVIDER, COL_ATT, COL_FLAGS, COL_COUNT };
 
-/* At 80 columns the name gets 20; a wider terminal gives the name the rest. */
+/* The headings and the widths at 80 columns (name 20); layout_columns
+ * shares out other widths, the name first, then school and provider. */
 static const struct list_column columns[COL_COUNT] = {
     [COL_NAME] = {"Name", 12, true, false},
     [COL_YEAR] = {"Yr", 3, false, true},
@@ -79,6 +80,7 @@ struct roll_pane {
     size_t *view;               /* the rows shown: order less the filter and search */
     size_t nview;
     struct listview lv;
+    struct list_column cols[COL_COUNT]; /* columns at the window's width */
     int sort_col;
     bool sort_desc;
     /* Search: kept after Enter; while typing, the editor is `typing`. */
@@ -404,6 +406,28 @@ static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_
     }
 }
 
+static int clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Widths for a window of width columns: year, roll, attendance and flags
+ * keep theirs, so that the flags never fall off a narrow terminal; the name,
+ * school, cohort and provider share the rest (at 80 columns: 20, 11, 11, 11). */
+static void layout_columns(struct roll_pane *rp, int width)
+{
+    memcpy(rp->cols, columns, sizeof rp->cols);
+    int fixed = columns[COL_YEAR].width + columns[COL_ROLL].width + columns[COL_ATT].width + columns[COL_FLAGS].width;
+    int rest = width - 1 - COL_COUNT - fixed; /* a marker column, and a space after each column */
+    int share = rest * 11 / 53;
+    rp->cols[COL_COHORT].width = clamp(share, 6, 11);
+    rp->cols[COL_SCHOOL].width = clamp(share, 6, 28);
+    rp->cols[COL_PROVIDER].width = clamp(share, 6, 36);
+    int name = rest - rp->cols[COL_COHORT].width - rp->cols[COL_SCHOOL].width - rp->cols[COL_PROVIDER].width;
+    rp->cols[COL_NAME].width = name > 10 ? name : 10;
+    rp->lv.columns = rp->cols;
+}
+
 static void put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
 {
     int width = getmaxx(w) - x;
@@ -545,6 +569,7 @@ static void roll_draw(void *state, WINDOW *w)
     wclrtoeol(w);
     put_line(w, 0, 1, title, ATTR_HEADER);
     rp->lv.ctx = rp;
+    layout_columns(rp, getmaxx(w));
     listview_draw(&rp->lv, w, 2, height - 2);
     if (rp->nview == 0) {
         const char *why = rp->roll->n == 0 ? "No pupils yet: press a to add the first one."
@@ -818,7 +843,7 @@ static void *roll_open(struct ui *ui)
     if (!rp)
         return NULL;
     rp->ui = ui;
-    rp->lv.columns = columns;
+    layout_columns(rp, 80);
     rp->lv.ncolumns = COL_COUNT;
     rp->lv.cell = cell;
     rp->lv.ctx = rp;

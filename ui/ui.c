@@ -507,6 +507,17 @@ static void show_help(struct ui *ui)
                      all[i].writes && !store_can_write(ui->s) ? " (not for viewers)" : "");
             put_text(w, y++, 14, line, A_NORMAL);
         }
+        /* Then the pane's own lines (the attendance code legend). */
+        char extra[300];
+        for (int i = 0; p->help_line && ui->state[ui->active] &&
+                        p->help_line(ui->state[ui->active], i, extra, sizeof extra);
+             i++) {
+            if (shown++ < top)
+                continue;
+            if (y >= getmaxy(w) - 1)
+                break;
+            put_text(w, y++, 2, extra, A_NORMAL);
+        }
         mvwprintw(w, getmaxy(w) - 1, 1, "↑↓ scroll, any other key closes the help");
         wnoutrefresh(w);
         wint_t ch;
@@ -537,6 +548,27 @@ static void check_live(struct ui *ui, long long *last_check)
     draw_status(ui);
 }
 
+/* The panes' timers (pane_ops.tick), while no key comes. */
+static void tick_panes(struct ui *ui)
+{
+    unsigned what = REDRAW_NONE;
+    bool had_message = ui->message[0] != '\0';
+    for (int i = 0; i < ui->pane_count; i++)
+        if (ui->state[i] && ui->panes[i]->tick) {
+            unsigned w = ui->panes[i]->tick(ui->state[i], i == ui->active);
+            if (i == ui->active)
+                what |= w & ~(unsigned)REDRAW_PASS;
+        }
+    if (ui->too_small)
+        what &= ~(unsigned)(REDRAW_PARTIAL | REDRAW_BODY);
+    if (ui->message[0] && !had_message)
+        what |= REDRAW_STATUS;
+    if (what == REDRAW_ALL)
+        draw_all(ui);
+    else if (what)
+        redraw(ui, what);
+}
+
 static unsigned handle_key(struct ui *ui, int r, wint_t ch)
 {
     const struct pane_ops *p = ui->panes[ui->active];
@@ -549,6 +581,20 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     bool had_message = ui->message[0] != '\0';
     ui->message[0] = '\0';
     const struct action *global = action_for_key(SCOPE_GLOBAL, key);
+    /* A keys_first pane (the attendance grid, where every code is a mark)
+     * sees the key before the global actions, bar the pane numbers and quit. */
+    bool switcher = global && (global->id == ACT_QUIT ||
+                               (global->id >= ACT_PANE_1 && (int)global->id < (int)ACT_PANE_1 + ui->pane_count));
+    if (p->keys_first && p->key && ui->state[ui->active] && !switcher) {
+        const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
+        unsigned result = p->key(ui->state[ui->active], act, key, r, ch);
+        if (ui->message[0] || had_message)
+            result |= REDRAW_STATUS;
+        if (!(result & REDRAW_PASS))
+            return result;
+        if (!global || global->id == ACT_BACK)
+            return result & ~(unsigned)REDRAW_PASS;
+    }
     if (global && global->id != ACT_BACK) {
         switch (global->id) {
         case ACT_QUIT:
@@ -633,6 +679,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         if (r == ERR) {
             if (input_gone(&ui->empty_reads))
                 break;
+            tick_panes(ui);
             check_live(ui, &last_check);
             continue;
         }

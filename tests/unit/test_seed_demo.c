@@ -458,9 +458,18 @@ static void test_demo_marks_only_school_days_and_keeps_the_weekly_summary(void *
     char buf[32];
     assert_string_equal(query_text(store_db(f->s), "SELECT min(date) FROM attendance_mark_v", buf, sizeof buf),
                         "2026-07-13");
-    /* Each mark is on a session of a placement running that day, at that provider. */
+    /* Each mark with a provider is on a session of a placement running that
+     * day, at that provider; the others (D at the other school, C for a
+     * reduced timetable) are on days the pupil is on a placement. */
     assert_int_equal(query_int(f->s,
-                               "SELECT count(*) FROM attendance_mark_v m WHERE NOT EXISTS ("
+                               "SELECT count(*) FROM attendance_mark_v m WHERE provider_id IS NULL AND ("
+                               " code NOT IN ('C', 'D') OR NOT EXISTS (SELECT 1 FROM placement p"
+                               " WHERE p.pupil_id = m.pupil_id AND p.status != 'proposed'"
+                               " AND m.date BETWEEN p.start_date AND coalesce(p.end_date, m.date)))"),
+                     0);
+    assert_true(query_int(f->s, "SELECT count(*) FROM attendance_mark WHERE provider_id IS NULL") > 0);
+    assert_int_equal(query_int(f->s,
+                               "SELECT count(*) FROM attendance_mark_v m WHERE provider_id IS NOT NULL AND NOT EXISTS ("
                                " SELECT 1 FROM placement p JOIN placement_session s ON s.placement_id = p.id "
                                " WHERE p.pupil_id = m.pupil_id AND p.provider_id = m.provider_id "
                                " AND p.status != 'proposed' AND m.date BETWEEN p.start_date AND coalesce(p.end_date, m.date) "
