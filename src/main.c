@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "date.h"
 #include "flags.h"
+#include "cli.h"
 #include "config.h"
 #include "demo.h"
 #include "marks.h"
@@ -26,14 +27,6 @@
 
 #define APTERM_VERSION "0.1.0"
 
-/* Exit codes: 0 done, 1 failed (or `check` found a red flag), 2 usage. */
-enum { EXIT_USAGE = 2 };
-
-struct cli {
-    const char *db;         /* --db: overrides [store] path */
-    const char *config;     /* --config */
-    struct apterm_config cfg;
-};
 
 typedef int (*command_fn)(struct cli *cli, int argc, char **argv);
 
@@ -61,6 +54,8 @@ static const struct command commands[] = {
      "              [--source phone|email|portal|call|officer] [--replace] [--db PATH]\n"
      "  apterm mark --file MARKS.csv [--replace] [--db PATH]",
      "record an attendance mark, or a CSV file of marks in one go (all or nothing)", cmd_mark},
+    {"calendar", "calendar list | calendar load TERMS.csv CLOSURES.csv [--db PATH]",
+     "list the terms and closure days, or replace them from two CSV files (all or nothing)", cmd_calendar},
     {"export", "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]",
      "write the marks of a date range as CSV, for keying into the school MIS", cmd_export},
 };
@@ -85,13 +80,13 @@ static void usage(FILE *out)
             "  --version       the version of apterm\n");
 }
 
-static int fail(const char *what)
+int fail(const char *what)
 {
     fprintf(stderr, "apterm: %s%s%s\n", what ? what : "", what ? ": " : "", ap_error_detail());
     return EXIT_FAILURE;
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "apterm: ");
@@ -119,7 +114,7 @@ static const char *store_path_of(const struct cli *cli)
     return cli->db ? cli->db : cli->cfg.store_path;
 }
 
-static ap_status open_store(struct cli *cli, bool create, struct store **out)
+ap_status open_store(struct cli *cli, bool create, struct store **out)
 {
     struct store_options opt = {
         .path = store_path_of(cli),

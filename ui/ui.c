@@ -337,9 +337,10 @@ static void draw_status(struct ui *ui)
     const struct pane_ops *p = ui->panes[ui->active];
     if (!ui->message[0] && p->detail && ui->state[ui->active])
         detail = p->detail(ui->state[ui->active]);
-    /* A message or detail must be readable on a narrow terminal: the store
-     * path, then the login and the date, give way to it. */
-    int want = utf8_width(ui->message[0] ? ui->message : detail ? detail : "");
+    /* A message (a question: "Delete ...? (y/n)") must be readable on a
+     * narrow terminal: the store path, then the login and the date, give way
+     * to it until the next key. A pane's detail does not displace them. */
+    int want = utf8_width(ui->message);
     for (int drop = 0; drop < 3; drop++) {
         if (drop == 0)
             snprintf(left, sizeof left, " %s │ %s (%s) │ %s │ %s │ ", store_path(ui->s), store_login(ui->s),

@@ -86,3 +86,22 @@ sqlite3 "$TEST_DIR/newer.db" 'pragma user_version = 999'
 "$APTERM" check --db "$TEST_DIR/newer.db" >"$TEST_DIR/out" 2>&1; rc=$?
 if [ $rc -eq 1 ] && grep -q "newer apterm" "$TEST_DIR/out" && [ "$(sqlite3 "$TEST_DIR/newer.db" 'pragma user_version')" = 999 ]; then
     ok "a store from a newer apterm is refused and untouched"; else not_ok "a store from a newer apterm is refused" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
+
+# The calendar can be listed and replaced from files, all or nothing.
+out=$("$APTERM" calendar list --db "$db" 2>&1)
+if echo "$out" | grep -q "^2026/27 autumn 2026-09-0" && echo "$out" | grep -q "closure days"; then
+    ok "calendar list shows the terms"; else not_ok "calendar list shows the terms" "$out"; fi
+before=$(sqlite3 "$db" "select count(*) || '/' || (select count(*) from closure) from term")
+printf 'academic_year,term,start,end\n2027/28,autumn,2027-09-01,2027-12-17\n2027/28,spring,2028-13-01,2028-03-24\n' > "$TEST_DIR/terms.csv"
+printf 'date,reason\n' > "$TEST_DIR/closures.csv"
+"$APTERM" calendar load "$TEST_DIR/terms.csv" "$TEST_DIR/closures.csv" --db "$db" >"$TEST_DIR/out" 2>&1; rc=$?
+after=$(sqlite3 "$db" "select count(*) || '/' || (select count(*) from closure) from term")
+if [ $rc -eq 1 ] && grep -q "terms.csv line 3" "$TEST_DIR/out" && [ "$before" = "$after" ]; then
+    ok "a bad calendar file is refused, naming the line, and nothing changes"
+else not_ok "a bad calendar file is refused" "rc=$rc before=$before after=$after" "$(cat "$TEST_DIR/out")"; fi
+printf 'academic_year,term,start,end\n2026/27,autumn,2026-09-01,2026-12-18\n' > "$TEST_DIR/terms.csv"
+printf 'date,reason\n2026-10-26,Half term\n' > "$TEST_DIR/closures.csv"
+"$APTERM" calendar load "$TEST_DIR/terms.csv" "$TEST_DIR/closures.csv" --db "$db" >"$TEST_DIR/out" 2>&1; rc=$?
+after=$(sqlite3 "$db" "select count(*) || '/' || (select count(*) from closure) from term")
+if [ $rc -eq 0 ] && [ "$after" = "1/1" ]; then ok "calendar load replaces the terms and closure days"
+else not_ok "calendar load replaces the terms and closure days" "rc=$rc after=$after" "$(cat "$TEST_DIR/out")"; fi
