@@ -20,7 +20,11 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT)
              -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c db/*.c ui/*.c))
+# The command line (main.c and the src/cmd_*.c it dispatches to) is the program;
+# everything else is also linked into each unit test.
+CLI_SRC := src/main.c $(wildcard src/cmd_*.c)
+CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+LIB_SRC := $(filter-out $(CLI_SRC),$(wildcard src/*.c db/*.c ui/*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
 EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -37,7 +41,7 @@ build: $(BUILD)/apterm $(if $(SANITIZE),,apterm)
 apterm: $(BUILD)/apterm
 	cp $< $@
 
-$(BUILD)/apterm: $(BUILD)/src/main.o $(LIB_OBJ)
+$(BUILD)/apterm: $(CLI_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/%.o: %.c | $(BUILD)/embedded.h

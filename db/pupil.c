@@ -5,6 +5,7 @@
 
 #include "date.h"
 #include "rules.h"
+#include "strbuf.h"
 #include "upn.h"
 
 /* The editable columns, in the order of the ?N parameters of the writes. */
@@ -191,11 +192,52 @@ ap_status pupil_update(struct store *s, struct pupil *p, int today)
     return st;
 }
 
+/* What keeps a pupil from being deleted, in words ("40 attendance marks,
+ * 1 placement"), or "" when nothing does. Contacts go with the pupil. */
+static ap_status pupil_references(struct store *s, int64_t id, struct strbuf *out)
+{
+    static const struct {
+        const char *table, *one, *many;
+    } refs[] = {
+        {"attendance_mark", "attendance mark", "attendance marks"},
+        {"placement", "placement", "placements"},
+        {"psp", "PSP", "PSPs"},
+        {"concern", "entry in the safeguarding chronology", "entries in the safeguarding chronology"},
+        {"absence_call", "absence call", "absence calls"},
+        {"panel_case", "panel case", "panel cases"},
+        {"progress_entry", "tracking rating", "tracking ratings"},
+        {"tracking_action", "tracking action", "tracking actions"},
+    };
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE pupil_id = %lld", refs[i].table, (long long)id);
+        int64_t n = 0;
+        ap_status st = store_query_int(s, sql, 0, &n);
+        if (st != AP_OK)
+            return st;
+        if (n)
+            strbuf_appendf(out, "%s%lld %s", out->len ? ", " : "", (long long)n, n == 1 ? refs[i].one : refs[i].many);
+    }
+    return out->failed ? ap_fail(AP_ERR_NOMEM, "deleting the pupil: out of memory") : AP_OK;
+}
+
 ap_status pupil_delete(struct store *s, int64_t id, int64_t version)
 {
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
+    struct strbuf refs = {0};
+    st = pupil_references(s, id, &refs);
+    if (st == AP_OK && refs.len)
+        st = ap_fail(AP_ERR_INVALID,
+                     "the pupil cannot be deleted while records refer to them (%s): give them an end date "
+                     "instead, since registers are kept for at least 6 years",
+                     strbuf_str(&refs));
+    strbuf_free(&refs);
+    if (st != AP_OK) {
+        store_rollback(s);
+        return st;
+    }
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(store_db(s), "DELETE FROM pupil WHERE id = ?1 AND version = ?2", -1, &stmt, NULL);
     if (rc == SQLITE_OK)

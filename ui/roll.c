@@ -669,19 +669,19 @@ static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
 {
     static const char *const names[FI_COUNT] = {"Cohort", "Roll status", "Provider", "Flagged", "Showing"};
     int width = getmaxx(w);
-    int boxw = width - 2 < 76 ? width - 2 : 76;
-    WINDOW *frame = derwin(w, FI_COUNT + 6, boxw, 1, 1);
+    int boxw = width < 80 ? width : 80;
+    WINDOW *frame = derwin(w, FI_COUNT + 6, boxw, 1, 0);
     if (frame) {
         werase(frame);
         box(frame, 0, 0);
         delwin(frame);
     }
-    put_line(w, 2, 3, "Filter the roll", ATTR_HEADER);
+    put_line(w, 2, 2, "Filter the roll", ATTR_HEADER);
     for (int i = 0; i < FI_COUNT; i++) {
         int y = 4 + i;
         put_line(w, y, 3, i == focus ? "▶" : " ", ATTR_SELECTED);
         put_line(w, y, 5, names[i], i == focus ? ATTR_HEADER : ATTR_NORMAL);
-        int x = 19, cols = boxw - 19;
+        int x = 19, cols = boxw - 21;
         if (cols < 4)
             cols = 4;
         if (i == FI_PROVIDER) {
@@ -697,10 +697,12 @@ static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
         mvwaddstr(w, y, x, fit);
         wattrset(w, A_NORMAL);
     }
-    put_line(w, 4 + FI_COUNT, 3,
-             focus == FI_PROVIDER ? "↑↓ choose  ←/→ change  type a name to find it  F clear all  Enter apply  Esc cancel"
+    char hint[300];
+    utf8_fit(hint, sizeof hint,
+             focus == FI_PROVIDER ? "↑↓ choose  ←/→ change  type to find  F clear all  Enter apply  Esc cancel"
                                   : "↑↓ choose  ←/→ or Space change  F clear all  Enter apply  Esc cancel",
-             ATTR_HINT);
+             boxw - 4, UTF8_FIT_ELLIPSIS);
+    put_line(w, 5 + FI_COUNT, 2, hint, ATTR_HINT);
 }
 
 static void menu_step(struct filter_menu *m, int item, int step)

@@ -392,6 +392,26 @@ static void test_concurrent_edit_is_reported_not_lost(void **state)
     store_close(bob);
 }
 
+static void test_pupil_with_records_is_not_deleted(void **state)
+{
+    struct fixture *f = *state;
+    struct pupil p;
+    sample_pupil(&p);
+    assert_int_equal(pupil_insert(f->admin, &p, today()), AP_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (%1$lld, 20500, 'am', 'I', "
+             "'phone'), (%1$lld, 20500, 'pm', 'I', 'phone')",
+             (long long)p.id);
+    assert_int_equal(store_begin(f->admin), AP_OK);
+    assert_int_equal(sqlite3_exec(store_db(f->admin), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(f->admin), AP_OK);
+    assert_int_equal(pupil_delete(f->admin, p.id, p.version), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "2 attendance marks"));
+    assert_non_null(strstr(ap_error_detail(), "end date"));
+    assert_int_equal(query_int(f->admin, "SELECT count(*) FROM pupil"), 1);
+}
+
 /* ---- audit ---- */
 
 static void test_every_change_is_audited(void **state)
@@ -499,6 +519,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_user_add_needs_admin_and_valid_role, setup, teardown),
         cmocka_unit_test_setup_teardown(test_viewer_cannot_write_even_with_raw_sql, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_edit_is_reported_not_lost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pupil_with_records_is_not_deleted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_change_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_around_apterm_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_marks_keep_the_weekly_summary, setup, teardown),
