@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "money.h"
+#include "qa.h"
 
 /* How it works. A pass loads what the rules need with one statement per
  * table (each narrowed to one record for the single-record passes), keeps
@@ -180,6 +181,8 @@ struct prov {
     int placed, proposed;   /* pupils placed today; proposed placements */
     int count_after;        /* attended sessions after this day count; DATE_NONE: not counted */
     int sessions_since;
+    int qa_no;              /* safeguarding items answered No, not yet Yes (db/qa.h) */
+    char *qa_no_reason;     /* the newest of them, in words */
 };
 
 struct iv_flag {
@@ -273,6 +276,7 @@ static void pass_free(struct pass *p)
     for (size_t i = 0; i < p->n_provs; i++) {
         free(p->provs[i].name);
         free(p->provs[i].subject);
+        free(p->provs[i].qa_no_reason);
     }
     free(p->provs);
     free(p->prov_ix);
@@ -519,6 +523,37 @@ static ap_status load_registration(struct pass *p)
     return result;
 }
 
+/* Safeguarding items answered No at a visit and not Yes at a later one
+ * (db/qa.h says which answers count): rows come newest first per provider. */
+struct qa_no_ctx {
+    struct pass *p;
+    bool nomem;
+};
+
+static void take_qa_no(void *ctx, const struct qa_open_no *r)
+{
+    struct qa_no_ctx *c = ctx;
+    long at = id_find(c->p->prov_ix, c->p->n_provs, r->provider_id);
+    if (at < 0)
+        return;
+    struct prov *v = &c->p->provs[at];
+    if (v->qa_no++ == 0) {
+        char d[11];
+        enum qa_stage stage;
+        v->qa_no_reason = xprintf("safeguarding item answered No at the %s visit of %s: \"%s\"",
+                                  qa_stage_parse(r->stage, &stage) ? qa_stage_name(stage) : r->stage,
+                                  date_format(r->visit_date, d), r->text);
+        c->nomem |= v->qa_no_reason == NULL;
+    }
+}
+
+static ap_status load_qa_no(struct pass *p)
+{
+    struct qa_no_ctx c = {p, false};
+    ap_status st = qa_safeguarding_open(p->s, p->today, p->provider_id, take_qa_no, &c);
+    return st == AP_OK && c.nomem ? nomem() : st;
+}
+
 /* Decides from which day each provider's attended sessions are counted, and
  * returns the earliest day the marks scan must read for them (tomorrow when
  * none). A provider whose monthly visit is already overdue by date is
@@ -573,6 +608,16 @@ static void eval_provider(struct pass *p, const struct prov *v)
             snprintf(why, sizeof why, "provider is suspended, but %d placement%s proposed there", v->proposed,
                      v->proposed == 1 ? " is" : "s are");
         emit(p, FLAG_AMBER, FLAG_KIND_SUSPENDED, v->subject, why, 0, v->id, 0);
+    }
+
+    /* A safeguarding No at a QA visit, until a later visit answers it Yes:
+     * whoever the provider is, a visit found it unsafe. */
+    if (v->qa_no_reason) {
+        char more[48] = "";
+        if (v->qa_no > 1)
+            snprintf(more, sizeof more, " (and %d more)", v->qa_no - 1);
+        snprintf(why, sizeof why, "%s%s; a later visit must answer it Yes", v->qa_no_reason, more);
+        emit(p, FLAG_RED, FLAG_KIND_QA_SAFEGUARDING, v->subject, why, 0, v->id, 0);
     }
 
     if (v->state_maintained)
@@ -1141,8 +1186,8 @@ static ap_status run_pass(struct pass *p)
     bool do_cases = p->scope != SCOPE_PROVIDER;
     ap_status st = load_term(p);
     if (st == AP_OK && do_providers) {
-        if ((st = load_providers(p)) == AP_OK)
-            st = load_registration(p);
+        if ((st = load_providers(p)) == AP_OK && (st = load_registration(p)) == AP_OK)
+            st = load_qa_no(p);
     }
     if (st == AP_OK && do_pupils) {
         if ((st = load_pupils(p)) == AP_OK && (st = load_attendance(p)) == AP_OK &&

@@ -218,13 +218,50 @@ static const char ROLL_PLACED_SQL[] =
     "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
     "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1");
 
+/* The first screenful of the roll as it opens (on roll, by name), so that
+ * the first frame need not wait for the whole roll: roll_load_first. */
+#define FIRST_IDS                                                                                          \
+    "(SELECT id FROM pupil WHERE end_date IS NULL OR end_date >= :today "                               \
+    "ORDER BY legal_surname COLLATE NOCASE, legal_forename COLLATE NOCASE, id LIMIT :limit)"
+static const char ROLL_PUPILS_FIRST_SQL[] =
+    "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.home_school_id, "
+    "  ifnull(sc.name, ''), u.roll_status, u.cohort, u.plan, u.cla, u.fsm, u.start_date, u.end_date "
+    "FROM pupil u LEFT JOIN school sc ON sc.id = u.home_school_id WHERE u.id IN " FIRST_IDS " "
+    "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id";
+static const char ROLL_ATTENDANCE_FIRST_SQL[] =
+    "SELECT u.id, sum(w.possible), sum(w.attending) "
+    "FROM pupil u JOIN attendance_week w ON w.pupil_id = u.id AND w.week BETWEEN ?1 AND ?2 "
+    "WHERE u.id IN " FIRST_IDS " GROUP BY u.id";
+static const char ROLL_PLACED_FIRST_SQL[] =
+    "SELECT l.pupil_id, l.provider_id, v.name, "
+    "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
+    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1")
+    " AND l.pupil_id IN " FIRST_IDS;
+
+/* Binds :today and :limit where a first-screenful statement has them. */
+static int bind_first(sqlite3_stmt *st, const struct roll *r)
+{
+    int rc = SQLITE_OK, i;
+    char day[11];
+    if ((i = sqlite3_bind_parameter_index(st, ":today")) > 0)
+        rc = sqlite3_bind_text(st, i, date_format(r->today, day), -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":limit")) > 0)
+        rc = sqlite3_bind_int(st, i, r->first_limit);
+    return rc;
+}
+
 static ap_status read_pupils(struct store *s, struct roll *r)
 {
     const char *what = "loading the roll";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, ROLL_PUPILS_SQL, &st, what);
+    ap_status result = rowio_prepare(s, r->first_limit ? ROLL_PUPILS_FIRST_SQL : ROLL_PUPILS_SQL, &st, what);
     if (result != AP_OK)
         return result;
+    if (bind_first(st, r) != SQLITE_OK) {
+        result = store_fail(s, SQLITE_ERROR, what);
+        sqlite3_finalize(st);
+        return result;
+    }
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -279,11 +316,13 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct b
         return AP_OK; /* no term: no figure */
     const char *what = "loading the term's attendance";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, ROLL_ATTENDANCE_SQL, &st, what);
+    ap_status result = rowio_prepare(s, r->first_limit ? ROLL_ATTENDANCE_FIRST_SQL : ROLL_ATTENDANCE_SQL, &st, what);
     if (result != AP_OK)
         return result;
     /* attendance_week.week is a Monday: the weeks that overlap the term. */
-    int rc = sqlite3_bind_int(st, 1, r->term_start - date_weekday(r->term_start));
+    int rc = bind_first(st, r);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 1, r->term_start - date_weekday(r->term_start));
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 2, r->term_end);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -308,13 +347,15 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct by_id
 {
     const char *what = "loading the pupils' placements";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, ROLL_PLACED_SQL, &st, what);
+    ap_status result = rowio_prepare(s, r->first_limit ? ROLL_PLACED_FIRST_SQL : ROLL_PLACED_SQL, &st, what);
     if (result != AP_OK)
         return result;
     struct placed *list = NULL;
     size_t n = 0, cap = 0;
     char day[11];
-    int rc = sqlite3_bind_text(st, 1, date_format(r->today, day), -1, SQLITE_TRANSIENT);
+    int rc = bind_first(st, r);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, date_format(r->today, day), -1, SQLITE_TRANSIENT);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct placed *grown = rowio_grow(list, &cap, n, sizeof *list);
         const char *name = grown ? arena_text(&r->arena, (const char *)sqlite3_column_text(st, 2)) : NULL;
@@ -350,13 +391,14 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct by_id
     return result;
 }
 
-ap_status roll_load(struct store *s, int today, struct roll **out)
+static ap_status load_roll(struct store *s, int today, int first_limit, struct roll **out)
 {
     *out = NULL;
     struct roll *r = calloc(1, sizeof *r);
     if (!r)
         return ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
     r->today = today;
+    r->first_limit = first_limit;
     r->term_start = r->term_end = DATE_NONE;
     struct by_id *index = NULL;
     /* One read transaction: every part sees the same snapshot. */
@@ -365,6 +407,12 @@ ap_status roll_load(struct store *s, int today, struct roll **out)
     ap_status result = load_term(s, r);
     if (result == AP_OK)
         result = read_pupils(s, r);
+    if (result == AP_OK && first_limit) {
+        char day[11], sql[160];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pupil WHERE end_date IS NULL OR end_date >= '%s'",
+                 date_format(today, day));
+        result = store_query_int(s, sql, 0, &r->on_roll_total);
+    }
     if (result == AP_OK && r->n) {
         index = malloc(r->n * sizeof *index);
         if (!index) {
@@ -387,6 +435,16 @@ ap_status roll_load(struct store *s, int today, struct roll **out)
     }
     *out = r;
     return AP_OK;
+}
+
+ap_status roll_load(struct store *s, int today, struct roll **out)
+{
+    return load_roll(s, today, 0, out);
+}
+
+ap_status roll_load_first(struct store *s, int today, int limit, struct roll **out)
+{
+    return load_roll(s, today, limit > 0 ? limit : 1, out);
 }
 
 /* ---- the provider list ---- */

@@ -62,12 +62,21 @@ struct roll {
     bool have_term;
     int term_start, term_end;
     char term_name[40];             /* "autumn 2026/27" */
+    /* A first screenful (roll_load_first): only the first first_limit
+     * pupils on roll, by name; on_roll_total counts them all. 0 for a whole roll. */
+    int first_limit;
+    int64_t on_roll_total;
     struct roll_arena *arena;       /* private: the strings */
 };
 
 /* Loads every pupil, on roll or not, as of today. *out is the caller's, to
  * free with roll_free. */
 ap_status roll_load(struct store *s, int today, struct roll **out);
+
+/* Only the first `limit` pupils on roll, by name, exactly as roll_load has
+ * them: what the roll shows as it opens, so that the first frame does not
+ * wait for 5,000 pupils. Load the whole roll right after the frame. */
+ap_status roll_load_first(struct store *s, int today, int limit, struct roll **out);
 void roll_free(struct roll *r);
 
 /* The row of a pupil, or NULL. Linear: for an occasional look-up. */

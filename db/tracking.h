@@ -43,7 +43,7 @@
 
 #define TRACKING_AREAS 5            /* LABELS_PROGRESS_AREA, in that order */
 #define TRACKING_NOTE_SIZE 401      /* a note: 400 bytes */
-#define TRACKING_TREND_POINTS 5.0   /* percentage points */
+#define TRACKING_TREND_POINTS 5     /* percentage points */
 #define TRACKING_TREND_WEEKS 4
 #define TRACKING_LOOKBACK_WEEKS 6
 

@@ -20,6 +20,7 @@
 #include "demo.h"
 #include "marks.h"
 #include "pupil.h"
+#include "qa.h"
 #include "roll.h"
 #include "status.h"
 #include "store.h"
@@ -42,6 +43,7 @@ static int cmd_check(struct cli *cli, int argc, char **argv);
 static int cmd_user(struct cli *cli, int argc, char **argv);
 static int cmd_mark(struct cli *cli, int argc, char **argv);
 static int cmd_export(struct cli *cli, int argc, char **argv);
+static int cmd_templates(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
     {"demo", "demo --db PATH [--pupils N] [--weeks N] [--seed S]",
@@ -58,6 +60,8 @@ static const struct command commands[] = {
      "list the terms and closure days, or replace them from two CSV files (all or nothing)", cmd_calendar},
     {"export", "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]",
      "write the marks of a date range as CSV, for keying into the school MIS", cmd_export},
+    {"templates", "templates list | templates load FILE.csv [--db PATH]",
+     "list the QA checklists, or load an edited one as its new revision", cmd_templates},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -68,7 +72,7 @@ static void usage(FILE *out)
             "       apterm COMMAND [OPTIONS]\n\n"
             "Commands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         fprintf(out, "  apterm %s\n", commands[i].usage);
@@ -458,6 +462,60 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return EXIT_FAILURE;
     }
     printf("Wrote %d mark%s from %s to %s to %s\n", count, count == 1 ? "" : "s", from_text, to_text, out);
+    return EXIT_SUCCESS;
+}
+
+/* ---- templates ---- */
+
+/* The QA checklists are data: an edited data/qa-*.csv file becomes the new
+ * revision of the checklist its first line names. Visits already started
+ * keep the wording they were answered against. */
+static int cmd_templates(struct cli *cli, int argc, char **argv)
+{
+    bool list = argc == 2 && strcmp(argv[1], "list") == 0;
+    bool load = argc == 3 && strcmp(argv[1], "load") == 0;
+    if (!list && !load)
+        return usage_error("%s", "usage: apterm templates list | apterm templates load FILE.csv");
+    char *text = NULL;
+    if (load && csv_read_file(argv[2], &text) != AP_OK)
+        return fail("templates");
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK) {
+        free(text);
+        return fail("templates");
+    }
+    ap_status st;
+    if (load) {
+        struct qa_template_info t;
+        bool unchanged = false;
+        st = qa_template_load(s, argv[2], text, &t, &unchanged);
+        if (st == AP_OK && unchanged)
+            printf("%s is the same as %s revision %d: nothing was loaded\n", argv[2], t.key, t.revision);
+        else if (st == AP_OK)
+            printf("Loaded %s as %s revision %d (%s, %d items, %d safeguarding): new visits use it; visits "
+                   "already started keep their wording\n",
+                   argv[2], t.key, t.revision, t.title, t.items, t.safeguarding_items);
+    } else {
+        struct qa_template_info *all = NULL;
+        size_t n = 0;
+        st = qa_template_list(s, false, &all, &n);
+        if (st == AP_OK) {
+            printf("%-20s %4s %-10s %5s %6s %6s  %-16s %-12s %s\n", "KEY", "REV", "STAGE", "ITEMS", "SAFEG.",
+                   "VISITS", "LOADED", "BY", "TITLE");
+            for (size_t i = 0; i < n; i++)
+                printf("%-20s %3d%s %-10s %5d %6d %6d  %-16.16s %-12s %s\n", all[i].key, all[i].revision,
+                       all[i].latest ? "*" : " ", all[i].stage, all[i].items, all[i].safeguarding_items,
+                       all[i].visits, all[i].loaded_at, all[i].loaded_by, all[i].title);
+            printf("* the latest revision: new visits start from it\n");
+        }
+        free(all);
+    }
+    store_close(s);
+    free(text);
+    if (st != AP_OK) {
+        fprintf(stderr, "apterm: templates: %s%s\n", ap_error_detail(), load ? "; nothing was loaded" : "");
+        return EXIT_FAILURE;
+    }
     return EXIT_SUCCESS;
 }
 

@@ -719,16 +719,14 @@ static void title_text(const struct att *a, char *buf, size_t len)
         snprintf(span, sizeof span, "%d–%d %s %d", d1, d2, months[m2 - 1], y2);
     else
         snprintf(span, sizeof span, "%d %s – %d %s %d", d1, months[m1 - 1], d2, months[m2 - 1], y2);
-    size_t expected = 0;
-    for (size_t i = 0; i < a->nrows; i++)
-        expected += a->rows[i].expected != 0;
     char who[80];
     if (a->all)
-        snprintf(who, sizeof who, "%zu on roll, %zu expected", a->nrows, expected);
+        snprintf(who, sizeof who, "%zu on roll (a: expected)", a->nrows);
     else
-        snprintf(who, sizeof who, "%zu pupils expected", a->nrows);
-    snprintf(buf, len, "Attendance %s · %s · new marks by %s · %s set", span, who, mark_source_name(a->via),
-             a->set_name);
+        snprintf(who, sizeof who, "%zu expected (a: all)", a->nrows);
+    /* The state, each with the key that changes it, and the keys the hint
+     * line has no room for at 80 columns. */
+    snprintf(buf, len, "%s · %s · by %s (@) · : date  ! calls", span, who, mark_source_name(a->via));
 }
 
 static void att_draw(void *state, WINDOW *w)
@@ -753,8 +751,9 @@ static void att_draw(void *state, WINDOW *w)
     put_fit(w, 0, 1, title, width - 1, attr_of(ATTR_HEADER), UTF8_FIT_ELLIPSIS);
     draw_summary(a, w);
     /* Headings: the days, then AM/PM. */
-    put_fit(w, 3, 2, "Pupil", a->name_w, attr_of(ATTR_HEADER), 0);
-    put_fit(w, 3, 2 + a->name_w + 1, a->by_name ? "Provider" : "Provider ▲", a->prov_w, attr_of(ATTR_HEADER), 0);
+    put_fit(w, 3, 2, a->by_name ? "Pupil ▲" : "Pupil (^O)", a->name_w, attr_of(ATTR_HEADER), 0);
+    put_fit(w, 3, 2 + a->name_w + 1, a->by_name ? "Provider (^O)" : "Provider ▲", a->prov_w, attr_of(ATTR_HEADER),
+            0);
     for (int d = 0; d < 5; d++) {
         int day = a->week + d, y, m, dd;
         date_to_ymd(day, &y, &m, &dd);
@@ -869,6 +868,51 @@ static void push_undo(struct att *a, const struct mark *before, int64_t pupil_id
     u->after_version = after_version;
 }
 
+/* The data layer's refusal, made to fit the status line: the cell is the
+ * one under the cursor, so "2026-11-20 AM " is dropped, and so is "since
+ * you opened it"; who did it stays. */
+static void refusal(const struct att *a, int col, const char *what)
+{
+    char d[11], prefix[24], text[400];
+    snprintf(prefix, sizeof prefix, "%s %s ", date_format(col_day(a, col), d), session_word(col_session(col)));
+    const char *detail = ap_error_detail();
+    if (strncmp(detail, prefix, strlen(prefix)) == 0)
+        detail += strlen(prefix);
+    if (strncmp(detail, "is ", 3) == 0)
+        detail += 3; /* "is now marked B (...)" */
+    snprintf(text, sizeof text, "%s", detail);
+    static const char since_text[] = " since you opened it";
+    char *since = strstr(text, since_text);
+    if (since)
+        memmove(since, since + strlen(since_text), strlen(since + strlen(since_text)) + 1);
+    /* " at 2026-11-20 09:41" (local, from the audit) or " at 2026-11-20
+     * 09:41:07 UTC" (the mark's own stamp): today's as " at 09:41". */
+    char *at = strstr(text, " at ");
+    int y, mo, dd, h, mi, n = 0;
+    if (at && sscanf(at + 4, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &dd, &h, &mi, &n) == 5 && n == 16) {
+        char local[48], rest[400];
+        const char *after = at + 4 + 16;
+        if (after[0] == ':' && strncmp(after + 3, " UTC", 4) == 0) {
+            char stamp[20];
+            memcpy(stamp, at + 4, 19);
+            stamp[19] = '\0';
+            local_stamp(stamp, local, sizeof local);
+            after += 7;
+        } else {
+            time_t t = time(NULL);
+            struct tm tm;
+            localtime_r(&t, &tm);
+            if (tm.tm_year + 1900 == y && tm.tm_mon + 1 == mo && tm.tm_mday == dd)
+                snprintf(local, sizeof local, "%02d:%02d", h, mi);
+            else
+                snprintf(local, sizeof local, "%.16s", at + 4);
+        }
+        snprintf(rest, sizeof rest, "%s", after);
+        snprintf(at, sizeof text - (size_t)(at - text), " at %s%s", local, rest);
+    }
+    ui_error(a->ui, "%s: %s", what, text);
+}
+
 /* After a refusal because someone else changed the cell: read it again. */
 static void refresh_cell(struct att *a, int row, int col)
 {
@@ -934,14 +978,10 @@ static unsigned mark_code(struct att *a, char code)
         struct mark after;
         ap_status st = marks_set(s, &in, r->c[col].version, &after);
         if (st != AP_OK) {
-            char ww[300];
-            who_when(a, row, col, ww, sizeof ww);
+            refusal(a, col, "Not recorded");
             if (st == AP_ERR_CONFLICT) {
-                ui_error(ui, "Not recorded (%s): %s", ww, ap_error_detail());
                 refresh_cell(a, row, col);
                 wrote(a); /* the other panes may be stale too */
-            } else {
-                ui_error(ui, "Not recorded (%s): %s", ww, ap_error_detail());
             }
             return repaint_cell(a, row, col) | REDRAW_STATUS;
         }
@@ -991,7 +1031,7 @@ static unsigned clear_mark(struct att *a)
     }
     ap_status st = marks_clear(s, r->pupil_id, day, sess, r->c[col].version);
     if (st != AP_OK) {
-        ui_error(ui, "Not cleared (%s): %s", ww, ap_error_detail());
+        refusal(a, col, "Not cleared");
         if (st == AP_ERR_CONFLICT) {
             refresh_cell(a, row, col);
             wrote(a);
@@ -1071,7 +1111,7 @@ static unsigned undo_last(struct att *a)
     long r = row_of_pupil(a, u.pupil_id);
     const char *name = r >= 0 ? row_pupil(a, &a->rows[r])->display_name : "the pupil";
     if (st != AP_OK)
-        ui_error(ui, "Cannot undo (%s, %s): %s", name, when, ap_error_detail());
+        refusal(a, col, "Cannot undo");
     else if (u.before.version == 0)
         ui_message(ui, "Undone: %s, %s has no mark again", name, when);
     else
@@ -1178,7 +1218,10 @@ static void mark_form_info(void *ctx, int field, char *buf, size_t len)
         if (f->m.version) {
             char stamp[48];
             local_stamp(f->m.updated_at, stamp, sizeof stamp);
-            snprintf(buf, len, "by %s at %s, %s", f->m.updated_by, stamp, mark_source_name(f->m.source));
+            static const char *const how[] = {"by phone", "by email", "on the provider's portal",
+                                              "from an absence call", "by the officer", "imported from a file"};
+            snprintf(buf, len, "%s at %s, %s", f->m.updated_by, stamp,
+                     (unsigned)f->m.source < sizeof how / sizeof how[0] ? how[f->m.source] : "?");
         }
         break;
     case MF_REPORTED:
@@ -1526,11 +1569,15 @@ static void close_register(struct att *a, int day, enum session sess, bool autom
     char when[40] = "";
     if (automatic)
         snprintf(when, sizeof when, " at %02d:%02d", at / 60, at % 60);
-    if (marked)
-        ui_message(ui, "%s register closed%s for %s: %d pupil%s without a mark got N (calls: 8)", session_word(sess),
-                   when, d, marked, marked == 1 ? "" : "s");
+    char which[48];
+    if (automatic)
+        snprintf(which, sizeof which, "%s register closed%s", session_word(sess), when);
     else
-        ui_message(ui, "%s register closed%s for %s: every expected pupil had a mark", session_word(sess), when, d);
+        snprintf(which, sizeof which, "%s %s closed", d, session_word(sess));
+    if (marked)
+        ui_message(ui, "%s: %d unmarked pupil%s got N", which, marked, marked == 1 ? "" : "s");
+    else
+        ui_message(ui, "%s: every expected pupil had a mark", which);
 }
 
 static unsigned close_key(struct att *a)
@@ -1552,8 +1599,7 @@ static unsigned close_key(struct att *a)
         return REDRAW_STATUS;
     }
     char q[200];
-    snprintf(q, sizeof q, "Close the %s %s register: %d expected pupil%s without a mark get N?", d, session_word(sess),
-             n, n == 1 ? "" : "s");
+    snprintf(q, sizeof q, "Close %s %s? %d unmarked pupil%s get N", d, session_word(sess), n, n == 1 ? "" : "s");
     if (!ui_confirm(ui, q))
         return REDRAW_STATUS;
     close_register(a, day, sess, false);
@@ -1677,8 +1723,8 @@ static bool att_help_line(void *state, int i, char *buf, size_t len)
         "  _   expected, the session is still to come",
         "  ·   not timetabled then: a code still records a mark",
         "  –   not a school day (weekend, holiday, closure)",
-        "  B*  a code the officer changed from the provider's report (Enter shows both)",
-        "  ! ~ before a name: unauthorised absences in a row (red, amber); the reason below",
+        "  B*  the officer changed the provider's code (Enter shows both)",
+        "  ! ~ before a name: unauthorised absences in a row; the reason below",
     };
     int ncells = (int)(sizeof cells / sizeof cells[0]);
     if (i < ncells) {
@@ -1697,10 +1743,12 @@ static bool att_help_line(void *state, int i, char *buf, size_t len)
     char note[120] = "", d[11];
     enum role role = store_role(ui_store(a->ui));
     if (c->valid_to != DATE_NONE && c->valid_to < a->today)
-        snprintf(note, sizeof note, " – retired %s: shown on old marks only", date_format(c->valid_to, d));
+        snprintf(note, sizeof note, "(retired %s: old marks only) ", date_format(c->valid_to, d));
     else if (!codes_enterable(c, a->today, role, NULL, 0))
-        snprintf(note, sizeof note, " – not for your role (%s)", c->roles);
-    snprintf(buf, len, "  %s   %s [%s]%s", c->code, c->meaning, rules_category_str(c->category), note);
+        snprintf(note, sizeof note, "(only %s) ", c->roles);
+    static const char *const cat[CAT_COUNT] = {"present", "attending", "authorised", "unauthorised", "not counted"};
+    snprintf(buf, len, "  %s   %-12s %s%s", c->code, (unsigned)c->category < CAT_COUNT ? cat[c->category] : "?", note,
+             c->meaning);
     return true;
 }
 
@@ -1733,7 +1781,7 @@ static unsigned att_key(void *state, const struct action *act, int key, int ret,
                 ui_error(ui, "%c is not a code: codes are capitals (Shift+%c records %c)", (char)ch,
                          (char)(ch - 'a' + 'A'), (char)(ch - 'a' + 'A'));
             else
-                ui_error(ui, "%c is not a code in the %s set: nothing recorded (? lists the codes)", (char)ch,
+                ui_error(ui, "%c is not a code in the %s set", (char)ch,
                          a->set_name);
             return REDRAW_STATUS;
         }

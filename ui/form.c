@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wctype.h>
 
 #include "action.h"
@@ -27,6 +28,7 @@ struct field_state {
     char error[ERROR_LEN];
     int choice;           /* FIELD_CHOICE: index into choices */
     bool touched;
+    bool draft_dirty;     /* changed since the last draft (form.draft) */
 };
 
 struct form_run {
@@ -36,6 +38,8 @@ struct form_run {
     int focus;
     int top;              /* first field shown */
     bool modified;
+    bool drafts_dirty;    /* some field's draft_dirty is set */
+    long long last_draft; /* when drafts were last kept (monotonic ms) */
 };
 
 static bool is_text_kind(enum field_kind k)
@@ -107,10 +111,12 @@ static int choice_count(const struct form_field *fd)
 
 static void load_fields(struct form_run *r)
 {
+    r->drafts_dirty = false;
     for (int i = 0; i < r->f->nfields; i++) {
         const struct form_field *fd = &r->f->fields[i];
         struct field_state *st = &r->st[i];
         st->error[0] = '\0';
+        st->draft_dirty = false;
         if (is_text_kind(fd->kind)) {
             char text[4096];
             value_text(fd, text, sizeof text);
@@ -506,6 +512,77 @@ static bool try_save(struct form_run *r)
     }
 }
 
+/* ---- drafts (form.draft) ---- */
+
+static long long form_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The text of the focused field changed. */
+static void draft_mark(struct form_run *r)
+{
+    if (!r->f->draft)
+        return;
+    r->st[r->focus].draft_dirty = true;
+    r->drafts_dirty = true;
+}
+
+/* Hands the owner every field changed since its last draft. */
+static void draft_flush(struct form_run *r)
+{
+    if (!r->f->draft || !r->drafts_dirty)
+        return;
+    for (int i = 0; i < r->f->nfields; i++) {
+        struct field_state *st = &r->st[i];
+        if (!st->draft_dirty || !is_text_kind(r->f->fields[i].kind))
+            continue;
+        st->draft_dirty = false;
+        r->f->draft(r->f->ctx, i, lineedit_text(editor(st, &r->f->fields[i])));
+    }
+    r->drafts_dirty = false;
+    r->last_draft = form_now_ms();
+}
+
+/* PgDn/PgUp: the focus moves a screen of fields down or up, the view with it. */
+static void page_focus(struct form_run *r, int dir)
+{
+    int n = r->f->nfields;
+    int avail = getmaxy(ui_body(r->ui)) - 4;
+    if (avail < 1)
+        avail = 1;
+    int i = r->top, used = 0;
+    if (dir > 0) {
+        while (i < n && used + field_lines(r, i) <= avail)
+            used += field_lines(r, i++);
+        if (i >= n) { /* the end is on screen: the last field */
+            for (int k = n - 1; k >= 0; k--)
+                if (focusable(r->f, k)) {
+                    r->focus = k;
+                    break;
+                }
+            return;
+        }
+    } else {
+        while (i > 0 && used + field_lines(r, i - 1) <= avail)
+            used += field_lines(r, --i);
+        if (i == r->top) { /* the start is on screen: the first field */
+            r->focus = 0;
+            if (!focusable(r->f, 0))
+                move_focus(r, 1);
+            return;
+        }
+    }
+    r->top = i;
+    for (int k = i; k < n; k++)
+        if (focusable(r->f, k)) {
+            r->focus = k;
+            return;
+        }
+}
+
 static void edit_key(struct form_run *r, int ret, wint_t ch)
 {
     const struct form_field *fd = &r->f->fields[r->focus];
@@ -554,6 +631,7 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
         r->modified = true;
         st->error[0] = '\0';
         live_commit(r, r->focus);
+        draft_mark(r);
     } else if (res == LINEEDIT_REFUSED) {
         ui_error(r->ui, "%s", fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le));
     }
@@ -578,6 +656,7 @@ static bool longtext_takes(struct form_run *r, int ret, wint_t ch)
     if (res == LINEEDIT_CHANGED) {
         r->modified = true;
         st->error[0] = '\0';
+        draft_mark(r);
     } else if (res == LINEEDIT_REFUSED) {
         ui_error(r->ui, "%s", textedit_reason(&st->te));
     }
@@ -614,10 +693,16 @@ bool form_run(struct ui *ui, struct form *f)
         return false;
     }
     load_fields(&r);
+    r.modified = f->start_changed && !f->read_only;
+    r.last_draft = form_now_ms();
     if (!focusable(f, 0))
         move_focus(&r, 1);
     bool saved = false;
     for (;;) {
+        /* While typing goes on, the drafts every FORM_DRAFT_MS at most: a
+         * killed process loses no more than the last moments of typing. */
+        if (r.drafts_dirty && form_now_ms() - r.last_draft >= FORM_DRAFT_MS)
+            draft_flush(&r);
         draw_form(&r);
         wint_t ch;
         int ret = ui_get_key(ui, &ch);
@@ -635,10 +720,15 @@ bool form_run(struct ui *ui, struct form *f)
             ui_message(ui, r.modified && !f->read_only ? "Closed without saving" : "");
             break;
         }
-        if (act && (act->id == ACT_NEXT_FIELD || act->id == ACT_PREV_FIELD)) {
+        if (act && (act->id == ACT_NEXT_FIELD || act->id == ACT_PREV_FIELD || act->id == ACT_PAGE_DOWN ||
+                    act->id == ACT_PAGE_UP)) {
             if (focusable(f, r.focus) && !f->read_only)
                 commit_field(&r, r.focus);
-            move_focus(&r, act->id == ACT_NEXT_FIELD ? 1 : -1);
+            draft_flush(&r); /* the field is left: keep what was typed in it */
+            if (act->id == ACT_PAGE_DOWN || act->id == ACT_PAGE_UP)
+                page_focus(&r, act->id == ACT_PAGE_DOWN ? 1 : -1);
+            else
+                move_focus(&r, act->id == ACT_NEXT_FIELD ? 1 : -1);
             continue;
         }
         if (act && act->id == ACT_SAVE) {
@@ -656,11 +746,16 @@ bool form_run(struct ui *ui, struct form *f)
             /* Enter in a one-line field moves on, as Tab does. */
             if (!f->read_only)
                 commit_field(&r, r.focus);
+            draft_flush(&r);
             move_focus(&r, 1);
             continue;
         }
         edit_key(&r, ret, ch);
     }
+    /* Quitting (the terminal may be gone): keep what was typed before
+     * returning, so that it is written before the program exits. */
+    if (!saved && ui_quitting(ui))
+        draft_flush(&r);
     for (int i = 0; i < f->nfields; i++) {
         lineedit_free(&r.st[i].le);
         textedit_free(&r.st[i].te);

@@ -74,9 +74,29 @@ struct form {
     int (*custom_lines)(void *ctx, int field);
     void (*custom_draw)(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused);
     int (*custom_key)(void *ctx, int field, int ret, wint_t ch);
+    /* Drafts, so that nothing typed is lost (NULL: none kept). Called with
+     * the text of a field the line editor edits (text, long text, date,
+     * number) that the user has changed since the form opened or since its
+     * last draft: when the focus leaves it, at the first key after
+     * FORM_DRAFT_MS while typing goes on, and - before form_run returns -
+     * for every such field when the form ends because the user quit or the
+     * terminal went away (ui_quitting: SIGHUP, SIGTERM, a closed terminal).
+     * text is the field's text as typed, valid during the call. A save or a
+     * deliberate close is the owner's to act on (discard its drafts). */
+    void (*draft)(void *ctx, int field, const char *text);
+    /* The record already holds changes that are not saved (a restored
+     * draft): the form starts as changed, so that closing it asks first. */
+    bool start_changed;
 };
 
-/* Runs the form until it is saved (returns true) or closed (false). The
+/* While typing goes on, a draft is kept at most this often (form.draft). */
+#define FORM_DRAFT_MS 2000
+
+/* Keys: Tab/Shift-Tab and Down/Up between fields (a long text field takes
+ * Up/Down and PgUp/PgDn until its first or last line), PgDn/PgUp a screen
+ * of fields at a time, ^S or F2 save, Esc close.
+ *
+ * Runs the form until it is saved (returns true) or closed (false). The
  * values in the record change only as the user edits (a one-line text, date
  * or number field's value as soon as what is typed reads as one, so that
  * info fields follow the typing); on a close without saving the owner should

@@ -286,12 +286,15 @@ static void resort(struct roll_pane *rp, int64_t keep_id)
     rebuild_view(rp, keep_id);
 }
 
-/* Loads the roll again; the search, filter, sort and cursor stay. */
-static void load(struct roll_pane *rp)
+/* Loads the roll again; the search, filter, sort and cursor stay. With
+ * first_rows, only the first screenful (the roll as it opens): the shell
+ * reloads the whole roll straight after the first frame. */
+static void load_some(struct roll_pane *rp, int first_rows)
 {
     int64_t keep = cursor_id(rp);
     struct roll *r = NULL;
-    ap_status st = roll_load(ui_store(rp->ui), ui_today(rp->ui), &r);
+    ap_status st = first_rows ? roll_load_first(ui_store(rp->ui), ui_today(rp->ui), first_rows, &r)
+                              : roll_load(ui_store(rp->ui), ui_today(rp->ui), &r);
     if (st != AP_OK) {
         ui_error(rp->ui, "The roll could not be loaded: %s", ap_error_detail());
         return;
@@ -544,6 +547,11 @@ static void draw_search_line(struct roll_pane *rp, WINDOW *w)
     put_line(w, 1, 1, text, ATTR_HINT);
 }
 
+static void load(struct roll_pane *rp)
+{
+    load_some(rp, 0);
+}
+
 static void roll_draw(void *state, WINDOW *w)
 {
     struct roll_pane *rp = state;
@@ -554,11 +562,13 @@ static void roll_draw(void *state, WINDOW *w)
         return;
     }
     size_t nbase = base_count(rp);
-    count_text(rp->nview, count, sizeof count);
+    if (rp->roll->first_limit && !rp->f_everyone) /* the first screenful: the count is the whole roll's */
+        nbase = (size_t)rp->roll->on_roll_total;
+    count_text(rp->nview == base_count(rp) ? nbase : rp->nview, count, sizeof count);
     count_text(nbase, base, sizeof base);
     const char *who = rp->f_everyone ? "pupils, on roll or not" : "on roll";
     char shown[96];
-    if (rp->nview == nbase)
+    if (rp->nview == base_count(rp))
         snprintf(shown, sizeof shown, "%s %s", base, who);
     else
         snprintf(shown, sizeof shown, "%s of %s %s", count, base, who);
@@ -851,7 +861,7 @@ static void *roll_open(struct ui *ui)
     rp->lv.ctx = rp;
     rp->lv.sort_column = COL_NAME;
     rp->sort_col = COL_NAME;
-    load(rp);
+    load_some(rp, LINES > 0 ? LINES : 60);
     return rp;
 }
 

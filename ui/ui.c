@@ -664,12 +664,16 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     ui->data_version = store_data_version(s);
     layout(ui);
     open_pane(ui, 0);
-    /* The first frame goes out before the flags are counted. */
+    /* The first frame goes out before the flags are counted and before the
+     * pane has loaded more than a screenful (the roll loads its first rows
+     * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
+    const struct pane_ops *first = ui->panes[ui->active];
+    if (first->reload && ui->state[ui->active])
+        first->reload(ui->state[ui->active]);
     recount_flags(ui);
-    if (ui->panes[ui->active]->flags_changed)
-        draw_body(ui); /* the pane's flags have come */
+    draw_body(ui);
     draw_status(ui);
 
     long long last_check = now_ms();

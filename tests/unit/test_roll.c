@@ -324,6 +324,45 @@ static void test_roll_attendance_this_term(void **state)
     roll_free(r);
 }
 
+/* The first screenful is exactly the head of the whole roll (pupils on roll,
+ * by name) with the same figures, and counts the whole roll. */
+static void test_roll_first_screenful_matches_the_whole(void **state)
+{
+    struct fixture *f = *state;
+    int64_t school = 0;
+    int64_t prov = add_provider(f, "Cwm Farm", "unregistered", 5000000, 10000000, 2000000, true, true);
+    static const char *const surnames[] = {"Wyn", "Evans", "Ápsley", "Owen", "prydderch", "Jones", "Bevan"};
+    int64_t ids[7];
+    for (int i = 0; i < 7; i++) {
+        ids[i] = add_pupil(f, 10 + i, "", "Siân", surnames[i], ymd(2012, 3, 14), school);
+        place(f, ids[i], prov, ymd(2026, 9, 1), 2 + i, 3.0, "active");
+        marks(f, ids[i], ymd(2026, 11, 9), i % 2 ? "/\\OI" : "/\\/\\");
+    }
+    /* Bevan has left the roll: not in the first screenful. */
+    exec_sql(f->s, "UPDATE pupil SET end_date = '2026-10-01', version = version + 1 WHERE legal_surname = 'Bevan'");
+    struct roll *all = NULL, *first = NULL;
+    assert_int_equal(roll_load(f->s, today(), &all), AP_OK);
+    assert_int_equal(roll_load_first(f->s, today(), 4, &first), AP_OK);
+    assert_int_equal(first->n, 4);
+    assert_int_equal(first->first_limit, 4);
+    assert_int_equal(first->on_roll_total, 6);
+    size_t k = 0;
+    for (size_t i = 0; i < all->n && k < first->n; i++) {
+        if (!all->rows[i].on_roll)
+            continue;
+        const struct roll_row *a = &all->rows[i], *b = &first->rows[k++];
+        assert_int_equal(a->id, b->id);
+        assert_string_equal(a->display_name, b->display_name);
+        assert_string_equal(a->providers, b->providers);
+        assert_int_equal(a->possible, b->possible);
+        assert_int_equal(a->attending, b->attending);
+        assert_true(a->weekly_hours == b->weekly_hours);
+    }
+    assert_int_equal(k, 4);
+    roll_free(all);
+    roll_free(first);
+}
+
 static void test_roll_on_roll_flag_and_viewer(void **state)
 {
     struct fixture *f = *state;
@@ -471,6 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_roll_names_year_groups_and_schools, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roll_current_providers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roll_attendance_this_term, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roll_first_screenful_matches_the_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roll_on_roll_flag_and_viewer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roll_of_an_empty_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provider_list_counts, setup, teardown),

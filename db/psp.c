@@ -1,0 +1,1441 @@
+#include "psp.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "labels.h"
+#include "roll.h"
+#include "rowio.h"
+#include "rules.h"
+
+/* The psp row's editable columns, in the order of the ?N parameters. */
+#define PSP_COLUMNS                                                                                         \
+    "status, meeting_date, lead, attendees, reason, previous_strategies, what_is_working, school_agrees, "  \
+    "parent_agrees, professionals_agree, signed_child_date, signed_school_date, signed_parent_date, "       \
+    "next_review_date, end_date, reduced_timetable, reduced_start, reduced_end, reduced_reason, "          \
+    "reduced_hours_per_day, reduced_safeguarding_concern, reduced_authorised, exit_plan"
+#define PSP_COLUMN_COUNT 23
+
+/* A placement running on date d (as db/placement.c and db/flags.c). */
+#define ACTIVE_ON(l, d) \
+    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
+
+static const char *const day_names[PSP_DAYS] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
+
+int psp_suggest_review(int date, const struct thresholds *th)
+{
+    return date == DATE_NONE ? DATE_NONE : date + 7 * th->psp_review_weeks;
+}
+
+static bool blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n' && *s != '\t')
+            return false;
+    return true;
+}
+
+static ap_status key_conflict(struct store *s, const char *table, int64_t id)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return store_conflict(s, table, key);
+}
+
+/* ---- validation ---- */
+
+#define CHECK(expr)                  \
+    do {                             \
+        ap_status check_ = (expr);   \
+        if (check_ != AP_OK)         \
+            return check_;           \
+    } while (0)
+
+#define TEXT(label, field, multi) CHECK(rowio_check_text(label, field, sizeof field, false, multi))
+
+ap_status psp_validate(const struct psp *p, int today)
+{
+    bool active = strcmp(p->status, "active") == 0;
+    if (strcmp(p->status, "draft") != 0 && !active && strcmp(p->status, "ceased") != 0)
+        return ap_fail(AP_ERR_INVALID, "Status: \"%s\" is not draft or active", p->status);
+    CHECK(rowio_check_date("Meeting date", p->meeting_date, active, DATE_NONE));
+    CHECK(rowio_check_text("PSP school lead", p->lead, sizeof p->lead, active, false));
+    TEXT("Attendees", p->attendees, true);
+    CHECK(rowio_check_text("Reason for PSP", p->reason, sizeof p->reason, active, true));
+    TEXT("Previous strategies", p->previous_strategies, true);
+    TEXT("What is working", p->what_is_working, true);
+    if (p->ntargets < 0 || p->ntargets > PSP_TARGETS_MAX)
+        return ap_fail(AP_ERR_INVALID, "Target 1: at most %d targets", PSP_TARGETS_MAX);
+    int kept = 0;
+    for (int i = 0; i < p->ntargets; i++) {
+        const struct psp_target *t = &p->targets[i];
+        char label[40];
+        snprintf(label, sizeof label, "Target %d", i + 1);
+        CHECK(rowio_check_text(label, t->target, sizeof t->target, false, true));
+        snprintf(label, sizeof label, "Target %d baseline", i + 1);
+        CHECK(rowio_check_text(label, t->baseline, sizeof t->baseline, false, false));
+        snprintf(label, sizeof label, "Target %d measure", i + 1);
+        CHECK(rowio_check_text(label, t->measure, sizeof t->measure, false, false));
+        if (blank(t->target) && (!blank(t->baseline) || !blank(t->measure)))
+            return ap_fail(AP_ERR_INVALID, "Target %d: say the target, or clear its baseline and measure", i + 1);
+        kept += !blank(t->target);
+    }
+    if (active && kept == 0)
+        return ap_fail(AP_ERR_INVALID, "Target 1: an active PSP needs at least one target");
+    TEXT("School agrees to", p->school_agrees, true);
+    TEXT("Parent/carer agrees to", p->parent_agrees, true);
+    TEXT("Professionals agree to", p->professionals_agree, true);
+    CHECK(rowio_check_date("Signed: child", p->signed_child_date, false, today));
+    CHECK(rowio_check_date("Signed: school", p->signed_school_date, false, today));
+    CHECK(rowio_check_date("Signed: parent/carer", p->signed_parent_date, false, today));
+    char d[11];
+    CHECK(rowio_check_date("Next review", p->next_review_date, false, DATE_NONE));
+    if (p->next_review_date != DATE_NONE && p->meeting_date != DATE_NONE && p->next_review_date <= p->meeting_date)
+        return ap_fail(AP_ERR_INVALID, "Next review: must be after the meeting on %s", date_format(p->meeting_date, d));
+    CHECK(rowio_check_date("PSP end date", p->end_date, false, DATE_NONE));
+    if (p->end_date != DATE_NONE && p->meeting_date != DATE_NONE && p->end_date < p->meeting_date)
+        return ap_fail(AP_ERR_INVALID, "PSP end date: before the meeting on %s", date_format(p->meeting_date, d));
+    for (int i = 0; i < PSP_DAYS; i++) {
+        const struct psp_day *day = &p->days[i];
+        char label[40];
+        snprintf(label, sizeof label, "%s activity", day_names[i]);
+        CHECK(rowio_check_text(label, day->activity, sizeof day->activity, false, false));
+        snprintf(label, sizeof label, "%s venue", day_names[i]);
+        CHECK(rowio_check_text(label, day->venue, sizeof day->venue, false, false));
+        if (!(day->hours >= 0 && day->hours <= PSP_DAY_MAX_HOURS))
+            return ap_fail(AP_ERR_INVALID, "%s hours: %g is not from 0 to %g", day_names[i], day->hours,
+                           PSP_DAY_MAX_HOURS);
+    }
+    CHECK(rowio_check_date("Reduced from", p->reduced_start, p->reduced_timetable && active, DATE_NONE));
+    CHECK(rowio_check_date("Provisional end", p->reduced_end, false, DATE_NONE));
+    if (p->reduced_start != DATE_NONE && p->reduced_end != DATE_NONE && p->reduced_end < p->reduced_start)
+        return ap_fail(AP_ERR_INVALID, "Provisional end: before the start on %s", date_format(p->reduced_start, d));
+    if (p->reduced_reason[0])
+        CHECK(rowio_check_choice("Reason for reduction", p->reduced_reason, LABELS_REDUCED_REASON));
+    if (!(p->reduced_hours_per_day >= 0 && p->reduced_hours_per_day <= PSP_RTT_MAX_HOURS))
+        return ap_fail(AP_ERR_INVALID, "Hours per day: %g is not from 0 to %g", p->reduced_hours_per_day,
+                       PSP_RTT_MAX_HOURS);
+    TEXT("Exit plan", p->exit_plan, true);
+    return AP_OK;
+}
+
+/* ---- reading ---- */
+
+static ap_status read_targets(struct store *s, struct psp *p)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "reading the PSP's targets";
+    ap_status result = rowio_prepare(s,
+                                     "SELECT id, target, baseline, measure, is_measurable, start_known, "
+                                     "is_achievable, everyday_language, version FROM psp_target "
+                                     "WHERE psp_id = ?1 ORDER BY position",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, p->id);
+    p->ntargets = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (p->ntargets == PSP_TARGETS_MAX) {
+            rc = SQLITE_DONE; /* more than the editor holds: the first ones */
+            break;
+        }
+        struct psp_target *t = &p->targets[p->ntargets++];
+        t->id = sqlite3_column_int64(st, 0);
+        rowio_text(st, 1, t->target, sizeof t->target);
+        rowio_text(st, 2, t->baseline, sizeof t->baseline);
+        rowio_text(st, 3, t->measure, sizeof t->measure);
+        t->is_measurable = sqlite3_column_int(st, 4);
+        t->start_known = sqlite3_column_int(st, 5);
+        t->is_achievable = sqlite3_column_int(st, 6);
+        t->everyday_language = sqlite3_column_int(st, 7);
+        t->version = sqlite3_column_int64(st, 8);
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+static ap_status read_timetable(struct store *s, struct psp *p)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "reading the PSP's timetable";
+    ap_status result = rowio_prepare(s, "SELECT weekday, activity, venue, hours FROM psp_timetable WHERE psp_id = ?1",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, p->id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int d = sqlite3_column_int(st, 0);
+        if (d >= 0 && d < PSP_DAYS) {
+            rowio_text(st, 1, p->days[d].activity, sizeof p->days[d].activity);
+            rowio_text(st, 2, p->days[d].venue, sizeof p->days[d].venue);
+            p->days[d].hours = sqlite3_column_double(st, 3);
+        }
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status psp_get(struct store *s, int64_t id, struct psp *p)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "reading the PSP";
+    ap_status result = rowio_prepare(s,
+                                     "SELECT " PSP_COLUMNS ", id, pupil_id, version, updated_at, updated_by "
+                                     "FROM psp WHERE id = ?1",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+            return ap_fail(AP_ERR_NOT_FOUND, "PSP %lld: not found (deleted by someone else?)", (long long)id);
+        return store_fail(s, rc, what);
+    }
+    memset(p, 0, sizeof *p);
+    int c = 0;
+    rowio_text(st, c++, p->status, sizeof p->status);
+    p->meeting_date = rowio_date(st, c++);
+    rowio_text(st, c++, p->lead, sizeof p->lead);
+    rowio_text(st, c++, p->attendees, sizeof p->attendees);
+    rowio_text(st, c++, p->reason, sizeof p->reason);
+    rowio_text(st, c++, p->previous_strategies, sizeof p->previous_strategies);
+    rowio_text(st, c++, p->what_is_working, sizeof p->what_is_working);
+    rowio_text(st, c++, p->school_agrees, sizeof p->school_agrees);
+    rowio_text(st, c++, p->parent_agrees, sizeof p->parent_agrees);
+    rowio_text(st, c++, p->professionals_agree, sizeof p->professionals_agree);
+    p->signed_child_date = rowio_date(st, c++);
+    p->signed_school_date = rowio_date(st, c++);
+    p->signed_parent_date = rowio_date(st, c++);
+    p->next_review_date = rowio_date(st, c++);
+    p->end_date = rowio_date(st, c++);
+    p->reduced_timetable = sqlite3_column_int(st, c++);
+    p->reduced_start = rowio_date(st, c++);
+    p->reduced_end = rowio_date(st, c++);
+    rowio_text(st, c++, p->reduced_reason, sizeof p->reduced_reason);
+    p->reduced_hours_per_day = sqlite3_column_double(st, c++);
+    p->reduced_safeguarding_concern = sqlite3_column_int(st, c++);
+    p->reduced_authorised = sqlite3_column_int(st, c++);
+    rowio_text(st, c++, p->exit_plan, sizeof p->exit_plan);
+    p->id = sqlite3_column_int64(st, c++);
+    p->pupil_id = sqlite3_column_int64(st, c++);
+    p->version = sqlite3_column_int64(st, c++);
+    rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
+    rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
+    sqlite3_finalize(st);
+    if ((result = read_targets(s, p)) != AP_OK)
+        return result;
+    return read_timetable(s, p);
+}
+
+ap_status psp_open_for_pupil(struct store *s, int64_t pupil_id, int64_t *id)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT id FROM psp WHERE pupil_id = %lld AND status != 'ceased'", (long long)pupil_id);
+    return store_query_int(s, sql, 0, id);
+}
+
+/* ---- creating ---- */
+
+/* Inside the transaction: the pupil exists and has no open PSP. */
+static ap_status check_new_psp(struct store *s, int64_t pupil_id)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "checking the pupil's PSPs";
+    ap_status result = rowio_prepare(s,
+                                     "SELECT u.preferred_name, u.legal_forename, u.legal_surname, "
+                                     "  p.status, p.meeting_date "
+                                     "FROM pupil u LEFT JOIN psp p ON p.pupil_id = u.id AND p.status != 'ceased' "
+                                     "WHERE u.id = ?1",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        result = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
+                         (long long)pupil_id);
+    } else if (rc != SQLITE_ROW) {
+        result = store_fail(s, rc, what);
+    } else if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+        char name[204], d[11];
+        roll_display_name(name, sizeof name, (const char *)sqlite3_column_text(st, 0),
+                          (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
+        int meeting = rowio_date(st, 4);
+        result = ap_fail(AP_ERR_INVALID, "Pupil: %s already has an open PSP (%s%s%s): only one at a time", name,
+                         (const char *)sqlite3_column_text(st, 3), meeting != DATE_NONE ? ", meeting " : "",
+                         meeting != DATE_NONE ? date_format(meeting, d) : "");
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* Inside the transaction: the five timetable rows of a new PSP, from the
+ * placements running on day d. */
+static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, int64_t psp_id, int d)
+{
+    struct psp_day days[PSP_DAYS];
+    memset(days, 0, sizeof days);
+    sqlite3_stmt *st = NULL;
+    const char *what = "filling the PSP's timetable from the placements";
+    ap_status result = rowio_prepare(s,
+                                     "SELECT t.weekday, total(t.hours), group_concat(DISTINCT v.name), "
+                                     "  group_concat(DISTINCT nullif(trim(l.purpose), '')) "
+                                     "FROM placement l JOIN placement_session t ON t.placement_id = l.id "
+                                     "JOIN provider v ON v.id = l.provider_id "
+                                     "WHERE l.pupil_id = ?1 AND " ACTIVE_ON("l", "?2") " GROUP BY t.weekday",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    char day[11];
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, date_format(d, day), -1, SQLITE_TRANSIENT);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int wd = sqlite3_column_int(st, 0);
+        if (wd >= 0 && wd < PSP_DAYS) {
+            double h = sqlite3_column_double(st, 1);
+            days[wd].hours = h > PSP_DAY_MAX_HOURS ? PSP_DAY_MAX_HOURS : h;
+            rowio_text(st, 2, days[wd].venue, sizeof days[wd].venue);
+            if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+                rowio_text(st, 3, days[wd].activity, sizeof days[wd].activity);
+            else
+                rowio_copy(days[wd].activity, sizeof days[wd].activity, "Placement");
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, rc, what);
+    if ((result = rowio_prepare(s,
+                                "INSERT INTO psp_timetable (psp_id, weekday, activity, venue, hours, updated_at, "
+                                "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                &st, what)) != AP_OK)
+        return result;
+    for (int i = 0; result == AP_OK && i < PSP_DAYS; i++) {
+        sqlite3_reset(st);
+        rc = sqlite3_bind_int64(st, 1, psp_id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int(st, 2, i);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_text(st, 3, days[i].activity);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_text(st, 4, days[i].venue);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_double(st, 5, days[i].hours);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_stamp(st, 6, s);
+        result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, const struct thresholds *th,
+                     int64_t *id)
+{
+    *id = 0;
+    CHECK(rowio_check_date("Meeting date", meeting, false, DATE_NONE));
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    const char *what = "adding the PSP";
+    sqlite3_stmt *stmt = NULL;
+    if ((st = check_new_psp(s, pupil_id)) != AP_OK ||
+        (st = rowio_prepare(s,
+                            "INSERT INTO psp (pupil_id, status, meeting_date, next_review_date, updated_at, "
+                            "updated_by) VALUES (?1, 'draft', ?2, ?3, ?4, ?5)",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(stmt, 2, meeting);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(stmt, 3, psp_suggest_review(meeting, th));
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 4, s);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    int64_t new_id = sqlite3_last_insert_rowid(store_db(s));
+    int d = meeting != DATE_NONE && meeting <= today ? meeting : today;
+    if ((st = timetable_from_placements(s, pupil_id, new_id, d)) != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) == AP_OK)
+        *id = new_id;
+    return st;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* ---- saving ---- */
+
+static int bind_psp(sqlite3_stmt *st, const struct psp *p, int next_review)
+{
+    int rc = SQLITE_OK, i = 1;
+#define B_TEXT(v) \
+    if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
+#define B_INT(v) \
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, i++, (v))
+#define B_DATE(v) \
+    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
+    B_TEXT(p->status);
+    B_DATE(p->meeting_date);
+    B_TEXT(p->lead);
+    B_TEXT(p->attendees);
+    B_TEXT(p->reason);
+    B_TEXT(p->previous_strategies);
+    B_TEXT(p->what_is_working);
+    B_TEXT(p->school_agrees);
+    B_TEXT(p->parent_agrees);
+    B_TEXT(p->professionals_agree);
+    B_DATE(p->signed_child_date);
+    B_DATE(p->signed_school_date);
+    B_DATE(p->signed_parent_date);
+    B_DATE(next_review);
+    B_DATE(p->end_date);
+    B_INT(p->reduced_timetable);
+    B_DATE(p->reduced_start);
+    B_DATE(p->reduced_end);
+    if (rc == SQLITE_OK)
+        rc = p->reduced_reason[0] ? rowio_bind_text(st, i, p->reduced_reason) : sqlite3_bind_null(st, i);
+    i++;
+    if (rc == SQLITE_OK)
+        rc = p->reduced_hours_per_day > 0 ? sqlite3_bind_double(st, i, p->reduced_hours_per_day)
+                                          : sqlite3_bind_null(st, i);
+    i++;
+    B_INT(p->reduced_safeguarding_concern);
+    B_INT(p->reduced_authorised);
+    B_TEXT(p->exit_plan);
+#undef B_TEXT
+#undef B_INT
+#undef B_DATE
+    return rc;
+}
+
+/* Inside the transaction: the psp row is the one read, and not ceased. */
+static ap_status check_psp_state(struct store *s, int64_t id, int64_t version, const char **refuse_ceased_label,
+                                  char status_out[8], int *meeting_out)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "checking the PSP";
+    ap_status result = rowio_prepare(s, "SELECT status, version, end_date, meeting_date FROM psp WHERE id = ?1",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        result = key_conflict(s, "psp", id); /* deleted: names who */
+    } else if (rc != SQLITE_ROW) {
+        result = store_fail(s, rc, what);
+    } else if (sqlite3_column_int64(st, 1) != version) {
+        result = key_conflict(s, "psp", id);
+    } else {
+        char status[8];
+        rowio_text(st, 0, status, sizeof status);
+        if (status_out)
+            memcpy(status_out, status, sizeof status);
+        if (meeting_out)
+            *meeting_out = rowio_date(st, 3);
+        if (strcmp(status, "ceased") == 0 && refuse_ceased_label) {
+            char d[11];
+            int end = rowio_date(st, 2);
+            result = ap_fail(AP_ERR_INVALID, "%s: this PSP was ceased%s%s and is kept read-only", *refuse_ceased_label,
+                             end != DATE_NONE ? " on " : "", end != DATE_NONE ? date_format(end, d) : "");
+        }
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+struct stored_target {
+    int64_t id, version;
+    int position;
+    bool keep;
+};
+
+static bool target_differs(sqlite3_stmt *cur, const struct psp_target *t, int position)
+{
+    /* cur: position, target, baseline, measure, four checks */
+    const char *a = (const char *)sqlite3_column_text(cur, 1), *b = (const char *)sqlite3_column_text(cur, 2),
+               *m = (const char *)sqlite3_column_text(cur, 3);
+    return sqlite3_column_int(cur, 0) != position || strcmp(a ? a : "", t->target) != 0 ||
+           strcmp(b ? b : "", t->baseline) != 0 || strcmp(m ? m : "", t->measure) != 0 ||
+           sqlite3_column_int(cur, 4) != t->is_measurable || sqlite3_column_int(cur, 5) != t->start_known ||
+           sqlite3_column_int(cur, 6) != t->is_achievable || sqlite3_column_int(cur, 7) != t->everyday_language;
+}
+
+static int bind_target(sqlite3_stmt *st, const struct psp_target *t, int position, struct store *s)
+{
+    int rc = sqlite3_bind_int(st, 1, position);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 2, t->target);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 3, t->baseline);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 4, t->measure);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 5, t->is_measurable);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 6, t->start_known);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 7, t->is_achievable);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 8, t->everyday_language);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(st, 9, s);
+    return rc;
+}
+
+/* Inside the transaction: the targets as p has them. Emptied ones go
+ * (refused when a review recorded progress on them), the kept ones are
+ * numbered 1..n in p's order, only changed rows are written. */
+static ap_status write_targets(struct store *s, const struct psp *p)
+{
+    const char *what = "saving the PSP's targets";
+    struct stored_target stored[64];
+    int nstored = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT id, version, position, "
+                                     "  EXISTS (SELECT 1 FROM psp_review_progress r WHERE r.target_id = t.id "
+                                     "          AND trim(r.progress) != '') "
+                                     "FROM psp_target t WHERE psp_id = ?1 ORDER BY position",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    bool progress[64] = {false};
+    int rc = sqlite3_bind_int64(st, 1, p->id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (nstored < 64) {
+            stored[nstored] = (struct stored_target){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                                     sqlite3_column_int(st, 2), false};
+            progress[nstored] = sqlite3_column_int(st, 3) != 0;
+            nstored++;
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, rc, what);
+
+    /* Which stored targets the record keeps, and a version check on each. */
+    for (int i = 0; i < p->ntargets; i++) {
+        const struct psp_target *t = &p->targets[i];
+        if (!t->id)
+            continue;
+        int k = 0;
+        while (k < nstored && stored[k].id != t->id)
+            k++;
+        if (k == nstored || stored[k].version != t->version)
+            return key_conflict(s, "psp_target", t->id);
+        if (!blank(t->target))
+            stored[k].keep = true;
+    }
+    /* Removals first, so that positions are free for the renumbering. */
+    sqlite3_stmt *del = NULL;
+    if ((result = rowio_prepare(s, "DELETE FROM psp_target WHERE id = ?1 AND version = ?2", &del, what)) != AP_OK)
+        return result;
+    for (int k = 0; result == AP_OK && k < nstored; k++) {
+        if (stored[k].keep)
+            continue;
+        if (progress[k]) {
+            int slot = 0;
+            for (int i = 0; i < p->ntargets; i++)
+                if (p->targets[i].id == stored[k].id)
+                    slot = i + 1;
+            result = ap_fail(AP_ERR_INVALID,
+                             "Target %d: a review recorded progress on it, so it stays: change its words instead",
+                             slot ? slot : stored[k].position);
+            break;
+        }
+        sqlite3_reset(del);
+        rc = sqlite3_bind_int64(del, 1, stored[k].id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(del, 2, stored[k].version);
+        result = rc == SQLITE_OK ? rowio_step(s, del, what) : store_fail(s, rc, what);
+        if (result == AP_OK)
+            result = rowio_changed(s, "psp_target", stored[k].id);
+    }
+    sqlite3_finalize(del);
+    if (result != AP_OK)
+        return result;
+
+    sqlite3_stmt *cur = NULL, *upd = NULL, *ins = NULL;
+    if ((result = rowio_prepare(s,
+                                "SELECT position, target, baseline, measure, is_measurable, start_known, "
+                                "is_achievable, everyday_language FROM psp_target WHERE id = ?1",
+                                &cur, what)) != AP_OK ||
+        (result = rowio_prepare(s,
+                                "UPDATE psp_target SET position = ?1, target = ?2, baseline = ?3, measure = ?4, "
+                                "is_measurable = ?5, start_known = ?6, is_achievable = ?7, everyday_language = ?8, "
+                                "updated_at = ?9, updated_by = ?10, version = version + 1 "
+                                "WHERE id = ?11 AND version = ?12",
+                                &upd, what)) != AP_OK ||
+        (result = rowio_prepare(s,
+                                "INSERT INTO psp_target (position, target, baseline, measure, is_measurable, "
+                                "start_known, is_achievable, everyday_language, updated_at, updated_by, psp_id) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                &ins, what)) != AP_OK)
+        goto done;
+    int position = 0;
+    for (int i = 0; result == AP_OK && i < p->ntargets; i++) {
+        const struct psp_target *t = &p->targets[i];
+        if (blank(t->target))
+            continue;
+        position++;
+        if (t->id) {
+            sqlite3_reset(cur);
+            rc = sqlite3_bind_int64(cur, 1, t->id);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_step(cur);
+            if (rc != SQLITE_ROW) {
+                result = rc == SQLITE_DONE ? key_conflict(s, "psp_target", t->id) : store_fail(s, rc, what);
+                break;
+            }
+            if (!target_differs(cur, t, position))
+                continue;
+            sqlite3_reset(upd);
+            rc = bind_target(upd, t, position, s);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_int64(upd, 11, t->id);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_int64(upd, 12, t->version);
+            result = rc == SQLITE_OK ? rowio_step(s, upd, what) : store_fail(s, rc, what);
+            if (result == AP_OK)
+                result = rowio_changed(s, "psp_target", t->id);
+        } else {
+            sqlite3_reset(ins);
+            rc = bind_target(ins, t, position, s);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_int64(ins, 11, p->id);
+            result = rc == SQLITE_OK ? rowio_step(s, ins, what) : store_fail(s, rc, what);
+        }
+    }
+done:
+    sqlite3_finalize(cur);
+    sqlite3_finalize(upd);
+    sqlite3_finalize(ins);
+    return result;
+}
+
+/* Inside the transaction: the five days, only the rows that changed. */
+static ap_status write_timetable(struct store *s, const struct psp *p)
+{
+    const char *what = "saving the PSP's timetable";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(
+        s,
+        "INSERT INTO psp_timetable (psp_id, weekday, activity, venue, hours, updated_at, updated_by) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (psp_id, weekday) DO UPDATE SET "
+        "activity = excluded.activity, venue = excluded.venue, hours = excluded.hours, "
+        "updated_at = excluded.updated_at, updated_by = excluded.updated_by, version = version + 1 "
+        "WHERE activity IS NOT excluded.activity OR venue IS NOT excluded.venue OR hours IS NOT excluded.hours",
+        &st, what);
+    for (int d = 0; result == AP_OK && d < PSP_DAYS; d++) {
+        sqlite3_reset(st);
+        int rc = sqlite3_bind_int64(st, 1, p->id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int(st, 2, d);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_text(st, 3, p->days[d].activity);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_text(st, 4, p->days[d].venue);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_double(st, 5, p->days[d].hours);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_stamp(st, 6, s);
+        result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* Inside a transaction: discards this login's drafts (see psp_draft_discard). */
+static ap_status discard_drafts(struct store *s, int64_t psp_id, const char *field, bool exact)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "discarding the drafts";
+    ap_status result = rowio_prepare(s,
+                                     exact ? "DELETE FROM psp_draft WHERE psp_id = ?1 AND login = ?2 AND field = ?3"
+                                           : "DELETE FROM psp_draft WHERE psp_id = ?1 AND login = ?2 "
+                                             "AND substr(field, 1, length(?3)) = ?3",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, psp_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 2, store_login(s));
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 3, field);
+    result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status psp_save(struct store *s, struct psp *p, int today, const struct thresholds *th)
+{
+    ap_status st = psp_validate(p, today);
+    if (st != AP_OK)
+        return st;
+    if (strcmp(p->status, "ceased") == 0)
+        return ap_fail(AP_ERR_INVALID, "Status: a PSP is ceased by a review whose outcome is cease");
+    if (!p->id)
+        return ap_fail(AP_ERR_INVALID, "Pupil: the PSP has not been created (psp_create)");
+    int next = p->next_review_date != DATE_NONE ? p->next_review_date : psp_suggest_review(p->meeting_date, th);
+    const char *what = "saving the PSP";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    const char *label = "Status";
+    if ((st = check_psp_state(s, p->id, p->version, &label, NULL, NULL)) != AP_OK ||
+        (st = rowio_prepare(s,
+                            "UPDATE psp SET (" PSP_COLUMNS ", updated_at, updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25), "
+                            "version = version + 1 WHERE id = ?26 AND version = ?27 AND status != 'ceased'",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = bind_psp(stmt, p, next);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, PSP_COLUMN_COUNT + 1, s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, PSP_COLUMN_COUNT + 3, p->id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, PSP_COLUMN_COUNT + 4, p->version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    if (st == AP_OK)
+        st = rowio_changed(s, "psp", p->id);
+    if (st != AP_OK || (st = write_targets(s, p)) != AP_OK || (st = write_timetable(s, p)) != AP_OK ||
+        (st = discard_drafts(s, p->id, "form.", false)) != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    /* p as stored: ids, versions and positions of the targets. */
+    int64_t id = p->id;
+    st = psp_get(s, id, p);
+    return st;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status psp_take_version(struct store *s, struct psp *p)
+{
+    struct psp *now = malloc(sizeof *now);
+    if (!now)
+        return ap_fail(AP_ERR_NOMEM, "out of memory reading the PSP");
+    ap_status st = psp_get(s, p->id, now);
+    if (st == AP_OK) {
+        p->version = now->version;
+        for (int i = 0; i < p->ntargets; i++) {
+            if (!p->targets[i].id)
+                continue;
+            bool found = false;
+            for (int k = 0; k < now->ntargets; k++)
+                if (now->targets[k].id == p->targets[i].id) {
+                    p->targets[i].version = now->targets[k].version;
+                    found = true;
+                }
+            if (!found)
+                p->targets[i].id = p->targets[i].version = 0; /* deleted meanwhile: add it again */
+        }
+    }
+    free(now);
+    return st;
+}
+
+ap_status psp_delete(struct store *s, int64_t id, int64_t version)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    const char *what = "deleting the PSP";
+    char status[8] = "";
+    sqlite3_stmt *stmt = NULL;
+    int64_t reviews = 0;
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM psp_review WHERE psp_id = %lld", (long long)id);
+    if ((st = check_psp_state(s, id, version, NULL, status, NULL)) != AP_OK ||
+        (st = store_query_int(s, sql, 0, &reviews)) != AP_OK)
+        goto fail;
+    if (strcmp(status, "draft") != 0 || reviews > 0) {
+        st = ap_fail(AP_ERR_INVALID, "Status: only a draft PSP with no reviews can be deleted; this one is %s%s",
+                     status, reviews ? " and has reviews" : "");
+        goto fail;
+    }
+    if ((st = rowio_prepare(s, "DELETE FROM psp WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    if (st == AP_OK)
+        st = rowio_changed(s, "psp", id);
+    if (st != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* ---- reviews ---- */
+
+static ap_status review_validate(const struct psp_review *r, int today)
+{
+    CHECK(rowio_check_date("Review date", r->review_date, true, today));
+    TEXT("Attended", r->attended, true);
+    CHECK(rowio_check_choice("Outcome", r->outcome, LABELS_REVIEW_OUTCOME));
+    TEXT("Notes and next steps", r->notes, true);
+    if (r->nprogress < 0 || r->nprogress > PSP_TARGETS_MAX)
+        return ap_fail(AP_ERR_INVALID, "Progress 1: at most %d targets", PSP_TARGETS_MAX);
+    for (int i = 0; i < r->nprogress; i++) {
+        char label[32];
+        snprintf(label, sizeof label, "Progress %d", i + 1);
+        CHECK(rowio_check_text(label, r->progress[i].progress, sizeof r->progress[i].progress, false, true));
+    }
+    char d[11];
+    CHECK(rowio_check_date("Next review", r->next_review, false, DATE_NONE));
+    if (strcmp(r->outcome, "cease") != 0 && r->next_review != DATE_NONE && r->next_review <= r->review_date)
+        return ap_fail(AP_ERR_INVALID, "Next review: must be after the review on %s", date_format(r->review_date, d));
+    return AP_OK;
+}
+
+ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, struct psp_review *r, int today,
+                         const struct thresholds *th)
+{
+    ap_status st = review_validate(r, today);
+    if (st != AP_OK)
+        return st;
+    const char *what = "adding the review";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    char status[8] = "", d[11];
+    int meeting = DATE_NONE;
+    const char *label = "Review date";
+    sqlite3_stmt *stmt = NULL;
+    if ((st = check_psp_state(s, psp_id, *psp_version, &label, status, &meeting)) != AP_OK)
+        goto fail;
+    if (strcmp(status, "draft") == 0) {
+        st = ap_fail(AP_ERR_INVALID, "Review date: the PSP is still a draft: set it Active once it is agreed, "
+                                     "then review it");
+        goto fail;
+    }
+    if (meeting != DATE_NONE && r->review_date < meeting) {
+        st = ap_fail(AP_ERR_INVALID, "Review date: before the PSP's meeting on %s", date_format(meeting, d));
+        goto fail;
+    }
+    if ((st = rowio_prepare(s,
+                            "INSERT INTO psp_review (psp_id, review_date, attended, outcome, notes, updated_at, "
+                            "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, psp_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(stmt, 2, r->review_date);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 3, r->attended);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 4, r->outcome);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 5, r->notes);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 6, s);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    stmt = NULL;
+    if (st != AP_OK)
+        goto fail;
+    int64_t review_id = sqlite3_last_insert_rowid(store_db(s));
+
+    if ((st = rowio_prepare(s,
+                            "INSERT INTO psp_review_progress (review_id, target_id, progress, updated_at, "
+                            "updated_by) SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS "
+                            "(SELECT 1 FROM psp_target WHERE id = ?2 AND psp_id = ?6)",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    for (int i = 0; st == AP_OK && i < r->nprogress; i++) {
+        if (blank(r->progress[i].progress))
+            continue;
+        sqlite3_reset(stmt);
+        rc = sqlite3_bind_int64(stmt, 1, review_id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(stmt, 2, r->progress[i].target_id);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_text(stmt, 3, r->progress[i].progress);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_stamp(stmt, 4, s);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(stmt, 6, psp_id);
+        st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+        if (st == AP_OK && sqlite3_changes(store_db(s)) == 0)
+            st = ap_fail(AP_ERR_INVALID, "Progress %d: target %lld is not one of this PSP's (changed meanwhile?)", i + 1,
+                         (long long)r->progress[i].target_id);
+    }
+    sqlite3_finalize(stmt);
+    stmt = NULL;
+    if (st != AP_OK)
+        goto fail;
+
+    bool cease = strcmp(r->outcome, "cease") == 0;
+    int next = cease ? DATE_NONE
+                     : r->next_review != DATE_NONE ? r->next_review : psp_suggest_review(r->review_date, th);
+    if ((st = rowio_prepare(s,
+                            cease ? "UPDATE psp SET status = 'ceased', next_review_date = NULL, "
+                                    "end_date = CASE WHEN end_date IS NULL OR end_date > ?1 THEN ?1 ELSE end_date END, "
+                                    "updated_at = ?2, updated_by = ?3, version = version + 1 "
+                                    "WHERE id = ?4 AND version = ?5"
+                                  : "UPDATE psp SET next_review_date = ?1, updated_at = ?2, updated_by = ?3, "
+                                    "version = version + 1 WHERE id = ?4 AND version = ?5",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    rc = rowio_bind_date(stmt, 1, cease ? r->review_date : next);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 2, s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 4, psp_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 5, *psp_version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    if (st == AP_OK)
+        st = rowio_changed(s, "psp", psp_id);
+    if (st != AP_OK || (st = discard_drafts(s, psp_id, "review.", false)) != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    r->id = review_id;
+    (*psp_version)++;
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *what = "reading the PSP's reviews";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
+                                     "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    struct psp_review *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_int64(st, 1, psp_id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct psp_review *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the reviews");
+            break;
+        }
+        items = grown;
+        struct psp_review *r = &items[count++];
+        memset(r, 0, sizeof *r);
+        r->id = sqlite3_column_int64(st, 0);
+        r->review_date = rowio_date(st, 1);
+        rowio_text(st, 2, r->attended, sizeof r->attended);
+        rowio_text(st, 3, r->outcome, sizeof r->outcome);
+        rowio_text(st, 4, r->notes, sizeof r->notes);
+        rowio_text(st, 5, r->updated_at, sizeof r->updated_at);
+        rowio_text(st, 6, r->updated_by, sizeof r->updated_by);
+        r->next_review = DATE_NONE;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    if (result == AP_OK && count > 0)
+        result = rowio_prepare(s,
+                               "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
+                               "JOIN psp_review r ON r.id = p.review_id "
+                               "JOIN psp_target t ON t.id = p.target_id "
+                               "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
+                               &st, what);
+    if (result == AP_OK && st) {
+        rc = sqlite3_bind_int64(st, 1, psp_id);
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t rid = sqlite3_column_int64(st, 0);
+            for (size_t i = 0; i < count; i++) {
+                struct psp_review *r = &items[i];
+                if (r->id != rid || r->nprogress == PSP_TARGETS_MAX)
+                    continue;
+                struct psp_progress *pr = &r->progress[r->nprogress++];
+                pr->target_id = sqlite3_column_int64(st, 1);
+                rowio_text(st, 2, pr->progress, sizeof pr->progress);
+            }
+            rc = SQLITE_OK;
+        }
+        if (rc != SQLITE_DONE)
+            result = store_fail(s, rc, what);
+        sqlite3_finalize(st);
+    }
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+/* ---- the pupil's facts ---- */
+
+ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct psp_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->pupil_id = pupil_id;
+    const char *what = "reading the pupil for the PSP";
+    sqlite3_stmt *st = NULL;
+    char day[11];
+    date_format(today, day);
+    ap_status result = rowio_prepare(
+        s,
+        "SELECT u.upn, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, ifnull(c.name, ''), u.fsm, u.cla, "
+        "  u.plan, u.aln_areas, u.has_ihp, "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
+        "  (SELECT total(t.hours) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
+        "   WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") ") "
+        "FROM pupil u LEFT JOIN school c ON c.id = u.home_school_id WHERE u.id = ?1",
+        &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        rowio_text(st, 0, f->upn, sizeof f->upn);
+        roll_display_name(f->name, sizeof f->name, (const char *)sqlite3_column_text(st, 1),
+                          (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+        f->dob = rowio_date(st, 4);
+        f->year_group = f->dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(f->dob, today);
+        rowio_text(st, 5, f->school, sizeof f->school);
+        f->fsm = sqlite3_column_int(st, 6);
+        f->cla = sqlite3_column_int(st, 7);
+        rowio_text(st, 8, f->plan, sizeof f->plan);
+        rowio_text(st, 9, f->aln_areas, sizeof f->aln_areas);
+        f->has_ihp = sqlite3_column_int(st, 10);
+        f->placements = sqlite3_column_int(st, 11);
+        f->placement_hours = sqlite3_column_double(st, 12);
+    } else if (rc == SQLITE_DONE) {
+        result = ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)pupil_id);
+    } else {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    if (result != AP_OK)
+        return result;
+
+    /* This term's attendance, as the roll counts it (attendance_week). */
+    what = "reading the pupil's attendance this term";
+    if ((result = rowio_prepare(s,
+                                "SELECT t.start_date, t.end_date, t.name || ' ' || t.academic_year FROM term t "
+                                "WHERE t.start_date <= ?1 ORDER BY t.start_date DESC LIMIT 1",
+                                &st, what)) != AP_OK)
+        return result;
+    rc = sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+    int term_start = DATE_NONE, term_end = DATE_NONE;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        term_start = rowio_date(st, 0);
+        term_end = rowio_date(st, 1);
+        rowio_text(st, 2, f->term_name, sizeof f->term_name);
+        f->has_term = term_start != DATE_NONE && term_end != DATE_NONE;
+    } else if (rc != SQLITE_DONE) {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    if (result != AP_OK)
+        return result;
+    if (f->has_term) {
+        if ((result = rowio_prepare(s,
+                                    "SELECT total(possible), total(attending) FROM attendance_week "
+                                    "WHERE pupil_id = ?1 AND week BETWEEN ?2 AND ?3",
+                                    &st, what)) != AP_OK)
+            return result;
+        rc = sqlite3_bind_int64(st, 1, pupil_id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int(st, 2, term_start - date_weekday(term_start));
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int(st, 3, term_end);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            f->possible = (int)sqlite3_column_double(st, 0);
+            f->attending = (int)sqlite3_column_double(st, 1);
+            if (f->possible > 0) {
+                struct attendance_tally t = {{0}};
+                t.n[CAT_PRESENT] = f->attending;
+                t.n[CAT_AUTHORISED] = f->possible - f->attending;
+                f->has_attendance = rules_attendance_pct(&t, &f->attendance_pct);
+            }
+        } else {
+            result = store_fail(s, rc, what);
+        }
+        sqlite3_finalize(st);
+        if (result != AP_OK)
+            return result;
+    }
+
+    /* Exclusions this school year: sessions marked E. */
+    what = "reading the pupil's exclusions";
+    if ((result = rowio_prepare(s,
+                                "SELECT day, count(*) FROM attendance_mark WHERE pupil_id = ?1 AND code = 'E' "
+                                "AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day",
+                                &st, what)) != AP_OK)
+        return result;
+    rc = sqlite3_bind_int64(st, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 2, date_academic_year_start(today));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 3, today);
+    int prev = DATE_NONE;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int d = sqlite3_column_int(st, 0);
+        int n = sqlite3_column_int(st, 1);
+        f->excluded_sessions += n;
+        f->excluded_days += n >= 2 ? 1.0 : 0.5;
+        /* A new spell unless it follows the day before, or Friday before a Monday. */
+        bool follows = prev != DATE_NONE && (d - prev == 1 || (d - prev == 3 && date_weekday(prev) == 4));
+        if (!follows)
+            f->exclusion_spells++;
+        prev = d;
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* ---- reduced timetable ---- */
+
+const char *psp_hours_source_text(enum psp_hours_source src)
+{
+    switch (src) {
+    case PSP_HOURS_TIMETABLE: return "the PSP timetable";
+    case PSP_HOURS_PER_DAY: return "hours per day x 5";
+    case PSP_HOURS_PLACEMENTS: return "placements now";
+    default: return "nothing recorded";
+    }
+}
+
+void psp_rtt_assess(const struct psp *p, const struct psp_facts *f, int today, const struct thresholds *th,
+                    struct psp_rtt *out)
+{
+    memset(out, 0, sizeof *out);
+    double tt = 0;
+    for (int d = 0; d < PSP_DAYS; d++)
+        tt += p->days[d].hours;
+    if (tt > 0) {
+        out->weekly_hours = tt;
+        out->source = PSP_HOURS_TIMETABLE;
+    } else if (p->reduced_hours_per_day > 0) {
+        out->weekly_hours = 5 * p->reduced_hours_per_day;
+        out->source = PSP_HOURS_PER_DAY;
+    } else if (f->placements > 0) {
+        out->weekly_hours = f->placement_hours;
+        out->source = PSP_HOURS_PLACEMENTS;
+    }
+    out->year_group = f->year_group;
+    out->min_hours = rules_min_weekly_hours(f->year_group, th);
+    out->below_minimum = out->source != PSP_HOURS_NONE && rules_is_reduced(out->weekly_hours, f->year_group, th);
+    if (strcmp(p->status, "ceased") == 0)
+        return; /* over: the matrix no longer applies */
+    out->applies = p->reduced_timetable || out->below_minimum;
+    if (!out->applies)
+        return;
+    struct rules_rtt r = {
+        .weekly_hours = out->weekly_hours,
+        .year_group = f->year_group,
+        .start = p->reduced_start,
+        .end = p->reduced_end,
+        .has_psp = strcmp(p->status, "active") == 0,
+        .medical_ihp = strcmp(p->reduced_reason, "medical") == 0 && f->has_ihp,
+        .exit_plan = !blank(p->exit_plan),
+        .authorised = p->reduced_authorised,
+    };
+    out->level = rules_reduced_timetable(&r, today, th, out->why, sizeof out->why);
+    if (out->level == FLAG_NONE) {
+        char h[16], m[16];
+        snprintf(h, sizeof h, "%g", out->weekly_hours);
+        snprintf(m, sizeof m, "%g", out->min_hours);
+        snprintf(out->why, sizeof out->why,
+                 out->min_hours > 0 ? "recorded as reduced, but %s h a week meets the %s h minimum"
+                                    : "recorded as reduced, but the year group has no minimum (%s h, %s)",
+                 h, m);
+        out->applies = false;
+    } else if (strcmp(p->status, "draft") == 0 && !r.medical_ihp) {
+        size_t n = strlen(out->why);
+        snprintf(out->why + n, sizeof out->why - n, " (the PSP is a draft until it is agreed and set Active)");
+    }
+}
+
+ap_status psp_rtt_for(struct store *s, int64_t psp_id, int today, const struct thresholds *th, struct psp_rtt *out)
+{
+    memset(out, 0, sizeof *out);
+    struct psp *p = malloc(sizeof *p);
+    if (!p)
+        return ap_fail(AP_ERR_NOMEM, "out of memory reading the PSP");
+    struct psp_facts f;
+    ap_status st = psp_get(s, psp_id, p);
+    if (st == AP_OK)
+        st = psp_facts_load(s, p->pupil_id, today, &f);
+    if (st == AP_OK)
+        psp_rtt_assess(p, &f, today, th, out);
+    free(p);
+    return st;
+}
+
+enum flag_level psp_review_due(const char *status, int meeting, int last_review, int next_review, int today,
+                               const struct thresholds *th, int *due, char *why, size_t why_len)
+{
+    if (why && why_len)
+        why[0] = '\0';
+    *due = DATE_NONE;
+    if (strcmp(status, "active") != 0)
+        return FLAG_NONE;
+    /* As db/flags.c: every psp_review_weeks, or sooner when the last meeting
+     * set an earlier review date. */
+    enum flag_level level = rules_psp_review(last_review, meeting, today, th, due, why, why_len);
+    int base = last_review != DATE_NONE ? last_review : meeting;
+    if (next_review != DATE_NONE && base != DATE_NONE && next_review > base && next_review < *due) {
+        *due = next_review;
+        level = rules_due("PSP review", next_review, today, th->psp_review_amber_days, why, why_len);
+    }
+    return level;
+}
+
+/* ---- the list ---- */
+
+ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool with_ceased, struct psp_row **out,
+                   size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *what = "reading the PSPs";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(
+        s,
+        "SELECT p.id, p.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, p.status, "
+        "  p.meeting_date, p.next_review_date, p.end_date, "
+        "  (SELECT max(r.review_date) FROM psp_review r WHERE r.psp_id = p.id AND r.review_date <= ?1), "
+        "  (SELECT count(*) FROM psp_review r WHERE r.psp_id = p.id), "
+        "  (SELECT count(*) FROM psp_target t WHERE t.psp_id = p.id), "
+        "  p.reduced_timetable, p.reduced_start, p.reduced_end, ifnull(p.reduced_reason, ''), "
+        "  ifnull(p.reduced_hours_per_day, 0), p.reduced_authorised, p.exit_plan, u.has_ihp, "
+        "  (SELECT total(t.hours) FROM psp_timetable t WHERE t.psp_id = p.id), "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?1") "), "
+        "  (SELECT total(t.hours) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
+        "   WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?1") "), "
+        "  EXISTS (SELECT 1 FROM psp_draft d WHERE d.psp_id = p.id AND d.login = ?2) "
+        "FROM psp p JOIN pupil u ON u.id = p.pupil_id "
+        "WHERE ?3 OR p.status != 'ceased' "
+        "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
+        "  p.status = 'ceased', p.meeting_date DESC, p.id DESC",
+        &st, what);
+    if (result != AP_OK)
+        return result;
+    char day[11];
+    int rc = sqlite3_bind_text(st, 1, date_format(today, day), -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 2, store_login(s));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 3, with_ceased);
+    struct psp_row *rows = NULL;
+    size_t count = 0, cap = 0;
+    /* One record to assess the timetable with: only the fields the matrix reads. */
+    struct psp *p = calloc(1, sizeof *p);
+    if (!p) {
+        sqlite3_finalize(st);
+        return ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
+    }
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct psp_row *grown = rowio_grow(rows, &cap, count, sizeof *rows);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
+            break;
+        }
+        rows = grown;
+        struct psp_row *r = &rows[count++];
+        memset(r, 0, sizeof *r);
+        r->psp_id = sqlite3_column_int64(st, 0);
+        r->pupil_id = sqlite3_column_int64(st, 1);
+        roll_display_name(r->name, sizeof r->name, (const char *)sqlite3_column_text(st, 2),
+                          (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4));
+        int dob = rowio_date(st, 5);
+        r->year_group = dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(dob, today);
+        rowio_text(st, 6, r->status, sizeof r->status);
+        r->meeting_date = rowio_date(st, 7);
+        r->next_review_date = rowio_date(st, 8);
+        r->end_date = rowio_date(st, 9);
+        r->last_review = rowio_date(st, 10);
+        r->reviews = sqlite3_column_int(st, 11);
+        r->targets = sqlite3_column_int(st, 12);
+        r->review_level = psp_review_due(r->status, r->meeting_date, r->last_review, r->next_review_date, today, th,
+                                         &r->review_due, r->review_why, sizeof r->review_why);
+
+        memset(p, 0, offsetof(struct psp, targets));
+        memset(p->days, 0, sizeof p->days);
+        rowio_copy(p->status, sizeof p->status, r->status);
+        p->meeting_date = r->meeting_date;
+        p->reduced_timetable = sqlite3_column_int(st, 13);
+        p->reduced_start = rowio_date(st, 14);
+        p->reduced_end = rowio_date(st, 15);
+        rowio_text(st, 16, p->reduced_reason, sizeof p->reduced_reason);
+        p->reduced_hours_per_day = sqlite3_column_double(st, 17);
+        p->reduced_authorised = sqlite3_column_int(st, 18);
+        rowio_text(st, 19, p->exit_plan, sizeof p->exit_plan);
+        p->days[0].hours = sqlite3_column_double(st, 21); /* the week's total is all the assessment adds up */
+        struct psp_facts f;
+        memset(&f, 0, sizeof f);
+        f.year_group = r->year_group;
+        f.has_ihp = sqlite3_column_int(st, 20);
+        f.placements = sqlite3_column_int(st, 22);
+        f.placement_hours = sqlite3_column_double(st, 23);
+        psp_rtt_assess(p, &f, today, th, &r->rtt);
+        r->has_draft = sqlite3_column_int(st, 24) != 0;
+        rc = SQLITE_OK;
+    }
+    free(p);
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    if (result != AP_OK) {
+        free(rows);
+        return result;
+    }
+    *out = rows;
+    *n = count;
+    return AP_OK;
+}
+
+/* ---- drafts ---- */
+
+ap_status psp_draft_save(struct store *s, int64_t psp_id, const char *field, const char *text)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    const char *what = "keeping the draft";
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s,
+                            "INSERT INTO psp_draft (psp_id, login, field, text, saved_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                            "ON CONFLICT (psp_id, login, field) DO UPDATE SET text = excluded.text, "
+                            "saved_at = excluded.saved_at WHERE text IS NOT excluded.text",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    char now[20];
+    store_now(now);
+    int rc = sqlite3_bind_int64(stmt, 1, psp_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 2, store_login(s));
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 3, field);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 4, text);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 5, now);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status psp_drafts(struct store *s, int64_t psp_id, const char *prefix, struct psp_draft **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *what = "reading the drafts";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT field, text, strftime('%Y-%m-%d %H:%M', saved_at, 'localtime') "
+                                     "FROM psp_draft WHERE psp_id = ?1 AND login = ?2 "
+                                     "AND substr(field, 1, length(?3)) = ?3 ORDER BY rowid",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, psp_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 2, store_login(s));
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 3, prefix ? prefix : "");
+    struct psp_draft *items = NULL;
+    size_t count = 0, cap = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct psp_draft *grown = rowio_grow(items, &cap, count, sizeof *items);
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        char *copy = grown ? strdup(text ? text : "") : NULL;
+        if (!grown || !copy) {
+            if (grown)
+                items = grown;
+            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the drafts");
+            break;
+        }
+        items = grown;
+        struct psp_draft *d = &items[count++];
+        rowio_text(st, 0, d->field, sizeof d->field);
+        d->text = copy;
+        rowio_text(st, 2, d->saved_at, sizeof d->saved_at);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    if (result != AP_OK) {
+        psp_drafts_free(items, count);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+void psp_drafts_free(struct psp_draft *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(d[i].text);
+    free(d);
+}
+
+ap_status psp_draft_discard(struct store *s, int64_t psp_id, const char *field, bool exact)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    if ((st = discard_drafts(s, psp_id, field, exact)) != AP_OK) {
+        store_rollback(s);
+        return st;
+    }
+    return store_commit(s);
+}

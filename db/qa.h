@@ -1,0 +1,236 @@
+#ifndef APTERM_QA_H
+#define APTERM_QA_H
+
+/* Provider quality assurance: QA visits, their checklists and when the next
+ * visit of each stage is due. No curses here; ui/qa.c draws it.
+ *
+ * Templates are data (data/qa-*.csv, loaded by db/seed.c): each load of a
+ * template file makes a new revision of its key. A visit is started from
+ * the latest revision of a template and keeps its template_id, so the
+ * wording it was answered against never changes: revisions are never
+ * edited, only added.
+ *
+ * Due dates follow src/rules.h (rules_qa_stage1, rules_qa_stage2,
+ * rules_monitoring) over the same facts db/flags.c reads: closed visits
+ * dated today or earlier, the latest concern about the provider, its
+ * placements. A provider's rules apply, as in flags.h, while it is in use
+ * (a pupil placed today or a placement proposed) and is not
+ * state-maintained; monitoring only while pupils are placed.
+ *
+ * A "No" to a safeguarding item (qa_template_item.safeguarding = 1) stays
+ * open until a later visit to the same provider answers the same item
+ * "Yes". The same item is the same question: the same template key and the
+ * same text, so a new revision that keeps an item's wording keeps its
+ * identity, while a reworded item is a new question (its old "No" stays
+ * open until the old wording is answered "Yes" or someone looks at it).
+ * "Later" is by visit date, then by the order visits were started. N/A does
+ * not close a "No". db/flags.c raises FLAG_KIND_QA_SAFEGUARDING (red) for
+ * each provider with an open "No".
+ *
+ * Every write is one transaction; writes to a row read earlier are checked
+ * against its version (AP_ERR_CONFLICT naming who changed it). Text fields
+ * are NUL-terminated UTF-8; a value longer than its field is refused, never
+ * cut. Field errors name the field: "Visitors: must not be empty". */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+#include "status.h"
+#include "store.h"
+#include "thresholds.h"
+
+/* The flag db/flags.c raises on a provider with an open safeguarding "No". */
+#define FLAG_KIND_QA_SAFEGUARDING "qa_safeguarding"
+
+/* The stages a visit can be (qa_visit.stage). A template may also be of the
+ * stage "checks" (the provider checks before commissioning), answered at a
+ * Stage 1 visit. */
+enum qa_stage { QA_STAGE1 = 0, QA_STAGE2, QA_MONITORING, QA_STAGE_COUNT };
+
+const char *qa_stage_code(enum qa_stage stage);   /* "stage1", "stage2", "monitoring" */
+const char *qa_stage_name(enum qa_stage stage);   /* "Stage 1", "Stage 2", "Monitoring" */
+/* false (and *out untouched) for anything else, "checks" included. */
+bool qa_stage_parse(const char *code, enum qa_stage *out);
+/* The visit stage a template of stage code template_stage is answered at:
+ * its own, or Stage 1 for "checks". false for an unknown code. */
+bool qa_stage_of_template(const char *template_stage, enum qa_stage *out);
+
+/* The next visit of the stage is due this day after a visit on visit_date:
+ * + th->qa_stage1_months, + th->qa_stage2_months, + th->monitoring_days. */
+int qa_next_due(enum qa_stage stage, int visit_date, const struct thresholds *th);
+
+/* ---- When visits are due ------------------------------------------------------ */
+
+#define QA_WHY_LEN 200
+
+struct qa_due {
+    bool applies;            /* the rule applies to the provider now */
+    int last;                /* latest closed visit of the stage (of any stage for monitoring); DATE_NONE */
+    int due;                 /* when the next is due; DATE_NONE when the rule does not apply */
+    enum flag_level level;   /* FLAG_RED overdue, FLAG_AMBER due soon (monitoring: due), FLAG_NONE */
+    char why[QA_WHY_LEN];    /* the rule's reason when raised, else "" */
+};
+
+struct qa_provider_row {
+    int64_t id;
+    char name[121];
+    char status[12];                  /* "active", "suspended" */
+    bool in_use;                      /* a pupil placed today or a placement proposed */
+    bool state_maintained;            /* maintained school, PRU, academy: no AP QA duties */
+    int placed;                       /* pupils placed today */
+    struct qa_due due[QA_STAGE_COUNT];
+    int open_visits;                  /* visits started and not yet closed */
+    int sg_open;                      /* safeguarding items answered No, not yet Yes */
+    enum flag_level worst;            /* the worst of due[].level, red when sg_open */
+    int worst_due;                    /* the earliest due date of a raised state; DATE_NONE */
+};
+
+struct qa_overview {
+    struct qa_provider_row *rows;
+    size_t n;
+};
+
+/* Every provider (or the one provider_id when not 0) with its due dates as
+ * of today, most overdue first: red before amber before none, then the
+ * earliest due date, then by name; providers whose rules do not apply (not
+ * in use, state-maintained) come last, by name. *out is the caller's, to
+ * free with qa_overview_free. Read-only. */
+ap_status qa_overview_load(struct store *s, const struct thresholds *th, int today, int64_t provider_id,
+                           struct qa_overview **out);
+void qa_overview_free(struct qa_overview *o);
+
+/* ---- Open safeguarding "No"s ---------------------------------------------------- */
+
+struct qa_open_no {
+    int64_t provider_id;
+    int64_t visit_id;
+    int visit_date;
+    const char *stage;       /* the visit's stage code */
+    const char *section;
+    const char *text;        /* the item's wording */
+};
+typedef void (*qa_open_no_fn)(void *ctx, const struct qa_open_no *r);
+
+/* Calls fn once per open safeguarding "No" (one per item: its latest "No"),
+ * for every provider or the one provider_id when not 0, counting visits
+ * dated today or earlier; by provider id, then the newest visit first. The
+ * strings are valid only during the call. Read-only; inside a caller's
+ * transaction it reads within it (db/flags.c calls it in its pass). */
+ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, qa_open_no_fn fn, void *ctx);
+
+/* ---- Templates ------------------------------------------------------------------ */
+
+struct qa_template_info {
+    int64_t id;
+    char key[64];
+    char title[256];
+    char stage[16];          /* "stage1", "stage2", "monitoring", "checks" */
+    int revision;
+    bool latest;             /* the newest revision of its key */
+    int items, safeguarding_items;
+    int visits;              /* visits answered against this revision */
+    char loaded_at[20];
+    char loaded_by[65];
+};
+
+/* The templates by stage (Stage 1, Stage 2, monitoring, checks), key and
+ * revision; only the latest revision of each key when latest_only. *out is
+ * a malloc'd array of *n (NULL when none) that the caller frees. */
+ap_status qa_template_list(struct store *s, bool latest_only, struct qa_template_info **out, size_t *n);
+
+/* Loads a template file's text (name is the file's name, for messages) as
+ * a new revision of the template its first line names, in one transaction.
+ * A bad file fails with AP_ERR_INVALID naming the line, and nothing is
+ * written. A file the same as the latest revision (title, stage and every
+ * item) adds nothing: *unchanged is set and *out describes that revision.
+ * out and unchanged may be NULL. */
+ap_status qa_template_load(struct store *s, const char *name, const char *text, struct qa_template_info *out,
+                           bool *unchanged);
+
+/* ---- Visits --------------------------------------------------------------------- */
+
+struct qa_visit {
+    int64_t id;                       /* 0 until started */
+    int64_t provider_id;
+    int64_t template_id;              /* 0: recorded without a checklist */
+    char stage[16];                   /* qa_stage_code */
+    int visit_date;
+    char visitors[256];
+    char outcome[24];                 /* LABELS_QA_OUTCOME; "" while open */
+    int next_due;                     /* DATE_NONE while open */
+    bool closed;
+    char notes[1024];
+    int64_t version;
+    char updated_at[20];
+    char updated_by[65];
+    /* read with the visit */
+    char provider_name[121];
+    char template_key[64];            /* start: the template to use (its latest revision) */
+    char template_title[256];
+    int template_revision;
+    int items, answered, no_count, sg_no; /* sg_no: safeguarding items answered No */
+};
+
+/* A new visit's defaults: no id, no dates, nothing answered. */
+void qa_visit_init(struct qa_visit *v);
+
+/* Starts a visit to v->provider_id of stage v->stage on v->visit_date by
+ * v->visitors, from the latest revision of the template v->template_key
+ * (whose stage must be the visit's: a "checks" template goes with any).
+ * Sets v->id, v->template_id, version and the template fields. Fields:
+ * "Provider", "Checklist", "Stage", "Visit date" (required; a day from
+ * 1900 to 2199), "Visitors" (required), "Notes". One transaction. */
+ap_status qa_visit_start(struct store *s, struct qa_visit *v);
+
+ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out);
+
+/* The provider's visits, newest first (by date, then the later started).
+ * *out is a malloc'd array of *n (NULL when none) that the caller frees. */
+ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **out, size_t *n);
+
+/* Closes the visit v->id at v->version with v->outcome (required) and
+ * v->notes: next_due = qa_next_due(stage, visit date), closed = 1. Refused
+ * when the visit is already closed or dated after today (a visit is closed
+ * once it has taken place). Items may still be unanswered: the screen asks
+ * first. On success v->next_due, v->closed and v->version are updated. */
+ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thresholds *th, int today);
+
+/* Deletes an open visit (one started by mistake) and its answers. Closed
+ * visits are the record and are never deleted. */
+ap_status qa_visit_delete(struct store *s, int64_t id, int64_t version);
+
+/* ---- Checklists and answers ------------------------------------------------------ */
+
+enum qa_answer { QA_UNANSWERED = 0, QA_YES, QA_NO, QA_NA };
+
+/* "yes", "no", "na"; NULL for QA_UNANSWERED. */
+const char *qa_answer_code(enum qa_answer a);
+
+struct qa_item {
+    int64_t item_id;
+    int position;
+    char section[128];
+    char text[1024];
+    bool safeguarding;
+    enum qa_answer answer;
+    char comment[1000];
+    int64_t version;         /* of the answer row; 0 while there is none */
+    char updated_at[20];
+    char updated_by[65];
+};
+
+/* The visit's checklist in the order asked, from the revision the visit was
+ * started from, with its answers. *out is a malloc'd array of *n (NULL when
+ * the visit has no checklist) that the caller frees. */
+ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **out, size_t *n);
+
+/* Records item->answer and item->comment for item->item_id of the visit, in
+ * one transaction, if the answer row is still at item->version (0: nobody
+ * has answered it yet); else AP_ERR_CONFLICT naming who answered it. Refused
+ * for a closed visit and for an item not on the visit's checklist. On
+ * success item->version and the stamp are updated. Field: "Comment". */
+ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item);
+
+#endif

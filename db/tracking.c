@@ -1,0 +1,1162 @@
+#include "tracking.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "date.h"
+#include "labels.h"
+#include "roll.h"
+#include "rowio.h"
+
+/* A placement running on :today (as db/flags.c's ACTIVE_TODAY). */
+#define ACTIVE_TODAY(l) \
+    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
+
+const char *tracking_area_code(int area)
+{
+    return area >= 0 && area < TRACKING_AREAS ? LABELS_PROGRESS_AREA[area].code : NULL;
+}
+
+const char *tracking_area_brief(int area)
+{
+    return area >= 0 && area < TRACKING_AREAS ? LABELS_PROGRESS_AREA[area].brief : "?";
+}
+
+int tracking_area_parse(const char *code)
+{
+    for (int a = 0; code && a < TRACKING_AREAS; a++)
+        if (strcmp(code, LABELS_PROGRESS_AREA[a].code) == 0)
+            return a;
+    return -1;
+}
+
+int tracking_week_of(int date)
+{
+    return date - date_weekday(date);
+}
+
+const char *tracking_trend_mark(enum tracking_trend t)
+{
+    switch (t) {
+    case TREND_UP: return "↑";
+    case TREND_DOWN: return "↓";
+    case TREND_LEVEL: return "→";
+    default: return "";
+    }
+}
+
+enum tracking_trend tracking_trend_of(int attending, int possible, int prev_attending, int prev_possible)
+{
+    if (possible <= 0 || prev_possible <= 0)
+        return TREND_NONE;
+    /* Compared in whole numbers, 100 * (a/p - pa/pp) against the points,
+     * so that exactly 5 points is a trend without rounding error. */
+    long long lhs = 100LL * ((long long)attending * prev_possible - (long long)prev_attending * possible);
+    long long rhs = (long long)TRACKING_TREND_POINTS * possible * prev_possible;
+    if (lhs >= rhs)
+        return TREND_UP;
+    if (-lhs >= rhs)
+        return TREND_DOWN;
+    return TREND_LEVEL;
+}
+
+/* ---- the arena: strings and id lists of a tracking, in blocks that never move ---- */
+
+struct tracking_arena {
+    struct tracking_arena *next;
+    size_t used, cap;
+    _Alignas(8) char data[];
+};
+
+static void *arena_alloc(struct tracking_arena **head, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    struct tracking_arena *a = *head;
+    if (!a || a->cap - a->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        struct tracking_arena *b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->next = a;
+        b->used = 0;
+        b->cap = cap;
+        *head = a = b;
+    }
+    void *p = a->data + a->used;
+    a->used += n;
+    return p;
+}
+
+static const char *arena_text(struct tracking_arena **head, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *p = arena_alloc(head, n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static void arena_free(struct tracking_arena *a)
+{
+    while (a) {
+        struct tracking_arena *next = a->next;
+        free(a);
+        a = next;
+    }
+}
+
+void tracking_free(struct tracking *t)
+{
+    if (!t)
+        return;
+    free(t->rows);
+    arena_free(t->arena);
+    free(t);
+}
+
+const struct tracking_row *tracking_find(const struct tracking *t, int64_t pupil_id)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (t->rows[i].id == pupil_id)
+            return &t->rows[i];
+    return NULL;
+}
+
+/* ---- loading ---- */
+
+struct by_id {
+    int64_t id;
+    size_t row;
+};
+
+struct loader {
+    struct store *s;
+    const struct thresholds *th;
+    struct tracking *t;
+    struct by_id *index;            /* t->n, by id */
+};
+
+static int by_id_cmp(const void *a, const void *b)
+{
+    const struct by_id *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct tracking_row *row_of(const struct loader *ld, int64_t id)
+{
+    struct by_id key = {.id = id};
+    const struct by_id *hit = bsearch(&key, ld->index, ld->t->n, sizeof *ld->index, by_id_cmp);
+    return hit ? &ld->t->rows[hit->row] : NULL;
+}
+
+static ap_status nomem(const char *what)
+{
+    return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+}
+
+/* Binds an apterm date as 'YYYY-MM-DD' (or an int) to a named parameter,
+ * when the statement has it. */
+static int bind_date_named(sqlite3_stmt *st, const char *name, int date)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    return i ? rowio_bind_date(st, i, date) : SQLITE_OK;
+}
+
+static int bind_int_named(sqlite3_stmt *st, const char *name, int v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    return i ? sqlite3_bind_int(st, i, v) : SQLITE_OK;
+}
+
+/* The binds every read of the load may use. */
+static int bind_common(const struct loader *ld, sqlite3_stmt *st)
+{
+    const struct tracking *t = ld->t;
+    int rc = bind_date_named(st, ":today", t->today);
+    if (rc == SQLITE_OK)
+        rc = bind_date_named(st, ":monday", t->week);
+    if (rc == SQLITE_OK)
+        rc = bind_date_named(st, ":sunday", t->week + 6);
+    if (rc == SQLITE_OK)
+        rc = bind_int_named(st, ":week", t->week);
+    return rc;
+}
+
+/* The term and the previous school weeks, from the calendar. */
+static ap_status load_calendar(struct loader *ld)
+{
+    struct tracking *t = ld->t;
+    struct calendar cal;
+    ap_status st = calendar_load(ld->s, &cal);
+    if (st != AP_OK)
+        return st;
+    const struct term_info *term = calendar_term_for(&cal, t->week + 4);
+    if (term && term->start != DATE_NONE && term->end != DATE_NONE) {
+        t->have_term = true;
+        t->term_start = term->start;
+        t->term_to = term->end < t->week + 6 ? term->end : t->week + 6;
+        snprintf(t->term_name, sizeof t->term_name, "%s %s", term->name, term->academic_year);
+    }
+    /* The previous TRACKING_TREND_WEEKS weeks holding a school day; with
+     * no terms at all, simply the previous weeks. */
+    int found = 0, from = DATE_NONE;
+    for (int k = 1; k <= 26 && found < TRACKING_TREND_WEEKS; k++) {
+        int monday = t->week - 7 * k;
+        bool school = cal.nterms == 0;
+        for (int d = 0; d < 5 && !school; d++)
+            school = calendar_is_school_day(&cal, monday + d);
+        if (school) {
+            found++;
+            from = monday;
+        }
+    }
+    if (found) {
+        t->prev_from = from;
+        t->prev_to = t->week - 7;
+    }
+    calendar_free(&cal);
+    return AP_OK;
+}
+
+static const char PUPILS_SQL[] =
+    "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.cohort "
+    "FROM pupil u "
+    "WHERE (u.start_date IS NULL OR u.start_date <= :sunday) AND (u.end_date IS NULL OR u.end_date >= :monday) "
+    "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id";
+
+static ap_status read_pupils(struct loader *ld)
+{
+    struct tracking *t = ld->t;
+    const char *what = "loading the tracking rows";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(ld->s, PUPILS_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    size_t cap = 0;
+    int rc = bind_common(ld, st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct tracking_row *grown = rowio_grow(t->rows, &cap, t->n, sizeof *t->rows);
+        if (!grown) {
+            result = nomem(what);
+            break;
+        }
+        t->rows = grown;
+        struct tracking_row *row = &t->rows[t->n];
+        memset(row, 0, sizeof *row);
+        const char *preferred = (const char *)sqlite3_column_text(st, 1);
+        const char *forename = (const char *)sqlite3_column_text(st, 2);
+        const char *surname = (const char *)sqlite3_column_text(st, 3);
+        char name[512];
+        roll_display_name(name, sizeof name, preferred, forename, surname);
+        row->id = sqlite3_column_int64(st, 0);
+        row->display_name = arena_text(&t->arena, name);
+        snprintf(name, sizeof name, "%s %s", forename ? forename : "", surname ? surname : "");
+        row->legal_name = arena_text(&t->arena, name);
+        rowio_text(st, 4, row->upn, sizeof row->upn);
+        row->year_group = rules_year_group(rowio_date(st, 5), t->today);
+        rowio_text(st, 6, row->cohort, sizeof row->cohort);
+        row->providers = row->notes = row->psp_why = row->qa_why = "";
+        row->prev_week = row->psp_due = row->qa_due = row->next_due = DATE_NONE;
+        if (!row->display_name || !row->legal_name) {
+            result = nomem(what);
+            break;
+        }
+        t->n++;
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* This week, the previous school weeks and the term in one pass over
+ * attendance_week, by a primary-key range per pupil. */
+static const char ATTENDANCE_SQL[] =
+    "SELECT u.id, "
+    "  total(CASE WHEN w.week = :week THEN w.possible END), total(CASE WHEN w.week = :week THEN w.attending END), "
+    "  total(CASE WHEN w.week BETWEEN :plo AND :phi THEN w.possible END), "
+    "  total(CASE WHEN w.week BETWEEN :plo AND :phi THEN w.attending END), "
+    "  total(CASE WHEN w.week BETWEEN :tlo AND :thi THEN w.possible END), "
+    "  total(CASE WHEN w.week BETWEEN :tlo AND :thi THEN w.attending END) "
+    "FROM pupil u CROSS JOIN attendance_week w ON w.pupil_id = u.id AND w.week BETWEEN :lo AND :week "
+    "WHERE (u.start_date IS NULL OR u.start_date <= :sunday) AND (u.end_date IS NULL OR u.end_date >= :monday) "
+    "GROUP BY u.id";
+
+static void set_pct(int attending, int possible, bool *has, double *pct)
+{
+    struct attendance_tally tally = {{0}};
+    tally.n[CAT_PRESENT] = attending;
+    tally.n[CAT_UNAUTHORISED] = possible - attending;
+    *has = rules_attendance_pct(&tally, pct);
+}
+
+static ap_status read_attendance(struct loader *ld)
+{
+    struct tracking *t = ld->t;
+    const char *what = "loading the attendance of the week";
+    /* Empty ranges (lo > hi) where there is no term or no earlier week. */
+    int plo = t->prev_from != DATE_NONE ? t->prev_from : t->week + 1;
+    int phi = t->prev_from != DATE_NONE ? t->prev_to : t->week;
+    int tlo = t->have_term ? tracking_week_of(t->term_start) : t->week + 1;
+    int thi = t->have_term ? tracking_week_of(t->term_to) : t->week;
+    int lo = t->week;
+    if (plo < lo)
+        lo = plo;
+    if (tlo < lo)
+        lo = tlo;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(ld->s, ATTENDANCE_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = bind_common(ld, st);
+    if (rc == SQLITE_OK)
+        rc = bind_int_named(st, ":plo", plo);
+    if (rc == SQLITE_OK)
+        rc = bind_int_named(st, ":phi", phi);
+    if (rc == SQLITE_OK)
+        rc = bind_int_named(st, ":tlo", tlo);
+    if (rc == SQLITE_OK)
+        rc = bind_int_named(st, ":thi", thi);
+    if (rc == SQLITE_OK)
+        rc = bind_int_named(st, ":lo", lo);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+        if (row) {
+            row->week_possible = sqlite3_column_int(st, 1);
+            row->week_attending = sqlite3_column_int(st, 2);
+            row->prev_possible = sqlite3_column_int(st, 3);
+            row->prev_attending = sqlite3_column_int(st, 4);
+            row->term_possible = sqlite3_column_int(st, 5);
+            row->term_attending = sqlite3_column_int(st, 6);
+            set_pct(row->week_attending, row->week_possible, &row->has_week, &row->week_pct);
+            set_pct(row->prev_attending, row->prev_possible, &row->has_prev, &row->prev_pct);
+            set_pct(row->term_attending, row->term_possible, &row->has_term, &row->term_pct);
+            row->trend =
+                tracking_trend_of(row->week_attending, row->week_possible, row->prev_attending, row->prev_possible);
+        }
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* The week's ratings and the earlier weeks' within the look-back, by a
+ * primary-key range per pupil. */
+static const char RATINGS_SQL[] =
+    "SELECT e.pupil_id, e.week_start, e.area, e.rating, e.note, e.version "
+    "FROM pupil u CROSS JOIN progress_entry e ON e.pupil_id = u.id AND e.week_start BETWEEN :from AND :monday "
+    "WHERE (u.start_date IS NULL OR u.start_date <= :sunday) AND (u.end_date IS NULL OR u.end_date >= :monday)";
+
+/* Appends "Area: note" to the row's notes (in the arena). */
+static bool add_note(struct tracking_arena **arena, struct tracking_row *row, int area, const char *note)
+{
+    if (!note || !note[0])
+        return true;
+    size_t have = strlen(row->notes), n = strlen(note);
+    const char *brief = tracking_area_brief(area);
+    size_t need = have + (have ? 2 : 0) + strlen(brief) + 2 + n + 1;
+    char *p = arena_alloc(arena, need);
+    if (!p)
+        return false;
+    snprintf(p, need, "%s%s%s: %s", row->notes, have ? "; " : "", brief, note);
+    row->notes = p;
+    return true;
+}
+
+static ap_status read_ratings(struct loader *ld)
+{
+    struct tracking *t = ld->t;
+    const char *what = "loading the week's ratings";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(ld->s, RATINGS_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = bind_common(ld, st);
+    if (rc == SQLITE_OK)
+        rc = bind_date_named(st, ":from", t->week - 7 * TRACKING_LOOKBACK_WEEKS);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+        int week = rowio_date(st, 1);
+        int area = tracking_area_parse((const char *)sqlite3_column_text(st, 2));
+        int rating = sqlite3_column_int(st, 3);
+        if (!row || area < 0 || week == DATE_NONE)
+            continue;
+        if (week == t->week) {
+            if (!row->rating[area])
+                row->n_rated++;
+            row->rating[area] = rating;
+            row->version[area] = sqlite3_column_int64(st, 5);
+            if (!add_note(&t->arena, row, area, (const char *)sqlite3_column_text(st, 4))) {
+                result = nomem(what);
+                break;
+            }
+        } else if (week < t->week) {
+            if (row->prev_week == DATE_NONE || week > row->prev_week) {
+                memset(row->prev_rating, 0, sizeof row->prev_rating);
+                row->prev_week = week;
+            }
+            if (week == row->prev_week)
+                row->prev_rating[area] = rating;
+        }
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < t->n; i++)
+        t->fully_rated += t->rows[i].n_rated == TRACKING_AREAS;
+    return result;
+}
+
+/* ---- QA of the providers the pupils are placed with today ---- */
+
+struct qa_state {
+    int64_t id;
+    enum flag_level level;
+    int due;
+    const char *why;                /* arena; "" when none raised */
+};
+
+static int qa_cmp(const void *a, const void *b)
+{
+    const struct qa_state *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The same inputs as db/flags.c's provider pass. */
+static const char PROVIDER_QA_SQL[] =
+    "SELECT p.id, p.name, p.registration, "
+    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "     AND v.closed = 1 AND v.visit_date <= :today), "
+    "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "     AND v.closed = 1 AND v.visit_date <= :today), "
+    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
+    "     AND v.closed = 1 AND v.visit_date <= :today), "
+    "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
+    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
+    "     AND l.start_date <= :today) "
+    "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " ACTIVE_TODAY("l") ") "
+    "ORDER BY p.id";
+
+static bool state_maintained(const char *registration)
+{
+    return strcmp(registration, "maintained_school") == 0 || strcmp(registration, "pru") == 0 ||
+           strcmp(registration, "academy") == 0;
+}
+
+/* Worse level first, then the earlier due date. */
+static bool qa_worse(enum flag_level level, int due, enum flag_level than_level, int than_due)
+{
+    if (level != than_level)
+        return level > than_level;
+    return due != DATE_NONE && (than_due == DATE_NONE || due < than_due);
+}
+
+static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size_t *nout)
+{
+    struct tracking *t = ld->t;
+    const char *what = "loading the providers' QA dates";
+    *out = NULL;
+    *nout = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(ld->s, PROVIDER_QA_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    struct qa_state *list = NULL;
+    size_t n = 0, cap = 0;
+    int rc = bind_common(ld, st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        struct qa_state *grown = rowio_grow(list, &cap, n, sizeof *list);
+        if (!grown) {
+            result = nomem(what);
+            break;
+        }
+        list = grown;
+        struct qa_state *q = &list[n++];
+        q->id = sqlite3_column_int64(st, 0);
+        q->level = FLAG_NONE;
+        q->due = DATE_NONE;
+        q->why = "";
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *reg = (const char *)sqlite3_column_text(st, 2);
+        if (state_maintained(reg ? reg : ""))
+            continue; /* not checked, as in db/flags.c */
+        int last1 = rowio_date(st, 3), first1 = rowio_date(st, 4), last2 = rowio_date(st, 5);
+        int concern = rowio_date(st, 6), first_used = rowio_date(st, 7);
+        char why[RULES_WHY_LEN], best_why[RULES_WHY_LEN] = "";
+        int due = DATE_NONE;
+        enum flag_level level = rules_qa_stage1(last1, t->today, ld->th, &due, why, sizeof why);
+        q->level = level;
+        q->due = due;
+        if (rules_flag_raised(level))
+            snprintf(best_why, sizeof best_why, "%s", why);
+        int since = first_used != DATE_NONE ? first_used : first1;
+        if (last2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE) {
+            due = DATE_NONE;
+            level = rules_qa_stage2(last2, since, concern, t->today, ld->th, &due, why, sizeof why);
+            if (qa_worse(level, due, q->level, q->due)) {
+                q->level = level;
+                q->due = due;
+                snprintf(best_why, sizeof best_why, "%s", rules_flag_raised(level) ? why : "");
+            }
+        }
+        if (best_why[0]) {
+            char text[RULES_WHY_LEN + 140];
+            snprintf(text, sizeof text, "%s: %s", name ? name : "", best_why);
+            q->why = arena_text(&t->arena, text);
+            if (!q->why) {
+                result = nomem(what);
+                break;
+            }
+        }
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(list);
+        return result;
+    }
+    *out = list;
+    *nout = n;
+    return AP_OK;
+}
+
+/* One active placement today. */
+struct placed {
+    int64_t pupil_id, provider_id;
+    const char *name;               /* in the arena */
+};
+
+static int placed_cmp(const void *a, const void *b)
+{
+    const struct placed *x = a, *y = b;
+    if (x->pupil_id != y->pupil_id)
+        return x->pupil_id < y->pupil_id ? -1 : 1;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return x->provider_id < y->provider_id ? -1 : x->provider_id > y->provider_id;
+}
+
+static const char PLACED_SQL[] =
+    "SELECT l.pupil_id, l.provider_id, v.name FROM placement l JOIN provider v ON v.id = l.provider_id "
+    "WHERE " ACTIVE_TODAY("l");
+
+/* The providers of one pupil's placements list[0..n) (sorted by name). */
+static bool set_providers(struct tracking *t, struct tracking_row *row, const struct placed *list, size_t n,
+                          const struct qa_state *qa, size_t nqa)
+{
+    size_t total = 0, distinct = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || list[i].provider_id != list[i - 1].provider_id) {
+            total += strlen(list[i].name) + 2;
+            distinct++;
+        }
+    char *joined = arena_alloc(&t->arena, total + 1);
+    int64_t *ids = arena_alloc(&t->arena, distinct * sizeof *ids + 1);
+    if (!joined || !ids)
+        return false;
+    size_t used = 0, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && list[i].provider_id == list[i - 1].provider_id)
+            continue;
+        if (k) {
+            memcpy(joined + used, ", ", 2);
+            used += 2;
+        }
+        size_t len = strlen(list[i].name);
+        memcpy(joined + used, list[i].name, len);
+        used += len;
+        ids[k++] = list[i].provider_id;
+        struct qa_state key = {.id = list[i].provider_id};
+        const struct qa_state *q = bsearch(&key, qa, nqa, sizeof *qa, qa_cmp);
+        if (!q)
+            continue;
+        if (!row->has_qa || qa_worse(q->level, q->due, row->qa_level, row->qa_due)) {
+            row->qa_level = q->level;
+            row->qa_due = q->due;
+            row->qa_why = q->why;
+        }
+        row->has_qa = row->has_qa || q->due != DATE_NONE;
+    }
+    joined[used] = '\0';
+    row->providers = joined;
+    row->provider_ids = ids;
+    row->n_providers = k;
+    return true;
+}
+
+static ap_status read_placed(struct loader *ld)
+{
+    struct tracking *t = ld->t;
+    const char *what = "loading the pupils' placements";
+    struct qa_state *qa = NULL;
+    size_t nqa = 0;
+    ap_status result = read_provider_qa(ld, &qa, &nqa);
+    if (result != AP_OK)
+        return result;
+    sqlite3_stmt *st = NULL;
+    if ((result = rowio_prepare(ld->s, PLACED_SQL, &st, what)) != AP_OK) {
+        free(qa);
+        return result;
+    }
+    struct placed *list = NULL;
+    size_t n = 0, cap = 0;
+    int rc = bind_common(ld, st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        if (!row_of(ld, sqlite3_column_int64(st, 0)))
+            continue;
+        struct placed *grown = rowio_grow(list, &cap, n, sizeof *list);
+        const char *name = grown ? arena_text(&t->arena, (const char *)sqlite3_column_text(st, 2)) : NULL;
+        if (grown)
+            list = grown;
+        if (!grown || !name) {
+            result = nomem(what);
+            break;
+        }
+        list[n].pupil_id = sqlite3_column_int64(st, 0);
+        list[n].provider_id = sqlite3_column_int64(st, 1);
+        list[n].name = name;
+        n++;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    if (result == AP_OK && n)
+        qsort(list, n, sizeof *list, placed_cmp);
+    for (size_t i = 0; result == AP_OK && i < n;) {
+        size_t j = i;
+        while (j < n && list[j].pupil_id == list[i].pupil_id)
+            j++;
+        struct tracking_row *row = row_of(ld, list[i].pupil_id);
+        if (row && !set_providers(t, row, list + i, j - i, qa, nqa))
+            result = nomem(what);
+        i = j;
+    }
+    free(list);
+    free(qa);
+    return result;
+}
+
+/* The active PSPs, with the same inputs and review rule as db/flags.c. */
+static const char PSP_SQL[] =
+    "SELECT s.pupil_id, s.meeting_date, s.next_review_date, "
+    "  (SELECT max(r.review_date) FROM psp_review r WHERE r.psp_id = s.id AND r.review_date <= :today) "
+    "FROM psp s WHERE s.status = 'active'";
+
+static ap_status read_psps(struct loader *ld)
+{
+    struct tracking *t = ld->t;
+    const struct thresholds *th = ld->th;
+    const char *what = "loading the PSP review dates";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(ld->s, PSP_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = bind_common(ld, st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+        if (!row)
+            continue;
+        int meeting = rowio_date(st, 1), next_review = rowio_date(st, 2), last_review = rowio_date(st, 3);
+        char why[RULES_WHY_LEN];
+        int due = DATE_NONE;
+        enum flag_level level = rules_psp_review(last_review, meeting, t->today, th, &due, why, sizeof why);
+        /* Sooner when the last meeting set an earlier review date. */
+        int base = last_review != DATE_NONE ? last_review : meeting;
+        if (next_review != DATE_NONE && base != DATE_NONE && next_review > base &&
+            (due == DATE_NONE || next_review < due)) {
+            due = next_review;
+            level = rules_due("PSP review", next_review, t->today, th->psp_review_amber_days, why, sizeof why);
+        }
+        row->has_psp = true;
+        row->psp_due = due;
+        row->psp_level = level;
+        if (rules_flag_raised(level)) {
+            row->psp_why = arena_text(&t->arena, why);
+            if (!row->psp_why) {
+                result = nomem(what);
+                break;
+            }
+        }
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+static const char ACTIONS_SQL[] =
+    "SELECT pupil_id, sum(done = 0), sum(done = 0 AND due_date < :today), "
+    "  min(CASE WHEN done = 0 THEN due_date END) "
+    "FROM tracking_action GROUP BY pupil_id";
+
+static ap_status read_actions(struct loader *ld)
+{
+    const char *what = "counting the actions";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(ld->s, ACTIONS_SQL, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = bind_common(ld, st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+        if (!row)
+            continue;
+        row->actions_open = sqlite3_column_int(st, 1);
+        row->actions_overdue = sqlite3_column_int(st, 2);
+        row->next_due = rowio_date(st, 3);
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status tracking_load(struct store *s, const struct thresholds *th, int today, int week, struct tracking **out)
+{
+    *out = NULL;
+    struct tracking *t = calloc(1, sizeof *t);
+    if (!t)
+        return nomem("loading the tracking rows");
+    t->today = today;
+    t->week = tracking_week_of(week);
+    t->term_start = t->term_to = t->prev_from = t->prev_to = DATE_NONE;
+    struct loader ld = {.s = s, .th = th, .t = t};
+    /* One read transaction: every part sees the same snapshot. */
+    bool began = sqlite3_get_autocommit(store_db(s)) &&
+                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    ap_status result = load_calendar(&ld);
+    if (result == AP_OK)
+        result = read_pupils(&ld);
+    if (result == AP_OK && t->n) {
+        ld.index = malloc(t->n * sizeof *ld.index);
+        if (!ld.index) {
+            result = nomem("loading the tracking rows");
+        } else {
+            for (size_t i = 0; i < t->n; i++)
+                ld.index[i] = (struct by_id){.id = t->rows[i].id, .row = i};
+            qsort(ld.index, t->n, sizeof *ld.index, by_id_cmp);
+        }
+    }
+    if (result == AP_OK && t->n)
+        result = read_attendance(&ld);
+    if (result == AP_OK && t->n)
+        result = read_ratings(&ld);
+    if (result == AP_OK && t->n)
+        result = read_placed(&ld);
+    if (result == AP_OK && t->n)
+        result = read_psps(&ld);
+    if (result == AP_OK && t->n)
+        result = read_actions(&ld);
+    if (began)
+        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    free(ld.index);
+    if (result != AP_OK) {
+        tracking_free(t);
+        return result;
+    }
+    *out = t;
+    return AP_OK;
+}
+
+/* ---- a week's ratings ---- */
+
+ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating out[TRACKING_AREAS])
+{
+    memset(out, 0, TRACKING_AREAS * sizeof *out);
+    const char *what = "reading the week's ratings";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT area, rating, note, version FROM progress_entry "
+                                     "WHERE pupil_id = ?1 AND week_start = ?2",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(st, 2, tracking_week_of(week));
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
+        if (area < 0)
+            continue;
+        out[area].rating = sqlite3_column_int(st, 1);
+        rowio_text(st, 2, out[area].note, sizeof out[area].note);
+        out[area].version = sqlite3_column_int64(st, 3);
+    }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+static ap_status validate_week(int week, const struct tracking_rating r[TRACKING_AREAS])
+{
+    if (week == DATE_NONE || date_weekday(week) != 0)
+        return ap_fail(AP_ERR_INVALID, "Week: must start on a Monday");
+    for (int a = 0; a < TRACKING_AREAS; a++) {
+        const char *label = LABELS_PROGRESS_AREA[a].text;
+        if (!r[a].changed)
+            continue;
+        if (r[a].rating < 0 || r[a].rating > 5)
+            return ap_fail(AP_ERR_INVALID, "%s: a rating is 1 to 5", label);
+        ap_status st = rowio_check_text(label, r[a].note, sizeof r[a].note, false, false);
+        if (st != AP_OK)
+            return st;
+        if (r[a].rating == 0 && r[a].note[0])
+            return ap_fail(AP_ERR_INVALID, "%s: give a rating (1 to 5) with the note", label);
+    }
+    return AP_OK;
+}
+
+/* After a write that changed no row: who changed the area's entry. */
+static ap_status entry_conflict(struct store *s, int64_t pupil_id, const char *week_text, int area)
+{
+    char key[80];
+    snprintf(key, sizeof key, "%lld/%s/%s", (long long)pupil_id, week_text, tracking_area_code(area));
+    ap_status st = store_conflict(s, "progress_entry", key);
+    char detail[300];
+    snprintf(detail, sizeof detail, "%s", ap_error_detail()); /* ap_fail rewrites the buffer it lives in */
+    return ap_fail(st, "%s: %s", LABELS_PROGRESS_AREA[area].text, detail);
+}
+
+static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_text, int area,
+                            const struct tracking_rating *r)
+{
+    const char *what = "saving the week's ratings";
+    const char *sql;
+    if (r->version == 0 && r->rating > 0)
+        sql = "INSERT INTO progress_entry (pupil_id, week_start, area, rating, note, updated_at, updated_by) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
+    else if (r->version > 0 && r->rating > 0)
+        sql = "UPDATE progress_entry SET rating = ?4, note = ?5, updated_at = ?6, updated_by = ?7, "
+              "version = version + 1 WHERE pupil_id = ?1 AND week_start = ?2 AND area = ?3 AND version = ?8";
+    else if (r->version > 0)
+        sql = "DELETE FROM progress_entry WHERE pupil_id = ?1 AND week_start = ?2 AND area = ?3 AND version = ?8";
+    else
+        return AP_OK; /* nothing there, nothing wanted */
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 2, week_text);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 3, tracking_area_code(area));
+    if (rc == SQLITE_OK && r->rating > 0)
+        rc = sqlite3_bind_int(st, 4, r->rating);
+    if (rc == SQLITE_OK && r->rating > 0)
+        rc = rowio_bind_text(st, 5, r->note);
+    if (rc == SQLITE_OK && r->rating > 0)
+        rc = rowio_bind_stamp(st, 6, s);
+    if (rc == SQLITE_OK && r->version > 0)
+        rc = sqlite3_bind_int64(st, 8, r->version);
+    result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result == AP_OK && sqlite3_changes(store_db(s)) == 0)
+        result = entry_conflict(s, pupil_id, week_text, area);
+    return result;
+}
+
+ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS])
+{
+    ap_status st = validate_week(week, r);
+    if (st != AP_OK)
+        return st;
+    bool any = false;
+    for (int a = 0; a < TRACKING_AREAS; a++)
+        any = any || r[a].changed;
+    if (!any)
+        return AP_OK;
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    bool exists = false;
+    if ((st = rowio_exists(s, "pupil", pupil_id, &exists)) != AP_OK)
+        goto fail;
+    if (!exists) {
+        st = ap_fail(AP_ERR_NOT_FOUND, "there is no pupil %lld (deleted by someone else?)", (long long)pupil_id);
+        goto fail;
+    }
+    char week_text[11];
+    date_format(week, week_text);
+    for (int a = 0; a < TRACKING_AREAS; a++)
+        if (r[a].changed && (st = write_area(s, pupil_id, week_text, a, &r[a])) != AP_OK)
+            goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    for (int a = 0; a < TRACKING_AREAS; a++) {
+        if (!r[a].changed)
+            continue;
+        r[a].version = r[a].rating == 0 ? 0 : r[a].version + 1;
+        r[a].changed = false;
+    }
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int area, int rating,
+                              const char *note, int64_t *version)
+{
+    if (area < 0 || area >= TRACKING_AREAS)
+        return ap_fail(AP_ERR_INVALID, "Area: not one of the five tracking areas");
+    struct tracking_rating r[TRACKING_AREAS];
+    memset(r, 0, sizeof r);
+    r[area].rating = rating;
+    r[area].version = *version;
+    r[area].changed = true;
+    if (note && strlen(note) >= sizeof r[area].note)
+        return ap_fail(AP_ERR_INVALID, "%s: the note is too long (the limit is %d characters)",
+                       LABELS_PROGRESS_AREA[area].text, TRACKING_NOTE_SIZE - 1);
+    snprintf(r[area].note, sizeof r[area].note, "%s", note ? note : "");
+    ap_status st = tracking_save_week(s, pupil_id, week, r);
+    if (st == AP_OK)
+        *version = r[area].version;
+    return st;
+}
+
+/* ---- actions ---- */
+
+void tracking_action_init(struct tracking_action *a)
+{
+    memset(a, 0, sizeof *a);
+    a->due = DATE_NONE;
+}
+
+bool tracking_action_overdue(const struct tracking_action *a, int today)
+{
+    return !a->done && a->due != DATE_NONE && a->due < today;
+}
+
+ap_status tracking_action_validate(const struct tracking_action *a)
+{
+    ap_status st;
+    if (a->pupil_id <= 0)
+        return ap_fail(AP_ERR_INVALID, "Pupil: an action is about a pupil");
+    if ((st = rowio_check_text("Action", a->text, sizeof a->text, true, false)) != AP_OK ||
+        (st = rowio_check_text("Owner", a->owner, sizeof a->owner, false, false)) != AP_OK ||
+        (st = rowio_check_date("Due", a->due, false, DATE_NONE)) != AP_OK)
+        return st;
+    return AP_OK;
+}
+
+#define ACTION_COLUMNS "id, pupil_id, text, owner, due_date, done, version, updated_at, updated_by"
+
+static void read_action(sqlite3_stmt *st, struct tracking_action *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    a->pupil_id = sqlite3_column_int64(st, 1);
+    rowio_text(st, 2, a->text, sizeof a->text);
+    rowio_text(st, 3, a->owner, sizeof a->owner);
+    a->due = rowio_date(st, 4);
+    a->done = sqlite3_column_int(st, 5) != 0;
+    a->version = sqlite3_column_int64(st, 6);
+    rowio_text(st, 7, a->updated_at, sizeof a->updated_at);
+    rowio_text(st, 8, a->updated_by, sizeof a->updated_by);
+}
+
+ap_status tracking_action_list(struct store *s, int64_t pupil_id, struct tracking_action **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *what = "reading the pupil's actions";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE pupil_id = ?1 "
+                                     "ORDER BY done, CASE WHEN done = 0 THEN due_date IS NULL END, "
+                                     "CASE WHEN done = 0 THEN due_date END, "
+                                     "CASE WHEN done = 1 THEN due_date END DESC, id",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    struct tracking_action *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_int64(st, 1, pupil_id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        struct tracking_action *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = nomem(what);
+            break;
+        }
+        items = grown;
+        read_action(st, &items[count++]);
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+ap_status tracking_action_get(struct store *s, int64_t id, struct tracking_action *out)
+{
+    const char *what = "reading the action";
+    sqlite3_stmt *st = NULL;
+    ap_status result =
+        rowio_prepare(s, "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE id = ?1", &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_action(st, out);
+    else if (rc == SQLITE_DONE)
+        result = ap_fail(AP_ERR_NOT_FOUND, "there is no action %lld (deleted by someone else?)", (long long)id);
+    else
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
+{
+    ap_status st = tracking_action_validate(a);
+    if (st != AP_OK)
+        return st;
+    const char *what = "adding the action";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    bool exists = false;
+    if ((st = rowio_exists(s, "pupil", a->pupil_id, &exists)) != AP_OK)
+        goto fail;
+    if (!exists) {
+        st = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
+                     (long long)a->pupil_id);
+        goto fail;
+    }
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s,
+                            "INSERT INTO tracking_action (pupil_id, text, owner, due_date, done, updated_at, "
+                            "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, updated_at, updated_by",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, a->pupil_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 2, a->text);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 3, a->owner);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(stmt, 4, a->due);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(stmt, 5, a->done);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 6, s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    struct tracking_action added = *a;
+    if (rc == SQLITE_ROW) {
+        added.id = sqlite3_column_int64(stmt, 0);
+        rowio_text(stmt, 1, added.updated_at, sizeof added.updated_at);
+        rowio_text(stmt, 2, added.updated_by, sizeof added.updated_by);
+        st = rowio_step(s, stmt, what);
+    } else {
+        st = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    added.version = 1;
+    *a = added;
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* Runs one version-checked UPDATE or DELETE of an action (?1 id, ?2
+ * version, then the statement's own from ?3) in its own transaction. */
+static ap_status action_write(struct store *s, const char *sql, int64_t id, int64_t version,
+                              const struct tracking_action *a, int done, const char *what)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    if (rc == SQLITE_OK && a) {
+        rc = rowio_bind_text(stmt, 3, a->text);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_text(stmt, 4, a->owner);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_date(stmt, 5, a->due);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int(stmt, 6, a->done);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_stamp(stmt, 7, s);
+    } else if (rc == SQLITE_OK && done >= 0) {
+        rc = sqlite3_bind_int(stmt, 3, done);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_stamp(stmt, 4, s);
+    }
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    if (st == AP_OK)
+        st = rowio_changed(s, "tracking_action", id);
+    if (st != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status tracking_action_update(struct store *s, struct tracking_action *a)
+{
+    ap_status st = tracking_action_validate(a);
+    if (st != AP_OK)
+        return st;
+    st = action_write(s,
+                      "UPDATE tracking_action SET text = ?3, owner = ?4, due_date = ?5, done = ?6, updated_at = ?7, "
+                      "updated_by = ?8, version = version + 1 WHERE id = ?1 AND version = ?2",
+                      a->id, a->version, a, -1, "saving the action");
+    if (st == AP_OK)
+        a->version++;
+    return st;
+}
+
+ap_status tracking_action_set_done(struct store *s, int64_t id, int64_t *version, bool done)
+{
+    ap_status st = action_write(s,
+                                "UPDATE tracking_action SET done = ?3, updated_at = ?4, updated_by = ?5, "
+                                "version = version + 1 WHERE id = ?1 AND version = ?2",
+                                id, *version, NULL, done ? 1 : 0, "marking the action done");
+    if (st == AP_OK)
+        (*version)++;
+    return st;
+}
+
+ap_status tracking_action_delete(struct store *s, int64_t id, int64_t version)
+{
+    return action_write(s, "DELETE FROM tracking_action WHERE id = ?1 AND version = ?2", id, version, NULL, -1,
+                        "deleting the action");
+}

@@ -1,0 +1,699 @@
+/* The weekly tracking meeting on a real temporary store: the rows of a week
+ * (attendance this week and this term from marks, the trend against the
+ * previous school weeks, this week's ratings beside the previous ones, PSP
+ * and provider QA due, actions), the rating upsert with its version check,
+ * and actions with their overdue state. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "flags.h"
+#include "placement.h"
+#include "provider.h"
+#include "pupil.h"
+#include "store.h"
+#include "thresholds.h"
+#include "tracking.h"
+#include "upn.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *s;
+    struct thresholds th;
+};
+
+__attribute__((format(printf, 2, 3))) static void exec_sql(struct store *s, const char *fmt, ...)
+{
+    char sql[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    assert_int_equal(store_begin(s), AP_OK);
+    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
+    assert_int_equal(store_commit(s), AP_OK);
+}
+
+static int ymd(int y, int m, int d)
+{
+    return date_from_ymd(y, m, d);
+}
+
+static int today(void)
+{
+    return ymd(2026, 11, 18); /* a Wednesday in the autumn term 2026/27 */
+}
+
+static int this_week(void)
+{
+    return ymd(2026, 11, 16);
+}
+
+/* Terms, a half-term week closed (26-30 October) and the codes the tests use. */
+static void calendar_and_codes(struct store *s)
+{
+    exec_sql(s, "DELETE FROM closure; DELETE FROM term; "
+                "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
+                "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
+                "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
+                "('2026/27', 'spring', '2027-01-04', '2027-03-19'); "
+                "INSERT INTO closure (day, reason) VALUES ('2026-10-26', 'half term'), "
+                "('2026-10-27', 'half term'), ('2026-10-28', 'half term'), ('2026-10-29', 'half term'), "
+                "('2026-10-30', 'half term'); "
+                "INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
+                "('wales', 'B', 'Approved off-site activity', 'aea', '2010-09-01'), "
+                "('wales', 'I', 'Illness', 'authorised', '2010-09-01'), "
+                "('wales', 'O', 'Unauthorised', 'unauthorised', '2010-09-01'), "
+                "('wales', 'D', 'Dual registered', 'not_counted', '2010-09-01');");
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    strcpy(f->dir, "/tmp/apterm-tracking-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
+    assert_int_equal(store_open(&opt, &f->s), AP_OK);
+    thresholds_default(&f->th);
+    calendar_and_codes(f->s);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname, int start,
+                         int end)
+{
+    struct pupil p;
+    memset(&p, 0, sizeof p);
+    char last12[13];
+    snprintf(last12, sizeof last12, "820200106%03d", serial);
+    p.upn[0] = upn_check_letter(last12);
+    strcpy(p.upn + 1, last12);
+    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
+    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
+    p.dob = ymd(2012, 3, 14);
+    strcpy(p.roll_status, "dual_prs");
+    strcpy(p.cohort, "ks4_pathway");
+    strcpy(p.plan, "none");
+    p.start_date = start;
+    p.end_date = end;
+    assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+static int64_t add_provider(struct fixture *f, const char *name, const char *registration)
+{
+    struct provider p;
+    provider_init(&p);
+    snprintf(p.name, sizeof p.name, "%s", name);
+    snprintf(p.registration, sizeof p.registration, "%s", registration);
+    assert_int_equal(provider_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
+{
+    struct placement pl;
+    placement_init(&pl);
+    pl.pupil_id = pupil;
+    pl.provider_id = provider;
+    strcpy(pl.status, "active");
+    pl.start_date = start;
+    pl.rate = 4000;
+    pl.hours[0][0] = 3;
+    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+}
+
+/* Marks on consecutive sessions from the morning of day: codes[i] for the
+ * i-th session, two a day. */
+static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
+{
+    char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
+    for (size_t i = 0; codes[i]; i++) {
+        char one[96];
+        snprintf(one, sizeof one, "%s(%lld, %d, '%s', '%c', 'phone')", i ? ", " : "", (long long)pupil,
+                 day + (int)i / 2, i % 2 ? "pm" : "am", codes[i]);
+        strcat(sql, one);
+    }
+    exec_sql(f->s, "%s", sql);
+}
+
+static const struct tracking_row *row_for(const struct tracking *t, int64_t id)
+{
+    const struct tracking_row *r = tracking_find(t, id);
+    if (!r)
+        fail_msg("pupil %lld is not among the rows", (long long)id);
+    return r;
+}
+
+/* ---- the pure parts ---- */
+
+static void test_tracking_week_and_trend(void **state)
+{
+    (void)state;
+    assert_int_equal(tracking_week_of(ymd(2026, 11, 16)), ymd(2026, 11, 16));
+    assert_int_equal(tracking_week_of(ymd(2026, 11, 18)), ymd(2026, 11, 16));
+    assert_int_equal(tracking_week_of(ymd(2026, 11, 22)), ymd(2026, 11, 16)); /* Sunday */
+    assert_int_equal(tracking_week_of(ymd(2026, 11, 23)), ymd(2026, 11, 23));
+    assert_int_equal(tracking_week_of(ymd(2027, 1, 1)), ymd(2026, 12, 28));
+
+    /* Exactly five points either way is a trend; less is level. */
+    assert_int_equal(tracking_trend_of(9, 10, 19, 20), TREND_DOWN);   /* 90 against 95 */
+    assert_int_equal(tracking_trend_of(19, 20, 9, 10), TREND_UP);     /* 95 against 90 */
+    assert_int_equal(tracking_trend_of(47, 50, 95, 100), TREND_LEVEL); /* 94 against 95 */
+    assert_int_equal(tracking_trend_of(10, 10, 10, 10), TREND_LEVEL);
+    assert_int_equal(tracking_trend_of(0, 0, 5, 10), TREND_NONE);
+    assert_int_equal(tracking_trend_of(5, 10, 0, 0), TREND_NONE);
+    assert_string_equal(tracking_trend_mark(TREND_UP), "↑");
+    assert_string_equal(tracking_trend_mark(TREND_DOWN), "↓");
+    assert_string_equal(tracking_trend_mark(TREND_LEVEL), "→");
+    assert_string_equal(tracking_trend_mark(TREND_NONE), "");
+
+    assert_string_equal(tracking_area_code(0), "attendance");
+    assert_string_equal(tracking_area_code(4), "qualifications");
+    assert_null(tracking_area_code(5));
+    assert_int_equal(tracking_area_parse("social"), 3);
+    assert_int_equal(tracking_area_parse("Social"), -1);
+}
+
+/* ---- the rows of a week ---- */
+
+static void test_tracking_rows_attendance(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
+    int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
+    int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
+    int64_t gone = add_pupil(f, 4, "Dai", "Dunn", DATE_NONE, ymd(2026, 11, 13));  /* left last Friday */
+    int64_t tue = add_pupil(f, 5, "Efa", "Evans", DATE_NONE, ymd(2026, 11, 17));  /* left this Tuesday */
+    int64_t later = add_pupil(f, 6, "Ffion", "Fox", ymd(2026, 11, 23), DATE_NONE); /* starts next week */
+
+    /* Ann: this week Monday to Wednesday 4 of 6 (a D not counted); the
+     * previous four school weeks (9 Nov, 2 Nov, 19 Oct, 12 Oct: half term
+     * skipped) 38 of 40; 5 Oct 0 of 10, in the term but not the trend; the
+     * summer term not in this term. */
+    marks(f, ann, ymd(2026, 11, 16), "BBBBOOD");
+    marks(f, ann, ymd(2026, 11, 9), "BBBBBBBBBB");
+    marks(f, ann, ymd(2026, 11, 2), "BBBBBBBBBB");
+    marks(f, ann, ymd(2026, 10, 19), "BBBBBBBBBB");
+    marks(f, ann, ymd(2026, 10, 12), "BBBBBBBBOO");
+    marks(f, ann, ymd(2026, 10, 5), "OOOOOOOOOO");
+    marks(f, ann, ymd(2026, 7, 6), "OOOOOOOOOO");
+    /* Cai: 10 of 10 this week against 8 of 10 last week only: up. */
+    marks(f, cai, ymd(2026, 11, 16), "BBBBBBBBBB");
+    marks(f, cai, ymd(2026, 11, 9), "BBBBBBIIBB");
+    marks(f, gone, ymd(2026, 11, 16), "OO");
+
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
+    assert_int_equal(t->week, this_week());
+    assert_true(t->have_term);
+    assert_string_equal(t->term_name, "autumn 2026/27");
+    assert_int_equal(t->term_start, ymd(2026, 9, 1));
+    assert_int_equal(t->term_to, ymd(2026, 11, 22));
+    assert_int_equal(t->prev_from, ymd(2026, 10, 12));
+    assert_int_equal(t->prev_to, ymd(2026, 11, 9));
+
+    /* On roll during the week, by name. */
+    assert_int_equal(t->n, 4);
+    assert_string_equal(t->rows[0].display_name, "Ann Ashe");
+    assert_string_equal(t->rows[1].display_name, "Bryn Bevan");
+    assert_string_equal(t->rows[2].display_name, "Cai Cole");
+    assert_string_equal(t->rows[3].display_name, "Efa Evans");
+    assert_null(tracking_find(t, gone));
+    assert_null(tracking_find(t, later));
+    assert_non_null(tracking_find(t, tue));
+
+    const struct tracking_row *a = row_for(t, ann);
+    assert_int_equal(a->week_possible, 6);
+    assert_int_equal(a->week_attending, 4);
+    assert_true(a->has_week);
+    assert_true(fabs(a->week_pct - 400.0 / 6) < 1e-9);
+    assert_int_equal(a->prev_possible, 40);
+    assert_int_equal(a->prev_attending, 38);
+    assert_int_equal(a->term_possible, 56);
+    assert_int_equal(a->term_attending, 42);
+    assert_true(fabs(a->term_pct - 75.0) < 1e-9);
+    assert_int_equal(a->trend, TREND_DOWN);
+
+    const struct tracking_row *b = row_for(t, bryn);
+    assert_false(b->has_week);
+    assert_false(b->has_term);
+    assert_int_equal(b->trend, TREND_NONE);
+
+    const struct tracking_row *c = row_for(t, cai);
+    assert_int_equal(c->week_attending, 10);
+    assert_int_equal(c->prev_possible, 10);
+    assert_int_equal(c->prev_attending, 8);
+    assert_int_equal(c->trend, TREND_UP);
+    assert_int_equal(c->term_possible, 20);
+    tracking_free(t);
+
+    /* A week in the past: its own attendance, the term up to that week. */
+    assert_int_equal(tracking_load(f->s, &f->th, today(), ymd(2026, 11, 11), &t), AP_OK);
+    assert_int_equal(t->week, ymd(2026, 11, 9));
+    assert_int_equal(t->term_to, ymd(2026, 11, 15));
+    a = row_for(t, ann);
+    assert_int_equal(a->week_possible, 10);
+    assert_int_equal(a->term_possible, 50);
+    assert_int_equal(a->term_attending, 38);
+    /* Dai was on roll that week. */
+    assert_non_null(tracking_find(t, gone));
+    tracking_free(t);
+
+    /* The half-term week itself: no school day, the term to date. */
+    assert_int_equal(tracking_load(f->s, &f->th, today(), ymd(2026, 10, 28), &t), AP_OK);
+    assert_int_equal(t->prev_from, ymd(2026, 9, 28));
+    assert_int_equal(t->prev_to, ymd(2026, 10, 19));
+    assert_false(row_for(t, ann)->has_week);
+    tracking_free(t);
+
+    /* The summer holiday: the summer term as a whole. */
+    assert_int_equal(tracking_load(f->s, &f->th, today(), ymd(2026, 8, 12), &t), AP_OK);
+    assert_string_equal(t->term_name, "summer 2025/26");
+    assert_int_equal(t->term_to, ymd(2026, 7, 20));
+    a = row_for(t, ann);
+    assert_int_equal(a->term_possible, 10);
+    assert_int_equal(a->term_attending, 0);
+    tracking_free(t);
+}
+
+static void test_tracking_rows_ratings(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
+    int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
+    int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
+    int week = this_week(), last = week - 7;
+    int64_t v = 0;
+
+    /* Ann: last week 3 in every area, this week 4, 2, -, 5, 3 with a note. */
+    for (int a = 0; a < TRACKING_AREAS; a++) {
+        v = 0;
+        assert_int_equal(tracking_set_rating(f->s, ann, last, a, 3, "", &v), AP_OK);
+        assert_int_equal(v, 1);
+    }
+    struct tracking_rating r[TRACKING_AREAS];
+    assert_int_equal(tracking_get_week(f->s, ann, week, r), AP_OK);
+    int want[TRACKING_AREAS] = {4, 2, 0, 5, 3};
+    for (int a = 0; a < TRACKING_AREAS; a++) {
+        assert_int_equal(r[a].rating, 0);
+        assert_int_equal(r[a].version, 0);
+        r[a].rating = want[a];
+        r[a].changed = true;
+    }
+    strcpy(r[1].note, "Upset after a contact visit; calmer by Thursday.");
+    assert_int_equal(tracking_save_week(f->s, ann, week, r), AP_OK);
+    assert_int_equal(r[0].version, 1);
+    assert_int_equal(r[2].version, 0);
+    assert_false(r[0].changed);
+    /* Bryn: rated two weeks ago in wellbeing only (last week missed). */
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, bryn, week - 14, 1, 2, "", &v), AP_OK);
+    /* Cai: rated only longer ago than the look-back, and next week. */
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, cai, week - 7 * (TRACKING_LOOKBACK_WEEKS + 1), 0, 5, "", &v),
+                     AP_OK);
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v), AP_OK);
+
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    const struct tracking_row *a = row_for(t, ann);
+    for (int k = 0; k < TRACKING_AREAS; k++) {
+        assert_int_equal(a->rating[k], want[k]);
+        assert_int_equal(a->prev_rating[k], 3);
+    }
+    assert_int_equal(a->version[0], 1);
+    assert_int_equal(a->version[2], 0);
+    assert_int_equal(a->prev_week, last);
+    assert_int_equal(a->n_rated, 4);
+    assert_string_equal(a->notes, "Wellbeing: Upset after a contact visit; calmer by Thursday.");
+
+    const struct tracking_row *b = row_for(t, bryn);
+    assert_int_equal(b->prev_week, week - 14);
+    assert_int_equal(b->prev_rating[1], 2);
+    assert_int_equal(b->prev_rating[0], 0);
+    assert_int_equal(b->n_rated, 0);
+    assert_string_equal(b->notes, "");
+
+    const struct tracking_row *c = row_for(t, cai);
+    assert_int_equal(c->prev_week, DATE_NONE);
+    assert_int_equal(c->rating[0], 0);
+    assert_int_equal(c->prev_rating[0], 0);
+    assert_int_equal(t->fully_rated, 0);
+    tracking_free(t);
+
+    /* Rating Ann's fifth area makes her fully rated; the week after shows
+     * this week's as the previous ones. */
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 2, 1, "", &v), AP_OK);
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    assert_int_equal(t->fully_rated, 1);
+    tracking_free(t);
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week + 7, &t), AP_OK);
+    a = row_for(t, ann);
+    assert_int_equal(a->prev_week, week);
+    assert_int_equal(a->prev_rating[0], 4);
+    assert_int_equal(a->prev_rating[2], 1);
+    assert_int_equal(a->n_rated, 0);
+    c = row_for(t, cai);
+    assert_int_equal(c->rating[0], 1);
+    tracking_free(t);
+}
+
+static int64_t count(struct fixture *f, const char *sql)
+{
+    int64_t n = -1;
+    assert_int_equal(store_query_int(f->s, sql, -1, &n), AP_OK);
+    return n;
+}
+
+static void test_tracking_rating_upsert_and_conflict(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
+    int week = this_week();
+
+    /* Insert, then update: the version moves on by one each time. */
+    int64_t v = 0;
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 2, "first", &v), AP_OK);
+    assert_int_equal(v, 1);
+    int64_t stale = v;
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 4, "better", &v), AP_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(count(f, "SELECT rating FROM progress_entry WHERE area = 'wellbeing'"), 4);
+    assert_int_equal(count(f, "SELECT version FROM progress_entry WHERE area = 'wellbeing'"), 2);
+    /* The audit log keeps both. */
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE tbl = 'progress_entry'"), 2);
+
+    /* Someone else (another login) changes it: a stale version is refused,
+     * naming the area and who. */
+    assert_int_equal(store_user_add(f->s, "olwen", "lead"), AP_OK);
+    struct store *other = NULL;
+    struct store_options o = {.path = f->path, .login = "olwen"};
+    assert_int_equal(store_open(&o, &other), AP_OK);
+    int64_t ov = v;
+    assert_int_equal(tracking_set_rating(other, ann, week, 1, 5, "", &ov), AP_OK);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 3, "", &v), AP_ERR_CONFLICT);
+    assert_non_null(strstr(ap_error_detail(), "Wellbeing"));
+    assert_non_null(strstr(ap_error_detail(), "olwen"));
+    assert_int_equal(v, 2); /* untouched */
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 3, "", &stale), AP_ERR_CONFLICT);
+    /* Adding where someone else has added meanwhile is a conflict too. */
+    int64_t nv = 0;
+    assert_int_equal(tracking_set_rating(other, ann, week, 3, 2, "", &nv), AP_OK);
+    nv = 0;
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 3, 4, "", &nv), AP_ERR_CONFLICT);
+    assert_int_equal(count(f, "SELECT rating FROM progress_entry WHERE area = 'social'"), 2);
+    store_close(other);
+
+    /* One transaction: one conflicting area writes nothing at all. */
+    struct tracking_rating r[TRACKING_AREAS];
+    assert_int_equal(tracking_get_week(f->s, ann, week, r), AP_OK);
+    assert_int_equal(r[1].rating, 5);
+    assert_int_equal(r[1].version, 3);
+    for (int a = 0; a < TRACKING_AREAS; a++) {
+        r[a].rating = 1;
+        r[a].changed = true;
+    }
+    r[1].version = 2; /* stale */
+    assert_int_equal(tracking_save_week(f->s, ann, week, r), AP_ERR_CONFLICT);
+    assert_int_equal(count(f, "SELECT count(*) FROM progress_entry"), 2);
+    assert_true(r[0].changed);
+    r[1].version = 3;
+    assert_int_equal(tracking_save_week(f->s, ann, week, r), AP_OK);
+    assert_int_equal(count(f, "SELECT count(*) FROM progress_entry WHERE rating = 1"), 5);
+
+    /* Rating 0 deletes, version-checked. */
+    v = r[0].version;
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "", &v), AP_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM progress_entry WHERE area = 'attendance'"), 0);
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "", &v), AP_OK); /* nothing to do */
+
+    /* Refused before the store is touched. */
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 6, "", &v), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Attendance within the provision"));
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "a note alone", &v), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, ann, week + 2, 0, 3, "", &v), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 5, 3, "", &v), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 3, "bad\x01note", &v), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, 9999, week, 0, 3, "", &v), AP_ERR_NOT_FOUND);
+
+    /* A viewer reads the rows but cannot rate. */
+    assert_int_equal(store_user_add(f->s, "victor", "viewer"), AP_OK);
+    struct store *viewer = NULL;
+    struct store_options vo = {.path = f->path, .login = "victor"};
+    assert_int_equal(store_open(&vo, &viewer), AP_OK);
+    v = 0;
+    assert_int_equal(tracking_set_rating(viewer, ann, week, 0, 3, "", &v), AP_ERR_DENIED);
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(viewer, &f->th, today(), week, &t), AP_OK);
+    assert_int_equal(row_for(t, ann)->rating[1], 1);
+    tracking_free(t);
+    store_close(viewer);
+}
+
+static void test_tracking_actions_overdue(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
+    int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
+    struct {
+        const char *text;
+        int due;
+        bool done;
+    } plan[] = {
+        {"Call Mum about transport", today() + 1, false},
+        {"Send the PSP to school", today() - 1, false}, /* overdue */
+        {"Book the review meeting", today(), false},    /* due today: not overdue */
+        {"Ask CAMHS for an update", DATE_NONE, false},
+        {"Chase the taxi firm", today() - 7, true},     /* done: not overdue */
+    };
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++) {
+        struct tracking_action a;
+        tracking_action_init(&a);
+        a.pupil_id = ann;
+        strcpy(a.text, plan[i].text);
+        strcpy(a.owner, "Siân (ALP Lead)");
+        a.due = plan[i].due;
+        a.done = plan[i].done;
+        assert_int_equal(tracking_action_insert(f->s, &a), AP_OK);
+        assert_true(a.id > 0);
+        assert_int_equal(a.version, 1);
+        assert_string_equal(a.updated_by, "tester");
+        ids[i] = a.id;
+        assert_int_equal(tracking_action_overdue(&a, today()), i == 1);
+    }
+
+    struct tracking_action *list = NULL;
+    size_t n = 0;
+    assert_int_equal(tracking_action_list(f->s, ann, &list, &n), AP_OK);
+    assert_int_equal(n, 5);
+    /* Open by due date, none last; then done. */
+    assert_int_equal(list[0].id, ids[1]);
+    assert_int_equal(list[1].id, ids[2]);
+    assert_int_equal(list[2].id, ids[0]);
+    assert_int_equal(list[3].id, ids[3]);
+    assert_int_equal(list[4].id, ids[4]);
+    assert_string_equal(list[0].owner, "Siân (ALP Lead)");
+    assert_true(tracking_action_overdue(&list[0], today()));
+    assert_false(tracking_action_overdue(&list[4], today()));
+    /* Tomorrow the one due today is overdue too. */
+    assert_true(tracking_action_overdue(&list[1], today() + 1));
+    free(list);
+
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), this_week(), &t), AP_OK);
+    const struct tracking_row *a = row_for(t, ann);
+    assert_int_equal(a->actions_open, 4);
+    assert_int_equal(a->actions_overdue, 1);
+    assert_int_equal(a->next_due, today() - 1);
+    assert_int_equal(row_for(t, bryn)->actions_open, 0);
+    assert_int_equal(row_for(t, bryn)->next_due, DATE_NONE);
+    tracking_free(t);
+
+    /* Done with Space: version-checked. */
+    struct tracking_action got;
+    assert_int_equal(tracking_action_get(f->s, ids[1], &got), AP_OK);
+    int64_t v = got.version, stale = got.version;
+    assert_int_equal(tracking_action_set_done(f->s, ids[1], &v, true), AP_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(tracking_action_set_done(f->s, ids[1], &stale, false), AP_ERR_CONFLICT);
+    assert_int_equal(tracking_action_get(f->s, ids[1], &got), AP_OK);
+    assert_true(got.done);
+    assert_false(tracking_action_overdue(&got, today()));
+
+    /* Edit: owner and a new due date in the past. */
+    strcpy(got.owner, "Gwyn (CO)");
+    got.due = today() - 3;
+    got.done = false;
+    assert_int_equal(tracking_action_update(f->s, &got), AP_OK);
+    assert_int_equal(got.version, 3);
+    got.version = 2;
+    assert_int_equal(tracking_action_update(f->s, &got), AP_ERR_CONFLICT);
+
+    assert_int_equal(tracking_load(f->s, &f->th, today(), this_week(), &t), AP_OK);
+    assert_int_equal(row_for(t, ann)->actions_overdue, 1);
+    assert_int_equal(row_for(t, ann)->next_due, today() - 3);
+    tracking_free(t);
+
+    /* Delete: version-checked; afterwards not found. */
+    assert_int_equal(tracking_action_delete(f->s, ids[3], 7), AP_ERR_CONFLICT);
+    assert_int_equal(tracking_action_delete(f->s, ids[3], 1), AP_OK);
+    assert_int_equal(tracking_action_get(f->s, ids[3], &got), AP_ERR_NOT_FOUND);
+    assert_int_equal(tracking_action_delete(f->s, ids[3], 1), AP_ERR_NOT_FOUND);
+
+    /* Validation names the field. */
+    struct tracking_action bad;
+    tracking_action_init(&bad);
+    bad.pupil_id = ann;
+    strcpy(bad.text, "   ");
+    assert_int_equal(tracking_action_insert(f->s, &bad), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Action"));
+    strcpy(bad.text, "Fine");
+    bad.pupil_id = 9999;
+    assert_int_equal(tracking_action_insert(f->s, &bad), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Pupil"));
+}
+
+/* PSP review and provider QA due, agreeing with the flags. */
+static struct {
+    int psp_review, qa_stage1;
+} seen;
+
+static void note_flag(void *ctx, const struct flag_row *fr)
+{
+    (void)ctx;
+    if (strcmp(fr->kind, FLAG_KIND_PSP_REVIEW) == 0)
+        seen.psp_review = (int)fr->level;
+    if (strcmp(fr->kind, FLAG_KIND_QA_STAGE1) == 0 && (int)fr->level > seen.qa_stage1)
+        seen.qa_stage1 = (int)fr->level;
+}
+
+static void test_tracking_psp_and_qa_due(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
+    int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
+    int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
+    int64_t farm = add_provider(f, "Cwm Farm", "unregistered");
+    int64_t tutor = add_provider(f, "Tiwtor Da", "unregistered");
+    int64_t school = add_provider(f, "Ysgol y Dref", "maintained_school");
+    /* Cwm Farm: Stage 1 and 2 visited recently; Tiwtor Da: no Stage 1. */
+    exec_sql(f->s,
+             "INSERT INTO qa_visit (provider_id, stage, visit_date, closed) VALUES "
+             "(%lld, 'stage1', '2026-06-01', 1), (%lld, 'stage2', '2026-06-01', 1)",
+             (long long)farm, (long long)farm);
+    place(f, ann, farm, ymd(2026, 9, 7));
+    place(f, bryn, farm, ymd(2026, 9, 7));
+    place(f, bryn, tutor, ymd(2026, 9, 7));
+    place(f, cai, school, ymd(2026, 9, 7));
+    /* Ann: an active PSP met 7 weeks ago (review overdue); Bryn: reviewed
+     * last week (due in 5 weeks). */
+    exec_sql(f->s, "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
+                   "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
+                   "INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (last_insert_rowid(), "
+                   "'2026-11-11', 'continue');",
+             (long long)ann, (long long)bryn);
+
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), this_week(), &t), AP_OK);
+    const struct tracking_row *a = row_for(t, ann), *b = row_for(t, bryn), *c = row_for(t, cai);
+    assert_true(a->has_psp);
+    assert_int_equal(a->psp_due, ymd(2026, 11, 11));
+    assert_int_equal(a->psp_level, FLAG_RED);
+    assert_non_null(strstr(a->psp_why, "overdue"));
+    assert_true(b->has_psp);
+    assert_int_equal(b->psp_due, ymd(2026, 12, 23));
+    assert_int_equal(b->psp_level, FLAG_NONE);
+    assert_string_equal(b->psp_why, "");
+    assert_false(c->has_psp);
+    assert_int_equal(c->psp_due, DATE_NONE);
+
+    assert_string_equal(a->providers, "Cwm Farm");
+    assert_true(a->has_qa);
+    assert_int_equal(a->qa_level, FLAG_NONE);
+    assert_int_equal(a->qa_due, ymd(2027, 6, 1)); /* Stage 1 after 12 months: sooner than Stage 2 */
+    /* Bryn: the worst of his two providers: Tiwtor Da's missing Stage 1. */
+    assert_string_equal(b->providers, "Cwm Farm, Tiwtor Da");
+    assert_int_equal(b->n_providers, 2);
+    assert_int_equal(b->qa_level, FLAG_RED);
+    assert_int_equal(b->qa_due, today());
+    assert_non_null(strstr(b->qa_why, "Tiwtor Da: "));
+    /* A maintained school is not checked. */
+    assert_false(c->has_qa);
+    assert_int_equal(c->qa_level, FLAG_NONE);
+
+    /* The same levels as the flags on the status line. */
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(flags_for_pupil(f->s, &f->th, today(), ann, note_flag, NULL, NULL), AP_OK);
+    assert_int_equal(seen.psp_review, (int)a->psp_level);
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(flags_for_provider(f->s, &f->th, today(), tutor, note_flag, NULL, NULL), AP_OK);
+    assert_int_equal(seen.qa_stage1, (int)b->qa_level);
+    tracking_free(t);
+}
+
+static void test_tracking_empty_store(void **state)
+{
+    struct fixture *f = *state;
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
+    assert_int_equal(t->n, 0);
+    assert_int_equal(t->fully_rated, 0);
+    assert_null(tracking_find(t, 1));
+    tracking_free(t);
+    /* No terms at all: no term figure, the previous calendar weeks. */
+    exec_sql(f->s, "DELETE FROM closure; DELETE FROM term;");
+    add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
+    assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
+    assert_false(t->have_term);
+    assert_int_equal(t->prev_from, this_week() - 28);
+    assert_int_equal(t->n, 1);
+    assert_false(t->rows[0].has_term);
+    tracking_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tracking_week_and_trend),
+        cmocka_unit_test_setup_teardown(test_tracking_rows_attendance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_rows_ratings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_rating_upsert_and_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_actions_overdue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_psp_and_qa_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_empty_store, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
+}
