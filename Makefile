@@ -39,7 +39,7 @@ all: deps
 build: $(BUILD)/apterm $(if $(SANITIZE),,apterm)
 
 apterm: $(BUILD)/apterm
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/apterm: $(CLI_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -65,3 +65,80 @@ wait_for() {
 expect_screen() {
     if wait_for "$2" "$3" "${4:-10}"; then ok "$1"; else not_ok "$1" "screen lacks: $3" "$(screen "$2")"; fi
 }
+
+# ---- Helpers of the pane tests (roll, providers, two sessions) ----
+
+# upn_check TWELVE: the check letter for a UPN's last 12 characters (src/upn.h):
+# characters 2-13 weighted 2..13, the sum mod 23 as a letter of the table.
+upn_check() {
+    printf '%s\n' "$1" | awk '{
+        t = "ABCDEFGHJKLMNPQRTUVWXYZ"; s = 0
+        for (i = 1; i <= 12; i++) {
+            c = substr($0, i, 1)
+            v = index("0123456789", c) ? c + 0 : index(t, c) - 1
+            s += v * (i + 1)
+        }
+        print substr(t, s % 23 + 1, 1)
+    }'
+}
+
+# wait_until SECONDS COMMAND...: true when COMMAND succeeds within SECONDS.
+wait_until() {
+    limit=$1
+    shift
+    i=0
+    while [ "$i" -lt $((limit * 10)) ]; do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# wait_gone SESSION TEXT [SECONDS]: true when TEXT has left the screen in time.
+wait_gone() {
+    session=$1 text=$2 limit=${3:-10}
+    i=0
+    while [ "$i" -lt $((limit * 10)) ]; do
+        if ! screen "$session" | grep -qF -- "$text"; then return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# screen_line SESSION N: line N of the screen (1 is the top line).
+screen_line() { screen "$1" | sed -n "${2}p"; }
+
+# settled_screen SESSION: the screen once two captures 0.2 s apart agree (at most ~3 s).
+settled_screen() {
+    prev=$(screen "$1")
+    i=0
+    while [ "$i" -lt 15 ]; do
+        sleep 0.2
+        cur=$(screen "$1")
+        [ "$cur" = "$prev" ] && break
+        prev=$cur
+        i=$((i + 1))
+    done
+    printf '%s\n' "$cur"
+}
+
+# redraw_diff SESSION: nothing when the screen as drawn is the screen a full
+# repaint (Ctrl-L) draws, bar the status line (the key clears its message);
+# otherwise the two screens, for the report. Leftovers of an earlier screen
+# that the program does not know are there show up as a difference.
+redraw_diff() {
+    before=$(settled_screen "$1" | sed '$d')
+    keys "$1" C-l
+    after=$(settled_screen "$1" | sed '$d')
+    if [ "$before" != "$after" ]; then
+        echo "as drawn:"
+        printf '%s\n' "$before"
+        echo "after Ctrl-L:"
+        printf '%s\n' "$after"
+    fi
+}
+
+# widest_line SESSION: the display width of the screen's widest line.
+widest_line() { screen "$1" | LC_ALL=C.UTF-8 wc -L; }

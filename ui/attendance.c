@@ -1569,7 +1569,7 @@ static void close_register(struct att *a, int day, enum session sess, bool autom
     char when[40] = "";
     if (automatic)
         snprintf(when, sizeof when, " at %02d:%02d", at / 60, at % 60);
-    char which[48];
+    char which[96];
     if (automatic)
         snprintf(which, sizeof which, "%s register closed%s", session_word(sess), when);
     else
