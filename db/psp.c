@@ -343,8 +343,7 @@ static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, in
     return result;
 }
 
-ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, const struct thresholds *th,
-                     int64_t *id)
+ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, int64_t *id)
 {
     *id = 0;
     CHECK(rowio_check_date("Meeting date", meeting, false, DATE_NONE));
@@ -355,17 +354,15 @@ ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, 
     sqlite3_stmt *stmt = NULL;
     if ((st = check_new_psp(s, pupil_id)) != AP_OK ||
         (st = rowio_prepare(s,
-                            "INSERT INTO psp (pupil_id, status, meeting_date, next_review_date, updated_at, "
-                            "updated_by) VALUES (?1, 'draft', ?2, ?3, ?4, ?5)",
+                            "INSERT INTO psp (pupil_id, status, meeting_date, updated_at, updated_by) "
+                            "VALUES (?1, 'draft', ?2, ?3, ?4)",
                             &stmt, what)) != AP_OK)
         goto fail;
     int rc = sqlite3_bind_int64(stmt, 1, pupil_id);
     if (rc == SQLITE_OK)
         rc = rowio_bind_date(stmt, 2, meeting);
     if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 3, psp_suggest_review(meeting, th));
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 4, s);
+        rc = rowio_bind_stamp(stmt, 3, s);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     sqlite3_finalize(stmt);
     if (st != AP_OK)
@@ -1139,7 +1136,7 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
 const char *psp_hours_source_text(enum psp_hours_source src)
 {
     switch (src) {
-    case PSP_HOURS_TIMETABLE: return "the PSP timetable";
+    case PSP_HOURS_TIMETABLE: return "PSP timetable";
     case PSP_HOURS_PER_DAY: return "hours per day x 5";
     case PSP_HOURS_PLACEMENTS: return "placements now";
     default: return "nothing recorded";
@@ -1381,7 +1378,7 @@ ap_status psp_drafts(struct store *s, int64_t psp_id, const char *prefix, struct
     ap_status result = rowio_prepare(s,
                                      "SELECT field, text, strftime('%Y-%m-%d %H:%M', saved_at, 'localtime') "
                                      "FROM psp_draft WHERE psp_id = ?1 AND login = ?2 "
-                                     "AND substr(field, 1, length(?3)) = ?3 ORDER BY rowid",
+                                     "AND substr(field, 1, length(?3)) = ?3 ORDER BY saved_at, field",
                                      &st, what);
     if (result != AP_OK)
         return result;

@@ -103,13 +103,14 @@ ap_status psp_get(struct store *s, int64_t id, struct psp *out);
 ap_status psp_open_for_pupil(struct store *s, int64_t pupil_id, int64_t *id);
 
 /* Creates a draft PSP for the pupil: meeting date `meeting` (DATE_NONE
- * allowed), next review suggested from it, and the timetable filled from
- * the pupil's placements running on that day (or today) - activity the
+ * allowed), and the timetable filled from the pupil's placements running on
+ * that day (or today, for a meeting not yet held) - activity the
  * placement's purpose, venue the provider, the day's hours - to be edited.
- * Refused (AP_ERR_INVALID, "Pupil: ... already has an open PSP (draft)")
- * when the pupil has one; a pupil who does not exist is named. *id is set. */
-ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today,
-                     const struct thresholds *th, int64_t *id);
+ * The next review date is left empty, so that the first save takes the
+ * suggestion from the meeting date as it then is. Refused (AP_ERR_INVALID,
+ * "Pupil: ... already has an open PSP (draft)") when the pupil has one; a
+ * pupil who does not exist is named. *id is set. */
+ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, int64_t *id);
 
 /* Checks every field. An active PSP needs a meeting date, the school lead,
  * the reason and at least one target. A target slot left empty is dropped,
@@ -226,7 +227,7 @@ struct psp_rtt {
     char why[RULES_WHY_LEN];  /* the matrix's reasons ("" for green) */
 };
 
-/* "the PSP timetable", "hours per day x 5", "placements now", "nothing recorded". */
+/* "PSP timetable", "hours per day x 5", "placements now", "nothing recorded". */
 const char *psp_hours_source_text(enum psp_hours_source src);
 
 /* The week (the PSP's timetable when it has hours, else the section's hours
@@ -285,7 +286,7 @@ struct psp_draft {
 ap_status psp_draft_save(struct store *s, int64_t psp_id, const char *field, const char *text);
 
 /* This login's drafts of the PSP whose field starts with prefix ("" for
- * all), oldest field first. *out is malloc'd (NULL when none): free with
+ * all), the oldest kept first. *out is malloc'd (NULL when none): free with
  * psp_drafts_free(*out, *n). */
 ap_status psp_drafts(struct store *s, int64_t psp_id, const char *prefix, struct psp_draft **out, size_t *n);
 void psp_drafts_free(struct psp_draft *d, size_t n);

@@ -470,7 +470,7 @@ static int sort_group(const struct qa_provider_row *r)
 static int earliest_due(const struct qa_provider_row *r)
 {
     if (rules_flag_raised(r->worst))
-        return r->worst_due; /* DATE_NONE (an open No with nothing overdue) sorts first */
+        return r->worst_due == DATE_NONE ? -DATE_NONE - 1 : r->worst_due; /* an open No alone: after the dates */
     int best = DATE_NONE;
     for (int k = 0; k < QA_STAGE_COUNT; k++)
         if (r->due[k].applies && r->due[k].due != DATE_NONE && (best == DATE_NONE || r->due[k].due < best))

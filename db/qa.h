@@ -94,8 +94,9 @@ struct qa_overview {
 
 /* Every provider (or the one provider_id when not 0) with its due dates as
  * of today, most overdue first: red before amber before none, then the
- * earliest due date, then by name; providers whose rules do not apply (not
- * in use, state-maintained) come last, by name. *out is the caller's, to
+ * earliest due date (a red provider whose only flag is an open safeguarding
+ * "No" after the red ones with a date; among the unflagged, the next due
+ * first), then by name; providers not in use come last, by name. *out is the caller's, to
  * free with qa_overview_free. Read-only. */
 ap_status qa_overview_load(struct store *s, const struct thresholds *th, int today, int64_t provider_id,
                            struct qa_overview **out);

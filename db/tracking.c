@@ -831,7 +831,7 @@ static ap_status entry_conflict(struct store *s, int64_t pupil_id, const char *w
     ap_status st = store_conflict(s, "progress_entry", key);
     char detail[300];
     snprintf(detail, sizeof detail, "%s", ap_error_detail()); /* ap_fail rewrites the buffer it lives in */
-    return ap_fail(st, "%s: %s", LABELS_PROGRESS_AREA[area].text, detail);
+    return ap_fail(st, "%s: %s", LABELS_PROGRESS_AREA[area].brief, detail);
 }
 
 static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_text, int area,

@@ -18,7 +18,10 @@
 #include "cli.h"
 #include "config.h"
 #include "demo.h"
+#include "export_dmt.h"
+#include "export_panel.h"
 #include "marks.h"
+#include "money.h"
 #include "pupil.h"
 #include "qa.h"
 #include "roll.h"
@@ -58,8 +61,11 @@ static const struct command commands[] = {
      "record an attendance mark, or a CSV file of marks in one go (all or nothing)", cmd_mark},
     {"calendar", "calendar list | calendar load TERMS.csv CLOSURES.csv [--db PATH]",
      "list the terms and closure days, or replace them from two CSV files (all or nothing)", cmd_calendar},
-    {"export", "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]",
-     "write the marks of a date range as CSV, for keying into the school MIS", cmd_export},
+    {"export",
+     "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]\n"
+     "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
+     "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]",
+     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx", cmd_export},
     {"templates", "templates list | templates load FILE.csv [--db PATH]",
      "list the QA checklists, or load an edited one as its new revision", cmd_templates},
 };
@@ -414,12 +420,16 @@ static int export_marks_to(struct store *s, int from, int to, const char *path, 
     return 0;
 }
 
+static int cmd_export_xlsx(struct cli *cli, int argc, char **argv);
+
 static int cmd_export(struct cli *cli, int argc, char **argv)
 {
     if (argc < 2 || argv[1][0] == '-')
-        return usage_error("%s", "export needs what to export: apterm export marks ...");
+        return usage_error("%s", "export needs what to export: apterm export marks|panel|dmt ...");
+    if (strcmp(argv[1], "panel") == 0 || strcmp(argv[1], "dmt") == 0)
+        return cmd_export_xlsx(cli, argc, argv);
     if (strcmp(argv[1], "marks") != 0)
-        return usage_error("export: unknown export \"%s\" (expected marks)", argv[1]);
+        return usage_error("export: unknown export \"%s\" (expected marks, panel or dmt)", argv[1]);
     static const struct option opts[] = {
         {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},
@@ -462,6 +472,118 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return EXIT_FAILURE;
     }
     printf("Wrote %d mark%s from %s to %s to %s\n", count, count == 1 ? "" : "s", from_text, to_text, out);
+    return EXIT_SUCCESS;
+}
+
+/* The two workbooks (src/export_panel.h, src/export_dmt.h). Progress is
+ * shown on stderr only when it is a terminal. */
+struct tty_progress {
+    bool on;
+    int shown;                      /* the last percentage printed, -1 none */
+};
+
+static void tty_progress(void *ctx, double fraction, const char *what)
+{
+    struct tty_progress *p = ctx;
+    int pct = (int)(fraction * 100 + 0.5);
+    if (!p->on || pct == p->shown)
+        return;
+    p->shown = pct;
+    fprintf(stderr, "\r\033[Kapterm: %3d%% %s", pct, what ? what : "");
+    fflush(stderr);
+}
+
+static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
+{
+    bool panel = strcmp(argv[1], "panel") == 0;
+    static const struct option opts[] = {
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"out", required_argument, NULL, 'o'},
+        {"panel-date", required_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *from_text = NULL, *to_text = NULL, *out = NULL, *panel_text = NULL;
+    int c;
+    argc--;
+    argv++;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': from_text = optarg; break;
+        case 't': to_text = optarg; break;
+        case 'o': out = optarg; break;
+        case 'p': panel_text = optarg; break;
+        default: return usage_error("unknown option for export %s", panel ? "panel" : "dmt");
+        }
+    }
+    if (optind < argc)
+        return usage_error("export %s: unexpected argument \"%s\"", panel ? "panel" : "dmt", argv[optind]);
+    if (!out || !*out)
+        return usage_error("export %s needs --out FILE.xlsx", panel ? "panel" : "dmt");
+    int from = DATE_NONE, to = DATE_NONE, panel_date = DATE_NONE;
+    if (panel) {
+        if (from_text || to_text)
+            return usage_error("%s", "export panel takes --panel-date, not --from or --to");
+        if (panel_text && !date_parse_iso(panel_text, &panel_date))
+            return usage_error("--panel-date \"%s\": expected a date, YYYY-MM-DD", panel_text);
+    } else {
+        if (panel_text)
+            return usage_error("%s", "export dmt takes --from and --to, not --panel-date");
+        if (!from_text || !to_text)
+            return usage_error("%s", "export dmt needs --from, --to and --out");
+        if (!date_parse_iso(from_text, &from))
+            return usage_error("--from \"%s\": expected a date, YYYY-MM-DD", from_text);
+        if (!date_parse_iso(to_text, &to))
+            return usage_error("--to \"%s\": expected a date, YYYY-MM-DD", to_text);
+        if (from > to)
+            return usage_error("--from %s is after --to %s: nothing was written", from_text, to_text);
+        if (to - from + 1 > REPORT_MAX_RANGE_DAYS)
+            return usage_error("--from %s to --to %s is longer than ten years: nothing was written", from_text,
+                               to_text);
+    }
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("export");
+    struct tty_progress progress = {.on = isatty(STDERR_FILENO) != 0, .shown = -1};
+    ap_status st;
+    struct export_panel_result pr;
+    struct export_dmt_result dr;
+    if (panel) {
+        struct export_panel_request req = {
+            .out = out, .panel_date = panel_date, .today = date_today(), .organisation = cli->cfg.organisation,
+            .th = &cli->cfg.th, .progress = tty_progress, .progress_ctx = &progress,
+        };
+        st = export_panel(s, &req, &pr);
+    } else {
+        struct export_dmt_request req = {
+            .out = out, .from = from, .to = to, .today = date_today(), .organisation = cli->cfg.organisation,
+            .th = &cli->cfg.th, .progress = tty_progress, .progress_ctx = &progress,
+        };
+        st = export_dmt(s, &req, &dr);
+    }
+    store_close(s);
+    if (progress.shown >= 0)
+        fprintf(stderr, "\r\033[K");
+    if (st != AP_OK) {
+        const char *detail = ap_error_detail();
+        fprintf(stderr, "apterm: export: %s%s\n", detail,
+                strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? ""
+                                                                                          : "; nothing was written");
+        return st == AP_ERR_INVALID ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    char money_c[MONEY_LEN], money_a[MONEY_LEN];
+    if (panel)
+        printf("Wrote the Inclusion Panel pack (%s%s) to %s: %zu case%s, %zu quotation%s, %zu pupil%s, "
+               "%zu provider%s; %zu case%s short of quotations\n",
+               panel_text ? "panel of " : "every open case", panel_text ? panel_text : "", out, pr.cases,
+               pr.cases == 1 ? "" : "s", pr.quotes, pr.quotes == 1 ? "" : "s", pr.pupils, pr.pupils == 1 ? "" : "s",
+               pr.providers, pr.providers == 1 ? "" : "s", pr.short_of_quotes, pr.short_of_quotes == 1 ? "" : "s");
+    else
+        printf("Wrote the value-for-money report for %s to %s to %s: %zu provider%s, %zu pupil%s, %zu week%s; "
+               "committed %s, actual %s\n",
+               from_text, to_text, out, dr.providers, dr.providers == 1 ? "" : "s", dr.pupils,
+               dr.pupils == 1 ? "" : "s", dr.weeks, dr.weeks == 1 ? "" : "s",
+               money_format(dr.committed, money_c, sizeof money_c), money_format(dr.actual, money_a, sizeof money_a));
     return EXIT_SUCCESS;
 }
 

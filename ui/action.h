@@ -27,6 +27,14 @@ enum action_id {
     ACT_GRID_CLOSE_REGISTER, ACT_GRID_ALL, ACT_GRID_ORDER, ACT_GRID_SOURCE, ACT_GRID_CALLS,
     /* The first-day absence calls list */
     ACT_CALL_LOG,
+    /* The QA pane: a visit's checklist */
+    ACT_QA_YES, ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT, ACT_QA_NEXT, ACT_QA_CLOSE,
+    /* The PSP pane */
+    ACT_PSP_REVIEW, ACT_PSP_PUPIL,
+    /* The weekly tracking pane, its rating line and a pupil's actions */
+    ACT_TRACK_RATE, ACT_TRACK_WEEK, ACT_TRACK_THIS_WEEK, ACT_TRACK_ACTIONS, ACT_TRACK_PUPIL,
+    ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA, ACT_TRACK_NOTE, ACT_TRACK_SAME, ACT_TRACK_CLEAR,
+    ACT_TRACK_SAVE_NEXT, ACT_TRACK_SAVE_PREV, ACT_TRACK_DONE,
     /* Forms */
     ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
     ACT_COUNT
@@ -44,6 +52,9 @@ enum action_scope {
     SCOPE_PLACEMENT_LIST = 1 << 7, /* a pupil's placements */
     SCOPE_GRID = 1 << 8,   /* the attendance grid: every key that is a code is a code */
     SCOPE_CALLS = 1 << 9,  /* the first-day absence calls list */
+    SCOPE_QA = 1 << 10,    /* the QA pane: answering a visit's checklist */
+    SCOPE_TRACKING = 1 << 11, /* the weekly tracking pane, its rating line and actions list */
+    SCOPE_PSP = 1 << 12,   /* the PSP pane */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with

@@ -24,6 +24,7 @@
  * No SQL here: db/marks.h, db/calendar.h and db/roll.h do it. */
 
 #include "panes.h"
+#include "attendance.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,8 @@ struct att {
     struct undo undo[UNDO_MAX];
     int nundo;
     bool dirty;                     /* we wrote; the other panes do not know yet */
+    bool syncing;                   /* our own ui_store_changed is under way */
+    int64_t loaded_version;         /* PRAGMA data_version when the rows were read */
     long long last_write_ms;
     int clock_day, clock_last;      /* the register-close timer */
     char set_name[16];              /* "Welsh", "English" */
@@ -429,6 +432,7 @@ static bool load_week(struct att *a)
     if (!a->roll)
         return false;
     struct store *s = ui_store(a->ui);
+    int64_t version = store_data_version(s); /* before reading: a commit meanwhile reads again */
     struct builder b = {.a = a};
     b.row_of = malloc((a->roll->n ? a->roll->n : 1) * sizeof *b.row_of);
     if (!b.row_of) {
@@ -478,6 +482,7 @@ static bool load_week(struct att *a)
         a->rows[i].provider = provider_name(a, a->rows[i].provider_id);
     sort_rows(a);
     map_flags(a);
+    a->loaded_version = version;
     return true;
 }
 
@@ -618,13 +623,6 @@ static void draw_cell(struct att *a, WINDOW *w, int row, int col)
     wattrset(w, A_NORMAL);
 }
 
-static void draw_pointer(struct att *a, WINDOW *w, int row)
-{
-    if (!row_visible(a, row))
-        return;
-    mvwaddstr(w, row_y(a, row), 1, row == a->cur_row ? "▶" : " ");
-}
-
 static void draw_row(struct att *a, WINDOW *w, int row)
 {
     if (!row_visible(a, row))
@@ -638,7 +636,6 @@ static void draw_row(struct att *a, WINDOW *w, int row)
         put_fit(w, y, 0, "!", 1, attr_of(ATTR_FLAG_RED), 0);
     else if (r->run == FLAG_AMBER)
         put_fit(w, y, 0, "~", 1, attr_of(ATTR_FLAG_AMBER), 0);
-    draw_pointer(a, w, row);
     char name[260];
     snprintf(name, sizeof name, "%s%s", p->display_name, p->on_roll ? "" : " (left)");
     put_fit(w, y, 2, name, a->name_w, attr_of(p->on_roll ? ATTR_NORMAL : ATTR_DIM), UTF8_FIT_ELLIPSIS | UTF8_FIT_PAD);
@@ -659,7 +656,11 @@ static bool week_pct(const struct att *a, const struct grid_row *r, double *pct)
     return rules_attendance_pct(&t, pct);
 }
 
-static void summary_text(const struct att *a, char *buf, size_t len)
+/* The summary of the cursor's session and the cursor's pupil. Numbers have
+ * a fixed width (the digits of the row count), so that a mark or a move
+ * rewrites a digit or two on the terminal, not the line. Shorter words when
+ * the line would not fit in cols. */
+static void summary_text(const struct att *a, char *buf, size_t len, int cols)
 {
     char where[40];
     int col = a->cur_col;
@@ -680,31 +681,33 @@ static void summary_text(const struct att *a, char *buf, size_t len)
             unreported++;
         }
     }
+    int dg = a->nrows >= 10000 ? 5 : a->nrows >= 1000 ? 4 : a->nrows >= 100 ? 3 : a->nrows >= 10 ? 2 : 1;
     char pupil[64] = "";
     if (a->nrows) {
         const struct grid_row *r = &a->rows[a->cur_row];
         double wk, term;
-        char wks[12] = "–", terms[12] = "–";
+        char wks[12] = "   –", terms[12] = "   –";
         if (week_pct(a, r, &wk))
-            snprintf(wks, sizeof wks, "%d%%", (int)wk);
+            snprintf(wks, sizeof wks, "%3d%%", (int)wk);
         struct attendance_tally t = {{0}};
         t.n[CAT_PRESENT] = r->term_attending;
         t.n[CAT_UNAUTHORISED] = r->term_possible - r->term_attending;
         if (r->term_possible > 0 && rules_attendance_pct(&t, &term))
-            snprintf(terms, sizeof terms, "%d%%", (int)term);
+            snprintf(terms, sizeof terms, "%3d%%", (int)term);
         snprintf(pupil, sizeof pupil, " │ wk %s term %s", wks, terms); /* the pupil's */
     }
-    snprintf(buf, len, "%s: %d expected, %d marked, %d unreported, %d absent%s", where, expected, marked, unreported,
-             absent, pupil);
+    snprintf(buf, len, "%s: %*d expected, %*d marked, %*d unreported, %*d absent%s", where, dg, expected, dg, marked,
+             dg, unreported, dg, absent, pupil);
+    if (utf8_width(buf) > cols)
+        snprintf(buf, len, "%s %*d expected %*d marked %*d unrep. %*d absent%s", where, dg, expected, dg, marked, dg,
+                 unreported, dg, absent, pupil);
 }
 
 static void draw_summary(struct att *a, WINDOW *w)
 {
     char text[300];
-    summary_text(a, text, sizeof text);
-    wmove(w, 1, 0);
-    wclrtoeol(w);
-    put_fit(w, 1, 1, text, getmaxx(w) - 1, A_NORMAL, UTF8_FIT_ELLIPSIS);
+    summary_text(a, text, sizeof text, getmaxx(w) - 2);
+    put_fit(w, 1, 1, text, getmaxx(w) - 1, A_NORMAL, UTF8_FIT_ELLIPSIS | UTF8_FIT_PAD);
 }
 
 static void title_text(const struct att *a, char *buf, size_t len)
@@ -801,14 +804,12 @@ static unsigned move_to(struct att *a, int row, int col)
             a->top = 0;
         return REDRAW_BODY | status;
     }
+    /* Only the two cells (no row marker: the bench's budget is 100 bytes a
+     * move), the summary when its figures change, the new cell last. */
     WINDOW *w = ui_body(a->ui);
-    draw_cell(a, w, old_row, old_col);
-    if (old_row != row) {
-        draw_pointer(a, w, old_row);
-        draw_pointer(a, w, row);
-    }
-    draw_cell(a, w, row, col);
     draw_summary(a, w);
+    draw_cell(a, w, old_row, old_col);
+    draw_cell(a, w, row, col);
     return REDRAW_PARTIAL | status;
 }
 
@@ -970,10 +971,14 @@ static unsigned mark_code(struct att *a, char code)
             .day = day,
             .session = sess,
             .code = code,
-            /* A first report comes from the provider the way the officer set
-             * (@); changing a mark already there is the officer's correction,
-             * so the provider's code is kept beside it. */
-            .source = r->c[col].version ? SOURCE_OFFICER : a->via,
+            /* A report comes from the provider the way the officer set (@),
+             * also over an N the register close gave; changing a mark a
+             * provider reported is the officer's correction, so the
+             * provider's code is kept beside it. */
+            .source = before.version && (before.source == SOURCE_PHONE || before.source == SOURCE_EMAIL ||
+                                         before.source == SOURCE_PORTAL)
+                          ? SOURCE_OFFICER
+                          : a->via,
         };
         struct mark after;
         ap_status st = marks_set(s, &in, r->c[col].version, &after);
@@ -1547,10 +1552,9 @@ static int unmarked_expected(const struct att *a, int col)
 }
 
 /* Closes the register (every expected pupil without a mark gets N) and
- * says how many; the other panes reload. */
-static void close_register(struct att *a, int day, enum session sess, bool automatic)
+ * says how many; every open pane reloads. */
+static void close_register(struct ui *ui, int day, enum session sess, bool automatic)
 {
-    struct ui *ui = a->ui;
     int marked = 0;
     char d[24];
     day_text(day, d, sizeof d);
@@ -1559,25 +1563,56 @@ static void close_register(struct att *a, int day, enum session sess, bool autom
         ui_error(ui, "The %s register for %s was not closed: %s", session_word(sess), d, ap_error_detail());
         return;
     }
-    int64_t keep = cursor_pupil(a);
-    int line = a->cur_row;
-    a->dirty = false;
-    ui_store_changed(ui); /* reloads this pane too */
-    keep_cursor(a, keep, line);
+    ui_store_changed(ui); /* the grid keeps its cursor on the same pupil */
     const struct apterm_config *cfg = ui_config(ui);
     int at = sess == SESSION_AM ? cfg->close_am_minutes : cfg->close_pm_minutes;
-    char when[40] = "";
-    if (automatic)
-        snprintf(when, sizeof when, " at %02d:%02d", at / 60, at % 60);
     char which[96];
     if (automatic)
-        snprintf(which, sizeof which, "%s register closed%s", session_word(sess), when);
+        snprintf(which, sizeof which, "%s register closed at %02d:%02d", session_word(sess), at / 60, at % 60);
     else
         snprintf(which, sizeof which, "%s %s closed", d, session_word(sess));
     if (marked)
         ui_message(ui, "%s: %d unmarked pupil%s got N", which, marked, marked == 1 ? "" : "s");
     else
         ui_message(ui, "%s: every expected pupil had a mark", which);
+}
+
+/* The timer's state is the process's: one clock for every pane that ticks it. */
+static struct {
+    bool started;
+    int day, last;
+} timer;
+
+unsigned attendance_register_timer(struct ui *ui)
+{
+    int now = clock_secs(), today = ui_today(ui);
+    if (!timer.started || today != timer.day || now < timer.last) {
+        timer.started = true;
+        timer.day = today;
+        timer.last = now;
+        return REDRAW_NONE;
+    }
+    int last = timer.last;
+    timer.last = now;
+    unsigned out = REDRAW_NONE;
+    const struct apterm_config *cfg = ui_config(ui);
+    for (int k = 0; k < 2; k++) {
+        int close = (k ? cfg->close_pm_minutes : cfg->close_am_minutes) * 60;
+        if (!(last < close && now >= close) || !store_can_write(ui_store(ui)))
+            continue;
+        struct calendar cal;
+        if (calendar_load(ui_store(ui), &cal) != AP_OK) {
+            ui_error(ui, "The register was not closed: %s", ap_error_detail());
+            continue;
+        }
+        bool school = calendar_is_school_day(&cal, today);
+        calendar_free(&cal);
+        if (school) {
+            close_register(ui, today, k ? SESSION_PM : SESSION_AM, true);
+            out |= REDRAW_BODY | REDRAW_STATUS;
+        }
+    }
+    return out;
 }
 
 static unsigned close_key(struct att *a)
@@ -1602,7 +1637,8 @@ static unsigned close_key(struct att *a)
     snprintf(q, sizeof q, "Close %s %s? %d unmarked pupil%s get N", d, session_word(sess), n, n == 1 ? "" : "s");
     if (!ui_confirm(ui, q))
         return REDRAW_STATUS;
-    close_register(a, day, sess, false);
+    a->dirty = false; /* the reload that follows tells the other panes */
+    close_register(ui, day, sess, false);
     return REDRAW_BODY | REDRAW_STATUS;
 }
 
@@ -1623,6 +1659,7 @@ static void *att_open(struct ui *ui)
     a->cur_col = cc >= 0 ? cc : NSESS - 1;
     a->clock_day = a->today;
     a->clock_last = clock_secs();
+    attendance_register_timer(ui); /* starts the clock: opening after a close time closes nothing */
     if (load_all(a)) {
         /* The cursor on the first pupil still unreported this session. */
         int first = a->nrows ? next_unreported(a, (int)a->nrows - 1, a->cur_col) : -1;
@@ -1646,15 +1683,17 @@ static void att_close(void *state)
     struct att *a = state;
     if (!a)
         return;
-    if (a->dirty)
-        ui_store_changed(a->ui); /* harmless at exit; keeps the shell's flags true */
-    free_all(a);
+    free_all(a); /* no ui_store_changed here: the other panes may be closed already */
     free(a);
 }
 
 static void att_reload(void *state)
 {
     struct att *a = state;
+    /* Our own writes are in the rows already: read again only when someone
+     * else committed since the rows were read. */
+    if (a->syncing && a->loaded && store_data_version(ui_store(a->ui)) == a->loaded_version)
+        return;
     int64_t keep = cursor_pupil(a);
     int line = a->cur_row;
     load_all(a);
@@ -1686,26 +1725,21 @@ static unsigned att_tick(void *state, bool active)
     /* Our marks reach the other panes (and the flags) once the officer pauses. */
     if (a->dirty && now_ms() - a->last_write_ms >= SYNC_IDLE_MS) {
         a->dirty = false;
+        a->syncing = true;
         ui_store_changed(a->ui);
+        a->syncing = false;
         out |= REDRAW_BODY | REDRAW_STATUS;
     }
-    /* The register-close timer. */
+    /* A new day (apterm left open overnight): today's week. */
     int now = clock_secs(), today = ui_today(a->ui);
     if (today != a->clock_day) {
         a->clock_day = today;
         a->clock_last = now;
+        a->week = monday_of(today);
         att_reload(a);
-        return REDRAW_ALL;
+        return active ? REDRAW_ALL : REDRAW_NONE;
     }
-    const struct apterm_config *cfg = ui_config(a->ui);
-    for (int k = 0; k < 2; k++) {
-        int close = (k ? cfg->close_pm_minutes : cfg->close_am_minutes) * 60;
-        if (a->clock_last < close && now >= close && store_can_write(ui_store(a->ui)) &&
-            calendar_is_school_day(&a->cal, today)) {
-            close_register(a, today, k ? SESSION_PM : SESSION_AM, true);
-            out |= REDRAW_BODY | REDRAW_STATUS;
-        }
-    }
+    out |= attendance_register_timer(a->ui);
     if (a->clock_last < NOON && now >= NOON)
         out |= REDRAW_BODY; /* this afternoon's unreported cells become missing */
     a->clock_last = now;

@@ -10,6 +10,7 @@
  * officer can leave it open all morning. No SQL here. */
 
 #include "panes.h"
+#include "attendance.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,8 +324,8 @@ static void log_call(struct calls_pane *c)
     f->c = c;
     f->e = *sel;
     int n = 0;
-    for (int k = 0; k < f->e.ncontacts && k < 4; k++) {
-        const struct call_contact *ct = &f->e.contacts[k];
+    for (int k = 0; k < sel->ncontacts && k < 4; k++) {
+        const struct call_contact *ct = &sel->contacts[k]; /* not f->e: snprintf into f */
         snprintf(f->contact_ids[n], sizeof f->contact_ids[n], "%lld", (long long)ct->id);
         snprintf(f->contact_labels[n], sizeof f->contact_labels[n], "%s%s%s%s  %s", ct->name,
                  ct->relationship[0] ? " (" : "", ct->relationship, ct->relationship[0] ? ")" : "", ct->phone);
@@ -410,6 +411,7 @@ static void *calls_open(struct ui *ui)
     c->lv.ctx = c;
     c->lv.sort_column = -1;
     load(c);
+    attendance_register_timer(ui); /* the registers close on time with this pane open too */
     return c;
 }
 
@@ -457,6 +459,17 @@ static unsigned calls_key(void *state, const struct action *act, int key, int re
     return REDRAW_PARTIAL;
 }
 
+static unsigned calls_tick(void *state, bool active)
+{
+    struct calls_pane *c = state;
+    unsigned out = attendance_register_timer(c->ui); /* reloads the list when a register closes */
+    if (ui_today(c->ui) != c->today) {
+        load(c); /* a new day: a new list */
+        out |= REDRAW_BODY | REDRAW_STATUS;
+    }
+    return active ? out : REDRAW_NONE;
+}
+
 static const enum action_id calls_hints[] = {ACT_CALL_LOG, ACT_NONE};
 
 const struct pane_ops pane_calls = {
@@ -468,4 +481,5 @@ const struct pane_ops pane_calls = {
     .draw = calls_draw,
     .key = calls_key,
     .reload = calls_reload,
+    .tick = calls_tick,
 };

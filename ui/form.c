@@ -373,8 +373,8 @@ static void draw_form(struct form_run *r)
             break;
         r->top++;
     }
-    int y = 2, focus_y = -1;
-    for (int i = r->top; i < r->f->nfields && y + field_lines(r, i) <= height - 2; i++) {
+    int y = 2, focus_y = -1, i = r->top;
+    for (; i < r->f->nfields && y + field_lines(r, i) <= height - 2; i++) {
         if (i == r->focus)
             focus_y = y;
         else
@@ -383,10 +383,8 @@ static void draw_form(struct form_run *r)
     }
     if (r->top > 0)
         mvwaddstr(w, 1, LABEL_COLS + 1, "↑ more above");
-    if (y < height - 2 && r->f->nfields > 0)
-        ; /* everything fits */
-    else
-        mvwaddstr(w, height - 2, LABEL_COLS + 1, "↓ more below");
+    if (i < r->f->nfields) /* a field that did not fit: more below */
+        mvwaddstr(w, height - 2, LABEL_COLS + 1, "↓ more below (PgDn)");
     const struct form_field *fd = &r->f->fields[r->focus];
     wattrset(w, attr_of(ATTR_HINT));
     char hint[400];
@@ -695,7 +693,8 @@ bool form_run(struct ui *ui, struct form *f)
     load_fields(&r);
     r.modified = f->start_changed && !f->read_only;
     r.last_draft = form_now_ms();
-    if (!focusable(f, 0))
+    r.focus = f->start_focus > 0 && f->start_focus < f->nfields ? f->start_focus : 0;
+    if (!focusable(f, r.focus))
         move_focus(&r, 1);
     bool saved = false;
     for (;;) {

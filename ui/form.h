@@ -87,6 +87,9 @@ struct form {
     /* The record already holds changes that are not saved (a restored
      * draft): the form starts as changed, so that closing it asks first. */
     bool start_changed;
+    /* The field the focus starts on (a restored draft's); 0: the first
+     * field that takes the focus. */
+    int start_focus;
 };
 
 /* While typing goes on, a draft is kept at most this often (form.draft). */

@@ -2,6 +2,7 @@
 
 #include <stddef.h>
 
+#include "psp_pane.h" /* pane_psp: ui/psp.c */
 #include "shell.h"
 
 /* Panes still to be built say so, with what they will hold. */
@@ -27,10 +28,10 @@ static void *placeholder_open(struct ui *ui)
         .title = title_text, .open = placeholder_open, .draw = name##_draw,            \
     };
 
-PLACEHOLDER(pane_qa, "QA", "It will hold each provider's QA visits and checklists.")
-PLACEHOLDER(pane_psp, "PSP", "It will hold the Pastoral Support Programme editor.")
-PLACEHOLDER(pane_tracking, "Tracking", "It will hold the weekly tracking meeting.")
+extern const struct pane_ops pane_tracking; /* ui/tracking.c */
 PLACEHOLDER(pane_panel, "Panel", "It will hold panel cases and the workbook exports.")
+
+extern const struct pane_ops pane_qa; /* ui/qa.c */
 
 static const struct pane_ops *const all[] = {
     &pane_roll, &pane_providers, &pane_attendance, &pane_qa, &pane_psp, &pane_tracking, &pane_panel,

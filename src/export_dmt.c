@@ -1,0 +1,655 @@
+#include "export_dmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "export_panel.h"
+#include "labels.h"
+#include "money.h"
+#include "report.h"
+#include "rules.h"
+
+/* Every table sheet: title in row 1, subtitle in row 2, the table's header
+ * in row 4 (index 3), data from row 5. */
+#define HDR 3
+
+static char *uk_date(int date, char *buf, size_t len)
+{
+    int y, m, d;
+    if (date == DATE_NONE) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    date_to_ymd(date, &y, &m, &d);
+    snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+    return buf;
+}
+
+struct dmt {
+    struct xlsx *x;
+    const struct report_dmt *r;
+    const struct export_dmt_request *req;
+    char subtitle[400];
+    int weeks_last;                 /* the last data row of Attendance by week */
+};
+
+static void money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int64_t pence)
+{
+    if (has)
+        xlsx_money(s, row, col, pence);
+    else
+        xlsx_blank(s, row, col, s->x->f.money);
+}
+
+static void attendance_rule(struct xlsx_sheet *s, int first, int last, int c, double threshold_pct)
+{
+    char col[4], formula[96];
+    xlsx_col_name(c, col);
+    snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<%.6g)", col, first + 1, col, first + 1,
+             threshold_pct / 100.0);
+    xlsx_flag_rule(s, first, c, last, c, formula, s->x->f.amber);
+}
+
+/* ------------------------------------------------------------------ */
+/* Summary */
+
+static void summary_sheet(struct dmt *d)
+{
+    const struct report_dmt *r = d->r;
+    struct xlsx *x = d->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Summary", "Value for money: Alternative Provision", d->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {"Measure", "Value", "How it is worked out"};
+    xlsx_cap(s, 0, 40);
+    xlsx_cap(s, 2, 90);
+    const struct report_vfm *t = &r->total;
+    double pct;
+    bool has_pct = report_att_fraction(&t->att, &pct);
+    char line[600], money[MONEY_LEN];
+    int row = HDR;
+#define KPI(label, how) (row++, xlsx_text(s, row, 0, label, f->bold), xlsx_text(s, row, 2, how, f->wrap))
+    KPI("From", "The first day of the period.");
+    xlsx_date(s, row, 1, r->from);
+    KPI("To", "The last day of the period.");
+    xlsx_date(s, row, 1, r->to);
+    KPI("School days", "Weekdays inside a term that are not closure days (the calendar in the store).");
+    xlsx_int(s, row, 1, r->school_days);
+    KPI("Pupils", "Pupils with a placement (active or ended, never proposed) running on a school day of the "
+                  "period, or with an attendance mark in it.");
+    xlsx_int(s, row, 1, t->pupils);
+    KPI("Providers", "Providers of those placements.");
+    xlsx_int(s, row, 1, (int64_t)r->n_providers);
+    KPI("Placements", "Placements (active or ended) running on at least one school day of the period.");
+    xlsx_int(s, row, 1, t->placements);
+    snprintf(line, sizeof line,
+             "Each placement's annual cost (tuition for %d school weeks by its cost basis, plus transport for %d "
+             "weeks) spread evenly over the %d school days of a %d-week year, times the school days in the period "
+             "on which it runs; to the penny per placement. What the placements commit the authority to, "
+             "attended or not.",
+             RULES_SCHOOL_WEEKS, RULES_SCHOOL_WEEKS, REPORT_SCHOOL_DAYS_PER_YEAR, RULES_SCHOOL_WEEKS);
+    KPI("Committed spend", line);
+    xlsx_money(s, row, 1, t->committed);
+    snprintf(line, sizeof line,
+             "Each placement's annual cost spread evenly over its timetabled sessions of a %d-week year (sessions a "
+             "week x %d), times the sessions attended (present or approved educational activity) that belong to "
+             "it; to the penny per placement. A mark belongs to the placement whose timetable has that weekday and "
+             "session on that day.",
+             RULES_SCHOOL_WEEKS, RULES_SCHOOL_WEEKS);
+    KPI("Actual spend (sessions attended)", line);
+    xlsx_money(s, row, 1, t->actual);
+    KPI("Committed but not attended", "Committed spend minus actual spend: the cost of sessions not attended.");
+    xlsx_money(s, row, 1, t->committed - t->actual);
+    KPI("Sessions possible", "AM and PM sessions marked with a code that counts (all but not-counted codes such as "
+                             "D, X or #).");
+    xlsx_int(s, row, 1, t->att.possible);
+    KPI("Sessions attended", "Sessions marked present or approved educational activity.");
+    xlsx_int(s, row, 1, t->att.attending);
+    KPI("Attendance", "Sessions attended / sessions possible.");
+    xlsx_pct(s, row, 1, has_pct, pct);
+    KPI("Attended hours", "The timetabled hours of the attended sessions that belong to a placement.");
+    xlsx_number(s, row, 1, t->attended_hours, f->hours);
+    KPI("Cost per attended session", "Committed spend / attended sessions that belong to a placement.");
+    money_or_blank(s, row, 1, t->has_cost_per_session, t->cost_per_session);
+    KPI("Cost per attended hour", "Committed spend / attended hours.");
+    money_or_blank(s, row, 1, t->has_cost_per_hour, t->cost_per_hour);
+    snprintf(line, sizeof line, "Pupils whose attendance in the period is below %g%% (apterm.ini [rules] "
+                                "persistent_absence_pct).",
+             r->threshold_pct);
+    KPI("Pupils below the attendance threshold", line);
+    xlsx_int(s, row, 1, r->pupils_below_threshold);
+    KPI("Attended sessions outside any placement", "Attended sessions on a weekday and session no placement "
+                                                   "timetables: counted in attendance, not in spend.");
+    xlsx_int(s, row, 1, r->unplaced_attended);
+#undef KPI
+    int last = row;
+    xlsx_table(s, HDR, last, 3, headers, NULL, NULL, NULL);
+    int note = last + 2;
+    snprintf(line, sizeof line,
+             "Money is in pounds; every sum is the sum of the rows it totals. Procurement route 1 applies under %s. "
+             "QA status and flags are as on %s.",
+             money_format_short(d->req->th->quote_threshold, money, sizeof money),
+             uk_date(r->today, money, sizeof money));
+    xlsx_note(s, note, 0, line, f->note);
+    xlsx_finish_sheet(s, HDR, note, 2, -1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Providers, pupils, cohorts */
+
+static void providers_sheet(struct dmt *d)
+{
+    const struct report_dmt *r = d->r;
+    struct xlsx *x = d->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Providers", "Spend and attendance by provider", d->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {
+        "Provider", "Registration", "Pupils", "Placements", "Placement days", "Committed", "Actual",
+        "Not attended", "Sessions possible", "Sessions attended", "Attendance", "Attended hours",
+        "Cost per attended session", "Cost per attended hour", "QA",
+    };
+    enum { C_NAME, C_REG, C_PUPILS, C_PLACEMENTS, C_DAYS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED,
+           C_PCT, C_HOURS, C_PER_SESSION, C_PER_HOUR, C_QA, NCOLS };
+    xlsx_cap(s, C_NAME, 40);
+    xlsx_cap(s, C_REG, 26);
+    double sums[NCOLS] = {0};
+    for (size_t i = 0; i < r->n_providers; i++) {
+        const struct report_dmt_provider *p = &r->providers[i];
+        const struct report_vfm *v = &p->v;
+        int rr = HDR + 1 + (int)i;
+        double pct;
+        xlsx_text(s, rr, C_NAME, p->qa.name, f->bold);
+        xlsx_text(s, rr, C_REG, label_text(LABELS_REGISTRATION, p->qa.registration), f->text);
+        xlsx_int(s, rr, C_PUPILS, v->pupils);
+        xlsx_int(s, rr, C_PLACEMENTS, v->placements);
+        xlsx_int(s, rr, C_DAYS, v->placement_days);
+        xlsx_money(s, rr, C_COMMITTED, v->committed);
+        xlsx_money(s, rr, C_ACTUAL, v->actual);
+        xlsx_money(s, rr, C_GAP, v->committed - v->actual);
+        xlsx_int(s, rr, C_POSSIBLE, v->att.possible);
+        xlsx_int(s, rr, C_ATTENDED, v->att.attending);
+        bool has = report_att_fraction(&v->att, &pct);
+        xlsx_pct(s, rr, C_PCT, has, pct);
+        xlsx_number(s, rr, C_HOURS, v->attended_hours, f->hours);
+        money_or_blank(s, rr, C_PER_SESSION, v->has_cost_per_session, v->cost_per_session);
+        money_or_blank(s, rr, C_PER_HOUR, v->has_cost_per_hour, v->cost_per_hour);
+        xlsx_text(s, rr, C_QA, xlsx_rag(p->qa.flags.worst), f->bold);
+        sums[C_PLACEMENTS] += v->placements;
+        sums[C_DAYS] += v->placement_days;
+        sums[C_COMMITTED] += (double)v->committed;
+        sums[C_ACTUAL] += (double)v->actual;
+        sums[C_GAP] += (double)(v->committed - v->actual);
+        sums[C_POSSIBLE] += v->att.possible;
+        sums[C_ATTENDED] += v->att.attending;
+        sums[C_HOURS] += v->attended_hours;
+    }
+    if (r->n_providers == 0) {
+        xlsx_text(s, HDR + 1, 0, "No placements in the period", f->note);
+        xlsx_table(s, HDR, HDR + 1, NCOLS, headers, NULL, NULL, NULL);
+        xlsx_finish_sheet(s, HDR, HDR + 1, NCOLS - 1, 1);
+        return;
+    }
+    /* The total row: sums of the rows above (a provider's pupils are not
+     * summed: a pupil may attend two providers). */
+    int totals[NCOLS] = {0};
+    lxw_format *formats[NCOLS] = {0};
+    double values[NCOLS] = {0};
+    totals[C_NAME] = XLSX_TOTAL_LABEL;
+    int sum_cols[] = {C_PLACEMENTS, C_DAYS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED, C_HOURS};
+    for (size_t k = 0; k < sizeof sum_cols / sizeof sum_cols[0]; k++) {
+        int c = sum_cols[k];
+        totals[c] = XLSX_TOTAL_SUM;
+        bool money = c == C_COMMITTED || c == C_ACTUAL || c == C_GAP;
+        values[c] = money ? sums[c] / 100.0 : sums[c];
+        formats[c] = money ? f->money_bold : c == C_HOURS ? f->hours : f->integer;
+    }
+    int last = HDR + (int)r->n_providers + 1; /* with the total row */
+    xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
+    attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
+    char col[4], formula[64];
+    xlsx_col_name(C_QA, col);
+    snprintf(formula, sizeof formula, "=$%s%d=\"Red\"", col, HDR + 2);
+    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->red);
+    snprintf(formula, sizeof formula, "=$%s%d=\"Amber\"", col, HDR + 2);
+    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->amber);
+    snprintf(formula, sizeof formula, "=$%s%d=\"Green\"", col, HDR + 2);
+    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->green);
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+}
+
+static void pupils_sheet(struct dmt *d)
+{
+    const struct report_dmt *r = d->r;
+    struct xlsx *x = d->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Pupils", "Spend and attendance by pupil", d->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {
+        "Pupil", "UPN", "Cohort", "Year group", "Providers", "Placements", "Committed", "Actual",
+        "Sessions possible", "Sessions attended", "Attendance", "Attended hours", "Cost per attended session",
+    };
+    enum { C_NAME, C_UPN, C_COHORT, C_YEAR, C_PROVIDERS, C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_POSSIBLE,
+           C_ATTENDED, C_PCT, C_HOURS, C_PER_SESSION, NCOLS };
+    xlsx_cap(s, C_NAME, 32);
+    xlsx_cap(s, C_PROVIDERS, 40);
+    double sums[NCOLS] = {0};
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        const struct report_dmt_pupil *u = &r->pupils[i];
+        const struct report_vfm *v = &u->v;
+        int rr = HDR + 1 + (int)i;
+        char y[24];
+        xlsx_text(s, rr, C_NAME, u->name, f->bold);
+        xlsx_text(s, rr, C_UPN, u->upn, f->text);
+        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->text);
+        xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
+        xlsx_text(s, rr, C_PROVIDERS, u->providers, f->wrap);
+        xlsx_int(s, rr, C_PLACEMENTS, v->placements);
+        xlsx_money(s, rr, C_COMMITTED, v->committed);
+        xlsx_money(s, rr, C_ACTUAL, v->actual);
+        xlsx_int(s, rr, C_POSSIBLE, v->att.possible);
+        xlsx_int(s, rr, C_ATTENDED, v->att.attending);
+        xlsx_pct(s, rr, C_PCT, u->has_pct, u->pct);
+        xlsx_number(s, rr, C_HOURS, v->attended_hours, f->hours);
+        money_or_blank(s, rr, C_PER_SESSION, v->has_cost_per_session, v->cost_per_session);
+        sums[C_PLACEMENTS] += v->placements;
+        sums[C_COMMITTED] += (double)v->committed;
+        sums[C_ACTUAL] += (double)v->actual;
+        sums[C_POSSIBLE] += v->att.possible;
+        sums[C_ATTENDED] += v->att.attending;
+        sums[C_HOURS] += v->attended_hours;
+        if (i % 1024 == 1023)
+            xlsx_progress(x, 0.7 + 0.1 * (double)i / (double)r->n_pupils, "Writing the pupils");
+    }
+    if (r->n_pupils == 0) {
+        xlsx_text(s, HDR + 1, 0, "No pupils in the period", f->note);
+        xlsx_table(s, HDR, HDR + 1, NCOLS, headers, NULL, NULL, NULL);
+        xlsx_finish_sheet(s, HDR, HDR + 1, NCOLS - 1, 1);
+        return;
+    }
+    int totals[NCOLS] = {0};
+    lxw_format *formats[NCOLS] = {0};
+    double values[NCOLS] = {0};
+    totals[C_NAME] = XLSX_TOTAL_LABEL;
+    int sum_cols[] = {C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_POSSIBLE, C_ATTENDED, C_HOURS};
+    for (size_t k = 0; k < sizeof sum_cols / sizeof sum_cols[0]; k++) {
+        int c = sum_cols[k];
+        totals[c] = XLSX_TOTAL_SUM;
+        bool money = c == C_COMMITTED || c == C_ACTUAL;
+        values[c] = money ? sums[c] / 100.0 : sums[c];
+        formats[c] = money ? f->money_bold : c == C_HOURS ? f->hours : f->integer;
+    }
+    int last = HDR + (int)r->n_pupils + 1;
+    xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
+    attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+}
+
+static void cohorts_sheet(struct dmt *d)
+{
+    const struct report_dmt *r = d->r;
+    struct xlsx *x = d->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Cohorts", "Spend and attendance by cohort", d->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {
+        "Cohort", "Pupils", "Placements", "Committed", "Actual", "Not attended", "Sessions possible",
+        "Sessions attended", "Attendance", "Attended hours", "Cost per attended session", "Cost per attended hour",
+    };
+    enum { C_NAME, C_PUPILS, C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED, C_PCT, C_HOURS,
+           C_PER_SESSION, C_PER_HOUR, NCOLS };
+    for (int i = 0; i < REPORT_COHORTS; i++) {
+        const struct report_vfm *v = &r->cohorts[i].v;
+        int rr = HDR + 1 + i;
+        double pct;
+        xlsx_text(s, rr, C_NAME, label_text(LABELS_COHORT, r->cohorts[i].cohort), f->bold);
+        xlsx_int(s, rr, C_PUPILS, v->pupils);
+        xlsx_int(s, rr, C_PLACEMENTS, v->placements);
+        xlsx_money(s, rr, C_COMMITTED, v->committed);
+        xlsx_money(s, rr, C_ACTUAL, v->actual);
+        xlsx_money(s, rr, C_GAP, v->committed - v->actual);
+        xlsx_int(s, rr, C_POSSIBLE, v->att.possible);
+        xlsx_int(s, rr, C_ATTENDED, v->att.attending);
+        bool has = report_att_fraction(&v->att, &pct);
+        xlsx_pct(s, rr, C_PCT, has, pct);
+        xlsx_number(s, rr, C_HOURS, v->attended_hours, f->hours);
+        money_or_blank(s, rr, C_PER_SESSION, v->has_cost_per_session, v->cost_per_session);
+        money_or_blank(s, rr, C_PER_HOUR, v->has_cost_per_hour, v->cost_per_hour);
+    }
+    const struct report_vfm *t = &r->total;
+    int totals[NCOLS] = {0};
+    lxw_format *formats[NCOLS] = {0};
+    double values[NCOLS] = {0};
+    totals[C_NAME] = XLSX_TOTAL_LABEL;
+    struct {
+        int col;
+        double value;
+        lxw_format *fmt;
+    } sums[] = {
+        {C_PUPILS, t->pupils, f->integer},
+        {C_PLACEMENTS, t->placements, f->integer},
+        {C_COMMITTED, (double)t->committed / 100.0, f->money_bold},
+        {C_ACTUAL, (double)t->actual / 100.0, f->money_bold},
+        {C_GAP, (double)(t->committed - t->actual) / 100.0, f->money_bold},
+        {C_POSSIBLE, t->att.possible, f->integer},
+        {C_ATTENDED, t->att.attending, f->integer},
+        {C_HOURS, t->attended_hours, f->hours},
+    };
+    for (size_t k = 0; k < sizeof sums / sizeof sums[0]; k++) {
+        totals[sums[k].col] = XLSX_TOTAL_SUM;
+        values[sums[k].col] = sums[k].value;
+        formats[sums[k].col] = sums[k].fmt;
+    }
+    int last = HDR + REPORT_COHORTS + 1;
+    xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
+    attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Attendance by week, progress */
+
+static void weeks_sheet(struct dmt *d)
+{
+    const struct report_dmt *r = d->r;
+    struct xlsx *x = d->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Attendance by week", "Attendance by week", d->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {"Week commencing", "School days", "Sessions possible",
+                                          "Sessions attended", "Authorised absence", "Unauthorised absence",
+                                          "Attendance"};
+    for (size_t i = 0; i < r->n_weeks; i++) {
+        const struct report_week *w = &r->weeks[i];
+        int rr = HDR + 1 + (int)i;
+        double pct;
+        xlsx_date(s, rr, 0, w->monday);
+        xlsx_int(s, rr, 1, w->school_days);
+        xlsx_int(s, rr, 2, w->att.possible);
+        xlsx_int(s, rr, 3, w->att.attending);
+        xlsx_int(s, rr, 4, w->att.authorised);
+        xlsx_int(s, rr, 5, w->att.unauthorised);
+        bool has = report_att_fraction(&w->att, &pct);
+        xlsx_pct(s, rr, 6, has, pct);
+    }
+    int last = HDR + (int)r->n_weeks;
+    if (r->n_weeks == 0) {
+        last = HDR + 1;
+        xlsx_text(s, last, 0, "No school days in the period", f->note);
+    }
+    xlsx_table(s, HDR, last, 7, headers, NULL, NULL, NULL);
+    if (r->n_weeks)
+        attendance_rule(s, HDR + 1, last, 6, r->threshold_pct);
+    xlsx_finish_sheet(s, HDR, last, 6, 1);
+    d->weeks_last = r->n_weeks ? last : 0;
+}
+
+static void progress_sheet(struct dmt *d)
+{
+    const struct report_dmt *r = d->r;
+    struct xlsx *x = d->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Progress", "Progress in the tracking areas", d->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {"Tracking area", "Pupils rated", "Rated in two weeks or more",
+                                          "Improved", "No change", "Declined", "Average first rating",
+                                          "Average last rating", "Average movement"};
+    for (int a = 0; a < REPORT_AREAS; a++) {
+        const struct report_progress *p = &r->progress[a];
+        int rr = HDR + 1 + a;
+        xlsx_text(s, rr, 0, label_text(LABELS_PROGRESS_AREA, p->area), f->bold);
+        xlsx_int(s, rr, 1, p->rated);
+        xlsx_int(s, rr, 2, p->compared);
+        xlsx_int(s, rr, 3, p->improved);
+        xlsx_int(s, rr, 4, p->same);
+        xlsx_int(s, rr, 5, p->declined);
+        if (p->compared) {
+            xlsx_number(s, rr, 6, p->first_avg, f->decimal);
+            xlsx_number(s, rr, 7, p->last_avg, f->decimal);
+            xlsx_number(s, rr, 8, p->movement_avg, f->decimal);
+        } else {
+            for (int c = 6; c <= 8; c++)
+                xlsx_blank(s, rr, c, f->decimal);
+        }
+    }
+    int last = HDR + REPORT_AREAS;
+    xlsx_table(s, HDR, last, 9, headers, NULL, NULL, NULL);
+    /* Movement: green up, red down (I5 is the first data cell of column 9). */
+    xlsx_flag_rule(s, HDR + 1, 8, last, 8, "=AND(ISNUMBER(I5),I5<0)", f->red);
+    xlsx_flag_rule(s, HDR + 1, 8, last, 8, "=AND(ISNUMBER(I5),I5>0)", f->green);
+    char line[300];
+    snprintf(line, sizeof line,
+             "Ratings 1 (low) to 5 (high) from the weekly tracking, for weeks beginning in the period. Movement is "
+             "each pupil's last rating minus their first, over pupils rated in two weeks or more.");
+    xlsx_note(s, last + 2, 0, line, f->note);
+    xlsx_finish_sheet(s, HDR, last + 2, 8, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Charts */
+
+/* The providers of the spend chart: the top by committed spend (then by
+ * name, the report's order), the rest as one bar. */
+struct ranked {
+    size_t at;
+    int64_t committed;
+};
+
+static int committed_desc(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->committed != y->committed)
+        return x->committed > y->committed ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+static void charts_sheet(struct dmt *d)
+{
+    const struct report_dmt *r = d->r;
+    struct xlsx *x = d->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Charts", "Spend by provider and attendance by week", d->subtitle);
+    if (!s)
+        return;
+    size_t n = r->n_providers;
+    struct ranked *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) {
+        xlsx_fail(x, AP_ERR_NOMEM, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (struct ranked){i, r->providers[i].v.committed};
+    qsort(order, n, sizeof *order, committed_desc);
+    size_t shown = n > EXPORT_DMT_CHART_PROVIDERS ? EXPORT_DMT_CHART_PROVIDERS : n;
+    static const char *const headers[] = {"Provider", "Committed", "Actual"};
+    xlsx_cap(s, 0, 40);
+    int rr = HDR;
+    for (size_t i = 0; i < shown; i++) {
+        const struct report_dmt_provider *p = &r->providers[order[i].at];
+        rr++;
+        xlsx_text(s, rr, 0, p->qa.name, f->text);
+        xlsx_money(s, rr, 1, p->v.committed);
+        xlsx_money(s, rr, 2, p->v.actual);
+    }
+    if (n > shown) {
+        int64_t committed = 0, actual = 0;
+        for (size_t i = shown; i < n; i++) {
+            committed += r->providers[order[i].at].v.committed;
+            actual += r->providers[order[i].at].v.actual;
+        }
+        char label[80];
+        snprintf(label, sizeof label, "All other providers (%zu)", n - shown);
+        rr++;
+        xlsx_text(s, rr, 0, label, f->text);
+        xlsx_money(s, rr, 1, committed);
+        xlsx_money(s, rr, 2, actual);
+    }
+    free(order);
+    int data_last = rr;
+    if (rr == HDR) {
+        data_last = HDR + 1;
+        xlsx_text(s, data_last, 0, "No placements in the period", f->note);
+    }
+    xlsx_table(s, HDR, data_last, 3, headers, NULL, NULL, NULL);
+    if (x->status != AP_OK)
+        return;
+
+    int bottom = data_last;
+    if (rr > HDR) {
+        lxw_chart *bar = workbook_add_chart(x->wb, LXW_CHART_BAR);
+        if (!bar) {
+            xlsx_fail(x, AP_ERR_NOMEM, "the spend chart: libxlsxwriter could not make it");
+            return;
+        }
+        chart_title_set_name(bar, "Spend by provider");
+        const char *names[] = {"Committed", "Actual"};
+        for (int k = 0; k < 2; k++) {
+            lxw_chart_series *series = chart_add_series(bar, NULL, NULL);
+            if (!series) {
+                xlsx_fail(x, AP_ERR_NOMEM, "the spend chart: libxlsxwriter could not add a series");
+                return;
+            }
+            chart_series_set_categories(series, s->name, HDR + 1, 0, (lxw_row_t)rr, 0);
+            chart_series_set_values(series, s->name, HDR + 1, (lxw_col_t)(1 + k), (lxw_row_t)rr,
+                                    (lxw_col_t)(1 + k));
+            chart_series_set_name(series, names[k]);
+        }
+        chart_axis_set_num_format(bar->x_axis, "\"\xc2\xa3\"#,##0");
+        chart_axis_set_name(bar->x_axis, "Pounds");
+        chart_axis_set_reverse(bar->y_axis); /* the largest at the top */
+        chart_legend_set_position(bar, LXW_CHART_LEGEND_BOTTOM);
+        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = 1.8, .y_scale = 1.6};
+        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, bar, &place), "the spend chart"))
+            return;
+    }
+    if (d->weeks_last > 0) {
+        lxw_chart *line = workbook_add_chart(x->wb, LXW_CHART_LINE);
+        if (!line) {
+            xlsx_fail(x, AP_ERR_NOMEM, "the attendance chart: libxlsxwriter could not make it");
+            return;
+        }
+        chart_title_set_name(line, "Attendance by week");
+        lxw_chart_series *series = chart_add_series(line, NULL, NULL);
+        if (!series) {
+            xlsx_fail(x, AP_ERR_NOMEM, "the attendance chart: libxlsxwriter could not add a series");
+            return;
+        }
+        chart_series_set_categories(series, "Attendance by week", HDR + 1, 0, (lxw_row_t)d->weeks_last, 0);
+        chart_series_set_values(series, "Attendance by week", HDR + 1, 6, (lxw_row_t)d->weeks_last, 6);
+        chart_series_set_name(series, "Attendance");
+        chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
+        chart_axis_set_num_format(line->y_axis, "0%");
+        chart_axis_set_num_format(line->x_axis, "dd/mm/yy");
+        chart_axis_set_name(line->x_axis, "Week commencing");
+        chart_legend_set_position(line, LXW_CHART_LEGEND_NONE);
+        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = 1.8, .y_scale = 1.3};
+        int at = HDR + 25;
+        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, (lxw_row_t)at, 4, line, &place), "the attendance chart"))
+            return;
+        bottom = at + 22;
+    } else if (rr > HDR) {
+        bottom = HDR + 25;
+    }
+    if (bottom < data_last)
+        bottom = data_last;
+    xlsx_finish_sheet(s, HDR, bottom, 14, -1);
+}
+
+/* ------------------------------------------------------------------ */
+
+struct scale {
+    struct xlsx *x;
+};
+
+static void load_progress(void *ctx, double fraction, const char *what)
+{
+    struct scale *sc = ctx;
+    xlsx_progress(sc->x, 0.02 + 0.58 * fraction, what);
+}
+
+ap_status export_dmt(struct store *s, const struct export_dmt_request *req, struct export_dmt_result *result)
+{
+    if (result)
+        memset(result, 0, sizeof *result);
+    char a[16], b[16], title[160];
+    if (req->from == DATE_NONE || req->to == DATE_NONE)
+        return ap_fail(AP_ERR_INVALID, "the report needs --from and --to");
+    if (req->from > req->to)
+        return ap_fail(AP_ERR_INVALID, "--from %s is after --to %s: nothing was written",
+                       date_format(req->from, a), date_format(req->to, b));
+    if (req->to - req->from + 1 > REPORT_MAX_RANGE_DAYS)
+        return ap_fail(AP_ERR_INVALID, "--from %s to --to %s is longer than ten years: nothing was written",
+                       date_format(req->from, a), date_format(req->to, b));
+    int y, m, dd;
+    date_to_ymd(req->from, &y, &m, &dd);
+    int y2;
+    date_to_ymd(req->to, &y2, &m, &dd);
+    if (y < 1900 || y2 > 9999)
+        return ap_fail(AP_ERR_INVALID, "--from/--to: dates from 1900 to 9999 only: nothing was written");
+    snprintf(title, sizeof title, "Value for money report %s to %s", uk_date(req->from, a, sizeof a),
+             uk_date(req->to, b, sizeof b));
+    struct xlsx_doc doc = {
+        .title = title,
+        .subject = "Alternative Provision: spend, attendance, progress and quality assurance for the DMT",
+        .organisation = req->organisation,
+        .author = store_login(s),
+        .keywords = "Alternative Provision; value for money; DMT; " XLSX_MARKING,
+        .comments = "Produced by apterm. " XLSX_MARKING ": personal data about children.",
+        .today = req->today,
+        .progress = req->progress,
+        .progress_ctx = req->progress_ctx,
+    };
+    struct xlsx *x = NULL;
+    ap_status st = xlsx_open(req->out, &doc, &x);
+    if (st != AP_OK)
+        return st;
+    xlsx_progress(x, 0.0, "Reading the store");
+    struct scale sc = {.x = x};
+    struct report_dmt *r = NULL;
+    st = report_dmt_load(s, req->th, req->today, req->from, req->to, load_progress, &sc, &r);
+    if (st != AP_OK) {
+        xlsx_discard(x);
+        return st;
+    }
+    struct dmt d = {.x = x, .r = r, .req = req};
+    char t[16];
+    snprintf(d.subtitle, sizeof d.subtitle, "%s \xe2\x80\x93 %s to %s \xe2\x80\x93 %s \xe2\x80\x93 produced %s",
+             req->organisation && *req->organisation ? req->organisation : "Alternative Provision",
+             uk_date(r->from, a, sizeof a), uk_date(r->to, b, sizeof b), XLSX_MARKING,
+             uk_date(req->today, t, sizeof t));
+    xlsx_progress(x, 0.62, "Writing the summary");
+    summary_sheet(&d);
+    /* The charts draw on Attendance by week: its rows are known first. */
+    d.weeks_last = r->n_weeks ? HDR + (int)r->n_weeks : 0;
+    charts_sheet(&d);
+    xlsx_progress(x, 0.66, "Writing the providers");
+    providers_sheet(&d);
+    xlsx_progress(x, 0.7, "Writing the pupils");
+    pupils_sheet(&d);
+    xlsx_progress(x, 0.82, "Writing the cohorts, weeks and progress");
+    cohorts_sheet(&d);
+    weeks_sheet(&d);
+    progress_sheet(&d);
+    xlsx_progress(x, 0.88, "Writing the QA status");
+    export_qa_sheet(x, "QA status", "Quality assurance of the providers used", d.subtitle, &r->providers[0].qa,
+                    r->n_providers, sizeof *r->providers, r->today);
+    if (x->n_sheets > 0 && x->status == AP_OK)
+        worksheet_activate(x->sheets[0]->ws);
+    if (result) {
+        result->providers = r->n_providers;
+        result->pupils = r->n_pupils;
+        result->weeks = r->n_weeks;
+        result->committed = r->total.committed;
+        result->actual = r->total.actual;
+    }
+    report_dmt_free(r);
+    return xlsx_close(x);
+}

@@ -1,0 +1,579 @@
+#include "export_panel.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+#include "labels.h"
+#include "money.h"
+#include "rules.h"
+
+/* Every table sheet: title in row 1, subtitle in row 2, the table's header
+ * in row 4 (index 3), data from row 5. */
+#define HDR 3
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *yes_no(bool b)
+{
+    return b ? "Yes" : "No";
+}
+
+static char *uk_date(int date, char *buf, size_t len)
+{
+    int y, m, d;
+    if (date == DATE_NONE) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    date_to_ymd(date, &y, &m, &d);
+    snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+    return buf;
+}
+
+/* The last data row of a table of n rows; with none, one row saying so. */
+static int rows_or_none(struct xlsx_sheet *s, size_t n, const char *none)
+{
+    if (n == 0) {
+        xlsx_text(s, HDR + 1, 0, none, s->x->f.note);
+        return HDR + 1;
+    }
+    return HDR + (int)n;
+}
+
+/* A formula rule on a column: colour the cells of rows first..last in
+ * columns c0..c1 when the cell of column `key` on the same row says `word`. */
+static void rag_rules(struct xlsx_sheet *s, int first, int last, int c0, int c1, int key)
+{
+    char col[4], formula[64];
+    xlsx_col_name(key, col);
+    snprintf(formula, sizeof formula, "=$%s%d=\"Red\"", col, first + 1);
+    xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.red);
+    snprintf(formula, sizeof formula, "=$%s%d=\"Amber\"", col, first + 1);
+    xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.amber);
+    snprintf(formula, sizeof formula, "=$%s%d=\"Green\"", col, first + 1);
+    xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.green);
+}
+
+/* Amber when a text cell is not empty (a warning column). */
+static void warning_rule(struct xlsx_sheet *s, int first, int last, int c0, int c1, int key)
+{
+    char col[4], formula[64];
+    xlsx_col_name(key, col);
+    snprintf(formula, sizeof formula, "=LEN($%s%d)>0", col, first + 1);
+    xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.amber);
+}
+
+/* Amber when an attendance fraction is below the persistent-absence line. */
+static void attendance_rule(struct xlsx_sheet *s, int first, int last, int c, double threshold_pct)
+{
+    char col[4], formula[96];
+    xlsx_col_name(c, col);
+    snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<%.6g)", col, first + 1, col, first + 1,
+             threshold_pct / 100.0);
+    xlsx_flag_rule(s, first, c, last, c, formula, s->x->f.amber);
+}
+
+/* Red when a due date is before today. */
+static void overdue_rule(struct xlsx_sheet *s, int first, int last, int c, int today)
+{
+    char col[4], formula[96];
+    int y, m, d;
+    date_to_ymd(today, &y, &m, &d);
+    xlsx_col_name(c, col);
+    snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<DATE(%d,%d,%d))", col, first + 1, col, first + 1, y,
+             m, d);
+    xlsx_flag_rule(s, first, c, last, c, formula, s->x->f.red);
+}
+
+/* ------------------------------------------------------------------ */
+/* Provider QA (shared with the DMT report) */
+
+int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *title, const char *subtitle,
+                    const void *rows, size_t n, size_t stride, int today)
+{
+    static const char *const headers[] = {
+        "Provider",    "Registration",     "Status",          "Pupils placed now", "Last Stage 1",
+        "Stage 1 outcome", "Stage 1 due",  "Last Stage 2",    "Stage 2 outcome",   "Stage 2 due",
+        "Last visit",  "Last visit type",  "Safeguarding declaration", "Enhanced DBS", "Flags", "RAG",
+    };
+    enum { C_NAME, C_REG, C_STATUS, C_PUPILS, C_S1, C_S1OUT, C_S1DUE, C_S2, C_S2OUT, C_S2DUE, C_VISIT,
+           C_VTYPE, C_DECL, C_DBS, C_FLAGS, C_RAG, NCOLS };
+    struct xlsx_sheet *s = xlsx_add_sheet(x, sheet_name, title, subtitle);
+    if (!s)
+        return HDR;
+    const struct xlsx_formats *f = &x->f;
+    xlsx_cap(s, C_NAME, 36);
+    xlsx_cap(s, C_REG, 24);
+    xlsx_cap(s, C_FLAGS, 60);
+    for (size_t i = 0; i < n; i++) {
+        const struct report_provider *p = (const struct report_provider *)((const char *)rows + i * stride);
+        int r = HDR + 1 + (int)i;
+        xlsx_text(s, r, C_NAME, p->name, f->bold);
+        xlsx_text(s, r, C_REG, label_text(LABELS_REGISTRATION, p->registration), f->text);
+        xlsx_text(s, r, C_STATUS, label_text(LABELS_PROVIDER_STATUS, p->status), f->text);
+        xlsx_int(s, r, C_PUPILS, p->pupils_now);
+        xlsx_date(s, r, C_S1, p->last_stage1);
+        xlsx_text(s, r, C_S1OUT, label_text(LABELS_QA_OUTCOME, p->stage1_outcome), f->text);
+        xlsx_date(s, r, C_S2, p->last_stage2);
+        xlsx_text(s, r, C_S2OUT, label_text(LABELS_QA_OUTCOME, p->stage2_outcome), f->text);
+        if (p->qa_required) {
+            xlsx_date(s, r, C_S1DUE, p->stage1_due);
+            xlsx_date(s, r, C_S2DUE, p->stage2_due);
+        } else {
+            xlsx_text(s, r, C_S1DUE, "Not required", f->text);
+            xlsx_text(s, r, C_S2DUE, "Not required", f->text);
+        }
+        xlsx_date(s, r, C_VISIT, p->last_visit);
+        xlsx_text(s, r, C_VTYPE, label_brief(LABELS_QA_STAGE, p->last_visit_stage), f->text);
+        xlsx_date(s, r, C_DECL, p->declaration_date);
+        xlsx_date(s, r, C_DBS, p->dbs_date);
+        xlsx_text(s, r, C_FLAGS, p->flags.text, f->wrap);
+        xlsx_text(s, r, C_RAG, xlsx_rag(p->flags.worst), f->bold);
+    }
+    int last = rows_or_none(s, n, "No providers");
+    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    if (n) {
+        rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);
+        overdue_rule(s, HDR + 1, last, C_S1DUE, today);
+        overdue_rule(s, HDR + 1, last, C_S2DUE, today);
+    }
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+    return last;
+}
+
+/* ------------------------------------------------------------------ */
+/* The sheets of the pack */
+
+struct pack {
+    struct xlsx *x;
+    const struct report_panel *r;
+    const struct export_panel_request *req;
+    char subtitle[400];
+};
+
+static const struct report_quote *recommended(const struct report_panel *r, const struct report_case *c)
+{
+    return c->has_recommended ? &r->quotes[c->recommended] : NULL;
+}
+
+static void cover_sheet(struct pack *p)
+{
+    const struct report_panel *r = p->r;
+    struct xlsx *x = p->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Cover", "Inclusion Panel pack", p->subtitle);
+    if (!s)
+        return;
+    size_t short_quotes = 0;
+    for (size_t i = 0; i < r->n_cases; i++)
+        short_quotes += r->cases[i].quotes_warning;
+    int row = 3;
+    xlsx_text(s, row, 0, "Panel date", f->label);
+    if (r->panel_date != DATE_NONE)
+        xlsx_date(s, row, 1, r->panel_date);
+    else
+        xlsx_text(s, row, 1, "Every open case (no panel date chosen)", f->text);
+    row++;
+    xlsx_text(s, row, 0, "Produced", f->label);
+    xlsx_date(s, row++, 1, r->today);
+    xlsx_text(s, row, 0, "Organisation", f->label);
+    xlsx_text(s, row++, 1, p->req->organisation, f->text);
+    xlsx_text(s, row, 0, "Cases", f->label);
+    xlsx_int(s, row++, 1, (int64_t)r->n_cases);
+    xlsx_text(s, row, 0, "Pupils", f->label);
+    xlsx_int(s, row++, 1, (int64_t)r->n_pupils);
+    xlsx_text(s, row, 0, "Quotations", f->label);
+    xlsx_int(s, row++, 1, (int64_t)r->n_quotes);
+    xlsx_text(s, row, 0, "Cases short of quotations", f->label);
+    xlsx_int(s, row++, 1, (int64_t)short_quotes);
+    xlsx_text(s, row, 0, "Marking", f->label);
+    xlsx_text(s, row++, 1, XLSX_MARKING ": personal data about children; share only with the panel", f->bold);
+    row++;
+    xlsx_note(s, row++, 0, "The cases", f->heading);
+
+    static const char *const headers[] = {"Pupil", "Case", "Year group", "Reason", "Referred", "Panel date",
+                                          "Status", "Triage recommendation", "Recommended option",
+                                          "Annual cost", "Quotations check"};
+    enum { C_PUPIL, C_CASE, C_YEAR, C_REASON, C_REF, C_PANEL, C_STATUS, C_TRIAGE, C_OPTION, C_COST, C_CHECK,
+           NCOLS };
+    int hdr = row;
+    xlsx_cap(s, C_TRIAGE, 50);
+    xlsx_cap(s, C_CHECK, 40);
+    xlsx_cap(s, C_PUPIL, 30);
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct report_case *c = &r->cases[i];
+        const struct report_pupil *u = &r->pupils[c->pupil];
+        const struct report_quote *q = recommended(r, c);
+        char y[24];
+        int rr = hdr + 1 + (int)i;
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_int(s, rr, C_CASE, c->id);
+        xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
+        xlsx_text(s, rr, C_REASON, label_text(LABELS_CASE_REASON, c->reason), f->text);
+        xlsx_date(s, rr, C_REF, c->referral_date);
+        xlsx_date(s, rr, C_PANEL, c->panel_date);
+        xlsx_text(s, rr, C_STATUS, label_text(LABELS_CASE_STATUS, c->status), f->text);
+        xlsx_text(s, rr, C_TRIAGE, c->triage, f->wrap);
+        xlsx_text(s, rr, C_OPTION, q ? q->provider : "No quotations", f->text);
+        if (q)
+            xlsx_money(s, rr, C_COST, q->annual_total);
+        else
+            xlsx_blank(s, rr, C_COST, f->money);
+        xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
+    }
+    int last = r->n_cases ? hdr + (int)r->n_cases : hdr + 1;
+    if (!r->n_cases)
+        xlsx_text(s, hdr + 1, 0, "No cases", f->note);
+    xlsx_table(s, hdr, last, NCOLS, headers, NULL, NULL, NULL);
+    if (r->n_cases)
+        warning_rule(s, hdr + 1, last, C_CHECK, C_CHECK, C_CHECK);
+    int note = last + 2;
+    char line[512], money[MONEY_LEN];
+    xlsx_note(s, note++, 0, "How the figures are worked out", f->heading);
+    snprintf(line, sizeof line,
+             "Annual cost: tuition for %d school weeks by the quote's cost basis, plus transport for %d weeks. "
+             "Recommended option: the quote marked chosen, else the lowest annual cost.",
+             RULES_SCHOOL_WEEKS, RULES_SCHOOL_WEEKS);
+    xlsx_note(s, note++, 0, line, f->note);
+    snprintf(line, sizeof line,
+             "Quotations check: procurement route 1 - a placement under %s needs at least %d quotations before "
+             "panel.",
+             money_format_short(r->quote_threshold, money, sizeof money), r->quotes_required);
+    xlsx_note(s, note++, 0, line, f->note);
+    char a[16], b[16], c2[16];
+    snprintf(line, sizeof line,
+             "Attendance: the last 6 weeks are %s to %s; the term is %s, %s to %s. Hours are those of the placements "
+             "running on %s.",
+             uk_date(r->last6_from, a, sizeof a), uk_date(r->last6_to, b, sizeof b), r->term_name,
+             uk_date(r->term_start, c2, sizeof c2), uk_date(r->term_to, money, sizeof money),
+             uk_date(r->today, a, sizeof a));
+    xlsx_note(s, note++, 0, line, f->note);
+    xlsx_finish_sheet(s, hdr, note - 1, NCOLS - 1, -1);
+}
+
+static void cases_sheet(struct pack *p)
+{
+    const struct report_panel *r = p->r;
+    struct xlsx *x = p->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Cases", "Cases going to panel", p->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {
+        "Case", "Pupil", "UPN", "Date of birth", "Year group", "Home school", "Cohort", "Roll status", "Plan",
+        "Looked after", "Reason", "Referred", "Panel date", "Status", "Triage recommendation", "Decision",
+        "Quotations", "Recommended option", "Annual cost", "Quotations check", "Flags", "RAG",
+    };
+    enum { C_CASE, C_PUPIL, C_UPN, C_DOB, C_YEAR, C_SCHOOL, C_COHORT, C_ROLL, C_PLAN, C_CLA, C_REASON, C_REF,
+           C_PANEL, C_STATUS, C_TRIAGE, C_DECISION, C_QUOTES, C_OPTION, C_COST, C_CHECK, C_FLAGS, C_RAG, NCOLS };
+    xlsx_cap(s, C_TRIAGE, 45);
+    xlsx_cap(s, C_DECISION, 45);
+    xlsx_cap(s, C_CHECK, 40);
+    xlsx_cap(s, C_FLAGS, 50);
+    xlsx_cap(s, C_SCHOOL, 30);
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct report_case *c = &r->cases[i];
+        const struct report_pupil *u = &r->pupils[c->pupil];
+        const struct report_quote *q = recommended(r, c);
+        char y[24];
+        int rr = HDR + 1 + (int)i;
+        xlsx_int(s, rr, C_CASE, c->id);
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_UPN, u->upn, f->text);
+        xlsx_date(s, rr, C_DOB, u->dob);
+        xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
+        xlsx_text(s, rr, C_SCHOOL, u->home_school, f->text);
+        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->text);
+        xlsx_text(s, rr, C_ROLL, label_text(LABELS_ROLL_STATUS, u->roll_status), f->text);
+        xlsx_text(s, rr, C_PLAN, label_text(LABELS_PLAN, u->plan), f->text);
+        xlsx_text(s, rr, C_CLA, yes_no(u->cla), f->text);
+        xlsx_text(s, rr, C_REASON, label_text(LABELS_CASE_REASON, c->reason), f->text);
+        xlsx_date(s, rr, C_REF, c->referral_date);
+        xlsx_date(s, rr, C_PANEL, c->panel_date);
+        xlsx_text(s, rr, C_STATUS, label_text(LABELS_CASE_STATUS, c->status), f->text);
+        xlsx_text(s, rr, C_TRIAGE, c->triage, f->wrap);
+        xlsx_text(s, rr, C_DECISION, c->decision, f->wrap);
+        xlsx_int(s, rr, C_QUOTES, (int64_t)c->n_quotes);
+        xlsx_text(s, rr, C_OPTION, q ? q->provider : "", f->text);
+        if (q)
+            xlsx_money(s, rr, C_COST, q->annual_total);
+        else
+            xlsx_blank(s, rr, C_COST, f->money);
+        xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
+        xlsx_text(s, rr, C_FLAGS, c->flags.text, f->wrap);
+        xlsx_text(s, rr, C_RAG, xlsx_rag(c->flags.worst), f->bold);
+    }
+    int last = rows_or_none(s, r->n_cases, "No cases");
+    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    if (r->n_cases) {
+        warning_rule(s, HDR + 1, last, C_CHECK, C_CHECK, C_CHECK);
+        rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);
+    }
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 2);
+}
+
+static void options_sheet(struct pack *p)
+{
+    const struct report_panel *r = p->r;
+    struct xlsx *x = p->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Option analysis", "Option analysis: the costed options", p->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {
+        "Case", "Pupil", "Option", "Provider", "Cost basis", "Rate", "Sessions a week", "Hours a week",
+        "Cost per session", "Cost per week", "Transport a week", "Annual tuition", "Annual transport",
+        "Annual total", "Recommended", "Notes", "Quotations check",
+    };
+    enum { C_CASE, C_PUPIL, C_OPTION, C_PROVIDER, C_BASIS, C_RATE, C_SESSIONS, C_HOURS, C_PER_SESSION,
+           C_PER_WEEK, C_TRANSPORT, C_TUITION, C_ANNUAL_TRANSPORT, C_TOTAL, C_REC, C_NOTES, C_CHECK, NCOLS };
+    xlsx_cap(s, C_NOTES, 30);
+    xlsx_cap(s, C_CHECK, 45);
+    xlsx_cap(s, C_PROVIDER, 36);
+    int rr = HDR;
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct report_case *c = &r->cases[i];
+        const struct report_pupil *u = &r->pupils[c->pupil];
+        if (c->n_quotes == 0) {
+            rr++;
+            xlsx_int(s, rr, C_CASE, c->id);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_PROVIDER, "No quotations recorded", f->note);
+            xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
+            continue;
+        }
+        for (size_t k = 0; k < c->n_quotes; k++) {
+            const struct report_quote *q = &r->quotes[c->first_quote + k];
+            rr++;
+            xlsx_int(s, rr, C_CASE, c->id);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_int(s, rr, C_OPTION, (int64_t)k + 1);
+            xlsx_text(s, rr, C_PROVIDER, q->provider, f->text);
+            xlsx_text(s, rr, C_BASIS, label_text(LABELS_COST_BASIS, q->cost_basis), f->text);
+            xlsx_money(s, rr, C_RATE, q->rate);
+            xlsx_int(s, rr, C_SESSIONS, q->sessions_per_week);
+            xlsx_number(s, rr, C_HOURS, q->hours_per_week, f->hours);
+            if (q->has_cost_per_session)
+                xlsx_money(s, rr, C_PER_SESSION, q->cost_per_session);
+            else
+                xlsx_blank(s, rr, C_PER_SESSION, f->money);
+            xlsx_money(s, rr, C_PER_WEEK, q->cost_per_week);
+            xlsx_money(s, rr, C_TRANSPORT, q->transport_per_week);
+            xlsx_money(s, rr, C_TUITION, q->annual_tuition);
+            xlsx_money(s, rr, C_ANNUAL_TRANSPORT, q->annual_transport);
+            xlsx_money(s, rr, C_TOTAL, q->annual_total);
+            xlsx_text(s, rr, C_REC,
+                      !q->recommended ? ""
+                      : c->recommended_chosen ? "\xe2\x9c\x94 Recommended (chosen)"
+                                              : "\xe2\x9c\x94 Recommended (lowest cost)",
+                      f->marker);
+            xlsx_text(s, rr, C_NOTES, q->notes, f->wrap);
+            xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
+        }
+    }
+    int last = rr > HDR ? rr : rows_or_none(s, 0, "No cases");
+    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    if (rr > HDR) {
+        char col[4], formula[64];
+        xlsx_col_name(C_REC, col);
+        snprintf(formula, sizeof formula, "=LEN($%s%d)>0", col, HDR + 2);
+        xlsx_flag_rule(s, HDR + 1, C_OPTION, last, C_REC, formula, f->recommended);
+        warning_rule(s, HDR + 1, last, C_CHECK, C_CHECK, C_CHECK);
+    }
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 2);
+}
+
+static void pupils_sheet(struct pack *p)
+{
+    const struct report_panel *r = p->r;
+    struct xlsx *x = p->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Pupil picture", "The current picture of each pupil", p->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {
+        "Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after", "Placements now",
+        "Providers now", "Hours a week", "Minimum hours", "Hours against minimum", "Below minimum",
+        "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)", "Possible (term)", "Attended (term)",
+        "Attendance (term)", "PSP", "PSP meeting", "Last PSP review", "Next PSP review", "PSP ends", "Flags",
+        "RAG",
+    };
+    enum { C_PUPIL, C_UPN, C_YEAR, C_COHORT, C_ROLL, C_PLAN, C_CLA, C_NOW, C_PROVIDERS, C_HOURS, C_MIN,
+           C_DIFF, C_BELOW, C_P6, C_A6, C_PCT6, C_PT, C_AT, C_PCTT, C_PSP, C_MEET, C_LAST, C_NEXT, C_END,
+           C_FLAGS, C_RAG, NCOLS };
+    xlsx_cap(s, C_PROVIDERS, 36);
+    xlsx_cap(s, C_FLAGS, 60);
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        const struct report_pupil *u = &r->pupils[i];
+        char y[24];
+        double frac;
+        int rr = HDR + 1 + (int)i;
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_UPN, u->upn, f->text);
+        xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
+        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->text);
+        xlsx_text(s, rr, C_ROLL, label_text(LABELS_ROLL_STATUS, u->roll_status), f->text);
+        xlsx_text(s, rr, C_PLAN, label_text(LABELS_PLAN, u->plan), f->text);
+        xlsx_text(s, rr, C_CLA, yes_no(u->cla), f->text);
+        xlsx_int(s, rr, C_NOW, u->placements_today);
+        xlsx_text(s, rr, C_PROVIDERS, u->current, f->wrap);
+        xlsx_number(s, rr, C_HOURS, u->weekly_hours, f->hours);
+        if (u->min_hours > 0) {
+            xlsx_number(s, rr, C_MIN, u->min_hours, f->hours);
+            xlsx_number(s, rr, C_DIFF, u->weekly_hours - u->min_hours, f->hours);
+        } else {
+            xlsx_text(s, rr, C_MIN, "None", f->text);
+            xlsx_blank(s, rr, C_DIFF, f->hours);
+        }
+        xlsx_text(s, rr, C_BELOW, yes_no(u->below_minimum), f->text);
+        xlsx_int(s, rr, C_P6, u->last6.possible);
+        xlsx_int(s, rr, C_A6, u->last6.attending);
+        bool has = report_att_fraction(&u->last6, &frac);
+        xlsx_pct(s, rr, C_PCT6, has, frac);
+        xlsx_int(s, rr, C_PT, u->term.possible);
+        xlsx_int(s, rr, C_AT, u->term.attending);
+        has = report_att_fraction(&u->term, &frac);
+        xlsx_pct(s, rr, C_PCTT, has, frac);
+        xlsx_text(s, rr, C_PSP, u->has_psp ? label_text(LABELS_PSP_STATUS, u->psp_status) : "None", f->text);
+        xlsx_date(s, rr, C_MEET, u->psp_meeting);
+        xlsx_date(s, rr, C_LAST, u->psp_last_review);
+        xlsx_date(s, rr, C_NEXT, u->psp_next_review);
+        xlsx_date(s, rr, C_END, u->psp_end);
+        xlsx_text(s, rr, C_FLAGS, u->flags.text, f->wrap);
+        xlsx_text(s, rr, C_RAG, xlsx_rag(u->flags.worst), f->bold);
+    }
+    int last = rows_or_none(s, r->n_pupils, "No pupils");
+    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    if (r->n_pupils) {
+        attendance_rule(s, HDR + 1, last, C_PCT6, p->req->th->persistent_absence_pct);
+        attendance_rule(s, HDR + 1, last, C_PCTT, p->req->th->persistent_absence_pct);
+        char col[4], formula[64];
+        xlsx_col_name(C_BELOW, col);
+        snprintf(formula, sizeof formula, "=$%s%d=\"Yes\"", col, HDR + 2);
+        xlsx_flag_rule(s, HDR + 1, C_BELOW, last, C_BELOW, formula, f->amber);
+        overdue_rule(s, HDR + 1, last, C_NEXT, r->today);
+        rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);
+    }
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+}
+
+static void placements_sheet(struct pack *p)
+{
+    const struct report_panel *r = p->r;
+    struct xlsx *x = p->x;
+    const struct xlsx_formats *f = &x->f;
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Placements", "The pupils' placements", p->subtitle);
+    if (!s)
+        return;
+    static const char *const headers[] = {
+        "Pupil", "UPN", "Provider", "Status", "Start", "End", "Planned weeks", "Sessions a week",
+        "Hours a week", "Cost basis", "Rate", "Transport a week", "Annual cost", "Running today", "Panel case",
+    };
+    enum { C_PUPIL, C_UPN, C_PROVIDER, C_STATUS, C_START, C_END, C_PLANNED, C_SESSIONS, C_HOURS, C_BASIS,
+           C_RATE, C_TRANSPORT, C_ANNUAL, C_TODAY, C_CASE, NCOLS };
+    xlsx_cap(s, C_PROVIDER, 36);
+    int rr = HDR;
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        const struct report_pupil *u = &r->pupils[i];
+        for (size_t k = 0; k < u->n_placements; k++) {
+            const struct report_placement *pl = &r->placements[u->first_placement + k];
+            rr++;
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_UPN, u->upn, f->text);
+            xlsx_text(s, rr, C_PROVIDER, pl->provider, f->text);
+            xlsx_text(s, rr, C_STATUS, label_text(LABELS_PLACEMENT_STATUS, pl->status), f->text);
+            xlsx_date(s, rr, C_START, pl->start);
+            xlsx_date(s, rr, C_END, pl->end);
+            if (pl->planned_weeks > 0)
+                xlsx_int(s, rr, C_PLANNED, pl->planned_weeks);
+            else
+                xlsx_blank(s, rr, C_PLANNED, f->integer);
+            xlsx_int(s, rr, C_SESSIONS, pl->sessions_per_week);
+            xlsx_number(s, rr, C_HOURS, pl->weekly_hours, f->hours);
+            xlsx_text(s, rr, C_BASIS, label_text(LABELS_COST_BASIS, pl->cost_basis), f->text);
+            xlsx_money(s, rr, C_RATE, pl->rate);
+            xlsx_money(s, rr, C_TRANSPORT, pl->transport_per_week);
+            xlsx_money(s, rr, C_ANNUAL, pl->annual_cost);
+            xlsx_text(s, rr, C_TODAY, yes_no(pl->running_today), f->text);
+            if (pl->panel_case_id)
+                xlsx_int(s, rr, C_CASE, pl->panel_case_id);
+            else
+                xlsx_blank(s, rr, C_CASE, f->integer);
+        }
+    }
+    int last = rr > HDR ? rr : rows_or_none(s, 0, "No placements");
+    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+}
+
+/* ------------------------------------------------------------------ */
+
+ap_status export_panel(struct store *s, const struct export_panel_request *req, struct export_panel_result *result)
+{
+    if (result)
+        memset(result, 0, sizeof *result);
+    char d[16], title[160], subject[200];
+    if (req->panel_date != DATE_NONE) {
+        int y, m, dd;
+        date_to_ymd(req->panel_date, &y, &m, &dd);
+        if (y < 1900 || y > 9999)
+            return ap_fail(AP_ERR_INVALID, "--panel-date: %d is not a year a workbook can hold", y);
+        snprintf(title, sizeof title, "Inclusion Panel pack: panel of %s", uk_date(req->panel_date, d, sizeof d));
+    } else {
+        snprintf(title, sizeof title, "Inclusion Panel pack: open cases");
+    }
+    snprintf(subject, sizeof subject, "Cases going to the Inclusion Panel, option analysis and pupil picture");
+    struct xlsx_doc doc = {
+        .title = title,
+        .subject = subject,
+        .organisation = req->organisation,
+        .author = store_login(s),
+        .keywords = "Alternative Provision; Inclusion Panel; " XLSX_MARKING,
+        .comments = "Produced by apterm. " XLSX_MARKING ": personal data about children.",
+        .today = req->today,
+        .progress = req->progress,
+        .progress_ctx = req->progress_ctx,
+    };
+    struct xlsx *x = NULL;
+    ap_status st = xlsx_open(req->out, &doc, &x);
+    if (st != AP_OK)
+        return st;
+    xlsx_progress(x, 0.0, "Reading the panel cases");
+    struct report_panel *r = NULL;
+    st = report_panel_load(s, req->th, req->today, req->panel_date, &r);
+    if (st != AP_OK) {
+        xlsx_discard(x);
+        return st;
+    }
+    struct pack p = {.x = x, .r = r, .req = req};
+    snprintf(p.subtitle, sizeof p.subtitle, "%s \xe2\x80\x93 %s \xe2\x80\x93 %s \xe2\x80\x93 produced %s",
+             req->organisation && *req->organisation ? req->organisation : "Alternative Provision",
+             r->panel_date != DATE_NONE ? title + strlen("Inclusion Panel pack: ") : "every open case",
+             XLSX_MARKING, uk_date(req->today, d, sizeof d));
+    xlsx_progress(x, 0.4, "Writing the cover and the cases");
+    cover_sheet(&p);
+    cases_sheet(&p);
+    xlsx_progress(x, 0.55, "Writing the option analysis");
+    options_sheet(&p);
+    xlsx_progress(x, 0.7, "Writing the pupil picture");
+    pupils_sheet(&p);
+    placements_sheet(&p);
+    xlsx_progress(x, 0.85, "Writing the providers' QA status");
+    char qa_title[] = "Provider QA status";
+    export_qa_sheet(x, "Provider QA", qa_title, p.subtitle, r->providers, r->n_providers, sizeof *r->providers,
+                    r->today);
+    if (x->n_sheets > 0 && x->status == AP_OK)
+        worksheet_activate(x->sheets[0]->ws);
+    if (result) {
+        result->cases = r->n_cases;
+        result->quotes = r->n_quotes;
+        result->pupils = r->n_pupils;
+        result->placements = r->n_placements;
+        result->providers = r->n_providers;
+        for (size_t i = 0; i < r->n_cases; i++)
+            result->short_of_quotes += r->cases[i].quotes_warning;
+    }
+    report_panel_free(r);
+    return xlsx_close(x);
+}

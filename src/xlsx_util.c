@@ -1,0 +1,823 @@
+#include "xlsx_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "money.h"
+#include "utf8.h"
+
+#define EXCEL_MAX_STRING 32767
+#define HEADER_MAX 255                /* Excel's limit on a page header or footer */
+#define DEFAULT_CAP 50.0              /* characters; longer text wraps */
+#define MIN_WIDTH 6.0
+
+/* ------------------------------------------------------------------ */
+/* Failures */
+
+ap_status xlsx_fail(struct xlsx *x, ap_status st, const char *fmt, ...)
+{
+    if (x->status != AP_OK)
+        return x->status;
+    char detail[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    x->status = ap_fail(st, "cannot write %s: %s", x->target, detail);
+    return x->status;
+}
+
+bool xlsx_ok(struct xlsx *x, lxw_error err, const char *what)
+{
+    if (err == LXW_NO_ERROR)
+        return true;
+    xlsx_fail(x, AP_ERR_IO, "%s: libxlsxwriter: %s", what, lxw_strerror(err));
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* stderr, kept away from the terminal while libxlsxwriter runs */
+
+static void quiet_on(struct xlsx *x)
+{
+    if (x->capture_fd < 0 || x->saved_stderr >= 0)
+        return;
+    fflush(stderr);
+    x->saved_stderr = dup(STDERR_FILENO);
+    if (x->saved_stderr >= 0 && dup2(x->capture_fd, STDERR_FILENO) < 0) {
+        close(x->saved_stderr);
+        x->saved_stderr = -1;
+    }
+}
+
+static void quiet_off(struct xlsx *x)
+{
+    if (x->saved_stderr < 0)
+        return;
+    fflush(stderr);
+    dup2(x->saved_stderr, STDERR_FILENO);
+    close(x->saved_stderr);
+    x->saved_stderr = -1;
+}
+
+/* What libxlsxwriter printed, as one line (the first of them), into buf;
+ * false when nothing. */
+static bool captured(struct xlsx *x, char *buf, size_t len)
+{
+    if (x->capture_fd < 0 || len == 0)
+        return false;
+    off_t size = lseek(x->capture_fd, 0, SEEK_END);
+    if (size <= 0)
+        return false;
+    ssize_t n = pread(x->capture_fd, buf, len - 1, 0);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    char *nl = strchr(buf, '\n');
+    if (nl)
+        *nl = '\0';
+    return true;
+}
+
+void xlsx_progress(struct xlsx *x, double fraction, const char *what)
+{
+    if (!x->progress)
+        return;
+    bool was_quiet = x->saved_stderr >= 0;
+    quiet_off(x);
+    x->progress(x->progress_ctx, fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, what);
+    if (was_quiet)
+        quiet_on(x);
+}
+
+/* ------------------------------------------------------------------ */
+/* The page marking */
+
+/* Appends text to a header/footer, & doubled (a single & starts a code). */
+static void header_append(char *dst, size_t len, const char *text, size_t max_text)
+{
+    size_t used = strlen(dst), taken = 0;
+    for (const char *p = text; *p && used + 2 < len && taken < max_text;) {
+        size_t n = utf8_next(p, strlen(p), 0);
+        if (*p == '&') {
+            dst[used++] = '&';
+            dst[used++] = '&';
+        } else {
+            if (used + n >= len)
+                break;
+            memcpy(dst + used, p, n);
+            used += n;
+        }
+        taken += n;
+        p += n;
+    }
+    dst[used] = '\0';
+}
+
+static void make_marking(struct xlsx *x, const struct xlsx_doc *doc)
+{
+    char d[11], uk[16];
+    int y, m, dd;
+    date_format(doc->today, d);
+    date_to_ymd(doc->today, &y, &m, &dd);
+    snprintf(uk, sizeof uk, "%02d/%02d/%04d", dd, m, y);
+    const char *org = doc->organisation ? doc->organisation : "";
+    const char *title = doc->title ? doc->title : "";
+    /* Header: marking left, organisation centre, title right. The
+     * organisation and title are cut so that the whole stays within
+     * Excel's 255 characters. */
+    snprintf(x->header, sizeof x->header, "&L&\"-,Bold\"" XLSX_MARKING "&C");
+    header_append(x->header, HEADER_MAX - 80, org, 90);
+    strcat(x->header, "&R");
+    header_append(x->header, HEADER_MAX, title, 80);
+    snprintf(x->footer, sizeof x->footer, "&L&\"-,Bold\"" XLSX_MARKING "&C");
+    header_append(x->footer, HEADER_MAX - 60, org, 90);
+    strcat(x->footer, " \xe2\x80\x93 produced ");
+    strcat(x->footer, uk);
+    strcat(x->footer, "&RPage &P of &N");
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening and closing */
+
+static void make_formats(struct xlsx *x)
+{
+    lxw_workbook *wb = x->wb;
+    struct xlsx_formats *f = &x->f;
+    const char *money = "\"\xc2\xa3\"#,##0.00;[Red]-\"\xc2\xa3\"#,##0.00";
+    f->title = workbook_add_format(wb);
+    format_set_bold(f->title);
+    format_set_font_size(f->title, 16);
+    f->subtitle = workbook_add_format(wb);
+    format_set_font_color(f->subtitle, 0x595959);
+    f->heading = workbook_add_format(wb);
+    format_set_bold(f->heading);
+    format_set_font_size(f->heading, 12);
+    format_set_bottom(f->heading, LXW_BORDER_THIN);
+    f->note = workbook_add_format(wb);
+    format_set_italic(f->note);
+    format_set_font_color(f->note, 0x595959);
+    format_set_text_wrap(f->note);
+    format_set_align(f->note, LXW_ALIGN_VERTICAL_TOP);
+    f->label = workbook_add_format(wb);
+    format_set_bold(f->label);
+    format_set_align(f->label, LXW_ALIGN_VERTICAL_TOP);
+    f->header = workbook_add_format(wb);
+    format_set_bold(f->header);
+    format_set_text_wrap(f->header);
+    format_set_align(f->header, LXW_ALIGN_VERTICAL_TOP);
+    f->text = workbook_add_format(wb);
+    format_set_align(f->text, LXW_ALIGN_VERTICAL_TOP);
+    f->wrap = workbook_add_format(wb);
+    format_set_text_wrap(f->wrap);
+    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
+    f->bold = workbook_add_format(wb);
+    format_set_bold(f->bold);
+    format_set_align(f->bold, LXW_ALIGN_VERTICAL_TOP);
+    f->date = workbook_add_format(wb);
+    format_set_num_format(f->date, "dd/mm/yyyy");
+    format_set_align(f->date, LXW_ALIGN_LEFT);
+    format_set_align(f->date, LXW_ALIGN_VERTICAL_TOP);
+    f->money = workbook_add_format(wb);
+    format_set_num_format(f->money, money);
+    format_set_align(f->money, LXW_ALIGN_VERTICAL_TOP);
+    f->money_bold = workbook_add_format(wb);
+    format_set_num_format(f->money_bold, money);
+    format_set_bold(f->money_bold);
+    format_set_align(f->money_bold, LXW_ALIGN_VERTICAL_TOP);
+    f->pct = workbook_add_format(wb);
+    format_set_num_format(f->pct, "0.0%");
+    format_set_align(f->pct, LXW_ALIGN_VERTICAL_TOP);
+    f->integer = workbook_add_format(wb);
+    format_set_num_format(f->integer, "#,##0");
+    format_set_align(f->integer, LXW_ALIGN_VERTICAL_TOP);
+    f->hours = workbook_add_format(wb);
+    format_set_num_format(f->hours, "#,##0.0");
+    format_set_align(f->hours, LXW_ALIGN_VERTICAL_TOP);
+    f->decimal = workbook_add_format(wb);
+    format_set_num_format(f->decimal, "0.00");
+    format_set_align(f->decimal, LXW_ALIGN_VERTICAL_TOP);
+    f->marker = workbook_add_format(wb);
+    format_set_bold(f->marker);
+    format_set_font_color(f->marker, 0x006100);
+    format_set_align(f->marker, LXW_ALIGN_VERTICAL_TOP);
+    /* Conditional fills: Excel's own "light red / yellow / green fill with
+     * dark text", readable in black and white too (the cell says the word). */
+    f->red = workbook_add_format(wb);
+    format_set_bg_color(f->red, 0xFFC7CE);
+    format_set_font_color(f->red, 0x9C0006);
+    f->amber = workbook_add_format(wb);
+    format_set_bg_color(f->amber, 0xFFEB9C);
+    format_set_font_color(f->amber, 0x9C5700);
+    f->green = workbook_add_format(wb);
+    format_set_bg_color(f->green, 0xC6EFCE);
+    format_set_font_color(f->green, 0x006100);
+    f->recommended = workbook_add_format(wb);
+    format_set_bg_color(f->recommended, 0xC6EFCE);
+    format_set_bold(f->recommended);
+    lxw_format **all[] = {&f->title, &f->subtitle, &f->heading, &f->note, &f->label, &f->header, &f->text,
+                          &f->wrap, &f->bold, &f->date, &f->money, &f->money_bold, &f->pct, &f->integer,
+                          &f->hours, &f->decimal, &f->marker, &f->red, &f->amber, &f->green, &f->recommended};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (!*all[i]) {
+            xlsx_fail(x, AP_ERR_NOMEM, "making the cell formats: out of memory");
+            return;
+        }
+}
+
+/* Checks the target before anything is written. */
+static ap_status check_target(const char *target, char *dir, size_t dir_len, const char **base)
+{
+    if (!target || !*target)
+        return ap_fail(AP_ERR_INVALID, "--out needs a file name");
+    const char *slash = strrchr(target, '/');
+    *base = slash ? slash + 1 : target;
+    if (!**base)
+        return ap_fail(AP_ERR_IO, "cannot write %s: it is a directory, not a file name; nothing was written", target);
+    if (slash)
+        snprintf(dir, dir_len, "%.*s", slash == target ? 1 : (int)(slash - target), target);
+    else
+        snprintf(dir, dir_len, ".");
+    struct stat sb;
+    if (stat(target, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return ap_fail(AP_ERR_IO, "cannot write %s: it is a directory; nothing was written", target);
+        if (access(target, W_OK) != 0)
+            return ap_fail(AP_ERR_IO, "cannot write %s: %s; it was left as it was", target, strerror(errno));
+    }
+    if (stat(dir, &sb) != 0)
+        return ap_fail(AP_ERR_IO, "cannot write %s: the directory %s: %s; nothing was written", target, dir,
+                       strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return ap_fail(AP_ERR_IO, "cannot write %s: %s is not a directory; nothing was written", target, dir);
+    return AP_OK;
+}
+
+ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx **out)
+{
+    *out = NULL;
+    char dir[PATH_MAX];
+    const char *base = NULL;
+    ap_status st = check_target(target, dir, sizeof dir, &base);
+    if (st != AP_OK)
+        return st;
+    if (strlen(target) >= PATH_MAX || strlen(dir) + strlen(base) + 10 >= PATH_MAX)
+        return ap_fail(AP_ERR_INVALID, "cannot write %s: the name is too long", target);
+    struct xlsx *x = calloc(1, sizeof *x);
+    if (!x)
+        return ap_fail(AP_ERR_NOMEM, "cannot write %s: out of memory", target);
+    x->saved_stderr = x->capture_fd = -1;
+    x->today = doc->today;
+    x->progress = doc->progress;
+    x->progress_ctx = doc->progress_ctx;
+    snprintf(x->target, sizeof x->target, "%s", target);
+    snprintf(x->tmp, sizeof x->tmp, "%s/.%s.XXXXXX", dir, base);
+    int fd = mkstemp(x->tmp);
+    if (fd < 0) {
+        st = ap_fail(AP_ERR_IO, "cannot write %s: cannot create a file in %s: %s; nothing was written", target, dir,
+                     strerror(errno));
+        free(x);
+        return st;
+    }
+    /* mkstemp makes it 0600; say so explicitly whatever the libc. */
+    if (fchmod(fd, 0600) != 0) {
+        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", target, strerror(errno));
+        close(fd);
+        unlink(x->tmp);
+        free(x);
+        return st;
+    }
+    close(fd);
+
+    /* Capture libxlsxwriter's stderr from here on. */
+    FILE *cap = tmpfile();
+    if (cap) {
+        x->capture_fd = dup(fileno(cap));
+        fclose(cap);
+    }
+    quiet_on(x);
+
+    lxw_workbook_options opts = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    x->wb = workbook_new_opt(x->tmp, &opts);
+    if (!x->wb) {
+        xlsx_fail(x, AP_ERR_NOMEM, "libxlsxwriter could not start a workbook");
+        st = x->status;
+        xlsx_discard(x);
+        return st;
+    }
+    make_formats(x);
+    make_marking(x, doc);
+    lxw_doc_properties props = {
+        .title = (char *)(doc->title ? doc->title : ""),
+        .subject = (char *)(doc->subject ? doc->subject : ""),
+        .author = (char *)(doc->author ? doc->author : ""),
+        .company = (char *)(doc->organisation ? doc->organisation : ""),
+        .category = (char *)XLSX_MARKING,
+        .keywords = (char *)(doc->keywords ? doc->keywords : ""),
+        .comments = (char *)(doc->comments ? doc->comments : ""),
+        .status = (char *)XLSX_MARKING,
+    };
+    if (x->status == AP_OK)
+        xlsx_ok(x, workbook_set_properties(x->wb, &props), "the document properties");
+    if (x->status == AP_OK)
+        xlsx_ok(x, workbook_set_custom_property_string(x->wb, "Classification", XLSX_MARKING),
+                "the classification property");
+    if (x->status == AP_OK && doc->organisation && *doc->organisation)
+        xlsx_ok(x, workbook_set_custom_property_string(x->wb, "Organisation", doc->organisation),
+                "the organisation property");
+    if (x->status != AP_OK) {
+        st = x->status;
+        xlsx_discard(x);
+        return st;
+    }
+    *out = x;
+    return AP_OK;
+}
+
+static void free_sheets(struct xlsx *x)
+{
+    for (int i = 0; i < x->n_sheets; i++)
+        free(x->sheets[i]);
+    x->n_sheets = 0;
+}
+
+static void release(struct xlsx *x)
+{
+    quiet_off(x);
+    if (x->capture_fd >= 0)
+        close(x->capture_fd);
+    free_sheets(x);
+    free(x);
+}
+
+void xlsx_discard(struct xlsx *x)
+{
+    if (!x)
+        return;
+    if (x->wb)
+        lxw_workbook_free(x->wb);
+    unlink(x->tmp);
+    release(x);
+}
+
+/* fsync a file or a directory by name. */
+static int sync_path(const char *path, int flags)
+{
+    int fd = open(path, flags | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    errno = err;
+    return rc;
+}
+
+ap_status xlsx_close(struct xlsx *x)
+{
+    if (x->status != AP_OK) {
+        ap_status st = x->status;
+        xlsx_discard(x);
+        return st;
+    }
+    xlsx_progress(x, 0.95, "Saving the workbook");
+    lxw_error err = workbook_close(x->wb);
+    x->wb = NULL; /* freed by workbook_close, whatever it returned */
+    char said[512];
+    ap_status st = AP_OK;
+    if (err != LXW_NO_ERROR) {
+        if (captured(x, said, sizeof said))
+            st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s (%s)", lxw_strerror(err), said);
+        else
+            st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s", lxw_strerror(err));
+    } else if (captured(x, said, sizeof said)) {
+        st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter warned: %s", said);
+    }
+    quiet_off(x);
+    if (st == AP_OK && chmod(x->tmp, 0600) != 0)
+        st = xlsx_fail(x, AP_ERR_IO, "%s", strerror(errno));
+    if (st == AP_OK && sync_path(x->tmp, O_RDONLY) != 0)
+        st = xlsx_fail(x, AP_ERR_IO, "%s", strerror(errno));
+    if (st == AP_OK && rename(x->tmp, x->target) != 0)
+        st = xlsx_fail(x, AP_ERR_IO, "%s", strerror(errno));
+    if (st != AP_OK) {
+        unlink(x->tmp);
+        release(x);
+        return st;
+    }
+    /* The rename itself survives a crash once the directory is synced. */
+    char dir[PATH_MAX];
+    const char *slash = strrchr(x->target, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", slash == x->target ? 1 : (int)(slash - x->target), x->target);
+    else
+        snprintf(dir, sizeof dir, ".");
+    sync_path(dir, O_RDONLY | O_DIRECTORY);
+    xlsx_progress(x, 1.0, "Done");
+    release(x);
+    return AP_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sheets */
+
+struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *title, const char *subtitle)
+{
+    if (x->status != AP_OK)
+        return NULL;
+    if (x->n_sheets >= XLSX_MAX_SHEETS) {
+        xlsx_fail(x, AP_ERR_INVALID, "more than %d sheets", XLSX_MAX_SHEETS);
+        return NULL;
+    }
+    if (!xlsx_ok(x, workbook_validate_sheet_name(x->wb, name), name))
+        return NULL;
+    struct xlsx_sheet *s = calloc(1, sizeof *s);
+    if (!s) {
+        xlsx_fail(x, AP_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    x->sheets[x->n_sheets++] = s;
+    s->x = x;
+    snprintf(s->name, sizeof s->name, "%s", name);
+    for (int c = 0; c < XLSX_MAX_COLS; c++)
+        s->cap[c] = DEFAULT_CAP;
+    s->ws = workbook_add_worksheet(x->wb, name);
+    if (!s->ws) {
+        xlsx_fail(x, AP_ERR_IO, "the sheet %s: libxlsxwriter refused it", name);
+        return NULL;
+    }
+    worksheet_set_landscape(s->ws);
+    worksheet_set_paper(s->ws, 9); /* A4 */
+    worksheet_set_margins(s->ws, 0.4, 0.4, 0.75, 0.75);
+    worksheet_fit_to_pages(s->ws, 1, 0);
+    lxw_header_footer_options hf = {.margin = 0.3};
+    if (!xlsx_ok(x, worksheet_set_header_opt(s->ws, x->header, &hf), "the page header") ||
+        !xlsx_ok(x, worksheet_set_footer_opt(s->ws, x->footer, &hf), "the page footer"))
+        return NULL;
+    /* The title and subtitle run across the columns: they do not widen A. */
+    if (title) {
+        xlsx_note(s, 0, 0, title, x->f.title);
+        if (x->status == AP_OK)
+            xlsx_ok(x, worksheet_set_row(s->ws, 0, 22, NULL), "the title row");
+    }
+    if (subtitle)
+        xlsx_note(s, 1, 0, subtitle, x->f.subtitle);
+    return x->status == AP_OK ? s : NULL;
+}
+
+void xlsx_cap(struct xlsx_sheet *s, int col, double chars)
+{
+    if (col >= 0 && col < XLSX_MAX_COLS)
+        s->cap[col] = chars;
+}
+
+static void need(struct xlsx_sheet *s, int col, double chars)
+{
+    if (col >= 0 && col < XLSX_MAX_COLS && chars > s->width[col])
+        s->width[col] = chars;
+}
+
+/* The widest line of text, in characters. */
+static double text_width(const char *text)
+{
+    double widest = 0;
+    const char *line = text;
+    for (;;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        double w = (double)utf8_clusters(line, len);
+        if (w > widest)
+            widest = w;
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return widest;
+}
+
+static bool usable(struct xlsx_sheet *s, int row, int col)
+{
+    if (!s || s->x->status != AP_OK)
+        return false;
+    if (row < 0 || col < 0 || col >= XLSX_MAX_COLS || row > 1048575) {
+        xlsx_fail(s->x, AP_ERR_INVALID, "the sheet %s: cell (%d, %d) is out of range", s->name, row, col);
+        return false;
+    }
+    return true;
+}
+
+static void where(const struct xlsx_sheet *s, int row, int col, char *buf, size_t len)
+{
+    char c[4];
+    snprintf(buf, len, "the sheet %s, cell %s%d", s->name, xlsx_col_name(col, c), row + 1);
+}
+
+void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt)
+{
+    if (!usable(s, row, col))
+        return;
+    char at[80];
+    if (!text || !*text) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt), at);
+        return;
+    }
+    size_t len = strlen(text);
+    char *cut = NULL;
+    if (len > EXCEL_MAX_STRING) {
+        size_t keep = EXCEL_MAX_STRING;
+        while (keep > 0 && !utf8_is_char_start(text, len, keep))
+            keep--;
+        if (!(cut = malloc(keep + 1))) {
+            xlsx_fail(s->x, AP_ERR_NOMEM, "out of memory");
+            return;
+        }
+        memcpy(cut, text, keep);
+        cut[keep] = '\0';
+        text = cut;
+    }
+    need(s, col, text_width(text));
+    lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
+    free(cut);
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_note(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt)
+{
+    if (!usable(s, row, col) || !text || !*text)
+        return;
+    char at[80];
+    lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt)
+{
+    if (!usable(s, row, col))
+        return;
+    char buf[64], at[80];
+    snprintf(buf, sizeof buf, "%.1f", value);
+    need(s, col, (double)strlen(buf) + 1);
+    lxw_error err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt);
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
+{
+    if (!usable(s, row, col))
+        return;
+    char buf[32], at[80];
+    int n = snprintf(buf, sizeof buf, "%lld", (long long)value);
+    need(s, col, (double)n + (double)(n - 1) / 3);
+    lxw_error err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value, s->x->f.integer);
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
+{
+    if (!usable(s, row, col))
+        return;
+    char buf[MONEY_LEN], at[80];
+    money_format(pence, buf, sizeof buf);
+    need(s, col, text_width(buf) + 1);
+    lxw_error err =
+        worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)pence / 100.0, s->x->f.money);
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
+{
+    if (!usable(s, row, col))
+        return;
+    char at[80];
+    lxw_error err;
+    if (!has) {
+        err = worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, s->x->f.pct);
+    } else {
+        need(s, col, 7);
+        err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, fraction, s->x->f.pct);
+    }
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
+{
+    if (!usable(s, row, col))
+        return;
+    char at[80];
+    lxw_error err;
+    if (date == DATE_NONE) {
+        err = worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, s->x->f.date);
+    } else {
+        int y, m, d;
+        date_to_ymd(date, &y, &m, &d);
+        if (y < 1900 || y > 9999) {
+            where(s, row, col, at, sizeof at);
+            xlsx_fail(s->x, AP_ERR_INVALID, "%s: the year %d cannot be an Excel date", at, y);
+            return;
+        }
+        lxw_datetime dt = {.year = y, .month = m, .day = d};
+        need(s, col, 11);
+        err = worksheet_write_datetime(s->ws, (lxw_row_t)row, (lxw_col_t)col, &dt, s->x->f.date);
+    }
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_blank(struct xlsx_sheet *s, int row, int col, lxw_format *fmt)
+{
+    if (!usable(s, row, col))
+        return;
+    char at[80];
+    lxw_error err = worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt);
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+void xlsx_formula_num(struct xlsx_sheet *s, int row, int col, const char *formula, double value, lxw_format *fmt)
+{
+    if (!usable(s, row, col))
+        return;
+    char at[80];
+    if (!formula || !*formula) { /* 1.1.4 mishandles an empty formula */
+        where(s, row, col, at, sizeof at);
+        xlsx_fail(s->x, AP_ERR_INVALID, "%s: empty formula", at);
+        return;
+    }
+    need(s, col, 14);
+    lxw_error err = worksheet_write_formula_num(s->ws, (lxw_row_t)row, (lxw_col_t)col, formula, fmt, value);
+    if (err != LXW_NO_ERROR) {
+        where(s, row, col, at, sizeof at);
+        xlsx_ok(s->x, err, at);
+    }
+}
+
+/* A table name from the sheet name: letters and digits, unique. */
+static void table_name(struct xlsx_sheet *s, char *buf, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = s->name; *p && n + 1 < len && n < 20; p++)
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (n > 0 && *p >= '0' && *p <= '9'))
+            buf[n++] = *p;
+    buf[n] = '\0';
+    snprintf(buf + n, len - n, "%s%d", n ? "" : "Table", ++s->x->n_tables);
+}
+
+void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, const char *const headers[],
+                const int *totals, const double *total_values, lxw_format *const *total_formats)
+{
+    if (!usable(s, last_row, ncols - 1))
+        return;
+    struct xlsx *x = s->x;
+    if (ncols < 1 || ncols > XLSX_MAX_COLS || last_row <= header_row) {
+        xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: a table needs a header and a row", s->name);
+        return;
+    }
+    lxw_table_column cols[XLSX_MAX_COLS];
+    lxw_table_column *ptrs[XLSX_MAX_COLS + 1];
+    memset(cols, 0, sizeof cols);
+    for (int c = 0; c < ncols; c++) {
+        if (!headers[c] || !*headers[c]) {
+            xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: column %d has no header", s->name, c + 1);
+            return;
+        }
+        for (int k = 0; k < c; k++)
+            if (strcmp(headers[k], headers[c]) == 0) {
+                xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: two columns are headed \"%s\"", s->name, headers[c]);
+                return;
+            }
+        cols[c].header = (char *)headers[c];
+        cols[c].header_format = x->f.header;
+        /* A header takes its words' width, wrapping past the cap; the
+         * filter button needs two more. */
+        need(s, c, text_width(headers[c]) > 14 ? 14 : text_width(headers[c]) + 2);
+        if (totals && totals[c] == XLSX_TOTAL_LABEL) {
+            cols[c].total_string = "Total";
+        } else if (totals && totals[c] == XLSX_TOTAL_SUM) {
+            cols[c].total_function = LXW_TABLE_FUNCTION_SUM;
+            cols[c].total_value = total_values ? total_values[c] : 0;
+            cols[c].format = total_formats ? total_formats[c] : NULL;
+        }
+        ptrs[c] = &cols[c];
+    }
+    ptrs[ncols] = NULL;
+    char name[40];
+    table_name(s, name, sizeof name);
+    lxw_table_options opt = {
+        .name = name,
+        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+        .style_type_number = 2,
+        .total_row = totals ? LXW_TRUE : LXW_FALSE,
+        .columns = ptrs,
+    };
+    char what[80];
+    snprintf(what, sizeof what, "the table on the sheet %s", s->name);
+    xlsx_ok(x, worksheet_add_table(s->ws, (lxw_row_t)header_row, 0, (lxw_row_t)last_row, (lxw_col_t)(ncols - 1), &opt),
+            what);
+}
+
+void xlsx_flag_rule(struct xlsx_sheet *s, int first_row, int first_col, int last_row, int last_col,
+                    const char *formula, lxw_format *fmt)
+{
+    if (!usable(s, last_row, last_col) || last_row < first_row)
+        return;
+    if (!formula || !*formula) {
+        xlsx_fail(s->x, AP_ERR_INVALID, "the sheet %s: empty conditional formula", s->name);
+        return;
+    }
+    lxw_conditional_format cf = {
+        .type = LXW_CONDITIONAL_TYPE_FORMULA,
+        .value_string = (char *)formula,
+        .format = fmt,
+    };
+    char what[80];
+    snprintf(what, sizeof what, "a conditional format on the sheet %s", s->name);
+    xlsx_ok(s->x,
+            worksheet_conditional_format_range(s->ws, (lxw_row_t)first_row, (lxw_col_t)first_col,
+                                               (lxw_row_t)last_row, (lxw_col_t)last_col, &cf),
+            what);
+}
+
+void xlsx_finish_sheet(struct xlsx_sheet *s, int header_row, int last_row, int last_col, int freeze_cols)
+{
+    if (!usable(s, last_row, last_col))
+        return;
+    struct xlsx *x = s->x;
+    char what[80];
+    for (int c = 0; c <= last_col && x->status == AP_OK; c++) {
+        double w = s->width[c] + 2;
+        if (w > s->cap[c] + 2)
+            w = s->cap[c] + 2;
+        if (w < MIN_WIDTH)
+            w = MIN_WIDTH;
+        snprintf(what, sizeof what, "the width of column %d on the sheet %s", c + 1, s->name);
+        xlsx_ok(x, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), what);
+    }
+    if (x->status != AP_OK)
+        return;
+    if (header_row >= 0) {
+        if (freeze_cols >= 0)
+            worksheet_freeze_panes(s->ws, (lxw_row_t)(header_row + 1), (lxw_col_t)freeze_cols);
+        snprintf(what, sizeof what, "the repeated header row on the sheet %s", s->name);
+        if (!xlsx_ok(x, worksheet_repeat_rows(s->ws, (lxw_row_t)header_row, (lxw_row_t)header_row), what))
+            return;
+    }
+    snprintf(what, sizeof what, "the print area of the sheet %s", s->name);
+    xlsx_ok(x, worksheet_print_area(s->ws, 0, 0, (lxw_row_t)last_row, (lxw_col_t)last_col), what);
+}
+
+char *xlsx_col_name(int col, char *buf)
+{
+    char tmp[4];
+    int n = 0;
+    col++;
+    while (col > 0 && n < 3) {
+        int r = (col - 1) % 26;
+        tmp[n++] = (char)('A' + r);
+        col = (col - 1) / 26;
+    }
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+    return buf;
+}
+
+const char *xlsx_rag(enum flag_level level)
+{
+    switch (level) {
+    case FLAG_RED: return "Red";
+    case FLAG_AMBER: return "Amber";
+    case FLAG_GREEN:
+    case FLAG_NONE: return "Green";
+    }
+    return "";
+}

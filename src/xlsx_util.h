@@ -1,0 +1,170 @@
+#ifndef APTERM_XLSX_UTIL_H
+#define APTERM_XLSX_UTIL_H
+
+/* What the two workbooks share on top of libxlsxwriter 1.1.4: the safe
+ * write (a temporary file beside the target, renamed into place only after
+ * workbook_close returned LXW_NO_ERROR), the formats (made once), cell
+ * writers that track column widths so the columns fit, the printed page
+ * (landscape A4, one page wide, header row repeated, print area,
+ * OFFICIAL-SENSITIVE with the organisation and the date in the header and
+ * footer), document properties, and progress.
+ *
+ * One way to fail: the first libxlsxwriter error (named with lxw_strerror
+ * and what was being written) is kept, every later call does nothing, and
+ * xlsx_close reports it. libxlsxwriter prints [WARNING] lines to stderr,
+ * which would scribble over a curses screen: from xlsx_open to
+ * xlsx_close/xlsx_discard stderr is captured into a temporary file, except
+ * while the progress callback runs, and anything captured fails the export
+ * with the captured words (inputs are validated first so nothing should be).
+ *
+ * No curses and no SQL here. */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xlsxwriter.h>
+
+#include "rules.h"
+#include "status.h"
+
+/* Progress of a long export, for a terminal line or a TUI gauge: fraction
+ * 0..1 done, and a few words on what is being done. Called from the
+ * export's own thread between steps; may be NULL. */
+typedef void (*export_progress_fn)(void *ctx, double fraction, const char *what);
+
+#define XLSX_MAX_COLS 40
+#define XLSX_MAX_SHEETS 12
+#define XLSX_MARKING "OFFICIAL-SENSITIVE"
+
+/* The formats, made once per workbook. */
+struct xlsx_formats {
+    lxw_format *title, *subtitle, *heading, *note, *label;
+    lxw_format *header;             /* table header row: bold, wrapped */
+    lxw_format *text, *wrap, *bold, *date, *money, *money_bold, *pct, *integer, *hours, *decimal, *marker;
+    lxw_format *red, *amber, *green;        /* conditional fills (dxf) */
+    lxw_format *recommended;                /* conditional: the recommended option */
+};
+
+struct xlsx;
+
+/* One worksheet, with the widths its cells need. */
+struct xlsx_sheet {
+    struct xlsx *x;
+    lxw_worksheet *ws;
+    char name[32];
+    double width[XLSX_MAX_COLS];    /* widest cell so far, in characters */
+    double cap[XLSX_MAX_COLS];      /* the most a column may take (long text wraps) */
+};
+
+/* The workbook being written. */
+struct xlsx {
+    lxw_workbook *wb;
+    struct xlsx_formats f;
+    char target[PATH_MAX];
+    char tmp[PATH_MAX];
+    int today;
+    ap_status status;               /* AP_OK until something fails */
+    char header[256], footer[256];  /* the page marking */
+    struct xlsx_sheet *sheets[XLSX_MAX_SHEETS];
+    int n_sheets;
+    int n_tables;
+    export_progress_fn progress;
+    void *progress_ctx;
+    int saved_stderr;               /* -1 when stderr is not captured */
+    int capture_fd;                 /* the capture file, -1 when none */
+};
+
+/* The document: every string is copied by libxlsxwriter; NULL reads as "". */
+struct xlsx_doc {
+    const char *title;              /* properties and page header: "Inclusion Panel pack" */
+    const char *subject;
+    const char *organisation;       /* apterm.ini [exports] organisation */
+    const char *author;             /* the login */
+    const char *keywords;
+    const char *comments;
+    int today;                      /* the date on every page */
+    export_progress_fn progress;
+    void *progress_ctx;
+};
+
+/* Checks target and opens the workbook on a temporary file beside it
+ * (mode 0600). Refused before anything is written (AP_ERR_IO or
+ * AP_ERR_INVALID, naming the path): an empty name, a directory, a file that
+ * exists but cannot be written, a directory that does not exist or cannot
+ * be written. *out is the caller's: end it with xlsx_close or xlsx_discard. */
+ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx **out);
+
+/* Writes the workbook, and when workbook_close returned LXW_NO_ERROR and
+ * nothing went wrong before, fsyncs it and renames it over the target.
+ * On any failure the temporary file is removed and the target is left as it
+ * was. Frees x either way. */
+ap_status xlsx_close(struct xlsx *x);
+
+/* Abandons the workbook: nothing is written, the target is untouched. */
+void xlsx_discard(struct xlsx *x);
+
+/* Records a failure (keeps the first); returns x->status. */
+ap_status xlsx_fail(struct xlsx *x, ap_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Checks a libxlsxwriter return: false (and the failure recorded, naming
+ * what and lxw_strerror) unless LXW_NO_ERROR. */
+bool xlsx_ok(struct xlsx *x, lxw_error err, const char *what);
+
+/* Tells the progress callback (with stderr given back for the call). */
+void xlsx_progress(struct xlsx *x, double fraction, const char *what);
+
+/* A new printable sheet: landscape, A4, one page wide, margins, the
+ * OFFICIAL-SENSITIVE header and footer; title in A1, subtitle in A2 (either
+ * may be NULL). The name must be a valid sheet name (at most 31 characters,
+ * none of []:*?/\): it is checked with workbook_validate_sheet_name. NULL
+ * when anything failed (x->status says what). */
+struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *title, const char *subtitle);
+
+/* Cell writers; each remembers the width the cell needs. Text is UTF-8 and
+ * is cut (at a character boundary) at Excel's 32,767-character limit. */
+void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt);
+/* Text that runs across the columns (a title, a note): not counted in the
+ * column's width; nothing is written for "". */
+void xlsx_note(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt);
+void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt);
+void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value);
+void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence);
+/* A fraction (0.923) shown as a percentage; a blank cell when !has. */
+void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction);
+/* An Excel date (worksheet_write_datetime); a blank cell for DATE_NONE. */
+void xlsx_date(struct xlsx_sheet *s, int row, int col, int date);
+void xlsx_blank(struct xlsx_sheet *s, int row, int col, lxw_format *fmt);
+/* A formula with its known result, so readers that do not calculate see it. */
+void xlsx_formula_num(struct xlsx_sheet *s, int row, int col, const char *formula, double value, lxw_format *fmt);
+
+/* The most a column may take; text beyond it wraps (use the wrap format). */
+void xlsx_cap(struct xlsx_sheet *s, int col, double chars);
+
+/* A table over header_row..last_row (which includes the total row when
+ * totals is not NULL) and columns 0..ncols-1: header row with autofilter,
+ * banded rows. headers[] are the column captions (distinct, not empty).
+ * totals (may be NULL): for each column, XLSX_TOTAL_NONE, XLSX_TOTAL_LABEL
+ * ("Total") or XLSX_TOTAL_SUM with its known value in total_values[] and
+ * total_formats[] (a SUBTOTAL formula). */
+enum { XLSX_TOTAL_NONE = 0, XLSX_TOTAL_LABEL, XLSX_TOTAL_SUM };
+void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, const char *const headers[],
+                const int *totals, const double *total_values, lxw_format *const *total_formats);
+
+/* A conditional format with a FORMULA rule (the formula refers to the
+ * range's top-left cell, as Excel does). */
+void xlsx_flag_rule(struct xlsx_sheet *s, int first_row, int first_col, int last_row, int last_col,
+                    const char *formula, lxw_format *fmt);
+
+/* Finishes a sheet: the column widths that fit, the header row frozen (and
+ * freeze_cols columns; nothing frozen when freeze_cols < 0), repeated on
+ * every printed page, and the print area A1 to (last_row, last_col).
+ * header_row < 0: no frozen or repeated row. */
+void xlsx_finish_sheet(struct xlsx_sheet *s, int header_row, int last_row, int last_col, int freeze_cols);
+
+/* The column letter(s) of col ("A", "AB"), into buf of at least 4 bytes. */
+char *xlsx_col_name(int col, char *buf);
+
+/* "Red", "Amber", or "Green" (nothing raised) for the worst flag of a record. */
+const char *xlsx_rag(enum flag_level level);
+
+#endif

@@ -1,0 +1,637 @@
+"""Reads an Inclusion Panel pack back with openpyxl (an independent reader)
+and compares every figure with values computed here by SQL from the same
+store (opened read-only). Prints one "ok - NAME" / "not ok - NAME" line per
+check, with "#" lines saying what differs.
+
+usage: check_panel.py STORE.db PACK.xlsx PANEL_DATE|"" TODAY [LABEL [expect-warning]]
+
+Also the shared helpers of check_dmt.py (which imports this file)."""
+import datetime as dt
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+
+SCHOOL_WEEKS = 39
+QUOTE_THRESHOLD = 2500000  # pence: apterm.ini defaults (the tests run on an empty config)
+QUOTES_REQUIRED = 3
+PERSISTENT_ABSENCE = 90.0
+MIN_HOURS = [(0, 2, 21.0), (3, 6, 23.5), (7, 10, 24.0), (11, 11, 25.0)]
+MARKING = "OFFICIAL-SENSITIVE"
+ORGANISATION = "Alternative Provision Team"
+HDR = 4  # the table header row (1-based) of every table sheet
+
+# ---------------------------------------------------------------- reporting
+
+FAILED = 0
+
+
+def report(name, problems, limit=6):
+    """One test line: ok when problems is empty."""
+    global FAILED
+    if not problems:
+        print(f"ok - {name}")
+        return True
+    FAILED += 1
+    print(f"not ok - {name}")
+    for p in problems[:limit]:
+        print(f"#   {p}")
+    if len(problems) > limit:
+        print(f"#   ... and {len(problems) - limit} more")
+    return False
+
+
+# ---------------------------------------------------------------- dates and money
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_num(d):
+    return (d - EPOCH).days
+
+
+def num_day(n):
+    return EPOCH + dt.timedelta(days=n)
+
+
+def iso(text):
+    return dt.date.fromisoformat(text) if text else None
+
+
+def week_of(d):
+    return d - dt.timedelta(days=d.weekday())
+
+
+def add_months(d, months):
+    total = d.year * 12 + (d.month - 1) + months
+    y, m = divmod(total, 12)
+    m += 1
+    last = [31, 29 if (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+    return dt.date(y, m, min(d.day, last))
+
+
+def prorate(amount, num, den):
+    """amount * num / den to the nearest whole number, halves up (all >= 0 here)."""
+    if den <= 0:
+        return 0
+    return (2 * amount * num + den) // (2 * den)
+
+
+def year_group(dob, on):
+    ay = on.year if on.month >= 9 else on.year - 1
+    cohort = dob.year if dob.month >= 9 else dob.year - 1
+    return ay - (cohort + 5)
+
+
+def year_name(yg):
+    return "Nursery" if yg < 0 else "Reception" if yg == 0 else f"Year {yg}"
+
+
+def min_hours(yg):
+    for lo, hi, h in MIN_HOURS:
+        if lo <= yg <= hi:
+            return h
+    return 0.0
+
+
+def annual_parts(basis, rate, sessions, days, transport):
+    tuition = {"session": rate * sessions * SCHOOL_WEEKS, "day": rate * days * SCHOOL_WEEKS,
+               "week": rate * SCHOOL_WEEKS, "year": rate}.get(basis, 0)
+    return tuition, (transport * SCHOOL_WEEKS if transport > 0 else 0)
+
+
+# ---------------------------------------------------------------- cells
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def money_eq(cell, pence):
+    """A money cell: a number, in pounds, equal to the penny."""
+    return is_number(cell) and round(cell * 100) == pence
+
+
+def date_eq(cell, d):
+    if d is None:
+        return cell is None
+    return isinstance(cell, dt.datetime) and cell.date() == d
+
+
+def pct_eq(cell, attending, possible):
+    """A fraction shown as a percentage: the same to one decimal place (and
+    to rounding error as a fraction); blank when nothing was possible."""
+    if possible == 0:
+        return cell is None
+    want = attending / possible
+    return is_number(cell) and round(cell * 100, 1) == round(want * 100, 1) and abs(cell - want) < 1e-9
+
+
+def table_rows(ws, ncols, first=HDR + 1):
+    rows = []
+    for row in ws.iter_rows(min_row=first, max_col=ncols, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return rows
+
+
+def header_of(ws, ncols=None, row=HDR):
+    vals = [c.value for c in ws[row]]
+    while vals and vals[-1] is None:
+        vals.pop()
+    return vals[:ncols] if ncols else vals
+
+
+# ---------------------------------------------------------------- the store
+
+
+def connect(path):
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def categories(db):
+    code_set = db.execute("SELECT value FROM meta WHERE key = 'code_set'").fetchone()[0]
+    return {r["code"]: r["category"] for r in db.execute(
+        "SELECT code, category FROM attendance_code WHERE code_set = ?", (code_set,))}
+
+
+def display_name(r):
+    first = r["preferred_name"] or r["legal_forename"]
+    return f"{first} {r['legal_surname']}"
+
+
+PUPIL_ORDER = ("u.legal_surname COLLATE NOCASE, CASE WHEN u.preferred_name != '' THEN u.preferred_name "
+               "ELSE u.legal_forename END COLLATE NOCASE, u.id")
+
+
+def attendance(db, cats, pupil_id, first, last):
+    """(possible, attending, authorised, unauthorised) from the marks themselves."""
+    t = [0, 0, 0, 0]
+    for r in db.execute("SELECT code FROM attendance_mark WHERE pupil_id = ? AND day BETWEEN ? AND ?",
+                        (pupil_id, day_num(first), day_num(last))):
+        c = cats.get(r["code"], "not_counted")
+        if c == "not_counted":
+            continue
+        t[0] += 1
+        t[1] += c in ("present", "aea")
+        t[2] += c == "authorised"
+        t[3] += c == "unauthorised"
+    return t
+
+
+def check_marking(wb, path, title_words, today, problems):
+    """Every sheet's header and footer, its page set-up, and the document's
+    properties."""
+    uk = today.strftime("%d/%m/%Y")
+    for ws in wb.worksheets:
+        h, f = ws.oddHeader, ws.oddFooter
+        if MARKING not in (h.left.text or "") or MARKING not in (f.left.text or ""):
+            problems.append(f"{ws.title}: header/footer lack {MARKING}: {h.left.text!r} / {f.left.text!r}")
+        if ORGANISATION not in (h.center.text or "") or ORGANISATION not in (f.center.text or ""):
+            problems.append(f"{ws.title}: header/footer lack the organisation")
+        if uk not in (f.center.text or ""):
+            problems.append(f"{ws.title}: footer lacks the date {uk}: {f.center.text!r}")
+        if title_words not in (h.right.text or ""):
+            problems.append(f"{ws.title}: header lacks the title: {h.right.text!r}")
+        ps = ws.page_setup
+        if ps.orientation != "landscape" or str(ps.paperSize) != "9":
+            problems.append(f"{ws.title}: not landscape A4: {ps.orientation} {ps.paperSize}")
+        if not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage) or \
+                str(ps.fitToHeight) != "0" or ps.fitToWidth not in (None, 1, "1"):
+            problems.append(f"{ws.title}: not fitted to one page wide")
+        if not ws.print_area:
+            problems.append(f"{ws.title}: no print area")
+        if not ws.print_title_rows:
+            problems.append(f"{ws.title}: no header row repeated on each page")
+    p = wb.properties
+    if title_words not in (p.title or "") or MARKING not in (p.category or "") or not p.subject or not p.keywords:
+        problems.append(f"document properties: title {p.title!r}, category {p.category!r}")
+    with zipfile.ZipFile(path) as z:
+        custom = z.read("docProps/custom.xml").decode()
+        app = z.read("docProps/app.xml").decode()
+    if "Classification" not in custom or MARKING not in custom:
+        problems.append("custom property Classification = OFFICIAL-SENSITIVE missing")
+    if ORGANISATION not in app:
+        problems.append("the organisation is not the document's company")
+
+
+def check_tables(wb, sheets, problems):
+    """Each table sheet: a table (autofilter, banded rows) from the header
+    row, the header row frozen."""
+    for name in sheets:
+        ws = wb[name]
+        if not ws.tables:
+            problems.append(f"{name}: no table")
+            continue
+        for t in ws.tables.values():
+            if not t.ref.startswith(f"A{HDR}:") or t.autoFilter is None or not t.tableStyleInfo.showRowStripes:
+                problems.append(f"{name}: table {t.ref} lacks autofilter or banding, or not from row {HDR}")
+        if ws.freeze_panes is None or not ws.freeze_panes.endswith(str(HDR + 1)):
+            problems.append(f"{name}: header row not frozen ({ws.freeze_panes})")
+        if ws.print_title_rows != f"${HDR}:${HDR}":
+            problems.append(f"{name}: repeated rows {ws.print_title_rows}")
+
+
+def check_flag_rules(ws, problems):
+    """Conditional formats are FORMULA rules (never TOP/BOTTOM)."""
+    rules = [r for rng in ws.conditional_formatting for r in rng.rules]
+    if not rules:
+        problems.append(f"{ws.title}: no conditional formatting")
+    for r in rules:
+        if r.type != "expression":
+            problems.append(f"{ws.title}: a {r.type} rule")
+
+
+def check_output(apterm, db_path):
+    """`apterm check`: {subject: [(level, reason)]}."""
+    out = subprocess.run([apterm, "check", "--db", db_path], capture_output=True, text=True).stdout
+    flags = {}
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4:
+            flags.setdefault(parts[2], []).append((parts[0].capitalize(), parts[3]))
+    return flags
+
+
+def flags_match(cell, rag, expected, where, problems):
+    """A Flags cell and its RAG against `apterm check` for that subject."""
+    got = [] if not cell else [tuple(line.split(": ", 1)) for line in cell.split("\n")]
+    if sorted(got) != sorted(expected):
+        problems.append(f"{where}: flags {got} != check {expected}")
+    worst = "Red" if any(l == "Red" for l, _ in expected) else "Amber" if expected else "Green"
+    if rag != worst:
+        problems.append(f"{where}: RAG {rag!r}, expected {worst}")
+
+
+# ---------------------------------------------------------------- the pack
+
+SHEETS = ["Cover", "Cases", "Option analysis", "Pupil picture", "Placements", "Provider QA"]
+HEADERS = {
+    "Cases": ["Case", "Pupil", "UPN", "Date of birth", "Year group", "Home school", "Cohort", "Roll status", "Plan",
+              "Looked after", "Reason", "Referred", "Panel date", "Status", "Triage recommendation", "Decision",
+              "Quotations", "Recommended option", "Annual cost", "Quotations check", "Flags", "RAG"],
+    "Option analysis": ["Case", "Pupil", "Option", "Provider", "Cost basis", "Rate", "Sessions a week",
+                        "Hours a week", "Cost per session", "Cost per week", "Transport a week", "Annual tuition",
+                        "Annual transport", "Annual total", "Recommended", "Notes", "Quotations check"],
+    "Pupil picture": ["Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after",
+                      "Placements now", "Providers now", "Hours a week", "Minimum hours", "Hours against minimum",
+                      "Below minimum", "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)",
+                      "Possible (term)", "Attended (term)", "Attendance (term)", "PSP", "PSP meeting",
+                      "Last PSP review", "Next PSP review", "PSP ends", "Flags", "RAG"],
+    "Placements": ["Pupil", "UPN", "Provider", "Status", "Start", "End", "Planned weeks", "Sessions a week",
+                   "Hours a week", "Cost basis", "Rate", "Transport a week", "Annual cost", "Running today",
+                   "Panel case"],
+    "Provider QA": ["Provider", "Registration", "Status", "Pupils placed now", "Last Stage 1", "Stage 1 outcome",
+                    "Stage 1 due", "Last Stage 2", "Stage 2 outcome", "Stage 2 due", "Last visit",
+                    "Last visit type", "Safeguarding declaration", "Enhanced DBS", "Flags", "RAG"],
+}
+BASIS = {"session": "Per session", "day": "Per day", "week": "Per week", "year": "Per year"}
+STATE_MAINTAINED = ("maintained_school", "pru", "academy")
+OUTCOMES = {"satisfactory": "Satisfactory", "improvement_needed": "Improvement needed",
+            "unsatisfactory": "Unsatisfactory", None: None, "": None}
+
+
+def provider_qa(db, ids, today, problems, rows, apterm_flags, where):
+    """The Provider QA / QA status sheet against SQL."""
+    t = today.isoformat()
+    want = db.execute(
+        f"SELECT * FROM provider WHERE id IN ({','.join('?' * len(ids))}) ORDER BY name COLLATE NOCASE, id",
+        list(ids)).fetchall()
+    if [r[0] for r in rows] != [w["name"] for w in want]:
+        problems.append(f"{where}: providers {[r[0] for r in rows][:5]} != {[w['name'] for w in want][:5]}")
+        return
+    for row, w in zip(rows, want):
+        pid = w["id"]
+
+        def visit(stage, what="visit_date"):
+            r = db.execute(f"SELECT {what} FROM qa_visit WHERE provider_id = ? {stage} AND closed = 1 AND "
+                           "visit_date <= ? ORDER BY visit_date DESC, id DESC LIMIT 1", (pid, t)).fetchone()
+            return r[0] if r else None
+
+        s1, s2 = iso(visit("AND stage = 'stage1'")), iso(visit("AND stage = 'stage2'"))
+        first1 = db.execute("SELECT min(visit_date) FROM qa_visit WHERE provider_id = ? AND stage = 'stage1' "
+                            "AND closed = 1 AND visit_date <= ?", (pid, t)).fetchone()[0]
+        concern = db.execute("SELECT max(concern_date) FROM concern WHERE provider_id = ? AND concern_date <= ?",
+                             (pid, t)).fetchone()[0]
+        first_used = db.execute("SELECT min(start_date) FROM placement WHERE provider_id = ? AND status != "
+                                "'proposed' AND start_date <= ?", (pid, t)).fetchone()[0]
+        placed = db.execute("SELECT count(DISTINCT pupil_id) FROM placement WHERE provider_id = ? AND status = "
+                            "'active' AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)",
+                            (pid, t, t)).fetchone()[0]
+        last_any = iso(visit(""))
+        bad = []
+        if row[3] != placed or not is_number(row[3]):
+            bad.append(f"pupils now {row[3]} != {placed}")
+        if not date_eq(row[4], s1) or row[5] != OUTCOMES[visit("AND stage = 'stage1'", "outcome")]:
+            bad.append(f"Stage 1 {row[4]} {row[5]}")
+        if not date_eq(row[7], s2) or row[8] != OUTCOMES[visit("AND stage = 'stage2'", "outcome")]:
+            bad.append(f"Stage 2 {row[7]} {row[8]}")
+        if not date_eq(row[10], last_any):
+            bad.append(f"last visit {row[10]} != {last_any}")
+        if not date_eq(row[12], iso(w["declaration_date"])) or not date_eq(row[13], iso(w["dbs_checked_date"])):
+            bad.append("declaration / DBS dates")
+        if w["registration"] in STATE_MAINTAINED:
+            if row[6] != "Not required" or row[9] != "Not required":
+                bad.append(f"dues {row[6]} {row[9]} for a state-maintained provider")
+        else:
+            due1 = add_months(s1, 12) if s1 else today
+            since = iso(first_used) or iso(first1)
+            base = s2 or since
+            due2 = add_months(base, 24) if base else today
+            c = iso(concern)
+            if c and (s2 is None or c > s2) and c + dt.timedelta(days=30) < due2:
+                due2 = c + dt.timedelta(days=30)
+            if not (s2 or since or c):
+                due2 = None
+            if not date_eq(row[6], due1) or not date_eq(row[9], due2):
+                bad.append(f"dues {row[6]} {row[9]} != {due1} {due2}")
+        flags_match(row[14], row[15], apterm_flags.get(f"Provider: {w['name']}", []), "flags", bad)
+        problems.extend(f"{where} {w['name']}: {b}" for b in bad)
+
+
+def main():
+    db_path, xlsx, panel_text, today_text = sys.argv[1:5]
+    label = sys.argv[5] if len(sys.argv) > 5 else "panel"
+    expect_warning = len(sys.argv) > 6 and sys.argv[6] == "expect-warning"
+    today = iso(today_text)
+    panel_date = iso(panel_text) if panel_text else None
+    db = connect(db_path)
+    cats = categories(db)
+    wb = openpyxl.load_workbook(xlsx)
+    apterm_flags = check_output(os.environ["APTERM"], db_path)
+
+    report(f"{label}: the sheets are {', '.join(SHEETS)}", [] if wb.sheetnames == SHEETS else [wb.sheetnames])
+    problems = [f"{n}: {header_of(wb[n])}" for n, h in HEADERS.items() if header_of(wb[n]) != h]
+    report(f"{label}: every table's header row is as specified", problems)
+    problems = []
+    check_marking(wb, xlsx, "Inclusion Panel pack", today, problems)
+    report(f"{label}: {MARKING} with the organisation and date on every page; landscape A4, one page wide, "
+           "print area, repeated header; document properties", problems)
+    problems = []
+    check_tables(wb, list(HEADERS), problems)
+    for n in ("Cases", "Option analysis", "Pupil picture", "Provider QA"):
+        check_flag_rules(wb[n], problems)
+    report(f"{label}: tables with autofilter and banding, frozen header rows, formula flag rules", problems)
+
+    # ---- cases
+    pd = panel_date.isoformat() if panel_date else None
+    cases = db.execute(
+        "SELECT c.*, u.legal_forename, u.legal_surname, u.preferred_name, u.upn, u.dob, u.cla, u.cohort "
+        "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+        f"WHERE ((:pd IS NULL AND c.status = 'open') OR c.panel_date = :pd) ORDER BY {PUPIL_ORDER}, c.id",
+        {"pd": pd}).fetchall()
+    quotes = {}
+    for q in db.execute("SELECT q.*, v.name FROM quote q JOIN provider v ON v.id = q.provider_id ORDER BY q.id"):
+        quotes.setdefault(q["case_id"], []).append(q)
+
+    def costed(q):
+        spw = q["sessions_per_week"]
+        tuition, transport = annual_parts(q["cost_basis"], q["rate"], spw, (spw + 1) // 2, q["transport_per_week"])
+        return tuition, transport, tuition + transport
+
+    recommended, warned = {}, {}
+    for c in cases:
+        qs = quotes.get(c["id"], [])
+        chosen = [q for q in qs if q["chosen"]]
+        if chosen:
+            recommended[c["id"]] = (chosen[0]["id"], "chosen")
+        elif qs:
+            best = min(qs, key=lambda q: (costed(q)[2], q["id"]))
+            recommended[c["id"]] = (best["id"], "lowest cost")
+        rec_total = next((costed(q)[2] for q in qs if q["id"] == recommended.get(c["id"], (0,))[0]), None)
+        warned[c["id"]] = not qs or (rec_total < QUOTE_THRESHOLD and len(qs) < QUOTES_REQUIRED)
+
+    rows = table_rows(wb["Cases"], len(HEADERS["Cases"]))
+    problems, warn_problems = [], []
+    if len(rows) != len(cases):
+        problems.append(f"{len(rows)} case rows, SQL has {len(cases)}")
+    for row, c in zip(rows, cases):
+        qs = quotes.get(c["id"], [])
+        rec = next((q for q in qs if q["id"] == recommended.get(c["id"], (0,))[0]), None)
+        dob = iso(c["dob"])
+        want = [c["id"], display_name(c), c["upn"]]
+        if list(row[:3]) != want or not date_eq(row[3], dob) or row[4] != year_name(year_group(dob, today)):
+            problems.append(f"case {c['id']}: {row[:5]} != {want}")
+        if not date_eq(row[11], iso(c["referral_date"])) or not date_eq(row[12], iso(c["panel_date"])):
+            problems.append(f"case {c['id']}: dates {row[11]} {row[12]}")
+        if row[14] != (c["triage_recommendation"] or None) or row[16] != len(qs):
+            problems.append(f"case {c['id']}: triage or quotations count {row[16]} != {len(qs)}")
+        if rec and (row[17] != rec["name"] or not money_eq(row[18], costed(rec)[2])):
+            problems.append(f"case {c['id']}: recommended {row[17]} {row[18]} != {rec['name']} {costed(rec)[2]}")
+        if bool(row[19]) != warned[c["id"]] or (row[19] and "quotations" not in row[19]):
+            warn_problems.append(f"Cases, case {c['id']}: quotations check {row[19]!r}, due: {warned[c['id']]}")
+        flags_match(row[20], row[21], apterm_flags.get(f"Panel case {c['id']}: {display_name(c)}", []),
+                    f"case {c['id']}", problems)
+    report(f"{label}: Cases - {len(cases)} cases, ids, pupils, dates, quotation counts, recommended option and "
+           "its annual cost to the penny, flags as `apterm check`", problems)
+
+    # ---- option analysis
+    rows = table_rows(wb["Option analysis"], len(HEADERS["Option analysis"]))
+    want_rows = []
+    for c in cases:
+        qs = quotes.get(c["id"], [])
+        if not qs:
+            want_rows.append((c, None, 0))
+        want_rows.extend((c, q, i + 1) for i, q in enumerate(qs))
+    problems, n_rec = [], 0
+    if len(rows) != len(want_rows):
+        problems.append(f"{len(rows)} option rows, SQL has {len(want_rows)}")
+    for row, (c, q, k) in zip(rows, want_rows):
+        where = f"case {c['id']} option {k}"
+        if row[0] != c["id"] or row[1] != display_name(c):
+            problems.append(f"{where}: {row[:2]}")
+        if bool(row[16]) != warned[c["id"]] or (row[16] and "quotations" not in row[16]):
+            warn_problems.append(f"Option analysis, {where}: quotations check {row[16]!r}, due: {warned[c['id']]}")
+        if q is None:
+            if "No quotations" not in (row[3] or ""):
+                problems.append(f"{where}: a case without quotes says {row[3]!r}")
+            continue
+        tuition, transport, total = costed(q)
+        spw = q["sessions_per_week"]
+        checks = [
+            (row[2] == k, "option number"), (row[3] == q["name"], "provider"),
+            (row[4] == BASIS[q["cost_basis"]], "cost basis"), (money_eq(row[5], q["rate"]), "rate"),
+            (row[6] == spw and is_number(row[6]), "sessions"),
+            (is_number(row[7]) and abs(row[7] - q["hours_per_week"]) < 1e-9, "hours"),
+            (money_eq(row[8], prorate(tuition, 1, SCHOOL_WEEKS * spw)) if spw else row[8] is None, "per session"),
+            (money_eq(row[9], prorate(tuition, 1, SCHOOL_WEEKS)), "per week"),
+            (money_eq(row[10], q["transport_per_week"]), "transport"),
+            (money_eq(row[11], tuition), "annual tuition"), (money_eq(row[12], transport), "annual transport"),
+            (money_eq(row[13], total), "annual total"),
+        ]
+        problems.extend(f"{where}: {what} {row}" for good, what in checks if not good)
+        rec = recommended.get(c["id"])
+        is_rec = rec is not None and rec[0] == q["id"]
+        if bool(row[14]) != is_rec or (is_rec and rec[1] not in row[14]):
+            problems.append(f"{where}: recommended {row[14]!r}, expected {is_rec} ({rec})")
+        n_rec += is_rec
+    report(f"{label}: Option analysis - every quote's cost per session and week, transport and annualised total "
+           f"to the penny ({len(want_rows)} rows)", problems)
+    report(f"{label}: the recommended option is marked, once per case with quotes ({n_rec})",
+           [] if n_rec == sum(1 for c in cases if quotes.get(c["id"])) else [f"{n_rec} marked"])
+    due = sum(1 for c in cases if warned[c["id"]])
+    if expect_warning and due == 0:
+        warn_problems.append("no case in this pack is short of quotations: the test store should have one")
+    report(f"{label}: the fewer-than-required-quotations warning where due, and only there ({due} cases)",
+           warn_problems)
+
+    # ---- pupil picture
+    pupils = db.execute(f"SELECT u.* FROM pupil u WHERE u.id IN (SELECT c.pupil_id FROM panel_case c WHERE "
+                        f"((:pd IS NULL AND c.status = 'open') OR c.panel_date = :pd)) ORDER BY {PUPIL_ORDER}",
+                        {"pd": pd}).fetchall()
+    term = db.execute("SELECT * FROM term WHERE start_date <= ? ORDER BY start_date DESC LIMIT 1",
+                      (today.isoformat(),)).fetchone()
+    term_from, term_to = iso(term["start_date"]), min(iso(term["end_date"]), today)
+    six_from = week_of(today) - dt.timedelta(weeks=5)
+    rows = table_rows(wb["Pupil picture"], len(HEADERS["Pupil picture"]))
+    problems = []
+    if len(rows) != len(pupils):
+        problems.append(f"{len(rows)} pupil rows, SQL has {len(pupils)}")
+    t = today.isoformat()
+    for row, u in zip(rows, pupils):
+        where = f"pupil {u['id']} {display_name(u)}"
+        yg = year_group(iso(u["dob"]), today)
+        running = db.execute(
+            "SELECT l.id, v.name, (SELECT total(hours) FROM placement_session s WHERE s.placement_id = l.id) AS h "
+            "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE l.pupil_id = ? AND l.status = 'active' "
+            "AND l.start_date <= ? AND (l.end_date IS NULL OR l.end_date >= ?)", (u["id"], t, t)).fetchall()
+        hours = sum(r["h"] for r in running)
+        mh = min_hours(yg)
+        six = attendance(db, cats, u["id"], six_from, today)
+        trm = attendance(db, cats, u["id"], term_from, term_to)
+        checks = [
+            (row[0] == display_name(u) and row[1] == u["upn"] and row[2] == year_name(yg), "name/UPN/year"),
+            (row[7] == len(running), f"placements now {row[7]} != {len(running)}"),
+            (set((row[8] or "").split(", ")) - {""} == {r["name"] for r in running}, "providers now"),
+            (is_number(row[9]) and abs(row[9] - hours) < 1e-9, f"hours {row[9]} != {hours}"),
+            ((is_number(row[10]) and row[10] == mh) if mh else row[10] == "None", "minimum"),
+            ((is_number(row[11]) and abs(row[11] - (hours - mh)) < 1e-9) if mh else row[11] is None, "difference"),
+            (row[12] == ("Yes" if mh and hours + 1e-3 < mh else "No"), "below minimum"),
+            (row[13] == six[0] and row[14] == six[1] and pct_eq(row[15], six[1], six[0]), f"6 weeks {row[13:16]} {six}"),
+            (row[16] == trm[0] and row[17] == trm[1] and pct_eq(row[18], trm[1], trm[0]), f"term {row[16:19]} {trm}"),
+        ]
+        problems.extend(f"{where}: {what}" for good, what in checks if not good)
+        psp = db.execute("SELECT *, (SELECT max(review_date) FROM psp_review r WHERE r.psp_id = psp.id AND "
+                         "r.review_date <= ?) AS last FROM psp WHERE pupil_id = ? AND status != 'ceased'",
+                         (t, u["id"])).fetchone()
+        if psp is None:
+            if row[19] != "None" or any(v is not None for v in row[20:24]):
+                problems.append(f"{where}: PSP {row[19:24]} but none open")
+        else:
+            meeting, last = iso(psp["meeting_date"]), iso(psp["last"])
+            base = last or meeting
+            if psp["status"] == "active":
+                nxt = base + dt.timedelta(weeks=6) if base else None
+                stored = iso(psp["next_review_date"])
+                if stored and base and base < stored < nxt:
+                    nxt = stored
+            else:
+                nxt = iso(psp["next_review_date"])
+            end = iso(psp["end_date"]) or (meeting + dt.timedelta(weeks=16, days=-1) if meeting else None)
+            if row[19] != psp["status"].capitalize() or not date_eq(row[20], meeting) or \
+                    not date_eq(row[21], last) or not date_eq(row[22], nxt) or not date_eq(row[23], end):
+                problems.append(f"{where}: PSP {row[19:24]} != {psp['status']} {meeting} {last} {nxt} {end}")
+        subject = f"Pupil: {display_name(u)} (" + ("R" if yg == 0 else "N" if yg < 0 else f"Y{yg}") + ")"
+        flags_match(row[24], row[25], apterm_flags.get(subject, []), where, problems)
+    report(f"{label}: Pupil picture - hours against the year-group minimum, attendance over 6 weeks and the term "
+           f"(counts exact, % to 0.1), PSP dates, flags as `apterm check` ({len(pupils)} pupils)", problems)
+
+    # ---- placements
+    rows = table_rows(wb["Placements"], len(HEADERS["Placements"]))
+    problems, want = [], []
+    for u in pupils:
+        for p in db.execute(
+                "SELECT l.*, v.name, (SELECT count(*) FROM placement_session s WHERE s.placement_id = l.id) AS n, "
+                "(SELECT count(DISTINCT weekday) FROM placement_session s WHERE s.placement_id = l.id) AS d, "
+                "(SELECT total(hours) FROM placement_session s WHERE s.placement_id = l.id) AS h "
+                "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE l.pupil_id = ? ORDER BY "
+                "CASE l.status WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, l.start_date DESC, l.id DESC",
+                (u["id"],)):
+            want.append((u, p))
+    if len(rows) != len(want):
+        problems.append(f"{len(rows)} placement rows, SQL has {len(want)}")
+    for row, (u, p) in zip(rows, want):
+        tuition, transport = annual_parts(p["cost_basis"], p["rate"], p["n"], p["d"], p["transport_per_week"])
+        running = p["status"] == "active" and p["start_date"] <= t and (p["end_date"] is None or p["end_date"] >= t)
+        ok = (row[0] == display_name(u) and row[2] == p["name"] and row[3] == p["status"].capitalize()
+              and date_eq(row[4], iso(p["start_date"])) and date_eq(row[5], iso(p["end_date"]))
+              and row[7] == p["n"] and abs(row[8] - p["h"]) < 1e-9 and money_eq(row[10], p["rate"])
+              and money_eq(row[11], p["transport_per_week"]) and money_eq(row[12], tuition + transport)
+              and row[13] == ("Yes" if running else "No"))
+        if not ok:
+            problems.append(f"placement {p['id']}: {row}")
+    report(f"{label}: Placements - dates, sessions, hours and annual cost to the penny ({len(want)})", problems)
+
+    # ---- providers
+    ids = {q["provider_id"] for c in cases for q in quotes.get(c["id"], [])}
+    for u in pupils:
+        for p in db.execute("SELECT provider_id FROM placement WHERE pupil_id = ? AND ((status = 'active' AND "
+                            "start_date <= ? AND (end_date IS NULL OR end_date >= ?)) OR (status = 'proposed' AND "
+                            "(end_date IS NULL OR end_date >= ?)))", (u["id"], t, t, t)):
+            ids.add(p[0])
+    problems = []
+    rows = table_rows(wb["Provider QA"], len(HEADERS["Provider QA"]))
+    provider_qa(db, ids, today, problems, rows, apterm_flags, "Provider QA")
+    report(f"{label}: Provider QA - every provider in the pack, visits, due dates, pupils placed, flags "
+           f"({len(ids)} providers)", problems)
+
+    # ---- cover
+    cover = wb["Cover"]
+    problems = []
+    vals = {r[0]: r[1] for r in cover.iter_rows(min_row=4, max_row=12, max_col=2, values_only=True) if r[0]}
+    if panel_date and not date_eq(vals.get("Panel date"), panel_date):
+        problems.append(f"panel date {vals.get('Panel date')}")
+    if not panel_date and "open case" not in str(vals.get("Panel date")):
+        problems.append(f"panel date {vals.get('Panel date')!r} for every open case")
+    if not date_eq(vals.get("Produced"), today) or vals.get("Organisation") != ORGANISATION:
+        problems.append(f"produced {vals.get('Produced')} / organisation {vals.get('Organisation')}")
+    if vals.get("Cases") != len(cases) or vals.get("Pupils") != len(pupils) or \
+            vals.get("Cases short of quotations") != due:
+        problems.append(f"counts {vals}")
+    listed = [r[1] for r in cover.iter_rows(min_row=1, max_col=2, values_only=True) if is_number(r[1]) and
+              r[0] not in vals]
+    if listed != [c["id"] for c in cases]:
+        problems.append(f"cover lists cases {listed}")
+    report(f"{label}: Cover - panel date, organisation, counts and the list of cases", problems)
+
+    # ---- dates are dates, numbers are numbers
+    problems = []
+    for name, cols in (("Cases", (3, 11, 12)), ("Pupil picture", (20, 21, 22, 23)), ("Placements", (4, 5)),
+                       ("Provider QA", (4, 7, 10))):
+        for row in wb[name].iter_rows(min_row=HDR + 1):
+            for i in cols:
+                c = row[i]
+                if c.value is not None and not (c.is_date and isinstance(c.value, dt.datetime)):
+                    problems.append(f"{name}!{c.coordinate} = {c.value!r} is not a date")
+    for name, cols in (("Option analysis", range(5, 14)), ("Placements", (10, 11, 12))):
+        for row in wb[name].iter_rows(min_row=HDR + 1):
+            for i in cols:
+                c = row[i]
+                if c.value is not None and (not is_number(c.value) or (i not in (6, 7) and "£" not in c.number_format)):
+                    problems.append(f"{name}!{c.coordinate} = {c.value!r} ({c.number_format})")
+    for row in wb["Pupil picture"].iter_rows(min_row=HDR + 1):
+        for i in (15, 18):
+            if row[i].value is not None and row[i].number_format != "0.0%":
+                problems.append(f"Pupil picture!{row[i].coordinate}: {row[i].number_format}")
+    report(f"{label}: dates are Excel dates, money is numbers in £, percentages numbers with a % format", problems)
+
+    # ---- UTF-8 names
+    names = {display_name(u) for u in pupils} | {q["name"] for c in cases for q in quotes.get(c["id"], [])}
+    wide = sorted(n for n in names if any(ord(ch) > 127 for ch in n))
+    seen = {v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)}
+    seen |= {line for v in list(seen) for line in re.split(r", |\n", v)}
+    report(f"{label}: UTF-8 names intact ({', '.join(wide[:4]) or 'none accented'})",
+           [n for n in wide if n not in seen])
+    return 0
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)
