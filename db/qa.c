@@ -351,7 +351,12 @@ static ap_status count_sessions(struct overview_load *L)
     const char *what = "reading the sessions attended since the last visits";
     sqlite3_stmt *st = NULL;
     ap_status result = rowio_prepare(L->s,
-                                     "SELECT m.provider_id, m.day, count(*) FROM attendance_mark m "
+                                     /* Pupil by pupil through the marks' primary key, as
+                                      * db/flags.c reads them: a few weeks of each pupil's
+                                      * marks lie together, where the day index would
+                                      * jump about the whole table. */
+                                     "SELECT m.provider_id, m.day, count(*) "
+                                     "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
                                      "JOIN attendance_code c ON c.code_set = ?1 AND c.code = m.code "
                                      "WHERE m.day >= ?2 AND m.day <= ?3 AND m.provider_id IS NOT NULL "
                                      "  AND (?4 = 0 OR m.provider_id = ?4) AND c.category IN ('present', 'aea') "
@@ -442,7 +447,13 @@ static void evaluate(struct overview_load *L, struct qa_provider_row *r, const s
         mon->due = DATE_NONE;
     }
 
+    qa_row_worst(r);
+}
+
+void qa_row_worst(struct qa_provider_row *r)
+{
     r->worst = FLAG_NONE;
+    r->worst_due = DATE_NONE;
     for (int k = 0; k < QA_STAGE_COUNT; k++) {
         const struct qa_due *d = &r->due[k];
         if (!rules_flag_raised(d->level))
@@ -514,13 +525,19 @@ ap_status qa_overview_load(struct store *s, const struct thresholds *th, int tod
     if (st == AP_OK) {
         for (size_t i = 0; i < o->n; i++)
             evaluate(&L, &o->rows[i], &L.facts[i]);
-        qsort(o->rows, o->n, sizeof *o->rows, overview_cmp);
+        qa_overview_sort(o);
         *out = o;
     } else {
         qa_overview_free(o);
     }
     free(L.facts);
     return st;
+}
+
+void qa_overview_sort(struct qa_overview *o)
+{
+    if (o && o->n)
+        qsort(o->rows, o->n, sizeof *o->rows, overview_cmp);
 }
 
 void qa_overview_free(struct qa_overview *o)
@@ -965,6 +982,55 @@ static ap_status visit_state(struct store *s, int64_t id, bool *closed, char *st
     }
     sqlite3_finalize(st);
     return result;
+}
+
+ap_status qa_visit_update(struct store *s, struct qa_visit *v)
+{
+    ap_status st;
+    if ((st = rowio_check_date("Visit date", v->visit_date, true, DATE_NONE)) != AP_OK ||
+        (st = rowio_check_text("Visitors", v->visitors, sizeof v->visitors, true, false)) != AP_OK ||
+        (st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true)) != AP_OK)
+        return st;
+    const char *what = "saving the QA visit";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *up = NULL;
+    bool closed;
+    if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL, NULL)) != AP_OK)
+        goto fail;
+    if (closed) {
+        st = ap_fail(AP_ERR_INVALID, "the visit is closed: it is the record of what was found and stays as it is");
+        goto fail;
+    }
+    if ((st = rowio_prepare(s,
+                            "UPDATE qa_visit SET visit_date = ?1, visitors = ?2, notes = ?3, updated_at = ?4, "
+                            "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                            &up, what)) != AP_OK)
+        goto fail;
+    int rc = rowio_bind_date(up, 1, v->visit_date);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(up, 2, v->visitors);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(up, 3, v->notes);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(up, 4, s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(up, 6, v->id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(up, 7, v->version);
+    st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, "qa_visit", v->id);
+    sqlite3_finalize(up);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    v->version++;
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
 }
 
 ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thresholds *th, int today)

@@ -102,6 +102,12 @@ ap_status qa_overview_load(struct store *s, const struct thresholds *th, int tod
                            struct qa_overview **out);
 void qa_overview_free(struct qa_overview *o);
 
+/* After a caller changed a row's due[] (the QA pane takes the monitoring
+ * rule's "sessions attended" part from the shell's flag pass rather than
+ * count the marks again): worst and worst_due again, and the order again. */
+void qa_row_worst(struct qa_provider_row *r);
+void qa_overview_sort(struct qa_overview *o);
+
 /* ---- Open safeguarding "No"s ---------------------------------------------------- */
 
 struct qa_open_no {
@@ -190,6 +196,11 @@ ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out);
 /* The provider's visits, newest first (by date, then the later started).
  * *out is a malloc'd array of *n (NULL when none) that the caller frees. */
 ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **out, size_t *n);
+
+/* Changes an open visit's date, visitors and notes (v->visit_date,
+ * v->visitors, v->notes) if it is still at v->version; raises v->version.
+ * A closed visit is the record and is refused. Fields as qa_visit_start. */
+ap_status qa_visit_update(struct store *s, struct qa_visit *v);
 
 /* Closes the visit v->id at v->version with v->outcome (required) and
  * v->notes: next_due = qa_next_due(stage, visit date), closed = 1. Refused

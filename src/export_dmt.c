@@ -69,7 +69,7 @@ static void summary_sheet(struct dmt *d)
     const struct report_vfm *t = &r->total;
     double pct;
     bool has_pct = report_att_fraction(&t->att, &pct);
-    char line[600], money[MONEY_LEN];
+    char line[600], money[MONEY_LEN], on[16];
     int row = HDR;
 #define KPI(label, how) (row++, xlsx_text(s, row, 0, label, f->bold), xlsx_text(s, row, 2, how, f->wrap))
     KPI("From", "The first day of the period.");
@@ -131,9 +131,8 @@ static void summary_sheet(struct dmt *d)
     snprintf(line, sizeof line,
              "Money is in pounds; every sum is the sum of the rows it totals. Procurement route 1 applies under %s. "
              "QA status and flags are as on %s.",
-             money_format_short(d->req->th->quote_threshold, money, sizeof money),
-             uk_date(r->today, money, sizeof money));
-    xlsx_note(s, note, 0, line, f->note);
+             money_format_short(d->req->th->quote_threshold, money, sizeof money), uk_date(r->today, on, sizeof on));
+    xlsx_paragraph(s, note, 0, 2, line, f->note);
     xlsx_finish_sheet(s, HDR, note, 2, -1);
 }
 
@@ -429,7 +428,7 @@ static void progress_sheet(struct dmt *d)
     snprintf(line, sizeof line,
              "Ratings 1 (low) to 5 (high) from the weekly tracking, for weeks beginning in the period. Movement is "
              "each pupil's last rating minus their first, over pupils rated in two weeks or more.");
-    xlsx_note(s, last + 2, 0, line, f->note);
+    xlsx_paragraph(s, last + 2, 0, 8, line, f->note);
     xlsx_finish_sheet(s, HDR, last + 2, 8, 1);
 }
 
@@ -450,6 +449,12 @@ static int committed_desc(const void *a, const void *b)
         return x->committed > y->committed ? -1 : 1;
     return (x->at > y->at) - (x->at < y->at);
 }
+
+/* The charts: 480 pixels wide at scale 1, from column E (index 4); the
+ * columns after the chart data keep Excel's default 64 pixels, so the
+ * charts end by column 4 + 480 x scale / 64. */
+#define CHART_X_SCALE 1.5
+#define CHART_LAST_COL (4 + (int)(480 * CHART_X_SCALE / 64) + 1)
 
 static void charts_sheet(struct dmt *d)
 {
@@ -524,9 +529,10 @@ static void charts_sheet(struct dmt *d)
         }
         chart_axis_set_num_format(bar->x_axis, "\"\xc2\xa3\"#,##0");
         chart_axis_set_name(bar->x_axis, "Pounds");
-        chart_axis_set_reverse(bar->y_axis); /* the largest at the top */
+        chart_axis_set_reverse(bar->y_axis);      /* the largest at the top */
+        chart_axis_set_crossing_max(bar->y_axis); /* and the pounds below */
         chart_legend_set_position(bar, LXW_CHART_LEGEND_BOTTOM);
-        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = 1.8, .y_scale = 1.6};
+        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = 1.6};
         if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, bar, &place), "the spend chart"))
             return;
     }
@@ -547,10 +553,11 @@ static void charts_sheet(struct dmt *d)
         chart_series_set_name(series, "Attendance");
         chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
         chart_axis_set_num_format(line->y_axis, "0%");
+        chart_axis_set_max(line->y_axis, 1.0);
         chart_axis_set_num_format(line->x_axis, "dd/mm/yy");
         chart_axis_set_name(line->x_axis, "Week commencing");
         chart_legend_set_position(line, LXW_CHART_LEGEND_NONE);
-        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = 1.8, .y_scale = 1.3};
+        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = 1.3};
         int at = HDR + 25;
         if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, (lxw_row_t)at, 4, line, &place), "the attendance chart"))
             return;
@@ -560,7 +567,7 @@ static void charts_sheet(struct dmt *d)
     }
     if (bottom < data_last)
         bottom = data_last;
-    xlsx_finish_sheet(s, HDR, bottom, 14, -1);
+    xlsx_finish_sheet(s, HDR, bottom, CHART_LAST_COL, -1);
 }
 
 /* ------------------------------------------------------------------ */

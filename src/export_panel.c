@@ -173,12 +173,12 @@ static void cover_sheet(struct pack *p)
     if (r->panel_date != DATE_NONE)
         xlsx_date(s, row, 1, r->panel_date);
     else
-        xlsx_text(s, row, 1, "Every open case (no panel date chosen)", f->text);
+        xlsx_note(s, row, 1, "Every open case (no panel date chosen)", f->text);
     row++;
     xlsx_text(s, row, 0, "Produced", f->label);
     xlsx_date(s, row++, 1, r->today);
     xlsx_text(s, row, 0, "Organisation", f->label);
-    xlsx_text(s, row++, 1, p->req->organisation, f->text);
+    xlsx_note(s, row++, 1, p->req->organisation, f->text);
     xlsx_text(s, row, 0, "Cases", f->label);
     xlsx_int(s, row++, 1, (int64_t)r->n_cases);
     xlsx_text(s, row, 0, "Pupils", f->label);
@@ -188,7 +188,7 @@ static void cover_sheet(struct pack *p)
     xlsx_text(s, row, 0, "Cases short of quotations", f->label);
     xlsx_int(s, row++, 1, (int64_t)short_quotes);
     xlsx_text(s, row, 0, "Marking", f->label);
-    xlsx_text(s, row++, 1, XLSX_MARKING ": personal data about children; share only with the panel", f->bold);
+    xlsx_note(s, row++, 1, XLSX_MARKING ": personal data about children; share only with the panel", f->bold);
     row++;
     xlsx_note(s, row++, 0, "The cases", f->heading);
 
@@ -235,20 +235,19 @@ static void cover_sheet(struct pack *p)
              "Annual cost: tuition for %d school weeks by the quote's cost basis, plus transport for %d weeks. "
              "Recommended option: the quote marked chosen, else the lowest annual cost.",
              RULES_SCHOOL_WEEKS, RULES_SCHOOL_WEEKS);
-    xlsx_note(s, note++, 0, line, f->note);
+    xlsx_paragraph(s, note++, 0, NCOLS - 1, line, f->note);
     snprintf(line, sizeof line,
              "Quotations check: procurement route 1 - a placement under %s needs at least %d quotations before "
              "panel.",
              money_format_short(r->quote_threshold, money, sizeof money), r->quotes_required);
-    xlsx_note(s, note++, 0, line, f->note);
-    char a[16], b[16], c2[16];
+    xlsx_paragraph(s, note++, 0, NCOLS - 1, line, f->note);
+    char a[16], b[16], c2[16], d2[16], e[16];
     snprintf(line, sizeof line,
              "Attendance: the last 6 weeks are %s to %s; the term is %s, %s to %s. Hours are those of the placements "
              "running on %s.",
              uk_date(r->last6_from, a, sizeof a), uk_date(r->last6_to, b, sizeof b), r->term_name,
-             uk_date(r->term_start, c2, sizeof c2), uk_date(r->term_to, money, sizeof money),
-             uk_date(r->today, a, sizeof a));
-    xlsx_note(s, note++, 0, line, f->note);
+             uk_date(r->term_start, c2, sizeof c2), uk_date(r->term_to, d2, sizeof d2), uk_date(r->today, e, sizeof e));
+    xlsx_paragraph(s, note++, 0, NCOLS - 1, line, f->note);
     xlsx_finish_sheet(s, hdr, note - 1, NCOLS - 1, -1);
 }
 
@@ -267,11 +266,14 @@ static void cases_sheet(struct pack *p)
     };
     enum { C_CASE, C_PUPIL, C_UPN, C_DOB, C_YEAR, C_SCHOOL, C_COHORT, C_ROLL, C_PLAN, C_CLA, C_REASON, C_REF,
            C_PANEL, C_STATUS, C_TRIAGE, C_DECISION, C_QUOTES, C_OPTION, C_COST, C_CHECK, C_FLAGS, C_RAG, NCOLS };
-    xlsx_cap(s, C_TRIAGE, 45);
-    xlsx_cap(s, C_DECISION, 45);
-    xlsx_cap(s, C_CHECK, 40);
-    xlsx_cap(s, C_FLAGS, 50);
-    xlsx_cap(s, C_SCHOOL, 30);
+    xlsx_cap(s, C_PUPIL, 24);
+    xlsx_cap(s, C_TRIAGE, 40);
+    xlsx_cap(s, C_DECISION, 36);
+    xlsx_cap(s, C_CHECK, 36);
+    xlsx_cap(s, C_FLAGS, 40);
+    xlsx_cap(s, C_SCHOOL, 24);
+    xlsx_cap(s, C_COHORT, 16);
+    xlsx_cap(s, C_REASON, 24);
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct report_case *c = &r->cases[i];
         const struct report_pupil *u = &r->pupils[c->pupil];
@@ -283,12 +285,12 @@ static void cases_sheet(struct pack *p)
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
         xlsx_date(s, rr, C_DOB, u->dob);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
-        xlsx_text(s, rr, C_SCHOOL, u->home_school, f->text);
-        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->text);
-        xlsx_text(s, rr, C_ROLL, label_text(LABELS_ROLL_STATUS, u->roll_status), f->text);
+        xlsx_text(s, rr, C_SCHOOL, u->home_school, f->wrap);
+        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
+        xlsx_text(s, rr, C_ROLL, label_brief(LABELS_ROLL_STATUS, u->roll_status), f->text);
         xlsx_text(s, rr, C_PLAN, label_text(LABELS_PLAN, u->plan), f->text);
         xlsx_text(s, rr, C_CLA, yes_no(u->cla), f->text);
-        xlsx_text(s, rr, C_REASON, label_text(LABELS_CASE_REASON, c->reason), f->text);
+        xlsx_text(s, rr, C_REASON, label_text(LABELS_CASE_REASON, c->reason), f->wrap);
         xlsx_date(s, rr, C_REF, c->referral_date);
         xlsx_date(s, rr, C_PANEL, c->panel_date);
         xlsx_text(s, rr, C_STATUS, label_text(LABELS_CASE_STATUS, c->status), f->text);
@@ -402,8 +404,10 @@ static void pupils_sheet(struct pack *p)
     enum { C_PUPIL, C_UPN, C_YEAR, C_COHORT, C_ROLL, C_PLAN, C_CLA, C_NOW, C_PROVIDERS, C_HOURS, C_MIN,
            C_DIFF, C_BELOW, C_P6, C_A6, C_PCT6, C_PT, C_AT, C_PCTT, C_PSP, C_MEET, C_LAST, C_NEXT, C_END,
            C_FLAGS, C_RAG, NCOLS };
-    xlsx_cap(s, C_PROVIDERS, 36);
-    xlsx_cap(s, C_FLAGS, 60);
+    xlsx_cap(s, C_PUPIL, 24);
+    xlsx_cap(s, C_COHORT, 16);
+    xlsx_cap(s, C_PROVIDERS, 28);
+    xlsx_cap(s, C_FLAGS, 45);
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_pupil *u = &r->pupils[i];
         char y[24];
@@ -412,8 +416,8 @@ static void pupils_sheet(struct pack *p)
         xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
-        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->text);
-        xlsx_text(s, rr, C_ROLL, label_text(LABELS_ROLL_STATUS, u->roll_status), f->text);
+        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
+        xlsx_text(s, rr, C_ROLL, label_brief(LABELS_ROLL_STATUS, u->roll_status), f->text);
         xlsx_text(s, rr, C_PLAN, label_text(LABELS_PLAN, u->plan), f->text);
         xlsx_text(s, rr, C_CLA, yes_no(u->cla), f->text);
         xlsx_int(s, rr, C_NOW, u->placements_today);

@@ -17,6 +17,8 @@
 #define HEADER_MAX 255                /* Excel's limit on a page header or footer */
 #define DEFAULT_CAP 50.0              /* characters; longer text wraps */
 #define MIN_WIDTH 6.0
+#define LINE_POINTS 15.0              /* the height of a line of 11-point text */
+#define MAX_ROW_POINTS 409.0          /* Excel's tallest row */
 
 /* ------------------------------------------------------------------ */
 /* Failures */
@@ -343,8 +345,10 @@ ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx 
 
 static void free_sheets(struct xlsx *x)
 {
-    for (int i = 0; i < x->n_sheets; i++)
+    for (int i = 0; i < x->n_sheets; i++) {
+        free(x->sheets[i]->wrapped);
         free(x->sheets[i]);
+    }
     x->n_sheets = 0;
 }
 
@@ -502,6 +506,73 @@ static double text_width(const char *text)
     return widest;
 }
 
+/* Remembers a wrapped cell's lines for its row height. */
+static void remember_wrap(struct xlsx_sheet *s, int row, int col, int last_col, const char *text)
+{
+    if (s->n_wrapped == s->cap_wrapped) {
+        size_t cap = s->cap_wrapped ? s->cap_wrapped * 2 : 64;
+        struct xlsx_wrapped *w = realloc(s->wrapped, cap * sizeof *w);
+        if (!w) {
+            xlsx_fail(s->x, AP_ERR_NOMEM, "out of memory");
+            return;
+        }
+        s->wrapped = w;
+        s->cap_wrapped = cap;
+    }
+    struct xlsx_wrapped *w = &s->wrapped[s->n_wrapped++];
+    memset(w, 0, sizeof *w);
+    w->row = row;
+    w->col = col;
+    w->last_col = last_col;
+    const char *line = text;
+    for (;;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        size_t chars = utf8_clusters(line, len);
+        int at = w->n < XLSX_WRAP_SEGMENTS ? w->n++ : XLSX_WRAP_SEGMENTS - 1;
+        size_t sum = w->len[at] + chars + (at == XLSX_WRAP_SEGMENTS - 1 && w->len[at] ? 1 : 0);
+        w->len[at] = (unsigned short)(sum > 65535 ? 65535 : sum);
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+}
+
+/* Rows tall enough for their wrapped cells, with the final widths. */
+static void set_row_heights(struct xlsx_sheet *s, const double *widths, int ncols)
+{
+    struct xlsx *x = s->x;
+    /* the cells come in row order, one row's after another */
+    for (size_t i = 0; i < s->n_wrapped && x->status == AP_OK;) {
+        int row = s->wrapped[i].row, lines = 1;
+        for (; i < s->n_wrapped && s->wrapped[i].row == row; i++) {
+            const struct xlsx_wrapped *w = &s->wrapped[i];
+            double width = 0;
+            for (int c = w->col; c <= w->last_col && c < ncols; c++)
+                width += widths[c];
+            /* Words wrap whole: allow a little less than the full width. */
+            double usable_chars = width * 0.92 - 1;
+            if (usable_chars < 4)
+                usable_chars = 4;
+            int n = 0;
+            for (int k = 0; k < w->n; k++) {
+                int l = (int)((w->len[k] + usable_chars - 1) / usable_chars);
+                n += l < 1 ? 1 : l;
+            }
+            if (n > lines)
+                lines = n;
+        }
+        if (lines > 1) {
+            double points = lines * LINE_POINTS;
+            char what[80];
+            snprintf(what, sizeof what, "the height of row %d on the sheet %s", row + 1, s->name);
+            xlsx_ok(x, worksheet_set_row(s->ws, (lxw_row_t)row, points > MAX_ROW_POINTS ? MAX_ROW_POINTS : points,
+                                         NULL),
+                    what);
+        }
+    }
+}
+
 static bool usable(struct xlsx_sheet *s, int row, int col)
 {
     if (!s || s->x->status != AP_OK)
@@ -544,6 +615,8 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
         text = cut;
     }
     need(s, col, text_width(text));
+    if (fmt && fmt == s->x->f.wrap)
+        remember_wrap(s, row, col, col, text);
     lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
     free(cut);
     if (err != LXW_NO_ERROR) {
@@ -562,6 +635,24 @@ void xlsx_note(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
         where(s, row, col, at, sizeof at);
         xlsx_ok(s->x, err, at);
     }
+}
+
+void xlsx_paragraph(struct xlsx_sheet *s, int row, int first_col, int last_col, const char *text, lxw_format *fmt)
+{
+    if (!usable(s, row, last_col) || !text || !*text || first_col < 0 || first_col > last_col)
+        return;
+    char at[80];
+    where(s, row, first_col, at, sizeof at);
+    if (first_col == last_col) {
+        if (xlsx_ok(s->x, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)first_col, text, fmt), at))
+            remember_wrap(s, row, first_col, last_col, text);
+        return;
+    }
+    if (xlsx_ok(s->x,
+                worksheet_merge_range(s->ws, (lxw_row_t)row, (lxw_col_t)first_col, (lxw_row_t)row,
+                                      (lxw_col_t)last_col, text, fmt),
+                at))
+        remember_wrap(s, row, first_col, last_col, text);
 }
 
 void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt)
@@ -717,9 +808,21 @@ void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, c
             }
         cols[c].header = (char *)headers[c];
         cols[c].header_format = x->f.header;
-        /* A header takes its words' width, wrapping past the cap; the
-         * filter button needs two more. */
-        need(s, c, text_width(headers[c]) > 14 ? 14 : text_width(headers[c]) + 2);
+        /* A header wraps between its words: a column is at least as wide
+         * as its longest word, and the filter button. */
+        double word = 0, run = 0;
+        for (const char *p = headers[c];; p++) {
+            if (*p == ' ' || !*p) {
+                if (run > word)
+                    word = run;
+                run = 0;
+                if (!*p)
+                    break;
+            } else if (((unsigned char)*p & 0xC0) != 0x80) {
+                run++;
+            }
+        }
+        need(s, c, word + 2);
         if (totals && totals[c] == XLSX_TOTAL_LABEL) {
             cols[c].total_string = "Total";
         } else if (totals && totals[c] == XLSX_TOTAL_SUM) {
@@ -730,6 +833,13 @@ void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, c
         ptrs[c] = &cols[c];
     }
     ptrs[ncols] = NULL;
+    /* The header row wraps: remember its captions (with room for the filter
+     * button) for its height. */
+    for (int c = 0; c < ncols; c++) {
+        char caption[160];
+        snprintf(caption, sizeof caption, "%s  ", headers[c]);
+        remember_wrap(s, header_row, c, c, caption);
+    }
     char name[40];
     table_name(s, name, sizeof name);
     lxw_table_options opt = {
@@ -773,15 +883,31 @@ void xlsx_finish_sheet(struct xlsx_sheet *s, int header_row, int last_row, int l
         return;
     struct xlsx *x = s->x;
     char what[80];
-    for (int c = 0; c <= last_col && x->status == AP_OK; c++) {
-        double w = s->width[c] + 2;
+    double widths[XLSX_MAX_COLS];
+    for (int c = 0; c < XLSX_MAX_COLS; c++) {
+        double w = s->width[c] > 0 ? s->width[c] + 2 : LXW_DEF_COL_WIDTH;
         if (w > s->cap[c] + 2)
             w = s->cap[c] + 2;
         if (w < MIN_WIDTH)
             w = MIN_WIDTH;
-        snprintf(what, sizeof what, "the width of column %d on the sheet %s", c + 1, s->name);
-        xlsx_ok(x, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), what);
+        widths[c] = w;
     }
+    for (int c = 0; c <= last_col && x->status == AP_OK; c++) {
+        if (s->width[c] <= 0)
+            continue; /* nothing written: Excel's default width */
+        snprintf(what, sizeof what, "the width of column %d on the sheet %s", c + 1, s->name);
+        xlsx_ok(x, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL), what);
+    }
+    /* wrapped cells may come out of row order (a header after its rows):
+     * sort them by row (stable enough: insertion order within a row). */
+    for (size_t i = 1; i < s->n_wrapped; i++) {
+        struct xlsx_wrapped w = s->wrapped[i];
+        size_t j = i;
+        for (; j > 0 && s->wrapped[j - 1].row > w.row; j--)
+            s->wrapped[j] = s->wrapped[j - 1];
+        s->wrapped[j] = w;
+    }
+    set_row_heights(s, widths, XLSX_MAX_COLS);
     if (x->status != AP_OK)
         return;
     if (header_row >= 0) {

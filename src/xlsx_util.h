@@ -48,6 +48,16 @@ struct xlsx_formats {
 
 struct xlsx;
 
+/* A wrapped cell (or merged paragraph), kept so that its row can be made
+ * tall enough once the column widths are known: neither Excel nor
+ * LibreOffice grows a row written by libxlsxwriter to fit wrapped text. */
+#define XLSX_WRAP_SEGMENTS 8
+struct xlsx_wrapped {
+    int row, col, last_col;         /* columns col..last_col (a merged range) */
+    int n;                          /* lines of the text (segments beyond the last are added into it) */
+    unsigned short len[XLSX_WRAP_SEGMENTS];  /* characters in each line */
+};
+
 /* One worksheet, with the widths its cells need. */
 struct xlsx_sheet {
     struct xlsx *x;
@@ -55,6 +65,8 @@ struct xlsx_sheet {
     char name[32];
     double width[XLSX_MAX_COLS];    /* widest cell so far, in characters */
     double cap[XLSX_MAX_COLS];      /* the most a column may take (long text wraps) */
+    struct xlsx_wrapped *wrapped;   /* malloc'd, n_wrapped of them */
+    size_t n_wrapped, cap_wrapped;
 };
 
 /* The workbook being written. */
@@ -126,6 +138,9 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
 /* Text that runs across the columns (a title, a note): not counted in the
  * column's width; nothing is written for "". */
 void xlsx_note(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt);
+/* A paragraph: columns first_col..last_col of the row merged, the text
+ * wrapped in them (fmt should wrap), the row made tall enough. */
+void xlsx_paragraph(struct xlsx_sheet *s, int row, int first_col, int last_col, const char *text, lxw_format *fmt);
 void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt);
 void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value);
 void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence);
@@ -155,7 +170,8 @@ void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, c
 void xlsx_flag_rule(struct xlsx_sheet *s, int first_row, int first_col, int last_row, int last_col,
                     const char *formula, lxw_format *fmt);
 
-/* Finishes a sheet: the column widths that fit, the header row frozen (and
+/* Finishes a sheet: the column widths that fit, rows tall enough for their
+ * wrapped text, the header row frozen (and
  * freeze_cols columns; nothing frozen when freeze_cols < 0), repeated on
  * every printed page, and the print area A1 to (last_row, last_col).
  * header_row < 0: no frozen or repeated row. */

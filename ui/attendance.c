@@ -16,15 +16,16 @@
  * costs one reload, not one per key.
  *
  * The register of a session closes by itself when the clock passes
- * close_am / close_pm of apterm.ini while the pane is open (every expected
- * pupil without a mark gets N), or on Ctrl-R with a question.
+ * close_am / close_pm of apterm.ini while this pane or the Calls pane is
+ * open (attendance.h: every expected pupil without a mark gets N), or on
+ * Ctrl-R with a question.
  * APTERM_NOW=HH:MM[:SS] starts the pane's clock at that time of day (it then
  * runs on), for tests and demonstrations, as APTERM_TODAY fixes the date.
  *
  * No SQL here: db/marks.h, db/calendar.h and db/roll.h do it. */
 
-#include "panes.h"
 #include "attendance.h"
+#include "panes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -562,8 +563,8 @@ static void layout(struct att *a, int width, int height)
     if (a->name_w > 32)
         a->name_w = 32;
     a->prov_w = left - a->name_w;
-    if (a->prov_w > 30)
-        a->prov_w = 30;
+    if (a->prov_w > 40)
+        a->prov_w = 40;
     a->grid_x = 2 + a->name_w + 1 + a->prov_w + 1;
     a->rows_h = height - HEAD_LINES;
     if (a->rows_h < 1)
@@ -1671,8 +1672,8 @@ static void *att_open(struct ui *ui)
             int close = (k ? cfg->close_pm_minutes : cfg->close_am_minutes) * 60;
             int n = unmarked_expected(a, col);
             if (a->school[col / 2] && a->clock_last >= close && n > 0)
-                ui_message(ui, "The %s register closed at %02d:%02d with %d expected pupil%s unreported: ^R gives them N",
-                           session_word(col_session(col)), close / 3600, close / 60 % 60, n, n == 1 ? "" : "s");
+                ui_message(ui, "%s register closed %02d:%02d: %d still unreported (^R: N)", session_word(col_session(col)),
+                           close / 3600, close / 60 % 60, n);
         }
     }
     return a;

@@ -1,9 +1,9 @@
 #ifndef APTERM_ATTENDANCE_H
 #define APTERM_ATTENDANCE_H
 
-/* The register-close timer of ui/attendance.c, shared with the calls pane
- * (ui/calls.c) so that the registers close on time while either pane is
- * open: when the clock passes [attendance] close_am or close_pm of
+/* The register-close timer of ui/attendance.c. The shell ticks it on every
+ * idle key timeout, so the registers close on time whichever pane is
+ * showing (and whether or not the Attendance pane was ever opened): when the clock passes [attendance] close_am or close_pm of
  * apterm.ini on a school day, every pupil expected at that session without
  * a mark gets N (marks_close_register), the panes reload, and the status
  * line says how many. Opening apterm after a close time closes nothing (the

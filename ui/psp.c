@@ -927,8 +927,9 @@ static bool restore_draft(struct editor *ed, int field, const char *text)
 }
 
 /* Offers this login's kept drafts back: "A draft of Reason for PSP from
- * 2026-11-22 09:14 was kept: r restore, d discard". Returns the first field
- * restored, or -1. Esc leaves them for next time. */
+ * 2026-11-22 09:14 was kept: r restore, d discard". Returns the field of
+ * the latest draft restored (where the typing was), or -1. Esc leaves them
+ * for next time. */
 static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_any)
 {
     *restored_any = false;
@@ -943,44 +944,54 @@ static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_an
     size_t used = 0;
     int known = 0;
     for (size_t i = 0; i < n; i++) {
-        int f = field_of_key(ed, drafts[i].field);
         if (strcmp(drafts[i].saved_at, latest) > 0)
             snprintf(latest, sizeof latest, "%s", drafts[i].saved_at);
-        if (f < 0)
+        known += field_of_key(ed, drafts[i].field) >= 0;
+    }
+    /* The fields named in the form's order. */
+    for (int f = 0, k = 0; f < ed->nfields && k < 3; f++) {
+        bool kept = false;
+        for (size_t i = 0; i < n && !kept; i++)
+            kept = ed->meta[f].key[0] && strcmp(ed->meta[f].key, drafts[i].field) == 0;
+        if (!kept)
             continue;
-        known++;
-        if (known <= 3 && used < sizeof names)
+        k++;
+        if (used < sizeof names)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
-                                     known == 1 ? "" : known == (int)n || known == 3 ? " and " : ", ",
-                                     ed->labels[f]);
+                                     k == 1 ? "" : k == known || k == 3 ? " and " : ", ", ed->labels[f]);
     }
     if (known == 0) {
         psp_drafts_free(drafts, n);
         return -1;
     }
     char question[NOTICE_LEN];
+    static const char keys_text[] = "r restore, d discard, Esc later";
     if (known == 1)
-        snprintf(question, sizeof question, "A draft of %s from %s was kept: r restore, d discard, Esc later", names,
-                 latest);
+        snprintf(question, sizeof question, "A draft of %s from %s was kept:\n%s", names, latest, keys_text);
     else if (known <= 3)
-        snprintf(question, sizeof question, "Drafts of %s from %s were kept: r restore, d discard, Esc later", names,
-                 latest);
+        snprintf(question, sizeof question, "Drafts of %s from %s were kept:\n%s", names, latest, keys_text);
     else
-        snprintf(question, sizeof question, "Drafts of %s and %d more from %s were kept: r restore, d discard, Esc later",
-                 names, known - 3, latest);
+        snprintf(question, sizeof question, "Drafts of %s and %d more from %s were kept:\n%s", names, known - 3,
+                 latest, keys_text);
+    /* The status line has one line: the same words with the break as a space. */
+    char status_text[NOTICE_LEN];
+    snprintf(status_text, sizeof status_text, "%s", question);
+    for (char *c = status_text; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
     int first = -1;
     for (;;) {
         WINDOW *w = ui_body(ed->ui);
         int h = getmaxy(w);
-        size_t st_[4], en[4];
-        int lines = wrap_lines(question, getmaxx(w) - 2, st_, en, 4);
+        size_t st_[6], en[6];
+        int lines = wrap_lines(question, getmaxx(w) - 2, st_, en, 6);
         for (int i = 0; i < lines; i++) {
             char line[NOTICE_LEN];
             snprintf(line, sizeof line, "%.*s", (int)(en[i] - st_[i]), question + st_[i]);
             fit_line(w, h - lines + i, 1, line, attr_of(ATTR_HEADER));
         }
         wnoutrefresh(w);
-        ui_message(ed->ui, "%s", question);
+        ui_message(ed->ui, "%s", status_text);
         ui_show_status(ed->ui);
         wint_t ch;
         int ret = ui_get_key(ed->ui, &ch);
@@ -993,8 +1004,7 @@ static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_an
                 if (f < 0)
                     continue;
                 if (restore_draft(ed, f, drafts[i].text)) {
-                    if (first < 0 || f < first)
-                        first = f;
+                    first = f; /* the drafts come oldest first: the focus goes to the latest */
                     *restored_any = true;
                 } else {
                     bad++;

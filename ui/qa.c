@@ -25,10 +25,12 @@
 #include "panes.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "action.h"
@@ -52,6 +54,13 @@
 #define VISITS_HEAD 6     /* the provider, three due lines, the open "No"s, a gap */
 
 enum mode { MODE_LIST, MODE_VISITS, MODE_CHECKLIST };
+
+/* The list's orders (s cycles, S reverses) and filters (f cycles, F clears). */
+enum sort { SORT_DUE, SORT_NAME, SORT_S1, SORT_S2, SORT_MON, SORT_COUNT };
+static const char *const sort_words[SORT_COUNT] = {"most overdue first", "name", "Stage 1 due", "Stage 2 due",
+                                                   "monitoring due"};
+enum filter { FILTER_ALL, FILTER_FLAGGED, FILTER_RED, FILTER_IN_USE, FILTER_COUNT };
+static const char *const filter_words[FILTER_COUNT] = {"", "red or amber only", "red only", "in use only"};
 
 /* The provider list. */
 enum { OC_NAME, OC_S1, OC_S2, OC_MON, OC_SG, OC_OPEN, OC_COUNT };
@@ -90,6 +99,9 @@ struct qa_pane {
     int *view;                      /* rows shown (search), indices into ov->rows */
     int nview;
     char search[SEARCH_MAX + 1];
+    enum sort sort;
+    bool sort_desc;
+    enum filter filter;
     struct listview lv;
     char load_error[400];
 
@@ -124,8 +136,8 @@ static enum action_id hints[12];
 
 static void set_hints(enum mode mode)
 {
-    static const enum action_id list[] = {ACT_OPEN, ACT_ADD, ACT_SEARCH, ACT_NONE};
-    static const enum action_id visits[] = {ACT_OPEN, ACT_ADD, ACT_QA_CLOSE, ACT_DELETE, ACT_BACK, ACT_NONE};
+    static const enum action_id list[] = {ACT_OPEN, ACT_ADD, ACT_SEARCH, ACT_SORT, ACT_FILTER, ACT_NONE};
+    static const enum action_id visits[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_QA_CLOSE, ACT_DELETE, ACT_BACK, ACT_NONE};
     static const enum action_id check[] = {ACT_QA_YES,   ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT,
                                            ACT_QA_CLOSE, ACT_BACK,  ACT_NONE};
     const enum action_id *src = mode == MODE_LIST ? list : mode == MODE_VISITS ? visits : check;
@@ -226,6 +238,23 @@ static bool is_resize(int ret, wint_t ch)
     return ret == KEY_CODE_YES && ch == KEY_RESIZE;
 }
 
+/* A stored UTC stamp "YYYY-MM-DD HH:MM:SS" as local "YYYY-MM-DD HH:MM". */
+static void local_stamp(const char *utc, char *buf, size_t len)
+{
+    struct tm tm = {0};
+    if (sscanf(utc, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec) != 6) {
+        snprintf(buf, len, "%s", utc);
+        return;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    struct tm lt;
+    localtime_r(&t, &lt);
+    strftime(buf, len, "%Y-%m-%d %H:%M", &lt);
+}
+
 static const char *stage_name(const char *code)
 {
     enum qa_stage s;
@@ -251,26 +280,127 @@ static const struct qa_provider_row *current_prov(const struct qa_pane *q)
     return &q->ov->rows[q->view[q->lv.cursor]];
 }
 
+static bool row_shown(const struct qa_pane *q, const struct qa_provider_row *r)
+{
+    if (q->search[0] && !utf8_contains(r->name, q->search))
+        return false;
+    switch (q->filter) {
+    case FILTER_FLAGGED: return r->in_use && rules_flag_raised(r->worst);
+    case FILTER_RED: return r->in_use && r->worst == FLAG_RED;
+    case FILTER_IN_USE: return r->in_use;
+    default: return true;
+    }
+}
+
+static const struct qa_pane *sorting; /* qsort has no context argument */
+
+static int due_key(const struct qa_due *d)
+{
+    return d->due == DATE_NONE ? INT_MAX : d->due;
+}
+
+static int view_cmp(const void *a, const void *b)
+{
+    const struct qa_pane *q = sorting;
+    int i = *(const int *)a, j = *(const int *)b;
+    const struct qa_provider_row *x = &q->ov->rows[i], *y = &q->ov->rows[j];
+    int d = 0;
+    switch (q->sort) {
+    case SORT_NAME: d = strcasecmp(x->name, y->name); break;
+    case SORT_S1:
+    case SORT_S2:
+    case SORT_MON: {
+        int k = q->sort == SORT_S1 ? QA_STAGE1 : q->sort == SORT_S2 ? QA_STAGE2 : QA_MONITORING;
+        int dx = due_key(&x->due[k]), dy = due_key(&y->due[k]);
+        d = (dx > dy) - (dx < dy);
+        break;
+    }
+    default: d = (i > j) - (i < j); /* the overview's own order: most overdue first */
+    }
+    if (q->sort_desc)
+        d = -d;
+    return d ? d : (i > j) - (i < j);
+}
+
 static void refilter(struct qa_pane *q, int64_t keep_id)
 {
     q->nview = 0;
     int row = q->lv.cursor;
-    for (size_t i = 0; q->ov && i < q->ov->n; i++) {
-        if (q->search[0] && !utf8_contains(q->ov->rows[i].name, q->search))
-            continue;
-        if (keep_id && q->ov->rows[i].id == keep_id)
-            row = q->nview;
-        q->view[q->nview++] = (int)i;
-    }
+    for (size_t i = 0; q->ov && i < q->ov->n; i++)
+        if (row_shown(q, &q->ov->rows[i]))
+            q->view[q->nview++] = (int)i;
+    sorting = q;
+    qsort(q->view, (size_t)q->nview, sizeof *q->view, view_cmp);
+    sorting = NULL;
+    for (int i = 0; keep_id && q->ov && i < q->nview; i++)
+        if (q->ov->rows[q->view[i]].id == keep_id)
+            row = i;
+    static const int arrow[SORT_COUNT] = {-1, OC_NAME, OC_S1, OC_S2, OC_MON};
+    q->lv.sort_column = arrow[q->sort];
+    q->lv.sort_desc = q->sort_desc;
     listview_set_rows(&q->lv, q->nview);
     listview_select(&q->lv, row);
+}
+
+/* The thresholds the pane reads the store with. The monitoring rule's
+ * "every ten sessions attended" part needs a walk over the recent marks,
+ * which the shell's flag pass has already made: the pane reads without that
+ * part and takes it from the pass (apply_flags), so the list says what
+ * `apterm check` says at a tenth of the cost. */
+static struct thresholds pane_thresholds(struct qa_pane *q)
+{
+    struct thresholds th = ui_config(q->ui)->th;
+    th.monitoring_sessions = 0;
+    return th;
+}
+
+/* The shell's monitoring flag about a provider onto its row. */
+static void take_monitoring(struct qa_pane *q, struct qa_provider_row *r, const struct flag_row *f)
+{
+    struct qa_due *d = &r->due[QA_MONITORING];
+    if (!d->applies || !rules_flag_raised(f->level))
+        return;
+    if (!rules_flag_raised(d->level))
+        d->due = ui_today(q->ui); /* raised by the sessions attended: due now */
+    d->level = f->level;
+    snprintf(d->why, sizeof d->why, "%s", f->reason);
+    qa_row_worst(r);
+}
+
+static int64_t current_id(const struct qa_pane *q);
+
+/* Takes the monitoring flags of the shell's latest pass (ui_flags). */
+static void apply_flags(struct qa_pane *q)
+{
+    const struct flag_row *f;
+    size_t n;
+    if (!ui_flags(q->ui, &f, &n))
+        return;
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].pupil_id || f[i].case_id || !f[i].provider_id || strcmp(f[i].kind, FLAG_KIND_MONITORING) != 0)
+            continue;
+        for (size_t k = 0; q->ov && k < q->ov->n; k++)
+            if (q->ov->rows[k].id == f[i].provider_id) {
+                take_monitoring(q, &q->ov->rows[k], &f[i]);
+                changed = true;
+            }
+        if (q->have_prov && q->prov.id == f[i].provider_id)
+            take_monitoring(q, &q->prov, &f[i]);
+    }
+    if (changed) {
+        int64_t keep = current_id(q);
+        qa_overview_sort(q->ov);
+        refilter(q, keep);
+    }
 }
 
 /* Reads every provider's due dates. On failure the old list stays. */
 static bool load_list(struct qa_pane *q)
 {
     struct qa_overview *o = NULL;
-    ap_status st = qa_overview_load(ui_store(q->ui), &ui_config(q->ui)->th, ui_today(q->ui), 0, &o);
+    struct thresholds th = pane_thresholds(q);
+    ap_status st = qa_overview_load(ui_store(q->ui), &th, ui_today(q->ui), 0, &o);
     if (st != AP_OK) {
         snprintf(q->load_error, sizeof q->load_error, "Could not read the providers' QA visits: %s",
                  ap_error_detail());
@@ -289,7 +419,14 @@ static bool load_list(struct qa_pane *q)
     q->view = view;
     q->load_error[0] = '\0';
     refilter(q, keep);
+    apply_flags(q);
     return true;
+}
+
+static int64_t current_id(const struct qa_pane *q)
+{
+    const struct qa_provider_row *r = current_prov(q);
+    return r ? r->id : 0;
 }
 
 static void free_nos(struct qa_pane *q)
@@ -334,7 +471,8 @@ static bool load_visits(struct qa_pane *q)
     struct store *s = ui_store(q->ui);
     int today = ui_today(q->ui);
     struct qa_overview *one = NULL;
-    ap_status st = qa_overview_load(s, &ui_config(q->ui)->th, today, q->prov_id, &one);
+    struct thresholds th = pane_thresholds(q);
+    ap_status st = qa_overview_load(s, &th, today, q->prov_id, &one);
     if (st == AP_OK && one->n == 0) {
         qa_overview_free(one);
         say(q, true, "That provider is no longer in the store (deleted by someone else?)");
@@ -347,6 +485,7 @@ static bool load_visits(struct qa_pane *q)
     q->prov = one->rows[0];
     q->have_prov = true;
     qa_overview_free(one);
+    apply_flags(q);
 
     int64_t keep = q->nvisits && q->vlv.cursor < (int)q->nvisits ? q->visits[q->vlv.cursor].id : 0;
     struct qa_visit *visits = NULL;
@@ -628,8 +767,10 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
             red += q->ov->rows[i].in_use && q->ov->rows[i].worst == FLAG_RED;
             amber += q->ov->rows[i].in_use && q->ov->rows[i].worst == FLAG_AMBER;
         }
-        int n = snprintf(top, sizeof top, "%zu providers │ %d red, %d amber │ most overdue first",
-                         q->ov ? q->ov->n : (size_t)0, red, amber);
+        int n = snprintf(top, sizeof top, "%zu providers │ %d red, %d amber │ %s%s", q->ov ? q->ov->n : (size_t)0,
+                         red, amber, sort_words[q->sort], q->sort_desc ? " (reversed)" : "");
+        if (q->filter && n > 0 && (size_t)n < sizeof top)
+            n += snprintf(top + n, sizeof top - (size_t)n, " │ %s", filter_words[q->filter]);
         if (q->search[0] && n > 0 && (size_t)n < sizeof top)
             snprintf(top + n, sizeof top - (size_t)n, " │ %d match \"%s\"", q->nview, q->search);
         line(w, 0, top, attr_of(ATTR_DIM));
@@ -642,7 +783,7 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
     if (q->nview == 0)
         put(w, 3, 2, 0,
             q->ov->n == 0 ? "No providers yet: add them in the Providers pane (2)."
-                          : "No provider's name matches the search: Esc clears it.",
+                          : "No provider matches the search or the filter: Esc, F clear them.",
             attr_of(ATTR_DIM), false);
     const struct qa_provider_row *r = current_prov(q);
     char detail[NOTICE_LEN];
@@ -880,7 +1021,9 @@ static void draw_check_foot(struct qa_pane *q, WINDOW *w)
     char who[200] = "Not answered yet: y yes, n no, x not applicable";
     if (it->version) {
         static const char *const said[] = {"No answer", "Yes", "No", "N/A"};
-        snprintf(who, sizeof who, "%s, by %s at %.16s%s", said[it->answer], it->updated_by, it->updated_at,
+        char when[40];
+        local_stamp(it->updated_at, when, sizeof when);
+        snprintf(who, sizeof who, "%s, by %s at %s%s", said[it->answer], it->updated_by, when,
                  q->visit.closed ? " (the visit is closed)" : "");
     } else if (q->visit.closed) {
         snprintf(who, sizeof who, "Not answered; the visit is closed");
@@ -995,7 +1138,7 @@ static bool visit_writable(struct qa_pane *q)
     if (!can_write(q))
         return false;
     if (q->visit.closed) {
-        say(q, true, "This visit is closed: its answers are the record. a starts a new visit");
+        say(q, true, "This visit is closed: its answers are the record (a starts a new visit)");
         return false;
     }
     return true;
@@ -1043,7 +1186,8 @@ static unsigned answer(struct qa_pane *q, enum qa_answer a)
             date_format(earlier->visit_date, d));
     else if (earlier)
         say(q, false, "Yes: the No of the %s visit of %s is answered; %zu other No%s still open",
-            stage_name(earlier->stage), date_format(earlier->visit_date, d), q->nnos - 1, q->nnos == 2 ? " is" : "s are");
+            stage_name(earlier->stage), date_format(earlier->visit_date, d), q->nnos - 1,
+            q->nnos == 2 ? " is" : "s are");
     int next = next_unanswered(q);
     if (next < 0) {
         struct counts c = count_answers(q);
@@ -1243,8 +1387,8 @@ static unsigned start_visit(struct qa_pane *q, int64_t provider_id)
         return REDRAW_ALL;
     }
     enum qa_stage want = QA_STAGE1;
-    if (qa_overview_load(ui_store(q->ui), &ui_config(q->ui)->th, ui_today(q->ui), provider_id, &one) == AP_OK &&
-        one->n == 1)
+    struct thresholds th = pane_thresholds(q);
+    if (qa_overview_load(ui_store(q->ui), &th, ui_today(q->ui), provider_id, &one) == AP_OK && one->n == 1)
         want = stage_most_due(&one->rows[0]);
     char name[sizeof one->rows[0].name] = "";
     if (one && one->n == 1)
@@ -1433,6 +1577,72 @@ static unsigned close_visit(struct qa_pane *q, int64_t visit_id)
     return REDRAW_ALL;
 }
 
+/* An open visit's date, visitors and notes. */
+struct edit_ctx {
+    struct qa_pane *q;
+    struct qa_visit v;
+};
+
+static ap_status edit_save(void *ctx)
+{
+    struct edit_ctx *c = ctx;
+    return qa_visit_update(ui_store(c->q->ui), &c->v);
+}
+
+static ap_status edit_reload(void *ctx)
+{
+    struct edit_ctx *c = ctx;
+    return qa_visit_get(ui_store(c->q->ui), c->v.id, &c->v);
+}
+
+static ap_status edit_take_version(void *ctx)
+{
+    struct edit_ctx *c = ctx;
+    struct qa_visit now;
+    ap_status st = qa_visit_get(ui_store(c->q->ui), c->v.id, &now);
+    if (st == AP_OK)
+        c->v.version = now.version;
+    return st;
+}
+
+static unsigned edit_visit(struct qa_pane *q, int64_t visit_id)
+{
+    if (!visit_id || !can_write(q))
+        return REDRAW_BODY | REDRAW_STATUS;
+    struct edit_ctx c = {.q = q};
+    if (qa_visit_get(ui_store(q->ui), visit_id, &c.v) != AP_OK) {
+        say(q, true, "%s", ap_error_detail());
+        return REDRAW_ALL;
+    }
+    if (c.v.closed) {
+        say(q, true, "This visit is closed: it is the record of what was found and stays as it is");
+        return REDRAW_BODY | REDRAW_STATUS;
+    }
+    struct form_field fields[] = {
+        {"Visit date", FIELD_DATE, &c.v.visit_date, 0, NULL, true, 0, 0, "YYYY-MM-DD, today, -3d"},
+        {"Visitors", FIELD_TEXT, c.v.visitors, sizeof c.v.visitors, NULL, true, 0, 0,
+         "Who made the visit: names, separated by ;"},
+        {"Notes", FIELD_LONGTEXT, c.v.notes, sizeof c.v.notes, NULL, false, 0, 0, NULL},
+    };
+    char title[300];
+    snprintf(title, sizeof title, "The open %s visit to %s", stage_name(c.v.stage), c.v.provider_name);
+    struct form f = {
+        .title = title,
+        .fields = fields,
+        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        .ctx = &c,
+        .save = edit_save,
+        .reload = edit_reload,
+        .take_version = edit_take_version,
+    };
+    if (form_run(q->ui, &f)) {
+        q->dirty = true;
+        sync_now(q);
+        say(q, false, "Saved the visit");
+    }
+    return REDRAW_ALL;
+}
+
 static unsigned delete_visit(struct qa_pane *q)
 {
     if (!q->nvisits || !can_write(q))
@@ -1530,7 +1740,7 @@ static unsigned run_search(struct qa_pane *q)
 
 /* ---- keys ------------------------------------------------------------------------------------------ */
 
-static unsigned list_key(struct qa_pane *q, const struct action *act)
+static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
 {
     if (!act)
         return REDRAW_NONE;
@@ -1554,6 +1764,22 @@ static unsigned list_key(struct qa_pane *q, const struct action *act)
         return r ? start_visit(q, r->id) : REDRAW_NONE;
     case ACT_SEARCH:
         return run_search(q);
+    case ACT_SORT:
+        if (key == 'S') {
+            q->sort_desc = !q->sort_desc;
+        } else {
+            q->sort = (enum sort)((q->sort + 1) % SORT_COUNT);
+            q->sort_desc = false;
+        }
+        refilter(q, r ? r->id : 0);
+        ui_message(q->ui, "Sorted by %s%s (s: next order, S: reverse)", sort_words[q->sort],
+                   q->sort_desc ? ", reversed" : "");
+        return REDRAW_BODY | REDRAW_STATUS;
+    case ACT_FILTER:
+        q->filter = key == 'F' ? FILTER_ALL : (enum filter)((q->filter + 1) % FILTER_COUNT);
+        refilter(q, r ? r->id : 0);
+        ui_message(q->ui, "%s", q->filter ? "Filter: f changes it, F clears it" : "No filter: every provider shown");
+        return REDRAW_BODY | REDRAW_STATUS;
     case ACT_BACK:
         if (q->search[0]) {
             q->search[0] = '\0';
@@ -1580,6 +1806,8 @@ static unsigned visits_key(struct qa_pane *q, const struct action *act)
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_ADD:
         return start_visit(q, q->prov_id);
+    case ACT_EDIT:
+        return q->nvisits ? edit_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_QA_CLOSE:
         return q->nvisits ? close_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_DELETE:
@@ -1612,6 +1840,8 @@ static unsigned checklist_key(struct qa_pane *q, const struct action *act)
         return move_to(q, r);
     }
     case ACT_QA_CLOSE: return close_visit(q, q->visit.id);
+    case ACT_EDIT: return edit_visit(q, q->visit.id);
+    case ACT_ADD: return start_visit(q, q->visit.provider_id);
     case ACT_UP: return move_to(q, q->cur - 1);
     case ACT_DOWN: return move_to(q, q->cur + 1);
     case ACT_PAGE_UP: return move_to(q, q->cur - (q->list_h > 2 ? q->list_h - 1 : 1));
@@ -1674,6 +1904,7 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
     struct qa_pane *q = state;
     (void)ret;
     (void)ch;
+    (void)key;
     unsigned extra = 0;
     if (q->notice[0]) {
         q->notice[0] = '\0';
@@ -1685,7 +1916,7 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
         act = own;
     unsigned r;
     switch (q->mode) {
-    case MODE_LIST: r = list_key(q, act); break;
+    case MODE_LIST: r = list_key(q, act, key); break;
     case MODE_VISITS: r = visits_key(q, act); break;
     default: r = checklist_key(q, act); break;
     }
@@ -1715,6 +1946,11 @@ static void qa_reload(void *state)
             load_visits(q); /* the open "No"s a Yes may answer */
         }
     }
+}
+
+static void qa_flags_changed(void *state)
+{
+    apply_flags(state);
 }
 
 static unsigned qa_tick(void *state, bool active)
@@ -1755,6 +1991,7 @@ const struct pane_ops pane_qa = {
     .draw = qa_draw,
     .key = qa_key,
     .reload = qa_reload,
+    .flags_changed = qa_flags_changed,
     .tick = qa_tick,
     .help_line = qa_help_line,
 };

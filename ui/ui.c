@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "attendance.h"
 #include "attr.h"
 #include "date.h"
 #include "flags.h"
@@ -552,8 +553,9 @@ static void check_live(struct ui *ui, long long *last_check)
 /* The panes' timers (pane_ops.tick), while no key comes. */
 static void tick_panes(struct ui *ui)
 {
-    unsigned what = REDRAW_NONE;
     bool had_message = ui->message[0] != '\0';
+    /* The registers close on time whichever pane is showing. */
+    unsigned what = attendance_register_timer(ui) & ~(unsigned)REDRAW_PASS;
     for (int i = 0; i < ui->pane_count; i++)
         if (ui->state[i] && ui->panes[i]->tick) {
             unsigned w = ui->panes[i]->tick(ui->state[i], i == ui->active);
@@ -669,6 +671,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
+    attendance_register_timer(ui); /* starts the clock: opening after a close time closes nothing */
     const struct pane_ops *first = ui->panes[ui->active];
     if (first->reload && ui->state[ui->active])
         first->reload(ui->state[ui->active]);

@@ -28,16 +28,17 @@ expect_screen "the roll opens with its title: $n_roll on roll, sorted by name" "
 tabbar=$(screen_line "$S" 1)
 
 # ---- Every pane opens, shows its title or placeholder, and leaves no garbage ----
+prev_body=$(screen "$S" | sed '1d;$d' | sed '$d')
 for k in 2 3 4 5 6 7 1; do
     case $k in
     # What the body shows: a built pane's title, or the placeholder naming it.
     1) title="Roll" want="Pupil roll: $n_roll on roll" ;;
     2) title="Providers" want="providers │ by" ;;
     3) title="Attendance" want="Attendance|expected" ;;
-    4) title="QA" want="QA|visit" ;;
+    4) title="QA" want="QA|visit|Stage 1" ;;
     5) title="PSP" want="PSP|Pastoral" ;;
-    6) title="Tracking" want="Tracking" ;;
-    7) title="Panel" want="Panel" ;;
+    6) title="Tracking" want="Tracking|Week of" ;;
+    7) title="Panel" want="Panel|case" ;;
     esac
     name="pane $k ($title) opens with its title, the tab bar intact and no garbage"
     keys "$S" "$k"
@@ -55,14 +56,18 @@ for k in 2 3 4 5 6 7 1; do
     fi
     shot=$(settled_screen "$S")
     first=$(printf '%s\n' "$shot" | sed -n 1p)
+    body=$(printf '%s\n' "$shot" | sed '1d;$d' | sed '$d')
     diff=$(redraw_diff "$S")
-    if [ "$first" != "$tabbar" ]; then
+    if [ "$body" = "$prev_body" ]; then
+        not_ok "$name" "the body is the previous pane's" "$shot"
+    elif [ "$first" != "$tabbar" ]; then
         not_ok "$name" "the top line is not the tab bar: \"$first\"" "$shot"
     elif [ -n "$diff" ]; then
         not_ok "$name" "the screen differs from a full repaint (Ctrl-L): leftovers of the screen before" "$diff"
     else
         ok "$name"
     fi
+    prev_body=$body
 done
 
 # ---- Search: an accent-free fragment finds a name with a diacritic ----

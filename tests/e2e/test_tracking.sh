@@ -43,7 +43,7 @@ expect_screen "a search by UPN finds the pupil" "$S" "1 pupil matches"
 keys "$S" Enter
 expect_screen "Enter opens the rating line for $name" "$S" "Rating $name"
 keys "$S" 4 3 5 2 1
-expect_screen "five digits rate the five areas" "$S" "5 of 5 areas rated · not saved yet"
+expect_screen "five digits rate the five areas" "$S" "5 of 5 rated · not saved"
 keys "$S" n
 expect_screen "n types a note on the area just rated" "$S" "Typing the note"
 keys "$S" "Calmer at the farm; asked about college" Enter
@@ -77,7 +77,7 @@ expect_screen "the rating line shows the saved ratings again" "$S" "Rating $name
 keys "$S" Down
 expect_screen "↓ with nothing changed goes on to the next pupil, $next_name" "$S" "Rating $next_name"
 keys "$S" =
-expect_screen "= rates the areas as before" "$S" "not saved yet"
+expect_screen "= rates the areas as before" "$S" "rated · not saved"
 keys "$S" Enter
 wait_for "$S" "Saved" 5
 keys "$S" Escape

@@ -214,8 +214,9 @@ def check_marking(wb, path, title_words, today, problems):
     if title_words not in (p.title or "") or MARKING not in (p.category or "") or not p.subject or not p.keywords:
         problems.append(f"document properties: title {p.title!r}, category {p.category!r}")
     with zipfile.ZipFile(path) as z:
-        custom = z.read("docProps/custom.xml").decode()
-        app = z.read("docProps/app.xml").decode()
+        names = z.namelist()
+        custom = z.read("docProps/custom.xml").decode() if "docProps/custom.xml" in names else ""
+        app = z.read("docProps/app.xml").decode() if "docProps/app.xml" in names else ""
     if "Classification" not in custom or MARKING not in custom:
         problems.append("custom property Classification = OFFICIAL-SENSITIVE missing")
     if ORGANISATION not in app:

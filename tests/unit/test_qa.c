@@ -744,11 +744,27 @@ static void test_close(void **state)
     assert_int_equal(close_visit(planned, "satisfactory", NULL), AP_ERR_INVALID);
     assert_true(strncmp(ap_error_detail(), "Visit date:", 11) == 0);
 
-    /* A monitoring visit is next due a month (31 days) on. */
-    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE id = %lld", day_s(-1),
-        (long long)planned);
+    /* An open visit's date and visitors can be put right (version-checked);
+     * a monitoring visit is then next due a month (31 days) on. */
+    assert_int_equal(qa_visit_get(S, planned, &x), AP_OK);
+    x.visit_date = TODAY - 1;
+    snprintf(x.visitors, sizeof x.visitors, "Siân Ellis");
+    int64_t read_at = x.version;
+    assert_int_equal(qa_visit_update(S, &x), AP_OK);
+    assert_int_equal(x.version, read_at + 1);
+    x.version = read_at;
+    assert_int_equal(qa_visit_update(S, &x), AP_ERR_CONFLICT);
+    x.visitors[0] = '\0';
+    x.version = read_at + 1;
+    assert_int_equal(qa_visit_update(S, &x), AP_ERR_INVALID);
+    assert_string_equal(ap_error_detail(), "Visitors: must not be empty");
     assert_int_equal(close_visit(planned, "improvement_needed", &closed), AP_OK);
     assert_int_equal(closed.next_due, TODAY - 1 + 31);
+    assert_int_equal(qa_visit_get(S, planned, &x), AP_OK);
+    assert_string_equal(x.visitors, "Siân Ellis");
+    /* A closed visit is the record: not changed. */
+    x.visit_date = TODAY - 3;
+    assert_int_equal(qa_visit_update(S, &x), AP_ERR_INVALID);
 
     /* The visits, newest first. */
     struct qa_visit *list = NULL;
