@@ -28,8 +28,8 @@
  * (the same flags either way, as flags.h promises). */
 
 /* Above this many records a single whole-store flags pass is quicker than
- * one pass per record (about 1 ms each against about 300 ms in all for
- * 5,000 pupils). */
+ * one pass per record: on the 5,000-pupil store a provider's own pass takes
+ * about 10 ms, the whole store about 300 ms. */
 #define FLAGS_PER_RECORD_MAX 40
 
 /* SQLite's heap during a load. The store asks for a 32 MB page cache,
@@ -1752,7 +1752,8 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
     if (st == AP_OK)
         st = dmt_placements(&d);
     if (st == AP_OK) {
-        qsort(d.pls, d.n_pls, sizeof *d.pls, dmt_placement_cmp);
+        if (d.n_pls > 1)
+            qsort(d.pls, d.n_pls, sizeof *d.pls, dmt_placement_cmp);
         dmt_progress(&d, 0.1, "Reading the pupils");
         st = dmt_pupils(&d);
     }

@@ -126,6 +126,12 @@ static const char *store_path_of(const struct cli *cli)
 
 ap_status open_store(struct cli *cli, bool create, struct store **out)
 {
+    /* Children's data: nothing apterm creates (the store, its -wal and -shm
+     * files, exports) may be readable by others, and a shared store's files
+     * must be group-writable from the moment they exist, or a second login
+     * opening them while SQLite is still setting their mode gets a
+     * read-only connection. */
+    umask(cli->cfg.store_group[0] ? 007 : 077);
     struct store_options opt = {
         .path = store_path_of(cli),
         .code_set = config_region_name(cli->cfg.region),

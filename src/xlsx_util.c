@@ -851,8 +851,31 @@ void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, c
     };
     char what[80];
     snprintf(what, sizeof what, "the table on the sheet %s", s->name);
-    xlsx_ok(x, worksheet_add_table(s->ws, (lxw_row_t)header_row, 0, (lxw_row_t)last_row, (lxw_col_t)(ncols - 1), &opt),
-            what);
+    if (!xlsx_ok(x, worksheet_add_table(s->ws, (lxw_row_t)header_row, 0, (lxw_row_t)last_row, (lxw_col_t)(ncols - 1),
+                                        &opt),
+                 what) ||
+        !totals)
+        return;
+    /* libxlsxwriter 1.1.4 writes a total as SUBTOTAL(109,[Column]); Excel
+     * accepts that, but LibreOffice cannot read a column name with a space
+     * in it unqualified. Write what Excel itself writes, qualified with the
+     * table's name (', [, ] and # escaped with '), with the known result. */
+    for (int c = 0; c < ncols && x->status == AP_OK; c++) {
+        if (totals[c] != XLSX_TOTAL_SUM)
+            continue;
+        char formula[256];
+        size_t n = (size_t)snprintf(formula, sizeof formula, "=SUBTOTAL(109,%s[", name);
+        for (const char *p = headers[c]; *p && n + 4 < sizeof formula; p++) {
+            if (*p == '\'' || *p == '[' || *p == ']' || *p == '#')
+                formula[n++] = '\'';
+            formula[n++] = *p;
+        }
+        formula[n++] = ']';
+        formula[n++] = ')';
+        formula[n] = '\0';
+        xlsx_formula_num(s, last_row, c, formula, total_values ? total_values[c] : 0,
+                         total_formats ? total_formats[c] : NULL);
+    }
 }
 
 void xlsx_flag_rule(struct xlsx_sheet *s, int first_row, int first_col, int last_row, int last_col,

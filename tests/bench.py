@@ -79,3 +79,50 @@ def move_bytes(key=b"j", moves=15):
 print(f"startup_ms: {startup_ms():.1f}")
 print(f"roll_move_bytes: {move_bytes():.0f}")
 print(f"peak_rss_mb: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.1f}")
+
+
+# ---- issue 6: the two workbooks on the same store ----
+# export_panel_s  time to write the Inclusion Panel pack of every open case (median of 3)
+# export_dmt_s    time to write the DMT report for the year to today (median of 3)
+# export_peak_mb  the larger peak resident memory of the two (each run measured on its own,
+#                 from os.wait4's rusage of that child, not the TUI runs above)
+import datetime as _dt
+import tempfile as _tempfile
+
+
+def _export_run(args):
+    """(seconds, peak MB) of one `apterm export ...` run."""
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.execv(APTERM, [APTERM, "export"] + args + ["--db", DB])
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.monotonic() - t0
+    if status != 0:
+        raise SystemExit(f"apterm export {' '.join(args)} failed ({status})")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def export_figures():
+    today = _dt.date.fromisoformat(os.environ["APTERM_TODAY"]) if os.environ.get("APTERM_TODAY") else _dt.date.today()
+    year_ago = today - _dt.timedelta(days=364)
+    with _tempfile.TemporaryDirectory() as tmp:
+        runs = {
+            "panel": ["panel", "--out", os.path.join(tmp, "panel.xlsx")],
+            "dmt": ["dmt", "--from", year_ago.isoformat(), "--to", today.isoformat(),
+                    "--out", os.path.join(tmp, "dmt.xlsx")],
+        }
+        times, peak = {}, 0.0
+        for name, args in runs.items():
+            results = [_export_run(args) for _ in range(3)]
+            times[name] = statistics.median(r[0] for r in results)
+            peak = max([peak] + [r[1] for r in results])
+    print(f"export_panel_s: {times['panel']:.2f}")
+    print(f"export_dmt_s: {times['dmt']:.2f}")
+    print(f"export_peak_mb: {peak:.1f}")
+
+
+export_figures()

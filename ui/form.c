@@ -433,7 +433,22 @@ static int field_named(const struct form *f, const char *detail)
  * the save again (overwrite), false to go on editing. */
 static bool resolve_conflict(struct form_run *r, const char *who)
 {
-    ui_error(r->ui, "%s: r reload theirs (your changes are lost), o overwrite with yours, Esc keep editing", who);
+    /* The question goes on the form's own last two lines, where it fits an
+     * 80-column terminal; the status line carries its first words. */
+    WINDOW *w = ui_body(r->ui);
+    int h = getmaxy(w), width = getmaxx(w) - 2;
+    char line[600], fit[2400];
+    snprintf(line, sizeof line, "! Not saved: %s.", who);
+    utf8_fit(fit, sizeof fit, line, width, UTF8_FIT_PAD);
+    wattrset(w, attr_of(ATTR_FLAG_RED));
+    mvwaddstr(w, h - 2, 1, fit);
+    utf8_fit(fit, sizeof fit, "r reload theirs (drops yours) · o overwrite with yours · Esc keep editing", width,
+             UTF8_FIT_PAD);
+    wattrset(w, attr_of(ATTR_HEADER));
+    mvwaddstr(w, h - 1, 1, fit);
+    wattrset(w, A_NORMAL);
+    wnoutrefresh(w);
+    ui_error(r->ui, "Not saved: %s", who);
     ui_show_status(r->ui);
     for (;;) {
         wint_t ch;

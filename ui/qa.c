@@ -810,7 +810,7 @@ static void visit_cell(void *ctx, int row, int col, char *buf, size_t len, enum 
         break;
     case VC_LIST:
         if (v->template_id)
-            snprintf(buf, len, "%s (rev %d)", v->template_title, v->template_revision);
+            snprintf(buf, len, "%s", v->template_title); /* the revision: in the checklist's heading */
         else
             snprintf(buf, len, "(no checklist)");
         *attr = v->template_id ? ATTR_NORMAL : ATTR_DIM;
@@ -1202,6 +1202,12 @@ static unsigned answer(struct qa_pane *q, enum qa_answer a)
     if (q->cur >= q->nrows)
         q->cur = row_of_item(q, (int)q->nitems - 1);
     keep_cursor_visible(q);
+    /* A safeguarding answer may raise or clear the provider's flag: the
+     * shell counts the flags at once, so the status line and the other
+     * panes show it before the user moves on. Other answers change nothing
+     * outside this pane and wait for a pause. */
+    if (it.safeguarding)
+        sync_now(q);
     return REDRAW_BODY | REDRAW_STATUS;
 }
 

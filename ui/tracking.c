@@ -646,7 +646,7 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
 static void tracking_draw(void *state, WINDOW *w)
 {
     struct tpane *tp = state;
-    int height = getmaxy(w), width = getmaxx(w);
+    int height = getmaxy(w);
     if (!tp->t) {
         put_line(w, 0, 1, "Weekly tracking: not loaded (see the message below)", ATTR_HEADER);
         return;
@@ -663,7 +663,6 @@ static void tracking_draw(void *state, WINDOW *w)
     tp->lv.ctx = tp;
     memcpy(tp->cols, columns, sizeof tp->cols);
     tp->lv.columns = tp->cols;
-    (void)width;
     listview_draw(&tp->lv, w, 2, height - 2 - bottom);
     if (tp->nview == 0) {
         const char *why = tp->t->n == 0              ? "No pupils on roll in this week."

@@ -123,7 +123,7 @@ else
         "the screen shows: $(screen "$B" | grep -F "changed by")"
 fi
 row=$(q "select preferred_name || '|' || version || '|' || updated_by from pupil where id = $pid")
-want="Dafydd|$v_a|$officer"
+want="Dafydd|$((v0 + 2))|$officer"
 [ "$row" = "$want" ] && ok "A's change is not lost: SQLite still has Dafydd by $officer" ||
     not_ok "A's change is not lost: SQLite still has Dafydd by $officer" "got:  $row" "want: $want"
 
