@@ -270,8 +270,9 @@ def main():
         for col, want in cols.items():
             formula, value = ws.cell(last_row, col + 1).value, vs.cell(last_row, col + 1).value
             is_money = "£" in (ws.cell(last_row, col + 1).number_format or "")
-            if not (isinstance(formula, str) and formula.startswith("=SUBTOTAL(109")):
-                problems.append(f"{sheet} total col {col + 1}: {formula!r} is not a SUBTOTAL")
+            # qualified with the table's name: LibreOffice cannot read "[Placement days]" alone
+            if not (isinstance(formula, str) and formula.startswith("=SUBTOTAL(109,") and "(109,[" not in formula):
+                problems.append(f"{sheet} total col {col + 1}: {formula!r} is not a qualified SUBTOTAL")
             if not (money_eq(value, want) if is_money else value == want):
                 problems.append(f"{sheet} total col {col + 1}: {value} != {want}")
     report(f"{label}: total rows are SUBTOTAL formulas whose results equal the sums to the penny", problems)
