@@ -270,8 +270,6 @@ ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx 
     ap_status st = check_target(target, dir, sizeof dir, &base);
     if (st != AP_OK)
         return st;
-    if (strlen(target) >= PATH_MAX || strlen(dir) + strlen(base) + 10 >= PATH_MAX)
-        return ap_fail(AP_ERR_INVALID, "cannot write %s: the name is too long", target);
     struct xlsx *x = calloc(1, sizeof *x);
     if (!x)
         return ap_fail(AP_ERR_NOMEM, "cannot write %s: out of memory", target);
@@ -279,8 +277,12 @@ ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx 
     x->today = doc->today;
     x->progress = doc->progress;
     x->progress_ctx = doc->progress_ctx;
-    snprintf(x->target, sizeof x->target, "%s", target);
-    snprintf(x->tmp, sizeof x->tmp, "%s/.%s.XXXXXX", dir, base);
+    int n1 = snprintf(x->target, sizeof x->target, "%s", target);
+    int n2 = snprintf(x->tmp, sizeof x->tmp, "%s/.%s.XXXXXX", dir, base);
+    if (n1 < 0 || (size_t)n1 >= sizeof x->target || n2 < 0 || (size_t)n2 >= sizeof x->tmp) {
+        free(x);
+        return ap_fail(AP_ERR_INVALID, "cannot write %s: the name is too long", target);
+    }
     int fd = mkstemp(x->tmp);
     if (fd < 0) {
         st = ap_fail(AP_ERR_IO, "cannot write %s: cannot create a file in %s: %s; nothing was written", target, dir,

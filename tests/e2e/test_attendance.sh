@@ -156,6 +156,11 @@ audited=$(q "SELECT count(DISTINCT row_key) FROM audit_log WHERE tbl = 'attendan
 [ "$audited" = "$U" ] && ok "each mark of the round is in the audit log under $me" ||
     not_ok "each mark of the round is in the audit log under $me" "$audited of $U"
 
+sleep 2 # the grid tells the other panes after a 1.5 s pause: let that redraw pass
+d=$(redraw_diff "$S")
+[ -z "$d" ] && ok "after the round the grid is drawn cleanly (the same as after Ctrl-L)" ||
+    not_ok "after the round the grid is drawn cleanly (the same as after Ctrl-L)" "$d"
+
 # ---- Backspace, then u puts it back ----
 keys "$S" BSpace
 if wait_re "$S" "Cleared . \(.*, Fri 20 Nov AM\); u puts it back" 5; then

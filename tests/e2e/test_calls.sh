@@ -66,12 +66,15 @@ else
 fi
 
 K=$(q "SELECT count(*) FROM ($ON_LIST)")
-X=$(q "SELECT count(*) FROM ($ON_LIST) l WHERE l.pupil_id IN ($ESCALATE)")
+# Still to reach: no call today that reached someone or gave a code.
+REACHED="SELECT pupil_id FROM absence_call WHERE day = '$TODAY' AND (reached = 1 OR resulting_code IS NOT NULL)"
+R=$(q "SELECT count(*) FROM ($ON_LIST) l WHERE l.pupil_id NOT IN ($REACHED)")
+X=$(q "SELECT count(*) FROM ($ON_LIST) l WHERE l.pupil_id IN ($ESCALATE) AND l.pupil_id NOT IN ($REACHED)")
 keys "$S" '!'
-if wait_for "$S" "First-day absence calls $TODAY · $K pupils · $K to reach · $X to escalate" 5; then
-    ok "! opens the calls list: $K pupils to reach, $X to escalate (as SQLite has it)"
+if wait_for "$S" "First-day absence calls $TODAY · $K pupils · $R to reach · $X to escalate" 5; then
+    ok "! opens the calls list: $K pupils, $R to reach, $X to escalate (as SQLite has it)"
 else
-    not_ok "! opens the calls list: $K pupils to reach, $X to escalate (as SQLite has it)" "$(screen "$S" | sed -n 2p)"
+    not_ok "! opens the calls list: $K pupils, $R to reach, $X to escalate (as SQLite has it)" "$(screen "$S" | sed -n 2p)"
 fi
 missing=""
 for id in $(echo "$unrep" | tr ',' ' '); do
@@ -92,9 +95,18 @@ fi
 i=1
 while [ "$i" -lt "${row:-1}" ]; do keys "$S" Down; i=$((i + 1)); done
 if wait_for "$S" "── $cla_name · " 3 && wait_for "$S" "! Escalate: looked after (CLA)" 2; then
-    ok "selecting $cla_name shows \"! Escalate: looked after (CLA)\" with the contacts in calling order"
+    ok "selecting $cla_name shows \"! Escalate: looked after (CLA)\""
 else
     not_ok "selecting $cla_name shows \"! Escalate: looked after (CLA)\"" "$(screen "$S" | tail -10)"
+fi
+# Under it, the contacts in calling order (contact.priority), numbered.
+want=$(q "SELECT name FROM contact WHERE pupil_id = $cla ORDER BY priority, id LIMIT 3" |
+       awk '{ printf "%d. %s\n", NR, $0 }')
+got=$(screen "$S" | sed -n 's/^ \([1-9]\. \)/\1/p' | sed 's/ (.*//; s/  [0-9+].*//')
+if [ -n "$want" ] && [ "$(printf '%s\n' "$got" | head -n "$(printf '%s\n' "$want" | wc -l)")" = "$want" ]; then
+    ok "the box lists $cla_name's contacts in calling order: $(printf '%s' "$want" | tr '\n' ' ')"
+else
+    not_ok "the box lists $cla_name's contacts in calling order" "want:" "$want" "got:" "$got"
 fi
 
 # ---- A call with a reason: N becomes I ----

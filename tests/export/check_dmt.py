@@ -13,7 +13,8 @@ import zipfile
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_panel import (HDR, PUPIL_ORDER, SCHOOL_WEEKS, annual_parts, categories, check_flag_rules,  # noqa: E402
+from check_panel import (HDR, PUPIL_ORDER, SCHOOL_WEEKS, SUBJECTS, annual_parts, categories,  # noqa: E402
+                         check_flag_rules, subject_counts,
                          check_marking, check_output, check_tables, connect, date_eq, day_num, display_name,
                          header_of, is_number, iso, money_eq, num_day, pct_eq, prorate, provider_qa, report,
                          table_rows, week_of, year_group, year_name)
@@ -92,6 +93,7 @@ def main():
     wb = openpyxl.load_workbook(xlsx)                  # formulas as written
     values = openpyxl.load_workbook(xlsx, data_only=True)  # their cached results
     apterm_flags = check_output(os.environ["APTERM"], db_path)
+    SUBJECTS.update(subject_counts(db, today))
 
     report(f"{label}: the sheets are {', '.join(SHEETS)}", [] if wb.sheetnames == SHEETS else [wb.sheetnames])
     problems = [f"{n}: {header_of(wb[n], len(h))}" for n, h in HEADERS.items() if header_of(wb[n], len(h)) != h]

@@ -1,0 +1,794 @@
+#include "panel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "labels.h"
+#include "money.h"
+#include "report.h"
+#include "roll.h"
+#include "rowio.h"
+#include "rules.h"
+
+/* ---- cases ---------------------------------------------------------------------- */
+
+void panel_case_init(struct panel_case *c, int64_t pupil_id, int today)
+{
+    memset(c, 0, sizeof *c);
+    c->pupil_id = pupil_id;
+    strcpy(c->reason, "risk_of_pex");
+    c->referral_date = today;
+    c->panel_date = DATE_NONE;
+    strcpy(c->status, "open");
+}
+
+static bool decided(const char *status)
+{
+    return strcmp(status, "agreed") == 0 || strcmp(status, "declined") == 0 || strcmp(status, "deferred") == 0;
+}
+
+ap_status panel_case_validate(const struct panel_case *c, int today)
+{
+    ap_status st;
+    if (c->pupil_id <= 0)
+        return ap_fail(AP_ERR_INVALID, "Pupil: choose the pupil the case is about");
+    if ((st = rowio_check_choice("Reason", c->reason, LABELS_CASE_REASON)) != AP_OK ||
+        (st = rowio_check_date("Referral date", c->referral_date, true, today)) != AP_OK ||
+        (st = rowio_check_date("Panel date", c->panel_date, false, DATE_NONE)) != AP_OK ||
+        (st = rowio_check_text("Triage recommendation", c->triage_recommendation, sizeof c->triage_recommendation,
+                               false, true)) != AP_OK ||
+        (st = rowio_check_choice("Status", c->status, LABELS_CASE_STATUS)) != AP_OK ||
+        (st = rowio_check_text("Decision", c->decision, sizeof c->decision, false, true)) != AP_OK)
+        return st;
+    if (c->panel_date != DATE_NONE && c->panel_date < c->referral_date) {
+        char p[11], r[11];
+        return ap_fail(AP_ERR_INVALID, "Panel date: %s is before the referral date %s", date_format(c->panel_date, p),
+                       date_format(c->referral_date, r));
+    }
+    if (decided(c->status)) {
+        const char *words = label_text(LABELS_CASE_STATUS, c->status);
+        if (rowio_check_text("Decision", c->decision, sizeof c->decision, true, true) != AP_OK)
+            return ap_fail(AP_ERR_INVALID, "Decision: say what the panel decided (the case is %s)", words);
+        if (c->panel_date == DATE_NONE)
+            return ap_fail(AP_ERR_INVALID, "Panel date: a case %s by the panel needs the date of that panel",
+                           strcmp(c->status, "agreed") == 0     ? "agreed"
+                           : strcmp(c->status, "declined") == 0 ? "declined"
+                                                                : "deferred");
+    }
+    return AP_OK;
+}
+
+int panel_referral_deadline(int panel_date)
+{
+    if (panel_date == DATE_NONE)
+        return DATE_NONE;
+    int monday = panel_date - date_weekday(panel_date);
+    return monday - 7 + 3; /* the Thursday of the week before */
+}
+
+#define CASE_COLUMNS "pupil_id, reason, referral_date, triage_recommendation, panel_date, decision, status"
+#define CASE_COLUMN_COUNT 7
+
+static int bind_case(sqlite3_stmt *st, const struct panel_case *c)
+{
+    int rc = sqlite3_bind_int64(st, 1, c->pupil_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 2, c->reason);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(st, 3, c->referral_date);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 4, c->triage_recommendation);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(st, 5, c->panel_date);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 6, c->decision);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 7, c->status);
+    return rc;
+}
+
+/* AP_ERR_INVALID "Label: there is no table N (deleted by someone else?)"
+ * when the row is not there (table is "pupil" or "provider"). */
+static ap_status need_row(struct store *s, const char *table, int64_t id, const char *label)
+{
+    bool exists = false;
+    ap_status st = rowio_exists(s, table, id, &exists);
+    if (st != AP_OK)
+        return st;
+    if (!exists)
+        return ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)", label, table,
+                       (long long)id);
+    return AP_OK;
+}
+
+static ap_status write_case(struct store *s, struct panel_case *c, int today, bool insert)
+{
+    ap_status st = panel_case_validate(c, today);
+    if (st != AP_OK)
+        return st;
+    const char *what = insert ? "adding the panel case" : "saving the panel case";
+    const char *sql = insert ? "INSERT INTO panel_case (" CASE_COLUMNS ", updated_at, updated_by) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                             : "UPDATE panel_case SET (" CASE_COLUMNS ", updated_at, updated_by) = "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9), version = version + 1 "
+                               "WHERE id = ?10 AND version = ?11";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if ((st = need_row(s, "pupil", c->pupil_id, "Pupil")) !=
+        AP_OK)
+        goto fail;
+    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = bind_case(stmt, c);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, CASE_COLUMN_COUNT + 1, s);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, CASE_COLUMN_COUNT + 3, c->id);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, CASE_COLUMN_COUNT + 4, c->version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK && !insert)
+        st = rowio_changed(s, "panel_case", c->id);
+    int64_t id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    if (insert) {
+        c->id = id;
+        c->version = 1;
+    } else {
+        c->version++;
+    }
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status panel_case_insert(struct store *s, struct panel_case *c, int today)
+{
+    return write_case(s, c, today, true);
+}
+
+ap_status panel_case_update(struct store *s, struct panel_case *c, int today)
+{
+    return write_case(s, c, today, false);
+}
+
+ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "reading the panel case";
+    ap_status result = rowio_prepare(
+        s, "SELECT " CASE_COLUMNS ", id, version, updated_at, updated_by FROM panel_case WHERE id = ?1", &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+            return ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)", (long long)id);
+        return store_fail(s, rc, what);
+    }
+    memset(c, 0, sizeof *c);
+    c->pupil_id = sqlite3_column_int64(st, 0);
+    rowio_text(st, 1, c->reason, sizeof c->reason);
+    c->referral_date = rowio_date(st, 2);
+    rowio_text(st, 3, c->triage_recommendation, sizeof c->triage_recommendation);
+    c->panel_date = rowio_date(st, 4);
+    rowio_text(st, 5, c->decision, sizeof c->decision);
+    rowio_text(st, 6, c->status, sizeof c->status);
+    c->id = sqlite3_column_int64(st, 7);
+    c->version = sqlite3_column_int64(st, 8);
+    rowio_text(st, 9, c->updated_at, sizeof c->updated_at);
+    rowio_text(st, 10, c->updated_by, sizeof c->updated_by);
+    sqlite3_finalize(st);
+    return AP_OK;
+}
+
+/* Runs a one-row statement with ?1 = id and ?2 = version (and nothing else
+ * to bind) in the open transaction, then checks a row changed. */
+static ap_status exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                                const char *what)
+{
+    sqlite3_stmt *stmt = NULL;
+    ap_status st = rowio_prepare(s, sql, &stmt, what);
+    if (st != AP_OK)
+        return st;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) >= 3)
+        rc = rowio_bind_stamp(stmt, 3, s);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, table, id);
+    sqlite3_finalize(stmt);
+    return st;
+}
+
+/* The case's status, read in the caller's transaction; AP_ERR_NOT_FOUND
+ * (naming who deleted it) when it is gone. */
+static ap_status case_status(struct store *s, int64_t case_id, char status[12])
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "reading the panel case";
+    ap_status result = rowio_prepare(s, "SELECT status FROM panel_case WHERE id = ?1", &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, case_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        rowio_text(st, 0, status, 12);
+    } else if (rc == SQLITE_DONE) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)case_id);
+        result = store_conflict(s, "panel_case", key);
+        if (result == AP_ERR_CONFLICT || result == AP_OK)
+            result = ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)",
+                             (long long)case_id);
+    } else {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status panel_case_delete(struct store *s, int64_t id, int64_t version)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    char status[12];
+    if ((st = case_status(s, id, status)) != AP_OK)
+        goto fail;
+    if (strcmp(status, "open") != 0) {
+        st = ap_fail(AP_ERR_INVALID,
+                     "only an open case can be deleted: this one is %s, and a decided case is the record of the "
+                     "panel's decision",
+                     label_text(LABELS_CASE_STATUS, status));
+        goto fail;
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM placement WHERE panel_case_id = %lld", (long long)id);
+    int64_t placements = 0;
+    if ((st = store_query_int(s, sql, 0, &placements)) != AP_OK)
+        goto fail;
+    if (placements) {
+        st = ap_fail(AP_ERR_INVALID, "the case cannot be deleted while %lld placement%s refer%s to it",
+                     (long long)placements, placements == 1 ? "" : "s", placements == 1 ? "s" : "");
+        goto fail;
+    }
+    /* Its quotations go with it (ON DELETE CASCADE), each audited. */
+    if ((st = exec_versioned(s, "DELETE FROM panel_case WHERE id = ?1 AND version = ?2", "panel_case", id, version,
+                             "deleting the panel case")) != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const char *status, const char *decision,
+                            int panel_date, int today)
+{
+    struct panel_case *c = malloc(sizeof *c);
+    if (!c)
+        return ap_fail(AP_ERR_NOMEM, "recording the decision: out of memory");
+    ap_status st = store_begin(s);
+    if (st != AP_OK) {
+        free(c);
+        return st;
+    }
+    if ((st = panel_case_get(s, id, c)) != AP_OK)
+        goto fail;
+    if (c->version != *version) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        st = store_conflict(s, "panel_case", key);
+        if (st == AP_OK)
+            st = ap_fail(AP_ERR_CONFLICT, "the case was changed by someone else");
+        goto fail;
+    }
+    if (!status || !label_known(LABELS_CASE_STATUS, status)) {
+        char choices[200];
+        st = ap_fail(AP_ERR_INVALID, "Status: \"%s\" is not one of %s", status ? status : "",
+                     label_choices(LABELS_CASE_STATUS, choices, sizeof choices));
+        goto fail;
+    }
+    rowio_copy(c->status, sizeof c->status, status);
+    if (decision && strlen(decision) > PANEL_TEXT_MAX) {
+        st = ap_fail(AP_ERR_INVALID, "Decision: too long (the limit is %d characters; accented letters count as two)",
+                     PANEL_TEXT_MAX);
+        goto fail;
+    }
+    snprintf(c->decision, sizeof c->decision, "%s", decision ? decision : "");
+    if (panel_date != DATE_NONE)
+        c->panel_date = panel_date;
+    if ((st = panel_case_validate(c, today)) != AP_OK)
+        goto fail;
+    sqlite3_stmt *stmt = NULL;
+    const char *what = "recording the panel's decision";
+    if ((st = rowio_prepare(s,
+                            "UPDATE panel_case SET status = ?1, decision = ?2, panel_date = ?3, updated_at = ?4, "
+                            "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                            &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = rowio_bind_text(stmt, 1, c->status);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 2, c->decision);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_date(stmt, 3, c->panel_date);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 4, s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 6, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 7, *version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, "panel_case", id);
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    free(c);
+    if ((st = store_commit(s)) == AP_OK)
+        (*version)++;
+    return st;
+fail:
+    free(c);
+    store_rollback(s);
+    return st;
+}
+
+ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    const char *what = "listing the panel cases";
+    ap_status result = rowio_prepare(
+        s,
+        "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
+        "  c.referral_date, c.panel_date, c.status, c.version, "
+        "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
+        "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
+        "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+        "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
+        "LEFT JOIN provider v ON v.id = q.provider_id "
+        "ORDER BY c.referral_date DESC, c.id DESC",
+        &st, what);
+    if (result != AP_OK)
+        return result;
+    struct panel_case_row *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct panel_case_row *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        items = grown;
+        struct panel_case_row *r = &items[count++];
+        memset(r, 0, sizeof *r);
+        char preferred[101], forename[101], surname[101];
+        r->id = sqlite3_column_int64(st, 0);
+        r->pupil_id = sqlite3_column_int64(st, 1);
+        rowio_text(st, 2, preferred, sizeof preferred);
+        rowio_text(st, 3, forename, sizeof forename);
+        rowio_text(st, 4, surname, sizeof surname);
+        roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
+        snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
+        rowio_text(st, 5, r->upn, sizeof r->upn);
+        r->dob = rowio_date(st, 6);
+        rowio_text(st, 7, r->reason, sizeof r->reason);
+        r->referral_date = rowio_date(st, 8);
+        r->panel_date = rowio_date(st, 9);
+        rowio_text(st, 10, r->status, sizeof r->status);
+        r->version = sqlite3_column_int64(st, 11);
+        r->quotes = sqlite3_column_int(st, 12);
+        if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+            struct panel_quote q;
+            memset(&q, 0, sizeof q);
+            rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
+            q.rate = sqlite3_column_int64(st, 15);
+            q.sessions_per_week = sqlite3_column_int(st, 16);
+            q.transport_per_week = sqlite3_column_int64(st, 17);
+            struct panel_cost cost;
+            panel_quote_cost(&q, &cost);
+            r->has_chosen = true;
+            r->chosen_annual = cost.total;
+            rowio_text(st, 18, r->chosen_provider, sizeof r->chosen_provider);
+        }
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+ap_status panel_dates(struct store *s, int **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    const char *what = "listing the panel dates";
+    ap_status result = rowio_prepare(
+        s, "SELECT DISTINCT panel_date FROM panel_case WHERE panel_date IS NOT NULL ORDER BY panel_date DESC", &st,
+        what);
+    if (result != AP_OK)
+        return result;
+    int *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        items = grown;
+        int d = rowio_date(st, 0);
+        if (d != DATE_NONE)
+            items[count++] = d;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+/* ---- quotations ------------------------------------------------------------------- */
+
+void panel_quote_cost(const struct panel_quote *q, struct panel_cost *out)
+{
+    memset(out, 0, sizeof *out);
+    enum cost_basis basis;
+    int sessions = q->sessions_per_week, days = (q->sessions_per_week + 1) / 2;
+    /* An unknown basis (the schema allows none) costs nothing, as in the pack. */
+    if (rules_basis_parse(q->cost_basis, &basis))
+        out->tuition = rules_annual_amount(basis, q->rate, sessions, days, RULES_SCHOOL_WEEKS);
+    out->transport = rules_annual_amount(BASIS_WEEK, q->transport_per_week, sessions, days, RULES_SCHOOL_WEEKS);
+    out->total = out->tuition + out->transport;
+    out->per_week = report_prorate(out->tuition, 1, RULES_SCHOOL_WEEKS);
+    out->has_per_session = sessions > 0;
+    if (sessions > 0)
+        out->per_session = report_prorate(out->tuition, 1, (int64_t)RULES_SCHOOL_WEEKS * sessions);
+}
+
+void panel_quote_init(struct panel_quote *q, int64_t case_id)
+{
+    memset(q, 0, sizeof *q);
+    q->case_id = case_id;
+    strcpy(q->cost_basis, "session");
+}
+
+ap_status panel_quote_validate(const struct panel_quote *q)
+{
+    ap_status st;
+    if (q->case_id <= 0)
+        return ap_fail(AP_ERR_INVALID, "Case: a quotation must belong to a panel case");
+    if (q->provider_id <= 0)
+        return ap_fail(AP_ERR_INVALID, "Provider: choose the provider that quoted");
+    if ((st = rowio_check_choice("Cost basis", q->cost_basis, LABELS_COST_BASIS)) != AP_OK)
+        return st;
+    if (q->rate <= 0)
+        return ap_fail(AP_ERR_INVALID, "Rate: must be more than £0.00 (the price quoted, per %s)",
+                       strcmp(q->cost_basis, "session") == 0 ? "session"
+                       : strcmp(q->cost_basis, "day") == 0   ? "day"
+                       : strcmp(q->cost_basis, "week") == 0  ? "week"
+                                                             : "year");
+    if (q->sessions_per_week < 0 || q->sessions_per_week > 10)
+        return ap_fail(AP_ERR_INVALID, "Sessions a week: %d is not from 0 to 10 (AM and PM, Monday to Friday)",
+                       q->sessions_per_week);
+    if (q->sessions_per_week == 0 && (strcmp(q->cost_basis, "session") == 0 || strcmp(q->cost_basis, "day") == 0))
+        return ap_fail(AP_ERR_INVALID, "Sessions a week: a price per %s needs the sessions a week to cost a year",
+                       strcmp(q->cost_basis, "session") == 0 ? "session" : "day");
+    if (!(q->hours_per_week >= 0 && q->hours_per_week <= 60))
+        return ap_fail(AP_ERR_INVALID, "Hours a week: %.1f is not from 0 to 60", q->hours_per_week);
+    if ((st = rowio_check_money("Transport a week", q->transport_per_week)) != AP_OK ||
+        (st = rowio_check_text("Notes", q->notes, sizeof q->notes, false, true)) != AP_OK)
+        return st;
+    return AP_OK;
+}
+
+/* Quotations may change while the case is open or deferred; refused (in the
+ * caller's transaction) once it is agreed, declined or withdrawn. */
+static ap_status case_takes_quotes(struct store *s, int64_t case_id)
+{
+    char status[12];
+    ap_status st = case_status(s, case_id, status);
+    if (st == AP_ERR_NOT_FOUND)
+        return ap_fail(AP_ERR_INVALID, "Case: there is no panel case %lld (deleted by someone else?)",
+                       (long long)case_id);
+    if (st != AP_OK)
+        return st;
+    if (strcmp(status, "open") != 0 && strcmp(status, "deferred") != 0)
+        return ap_fail(AP_ERR_INVALID,
+                       "the case is %s: its quotations are part of the record of the panel's decision "
+                       "(record the decision as Open again to change them)",
+                       label_text(LABELS_CASE_STATUS, status));
+    return AP_OK;
+}
+
+/* The case of a quotation, in the caller's transaction. */
+static ap_status quote_case(struct store *s, int64_t quote_id, int64_t *case_id)
+{
+    *case_id = 0;
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT case_id FROM quote WHERE id = %lld", (long long)quote_id);
+    ap_status st = store_query_int(s, sql, 0, case_id);
+    if (st == AP_OK && !*case_id) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)quote_id);
+        st = store_conflict(s, "quote", key);
+        if (st == AP_OK || st == AP_ERR_CONFLICT)
+            st = ap_fail(AP_ERR_NOT_FOUND, "quotation %lld: not found (deleted by someone else?)",
+                         (long long)quote_id);
+    }
+    return st;
+}
+
+static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert)
+{
+    ap_status st = panel_quote_validate(q);
+    if (st != AP_OK)
+        return st;
+    const char *what = insert ? "adding the quotation" : "saving the quotation";
+    const char *sql = insert ? "INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week, "
+                               "hours_per_week, transport_per_week, notes, updated_at, updated_by) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                             : "UPDATE quote SET (case_id, provider_id, cost_basis, rate, sessions_per_week, "
+                               "hours_per_week, transport_per_week, notes, updated_at, updated_by) = "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10), version = version + 1 "
+                               "WHERE id = ?11 AND version = ?12";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    sqlite3_stmt *stmt = NULL;
+    if (!insert) {
+        int64_t stored_case = 0;
+        if ((st = quote_case(s, q->id, &stored_case)) != AP_OK)
+            goto fail;
+        if (stored_case != q->case_id) {
+            st = ap_fail(AP_ERR_INVALID, "Case: a quotation stays with the case it was given for");
+            goto fail;
+        }
+    }
+    if ((st = case_takes_quotes(s, q->case_id)) != AP_OK ||
+        (st = need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
+        goto fail;
+    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+        goto fail;
+    int rc = sqlite3_bind_int64(stmt, 1, q->case_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, q->provider_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 3, q->cost_basis);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 4, q->rate);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(stmt, 5, q->sessions_per_week);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(stmt, 6, q->hours_per_week);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 7, q->transport_per_week);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(stmt, 8, q->notes);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, 9, s);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, 11, q->id);
+    if (rc == SQLITE_OK && !insert)
+        rc = sqlite3_bind_int64(stmt, 12, q->version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK && !insert)
+        st = rowio_changed(s, "quote", q->id);
+    int64_t id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(stmt);
+    if (st != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    if (insert) {
+        q->id = id;
+        q->version = 1;
+        q->chosen = false;
+    } else {
+        q->version++;
+    }
+    return AP_OK;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status panel_quote_insert(struct store *s, struct panel_quote *q)
+{
+    return write_quote(s, q, true);
+}
+
+ap_status panel_quote_update(struct store *s, struct panel_quote *q)
+{
+    return write_quote(s, q, false);
+}
+
+#define QUOTE_SELECT                                                                                      \
+    "SELECT q.id, q.case_id, q.provider_id, q.cost_basis, q.rate, q.sessions_per_week, q.hours_per_week, " \
+    "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status "   \
+    "FROM quote q JOIN provider v ON v.id = q.provider_id "
+
+static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r)
+{
+    memset(r, 0, sizeof *r);
+    struct panel_quote *q = &r->q;
+    q->id = sqlite3_column_int64(st, 0);
+    q->case_id = sqlite3_column_int64(st, 1);
+    q->provider_id = sqlite3_column_int64(st, 2);
+    rowio_text(st, 3, q->cost_basis, sizeof q->cost_basis);
+    q->rate = sqlite3_column_int64(st, 4);
+    q->sessions_per_week = sqlite3_column_int(st, 5);
+    q->hours_per_week = sqlite3_column_double(st, 6);
+    q->transport_per_week = sqlite3_column_int64(st, 7);
+    rowio_text(st, 8, q->notes, sizeof q->notes);
+    q->chosen = sqlite3_column_int(st, 9) != 0;
+    q->version = sqlite3_column_int64(st, 10);
+    rowio_text(st, 11, q->updated_at, sizeof q->updated_at);
+    rowio_text(st, 12, q->updated_by, sizeof q->updated_by);
+    rowio_text(st, 13, r->provider, sizeof r->provider);
+    rowio_text(st, 14, r->provider_status, sizeof r->provider_status);
+    panel_quote_cost(q, &r->cost);
+}
+
+ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what = "reading the quotation";
+    ap_status result = rowio_prepare(s, QUOTE_SELECT "WHERE q.id = ?1", &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct panel_quote_row *r = malloc(sizeof *r);
+        if (!r) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+        } else {
+            read_quote(st, r);
+            *out = r->q;
+            free(r);
+        }
+    } else if (rc == SQLITE_DONE) {
+        result = ap_fail(AP_ERR_NOT_FOUND, "quotation %lld: not found (deleted by someone else?)", (long long)id);
+    } else {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status panel_quote_list(struct store *s, int64_t case_id, struct panel_quote_row **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    const char *what = "listing the quotations";
+    ap_status result = rowio_prepare(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", &st, what);
+    if (result != AP_OK)
+        return result;
+    struct panel_quote_row *items = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_int64(st, 1, case_id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct panel_quote_row *grown = rowio_grow(items, &cap, count, sizeof *items);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        items = grown;
+        read_quote(st, &items[count++]);
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(items);
+        return result;
+    }
+    *out = items;
+    *n = count;
+    return AP_OK;
+}
+
+ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    int64_t case_id = 0;
+    if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
+        goto fail;
+    if ((st = exec_versioned(s, "DELETE FROM quote WHERE id = ?1 AND version = ?2", "quote", id, version,
+                             "deleting the quotation")) != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* Sets or clears the choice of the quotation at *version; choosing first
+ * clears any other choice of its case. One transaction. */
+static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool chosen)
+{
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    int64_t case_id = 0;
+    const char *what = chosen ? "choosing the quotation" : "clearing the choice of the quotation";
+    if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
+        goto fail;
+    if (chosen) {
+        /* The previous choice, if any, first: the unique index allows one per case. */
+        sqlite3_stmt *stmt = NULL;
+        if ((st = rowio_prepare(s,
+                                "UPDATE quote SET chosen = 0, updated_at = ?2, updated_by = ?3, "
+                                "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
+                                &stmt, what)) != AP_OK)
+            goto fail;
+        int rc = sqlite3_bind_int64(stmt, 1, case_id);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind_stamp(stmt, 2, s);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(stmt, 4, id);
+        st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+        sqlite3_finalize(stmt);
+        if (st != AP_OK)
+            goto fail;
+    }
+    if ((st = exec_versioned(s,
+                             chosen ? "UPDATE quote SET chosen = 1, updated_at = ?3, updated_by = ?4, "
+                                      "version = version + 1 WHERE id = ?1 AND version = ?2"
+                                    : "UPDATE quote SET chosen = 0, updated_at = ?3, updated_by = ?4, "
+                                      "version = version + 1 WHERE id = ?1 AND version = ?2",
+                             "quote", id, *version, what)) != AP_OK)
+        goto fail;
+    if ((st = store_commit(s)) == AP_OK)
+        (*version)++;
+    return st;
+fail:
+    store_rollback(s);
+    return st;
+}
+
+ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version)
+{
+    return set_chosen(s, id, version, true);
+}
+
+ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version)
+{
+    return set_chosen(s, id, version, false);
+}
