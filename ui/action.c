@@ -124,6 +124,23 @@ static const struct action actions[] = {
     {ACT_TRACK_DONE, SCOPE_TRACKING, "Space", "done", "Actions list: mark the action done, or not done again", true,
      {' '}},
 
+    /* The Inclusion Panel pane (tab 7). In a case, a (ACT_ADD) adds a
+     * quotation too, Enter and e (ACT_OPEN, ACT_EDIT) edit the one under
+     * the cursor and d deletes it. q is quit everywhere, so Q adds a quote. */
+    {ACT_PANEL_QUOTE, SCOPE_PANEL, "a/Q", "add quote", "Case: add a quotation (pick the provider by typing its name)",
+     true, {'Q'}},
+    {ACT_PANEL_CHOOSE, SCOPE_PANEL, "c", "choose",
+     "Case: the quotation under the cursor is the recommended option (again: no longer)", true, {'c'}},
+    {ACT_PANEL_DECISION, SCOPE_PANEL, "D", "decide",
+     "Record the panel's decision: agreed, declined, deferred or withdrawn, in words", true, {'D'}},
+    {ACT_PANEL_EDIT_CASE, SCOPE_PANEL, "E", "case", "Case: edit the case itself (reason, dates, triage)", true,
+     {'E'}},
+    {ACT_PANEL_PUPIL, SCOPE_PANEL, "o", "pupil", "Open the case's pupil in the roll", false, {'o'}},
+    {ACT_PANEL_EXPORT, SCOPE_PANEL, "x", "pack", "Write the Inclusion Panel pack (.xlsx) for a panel date", false,
+     {'x'}},
+    {ACT_PANEL_DMT, SCOPE_PANEL, "X", "DMT", "Write the DMT value-for-money report (.xlsx) for a date range", false,
+     {'X'}},
+
     {ACT_NEXT_FIELD, SCOPE_FORM, "Tab", "next", "Next field", false, {'\t', K(KEY_DOWN)}},
     {ACT_PREV_FIELD, SCOPE_FORM, "S-Tab", "previous", "Previous field", false, {K(KEY_BTAB), K(KEY_UP)}},
     {ACT_SAVE, SCOPE_FORM, "^S/F2", "save", "Save the form (one transaction)", true, {CTRL_KEY('s'), K(KEY_F(2))}},

@@ -35,6 +35,9 @@ enum action_id {
     ACT_TRACK_RATE, ACT_TRACK_WEEK, ACT_TRACK_THIS_WEEK, ACT_TRACK_ACTIONS, ACT_TRACK_PUPIL,
     ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA, ACT_TRACK_NOTE, ACT_TRACK_SAME, ACT_TRACK_CLEAR,
     ACT_TRACK_SAVE_NEXT, ACT_TRACK_SAVE_PREV, ACT_TRACK_DONE,
+    /* The Inclusion Panel pane: a case's quotations, the decision, the workbooks */
+    ACT_PANEL_QUOTE, ACT_PANEL_CHOOSE, ACT_PANEL_DECISION, ACT_PANEL_EDIT_CASE, ACT_PANEL_PUPIL,
+    ACT_PANEL_EXPORT, ACT_PANEL_DMT,
     /* Forms */
     ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
     ACT_COUNT
@@ -55,6 +58,7 @@ enum action_scope {
     SCOPE_QA = 1 << 10,    /* the QA pane: answering a visit's checklist */
     SCOPE_TRACKING = 1 << 11, /* the weekly tracking pane, its rating line and actions list */
     SCOPE_PSP = 1 << 12,   /* the PSP pane */
+    SCOPE_PANEL = 1 << 13, /* the Inclusion Panel pane: cases, quotations, decisions, exports */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with

@@ -1629,6 +1629,10 @@ static unsigned close_key(struct att *a)
         ui_error(ui, "%s is not a school day: there is no register to close", d);
         return REDRAW_STATUS;
     }
+    if (!started(a, col)) {
+        ui_error(ui, "%s %s has not begun: its register cannot be closed yet", d, session_word(sess));
+        return REDRAW_STATUS;
+    }
     int n = unmarked_expected(a, col);
     if (n == 0) {
         ui_message(ui, "%s %s: every expected pupil has a mark; nothing to close", d, session_word(sess));

@@ -146,7 +146,7 @@ enum { COL_NAME, COL_YEAR, COL_STATUS, COL_MEETING, COL_REVIEW, COL_RTT, COL_DRA
 
 static const struct list_column columns[COL_COUNT] = {
     {"Pupil", 14, true, false},  {"Year", 4, false, false},         {"Status", 6, false, false},
-    {"Meeting", 10, false, false}, {"Next review", 11, false, false}, {"RTT", 6, false, false},
+    {"Meeting", 10, false, false}, {"Next review", 12, false, false}, {"RTT", 6, false, false},
     {"✎", 1, false, false},
 };
 

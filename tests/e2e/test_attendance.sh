@@ -284,6 +284,17 @@ if wait_for "$C" "Fri 20 Nov AM: every expected pupil has a mark; nothing to clo
 else
     not_ok "Ctrl-R again: nothing to close, nothing written" "marks before $fp, after $(fingerprint)" "$(screen "$C" | tail -1)"
 fi
+# The afternoon has not begun at 09:05: its register cannot be closed yet.
+fp=$(fingerprint)
+keys "$C" Right
+keys "$C" C-r
+if wait_for "$C" "Fri 20 Nov PM has not begun: its register cannot be closed yet" 5 && sleep 0.3 &&
+   [ "$(fingerprint)" = "$fp" ]; then
+    ok "Ctrl-R on an afternoon still to come is refused, writing nothing"
+else
+    not_ok "Ctrl-R on an afternoon still to come is refused, writing nothing" "marks before $fp, after $(fingerprint)" \
+        "$(screen "$C" | tail -2)"
+fi
 keys "$C" q
 
 # ============ Two sessions mark the same pupil's same session ============

@@ -38,7 +38,7 @@ keys w Enter
 expect_screen "Enter makes a draft PSP and opens the editor" w "PSP of $name"
 n=$(q "SELECT count(*) || '/' || min(status) FROM psp WHERE pupil_id = $pupil AND status != 'ceased'")
 [ "$n" = "1/draft" ] && ok "the new PSP is one draft row" || not_ok "the new PSP is one draft row" "$n"
-n=$(q "SELECT count(*) FROM psp_timetable t JOIN psp p ON p.id = t.psp_id WHERE p.pupil_id = $pupil")
+n=$(q "SELECT count(*) FROM psp_timetable t JOIN psp p ON p.id = t.psp_id WHERE p.pupil_id = $pupil AND p.status != 'ceased'")
 [ "$n" = 5 ] && ok "its timetable has Monday to Friday" || not_ok "its timetable has Monday to Friday" "$n"
 
 # Status, meeting date, then the lead, attendees, reason...
@@ -136,7 +136,7 @@ n=$(q "SELECT what_is_working FROM psp WHERE id = $psp")
 
 open_psp h2
 expect_screen "opening the PSP again offers the draft back" h2 "A draft of What is working from"
-expect_screen "the offer says the keys" h2 "r restore, d discard"
+expect_screen "the offer says the keys" h2 "r restore, d discard, Esc later"
 keys h2 r
 expect_screen "r restores it into the field" h2 "talks about them at length"
 keys h2 C-s

@@ -1,0 +1,595 @@
+/* Inclusion Panel cases, quotations and decisions (db/panel.h) on a real
+ * temporary store: case CRUD and validation, quotations with their
+ * annualised totals (the same figures as the pack's), choosing one option
+ * per case, recording the decision, and version conflicts between two
+ * logins. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "flags.h"
+#include "panel.h"
+#include "provider.h"
+#include "pupil.h"
+#include "report.h"
+#include "rules.h"
+#include "store.h"
+#include "thresholds.h"
+#include "upn.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *s;
+    struct thresholds th;
+    int64_t pupil, farm, tutor, college;
+};
+
+static int today(void)
+{
+    return date_from_ymd(2026, 11, 18); /* a Wednesday */
+}
+
+static int ymd(int y, int m, int d)
+{
+    return date_from_ymd(y, m, d);
+}
+
+static void expect_detail(const char *fragment)
+{
+    if (!strstr(ap_error_detail(), fragment))
+        fail_msg("expected \"%s\" in \"%s\"", fragment, ap_error_detail());
+}
+
+static int64_t query_int(struct store *s, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(store_query_int(s, sql, -1, &v), AP_OK);
+    return v;
+}
+
+static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname)
+{
+    struct pupil p;
+    memset(&p, 0, sizeof p);
+    char last12[13];
+    snprintf(last12, sizeof last12, "820200107%03d", serial);
+    p.upn[0] = upn_check_letter(last12);
+    strcpy(p.upn + 1, last12);
+    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
+    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
+    p.dob = ymd(2012, 3, 4);
+    strcpy(p.roll_status, "dual_prs");
+    strcpy(p.cohort, "pru_plus");
+    strcpy(p.plan, "none");
+    p.start_date = p.end_date = DATE_NONE;
+    assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+static int64_t add_provider(struct fixture *f, const char *name)
+{
+    struct provider p;
+    provider_init(&p);
+    snprintf(p.name, sizeof p.name, "%s", name);
+    assert_int_equal(provider_insert(f->s, &p, today()), AP_OK);
+    return p.id;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    strcpy(f->dir, "/tmp/apterm-panel-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
+    assert_int_equal(store_open(&opt, &f->s), AP_OK);
+    thresholds_default(&f->th);
+    f->pupil = add_pupil(f, 1, "Llŷr", "Evans");
+    f->farm = add_provider(f, "Cwm Farm");
+    f->tutor = add_provider(f, "Siân's Tutoring");
+    f->college = add_provider(f, "Coleg Sir Gâr");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static struct store *open_as(struct fixture *f, const char *login, const char *role)
+{
+    assert_int_equal(store_user_add(f->s, login, role), AP_OK);
+    struct store_options opt = {.path = f->path, .login = login};
+    struct store *s = NULL;
+    assert_int_equal(store_open(&opt, &s), AP_OK);
+    return s;
+}
+
+/* An open case for the fixture's pupil, panel on 2026-12-03. */
+static int64_t add_case(struct fixture *f, struct panel_case *c)
+{
+    panel_case_init(c, f->pupil, today());
+    strcpy(c->reason, "pex");
+    c->referral_date = ymd(2026, 11, 10);
+    c->panel_date = ymd(2026, 12, 3);
+    snprintf(c->triage_recommendation, sizeof c->triage_recommendation, "Farm-based provision, four sessions.");
+    assert_int_equal(panel_case_insert(f->s, c, today()), AP_OK);
+    return c->id;
+}
+
+static int64_t add_quote(struct fixture *f, int64_t case_id, int64_t provider, const char *basis, int64_t rate,
+                         int sessions, int64_t transport, struct panel_quote *out)
+{
+    struct panel_quote q;
+    panel_quote_init(&q, case_id);
+    q.provider_id = provider;
+    snprintf(q.cost_basis, sizeof q.cost_basis, "%s", basis);
+    q.rate = rate;
+    q.sessions_per_week = sessions;
+    q.hours_per_week = sessions * 3.0;
+    q.transport_per_week = transport;
+    assert_int_equal(panel_quote_insert(f->s, &q), AP_OK);
+    if (out)
+        *out = q;
+    return q.id;
+}
+
+/* ---- cases ---- */
+
+static void test_case_crud(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c, got;
+    int64_t id = add_case(f, &c);
+    assert_true(id > 0);
+    assert_int_equal(c.version, 1);
+    assert_int_equal(panel_case_get(f->s, id, &got), AP_OK);
+    assert_int_equal(got.pupil_id, f->pupil);
+    assert_string_equal(got.reason, "pex");
+    assert_string_equal(got.status, "open");
+    assert_int_equal(got.referral_date, ymd(2026, 11, 10));
+    assert_int_equal(got.panel_date, ymd(2026, 12, 3));
+    assert_string_equal(got.updated_by, "tester");
+
+    /* Update raises the version; a multi-line triage recommendation survives. */
+    snprintf(got.triage_recommendation, sizeof got.triage_recommendation, "Line one\nLine two: Siân's view");
+    got.panel_date = DATE_NONE;
+    assert_int_equal(panel_case_update(f->s, &got, today()), AP_OK);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(panel_case_get(f->s, id, &c), AP_OK);
+    assert_string_equal(c.triage_recommendation, "Line one\nLine two: Siân's view");
+    assert_int_equal(c.panel_date, DATE_NONE);
+    assert_int_equal(c.version, 2);
+
+    /* The list: the pupil's name, counts, no chosen quote yet. */
+    struct panel_case_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(panel_case_list(f->s, &rows, &n), AP_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].pupil_name, "Llŷr Evans");
+    assert_int_equal(rows[0].quotes, 0);
+    assert_false(rows[0].has_chosen);
+    assert_string_equal(rows[0].status, "open");
+    free(rows);
+
+    /* An open case with quotes is deleted with its quotes. */
+    add_quote(f, id, f->farm, "week", 50000, 4, 0, NULL);
+    assert_int_equal(panel_case_delete(f->s, id, c.version), AP_OK);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM panel_case"), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 0);
+    assert_int_equal(panel_case_get(f->s, id, &c), AP_ERR_NOT_FOUND);
+}
+
+static void test_case_validation_names_the_field(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    panel_case_init(&c, 0, today());
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
+    expect_detail("Pupil: ");
+
+    panel_case_init(&c, 9999, today());
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
+    expect_detail("Pupil: there is no pupil 9999");
+
+    panel_case_init(&c, f->pupil, today());
+    strcpy(c.reason, "bored");
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Reason: \"bored\" is not one of");
+
+    panel_case_init(&c, f->pupil, today());
+    c.referral_date = DATE_NONE;
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Referral date: must be given");
+    c.referral_date = today() + 1;
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Referral date: 2026-11-19 is in the future");
+
+    panel_case_init(&c, f->pupil, today());
+    c.panel_date = today() - 1;
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Panel date: 2026-11-17 is before the referral date 2026-11-18");
+
+    /* Agreed needs what was decided, and the panel's date. */
+    panel_case_init(&c, f->pupil, today());
+    strcpy(c.status, "agreed");
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Decision: say what the panel decided");
+    strcpy(c.decision, "Agreed: four sessions at Cwm Farm");
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Panel date: a case agreed by the panel needs the date of that panel");
+    c.panel_date = today();
+    assert_int_equal(panel_case_validate(&c, today()), AP_OK);
+    /* Withdrawn needs neither. */
+    panel_case_init(&c, f->pupil, today());
+    strcpy(c.status, "withdrawn");
+    assert_int_equal(panel_case_validate(&c, today()), AP_OK);
+    strcpy(c.status, "closed");
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Status: ");
+
+    /* Text: control characters refused, a text filling the field refused whole. */
+    panel_case_init(&c, f->pupil, today());
+    strcpy(c.triage_recommendation, "bell\a");
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Triage recommendation: holds a control character");
+    panel_case_init(&c, f->pupil, today());
+    memset(c.decision, 'x', sizeof c.decision);
+    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
+    expect_detail("Decision: too long");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM panel_case"), 0);
+}
+
+static void test_referral_deadline_is_thursday_of_the_week_before(void **state)
+{
+    (void)state;
+    /* Panel Thursday 3 December 2026: referrals by Thursday 26 November. */
+    assert_int_equal(panel_referral_deadline(ymd(2026, 12, 3)), ymd(2026, 11, 26));
+    /* Panel Monday 7 December: still the Thursday of the week before. */
+    assert_int_equal(panel_referral_deadline(ymd(2026, 12, 7)), ymd(2026, 12, 3));
+    assert_int_equal(panel_referral_deadline(DATE_NONE), DATE_NONE);
+}
+
+/* ---- quotations ---- */
+
+static void test_quotes_with_annualised_totals(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    /* £45 a session x 4 a week x 39 = £7,020; transport £20 a week x 39 = £780. */
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, NULL);
+    /* £95 a day x 3 days (5 sessions fill 3 days) x 39 = £11,115; no transport. */
+    add_quote(f, id, f->tutor, "day", 9500, 5, 0, NULL);
+    /* £14,000 a year as it is; transport £12.50 a week x 39 = £487.50. */
+    add_quote(f, id, f->college, "year", 1400000, 0, 1250, NULL);
+
+    struct panel_quote_row *q = NULL;
+    size_t n = 0;
+    assert_int_equal(panel_quote_list(f->s, id, &q, &n), AP_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(q[0].provider, "Cwm Farm");
+    assert_int_equal(q[0].cost.tuition, 702000);
+    assert_int_equal(q[0].cost.transport, 78000);
+    assert_int_equal(q[0].cost.total, 780000);
+    assert_int_equal(q[0].cost.per_week, 18000);
+    assert_true(q[0].cost.has_per_session);
+    assert_int_equal(q[0].cost.per_session, 4500);
+    assert_int_equal(q[1].cost.tuition, 1111500);
+    assert_int_equal(q[1].cost.total, 1111500);
+    assert_int_equal(q[1].cost.per_week, 28500);
+    assert_int_equal(q[1].cost.per_session, 5700);
+    assert_int_equal(q[2].cost.tuition, 1400000);
+    assert_int_equal(q[2].cost.transport, 48750);
+    assert_int_equal(q[2].cost.total, 1448750);
+    assert_int_equal(q[2].cost.per_week, 35897); /* £14,000 / 39 = £358.974... */
+    assert_false(q[2].cost.has_per_session);
+
+    /* The pack (db/report.h) works out the very same figures. */
+    struct report_panel *r = NULL;
+    assert_int_equal(report_panel_load(f->s, &f->th, today(), ymd(2026, 12, 3), &r), AP_OK);
+    assert_int_equal(r->n_quotes, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(r->quotes[i].id, q[i].q.id);
+        assert_int_equal(r->quotes[i].annual_total, q[i].cost.total);
+        assert_int_equal(r->quotes[i].annual_tuition, q[i].cost.tuition);
+        assert_int_equal(r->quotes[i].cost_per_week, q[i].cost.per_week);
+        assert_int_equal(r->quotes[i].cost_per_session, q[i].cost.per_session);
+    }
+    report_panel_free(r);
+
+    /* Update: sessions change the total; the version rises. */
+    struct panel_quote one;
+    assert_int_equal(panel_quote_get(f->s, q[0].q.id, &one), AP_OK);
+    one.sessions_per_week = 6;
+    assert_int_equal(panel_quote_update(f->s, &one), AP_OK);
+    assert_int_equal(one.version, 2);
+    struct panel_cost cost;
+    panel_quote_cost(&one, &cost);
+    assert_int_equal(cost.total, 4500 * 6 * 39 + 2000 * 39);
+    free(q);
+
+    /* Delete one. */
+    assert_int_equal(panel_quote_delete(f->s, one.id, one.version), AP_OK);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 2);
+}
+
+static void test_quote_validation_names_the_field(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    struct panel_quote q;
+    panel_quote_init(&q, id);
+    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
+    expect_detail("Provider: choose the provider that quoted");
+    q.provider_id = 4242;
+    q.rate = 1000;
+    q.sessions_per_week = 2;
+    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
+    expect_detail("Provider: there is no provider 4242");
+    q.provider_id = f->farm;
+    q.rate = 0;
+    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
+    expect_detail("Rate: must be more than £0.00 (the price quoted, per session)");
+    q.rate = 1000;
+    q.sessions_per_week = 0;
+    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
+    expect_detail("Sessions a week: a price per session needs the sessions a week");
+    q.sessions_per_week = 11;
+    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
+    expect_detail("Sessions a week: 11 is not from 0 to 10");
+    q.sessions_per_week = 2;
+    q.hours_per_week = 61;
+    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
+    expect_detail("Hours a week: 61.0 is not from 0 to 60");
+    q.hours_per_week = 6;
+    q.transport_per_week = -1;
+    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
+    expect_detail("Transport a week: must not be negative");
+    q.transport_per_week = 0;
+    strcpy(q.cost_basis, "month");
+    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
+    expect_detail("Cost basis: \"month\" is not one of");
+    strcpy(q.cost_basis, "week");
+    q.sessions_per_week = 0; /* a weekly price needs no sessions */
+    assert_int_equal(panel_quote_validate(&q), AP_OK);
+    q.case_id = 777;
+    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
+    expect_detail("Case: there is no panel case 777");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 0);
+}
+
+static void test_choose_one_per_case(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c, other;
+    int64_t id = add_case(f, &c);
+    int64_t id2 = add_case(f, &other);
+    struct panel_quote a, b, elsewhere;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    add_quote(f, id2, f->college, "week", 20000, 0, 0, &elsewhere);
+    assert_int_equal(panel_quote_choose(f->s, elsewhere.id, &elsewhere.version), AP_OK);
+
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_OK);
+    assert_int_equal(a.version, 2);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)a.id);
+    assert_int_equal(query_int(f->s, sql), 1);
+    /* Choosing the other clears the first in the same transaction. */
+    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version), AP_OK);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
+    assert_int_equal(query_int(f->s, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
+    assert_int_equal(query_int(f->s, sql), b.id);
+    snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)a.id);
+    assert_int_equal(query_int(f->s, sql), 0);
+    /* The other case's choice stays. */
+    snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)elsewhere.id);
+    assert_int_equal(query_int(f->s, sql), 1);
+    /* Choosing again at a stale version is a conflict, and changes nothing. */
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_ERR_CONFLICT);
+    snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
+    assert_int_equal(query_int(f->s, sql), b.id);
+
+    /* The list shows the chosen quote's annualised cost: £300 x 39. */
+    struct panel_case_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(panel_case_list(f->s, &rows, &n), AP_OK);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].id == id) {
+            assert_true(rows[i].has_chosen);
+            assert_int_equal(rows[i].chosen_annual, 30000 * 39);
+            assert_string_equal(rows[i].chosen_provider, "Siân's Tutoring");
+            assert_int_equal(rows[i].quotes, 2);
+        }
+    free(rows);
+
+    /* Unchoose: the case has none. */
+    assert_int_equal(panel_quote_unchoose(f->s, b.id, &b.version), AP_OK);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
+    assert_int_equal(query_int(f->s, sql), 0);
+
+    /* An update keeps the choice. Clearing a choice is a change to that
+     * quotation too: its version rose, so read it again first. */
+    struct panel_quote got;
+    assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
+    assert_int_equal(got.version, a.version + 1);
+    a = got;
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_OK);
+    assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
+    assert_true(got.chosen);
+    got.transport_per_week = 0;
+    assert_int_equal(panel_quote_update(f->s, &got), AP_OK);
+    assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
+    assert_true(got.chosen);
+}
+
+static struct flag_row last_flag;
+static char last_reason[RULES_WHY_LEN + 300];
+static int flag_calls;
+
+static void keep_flag(void *ctx, const struct flag_row *f)
+{
+    (void)ctx;
+    last_flag = *f;
+    snprintf(last_reason, sizeof last_reason, "%s", f->reason);
+    flag_calls++;
+}
+
+static void test_quotations_flag_follows_the_quotes(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    struct panel_quote a;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    flag_calls = 0;
+    assert_int_equal(flags_for_case(f->s, &f->th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    assert_int_equal(flag_calls, 1);
+    assert_string_equal(last_flag.kind, FLAG_KIND_QUOTATIONS);
+    if (!strstr(last_reason, "3 quotations needed, 1 received"))
+        fail_msg("reason: %s", last_reason);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, NULL);
+    add_quote(f, id, f->college, "week", 20000, 0, 0, NULL);
+    flag_calls = 0;
+    assert_int_equal(flags_for_case(f->s, &f->th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    assert_int_equal(flag_calls, 0);
+}
+
+/* ---- decisions ---- */
+
+static void test_decision_and_what_it_locks(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    struct panel_quote a;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    int64_t version = c.version;
+    /* Agreed needs words. */
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "", DATE_NONE, today()), AP_ERR_INVALID);
+    expect_detail("Decision: say what the panel decided");
+    assert_int_equal(panel_case_decide(f->s, id, &version, "maybe", "x", DATE_NONE, today()), AP_ERR_INVALID);
+    expect_detail("Status: \"maybe\" is not one of");
+    assert_int_equal(version, 1);
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+                                       ymd(2026, 12, 3), today()),
+                     AP_OK);
+    assert_int_equal(version, 2);
+    struct panel_case got;
+    assert_int_equal(panel_case_get(f->s, id, &got), AP_OK);
+    assert_string_equal(got.status, "agreed");
+    assert_string_equal(got.decision, "Agreed: Cwm Farm, four sessions a week");
+    assert_int_equal(got.panel_date, ymd(2026, 12, 3));
+
+    /* An agreed case's quotations are the record: no changes, no delete. */
+    struct panel_quote q;
+    panel_quote_init(&q, id);
+    q.provider_id = f->tutor;
+    strcpy(q.cost_basis, "week");
+    q.rate = 100;
+    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
+    expect_detail("the case is Agreed");
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_delete(f->s, a.id, a.version), AP_ERR_INVALID);
+    assert_int_equal(panel_case_delete(f->s, id, version), AP_ERR_INVALID);
+    expect_detail("only an open case can be deleted");
+
+    /* Deferred: more quotations may be gathered. */
+    assert_int_equal(panel_case_decide(f->s, id, &version, "deferred", "Deferred: a third quotation is needed",
+                                       DATE_NONE, today()),
+                     AP_OK);
+    assert_int_equal(panel_quote_insert(f->s, &q), AP_OK);
+    /* Open again: may be deleted - unless a placement came from it. */
+    assert_int_equal(panel_case_decide(f->s, id, &version, "open", "", DATE_NONE, today()), AP_OK);
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO placement (pupil_id, provider_id, start_date, cost_basis, rate, panel_case_id) "
+             "VALUES (%lld, %lld, '2026-12-07', 'week', 100, %lld)",
+             (long long)f->pupil, (long long)f->farm, (long long)id);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_case_delete(f->s, id, version), AP_ERR_INVALID);
+    expect_detail("the case cannot be deleted while 1 placement refers to it");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM panel_case"), 1);
+}
+
+/* ---- two logins ---- */
+
+static void test_version_conflicts(void **state)
+{
+    struct fixture *f = *state;
+    struct store *other = open_as(f, "colleague", "officer");
+    struct panel_case mine, theirs;
+    int64_t id = add_case(f, &mine);
+    assert_int_equal(panel_case_get(other, id, &theirs), AP_OK);
+    snprintf(theirs.triage_recommendation, sizeof theirs.triage_recommendation, "Their words");
+    assert_int_equal(panel_case_update(other, &theirs, today()), AP_OK);
+    snprintf(mine.triage_recommendation, sizeof mine.triage_recommendation, "My words");
+    assert_int_equal(panel_case_update(f->s, &mine, today()), AP_ERR_CONFLICT);
+    expect_detail("changed by colleague");
+    int64_t version = mine.version;
+    assert_int_equal(panel_case_decide(f->s, id, &version, "withdrawn", "", DATE_NONE, today()), AP_ERR_CONFLICT);
+    expect_detail("changed by colleague");
+    assert_int_equal(panel_case_delete(f->s, id, mine.version), AP_ERR_CONFLICT);
+    assert_int_equal(panel_case_get(f->s, id, &mine), AP_OK);
+    assert_string_equal(mine.triage_recommendation, "Their words");
+
+    struct panel_quote q, q2;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &q);
+    assert_int_equal(panel_quote_get(other, q.id, &q2), AP_OK);
+    q2.rate = 5000;
+    assert_int_equal(panel_quote_update(other, &q2), AP_OK);
+    q.rate = 4000;
+    assert_int_equal(panel_quote_update(f->s, &q), AP_ERR_CONFLICT);
+    expect_detail("changed by colleague");
+    assert_int_equal(panel_quote_delete(f->s, q.id, q.version), AP_ERR_CONFLICT);
+    /* Deleted by them: the next save says so. */
+    assert_int_equal(panel_quote_delete(other, q2.id, q2.version), AP_OK);
+    assert_int_equal(panel_quote_update(f->s, &q), AP_ERR_NOT_FOUND);
+    expect_detail("deleted by colleague");
+
+    /* A viewer is refused every write. */
+    struct store *viewer = open_as(f, "reader", "viewer");
+    struct panel_case v;
+    panel_case_init(&v, f->pupil, today());
+    assert_int_equal(panel_case_insert(viewer, &v, today()), AP_ERR_DENIED);
+    store_close(viewer);
+    store_close(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_case_crud, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_validation_names_the_field, setup, teardown),
+        cmocka_unit_test(test_referral_deadline_is_thursday_of_the_week_before),
+        cmocka_unit_test_setup_teardown(test_quotes_with_annualised_totals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quote_validation_names_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_choose_one_per_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quotations_flag_follows_the_quotes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_and_what_it_locks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version_conflicts, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("panel", tests, NULL, NULL);
+}
