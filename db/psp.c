@@ -531,6 +531,9 @@ static ap_status write_targets(struct store *s, const struct psp *p)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return store_fail(s, rc, what);
+    if (nstored > PSP_TARGETS_MAX)
+        return ap_fail(AP_ERR_INVALID, "Target 1: the PSP has more targets than the %d the editor keeps",
+                       PSP_TARGETS_MAX);
 
     /* Which stored targets the record keeps, and a version check on each. */
     for (int i = 0; i < p->ntargets; i++) {

@@ -220,11 +220,13 @@ int store_schema_version(struct store *s)
     return (int)v;
 }
 
-/* Tables that are derived or are the audit itself. */
+/* Every table but the audit itself, the derived attendance_week, and the
+ * PSP drafts (unsaved typing, written every few seconds; what is saved to
+ * the PSP is audited). */
 static bool table_is_audited(const char *name)
 {
     return strcmp(name, "audit_log") != 0 && strcmp(name, "attendance_week") != 0 &&
-           strncmp(name, "sqlite_", 7) != 0;
+           strcmp(name, "psp_draft") != 0 && strncmp(name, "sqlite_", 7) != 0;
 }
 
 /* json_object('a', X.a, 'b', X.b, ...) for the columns of a table. */

@@ -525,6 +525,12 @@ static bool try_save(struct form_run *r)
     }
 }
 
+/* Why nothing can be changed, for a key that would change a read-only form. */
+static const char *read_only_text(const struct form *f)
+{
+    return f->read_only_reason ? f->read_only_reason : "You have the viewer role: you can read but not change anything";
+}
+
 /* ---- drafts (form.draft) ---- */
 
 static long long form_now_ms(void)
@@ -602,7 +608,7 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
     struct field_state *st = &r->st[r->focus];
     if (r->f->read_only) {
         if (ret == OK && ch >= ' ')
-            ui_error(r->ui, "You have the viewer role: you can read but not change anything");
+            ui_error(r->ui, "%s", read_only_text(r->f));
         return;
     }
     if (fd->kind == FIELD_BOOL) {
@@ -747,7 +753,7 @@ bool form_run(struct ui *ui, struct form *f)
         }
         if (act && act->id == ACT_SAVE) {
             if (f->read_only) {
-                ui_error(ui, "You have the viewer role: you can read but not change anything");
+                ui_error(ui, "%s", read_only_text(f));
                 continue;
             }
             if (try_save(&r)) {

@@ -90,10 +90,13 @@ struct form {
     /* The field the focus starts on (a restored draft's); 0: the first
      * field that takes the focus. */
     int start_focus;
+    /* Said when a key would change a read-only form; NULL: the viewer role's
+     * sentence. */
+    const char *read_only_reason;
 };
 
 /* While typing goes on, a draft is kept at most this often (form.draft). */
-#define FORM_DRAFT_MS 2000
+#define FORM_DRAFT_MS 3000
 
 /* Keys: Tab/Shift-Tab and Down/Up between fields (a long text field takes
  * Up/Down and PgUp/PgDn until its first or last line), PgDn/PgUp a screen

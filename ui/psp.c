@@ -396,8 +396,7 @@ static void draw_list(struct psp_pane *st, WINDOW *w)
     if (used > 0 && (size_t)used < sizeof summary && st->search[0])
         used += snprintf(summary + used, sizeof summary - (size_t)used, " │ search \"%s\"", st->search);
     if (used > 0 && (size_t)used < sizeof summary)
-        snprintf(summary + used, sizeof summary - (size_t)used, " │ by %s │ ✎ a draft of yours is kept",
-                 sort_words[st->sort]);
+        snprintf(summary + used, sizeof summary - (size_t)used, " │ by %s │ ✎ a draft of yours", sort_words[st->sort]);
     fit_line(w, 0, 1, summary, attr_of(ATTR_DIM));
     draw_list_at(st, w, 1);
 }
@@ -553,7 +552,8 @@ static void ed_info(void *ctx, int field, char *buf, size_t len)
         break;
     case IN_FLAGS:
         snprintf(buf, len, "FSM %s · CLA %s · %s%s%s", f->fsm ? "yes" : "no", f->cla ? "yes" : "no",
-                 label_text(LABELS_PLAN, f->plan), f->aln_areas[0] ? " · ALN: " : "", f->aln_areas);
+                 strcmp(f->plan, "none") == 0 ? "no IDP/EHCP" : label_text(LABELS_PLAN, f->plan),
+                 f->aln_areas[0] ? " · ALN: " : "", f->aln_areas);
         break;
     case IN_ATTENDANCE:
         if (!f->has_term)
@@ -1031,12 +1031,17 @@ static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_an
     return first;
 }
 
-/* After a deliberate close: the drafts of this editing are dropped with it. */
-static void discard_session_drafts(struct editor *ed)
+/* After a deliberate close: the drafts of this editing are dropped with it.
+ * Returns how many were. */
+static int discard_session_drafts(struct editor *ed)
 {
+    int n = 0;
     for (int i = 0; i < ed->nfields; i++)
-        if (ed->meta[i].drafted && psp_draft_discard(ui_store(ed->ui), ed_psp_id(ed), ed->meta[i].key, true) == AP_OK)
+        if (ed->meta[i].drafted && psp_draft_discard(ui_store(ed->ui), ed_psp_id(ed), ed->meta[i].key, true) == AP_OK) {
             ed->meta[i].drafted = false;
+            n++;
+        }
+    return n;
 }
 
 /* ---- the editor's form ---- */
@@ -1311,6 +1316,7 @@ static unsigned open_editor(struct psp_pane *st, int64_t psp_id)
         .custom_draw = ed_custom_draw,
         .custom_key = ed_custom_key,
         .draft = ed->read_only ? NULL : ed_draft,
+        .read_only_reason = ceased ? "This PSP was ceased by a review: it is kept as it was, read-only" : NULL,
         .start_changed = restored,
         .start_focus = first > 0 ? first : 0,
     };
@@ -1321,8 +1327,8 @@ static unsigned open_editor(struct psp_pane *st, int64_t psp_id)
         ui_store_changed(st->ui);
     } else if (!ui_quitting(st->ui) && !ed->read_only) {
         /* A deliberate close: what was typed goes with it. */
-        discard_session_drafts(ed);
-        ui_store_changed(st->ui);
+        if (discard_session_drafts(ed))
+            ui_store_changed(st->ui);
     }
     editor_free(ed);
     return REDRAW_ALL;
@@ -1341,7 +1347,7 @@ static ap_status rv_save(void *ctx)
     struct editor *ed = ctx;
     if (strcmp(ed->rv->outcome, "cease") == 0) {
         char q[300];
-        snprintf(q, sizeof q, "Cease the PSP of %s? It is then kept read-only", ed->facts.name);
+        snprintf(q, sizeof q, "Cease the PSP? It is then read-only");
         if (!ui_confirm(ed->ui, q))
             return ap_fail(AP_ERR_INVALID, "Outcome: not saved: ceasing was not confirmed");
     }
@@ -1492,8 +1498,8 @@ static unsigned add_review(struct psp_pane *st, int64_t psp_id)
                             d));
         ui_store_changed(st->ui);
     } else if (!ui_quitting(st->ui)) {
-        discard_session_drafts(ed);
-        ui_store_changed(st->ui);
+        if (discard_session_drafts(ed))
+            ui_store_changed(st->ui);
     }
     editor_free(ed);
     return REDRAW_ALL;
@@ -1668,6 +1674,18 @@ static unsigned add_psp(struct psp_pane *st)
     return open_editor(st, id);
 }
 
+/* ui_confirm, with the question also on the pane's last line: the status
+ * line has little room at 80 columns. */
+static bool confirm(struct psp_pane *st, const char *question)
+{
+    WINDOW *w = ui_body(st->ui);
+    char text[400];
+    snprintf(text, sizeof text, "%s (y/n)", question);
+    fit_line(w, getmaxy(w) - 1, 1, text, attr_of(ATTR_ERROR));
+    wnoutrefresh(w);
+    return ui_confirm(st->ui, question);
+}
+
 static unsigned delete_psp(struct psp_pane *st)
 {
     const struct psp_row *r = current_row(st);
@@ -1685,10 +1703,10 @@ static unsigned delete_psp(struct psp_pane *st)
     char name[sizeof r->name];
     snprintf(name, sizeof name, "%s", r->name);
     char q[300];
-    snprintf(q, sizeof q, "Delete the draft PSP of %s, with its targets and timetable?", name);
+    snprintf(q, sizeof q, "Delete the draft PSP of %s?", name);
     if (psp_get(ui_store(st->ui), r->psp_id, p) != AP_OK) {
         say(st, true, "%s", ap_error_detail());
-    } else if (!ui_confirm(st->ui, q)) {
+    } else if (!confirm(st, q)) {
         say(st, false, "Nothing deleted");
     } else if (psp_delete(ui_store(st->ui), p->id, p->version) == AP_OK) {
         say(st, false, "Deleted the draft PSP of %s", name);

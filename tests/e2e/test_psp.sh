@@ -121,7 +121,7 @@ open_psp h
 expect_screen "the PSP opens with no draft to offer" h "Status *"
 keys h Tab Tab Tab Tab Tab Tab   # to What is working
 keys h -l "$long_a"
-sleep 2.5                        # a pause...
+sleep 3.5                        # a pause...
 keys h -l "$long_b"              # ...and typing goes on
 wait_for h "family see it" 5
 pid=$(apterm_pid)
@@ -180,7 +180,7 @@ wait_for x "Status *" 5
 keys x Tab Tab Tab Tab           # to Reason for PSP: add to it
 keys x C-e
 keys x -l " First part of an addition."
-sleep 2.5
+sleep 3.5
 keys x -l " Second"
 wait_for x "Second" 5
 sleep 0.3

@@ -180,8 +180,18 @@ static void test_older_store_is_upgraded_in_one_go(void **state)
     sample_pupil(&p);
     assert_int_equal(pupil_insert(f->admin, &p, today()), AP_OK);
     downgrade_to_v1(f->admin);
+    /* A version-1 store audited PSP drafts; from version 3 it does not. */
+    assert_int_equal(sqlite3_exec(store_db(f->admin),
+                                  "CREATE TRIGGER audit_psp_draft_ins AFTER INSERT ON psp_draft BEGIN SELECT 1; END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     struct store *again = open_as(f, "alice", AP_OK);
     assert_int_equal(store_schema_version(again), store_latest_schema());
+    assert_int_equal(query_int(again, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+                                      "tbl_name = 'psp_draft'"),
+                     0);
+    assert_true(query_int(again, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+                                 "tbl_name = 'psp'") >= 4);
     assert_int_equal(query_int(again, "SELECT count(*) FROM sqlite_schema WHERE name = 'absence_call_pupil'"), 1);
     assert_int_equal(query_int(again, "SELECT count(*) FROM pupil"), 1);
     store_close(again);
