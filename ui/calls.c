@@ -21,6 +21,7 @@
 #include "form.h"
 #include "listview.h"
 #include "marks.h"
+#include "flags.h"
 #include "shell.h"
 #include "utf8.h"
 
@@ -125,6 +126,26 @@ static const char *clock_of(const char *stamp)
     return n >= 16 ? stamp + 11 : stamp;
 }
 
+/* The pupil's consecutive-unauthorised-absence flag from the shell's flags
+ * pass (the one `apterm check` prints): FLAG_NONE when there is none. */
+static enum flag_level run_flag(struct calls_pane *c, int64_t pupil_id, const char **why)
+{
+    const struct flag_row *f;
+    size_t n;
+    enum flag_level level = FLAG_NONE;
+    if (why)
+        *why = NULL;
+    if (!ui_flags(c->ui, &f, &n))
+        return FLAG_NONE;
+    for (size_t i = 0; i < n; i++)
+        if (f[i].pupil_id == pupil_id && strcmp(f[i].kind, FLAG_KIND_UNAUTH_RUN) == 0 && f[i].level > level) {
+            level = f[i].level;
+            if (why)
+                *why = f[i].reason;
+        }
+    return level;
+}
+
 static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct calls_pane *c = ctx;
@@ -133,13 +154,19 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_m
         return;
     const struct call_entry *e = &c->e[c->order[row]];
     switch (col) {
-    case CC_PUPIL:
-        snprintf(buf, len, "%s%s", e->escalate ? "! " : "", e->pupil_name);
-        if (e->escalate && !e->resolved)
+    case CC_PUPIL: {
+        /* "!" to escalate or a red run of unauthorised absence, "~" an amber run. */
+        enum flag_level run = run_flag(c, e->pupil_id, NULL);
+        const char *mark = e->escalate || run == FLAG_RED ? "! " : run == FLAG_AMBER ? "~ " : "";
+        snprintf(buf, len, "%s%s", mark, e->pupil_name);
+        if ((e->escalate || run == FLAG_RED) && !e->resolved)
             *attr = ATTR_FLAG_RED;
+        else if (run == FLAG_AMBER && !e->resolved)
+            *attr = ATTR_FLAG_AMBER;
         else if (e->resolved)
             *attr = ATTR_DIM;
         break;
+    }
     case CC_PROVIDER:
         snprintf(buf, len, "%s", e->provider_name);
         break;
@@ -205,6 +232,12 @@ static void draw_box(struct calls_pane *c, WINDOW *w)
     if (e->escalate) {
         snprintf(line, sizeof line, "! Escalate: %s", e->escalate_why);
         put_line(w, y++, 1, line, attr_of(ATTR_FLAG_RED));
+    }
+    const char *run_why;
+    enum flag_level run = run_flag(c, e->pupil_id, &run_why);
+    if (run != FLAG_NONE && run_why) {
+        snprintf(line, sizeof line, "%s %s", run == FLAG_RED ? "!" : "~", run_why);
+        put_line(w, y++, 1, line, attr_of(run == FLAG_RED ? ATTR_FLAG_RED : ATTR_FLAG_AMBER));
     }
     if (!e->ncontacts)
         put_line(w, y++, 1, "No parent/carer contact on file: add one on the roll (1, Enter, t)", attr_of(ATTR_DIM));

@@ -79,7 +79,7 @@ fi
 missing=""
 for id in $(echo "$unrep" | tr ',' ' '); do
     n=$(name_of "$id")
-    screen "$S" | grep -qE "^.(! )?$n +.* N +[^ ]+ +none +to call " || missing="$missing $n;"
+    screen "$S" | grep -qE "^.([!~] )?$n +.* N +[^ ]+ +none +to call " || missing="$missing $n;"
 done
 [ -z "$missing" ] && ok "each of the $U pupils with N is on the list: AM N, no call yet, to call" ||
     not_ok "each of the $U pupils with N is on the list: AM N, no call yet, to call" "missing or wrong:$missing" "$(screen "$S")"
@@ -100,6 +100,15 @@ else
     not_ok "selecting $cla_name shows \"! Escalate: looked after (CLA)\"" "$(screen "$S" | tail -10)"
 fi
 # Under it, the contacts in calling order (contact.priority), numbered.
+# A pupil absent without authorisation for 10 school days running is flagged in the list too.
+run_name=$(APTERM_TODAY=$TODAY "$APTERM" check --db "$db" 2>/dev/null |
+    awk -F'\t' '$1 == "red" && $2 == "unauthorised_run" { print $3; exit }' | sed 's/^Pupil: //; s/ (.*//')
+if [ -n "$run_name" ] && screen "$S" | grep -qF -- "! $run_name"; then
+    ok "the calls list flags $run_name, absent without authorisation 10 school days running, with !"
+else
+    not_ok "the calls list flags a pupil with 10 school days of unauthorised absence" "pupil: ${run_name:-none found}" \
+        "$(screen "$S" | head -20)"
+fi
 want=$(q "SELECT name FROM contact WHERE pupil_id = $cla ORDER BY priority, id LIMIT 3" |
        awk '{ printf "%d. %s\n", NR, $0 }')
 got=$(screen "$S" | sed -n 's/^ \([1-9]\. \)/\1/p' | sed 's/ (.*//; s/  [0-9+].*//')
