@@ -41,3 +41,31 @@ i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 "$pid" 2>/dev/null; then not_ok "apterm exits within 2 s when its terminal goes, even under nohup"; kill -9 "$pid"
 else ok "apterm exits within 2 s when its terminal goes, even under nohup"; fi
+
+# Ctrl-C quits like q and gives the terminal back.
+start ctrlc 100x30 "$APTERM" --db "$db"
+wait_for ctrlc "1 Roll" 10
+keys ctrlc C-c
+expect_screen "Ctrl-C quits" ctrlc "EXIT=0" 3
+alt=$(tm display -p -t ctrlc '#{alternate_on}')
+[ "$alt" = 0 ] && ok "after Ctrl-C the alternate screen is off" || not_ok "after Ctrl-C the alternate screen is off" "alternate_on=$alt"
+
+# A crash still gives the terminal back: the screen is restored before the
+# process dies of the signal.
+start crash 100x30 "$APTERM" --db "$db"
+wait_for crash "1 Roll" 10
+pid=$(pgrep -n -f "apterm --db $db")
+kill -SEGV "$pid"
+if wait_for crash "EXIT=139" 3; then ok "a crash (SIGSEGV) ends apterm"; else not_ok "a crash (SIGSEGV) ends apterm" "$(screen crash | tail -3)"; fi
+alt=$(tm display -p -t crash '#{alternate_on}')
+cur=$(tm display -p -t crash '#{cursor_flag}')
+[ "$alt" = 0 ] && [ "$cur" = 1 ] && ok "after a crash the alternate screen is off and the cursor shows" ||
+    not_ok "after a crash the alternate screen is off and the cursor shows" "alternate_on=$alt cursor_flag=$cur"
+
+# Without colour (NO_COLOR) flags still read by their markers: ! red, ~ amber.
+start mono 100x30 "NO_COLOR=1 $APTERM --db $db"
+wait_for mono "1 Roll" 10
+sleep 1
+if screen mono | grep -qE ' ![0-9]+( ~[0-9]+)?$| ~[0-9]+$'; then ok "with NO_COLOR the roll's flags show as ! and ~ markers"
+else not_ok "with NO_COLOR the roll's flags show as ! and ~ markers" "$(screen mono)"; fi
+keys mono q
