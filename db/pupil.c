@@ -1,9 +1,12 @@
 #include "pupil.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "date.h"
+#include "labels.h"
+#include "rowio.h"
 #include "rules.h"
 #include "strbuf.h"
 #include "upn.h"
@@ -15,51 +18,47 @@
     "destination, has_idp, has_psp, has_ra, has_ihp, has_php, has_pep"
 #define PUPIL_COLUMN_COUNT 24
 
-static bool one_of(const char *value, const char *const *allowed)
-{
-    for (int i = 0; allowed[i]; i++)
-        if (strcmp(value, allowed[i]) == 0)
-            return true;
-    return false;
-}
-
-static ap_status need_text(const char *field, const char *value)
-{
-    if (!value[0])
-        return ap_fail(AP_ERR_INVALID, "%s: must not be empty", field);
-    return AP_OK;
-}
-
 ap_status pupil_validate(const struct pupil *p, int today)
 {
-    static const char *const rolls[] = {"sole_school", "dual_prs", "sole_prs", NULL};
-    static const char *const cohorts[] = {"aln_bespoke", "pru_plus", "school_ap", "ks13_intervention",
-                                          "ks4_pathway", NULL};
-    static const char *const plans[] = {"none", "idp_school", "idp_la", "ehcp", NULL};
-    static const char *const genders[] = {"", "female", "male", "other", NULL};
     char why[160];
     ap_status st;
     if (!upn_valid(p->upn, why, sizeof why))
         return ap_fail(AP_ERR_INVALID, "UPN: %s", why);
-    if ((st = need_text("Legal forename", p->legal_forename)) != AP_OK ||
-        (st = need_text("Legal surname", p->legal_surname)) != AP_OK)
+    /* The labels are the pupil form's, so that an error lands by its field. */
+    static const struct {
+        const char *label;
+        size_t offset, size;
+        bool required;
+    } texts[] = {
+#define TEXT(label, field, required) {label, offsetof(struct pupil, field), sizeof ((struct pupil *)0)->field, required}
+        TEXT("Legal forename", legal_forename, true),
+        TEXT("Legal surname", legal_surname, true),
+        TEXT("Preferred name", preferred_name, false),
+        TEXT("ALN areas of need", aln_areas, false),
+        TEXT("Social worker", social_worker, false),
+        TEXT("Destination", destination, false),
+#undef TEXT
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if ((st = rowio_check_text(texts[i].label, (const char *)p + texts[i].offset, texts[i].size,
+                                   texts[i].required, false)) != AP_OK)
+            return st;
+    if ((st = rowio_check_phone("Social worker phone", p->social_worker_phone)) != AP_OK ||
+        (st = rowio_check_date("Date of birth", p->dob, true, today)) != AP_OK ||
+        (st = rowio_check_date("Start date", p->start_date, false, DATE_NONE)) != AP_OK ||
+        (st = rowio_check_date("End date", p->end_date, false, DATE_NONE)) != AP_OK)
         return st;
-    if (p->dob == DATE_NONE)
-        return ap_fail(AP_ERR_INVALID, "Date of birth: must be given");
     int year = rules_year_group(p->dob, today);
     if (year < -2 || year > 14) {
         char d[11];
         return ap_fail(AP_ERR_INVALID, "Date of birth: %s is not the birthday of a child of school age",
                        date_format(p->dob, d));
     }
-    if (!one_of(p->gender, genders))
-        return ap_fail(AP_ERR_INVALID, "Gender: \"%s\" is not female, male or other", p->gender);
-    if (!one_of(p->roll_status, rolls))
-        return ap_fail(AP_ERR_INVALID, "Roll status: \"%s\" is not one of the roll statuses", p->roll_status);
-    if (!one_of(p->cohort, cohorts))
-        return ap_fail(AP_ERR_INVALID, "Cohort: \"%s\" is not one of the cohorts", p->cohort);
-    if (!one_of(p->plan, plans))
-        return ap_fail(AP_ERR_INVALID, "Plan: \"%s\" is not none, IDP (school), IDP (LA) or EHCP", p->plan);
+    if ((st = rowio_check_choice("Gender", p->gender, LABELS_GENDER)) != AP_OK ||
+        (st = rowio_check_choice("Roll status", p->roll_status, LABELS_ROLL_STATUS)) != AP_OK ||
+        (st = rowio_check_choice("Cohort", p->cohort, LABELS_COHORT)) != AP_OK ||
+        (st = rowio_check_choice("Plan", p->plan, LABELS_PLAN)) != AP_OK)
+        return st;
     if (p->start_date != DATE_NONE && p->end_date != DATE_NONE && p->end_date < p->start_date)
         return ap_fail(AP_ERR_INVALID, "End date: before the start date");
     return AP_OK;

@@ -286,6 +286,18 @@ static void test_pupil_validation_names_the_field(void **state)
     assert_int_equal(pupil_insert(f->admin, &p, today()), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "Legal surname"));
     sample_pupil(&p);
+    strcpy(p.preferred_name, "Gwen\x1b[2J");
+    assert_int_equal(pupil_insert(f->admin, &p, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Preferred name: holds a control character"));
+    sample_pupil(&p);
+    strcpy(p.legal_forename, "Si\xe2n"); /* Latin-1, not UTF-8 */
+    assert_int_equal(pupil_insert(f->admin, &p, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Legal forename: holds bytes that are not UTF-8"));
+    sample_pupil(&p);
+    strcpy(p.roll_status, "expelled");
+    assert_int_equal(pupil_insert(f->admin, &p, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Roll status"));
+    sample_pupil(&p);
     p.dob = date_from_ymd(1970, 1, 1);
     assert_int_equal(pupil_insert(f->admin, &p, today()), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "Date of birth"));
