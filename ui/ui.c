@@ -666,6 +666,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     ui->data_version = store_data_version(s);
     layout(ui);
     open_pane(ui, 0);
+    if (store_world_readable(s))
+        ui_error(ui, "%s can be read by other users of this host: chmod o-rwx it (children's data)", store_path(s));
     /* The first frame goes out before the flags are counted and before the
      * pane has loaded more than a screenful (the roll loads its first rows
      * only): then the whole of it, and the flags. */

@@ -69,3 +69,10 @@ sleep 1
 if screen mono | grep -qE ' ![0-9]+( ~[0-9]+)?$| ~[0-9]+$'; then ok "with NO_COLOR the roll's flags show as ! and ~ markers"
 else not_ok "with NO_COLOR the roll's flags show as ! and ~ markers" "$(screen mono)"; fi
 keys mono q
+
+# A store others can read is named on the status line as the screen opens.
+chmod 0644 "$db"
+start open 120x30 "$APTERM" --db "$db"
+expect_screen "a store readable by others is pointed out on opening" open "can be read by other users of this host" 10
+keys open q
+chmod 0600 "$db"
