@@ -7,11 +7,16 @@
 : "${PYTHON:=/usr/bin/python3}"
 APTERM=$(cd "$(dirname "$APTERM")" && pwd)/$(basename "$APTERM")
 export APTERM PYTHON
+# Under SANITIZE=1 a sanitizer report from any process, the full-screen
+# program inside tmux included, goes to a file here and counts as a failure.
+san_dir=$(mktemp -d)
+export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 passed=0
 failed=0
 failures=""
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -rf "$log" "$san_dir"' EXIT
 
 count() { # count NAME: adds the ok/not ok lines of $log
     p=$(grep -c '^ok - ' "$log")
@@ -53,6 +58,15 @@ for script in tests/e2e/*.sh tests/export/*.sh; do
         failures="$failures
   $script: exited $rc"
     fi
+done
+
+for report in "$san_dir"/*; do
+    [ -f "$report" ] || continue
+    echo "== sanitizer report $(basename "$report")"
+    cat "$report"
+    failed=$((failed + 1))
+    failures="$failures
+  sanitizer: $(grep -m1 -E 'ERROR|runtime error' "$report")"
 done
 
 echo
