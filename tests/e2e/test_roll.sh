@@ -277,6 +277,9 @@ else
     else
         start "$V" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $as $APTERM --db $vdb"
     fi
+    # The store is open to every login here (0666), so apterm first says so on
+    # the status line; Ctrl-L clears the message and shows the login again.
+    wait_for "$V" "can be read by other users" 10 && keys "$V" C-l
     if wait_for "$V" "Pupil roll: " 10 && wait_for "$V" "$viewer (viewer)" 3; then ok "$vname"
     else not_ok "$vname" "$(screen "$V")"; fi
     keys "$V" a
