@@ -103,6 +103,11 @@ static ap_status need_row(struct store *s, const char *table, int64_t id, const 
     return AP_OK;
 }
 
+static int bind_case_row(sqlite3_stmt *st, const void *record)
+{
+    return bind_case(st, record);
+}
+
 static ap_status write_case(struct store *s, struct panel_case *c, int today, bool insert)
 {
     ap_status st = panel_case_validate(c, today);
@@ -116,38 +121,12 @@ static ap_status write_case(struct store *s, struct panel_case *c, int today, bo
                                "WHERE id = ?10 AND version = ?11";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = need_row(s, "pupil", c->pupil_id, "Pupil")) !=
-        AP_OK)
-        goto fail;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = bind_case(stmt, c);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, CASE_COLUMN_COUNT + 1, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, CASE_COLUMN_COUNT + 3, c->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, CASE_COLUMN_COUNT + 4, c->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "panel_case", c->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        c->id = id;
-        c->version = 1;
-    } else {
-        c->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    st = need_row(s, "pupil", c->pupil_id, "Pupil");
+    if (st == AP_OK)
+        st = rowio_write(s, sql, CASE_COLUMN_COUNT, bind_case_row, c, "panel_case", insert ? 0 : c->id, c->version,
+                         what, &new_id);
+    return rowio_finish(s, st, insert, new_id, &c->id, &c->version);
 }
 
 ap_status panel_case_insert(struct store *s, struct panel_case *c, int today)

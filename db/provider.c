@@ -148,6 +148,11 @@ static int bind_provider(sqlite3_stmt *st, const struct provider *p)
     return rc;
 }
 
+static int bind_provider_row(sqlite3_stmt *st, const void *record)
+{
+    return bind_provider(st, record);
+}
+
 static ap_status write_provider(struct store *s, struct provider *p, int today, bool insert)
 {
     ap_status st = provider_validate(p, today);
@@ -160,35 +165,10 @@ static ap_status write_provider(struct store *s, struct provider *p, int today, 
                                "(" PROVIDER_PARAMS "), version = version + 1 WHERE id = ?33 AND version = ?34";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = bind_provider(stmt, p);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, PROVIDER_COLUMN_COUNT + 1, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PROVIDER_COLUMN_COUNT + 3, p->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PROVIDER_COLUMN_COUNT + 4, p->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "provider", p->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        p->id = id;
-        p->version = 1;
-    } else {
-        p->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    st = rowio_write(s, sql, PROVIDER_COLUMN_COUNT, bind_provider_row, p, "provider", insert ? 0 : p->id, p->version,
+                     what, &new_id);
+    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
 }
 
 ap_status provider_insert(struct store *s, struct provider *p, int today)

@@ -64,14 +64,6 @@ ap_status pupil_validate(const struct pupil *p, int today)
     return AP_OK;
 }
 
-static int bind_date(sqlite3_stmt *st, int i, int date)
-{
-    if (date == DATE_NONE)
-        return sqlite3_bind_null(st, i);
-    char buf[11];
-    return sqlite3_bind_text(st, i, date_format(date, buf), -1, SQLITE_TRANSIENT);
-}
-
 /* Binds the editable columns to ?1..?24; returns an SQLite result code. */
 static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
 {
@@ -81,7 +73,7 @@ static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
 #define INT(v) \
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, i++, (v))
 #define DATE(v) \
-    if (rc == SQLITE_OK) rc = bind_date(st, i++, (v))
+    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
     TEXT(p->upn);
     TEXT(p->legal_forename);
     TEXT(p->legal_surname);
@@ -114,81 +106,40 @@ static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
     return rc;
 }
 
-/* Runs one prepared write inside its own transaction. */
-static ap_status write_one(struct store *s, const char *sql, const struct pupil *p, int64_t id, int64_t version,
-                           const char *what, int *changes, int64_t *rowid)
+static int bind_pupil_row(sqlite3_stmt *st, const void *record)
 {
-    ap_status st = store_begin(s);
+    return bind_pupil(st, record);
+}
+
+/* One INSERT or versioned UPDATE in its own transaction. */
+static ap_status write_pupil(struct store *s, struct pupil *p, int today, bool insert)
+{
+    ap_status st = pupil_validate(p, today);
     if (st != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    char now[20];
-    store_now(now);
-    int rc = sqlite3_prepare_v2(store_db(s), sql, -1, &stmt, NULL);
-    if (rc == SQLITE_OK && p)
-        rc = bind_pupil(stmt, p);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, PUPIL_COLUMN_COUNT + 1, now, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, PUPIL_COLUMN_COUNT + 2, store_login(s), -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK && id)
-        rc = sqlite3_bind_int64(stmt, PUPIL_COLUMN_COUNT + 3, id);
-    if (rc == SQLITE_OK && id)
-        rc = sqlite3_bind_int64(stmt, PUPIL_COLUMN_COUNT + 4, version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) {
-        st = store_fail(s, rc, what);
-        store_rollback(s);
+    const char *sql = insert ? "INSERT INTO pupil (" PUPIL_COLUMNS ", updated_at, updated_by) VALUES "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+                             : "UPDATE pupil SET (" PUPIL_COLUMNS ", updated_at, updated_by) = "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26), version = version + 1 "
+                               "WHERE id = ?27 AND version = ?28";
+    if ((st = store_begin(s)) != AP_OK)
         return st;
-    }
-    *changes = sqlite3_changes(store_db(s));
-    if (rowid)
-        *rowid = sqlite3_last_insert_rowid(store_db(s));
-    if (*changes == 0) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        st = store_conflict(s, "pupil", key);
-        store_rollback(s);
-        return st;
-    }
-    return store_commit(s);
+    int64_t new_id = 0;
+    st = rowio_write(s, sql, PUPIL_COLUMN_COUNT, bind_pupil_row, p, "pupil", insert ? 0 : p->id, p->version,
+                     insert ? "adding the pupil" : "saving the pupil", &new_id);
+    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
 }
 
 ap_status pupil_insert(struct store *s, struct pupil *p, int today)
 {
-    ap_status st = pupil_validate(p, today);
-    if (st != AP_OK)
-        return st;
-    int changes = 0;
-    int64_t id = 0;
-    st = write_one(s,
-                   "INSERT INTO pupil (" PUPIL_COLUMNS ", updated_at, updated_by) VALUES "
-                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-                   "?21, ?22, ?23, ?24, ?25, ?26)",
-                   p, 0, 0, "adding the pupil", &changes, &id);
-    if (st == AP_OK) {
-        p->id = id;
-        p->version = 1;
-    }
-    return st;
+    return write_pupil(s, p, today, true);
 }
 
 ap_status pupil_update(struct store *s, struct pupil *p, int today)
 {
-    ap_status st = pupil_validate(p, today);
-    if (st != AP_OK)
-        return st;
-    int changes = 0;
-    st = write_one(s,
-                   "UPDATE pupil SET (" PUPIL_COLUMNS ", updated_at, updated_by) = "
-                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-                   "?21, ?22, ?23, ?24, ?25, ?26), version = version + 1 WHERE id = ?27 AND version = ?28",
-                   p, p->id, p->version, "saving the pupil", &changes, NULL);
-    if (st == AP_OK)
-        p->version++;
-    return st;
+    return write_pupil(s, p, today, false);
 }
 
 /* What keeps a pupil from being deleted, in words ("40 attendance marks,
@@ -238,40 +189,21 @@ ap_status pupil_delete(struct store *s, int64_t id, int64_t version)
         return st;
     }
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s), "DELETE FROM pupil WHERE id = ?1 AND version = ?2", -1, &stmt, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) {
-        st = store_fail(s, rc, "deleting the pupil");
-        store_rollback(s);
-        return st;
+    st = rowio_prepare(s, "DELETE FROM pupil WHERE id = ?1 AND version = ?2", &stmt, "deleting the pupil");
+    if (st == AP_OK) {
+        int rc = sqlite3_bind_int64(stmt, 1, id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(stmt, 2, version);
+        st = rc == SQLITE_OK ? rowio_step(s, stmt, "deleting the pupil") : store_fail(s, rc, "deleting the pupil");
+        sqlite3_finalize(stmt);
     }
-    if (sqlite3_changes(store_db(s)) == 0) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        st = store_conflict(s, "pupil", key);
+    if (st == AP_OK)
+        st = rowio_changed(s, "pupil", id);
+    if (st != AP_OK) {
         store_rollback(s);
         return st;
     }
     return store_commit(s);
-}
-
-static void copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
-{
-    const unsigned char *v = sqlite3_column_text(st, col);
-    snprintf(dst, len, "%s", v ? (const char *)v : "");
-}
-
-static int column_date(sqlite3_stmt *st, int col)
-{
-    int d;
-    const unsigned char *v = sqlite3_column_text(st, col);
-    return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
 }
 
 ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
@@ -292,24 +224,24 @@ ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
     }
     memset(p, 0, sizeof *p);
     int c = 0;
-    copy_text(p->upn, sizeof p->upn, st, c++);
-    copy_text(p->legal_forename, sizeof p->legal_forename, st, c++);
-    copy_text(p->legal_surname, sizeof p->legal_surname, st, c++);
-    copy_text(p->preferred_name, sizeof p->preferred_name, st, c++);
-    p->dob = column_date(st, c++);
-    copy_text(p->gender, sizeof p->gender, st, c++);
+    rowio_text(st, c++, p->upn, sizeof p->upn);
+    rowio_text(st, c++, p->legal_forename, sizeof p->legal_forename);
+    rowio_text(st, c++, p->legal_surname, sizeof p->legal_surname);
+    rowio_text(st, c++, p->preferred_name, sizeof p->preferred_name);
+    p->dob = rowio_date(st, c++);
+    rowio_text(st, c++, p->gender, sizeof p->gender);
     p->home_school_id = sqlite3_column_int64(st, c++);
-    copy_text(p->roll_status, sizeof p->roll_status, st, c++);
-    copy_text(p->cohort, sizeof p->cohort, st, c++);
+    rowio_text(st, c++, p->roll_status, sizeof p->roll_status);
+    rowio_text(st, c++, p->cohort, sizeof p->cohort);
     p->fsm = sqlite3_column_int(st, c++);
     p->cla = sqlite3_column_int(st, c++);
-    copy_text(p->plan, sizeof p->plan, st, c++);
-    copy_text(p->aln_areas, sizeof p->aln_areas, st, c++);
-    copy_text(p->social_worker, sizeof p->social_worker, st, c++);
-    copy_text(p->social_worker_phone, sizeof p->social_worker_phone, st, c++);
-    p->start_date = column_date(st, c++);
-    p->end_date = column_date(st, c++);
-    copy_text(p->destination, sizeof p->destination, st, c++);
+    rowio_text(st, c++, p->plan, sizeof p->plan);
+    rowio_text(st, c++, p->aln_areas, sizeof p->aln_areas);
+    rowio_text(st, c++, p->social_worker, sizeof p->social_worker);
+    rowio_text(st, c++, p->social_worker_phone, sizeof p->social_worker_phone);
+    p->start_date = rowio_date(st, c++);
+    p->end_date = rowio_date(st, c++);
+    rowio_text(st, c++, p->destination, sizeof p->destination);
     p->has_idp = sqlite3_column_int(st, c++);
     p->has_psp = sqlite3_column_int(st, c++);
     p->has_ra = sqlite3_column_int(st, c++);
@@ -318,8 +250,8 @@ ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
     p->has_pep = sqlite3_column_int(st, c++);
     p->id = sqlite3_column_int64(st, c++);
     p->version = sqlite3_column_int64(st, c++);
-    copy_text(p->updated_at, sizeof p->updated_at, st, c++);
-    copy_text(p->updated_by, sizeof p->updated_by, st, c++);
+    rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
+    rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
     sqlite3_finalize(st);
     return AP_OK;
 }

@@ -194,3 +194,45 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
     *exists = v != 0;
     return st;
 }
+
+ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind)(sqlite3_stmt *, const void *),
+                      const void *record, const char *table, int64_t id, int64_t version, const char *what,
+                      int64_t *new_id)
+{
+    sqlite3_stmt *stmt = NULL;
+    ap_status st = rowio_prepare(s, sql, &stmt, what);
+    if (st != AP_OK)
+        return st;
+    bool update = strncmp(sql, "UPDATE", 6) == 0; /* an update of id 0 then fails: no row */
+    int rc = bind(stmt, record);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_stamp(stmt, ncolumns + 1, s);
+    if (rc == SQLITE_OK && update)
+        rc = sqlite3_bind_int64(stmt, ncolumns + 3, id);
+    if (rc == SQLITE_OK && update)
+        rc = sqlite3_bind_int64(stmt, ncolumns + 4, version);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK && update)
+        st = rowio_changed(s, table, id);
+    if (st == AP_OK && new_id)
+        *new_id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(stmt);
+    return st;
+}
+
+ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version)
+{
+    if (st != AP_OK) {
+        store_rollback(s);
+        return st;
+    }
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    if (insert) {
+        *id = new_id;
+        *version = 1;
+    } else {
+        ++*version;
+    }
+    return AP_OK;
+}

@@ -66,6 +66,21 @@ ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, con
  * (AP_ERR_CONFLICT naming who, or AP_ERR_NOT_FOUND naming who deleted it). */
 ap_status rowio_changed(struct store *s, const char *table, int64_t id);
 
+/* One record's write, in the caller's open transaction: sql is its INSERT,
+ * or its versioned UPDATE ending "WHERE id = ?N+3 AND version = ?N+4",
+ * where bind puts the record's N columns in ?1..?N; the stamp (updated_at,
+ * updated_by) goes in ?N+1 and ?N+2. An UPDATE that changed no row returns
+ * store_conflict's status (who changed or deleted it, and when). On success
+ * *new_id (may be NULL) is the inserted row's id. */
+ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind)(sqlite3_stmt *, const void *),
+                      const void *record, const char *table, int64_t id, int64_t version, const char *what,
+                      int64_t *new_id);
+
+/* Ends the transaction of a record's write: commits when st is AP_OK (then
+ * sets *id and *version: the new id and 1 after an insert, version + 1
+ * after an update), else rolls back. Returns the final status. */
+ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version);
+
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists);

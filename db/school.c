@@ -46,6 +46,11 @@ static int bind_school(sqlite3_stmt *st, const struct school *sc)
     return rc;
 }
 
+static int bind_school_row(sqlite3_stmt *st, const void *record)
+{
+    return bind_school(st, record);
+}
+
 /* One INSERT (id 0) or versioned UPDATE in its own transaction. */
 static ap_status write_school(struct store *s, struct school *sc, bool insert)
 {
@@ -59,35 +64,10 @@ static ap_status write_school(struct store *s, struct school *sc, bool insert)
                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7), version = version + 1 WHERE id = ?8 AND version = ?9";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = bind_school(stmt, sc);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, SCHOOL_COLUMN_COUNT + 1, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, SCHOOL_COLUMN_COUNT + 3, sc->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, SCHOOL_COLUMN_COUNT + 4, sc->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "school", sc->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        sc->id = id;
-        sc->version = 1;
-    } else {
-        sc->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    st = rowio_write(s, sql, SCHOOL_COLUMN_COUNT, bind_school_row, sc, "school", insert ? 0 : sc->id, sc->version,
+                     what, &new_id);
+    return rowio_finish(s, st, insert, new_id, &sc->id, &sc->version);
 }
 
 ap_status school_insert(struct store *s, struct school *sc)
