@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "attr.h"
+#include "draw.h"
 #include "calendar.h"
 #include "date.h"
 #include "flags.h"
@@ -265,15 +266,8 @@ static bool is_absence(const struct code_info *c)
 
 static void put_fit(WINDOW *w, int y, int x, const char *text, int cols, attr_t attr, unsigned flags)
 {
-    if (cols <= 0 || x >= getmaxx(w))
-        return;
-    if (x + cols > getmaxx(w))
-        cols = getmaxx(w) - x;
-    char fit[1200];
-    utf8_fit(fit, sizeof fit, text, cols, flags);
-    wattrset(w, attr);
-    mvwaddstr(w, y, x, fit);
-    wattrset(w, A_NORMAL);
+    if (cols > 0)
+        draw_text(w, y, x, cols, text, attr, flags);
 }
 
 /* ---- Loading ---------------------------------------------------------------------- */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "form.h"
 #include "listview.h"
@@ -200,16 +201,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_m
 
 static void put_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
 {
-    int cols = getmaxx(w) - x;
-    if (cols <= 0)
-        return;
-    char fit[1200];
-    utf8_fit(fit, sizeof fit, text, cols, UTF8_FIT_ELLIPSIS);
-    wmove(w, y, 0);
-    wclrtoeol(w);
-    wattrset(w, attr);
-    mvwaddstr(w, y, x, fit);
-    wattrset(w, A_NORMAL);
+    draw_text(w, y, x, 0, text, attr, DRAW_ELLIPSIS | DRAW_CLEAR);
 }
 
 /* The selected pupil's contacts in calling order and the last call. */

@@ -1,4 +1,5 @@
 #include "listview.h"
+#include "draw.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,26 +26,8 @@ static void column_widths(const struct listview *lv, int total, int *widths)
 
 static void draw_cell(WINDOW *w, int y, int x, int width, const char *text, bool right, attr_t attr)
 {
-    char buf[CELL_MAX * 2];
-    int max = getmaxx(w) - x;
-    if (max <= 0)
-        return;
-    if (width > max)
-        width = max;
-    if (right) {
-        int tw = utf8_width(text);
-        if (tw < width) {
-            wattron(w, attr);
-            mvwprintw(w, y, x, "%*s", width - tw, "");
-            wattroff(w, attr);
-            x += width - tw;
-            width = tw;
-        }
-    }
-    utf8_fit(buf, sizeof buf, text, width, UTF8_FIT_PAD | UTF8_FIT_ELLIPSIS);
-    wattron(w, attr);
-    mvwaddstr(w, y, x, buf);
-    wattroff(w, attr);
+    if (width > 0)
+        draw_text(w, y, x, width, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
 }
 
 static void draw_row(struct listview *lv, int row)

@@ -26,6 +26,7 @@
 
 #include "action.h"
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "export_dmt.h"
 #include "export_panel.h"
@@ -273,24 +274,8 @@ static void fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
 
 static void put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right)
 {
-    int max = getmaxx(w) - x;
-    if (max <= 0 || cols <= 0)
-        return;
-    if (cols > max)
-        cols = max;
-    char buf[1200];
-    if (right) {
-        int tw = utf8_width(text);
-        if (tw < cols) {
-            mvwprintw(w, y, x, "%*s", cols - tw, "");
-            x += cols - tw;
-            cols = tw;
-        }
-    }
-    utf8_fit(buf, sizeof buf, text, cols, UTF8_FIT_PAD | UTF8_FIT_ELLIPSIS);
-    wattron(w, attr);
-    mvwaddstr(w, y, x, buf);
-    wattroff(w, attr);
+    if (cols > 0)
+        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
 }
 
 typedef void (*wrap_fn)(void *ctx, const char *line, size_t len, bool first);

@@ -18,6 +18,7 @@
 
 #include "action.h"
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "flags.h"
 #include "labels.h"
@@ -1063,24 +1064,8 @@ static struct pupil_cols pupil_columns(int width)
 
 static void put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right)
 {
-    int max = getmaxx(w) - x;
-    if (max <= 0 || cols <= 0)
-        return;
-    if (cols > max)
-        cols = max;
-    char buf[800];
-    if (right) {
-        int tw = utf8_width(text);
-        if (tw < cols) {
-            mvwprintw(w, y, x, "%*s", cols - tw, "");
-            x += cols - tw;
-            cols = tw;
-        }
-    }
-    utf8_fit(buf, sizeof buf, text, cols, UTF8_FIT_PAD | UTF8_FIT_ELLIPSIS);
-    wattron(w, attr);
-    mvwaddstr(w, y, x, buf);
-    wattroff(w, attr);
+    if (cols > 0)
+        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
 }
 
 static void draw_doc_line(struct providers *st, WINDOW *w, int i)

@@ -28,6 +28,7 @@
 
 #include "action.h"
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "form.h"
 #include "labels.h"
@@ -719,13 +720,8 @@ static int ed_custom_lines(void *ctx, int field)
 
 static void put_at(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr)
 {
-    if (cols <= 0)
-        return;
-    char fit[1200];
-    utf8_fit(fit, sizeof fit, text, cols, UTF8_FIT_PAD | UTF8_FIT_ELLIPSIS);
-    wattrset(w, attr);
-    mvwaddstr(w, y, x, fit);
-    wattrset(w, A_NORMAL);
+    if (cols > 0)
+        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS);
 }
 
 static void ed_custom_draw(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused)

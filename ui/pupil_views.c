@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "attr.h"
+#include "draw.h"
 #include "concern.h"
 #include "contact.h"
 #include "date.h"
@@ -34,14 +35,7 @@
 
 static void put_text(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
 {
-    int width = getmaxx(w) - x;
-    if (width <= 0 || y < 0 || y >= getmaxy(w))
-        return;
-    char fit[2048];
-    utf8_fit(fit, sizeof fit, text, width, UTF8_FIT_ELLIPSIS);
-    wattrset(w, attr_of(m));
-    mvwaddstr(w, y, x, fit);
-    wattrset(w, A_NORMAL);
+    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
 }
 
 void pupil_views_hint_line(WINDOW *w, int y, const enum action_id *ids, const char *more)

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "labels.h"
 #include "lineedit.h"
@@ -433,14 +434,7 @@ static void layout_columns(struct roll_pane *rp, int width)
 
 static void put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
 {
-    int width = getmaxx(w) - x;
-    if (width <= 0)
-        return;
-    char fit[1024];
-    utf8_fit(fit, sizeof fit, text, width, UTF8_FIT_ELLIPSIS);
-    wattrset(w, attr_of(m));
-    mvwaddstr(w, y, x, fit);
-    wattrset(w, A_NORMAL);
+    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
 }
 
 /* "4,750" */

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "form.h"
 #include "labels.h"
@@ -93,14 +94,7 @@ struct tpane {
 
 static void put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
 {
-    int width = getmaxx(w) - x;
-    if (width <= 0 || y < 0 || y >= getmaxy(w))
-        return;
-    char fit[2048];
-    utf8_fit(fit, sizeof fit, text, width, UTF8_FIT_ELLIPSIS);
-    wattrset(w, attr_of(m));
-    mvwaddstr(w, y, x, fit);
-    wattrset(w, A_NORMAL);
+    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
 }
 
 static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

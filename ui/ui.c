@@ -21,6 +21,7 @@
 #include "action.h"
 #include "attendance.h"
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "flags.h"
 #include "pane.h"
@@ -280,15 +281,7 @@ static void layout(struct ui *ui)
 /* Writes UTF-8 text clipped to the window's width from x; returns the column after it. */
 static int put_text(WINDOW *w, int y, int x, const char *text, attr_t attr)
 {
-    int width = getmaxx(w) - x;
-    if (width <= 0)
-        return x;
-    char buf[1200];
-    int used = utf8_fit(buf, sizeof buf, text, width, 0);
-    wattron(w, attr);
-    mvwaddstr(w, y, x, buf);
-    wattroff(w, attr);
-    return x + used;
+    return x + draw_text(w, y, x, 0, text, attr, 0);
 }
 
 static void draw_tabs(struct ui *ui)

@@ -1,0 +1,23 @@
+#ifndef APTERM_DRAW_H
+#define APTERM_DRAW_H
+
+#include <curses.h>
+
+#include "utf8.h"
+
+/* How draw_text fits its text (the first two are utf8_fit's). */
+enum {
+    DRAW_PAD = UTF8_FIT_PAD,           /* spaces after the text, to exactly cols columns */
+    DRAW_ELLIPSIS = UTF8_FIT_ELLIPSIS, /* text that does not fit ends in "…" */
+    DRAW_RIGHT = 1 << 8,               /* right-aligned in cols (numbers) */
+    DRAW_CLEAR = 1 << 9,               /* clear the whole line first */
+};
+
+/* The one way panes put UTF-8 text from the store on screen: at (y, x) of w,
+ * in attr (added to the window's attributes for the text only), fitted to
+ * cols columns by whole characters (cols <= 0: to the window's right edge),
+ * never past the edge nor outside the window. Returns the columns the text
+ * took (padding included). */
+int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, unsigned flags);
+
+#endif
