@@ -193,15 +193,6 @@ static bool can_write(struct panel *st)
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static bool is_resize(int ret, wint_t ch)
 {
     return ret == KEY_CODE_YES && ch == KEY_RESIZE;
@@ -385,7 +376,7 @@ static void apply_list_flags(struct panel *st)
             continue;
         free(st->flags[i].reason);
         st->flags[i].level = rows[k].level;
-        st->flags[i].reason = xstrdup(rows[k].reason);
+        st->flags[i].reason = strdup(rows[k].reason);
     }
 }
 
@@ -1183,9 +1174,9 @@ static bool picker_add(struct picker *pk, int64_t id, const char *const cols[PIC
     memset(r, 0, sizeof *r);
     r->id = id;
     r->dim = dim;
-    bool ok = (r->find = xstrdup(find)) != NULL;
+    bool ok = (r->find = strdup(find)) != NULL;
     for (int c = 0; c < PICK_COLS; c++)
-        ok = ok && (r->cols[c] = xstrdup(cols[c] ? cols[c] : "")) != NULL;
+        ok = ok && (r->cols[c] = strdup(cols[c] ? cols[c] : "")) != NULL;
     pk->n++;
     return ok;
 }

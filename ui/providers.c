@@ -186,15 +186,6 @@ static bool can_write(struct providers *st)
 
 /* ---- text helpers ------------------------------------------------------------------ */
 
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Compares as a search does: case and accents folded (Siân sorts with Sian). */
 static int fold_cmp(const char *a, const char *b)
 {
@@ -302,7 +293,7 @@ static void count_flag(struct providers *st, const struct flag_row *f)
         rf->amber++;
     if (f->level > rf->worst || !rf->worst_reason) {
         free(rf->worst_reason);
-        rf->worst_reason = xstrdup(f->reason);
+        rf->worst_reason = strdup(f->reason);
         rf->worst = f->level;
     }
     if (strcmp(f->kind, FLAG_KIND_INSURANCE) == 0)
@@ -956,7 +947,7 @@ static void collect_rec_flag(void *ctx, const struct flag_row *f)
         st->rflags = grown;
         c->cap = cap;
     }
-    char *reason = xstrdup(f->reason);
+    char *reason = strdup(f->reason);
     if (reason)
         st->rflags[st->nrflags++] = (struct rec_flag){f->level, reason};
 }

@@ -179,15 +179,6 @@ static bool can_write(struct qa_pane *q)
     return false;
 }
 
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static const char *marker(enum flag_level level)
 {
     return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";
@@ -455,7 +446,7 @@ static void take_no(void *ctx, const struct qa_open_no *r)
         q->nos = grown;
         c->cap = cap;
     }
-    char *text = xstrdup(r->text);
+    char *text = strdup(r->text);
     if (!text)
         return;
     struct open_no *n = &q->nos[q->nnos++];
