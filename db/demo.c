@@ -1341,7 +1341,7 @@ static ap_status plan_placements(struct gen *g, int i)
 
     /* Most placements began before the weeks of marks; the rest during them. */
     int start = ks13              ? weeks_ago(g, rnd(&r, 1, 15), 0)
-                : chance(&r, 75) ? weeks_ago(g, g->weeks + rnd(&r, 0, 20), rnd(&r, 0, 1) * 2)
+                : chance(&r, 92) ? weeks_ago(g, g->weeks + rnd(&r, 0, 20), rnd(&r, 0, 1) * 2)
                                  : weeks_ago(g, rnd(&r, 2, g->weeks > 2 ? g->weeks : 3), rnd(&r, 0, 1) * 2);
 
     /* An earlier placement, ended the week before this one began (an
