@@ -25,8 +25,6 @@ static const struct action actions[] = {
      {K(KEY_NPAGE), CTRL_KEY('f')}},
     {ACT_HOME, SCOPE_LIST, "g/Home", NULL, "First row", false, {'g', K(KEY_HOME)}},
     {ACT_END, SCOPE_LIST, "G/End", NULL, "Last row", false, {'G', K(KEY_END)}},
-    {ACT_LEFT, SCOPE_LIST, "h/←", NULL, "Scroll left", false, {'h', K(KEY_LEFT)}},
-    {ACT_RIGHT, SCOPE_LIST, "l/→", NULL, "Scroll right", false, {'l', K(KEY_RIGHT)}},
     {ACT_OPEN, SCOPE_RECORD, "Enter", "open", "Open the record under the cursor", false,
      {'\n', '\r', K(KEY_ENTER)}},
     {ACT_BACK, SCOPE_GLOBAL, "Esc", "back", "Go back, close, or clear the search", false, {27}},
