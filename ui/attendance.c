@@ -691,11 +691,13 @@ static void summary_text(const struct att *a, char *buf, size_t len, int cols)
             snprintf(terms, sizeof terms, "%3d%%", (int)term);
         snprintf(pupil, sizeof pupil, " │ wk %s term %s", wks, terms); /* the pupil's */
     }
-    snprintf(buf, len, "%s: %*d expected, %*d marked, %*d unreported, %*d absent%s", where, dg, expected, dg, marked,
-             dg, unreported, dg, absent, pupil);
+    /* Before a session begins its unmarked pupils are still to come, not missing. */
+    bool begun = started(a, col);
+    snprintf(buf, len, "%s: %*d expected, %*d marked, %*d %s, %*d absent%s", where, dg, expected, dg, marked, dg,
+             unreported, begun ? "unreported" : "to come", dg, absent, pupil);
     if (utf8_width(buf) > cols)
-        snprintf(buf, len, "%s %*d expected %*d marked %*d unrep. %*d absent%s", where, dg, expected, dg, marked, dg,
-                 unreported, dg, absent, pupil);
+        snprintf(buf, len, "%s %*d expected %*d marked %*d %s %*d absent%s", where, dg, expected, dg, marked, dg,
+                 unreported, begun ? "unrep." : "to come", dg, absent, pupil);
 }
 
 static void draw_summary(struct att *a, WINDOW *w)

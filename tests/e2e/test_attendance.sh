@@ -295,6 +295,11 @@ else
     not_ok "Ctrl-R on an afternoon still to come is refused, writing nothing" "marks before $fp, after $(fingerprint)" \
         "$(screen "$C" | tail -2)"
 fi
+if wait_re "$C" "Fri PM:? +[0-9]+ expected,? +[0-9]+ marked,? +[0-9]+ to come" 3; then
+    ok "the summary calls the afternoon's unmarked pupils \"to come\", not unreported"
+else
+    not_ok "the summary calls the afternoon's unmarked pupils \"to come\", not unreported" "$(screen "$C" | sed -n 3p)"
+fi
 keys "$C" q
 
 # ============ Two sessions mark the same pupil's same session ============
