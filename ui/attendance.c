@@ -1898,9 +1898,10 @@ static unsigned att_key(void *state, const struct action *act, int key, int ret,
         return REDRAW_BODY | REDRAW_STATUS;
     }
     case ACT_GRID_CALLS: {
+        /* The calls list, on this pupil when they are on it. */
         int i = calls_pane_index();
         if (i >= 0)
-            ui_switch_pane(ui, i);
+            ui_show_record(ui, i, a->nrows ? (long long)a->rows[a->cur_row].pupil_id : 0);
         return REDRAW_ALL;
     }
     default:

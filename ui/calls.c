@@ -497,8 +497,20 @@ static unsigned calls_tick(void *state, bool active)
 
 static const enum action_id calls_hints[] = {ACT_CALL_LOG, ACT_NONE};
 
+/* Puts the cursor on the pupil (from the grid's "!"), when they are on the list. */
+static void calls_show_record(void *state, long long pupil_id)
+{
+    struct calls_pane *c = state;
+    for (size_t row = 0; row < c->n; row++)
+        if (c->e[c->order[row]].pupil_id == pupil_id) {
+            listview_select(&c->lv, (int)row);
+            return;
+        }
+}
+
 const struct pane_ops pane_calls = {
     .title = "Calls",
+    .show_record = calls_show_record,
     .scopes = SCOPE_CALLS,
     .hints = calls_hints,
     .open = calls_open,

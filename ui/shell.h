@@ -47,6 +47,9 @@ void ui_switch_pane(struct ui *ui, int index);
  * returns when the user closes it, leaving the roll showing with the pupil
  * under the cursor). The screen is drawn; the caller returns REDRAW_ALL. */
 void ui_show_pupil(struct ui *ui, long long pupil_id);
+/* Open pane `index` on the record with this id (pane_ops.show_record), e.g.
+ * the calls list on the grid's pupil. */
+void ui_show_record(struct ui *ui, int index, long long id);
 
 /* The flags of the latest pass over the store (flags_collect, the counts on
  * the status line), so that panes need not make a pass of their own. False

@@ -461,6 +461,16 @@ void ui_switch_pane(struct ui *ui, int index)
         open_pane(ui, index);
 }
 
+void ui_show_record(struct ui *ui, int index, long long id)
+{
+    if (index < 0 || index >= ui->pane_count)
+        return;
+    open_pane(ui, index);
+    const struct pane_ops *p = ui->panes[index];
+    if (ui->state[index] && p->show_record)
+        p->show_record(ui->state[index], id);
+}
+
 void ui_show_pupil(struct ui *ui, long long pupil_id)
 {
     open_pane(ui, 0);

@@ -92,6 +92,7 @@ else
     not_ok "$cla_name, looked after (CLA), is marked ! and listed among the $X to escalate first" \
         "row: ${row:-not found}" "$(screen "$S")"
 fi
+keys "$S" Home
 i=1
 while [ "$i" -lt "${row:-1}" ]; do keys "$S" Down; i=$((i + 1)); done
 if wait_for "$S" "── $cla_name · " 3 && wait_for "$S" "! Escalate: looked after (CLA)" 2; then
@@ -175,6 +176,18 @@ if wait_until 3 other_row; then
     ok "$other stays on the list: 1 call at HH:MM, no answer"
 else
     not_ok "$other stays on the list: 1 call at HH:MM, no answer" "$(screen "$S" | grep -F "$other")"
+fi
+# "!" in the grid opens the calls list on the grid's pupil.
+if [ -n "$run_name" ]; then
+    keys "$S" 3
+    wait_for "$S" "expected (a: all)" 5
+    keys "$S" =
+    wait_for "$S" "Find:" 3
+    keys "$S" "$run_name" Enter
+    sleep 0.3
+    keys "$S" '!'
+    if wait_for "$S" "── $run_name · " 5; then ok "! in the grid opens the calls list on the grid's pupil ($run_name)"
+    else not_ok "! in the grid opens the calls list on the grid's pupil ($run_name)" "$(screen "$S" | tail -9)"; fi
 fi
 keys "$S" 1
 wait_for "$S" "Pupil roll:" 5
