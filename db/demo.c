@@ -2075,7 +2075,7 @@ static ap_status write_visit(struct gen *g, struct rng *r, const struct dprov *p
     bool any_no = false, sg_no = false;
     for (int k = 0; k < tp->n && k < (int)sizeof answers; k++) {
         int x = rnd(r, 0, 99);
-        answers[k] = x < 88 ? 'y' : x < 94 ? 'a' : (tp->safeguarding[k] && !bad && chance(r, 70)) ? 'y' : 'n';
+        answers[k] = x < 88 ? 'y' : x < 94 ? 'a' : (tp->safeguarding[k] && !bad && chance(r, 97)) ? 'y' : 'n';
         if (bad && tp->safeguarding[k] && k % 4 == 0)
             answers[k] = 'n';
         if (answers[k] == 'n') {
