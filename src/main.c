@@ -78,7 +78,7 @@ static void usage(FILE *out)
             "       apterm COMMAND [OPTIONS]\n\n"
             "Commands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         fprintf(out, "  apterm %s\n", commands[i].usage);
