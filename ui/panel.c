@@ -42,6 +42,7 @@
 #include "roll.h"
 #include "rules.h"
 #include "shell.h"
+#include "textedit.h"
 #include "utf8.h"
 
 #define SEARCH_MAX 120
@@ -267,45 +268,6 @@ static void put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t
 {
     if (cols > 0)
         draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
-}
-
-typedef void (*wrap_fn)(void *ctx, const char *line, size_t len, bool first);
-
-/* Calls fn for each line of text wrapped to cols columns: breaks after
- * spaces (a longer word between characters), keeps newlines, never cuts a
- * character. */
-static void wrap_text(const char *text, int cols, wrap_fn fn, void *ctx)
-{
-    if (cols < 10)
-        cols = 10;
-    const char *p = text;
-    bool first = true;
-    for (;;) {
-        size_t para = strcspn(p, "\n");
-        size_t pos = 0;
-        do {
-            size_t n = utf8_prefix(p + pos, para - pos, cols, NULL);
-            if (pos + n < para) {
-                size_t brk = n;
-                while (brk > 0 && p[pos + brk - 1] != ' ')
-                    brk--;
-                if (brk > 0)
-                    n = brk;
-                if (n == 0)
-                    n = utf8_next_cluster(p + pos, para - pos, 0, NULL);
-            }
-            size_t shown = n;
-            while (shown > 0 && p[pos + shown - 1] == ' ')
-                shown--;
-            fn(ctx, p + pos, shown, first);
-            first = false;
-            pos += n;
-        } while (pos < para);
-        p += para;
-        if (*p != '\n')
-            break;
-        p++;
-    }
 }
 
 /* "~/x" is under $HOME; a relative path is made absolute from the current
@@ -828,7 +790,7 @@ static void doc_wrap(struct panel *st, enum doc_kind kind, enum attr_meaning att
                      int indent, int cont, int cols)
 {
     struct doc_wrap_ctx c = {st, kind, attr, label, indent, cont};
-    wrap_text(text, cols, doc_wrap_line, &c);
+    textedit_wrap(text, cols, doc_wrap_line, &c);
 }
 
 static int doc_width(const struct panel *st)
@@ -1116,7 +1078,7 @@ static void draw_notice(struct panel *st, WINDOW *w)
     if (!st->notice[0])
         return;
     struct lines c = {.n = 0};
-    wrap_text(st->notice, getmaxx(w) - 2, keep_line, &c);
+    textedit_wrap(st->notice, getmaxx(w) - 2, keep_line, &c);
     if (c.n > NOTICE_LINES)
         c.n = NOTICE_LINES;
     int h = getmaxy(w);
@@ -1131,7 +1093,7 @@ static bool confirm(struct panel *st, const char *why, const char *question)
     struct lines c = {.n = 0};
     char text[NOTICE_LEN * 2];
     snprintf(text, sizeof text, "%s%s%s (y/n)", why ? why : "", why ? "\n" : "", question);
-    wrap_text(text, getmaxx(w) - 2, keep_line, &c);
+    textedit_wrap(text, getmaxx(w) - 2, keep_line, &c);
     int h = getmaxy(w);
     for (int i = 0; i < c.n; i++)
         fit_line(w, h - c.n + i, 1, c.text[i], attr_of(ATTR_ERROR));
@@ -1750,7 +1712,7 @@ static void dialog_draw(struct panel *st, struct dialog *d)
     werase(w);
     fit_line(w, 0, 1, d->title, attr_of(ATTR_HEADER));
     struct lines intro = {.n = 0};
-    wrap_text(d->intro, getmaxx(w) - 3, keep_line, &intro);
+    textedit_wrap(d->intro, getmaxx(w) - 3, keep_line, &intro);
     for (int i = 0; i < intro.n; i++)
         fit_line(w, 1 + i, 1, intro.text[i], attr_of(ATTR_DIM));
     int y0 = 1 + intro.n, x = 16, cols = getmaxx(w) - x - 2;
@@ -1908,7 +1870,7 @@ static void draw_export(struct panel *st, WINDOW *w)
     if (!st->export_done)
         return;
     struct lines c = {.n = 0};
-    wrap_text(st->export_result, width - 4, keep_line, &c);
+    textedit_wrap(st->export_result, width - 4, keep_line, &c);
     for (int i = 0; i < c.n; i++)
         fit_line(w, y + 6 + i, 2, c.text[i], attr_of(st->export_failed ? ATTR_ERROR : ATTR_FLAG_GREEN));
     fit_line(w, y + 7 + c.n, 2, "Any key goes back", attr_of(ATTR_DIM));

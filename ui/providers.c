@@ -31,6 +31,7 @@
 #include "roll.h"
 #include "rules.h"
 #include "shell.h"
+#include "textedit.h"
 #include "utf8.h"
 
 #define SEARCH_MAX 120
@@ -718,45 +719,6 @@ static void doc_add(struct providers *st, enum doc_kind kind, enum attr_meaning 
 
 /* ---- wrapping ---------------------------------------------------------------------------------- */
 
-typedef void (*wrap_fn)(void *ctx, const char *line, size_t len, bool first);
-
-/* Calls fn for each line of text wrapped to cols columns: breaks after
- * spaces (a word longer than a line is broken between characters), keeps
- * newlines, never cuts a character. */
-static void wrap_text(const char *text, int cols, wrap_fn fn, void *ctx)
-{
-    if (cols < 10)
-        cols = 10;
-    const char *p = text;
-    bool first = true;
-    for (;;) {
-        size_t para = strcspn(p, "\n");
-        size_t pos = 0;
-        do {
-            size_t n = utf8_prefix(p + pos, para - pos, cols, NULL);
-            if (pos + n < para) {
-                size_t brk = n;
-                while (brk > 0 && p[pos + brk - 1] != ' ')
-                    brk--;
-                if (brk > 0)
-                    n = brk;
-                if (n == 0)
-                    n = utf8_next_cluster(p + pos, para - pos, 0, NULL);
-            }
-            size_t shown = n;
-            while (shown > 0 && p[pos + shown - 1] == ' ')
-                shown--;
-            fn(ctx, p + pos, shown, first);
-            first = false;
-            pos += n;
-        } while (pos < para);
-        p += para;
-        if (*p != '\n')
-            break;
-        p++;
-    }
-}
-
 struct doc_wrap_ctx {
     struct providers *st;
     enum doc_kind kind;
@@ -777,7 +739,7 @@ static void doc_wrap(struct providers *st, enum doc_kind kind, enum attr_meaning
                      const char *text, int indent, int cont, int cols)
 {
     struct doc_wrap_ctx c = {st, kind, attr, label, indent, cont};
-    wrap_text(text, cols, doc_wrap_line, &c);
+    textedit_wrap(text, cols, doc_wrap_line, &c);
 }
 
 static void doc_text(struct providers *st, enum attr_meaning attr, const char *text, int indent)
@@ -1219,7 +1181,7 @@ static bool confirm(struct providers *st, const char *why, const char *question)
     struct confirm_lines c = {.n = 0};
     char text[NOTICE_LEN * 2];
     snprintf(text, sizeof text, "%s%s%s (y/n)", why ? why : "", why ? "\n" : "", question);
-    wrap_text(text, width, confirm_line, &c);
+    textedit_wrap(text, width, confirm_line, &c);
     for (int i = 0; i < c.n; i++)
         fit_line(w, h - c.n + i, 1, c.text[i], attr_of(ATTR_ERROR));
     wnoutrefresh(w);

@@ -345,3 +345,18 @@ void textedit_draw(WINDOW *w, int y, int x, int height, int width, const struct 
     if (focused && crow >= 0)
         wmove(w, y + crow, x + (ccol < width ? ccol : width - 1));
 }
+
+void textedit_wrap(const char *text, int width, textedit_line_fn fn, void *ctx)
+{
+    size_t len = strlen(text), start = 0, end;
+    bool first = true;
+    while (start != SIZE_MAX) {
+        size_t next = textedit_next_line(text, len, start, width, &end);
+        size_t shown = end;
+        while (shown > start && text[shown - 1] == ' ')
+            shown--;
+        fn(ctx, text + start, shown - start, first);
+        first = false;
+        start = next;
+    }
+}

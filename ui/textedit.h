@@ -74,6 +74,12 @@ void textedit_draw(WINDOW *w, int y, int x, int height, int width, const struct 
  * the next visual line, or SIZE_MAX when this is the last. */
 size_t textedit_next_line(const char *s, size_t len, size_t start, int width, size_t *end);
 
+/* Calls fn for each visual line of text (NUL-terminated) wrapped as
+ * textedit_next_line wraps it, without the spaces at the end of the line;
+ * first is true for the first. For read-only views of long text. */
+typedef void (*textedit_line_fn)(void *ctx, const char *line, size_t len, bool first);
+void textedit_wrap(const char *text, int width, textedit_line_fn fn, void *ctx);
+
 /* The visual line (0 = the first of the text) and column of the cursor. */
 void textedit_cursor_at(const struct textedit *te, int *line, int *col);
 

@@ -840,6 +840,39 @@ static void test_text_cursor_stays_in_view(void **state)
     textedit_free(&te);
 }
 
+/* textedit_wrap: the read-only wrapping the panes use for long text. */
+struct wrapped {
+    char lines[8][64];
+    int n;
+    int firsts;
+};
+
+static void collect_line(void *ctx, const char *line, size_t len, bool first)
+{
+    struct wrapped *w = ctx;
+    assert_true(w->n < 8);
+    snprintf(w->lines[w->n++], sizeof w->lines[0], "%.*s", (int)len, line);
+    w->firsts += first;
+}
+
+static void test_text_wrap_for_views(void **state)
+{
+    (void)state;
+    struct wrapped w = {0};
+    textedit_wrap("Gwenllïan agreed to attend every session\nThanks", 13, collect_line, &w);
+    assert_int_equal(w.n, 5);
+    assert_string_equal(w.lines[0], "Gwenllïan");
+    assert_string_equal(w.lines[1], "agreed to");
+    assert_string_equal(w.lines[2], "attend every");
+    assert_string_equal(w.lines[3], "session");
+    assert_string_equal(w.lines[4], "Thanks");
+    assert_int_equal(w.firsts, 1);
+    struct wrapped e = {0};
+    textedit_wrap("", 12, collect_line, &e);
+    assert_int_equal(e.n, 1);
+    assert_string_equal(e.lines[0], "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -867,6 +900,7 @@ int main(void)
         cmocka_unit_test(test_text_editing),
         cmocka_unit_test(test_text_draw),
         cmocka_unit_test(test_text_cursor_stays_in_view),
+        cmocka_unit_test(test_text_wrap_for_views),
     };
     return cmocka_run_group_tests_name("lineedit", tests, setup, teardown);
 }
