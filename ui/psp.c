@@ -37,6 +37,7 @@
 #include "psp.h"
 #include "roll.h"
 #include "rules.h"
+#include "search.h"
 #include "shell.h"
 #include "textedit.h"
 #include "utf8.h"
@@ -1716,61 +1717,33 @@ static unsigned delete_psp(struct psp_pane *st)
 
 /* ---- search ------------------------------------------------------------------------------------ */
 
+static void search_draw(void *ctx, WINDOW *w)
+{
+    draw_list_at(ctx, w, 1);
+}
+
+static void search_apply(void *ctx, int64_t keep)
+{
+    refilter(ctx, keep);
+}
+
+static int64_t search_current(void *ctx)
+{
+    return current_id(ctx);
+}
+
 static unsigned run_search(struct psp_pane *st)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, st->search, SEARCH_MAX) != AP_OK)
-        return REDRAW_NONE;
-    int64_t keep = current_id(st);
-    ui_message(st->ui, "Search by the pupil's name: Enter keeps it, Esc clears it");
-    for (;;) {
-        WINDOW *w = ui_body(st->ui);
-        werase(w);
-        draw_list_at(st, w, 1);
-        const char *label = " Search: ";
-        fit_line(w, 0, 0, label, attr_of(ATTR_HEADER));
-        int x = utf8_width(label), cols = getmaxx(w) - x - 1;
-        if (cols > 32)
-            cols = 32;
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(&le, cols);
-        curs_set(1);
-        lineedit_draw(w, 0, x, cols, &le, true);
-        wattrset(w, A_NORMAL);
-        wnoutrefresh(w);
-        ui_show_status(st->ui);
-        wint_t ch;
-        int ret = ui_get_key(st->ui, &ch);
-        if (ui_quitting(st->ui))
-            break;
-        if (is_resize(ret, ch))
-            continue;
-        if (ret == OK && (ch == '\r' || ch == '\n'))
-            break;
-        if (ret == OK && ch == 27) {
-            st->search[0] = '\0';
-            refilter(st, keep);
-            break;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_PPAGE || ch == KEY_NPAGE)) {
-            listview_move(&st->lv, ch == KEY_UP ? ACT_UP : ch == KEY_DOWN ? ACT_DOWN : ch == KEY_PPAGE ? ACT_PAGE_UP
-                                                                                                      : ACT_PAGE_DOWN);
-            keep = current_id(st);
-            continue;
-        }
-        enum lineedit_result r = lineedit_key(&le, ret, ch);
-        if (r == LINEEDIT_CHANGED) {
-            snprintf(st->search, sizeof st->search, "%s", lineedit_text(&le));
-            refilter(st, keep);
-        }
-    }
-    curs_set(0);
-    lineedit_free(&le);
+    char before[sizeof st->search];
+    snprintf(before, sizeof before, "%s", st->search);
+    static const struct search_ops ops = {search_draw, search_apply, search_current};
+    if (!search_run(st->ui, st->search, sizeof st->search, "Search by the pupil's name: Enter keeps it, Esc clears it", &st->lv, &ops, st))
+        return REDRAW_STATUS;
     if (st->search[0])
         ui_message(st->ui, "%d PSP%s match \"%s\": Esc clears the search", st->nview, st->nview == 1 ? "" : "s",
                    st->search);
     else
-        ui_message(st->ui, "%s", "");
+        ui_message(st->ui, "%s", before[0] ? "Search cleared" : "");
     return REDRAW_ALL;
 }
 

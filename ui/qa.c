@@ -42,6 +42,7 @@
 #include "listview.h"
 #include "qa.h"
 #include "rules.h"
+#include "search.h"
 #include "shell.h"
 #include "textedit.h"
 #include "utf8.h"
@@ -222,11 +223,6 @@ static bool confirm(struct qa_pane *q, const char *question)
     line(w, getmaxy(w) - 1, text, attr_of(ATTR_ERROR));
     wnoutrefresh(w);
     return ui_confirm(q->ui, question);
-}
-
-static bool is_resize(int ret, wint_t ch)
-{
-    return ret == KEY_CODE_YES && ch == KEY_RESIZE;
 }
 
 /* A stored UTC stamp "YYYY-MM-DD HH:MM:SS" as local "YYYY-MM-DD HH:MM". */
@@ -1667,71 +1663,33 @@ static unsigned delete_visit(struct qa_pane *q)
 
 /* ---- search ---------------------------------------------------------------------------------------- */
 
-static unsigned run_search(struct qa_pane *q)
+static void search_draw(void *ctx, WINDOW *w)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, q->search, SEARCH_MAX) != AP_OK) {
-        say(q, true, "Out of memory");
+    draw_list(ctx, w);
+}
+
+static void search_apply(void *ctx, int64_t keep)
+{
+    refilter(ctx, keep);
+}
+
+static int64_t search_current(void *ctx)
+{
+    return current_id(ctx);
+}
+
+static unsigned run_search(struct qa_pane *st)
+{
+    char before[sizeof st->search];
+    snprintf(before, sizeof before, "%s", st->search);
+    static const struct search_ops ops = {search_draw, search_apply, search_current};
+    if (!search_run(st->ui, st->search, sizeof st->search, "Search by name: type to narrow the list; Enter keeps it, Esc clears it", &st->lv, &ops, st))
         return REDRAW_STATUS;
-    }
-    int64_t keep = current_prov(q) ? current_prov(q)->id : 0;
-    ui_message(q->ui, "Search by name: type to narrow the list; Enter keeps it, Esc clears it");
-    const char *label = " Search: ";
-    for (;;) {
-        WINDOW *w = ui_body(q->ui); /* a new window after a resize */
-        werase(w);
-        draw_list(q, w);
-        int x = utf8_width(label);
-        line(w, 0, "", A_NORMAL);
-        put(w, 0, 0, 0, label, attr_of(ATTR_HEADER), false);
-        int cols = getmaxx(w) - x - 1;
-        if (cols > 32)
-            cols = 32;
-        lineedit_set_width(&le, cols);
-        const char *keys = "  Enter keeps it, Esc clears it";
-        if (x + cols + utf8_width(keys) < getmaxx(w))
-            put(w, 0, x + cols, 0, keys, attr_of(ATTR_HINT), false);
-        curs_set(1);
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_draw(w, 0, x, cols, &le, true);
-        wattrset(w, A_NORMAL);
-        wnoutrefresh(w);
-        ui_show_status(q->ui);
-        wint_t ch;
-        int ret = ui_get_key(q->ui, &ch);
-        if (ui_quitting(q->ui))
-            break;
-        if (is_resize(ret, ch))
-            continue;
-        if (ret == OK && (ch == '\r' || ch == '\n'))
-            break;
-        if (ret == OK && ch == 27) {
-            q->search[0] = '\0';
-            refilter(q, keep);
-            break;
-        }
-        const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
-        if (ret == KEY_CODE_YES && act && (act->id == ACT_UP || act->id == ACT_DOWN || act->id == ACT_PAGE_UP ||
-                                           act->id == ACT_PAGE_DOWN)) {
-            listview_move(&q->lv, act->id);
-            continue;
-        }
-        enum lineedit_result r = lineedit_key(&le, ret, ch);
-        if (r == LINEEDIT_CHANGED) {
-            snprintf(q->search, sizeof q->search, "%s", lineedit_text(&le));
-            refilter(q, keep);
-            listview_select(&q->lv, 0);
-        } else if (r == LINEEDIT_REFUSED) {
-            ui_error(q->ui, "%s", lineedit_reason(&le));
-        }
-    }
-    curs_set(0);
-    lineedit_free(&le);
-    if (q->search[0])
-        ui_message(q->ui, "%d provider%s match \"%s\": Esc clears the search", q->nview, q->nview == 1 ? "" : "s",
-                   q->search);
+    if (st->search[0])
+        ui_message(st->ui, "%d provider%s match \"%s\": Esc clears the search", st->nview, st->nview == 1 ? "" : "s",
+                   st->search);
     else
-        ui_message(q->ui, "%s", "");
+        ui_message(st->ui, "%s", before[0] ? "Search cleared" : "");
     return REDRAW_ALL;
 }
 

@@ -1,0 +1,32 @@
+#ifndef APTERM_SEARCH_H
+#define APTERM_SEARCH_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "listview.h"
+#include "shell.h"
+
+/* Search as you type, the same in every list pane: a line editor on the
+ * body's first line ("Search: "), the list narrowing below it with each key,
+ * ↑/↓/PgUp/PgDn moving in the list meanwhile; Enter keeps the search, Esc
+ * clears it. The pane supplies how to draw itself and how to filter. */
+struct search_ops {
+    /* Draw the pane from the body's second line down (the list). */
+    void (*draw)(void *ctx, WINDOW *w);
+    /* Filter by the text now in the search buffer, keeping the cursor on
+     * the record with id keep when it is still shown. */
+    void (*apply)(void *ctx, int64_t keep);
+    /* The id of the record under the cursor, 0 for none. */
+    int64_t (*current)(void *ctx);
+};
+
+/* Runs the search; buf (size bytes) holds the search text before and after.
+ * hint goes on the status line while typing. False only when out of memory
+ * (nothing changed). */
+bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct listview *lv,
+                const struct search_ops *ops, void *ctx);
+
+#endif
