@@ -235,16 +235,7 @@ ap_status contact_delete(struct store *s, int64_t id, int64_t version)
     size_t n;
     if ((st = contact_pupil(s, id, version, &pupil_id)) != AP_OK)
         goto fail;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, "DELETE FROM contact WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "contact", id);
-    sqlite3_finalize(stmt);
+    st = rowio_exec_versioned(s, "DELETE FROM contact WHERE id = ?1 AND version = ?2", "contact", id, version, what);
     if (st != AP_OK || (st = renumber(s, pupil_id, ids, &n)) != AP_OK)
         goto fail;
     return store_commit(s);

@@ -172,27 +172,6 @@ ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
     return AP_OK;
 }
 
-/* Runs a one-row statement with ?1 = id and ?2 = version (and nothing else
- * to bind) in the open transaction, then checks a row changed. */
-static ap_status exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
-                                const char *what)
-{
-    sqlite3_stmt *stmt = NULL;
-    ap_status st = rowio_prepare(s, sql, &stmt, what);
-    if (st != AP_OK)
-        return st;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) >= 3)
-        rc = rowio_bind_stamp(stmt, 3, s);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, table, id);
-    sqlite3_finalize(stmt);
-    return st;
-}
-
 /* The case's status, read in the caller's transaction; AP_ERR_NOT_FOUND
  * (naming who deleted it) when it is gone. */
 static ap_status case_status(struct store *s, int64_t case_id, char status[12])
@@ -247,7 +226,7 @@ ap_status panel_case_delete(struct store *s, int64_t id, int64_t version)
         goto fail;
     }
     /* Its quotations go with it (ON DELETE CASCADE), each audited. */
-    if ((st = exec_versioned(s, "DELETE FROM panel_case WHERE id = ?1 AND version = ?2", "panel_case", id, version,
+    if ((st = rowio_exec_versioned(s, "DELETE FROM panel_case WHERE id = ?1 AND version = ?2", "panel_case", id, version,
                              "deleting the panel case")) != AP_OK)
         goto fail;
     return store_commit(s);
@@ -709,7 +688,7 @@ ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
     int64_t case_id = 0;
     if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
         goto fail;
-    if ((st = exec_versioned(s, "DELETE FROM quote WHERE id = ?1 AND version = ?2", "quote", id, version,
+    if ((st = rowio_exec_versioned(s, "DELETE FROM quote WHERE id = ?1 AND version = ?2", "quote", id, version,
                              "deleting the quotation")) != AP_OK)
         goto fail;
     return store_commit(s);
@@ -747,7 +726,7 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
         if (st != AP_OK)
             goto fail;
     }
-    if ((st = exec_versioned(s,
+    if ((st = rowio_exec_versioned(s,
                              chosen ? "UPDATE quote SET chosen = 1, updated_at = ?3, updated_by = ?4, "
                                       "version = version + 1 WHERE id = ?1 AND version = ?2"
                                     : "UPDATE quote SET chosen = 0, updated_at = ?3, updated_by = ?4, "

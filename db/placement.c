@@ -370,15 +370,7 @@ ap_status placement_delete(struct store *s, int64_t id, int64_t version)
     stmt = NULL;
     if (st != AP_OK)
         goto fail;
-    if ((st = rowio_prepare(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
-        goto fail;
-    rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "placement", id);
-    sqlite3_finalize(stmt);
+    st = rowio_exec_versioned(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", "placement", id, version, what);
     if (st != AP_OK)
         goto fail;
     return store_commit(s);

@@ -348,17 +348,7 @@ ap_status provider_delete(struct store *s, int64_t id, int64_t version)
                      refs);
         goto fail;
     }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, "DELETE FROM provider WHERE id = ?1 AND version = ?2", &stmt,
-                            "deleting the provider")) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, "deleting the provider") : store_fail(s, rc, "deleting the provider");
-    if (st == AP_OK)
-        st = rowio_changed(s, "provider", id);
-    sqlite3_finalize(stmt);
+    st = rowio_exec_versioned(s, "DELETE FROM provider WHERE id = ?1 AND version = ?2", "provider", id, version, "deleting the provider");
     if (st != AP_OK)
         goto fail;
     return store_commit(s);
@@ -459,17 +449,8 @@ ap_status provider_contact_delete(struct store *s, int64_t id, int64_t version)
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
     const char *what = "deleting the provider's contact";
-    if ((st = rowio_prepare(s, "DELETE FROM provider_contact WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "provider_contact", id);
-    sqlite3_finalize(stmt);
+    st = rowio_exec_versioned(s, "DELETE FROM provider_contact WHERE id = ?1 AND version = ?2", "provider_contact", id, version, what);
     if (st != AP_OK)
         goto fail;
     return store_commit(s);

@@ -768,7 +768,6 @@ ap_status psp_delete(struct store *s, int64_t id, int64_t version)
         return st;
     const char *what = "deleting the PSP";
     char status[8] = "";
-    sqlite3_stmt *stmt = NULL;
     int64_t reviews = 0;
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM psp_review WHERE psp_id = %lld", (long long)id);
@@ -780,15 +779,7 @@ ap_status psp_delete(struct store *s, int64_t id, int64_t version)
                      status, reviews ? " and has reviews" : "");
         goto fail;
     }
-    if ((st = rowio_prepare(s, "DELETE FROM psp WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
-    if (st == AP_OK)
-        st = rowio_changed(s, "psp", id);
+    st = rowio_exec_versioned(s, "DELETE FROM psp WHERE id = ?1 AND version = ?2", "psp", id, version, what);
     if (st != AP_OK)
         goto fail;
     return store_commit(s);

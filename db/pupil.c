@@ -188,17 +188,8 @@ ap_status pupil_delete(struct store *s, int64_t id, int64_t version)
         store_rollback(s);
         return st;
     }
-    sqlite3_stmt *stmt = NULL;
-    st = rowio_prepare(s, "DELETE FROM pupil WHERE id = ?1 AND version = ?2", &stmt, "deleting the pupil");
-    if (st == AP_OK) {
-        int rc = sqlite3_bind_int64(stmt, 1, id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(stmt, 2, version);
-        st = rc == SQLITE_OK ? rowio_step(s, stmt, "deleting the pupil") : store_fail(s, rc, "deleting the pupil");
-        sqlite3_finalize(stmt);
-    }
-    if (st == AP_OK)
-        st = rowio_changed(s, "pupil", id);
+    st = rowio_exec_versioned(s, "DELETE FROM pupil WHERE id = ?1 AND version = ?2", "pupil", id, version,
+                              "deleting the pupil");
     if (st != AP_OK) {
         store_rollback(s);
         return st;

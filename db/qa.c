@@ -1103,7 +1103,6 @@ ap_status qa_visit_delete(struct store *s, int64_t id, int64_t version)
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    sqlite3_stmt *del = NULL;
     bool closed;
     if ((st = visit_state(s, id, &closed, NULL, 0, NULL, NULL)) != AP_OK)
         goto fail;
@@ -1111,15 +1110,7 @@ ap_status qa_visit_delete(struct store *s, int64_t id, int64_t version)
         st = ap_fail(AP_ERR_INVALID, "a closed visit is the record of what was found: it is never deleted");
         goto fail;
     }
-    if ((st = rowio_prepare(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", &del, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(del, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(del, 2, version);
-    st = rc == SQLITE_OK ? rowio_step(s, del, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "qa_visit", id);
-    sqlite3_finalize(del);
+    st = rowio_exec_versioned(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", "qa_visit", id, version, what);
     if (st != AP_OK)
         goto fail;
     return store_commit(s);

@@ -236,3 +236,22 @@ ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_i
     }
     return AP_OK;
 }
+
+ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                               const char *what)
+{
+    sqlite3_stmt *stmt = NULL;
+    ap_status st = rowio_prepare(s, sql, &stmt, what);
+    if (st != AP_OK)
+        return st;
+    int rc = sqlite3_bind_int64(stmt, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, version);
+    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) >= 3)
+        rc = rowio_bind_stamp(stmt, 3, s);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_changed(s, table, id);
+    sqlite3_finalize(stmt);
+    return st;
+}

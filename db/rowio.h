@@ -76,6 +76,13 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
                       const void *record, const char *table, int64_t id, int64_t version, const char *what,
                       int64_t *new_id);
 
+/* In the caller's open transaction: a statement on one record whose ?1 is
+ * its id and ?2 the version the user saw (and, when it has them, ?3 and ?4
+ * the stamp), typically "DELETE FROM t WHERE id = ?1 AND version = ?2".
+ * When no row changed, store_conflict's status (who changed or deleted it). */
+ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                               const char *what);
+
 /* Ends the transaction of a record's write: commits when st is AP_OK (then
  * sets *id and *version: the new id and 1 after an insert, version + 1
  * after an update), else rolls back. Returns the final status. */
