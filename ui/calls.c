@@ -49,6 +49,10 @@ struct calls_pane {
     struct listview lv;
     bool loaded;
     int to_reach, escalate;
+    /* Per entry (index into e): the consecutive-unauthorised-absence flag
+     * from the shell's flags pass, mapped when either changes, not per draw. */
+    enum flag_level *run;
+    const char **run_why;
 };
 
 /* ---- Loading ------------------------------------------------------------------ */
@@ -77,6 +81,8 @@ static const struct call_entry *selected(const struct calls_pane *c)
         return NULL;
     return &c->e[c->order[c->lv.cursor]];
 }
+
+static void map_runs(struct calls_pane *c);
 
 static void load(struct calls_pane *c)
 {
@@ -111,6 +117,7 @@ static void load(struct calls_pane *c)
     qsort(order, n, sizeof *order, order_cmp);
     sorting = NULL;
     c->loaded = true;
+    map_runs(c);
     listview_set_rows(&c->lv, (int)n);
     listview_select(&c->lv, line);
     for (size_t i = 0; keep && i < n; i++)
@@ -127,24 +134,36 @@ static const char *clock_of(const char *stamp)
     return n >= 16 ? stamp + 11 : stamp;
 }
 
-/* The pupil's consecutive-unauthorised-absence flag from the shell's flags
- * pass (the one `apterm check` prints): FLAG_NONE when there is none. */
-static enum flag_level run_flag(struct calls_pane *c, int64_t pupil_id, const char **why)
+/* Maps the shell's consecutive-unauthorised-absence flags (the ones
+ * `apterm check` prints) onto the entries. */
+static void map_runs(struct calls_pane *c)
 {
+    free(c->run);
+    free((void *)c->run_why);
+    c->run = calloc(c->n ? c->n : 1, sizeof *c->run);
+    c->run_why = calloc(c->n ? c->n : 1, sizeof *c->run_why);
     const struct flag_row *f;
-    size_t n;
-    enum flag_level level = FLAG_NONE;
+    size_t nf;
+    if (!c->run || !c->run_why || !ui_flags(c->ui, &f, &nf))
+        return;
+    for (size_t k = 0; k < nf; k++) {
+        if (!f[k].pupil_id || strcmp(f[k].kind, FLAG_KIND_UNAUTH_RUN) != 0)
+            continue;
+        for (size_t i = 0; i < c->n; i++)
+            if (c->e[i].pupil_id == f[k].pupil_id && f[k].level > c->run[i]) {
+                c->run[i] = f[k].level;
+                c->run_why[i] = f[k].reason;
+            }
+    }
+}
+
+/* The entry's run flag: FLAG_NONE when there is none. */
+static enum flag_level run_flag(const struct calls_pane *c, const struct call_entry *e, const char **why)
+{
+    size_t i = (size_t)(e - c->e);
     if (why)
-        *why = NULL;
-    if (!ui_flags(c->ui, &f, &n))
-        return FLAG_NONE;
-    for (size_t i = 0; i < n; i++)
-        if (f[i].pupil_id == pupil_id && strcmp(f[i].kind, FLAG_KIND_UNAUTH_RUN) == 0 && f[i].level > level) {
-            level = f[i].level;
-            if (why)
-                *why = f[i].reason;
-        }
-    return level;
+        *why = c->run_why ? c->run_why[i] : NULL;
+    return c->run ? c->run[i] : FLAG_NONE;
 }
 
 static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
@@ -157,7 +176,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_m
     switch (col) {
     case CC_PUPIL: {
         /* "!" to escalate or a red run of unauthorised absence, "~" an amber run. */
-        enum flag_level run = run_flag(c, e->pupil_id, NULL);
+        enum flag_level run = run_flag(c, e, NULL);
         const char *mark = e->escalate || run == FLAG_RED ? "! " : run == FLAG_AMBER ? "~ " : "";
         snprintf(buf, len, "%s%s", mark, e->pupil_name);
         if ((e->escalate || run == FLAG_RED) && !e->resolved)
@@ -226,7 +245,7 @@ static void draw_box(struct calls_pane *c, WINDOW *w)
         put_line(w, y++, 1, line, attr_of(ATTR_FLAG_RED));
     }
     const char *run_why;
-    enum flag_level run = run_flag(c, e->pupil_id, &run_why);
+    enum flag_level run = run_flag(c, e, &run_why);
     if (run != FLAG_NONE && run_why) {
         snprintf(line, sizeof line, "%s %s", run == FLAG_RED ? "!" : "~", run_why);
         put_line(w, y++, 1, line, attr_of(run == FLAG_RED ? ATTR_FLAG_RED : ATTR_FLAG_AMBER));
@@ -447,7 +466,14 @@ static void calls_close(void *state)
         return;
     free(c->e);
     free(c->order);
+    free(c->run);
+    free((void *)c->run_why);
     free(c);
+}
+
+static void calls_flags_changed(void *state)
+{
+    map_runs(state);
 }
 
 static void calls_reload(void *state)
@@ -511,6 +537,7 @@ static void calls_show_record(void *state, long long pupil_id)
 const struct pane_ops pane_calls = {
     .title = "Calls",
     .show_record = calls_show_record,
+    .flags_changed = calls_flags_changed,
     .scopes = SCOPE_CALLS,
     .hints = calls_hints,
     .open = calls_open,
