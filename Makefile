@@ -2,8 +2,16 @@
 # `make` builds ./apterm; `make test SANITIZE=1` runs every test under ASan+UBSan;
 # `make bench` prints the speed and memory figures.
 
-DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-        libiniparser-dev libcmocka-dev tmux python3-openpyxl sqlite3
+# The Debian packages `make deps` installs. BUILD_DEBS must cover every header
+# the build includes and every library it links: tests/build/test_packages.sh
+# checks that against the real compile and link lines and names any package
+# missing here (libxlsxwriter-dev links -lz but does not depend on zlib1g-dev).
+BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
+              zlib1g-dev libiniparser-dev libcmocka-dev
+# What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
+# the sqlite3 shell for read-only checks, runuser/useradd for other logins.
+TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd
+DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
 BUILD := build/$(if $(SANITIZE),asan,release)
 PYTHON ?= /usr/bin/python3
@@ -71,7 +79,10 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory build $(UNIT_BIN)
-	@APTERM=$(BUILD)/apterm BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh $(UNIT_BIN)
+	@APTERM=$(BUILD)/apterm BUILD=$(BUILD) PYTHON=$(PYTHON) CC="$(CC)" DEBS="$(BUILD_DEBS)" \
+	    PACKAGE_CFLAGS="$(ALL_CFLAGS) $(shell pkg-config --cflags cmocka)" \
+	    PACKAGE_LIBS="$(PKG_LIBS) $(shell pkg-config --libs cmocka)" \
+	    sh tests/run.sh $(UNIT_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory build

@@ -32,6 +32,18 @@ demo_store() { # demo_store PATH [ARGS...]
     [ -f "$path" ] || "$APTERM" demo --db "$path" "$@" >/dev/null
 }
 
+# apterm_for_other_logins: prints the path of a copy of $APTERM that another
+# login can run. A new user's checkout may sit where no other login can reach
+# it (a clone in /root is 0700), so a test that runs apterm as another login
+# runs this copy, made once in the test folder (0755), never the checkout's.
+apterm_for_other_logins() {
+    if [ ! -x "$TEST_DIR/bin/apterm" ]; then
+        mkdir -p "$TEST_DIR/bin" && cp "$APTERM" "$TEST_DIR/bin/apterm" || return 1
+    fi
+    chmod 755 "$TEST_DIR" "$TEST_DIR/bin" "$TEST_DIR/bin/apterm" || return 1
+    printf '%s\n' "$TEST_DIR/bin/apterm"
+}
+
 # ---- tmux: the real binary in a real terminal ----
 tm() { tmux -S "$TMUX_SOCKET" "$@"; }
 

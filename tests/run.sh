@@ -46,7 +46,7 @@ for bin in "$@"; do
   $name: $(grep -E '^\[  FAILED  \] [a-z_]' "$log" | sed 's/.*\] //' | tr '\n' ' ')"
 done
 
-for script in tests/e2e/*.sh tests/export/*.sh; do
+for script in tests/build/*.sh tests/e2e/*.sh tests/export/*.sh; do
     [ -f "$script" ] || continue
     echo "== $script"
     sh "$script" >"$log" 2>&1

@@ -314,6 +314,7 @@ U3=$(unreported)
 E3=$(expected)
 officer=$me
 as_officer=""
+officer_apterm=$APTERM
 if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 &&
    useradd -M -s /bin/sh "apatt$$" 2>/dev/null; then
     officer=apatt$$
@@ -324,12 +325,13 @@ if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuse
     chmod 666 "$db3"*
     chmod 644 "$APTERM_CONFIG"
     as_officer="runuser -u $officer --"
+    officer_apterm=$(apterm_for_other_logins)
 fi
 A=atta$$
 B=attb$$
 start "$B" 120x45 "$run_env $APTERM --db $db3"
 wait_for "$B" "1 Roll" 10
-start "$A" 120x45 "$run_env $as_officer $APTERM --db $db3"
+start "$A" 120x45 "$run_env $as_officer $officer_apterm --db $db3"
 wait_for "$A" "1 Roll" 10
 keys "$A" 3
 keys "$B" 3

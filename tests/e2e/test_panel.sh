@@ -263,7 +263,7 @@ else
     state() { sqlite3 "$vdb" "select count(*) || '/' || sum(version) || '/' || sum(chosen) from quote"; }
     before=$(state)
     V=pview$$
-    start "$V" 80x24 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG HOME=$vdir runuser -u $viewer -- $APTERM --db $vdb"
+    start "$V" 80x24 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG HOME=$vdir runuser -u $viewer -- $(apterm_for_other_logins) --db $vdb"
     wait_for "$V" "Pupil roll:" 15
     keys "$V" 7
     wait_for "$V" "panel cases" 10

@@ -273,9 +273,9 @@ else
     if command -v runuser >/dev/null 2>&1; then as="runuser -u $viewer --"; else as="su $viewer -s /bin/sh -c"; fi
     V=view$$
     if [ "$as" = "su $viewer -s /bin/sh -c" ]; then
-        start "$V" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $as '$APTERM --db $vdb'"
+        start "$V" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $as '$(apterm_for_other_logins) --db $vdb'"
     else
-        start "$V" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $as $APTERM --db $vdb"
+        start "$V" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $as $(apterm_for_other_logins) --db $vdb"
     fi
     # The store is open to every login here (0666), so apterm first says so on
     # the status line; Ctrl-L clears the message and shows the login again.

@@ -20,6 +20,7 @@ q() { sqlite3 "$db" "$1"; }
 # test make one, so that B's message names someone else; otherwise as $me.
 officer=$me
 as_officer=""
+officer_apterm=$APTERM
 if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 &&
    useradd -M -s /bin/sh "apto$$" 2>/dev/null; then
     officer=apto$$
@@ -30,6 +31,7 @@ if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuse
     chmod 666 "$db"*
     chmod 644 "$APTERM_CONFIG"
     as_officer="runuser -u $officer --"
+    officer_apterm=$(apterm_for_other_logins)
 fi
 
 # The pupil both sessions work on: the third on the roll (by surname), with no preferred name.
@@ -49,7 +51,7 @@ pref0=$(q "select preferred_name from pupil where id = $pid")
 # read-only connection), which is not what this test is about.
 start "$B" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
 wait_for "$B" "Pupil roll:" 10
-start "$A" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $as_officer $APTERM --db $db"
+start "$A" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $as_officer $officer_apterm --db $db"
 # A store open to other logins is pointed out first; Ctrl-L clears the message.
 if wait_for "$A" "can be read by other users" 5; then keys "$A" C-l; fi
 if wait_for "$B" "can be read by other users" 1; then keys "$B" C-l; fi
