@@ -38,7 +38,7 @@ EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wild
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all build deps run test bench clean
+.PHONY: all build deps run test bench pristine clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -87,6 +87,10 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@APTERM=$(BUILD)/apterm sh tests/bench.sh
+
+# Both README commands in a fresh Debian 12 minbase chroot (root, network, ~2 GB).
+pristine:
+	@sh tests/pristine.sh
 
 clean:
 	rm -rf build apterm
