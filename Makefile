@@ -3,7 +3,7 @@
 # `make bench` prints the speed and memory figures.
 
 DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-        libiniparser-dev libcmocka-dev tmux python3-openpyxl sqlite3
+        libiniparser-dev libcmocka-dev tmux python3-openpyxl sqlite3 locales
 
 BUILD := build/$(if $(SANITIZE),asan,release)
 PYTHON ?= /usr/bin/python3

@@ -684,12 +684,16 @@ static int take_global_options(struct cli *cli, int *argc, char **argv)
     return 0;
 }
 
-/* Names are UTF-8 (Siân, Llŷr). Over SSH the locale is often plain C, where
- * wcwidth() rejects every accented letter: fall back to C.UTF-8 for
- * character handling, keeping the rest of the user's locale. */
+/* Names are UTF-8 (Siân, Llŷr): character handling (LC_CTYPE, which ncursesw
+ * and wcwidth() use) follows the user's locale, falling back to C.UTF-8 when
+ * that is not UTF-8 (over SSH it is often plain C, where wcwidth() rejects
+ * every accented letter). Every other category stays "C", whatever LC_ALL,
+ * LC_NUMERIC or LANG say: libxlsxwriter and our own messages print numbers
+ * with printf, and a decimal comma forwarded by an SSH client would make a
+ * workbook invalid; exports are the same bytes in every locale. */
 static void use_utf8_locale(void)
 {
-    setlocale(LC_ALL, "");
+    setlocale(LC_CTYPE, "");
     const char *codeset = nl_langinfo(CODESET);
     if (codeset && strcmp(codeset, "UTF-8") != 0 && !setlocale(LC_CTYPE, "C.UTF-8"))
         fprintf(stderr, "apterm: warning: no UTF-8 locale here (codeset %s): names with accents may show as \ufffd\n",
