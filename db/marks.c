@@ -1188,7 +1188,7 @@ static ap_status import_line(struct store *s, const struct code_set *codes, cons
 {
     ap_status st;
     char detail[400];
-#define FIELD(k) r->field[col[k]]
+#define FIELD(k) csv_unprotect(r->field[col[k]])
 #define BAD(k, ...) csv_fail(r, "field %d (%s): %s", col[k] + 1, import_columns[k], (snprintf(detail, sizeof detail, __VA_ARGS__), detail))
     if (r->nfield != nfields)
         return csv_fail(r, "expected %zu fields, as in the header, but found %zu", nfields, r->nfield);
@@ -1324,22 +1324,6 @@ done:
     return st;
 }
 
-/* One CSV field: quoted when it holds a comma, a quote or a line break. */
-static bool put_field(FILE *out, const char *v, bool last)
-{
-    bool quote = strpbrk(v, ",\"\r\n") != NULL;
-    bool ok = true;
-    if (quote) {
-        ok = fputc('"', out) != EOF;
-        for (const char *p = v; ok && *p; p++)
-            ok = (*p != '"' || fputc('"', out) != EOF) && fputc(*p, out) != EOF;
-        ok = ok && fputc('"', out) != EOF;
-    } else {
-        ok = fputs(v, out) != EOF;
-    }
-    return ok && fputc(last ? '\n' : ',', out) != EOF;
-}
-
 ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *count)
 {
     if (count)
@@ -1380,7 +1364,7 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
     errno = 0;
     bool ok = fputs("\xEF\xBB\xBF", out) != EOF;
     for (int i = 0; ok && i < NCOL; i++)
-        ok = put_field(out, header[i], i == NCOL - 1);
+        ok = csv_write_field(out, header[i], i == NCOL - 1);
     int written = 0;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; ok && i < NCOL; i++) {
@@ -1390,7 +1374,7 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
                 v = date_format(sqlite3_column_int(st, 0), buf);
             else
                 v = sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "";
-            ok = put_field(out, v, i == NCOL - 1);
+            ok = csv_write_field(out, v, i == NCOL - 1);
         }
         written += ok;
     }
