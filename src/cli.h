@@ -11,8 +11,12 @@
 #include "status.h"
 #include "store.h"
 
-/* Exit codes: 0 done, 1 failed (or `check` found a red flag), 2 usage. */
-enum { EXIT_USAGE = 2 };
+/* Exit codes, the same for every command so that a script can trust them:
+ * 0 done; 1 failed (for `check`: a red flag was found); 2 a usage or
+ * configuration error (a wrong command, option or value, a bad apterm.ini),
+ * nothing done; 3 `check` could not run (the store could not be opened or
+ * read), so that a cron job can tell "red flags" from "did not run". */
+enum { EXIT_USAGE = 2, EXIT_CHECK_NOT_RUN = 3 };
 
 struct cli {
     const char *db;         /* --db: overrides [store] path */

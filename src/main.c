@@ -51,7 +51,7 @@ static int cmd_templates(struct cli *cli, int argc, char **argv);
 static const struct command commands[] = {
     {"demo", "demo --db PATH [--pupils N] [--weeks N] [--seed S]",
      "make a new store filled with fictional, realistic demo data", cmd_demo},
-    {"check", "check [--db PATH]", "print every red and amber flag, one per line; exit 1 if any is red", cmd_check},
+    {"check", "check [--db PATH]", "print every red and amber flag, one per line; exit 1 if any is red, 3 if it cannot run", cmd_check},
     {"user", "user add LOGIN ROLE | user list [--db PATH]",
      "add a login with a role (admin, officer, lead, viewer), or list the users", cmd_user},
     {"mark",
@@ -87,7 +87,12 @@ static void usage(FILE *out)
             "  --db PATH       the store file (default: [store] path in apterm.ini)\n"
             "  --config FILE   the configuration file (default: see README)\n"
             "  --help          this help\n"
-            "  --version       the version of apterm\n");
+            "  --version       the version of apterm\n"
+            "\nExit status, for every command:\n"
+            "  0  done\n"
+            "  1  failed, with a message on stderr (for check: a flag is red)\n"
+            "  2  a wrong command, option or value, or a bad apterm.ini: nothing was done\n"
+            "  3  check could not run (the store could not be opened or read)\n");
 }
 
 int fail(const char *what)
@@ -217,13 +222,17 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
     if (argc > 1)
         return usage_error("check: unexpected argument \"%s\"", argv[1]);
     struct store *s = NULL;
-    if (open_store(cli, false, &s) != AP_OK)
-        return fail("check");
+    if (open_store(cli, false, &s) != AP_OK) {
+        fail("check could not run");
+        return EXIT_CHECK_NOT_RUN;
+    }
     struct flag_counts counts = {0};
     ap_status st = flags_collect(s, &cli->cfg.th, date_today(), print_flag, NULL, &counts);
     store_close(s);
-    if (st != AP_OK)
-        return fail("check");
+    if (st != AP_OK) {
+        fail("check could not run");
+        return EXIT_CHECK_NOT_RUN;
+    }
     fprintf(stderr, "%d red, %d amber\n", counts.red, counts.amber);
     return counts.red > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -259,6 +268,10 @@ static int cmd_user(struct cli *cli, int argc, char **argv)
         st = store_user_list(s, print_user, NULL);
     }
     store_close(s);
+    if (st == AP_ERR_INVALID) { /* a login or role that cannot be: a wrong value */
+        fail("user");
+        return EXIT_USAGE;
+    }
     return st == AP_OK ? EXIT_SUCCESS : fail("user");
 }
 
@@ -312,10 +325,7 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
             st = marks_import_csv(s, file, text, replace, &count);
         free(text);
         store_close(s);
-        if (st == AP_ERR_CONFLICT && !replace)
-            fprintf(stderr, "apterm: mark: %s; nothing was recorded (to replace marks already in the store, "
-                            "use --replace)\n", ap_error_detail());
-        else if (st != AP_OK)
+        if (st != AP_OK)
             fprintf(stderr, "apterm: mark: %s; nothing was recorded\n", ap_error_detail());
         if (st != AP_OK)
             return EXIT_FAILURE;
@@ -346,13 +356,11 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
         expected = m.version;
     if (st == AP_OK)
         st = marks_set(s, &in, expected, &m);
+    if (st == AP_ERR_CONFLICT && !replace)
+        st = marks_refuse_existing(s, in.pupil_id, in.day, in.session);
     if (st == AP_OK)
         st = pupil_get(s, in.pupil_id, &p);
     store_close(s);
-    if (st == AP_ERR_CONFLICT && !replace) {
-        fprintf(stderr, "apterm: mark: %s; to replace it, use --replace\n", ap_error_detail());
-        return EXIT_FAILURE;
-    }
     if (st != AP_OK)
         return fail("mark");
     char name[210], d[11];
@@ -718,7 +726,7 @@ int main(int argc, char **argv)
     config_default(&cli.cfg);
     if (config_load(cli.config, &cli.cfg) != AP_OK) {
         fprintf(stderr, "apterm: %s\n", ap_error_detail());
-        return EXIT_FAILURE;
+        return EXIT_USAGE;
     }
     if (argc == 1)
         return run_tui(&cli);
