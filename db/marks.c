@@ -7,6 +7,7 @@
 
 #include "calendar.h"
 #include "csv.h"
+#include "rowio.h"
 #include "date.h"
 #include "roll.h"
 #include "upn.h"
@@ -494,9 +495,7 @@ static ap_status check_note(const char *note)
     if (strlen(note) > NOTE_MAX)
         return ap_fail(AP_ERR_INVALID, "Note: %zu bytes is longer than a mark's note can be (at most %d)",
                        strlen(note), NOTE_MAX);
-    if (!utf8_valid(note))
-        return ap_fail(AP_ERR_INVALID, "Note: not valid UTF-8 text");
-    return AP_OK;
+    return rowio_check_text("Note", note, strlen(note) + 1, false, false);
 }
 
 /* marks_set_in_tx with the calendar loaded by the caller (files, register

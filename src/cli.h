@@ -24,6 +24,13 @@ struct cli {
     struct apterm_config cfg;
 };
 
+/* The one escaping printer of the command line: text that did not come from
+ * apterm itself (anything stored, read from a file or typed) goes through
+ * it before it is printed, so an ESC or BEL in a note, a checklist or a
+ * file can never reach the terminal (utf8_printable: controls become '?').
+ * Returns one of 8 static copies, reused in turn: use it within one
+ * printf. */
+const char *cli_text(const char *text);
 /* Prints "apterm: WHAT: detail" (the last ap_fail detail) to stderr; returns 1. */
 int fail(const char *what);
 /* Prints the message and the usage to stderr; returns 2. */
