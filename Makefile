@@ -9,8 +9,9 @@
 BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
               zlib1g-dev libiniparser-dev libcmocka-dev
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
-# the sqlite3 shell for read-only checks, runuser/useradd for other logins.
-TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd
+# the sqlite3 shell for read-only checks, runuser/useradd for other logins,
+# locale sources to build a decimal-comma locale (exports must not change).
+TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd locales
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
 BUILD := build/$(if $(SANITIZE),asan,release)

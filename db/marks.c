@@ -7,6 +7,7 @@
 
 #include "calendar.h"
 #include "csv.h"
+#include "rowio.h"
 #include "date.h"
 #include "roll.h"
 #include "upn.h"
@@ -375,31 +376,69 @@ ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_
     return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
 }
 
-/* The conflict message for a mark that is not the version the writer saw:
- * who set, changed or cleared it and when (from the audit log, through
- * store_conflict; from the mark itself when the audit has no row, as for a
- * demo store's generated marks), and what it holds now. Always
- * AP_ERR_CONFLICT: for the officer a mark cleared meanwhile is a change to
- * look at, not a missing record. */
+/* Who last set, changed or cleared the mark and when: "by W at T", from the
+ * audit log (store_last_change), else from the mark's own stamp, as for a
+ * demo store's generated marks ("by W at T UTC"). *how says which: the one
+ * rule behind both wordings below. */
+enum setter_how { SET_AUDITED, CLEARED_AUDITED, SET_STAMPED };
+
+static ap_status mark_setter(struct store *s, const struct mark *now, int day, enum session session, char *out,
+                             size_t len, enum setter_how *how)
+{
+    char key[64], who[80], when[24];
+    bool deleted = false;
+    snprintf(key, sizeof key, "%lld/%d/%s", (long long)now->pupil_id, day, session_name(session));
+    ap_status st = store_last_change(s, "attendance_mark", key, who, sizeof who, when, sizeof when, &deleted);
+    if (st == AP_OK) {
+        snprintf(out, len, "by %s at %s", who, when);
+        *how = deleted ? CLEARED_AUDITED : SET_AUDITED;
+    } else if (st == AP_ERR_NOT_FOUND) {
+        snprintf(out, len, "by %s at %s UTC", now->updated_by, now->updated_at);
+        *how = SET_STAMPED;
+    } else {
+        return st; /* the audit log could not be read: that failure's own message */
+    }
+    return AP_OK;
+}
+
+/* The conflict message for a mark that is not the version the writer saw
+ * (in a screen, which opened it): who set, changed or cleared it and when,
+ * and what it holds now. Always AP_ERR_CONFLICT: for the officer a mark
+ * cleared meanwhile is a change to look at, not a missing record. */
 static ap_status mark_conflict(struct store *s, const struct mark *now, int day, enum session session,
                                int64_t expected_version)
 {
-    char key[64], d[11], detail[300];
-    snprintf(key, sizeof key, "%lld/%d/%s", (long long)now->pupil_id, day, session_name(session));
+    char d[11], by[200];
+    enum setter_how how;
+    ap_status st = mark_setter(s, now, day, session, by, sizeof by, &how);
+    if (st != AP_OK)
+        return st;
     date_format(day, d);
-    ap_status st = store_conflict(s, "attendance_mark", key);
-    if (st != AP_ERR_CONFLICT && st != AP_ERR_NOT_FOUND)
-        return st; /* the audit log could not be read: that failure's own message */
-    copy_utf8(detail, sizeof detail, ap_error_detail());
-    if (now->version == 0) {
-        const char *who = strncmp(detail, "deleted ", 8) == 0 ? detail + 8 : detail; /* "by X at T" */
-        return ap_fail(AP_ERR_CONFLICT, "%s %s: the mark you saw was cleared %s: look again before marking", d,
-                       session_upper(session), who);
-    }
-    if (strstr(detail, "someone else"))
-        snprintf(detail, sizeof detail, "set by %s at %s UTC", now->updated_by, now->updated_at);
-    return ap_fail(AP_ERR_CONFLICT, "%s %s is %s marked %s (%s)", d, session_upper(session),
-                   expected_version ? "now" : "already", now->code, detail);
+    if (now->version == 0)
+        return ap_fail(AP_ERR_CONFLICT, "%s %s: the mark you saw was cleared %s%s: look again before marking", d,
+                       session_upper(session), how == SET_AUDITED ? "changed " : "", by);
+    static const char *const said[] = {[SET_AUDITED] = "changed ", [CLEARED_AUDITED] = "deleted ",
+                                       [SET_STAMPED] = "set "};
+    return ap_fail(AP_ERR_CONFLICT, "%s %s is %s marked %s (%s%s%s)", d, session_upper(session),
+                   expected_version ? "now" : "already", now->code, said[how], by,
+                   how == SET_AUDITED ? " since you opened it" : "");
+}
+
+ap_status marks_refuse_existing(struct store *s, int64_t pupil_id, int day, enum session session)
+{
+    struct mark now;
+    char d[11], by[200];
+    enum setter_how how;
+    ap_status st = read_mark(s, pupil_id, day, session, &now);
+    if (st == AP_OK && now.version == 0)
+        return ap_fail(AP_ERR_CONFLICT, "%s %s: the mark was cleared meanwhile: run the command again",
+                       date_format(day, d), session_upper(session));
+    if (st == AP_OK)
+        st = mark_setter(s, &now, day, session, by, sizeof by, &how);
+    if (st != AP_OK)
+        return st;
+    return ap_fail(AP_ERR_CONFLICT, "%s %s is already recorded as %s %s; give --replace to replace it",
+                   date_format(day, d), session_upper(session), now.code, by);
 }
 
 /* ---- writing one mark --------------------------------------------------------- */
@@ -456,9 +495,7 @@ static ap_status check_note(const char *note)
     if (strlen(note) > NOTE_MAX)
         return ap_fail(AP_ERR_INVALID, "Note: %zu bytes is longer than a mark's note can be (at most %d)",
                        strlen(note), NOTE_MAX);
-    if (!utf8_valid(note))
-        return ap_fail(AP_ERR_INVALID, "Note: not valid UTF-8 text");
-    return AP_OK;
+    return rowio_check_text("Note", note, strlen(note) + 1, false, false);
 }
 
 /* marks_set_in_tx with the calendar loaded by the caller (files, register
@@ -1188,7 +1225,7 @@ static ap_status import_line(struct store *s, const struct code_set *codes, cons
 {
     ap_status st;
     char detail[400];
-#define FIELD(k) r->field[col[k]]
+#define FIELD(k) csv_unprotect(r->field[col[k]])
 #define BAD(k, ...) csv_fail(r, "field %d (%s): %s", col[k] + 1, import_columns[k], (snprintf(detail, sizeof detail, __VA_ARGS__), detail))
     if (r->nfield != nfields)
         return csv_fail(r, "expected %zu fields, as in the header, but found %zu", nfields, r->nfield);
@@ -1303,6 +1340,8 @@ ap_status marks_import_csv(struct store *s, const char *name, const char *text, 
         };
         if ((st = set_in_tx(s, &codes, &cal, &in, expected, NULL)) != AP_OK) {
             char detail[400];
+            if (st == AP_ERR_CONFLICT && !replace)
+                st = marks_refuse_existing(s, row->pupil_id, row->day, row->session);
             copy_utf8(detail, sizeof detail, ap_error_detail());
             st = ap_fail(st, "%s line %d: %s", name, row->line, detail);
             goto done;
@@ -1322,22 +1361,6 @@ done:
     if ((st = store_commit(s)) == AP_OK && count)
         *count = (int)n;
     return st;
-}
-
-/* One CSV field: quoted when it holds a comma, a quote or a line break. */
-static bool put_field(FILE *out, const char *v, bool last)
-{
-    bool quote = strpbrk(v, ",\"\r\n") != NULL;
-    bool ok = true;
-    if (quote) {
-        ok = fputc('"', out) != EOF;
-        for (const char *p = v; ok && *p; p++)
-            ok = (*p != '"' || fputc('"', out) != EOF) && fputc(*p, out) != EOF;
-        ok = ok && fputc('"', out) != EOF;
-    } else {
-        ok = fputs(v, out) != EOF;
-    }
-    return ok && fputc(last ? '\n' : ',', out) != EOF;
 }
 
 ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *count)
@@ -1380,7 +1403,7 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
     errno = 0;
     bool ok = fputs("\xEF\xBB\xBF", out) != EOF;
     for (int i = 0; ok && i < NCOL; i++)
-        ok = put_field(out, header[i], i == NCOL - 1);
+        ok = csv_write_field(out, header[i], i == NCOL - 1);
     int written = 0;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; ok && i < NCOL; i++) {
@@ -1390,7 +1413,7 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
                 v = date_format(sqlite3_column_int(st, 0), buf);
             else
                 v = sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "";
-            ok = put_field(out, v, i == NCOL - 1);
+            ok = csv_write_field(out, v, i == NCOL - 1);
         }
         written += ok;
     }

@@ -114,6 +114,14 @@ ap_status marks_clear(struct store *s, int64_t pupil_id, int day, enum session s
 /* The mark, or version 0 when there is none. */
 ap_status marks_get(struct store *s, int64_t pupil_id, int day, enum session session, struct mark *out);
 
+/* For the command line, which opened nothing: after a write was refused
+ * because a mark is already there (AP_ERR_CONFLICT without --replace), sets
+ * the detail to "2026-03-02 AM is already recorded as B by root at
+ * 2026-03-02 09:28; give --replace to replace it" (who and when by the same
+ * rule as the screens' conflict) and returns AP_ERR_CONFLICT; another
+ * status when the store cannot be read. */
+ap_status marks_refuse_existing(struct store *s, int64_t pupil_id, int day, enum session session);
+
 /* Calls fn for every mark of the pupils in [from, to] (all pupils when
  * pupil_id is 0), ordered by pupil, day, session. The mark passed to fn lives
  * only during the call; fn must not write to the store. */

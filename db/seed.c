@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "rowio.h"
 #include "date.h"
 #include "embedded.h"
 
@@ -73,6 +74,17 @@ static ap_status read_header(struct csv_reader *r, const char *const *names, siz
     if (!got)
         return ap_fail(AP_ERR_INVALID, "%s: the file is empty (it needs a header line and rows)", r->name);
     return csv_expect_header(r, names, n);
+}
+
+/* A text field of line r->line through the shared field check (UTF-8, no
+ * control characters): "FILE line N: Reason: holds a control character". */
+static ap_status check_line_text(const struct csv_reader *r, const char *label, const char *text)
+{
+    if (rowio_check_text(label, text, strlen(text) + 1, false, false) == AP_OK)
+        return AP_OK;
+    char detail[300];
+    snprintf(detail, sizeof detail, "%s", ap_error_detail());
+    return csv_fail(r, "%s", detail);
 }
 
 static ap_status check_date(const struct csv_reader *r, const char *column, const char *text, int *out)
@@ -283,8 +295,11 @@ static ap_status parse_template_meta(const char *name, const char *line, struct 
                        name, m->stage);
     if (!m->title[0])
         return ap_fail(AP_ERR_INVALID, "%s line 1: title is empty", name);
-    if (!csv_utf8_valid(m->title, strlen(m->title)))
-        return ap_fail(AP_ERR_INVALID, "%s line 1: the title is not valid UTF-8", name);
+    if (rowio_check_text("title", m->title, sizeof m->title, true, false) != AP_OK) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "%s", ap_error_detail());
+        return ap_fail(AP_ERR_INVALID, "%s line 1: %s", name, detail);
+    }
     return AP_OK;
 }
 
@@ -351,6 +366,9 @@ ap_status seed_template_from_text(sqlite3 *db, const char *name, const char *tex
             st = csv_fail(&r, "the item has no text");
             break;
         }
+        if ((st = check_line_text(&r, "section", section)) != AP_OK ||
+            (st = check_line_text(&r, "item text", item)) != AP_OK)
+            break;
         if (strcmp(sg, "0") != 0 && strcmp(sg, "1") != 0) {
             st = csv_fail(&r, "safeguarding \"%s\": expected 1 (a No raises a safeguarding flag) or 0", sg);
             break;
@@ -480,6 +498,8 @@ ap_status seed_closures_from_text(sqlite3 *db, const char *name, const char *tex
             st = csv_fail(&r, "the closure on %s has no reason", r.field[0]);
             break;
         }
+        if ((st = check_line_text(&r, "reason", r.field[1])) != AP_OK)
+            break;
         int rc = sqlite3_bind_text(in_term, 1, r.field[0], -1, SQLITE_STATIC);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(in_term);

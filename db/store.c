@@ -671,7 +671,8 @@ int64_t store_data_version(struct store *s)
     return v;
 }
 
-ap_status store_conflict(struct store *s, const char *table, const char *key)
+ap_status store_last_change(struct store *s, const char *table, const char *key, char *who, size_t who_len,
+                            char *when, size_t when_len, bool *deleted)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db,
@@ -686,20 +687,34 @@ ap_status store_conflict(struct store *s, const char *table, const char *key)
         rc = sqlite3_step(st);
     ap_status result;
     if (rc == SQLITE_ROW) {
-        const char *who = (const char *)sqlite3_column_text(st, 0);
-        const char *when = (const char *)sqlite3_column_text(st, 1);
+        const char *w = (const char *)sqlite3_column_text(st, 0);
+        const char *t = (const char *)sqlite3_column_text(st, 1);
         const char *action = (const char *)sqlite3_column_text(st, 2);
-        if (strcmp(action, "delete") == 0)
-            result = ap_fail(AP_ERR_NOT_FOUND, "deleted by %s at %s", who, when);
-        else
-            result = ap_fail(AP_ERR_CONFLICT, "changed by %s at %s since you opened it", who, when);
+        snprintf(who, who_len, "%s", w ? w : "");
+        snprintf(when, when_len, "%s", t ? t : "");
+        *deleted = action && strcmp(action, "delete") == 0;
+        result = AP_OK;
     } else if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_CONFLICT, "changed by someone else since you opened it");
+        result = ap_fail(AP_ERR_NOT_FOUND, "the audit log has no change of %s %s", table, key);
     } else {
         result = store_fail(s, rc, "finding who changed the record");
     }
     sqlite3_finalize(st);
     return result;
+}
+
+ap_status store_conflict(struct store *s, const char *table, const char *key)
+{
+    char who[80], when[24];
+    bool deleted = false;
+    ap_status st = store_last_change(s, table, key, who, sizeof who, when, sizeof when, &deleted);
+    if (st == AP_OK && deleted)
+        return ap_fail(AP_ERR_NOT_FOUND, "deleted by %s at %s", who, when);
+    if (st == AP_OK)
+        return ap_fail(AP_ERR_CONFLICT, "changed by %s at %s since you opened it", who, when);
+    if (st == AP_ERR_NOT_FOUND)
+        return ap_fail(AP_ERR_CONFLICT, "changed by someone else since you opened it");
+    return st;
 }
 
 /* ---- Users ----------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -68,6 +69,11 @@ ap_status store_fail(struct store *s, int rc, const char *what);
  * AP_ERR_NOT_FOUND naming who deleted it. key is the row's audit key (its id
  * as text for tables with an id). */
 ap_status store_conflict(struct store *s, const char *table, const char *key);
+/* The last change of the row from the audit log: who (login) and when
+ * (local "YYYY-MM-DD HH:MM"), and whether it was a delete. AP_ERR_NOT_FOUND
+ * when the audit log has none (a demo store's generated rows). */
+ap_status store_last_change(struct store *s, const char *table, const char *key, char *who, size_t who_len,
+                            char *when, size_t when_len, bool *deleted);
 
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t store_data_version(struct store *s);

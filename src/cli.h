@@ -11,8 +11,12 @@
 #include "status.h"
 #include "store.h"
 
-/* Exit codes: 0 done, 1 failed (or `check` found a red flag), 2 usage. */
-enum { EXIT_USAGE = 2 };
+/* Exit codes, the same for every command so that a script can trust them:
+ * 0 done; 1 failed (for `check`: a red flag was found); 2 a usage or
+ * configuration error (a wrong command, option or value, a bad apterm.ini),
+ * nothing done; 3 `check` could not run (the store could not be opened or
+ * read), so that a cron job can tell "red flags" from "did not run". */
+enum { EXIT_USAGE = 2, EXIT_CHECK_NOT_RUN = 3 };
 
 struct cli {
     const char *db;         /* --db: overrides [store] path */
@@ -20,6 +24,13 @@ struct cli {
     struct apterm_config cfg;
 };
 
+/* The one escaping printer of the command line: text that did not come from
+ * apterm itself (anything stored, read from a file or typed) goes through
+ * it before it is printed, so an ESC or BEL in a note, a checklist or a
+ * file can never reach the terminal (utf8_printable: controls become '?').
+ * Returns one of 8 static copies, reused in turn: use it within one
+ * printf. */
+const char *cli_text(const char *text);
 /* Prints "apterm: WHAT: detail" (the last ap_fail detail) to stderr; returns 1. */
 int fail(const char *what);
 /* Prints the message and the usage to stderr; returns 2. */

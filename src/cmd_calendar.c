@@ -62,7 +62,7 @@ static int calendar_list(struct cli *cli)
     for (size_t i = 0; i < cal.nterms; i++) {
         const struct term_info *t = &cal.terms[i];
         char a[11], b[11];
-        printf("%s %-6s %s to %s  %3d school days\n", t->academic_year, t->name, date_format(t->start, a),
+        printf("%s %-6s %s to %s  %3d school days\n", cli_text(t->academic_year), cli_text(t->name), date_format(t->start, a),
                date_format(t->end, b), calendar_school_days_between(&cal, t->start, t->end));
     }
     printf("%zu closure days inside the terms\n", cal.nclosures);

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <iniparser/iniparser.h>
@@ -368,19 +369,9 @@ static const char *fmt_pounds(int64_t pence, char *buf, size_t size)
  * boundary. buf holds at least SHOW_VALUE + 4 bytes. */
 static const char *shown(const char *value, char *buf)
 {
-    size_t n = strlen(value);
-    bool cut = n > SHOW_VALUE;
-
-    if (cut) {
-        n = SHOW_VALUE;
-        while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
-            n--;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)value[i];
-        buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    memcpy(buf + n, cut ? "..." : "", cut ? 4 : 1);
+    utf8_printable(buf, SHOW_VALUE + 1, value);
+    if (strlen(value) > strlen(buf))
+        memcpy(buf + strlen(buf), "...", 4);
     return buf;
 }
 

@@ -306,3 +306,34 @@ done:
     *text = buf;
     return AP_OK;
 }
+
+/* The first characters a spreadsheet takes as the start of a formula. */
+static bool formula_start(char c)
+{
+    return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
+static bool needs_protection(const char *v)
+{
+    return formula_start(v[0]) || (v[0] == '\'' && (formula_start(v[1]) || v[1] == '\''));
+}
+
+const char *csv_unprotect(const char *field)
+{
+    return field[0] == '\'' && (formula_start(field[1]) || field[1] == '\'') ? field + 1 : field;
+}
+
+bool csv_write_field(FILE *out, const char *v, bool last)
+{
+    bool protect = needs_protection(v);
+    bool ok = true;
+    if (protect || strpbrk(v, ",\"\r\n")) {
+        ok = fputc('"', out) != EOF && (!protect || fputc('\'', out) != EOF);
+        for (const char *p = v; ok && *p; p++)
+            ok = (*p != '"' || fputc('"', out) != EOF) && fputc(*p, out) != EOF;
+        ok = ok && fputc('"', out) != EOF;
+    } else {
+        ok = fputs(v, out) != EOF;
+    }
+    return ok && fputc(last ? '\n' : ',', out) != EOF;
+}

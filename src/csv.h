@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "status.h"
 
@@ -81,6 +82,28 @@ ap_status csv_expect_header(const struct csv_reader *r, const char *const *names
 /* Reads a whole file into *text (NUL-terminated; the caller frees it). Fails
  * with AP_ERR_IO naming the path. Files over 256 MB are refused. */
 ap_status csv_read_file(const char *path, char **text);
+
+/* ---- Writing ----
+ *
+ * Formula injection (OWASP "CSV Injection", CWE-1236): a spreadsheet opening
+ * a CSV file runs a cell that begins with = + - @, a tab or a carriage return
+ * as a formula (=HYPERLINK(...) sends the sheet to a web site). Such a value
+ * is written quoted, behind a single quote, which spreadsheets take as "this
+ * is text" and do not show. So that every value reads back exactly as it was
+ * written, a value that begins with a single quote followed by one of those
+ * characters or by another single quote gets one too (''=x for '=x);
+ * csv_unprotect undoes it. */
+
+/* Writes one field of a record to out, followed by ',' or, when last, '\n':
+ * protected as above, and quoted (quotes doubled) when it holds a comma, a
+ * quote or a line break or was protected. false on a write error (errno
+ * set by stdio). */
+bool csv_write_field(FILE *out, const char *value, bool last);
+
+/* The value csv_write_field was given, from a field read back: field
+ * without its protecting quote when it has one (a quote followed by one of
+ * = + - @ tab CR or a quote), else field itself. Points into field. */
+const char *csv_unprotect(const char *field);
 
 /* true when the n bytes at s are valid UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF). */

@@ -28,6 +28,7 @@
 #include "status.h"
 #include "store.h"
 #include "ui.h"
+#include "utf8.h"
 
 #define APTERM_VERSION "0.1.0"
 
@@ -51,7 +52,7 @@ static int cmd_templates(struct cli *cli, int argc, char **argv);
 static const struct command commands[] = {
     {"demo", "demo --db PATH [--pupils N] [--weeks N] [--seed S]",
      "make a new store filled with fictional, realistic demo data", cmd_demo},
-    {"check", "check [--db PATH]", "print every red and amber flag, one per line; exit 1 if any is red", cmd_check},
+    {"check", "check [--db PATH]", "print every red and amber flag, one per line; exit 1 if any is red, 3 if it cannot run", cmd_check},
     {"user", "user add LOGIN ROLE | user list [--db PATH]",
      "add a login with a role (admin, officer, lead, viewer), or list the users", cmd_user},
     {"mark",
@@ -87,23 +88,36 @@ static void usage(FILE *out)
             "  --db PATH       the store file (default: [store] path in apterm.ini)\n"
             "  --config FILE   the configuration file (default: see README)\n"
             "  --help          this help\n"
-            "  --version       the version of apterm\n");
+            "  --version       the version of apterm\n"
+            "\nExit status, for every command:\n"
+            "  0  done\n"
+            "  1  failed, with a message on stderr (for check: a flag is red)\n"
+            "  2  a wrong command, option or value, or a bad apterm.ini: nothing was done\n"
+            "  3  check could not run (the store could not be opened or read)\n");
 }
 
 int fail(const char *what)
 {
-    fprintf(stderr, "apterm: %s%s%s\n", what ? what : "", what ? ": " : "", ap_error_detail());
+    fprintf(stderr, "apterm: %s%s%s\n", what ? what : "", what ? ": " : "", cli_text(ap_error_detail()));
     return EXIT_FAILURE;
+}
+
+const char *cli_text(const char *text)
+{
+    static char copies[8][2048];
+    static unsigned next;
+    char *out = copies[next++ % 8];
+    return utf8_printable(out, sizeof copies[0], text);
 }
 
 int usage_error(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "apterm: ");
+    char message[1024];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n\n");
+    fprintf(stderr, "apterm: %s\n\n", cli_text(message));
     usage(stderr);
     return EXIT_USAGE;
 }
@@ -209,7 +223,8 @@ static int cmd_demo(struct cli *cli, int argc, char **argv)
 static void print_flag(void *ctx, const struct flag_row *f)
 {
     (void)ctx;
-    printf("%s\t%s\t%s\t%s\n", f->level == FLAG_RED ? "red" : "amber", f->kind, f->subject, f->reason);
+    printf("%s\t%s\t%s\t%s\n", f->level == FLAG_RED ? "red" : "amber", cli_text(f->kind), cli_text(f->subject),
+           cli_text(f->reason));
 }
 
 static int cmd_check(struct cli *cli, int argc, char **argv)
@@ -217,13 +232,17 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
     if (argc > 1)
         return usage_error("check: unexpected argument \"%s\"", argv[1]);
     struct store *s = NULL;
-    if (open_store(cli, false, &s) != AP_OK)
-        return fail("check");
+    if (open_store(cli, false, &s) != AP_OK) {
+        fail("check could not run");
+        return EXIT_CHECK_NOT_RUN;
+    }
     struct flag_counts counts = {0};
     ap_status st = flags_collect(s, &cli->cfg.th, date_today(), print_flag, NULL, &counts);
     store_close(s);
-    if (st != AP_OK)
-        return fail("check");
+    if (st != AP_OK) {
+        fail("check could not run");
+        return EXIT_CHECK_NOT_RUN;
+    }
     fprintf(stderr, "%d red, %d amber\n", counts.red, counts.amber);
     return counts.red > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -233,7 +252,7 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 static void print_user(void *ctx, const char *login, const char *role, const char *updated_at)
 {
     (void)ctx;
-    printf("%-20s %-8s %s\n", login, role, updated_at);
+    printf("%-20s %-8s %s\n", cli_text(login), cli_text(role), cli_text(updated_at));
 }
 
 static int cmd_user(struct cli *cli, int argc, char **argv)
@@ -259,6 +278,10 @@ static int cmd_user(struct cli *cli, int argc, char **argv)
         st = store_user_list(s, print_user, NULL);
     }
     store_close(s);
+    if (st == AP_ERR_INVALID) { /* a login or role that cannot be: a wrong value */
+        fail("user");
+        return EXIT_USAGE;
+    }
     return st == AP_OK ? EXIT_SUCCESS : fail("user");
 }
 
@@ -312,11 +335,8 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
             st = marks_import_csv(s, file, text, replace, &count);
         free(text);
         store_close(s);
-        if (st == AP_ERR_CONFLICT && !replace)
-            fprintf(stderr, "apterm: mark: %s; nothing was recorded (to replace marks already in the store, "
-                            "use --replace)\n", ap_error_detail());
-        else if (st != AP_OK)
-            fprintf(stderr, "apterm: mark: %s; nothing was recorded\n", ap_error_detail());
+        if (st != AP_OK)
+            fprintf(stderr, "apterm: mark: %s; nothing was recorded\n", cli_text(ap_error_detail()));
         if (st != AP_OK)
             return EXIT_FAILURE;
         printf("Recorded %d mark%s from %s\n", count, count == 1 ? "" : "s", file);
@@ -346,20 +366,18 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
         expected = m.version;
     if (st == AP_OK)
         st = marks_set(s, &in, expected, &m);
+    if (st == AP_ERR_CONFLICT && !replace)
+        st = marks_refuse_existing(s, in.pupil_id, in.day, in.session);
     if (st == AP_OK)
         st = pupil_get(s, in.pupil_id, &p);
     store_close(s);
-    if (st == AP_ERR_CONFLICT && !replace) {
-        fprintf(stderr, "apterm: mark: %s; to replace it, use --replace\n", ap_error_detail());
-        return EXIT_FAILURE;
-    }
     if (st != AP_OK)
         return fail("mark");
     char name[210], d[11];
     roll_display_name(name, sizeof name, p.preferred_name, p.legal_forename, p.legal_surname);
-    printf("Recorded %s for %s (%s) on %s %s%s%s%s\n", m.code, name, p.upn, date_format(m.day, d),
+    printf("Recorded %s for %s (%s) on %s %s%s%s%s\n", cli_text(m.code), cli_text(name), cli_text(p.upn), date_format(m.day, d),
            m.session == SESSION_PM ? "PM" : "AM", m.reported_code[0] ? " (the provider reported " : "",
-           m.reported_code, m.reported_code[0] ? ")" : "");
+           cli_text(m.reported_code), m.reported_code[0] ? ")" : "");
     return EXIT_SUCCESS;
 }
 
@@ -474,7 +492,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     int rc = export_marks_to(s, from, to, out, &count);
     store_close(s);
     if (rc != 0) {
-        fprintf(stderr, "apterm: export: %s; nothing was written\n", ap_error_detail());
+        fprintf(stderr, "apterm: export: %s; nothing was written\n", cli_text(ap_error_detail()));
         return EXIT_FAILURE;
     }
     printf("Wrote %d mark%s from %s to %s to %s\n", count, count == 1 ? "" : "s", from_text, to_text, out);
@@ -571,7 +589,7 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
     if (progress.shown >= 0)
         fprintf(stderr, "\r\033[K");
     if (st != AP_OK) {
-        const char *detail = ap_error_detail();
+        const char *detail = cli_text(ap_error_detail());
         fprintf(stderr, "apterm: export: %s%s\n", detail,
                 strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? ""
                                                                                           : "; nothing was written");
@@ -618,11 +636,12 @@ static int cmd_templates(struct cli *cli, int argc, char **argv)
         bool unchanged = false;
         st = qa_template_load(s, argv[2], text, &t, &unchanged);
         if (st == AP_OK && unchanged)
-            printf("%s is the same as %s revision %d: nothing was loaded\n", argv[2], t.key, t.revision);
+            printf("%s is the same as %s revision %d: nothing was loaded\n", cli_text(argv[2]), cli_text(t.key),
+                   t.revision);
         else if (st == AP_OK)
             printf("Loaded %s as %s revision %d (%s, %d items, %d safeguarding): new visits use it; visits "
                    "already started keep their wording\n",
-                   argv[2], t.key, t.revision, t.title, t.items, t.safeguarding_items);
+                   cli_text(argv[2]), cli_text(t.key), t.revision, cli_text(t.title), t.items, t.safeguarding_items);
     } else {
         struct qa_template_info *all = NULL;
         size_t n = 0;
@@ -631,9 +650,9 @@ static int cmd_templates(struct cli *cli, int argc, char **argv)
             printf("%-20s %4s %-10s %5s %6s %6s  %-16s %-12s %s\n", "KEY", "REV", "STAGE", "ITEMS", "SAFEG.",
                    "VISITS", "LOADED", "BY", "TITLE");
             for (size_t i = 0; i < n; i++)
-                printf("%-20s %3d%s %-10s %5d %6d %6d  %-16.16s %-12s %s\n", all[i].key, all[i].revision,
-                       all[i].latest ? "*" : " ", all[i].stage, all[i].items, all[i].safeguarding_items,
-                       all[i].visits, all[i].loaded_at, all[i].loaded_by, all[i].title);
+                printf("%-20s %3d%s %-10s %5d %6d %6d  %-16.16s %-12s %s\n", cli_text(all[i].key), all[i].revision,
+                       all[i].latest ? "*" : " ", cli_text(all[i].stage), all[i].items, all[i].safeguarding_items,
+                       all[i].visits, cli_text(all[i].loaded_at), cli_text(all[i].loaded_by), cli_text(all[i].title));
             printf("* the latest revision: new visits start from it\n");
         }
         free(all);
@@ -641,7 +660,7 @@ static int cmd_templates(struct cli *cli, int argc, char **argv)
     store_close(s);
     free(text);
     if (st != AP_OK) {
-        fprintf(stderr, "apterm: templates: %s%s\n", ap_error_detail(), load ? "; nothing was loaded" : "");
+        fprintf(stderr, "apterm: templates: %s%s\n", cli_text(ap_error_detail()), load ? "; nothing was loaded" : "");
         return EXIT_FAILURE;
     }
     return EXIT_SUCCESS;
@@ -684,12 +703,16 @@ static int take_global_options(struct cli *cli, int *argc, char **argv)
     return 0;
 }
 
-/* Names are UTF-8 (Siân, Llŷr). Over SSH the locale is often plain C, where
- * wcwidth() rejects every accented letter: fall back to C.UTF-8 for
- * character handling, keeping the rest of the user's locale. */
+/* Names are UTF-8 (Siân, Llŷr): character handling (LC_CTYPE, which ncursesw
+ * and wcwidth() use) follows the user's locale, falling back to C.UTF-8 when
+ * that is not UTF-8 (over SSH it is often plain C, where wcwidth() rejects
+ * every accented letter). Every other category stays "C", whatever LC_ALL,
+ * LC_NUMERIC or LANG say: libxlsxwriter and our own messages print numbers
+ * with printf, and a decimal comma forwarded by an SSH client would make a
+ * workbook invalid; exports are the same bytes in every locale. */
 static void use_utf8_locale(void)
 {
-    setlocale(LC_ALL, "");
+    setlocale(LC_CTYPE, "");
     const char *codeset = nl_langinfo(CODESET);
     if (codeset && strcmp(codeset, "UTF-8") != 0 && !setlocale(LC_CTYPE, "C.UTF-8"))
         fprintf(stderr, "apterm: warning: no UTF-8 locale here (codeset %s): names with accents may show as \ufffd\n",
@@ -713,8 +736,8 @@ int main(int argc, char **argv)
     }
     config_default(&cli.cfg);
     if (config_load(cli.config, &cli.cfg) != AP_OK) {
-        fprintf(stderr, "apterm: %s\n", ap_error_detail());
-        return EXIT_FAILURE;
+        fprintf(stderr, "apterm: %s\n", cli_text(ap_error_detail()));
+        return EXIT_USAGE;
     }
     if (argc == 1)
         return run_tui(&cli);

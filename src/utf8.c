@@ -444,3 +444,24 @@ bool utf8_contains(const char *haystack, const char *needle)
             return false;
     }
 }
+
+const char *utf8_printable(char *out, size_t outsz, const char *s)
+{
+    size_t n = 0, len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, len - i, &cp);
+        bool invalid = k == 1 && cp == UTF8_REPLACEMENT;
+        bool control = cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
+        const char *from = invalid || control ? "?" : s + i;
+        size_t m = invalid || control ? 1 : k;
+        if (n + m >= outsz)
+            break;
+        memcpy(out + n, from, m);
+        n += m;
+        i += k;
+    }
+    if (outsz > 0)
+        out[n] = '\0';
+    return out;
+}

@@ -118,6 +118,14 @@ enum {
  * columns written. This is for display: never store the result. */
 int utf8_fit(char *out, size_t outsz, const char *s, int cols, unsigned flags);
 
+/* A copy of s (NUL-terminated) fit to print on a terminal or in a message:
+ * every control character (C0 such as ESC and BEL, DEL, and C1) and every
+ * byte that is not UTF-8 becomes '?', so stored text can never move the
+ * cursor, change colours or retitle the window. Cut on a character boundary
+ * to fit outsz bytes (always NUL-terminated when outsz > 0). Returns out.
+ * The one escaping for text that did not come from apterm itself. */
+const char *utf8_printable(char *out, size_t outsz, const char *s);
+
 /* ---- Validation and search ----------------------------------------------------- */
 
 /* True when s (NUL-terminated) is well-formed UTF-8. */

@@ -59,7 +59,7 @@ grep -q "^officer1  *officer" "$TEST_DIR/out" && ok "user add adds a login with 
     not_ok "user add adds a login with its role" "$(cat "$TEST_DIR/out")"
 
 "$APTERM" user add officer2 chief --db "$db" >"$TEST_DIR/out" 2>&1; rc=$?
-if [ $rc -eq 1 ] && grep -q 'role "chief"' "$TEST_DIR/out"; then ok "user add refuses an unknown role, naming it"
+if [ $rc -eq 2 ] && grep -q 'role "chief"' "$TEST_DIR/out"; then ok "user add refuses an unknown role, naming it (exit 2)"
 else not_ok "user add refuses an unknown role" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
 
 n=$(sqlite3 "$db" "select count(*) from audit_log where tbl='app_user' and row_key='officer1'")
@@ -67,25 +67,48 @@ n=$(sqlite3 "$db" "select count(*) from audit_log where tbl='app_user' and row_k
 
 # Configuration errors name the file and the key, and nothing starts.
 printf '[attendance]\nclose_am = 25:00\n' > "$TEST_DIR/bad.ini"
-"$APTERM" --config "$TEST_DIR/bad.ini" check --db "$db" >"$TEST_DIR/out" 2>&1; rc=$?
-if [ $rc -eq 1 ] && grep -q "bad.ini" "$TEST_DIR/out" && grep -q "close_am" "$TEST_DIR/out"; then
-    ok "a bad value in apterm.ini names the file and key"; else not_ok "a bad value in apterm.ini names the file and key" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
+"$APTERM" --config "$TEST_DIR/bad.ini" check --db "$db" >"$TEST_DIR/flags.bad" 2>"$TEST_DIR/out"; rc=$?
+if [ $rc -eq 2 ] && grep -q "bad.ini" "$TEST_DIR/out" && grep -q "close_am" "$TEST_DIR/out" && [ ! -s "$TEST_DIR/flags.bad" ]; then
+    ok "a bad value in apterm.ini names the file and key, and check exits 2 (not 1, a red flag)"; else not_ok "a bad value in apterm.ini names the file and key" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
 
 printf '[rules]\nno_such_rule = 3\n' > "$TEST_DIR/bad2.ini"
 "$APTERM" --config "$TEST_DIR/bad2.ini" check --db "$db" >"$TEST_DIR/out" 2>&1; rc=$?
-if [ $rc -eq 1 ] && grep -q "no_such_rule" "$TEST_DIR/out"; then ok "an unknown key in apterm.ini is refused"
+if [ $rc -eq 2 ] && grep -q "no_such_rule" "$TEST_DIR/out"; then ok "an unknown key in apterm.ini is refused (exit 2)"
 else not_ok "an unknown key in apterm.ini is refused" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
 
 "$APTERM" --config "$TEST_DIR/none.ini" check --db "$db" >"$TEST_DIR/out" 2>&1; rc=$?
-if [ $rc -eq 1 ] && grep -q "none.ini" "$TEST_DIR/out"; then ok "a missing --config file is named"
+if [ $rc -eq 2 ] && grep -q "none.ini" "$TEST_DIR/out"; then ok "a missing --config file is named (exit 2)"
 else not_ok "a missing --config file is named" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
 
 # A store made by a newer apterm is refused, and left alone.
 cp "$db" "$TEST_DIR/newer.db"
 sqlite3 "$TEST_DIR/newer.db" 'pragma user_version = 999'
 "$APTERM" check --db "$TEST_DIR/newer.db" >"$TEST_DIR/out" 2>&1; rc=$?
-if [ $rc -eq 1 ] && grep -q "newer apterm" "$TEST_DIR/out" && [ "$(sqlite3 "$TEST_DIR/newer.db" 'pragma user_version')" = 999 ]; then
-    ok "a store from a newer apterm is refused and untouched"; else not_ok "a store from a newer apterm is refused" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
+if [ $rc -eq 3 ] && grep -q "check could not run: .*newer apterm" "$TEST_DIR/out" && [ "$(sqlite3 "$TEST_DIR/newer.db" 'pragma user_version')" = 999 ]; then
+    ok "a store from a newer apterm is refused and untouched; check exits 3, could not run"; else not_ok "a store from a newer apterm is refused" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
+
+# Exit codes a script can trust: check's 3 (could not run) is neither 1 (red) nor 2 (usage).
+"$APTERM" check --db "$TEST_DIR/no-such.db" >"$TEST_DIR/out" 2>&1; rc=$?
+if [ $rc -eq 3 ] && grep -q "check could not run" "$TEST_DIR/out" && [ ! -e "$TEST_DIR/no-such.db" ]; then
+    ok "check on a store that does not exist exits 3, could not run"
+else not_ok "check on a store that does not exist exits 3" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
+"$APTERM" check --db "$db" extra >"$TEST_DIR/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q 'unexpected argument "extra"' "$TEST_DIR/out" && ok "check with a wrong argument exits 2" ||
+    not_ok "check with a wrong argument exits 2" "rc=$rc" "$(cat "$TEST_DIR/out")"
+"$APTERM" user list --db "$TEST_DIR/no-such.db" >"$TEST_DIR/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && ok "another command that fails exits 1" || not_ok "another command that fails exits 1" "rc=$rc" "$(cat "$TEST_DIR/out")"
+out=$("$APTERM" --help); rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -q "^  3  check could not run" && echo "$out" | grep -q "^  2  a wrong command"; then
+    ok "--help lists the exit codes"; else not_ok "--help lists the exit codes" "$out"; fi
+# An empty store (made by opening it full screen) has no flag: check exits 0.
+start empty 80x24 "$APTERM --db $TEST_DIR/empty.db"
+if wait_for empty "Roll" 10; then
+    keys empty q
+    wait_for empty "EXIT=0" 10
+fi
+"$APTERM" check --db "$TEST_DIR/empty.db" >"$TEST_DIR/out" 2>"$TEST_DIR/err"; rc=$?
+if [ $rc -eq 0 ] && [ ! -s "$TEST_DIR/out" ] && grep -q "^0 red, 0 amber$" "$TEST_DIR/err"; then
+    ok "check exits 0 when no flag is red"; else not_ok "check exits 0 when no flag is red" "rc=$rc" "$(cat "$TEST_DIR/out" "$TEST_DIR/err")"; fi
 
 # The calendar can be listed and replaced from files, all or nothing.
 out=$("$APTERM" calendar list --db "$db" 2>&1)

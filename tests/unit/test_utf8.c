@@ -370,6 +370,23 @@ static void test_contains(void **state)
     assert_false(utf8_contains("\xE2\x82", "x"));
 }
 
+/* The one escaping for printing stored text: every C0, DEL and C1 control
+ * and every invalid byte becomes '?'; letters, a no-break space and emoji
+ * stay; the copy is cut on a character boundary. */
+static void test_printable(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_string_equal(utf8_printable(out, sizeof out, "a\x1b[2Jb\x07" "c"), "a?[2Jb?c");
+    assert_string_equal(utf8_printable(out, sizeof out, "\x1f \x7f~"), "? ?~");
+    assert_string_equal(utf8_printable(out, sizeof out, "\xc2\x9b" "x\xc2\x9f\xc2\xa0" "y"), "?x?\xc2\xa0" "y");
+    assert_string_equal(utf8_printable(out, sizeof out, "Llŷr ŵ \xf0\x9f\x98\x80"), "Llŷr ŵ \xf0\x9f\x98\x80");
+    assert_string_equal(utf8_printable(out, sizeof out, "Si\xe2n\n"), "Si?n?");
+    assert_string_equal(utf8_printable(out, 5, "abŷ"), "abŷ");
+    assert_string_equal(utf8_printable(out, 4, "abŷ"), "ab");
+    assert_string_equal(utf8_printable(out, sizeof out, ""), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_contains),
+        cmocka_unit_test(test_printable),
     };
     return cmocka_run_group_tests_name("utf8", tests, setup, NULL);
 }
