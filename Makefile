@@ -10,8 +10,9 @@ BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxls
               zlib1g-dev libiniparser-dev libcmocka-dev
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
+# pgrep to find the program in its terminal,
 # locale sources to build a decimal-comma locale (exports must not change).
-TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd locales
+TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
 BUILD := build/$(if $(SANITIZE),asan,release)
