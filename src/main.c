@@ -677,13 +677,13 @@ static void use_utf8_locale(void)
  * its memory through /proc by other processes of the same login). */
 static bool no_core_dumps(void)
 {
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        fprintf(stderr, "apterm: cannot turn core dumps off (prctl): %s\n", strerror(errno));
+        return false;
+    }
     struct rlimit none = {.rlim_cur = 0, .rlim_max = 0};
     if (setrlimit(RLIMIT_CORE, &none) != 0) {
         fprintf(stderr, "apterm: cannot turn core dumps off (setrlimit): %s\n", strerror(errno));
-        return false;
-    }
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-        fprintf(stderr, "apterm: cannot turn core dumps off (prctl): %s\n", strerror(errno));
         return false;
     }
     return true;

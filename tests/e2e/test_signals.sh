@@ -146,6 +146,7 @@ echo data >"$side/.report.xlsx.apterm-Ab12Cd"          # stale, apterm's: remove
 echo data >"$side/.report.xlsx.Ab12Cd"                 # another tool's (rsync names its files so)
 echo data >"$side/.report.xlsx.apterm-Ab12C"           # five characters, not six
 echo data >"$side/.report.xlsx.apterm-Ab12C_"          # not a letter or digit
+echo data >"$side/.report.xlsx.apterm-Ab12Cde"         # seven characters
 echo data >"$side/report.xlsx.apterm-Ab12Cd"           # not hidden
 echo data >"$side/..apterm-Ab12Cd"                     # no target name
 mkdir "$side/.dir.apterm-Ab12Cd"                       # a directory

@@ -102,4 +102,34 @@ if [ "$(ls "$sdir" | grep -c '^core')" -gt 0 ]; then
 else
     echo "# skip: this host writes no core file to the working folder (core_pattern $(cat /proc/sys/kernel/core_pattern)), so the crash check cannot tell"
 fi
+
+# Not dumpable: another process of the same login cannot read apterm's memory
+# or environment through /proc, as it can a dumpable process's (sleep's).
+# Run as the login nobody from a copy of the binary that login can reach.
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+    pdir="$TEST_DIR/nobody"
+    mkdir -p "$pdir"
+    cp "$APTERM" "$pdir/apterm"
+    chmod 711 "$TEST_DIR"
+    chmod 777 "$pdir"
+    got=$(runuser -u nobody -- sh -c '
+        cd "$1" || exit 1
+        ./apterm demo --db ./d.db --pupils 3000 --weeks 39 >/dev/null 2>&1 &
+        p=$!
+        sleep 30 &
+        s=$!
+        # apterm turns dumping off, then sets the core limit: wait for the limit.
+        i=0
+        while [ $i -lt 100 ] && ! grep -q "^Max core file size *0 *0 " /proc/$p/limits 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+        cat /proc/$p/environ >/dev/null 2>&1 && echo "apterm readable" || echo "apterm unreadable"
+        cat /proc/$s/environ >/dev/null 2>&1 && echo "sleep readable" || echo "sleep unreadable"
+        kill $p $s
+        wait' sh "$pdir" 2>&1 | tr '\n' ' ')
+    chmod 700 "$TEST_DIR"
+    [ "$got" = "apterm unreadable sleep readable " ] &&
+        ok "apterm is not dumpable: the same login cannot read its /proc/PID/environ (it can sleep's)" ||
+        not_ok "apterm is not dumpable: the same login cannot read its /proc/PID/environ (it can sleep's)" "$got"
+else
+    echo "# skip: not root, or no runuser or login nobody: the dumpable check needs a second process of another login"
+fi
 exit 0
