@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 #include "export_panel.h"
 #include "marks.h"
 #include "money.h"
+#include "outfile.h"
 #include "pupil.h"
 #include "qa.h"
 #include "roll.h"
@@ -383,57 +386,27 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
 
 /* ---- export ---- */
 
-/* Writes the export to a temporary file beside path (mode 0600, from
- * mkstemp) and renames it into place only when it is complete, so a failure
- * (disk full, a bad range, a store error) leaves any existing file as it was. */
+/* Writes the export through src/outfile.h: a temporary file beside path,
+ * renamed into place only when it is complete, so a failure (disk full, a
+ * bad range, a store error, a signal) leaves any existing file as it was. */
 static int export_marks_to(struct store *s, int from, int to, const char *path, int *count)
 {
-    char tmp[4096];
-    const char *slash = strrchr(path, '/');
-    int dirlen = slash ? (int)(slash - path) : 1;
-    const char *dir = slash ? path : ".";
-    const char *base = slash ? slash + 1 : path;
-    if (slash && dirlen == 0)
-        dirlen = 1; /* "/file" */
-    if (!*base) {
-        ap_fail(AP_ERR_INVALID, "--out \"%s\": expected a file name, not a directory", path);
+    struct outfile o;
+    if (outfile_open(&o, path) != AP_OK)
         return -1;
-    }
-    if (snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX", dirlen, dir, base) >= (int)sizeof tmp) {
-        ap_fail(AP_ERR_INVALID, "--out \"%s\": the name is too long", path);
-        return -1;
-    }
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        ap_fail(AP_ERR_IO, "cannot write %s: it is a directory", path);
-        return -1;
-    }
-    if (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
-        ap_fail(AP_ERR_IO, "cannot write %s: %s; it was left as it was", path, strerror(errno));
-        return -1;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        ap_fail(AP_ERR_IO, "cannot write %s: cannot create a file in %.*s: %s", path, dirlen, dir, strerror(errno));
-        return -1;
-    }
-    FILE *f = fdopen(fd, "w");
+    FILE *f = outfile_stream(&o);
     if (!f) {
-        int err = errno;
-        close(fd);
-        unlink(tmp);
-        ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(err));
+        outfile_abandon(&o);
         return -1;
     }
     ap_status st = marks_export_csv(s, from, to, f, count);
-    if (st == AP_OK && fsync(fileno(f)) != 0)
-        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     if (fclose(f) != 0 && st == AP_OK)
         st = ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    if (st == AP_OK && rename(tmp, path) != 0)
-        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (st == AP_OK)
+        st = outfile_commit(&o);
+    else
+        outfile_abandon(&o);
     if (st != AP_OK) {
-        unlink(tmp);
         if (st == AP_ERR_IO && !strstr(ap_error_detail(), path)) {
             char detail[512];
             snprintf(detail, sizeof detail, "%s", ap_error_detail());
@@ -492,7 +465,9 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     int rc = export_marks_to(s, from, to, out, &count);
     store_close(s);
     if (rc != 0) {
-        fprintf(stderr, "apterm: export: %s; nothing was written\n", cli_text(ap_error_detail()));
+        const char *detail = cli_text(ap_error_detail());
+        fprintf(stderr, "apterm: export: %s%s\n", detail,
+                strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? "" : "; nothing was written");
         return EXIT_FAILURE;
     }
     printf("Wrote %d mark%s from %s to %s to %s\n", count, count == 1 ? "" : "s", from_text, to_text, out);
@@ -719,8 +694,34 @@ static void use_utf8_locale(void)
                 codeset);
 }
 
+/* A core dump would hold whatever apterm had in memory: children's
+ * personal data. None is written (RLIMIT_CORE 0), and the process is not
+ * dumpable (no core through a core_pattern pipe either, and no reading of
+ * its memory through /proc by other processes of the same login). */
+static bool no_core_dumps(void)
+{
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        fprintf(stderr, "apterm: cannot turn core dumps off (prctl): %s\n", strerror(errno));
+        return false;
+    }
+    struct rlimit none = {.rlim_cur = 0, .rlim_max = 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0) {
+        fprintf(stderr, "apterm: cannot turn core dumps off (setrlimit): %s\n", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
 int main(int argc, char **argv)
 {
+    if (!no_core_dumps())
+        return EXIT_FAILURE;
+    /* Every export's temporary file goes on SIGINT, SIGTERM, SIGHUP, SIGPIPE
+     * and SIGQUIT (the TUI puts its own handlers over these). */
+    if (outfile_catch_signals() != AP_OK) {
+        fprintf(stderr, "apterm: %s\n", ap_error_detail());
+        return EXIT_FAILURE;
+    }
     use_utf8_locale();
     struct cli cli = {0};
     int rc = take_global_options(&cli, &argc, argv);

@@ -90,6 +90,8 @@ static bool captured(struct xlsx *x, char *buf, size_t len)
 
 void xlsx_progress(struct xlsx *x, double fraction, const char *what)
 {
+    if (outfile_interrupted()) /* the TUI is quitting: stop here, write nothing */
+        xlsx_fail(x, AP_ERR_IO, "apterm was interrupted; nothing was written");
     if (!x->progress)
         return;
     bool was_quiet = x->saved_stderr >= 0;
@@ -234,71 +236,23 @@ static void make_formats(struct xlsx *x)
         }
 }
 
-/* Checks the target before anything is written. */
-static ap_status check_target(const char *target, char *dir, size_t dir_len, const char **base)
-{
-    if (!target || !*target)
-        return ap_fail(AP_ERR_INVALID, "--out needs a file name");
-    const char *slash = strrchr(target, '/');
-    *base = slash ? slash + 1 : target;
-    if (!**base)
-        return ap_fail(AP_ERR_IO, "cannot write %s: it is a directory, not a file name; nothing was written", target);
-    if (slash)
-        snprintf(dir, dir_len, "%.*s", slash == target ? 1 : (int)(slash - target), target);
-    else
-        snprintf(dir, dir_len, ".");
-    struct stat sb;
-    if (stat(target, &sb) == 0) {
-        if (S_ISDIR(sb.st_mode))
-            return ap_fail(AP_ERR_IO, "cannot write %s: it is a directory; nothing was written", target);
-        if (access(target, W_OK) != 0)
-            return ap_fail(AP_ERR_IO, "cannot write %s: %s; it was left as it was", target, strerror(errno));
-    }
-    if (stat(dir, &sb) != 0)
-        return ap_fail(AP_ERR_IO, "cannot write %s: the directory %s: %s; nothing was written", target, dir,
-                       strerror(errno));
-    if (!S_ISDIR(sb.st_mode))
-        return ap_fail(AP_ERR_IO, "cannot write %s: %s is not a directory; nothing was written", target, dir);
-    return AP_OK;
-}
-
 ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx **out)
 {
     *out = NULL;
-    char dir[PATH_MAX];
-    const char *base = NULL;
-    ap_status st = check_target(target, dir, sizeof dir, &base);
-    if (st != AP_OK)
-        return st;
     struct xlsx *x = calloc(1, sizeof *x);
     if (!x)
-        return ap_fail(AP_ERR_NOMEM, "cannot write %s: out of memory", target);
+        return ap_fail(AP_ERR_NOMEM, "cannot write %s: out of memory", target ? target : "");
     x->saved_stderr = x->capture_fd = -1;
     x->today = doc->today;
     x->progress = doc->progress;
     x->progress_ctx = doc->progress_ctx;
-    int n1 = snprintf(x->target, sizeof x->target, "%s", target);
-    int n2 = snprintf(x->tmp, sizeof x->tmp, "%s/.%s.XXXXXX", dir, base);
-    if (n1 < 0 || (size_t)n1 >= sizeof x->target || n2 < 0 || (size_t)n2 >= sizeof x->tmp) {
-        free(x);
-        return ap_fail(AP_ERR_INVALID, "cannot write %s: the name is too long", target);
-    }
-    int fd = mkstemp(x->tmp);
-    if (fd < 0) {
-        st = ap_fail(AP_ERR_IO, "cannot write %s: cannot create a file in %s: %s; nothing was written", target, dir,
-                     strerror(errno));
+    ap_status st = outfile_open(&x->out, target);
+    if (st != AP_OK) {
         free(x);
         return st;
     }
-    /* mkstemp makes it 0600; say so explicitly whatever the libc. */
-    if (fchmod(fd, 0600) != 0) {
-        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", target, strerror(errno));
-        close(fd);
-        unlink(x->tmp);
-        free(x);
-        return st;
-    }
-    close(fd);
+    x->target = x->out.target;
+    x->tmp = x->out.tmp;
 
     /* Capture libxlsxwriter's stderr from here on. */
     FILE *cap = tmpfile();
@@ -309,7 +263,7 @@ ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx 
     quiet_on(x);
 
     lxw_workbook_options opts = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
-    x->wb = workbook_new_opt(x->tmp, &opts);
+    x->wb = workbook_new_opt(x->out.tmp, &opts);
     if (!x->wb) {
         xlsx_fail(x, AP_ERR_NOMEM, "libxlsxwriter could not start a workbook");
         st = x->status;
@@ -369,21 +323,8 @@ void xlsx_discard(struct xlsx *x)
         return;
     if (x->wb)
         lxw_workbook_free(x->wb);
-    unlink(x->tmp);
+    outfile_abandon(&x->out);
     release(x);
-}
-
-/* fsync a file or a directory by name. */
-static int sync_path(const char *path, int flags)
-{
-    int fd = open(path, flags | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int err = errno;
-    close(fd);
-    errno = err;
-    return rc;
 }
 
 ap_status xlsx_close(struct xlsx *x)
@@ -407,25 +348,17 @@ ap_status xlsx_close(struct xlsx *x)
         st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter warned: %s", said);
     }
     quiet_off(x);
-    if (st == AP_OK && chmod(x->tmp, 0600) != 0)
-        st = xlsx_fail(x, AP_ERR_IO, "%s", strerror(errno));
-    if (st == AP_OK && sync_path(x->tmp, O_RDONLY) != 0)
-        st = xlsx_fail(x, AP_ERR_IO, "%s", strerror(errno));
-    if (st == AP_OK && rename(x->tmp, x->target) != 0)
-        st = xlsx_fail(x, AP_ERR_IO, "%s", strerror(errno));
     if (st != AP_OK) {
-        unlink(x->tmp);
+        outfile_abandon(&x->out);
         release(x);
         return st;
     }
-    /* The rename itself survives a crash once the directory is synced. */
-    char dir[PATH_MAX];
-    const char *slash = strrchr(x->target, '/');
-    if (slash)
-        snprintf(dir, sizeof dir, "%.*s", slash == x->target ? 1 : (int)(slash - x->target), x->target);
-    else
-        snprintf(dir, sizeof dir, ".");
-    sync_path(dir, O_RDONLY | O_DIRECTORY);
+    st = outfile_commit(&x->out);
+    if (st != AP_OK) {
+        x->status = st;
+        release(x);
+        return st;
+    }
     xlsx_progress(x, 1.0, "Done");
     release(x);
     return AP_OK;

@@ -2,8 +2,8 @@
 #define APTERM_XLSX_UTIL_H
 
 /* What the two workbooks share on top of libxlsxwriter 1.1.4: the safe
- * write (a temporary file beside the target, renamed into place only after
- * workbook_close returned LXW_NO_ERROR), the formats (made once), cell
+ * write (src/outfile.h: a temporary file beside the target, renamed into
+ * place only after workbook_close returned LXW_NO_ERROR), the formats (made once), cell
  * writers that track column widths so the columns fit, the printed page
  * (landscape A4, one page wide, header row repeated, print area,
  * OFFICIAL-SENSITIVE with the organisation and the date in the header and
@@ -25,6 +25,7 @@
 
 #include <xlsxwriter.h>
 
+#include "outfile.h"
 #include "rules.h"
 #include "status.h"
 
@@ -73,8 +74,8 @@ struct xlsx_sheet {
 struct xlsx {
     lxw_workbook *wb;
     struct xlsx_formats f;
-    char target[PATH_MAX];
-    char tmp[PATH_MAX];
+    struct outfile out;             /* the file being written (src/outfile.h) */
+    const char *target, *tmp;       /* out.target, out.tmp */
     int today;
     ap_status status;               /* AP_OK until something fails */
     char header[256], footer[256];  /* the page marking */

@@ -24,6 +24,7 @@
 #include "draw.h"
 #include "date.h"
 #include "flags.h"
+#include "outfile.h"
 #include "pane.h"
 #include "panes.h"
 #include "shell.h"
@@ -63,16 +64,22 @@ static void restore_terminal_raw(void)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
 }
 
+/* The terminal first, then any export's temporary file (src/outfile.h). */
 static void on_fatal_signal(int sig)
 {
     restore_terminal_raw();
+    outfile_remove_all();
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
+/* The main loop and every modal loop unwind (drafts are saved, the
+ * terminal restored); an export under way stops at its next step and
+ * removes its temporary file. */
 static void on_quit_signal(int sig)
 {
     quit_signal = sig;
+    outfile_interrupt();
 }
 
 static void install_handlers(void)
@@ -85,6 +92,7 @@ static void install_handlers(void)
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL); /* Ctrl-\ arrives as a key (raw mode): this is kill -QUIT */
     sa.sa_handler = on_fatal_signal;
     sa.sa_flags = SA_RESETHAND;
     int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
