@@ -974,11 +974,11 @@ ap_status config_load(const char *explicit_path, struct apterm_config *cfg)
         }
     }
 
-    e = exists("/etc/apterm/apterm.ini");
+    e = exists(CONFIG_SYSTEM_FILE);
     if (e < 0)
         return AP_ERR_CONFIG;
     if (e > 0)
-        return config_load_file("/etc/apterm/apterm.ini", cfg);
+        return config_load_file(CONFIG_SYSTEM_FILE, cfg);
 
     config_default(cfg);
     return AP_OK;

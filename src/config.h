@@ -7,6 +7,12 @@
 #include "status.h"
 #include "thresholds.h"
 
+/* The system-wide file; `make install` builds apterm with its SYSCONFDIR. */
+#ifndef APTERM_SYSCONFDIR
+#define APTERM_SYSCONFDIR "/etc"
+#endif
+#define CONFIG_SYSTEM_FILE APTERM_SYSCONFDIR "/apterm/apterm.ini"
+
 enum region { REGION_WALES = 0, REGION_ENGLAND = 1 };
 
 struct apterm_config {
