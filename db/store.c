@@ -584,7 +584,8 @@ ap_status store_open(const struct store_options *opt, struct store **out)
     else if ((st = os_login(s->login, sizeof s->login)) != AP_OK)
         goto fail;
 
-    if (access(s->path, F_OK) != 0) {
+    /* AT_EACCESS: the installed apterm reaches the store through its effective group. */
+    if (faccessat(AT_FDCWD, s->path, F_OK, AT_EACCESS) != 0) {
         if (errno != ENOENT || !opt->create) {
             st = ap_fail(AP_ERR_IO, "cannot open the store %s: %s", s->path, strerror(errno));
             goto fail;

@@ -927,6 +927,14 @@ static int exists(const char *path)
     return -1;
 }
 
+/* Only this file holds SYSCONFDIR, so that `make install` rebuilds only it. */
+#ifndef APTERM_SYSCONFDIR
+#define APTERM_SYSCONFDIR "/etc"
+#endif
+#define CONFIG_SYSTEM_FILE APTERM_SYSCONFDIR "/apterm/apterm.ini"
+
+const char *config_system_file(void) { return CONFIG_SYSTEM_FILE; }
+
 ap_status config_load(const char *explicit_path, struct apterm_config *cfg)
 {
     const char *env, *home;

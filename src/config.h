@@ -7,12 +7,6 @@
 #include "status.h"
 #include "thresholds.h"
 
-/* The system-wide file; `make install` builds apterm with its SYSCONFDIR. */
-#ifndef APTERM_SYSCONFDIR
-#define APTERM_SYSCONFDIR "/etc"
-#endif
-#define CONFIG_SYSTEM_FILE APTERM_SYSCONFDIR "/apterm/apterm.ini"
-
 enum region { REGION_WALES = 0, REGION_ENGLAND = 1 };
 
 struct apterm_config {
@@ -36,6 +30,10 @@ void config_default(struct apterm_config *cfg);
  * does not exist is an error. On error returns AP_ERR_CONFIG with a detail
  * naming the file, the key and what is expected (ap_error_detail()). */
 ap_status config_load(const char *explicit_path, struct apterm_config *cfg);
+
+/* The system-wide file, SYSCONFDIR/apterm/apterm.ini (/etc unless `make
+ * install` built apterm with another SYSCONFDIR). */
+const char *config_system_file(void);
 
 /* Load exactly this file over the defaults. */
 ap_status config_load_file(const char *path, struct apterm_config *cfg);

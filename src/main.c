@@ -2,6 +2,7 @@
  * before curses starts; with no subcommand the TUI opens on the store. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -145,7 +146,8 @@ ap_status open_store(struct cli *cli, bool create, struct store **out)
     ap_status st = privilege_open_begin();
     if (st == AP_OK) {
         st = store_open(&opt, out);
-        if (st != AP_OK && privilege_installed() && access(opt.path, F_OK) != 0 && errno == ENOENT)
+        if (st != AP_OK && privilege_installed() &&
+            faccessat(AT_FDCWD, opt.path, F_OK, AT_EACCESS) != 0 && errno == ENOENT)
             ap_fail(st, "the team's store %s has not been made yet: an administrator makes it with "
                         "'sudo apterm user add LOGIN admin'", opt.path);
     }
@@ -744,6 +746,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "apterm: %s\n", ap_error_detail());
         return EXIT_FAILURE;
     }
+    if (privilege_own_files())
+        cli.cfg.store_group[0] = '\0';
     if (argc == 1)
         return run_tui(&cli);
     for (size_t i = 0; i < COMMAND_COUNT; i++)

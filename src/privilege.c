@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 static bool installed;   /* started with the group, for the team's store */
+static bool own_files_only; /* installed, but given the user's own files */
 static bool group_gone;  /* the group has been given up for good */
 static gid_t store_gid;  /* the group apterm was started with */
 static gid_t user_gid;   /* the real group of the user */
 
 bool privilege_installed(void) { return installed; }
+bool privilege_own_files(void) { return own_files_only; }
 
 /* No core file, and no other process of the user may read this one's memory
  * or open its descriptors through /proc (the kernel refuses ptrace of a
@@ -80,6 +82,7 @@ ap_status privilege_start(bool own_files)
         /* The user's own store or settings: a plain program, on the user's own files. */
         fprintf(stderr, "apterm: --db, --config or $APTERM_CONFIG given: working as you on your own files, "
                         "without access to the team's store\n");
+        own_files_only = true;
         return drop_for_good();
     }
     installed = true;
@@ -95,15 +98,15 @@ ap_status privilege_start(bool own_files)
 ap_status privilege_config(struct apterm_config *cfg)
 {
     struct stat sb;
-    if (stat(CONFIG_SYSTEM_FILE, &sb) != 0)
+    if (stat(config_system_file(), &sb) != 0)
         return ap_fail(AP_ERR_CONFIG, "%s: %s: the installed apterm reads its settings only from there "
-                                      "(make install writes it)", CONFIG_SYSTEM_FILE, strerror(errno));
-    ap_status st = config_load_file(CONFIG_SYSTEM_FILE, cfg);
+                                      "(make install writes it)", config_system_file(), strerror(errno));
+    ap_status st = config_load_file(config_system_file(), cfg);
     if (st != AP_OK)
         return st;
     if (cfg->store_path[0] != '/')
         return ap_fail(AP_ERR_CONFIG, "%s: [store] path = \"%s\": the installed apterm needs the full path of "
-                                      "the team's store, starting with /", CONFIG_SYSTEM_FILE, cfg->store_path);
+                                      "the team's store, starting with /", config_system_file(), cfg->store_path);
     return AP_OK;
 }
 

@@ -31,7 +31,12 @@ ap_status privilege_start(bool own_files);
  * opened and the group given up. */
 bool privilege_installed(void);
 
-/* The settings of the installed apterm: only CONFIG_SYSTEM_FILE, which must
+/* True when the installed apterm was given --db, --config or $APTERM_CONFIG
+ * and so works as the plain user: a store it makes is the user's alone
+ * (the [store] group of the system's apterm.ini does not apply). */
+bool privilege_own_files(void);
+
+/* The settings of the installed apterm: only config_system_file(), which must
  * exist and give the store as an absolute path. */
 ap_status privilege_config(struct apterm_config *cfg);
 
