@@ -49,6 +49,7 @@ access_cleanup() {
     cleanup
 }
 trap access_cleanup EXIT
+trap "exit 1" HUP INT TERM PIPE   # so that the EXIT trap cleans up when the run is cut short
 chmod 755 "$TEST_DIR" "$root_dir"
 for u in "$OFF" "$VIEW" "$NOBODY"; do useradd -m -s /bin/sh "$u" || { echo "not ok - useradd $u"; exit 1; }; done
 mkdir -p "$OUT" && chmod 1777 "$OUT"
