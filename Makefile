@@ -11,8 +11,9 @@ BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxls
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
 # pgrep to find the program in its terminal,
-# locale sources to build a decimal-comma locale (exports must not change).
-TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales
+# locale sources to build a decimal-comma locale (exports must not change),
+# man-db (with groff-base) for `man apterm` and the man page check.
+TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
 BUILD := build/$(if $(SANITIZE),asan,release)
@@ -27,7 +28,7 @@ OPT := $(if $(SANITIZE),-O1,-O2)
 PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter)
 PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
-             -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(CFLAGS)
+             -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(APTERM_DEFS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 # The command line (main.c and the src/cmd_*.c it dispatches to) is the program;
@@ -40,7 +41,7 @@ EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wild
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all build deps run test bench pristine clean
+.PHONY: all build deps run test bench pristine clean install uninstall FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -96,5 +97,55 @@ pristine:
 
 clean:
 	rm -rf build apterm
+
+# ---- make install / make uninstall (README "The store", docs/apterm.1) ----
+# The installed apterm is set-group-id to APTERM_GROUP, which owns the store's
+# folder STATEDIR (2770); no login is put in the group, so only apterm opens
+# the store. It is built in its own folder with SYSCONFDIR compiled in, so the
+# checkout's ./apterm, `make run` and `make test` are unchanged.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+STATEDIR ?= /var/lib/apterm
+APTERM_GROUP ?= apterm
+MANDIR ?= $(PREFIX)/share/man
+INSTALL_BUILD := build/install
+INSTALL_CONFIG := $(DESTDIR)$(SYSCONFDIR)/apterm/apterm.ini
+
+# config.o holds SYSCONFDIR: rebuilt when it changes.
+$(INSTALL_BUILD)/sysconfdir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
+$(INSTALL_BUILD)/src/config.o: $(INSTALL_BUILD)/sysconfdir
+
+# The shipped apterm.ini with the team's store and group filled in.
+$(INSTALL_BUILD)/apterm.ini: apterm.ini FORCE
+	@mkdir -p $(dir $@)
+	@sed -e 's|^path = .*|path = $(STATEDIR)/apterm.db|' -e 's|^group =.*|group = $(APTERM_GROUP)|' apterm.ini > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
+install: deps $(INSTALL_BUILD)/sysconfdir $(INSTALL_BUILD)/apterm.ini
+	@[ "$$(id -u)" = 0 ] || { echo "make install: run it as root (sudo make install): it makes the group" \
+	    "$(APTERM_GROUP) and installs apterm set-group-id to it" >&2; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=$(INSTALL_BUILD) SANITIZE= \
+	    APTERM_DEFS='-DAPTERM_SYSCONFDIR=\"$(SYSCONFDIR)\"' $(INSTALL_BUILD)/apterm
+	getent group $(APTERM_GROUP) >/dev/null || groupadd --system $(APTERM_GROUP)
+	install -d -m 755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSCONFDIR)/apterm
+	install -o root -g $(APTERM_GROUP) -m 2755 $(INSTALL_BUILD)/apterm $(DESTDIR)$(PREFIX)/bin/apterm
+	install -o root -g root -m 644 docs/apterm.1 $(DESTDIR)$(MANDIR)/man1/apterm.1
+	install -d -o root -g $(APTERM_GROUP) -m 2770 $(DESTDIR)$(STATEDIR)
+	@if [ -e $(INSTALL_CONFIG) ]; then echo "make install: kept $(INSTALL_CONFIG) as it is"; \
+	else install -o root -g root -m 644 $(INSTALL_BUILD)/apterm.ini $(INSTALL_CONFIG) && \
+	    echo "install -m 644 $(INSTALL_BUILD)/apterm.ini $(INSTALL_CONFIG)"; fi
+	@echo "make install: done. The store will be $(STATEDIR)/apterm.db; make it, and add the team," \
+	    "with: sudo apterm user add LOGIN ROLE"
+
+uninstall: $(INSTALL_BUILD)/apterm.ini
+	rm -f $(DESTDIR)$(PREFIX)/bin/apterm $(DESTDIR)$(MANDIR)/man1/apterm.1
+	@if [ ! -e $(INSTALL_CONFIG) ]; then :; \
+	elif cmp -s $(INSTALL_BUILD)/apterm.ini $(INSTALL_CONFIG); then rm -f $(INSTALL_CONFIG) && \
+	    echo "rm -f $(INSTALL_CONFIG)" && rmdir $(DESTDIR)$(SYSCONFDIR)/apterm 2>/dev/null || true; \
+	else echo "make uninstall: kept $(INSTALL_CONFIG): it was changed since make install"; fi
+	@echo "make uninstall: the store's folder $(DESTDIR)$(STATEDIR), the store in it and the group" \
+	    "$(APTERM_GROUP) were left as they are (children's records: remove them yourself when no longer needed)"
 
 -include $(shell find build -name '*.d' 2>/dev/null)

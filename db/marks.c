@@ -1363,6 +1363,24 @@ done:
     return st;
 }
 
+ap_status marks_export_pupils(struct store *s, int from, int to, long *pupils)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store_db(s),
+                                "SELECT count(DISTINCT pupil_id) FROM attendance_mark WHERE day BETWEEN ?1 AND ?2", -1,
+                                &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 1, from);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 2, to);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *pupils = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? AP_OK : store_fail(s, rc, "counting the pupils of the export");
+}
+
 ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *count)
 {
     if (count)

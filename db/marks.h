@@ -258,6 +258,8 @@ ap_status marks_import_csv(struct store *s, const char *name, const char *text, 
  * to is AP_ERR_INVALID; a write error is AP_ERR_IO. *count (may be NULL)
  * says how many marks were written. The caller owns and closes out. */
 ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *count);
+/* How many pupils marks_export_csv names for the same range (for the audit). */
+ap_status marks_export_pupils(struct store *s, int from, int to, long *pupils);
 
 /* The pupil with this UPN (exactly as stored): *pupil_id, or AP_ERR_NOT_FOUND
  * naming it (AP_ERR_INVALID when it is not a well-formed UPN). */

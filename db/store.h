@@ -25,7 +25,7 @@ struct store;
 
 struct store_options {
     const char *path;       /* the store file */
-    const char *login;      /* NULL: the OS login of the effective user */
+    const char *login;      /* NULL: the OS login of the real user id */
     const char *code_set;   /* for a new store: "wales" or "england" */
     const char *group;      /* for a new store: make it 0660 for this group; NULL or "" for 0600 */
     bool create;            /* create the file when it does not exist */
@@ -96,6 +96,10 @@ ap_status store_query_int(struct store *s, const char *sql, int64_t def, int64_t
  * generated mark would double the file), and writes one audit row saying so.
  * Refused unless this open created the store. */
 ap_status store_demo_mode(struct store *s, bool on);
+
+/* Lets the next statement insert into audit_log on a viewer's connection:
+ * for audit_export (db/audit.h) only, which turns it off again. */
+void store_allow_export_audit(struct store *s, bool on);
 
 /* The "now" stamp the data layer writes into updated_at. */
 void store_now(char buf[20]);

@@ -918,6 +918,14 @@ static int exists(const char *path)
     return -1;
 }
 
+/* Only this file holds SYSCONFDIR, so that `make install` rebuilds only it. */
+#ifndef APTERM_SYSCONFDIR
+#define APTERM_SYSCONFDIR "/etc"
+#endif
+#define CONFIG_SYSTEM_FILE APTERM_SYSCONFDIR "/apterm/apterm.ini"
+
+const char *config_system_file(void) { return CONFIG_SYSTEM_FILE; }
+
 ap_status config_load(const char *explicit_path, struct apterm_config *cfg)
 {
     const char *env, *home;
@@ -965,11 +973,11 @@ ap_status config_load(const char *explicit_path, struct apterm_config *cfg)
         }
     }
 
-    e = exists("/etc/apterm/apterm.ini");
+    e = exists(CONFIG_SYSTEM_FILE);
     if (e < 0)
         return AP_ERR_CONFIG;
     if (e > 0)
-        return config_load_file("/etc/apterm/apterm.ini", cfg);
+        return config_load_file(CONFIG_SYSTEM_FILE, cfg);
 
     config_default(cfg);
     return AP_OK;

@@ -31,6 +31,10 @@ void config_default(struct apterm_config *cfg);
  * naming the file, the key and what is expected (ap_error_detail()). */
 ap_status config_load(const char *explicit_path, struct apterm_config *cfg);
 
+/* The system-wide file, SYSCONFDIR/apterm/apterm.ini (/etc unless `make
+ * install` built apterm with another SYSCONFDIR). */
+const char *config_system_file(void);
+
 /* Load exactly this file over the defaults. */
 ap_status config_load_file(const char *path, struct apterm_config *cfg);
 

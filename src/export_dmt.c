@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "date.h"
 #include "export_panel.h"
 #include "labels.h"
@@ -657,6 +658,12 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
         result->committed = r->total.committed;
         result->actual = r->total.actual;
     }
+    long pupils = (long)r->n_pupils;
     report_dmt_free(r);
-    return xlsx_close(x);
+    st = xlsx_close(x);
+    if (st != AP_OK)
+        return st;
+    char asked[40];
+    snprintf(asked, sizeof asked, "%s to %s", date_format(req->from, a), date_format(req->to, b));
+    return audit_export(s, "dmt", req->out, pupils, asked);
 }

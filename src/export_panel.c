@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "date.h"
 #include "labels.h"
 #include "money.h"
@@ -578,6 +579,15 @@ ap_status export_panel(struct store *s, const struct export_panel_request *req, 
         for (size_t i = 0; i < r->n_cases; i++)
             result->short_of_quotes += r->cases[i].quotes_warning;
     }
+    long pupils = (long)r->n_pupils;
     report_panel_free(r);
-    return xlsx_close(x);
+    st = xlsx_close(x);
+    if (st != AP_OK)
+        return st;
+    char asked[40];
+    if (req->panel_date != DATE_NONE)
+        snprintf(asked, sizeof asked, "panel of %s", date_format(req->panel_date, d));
+    else
+        snprintf(asked, sizeof asked, "every open case");
+    return audit_export(s, "panel", req->out, pupils, asked);
 }

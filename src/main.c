@@ -2,6 +2,7 @@
  * before curses starts; with no subcommand the TUI opens on the store. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "csv.h"
 #include "date.h"
 #include "flags.h"
@@ -25,6 +27,7 @@
 #include "marks.h"
 #include "money.h"
 #include "outfile.h"
+#include "privilege.h"
 #include "pupil.h"
 #include "qa.h"
 #include "roll.h"
@@ -149,13 +152,28 @@ ap_status open_store(struct cli *cli, bool create, struct store **out)
      * opening them while SQLite is still setting their mode gets a
      * read-only connection. */
     umask(cli->cfg.store_group[0] ? 007 : 077);
+    if (privilege_installed() && getuid() != 0)
+        create = false; /* the team's store is made by root: sudo apterm user add LOGIN admin */
     struct store_options opt = {
         .path = store_path_of(cli),
         .code_set = config_region_name(cli->cfg.region),
         .group = cli->cfg.store_group,
         .create = create,
     };
-    ap_status st = store_open(&opt, out);
+    ap_status st = privilege_open_begin();
+    if (st == AP_OK) {
+        st = store_open(&opt, out);
+        if (st != AP_OK && privilege_installed() &&
+            faccessat(AT_FDCWD, opt.path, F_OK, AT_EACCESS) != 0 && errno == ENOENT)
+            ap_fail(st, "the team's store %s has not been made yet: an administrator makes it with "
+                        "'sudo apterm user add LOGIN admin'", opt.path);
+    }
+    ap_status dropped = privilege_open_end();
+    if (st == AP_OK && dropped != AP_OK) {
+        store_close(*out);
+        *out = NULL;
+        st = dropped;
+    }
     if (st == AP_OK && store_world_readable(*out))
         fprintf(stderr,
                 "apterm: warning: %s can be read by other users of this host; "
@@ -270,7 +288,8 @@ static int cmd_user(struct cli *cli, int argc, char **argv)
     if (!add && argc != 2)
         return usage_error("%s", "usage: apterm user list");
     struct store *s = NULL;
-    if (open_store(cli, false, &s) != AP_OK)
+    /* Installed, root's first 'user add' makes the team's store (root its first admin). */
+    if (open_store(cli, add && privilege_installed() && getuid() == 0, &s) != AP_OK)
         return fail("user");
     ap_status st;
     if (add) {
@@ -462,7 +481,13 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     if (open_store(cli, false, &s) != AP_OK)
         return fail("export");
     int count = 0;
+    long pupils = 0;
+    char asked[40];
+    snprintf(asked, sizeof asked, "%s to %s", from_text, to_text);
     int rc = export_marks_to(s, from, to, out, &count);
+    if (rc == 0 && (marks_export_pupils(s, from, to, &pupils) != AP_OK ||
+                    audit_export(s, "marks", out, pupils, asked) != AP_OK))
+        rc = -1;
     store_close(s);
     if (rc != 0) {
         const char *detail = cli_text(ap_error_detail());
@@ -694,28 +719,12 @@ static void use_utf8_locale(void)
                 codeset);
 }
 
-/* A core dump would hold whatever apterm had in memory: children's
- * personal data. None is written (RLIMIT_CORE 0), and the process is not
- * dumpable (no core through a core_pattern pipe either, and no reading of
- * its memory through /proc by other processes of the same login). */
-static bool no_core_dumps(void)
-{
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-        fprintf(stderr, "apterm: cannot turn core dumps off (prctl): %s\n", strerror(errno));
-        return false;
-    }
-    struct rlimit none = {.rlim_cur = 0, .rlim_max = 0};
-    if (setrlimit(RLIMIT_CORE, &none) != 0) {
-        fprintf(stderr, "apterm: cannot turn core dumps off (setrlimit): %s\n", strerror(errno));
-        return false;
-    }
-    return true;
-}
-
 int main(int argc, char **argv)
 {
-    if (!no_core_dumps())
+    if (privilege_no_core_dumps() != AP_OK) {
+        fprintf(stderr, "apterm: %s\n", ap_error_detail());
         return EXIT_FAILURE;
+    }
     /* Every export's temporary file goes on SIGINT, SIGTERM, SIGHUP, SIGPIPE
      * and SIGQUIT (the TUI puts its own handlers over these). */
     if (outfile_catch_signals() != AP_OK) {
@@ -727,6 +736,11 @@ int main(int argc, char **argv)
     int rc = take_global_options(&cli, &argc, argv);
     if (rc)
         return rc;
+    const char *env_config = getenv("APTERM_CONFIG");
+    if (privilege_start(cli.db || cli.config || (env_config && *env_config)) != AP_OK) {
+        fprintf(stderr, "apterm: %s\n", ap_error_detail());
+        return EXIT_FAILURE;
+    }
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
         return EXIT_SUCCESS;
@@ -736,10 +750,12 @@ int main(int argc, char **argv)
         return EXIT_SUCCESS;
     }
     config_default(&cli.cfg);
-    if (config_load(cli.config, &cli.cfg) != AP_OK) {
+    if ((privilege_installed() ? privilege_config(&cli.cfg) : config_load(cli.config, &cli.cfg)) != AP_OK) {
         fprintf(stderr, "apterm: %s\n", cli_text(ap_error_detail()));
         return EXIT_USAGE;
     }
+    if (privilege_own_files())
+        cli.cfg.store_group[0] = '\0';
     if (argc == 1)
         return run_tui(&cli);
     for (size_t i = 0; i < COMMAND_COUNT; i++)

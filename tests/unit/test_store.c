@@ -9,12 +9,14 @@
 #include <cmocka.h>
 
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "date.h"
 #include "pupil.h"
 #include "store.h"
@@ -371,6 +373,66 @@ static void test_viewer_cannot_write_even_with_raw_sql(void **state)
     assert_string_equal(query_text(f->admin, "SELECT legal_surname FROM pupil", name, sizeof name), "Llŷr-Prydderch");
 }
 
+/* An export is audited for every role, a viewer's too: the viewer's
+ * connection lets audit_export's insert through, and no other insert into
+ * audit_log, before or after it. */
+static void test_exports_are_audited_for_viewers_too(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(store_user_add(f->admin, "victor", "viewer"), AP_OK);
+    char out[160];
+    snprintf(out, sizeof out, "%s/pack.xlsx", f->dir);
+    FILE *file = fopen(out, "w");
+    assert_non_null(file);
+    assert_int_equal(fclose(file), 0);
+
+    assert_int_equal(audit_export(f->admin, "panel", out, 7, "every open case"), AP_OK);
+    struct store *v = open_as(f, "victor", AP_OK);
+    const char *forged = "INSERT INTO audit_log (login, tbl, row_key, action) VALUES ('alice', 'export', 'x', 'export')";
+    assert_int_equal(sqlite3_exec(store_db(v), forged, NULL, NULL, NULL) & 0xff, SQLITE_AUTH);
+    assert_int_equal(audit_export(v, "dmt", out, 3, "2026-09-01 to 2026-11-20"), AP_OK);
+    assert_int_equal(sqlite3_exec(store_db(v), forged, NULL, NULL, NULL) & 0xff, SQLITE_AUTH);
+    assert_int_equal(sqlite3_exec(store_db(v), "DELETE FROM audit_log", NULL, NULL, NULL) & 0xff, SQLITE_AUTH);
+    store_close(v);
+
+    char buf[256];
+    assert_int_equal(query_int(f->admin, "SELECT count(*) FROM audit_log WHERE action = 'export'"), 2);
+    assert_string_equal(query_text(f->admin,
+                                   "SELECT login || ' ' || row_key || ' ' || json_extract(new_value, '$.pupils') || ' ' "
+                                   "|| json_extract(new_value, '$.detail') FROM audit_log WHERE action = 'export' "
+                                   "ORDER BY id DESC LIMIT 1",
+                                   buf, sizeof buf),
+                        "victor dmt 3 2026-09-01 to 2026-11-20");
+    char real[4096];
+    assert_non_null(realpath(out, real));
+    assert_string_equal(query_text(f->admin,
+                                   "SELECT json_extract(new_value, '$.file') FROM audit_log WHERE login = 'alice' "
+                                   "AND action = 'export'",
+                                   buf, sizeof buf),
+                        real);
+    assert_int_equal(access(out, F_OK), 0);
+}
+
+/* An export the audit log cannot record is not left behind. */
+static void test_unauditable_export_is_removed(void **state)
+{
+    struct fixture *f = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/marks.csv", f->dir);
+    FILE *file = fopen(out, "w");
+    assert_non_null(file);
+    assert_int_equal(fclose(file), 0);
+    /* A write transaction held by another connection keeps the store busy. */
+    struct store *other = open_as(f, "alice", AP_OK);
+    assert_int_equal(store_begin(other), AP_OK);
+    assert_int_equal(sqlite3_busy_timeout(store_db(f->admin), 1), SQLITE_OK);
+    assert_int_not_equal(audit_export(f->admin, "marks", out, 1, NULL), AP_OK);
+    assert_non_null(strstr(ap_error_detail(), "was removed"));
+    assert_int_equal(access(out, F_OK), -1);
+    store_rollback(other);
+    store_close(other);
+}
+
 /* ---- version conflicts ---- */
 
 static void test_concurrent_edit_is_reported_not_lost(void **state)
@@ -540,6 +602,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_login_is_refused_with_who_can_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_add_needs_admin_and_valid_role, setup, teardown),
         cmocka_unit_test_setup_teardown(test_viewer_cannot_write_even_with_raw_sql, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exports_are_audited_for_viewers_too, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unauditable_export_is_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_edit_is_reported_not_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pupil_with_records_is_not_deleted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_change_is_audited, setup, teardown),
