@@ -732,10 +732,11 @@ void store_close(struct store *s)
         rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
-        store_fail(s, rc, "emptying the store's journal");
-        fprintf(stderr, "apterm: %s\n", ap_error_detail());
-    }
+    /* Busy: a reader or writer is there, and a later close does it. Full
+     * disk: the frames stay, and whatever failed to be saved has said so.
+     * Either way nothing is lost, and the error of the caller is kept. */
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED && !disk_full(s, rc))
+        fprintf(stderr, "apterm: emptying the journal of the store %s: %s\n", s->path, sqlite3_errmsg(s->db));
 close:
     if (sqlite3_close(s->db) != SQLITE_OK)
         fprintf(stderr, "apterm: closing the store %s: %s\n", s->path, sqlite3_errmsg(s->db));

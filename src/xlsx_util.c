@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -19,6 +20,12 @@
 #define MIN_WIDTH 6.0
 #define LINE_POINTS 15.0              /* the height of a line of 11-point text */
 #define MAX_ROW_POINTS 409.0          /* Excel's tallest row */
+/* A disk with less room than this, just after a workbook failed to be
+ * written to it, is full: the zip is written in buffers smaller than this. */
+#define FULL_BELOW_BYTES (1024.0 * 1024.0)
+#ifndef P_tmpdir
+#define P_tmpdir "/tmp"
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Failures */
@@ -386,6 +393,46 @@ static int sync_path(const char *path, int flags)
     return rc;
 }
 
+/* The folder a path is in ("." when it names none), into buf. */
+static void folder_of(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(buf, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    else
+        snprintf(buf, len, ".");
+}
+
+/* True when the disk holding folder has (nearly) no room left. */
+static bool folder_full(const char *folder)
+{
+    struct statvfs v;
+    return statvfs(folder, &v) == 0 && (double)v.f_bavail * (double)v.f_frsize < FULL_BELOW_BYTES;
+}
+
+/* After workbook_close failed (sys_errno: errno just after it): records a
+ * full disk in words, naming the disk, and returns true; false when the
+ * disk is not what failed. The temporary file is still there, so the space
+ * it took is not yet given back. */
+static bool fail_if_disk_full(struct xlsx *x, int sys_errno)
+{
+    char folder[PATH_MAX];
+    folder_of(x->target, folder, sizeof folder);
+    struct stat sb;
+    const char *outcome = stat(x->target, &sb) == 0 ? "it was left as it was" : "nothing was written";
+    if (folder_full(folder)) {
+        xlsx_fail(x, AP_ERR_IO, "the disk holding it is full; %s", outcome);
+        return true;
+    }
+    /* libxlsxwriter puts the parts of the workbook together in tmpfile()s. */
+    if (sys_errno == ENOSPC || sys_errno == EDQUOT || folder_full(P_tmpdir)) {
+        xlsx_fail(x, AP_ERR_IO, "the disk holding %s (where the workbook is put together) is full; %s", P_tmpdir,
+                  outcome);
+        return true;
+    }
+    return false;
+}
+
 ap_status xlsx_close(struct xlsx *x)
 {
     if (x->status != AP_OK) {
@@ -395,11 +442,14 @@ ap_status xlsx_close(struct xlsx *x)
     }
     xlsx_progress(x, 0.95, "Saving the workbook");
     lxw_error err = workbook_close(x->wb);
+    int sys_errno = errno;
     x->wb = NULL; /* freed by workbook_close, whatever it returned */
     char said[512];
     ap_status st = AP_OK;
     if (err != LXW_NO_ERROR) {
-        if (captured(x, said, sizeof said))
+        if (fail_if_disk_full(x, sys_errno))
+            st = x->status;
+        else if (captured(x, said, sizeof said))
             st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s (%s)", lxw_strerror(err), said);
         else
             st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s", lxw_strerror(err));
@@ -420,11 +470,7 @@ ap_status xlsx_close(struct xlsx *x)
     }
     /* The rename itself survives a crash once the directory is synced. */
     char dir[PATH_MAX];
-    const char *slash = strrchr(x->target, '/');
-    if (slash)
-        snprintf(dir, sizeof dir, "%.*s", slash == x->target ? 1 : (int)(slash - x->target), x->target);
-    else
-        snprintf(dir, sizeof dir, ".");
+    folder_of(x->target, dir, sizeof dir);
     sync_path(dir, O_RDONLY | O_DIRECTORY);
     xlsx_progress(x, 1.0, "Done");
     release(x);
