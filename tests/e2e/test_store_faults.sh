@@ -95,6 +95,9 @@ elif ! mkdir "$mnt" || ! mount -t tmpfs -o size=4m tmpfs "$mnt" 2>"$TEST_DIR/mou
 fi
 full_names="check reads a store on a full disk
 check warns that the store is open for reading only
+the screens open a store on a full disk and say it is for reading only
+and the roll shows its pupils
+and quitting ends cleanly
 a mark on a full disk says the disk is full and nothing was saved
 and the store is as it was
 an export onto the full disk says so and writes nothing
@@ -132,6 +135,14 @@ else not_ok "check reads a store on a full disk" "rc=$rc" "$(cat "$TEST_DIR/chec
 if grep -q "the disk holding $fdb is full: the store is open for reading only" "$TEST_DIR/check.err"; then
     ok "check warns that the store is open for reading only"
 else not_ok "check warns that the store is open for reading only" "$(cat "$TEST_DIR/check.err")"; fi
+
+S=full$$
+start "$S" 100x30 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $fdb"
+expect_screen "the screens open a store on a full disk and say it is for reading only" "$S" \
+    "the disk holding the store is full: reading only, nothing can be saved"
+expect_screen "and the roll shows its pupils" "$S" "Pupil roll: "
+keys "$S" q
+expect_screen "and quitting ends cleanly" "$S" "EXIT=0"
 
 read -r upn day session <"$TEST_DIR/slots"
 out=$("$APTERM" mark --db "$fdb" --date "$day" --session "$session" --upn "$upn" --code B --replace 2>&1)
