@@ -102,6 +102,7 @@ a mark on a full disk says the disk is full and nothing was saved
 and the store is as it was
 an export onto the full disk says so and writes nothing
 an export onto the full disk leaves an existing file as it was
+a marks export onto the full disk says so and writes nothing
 an export from the full disk to another disk works
 a mark while another session has the store open says the disk is full
 and that mark is not in the store
@@ -167,6 +168,14 @@ if [ "$rc" = 1 ] && [ "$(cat "$mnt/panel.xlsx")" = old ] && [ "$(ls -A "$mnt" | 
     printf '%s' "$out" | grep -q "the disk holding it is full; it was left as it was"; then
     ok "an export onto the full disk leaves an existing file as it was"
 else not_ok "an export onto the full disk leaves an existing file as it was" "rc=$rc" "$out"; fi
+
+out=$("$APTERM" export marks --db "$fdb" --out "$mnt/marks.csv" --from 2026-09-01 --to $TODAY 2>&1)
+rc=$?
+left=$(ls -A "$mnt" | grep -c marks)
+if [ "$rc" = 1 ] && [ "$left" = 0 ] &&
+    printf '%s' "$out" | grep -q "$mnt/marks.csv: writing the marks: the disk holding it is full; nothing was written"; then
+    ok "a marks export onto the full disk says so and writes nothing"
+else not_ok "a marks export onto the full disk says so and writes nothing" "rc=$rc, files: $left" "$out"; fi
 
 out=$("$APTERM" export dmt --db "$fdb" --out "$TEST_DIR/dmt.xlsx" --from 2026-09-01 --to $TODAY 2>&1)
 rc=$?
