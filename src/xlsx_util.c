@@ -410,12 +410,26 @@ static bool folder_full(const char *folder)
     return statvfs(folder, &v) == 0 && (double)v.f_bavail * (double)v.f_frsize < FULL_BELOW_BYTES;
 }
 
-/* After workbook_close failed (sys_errno: errno just after it): records a
- * full disk in words, naming the disk, and returns true; false when the
- * disk is not what failed. The temporary file is still there, so the space
- * it took is not yet given back. */
-static bool fail_if_disk_full(struct xlsx *x, int sys_errno)
+/* After workbook_close failed with err (sys_errno: errno just after it):
+ * when it failed writing a file and the disk is full, records that in words,
+ * naming the disk, and returns true; false otherwise. The temporary file is
+ * still there, so the space it took is not yet given back. */
+static bool fail_if_disk_full(struct xlsx *x, lxw_error err, int sys_errno)
 {
+    switch (err) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_PARAMETER_ERROR:
+    case LXW_ERROR_ZIP_BAD_ZIP_FILE:
+    case LXW_ERROR_ZIP_INTERNAL_ERROR:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        break;
+    default:
+        return false; /* not a failure to write a file */
+    }
     char folder[PATH_MAX];
     folder_of(x->target, folder, sizeof folder);
     struct stat sb;
@@ -447,7 +461,7 @@ ap_status xlsx_close(struct xlsx *x)
     char said[512];
     ap_status st = AP_OK;
     if (err != LXW_NO_ERROR) {
-        if (fail_if_disk_full(x, sys_errno))
+        if (fail_if_disk_full(x, err, sys_errno))
             st = x->status;
         else if (captured(x, said, sizeof said))
             st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s (%s)", lxw_strerror(err), said);
