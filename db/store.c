@@ -195,6 +195,8 @@ static ap_status create_store_file(const char *path, const char *group)
     bool shared = group && *group;
     mode_t mode = shared ? 0660 : 0600;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0 && (errno == ENOSPC || errno == EDQUOT))
+        return ap_fail(AP_ERR_IO, "cannot create the store %s: the disk holding it is full", path);
     if (fd < 0)
         return ap_fail(AP_ERR_IO, "cannot create the store %s: %s", path, strerror(errno));
     ap_status st = AP_OK;

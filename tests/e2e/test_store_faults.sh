@@ -109,12 +109,13 @@ and that mark is not in the store
 a demo that runs out of space says so
 and leaves no files behind
 a demo that runs out of space part way says so and leaves no files behind
+a store on a disk with no room for another file says the disk is full
 with space again the mark is recorded"
 if [ -n "$skip" ]; then
     printf '%s\n' "$full_names" | while read -r name; do echo "ok - $name # SKIP $skip"; done
     exit 0
 fi
-trap 'umount "$mnt" 2>/dev/null; cleanup' EXIT
+trap 'umount "$mnt" 2>/dev/null; umount "$TEST_DIR/noinodes" 2>/dev/null; cleanup' EXIT
 
 fdb="$mnt/store.db"
 cp "$db" "$fdb"
@@ -225,6 +226,16 @@ left=$(ls -A "$mnt" | grep '^demo' | tr '\n' ' ')
 if [ "$rc" = 1 ] && [ -z "$left" ] && printf '%s' "$out" | grep -q "the disk holding $mnt/demo.db is full"; then
     ok "a demo that runs out of space part way says so and leaves no files behind"
 else not_ok "a demo that runs out of space part way says so and leaves no files behind" "rc=$rc, left: $left" "$out"; fi
+
+# A disk with no room for another file: the store cannot even be created.
+ni="$TEST_DIR/noinodes"
+mkdir "$ni" && mount -t tmpfs -o size=1m,nr_inodes=2 tmpfs "$ni" && : >"$ni/taken"
+out=$("$APTERM" demo --db "$ni/demo.db" --pupils 60 --weeks 4 2>&1)
+rc=$?
+if [ "$rc" = 1 ] && [ "$(ls -A "$ni")" = taken ] &&
+    printf '%s' "$out" | grep -q "cannot create the store $ni/demo.db: the disk holding it is full"; then
+    ok "a store on a disk with no room for another file says the disk is full"
+else not_ok "a store on a disk with no room for another file says the disk is full" "rc=$rc" "$out"; fi
 
 # The other side of the boundary: with room again, the same mark is recorded.
 rm -f "$mnt/fill" "$mnt/fill2"
