@@ -66,13 +66,16 @@ void store_now(char buf[20])
         strcpy(buf, "1970-01-01 00:00:00");
 }
 
-/* True when rc says the disk is full: SQLITE_FULL, or an I/O error whose
+/* True when rc says the disk is full: SQLITE_FULL, an I/O error whose
  * system error is ENOSPC or EDQUOT (SQLite reports a failed write of the WAL
- * or the -shm file so). */
+ * or the -shm file so), or a write refused on a store opened for reading
+ * only because its disk was full. */
 static bool disk_full(struct store *s, int rc)
 {
     if ((rc & 0xff) == SQLITE_FULL)
         return true;
+    if ((rc & 0xff) == SQLITE_READONLY && s && s->read_only)
+        return true; /* opened for reading only because the disk was full */
     if ((rc & 0xff) != SQLITE_IOERR || !s || !s->db)
         return false;
     int err = sqlite3_system_errno(s->db);
