@@ -1441,6 +1441,8 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
         ok = false;
         err = errno;
     }
+    if ((!ok || ferror(out)) && (err == ENOSPC || err == EDQUOT))
+        return ap_fail(AP_ERR_IO, "writing the marks: the disk holding it is full");
     if (!ok || ferror(out))
         return ap_fail(AP_ERR_IO, "writing the marks: %s", strerror(err ? err : EIO));
     if (rc != SQLITE_DONE)

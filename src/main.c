@@ -177,6 +177,9 @@ ap_status open_store(struct cli *cli, bool create, struct store **out)
                 "apterm: warning: %s can be read by other users of this host; "
                 "it holds children's personal data: chmod o-rwx it\n",
                 store_path(*out));
+    if (st == AP_OK && store_read_only(*out))
+        fprintf(stderr, "apterm: warning: the disk holding %s is full: the store is open for reading only\n",
+                store_path(*out));
     return st;
 }
 
@@ -230,7 +233,7 @@ static int cmd_demo(struct cli *cli, int argc, char **argv)
     ap_status st = demo_generate(s, &o);
     store_close(s);
     if (st != AP_OK) {
-        remove(cli->db);
+        store_remove_files(cli->db); /* with its -wal and -shm: no half-made store is left */
         return fail("demo");
     }
     printf("Made %s: %d pupils, %d school weeks of attendance (seed %lu)\n", cli->db, o.pupils, o.weeks, o.seed);

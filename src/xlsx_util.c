@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -19,6 +20,12 @@
 #define MIN_WIDTH 6.0
 #define LINE_POINTS 15.0              /* the height of a line of 11-point text */
 #define MAX_ROW_POINTS 409.0          /* Excel's tallest row */
+/* A disk with less room than this, just after a workbook failed to be
+ * written to it, is full: the zip is written in buffers smaller than this. */
+#define FULL_BELOW_BYTES (1024.0 * 1024.0)
+#ifndef P_tmpdir
+#define P_tmpdir "/tmp"
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Failures */
@@ -327,6 +334,60 @@ void xlsx_discard(struct xlsx *x)
     release(x);
 }
 
+/* The folder a path is in ("." when it names none), into buf. */
+static void folder_of(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(buf, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    else
+        snprintf(buf, len, ".");
+}
+
+/* True when the disk holding folder has (nearly) no room left. */
+static bool folder_full(const char *folder)
+{
+    struct statvfs v;
+    return statvfs(folder, &v) == 0 && (double)v.f_bavail * (double)v.f_frsize < FULL_BELOW_BYTES;
+}
+
+/* After workbook_close failed with err (sys_errno: errno just after it):
+ * when it failed writing a file and the disk is full, records that in words,
+ * naming the disk, and returns true; false otherwise. The temporary file is
+ * still there, so the space it took is not yet given back. */
+static bool fail_if_disk_full(struct xlsx *x, lxw_error err, int sys_errno)
+{
+    switch (err) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_PARAMETER_ERROR:
+    case LXW_ERROR_ZIP_BAD_ZIP_FILE:
+    case LXW_ERROR_ZIP_INTERNAL_ERROR:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        break;
+    default:
+        return false; /* not a failure to write a file */
+    }
+    char folder[PATH_MAX];
+    folder_of(x->target, folder, sizeof folder);
+    struct stat sb;
+    const char *outcome = stat(x->target, &sb) == 0 ? "it was left as it was" : "nothing was written";
+    if (folder_full(folder)) {
+        xlsx_fail(x, AP_ERR_IO, "the disk holding it is full; %s", outcome);
+        return true;
+    }
+    /* libxlsxwriter puts the parts of the workbook together in tmpfile()s. */
+    if (sys_errno == ENOSPC || sys_errno == EDQUOT || folder_full(P_tmpdir)) {
+        xlsx_fail(x, AP_ERR_IO, "the disk holding %s (where the workbook is put together) is full; %s", P_tmpdir,
+                  outcome);
+        return true;
+    }
+    return false;
+}
+
 ap_status xlsx_close(struct xlsx *x)
 {
     if (x->status != AP_OK) {
@@ -336,11 +397,14 @@ ap_status xlsx_close(struct xlsx *x)
     }
     xlsx_progress(x, 0.95, "Saving the workbook");
     lxw_error err = workbook_close(x->wb);
+    int sys_errno = errno;
     x->wb = NULL; /* freed by workbook_close, whatever it returned */
     char said[512];
     ap_status st = AP_OK;
     if (err != LXW_NO_ERROR) {
-        if (captured(x, said, sizeof said))
+        if (fail_if_disk_full(x, err, sys_errno))
+            st = x->status;
+        else if (captured(x, said, sizeof said))
             st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s (%s)", lxw_strerror(err), said);
         else
             st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s", lxw_strerror(err));

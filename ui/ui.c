@@ -679,6 +679,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     open_pane(ui, 0);
     if (store_world_readable(s))
         ui_error(ui, "%s can be read by other users of this host: chmod o-rwx it (children's data)", store_path(s));
+    if (store_read_only(s))
+        ui_error(ui, "the disk holding the store is full: reading only, nothing can be saved");
     /* The first frame goes out before the flags are counted and before the
      * pane has loaded more than a screenful (the roll loads its first rows
      * only): then the whole of it, and the flags. */
