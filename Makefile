@@ -60,8 +60,9 @@ $(BUILD)/%.o: %.c | $(BUILD)/embedded.h
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Migrations and data files are compiled into the binary, so that apterm works
-# from any directory; the files in db/ and data/ stay the source.
-$(BUILD)/embedded.c $(BUILD)/embedded.h: src/embed.sh $(EMBED_IN)
+# from any directory; the files in db/ and data/ stay the source. One grouped
+# target (&:) so that make -j runs the script once for both files.
+$(BUILD)/embedded.c $(BUILD)/embedded.h &: src/embed.sh $(EMBED_IN)
 	@mkdir -p $(BUILD)
 	sh src/embed.sh $(BUILD)/embedded $(EMBED_IN)
 
