@@ -1,11 +1,15 @@
 # apterm: `make run` and `make test` do everything on a fresh Debian 12 machine.
 # `make` builds ./apterm; `make test SANITIZE=1` runs every test under ASan+UBSan;
-# `make bench` prints the speed and memory figures.
+# `make bench` prints the speed and memory figures; `make soak` and `make fuzz`
+# run the fault and fuzz tests for longer (SOAK_SECONDS, FUZZ_SECONDS).
 
 DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-        libiniparser-dev libcmocka-dev tmux python3-openpyxl sqlite3
+        libiniparser-dev libcmocka-dev tmux python3-openpyxl sqlite3 \
+        clang libclang-rt-14-dev
 
-BUILD := build/$(if $(SANITIZE),asan,release)
+# FUZZ=1 (set by `make fuzz` and `make test`) builds the libFuzzer targets of
+# tests/fuzz with clang into build/fuzz.
+BUILD := build/$(if $(FUZZ),fuzz,$(if $(SANITIZE),asan,release))
 PYTHON ?= /usr/bin/python3
 
 CC ?= cc
@@ -13,6 +17,11 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN := $(if $(SANITIZE),$(SAN_FLAGS),)
 OPT := $(if $(SANITIZE),-O1,-O2)
+ifdef FUZZ
+CC := clang
+SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT := -O1
+endif
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
 PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter)
 PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
@@ -29,8 +38,12 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
 EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/%,$(FUZZ_SRC))
+SOAK_SECONDS ?= 180
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps run test bench clean
+.PHONY: all build deps run test bench soak fuzz fuzz-build clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -62,6 +75,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
 	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
+# A fuzz target: its file, the shared harness and the model, linked with libFuzzer's main.
+build/fuzz/tests/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/tests/fuzz/fuzz.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/fuzz/tests/fuzz/fuzz.o $(LIB_OBJ) $(ALL_LDFLAGS) -fsanitize=fuzzer $(PKG_LIBS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BIN)
+
 deps:
 	@sh src/deps.sh $(DEBS)
 
@@ -71,11 +92,22 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory build $(UNIT_BIN)
-	@APTERM=$(BUILD)/apterm BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh $(UNIT_BIN)
+	@$(MAKE) --no-print-directory fuzz-build
+	@APTERM=$(BUILD)/apterm BUILD=$(BUILD) PYTHON=$(PYTHON) FUZZ_BIN="$(FUZZ_BIN)" sh tests/run.sh $(UNIT_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@APTERM=$(BUILD)/apterm sh tests/bench.sh
+
+# kill -9 during imports and exports, and writers against readers, for SOAK_SECONDS.
+soak: deps
+	@$(MAKE) --no-print-directory build
+	@APTERM=$(BUILD)/apterm PYTHON=$(PYTHON) SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak/soak.sh
+
+# Every fuzz target for FUZZ_SECONDS each, from its seeds in tests/fuzz/corpus.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 clean:
 	rm -rf build apterm
