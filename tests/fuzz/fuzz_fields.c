@@ -14,6 +14,7 @@
 #include "qa.h"
 #include "rules.h"
 #include "store.h"
+#include "tracking.h"
 #include "upn.h"
 #include "utf8.h"
 
@@ -64,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)rules_category_parse(text, &cat);
     (void)rules_basis_parse(text, &basis);
     (void)role_from_name(text);
+    (void)tracking_area_parse(text);
 
     /* What is drawn: a display copy is valid UTF-8, as wide as it says. */
     int cols = size ? data[0] % 40 : 10;
