@@ -228,7 +228,7 @@ class Soak:
                ", ".join(f"export {k} {v:.3f}" for k, v in t_export.items()))
 
         stats = {"imports": 0, "killed_imports": 0, "partial": 0, "audit_mismatch": 0, "integrity": 0,
-                 "exports": 0, "killed_exports": 0, "broken_targets": 0, "strays_before": 0,
+                 "exports": 0, "killed_exports": 0, "broken_targets": 0, "kills_leaving_one": 0,
                  "strays_after": 0, "export_failed": 0, "wrapped": 0}
         problems = []
         n = 0
@@ -260,14 +260,15 @@ class Soak:
                 folder = os.path.join(self.work, f"out-{kind}")
                 name = f"{kind}.{ext[kind]}"
                 target = os.path.join(folder, name)
+                there = set(self.strays(folder, name))
                 was_killed = self.killed([*exports[kind], target], self.rng.uniform(0, t_export[kind] * 1.2))
                 stats["exports"] += 1
                 stats["killed_exports"] += was_killed
+                stats["kills_leaving_one"] += bool(set(self.strays(folder, name)) - there)
                 wrong = self.target_whole(kind, target)
                 if wrong:
                     stats["broken_targets"] += 1
                     problems.append(f"export {kind} killed: {wrong}")
-                stats["strays_before"] += len(self.strays(folder, name)) > 0
                 r = self.run(*exports[kind], target)
                 if r.returncode != 0:
                     stats["export_failed"] += 1
@@ -301,7 +302,7 @@ class Soak:
         check("the export after each kill succeeds", stats["export_failed"] == 0,
               *[p for p in problems if "exit" in p][:10])
         check("the next export to a folder leaves no \".TARGET...\" temporary file there "
-              f"({stats['strays_before']} kills left one before it)", stats["strays_after"] == 0,
+              f"({stats['kills_leaving_one']} of {stats['killed_exports']} kills left one)", stats["strays_after"] == 0,
               *[p for p in problems if "left in" in p])
 
     # ---- 2. writers and readers ---------------------------------------------------------------
