@@ -75,10 +75,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
 	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-# A fuzz target: its file, the shared harness and the model, linked with libFuzzer's main.
-build/fuzz/tests/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/tests/fuzz/fuzz.o $(LIB_OBJ)
+# A fuzz target: its file, the shared harness and the model (src/, db/: the
+# parsers never need the screens), linked with libFuzzer's main.
+MODEL_OBJ := $(filter-out $(BUILD)/ui/%,$(LIB_OBJ))
+build/fuzz/tests/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/tests/fuzz/fuzz.o $(MODEL_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< build/fuzz/tests/fuzz/fuzz.o $(LIB_OBJ) $(ALL_LDFLAGS) -fsanitize=fuzzer $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/fuzz/tests/fuzz/fuzz.o $(MODEL_OBJ) $(ALL_LDFLAGS) -fsanitize=fuzzer $(PKG_LIBS)
 
 fuzz-build:
 	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BIN)
