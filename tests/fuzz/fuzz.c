@@ -2,6 +2,7 @@
 #include "fuzz.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #include "csv.h"
 #include "demo.h"
 
-static char dir[64], path[128];
+static char dir[PATH_MAX], path[PATH_MAX + 16];
 static struct store *store;
 static char *pristine;   /* the store file as made */
 static size_t pristine_len;
@@ -73,7 +74,7 @@ static void remove_store(void)
     store = NULL;
     const char *suffix[] = {"", "-wal", "-shm", "-journal"};
     for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-        char p[160];
+        char p[sizeof path + 16];
         snprintf(p, sizeof p, "%s%s", path, suffix[i]);
         if (unlink(p) != 0 && errno != ENOENT)
             fprintf(stderr, "fuzz: removing %s: %s\n", p, strerror(errno));
@@ -98,8 +99,13 @@ struct store *fuzz_store(void)
     /* The same store every run, whatever the day. */
     if (setenv("APTERM_TODAY", "2026-11-27", 1) != 0)
         fuzz_fail("setenv: %s", strerror(errno));
-    const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(dir, sizeof dir, "%s/apterm-fuzz-XXXXXX", tmp);
+    /* In memory where there is a tmpfs: the store syncs every commit. tests/fuzz/run.sh
+     * gives a folder of its own, which it removes even when a crash skipped our atexit. */
+    const char *tmp = getenv("FUZZ_TMPDIR");
+    if (!tmp || !tmp[0])
+        tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    if (snprintf(dir, sizeof dir, "%s/apterm-fuzz-XXXXXX", tmp) >= (int)sizeof dir)
+        fuzz_fail("FUZZ_TMPDIR is too long: %s", tmp);
     if (!mkdtemp(dir))
         fuzz_fail("mkdtemp %s: %s", dir, strerror(errno));
     snprintf(path, sizeof path, "%s/fuzz.db", dir);
