@@ -157,13 +157,12 @@ class Soak:
 
     def killed(self, args, delay):
         """Runs apterm with args, sends SIGKILL after delay seconds; True when it was killed."""
-        p = subprocess.Popen(self.cmd(*args), env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        p = subprocess.Popen(self.cmd(*args), env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             p.wait(timeout=delay)
         except subprocess.TimeoutExpired:
             p.send_signal(signal.SIGKILL)
         p.wait()
-        p.stderr.close()
         return p.returncode == -signal.SIGKILL
 
     def timed(self, *args):
