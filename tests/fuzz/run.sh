@@ -1,6 +1,7 @@
 #!/bin/sh
 # make fuzz: runs each libFuzzer target given (build/fuzz/tests/fuzz_NAME)
-# from its seeds in tests/fuzz/corpus/NAME, for FUZZ_SECONDS seconds each
+# from its seeds in tests/fuzz/corpus/NAME, with the words of
+# tests/fuzz/NAME.dict where there is one, for FUZZ_SECONDS seconds each
 # (default 60), adding what it finds to build/fuzz/corpus/NAME for the next
 # run. With FUZZ_RUNS=N instead (make test) each target runs its seeds and N
 # inputs more, from a fixed random seed, keeping nothing.
@@ -45,10 +46,12 @@ for bin in "$@"; do
         what="$FUZZ_SECONDS s"
     fi
     mkdir -p "$found"
+    dict=""
+    [ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
     log=$work/$name.log
     before=$(ls "$crashes" | wc -l)
-    # shellcheck disable=SC2086 # budget is two options
-    "$bin" $budget -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    # shellcheck disable=SC2086 # budget is two options, dict one or none
+    "$bin" $budget $dict -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$crashes/$name-" "$found" "$seeds" >"$log" 2>&1
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
