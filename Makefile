@@ -1,6 +1,7 @@
 # apterm: `make run` and `make test` do everything on a fresh Debian 12 machine.
 # `make` builds ./apterm; `make test SANITIZE=1` runs every test under ASan+UBSan;
-# `make bench` prints the speed and memory figures.
+# `make bench` prints the speed and memory figures; `make soak` and `make fuzz`
+# run the fault and fuzz tests for longer (SOAK_SECONDS, FUZZ_SECONDS).
 
 # The Debian packages `make deps` installs. BUILD_DEBS must cover every header
 # the build includes and every library it links: tests/build/test_packages.sh
@@ -13,10 +14,15 @@ BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxls
 # pgrep to find the program in its terminal,
 # locale sources to build a decimal-comma locale (exports must not change),
 # man-db (with groff-base) for `man apterm` and the man page check.
-TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db
+# clang and its runtime (libclang-rt-14-dev, only a Recommends of clang) for
+# the libFuzzer targets of make fuzz and make test.
+TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db \
+             clang libclang-rt-14-dev
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
-BUILD := build/$(if $(SANITIZE),asan,release)
+# FUZZ=1 (set by `make fuzz` and `make test`) builds the libFuzzer targets of
+# tests/fuzz with clang into build/fuzz.
+BUILD := build/$(if $(FUZZ),fuzz,$(if $(SANITIZE),asan,release))
 PYTHON ?= /usr/bin/python3
 
 CC ?= cc
@@ -24,6 +30,12 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN := $(if $(SANITIZE),$(SAN_FLAGS),)
 OPT := $(if $(SANITIZE),-O1,-O2)
+ifdef FUZZ
+# libFuzzer comes with clang, whatever CC says.
+override CC := clang
+SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT := -O1
+endif
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
 PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter)
 PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
@@ -40,8 +52,12 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
 EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/%,$(FUZZ_SRC))
+SOAK_SECONDS ?= 180
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps run test bench pristine clean install uninstall FORCE
+.PHONY: all build deps run test bench soak fuzz fuzz-build pristine clean install uninstall FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -74,6 +90,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
 	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
+# A fuzz target: its file, the shared harness and the model (src/, db/: the
+# parsers never need the screens), linked with libFuzzer's main.
+MODEL_OBJ := $(filter-out $(BUILD)/ui/%,$(LIB_OBJ))
+build/fuzz/tests/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/tests/fuzz/fuzz.o $(MODEL_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/fuzz/tests/fuzz/fuzz.o $(MODEL_OBJ) $(ALL_LDFLAGS) -fsanitize=fuzzer $(PKG_LIBS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BIN)
+
 deps:
 	@sh src/deps.sh $(DEBS)
 
@@ -91,6 +117,16 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@APTERM=$(BUILD)/apterm sh tests/bench.sh
+
+# kill -9 during imports and exports, and writers against readers, for SOAK_SECONDS.
+soak: deps
+	@$(MAKE) --no-print-directory build
+	@APTERM=$(BUILD)/apterm PYTHON=$(PYTHON) SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak/soak.sh
+
+# Every fuzz target for FUZZ_SECONDS each, from its seeds in tests/fuzz/corpus.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 # Both README commands in a fresh Debian 12 minbase chroot (root, network, ~2 GB).
 pristine:

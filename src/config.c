@@ -806,6 +806,7 @@ static ap_status read_whole(const char *path, char **text, size_t *len)
 /* iniparser reports through a global callback; we catch its first message. */
 static char ini_message[512];
 
+__attribute__((format(printf, 1, 2)))
 static int catch_ini_error(const char *fmt, ...)
 {
     va_list ap;

@@ -150,6 +150,7 @@ struct store *ui_store(struct ui *ui) { return ui->s; }
 const struct apterm_config *ui_config(struct ui *ui) { return ui->cfg; }
 int ui_today(struct ui *ui) { (void)ui; return date_today(); }
 
+__attribute__((format(printf, 3, 0)))
 static void set_message(struct ui *ui, bool error, const char *fmt, va_list ap)
 {
     vsnprintf(ui->message, sizeof ui->message, fmt, ap);
