@@ -684,7 +684,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
-    attendance_register_timer(ui); /* starts the clock: opening after a close time closes nothing */
+    attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
     if (first->reload && ui->state[ui->active])
         first->reload(ui->state[ui->active]);
