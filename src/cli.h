@@ -40,9 +40,9 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 ap_status open_store(struct cli *cli, bool create, struct store **out);
 
 /* The register close of src/register.h, as every command that opens the
- * store for work applies it: says what it closed on out (each line after
- * "apterm: " when out is stderr); false, with a message on stderr, when it
- * failed. */
+ * store for work applies it: says what it closed on out, one line a
+ * register ("AM register closed at 09:30: 3 unmarked pupils got N"); false,
+ * with a message on stderr, when it failed. */
 bool cli_close_due_registers(struct cli *cli, struct store *s, FILE *out);
 
 /* The subcommands in files of their own. */

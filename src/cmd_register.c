@@ -21,7 +21,7 @@ bool cli_close_due_registers(struct cli *cli, struct store *s, FILE *out)
     for (int i = 0; i < n; i++) {
         char text[120];
         register_closed_text(&done[i], &cli->cfg, text, sizeof text);
-        fprintf(out, "%s%s\n", out == stderr ? "apterm: " : "", text);
+        fprintf(out, "%s\n", text); /* news, not a failure: no "apterm:" in front */
     }
     return true;
 }
