@@ -55,7 +55,7 @@ static const struct {
     {"Space", OK, ' '},          {"Up", KEY_CODE_YES, KEY_UP}, {"Down", KEY_CODE_YES, KEY_DOWN},
     {"Left", KEY_CODE_YES, KEY_LEFT}, {"Right", KEY_CODE_YES, KEY_RIGHT}, {"PgUp", KEY_CODE_YES, KEY_PPAGE},
     {"PgDn", KEY_CODE_YES, KEY_NPAGE}, {"Home", KEY_CODE_YES, KEY_HOME}, {"End", KEY_CODE_YES, KEY_END},
-    {"lt", OK, '<'},
+    {"lt", OK, '<'},             {"colon", OK, ':'},
 };
 
 /* One line of keys; false with a message naming the file and line. */
@@ -182,6 +182,16 @@ SCREEN *script_newterm(void)
     return screen;
 }
 
+/* A line-drawing cell (A_ALTCHARSET: box borders) as the character the
+ * terminal shows for it (the VT100 set). */
+static wchar_t acs_char(wchar_t c)
+{
+    static const char from[] = "lkmjqxtuvwn`af~,+.-0";
+    static const wchar_t to[] = L"┌┐└┘─│├┤┴┬┼◆▒°·←→↓↑█";
+    const char *at = c > 0 && c < 128 ? strchr(from, (int)c) : NULL;
+    return at ? to[at - from] : c;
+}
+
 /* Writes curscr, what the terminal shows, as text. */
 static void dump(const char *path)
 {
@@ -218,6 +228,8 @@ static void dump(const char *path)
             short pair;
             int width = 1;
             if (mvwin_wch(curscr, y, x, &cell) == OK && getcchar(&cell, wch, &attrs, &pair, NULL) == OK && wch[0]) {
+                if (attrs & A_ALTCHARSET)
+                    wch[0] = acs_char(wch[0]);
                 int w = wcwidth(wch[0]);
                 width = w > 1 ? w : 1;
                 for (int i = 0; i < CCHARW_MAX && wch[i]; i++) {

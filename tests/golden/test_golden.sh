@@ -1,0 +1,119 @@
+#!/bin/sh
+# Golden screens, as tig's tests do it: the real program runs headless
+# (APTERM_SCRIPT, ui/script.h) on a virtual terminal of a fixed size, takes
+# its keys from a script in tests/golden/scripts/, and writes the screen as
+# text at each ":dump NAME"; each dump is compared with the checked-in
+# tests/golden/expected/COLSxROWS/NAME, one test line per screen. Every
+# script runs at 80x24 and at 60x16 (the smallest apterm draws), on its own
+# copy of one demo store, on Friday 20 November 2026 at 09:05 (APTERM_TODAY,
+# APTERM_NOW, and a shim that stops the wall clock there, so that stamps
+# such as "last changed" are the same on every run), as the login "officer"
+# (the same shim, so the status line is the same whoever runs the tests).
+#
+#   UPDATE=1 sh tests/golden/test_golden.sh   rewrites the expected screens
+#   (then review them with git diff);
+#   GOLDEN=roll sh tests/golden/test_golden.sh   runs one script.
+# No tmux and no terminal: the full-screen program's behaviour with a real
+# pty (signals, two sessions, resize) stays in tests/e2e.
+. tests/lib.sh
+here=$(pwd)
+golden="$here/tests/golden"
+export LC_ALL=C.UTF-8 TZ=UTC APTERM_TODAY=2026-11-20 APTERM_NOW=09:05 NO_COLOR=1
+unset APTERM_SCRIPT APTERM_SCREEN
+
+# Every process here is the login "officer" (so also the demo store's admin)
+# at 09:05:00 UTC on Friday 20 November 2026, with the wall clock stopped
+# there (SQLite's 'now' included): a shim for getpwuid and the clock.
+cat > "$TEST_DIR/fixed.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <time.h>
+#define FIXED 1795165500L /* 2026-11-20 09:05:00 UTC */
+struct passwd *getpwuid(uid_t uid)
+{
+    static struct passwd copy;
+    struct passwd *(*real)(uid_t) = (struct passwd *(*)(uid_t))dlsym(RTLD_NEXT, "getpwuid");
+    struct passwd *pw = real ? real(uid) : NULL;
+    if (!pw)
+        return NULL;
+    copy = *pw;
+    copy.pw_name = "officer";
+    return &copy;
+}
+time_t time(time_t *t)
+{
+    if (t)
+        *t = FIXED;
+    return FIXED;
+}
+int gettimeofday(struct timeval *restrict tv, void *restrict tz)
+{
+    (void)tz;
+    tv->tv_sec = FIXED;
+    tv->tv_usec = 0;
+    return 0;
+}
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+    if (id != CLOCK_REALTIME) {
+        int (*real)(clockid_t, struct timespec *) =
+            (int (*)(clockid_t, struct timespec *))dlsym(RTLD_NEXT, "clock_gettime");
+        return real ? real(id, ts) : -1;
+    }
+    ts->tv_sec = FIXED;
+    ts->tv_nsec = 0;
+    return 0;
+}
+C
+if ! cc -shared -fPIC -o "$TEST_DIR/fixed.so" "$TEST_DIR/fixed.c" -ldl 2>"$TEST_DIR/cc.err"; then
+    not_ok "golden: build the login and clock shim" "$(cat "$TEST_DIR/cc.err")"
+    exit 1
+fi
+# Under SANITIZE=1 the ASan runtime must come first.
+asan=$(ldd "$APTERM" 2>/dev/null | awk '/libasan/ {print $3}')
+preload="${asan:+$asan:}$TEST_DIR/fixed.so"
+
+base="$TEST_DIR/base.db"
+if ! LD_PRELOAD="$preload" "$APTERM" demo --db "$base" --pupils 40 --weeks 4 --seed 11 >/dev/null 2>"$TEST_DIR/demo.err"; then
+    not_ok "golden: make the demo store" "$(cat "$TEST_DIR/demo.err")"
+    exit 1
+fi
+
+for keys in "$golden"/scripts/*.keys; do
+    name=$(basename "$keys" .keys)
+    [ -n "${GOLDEN:-}" ] && [ "$GOLDEN" != "$name" ] && continue
+    for size in 80x24 60x16; do
+        run="$TEST_DIR/$name-$size"
+        mkdir -p "$run"
+        cp "$base" "$run/demo.db"
+        (cd "$run" && LD_PRELOAD="$preload" APTERM_SCREEN=$size APTERM_SCRIPT="$keys" \
+            "$APTERM" --db demo.db >"$run/stdout" 2>"$run/stderr" </dev/null)
+        rc=$?
+        if [ $rc -ne 0 ] || [ -s "$run/stderr" ]; then
+            not_ok "golden $size $name: apterm ran the script" "exit $rc" "$(head -5 "$run/stderr")"
+            continue
+        fi
+        expected="$golden/expected/$size"
+        for dump in $(sed -n 's/^:dump //p' "$keys"); do
+            got="$run/$dump"
+            want="$expected/$dump"
+            if [ ! -f "$got" ]; then
+                not_ok "golden $size $name: $dump" "apterm wrote no screen $dump"
+            elif [ -n "${UPDATE:-}" ]; then
+                mkdir -p "$expected"
+                cp "$got" "$want"
+                ok "golden $size $name: $dump (written)"
+            elif [ ! -f "$want" ]; then
+                not_ok "golden $size $name: $dump" "no expected screen $want: make it with UPDATE=1 and review it"
+            elif cmp -s "$got" "$want"; then
+                ok "golden $size $name: $dump"
+            else
+                not_ok "golden $size $name: $dump" "$(diff -u "$want" "$got" | head -40)"
+            fi
+        done
+    done
+done
