@@ -117,3 +117,34 @@ for keys in "$golden"/scripts/*.keys; do
         done
     done
 done
+
+# ---- the headless mode refuses what it cannot do, naming it ----
+run="$TEST_DIR/bad"
+mkdir -p "$run"
+cp "$base" "$run/demo.db"
+printf 'j\n<Bogus>\n' > "$run/bad.keys"
+out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCRIPT="$run/bad.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "bad.keys line 2: unknown key name at \"<Bogus>\"" &&
+    ok "golden: a script with an unknown key is refused, naming the file and line (exit 2)" ||
+    not_ok "golden: a script with an unknown key is refused, naming the file and line" "rc=$rc" "$out"
+printf ':dumpp x\n' > "$run/bad.keys"
+out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCRIPT="$run/bad.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "line 1: unknown command \":dumpp x\"" &&
+    ok "golden: a script with an unknown command is refused" || not_ok "golden: a script with an unknown command is refused" "rc=$rc" "$out"
+printf ':dump x.txt\n' > "$run/ok.keys"
+out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCREEN=80 APTERM_SCRIPT="$run/ok.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "APTERM_SCREEN \"80\": expected COLSxROWS" && [ ! -e "$run/x.txt" ] &&
+    ok "golden: a bad APTERM_SCREEN is refused, naming it" || not_ok "golden: a bad APTERM_SCREEN is refused" "rc=$rc" "$out"
+printf ':dump no/such/dir/x.txt\n' > "$run/nodir.keys"
+out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCRIPT="$run/nodir.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q ":dump no/such/dir/x.txt" &&
+    ok "golden: a screen that cannot be written fails the run (exit 1), naming it" ||
+    not_ok "golden: a screen that cannot be written fails the run" "rc=$rc" "$out"
+# Wide characters take two columns on screen and come out once in the dump.
+printf '/\344\270\255\346\226\207\n:dump wide.txt\n' > "$run/wide.keys"
+(cd "$run" && LD_PRELOAD="$preload" APTERM_SCREEN=60x16 APTERM_SCRIPT="$run/wide.keys" "$APTERM" --db demo.db </dev/null 2>&1)
+line=$(grep "Search:" "$run/wide.txt" 2>/dev/null)
+case "$line" in
+    *"Search: 中文 "*) ok "golden: a wide character is dumped once, in its two columns" ;;
+    *) not_ok "golden: a wide character is dumped once, in its two columns" "$line" ;;
+esac
