@@ -148,3 +148,9 @@ case "$line" in
     *"Search: 中文 "*) ok "golden: a wide character is dumped once, in its two columns" ;;
     *) not_ok "golden: a wide character is dumped once, in its two columns" "$line" ;;
 esac
+# Below 60x16 apterm draws no pane: it says how big a terminal it needs.
+printf ':dump small.txt\n' > "$run/small.keys"
+(cd "$run" && LD_PRELOAD="$preload" APTERM_SCREEN=59x16 APTERM_SCRIPT="$run/small.keys" "$APTERM" --db demo.db </dev/null 2>&1)
+grep -q "apterm needs at least 60x16" "$run/small.txt" 2>/dev/null && ! grep -q "Pupil roll" "$run/small.txt" &&
+    ok "golden: at 59x16 the screen says apterm needs at least 60x16" ||
+    not_ok "golden: at 59x16 the screen says apterm needs at least 60x16" "$(cat "$run/small.txt" 2>&1)"
