@@ -11,13 +11,13 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
-enum item_kind { ITEM_KEY, ITEM_DUMP, ITEM_TICK };
+enum item_kind { ITEM_KEY, ITEM_DUMP, ITEM_ATTRS, ITEM_TICK };
 
 struct item {
     enum item_kind kind;
     int r;        /* OK or KEY_CODE_YES */
     wint_t ch;
-    char *path;   /* ITEM_DUMP */
+    char *path;   /* ITEM_DUMP, ITEM_ATTRS */
 };
 
 static struct {
@@ -111,15 +111,16 @@ static bool parse_line(const char *file, int line, char *text)
         return parse_keys(file, line, text);
     if (strcmp(text, ":tick") == 0)
         return push((struct item){.kind = ITEM_TICK});
-    if (strncmp(text, ":dump ", 6) == 0 && text[6]) {
-        char *path = strdup(text + 6);
-        if (path && push((struct item){.kind = ITEM_DUMP, .path = path}))
+    bool attrs = strncmp(text, ":attrs ", 7) == 0 && text[7];
+    if ((strncmp(text, ":dump ", 6) == 0 && text[6]) || attrs) {
+        char *path = strdup(text + (attrs ? 7 : 6));
+        if (path && push((struct item){.kind = attrs ? ITEM_ATTRS : ITEM_DUMP, .path = path}))
             return true;
         free(path);
         fprintf(stderr, "apterm: %s: out of memory\n", file);
         return false;
     }
-    fprintf(stderr, "apterm: %s line %d: unknown command \"%s\" (expected :dump PATH or :tick)\n", file, line, text);
+    fprintf(stderr, "apterm: %s line %d: unknown command \"%s\" (expected :dump PATH, :attrs PATH or :tick)\n", file, line, text);
     return false;
 }
 
@@ -192,8 +193,23 @@ static wchar_t acs_char(wchar_t c)
     return at ? to[at - from] : c;
 }
 
-/* Writes curscr, what the terminal shows, as text. */
-static void dump(const char *path)
+/* The mark of a cell's attributes in an :attrs map. */
+static char attr_mark(attr_t a)
+{
+    if (a & (A_REVERSE | A_STANDOUT))
+        return 'r';
+    if (a & A_BOLD)
+        return 'b';
+    if (a & A_UNDERLINE)
+        return 'u';
+    if (a & A_DIM)
+        return 'd';
+    return ' ';
+}
+
+/* Writes curscr, what the terminal shows, as text; with marks, a map of
+ * each cell's attributes instead (attr_mark), column for column. */
+static void dump(const char *path, bool marks)
 {
     struct outfile o;
     FILE *f = NULL;
@@ -227,11 +243,15 @@ static void dump(const char *path)
             attr_t attrs;
             short pair;
             int width = 1;
-            if (mvwin_wch(curscr, y, x, &cell) == OK && getcchar(&cell, wch, &attrs, &pair, NULL) == OK && wch[0]) {
-                if (attrs & A_ALTCHARSET)
-                    wch[0] = acs_char(wch[0]);
-                int w = wcwidth(wch[0]);
-                width = w > 1 ? w : 1;
+            bool read = mvwin_wch(curscr, y, x, &cell) == OK && getcchar(&cell, wch, &attrs, &pair, NULL) == OK;
+            if (read && wch[0] && (attrs & A_ALTCHARSET))
+                wch[0] = acs_char(wch[0]);
+            int w = read && wch[0] ? wcwidth(wch[0]) : 1;
+            width = w > 1 ? w : 1;
+            if (marks) {
+                for (int i = 0; i < width; i++)
+                    line[len++] = read ? attr_mark(attrs) : ' ';
+            } else if (read && wch[0]) {
                 for (int i = 0; i < CCHARW_MAX && wch[i]; i++) {
                     mbstate_t mb = {0};
                     size_t n = wcrtomb(line + len, wch[i], &mb);
@@ -274,8 +294,9 @@ int script_get_wch(WINDOW *w, wint_t *ch)
         case ITEM_TICK:
             return ERR;
         case ITEM_DUMP:
+        case ITEM_ATTRS:
             doupdate();
-            dump(it->path);
+            dump(it->path, it->kind == ITEM_ATTRS);
             break;
         }
     }

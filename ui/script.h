@@ -12,6 +12,9 @@
  *   :dump PATH   write the screen as text to PATH (one line per row, spaces
  *                at the ends of rows dropped), from curses' own copy of the
  *                screen, wide characters included
+ *   :attrs PATH  write a map of the screen's attributes, column for column
+ *                with the text: r reverse (the cursor), b bold, u underline,
+ *                d dim, a space for none
  *   :tick        one idle pause (the timers and the live refresh run once)
  *   anything else is keys, typed in order: characters as they are, and
  *   <Enter> <Esc> <Tab> <BTab> <BS> <Del> <Space> <Up> <Down> <Left>

@@ -98,7 +98,7 @@ for keys in "$golden"/scripts/*.keys; do
             continue
         fi
         expected="$golden/expected/$size"
-        for dump in $(sed -n 's/^:dump //p' "$keys"); do
+        for dump in $(sed -n 's/^:\(dump\|attrs\) //p' "$keys"); do
             got="$run/$dump"
             want="$expected/$dump"
             if [ ! -f "$got" ]; then
