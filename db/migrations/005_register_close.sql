@@ -6,7 +6,7 @@
 -- Closing gives every expected pupil without a mark N (db/marks.c); this row
 -- records that it was done, so that it is done once. Audited like every
 -- table (db/store.c makes the triggers).
-CREATE TABLE register_close (
+CREATE TABLE IF NOT EXISTS register_close (
     day       TEXT NOT NULL CHECK (day IS date(day)),
     session   TEXT NOT NULL CHECK (session IN ('am', 'pm')),
     how       TEXT NOT NULL CHECK (how IN ('automatic', 'manual')),
