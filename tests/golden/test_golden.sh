@@ -13,6 +13,7 @@
 #   UPDATE=1 sh tests/golden/test_golden.sh   rewrites the expected screens
 #   (then review them with git diff);
 #   GOLDEN=roll sh tests/golden/test_golden.sh   runs one script.
+# A line "# env: VAR=VALUE ..." in a script sets variables for its runs.
 # No tmux and no terminal: the full-screen program's behaviour with a real
 # pty (signals, two sessions, resize) stays in tests/e2e.
 . tests/lib.sh
@@ -90,7 +91,10 @@ for keys in "$golden"/scripts/*.keys; do
         run="$TEST_DIR/$name-$size"
         mkdir -p "$run"
         cp "$base" "$run/demo.db"
-        (cd "$run" && LD_PRELOAD="$preload" APTERM_SCREEN=$size APTERM_SCRIPT="$keys" \
+        # A script may set variables for its run: "# env: APTERM_NOW=09:45".
+        vars=$(sed -n 's/^# env: //p' "$keys")
+        # shellcheck disable=SC2086 # the script's VAR=VALUE words
+        (cd "$run" && env LD_PRELOAD="$preload" APTERM_SCREEN=$size APTERM_SCRIPT="$keys" $vars \
             "$APTERM" --db demo.db >"$run/stdout" 2>"$run/stderr" </dev/null)
         rc=$?
         if [ $rc -ne 0 ] || [ -s "$run/stderr" ]; then
