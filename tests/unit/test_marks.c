@@ -17,7 +17,9 @@
 
 #include "csv.h"
 #include "date.h"
+#include "config.h"
 #include "marks.h"
+#include "register.h"
 #include "rules.h"
 #include "store.h"
 #include "upn.h"
@@ -625,6 +627,40 @@ static void test_register_close_viewer(void **state)
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE closed_by = 'bob'"), 2);
 }
 
+/* The process's side (src/register.h): today and now from APTERM_TODAY and
+ * APTERM_NOW, the close times from apterm.ini, and the store asked once per
+ * session per day. (date_now_secs reads APTERM_NOW at its first call in the
+ * process: this is the only test that calls it.) */
+static void test_register_close_due_asks_once(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(setenv("APTERM_TODAY", "2026-11-23", 1), 0);
+    assert_int_equal(setenv("APTERM_NOW", "10:00", 1), 0);
+    struct apterm_config cfg;
+    config_default(&cfg);
+    struct register_closed out[2];
+    int n = -1;
+    assert_int_equal(register_close_due(f->s, &cfg, out, &n), AP_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].session, SESSION_AM);
+    assert_int_equal(out[0].marked, 2);
+    char text[120];
+    register_closed_text(&out[0], &cfg, text, sizeof text);
+    assert_string_equal(text, "AM register closed at 09:30: 2 unmarked pupils got N");
+    /* The record removed behind its back: this process does not ask again. */
+    sql(f->s, "DELETE FROM register_close");
+    assert_int_equal(register_close_due(f->s, &cfg, out, &n), AP_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(closures(f->s), 0);
+    struct register_closed one = {.session = SESSION_PM, .marked = 1}, none = {.session = SESSION_PM, .marked = 0};
+    register_closed_text(&one, &cfg, text, sizeof text);
+    assert_string_equal(text, "PM register closed at 13:45: 1 unmarked pupil got N");
+    register_closed_text(&none, &cfg, text, sizeof text);
+    assert_string_equal(text, "PM register closed at 13:45: every expected pupil had a mark");
+    unsetenv("APTERM_TODAY");
+    unsetenv("APTERM_NOW");
+}
+
 /* ---- first-day absence calls ---- */
 
 static const struct call_entry *entry_for(const struct call_entry *e, size_t n, int64_t pupil)
@@ -1052,6 +1088,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_register_close_not_a_school_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_close_once_after_ctrl_r, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_close_viewer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_close_due_asks_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calls_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calls_log_code_replaces_n, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
