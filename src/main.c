@@ -66,6 +66,9 @@ static const struct command commands[] = {
      "record an attendance mark, or a CSV file of marks in one go (all or nothing)", cmd_mark},
     {"calendar", "calendar list | calendar load TERMS.csv CLOSURES.csv [--db PATH]",
      "list the terms and closure days, or replace them from two CSV files (all or nothing)", cmd_calendar},
+    {"close-register", "close-register [--db PATH]",
+     "close today's AM/PM register once its close time has passed (for cron; any command does it too)",
+     cmd_close_register},
     {"export",
      "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]\n"
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
@@ -83,7 +86,7 @@ static void usage(FILE *out)
             "       apterm COMMAND [OPTIONS]\n\n"
             "Commands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         fprintf(out, "  apterm %s\n", commands[i].usage);
@@ -258,6 +261,7 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
         fail("check could not run");
         return EXIT_CHECK_NOT_RUN;
     }
+    cli_close_due_registers(cli, s, stderr); /* a failure is said; the flags are still checked */
     struct flag_counts counts = {0};
     ap_status st = flags_collect(s, &cli->cfg.th, date_today(), print_flag, NULL, &counts);
     store_close(s);
@@ -354,8 +358,10 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
         if (csv_read_file(file, &text) != AP_OK)
             return fail("mark");
         int count = 0;
-        if ((st = open_store(cli, false, &s)) == AP_OK)
+        if ((st = open_store(cli, false, &s)) == AP_OK) {
             st = marks_import_csv(s, file, text, replace, &count);
+            cli_close_due_registers(cli, s, stderr); /* after the marks: a late mark is not an N */
+        }
         free(text);
         store_close(s);
         if (st != AP_OK)
@@ -393,6 +399,11 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
         st = marks_refuse_existing(s, in.pupil_id, in.day, in.session);
     if (st == AP_OK)
         st = pupil_get(s, in.pupil_id, &p);
+    char detail[1024];
+    snprintf(detail, sizeof detail, "%s", st == AP_OK ? "" : ap_error_detail());
+    cli_close_due_registers(cli, s, stderr); /* after the mark: a late mark is not an N */
+    if (st != AP_OK)
+        ap_fail(st, "%s", detail);
     store_close(s);
     if (st != AP_OK)
         return fail("mark");

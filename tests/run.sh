@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every test: the cmocka unit binaries given as arguments, then each
-# end-to-end script in tests/e2e and export check in tests/export. Scripts
+# end-to-end script in tests/e2e, export check in tests/export and the
+# golden screens of tests/golden. Scripts
 # report one line per test, "ok - NAME" or "not ok - NAME" (tests/lib.sh).
 # Ends with one line "N passed, N failed" and exits non-zero on any failure.
 : "${APTERM:=./apterm}"
@@ -61,7 +62,7 @@ run_script() { # run_script NAME COMMAND...: a script of ok/not ok lines
     fi
 }
 
-for script in tests/build/*.sh tests/e2e/*.sh tests/export/*.sh; do
+for script in tests/build/*.sh tests/e2e/*.sh tests/export/*.sh tests/golden/*.sh; do
     [ -f "$script" ] || continue
     run_script "$script" sh "$script"
 done

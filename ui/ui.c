@@ -21,11 +21,13 @@
 #include "action.h"
 #include "attendance.h"
 #include "attr.h"
+#include "cli.h"
 #include "draw.h"
 #include "date.h"
 #include "flags.h"
 #include "outfile.h"
 #include "pane.h"
+#include "script.h"
 #include "panes.h"
 #include "shell.h"
 #include "utf8.h"
@@ -105,6 +107,8 @@ static void install_handlers(void)
  * again and again, so "readable but no key" a few times running means gone. */
 static bool input_gone(int *empty_reads)
 {
+    if (script_active())
+        return script_finished(); /* a headless run ends with its script */
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
     int n = poll(&p, 1, 0);
     if (n < 0)
@@ -403,7 +407,7 @@ int ui_get_key(struct ui *ui, wint_t *ch)
 {
     for (;;) {
         doupdate();
-        int r = wget_wch(ui->body, ch);
+        int r = script_get_wch(ui->body, ch);
         if (r == OK && *ch == CTRL_KEY('c')) {
             ui->quitting = true;
             *ch = 27;
@@ -641,12 +645,17 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
 
 int ui_run(struct store *s, const struct apterm_config *cfg)
 {
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+    int scripted = script_load(); /* headless, for the golden-screen tests (ui/script.h) */
+    if (scripted < 0)
+        return EXIT_USAGE;
+    if (!scripted && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
         fprintf(stderr, "apterm: the full-screen program needs a terminal; see apterm --help for commands\n");
         return EXIT_FAILURE;
     }
-    have_termios = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
-    SCREEN *screen = newterm(NULL, stdout, stdin);
+    have_termios = !scripted && tcgetattr(STDIN_FILENO, &saved_termios) == 0;
+    SCREEN *screen = scripted ? script_newterm() : newterm(NULL, stdout, stdin);
+    if (scripted && !screen)
+        return EXIT_USAGE;
     if (!screen) {
         const char *term = getenv("TERM");
         fprintf(stderr, "apterm: the terminal type TERM=%s is not known here; try TERM=xterm-256color\n",
@@ -654,9 +663,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         return EXIT_FAILURE;
     }
     set_term(screen);
-    append_cap("sgr0");
-    append_cap("cnorm");
-    append_cap("rmcup");
+    for (const char *const *cap = (const char *const[]){"sgr0", "cnorm", "rmcup", NULL}; !scripted && *cap; cap++)
+        append_cap(*cap);
     install_handlers();
     raw(); /* Ctrl-S, Ctrl-Z, Ctrl-C arrive as keys: Ctrl-C quits like q */
     noecho();
@@ -687,7 +695,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
-    attendance_register_timer(ui); /* starts the clock: opening after a close time closes nothing */
+    attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
     if (first->reload && ui->state[ui->active])
         first->reload(ui->state[ui->active]);
@@ -699,7 +707,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     while (!ui->quitting && !quit_signal) {
         doupdate();
         wint_t ch;
-        int r = wget_wch(ui->body, &ch);
+        int r = script_get_wch(ui->body, &ch);
         if (r == ERR) {
             if (input_gone(&ui->empty_reads))
                 break;
@@ -729,5 +737,5 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delscreen(screen);
     if (have_termios)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
-    return EXIT_SUCCESS;
+    return script_ok() ? EXIT_SUCCESS : EXIT_FAILURE;
 }
