@@ -41,7 +41,7 @@ mkdir -p "$dir/mnt/apterm"
 mount -t proc proc "$dir/proc" && mount --bind /dev "$dir/dev" && mount --bind /dev/pts "$dir/dev/pts" &&
     mount -t sysfs sys "$dir/sys" && mount --bind -o ro "$repo" "$dir/mnt/apterm" || exit 1
 
-in_chroot() { chroot "$dir" env -i HOME=/root TERM=xterm-256color PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+in_chroot() { chroot "$dir" env -i HOME=/root TERM=xterm-256color PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8 /bin/sh -c "$1"; }
 
 echo "== git clone into /root/apterm (HEAD: $(git -C "$repo" log -1 --format='%h %s'))"
