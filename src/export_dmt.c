@@ -46,6 +46,7 @@ static void money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int
 
 static void attendance_rule(struct xlsx_sheet *s, int first, int last, int c, double threshold_pct)
 {
+    s = xlsx_locate(s, &c); /* a split sheet: the page with the column */
     char col[4], formula[96];
     xlsx_col_name(c, col);
     snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<%.6g)", col, first + 1, col, first + 1,
@@ -146,7 +147,8 @@ static void providers_sheet(struct dmt *d)
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Providers", "Spend and attendance by provider", d->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Provider attendance", "Attendance and cost per attended session by provider",
+                          d->subtitle, 8, 1))
         return;
     static const char *const headers[] = {
         "Provider", "Registration", "Pupils", "Placements", "Placement days", "Committed", "Actual",
@@ -155,8 +157,8 @@ static void providers_sheet(struct dmt *d)
     };
     enum { C_NAME, C_REG, C_PUPILS, C_PLACEMENTS, C_DAYS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED,
            C_PCT, C_HOURS, C_PER_SESSION, C_PER_HOUR, C_QA, NCOLS };
-    xlsx_cap(s, C_NAME, 40);
-    xlsx_cap(s, C_REG, 26);
+    xlsx_cap(s, C_NAME, 28);
+    xlsx_cap(s, C_REG, 18);
     double sums[NCOLS] = {0};
     for (size_t i = 0; i < r->n_providers; i++) {
         const struct report_dmt_provider *p = &r->providers[i];
@@ -212,13 +214,15 @@ static void providers_sheet(struct dmt *d)
     xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
     attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
     char col[4], formula[64];
-    xlsx_col_name(C_QA, col);
+    int qa = C_QA;
+    struct xlsx_sheet *at = xlsx_locate(s, &qa);
+    xlsx_col_name(qa, col);
     snprintf(formula, sizeof formula, "=$%s%d=\"Red\"", col, HDR + 2);
-    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->red);
+    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->red);
     snprintf(formula, sizeof formula, "=$%s%d=\"Amber\"", col, HDR + 2);
-    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->amber);
+    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->amber);
     snprintf(formula, sizeof formula, "=$%s%d=\"Green\"", col, HDR + 2);
-    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->green);
+    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->green);
     xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
 }
 
@@ -228,7 +232,8 @@ static void pupils_sheet(struct dmt *d)
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Pupils", "Spend and attendance by pupil", d->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Pupil attendance", "Attendance and cost per attended session by pupil", d->subtitle,
+                          8, 2))
         return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Cohort", "Year group", "Providers", "Placements", "Committed", "Actual",
@@ -236,8 +241,9 @@ static void pupils_sheet(struct dmt *d)
     };
     enum { C_NAME, C_UPN, C_COHORT, C_YEAR, C_PROVIDERS, C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_POSSIBLE,
            C_ATTENDED, C_PCT, C_HOURS, C_PER_SESSION, NCOLS };
-    xlsx_cap(s, C_NAME, 32);
-    xlsx_cap(s, C_PROVIDERS, 40);
+    xlsx_cap(s, C_NAME, 20);
+    xlsx_cap(s, C_COHORT, 16);
+    xlsx_cap(s, C_PROVIDERS, 30);
     double sums[NCOLS] = {0};
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_dmt_pupil *u = &r->pupils[i];
@@ -296,7 +302,8 @@ static void cohorts_sheet(struct dmt *d)
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Cohorts", "Spend and attendance by cohort", d->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Cohort attendance", "Attendance and cost per attended session by cohort", d->subtitle,
+                          6, 1))
         return;
     static const char *const headers[] = {
         "Cohort", "Pupils", "Placements", "Committed", "Actual", "Not attended", "Sessions possible",
@@ -453,9 +460,9 @@ static int committed_desc(const void *a, const void *b)
 
 /* The charts: 480 pixels wide at scale 1, from column E (index 4); the
  * columns after the chart data keep Excel's default 64 pixels, so the
- * charts end by column 4 + 480 x scale / 64. */
-#define CHART_X_SCALE 1.5
-#define CHART_LAST_COL (4 + (int)(480 * CHART_X_SCALE / 64) + 1)
+ * charts (10 pixels in) end in column 4 + (10 + 480 x scale) / 64, rounded up. */
+#define CHART_X_SCALE 1.4
+#define CHART_LAST_COL (4 + (int)((10 + 480 * CHART_X_SCALE + 63) / 64) - 1)
 
 static void charts_sheet(struct dmt *d)
 {
@@ -476,7 +483,7 @@ static void charts_sheet(struct dmt *d)
     qsort(order, n, sizeof *order, committed_desc);
     size_t shown = n > EXPORT_DMT_CHART_PROVIDERS ? EXPORT_DMT_CHART_PROVIDERS : n;
     static const char *const headers[] = {"Provider", "Committed", "Actual"};
-    xlsx_cap(s, 0, 40);
+    xlsx_cap(s, 0, 28);
     int rr = HDR;
     for (size_t i = 0; i < shown; i++) {
         const struct report_dmt_provider *p = &r->providers[order[i].at];
@@ -647,7 +654,7 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
     weeks_sheet(&d);
     progress_sheet(&d);
     xlsx_progress(x, 0.88, "Writing the QA status");
-    export_qa_sheet(x, "QA status", "Quality assurance of the providers used", d.subtitle, &r->providers[0].qa,
+    export_qa_sheet(x, "QA status", "QA checks", "Quality assurance of the providers used", d.subtitle, &r->providers[0].qa,
                     r->n_providers, sizeof *r->providers, r->today);
     if (x->n_sheets > 0 && x->status == AP_OK)
         worksheet_activate(x->sheets[0]->ws);
