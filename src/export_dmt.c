@@ -33,7 +33,6 @@ struct dmt {
     const struct report_dmt *r;
     const struct export_dmt_request *req;
     char subtitle[400];
-    int weeks_last;                 /* the last data row of Attendance by week */
 };
 
 static void money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int64_t pence)
@@ -80,6 +79,16 @@ static void summary_sheet(struct dmt *d)
     xlsx_date(s, row, 1, r->to);
     KPI("School days", "Weekdays inside a term that are not closure days (the calendar in the store).");
     xlsx_int(s, row, 1, r->school_days);
+    if (r->school_days_after_today > 0)
+        snprintf(line, sizeof line,
+                 "The period ends after today (%s): committed spend counts these school days, which have not yet "
+                 "happened; actual spend and attendance count only the sessions marked so far.",
+                 uk_date(r->today, on, sizeof on));
+    else
+        snprintf(line, sizeof line, "School days of the period after today (%s): none, the period is over.",
+                 uk_date(r->today, on, sizeof on));
+    KPI("School days after today", line);
+    xlsx_int(s, row, 1, r->school_days_after_today);
     KPI("Pupils", "Pupils with a placement (active or ended, never proposed) running on a school day of the "
                   "period, or with an attendance mark in it.");
     xlsx_int(s, row, 1, t->pupils);
@@ -135,6 +144,14 @@ static void summary_sheet(struct dmt *d)
              "QA status and flags are as on %s.",
              money_format_short(d->req->th->quote_threshold, money, sizeof money), uk_date(r->today, on, sizeof on));
     xlsx_paragraph(s, note, 0, 2, line, f->note);
+    if (r->school_days_after_today > 0) {
+        char until[16];
+        snprintf(line, sizeof line,
+                 "This period runs to %s, after today: %d of its %d school days have not happened yet, so committed "
+                 "spend includes days not yet reached.",
+                 uk_date(r->to, until, sizeof until), r->school_days_after_today, r->school_days);
+        xlsx_paragraph(s, ++note, 0, 2, line, f->bold);
+    }
     xlsx_finish_sheet(s, HDR, note, 2, -1);
 }
 
@@ -395,7 +412,6 @@ static void weeks_sheet(struct dmt *d)
     if (r->n_weeks)
         attendance_rule(s, HDR + 1, last, 6, r->threshold_pct);
     xlsx_finish_sheet(s, HDR, last, 6, 1);
-    d->weeks_last = r->n_weeks ? last : 0;
 }
 
 static void progress_sheet(struct dmt *d)
@@ -515,6 +531,40 @@ static void charts_sheet(struct dmt *d)
     if (x->status != AP_OK)
         return;
 
+    /* The attendance chart's points: one per school week with sessions
+     * marked, labelled by its Monday (text, so that the axis has no gaps for
+     * holidays); a week the period or today cuts short says so. */
+    int wk_hdr = data_last + 2, wk_last = wk_hdr, left_out = 0;
+    int marked_to = r->to < r->today ? r->to : r->today;
+    char left[400] = "";
+    xlsx_text(s, wk_hdr, 0, "Week commencing", f->header);
+    xlsx_text(s, wk_hdr, 1, "Attendance", f->header);
+    for (size_t i = 0; i < r->n_weeks; i++) {
+        const struct report_week *w = &r->weeks[i];
+        double pct;
+        char label[40], day[16];
+        uk_date(w->monday, day, sizeof day);
+        if (!report_att_fraction(&w->att, &pct)) {
+            size_t used = strlen(left);
+            if (used + 16 < sizeof left)
+                snprintf(left + used, sizeof left - used, "%s%s", left_out ? ", " : "", day);
+            left_out++;
+            continue;
+        }
+        bool part = w->monday < r->from || w->monday + 4 > marked_to;
+        snprintf(label, sizeof label, "%s%s", day, part ? " (part week)" : "");
+        wk_last++;
+        xlsx_text(s, wk_last, 0, label, f->text);
+        xlsx_pct(s, wk_last, 1, true, pct);
+    }
+    int wk_note = wk_last + 1;
+    if (left_out) {
+        char line[600];
+        snprintf(line, sizeof line, "Left out of the chart: %d school week%s with no sessions marked (%s).", left_out,
+                 left_out == 1 ? "" : "s", left);
+        xlsx_note(s, wk_note, 0, line, f->note);
+    }
+
     int bottom = data_last;
     if (rr > HDR) {
         lxw_chart *bar = workbook_add_chart(x->wb, LXW_CHART_BAR);
@@ -544,7 +594,7 @@ static void charts_sheet(struct dmt *d)
         if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, bar, &place), "the spend chart"))
             return;
     }
-    if (d->weeks_last > 0) {
+    if (wk_last > wk_hdr) {
         lxw_chart *line = workbook_add_chart(x->wb, LXW_CHART_LINE);
         if (!line) {
             xlsx_fail(x, AP_ERR_NOMEM, "the attendance chart: libxlsxwriter could not make it");
@@ -556,13 +606,12 @@ static void charts_sheet(struct dmt *d)
             xlsx_fail(x, AP_ERR_NOMEM, "the attendance chart: libxlsxwriter could not add a series");
             return;
         }
-        chart_series_set_categories(series, "Attendance by week", HDR + 1, 0, (lxw_row_t)d->weeks_last, 0);
-        chart_series_set_values(series, "Attendance by week", HDR + 1, 6, (lxw_row_t)d->weeks_last, 6);
+        chart_series_set_categories(series, s->name, (lxw_row_t)(wk_hdr + 1), 0, (lxw_row_t)wk_last, 0);
+        chart_series_set_values(series, s->name, (lxw_row_t)(wk_hdr + 1), 1, (lxw_row_t)wk_last, 1);
         chart_series_set_name(series, "Attendance");
         chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
         chart_axis_set_num_format(line->y_axis, "0%");
         chart_axis_set_max(line->y_axis, 1.0);
-        chart_axis_set_num_format(line->x_axis, "dd/mm/yy");
         chart_axis_set_name(line->x_axis, "Week commencing");
         chart_legend_set_position(line, LXW_CHART_LEGEND_NONE);
         lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = 1.3};
@@ -573,8 +622,8 @@ static void charts_sheet(struct dmt *d)
     } else if (rr > HDR) {
         bottom = HDR + 25;
     }
-    if (bottom < data_last)
-        bottom = data_last;
+    if (bottom < wk_note)
+        bottom = wk_note;
     xlsx_finish_sheet(s, HDR, bottom, CHART_LAST_COL, -1);
 }
 
@@ -642,8 +691,6 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
              uk_date(req->today, t, sizeof t));
     xlsx_progress(x, 0.62, "Writing the summary");
     summary_sheet(&d);
-    /* The charts draw on Attendance by week: its rows are known first. */
-    d.weeks_last = r->n_weeks ? HDR + (int)r->n_weeks : 0;
     charts_sheet(&d);
     xlsx_progress(x, 0.66, "Writing the providers");
     providers_sheet(&d);
@@ -664,6 +711,7 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
         result->weeks = r->n_weeks;
         result->committed = r->total.committed;
         result->actual = r->total.actual;
+        result->school_days_after_today = r->school_days_after_today;
     }
     long pupils = (long)r->n_pupils;
     report_dmt_free(r);

@@ -256,7 +256,8 @@ static void cover_sheet(struct pack *p)
     char a[16], b[16], c2[16], d2[16], e[16];
     snprintf(line, sizeof line,
              "Attendance: the last 6 weeks are %s to %s; the term is %s, %s to %s. Hours are those of the placements "
-             "running on %s.",
+             "running on %s. LA minimum hours: the local authority's policy for the year group (apterm.ini "
+             "[rules]), not a statutory minimum.",
              uk_date(r->last6_from, a, sizeof a), uk_date(r->last6_to, b, sizeof b), r->term_name,
              uk_date(r->term_start, c2, sizeof c2), uk_date(r->term_to, d2, sizeof d2), uk_date(r->today, e, sizeof e));
     xlsx_paragraph(s, note++, 0, NCOLS - 1, line, f->note);
@@ -427,7 +428,7 @@ static void pupils_sheet(struct pack *p)
         return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after", "Placements now",
-        "Providers now", "Hours a week", "Minimum hours", "Hours against minimum", "Below minimum",
+        "Providers now", "Hours a week", "LA minimum hours", "Hours against minimum", "Below minimum",
         "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)", "Possible (term)", "Attended (term)",
         "Attendance (term)", "PSP", "PSP meeting", "Last PSP review", "Next PSP review", "PSP ends", "Flags",
         "RAG",
@@ -438,6 +439,7 @@ static void pupils_sheet(struct pack *p)
     xlsx_cap(s, C_PUPIL, 18);
     xlsx_cap(s, C_COHORT, 14);
     xlsx_cap(s, C_PROVIDERS, 24);
+    xlsx_cap(s, C_BELOW, 12);
     xlsx_cap(s, C_FLAGS, 40);
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_pupil *u = &r->pupils[i];
@@ -461,7 +463,13 @@ static void pupils_sheet(struct pack *p)
             xlsx_text(s, rr, C_MIN, "None", f->text);
             xlsx_blank(s, rr, C_DIFF, f->hours);
         }
-        xlsx_text(s, rr, C_BELOW, yes_no(u->below_minimum), f->text);
+        /* On a school's roll, the school provides the rest of the week:
+         * the AP hours alone are below the minimum, not the pupil's week. */
+        xlsx_text(s, rr, C_BELOW,
+                  !u->below_minimum ? "No"
+                  : strcmp(u->roll_status, "sole_school") == 0 ? "Yes (AP hours only; on the school's roll)"
+                                                               : "Yes",
+                  f->wrap);
         xlsx_int(s, rr, C_P6, u->last6.possible);
         xlsx_int(s, rr, C_A6, u->last6.attending);
         bool has = report_att_fraction(&u->last6, &frac);
@@ -487,7 +495,7 @@ static void pupils_sheet(struct pack *p)
         int below = C_BELOW;
         struct xlsx_sheet *at = xlsx_locate(s, &below);
         xlsx_col_name(below, col);
-        snprintf(formula, sizeof formula, "=$%s%d=\"Yes\"", col, HDR + 2);
+        snprintf(formula, sizeof formula, "=LEFT($%s%d,3)=\"Yes\"", col, HDR + 2);
         xlsx_flag_rule(at, HDR + 1, below, last, below, formula, f->amber);
         overdue_rule(s, HDR + 1, last, C_NEXT, r->today);
         rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);

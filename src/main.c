@@ -606,6 +606,10 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
                from_text, to_text, out, dr.providers, dr.providers == 1 ? "" : "s", dr.pupils,
                dr.pupils == 1 ? "" : "s", dr.weeks, dr.weeks == 1 ? "" : "s",
                money_format(dr.committed, money_c, sizeof money_c), money_format(dr.actual, money_a, sizeof money_a));
+    if (!panel && dr.school_days_after_today > 0)
+        printf("The range ends after today: committed spend counts %d school day%s not yet reached (see the "
+               "Summary).\n",
+               dr.school_days_after_today, dr.school_days_after_today == 1 ? "" : "s");
     return EXIT_SUCCESS;
 }
 

@@ -203,7 +203,7 @@ static void make_formats(struct xlsx *x)
     format_set_num_format(f->integer, "#,##0");
     format_set_align(f->integer, LXW_ALIGN_VERTICAL_TOP);
     f->hours = workbook_add_format(wb);
-    format_set_num_format(f->hours, "#,##0.0");
+    format_set_num_format(f->hours, "#,##0.00"); /* 17.75, not 17.8 */
     format_set_align(f->hours, LXW_ALIGN_VERTICAL_TOP);
     f->decimal = workbook_add_format(wb);
     format_set_num_format(f->decimal, "0.00");
@@ -652,7 +652,7 @@ void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_forma
     if (!usable(s, row, col))
         return;
     char buf[64], at[80];
-    snprintf(buf, sizeof buf, "%.1f", value);
+    snprintf(buf, sizeof buf, "%.2f", value);
     need(s, col, (double)strlen(buf) + 1);
     lxw_error err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt);
     if (err != LXW_NO_ERROR) {

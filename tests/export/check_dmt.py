@@ -300,6 +300,8 @@ def main():
     checks = [
         (date_eq(kpis.get("From"), first) and date_eq(kpis.get("To"), last), "range"),
         (kpis.get("School days") == len(school), f"school days {kpis.get('School days')} != {len(school)}"),
+        (kpis.get("School days after today") == sum(1 for d in school if d > today),
+         f"school days after today {kpis.get('School days after today')}"),
         (kpis.get("Pupils") == len(pupils), "pupils"), (kpis.get("Providers") == len(names), "providers"),
         (kpis.get("Placements") == len(pls), "placements"),
         (money_eq(kpis.get("Committed spend"), total.committed), f"committed {kpis.get('Committed spend')}"),
@@ -330,6 +332,39 @@ def main():
             problems.append(f"{mon}: {row} != {days} {w}")
     report(f"{label}: Attendance by week - every week with a school day, sessions exact, % to 0.1 ({len(mondays)})",
            problems)
+
+    # ---- the ending after today, on the Summary
+    summary_text = " ".join(str(v) for row in wb["Summary"].iter_rows(values_only=True) for v in row if v)
+    after = sum(1 for d in school if d > today)
+    said = "This period runs to" in summary_text and "after today" in summary_text
+    report(f"{label}: the Summary says the period ends after today exactly when it does ({after} school days after)",
+           [] if said == (after > 0) else [f"said {said}, {after} school days after today"])
+
+    # ---- the attendance chart's points: weeks with marks, by Monday, part weeks said
+    want_points = []
+    for mon in mondays:
+        w = weeks.get(mon, [0, 0, 0, 0])
+        if w[0] == 0:
+            continue
+        part = mon < first or mon + dt.timedelta(days=4) > min(last, today)
+        want_points.append((mon.strftime("%d/%m/%Y") + (" (part week)" if part else ""), w))
+    charts = wb["Charts"]
+    got_points, in_weeks = [], False
+    for row in charts.iter_rows(min_row=HDR, max_col=2, values_only=True):
+        if row[0] == "Week commencing":
+            in_weeks = True
+        elif in_weeks and isinstance(row[0], str) and is_number(row[1]):
+            got_points.append(row)
+        elif in_weeks and row[0] is None:
+            break
+    problems = []
+    if [p[0] for p in got_points] != [w[0] for w in want_points]:
+        problems.append(f"points {[p[0] for p in got_points]} != {[w[0] for w in want_points]}")
+    for (lab, value), (_, w) in zip(got_points, want_points):
+        if not pct_eq(value, w[1], w[0]):
+            problems.append(f"{lab}: {value}")
+    report(f"{label}: the attendance chart has one point per week with marks, labelled by its Monday, part weeks "
+           f"said ({len(want_points)} points)", problems)
 
     # ---- progress
     ratings = {}
@@ -377,8 +412,8 @@ def main():
     line = next((x for x in xml.values() if "<c:lineChart>" in x), "")
     if "Charts!$B$5" not in bar or "Charts!$A$5" not in bar:
         problems.append("the bar chart does not draw on the Charts sheet's table")
-    if "'Attendance by week'!$G$5" not in line or "'Attendance by week'!$A$5" not in line:
-        problems.append("the line chart does not draw on the Attendance by week sheet")
+    if "Charts!$B$" not in line or "Charts!$A$" not in line or "<c:dateAx>" in line:
+        problems.append("the line chart does not draw on the week labels on the Charts sheet (text axis)")
     ranked = sorted(names, key=lambda n: (-providers[n["id"]].committed, [x["id"] for x in names].index(n["id"])))
     rows = joined_rows(wb, "Charts", 3)
     top = ranked[:15]
@@ -398,6 +433,8 @@ def main():
     for name, cols in (("Providers", (5, 6, 7, 12, 13)), ("Pupils", (6, 7, 12)), ("Cohorts", (3, 4, 5, 10, 11)),
                        ("Charts", (1, 2))):
         for row in joined_cells(wb, name, HDR + 1):
+            if row[0].value is None:
+                break  # the end of the table (the Charts sheet's week points follow)
             for i in cols:
                 c = row[i]
                 if c.value is not None and not isinstance(c.value, str) and \
@@ -411,7 +448,13 @@ def main():
     for row in wb["Attendance by week"].iter_rows(min_row=HDR + 1):
         if row[0].value is not None and not (row[0].is_date and isinstance(row[0].value, dt.datetime)):
             problems.append(f"Attendance by week!{row[0].coordinate} = {row[0].value!r}")
-    report(f"{label}: dates are Excel dates, money is numbers in £, percentages numbers with a % format", problems)
+    for name, col in (("Providers", 11), ("Pupils", 11), ("Cohorts", 9)):
+        for row in joined_cells(wb, name, HDR + 1):
+            c = row[col]
+            if is_number(c.value) and c.number_format != "#,##0.00":
+                problems.append(f"{name}!{c.coordinate}: hours shown as {c.number_format}, not to two decimals")
+    report(f"{label}: dates are Excel dates, money is numbers in £, percentages numbers with a % format, hours to "
+           "two decimals", problems)
 
     wide = sorted({display_name(u) for u in pupils if any(ord(ch) > 127 for ch in display_name(u))} |
                   {n["name"] for n in names if any(ord(ch) > 127 for ch in n["name"])})

@@ -401,7 +401,7 @@ HEADERS = {
                         "Hours a week", "Cost per session", "Cost per week", "Transport a week", "Annual tuition",
                         "Annual transport", "Annual total", "Recommended", "Notes", "Quotations check"],
     "Pupil picture": ["Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after",
-                      "Placements now", "Providers now", "Hours a week", "Minimum hours", "Hours against minimum",
+                      "Placements now", "Providers now", "Hours a week", "LA minimum hours", "Hours against minimum",
                       "Below minimum", "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)",
                       "Possible (term)", "Attended (term)", "Attendance (term)", "PSP", "PSP meeting",
                       "Last PSP review", "Next PSP review", "PSP ends", "Flags", "RAG"],
@@ -416,6 +416,14 @@ BASIS = {"session": "Per session", "day": "Per day", "week": "Per week", "year":
 STATE_MAINTAINED = ("maintained_school", "pru", "academy")
 OUTCOMES = {"satisfactory": "Satisfactory", "improvement_needed": "Improvement needed",
             "unsatisfactory": "Unsatisfactory", None: None, "": None}
+
+
+def below_minimum_text(u, below):
+    """On a school's roll the school provides the rest of the week: said so,
+    not a bare "Yes" beside "School"."""
+    if not below:
+        return "No"
+    return "Yes (AP hours only; on the school's roll)" if u["roll_status"] == "sole_school" else "Yes"
 
 
 def provider_qa(db, ids, today, problems, rows, apterm_flags, where):
@@ -644,7 +652,7 @@ def main():
             (is_number(row[9]) and abs(row[9] - hours) < 1e-9, f"hours {row[9]} != {hours}"),
             ((is_number(row[10]) and row[10] == mh) if mh else row[10] == "None", "minimum"),
             ((is_number(row[11]) and abs(row[11] - (hours - mh)) < 1e-9) if mh else row[11] is None, "difference"),
-            (row[12] == ("Yes" if mh and hours + 1e-3 < mh else "No"), "below minimum"),
+            (row[12] == below_minimum_text(u, mh and hours + 1e-3 < mh), f"below minimum {row[12]!r}"),
             (row[13] == six[0] and row[14] == six[1] and pct_eq(row[15], six[1], six[0]), f"6 weeks {row[13:16]} {six}"),
             (row[16] == trm[0] and row[17] == trm[1] and pct_eq(row[18], trm[1], trm[0]), f"term {row[16:19]} {trm}"),
         ]
