@@ -40,5 +40,6 @@ ap_status open_store(struct cli *cli, bool create, struct store **out);
 
 /* The subcommands in files of their own. */
 int cmd_calendar(struct cli *cli, int argc, char **argv);
+int cmd_print(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -71,6 +71,11 @@ static const struct command commands[] = {
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
      "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]",
      "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx", cmd_export},
+    {"print",
+     "print psp UPN --out FILE.pdf [--db PATH]\n"
+     "  apterm print visit ID --out FILE.pdf [--db PATH]\n"
+     "  apterm print tracking --week YYYY-MM-DD --out FILE.pdf [--db PATH]",
+     "a pupil's PSP, a closed QA visit's report or a week's tracking sheet as PDF, to print and sign", cmd_print},
     {"templates", "templates list | templates load FILE.csv [--db PATH]",
      "list the QA checklists, or load an edited one as its new revision", cmd_templates},
 };
