@@ -215,16 +215,11 @@ static void psp_body(struct pdf *p, const struct psp *psp, const struct psp_fact
     (void)req;
 }
 
-ap_status document_psp(struct store *s, int64_t pupil_id, const struct document_request *req,
+ap_status document_psp(struct store *s, int64_t id, const struct document_request *req,
                        struct document_result *res)
 {
     memset(res, 0, sizeof *res);
-    int64_t id = 0;
-    ap_status st = psp_open_for_pupil(s, pupil_id, &id);
-    if (st != AP_OK)
-        return st;
-    if (id == 0)
-        return ap_fail(AP_ERR_NOT_FOUND, "the pupil has no open PSP (draft or active) to print; nothing was written");
+    ap_status st = AP_OK;
     struct psp *psp = calloc(1, sizeof *psp);
     struct psp_facts *f = calloc(1, sizeof *f);
     struct psp_review *rv = NULL;
@@ -235,7 +230,7 @@ ap_status document_psp(struct store *s, int64_t pupil_id, const struct document_
         goto out;
     }
     progress(req, 0.1, "Reading the PSP");
-    if ((st = psp_get(s, id, psp)) != AP_OK || (st = psp_facts_load(s, pupil_id, req->today, f)) != AP_OK ||
+    if ((st = psp_get(s, id, psp)) != AP_OK || (st = psp_facts_load(s, psp->pupil_id, req->today, f)) != AP_OK ||
         (st = psp_reviews(s, id, &rv, &n_rv)) != AP_OK)
         goto out;
     struct psp_rtt rtt;
@@ -268,7 +263,14 @@ ap_status document_psp_upn(struct store *s, const char *upn, const struct docume
     ap_status st = marks_pupil_by_upn(s, upn, &pupil_id);
     if (st != AP_OK)
         return st;
-    return document_psp(s, pupil_id, req, res);
+    int64_t id = 0;
+    if ((st = psp_open_for_pupil(s, pupil_id, &id)) != AP_OK)
+        return st;
+    if (id == 0)
+        return ap_fail(AP_ERR_NOT_FOUND, "UPN %s: the pupil has no open PSP (draft or active) to print; nothing was "
+                                         "written",
+                       upn);
+    return document_psp(s, id, req, res);
 }
 
 /* ------------------------------------------------------------------ */

@@ -46,10 +46,10 @@ struct document_result {
     char what[400];                 /* "the PSP of Ffion Hughes", for the message */
 };
 
-/* The pupil's open (draft or active) PSP. */
-ap_status document_psp(struct store *s, int64_t pupil_id, const struct document_request *req,
+/* The PSP psp_id (a ceased one too: it prints as it was left). */
+ap_status document_psp(struct store *s, int64_t psp_id, const struct document_request *req,
                        struct document_result *res);
-/* The same, the pupil named by UPN. */
+/* The open (draft or active) PSP of the pupil with this UPN. */
 ap_status document_psp_upn(struct store *s, const char *upn, const struct document_request *req,
                            struct document_result *res);
 /* A QA visit (closed: the report is of what was found; an open visit is

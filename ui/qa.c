@@ -41,6 +41,7 @@
 #include "lineedit.h"
 #include "listview.h"
 #include "qa.h"
+#include "print.h"
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
@@ -1765,6 +1766,8 @@ static unsigned visits_key(struct qa_pane *q, const struct action *act)
         return q->nvisits ? edit_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_QA_CLOSE:
         return q->nvisits ? close_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
+    case ACT_PRINT:
+        return q->nvisits ? ui_print_visit(q->ui, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_DELETE:
         return delete_visit(q);
     case ACT_BACK:
@@ -1795,6 +1798,7 @@ static unsigned checklist_key(struct qa_pane *q, const struct action *act)
         return move_to(q, r);
     }
     case ACT_QA_CLOSE: return close_visit(q, q->visit.id);
+    case ACT_PRINT: return ui_print_visit(q->ui, q->visit.id);
     case ACT_EDIT: return edit_visit(q, q->visit.id);
     case ACT_ADD: return start_visit(q, q->visit.provider_id);
     case ACT_UP: return move_to(q, q->cur - 1);
