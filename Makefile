@@ -10,7 +10,7 @@
 # Sans: fonts-dejavu-core is needed when apterm runs (it has every Welsh letter).
 BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
               zlib1g-dev libiniparser-dev libcmocka-dev libcairo2-dev libpango1.0-dev libglib2.0-dev \
-              fonts-dejavu-core
+              libfontconfig-dev fonts-dejavu-core
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
 # pgrep to find the program in its terminal,
@@ -29,8 +29,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 SAN := $(if $(SANITIZE),$(SAN_FLAGS),)
 OPT := $(if $(SANITIZE),-O1,-O2)
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf)
-PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf) -liniparser -lm
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig)
+PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig) -liniparser -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
              -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(APTERM_DEFS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
