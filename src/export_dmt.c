@@ -478,6 +478,8 @@ static int committed_desc(const void *a, const void *b)
  * columns after the chart data keep Excel's default 64 pixels, so the
  * charts (10 pixels in) end in column 4 + (10 + 480 x scale) / 64, rounded up. */
 #define CHART_X_SCALE 1.4
+#define CHART_BAR_Y 1.5  /* 288 pixels high at scale 1: both charts on one printed page */
+#define CHART_LINE_Y 1.1
 #define CHART_LAST_COL (4 + (int)((10 + 480 * CHART_X_SCALE + 63) / 64) - 1)
 
 static void charts_sheet(struct dmt *d)
@@ -504,7 +506,7 @@ static void charts_sheet(struct dmt *d)
     for (size_t i = 0; i < shown; i++) {
         const struct report_dmt_provider *p = &r->providers[order[i].at];
         rr++;
-        xlsx_text(s, rr, 0, p->qa.name, f->text);
+        xlsx_text(s, rr, 0, p->qa.name, f->wrap);
         xlsx_money(s, rr, 1, p->v.committed);
         xlsx_money(s, rr, 2, p->v.actual);
     }
@@ -546,8 +548,10 @@ static void charts_sheet(struct dmt *d)
         uk_date(w->monday, day, sizeof day);
         if (!report_att_fraction(&w->att, &pct)) {
             size_t used = strlen(left);
-            if (used + 16 < sizeof left)
+            if (used + 20 < sizeof left)
                 snprintf(left + used, sizeof left - used, "%s%s", left_out ? ", " : "", day);
+            else if (used + 5 < sizeof left && strcmp(left + used - 3, "\xe2\x80\xa6") != 0)
+                snprintf(left + used, sizeof left - used, ", \xe2\x80\xa6"); /* and more: the count says how many */
             left_out++;
             continue;
         }
@@ -562,7 +566,7 @@ static void charts_sheet(struct dmt *d)
         char line[600];
         snprintf(line, sizeof line, "Left out of the chart: %d school week%s with no sessions marked (%s).", left_out,
                  left_out == 1 ? "" : "s", left);
-        xlsx_note(s, wk_note, 0, line, f->note);
+        xlsx_paragraph(s, wk_note, 0, 2, line, f->note);
     }
 
     int bottom = data_last;
@@ -590,7 +594,7 @@ static void charts_sheet(struct dmt *d)
         chart_axis_set_reverse(bar->y_axis);      /* the largest at the top */
         chart_axis_set_crossing_max(bar->y_axis); /* and the pounds below */
         chart_legend_set_position(bar, LXW_CHART_LEGEND_BOTTOM);
-        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = 1.6};
+        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = CHART_BAR_Y};
         if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, bar, &place), "the spend chart"))
             return;
     }
@@ -614,14 +618,15 @@ static void charts_sheet(struct dmt *d)
         chart_axis_set_max(line->y_axis, 1.0);
         chart_axis_set_name(line->x_axis, "Week commencing");
         chart_legend_set_position(line, LXW_CHART_LEGEND_NONE);
-        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = 1.3};
-        int at = HDR + 25;
-        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, (lxw_row_t)at, 4, line, &place), "the attendance chart"))
+        /* under the spend chart by pixels from the same cell, so that taller
+         * (wrapped) rows beside it cannot push it off the page */
+        lxw_chart_options place = {.x_offset = 10, .y_offset = (int32_t)(288 * CHART_BAR_Y) + 14,
+                                   .x_scale = CHART_X_SCALE, .y_scale = CHART_LINE_Y};
+        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, line, &place), "the attendance chart"))
             return;
-        bottom = at + 22;
-    } else if (rr > HDR) {
-        bottom = HDR + 25;
     }
+    if (rr > HDR || wk_last > wk_hdr)
+        bottom = HDR + (int)((288 * (CHART_BAR_Y + CHART_LINE_Y) + 14) / 20) + 1; /* rows of 20 px */
     if (bottom < wk_note)
         bottom = wk_note;
     xlsx_finish_sheet(s, HDR, bottom, CHART_LAST_COL, -1);
