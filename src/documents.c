@@ -209,6 +209,12 @@ static void psp_body(struct pdf *p, const struct psp *psp, const struct psp_fact
     snprintf(line, sizeof line, "Next review: %s. A signed copy goes to the local authority.",
              psp->next_review_date != DATE_NONE ? uk(psp->next_review_date, a, sizeof a) : "not set");
     pdf_paragraph(p, line);
+    char c[16];
+    snprintf(line, sizeof line, "the child or young person %s; the parent or carer %s; the school %s",
+             psp->signed_child_date != DATE_NONE ? uk(psp->signed_child_date, a, sizeof a) : "not yet",
+             psp->signed_parent_date != DATE_NONE ? uk(psp->signed_parent_date, b, sizeof b) : "not yet",
+             psp->signed_school_date != DATE_NONE ? uk(psp->signed_school_date, c, sizeof c) : "not yet");
+    pdf_field(p, "Signed, as recorded in apterm", line);
     static const char *const parties[] = {"The child or young person", "The parent or carer", "The school",
                                           "The professionals"};
     pdf_signatures(p, parties, 4);

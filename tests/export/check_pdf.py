@@ -79,8 +79,10 @@ def check_psp(db, doc, upn, today, label):
     problems += doc.missing("pupil", [u["upn"], u["legal_surname"], uk(iso(u["dob"]))])
     problems += doc.missing("dates", [uk(iso(p["meeting_date"])), uk(iso(p["next_review_date"])),
                                       uk(iso(p["end_date"]))])
-    report(f"{label}: the pupil's facts, the meeting, the reason, strategies, what is working and each "
-           "party's agreement as stored", problems)
+    problems += doc.missing("signed", [uk(iso(p[k])) for k in ("signed_child_date", "signed_parent_date",
+                                                               "signed_school_date")])
+    report(f"{label}: the pupil's facts, the meeting, the reason, strategies, what is working, each "
+           "party's agreement and the dates signed, as stored", problems)
     targets = db.execute("SELECT * FROM psp_target WHERE psp_id = ? ORDER BY position", (p["id"],)).fetchall()
     problems = []
     for t in targets:
