@@ -195,9 +195,21 @@ static void text_block(struct pdf *p, const char *text, const char *font, double
 
 /* ------------------------------------------------------------------ */
 
+/* Gives back what Pango and fontconfig keep (the font map and its fonts,
+ * the font list) when the process ends, so that a leak checker sees nothing
+ * left; registered by the first pdf_open. */
+static void release_fonts(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    FcFini();
+}
+
 ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **out)
 {
     *out = NULL;
+    static bool registered;
+    if (!registered && atexit(release_fonts) == 0)
+        registered = true;
     struct pdf *p = calloc(1, sizeof *p);
     if (!p)
         return ap_fail(AP_ERR_NOMEM, "cannot write %s: out of memory", target ? target : "");
@@ -248,16 +260,6 @@ static void free_pages(struct pdf *p)
     }
 }
 
-/* Gives back what Pango, Cairo and fontconfig keep between documents (the
- * font map, the glyph caches, the font list), so that a long TUI session
- * does not hold them and a leak checker sees nothing left; the next
- * document loads them again (tens of milliseconds). */
-static void release_fonts(void)
-{
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
-}
 
 void pdf_discard(struct pdf *p)
 {
@@ -269,7 +271,6 @@ void pdf_discard(struct pdf *p)
         outfile_abandon(&p->out);
     free_pages(p);
     free(p);
-    release_fonts();
 }
 
 int pdf_pages(const struct pdf *p)
@@ -391,7 +392,6 @@ ap_status pdf_close(struct pdf *p)
     ap_status st = outfile_commit(&p->out);
     free_pages(p);
     free(p);
-    release_fonts();
     return st;
 }
 
