@@ -48,6 +48,12 @@ struct pdf {
     int ncols;
     double colx[PDF_MAX_COLS + 1];
     char *headers[PDF_MAX_COLS];
+    /* Pango: one context and the fonts used, for the whole document */
+    PangoContext *ctx;
+#define PDF_FONTS 16
+    const char *font_names[PDF_FONTS];
+    PangoFontDescription *fonts[PDF_FONTS];
+    int n_fonts;
 };
 
 /* ------------------------------------------------------------------ */
@@ -78,22 +84,37 @@ static char *clean(const char *text)
     return g_utf8_make_valid(text ? text : "", -1);
 }
 
-/* A layout at 72 dpi, so that a 10 pt font is 10 PDF points high (Pango's
- * default of 96 dpi would print it a third larger). */
-static PangoLayout *new_layout(cairo_t *cr)
+/* A font of the FONT_ list, parsed once per document. */
+static const PangoFontDescription *font_of(struct pdf *p, const char *font)
 {
-    PangoLayout *l = pango_cairo_create_layout(cr);
-    pango_cairo_context_set_resolution(pango_layout_get_context(l), 72.0);
-    pango_layout_context_changed(l);
+    int i = 0;
+    for (; i < p->n_fonts; i++)
+        if (p->font_names[i] == font)
+            return p->fonts[i];
+    if (i == PDF_FONTS)
+        i = PDF_FONTS - 1; /* not reached: the module names fewer */
+    else
+        p->n_fonts++;
+    if (p->fonts[i])
+        pango_font_description_free(p->fonts[i]);
+    p->font_names[i] = font;
+    p->fonts[i] = pango_font_description_from_string(font);
+    return p->fonts[i];
+}
+
+/* A layout in the document's one Pango context (72 dpi, so that a 10 pt
+ * font is 10 PDF points high; Pango's default of 96 dpi would print it a
+ * third larger; no hinting of metrics, which a PDF does not want). */
+static PangoLayout *new_layout(struct pdf *p, const char *font)
+{
+    PangoLayout *l = pango_layout_new(p->ctx);
+    pango_layout_set_font_description(l, font_of(p, font));
     return l;
 }
 
 static PangoLayout *layout(struct pdf *p, const char *text, const char *font, double width)
 {
-    PangoLayout *l = new_layout(p->cr);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
+    PangoLayout *l = new_layout(p, font);
     if (width > 0) {
         pango_layout_set_width(l, (int)(width * PANGO_SCALE));
         pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
@@ -234,6 +255,18 @@ ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **o
     p->right = p->w - MARGIN;
     p->top = MARGIN + BAND;
     p->bottom = p->h - MARGIN - BAND;
+    p->ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+    cairo_font_options_t *fo = cairo_font_options_create();
+    if (!p->ctx || cairo_font_options_status(fo) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_options_destroy(fo);
+        pdf_discard(p);
+        return ap_fail(AP_ERR_NOMEM, "cannot write %s: Pango could not start", target);
+    }
+    pango_cairo_context_set_resolution(p->ctx, 72.0);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(p->ctx, fo);
+    cairo_font_options_destroy(fo);
     start_page(p);
     if (p->status != AP_OK) {
         st = p->status;
@@ -258,6 +291,12 @@ static void free_pages(struct pdf *p)
         free(p->headers[c]);
         p->headers[c] = NULL;
     }
+    for (int i = 0; i < p->n_fonts; i++)
+        pango_font_description_free(p->fonts[i]);
+    p->n_fonts = 0;
+    if (p->ctx)
+        g_object_unref(p->ctx);
+    p->ctx = NULL;
 }
 
 
@@ -287,10 +326,7 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 /* One line of band text: left, centred or right aligned at baseline y. */
 static void band_text(struct pdf *p, cairo_t *cr, const char *text, const char *font, int align, double y)
 {
-    PangoLayout *l = new_layout(cr);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
+    PangoLayout *l = new_layout(p, font);
     char *t = clean(text);
     pango_layout_set_text(l, t, -1);
     g_free(t);
