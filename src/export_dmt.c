@@ -182,8 +182,8 @@ static void providers_sheet(struct dmt *d)
         const struct report_vfm *v = &p->v;
         int rr = HDR + 1 + (int)i;
         double pct;
-        xlsx_text(s, rr, C_NAME, p->qa.name, f->bold);
-        xlsx_text(s, rr, C_REG, label_text(LABELS_REGISTRATION, p->qa.registration), f->text);
+        xlsx_text(s, rr, C_NAME, p->qa.name, f->bold_wrap);
+        xlsx_text(s, rr, C_REG, label_text(LABELS_REGISTRATION, p->qa.registration), f->wrap);
         xlsx_int(s, rr, C_PUPILS, v->pupils);
         xlsx_int(s, rr, C_PLACEMENTS, v->placements);
         xlsx_int(s, rr, C_DAYS, v->placement_days);
@@ -267,9 +267,9 @@ static void pupils_sheet(struct dmt *d)
         const struct report_vfm *v = &u->v;
         int rr = HDR + 1 + (int)i;
         char y[24];
-        xlsx_text(s, rr, C_NAME, u->name, f->bold);
+        xlsx_text(s, rr, C_NAME, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
-        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->text);
+        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
         xlsx_text(s, rr, C_PROVIDERS, u->providers, f->wrap);
         xlsx_int(s, rr, C_PLACEMENTS, v->placements);

@@ -122,14 +122,14 @@ int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *more_nam
     for (size_t i = 0; i < n; i++) {
         const struct report_provider *p = (const struct report_provider *)((const char *)rows + i * stride);
         int r = HDR + 1 + (int)i;
-        xlsx_text(s, r, C_NAME, p->name, f->bold);
-        xlsx_text(s, r, C_REG, label_text(LABELS_REGISTRATION, p->registration), f->text);
+        xlsx_text(s, r, C_NAME, p->name, f->bold_wrap);
+        xlsx_text(s, r, C_REG, label_text(LABELS_REGISTRATION, p->registration), f->wrap);
         xlsx_text(s, r, C_STATUS, label_text(LABELS_PROVIDER_STATUS, p->status), f->text);
         xlsx_int(s, r, C_PUPILS, p->pupils_now);
         xlsx_date(s, r, C_S1, p->last_stage1);
-        xlsx_text(s, r, C_S1OUT, label_text(LABELS_QA_OUTCOME, p->stage1_outcome), f->text);
+        xlsx_text(s, r, C_S1OUT, label_text(LABELS_QA_OUTCOME, p->stage1_outcome), f->wrap);
         xlsx_date(s, r, C_S2, p->last_stage2);
-        xlsx_text(s, r, C_S2OUT, label_text(LABELS_QA_OUTCOME, p->stage2_outcome), f->text);
+        xlsx_text(s, r, C_S2OUT, label_text(LABELS_QA_OUTCOME, p->stage2_outcome), f->wrap);
         if (p->qa_required) {
             xlsx_date(s, r, C_S1DUE, p->stage1_due);
             xlsx_date(s, r, C_S2DUE, p->stage2_due);
@@ -221,7 +221,7 @@ static void cover_sheet(struct pack *p)
         const struct report_quote *q = recommended(r, c);
         char y[24];
         int rr = hdr + 1 + (int)i;
-        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
         xlsx_int(s, rr, C_CASE, c->id);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
         xlsx_text(s, rr, C_REASON, label_text(LABELS_CASE_REASON, c->reason), f->wrap);
@@ -301,7 +301,7 @@ static void cases_sheet(struct pack *p)
         char y[24];
         int rr = HDR + 1 + (int)i;
         xlsx_int(s, rr, C_CASE, c->id);
-        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
         xlsx_date(s, rr, C_DOB, u->dob);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
@@ -317,7 +317,7 @@ static void cases_sheet(struct pack *p)
         xlsx_text(s, rr, C_TRIAGE, c->triage, f->wrap);
         xlsx_text(s, rr, C_DECISION, c->decision, f->wrap);
         xlsx_int(s, rr, C_QUOTES, (int64_t)c->n_quotes);
-        xlsx_text(s, rr, C_OPTION, q ? q->provider : "", f->text);
+        xlsx_text(s, rr, C_OPTION, q ? q->provider : "", f->wrap);
         if (q)
             xlsx_money(s, rr, C_COST, q->annual_total);
         else
@@ -355,7 +355,7 @@ static void options_sheet(struct pack *p)
     xlsx_cap(s, C_NOTES, 20);
     xlsx_cap(s, C_CHECK, 34);
     xlsx_cap(s, C_PROVIDER, 28);
-    xlsx_cap(s, C_REC, 24);
+    xlsx_cap(s, C_REC, 28); /* "✔ Recommended (lowest cost)" on one line */
     int rr = HDR;
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct report_case *c = &r->cases[i];
@@ -363,7 +363,7 @@ static void options_sheet(struct pack *p)
         if (c->n_quotes == 0) {
             rr++;
             xlsx_int(s, rr, C_CASE, c->id);
-            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
             xlsx_text(s, rr, C_PROVIDER, "No quotations recorded", f->note);
             xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
             continue;
@@ -372,9 +372,9 @@ static void options_sheet(struct pack *p)
             const struct report_quote *q = &r->quotes[c->first_quote + k];
             rr++;
             xlsx_int(s, rr, C_CASE, c->id);
-            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
             xlsx_int(s, rr, C_OPTION, (int64_t)k + 1);
-            xlsx_text(s, rr, C_PROVIDER, q->provider, f->text);
+            xlsx_text(s, rr, C_PROVIDER, q->provider, f->wrap);
             xlsx_text(s, rr, C_BASIS, label_text(LABELS_COST_BASIS, q->cost_basis), f->text);
             xlsx_money(s, rr, C_RATE, q->rate);
             xlsx_int(s, rr, C_SESSIONS, q->sessions_per_week);
@@ -446,7 +446,7 @@ static void pupils_sheet(struct pack *p)
         char y[24];
         double frac;
         int rr = HDR + 1 + (int)i;
-        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
         xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
@@ -525,9 +525,9 @@ static void placements_sheet(struct pack *p)
         for (size_t k = 0; k < u->n_placements; k++) {
             const struct report_placement *pl = &r->placements[u->first_placement + k];
             rr++;
-            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
             xlsx_text(s, rr, C_UPN, u->upn, f->text);
-            xlsx_text(s, rr, C_PROVIDER, pl->provider, f->text);
+            xlsx_text(s, rr, C_PROVIDER, pl->provider, f->wrap);
             xlsx_text(s, rr, C_STATUS, label_text(LABELS_PLACEMENT_STATUS, pl->status), f->text);
             xlsx_date(s, rr, C_START, pl->start);
             xlsx_date(s, rr, C_END, pl->end);

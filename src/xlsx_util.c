@@ -185,6 +185,10 @@ static void make_formats(struct xlsx *x)
     f->bold = workbook_add_format(wb);
     format_set_bold(f->bold);
     format_set_align(f->bold, LXW_ALIGN_VERTICAL_TOP);
+    f->bold_wrap = workbook_add_format(wb); /* a name in a capped column */
+    format_set_bold(f->bold_wrap);
+    format_set_text_wrap(f->bold_wrap);
+    format_set_align(f->bold_wrap, LXW_ALIGN_VERTICAL_TOP);
     f->date = workbook_add_format(wb);
     format_set_num_format(f->date, "dd/mm/yyyy");
     format_set_align(f->date, LXW_ALIGN_LEFT);
@@ -227,7 +231,7 @@ static void make_formats(struct xlsx *x)
     format_set_bg_color(f->recommended, 0xC6EFCE);
     format_set_bold(f->recommended);
     lxw_format **all[] = {&f->title, &f->subtitle, &f->heading, &f->note, &f->label, &f->header, &f->text,
-                          &f->wrap, &f->bold, &f->date, &f->money, &f->money_bold, &f->pct, &f->integer,
+                          &f->wrap, &f->bold, &f->bold_wrap, &f->date, &f->money, &f->money_bold, &f->pct, &f->integer,
                           &f->hours, &f->decimal, &f->marker, &f->red, &f->amber, &f->green, &f->recommended};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!*all[i]) {
@@ -606,7 +610,7 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
         text = cut;
     }
     need(s, col, text_width(text));
-    if (fmt && fmt == s->x->f.wrap)
+    if (fmt && (fmt == s->x->f.wrap || fmt == s->x->f.bold_wrap))
         remember_wrap(s, row, col, col, text);
     lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
     free(cut);

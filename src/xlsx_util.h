@@ -42,7 +42,7 @@ typedef void (*export_progress_fn)(void *ctx, double fraction, const char *what)
 struct xlsx_formats {
     lxw_format *title, *subtitle, *heading, *note, *label;
     lxw_format *header;             /* table header row: bold, wrapped */
-    lxw_format *text, *wrap, *bold, *date, *money, *money_bold, *pct, *integer, *hours, *decimal, *marker;
+    lxw_format *text, *wrap, *bold, *bold_wrap, *date, *money, *money_bold, *pct, *integer, *hours, *decimal, *marker;
     lxw_format *red, *amber, *green;        /* conditional fills (dxf) */
     lxw_format *recommended;                /* conditional: the recommended option */
 };
