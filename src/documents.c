@@ -51,6 +51,8 @@ static ap_status open_doc(const struct document_request *req, struct store *s, c
         .today = req->today,
         .landscape = landscape,
         .compact = compact,
+        .progress = req->progress,
+        .progress_ctx = req->progress_ctx,
     };
     return pdf_open(req->out, &doc, out);
 }
@@ -518,7 +520,7 @@ ap_status document_tracking(struct store *s, int week, const struct document_req
     pdf_field(p, "Attended by", "");
     static const char *const parties[] = {"The lead", "The officer"};
     pdf_signatures(p, parties, 2);
-    progress(req, 0.92, "Writing the PDF");
+    progress(req, 0.9, "Writing the pages");
     snprintf(res->what, sizeof res->what, "the tracking sheet for the week commencing %s", monday);
     res->pupils = t->n;
     char detail[64];

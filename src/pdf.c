@@ -41,6 +41,8 @@ struct pdf {
     cairo_surface_t **pages;        /* one recording surface per page */
     int n_pages, cap_pages;
     cairo_t *cr;                    /* drawing on the last page */
+    void (*progress)(void *ctx, double fraction, const char *what);
+    void *progress_ctx;
     /* the table being laid out */
     bool in_table;
     bool compact;
@@ -248,6 +250,8 @@ ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **o
     date_to_ymd(doc->today, &y, &m, &d);
     snprintf(p->produced, sizeof p->produced, "%02d/%02d/%04d", d, m, y);
     p->compact = doc->compact;
+    p->progress = doc->progress;
+    p->progress_ctx = doc->progress_ctx;
     p->pad = doc->compact ? 2.0 : CELL_PAD;
     p->w = doc->landscape ? A4_LONG : A4_SHORT;
     p->h = doc->landscape ? A4_SHORT : A4_LONG;
@@ -400,6 +404,8 @@ ap_status pdf_close(struct pdf *p)
     for (int i = 0; i < p->n_pages && cairo_status(cr) == CAIRO_STATUS_SUCCESS; i++) {
         if (outfile_interrupted())
             break;
+        if (p->progress && i % 25 == 0)
+            p->progress(p->progress_ctx, 0.9 + 0.1 * i / p->n_pages, "Writing the pages");
         cairo_set_source_surface(cr, p->pages[i], 0, 0);
         cairo_paint(cr);
         draw_bands(p, cr, i);

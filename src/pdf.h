@@ -35,6 +35,10 @@ struct pdf_doc {
     int today;                      /* the date on every page */
     bool landscape;                 /* A4 landscape (a wide table); else A4 portrait */
     bool compact;                   /* tables in 9 pt with less padding (a long sheet); else 10 pt */
+    /* May be NULL: told 0.9 .. 1 as pdf_close writes the pages out (the
+     * caller reports the layout's progress before that). */
+    void (*progress)(void *ctx, double fraction, const char *what);
+    void *progress_ctx;
 };
 
 /* Checks the target and starts the document (outfile_open's refusals,

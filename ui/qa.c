@@ -1718,6 +1718,9 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_ADD:
         return r ? start_visit(q, r->id) : REDRAW_NONE;
+    case ACT_PRINT:
+        ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
+        return REDRAW_STATUS;
     case ACT_SEARCH:
         return run_search(q);
     case ACT_SORT:
