@@ -411,6 +411,8 @@ ap_status pdf_close(struct pdf *p)
         draw_bands(p, cr, i);
         cairo_show_page(cr);
     }
+    if (p->progress && !outfile_interrupted())
+        p->progress(p->progress_ctx, 1.0, "Writing the pages");
     cairo_status_t cst = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
