@@ -7,16 +7,20 @@
 # the build includes and every library it links: tests/build/test_packages.sh
 # checks that against the real compile and link lines and names any package
 # missing here (libxlsxwriter-dev links -lz but does not depend on zlib1g-dev).
+# The PDF documents (src/pdf.c) are laid out with Cairo and Pango in DejaVu
+# Sans: fonts-dejavu-core is needed when apterm runs (it has every Welsh letter).
 BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-              zlib1g-dev libiniparser-dev libcmocka-dev
+              zlib1g-dev libiniparser-dev libcmocka-dev libcairo2-dev libpango1.0-dev libglib2.0-dev \
+              libfontconfig-dev fonts-dejavu-core
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
 # pgrep to find the program in its terminal,
 # locale sources to build a decimal-comma locale (exports must not change),
-# man-db (with groff-base) for `man apterm` and the man page check.
+# man-db (with groff-base) for `man apterm` and the man page check,
+# poppler-utils (pdftotext, pdffonts, pdfinfo) to read the PDF documents back,
 # clang and its runtime (libclang-rt-14-dev, only a Recommends of clang) for
 # the libFuzzer targets of make fuzz and make test.
-TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db \
+TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db poppler-utils \
              clang libclang-rt-14-dev
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
@@ -37,8 +41,8 @@ SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-
 OPT := -O1
 endif
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter)
-PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig)
+PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig) -liniparser -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
              -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(APTERM_DEFS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)

@@ -1182,6 +1182,7 @@ static ap_status dmt_calendar(struct dmt_load *d)
         d->school_before[i + 1] = d->school_before[i] + calendar_is_school_day(&cal, r->from + i);
     calendar_free(&cal);
     r->school_days = d->school_before[days];
+    r->school_days_after_today = r->today < r->to ? school_days_in(d, r->today + 1, r->to) : 0;
     return AP_OK;
 }
 

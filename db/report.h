@@ -334,6 +334,7 @@ struct report_progress {
 struct report_dmt {
     int from, to, today;
     int school_days;                /* in the range */
+    int school_days_after_today;    /* of those, after today: counted in committed spend, not yet reached */
     struct report_vfm total;
     int pupils_below_threshold;     /* pupils whose attendance is below th->persistent_absence_pct */
     double threshold_pct;           /* that threshold, in percent */

@@ -48,5 +48,6 @@ bool cli_close_due_registers(struct cli *cli, struct store *s, FILE *out);
 /* The subcommands in files of their own. */
 int cmd_calendar(struct cli *cli, int argc, char **argv);
 int cmd_close_register(struct cli *cli, int argc, char **argv);
+int cmd_print(struct cli *cli, int argc, char **argv);
 
 #endif

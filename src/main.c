@@ -74,6 +74,11 @@ static const struct command commands[] = {
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
      "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]",
      "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx", cmd_export},
+    {"print",
+     "print psp UPN --out FILE.pdf [--db PATH]\n"
+     "  apterm print visit ID --out FILE.pdf [--db PATH]\n"
+     "  apterm print tracking --week YYYY-MM-DD --out FILE.pdf [--db PATH]",
+     "a pupil's PSP, a closed QA visit's report or a week's tracking sheet as PDF, to print and sign", cmd_print},
     {"templates", "templates list | templates load FILE.csv [--db PATH]",
      "list the QA checklists, or load an edited one as its new revision", cmd_templates},
 };
@@ -620,6 +625,10 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
                from_text, to_text, out, dr.providers, dr.providers == 1 ? "" : "s", dr.pupils,
                dr.pupils == 1 ? "" : "s", dr.weeks, dr.weeks == 1 ? "" : "s",
                money_format(dr.committed, money_c, sizeof money_c), money_format(dr.actual, money_a, sizeof money_a));
+    if (!panel && dr.school_days_after_today > 0)
+        printf("The range ends after today: committed spend counts %d school day%s not yet reached (see the "
+               "Summary).\n",
+               dr.school_days_after_today, dr.school_days_after_today == 1 ? "" : "s");
     return EXIT_SUCCESS;
 }
 

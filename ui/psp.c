@@ -35,6 +35,7 @@
 #include "lineedit.h"
 #include "listview.h"
 #include "psp.h"
+#include "print.h"
 #include "roll.h"
 #include "rules.h"
 #include "search.h"
@@ -1810,6 +1811,8 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
             return extra;
         ui_show_pupil(st->ui, (long long)r->pupil_id);
         return REDRAW_ALL;
+    case ACT_PRINT:
+        return r ? ui_print_psp(st->ui, current_id(st)) : extra;
     case ACT_SEARCH:
         return run_search(st);
     case ACT_FILTER: {

@@ -41,6 +41,7 @@
 #include "lineedit.h"
 #include "listview.h"
 #include "qa.h"
+#include "print.h"
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
@@ -1717,6 +1718,9 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_ADD:
         return r ? start_visit(q, r->id) : REDRAW_NONE;
+    case ACT_PRINT:
+        ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
+        return REDRAW_STATUS;
     case ACT_SEARCH:
         return run_search(q);
     case ACT_SORT:
@@ -1765,6 +1769,8 @@ static unsigned visits_key(struct qa_pane *q, const struct action *act)
         return q->nvisits ? edit_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_QA_CLOSE:
         return q->nvisits ? close_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
+    case ACT_PRINT:
+        return q->nvisits ? ui_print_visit(q->ui, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_DELETE:
         return delete_visit(q);
     case ACT_BACK:
@@ -1795,6 +1801,7 @@ static unsigned checklist_key(struct qa_pane *q, const struct action *act)
         return move_to(q, r);
     }
     case ACT_QA_CLOSE: return close_visit(q, q->visit.id);
+    case ACT_PRINT: return ui_print_visit(q->ui, q->visit.id);
     case ACT_EDIT: return edit_visit(q, q->visit.id);
     case ACT_ADD: return start_visit(q, q->visit.provider_id);
     case ACT_UP: return move_to(q, q->cur - 1);

@@ -19,6 +19,7 @@
 #include "labels.h"
 #include "lineedit.h"
 #include "listview.h"
+#include "print.h"
 #include "pupil_views.h"
 #include "roll.h"
 #include "rules.h"
@@ -1524,6 +1525,8 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
             return REDRAW_NONE;
         ui_show_pupil(ui, id);
         return REDRAW_ALL;
+    case ACT_PRINT:
+        return ui_print_tracking(ui, tp->week);
     default:
         return REDRAW_NONE;
     }

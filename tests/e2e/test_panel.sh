@@ -175,16 +175,23 @@ fi
 check "openpyxl opens the pack; its option analysis has $prov at 10335, recommended" "$PYTHON" -c '
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb["Option analysis"]
-head = None
-for row in ws.iter_rows(values_only=True):
-    if head is None:
-        if "Provider" in row and "Annual total" in row:
-            head = list(row)
-        continue
-    if row[head.index("Provider")] == sys.argv[2]:
-        total, rec = row[head.index("Annual total")], row[head.index("Recommended")]
-        if abs(total - 10335) < 0.005 and rec:
+def table(name, must):
+    """The rows of a sheet under its header row, as dicts."""
+    head, rows = None, []
+    for row in wb[name].iter_rows(values_only=True):
+        if head is None:
+            if must in row:
+                head = list(row)
+        elif any(v is not None for v in row):
+            rows.append(dict(zip(head, row)))
+    return rows
+# The costs go on over "Option totals", which repeats the case and option number.
+totals = {(r["Case"], r["Option"]): r for r in table("Option totals", "Annual total")}
+for r in table("Option analysis", "Provider"):
+    if r["Provider"] == sys.argv[2]:
+        t = totals.get((r["Case"], r["Option"]), {})
+        total, rec = t.get("Annual total"), t.get("Recommended")
+        if total is not None and abs(total - 10335) < 0.005 and rec:
             sys.exit(0)
         sys.exit("row found: total %r, recommended %r" % (total, rec))
 sys.exit("no row for %s" % sys.argv[2])
