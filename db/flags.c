@@ -175,12 +175,15 @@ struct prov {
     struct rules_insurance ins;
     int insurance_expiry, declaration, dbs;
     int last_stage1, first_stage1, last_stage2, last_visit, concern;
+    bool bad1, bad2;        /* the latest counted Stage 1 / Stage 2 found it Unsatisfactory */
     int first_used;         /* first placement that started */
     int current_since;      /* earliest start of the placements active today */
     int term_visits;
     int placed, proposed;   /* pupils placed today; proposed placements */
     int count_after;        /* attended sessions after this day count; DATE_NONE: not counted */
-    int sessions_since;
+    int sessions_since;     /* the most any one learner has attended there since (seed 002) */
+    int64_t count_pupil;    /* the learner whose sessions are being counted now */
+    int pupil_sessions;     /* ... and their count so far */
     int qa_no;              /* safeguarding items answered No, not yet Yes (db/qa.h) */
     char *qa_no_reason;     /* the newest of them, in words */
 };
@@ -411,15 +414,15 @@ static ap_status load_providers(struct pass *p)
         "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
         "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
         "       p.declaration_date, p.dbs_checked_date, "
-        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+        "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
+        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id "
+        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 1 "
+        "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
         "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
         "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
         "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
@@ -427,7 +430,8 @@ static ap_status load_providers(struct pass *p)
         "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
         "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
         "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
-        "     AND (l.end_date IS NULL OR l.end_date >= :today)) "
+        "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
+        "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
         "FROM provider p WHERE (:provider = 0 OR p.id = :provider) "
         "ORDER BY p.name COLLATE NOCASE, p.id",
         0, &st);
@@ -473,6 +477,8 @@ static ap_status load_providers(struct pass *p)
         v->placed = placed;
         v->proposed = proposed;
         v->count_after = DATE_NONE;
+        v->bad1 = sqlite3_column_int(st, 22) != 0;
+        v->bad2 = sqlite3_column_int(st, 23) != 0;
     }
     sqlite3_finalize(st);
     if (result == AP_OK && rc != SQLITE_DONE)
@@ -540,9 +546,12 @@ static void take_qa_no(void *ctx, const struct qa_open_no *r)
     if (v->qa_no++ == 0) {
         char d[11];
         enum qa_stage stage;
-        v->qa_no_reason = xprintf("safeguarding item answered No at the %s visit of %s: \"%s\"",
+        char f[11];
+        int followup = r->visit_date + c->p->th->qa_followup_days;
+        v->qa_no_reason = xprintf("safeguarding item answered No at the %s visit of %s: \"%s\"; follow-up visit %s %s",
                                   qa_stage_parse(r->stage, &stage) ? qa_stage_name(stage) : r->stage,
-                                  date_format(r->visit_date, d), r->text);
+                                  date_format(r->visit_date, d), r->text,
+                                  c->p->today > followup ? "overdue since" : "due by", date_format(followup, f));
         c->nomem |= v->qa_no_reason == NULL;
     }
 }
@@ -616,7 +625,7 @@ static void eval_provider(struct pass *p, const struct prov *v)
         char more[48] = "";
         if (v->qa_no > 1)
             snprintf(more, sizeof more, " (and %d more)", v->qa_no - 1);
-        snprintf(why, sizeof why, "%s%s; a later visit must answer it Yes", v->qa_no_reason, more);
+        snprintf(why, sizeof why, "%s%s; red until a later closed visit answers it Yes", v->qa_no_reason, more);
         emit(p, FLAG_RED, FLAG_KIND_QA_SAFEGUARDING, v->subject, why, 0, v->id, 0);
     }
 
@@ -642,7 +651,7 @@ static void eval_provider(struct pass *p, const struct prov *v)
     emit(p, level, FLAG_KIND_INSURANCE, v->subject, why, 0, v->id, 0);
 
     /* QA Stage 1 */
-    level = rules_qa_stage1(v->last_stage1, p->today, th, NULL, why, sizeof why);
+    level = rules_qa_stage1(v->last_stage1, v->bad1, p->today, th, NULL, why, sizeof why);
     emit(p, level, FLAG_KIND_QA_STAGE1, v->subject, why, 0, v->id, 0);
 
     /* QA Stage 2: counted from the last Stage 2, else from when the provider
@@ -650,7 +659,7 @@ static void eval_provider(struct pass *p, const struct prov *v)
      * pupil or visit there is no learner progress to look at. */
     int since = v->first_used != DATE_NONE ? v->first_used : v->first_stage1;
     if (v->last_stage2 != DATE_NONE || since != DATE_NONE || v->concern != DATE_NONE) {
-        level = rules_qa_stage2(v->last_stage2, since, v->concern, p->today, th, NULL, why, sizeof why);
+        level = rules_qa_stage2(v->last_stage2, v->bad2, since, v->concern, p->today, th, NULL, why, sizeof why);
         emit(p, level, FLAG_KIND_QA_STAGE2, v->subject, why, 0, v->id, 0);
     }
 
@@ -948,11 +957,21 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
             result = nomem();
             break;
         }
-        /* Sessions attended at a provider since its last visit. */
+        /* Sessions each learner attended at a provider since its last visit:
+         * seed 002's "every ten sessions" is per learner, never pooled. The
+         * marks come pupil by pupil, so a provider's count restarts when
+         * another pupil's marks begin. */
         if (rules_category_attending(cat) && sqlite3_column_type(st, 3) != SQLITE_NULL) {
             long at = id_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
-            if (at >= 0 && p->provs[at].count_after != DATE_NONE && day > p->provs[at].count_after)
-                p->provs[at].sessions_since++;
+            struct prov *v = at >= 0 ? &p->provs[at] : NULL;
+            if (v && v->count_after != DATE_NONE && day > v->count_after) {
+                if (v->count_pupil != pupil_id) {
+                    v->count_pupil = pupil_id;
+                    v->pupil_sessions = 0;
+                }
+                if (++v->pupil_sessions > v->sessions_since)
+                    v->sessions_since = v->pupil_sessions;
+            }
         }
     }
     if (result == AP_OK && rc == SQLITE_DONE && cur)

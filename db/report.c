@@ -412,13 +412,13 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
     ap_status result = AP_OK;
     size_t count = 0;
 #define VISIT(stage, what) \
-    "(SELECT " what " FROM qa_visit v WHERE v.provider_id = p.id" stage " AND v.closed = 1 " \
+    "(SELECT " what " FROM qa_visit_counted v WHERE v.provider_id = p.id" stage " AND v.closed = 1 " \
     "AND v.visit_date <= :today ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
     int rc = prepare(l,
                      "SELECT p.id, p.name, p.registration, p.status, p.declaration_date, p.dbs_checked_date, "
                      "  " VISIT(" AND v.stage = 'stage1'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage1'", "coalesce(v.outcome, '')") ", "
-                     "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+                     "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
                      "     AND v.closed = 1 AND v.visit_date <= :today), "
                      "  " VISIT(" AND v.stage = 'stage2'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage2'", "coalesce(v.outcome, '')") ", "
@@ -462,10 +462,12 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
         v->pupils_now = sqlite3_column_int(st, 15);
         v->stage1_due = v->stage2_due = DATE_NONE;
         if (v->qa_required) {
-            rules_qa_stage1(v->last_stage1, l->today, l->th, &v->stage1_due, NULL, 0);
+            rules_qa_stage1(v->last_stage1, strcmp(v->stage1_outcome, "unsatisfactory") == 0, l->today, l->th,
+                            &v->stage1_due, NULL, 0);
             int since = first_used != DATE_NONE ? first_used : first_stage1;
             if (v->last_stage2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE)
-                rules_qa_stage2(v->last_stage2, since, concern, l->today, l->th, &v->stage2_due, NULL, 0);
+                rules_qa_stage2(v->last_stage2, strcmp(v->stage2_outcome, "unsatisfactory") == 0, since, concern,
+                                l->today, l->th, &v->stage2_due, NULL, 0);
         }
         v->flags.text = "";
     }

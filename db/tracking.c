@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "date.h"
 #include "labels.h"
+#include "qa.h"
 #include "roll.h"
 #include "rowio.h"
 
@@ -434,15 +435,16 @@ static int qa_cmp(const void *a, const void *b)
 /* The same inputs as db/flags.c's provider pass. */
 static const char PROVIDER_QA_SQL[] =
     "SELECT p.id, p.name, p.registration, "
-    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
     "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
-    "     AND l.start_date <= :today) "
+    "     AND l.start_date <= :today), "
+    "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
     "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " ACTIVE_TODAY("l") ") "
     "ORDER BY p.id";
 
@@ -494,7 +496,8 @@ static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size
         int concern = rowio_date(st, 6), first_used = rowio_date(st, 7);
         char why[RULES_WHY_LEN], best_why[RULES_WHY_LEN] = "";
         int due = DATE_NONE;
-        enum flag_level level = rules_qa_stage1(last1, t->today, ld->th, &due, why, sizeof why);
+        bool bad1 = sqlite3_column_int(st, 8) != 0, bad2 = sqlite3_column_int(st, 9) != 0;
+        enum flag_level level = rules_qa_stage1(last1, bad1, t->today, ld->th, &due, why, sizeof why);
         q->level = level;
         q->due = due;
         if (rules_flag_raised(level))
@@ -502,7 +505,7 @@ static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size
         int since = first_used != DATE_NONE ? first_used : first1;
         if (last2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE) {
             due = DATE_NONE;
-            level = rules_qa_stage2(last2, since, concern, t->today, ld->th, &due, why, sizeof why);
+            level = rules_qa_stage2(last2, bad2, since, concern, t->today, ld->th, &due, why, sizeof why);
             if (qa_worse(level, due, q->level, q->due)) {
                 q->level = level;
                 q->due = due;

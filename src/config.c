@@ -72,6 +72,7 @@ static const struct spec specs[] = {
     RULE_INT("qa_stage1_months", qa_stage1_months, 1, 120, "months", NULL),
     RULE_INT("qa_stage2_months", qa_stage2_months, 1, 120, "months", NULL),
     RULE_INT("qa_stage2_after_concern_days", qa_stage2_after_concern_days, 1, 365, "days", NULL),
+    RULE_INT("qa_followup_days", qa_followup_days, 1, 365, "days", NULL),
     RULE_INT("monitoring_days", monitoring_days, 1, 365, "days", NULL),
     RULE_INT("monitoring_sessions", monitoring_sessions, 1, 400, "sessions", NULL),
     RULE_INT("visit_per_term", visit_per_term, 0, 20, "visits a term", "off"),

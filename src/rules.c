@@ -409,11 +409,29 @@ enum flag_level rules_insurance(const struct rules_insurance *ins,
 /* ------------------------------------------------------------------ */
 /* Provider QA */
 
-enum flag_level rules_qa_stage1(int last_stage1, int today,
+/* The latest counted visit of a stage found the provider Unsatisfactory:
+ * red until a later visit, which is due th->qa_followup_days after it. */
+static enum flag_level qa_followup(const char *stage, int last, int today,
+                                   const struct thresholds *th, int *due,
+                                   char *why, size_t why_len)
+{
+    char a[11], b[11];
+    int d = last + th->qa_followup_days;
+    if (due)
+        *due = d;
+    why_add(why, why_len, "%s visit of %s found Unsatisfactory: follow-up visit %s %s",
+            stage, date_format(last, a), today > d ? "overdue since" : "due by",
+            date_format(d, b));
+    return FLAG_RED;
+}
+
+enum flag_level rules_qa_stage1(int last_stage1, bool unsatisfactory, int today,
                                 const struct thresholds *th, int *due,
                                 char *why, size_t why_len)
 {
     why_clear(why, why_len);
+    if (last_stage1 != DATE_NONE && unsatisfactory)
+        return qa_followup("Stage 1", last_stage1, today, th, due, why, why_len);
     if (last_stage1 == DATE_NONE) {
         if (due)
             *due = today;
@@ -426,11 +444,14 @@ enum flag_level rules_qa_stage1(int last_stage1, int today,
     return rules_due("Stage 1 visit", d, today, th->due_soon_days, why, why_len);
 }
 
-enum flag_level rules_qa_stage2(int last_stage2, int since, int concern_date,
-                                int today, const struct thresholds *th, int *due,
+enum flag_level rules_qa_stage2(int last_stage2, bool unsatisfactory, int since,
+                                int concern_date, int today,
+                                const struct thresholds *th, int *due,
                                 char *why, size_t why_len)
 {
     why_clear(why, why_len);
+    if (last_stage2 != DATE_NONE && unsatisfactory)
+        return qa_followup("Stage 2", last_stage2, today, th, due, why, why_len);
     int base = last_stage2 != DATE_NONE ? last_stage2 : since;
     int d = base == DATE_NONE ? today : date_add_months(base, th->qa_stage2_months);
     bool by_concern = false;
@@ -472,7 +493,8 @@ enum flag_level rules_monitoring(int last_visit, int since, int sessions_since,
         int base = last_visit != DATE_NONE ? last_visit : since;
         d = base == DATE_NONE ? today : base + th->monitoring_days;
         if (today >= d) {
-            level = FLAG_AMBER;
+            /* Due today amber; overdue red, as the QA pane's legend says. */
+            level = today > d ? FLAG_RED : FLAG_AMBER;
             if (base == DATE_NONE)
                 why_add(why, why_len, "no monitoring visit recorded");
             else if (today == d)
@@ -488,15 +510,16 @@ enum flag_level rules_monitoring(int last_visit, int since, int sessions_since,
         }
     }
     if (th->monitoring_sessions > 0 && sessions_since >= th->monitoring_sessions) {
-        level = FLAG_AMBER;
+        level = rules_flag_worst(level, FLAG_AMBER);
         d = today;
-        why_add(why, why_len, "%d sessions attended since the last visit (a visit every %d)",
+        why_add(why, why_len,
+                "a learner has attended %d of their own sessions since the last visit (a visit every %d)",
                 sessions_since, th->monitoring_sessions);
     }
     int grace = th->monitoring_days > 0 ? th->monitoring_days : 0;
     if (th->visit_per_term > 0 && term_start != DATE_NONE &&
         visits_this_term < th->visit_per_term && today >= term_start + grace) {
-        level = FLAG_AMBER;
+        level = rules_flag_worst(level, FLAG_AMBER);
         if (visits_this_term <= 0)
             why_add(why, why_len, "no visit this term (term began %s)",
                     date_format(term_start, a));

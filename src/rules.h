@@ -181,11 +181,24 @@ enum flag_level rules_insurance(const struct rules_insurance *ins,
 /* Provider QA (000). Each writes the due date to *due when due is not NULL
  * and flags through rules_due (overdue red; within th->due_soon_days amber).
  *
+ * Which visits count (the store's view qa_visit_counted, migration 005): a
+ * visit counts only when it is closed, every item of its checklist has an
+ * answer (Yes, No or N/A), and it was closed on or after its date (closing a
+ * visit dated after today is refused). Open or half-answered visits neither
+ * reset a due date nor clear a safeguarding No.
+ *
+ * Follow-up (000, 001: a provider found wanting is visited again soon):
+ * when the latest counted visit of a stage found the provider Unsatisfactory
+ * (unsatisfactory true), the next visit of that stage is due
+ * th->qa_followup_days after it, and the stage is red from that visit on
+ * ("Stage 1 visit of D found Unsatisfactory: follow-up visit due by D2")
+ * until a later counted visit of the stage has another outcome.
+ *
  * Stage 1 (health & safety, safeguarding): due last_stage1 +
  * th->qa_stage1_months. No Stage 1 ever: due now, and red, since a provider
  * must pass its Stage 1 checks before pupils are placed ("no Stage 1 visit
  * recorded"). */
-enum flag_level rules_qa_stage1(int last_stage1, int today,
+enum flag_level rules_qa_stage1(int last_stage1, bool unsatisfactory, int today,
                                 const struct thresholds *th, int *due,
                                 char *why, size_t why_len);
 
@@ -196,20 +209,22 @@ enum flag_level rules_qa_stage1(int last_stage1, int today,
  * there has been none) brings it forward to concern_date +
  * th->qa_stage2_after_concern_days if that is sooner. concern_date is the
  * latest concern about the provider, DATE_NONE for none. */
-enum flag_level rules_qa_stage2(int last_stage2, int since, int concern_date,
-                                int today, const struct thresholds *th, int *due,
+enum flag_level rules_qa_stage2(int last_stage2, bool unsatisfactory, int since,
+                                int concern_date, int today, const struct thresholds *th, int *due,
                                 char *why, size_t why_len);
 
-/* Monitoring visits (001, 002), all amber, every shortfall named:
+/* Monitoring visits (001, 002), every shortfall named:
  *  - a visit is due th->monitoring_days after the last one (from since, the
  *    date the current placements began, when there has been none; now when
- *    both are DATE_NONE): flagged from the due day on;
- *  - or when th->monitoring_sessions sessions have been attended since the
- *    last visit (sessions_since), whichever comes sooner;
+ *    both are DATE_NONE): amber on the due day, red after it (overdue);
+ *  - or, amber, when one learner has attended th->monitoring_sessions of
+ *    their own sessions there since the last visit (sessions_since is the
+ *    most any one learner placed there has attended: seed 002 counts each
+ *    learner's sessions, never the provider's total), whichever is sooner;
  *  - fewer than th->visit_per_term visits since term_start (visits_this_term)
  *    once th->monitoring_days of the term have passed.
- * last_visit is the latest visit of any kind to the provider. A threshold of
- * 0 turns its part off. *due: the day-based due date, or today when the
+ * last_visit is the latest counted visit of any kind to the provider. A
+ * threshold of 0 turns its part off. *due: the day-based due date, or today when the
  * sessions part is due. */
 enum flag_level rules_monitoring(int last_visit, int since, int sessions_since,
                                  int visits_this_term, int term_start, int today,

@@ -17,6 +17,7 @@ void thresholds_default(struct thresholds *t)
     t->qa_stage1_months = 12;
     t->qa_stage2_months = 24;
     t->qa_stage2_after_concern_days = 30;
+    t->qa_followup_days = 28;
     t->monitoring_days = 31;
     t->monitoring_sessions = 10;
     t->visit_per_term = 1;

@@ -30,6 +30,7 @@ struct thresholds {
     int qa_stage1_months;             /* 12 */
     int qa_stage2_months;             /* 24 */
     int qa_stage2_after_concern_days; /* 30: Stage 2 due this soon after a concern */
+    int qa_followup_days;             /* 28: a follow-up visit after an Unsatisfactory outcome or a safeguarding No */
     int monitoring_days;              /* 31: at least monthly */
     int monitoring_sessions;          /* 10: or every ten sessions attended */
     int visit_per_term;               /* 1: at least one visit each term (0 = off) */

@@ -197,6 +197,7 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_INT(th.qa_stage1_months);
     FIELD_EQ_INT(th.qa_stage2_months);
     FIELD_EQ_INT(th.qa_stage2_after_concern_days);
+    FIELD_EQ_INT(th.qa_followup_days);
     FIELD_EQ_INT(th.monitoring_days);
     FIELD_EQ_INT(th.monitoring_sessions);
     FIELD_EQ_INT(th.visit_per_term);
@@ -300,6 +301,7 @@ static void test_thresholds_default(void **state)
     assert_int_equal(t.qa_stage1_months, 12);
     assert_int_equal(t.qa_stage2_months, 24);
     assert_int_equal(t.qa_stage2_after_concern_days, 30);
+    assert_int_equal(t.qa_followup_days, 28);
     assert_int_equal(t.monitoring_days, 31);
     assert_int_equal(t.monitoring_sessions, 10);
     assert_int_equal(t.visit_per_term, 1);
@@ -365,7 +367,7 @@ static const char *const all_keys[] = {
     "[rules] fulltime_hours", "[rules] registration_pupils", "[rules] public_liability_min",
     "[rules] employers_liability_min", "[rules] professional_indemnity_min",
     "[rules] qa_stage1_months", "[rules] qa_stage2_months",
-    "[rules] qa_stage2_after_concern_days", "[rules] monitoring_days",
+    "[rules] qa_stage2_after_concern_days", "[rules] qa_followup_days", "[rules] monitoring_days",
     "[rules] monitoring_sessions", "[rules] visit_per_term", "[rules] due_soon_days",
     "[rules] declaration_years", "[rules] psp_review_weeks", "[rules] psp_review_amber_days",
     "[rules] psp_length_weeks", "[rules] min_hours_reception_y2", "[rules] min_hours_y3_y6",
@@ -434,6 +436,7 @@ static const struct rule_case rule_cases[] = {
     R(qa_stage1_months, "6", T_INT, 6),
     R(qa_stage2_months, "18", T_INT, 18),
     R(qa_stage2_after_concern_days, "14", T_INT, 14),
+    R(qa_followup_days, "10", T_INT, 10),
     R(monitoring_days, "28", T_INT, 28),
     R(monitoring_sessions, "8", T_INT, 8),
     R(visit_per_term, "0", T_INT, 0),

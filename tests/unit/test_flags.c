@@ -18,6 +18,7 @@
 
 #include "date.h"
 #include "flags.h"
+#include "qa.h"
 #include "rules.h"
 #include "status.h"
 #include "store.h"
@@ -525,9 +526,9 @@ static void test_monitoring(void **state)
     sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE provider_id = %lld AND stage = "
         "'monitoring'", date_format(school_day(4), (char[11]){0}), (long long)c);
     run();
-    expect("monitoring", "A Late", FLAG_AMBER, "monitoring visit overdue since");
-    expect("monitoring", "A Late", FLAG_AMBER, "no visit this term");
-    expect("monitoring", "B Busy", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect("monitoring", "A Late", FLAG_RED, "monitoring visit overdue since");
+    expect("monitoring", "A Late", FLAG_RED, "no visit this term");
+    expect("monitoring", "B Busy", FLAG_AMBER, "attended 12 of their own sessions since the last visit");
     expect_none("monitoring", "C Fine");
     expect_count(2);
 }
@@ -673,7 +674,7 @@ static void test_persistent_absence(void **state)
     expect_none("persistent_absence", "Owain");
     expect_none("persistent_absence", "Rhys");
     /* Cwm Farm: 50 attended sessions since its visit nine days ago. */
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "sessions attended since the last visit");
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "of their own sessions since the last visit");
     expect_count(2);
 }
 
@@ -987,6 +988,56 @@ static void test_single_record_passes(void **state)
 }
 
 /* The monitoring count is the same whichever pass counts it. */
+/* Issue 13: "every ten sessions" (seed 002) counts each learner's own
+ * sessions. Before, sessions were pooled across the provider's pupils, so
+ * most providers were amber all the time. Two learners with 6 sessions each
+ * since the visit (12 in all): nothing; one learner with 9: nothing; with 10,
+ * at the threshold: amber, naming the count. */
+static void test_monitoring_sessions_per_learner(void **state)
+{
+    (void)state;
+    struct {
+        int learners, days_each; /* both sessions of each day attended */
+        int extra_am;            /* one more morning for the first learner */
+        bool flagged;
+    } rows[] = {
+        {2, 3, 0, false}, /* 6 + 6 = 12 pooled: not a reason to visit */
+        {1, 4, 1, false}, /* 9 */
+        {1, 5, 0, true},  /* 10 */
+        {1, 5, 1, true},  /* 11 */
+        {3, 4, 0, false}, /* 8 + 8 + 8 = 24 pooled */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Provider %zu", i);
+        int64_t v = provider(name, "unregistered");
+        for (int k = 0; k < rows[i].learners; k++) {
+            char forename[40];
+            snprintf(forename, sizeof forename, "Learner%zu%d", i, k);
+            int64_t u = placed_pupil(forename, "Jones", v);
+            mark_days(u, rows[i].days_each, "/", "\\", v);
+            if (k == 0 && rows[i].extra_am)
+                mark(u, school_day(rows[i].days_each), "am", "/", v);
+        }
+        got_clear();
+        assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
+        if (rows[i].flagged) {
+            char phrase[64];
+            snprintf(phrase, sizeof phrase, "attended %d of their own sessions",
+                     2 * rows[i].days_each + rows[i].extra_am);
+            expect("monitoring", name, FLAG_AMBER, phrase);
+        } else {
+            expect_none("monitoring", name);
+        }
+        /* The QA pane's overview reads the same count. */
+        struct qa_overview *o = NULL;
+        assert_int_equal(qa_overview_load(S, &TH, TODAY, v, &o), AP_OK);
+        assert_int_equal(o->n, 1);
+        assert_int_equal(rules_flag_raised(o->rows[0].due[QA_MONITORING].level), rows[i].flagged);
+        qa_overview_free(o);
+    }
+}
+
 static void test_single_provider_sessions(void **state)
 {
     (void)state;
@@ -995,7 +1046,7 @@ static void test_single_provider_sessions(void **state)
     mark_days(u, 6, "/", "\\", v);
     got_clear();
     assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "attended 12 of their own sessions since the last visit");
     expect_count(1);
 }
 
@@ -1010,8 +1061,8 @@ static void test_monitoring_same_in_every_pass(void **state)
         "'monitoring'", day_s(-35), (long long)v);
     mark_days(u, 6, "/", "\\", v);
     run();
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "monitoring visit overdue since");
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect("monitoring", "Cwm Farm", FLAG_RED, "monitoring visit overdue since");
+    expect("monitoring", "Cwm Farm", FLAG_RED, "attended 12 of their own sessions since the last visit");
     char *whole = strdup(find("monitoring", "Cwm Farm")->reason);
     got_clear();
     assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
@@ -1100,6 +1151,7 @@ int main(void)
         T(test_quotations),
         T(test_order_and_counts),
         T(test_single_record_passes),
+        T(test_monitoring_sessions_per_learner),
         T(test_single_provider_sessions),
         T(test_monitoring_same_in_every_pass),
         T(test_viewer_can_run),

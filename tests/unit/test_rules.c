@@ -437,28 +437,28 @@ static void test_qa_stage1(void **state)
     int due = 0;
     int last = D(2025, 3, 1);
     /* Exactly 12 months: due today, amber. */
-    assert_int_equal(rules_qa_stage1(last, D(2026, 3, 1), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 1), &th, &due, why, sizeof why),
                      FLAG_AMBER);
     assert_int_equal(due, D(2026, 3, 1));
     assert_string_equal(why, "Stage 1 visit due today");
     /* A day more: overdue, red. */
-    assert_int_equal(rules_qa_stage1(last, D(2026, 3, 2), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 2), &th, &due, why, sizeof why),
                      FLAG_RED);
     assert_string_equal(why, "Stage 1 visit overdue since 2026-03-01");
     /* Due in 28 days: amber; in 29: none. */
-    assert_int_equal(rules_qa_stage1(last, D(2026, 2, 1), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 2, 1), &th, &due, why, sizeof why),
                      FLAG_AMBER);
     assert_string_equal(why, "Stage 1 visit due on 2026-03-01, in 28 days");
-    assert_int_equal(rules_qa_stage1(last, D(2026, 1, 31), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 1, 31), &th, &due, why, sizeof why),
                      FLAG_NONE);
     assert_string_equal(why, "");
     /* Never visited: due now, red. */
-    assert_int_equal(rules_qa_stage1(DATE_NONE, D(2026, 1, 31), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(DATE_NONE, false, D(2026, 1, 31), &th, &due, why, sizeof why),
                      FLAG_RED);
     assert_int_equal(due, D(2026, 1, 31));
     assert_string_equal(why, "no Stage 1 visit recorded: due now");
     /* A leap-day visit falls due on 28 February. */
-    rules_qa_stage1(D(2024, 2, 29), D(2024, 3, 1), &th, &due, NULL, 0);
+    rules_qa_stage1(D(2024, 2, 29), false, D(2024, 3, 1), &th, &due, NULL, 0);
     assert_int_equal(due, D(2025, 2, 28));
 }
 
@@ -467,50 +467,82 @@ static void test_qa_stage2(void **state)
     (void)state;
     int due = 0;
     int last = D(2024, 3, 1);
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, DATE_NONE, D(2026, 3, 1), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, DATE_NONE, D(2026, 3, 1), &th, &due,
                                      why, sizeof why), FLAG_AMBER);
     assert_int_equal(due, D(2026, 3, 1));
     assert_string_equal(why, "Stage 2 visit due today");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, DATE_NONE, D(2026, 3, 2), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, DATE_NONE, D(2026, 3, 2), &th, &due,
                                      why, sizeof why), FLAG_RED);
     assert_string_equal(why, "Stage 2 visit overdue since 2026-03-01");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, DATE_NONE, D(2026, 1, 31), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, DATE_NONE, D(2026, 1, 31), &th, &due,
                                      why, sizeof why), FLAG_NONE);
 
     /* A concern after the last Stage 2 brings it to concern + 30 days. */
     int concern = D(2025, 6, 10);
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, concern, D(2025, 7, 11), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, concern, D(2025, 7, 11), &th, &due,
                                      why, sizeof why), FLAG_RED);
     assert_int_equal(due, D(2025, 7, 10));
     assert_string_equal(why, "Stage 2 visit overdue since 2025-07-10 "
                              "(after the concern of 2025-06-10)");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, concern, D(2025, 7, 10), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, concern, D(2025, 7, 10), &th, &due,
                                      why, sizeof why), FLAG_AMBER);
     assert_string_equal(why, "Stage 2 visit due today (after the concern of 2025-06-10)");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, concern, D(2025, 6, 11), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, concern, D(2025, 6, 11), &th, &due,
                                      why, sizeof why), FLAG_NONE);
     assert_int_equal(due, D(2025, 7, 10));
 
     /* A concern on or before the last Stage 2 is already answered. */
     int visit = D(2025, 1, 10);
-    rules_qa_stage2(visit, DATE_NONE, D(2025, 1, 5), D(2025, 2, 20), &th, &due, why, sizeof why);
+    rules_qa_stage2(visit, false, DATE_NONE, D(2025, 1, 5), D(2025, 2, 20), &th, &due, why, sizeof why);
     assert_int_equal(due, D(2027, 1, 10));
-    rules_qa_stage2(visit, DATE_NONE, visit, D(2025, 2, 20), &th, &due, why, sizeof why);
+    rules_qa_stage2(visit, false, DATE_NONE, visit, D(2025, 2, 20), &th, &due, why, sizeof why);
     assert_int_equal(due, D(2027, 1, 10));
     assert_string_equal(why, "");
 
     /* No Stage 2 yet: counted from first use; due now when none known. */
-    assert_int_equal(rules_qa_stage2(DATE_NONE, D(2025, 1, 6), DATE_NONE, D(2025, 3, 1), &th,
+    assert_int_equal(rules_qa_stage2(DATE_NONE, false, D(2025, 1, 6), DATE_NONE, D(2025, 3, 1), &th,
                                      &due, why, sizeof why), FLAG_NONE);
     assert_int_equal(due, D(2027, 1, 6));
-    assert_int_equal(rules_qa_stage2(DATE_NONE, DATE_NONE, DATE_NONE, D(2025, 3, 1), &th,
+    assert_int_equal(rules_qa_stage2(DATE_NONE, false, DATE_NONE, DATE_NONE, D(2025, 3, 1), &th,
                                      &due, why, sizeof why), FLAG_AMBER);
     assert_int_equal(due, D(2025, 3, 1));
     assert_string_equal(why, "no Stage 2 visit recorded: due now");
     /* Any concern counts when there has been no Stage 2. */
-    assert_int_equal(rules_qa_stage2(DATE_NONE, D(2025, 1, 6), D(2025, 2, 1), D(2025, 3, 4),
+    assert_int_equal(rules_qa_stage2(DATE_NONE, false, D(2025, 1, 6), D(2025, 2, 1), D(2025, 3, 4),
                                      &th, &due, why, sizeof why), FLAG_RED);
     assert_int_equal(due, D(2025, 3, 3));
+}
+
+/* Issue 13: an Unsatisfactory Stage 1 or Stage 2 sets a follow-up due
+ * th->qa_followup_days (28) after it and is red from the visit on, whatever
+ * the annual date says: the day before the follow-up, on it, after it. */
+static void test_qa_followup_after_unsatisfactory(void **state)
+{
+    (void)state;
+    int due = 0, last = D(2026, 3, 2);
+    struct { int today; const char *phrase; } rows[] = {
+        {D(2026, 3, 2), "due by 2026-03-30"},
+        {D(2026, 3, 29), "due by 2026-03-30"},
+        {D(2026, 3, 30), "due by 2026-03-30"},
+        {D(2026, 3, 31), "overdue since 2026-03-30"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(rules_qa_stage1(last, true, rows[i].today, &th, &due, why, sizeof why), FLAG_RED);
+        assert_int_equal(due, D(2026, 3, 30));
+        assert_non_null(strstr(why, "Stage 1 visit of 2026-03-02 found Unsatisfactory"));
+        assert_non_null(strstr(why, rows[i].phrase));
+        assert_int_equal(rules_qa_stage2(last, true, DATE_NONE, DATE_NONE, rows[i].today, &th, &due, why,
+                                         sizeof why), FLAG_RED);
+        assert_int_equal(due, D(2026, 3, 30));
+        assert_non_null(strstr(why, "Stage 2 visit of 2026-03-02 found Unsatisfactory"));
+    }
+    /* Cannot be fooled: the same visit Satisfactory is not due for a year. */
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 31), &th, &due, why, sizeof why), FLAG_NONE);
+    assert_int_equal(due, D(2027, 3, 2));
+    /* The period is configurable. */
+    th.qa_followup_days = 10;
+    rules_qa_stage1(last, true, D(2026, 3, 3), &th, &due, why, sizeof why);
+    assert_int_equal(due, D(2026, 3, 12));
 }
 
 static void test_monitoring_days(void **state)
@@ -518,7 +550,8 @@ static void test_monitoring_days(void **state)
     (void)state;
     int due = 0;
     int term = D(2026, 1, 5), last = D(2026, 2, 2);
-    /* 30 days after the last visit: none; 31: due today; 32: overdue. */
+    /* 30 days after the last visit: none; 31: due today (amber); 32: overdue,
+     * red as the QA pane's legend says (issue 13). */
     assert_int_equal(rules_monitoring(last, DATE_NONE, 6, 1, term, D(2026, 3, 4), &th, &due,
                                       why, sizeof why), FLAG_NONE);
     assert_int_equal(due, D(2026, 3, 5));
@@ -527,7 +560,7 @@ static void test_monitoring_days(void **state)
                                       why, sizeof why), FLAG_AMBER);
     assert_string_equal(why, "monitoring visit due today (last visit 2026-02-02)");
     assert_int_equal(rules_monitoring(last, DATE_NONE, 6, 1, term, D(2026, 3, 6), &th, &due,
-                                      why, sizeof why), FLAG_AMBER);
+                                      why, sizeof why), FLAG_RED);
     assert_string_equal(why, "monitoring visit overdue since 2026-03-05 "
                              "(last visit 2026-02-02)");
     /* No visit yet: from the start of the placements. */
@@ -556,7 +589,13 @@ static void test_monitoring_sessions_and_term(void **state)
     assert_int_equal(rules_monitoring(last, DATE_NONE, 10, 1, term, today, &th, &due,
                                       why, sizeof why), FLAG_AMBER);
     assert_int_equal(due, today);
-    assert_string_equal(why, "10 sessions attended since the last visit (a visit every 10)");
+    assert_string_equal(why, "a learner has attended 10 of their own sessions since the last visit "
+                             "(a visit every 10)");
+    /* Ten sessions and overdue by date: still red, both named. */
+    assert_int_equal(rules_monitoring(last, DATE_NONE, 10, 1, term, D(2026, 3, 6), &th, &due,
+                                      why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "overdue since 2026-03-05"));
+    assert_non_null(strstr(why, "10 of their own sessions"));
 
     /* Two visits a term wanted: one made, a month into the term. */
     th.visit_per_term = 2;
@@ -985,6 +1024,7 @@ int main(void)
         cmocka_unit_test_setup(test_insurance, setup),
         cmocka_unit_test_setup(test_qa_stage1, setup),
         cmocka_unit_test_setup(test_qa_stage2, setup),
+        cmocka_unit_test_setup(test_qa_followup_after_unsatisfactory, setup),
         cmocka_unit_test_setup(test_monitoring_days, setup),
         cmocka_unit_test_setup(test_monitoring_sessions_and_term, setup),
         cmocka_unit_test_setup(test_safeguarding, setup),
