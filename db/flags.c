@@ -220,11 +220,8 @@ struct pupil_row {
     size_t n_iv, cap_iv;
 };
 
-struct quote_row {
-    int64_t annual;
-    bool chosen;
-    char *provider;
-};
+/* A quotation as rules_quotations weighs it; provider is malloc'd here. */
+typedef struct rules_quote quote_row;
 
 struct code_cat {
     char code[8];
@@ -1078,14 +1075,14 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
 /* ------------------------------------------------------------------ */
 /* Panel cases */
 
-static ap_status load_quotes(struct pass *p, int64_t **case_ids, struct quote_row **quotes, size_t *n)
+static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quotes, size_t *n)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     size_t cap_ids = 0, cap_q = 0;
     int rc = prepare(p,
                      "SELECT q.case_id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, q.chosen, "
-                     "  v.name "
+                     "  v.name, q.provider_id, v.status = 'suspended' "
                      "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
                      "WHERE c.status = 'open' AND (:case = 0 OR c.id = :case) AND (:pupil = 0 OR c.pupil_id = :pupil) "
                      "ORDER BY q.case_id, q.id",
@@ -1110,10 +1107,13 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, struct quote_ro
         };
         if (!rules_basis_parse(col_text(st, 1), &cost.basis))
             cost.basis = BASIS_WEEK;
-        struct quote_row *q = &(*quotes)[*n];
+        quote_row *q = &(*quotes)[*n];
         (*case_ids)[*n] = sqlite3_column_int64(st, 0);
         q->annual = rules_annual_cost(&cost, QUOTE_WEEKS);
         q->chosen = sqlite3_column_int(st, 5) != 0;
+        q->provider_id = sqlite3_column_int64(st, 7);
+        q->suspended = sqlite3_column_int(st, 8) != 0;
+        q->safeguarding_no = false;
         q->provider = xprintf("%s", col_text(st, 6));
         (*n)++;
         if (!q->provider) {
@@ -1127,15 +1127,46 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, struct quote_ro
     return result;
 }
 
+/* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
+ * one does not count and it cannot be recommended. */
+struct no_ids {
+    int64_t *ids;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void take_no_id(void *ctx, const struct qa_open_no *r)
+{
+    struct no_ids *x = ctx;
+    if (x->n > 0 && x->ids[x->n - 1] == r->provider_id)
+        return;
+    if (!grow((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
+        x->nomem = true;
+        return;
+    }
+    x->ids[x->n++] = r->provider_id;
+}
+
 static ap_status run_cases(struct pass *p)
 {
     int64_t *case_ids = NULL;
-    struct quote_row *quotes = NULL;
+    quote_row *quotes = NULL;
     size_t n_quotes = 0;
     sqlite3_stmt *st = NULL;
     char why[RULES_WHY_LEN], text[RULES_WHY_LEN + 256], money[MONEY_LEN];
+    struct no_ids nos = {0};
     ap_status result = load_quotes(p, &case_ids, &quotes, &n_quotes);
     int rc = SQLITE_DONE;
+    if (result == AP_OK && n_quotes > 0) {
+        result = qa_safeguarding_open(p->s, p->today, 0, take_no_id, &nos);
+        if (result == AP_OK && nos.nomem)
+            result = nomem();
+        for (size_t i = 0; result == AP_OK && i < n_quotes; i++) {
+            size_t k = 0;
+            key_range(nos.ids, nos.n, quotes[i].provider_id, &k);
+            quotes[i].safeguarding_no = k > 0;
+        }
+    }
     if (result != AP_OK)
         goto done;
     rc = prepare(p,
@@ -1162,17 +1193,8 @@ static ap_status run_cases(struct pass *p)
                          money_format_short(p->th->quote_threshold, money, sizeof money));
             }
         } else {
-            const struct quote_row *pick = NULL;
-            for (size_t i = first; i < first + n; i++)
-                if (quotes[i].chosen)
-                    pick = &quotes[i];
-            bool chosen = pick != NULL;
-            if (!pick)
-                for (size_t i = first; i < first + n; i++)
-                    if (!pick || quotes[i].annual < pick->annual)
-                        pick = &quotes[i];
-            level = rules_quotes(pick->annual, (int)n, p->th, why, sizeof why);
-            snprintf(text, sizeof text, "%s (%s quote: %s)", why, chosen ? "chosen" : "cheapest", pick->provider);
+            level = rules_quotations(quotes + first, n, p->th, NULL, why, sizeof why);
+            snprintf(text, sizeof text, "%s", why);
         }
         if (rules_flag_raised(level)) {
             char *subject = xprintf("Panel case %lld: %s %s", (long long)case_id, forename, col_text(st, 3));
@@ -1189,9 +1211,10 @@ static ap_status run_cases(struct pass *p)
 done:
     sqlite3_finalize(st);
     for (size_t i = 0; i < n_quotes; i++)
-        free(quotes[i].provider);
+        free((char *)quotes[i].provider);
     free(quotes);
     free(case_ids);
+    free(nos.ids);
     return result;
 }
 

@@ -7,6 +7,7 @@
 #include "date.h"
 #include "labels.h"
 #include "money.h"
+#include "qa.h"
 #include "report.h"
 #include "roll.h"
 #include "rowio.h"
@@ -699,7 +700,52 @@ fail:
 
 /* Sets or clears the choice of the quotation at *version; choosing first
  * clears any other choice of its case. One transaction. */
-static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool chosen)
+static void count_no(void *ctx, const struct qa_open_no *r)
+{
+    (void)r;
+    ++*(int *)ctx;
+}
+
+/* Procurement (src/rules.h rules_quotations): a suspended or red-flagged
+ * provider (an open safeguarding No) cannot be recommended. Inside the
+ * caller's transaction. */
+static ap_status provider_may_be_recommended(struct store *s, int64_t quote_id, int today)
+{
+    const char *what = "checking the quotation's provider";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT v.id, v.name, v.status FROM quote q JOIN provider v ON v.id = q.provider_id "
+                                     "WHERE q.id = ?1",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, quote_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        result = rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
+        sqlite3_finalize(st);
+        return result;
+    }
+    int64_t provider_id = sqlite3_column_int64(st, 0);
+    char name[121], status[12];
+    rowio_text(st, 1, name, sizeof name);
+    rowio_text(st, 2, status, sizeof status);
+    sqlite3_finalize(st);
+    if (strcmp(status, "suspended") == 0)
+        return ap_fail(AP_ERR_INVALID, "Provider: %s is suspended: it cannot be the recommended option", name);
+    int nos = 0;
+    if ((result = qa_safeguarding_open(s, today, provider_id, count_no, &nos)) != AP_OK)
+        return result;
+    if (nos > 0)
+        return ap_fail(AP_ERR_INVALID,
+                       "Provider: %s has %d safeguarding item%s answered No at a QA visit and not yet Yes: it "
+                       "cannot be the recommended option",
+                       name, nos, nos == 1 ? "" : "s");
+    return AP_OK;
+}
+
+static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool chosen, int today)
 {
     ap_status st = store_begin(s);
     if (st != AP_OK)
@@ -707,6 +753,8 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
     int64_t case_id = 0;
     const char *what = chosen ? "choosing the quotation" : "clearing the choice of the quotation";
     if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
+        goto fail;
+    if (chosen && (st = provider_may_be_recommended(s, id, today)) != AP_OK)
         goto fail;
     if (chosen) {
         /* The previous choice, if any, first: the unique index allows one per case. */
@@ -741,12 +789,12 @@ fail:
     return st;
 }
 
-ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version)
+ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, int today)
 {
-    return set_chosen(s, id, version, true);
+    return set_chosen(s, id, version, true, today);
 }
 
 ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version)
 {
-    return set_chosen(s, id, version, false);
+    return set_chosen(s, id, version, false, DATE_NONE);
 }

@@ -172,8 +172,11 @@ ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version);
 
 /* Marks the quotation at *version as its case's recommended option,
  * clearing the case's previous choice in the same transaction; raises
- * *version. Refused as insert is for a decided case. */
-ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version);
+ * *version. Refused as insert is for a decided case, and (AP_ERR_INVALID,
+ * "Provider: ...") when the provider is suspended or has a safeguarding item
+ * answered No and not yet Yes as of today (db/qa.h): such a provider cannot
+ * be recommended (src/rules.h rules_quotations). */
+ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, int today);
 /* Clears the choice of the quotation at *version (the case then has none);
  * raises *version. */
 ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version);

@@ -738,15 +738,84 @@ enum flag_level rules_quotes(int64_t annual_cost, int quotes,
                              char *why, size_t why_len)
 {
     why_clear(why, why_len);
-    if (th->quote_threshold <= 0 || annual_cost >= th->quote_threshold ||
-        quotes >= th->quotes_required)
+    if (th->quote_threshold <= 0)
         return FLAG_NONE;
     char c[MONEY_LEN], t[MONEY_LEN];
+    if (annual_cost >= th->quote_threshold) {
+        why_add(why, why_len,
+                "annual cost %s is at or over %s: procurement route 1 (quotations) does not apply, "
+                "another procurement route is needed",
+                money_format(annual_cost, c, sizeof c),
+                money_format_short(th->quote_threshold, t, sizeof t));
+        return FLAG_AMBER;
+    }
+    if (quotes >= th->quotes_required)
+        return FLAG_NONE;
     why_add(why, why_len, "annual cost %s is under %s: %d quotations needed, %d received",
             money_format(annual_cost, c, sizeof c),
             money_format_short(th->quote_threshold, t, sizeof t),
             th->quotes_required, quotes);
     return FLAG_AMBER;
+}
+
+enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
+                                 const struct thresholds *th,
+                                 struct rules_quote_pick *out,
+                                 char *why, size_t why_len)
+{
+    struct rules_quote_pick r = {.pick = -1};
+    char reasons[RULES_WHY_LEN] = "", not_counted[RULES_WHY_LEN] = "";
+    enum flag_level level = FLAG_NONE;
+    why_clear(why, why_len);
+    for (size_t i = 0; i < n; i++) {
+        bool unsafe = q[i].suspended || q[i].safeguarding_no;
+        if (q[i].chosen) {
+            r.pick = (int)i;
+            r.chosen = true;
+            r.unsafe_pick = unsafe;
+        }
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = q[k].provider_id == q[i].provider_id;
+        if (unsafe) {
+            why_add(not_counted, sizeof not_counted, "%s is %s", q[i].provider,
+                    q[i].suspended ? "suspended" : "red-flagged (an open safeguarding No)");
+        } else if (seen) {
+            why_add(not_counted, sizeof not_counted, "%s quoted more than once", q[i].provider);
+        } else {
+            r.counted++;
+        }
+    }
+    if (!r.chosen)
+        for (size_t i = 0; i < n; i++)
+            if (!q[i].suspended && !q[i].safeguarding_no && (r.pick < 0 || q[i].annual < q[r.pick].annual))
+                r.pick = (int)i;
+    if (n > 0 && r.pick < 0) {
+        why_add(reasons, sizeof reasons, "no quotation is from a provider that may be recommended");
+        level = FLAG_RED;
+    }
+    if (r.unsafe_pick) {
+        const struct rules_quote *p = &q[r.pick];
+        why_add(reasons, sizeof reasons, "the recommended provider %s is %s: it cannot be recommended",
+                p->provider,
+                p->suspended ? "suspended" : "red-flagged (a safeguarding item answered No, not yet Yes)");
+        level = FLAG_RED;
+    }
+    if (r.pick >= 0) {
+        char rule[RULES_WHY_LEN];
+        enum flag_level l = rules_quotes(q[r.pick].annual, r.counted, th, rule, sizeof rule);
+        if (rules_flag_raised(l)) {
+            why_add(reasons, sizeof reasons, "%s (%s quote: %s)", rule, r.chosen ? "chosen" : "cheapest",
+                    q[r.pick].provider);
+            if (not_counted[0] && q[r.pick].annual < th->quote_threshold)
+                why_cat(reasons, sizeof reasons, "; not counted: %s", not_counted);
+            level = rules_flag_worst(level, l);
+        }
+    }
+    why_add(why, why_len, "%s", reasons);
+    if (out)
+        *out = r;
+    return level;
 }
 
 /* ------------------------------------------------------------------ */

@@ -322,12 +322,49 @@ int64_t rules_annual_amount(enum cost_basis basis, int64_t amount,
 /* Tuition plus transport for a year of weeks_per_year school weeks. */
 int64_t rules_annual_cost(const struct rules_cost *c, int weeks_per_year);
 
-/* Annual cost under th->quote_threshold (strictly) with fewer than
- * th->quotes_required quotations is amber, naming both numbers. At or over
- * the threshold route 1 does not apply: none. */
+/* Procurement route 1 (000: three quotations under £25,000), by counts.
+ * Annual cost under th->quote_threshold (strictly) with fewer than
+ * th->quotes_required quotations (quotes: the ones that count, see
+ * rules_quotations) is amber, naming both numbers. At or over the threshold
+ * route 1 does not apply and another procurement route is needed: amber,
+ * saying so (issue 13: choosing a dear quote used to silence the warning). */
 enum flag_level rules_quotes(int64_t annual_cost, int quotes,
                              const struct thresholds *th,
                              char *why, size_t why_len);
+
+/* One quotation of a case, as rules_quotations weighs it. */
+struct rules_quote {
+    int64_t provider_id;
+    const char *provider;        /* its name, for the reason */
+    int64_t annual;              /* annualised cost incl. transport (pence) */
+    bool chosen;                 /* marked as the recommended option */
+    bool suspended;              /* the provider is suspended */
+    bool safeguarding_no;        /* the provider has an open safeguarding No (red) */
+};
+
+struct rules_quote_pick {
+    int pick;                    /* the recommended option: the chosen one, else the
+                                    cheapest whose provider may be recommended; -1 none */
+    bool chosen;                 /* pick is the chosen one */
+    int counted;                 /* quotations that count for route 1 */
+    bool unsafe_pick;            /* the chosen provider is suspended or red-flagged */
+};
+
+/* The case's quotations against route 1 (000), every reason named:
+ *  - a quotation counts only if its provider is not already counted (two
+ *    quotes from one provider are one) and may be recommended: not
+ *    suspended, no open safeguarding No;
+ *  - the recommended option is the chosen quote, else the cheapest quote
+ *    from a provider that may be recommended;
+ *  - rules_quotes on its annual cost and the count (amber);
+ *  - a chosen provider that is suspended or red-flagged is red: it cannot
+ *    be recommended ("recommended provider X is suspended").
+ * n == 0: none (the caller says no quotations are recorded). out may be
+ * NULL. */
+enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
+                                 const struct thresholds *th,
+                                 struct rules_quote_pick *out,
+                                 char *why, size_t why_len);
 
 /* ------------------------------------------------------------------ */
 /* KS1-3 intervention placements (004) are planned for

@@ -2396,7 +2396,7 @@ static unsigned choose_quote(struct panel *st)
     int64_t version = r->q.version;
     bool was = r->q.chosen;
     ap_status rc = was ? panel_quote_unchoose(ui_store(st->ui), r->q.id, &version)
-                       : panel_quote_choose(ui_store(st->ui), r->q.id, &version);
+                       : panel_quote_choose(ui_store(st->ui), r->q.id, &version, ui_today(st->ui));
     if (rc != AP_OK) {
         say(st, true, "Not changed: %s", ap_error_detail());
         after_write(st); /* read what is there now */

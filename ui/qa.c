@@ -1166,10 +1166,10 @@ static unsigned answer(struct qa_pane *q, enum qa_answer a)
     char d[11];
     const struct open_no *earlier = it.safeguarding && a == QA_YES ? answers_open_no(q, &it) : NULL;
     if (it.safeguarding && a == QA_NO)
-        say(q, true, "No on a safeguarding item: %s is flagged red until a later visit answers it Yes",
+        say(q, true, "No on a safeguarding item: %s is flagged red until a later closed visit answers it Yes",
             q->visit.provider_name);
     else if (earlier && q->nnos == 1)
-        say(q, false, "Yes: the No of the %s visit of %s is answered; the flag clears", stage_name(earlier->stage),
+        say(q, false, "Yes: the %s No of %s clears when this visit is closed", stage_name(earlier->stage),
             date_format(earlier->visit_date, d));
     else if (earlier)
         say(q, false, "Yes: the No of the %s visit of %s is answered; %zu other No%s still open",

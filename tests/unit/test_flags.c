@@ -871,7 +871,9 @@ static void test_quotations(void **state)
     quote(cb, q1, 30000, 0);
     quote(cb, q2, 35000, 0);
     quote(cb, q3, 32000, 0);
-    /* The chosen quote is £1,000 a week (£39,000): route 1 does not apply. */
+    /* The chosen quote is £1,000 a week (£39,000): route 1 does not apply,
+     * and the flag says another route is needed (issue 13: choosing it used
+     * to silence the warning). */
     int64_t c = pupil("Rhys", "Jones", 9, NULL, NULL);
     int64_t cc = panel_case(c, "open");
     quote(cc, q1, 30000, 0);
@@ -893,10 +895,21 @@ static void test_quotations(void **state)
     assert_int_equal(g->case_id, ca);
     assert_int_equal(g->pupil_id, a);
     expect_none("quotations", "Owain");
-    expect_none("quotations", "Rhys");
+    expect("quotations", "Rhys", FLAG_AMBER, "another procurement route is needed (chosen quote: Q2)");
     expect_none("quotations", "Tomos");
     expect("quotations", "Wil Jones", FLAG_AMBER, "no quotations recorded");
-    expect_count(2);
+    expect_count(3);
+
+    /* Owain's three quotes, one provider suspended with an open safeguarding
+     * No: it no longer counts (2 of 3), and chosen it is red. */
+    sql("UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)q3);
+    run();
+    expect("quotations", "Owain", FLAG_AMBER, "3 quotations needed, 2 received");
+    expect("quotations", "Owain", FLAG_AMBER, "Q3 is suspended");
+    sql("UPDATE quote SET chosen = 1, version = version + 1 WHERE case_id = %lld AND provider_id = %lld",
+        (long long)cb, (long long)q3);
+    run();
+    expect("quotations", "Owain", FLAG_RED, "the recommended provider Q3 is suspended: it cannot be recommended");
 }
 
 /* ------------------------------------------------------------ order, passes, roles */

@@ -378,6 +378,38 @@ static void test_quote_validation_names_the_field(void **state)
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 0);
 }
 
+/* Issue 13: a suspended provider, or one with a safeguarding No not yet
+ * answered Yes, cannot be the recommended option; the choice is refused
+ * naming the provider, and nothing changes. */
+static void test_choose_refuses_unsafe_provider(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    struct panel_quote a, b;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    char sql[512];
+    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
+             (long long)f->farm);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "is suspended: it cannot be the recommended option"));
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote WHERE chosen = 1"), 0);
+    /* An open safeguarding No at a visit dated today: refused too. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO qa_visit (id, provider_id, stage, template_id, visit_date, visitors) "
+             "SELECT 9001, %lld, 'stage1', t.id, '%s', 'x' FROM qa_template t WHERE t.stage = 'stage1' LIMIT 1; "
+             "INSERT INTO qa_answer (visit_id, item_id, answer) SELECT 9001, i.id, 'no' FROM qa_template_item i "
+             "JOIN qa_visit v ON v.template_id = i.template_id WHERE v.id = 9001 AND i.safeguarding = 1 LIMIT 1",
+             (long long)f->tutor, date_format(today(), (char[11]){0}));
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "answered No at a QA visit and not yet Yes"));
+    /* The day before the visit, it was not yet known: allowed. */
+    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today() - 1), AP_OK);
+}
+
 static void test_choose_one_per_case(void **state)
 {
     struct fixture *f = *state;
@@ -388,15 +420,15 @@ static void test_choose_one_per_case(void **state)
     add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
     add_quote(f, id2, f->college, "week", 20000, 0, 0, &elsewhere);
-    assert_int_equal(panel_quote_choose(f->s, elsewhere.id, &elsewhere.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, elsewhere.id, &elsewhere.version, today()), AP_OK);
 
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_OK);
     assert_int_equal(a.version, 2);
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)a.id);
     assert_int_equal(query_int(f->s, sql), 1);
     /* Choosing the other clears the first in the same transaction. */
-    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today()), AP_OK);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
     assert_int_equal(query_int(f->s, sql), 1);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
@@ -407,7 +439,7 @@ static void test_choose_one_per_case(void **state)
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)elsewhere.id);
     assert_int_equal(query_int(f->s, sql), 1);
     /* Choosing again at a stale version is a conflict, and changes nothing. */
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_ERR_CONFLICT);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_CONFLICT);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
     assert_int_equal(query_int(f->s, sql), b.id);
 
@@ -436,7 +468,7 @@ static void test_choose_one_per_case(void **state)
     assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
     assert_int_equal(got.version, a.version + 1);
     a = got;
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_OK);
     assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
     assert_true(got.chosen);
     got.transport_per_week = 0;
@@ -511,7 +543,7 @@ static void test_decision_and_what_it_locks(void **state)
     q.rate = 100;
     assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
     expect_detail("the case is Agreed");
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_INVALID);
     assert_int_equal(panel_quote_delete(f->s, a.id, a.version), AP_ERR_INVALID);
     assert_int_equal(panel_case_delete(f->s, id, version), AP_ERR_INVALID);
     expect_detail("only an open case can be deleted");
@@ -587,6 +619,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quotes_with_annualised_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quote_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_choose_one_per_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_choose_refuses_unsafe_provider, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotations_flag_follows_the_quotes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decision_and_what_it_locks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_conflicts, setup, teardown),

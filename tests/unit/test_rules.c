@@ -867,6 +867,68 @@ static void test_annual_cost(void **state)
     assert_int_equal(rules_annual_amount(BASIS_WEEK, 100, 3, 2, 39), 3900);
 }
 
+/* Issue 13: two quotes from one provider count once; a suspended or
+ * red-flagged provider's quote does not count and cannot be recommended;
+ * choosing a dear quote does not silence the warning. */
+static void test_quotations_cannot_be_fooled(void **state)
+{
+    (void)state;
+    struct rules_quote_pick pick;
+    struct rules_quote three[] = {
+        {1, "Cwm Farm", 900000, false, false, false},
+        {2, "Tyddyn Hir", 800000, false, false, false},
+        {3, "Hafod", 1000000, false, false, false},
+    };
+    assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
+    assert_int_equal(pick.counted, 3);
+    assert_int_equal(pick.pick, 1); /* the cheapest */
+    assert_false(pick.chosen);
+
+    /* The same provider twice: 2 count, amber, naming the repeat. */
+    struct rules_quote twice[] = {
+        {1, "Cwm Farm", 900000, false, false, false},
+        {1, "Cwm Farm", 900000, false, false, false},
+        {2, "Tyddyn Hir", 800000, false, false, false},
+    };
+    assert_int_equal(rules_quotations(twice, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_int_equal(pick.counted, 2);
+    assert_non_null(strstr(why, "3 quotations needed, 2 received"));
+    assert_non_null(strstr(why, "Cwm Farm quoted more than once"));
+
+    /* A suspended provider with an open safeguarding No: not counted, not
+     * picked as the cheapest, and red when chosen. */
+    struct rules_quote bad[] = {
+        {1, "Cwm Farm", 900000, false, false, false},
+        {2, "Tyddyn Hir", 800000, false, false, false},
+        {3, "Ridgeway", 500000, false, true, true},
+    };
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_int_equal(pick.counted, 2);
+    assert_int_equal(pick.pick, 1);
+    assert_non_null(strstr(why, "Ridgeway is suspended"));
+    bad[2].chosen = true;
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
+    assert_true(pick.unsafe_pick);
+    assert_non_null(strstr(why, "the recommended provider Ridgeway is suspended: it cannot be recommended"));
+    bad[2].suspended = false; /* red-flagged only */
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "red-flagged"));
+
+    /* Three good quotes, the chosen one over £25,000: amber, another route. */
+    three[2].annual = 2500000;
+    three[2].chosen = true;
+    assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "another procurement route is needed (chosen quote: Hafod)"));
+    three[2].annual = 2499999;
+    assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
+    /* Fewer than three with a dear one chosen: still flagged (it used to be silenced). */
+    assert_int_equal(rules_quotations(three + 1, 2, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "2 received"));
+    three[2].annual = 3000000;
+    assert_int_equal(rules_quotations(three + 1, 2, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "another procurement route is needed"));
+}
+
 static void test_quotes(void **state)
 {
     (void)state;
@@ -875,7 +937,13 @@ static void test_quotes(void **state)
                              "3 quotations needed, 2 received");
     assert_int_equal(rules_quotes(2499999, 3, &th, why, sizeof why), FLAG_NONE);
     assert_string_equal(why, "");
-    assert_int_equal(rules_quotes(2500000, 0, &th, why, sizeof why), FLAG_NONE);
+    /* At or over £25,000 route 1 does not apply: another route is needed
+     * (issue 13: it used to say nothing). One penny either side. */
+    assert_int_equal(rules_quotes(2500000, 0, &th, why, sizeof why), FLAG_AMBER);
+    assert_string_equal(why, "annual cost £25,000.00 is at or over £25,000: procurement route 1 "
+                             "(quotations) does not apply, another procurement route is needed");
+    assert_int_equal(rules_quotes(2500001, 3, &th, why, sizeof why), FLAG_AMBER);
+    assert_int_equal(rules_quotes(2499999, 3, &th, why, sizeof why), FLAG_NONE);
     assert_int_equal(rules_quotes(858000, 0, &th, why, sizeof why), FLAG_AMBER);
     assert_string_equal(why, "annual cost £8,580.00 is under £25,000: "
                              "3 quotations needed, 0 received");
@@ -1037,6 +1105,7 @@ int main(void)
         cmocka_unit_test_setup(test_cost_basis_strings, setup),
         cmocka_unit_test_setup(test_annual_cost, setup),
         cmocka_unit_test_setup(test_quotes, setup),
+        cmocka_unit_test_setup(test_quotations_cannot_be_fooled, setup),
         cmocka_unit_test_setup(test_intervention, setup),
     };
     const struct CMUnitTest money[] = {
