@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "money.h"
+#include "placement.h"
 #include "qa.h"
 
 /* How it works. A pass loads what the rules need with one statement per
@@ -768,7 +769,7 @@ static ap_status load_placements(struct pass *p)
     char why[RULES_WHY_LEN];
     int rc = prepare(p,
                      "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks, "
-                     "  (SELECT total(s.hours) FROM placement_session s WHERE s.placement_id = l.id) "
+                     "  " PLACEMENT_SQL_WEEKLY_HOURS("l.pupil_id", ":today") " "
                      "FROM placement l JOIN provider v ON v.id = l.provider_id "
                      "WHERE l.status IN ('active', 'proposed') AND (l.end_date IS NULL OR l.end_date >= :today) "
                      "  AND (:pupil = 0 OR l.pupil_id = :pupil) "
@@ -782,7 +783,7 @@ static ap_status load_placements(struct pass *p)
         int start = col_date(st, 4), end = col_date(st, 5);
         if (active && start != DATE_NONE && start <= p->today) {
             u->active_n++;
-            u->hours += sqlite3_column_double(st, 7);
+            u->hours = sqlite3_column_double(st, 7); /* every session once, over all placements */
             u->placed_since = min_date(u->placed_since, start);
         }
         if (!u->ks13)

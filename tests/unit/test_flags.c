@@ -1051,6 +1051,24 @@ static void test_monitoring_sessions_per_learner(void **state)
     }
 }
 
+/* Issue 13: the same sessions timetabled at two providers (rows written
+ * past placement_insert's check, as an older store may hold) counted twice
+ * and lifted a pupil out of a reduced timetable. Each session counts once. */
+static void test_reduced_hours_count_each_session_once(void **state)
+{
+    (void)state;
+    int64_t a = provider("A Farm", "unregistered"), b = provider("B Boxing", "unregistered");
+    int64_t u = pupil("Siân", "Jones", 9, NULL, NULL);
+    placement(u, a, "active", -65, 8, 2.5);  /* 20 h: below 24 */
+    placement(u, b, "active", -20, 8, 2.5);  /* the same 8 sessions again */
+    run();
+    expect("reduced_timetable", "Siân", FLAG_RED, "reduced timetable, 20 h of the 24 h/week local minimum");
+    /* One more distinct session pair at B lifts it to 25 h: no longer reduced. */
+    placement(u, b, "active", -20, 10, 2.5);
+    run();
+    expect_none("reduced_timetable", "Siân");
+}
+
 static void test_single_provider_sessions(void **state)
 {
     (void)state;
@@ -1165,6 +1183,7 @@ int main(void)
         T(test_order_and_counts),
         T(test_single_record_passes),
         T(test_monitoring_sessions_per_learner),
+        T(test_reduced_hours_count_each_session_once),
         T(test_single_provider_sessions),
         T(test_monitoring_same_in_every_pass),
         T(test_viewer_can_run),

@@ -145,7 +145,16 @@ static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
     strcpy(pl.status, "active");
     pl.start_date = start;
     pl.rate = 4000;
-    pl.hours[0][0] = 3;
+    /* The next session the pupil's other placements leave free: a session is
+     * at one provider only (db/placement.h). */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
+             "WHERE l.pupil_id = %lld",
+             (long long)pupil);
+    int64_t used = 0;
+    assert_int_equal(store_query_int(f->s, sql, -1, &used), AP_OK);
+    pl.hours[used / 2][used % 2] = 3;
     assert_int_equal(placement_insert(f->s, &pl), AP_OK);
 }
 
