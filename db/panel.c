@@ -57,16 +57,59 @@ ap_status panel_case_validate(const struct panel_case *c, int today)
                            strcmp(c->status, "agreed") == 0     ? "agreed"
                            : strcmp(c->status, "declined") == 0 ? "declined"
                                                                 : "deferred");
+        /* Issue 13: a decision is what a panel that has met decided. */
+        if (c->panel_date > today) {
+            char p[11];
+            return ap_fail(AP_ERR_INVALID,
+                           "Panel date: the panel of %s has not met yet: its decision is recorded on or after that day",
+                           date_format(c->panel_date, p));
+        }
     }
     return AP_OK;
 }
 
-int panel_referral_deadline(int panel_date)
+/* A school day by the calendar; any weekday when the store holds no terms. */
+static bool school_day(const struct calendar *cal, int date)
+{
+    if (!cal || cal->nterms == 0)
+        return date_weekday(date) <= 4;
+    return calendar_is_school_day(cal, date);
+}
+
+int panel_referral_deadline(const struct calendar *cal, int panel_date)
 {
     if (panel_date == DATE_NONE)
         return DATE_NONE;
     int monday = panel_date - date_weekday(panel_date);
-    return monday - 7 + 3; /* the Thursday of the week before */
+    int thursday = monday - 7 + 3; /* the Thursday of the week before */
+    /* A school day: when the Thursday is not one (a holiday, a closure), the
+     * school day before it, within the longest holiday. */
+    for (int d = thursday; d > thursday - 62; d--)
+        if (school_day(cal, d))
+            return d;
+    return thursday;
+}
+
+int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int today)
+{
+    int next = DATE_NONE, soonest = DATE_NONE;
+    for (size_t i = 0; i < n; i++) {
+        int d = dates[i];
+        if (d < today || !school_day(cal, d))
+            continue;
+        if (soonest == DATE_NONE || d < soonest)
+            soonest = d;
+        if (panel_referral_deadline(cal, d) >= today && (next == DATE_NONE || d < next))
+            next = d;
+    }
+    if (next != DATE_NONE || soonest == DATE_NONE)
+        return next;
+    /* Past the next panel's deadline: the fortnightly rhythm on, skipping
+     * panels that would fall outside term (within a year). */
+    for (int d = soonest + 14; d < soonest + 366; d += 14)
+        if (school_day(cal, d) && panel_referral_deadline(cal, d) >= today)
+            return d;
+    return DATE_NONE;
 }
 
 #define CASE_COLUMNS "pupil_id, reason, referral_date, triage_recommendation, panel_date, decision, status"
@@ -124,6 +167,19 @@ static ap_status write_case(struct store *s, struct panel_case *c, int today, bo
         return st;
     int64_t new_id = 0;
     st = need_row(s, "pupil", c->pupil_id, "Pupil");
+    /* Issue 13: a panel to come meets in term, on a school day (a past date
+     * is the record and stays as it is). */
+    if (st == AP_OK && c->panel_date != DATE_NONE && c->panel_date >= today) {
+        struct calendar cal = {0};
+        st = calendar_load(s, &cal);
+        if (st == AP_OK && !school_day(&cal, c->panel_date)) {
+            char p[11];
+            st = ap_fail(AP_ERR_INVALID, "Panel date: %s is not a school day (%s): panels meet in term",
+                         date_format(c->panel_date, p),
+                         date_weekday(c->panel_date) > 4 ? "a weekend" : "outside term or a closure day");
+        }
+        calendar_free(&cal);
+    }
     if (st == AP_OK)
         st = rowio_write(s, sql, CASE_COLUMN_COUNT, bind_case_row, c, "panel_case", insert ? 0 : c->id, c->version,
                          what, &new_id);

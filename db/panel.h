@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "status.h"
 #include "store.h"
 
@@ -60,7 +61,10 @@ void panel_case_init(struct panel_case *c, int64_t pupil_id, int today);
  *   Panel date     optional; not before the referral date
  *   Status         one of LABELS_CASE_STATUS
  *   Decision       required once agreed, declined or deferred (what the panel
- *                  decided); such a case needs its panel date too
+ *                  decided); such a case needs its panel date too, today
+ *                  or earlier (a panel decides once it has met)
+ * The writes also refuse a panel date from today on that is not a school
+ * day by the calendar (panels meet in term).
  *   texts          valid UTF-8, no control characters but newlines and tabs */
 ap_status panel_case_validate(const struct panel_case *c, int today);
 
@@ -84,9 +88,18 @@ ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const
                             const char *decision, int panel_date, int today);
 
 /* The Thursday of the week before the panel: the day referrals for that
- * panel must be received by the Pupil Referral Team (seed 004). DATE_NONE
- * for DATE_NONE. */
-int panel_referral_deadline(int panel_date);
+ * panel must be received by the Pupil Referral Team (seed 004); when that
+ * Thursday is not a school day by cal (a holiday or closure day), the school
+ * day before it. cal NULL, or a calendar with no terms: every weekday is a
+ * school day. DATE_NONE for DATE_NONE. */
+int panel_referral_deadline(const struct calendar *cal, int panel_date);
+
+/* The panel date to offer a new case on today: the earliest of dates (the
+ * panels listed so far) that is today or later, a school day, and whose
+ * referral deadline has not passed; past the deadline of the next one,
+ * the fortnightly panel after it, skipping dates outside term. DATE_NONE
+ * when no panel is listed from today on. */
+int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int today);
 
 /* One case as the list shows it. */
 struct panel_case_row {

@@ -218,9 +218,16 @@ wait_for "$S" "panel case $case_id" 5
 # ---- D: the panel's decision ----
 keys "$S" D
 expect_screen "D opens the decision form, Agreed offered" "$S" "‹ Agreed ›"
+# Its panel (listed for $panel_date) has not met yet: the decision is refused,
+# naming the panel date (issue 13). Held today instead, it is recorded.
 keys "$S" Tab Tab
 keys "$S" -l "Agreed: $prov, four sessions a week."
 keys "$S" C-s
+expect_screen "a decision before the panel has met is refused" "$S" "has not met yet"
+keys "$S" S-Tab C-u
+keys "$S" -l "today"
+keys "$S" C-s
+panel_date=$TODAY
 expect_screen "^S records it: \"Recorded the decision for ...: Agreed\"" "$S" ": Agreed"
 got=$(q "select status || '|' || decision || '|' || panel_date from panel_case where id = $case_id")
 if [ "$got" = "agreed|Agreed: $prov, four sessions a week.|$panel_date" ]; then

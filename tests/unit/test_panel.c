@@ -260,12 +260,47 @@ static void test_case_validation_names_the_field(void **state)
 
 static void test_referral_deadline_is_thursday_of_the_week_before(void **state)
 {
-    (void)state;
+    struct fixture *f = *state;
     /* Panel Thursday 3 December 2026: referrals by Thursday 26 November. */
-    assert_int_equal(panel_referral_deadline(ymd(2026, 12, 3)), ymd(2026, 11, 26));
+    assert_int_equal(panel_referral_deadline(NULL, ymd(2026, 12, 3)), ymd(2026, 11, 26));
     /* Panel Monday 7 December: still the Thursday of the week before. */
-    assert_int_equal(panel_referral_deadline(ymd(2026, 12, 7)), ymd(2026, 12, 3));
-    assert_int_equal(panel_referral_deadline(DATE_NONE), DATE_NONE);
+    assert_int_equal(panel_referral_deadline(NULL, ymd(2026, 12, 7)), ymd(2026, 12, 3));
+    assert_int_equal(panel_referral_deadline(NULL, DATE_NONE), DATE_NONE);
+
+    /* Issue 13: the deadline is a school day. The shipped calendar's
+     * half-term is 26-30 October 2026: for the panel of Thursday 5 November
+     * the Thursday before (29 October) is a holiday, so referrals are due
+     * by Friday 23 October, the last school day before it. */
+    struct calendar cal = {0};
+    assert_int_equal(calendar_load(f->s, &cal), AP_OK);
+    assert_int_equal(panel_referral_deadline(&cal, ymd(2026, 11, 5)), ymd(2026, 10, 23));
+    assert_int_equal(panel_referral_deadline(&cal, ymd(2026, 11, 12)), ymd(2026, 11, 5));
+
+    /* The date offered: 24 December is outside term (the autumn term ends
+     * 18 December); the fortnight after lands on 7 January 2027, in term. */
+    int dates[] = {ymd(2026, 12, 10)};
+    /* On 3 December the 10 December panel's deadline is today: offered. */
+    assert_int_equal(panel_offer_date(&cal, dates, 1, ymd(2026, 12, 3)), ymd(2026, 12, 10));
+    /* On 4 December it has passed: 24 December is skipped, 7 January offered. */
+    assert_int_equal(panel_offer_date(&cal, dates, 1, ymd(2026, 12, 4)), ymd(2027, 1, 7));
+    /* A listed date outside term is never offered. */
+    int holiday[] = {ymd(2026, 12, 24), ymd(2027, 1, 7)};
+    assert_int_equal(panel_offer_date(&cal, holiday, 2, ymd(2026, 12, 1)), ymd(2027, 1, 7));
+    assert_int_equal(panel_offer_date(&cal, NULL, 0, ymd(2026, 12, 1)), DATE_NONE);
+    calendar_free(&cal);
+
+    /* And a case cannot be listed for a panel outside term. */
+    struct panel_case c;
+    panel_case_init(&c, f->pupil, today());
+    c.referral_date = ymd(2026, 11, 10);
+    c.panel_date = ymd(2026, 12, 24);
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
+    expect_detail("Panel date: 2026-12-24 is not a school day (outside term or a closure day)");
+    c.panel_date = ymd(2026, 12, 19);
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
+    expect_detail("(a weekend)");
+    c.panel_date = ymd(2026, 12, 18); /* the last day of term */
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_OK);
 }
 
 /* ---- quotations ---- */
@@ -525,8 +560,17 @@ static void test_decision_and_what_it_locks(void **state)
     assert_int_equal(panel_case_decide(f->s, id, &version, "maybe", "x", DATE_NONE, today()), AP_ERR_INVALID);
     expect_detail("Status: \"maybe\" is not one of");
     assert_int_equal(version, 1);
+    /* Issue 13: not before the panel has met (the day before; then on it). */
     assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
                                        ymd(2026, 12, 3), today()),
+                     AP_ERR_INVALID);
+    expect_detail("Panel date: the panel of 2026-12-03 has not met yet");
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+                                       ymd(2026, 12, 3), ymd(2026, 12, 2)),
+                     AP_ERR_INVALID);
+    assert_int_equal(version, 1);
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+                                       ymd(2026, 12, 3), ymd(2026, 12, 3)),
                      AP_OK);
     assert_int_equal(version, 2);
     struct panel_case got;
@@ -550,7 +594,7 @@ static void test_decision_and_what_it_locks(void **state)
 
     /* Deferred: more quotations may be gathered. */
     assert_int_equal(panel_case_decide(f->s, id, &version, "deferred", "Deferred: a third quotation is needed",
-                                       DATE_NONE, today()),
+                                       DATE_NONE, ymd(2026, 12, 3)),
                      AP_OK);
     assert_int_equal(panel_quote_insert(f->s, &q), AP_OK);
     /* Open again: may be deleted - unless a placement came from it. */
@@ -615,7 +659,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_case_crud, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_validation_names_the_field, setup, teardown),
-        cmocka_unit_test(test_referral_deadline_is_thursday_of_the_week_before),
+        cmocka_unit_test_setup_teardown(test_referral_deadline_is_thursday_of_the_week_before, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_with_annualised_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quote_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_choose_one_per_case, setup, teardown),
