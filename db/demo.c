@@ -1976,11 +1976,14 @@ static ap_status write_psp(struct gen *g, int i, const char *status, bool reduce
     if (reduced_section) {
         static const char *const why[] = {"behaviour", "aln", "safeguarding", "mental_health", "medical"};
         rreason = PICK(&r, why);
-        int days = 0;
+        /* Hours a day over the days the running placements together use, as
+         * the audit matrix checks them against the timetable (issue 13: the
+         * busiest single placement's days overstated it, up to 7 h). */
+        unsigned week = 0;
         for (int k = 0; k < p->n_pl; k++)
             if (placement_running(&g->pl[p->first_pl + k], g->today))
-                days = days > days_in_mask(g->pl[p->first_pl + k].mask) ? days
-                                                                          : days_in_mask(g->pl[p->first_pl + k].mask);
+                week |= g->pl[p->first_pl + k].mask;
+        int days = days_in_mask(week);
         per_day = days ? floor(p->weekly_hours / days * 4 + 0.5) / 4 : 0;
         if (per_day > 7)
             per_day = 7;

@@ -198,18 +198,21 @@ struct pupil_row {
     int64_t id;
     char *subject;
     int year_group;
-    bool ks13, sole_school, has_ihp;
+    bool ks13, sole_school, has_ihp, cla;
+    int concern;                /* latest safeguarding concern about the pupil, today or before */
     /* term attendance */
     bool has_term;
     struct attendance_tally term;
     /* placements active today */
     int active_n;
     double hours;
+    int days;                   /* days of the week with a session */
     int placed_since;
     /* the open PSP */
     bool psp_open, psp_active;
     int meeting, next_review, psp_end, last_review;
     bool ceased, rtt_recorded, rtt_medical, rtt_authorised, exit_plan;
+    bool rtt_concern, professionals_agree, parent_agrees;
     int rtt_start, rtt_end;
     double rtt_hours_per_day;   /* < 0 when not recorded */
     /* the unauthorised run, from the marks */
@@ -682,7 +685,9 @@ static ap_status load_pupils(struct pass *p)
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     int rc = prepare(p,
-                     "SELECT id, legal_forename, legal_surname, preferred_name, dob, cohort, roll_status, has_ihp "
+                     "SELECT id, legal_forename, legal_surname, preferred_name, dob, cohort, roll_status, has_ihp, cla, "
+                     "  (SELECT max(c.concern_date) FROM concern c WHERE c.pupil_id = pupil.id "
+                     "     AND c.kind = 'safeguarding' AND c.concern_date <= :today) "
                      "FROM pupil WHERE (end_date IS NULL OR end_date >= :today) AND (:pupil = 0 OR id = :pupil) "
                      "ORDER BY legal_surname COLLATE NOCASE, "
                      "  CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END COLLATE NOCASE, id",
@@ -708,6 +713,8 @@ static ap_status load_pupils(struct pass *p)
         u->ks13 = strcmp(col_text(st, 5), "ks13_intervention") == 0;
         u->sole_school = strcmp(col_text(st, 6), "sole_school") == 0;
         u->has_ihp = sqlite3_column_int(st, 7) != 0;
+        u->cla = sqlite3_column_int(st, 8) != 0;
+        u->concern = col_date(st, 9);
         u->placed_since = DATE_NONE;
         u->meeting = u->next_review = u->psp_end = u->last_review = DATE_NONE;
         u->rtt_start = u->rtt_end = DATE_NONE;
@@ -769,7 +776,8 @@ static ap_status load_placements(struct pass *p)
     char why[RULES_WHY_LEN];
     int rc = prepare(p,
                      "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks, "
-                     "  " PLACEMENT_SQL_WEEKLY_HOURS("l.pupil_id", ":today") " "
+                     "  " PLACEMENT_SQL_WEEKLY_HOURS("l.pupil_id", ":today") ", "
+                     "  " PLACEMENT_SQL_WEEKLY_DAYS("l.pupil_id", ":today") " "
                      "FROM placement l JOIN provider v ON v.id = l.provider_id "
                      "WHERE l.status IN ('active', 'proposed') AND (l.end_date IS NULL OR l.end_date >= :today) "
                      "  AND (:pupil = 0 OR l.pupil_id = :pupil) "
@@ -784,6 +792,7 @@ static ap_status load_placements(struct pass *p)
         if (active && start != DATE_NONE && start <= p->today) {
             u->active_n++;
             u->hours = sqlite3_column_double(st, 7); /* every session once, over all placements */
+            u->days = sqlite3_column_int(st, 8);
             u->placed_since = min_date(u->placed_since, start);
         }
         if (!u->ks13)
@@ -822,7 +831,8 @@ static ap_status load_psps(struct pass *p)
                      "  (SELECT max(r.review_date) FROM psp_review r WHERE r.psp_id = s.id "
                      "     AND r.review_date <= :today), "
                      "  EXISTS (SELECT 1 FROM psp_review r WHERE r.psp_id = s.id AND r.outcome = 'cease' "
-                     "     AND r.review_date <= :today) "
+                     "     AND r.review_date <= :today), "
+                     "  s.reduced_safeguarding_concern, trim(s.professionals_agree) != '', trim(s.parent_agrees) != '' "
                      "FROM psp s WHERE s.status != 'ceased' AND (:pupil = 0 OR s.pupil_id = :pupil)",
                      0, &st);
     while (next_row(st, &rc)) {
@@ -844,6 +854,9 @@ static ap_status load_psps(struct pass *p)
         u->exit_plan = sqlite3_column_int(st, 11) != 0;
         u->last_review = col_date(st, 12);
         u->ceased = sqlite3_column_int(st, 13) != 0;
+        u->rtt_concern = sqlite3_column_int(st, 14) != 0;
+        u->professionals_agree = sqlite3_column_int(st, 15) != 0;
+        u->parent_agrees = sqlite3_column_int(st, 16) != 0;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
@@ -1050,7 +1063,19 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
             .medical_ihp = u->psp_open && u->rtt_medical && u->has_ihp,
             .exit_plan = u->psp_open && u->exit_plan,
             .authorised = u->psp_open && u->rtt_authorised,
+            /* The rest of the audit matrix: what the PSP records and the store knows. */
+            .safeguarding_concern = u->psp_open && u->rtt_concern,
+            .looked_after = u->cla,
+            .single_agency = u->psp_open && !u->professionals_agree,
+            .no_parent_agreement = u->psp_open && !u->parent_agrees,
+            .psp_hours_per_day = u->psp_open ? u->rtt_hours_per_day : -1,
+            .timetable_hours_per_day = u->active_n > 0 && u->days > 0 ? u->hours / u->days : -1,
+            .attendance_known = u->has_term && rules_tally_possible(&u->term) > 0,
         };
+        if (r.attendance_known)
+            rules_attendance_pct(&u->term, &r.attendance_pct);
+        r.concern = u->concern != DATE_NONE && r.start != DATE_NONE && u->concern >= r.start;
+        r.concern_date = u->concern;
         level = rules_reduced_timetable(&r, p->today, th, why, sizeof why);
         emit(p, level, FLAG_KIND_REDUCED, u->subject, why, u->id, 0, 0);
     }

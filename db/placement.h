@@ -29,6 +29,14 @@
     "JOIN placement_session t ON t.placement_id = lw.id WHERE lw.pupil_id = " pupil " "                     \
     "AND lw.status = 'active' AND lw.start_date <= " day " AND (lw.end_date IS NULL OR lw.end_date >= " day \
     ") GROUP BY t.weekday, t.session))"
+
+/* SQL: the days of the week (0..5) with a session at the pupil's placements
+ * active on day, to give hours a day on the days attended. */
+#define PLACEMENT_SQL_WEEKLY_DAYS(pupil, day)                                                               \
+    "(SELECT count(DISTINCT t.weekday) FROM placement lw "                                                  \
+    "JOIN placement_session t ON t.placement_id = lw.id WHERE lw.pupil_id = " pupil " "                     \
+    "AND lw.status = 'active' AND lw.start_date <= " day " AND (lw.end_date IS NULL OR lw.end_date >= " day \
+    "))"
 enum placement_half { PLACEMENT_AM = 0, PLACEMENT_PM = 1 };
 #define PLACEMENT_SESSION_MAX_HOURS 6.0
 

@@ -86,6 +86,7 @@ static const struct spec specs[] = {
     RULE("min_hours_y7_y10", K_HOURS, min_weekly_hours[BAND_Y7_Y10], MAX_HOURS),
     RULE("min_hours_y11", K_HOURS, min_weekly_hours[BAND_Y11], MAX_HOURS),
     RULE_INT("reduced_timetable_weeks", reduced_timetable_weeks, 1, 104, "weeks", NULL),
+    RULE("rtt_attendance_red_pct", K_PCT, rtt_attendance_red_pct, 100),
     RULE("quote_threshold", K_MONEY, quote_threshold, MAX_POUNDS),
     RULE_INT("quotes_required", quotes_required, 1, 20, "quotations", NULL),
     RULE_INT("intervention_weeks", intervention_weeks, 1, 104, "weeks", NULL),

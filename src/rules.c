@@ -1,5 +1,6 @@
 #include "rules.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -648,6 +649,29 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
         why_add(reasons, sizeof reasons, "no exit plan");
         level = FLAG_RED;
     }
+    if (r->single_agency) {
+        why_add(reasons, sizeof reasons, "single-agency plan (no other professional's agreement recorded)");
+        level = FLAG_RED;
+    }
+    if (r->safeguarding_concern) {
+        why_add(reasons, sizeof reasons, "safeguarding concern ticked on the PSP");
+        level = FLAG_RED;
+    }
+    if (r->looked_after) {
+        why_add(reasons, sizeof reasons, "a child looked after");
+        level = FLAG_RED;
+    }
+    if (r->concern) {
+        char c[11];
+        why_add(reasons, sizeof reasons, "safeguarding concern recorded on %s", date_format(r->concern_date, c));
+        level = FLAG_RED;
+    }
+    if (r->attendance_known && r->attendance_pct + 1e-9 < th->rtt_attendance_red_pct) {
+        char a[32], t[32];
+        why_add(reasons, sizeof reasons, "not attending: %s %% this term, below %s %%",
+                num_str(r->attendance_pct, a), num_str(th->rtt_attendance_red_pct, t));
+        level = FLAG_RED;
+    }
     bool over = false;
     if (r->start != DATE_NONE) {
         int last = r->end != DATE_NONE && r->end > today ? r->end : today;
@@ -662,6 +686,17 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
     if (r->end != DATE_NONE && today > r->end) {
         why_add(reasons, sizeof reasons, "still running after its provisional end date %s",
                 date_format(r->end, e));
+        level = rules_flag_worst(level, FLAG_AMBER);
+    }
+    if (r->no_parent_agreement) {
+        why_add(reasons, sizeof reasons, "no parent/carer agreement recorded");
+        level = rules_flag_worst(level, FLAG_AMBER);
+    }
+    if (r->psp_hours_per_day > 0 && r->timetable_hours_per_day > 0 &&
+        fabs(r->psp_hours_per_day - r->timetable_hours_per_day) > RULES_HOURS_PER_DAY_TOLERANCE + HOURS_EPS) {
+        char p[32], t[32];
+        why_add(reasons, sizeof reasons, "the PSP says %s h a day, the timetable gives %s h a day",
+                num_str(r->psp_hours_per_day, p), num_str(r->timetable_hours_per_day, t));
         level = rules_flag_worst(level, FLAG_AMBER);
     }
     if (level == FLAG_GREEN) {

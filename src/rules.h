@@ -273,17 +273,45 @@ struct rules_rtt {
     bool medical_ihp;     /* purely medical and set out in an IHP: no PSP needed */
     bool exit_plan;       /* an agreed plan for return to full time */
     bool authorised;      /* the Director's authorisation to go past 12 weeks */
+    /* The rest of seed 003's audit matrix (Appendix 2), as the PSP records it
+     * or the store knows it; zero values mean "nothing known against". */
+    bool safeguarding_concern; /* the PSP's safeguarding concern ticked */
+    bool looked_after;         /* the pupil is a child looked after (CLA) */
+    bool concern;              /* a safeguarding concern about the pupil recorded
+                                  since the reduced timetable began ... */
+    int concern_date;          /* ... the latest, on this day */
+    bool attendance_known;     /* attendance_pct holds this term's attendance */
+    double attendance_pct;
+    bool single_agency;        /* no other professional's agreement recorded */
+    bool no_parent_agreement;  /* no parent/carer agreement recorded */
+    double psp_hours_per_day;  /* the PSP's hours a day; <= 0: not recorded */
+    double timetable_hours_per_day; /* the timetable's, over the days it has
+                                       sessions; <= 0: not known */
 };
 
-/* The audit matrix RAG, every reason listed:
+/* Hours a day in the PSP and the timetable further apart than this are amber. */
+#define RULES_HOURS_PER_DAY_TOLERANCE 0.5
+
+/* The audit matrix RAG (seed 003, Appendix 2), every reason listed, the red
+ * ones first:
  *   none  not reduced (or no minimum for the year group);
- *   red   no PSP (unless medical_ihp), no end date, or no exit plan;
+ *   red   no PSP (unless medical_ihp), no end date, or no exit plan; the
+ *         school the single agency (no other professional's agreement); a
+ *         pupil known to be at risk: the PSP's safeguarding concern ticked,
+ *         looked after, or a safeguarding concern recorded since the
+ *         reduced timetable began (concern); not attending: this
+ *         term's attendance below th->rtt_attendance_red_pct;
  *   amber longer than th->reduced_timetable_weeks weeks - planned (start to
  *         end) or actual (start to today) - without authorisation; or still
- *         running after its provisional end date;
+ *         running after its provisional end date; no parent/carer agreement
+ *         recorded (the matrix's parental dissatisfaction); the PSP's hours
+ *         a day more than RULES_HOURS_PER_DAY_TOLERANCE from the
+ *         timetable's;
  *   green reduced, and none of the above.
  * A 12-week timetable starting on a Monday may end on the Sunday of its 12th
- * week (rules_weeks_end). */
+ * week (rules_weeks_end). Not computed (the store does not record them):
+ * progression, an increase in hours over time, the LA safeguarding officer
+ * being told, risk assessments. */
 enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
                                         const struct thresholds *th,
                                         char *why, size_t why_len);

@@ -35,6 +35,7 @@ void thresholds_default(struct thresholds *t)
     t->min_weekly_hours[BAND_Y7_Y10] = 24.0;
     t->min_weekly_hours[BAND_Y11] = 25.0;
     t->reduced_timetable_weeks = 12;
+    t->rtt_attendance_red_pct = 50.0;
 
     t->quote_threshold = INT64_C(25000) * 100;               /* £25,000 */
     t->quotes_required = 3;

@@ -47,6 +47,7 @@ struct thresholds {
     /* Reduced timetables: minimum weekly hours per year band. */
     double min_weekly_hours[BAND_COUNT]; /* 21, 23.5, 24, 25 */
     int reduced_timetable_weeks;      /* 12 */
+    double rtt_attendance_red_pct;    /* 50: a reduced timetable with attendance below this is red (not attending) */
 
     /* Procurement route 1. */
     int64_t quote_threshold;          /* £25,000 in pence */

@@ -211,6 +211,7 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_DBL(th.min_weekly_hours[BAND_Y7_Y10]);
     FIELD_EQ_DBL(th.min_weekly_hours[BAND_Y11]);
     FIELD_EQ_INT(th.reduced_timetable_weeks);
+    FIELD_EQ_DBL(th.rtt_attendance_red_pct);
     FIELD_EQ_INT(th.quote_threshold);
     FIELD_EQ_INT(th.quotes_required);
     FIELD_EQ_INT(th.intervention_weeks);
@@ -315,6 +316,7 @@ static void test_thresholds_default(void **state)
     assert_true(t.min_weekly_hours[BAND_Y7_Y10] == 24.0);
     assert_true(t.min_weekly_hours[BAND_Y11] == 25.0);
     assert_int_equal(t.reduced_timetable_weeks, 12);
+    assert_true(t.rtt_attendance_red_pct == 50.0);
     assert_int_equal(t.quote_threshold, INT64_C(2500000));
     assert_int_equal(t.quotes_required, 3);
     assert_int_equal(t.intervention_weeks, 16);
@@ -371,7 +373,7 @@ static const char *const all_keys[] = {
     "[rules] monitoring_sessions", "[rules] visit_per_term", "[rules] due_soon_days",
     "[rules] declaration_years", "[rules] psp_review_weeks", "[rules] psp_review_amber_days",
     "[rules] psp_length_weeks", "[rules] min_hours_reception_y2", "[rules] min_hours_y3_y6",
-    "[rules] min_hours_y7_y10", "[rules] min_hours_y11", "[rules] reduced_timetable_weeks",
+    "[rules] min_hours_y7_y10", "[rules] min_hours_y11", "[rules] reduced_timetable_weeks", "[rules] rtt_attendance_red_pct",
     "[rules] quote_threshold", "[rules] quotes_required", "[rules] intervention_weeks",
     "[rules] persistent_absence_pct", "[rules] unauth_amber_sessions",
     "[rules] unauth_red_days",
@@ -450,6 +452,7 @@ static const struct rule_case rule_cases[] = {
     RH("min_hours_y7_y10", BAND_Y7_Y10, "25", 25.0),
     RH("min_hours_y11", BAND_Y11, "26.5", 26.5),
     R(reduced_timetable_weeks, "10", T_INT, 10),
+    R(rtt_attendance_red_pct, "40", T_DOUBLE, 40.0),
     R(quote_threshold, "30000", T_PENCE, 3000000.0),
     R(quotes_required, "2", T_INT, 2),
     R(intervention_weeks, "12", T_INT, 12),

@@ -356,6 +356,9 @@ static void test_registration_four_full_time(void **state)
     sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, reduced_end, "
         "reduced_reason, exit_plan) VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'back to full')",
         (long long)u, day_s(-30), day_s(60), day_s(-30), day_s(30));
+    /* The agreements the audit matrix asks for (issue 13). */
+    sql("UPDATE psp SET professionals_agree = 'Educational psychologist', parent_agrees = 'Agreed at the meeting', "
+        "version = version + 1");
     run();
     expect_none("registration", "Cwm Farm");
     expect_count(0);
@@ -733,6 +736,9 @@ static void test_reduced_timetable(void **state)
     /* Year 12: no minimum. */
     int64_t e = pupil("Wil", "Jones", 12, NULL, NULL);
     placement(e, v, "active", -20, 4, 2.5);
+    /* The agreements the audit matrix asks for (issue 13). */
+    sql("UPDATE psp SET professionals_agree = 'Educational psychologist', parent_agrees = 'Agreed at the meeting', "
+        "version = version + 1");
     run();
     expect("reduced_timetable", "Siân", FLAG_RED, "reduced timetable, 15 h of the 24 h/week local minimum");
     expect("reduced_timetable", "Siân", FLAG_RED, "no PSP");
@@ -741,6 +747,44 @@ static void test_reduced_timetable(void **state)
     expect_none("reduced_timetable", "Tomos");
     expect_none("reduced_timetable", "Wil");
     expect_count(2);
+}
+
+/* Issue 13: the audit matrix from what the store knows. Owain's PSP is in
+ * order (green); the same PSP for a looked-after pupil, for one with a
+ * safeguarding concern recorded since the timetable began, or with the
+ * PSP's concern ticked is red; one who is hardly attending is red; a PSP
+ * that says 7 h a day over a 2.5 h-a-day timetable is amber. */
+static void test_reduced_timetable_audit_matrix(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    const char *names[] = {"Owain", "Cai", "Dafydd", "Elin", "Ffion", "Gethin"};
+    int64_t id[6];
+    for (int i = 0; i < 6; i++) {
+        id[i] = pupil(names[i], "Jones", 9, NULL, NULL);
+        placement(id[i], v, "active", -20, 6, 2.5); /* 15 h over 3 days: 5 h a day */
+        sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, "
+            "reduced_end, reduced_reason, exit_plan, professionals_agree, parent_agrees, reduced_hours_per_day) "
+            "VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'Add a day every fortnight', "
+            "'Educational psychologist', 'Agreed at the meeting', %g)",
+            (long long)id[i], day_s(-20), day_s(80), day_s(-20), day_s(40), i == 5 ? 7.0 : 5.0);
+    }
+    sql("UPDATE pupil SET cla = 1, version = version + 1 WHERE id = %lld", (long long)id[1]);
+    sql("INSERT INTO concern (pupil_id, concern_date, summary) VALUES (%lld, '%s', 'Disclosure at the farm')",
+        (long long)id[2], day_s(-3));
+    /* A concern from before the reduced timetable began is not this one. */
+    sql("INSERT INTO concern (pupil_id, concern_date, summary) VALUES (%lld, '%s', 'Old matter')",
+        (long long)id[0], day_s(-200));
+    sql("UPDATE psp SET reduced_safeguarding_concern = 1, version = version + 1 WHERE pupil_id = %lld",
+        (long long)id[3]);
+    mark_days(id[4], 5, "O", "O", v); /* no attendance this term so far */
+    run();
+    expect_none("reduced_timetable", "Owain");
+    expect("reduced_timetable", "Cai", FLAG_RED, "a child looked after");
+    expect("reduced_timetable", "Dafydd", FLAG_RED, "safeguarding concern recorded on");
+    expect("reduced_timetable", "Elin", FLAG_RED, "safeguarding concern ticked on the PSP");
+    expect("reduced_timetable", "Ffion", FLAG_RED, "not attending: 0 % this term, below 50 %");
+    expect("reduced_timetable", "Gethin", FLAG_AMBER, "the PSP says 7 h a day, the timetable gives 5 h a day");
 }
 
 /* A reduced timetable the PSP records, with no placement running: its
@@ -757,6 +801,9 @@ static void test_reduced_recorded_in_psp(void **state)
     sql("INSERT INTO psp (pupil_id, status, reduced_timetable, reduced_start, reduced_end, reduced_hours_per_day, "
         "reduced_reason, exit_plan) VALUES (%lld, 'draft', 1, '%s', '%s', 3, 'medical', 'plan')",
         (long long)b, day_s(-10), day_s(30));
+    /* The agreements the audit matrix asks for (issue 13). */
+    sql("UPDATE psp SET professionals_agree = 'Educational psychologist', parent_agrees = 'Agreed at the meeting', "
+        "version = version + 1");
     run();
     expect("reduced_timetable", "Siân", FLAG_RED, "15 h of the 24 h/week");
     expect("reduced_timetable", "Siân", FLAG_RED, "no end date");
@@ -1184,6 +1231,7 @@ int main(void)
         T(test_single_record_passes),
         T(test_monitoring_sessions_per_learner),
         T(test_reduced_hours_count_each_session_once),
+        T(test_reduced_timetable_audit_matrix),
         T(test_single_provider_sessions),
         T(test_monitoring_same_in_every_pass),
         T(test_viewer_can_run),

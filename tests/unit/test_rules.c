@@ -792,6 +792,73 @@ static void test_reduced_timetable_twelve_weeks(void **state)
                              "2026-02-27");
 }
 
+/* Issue 13: the whole audit matrix. A ticked safeguarding concern or a
+ * looked-after pupil stayed green; each red indicator now makes it red, with
+ * its reason, before the amber ones; attendance at and either side of the
+ * threshold; hours a day against the timetable at the tolerance. */
+static void test_reduced_timetable_audit_matrix(void **state)
+{
+    (void)state;
+    int today = D(2026, 2, 1);
+    struct rules_rtt r;
+    r = rtt_good();
+    r.safeguarding_concern = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "safeguarding concern ticked on the PSP"));
+    r = rtt_good();
+    r.looked_after = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "a child looked after"));
+    r = rtt_good();
+    r.concern = true;
+    r.concern_date = D(2026, 1, 20);
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "safeguarding concern recorded on 2026-01-20"));
+    r = rtt_good();
+    r.single_agency = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "single-agency plan"));
+
+    /* Not attending: below 50 % red; at 50 % and above, not. */
+    r = rtt_good();
+    r.attendance_known = true;
+    r.attendance_pct = 49.9;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "not attending: 49.9 % this term, below 50 %"));
+    r.attendance_pct = 50.0;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+    r.attendance_pct = 50.1;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+
+    /* Amber: no parent/carer agreement; hours a day off the timetable by
+     * more than half an hour (the 38 demo PSPs that said 7.0 h a day). */
+    r = rtt_good();
+    r.no_parent_agreement = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "no parent/carer agreement recorded"));
+    r = rtt_good();
+    r.psp_hours_per_day = 7.0;
+    r.timetable_hours_per_day = 3.0;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "the PSP says 7 h a day, the timetable gives 3 h a day"));
+    r.psp_hours_per_day = 3.5; /* at the tolerance */
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+    r.psp_hours_per_day = 3.6;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
+    r.psp_hours_per_day = 2.5;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+
+    /* Red first, then amber, all named. */
+    r = rtt_good();
+    r.no_parent_agreement = true;
+    r.looked_after = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    const char *red = strstr(why, "a child looked after"), *amber = strstr(why, "no parent/carer agreement");
+    assert_non_null(red);
+    assert_non_null(amber);
+    assert_true(red < amber);
+}
+
 static void test_reduced_timetable_red(void **state)
 {
     (void)state;
@@ -1102,6 +1169,7 @@ int main(void)
         cmocka_unit_test_setup(test_reduced_timetable_green_and_none, setup),
         cmocka_unit_test_setup(test_reduced_timetable_twelve_weeks, setup),
         cmocka_unit_test_setup(test_reduced_timetable_red, setup),
+        cmocka_unit_test_setup(test_reduced_timetable_audit_matrix, setup),
         cmocka_unit_test_setup(test_cost_basis_strings, setup),
         cmocka_unit_test_setup(test_annual_cost, setup),
         cmocka_unit_test_setup(test_quotes, setup),
