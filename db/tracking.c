@@ -876,11 +876,23 @@ static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_
     return result;
 }
 
-ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS])
+ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS],
+                             int today)
 {
     ap_status st = validate_week(week, r);
     if (st != AP_OK)
         return st;
+    /* Issue 13: a week is rated once it has begun, never ahead. */
+    if (week > tracking_week_of(today)) {
+        bool rates = false;
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            rates = rates || (r[a].changed && r[a].rating > 0);
+        if (rates) {
+            char w[11];
+            return ap_fail(AP_ERR_INVALID, "Week: the week of %s has not begun: rate a week once it has happened",
+                           date_format(week, w));
+        }
+    }
     bool any = false;
     for (int a = 0; a < TRACKING_AREAS; a++)
         any = any || r[a].changed;
@@ -915,7 +927,7 @@ fail:
 }
 
 ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int area, int rating,
-                              const char *note, int64_t *version)
+                              const char *note, int64_t *version, int today)
 {
     if (area < 0 || area >= TRACKING_AREAS)
         return ap_fail(AP_ERR_INVALID, "Area: not one of the five tracking areas");
@@ -928,7 +940,7 @@ ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int a
         return ap_fail(AP_ERR_INVALID, "%s: the note is too long (the limit is %d characters)",
                        LABELS_PROGRESS_AREA[area].text, TRACKING_NOTE_SIZE - 1);
     snprintf(r[area].note, sizeof r[area].note, "%s", note ? note : "");
-    ap_status st = tracking_save_week(s, pupil_id, week, r);
+    ap_status st = tracking_save_week(s, pupil_id, week, r, today);
     if (st == AP_OK)
         *version = r[area].version;
     return st;

@@ -152,13 +152,16 @@ ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct 
  * AP_ERR_CONFLICT naming the area and who, or AP_ERR_NOT_FOUND). On success
  * the versions follow and changed is cleared. AP_ERR_INVALID naming the
  * area: a rating outside 0..5, a bad note, a note without a rating; the
- * week must be a Monday. Viewers are refused by store_begin. */
-ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS]);
+ * week must be a Monday, and one that has begun by today (AP_ERR_INVALID
+ * "Week: ..." for a rating of a week to come; clearing one is allowed).
+ * Viewers are refused by store_begin. */
+ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS],
+                             int today);
 
 /* One area: an upsert with the same checks. *version: in, the version read
  * (0 when there was no rating); out, the new one (0 after deleting). */
 ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int area, int rating,
-                              const char *note, int64_t *version);
+                              const char *note, int64_t *version, int today);
 
 /* ---- actions ---- */
 

@@ -540,11 +540,12 @@ static bool entry_any_changed(const struct entry *e)
     return false;
 }
 
-/* The area n writes the note of: the focused one when rated, else the one
- * just rated (1-5 has moved the focus on), else the focused one. */
+/* The area n writes the note of: the one just rated (1-5 has moved the
+ * focus on, to an area that may be rated already: issue 13), else the
+ * focused one. Moving the focus (Tab, arrows, clearing) forgets it. */
 static int note_area(const struct entry *e)
 {
-    if (!e->r[e->focus].rating && e->last_rated >= 0 && e->r[e->last_rated].rating)
+    if (e->last_rated >= 0 && e->r[e->last_rated].rating)
         return e->last_rated;
     return e->focus;
 }
@@ -942,7 +943,7 @@ static bool entry_save(struct tpane *tp, struct entry *e)
     if (n == 0)
         return true;
     for (int attempt = 0; attempt < 2; attempt++) {
-        ap_status st = tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r);
+        ap_status st = tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r, ui_today(ui));
         if (st == AP_OK) {
             memcpy(e->stored, e->r, sizeof e->stored);
             /* Only this pane shows ratings (no flag depends on them): the
