@@ -7,6 +7,7 @@
 #include "date.h"
 #include "labels.h"
 #include "money.h"
+#include "placement.h"
 #include "qa.h"
 #include "report.h"
 #include "roll.h"
@@ -652,6 +653,107 @@ ap_status panel_quote_update(struct store *s, struct panel_quote *q)
     "SELECT q.id, q.case_id, q.provider_id, q.cost_basis, q.rate, q.sessions_per_week, q.hours_per_week, " \
     "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status "   \
     "FROM quote q JOIN provider v ON v.id = q.provider_id "
+
+static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r);
+
+ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start, struct placement *out)
+{
+    struct panel_case *c = malloc(sizeof *c);
+    if (!c)
+        return ap_fail(AP_ERR_NOMEM, "making the placement: out of memory");
+    ap_status st = panel_case_get(s, case_id, c);
+    if (st == AP_OK && strcmp(c->status, "agreed") != 0)
+        st = ap_fail(AP_ERR_INVALID, "the case is %s: a placement comes from an agreed case",
+                     label_text(LABELS_CASE_STATUS, c->status));
+    /* The chosen quotation, and no placement from the case yet. */
+    struct panel_quote_row q;
+    memset(&q, 0, sizeof q);
+    sqlite3_stmt *stmt = NULL;
+    const char *what = "reading the chosen quotation";
+    if (st == AP_OK && (st = rowio_prepare(s, QUOTE_SELECT "WHERE q.case_id = ?1 AND q.chosen = 1", &stmt, what)) == AP_OK) {
+        int rc = sqlite3_bind_int64(stmt, 1, case_id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW)
+            read_quote(stmt, &q);
+        else if (rc == SQLITE_DONE)
+            st = ap_fail(AP_ERR_INVALID, "the case has no chosen quotation: c chooses one first");
+        else
+            st = store_fail(s, rc, what);
+        sqlite3_finalize(stmt);
+    }
+    if (st == AP_OK) {
+        char sql[160];
+        int64_t existing = 0;
+        snprintf(sql, sizeof sql, "SELECT ifnull(min(id), 0) FROM placement WHERE panel_case_id = %lld",
+                 (long long)case_id);
+        if ((st = store_query_int(s, sql, 0, &existing)) == AP_OK && existing > 0)
+            st = ap_fail(AP_ERR_INVALID, "placement %lld already came from this case", (long long)existing);
+    }
+    /* The sessions the pupil's active placements take on start. */
+    bool taken[PLACEMENT_DAYS][2] = {{false}};
+    if (st == AP_OK) {
+        what = "reading the pupil's timetable";
+        char day[11];
+        if ((st = rowio_prepare(s,
+                                "SELECT t.weekday, t.session FROM placement l "
+                                "JOIN placement_session t ON t.placement_id = l.id "
+                                "WHERE l.pupil_id = ?1 AND l.status = 'active' AND l.start_date <= ?2 "
+                                "  AND (l.end_date IS NULL OR l.end_date >= ?2)",
+                                &stmt, what)) == AP_OK) {
+            int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(stmt, 2, date_format(start, day), -1, SQLITE_TRANSIENT);
+            while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                int d = sqlite3_column_int(stmt, 0);
+                const unsigned char *h = sqlite3_column_text(stmt, 1);
+                if (d >= 0 && d < PLACEMENT_DAYS && h)
+                    taken[d][strcmp((const char *)h, "pm") == 0] = true;
+                rc = SQLITE_OK;
+            }
+            if (rc != SQLITE_DONE)
+                st = store_fail(s, rc, what);
+            sqlite3_finalize(stmt);
+        }
+    }
+    if (st == AP_OK) {
+        struct placement *p = out;
+        placement_init(p);
+        p->pupil_id = c->pupil_id;
+        p->provider_id = q.q.provider_id;
+        snprintf(p->status, sizeof p->status, "proposed");
+        p->start_date = start;
+        snprintf(p->cost_basis, sizeof p->cost_basis, "%s", q.q.cost_basis);
+        p->rate = q.q.rate;
+        p->transport_per_week = q.q.transport_per_week;
+        p->panel_case_id = case_id;
+        /* The purpose: the decision in words, cut at a character boundary. */
+        size_t n = strlen(c->decision);
+        if (n >= sizeof p->purpose) {
+            n = sizeof p->purpose - 1;
+            while (n > 0 && ((unsigned char)c->decision[n] & 0xC0) == 0x80)
+                n--;
+        }
+        memcpy(p->purpose, c->decision, n);
+        p->purpose[n] = '\0';
+        for (size_t k = 0; k < n; k++)
+            if (p->purpose[k] == '\n' || p->purpose[k] == '\t')
+                p->purpose[k] = ' ';
+        int want = q.q.sessions_per_week, laid = 0;
+        double each = want > 0 && q.q.hours_per_week > 0 ? q.q.hours_per_week / want : 3.0;
+        if (each > PLACEMENT_SESSION_MAX_HOURS)
+            each = PLACEMENT_SESSION_MAX_HOURS;
+        for (int d = 0; d < PLACEMENT_DAYS && laid < want; d++)
+            for (int h = 0; h < 2 && laid < want; h++)
+                if (!taken[d][h]) {
+                    p->hours[d][h] = each;
+                    laid++;
+                }
+        st = placement_insert(s, p);
+    }
+    free(c);
+    return st;
+}
 
 static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r)
 {

@@ -194,6 +194,23 @@ ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, int 
  * raises *version. */
 ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version);
 
+/* ---- a decision becomes a placement ---- */
+
+/* Issue 13: recording "Agreed" on a case with a chosen quotation offers the
+ * placement, so nothing is keyed twice. Writes a proposed placement for the
+ * case's pupil from its chosen quotation: the provider, cost basis, rate
+ * and transport a week; its sessions a week laid out from Monday AM in the
+ * sessions the pupil's active placements leave free on start, the hours a
+ * week shared among them (at most PLACEMENT_SESSION_MAX_HOURS each, 3 h
+ * when the quotation gives none); from start; linked to the case
+ * (panel_case_id); its purpose the case's decision, cut to fit. Refused
+ * (AP_ERR_INVALID, saying why) unless the case is agreed and has a chosen
+ * quotation, or when a placement already came from the case. The placement
+ * is written by placement_insert (one transaction, its checks); *out is it,
+ * with its id. */
+struct placement;
+ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start, struct placement *out);
+
 /* One quotation as the case shows it. */
 struct panel_quote_row {
     struct panel_quote q;

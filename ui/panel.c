@@ -38,6 +38,7 @@
 #include "calendar.h"
 #include "money.h"
 #include "panel.h"
+#include "placement.h"
 #include "provider.h"
 #include "pupil_views.h"
 #include "roll.h"
@@ -1688,6 +1689,25 @@ static bool decision_form_run(struct panel *st)
     bool saved = form_run(st->ui, &f);
     if (saved)
         say(st, false, "Recorded the decision for %s: %s", st->pupil_name, label_text(LABELS_CASE_STATUS, df->status));
+    /* Agreed with a chosen quotation: offer the placement (db/panel.h). */
+    if (saved && strcmp(df->status, "agreed") == 0 && rec >= 0 && chosen) {
+        int today = ui_today(st->ui);
+        int start = today - date_weekday(today) + 7; /* next Monday, or the first school day after */
+        if (st->cal.nterms > 0) {
+            int d = calendar_school_day_on_or_after(&st->cal, start, 62);
+            if (d != DATE_NONE)
+                start = d;
+        }
+        char d1[11];
+        if (ui_confirm(st->ui, "Make the placement from the chosen quote?")) {
+            struct placement pl;
+            if (panel_case_make_placement(ui_store(st->ui), st->case_id, start, &pl) == AP_OK)
+                say(st, false, "Added a proposed placement at %s from %s: the roll's p edits its timetable",
+                    st->quotes[rec].provider, date_format(start, d1));
+            else
+                say(st, true, "No placement made: %s", ap_error_detail());
+        }
+    }
     free(df);
     return saved;
 }

@@ -18,6 +18,7 @@
 #include "date.h"
 #include "flags.h"
 #include "panel.h"
+#include "placement.h"
 #include "provider.h"
 #include "pupil.h"
 #include "report.h"
@@ -416,6 +417,69 @@ static void test_quote_validation_names_the_field(void **state)
 /* Issue 13: a suspended provider, or one with a safeguarding No not yet
  * answered Yes, cannot be the recommended option; the choice is refused
  * naming the provider, and nothing changes. */
+/* Issue 13: a decision becomes a placement. Refused until the case is
+ * agreed with a chosen quotation; then one proposed placement from the
+ * quotation, linked to the case, in the sessions the pupil's timetable
+ * leaves free; never a second. */
+static void test_agreed_case_makes_the_placement(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    struct panel_quote a, b;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    struct placement pl;
+    int start = ymd(2026, 12, 7);
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
+    expect_detail("the case is Open: a placement comes from an agreed case");
+    int64_t version = c.version;
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+                                       ymd(2026, 12, 3), ymd(2026, 12, 3)),
+                     AP_OK);
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
+    expect_detail("no chosen quotation");
+    /* (chosen before the decision, as the pane does; written here directly) */
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE quote SET chosen = 1, version = version + 1 WHERE id = %lld", (long long)a.id);
+    assert_int_equal(store_begin(f->s), AP_OK);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(f->s), AP_OK);
+    /* The pupil already attends Monday AM elsewhere: the placement starts
+     * after it. */
+    struct placement other;
+    placement_init(&other);
+    other.pupil_id = f->pupil;
+    other.provider_id = f->college;
+    strcpy(other.status, "active");
+    other.start_date = ymd(2026, 9, 7);
+    strcpy(other.cost_basis, "week");
+    other.rate = 100;
+    other.hours[0][0] = 3;
+    assert_int_equal(placement_insert(f->s, &other), AP_OK);
+
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_OK);
+    struct placement got;
+    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_int_equal(got.pupil_id, f->pupil);
+    assert_int_equal(got.provider_id, f->farm);
+    assert_string_equal(got.status, "proposed");
+    assert_int_equal(got.start_date, start);
+    assert_string_equal(got.cost_basis, "session");
+    assert_int_equal(got.rate, 4500);
+    assert_int_equal(got.transport_per_week, 2000);
+    assert_int_equal(got.panel_case_id, id);
+    assert_string_equal(got.purpose, "Agreed: Cwm Farm, four sessions a week");
+    assert_int_equal(placement_sessions_per_week(&got), 4);
+    assert_true(got.hours[0][0] == 0);  /* Monday AM is taken */
+    assert_true(got.hours[0][1] > 0);   /* Monday PM on */
+    assert_true(got.hours[2][0] > 0);   /* ... to Wednesday AM */
+    assert_true(got.hours[2][1] == 0);
+    /* Never twice from one case. */
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
+    expect_detail("already came from this case");
+}
+
 static void test_choose_refuses_unsafe_provider(void **state)
 {
     struct fixture *f = *state;
@@ -664,6 +728,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quote_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_choose_one_per_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_choose_refuses_unsafe_provider, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_agreed_case_makes_the_placement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotations_flag_follows_the_quotes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decision_and_what_it_locks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_conflicts, setup, teardown),
