@@ -2456,7 +2456,12 @@ static ap_status write_tracking(struct gen *g)
                          placement_running(&g->pl[p->first_pl + k], m);
             if (!placed)
                 continue;
+            /* Only the areas that apply to the pupil (issue 13: no
+             * qualification pathway before Year 10). */
+            unsigned applies = rules_tracking_areas(p->year_group, &g->th);
             for (int a = 0; a < 5; a++) {
+                if (!((applies >> a) & 1u))
+                    continue;
                 int step = (nm - 1 - w) * trend / 4;
                 int rating = base[a] + step + rnd(&r, -1, 1) * (chance(&r, 30) ? 1 : 0);
                 rating = rating < 1 ? 1 : rating > 5 ? 5 : rating;

@@ -260,6 +260,9 @@ static ap_status read_pupils(struct loader *ld)
         row->legal_name = arena_text(&t->arena, name);
         rowio_text(st, 4, row->upn, sizeof row->upn);
         row->year_group = rules_year_group(rowio_date(st, 5), t->today);
+        row->areas = rules_tracking_areas(row->year_group, ld->th);
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            row->n_areas += (row->areas >> a) & 1u;
         rowio_text(st, 6, row->cohort, sizeof row->cohort);
         row->providers = row->notes = row->psp_why = row->qa_why = "";
         row->prev_week = row->psp_due = row->qa_due = row->next_due = DATE_NONE;
@@ -389,8 +392,8 @@ static ap_status read_ratings(struct loader *ld)
         int week = rowio_date(st, 1);
         int area = tracking_area_parse((const char *)sqlite3_column_text(st, 2));
         int rating = sqlite3_column_int(st, 3);
-        if (!row || area < 0 || week == DATE_NONE)
-            continue;
+        if (!row || area < 0 || week == DATE_NONE || !((row->areas >> area) & 1u))
+            continue; /* an area that does not apply to the pupil (rules_tracking_areas) */
         if (week == t->week) {
             if (!row->rating[area])
                 row->n_rated++;
@@ -413,7 +416,7 @@ static ap_status read_ratings(struct loader *ld)
         result = store_fail(ld->s, rc, what);
     sqlite3_finalize(st);
     for (size_t i = 0; i < t->n; i++)
-        t->fully_rated += t->rows[i].n_rated == TRACKING_AREAS;
+        t->fully_rated += t->rows[i].n_rated >= t->rows[i].n_areas;
     return result;
 }
 
@@ -877,7 +880,7 @@ static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_
 }
 
 ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS],
-                             int today)
+                             int today, const struct thresholds *th)
 {
     ap_status st = validate_week(week, r);
     if (st != AP_OK)
@@ -907,6 +910,25 @@ ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct
         st = ap_fail(AP_ERR_NOT_FOUND, "there is no pupil %lld (deleted by someone else?)", (long long)pupil_id);
         goto fail;
     }
+    /* Only the areas that apply to the pupil are rated (issue 13). */
+    {
+        char sql[96];
+        int64_t dob = -1;
+        snprintf(sql, sizeof sql, "SELECT ifnull(julianday(dob) - 2440587.5, -1) FROM pupil WHERE id = %lld",
+                 (long long)pupil_id);
+        if ((st = store_query_int(s, sql, -1, &dob)) != AP_OK)
+            goto fail;
+        int year = rules_year_group(dob < 0 ? DATE_NONE : (int)dob, today);
+        unsigned areas = rules_tracking_areas(year, th);
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            if (r[a].changed && r[a].rating > 0 && !((areas >> a) & 1u)) {
+                char y[16];
+                st = ap_fail(AP_ERR_INVALID, "%s: does not apply in %s (tracked from Year %d)",
+                             LABELS_PROGRESS_AREA[a].text, rules_year_group_name(year, y, sizeof y),
+                             th->qualifications_year);
+                goto fail;
+            }
+    }
     char week_text[11];
     date_format(week, week_text);
     for (int a = 0; a < TRACKING_AREAS; a++)
@@ -927,7 +949,7 @@ fail:
 }
 
 ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int area, int rating,
-                              const char *note, int64_t *version, int today)
+                              const char *note, int64_t *version, int today, const struct thresholds *th)
 {
     if (area < 0 || area >= TRACKING_AREAS)
         return ap_fail(AP_ERR_INVALID, "Area: not one of the five tracking areas");
@@ -940,7 +962,7 @@ ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int a
         return ap_fail(AP_ERR_INVALID, "%s: the note is too long (the limit is %d characters)",
                        LABELS_PROGRESS_AREA[area].text, TRACKING_NOTE_SIZE - 1);
     snprintf(r[area].note, sizeof r[area].note, "%s", note ? note : "");
-    ap_status st = tracking_save_week(s, pupil_id, week, r, today);
+    ap_status st = tracking_save_week(s, pupil_id, week, r, today, th);
     if (st == AP_OK)
         *version = r[area].version;
     return st;

@@ -90,6 +90,7 @@ static const struct spec specs[] = {
     RULE("quote_threshold", K_MONEY, quote_threshold, MAX_POUNDS),
     RULE_INT("quotes_required", quotes_required, 1, 20, "quotations", NULL),
     RULE_INT("intervention_weeks", intervention_weeks, 1, 104, "weeks", NULL),
+    RULE_INT("qualifications_year", qualifications_year, 0, 14, "year group", NULL),
     RULE("persistent_absence_pct", K_PCT, persistent_absence_pct, 100),
     RULE_INT("unauth_amber_sessions", unauth_amber_sessions, 1, 100, "sessions", NULL),
     RULE_INT("unauth_red_days", unauth_red_days, 1, 100, "school days", NULL),

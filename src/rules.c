@@ -878,3 +878,13 @@ enum flag_level rules_intervention(int start, int end, int today,
                 th->intervention_weeks, date_format(planned, p));
     return FLAG_AMBER;
 }
+
+/* ------------------------------------------------------------------ */
+/* Weekly tracking areas */
+
+unsigned rules_tracking_areas(int year_group, const struct thresholds *th)
+{
+    if (year_group != RULES_NO_YEAR_GROUP && year_group < th->qualifications_year)
+        return RULES_AREAS_ALL & ~(1u << RULES_AREA_QUALIFICATIONS);
+    return RULES_AREAS_ALL;
+}

@@ -395,6 +395,21 @@ enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
                                  char *why, size_t why_len);
 
 /* ------------------------------------------------------------------ */
+/* Weekly tracking areas (000, "Tracking and Monitoring": progress is
+ * tracked in the areas the purpose of the provision needs). Bit a is the
+ * area a of LABELS_PROGRESS_AREA (attendance, wellbeing, engagement,
+ * social, qualifications). */
+#define RULES_AREA_QUALIFICATIONS 4
+#define RULES_AREAS_ALL 0x1fu
+
+/* The areas a pupil of year_group is tracked in: attendance, wellbeing,
+ * engagement and social at every age; the qualification pathway from Year
+ * th->qualifications_year (10: Key Stage 4), and for a pupil whose year
+ * group is not known. A Reception child is not rated on a qualification
+ * pathway (issue 13). */
+unsigned rules_tracking_areas(int year_group, const struct thresholds *th);
+
+/* ------------------------------------------------------------------ */
 /* KS1-3 intervention placements (004) are planned for
  * th->intervention_weeks weeks: a placement whose end date (or, while it has
  * none, today) is after rules_weeks_end(start, weeks) is amber. */

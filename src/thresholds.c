@@ -41,6 +41,7 @@ void thresholds_default(struct thresholds *t)
     t->quotes_required = 3;
 
     t->intervention_weeks = 16;
+    t->qualifications_year = 10;
 
     t->persistent_absence_pct = 90.0;
     t->unauth_amber_sessions = 3;

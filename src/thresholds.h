@@ -53,6 +53,9 @@ struct thresholds {
     int64_t quote_threshold;          /* £25,000 in pence */
     int quotes_required;              /* 3 */
 
+    /* Weekly tracking: the qualification pathway is tracked from this year group. */
+    int qualifications_year;          /* 10: Key Stage 4 */
+
     /* KS1-3 intervention placements. */
     int intervention_weeks;           /* 16 */
 

@@ -22,13 +22,17 @@ rows_sql="SELECT id, upn, CASE WHEN preferred_name != '' THEN preferred_name ELS
           FROM pupil WHERE (start_date IS NULL OR start_date <= '2026-11-29') AND (end_date IS NULL OR end_date >= '$WEEK')
           ORDER BY legal_surname COLLATE NOCASE, legal_forename COLLATE NOCASE, id"
 n_rows=$(q "SELECT count(*) FROM ($rows_sql)")
-# The pupil rated by keys: the third; the one after it is rated with "=".
-line=$(q "$rows_sql LIMIT 1 OFFSET 2")
+# The pupil rated by keys: the third or the first after it in Year 10 or
+# above (rated in all five areas: the qualification pathway is tracked from
+# Year 10); the one after it is rated with "=".
+at=$(q "SELECT n FROM (SELECT row_number() OVER () - 1 AS n, id FROM ($rows_sql))
+        WHERE n >= 2 AND id IN (SELECT id FROM pupil WHERE dob <= '2012-08-31') LIMIT 1")
+line=$(q "$rows_sql LIMIT 1 OFFSET $at")
 id=${line%%|*}
 rest=${line#*|}
 upn=${rest%%|*}
 name=${rest#*|}
-line=$(q "$rows_sql LIMIT 1 OFFSET 3")
+line=$(q "$rows_sql LIMIT 1 OFFSET $((at + 1))")
 next_id=${line%%|*}
 next_name=${line##*|}
 

@@ -215,6 +215,7 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_INT(th.quote_threshold);
     FIELD_EQ_INT(th.quotes_required);
     FIELD_EQ_INT(th.intervention_weeks);
+    FIELD_EQ_INT(th.qualifications_year);
     FIELD_EQ_DBL(th.persistent_absence_pct);
     FIELD_EQ_INT(th.unauth_amber_sessions);
     FIELD_EQ_INT(th.unauth_red_days);
@@ -320,6 +321,7 @@ static void test_thresholds_default(void **state)
     assert_int_equal(t.quote_threshold, INT64_C(2500000));
     assert_int_equal(t.quotes_required, 3);
     assert_int_equal(t.intervention_weeks, 16);
+    assert_int_equal(t.qualifications_year, 10);
     assert_true(t.persistent_absence_pct == 90.0);
     assert_int_equal(t.unauth_amber_sessions, 3);
     assert_int_equal(t.unauth_red_days, 10);
@@ -374,7 +376,7 @@ static const char *const all_keys[] = {
     "[rules] declaration_years", "[rules] psp_review_weeks", "[rules] psp_review_amber_days",
     "[rules] psp_length_weeks", "[rules] min_hours_reception_y2", "[rules] min_hours_y3_y6",
     "[rules] min_hours_y7_y10", "[rules] min_hours_y11", "[rules] reduced_timetable_weeks", "[rules] rtt_attendance_red_pct",
-    "[rules] quote_threshold", "[rules] quotes_required", "[rules] intervention_weeks",
+    "[rules] quote_threshold", "[rules] quotes_required", "[rules] intervention_weeks", "[rules] qualifications_year",
     "[rules] persistent_absence_pct", "[rules] unauth_amber_sessions",
     "[rules] unauth_red_days",
 };
@@ -456,6 +458,7 @@ static const struct rule_case rule_cases[] = {
     R(quote_threshold, "30000", T_PENCE, 3000000.0),
     R(quotes_required, "2", T_INT, 2),
     R(intervention_weeks, "12", T_INT, 12),
+    R(qualifications_year, "9", T_INT, 9),
     R(persistent_absence_pct, "92.5", T_DOUBLE, 92.5),
     R(unauth_amber_sessions, "4", T_INT, 4),
     R(unauth_red_days, "15", T_INT, 15),

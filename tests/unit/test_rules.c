@@ -996,6 +996,20 @@ static void test_quotations_cannot_be_fooled(void **state)
     assert_non_null(strstr(why, "another procurement route is needed"));
 }
 
+static void test_tracking_areas(void **state)
+{
+    (void)state;
+    unsigned four = RULES_AREAS_ALL & ~(1u << RULES_AREA_QUALIFICATIONS);
+    assert_int_equal(rules_tracking_areas(0, &th), four);   /* Reception */
+    assert_int_equal(rules_tracking_areas(9, &th), four);
+    assert_int_equal(rules_tracking_areas(10, &th), RULES_AREAS_ALL);
+    assert_int_equal(rules_tracking_areas(11, &th), RULES_AREAS_ALL);
+    assert_int_equal(rules_tracking_areas(RULES_NO_YEAR_GROUP, &th), RULES_AREAS_ALL);
+    th.qualifications_year = 0;
+    assert_int_equal(rules_tracking_areas(0, &th), RULES_AREAS_ALL);
+    assert_int_equal(rules_tracking_areas(-1, &th), four); /* nursery */
+}
+
 static void test_quotes(void **state)
 {
     (void)state;
@@ -1173,6 +1187,7 @@ int main(void)
         cmocka_unit_test_setup(test_cost_basis_strings, setup),
         cmocka_unit_test_setup(test_annual_cost, setup),
         cmocka_unit_test_setup(test_quotes, setup),
+        cmocka_unit_test_setup(test_tracking_areas, setup),
         cmocka_unit_test_setup(test_quotations_cannot_be_fooled, setup),
         cmocka_unit_test_setup(test_intervention, setup),
     };
