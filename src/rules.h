@@ -25,6 +25,21 @@
  * it means "the rule applies and all is in order". */
 enum flag_level { FLAG_NONE = 0, FLAG_GREEN, FLAG_AMBER, FLAG_RED };
 
+/* Every flag kind in one table (src/rules_table.c): what it checks, its
+ * inputs, its source (seed and section), its apterm.ini [rules] keys and
+ * the evidence its reason gives. */
+struct rules_info {
+    const char *kind;        /* the flag kind, as db/flags.h FLAG_KIND_* */
+    const char *rule;        /* the function that decides it */
+    const char *inputs;
+    const char *source;
+    const char *thresholds;  /* apterm.ini [rules] keys, ", " between; "" for none */
+    const char *evidence;
+};
+const struct rules_info *rules_info_all(size_t *n);
+/* NULL for an unknown kind. */
+const struct rules_info *rules_info_for(const char *kind);
+
 /* "", "green", "amber", "red". */
 const char *rules_flag_name(enum flag_level level);
 /* true for amber and red: something to act on. */

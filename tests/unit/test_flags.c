@@ -1116,6 +1116,42 @@ static void test_reduced_hours_count_each_session_once(void **state)
     expect_none("reduced_timetable", "Siân");
 }
 
+/* Each flag kind is described in the one rules table (src/rules_table.c),
+ * and every apterm.ini key it names is a key apterm reads. */
+static void test_every_kind_in_the_rules_table(void **state)
+{
+    (void)state;
+    const char *kinds[] = {FLAG_KIND_REGISTRATION, FLAG_KIND_SUSPENDED,    FLAG_KIND_INSURANCE,
+                           FLAG_KIND_QA_STAGE1,    FLAG_KIND_QA_STAGE2,    FLAG_KIND_MONITORING,
+                           FLAG_KIND_QA_SAFEGUARDING, FLAG_KIND_SAFEGUARDING, FLAG_KIND_ABSENCE,
+                           FLAG_KIND_UNAUTH_RUN,   FLAG_KIND_REDUCED,      FLAG_KIND_PSP_REVIEW,
+                           FLAG_KIND_PSP_END,      FLAG_KIND_INTERVENTION, FLAG_KIND_QUOTATIONS};
+    size_t n = 0;
+    rules_info_all(&n);
+    assert_int_equal(n, sizeof kinds / sizeof kinds[0]);
+    FILE *ini = fopen("apterm.ini", "r");
+    assert_non_null(ini);
+    char text[16384];
+    size_t len = fread(text, 1, sizeof text - 1, ini);
+    fclose(ini);
+    text[len] = '\0';
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        const struct rules_info *r = rules_info_for(kinds[i]);
+        if (!r)
+            fail_msg("no row for %s in the rules table", kinds[i]);
+        assert_true(r->rule[0] && r->inputs[0] && r->source[0] && r->evidence[0]);
+        char keys[400];
+        snprintf(keys, sizeof keys, "%s", r->thresholds);
+        for (char *k = strtok(keys, ", "); k; k = strtok(NULL, ", ")) {
+            char line[80];
+            snprintf(line, sizeof line, "\n%s = ", k);
+            if (!strstr(text, line))
+                fail_msg("%s names %s, which apterm.ini does not set", kinds[i], k);
+        }
+    }
+    assert_null(rules_info_for("no_such_rule"));
+}
+
 static void test_single_provider_sessions(void **state)
 {
     (void)state;
@@ -1232,6 +1268,7 @@ int main(void)
         T(test_monitoring_sessions_per_learner),
         T(test_reduced_hours_count_each_session_once),
         T(test_reduced_timetable_audit_matrix),
+        T(test_every_kind_in_the_rules_table),
         T(test_single_provider_sessions),
         T(test_monitoring_same_in_every_pass),
         T(test_viewer_can_run),
