@@ -1064,6 +1064,12 @@ static enum entry_end entry_loop(struct tpane *tp, struct entry *e)
             }
             e->r[e->focus].rating = key - '0';
             e->last_rated = e->focus;
+            {
+                /* What the rating means ([display] rating_words). */
+                char word[64];
+                ui_message(ui, "%s: %d, %s", LABELS_PROGRESS_AREA[e->focus].text, key - '0',
+                           config_rating_word(ui_config(ui)->rating_words, key - '0', word, sizeof word));
+            }
             /* On to the next area that applies. */
             for (int a = e->focus + 1; a < TRACKING_AREAS; a++)
                 if ((e->areas >> a) & 1u) {

@@ -49,6 +49,7 @@ keys "$S" Enter
 expect_screen "Enter opens the rating line for $name" "$S" "Rating $name"
 keys "$S" 4 3 5 2 1
 expect_screen "five digits rate the five areas" "$S" "5 of 5 rated · not saved"
+expect_screen "each digit says what it means (apterm.ini rating_words)" "$S" "Qualification pathway: 1, serious concern"
 keys "$S" n
 expect_screen "n types a note on the area just rated" "$S" "Typing the note"
 keys "$S" "Calmer at the farm; asked about college" Enter

@@ -188,6 +188,7 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_INT(close_am_minutes);
     FIELD_EQ_INT(close_pm_minutes);
     FIELD_EQ_INT(colour);
+    FIELD_EQ_STR(rating_words);
     FIELD_EQ_STR(organisation);
     FIELD_EQ_DBL(th.fulltime_hours);
     FIELD_EQ_INT(th.registration_pupils);
@@ -342,6 +343,7 @@ static void test_config_default(void **state)
     assert_int_equal(cfg.close_am_minutes, 9 * 60 + 30);
     assert_int_equal(cfg.close_pm_minutes, 13 * 60 + 45);
     assert_true(cfg.colour);
+    assert_string_equal(cfg.rating_words, "serious concern, some concern, steady, good, very good");
     assert_string_equal(cfg.organisation, "Alternative Provision Team");
     thresholds_default(&t);
     assert_memory_equal(&cfg.th, &t, sizeof t);
@@ -367,7 +369,7 @@ static void test_defaults_without_any_file(void **state)
 /* Every key of the apterm.ini that ships. */
 static const char *const all_keys[] = {
     "[store] path", "[store] group", "[attendance] region", "[attendance] close_am",
-    "[attendance] close_pm", "[display] colour", "[exports] organisation",
+    "[attendance] close_pm", "[display] colour", "[display] rating_words", "[exports] organisation",
     "[rules] fulltime_hours", "[rules] registration_pupils", "[rules] public_liability_min",
     "[rules] employers_liability_min", "[rules] professional_indemnity_min",
     "[rules] qa_stage1_months", "[rules] qa_stage2_months",
@@ -510,7 +512,7 @@ static void test_other_keys_change_their_fields(void **state)
 
     load_ok("[store]\npath = /srv/ap/store.db\ngroup = apteam\n"
             "[attendance]\nregion = england\nclose_am = 10:05\nclose_pm = 14:00\n"
-            "[display]\ncolour = no\n"
+            "[display]\ncolour = no\nrating_words = poor, weak, fair, good,  excellent \n"
             "[exports]\norganisation = Cyngor Sir Ynys Môn\n",
             &got);
     config_default(&want);
@@ -520,8 +522,16 @@ static void test_other_keys_change_their_fields(void **state)
     want.close_am_minutes = 10 * 60 + 5;
     want.close_pm_minutes = 14 * 60;
     want.colour = false;
+    snprintf(want.rating_words, sizeof want.rating_words, "poor, weak, fair, good,  excellent");
     snprintf(want.organisation, sizeof want.organisation, "Cyngor Sir Ynys Môn");
     assert_config_equal(&got, &want);
+    /* The word for each rating, trimmed; nothing either side of 1..5. */
+    char w[32];
+    assert_string_equal(config_rating_word(got.rating_words, 1, w, sizeof w), "poor");
+    assert_string_equal(config_rating_word(got.rating_words, 3, w, sizeof w), "fair");
+    assert_string_equal(config_rating_word(got.rating_words, 5, w, sizeof w), "excellent");
+    assert_string_equal(config_rating_word(got.rating_words, 0, w, sizeof w), "");
+    assert_string_equal(config_rating_word(got.rating_words, 6, w, sizeof w), "");
 }
 
 static void test_money_in_pounds_becomes_pence(void **state)
@@ -927,6 +937,11 @@ static void test_bad_boolean(void **state)
 static void test_bad_text_and_group(void **state)
 {
     (void)state;
+    /* What 1-5 mean: exactly five, none empty (four, six, an empty one). */
+    expect_error("[display]\nrating_words = a, b, c, d\n", "[display] rating_words = \"a, b, c, d\"",
+                 "five words for the ratings 1 to 5", NULL);
+    expect_error("[display]\nrating_words = a, b, c, d, e, f\n", "[display] rating_words", NULL);
+    expect_error("[display]\nrating_words = a, b, , d, e\n", "[display] rating_words", NULL);
     expect_error("[exports]\norganisation =\n", "[exports] organisation = \"\"", NULL);
     expect_error("[exports]\norganisation = Caf\xe9\n", "[exports] organisation", "UTF-8",
                  NULL);
