@@ -390,6 +390,7 @@ static void options_sheet(struct pack *p)
             xlsx_money(s, rr, C_TOTAL, q->annual_total);
             xlsx_text(s, rr, C_REC,
                       !q->recommended ? ""
+                      : c->recommended_unsafe ? "\xe2\x9c\x98 Not recommendable (chosen): provider suspended or red-flagged"
                       : c->recommended_chosen ? "\xe2\x9c\x94 Recommended (chosen)"
                                               : "\xe2\x9c\x94 Recommended (lowest cost)",
                       f->marker);

@@ -1150,7 +1150,7 @@ static unsigned answer(struct qa_pane *q, enum qa_answer a)
         return REDRAW_BODY | REDRAW_STATUS;
     struct qa_item it = *cur;
     it.answer = a;
-    ap_status st = qa_answer_save(ui_store(q->ui), q->visit.id, &it);
+    ap_status st = qa_answer_save(ui_store(q->ui), q->visit.id, &it, ui_today(q->ui));
     if (st != AP_OK) {
         say(q, true, "Not recorded: %s", ap_error_detail());
         char keep[NOTICE_LEN];
@@ -1167,10 +1167,10 @@ static unsigned answer(struct qa_pane *q, enum qa_answer a)
     char d[11];
     const struct open_no *earlier = it.safeguarding && a == QA_YES ? answers_open_no(q, &it) : NULL;
     if (it.safeguarding && a == QA_NO)
-        say(q, true, "No on a safeguarding item: %s is flagged red until a later visit answers it Yes",
+        say(q, true, "No on a safeguarding item: %s is flagged red until a later closed visit answers it Yes",
             q->visit.provider_name);
     else if (earlier && q->nnos == 1)
-        say(q, false, "Yes: the No of the %s visit of %s is answered; the flag clears", stage_name(earlier->stage),
+        say(q, false, "Yes: the %s No of %s clears when this visit is closed", stage_name(earlier->stage),
             date_format(earlier->visit_date, d));
     else if (earlier)
         say(q, false, "Yes: the No of the %s visit of %s is answered; %zu other No%s still open",
@@ -1209,7 +1209,7 @@ struct comment_ctx {
 static ap_status comment_save(void *ctx)
 {
     struct comment_ctx *c = ctx;
-    return qa_answer_save(ui_store(c->q->ui), c->q->visit.id, &c->it);
+    return qa_answer_save(ui_store(c->q->ui), c->q->visit.id, &c->it, ui_today(c->q->ui));
 }
 
 static ap_status comment_reread(struct comment_ctx *c, bool keep_text)
@@ -1476,14 +1476,19 @@ static void close_info(void *ctx, int field, char *buf, size_t len)
         snprintf(buf, len, "–");
         return;
     }
-    char period[48];
-    if (stage == QA_STAGE1)
+    char period[80];
+    bool followup = strcmp(c->v.outcome, "unsatisfactory") == 0 || c->counts.sg_no > 0;
+    if (followup)
+        snprintf(period, sizeof period, "%d days: a follow-up after %s", th->qa_followup_days,
+                 c->counts.sg_no > 0 ? "a safeguarding No" : "an Unsatisfactory outcome");
+    else if (stage == QA_STAGE1)
         snprintf(period, sizeof period, "%d months", th->qa_stage1_months);
     else if (stage == QA_STAGE2)
         snprintf(period, sizeof period, "%d months", th->qa_stage2_months);
     else
         snprintf(period, sizeof period, "%d days", th->monitoring_days);
-    snprintf(buf, len, "%s (the visit date + %s)", date_format(qa_next_due(stage, c->v.visit_date, th), d), period);
+    snprintf(buf, len, "%s (the visit date + %s)", date_format(qa_next_due(stage, c->v.visit_date, followup, th), d),
+             period);
 }
 
 static unsigned close_visit(struct qa_pane *q, int64_t visit_id)
@@ -1525,10 +1530,10 @@ static unsigned close_visit(struct qa_pane *q, int64_t visit_id)
     c.nitems = (int)n;
     int left = c.nitems - c.counts.answered;
     if (left > 0) {
-        char question[200];
-        snprintf(question, sizeof question, "%d of %d items unanswered: close anyway?", left, c.nitems);
-        if (!confirm(q, question))
-            return REDRAW_ALL;
+        /* Only a whole checklist counts as a visit (db/qa.h). */
+        say(q, true, "%d of %d items not answered: answer every item (Yes, No or N/A) before closing the visit",
+            left, c.nitems);
+        return REDRAW_BODY | REDRAW_STATUS;
     }
     /* Suggested outcome from the answers. */
     snprintf(c.v.outcome, sizeof c.v.outcome, "%s",
@@ -1931,8 +1936,9 @@ static bool qa_help_line(void *state, int i, char *buf, size_t len)
     static const char *const lines[] = {
         "",
         "The list: when each provider's visits are due, most overdue first.",
-        "  !  red: overdue (Stage 1, Stage 2) or a safeguarding No still open",
-        "  ~  amber: due within the next weeks, or a monitoring visit due",
+        "  !  red: overdue (Stage 1, Stage 2, monitoring), an Unsatisfactory visit not yet",
+        "     followed up, or a safeguarding No not yet answered Yes at a later closed visit",
+        "  ~  amber: due within the next weeks, or a monitoring visit due today or by sessions",
         "  SG No: safeguarding items answered No and not yet Yes at a later visit",
         "The checklist: ? not answered yet · S a safeguarding item · * has a comment",
         "Checklists are data: apterm templates load FILE adds a new revision;",

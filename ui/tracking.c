@@ -63,6 +63,8 @@ struct entry {
     struct tracking_rating stored[TRACKING_AREAS]; /* as read */
     int prev[TRACKING_AREAS];
     int prev_week;
+    unsigned areas;                         /* the areas that apply (rules_tracking_areas) */
+    int n_areas;
     int focus;
     int last_rated;                         /* the area a digit rated last; -1 none */
     struct lineedit *note;                  /* while a note is typed */
@@ -269,8 +271,8 @@ static bool row_matches(const struct tpane *tp, const struct tracking_row *r)
     }
     double low = ui_config(tp->ui)->th.persistent_absence_pct;
     switch (tp->f_show) {
-    case SH_UNRATED: if (r->n_rated == TRACKING_AREAS) return false; break;
-    case SH_RATED: if (r->n_rated < TRACKING_AREAS) return false; break;
+    case SH_UNRATED: if (r->n_rated >= r->n_areas) return false; break;
+    case SH_RATED: if (r->n_rated < r->n_areas) return false; break;
     case SH_LOW: if (!r->has_term || r->term_pct >= low) return false; break;
     case SH_FALLING: if (r->trend != TREND_DOWN) return false; break;
     case SH_PSP: if (!rules_flag_raised(r->psp_level)) return false; break;
@@ -351,6 +353,11 @@ static bool load(struct tpane *tp)
 static void rating_cell(const struct tracking_row *r, int k, char *buf, size_t len, enum attr_meaning *attr)
 {
     int now = r->rating[k], before = r->prev_rating[k];
+    if (!((r->areas >> k) & 1u)) { /* does not apply to the pupil (rules_tracking_areas) */
+        snprintf(buf, len, "n/a");
+        *attr = ATTR_DIM;
+        return;
+    }
     if (!now && !before) {
         buf[0] = '\0';
         return;
@@ -541,11 +548,12 @@ static bool entry_any_changed(const struct entry *e)
     return false;
 }
 
-/* The area n writes the note of: the focused one when rated, else the one
- * just rated (1-5 has moved the focus on), else the focused one. */
+/* The area n writes the note of: the one just rated (1-5 has moved the
+ * focus on, to an area that may be rated already: issue 13), else the
+ * focused one. Moving the focus (Tab, arrows, clearing) forgets it. */
 static int note_area(const struct entry *e)
 {
-    if (!e->r[e->focus].rating && e->last_rated >= 0 && e->r[e->last_rated].rating)
+    if (e->last_rated >= 0 && e->r[e->last_rated].rating)
         return e->last_rated;
     return e->focus;
 }
@@ -581,8 +589,8 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     char line[800], d[24];
     int rated = 0;
     for (int a = 0; a < TRACKING_AREAS; a++)
-        rated += e->r[a].rating > 0;
-    snprintf(line, sizeof line, "Rating %s · %d of %d rated%s · week of %s", e->who, rated, TRACKING_AREAS,
+        rated += e->r[a].rating > 0 && ((e->areas >> a) & 1u);
+    snprintf(line, sizeof line, "Rating %s · %d of %d rated%s · week of %s", e->who, rated, e->n_areas,
              entry_any_changed(e) ? " · not saved" : "", long_date(tp->week, d, sizeof d));
     if (e->notice[0])
         snprintf(line, sizeof line, "Not saved: %s", e->notice);
@@ -600,6 +608,10 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         char name[32];
         snprintf(name, sizeof name, "%s%s", tracking_area_brief(a), entry_changed(e, a) ? "*" : "");
         put_line(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
+        if (!((e->areas >> a) & 1u)) {
+            put_line(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
+            continue;
+        }
         char box[8];
         snprintf(box, sizeof box, "[%c]", e->r[a].rating ? '0' + e->r[a].rating : ' ');
         wattrset(w, attr_of(focus ? ATTR_SELECTED : ATTR_FIELD));
@@ -920,12 +932,15 @@ static bool entry_open(struct tpane *tp, struct entry *e, const struct tracking_
              rules_year_group_name(row->year_group, year, sizeof year));
     memcpy(e->prev, row->prev_rating, sizeof e->prev);
     e->prev_week = row->prev_week;
+    e->areas = row->areas;
+    e->n_areas = row->n_areas;
     if (!entry_read(tp, e))
         return false;
-    /* Start on the first area not yet rated. */
-    while (e->focus < TRACKING_AREAS - 1 && e->r[e->focus].rating)
+    /* Start on the first area that applies and is not yet rated. */
+    e->focus = 0;
+    while (e->focus < TRACKING_AREAS - 1 && (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u)))
         e->focus++;
-    if (e->r[e->focus].rating)
+    if (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u))
         e->focus = 0;
     return true;
 }
@@ -943,7 +958,8 @@ static bool entry_save(struct tpane *tp, struct entry *e)
     if (n == 0)
         return true;
     for (int attempt = 0; attempt < 2; attempt++) {
-        ap_status st = tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r);
+        ap_status st =
+            tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r, ui_today(ui), &ui_config(ui)->th);
         if (st == AP_OK) {
             memcpy(e->stored, e->r, sizeof e->stored);
             /* Only this pane shows ratings (no flag depends on them): the
@@ -1042,10 +1058,25 @@ static enum entry_end entry_loop(struct tpane *tp, struct entry *e)
         int key = action_key(ret, ch);
         switch (entry_action(key)) {
         case ACT_TRACK_SCORE:
+            if (!((e->areas >> e->focus) & 1u)) {
+                ui_message(ui, "%s does not apply to this pupil (tracked from Year %d)",
+                           LABELS_PROGRESS_AREA[e->focus].text, ui_config(ui)->th.qualifications_year);
+                break;
+            }
             e->r[e->focus].rating = key - '0';
             e->last_rated = e->focus;
-            if (e->focus < TRACKING_AREAS - 1)
-                e->focus++;
+            {
+                /* What the rating means ([display] rating_words). */
+                char word[64];
+                ui_message(ui, "%s: %d, %s", LABELS_PROGRESS_AREA[e->focus].text, key - '0',
+                           config_rating_word(ui_config(ui)->rating_words, key - '0', word, sizeof word));
+            }
+            /* On to the next area that applies. */
+            for (int a = e->focus + 1; a < TRACKING_AREAS; a++)
+                if ((e->areas >> a) & 1u) {
+                    e->focus = a;
+                    break;
+                }
             break;
         case ACT_TRACK_NEXT_AREA:
             e->focus = (e->focus + 1) % TRACKING_AREAS;
@@ -1066,7 +1097,7 @@ static enum entry_end entry_loop(struct tpane *tp, struct entry *e)
         case ACT_TRACK_SAME: {
             int n = 0;
             for (int a = 0; a < TRACKING_AREAS; a++)
-                if (!e->r[a].rating && e->prev[a]) {
+                if (!e->r[a].rating && e->prev[a] && ((e->areas >> a) & 1u)) {
                     e->r[a].rating = e->prev[a];
                     n++;
                 }

@@ -226,10 +226,27 @@ wait_for "$S" "panel case $case_id" 5
 # ---- D: the panel's decision ----
 keys "$S" D
 expect_screen "D opens the decision form, Agreed offered" "$S" "‹ Agreed ›"
+# Its panel (listed for $panel_date) has not met yet: the decision is refused,
+# naming the panel date (issue 13). Held today instead, it is recorded.
 keys "$S" Tab Tab
 keys "$S" -l "Agreed: $prov, four sessions a week."
 keys "$S" C-s
-expect_screen "^S records it: \"Recorded the decision for ...: Agreed\"" "$S" ": Agreed"
+expect_screen "a decision before the panel has met is refused" "$S" "has not met yet"
+keys "$S" S-Tab C-u
+keys "$S" -l "today"
+keys "$S" C-s
+panel_date=$TODAY
+# Agreed with a chosen quote: the placement is offered (issue 13).
+expect_screen "^S records it and offers the placement from the chosen quote" "$S" \
+    "Make the placement from the chosen quote? (y/n)"
+keys "$S" y
+expect_screen "y makes it: \"Added a proposed placement at ...\"" "$S" "Added a proposed placement at"
+got=$(q "select l.status || '|' || l.provider_id || '|' || l.cost_basis || '|' || l.rate
+         from placement l where l.panel_case_id = $case_id")
+want=$(q "select 'proposed|' || provider_id || '|' || cost_basis || '|' || rate from quote
+          where case_id = $case_id and chosen = 1")
+[ -n "$got" ] && [ "$got" = "$want" ] && ok "SQLite: one proposed placement from the chosen quote, linked to the case" ||
+    not_ok "SQLite: one proposed placement from the chosen quote, linked to the case" "got: $got" "want: $want"
 got=$(q "select status || '|' || decision || '|' || panel_date from panel_case where id = $case_id")
 if [ "$got" = "agreed|Agreed: $prov, four sessions a week.|$panel_date" ]; then
     ok "SQLite: the case is agreed, with the decision in words and its panel date"

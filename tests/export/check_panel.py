@@ -527,8 +527,26 @@ def main():
         f"WHERE ((:pd IS NULL AND c.status = 'open') OR c.panel_date = :pd) ORDER BY {PUPIL_ORDER}, c.id",
         {"pd": pd}).fetchall()
     quotes = {}
-    for q in db.execute("SELECT q.*, v.name FROM quote q JOIN provider v ON v.id = q.provider_id ORDER BY q.id"):
+    for q in db.execute("SELECT q.*, v.name, v.status AS provider_status FROM quote q "
+                        "JOIN provider v ON v.id = q.provider_id ORDER BY q.id"):
         quotes.setdefault(q["case_id"], []).append(q)
+    # Providers with a safeguarding item answered No and not Yes at a later
+    # closed visit whose every item is answered (README "QA checklists").
+    red_flagged = {r[0] for r in db.execute(
+        "SELECT v.provider_id FROM qa_visit v JOIN qa_answer a ON a.visit_id = v.id "
+        "JOIN qa_template_item i ON i.id = a.item_id JOIN qa_template t ON t.id = i.template_id "
+        "WHERE a.answer = 'no' AND i.safeguarding = 1 AND v.visit_date <= :today AND NOT EXISTS ("
+        "  SELECT 1 FROM qa_visit v2 JOIN qa_answer a2 ON a2.visit_id = v2.id "
+        "  JOIN qa_template_item i2 ON i2.id = a2.item_id JOIN qa_template t2 ON t2.id = i2.template_id "
+        "  WHERE v2.provider_id = v.provider_id AND v2.visit_date <= :today AND v2.closed = 1 "
+        "    AND NOT EXISTS (SELECT 1 FROM qa_template_item i3 WHERE i3.template_id = v2.template_id AND NOT EXISTS "
+        "      (SELECT 1 FROM qa_answer a3 WHERE a3.visit_id = v2.id AND a3.item_id = i3.id AND a3.answer IS NOT NULL)) "
+        "    AND (v2.visit_date > v.visit_date OR (v2.visit_date = v.visit_date AND v2.id > v.id)) "
+        "    AND a2.answer IN ('yes', 'no') AND t2.key = t.key AND i2.text = i.text)",
+        {"today": today_text})}
+
+    def may_recommend(q):
+        return q["provider_status"] != "suspended" and q["provider_id"] not in red_flagged
 
     def costed(q):
         spw = q["sessions_per_week"]
@@ -539,13 +557,18 @@ def main():
     for c in cases:
         qs = quotes.get(c["id"], [])
         chosen = [q for q in qs if q["chosen"]]
+        safe = [q for q in qs if may_recommend(q)]
         if chosen:
             recommended[c["id"]] = (chosen[0]["id"], "chosen")
-        elif qs:
-            best = min(qs, key=lambda q: (costed(q)[2], q["id"]))
+        elif safe:
+            best = min(safe, key=lambda q: (costed(q)[2], q["id"]))
             recommended[c["id"]] = (best["id"], "lowest cost")
         rec_total = next((costed(q)[2] for q in qs if q["id"] == recommended.get(c["id"], (0,))[0]), None)
-        warned[c["id"]] = not qs or (rec_total < QUOTE_THRESHOLD and len(qs) < QUOTES_REQUIRED)
+        # Route 1 counts distinct providers that may be recommended; at or over
+        # the threshold another route is needed; an unsafe choice is flagged.
+        counted = len({q["provider_id"] for q in safe})
+        warned[c["id"]] = (not qs or rec_total is None or rec_total >= QUOTE_THRESHOLD
+                           or counted < QUOTES_REQUIRED or any(not may_recommend(q) for q in chosen))
 
     rows = joined_rows(wb, "Cases", len(HEADERS["Cases"]))
     problems, warn_problems = [], []
