@@ -69,8 +69,12 @@ static const struct command commands[] = {
     {"export",
      "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]\n"
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
-     "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]",
-     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx", cmd_export},
+     "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]\n"
+     "  apterm export pupils|contacts|providers|placements --out FILE.csv [--db PATH]",
+     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx; a table as CSV",
+     cmd_export},
+    {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]",
+     "add and change records from a CSV file (all or nothing; --dry-run shows what would change)", cmd_import},
     {"templates", "templates list | templates load FILE.csv [--db PATH]",
      "list the QA checklists, or load an edited one as its new revision", cmd_templates},
 };
@@ -442,8 +446,12 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return usage_error("%s", "export needs what to export: apterm export marks|panel|dmt ...");
     if (strcmp(argv[1], "panel") == 0 || strcmp(argv[1], "dmt") == 0)
         return cmd_export_xlsx(cli, argc, argv);
+    if (strcmp(argv[1], "pupils") == 0 || strcmp(argv[1], "contacts") == 0 || strcmp(argv[1], "providers") == 0 ||
+        strcmp(argv[1], "placements") == 0)
+        return cmd_export_table(cli, argc, argv);
     if (strcmp(argv[1], "marks") != 0)
-        return usage_error("export: unknown export \"%s\" (expected marks, panel or dmt)", argv[1]);
+        return usage_error("export: unknown export \"%s\" (expected marks, panel, dmt, pupils, contacts, providers "
+                           "or placements)", argv[1]);
     static const struct option opts[] = {
         {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},

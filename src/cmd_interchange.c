@@ -1,0 +1,102 @@
+/* apterm import ... and apterm export pupils|contacts|providers|placements:
+ * the command line over src/interchange.h. */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "csv.h"
+#include "date.h"
+#include "interchange.h"
+#include "outfile.h"
+
+int cmd_import(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dry-run", no_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0},
+    };
+    bool dry_run = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n': dry_run = true; break;
+        default: return usage_error("%s", "unknown option for import");
+        }
+    }
+    if (argc - optind != 2)
+        return usage_error("%s", "import needs what and a file: apterm import pupils|contacts|providers|placements "
+                                 "FILE.csv [--dry-run]");
+    enum ix_kind kind;
+    const char *what = argv[optind], *path = argv[optind + 1];
+    if (!ix_kind_parse(what, &kind))
+        return usage_error("import: unknown kind \"%s\" (expected pupils, contacts, providers or placements)", what);
+    char *text = NULL;
+    if (csv_read_file(path, &text) != AP_OK)
+        return fail("import");
+    /* As the TUI does, the first import makes a new store (its maker is its
+     * admin): that is how a team starts on its real data. */
+    struct store *s = NULL;
+    if (open_store(cli, true, &s) != AP_OK) {
+        free(text);
+        return fail("import");
+    }
+    struct ix_result res;
+    ap_status st = ix_import(s, kind, path, path, text, dry_run, date_today(), stdout, stderr, &res);
+    free(text);
+    store_close(s);
+    if (st != AP_OK)
+        return fail("import");
+    return EXIT_SUCCESS;
+}
+
+int cmd_export_table(struct cli *cli, int argc, char **argv)
+{
+    enum ix_kind kind;
+    if (!ix_kind_parse(argv[1], &kind))
+        return usage_error("export: unknown export \"%s\"", argv[1]);
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL;
+    int c;
+    argc--;
+    argv++;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        default: return usage_error("unknown option for export %s", ix_kind_name(kind));
+        }
+    }
+    if (optind < argc)
+        return usage_error("export %s: unexpected argument \"%s\"", ix_kind_name(kind), argv[optind]);
+    if (!out || !*out)
+        return usage_error("export %s needs --out FILE.csv", ix_kind_name(kind));
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("export");
+    struct outfile o;
+    long rows = 0, pupils = 0;
+    ap_status st = outfile_open(&o, out);
+    if (st == AP_OK) {
+        FILE *f = outfile_stream(&o);
+        st = f ? ix_export(s, kind, f, &rows, &pupils) : AP_ERR_IO;
+        if (f && fclose(f) != 0 && st == AP_OK)
+            st = ap_fail(AP_ERR_IO, "writing %s failed", out);
+        if (st == AP_OK)
+            st = outfile_commit(&o);
+        else
+            outfile_abandon(&o);
+    }
+    if (st == AP_OK)
+        st = audit_export(s, ix_kind_name(kind), out, pupils, NULL);
+    store_close(s);
+    if (st != AP_OK)
+        return fail("export");
+    printf("Wrote %ld %s to %s\n", rows, rows == 1 ? ix_kind_name(kind) : ix_kind_name(kind), out);
+    return EXIT_SUCCESS;
+}
