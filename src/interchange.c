@@ -564,7 +564,7 @@ static bool parse_field(struct import *im, int line, const struct field *f, cons
 {
     char t[2048];
     void *p = field_ptr(rec, f);
-    if (f->type != F_TEXT && f->type != F_LINES) {
+    if (f->type != F_LINES) {   /* spaces around a one-line value are never meant */
         if (!trimmed(v, t, sizeof t)) {
             line_error(im, line, f->column, "too long");
             return false;
