@@ -940,12 +940,17 @@ static bool read_line(struct import *im, const struct csv_reader *r, struct row 
     }
     if (im->kind == IX_PUPILS) {
         const char *name = value_of(im, r, F_SCHOOL), *urn = value_of(im, r, F_SCHOOL_URN);
-        char n[128] = "", u[32] = "";
-        if (name && !trimmed(name, n, sizeof n))
-            n[0] = '\0';
-        if (urn && !trimmed(urn, u, sizeof u))
-            u[0] = '\0';
-        if (name || urn) {
+        char n[121] = "", u[16] = "";
+        bool fits = true;
+        if (name && !trimmed(name, n, sizeof n)) {
+            line_error(im, r->line, "home_school", "too long: at most %zu bytes", sizeof n - 1);
+            fits = ok = false;
+        }
+        if (urn && !trimmed(urn, u, sizeof u)) {
+            line_error(im, r->line, "home_school_urn", "\"%s\" is not a URN or school number (6 to 8 digits)", urn);
+            fits = ok = false;
+        }
+        if (fits && (name || urn)) {
             int64_t id = 0;
             if (!n[0] && !u[0])
                 ((struct pupil *)row->rec)->home_school_id = 0;
