@@ -41,6 +41,8 @@ ap_status open_store(struct cli *cli, bool create, struct store **out);
 /* The subcommands in files of their own. */
 int cmd_calendar(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
 /* export pupils|contacts|providers|placements (argv[1]) --out FILE.csv */
 int cmd_export_table(struct cli *cli, int argc, char **argv);
 

@@ -2,11 +2,13 @@
  * the command line over src/interchange.h. */
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
+#include "backup.h"
 #include "cli.h"
 #include "csv.h"
 #include "date.h"
@@ -98,5 +100,91 @@ int cmd_export_table(struct cli *cli, int argc, char **argv)
     if (st != AP_OK)
         return fail("export");
     printf("Wrote %ld %s to %s\n", rows, rows == 1 ? ix_kind_name(kind) : ix_kind_name(kind), out);
+    return EXIT_SUCCESS;
+}
+
+/* ---- backup and restore ---- */
+
+/* The folder of path ("." when it has none), into out. */
+static void folder_of(const char *path, char *out, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(out, len, ".");
+    else if (slash == path)
+        snprintf(out, len, "/");
+    else
+        snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+int cmd_backup(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"to", required_argument, NULL, 't'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *to = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 't': to = optarg; break;
+        default: return usage_error("%s", "unknown option for backup");
+        }
+    }
+    if (optind < argc)
+        return usage_error("backup: unexpected argument \"%s\"", argv[optind]);
+    if (to && !*to)
+        return usage_error("%s", "--to needs a folder");
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("backup");
+    char dir[PATH_MAX];
+    if (to)
+        snprintf(dir, sizeof dir, "%s", to);
+    else {
+        char folder[PATH_MAX];
+        folder_of(store_path(s), folder, sizeof folder);
+        snprintf(dir, sizeof dir, "%.*s/backups", (int)(sizeof dir - 9), folder);
+    }
+    struct backup_info info;
+    ap_status st = backup_make(s, dir, cli->cfg.backup_keep, &info);
+    store_close(s);
+    if (st != AP_OK)
+        return fail("backup");
+    printf("Backed up the store to %s: checked (integrity ok, %d tables, %lld rows, the same as the store)\n",
+           cli_text(info.file), info.tables, (long long)info.rows);
+    if (info.removed)
+        printf("Removed %d older backup%s: the last %d are kept ([backup] keep)\n", info.removed,
+               info.removed == 1 ? "" : "s", cli->cfg.backup_keep);
+    return EXIT_SUCCESS;
+}
+
+int cmd_restore(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        return usage_error("%s", "unknown option for restore");
+    if (argc - optind != 1 || !*argv[optind])
+        return usage_error("%s", "restore needs the backup file: apterm restore FILE");
+    const char *file = argv[optind];
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("restore");
+    char aside_dir[PATH_MAX];
+    folder_of(file, aside_dir, sizeof aside_dir);
+    struct backup_info aside;
+    ap_status st = backup_restore(s, file, aside_dir, &aside);
+    store_close(s);
+    if (st != AP_OK)
+        return fail("restore");
+    /* Opened again: a backup from an older apterm is upgraded now. */
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("restore: the store was restored but cannot be opened again");
+    st = backup_audit_restore(s, file, aside.file);
+    store_close(s);
+    if (st != AP_OK)
+        return fail("restore: the store was restored but the audit row could not be written");
+    printf("Restored the store from %s; the store as it was is kept in %s\n", cli_text(file), cli_text(aside.file));
     return EXIT_SUCCESS;
 }

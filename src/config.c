@@ -63,6 +63,8 @@ static const struct spec specs[] = {
     { "attendance", "close_pm", K_TIME, FIELD(close_pm_minutes), 0, 0, NULL, NULL },
     { "display", "colour", K_BOOL, FIELD(colour), 0, 0, NULL, NULL },
     { "exports", "organisation", K_TEXT, FIELD(organisation), 0, 0, NULL, NULL },
+    { "backup", "keep", K_INT, FIELD(backup_keep), 1, 1000, "backups", NULL },
+    { "retention", "years", K_INT, FIELD(retention_years), 6, 100, "years", NULL },
 
     RULE("fulltime_hours", K_HOURS, fulltime_hours, MAX_HOURS),
     RULE_INT("registration_pupils", registration_pupils, 1, 100, "pupils", NULL),
@@ -95,7 +97,7 @@ static const struct spec specs[] = {
 
 #define NSPECS (sizeof specs / sizeof specs[0])
 
-static const char *const sections[] = { "store", "attendance", "display", "exports", "rules" };
+static const char *const sections[] = { "store", "attendance", "display", "exports", "backup", "retention", "rules" };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---------------------------------------------------------------- defaults */
@@ -111,6 +113,8 @@ void config_default(struct apterm_config *cfg)
     cfg->close_pm_minutes = 13 * 60 + 45;
     cfg->colour = true;
     memcpy(cfg->organisation, "Alternative Provision Team", sizeof "Alternative Provision Team");
+    cfg->backup_keep = 14;
+    cfg->retention_years = 6;
     thresholds_default(&cfg->th);
 }
 

@@ -18,6 +18,8 @@ struct apterm_config {
     int close_pm_minutes;        /* [attendance] close_pm */
     bool colour;                 /* [display] colour */
     char organisation[256];      /* [exports] organisation */
+    int backup_keep;             /* [backup] keep: how many backups apterm backup keeps in its folder */
+    int retention_years;         /* [retention] years: registers kept at least this long (6 or more) */
     struct thresholds th;        /* [rules] ... */
 };
 

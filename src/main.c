@@ -75,6 +75,10 @@ static const struct command commands[] = {
      cmd_export},
     {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]",
      "add and change records from a CSV file (all or nothing; --dry-run shows what would change)", cmd_import},
+    {"backup", "backup [--to DIR] [--db PATH]",
+     "copy the store, checked, to a dated file (admins; keeps the last [backup] keep)", cmd_backup},
+    {"restore", "restore FILE [--db PATH]",
+     "replace the store by a checked backup, keeping the current store aside (admins)", cmd_restore},
     {"templates", "templates list | templates load FILE.csv [--db PATH]",
      "list the QA checklists, or load an edited one as its new revision", cmd_templates},
 };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backup.h"
 #include "date.h"
 #include "interchange.h"
 #include "provider.h"
@@ -185,6 +186,28 @@ static void batch_savepoints(void **state)
     assert_int_equal(count(f->s, "SELECT count(*) FROM provider"), 1);
 }
 
+/* Backups hold everything, the safeguarding chronology included: admins only. */
+static void backup_and_restore_are_for_admins(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(store_user_add(f->s, "officer1", "officer"), AP_OK);
+    struct store_options opt = {.path = f->path, .login = "officer1"};
+    struct store *officer = NULL;
+    assert_int_equal(store_open(&opt, &officer), AP_OK);
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/backups", f->dir);
+    struct backup_info info;
+    assert_int_equal(backup_make(officer, dir, 3, &info), AP_ERR_DENIED);
+    assert_int_equal(backup_restore(officer, f->path, dir, &info), AP_ERR_DENIED);
+    store_close(officer);
+    assert_int_equal(backup_make(f->s, dir, 3, &info), AP_OK);
+    int schema;
+    int64_t rows;
+    assert_int_equal(backup_check(info.file, &schema, &rows), AP_OK);
+    assert_int_equal(schema, store_latest_schema());
+    assert_int_equal(rows, info.rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +215,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(provider_without_postcode_is_not_matched_on_name, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_write_rolls_back_every_line, setup, teardown),
         cmocka_unit_test_setup_teardown(batch_savepoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(backup_and_restore_are_for_admins, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
