@@ -1,6 +1,7 @@
 /* apterm import ... and apterm export pupils|contacts|providers|placements:
  * the command line over src/interchange.h. */
 
+#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "date.h"
+#include "export_subject.h"
 #include "interchange.h"
 #include "outfile.h"
 
@@ -186,5 +188,45 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
     if (st != AP_OK)
         return fail("restore: the store was restored but the audit row could not be written");
     printf("Restored the store from %s; the store as it was is kept in %s\n", cli_text(file), cli_text(aside.file));
+    return EXIT_SUCCESS;
+}
+
+/* ---- export pupil UPN --out FILE.xlsx (subject access) ---- */
+
+int cmd_export_pupil(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL;
+    int c;
+    argc--;
+    argv++;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        default: return usage_error("%s", "unknown option for export pupil");
+        }
+    }
+    if (argc - optind != 1)
+        return usage_error("%s", "export pupil needs the pupil's UPN: apterm export pupil UPN --out FILE.xlsx");
+    if (!out || !*out)
+        return usage_error("%s", "export pupil needs --out FILE.xlsx");
+    char upn[16];
+    size_t n = 0;
+    for (const char *p = argv[optind]; *p && n + 1 < sizeof upn; p++)
+        if (*p != ' ')
+            upn[n++] = (char)toupper((unsigned char)*p);
+    upn[n] = '\0';
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("export");
+    long rows = 0;
+    ap_status st = export_subject(s, upn, out, cli->cfg.organisation, date_today(), &rows);
+    store_close(s);
+    if (st != AP_OK)
+        return fail("export");
+    printf("Wrote everything held about pupil %s (%ld rows) to %s\n", upn, rows, cli_text(out));
     return EXIT_SUCCESS;
 }

@@ -70,8 +70,10 @@ static const struct command commands[] = {
      "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]\n"
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
      "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]\n"
-     "  apterm export pupils|contacts|providers|placements --out FILE.csv [--db PATH]",
-     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx; a table as CSV",
+     "  apterm export pupils|contacts|providers|placements --out FILE.csv [--db PATH]\n"
+     "  apterm export pupil UPN --out FILE.xlsx [--db PATH]",
+     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx; a table as CSV; "
+     "everything about one pupil (subject access)",
      cmd_export},
     {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]",
      "add and change records from a CSV file (all or nothing; --dry-run shows what would change)", cmd_import},
@@ -453,6 +455,8 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "pupils") == 0 || strcmp(argv[1], "contacts") == 0 || strcmp(argv[1], "providers") == 0 ||
         strcmp(argv[1], "placements") == 0)
         return cmd_export_table(cli, argc, argv);
+    if (strcmp(argv[1], "pupil") == 0)
+        return cmd_export_pupil(cli, argc, argv);
     if (strcmp(argv[1], "marks") != 0)
         return usage_error("export: unknown export \"%s\" (expected marks, panel, dmt, pupils, contacts, providers "
                            "or placements)", argv[1]);

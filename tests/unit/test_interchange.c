@@ -19,6 +19,7 @@
 #include "interchange.h"
 #include "provider.h"
 #include "store.h"
+#include "subject.h"
 #include "upn.h"
 
 struct fixture {
@@ -208,6 +209,46 @@ static void backup_and_restore_are_for_admins(void **state)
     assert_int_equal(rows, info.rows);
 }
 
+static ap_status no_begin(void *ctx, const struct subject_part *part, int ncols, const char *const *names)
+{
+    (void)part, (void)ncols, (void)names;
+    ++*(int *)ctx;
+    return AP_OK;
+}
+
+static ap_status no_row(void *ctx, const struct subject_part *part, sqlite3_stmt *row)
+{
+    (void)ctx, (void)part, (void)row;
+    return AP_OK;
+}
+
+/* A viewer cannot read the chronology, so cannot give a whole answer. */
+static void subject_access_is_refused_to_viewers(void **state)
+{
+    struct fixture *f = *state;
+    char errors[512];
+    struct ix_result res;
+    char text[256], upn[14];
+    upn[0] = upn_check_letter("690200100002");
+    strcpy(upn + 1, "690200100002");
+    snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
+                                "%s,Llŷr,Evans,2012-03-04,dual_prs,pru_plus\n", upn);
+    assert_int_equal(import(f->s, IX_PUPILS, text, false, &res, errors, sizeof errors), AP_OK);
+    assert_int_equal(store_user_add(f->s, "viewer1", "viewer"), AP_OK);
+    struct store_options opt = {.path = f->path, .login = "viewer1"};
+    struct store *viewer = NULL;
+    assert_int_equal(store_open(&opt, &viewer), AP_OK);
+    int sheets = 0;
+    struct subject_sink sink = {.ctx = &sheets, .begin = no_begin, .row = no_row};
+    assert_int_equal(subject_read(viewer, 1, &sink), AP_ERR_DENIED);
+    assert_int_equal(sheets, 0);
+    store_close(viewer);
+    size_t n;
+    subject_parts(&n);
+    assert_int_equal(subject_read(f->s, 1, &sink), AP_OK);
+    assert_int_equal(sheets, (int)n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +257,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(failed_write_rolls_back_every_line, setup, teardown),
         cmocka_unit_test_setup_teardown(batch_savepoints, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_and_restore_are_for_admins, setup, teardown),
+        cmocka_unit_test_setup_teardown(subject_access_is_refused_to_viewers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
