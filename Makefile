@@ -7,7 +7,7 @@
 # checks that against the real compile and link lines and names any package
 # missing here (libxlsxwriter-dev links -lz but does not depend on zlib1g-dev).
 BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-              zlib1g-dev libiniparser-dev libcmocka-dev
+              zlib1g-dev libiniparser-dev libcmocka-dev libxml2-dev
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
 # pgrep to find the program in its terminal,
@@ -25,8 +25,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 SAN := $(if $(SANITIZE),$(SAN_FLAGS),)
 OPT := $(if $(SANITIZE),-O1,-O2)
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter)
-PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter libxml-2.0)
+PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter libxml-2.0) -liniparser -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
              -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(APTERM_DEFS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)

@@ -12,6 +12,7 @@
 #include "backup.h"
 #include "cli.h"
 #include "csv.h"
+#include "ctf.h"
 #include "date.h"
 #include "export_subject.h"
 #include "interchange.h"
@@ -34,10 +35,12 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     if (argc - optind != 2)
         return usage_error("%s", "import needs what and a file: apterm import pupils|contacts|providers|placements "
                                  "FILE.csv [--dry-run]");
-    enum ix_kind kind;
+    enum ix_kind kind = IX_PUPILS;
     const char *what = argv[optind], *path = argv[optind + 1];
-    if (!ix_kind_parse(what, &kind))
-        return usage_error("import: unknown kind \"%s\" (expected pupils, contacts, providers or placements)", what);
+    bool ctf = strcmp(what, "ctf") == 0;
+    if (!ctf && !ix_kind_parse(what, &kind))
+        return usage_error("import: unknown kind \"%s\" (expected pupils, contacts, providers, placements or ctf)",
+                           what);
     char *text = NULL;
     if (csv_read_file(path, &text) != AP_OK)
         return fail("import");
@@ -49,7 +52,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         return fail("import");
     }
     struct ix_result res;
-    ap_status st = ix_import(s, kind, path, path, text, dry_run, date_today(), stdout, stderr, &res);
+    ap_status st = ctf ? ctf_import(s, path, path, text, strlen(text), dry_run, date_today(), stdout, stderr)
+                       : ix_import(s, kind, path, path, text, dry_run, date_today(), stdout, stderr, &res);
     free(text);
     store_close(s);
     if (st != AP_OK)

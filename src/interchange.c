@@ -311,6 +311,8 @@ struct import {
     int today;
     FILE *errors;
     long nerrors;
+    const int *line_map;            /* source lines, for messages; NULL: as read */
+    int nlines;
     int col_of[64];                 /* the file's column i is field col_of[i] */
     int field_col[64];              /* field f is the file's column field_col[f], -1 when absent */
     size_t ncols;
@@ -332,11 +334,18 @@ static void line_error(struct import *im, int line, const char *column, const ch
     va_end(ap);
     utf8_printable(safe, sizeof safe, msg);
     utf8_printable(file, sizeof file, im->name);
+    if (im->line_map && line > 0 && line < im->nlines)
+        line = im->line_map[line];
     if (column)
         fprintf(im->errors, "%s line %d, column %s: %s\n", file, line, column, safe);
     else
         fprintf(im->errors, "%s line %d: %s\n", file, line, safe);
     im->nerrors++;
+}
+
+static int source_line(const struct import *im, int line)
+{
+    return im->line_map && line > 0 && line < im->nlines ? im->line_map[line] : line;
 }
 
 static void *field_ptr(void *rec, const struct field *f)
@@ -1244,7 +1253,7 @@ static void check_duplicates(struct import *im)
             else
                 same = strcmp(a->who, b->who) == 0;
             if (same) {
-                line_error(im, b->line, NULL, "%s is also on line %d: one line a record", b->who, a->line);
+                line_error(im, b->line, NULL, "%s is also on line %d: one line a record", b->who, source_line(im, a->line));
                 break;
             }
         }
@@ -1291,7 +1300,16 @@ static ap_status place_contact(struct store *s, const struct contact *c, int pri
 ap_status ix_import(struct store *s, enum ix_kind k, const char *name, const char *path, const char *text,
                     bool dry_run, int today, FILE *report, FILE *errors, struct ix_result *res)
 {
-    struct import im = {.s = s, .k = &kinds[k], .kind = k, .name = name, .today = today, .errors = errors};
+    struct ix_options o = {.dry_run = dry_run};
+    return ix_import_opts(s, k, name, path, text, &o, today, report, errors, res);
+}
+
+ap_status ix_import_opts(struct store *s, enum ix_kind k, const char *name, const char *path, const char *text,
+                         const struct ix_options *o, int today, FILE *report, FILE *errors, struct ix_result *res)
+{
+    bool dry_run = o->dry_run && !o->in_batch;
+    struct import im = {.s = s, .k = &kinds[k], .kind = k, .name = name, .today = today, .errors = errors,
+                        .line_map = o->line_map, .nlines = o->nlines};
     memset(res, 0, sizeof *res);
     char safe[300];
     utf8_printable(safe, sizeof safe, name);
@@ -1304,7 +1322,7 @@ ap_status ix_import(struct store *s, enum ix_kind k, const char *name, const cha
     }
     /* A real run holds the write lock from the first look-up to the commit,
      * so nobody can change a record between its check and its write. */
-    ap_status st = dry_run ? AP_OK : store_batch_begin(s);
+    ap_status st = dry_run || o->in_batch ? AP_OK : store_batch_begin(s);
     if (st != AP_OK)
         return st;
     if ((st = load_providers(&im)) == AP_OK)
@@ -1322,13 +1340,13 @@ ap_status ix_import(struct store *s, enum ix_kind k, const char *name, const cha
         if (!row->old) {
             row->changed = true;
             res->added++;
-            fprintf(report, "add line %d: %s\n", row->line, who);
+            fprintf(report, "add line %d: %s\n", source_line(&im, row->line), who);
             if (row->school[0])
                 diff_row(&im, row, report);
         } else if (diff_row(&im, row, NULL) > 0) {
             row->changed = true;
             res->changed++;
-            fprintf(report, "change line %d: %s\n", row->line, who);
+            fprintf(report, "change line %d: %s\n", source_line(&im, row->line), who);
             diff_row(&im, row, report);
         } else
             res->unchanged++;
@@ -1366,7 +1384,7 @@ ap_status ix_import(struct store *s, enum ix_kind k, const char *name, const cha
     }
     if (st == AP_OK && !dry_run && res->added + res->changed > 0)
         st = ixdb_audit_import(s, im.k->name, path, res->added, res->changed);
-    if (!dry_run) {
+    if (!dry_run && !o->in_batch) {
         ap_status end = store_batch_end(s, st == AP_OK);
         if (st == AP_OK)
             st = end;

@@ -57,6 +57,20 @@ struct ix_result {
 ap_status ix_import(struct store *s, enum ix_kind k, const char *name, const char *path, const char *text,
                     bool dry_run, int today, FILE *report, FILE *errors, struct ix_result *res);
 
+/* ix_import with more say: in_batch: the caller has opened a store batch
+ * (store_batch_begin) and ends it, so several files (a CTF's pupils and
+ * their contacts) are one transaction; the lines are written (dry_run
+ * must be false; the caller rolls back for a dry run). line_map (may be
+ * NULL): line_map[n] is the line of the source file that line n of text
+ * came from, for messages, n < nlines. */
+struct ix_options {
+    bool dry_run, in_batch;
+    const int *line_map;
+    int nlines;
+};
+ap_status ix_import_opts(struct store *s, enum ix_kind k, const char *name, const char *path, const char *text,
+                         const struct ix_options *o, int today, FILE *report, FILE *errors, struct ix_result *res);
+
 /* The postcode in a provider's address, "CF10 1AA" style (outward code,
  * space, inward code), into out (at least 9 bytes): the last postcode-shaped
  * text in it, ignoring case and spaces. false (out "") when there is none. */

@@ -75,8 +75,10 @@ static const struct command commands[] = {
      "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx; a table as CSV; "
      "everything about one pupil (subject access)",
      cmd_export},
-    {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]",
-     "add and change records from a CSV file (all or nothing; --dry-run shows what would change)", cmd_import},
+    {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]\n"
+     "  apterm import ctf FILE.xml [--dry-run] [--db PATH]",
+     "add and change records from a CSV file or a school's CTF (all or nothing; --dry-run shows what would change)",
+     cmd_import},
     {"backup", "backup [--to DIR] [--db PATH]",
      "copy the store, checked, to a dated file (admins; keeps the last [backup] keep)", cmd_backup},
     {"restore", "restore FILE [--db PATH]",
