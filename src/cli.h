@@ -43,6 +43,7 @@ int cmd_calendar(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 /* export pupil UPN --out FILE.xlsx: subject access */
 int cmd_export_pupil(struct cli *cli, int argc, char **argv);
+int cmd_retention(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);
 /* export pupils|contacts|providers|placements (argv[1]) --out FILE.csv */

@@ -17,6 +17,7 @@
 #include "export_subject.h"
 #include "interchange.h"
 #include "outfile.h"
+#include "retention.h"
 
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
@@ -233,4 +234,67 @@ int cmd_export_pupil(struct cli *cli, int argc, char **argv)
         return fail("export");
     printf("Wrote everything held about pupil %s (%ld rows) to %s\n", upn, rows, cli_text(out));
     return EXIT_SUCCESS;
+}
+
+/* ---- retention ---- */
+
+int cmd_retention(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dry-run", no_argument, NULL, 'n'},
+        {"apply", no_argument, NULL, 'a'},
+        {NULL, 0, NULL, 0},
+    };
+    bool apply = false, dry = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n': dry = true; break;
+        case 'a': apply = true; break;
+        default: return usage_error("%s", "unknown option for retention");
+        }
+    }
+    if (optind < argc)
+        return usage_error("retention: unexpected argument \"%s\"", argv[optind]);
+    if (apply && dry)
+        return usage_error("%s", "retention takes --dry-run or --apply, not both");
+    int years = cli->cfg.retention_years, today = date_today();
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("retention");
+    struct retention_item *items = NULL;
+    size_t n = 0;
+    ap_status st = retention_due(s, years, today, &items, &n);
+    if (st != AP_OK) {
+        store_close(s);
+        return fail("retention");
+    }
+    char d[11];
+    for (size_t i = 0; i < n; i++)
+        printf("%s  %s  last placement ended %s\n", items[i].upn, cli_text(items[i].name),
+               date_format(items[i].last_end, d));
+    printf("%zu pupil%s whose last placement ended more than %d years ago ([retention] years)%s\n", n,
+           n == 1 ? "" : "s", years, apply || !n ? "" : ": apterm retention --apply erases them");
+    int rc = EXIT_SUCCESS;
+    if (apply && n) {
+        printf("Erase %s %zu pupil%s and everything about them, keeping only anonymised counts? "
+               "This cannot be undone. Type yes to erase: ", n == 1 ? "this" : "these", n, n == 1 ? "" : "s");
+        fflush(stdout);
+        char answer[16] = "";
+        if (!fgets(answer, sizeof answer, stdin) || strcmp(answer, "yes\n") != 0) {
+            printf("\nNothing was erased.\n");
+            rc = EXIT_FAILURE;
+        } else {
+            size_t erased = 0;
+            st = retention_erase(s, years, today, items, n, &erased);
+            if (st != AP_OK)
+                rc = fail("retention");
+            else
+                printf("Erased %zu pupil%s; their attendance is kept as anonymised counts\n", erased,
+                       erased == 1 ? "" : "s");
+        }
+    }
+    free(items);
+    store_close(s);
+    return rc;
 }

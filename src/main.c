@@ -81,6 +81,8 @@ static const struct command commands[] = {
      cmd_import},
     {"backup", "backup [--to DIR] [--db PATH]",
      "copy the store, checked, to a dated file (admins; keeps the last [backup] keep)", cmd_backup},
+    {"retention", "retention [--dry-run|--apply] [--db PATH]",
+     "list (and with --apply, after asking, erase) pupils past the [retention] years", cmd_retention},
     {"restore", "restore FILE [--db PATH]",
      "replace the store by a checked backup, keeping the current store aside (admins)", cmd_restore},
     {"templates", "templates list | templates load FILE.csv [--db PATH]",

@@ -18,6 +18,7 @@
 #include "date.h"
 #include "interchange.h"
 #include "provider.h"
+#include "retention.h"
 #include "store.h"
 #include "subject.h"
 #include "upn.h"
@@ -249,6 +250,57 @@ static void subject_access_is_refused_to_viewers(void **state)
     assert_int_equal(sheets, (int)n);
 }
 
+/* Due the day after the period ends, not on it; an open placement keeps the
+ * pupil; only an admin erases. */
+static void retention_boundary(void **state)
+{
+    struct fixture *f = *state;
+    char errors[1024] = "";
+    struct ix_result res;
+    char text[1024], upn[14], upn2[14];
+    upn[0] = upn_check_letter("690200100005");
+    strcpy(upn + 1, "690200100005");
+    upn2[0] = upn_check_letter("690200100006");
+    strcpy(upn2 + 1, "690200100006");
+    assert_int_equal(import(f->s, IX_PROVIDERS, "name,postcode,address\nFferm Ofal,SY23 5HX,\"Llanon SY23 5HX\"\n",
+                            false, &res, errors, sizeof errors), AP_OK);
+    snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
+                                "%s,Siôn,Hughes,2012-03-04,dual_prs,pru_plus\n%s,Mali,Hughes,2012-03-04,dual_prs,pru_plus\n",
+             upn, upn2);
+    assert_int_equal(import(f->s, IX_PUPILS, text, false, &res, errors, sizeof errors), AP_OK);
+    snprintf(text, sizeof text,
+             "upn,provider,provider_postcode,start_date,status,end_date,cost_basis,rate,mon_am\n"
+             "%s,Fferm Ofal,SY23 5HX,2026-09-01,ended,2026-12-18,session,45.00,3\n"
+             "%s,Fferm Ofal,SY23 5HX,2026-09-01,proposed,,session,45.00,3\n", upn, upn2);
+    assert_int_equal(import(f->s, IX_PLACEMENTS, text, false, &res, errors, sizeof errors), AP_OK);
+    struct retention_item *items = NULL;
+    size_t n = 9;
+    assert_int_equal(retention_due(f->s, 6, date_from_ymd(2032, 12, 18), &items, &n), AP_OK);
+    assert_int_equal(n, 0);     /* exactly six years: kept */
+    free(items);
+    assert_int_equal(retention_due(f->s, 6, date_from_ymd(2032, 12, 19), &items, &n), AP_OK);
+    assert_int_equal(n, 1);     /* a day more: due; the open placement keeps the other */
+    assert_string_equal(items[0].upn, upn);
+    free(items);
+    assert_int_equal(retention_due(f->s, 7, date_from_ymd(2032, 12, 19), &items, &n), AP_OK);
+    free(items);
+    assert_int_equal(n, 0);
+    assert_int_equal(retention_due(f->s, 6, date_from_ymd(2032, 12, 19), &items, &n), AP_OK);
+    assert_int_equal(store_user_add(f->s, "officer1", "officer"), AP_OK);
+    struct store_options opt = {.path = f->path, .login = "officer1"};
+    struct store *officer = NULL;
+    size_t erased = 7;
+    assert_int_equal(store_open(&opt, &officer), AP_OK);
+    assert_int_equal(retention_erase(officer, 6, date_from_ymd(2032, 12, 19), items, n, &erased), AP_ERR_DENIED);
+    assert_int_equal(erased, 0);
+    store_close(officer);
+    assert_int_equal(retention_erase(f->s, 6, date_from_ymd(2032, 12, 19), items, n, &erased), AP_OK);
+    assert_int_equal(erased, 1);
+    free(items);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM pupil"), 1);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM placement"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(batch_savepoints, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_and_restore_are_for_admins, setup, teardown),
         cmocka_unit_test_setup_teardown(subject_access_is_refused_to_viewers, setup, teardown),
+        cmocka_unit_test_setup_teardown(retention_boundary, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
