@@ -43,6 +43,8 @@ int cmd_calendar(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 /* export pupil UPN --out FILE.xlsx: subject access */
 int cmd_export_pupil(struct cli *cli, int argc, char **argv);
+/* export census --date D --out FILE.csv (England's AP census) */
+int cmd_export_census(struct cli *cli, int argc, char **argv);
 int cmd_retention(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);

@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "backup.h"
+#include "census.h"
 #include "cli.h"
 #include "csv.h"
 #include "ctf.h"
@@ -297,4 +298,111 @@ int cmd_retention(struct cli *cli, int argc, char **argv)
     free(items);
     store_close(s);
     return rc;
+}
+
+/* ---- export census --date D --out FILE.csv (England) ---- */
+
+struct census_out {
+    FILE *f;
+    long line;
+    bool failed;
+    struct {
+        const char *item;
+        long rows;
+    } items[6];
+    FILE *notes;                    /* per-row notes for what the officer can fix in apterm */
+};
+
+static ap_status census_row(void *ctx, const char *const *v)
+{
+    struct census_out *o = ctx;
+    o->line++;
+    for (size_t c = 0; c < CENSUS_COLUMNS; c++)
+        if (!csv_write_field(o->f, v[c], c + 1 == CENSUS_COLUMNS))
+            o->failed = true;
+    const char *unknown = v[CENSUS_COLUMNS - 1];
+    for (size_t i = 0; i < sizeof o->items / sizeof o->items[0] && o->items[i].item; i++)
+        if (strstr(unknown, o->items[i].item))
+            o->items[i].rows++;
+    if (strstr(unknown, "setting_type") || strstr(unknown, "sex"))
+        fprintf(o->notes, "  line %ld: %s (%s %s) at %s: %s%s%s\n", o->line, v[0], cli_text(v[3]), cli_text(v[2]),
+                cli_text(v[16]), strstr(unknown, "setting_type") ? "no URN, UKPRN or setting type" : "",
+                strstr(unknown, "setting_type") && strstr(unknown, "sex") ? "; " : "",
+                strstr(unknown, "sex") ? "sex not recorded" : "");
+    return o->failed ? ap_fail(AP_ERR_IO, "writing the file failed") : AP_OK;
+}
+
+int cmd_export_census(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"date", required_argument, NULL, 'd'},
+        {"out", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL, *date_text = NULL;
+    int c;
+    argc--;
+    argv++;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': date_text = optarg; break;
+        case 'o': out = optarg; break;
+        default: return usage_error("%s", "unknown option for export census");
+        }
+    }
+    if (optind < argc)
+        return usage_error("export census: unexpected argument \"%s\"", argv[optind]);
+    int date;
+    if (!date_text || !out || !*out)
+        return usage_error("%s", "export census needs --date YYYY-MM-DD (the census day) and --out FILE.csv");
+    if (!date_parse_iso(date_text, &date))
+        return usage_error("--date \"%s\": expected a date, YYYY-MM-DD", date_text);
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("export");
+    struct census_out o = {.items = {{"uln", 0}, {"ethnicity", 0}, {"reason", 0}, {"setting_type", 0}, {"sex", 0}}};
+    char *notes = NULL;
+    size_t notes_len = 0;
+    o.notes = open_memstream(&notes, &notes_len);
+    struct outfile of;
+    long rows = 0, pupils = 0, incomplete = 0;
+    ap_status st = o.notes ? outfile_open(&of, out) : ap_fail(AP_ERR_NOMEM, "out of memory");
+    if (st == AP_OK) {
+        o.f = outfile_stream(&of);
+        st = o.f ? AP_OK : AP_ERR_IO;
+        for (size_t i = 0; st == AP_OK && i < CENSUS_COLUMNS; i++)
+            if (!csv_write_field(o.f, CENSUS_HEADER[i], i + 1 == CENSUS_COLUMNS))
+                st = ap_fail(AP_ERR_IO, "writing %s failed", out);
+        o.line = 1;
+        if (st == AP_OK)
+            st = census_rows(s, date, census_row, &o, &rows, &pupils, &incomplete);
+        if (o.f && fclose(o.f) != 0 && st == AP_OK)
+            st = ap_fail(AP_ERR_IO, "writing %s failed", out);
+        if (st == AP_OK)
+            st = outfile_commit(&of);
+        else
+            outfile_abandon(&of);
+    }
+    if (st == AP_OK)
+        st = audit_export(s, "census", out, pupils, date_text);
+    store_close(s);
+    if (o.notes)
+        fclose(o.notes);
+    if (st != AP_OK) {
+        free(notes);
+        return fail("export census");
+    }
+    printf("Wrote %ld placement%s of %ld pupil%s open on %s to %s\n", rows, rows == 1 ? "" : "s", pupils,
+           pupils == 1 ? "" : "s", date_text, cli_text(out));
+    if (incomplete) {
+        printf("Items the store does not hold, empty in the file and named in its unknown column; complete them "
+               "before the return:\n");
+        for (size_t i = 0; i < sizeof o.items / sizeof o.items[0] && o.items[i].item; i++)
+            if (o.items[i].rows)
+                printf("  %s: %ld row%s\n", o.items[i].item, o.items[i].rows, o.items[i].rows == 1 ? "" : "s");
+        if (notes && *notes)
+            printf("Rows to complete in apterm (the provider's URN or UKPRN, or the pupil's sex):\n%s", notes);
+    }
+    free(notes);
+    return EXIT_SUCCESS;
 }

@@ -71,9 +71,10 @@ static const struct command commands[] = {
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
      "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]\n"
      "  apterm export pupils|contacts|providers|placements --out FILE.csv [--db PATH]\n"
-     "  apterm export pupil UPN --out FILE.xlsx [--db PATH]",
+     "  apterm export pupil UPN --out FILE.xlsx [--db PATH]\n"
+     "  apterm export census --date YYYY-MM-DD --out FILE.csv [--db PATH]",
      "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx; a table as CSV; "
-     "everything about one pupil (subject access)",
+     "everything about one pupil (subject access); England's AP census",
      cmd_export},
     {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]\n"
      "  apterm import ctf FILE.xml [--dry-run] [--db PATH]",
@@ -461,6 +462,8 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return cmd_export_table(cli, argc, argv);
     if (strcmp(argv[1], "pupil") == 0)
         return cmd_export_pupil(cli, argc, argv);
+    if (strcmp(argv[1], "census") == 0)
+        return cmd_export_census(cli, argc, argv);
     if (strcmp(argv[1], "marks") != 0)
         return usage_error("export: unknown export \"%s\" (expected marks, panel, dmt, pupils, contacts, providers "
                            "or placements)", argv[1]);
