@@ -2,7 +2,7 @@
 -- retention rule (apterm retention --apply): anonymised counts only, by
 -- month, provider and cohort (no pupil, no name, no day), so totals over
 -- past years can still be given.
-CREATE TABLE retained_count (
+CREATE TABLE IF NOT EXISTS retained_count (
     month        TEXT NOT NULL CHECK (length(month) = 7),      -- YYYY-MM
     provider_id  INTEGER NOT NULL DEFAULT 0,                   -- 0: none recorded on the mark
     cohort       TEXT NOT NULL DEFAULT '',
