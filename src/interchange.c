@@ -1351,6 +1351,7 @@ ap_status ix_import_opts(struct store *s, enum ix_kind k, const char *name, cons
         } else
             res->unchanged++;
     }
+    fflush(report); /* what is about to be written, before it is */
     for (size_t i = 0; st == AP_OK && !dry_run && i < im.nrows; i++) {
         struct row *row = &im.rows[i];
         if (!row->changed)
