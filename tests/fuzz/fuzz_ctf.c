@@ -1,37 +1,29 @@
-/* libFuzzer target: the CTF reader (src/ctf.c, libxml2 with network,
- * entities and DTDs off). Every input is parsed; one in eight is also
- * imported as a dry run on a real store. */
-
-#include <stdint.h>
+/* apterm import ctf FILE.xml: ctf_import (src/ctf.c, libxml2 with network,
+ * entity substitution and DTDs off) over the bytes, into the demo store, for
+ * real; every eighth input as a dry run, which must write nothing. A refused
+ * file must name itself and write nothing; an accepted one is undone. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "ctf.h"
 #include "date.h"
-#include "store.h"
+#include "fuzz.h"
 
-static struct store *store;
-static FILE *devnull;
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!store) {
-        char dir[] = "/tmp/apterm-fuzz-XXXXXX", path[64];
-        if (!mkdtemp(dir))
-            abort();
-        snprintf(path, sizeof path, "%s/fuzz.db", dir);
-        struct store_options opt = {.path = path, .login = "fuzzer", .code_set = "wales", .create = true};
-        if (store_open(&opt, &store) != AP_OK)
-            abort();
-        devnull = fopen("/dev/null", "w");
-    }
-    struct ctf_file f;
-    if (ctf_parse("fuzz.xml", (const char *)data, size, date_from_ymd(2026, 12, 7), devnull, &f) == AP_OK)
-        ctf_free(&f);
-    if (size && data[0] % 8 == 0)
-        ctf_import(store, "fuzz.xml", "fuzz.xml", (const char *)data, size, true, date_from_ymd(2026, 12, 7), devnull,
-                   devnull);
+    static FILE *devnull;
+    if (!devnull && !(devnull = fopen("/dev/null", "w")))
+        fuzz_fail("cannot open /dev/null");
+    struct store *s = fuzz_store();
+    int64_t before = fuzz_store_fingerprint();
+    bool dry = size && data[0] % 8 == 0;
+    ap_status st = ctf_import(s, "pupil.xml", "pupil.xml", (const char *)data, size, dry, date_from_ymd(2026, 11, 27),
+                              devnull, devnull);
+    fuzz_check_refusal(st, "pupil.xml", before);
+    if (dry && fuzz_store_fingerprint() != before)
+        fuzz_fail("pupil.xml: a dry run changed the store");
+    if (st == AP_OK && fuzz_store_fingerprint() != before)
+        fuzz_store_reset();
     return 0;
 }
