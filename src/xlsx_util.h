@@ -35,7 +35,7 @@
 typedef void (*export_progress_fn)(void *ctx, double fraction, const char *what);
 
 #define XLSX_MAX_COLS 40
-#define XLSX_MAX_SHEETS 24
+#define XLSX_MAX_SHEETS 20
 #define XLSX_MARKING "OFFICIAL-SENSITIVE"
 
 /* The formats, made once per workbook. */
