@@ -11,7 +11,7 @@
 # Sans: fonts-dejavu-core is needed when apterm runs (it has every Welsh letter).
 BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
               zlib1g-dev libiniparser-dev libcmocka-dev libcairo2-dev libpango1.0-dev libglib2.0-dev \
-              libfontconfig-dev fonts-dejavu-core
+              libfontconfig-dev fonts-dejavu-core libxml2-dev
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
 # pgrep to find the program in its terminal,
@@ -41,8 +41,8 @@ SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-
 OPT := -O1
 endif
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig)
-PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig) -liniparser -lm
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig libxml-2.0)
+PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig libxml-2.0) -liniparser -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
              -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(APTERM_DEFS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)

@@ -1533,8 +1533,11 @@ static ap_status write_providers(struct gen *g)
             snprintf(dsl, sizeof dsl, "%s", manager);
         else
             person(g, &r, chance(&r, 55), dsl, sizeof dsl);
-        snprintf(address, sizeof address, "%d %s, %s", rnd(&r, 1, 120), word(&r, &g->nm.street),
-                 word(&r, &g->nm.place));
+        /* A fictional postcode, made from i alone so the random streams stay
+         * as they were: imports match providers on name and postcode. */
+        static const char inward[] = "ABDEFGHJLNPQRSTUWXYZ";
+        snprintf(address, sizeof address, "%d %s, %s NP%d %d%c%c", rnd(&r, 1, 120), word(&r, &g->nm.street),
+                 word(&r, &g->nm.place), 10 + i % 30, 1 + i % 9, inward[i % 20], inward[(i * 7 + 3) % 20]);
         landline(&r, phone, sizeof phone);
         snprintf(domain, sizeof domain, "%s.example.org", p->slug);
         snprintf(email, sizeof email, "info@%s", domain);

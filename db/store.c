@@ -30,6 +30,8 @@ struct store {
     bool created;
     bool audit_on;
     bool in_transaction;
+    bool batch;         /* store_batch_begin: each store_begin is a savepoint in it */
+    bool nested;        /* a record's savepoint inside the batch is open */
     bool export_audit;  /* audit_export's insert is being made (db/audit.c) */
     bool disk_full;     /* a failure said the disk holding the store is full */
     bool read_only;     /* opened for reading only because the disk is full */
@@ -775,6 +777,12 @@ ap_status store_begin(struct store *s)
     if (!store_can_write(s))
         return ap_fail(AP_ERR_DENIED, "%s has the viewer role: viewers can read but not change anything",
                        s->login);
+    if (s->batch && !s->nested) {
+        ap_status st = exec(s, "SAVEPOINT apterm_record", "starting to save");
+        if (st == AP_OK)
+            s->nested = true;
+        return st;
+    }
     if (s->in_transaction)
         return ap_fail(AP_ERR_DB, "a change is already being saved");
     if (s->read_only)
@@ -788,6 +796,11 @@ ap_status store_begin(struct store *s)
 
 ap_status store_commit(struct store *s)
 {
+    if (s->nested) {
+        ap_status st = exec(s, "RELEASE apterm_record", "saving");
+        s->nested = false;
+        return st;
+    }
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         ap_status st = store_fail(s, rc, "saving");
@@ -800,9 +813,34 @@ ap_status store_commit(struct store *s)
 
 void store_rollback(struct store *s)
 {
+    if (s->nested) {
+        /* Only this record's changes: the batch decides about the rest. */
+        sqlite3_exec(s->db, "ROLLBACK TO apterm_record; RELEASE apterm_record", NULL, NULL, NULL);
+        s->nested = false;
+        return;
+    }
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_transaction = false;
+}
+
+ap_status store_batch_begin(struct store *s)
+{
+    ap_status st = store_begin(s);
+    if (st == AP_OK)
+        s->batch = true;
+    return st;
+}
+
+ap_status store_batch_end(struct store *s, bool commit)
+{
+    if (s->nested)
+        store_rollback(s);
+    s->batch = false;
+    if (commit)
+        return store_commit(s);
+    store_rollback(s);
+    return AP_OK;
 }
 
 int64_t store_data_version(struct store *s)

@@ -71,6 +71,15 @@ ap_status store_commit(struct store *s);
 /* Safe to call when no transaction is open. */
 void store_rollback(struct store *s);
 
+/* Many records' writes in ONE transaction (an import: all or nothing).
+ * store_batch_begin opens it (BEGIN IMMEDIATE); until store_batch_end, each
+ * record module's own store_begin/store_commit/store_rollback becomes a
+ * savepoint inside it, so the usual insert and update functions can be used
+ * unchanged. store_batch_end commits everything when commit is true, else
+ * rolls everything back (and then returns AP_OK). */
+ap_status store_batch_begin(struct store *s);
+ap_status store_batch_end(struct store *s, bool commit);
+
 /* Maps an SQLite result code to a status with a detail naming what was being
  * done ("saving the pupil: UNIQUE constraint failed: pupil.upn"). */
 ap_status store_fail(struct store *s, int rc, const char *what);

@@ -49,5 +49,15 @@ bool cli_close_due_registers(struct cli *cli, struct store *s, FILE *out);
 int cmd_calendar(struct cli *cli, int argc, char **argv);
 int cmd_close_register(struct cli *cli, int argc, char **argv);
 int cmd_print(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+/* export pupil UPN --out FILE.xlsx: subject access */
+int cmd_export_pupil(struct cli *cli, int argc, char **argv);
+/* export census --date D --out FILE.csv (England's AP census) */
+int cmd_export_census(struct cli *cli, int argc, char **argv);
+int cmd_retention(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
+/* export pupils|contacts|providers|placements (argv[1]) --out FILE.csv */
+int cmd_export_table(struct cli *cli, int argc, char **argv);
 
 #endif

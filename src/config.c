@@ -65,6 +65,8 @@ static const struct spec specs[] = {
     { "display", "colour", K_BOOL, FIELD(colour), 0, 0, NULL, NULL },
     { "display", "rating_words", K_WORDS5, FIELD(rating_words), 0, 0, NULL, NULL },
     { "exports", "organisation", K_TEXT, FIELD(organisation), 0, 0, NULL, NULL },
+    { "backup", "keep", K_INT, FIELD(backup_keep), 1, 1000, "backups", NULL },
+    { "retention", "years", K_INT, FIELD(retention_years), 6, 100, "years", NULL },
 
     RULE("fulltime_hours", K_HOURS, fulltime_hours, MAX_HOURS),
     RULE_INT("registration_pupils", registration_pupils, 1, 100, "pupils", NULL),
@@ -100,7 +102,7 @@ static const struct spec specs[] = {
 
 #define NSPECS (sizeof specs / sizeof specs[0])
 
-static const char *const sections[] = { "store", "attendance", "display", "exports", "rules" };
+static const char *const sections[] = { "store", "attendance", "display", "exports", "backup", "retention", "rules" };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---------------------------------------------------------------- defaults */
@@ -117,6 +119,8 @@ void config_default(struct apterm_config *cfg)
     cfg->colour = true;
     memcpy(cfg->organisation, "Alternative Provision Team", sizeof "Alternative Provision Team");
     snprintf(cfg->rating_words, sizeof cfg->rating_words, "%s", CONFIG_RATING_WORDS);
+    cfg->backup_keep = 14;
+    cfg->retention_years = 6;
     thresholds_default(&cfg->th);
 }
 

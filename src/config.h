@@ -27,6 +27,8 @@ struct apterm_config {
     bool colour;                 /* [display] colour */
     char rating_words[200];      /* [display] rating_words: what 1-5 mean, five, commas between */
     char organisation[256];      /* [exports] organisation */
+    int backup_keep;             /* [backup] keep: how many backups apterm backup keeps in its folder */
+    int retention_years;         /* [retention] years: registers kept at least this long (6 or more) */
     struct thresholds th;        /* [rules] ... */
 };
 

@@ -72,8 +72,23 @@ static const struct command commands[] = {
     {"export",
      "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]\n"
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
-     "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]",
-     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx", cmd_export},
+     "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]\n"
+     "  apterm export pupils|contacts|providers|placements --out FILE.csv [--db PATH]\n"
+     "  apterm export pupil UPN --out FILE.xlsx [--db PATH]\n"
+     "  apterm export census --date YYYY-MM-DD --out FILE.csv [--db PATH]",
+     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx; a table as CSV; "
+     "everything about one pupil (subject access); England's AP census",
+     cmd_export},
+    {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]\n"
+     "  apterm import ctf FILE.xml [--dry-run] [--db PATH]",
+     "add and change records from a CSV file or a school's CTF (all or nothing; --dry-run shows what would change)",
+     cmd_import},
+    {"backup", "backup [--to DIR] [--db PATH]",
+     "copy the store, checked, to a dated file (admins; keeps the last [backup] keep)", cmd_backup},
+    {"retention", "retention [--dry-run|--apply] [--db PATH]",
+     "list (and with --apply, after asking, erase) pupils past the [retention] years", cmd_retention},
+    {"restore", "restore FILE [--db PATH]",
+     "replace the store by a checked backup, keeping the current store aside (admins)", cmd_restore},
     {"print",
      "print psp UPN --out FILE.pdf [--db PATH]\n"
      "  apterm print visit ID --out FILE.pdf [--db PATH]\n"
@@ -461,8 +476,16 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return usage_error("%s", "export needs what to export: apterm export marks|panel|dmt ...");
     if (strcmp(argv[1], "panel") == 0 || strcmp(argv[1], "dmt") == 0)
         return cmd_export_xlsx(cli, argc, argv);
+    if (strcmp(argv[1], "pupils") == 0 || strcmp(argv[1], "contacts") == 0 || strcmp(argv[1], "providers") == 0 ||
+        strcmp(argv[1], "placements") == 0)
+        return cmd_export_table(cli, argc, argv);
+    if (strcmp(argv[1], "pupil") == 0)
+        return cmd_export_pupil(cli, argc, argv);
+    if (strcmp(argv[1], "census") == 0)
+        return cmd_export_census(cli, argc, argv);
     if (strcmp(argv[1], "marks") != 0)
-        return usage_error("export: unknown export \"%s\" (expected marks, panel or dmt)", argv[1]);
+        return usage_error("export: unknown export \"%s\" (expected marks, panel, dmt, pupils, contacts, providers "
+                           "or placements)", argv[1]);
     static const struct option opts[] = {
         {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},
