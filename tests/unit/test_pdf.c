@@ -101,6 +101,24 @@ static int page_objects(const char *buf, size_t len)
     return n;
 }
 
+/* The size of the temporary file the document is being written to. */
+static long temp_size(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    long size = -1;
+    char path[PATH_MAX];
+    while (d && (e = readdir(d))) {
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (strstr(e->d_name, ".apterm-") && stat(path, &sb) == 0)
+            size = (long)sb.st_size;
+    }
+    if (d)
+        closedir(d);
+    return size;
+}
+
 /* A title, a table of n pupils and two signature blocks. */
 static void long_sheet(struct pdf *p, int n)
 {
@@ -187,13 +205,22 @@ static void test_pdf_needs_two_passes_that_agree(void **state)
         assert_int_equal(entries(f->dir), 0);
     }
 
-    /* The same rows twice: written, a page object for each page counted. */
+    /* The same rows twice: written, a page object for each page counted.
+     * The pages go to the file as the second pass lays them out: the
+     * temporary file grows before pdf_close (pages held in memory until the
+     * end, as they once were, would leave it empty). */
     assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
     int pages = 0;
+    long before = -1, after = -1;
     do {
-        long_sheet(p, 100);
+        if (pdf_pass(p) == 1)
+            before = temp_size(f->dir);
+        long_sheet(p, 300);
         pages = pdf_pages(p);
     } while (pdf_again(p));
+    after = temp_size(f->dir);
+    assert_true(before >= 0);
+    assert_true(after > before);
     assert_int_equal(pdf_close(p), AP_OK);
     size_t len;
     char *buf = slurp(target, &len);
