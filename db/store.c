@@ -137,6 +137,13 @@ ap_status store_query_int(struct store *s, const char *sql, int64_t def, int64_t
     return result;
 }
 
+ap_status store_cache_limit(struct store *s, int kib)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib > 0 ? kib : 1);
+    return exec(s, sql, "setting the cache size");
+}
+
 /* ---- SQL functions the triggers call ---------------------------------- */
 
 static void fn_login(sqlite3_context *ctx, int argc, sqlite3_value **argv)

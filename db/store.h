@@ -111,6 +111,12 @@ ap_status store_user_list(struct store *s, store_user_fn fn, void *ctx);
  * (def when no row). For counts and look-ups in tests and reports. */
 ap_status store_query_int(struct store *s, const char *sql, int64_t def, int64_t *out);
 
+/* Limits SQLite's page cache on this connection to about kib KiB (the
+ * store opens with 32 MB, which a long-lived TUI reuses). For a one-shot
+ * command that reads each page about once, such as `apterm print`: the
+ * larger cache only adds to its peak memory. */
+ap_status store_cache_limit(struct store *s, int kib);
+
 /* Bulk loading of a fictional demo store only: turns the audit triggers off
  * on this connection while a brand-new store is filled (an audit row per
  * generated mark would double the file), and writes one audit row saying so.

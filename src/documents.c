@@ -247,8 +247,10 @@ ap_status document_psp(struct store *s, int64_t id, const struct document_reques
     snprintf(title, sizeof title, "PSP: %s", f->name);
     if ((st = open_doc(req, s, title, false, false, &p)) != AP_OK)
         goto out;
-    progress(req, 0.5, "Laying out the PSP");
-    psp_body(p, psp, f, &rtt, rv, n_rv, req);
+    do {
+        progress(req, pdf_pass(p) == 0 ? 0.4 : 0.7, pdf_pass(p) == 0 ? "Laying out the PSP" : "Writing the pages");
+        psp_body(p, psp, f, &rtt, rv, n_rv, req);
+    } while (pdf_again(p));
     snprintf(res->what, sizeof res->what, "the PSP of %s", f->name);
     res->pupils = 1;
     char detail[64];
@@ -284,46 +286,23 @@ ap_status document_psp_upn(struct store *s, const char *upn, const struct docume
 /* ------------------------------------------------------------------ */
 /* The QA visit report */
 
-ap_status document_visit(struct store *s, int64_t visit_id, const struct document_request *req,
-                         struct document_result *res)
+static void visit_body(struct pdf *p, const struct qa_visit *v, const struct qa_item *items, size_t n,
+                       const struct qa_overview *o, const char *stage_name)
 {
-    memset(res, 0, sizeof *res);
-    struct qa_visit v;
-    ap_status st = qa_visit_get(s, visit_id, &v);
-    if (st != AP_OK)
-        return st;
-    if (!v.closed)
-        return ap_fail(AP_ERR_INVALID,
-                       "visit %lld is still open: close it with its outcome first, so the report is the record; "
-                       "nothing was written",
-                       (long long)visit_id);
-    struct qa_item *items = NULL;
-    size_t n = 0;
-    struct qa_overview *o = NULL;
-    struct pdf *p = NULL;
-    progress(req, 0.1, "Reading the visit");
-    if ((st = qa_checklist_load(s, visit_id, &items, &n)) != AP_OK ||
-        (st = qa_overview_load(s, req->th, req->today, v.provider_id, &o)) != AP_OK)
-        goto out;
     char title[300], a[16], line[600];
-    snprintf(title, sizeof title, "QA visit: %s", v.provider_name);
-    if ((st = open_doc(req, s, title, false, false, &p)) != AP_OK)
-        goto out;
-    enum qa_stage stage;
-    const char *stage_name = qa_stage_parse(v.stage, &stage) ? qa_stage_name(stage) : v.stage;
     pdf_title(p, "Quality assurance visit report");
-    pdf_note(p, v.provider_name);
+    pdf_note(p, v->provider_name);
     pdf_heading(p, 1, "The visit");
-    pdf_field(p, "Provider", v.provider_name);
+    pdf_field(p, "Provider", v->provider_name);
     pdf_field(p, "Visit", stage_name);
-    pdf_field(p, "Visit date", uk(v.visit_date, a, sizeof a));
-    pdf_field(p, "Visitors", v.visitors);
-    if (v.template_id) {
-        snprintf(line, sizeof line, "%s (revision %d)", v.template_title, v.template_revision);
+    pdf_field(p, "Visit date", uk(v->visit_date, a, sizeof a));
+    pdf_field(p, "Visitors", v->visitors);
+    if (v->template_id) {
+        snprintf(line, sizeof line, "%s (revision %d)", v->template_title, v->template_revision);
         pdf_field(p, "Checklist", line);
     }
-    pdf_field(p, "Outcome", label_text(LABELS_QA_OUTCOME, v.outcome));
-    pdf_field(p, "Notes", v.notes);
+    pdf_field(p, "Outcome", label_text(LABELS_QA_OUTCOME, v->outcome));
+    pdf_field(p, "Notes", v->notes);
 
     pdf_heading(p, 1, "The checklist");
     if (n == 0)
@@ -379,7 +358,7 @@ ap_status document_visit(struct store *s, int64_t visit_id, const struct documen
     }
 
     pdf_heading(p, 1, "Next visits due");
-    snprintf(line, sizeof line, "%s", uk(v.next_due, a, sizeof a));
+    snprintf(line, sizeof line, "%s", uk(v->next_due, a, sizeof a));
     snprintf(title, sizeof title, "Next %s visit (from this one)", stage_name);
     pdf_field(p, title, line);
     if (o && o->n > 0) {
@@ -398,6 +377,38 @@ ap_status document_visit(struct store *s, int64_t visit_id, const struct documen
     pdf_heading(p, 1, "Signed");
     static const char *const parties[] = {"For the local authority (visitor)", "For the provider"};
     pdf_signatures(p, parties, 2);
+}
+
+ap_status document_visit(struct store *s, int64_t visit_id, const struct document_request *req,
+                         struct document_result *res)
+{
+    memset(res, 0, sizeof *res);
+    struct qa_visit v;
+    ap_status st = qa_visit_get(s, visit_id, &v);
+    if (st != AP_OK)
+        return st;
+    if (!v.closed)
+        return ap_fail(AP_ERR_INVALID,
+                       "visit %lld is still open: close it with its outcome first, so the report is the record; "
+                       "nothing was written",
+                       (long long)visit_id);
+    struct qa_item *items = NULL;
+    size_t n = 0;
+    struct qa_overview *o = NULL;
+    struct pdf *p = NULL;
+    progress(req, 0.1, "Reading the visit");
+    if ((st = qa_checklist_load(s, visit_id, &items, &n)) != AP_OK ||
+        (st = qa_overview_load(s, req->th, req->today, v.provider_id, &o)) != AP_OK)
+        goto out;
+    char title[300], a[16];
+    snprintf(title, sizeof title, "QA visit: %s", v.provider_name);
+    if ((st = open_doc(req, s, title, false, false, &p)) != AP_OK)
+        goto out;
+    enum qa_stage stage;
+    const char *stage_name = qa_stage_parse(v.stage, &stage) ? qa_stage_name(stage) : v.stage;
+    do
+        visit_body(p, &v, items, n, o, stage_name);
+    while (pdf_again(p));
     snprintf(res->what, sizeof res->what, "the report of the %s visit to %s on %s", stage_name, v.provider_name,
              uk(v.visit_date, a, sizeof a));
     char detail[64];
@@ -434,22 +445,13 @@ static void due_text(bool has, int due, enum flag_level level, char *buf, size_t
     snprintf(buf, len, "%s%s", uk(due, d, sizeof d), word);
 }
 
-ap_status document_tracking(struct store *s, int week, const struct document_request *req,
-                            struct document_result *res)
+/* One pass of the sheet (see pdf.h): the first lays out and counts the
+ * pages, the second writes them. actions is scratch space. */
+static ap_status tracking_body(struct store *s, struct pdf *p, const struct tracking *t,
+                               const struct document_request *req, const char *title, struct strbuf *actions)
 {
-    memset(res, 0, sizeof *res);
-    struct tracking *t = NULL;
-    struct pdf *p = NULL;
-    struct strbuf actions = {0};
-    progress(req, 0.02, "Reading the week");
-    ap_status st = tracking_load(s, req->th, req->today, week, &t);
-    if (st != AP_OK)
-        return st;
-    char monday[16], title[200], line[600], a[16], b[16];
-    uk(t->week, monday, sizeof monday);
-    snprintf(title, sizeof title, "Tracking meeting, week commencing %s", monday);
-    if ((st = open_doc(req, s, title, true, true, &p)) != AP_OK)
-        goto out;
+    char line[600], a[16], b[16];
+    bool writing = pdf_pass(p) == 1;
     pdf_title(p, title);
     if (t->have_term)
         snprintf(line, sizeof line,
@@ -470,7 +472,8 @@ ap_status document_tracking(struct store *s, int week, const struct document_req
     for (size_t i = 0; i < t->n; i++) {
         const struct tracking_row *r = &t->rows[i];
         if (i % 200 == 0)
-            progress(req, 0.05 + 0.85 * (double)i / (double)(t->n ? t->n : 1), "Laying out the pupils");
+            progress(req, 0.05 + 0.425 * (writing + (double)i / (double)(t->n ? t->n : 1)),
+                     writing ? "Writing the pages" : "Laying out the pupils");
         char pupil[300], wk[64], term[32], ratings[TRACKING_AREAS][24], psp[48], qa[48], y[24];
         snprintf(pupil, sizeof pupil, "%s\n%s\n%s", r->display_name, r->upn,
                  rules_year_group_name(r->year_group, y, sizeof y));
@@ -487,16 +490,17 @@ ap_status document_tracking(struct store *s, int week, const struct document_req
             rating_text(r->rating[k], r->prev_rating[k], ratings[k], sizeof ratings[k]);
         due_text(r->has_psp, r->psp_due, r->psp_level, psp, sizeof psp);
         due_text(r->has_qa, r->qa_due, r->qa_level, qa, sizeof qa);
-        strbuf_reset(&actions);
+        strbuf_reset(actions);
         if (r->actions_open > 0) {
             struct tracking_action *acts = NULL;
             size_t n_acts = 0;
-            if ((st = tracking_action_list(s, r->id, &acts, &n_acts)) != AP_OK)
-                goto out;
+            ap_status st = tracking_action_list(s, r->id, &acts, &n_acts);
+            if (st != AP_OK)
+                return st;
             for (size_t k = 0; k < n_acts; k++) {
                 if (acts[k].done)
                     continue;
-                strbuf_appendf(&actions, "%s%s (%s%s%s)", actions.len ? "\n" : "", acts[k].text,
+                strbuf_appendf(actions, "%s%s (%s%s%s)", actions->len ? "\n" : "", acts[k].text,
                                acts[k].owner[0] ? acts[k].owner : "no owner", acts[k].due != DATE_NONE ? ", " : "",
                                uk(acts[k].due, a, sizeof a));
             }
@@ -504,7 +508,7 @@ ap_status document_tracking(struct store *s, int week, const struct document_req
         }
         const char *cells[12] = {pupil,          r->providers[0] ? r->providers : "None", wk, term,
                                  ratings[0],     ratings[1], ratings[2], ratings[3], ratings[4], psp, qa,
-                                 actions.len ? strbuf_str(&actions) : "None"};
+                                 actions->len ? strbuf_str(actions) : "None"};
         pdf_table_row(p, cells, false);
     }
     if (t->n == 0) {
@@ -512,14 +516,35 @@ ap_status document_tracking(struct store *s, int week, const struct document_req
         pdf_table_row(p, cells, false);
     }
     pdf_table_end(p);
-    if (actions.failed) {
-        st = ap_fail(AP_ERR_NOMEM, "out of memory");
-        goto out;
-    }
+    if (actions->failed)
+        return ap_fail(AP_ERR_NOMEM, "out of memory");
     pdf_heading(p, 1, "The meeting");
     pdf_field(p, "Attended by", "");
     static const char *const parties[] = {"The lead", "The officer"};
     pdf_signatures(p, parties, 2);
+    return AP_OK;
+}
+
+ap_status document_tracking(struct store *s, int week, const struct document_request *req,
+                            struct document_result *res)
+{
+    memset(res, 0, sizeof *res);
+    struct tracking *t = NULL;
+    struct pdf *p = NULL;
+    struct strbuf actions = {0};
+    progress(req, 0.02, "Reading the week");
+    ap_status st = tracking_load(s, req->th, req->today, week, &t);
+    if (st != AP_OK)
+        return st;
+    char monday[16], title[200];
+    uk(t->week, monday, sizeof monday);
+    snprintf(title, sizeof title, "Tracking meeting, week commencing %s", monday);
+    if ((st = open_doc(req, s, title, true, true, &p)) != AP_OK)
+        goto out;
+    do {
+        if ((st = tracking_body(s, p, t, req, title, &actions)) != AP_OK)
+            goto out;
+    } while (pdf_again(p));
     progress(req, 0.9, "Writing the pages");
     snprintf(res->what, sizeof res->what, "the tracking sheet for the week commencing %s", monday);
     res->pupils = t->n;

@@ -71,17 +71,6 @@ static void warning_rule(struct xlsx_sheet *s, int first, int last, int c0, int 
     xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.amber);
 }
 
-/* Amber when an attendance fraction is below the persistent-absence line. */
-static void attendance_rule(struct xlsx_sheet *s, int first, int last, int c, double threshold_pct)
-{
-    char col[4], formula[96];
-    s = xlsx_locate(s, &c);
-    xlsx_col_name(c, col);
-    snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<%.6g)", col, first + 1, col, first + 1,
-             threshold_pct / 100.0);
-    xlsx_flag_rule(s, first, c, last, c, formula, s->x->f.amber);
-}
-
 /* Red when a due date is before today. */
 static void overdue_rule(struct xlsx_sheet *s, int first, int last, int c, int today)
 {
@@ -413,6 +402,34 @@ static void options_sheet(struct pack *p)
     xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 2);
 }
 
+/* The pupil picture: one block of label/value rows per pupil, two pairs a
+ * row (A and B, C and E), so that it prints one page wide at full size
+ * rather than 26 columns over three sheets. Every value keeps its type (a
+ * number, a date, a percentage); the flags run across B..E below. */
+enum { PIC_ROWS = 14 };             /* rows of a block; a blank row follows */
+
+/* A rule on the value columns B and E of every block: the cell of column
+ * `value` when the label beside it (column value - 1) is `label` and `test`
+ * holds for it (each @ in test stands for the cell, as "@<0.9"). */
+static void picture_rule(struct xlsx_sheet *s, int first, int last, int value, const char *label, const char *test,
+                         lxw_format *fmt)
+{
+    char lab[4], val[4], cell[16], cond[96], formula[200];
+    xlsx_col_name(value - 1, lab);
+    xlsx_col_name(value, val);
+    snprintf(cell, sizeof cell, "%s%d", val, first + 1);
+    size_t n = 0;
+    for (const char *t = test; *t && n + sizeof cell < sizeof cond; t++) {
+        if (*t == '@')
+            n += (size_t)snprintf(cond + n, sizeof cond - n, "%s", cell);
+        else
+            cond[n++] = *t;
+    }
+    cond[n] = '\0';
+    snprintf(formula, sizeof formula, "=AND($%s%d=\"%s\",%s)", lab, first + 1, label, cond);
+    xlsx_flag_rule(s, first, value, last, value, formula, fmt);
+}
+
 static void pupils_sheet(struct pack *p)
 {
     const struct report_panel *r = p->r;
@@ -421,87 +438,112 @@ static void pupils_sheet(struct pack *p)
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Pupil picture", "The current picture of each pupil", p->subtitle);
     if (!s)
         return;
-    /* Three pages wide as one table: each page repeats the pupil and UPN. */
-    struct xlsx_sheet *s2 = xlsx_split(s, "Pupil hours and attendance",
-                                       "The current picture of each pupil: hours and attendance", p->subtitle, 10, 2);
-    if (!s2 || !xlsx_split(s2, "Pupil PSP and flags", "The current picture of each pupil: PSP and flags",
-                           p->subtitle, 11, 2))
-        return;
-    static const char *const headers[] = {
-        "Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after", "Placements now",
-        "Providers now", "Hours a week", "LA minimum hours", "Hours against minimum", "Below minimum",
-        "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)", "Possible (term)", "Attended (term)",
-        "Attendance (term)", "PSP", "PSP meeting", "Last PSP review", "Next PSP review", "PSP ends", "Flags",
-        "RAG",
-    };
-    enum { C_PUPIL, C_UPN, C_YEAR, C_COHORT, C_ROLL, C_PLAN, C_CLA, C_NOW, C_PROVIDERS, C_HOURS, C_MIN,
-           C_DIFF, C_BELOW, C_P6, C_A6, C_PCT6, C_PT, C_AT, C_PCTT, C_PSP, C_MEET, C_LAST, C_NEXT, C_END,
-           C_FLAGS, C_RAG, NCOLS };
-    xlsx_cap(s, C_PUPIL, 18);
-    xlsx_cap(s, C_COHORT, 14);
-    xlsx_cap(s, C_PROVIDERS, 24);
-    xlsx_cap(s, C_BELOW, 12);
-    xlsx_cap(s, C_FLAGS, 40);
-    for (size_t i = 0; i < r->n_pupils; i++) {
+    /* C is a narrow gap, so that a number in B stands clear of D's label */
+    enum { A, B, C, D, E, NCOLS };
+    static const char *const headers[NCOLS] = {"Item", "Value", NULL, "Item", "Value"};
+    for (int c = 0; c < NCOLS; c++)
+        if (headers[c])
+            xlsx_text(s, HDR, c, headers[c], f->header);
+    xlsx_ok(x, worksheet_set_column(s->ws, C, C, 2, NULL), "the gap column of the sheet Pupil picture");
+    xlsx_cap(s, B, 34);
+    xlsx_cap(s, E, 34);
+    int rr = HDR + 1;
+    for (size_t i = 0; i < r->n_pupils; i++, rr += PIC_ROWS + 1) {
         const struct report_pupil *u = &r->pupils[i];
         char y[24];
         double frac;
-        int rr = HDR + 1 + (int)i;
-        xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
-        xlsx_text(s, rr, C_UPN, u->upn, f->text);
-        xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
-        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
-        xlsx_text(s, rr, C_ROLL, label_brief(LABELS_ROLL_STATUS, u->roll_status), f->text);
-        xlsx_text(s, rr, C_PLAN, label_text(LABELS_PLAN, u->plan), f->text);
-        xlsx_text(s, rr, C_CLA, yes_no(u->cla), f->text);
-        xlsx_int(s, rr, C_NOW, u->placements_today);
-        xlsx_text(s, rr, C_PROVIDERS, u->current, f->wrap);
-        xlsx_number(s, rr, C_HOURS, u->weekly_hours, f->hours);
+        int row = rr;
+        /* label/value: left pair (A, B) and right pair (D, E) */
+#define PIC_LABEL(c, text) xlsx_text(s, row, (c), (text), f->label)
+        PIC_LABEL(A, "Pupil");
+        xlsx_text(s, row, B, u->name, f->bold_wrap);
+        PIC_LABEL(D, "UPN");
+        xlsx_text(s, row++, E, u->upn, f->text);
+        PIC_LABEL(A, "Year group");
+        xlsx_text(s, row, B, rules_year_group_name(u->year_group, y, sizeof y), f->text);
+        PIC_LABEL(D, "Cohort");
+        xlsx_text(s, row++, E, label_text(LABELS_COHORT, u->cohort), f->wrap);
+        PIC_LABEL(A, "Roll status");
+        xlsx_text(s, row, B, label_brief(LABELS_ROLL_STATUS, u->roll_status), f->text);
+        PIC_LABEL(D, "Plan");
+        xlsx_text(s, row++, E, label_text(LABELS_PLAN, u->plan), f->text);
+        PIC_LABEL(A, "Looked after");
+        xlsx_text(s, row, B, yes_no(u->cla), f->text);
+        PIC_LABEL(D, "Placements now");
+        xlsx_int(s, row++, E, u->placements_today);
+        PIC_LABEL(A, "Providers now");
+        xlsx_text(s, row, B, u->current, f->wrap);
+        PIC_LABEL(D, "Hours a week");
+        xlsx_number(s, row++, E, u->weekly_hours, f->hours);
+        PIC_LABEL(A, "LA minimum hours");
+        PIC_LABEL(D, "Hours against minimum");
         if (u->min_hours > 0) {
-            xlsx_number(s, rr, C_MIN, u->min_hours, f->hours);
-            xlsx_number(s, rr, C_DIFF, u->weekly_hours - u->min_hours, f->hours);
+            xlsx_number(s, row, B, u->min_hours, f->hours);
+            xlsx_number(s, row++, E, u->weekly_hours - u->min_hours, f->hours);
         } else {
-            xlsx_text(s, rr, C_MIN, "None", f->text);
-            xlsx_blank(s, rr, C_DIFF, f->hours);
+            xlsx_text(s, row, B, "None", f->text);
+            xlsx_blank(s, row++, E, f->hours);
         }
         /* On a school's roll, the school provides the rest of the week:
          * the AP hours alone are below the minimum, not the pupil's week. */
-        xlsx_text(s, rr, C_BELOW,
+        PIC_LABEL(A, "Below minimum");
+        xlsx_text(s, row, B,
                   !u->below_minimum ? "No"
                   : strcmp(u->roll_status, "sole_school") == 0 ? "Yes (AP hours only; on the school's roll)"
                                                                : "Yes",
                   f->wrap);
-        xlsx_int(s, rr, C_P6, u->last6.possible);
-        xlsx_int(s, rr, C_A6, u->last6.attending);
+        PIC_LABEL(D, "PSP");
+        xlsx_text(s, row++, E, u->has_psp ? label_text(LABELS_PSP_STATUS, u->psp_status) : "None", f->text);
+        PIC_LABEL(A, "Possible (6 weeks)");
+        xlsx_int(s, row, B, u->last6.possible);
+        PIC_LABEL(D, "Possible (term)");
+        xlsx_int(s, row++, E, u->term.possible);
+        PIC_LABEL(A, "Attended (6 weeks)");
+        xlsx_int(s, row, B, u->last6.attending);
+        PIC_LABEL(D, "Attended (term)");
+        xlsx_int(s, row++, E, u->term.attending);
+        PIC_LABEL(A, "Attendance (6 weeks)");
         bool has = report_att_fraction(&u->last6, &frac);
-        xlsx_pct(s, rr, C_PCT6, has, frac);
-        xlsx_int(s, rr, C_PT, u->term.possible);
-        xlsx_int(s, rr, C_AT, u->term.attending);
+        xlsx_pct(s, row, B, has, frac);
+        PIC_LABEL(D, "Attendance (term)");
         has = report_att_fraction(&u->term, &frac);
-        xlsx_pct(s, rr, C_PCTT, has, frac);
-        xlsx_text(s, rr, C_PSP, u->has_psp ? label_text(LABELS_PSP_STATUS, u->psp_status) : "None", f->text);
-        xlsx_date(s, rr, C_MEET, u->psp_meeting);
-        xlsx_date(s, rr, C_LAST, u->psp_last_review);
-        xlsx_date(s, rr, C_NEXT, u->psp_next_review);
-        xlsx_date(s, rr, C_END, u->psp_end);
-        xlsx_text(s, rr, C_FLAGS, u->flags.text, f->wrap);
-        xlsx_text(s, rr, C_RAG, xlsx_rag(u->flags.worst), f->bold);
+        xlsx_pct(s, row++, E, has, frac);
+        PIC_LABEL(A, "PSP meeting");
+        xlsx_date(s, row, B, u->psp_meeting);
+        PIC_LABEL(D, "Last PSP review");
+        xlsx_date(s, row++, E, u->psp_last_review);
+        PIC_LABEL(A, "Next PSP review");
+        xlsx_date(s, row, B, u->psp_next_review);
+        PIC_LABEL(D, "PSP ends");
+        xlsx_date(s, row++, E, u->psp_end);
+        PIC_LABEL(A, "RAG");
+        xlsx_text(s, row++, B, xlsx_rag(u->flags.worst), f->bold);
+        PIC_LABEL(A, "Flags");
+        if (u->flags.text[0])
+            xlsx_paragraph(s, row, B, E, u->flags.text, f->wrap);
+        else
+            xlsx_text(s, row, B, "None", f->text);
+        row++;
+#undef PIC_LABEL
+        if (row != rr + PIC_ROWS)
+            xlsx_fail(x, AP_ERR_INVALID, "the pupil picture's block is %d rows, not %d", row - rr, PIC_ROWS);
     }
-    int last = rows_or_none(s, r->n_pupils, "No pupils");
-    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    int last = r->n_pupils ? rr - 2 : rows_or_none(s, 0, "No pupils");
     if (r->n_pupils) {
-        attendance_rule(s, HDR + 1, last, C_PCT6, p->req->th->persistent_absence_pct);
-        attendance_rule(s, HDR + 1, last, C_PCTT, p->req->th->persistent_absence_pct);
-        char col[4], formula[64];
-        int below = C_BELOW;
-        struct xlsx_sheet *at = xlsx_locate(s, &below);
-        xlsx_col_name(below, col);
-        snprintf(formula, sizeof formula, "=LEFT($%s%d,3)=\"Yes\"", col, HDR + 2);
-        xlsx_flag_rule(at, HDR + 1, below, last, below, formula, f->amber);
-        overdue_rule(s, HDR + 1, last, C_NEXT, r->today);
-        rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);
+        char threshold[64], today[48];
+        int yy, mm, dd;
+        snprintf(threshold, sizeof threshold, "ISNUMBER(@),@<%.6g", p->req->th->persistent_absence_pct / 100.0);
+        picture_rule(s, HDR + 1, last, B, "Attendance (6 weeks)", threshold, f->amber);
+        picture_rule(s, HDR + 1, last, E, "Attendance (term)", threshold, f->amber);
+        picture_rule(s, HDR + 1, last, B, "Below minimum", "LEFT(@,3)=\"Yes\"", f->amber);
+        date_to_ymd(r->today, &yy, &mm, &dd);
+        snprintf(today, sizeof today, "ISNUMBER(@),@<DATE(%d,%d,%d)", yy, mm, dd);
+        picture_rule(s, HDR + 1, last, B, "Next PSP review", today, f->red);
+        picture_rule(s, HDR + 1, last, B, "RAG", "@=\"Red\"", f->red);
+        picture_rule(s, HDR + 1, last, B, "RAG", "@=\"Amber\"", f->amber);
+        picture_rule(s, HDR + 1, last, B, "RAG", "@=\"Green\"", f->green);
     }
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 0);
 }
 
 static void placements_sheet(struct pack *p)

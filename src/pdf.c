@@ -38,9 +38,14 @@ struct pdf {
     double w, h;                    /* the page */
     double left, right, top, bottom;        /* the text area */
     double y;                       /* where the next item goes */
-    cairo_surface_t **pages;        /* one recording surface per page */
-    int n_pages, cap_pages;
-    cairo_t *cr;                    /* drawing on the last page */
+    /* The first pass (pass 0) only measures: no drawing, no file; it counts
+     * the pages. The second (pass 1) draws each page straight into the PDF
+     * stream, with "Page n of N" known, so no page is held in memory. */
+    int pass;
+    int n_pages;                    /* pages so far in this pass */
+    int total_pages;                /* what the first pass came to */
+    cairo_surface_t *surface;       /* the PDF (second pass) */
+    cairo_t *cr;                    /* drawing on the current page; NULL in the first pass */
     void (*progress)(void *ctx, double fraction, const char *what);
     void *progress_ctx;
     /* the table being laid out */
@@ -136,40 +141,33 @@ static double layout_height(PangoLayout *l)
 
 static void draw_table_header(struct pdf *p);
 
+static void draw_bands(struct pdf *p, cairo_t *cr, int page);
+
+/* The next page: in the first pass only counted; in the second the page
+ * before it is finished and written out, and the new one gets its header
+ * and footer at once. */
 static void start_page(struct pdf *p)
 {
     if (!usable(p))
         return;
-    if (p->n_pages == p->cap_pages) {
-        int cap = p->cap_pages ? p->cap_pages * 2 : 16;
-        cairo_surface_t **pages = realloc(p->pages, (size_t)cap * sizeof *pages);
-        if (!pages) {
-            fail(p, AP_ERR_NOMEM, "out of memory");
+    if (p->pass == 1) {
+        if (p->n_pages > 0)
+            cairo_show_page(p->cr);
+        if (p->n_pages == p->total_pages) {
+            fail(p, AP_ERR_INVALID, "the pages came out differently the second time they were laid out");
             return;
         }
-        p->pages = pages;
-        p->cap_pages = cap;
+        if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
+            cairo_status_t cst = cairo_status(p->cr);
+            fail(p, cst == CAIRO_STATUS_WRITE_ERROR ? AP_ERR_IO : AP_ERR_NOMEM, cairo_status_to_string(cst));
+            return;
+        }
+        draw_bands(p, p->cr, p->n_pages);
     }
-    cairo_rectangle_t extents = {0, 0, p->w, p->h};
-    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
-    if (cairo_surface_status(rec) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(rec);
-        fail(p, AP_ERR_NOMEM, "Cairo could not start a page");
-        return;
-    }
-    cairo_t *cr = cairo_create(rec);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-        cairo_destroy(cr);
-        cairo_surface_destroy(rec);
-        fail(p, AP_ERR_NOMEM, "Cairo could not start a page");
-        return;
-    }
-    if (p->cr)
-        cairo_destroy(p->cr);
-    p->cr = cr;
-    p->pages[p->n_pages++] = rec;
+    p->n_pages++;
     p->y = p->top;
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    if (p->cr)
+        cairo_set_source_rgb(p->cr, 0, 0, 0);
     if (p->in_table)
         draw_table_header(p);
 }
@@ -195,9 +193,11 @@ static void draw_lines(struct pdf *p, PangoLayout *l, double x)
         ensure(p, lh);
         if (!usable(p))
             break;
-        cairo_move_to(p->cr, x + (double)logical.x / PANGO_SCALE,
-                      p->y + (double)(baseline - logical.y) / PANGO_SCALE);
-        pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
+        if (p->cr) {
+            cairo_move_to(p->cr, x + (double)logical.x / PANGO_SCALE,
+                          p->y + (double)(baseline - logical.y) / PANGO_SCALE);
+            pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
+        }
         p->y += lh;
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
@@ -208,7 +208,8 @@ static void text_block(struct pdf *p, const char *text, const char *font, double
     if (!usable(p))
         return;
     PangoLayout *l = layout(p, text, font, p->right - p->left);
-    cairo_set_source_rgb(p->cr, grey, grey, grey);
+    if (p->cr)
+        cairo_set_source_rgb(p->cr, grey, grey, grey);
     draw_lines(p, l, p->left);
     if (p->cr)
         cairo_set_source_rgb(p->cr, 0, 0, 0);
@@ -281,16 +282,16 @@ ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **o
     return AP_OK;
 }
 
+/* Frees what the document holds but the file: the PDF surface (writing
+ * nothing more once p->f is closed), the fonts and the Pango context. */
 static void free_pages(struct pdf *p)
 {
     if (p->cr)
         cairo_destroy(p->cr);
     p->cr = NULL;
-    for (int i = 0; i < p->n_pages; i++)
-        cairo_surface_destroy(p->pages[i]);
-    free(p->pages);
-    p->pages = NULL;
-    p->n_pages = 0;
+    if (p->surface)
+        cairo_surface_destroy(p->surface);
+    p->surface = NULL;
     for (int c = 0; c < PDF_MAX_COLS; c++) {
         free(p->headers[c]);
         p->headers[c] = NULL;
@@ -310,6 +311,7 @@ void pdf_discard(struct pdf *p)
         return;
     if (p->f)
         fclose(p->f);
+    p->f = NULL; /* write_out refuses what Cairo still flushes */
     if (p->out_open)
         outfile_abandon(&p->out);
     free_pages(p);
@@ -324,6 +326,8 @@ int pdf_pages(const struct pdf *p)
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int length)
 {
     struct pdf *p = closure;
+    if (!p->f)
+        return CAIRO_STATUS_WRITE_ERROR;
     return fwrite(data, 1, length, p->f) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
@@ -365,7 +369,7 @@ static void draw_bands(struct pdf *p, cairo_t *cr, int page)
     cairo_stroke(cr);
     char below[320], right[48];
     snprintf(below, sizeof below, "%s \xe2\x80\x93 produced %s", p->organisation, p->produced);
-    snprintf(right, sizeof right, "Page %d of %d", page + 1, p->n_pages);
+    snprintf(right, sizeof right, "Page %d of %d", page + 1, p->total_pages);
     band_text(p, cr, PDF_MARKING, FONT_BAND_BOLD, -1, foot);
     band_text(p, cr, right, FONT_BAND, 1, foot);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -373,52 +377,76 @@ static void draw_bands(struct pdf *p, cairo_t *cr, int page)
     cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
+/* The first pass is over: starts the PDF stream and its first page. */
+static void start_second_pass(struct pdf *p)
+{
+    if (p->in_table)
+        fail(p, AP_ERR_INVALID, "a table was left open");
+    if (!usable(p))
+        return;
+    p->f = outfile_stream(&p->out);
+    if (!p->f) {
+        p->status = AP_ERR_IO; /* outfile_stream recorded why */
+        return;
+    }
+    p->surface = cairo_pdf_surface_create_for_stream(write_out, p, p->w, p->h);
+    if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
+        fail(p, AP_ERR_NOMEM, "Cairo could not start the PDF");
+        return;
+    }
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, p->title);
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, p->author);
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, PDF_MARKING);
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_KEYWORDS, PDF_MARKING);
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "apterm");
+    cairo_t *cr = cairo_create(p->surface);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(cr);
+        fail(p, AP_ERR_NOMEM, "Cairo could not start the PDF");
+        return;
+    }
+    p->cr = cr;
+    p->total_pages = p->n_pages;
+    p->n_pages = 0;
+    p->pass = 1;
+    start_page(p);
+}
+
+bool pdf_again(struct pdf *p)
+{
+    if (!usable(p) || p->pass != 0)
+        return false;
+    start_second_pass(p);
+    return usable(p);
+}
+
+int pdf_pass(const struct pdf *p)
+{
+    return p ? p->pass : 0;
+}
+
 ap_status pdf_close(struct pdf *p)
 {
     if (!p)
         return ap_fail(AP_ERR_INVALID, "no document");
+    if (usable(p) && p->pass == 0)
+        fail(p, AP_ERR_INVALID, "the pages were laid out only once, so their number was not known");
+    if (usable(p) && p->n_pages != p->total_pages)
+        fail(p, AP_ERR_INVALID, "the pages came out differently the second time they were laid out");
     if (!usable(p)) {
         ap_status st = p->status;
         pdf_discard(p);
         return st;
     }
-    p->f = outfile_stream(&p->out);
-    if (!p->f) {
-        p->status = AP_ERR_IO; /* outfile_stream recorded why */
-        pdf_discard(p);
-        return AP_ERR_IO;
-    }
-    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(write_out, p, p->w, p->h);
-    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(surface);
-        fail(p, AP_ERR_NOMEM, "Cairo could not start the PDF");
-        pdf_discard(p);
-        return AP_ERR_NOMEM;
-    }
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, p->title);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, p->author);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, PDF_MARKING);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, PDF_MARKING);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "apterm");
-    cairo_t *cr = cairo_create(surface);
-    for (int i = 0; i < p->n_pages && cairo_status(cr) == CAIRO_STATUS_SUCCESS; i++) {
-        if (outfile_interrupted())
-            break;
-        if (p->progress && i % 25 == 0)
-            p->progress(p->progress_ctx, 0.9 + 0.1 * i / p->n_pages, "Writing the pages");
-        cairo_set_source_surface(cr, p->pages[i], 0, 0);
-        cairo_paint(cr);
-        draw_bands(p, cr, i);
-        cairo_show_page(cr);
-    }
-    if (p->progress && !outfile_interrupted())
-        p->progress(p->progress_ctx, 1.0, "Writing the pages");
-    cairo_status_t cst = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
+    cairo_show_page(p->cr);
+    cairo_status_t cst = cairo_status(p->cr);
+    cairo_destroy(p->cr);
+    p->cr = NULL;
+    cairo_surface_finish(p->surface);
     if (cst == CAIRO_STATUS_SUCCESS)
-        cst = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
+        cst = cairo_surface_status(p->surface);
+    cairo_surface_destroy(p->surface);
+    p->surface = NULL;
     if (outfile_interrupted())
         fail(p, AP_ERR_IO, "stopped");
     else if (cst != CAIRO_STATUS_SUCCESS)
@@ -432,6 +460,8 @@ ap_status pdf_close(struct pdf *p)
         pdf_discard(p);
         return st;
     }
+    if (p->progress)
+        p->progress(p->progress_ctx, 1.0, "Writing the pages");
     p->out_open = false;
     ap_status st = outfile_commit(&p->out);
     free_pages(p);
@@ -455,10 +485,12 @@ void pdf_heading(struct pdf *p, int level, const char *text)
     p->y += level <= 1 ? 8 : 4;
     text_block(p, text, level <= 1 ? FONT_H1 : FONT_H2, level <= 1 ? 0.1 : 0.2, 3);
     if (level <= 1 && usable(p)) {
-        cairo_set_line_width(p->cr, 0.6);
-        cairo_move_to(p->cr, p->left, p->y);
-        cairo_line_to(p->cr, p->right, p->y);
-        cairo_stroke(p->cr);
+        if (p->cr) {
+            cairo_set_line_width(p->cr, 0.6);
+            cairo_move_to(p->cr, p->left, p->y);
+            cairo_line_to(p->cr, p->right, p->y);
+            cairo_stroke(p->cr);
+        }
         p->y += 4;
     }
 }
@@ -509,7 +541,7 @@ void pdf_field(struct pdf *p, const char *label, const char *value)
         return;
     }
     ensure(p, h);
-    if (usable(p)) {
+    if (usable(p) && p->cr) {
         cairo_move_to(p->cr, p->left, p->y);
         pango_cairo_show_layout(p->cr, lab);
         if (empty)
@@ -517,8 +549,9 @@ void pdf_field(struct pdf *p, const char *label, const char *value)
         cairo_move_to(p->cr, p->left + label_w + 8, p->y);
         pango_cairo_show_layout(p->cr, val);
         cairo_set_source_rgb(p->cr, 0, 0, 0);
-        p->y += h + 3;
     }
+    if (usable(p))
+        p->y += h + 3;
     g_object_unref(lab);
     g_object_unref(val);
 }
@@ -547,6 +580,10 @@ static void make_cells(struct pdf *p, const char *const cells[], const char *fon
 static void draw_cells(struct pdf *p, PangoLayout **cells, double h, bool shade)
 {
     cairo_t *cr = p->cr;
+    if (!cr) { /* the first pass: measured only */
+        p->y += h;
+        return;
+    }
     if (shade) {
         cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
         cairo_rectangle(cr, p->left, p->y, p->right - p->left, h);
@@ -635,6 +672,8 @@ void pdf_table_end(struct pdf *p)
 
 static void rule_with_label(struct pdf *p, const char *label, double x0, double x1, double baseline)
 {
+    if (!p->cr)
+        return;
     PangoLayout *l = layout(p, label, FONT_BODY, 0);
     int w, h;
     pango_layout_get_size(l, &w, &h);

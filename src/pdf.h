@@ -8,8 +8,19 @@
  *
  * Every page carries the marking OFFICIAL-SENSITIVE, the organisation and
  * the document's title at the top, and the marking, the organisation, the
- * date produced and "Page n of N" at the foot. Pages are recorded as they
- * are laid out and written out at pdf_close, when N is known.
+ * date produced and "Page n of N" at the foot. To know N without holding
+ * the pages in memory (a 5,000-pupil tracking sheet is some 500 pages), the
+ * caller lays the document out twice with the same calls:
+ *
+ *     pdf_open(...);
+ *     do {
+ *         pdf_title(p, ...); pdf_table_row(p, ...); ...
+ *     } while (pdf_again(p));
+ *     pdf_close(p);
+ *
+ * The first pass only measures and counts the pages; the second draws each
+ * page straight into the file, header and footer included. A second pass
+ * that comes to a different number of pages is a failure (nothing written).
  *
  * The file is written like every export (src/outfile.h): a temporary file
  * beside the target, mode 0600, renamed over the target only when Cairo has
@@ -35,8 +46,8 @@ struct pdf_doc {
     int today;                      /* the date on every page */
     bool landscape;                 /* A4 landscape (a wide table); else A4 portrait */
     bool compact;                   /* tables in 9 pt with less padding (a long sheet); else 10 pt */
-    /* May be NULL: told 0.9 .. 1 as pdf_close writes the pages out (the
-     * caller reports the layout's progress before that). */
+    /* May be NULL: told 1 ("Writing the pages") when pdf_close has finished
+     * the file (the caller reports the progress of its two passes). */
     void (*progress)(void *ctx, double fraction, const char *what);
     void *progress_ctx;
 };
@@ -45,15 +56,24 @@ struct pdf_doc {
  * naming the path). On AP_OK end it with pdf_close or pdf_discard. */
 ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **out);
 
-/* Writes every page with its header and footer, finishes the PDF and
- * renames it over the target. On failure nothing is written (the target is
- * left as it was) and ap_error_detail() says why. Frees p either way. */
+/* After the first pass: starts the file and the second pass, and returns
+ * true (lay the document out again). After the second pass, or once
+ * anything has failed: false. */
+bool pdf_again(struct pdf *p);
+
+/* 0 in the first (measuring) pass, 1 in the second (writing) pass. */
+int pdf_pass(const struct pdf *p);
+
+/* After the second pass: finishes the PDF and renames it over the target.
+ * A document laid out only once, or whose second pass came to a different
+ * number of pages, is refused. On failure nothing is written (the target
+ * is left as it was) and ap_error_detail() says why. Frees p either way. */
 ap_status pdf_close(struct pdf *p);
 
 /* Abandons the document: the target is untouched. Frees p. */
 void pdf_discard(struct pdf *p);
 
-/* The pages so far (the current one included). */
+/* The pages so far in this pass (the current one included). */
 int pdf_pages(const struct pdf *p);
 
 /* The document's title line, larger, at the top of the first page. */

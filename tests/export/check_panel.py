@@ -388,10 +388,8 @@ def flags_match(cell, rag, expected, where, problems):
 # ---------------------------------------------------------------- the pack
 
 SHEETS = ["Cover", "Cases", "Case referrals", "Case options", "Option analysis", "Option totals", "Pupil picture",
-          "Pupil hours and attendance", "Pupil PSP and flags", "Placements", "Placement costs", "Provider QA",
-          "Provider checks"]
+          "Placements", "Placement costs", "Provider QA", "Provider checks"]
 PANEL_SPLITS = {"Cases": [("Case referrals", 2), ("Case options", 2)], "Option analysis": [("Option totals", 3)],
-                "Pupil picture": [("Pupil hours and attendance", 2), ("Pupil PSP and flags", 2)],
                 "Placements": [("Placement costs", 3)], "Provider QA": [("Provider checks", 1)]}
 HEADERS = {
     "Cases": ["Case", "Pupil", "UPN", "Date of birth", "Year group", "Home school", "Cohort", "Roll status", "Plan",
@@ -400,11 +398,6 @@ HEADERS = {
     "Option analysis": ["Case", "Pupil", "Option", "Provider", "Cost basis", "Rate", "Sessions a week",
                         "Hours a week", "Cost per session", "Cost per week", "Transport a week", "Annual tuition",
                         "Annual transport", "Annual total", "Recommended", "Notes", "Quotations check"],
-    "Pupil picture": ["Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after",
-                      "Placements now", "Providers now", "Hours a week", "LA minimum hours", "Hours against minimum",
-                      "Below minimum", "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)",
-                      "Possible (term)", "Attended (term)", "Attendance (term)", "PSP", "PSP meeting",
-                      "Last PSP review", "Next PSP review", "PSP ends", "Flags", "RAG"],
     "Placements": ["Pupil", "UPN", "Provider", "Status", "Start", "End", "Planned weeks", "Sessions a week",
                    "Hours a week", "Cost basis", "Rate", "Transport a week", "Annual cost", "Running today",
                    "Panel case"],
@@ -412,6 +405,60 @@ HEADERS = {
                     "Stage 1 due", "Last Stage 2", "Stage 2 outcome", "Stage 2 due", "Last visit",
                     "Last visit type", "Safeguarding declaration", "Enhanced DBS", "Flags", "RAG"],
 }
+# The pupil picture: a block of label/value rows per pupil (two pairs a row,
+# columns A-B and D-E with a narrow gap in C, a blank row between blocks),
+# read back into one row of these fields in this order.
+PICTURE_FIELDS = ["Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after", "Placements now",
+                  "Providers now", "Hours a week", "LA minimum hours", "Hours against minimum", "Below minimum",
+                  "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)", "Possible (term)",
+                  "Attended (term)", "Attendance (term)", "PSP", "PSP meeting", "Last PSP review",
+                  "Next PSP review", "PSP ends", "Flags", "RAG"]
+PICTURE_HEADER = ["Item", "Value", None, "Item", "Value"]
+
+
+def picture_blocks(ws, problems):
+    """The Pupil picture's blocks as {field: cell}, in order; a block with a
+    field missing, repeated or unknown is a problem."""
+    blocks, block = [], None
+    for row in ws.iter_rows(min_row=HDR + 1, max_col=5):
+        labels = [(row[0], row[1]), (row[3], row[4])]
+        if row[2].value is not None:
+            problems.append(f"Pupil picture!{row[2].coordinate}: {row[2].value!r} in the gap column")
+        if all(c.value is None for c in row):
+            block = None
+            continue
+        if row[0].value == "Pupil":
+            block = {}
+            blocks.append(block)
+        if block is None:
+            if row[0].value != "No pupils":
+                problems.append(f"Pupil picture row {row[0].row}: {[c.value for c in row]} outside a block")
+            continue
+        for label, value in labels:
+            if label.value is None:
+                continue
+            if label.value not in PICTURE_FIELDS or label.value in block:
+                problems.append(f"Pupil picture!{label.coordinate}: label {label.value!r}")
+            block[label.value] = value
+    for b in blocks:
+        missing = [f for f in PICTURE_FIELDS if f not in b]
+        if missing:
+            problems.append(f"Pupil picture block of {b['Pupil'].value}: lacks {missing}")
+    return blocks
+
+
+def picture_rows(blocks):
+    """Each block as a tuple of values in PICTURE_FIELDS order ("None" flags
+    read as no flags)."""
+    rows = []
+    for b in blocks:
+        row = [b[f].value if f in b else None for f in PICTURE_FIELDS]
+        if row[24] == "None":
+            row[24] = None
+        rows.append(tuple(row))
+    return rows
+
+
 BASIS = {"session": "Per session", "day": "Per day", "week": "Per week", "year": "Per year"}
 STATE_MAINTAINED = ("maintained_school", "pru", "academy")
 OUTCOMES = {"satisfactory": "Satisfactory", "improvement_needed": "Improvement needed",
@@ -499,6 +546,8 @@ def main():
 
     report(f"{label}: the sheets are {', '.join(SHEETS)}", [] if wb.sheetnames == SHEETS else [wb.sheetnames])
     problems = [f"{n}: {joined_header(wb, n)}" for n, h in HEADERS.items() if joined_header(wb, n) != h]
+    if header_of(wb["Pupil picture"]) != PICTURE_HEADER:
+        problems.append(f"Pupil picture: {header_of(wb['Pupil picture'])}")
     report(f"{label}: every table's header row is as specified", problems)
     JOIN_PROBLEMS.clear()
     for n in PANEL_SPLITS:
@@ -515,6 +564,11 @@ def main():
            f"({', '.join(sizes)})", problems)
     problems = []
     check_tables(wb, physical(HEADERS), problems)
+    ws = wb["Pupil picture"]
+    if ws.freeze_panes is None or not ws.freeze_panes.endswith(str(HDR + 1)) or \
+            ws.print_title_rows != f"${HDR}:${HDR}":
+        problems.append(f"Pupil picture: header row not frozen and repeated ({ws.freeze_panes}, "
+                        f"{ws.print_title_rows})")
     for n in ("Cases", "Option analysis", "Pupil picture", "Provider QA"):
         check_flag_rules(wb, n, problems)
     report(f"{label}: tables with autofilter and banding, frozen header rows, formula flag rules", problems)
@@ -652,8 +706,9 @@ def main():
                       (today.isoformat(),)).fetchone()
     term_from, term_to = iso(term["start_date"]), min(iso(term["end_date"]), today)
     six_from = week_of(today) - dt.timedelta(weeks=5)
-    rows = joined_rows(wb, "Pupil picture", len(HEADERS["Pupil picture"]))
     problems = []
+    blocks = picture_blocks(wb["Pupil picture"], problems)
+    rows = picture_rows(blocks)
     if len(rows) != len(pupils):
         problems.append(f"{len(rows)} pupil rows, SQL has {len(pupils)}")
     t = today.isoformat()
@@ -765,22 +820,27 @@ def main():
 
     # ---- dates are dates, numbers are numbers
     problems = []
-    for name, cols in (("Cases", (3, 11, 12)), ("Pupil picture", (20, 21, 22, 23)), ("Placements", (4, 5)),
+    picture = [[b.get(f) for f in PICTURE_FIELDS] for b in picture_blocks(wb["Pupil picture"], [])]
+    for name, cols in (("Cases", (3, 11, 12)), ("Placements", (4, 5)),
                        ("Provider QA", (4, 7, 10))):
         for row in joined_cells(wb, name, HDR + 1):
             for i in cols:
                 c = row[i]
                 if c.value is not None and not (c.is_date and isinstance(c.value, dt.datetime)):
                     problems.append(f"{name}!{c.coordinate} = {c.value!r} is not a date")
+    for row in picture:
+        for c in row[20:24]:
+            if c is not None and c.value is not None and not (c.is_date and isinstance(c.value, dt.datetime)):
+                problems.append(f"Pupil picture!{c.coordinate} = {c.value!r} is not a date")
     for name, cols in (("Option analysis", range(5, 14)), ("Placements", (10, 11, 12))):
         for row in joined_cells(wb, name, HDR + 1):
             for i in cols:
                 c = row[i]
                 if c.value is not None and (not is_number(c.value) or (i not in (6, 7) and "£" not in c.number_format)):
                     problems.append(f"{name}!{c.coordinate} = {c.value!r} ({c.number_format})")
-    for row in joined_cells(wb, "Pupil picture", HDR + 1):
+    for row in picture:
         for i in (15, 18):
-            if row[i].value is not None and row[i].number_format != "0.0%":
+            if row[i] is not None and row[i].value is not None and row[i].number_format != "0.0%":
                 problems.append(f"Pupil picture!{row[i].coordinate}: {row[i].number_format}")
     report(f"{label}: dates are Excel dates, money is numbers in £, percentages numbers with a % format", problems)
 

@@ -1,5 +1,6 @@
 /* src/pdf.c on real files in a temporary folder: pages as laid out, the
- * file written whole (mode 0600) or not at all, and text that is not valid
+ * file written whole (mode 0600) or not at all, laid out twice (the first
+ * pass counts the pages, the second writes them and must agree), and text that is not valid
  * UTF-8 or looks like markup printed as itself without a crash. The text of
  * the pages is read back with poppler-utils in tests/export/test_print.sh. */
 #include <setjmp.h>
@@ -100,6 +101,44 @@ static int page_objects(const char *buf, size_t len)
     return n;
 }
 
+/* The size of the temporary file the document is being written to. */
+static long temp_size(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    long size = -1;
+    char path[PATH_MAX];
+    while (d && (e = readdir(d))) {
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (strstr(e->d_name, ".apterm-") && stat(path, &sb) == 0)
+            size = (long)sb.st_size;
+    }
+    if (d)
+        closedir(d);
+    return size;
+}
+
+/* A title, a table of n pupils and two signature blocks. */
+static void long_sheet(struct pdf *p, int n)
+{
+    pdf_title(p, "Tracking meeting");
+    pdf_heading(p, 1, "The pupils");
+    pdf_field(p, "Week", "02/03/2026");
+    static const char *const headers[] = {"Pupil", "Attendance", "Actions"};
+    static const double widths[] = {2, 1, 3};
+    pdf_table_begin(p, 3, headers, widths);
+    for (int i = 0; i < n; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "Pupil %d Llŷr", i);
+        const char *cells[] = {name, "95.0%", i % 7 ? NULL : "Ring the school\nand the parent"};
+        pdf_table_row(p, cells, false);
+    }
+    pdf_table_end(p);
+    static const char *const parties[] = {"The lead", "The officer"};
+    pdf_signatures(p, parties, 2);
+}
+
 static void test_pdf_long_table_runs_over_pages(void **state)
 {
     struct fixture *f = *state;
@@ -111,21 +150,15 @@ static void test_pdf_long_table_runs_over_pages(void **state)
     struct pdf *p = NULL;
     assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
     assert_int_equal(pdf_pages(p), 1);
-    pdf_title(p, "Tracking meeting");
-    static const char *const headers[] = {"Pupil", "Attendance", "Actions"};
-    static const double widths[] = {2, 1, 3};
-    pdf_table_begin(p, 3, headers, widths);
-    for (int i = 0; i < 300; i++) {
-        char name[40];
-        snprintf(name, sizeof name, "Pupil %d Llŷr", i);
-        const char *cells[] = {name, "95.0%", i % 7 ? NULL : "Ring the school\nand the parent"};
-        pdf_table_row(p, cells, false);
-    }
-    pdf_table_end(p);
-    static const char *const parties[] = {"The lead", "The officer"};
-    pdf_signatures(p, parties, 2);
-    int pages = pdf_pages(p);
-    assert_true(pages > 5);
+    int pages[2] = {0, 0}, passes = 0;
+    do {
+        assert_int_equal(pdf_pass(p), passes);
+        long_sheet(p, 300);
+        pages[passes++] = pdf_pages(p);
+    } while (pdf_again(p));
+    assert_int_equal(passes, 2);
+    assert_true(pages[0] > 5);
+    assert_int_equal(pages[1], pages[0]);
     assert_int_equal(pdf_close(p), AP_OK);
     struct stat sb;
     assert_int_equal(stat(target, &sb), 0);
@@ -135,6 +168,63 @@ static void test_pdf_long_table_runs_over_pages(void **state)
     char *buf = slurp(target, &len);
     assert_non_null(buf);
     assert_memory_equal(buf, "%PDF-", 5);
+    assert_int_equal(page_objects(buf, len), pages[0]);
+    free(buf);
+}
+
+/* The page count is known only from a first pass: a document laid out once,
+ * or whose second pass comes to more or fewer pages than the first (so that
+ * "Page n of N" would be wrong), is refused and nothing is written. */
+static void test_pdf_needs_two_passes_that_agree(void **state)
+{
+    struct fixture *f = *state;
+    char target[192];
+    snprintf(target, sizeof target, "%s/sheet.pdf", f->dir);
+    struct pdf_doc doc = DOC;
+    doc.today = date_from_ymd(2026, 3, 4);
+    doc.landscape = true;
+    struct pdf *p = NULL;
+
+    /* Once only. */
+    assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+    long_sheet(p, 100);
+    assert_int_equal(pdf_close(p), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "sheet.pdf"));
+    assert_int_equal(entries(f->dir), 0);
+
+    /* A second pass with more rows, then one with fewer. */
+    for (int more = 0; more < 2; more++) {
+        assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+        int passes = 0;
+        do
+            long_sheet(p, passes++ == 0 ? 100 : more ? 160 : 40);
+        while (pdf_again(p));
+        assert_int_equal(passes, 2);
+        assert_int_equal(pdf_close(p), AP_ERR_INVALID);
+        assert_non_null(strstr(ap_error_detail(), "differently"));
+        assert_int_equal(entries(f->dir), 0);
+    }
+
+    /* The same rows twice: written, a page object for each page counted.
+     * The pages go to the file as the second pass lays them out: the
+     * temporary file grows before pdf_close (pages held in memory until the
+     * end, as they once were, would leave it empty). */
+    assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+    int pages = 0;
+    long before = -1, after = -1;
+    do {
+        if (pdf_pass(p) == 1)
+            before = temp_size(f->dir);
+        long_sheet(p, 300);
+        pages = pdf_pages(p);
+    } while (pdf_again(p));
+    after = temp_size(f->dir);
+    assert_true(before >= 0);
+    assert_true(after > before);
+    assert_int_equal(pdf_close(p), AP_OK);
+    size_t len;
+    char *buf = slurp(target, &len);
+    assert_non_null(buf);
     assert_int_equal(page_objects(buf, len), pages);
     free(buf);
 }
@@ -161,7 +251,9 @@ static void test_pdf_discard_and_failed_finish_leave_the_target(void **state)
     /* The rename cannot happen (a folder has taken the temporary name): the
      * target is left as it was and the message names it. */
     assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
-    pdf_paragraph(p, "Reason");
+    do
+        pdf_paragraph(p, "Reason");
+    while (pdf_again(p));
     DIR *d = opendir(f->dir);
     struct dirent *e;
     tmp[0] = '\0';
@@ -198,22 +290,25 @@ static void test_pdf_odd_text_prints_as_itself(void **state)
     doc.today = date_from_ymd(2026, 3, 4);
     struct pdf *p = NULL;
     assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
-    pdf_heading(p, 1, "<b>not bold</b> & <i>");
-    pdf_paragraph(p, "a stray byte \xff\xfe in the middle");
-    pdf_paragraph(p, NULL); /* "Not recorded." */
-    pdf_field(p, "Empty", "");
     static const char *const h[] = {"Only"};
     static const double w[] = {1};
-    pdf_table_begin(p, 1, h, w);
-    const char *row[] = {"\xc3"}; /* a cut character */
-    pdf_table_row(p, row, true);
-    pdf_table_end(p);
+    do {
+        pdf_heading(p, 1, "<b>not bold</b> & <i>");
+        pdf_paragraph(p, "a stray byte \xff\xfe in the middle");
+        pdf_paragraph(p, NULL); /* "Not recorded." */
+        pdf_field(p, "Empty", "");
+        pdf_table_begin(p, 1, h, w);
+        const char *row[] = {"\xc3"}; /* a cut character */
+        pdf_table_row(p, row, true);
+        pdf_table_end(p);
+    } while (pdf_again(p));
     assert_int_equal(pdf_close(p), AP_OK);
 
     /* A table the layout cannot make: refused, nothing written. */
     snprintf(target, sizeof target, "%s/bad.pdf", f->dir);
     assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
     pdf_table_begin(p, PDF_MAX_COLS + 1, h, w);
+    assert_false(pdf_again(p));
     assert_int_equal(pdf_close(p), AP_ERR_INVALID);
     struct stat sb;
     assert_int_equal(stat(target, &sb), -1);
@@ -224,6 +319,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pdf_long_table_runs_over_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdf_needs_two_passes_that_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_discard_and_failed_finish_leave_the_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_odd_text_prints_as_itself, setup, teardown),
     };
