@@ -38,7 +38,7 @@ ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, lo
     long long last = 0;
     while (r == AP_OK && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         char upn[14], surname[101], forename[101], dob[11], gender[8], urn[16], ukprn[16], reg[24], start[11],
-            end[11], sessions[8], provider[121], uln[11], middle[101], ethnicity[5], set_type[4], reason[4],
+            end[11], sessions[8], provider[121], uln[16], middle[101], ethnicity[5], set_type[4], reason[4],
             unknown[160] = "";
         rowio_text(st, 1, upn, sizeof upn);
         rowio_text(st, 2, surname, sizeof surname);

@@ -16,7 +16,8 @@ struct pupil {
     char legal_surname[101];
     char preferred_name[101];
     char middle_names[101];     /* all of them, space separated */
-    char uln[11];               /* unique learner number: 10 digits, or "" */
+    char uln[16];               /* unique learner number: 10 digits, or "" (room for a longer one, so
+                                 * that pupil_validate names what is wrong) */
     char ethnicity[5];          /* LABELS_ETHNICITY code, "" = not recorded */
     int dob;                    /* date (src/date.h) */
     char gender[8];             /* "", female, male, other */
