@@ -4,6 +4,7 @@
 # 030: given through the CSV imports, checked against their code lists, and
 # carried into apterm export census, whose row is then complete.
 . tests/lib.sh
+here=$(pwd)
 cd "$TEST_DIR" || exit 1
 export APTERM_TODAY=2026-12-07
 printf '[attendance]\nregion = england\n' > "$APTERM_CONFIG"
@@ -108,3 +109,23 @@ sqlite3 "$db" "update pupil set uln = '12345abcde' where upn = '$U'" 2>/dev/null
 sqlite3 "$db" "update placement set setting_type = 'XYZ' where id = $PL" 2>/dev/null; r2=$?
 [ $r1 -ne 0 ] && [ $r2 -ne 0 ] && [ "$(q "select uln from pupil where upn = '$U'")" = 1234567890 ] &&
     ok "the store's CHECKs refuse a bad ULN or setting type written past apterm" || not_ok "the store refuses bad census items" "$r1 $r2"
+
+# ---- from a school's CTF: UniqueLearnerNumber, MiddleNames, Ethnicity ----
+CTF_UPN=D825200119042
+sed "s|<UPN>$CTF_UPN</UPN>|<UPN>$CTF_UPN</UPN><UniqueLearnerNumber>9876543210</UniqueLearnerNumber>|" \
+    "$here/tests/data/ctf25-sample.xml" > ctf.xml
+out=$("$APTERM" --db "$db" import ctf ctf.xml 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(q "select uln || '|' || middle_names || '|' || ethnicity from pupil where upn = '$CTF_UPN'")" = "9876543210|Ŵyn Mair|WWEL" ] &&
+    ok "import ctf records UniqueLearnerNumber, MiddleNames and Ethnicity" || not_ok "import ctf records the census items" "rc=$rc" "$out"
+sed -e 's|<Ethnicity>WWEL</Ethnicity>|<Ethnicity>WXYQ</Ethnicity>|' -e 's|<MiddleNames>Ŵyn Mair</MiddleNames>|<MiddleNames>Mair</MiddleNames>|' ctf.xml > ctf-unknown.xml
+out=$("$APTERM" --db "$db" import ctf ctf-unknown.xml 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q 'ctf-unknown.xml line [0-9]*: warning: ethnicity code "WXYQ" is not one apterm knows' &&
+    [ "$(q "select middle_names || '|' || ethnicity from pupil where upn = '$CTF_UPN'")" = "Mair|WWEL" ] &&
+    ok "a CTF ethnicity code apterm does not list is warned of and left as stored; the rest comes in" ||
+    not_ok "an unknown CTF ethnicity code is warned of" "rc=$rc" "$out"
+sed 's|<UniqueLearnerNumber>9876543210<|<UniqueLearnerNumber>987654321<|' ctf.xml > ctf-baduln.xml
+audit0=$(q "select count(*) from audit_log where action <> 'export'")
+out=$("$APTERM" --db "$db" import ctf ctf-baduln.xml 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q 'ctf-baduln.xml line [0-9]*, column uln: "987654321" is not a unique learner number' &&
+    [ "$(q "select count(*) from audit_log where action <> 'export'")" = "$audit0" ] &&
+    ok "a CTF with a 9-digit ULN is refused naming its line; nothing is written" || not_ok "a bad CTF ULN is refused" "rc=$rc" "$out"
