@@ -27,7 +27,13 @@ ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, lo
         "SELECT p.id, p.upn, p.legal_surname, p.legal_forename, p.dob, p.gender, pr.urn, pr.ukprn, pr.registration, "
         "pl.start_date, coalesce(pl.end_date, ''), "
         "(SELECT count(*) FROM placement_session ps WHERE ps.placement_id = pl.id), pr.name, "
-        "p.uln, p.middle_names, p.ethnicity, pl.setting_type, pl.census_reason, p.dob > date(?1, '-14 years') "
+        "p.uln, p.middle_names, p.ethnicity, pl.setting_type, "
+        /* The placement's own reason; else, for a placement made from an
+         * Inclusion Panel case about a permanent exclusion, PEX (permanent
+         * exclusion wins over any other reason, as the census guide says). */
+        "CASE WHEN pl.census_reason <> '' THEN pl.census_reason "
+        "WHEN (SELECT reason FROM panel_case pc WHERE pc.id = pl.panel_case_id) = 'pex' THEN 'PEX' ELSE '' END, "
+        "p.dob > date(?1, '-14 years') "
         "FROM placement pl JOIN pupil p ON p.id = pl.pupil_id JOIN provider pr ON pr.id = pl.provider_id "
         "WHERE pl.status <> 'proposed' AND pl.start_date <= ?1 AND (pl.end_date IS NULL OR pl.end_date >= ?1) "
         "ORDER BY p.legal_surname COLLATE NOCASE, p.legal_forename COLLATE NOCASE, p.upn, pl.start_date, pl.id",

@@ -66,6 +66,20 @@ PY
 "$APTERM" --db "$db" import pupils items.csv 2>&1 | grep -q "0 to add, 0 to change, 1 unchanged" &&
     ok "re-importing the same items changes nothing" || not_ok "re-importing the same items changes nothing"
 
+# ---- the reason from an Inclusion Panel case: permanent exclusion (pex) gives PEX; at risk of it does not ----
+cases=$(q "select pc.reason || ' ' || p.upn from placement pl join panel_case pc on pc.id = pl.panel_case_id
+           join pupil p on p.id = pl.pupil_id where $OPEN and pl.census_reason = '' and pc.reason in ('pex', 'risk_of_pex')")
+wrong=; npex=0; nrisk=0
+for pair in $(echo "$cases" | tr ' ' ':'); do
+    reason=${pair%%:*}; u=${pair#*:}
+    got=$(awk -F, -v u="$u" '$1 == u { print $13 }' after.csv | sort -u | tr '\n' ' ')
+    if [ "$reason" = pex ]; then npex=$((npex + 1)); [ "$got" = "PEX " ] || wrong="$wrong [$u pex: $got]"
+    else nrisk=$((nrisk + 1)); case "$got" in *PEX*) wrong="$wrong [$u risk_of_pex: $got]";; esac; fi
+done
+[ "$npex" -ge 1 ] && [ "$nrisk" -ge 1 ] && [ -z "$wrong" ] &&
+    ok "a placement from a panel case about a permanent exclusion has reason PEX ($npex); one about the risk of it has none ($nrisk)" ||
+    not_ok "the reason from the panel case" "pex $npex, risk $nrisk" "$wrong"
+
 # ---- the ULN is given from 14: at the boundary and either side ----
 young=$(q "select p.upn from placement pl join pupil p on p.id = pl.pupil_id where $OPEN and p.uln = '' and p.upn <> '$U' limit 1")
 uln_flag() { # DOB: is uln named unknown on the census day for $young born on DOB?
