@@ -1,5 +1,6 @@
 #include "census.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,7 +26,14 @@ ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, lo
         s,
         "SELECT p.id, p.upn, p.legal_surname, p.legal_forename, p.dob, p.gender, pr.urn, pr.ukprn, pr.registration, "
         "pl.start_date, coalesce(pl.end_date, ''), "
-        "(SELECT count(*) FROM placement_session ps WHERE ps.placement_id = pl.id), pr.name "
+        "(SELECT count(*) FROM placement_session ps WHERE ps.placement_id = pl.id), pr.name, "
+        "p.uln, p.middle_names, p.ethnicity, pl.setting_type, "
+        /* The placement's own reason; else, for a placement made from an
+         * Inclusion Panel case about a permanent exclusion, PEX (permanent
+         * exclusion wins over any other reason, as the census guide says). */
+        "CASE WHEN pl.census_reason <> '' THEN pl.census_reason "
+        "WHEN (SELECT reason FROM panel_case pc WHERE pc.id = pl.panel_case_id) = 'pex' THEN 'PEX' ELSE '' END, "
+        "p.dob > date(?1, '-14 years') "
         "FROM placement pl JOIN pupil p ON p.id = pl.pupil_id JOIN provider pr ON pr.id = pl.provider_id "
         "WHERE pl.status <> 'proposed' AND pl.start_date <= ?1 AND (pl.end_date IS NULL OR pl.end_date >= ?1) "
         "ORDER BY p.legal_surname COLLATE NOCASE, p.legal_forename COLLATE NOCASE, p.upn, pl.start_date, pl.id",
@@ -36,7 +44,8 @@ ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, lo
     long long last = 0;
     while (r == AP_OK && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         char upn[14], surname[101], forename[101], dob[11], gender[8], urn[16], ukprn[16], reg[24], start[11],
-            end[11], sessions[8], provider[121], unknown[160] = "";
+            end[11], sessions[8], provider[121], uln[16], middle[101], ethnicity[5], set_type[4], reason[4],
+            unknown[160] = "";
         rowio_text(st, 1, upn, sizeof upn);
         rowio_text(st, 2, surname, sizeof surname);
         rowio_text(st, 3, forename, sizeof forename);
@@ -49,31 +58,46 @@ ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, lo
         rowio_text(st, 10, end, sizeof end);
         snprintf(sessions, sizeof sessions, "%d", sqlite3_column_int(st, 11));
         rowio_text(st, 12, provider, sizeof provider);
+        rowio_text(st, 13, uln, sizeof uln);
+        rowio_text(st, 14, middle, sizeof middle);
+        rowio_text(st, 15, ethnicity, sizeof ethnicity);
+        rowio_text(st, 16, set_type, sizeof set_type);
+        rowio_text(st, 17, reason, sizeof reason);
+        bool under_14 = sqlite3_column_int(st, 18) != 0;
         const char *sex = !strcmp(gender, "female") ? "F" : !strcmp(gender, "male") ? "M" : "U";
         /* A URN wins, then a UKPRN (the other items then blank); without
-         * either, the setting type: non-maintained FE, or another
-         * unregistered provider. One-to-one tuition and work-based
-         * placements cannot be told apart in the store. */
+         * either, the setting type the officer recorded on the placement,
+         * else what the provider's registration tells: non-maintained FE,
+         * or another unregistered provider. One-to-one tuition and
+         * work-based placements are known only from the placement. */
         const char *setting = "";
         if (urn[0])
             ukprn[0] = '\0';
         else if (!ukprn[0])
-            setting = !strcmp(reg, "further_education") ? "NFE" : !strcmp(reg, "unregistered") ? "OTH" : "";
+            setting = set_type[0]                                ? set_type
+                      : !strcmp(reg, "further_education") ? "NFE"
+                      : !strcmp(reg, "unregistered")      ? "OTH"
+                                                          : "";
         size_t n = 0;
 #define UNKNOWN(item) n += (size_t)snprintf(unknown + n, sizeof unknown - n, "%s%s", n ? "; " : "", item)
-        UNKNOWN("uln (if 14 or over)");
-        UNKNOWN("ethnicity");
+        /* A ULN is given from 14: one missing for a younger pupil is no gap. */
+        if (!uln[0] && !under_14)
+            UNKNOWN("uln");
+        if (!ethnicity[0])
+            UNKNOWN("ethnicity");
         if (!urn[0] && !ukprn[0] && !setting[0])
             UNKNOWN("setting_type");
-        UNKNOWN("reason");
+        if (!reason[0])
+            UNKNOWN("reason");
         if (!strcmp(sex, "U"))
             UNKNOWN("sex");
 #undef UNKNOWN
-        const char *values[CENSUS_COLUMNS] = {upn, "", surname, forename, "", "", dob, sex, "", urn, ukprn,
-                                              setting, "", start, end, sessions, provider, unknown};
+        const char *values[CENSUS_COLUMNS] = {upn, uln, surname, forename, middle, "", dob, sex, ethnicity, urn,
+                                              ukprn, setting, reason, start, end, sessions, provider, unknown};
         r = fn(ctx, values);
         ++*rows;
-        ++*incomplete;
+        if (unknown[0])
+            ++*incomplete;
         long long id = sqlite3_column_int64(st, 0);
         if (id != last)
             ++*pupils;

@@ -4,10 +4,11 @@
 /* England's alternative provision census (the LA's return each January):
  * one row per pupil placement open on the census date, with the items of
  * ../shared/INTERCHANGE.md §9.1 the store can fill. Items the store does not
- * hold (ULN, middle names, ethnicity, the primary reason for placement) or
- * cannot tell (the setting type of a provider with neither URN nor UKPRN
- * that is not FE or unregistered) are left empty and named in `unknown`, so
- * the officer can complete them before the return. */
+ * has not been given yet (ULN from age 14, ethnicity, the primary reason for
+ * placement, sex, and the setting type of a placement whose provider has
+ * neither URN nor UKPRN, when neither the placement nor the provider's
+ * registration tells it) are left empty and named in `unknown`, so the
+ * officer can complete them before the return. */
 
 #include <stddef.h>
 

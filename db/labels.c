@@ -191,6 +191,68 @@ const struct label LABELS_ROLE[] = {
     {NULL, NULL, NULL},
 };
 
+/* DfE ethnicity codes as the AP census takes them: the main codes, and the
+ * extended codes ../shared/INTERCHANGE.md §7 lists. Further extended codes
+ * from the census codes page can be added here (the store checks only that
+ * a code is 4 characters, so no migration is needed). */
+const struct label LABELS_ETHNICITY[] = {
+    {"", "Not recorded", ""},
+    {"WBRI", "White - British", "WBRI"},
+    {"WENG", "White - English", "WENG"},
+    {"WSCO", "White - Scottish", "WSCO"},
+    {"WWEL", "White - Welsh", "WWEL"},
+    {"WNIR", "White - Northern Irish", "WNIR"},
+    {"WCOR", "White - Cornish", "WCOR"},
+    {"WOWB", "White - other White British", "WOWB"},
+    {"WIRI", "White - Irish", "WIRI"},
+    {"WIRT", "Traveller of Irish heritage", "WIRT"},
+    {"WROM", "Gypsy / Roma", "WROM"},
+    {"WALB", "White - Albanian", "WALB"},
+    {"WOTH", "Any other White background", "WOTH"},
+    {"MWBC", "White and Black Caribbean", "MWBC"},
+    {"MWBA", "White and Black African", "MWBA"},
+    {"MWAS", "White and Asian", "MWAS"},
+    {"MOTH", "Any other mixed background", "MOTH"},
+    {"AIND", "Indian", "AIND"},
+    {"APKN", "Pakistani", "APKN"},
+    {"ABAN", "Bangladeshi", "ABAN"},
+    {"AOTH", "Any other Asian background", "AOTH"},
+    {"BCRB", "Black Caribbean", "BCRB"},
+    {"BAFR", "Black African", "BAFR"},
+    {"BOTH", "Any other Black background", "BOTH"},
+    {"CHNE", "Chinese", "CHNE"},
+    {"OOTH", "Any other ethnic group", "OOTH"},
+    {"REFU", "Refused", "REFU"},
+    {"NOBT", "Information not yet obtained", "NOBT"},
+    {NULL, NULL, NULL},
+};
+
+/* AP type of setting, for a placement whose provider has neither URN nor
+ * UKPRN (AP census guide, placement module). */
+const struct label LABELS_CENSUS_SETTING[] = {
+    {"", "Not recorded", ""},
+    {"NFE", "Non-maintained further education provision", "NFE"},
+    {"OOT", "One-to-one tuition", "OOT"},
+    {"OTH", "Other unregistered provider", "OTH"},
+    {"WBP", "Work-based placement", "WBP"},
+    {NULL, NULL, NULL},
+};
+
+/* Primary reason for placement: why the placement was commissioned, not the
+ * pupil's needs (permanent exclusion wins over health needs). PROVISIONAL:
+ * the census code list was not available (INTERCHANGE.md §9.1); check these
+ * codes against the AP census technical specification before a return. The
+ * store has no CHECK on the column, so this table is the only list. */
+const struct label LABELS_CENSUS_REASON[] = {
+    {"", "Not recorded", ""},
+    {"PEX", "Permanent exclusion", "PEX"},
+    {"SUS", "Suspension", "SUS"},
+    {"HEA", "Physical or mental health needs", "HEA"},
+    {"SEN", "Awaiting special educational provision", "SEN"},
+    {"OTH", "Other", "OTH"},
+    {NULL, NULL, NULL},
+};
+
 const struct label *label_find(const struct label *table, const char *code)
 {
     if (!table || !code)

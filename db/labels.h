@@ -42,6 +42,9 @@ extern const struct label LABELS_REDUCED_REASON[];  /* psp.reduced_reason */
 extern const struct label LABELS_REVIEW_OUTCOME[];  /* psp_review.outcome */
 extern const struct label LABELS_PROGRESS_AREA[];   /* progress_entry.area */
 extern const struct label LABELS_ROLE[];            /* app_user.role */
+extern const struct label LABELS_ETHNICITY[];       /* pupil.ethnicity (DfE codes) */
+extern const struct label LABELS_CENSUS_SETTING[];  /* placement.setting_type (AP census) */
+extern const struct label LABELS_CENSUS_REASON[];   /* placement.census_reason (AP census) */
 
 /* The entry for code, or NULL when the table has none (NULL code too). */
 const struct label *label_find(const struct label *table, const char *code);

@@ -12,8 +12,8 @@
 
 #define PLACEMENT_COLUMNS                                                                                \
     "pupil_id, provider_id, status, start_date, end_date, planned_weeks, cost_basis, rate, "              \
-    "transport_per_week, purpose, panel_case_id"
-#define PLACEMENT_COLUMN_COUNT 11
+    "transport_per_week, purpose, panel_case_id, setting_type, census_reason"
+#define PLACEMENT_COLUMN_COUNT 13
 
 /* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
 #define ACTIVE_ON(l, d) \
@@ -99,7 +99,9 @@ ap_status placement_validate(const struct placement *p)
     if ((st = rowio_check_choice("Cost basis", p->cost_basis, LABELS_COST_BASIS)) != AP_OK ||
         (st = rowio_check_money("Rate", p->rate)) != AP_OK ||
         (st = rowio_check_money("Transport a week", p->transport_per_week)) != AP_OK ||
-        (st = rowio_check_text("Purpose", p->purpose, sizeof p->purpose, false, true)) != AP_OK)
+        (st = rowio_check_text("Purpose", p->purpose, sizeof p->purpose, false, true)) != AP_OK ||
+        (st = rowio_check_choice("Census setting type", p->setting_type, LABELS_CENSUS_SETTING)) != AP_OK ||
+        (st = rowio_check_choice("Census reason for placement", p->census_reason, LABELS_CENSUS_REASON)) != AP_OK)
         return st;
     if (p->panel_case_id < 0)
         return ap_fail(AP_ERR_INVALID, "Panel case: not a panel case");
@@ -140,6 +142,10 @@ static int bind_placement(sqlite3_stmt *st, const struct placement *p)
         rc = rowio_bind_text(st, 10, p->purpose);
     if (rc == SQLITE_OK)
         rc = rowio_bind_id(st, 11, p->panel_case_id);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 12, p->setting_type);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind_text(st, 13, p->census_reason);
     return rc;
 }
 
@@ -295,10 +301,10 @@ static ap_status write_placement(struct store *s, struct placement *p, bool inse
         return st;
     const char *what = insert ? "adding the placement" : "saving the placement";
     const char *sql = insert ? "INSERT INTO placement (" PLACEMENT_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
                              : "UPDATE placement SET (" PLACEMENT_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13), version = version + 1 "
-                               "WHERE id = ?14 AND version = ?15";
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15), version = version + 1 "
+                               "WHERE id = ?16 AND version = ?17";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     sqlite3_stmt *stmt = NULL;
@@ -447,9 +453,9 @@ fail:
 #define PLACEMENT_SELECT                                                                                  \
     "SELECT l.id, l.pupil_id, l.provider_id, l.status, l.start_date, l.end_date, l.planned_weeks, "     \
     "l.cost_basis, l.rate, l.transport_per_week, l.purpose, l.panel_case_id, l.version, l.updated_at, "     \
-    "l.updated_by, v.name FROM placement l JOIN provider v ON v.id = l.provider_id "
+    "l.updated_by, v.name, l.setting_type, l.census_reason FROM placement l JOIN provider v ON v.id = l.provider_id "
 
-/* Columns 0..14 of PLACEMENT_SELECT; the timetable is read separately. */
+/* Columns 0..14, 16 and 17 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
 static void read_placement(sqlite3_stmt *st, struct placement *p)
 {
     memset(p, 0, sizeof *p);
@@ -468,6 +474,8 @@ static void read_placement(sqlite3_stmt *st, struct placement *p)
     p->version = sqlite3_column_int64(st, 12);
     rowio_text(st, 13, p->updated_at, sizeof p->updated_at);
     rowio_text(st, 14, p->updated_by, sizeof p->updated_by);
+    rowio_text(st, 16, p->setting_type, sizeof p->setting_type);
+    rowio_text(st, 17, p->census_reason, sizeof p->census_reason);
 }
 
 /* Stores one placement_session row (weekday, session, hours at col..col+2). */

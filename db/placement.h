@@ -53,6 +53,8 @@ struct placement {
     int64_t transport_per_week;     /* pence a week; 0 = none */
     char purpose[256];
     int64_t panel_case_id;          /* 0 = none */
+    char setting_type[4];           /* LABELS_CENSUS_SETTING, "" = not recorded */
+    char census_reason[4];          /* LABELS_CENSUS_REASON, "" = not recorded */
     /* The weekly timetable: hours[weekday][PLACEMENT_AM or PLACEMENT_PM] is
      * the length of that session in hours, 0 when the pupil does not attend
      * it. Each one attended is a placement_session row. */

@@ -15,8 +15,18 @@
 #define PUPIL_COLUMNS                                                                                   \
     "upn, legal_forename, legal_surname, preferred_name, dob, gender, home_school_id, roll_status, "    \
     "cohort, fsm, cla, plan, aln_areas, social_worker, social_worker_phone, start_date, end_date, "     \
-    "destination, has_idp, has_psp, has_ra, has_ihp, has_php, has_pep"
-#define PUPIL_COLUMN_COUNT 24
+    "destination, has_idp, has_psp, has_ra, has_ihp, has_php, has_pep, uln, middle_names, ethnicity"
+#define PUPIL_COLUMN_COUNT 27
+
+ap_status pupil_check_uln(const char *uln)
+{
+    size_t n = strlen(uln);
+    if (n == 0)
+        return AP_OK;
+    if (n != 10 || strspn(uln, "0123456789") != n)
+        return ap_fail(AP_ERR_INVALID, "ULN: \"%s\" is not a unique learner number (10 digits, or empty)", uln);
+    return AP_OK;
+}
 
 ap_status pupil_validate(const struct pupil *p, int today)
 {
@@ -34,6 +44,7 @@ ap_status pupil_validate(const struct pupil *p, int today)
         TEXT("Legal forename", legal_forename, true),
         TEXT("Legal surname", legal_surname, true),
         TEXT("Preferred name", preferred_name, false),
+        TEXT("Middle names", middle_names, false),
         TEXT("ALN areas of need", aln_areas, false),
         TEXT("Social worker", social_worker, false),
         TEXT("Destination", destination, false),
@@ -54,7 +65,10 @@ ap_status pupil_validate(const struct pupil *p, int today)
         return ap_fail(AP_ERR_INVALID, "Date of birth: %s is not the birthday of a child of school age",
                        date_format(p->dob, d));
     }
+    if ((st = pupil_check_uln(p->uln)) != AP_OK)
+        return st;
     if ((st = rowio_check_choice("Gender", p->gender, LABELS_GENDER)) != AP_OK ||
+        (st = rowio_check_choice("Ethnicity", p->ethnicity, LABELS_ETHNICITY)) != AP_OK ||
         (st = rowio_check_choice("Roll status", p->roll_status, LABELS_ROLL_STATUS)) != AP_OK ||
         (st = rowio_check_choice("Cohort", p->cohort, LABELS_COHORT)) != AP_OK ||
         (st = rowio_check_choice("Plan", p->plan, LABELS_PLAN)) != AP_OK)
@@ -100,6 +114,9 @@ static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
     INT(p->has_ihp);
     INT(p->has_php);
     INT(p->has_pep);
+    TEXT(p->uln);
+    TEXT(p->middle_names);
+    TEXT(p->ethnicity);
 #undef TEXT
 #undef INT
 #undef DATE
@@ -119,11 +136,11 @@ static ap_status write_pupil(struct store *s, struct pupil *p, int today, bool i
         return st;
     const char *sql = insert ? "INSERT INTO pupil (" PUPIL_COLUMNS ", updated_at, updated_by) VALUES "
                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)"
                              : "UPDATE pupil SET (" PUPIL_COLUMNS ", updated_at, updated_by) = "
                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26), version = version + 1 "
-                               "WHERE id = ?27 AND version = ?28";
+                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29), version = version + 1 "
+                               "WHERE id = ?30 AND version = ?31";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
@@ -239,6 +256,9 @@ ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
     p->has_ihp = sqlite3_column_int(st, c++);
     p->has_php = sqlite3_column_int(st, c++);
     p->has_pep = sqlite3_column_int(st, c++);
+    rowio_text(st, c++, p->uln, sizeof p->uln);
+    rowio_text(st, c++, p->middle_names, sizeof p->middle_names);
+    rowio_text(st, c++, p->ethnicity, sizeof p->ethnicity);
     p->id = sqlite3_column_int64(st, c++);
     p->version = sqlite3_column_int64(st, c++);
     rowio_text(st, c++, p->updated_at, sizeof p->updated_at);

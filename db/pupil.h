@@ -15,6 +15,10 @@ struct pupil {
     char legal_forename[101];
     char legal_surname[101];
     char preferred_name[101];
+    char middle_names[101];     /* all of them, space separated */
+    char uln[16];               /* unique learner number: 10 digits, or "" (room for a longer one, so
+                                 * that pupil_validate names what is wrong) */
+    char ethnicity[5];          /* LABELS_ETHNICITY code, "" = not recorded */
     int dob;                    /* date (src/date.h) */
     char gender[8];             /* "", female, male, other */
     int64_t home_school_id;     /* 0 = none */
@@ -32,6 +36,10 @@ struct pupil {
     char updated_at[20];
     char updated_by[65];
 };
+
+/* The unique learner number: "" (none yet) or exactly 10 digits; else
+ * AP_ERR_INVALID naming the ULN. */
+ap_status pupil_check_uln(const char *uln);
 
 /* Checks every field; on failure AP_ERR_INVALID with a detail naming the field. */
 ap_status pupil_validate(const struct pupil *p, int today);

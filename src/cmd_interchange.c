@@ -395,14 +395,18 @@ int cmd_export_census(struct cli *cli, int argc, char **argv)
     printf("Wrote %ld placement%s of %ld pupil%s open on %s to %s\n", rows, rows == 1 ? "" : "s", pupils,
            pupils == 1 ? "" : "s", date_text, cli_text(out));
     if (incomplete) {
-        printf("Items the store does not hold, empty in the file and named in its unknown column; complete them "
-               "before the return:\n");
+        printf("%ld row%s with items not recorded yet, empty in the file and named in its unknown column; record "
+               "them (on the pupil: uln, ethnicity; on the placement: setting_type, census_reason; apterm import "
+               "pupils or placements takes them) before the return:\n",
+               incomplete, incomplete == 1 ? "" : "s");
         for (size_t i = 0; i < sizeof o.items / sizeof o.items[0] && o.items[i].item; i++)
             if (o.items[i].rows)
                 printf("  %s: %ld row%s\n", o.items[i].item, o.items[i].rows, o.items[i].rows == 1 ? "" : "s");
         if (notes && *notes)
-            printf("Rows to complete in apterm (the provider's URN or UKPRN, or the pupil's sex):\n%s", notes);
-    }
+            printf("Rows to complete in apterm (the provider's URN or UKPRN or the placement's setting type, or the "
+                   "pupil's sex):\n%s", notes);
+    } else if (rows)
+        printf("Every row is complete.\n");
     free(notes);
     return EXIT_SUCCESS;
 }

@@ -13,6 +13,7 @@
 #include "date.h"
 #include "interchange.h"
 #include "ixdb.h"
+#include "labels.h"
 #include "rowio.h"
 #include "utf8.h"
 
@@ -264,6 +265,11 @@ static void read_pupil(struct ctf_pupil *p, const xmlNode *n, int today)
     free(sex);
     const xmlNode *basic = child(n, "BasicDetails");
     p->preferred = text(basic, "PreferredForename");
+    p->uln = text(n, "UniqueLearnerNumber");
+    p->middle_names = text(basic, "MiddleNames");
+    p->ethnicity = text(basic, "Ethnicity");
+    for (char *c = p->ethnicity; c && *c; c++)
+        *c = (char)toupper((unsigned char)*c);
     read_fsm(p, child(n, "FSMhistory"), today);
     const xmlNode *la = child(n, "LookedAfter");
     if (la)
@@ -338,8 +344,20 @@ ap_status ctf_parse(const char *name, const char *text_in, size_t len, int today
         if (n && !out->pupils)
             st = ap_fail(AP_ERR_NOMEM, "reading %s: out of memory", safe);
         for (xmlNode *c = data ? data->children : NULL; st == AP_OK && c; c = c->next)
-            if (is(c, "Pupil"))
-                read_pupil(&out->pupils[out->npupils++], c, today);
+            if (is(c, "Pupil")) {
+                struct ctf_pupil *p = &out->pupils[out->npupils++];
+                read_pupil(p, c, today);
+                /* A school may use an extended ethnicity code apterm does
+                 * not list: the pupil still comes in, without it. */
+                if (p->ethnicity && !label_known(LABELS_ETHNICITY, p->ethnicity)) {
+                    char code[40];
+                    utf8_printable(code, sizeof code, p->ethnicity);
+                    fprintf(warnings, "%s line %d: warning: ethnicity code \"%s\" is not one apterm knows (README, "
+                                      "the AP census); the pupil's ethnicity is left as stored\n", safe, p->line, code);
+                    free(p->ethnicity);
+                    p->ethnicity = NULL;
+                }
+            }
         if (st == AP_OK && !out->npupils)
             st = ap_fail(AP_ERR_INVALID, "%s has no pupils (no <CTFpupilData>/<Pupil>): nothing to import", safe);
     }
@@ -359,7 +377,7 @@ void ctf_free(struct ctf_file *f)
         }
         free(p->contacts);
         free(p->upn), free(p->forename), free(p->surname), free(p->preferred), free(p->dob), free(p->sex);
-        free(p->plan), free(p->aln_areas);
+        free(p->plan), free(p->aln_areas), free(p->uln), free(p->middle_names), free(p->ethnicity);
     }
     free(f->pupils);
     free(f->version), free(f->school), free(f->school_urn);
@@ -496,6 +514,12 @@ static void pupil_line(FILE *out, const struct table *t, const struct ctf_file *
             v = p->plan;
         else if (!strcmp(col, "aln_areas") && p->aln_areas)
             v = p->aln_areas;
+        else if (!strcmp(col, "uln") && p->uln)
+            v = p->uln;
+        else if (!strcmp(col, "middle_names") && p->middle_names)
+            v = p->middle_names;
+        else if (!strcmp(col, "ethnicity") && p->ethnicity)
+            v = p->ethnicity;
         csv_write_field(out, v, c + 1 == t->ncols);
     }
 }

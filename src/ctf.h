@@ -34,6 +34,8 @@ struct ctf_pupil {
     int fsm, cla;                   /* 1, 0, or -1 when the file does not say */
     char *plan;                     /* none, idp_school, idp_la, ehcp; NULL when the file does not say */
     char *aln_areas;                /* NULL when the file does not say */
+    char *uln, *middle_names;       /* census items; NULL when the file does not say */
+    char *ethnicity;                /* a code of LABELS_ETHNICITY (upper case), else NULL (warned) */
     struct ctf_contact *contacts;
     size_t ncontacts;
 };

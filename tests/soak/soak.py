@@ -4,12 +4,16 @@ Run by tests/soak/soak.sh (see there for the knobs). Two parts share the
 budget of SOAK_SECONDS:
 
 1. kill -9 at a random moment during `apterm mark --file` (files of a few
-   hundred marks, each with its own note) and during `apterm export
-   marks|panel|dmt`; after each: the store passes PRAGMA integrity_check, the
-   file's marks are all in the store or none are, its audit rows are as many
-   as its marks in the store, the export's target (made whole before) is
-   still whole, and the next export to that folder leaves no file named
-   ".TARGET..." beside it.
+   hundred marks, each with its own note), during `apterm import pupils`
+   (files of SOAK_IMPORT_PUPILS new pupils, or changes to every pupil of an
+   earlier file, each file with its own middle_names marker), during
+   `apterm import ctf` (new pupils as a CTF 25, each with a contact) and
+   during `apterm export marks|panel|dmt`; after each: the store passes PRAGMA
+   integrity_check, the file's marks or pupils are all in the store or none
+   are, its audit rows are as many as the records it changed (and its one
+   'import' row is there exactly when they are), the export's target (made
+   whole before) is still whole, and the next export to that folder leaves
+   no file named ".TARGET..." beside it.
 2. SOAK_WRITERS writers run `apterm mark` on triples (pupil, date, session)
    of their own while SOAK_READERS readers loop `apterm check` and the
    exports; then no acknowledged mark is lost (each is in the audit log and
@@ -40,6 +44,8 @@ WRITERS = int(os.environ.get("SOAK_WRITERS", "8"))
 READERS = int(os.environ.get("SOAK_READERS", "4"))
 SEED = int(os.environ.get("SOAK_SEED") or time.time_ns() % 1000000)
 FILE_MARKS = int(os.environ.get("SOAK_FILE_MARKS", "300"))
+IMPORT_PUPILS = int(os.environ.get("SOAK_IMPORT_PUPILS", "200"))
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 TODAY = "2026-11-27"  # a Friday in the autumn term of data/terms.csv
 MARKS_FROM, MARKS_TO = "2026-11-16", "2026-11-27"
 DMT_FROM = "2026-11-02"
@@ -75,6 +81,12 @@ def check(name, cond, *why):
 
 def figure(name, value):
     print(f"# {name}: {value}", flush=True)
+
+
+def upn(twelve):
+    """A UPN with its check letter (src/upn.h; tests/lib.sh upn_check)."""
+    total = sum((int(c) if c.isdigit() else UPN_LETTERS.index(c)) * (i + 2) for i, c in enumerate(twelve))
+    return UPN_LETTERS[total % 23] + twelve
 
 
 class Soak:
@@ -155,6 +167,71 @@ class Soak:
                          "('insert', 'update') AND json_extract(new_value, '$.note') = ?", (note,))[0][0]
         return marks, audit
 
+    def pupil_file(self, n, batch=None):
+        """A pupils CSV: IMPORT_PUPILS new pupils (batch None), or a change of
+        middle_names to this file's marker for every pupil of an earlier file's
+        batch. Returns (path, marker, UPNs)."""
+        path = os.path.join(self.work, f"pupils-{n}.csv")
+        marker = f"Soak {n}"
+        if batch is None:
+            upns = [upn(f"690{4000 + n % 5000:04d}{i // 1000:02d}{i % 1000:03d}") for i in range(IMPORT_PUPILS)]
+        else:
+            upns = batch
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\r\n")
+            if batch is None:
+                w.writerow(["upn", "legal_forename", "legal_surname", "dob", "roll_status", "cohort", "middle_names",
+                            "ethnicity", "uln"])
+                for i, u in enumerate(upns):
+                    w.writerow([u, "Siân", f"Llŷr {n}-{i}", "2012-05-01", "dual_prs", "pru_plus", marker, "WWEL",
+                                f"{n % 100000:05d}{i:05d}"])
+            else:
+                w.writerow(["upn", "middle_names"])
+                for u in upns:
+                    w.writerow([u, marker])
+        return path, marker, upns
+
+    def ctf_file(self, n):
+        """A CTF 25 of IMPORT_PUPILS new pupils, each with one contact, all with
+        this file's MiddleNames marker. Returns (path, marker, UPNs)."""
+        path = os.path.join(self.work, f"ctf-{n}.xml")
+        marker = f"Soak {n}"
+        upns = [upn(f"690{4000 + n % 5000:04d}{i // 1000:02d}{i % 1000:03d}") for i in range(IMPORT_PUPILS)]
+        parts = ['<?xml version="1.0" encoding="utf-8"?>\n<CTfile><Header><DocumentName>Common Transfer File'
+                 '</DocumentName><CTFversion>25.0</CTFversion><DateTime>2026-11-27T09:00:00</DateTime>'
+                 '<DocumentQualifier>full</DocumentQualifier><SupplierID>soak</SupplierID><SourceSchool><LEA>690'
+                 '</LEA><Estab>LLLL</Estab></SourceSchool></Header><CTFpupilData>\n']
+        for i, u in enumerate(upns):
+            parts.append(f"<Pupil><UPN>{u}</UPN><Surname>Llŷr {n}-{i}</Surname><Forename>Siân</Forename>"
+                         f"<DOB>2012-05-01</DOB><Sex>F</Sex><BasicDetails><MiddleNames>{marker}</MiddleNames>"
+                         "<Ethnicity>WWEL</Ethnicity></BasicDetails><Contacts><Contact><Order>1</Order>"
+                         "<Surname>Rees</Surname><Forename>Dai</Forename><Relationship>FAT</Relationship>"
+                         "<Phones><Phone><TelephoneType>M</TelephoneType><PhoneNo>07700 900123</PhoneNo></Phone>"
+                         "</Phones></Contact></Contacts></Pupil>\n")
+        parts.append("</CTFpupilData></CTfile>\n")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("".join(parts))
+        return path, marker, upns
+
+    def count_marker(self, marker, path):
+        """Pupils with this middle_names marker, audit rows that wrote it, and
+        'import' audit rows naming the file."""
+        pupils = self.sql("SELECT count(*) FROM pupil WHERE middle_names = ?", (marker,))[0][0]
+        audit = self.sql("SELECT count(*) FROM audit_log WHERE tbl = 'pupil' AND action IN ('insert', 'update') "
+                         "AND json_extract(new_value, '$.middle_names') = ?", (marker,))[0][0]
+        imports = self.sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND "
+                           "json_extract(new_value, '$.file') LIKE ?", ("%/" + os.path.basename(path),))[0][0]
+        return pupils, audit, imports
+
+    def count_contacts(self, marker):
+        """Contacts of the pupils with this marker, and audit rows that added them."""
+        contacts = self.sql("SELECT count(*) FROM contact c JOIN pupil p ON p.id = c.pupil_id "
+                            "WHERE p.middle_names = ?", (marker,))[0][0]
+        audit = self.sql("SELECT count(*) FROM audit_log a WHERE a.tbl = 'contact' AND a.action = 'insert' AND "
+                         "json_extract(a.new_value, '$.pupil_id') IN (SELECT id FROM pupil WHERE middle_names = ?)",
+                         (marker,))[0][0]
+        return contacts, audit
+
     def killed(self, args, delay):
         """Runs apterm with args, sends SIGKILL after delay seconds; True when it was killed."""
         p = subprocess.Popen(self.cmd(*args), env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -208,6 +285,28 @@ class Soak:
         check(f"an uninterrupted mark --file of {FILE_MARKS} marks records each, with one audit row each",
               r.returncode == 0 and marks == FILE_MARKS and audit == FILE_MARKS,
               f"exit {r.returncode}: {r.stderr.strip()}", f"{marks} marks and {audit} audit rows with its note")
+        path, marker, upns = self.pupil_file(0)
+        t_pupils, r = self.timed("import", "pupils", path)
+        pupils, audit, imports = self.count_marker(marker, path)
+        check(f"an uninterrupted import pupils of {IMPORT_PUPILS} new pupils adds each, with one audit row each "
+              "and one 'import' row",
+              r.returncode == 0 and pupils == IMPORT_PUPILS and audit == IMPORT_PUPILS and imports == 1,
+              f"exit {r.returncode}: {r.stderr.strip()}", f"{pupils} pupils, {audit} audit rows, {imports} import rows")
+        whole_batches = [upns] if pupils == IMPORT_PUPILS else []
+        # A second file of each, so that the kill delays follow the faster of two runs (one can be slowed by
+        # the other work on the machine).
+        t_pupils = min(t_pupils, self.timed("import", "pupils", self.pupil_file(4998)[0])[0])
+        t_ctf = self.timed("import", "ctf", self.ctf_file(4999)[0])[0]
+        path, marker, _ = self.ctf_file(1)
+        t, r = self.timed("import", "ctf", path)
+        t_ctf = min(t, t_ctf)
+        pupils, audit, imports = self.count_marker(marker, path)
+        contacts, caudit = self.count_contacts(marker)
+        check(f"an uninterrupted import ctf of {IMPORT_PUPILS} new pupils with a contact each adds each, with one "
+              "audit row each and an 'import' row for the pupils and one for the contacts",
+              r.returncode == 0 and pupils == contacts == audit == caudit == IMPORT_PUPILS and imports == 2,
+              f"exit {r.returncode}: {r.stderr.strip()}",
+              f"{pupils} pupils, {contacts} contacts, {audit} + {caudit} audit rows, {imports} import rows")
         exports = {
             "marks": ("export", "marks", "--from", MARKS_FROM, "--to", MARKS_TO, "--out"),
             "panel": ("export", "panel", "--out"),
@@ -223,17 +322,61 @@ class Soak:
             if r.returncode != 0:
                 not_ok(f"export {kind} runs", r.stderr)
                 return
-        figure("uninterrupted_s", f"mark --file {t_import:.3f}, " +
+        figure("uninterrupted_s", f"mark --file {t_import:.3f}, import pupils {t_pupils:.3f}, import ctf {t_ctf:.3f}, " +
                ", ".join(f"export {k} {v:.3f}" for k, v in t_export.items()))
 
         stats = {"imports": 0, "killed_imports": 0, "partial": 0, "audit_mismatch": 0, "integrity": 0,
                  "exports": 0, "killed_exports": 0, "broken_targets": 0, "kills_leaving_one": 0,
-                 "strays_after": 0, "export_failed": 0, "wrapped": 0}
+                 "strays_after": 0, "export_failed": 0, "wrapped": 0,
+                 "pupil_imports": 0, "killed_pupil_imports": 0, "pupil_partial": 0, "pupil_audit_mismatch": 0,
+                 "pupil_files_whole": 0, "pupil_changes_whole": 0,
+                 "ctf_imports": 0, "killed_ctf_imports": 0, "ctf_partial": 0, "ctf_audit_mismatch": 0,
+                 "ctf_whole": 0}
         problems = []
         n = 0
         while time.monotonic() < deadline:
             n += 1
-            if n % 2:
+            if n % 8 == 3:
+                path, marker, upns = self.ctf_file(n)
+                was_killed = self.killed(["import", "ctf", path], self.rng.uniform(0, t_ctf * 2))
+                stats["ctf_imports"] += 1
+                stats["killed_ctf_imports"] += was_killed
+                pupils, audit, imports = self.count_marker(marker, path)
+                contacts, caudit = self.count_contacts(marker)
+                if pupils not in (0, IMPORT_PUPILS) or contacts != pupils or \
+                        (not was_killed and pupils != IMPORT_PUPILS):
+                    stats["ctf_partial"] += 1
+                    problems.append(f"ctf {n}: {pupils} of {IMPORT_PUPILS} pupils and {contacts} contacts in the "
+                                    "store" + ("" if was_killed else ", not killed"))
+                if audit != pupils or caudit != contacts or imports != (2 if pupils else 0):
+                    stats["ctf_audit_mismatch"] += 1
+                    problems.append(f"ctf {n}: {pupils} pupils and {contacts} contacts but {audit} + {caudit} audit "
+                                    f"rows and {imports} import rows")
+                if pupils == IMPORT_PUPILS:
+                    stats["ctf_whole"] += 1
+                    whole_batches.append(upns)
+            elif n % 4 == 3:
+                # New pupils, or (every other time, once a file got in whole) a change to all of one.
+                batch = self.rng.choice(whole_batches) if whole_batches and self.rng.random() < 0.5 else None
+                path, marker, upns = self.pupil_file(n, batch)
+                was_killed = self.killed(["import", "pupils", path], self.rng.uniform(0, t_pupils * 2))
+                stats["pupil_imports"] += 1
+                stats["killed_pupil_imports"] += was_killed
+                pupils, audit, imports = self.count_marker(marker, path)
+                what = "changes" if batch else "new pupils"
+                if pupils not in (0, IMPORT_PUPILS) or (not was_killed and pupils != IMPORT_PUPILS):
+                    stats["pupil_partial"] += 1
+                    problems.append(f"pupils file {n} ({what}): {pupils} of {IMPORT_PUPILS} pupils in the store"
+                                    + ("" if was_killed else ", not killed"))
+                if audit != pupils or imports != (1 if pupils else 0):
+                    stats["pupil_audit_mismatch"] += 1
+                    problems.append(f"pupils file {n} ({what}): {pupils} pupils but {audit} audit rows and "
+                                    f"{imports} import rows")
+                if pupils == IMPORT_PUPILS:
+                    stats["pupil_changes_whole" if batch else "pupil_files_whole"] += 1
+                    if batch is None:
+                        whole_batches.append(upns)
+            elif n % 2:
                 if next_triple + FILE_MARKS > len(self.file_triples):
                     next_triple = 0
                     stats["wrapped"] += 1
@@ -294,7 +437,19 @@ class Soak:
               f"{FILE_MARKS} marks or none",
               stats["partial"] == 0, *[p for p in problems if "marks in the store" in p or "not killed" in p][:10])
         check("audit rows = marks written, for every file", stats["audit_mismatch"] == 0,
-              *[p for p in problems if "audit rows" in p][:10])
+              *[p for p in problems if "audit rows" in p and not p.startswith("pupils")][:10])
+        check(f"each of {stats['pupil_imports']} import pupils runs ({stats['killed_pupil_imports']} killed) added "
+              f"or changed all of its {IMPORT_PUPILS} pupils or none", stats["pupil_partial"] == 0,
+              *[p for p in problems if "pupils in the store" in p][:10])
+        check("audit rows = pupils added or changed, and one 'import' row exactly when they were, for every pupils "
+              "file", stats["pupil_audit_mismatch"] == 0,
+              *[p for p in problems if p.startswith("pupils") and "audit rows" in p][:10])
+        check(f"each of {stats['ctf_imports']} import ctf runs ({stats['killed_ctf_imports']} killed) added all of "
+              f"its {IMPORT_PUPILS} pupils and their contacts or none", stats["ctf_partial"] == 0,
+              *[p for p in problems if p.startswith("ctf") and "in the store" in p][:10])
+        check("audit rows = pupils and contacts added, and the two 'import' rows exactly when they were, for every "
+              "CTF", stats["ctf_audit_mismatch"] == 0,
+              *[p for p in problems if p.startswith("ctf") and "audit rows" in p][:10])
         check(f"after {stats['exports']} exports ({stats['killed_exports']} killed) each target is still a whole "
               "file (the CSV has its header and whole lines; openpyxl opens the workbook)",
               stats["broken_targets"] == 0, *[p for p in problems if "killed:" in p or "after a kill:" in p][:10])

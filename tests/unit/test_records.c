@@ -792,6 +792,101 @@ static void test_placement_bad_session_writes_nothing(void **state)
     assert_int_equal(sqlite3_exec(store_db(f->s), "DROP TRIGGER temp.fail_friday", NULL, NULL, NULL), SQLITE_OK);
 }
 
+/* ---- the AP census items (migration 030) ---- */
+
+static void test_census_items_on_records(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = add_pupil(f, 7, "Gwenllïan", "Rees", ymd(2011, 3, 14));
+    struct pupil p;
+    assert_int_equal(pupil_get(f->s, id, &p), AP_OK);
+    assert_string_equal(p.uln, "");
+    assert_string_equal(p.ethnicity, "");
+    /* ULN: 10 digits exactly; 9 and 11 are refused, and so are 10 characters that are not all digits. */
+    static const struct {
+        const char *uln;
+        ap_status want;
+    } ulns[] = {{"", AP_OK},           {"123456789", AP_ERR_INVALID}, {"1234567890", AP_OK},
+                {"12345678901", AP_ERR_INVALID}, {"12345 7890", AP_ERR_INVALID}, {"123456789O", AP_ERR_INVALID},
+                {"-123456789", AP_ERR_INVALID}};
+    for (size_t i = 0; i < sizeof ulns / sizeof ulns[0]; i++) {
+        assert_int_equal(pupil_get(f->s, id, &p), AP_OK);
+        strcpy(p.uln, ulns[i].uln);
+        if (pupil_validate(&p, today()) != ulns[i].want)
+            fail_msg("ULN \"%s\": expected %d", ulns[i].uln, ulns[i].want);
+        if (ulns[i].want != AP_OK)
+            expect_detail("ULN: ");
+    }
+    assert_int_equal(pupil_get(f->s, id, &p), AP_OK);
+    strcpy(p.ethnicity, "WXYZ");
+    assert_int_equal(pupil_validate(&p, today()), AP_ERR_INVALID);
+    expect_detail("Ethnicity: \"WXYZ\" is not one of");
+    strcpy(p.ethnicity, "wwel"); /* the store keeps the DfE's upper case; the imports upper-case it */
+    assert_int_equal(pupil_validate(&p, today()), AP_ERR_INVALID);
+    strcpy(p.uln, "1234567890");
+    strcpy(p.middle_names, "Ŵyn Mair");
+    strcpy(p.ethnicity, "WWEL");
+    assert_int_equal(pupil_update(f->s, &p, today()), AP_OK);
+    struct pupil back;
+    assert_int_equal(pupil_get(f->s, id, &back), AP_OK);
+    assert_string_equal(back.uln, "1234567890");
+    assert_string_equal(back.middle_names, "Ŵyn Mair");
+    assert_string_equal(back.ethnicity, "WWEL");
+    assert_int_equal(back.version, 2);
+    /* Middle names follow the text rules: no control characters. */
+    strcpy(back.middle_names, "Mair\x01");
+    assert_int_equal(pupil_validate(&back, today()), AP_ERR_INVALID);
+    expect_detail("Middle names:");
+
+    int64_t prov = add_provider(f, "Gweithdy Cwm");
+    struct placement pl;
+    sample_placement(&pl, id, prov);
+    strcpy(pl.setting_type, "XYZ");
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("Census setting type:");
+    sample_placement(&pl, id, prov);
+    strcpy(pl.census_reason, "ZZZ");
+    assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
+    expect_detail("Census reason for placement:");
+    sample_placement(&pl, id, prov);
+    strcpy(pl.setting_type, "WBP");
+    strcpy(pl.census_reason, "PEX");
+    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+    struct placement got;
+    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_string_equal(got.setting_type, "WBP");
+    assert_string_equal(got.census_reason, "PEX");
+
+    /* Every code of the tables passes the store's CHECKs. */
+    char sql[160];
+    assert_int_equal(store_begin(f->s), AP_OK);
+    for (const struct label *l = LABELS_ETHNICITY; l->code; l++) {
+        snprintf(sql, sizeof sql, "UPDATE pupil SET ethnicity = '%s', version = version + 1 WHERE id = %lld", l->code, (long long)id);
+        assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    for (const struct label *l = LABELS_CENSUS_SETTING; l->code; l++) {
+        snprintf(sql, sizeof sql, "UPDATE placement SET setting_type = '%s', version = version + 1 WHERE id = %lld", l->code,
+                 (long long)pl.id);
+        assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    /* And the CHECKs refuse what the rules refuse, for a write that goes around them. */
+    static const char *const bad[] = {
+        "UPDATE pupil SET uln = '12345abcde', version = version + 1",
+        "UPDATE pupil SET uln = '123456789', version = version + 1",
+        "UPDATE pupil SET uln = '12345678901', version = version + 1",
+        "UPDATE pupil SET ethnicity = 'WWELS', version = version + 1",
+        "UPDATE placement SET setting_type = 'XYZ', version = version + 1",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if ((sqlite3_exec(store_db(f->s), bad[i], NULL, NULL, NULL) & 0xff) != SQLITE_CONSTRAINT ||
+            sqlite3_extended_errcode(store_db(f->s)) != SQLITE_CONSTRAINT_CHECK)
+            fail_msg("not refused by a CHECK: %s (%s)", bad[i], sqlite3_errmsg(store_db(f->s)));
+    assert_int_equal(sqlite3_exec(store_db(f->s), "UPDATE pupil SET uln = '0123456789', version = version + 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    store_rollback(f->s);
+}
+
 static void test_placement_validation_names_the_field(void **state)
 {
     struct fixture *f = *state;
@@ -1291,6 +1386,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_contacts_crud_in_priority_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contact_validation_and_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concerns_newest_first_and_not_for_viewers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_census_items_on_records, setup, teardown),
     };
     return cmocka_run_group_tests_name("records", tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "audit.h"
 #include "date.h"
+#include "embedded.h"
 #include "pupil.h"
 #include "store.h"
 
@@ -167,27 +168,64 @@ static void test_newer_store_is_refused(void **state)
 }
 
 /* Makes the store look as migration 1 left it. */
-static void downgrade_to_v1(struct store *s)
+/* Replaces the fixture's store with a real version-1 store, as the first
+ * apterm made it: only db/migrations/001_initial.sql, its settings, its admin
+ * and one pupil, at user_version 1 (later migrations never ran on it, so an
+ * upgrade must do all of them, ALTER TABLE ADD COLUMN included). Returns a
+ * plain SQLite handle on it; the fixture's store is closed. */
+static sqlite3 *make_v1_store(struct fixture *f)
 {
-    assert_int_equal(sqlite3_exec(store_db(s), "DROP INDEX absence_call_pupil; PRAGMA user_version = 1", NULL, NULL,
-                                  NULL),
+    store_close(f->admin);
+    f->admin = NULL;
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[160];
+        snprintf(path, sizeof path, "%s%s", f->path, suffix[i]);
+        unlink(path);
+    }
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    const char *v1 = embedded_file("db/migrations/001_initial.sql");
+    assert_non_null(v1);
+    assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO meta (key, value) VALUES ('code_set', 'wales'), "
+                                  "('created_at', '2025-09-01 09:00:00'), ('created_by', 'alice');"
+                                  "INSERT INTO app_user (login, role) VALUES ('alice', 'admin');"
+                                  "INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
+                                  "VALUES ('M820200105001', 'Gwenllïan', 'Llŷr-Prydderch', '2012-03-14', 'dual_prs', "
+                                  "'aln_bespoke');"
+                                  "PRAGMA user_version = 1; COMMIT",
+                                  NULL, NULL, NULL),
                      SQLITE_OK);
+    assert_int_equal(chmod(f->path, 0600), 0);
+    return db;
+}
+
+static int64_t raw_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
 }
 
 static void test_older_store_is_upgraded_in_one_go(void **state)
 {
     struct fixture *f = *state;
     assert_true(store_latest_schema() >= 2);
-    struct pupil p;
-    sample_pupil(&p);
-    assert_int_equal(pupil_insert(f->admin, &p, today()), AP_OK);
-    downgrade_to_v1(f->admin);
+    sqlite3 *db = make_v1_store(f);
     /* A version-1 store audited PSP drafts; from version 3 it does not. */
-    assert_int_equal(sqlite3_exec(store_db(f->admin),
-                                  "CREATE TRIGGER audit_psp_draft_ins AFTER INSERT ON psp_draft BEGIN SELECT 1; END",
+    assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER audit_psp_draft_ins AFTER INSERT ON psp_draft BEGIN SELECT 1; END",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('pupil') WHERE name = 'uln'"), 0);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
     struct store *again = open_as(f, "alice", AP_OK);
+    f->admin = again;
     assert_int_equal(store_schema_version(again), store_latest_schema());
     assert_int_equal(query_int(again, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
                                       "tbl_name = 'psp_draft'"),
@@ -196,24 +234,44 @@ static void test_older_store_is_upgraded_in_one_go(void **state)
                                  "tbl_name = 'psp'") >= 4);
     assert_int_equal(query_int(again, "SELECT count(*) FROM sqlite_schema WHERE name = 'absence_call_pupil'"), 1);
     assert_int_equal(query_int(again, "SELECT count(*) FROM pupil"), 1);
-    store_close(again);
+    /* The pupil written by version 1 reads back, its census items empty, and
+     * they can be given and are audited like the rest of the record. */
+    struct pupil p;
+    int64_t id = query_int(again, "SELECT id FROM pupil");
+    assert_int_equal(pupil_get(again, id, &p), AP_OK);
+    assert_string_equal(p.legal_surname, "Llŷr-Prydderch");
+    assert_string_equal(p.uln, "");
+    assert_string_equal(p.middle_names, "");
+    assert_string_equal(p.ethnicity, "");
+    strcpy(p.uln, "1234567890");
+    strcpy(p.middle_names, "Ŵyn Mair");
+    strcpy(p.ethnicity, "WWEL");
+    assert_int_equal(pupil_update(again, &p, today()), AP_OK);
+    assert_int_equal(query_int(again, "SELECT count(*) FROM audit_log WHERE tbl = 'pupil' AND action = 'update' "
+                                      "AND new_value LIKE '%1234567890%' AND new_value LIKE '%WWEL%'"),
+                     1);
+    assert_int_equal(query_int(again, "SELECT count(*) FROM pragma_table_info('placement') WHERE name IN "
+                                      "('setting_type', 'census_reason')"),
+                     2);
 }
 
 static void test_failed_upgrade_changes_nothing(void **state)
 {
     struct fixture *f = *state;
-    downgrade_to_v1(f->admin);
+    sqlite3 *db = make_v1_store(f);
     /* Something in the way of migration 2: its CREATE INDEX fails. */
-    assert_int_equal(sqlite3_exec(store_db(f->admin), "CREATE INDEX absence_call_pupil ON contact (name)", NULL, NULL,
-                                  NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE INDEX absence_call_pupil ON contact (name)", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
     open_as(f, "alice", AP_ERR_DB);
     assert_non_null(strstr(ap_error_detail(), "002_call_history.sql"));
-    assert_int_equal(store_schema_version(f->admin), 1);
-    char buf[64];
-    assert_string_equal(query_text(f->admin, "SELECT tbl_name FROM sqlite_schema WHERE name = 'absence_call_pupil'",
-                                   buf, sizeof buf),
-                        "contact");
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'absence_call_pupil' AND "
+                                 "tbl_name = 'contact'"),
+                     1);
+    /* Nothing of the later migrations either: no census columns. */
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('pupil') WHERE name = 'uln'"), 0);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
 static void test_reopening_keeps_data_and_triggers(void **state)
