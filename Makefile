@@ -28,6 +28,8 @@ DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 # tests/fuzz with clang into build/fuzz.
 BUILD := build/$(if $(FUZZ),fuzz,$(if $(SANITIZE),asan,release))
 PYTHON ?= /usr/bin/python3
+# make bench SCALE=50000: the figures on a store of that many pupils (made once, cached)
+SCALE ?= 5000
 
 CC ?= cc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
@@ -120,7 +122,7 @@ test: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory build
-	@APTERM=$(BUILD)/apterm sh tests/bench.sh
+	@APTERM=$(BUILD)/apterm SCALE=$(SCALE) sh tests/bench.sh
 
 # kill -9 during imports and exports, and writers against readers, for SOAK_SECONDS.
 soak: deps

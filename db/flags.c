@@ -232,7 +232,8 @@ struct code_cat {
     enum code_category cat;
 };
 
-enum scope_kind { SCOPE_ALL, SCOPE_PROVIDER, SCOPE_PUPIL, SCOPE_CASE };
+/* SCOPE_PROVIDERS: every provider in use, and nothing else. */
+enum scope_kind { SCOPE_ALL, SCOPE_PROVIDERS, SCOPE_PROVIDER, SCOPE_PUPIL, SCOPE_CASE };
 
 struct pass {
     struct store *s;
@@ -1249,9 +1250,9 @@ done:
 
 static ap_status run_pass(struct pass *p)
 {
-    bool do_providers = p->scope == SCOPE_ALL || p->scope == SCOPE_PROVIDER;
+    bool do_providers = p->scope == SCOPE_ALL || p->scope == SCOPE_PROVIDERS || p->scope == SCOPE_PROVIDER;
     bool do_pupils = p->scope == SCOPE_ALL || p->scope == SCOPE_PUPIL;
-    bool do_cases = p->scope != SCOPE_PROVIDER;
+    bool do_cases = p->scope != SCOPE_PROVIDER && p->scope != SCOPE_PROVIDERS;
     ap_status st = load_term(p);
     if (st == AP_OK && do_providers) {
         if ((st = load_providers(p)) == AP_OK && (st = load_registration(p)) == AP_OK)
@@ -1308,7 +1309,7 @@ static ap_status flags_pass(struct store *s, const struct thresholds *th, int to
     };
     if (counts)
         *counts = (struct flag_counts){0, 0};
-    if (scope != SCOPE_ALL && id <= 0)
+    if (scope != SCOPE_ALL && scope != SCOPE_PROVIDERS && id <= 0)
         return ap_fail(AP_ERR_INVALID, "flags: no record chosen");
     date_format(today, p.today_s);
 
@@ -1339,6 +1340,12 @@ ap_status flags_collect(struct store *s, const struct thresholds *th, int today,
                         struct flag_counts *counts)
 {
     return flags_pass(s, th, today, SCOPE_ALL, 0, fn, ctx, counts);
+}
+
+ap_status flags_for_providers(struct store *s, const struct thresholds *th, int today, flag_fn fn, void *ctx,
+                              struct flag_counts *counts)
+{
+    return flags_pass(s, th, today, SCOPE_PROVIDERS, 0, fn, ctx, counts);
 }
 
 ap_status flags_for_provider(struct store *s, const struct thresholds *th, int today, int64_t provider_id,

@@ -73,6 +73,12 @@ typedef void (*flag_fn)(void *ctx, const struct flag_row *f);
 ap_status flags_collect(struct store *s, const struct thresholds *th, int today,
                         flag_fn fn, void *ctx, struct flag_counts *counts);
 
+/* The flags flags_collect reports about providers, and no others: one pass
+ * that reads no pupil's own rules and no panel case (for the DMT report,
+ * which shows providers' flags only). counts may be NULL. */
+ap_status flags_for_providers(struct store *s, const struct thresholds *th, int today,
+                              flag_fn fn, void *ctx, struct flag_counts *counts);
+
 /* The same, for one record: the flags flags_collect reports about that
  * provider, or that pupil (together with the flags of the pupil's open panel
  * cases), or that panel case. A provider not in use, a pupil off roll or a

@@ -277,8 +277,10 @@ ap_status marks_import_csv(struct store *s, const char *name, const char *text, 
 
 /* Writes the marks in [from, to] as CSV (for keying into the school MIS) to
  * an open stream, header first: date,session,upn,surname,forename,code,
- * meaning,reported_code,provider,source,note,recorded_by,recorded_at - in
- * date, session, surname, forename order; recorded_at is UTC. Fields are
+ * meaning,reported_code,provider,source,note,recorded_by,recorded_at - pupil
+ * by pupil in surname, forename order, each pupil's marks in date and session
+ * order (a walk in key order: no sort, memory the same for any range);
+ * recorded_at is UTC. Fields are
  * quoted as RFC 4180 when needed. Read-only (viewers may export). from after
  * to is AP_ERR_INVALID; a write error is AP_ERR_IO. *count (may be NULL)
  * says how many marks were written. The caller owns and closes out. */

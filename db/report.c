@@ -362,6 +362,8 @@ static ap_status collect_flags(struct load *l, struct flag_route *r)
     if (records == 0)
         return AP_OK;
     ap_status st = AP_OK;
+    if (records > FLAGS_PER_RECORD_MAX && r->n_pupils == 0 && r->n_cases == 0)
+        return flags_for_providers(l->s, l->th, l->today, route_flag, r, NULL);
     if (records > FLAGS_PER_RECORD_MAX)
         return flags_collect(l->s, l->th, l->today, route_flag, r, NULL);
     for (size_t i = 0; st == AP_OK && i < r->n_pupils; i++)

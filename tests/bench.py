@@ -7,6 +7,8 @@ roll_move_bytes bytes written to the terminal for one cursor move in the roll (8
 import fcntl, os, pty, resource, select, signal, statistics, struct, sys, termios, time
 
 APTERM, DB = sys.argv[1], sys.argv[2]
+# BENCH_ONLY=multi_user runs only that part (the figures of issue 12).
+_ONLY = os.environ.get("BENCH_ONLY", "")
 COLS, ROWS = 80, 24
 
 
@@ -88,10 +90,11 @@ def move_bytes(key=b"j", moves=15):
     return statistics.median(sizes), peak
 
 
-print(f"startup_ms: {startup_ms():.1f}")
-move, peak = move_bytes()
-print(f"roll_move_bytes: {move:.0f}")
-print(f"peak_rss_mb: {peak:.1f}")
+if not _ONLY:
+    print(f"startup_ms: {startup_ms():.1f}")
+    move, peak = move_bytes()
+    print(f"roll_move_bytes: {move:.0f}")
+    print(f"peak_rss_mb: {peak:.1f}")
 
 
 # ---- issue 6: the two workbooks on the same store ----
@@ -138,7 +141,8 @@ def export_figures():
     print(f"export_peak_mb: {peak:.1f}")
 
 
-export_figures()
+if not _ONLY:
+    export_figures()
 
 
 # ---- issue 15: the PDF documents on the same store ----
@@ -168,7 +172,8 @@ def print_figures():
     print(f"print_peak_mb: {max(r[1] for r in tracking + psp):.1f}")
 
 
-print_figures()
+if not _ONLY:
+    print_figures()
 
 
 # ---- issue 4: the attendance grid (tab 3) ----
@@ -349,4 +354,139 @@ def grid_figures():
     print(f"grid_open_ms: {statistics.median(opens):.1f}")
 
 
-grid_figures()
+if not _ONLY:
+    grid_figures()
+
+
+# ---- issue 12: what a user feels with many sessions open ----
+# first_frame_complete_ms  time from starting apterm to the status line's flag counts
+#                          ("!N red ~M amber": the flags counted; median of 5)
+# mark_alone_ms            `apterm mark` with no session open (median of MU_MARKS)
+# mu_cpu_ms_per_commit     N idle TUI sessions in tmux (BENCH_SESSIONS, default 3) while
+#                          another process records MU_MARKS marks one by one: the CPU the
+#                          sessions used (utime+stime from /proc/PID/stat, less what they
+#                          use idle over the same time), per commit per session
+# mu_mark_ms / _max        `apterm mark` latency with those sessions open (median, max)
+# export_marks_term_s      the marks CSV of the store's last 13 weeks of marks (median of 3),
+# export_marks_peak_mb     and its peak memory
+# On a copy of the store, with APTERM_TODAY on a morning with nobody reported yet.
+import re as _mre
+
+MU_MARKS = int(os.environ.get("BENCH_MARKS", "10"))
+MU_SESSIONS = int(os.environ.get("BENCH_SESSIONS", "3"))
+_FLAGS_COUNTED = _mre.compile(rb"!\d+ red")
+
+
+def first_frame_complete_ms():
+    times = []
+    for _ in range(5):
+        t0 = time.monotonic()
+        pid, fd = spawn()
+        data, _ = read_until_quiet(fd, until=b" red ~", limit=60)
+        if not _FLAGS_COUNTED.search(data):
+            finish(pid, fd)
+            raise SystemExit("bench: the status line never showed the flag counts")
+        times.append((time.monotonic() - t0) * 1000)
+        finish(pid, fd)
+    return statistics.median(times)
+
+
+def _cpu_ticks(pid):
+    """utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _tmux(sock, *args):
+    return _gsubprocess.run(["tmux", "-L", sock] + list(args), check=True, capture_output=True, text=True).stdout
+
+
+def _mu_marks(db, day, env, upns):
+    """Records one AM mark for each UPN, one process each: the latencies in ms."""
+    times = []
+    for upn in upns:
+        t0 = time.monotonic()
+        _gsubprocess.run([APTERM, "mark", "--date", day.isoformat(), "--session", "am", "--upn", upn,
+                          "--code", "/", "--db", db], env=env, check=True,
+                         stdout=_gsubprocess.DEVNULL, stderr=_gsubprocess.DEVNULL)
+        times.append((time.monotonic() - t0) * 1000)
+        time.sleep(0.5)  # time for the sessions to see the commit, as officers' marks are spread out
+    return times
+
+
+def multi_user_figures():
+    tick_ms = 1000.0 / os.sysconf("SC_CLK_TCK")
+    with _gtempfile.TemporaryDirectory(prefix="apterm-mu-bench-") as tmp:
+        config = os.path.join(tmp, "apterm.ini")
+        open(config, "w").close()
+        copy = os.path.join(tmp, "mu.db")
+        for suffix in ("", "-wal"):
+            if os.path.exists(DB + suffix):
+                _gshutil.copy2(DB + suffix, copy + suffix)
+        day = _grid_morning(copy)
+        todo = _grid_unreported_am(copy, day)
+        if len(todo) < 2 * MU_MARKS:
+            raise SystemExit("bench: too few pupils unreported for the multi-user figure")
+        con = _grid_ro(copy)
+        upn = dict(con.execute("SELECT id, upn FROM pupil").fetchall())
+        con.close()
+        env = dict(os.environ, APTERM_TODAY=day.isoformat(), APTERM_NOW="09:05", APTERM_CONFIG=config,
+                   TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        alone = _mu_marks(copy, day, env, [upn[p] for p in todo[:MU_MARKS]])
+
+        sock = f"apterm-bench-{os.getpid()}"
+        pids = []
+        try:
+            for i in range(MU_SESSIONS):
+                cmd = (f"APTERM_TODAY={day.isoformat()} APTERM_NOW=09:05 APTERM_CONFIG={config} "
+                       f"exec {APTERM} --db {copy}")
+                if i == 0:
+                    _tmux(sock, "new-session", "-d", "-x", "80", "-y", "24", "-s", "s0", cmd)
+                else:
+                    _tmux(sock, "new-window", "-d", "-t", "s0", cmd)
+            for line in _tmux(sock, "list-panes", "-s", "-t", "s0", "-F", "#{pane_pid}").split():
+                pids.append(int(line))
+            # Each session settled: its flags counted and its CPU still for a second.
+            deadline = time.monotonic() + 120
+            for i in range(MU_SESSIONS):
+                while time.monotonic() < deadline and \
+                        not _FLAGS_COUNTED.search(_tmux(sock, "capture-pane", "-p", "-t", f"s0:{i}").encode()):
+                    time.sleep(0.2)
+            while time.monotonic() < deadline:
+                before = [_cpu_ticks(p) for p in pids]
+                time.sleep(1.0)
+                if [_cpu_ticks(p) for p in pids] == before:
+                    break
+            span = MU_MARKS * 0.5
+            before = [_cpu_ticks(p) for p in pids]
+            time.sleep(span)
+            idle = sum(_cpu_ticks(p) - b for p, b in zip(pids, before))
+            before = [_cpu_ticks(p) for p in pids]
+            busy = _mu_marks(copy, day, env, [upn[p] for p in todo[MU_MARKS:2 * MU_MARKS]])
+            time.sleep(1.0)
+            used = sum(_cpu_ticks(p) - b for p, b in zip(pids, before))
+        finally:
+            _gsubprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+    per_commit = max(0, used - idle) * tick_ms / (MU_MARKS * MU_SESSIONS)
+    # The marks CSV of the last 13 weeks of marks (a term), median of 3.
+    con = _grid_ro(DB)
+    last = con.execute("SELECT date(max(day) * 86400, 'unixepoch') FROM attendance_mark").fetchone()[0]
+    con.close()
+    to = _gdt.date.fromisoformat(last)
+    with _gtempfile.TemporaryDirectory(prefix="apterm-marks-bench-") as tmp:
+        marks = [_export_run(["marks", "--from", (to - _gdt.timedelta(weeks=13)).isoformat(), "--to", to.isoformat(),
+                              "--out", os.path.join(tmp, "marks.csv")]) for _ in range(3)]
+    print(f"first_frame_complete_ms: {first_frame_complete_ms():.1f}")
+    print(f"mark_alone_ms: {statistics.median(alone):.1f}")
+    print(f"mu_sessions: {MU_SESSIONS}")
+    print(f"mu_cpu_ms_per_commit: {per_commit:.1f}")
+    print(f"mu_mark_ms: {statistics.median(busy):.1f}")
+    print(f"mu_mark_ms_max: {max(busy):.1f}")
+    print(f"export_marks_term_s: {statistics.median(r[0] for r in marks):.2f}")
+    print(f"export_marks_peak_mb: {max(r[1] for r in marks):.1f}")
+
+
+if _ONLY in ("", "multi_user"):
+    multi_user_figures()

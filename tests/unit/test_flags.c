@@ -1047,6 +1047,43 @@ static void test_single_record_passes(void **state)
     assert_int_equal(flags_for_pupil(S, &TH, TODAY, 0, collect, NULL, NULL), AP_ERR_INVALID);
 }
 
+/* The providers-only pass (the DMT report's) reports exactly the provider
+ * flags of the whole pass, in its order, and nothing about pupils or cases. */
+static void test_providers_pass(void **state)
+{
+    (void)state;
+    int64_t ids[5];
+    build_mixed(ids);
+    run();
+    struct got all[MAX_GOT];
+    int nall = ngot;
+    memcpy(all, got, sizeof all);
+    ngot = 0; /* the strings now belong to all[] */
+    struct flag_counts c = {99, 99};
+    got_clear();
+    assert_int_equal(flags_for_providers(S, &TH, TODAY, collect, NULL, &c), AP_OK);
+    int want = 0;
+    for (int i = 0; i < nall; i++) {
+        if (all[i].provider_id == 0 || all[i].pupil_id != 0 || all[i].case_id != 0)
+            continue;
+        assert_true(want < ngot);
+        assert_string_equal(got[want].kind, all[i].kind);
+        assert_string_equal(got[want].subject, all[i].subject);
+        assert_string_equal(got[want].reason, all[i].reason);
+        assert_int_equal(got[want].level, all[i].level);
+        want++;
+    }
+    assert_int_equal(want, 2); /* build_mixed's two providers, and only they */
+    assert_int_equal(ngot, want);
+    assert_int_equal(c.red + c.amber, want);
+    assert_true(nall > want);
+    for (int i = 0; i < nall; i++) {
+        free(all[i].kind);
+        free(all[i].subject);
+        free(all[i].reason);
+    }
+}
+
 /* The monitoring count is the same whichever pass counts it. */
 /* Issue 13: "every ten sessions" (seed 002) counts each learner's own
  * sessions. Before, sessions were pooled across the provider's pupils, so
@@ -1182,6 +1219,10 @@ static void test_monitoring_same_in_every_pass(void **state)
     assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
     expect_count(1);
     assert_string_equal(got[0].reason, whole);
+    got_clear();
+    assert_int_equal(flags_for_providers(S, &TH, TODAY, collect, NULL, NULL), AP_OK);
+    expect_count(1);
+    assert_string_equal(got[0].reason, whole);
     free(whole);
 }
 
@@ -1265,6 +1306,7 @@ int main(void)
         T(test_quotations),
         T(test_order_and_counts),
         T(test_single_record_passes),
+    T(test_providers_pass),
         T(test_monitoring_sessions_per_learner),
         T(test_reduced_hours_count_each_session_once),
         T(test_reduced_timetable_audit_matrix),

@@ -917,6 +917,55 @@ static void collect(void *ctx, const struct mark *m)
     (*next)++;
 }
 
+/* The export walks pupil by pupil in surname order, case-insensitive ("ffoulkes"
+ * after Evans and before Jones; by bytes it would come last), each
+ * pupil's marks by date then session, whatever order they were recorded in. */
+static void test_export_order(void **state)
+{
+    struct fixture *f = *state;
+    struct mark m;
+    char upn7[14];
+    make_upn(upn7, 7);
+    sql(f->s,
+        "INSERT INTO pupil (id, upn, legal_forename, legal_surname, dob, home_school_id, roll_status, cohort) "
+        "VALUES (7, '%s', 'Elen', 'ffoulkes', '2012-03-14', 1, 'dual_prs', 'pru_plus')",
+        upn7);
+    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_PM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->s, 7, TUE, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->s, P_CLA, TUE, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->s, P_CLA, MON, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->s, P_CLA, WED, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    int count = -1;
+    assert_int_equal(marks_export_csv(f->s, MON, TUE, out, &count), AP_OK);
+    assert_int_equal(fclose(out), 0);
+    assert_int_equal(count, 6); /* Evans's Wednesday is outside the range */
+    /* The date, session and UPN of each line, in the file's order. */
+    char got[512] = "", *line = strchr(text, '\n');
+    while (line && line[1]) {
+        line++;
+        const char *comma = line;
+        for (int k = 0; k < 3 && comma; k++)
+            comma = strchr(comma + 1, ',');
+        assert_non_null(comma);
+        strncat(got, line, (size_t)(comma - line));
+        strcat(got, ";");
+        line = strchr(line, '\n');
+    }
+    char expect[512];
+    snprintf(expect, sizeof expect,
+             "2026-11-23,am,%s;2026-11-24,pm,%s;2026-11-24,pm,%s;2026-11-23,am,%s;2026-11-23,pm,%s;2026-11-24,am,%s;",
+             f->upn[P_CLA], f->upn[P_CLA], upn7, f->upn[P_FULL], f->upn[P_FULL], f->upn[P_FULL]);
+    assert_string_equal(got, expect);
+    free(text);
+}
+
 static void test_export_round_trip(void **state)
 {
     struct fixture *f = *state;
@@ -1092,6 +1141,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_calls_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calls_log_code_replaces_n, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_neutralises_formulas, setup, teardown),
     };
