@@ -7,7 +7,7 @@
 
 static const struct action actions[] = {
     {ACT_QUIT, SCOPE_GLOBAL, "q", "quit", "Quit apterm (Ctrl-C too)", false, {'q', CTRL_KEY('c')}},
-    {ACT_HELP, SCOPE_GLOBAL, "?", "help", "Help: every key of this pane", false, {'?'}},
+    {ACT_HELP, SCOPE_GLOBAL, "?/F1", "help", "Help: every key of this view", false, {'?', K(KEY_F(1))}},
     {ACT_REDRAW, SCOPE_GLOBAL, "^L", "redraw", "Redraw the whole screen", false, {CTRL_KEY('l')}},
     {ACT_PANE_1, SCOPE_GLOBAL, "1", NULL, "Pupil roll", false, {'1'}},
     {ACT_PANE_2, SCOPE_GLOBAL, "2", NULL, "Provider directory", false, {'2'}},
@@ -143,6 +143,15 @@ static const struct action actions[] = {
     {ACT_PREV_FIELD, SCOPE_FORM, "S-Tab", "previous", "Previous field", false, {K(KEY_BTAB), K(KEY_UP)}},
     {ACT_SAVE, SCOPE_FORM, "^S/F2", "save", "Save the form (one transaction)", true, {CTRL_KEY('s'), K(KEY_F(2))}},
     {ACT_CANCEL, SCOPE_FORM, "Esc", "cancel", "Close the form without saving (asks if changed)", false, {27}},
+
+    /* The shell's keys in every view above the panes (ui/view.h): q goes
+     * back one level (on a pane it quits), Ctrl-C quits from anywhere. */
+    {ACT_VIEW_CLOSE, SCOPE_VIEW, "q/Esc", "back", "Close this view (asks first when something is unsaved)", false,
+     {'q', 27}},
+    {ACT_INTERRUPT, SCOPE_VIEW, "^C", NULL, "Quit apterm (asks first when something is unsaved)", false,
+     {CTRL_KEY('c')}},
+    {ACT_YES, SCOPE_VIEW, "y", "yes", "Answer yes", false, {'y', 'Y'}},
+    {ACT_NO, SCOPE_VIEW, "n", "no", "Answer no", false, {'n', 'N'}},
 };
 
 #define ACTION_COUNT ((int)(sizeof actions / sizeof actions[0]))

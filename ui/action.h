@@ -40,6 +40,8 @@ enum action_id {
     ACT_PANEL_EXPORT, ACT_PANEL_DMT,
     /* Forms */
     ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
+    /* Every view above the panes (ui/view.h): the shell's keys, and a question's answers */
+    ACT_VIEW_CLOSE, ACT_INTERRUPT, ACT_YES, ACT_NO,
     ACT_COUNT
 };
 
@@ -59,6 +61,7 @@ enum action_scope {
     SCOPE_TRACKING = 1 << 11, /* the weekly tracking pane, its rating line and actions list */
     SCOPE_PSP = 1 << 12,   /* the PSP pane */
     SCOPE_PANEL = 1 << 13, /* the Inclusion Panel pane: cases, quotations, decisions, exports */
+    SCOPE_VIEW = 1 << 14,  /* a view above the panes (ui/view.h); never a pane's scope */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with

@@ -1463,7 +1463,7 @@ static void run_search(struct att *a)
                      matches == 1 ? "match" : "matches");
         draw_prompt(a, "Find:", &le, after);
         wint_t ch;
-        int ret = ui_get_key(a->ui, &ch);
+        int ret = ui_modal_key(a->ui, &ch);
         if (ui_quitting(a->ui))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -1504,7 +1504,7 @@ static void run_goto(struct att *a)
     for (;;) {
         draw_prompt(a, "Go to date:", &le, "YYYY-MM-DD, today, +1w, -3d · Enter goes · Esc cancels");
         wint_t ch;
-        int ret = ui_get_key(a->ui, &ch);
+        int ret = ui_modal_key(a->ui, &ch);
         if (ui_quitting(a->ui) || (ret == OK && ch == 27))
             break;
         if (ret == OK && (ch == '\r' || ch == '\n')) {

@@ -452,7 +452,7 @@ static bool resolve_conflict(struct form_run *r, const char *who)
     ui_show_status(r->ui);
     for (;;) {
         wint_t ch;
-        int ret = ui_get_key(r->ui, &ch);
+        int ret = ui_modal_key(r->ui, &ch);
         if (ui_quitting(r->ui) || (ret == OK && ch == 27)) {
             ui_message(r->ui, "Not saved: your changes are still in the form");
             return false;
@@ -725,7 +725,7 @@ bool form_run(struct ui *ui, struct form *f)
             draft_flush(&r);
         draw_form(&r);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui))
             break;
         int key = action_key(ret, ch);

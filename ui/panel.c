@@ -1214,7 +1214,7 @@ static int64_t picker_run(struct panel *st, struct picker *pk, const char *label
         wnoutrefresh(w);
         ui_show_status(st->ui);
         wint_t ch;
-        int ret = ui_get_key(st->ui, &ch);
+        int ret = ui_modal_key(st->ui, &ch);
         if (ui_quitting(st->ui))
             break;
         if (is_resize(ret, ch))
@@ -1755,7 +1755,7 @@ static bool dialog_run(struct panel *st, struct dialog *d)
     for (;;) {
         dialog_draw(st, d);
         wint_t ch;
-        int ret = ui_get_key(st->ui, &ch);
+        int ret = ui_modal_key(st->ui, &ch);
         if (ui_quitting(st->ui))
             break;
         if (is_resize(ret, ch))
@@ -2500,7 +2500,7 @@ static unsigned run_filter(struct panel *st)
         wnoutrefresh(w);
         ui_show_status(st->ui);
         wint_t ch;
-        int ret = ui_get_key(st->ui, &ch);
+        int ret = ui_modal_key(st->ui, &ch);
         if (ui_quitting(st->ui))
             break;
         if (is_resize(ret, ch))

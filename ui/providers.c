@@ -1368,11 +1368,11 @@ static unsigned run_filter(struct providers *st)
         wnoutrefresh(w);
         ui_show_status(st->ui);
         wint_t ch;
-        int ret = ui_get_key(st->ui, &ch);
+        int ret = ui_modal_key(st->ui, &ch);
         if (ui_quitting(st->ui))
             break;
         if (is_resize(ret, ch))
-            continue; /* ui_get_key laid the screen out again */
+            continue; /* ui_modal_key laid the screen out again */
         if (ret == OK && (ch == '\r' || ch == '\n' || ch == 'f'))
             break;
         if (ret == OK && ch == 27) {

@@ -991,7 +991,7 @@ static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_an
         ui_message(ed->ui, "%s", status_text);
         ui_show_status(ed->ui);
         wint_t ch;
-        int ret = ui_get_key(ed->ui, &ch);
+        int ret = ui_modal_key(ed->ui, &ch);
         if (ui_quitting(ed->ui))
             break;
         if (ret == OK && (ch == 'r' || ch == 'R')) {
@@ -1610,7 +1610,7 @@ static int64_t pick_pupil(struct psp_pane *st)
         wnoutrefresh(w);
         ui_show_status(st->ui);
         wint_t ch;
-        int ret = ui_get_key(st->ui, &ch);
+        int ret = ui_modal_key(st->ui, &ch);
         if (ui_quitting(st->ui))
             break;
         if (is_resize(ret, ch))

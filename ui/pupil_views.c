@@ -679,7 +679,7 @@ bool pupil_record_run(struct ui *ui, int64_t pupil_id, const struct pupil_glance
         wnoutrefresh(w);
         ui_show_status(ui);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui) || closes(ret, ch))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -880,7 +880,7 @@ void pupil_contacts_run(struct ui *ui, int64_t pupil_id)
         wnoutrefresh(w);
         ui_show_status(ui);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui) || closes(ret, ch))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -1091,7 +1091,7 @@ void pupil_concerns_run(struct ui *ui, int64_t pupil_id)
         wnoutrefresh(w);
         ui_show_status(ui);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui) || closes(ret, ch))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -1623,7 +1623,7 @@ void pupil_placements_run(struct ui *ui, int64_t pupil_id)
         wnoutrefresh(w);
         ui_show_status(ui);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui) || closes(ret, ch))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)

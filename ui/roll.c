@@ -605,7 +605,7 @@ static void run_search(struct roll_pane *rp)
         ui_show_status(rp->ui);
         wnoutrefresh(w); /* last, so that the terminal's cursor is in the field */
         wint_t ch;
-        int ret = ui_get_key(rp->ui, &ch);
+        int ret = ui_modal_key(rp->ui, &ch);
         if (ui_quitting(rp->ui))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -772,7 +772,7 @@ static void run_filter(struct roll_pane *rp)
         wnoutrefresh(w);
         ui_show_status(rp->ui);
         wint_t ch;
-        int ret = ui_get_key(rp->ui, &ch);
+        int ret = ui_modal_key(rp->ui, &ch);
         if (ui_quitting(rp->ui))
             break;
         if (ret == OK && (ch == '\r' || ch == '\n')) {

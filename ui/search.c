@@ -58,7 +58,7 @@ bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct 
         wnoutrefresh(w);
         ui_show_status(ui);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui) || (ret == OK && (ch == '\r' || ch == '\n')))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)

@@ -9,6 +9,7 @@
 #include "flags.h"
 #include "status.h"
 #include "store.h"
+#include "view.h"
 
 /* What the shell offers the panes. */
 struct ui;
@@ -29,15 +30,19 @@ bool ui_can_write(struct ui *ui);
 /* A yes/no question on the status line; true for y. */
 bool ui_confirm(struct ui *ui, const char *question);
 
-/* Reads one key, waiting; returns what wget_wch returned. Quits cleanly when
- * the terminal has gone away. */
-int ui_get_key(struct ui *ui, wint_t *ch);
+/* For a private key loop not yet on the view stack (ui/view.h; every new
+ * view is a struct view_ops run by ui_run_view): waits for a key and returns
+ * what wget_wch returned. Ctrl-C, a quit signal or a lost terminal quit (the
+ * key reads as Esc, so the loop unwinds). No timers or live refresh run
+ * while it waits: convert the loop to a view. */
+int ui_modal_key(struct ui *ui, wint_t *ch);
 
 /* The window panes and forms draw in, and a way to repaint the status line
  * (with the latest message) from inside a modal loop. */
 struct _win_st *ui_body(struct ui *ui);
 void ui_show_status(struct ui *ui);
-/* True once the user asked to quit or the terminal went away: modal loops end. */
+/* True once the user asked to quit, the terminal went away, or the user
+ * went to another pane from a view: modal loops and views end. */
 bool ui_quitting(struct ui *ui);
 
 /* Open another pane by number (0-based) — e.g. from a provider's pupil to the roll. */

@@ -697,7 +697,7 @@ static void run_search(struct tpane *tp)
     for (;;) {
         redraw_body(tp);
         wint_t ch;
-        int ret = ui_get_key(tp->ui, &ch);
+        int ret = ui_modal_key(tp->ui, &ch);
         if (ui_quitting(tp->ui))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -808,7 +808,7 @@ static void run_filter(struct tpane *tp)
         wnoutrefresh(w);
         ui_show_status(tp->ui);
         wint_t ch;
-        int ret = ui_get_key(tp->ui, &ch);
+        int ret = ui_modal_key(tp->ui, &ch);
         if (ui_quitting(tp->ui))
             break;
         if (is_enter(ret, ch)) {
@@ -999,7 +999,7 @@ static void entry_note(struct tpane *tp, struct entry *e)
     for (;;) {
         redraw_body(tp);
         wint_t ch;
-        int ret = ui_get_key(tp->ui, &ch);
+        int ret = ui_modal_key(tp->ui, &ch);
         if (ui_quitting(tp->ui) || (ret == OK && ch == 27))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -1023,7 +1023,7 @@ static enum entry_end entry_loop(struct tpane *tp, struct entry *e)
         select_id(tp, e->pupil_id);
         redraw_body(tp);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui))
             return ENTRY_CLOSE;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -1309,7 +1309,7 @@ static void run_actions(struct ui *ui, int64_t pupil_id)
         wnoutrefresh(w);
         ui_show_status(ui);
         wint_t ch;
-        int ret = ui_get_key(ui, &ch);
+        int ret = ui_modal_key(ui, &ch);
         if (ui_quitting(ui) || (ret == OK && (ch == 27 || ch == 'q')))
             break;
         if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
