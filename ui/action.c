@@ -152,6 +152,10 @@ static const struct action actions[] = {
      {CTRL_KEY('c')}},
     {ACT_YES, SCOPE_VIEW, "y", "yes", "Answer yes", false, {'y', 'Y'}},
     {ACT_NO, SCOPE_VIEW, "n", "no", "Answer no", false, {'n', 'N'}},
+    {ACT_CONFLICT_RELOAD, SCOPE_VIEW, "r", "reload", "Someone else changed the record: take theirs, drop yours",
+     false, {'r', 'R'}},
+    {ACT_CONFLICT_OVERWRITE, SCOPE_VIEW, "o", "overwrite",
+     "Someone else changed the record: save yours over theirs (audited)", true, {'o', 'O'}},
 };
 
 #define ACTION_COUNT ((int)(sizeof actions / sizeof actions[0]))

@@ -12,6 +12,7 @@
 #include "action.h"
 #include "attr.h"
 #include "date.h"
+#include "draw.h"
 #include "lineedit.h"
 #include "textedit.h"
 #include "money.h"
@@ -40,6 +41,8 @@ struct form_run {
     bool modified;
     bool drafts_dirty;    /* some field's draft_dirty is set */
     long long last_draft; /* when drafts were last kept (monotonic ms) */
+    bool saved;           /* the form is finished: saved */
+    bool discarded;       /* the user agreed to close without saving */
 };
 
 static bool is_text_kind(enum field_kind k)
@@ -400,8 +403,6 @@ static void draw_form(struct form_run *r)
     curs_set(is_text_kind(fd->kind) && !r->f->read_only ? 1 : 0);
     if (focus_y >= 0)
         draw_field(r, w, r->focus, focus_y, input_cols);
-    wnoutrefresh(w);
-    ui_show_status(r->ui);
 }
 
 static void move_focus(struct form_run *r, int step)
@@ -429,51 +430,84 @@ static int field_named(const struct form *f, const char *detail)
     return -1;
 }
 
-/* After a save refused because someone else changed the record. True to try
- * the save again (overwrite), false to go on editing. */
-static bool resolve_conflict(struct form_run *r, const char *who)
+/* After a save refused because someone else changed the record: a view
+ * over the form asking what to do. */
+struct conflict {
+    struct form_run *r;
+    char who[300];
+    bool overwrite; /* try the save again, over the other change */
+};
+
+static void conflict_draw(void *self, WINDOW *w)
 {
+    struct conflict *c = self;
+    draw_form(c->r);
     /* The question goes on the form's own last two lines, where it fits an
      * 80-column terminal; the status line carries its first words. */
-    WINDOW *w = ui_body(r->ui);
     int h = getmaxy(w), width = getmaxx(w) - 2;
-    char line[600], fit[2400];
-    snprintf(line, sizeof line, "! Not saved: %s.", who);
-    utf8_fit(fit, sizeof fit, line, width, UTF8_FIT_PAD);
-    wattrset(w, attr_of(ATTR_FLAG_RED));
-    mvwaddstr(w, h - 2, 1, fit);
-    utf8_fit(fit, sizeof fit, "r reload theirs (drops yours) · o overwrite with yours · Esc keep editing", width,
-             UTF8_FIT_PAD);
-    wattrset(w, attr_of(ATTR_HEADER));
-    mvwaddstr(w, h - 1, 1, fit);
-    wattrset(w, A_NORMAL);
-    wnoutrefresh(w);
-    ui_error(r->ui, "Not saved: %s", who);
-    ui_show_status(r->ui);
-    for (;;) {
-        wint_t ch;
-        int ret = ui_modal_key(r->ui, &ch);
-        if (ui_quitting(r->ui) || (ret == OK && ch == 27)) {
-            ui_message(r->ui, "Not saved: your changes are still in the form");
-            return false;
+    char line[600];
+    snprintf(line, sizeof line, "! Not saved: %s.", c->who);
+    draw_text(w, h - 2, 1, width, line, attr_of(ATTR_FLAG_RED), DRAW_PAD | DRAW_ELLIPSIS);
+    draw_text(w, h - 1, 1, width, "r reload theirs (drops yours) · o overwrite with yours · Esc keep editing",
+              attr_of(ATTR_HEADER), DRAW_PAD | DRAW_ELLIPSIS);
+    curs_set(0);
+}
+
+static enum view_key conflict_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct conflict *c = self;
+    struct form_run *r = c->r;
+    if (!act)
+        return VIEW_DONE;
+    switch (act->id) {
+    case ACT_CONFLICT_RELOAD:
+        if (r->f->reload(r->f->ctx) == AP_OK) {
+            load_fields(r);
+            r->modified = false;
+            ui_message(r->ui, "Reloaded the record as it is now; your changes were dropped");
+        } else {
+            ui_error(r->ui, "%s", ap_error_detail());
         }
-        if (ret == OK && (ch == 'r' || ch == 'R')) {
-            if (r->f->reload(r->f->ctx) == AP_OK) {
-                load_fields(r);
-                ui_message(r->ui, "Reloaded the record as it is now; your changes were dropped");
-            } else {
-                ui_error(r->ui, "%s", ap_error_detail());
-            }
-            return false;
-        }
-        if (ret == OK && (ch == 'o' || ch == 'O')) {
-            if (r->f->take_version(r->f->ctx) != AP_OK) {
-                ui_error(r->ui, "%s", ap_error_detail());
-                return false;
-            }
-            return true;
-        }
+        return VIEW_CLOSE;
+    case ACT_CONFLICT_OVERWRITE:
+        if (r->f->take_version(r->f->ctx) != AP_OK)
+            ui_error(r->ui, "%s", ap_error_detail());
+        else
+            c->overwrite = true;
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        ui_message(r->ui, "Not saved: your changes are still in the form");
+        return VIEW_CLOSE;
+    default:
+        return VIEW_PASS;
     }
+}
+
+static bool conflict_takes_text(void *self)
+{
+    (void)self;
+    return true; /* only its answers, Esc, Ctrl-C and F1 */
+}
+
+static const enum action_id conflict_keys[] = {ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE, ACT_VIEW_CLOSE, ACT_NONE};
+static const struct view_ops conflict_view = {
+    .title = "a record someone else changed",
+    .keys = conflict_keys,
+    .draw = conflict_draw,
+    .key = conflict_key,
+    .takes_text = conflict_takes_text,
+};
+
+/* True to try the save again (overwrite), false to go on editing. */
+static bool resolve_conflict(struct form_run *r, const char *who)
+{
+    struct conflict c = {.r = r};
+    snprintf(c.who, sizeof c.who, "%s", who);
+    ui_error(r->ui, "Not saved: %s", who);
+    ui_run_view(r->ui, &conflict_view, &c);
+    return c.overwrite && !ui_quitting(r->ui);
 }
 
 static bool try_save(struct form_run *r)
@@ -500,8 +534,16 @@ static bool try_save(struct form_run *r)
         }
     }
     if (first_bad >= 0) {
+        int bad = 0;
+        for (int i = 0; i < r->f->nfields; i++)
+            bad += r->st[i].error[0] != '\0';
         r->focus = first_bad;
-        ui_error(r->ui, "Not saved: put right the fields marked !");
+        /* Where the eye is: the field the focus moved to, and its error. */
+        if (bad > 1)
+            ui_error(r->ui, "Not saved: %s: %s (and %d more marked !)", r->f->fields[first_bad].label,
+                     r->st[first_bad].error, bad - 1);
+        else
+            ui_error(r->ui, "Not saved: %s: %s", r->f->fields[first_bad].label, r->st[first_bad].error);
         return false;
     }
     for (;;) {
@@ -703,6 +745,110 @@ static bool custom_takes(struct form_run *r, int ret, wint_t ch)
     return true;
 }
 
+/* ---- The form as a view on the shell's stack ---- */
+
+static void form_view_draw(void *self, WINDOW *w)
+{
+    (void)w;
+    draw_form(self);
+}
+
+static enum view_key form_view_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct form_run *r = self;
+    struct form *f = r->f;
+    /* While typing goes on, the drafts every FORM_DRAFT_MS at most: a
+     * killed process loses no more than the last moments of typing. */
+    if (r->drafts_dirty && form_now_ms() - r->last_draft >= FORM_DRAFT_MS)
+        draft_flush(r);
+    if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
+        return VIEW_DONE;
+    if (longtext_takes(r, ret, ch) || custom_takes(r, ret, ch))
+        return VIEW_DONE;
+    if (act && act->id == ACT_CANCEL) {
+        if (r->modified && !f->read_only && !ui_confirm(r->ui, "Close without saving your changes?")) {
+            ui_message(r->ui, "%s", ""); /* back to the form, as it was */
+            return VIEW_DONE;
+        }
+        r->discarded = true;
+        ui_message(r->ui, r->modified && !f->read_only ? "Closed without saving" : "");
+        return VIEW_CLOSE;
+    }
+    if (act && (act->id == ACT_NEXT_FIELD || act->id == ACT_PREV_FIELD || act->id == ACT_PAGE_DOWN ||
+                act->id == ACT_PAGE_UP)) {
+        if (focusable(f, r->focus) && !f->read_only)
+            commit_field(r, r->focus);
+        draft_flush(r); /* the field is left: keep what was typed in it */
+        if (act->id == ACT_PAGE_DOWN || act->id == ACT_PAGE_UP)
+            page_focus(r, act->id == ACT_PAGE_DOWN ? 1 : -1);
+        else
+            move_focus(r, act->id == ACT_NEXT_FIELD ? 1 : -1);
+        return VIEW_DONE;
+    }
+    if (act && act->id == ACT_SAVE) {
+        if (f->read_only) {
+            ui_error(r->ui, "%s", read_only_text(f));
+            return VIEW_DONE;
+        }
+        if (try_save(r)) {
+            r->saved = true;
+            return VIEW_CLOSE;
+        }
+        return VIEW_DONE;
+    }
+    if (ret == OK && (ch == '\r' || ch == '\n')) {
+        /* Enter in a one-line field moves on, as Tab does. */
+        if (!f->read_only)
+            commit_field(r, r->focus);
+        draft_flush(r);
+        move_focus(r, 1);
+        return VIEW_DONE;
+    }
+    edit_key(r, ret, ch);
+    return VIEW_DONE;
+}
+
+/* Ctrl-C or a pane number: asks, as Esc does, when something is unsaved. */
+static bool form_view_close_request(void *self, bool quitting)
+{
+    struct form_run *r = self;
+    if (r->modified && !r->f->read_only &&
+        !ui_confirm(r->ui, quitting ? "Quit apterm without saving your changes?" : "Close without saving your changes?")) {
+        ui_message(r->ui, "%s", "");
+        return false;
+    }
+    r->discarded = true;
+    return true;
+}
+
+static bool form_view_takes_text(void *self)
+{
+    (void)self;
+    return true; /* q, ? and the digits are characters in a form */
+}
+
+static bool form_view_tick(void *self)
+{
+    struct form_run *r = self;
+    if (r->drafts_dirty && form_now_ms() - r->last_draft >= FORM_DRAFT_MS)
+        draft_flush(r);
+    return false;
+}
+
+static const enum action_id form_keys[] = {ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_PAGE_DOWN, ACT_PAGE_UP,
+                                           ACT_SAVE, ACT_CANCEL, ACT_NONE};
+static const struct view_ops form_view = {
+    .title = "the form",
+    .keys = form_keys,
+    .draw = form_view_draw,
+    .key = form_view_key,
+    .close_request = form_view_close_request,
+    .takes_text = form_view_takes_text,
+    .tick = form_view_tick,
+};
+
+const struct view_ops *form_view_ops(void) { return &form_view; }
+
 bool form_run(struct ui *ui, struct form *f)
 {
     struct form_run r = {.ui = ui, .f = f};
@@ -717,64 +863,10 @@ bool form_run(struct ui *ui, struct form *f)
     r.focus = f->start_focus > 0 && f->start_focus < f->nfields ? f->start_focus : 0;
     if (!focusable(f, r.focus))
         move_focus(&r, 1);
-    bool saved = false;
-    for (;;) {
-        /* While typing goes on, the drafts every FORM_DRAFT_MS at most: a
-         * killed process loses no more than the last moments of typing. */
-        if (r.drafts_dirty && form_now_ms() - r.last_draft >= FORM_DRAFT_MS)
-            draft_flush(&r);
-        draw_form(&r);
-        wint_t ch;
-        int ret = ui_modal_key(ui, &ch);
-        if (ui_quitting(ui))
-            break;
-        int key = action_key(ret, ch);
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue; /* the shell re-lays out; we redraw */
-        if (longtext_takes(&r, ret, ch) || custom_takes(&r, ret, ch))
-            continue;
-        const struct action *act = action_for_key(SCOPE_FORM, key);
-        if (act && act->id == ACT_CANCEL) {
-            if (r.modified && !f->read_only && !ui_confirm(ui, "Close without saving your changes?"))
-                continue;
-            ui_message(ui, r.modified && !f->read_only ? "Closed without saving" : "");
-            break;
-        }
-        if (act && (act->id == ACT_NEXT_FIELD || act->id == ACT_PREV_FIELD || act->id == ACT_PAGE_DOWN ||
-                    act->id == ACT_PAGE_UP)) {
-            if (focusable(f, r.focus) && !f->read_only)
-                commit_field(&r, r.focus);
-            draft_flush(&r); /* the field is left: keep what was typed in it */
-            if (act->id == ACT_PAGE_DOWN || act->id == ACT_PAGE_UP)
-                page_focus(&r, act->id == ACT_PAGE_DOWN ? 1 : -1);
-            else
-                move_focus(&r, act->id == ACT_NEXT_FIELD ? 1 : -1);
-            continue;
-        }
-        if (act && act->id == ACT_SAVE) {
-            if (f->read_only) {
-                ui_error(ui, "%s", read_only_text(f));
-                continue;
-            }
-            if (try_save(&r)) {
-                saved = true;
-                break;
-            }
-            continue;
-        }
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            /* Enter in a one-line field moves on, as Tab does. */
-            if (!f->read_only)
-                commit_field(&r, r.focus);
-            draft_flush(&r);
-            move_focus(&r, 1);
-            continue;
-        }
-        edit_key(&r, ret, ch);
-    }
-    /* Quitting (the terminal may be gone): keep what was typed before
-     * returning, so that it is written before the program exits. */
-    if (!saved && ui_quitting(ui))
+    ui_run_view(ui, &form_view, &r);
+    /* Quitting without being asked (a signal, the terminal gone): keep what
+     * was typed, so that it is written before the program exits. */
+    if (!r.saved && !r.discarded && ui_quitting(ui))
         draft_flush(&r);
     for (int i = 0; i < f->nfields; i++) {
         lineedit_free(&r.st[i].le);
@@ -782,5 +874,5 @@ bool form_run(struct ui *ui, struct form *f)
     }
     free(r.st);
     curs_set(0);
-    return saved;
+    return r.saved;
 }

@@ -395,6 +395,7 @@ static void draw_body(struct ui *ui)
         while (i >= 0 && !ui->stack[i].ops->draw)
             i--;
         if (i >= 0) {
+            curs_set(0); /* a view that takes text shows it again where it is typed */
             ui->stack[i].ops->draw(ui->stack[i].self, ui->body);
         } else {
             const struct pane_ops *p = ui->panes[ui->active];
@@ -405,12 +406,22 @@ static void draw_body(struct ui *ui)
     wnoutrefresh(ui->body);
 }
 
+/* The terminal's cursor goes where the last window refreshed left its own:
+ * the body last, so that a form's cursor stays in the field being edited
+ * (curs_set decides whether it shows). */
+static void cursor_to_body(struct ui *ui)
+{
+    if (ui->depth > 0)
+        wnoutrefresh(ui->body);
+}
+
 static void draw_all(struct ui *ui)
 {
     draw_tabs(ui);
     draw_body(ui);
     draw_hints(ui);
     draw_status(ui);
+    cursor_to_body(ui);
 }
 
 static void redraw(struct ui *ui, unsigned what)
@@ -423,6 +434,7 @@ static void redraw(struct ui *ui, unsigned what)
         draw_hints(ui);
         draw_status(ui);
     }
+    cursor_to_body(ui);
 }
 
 /* ---- Keys: the one place every key is read ----------------------------------- */
@@ -525,9 +537,12 @@ bool ui_confirm(struct ui *ui, const char *question)
     struct confirm c = {false};
     ui_message(ui, "%s (y/n)", question);
     ui_run_view(ui, &confirm_view, &c);
-    /* The caller says what came of the answer ("Closed without saving",
-     * "Nothing changed"): no word of its own here. */
-    ui->message[0] = '\0';
+    /* On no, "Nothing changed"; a caller that goes back to what the user
+     * was doing (a form) says nothing instead. */
+    if (c.yes)
+        ui->message[0] = '\0';
+    else
+        ui_message(ui, "Nothing changed");
     return c.yes && !ui_quitting(ui);
 }
 
@@ -671,6 +686,7 @@ static void check_live(struct ui *ui)
     reload_all(ui, &all);
     draw_body(ui);
     draw_status(ui);
+    cursor_to_body(ui);
 }
 
 /* The timers, while no key comes: the register's, the panes' and the views'. */
