@@ -658,66 +658,115 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     return true;
 }
 
-bool pupil_record_run(struct ui *ui, int64_t pupil_id, const struct pupil_glance *glance)
+/* ---- The pupil's record: a document view on the shell's stack ---- */
+
+struct record_view {
+    struct ui *ui;
+    int64_t pupil_id;
+    pupil_glance_fn glance_of;
+    void *glance_ctx;
+    struct pupil_glance glance;
+    struct textview tv;
+    char title[400];
+    int height;
+    bool deleted;
+};
+
+static const enum action_id record_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                             ACT_EDIT, ACT_DELETE, ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS,
+                                             ACT_NONE};
+static const enum action_id record_hints[] = {ACT_EDIT, ACT_DELETE, ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS,
+                                              ACT_NONE};
+
+static void record_draw(void *self, WINDOW *w)
 {
-    static const enum action_id hints[] = {ACT_EDIT, ACT_DELETE, ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS, ACT_NONE};
-    struct textview tv = {0};
-    bool deleted = false;
-    if (!build_record(ui, pupil_id, glance, &tv)) {
-        tv_free(&tv);
+    struct record_view *v = self;
+    v->height = getmaxy(w) - 1; /* the keys are on the shell's hint line */
+    werase(w);
+    tv_draw(&v->tv, w, 1, v->height);
+    draw_view_title(w, "Pupil record", v->title, &v->tv, v->height);
+}
+
+/* Reads the record again (after a change here or by another login), keeping
+ * the scroll position. False when the pupil is gone. */
+static bool record_rebuild(struct record_view *v)
+{
+    int top = v->tv.top;
+    tv_clear(&v->tv);
+    if (v->glance_of)
+        v->glance_of(v->glance_ctx, v->pupil_id, &v->glance); /* the pane below has reloaded first */
+    if (!build_record(v->ui, v->pupil_id, &v->glance, &v->tv))
+        return false;
+    v->tv.top = top;
+    pupil_views_name(v->ui, v->pupil_id, v->title, sizeof v->title);
+    return true;
+}
+
+static void record_reload(void *self, const struct view_change *what)
+{
+    (void)what; /* every part of the record may have changed */
+    record_rebuild(self);
+}
+
+static enum view_key record_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct record_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (tv_scroll(&v->tv, ret, ch, v->height > 0 ? v->height : 1))
+        return VIEW_DONE;
+    int64_t id = v->pupil_id;
+    switch (act->id) {
+    case ACT_EDIT:
+        if (ui_can_write(ui))
+            pupil_form_run(ui, &id, false);
+        break;
+    case ACT_DELETE:
+        if (ui_can_write(ui) && pupil_delete_run(ui, v->pupil_id))
+            v->deleted = true;
+        break;
+    case ACT_CONTACTS:
+        pupil_contacts_run(ui, v->pupil_id);
+        break;
+    case ACT_CONCERNS:
+        pupil_concerns_run(ui, v->pupil_id);
+        break;
+    case ACT_PLACEMENTS:
+        pupil_placements_run(ui, v->pupil_id);
+        break;
+    default:
+        return VIEW_PASS;
+    }
+    if (v->deleted || !record_rebuild(v))
+        return VIEW_CLOSE;
+    return VIEW_DONE;
+}
+
+static const struct view_ops record_view = {
+    .title = "the pupil record",
+    .keys = record_keys,
+    .hints = record_hints,
+    .draw = record_draw,
+    .key = record_key,
+    .reload = record_reload,
+};
+
+const struct view_ops *pupil_record_view_ops(void) { return &record_view; }
+
+bool pupil_record_run(struct ui *ui, int64_t pupil_id, pupil_glance_fn glance_of, void *ctx)
+{
+    struct record_view v = {.ui = ui, .pupil_id = pupil_id, .glance_of = glance_of, .glance_ctx = ctx};
+    if (glance_of)
+        glance_of(ctx, pupil_id, &v.glance);
+    if (!build_record(ui, pupil_id, &v.glance, &v.tv)) {
+        tv_free(&v.tv);
         return false;
     }
-    char title[400];
-    pupil_views_name(ui, pupil_id, title, sizeof title);
-    for (;;) {
-        WINDOW *w = ui_body(ui);
-        int height = getmaxy(w) - 2;
-        werase(w);
-        tv_draw(&tv, w, 1, height);
-        draw_view_title(w, "Pupil record", title, &tv, height);
-        pupil_views_hint_line(w, getmaxy(w) - 1, hints, "↑↓ scroll");
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_modal_key(ui, &ch);
-        if (ui_quitting(ui) || closes(ret, ch))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (tv_scroll(&tv, ret, ch, height))
-            continue;
-        ui_message(ui, "%s", "");
-        const struct action *act = action_for_key(SCOPE_RECORD | SCOPE_PUPIL, action_key(ret, ch));
-        if (!act)
-            continue;
-        int64_t id = pupil_id;
-        switch (act->id) {
-        case ACT_EDIT:
-            if (ui_can_write(ui))
-                pupil_form_run(ui, &id, false);
-            break;
-        case ACT_DELETE:
-            if (ui_can_write(ui) && pupil_delete_run(ui, pupil_id))
-                deleted = true;
-            break;
-        case ACT_CONTACTS:
-            pupil_contacts_run(ui, pupil_id);
-            break;
-        case ACT_CONCERNS:
-            pupil_concerns_run(ui, pupil_id);
-            break;
-        case ACT_PLACEMENTS:
-            pupil_placements_run(ui, pupil_id);
-            break;
-        default:
-            continue;
-        }
-        if (deleted || !build_record(ui, pupil_id, glance, &tv))
-            break;
-        pupil_views_name(ui, pupil_id, title, sizeof title);
-    }
-    tv_free(&tv);
-    return deleted;
+    pupil_views_name(ui, pupil_id, v.title, sizeof v.title);
+    ui_run_view(ui, &record_view, &v);
+    tv_free(&v.tv);
+    return v.deleted;
 }
 
 /* ---- Contacts ------------------------------------------------------------------------- */

@@ -49,7 +49,10 @@ bool pupil_delete_run(struct ui *ui, int64_t pupil_id);
  * the annualised cost, and the contacts. Its keys open the form, the
  * contacts, concerns and placements, and delete. True when the pupil was
  * deleted from it. glance may be NULL. */
-bool pupil_record_run(struct ui *ui, int64_t pupil_id, const struct pupil_glance *glance);
+/* The pupil's figures as the pane behind the record has them; called
+ * again whenever the record is read again (the pane has reloaded first). */
+typedef void (*pupil_glance_fn)(void *ctx, int64_t pupil_id, struct pupil_glance *out);
+bool pupil_record_run(struct ui *ui, int64_t pupil_id, pupil_glance_fn glance_of, void *ctx);
 
 void pupil_contacts_run(struct ui *ui, int64_t pupil_id);
 void pupil_concerns_run(struct ui *ui, int64_t pupil_id);

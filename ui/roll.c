@@ -899,8 +899,9 @@ static const char *roll_detail(void *state)
     return rp->detail;
 }
 
-static struct pupil_glance glance_of(const struct roll_pane *rp, int64_t id)
+static void glance_of(void *ctx, int64_t id, struct pupil_glance *out)
 {
+    const struct roll_pane *rp = ctx;
     struct pupil_glance g = {0};
     long r = row_of_id(rp, id);
     if (r >= 0) {
@@ -912,13 +913,12 @@ static struct pupil_glance glance_of(const struct roll_pane *rp, int64_t id)
     }
     if (rp->roll && rp->roll->have_term)
         snprintf(g.term_name, sizeof g.term_name, "%s", rp->roll->term_name);
-    return g;
+    *out = g;
 }
 
 static void open_record(struct roll_pane *rp, int64_t id)
 {
-    struct pupil_glance g = glance_of(rp, id);
-    pupil_record_run(rp->ui, id, &g);
+    pupil_record_run(rp->ui, id, glance_of, rp);
 }
 
 /* Shows the pupil: clears the search and filter when they hide it. */

@@ -1,0 +1,141 @@
+#!/bin/sh
+# The view stack (ui/view.h) in a real terminal: a record open over the roll
+# follows another login's change without a key; ? in a view lists exactly its
+# keys and closing the help moves nothing; a pane number from a view opens the
+# pane; a form shows the text cursor in its field; Esc and Ctrl-C in a changed
+# form both ask first, and "n" goes back to the form as it was.
+. tests/lib.sh
+export LC_ALL=C.UTF-8
+TODAY=2026-11-20
+export APTERM_TODAY=$TODAY
+db="$TEST_DIR/views.db"
+demo_store "$db" --pupils 30 --weeks 4
+S=views$$
+q() { sqlite3 "$db" "$1"; }
+
+start "$S" 100x30 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
+wait_for "$S" "Pupil roll:" 10 || not_ok "the roll opens" "$(screen "$S")"
+
+# ---- A record open over the roll follows a change made by another login ----
+keys "$S" Enter
+wait_for "$S" "Pupil record:" 5
+upn=$(screen "$S" | sed -n 's/.*· UPN \([0-9A-Z]*\).*/\1/p' | head -1)
+att_line() { screen "$S" | grep "Attendance this term" | head -1; }
+before=$(att_line)
+current=$(q "select code from attendance_mark m join pupil p on p.id = m.pupil_id
+             where p.upn = '$upn' and m.session = 'am' and m.day = (julianday('$TODAY') - julianday('1970-01-01'))")
+code=O
+[ "$current" = O ] && code=/
+if [ -z "$upn" ] || [ -z "$before" ]; then
+    not_ok "the record shows the pupil's UPN and attendance" "$(screen "$S")"
+else
+    "$APTERM" mark --db "$db" --date "$TODAY" --session am --upn "$upn" --code "$code" --replace >/dev/null 2>&1
+    changed() { now=$(att_line); [ -n "$now" ] && [ "$now" != "$before" ]; }
+    if wait_until 5 changed; then
+        ok "an open record shows another login's new mark without a key ($(att_line | sed 's/^ *//'))"
+    else
+        not_ok "an open record shows another login's new mark without a key" "before: $before" "$(screen "$S")"
+    fi
+fi
+
+# ---- ? in a view lists exactly the keys it takes; closing it moves nothing ----
+keys "$S" "?"
+if wait_for "$S" "Keys of the pupil record" 5 && screen "$S" | grep -q "Edit the record under the cursor" &&
+    ! screen "$S" | grep -qE "Add a record|Search as you type|Sort by the next column"; then
+    ok "? in the record lists its keys and none it does not take (no add, search or sort)"
+else
+    not_ok "? in the record lists its keys and none it does not take (no add, search or sort)" "$(screen "$S")"
+fi
+i=0
+while [ $i -lt 40 ]; do keys "$S" Down; i=$((i + 1)); done
+keys "$S" j x Enter
+sleep 0.3
+if screen "$S" | grep -q "Keys of the pupil record"; then
+    ok "the help stays open on Down past its end, j, x and Enter"
+else
+    not_ok "the help stays open on Down past its end, j, x and Enter" "$(screen "$S")"
+fi
+keys "$S" Escape
+expect_screen "Esc closes the help back to the record" "$S" "Pupil record:"
+
+# ---- q closes the record (a view), back to the roll ----
+keys "$S" q
+if wait_gone "$S" "Pupil record:" 5 && wait_for "$S" "Pupil roll:" 2; then
+    ok "q closes the record back to the roll, apterm still running"
+else
+    not_ok "q closes the record back to the roll, apterm still running" "$(screen "$S")"
+fi
+
+# ---- Closing the roll's help never moves the roll's cursor ----
+keys "$S" j j j
+sleep 0.3
+row_before=$(screen "$S" | grep "^▶" | head -1)
+keys "$S" "?"
+wait_for "$S" "Keys of the Roll pane" 5
+i=0
+while [ $i -lt 40 ]; do keys "$S" Down; i=$((i + 1)); done
+keys "$S" G Escape
+wait_for "$S" "Pupil roll:" 5
+sleep 0.3
+row_after=$(screen "$S" | grep "^▶" | head -1)
+if [ -n "$row_before" ] && [ "$row_before" = "$row_after" ]; then
+    ok "the roll's cursor is where it was after the help closes"
+else
+    not_ok "the roll's cursor is where it was after the help closes" "before: $row_before" "after:  $row_after"
+fi
+
+# ---- A pane number from a view opens that pane ----
+keys "$S" Enter
+wait_for "$S" "Pupil record:" 5
+keys "$S" 2
+if wait_gone "$S" "Pupil record:" 5 && wait_for "$S" "providers" 5; then
+    ok "2 in an open record opens the providers pane"
+else
+    not_ok "2 in an open record opens the providers pane" "$(screen "$S")"
+fi
+keys "$S" 1
+wait_for "$S" "Pupil roll:" 5
+
+# ---- A form: the text cursor is in the field being typed in ----
+keys "$S" a
+wait_for "$S" "New pupil" 5
+keys "$S" "Rhodri"
+wait_for "$S" "New pupil (changed)" 5
+cursor() { tm display -p -t "$S" '#{cursor_flag} #{cursor_y}'; }
+set -- $(cursor)
+line=$(screen_line "$S" $(($2 + 1)))
+if [ "$1" = 1 ] && printf '%s\n' "$line" | grep -q "Legal forename.*Rhodri"; then
+    ok "the text cursor shows, on the line of the field being typed in"
+else
+    not_ok "the text cursor shows, on the line of the field being typed in" "cursor: $*" "line: $line"
+fi
+
+# ---- Esc in a changed form asks; n goes back to the form, saying nothing ----
+keys "$S" Escape
+expect_screen "Esc in a changed form asks first" "$S" "Close without saving your changes? (y/n)"
+keys "$S" n
+sleep 0.3
+status=$(screen_line "$S" 30)
+if wait_gone "$S" "Close without saving" 3 && screen "$S" | grep -q "New pupil (changed)" &&
+    ! printf '%s\n' "$status" | grep -q "Nothing changed"; then
+    ok "n to \"Close without saving?\" goes back to the form, no \"Nothing changed\""
+else
+    not_ok "n to \"Close without saving?\" goes back to the form, no \"Nothing changed\"" "$(screen "$S")"
+fi
+
+# ---- Ctrl-C in a changed form asks like Esc ----
+keys "$S" C-c
+expect_screen "Ctrl-C in a changed form asks first" "$S" "Quit apterm without saving your changes? (y/n)"
+keys "$S" n
+sleep 0.3
+if screen "$S" | grep -q "New pupil (changed)" && ! screen "$S" | grep -q "EXIT="; then
+    ok "n to the Ctrl-C question keeps apterm and the form"
+else
+    not_ok "n to the Ctrl-C question keeps apterm and the form" "$(screen "$S")"
+fi
+keys "$S" C-c
+wait_for "$S" "Quit apterm without saving" 5
+keys "$S" y
+expect_screen "y to the Ctrl-C question quits cleanly" "$S" "EXIT=0"
+n=$(q "select count(*) from pupil where legal_forename = 'Rhodri' and legal_surname = ''")
+[ "$n" = 0 ] && ok "nothing of the unsaved form was saved" || not_ok "nothing of the unsaved form was saved" "$n rows"
