@@ -62,6 +62,7 @@ enum action_scope {
     SCOPE_PSP = 1 << 12,   /* the PSP pane */
     SCOPE_PANEL = 1 << 13, /* the Inclusion Panel pane: cases, quotations, decisions, exports */
     SCOPE_VIEW = 1 << 14,  /* a view above the panes (ui/view.h); never a pane's scope */
+    SCOPE_MOVE = 1 << 15,  /* moving in a list, the same keys in every list (SCOPE_LIST has them too) */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with
