@@ -152,6 +152,8 @@ static const struct action actions[] = {
      {CTRL_KEY('c')}},
     {ACT_YES, SCOPE_VIEW, "y", "yes", "Answer yes", false, {'y', 'Y'}},
     {ACT_NO, SCOPE_VIEW, "n", "no", "Answer no", false, {'n', 'N'}},
+    {ACT_KEEP_TEXT, SCOPE_VIEW, "Enter", "keep", "Keep what is typed and go back (Esc clears it)", false,
+     {'\n', '\r', K(KEY_ENTER)}},
     {ACT_CONFLICT_RELOAD, SCOPE_VIEW, "r", "reload", "Someone else changed the record: take theirs, drop yours",
      false, {'r', 'R'}},
     {ACT_CONFLICT_OVERWRITE, SCOPE_VIEW, "o", "overwrite",

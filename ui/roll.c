@@ -588,51 +588,77 @@ static void roll_draw(void *state, WINDOW *w)
 
 /* Search as you type: a modal loop of its own, so that every key (digits of a
  * UPN, q) goes to the search field. Enter keeps the search, Esc clears it. */
+struct roll_search {
+    struct roll_pane *rp;
+    struct lineedit le;
+    int64_t before;
+};
+
+static void roll_search_draw(void *self, WINDOW *w)
+{
+    struct roll_search *rs = self;
+    curs_set(1);
+    roll_draw(rs->rp, w); /* draws the search line from rp->typing, the cursor in it */
+}
+
+static enum view_key roll_search_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct roll_search *rs = self;
+    struct roll_pane *rp = rs->rp;
+    if (act) {
+        switch (act->id) {
+        case ACT_KEEP_TEXT:
+            return VIEW_CLOSE;
+        case ACT_VIEW_CLOSE: /* Esc clears the search */
+            rp->search[0] = '\0';
+            rebuild_view(rp, rs->before);
+            return VIEW_CLOSE;
+        case ACT_GRID_UP: listview_move(&rp->lv, ACT_UP); return VIEW_DONE;
+        case ACT_GRID_DOWN: listview_move(&rp->lv, ACT_DOWN); return VIEW_DONE;
+        case ACT_GRID_PAGE_UP: listview_move(&rp->lv, ACT_PAGE_UP); return VIEW_DONE;
+        case ACT_GRID_PAGE_DOWN: listview_move(&rp->lv, ACT_PAGE_DOWN); return VIEW_DONE;
+        default: return VIEW_PASS;
+        }
+    }
+    enum lineedit_result r = lineedit_key(&rs->le, ret, ch);
+    if (r == LINEEDIT_CHANGED) {
+        snprintf(rp->search, sizeof rp->search, "%s", lineedit_text(&rs->le));
+        rebuild_view(rp, 0);
+        listview_select(&rp->lv, 0);
+    } else if (r == LINEEDIT_REFUSED) {
+        ui_error(rp->ui, "Search: %s", lineedit_reason(&rs->le));
+    }
+    return VIEW_DONE;
+}
+
+static bool roll_search_takes_text(void *self)
+{
+    (void)self;
+    return true;
+}
+
+static const enum action_id roll_search_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
+                                                  ACT_GRID_PAGE_DOWN, ACT_NONE};
+static const struct view_ops roll_search_view = {
+    .title = "the roll's search",
+    .keys = roll_search_keys,
+    .draw = roll_search_draw,
+    .key = roll_search_key,
+    .takes_text = roll_search_takes_text,
+};
+
 static void run_search(struct roll_pane *rp)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, rp->search, sizeof rp->search - 1) != AP_OK) {
+    struct roll_search rs = {.rp = rp};
+    if (lineedit_init(&rs.le, rp->search, sizeof rp->search - 1) != AP_OK) {
         ui_error(rp->ui, "Out of memory");
         return;
     }
-    rp->typing = &le;
-    int64_t before = cursor_id(rp);
-    curs_set(1);
-    for (;;) {
-        WINDOW *w = ui_body(rp->ui);
-        werase(w);
-        roll_draw(rp, w);
-        ui_show_status(rp->ui);
-        wnoutrefresh(w); /* last, so that the terminal's cursor is in the field */
-        wint_t ch;
-        int ret = ui_modal_key(rp->ui, &ch);
-        if (ui_quitting(rp->ui))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            break;
-        }
-        if (ret == OK && ch == 27) {
-            rp->search[0] = '\0';
-            rebuild_view(rp, before);
-            break;
-        }
-        const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
-        if (act && (act->id == ACT_UP || act->id == ACT_DOWN || act->id == ACT_PAGE_UP ||
-                    act->id == ACT_PAGE_DOWN) &&
-            !(ret == OK)) {
-            listview_move(&rp->lv, act->id);
-            continue;
-        }
-        if (lineedit_key(&le, ret, ch) == LINEEDIT_CHANGED) {
-            snprintf(rp->search, sizeof rp->search, "%s", lineedit_text(&le));
-            rebuild_view(rp, 0);
-            listview_select(&rp->lv, 0);
-        }
-    }
+    rp->typing = &rs.le;
+    rs.before = cursor_id(rp);
+    ui_run_view(rp->ui, &roll_search_view, &rs);
     rp->typing = NULL;
-    lineedit_free(&le);
+    lineedit_free(&rs.le);
     curs_set(0);
 }
 

@@ -21,6 +21,8 @@ int ui_today(struct ui *ui);
 /* One-line messages on the status line (plain British English). */
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A view's standing hint: shown when no other message is (drawing a view). */
+void ui_message_if_quiet(struct ui *ui, const char *text);
 /* The last failure (ap_error_detail) as an error message. */
 void ui_error_status(struct ui *ui, ap_status st);
 

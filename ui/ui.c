@@ -185,6 +185,14 @@ void ui_error(struct ui *ui, const char *fmt, ...)
     va_end(ap);
 }
 
+void ui_message_if_quiet(struct ui *ui, const char *text)
+{
+    if (!ui->message[0]) {
+        snprintf(ui->message, sizeof ui->message, "%s", text);
+        ui->message_is_error = false;
+    }
+}
+
 void ui_error_status(struct ui *ui, ap_status st)
 {
     ui_error(ui, "%s", st == AP_OK ? "" : ap_error_detail());
