@@ -70,12 +70,6 @@ void pupil_views_name(struct ui *ui, int64_t pupil_id, char *buf, size_t len)
     snprintf(buf, len, "%s (%s)", name, year);
 }
 
-/* A key that closes a view: Esc, or q (the views are not the place to quit). */
-static bool closes(int ret, wint_t ch)
-{
-    return ret == OK && (ch == 27 || ch == 'q');
-}
-
 static bool is_enter(int ret, wint_t ch)
 {
     return (ret == OK && (ch == '\r' || ch == '\n')) || (ret == KEY_CODE_YES && ch == KEY_ENTER);
@@ -777,6 +771,7 @@ struct contacts_view {
     struct contact *items;
     size_t n;
     struct listview lv;
+    char pupil[300];
 };
 
 enum { CC_PRIORITY, CC_NAME, CC_RELATIONSHIP, CC_PHONE, CC_PHONE2, CC_COUNT };
@@ -896,117 +891,139 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
     return saved;
 }
 
+static const enum action_id contacts_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                               ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
+                                               ACT_PRIORITY_DOWN, ACT_NONE};
+static const enum action_id contacts_hints[] = {ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP, ACT_PRIORITY_DOWN,
+                                                ACT_OPEN, ACT_NONE};
+
+static void contacts_draw(void *self, WINDOW *w)
+{
+    struct contacts_view *v = self;
+    int height = getmaxy(w);
+    werase(w);
+    char title[400];
+    snprintf(title, sizeof title, "Contacts of %s, in calling order (%zu)", v->pupil, v->n);
+    put_text(w, 0, 1, title, ATTR_HEADER);
+    int list_h = height - 5 > 3 ? height - 5 : 3;
+    listview_draw(&v->lv, w, 2, list_h);
+    if (v->n == 0) {
+        put_text(w, 4, 3, "No contacts yet: press a to add one.", ATTR_DIM);
+    } else {
+        const struct contact *c = &v->items[v->lv.cursor];
+        char line[400];
+        snprintf(line, sizeof line, "%s%s · last changed %s UTC by %s", c->email[0] ? c->email : "no email",
+                 c->parental_responsibility ? " · parental responsibility" : " · no parental responsibility",
+                 c->updated_at, c->updated_by);
+        put_text(w, height - 2, 1, line, ATTR_NORMAL);
+    }
+}
+
+static void contacts_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct contacts_view *v = self;
+    contacts_load(v, v->n ? v->items[v->lv.cursor].id : 0);
+}
+
+static enum view_key contacts_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct contacts_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (listview_move(&v->lv, act->id))
+        return VIEW_DONE;
+    struct contact *cur = v->n ? &v->items[v->lv.cursor] : NULL;
+    switch (act->id) {
+    case ACT_ADD: {
+        if (!ui_can_write(ui))
+            break;
+        struct contact c;
+        contact_init(&c);
+        c.pupil_id = v->pupil_id;
+        if (contact_form_run(ui, &c, (int)v->n, v->pupil, false)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Added %s as contact %d", c.name, c.priority);
+            contacts_load(v, c.id);
+        }
+        break;
+    }
+    case ACT_OPEN:
+    case ACT_EDIT: {
+        if (!cur)
+            break;
+        bool write = store_can_write(ui_store(ui));
+        if (act->id == ACT_EDIT && !ui_can_write(ui))
+            break;
+        struct contact c = *cur;
+        if (contact_form_run(ui, &c, (int)v->n, v->pupil, !write)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Saved the contact %s", c.name);
+        }
+        contacts_load(v, c.id);
+        break;
+    }
+    case ACT_DELETE: {
+        if (!cur || !ui_can_write(ui))
+            break;
+        /* Copied first: the list may be read again while the question is open. */
+        char q[300], name[120];
+        snprintf(q, sizeof q, "Delete the contact %s?", cur->name);
+        snprintf(name, sizeof name, "%s", cur->name);
+        int64_t id = cur->id, version = cur->version;
+        int64_t keep = v->lv.cursor + 1 < (int)v->n ? v->items[v->lv.cursor + 1].id : 0;
+        if (!ui_confirm(ui, q))
+            break;
+        if (contact_delete(ui_store(ui), id, version) != AP_OK) {
+            ui_error(ui, "Not deleted: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+            ui_message(ui, "Deleted the contact %s", name);
+        }
+        contacts_load(v, keep);
+        break;
+    }
+    case ACT_PRIORITY_UP:
+    case ACT_PRIORITY_DOWN: {
+        if (!cur || !ui_can_write(ui))
+            break;
+        int64_t id = cur->id, version = cur->version;
+        if (contact_move(ui_store(ui), id, &version, act->id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK) {
+            ui_error(ui, "Not moved: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+        }
+        contacts_load(v, id);
+        break;
+    }
+    default:
+        return VIEW_PASS;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops contacts_view_ops_ = {
+    .title = "the pupil's contacts",
+    .keys = contacts_keys,
+    .hints = contacts_hints,
+    .draw = contacts_draw,
+    .key = contacts_key,
+    .reload = contacts_reload,
+};
+
+const struct view_ops *pupil_contacts_view_ops(void) { return &contacts_view_ops_; }
+
 void pupil_contacts_run(struct ui *ui, int64_t pupil_id)
 {
-    static const enum action_id hints[] = {ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP, ACT_PRIORITY_DOWN,
-                                           ACT_NONE};
     struct contacts_view v = {.ui = ui, .pupil_id = pupil_id};
     v.lv = (struct listview){.columns = contact_columns, .ncolumns = CC_COUNT, .cell = contact_cell, .ctx = &v,
                              .sort_column = -1};
-    char pupil[300];
-    pupil_views_name(ui, pupil_id, pupil, sizeof pupil);
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
     contacts_load(&v, 0);
-    for (;;) {
-        WINDOW *w = ui_body(ui);
-        int height = getmaxy(w);
-        werase(w);
-        char title[400];
-        snprintf(title, sizeof title, "Contacts of %s, in calling order (%zu)", pupil, v.n);
-        put_text(w, 0, 1, title, ATTR_HEADER);
-        int list_h = height - 6 > 3 ? height - 6 : 3;
-        listview_draw(&v.lv, w, 2, list_h);
-        if (v.n == 0) {
-            put_text(w, 4, 3, "No contacts yet: press a to add one.", ATTR_DIM);
-        } else {
-            const struct contact *c = &v.items[v.lv.cursor];
-            char line[400];
-            snprintf(line, sizeof line, "%s%s%s · last changed %s UTC by %s", c->email[0] ? c->email : "no email",
-                     c->parental_responsibility ? " · parental responsibility" : " · no parental responsibility",
-                     "", c->updated_at, c->updated_by);
-            put_text(w, height - 3, 1, line, ATTR_NORMAL);
-        }
-        pupil_views_hint_line(w, height - 1, hints, "Enter open");
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_modal_key(ui, &ch);
-        if (ui_quitting(ui) || closes(ret, ch))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        ui_message(ui, "%s", "");
-        const struct action *act =
-            action_for_key(SCOPE_LIST | SCOPE_RECORD | SCOPE_CONTACT_LIST, action_key(ret, ch));
-        if (!act)
-            continue;
-        if (listview_move(&v.lv, act->id))
-            continue;
-        struct contact *cur = v.n ? &v.items[v.lv.cursor] : NULL;
-        switch (act->id) {
-        case ACT_ADD: {
-            if (!ui_can_write(ui))
-                break;
-            struct contact c;
-            contact_init(&c);
-            c.pupil_id = pupil_id;
-            if (contact_form_run(ui, &c, (int)v.n, pupil, false)) {
-                ui_store_changed(ui);
-                ui_message(ui, "Added %s as contact %d", c.name, c.priority);
-                contacts_load(&v, c.id);
-            }
-            break;
-        }
-        case ACT_OPEN:
-        case ACT_EDIT: {
-            if (!cur)
-                break;
-            bool write = store_can_write(ui_store(ui));
-            if (act->id == ACT_EDIT && !ui_can_write(ui))
-                break;
-            struct contact c = *cur;
-            if (contact_form_run(ui, &c, (int)v.n, pupil, !write)) {
-                ui_store_changed(ui);
-                ui_message(ui, "Saved the contact %s", c.name);
-            }
-            contacts_load(&v, c.id);
-            break;
-        }
-        case ACT_DELETE: {
-            if (!cur || !ui_can_write(ui))
-                break;
-            char q[300];
-            snprintf(q, sizeof q, "Delete the contact %s?", cur->name);
-            int64_t keep = v.lv.cursor + 1 < (int)v.n ? v.items[v.lv.cursor + 1].id : 0;
-            if (!ui_confirm(ui, q))
-                break;
-            char name[120];
-            snprintf(name, sizeof name, "%s", cur->name);
-            if (contact_delete(ui_store(ui), cur->id, cur->version) != AP_OK) {
-                ui_error(ui, "Not deleted: %s", ap_error_detail());
-            } else {
-                ui_store_changed(ui);
-                ui_message(ui, "Deleted the contact %s", name);
-            }
-            contacts_load(&v, keep);
-            break;
-        }
-        case ACT_PRIORITY_UP:
-        case ACT_PRIORITY_DOWN: {
-            if (!cur || !ui_can_write(ui))
-                break;
-            int64_t id = cur->id, version = cur->version;
-            if (contact_move(ui_store(ui), id, &version, act->id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK) {
-                ui_error(ui, "Not moved: %s", ap_error_detail());
-            } else {
-                ui_store_changed(ui);
-            }
-            contacts_load(&v, id);
-            break;
-        }
-        default:
-            break;
-        }
-    }
+    ui_run_view(ui, &contacts_view_ops_, &v);
     free(v.items);
 }
 
@@ -1109,64 +1126,101 @@ static void build_chronology(struct textview *tv, const struct concern *items, s
     }
 }
 
+struct concerns_view {
+    struct ui *ui;
+    int64_t pupil_id;
+    char pupil[300];
+    struct textview tv;
+    struct concern *items;
+    size_t n;
+    bool hidden; /* a viewer: the chronology is not shown */
+    int height;
+};
+
+static const enum action_id concerns_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                               ACT_ADD, ACT_NONE};
+static const enum action_id concerns_hints[] = {ACT_ADD, ACT_NONE};
+
+/* Reads the chronology again. False when it cannot be read. */
+static bool concerns_load(struct concerns_view *v)
+{
+    free(v->items);
+    v->items = NULL;
+    v->n = 0;
+    tv_clear(&v->tv);
+    ap_status st = concern_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n);
+    if (st == AP_ERR_DENIED) {
+        v->hidden = true;
+        tv_add(&v->tv, ATTR_NORMAL, 0, "The safeguarding chronology is not shown to viewers.");
+        tv_add(&v->tv, ATTR_DIM, 0, "Ask a commissioning officer or the ALP lead if you need to know of a concern.");
+        return true;
+    }
+    if (st != AP_OK) {
+        ui_error(v->ui, "The chronology could not be read: %s", ap_error_detail());
+        return false;
+    }
+    build_chronology(&v->tv, v->items, v->n);
+    return true;
+}
+
+static void concerns_draw(void *self, WINDOW *w)
+{
+    struct concerns_view *v = self;
+    v->height = getmaxy(w) - 2;
+    werase(w);
+    tv_draw(&v->tv, w, 2, v->height);
+    draw_view_title(w, "Concerns, newest first", v->pupil, &v->tv, v->height);
+}
+
+static void concerns_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct concerns_view *v = self;
+    int top = v->tv.top;
+    concerns_load(v);
+    v->tv.top = top;
+}
+
+static enum view_key concerns_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct concerns_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (tv_scroll(&v->tv, ret, ch, v->height > 0 ? v->height : 1))
+        return VIEW_DONE;
+    if (act->id != ACT_ADD)
+        return VIEW_PASS;
+    if (v->hidden || !ui_can_write(ui))
+        return VIEW_DONE;
+    if (concern_form_run(ui, v->pupil_id, v->pupil)) {
+        ui_store_changed(ui);
+        ui_message(ui, "Added to the chronology of %s", v->pupil);
+        concerns_load(v);
+        v->tv.top = 0;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops concerns_view_ops_ = {
+    .title = "the pupil's concerns",
+    .keys = concerns_keys,
+    .hints = concerns_hints,
+    .draw = concerns_draw,
+    .key = concerns_key,
+    .reload = concerns_reload,
+};
+
+const struct view_ops *pupil_concerns_view_ops(void) { return &concerns_view_ops_; }
+
 void pupil_concerns_run(struct ui *ui, int64_t pupil_id)
 {
-    static const enum action_id hints[] = {ACT_ADD, ACT_NONE};
-    char pupil[300];
-    pupil_views_name(ui, pupil_id, pupil, sizeof pupil);
-    struct textview tv = {0};
-    struct concern *items = NULL;
-    size_t n = 0;
-    bool hidden = false;
-    ap_status st = concern_list(ui_store(ui), pupil_id, &items, &n);
-    if (st == AP_ERR_DENIED) {
-        hidden = true;
-        tv_add(&tv, ATTR_NORMAL, 0, "The safeguarding chronology is not shown to viewers.");
-        tv_add(&tv, ATTR_DIM, 0, "Ask a commissioning officer or the ALP lead if you need to know of a concern.");
-    } else if (st != AP_OK) {
-        ui_error(ui, "The chronology could not be read: %s", ap_error_detail());
-        tv_free(&tv);
-        return;
-    } else {
-        build_chronology(&tv, items, n);
-    }
-    for (;;) {
-        WINDOW *w = ui_body(ui);
-        int height = getmaxy(w) - 3;
-        werase(w);
-        tv_draw(&tv, w, 2, height);
-        draw_view_title(w, "Concerns, newest first", pupil, &tv, height);
-        pupil_views_hint_line(w, getmaxy(w) - 1, hidden ? NULL : hints, "↑↓ scroll");
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_modal_key(ui, &ch);
-        if (ui_quitting(ui) || closes(ret, ch))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (tv_scroll(&tv, ret, ch, height))
-            continue;
-        ui_message(ui, "%s", "");
-        const struct action *act = action_for_key(SCOPE_RECORD, action_key(ret, ch));
-        if (!act || act->id != ACT_ADD)
-            continue;
-        if (!ui_can_write(ui))
-            continue;
-        if (concern_form_run(ui, pupil_id, pupil)) {
-            ui_store_changed(ui);
-            ui_message(ui, "Added to the chronology of %s", pupil);
-            free(items);
-            items = NULL;
-            n = 0;
-            if (concern_list(ui_store(ui), pupil_id, &items, &n) != AP_OK)
-                ui_error(ui, "The chronology could not be read: %s", ap_error_detail());
-            build_chronology(&tv, items, n);
-            tv.top = 0;
-        }
-    }
-    free(items);
-    tv_free(&tv);
+    struct concerns_view v = {.ui = ui, .pupil_id = pupil_id};
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
+    if (concerns_load(&v))
+        ui_run_view(ui, &concerns_view_ops_, &v);
+    free(v.items);
+    tv_free(&v.tv);
 }
 
 /* ---- The weekly timetable grid (a FIELD_CUSTOM of the placement form) ----------------- */
@@ -1543,6 +1597,7 @@ struct placements_view {
     char flag[RULES_WHY_LEN + 8];
     enum flag_level flag_level;
     char cost[200];
+    char pupil[300];
 };
 
 enum { PC_STATUS, PC_PROVIDER, PC_FROM, PC_TO, PC_HOURS, PC_COST, PC_COUNT };
@@ -1639,97 +1694,120 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     }
 }
 
+static const enum action_id placements_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                                 ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_NONE};
+static const enum action_id placements_hints[] = {ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_OPEN, ACT_NONE};
+
+static void placements_draw(void *self, WINDOW *w)
+{
+    struct placements_view *v = self;
+    int height = getmaxy(w);
+    werase(w);
+    char title[400];
+    snprintf(title, sizeof title, "Placements of %s (%zu)", v->pupil, v->n);
+    put_text(w, 0, 1, title, ATTR_HEADER);
+    put_text(w, 1, 1, v->week, v->reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
+    put_text(w, 2, 1, v->cost, ATTR_NORMAL);
+    if (v->flag[0])
+        put_text(w, 3, 1, v->flag, flag_attr(v->flag_level));
+    int list_y = 5, detail_h = 4;
+    int list_h = height - list_y - detail_h;
+    if (list_h < 3)
+        list_h = 3;
+    listview_draw(&v->lv, w, list_y, list_h);
+    if (v->n == 0)
+        put_text(w, list_y + 2, 3, "No placements yet: press a to add one.", ATTR_DIM);
+    else if (list_y + list_h + 3 < height)
+        draw_placement_detail(w, list_y + list_h, &v->items[v->lv.cursor]);
+}
+
+static void placements_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct placements_view *v = self;
+    placements_load(v, v->n ? v->items[v->lv.cursor].p.id : 0);
+}
+
+static enum view_key placements_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct placements_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (listview_move(&v->lv, act->id))
+        return VIEW_DONE;
+    /* A copy: the list may be read again while a form is open over it. */
+    struct placement_item cur;
+    bool have = v->n > 0;
+    if (have)
+        cur = v->items[v->lv.cursor];
+    switch (act->id) {
+    case ACT_ADD: {
+        if (!ui_can_write(ui))
+            break;
+        struct placement p;
+        placement_init(&p);
+        p.pupil_id = v->pupil_id;
+        p.start_date = ui_today(ui);
+        if (placement_form_run(ui, &p, v->pupil, false)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Added the placement");
+            placements_load(v, p.id);
+        }
+        break;
+    }
+    case ACT_OPEN:
+    case ACT_EDIT: {
+        if (!have)
+            break;
+        if (act->id == ACT_EDIT && !ui_can_write(ui))
+            break;
+        struct placement p = cur.p;
+        if (placement_form_run(ui, &p, v->pupil, !store_can_write(ui_store(ui)))) {
+            ui_store_changed(ui);
+            ui_message(ui, "Saved the placement at %s", cur.provider_name);
+        }
+        placements_load(v, p.id);
+        break;
+    }
+    case ACT_END_PLACEMENT: {
+        if (!have || !ui_can_write(ui))
+            break;
+        if (strcmp(cur.p.status, "ended") == 0) {
+            char d[11];
+            ui_error(ui, "That placement has already ended (on %s)", date_format(cur.p.end_date, d));
+            break;
+        }
+        end_form_run(ui, &cur);
+        placements_load(v, cur.p.id);
+        break;
+    }
+    default:
+        return VIEW_PASS;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops placements_view_ops_ = {
+    .title = "the pupil's placements",
+    .keys = placements_keys,
+    .hints = placements_hints,
+    .draw = placements_draw,
+    .key = placements_key,
+    .reload = placements_reload,
+};
+
+const struct view_ops *pupil_placements_view_ops(void) { return &placements_view_ops_; }
+
 void pupil_placements_run(struct ui *ui, int64_t pupil_id)
 {
-    static const enum action_id hints[] = {ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_NONE};
     struct placements_view v = {.ui = ui, .pupil_id = pupil_id};
     v.lv = (struct listview){.columns = placement_columns, .ncolumns = PC_COUNT, .cell = placement_cell, .ctx = &v,
                              .sort_column = -1};
-    char pupil[300];
-    pupil_views_name(ui, pupil_id, pupil, sizeof pupil);
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
     placements_load(&v, 0);
-    for (;;) {
-        WINDOW *w = ui_body(ui);
-        int height = getmaxy(w);
-        werase(w);
-        char title[400];
-        snprintf(title, sizeof title, "Placements of %s (%zu)", pupil, v.n);
-        put_text(w, 0, 1, title, ATTR_HEADER);
-        put_text(w, 1, 1, v.week, v.reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
-        put_text(w, 2, 1, v.cost, ATTR_NORMAL);
-        if (v.flag[0])
-            put_text(w, 3, 1, v.flag, flag_attr(v.flag_level));
-        int list_y = 5, detail_h = 4;
-        int list_h = height - list_y - detail_h - 1;
-        if (list_h < 3)
-            list_h = 3;
-        listview_draw(&v.lv, w, list_y, list_h);
-        if (v.n == 0)
-            put_text(w, list_y + 2, 3, "No placements yet: press a to add one.", ATTR_DIM);
-        else if (list_y + list_h + 3 < height)
-            draw_placement_detail(w, list_y + list_h, &v.items[v.lv.cursor]);
-        pupil_views_hint_line(w, height - 1, hints, "Enter open");
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_modal_key(ui, &ch);
-        if (ui_quitting(ui) || closes(ret, ch))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        ui_message(ui, "%s", "");
-        const struct action *act =
-            action_for_key(SCOPE_LIST | SCOPE_RECORD | SCOPE_PLACEMENT_LIST, action_key(ret, ch));
-        if (!act)
-            continue;
-        if (listview_move(&v.lv, act->id))
-            continue;
-        struct placement_item *cur = v.n ? &v.items[v.lv.cursor] : NULL;
-        switch (act->id) {
-        case ACT_ADD: {
-            if (!ui_can_write(ui))
-                break;
-            struct placement p;
-            placement_init(&p);
-            p.pupil_id = pupil_id;
-            p.start_date = ui_today(ui);
-            if (placement_form_run(ui, &p, pupil, false)) {
-                ui_store_changed(ui);
-                ui_message(ui, "Added the placement");
-                placements_load(&v, p.id);
-            }
-            break;
-        }
-        case ACT_OPEN:
-        case ACT_EDIT: {
-            if (!cur)
-                break;
-            if (act->id == ACT_EDIT && !ui_can_write(ui))
-                break;
-            struct placement p = cur->p;
-            if (placement_form_run(ui, &p, pupil, !store_can_write(ui_store(ui)))) {
-                ui_store_changed(ui);
-                ui_message(ui, "Saved the placement at %s", cur->provider_name);
-            }
-            placements_load(&v, p.id);
-            break;
-        }
-        case ACT_END_PLACEMENT: {
-            if (!cur || !ui_can_write(ui))
-                break;
-            if (strcmp(cur->p.status, "ended") == 0) {
-                char d[11];
-                ui_error(ui, "That placement has already ended (on %s)", date_format(cur->p.end_date, d));
-                break;
-            }
-            int64_t id = cur->p.id;
-            end_form_run(ui, cur);
-            placements_load(&v, id);
-            break;
-        }
-        default:
-            break;
-        }
-    }
+    ui_run_view(ui, &placements_view_ops_, &v);
     free(v.items);
 }

@@ -96,6 +96,20 @@ fi
 keys "$S" 1
 wait_for "$S" "Pupil roll:" 5
 
+# ---- A pane number from a sub-view (a pupil's placements) opens that pane ----
+keys "$S" Enter
+wait_for "$S" "Pupil record:" 5
+keys "$S" p
+wait_for "$S" "Placements of " 5
+keys "$S" 3
+if wait_gone "$S" "Placements of " 5 && wait_for "$S" "Attendance" 5 && ! screen "$S" | grep -q "Pupil record:"; then
+    ok "3 in a pupil's placements opens the attendance pane, closing the views above it"
+else
+    not_ok "3 in a pupil's placements opens the attendance pane, closing the views above it" "$(screen "$S")"
+fi
+keys "$S" 1
+wait_for "$S" "Pupil roll:" 5
+
 # ---- A form: the text cursor is in the field being typed in ----
 keys "$S" a
 wait_for "$S" "New pupil" 5
