@@ -500,6 +500,8 @@ static const struct view_ops conflict_view = {
     .takes_text = conflict_takes_text,
 };
 
+const struct view_ops *form_conflict_view_ops(void) { return &conflict_view; }
+
 /* True to try the save again (overwrite), false to go on editing. */
 static bool resolve_conflict(struct form_run *r, const char *who)
 {

@@ -647,6 +647,8 @@ static const struct view_ops roll_search_view = {
     .takes_text = roll_search_takes_text,
 };
 
+const struct view_ops *roll_search_view_ops(void) { return &roll_search_view; }
+
 static void run_search(struct roll_pane *rp)
 {
     struct roll_search rs = {.rp = rp};

@@ -540,6 +540,8 @@ static const struct view_ops confirm_view = {
     .takes_text = confirm_takes_text,
 };
 
+const struct view_ops *ui_confirm_view_ops(void) { return &confirm_view; }
+
 bool ui_confirm(struct ui *ui, const char *question)
 {
     struct confirm c = {false};

@@ -76,6 +76,19 @@ const struct action *view_action(const struct view_ops *ops, bool text, int pane
  * that order. Returns how many were put in out (at most max). */
 int view_actions(const struct view_ops *ops, bool text, int panes, const struct action **out, int max);
 
+/* Every view's table, for the test that each view's help lists exactly the
+ * keys it takes (tests/unit/test_views.c). Add a new view here too. */
+const struct view_ops *ui_confirm_view_ops(void);        /* ui/ui.c */
+const struct view_ops *ui_help_view_ops(void);           /* ui/ui.c */
+const struct view_ops *form_view_ops(void);              /* ui/form.c */
+const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
+const struct view_ops *search_view_ops(void);            /* ui/search.c */
+const struct view_ops *roll_search_view_ops(void);       /* ui/roll.c */
+const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
+const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
+const struct view_ops *pupil_concerns_view_ops(void);    /* ui/pupil_views.c */
+const struct view_ops *pupil_placements_view_ops(void);  /* ui/pupil_views.c */
+
 /* The shell's own keys in a view. */
 bool view_is_shell_action(enum action_id id);
 
