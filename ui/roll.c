@@ -779,64 +779,104 @@ static void menu_providers(struct roll_pane *rp, struct filter_menu *m)
     provider_list_free(pl);
 }
 
+struct filter_view {
+    struct roll_pane *rp;
+    struct filter_menu m;
+    int focus;
+    bool apply;
+};
+
+static void filter_draw(void *self, WINDOW *w)
+{
+    struct filter_view *f = self;
+    roll_draw(f->rp, w);
+    draw_menu(&f->m, f->focus, w);
+}
+
+static bool filter_takes_text(void *self)
+{
+    struct filter_view *f = self;
+    return f->focus == FI_PROVIDER; /* the provider is picked by typing its name */
+}
+
+static enum view_key filter_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct filter_view *f = self;
+    struct filter_menu *m = &f->m;
+    enum action_id id = act ? act->id : ACT_NONE;
+    switch (id) {
+    case ACT_KEEP_TEXT:
+        f->apply = true;
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        return VIEW_CLOSE;
+    case ACT_FILTER_CLEAR:
+        if (f->focus == FI_PROVIDER && m->provider.query[0])
+            break; /* an F in the provider's name */
+        m->cohort = m->roll = 0;
+        m->provider_id = 0;
+        m->flag = FF_ANY;
+        m->everyone = false;
+        return VIEW_DONE;
+    case ACT_PREV_FIELD:
+    case ACT_UP:
+        if (f->focus == FI_PROVIDER && id == ACT_UP && ret == OK)
+            break; /* a k in the provider's name */
+        f->focus = (f->focus + FI_COUNT - 1) % FI_COUNT;
+        return VIEW_DONE;
+    case ACT_NEXT_FIELD:
+    case ACT_DOWN:
+        if (f->focus == FI_PROVIDER && id == ACT_DOWN && ret == OK)
+            break; /* a j in the provider's name */
+        f->focus = (f->focus + 1) % FI_COUNT;
+        return VIEW_DONE;
+    default:
+        break;
+    }
+    if (f->focus == FI_PROVIDER) {
+        pick_key(&m->provider, ret, ch);
+        return VIEW_DONE;
+    }
+    if (id == ACT_CHOICE_NEXT)
+        menu_step(m, f->focus, 1);
+    else if (id == ACT_CHOICE_PREV)
+        menu_step(m, f->focus, -1);
+    else
+        return VIEW_PASS;
+    return VIEW_DONE;
+}
+
+static const enum action_id filter_keys[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_UP, ACT_DOWN,
+                                             ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR, ACT_NONE};
+static const enum action_id filter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
+                                              ACT_NONE};
+static const struct view_ops filter_view = {
+    .title = "the roll's filter",
+    .keys = filter_keys,
+    .hints = filter_hints,
+    .draw = filter_draw,
+    .key = filter_key,
+    .takes_text = filter_takes_text,
+};
+
+const struct view_ops *roll_filter_view_ops(void) { return &filter_view; }
+
 static void run_filter(struct roll_pane *rp)
 {
-    struct filter_menu m = {.flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
-    pick_init(&m.provider, &m.provider_id);
+    struct filter_view fv = {.rp = rp};
+    struct filter_menu *mp = &fv.m;
+    *mp = (struct filter_menu){.flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
+    pick_init(&mp->provider, &mp->provider_id);
     for (int i = 0; LABELS_COHORT[i].code; i++)
         if (strcmp(LABELS_COHORT[i].code, rp->f_cohort) == 0)
-            m.cohort = i + 1;
+            mp->cohort = i + 1;
     for (int i = 0; LABELS_ROLL_STATUS[i].code; i++)
         if (strcmp(LABELS_ROLL_STATUS[i].code, rp->f_roll) == 0)
-            m.roll = i + 1;
-    menu_providers(rp, &m);
-    int focus = 0;
-    bool apply = false;
-    for (;;) {
-        WINDOW *w = ui_body(rp->ui);
-        werase(w);
-        roll_draw(rp, w);
-        draw_menu(&m, focus, w);
-        wnoutrefresh(w);
-        ui_show_status(rp->ui);
-        wint_t ch;
-        int ret = ui_modal_key(rp->ui, &ch);
-        if (ui_quitting(rp->ui))
-            break;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            apply = true;
-            break;
-        }
-        if (ret == OK && ch == 27)
-            break;
-        if (ret == OK && ch == 'F' && !(focus == FI_PROVIDER && m.provider.query[0])) {
-            m.cohort = m.roll = 0;
-            m.provider_id = 0;
-            m.flag = FF_ANY;
-            m.everyone = false;
-            continue;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_BTAB)) {
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-            continue;
-        }
-        if ((ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && ch == '\t')) {
-            focus = (focus + 1) % FI_COUNT;
-            continue;
-        }
-        if (focus == FI_PROVIDER) {
-            pick_key(&m.provider, ret, ch);
-            continue;
-        }
-        if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && (ch == ' ' || ch == 'l')))
-            menu_step(&m, focus, 1);
-        else if ((ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h'))
-            menu_step(&m, focus, -1);
-        else if (ret == OK && (ch == 'k'))
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-        else if (ret == OK && (ch == 'j'))
-            focus = (focus + 1) % FI_COUNT;
-    }
+            mp->roll = i + 1;
+    menu_providers(rp, mp);
+    ui_run_view(rp->ui, &filter_view, &fv);
+    bool apply = fv.apply && !ui_quitting(rp->ui);
+    struct filter_menu m = fv.m;
     if (apply) {
         int64_t keep = cursor_id(rp);
         snprintf(rp->f_cohort, sizeof rp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
