@@ -1301,12 +1301,7 @@ static unsigned delete_provider(struct providers *st, int64_t id)
     return REDRAW_ALL;
 }
 
-/* ---- search and filter (short modal loops) ---------------------------------------------------------- */
-
-static bool is_resize(int ret, wint_t ch)
-{
-    return ret == KEY_CODE_YES && ch == KEY_RESIZE;
-}
+/* ---- search and filter (views over the list) ---------------------------------------------------------- */
 
 static void search_draw(void *ctx, WINDOW *w)
 {
@@ -1339,74 +1334,102 @@ static unsigned run_search(struct providers *st)
 }
 
 /* The filter panel: three pick-lists that narrow the list as they change. */
-static unsigned run_filter(struct providers *st)
+struct pfilter {
+    struct providers *st;
+    int saved_reg, saved_status, saved_flags;
+    int64_t keep;
+    int focus;
+};
+
+static void pfilter_draw(void *self, WINDOW *w)
 {
-    int saved_reg = st->f_reg, saved_status = st->f_status, saved_flags = st->f_flags;
-    int64_t keep = current_id(st);
-    int focus = 0;
-    int nreg = (int)label_count(LABELS_REGISTRATION);
     static const char *const status_words[] = {"any", "active only", "suspended only"};
     static const char *const flag_words[] = {"any", "flagged (red or amber)", "red flags", "no flags"};
-    ui_message(st->ui, "Filter: ↑/↓ choose, ←/→ or Space change, Enter keeps it, F clears, Esc cancels");
-    for (;;) {
-        WINDOW *w = ui_body(st->ui); /* a new window after a resize */
-        werase(w);
-        const char *labels[3] = {"Registration", "Status", "Flags"};
-        const char *values[3] = {
-            st->f_reg < 0 ? "any" : LABELS_REGISTRATION[st->f_reg].text,
-            status_words[st->f_status],
-            flag_words[st->f_flags],
-        };
-        fit_line(w, 0, 1, "Filter the providers", attr_of(ATTR_HEADER));
-        for (int i = 0; i < 3; i++) {
-            char line[200];
-            snprintf(line, sizeof line, "%-13s ‹ %s ›", labels[i], values[i]);
-            fit_line(w, 1 + i, 3, line, attr_of(i == focus ? ATTR_SELECTED : ATTR_NORMAL));
-        }
-        fit_line(w, 4, 1, "↑/↓ choose  ←/→ change  Enter keep  F clear  Esc cancel", attr_of(ATTR_HINT));
-        draw_list_at(st, w, 5);
-        wnoutrefresh(w);
-        ui_show_status(st->ui);
-        wint_t ch;
-        int ret = ui_modal_key(st->ui, &ch);
-        if (ui_quitting(st->ui))
-            break;
-        if (is_resize(ret, ch))
-            continue; /* ui_modal_key laid the screen out again */
-        if (ret == OK && (ch == '\r' || ch == '\n' || ch == 'f'))
-            break;
-        if (ret == OK && ch == 27) {
-            st->f_reg = saved_reg;
-            st->f_status = saved_status;
-            st->f_flags = saved_flags;
-            refilter(st, keep);
-            break;
-        }
-        if (ret == OK && ch == 'F') {
-            st->f_reg = -1;
-            st->f_status = st->f_flags = 0;
-            refilter(st, keep);
-            break;
-        }
-        int step = 0;
-        if ((ret == KEY_CODE_YES && ch == KEY_UP) || (ret == OK && ch == 'k'))
-            focus = (focus + 2) % 3;
-        else if ((ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && (ch == 'j' || ch == '\t')))
-            focus = (focus + 1) % 3;
-        else if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && (ch == 'l' || ch == ' ')))
-            step = 1;
-        else if ((ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h'))
-            step = -1;
-        if (step) {
-            if (focus == 0)
-                st->f_reg = (st->f_reg + 1 + step + nreg + 1) % (nreg + 1) - 1;
-            else if (focus == 1)
-                st->f_status = (st->f_status + step + 3) % 3;
-            else
-                st->f_flags = (st->f_flags + step + 4) % 4;
-            refilter(st, keep);
-        }
+    struct pfilter *f = self;
+    struct providers *st = f->st;
+    const char *labels[3] = {"Registration", "Status", "Flags"};
+    const char *values[3] = {
+        st->f_reg < 0 ? "any" : LABELS_REGISTRATION[st->f_reg].text,
+        status_words[st->f_status],
+        flag_words[st->f_flags],
+    };
+    fit_line(w, 0, 1, "Filter the providers", attr_of(ATTR_HEADER));
+    for (int i = 0; i < 3; i++) {
+        char line[200];
+        snprintf(line, sizeof line, "%-13s ‹ %s ›", labels[i], values[i]);
+        fit_line(w, 1 + i, 3, line, attr_of(i == f->focus ? ATTR_SELECTED : ATTR_NORMAL));
     }
+    fit_line(w, 4, 1, "↑/↓ choose  ←/→ change  Enter keep  F clear  Esc cancel", attr_of(ATTR_HINT));
+    draw_list_at(st, w, 5);
+}
+
+static enum view_key pfilter_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct pfilter *f = self;
+    struct providers *st = f->st;
+    if (!act)
+        return VIEW_DONE;
+    int step = 0, nreg = (int)label_count(LABELS_REGISTRATION);
+    switch (act->id) {
+    case ACT_KEEP_TEXT:
+    case ACT_FILTER:
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        st->f_reg = f->saved_reg;
+        st->f_status = f->saved_status;
+        st->f_flags = f->saved_flags;
+        refilter(st, f->keep);
+        return VIEW_CLOSE;
+    case ACT_FILTER_CLEAR:
+        st->f_reg = -1;
+        st->f_status = st->f_flags = 0;
+        refilter(st, f->keep);
+        return VIEW_CLOSE;
+    case ACT_UP:
+    case ACT_PREV_FIELD:
+        f->focus = (f->focus + 2) % 3;
+        return VIEW_DONE;
+    case ACT_DOWN:
+    case ACT_NEXT_FIELD:
+        f->focus = (f->focus + 1) % 3;
+        return VIEW_DONE;
+    case ACT_CHOICE_NEXT: step = 1; break;
+    case ACT_CHOICE_PREV: step = -1; break;
+    default: return VIEW_PASS;
+    }
+    if (f->focus == 0)
+        st->f_reg = (st->f_reg + 1 + step + nreg + 1) % (nreg + 1) - 1;
+    else if (f->focus == 1)
+        st->f_status = (st->f_status + step + 3) % 3;
+    else
+        st->f_flags = (st->f_flags + step + 4) % 4;
+    refilter(st, f->keep);
+    return VIEW_DONE;
+}
+
+static const enum action_id pfilter_keys[] = {ACT_KEEP_TEXT, ACT_FILTER_CLEAR, ACT_FILTER, ACT_UP, ACT_DOWN,
+                                              ACT_PREV_FIELD, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_CHOICE_PREV,
+                                              ACT_NONE};
+static const enum action_id pfilter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
+                                               ACT_NONE};
+static const struct view_ops pfilter_view = {
+    .title = "the providers' filter",
+    .keys = pfilter_keys,
+    .hints = pfilter_hints,
+    .draw = pfilter_draw,
+    .key = pfilter_key,
+};
+
+const struct view_ops *providers_filter_view_ops(void) { return &pfilter_view; }
+
+static unsigned run_filter(struct providers *st)
+{
+    struct pfilter f = {.st = st, .saved_reg = st->f_reg, .saved_status = st->f_status,
+                        .saved_flags = st->f_flags, .keep = current_id(st)};
+    ui_message(st->ui, "Filter: ↑/↓ choose, ←/→ or Space change, Enter keeps it, F clears, Esc cancels");
+    ui_run_view(st->ui, &pfilter_view, &f);
     ui_message(st->ui, filtered(st) ? "%d of %zu providers shown: F clears the filter" : "No filter: every provider shown",
                st->nview, st->list ? st->list->n : (size_t)0);
     return REDRAW_ALL;

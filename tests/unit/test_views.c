@@ -21,6 +21,7 @@ static const struct view_ops *(*const all_views[])(void) = {
     ui_confirm_view_ops,   ui_help_view_ops,        form_view_ops,           form_conflict_view_ops,
     search_view_ops,       roll_search_view_ops,    pupil_record_view_ops,   pupil_contacts_view_ops,
     pupil_concerns_view_ops, pupil_placements_view_ops, roll_filter_view_ops,
+    providers_filter_view_ops,
 };
 #define NVIEWS (sizeof all_views / sizeof all_views[0])
 
@@ -129,8 +130,9 @@ static void shell_keys_are_the_same_everywhere(void **state)
         a = view_action(ops, false, PANES, 27);
         assert_non_null(a);
         assert_int_equal(a->id, ACT_VIEW_CLOSE);
-        /* A list moves with the same keys in every view that moves. */
-        if (view_action(ops, false, PANES, KEYCODE(KEY_DOWN)) == action_get(ACT_DOWN)) {
+        /* A list (a view that pages) moves with the same keys as every list. */
+        if (view_action(ops, false, PANES, KEYCODE(KEY_DOWN)) == action_get(ACT_DOWN) &&
+            view_action(ops, false, PANES, KEYCODE(KEY_PPAGE)) == action_get(ACT_PAGE_UP)) {
             assert_ptr_equal(view_action(ops, false, PANES, 'j'), action_get(ACT_DOWN));
             assert_ptr_equal(view_action(ops, false, PANES, 'k'), action_get(ACT_UP));
             assert_ptr_equal(view_action(ops, false, PANES, 'g'), action_get(ACT_HOME));
