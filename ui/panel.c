@@ -1174,79 +1174,103 @@ static void picker_refilter(struct picker *pk)
     listview_select(&pk->lv, 0);
 }
 
-/* The row picked (its id), or 0 when cancelled: type to narrow, ↑/↓ to
- * choose, Enter picks, Esc cancels. */
+/* The picker as a view: type to narrow, ↑/↓ PgUp/PgDn to choose, Enter
+ * picks, Esc cancels. */
+struct picker_view {
+    struct panel *st;
+    struct picker *pk;
+    struct lineedit le;
+    const char *label, *noun;
+    int64_t chosen;
+};
+
+static void picker_draw(void *self, WINDOW *w)
+{
+    struct picker_view *v = self;
+    struct picker *pk = v->pk;
+    fit_line(w, 0, 0, v->label, attr_of(ATTR_HEADER));
+    int x = utf8_width(v->label), cols = getmaxx(w) - x - 1;
+    if (cols > 30)
+        cols = 30;
+    char count[80];
+    snprintf(count, sizeof count, "  %d of %zu %s", pk->nview, pk->n, v->noun);
+    wattrset(w, attr_of(ATTR_DIM));
+    mvwaddstr(w, 0, x + cols, count);
+    listview_draw(&pk->lv, w, 1, getmaxy(w) - 1);
+    if (pk->nview == 0)
+        fit_line(w, 3, 2, "Nothing matches: Backspace widens the search", attr_of(ATTR_DIM));
+    wattrset(w, attr_of(ATTR_FIELD));
+    lineedit_set_width(&v->le, cols);
+    curs_set(1);
+    lineedit_draw(w, 0, x, cols, &v->le, true);
+    wattrset(w, A_NORMAL);
+}
+
+static enum view_key picker_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct picker_view *v = self;
+    struct picker *pk = v->pk;
+    if (act) {
+        switch (act->id) {
+        case ACT_KEEP_TEXT:
+            if (pk->nview == 0)
+                return VIEW_DONE;
+            v->chosen = pk->rows[pk->view[pk->lv.cursor]].id;
+            return VIEW_CLOSE;
+        case ACT_GRID_UP: listview_move(&pk->lv, ACT_UP); return VIEW_DONE;
+        case ACT_GRID_DOWN: listview_move(&pk->lv, ACT_DOWN); return VIEW_DONE;
+        case ACT_GRID_PAGE_UP: listview_move(&pk->lv, ACT_PAGE_UP); return VIEW_DONE;
+        case ACT_GRID_PAGE_DOWN: listview_move(&pk->lv, ACT_PAGE_DOWN); return VIEW_DONE;
+        default: return VIEW_PASS;
+        }
+    }
+    enum lineedit_result r = lineedit_key(&v->le, ret, ch);
+    if (r == LINEEDIT_CHANGED) {
+        snprintf(pk->search, sizeof pk->search, "%s", lineedit_text(&v->le));
+        picker_refilter(pk);
+    } else if (r == LINEEDIT_REFUSED) {
+        ui_error(v->st->ui, "%s", lineedit_reason(&v->le));
+    }
+    return VIEW_DONE;
+}
+
+static bool panel_takes_text(void *self)
+{
+    (void)self;
+    return true;
+}
+
+static const enum action_id picker_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
+                                             ACT_GRID_PAGE_DOWN, ACT_NONE};
+static const struct view_ops picker_view_ops_ = {
+    .title = "the picker",
+    .keys = picker_keys,
+    .draw = picker_draw,
+    .key = picker_key,
+    .takes_text = panel_takes_text,
+};
+
+const struct view_ops *panel_picker_view_ops(void) { return &picker_view_ops_; }
+
+/* The row picked (its id), or 0 when cancelled. */
 static int64_t picker_run(struct panel *st, struct picker *pk, const char *label, const char *noun,
                           const char *intro)
 {
     pk->view = malloc((pk->n ? pk->n : 1) * sizeof *pk->view);
-    struct lineedit le = {0};
-    if (!pk->view || lineedit_init(&le, "", SEARCH_MAX) != AP_OK) {
+    struct picker_view v = {.st = st, .pk = pk, .label = label, .noun = noun};
+    if (!pk->view || lineedit_init(&v.le, "", SEARCH_MAX) != AP_OK) {
         say(st, true, "Out of memory");
         return 0;
     }
     pk->lv = (struct listview){.columns = pk->columns, .ncolumns = PICK_COLS, .cell = picker_cell, .ctx = pk,
                                .sort_column = -1};
     picker_refilter(pk);
-    int64_t chosen = 0;
     ui_message(st->ui, "%s", intro);
-    for (;;) {
-        WINDOW *w = ui_body(st->ui);
-        werase(w);
-        fit_line(w, 0, 0, label, attr_of(ATTR_HEADER));
-        int x = utf8_width(label), cols = getmaxx(w) - x - 1;
-        if (cols > 30)
-            cols = 30;
-        char count[80];
-        snprintf(count, sizeof count, "  %d of %zu %s", pk->nview, pk->n, noun);
-        wattrset(w, attr_of(ATTR_DIM));
-        mvwaddstr(w, 0, x + cols, count);
-        listview_draw(&pk->lv, w, 1, getmaxy(w) - 2);
-        if (pk->nview == 0)
-            fit_line(w, 3, 2, "Nothing matches: Backspace widens the search", attr_of(ATTR_DIM));
-        fit_line(w, getmaxy(w) - 1, 1, "Type to narrow  ↑/↓ PgUp/PgDn choose  Enter picks  Esc cancels",
-                 attr_of(ATTR_HINT));
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(&le, cols);
-        curs_set(1);
-        lineedit_draw(w, 0, x, cols, &le, true);
-        wattrset(w, A_NORMAL);
-        wnoutrefresh(w);
-        ui_show_status(st->ui);
-        wint_t ch;
-        int ret = ui_modal_key(st->ui, &ch);
-        if (ui_quitting(st->ui))
-            break;
-        if (is_resize(ret, ch))
-            continue;
-        if (ret == OK && ch == 27)
-            break;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            if (pk->nview > 0) {
-                chosen = pk->rows[pk->view[pk->lv.cursor]].id;
-                break;
-            }
-            continue;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_PPAGE || ch == KEY_NPAGE)) {
-            listview_move(&pk->lv, ch == KEY_UP     ? ACT_UP
-                                   : ch == KEY_DOWN ? ACT_DOWN
-                                   : ch == KEY_PPAGE ? ACT_PAGE_UP
-                                                     : ACT_PAGE_DOWN);
-            continue;
-        }
-        enum lineedit_result r = lineedit_key(&le, ret, ch);
-        if (r == LINEEDIT_CHANGED) {
-            snprintf(pk->search, sizeof pk->search, "%s", lineedit_text(&le));
-            picker_refilter(pk);
-        } else if (r == LINEEDIT_REFUSED) {
-            ui_error(st->ui, "%s", lineedit_reason(&le));
-        }
-    }
+    ui_run_view(st->ui, &picker_view_ops_, &v);
     curs_set(0);
-    lineedit_free(&le);
+    lineedit_free(&v.le);
     ui_message(st->ui, "%s", "");
-    return chosen;
+    return ui_quitting(st->ui) ? 0 : v.chosen;
 }
 
 static const struct list_column pupil_pick_columns[PICK_COLS] = {
@@ -1748,51 +1772,79 @@ static void dialog_draw(struct panel *st, struct dialog *d)
     ui_show_status(st->ui);
 }
 
+/* The dialog as a view: Tab/↓ and S-Tab/↑ between fields, Enter on the last
+ * field or ^S/F2 writes, Esc cancels. */
+struct dialog_view {
+    struct panel *st;
+    struct dialog *d;
+    bool go;
+};
+
+static void dialog_view_draw(void *self, WINDOW *w)
+{
+    (void)w;
+    struct dialog_view *v = self;
+    dialog_draw(v->st, v->d);
+}
+
+static enum view_key dialog_view_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct dialog_view *v = self;
+    struct dialog *d = v->d;
+    if (act) {
+        switch (act->id) {
+        case ACT_CANCEL:
+            return VIEW_CLOSE;
+        case ACT_SAVE:
+            v->go = true;
+            return VIEW_CLOSE;
+        case ACT_KEEP_TEXT:
+            if (d->focus == d->n - 1) {
+                v->go = true;
+                return VIEW_CLOSE;
+            }
+            d->focus++;
+            return VIEW_DONE;
+        case ACT_NEXT_FIELD:
+            d->focus = (d->focus + 1) % d->n;
+            return VIEW_DONE;
+        case ACT_PREV_FIELD:
+            d->focus = (d->focus + d->n - 1) % d->n;
+            return VIEW_DONE;
+        default:
+            return VIEW_PASS;
+        }
+    }
+    enum lineedit_result r = lineedit_key(&d->le[d->focus], ret, ch);
+    if (r == LINEEDIT_CHANGED) {
+        d->error[d->focus][0] = '\0';
+        if (d->changed)
+            d->changed(d, d->focus, d->ctx);
+    } else if (r == LINEEDIT_REFUSED) {
+        ui_error(v->st->ui, "%s: %s", d->label[d->focus], lineedit_reason(&d->le[d->focus]));
+    }
+    return VIEW_DONE;
+}
+
+static const enum action_id dialog_keys[] = {ACT_SAVE, ACT_CANCEL, ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD,
+                                             ACT_NONE};
+static const struct view_ops dialog_view_ops_ = {
+    .title = "the dialog",
+    .keys = dialog_keys,
+    .draw = dialog_view_draw,
+    .key = dialog_view_key,
+    .takes_text = panel_takes_text,
+};
+
+const struct view_ops *panel_dialog_view_ops(void) { return &dialog_view_ops_; }
+
 /* True when the user asked to write (fields as typed in d->le), false when cancelled. */
 static bool dialog_run(struct panel *st, struct dialog *d)
 {
-    bool go = false;
-    for (;;) {
-        dialog_draw(st, d);
-        wint_t ch;
-        int ret = ui_modal_key(st->ui, &ch);
-        if (ui_quitting(st->ui))
-            break;
-        if (is_resize(ret, ch))
-            continue;
-        if (ret == OK && ch == 27)
-            break;
-        if ((ret == OK && ch == CTRL_KEY('s')) || (ret == KEY_CODE_YES && ch == KEY_F(2))) {
-            go = true;
-            break;
-        }
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            if (d->focus == d->n - 1) {
-                go = true;
-                break;
-            }
-            d->focus++;
-            continue;
-        }
-        if ((ret == OK && ch == '\t') || (ret == KEY_CODE_YES && ch == KEY_DOWN)) {
-            d->focus = (d->focus + 1) % d->n;
-            continue;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_BTAB || ch == KEY_UP)) {
-            d->focus = (d->focus + d->n - 1) % d->n;
-            continue;
-        }
-        enum lineedit_result r = lineedit_key(&d->le[d->focus], ret, ch);
-        if (r == LINEEDIT_CHANGED) {
-            d->error[d->focus][0] = '\0';
-            if (d->changed)
-                d->changed(d, d->focus, d->ctx);
-        } else if (r == LINEEDIT_REFUSED) {
-            ui_error(st->ui, "%s", lineedit_reason(&d->le[d->focus]));
-        }
-    }
+    struct dialog_view v = {.st = st, .d = d};
+    ui_run_view(st->ui, &dialog_view_ops_, &v);
     curs_set(0);
-    return go;
+    return v.go && !ui_quitting(st->ui);
 }
 
 static void dialog_free(struct dialog *d)

@@ -88,6 +88,8 @@ const struct view_ops *roll_filter_view_ops(void);       /* ui/roll.c */
 const struct view_ops *providers_filter_view_ops(void);  /* ui/providers.c */
 const struct view_ops *attendance_find_view_ops(void);   /* ui/attendance.c */
 const struct view_ops *attendance_goto_view_ops(void);   /* ui/attendance.c */
+const struct view_ops *panel_picker_view_ops(void);      /* ui/panel.c */
+const struct view_ops *panel_dialog_view_ops(void);      /* ui/panel.c */
 const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
 const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
 const struct view_ops *pupil_concerns_view_ops(void);    /* ui/pupil_views.c */
