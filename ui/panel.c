@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "filterview.h"
 #include "attr.h"
 #include "draw.h"
 #include "date.h"
@@ -195,10 +196,6 @@ static bool can_write(struct panel *st)
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
-static bool is_resize(int ret, wint_t ch)
-{
-    return ret == KEY_CODE_YES && ch == KEY_RESIZE;
-}
 
 /* Compares as a search does: case and accents folded (Siân sorts with Sian). */
 static int fold_cmp(const char *a, const char *b)
@@ -2513,86 +2510,76 @@ static void filter_date_value(struct panel *st)
         st->filter_date = st->dates[st->f_date - FD_FIRST_DATE];
 }
 
-/* The filter panel: panel date, status, warning; the list narrows as they change. */
+/* The filter panel (ui/filterview.h): panel date, status, warning. */
+struct cfilter {
+    struct panel *st;
+    int saved[3], saved_date;
+    int64_t keep;
+};
+
+static void cfilter_value(void *ctx, int item, char *buf, size_t len)
+{
+    static const char *const flag_words[] = {"any", "short of quotations (~)", "no warning"};
+    struct panel *st = ((struct cfilter *)ctx)->st;
+    char d[11];
+    if (item == 0)
+        snprintf(buf, len, "%s", st->f_date == FD_ANY    ? "any"
+                                 : st->f_date == FD_NONE ? "not yet set"
+                                                         : date_format(st->filter_date, d));
+    else if (item == 1)
+        snprintf(buf, len, "%s", st->f_status == 0            ? "any"
+                                 : st->f_status == FS_DECIDED ? "decided (not open)"
+                                                              : LABELS_CASE_STATUS[st->f_status - 1].text);
+    else
+        snprintf(buf, len, "%s", flag_words[st->f_flags]);
+}
+
+static void cfilter_step(void *ctx, int item, int step)
+{
+    struct cfilter *f = ctx;
+    struct panel *st = f->st;
+    int ndate = FD_FIRST_DATE + (int)st->ndates;
+    if (item == 0) {
+        st->f_date = (st->f_date + step + ndate) % ndate;
+        filter_date_value(st);
+    } else if (item == 1) {
+        st->f_status = (st->f_status + step + FS_DECIDED + 1) % (FS_DECIDED + 1);
+    } else {
+        st->f_flags = (st->f_flags + step + 3) % 3;
+    }
+    refilter(st, f->keep);
+}
+
+static void cfilter_clear(void *ctx)
+{
+    struct cfilter *f = ctx;
+    clear_filter(f->st);
+    refilter(f->st, f->keep);
+}
+
+static void cfilter_restore(void *ctx)
+{
+    struct cfilter *f = ctx;
+    f->st->f_date = f->saved[0];
+    f->st->f_status = f->saved[1];
+    f->st->f_flags = f->saved[2];
+    f->st->filter_date = f->saved_date;
+    refilter(f->st, f->keep);
+}
+
+static void cfilter_list(void *ctx, WINDOW *w, int y)
+{
+    draw_list_at(((struct cfilter *)ctx)->st, w, y);
+}
+
 static unsigned run_filter(struct panel *st)
 {
-    int saved[3] = {st->f_date, st->f_status, st->f_flags};
-    int saved_date = st->filter_date;
-    int64_t keep = current_id(st);
-    int focus = 0;
-    int ndate = FD_FIRST_DATE + (int)st->ndates;
-    static const char *const flag_words[] = {"any", "short of quotations (~)", "no warning"};
-    ui_message(st->ui, "Filter: ↑/↓ choose, ←/→ or Space change, Enter keeps it, F clears, Esc cancels");
-    for (;;) {
-        WINDOW *w = ui_body(st->ui);
-        werase(w);
-        char date_word[40], d[11];
-        if (st->f_date == FD_ANY)
-            snprintf(date_word, sizeof date_word, "any");
-        else if (st->f_date == FD_NONE)
-            snprintf(date_word, sizeof date_word, "not yet set");
-        else
-            snprintf(date_word, sizeof date_word, "%s", date_format(st->filter_date, d));
-        const char *labels[3] = {"Panel date", "Status", "Quotations"};
-        const char *values[3] = {
-            date_word,
-            st->f_status == 0            ? "any"
-            : st->f_status == FS_DECIDED ? "decided (not open)"
-                                         : LABELS_CASE_STATUS[st->f_status - 1].text,
-            flag_words[st->f_flags],
-        };
-        fit_line(w, 0, 1, "Filter the panel cases", attr_of(ATTR_HEADER));
-        for (int i = 0; i < 3; i++) {
-            char line[200];
-            snprintf(line, sizeof line, "%-13s ‹ %s ›", labels[i], values[i]);
-            fit_line(w, 1 + i, 3, line, attr_of(i == focus ? ATTR_SELECTED : ATTR_NORMAL));
-        }
-        fit_line(w, 4, 1, "↑/↓ choose  ←/→ change  Enter keep  F clear  Esc cancel", attr_of(ATTR_HINT));
-        draw_list_at(st, w, 5);
-        wnoutrefresh(w);
-        ui_show_status(st->ui);
-        wint_t ch;
-        int ret = ui_modal_key(st->ui, &ch);
-        if (ui_quitting(st->ui))
-            break;
-        if (is_resize(ret, ch))
-            continue;
-        if (ret == OK && (ch == '\r' || ch == '\n' || ch == 'f'))
-            break;
-        if (ret == OK && ch == 27) {
-            st->f_date = saved[0];
-            st->f_status = saved[1];
-            st->f_flags = saved[2];
-            st->filter_date = saved_date;
-            refilter(st, keep);
-            break;
-        }
-        if (ret == OK && ch == 'F') {
-            clear_filter(st);
-            refilter(st, keep);
-            break;
-        }
-        int step = 0;
-        if ((ret == KEY_CODE_YES && ch == KEY_UP) || (ret == OK && ch == 'k'))
-            focus = (focus + 2) % 3;
-        else if ((ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && (ch == 'j' || ch == '\t')))
-            focus = (focus + 1) % 3;
-        else if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && (ch == 'l' || ch == ' ')))
-            step = 1;
-        else if ((ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h'))
-            step = -1;
-        if (step) {
-            if (focus == 0) {
-                st->f_date = (st->f_date + step + ndate) % ndate;
-                filter_date_value(st);
-            } else if (focus == 1) {
-                st->f_status = (st->f_status + step + FS_DECIDED + 1) % (FS_DECIDED + 1);
-            } else {
-                st->f_flags = (st->f_flags + step + 3) % 3;
-            }
-            refilter(st, keep);
-        }
-    }
+    static const char *const labels[] = {"Panel date", "Status", "Quotations"};
+    struct cfilter f = {.st = st, .saved = {st->f_date, st->f_status, st->f_flags}, .saved_date = st->filter_date,
+                        .keep = current_id(st)};
+    const struct filter_panel fp = {"Filter the panel cases", 3, labels, &f, cfilter_value, cfilter_step,
+                                    cfilter_clear, cfilter_restore, cfilter_list};
+    filter_panel_run(st->ui, &fp);
     ui_message(st->ui, filtered(st) ? "%d of %zu cases shown: F clears the filter" : "No filter: every case shown",
                st->nview, st->n);
     return REDRAW_ALL;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "filterview.h"
 #include "attr.h"
 #include "draw.h"
 #include "date.h"
@@ -1333,103 +1334,67 @@ static unsigned run_search(struct providers *st)
     return REDRAW_ALL;
 }
 
-/* The filter panel: three pick-lists that narrow the list as they change. */
+/* The filter panel (ui/filterview.h): registration, status, flags. */
 struct pfilter {
     struct providers *st;
     int saved_reg, saved_status, saved_flags;
     int64_t keep;
-    int focus;
 };
 
-static void pfilter_draw(void *self, WINDOW *w)
+static void pfilter_value(void *ctx, int item, char *buf, size_t len)
 {
     static const char *const status_words[] = {"any", "active only", "suspended only"};
     static const char *const flag_words[] = {"any", "flagged (red or amber)", "red flags", "no flags"};
-    struct pfilter *f = self;
-    struct providers *st = f->st;
-    const char *labels[3] = {"Registration", "Status", "Flags"};
-    const char *values[3] = {
-        st->f_reg < 0 ? "any" : LABELS_REGISTRATION[st->f_reg].text,
-        status_words[st->f_status],
-        flag_words[st->f_flags],
-    };
-    fit_line(w, 0, 1, "Filter the providers", attr_of(ATTR_HEADER));
-    for (int i = 0; i < 3; i++) {
-        char line[200];
-        snprintf(line, sizeof line, "%-13s ‹ %s ›", labels[i], values[i]);
-        fit_line(w, 1 + i, 3, line, attr_of(i == f->focus ? ATTR_SELECTED : ATTR_NORMAL));
-    }
-    fit_line(w, 4, 1, "↑/↓ choose  ←/→ change  Enter keep  F clear  Esc cancel", attr_of(ATTR_HINT));
-    draw_list_at(st, w, 5);
+    struct providers *st = ((struct pfilter *)ctx)->st;
+    snprintf(buf, len, "%s", item == 0 ? (st->f_reg < 0 ? "any" : LABELS_REGISTRATION[st->f_reg].text)
+                             : item == 1 ? status_words[st->f_status]
+                                         : flag_words[st->f_flags]);
 }
 
-static enum view_key pfilter_key(void *self, const struct action *act, int ret, wint_t ch)
+static void pfilter_step(void *ctx, int item, int step)
 {
-    (void)ret;
-    (void)ch;
-    struct pfilter *f = self;
+    struct pfilter *f = ctx;
     struct providers *st = f->st;
-    if (!act)
-        return VIEW_DONE;
-    int step = 0, nreg = (int)label_count(LABELS_REGISTRATION);
-    switch (act->id) {
-    case ACT_KEEP_TEXT:
-    case ACT_FILTER:
-        return VIEW_CLOSE;
-    case ACT_VIEW_CLOSE:
-        st->f_reg = f->saved_reg;
-        st->f_status = f->saved_status;
-        st->f_flags = f->saved_flags;
-        refilter(st, f->keep);
-        return VIEW_CLOSE;
-    case ACT_FILTER_CLEAR:
-        st->f_reg = -1;
-        st->f_status = st->f_flags = 0;
-        refilter(st, f->keep);
-        return VIEW_CLOSE;
-    case ACT_UP:
-    case ACT_PREV_FIELD:
-        f->focus = (f->focus + 2) % 3;
-        return VIEW_DONE;
-    case ACT_DOWN:
-    case ACT_NEXT_FIELD:
-        f->focus = (f->focus + 1) % 3;
-        return VIEW_DONE;
-    case ACT_CHOICE_NEXT: step = 1; break;
-    case ACT_CHOICE_PREV: step = -1; break;
-    default: return VIEW_PASS;
-    }
-    if (f->focus == 0)
+    int nreg = (int)label_count(LABELS_REGISTRATION);
+    if (item == 0)
         st->f_reg = (st->f_reg + 1 + step + nreg + 1) % (nreg + 1) - 1;
-    else if (f->focus == 1)
+    else if (item == 1)
         st->f_status = (st->f_status + step + 3) % 3;
     else
         st->f_flags = (st->f_flags + step + 4) % 4;
     refilter(st, f->keep);
-    return VIEW_DONE;
 }
 
-static const enum action_id pfilter_keys[] = {ACT_KEEP_TEXT, ACT_FILTER_CLEAR, ACT_FILTER, ACT_UP, ACT_DOWN,
-                                              ACT_PREV_FIELD, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_CHOICE_PREV,
-                                              ACT_NONE};
-static const enum action_id pfilter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
-                                               ACT_NONE};
-static const struct view_ops pfilter_view = {
-    .title = "the providers' filter",
-    .keys = pfilter_keys,
-    .hints = pfilter_hints,
-    .draw = pfilter_draw,
-    .key = pfilter_key,
-};
+static void pfilter_clear(void *ctx)
+{
+    struct pfilter *f = ctx;
+    f->st->f_reg = -1;
+    f->st->f_status = f->st->f_flags = 0;
+    refilter(f->st, f->keep);
+}
 
-const struct view_ops *providers_filter_view_ops(void) { return &pfilter_view; }
+static void pfilter_restore(void *ctx)
+{
+    struct pfilter *f = ctx;
+    f->st->f_reg = f->saved_reg;
+    f->st->f_status = f->saved_status;
+    f->st->f_flags = f->saved_flags;
+    refilter(f->st, f->keep);
+}
+
+static void pfilter_list(void *ctx, WINDOW *w, int y)
+{
+    draw_list_at(((struct pfilter *)ctx)->st, w, y);
+}
 
 static unsigned run_filter(struct providers *st)
 {
+    static const char *const labels[] = {"Registration", "Status", "Flags"};
     struct pfilter f = {.st = st, .saved_reg = st->f_reg, .saved_status = st->f_status,
                         .saved_flags = st->f_flags, .keep = current_id(st)};
-    ui_message(st->ui, "Filter: ↑/↓ choose, ←/→ or Space change, Enter keeps it, F clears, Esc cancels");
-    ui_run_view(st->ui, &pfilter_view, &f);
+    const struct filter_panel fp = {"Filter the providers", 3, labels, &f, pfilter_value, pfilter_step,
+                                    pfilter_clear, pfilter_restore, pfilter_list};
+    filter_panel_run(st->ui, &fp);
     ui_message(st->ui, filtered(st) ? "%d of %zu providers shown: F clears the filter" : "No filter: every provider shown",
                st->nview, st->list ? st->list->n : (size_t)0);
     return REDRAW_ALL;
