@@ -43,7 +43,7 @@ enum action_id {
     /* Every view above the panes (ui/view.h): the shell's keys, and a question's answers */
     ACT_VIEW_CLOSE, ACT_INTERRUPT, ACT_YES, ACT_NO, ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE,
     ACT_KEEP_TEXT, ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR,
-    ACT_MATCH_NEXT, ACT_MATCH_PREV,
+    ACT_MATCH_NEXT, ACT_MATCH_PREV, ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD,
     ACT_COUNT
 };
 

@@ -26,6 +26,7 @@
 
 #include "action.h"
 #include "filterview.h"
+#include "picker.h"
 #include "attr.h"
 #include "draw.h"
 #include "date.h"
@@ -1171,103 +1172,40 @@ static void picker_refilter(struct picker *pk)
     listview_select(&pk->lv, 0);
 }
 
-/* The picker as a view: type to narrow, ↑/↓ PgUp/PgDn to choose, Enter
- * picks, Esc cancels. */
-struct picker_view {
-    struct panel *st;
+struct picker_ctx {
     struct picker *pk;
-    struct lineedit le;
-    const char *label, *noun;
-    int64_t chosen;
+    const char *noun;
 };
 
-static void picker_draw(void *self, WINDOW *w)
+static void picker_refilter_cb(void *ctx)
 {
-    struct picker_view *v = self;
-    struct picker *pk = v->pk;
-    fit_line(w, 0, 0, v->label, attr_of(ATTR_HEADER));
-    int x = utf8_width(v->label), cols = getmaxx(w) - x - 1;
-    if (cols > 30)
-        cols = 30;
-    char count[80];
-    snprintf(count, sizeof count, "  %d of %zu %s", pk->nview, pk->n, v->noun);
-    wattrset(w, attr_of(ATTR_DIM));
-    mvwaddstr(w, 0, x + cols, count);
-    listview_draw(&pk->lv, w, 1, getmaxy(w) - 1);
-    if (pk->nview == 0)
-        fit_line(w, 3, 2, "Nothing matches: Backspace widens the search", attr_of(ATTR_DIM));
-    wattrset(w, attr_of(ATTR_FIELD));
-    lineedit_set_width(&v->le, cols);
-    curs_set(1);
-    lineedit_draw(w, 0, x, cols, &v->le, true);
-    wattrset(w, A_NORMAL);
+    picker_refilter(((struct picker_ctx *)ctx)->pk);
 }
 
-static enum view_key picker_key(void *self, const struct action *act, int ret, wint_t ch)
+static void picker_count(void *ctx, char *buf, size_t len)
 {
-    struct picker_view *v = self;
-    struct picker *pk = v->pk;
-    if (act) {
-        switch (act->id) {
-        case ACT_KEEP_TEXT:
-            if (pk->nview == 0)
-                return VIEW_DONE;
-            v->chosen = pk->rows[pk->view[pk->lv.cursor]].id;
-            return VIEW_CLOSE;
-        case ACT_GRID_UP: listview_move(&pk->lv, ACT_UP); return VIEW_DONE;
-        case ACT_GRID_DOWN: listview_move(&pk->lv, ACT_DOWN); return VIEW_DONE;
-        case ACT_GRID_PAGE_UP: listview_move(&pk->lv, ACT_PAGE_UP); return VIEW_DONE;
-        case ACT_GRID_PAGE_DOWN: listview_move(&pk->lv, ACT_PAGE_DOWN); return VIEW_DONE;
-        default: return VIEW_PASS;
-        }
-    }
-    enum lineedit_result r = lineedit_key(&v->le, ret, ch);
-    if (r == LINEEDIT_CHANGED) {
-        snprintf(pk->search, sizeof pk->search, "%s", lineedit_text(&v->le));
-        picker_refilter(pk);
-    } else if (r == LINEEDIT_REFUSED) {
-        ui_error(v->st->ui, "%s", lineedit_reason(&v->le));
-    }
-    return VIEW_DONE;
+    struct picker_ctx *c = ctx;
+    snprintf(buf, len, "  %d of %zu %s", c->pk->nview, c->pk->n, c->noun);
 }
 
-static bool panel_takes_text(void *self)
-{
-    (void)self;
-    return true;
-}
-
-static const enum action_id picker_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
-                                             ACT_GRID_PAGE_DOWN, ACT_NONE};
-static const struct view_ops picker_view_ops_ = {
-    .title = "the picker",
-    .keys = picker_keys,
-    .draw = picker_draw,
-    .key = picker_key,
-    .takes_text = panel_takes_text,
-};
-
-const struct view_ops *panel_picker_view_ops(void) { return &picker_view_ops_; }
-
-/* The row picked (its id), or 0 when cancelled. */
+/* The row picked (its id), or 0 when cancelled (ui/picker.h). */
 static int64_t picker_run(struct panel *st, struct picker *pk, const char *label, const char *noun,
                           const char *intro)
 {
     pk->view = malloc((pk->n ? pk->n : 1) * sizeof *pk->view);
-    struct picker_view v = {.st = st, .pk = pk, .label = label, .noun = noun};
-    if (!pk->view || lineedit_init(&v.le, "", SEARCH_MAX) != AP_OK) {
+    if (!pk->view) {
         say(st, true, "Out of memory");
         return 0;
     }
     pk->lv = (struct listview){.columns = pk->columns, .ncolumns = PICK_COLS, .cell = picker_cell, .ctx = pk,
                                .sort_column = -1};
-    picker_refilter(pk);
+    struct picker_ctx c = {pk, noun};
+    const struct picker_spec spec = {label, "Nothing matches: Backspace widens the search", &pk->lv, pk->search,
+                                     sizeof pk->search, &c, picker_refilter_cb, picker_count};
     ui_message(st->ui, "%s", intro);
-    ui_run_view(st->ui, &picker_view_ops_, &v);
-    curs_set(0);
-    lineedit_free(&v.le);
+    bool picked = picker_view_run(st->ui, &spec);
     ui_message(st->ui, "%s", "");
-    return ui_quitting(st->ui) ? 0 : v.chosen;
+    return picked && pk->nview > 0 ? pk->rows[pk->view[pk->lv.cursor]].id : 0;
 }
 
 static const struct list_column pupil_pick_columns[PICK_COLS] = {
@@ -1767,6 +1705,12 @@ static void dialog_draw(struct panel *st, struct dialog *d)
     curs_set(1);
     wnoutrefresh(w);
     ui_show_status(st->ui);
+}
+
+static bool panel_takes_text(void *self)
+{
+    (void)self;
+    return true;
 }
 
 /* The dialog as a view: Tab/↓ and S-Tab/↑ between fields, Enter on the last

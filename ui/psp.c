@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "picker.h"
 #include "attr.h"
 #include "draw.h"
 #include "date.h"
@@ -112,10 +113,6 @@ static void copy_cut(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-static bool is_resize(int ret, wint_t ch)
-{
-    return ret == KEY_CODE_YES && ch == KEY_RESIZE;
-}
 
 /* Columns a form gives its inputs on this screen (ui/form.c's layout). */
 static int form_input_cols(void)
@@ -923,6 +920,90 @@ static bool restore_draft(struct editor *ed, int field, const char *text)
     return true;
 }
 
+/* The question about kept drafts, on the body's last lines over the editor. */
+struct draft_question {
+    struct editor *ed;
+    const char *question;
+    struct psp_draft *drafts;
+    size_t n;
+    const char *prefix;
+    bool *restored_any;
+    int first;
+};
+
+static void draft_draw(void *self, WINDOW *w)
+{
+    struct draft_question *q = self;
+    int h = getmaxy(w);
+    size_t st_[6], en[6];
+    int lines = wrap_lines(q->question, getmaxx(w) - 2, st_, en, 6);
+    for (int i = 0; i < lines; i++) {
+        char line[NOTICE_LEN];
+        snprintf(line, sizeof line, "%.*s", (int)(en[i] - st_[i]), q->question + st_[i]);
+        fit_line(w, h - lines + i, 1, line, attr_of(ATTR_HEADER));
+    }
+    curs_set(0);
+}
+
+static enum view_key draft_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct draft_question *q = self;
+    struct editor *ed = q->ed;
+    if (!act)
+        return VIEW_DONE;
+    switch (act->id) {
+    case ACT_DRAFT_RESTORE: {
+        int bad = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            int f = field_of_key(ed, q->drafts[i].field);
+            if (f < 0)
+                continue;
+            if (restore_draft(ed, f, q->drafts[i].text)) {
+                q->first = f; /* the drafts come oldest first: the focus goes to the latest */
+                *q->restored_any = true;
+            } else {
+                bad++;
+            }
+        }
+        ui_message(ed->ui, bad ? "Restored the draft; %d value%s did not read (a date typed half-way?)"
+                               : "Restored what you typed: ^S saves it, Esc asks before dropping it",
+                   bad, bad == 1 ? "" : "s");
+        return VIEW_CLOSE;
+    }
+    case ACT_DRAFT_DISCARD:
+        if (psp_draft_discard(ui_store(ed->ui), ed_psp_id(ed), q->prefix, false) == AP_OK)
+            ui_message(ed->ui, "Discarded the draft");
+        else
+            ui_error(ed->ui, "The draft was not discarded: %s", ap_error_detail());
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        ui_message(ed->ui, "The draft is kept for next time");
+        return VIEW_CLOSE;
+    default:
+        return VIEW_PASS;
+    }
+}
+
+static bool draft_takes_text(void *self)
+{
+    (void)self;
+    return true; /* only its answers */
+}
+
+static const enum action_id draft_keys[] = {ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD, ACT_VIEW_CLOSE, ACT_NONE};
+static const struct view_ops draft_view = {
+    .title = "kept drafts",
+    .keys = draft_keys,
+    .draw = draft_draw,
+    .key = draft_key,
+    .takes_text = draft_takes_text,
+    .overlay = true,
+};
+
+const struct view_ops *psp_draft_view_ops(void) { return &draft_view; }
+
 /* Offers this login's kept drafts back: "A draft of Reason for PSP from
  * 2026-11-22 09:14 was kept: r restore, d discard". Returns the field of
  * the latest draft restored (where the typing was), or -1. Esc leaves them
@@ -976,54 +1057,11 @@ static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_an
     for (char *c = status_text; *c; c++)
         if (*c == '\n')
             *c = ' ';
-    int first = -1;
-    for (;;) {
-        WINDOW *w = ui_body(ed->ui);
-        int h = getmaxy(w);
-        size_t st_[6], en[6];
-        int lines = wrap_lines(question, getmaxx(w) - 2, st_, en, 6);
-        for (int i = 0; i < lines; i++) {
-            char line[NOTICE_LEN];
-            snprintf(line, sizeof line, "%.*s", (int)(en[i] - st_[i]), question + st_[i]);
-            fit_line(w, h - lines + i, 1, line, attr_of(ATTR_HEADER));
-        }
-        wnoutrefresh(w);
-        ui_message(ed->ui, "%s", status_text);
-        ui_show_status(ed->ui);
-        wint_t ch;
-        int ret = ui_modal_key(ed->ui, &ch);
-        if (ui_quitting(ed->ui))
-            break;
-        if (ret == OK && (ch == 'r' || ch == 'R')) {
-            int bad = 0;
-            for (size_t i = 0; i < n; i++) {
-                int f = field_of_key(ed, drafts[i].field);
-                if (f < 0)
-                    continue;
-                if (restore_draft(ed, f, drafts[i].text)) {
-                    first = f; /* the drafts come oldest first: the focus goes to the latest */
-                    *restored_any = true;
-                } else {
-                    bad++;
-                }
-            }
-            ui_message(ed->ui, bad ? "Restored the draft; %d value%s did not read (a date typed half-way?)"
-                                   : "Restored what you typed: ^S saves it, Esc asks before dropping it",
-                       bad, bad == 1 ? "" : "s");
-            break;
-        }
-        if (ret == OK && (ch == 'd' || ch == 'D')) {
-            if (psp_draft_discard(s, ed_psp_id(ed), prefix, false) == AP_OK)
-                ui_message(ed->ui, "Discarded the draft");
-            else
-                ui_error(ed->ui, "The draft was not discarded: %s", ap_error_detail());
-            break;
-        }
-        if (ret == OK && ch == 27) {
-            ui_message(ed->ui, "The draft is kept for next time");
-            break;
-        }
-    }
+    struct draft_question q = {.ed = ed, .question = question, .drafts = drafts, .n = n, .prefix = prefix,
+                               .restored_any = restored_any, .first = -1};
+    ui_message(ed->ui, "%s", status_text);
+    ui_run_view(ed->ui, &draft_view, &q);
+    int first = q.first;
     psp_drafts_free(drafts, n);
     return first;
 }
@@ -1565,7 +1603,18 @@ static void pick_refilter(struct picker *pk)
     listview_select(&pk->lv, 0);
 }
 
-/* The pupil picked (0 when none): type to narrow by name or UPN. */
+static void pick_refilter_cb(void *ctx)
+{
+    pick_refilter(ctx);
+}
+
+static void pick_count(void *ctx, char *buf, size_t len)
+{
+    struct picker *pk = ctx;
+    snprintf(buf, len, "  %d pupil%s on roll", pk->nview, pk->nview == 1 ? "" : "s");
+}
+
+/* The pupil picked (0 when none): type to narrow by name or UPN (ui/picker.h). */
 static int64_t pick_pupil(struct psp_pane *st)
 {
     struct picker pk = {.st = st};
@@ -1574,71 +1623,19 @@ static int64_t pick_pupil(struct psp_pane *st)
         return 0;
     }
     pk.view = malloc((pk.roll->n ? pk.roll->n : 1) * sizeof *pk.view);
-    struct lineedit le = {0};
-    if (!pk.view || lineedit_init(&le, "", SEARCH_MAX) != AP_OK) {
-        free(pk.view);
+    if (!pk.view) {
         roll_free(pk.roll);
         say(st, true, "Out of memory");
         return 0;
     }
     pk.lv = (struct listview){.columns = pick_columns, .ncolumns = PK_COUNT, .cell = pick_cell, .ctx = &pk,
                               .sort_column = -1};
-    pick_refilter(&pk);
-    int64_t chosen = 0;
+    const struct picker_spec spec = {" New PSP for: ", "No pupil on roll matches: Backspace widens the search",
+                                     &pk.lv, pk.search, sizeof pk.search, &pk, pick_refilter_cb, pick_count};
     ui_message(st->ui, "A new PSP: type part of the pupil's name or UPN, ↑/↓ choose, Enter picks, Esc cancels");
-    for (;;) {
-        WINDOW *w = ui_body(st->ui);
-        werase(w);
-        const char *label = " New PSP for: ";
-        fit_line(w, 0, 0, label, attr_of(ATTR_HEADER));
-        int x = utf8_width(label), cols = getmaxx(w) - x - 1;
-        if (cols > 30)
-            cols = 30;
-        char count[80];
-        snprintf(count, sizeof count, "  %d pupil%s on roll", pk.nview, pk.nview == 1 ? "" : "s");
-        wattrset(w, attr_of(ATTR_DIM));
-        mvwaddstr(w, 0, x + cols, count);
-        listview_draw(&pk.lv, w, 1, getmaxy(w) - 2);
-        if (pk.nview == 0)
-            fit_line(w, 3, 2, "No pupil on roll matches: Backspace widens the search", attr_of(ATTR_DIM));
-        fit_line(w, getmaxy(w) - 1, 1, "Enter picks  ↑/↓ PgUp/PgDn choose  Esc cancels", attr_of(ATTR_HINT));
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(&le, cols);
-        curs_set(1);
-        lineedit_draw(w, 0, x, cols, &le, true);
-        wattrset(w, A_NORMAL);
-        wnoutrefresh(w);
-        ui_show_status(st->ui);
-        wint_t ch;
-        int ret = ui_modal_key(st->ui, &ch);
-        if (ui_quitting(st->ui))
-            break;
-        if (is_resize(ret, ch))
-            continue;
-        if (ret == OK && ch == 27)
-            break;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            if (pk.nview > 0) {
-                chosen = pk.roll->rows[pk.view[pk.lv.cursor]].id;
-                break;
-            }
-            continue;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_PPAGE || ch == KEY_NPAGE)) {
-            listview_move(&pk.lv, ch == KEY_UP ? ACT_UP : ch == KEY_DOWN ? ACT_DOWN : ch == KEY_PPAGE ? ACT_PAGE_UP
-                                                                                                      : ACT_PAGE_DOWN);
-            continue;
-        }
-        enum lineedit_result r = lineedit_key(&le, ret, ch);
-        if (r == LINEEDIT_CHANGED) {
-            snprintf(pk.search, sizeof pk.search, "%s", lineedit_text(&le));
-            pick_refilter(&pk);
-        } else if (r == LINEEDIT_REFUSED) {
-            ui_error(st->ui, "%s", lineedit_reason(&le));
-        }
-    }
-    curs_set(0);
-    lineedit_free(&le);
+    int64_t chosen = 0;
+    if (picker_view_run(st->ui, &spec) && pk.nview > 0)
+        chosen = pk.roll->rows[pk.view[pk.lv.cursor]].id;
     free(pk.view);
     roll_free(pk.roll);
     ui_message(st->ui, "%s", "");

@@ -398,9 +398,10 @@ static void draw_body(struct ui *ui)
     if (ui->too_small) {
         mvwprintw(ui->body, 0, 0, "apterm needs at least %dx%d", MIN_COLS, MIN_LINES);
     } else {
-        /* The top view that draws (a question draws over the one below). */
+        /* The top view that covers the body, then the overlays above it (a
+         * question draws over the one below). */
         int i = ui->depth - 1;
-        while (i >= 0 && !ui->stack[i].ops->draw)
+        while (i >= 0 && (!ui->stack[i].ops->draw || ui->stack[i].ops->overlay))
             i--;
         if (i >= 0) {
             curs_set(0); /* a view that takes text shows it again where it is typed */
@@ -410,6 +411,9 @@ static void draw_body(struct ui *ui)
             if (ui->state[ui->active])
                 p->draw(ui->state[ui->active], ui->body);
         }
+        for (int j = i + 1; j < ui->depth; j++)
+            if (ui->stack[j].ops->draw)
+                ui->stack[j].ops->draw(ui->stack[j].self, ui->body);
     }
     wnoutrefresh(ui->body);
 }

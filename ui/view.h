@@ -60,6 +60,9 @@ struct view_ops {
     /* Timers, about every quarter second while no key comes; returns true
      * to be drawn again. NULL: none. */
     bool (*tick)(void *self);
+    /* Drawn over the view below (a question on the body's last lines):
+     * the one below is drawn first. A view with no draw is one too. */
+    bool overlay;
 };
 
 /* Pushes the view and runs the shell's loop until the view closes (its key
@@ -88,7 +91,8 @@ const struct view_ops *roll_filter_view_ops(void);       /* ui/roll.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *attendance_find_view_ops(void);   /* ui/attendance.c */
 const struct view_ops *attendance_goto_view_ops(void);   /* ui/attendance.c */
-const struct view_ops *panel_picker_view_ops(void);      /* ui/panel.c */
+const struct view_ops *picker_view_ops(void);            /* ui/picker.c */
+const struct view_ops *psp_draft_view_ops(void);         /* ui/psp.c */
 const struct view_ops *panel_dialog_view_ops(void);      /* ui/panel.c */
 const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
 const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
