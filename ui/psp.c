@@ -1733,7 +1733,7 @@ static unsigned run_search(struct psp_pane *st)
 {
     char before[sizeof st->search];
     snprintf(before, sizeof before, "%s", st->search);
-    static const struct search_ops ops = {search_draw, search_apply, search_current};
+    static const struct search_ops ops = {.draw = search_draw, .apply = search_apply, .current = search_current};
     if (!search_run(st->ui, st->search, sizeof st->search, "Search by the pupil's name: Enter keeps it, Esc clears it", &st->lv, &ops, st))
         return REDRAW_STATUS;
     if (st->search[0])

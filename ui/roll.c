@@ -19,6 +19,7 @@
 #include "listview.h"
 #include "pupil_views.h"
 #include "roll.h"
+#include "search.h"
 #include "rules.h"
 #include "shell.h"
 #include "utf8.h"
@@ -588,80 +589,32 @@ static void roll_draw(void *state, WINDOW *w)
 
 /* Search as you type: a modal loop of its own, so that every key (digits of a
  * UPN, q) goes to the search field. Enter keeps the search, Esc clears it. */
-struct roll_search {
-    struct roll_pane *rp;
-    struct lineedit le;
-    int64_t before;
-};
-
-static void roll_search_draw(void *self, WINDOW *w)
+static void roll_search_draw(void *ctx, WINDOW *w)
 {
-    struct roll_search *rs = self;
-    curs_set(1);
-    roll_draw(rs->rp, w); /* draws the search line from rp->typing, the cursor in it */
+    roll_draw(ctx, w); /* draws the search line from rp->typing, the cursor in it */
 }
 
-static enum view_key roll_search_key(void *self, const struct action *act, int ret, wint_t ch)
+static void roll_search_apply(void *ctx, int64_t keep)
 {
-    struct roll_search *rs = self;
-    struct roll_pane *rp = rs->rp;
-    if (act) {
-        switch (act->id) {
-        case ACT_KEEP_TEXT:
-            return VIEW_CLOSE;
-        case ACT_VIEW_CLOSE: /* Esc clears the search */
-            rp->search[0] = '\0';
-            rebuild_view(rp, rs->before);
-            return VIEW_CLOSE;
-        case ACT_GRID_UP: listview_move(&rp->lv, ACT_UP); return VIEW_DONE;
-        case ACT_GRID_DOWN: listview_move(&rp->lv, ACT_DOWN); return VIEW_DONE;
-        case ACT_GRID_PAGE_UP: listview_move(&rp->lv, ACT_PAGE_UP); return VIEW_DONE;
-        case ACT_GRID_PAGE_DOWN: listview_move(&rp->lv, ACT_PAGE_DOWN); return VIEW_DONE;
-        default: return VIEW_PASS;
-        }
-    }
-    enum lineedit_result r = lineedit_key(&rs->le, ret, ch);
-    if (r == LINEEDIT_CHANGED) {
-        snprintf(rp->search, sizeof rp->search, "%s", lineedit_text(&rs->le));
-        rebuild_view(rp, 0);
-        listview_select(&rp->lv, 0);
-    } else if (r == LINEEDIT_REFUSED) {
-        ui_error(rp->ui, "Search: %s", lineedit_reason(&rs->le));
-    }
-    return VIEW_DONE;
+    rebuild_view(ctx, keep);
 }
 
-static bool roll_search_takes_text(void *self)
+static int64_t roll_search_current(void *ctx)
 {
-    (void)self;
-    return true;
+    return cursor_id(ctx);
 }
 
-static const enum action_id roll_search_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
-                                                  ACT_GRID_PAGE_DOWN, ACT_NONE};
-static const struct view_ops roll_search_view = {
-    .title = "the roll's search",
-    .keys = roll_search_keys,
-    .draw = roll_search_draw,
-    .key = roll_search_key,
-    .takes_text = roll_search_takes_text,
-};
-
-const struct view_ops *roll_search_view_ops(void) { return &roll_search_view; }
+static struct lineedit **roll_typing(void *ctx)
+{
+    return &((struct roll_pane *)ctx)->typing;
+}
 
 static void run_search(struct roll_pane *rp)
 {
-    struct roll_search rs = {.rp = rp};
-    if (lineedit_init(&rs.le, rp->search, sizeof rp->search - 1) != AP_OK) {
-        ui_error(rp->ui, "Out of memory");
-        return;
-    }
-    rp->typing = &rs.le;
-    rs.before = cursor_id(rp);
-    ui_run_view(rp->ui, &roll_search_view, &rs);
-    rp->typing = NULL;
-    lineedit_free(&rs.le);
-    curs_set(0);
+    static const struct search_ops ops = {roll_search_draw, roll_search_apply, roll_search_current, roll_typing,
+                                          true};
+    search_run(rp->ui, rp->search, sizeof rp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &rp->lv,
+               &ops, rp);
 }
 
 /* ---- Filter menu ------------------------------------------------------------------ */

@@ -44,9 +44,10 @@ static void search_draw(void *self, WINDOW *w)
     struct search *s = self;
     if (s->hint)
         ui_message_if_quiet(s->ui, s->hint);
-    s->ops->draw(s->ctx, w);
     curs_set(1);
-    draw_prompt(w, &s->le); /* last, so the cursor stays in the editor */
+    s->ops->draw(s->ctx, w);
+    if (!s->ops->typing_of)
+        draw_prompt(w, &s->le); /* last, so the cursor stays in the editor */
 }
 
 static enum view_key search_key(void *self, const struct action *act, int ret, wint_t ch)
@@ -72,7 +73,9 @@ static enum view_key search_key(void *self, const struct action *act, int ret, w
     enum lineedit_result r = lineedit_key(&s->le, ret, ch);
     if (r == LINEEDIT_CHANGED) {
         snprintf(s->buf, s->size, "%s", lineedit_text(&s->le));
-        s->ops->apply(s->ctx, s->keep);
+        s->ops->apply(s->ctx, s->ops->to_first ? 0 : s->keep);
+        if (s->ops->to_first)
+            listview_select(s->lv, 0);
     } else if (r == LINEEDIT_REFUSED) {
         ui_error(s->ui, "%s", lineedit_reason(&s->le));
     }
@@ -108,7 +111,11 @@ bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct 
     }
     s.keep = ops->current(ctx);
     s.hint = hint;
+    if (ops->typing_of)
+        *ops->typing_of(ctx) = &s.le;
     ui_run_view(ui, &search_view, &s);
+    if (ops->typing_of)
+        *ops->typing_of(ctx) = NULL;
     curs_set(0);
     lineedit_free(&s.le);
     return true;

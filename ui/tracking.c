@@ -22,6 +22,7 @@
 #include "pupil_views.h"
 #include "roll.h"
 #include "rules.h"
+#include "search.h"
 #include "shell.h"
 #include "tracking.h"
 #include "utf8.h"
@@ -684,49 +685,32 @@ static void redraw_body(struct tpane *tp)
 
 /* ---- Search ------------------------------------------------------------------------------ */
 
+static void track_search_draw(void *ctx, WINDOW *w)
+{
+    tracking_draw(ctx, w); /* draws the search line from tp->typing */
+}
+
+static void track_search_apply(void *ctx, int64_t keep)
+{
+    rebuild_view(ctx, keep);
+}
+
+static int64_t track_search_current(void *ctx)
+{
+    return cursor_id(ctx);
+}
+
+static struct lineedit **track_typing(void *ctx)
+{
+    return &((struct tpane *)ctx)->typing;
+}
+
 static void run_search(struct tpane *tp)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, tp->search, sizeof tp->search - 1) != AP_OK) {
-        ui_error(tp->ui, "Out of memory");
-        return;
-    }
-    tp->typing = &le;
-    int64_t before = cursor_id(tp);
-    curs_set(1);
-    for (;;) {
-        redraw_body(tp);
-        wint_t ch;
-        int ret = ui_modal_key(tp->ui, &ch);
-        if (ui_quitting(tp->ui))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (is_enter(ret, ch))
-            break;
-        if (ret == OK && ch == 27) {
-            tp->search[0] = '\0';
-            rebuild_view(tp, before);
-            break;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_PPAGE || ch == KEY_NPAGE)) {
-            const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
-            if (act)
-                listview_move(&tp->lv, act->id);
-            continue;
-        }
-        enum lineedit_result res = lineedit_key(&le, ret, ch);
-        if (res == LINEEDIT_CHANGED) {
-            snprintf(tp->search, sizeof tp->search, "%s", lineedit_text(&le));
-            rebuild_view(tp, 0);
-            listview_select(&tp->lv, 0);
-        } else if (res == LINEEDIT_REFUSED) {
-            ui_error(tp->ui, "%s", lineedit_reason(&le));
-        }
-    }
-    tp->typing = NULL;
-    lineedit_free(&le);
-    curs_set(0);
+    static const struct search_ops ops = {track_search_draw, track_search_apply, track_search_current,
+                                          track_typing, true};
+    search_run(tp->ui, tp->search, sizeof tp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &tp->lv,
+               &ops, tp);
 }
 
 /* ---- Filter ------------------------------------------------------------------------------- */

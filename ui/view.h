@@ -86,7 +86,6 @@ const struct view_ops *ui_help_view_ops(void);           /* ui/ui.c */
 const struct view_ops *form_view_ops(void);              /* ui/form.c */
 const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
 const struct view_ops *search_view_ops(void);            /* ui/search.c */
-const struct view_ops *roll_search_view_ops(void);       /* ui/roll.c */
 const struct view_ops *roll_filter_view_ops(void);       /* ui/roll.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *attendance_find_view_ops(void);   /* ui/attendance.c */
