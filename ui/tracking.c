@@ -761,6 +761,91 @@ static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
              ATTR_HINT);
 }
 
+/* The filter menu as a view (the keys as the roll's filter menu). */
+struct tfilter {
+    struct tpane *tp;
+    struct filter_menu *m;
+    int focus;
+    bool apply;
+};
+
+static void tfilter_draw(void *self, WINDOW *w)
+{
+    struct tfilter *f = self;
+    tracking_draw(f->tp, w);
+    draw_menu(f->m, f->focus, w);
+}
+
+static bool tfilter_takes_text(void *self)
+{
+    struct tfilter *f = self;
+    return f->focus == FI_PROVIDER; /* the provider is picked by typing its name */
+}
+
+static enum view_key tfilter_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct tfilter *f = self;
+    struct filter_menu *m = f->m;
+    enum action_id id = act ? act->id : ACT_NONE;
+    switch (id) {
+    case ACT_KEEP_TEXT:
+        f->apply = true;
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        return VIEW_CLOSE;
+    case ACT_FILTER_CLEAR:
+        if (f->focus == FI_PROVIDER && m->provider.query[0])
+            break; /* an F in the provider's name */
+        m->cohort = 0;
+        m->provider_id = 0;
+        m->show = SH_ANY;
+        return VIEW_DONE;
+    case ACT_PREV_FIELD:
+    case ACT_UP:
+        if (f->focus == FI_PROVIDER && id == ACT_UP && ret == OK)
+            break; /* a k in the provider's name */
+        f->focus = (f->focus + FI_COUNT - 1) % FI_COUNT;
+        return VIEW_DONE;
+    case ACT_NEXT_FIELD:
+    case ACT_DOWN:
+        if (f->focus == FI_PROVIDER && id == ACT_DOWN && ret == OK)
+            break; /* a j in the provider's name */
+        f->focus = (f->focus + 1) % FI_COUNT;
+        return VIEW_DONE;
+    default:
+        break;
+    }
+    if (f->focus == FI_PROVIDER) {
+        pick_key(&m->provider, ret, ch);
+        return VIEW_DONE;
+    }
+    int step = id == ACT_CHOICE_NEXT ? 1 : id == ACT_CHOICE_PREV ? -1 : 0;
+    if (!step)
+        return VIEW_PASS;
+    if (f->focus == FI_COHORT) {
+        int n = (int)label_count(LABELS_COHORT) + 1;
+        m->cohort = (m->cohort + step + n) % n;
+    } else if (f->focus == FI_SHOW) {
+        m->show = (m->show + step + SH_COUNT) % SH_COUNT;
+    }
+    return VIEW_DONE;
+}
+
+static const enum action_id tfilter_keys[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_UP, ACT_DOWN,
+                                              ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR, ACT_NONE};
+static const enum action_id tfilter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
+                                               ACT_NONE};
+static const struct view_ops tfilter_view = {
+    .title = "the tracking filter",
+    .keys = tfilter_keys,
+    .hints = tfilter_hints,
+    .draw = tfilter_draw,
+    .key = tfilter_key,
+    .takes_text = tfilter_takes_text,
+};
+
+const struct view_ops *tracking_filter_view_ops(void) { return &tfilter_view; }
+
 static void run_filter(struct tpane *tp)
 {
     struct filter_menu m = {.show = tp->f_show, .provider_id = tp->f_provider};
@@ -782,59 +867,9 @@ static void run_filter(struct tpane *tp)
     } else {
         ui_error(tp->ui, "The providers could not be read: %s", ap_error_detail());
     }
-    int focus = 0;
-    bool apply = false;
-    for (;;) {
-        WINDOW *w = ui_body(tp->ui);
-        werase(w);
-        tracking_draw(tp, w);
-        draw_menu(&m, focus, w);
-        wnoutrefresh(w);
-        ui_show_status(tp->ui);
-        wint_t ch;
-        int ret = ui_modal_key(tp->ui, &ch);
-        if (ui_quitting(tp->ui))
-            break;
-        if (is_enter(ret, ch)) {
-            apply = true;
-            break;
-        }
-        if (ret == OK && ch == 27)
-            break;
-        if (ret == OK && ch == 'F' && !(focus == FI_PROVIDER && m.provider.query[0])) {
-            m.cohort = 0;
-            m.provider_id = 0;
-            m.show = SH_ANY;
-            continue;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_BTAB)) {
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-            continue;
-        }
-        if ((ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && ch == '\t')) {
-            focus = (focus + 1) % FI_COUNT;
-            continue;
-        }
-        if (focus == FI_PROVIDER) {
-            pick_key(&m.provider, ret, ch);
-            continue;
-        }
-        int step = 0;
-        if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && (ch == ' ' || ch == 'l')))
-            step = 1;
-        else if ((ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h'))
-            step = -1;
-        else if (ret == OK && ch == 'k')
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-        else if (ret == OK && ch == 'j')
-            focus = (focus + 1) % FI_COUNT;
-        if (step && focus == FI_COHORT) {
-            int n = (int)label_count(LABELS_COHORT) + 1;
-            m.cohort = (m.cohort + step + n) % n;
-        } else if (step && focus == FI_SHOW) {
-            m.show = (m.show + step + SH_COUNT) % SH_COUNT;
-        }
-    }
+    struct tfilter f = {.tp = tp, .m = &m};
+    ui_run_view(tp->ui, &tfilter_view, &f);
+    bool apply = f.apply && !ui_quitting(tp->ui);
     if (apply) {
         int64_t keep = cursor_id(tp);
         snprintf(tp->f_cohort, sizeof tp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
