@@ -157,11 +157,6 @@ static enum attr_meaning flag_attr(enum flag_level l)
     return l == FLAG_RED ? ATTR_FLAG_RED : l == FLAG_AMBER ? ATTR_FLAG_AMBER : ATTR_NORMAL;
 }
 
-static bool is_enter(int ret, wint_t ch)
-{
-    return (ret == OK && (ch == '\r' || ch == '\n')) || (ret == KEY_CODE_YES && ch == KEY_ENTER);
-}
-
 static const struct tracking_row *row_at(const struct tpane *tp, int line)
 {
     if (!tp->t || line < 0 || (size_t)line >= tp->nview)
@@ -903,19 +898,6 @@ static void clear_filter(struct tpane *tp)
 enum entry_end { ENTRY_CLOSE, ENTRY_NEXT, ENTRY_PREV };
 
 /* The rating line's own action for a key: only the actions of the line. */
-static enum action_id entry_action(int key)
-{
-    static const enum action_id mine[] = {ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA,
-                                          ACT_TRACK_NOTE,  ACT_TRACK_SAME,      ACT_TRACK_CLEAR,
-                                          ACT_TRACK_SAVE_NEXT, ACT_TRACK_SAVE_PREV};
-    for (size_t i = 0; i < sizeof mine / sizeof mine[0]; i++) {
-        const struct action *a = action_get(mine[i]);
-        for (int k = 0; a && k < ACTION_MAX_KEYS && a->keys[k]; k++)
-            if (a->keys[k] == key)
-                return mine[i];
-    }
-    return ACT_NONE;
-}
 
 /* Reads the pupil's week afresh (versions included) into the line. */
 static bool entry_read(struct tpane *tp, struct entry *e)
@@ -999,6 +981,52 @@ static bool entry_save(struct tpane *tp, struct entry *e)
     return false;
 }
 
+/* The note line: a view over the rating line; Enter keeps the note, Esc
+ * drops what was typed. */
+struct note_line {
+    struct tpane *tp;
+    struct lineedit *le;
+    bool keep;
+};
+
+static void note_draw(void *self, WINDOW *w)
+{
+    struct note_line *nl = self;
+    curs_set(1);
+    tracking_draw(nl->tp, w); /* draws the note being typed from e->note */
+}
+
+static enum view_key note_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct note_line *nl = self;
+    if (act && act->id == ACT_KEEP_TEXT) {
+        nl->keep = true;
+        return VIEW_CLOSE;
+    }
+    if (act)
+        return VIEW_PASS;
+    if (lineedit_key(nl->le, ret, ch) == LINEEDIT_REFUSED)
+        ui_error(nl->tp->ui, "Note: %s", lineedit_reason(nl->le));
+    return VIEW_DONE;
+}
+
+static bool track_takes_text(void *self)
+{
+    (void)self;
+    return true;
+}
+
+static const enum action_id note_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
+static const struct view_ops note_view = {
+    .title = "a note on the area",
+    .keys = note_keys,
+    .draw = note_draw,
+    .key = note_key,
+    .takes_text = track_takes_text,
+};
+
+const struct view_ops *tracking_note_view_ops(void) { return &note_view; }
+
 /* Typing a note on the focused area. */
 static void entry_note(struct tpane *tp, struct entry *e)
 {
@@ -1014,102 +1042,131 @@ static void entry_note(struct tpane *tp, struct entry *e)
         return;
     }
     e->note = &le;
-    curs_set(1);
-    for (;;) {
-        redraw_body(tp);
-        wint_t ch;
-        int ret = ui_modal_key(tp->ui, &ch);
-        if (ui_quitting(tp->ui) || (ret == OK && ch == 27))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (is_enter(ret, ch)) {
-            snprintf(r->note, sizeof r->note, "%s", lineedit_text(&le));
-            break;
-        }
-        if (lineedit_key(&le, ret, ch) == LINEEDIT_REFUSED)
-            ui_error(tp->ui, "%s", lineedit_reason(&le));
-    }
+    struct note_line nl = {.tp = tp, .le = &le};
+    ui_run_view(tp->ui, &note_view, &nl);
+    if (nl.keep && !ui_quitting(tp->ui))
+        snprintf(r->note, sizeof r->note, "%s", lineedit_text(&le));
     e->note = NULL;
     lineedit_free(&le);
     curs_set(0);
 }
 
+/* The rating line as a view: the keys of the rating line (1-5, Tab, ⌫, =,
+ * n, Enter/↓, ↑); it takes every other character too, so that 6-9 say "A
+ * rating is 1 to 5" and q is not a command. Esc closes, asking first when
+ * ratings were typed. */
+struct entry_view {
+    struct tpane *tp;
+    struct entry *e;
+    enum entry_end end;
+};
+
+static void entry_draw(void *self, WINDOW *w)
+{
+    struct entry_view *v = self;
+    select_id(v->tp, v->e->pupil_id);
+    tracking_draw(v->tp, w);
+}
+
+static bool entry_close_request(void *self, bool quitting)
+{
+    struct entry_view *v = self;
+    struct entry *e = v->e;
+    if (!entry_any_changed(e))
+        return true;
+    char q[400];
+    snprintf(q, sizeof q, "%s without saving the ratings typed for %s?", quitting ? "Quit apterm" : "Close", e->who);
+    return ui_confirm(v->tp->ui, q);
+}
+
+static enum view_key entry_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct entry_view *v = self;
+    struct tpane *tp = v->tp;
+    struct entry *e = v->e;
+    struct ui *ui = tp->ui;
+    if (act && act->id == ACT_VIEW_CLOSE) {
+        if (!entry_close_request(v, false)) {
+            ui_message(ui, "%s", "");
+            return VIEW_DONE;
+        }
+        v->end = ENTRY_CLOSE;
+        return VIEW_CLOSE;
+    }
+    switch (act ? act->id : ACT_NONE) {
+    case ACT_TRACK_SCORE:
+        e->r[e->focus].rating = (int)ch - '0';
+        e->last_rated = e->focus;
+        if (e->focus < TRACKING_AREAS - 1)
+            e->focus++;
+        break;
+    case ACT_TRACK_NEXT_AREA:
+        e->focus = (e->focus + 1) % TRACKING_AREAS;
+        e->last_rated = -1;
+        break;
+    case ACT_TRACK_PREV_AREA:
+        e->focus = (e->focus + TRACKING_AREAS - 1) % TRACKING_AREAS;
+        e->last_rated = -1;
+        break;
+    case ACT_TRACK_CLEAR:
+        /* As in a text field: the focused rating, else the one before. */
+        if (!e->r[e->focus].rating && e->focus > 0)
+            e->focus--;
+        e->r[e->focus].rating = 0;
+        e->r[e->focus].note[0] = '\0';
+        e->last_rated = -1;
+        break;
+    case ACT_TRACK_SAME: {
+        int n = 0;
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            if (!e->r[a].rating && e->prev[a]) {
+                e->r[a].rating = e->prev[a];
+                n++;
+            }
+        if (n == 0)
+            ui_message(ui, e->prev_week == DATE_NONE ? "No earlier ratings to copy"
+                                                     : "Every area with an earlier rating is rated already");
+        break;
+    }
+    case ACT_TRACK_NOTE:
+        entry_note(tp, e);
+        break;
+    case ACT_TRACK_SAVE_NEXT:
+    case ACT_TRACK_SAVE_PREV:
+        if (entry_save(tp, e)) {
+            v->end = act->id == ACT_TRACK_SAVE_NEXT ? ENTRY_NEXT : ENTRY_PREV;
+            return VIEW_CLOSE;
+        }
+        break;
+    default:
+        if (act)
+            return VIEW_PASS;
+        if (ret == OK && ch >= '6' && ch <= '9')
+            ui_error(ui, "A rating is 1 to 5");
+        break;
+    }
+    return VIEW_DONE;
+}
+
+static const enum action_id entry_keys[] = {ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA,
+                                            ACT_TRACK_NOTE,  ACT_TRACK_SAME,      ACT_TRACK_CLEAR,
+                                            ACT_TRACK_SAVE_NEXT, ACT_TRACK_SAVE_PREV, ACT_NONE};
+static const struct view_ops entry_view_ops_ = {
+    .title = "the rating line",
+    .keys = entry_keys,
+    .draw = entry_draw,
+    .key = entry_key,
+    .close_request = entry_close_request,
+    .takes_text = track_takes_text,
+};
+
+const struct view_ops *tracking_entry_view_ops(void) { return &entry_view_ops_; }
+
 static enum entry_end entry_loop(struct tpane *tp, struct entry *e)
 {
-    struct ui *ui = tp->ui;
-    for (;;) {
-        select_id(tp, e->pupil_id);
-        redraw_body(tp);
-        wint_t ch;
-        int ret = ui_modal_key(ui, &ch);
-        if (ui_quitting(ui))
-            return ENTRY_CLOSE;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        ui_message(ui, "%s", "");
-        if (ret == OK && ch == 27) {
-            if (!entry_any_changed(e))
-                return ENTRY_CLOSE;
-            char q[400];
-            snprintf(q, sizeof q, "Close without saving the ratings typed for %s?", e->who);
-            if (ui_confirm(ui, q))
-                return ENTRY_CLOSE;
-            continue;
-        }
-        int key = action_key(ret, ch);
-        switch (entry_action(key)) {
-        case ACT_TRACK_SCORE:
-            e->r[e->focus].rating = key - '0';
-            e->last_rated = e->focus;
-            if (e->focus < TRACKING_AREAS - 1)
-                e->focus++;
-            break;
-        case ACT_TRACK_NEXT_AREA:
-            e->focus = (e->focus + 1) % TRACKING_AREAS;
-            e->last_rated = -1;
-            break;
-        case ACT_TRACK_PREV_AREA:
-            e->focus = (e->focus + TRACKING_AREAS - 1) % TRACKING_AREAS;
-            e->last_rated = -1;
-            break;
-        case ACT_TRACK_CLEAR:
-            /* As in a text field: the focused rating, else the one before. */
-            if (!e->r[e->focus].rating && e->focus > 0)
-                e->focus--;
-            e->r[e->focus].rating = 0;
-            e->r[e->focus].note[0] = '\0';
-            e->last_rated = -1;
-            break;
-        case ACT_TRACK_SAME: {
-            int n = 0;
-            for (int a = 0; a < TRACKING_AREAS; a++)
-                if (!e->r[a].rating && e->prev[a]) {
-                    e->r[a].rating = e->prev[a];
-                    n++;
-                }
-            if (n == 0)
-                ui_message(ui, e->prev_week == DATE_NONE ? "No earlier ratings to copy"
-                                                         : "Every area with an earlier rating is rated already");
-            break;
-        }
-        case ACT_TRACK_NOTE:
-            entry_note(tp, e);
-            break;
-        case ACT_TRACK_SAVE_NEXT:
-            if (entry_save(tp, e))
-                return ENTRY_NEXT;
-            break;
-        case ACT_TRACK_SAVE_PREV:
-            if (entry_save(tp, e))
-                return ENTRY_PREV;
-            break;
-        default:
-            if (ret == OK && ch >= '6' && ch <= '9')
-                ui_error(ui, "A rating is 1 to 5");
-            break;
-        }
-    }
+    struct entry_view v = {.tp = tp, .e = e, .end = ENTRY_CLOSE};
+    ui_run_view(tp->ui, &entry_view_ops_, &v);
+    return ui_quitting(tp->ui) ? ENTRY_CLOSE : v.end;
 }
 
 /* The rating line for the pupil under the cursor, then the next ones in

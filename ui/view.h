@@ -88,6 +88,8 @@ const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
 const struct view_ops *search_view_ops(void);            /* ui/search.c */
 const struct view_ops *roll_filter_view_ops(void);       /* ui/roll.c */
 const struct view_ops *tracking_filter_view_ops(void);   /* ui/tracking.c */
+const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
+const struct view_ops *tracking_note_view_ops(void);     /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *attendance_find_view_ops(void);   /* ui/attendance.c */
 const struct view_ops *attendance_goto_view_ops(void);   /* ui/attendance.c */
