@@ -38,25 +38,6 @@ static void put_text(WINDOW *w, int y, int x, const char *text, enum attr_meanin
     draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
 }
 
-void pupil_views_hint_line(WINDOW *w, int y, const enum action_id *ids, const char *more)
-{
-    char line[800];
-    size_t used = 0;
-    line[0] = '\0';
-    for (int i = 0; ids && ids[i] != ACT_NONE && used < sizeof line; i++) {
-        const struct action *a = action_get(ids[i]);
-        if (a && a->hint)
-            used += (size_t)snprintf(line + used, sizeof line - used, "%s %s  ", a->label, a->hint);
-    }
-    if (more && used < sizeof line)
-        used += (size_t)snprintf(line + used, sizeof line - used, "%s  ", more);
-    if (used < sizeof line)
-        snprintf(line + used, sizeof line - used, "Esc back");
-    wmove(w, y, 0);
-    wclrtoeol(w);
-    put_text(w, y, 1, line, ATTR_HINT);
-}
-
 void pupil_views_name(struct ui *ui, int64_t pupil_id, char *buf, size_t len)
 {
     struct pupil p;

@@ -89,9 +89,4 @@ const char *pick_label(struct pick *p);
 void pick_draw(struct pick *p, WINDOW *w, int y, int x, int cols, bool focused);
 int pick_key(struct pick *p, int ret, wint_t ch);
 
-/* Draws a view's hint line at line y of w from the action table (the keys'
- * labels and hints: "a add  e edit"), ids ending with ACT_NONE, then more
- * (may be NULL), then "Esc back"; cut to the window's width. */
-void pupil_views_hint_line(WINDOW *w, int y, const enum action_id *ids, const char *more);
-
 #endif

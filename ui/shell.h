@@ -32,12 +32,6 @@ bool ui_can_write(struct ui *ui);
 /* A yes/no question on the status line; true for y. */
 bool ui_confirm(struct ui *ui, const char *question);
 
-/* For a private key loop not yet on the view stack (ui/view.h; every new
- * view is a struct view_ops run by ui_run_view): waits for a key and returns
- * what wget_wch returned. Ctrl-C, a quit signal or a lost terminal quit (the
- * key reads as Esc, so the loop unwinds). No timers or live refresh run
- * while it waits: convert the loop to a view. */
-int ui_modal_key(struct ui *ui, wint_t *ch);
 
 /* The window panes and forms draw in, and a way to repaint the status line
  * (with the latest message) from inside a modal loop. */

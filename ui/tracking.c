@@ -1222,6 +1222,7 @@ struct actions_view {
     size_t n;
     int open, overdue;
     struct listview lv;
+    char pupil[300];
 };
 
 enum { AC_DUE, AC_TEXT, AC_OWNER, AC_DONE, AC_COUNT };
@@ -1349,120 +1350,143 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
     return saved;
 }
 
+static const enum action_id actions_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                              ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
+static const enum action_id actions_hints[] = {ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
+
+static void actions_draw(void *self, WINDOW *w)
+{
+    struct actions_view *v = self;
+    int height = getmaxy(w);
+    werase(w);
+    char title[500];
+    snprintf(title, sizeof title, "Actions for %s: %d open%s", v->pupil, v->open, v->overdue ? "" : ", none overdue");
+    put_line(w, 0, 1, title, ATTR_HEADER);
+    if (v->overdue) {
+        char more[64];
+        snprintf(more, sizeof more, "! %d overdue", v->overdue);
+        put_line(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
+    }
+    int list_h = height - 4 > 3 ? height - 4 : 3;
+    listview_draw(&v->lv, w, 2, list_h);
+    if (v->n == 0) {
+        put_line(w, 4, 3, "No actions yet: press a to add one.", ATTR_DIM);
+    } else {
+        const struct tracking_action *a = &v->items[v->lv.cursor];
+        char line[700];
+        snprintf(line, sizeof line, "%s · last changed %s UTC by %s", a->text, a->updated_at, a->updated_by);
+        put_line(w, height - 1, 1, line, ATTR_NORMAL);
+    }
+}
+
+static void actions_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct actions_view *v = self;
+    actions_load(v, v->n ? v->items[v->lv.cursor].id : 0);
+}
+
+static enum view_key actions_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct actions_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (listview_move(&v->lv, act->id))
+        return VIEW_DONE;
+    /* A copy: the list may be read again while a form or question is open. */
+    struct tracking_action cur;
+    bool have = v->n > 0;
+    if (have)
+        cur = v->items[v->lv.cursor];
+    switch (act->id) {
+    case ACT_ADD: {
+        if (!ui_can_write(ui))
+            break;
+        struct tracking_action a;
+        tracking_action_init(&a);
+        a.pupil_id = v->pupil_id;
+        a.due = ui_today(ui) + 7;
+        if (action_form_run(ui, &a, v->pupil, false)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Added the action%s", tracking_action_overdue(&a, ui_today(ui)) ? ": overdue" : "");
+            actions_load(v, a.id);
+        }
+        break;
+    }
+    case ACT_OPEN:
+    case ACT_EDIT: {
+        if (!have)
+            break;
+        bool write = store_can_write(ui_store(ui));
+        if (act->id == ACT_EDIT && !ui_can_write(ui))
+            break;
+        struct tracking_action a = cur;
+        if (action_form_run(ui, &a, v->pupil, !write)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Saved the action");
+        }
+        actions_load(v, a.id);
+        break;
+    }
+    case ACT_TRACK_DONE: {
+        if (!have || !ui_can_write(ui))
+            break;
+        int64_t version = cur.version;
+        bool done = !cur.done;
+        if (tracking_action_set_done(ui_store(ui), cur.id, &version, done) != AP_OK) {
+            ui_error(ui, "Not changed: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+            ui_message(ui, done ? "Done" : "Not done after all: open again");
+        }
+        actions_load(v, cur.id);
+        break;
+    }
+    case ACT_DELETE: {
+        if (!have || !ui_can_write(ui))
+            break;
+        char q[600];
+        snprintf(q, sizeof q, "Delete the action “%s”?", cur.text);
+        int64_t keep = v->lv.cursor + 1 < (int)v->n ? v->items[v->lv.cursor + 1].id : 0;
+        if (!ui_confirm(ui, q))
+            break;
+        if (tracking_action_delete(ui_store(ui), cur.id, cur.version) != AP_OK) {
+            ui_error(ui, "Not deleted: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+            ui_message(ui, "Deleted the action");
+        }
+        actions_load(v, keep);
+        break;
+    }
+    default:
+        return VIEW_PASS;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops actions_view_ops_ = {
+    .title = "the pupil's actions",
+    .keys = actions_keys,
+    .hints = actions_hints,
+    .draw = actions_draw,
+    .key = actions_key,
+    .reload = actions_reload,
+};
+
+const struct view_ops *tracking_actions_view_ops(void) { return &actions_view_ops_; }
+
 static void run_actions(struct ui *ui, int64_t pupil_id)
 {
-    static const enum action_id hints[] = {ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
     struct actions_view v = {.ui = ui, .pupil_id = pupil_id};
     v.lv = (struct listview){.columns = action_columns, .ncolumns = AC_COUNT, .cell = action_cell, .ctx = &v,
                              .sort_column = -1};
-    char pupil[300];
-    pupil_views_name(ui, pupil_id, pupil, sizeof pupil);
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
     actions_load(&v, 0);
-    for (;;) {
-        WINDOW *w = ui_body(ui);
-        int height = getmaxy(w);
-        werase(w);
-        char title[500];
-        snprintf(title, sizeof title, "Actions for %s: %d open%s", pupil, v.open,
-                 v.overdue ? "" : ", none overdue");
-        put_line(w, 0, 1, title, ATTR_HEADER);
-        if (v.overdue) {
-            char more[64];
-            snprintf(more, sizeof more, "! %d overdue", v.overdue);
-            put_line(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
-        }
-        int list_h = height - 5 > 3 ? height - 5 : 3;
-        listview_draw(&v.lv, w, 2, list_h);
-        if (v.n == 0) {
-            put_line(w, 4, 3, "No actions yet: press a to add one.", ATTR_DIM);
-        } else {
-            const struct tracking_action *a = &v.items[v.lv.cursor];
-            char line[700];
-            snprintf(line, sizeof line, "%s · last changed %s UTC by %s", a->text, a->updated_at, a->updated_by);
-            put_line(w, height - 2, 1, line, ATTR_NORMAL);
-        }
-        pupil_views_hint_line(w, height - 1, hints, NULL);
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_modal_key(ui, &ch);
-        if (ui_quitting(ui) || (ret == OK && (ch == 27 || ch == 'q')))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        ui_message(ui, "%s", "");
-        const struct action *act = action_for_key(SCOPE_LIST | SCOPE_RECORD | SCOPE_TRACKING, action_key(ret, ch));
-        if (!act)
-            continue;
-        if (listview_move(&v.lv, act->id))
-            continue;
-        struct tracking_action *cur = v.n ? &v.items[v.lv.cursor] : NULL;
-        switch (act->id) {
-        case ACT_ADD: {
-            if (!ui_can_write(ui))
-                break;
-            struct tracking_action a;
-            tracking_action_init(&a);
-            a.pupil_id = pupil_id;
-            a.due = ui_today(ui) + 7;
-            if (action_form_run(ui, &a, pupil, false)) {
-                ui_store_changed(ui);
-                ui_message(ui, "Added the action%s", tracking_action_overdue(&a, ui_today(ui)) ? ": overdue" : "");
-                actions_load(&v, a.id);
-            }
-            break;
-        }
-        case ACT_OPEN:
-        case ACT_EDIT: {
-            if (!cur)
-                break;
-            bool write = store_can_write(ui_store(ui));
-            if (act->id == ACT_EDIT && !ui_can_write(ui))
-                break;
-            struct tracking_action a = *cur;
-            if (action_form_run(ui, &a, pupil, !write)) {
-                ui_store_changed(ui);
-                ui_message(ui, "Saved the action");
-            }
-            actions_load(&v, a.id);
-            break;
-        }
-        case ACT_TRACK_DONE: {
-            if (!cur || !ui_can_write(ui))
-                break;
-            int64_t id = cur->id, version = cur->version;
-            bool done = !cur->done;
-            if (tracking_action_set_done(ui_store(ui), id, &version, done) != AP_OK) {
-                ui_error(ui, "Not changed: %s", ap_error_detail());
-            } else {
-                ui_store_changed(ui);
-                ui_message(ui, done ? "Done" : "Not done after all: open again");
-            }
-            actions_load(&v, id);
-            break;
-        }
-        case ACT_DELETE: {
-            if (!cur || !ui_can_write(ui))
-                break;
-            char q[600];
-            snprintf(q, sizeof q, "Delete the action “%s”?", cur->text);
-            int64_t keep = v.lv.cursor + 1 < (int)v.n ? v.items[v.lv.cursor + 1].id : 0;
-            int64_t id = cur->id, version = cur->version;
-            if (!ui_confirm(ui, q))
-                break;
-            if (tracking_action_delete(ui_store(ui), id, version) != AP_OK) {
-                ui_error(ui, "Not deleted: %s", ap_error_detail());
-            } else {
-                ui_store_changed(ui);
-                ui_message(ui, "Deleted the action");
-            }
-            actions_load(&v, keep);
-            break;
-        }
-        default:
-            break;
-        }
-    }
+    ui_run_view(ui, &actions_view_ops_, &v);
     free(v.items);
 }
 

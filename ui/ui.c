@@ -467,34 +467,6 @@ static int ui_get_key(struct ui *ui, wint_t *ch)
     return ERR;
 }
 
-/* For the private key loops not yet on the view stack: waits for a key;
- * Ctrl-C and a lost terminal quit (as an Esc, so the loop unwinds), a
- * resize is laid out here. */
-int ui_modal_key(struct ui *ui, wint_t *ch)
-{
-    for (;;) {
-        int r = ui_get_key(ui, ch);
-        if (ui->quitting || ui->unwinding) {
-            *ch = 27;
-            return OK;
-        }
-        if (r == OK && *ch == CTRL_KEY('c')) {
-            ui->quitting = true;
-            *ch = 27;
-            return OK;
-        }
-        if (r == KEY_CODE_YES && *ch == KEY_RESIZE) {
-            layout(ui);
-            clearok(curscr, TRUE);
-            draw_tabs(ui);
-            draw_hints(ui);
-            draw_status(ui);
-        }
-        if (r != ERR)
-            return r;
-    }
-}
-
 WINDOW *ui_body(struct ui *ui) { return ui->body; }
 bool ui_quitting(struct ui *ui) { return ui->quitting || ui->unwinding || quit_signal; }
 

@@ -90,6 +90,7 @@ const struct view_ops *roll_filter_view_ops(void);       /* ui/roll.c */
 const struct view_ops *tracking_filter_view_ops(void);   /* ui/tracking.c */
 const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
 const struct view_ops *tracking_note_view_ops(void);     /* ui/tracking.c */
+const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *attendance_find_view_ops(void);   /* ui/attendance.c */
 const struct view_ops *attendance_goto_view_ops(void);   /* ui/attendance.c */
