@@ -339,7 +339,7 @@ static void draw_field(struct form_run *r, WINDOW *w, int i, int y, int input_co
         char msg[ERROR_LEN + 8];
         snprintf(msg, sizeof msg, "! %s", st->error);
         char fit[1100];
-        utf8_fit(fit, sizeof fit, msg, getmaxx(w) - x, 0);
+        utf8_fit(fit, sizeof fit, msg, getmaxx(w) - x, UTF8_FIT_ELLIPSIS);
         wattrset(w, attr_of(ATTR_FLAG_RED));
         mvwaddstr(w, y + field_lines(r, i) - 1, x, fit);
         wattrset(w, A_NORMAL);
@@ -390,13 +390,14 @@ static void draw_form(struct form_run *r)
         mvwaddstr(w, height - 2, LABEL_COLS + 1, "↓ more below (PgDn)");
     const struct form_field *fd = &r->f->fields[r->focus];
     wattrset(w, attr_of(ATTR_HINT));
+    /* The form's keys are on the shell's hint line; here the field's own
+     * keys first (they must not be cut), then its help. */
+    const char *own = r->f->read_only ? "" : fd->kind == FIELD_CHOICE ? "←/→ choose" :
+                      fd->kind == FIELD_BOOL ? "Space yes/no" : "";
     char hint[400];
-    snprintf(hint, sizeof hint, "%s%sTab/↓ next  S-Tab/↑ previous  %s  Esc close",
-             fd->help ? fd->help : "", fd->help ? "  │  " : "",
-             r->f->read_only ? "" : fd->kind == FIELD_CHOICE ? "←/→ choose  ^S save" :
-             fd->kind == FIELD_BOOL ? "Space yes/no  ^S save" : "^S save");
+    snprintf(hint, sizeof hint, "%s%s%s", own, own[0] && fd->help ? "  │  " : "", fd->help ? fd->help : "");
     char fit[1600];
-    utf8_fit(fit, sizeof fit, hint, width - 2, 0);
+    utf8_fit(fit, sizeof fit, hint, width - 2, UTF8_FIT_ELLIPSIS);
     mvwaddstr(w, height - 1, 1, fit);
     wattrset(w, A_NORMAL);
     /* The focused field last, so the terminal cursor stays in it. */

@@ -313,7 +313,7 @@ static void layout(struct ui *ui)
 /* Writes UTF-8 text clipped to the window's width from x; returns the column after it. */
 static int put_text(WINDOW *w, int y, int x, const char *text, attr_t attr)
 {
-    return x + draw_text(w, y, x, 0, text, attr, 0);
+    return x + draw_text(w, y, x, 0, text, attr, DRAW_ELLIPSIS);
 }
 
 static void draw_tabs(struct ui *ui)
@@ -337,9 +337,18 @@ static void draw_hints(struct ui *ui)
     size_t len = 0;
     const struct pane_ops *p = ui->panes[ui->active];
     const enum action_id *hints = p->hints;
+    const char *suffix = "? help  q quit";
     if (ui->depth > 0) {
-        const struct view_ops *v = ui->stack[ui->depth - 1].ops;
+        const struct view_frame *f = &ui->stack[ui->depth - 1];
+        const struct view_ops *v = f->ops;
         hints = v->hints ? v->hints : v->keys;
+        /* Taking text, ? is a character: F1 is the help. Esc is offered
+         * unless the view names its own Esc (a form's cancel). */
+        bool text = v->takes_text && v->takes_text(f->self);
+        bool own_esc = false;
+        for (int i = 0; hints && hints[i] != ACT_NONE; i++)
+            own_esc = own_esc || hints[i] == ACT_CANCEL || hints[i] == ACT_VIEW_CLOSE;
+        suffix = text ? (own_esc ? "F1 help" : "Esc back  F1 help") : (own_esc ? "? help" : "Esc back  ? help");
     }
     for (int i = 0; hints && hints[i] != ACT_NONE; i++) {
         const struct action *a = action_get(hints[i]);
@@ -349,7 +358,7 @@ static void draw_hints(struct ui *ui)
             break;
     }
     if (len < sizeof line)
-        snprintf(line + len, sizeof line - len, ui->depth > 0 ? "? help  Esc back" : "? help  q quit");
+        snprintf(line + len, sizeof line - len, "%s", suffix);
     put_text(w, 0, 0, line, attr_of(ATTR_HINT));
     wnoutrefresh(w);
 }
@@ -386,7 +395,8 @@ static void draw_status(struct ui *ui)
     }
     int x = put_text(w, 0, 0, left, attr_of(ATTR_STATUS));
     if (ui->message[0])
-        put_text(w, 0, x, ui->message, attr_of(ui->message_is_error ? ATTR_ERROR : ATTR_STATUS));
+        x += draw_text(w, 0, x, 0, ui->message, attr_of(ui->message_is_error ? ATTR_ERROR : ATTR_STATUS),
+                       DRAW_KEEP_QUESTION);
     else if (detail)
         put_text(w, 0, x, detail, attr_of(ATTR_STATUS));
     wnoutrefresh(w);

@@ -130,22 +130,23 @@ fi
 
 # ---- c: the recommended option, one per case ----
 chosen() { q "select group_concat(id) from quote where case_id = $case_id and chosen = 1"; }
+chosen_is() { [ "$(chosen)" = "$1" ]; } # re-evaluated on every poll of wait_until
 keys "$S" c
 expect_screen "c makes it the recommended option: \"Recommended option: $prov\"" "$S" "Recommended option: $prov"
-if wait_until 3 test "$(chosen)" = "$quote_id"; then ok "SQLite: quotation $quote_id is the case's one chosen"
+if wait_until 3 chosen_is "$quote_id"; then ok "SQLite: quotation $quote_id is the case's one chosen"
 else not_ok "SQLite: quotation $quote_id is the case's one chosen" "chosen: $(chosen)"; fi
 if screen "$S" | grep '^▶' | grep -q '£10,335.00 \*$'; then ok "its row is marked * (recommended)"
 else not_ok "its row is marked * (recommended)" "$(screen "$S")"; fi
 if [ "$n_quotes" -ge 1 ]; then
     other=$(q "select id from quote where case_id = $case_id and id <> $quote_id order by id desc limit 1")
     keys "$S" k c
-    if wait_until 3 test "$(chosen)" = "$other"; then
+    if wait_until 3 chosen_is "$other"; then
         ok "k then c chooses the quotation above; SQLite: it alone is chosen ($other)"
     else
         not_ok "k then c chooses the quotation above; SQLite: it alone is chosen ($other)" "chosen: $(chosen)"
     fi
     keys "$S" j c
-    if wait_until 3 test "$(chosen)" = "$quote_id"; then ok "j then c chooses the new one again, and only it"
+    if wait_until 3 chosen_is "$quote_id"; then ok "j then c chooses the new one again, and only it"
     else not_ok "j then c chooses the new one again, and only it" "chosen: $(chosen)"; fi
 fi
 expect_screen "the line under the table names the recommended option" "$S" "* recommended: $prov, £10,335.00 a year"

@@ -153,3 +153,20 @@ keys "$S" y
 expect_screen "y to the Ctrl-C question quits cleanly" "$S" "EXIT=0"
 n=$(q "select count(*) from pupil where legal_forename = 'Rhodri' and legal_surname = ''")
 [ "$n" = 0 ] && ok "nothing of the unsaved form was saved" || not_ok "nothing of the unsaved form was saved" "$n rows"
+
+# ---- At 60 columns a question keeps its "?" and its (y/n) ----
+T=narrow$$
+start "$T" 60x16 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
+wait_for "$T" "Pupil roll:" 10
+keys "$T" a
+wait_for "$T" "New pupil" 5
+keys "$T" "Rhodri"
+keys "$T" C-c
+sleep 0.5
+last=$(screen "$T" | tail -1 | sed 's/ *$//')
+case $last in
+*"…? (y/n)") ok "at 60 columns the question is cut before its \"?\", which stays with (y/n)" ;;
+*) not_ok "at 60 columns the question is cut before its \"?\", which stays with (y/n)" "status: $last" ;;
+esac
+keys "$T" y
+expect_screen "and y still quits" "$T" "EXIT=0"

@@ -12,7 +12,12 @@
 
 #include <cmocka.h>
 
+#include <locale.h>
+#include <string.h>
+
 #include "action.h"
+#include "draw.h"
+#include "utf8.h"
 #include "view.h"
 
 #define PANES 8
@@ -156,13 +161,44 @@ static void digits_past_the_last_pane_are_nothing(void **state)
     assert_true(listed(acts, n, action_get(ACT_PANE_3)));
 }
 
+/* A question cut to fit keeps its end: at, one under and one over the width. */
+static void a_question_keeps_its_question_mark(void **state)
+{
+    (void)state;
+    const char *q = "Delete the contact Siân Jones-Pritchard? (y/n)";
+    int w = utf8_width(q);
+    char out[256];
+    /* It fits exactly: unchanged. */
+    assert_int_equal(draw_fit_question(out, sizeof out, q, w), w);
+    assert_string_equal(out, q);
+    assert_int_equal(draw_fit_question(out, sizeof out, q, w + 1), w);
+    assert_string_equal(out, q);
+    /* One column short: the name is cut, the question's end stays. */
+    int used = draw_fit_question(out, sizeof out, q, w - 1);
+    assert_true(used <= w - 1);
+    assert_non_null(strstr(out, "…? (y/n)"));
+    assert_true(strncmp(out, "Delete the contact", 18) == 0);
+    /* Much narrower: still ends "? (y/n)". */
+    used = draw_fit_question(out, sizeof out, q, 20);
+    assert_true(used <= 20);
+    size_t n = strlen(out);
+    assert_true(n >= 7 && strcmp(out + n - 7, "? (y/n)") == 0);
+    /* Not a question: the end is cut with an ellipsis, as everywhere. */
+    used = draw_fit_question(out, sizeof out, "Saved the contact Siân Jones-Pritchard", 20);
+    assert_int_equal(used, 20);
+    assert_non_null(strstr(out, "…"));
+}
+
 int main(void)
 {
+    if (!setlocale(LC_ALL, "C.UTF-8"))
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help_lists_exactly_what_the_keys_reach),
         cmocka_unit_test(no_own_action_is_hidden),
         cmocka_unit_test(shell_keys_are_the_same_everywhere),
         cmocka_unit_test(digits_past_the_last_pane_are_nothing),
+        cmocka_unit_test(a_question_keeps_its_question_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
