@@ -697,7 +697,11 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
         live_commit(r, r->focus);
         draft_mark(r);
     } else if (res == LINEEDIT_REFUSED) {
-        ui_error(r->ui, "%s", fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le));
+        const char *why = fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le);
+        ui_error(r->ui, "%s: %s", fd->label, why);
+        /* A full field says so under it until it changes: never a passing word. */
+        if (strncmp(why, "the field is full", 17) == 0)
+            snprintf(st->error, ERROR_LEN, "%s: nothing more was taken", why);
     }
 }
 
@@ -722,7 +726,9 @@ static bool longtext_takes(struct form_run *r, int ret, wint_t ch)
         st->error[0] = '\0';
         draft_mark(r);
     } else if (res == LINEEDIT_REFUSED) {
-        ui_error(r->ui, "%s", textedit_reason(&st->te));
+        ui_error(r->ui, "%s: %s", fd->label, textedit_reason(&st->te));
+        if (strncmp(textedit_reason(&st->te), "the field is full", 17) == 0)
+            snprintf(st->error, ERROR_LEN, "%s: nothing more was taken", textedit_reason(&st->te));
     }
     return true;
 }
@@ -811,6 +817,70 @@ static enum view_key form_view_key(void *self, const struct action *act, int ret
     return VIEW_DONE;
 }
 
+/* Text pasted into the focused field: taken whole or refused whole, the
+ * field and its error saying why. A one-line field drops one line break at
+ * the end (a copied line); a long text field takes line breaks. */
+static void form_view_paste(void *self, const char *text, size_t len)
+{
+    struct form_run *r = self;
+    const struct form_field *fd = &r->f->fields[r->focus];
+    struct field_state *st = &r->st[r->focus];
+    if (r->f->read_only) {
+        ui_error(r->ui, "%s", read_only_text(r->f));
+        return;
+    }
+    if (!is_text_kind(fd->kind)) {
+        ui_error(r->ui, "%s: not a text field: nothing was pasted", fd->label);
+        return;
+    }
+    bool multi = fd->kind == FIELD_LONGTEXT;
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        ui_error(r->ui, "Out of memory: nothing was pasted");
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode(text + i, len - i, &cp);
+        k = k ? k : 1;
+        bool line_end = cp == '\r' || cp == '\n';
+        if (line_end && cp == '\r' && i + 1 < len && text[i + 1] == '\n')
+            k++; /* CR LF: one line break */
+        bool last = i + k >= len;
+        if (line_end && (multi || last)) {
+            if (multi)
+                buf[n++] = '\n';
+            i += k;
+            continue;
+        }
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+            snprintf(st->error, ERROR_LEN, "pasted text with a control character (U+%04X): nothing pasted",
+                     (unsigned)cp);
+            ui_error(r->ui, "%s: %s", fd->label, st->error);
+            free(buf);
+            return;
+        }
+        memcpy(buf + n, text + i, k);
+        n += k;
+        i += k;
+    }
+    struct lineedit *le = editor(st, fd);
+    enum lineedit_result res = lineedit_insert(le, buf, n);
+    if (res == LINEEDIT_REFUSED) {
+        size_t room = le->limit > le->len ? le->limit - le->len : 0;
+        snprintf(st->error, ERROR_LEN, "pasted text too long (%zu characters, room for %zu bytes): nothing pasted",
+                 utf8_clusters(buf, n), room);
+        ui_error(r->ui, "%s: %s", fd->label, st->error);
+    } else if (res == LINEEDIT_CHANGED) {
+        r->modified = true;
+        st->error[0] = '\0';
+        live_commit(r, r->focus);
+        draft_mark(r);
+    }
+    free(buf);
+}
+
 /* Ctrl-C or a pane number: asks, as Esc does, when something is unsaved. */
 static bool form_view_close_request(void *self, bool quitting)
 {
@@ -848,6 +918,7 @@ static const struct view_ops form_view = {
     .close_request = form_view_close_request,
     .takes_text = form_view_takes_text,
     .tick = form_view_tick,
+    .paste = form_view_paste,
 };
 
 const struct view_ops *form_view_ops(void) { return &form_view; }

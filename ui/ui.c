@@ -36,6 +36,11 @@
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define VIEW_MAX 24
+/* Bracketed paste (xterm's mode 2004): the terminal brackets pasted text, so
+ * that a pasted control character is never taken as a key. */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END (KEY_MAX + 2)
+#define PASTE_MAX 65536
 
 /* ---- Terminal restore, prepared before anything can go wrong ---------- */
 
@@ -157,6 +162,11 @@ struct ui {
     bool unwinding;
     int pending_pane;
     long long last_check;
+    /* A paste being read: its UTF-8 bytes (paste_len may pass PASTE_MAX:
+     * then the rest was not kept and the paste is refused). */
+    bool pasting;
+    char *paste;
+    size_t paste_len;
 };
 
 struct store *ui_store(struct ui *ui) { return ui->s; }
@@ -475,6 +485,64 @@ static int ui_get_key(struct ui *ui, wint_t *ch)
     if (quit_signal || input_gone(&ui->empty_reads))
         ui->quitting = true;
     return ERR;
+}
+
+/* A key read while a paste is under way: kept in ui->paste. */
+static void paste_keep(struct ui *ui, int r, wint_t ch)
+{
+    if (r != OK)
+        return; /* no function keys in pasted text */
+    char bytes[4];
+    size_t n = utf8_encode((uint32_t)ch, bytes);
+    if (!ui->paste && !(ui->paste = malloc(PASTE_MAX)))
+        ui->paste_len = PASTE_MAX + 1; /* refused as too long: out of memory */
+    if (ui->paste_len + n <= PASTE_MAX && ui->paste)
+        memcpy(ui->paste + ui->paste_len, bytes, n);
+    ui->paste_len += n;
+}
+
+static unsigned handle_key(struct ui *ui, int r, wint_t ch);
+
+/* The paste has ended: the view on top takes it (view_ops.paste). */
+static unsigned paste_deliver(struct ui *ui)
+{
+    size_t len = ui->paste_len;
+    ui->paste_len = 0;
+    struct view_frame *v = ui->depth > 0 ? &ui->stack[ui->depth - 1] : NULL;
+    bool text = v && v->ops->takes_text && v->ops->takes_text(v->self);
+    if (len > PASTE_MAX) {
+        ui_error(ui, "The pasted text is too long (over %d bytes): nothing was pasted", PASTE_MAX);
+        return REDRAW_STATUS;
+    }
+    if (!v || (!text && !v->ops->paste)) {
+        if (len)
+            ui_error(ui, "Paste where text is typed (a form's field, a search): nothing was pasted");
+        return REDRAW_STATUS;
+    }
+    if (v->ops->paste) {
+        ui->message[0] = '\0';
+        v->ops->paste(v->self, ui->paste, len);
+        return REDRAW_ALL;
+    }
+    /* Character by character, never a control character as a key. */
+    int left_out = 0;
+    unsigned what = REDRAW_NONE;
+    for (size_t i = 0; i < len && !ui_quitting(ui);) {
+        uint32_t cp;
+        size_t n = utf8_decode(ui->paste + i, len - i, &cp);
+        i += n ? n : 1;
+        if (cp == '\n' || cp == '\r' || cp == '\t')
+            cp = ' ';
+        else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+            left_out++;
+            continue;
+        }
+        what |= handle_key(ui, OK, (wint_t)cp);
+    }
+    if (left_out)
+        ui_error(ui, "%d control character%s in the pasted text %s left out", left_out, left_out == 1 ? "" : "s",
+                 left_out == 1 ? "was" : "were");
+    return what | REDRAW_ALL;
 }
 
 WINDOW *ui_body(struct ui *ui) { return ui->body; }
@@ -855,7 +923,22 @@ static void run_loop(struct ui *ui, int level)
             check_live(ui);
             continue;
         }
-        unsigned what = handle_key(ui, r, ch);
+        unsigned what;
+        if (r == KEY_CODE_YES && ch == KEY_PASTE_BEGIN) {
+            ui->pasting = true;
+            ui->paste_len = 0;
+            continue;
+        }
+        if (ui->pasting && !(r == KEY_CODE_YES && ch == KEY_PASTE_END)) {
+            paste_keep(ui, r, ch);
+            continue;
+        }
+        if (r == KEY_CODE_YES && ch == KEY_PASTE_END) {
+            ui->pasting = false;
+            what = paste_deliver(ui);
+        } else {
+            what = handle_key(ui, r, ch);
+        }
         if (ui->quitting || (level >= 0 && (ui->stack[level].closed || ui->unwinding)))
             break;
         if (what == REDRAW_ALL)
@@ -942,6 +1025,18 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     noecho();
     nonl();
     set_escdelay(50);
+    /* Bracketed paste: on now, off again on every way out. */
+    define_key("\033[200~", KEY_PASTE_BEGIN);
+    define_key("\033[201~", KEY_PASTE_END);
+    putp("\033[?2004h");
+    fflush(stdout);
+    {
+        static const char off[] = "\033[?2004l";
+        if (reset_len + sizeof off - 1 < sizeof reset_seq) {
+            memcpy(reset_seq + reset_len, off, sizeof off - 1);
+            reset_len += sizeof off - 1;
+        }
+    }
     curs_set(0);
     attr_init(cfg->colour);
 
@@ -984,7 +1079,10 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delwin(ui->hints);
     delwin(ui->status);
     free_flag_rows(ui->flag_rows, ui->n_flag_rows);
+    free(ui->paste);
     free(ui);
+    putp("\033[?2004l");
+    fflush(stdout);
     endwin();
     delscreen(screen);
     if (have_termios)

@@ -60,6 +60,12 @@ struct view_ops {
     /* Timers, about every quarter second while no key comes; returns true
      * to be drawn again. NULL: none. */
     bool (*tick)(void *self);
+    /* Text pasted while the view is on top (the terminal's bracketed
+     * paste), whole: the view takes it or refuses it whole, saying why and
+     * naming the field. NULL: a view taking text gets the characters one by
+     * one, line breaks and tabs as spaces and other control characters left
+     * out (said on the status line); a view not taking text gets nothing. */
+    void (*paste)(void *self, const char *text, size_t len);
     /* Drawn over the view below (a question on the body's last lines):
      * the one below is drawn first. A view with no draw is one too. */
     bool overlay;

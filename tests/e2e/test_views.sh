@@ -170,3 +170,44 @@ case $last in
 esac
 keys "$T" y
 expect_screen "and y still quits" "$T" "EXIT=0"
+
+# ---- Pasting into a form (the terminal's bracketed paste) ----
+P=paste$$
+start "$P" 100x30 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
+wait_for "$P" "Pupil roll:" 10
+keys "$P" a
+wait_for "$P" "New pupil" 5
+paste() { tm set-buffer -- "$1" && tm paste-buffer -p -t "$P"; }
+paste "$(printf 'Mo\007th\037er')"
+if wait_for "$P" "Legal forename: pasted text with a control character (U+0007): nothing pasted" 5 &&
+    screen "$P" | grep -q "Legal forename \* *$" && ! screen "$P" | grep -q "New pupil (changed)"; then
+    ok "a paste holding control characters is refused whole, naming the field; the field stays empty"
+else
+    not_ok "a paste holding control characters is refused whole, naming the field; the field stays empty" "$(screen "$P")"
+fi
+paste "Mother"
+if wait_for "$P" "Legal forename *  Mother" 5; then
+    ok "a plain paste goes into the field as typed text"
+else
+    not_ok "a plain paste goes into the field as typed text" "$(screen "$P")"
+fi
+long=$(printf '%0495d' 0 | tr 0 x)
+keys "$P" Tab
+paste "$long"
+if wait_for "$P" "Legal surname: pasted text too long (495 characters" 5 &&
+    screen "$P" | grep -q "Legal surname \* *$"; then
+    ok "a 495-character paste into a 100-character field is refused whole, not cut, naming the field"
+else
+    not_ok "a 495-character paste into a 100-character field is refused whole, not cut, naming the field" "$(screen "$P")"
+fi
+keys "$P" Escape
+wait_for "$P" "Close without saving" 5
+keys "$P" y
+wait_for "$P" "Pupil roll:" 5
+paste "qqq"
+sleep 0.3
+if screen "$P" | grep -q "Paste where text is typed" && ! screen "$P" | grep -q "EXIT="; then
+    ok "a paste on a pane is not taken as keys (a pasted q does not quit)"
+else
+    not_ok "a paste on a pane is not taken as keys (a pasted q does not quit)" "$(screen "$P")"
+fi
