@@ -211,3 +211,20 @@ if screen "$P" | grep -q "Paste where text is typed" && ! screen "$P" | grep -q 
 else
     not_ok "a paste on a pane is not taken as keys (a pasted q does not quit)" "$(screen "$P")"
 fi
+
+# ---- The register's timer runs while a view is open ----
+# The clock starts at 09:29:56 (APTERM_NOW); the morning register closes at
+# 09:30 (apterm.ini's default) while a pupil's record is open over the roll.
+n_marks() { q "select count(*) from attendance_mark_v where date = '$TODAY' and session = 'am' and code = 'N'"; }
+before_n=$(n_marks)
+R=timer$$
+start "$R" 100x30 "APTERM_TODAY=$TODAY APTERM_NOW=09:29:56 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
+wait_for "$R" "Pupil roll:" 10
+keys "$R" Enter
+wait_for "$R" "Pupil record:" 5
+more_n() { [ "$(n_marks)" -gt "$before_n" ]; }
+if wait_until 20 more_n && screen "$R" | grep -q "Pupil record:"; then
+    ok "the morning register closes on time while a record is open (N marks: $before_n, then $(n_marks))"
+else
+    not_ok "the morning register closes on time while a record is open" "N marks: $before_n, then $(n_marks)" "$(screen "$R")"
+fi
