@@ -82,8 +82,9 @@ static void value_text(const struct form_field *fd, char *buf, size_t len)
             snprintf(buf, len, "%d", *(int *)fd->value);
         break;
     case FIELD_MONEY:
-        /* Empty, not "£0.00", so that typing an amount needs no clearing first. */
-        if (*(int64_t *)fd->value != 0)
+        /* Empty, not "£0.00", so that typing an amount needs no clearing
+         * first; but a required amount of 0 was typed, and shows. */
+        if (*(int64_t *)fd->value != 0 || fd->required)
             money_format(*(int64_t *)fd->value, buf, len);
         break;
     case FIELD_HOURS: {
@@ -202,6 +203,11 @@ static bool commit_field(struct form_run *r, int i)
     }
     case FIELD_MONEY: {
         int64_t pence = 0;
+        if (!*text && fd->required) {
+            /* Blank is not set, never £0.00: a required amount must be typed. */
+            snprintf(st->error, ERROR_LEN, "must be given, in pounds (45 or 45.50; 0 if it is free)");
+            return false;
+        }
         if (*text && money_parse(text, &pence) != AP_OK) {
             snprintf(st->error, ERROR_LEN, "%s", ap_error_detail());
             return false;

@@ -1481,7 +1481,7 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         [PL_WEEK] = {.label = "Week in all", .kind = FIELD_INFO},
         [PL_BASIS] = {.label = "Cost basis", .kind = FIELD_CHOICE, .value = x->cost_basis,
                       .size = sizeof x->cost_basis, .choices = bases, .required = true},
-        [PL_RATE] = {.label = "Rate", .kind = FIELD_MONEY, .value = &x->rate,
+        [PL_RATE] = {.label = "Rate", .kind = FIELD_MONEY, .value = &x->rate, .required = true,
                      .help = "Pounds per session, day, week or year as the cost basis says"},
         [PL_TRANSPORT] = {.label = "Transport a week", .kind = FIELD_MONEY, .value = &x->transport_per_week,
                           .help = "Taxi or bus, pounds a week; 0 for none"},
