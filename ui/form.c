@@ -161,6 +161,16 @@ static bool commit_field(struct form_run *r, int i)
             snprintf(st->error, ERROR_LEN, "must not be empty");
             return false;
         }
+        if (r->f->check && *text && r->f->check(r->f->ctx, i, fd->label, text) != AP_OK) {
+            const char *detail = ap_error_detail();
+            size_t n = strlen(fd->label);
+            if (strncmp(detail, fd->label, n) == 0 && detail[n] == ':')
+                detail += n + 1;
+            while (*detail == ' ')
+                detail++;
+            snprintf(st->error, ERROR_LEN, "%s", detail);
+            return false;
+        }
         snprintf((char *)fd->value, fd->size, "%s", lineedit_text(ed));
         return true;
     case FIELD_DATE: {
@@ -549,7 +559,7 @@ static bool try_save(struct form_run *r)
         r->focus = first_bad;
         /* Where the eye is: the field the focus moved to, and its error. */
         if (bad > 1)
-            ui_error(r->ui, "Not saved: %s: %s (and %d more marked !)", r->f->fields[first_bad].label,
+            ui_error(r->ui, "Not saved: %s: %s (and %d more)", r->f->fields[first_bad].label,
                      r->st[first_bad].error, bad - 1);
         else
             ui_error(r->ui, "Not saved: %s: %s", r->f->fields[first_bad].label, r->st[first_bad].error);

@@ -26,6 +26,7 @@
 #include "placement.h"
 #include "pupil.h"
 #include "roll.h"
+#include "rowio.h"
 #include "rules.h"
 #include "school.h"
 #include "textedit.h"
@@ -832,6 +833,18 @@ static ap_status contact_form_take_version(void *ctx)
     return st;
 }
 
+/* The phone and email rules, checked with every field on save. */
+static ap_status contact_form_check(void *ctx, int field, const char *label, const char *text)
+{
+    (void)ctx;
+    if (strcmp(label, "Phone") == 0 || strcmp(label, "Other phone") == 0)
+        return rowio_check_phone(label, text);
+    if (strcmp(label, "Email") == 0)
+        return rowio_check_email(label, text);
+    (void)field;
+    return AP_OK;
+}
+
 /* Adds (c->id 0) or edits a contact. True when saved. */
 static bool contact_form_run(struct ui *ui, struct contact *c, int count, const char *pupil, bool read_only)
 {
@@ -864,6 +877,7 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
         .save = contact_form_save,
         .reload = contact_form_reload,
         .take_version = contact_form_take_version,
+        .check = contact_form_check,
         .info = contact_info,
     };
     bool saved = form_run(ui, &f);

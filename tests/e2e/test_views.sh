@@ -228,3 +228,25 @@ if wait_until 20 more_n && screen "$R" | grep -q "Pupil record:"; then
 else
     not_ok "the morning register closes on time while a record is open" "N marks: $before_n, then $(n_marks)" "$(screen "$R")"
 fi
+
+# ---- A form reports every bad field at once ----
+keys "$P" Enter
+wait_for "$P" "Pupil record:" 5
+keys "$P" t
+wait_for "$P" "Contacts of " 5
+keys "$P" a
+wait_for "$P" "New contact for" 5
+keys "$P" -l "Test Contact"
+keys "$P" Tab Tab
+keys "$P" -l "12"
+keys "$P" Tab Tab
+keys "$P" -l "not-an-email"
+keys "$P" C-s
+if wait_for "$P" "(and 1 more)" 5 && screen "$P" | grep -q '! "12" has too few digits' &&
+    screen "$P" | grep -q '! "not-an-email" is not an email address'; then
+    ok "a contact with a bad phone and a bad email: both fields are marked at once"
+else
+    not_ok "a contact with a bad phone and a bad email: both fields are marked at once" "$(screen "$P")"
+fi
+n=$(q "select count(*) from contact where name = 'Test Contact'")
+[ "$n" = 0 ] && ok "and nothing is saved" || not_ok "and nothing is saved" "$n rows"
