@@ -1053,6 +1053,13 @@ static void panel_show_record(void *state, long long id)
     pp_open_case(st, (int64_t)id);
 }
 
+/* Something opened from the list is showing: q goes back (pane_ops.nested). */
+static bool panel_nested(void *state)
+{
+    const struct panel *st = state;
+    return st->mode != MODE_LIST;
+}
+
 const struct pane_ops pane_panel = {
     .title = "Panel",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PANEL,
@@ -1066,4 +1073,5 @@ const struct pane_ops pane_panel = {
     .flags_changed = panel_flags_changed,
     .show_record = panel_show_record,
     .help_line = panel_help_line,
+    .nested = panel_nested,
 };

@@ -1065,6 +1065,13 @@ static const char *providers_detail(void *state)
     return st->detail[0] ? st->detail : NULL;
 }
 
+/* Something opened from the list is showing: q goes back (pane_ops.nested). */
+static bool providers_nested(void *state)
+{
+    const struct providers *st = state;
+    return st->mode != MODE_LIST;
+}
+
 const struct pane_ops pane_providers = {
     .title = "Providers",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PROVIDER,
@@ -1076,4 +1083,5 @@ const struct pane_ops pane_providers = {
     .reload = pr_providers_reload,
     .detail = providers_detail,
     .flags_changed = providers_flags_changed,
+    .nested = providers_nested,
 };

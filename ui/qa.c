@@ -1118,6 +1118,13 @@ static bool qa_help_line(void *state, int i, char *buf, size_t len)
     return true;
 }
 
+/* Something opened from the list is showing: q goes back (pane_ops.nested). */
+static bool qa_nested(void *state)
+{
+    const struct qa_pane *st = state;
+    return st->mode != MODE_LIST;
+}
+
 const struct pane_ops pane_qa = {
     .title = "QA",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_QA,
@@ -1130,4 +1137,5 @@ const struct pane_ops pane_qa = {
     .flags_changed = qa_flags_changed,
     .tick = qa_tick,
     .help_line = qa_help_line,
+    .nested = qa_nested,
 };

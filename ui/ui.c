@@ -871,6 +871,12 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
         if (!global || global->id == ACT_BACK)
             return result & ~(unsigned)REDRAW_PASS;
     }
+    /* q in something opened from the pane's list goes back, as in a view. */
+    if (global && global->id == ACT_QUIT && key == 'q' && p->nested && ui->state[ui->active] &&
+        p->nested(ui->state[ui->active]) && p->key) {
+        unsigned result = p->key(ui->state[ui->active], action_get(ACT_BACK), 27, OK, 27);
+        return (result & ~(unsigned)REDRAW_PASS) | (ui->message[0] || had_message ? REDRAW_STATUS : 0);
+    }
     if (global && global->id != ACT_BACK) {
         switch (global->id) {
         case ACT_QUIT:

@@ -250,3 +250,25 @@ else
 fi
 n=$(q "select count(*) from contact where name = 'Test Contact'")
 [ "$n" = 0 ] && ok "and nothing is saved" || not_ok "and nothing is saved" "$n rows"
+
+# ---- q in a provider's record (opened from the pane's list) goes back, as in a view ----
+keys "$P" Escape
+wait_for "$P" "Close without saving" 5
+keys "$P" y
+wait_for "$P" "Contacts of " 5
+keys "$P" Escape
+wait_for "$P" "Pupil record:" 5
+keys "$P" Escape
+wait_for "$P" "Pupil roll:" 5
+keys "$P" 2
+wait_for "$P" "providers │" 5
+keys "$P" Enter
+wait_gone "$P" "providers │" 5
+keys "$P" q
+if wait_for "$P" "providers │" 5 && ! screen "$P" | grep -q "EXIT="; then
+    ok "q in a provider's record goes back to the list; apterm keeps running"
+else
+    not_ok "q in a provider's record goes back to the list; apterm keeps running" "$(screen "$P")"
+fi
+keys "$P" q
+expect_screen "q on the providers' list quits" "$P" "EXIT=0"
