@@ -347,7 +347,8 @@ static void draw_hints(struct ui *ui)
     size_t len = 0;
     const struct pane_ops *p = ui->panes[ui->active];
     const enum action_id *hints = p->hints;
-    const char *suffix = "? help  q quit";
+    bool nested = p->nested && ui->state[ui->active] && p->nested(ui->state[ui->active]);
+    const char *suffix = nested ? "? help  q back" : "? help  q quit";
     if (ui->depth > 0) {
         const struct view_frame *f = &ui->stack[ui->depth - 1];
         const struct view_ops *v = f->ops;
