@@ -707,6 +707,12 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
         return;
     enum lineedit_result res = fd->kind == FIELD_LONGTEXT ? textedit_key(&st->te, ret, ch)
                                                           : lineedit_key(&st->le, ret, ch);
+    if (res == LINEEDIT_UNHANDLED && ret == OK && (ch < 0x20 || ch == 0x7f)) {
+        /* A control key that edits nothing: said, never silently dropped. */
+        ui_error(r->ui, "%s: Ctrl-%c is not a key of a text field; nothing was typed", fd->label,
+                 ch == 0x7f ? '?' : (int)ch + '@');
+        return;
+    }
     if (res == LINEEDIT_CHANGED) {
         r->modified = true;
         st->error[0] = '\0';

@@ -272,3 +272,17 @@ else
 fi
 keys "$P" q
 expect_screen "q on the providers' list quits" "$P" "EXIT=0"
+
+# ---- A typed control key that edits nothing is said, naming the field ----
+C=ctrl$$
+start "$C" 100x30 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
+wait_for "$C" "Pupil roll:" 10
+keys "$C" a
+wait_for "$C" "New pupil" 5
+keys "$C" -l "Mo"
+keys "$C" C-g
+if wait_for "$C" "Legal forename: Ctrl-G is not a key of a text field" 5 && screen "$C" | grep -q "Legal forename \*  Mo *$"; then
+    ok "Ctrl-G in a text field is refused, naming the field; the text is unchanged"
+else
+    not_ok "Ctrl-G in a text field is refused, naming the field; the text is unchanged" "$(screen "$C")"
+fi
