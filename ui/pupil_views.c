@@ -648,6 +648,28 @@ static void record_draw(void *self, WINDOW *w)
     pv_draw_view_title(w, "Pupil record", v->title, &v->tv, v->height);
 }
 
+/* The pupil's attendance this term read afresh from the store: the pane
+ * under the record is read again only once the views over it have closed. */
+static void glance_load(struct ui *ui, int64_t id, struct pupil_glance *g)
+{
+    struct roll *r = NULL;
+    if (roll_load(ui_store(ui), ui_today(ui), &r) != AP_OK) {
+        roll_free(r);
+        return; /* what was shown stays */
+    }
+    const struct roll_row *row = roll_find(r, id);
+    *g = (struct pupil_glance){0};
+    if (row) {
+        g->has_attendance = row->has_attendance;
+        g->attendance_pct = row->attendance_pct;
+        g->attending = row->attending;
+        g->possible = row->possible;
+    }
+    if (r->have_term)
+        snprintf(g->term_name, sizeof g->term_name, "%s", r->term_name);
+    roll_free(r);
+}
+
 /* Reads the record again (after a change here or by another login), keeping
  * the scroll position. False when the pupil is gone. */
 static bool record_rebuild(struct record_view *v)
@@ -655,7 +677,7 @@ static bool record_rebuild(struct record_view *v)
     int top = v->tv.top;
     pv_tv_clear(&v->tv);
     if (v->glance_of)
-        v->glance_of(v->glance_ctx, v->pupil_id, &v->glance); /* the pane below has reloaded first */
+        glance_load(v->ui, v->pupil_id, &v->glance);
     if (!build_record(v->ui, v->pupil_id, &v->glance, &v->tv))
         return false;
     v->tv.top = top;

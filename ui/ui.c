@@ -162,6 +162,10 @@ struct ui {
     bool unwinding;
     int pending_pane;
     long long last_check;
+    /* Another login committed while views were open: the panes read again
+     * once the views have closed (a pane's key handler is running under
+     * them, and may hold rows that a reload would free). */
+    bool panes_stale;
     /* A paste being read: its UTF-8 bytes (paste_len may pass PASTE_MAX:
      * then the rest was not kept and the paste is refused). */
     bool pasting;
@@ -293,11 +297,19 @@ static void reload_panes(struct ui *ui)
 
 static void reload_all(struct ui *ui, const struct view_change *what);
 
+static void reload_views(struct ui *ui, const struct view_change *what);
+
 void ui_store_changed(struct ui *ui)
 {
     ui->data_version = store_data_version(ui->s);
     struct view_change all = {NULL, 0};
-    reload_all(ui, &all);
+    if (ui->depth > 0) {
+        /* The views now; the panes once the views have closed (panes_stale). */
+        reload_views(ui, &all);
+        ui->panes_stale = true;
+    } else {
+        reload_all(ui, &all);
+    }
 }
 
 /* ---- Drawing -------------------------------------------------------------- */
@@ -728,13 +740,19 @@ static void show_help(struct ui *ui)
 
 /* ---- The loop ------------------------------------------------------------------ */
 
-/* Every view's reload, from the bottom up, then the panes' (they are below). */
-static void reload_all(struct ui *ui, const struct view_change *what)
+/* Every view's reload, from the bottom up. */
+static void reload_views(struct ui *ui, const struct view_change *what)
 {
-    reload_panes(ui);
     for (int i = 0; i < ui->depth; i++)
         if (ui->stack[i].ops->reload && !ui->stack[i].closed)
             ui->stack[i].ops->reload(ui->stack[i].self, what);
+}
+
+/* The panes (they are below), then every view. */
+static void reload_all(struct ui *ui, const struct view_change *what)
+{
+    reload_panes(ui);
+    reload_views(ui, what);
 }
 
 static void check_live(struct ui *ui)
@@ -748,7 +766,12 @@ static void check_live(struct ui *ui)
         return;
     ui->data_version = v;
     struct view_change all = {NULL, 0};
-    reload_all(ui, &all);
+    if (ui->depth > 0) {
+        reload_views(ui, &all);
+        ui->panes_stale = true;
+    } else {
+        reload_all(ui, &all);
+    }
     draw_body(ui);
     draw_status(ui);
     cursor_to_body(ui);
@@ -760,7 +783,10 @@ static void tick_all(struct ui *ui)
     bool had_message = ui->message[0] != '\0';
     /* The registers close on time whichever pane or view is showing. */
     unsigned what = attendance_register_timer(ui) & ~(unsigned)REDRAW_PASS;
-    for (int i = 0; i < ui->pane_count; i++)
+    /* The panes' own timers wait while views are open over them (their key
+     * handler is running under the views); the register's and the views'
+     * do not. */
+    for (int i = 0; i < ui->pane_count && ui->depth == 0; i++)
         if (ui->state[i] && ui->panes[i]->tick) {
             bool shown = i == ui->active && ui->depth == 0;
             unsigned w = ui->panes[i]->tick(ui->state[i], shown);
@@ -919,6 +945,11 @@ static void run_loop(struct ui *ui, int level)
         if (level < 0 && ui->unwinding) {
             ui->unwinding = false;
             open_pane(ui, ui->pending_pane);
+            draw_all(ui);
+        }
+        if (level < 0 && ui->panes_stale) {
+            ui->panes_stale = false;
+            reload_panes(ui);
             draw_all(ui);
         }
         wint_t ch;
