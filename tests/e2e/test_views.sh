@@ -286,3 +286,24 @@ if wait_for "$C" "Legal forename: Ctrl-G is not a key of a text field" 5 && scre
 else
     not_ok "Ctrl-G in a text field is refused, naming the field; the text is unchanged" "$(screen "$C")"
 fi
+
+# ---- F1 is the help in a form (? is a character there); closing it changes nothing ----
+keys "$C" F1
+if wait_for "$C" "Keys of the form" 5 && screen "$C" | grep -q "Save the form (one transaction)" &&
+    ! screen "$C" | grep -q "Pupil roll"; then
+    ok "F1 in a form lists the form's keys"
+else
+    not_ok "F1 in a form lists the form's keys" "$(screen "$C")"
+fi
+keys "$C" Escape
+if wait_for "$C" "New pupil (changed)" 5 && screen "$C" | grep -q "Legal forename \*  Mo *$"; then
+    ok "Esc closes the help back to the form as it was"
+else
+    not_ok "Esc closes the help back to the form as it was" "$(screen "$C")"
+fi
+keys "$C" "?"
+if wait_for "$C" "Legal forename *  Mo?" 5 && ! screen "$C" | grep -q "Keys of the form"; then
+    ok "? in a form's text field is typed, not the help"
+else
+    not_ok "? in a form's text field is typed, not the help" "$(screen "$C")"
+fi
