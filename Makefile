@@ -1,22 +1,32 @@
 # apterm: `make run` and `make test` do everything on a fresh Debian 12 machine.
 # `make` builds ./apterm; `make test SANITIZE=1` runs every test under ASan+UBSan;
-# `make bench` prints the speed and memory figures.
+# `make bench` prints the speed and memory figures; `make soak` and `make fuzz`
+# run the fault and fuzz tests for longer (SOAK_SECONDS, FUZZ_SECONDS).
 
 # The Debian packages `make deps` installs. BUILD_DEBS must cover every header
 # the build includes and every library it links: tests/build/test_packages.sh
 # checks that against the real compile and link lines and names any package
 # missing here (libxlsxwriter-dev links -lz but does not depend on zlib1g-dev).
+# The PDF documents (src/pdf.c) are laid out with Cairo and Pango in DejaVu
+# Sans: fonts-dejavu-core is needed when apterm runs (it has every Welsh letter).
 BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-              zlib1g-dev libiniparser-dev libcmocka-dev
+              zlib1g-dev libiniparser-dev libcmocka-dev libcairo2-dev libpango1.0-dev libglib2.0-dev \
+              libfontconfig-dev fonts-dejavu-core libxml2-dev
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
 # pgrep to find the program in its terminal,
 # locale sources to build a decimal-comma locale (exports must not change),
-# man-db (with groff-base) for `man apterm` and the man page check.
-TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db
+# man-db (with groff-base) for `man apterm` and the man page check,
+# poppler-utils (pdftotext, pdffonts, pdfinfo) to read the PDF documents back,
+# clang and its runtime (libclang-rt-14-dev, only a Recommends of clang) for
+# the libFuzzer targets of make fuzz and make test.
+TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db poppler-utils \
+             clang libclang-rt-14-dev
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
-BUILD := build/$(if $(SANITIZE),asan,release)
+# FUZZ=1 (set by `make fuzz` and `make test`) builds the libFuzzer targets of
+# tests/fuzz with clang into build/fuzz.
+BUILD := build/$(if $(FUZZ),fuzz,$(if $(SANITIZE),asan,release))
 PYTHON ?= /usr/bin/python3
 
 CC ?= cc
@@ -24,9 +34,15 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN := $(if $(SANITIZE),$(SAN_FLAGS),)
 OPT := $(if $(SANITIZE),-O1,-O2)
+ifdef FUZZ
+# libFuzzer comes with clang, whatever CC says.
+override CC := clang
+SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT := -O1
+endif
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter)
-PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig libxml-2.0)
+PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig libxml-2.0) -liniparser -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
              -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(APTERM_DEFS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
@@ -40,8 +56,12 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
 EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/%,$(FUZZ_SRC))
+SOAK_SECONDS ?= 180
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps run test bench pristine clean install uninstall FORCE
+.PHONY: all build deps run test bench soak fuzz fuzz-build pristine clean install uninstall FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -60,8 +80,9 @@ $(BUILD)/%.o: %.c | $(BUILD)/embedded.h
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Migrations and data files are compiled into the binary, so that apterm works
-# from any directory; the files in db/ and data/ stay the source.
-$(BUILD)/embedded.c $(BUILD)/embedded.h: src/embed.sh $(EMBED_IN)
+# from any directory; the files in db/ and data/ stay the source. One grouped
+# target (&:) so that make -j runs the script once for both files.
+$(BUILD)/embedded.c $(BUILD)/embedded.h &: src/embed.sh $(EMBED_IN)
 	@mkdir -p $(BUILD)
 	sh src/embed.sh $(BUILD)/embedded $(EMBED_IN)
 
@@ -72,6 +93,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
 	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# A fuzz target: its file, the shared harness and the model (src/, db/: the
+# parsers never need the screens), linked with libFuzzer's main.
+MODEL_OBJ := $(filter-out $(BUILD)/ui/%,$(LIB_OBJ))
+build/fuzz/tests/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/tests/fuzz/fuzz.o $(MODEL_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/fuzz/tests/fuzz/fuzz.o $(MODEL_OBJ) $(ALL_LDFLAGS) -fsanitize=fuzzer $(PKG_LIBS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BIN)
 
 deps:
 	@sh src/deps.sh $(DEBS)
@@ -90,6 +121,16 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@APTERM=$(BUILD)/apterm sh tests/bench.sh
+
+# kill -9 during imports and exports, and writers against readers, for SOAK_SECONDS.
+soak: deps
+	@$(MAKE) --no-print-directory build
+	@APTERM=$(BUILD)/apterm PYTHON=$(PYTHON) SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak/soak.sh
+
+# Every fuzz target for FUZZ_SECONDS each, from its seeds in tests/fuzz/corpus.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 # Both README commands in a fresh Debian 12 minbase chroot (root, network, ~2 GB).
 pristine:

@@ -746,13 +746,28 @@ static bool is_school_day(const struct gen *g, int d)
     return d >= g->cal_first && d <= g->cal_last && g->school_day[d - g->cal_first];
 }
 
-/* The latest panel Thursday on or before d. */
+/* The latest panel Thursday on or before d on which the panel sits: panels
+ * meet in term (issue 13), so one that would fall in a holiday is skipped. */
 static int panel_on_or_before(const struct gen *g, int d)
 {
-    if (d >= g->next_panel)
-        return g->next_panel + (d - g->next_panel) / 14 * 14;
-    int back = (g->next_panel - d + 13) / 14;
-    return g->next_panel - back * 14;
+    int p;
+    if (d >= g->next_panel) {
+        p = g->next_panel + (d - g->next_panel) / 14 * 14;
+    } else {
+        int back = (g->next_panel - d + 13) / 14;
+        p = g->next_panel - back * 14;
+    }
+    for (int i = 0; i < 26 && p >= g->cal_first && p <= g->cal_last && !is_school_day(g, p); i++)
+        p -= 14;
+    return p;
+}
+
+/* The panel Thursday d (on the fortnightly rhythm), or the next one in term. */
+static int panel_in_term(const struct gen *g, int d)
+{
+    for (int i = 0; i < 26 && d >= g->cal_first && d <= g->cal_last && !is_school_day(g, d); i++)
+        d += 14;
+    return d;
 }
 
 /* A date `weeks` weeks before today's Monday, on a weekday offset 0-4. */
@@ -1518,8 +1533,11 @@ static ap_status write_providers(struct gen *g)
             snprintf(dsl, sizeof dsl, "%s", manager);
         else
             person(g, &r, chance(&r, 55), dsl, sizeof dsl);
-        snprintf(address, sizeof address, "%d %s, %s", rnd(&r, 1, 120), word(&r, &g->nm.street),
-                 word(&r, &g->nm.place));
+        /* A fictional postcode, made from i alone so the random streams stay
+         * as they were: imports match providers on name and postcode. */
+        static const char inward[] = "ABDEFGHJLNPQRSTUWXYZ";
+        snprintf(address, sizeof address, "%d %s, %s NP%d %d%c%c", rnd(&r, 1, 120), word(&r, &g->nm.street),
+                 word(&r, &g->nm.place), 10 + i % 30, 1 + i % 9, inward[i % 20], inward[(i * 7 + 3) % 20]);
         landline(&r, phone, sizeof phone);
         snprintf(domain, sizeof domain, "%s.example.org", p->slug);
         snprintf(email, sizeof email, "info@%s", domain);
@@ -1739,7 +1757,10 @@ static ap_status write_placements(struct gen *g)
         bool proposed = strcmp(pl->status, "proposed") == 0;
 
         /* The panel case that agreed it. */
-        int panel = proposed ? panel_on_or_before(g, g->today - 1) : panel_on_or_before(g, pl->start - 3);
+        /* A decision is recorded once its panel has met (issue 13): never a
+         * panel after today, even for a placement starting later. */
+        int decided_by = pl->start - 3 < g->today ? pl->start - 3 : g->today;
+        int panel = proposed ? panel_on_or_before(g, g->today - 1) : panel_on_or_before(g, decided_by);
         int referral = panel - 7 * rnd(&r, 1, 4) - rnd(&r, 0, 4);
         char d[11], triage[256], decision[320];
         double hours = mask_hours(g, pl->provider, pl->mask);
@@ -1798,7 +1819,7 @@ static ap_status write_other_cases(struct gen *g)
         int prov = pick_provider(g, &r, !route1 && chance(&r, 25), -1, age);
         if (strcmp(status, "open") == 0) {
             bool triaged = j % 4 != 3;
-            panel = triaged ? g->next_panel + (j % 5 == 4 ? 14 : 0) : DATE_NONE;
+            panel = triaged ? panel_in_term(g, g->next_panel + (j % 5 == 4 ? 14 : 0)) : DATE_NONE;
             referral = g->today - rnd(&r, 3, 30);
             if (triaged)
                 snprintf(triage, sizeof triage, "Triage recommends %s; quotations being gathered.",
@@ -1958,11 +1979,14 @@ static ap_status write_psp(struct gen *g, int i, const char *status, bool reduce
     if (reduced_section) {
         static const char *const why[] = {"behaviour", "aln", "safeguarding", "mental_health", "medical"};
         rreason = PICK(&r, why);
-        int days = 0;
+        /* Hours a day over the days the running placements together use, as
+         * the audit matrix checks them against the timetable (issue 13: the
+         * busiest single placement's days overstated it, up to 7 h). */
+        unsigned week = 0;
         for (int k = 0; k < p->n_pl; k++)
             if (placement_running(&g->pl[p->first_pl + k], g->today))
-                days = days > days_in_mask(g->pl[p->first_pl + k].mask) ? days
-                                                                          : days_in_mask(g->pl[p->first_pl + k].mask);
+                week |= g->pl[p->first_pl + k].mask;
+        int days = days_in_mask(week);
         per_day = days ? floor(p->weekly_hours / days * 4 + 0.5) / 4 : 0;
         if (per_day > 7)
             per_day = 7;
@@ -2435,7 +2459,12 @@ static ap_status write_tracking(struct gen *g)
                          placement_running(&g->pl[p->first_pl + k], m);
             if (!placed)
                 continue;
+            /* Only the areas that apply to the pupil (issue 13: no
+             * qualification pathway before Year 10). */
+            unsigned applies = rules_tracking_areas(p->year_group, &g->th);
             for (int a = 0; a < 5; a++) {
+                if (!((applies >> a) & 1u))
+                    continue;
                 int step = (nm - 1 - w) * trend / 4;
                 int rating = base[a] + step + rnd(&r, -1, 1) * (chance(&r, 30) ? 1 : 0);
                 rating = rating < 1 ? 1 : rating > 5 ? 5 : rating;

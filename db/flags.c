@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "money.h"
+#include "placement.h"
 #include "qa.h"
 
 /* How it works. A pass loads what the rules need with one statement per
@@ -175,12 +176,15 @@ struct prov {
     struct rules_insurance ins;
     int insurance_expiry, declaration, dbs;
     int last_stage1, first_stage1, last_stage2, last_visit, concern;
+    bool bad1, bad2;        /* the latest counted Stage 1 / Stage 2 found it Unsatisfactory */
     int first_used;         /* first placement that started */
     int current_since;      /* earliest start of the placements active today */
     int term_visits;
     int placed, proposed;   /* pupils placed today; proposed placements */
     int count_after;        /* attended sessions after this day count; DATE_NONE: not counted */
-    int sessions_since;
+    int sessions_since;     /* the most any one learner has attended there since (seed 002) */
+    int64_t count_pupil;    /* the learner whose sessions are being counted now */
+    int pupil_sessions;     /* ... and their count so far */
     int qa_no;              /* safeguarding items answered No, not yet Yes (db/qa.h) */
     char *qa_no_reason;     /* the newest of them, in words */
 };
@@ -194,18 +198,21 @@ struct pupil_row {
     int64_t id;
     char *subject;
     int year_group;
-    bool ks13, sole_school, has_ihp;
+    bool ks13, sole_school, has_ihp, cla;
+    int concern;                /* latest safeguarding concern about the pupil, today or before */
     /* term attendance */
     bool has_term;
     struct attendance_tally term;
     /* placements active today */
     int active_n;
     double hours;
+    int days;                   /* days of the week with a session */
     int placed_since;
     /* the open PSP */
     bool psp_open, psp_active;
     int meeting, next_review, psp_end, last_review;
     bool ceased, rtt_recorded, rtt_medical, rtt_authorised, exit_plan;
+    bool rtt_concern, professionals_agree, parent_agrees;
     int rtt_start, rtt_end;
     double rtt_hours_per_day;   /* < 0 when not recorded */
     /* the unauthorised run, from the marks */
@@ -217,11 +224,8 @@ struct pupil_row {
     size_t n_iv, cap_iv;
 };
 
-struct quote_row {
-    int64_t annual;
-    bool chosen;
-    char *provider;
-};
+/* A quotation as rules_quotations weighs it; provider is malloc'd here. */
+typedef struct rules_quote quote_row;
 
 struct code_cat {
     char code[8];
@@ -411,15 +415,15 @@ static ap_status load_providers(struct pass *p)
         "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
         "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
         "       p.declaration_date, p.dbs_checked_date, "
-        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+        "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
+        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id "
+        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 1 "
+        "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
         "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
         "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
         "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
@@ -427,7 +431,8 @@ static ap_status load_providers(struct pass *p)
         "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
         "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
         "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
-        "     AND (l.end_date IS NULL OR l.end_date >= :today)) "
+        "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
+        "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
         "FROM provider p WHERE (:provider = 0 OR p.id = :provider) "
         "ORDER BY p.name COLLATE NOCASE, p.id",
         0, &st);
@@ -473,6 +478,8 @@ static ap_status load_providers(struct pass *p)
         v->placed = placed;
         v->proposed = proposed;
         v->count_after = DATE_NONE;
+        v->bad1 = sqlite3_column_int(st, 22) != 0;
+        v->bad2 = sqlite3_column_int(st, 23) != 0;
     }
     sqlite3_finalize(st);
     if (result == AP_OK && rc != SQLITE_DONE)
@@ -540,9 +547,12 @@ static void take_qa_no(void *ctx, const struct qa_open_no *r)
     if (v->qa_no++ == 0) {
         char d[11];
         enum qa_stage stage;
-        v->qa_no_reason = xprintf("safeguarding item answered No at the %s visit of %s: \"%s\"",
+        char f[11];
+        int followup = r->visit_date + c->p->th->qa_followup_days;
+        v->qa_no_reason = xprintf("safeguarding item answered No at the %s visit of %s: \"%s\"; follow-up visit %s %s",
                                   qa_stage_parse(r->stage, &stage) ? qa_stage_name(stage) : r->stage,
-                                  date_format(r->visit_date, d), r->text);
+                                  date_format(r->visit_date, d), r->text,
+                                  c->p->today > followup ? "overdue since" : "due by", date_format(followup, f));
         c->nomem |= v->qa_no_reason == NULL;
     }
 }
@@ -616,7 +626,7 @@ static void eval_provider(struct pass *p, const struct prov *v)
         char more[48] = "";
         if (v->qa_no > 1)
             snprintf(more, sizeof more, " (and %d more)", v->qa_no - 1);
-        snprintf(why, sizeof why, "%s%s; a later visit must answer it Yes", v->qa_no_reason, more);
+        snprintf(why, sizeof why, "%s%s; red until a later closed visit answers it Yes", v->qa_no_reason, more);
         emit(p, FLAG_RED, FLAG_KIND_QA_SAFEGUARDING, v->subject, why, 0, v->id, 0);
     }
 
@@ -642,7 +652,7 @@ static void eval_provider(struct pass *p, const struct prov *v)
     emit(p, level, FLAG_KIND_INSURANCE, v->subject, why, 0, v->id, 0);
 
     /* QA Stage 1 */
-    level = rules_qa_stage1(v->last_stage1, p->today, th, NULL, why, sizeof why);
+    level = rules_qa_stage1(v->last_stage1, v->bad1, p->today, th, NULL, why, sizeof why);
     emit(p, level, FLAG_KIND_QA_STAGE1, v->subject, why, 0, v->id, 0);
 
     /* QA Stage 2: counted from the last Stage 2, else from when the provider
@@ -650,7 +660,7 @@ static void eval_provider(struct pass *p, const struct prov *v)
      * pupil or visit there is no learner progress to look at. */
     int since = v->first_used != DATE_NONE ? v->first_used : v->first_stage1;
     if (v->last_stage2 != DATE_NONE || since != DATE_NONE || v->concern != DATE_NONE) {
-        level = rules_qa_stage2(v->last_stage2, since, v->concern, p->today, th, NULL, why, sizeof why);
+        level = rules_qa_stage2(v->last_stage2, v->bad2, since, v->concern, p->today, th, NULL, why, sizeof why);
         emit(p, level, FLAG_KIND_QA_STAGE2, v->subject, why, 0, v->id, 0);
     }
 
@@ -675,7 +685,9 @@ static ap_status load_pupils(struct pass *p)
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     int rc = prepare(p,
-                     "SELECT id, legal_forename, legal_surname, preferred_name, dob, cohort, roll_status, has_ihp "
+                     "SELECT id, legal_forename, legal_surname, preferred_name, dob, cohort, roll_status, has_ihp, cla, "
+                     "  (SELECT max(c.concern_date) FROM concern c WHERE c.pupil_id = pupil.id "
+                     "     AND c.kind = 'safeguarding' AND c.concern_date <= :today) "
                      "FROM pupil WHERE (end_date IS NULL OR end_date >= :today) AND (:pupil = 0 OR id = :pupil) "
                      "ORDER BY legal_surname COLLATE NOCASE, "
                      "  CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END COLLATE NOCASE, id",
@@ -701,6 +713,8 @@ static ap_status load_pupils(struct pass *p)
         u->ks13 = strcmp(col_text(st, 5), "ks13_intervention") == 0;
         u->sole_school = strcmp(col_text(st, 6), "sole_school") == 0;
         u->has_ihp = sqlite3_column_int(st, 7) != 0;
+        u->cla = sqlite3_column_int(st, 8) != 0;
+        u->concern = col_date(st, 9);
         u->placed_since = DATE_NONE;
         u->meeting = u->next_review = u->psp_end = u->last_review = DATE_NONE;
         u->rtt_start = u->rtt_end = DATE_NONE;
@@ -762,7 +776,8 @@ static ap_status load_placements(struct pass *p)
     char why[RULES_WHY_LEN];
     int rc = prepare(p,
                      "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks, "
-                     "  (SELECT total(s.hours) FROM placement_session s WHERE s.placement_id = l.id) "
+                     "  " PLACEMENT_SQL_WEEKLY_HOURS("l.pupil_id", ":today") ", "
+                     "  " PLACEMENT_SQL_WEEKLY_DAYS("l.pupil_id", ":today") " "
                      "FROM placement l JOIN provider v ON v.id = l.provider_id "
                      "WHERE l.status IN ('active', 'proposed') AND (l.end_date IS NULL OR l.end_date >= :today) "
                      "  AND (:pupil = 0 OR l.pupil_id = :pupil) "
@@ -776,7 +791,8 @@ static ap_status load_placements(struct pass *p)
         int start = col_date(st, 4), end = col_date(st, 5);
         if (active && start != DATE_NONE && start <= p->today) {
             u->active_n++;
-            u->hours += sqlite3_column_double(st, 7);
+            u->hours = sqlite3_column_double(st, 7); /* every session once, over all placements */
+            u->days = sqlite3_column_int(st, 8);
             u->placed_since = min_date(u->placed_since, start);
         }
         if (!u->ks13)
@@ -815,7 +831,8 @@ static ap_status load_psps(struct pass *p)
                      "  (SELECT max(r.review_date) FROM psp_review r WHERE r.psp_id = s.id "
                      "     AND r.review_date <= :today), "
                      "  EXISTS (SELECT 1 FROM psp_review r WHERE r.psp_id = s.id AND r.outcome = 'cease' "
-                     "     AND r.review_date <= :today) "
+                     "     AND r.review_date <= :today), "
+                     "  s.reduced_safeguarding_concern, trim(s.professionals_agree) != '', trim(s.parent_agrees) != '' "
                      "FROM psp s WHERE s.status != 'ceased' AND (:pupil = 0 OR s.pupil_id = :pupil)",
                      0, &st);
     while (next_row(st, &rc)) {
@@ -837,6 +854,9 @@ static ap_status load_psps(struct pass *p)
         u->exit_plan = sqlite3_column_int(st, 11) != 0;
         u->last_review = col_date(st, 12);
         u->ceased = sqlite3_column_int(st, 13) != 0;
+        u->rtt_concern = sqlite3_column_int(st, 14) != 0;
+        u->professionals_agree = sqlite3_column_int(st, 15) != 0;
+        u->parent_agrees = sqlite3_column_int(st, 16) != 0;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
@@ -948,11 +968,21 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
             result = nomem();
             break;
         }
-        /* Sessions attended at a provider since its last visit. */
+        /* Sessions each learner attended at a provider since its last visit:
+         * seed 002's "every ten sessions" is per learner, never pooled. The
+         * marks come pupil by pupil, so a provider's count restarts when
+         * another pupil's marks begin. */
         if (rules_category_attending(cat) && sqlite3_column_type(st, 3) != SQLITE_NULL) {
             long at = id_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
-            if (at >= 0 && p->provs[at].count_after != DATE_NONE && day > p->provs[at].count_after)
-                p->provs[at].sessions_since++;
+            struct prov *v = at >= 0 ? &p->provs[at] : NULL;
+            if (v && v->count_after != DATE_NONE && day > v->count_after) {
+                if (v->count_pupil != pupil_id) {
+                    v->count_pupil = pupil_id;
+                    v->pupil_sessions = 0;
+                }
+                if (++v->pupil_sessions > v->sessions_since)
+                    v->sessions_since = v->pupil_sessions;
+            }
         }
     }
     if (result == AP_OK && rc == SQLITE_DONE && cur)
@@ -1033,7 +1063,19 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
             .medical_ihp = u->psp_open && u->rtt_medical && u->has_ihp,
             .exit_plan = u->psp_open && u->exit_plan,
             .authorised = u->psp_open && u->rtt_authorised,
+            /* The rest of the audit matrix: what the PSP records and the store knows. */
+            .safeguarding_concern = u->psp_open && u->rtt_concern,
+            .looked_after = u->cla,
+            .single_agency = u->psp_open && !u->professionals_agree,
+            .no_parent_agreement = u->psp_open && !u->parent_agrees,
+            .psp_hours_per_day = u->psp_open ? u->rtt_hours_per_day : -1,
+            .timetable_hours_per_day = u->active_n > 0 && u->days > 0 ? u->hours / u->days : -1,
+            .attendance_known = u->has_term && rules_tally_possible(&u->term) > 0,
         };
+        if (r.attendance_known)
+            rules_attendance_pct(&u->term, &r.attendance_pct);
+        r.concern = u->concern != DATE_NONE && r.start != DATE_NONE && u->concern >= r.start;
+        r.concern_date = u->concern;
         level = rules_reduced_timetable(&r, p->today, th, why, sizeof why);
         emit(p, level, FLAG_KIND_REDUCED, u->subject, why, u->id, 0, 0);
     }
@@ -1059,14 +1101,14 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
 /* ------------------------------------------------------------------ */
 /* Panel cases */
 
-static ap_status load_quotes(struct pass *p, int64_t **case_ids, struct quote_row **quotes, size_t *n)
+static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quotes, size_t *n)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     size_t cap_ids = 0, cap_q = 0;
     int rc = prepare(p,
                      "SELECT q.case_id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, q.chosen, "
-                     "  v.name "
+                     "  v.name, q.provider_id, v.status = 'suspended' "
                      "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
                      "WHERE c.status = 'open' AND (:case = 0 OR c.id = :case) AND (:pupil = 0 OR c.pupil_id = :pupil) "
                      "ORDER BY q.case_id, q.id",
@@ -1091,10 +1133,13 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, struct quote_ro
         };
         if (!rules_basis_parse(col_text(st, 1), &cost.basis))
             cost.basis = BASIS_WEEK;
-        struct quote_row *q = &(*quotes)[*n];
+        quote_row *q = &(*quotes)[*n];
         (*case_ids)[*n] = sqlite3_column_int64(st, 0);
         q->annual = rules_annual_cost(&cost, QUOTE_WEEKS);
         q->chosen = sqlite3_column_int(st, 5) != 0;
+        q->provider_id = sqlite3_column_int64(st, 7);
+        q->suspended = sqlite3_column_int(st, 8) != 0;
+        q->safeguarding_no = false;
         q->provider = xprintf("%s", col_text(st, 6));
         (*n)++;
         if (!q->provider) {
@@ -1108,15 +1153,46 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, struct quote_ro
     return result;
 }
 
+/* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
+ * one does not count and it cannot be recommended. */
+struct no_ids {
+    int64_t *ids;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void take_no_id(void *ctx, const struct qa_open_no *r)
+{
+    struct no_ids *x = ctx;
+    if (x->n > 0 && x->ids[x->n - 1] == r->provider_id)
+        return;
+    if (!grow((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
+        x->nomem = true;
+        return;
+    }
+    x->ids[x->n++] = r->provider_id;
+}
+
 static ap_status run_cases(struct pass *p)
 {
     int64_t *case_ids = NULL;
-    struct quote_row *quotes = NULL;
+    quote_row *quotes = NULL;
     size_t n_quotes = 0;
     sqlite3_stmt *st = NULL;
     char why[RULES_WHY_LEN], text[RULES_WHY_LEN + 256], money[MONEY_LEN];
+    struct no_ids nos = {0};
     ap_status result = load_quotes(p, &case_ids, &quotes, &n_quotes);
     int rc = SQLITE_DONE;
+    if (result == AP_OK && n_quotes > 0) {
+        result = qa_safeguarding_open(p->s, p->today, 0, take_no_id, &nos);
+        if (result == AP_OK && nos.nomem)
+            result = nomem();
+        for (size_t i = 0; result == AP_OK && i < n_quotes; i++) {
+            size_t k = 0;
+            key_range(nos.ids, nos.n, quotes[i].provider_id, &k);
+            quotes[i].safeguarding_no = k > 0;
+        }
+    }
     if (result != AP_OK)
         goto done;
     rc = prepare(p,
@@ -1143,17 +1219,8 @@ static ap_status run_cases(struct pass *p)
                          money_format_short(p->th->quote_threshold, money, sizeof money));
             }
         } else {
-            const struct quote_row *pick = NULL;
-            for (size_t i = first; i < first + n; i++)
-                if (quotes[i].chosen)
-                    pick = &quotes[i];
-            bool chosen = pick != NULL;
-            if (!pick)
-                for (size_t i = first; i < first + n; i++)
-                    if (!pick || quotes[i].annual < pick->annual)
-                        pick = &quotes[i];
-            level = rules_quotes(pick->annual, (int)n, p->th, why, sizeof why);
-            snprintf(text, sizeof text, "%s (%s quote: %s)", why, chosen ? "chosen" : "cheapest", pick->provider);
+            level = rules_quotations(quotes + first, n, p->th, NULL, why, sizeof why);
+            snprintf(text, sizeof text, "%s", why);
         }
         if (rules_flag_raised(level)) {
             char *subject = xprintf("Panel case %lld: %s %s", (long long)case_id, forename, col_text(st, 3));
@@ -1170,9 +1237,10 @@ static ap_status run_cases(struct pass *p)
 done:
     sqlite3_finalize(st);
     for (size_t i = 0; i < n_quotes; i++)
-        free(quotes[i].provider);
+        free((char *)quotes[i].provider);
     free(quotes);
     free(case_ids);
+    free(nos.ids);
     return result;
 }
 

@@ -756,27 +756,18 @@ ap_status marks_expected(struct store *s, int date, struct expected **out, size_
 
 /* ---- register close ------------------------------------------------------------------ */
 
-ap_status marks_close_register(struct store *s, int date, enum session session, int *marked)
+/* Gives every expected pupil of the session without a mark N; inside the
+ * caller's transaction, on a day already checked to be a school day. */
+static ap_status close_in_tx(struct store *s, const struct code_set *codes, const struct calendar *cal, int date,
+                             enum session session, int *count)
 {
-    if (marked)
-        *marked = 0;
-    ap_status st = store_begin(s);
-    if (st != AP_OK)
-        return st;
-    struct code_set codes;
-    struct calendar cal;
     struct expected *exp = NULL;
     size_t n = 0;
-    int count = 0;
-    if ((st = load(s, &codes, &cal)) != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
     char stored;
-    if ((st = check_school_day(s, &cal, date)) != AP_OK ||
-        (st = check_code(s, &codes, 'N', date, session, &stored)) != AP_OK ||
-        (st = expected_on(s, &cal, date, &exp, &n)) != AP_OK)
-        goto done;
+    *count = 0;
+    ap_status st = check_code(s, codes, 'N', date, session, &stored);
+    if (st == AP_OK)
+        st = expected_on(s, cal, date, &exp, &n);
     for (size_t i = 0; i < n && st == AP_OK; i++) {
         if (exp[i].session != session)
             continue;
@@ -792,11 +783,75 @@ ap_status marks_close_register(struct store *s, int date, enum session session, 
             .source = SOURCE_OFFICER,
             .note = "register closed",
         };
-        if ((st = set_in_tx(s, &codes, &cal, &in, 0, NULL)) == AP_OK)
-            count++;
+        if ((st = set_in_tx(s, codes, cal, &in, 0, NULL)) == AP_OK)
+            (*count)++;
     }
-done:
     free(exp);
+    return st;
+}
+
+/* Whether register_close holds date/session. */
+static ap_status closed_in_tx(struct store *s, int date, enum session session, bool *closed)
+{
+    char d[11];
+    date_format(date, d);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store_db(s), "SELECT 1 FROM register_close WHERE day = ?1 AND session = ?2", -1, &st,
+                                NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, session_name(session), -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, rc, "reading whether the register is closed");
+    *closed = rc == SQLITE_ROW;
+    return AP_OK;
+}
+
+/* Records the closure (audited by the table's triggers); the first record of
+ * a register stays, a later Ctrl-R adds nothing. */
+static ap_status record_close(struct store *s, int date, enum session session, bool automatic, int marked)
+{
+    char d[11];
+    date_format(date, d);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store_db(s),
+                                "INSERT INTO register_close (day, session, how, marked, closed_by) "
+                                "VALUES (?1, ?2, ?3, ?4, apterm_login()) ON CONFLICT DO NOTHING",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, session_name(session), -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 3, automatic ? "automatic" : "manual", -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 4, marked);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "recording the register close");
+}
+
+ap_status marks_close_register(struct store *s, int date, enum session session, int *marked)
+{
+    if (marked)
+        *marked = 0;
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    struct code_set codes;
+    struct calendar cal;
+    int count = 0;
+    if ((st = load(s, &codes, &cal)) != AP_OK) {
+        store_rollback(s);
+        return st;
+    }
+    if ((st = check_school_day(s, &cal, date)) == AP_OK && (st = close_in_tx(s, &codes, &cal, date, session, &count)) == AP_OK)
+        st = record_close(s, date, session, false, count);
     unload(&codes, &cal);
     if (st != AP_OK) {
         store_rollback(s);
@@ -805,6 +860,55 @@ done:
     if ((st = store_commit(s)) == AP_OK && marked)
         *marked = count;
     return st;
+}
+
+ap_status marks_close_due(struct store *s, int date, int now_secs, int close_am_min, int close_pm_min,
+                          struct register_closed out[2], int *nout)
+{
+    *nout = 0;
+    bool due[2] = {now_secs >= close_am_min * 60, now_secs >= close_pm_min * 60};
+    if (!due[SESSION_AM] && !due[SESSION_PM])
+        return AP_OK;
+    if (!store_can_write(s))
+        return AP_OK; /* a viewer's apterm closes nothing; another login's will */
+    ap_status st = store_begin(s); /* BEGIN IMMEDIATE: a second process waits, then finds it closed */
+    if (st != AP_OK)
+        return st;
+    struct code_set codes;
+    struct calendar cal;
+    if ((st = load(s, &codes, &cal)) != AP_OK) {
+        store_rollback(s);
+        return st;
+    }
+    struct register_closed done[2];
+    int n = 0;
+    if (calendar_is_school_day(&cal, date))
+        for (int k = SESSION_AM; k <= SESSION_PM && st == AP_OK; k++) {
+            bool closed = false;
+            if (!due[k] || (st = closed_in_tx(s, date, (enum session)k, &closed)) != AP_OK || closed)
+                continue;
+            int count = 0;
+            if ((st = close_in_tx(s, &codes, &cal, date, (enum session)k, &count)) == AP_OK &&
+                (st = record_close(s, date, (enum session)k, true, count)) == AP_OK)
+                done[n++] = (struct register_closed){.session = (enum session)k, .marked = count};
+        }
+    unload(&codes, &cal);
+    if (st != AP_OK) {
+        store_rollback(s);
+        return st;
+    }
+    if ((st = store_commit(s)) != AP_OK)
+        return st;
+    for (int i = 0; i < n; i++)
+        out[i] = done[i];
+    *nout = n;
+    return AP_OK;
+}
+
+ap_status marks_register_closed(struct store *s, int date, enum session session, bool *closed)
+{
+    *closed = false;
+    return closed_in_tx(s, date, session, closed);
 }
 
 /* ---- first-day absence calls ---------------------------------------------------------- */
@@ -1441,6 +1545,8 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
         ok = false;
         err = errno;
     }
+    if ((!ok || ferror(out)) && (err == ENOSPC || err == EDQUOT))
+        return ap_fail(AP_ERR_IO, "writing the marks: the disk holding it is full");
     if (!ok || ferror(out))
         return ap_fail(AP_ERR_IO, "writing the marks: %s", strerror(err ? err : EIO));
     if (rc != SQLITE_DONE)

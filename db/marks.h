@@ -153,8 +153,33 @@ ap_status marks_expected(struct store *s, int date, struct expected **out, size_
  * officer, note "register closed", the placement's provider), in one
  * transaction; marks already there are never touched, so closing twice
  * marks nobody the second time. Refused (AP_ERR_INVALID) on a day that is
- * not a school day. *marked (may be NULL) says how many got N. */
+ * not a school day. *marked (may be NULL) says how many got N. The
+ * closure is recorded (register_close, how 'manual') unless the register
+ * was closed before, so it does not close again at its close time. */
 ap_status marks_close_register(struct store *s, int date, enum session session, int *marked);
+
+/* The rule of the store: a register closes by itself once its close time
+ * has passed. For date, at now_secs (seconds after local midnight), with
+ * close_am_min / close_pm_min (minutes after midnight, apterm.ini
+ * [attendance]): each session whose close time is at or before now and
+ * that is not closed yet (register_close: by this rule or by
+ * marks_close_register) is closed as marks_close_register does, and the
+ * closure recorded (how 'automatic', the login, how many got N), all in one
+ * BEGIN IMMEDIATE transaction - so of two processes at once the first
+ * closes it and the second finds it closed: exactly once per session per
+ * day. Nothing on a day that is not a school day, before the close time,
+ * or for a login that cannot write (AP_OK, *n 0). out[0..*n) are the
+ * sessions this call closed, AM first. The caller supplies the clock
+ * (src/register.h register_close_due uses today and now). */
+struct register_closed {
+    enum session session;
+    int marked; /* how many expected pupils without a mark got N */
+};
+ap_status marks_close_due(struct store *s, int date, int now_secs, int close_am_min, int close_pm_min,
+                          struct register_closed out[2], int *n);
+
+/* Whether the register of date/session has been closed (either way). */
+ap_status marks_register_closed(struct store *s, int date, enum session session, bool *closed);
 
 /* ---- First-day absence calls ---- */
 

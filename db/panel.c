@@ -7,6 +7,8 @@
 #include "date.h"
 #include "labels.h"
 #include "money.h"
+#include "placement.h"
+#include "qa.h"
 #include "report.h"
 #include "roll.h"
 #include "rowio.h"
@@ -56,16 +58,59 @@ ap_status panel_case_validate(const struct panel_case *c, int today)
                            strcmp(c->status, "agreed") == 0     ? "agreed"
                            : strcmp(c->status, "declined") == 0 ? "declined"
                                                                 : "deferred");
+        /* Issue 13: a decision is what a panel that has met decided. */
+        if (c->panel_date > today) {
+            char p[11];
+            return ap_fail(AP_ERR_INVALID,
+                           "Panel date: the panel of %s has not met yet: its decision is recorded on or after that day",
+                           date_format(c->panel_date, p));
+        }
     }
     return AP_OK;
 }
 
-int panel_referral_deadline(int panel_date)
+/* A school day by the calendar; any weekday when the store holds no terms. */
+static bool school_day(const struct calendar *cal, int date)
+{
+    if (!cal || cal->nterms == 0)
+        return date_weekday(date) <= 4;
+    return calendar_is_school_day(cal, date);
+}
+
+int panel_referral_deadline(const struct calendar *cal, int panel_date)
 {
     if (panel_date == DATE_NONE)
         return DATE_NONE;
     int monday = panel_date - date_weekday(panel_date);
-    return monday - 7 + 3; /* the Thursday of the week before */
+    int thursday = monday - 7 + 3; /* the Thursday of the week before */
+    /* A school day: when the Thursday is not one (a holiday, a closure), the
+     * school day before it, within the longest holiday. */
+    for (int d = thursday; d > thursday - 62; d--)
+        if (school_day(cal, d))
+            return d;
+    return thursday;
+}
+
+int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int today)
+{
+    int next = DATE_NONE, soonest = DATE_NONE;
+    for (size_t i = 0; i < n; i++) {
+        int d = dates[i];
+        if (d < today || !school_day(cal, d))
+            continue;
+        if (soonest == DATE_NONE || d < soonest)
+            soonest = d;
+        if (panel_referral_deadline(cal, d) >= today && (next == DATE_NONE || d < next))
+            next = d;
+    }
+    if (next != DATE_NONE || soonest == DATE_NONE)
+        return next;
+    /* Past the next panel's deadline: the fortnightly rhythm on, skipping
+     * panels that would fall outside term (within a year). */
+    for (int d = soonest + 14; d < soonest + 366; d += 14)
+        if (school_day(cal, d) && panel_referral_deadline(cal, d) >= today)
+            return d;
+    return DATE_NONE;
 }
 
 #define CASE_COLUMNS "pupil_id, reason, referral_date, triage_recommendation, panel_date, decision, status"
@@ -123,6 +168,19 @@ static ap_status write_case(struct store *s, struct panel_case *c, int today, bo
         return st;
     int64_t new_id = 0;
     st = need_row(s, "pupil", c->pupil_id, "Pupil");
+    /* Issue 13: a panel to come meets in term, on a school day (a past date
+     * is the record and stays as it is). */
+    if (st == AP_OK && c->panel_date != DATE_NONE && c->panel_date >= today) {
+        struct calendar cal = {0};
+        st = calendar_load(s, &cal);
+        if (st == AP_OK && !school_day(&cal, c->panel_date)) {
+            char p[11];
+            st = ap_fail(AP_ERR_INVALID, "Panel date: %s is not a school day (%s): panels meet in term",
+                         date_format(c->panel_date, p),
+                         date_weekday(c->panel_date) > 4 ? "a weekend" : "outside term or a closure day");
+        }
+        calendar_free(&cal);
+    }
     if (st == AP_OK)
         st = rowio_write(s, sql, CASE_COLUMN_COUNT, bind_case_row, c, "panel_case", insert ? 0 : c->id, c->version,
                          what, &new_id);
@@ -596,6 +654,107 @@ ap_status panel_quote_update(struct store *s, struct panel_quote *q)
     "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status "   \
     "FROM quote q JOIN provider v ON v.id = q.provider_id "
 
+static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r);
+
+ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start, struct placement *out)
+{
+    struct panel_case *c = malloc(sizeof *c);
+    if (!c)
+        return ap_fail(AP_ERR_NOMEM, "making the placement: out of memory");
+    ap_status st = panel_case_get(s, case_id, c);
+    if (st == AP_OK && strcmp(c->status, "agreed") != 0)
+        st = ap_fail(AP_ERR_INVALID, "the case is %s: a placement comes from an agreed case",
+                     label_text(LABELS_CASE_STATUS, c->status));
+    /* The chosen quotation, and no placement from the case yet. */
+    struct panel_quote_row q;
+    memset(&q, 0, sizeof q);
+    sqlite3_stmt *stmt = NULL;
+    const char *what = "reading the chosen quotation";
+    if (st == AP_OK && (st = rowio_prepare(s, QUOTE_SELECT "WHERE q.case_id = ?1 AND q.chosen = 1", &stmt, what)) == AP_OK) {
+        int rc = sqlite3_bind_int64(stmt, 1, case_id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW)
+            read_quote(stmt, &q);
+        else if (rc == SQLITE_DONE)
+            st = ap_fail(AP_ERR_INVALID, "the case has no chosen quotation: c chooses one first");
+        else
+            st = store_fail(s, rc, what);
+        sqlite3_finalize(stmt);
+    }
+    if (st == AP_OK) {
+        char sql[160];
+        int64_t existing = 0;
+        snprintf(sql, sizeof sql, "SELECT ifnull(min(id), 0) FROM placement WHERE panel_case_id = %lld",
+                 (long long)case_id);
+        if ((st = store_query_int(s, sql, 0, &existing)) == AP_OK && existing > 0)
+            st = ap_fail(AP_ERR_INVALID, "placement %lld already came from this case", (long long)existing);
+    }
+    /* The sessions the pupil's active placements take on start. */
+    bool taken[PLACEMENT_DAYS][2] = {{false}};
+    if (st == AP_OK) {
+        what = "reading the pupil's timetable";
+        char day[11];
+        if ((st = rowio_prepare(s,
+                                "SELECT t.weekday, t.session FROM placement l "
+                                "JOIN placement_session t ON t.placement_id = l.id "
+                                "WHERE l.pupil_id = ?1 AND l.status = 'active' AND l.start_date <= ?2 "
+                                "  AND (l.end_date IS NULL OR l.end_date >= ?2)",
+                                &stmt, what)) == AP_OK) {
+            int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(stmt, 2, date_format(start, day), -1, SQLITE_TRANSIENT);
+            while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                int d = sqlite3_column_int(stmt, 0);
+                const unsigned char *h = sqlite3_column_text(stmt, 1);
+                if (d >= 0 && d < PLACEMENT_DAYS && h)
+                    taken[d][strcmp((const char *)h, "pm") == 0] = true;
+                rc = SQLITE_OK;
+            }
+            if (rc != SQLITE_DONE)
+                st = store_fail(s, rc, what);
+            sqlite3_finalize(stmt);
+        }
+    }
+    if (st == AP_OK) {
+        struct placement *p = out;
+        placement_init(p);
+        p->pupil_id = c->pupil_id;
+        p->provider_id = q.q.provider_id;
+        snprintf(p->status, sizeof p->status, "proposed");
+        p->start_date = start;
+        snprintf(p->cost_basis, sizeof p->cost_basis, "%s", q.q.cost_basis);
+        p->rate = q.q.rate;
+        p->transport_per_week = q.q.transport_per_week;
+        p->panel_case_id = case_id;
+        /* The purpose: the decision in words, cut at a character boundary. */
+        size_t n = strlen(c->decision);
+        if (n >= sizeof p->purpose) {
+            n = sizeof p->purpose - 1;
+            while (n > 0 && ((unsigned char)c->decision[n] & 0xC0) == 0x80)
+                n--;
+        }
+        memcpy(p->purpose, c->decision, n);
+        p->purpose[n] = '\0';
+        for (size_t k = 0; k < n; k++)
+            if (p->purpose[k] == '\n' || p->purpose[k] == '\t')
+                p->purpose[k] = ' ';
+        int want = q.q.sessions_per_week, laid = 0;
+        double each = want > 0 && q.q.hours_per_week > 0 ? q.q.hours_per_week / want : 3.0;
+        if (each > PLACEMENT_SESSION_MAX_HOURS)
+            each = PLACEMENT_SESSION_MAX_HOURS;
+        for (int d = 0; d < PLACEMENT_DAYS && laid < want; d++)
+            for (int h = 0; h < 2 && laid < want; h++)
+                if (!taken[d][h]) {
+                    p->hours[d][h] = each;
+                    laid++;
+                }
+        st = placement_insert(s, p);
+    }
+    free(c);
+    return st;
+}
+
 static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r)
 {
     memset(r, 0, sizeof *r);
@@ -699,7 +858,52 @@ fail:
 
 /* Sets or clears the choice of the quotation at *version; choosing first
  * clears any other choice of its case. One transaction. */
-static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool chosen)
+static void count_no(void *ctx, const struct qa_open_no *r)
+{
+    (void)r;
+    ++*(int *)ctx;
+}
+
+/* Procurement (src/rules.h rules_quotations): a suspended or red-flagged
+ * provider (an open safeguarding No) cannot be recommended. Inside the
+ * caller's transaction. */
+static ap_status provider_may_be_recommended(struct store *s, int64_t quote_id, int today)
+{
+    const char *what = "checking the quotation's provider";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT v.id, v.name, v.status FROM quote q JOIN provider v ON v.id = q.provider_id "
+                                     "WHERE q.id = ?1",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, quote_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        result = rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
+        sqlite3_finalize(st);
+        return result;
+    }
+    int64_t provider_id = sqlite3_column_int64(st, 0);
+    char name[121], status[12];
+    rowio_text(st, 1, name, sizeof name);
+    rowio_text(st, 2, status, sizeof status);
+    sqlite3_finalize(st);
+    if (strcmp(status, "suspended") == 0)
+        return ap_fail(AP_ERR_INVALID, "Provider: %s is suspended: it cannot be the recommended option", name);
+    int nos = 0;
+    if ((result = qa_safeguarding_open(s, today, provider_id, count_no, &nos)) != AP_OK)
+        return result;
+    if (nos > 0)
+        return ap_fail(AP_ERR_INVALID,
+                       "Provider: %s has %d safeguarding item%s answered No at a QA visit and not yet Yes: it "
+                       "cannot be the recommended option",
+                       name, nos, nos == 1 ? "" : "s");
+    return AP_OK;
+}
+
+static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool chosen, int today)
 {
     ap_status st = store_begin(s);
     if (st != AP_OK)
@@ -707,6 +911,8 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
     int64_t case_id = 0;
     const char *what = chosen ? "choosing the quotation" : "clearing the choice of the quotation";
     if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
+        goto fail;
+    if (chosen && (st = provider_may_be_recommended(s, id, today)) != AP_OK)
         goto fail;
     if (chosen) {
         /* The previous choice, if any, first: the unique index allows one per case. */
@@ -741,12 +947,12 @@ fail:
     return st;
 }
 
-ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version)
+ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, int today)
 {
-    return set_chosen(s, id, version, true);
+    return set_chosen(s, id, version, true, today);
 }
 
 ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version)
 {
-    return set_chosen(s, id, version, false);
+    return set_chosen(s, id, version, false, DATE_NONE);
 }

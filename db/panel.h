@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "status.h"
 #include "store.h"
 
@@ -60,7 +61,10 @@ void panel_case_init(struct panel_case *c, int64_t pupil_id, int today);
  *   Panel date     optional; not before the referral date
  *   Status         one of LABELS_CASE_STATUS
  *   Decision       required once agreed, declined or deferred (what the panel
- *                  decided); such a case needs its panel date too
+ *                  decided); such a case needs its panel date too, today
+ *                  or earlier (a panel decides once it has met)
+ * The writes also refuse a panel date from today on that is not a school
+ * day by the calendar (panels meet in term).
  *   texts          valid UTF-8, no control characters but newlines and tabs */
 ap_status panel_case_validate(const struct panel_case *c, int today);
 
@@ -84,9 +88,18 @@ ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const
                             const char *decision, int panel_date, int today);
 
 /* The Thursday of the week before the panel: the day referrals for that
- * panel must be received by the Pupil Referral Team (seed 004). DATE_NONE
- * for DATE_NONE. */
-int panel_referral_deadline(int panel_date);
+ * panel must be received by the Pupil Referral Team (seed 004); when that
+ * Thursday is not a school day by cal (a holiday or closure day), the school
+ * day before it. cal NULL, or a calendar with no terms: every weekday is a
+ * school day. DATE_NONE for DATE_NONE. */
+int panel_referral_deadline(const struct calendar *cal, int panel_date);
+
+/* The panel date to offer a new case on today: the earliest of dates (the
+ * panels listed so far) that is today or later, a school day, and whose
+ * referral deadline has not passed; past the deadline of the next one,
+ * the fortnightly panel after it, skipping dates outside term. DATE_NONE
+ * when no panel is listed from today on. */
+int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int today);
 
 /* One case as the list shows it. */
 struct panel_case_row {
@@ -172,11 +185,31 @@ ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version);
 
 /* Marks the quotation at *version as its case's recommended option,
  * clearing the case's previous choice in the same transaction; raises
- * *version. Refused as insert is for a decided case. */
-ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version);
+ * *version. Refused as insert is for a decided case, and (AP_ERR_INVALID,
+ * "Provider: ...") when the provider is suspended or has a safeguarding item
+ * answered No and not yet Yes as of today (db/qa.h): such a provider cannot
+ * be recommended (src/rules.h rules_quotations). */
+ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, int today);
 /* Clears the choice of the quotation at *version (the case then has none);
  * raises *version. */
 ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version);
+
+/* ---- a decision becomes a placement ---- */
+
+/* Issue 13: recording "Agreed" on a case with a chosen quotation offers the
+ * placement, so nothing is keyed twice. Writes a proposed placement for the
+ * case's pupil from its chosen quotation: the provider, cost basis, rate
+ * and transport a week; its sessions a week laid out from Monday AM in the
+ * sessions the pupil's active placements leave free on start, the hours a
+ * week shared among them (at most PLACEMENT_SESSION_MAX_HOURS each, 3 h
+ * when the quotation gives none); from start; linked to the case
+ * (panel_case_id); its purpose the case's decision, cut to fit. Refused
+ * (AP_ERR_INVALID, saying why) unless the case is agreed and has a chosen
+ * quotation, or when a placement already came from the case. The placement
+ * is written by placement_insert (one transaction, its checks); *out is it,
+ * with its id. */
+struct placement;
+ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start, struct placement *out);
 
 /* One quotation as the case shows it. */
 struct panel_quote_row {

@@ -193,6 +193,68 @@ static ap_status check_parties(struct store *s, const struct placement *p, bool 
     return result;
 }
 
+/* Issue 13: one session cannot be timetabled at two placements of the pupil
+ * whose dates overlap (the hours would count twice towards the weekly
+ * minimum). A proposed placement is a plan (an option for the panel, or the
+ * next placement replacing this one) and clashes with nothing until it is
+ * made active. Inside the transaction; the refusal names the session and
+ * the other placement. */
+static ap_status check_overlap(struct store *s, const struct placement *p, bool insert)
+{
+    const char *what = "checking the timetable against the pupil's other placements";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(
+        s,
+        "SELECT l.id, v.name, l.status, l.start_date, ifnull(l.end_date, ''), t.hours "
+        "FROM placement l JOIN provider v ON v.id = l.provider_id "
+        "JOIN placement_session t ON t.placement_id = l.id "
+        "WHERE l.pupil_id = ?1 AND l.id != ?2 AND t.weekday = ?3 AND t.session = ?4 "
+        "  AND l.start_date <= ifnull(?6, '9999-12-31') AND (l.end_date IS NULL OR l.end_date >= ?5) "
+        "  AND l.status != 'proposed' AND ?7 != 'proposed' "
+        "ORDER BY l.start_date, l.id LIMIT 1",
+        &st, what);
+    if (result != AP_OK)
+        return result;
+    char start[11], end[11];
+    for (int d = 0; result == AP_OK && d < PLACEMENT_DAYS; d++)
+        for (int h = 0; result == AP_OK && h < 2; h++) {
+            if (!(p->hours[d][h] > 0))
+                continue;
+            sqlite3_reset(st);
+            int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_int64(st, 2, insert ? 0 : p->id);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_int(st, 3, d);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(st, 4, half_names[h], -1, SQLITE_STATIC);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(st, 5, date_format(p->start_date, start), -1, SQLITE_TRANSIENT);
+            if (rc == SQLITE_OK)
+                rc = p->end_date == DATE_NONE
+                         ? sqlite3_bind_null(st, 6)
+                         : sqlite3_bind_text(st, 6, date_format(p->end_date, end), -1, SQLITE_TRANSIENT);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(st, 7, p->status, -1, SQLITE_TRANSIENT);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW) {
+                const char *other_end = (const char *)sqlite3_column_text(st, 4);
+                result = ap_fail(AP_ERR_INVALID,
+                                 "%s %s: already timetabled at %s (placement %lld, %s, from %s%s%s): a session can "
+                                 "be at one provider only",
+                                 label_weekday(d), h ? "PM" : "AM", (const char *)sqlite3_column_text(st, 1),
+                                 (long long)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 2),
+                                 (const char *)sqlite3_column_text(st, 3), other_end && other_end[0] ? " to " : "",
+                                 other_end ? other_end : "");
+            } else if (rc != SQLITE_DONE) {
+                result = store_fail(s, rc, what);
+            }
+        }
+    sqlite3_finalize(st);
+    return result;
+}
+
 /* Inside the transaction: makes the placement's placement_session rows match
  * p->hours, touching only the sessions that differ. */
 static ap_status write_sessions(struct store *s, const struct placement *p, int64_t id)
@@ -240,7 +302,8 @@ static ap_status write_placement(struct store *s, struct placement *p, bool inse
     if ((st = store_begin(s)) != AP_OK)
         return st;
     sqlite3_stmt *stmt = NULL;
-    if ((st = check_parties(s, p, insert)) != AP_OK || (st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
+    if ((st = check_parties(s, p, insert)) != AP_OK || (st = check_overlap(s, p, insert)) != AP_OK ||
+        (st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
         goto fail;
     int rc = bind_placement(stmt, p);
     if (rc == SQLITE_OK)
@@ -578,8 +641,7 @@ ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, co
         s,
         "SELECT u.dob, "
         "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
-        "  (SELECT total(t.hours) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-        "   WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") ") "
+        "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?2") " "
         "FROM pupil u WHERE u.id = ?1",
         &st, what);
     if (result != AP_OK)

@@ -19,6 +19,24 @@
 #include "thresholds.h"
 
 #define PLACEMENT_DAYS 5              /* Monday (0) to Friday (4) */
+
+/* SQL: a pupil's weekly hours over the placements active on a day, each
+ * session (weekday, AM/PM) counted once however many placements timetable
+ * it (issue 13: overlapping sessions are refused on saving, and older rows
+ * never count twice). pupil and day are SQL expressions. */
+#define PLACEMENT_SQL_WEEKLY_HOURS(pupil, day)                                                              \
+    "(SELECT total(h) FROM (SELECT max(t.hours) AS h FROM placement lw "                                     \
+    "JOIN placement_session t ON t.placement_id = lw.id WHERE lw.pupil_id = " pupil " "                     \
+    "AND lw.status = 'active' AND lw.start_date <= " day " AND (lw.end_date IS NULL OR lw.end_date >= " day \
+    ") GROUP BY t.weekday, t.session))"
+
+/* SQL: the days of the week (0..5) with a session at the pupil's placements
+ * active on day, to give hours a day on the days attended. */
+#define PLACEMENT_SQL_WEEKLY_DAYS(pupil, day)                                                               \
+    "(SELECT count(DISTINCT t.weekday) FROM placement lw "                                                  \
+    "JOIN placement_session t ON t.placement_id = lw.id WHERE lw.pupil_id = " pupil " "                     \
+    "AND lw.status = 'active' AND lw.start_date <= " day " AND (lw.end_date IS NULL OR lw.end_date >= " day \
+    "))"
 enum placement_half { PLACEMENT_AM = 0, PLACEMENT_PM = 1 };
 #define PLACEMENT_SESSION_MAX_HOURS 6.0
 
@@ -54,7 +72,12 @@ void placement_init(struct placement *p);
 ap_status placement_validate(const struct placement *p);
 
 /* Each writes the placement row and its placement_session rows in ONE
- * transaction: on any failure nothing is written. A suspended provider
+ * transaction: on any failure nothing is written. A session (weekday and
+ * AM/PM) already timetabled at another placement of the pupil whose dates
+ * overlap is refused, naming that placement ("Monday AM: already
+ * timetabled at Cwm Farm (placement 12, active, from 2026-01-05): ..."),
+ * unless either is proposed (a plan clashes with nothing until it is made
+ * active). A suspended provider
  * takes no new placement: an insert (unless recorded as already ended) or
  * an update that makes a placement active is refused; a pupil, provider or
  * panel case that does not exist is named. Insert sets id and version; update

@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "labels.h"
+#include "placement.h"
 #include "roll.h"
 #include "rowio.h"
 #include "rules.h"
@@ -1008,8 +1009,9 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
         "SELECT u.upn, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, ifnull(c.name, ''), u.fsm, u.cla, "
         "  u.plan, u.aln_areas, u.has_ihp, "
         "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
-        "  (SELECT total(t.hours) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-        "   WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") ") "
+        "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?2") ", " PLACEMENT_SQL_WEEKLY_DAYS("u.id", "?2") ", "
+        "  (SELECT max(k.concern_date) FROM concern k WHERE k.pupil_id = u.id AND k.kind = 'safeguarding' "
+        "     AND k.concern_date <= ?2) "
         "FROM pupil u LEFT JOIN school c ON c.id = u.home_school_id WHERE u.id = ?1",
         &st, what);
     if (result != AP_OK)
@@ -1033,6 +1035,8 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
         f->has_ihp = sqlite3_column_int(st, 10);
         f->placements = sqlite3_column_int(st, 11);
         f->placement_hours = sqlite3_column_double(st, 12);
+        f->placement_days = sqlite3_column_int(st, 13);
+        f->last_concern = rowio_date(st, 14);
     } else if (rc == SQLITE_DONE) {
         result = ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)pupil_id);
     } else {
@@ -1171,7 +1175,24 @@ void psp_rtt_assess(const struct psp *p, const struct psp_facts *f, int today, c
         .medical_ihp = strcmp(p->reduced_reason, "medical") == 0 && f->has_ihp,
         .exit_plan = !blank(p->exit_plan),
         .authorised = p->reduced_authorised,
+        /* The rest of the audit matrix, as db/flags.c gives it. */
+        .safeguarding_concern = p->reduced_safeguarding_concern,
+        .looked_after = f->cla,
+        .single_agency = blank(p->professionals_agree),
+        .no_parent_agreement = blank(p->parent_agrees),
+        .psp_hours_per_day = p->reduced_hours_per_day,
+        .attendance_known = f->has_attendance,
+        .attendance_pct = f->attendance_pct,
     };
+    /* The timetable's hours a day: the PSP's own, else the placements'. */
+    int tt_days = 0;
+    for (int d = 0; d < PSP_DAYS; d++)
+        tt_days += p->days[d].hours > 0;
+    r.timetable_hours_per_day = tt_days > 0                ? tt / tt_days
+                                : f->placement_days > 0 ? f->placement_hours / f->placement_days
+                                                        : -1;
+    r.concern = f->last_concern != DATE_NONE && r.start != DATE_NONE && f->last_concern >= r.start;
+    r.concern_date = f->last_concern;
     out->level = rules_reduced_timetable(&r, today, th, out->why, sizeof out->why);
     if (out->level == FLAG_NONE) {
         char h[16], m[16];
@@ -1243,9 +1264,16 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         "  ifnull(p.reduced_hours_per_day, 0), p.reduced_authorised, p.exit_plan, u.has_ihp, "
         "  (SELECT total(t.hours) FROM psp_timetable t WHERE t.psp_id = p.id), "
         "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?1") "), "
-        "  (SELECT total(t.hours) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-        "   WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?1") "), "
-        "  EXISTS (SELECT 1 FROM psp_draft d WHERE d.psp_id = p.id AND d.login = ?2) "
+        "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?1") ", "
+        "  EXISTS (SELECT 1 FROM psp_draft d WHERE d.psp_id = p.id AND d.login = ?2), "
+        /* the rest of the audit matrix, as psp_facts_load and db/flags.c read it */
+        "  p.reduced_safeguarding_concern, trim(p.professionals_agree) != '', trim(p.parent_agrees) != '', u.cla, "
+        "  (SELECT count(*) FROM psp_timetable t WHERE t.psp_id = p.id AND t.hours > 0), "
+        "  " PLACEMENT_SQL_WEEKLY_DAYS("u.id", "?1") ", "
+        "  (SELECT max(k.concern_date) FROM concern k WHERE k.pupil_id = u.id AND k.kind = 'safeguarding' "
+        "     AND k.concern_date <= ?1), "
+        "  (SELECT total(w.possible) FROM attendance_week w WHERE w.pupil_id = u.id AND w.week BETWEEN ?4 AND ?5), "
+        "  (SELECT total(w.attending) FROM attendance_week w WHERE w.pupil_id = u.id AND w.week BETWEEN ?4 AND ?5) "
         "FROM psp p JOIN pupil u ON u.id = p.pupil_id "
         "WHERE ?3 OR p.status != 'ceased' "
         "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
@@ -1259,6 +1287,31 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         rc = rowio_bind_text(st, 2, store_login(s));
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 3, with_ceased);
+    /* This term's weeks, as psp_facts_load counts them (none: an empty range). */
+    int term_start = DATE_NONE, term_end = DATE_NONE;
+    if (rc == SQLITE_OK) {
+        sqlite3_stmt *t = NULL;
+        int trc = sqlite3_prepare_v2(store_db(s),
+                                     "SELECT start_date, end_date FROM term WHERE start_date <= ?1 "
+                                     "ORDER BY start_date DESC LIMIT 1",
+                                     -1, &t, NULL);
+        if (trc == SQLITE_OK)
+            trc = sqlite3_bind_text(t, 1, day, -1, SQLITE_TRANSIENT);
+        if (trc == SQLITE_OK && (trc = sqlite3_step(t)) == SQLITE_ROW) {
+            term_start = rowio_date(t, 0);
+            term_end = rowio_date(t, 1);
+        }
+        sqlite3_finalize(t);
+        if (trc != SQLITE_ROW && trc != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return store_fail(s, trc, "reading the term for the PSPs");
+        }
+    }
+    bool has_term = term_start != DATE_NONE && term_end != DATE_NONE;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 4, has_term ? term_start - date_weekday(term_start) : 1);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 5, has_term ? term_end : 0);
     struct psp_row *rows = NULL;
     size_t count = 0, cap = 0;
     /* One record to assess the timetable with: only the fields the matrix reads. */
@@ -1303,13 +1356,34 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         p->reduced_hours_per_day = sqlite3_column_double(st, 17);
         p->reduced_authorised = sqlite3_column_int(st, 18);
         rowio_text(st, 19, p->exit_plan, sizeof p->exit_plan);
-        p->days[0].hours = sqlite3_column_double(st, 21); /* the week's total is all the assessment adds up */
+        /* The week's total over the days that have hours: all the assessment
+         * adds up (the total, and the hours a day). */
+        int tt_days = sqlite3_column_int(st, 29);
+        double tt_total = sqlite3_column_double(st, 21);
+        if (tt_days <= 0 && tt_total > 0)
+            tt_days = 1;
+        for (int d = 0; d < tt_days && d < PSP_DAYS; d++)
+            p->days[d].hours = tt_total / tt_days;
+        p->reduced_safeguarding_concern = sqlite3_column_int(st, 25) != 0;
+        rowio_copy(p->professionals_agree, sizeof p->professionals_agree, sqlite3_column_int(st, 26) ? "yes" : "");
+        rowio_copy(p->parent_agrees, sizeof p->parent_agrees, sqlite3_column_int(st, 27) ? "yes" : "");
         struct psp_facts f;
         memset(&f, 0, sizeof f);
         f.year_group = r->year_group;
         f.has_ihp = sqlite3_column_int(st, 20);
         f.placements = sqlite3_column_int(st, 22);
         f.placement_hours = sqlite3_column_double(st, 23);
+        f.cla = sqlite3_column_int(st, 28) != 0;
+        f.placement_days = sqlite3_column_int(st, 30);
+        f.last_concern = rowio_date(st, 31);
+        f.possible = (int)sqlite3_column_double(st, 32);
+        f.attending = (int)sqlite3_column_double(st, 33);
+        if (f.possible > 0) {
+            struct attendance_tally t = {{0}};
+            t.n[CAT_PRESENT] = f.attending;
+            t.n[CAT_AUTHORISED] = f.possible - f.attending;
+            f.has_attendance = rules_attendance_pct(&t, &f.attendance_pct);
+        }
         psp_rtt_assess(p, &f, today, th, &r->rtt);
         r->has_draft = sqlite3_column_int(st, 24) != 0;
         rc = SQLITE_OK;

@@ -200,9 +200,11 @@ struct psp_facts {
     int excluded_sessions;
     double excluded_days;
     int exclusion_spells;
-    /* Placements running today. */
+    /* Placements running today: each session counted once. */
     int placements;
     double placement_hours;
+    int placement_days;       /* days of the week with a session */
+    int last_concern;         /* latest safeguarding concern about the pupil; DATE_NONE */
 };
 
 ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct psp_facts *out);

@@ -44,16 +44,20 @@ bool qa_stage_of_template(const char *template_stage, enum qa_stage *out)
     return qa_stage_parse(template_stage, out);
 }
 
-int qa_next_due(enum qa_stage stage, int visit_date, const struct thresholds *th)
+int qa_next_due(enum qa_stage stage, int visit_date, bool followup, const struct thresholds *th)
 {
     if (visit_date == DATE_NONE)
         return DATE_NONE;
+    int due;
     switch (stage) {
-    case QA_STAGE1: return date_add_months(visit_date, th->qa_stage1_months);
-    case QA_STAGE2: return date_add_months(visit_date, th->qa_stage2_months);
-    case QA_MONITORING: return visit_date + th->monitoring_days;
+    case QA_STAGE1: due = date_add_months(visit_date, th->qa_stage1_months); break;
+    case QA_STAGE2: due = date_add_months(visit_date, th->qa_stage2_months); break;
+    case QA_MONITORING: due = visit_date + th->monitoring_days; break;
     default: return DATE_NONE;
     }
+    if (followup && visit_date + th->qa_followup_days < due)
+        due = visit_date + th->qa_followup_days;
+    return due;
 }
 
 static const char *answer_codes[] = {NULL, "yes", "no", "na"};
@@ -125,7 +129,7 @@ static const char *const open_no_sql =
     "WHERE a.answer = 'no' AND i.safeguarding = 1 AND v.visit_date <= :today "
     "  AND (:provider = 0 OR v.provider_id = :provider) "
     "  AND NOT EXISTS ("
-    "    SELECT 1 FROM qa_visit v2 JOIN qa_answer a2 ON a2.visit_id = v2.id "
+    "    SELECT 1 FROM qa_visit_counted v2 JOIN qa_answer a2 ON a2.visit_id = v2.id "
     "    WHERE v2.provider_id = v.provider_id AND v2.visit_date <= :today "
     "      AND (v2.visit_date > v.visit_date OR (v2.visit_date = v.visit_date AND v2.id > v.id)) "
     "      AND a2.answer IN ('yes', 'no') "
@@ -173,21 +177,21 @@ ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, 
 
 enum {
     OV_ID, OV_NAME, OV_REG, OV_STATUS, OV_LAST1, OV_FIRST1, OV_LAST2, OV_LASTANY, OV_TERM_VISITS, OV_CONCERN,
-    OV_FIRST_USED, OV_SINCE, OV_PLACED, OV_PROPOSED, OV_OPEN,
+    OV_FIRST_USED, OV_SINCE, OV_PLACED, OV_PROPOSED, OV_OPEN, OV_BAD1, OV_BAD2,
 };
 
 /* The facts of the QA rules, as db/flags.c reads them. */
 static const char *const overview_sql =
     "SELECT p.id, p.name, p.registration, p.status, "
-    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id "
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 1 "
+    "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
     "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
     "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
@@ -198,15 +202,19 @@ static const char *const overview_sql =
     "     AND l.start_date <= :today AND (l.end_date IS NULL OR l.end_date >= :today)), "
     "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
     "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
-    "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 0) "
+    "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 0), "
+    "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
     "FROM provider p WHERE (:provider = 0 OR p.id = :provider) "
     "ORDER BY p.name COLLATE NOCASE, p.id";
 
 /* What a provider row needs beyond what it shows. */
 struct facts {
     int last1, first1, last2, last_any, term_visits, concern, first_used, since;
+    bool bad1, bad2;      /* the latest counted Stage 1 / Stage 2 found it Unsatisfactory */
     int count_after;      /* attended sessions after this day count; DATE_NONE: not counted */
-    int sessions;
+    int sessions;         /* the most any one learner attended since (seed 002) */
+    int64_t count_pupil;  /* the learner being counted, and their count so far */
+    int pupil_sessions;
 };
 
 struct overview_load {
@@ -313,6 +321,8 @@ static ap_status load_providers(struct overview_load *L)
             .concern = rowio_date(st, OV_CONCERN),
             .first_used = rowio_date(st, OV_FIRST_USED),
             .since = rowio_date(st, OV_SINCE),
+            .bad1 = sqlite3_column_int(st, OV_BAD1) != 0,
+            .bad2 = sqlite3_column_int(st, OV_BAD2) != 0,
             .count_after = DATE_NONE,
         };
     }
@@ -322,8 +332,8 @@ static ap_status load_providers(struct overview_load *L)
     return result;
 }
 
-/* Sessions attended at each provider since its last visit, for the
- * monitoring rule's "every ten sessions". Counted only while the visit is
+/* The most sessions any one learner attended at each provider since its
+ * last visit, for the monitoring rule's "every ten sessions". Counted only while the visit is
  * not already due by date (then the count changes nothing), so the marks
  * read are at most monitoring_days old. */
 static ap_status count_sessions(struct overview_load *L)
@@ -355,12 +365,13 @@ static ap_status count_sessions(struct overview_load *L)
                                       * db/flags.c reads them: a few weeks of each pupil's
                                       * marks lie together, where the day index would
                                       * jump about the whole table. */
-                                     "SELECT m.provider_id, m.day, count(*) "
+                                     "SELECT m.provider_id, m.day, count(*), m.pupil_id "
                                      "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
                                      "JOIN attendance_code c ON c.code_set = ?1 AND c.code = m.code "
                                      "WHERE m.day >= ?2 AND m.day <= ?3 AND m.provider_id IS NOT NULL "
                                      "  AND (?4 = 0 OR m.provider_id = ?4) AND c.category IN ('present', 'aea') "
-                                     "GROUP BY m.provider_id, m.day",
+                                     "GROUP BY m.provider_id, m.pupil_id, m.day "
+                                     "ORDER BY m.provider_id, m.pupil_id",
                                      &st, what);
     if (result != AP_OK)
         return result;
@@ -383,8 +394,17 @@ static ap_status count_sessions(struct overview_load *L)
         if (at < 0)
             continue;
         struct facts *f = &L->facts[at];
-        if (f->count_after != DATE_NONE && sqlite3_column_int(st, 1) > f->count_after)
-            f->sessions += sqlite3_column_int(st, 2);
+        /* Each learner's own sessions (seed 002), never pooled. */
+        if (f->count_after != DATE_NONE && sqlite3_column_int(st, 1) > f->count_after) {
+            int64_t pupil = sqlite3_column_int64(st, 3);
+            if (pupil != f->count_pupil) {
+                f->count_pupil = pupil;
+                f->pupil_sessions = 0;
+            }
+            f->pupil_sessions += sqlite3_column_int(st, 2);
+            if (f->pupil_sessions > f->sessions)
+                f->sessions = f->pupil_sessions;
+        }
     }
     if (rc != SQLITE_DONE)
         result = store_fail(L->s, rc, what);
@@ -422,18 +442,19 @@ static void evaluate(struct overview_load *L, struct qa_provider_row *r, const s
     /* Stage 1 */
     s1->applies = rules;
     if (rules)
-        set_due(s1, rules_qa_stage1(f->last1, L->today, th, &s1->due, why, sizeof why), why);
+        set_due(s1, rules_qa_stage1(f->last1, f->bad1, L->today, th, &s1->due, why, sizeof why), why);
     else
-        s1->due = qa_next_due(QA_STAGE1, f->last1, th);
+        s1->due = qa_next_due(QA_STAGE1, f->last1, f->bad1, th);
 
     /* Stage 2: from the last Stage 2, else from when the provider was first
      * used (its first placement, else its first Stage 1), as db/flags.c. */
     int since = f->first_used != DATE_NONE ? f->first_used : f->first1;
     s2->applies = rules && (f->last2 != DATE_NONE || since != DATE_NONE || f->concern != DATE_NONE);
     if (s2->applies)
-        set_due(s2, rules_qa_stage2(f->last2, since, f->concern, L->today, th, &s2->due, why, sizeof why), why);
+        set_due(s2, rules_qa_stage2(f->last2, f->bad2, since, f->concern, L->today, th, &s2->due, why, sizeof why),
+                why);
     else
-        s2->due = qa_next_due(QA_STAGE2, f->last2, th);
+        s2->due = qa_next_due(QA_STAGE2, f->last2, f->bad2, th);
 
     /* Monitoring: while pupils are placed. */
     mon->applies = rules && r->placed > 0;
@@ -954,6 +975,35 @@ fail:
     return st;
 }
 
+/* The visit's checklist: how many items, how many not answered, how many
+ * safeguarding items answered No. Inside the caller's transaction. */
+static ap_status visit_answer_counts(struct store *s, int64_t id, int *items, int *unanswered, int *sg_no)
+{
+    const char *what = "counting the visit's answers";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s,
+                                     "SELECT count(*), total(a.answer IS NULL), "
+                                     "  total(a.answer = 'no' AND i.safeguarding = 1) "
+                                     "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
+                                     "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
+                                     "WHERE v.id = ?1",
+                                     &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *items = sqlite3_column_int(st, 0);
+        *unanswered = (int)sqlite3_column_double(st, 1);
+        *sg_no = (int)sqlite3_column_double(st, 2);
+    } else {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
 /* The visit's state inside the caller's transaction. */
 static ap_status visit_state(struct store *s, int64_t id, bool *closed, char *stage, size_t stage_len, int *date,
                              int64_t *version)
@@ -1063,7 +1113,19 @@ ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thres
         st = ap_fail(AP_ERR_INVALID, "the visit's stage \"%s\" is not known", stage_code);
         goto fail;
     }
-    int next = qa_next_due(stage, date, th);
+    /* A visit counts only when every item has an answer (qa_visit_counted):
+     * closing a half-answered visit is refused rather than left uncounted. */
+    int items = 0, unanswered = 0, sg_no = 0;
+    if ((st = visit_answer_counts(s, v->id, &items, &unanswered, &sg_no)) != AP_OK)
+        goto fail;
+    if (unanswered > 0) {
+        st = ap_fail(AP_ERR_INVALID,
+                     "Checklist: %d of %d item%s not answered: answer every item (Yes, No or N/A) before closing "
+                     "the visit",
+                     unanswered, items, items == 1 ? "" : "s");
+        goto fail;
+    }
+    int next = qa_next_due(stage, date, strcmp(v->outcome, "unsatisfactory") == 0 || sg_no > 0, th);
     if ((st = rowio_prepare(s,
                             "UPDATE qa_visit SET outcome = ?1, notes = ?2, next_due = ?3, closed = 1, "
                             "updated_at = ?4, updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
@@ -1185,7 +1247,7 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
     return AP_OK;
 }
 
-ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item)
+ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item, int today)
 {
     ap_status st;
     if ((unsigned)item->answer > QA_NA)
@@ -1197,10 +1259,18 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
         return st;
     sqlite3_stmt *q = NULL;
     bool closed;
-    if ((st = visit_state(s, visit_id, &closed, NULL, 0, NULL, NULL)) != AP_OK)
+    int date = DATE_NONE;
+    if ((st = visit_state(s, visit_id, &closed, NULL, 0, &date, NULL)) != AP_OK)
         goto fail;
     if (closed) {
         st = ap_fail(AP_ERR_INVALID, "the visit is closed: its answers are the record and stay as they are");
+        goto fail;
+    }
+    if (date != DATE_NONE && date > today) {
+        char d[11];
+        st = ap_fail(AP_ERR_INVALID, "Visit date: %s is in the future: a checklist is answered at the visit, on or "
+                                     "after its date",
+                     date_format(date, d));
         goto fail;
     }
     if ((st = rowio_prepare(s,

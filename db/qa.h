@@ -41,6 +41,14 @@
 #include "store.h"
 #include "thresholds.h"
 
+/* SQL, in a query over providers aliased p with :today bound: 1 when the
+ * latest counted visit (the view qa_visit_counted, migration 005) of the stage
+ * found the provider Unsatisfactory, else 0. Shared by every reader of the
+ * QA rules so the follow-up rule (rules.h) reads the same facts. */
+#define QA_SQL_UNSATISFACTORY(stage)                                                                      \
+    "coalesce((SELECT v.outcome = 'unsatisfactory' FROM qa_visit_counted v WHERE v.provider_id = p.id " \
+    "AND v.stage = '" stage "' AND v.visit_date <= :today ORDER BY v.visit_date DESC, v.id DESC LIMIT 1), 0)"
+
 /* The flag db/flags.c raises on a provider with an open safeguarding "No". */
 #define FLAG_KIND_QA_SAFEGUARDING "qa_safeguarding"
 
@@ -58,8 +66,10 @@ bool qa_stage_parse(const char *code, enum qa_stage *out);
 bool qa_stage_of_template(const char *template_stage, enum qa_stage *out);
 
 /* The next visit of the stage is due this day after a visit on visit_date:
- * + th->qa_stage1_months, + th->qa_stage2_months, + th->monitoring_days. */
-int qa_next_due(enum qa_stage stage, int visit_date, const struct thresholds *th);
+ * + th->qa_stage1_months, + th->qa_stage2_months, + th->monitoring_days; or,
+ * when followup (the visit found the provider Unsatisfactory or answered a
+ * safeguarding item No), + th->qa_followup_days, whichever is sooner. */
+int qa_next_due(enum qa_stage stage, int visit_date, bool followup, const struct thresholds *th);
 
 /* ---- When visits are due ------------------------------------------------------ */
 
@@ -203,10 +213,12 @@ ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **
 ap_status qa_visit_update(struct store *s, struct qa_visit *v);
 
 /* Closes the visit v->id at v->version with v->outcome (required) and
- * v->notes: next_due = qa_next_due(stage, visit date), closed = 1. Refused
- * when the visit is already closed or dated after today (a visit is closed
- * once it has taken place). Items may still be unanswered: the screen asks
- * first. On success v->next_due, v->closed and v->version are updated. */
+ * v->notes: next_due = qa_next_due(stage, visit date, followup), closed = 1,
+ * followup when the outcome is Unsatisfactory or a safeguarding item was
+ * answered No. Refused when the visit is already closed, dated after today
+ * (a visit is closed once it has taken place), or any item of its checklist
+ * is unanswered ("Checklist: 25 of 26 items not answered ..."): only a whole
+ * checklist counts (qa_visit_counted). On success v->next_due, v->closed and v->version are updated. */
 ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thresholds *th, int today);
 
 /* Deletes an open visit (one started by mistake) and its answers. Closed
@@ -241,8 +253,9 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
 /* Records item->answer and item->comment for item->item_id of the visit, in
  * one transaction, if the answer row is still at item->version (0: nobody
  * has answered it yet); else AP_ERR_CONFLICT naming who answered it. Refused
- * for a closed visit and for an item not on the visit's checklist. On
+ * for a closed visit, a visit dated after today (nothing has been seen yet)
+ * and for an item not on the visit's checklist. On
  * success item->version and the stamp are updated. Field: "Comment". */
-ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item);
+ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item, int today);
 
 #endif

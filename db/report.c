@@ -12,6 +12,7 @@
 #include "labels.h"
 #include "marks.h"
 #include "money.h"
+#include "qa.h"
 #include "roll.h"
 #include "rowio.h"
 #include "strbuf.h"
@@ -412,13 +413,13 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
     ap_status result = AP_OK;
     size_t count = 0;
 #define VISIT(stage, what) \
-    "(SELECT " what " FROM qa_visit v WHERE v.provider_id = p.id" stage " AND v.closed = 1 " \
+    "(SELECT " what " FROM qa_visit_counted v WHERE v.provider_id = p.id" stage " AND v.closed = 1 " \
     "AND v.visit_date <= :today ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
     int rc = prepare(l,
                      "SELECT p.id, p.name, p.registration, p.status, p.declaration_date, p.dbs_checked_date, "
                      "  " VISIT(" AND v.stage = 'stage1'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage1'", "coalesce(v.outcome, '')") ", "
-                     "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+                     "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
                      "     AND v.closed = 1 AND v.visit_date <= :today), "
                      "  " VISIT(" AND v.stage = 'stage2'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage2'", "coalesce(v.outcome, '')") ", "
@@ -462,10 +463,12 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
         v->pupils_now = sqlite3_column_int(st, 15);
         v->stage1_due = v->stage2_due = DATE_NONE;
         if (v->qa_required) {
-            rules_qa_stage1(v->last_stage1, l->today, l->th, &v->stage1_due, NULL, 0);
+            rules_qa_stage1(v->last_stage1, strcmp(v->stage1_outcome, "unsatisfactory") == 0, l->today, l->th,
+                            &v->stage1_due, NULL, 0);
             int since = first_used != DATE_NONE ? first_used : first_stage1;
             if (v->last_stage2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE)
-                rules_qa_stage2(v->last_stage2, since, concern, l->today, l->th, &v->stage2_due, NULL, 0);
+                rules_qa_stage2(v->last_stage2, strcmp(v->stage2_outcome, "unsatisfactory") == 0, since, concern,
+                                l->today, l->th, &v->stage2_due, NULL, 0);
         }
         v->flags.text = "";
     }
@@ -587,7 +590,7 @@ static ap_status panel_quotes(struct panel_load *p)
     ap_status result = AP_OK;
     int rc = prepare_pack(p,
                           "SELECT q.id, q.case_id, q.provider_id, v.name, q.cost_basis, q.rate, q.sessions_per_week, "
-                          "  q.hours_per_week, q.transport_per_week, q.notes, q.chosen "
+                          "  q.hours_per_week, q.transport_per_week, q.notes, q.chosen, v.status = 'suspended' "
                           "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
                           "WHERE " PACK_CASES " ORDER BY q.case_id, q.id",
                           &st);
@@ -611,6 +614,7 @@ static ap_status panel_quotes(struct panel_load *p)
         q->transport_per_week = sqlite3_column_int64(st, 8);
         q->notes = arena_text(p->l.arena, col_text(st, 9));
         q->chosen = sqlite3_column_int(st, 10) != 0;
+        q->suspended = sqlite3_column_int(st, 11) != 0;
         if (!q->provider || !q->notes) {
             result = nomem();
             break;
@@ -628,10 +632,23 @@ static ap_status panel_quotes(struct panel_load *p)
 }
 
 /* Each case's quotes, recommended quote and quotations warning. */
+static void take_quote_no(void *ctx, const struct qa_open_no *no)
+{
+    struct report_panel *r = ctx;
+    for (size_t k = 0; k < r->n_quotes; k++)
+        if (r->quotes[k].provider_id == no->provider_id)
+            r->quotes[k].safeguarding_no = true;
+}
+
 static ap_status panel_recommend(struct panel_load *p)
 {
     struct report_panel *r = p->r;
     const struct thresholds *th = p->l.th;
+    if (r->n_quotes > 0) {
+        ap_status st = qa_safeguarding_open(p->l.s, p->l.today, 0, take_quote_no, r);
+        if (st != AP_OK)
+            return st;
+    }
     for (size_t i = 0; i < r->n_cases; i++) {
         struct report_case *c = &r->cases[i];
         size_t lo = 0, hi = r->n_quotes;
@@ -653,29 +670,29 @@ static ap_status panel_recommend(struct panel_load *p)
                      "No quotations recorded: at least %d are needed for a placement under %s (procurement route 1)",
                      th->quotes_required, money_format_short(th->quote_threshold, money, sizeof money));
         } else {
-            const struct report_quote *pick = NULL;
-            for (size_t k = c->first_quote; k < c->first_quote + c->n_quotes; k++)
-                if (r->quotes[k].chosen) {
-                    pick = &r->quotes[k];
-                    c->recommended_chosen = true;
-                }
-            if (!pick)
-                for (size_t k = c->first_quote; k < c->first_quote + c->n_quotes; k++)
-                    if (!pick || r->quotes[k].annual_total < pick->annual_total)
-                        pick = &r->quotes[k];
-            c->has_recommended = true;
-            c->recommended = (size_t)(pick - r->quotes);
-            r->quotes[c->recommended].recommended = true;
+            /* The one rule of src/rules.h, as db/flags.c applies it. */
+            struct rules_quote *rq = calloc(c->n_quotes, sizeof *rq);
+            if (!rq)
+                return nomem();
+            for (size_t k = 0; k < c->n_quotes; k++) {
+                const struct report_quote *q = &r->quotes[c->first_quote + k];
+                rq[k] = (struct rules_quote){q->provider_id, q->provider, q->annual_total, q->chosen,
+                                             q->suspended, q->safeguarding_no};
+            }
+            struct rules_quote_pick pick;
             char rule[RULES_WHY_LEN];
-            enum flag_level level = rules_quotes(pick->annual_total, (int)c->n_quotes, th, rule, sizeof rule);
+            enum flag_level level = rules_quotations(rq, c->n_quotes, th, &pick, rule, sizeof rule);
+            free(rq);
+            c->recommended_chosen = pick.chosen;
+            c->recommended_unsafe = pick.unsafe_pick;
+            if (pick.pick >= 0) {
+                c->has_recommended = true;
+                c->recommended = c->first_quote + (size_t)pick.pick;
+                r->quotes[c->recommended].recommended = true;
+            }
             c->quotes_warning = rules_flag_raised(level);
             if (c->quotes_warning)
-                snprintf(why, sizeof why,
-                         "Fewer than the required quotations: %zu of %d for a placement under %s "
-                         "(procurement route 1; recommended option %s a year)",
-                         c->n_quotes, th->quotes_required,
-                         money_format_short(th->quote_threshold, money, sizeof money),
-                         money_format(pick->annual_total, rule, sizeof rule));
+                snprintf(why, sizeof why, "Procurement (quotations): %s", rule);
         }
         if (c->quotes_warning && !(c->quotes_text = arena_text(p->l.arena, why)))
             return nomem();
@@ -1182,6 +1199,7 @@ static ap_status dmt_calendar(struct dmt_load *d)
         d->school_before[i + 1] = d->school_before[i] + calendar_is_school_day(&cal, r->from + i);
     calendar_free(&cal);
     r->school_days = d->school_before[days];
+    r->school_days_after_today = r->today < r->to ? school_days_in(d, r->today + 1, r->to) : 0;
     return AP_OK;
 }
 

@@ -194,6 +194,8 @@ struct report_quote {
     const char *notes;
     bool chosen;                    /* as stored */
     bool recommended;               /* see "recommended" */
+    bool suspended;                 /* the provider is suspended */
+    bool safeguarding_no;           /* the provider has an open safeguarding No */
 };
 
 struct report_case {
@@ -208,6 +210,7 @@ struct report_case {
     bool has_recommended;
     size_t recommended;             /* index into report_panel.quotes */
     bool recommended_chosen;        /* true: chosen; false: lowest annual cost */
+    bool recommended_unsafe;        /* chosen, but its provider is suspended or red-flagged */
     bool quotes_warning;            /* see "quotations warning" */
     const char *quotes_text;        /* the warning in words, "" when none */
     struct report_flags flags;      /* the case's own flags */
@@ -334,6 +337,7 @@ struct report_progress {
 struct report_dmt {
     int from, to, today;
     int school_days;                /* in the range */
+    int school_days_after_today;    /* of those, after today: counted in committed spend, not yet reached */
     struct report_vfm total;
     int pupils_below_threshold;     /* pupils whose attendance is below th->persistent_absence_pct */
     double threshold_pct;           /* that threshold, in percent */

@@ -539,7 +539,7 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
         "WITH qa AS (SELECT provider_id, "
         "    max(CASE WHEN stage = 'stage1' THEN visit_date END) AS s1, "
         "    max(CASE WHEN stage = 'stage2' THEN visit_date END) AS s2 "
-        "  FROM qa_visit WHERE closed = 1 GROUP BY provider_id) "
+        "  FROM qa_visit_counted GROUP BY provider_id) "
         "SELECT v.id, v.name, v.registration, v.status, v.public_liability, v.employers_liability, "
         "  v.professional_indemnity, v.motor_cover, v.subcontractor_cover, qa.s1, qa.s2 "
         "FROM provider v LEFT JOIN qa ON qa.provider_id = v.id "

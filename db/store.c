@@ -15,6 +15,9 @@
 #include "seed.h"
 #include "strbuf.h"
 
+/* How long a write waits for another user's save to finish before saying the
+ * store is busy (README, "The store"). Saves take milliseconds; nothing holds
+ * the write lock while it waits on readers (see store_close). */
 #define BUSY_TIMEOUT_MS 5000
 #define MIGRATIONS_DIR "db/migrations/"
 
@@ -27,7 +30,11 @@ struct store {
     bool created;
     bool audit_on;
     bool in_transaction;
+    bool batch;         /* store_batch_begin: each store_begin is a savepoint in it */
+    bool nested;        /* a record's savepoint inside the batch is open */
     bool export_audit;  /* audit_export's insert is being made (db/audit.c) */
+    bool disk_full;     /* a failure said the disk holding the store is full */
+    bool read_only;     /* opened for reading only because the disk is full */
 };
 
 static const char *const role_names[ROLE_COUNT] = {"admin", "officer", "lead", "viewer"};
@@ -53,6 +60,7 @@ const char *store_code_set(const struct store *s) { return s->code_set; }
 bool store_can_write(const struct store *s) { return s->role != ROLE_VIEWER; }
 bool store_was_created(const struct store *s) { return s->created; }
 void store_allow_export_audit(struct store *s, bool on) { s->export_audit = on; }
+bool store_read_only(const struct store *s) { return s->read_only; }
 
 void store_now(char buf[20])
 {
@@ -62,13 +70,39 @@ void store_now(char buf[20])
         strcpy(buf, "1970-01-01 00:00:00");
 }
 
+/* True when rc says the disk is full: SQLITE_FULL, an I/O error whose
+ * system error is ENOSPC or EDQUOT (SQLite reports a failed write of the WAL
+ * or the -shm file so), or a write refused on a store opened for reading
+ * only because its disk was full. */
+static bool disk_full(struct store *s, int rc)
+{
+    if ((rc & 0xff) == SQLITE_FULL)
+        return true;
+    if ((rc & 0xff) == SQLITE_READONLY && s && s->read_only)
+        return true; /* opened for reading only because the disk was full */
+    if ((rc & 0xff) != SQLITE_IOERR || !s || !s->db)
+        return false;
+    int err = sqlite3_system_errno(s->db);
+    return err == ENOSPC || err == EDQUOT;
+}
+
 ap_status store_fail(struct store *s, int rc, const char *what)
 {
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    /* Every write is one transaction, rolled back when it fails: whatever
+     * failed, nothing of it was saved. */
+    if (disk_full(s, rc)) {
+        s->disk_full = true;
+        return ap_fail(AP_ERR_IO, "%s: the disk holding %s is full: nothing was saved; free some space and try again",
+                       what, s->path);
+    }
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return ap_fail(AP_ERR_BUSY, "%s: the store is busy (another user is saving); try again", what);
+        return ap_fail(AP_ERR_BUSY,
+                       "%s: the store is busy: another user's save did not finish within %d seconds; "
+                       "nothing was saved, try again",
+                       what, BUSY_TIMEOUT_MS / 1000);
     case SQLITE_CONSTRAINT:
         return ap_fail(AP_ERR_INVALID, "%s: %s", what, msg);
     case SQLITE_AUTH:
@@ -156,8 +190,8 @@ static int viewer_authorizer(void *ctx, int action, const char *a, const char *b
     case SQLITE_SAVEPOINT:
         return SQLITE_OK;
     case SQLITE_PRAGMA:
-        /* Reading a pragma is fine; setting one is not, bar the checkpoint on close. */
-        if (!b || (a && strcmp(a, "wal_checkpoint") == 0))
+        /* Reading a pragma is fine; setting one is not. */
+        if (!b)
             return SQLITE_OK;
         return SQLITE_DENY;
     default:
@@ -172,6 +206,8 @@ static ap_status create_store_file(const char *path, const char *group)
     bool shared = group && *group;
     mode_t mode = shared ? 0660 : 0600;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0 && (errno == ENOSPC || errno == EDQUOT))
+        return ap_fail(AP_ERR_IO, "cannot create the store %s: the disk holding it is full", path);
     if (fd < 0)
         return ap_fail(AP_ERR_IO, "cannot create the store %s: %s", path, strerror(errno));
     ap_status st = AP_OK;
@@ -381,6 +417,8 @@ static ap_status apply_migrations(struct store *s, int from)
         if (migration_number(files[i].path) <= from)
             continue;
         int rc = sqlite3_exec(s->db, files[i].text, NULL, NULL, NULL);
+        if (disk_full(s, rc))
+            return store_fail(s, rc, "upgrading the store");
         if (rc != SQLITE_OK)
             return ap_fail(AP_ERR_DB, "upgrading the store with %s: %s", files[i].path, sqlite3_errmsg(s->db));
     }
@@ -435,6 +473,9 @@ static ap_status migrate(struct store *s, const char *code_set)
                        s->path, version, latest);
     if (version == latest)
         return AP_OK;
+    if (s->read_only)
+        return ap_fail(AP_ERR_IO, "%s needs upgrading, and the disk holding it is full: nothing was changed; "
+                       "free some space and try again", s->path);
 
     ap_status st = exec(s, "BEGIN IMMEDIATE", "upgrading the store");
     if (st != AP_OK)
@@ -570,6 +611,58 @@ static ap_status identify_user(struct store *s)
                    s->login, s->path, admins[0] ? admins : "none recorded", s->login);
 }
 
+/* "file:" URI of a path for sqlite3_open_v2 with SQLITE_OPEN_URI: the
+ * characters a URI gives meaning to are escaped. False when it does not fit. */
+static bool path_uri(const char *path, const char *query, char *buf, size_t len)
+{
+    size_t n = 0;
+    int w = snprintf(buf, len, "file:");
+    if (w < 0 || (size_t)w >= len)
+        return false;
+    n = (size_t)w;
+    for (const char *p = path; *p; p++) {
+        bool esc = *p == '%' || *p == '?' || *p == '#';
+        w = esc ? snprintf(buf + n, len - n, "%%%02X", (unsigned char)*p) : snprintf(buf + n, len - n, "%c", *p);
+        if (w < 0 || (size_t)w >= len - n)
+            return false;
+        n += (size_t)w;
+    }
+    w = snprintf(buf + n, len - n, "?%s", query);
+    return w >= 0 && (size_t)w < len - n;
+}
+
+/* Opens s->db and sets it up: read-write, or when s->read_only for reading
+ * only with the WAL index in heap memory (readonly_shm=1, SQLite's
+ * parameter for reading a WAL store whose -shm file cannot be written,
+ * since 3.22). On failure s->db may be left open for the caller to close. */
+static ap_status open_connection(struct store *s, const struct store_options *opt)
+{
+    char uri[sizeof s->path * 3 + 64];
+    int rc;
+    if (!s->read_only) {
+        rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    } else if (!path_uri(s->path, "mode=ro&readonly_shm=1", uri, sizeof uri)) {
+        return ap_fail(AP_ERR_IO, "cannot open the store %s: the path is too long", s->path);
+    } else {
+        rc = sqlite3_open_v2(uri, &s->db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        if (s->db && disk_full(s, rc))
+            return store_fail(s, rc, "opening the store");
+        return ap_fail(AP_ERR_DB, "cannot open the store %s: %s", s->path,
+                       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    ap_status st;
+    if ((st = register_functions(s)) != AP_OK || (st = set_pragmas(s)) != AP_OK ||
+        (st = migrate(s, opt->code_set ? opt->code_set : "wales")) != AP_OK || (st = read_code_set(s)) != AP_OK ||
+        (st = identify_user(s)) != AP_OK)
+        return st;
+    return AP_OK;
+}
+
 ap_status store_open(const struct store_options *opt, struct store **out)
 {
     *out = NULL;
@@ -600,17 +693,22 @@ ap_status store_open(const struct store_options *opt, struct store **out)
         s->created = true;
     }
 
-    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        st = ap_fail(AP_ERR_DB, "cannot open the store %s: %s", s->path,
-                     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-        goto fail;
+    st = open_connection(s, opt);
+    if (st != AP_OK && s->disk_full && !s->created) {
+        /* Opening writes nothing to the store when it needs no upgrade, but
+         * SQLite must size the WAL index (the -shm file) before the first
+         * read, and on a full disk it cannot. Reading can still work: open
+         * again for reading only, with the WAL index in memory. Writes then
+         * say the disk is full. */
+        ap_error_clear();
+        sqlite3_close(s->db);
+        s->db = NULL;
+        s->read_only = true;
+        st = open_connection(s, opt);
     }
-    sqlite3_extended_result_codes(s->db, 1);
-    if ((st = register_functions(s)) != AP_OK || (st = set_pragmas(s)) != AP_OK ||
-        (st = migrate(s, opt->code_set ? opt->code_set : "wales")) != AP_OK || (st = read_code_set(s)) != AP_OK ||
-        (st = identify_user(s)) != AP_OK)
+    if (st != AP_OK)
         goto fail;
+    int rc;
     if (s->role == ROLE_VIEWER && (rc = sqlite3_set_authorizer(s->db, viewer_authorizer, s)) != SQLITE_OK) {
         st = store_fail(s, rc, "setting up the viewer's access");
         goto fail;
@@ -621,7 +719,7 @@ fail:
     if (s->db)
         sqlite3_close(s->db);
     if (s->created && st != AP_OK)
-        unlink(s->path); /* a store we failed to set up is not left half-made */
+        store_remove_files(s->path); /* a store we failed to set up is not left half-made */
     free(s);
     return st;
 }
@@ -632,11 +730,44 @@ void store_close(struct store *s)
         return;
     if (s->in_transaction)
         store_rollback(s);
-    /* Deleted rows must not linger in the WAL; busy readers just mean a later close does it. */
-    sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    if (s->read_only)
+        goto close; /* nothing was written, and it could not be */
+    /* Deleted rows must not linger in the WAL: copy it into the store and
+     * empty it, but never wait. A TRUNCATE checkpoint holds the write lock
+     * while it waits for readers (an export, a check, a pane loading), so
+     * under the busy timeout every other writer would queue behind us and
+     * fail. So, with no busy handler: first a PASSIVE checkpoint copies
+     * into the store every frame no reader still needs, without the write
+     * lock; then a TRUNCATE one takes the write lock only if it is free,
+     * and empties the WAL only if no reader is using it, returning at once
+     * (SQLITE_BUSY) otherwise. With readers present the frames stay until
+     * a later close finds none, or the last connection closes (SQLite then
+     * checkpoints and deletes the WAL). */
+    int rc = sqlite3_busy_timeout(s->db, 0);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    /* Busy: a reader or writer is there, and a later close does it. Full
+     * disk: the frames stay, and whatever failed to be saved has said so.
+     * Either way nothing is lost, and the error of the caller is kept. */
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED && !disk_full(s, rc))
+        fprintf(stderr, "apterm: emptying the journal of the store %s: %s\n", s->path, sqlite3_errmsg(s->db));
+close:
     if (sqlite3_close(s->db) != SQLITE_OK)
         fprintf(stderr, "apterm: closing the store %s: %s\n", s->path, sqlite3_errmsg(s->db));
     free(s);
+}
+
+void store_remove_files(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char name[4096 + 16];
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+        if (unlink(name) != 0 && errno != ENOENT)
+            fprintf(stderr, "apterm: cannot remove %s: %s\n", name, strerror(errno));
+    }
 }
 
 /* ---- Transactions ----------------------------------------------------------- */
@@ -646,8 +777,17 @@ ap_status store_begin(struct store *s)
     if (!store_can_write(s))
         return ap_fail(AP_ERR_DENIED, "%s has the viewer role: viewers can read but not change anything",
                        s->login);
+    if (s->batch && !s->nested) {
+        ap_status st = exec(s, "SAVEPOINT apterm_record", "starting to save");
+        if (st == AP_OK)
+            s->nested = true;
+        return st;
+    }
     if (s->in_transaction)
         return ap_fail(AP_ERR_DB, "a change is already being saved");
+    if (s->read_only)
+        return ap_fail(AP_ERR_IO, "the disk holding %s is full: nothing was saved; free some space and try again",
+                       s->path);
     ap_status st = exec(s, "BEGIN IMMEDIATE", "starting to save");
     if (st == AP_OK)
         s->in_transaction = true;
@@ -656,6 +796,11 @@ ap_status store_begin(struct store *s)
 
 ap_status store_commit(struct store *s)
 {
+    if (s->nested) {
+        ap_status st = exec(s, "RELEASE apterm_record", "saving");
+        s->nested = false;
+        return st;
+    }
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         ap_status st = store_fail(s, rc, "saving");
@@ -668,9 +813,34 @@ ap_status store_commit(struct store *s)
 
 void store_rollback(struct store *s)
 {
+    if (s->nested) {
+        /* Only this record's changes: the batch decides about the rest. */
+        sqlite3_exec(s->db, "ROLLBACK TO apterm_record; RELEASE apterm_record", NULL, NULL, NULL);
+        s->nested = false;
+        return;
+    }
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_transaction = false;
+}
+
+ap_status store_batch_begin(struct store *s)
+{
+    ap_status st = store_begin(s);
+    if (st == AP_OK)
+        s->batch = true;
+    return st;
+}
+
+ap_status store_batch_end(struct store *s, bool commit)
+{
+    if (s->nested)
+        store_rollback(s);
+    s->batch = false;
+    if (commit)
+        return store_commit(s);
+    store_rollback(s);
+    return AP_OK;
 }
 
 int64_t store_data_version(struct store *s)

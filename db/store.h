@@ -35,8 +35,14 @@ struct store_options {
  * detail is in ap_error_detail(). The caller closes with store_close(). */
 ap_status store_open(const struct store_options *opt, struct store **out);
 
-/* Checkpoints the WAL (so deleted rows leave the disk) and closes. NULL is fine. */
+/* Checkpoints the WAL (so deleted rows leave the disk) without waiting for
+ * anyone, and closes. NULL is fine. */
 void store_close(struct store *s);
+
+/* Removes a store file with its -wal, -shm and -journal files: for a store
+ * this process made and failed to fill (closed first). Says on stderr what
+ * it could not remove. */
+void store_remove_files(const char *path);
 
 sqlite3 *store_db(struct store *s);
 const char *store_path(const struct store *s);
@@ -48,17 +54,31 @@ bool store_can_write(const struct store *s);
 bool store_world_readable(const struct store *s);
 /* True when this open created the store file. */
 bool store_was_created(const struct store *s);
+/* True when the disk holding the store was full at open, so it was opened
+ * for reading only: store_begin says the disk is full. */
+bool store_read_only(const struct store *s);
 
 const char *role_name(enum role r);
 /* Parses "admin", "officer", "lead", "viewer"; ROLE_COUNT when unknown. */
 enum role role_from_name(const char *name);
 
-/* BEGIN IMMEDIATE (waits up to the busy timeout for other writers). Viewers
+/* BEGIN IMMEDIATE (waits up to 5 seconds for another writer, then fails with
+ * AP_ERR_BUSY saying so: a deferred BEGIN that later writes would get
+ * SQLITE_BUSY at once under WAL, without waiting its turn). Viewers
  * get AP_ERR_DENIED with a sentence saying why. */
 ap_status store_begin(struct store *s);
 ap_status store_commit(struct store *s);
 /* Safe to call when no transaction is open. */
 void store_rollback(struct store *s);
+
+/* Many records' writes in ONE transaction (an import: all or nothing).
+ * store_batch_begin opens it (BEGIN IMMEDIATE); until store_batch_end, each
+ * record module's own store_begin/store_commit/store_rollback becomes a
+ * savepoint inside it, so the usual insert and update functions can be used
+ * unchanged. store_batch_end commits everything when commit is true, else
+ * rolls everything back (and then returns AP_OK). */
+ap_status store_batch_begin(struct store *s);
+ap_status store_batch_end(struct store *s, bool commit);
 
 /* Maps an SQLite result code to a status with a detail naming what was being
  * done ("saving the pupil: UNIQUE constraint failed: pupil.upn"). */

@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "date.h"
 #include "labels.h"
+#include "qa.h"
 #include "roll.h"
 #include "rowio.h"
 
@@ -259,6 +260,9 @@ static ap_status read_pupils(struct loader *ld)
         row->legal_name = arena_text(&t->arena, name);
         rowio_text(st, 4, row->upn, sizeof row->upn);
         row->year_group = rules_year_group(rowio_date(st, 5), t->today);
+        row->areas = rules_tracking_areas(row->year_group, ld->th);
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            row->n_areas += (row->areas >> a) & 1u;
         rowio_text(st, 6, row->cohort, sizeof row->cohort);
         row->providers = row->notes = row->psp_why = row->qa_why = "";
         row->prev_week = row->psp_due = row->qa_due = row->next_due = DATE_NONE;
@@ -388,8 +392,8 @@ static ap_status read_ratings(struct loader *ld)
         int week = rowio_date(st, 1);
         int area = tracking_area_parse((const char *)sqlite3_column_text(st, 2));
         int rating = sqlite3_column_int(st, 3);
-        if (!row || area < 0 || week == DATE_NONE)
-            continue;
+        if (!row || area < 0 || week == DATE_NONE || !((row->areas >> area) & 1u))
+            continue; /* an area that does not apply to the pupil (rules_tracking_areas) */
         if (week == t->week) {
             if (!row->rating[area])
                 row->n_rated++;
@@ -412,7 +416,7 @@ static ap_status read_ratings(struct loader *ld)
         result = store_fail(ld->s, rc, what);
     sqlite3_finalize(st);
     for (size_t i = 0; i < t->n; i++)
-        t->fully_rated += t->rows[i].n_rated == TRACKING_AREAS;
+        t->fully_rated += t->rows[i].n_rated >= t->rows[i].n_areas;
     return result;
 }
 
@@ -434,15 +438,16 @@ static int qa_cmp(const void *a, const void *b)
 /* The same inputs as db/flags.c's provider pass. */
 static const char PROVIDER_QA_SQL[] =
     "SELECT p.id, p.name, p.registration, "
-    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT min(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
+    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
     "     AND v.closed = 1 AND v.visit_date <= :today), "
     "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
-    "     AND l.start_date <= :today) "
+    "     AND l.start_date <= :today), "
+    "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
     "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " ACTIVE_TODAY("l") ") "
     "ORDER BY p.id";
 
@@ -494,7 +499,8 @@ static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size
         int concern = rowio_date(st, 6), first_used = rowio_date(st, 7);
         char why[RULES_WHY_LEN], best_why[RULES_WHY_LEN] = "";
         int due = DATE_NONE;
-        enum flag_level level = rules_qa_stage1(last1, t->today, ld->th, &due, why, sizeof why);
+        bool bad1 = sqlite3_column_int(st, 8) != 0, bad2 = sqlite3_column_int(st, 9) != 0;
+        enum flag_level level = rules_qa_stage1(last1, bad1, t->today, ld->th, &due, why, sizeof why);
         q->level = level;
         q->due = due;
         if (rules_flag_raised(level))
@@ -502,7 +508,7 @@ static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size
         int since = first_used != DATE_NONE ? first_used : first1;
         if (last2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE) {
             due = DATE_NONE;
-            level = rules_qa_stage2(last2, since, concern, t->today, ld->th, &due, why, sizeof why);
+            level = rules_qa_stage2(last2, bad2, since, concern, t->today, ld->th, &due, why, sizeof why);
             if (qa_worse(level, due, q->level, q->due)) {
                 q->level = level;
                 q->due = due;
@@ -873,11 +879,23 @@ static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_
     return result;
 }
 
-ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS])
+ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS],
+                             int today, const struct thresholds *th)
 {
     ap_status st = validate_week(week, r);
     if (st != AP_OK)
         return st;
+    /* Issue 13: a week is rated once it has begun, never ahead. */
+    if (week > tracking_week_of(today)) {
+        bool rates = false;
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            rates = rates || (r[a].changed && r[a].rating > 0);
+        if (rates) {
+            char w[11];
+            return ap_fail(AP_ERR_INVALID, "Week: the week of %s has not begun: rate a week once it has happened",
+                           date_format(week, w));
+        }
+    }
     bool any = false;
     for (int a = 0; a < TRACKING_AREAS; a++)
         any = any || r[a].changed;
@@ -891,6 +909,25 @@ ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct
     if (!exists) {
         st = ap_fail(AP_ERR_NOT_FOUND, "there is no pupil %lld (deleted by someone else?)", (long long)pupil_id);
         goto fail;
+    }
+    /* Only the areas that apply to the pupil are rated (issue 13). */
+    {
+        char sql[96];
+        int64_t dob = -1;
+        snprintf(sql, sizeof sql, "SELECT ifnull(julianday(dob) - 2440587.5, -1) FROM pupil WHERE id = %lld",
+                 (long long)pupil_id);
+        if ((st = store_query_int(s, sql, -1, &dob)) != AP_OK)
+            goto fail;
+        int year = rules_year_group(dob < 0 ? DATE_NONE : (int)dob, today);
+        unsigned areas = rules_tracking_areas(year, th);
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            if (r[a].changed && r[a].rating > 0 && !((areas >> a) & 1u)) {
+                char y[16];
+                st = ap_fail(AP_ERR_INVALID, "%s: does not apply in %s (tracked from Year %d)",
+                             LABELS_PROGRESS_AREA[a].text, rules_year_group_name(year, y, sizeof y),
+                             th->qualifications_year);
+                goto fail;
+            }
     }
     char week_text[11];
     date_format(week, week_text);
@@ -912,7 +949,7 @@ fail:
 }
 
 ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int area, int rating,
-                              const char *note, int64_t *version)
+                              const char *note, int64_t *version, int today, const struct thresholds *th)
 {
     if (area < 0 || area >= TRACKING_AREAS)
         return ap_fail(AP_ERR_INVALID, "Area: not one of the five tracking areas");
@@ -925,7 +962,7 @@ ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int a
         return ap_fail(AP_ERR_INVALID, "%s: the note is too long (the limit is %d characters)",
                        LABELS_PROGRESS_AREA[area].text, TRACKING_NOTE_SIZE - 1);
     snprintf(r[area].note, sizeof r[area].note, "%s", note ? note : "");
-    ap_status st = tracking_save_week(s, pupil_id, week, r);
+    ap_status st = tracking_save_week(s, pupil_id, week, r, today, th);
     if (st == AP_OK)
         *version = r[area].version;
     return st;

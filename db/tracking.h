@@ -91,6 +91,8 @@ struct tracking_row {
     int prev_rating[TRACKING_AREAS];    /* the previous week of ratings */
     int prev_week;                      /* its Monday; DATE_NONE when none */
     int n_rated;                        /* areas rated in the week shown */
+    unsigned areas;                     /* the areas that apply (rules_tracking_areas), bit per area */
+    int n_areas;                        /* how many */
     const char *notes;                  /* the week's notes, "Wellbeing: ...; Social: ..."; "" */
     /* PSP review of an active PSP (rules_psp_review, as db/flags.c). */
     bool has_psp;
@@ -120,7 +122,7 @@ struct tracking {
     int term_start, term_to;        /* this term, up to the end of the week shown */
     char term_name[40];             /* "autumn 2026/27" */
     int prev_from, prev_to;         /* Mondays of the previous school weeks; DATE_NONE when none */
-    int fully_rated;                /* rows with all five areas rated */
+    int fully_rated;                /* rows rated in every area that applies to them */
     struct tracking_arena *arena;   /* private: the strings */
 };
 
@@ -152,13 +154,19 @@ ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct 
  * AP_ERR_CONFLICT naming the area and who, or AP_ERR_NOT_FOUND). On success
  * the versions follow and changed is cleared. AP_ERR_INVALID naming the
  * area: a rating outside 0..5, a bad note, a note without a rating; the
- * week must be a Monday. Viewers are refused by store_begin. */
-ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS]);
+ * week must be a Monday, and one that has begun by today (AP_ERR_INVALID
+ * "Week: ..." for a rating of a week to come; clearing one is allowed),
+ * and a 1-5 rating only in an area that applies to the pupil
+ * (rules_tracking_areas with th: "Qualification pathway: does not apply in
+ * Reception (tracked from Year 10)").
+ * Viewers are refused by store_begin. */
+ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS],
+                             int today, const struct thresholds *th);
 
 /* One area: an upsert with the same checks. *version: in, the version read
  * (0 when there was no rating); out, the new one (0 after deleting). */
 ap_status tracking_set_rating(struct store *s, int64_t pupil_id, int week, int area, int rating,
-                              const char *note, int64_t *version);
+                              const char *note, int64_t *version, int today, const struct thresholds *th);
 
 /* ---- actions ---- */
 

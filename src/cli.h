@@ -6,6 +6,7 @@
  * src/cmd_*.c file and are listed in main.c's command table. */
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "status.h"
@@ -38,7 +39,25 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Opens the store of --db or [store] path; warns when others can read it. */
 ap_status open_store(struct cli *cli, bool create, struct store **out);
 
+/* The register close of src/register.h, as every command that opens the
+ * store for work applies it: says what it closed on out, one line a
+ * register ("AM register closed at 09:30: 3 unmarked pupils got N"); false,
+ * with a message on stderr, when it failed. */
+bool cli_close_due_registers(struct cli *cli, struct store *s, FILE *out);
+
 /* The subcommands in files of their own. */
 int cmd_calendar(struct cli *cli, int argc, char **argv);
+int cmd_close_register(struct cli *cli, int argc, char **argv);
+int cmd_print(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+/* export pupil UPN --out FILE.xlsx: subject access */
+int cmd_export_pupil(struct cli *cli, int argc, char **argv);
+/* export census --date D --out FILE.csv (England's AP census) */
+int cmd_export_census(struct cli *cli, int argc, char **argv);
+int cmd_retention(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
+/* export pupils|contacts|providers|placements (argv[1]) --out FILE.csv */
+int cmd_export_table(struct cli *cli, int argc, char **argv);
 
 #endif

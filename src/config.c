@@ -34,6 +34,7 @@ enum kind {
     K_HOURS,  /* hours a week: above 0, at most max */
     K_PCT,    /* a percentage: above 0, at most 100 */
     K_MONEY,  /* pounds in the file, pence in the struct; above 0, at most max */
+    K_WORDS5, /* five words or phrases, commas between: what the ratings 1 to 5 mean */
 };
 
 struct spec {
@@ -62,7 +63,10 @@ static const struct spec specs[] = {
     { "attendance", "close_am", K_TIME, FIELD(close_am_minutes), 0, 0, NULL, NULL },
     { "attendance", "close_pm", K_TIME, FIELD(close_pm_minutes), 0, 0, NULL, NULL },
     { "display", "colour", K_BOOL, FIELD(colour), 0, 0, NULL, NULL },
+    { "display", "rating_words", K_WORDS5, FIELD(rating_words), 0, 0, NULL, NULL },
     { "exports", "organisation", K_TEXT, FIELD(organisation), 0, 0, NULL, NULL },
+    { "backup", "keep", K_INT, FIELD(backup_keep), 1, 1000, "backups", NULL },
+    { "retention", "years", K_INT, FIELD(retention_years), 6, 100, "years", NULL },
 
     RULE("fulltime_hours", K_HOURS, fulltime_hours, MAX_HOURS),
     RULE_INT("registration_pupils", registration_pupils, 1, 100, "pupils", NULL),
@@ -72,6 +76,7 @@ static const struct spec specs[] = {
     RULE_INT("qa_stage1_months", qa_stage1_months, 1, 120, "months", NULL),
     RULE_INT("qa_stage2_months", qa_stage2_months, 1, 120, "months", NULL),
     RULE_INT("qa_stage2_after_concern_days", qa_stage2_after_concern_days, 1, 365, "days", NULL),
+    RULE_INT("qa_followup_days", qa_followup_days, 1, 365, "days", NULL),
     RULE_INT("monitoring_days", monitoring_days, 1, 365, "days", NULL),
     RULE_INT("monitoring_sessions", monitoring_sessions, 1, 400, "sessions", NULL),
     RULE_INT("visit_per_term", visit_per_term, 0, 20, "visits a term", "off"),
@@ -85,9 +90,11 @@ static const struct spec specs[] = {
     RULE("min_hours_y7_y10", K_HOURS, min_weekly_hours[BAND_Y7_Y10], MAX_HOURS),
     RULE("min_hours_y11", K_HOURS, min_weekly_hours[BAND_Y11], MAX_HOURS),
     RULE_INT("reduced_timetable_weeks", reduced_timetable_weeks, 1, 104, "weeks", NULL),
+    RULE("rtt_attendance_red_pct", K_PCT, rtt_attendance_red_pct, 100),
     RULE("quote_threshold", K_MONEY, quote_threshold, MAX_POUNDS),
     RULE_INT("quotes_required", quotes_required, 1, 20, "quotations", NULL),
     RULE_INT("intervention_weeks", intervention_weeks, 1, 104, "weeks", NULL),
+    RULE_INT("qualifications_year", qualifications_year, 0, 14, "year group", NULL),
     RULE("persistent_absence_pct", K_PCT, persistent_absence_pct, 100),
     RULE_INT("unauth_amber_sessions", unauth_amber_sessions, 1, 100, "sessions", NULL),
     RULE_INT("unauth_red_days", unauth_red_days, 1, 100, "school days", NULL),
@@ -95,7 +102,7 @@ static const struct spec specs[] = {
 
 #define NSPECS (sizeof specs / sizeof specs[0])
 
-static const char *const sections[] = { "store", "attendance", "display", "exports", "rules" };
+static const char *const sections[] = { "store", "attendance", "display", "exports", "backup", "retention", "rules" };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---------------------------------------------------------------- defaults */
@@ -111,6 +118,9 @@ void config_default(struct apterm_config *cfg)
     cfg->close_pm_minutes = 13 * 60 + 45;
     cfg->colour = true;
     memcpy(cfg->organisation, "Alternative Provision Team", sizeof "Alternative Provision Team");
+    snprintf(cfg->rating_words, sizeof cfg->rating_words, "%s", CONFIG_RATING_WORDS);
+    cfg->backup_keep = 14;
+    cfg->retention_years = 6;
     thresholds_default(&cfg->th);
 }
 
@@ -462,6 +472,31 @@ static ap_status set_value(const char *path, const struct spec *s, const char *v
         if (!parse_bool(value, field(cfg, s)))
             return bad_value(path, s, value, line, "yes or no, true or false, on or off, 1 or 0");
         return AP_OK;
+    case K_WORDS5: {
+        int commas = 0;
+        bool empty_item = false;
+        const char *item = value;
+        for (const char *p = value;; p++) {
+            if (*p == ',' || *p == '\0') {
+                const char *from = item;
+                while (from < p && *from == ' ')
+                    from++;
+                empty_item = empty_item || from == p;
+                if (*p == '\0')
+                    break;
+                commas++;
+                item = p + 1;
+            }
+        }
+        if (commas != 4 || empty_item || strlen(value) >= s->size || !valid_text(value)) {
+            snprintf(expected, sizeof expected,
+                     "five words for the ratings 1 to 5, commas between, such as %s",
+                     (const char *)cfield(def, s));
+            return bad_value(path, s, value, line, expected);
+        }
+        memcpy(field(cfg, s), value, strlen(value) + 1);
+        return AP_OK;
+    }
     case K_TEXT:
         if (value[0] == '\0' || strlen(value) >= s->size || !valid_text(value)) {
             snprintf(expected, sizeof expected,
@@ -806,6 +841,7 @@ static ap_status read_whole(const char *path, char **text, size_t *len)
 /* iniparser reports through a global callback; we catch its first message. */
 static char ini_message[512];
 
+__attribute__((format(printf, 1, 2)))
 static int catch_ini_error(const char *fmt, ...)
 {
     va_list ap;
@@ -981,4 +1017,30 @@ ap_status config_load(const char *explicit_path, struct apterm_config *cfg)
 
     config_default(cfg);
     return AP_OK;
+}
+
+char *config_rating_word(const char *words, int rating, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    if (rating < 1 || rating > 5 || !words || len == 0)
+        return buf;
+    const char *p = words;
+    for (int k = 1; k < rating && p; k++) {
+        p = strchr(p, ',');
+        if (p)
+            p++;
+    }
+    if (!p)
+        return buf;
+    while (*p == ' ')
+        p++;
+    size_t n = strcspn(p, ",");
+    while (n > 0 && p[n - 1] == ' ')
+        n--;
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
 }

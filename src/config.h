@@ -3,11 +3,19 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "status.h"
 #include "thresholds.h"
 
 enum region { REGION_WALES = 0, REGION_ENGLAND = 1 };
+
+/* What the tracking ratings 1 to 5 mean, unless apterm.ini says otherwise. */
+#define CONFIG_RATING_WORDS "serious concern, some concern, steady, good, very good"
+
+/* The word for rating (1-5) out of words (five, commas between), into buf:
+ * "steady". "" for a rating out of range. Returns buf. */
+char *config_rating_word(const char *words, int rating, char *buf, size_t len);
 
 struct apterm_config {
     char source[PATH_MAX];       /* the file read, "" when built-in defaults */
@@ -17,7 +25,10 @@ struct apterm_config {
     int close_am_minutes;        /* [attendance] close_am = HH:MM, minutes after midnight */
     int close_pm_minutes;        /* [attendance] close_pm */
     bool colour;                 /* [display] colour */
+    char rating_words[200];      /* [display] rating_words: what 1-5 mean, five, commas between */
     char organisation[256];      /* [exports] organisation */
+    int backup_keep;             /* [backup] keep: how many backups apterm backup keeps in its folder */
+    int retention_years;         /* [retention] years: registers kept at least this long (6 or more) */
     struct thresholds th;        /* [rules] ... */
 };
 

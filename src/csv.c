@@ -37,6 +37,7 @@ void csv_close(struct csv_reader *r)
     r->buf_len = r->buf_cap = r->field_cap = 0;
 }
 
+__attribute__((format(printf, 3, 0)))
 static ap_status fail_at(const struct csv_reader *r, int line, const char *fmt, va_list ap)
 {
     char msg[512];

@@ -86,6 +86,26 @@ int date_today(void)
     return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+int date_now_secs(void)
+{
+    static bool started;
+    static long offset;
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return 0;
+    long real = tm.tm_hour * 3600L + tm.tm_min * 60L + tm.tm_sec;
+    if (!started) {
+        started = true;
+        const char *fixed = getenv("APTERM_NOW");
+        int h, m, s = 0;
+        if (fixed && (sscanf(fixed, "%d:%d:%d", &h, &m, &s) == 3 || sscanf(fixed, "%d:%d", &h, &m) == 2) &&
+            h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60)
+            offset = h * 3600L + m * 60L + s - real;
+    }
+    return (int)(((real + offset) % 86400 + 86400) % 86400);
+}
+
 char *date_format(int date, char *buf)
 {
     if (date == DATE_NONE) {

@@ -26,6 +26,11 @@ int date_academic_year_start(int date);
  * demonstrations run on a fixed clock). */
 int date_today(void);
 
+/* Seconds since local midnight, now; APTERM_NOW=HH:MM[:SS] starts this
+ * process's clock at that time of day (it then runs on), as APTERM_TODAY
+ * fixes the date. */
+int date_now_secs(void);
+
 /* "YYYY-MM-DD" into buf (at least 11 bytes); "" for DATE_NONE. Returns buf. */
 char *date_format(int date, char *buf);
 

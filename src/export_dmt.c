@@ -33,7 +33,6 @@ struct dmt {
     const struct report_dmt *r;
     const struct export_dmt_request *req;
     char subtitle[400];
-    int weeks_last;                 /* the last data row of Attendance by week */
 };
 
 static void money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int64_t pence)
@@ -46,6 +45,7 @@ static void money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int
 
 static void attendance_rule(struct xlsx_sheet *s, int first, int last, int c, double threshold_pct)
 {
+    s = xlsx_locate(s, &c); /* a split sheet: the page with the column */
     char col[4], formula[96];
     xlsx_col_name(c, col);
     snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<%.6g)", col, first + 1, col, first + 1,
@@ -79,6 +79,16 @@ static void summary_sheet(struct dmt *d)
     xlsx_date(s, row, 1, r->to);
     KPI("School days", "Weekdays inside a term that are not closure days (the calendar in the store).");
     xlsx_int(s, row, 1, r->school_days);
+    if (r->school_days_after_today > 0)
+        snprintf(line, sizeof line,
+                 "The period ends after today (%s): committed spend counts these school days, which have not yet "
+                 "happened; actual spend and attendance count only the sessions marked so far.",
+                 uk_date(r->today, on, sizeof on));
+    else
+        snprintf(line, sizeof line, "School days of the period after today (%s): none, the period is over.",
+                 uk_date(r->today, on, sizeof on));
+    KPI("School days after today", line);
+    xlsx_int(s, row, 1, r->school_days_after_today);
     KPI("Pupils", "Pupils with a placement (active or ended, never proposed) running on a school day of the "
                   "period, or with an attendance mark in it.");
     xlsx_int(s, row, 1, t->pupils);
@@ -134,6 +144,14 @@ static void summary_sheet(struct dmt *d)
              "QA status and flags are as on %s.",
              money_format_short(d->req->th->quote_threshold, money, sizeof money), uk_date(r->today, on, sizeof on));
     xlsx_paragraph(s, note, 0, 2, line, f->note);
+    if (r->school_days_after_today > 0) {
+        char until[16];
+        snprintf(line, sizeof line,
+                 "This period runs to %s, after today: %d of its %d school days have not happened yet, so committed "
+                 "spend includes days not yet reached.",
+                 uk_date(r->to, until, sizeof until), r->school_days_after_today, r->school_days);
+        xlsx_paragraph(s, ++note, 0, 2, line, f->bold);
+    }
     xlsx_finish_sheet(s, HDR, note, 2, -1);
 }
 
@@ -146,7 +164,8 @@ static void providers_sheet(struct dmt *d)
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Providers", "Spend and attendance by provider", d->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Provider attendance", "Attendance and cost per attended session by provider",
+                          d->subtitle, 8, 1))
         return;
     static const char *const headers[] = {
         "Provider", "Registration", "Pupils", "Placements", "Placement days", "Committed", "Actual",
@@ -155,16 +174,16 @@ static void providers_sheet(struct dmt *d)
     };
     enum { C_NAME, C_REG, C_PUPILS, C_PLACEMENTS, C_DAYS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED,
            C_PCT, C_HOURS, C_PER_SESSION, C_PER_HOUR, C_QA, NCOLS };
-    xlsx_cap(s, C_NAME, 40);
-    xlsx_cap(s, C_REG, 26);
+    xlsx_cap(s, C_NAME, 28);
+    xlsx_cap(s, C_REG, 18);
     double sums[NCOLS] = {0};
     for (size_t i = 0; i < r->n_providers; i++) {
         const struct report_dmt_provider *p = &r->providers[i];
         const struct report_vfm *v = &p->v;
         int rr = HDR + 1 + (int)i;
         double pct;
-        xlsx_text(s, rr, C_NAME, p->qa.name, f->bold);
-        xlsx_text(s, rr, C_REG, label_text(LABELS_REGISTRATION, p->qa.registration), f->text);
+        xlsx_text(s, rr, C_NAME, p->qa.name, f->bold_wrap);
+        xlsx_text(s, rr, C_REG, label_text(LABELS_REGISTRATION, p->qa.registration), f->wrap);
         xlsx_int(s, rr, C_PUPILS, v->pupils);
         xlsx_int(s, rr, C_PLACEMENTS, v->placements);
         xlsx_int(s, rr, C_DAYS, v->placement_days);
@@ -212,13 +231,15 @@ static void providers_sheet(struct dmt *d)
     xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
     attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
     char col[4], formula[64];
-    xlsx_col_name(C_QA, col);
+    int qa = C_QA;
+    struct xlsx_sheet *at = xlsx_locate(s, &qa);
+    xlsx_col_name(qa, col);
     snprintf(formula, sizeof formula, "=$%s%d=\"Red\"", col, HDR + 2);
-    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->red);
+    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->red);
     snprintf(formula, sizeof formula, "=$%s%d=\"Amber\"", col, HDR + 2);
-    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->amber);
+    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->amber);
     snprintf(formula, sizeof formula, "=$%s%d=\"Green\"", col, HDR + 2);
-    xlsx_flag_rule(s, HDR + 1, C_QA, last - 1, C_QA, formula, f->green);
+    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->green);
     xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
 }
 
@@ -228,7 +249,8 @@ static void pupils_sheet(struct dmt *d)
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Pupils", "Spend and attendance by pupil", d->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Pupil attendance", "Attendance and cost per attended session by pupil", d->subtitle,
+                          8, 2))
         return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Cohort", "Year group", "Providers", "Placements", "Committed", "Actual",
@@ -236,17 +258,18 @@ static void pupils_sheet(struct dmt *d)
     };
     enum { C_NAME, C_UPN, C_COHORT, C_YEAR, C_PROVIDERS, C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_POSSIBLE,
            C_ATTENDED, C_PCT, C_HOURS, C_PER_SESSION, NCOLS };
-    xlsx_cap(s, C_NAME, 32);
-    xlsx_cap(s, C_PROVIDERS, 40);
+    xlsx_cap(s, C_NAME, 20);
+    xlsx_cap(s, C_COHORT, 16);
+    xlsx_cap(s, C_PROVIDERS, 30);
     double sums[NCOLS] = {0};
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_dmt_pupil *u = &r->pupils[i];
         const struct report_vfm *v = &u->v;
         int rr = HDR + 1 + (int)i;
         char y[24];
-        xlsx_text(s, rr, C_NAME, u->name, f->bold);
+        xlsx_text(s, rr, C_NAME, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
-        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->text);
+        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
         xlsx_text(s, rr, C_PROVIDERS, u->providers, f->wrap);
         xlsx_int(s, rr, C_PLACEMENTS, v->placements);
@@ -296,7 +319,8 @@ static void cohorts_sheet(struct dmt *d)
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Cohorts", "Spend and attendance by cohort", d->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Cohort attendance", "Attendance and cost per attended session by cohort", d->subtitle,
+                          6, 1))
         return;
     static const char *const headers[] = {
         "Cohort", "Pupils", "Placements", "Committed", "Actual", "Not attended", "Sessions possible",
@@ -388,7 +412,6 @@ static void weeks_sheet(struct dmt *d)
     if (r->n_weeks)
         attendance_rule(s, HDR + 1, last, 6, r->threshold_pct);
     xlsx_finish_sheet(s, HDR, last, 6, 1);
-    d->weeks_last = r->n_weeks ? last : 0;
 }
 
 static void progress_sheet(struct dmt *d)
@@ -453,9 +476,11 @@ static int committed_desc(const void *a, const void *b)
 
 /* The charts: 480 pixels wide at scale 1, from column E (index 4); the
  * columns after the chart data keep Excel's default 64 pixels, so the
- * charts end by column 4 + 480 x scale / 64. */
-#define CHART_X_SCALE 1.5
-#define CHART_LAST_COL (4 + (int)(480 * CHART_X_SCALE / 64) + 1)
+ * charts (10 pixels in) end in column 4 + (10 + 480 x scale) / 64, rounded up. */
+#define CHART_X_SCALE 1.4
+#define CHART_BAR_Y 1.5  /* 288 pixels high at scale 1: both charts on one printed page */
+#define CHART_LINE_Y 1.1
+#define CHART_LAST_COL (4 + (int)((10 + 480 * CHART_X_SCALE + 63) / 64) - 1)
 
 static void charts_sheet(struct dmt *d)
 {
@@ -476,12 +501,12 @@ static void charts_sheet(struct dmt *d)
     qsort(order, n, sizeof *order, committed_desc);
     size_t shown = n > EXPORT_DMT_CHART_PROVIDERS ? EXPORT_DMT_CHART_PROVIDERS : n;
     static const char *const headers[] = {"Provider", "Committed", "Actual"};
-    xlsx_cap(s, 0, 40);
+    xlsx_cap(s, 0, 28);
     int rr = HDR;
     for (size_t i = 0; i < shown; i++) {
         const struct report_dmt_provider *p = &r->providers[order[i].at];
         rr++;
-        xlsx_text(s, rr, 0, p->qa.name, f->text);
+        xlsx_text(s, rr, 0, p->qa.name, f->wrap);
         xlsx_money(s, rr, 1, p->v.committed);
         xlsx_money(s, rr, 2, p->v.actual);
     }
@@ -508,6 +533,42 @@ static void charts_sheet(struct dmt *d)
     if (x->status != AP_OK)
         return;
 
+    /* The attendance chart's points: one per school week with sessions
+     * marked, labelled by its Monday (text, so that the axis has no gaps for
+     * holidays); a week the period or today cuts short says so. */
+    int wk_hdr = data_last + 2, wk_last = wk_hdr, left_out = 0;
+    int marked_to = r->to < r->today ? r->to : r->today;
+    char left[400] = "";
+    xlsx_text(s, wk_hdr, 0, "Week commencing", f->header);
+    xlsx_text(s, wk_hdr, 1, "Attendance", f->header);
+    for (size_t i = 0; i < r->n_weeks; i++) {
+        const struct report_week *w = &r->weeks[i];
+        double pct;
+        char label[40], day[16];
+        uk_date(w->monday, day, sizeof day);
+        if (!report_att_fraction(&w->att, &pct)) {
+            size_t used = strlen(left);
+            if (used + 20 < sizeof left)
+                snprintf(left + used, sizeof left - used, "%s%s", left_out ? ", " : "", day);
+            else if (used + 5 < sizeof left && strcmp(left + used - 3, "\xe2\x80\xa6") != 0)
+                snprintf(left + used, sizeof left - used, ", \xe2\x80\xa6"); /* and more: the count says how many */
+            left_out++;
+            continue;
+        }
+        bool part = w->monday < r->from || w->monday + 4 > marked_to;
+        snprintf(label, sizeof label, "%s%s", day, part ? " (part week)" : "");
+        wk_last++;
+        xlsx_text(s, wk_last, 0, label, f->text);
+        xlsx_pct(s, wk_last, 1, true, pct);
+    }
+    int wk_note = wk_last + 1;
+    if (left_out) {
+        char line[600];
+        snprintf(line, sizeof line, "Left out of the chart: %d school week%s with no sessions marked (%s).", left_out,
+                 left_out == 1 ? "" : "s", left);
+        xlsx_paragraph(s, wk_note, 0, 2, line, f->note);
+    }
+
     int bottom = data_last;
     if (rr > HDR) {
         lxw_chart *bar = workbook_add_chart(x->wb, LXW_CHART_BAR);
@@ -533,11 +594,11 @@ static void charts_sheet(struct dmt *d)
         chart_axis_set_reverse(bar->y_axis);      /* the largest at the top */
         chart_axis_set_crossing_max(bar->y_axis); /* and the pounds below */
         chart_legend_set_position(bar, LXW_CHART_LEGEND_BOTTOM);
-        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = 1.6};
+        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = CHART_BAR_Y};
         if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, bar, &place), "the spend chart"))
             return;
     }
-    if (d->weeks_last > 0) {
+    if (wk_last > wk_hdr) {
         lxw_chart *line = workbook_add_chart(x->wb, LXW_CHART_LINE);
         if (!line) {
             xlsx_fail(x, AP_ERR_NOMEM, "the attendance chart: libxlsxwriter could not make it");
@@ -549,25 +610,25 @@ static void charts_sheet(struct dmt *d)
             xlsx_fail(x, AP_ERR_NOMEM, "the attendance chart: libxlsxwriter could not add a series");
             return;
         }
-        chart_series_set_categories(series, "Attendance by week", HDR + 1, 0, (lxw_row_t)d->weeks_last, 0);
-        chart_series_set_values(series, "Attendance by week", HDR + 1, 6, (lxw_row_t)d->weeks_last, 6);
+        chart_series_set_categories(series, s->name, (lxw_row_t)(wk_hdr + 1), 0, (lxw_row_t)wk_last, 0);
+        chart_series_set_values(series, s->name, (lxw_row_t)(wk_hdr + 1), 1, (lxw_row_t)wk_last, 1);
         chart_series_set_name(series, "Attendance");
         chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
         chart_axis_set_num_format(line->y_axis, "0%");
         chart_axis_set_max(line->y_axis, 1.0);
-        chart_axis_set_num_format(line->x_axis, "dd/mm/yy");
         chart_axis_set_name(line->x_axis, "Week commencing");
         chart_legend_set_position(line, LXW_CHART_LEGEND_NONE);
-        lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = 1.3};
-        int at = HDR + 25;
-        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, (lxw_row_t)at, 4, line, &place), "the attendance chart"))
+        /* under the spend chart by pixels from the same cell, so that taller
+         * (wrapped) rows beside it cannot push it off the page */
+        lxw_chart_options place = {.x_offset = 10, .y_offset = (int32_t)(288 * CHART_BAR_Y) + 14,
+                                   .x_scale = CHART_X_SCALE, .y_scale = CHART_LINE_Y};
+        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, line, &place), "the attendance chart"))
             return;
-        bottom = at + 22;
-    } else if (rr > HDR) {
-        bottom = HDR + 25;
     }
-    if (bottom < data_last)
-        bottom = data_last;
+    if (rr > HDR || wk_last > wk_hdr)
+        bottom = HDR + (int)((288 * (CHART_BAR_Y + CHART_LINE_Y) + 14) / 20) + 1; /* rows of 20 px */
+    if (bottom < wk_note)
+        bottom = wk_note;
     xlsx_finish_sheet(s, HDR, bottom, CHART_LAST_COL, -1);
 }
 
@@ -635,8 +696,6 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
              uk_date(req->today, t, sizeof t));
     xlsx_progress(x, 0.62, "Writing the summary");
     summary_sheet(&d);
-    /* The charts draw on Attendance by week: its rows are known first. */
-    d.weeks_last = r->n_weeks ? HDR + (int)r->n_weeks : 0;
     charts_sheet(&d);
     xlsx_progress(x, 0.66, "Writing the providers");
     providers_sheet(&d);
@@ -647,7 +706,7 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
     weeks_sheet(&d);
     progress_sheet(&d);
     xlsx_progress(x, 0.88, "Writing the QA status");
-    export_qa_sheet(x, "QA status", "Quality assurance of the providers used", d.subtitle, &r->providers[0].qa,
+    export_qa_sheet(x, "QA status", "QA checks", "Quality assurance of the providers used", d.subtitle, &r->providers[0].qa,
                     r->n_providers, sizeof *r->providers, r->today);
     if (x->n_sheets > 0 && x->status == AP_OK)
         worksheet_activate(x->sheets[0]->ws);
@@ -657,6 +716,7 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
         result->weeks = r->n_weeks;
         result->committed = r->total.committed;
         result->actual = r->total.actual;
+        result->school_days_after_today = r->school_days_after_today;
     }
     long pupils = (long)r->n_pupils;
     report_dmt_free(r);

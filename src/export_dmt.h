@@ -37,6 +37,7 @@ struct export_dmt_request {
 struct export_dmt_result {
     size_t providers, pupils, weeks;
     int64_t committed, actual;      /* pence */
+    int school_days_after_today;    /* the range ends after today: school days not yet reached */
 };
 
 /* Writes the report to req->out. A bad range (from after to, DATE_NONE, or

@@ -47,6 +47,9 @@ static int rows_or_none(struct xlsx_sheet *s, size_t n, const char *none)
 static void rag_rules(struct xlsx_sheet *s, int first, int last, int c0, int c1, int key)
 {
     char col[4], formula[64];
+    int at = key;
+    s = xlsx_locate(s, &at); /* a split sheet: c0..c1 are on key's page */
+    c0 += at - key, c1 += at - key, key = at;
     xlsx_col_name(key, col);
     snprintf(formula, sizeof formula, "=$%s%d=\"Red\"", col, first + 1);
     xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.red);
@@ -60,6 +63,9 @@ static void rag_rules(struct xlsx_sheet *s, int first, int last, int c0, int c1,
 static void warning_rule(struct xlsx_sheet *s, int first, int last, int c0, int c1, int key)
 {
     char col[4], formula[64];
+    int at = key;
+    s = xlsx_locate(s, &at);
+    c0 += at - key, c1 += at - key, key = at;
     xlsx_col_name(key, col);
     snprintf(formula, sizeof formula, "=LEN($%s%d)>0", col, first + 1);
     xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.amber);
@@ -69,6 +75,7 @@ static void warning_rule(struct xlsx_sheet *s, int first, int last, int c0, int 
 static void attendance_rule(struct xlsx_sheet *s, int first, int last, int c, double threshold_pct)
 {
     char col[4], formula[96];
+    s = xlsx_locate(s, &c);
     xlsx_col_name(c, col);
     snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<%.6g)", col, first + 1, col, first + 1,
              threshold_pct / 100.0);
@@ -80,6 +87,7 @@ static void overdue_rule(struct xlsx_sheet *s, int first, int last, int c, int t
 {
     char col[4], formula[96];
     int y, m, d;
+    s = xlsx_locate(s, &c);
     date_to_ymd(today, &y, &m, &d);
     xlsx_col_name(c, col);
     snprintf(formula, sizeof formula, "=AND(ISNUMBER(%s%d),%s%d<DATE(%d,%d,%d))", col, first + 1, col, first + 1, y,
@@ -90,8 +98,8 @@ static void overdue_rule(struct xlsx_sheet *s, int first, int last, int c, int t
 /* ------------------------------------------------------------------ */
 /* Provider QA (shared with the DMT report) */
 
-int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *title, const char *subtitle,
-                    const void *rows, size_t n, size_t stride, int today)
+int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *more_name, const char *title,
+                    const char *subtitle, const void *rows, size_t n, size_t stride, int today)
 {
     static const char *const headers[] = {
         "Provider",    "Registration",     "Status",          "Pupils placed now", "Last Stage 1",
@@ -101,23 +109,27 @@ int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *title, c
     enum { C_NAME, C_REG, C_STATUS, C_PUPILS, C_S1, C_S1OUT, C_S1DUE, C_S2, C_S2OUT, C_S2DUE, C_VISIT,
            C_VTYPE, C_DECL, C_DBS, C_FLAGS, C_RAG, NCOLS };
     struct xlsx_sheet *s = xlsx_add_sheet(x, sheet_name, title, subtitle);
-    if (!s)
+    char more_title[160];
+    snprintf(more_title, sizeof more_title, "%s: last visit, checks and flags", title);
+    if (!s || !xlsx_split(s, more_name, more_title, subtitle, C_VISIT, 1))
         return HDR;
     const struct xlsx_formats *f = &x->f;
-    xlsx_cap(s, C_NAME, 36);
-    xlsx_cap(s, C_REG, 24);
-    xlsx_cap(s, C_FLAGS, 60);
+    xlsx_cap(s, C_NAME, 28);
+    xlsx_cap(s, C_REG, 18);
+    xlsx_cap(s, C_S1OUT, 14);
+    xlsx_cap(s, C_S2OUT, 14);
+    xlsx_cap(s, C_FLAGS, 48);
     for (size_t i = 0; i < n; i++) {
         const struct report_provider *p = (const struct report_provider *)((const char *)rows + i * stride);
         int r = HDR + 1 + (int)i;
-        xlsx_text(s, r, C_NAME, p->name, f->bold);
-        xlsx_text(s, r, C_REG, label_text(LABELS_REGISTRATION, p->registration), f->text);
+        xlsx_text(s, r, C_NAME, p->name, f->bold_wrap);
+        xlsx_text(s, r, C_REG, label_text(LABELS_REGISTRATION, p->registration), f->wrap);
         xlsx_text(s, r, C_STATUS, label_text(LABELS_PROVIDER_STATUS, p->status), f->text);
         xlsx_int(s, r, C_PUPILS, p->pupils_now);
         xlsx_date(s, r, C_S1, p->last_stage1);
-        xlsx_text(s, r, C_S1OUT, label_text(LABELS_QA_OUTCOME, p->stage1_outcome), f->text);
+        xlsx_text(s, r, C_S1OUT, label_text(LABELS_QA_OUTCOME, p->stage1_outcome), f->wrap);
         xlsx_date(s, r, C_S2, p->last_stage2);
-        xlsx_text(s, r, C_S2OUT, label_text(LABELS_QA_OUTCOME, p->stage2_outcome), f->text);
+        xlsx_text(s, r, C_S2OUT, label_text(LABELS_QA_OUTCOME, p->stage2_outcome), f->wrap);
         if (p->qa_required) {
             xlsx_date(s, r, C_S1DUE, p->stage1_due);
             xlsx_date(s, r, C_S2DUE, p->stage2_due);
@@ -193,30 +205,29 @@ static void cover_sheet(struct pack *p)
     row++;
     xlsx_note(s, row++, 0, "The cases", f->heading);
 
-    static const char *const headers[] = {"Pupil", "Case", "Year group", "Reason", "Referred", "Panel date",
-                                          "Status", "Triage recommendation", "Recommended option",
+    static const char *const headers[] = {"Pupil", "Case", "Year group", "Reason", "Panel date",
+                                          "Triage recommendation", "Recommended option",
                                           "Annual cost", "Quotations check"};
-    enum { C_PUPIL, C_CASE, C_YEAR, C_REASON, C_REF, C_PANEL, C_STATUS, C_TRIAGE, C_OPTION, C_COST, C_CHECK,
-           NCOLS };
+    enum { C_PUPIL, C_CASE, C_YEAR, C_REASON, C_PANEL, C_TRIAGE, C_OPTION, C_COST, C_CHECK, NCOLS };
     int hdr = row;
-    xlsx_cap(s, C_TRIAGE, 50);
-    xlsx_cap(s, C_CHECK, 40);
-    xlsx_cap(s, C_PUPIL, 30);
+    xlsx_cap(s, C_TRIAGE, 24);
+    xlsx_cap(s, C_CHECK, 24);
+    xlsx_cap(s, C_PUPIL, 24);
+    xlsx_cap(s, C_REASON, 18);
+    xlsx_cap(s, C_OPTION, 18);
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct report_case *c = &r->cases[i];
         const struct report_pupil *u = &r->pupils[c->pupil];
         const struct report_quote *q = recommended(r, c);
         char y[24];
         int rr = hdr + 1 + (int)i;
-        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
         xlsx_int(s, rr, C_CASE, c->id);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
-        xlsx_text(s, rr, C_REASON, label_text(LABELS_CASE_REASON, c->reason), f->text);
-        xlsx_date(s, rr, C_REF, c->referral_date);
+        xlsx_text(s, rr, C_REASON, label_text(LABELS_CASE_REASON, c->reason), f->wrap);
         xlsx_date(s, rr, C_PANEL, c->panel_date);
-        xlsx_text(s, rr, C_STATUS, label_text(LABELS_CASE_STATUS, c->status), f->text);
         xlsx_text(s, rr, C_TRIAGE, c->triage, f->wrap);
-        xlsx_text(s, rr, C_OPTION, q ? q->provider : "No quotations", f->text);
+        xlsx_text(s, rr, C_OPTION, q ? q->provider : "No quotations", f->wrap);
         if (q)
             xlsx_money(s, rr, C_COST, q->annual_total);
         else
@@ -245,7 +256,8 @@ static void cover_sheet(struct pack *p)
     char a[16], b[16], c2[16], d2[16], e[16];
     snprintf(line, sizeof line,
              "Attendance: the last 6 weeks are %s to %s; the term is %s, %s to %s. Hours are those of the placements "
-             "running on %s.",
+             "running on %s. LA minimum hours: the local authority's policy for the year group (apterm.ini "
+             "[rules]), not a statutory minimum.",
              uk_date(r->last6_from, a, sizeof a), uk_date(r->last6_to, b, sizeof b), r->term_name,
              uk_date(r->term_start, c2, sizeof c2), uk_date(r->term_to, d2, sizeof d2), uk_date(r->today, e, sizeof e));
     xlsx_paragraph(s, note++, 0, NCOLS - 1, line, f->note);
@@ -257,8 +269,14 @@ static void cases_sheet(struct pack *p)
     const struct report_panel *r = p->r;
     struct xlsx *x = p->x;
     const struct xlsx_formats *f = &x->f;
-    struct xlsx_sheet *s = xlsx_add_sheet(x, "Cases", "Cases going to panel", p->subtitle);
+    struct xlsx_sheet *s = xlsx_add_sheet(x, "Cases", "Cases going to panel: the pupils", p->subtitle);
     if (!s)
+        return;
+    /* Three pages wide as one table: each page repeats the case and pupil. */
+    struct xlsx_sheet *s2 = xlsx_split(s, "Case referrals", "Cases going to panel: referral and decision",
+                                       p->subtitle, 10, 2);
+    if (!s2 || !xlsx_split(s2, "Case options", "Cases going to panel: the recommended option and flags",
+                           p->subtitle, 9, 2))
         return;
     static const char *const headers[] = {
         "Case", "Pupil", "UPN", "Date of birth", "Year group", "Home school", "Cohort", "Roll status", "Plan",
@@ -267,14 +285,15 @@ static void cases_sheet(struct pack *p)
     };
     enum { C_CASE, C_PUPIL, C_UPN, C_DOB, C_YEAR, C_SCHOOL, C_COHORT, C_ROLL, C_PLAN, C_CLA, C_REASON, C_REF,
            C_PANEL, C_STATUS, C_TRIAGE, C_DECISION, C_QUOTES, C_OPTION, C_COST, C_CHECK, C_FLAGS, C_RAG, NCOLS };
-    xlsx_cap(s, C_PUPIL, 24);
-    xlsx_cap(s, C_TRIAGE, 40);
-    xlsx_cap(s, C_DECISION, 36);
-    xlsx_cap(s, C_CHECK, 36);
+    xlsx_cap(s, C_PUPIL, 18);
+    xlsx_cap(s, C_TRIAGE, 30);
+    xlsx_cap(s, C_DECISION, 24);
+    xlsx_cap(s, C_CHECK, 30);
     xlsx_cap(s, C_FLAGS, 40);
-    xlsx_cap(s, C_SCHOOL, 24);
-    xlsx_cap(s, C_COHORT, 16);
-    xlsx_cap(s, C_REASON, 24);
+    xlsx_cap(s, C_SCHOOL, 16);
+    xlsx_cap(s, C_COHORT, 14);
+    xlsx_cap(s, C_REASON, 16);
+    xlsx_cap(s, C_OPTION, 24);
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct report_case *c = &r->cases[i];
         const struct report_pupil *u = &r->pupils[c->pupil];
@@ -282,7 +301,7 @@ static void cases_sheet(struct pack *p)
         char y[24];
         int rr = HDR + 1 + (int)i;
         xlsx_int(s, rr, C_CASE, c->id);
-        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
         xlsx_date(s, rr, C_DOB, u->dob);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
@@ -298,7 +317,7 @@ static void cases_sheet(struct pack *p)
         xlsx_text(s, rr, C_TRIAGE, c->triage, f->wrap);
         xlsx_text(s, rr, C_DECISION, c->decision, f->wrap);
         xlsx_int(s, rr, C_QUOTES, (int64_t)c->n_quotes);
-        xlsx_text(s, rr, C_OPTION, q ? q->provider : "", f->text);
+        xlsx_text(s, rr, C_OPTION, q ? q->provider : "", f->wrap);
         if (q)
             xlsx_money(s, rr, C_COST, q->annual_total);
         else
@@ -322,7 +341,8 @@ static void options_sheet(struct pack *p)
     struct xlsx *x = p->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Option analysis", "Option analysis: the costed options", p->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Option totals", "Option analysis: annual totals and the recommendation", p->subtitle,
+                          11, 3))
         return;
     static const char *const headers[] = {
         "Case", "Pupil", "Option", "Provider", "Cost basis", "Rate", "Sessions a week", "Hours a week",
@@ -331,9 +351,11 @@ static void options_sheet(struct pack *p)
     };
     enum { C_CASE, C_PUPIL, C_OPTION, C_PROVIDER, C_BASIS, C_RATE, C_SESSIONS, C_HOURS, C_PER_SESSION,
            C_PER_WEEK, C_TRANSPORT, C_TUITION, C_ANNUAL_TRANSPORT, C_TOTAL, C_REC, C_NOTES, C_CHECK, NCOLS };
-    xlsx_cap(s, C_NOTES, 30);
-    xlsx_cap(s, C_CHECK, 45);
-    xlsx_cap(s, C_PROVIDER, 36);
+    xlsx_cap(s, C_PUPIL, 18);
+    xlsx_cap(s, C_NOTES, 20);
+    xlsx_cap(s, C_CHECK, 34);
+    xlsx_cap(s, C_PROVIDER, 28);
+    xlsx_cap(s, C_REC, 28); /* "✔ Recommended (lowest cost)" on one line */
     int rr = HDR;
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct report_case *c = &r->cases[i];
@@ -341,7 +363,7 @@ static void options_sheet(struct pack *p)
         if (c->n_quotes == 0) {
             rr++;
             xlsx_int(s, rr, C_CASE, c->id);
-            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
             xlsx_text(s, rr, C_PROVIDER, "No quotations recorded", f->note);
             xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
             continue;
@@ -350,9 +372,9 @@ static void options_sheet(struct pack *p)
             const struct report_quote *q = &r->quotes[c->first_quote + k];
             rr++;
             xlsx_int(s, rr, C_CASE, c->id);
-            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
             xlsx_int(s, rr, C_OPTION, (int64_t)k + 1);
-            xlsx_text(s, rr, C_PROVIDER, q->provider, f->text);
+            xlsx_text(s, rr, C_PROVIDER, q->provider, f->wrap);
             xlsx_text(s, rr, C_BASIS, label_text(LABELS_COST_BASIS, q->cost_basis), f->text);
             xlsx_money(s, rr, C_RATE, q->rate);
             xlsx_int(s, rr, C_SESSIONS, q->sessions_per_week);
@@ -368,6 +390,7 @@ static void options_sheet(struct pack *p)
             xlsx_money(s, rr, C_TOTAL, q->annual_total);
             xlsx_text(s, rr, C_REC,
                       !q->recommended ? ""
+                      : c->recommended_unsafe ? "\xe2\x9c\x98 Not recommendable (chosen): provider suspended or red-flagged"
                       : c->recommended_chosen ? "\xe2\x9c\x94 Recommended (chosen)"
                                               : "\xe2\x9c\x94 Recommended (lowest cost)",
                       f->marker);
@@ -379,9 +402,12 @@ static void options_sheet(struct pack *p)
     xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
     if (rr > HDR) {
         char col[4], formula[64];
-        xlsx_col_name(C_REC, col);
+        int rec = C_REC;
+        struct xlsx_sheet *at = xlsx_locate(s, &rec); /* the totals page, from its first column after the keys */
+        xlsx_col_name(rec, col);
         snprintf(formula, sizeof formula, "=LEN($%s%d)>0", col, HDR + 2);
-        xlsx_flag_rule(s, HDR + 1, C_OPTION, last, C_REC, formula, f->recommended);
+        xlsx_flag_rule(at, HDR + 1, at == s ? C_OPTION : rec - (C_REC - C_TUITION), last, rec, formula,
+                       f->recommended);
         warning_rule(s, HDR + 1, last, C_CHECK, C_CHECK, C_CHECK);
     }
     xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 2);
@@ -395,9 +421,15 @@ static void pupils_sheet(struct pack *p)
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Pupil picture", "The current picture of each pupil", p->subtitle);
     if (!s)
         return;
+    /* Three pages wide as one table: each page repeats the pupil and UPN. */
+    struct xlsx_sheet *s2 = xlsx_split(s, "Pupil hours and attendance",
+                                       "The current picture of each pupil: hours and attendance", p->subtitle, 10, 2);
+    if (!s2 || !xlsx_split(s2, "Pupil PSP and flags", "The current picture of each pupil: PSP and flags",
+                           p->subtitle, 11, 2))
+        return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after", "Placements now",
-        "Providers now", "Hours a week", "Minimum hours", "Hours against minimum", "Below minimum",
+        "Providers now", "Hours a week", "LA minimum hours", "Hours against minimum", "Below minimum",
         "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)", "Possible (term)", "Attended (term)",
         "Attendance (term)", "PSP", "PSP meeting", "Last PSP review", "Next PSP review", "PSP ends", "Flags",
         "RAG",
@@ -405,16 +437,17 @@ static void pupils_sheet(struct pack *p)
     enum { C_PUPIL, C_UPN, C_YEAR, C_COHORT, C_ROLL, C_PLAN, C_CLA, C_NOW, C_PROVIDERS, C_HOURS, C_MIN,
            C_DIFF, C_BELOW, C_P6, C_A6, C_PCT6, C_PT, C_AT, C_PCTT, C_PSP, C_MEET, C_LAST, C_NEXT, C_END,
            C_FLAGS, C_RAG, NCOLS };
-    xlsx_cap(s, C_PUPIL, 24);
-    xlsx_cap(s, C_COHORT, 16);
-    xlsx_cap(s, C_PROVIDERS, 28);
-    xlsx_cap(s, C_FLAGS, 45);
+    xlsx_cap(s, C_PUPIL, 18);
+    xlsx_cap(s, C_COHORT, 14);
+    xlsx_cap(s, C_PROVIDERS, 24);
+    xlsx_cap(s, C_BELOW, 12);
+    xlsx_cap(s, C_FLAGS, 40);
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_pupil *u = &r->pupils[i];
         char y[24];
         double frac;
         int rr = HDR + 1 + (int)i;
-        xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+        xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
         xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
@@ -431,7 +464,13 @@ static void pupils_sheet(struct pack *p)
             xlsx_text(s, rr, C_MIN, "None", f->text);
             xlsx_blank(s, rr, C_DIFF, f->hours);
         }
-        xlsx_text(s, rr, C_BELOW, yes_no(u->below_minimum), f->text);
+        /* On a school's roll, the school provides the rest of the week:
+         * the AP hours alone are below the minimum, not the pupil's week. */
+        xlsx_text(s, rr, C_BELOW,
+                  !u->below_minimum ? "No"
+                  : strcmp(u->roll_status, "sole_school") == 0 ? "Yes (AP hours only; on the school's roll)"
+                                                               : "Yes",
+                  f->wrap);
         xlsx_int(s, rr, C_P6, u->last6.possible);
         xlsx_int(s, rr, C_A6, u->last6.attending);
         bool has = report_att_fraction(&u->last6, &frac);
@@ -454,9 +493,11 @@ static void pupils_sheet(struct pack *p)
         attendance_rule(s, HDR + 1, last, C_PCT6, p->req->th->persistent_absence_pct);
         attendance_rule(s, HDR + 1, last, C_PCTT, p->req->th->persistent_absence_pct);
         char col[4], formula[64];
-        xlsx_col_name(C_BELOW, col);
-        snprintf(formula, sizeof formula, "=$%s%d=\"Yes\"", col, HDR + 2);
-        xlsx_flag_rule(s, HDR + 1, C_BELOW, last, C_BELOW, formula, f->amber);
+        int below = C_BELOW;
+        struct xlsx_sheet *at = xlsx_locate(s, &below);
+        xlsx_col_name(below, col);
+        snprintf(formula, sizeof formula, "=LEFT($%s%d,3)=\"Yes\"", col, HDR + 2);
+        xlsx_flag_rule(at, HDR + 1, below, last, below, formula, f->amber);
         overdue_rule(s, HDR + 1, last, C_NEXT, r->today);
         rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);
     }
@@ -469,7 +510,7 @@ static void placements_sheet(struct pack *p)
     struct xlsx *x = p->x;
     const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Placements", "The pupils' placements", p->subtitle);
-    if (!s)
+    if (!s || !xlsx_split(s, "Placement costs", "The pupils' placements: hours and costs", p->subtitle, 8, 3))
         return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Provider", "Status", "Start", "End", "Planned weeks", "Sessions a week",
@@ -477,16 +518,17 @@ static void placements_sheet(struct pack *p)
     };
     enum { C_PUPIL, C_UPN, C_PROVIDER, C_STATUS, C_START, C_END, C_PLANNED, C_SESSIONS, C_HOURS, C_BASIS,
            C_RATE, C_TRANSPORT, C_ANNUAL, C_TODAY, C_CASE, NCOLS };
-    xlsx_cap(s, C_PROVIDER, 36);
+    xlsx_cap(s, C_PUPIL, 18);
+    xlsx_cap(s, C_PROVIDER, 26);
     int rr = HDR;
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_pupil *u = &r->pupils[i];
         for (size_t k = 0; k < u->n_placements; k++) {
             const struct report_placement *pl = &r->placements[u->first_placement + k];
             rr++;
-            xlsx_text(s, rr, C_PUPIL, u->name, f->bold);
+            xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
             xlsx_text(s, rr, C_UPN, u->upn, f->text);
-            xlsx_text(s, rr, C_PROVIDER, pl->provider, f->text);
+            xlsx_text(s, rr, C_PROVIDER, pl->provider, f->wrap);
             xlsx_text(s, rr, C_STATUS, label_text(LABELS_PLACEMENT_STATUS, pl->status), f->text);
             xlsx_date(s, rr, C_START, pl->start);
             xlsx_date(s, rr, C_END, pl->end);
@@ -566,7 +608,7 @@ ap_status export_panel(struct store *s, const struct export_panel_request *req, 
     placements_sheet(&p);
     xlsx_progress(x, 0.85, "Writing the providers' QA status");
     char qa_title[] = "Provider QA status";
-    export_qa_sheet(x, "Provider QA", qa_title, p.subtitle, r->providers, r->n_providers, sizeof *r->providers,
+    export_qa_sheet(x, "Provider QA", "Provider checks", qa_title, p.subtitle, r->providers, r->n_providers, sizeof *r->providers,
                     r->today);
     if (x->n_sheets > 0 && x->status == AP_OK)
         worksheet_activate(x->sheets[0]->ws);

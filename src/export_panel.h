@@ -47,8 +47,10 @@ ap_status export_panel(struct store *s, const struct export_panel_request *req, 
 
 /* The provider QA sheet, shared with the DMT report: one row per provider
  * (rows[0..n), each a struct report_provider at `stride` bytes from the
- * last), header in row 3. Returns the last row written. */
-int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *title, const char *subtitle,
-                    const void *rows, size_t n, size_t stride, int today);
+ * last), header in row 3; printed over two sheets, sheet_name (the stages'
+ * visits and dues) and more_name (the last visit, checks and flags), each
+ * naming the provider. Returns the last row written. */
+int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *more_name, const char *title,
+                    const char *subtitle, const void *rows, size_t n, size_t stride, int today);
 
 #endif

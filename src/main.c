@@ -66,11 +66,34 @@ static const struct command commands[] = {
      "record an attendance mark, or a CSV file of marks in one go (all or nothing)", cmd_mark},
     {"calendar", "calendar list | calendar load TERMS.csv CLOSURES.csv [--db PATH]",
      "list the terms and closure days, or replace them from two CSV files (all or nothing)", cmd_calendar},
+    {"close-register", "close-register [--db PATH]",
+     "close today's AM/PM register once its close time has passed (for cron; any command does it too)",
+     cmd_close_register},
     {"export",
      "export marks --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.csv [--db PATH]\n"
      "  apterm export panel --out FILE.xlsx [--panel-date YYYY-MM-DD] [--db PATH]\n"
-     "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]",
-     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx", cmd_export},
+     "  apterm export dmt --out FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH]\n"
+     "  apterm export pupils|contacts|providers|placements --out FILE.csv [--db PATH]\n"
+     "  apterm export pupil UPN --out FILE.xlsx [--db PATH]\n"
+     "  apterm export census --date YYYY-MM-DD --out FILE.csv [--db PATH]",
+     "write marks as CSV for the school MIS; the Inclusion Panel pack or the DMT report as .xlsx; a table as CSV; "
+     "everything about one pupil (subject access); England's AP census",
+     cmd_export},
+    {"import", "import pupils|contacts|providers|placements FILE.csv [--dry-run] [--db PATH]\n"
+     "  apterm import ctf FILE.xml [--dry-run] [--db PATH]",
+     "add and change records from a CSV file or a school's CTF (all or nothing; --dry-run shows what would change)",
+     cmd_import},
+    {"backup", "backup [--to DIR] [--db PATH]",
+     "copy the store, checked, to a dated file (admins; keeps the last [backup] keep)", cmd_backup},
+    {"retention", "retention [--dry-run|--apply] [--db PATH]",
+     "list (and with --apply, after asking, erase) pupils past the [retention] years", cmd_retention},
+    {"restore", "restore FILE [--db PATH]",
+     "replace the store by a checked backup, keeping the current store aside (admins)", cmd_restore},
+    {"print",
+     "print psp UPN --out FILE.pdf [--db PATH]\n"
+     "  apterm print visit ID --out FILE.pdf [--db PATH]\n"
+     "  apterm print tracking --week YYYY-MM-DD --out FILE.pdf [--db PATH]",
+     "a pupil's PSP, a closed QA visit's report or a week's tracking sheet as PDF, to print and sign", cmd_print},
     {"templates", "templates list | templates load FILE.csv [--db PATH]",
      "list the QA checklists, or load an edited one as its new revision", cmd_templates},
 };
@@ -83,7 +106,7 @@ static void usage(FILE *out)
             "       apterm COMMAND [OPTIONS]\n\n"
             "Commands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         fprintf(out, "  apterm %s\n", commands[i].usage);
@@ -177,6 +200,9 @@ ap_status open_store(struct cli *cli, bool create, struct store **out)
                 "apterm: warning: %s can be read by other users of this host; "
                 "it holds children's personal data: chmod o-rwx it\n",
                 store_path(*out));
+    if (st == AP_OK && store_read_only(*out))
+        fprintf(stderr, "apterm: warning: the disk holding %s is full: the store is open for reading only\n",
+                store_path(*out));
     return st;
 }
 
@@ -230,7 +256,7 @@ static int cmd_demo(struct cli *cli, int argc, char **argv)
     ap_status st = demo_generate(s, &o);
     store_close(s);
     if (st != AP_OK) {
-        remove(cli->db);
+        store_remove_files(cli->db); /* with its -wal and -shm: no half-made store is left */
         return fail("demo");
     }
     printf("Made %s: %d pupils, %d school weeks of attendance (seed %lu)\n", cli->db, o.pupils, o.weeks, o.seed);
@@ -255,6 +281,7 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
         fail("check could not run");
         return EXIT_CHECK_NOT_RUN;
     }
+    cli_close_due_registers(cli, s, stderr); /* a failure is said; the flags are still checked */
     struct flag_counts counts = {0};
     ap_status st = flags_collect(s, &cli->cfg.th, date_today(), print_flag, NULL, &counts);
     store_close(s);
@@ -351,8 +378,10 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
         if (csv_read_file(file, &text) != AP_OK)
             return fail("mark");
         int count = 0;
-        if ((st = open_store(cli, false, &s)) == AP_OK)
+        if ((st = open_store(cli, false, &s)) == AP_OK) {
             st = marks_import_csv(s, file, text, replace, &count);
+            cli_close_due_registers(cli, s, stderr); /* after the marks: a late mark is not an N */
+        }
         free(text);
         store_close(s);
         if (st != AP_OK)
@@ -390,6 +419,11 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
         st = marks_refuse_existing(s, in.pupil_id, in.day, in.session);
     if (st == AP_OK)
         st = pupil_get(s, in.pupil_id, &p);
+    char detail[1024];
+    snprintf(detail, sizeof detail, "%s", st == AP_OK ? "" : ap_error_detail());
+    cli_close_due_registers(cli, s, stderr); /* after the mark: a late mark is not an N */
+    if (st != AP_OK)
+        ap_fail(st, "%s", detail);
     store_close(s);
     if (st != AP_OK)
         return fail("mark");
@@ -442,8 +476,16 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return usage_error("%s", "export needs what to export: apterm export marks|panel|dmt ...");
     if (strcmp(argv[1], "panel") == 0 || strcmp(argv[1], "dmt") == 0)
         return cmd_export_xlsx(cli, argc, argv);
+    if (strcmp(argv[1], "pupils") == 0 || strcmp(argv[1], "contacts") == 0 || strcmp(argv[1], "providers") == 0 ||
+        strcmp(argv[1], "placements") == 0)
+        return cmd_export_table(cli, argc, argv);
+    if (strcmp(argv[1], "pupil") == 0)
+        return cmd_export_pupil(cli, argc, argv);
+    if (strcmp(argv[1], "census") == 0)
+        return cmd_export_census(cli, argc, argv);
     if (strcmp(argv[1], "marks") != 0)
-        return usage_error("export: unknown export \"%s\" (expected marks, panel or dmt)", argv[1]);
+        return usage_error("export: unknown export \"%s\" (expected marks, panel, dmt, pupils, contacts, providers "
+                           "or placements)", argv[1]);
     static const struct option opts[] = {
         {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},
@@ -606,6 +648,10 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
                from_text, to_text, out, dr.providers, dr.providers == 1 ? "" : "s", dr.pupils,
                dr.pupils == 1 ? "" : "s", dr.weeks, dr.weeks == 1 ? "" : "s",
                money_format(dr.committed, money_c, sizeof money_c), money_format(dr.actual, money_a, sizeof money_a));
+    if (!panel && dr.school_days_after_today > 0)
+        printf("The range ends after today: committed spend counts %d school day%s not yet reached (see the "
+               "Summary).\n",
+               dr.school_days_after_today, dr.school_days_after_today == 1 ? "" : "s");
     return EXIT_SUCCESS;
 }
 

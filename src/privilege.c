@@ -59,6 +59,13 @@ static void ignore_environment(void)
             fprintf(stderr, "apterm: %s is ignored: the installed apterm uses the real date and time\n", recorded[i]);
             unsetenv(recorded[i]);
         }
+    /* The headless test mode (ui/script.h) would write the screen to files. */
+    static const char *const testing[] = {"APTERM_SCRIPT", "APTERM_SCREEN"};
+    for (size_t i = 0; i < sizeof testing / sizeof testing[0]; i++)
+        if (getenv(testing[i])) {
+            fprintf(stderr, "apterm: %s is ignored: it is for testing the checkout's apterm\n", testing[i]);
+            unsetenv(testing[i]);
+        }
     /* ncurses reads terminal descriptions from these; the system's are used. */
     static const char *const terminal[] = {"TERMINFO", "TERMINFO_DIRS", "TERMCAP"};
     for (size_t i = 0; i < sizeof terminal / sizeof terminal[0]; i++)

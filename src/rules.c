@@ -1,5 +1,6 @@
 #include "rules.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -409,11 +410,29 @@ enum flag_level rules_insurance(const struct rules_insurance *ins,
 /* ------------------------------------------------------------------ */
 /* Provider QA */
 
-enum flag_level rules_qa_stage1(int last_stage1, int today,
+/* The latest counted visit of a stage found the provider Unsatisfactory:
+ * red until a later visit, which is due th->qa_followup_days after it. */
+static enum flag_level qa_followup(const char *stage, int last, int today,
+                                   const struct thresholds *th, int *due,
+                                   char *why, size_t why_len)
+{
+    char a[11], b[11];
+    int d = last + th->qa_followup_days;
+    if (due)
+        *due = d;
+    why_add(why, why_len, "%s visit of %s found Unsatisfactory: follow-up visit %s %s",
+            stage, date_format(last, a), today > d ? "overdue since" : "due by",
+            date_format(d, b));
+    return FLAG_RED;
+}
+
+enum flag_level rules_qa_stage1(int last_stage1, bool unsatisfactory, int today,
                                 const struct thresholds *th, int *due,
                                 char *why, size_t why_len)
 {
     why_clear(why, why_len);
+    if (last_stage1 != DATE_NONE && unsatisfactory)
+        return qa_followup("Stage 1", last_stage1, today, th, due, why, why_len);
     if (last_stage1 == DATE_NONE) {
         if (due)
             *due = today;
@@ -426,11 +445,14 @@ enum flag_level rules_qa_stage1(int last_stage1, int today,
     return rules_due("Stage 1 visit", d, today, th->due_soon_days, why, why_len);
 }
 
-enum flag_level rules_qa_stage2(int last_stage2, int since, int concern_date,
-                                int today, const struct thresholds *th, int *due,
+enum flag_level rules_qa_stage2(int last_stage2, bool unsatisfactory, int since,
+                                int concern_date, int today,
+                                const struct thresholds *th, int *due,
                                 char *why, size_t why_len)
 {
     why_clear(why, why_len);
+    if (last_stage2 != DATE_NONE && unsatisfactory)
+        return qa_followup("Stage 2", last_stage2, today, th, due, why, why_len);
     int base = last_stage2 != DATE_NONE ? last_stage2 : since;
     int d = base == DATE_NONE ? today : date_add_months(base, th->qa_stage2_months);
     bool by_concern = false;
@@ -472,7 +494,8 @@ enum flag_level rules_monitoring(int last_visit, int since, int sessions_since,
         int base = last_visit != DATE_NONE ? last_visit : since;
         d = base == DATE_NONE ? today : base + th->monitoring_days;
         if (today >= d) {
-            level = FLAG_AMBER;
+            /* Due today amber; overdue red, as the QA pane's legend says. */
+            level = today > d ? FLAG_RED : FLAG_AMBER;
             if (base == DATE_NONE)
                 why_add(why, why_len, "no monitoring visit recorded");
             else if (today == d)
@@ -488,15 +511,16 @@ enum flag_level rules_monitoring(int last_visit, int since, int sessions_since,
         }
     }
     if (th->monitoring_sessions > 0 && sessions_since >= th->monitoring_sessions) {
-        level = FLAG_AMBER;
+        level = rules_flag_worst(level, FLAG_AMBER);
         d = today;
-        why_add(why, why_len, "%d sessions attended since the last visit (a visit every %d)",
+        why_add(why, why_len,
+                "a learner has attended %d of their own sessions since the last visit (a visit every %d)",
                 sessions_since, th->monitoring_sessions);
     }
     int grace = th->monitoring_days > 0 ? th->monitoring_days : 0;
     if (th->visit_per_term > 0 && term_start != DATE_NONE &&
         visits_this_term < th->visit_per_term && today >= term_start + grace) {
-        level = FLAG_AMBER;
+        level = rules_flag_worst(level, FLAG_AMBER);
         if (visits_this_term <= 0)
             why_add(why, why_len, "no visit this term (term began %s)",
                     date_format(term_start, a));
@@ -625,6 +649,29 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
         why_add(reasons, sizeof reasons, "no exit plan");
         level = FLAG_RED;
     }
+    if (r->single_agency) {
+        why_add(reasons, sizeof reasons, "single-agency plan (no other professional's agreement recorded)");
+        level = FLAG_RED;
+    }
+    if (r->safeguarding_concern) {
+        why_add(reasons, sizeof reasons, "safeguarding concern ticked on the PSP");
+        level = FLAG_RED;
+    }
+    if (r->looked_after) {
+        why_add(reasons, sizeof reasons, "a child looked after");
+        level = FLAG_RED;
+    }
+    if (r->concern) {
+        char c[11];
+        why_add(reasons, sizeof reasons, "safeguarding concern recorded on %s", date_format(r->concern_date, c));
+        level = FLAG_RED;
+    }
+    if (r->attendance_known && r->attendance_pct + 1e-9 < th->rtt_attendance_red_pct) {
+        char a[32], t[32];
+        why_add(reasons, sizeof reasons, "not attending: %s %% this term, below %s %%",
+                num_str(r->attendance_pct, a), num_str(th->rtt_attendance_red_pct, t));
+        level = FLAG_RED;
+    }
     bool over = false;
     if (r->start != DATE_NONE) {
         int last = r->end != DATE_NONE && r->end > today ? r->end : today;
@@ -639,6 +686,17 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
     if (r->end != DATE_NONE && today > r->end) {
         why_add(reasons, sizeof reasons, "still running after its provisional end date %s",
                 date_format(r->end, e));
+        level = rules_flag_worst(level, FLAG_AMBER);
+    }
+    if (r->no_parent_agreement) {
+        why_add(reasons, sizeof reasons, "no parent/carer agreement recorded");
+        level = rules_flag_worst(level, FLAG_AMBER);
+    }
+    if (r->psp_hours_per_day > 0 && r->timetable_hours_per_day > 0 &&
+        fabs(r->psp_hours_per_day - r->timetable_hours_per_day) > RULES_HOURS_PER_DAY_TOLERANCE + HOURS_EPS) {
+        char p[32], t[32];
+        why_add(reasons, sizeof reasons, "the PSP says %s h a day, the timetable gives %s h a day",
+                num_str(r->psp_hours_per_day, p), num_str(r->timetable_hours_per_day, t));
         level = rules_flag_worst(level, FLAG_AMBER);
     }
     if (level == FLAG_GREEN) {
@@ -715,15 +773,84 @@ enum flag_level rules_quotes(int64_t annual_cost, int quotes,
                              char *why, size_t why_len)
 {
     why_clear(why, why_len);
-    if (th->quote_threshold <= 0 || annual_cost >= th->quote_threshold ||
-        quotes >= th->quotes_required)
+    if (th->quote_threshold <= 0)
         return FLAG_NONE;
     char c[MONEY_LEN], t[MONEY_LEN];
+    if (annual_cost >= th->quote_threshold) {
+        why_add(why, why_len,
+                "annual cost %s is at or over %s: procurement route 1 (quotations) does not apply, "
+                "another procurement route is needed",
+                money_format(annual_cost, c, sizeof c),
+                money_format_short(th->quote_threshold, t, sizeof t));
+        return FLAG_AMBER;
+    }
+    if (quotes >= th->quotes_required)
+        return FLAG_NONE;
     why_add(why, why_len, "annual cost %s is under %s: %d quotations needed, %d received",
             money_format(annual_cost, c, sizeof c),
             money_format_short(th->quote_threshold, t, sizeof t),
             th->quotes_required, quotes);
     return FLAG_AMBER;
+}
+
+enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
+                                 const struct thresholds *th,
+                                 struct rules_quote_pick *out,
+                                 char *why, size_t why_len)
+{
+    struct rules_quote_pick r = {.pick = -1};
+    char reasons[RULES_WHY_LEN] = "", not_counted[RULES_WHY_LEN] = "";
+    enum flag_level level = FLAG_NONE;
+    why_clear(why, why_len);
+    for (size_t i = 0; i < n; i++) {
+        bool unsafe = q[i].suspended || q[i].safeguarding_no;
+        if (q[i].chosen) {
+            r.pick = (int)i;
+            r.chosen = true;
+            r.unsafe_pick = unsafe;
+        }
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = q[k].provider_id == q[i].provider_id;
+        if (unsafe) {
+            why_add(not_counted, sizeof not_counted, "%s is %s", q[i].provider,
+                    q[i].suspended ? "suspended" : "red-flagged (an open safeguarding No)");
+        } else if (seen) {
+            why_add(not_counted, sizeof not_counted, "%s quoted more than once", q[i].provider);
+        } else {
+            r.counted++;
+        }
+    }
+    if (!r.chosen)
+        for (size_t i = 0; i < n; i++)
+            if (!q[i].suspended && !q[i].safeguarding_no && (r.pick < 0 || q[i].annual < q[r.pick].annual))
+                r.pick = (int)i;
+    if (n > 0 && r.pick < 0) {
+        why_add(reasons, sizeof reasons, "no quotation is from a provider that may be recommended");
+        level = FLAG_RED;
+    }
+    if (r.unsafe_pick) {
+        const struct rules_quote *p = &q[r.pick];
+        why_add(reasons, sizeof reasons, "the recommended provider %s is %s: it cannot be recommended",
+                p->provider,
+                p->suspended ? "suspended" : "red-flagged (a safeguarding item answered No, not yet Yes)");
+        level = FLAG_RED;
+    }
+    if (r.pick >= 0) {
+        char rule[RULES_WHY_LEN];
+        enum flag_level l = rules_quotes(q[r.pick].annual, r.counted, th, rule, sizeof rule);
+        if (rules_flag_raised(l)) {
+            why_add(reasons, sizeof reasons, "%s (%s quote: %s)", rule, r.chosen ? "chosen" : "cheapest",
+                    q[r.pick].provider);
+            if (not_counted[0] && q[r.pick].annual < th->quote_threshold)
+                why_cat(reasons, sizeof reasons, "; not counted: %s", not_counted);
+            level = rules_flag_worst(level, l);
+        }
+    }
+    why_add(why, why_len, "%s", reasons);
+    if (out)
+        *out = r;
+    return level;
 }
 
 /* ------------------------------------------------------------------ */
@@ -750,4 +877,14 @@ enum flag_level rules_intervention(int start, int end, int today,
                 "intervention placement running past its %d weeks (to %s)",
                 th->intervention_weeks, date_format(planned, p));
     return FLAG_AMBER;
+}
+
+/* ------------------------------------------------------------------ */
+/* Weekly tracking areas */
+
+unsigned rules_tracking_areas(int year_group, const struct thresholds *th)
+{
+    if (year_group != RULES_NO_YEAR_GROUP && year_group < th->qualifications_year)
+        return RULES_AREAS_ALL & ~(1u << RULES_AREA_QUALIFICATIONS);
+    return RULES_AREAS_ALL;
 }

@@ -25,6 +25,21 @@
  * it means "the rule applies and all is in order". */
 enum flag_level { FLAG_NONE = 0, FLAG_GREEN, FLAG_AMBER, FLAG_RED };
 
+/* Every flag kind in one table (src/rules_table.c): what it checks, its
+ * inputs, its source (seed and section), its apterm.ini [rules] keys and
+ * the evidence its reason gives. */
+struct rules_info {
+    const char *kind;        /* the flag kind, as db/flags.h FLAG_KIND_* */
+    const char *rule;        /* the function that decides it */
+    const char *inputs;
+    const char *source;
+    const char *thresholds;  /* apterm.ini [rules] keys, ", " between; "" for none */
+    const char *evidence;
+};
+const struct rules_info *rules_info_all(size_t *n);
+/* NULL for an unknown kind. */
+const struct rules_info *rules_info_for(const char *kind);
+
 /* "", "green", "amber", "red". */
 const char *rules_flag_name(enum flag_level level);
 /* true for amber and red: something to act on. */
@@ -181,11 +196,24 @@ enum flag_level rules_insurance(const struct rules_insurance *ins,
 /* Provider QA (000). Each writes the due date to *due when due is not NULL
  * and flags through rules_due (overdue red; within th->due_soon_days amber).
  *
+ * Which visits count (the store's view qa_visit_counted, migration 005): a
+ * visit counts only when it is closed, every item of its checklist has an
+ * answer (Yes, No or N/A), and it was closed on or after its date (closing a
+ * visit dated after today is refused). Open or half-answered visits neither
+ * reset a due date nor clear a safeguarding No.
+ *
+ * Follow-up (000, 001: a provider found wanting is visited again soon):
+ * when the latest counted visit of a stage found the provider Unsatisfactory
+ * (unsatisfactory true), the next visit of that stage is due
+ * th->qa_followup_days after it, and the stage is red from that visit on
+ * ("Stage 1 visit of D found Unsatisfactory: follow-up visit due by D2")
+ * until a later counted visit of the stage has another outcome.
+ *
  * Stage 1 (health & safety, safeguarding): due last_stage1 +
  * th->qa_stage1_months. No Stage 1 ever: due now, and red, since a provider
  * must pass its Stage 1 checks before pupils are placed ("no Stage 1 visit
  * recorded"). */
-enum flag_level rules_qa_stage1(int last_stage1, int today,
+enum flag_level rules_qa_stage1(int last_stage1, bool unsatisfactory, int today,
                                 const struct thresholds *th, int *due,
                                 char *why, size_t why_len);
 
@@ -196,20 +224,22 @@ enum flag_level rules_qa_stage1(int last_stage1, int today,
  * there has been none) brings it forward to concern_date +
  * th->qa_stage2_after_concern_days if that is sooner. concern_date is the
  * latest concern about the provider, DATE_NONE for none. */
-enum flag_level rules_qa_stage2(int last_stage2, int since, int concern_date,
-                                int today, const struct thresholds *th, int *due,
+enum flag_level rules_qa_stage2(int last_stage2, bool unsatisfactory, int since,
+                                int concern_date, int today, const struct thresholds *th, int *due,
                                 char *why, size_t why_len);
 
-/* Monitoring visits (001, 002), all amber, every shortfall named:
+/* Monitoring visits (001, 002), every shortfall named:
  *  - a visit is due th->monitoring_days after the last one (from since, the
  *    date the current placements began, when there has been none; now when
- *    both are DATE_NONE): flagged from the due day on;
- *  - or when th->monitoring_sessions sessions have been attended since the
- *    last visit (sessions_since), whichever comes sooner;
+ *    both are DATE_NONE): amber on the due day, red after it (overdue);
+ *  - or, amber, when one learner has attended th->monitoring_sessions of
+ *    their own sessions there since the last visit (sessions_since is the
+ *    most any one learner placed there has attended: seed 002 counts each
+ *    learner's sessions, never the provider's total), whichever is sooner;
  *  - fewer than th->visit_per_term visits since term_start (visits_this_term)
  *    once th->monitoring_days of the term have passed.
- * last_visit is the latest visit of any kind to the provider. A threshold of
- * 0 turns its part off. *due: the day-based due date, or today when the
+ * last_visit is the latest counted visit of any kind to the provider. A
+ * threshold of 0 turns its part off. *due: the day-based due date, or today when the
  * sessions part is due. */
 enum flag_level rules_monitoring(int last_visit, int since, int sessions_since,
                                  int visits_this_term, int term_start, int today,
@@ -258,17 +288,45 @@ struct rules_rtt {
     bool medical_ihp;     /* purely medical and set out in an IHP: no PSP needed */
     bool exit_plan;       /* an agreed plan for return to full time */
     bool authorised;      /* the Director's authorisation to go past 12 weeks */
+    /* The rest of seed 003's audit matrix (Appendix 2), as the PSP records it
+     * or the store knows it; zero values mean "nothing known against". */
+    bool safeguarding_concern; /* the PSP's safeguarding concern ticked */
+    bool looked_after;         /* the pupil is a child looked after (CLA) */
+    bool concern;              /* a safeguarding concern about the pupil recorded
+                                  since the reduced timetable began ... */
+    int concern_date;          /* ... the latest, on this day */
+    bool attendance_known;     /* attendance_pct holds this term's attendance */
+    double attendance_pct;
+    bool single_agency;        /* no other professional's agreement recorded */
+    bool no_parent_agreement;  /* no parent/carer agreement recorded */
+    double psp_hours_per_day;  /* the PSP's hours a day; <= 0: not recorded */
+    double timetable_hours_per_day; /* the timetable's, over the days it has
+                                       sessions; <= 0: not known */
 };
 
-/* The audit matrix RAG, every reason listed:
+/* Hours a day in the PSP and the timetable further apart than this are amber. */
+#define RULES_HOURS_PER_DAY_TOLERANCE 0.5
+
+/* The audit matrix RAG (seed 003, Appendix 2), every reason listed, the red
+ * ones first:
  *   none  not reduced (or no minimum for the year group);
- *   red   no PSP (unless medical_ihp), no end date, or no exit plan;
+ *   red   no PSP (unless medical_ihp), no end date, or no exit plan; the
+ *         school the single agency (no other professional's agreement); a
+ *         pupil known to be at risk: the PSP's safeguarding concern ticked,
+ *         looked after, or a safeguarding concern recorded since the
+ *         reduced timetable began (concern); not attending: this
+ *         term's attendance below th->rtt_attendance_red_pct;
  *   amber longer than th->reduced_timetable_weeks weeks - planned (start to
  *         end) or actual (start to today) - without authorisation; or still
- *         running after its provisional end date;
+ *         running after its provisional end date; no parent/carer agreement
+ *         recorded (the matrix's parental dissatisfaction); the PSP's hours
+ *         a day more than RULES_HOURS_PER_DAY_TOLERANCE from the
+ *         timetable's;
  *   green reduced, and none of the above.
  * A 12-week timetable starting on a Monday may end on the Sunday of its 12th
- * week (rules_weeks_end). */
+ * week (rules_weeks_end). Not computed (the store does not record them):
+ * progression, an increase in hours over time, the LA safeguarding officer
+ * being told, risk assessments. */
 enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
                                         const struct thresholds *th,
                                         char *why, size_t why_len);
@@ -307,12 +365,64 @@ int64_t rules_annual_amount(enum cost_basis basis, int64_t amount,
 /* Tuition plus transport for a year of weeks_per_year school weeks. */
 int64_t rules_annual_cost(const struct rules_cost *c, int weeks_per_year);
 
-/* Annual cost under th->quote_threshold (strictly) with fewer than
- * th->quotes_required quotations is amber, naming both numbers. At or over
- * the threshold route 1 does not apply: none. */
+/* Procurement route 1 (000: three quotations under £25,000), by counts.
+ * Annual cost under th->quote_threshold (strictly) with fewer than
+ * th->quotes_required quotations (quotes: the ones that count, see
+ * rules_quotations) is amber, naming both numbers. At or over the threshold
+ * route 1 does not apply and another procurement route is needed: amber,
+ * saying so (issue 13: choosing a dear quote used to silence the warning). */
 enum flag_level rules_quotes(int64_t annual_cost, int quotes,
                              const struct thresholds *th,
                              char *why, size_t why_len);
+
+/* One quotation of a case, as rules_quotations weighs it. */
+struct rules_quote {
+    int64_t provider_id;
+    const char *provider;        /* its name, for the reason */
+    int64_t annual;              /* annualised cost incl. transport (pence) */
+    bool chosen;                 /* marked as the recommended option */
+    bool suspended;              /* the provider is suspended */
+    bool safeguarding_no;        /* the provider has an open safeguarding No (red) */
+};
+
+struct rules_quote_pick {
+    int pick;                    /* the recommended option: the chosen one, else the
+                                    cheapest whose provider may be recommended; -1 none */
+    bool chosen;                 /* pick is the chosen one */
+    int counted;                 /* quotations that count for route 1 */
+    bool unsafe_pick;            /* the chosen provider is suspended or red-flagged */
+};
+
+/* The case's quotations against route 1 (000), every reason named:
+ *  - a quotation counts only if its provider is not already counted (two
+ *    quotes from one provider are one) and may be recommended: not
+ *    suspended, no open safeguarding No;
+ *  - the recommended option is the chosen quote, else the cheapest quote
+ *    from a provider that may be recommended;
+ *  - rules_quotes on its annual cost and the count (amber);
+ *  - a chosen provider that is suspended or red-flagged is red: it cannot
+ *    be recommended ("recommended provider X is suspended").
+ * n == 0: none (the caller says no quotations are recorded). out may be
+ * NULL. */
+enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
+                                 const struct thresholds *th,
+                                 struct rules_quote_pick *out,
+                                 char *why, size_t why_len);
+
+/* ------------------------------------------------------------------ */
+/* Weekly tracking areas (000, "Tracking and Monitoring": progress is
+ * tracked in the areas the purpose of the provision needs). Bit a is the
+ * area a of LABELS_PROGRESS_AREA (attendance, wellbeing, engagement,
+ * social, qualifications). */
+#define RULES_AREA_QUALIFICATIONS 4
+#define RULES_AREAS_ALL 0x1fu
+
+/* The areas a pupil of year_group is tracked in: attendance, wellbeing,
+ * engagement and social at every age; the qualification pathway from Year
+ * th->qualifications_year (10: Key Stage 4), and for a pupil whose year
+ * group is not known. A Reception child is not rated on a qualification
+ * pathway (issue 13). */
+unsigned rules_tracking_areas(int year_group, const struct thresholds *th);
 
 /* ------------------------------------------------------------------ */
 /* KS1-3 intervention placements (004) are planned for

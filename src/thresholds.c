@@ -17,6 +17,7 @@ void thresholds_default(struct thresholds *t)
     t->qa_stage1_months = 12;
     t->qa_stage2_months = 24;
     t->qa_stage2_after_concern_days = 30;
+    t->qa_followup_days = 28;
     t->monitoring_days = 31;
     t->monitoring_sessions = 10;
     t->visit_per_term = 1;
@@ -34,11 +35,13 @@ void thresholds_default(struct thresholds *t)
     t->min_weekly_hours[BAND_Y7_Y10] = 24.0;
     t->min_weekly_hours[BAND_Y11] = 25.0;
     t->reduced_timetable_weeks = 12;
+    t->rtt_attendance_red_pct = 50.0;
 
     t->quote_threshold = INT64_C(25000) * 100;               /* £25,000 */
     t->quotes_required = 3;
 
     t->intervention_weeks = 16;
+    t->qualifications_year = 10;
 
     t->persistent_absence_pct = 90.0;
     t->unauth_amber_sessions = 3;

@@ -30,6 +30,7 @@ struct thresholds {
     int qa_stage1_months;             /* 12 */
     int qa_stage2_months;             /* 24 */
     int qa_stage2_after_concern_days; /* 30: Stage 2 due this soon after a concern */
+    int qa_followup_days;             /* 28: a follow-up visit after an Unsatisfactory outcome or a safeguarding No */
     int monitoring_days;              /* 31: at least monthly */
     int monitoring_sessions;          /* 10: or every ten sessions attended */
     int visit_per_term;               /* 1: at least one visit each term (0 = off) */
@@ -46,10 +47,14 @@ struct thresholds {
     /* Reduced timetables: minimum weekly hours per year band. */
     double min_weekly_hours[BAND_COUNT]; /* 21, 23.5, 24, 25 */
     int reduced_timetable_weeks;      /* 12 */
+    double rtt_attendance_red_pct;    /* 50: a reduced timetable with attendance below this is red (not attending) */
 
     /* Procurement route 1. */
     int64_t quote_threshold;          /* £25,000 in pence */
     int quotes_required;              /* 3 */
+
+    /* Weekly tracking: the qualification pathway is tracked from this year group. */
+    int qualifications_year;          /* 10: Key Stage 4 */
 
     /* KS1-3 intervention placements. */
     int intervention_weeks;           /* 16 */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -19,6 +20,12 @@
 #define MIN_WIDTH 6.0
 #define LINE_POINTS 15.0              /* the height of a line of 11-point text */
 #define MAX_ROW_POINTS 409.0          /* Excel's tallest row */
+/* A disk with less room than this, just after a workbook failed to be
+ * written to it, is full: the zip is written in buffers smaller than this. */
+#define FULL_BELOW_BYTES (1024.0 * 1024.0)
+#ifndef P_tmpdir
+#define P_tmpdir "/tmp"
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Failures */
@@ -185,6 +192,10 @@ static void make_formats(struct xlsx *x)
     f->bold = workbook_add_format(wb);
     format_set_bold(f->bold);
     format_set_align(f->bold, LXW_ALIGN_VERTICAL_TOP);
+    f->bold_wrap = workbook_add_format(wb); /* a name in a capped column */
+    format_set_bold(f->bold_wrap);
+    format_set_text_wrap(f->bold_wrap);
+    format_set_align(f->bold_wrap, LXW_ALIGN_VERTICAL_TOP);
     f->date = workbook_add_format(wb);
     format_set_num_format(f->date, "dd/mm/yyyy");
     format_set_align(f->date, LXW_ALIGN_LEFT);
@@ -203,7 +214,7 @@ static void make_formats(struct xlsx *x)
     format_set_num_format(f->integer, "#,##0");
     format_set_align(f->integer, LXW_ALIGN_VERTICAL_TOP);
     f->hours = workbook_add_format(wb);
-    format_set_num_format(f->hours, "#,##0.0");
+    format_set_num_format(f->hours, "#,##0.00"); /* 17.75, not 17.8 */
     format_set_align(f->hours, LXW_ALIGN_VERTICAL_TOP);
     f->decimal = workbook_add_format(wb);
     format_set_num_format(f->decimal, "0.00");
@@ -227,7 +238,7 @@ static void make_formats(struct xlsx *x)
     format_set_bg_color(f->recommended, 0xC6EFCE);
     format_set_bold(f->recommended);
     lxw_format **all[] = {&f->title, &f->subtitle, &f->heading, &f->note, &f->label, &f->header, &f->text,
-                          &f->wrap, &f->bold, &f->date, &f->money, &f->money_bold, &f->pct, &f->integer,
+                          &f->wrap, &f->bold, &f->bold_wrap, &f->date, &f->money, &f->money_bold, &f->pct, &f->integer,
                           &f->hours, &f->decimal, &f->marker, &f->red, &f->amber, &f->green, &f->recommended};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!*all[i]) {
@@ -327,6 +338,60 @@ void xlsx_discard(struct xlsx *x)
     release(x);
 }
 
+/* The folder a path is in ("." when it names none), into buf. */
+static void folder_of(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(buf, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    else
+        snprintf(buf, len, ".");
+}
+
+/* True when the disk holding folder has (nearly) no room left. */
+static bool folder_full(const char *folder)
+{
+    struct statvfs v;
+    return statvfs(folder, &v) == 0 && (double)v.f_bavail * (double)v.f_frsize < FULL_BELOW_BYTES;
+}
+
+/* After workbook_close failed with err (sys_errno: errno just after it):
+ * when it failed writing a file and the disk is full, records that in words,
+ * naming the disk, and returns true; false otherwise. The temporary file is
+ * still there, so the space it took is not yet given back. */
+static bool fail_if_disk_full(struct xlsx *x, lxw_error err, int sys_errno)
+{
+    switch (err) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_PARAMETER_ERROR:
+    case LXW_ERROR_ZIP_BAD_ZIP_FILE:
+    case LXW_ERROR_ZIP_INTERNAL_ERROR:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        break;
+    default:
+        return false; /* not a failure to write a file */
+    }
+    char folder[PATH_MAX];
+    folder_of(x->target, folder, sizeof folder);
+    struct stat sb;
+    const char *outcome = stat(x->target, &sb) == 0 ? "it was left as it was" : "nothing was written";
+    if (folder_full(folder)) {
+        xlsx_fail(x, AP_ERR_IO, "the disk holding it is full; %s", outcome);
+        return true;
+    }
+    /* libxlsxwriter puts the parts of the workbook together in tmpfile()s. */
+    if (sys_errno == ENOSPC || sys_errno == EDQUOT || folder_full(P_tmpdir)) {
+        xlsx_fail(x, AP_ERR_IO, "the disk holding %s (where the workbook is put together) is full; %s", P_tmpdir,
+                  outcome);
+        return true;
+    }
+    return false;
+}
+
 ap_status xlsx_close(struct xlsx *x)
 {
     if (x->status != AP_OK) {
@@ -336,11 +401,14 @@ ap_status xlsx_close(struct xlsx *x)
     }
     xlsx_progress(x, 0.95, "Saving the workbook");
     lxw_error err = workbook_close(x->wb);
+    int sys_errno = errno;
     x->wb = NULL; /* freed by workbook_close, whatever it returned */
     char said[512];
     ap_status st = AP_OK;
     if (err != LXW_NO_ERROR) {
-        if (captured(x, said, sizeof said))
+        if (fail_if_disk_full(x, err, sys_errno))
+            st = x->status;
+        else if (captured(x, said, sizeof said))
             st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s (%s)", lxw_strerror(err), said);
         else
             st = xlsx_fail(x, AP_ERR_IO, "libxlsxwriter: %s", lxw_strerror(err));
@@ -411,8 +479,34 @@ struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *
     return x->status == AP_OK ? s : NULL;
 }
 
+/* The column of the continuation sheet that column col of a split sheet is
+ * also (or only) written to; -1 when none. */
+static int split_col(const struct xlsx_sheet *s, int col)
+{
+    if (!s || !s->cont)
+        return -1;
+    if (col < s->keys)
+        return col;
+    return col >= s->split_at ? col - s->split_at + s->keys : -1;
+}
+
+/* In a writer: sends the cell on to the continuation sheet of a split
+ * sheet (CALL sees the column there as c2_), and returns when the column is
+ * not also on s. */
+#define SPLIT_ROUTE(s, col, CALL)                                                                                  \
+    do {                                                                                                           \
+        if ((s) && (s)->cont) {                                                                                    \
+            int c2_ = split_col((s), (col));                                                                       \
+            if (c2_ >= 0)                                                                                          \
+                CALL;                                                                                              \
+            if ((col) >= (s)->split_at)                                                                            \
+                return;                                                                                            \
+        }                                                                                                          \
+    } while (0)
+
 void xlsx_cap(struct xlsx_sheet *s, int col, double chars)
 {
+    SPLIT_ROUTE(s, col, xlsx_cap(s->cont, c2_, chars));
     if (col >= 0 && col < XLSX_MAX_COLS)
         s->cap[col] = chars;
 }
@@ -519,6 +613,35 @@ static bool usable(struct xlsx_sheet *s, int row, int col)
     return true;
 }
 
+struct xlsx_sheet *xlsx_split(struct xlsx_sheet *s, const char *name, const char *title, const char *subtitle,
+                              int split_at, int keys)
+{
+    if (!s || s->x->status != AP_OK)
+        return NULL;
+    if (s->cont || keys < 0 || keys >= split_at || split_at >= XLSX_MAX_COLS) {
+        xlsx_fail(s->x, AP_ERR_INVALID, "the sheet %s cannot be split at column %d", s->name, split_at + 1);
+        return NULL;
+    }
+    struct xlsx_sheet *c = xlsx_add_sheet(s->x, name, title, subtitle);
+    if (!c)
+        return NULL;
+    for (int k = 0; k < keys; k++)
+        c->cap[k] = s->cap[k];
+    s->cont = c;
+    s->split_at = split_at;
+    s->keys = keys;
+    return c;
+}
+
+struct xlsx_sheet *xlsx_locate(struct xlsx_sheet *s, int *col)
+{
+    int c2 = split_col(s, *col);
+    if (c2 < 0 || *col < s->keys)
+        return s;
+    *col = c2;
+    return s->cont;
+}
+
 static void where(const struct xlsx_sheet *s, int row, int col, char *buf, size_t len)
 {
     char c[4];
@@ -527,6 +650,7 @@ static void where(const struct xlsx_sheet *s, int row, int col, char *buf, size_
 
 void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt)
 {
+    SPLIT_ROUTE(s, col, xlsx_text(s->cont, row, c2_, text, fmt));
     if (!usable(s, row, col))
         return;
     char at[80];
@@ -550,7 +674,7 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
         text = cut;
     }
     need(s, col, text_width(text));
-    if (fmt && fmt == s->x->f.wrap)
+    if (fmt && (fmt == s->x->f.wrap || fmt == s->x->f.bold_wrap))
         remember_wrap(s, row, col, col, text);
     lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
     free(cut);
@@ -592,10 +716,11 @@ void xlsx_paragraph(struct xlsx_sheet *s, int row, int first_col, int last_col, 
 
 void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt)
 {
+    SPLIT_ROUTE(s, col, xlsx_number(s->cont, row, c2_, value, fmt));
     if (!usable(s, row, col))
         return;
     char buf[64], at[80];
-    snprintf(buf, sizeof buf, "%.1f", value);
+    snprintf(buf, sizeof buf, "%.2f", value);
     need(s, col, (double)strlen(buf) + 1);
     lxw_error err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt);
     if (err != LXW_NO_ERROR) {
@@ -606,6 +731,7 @@ void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_forma
 
 void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
 {
+    SPLIT_ROUTE(s, col, xlsx_int(s->cont, row, c2_, value));
     if (!usable(s, row, col))
         return;
     char buf[32], at[80];
@@ -620,6 +746,7 @@ void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
 
 void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
 {
+    SPLIT_ROUTE(s, col, xlsx_money(s->cont, row, c2_, pence));
     if (!usable(s, row, col))
         return;
     char buf[MONEY_LEN], at[80];
@@ -635,6 +762,7 @@ void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
 
 void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
 {
+    SPLIT_ROUTE(s, col, xlsx_pct(s->cont, row, c2_, has, fraction));
     if (!usable(s, row, col))
         return;
     char at[80];
@@ -653,6 +781,7 @@ void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
 
 void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
 {
+    SPLIT_ROUTE(s, col, xlsx_date(s->cont, row, c2_, date));
     if (!usable(s, row, col))
         return;
     char at[80];
@@ -679,6 +808,7 @@ void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
 
 void xlsx_blank(struct xlsx_sheet *s, int row, int col, lxw_format *fmt)
 {
+    SPLIT_ROUTE(s, col, xlsx_blank(s->cont, row, c2_, fmt));
     if (!usable(s, row, col))
         return;
     char at[80];
@@ -691,6 +821,7 @@ void xlsx_blank(struct xlsx_sheet *s, int row, int col, lxw_format *fmt)
 
 void xlsx_formula_num(struct xlsx_sheet *s, int row, int col, const char *formula, double value, lxw_format *fmt)
 {
+    SPLIT_ROUTE(s, col, xlsx_formula_num(s->cont, row, c2_, formula, value, fmt));
     if (!usable(s, row, col))
         return;
     char at[80];
@@ -721,6 +852,26 @@ static void table_name(struct xlsx_sheet *s, char *buf, size_t len)
 void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, const char *const headers[],
                 const int *totals, const double *total_values, lxw_format *const *total_formats)
 {
+    if (s && s->cont && ncols > s->split_at) {
+        /* the continuation: the key columns, then split_at.. */
+        const char *h2[XLSX_MAX_COLS];
+        int t2[XLSX_MAX_COLS];
+        double v2[XLSX_MAX_COLS];
+        lxw_format *f2[XLSX_MAX_COLS];
+        int n2 = 0;
+        for (int c = 0; c < ncols && n2 < XLSX_MAX_COLS; c++) {
+            if (split_col(s, c) < 0)
+                continue;
+            h2[n2] = headers[c];
+            t2[n2] = totals ? totals[c] : 0;
+            v2[n2] = total_values ? total_values[c] : 0;
+            f2[n2] = total_formats ? total_formats[c] : NULL;
+            n2++;
+        }
+        xlsx_table(s->cont, header_row, last_row, n2, h2, totals ? t2 : NULL, total_values ? v2 : NULL,
+                   total_formats ? f2 : NULL);
+        ncols = s->split_at;
+    }
     if (!usable(s, last_row, ncols - 1))
         return;
     struct xlsx *x = s->x;
@@ -837,6 +988,10 @@ void xlsx_flag_rule(struct xlsx_sheet *s, int first_row, int first_col, int last
 
 void xlsx_finish_sheet(struct xlsx_sheet *s, int header_row, int last_row, int last_col, int freeze_cols)
 {
+    if (s && s->cont && last_col >= s->split_at) {
+        xlsx_finish_sheet(s->cont, header_row, last_row, last_col - s->split_at + s->keys, freeze_cols);
+        last_col = s->split_at - 1;
+    }
     if (!usable(s, last_row, last_col))
         return;
     struct xlsx *x = s->x;

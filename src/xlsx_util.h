@@ -35,14 +35,14 @@
 typedef void (*export_progress_fn)(void *ctx, double fraction, const char *what);
 
 #define XLSX_MAX_COLS 40
-#define XLSX_MAX_SHEETS 12
+#define XLSX_MAX_SHEETS 20
 #define XLSX_MARKING "OFFICIAL-SENSITIVE"
 
 /* The formats, made once per workbook. */
 struct xlsx_formats {
     lxw_format *title, *subtitle, *heading, *note, *label;
     lxw_format *header;             /* table header row: bold, wrapped */
-    lxw_format *text, *wrap, *bold, *date, *money, *money_bold, *pct, *integer, *hours, *decimal, *marker;
+    lxw_format *text, *wrap, *bold, *bold_wrap, *date, *money, *money_bold, *pct, *integer, *hours, *decimal, *marker;
     lxw_format *red, *amber, *green;        /* conditional fills (dxf) */
     lxw_format *recommended;                /* conditional: the recommended option */
 };
@@ -68,6 +68,11 @@ struct xlsx_sheet {
     double cap[XLSX_MAX_COLS];      /* the most a column may take (long text wraps) */
     struct xlsx_wrapped *wrapped;   /* malloc'd, n_wrapped of them */
     size_t n_wrapped, cap_wrapped;
+    /* A table too wide for one printed page goes on over two sheets:
+     * columns from split_at on are written to cont after its first `keys`
+     * columns, which repeat this sheet's first `keys` (xlsx_split). */
+    struct xlsx_sheet *cont;
+    int split_at, keys;
 };
 
 /* The workbook being written. */
@@ -132,6 +137,17 @@ void xlsx_progress(struct xlsx *x, double fraction, const char *what);
  * none of []:*?/\): it is checked with workbook_validate_sheet_name. NULL
  * when anything failed (x->status says what). */
 struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *title, const char *subtitle);
+
+/* Splits a table that would not print readably on one A4 landscape page
+ * wide: the writers below, xlsx_cap, xlsx_table and xlsx_finish_sheet then
+ * send columns split_at.. of s to a new sheet `name` (after its first `keys`
+ * columns, which are written to both sheets so that each page names its
+ * rows). Returns the new sheet, or NULL with the failure recorded. */
+struct xlsx_sheet *xlsx_split(struct xlsx_sheet *s, const char *name, const char *title, const char *subtitle,
+                              int split_at, int keys);
+/* Where column col of s is printed: the sheet (s or its continuation), with
+ * *col set to the column there (a key column: s). */
+struct xlsx_sheet *xlsx_locate(struct xlsx_sheet *s, int *col);
 
 /* Cell writers; each remembers the width the cell needs. Text is UTF-8 and
  * is cut (at a character boundary) at Excel's 32,767-character limit. */

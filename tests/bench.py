@@ -103,19 +103,19 @@ import datetime as _dt
 import tempfile as _tempfile
 
 
-def _export_run(args):
-    """(seconds, peak MB) of one `apterm export ...` run."""
+def _export_run(args, command="export"):
+    """(seconds, peak MB) of one `apterm export ...` (or `apterm print ...`) run."""
     t0 = time.monotonic()
     pid = os.fork()
     if pid == 0:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        os.execv(APTERM, [APTERM, "export"] + args + ["--db", DB])
+        os.execv(APTERM, [APTERM, command] + args + ["--db", DB])
     _, status, usage = os.wait4(pid, 0)
     seconds = time.monotonic() - t0
     if status != 0:
-        raise SystemExit(f"apterm export {' '.join(args)} failed ({status})")
+        raise SystemExit(f"apterm {command} {' '.join(args)} failed ({status})")
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -139,6 +139,36 @@ def export_figures():
 
 
 export_figures()
+
+
+# ---- issue 15: the PDF documents on the same store ----
+# print_tracking_s      time to write this week's tracking sheet, every pupil on roll (median of 3)
+# print_tracking_pages  its pages
+# print_psp_s           time to write one PSP (the open PSP with the most reviews; median of 5)
+# print_peak_mb         the larger peak resident memory of the two
+import re as _re
+import sqlite3 as _psqlite3
+
+
+def print_figures():
+    today = _dt.date.fromisoformat(os.environ["APTERM_TODAY"]) if os.environ.get("APTERM_TODAY") else _dt.date.today()
+    db = _psqlite3.connect(f"file:{DB}?mode=ro", uri=True)
+    upn = db.execute("SELECT u.upn FROM psp p JOIN pupil u ON u.id = p.pupil_id WHERE p.status = 'active' ORDER BY "
+                     "(SELECT count(*) FROM psp_review r WHERE r.psp_id = p.id) DESC, p.id LIMIT 1").fetchone()[0]
+    db.close()
+    with _tempfile.TemporaryDirectory() as tmp:
+        sheet = os.path.join(tmp, "tracking.pdf")
+        tracking = [_export_run(["tracking", "--week", today.isoformat(), "--out", sheet], "print") for _ in range(3)]
+        with open(sheet, "rb") as f:
+            pages = len(_re.findall(rb"/Type\s*/Page[^s]", f.read()))
+        psp = [_export_run(["psp", upn, "--out", os.path.join(tmp, "psp.pdf")], "print") for _ in range(5)]
+    print(f"print_tracking_s: {statistics.median(r[0] for r in tracking):.2f}")
+    print(f"print_tracking_pages: {pages}")
+    print(f"print_psp_s: {statistics.median(r[0] for r in psp):.3f}")
+    print(f"print_peak_mb: {max(r[1] for r in tracking + psp):.1f}")
+
+
+print_figures()
 
 
 # ---- issue 4: the attendance grid (tab 3) ----

@@ -8,6 +8,11 @@ set -u
 TEST_DIR=$(mktemp -d /tmp/apterm-e2e-XXXXXX)
 TMUX_SOCKET="$TEST_DIR/tmux.sock"
 export APTERM_CONFIG="$TEST_DIR/apterm.ini"   # never pick up a developer's own config
+# Every apterm closes today's registers once close_am / close_pm has passed
+# (src/register.h), so a script's apterm runs at 08:00 unless the script says
+# otherwise: no test depends on the time of day it is run.
+: "${APTERM_NOW:=08:00}"
+export APTERM_NOW
 : > "$APTERM_CONFIG"
 cleanup() {
     tmux -S "$TMUX_SOCKET" kill-server 2>/dev/null

@@ -4,7 +4,9 @@
 # git and ca-certificates, clones this repository's committed HEAD into /root
 # as a new user would, and runs there, as root, `make run` (in a terminal
 # made by script(1); it must open the pupil roll, and q must quit with 0) and
-# then `make test`. Needs root, network access to the Debian mirror, and
+# then `make test`, then `make install`, a team's set-up (an officer works
+# through apterm, cannot open the store with sqlite3), `man apterm` and
+# `make uninstall`. Needs root, network access to the Debian mirror, and
 # about 2 GB in PRISTINE_DIR (default /var/tmp/apterm-pristine). Set
 # PRISTINE_BASE to a tarball of an earlier minbase chroot to skip debootstrap.
 set -u
@@ -39,7 +41,7 @@ mkdir -p "$dir/mnt/apterm"
 mount -t proc proc "$dir/proc" && mount --bind /dev "$dir/dev" && mount --bind /dev/pts "$dir/dev/pts" &&
     mount -t sysfs sys "$dir/sys" && mount --bind -o ro "$repo" "$dir/mnt/apterm" || exit 1
 
-in_chroot() { chroot "$dir" env -i HOME=/root TERM=xterm-256color PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+in_chroot() { chroot "$dir" env -i HOME=/root TERM=xterm-256color PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8 /bin/sh -c "$1"; }
 
 echo "== git clone into /root/apterm (HEAD: $(git -C "$repo" log -1 --format='%h %s'))"
@@ -66,4 +68,23 @@ test_rc=$?
 grep -E '^(not ok|Failed:|  )' "$dir.test.log" | head -n 40
 tail -n 1 "$dir.test.log"
 echo "make test exited $test_rc; the whole log is $dir.test.log"
-[ "$run_ok" = 1 ] && [ "$test_rc" = 0 ]
+
+echo "== make install, a team's set-up, man apterm, make uninstall"
+# As a team would: install, make the store and an officer, who can work
+# through apterm but cannot open the store with sqlite3; then uninstall.
+in_chroot 'set -e; cd /root/apterm; make install >/dev/null
+    useradd -m pristine_officer
+    apterm user add pristine_officer officer
+    runuser -u pristine_officer -- apterm check >/dev/null 2>&1 || [ $? = 1 ]
+    echo "an officer ran apterm check on the installed store"
+    if runuser -u pristine_officer -- sqlite3 /var/lib/apterm/apterm.db "select count(*) from app_user" 2>/dev/null; then
+        echo "FAILED: the officer opened the store with sqlite3"; exit 1; fi
+    echo "the officer cannot open the store with sqlite3"
+    man apterm 2>/dev/null | grep -q "apterm" && echo "man apterm shows the page"
+    make uninstall >/dev/null; [ ! -e /usr/local/bin/apterm ] && [ -e /var/lib/apterm/apterm.db ] &&
+        echo "make uninstall removed apterm and left the store"
+    userdel -r pristine_officer 2>/dev/null' >"$dir.install.log" 2>&1
+install_rc=$?
+cat "$dir.install.log"
+echo "install steps exited $install_rc"
+[ "$run_ok" = 1 ] && [ "$test_rc" = 0 ] && [ "$install_rc" = 0 ]

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every test: the cmocka unit binaries given as arguments, then each
-# end-to-end script in tests/e2e and export check in tests/export. Scripts
+# end-to-end script in tests/e2e, export check in tests/export and the
+# golden screens of tests/golden. Scripts
 # report one line per test, "ok - NAME" or "not ok - NAME" (tests/lib.sh).
 # Ends with one line "N passed, N failed" and exits non-zero on any failure.
 : "${APTERM:=./apterm}"
@@ -46,19 +47,33 @@ for bin in "$@"; do
   $name: $(grep -E '^\[  FAILED  \] [a-z_]' "$log" | sed 's/.*\] //' | tr '\n' ' ')"
 done
 
-for script in tests/build/*.sh tests/e2e/*.sh tests/export/*.sh; do
-    [ -f "$script" ] || continue
-    echo "== $script"
-    sh "$script" >"$log" 2>&1
+run_script() { # run_script NAME COMMAND...: a script of ok/not ok lines
+    name=$1
+    shift
+    echo "== $name"
+    "$@" >"$log" 2>&1
     rc=$?
     cat "$log"
-    count "$script"
+    count "$name"
     if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$log"; then
         failed=$((failed + 1))
         failures="$failures
-  $script: exited $rc"
+  $name: exited $rc"
     fi
+}
+
+for script in tests/build/*.sh tests/e2e/*.sh tests/export/*.sh tests/golden/*.sh; do
+    [ -f "$script" ] || continue
+    run_script "$script" sh "$script"
 done
+
+# The short versions of make soak and make fuzz (a few seconds each). The
+# fuzz targets are built by make test with clang into build/fuzz ($FUZZ_BIN).
+run_script "make soak (short)" env SOAK_SECONDS="${SOAK_SECONDS:-10}" SOAK_PUPILS=120 sh tests/soak/soak.sh
+if [ -n "${FUZZ_BIN:-}" ]; then
+    # shellcheck disable=SC2086 # a list of paths
+    run_script "make fuzz (short)" env FUZZ_RUNS="${FUZZ_RUNS:-300}" sh tests/fuzz/run.sh $FUZZ_BIN
+fi
 
 for report in "$san_dir"/*; do
     [ -f "$report" ] || continue

@@ -93,6 +93,9 @@ static const struct action actions[] = {
     {ACT_PSP_REVIEW, SCOPE_PSP, "r", "review", "Add a review: progress per target, outcome, next review date", true,
      {'r'}},
     {ACT_PSP_PUPIL, SCOPE_PSP, "o", "pupil", "Open the pupil's record in the roll", false, {'o'}},
+    {ACT_PRINT, SCOPE_PSP | SCOPE_QA | SCOPE_TRACKING, "p", "print",
+     "Print: this PSP, this closed visit's report or this week's tracking sheet as PDF, to sign and send", false,
+     {'p'}},
 
     /* The weekly tracking pane (tab 6). The rating line takes every key
      * while it is open: its keys are listed here for the hints and help. */

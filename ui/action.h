@@ -31,6 +31,8 @@ enum action_id {
     ACT_QA_YES, ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT, ACT_QA_NEXT, ACT_QA_CLOSE,
     /* The PSP pane */
     ACT_PSP_REVIEW, ACT_PSP_PUPIL,
+    /* The PSP, QA and Tracking panes: the document as PDF (ui/print.h) */
+    ACT_PRINT,
     /* The weekly tracking pane, its rating line and a pupil's actions */
     ACT_TRACK_RATE, ACT_TRACK_WEEK, ACT_TRACK_THIS_WEEK, ACT_TRACK_ACTIONS, ACT_TRACK_PUPIL,
     ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA, ACT_TRACK_NOTE, ACT_TRACK_SAME, ACT_TRACK_CLEAR,

@@ -16,9 +16,9 @@
  * costs one reload, not one per key.
  *
  * The register of a session closes by itself when the clock passes
- * close_am / close_pm of apterm.ini while this pane or the Calls pane is
- * open (attendance.h: every expected pupil without a mark gets N), or on
- * Ctrl-R with a question.
+ * close_am / close_pm of apterm.ini, a rule of the store that every apterm
+ * process applies (src/register.h; attendance.h reports it here), or
+ * earlier on Ctrl-R with a question.
  * APTERM_NOW=HH:MM[:SS] starts the pane's clock at that time of day (it then
  * runs on), for tests and demonstrations, as APTERM_TODAY fixes the date.
  *
@@ -38,6 +38,7 @@
 #include "date.h"
 #include "flags.h"
 #include "form.h"
+#include "register.h"
 #include "lineedit.h"
 #include "marks.h"
 #include "provider.h"
@@ -131,24 +132,10 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Seconds since local midnight; APTERM_NOW=HH:MM[:SS] starts the clock there. */
+/* Seconds since local midnight (src/date.h: APTERM_NOW starts the clock). */
 static int clock_secs(void)
 {
-    static bool started;
-    static long offset;
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    long real = tm.tm_hour * 3600L + tm.tm_min * 60L + tm.tm_sec;
-    if (!started) {
-        started = true;
-        const char *fixed = getenv("APTERM_NOW");
-        int h, m, s = 0;
-        if (fixed && (sscanf(fixed, "%d:%d:%d", &h, &m, &s) == 3 || sscanf(fixed, "%d:%d", &h, &m) == 2) &&
-            h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60)
-            offset = h * 3600L + m * 60L + s - real;
-    }
-    return (int)(((real + offset) % 86400 + 86400) % 86400);
+    return date_now_secs();
 }
 
 /* "09:36" local time for a stored UTC stamp "YYYY-MM-DD HH:MM:SS", with the
@@ -1645,42 +1632,27 @@ static void close_register(struct ui *ui, int day, enum session sess, bool autom
         ui_message(ui, "%s: every expected pupil had a mark", which);
 }
 
-/* The timer's state is the process's: one clock for every pane that ticks it. */
-static struct {
-    bool started;
-    int day, last;
-} timer;
-
+/* The close itself is a rule of the store (src/register.h): any apterm
+ * process applies it; here the full-screen program says what it did. */
 unsigned attendance_register_timer(struct ui *ui)
 {
-    int now = clock_secs(), today = ui_today(ui);
-    if (!timer.started || today != timer.day || now < timer.last) {
-        timer.started = true;
-        timer.day = today;
-        timer.last = now;
+    struct register_closed done[2];
+    int n = 0;
+    if (register_close_due(ui_store(ui), ui_config(ui), done, &n) != AP_OK) {
+        ui_error(ui, "The register was not closed: %s", ap_error_detail());
+        return REDRAW_STATUS;
+    }
+    if (!n)
         return REDRAW_NONE;
-    }
-    int last = timer.last;
-    timer.last = now;
-    unsigned out = REDRAW_NONE;
-    const struct apterm_config *cfg = ui_config(ui);
-    for (int k = 0; k < 2; k++) {
-        int close = (k ? cfg->close_pm_minutes : cfg->close_am_minutes) * 60;
-        if (!(last < close && now >= close) || !store_can_write(ui_store(ui)))
-            continue;
-        struct calendar cal;
-        if (calendar_load(ui_store(ui), &cal) != AP_OK) {
-            ui_error(ui, "The register was not closed: %s", ap_error_detail());
-            continue;
-        }
-        bool school = calendar_is_school_day(&cal, today);
-        calendar_free(&cal);
-        if (school) {
-            close_register(ui, today, k ? SESSION_PM : SESSION_AM, true);
-            out |= REDRAW_BODY | REDRAW_STATUS;
-        }
-    }
-    return out;
+    ui_store_changed(ui); /* the grid keeps its cursor on the same pupil */
+    char msg[2][120];
+    for (int i = 0; i < n; i++)
+        register_closed_text(&done[i], ui_config(ui), msg[i], sizeof msg[i]);
+    if (n == 1)
+        ui_message(ui, "%s", msg[0]);
+    else
+        ui_message(ui, "%s; %s", msg[0], msg[1]);
+    return REDRAW_BODY | REDRAW_STATUS;
 }
 
 static unsigned close_key(struct att *a)
@@ -1731,7 +1703,7 @@ static void *att_open(struct ui *ui)
     a->cur_col = cc >= 0 ? cc : NSESS - 1;
     a->clock_day = a->today;
     a->clock_last = clock_secs();
-    attendance_register_timer(ui); /* starts the clock: opening after a close time closes nothing */
+    attendance_register_timer(ui); /* a register past its close time and still open closes now */
     if (load_all(a)) {
         /* The cursor on the first pupil still unreported this session. */
         int first = a->nrows ? next_unreported(a, (int)a->nrows - 1, a->cur_col) : -1;

@@ -1,20 +1,16 @@
 #ifndef APTERM_ATTENDANCE_H
 #define APTERM_ATTENDANCE_H
 
-/* The register-close timer of ui/attendance.c. The shell ticks it on every
- * idle key timeout, so the registers close on time whichever pane is
- * showing (and whether or not the Attendance pane was ever opened): when the clock passes [attendance] close_am or close_pm of
- * apterm.ini on a school day, every pupil expected at that session without
- * a mark gets N (marks_close_register), the panes reload, and the status
- * line says how many. Opening apterm after a close time closes nothing (the
- * Attendance pane says so instead); a viewer's apterm closes nothing.
- * Several apterms closing the same register is harmless: closing twice
- * marks nobody the second time.
- *
- * Call from a pane's tick hook, and once when the pane opens (the first call
- * only notes the time). Returns what to redraw (pane.h enum redraw). The
- * clock is local time; APTERM_NOW=HH:MM[:SS] starts it at that time of day,
- * for tests and demonstrations. */
+/* The register close as the full-screen program sees it. The close is a
+ * rule of the store (src/register.h register_close_due): the first apterm
+ * process to see that close_am / close_pm has passed today closes the
+ * register, once (every expected pupil without a mark gets N) - this one,
+ * apterm check, apterm mark or apterm close-register from cron. The shell
+ * calls this on every idle key timeout and when it starts, so a register
+ * closes on time whichever pane is showing, and also when apterm is opened
+ * after the close time with the register still open; when this process
+ * closed one, the panes reload and the status line says how many got N.
+ * A viewer's apterm closes nothing. Returns what to redraw (pane.h). */
 
 struct ui;
 

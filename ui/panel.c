@@ -214,6 +214,9 @@ static bool load_list(struct panel *st)
     free(st->rows);
     free(st->view);
     free(st->dates);
+    calendar_free(&st->cal);
+    if (calendar_load(s, &st->cal) != AP_OK)
+        memset(&st->cal, 0, sizeof st->cal); /* no terms: every weekday counts */
     st->rows = rows;
     st->n = n;
     st->dates = dates;
@@ -952,6 +955,7 @@ static void panel_close(void *state)
     free(st->rows);
     free(st->view);
     free(st->dates);
+    calendar_free(&st->cal);
     pp_free_case(st);
     free(st->rec);
     pp_doc_clear(st);

@@ -153,11 +153,11 @@ static void build_doc(struct panel *st)
 
     /* The dates and who changed it */
     doc_blank(st);
-    int deadline = panel_referral_deadline(c->panel_date);
+    int deadline = panel_referral_deadline(&st->cal, c->panel_date);
     if (deadline != DATE_NONE) {
         int late = c->referral_date - deadline;
-        snprintf(buf, sizeof buf, "Thursday %s, the week before the panel (%s)", date_format(deadline, d1),
-                 late > 0 ? "this referral came after it" : "referred in time");
+        snprintf(buf, sizeof buf, "%s %s, the week before the panel (%s)", label_weekday(date_weekday(deadline)),
+                 date_format(deadline, d1), late > 0 ? "this referral came after it" : "referred in time");
         doc_field(st, "Referral deadline", buf, NULL);
     }
     if (c->updated_at[0]) {

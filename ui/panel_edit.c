@@ -225,14 +225,15 @@ static void case_form_info(void *ctx, int field, char *buf, size_t len)
         snprintf(buf, len, "%s", cf->pupil);
         return;
     }
-    int deadline = panel_referral_deadline(cf->c->panel_date);
+    int deadline = panel_referral_deadline(&cf->st->cal, cf->c->panel_date);
     if (deadline == DATE_NONE) {
-        snprintf(buf, len, "– (the Thursday of the week before the panel)");
+        snprintf(buf, len, "– (the Thursday of the week before the panel, or the school day before it)");
         return;
     }
     char d[11];
     bool late = cf->c->referral_date != DATE_NONE && cf->c->referral_date > deadline;
-    snprintf(buf, len, "Thursday %s%s", date_format(deadline, d), late ? ": referred after it" : "");
+    snprintf(buf, len, "%s %s%s", label_weekday(date_weekday(deadline)), date_format(deadline, d),
+             late ? ": referred after it" : "");
 }
 
 static ap_status case_form_check(void *ctx)
@@ -545,6 +546,25 @@ static bool decision_form_run(struct panel *st)
     bool saved = form_run(st->ui, &f);
     if (saved)
         pp_say(st, false, "Recorded the decision for %s: %s", st->pupil_name, label_text(LABELS_CASE_STATUS, df->status));
+    /* Agreed with a chosen quotation: offer the placement (db/panel.h). */
+    if (saved && strcmp(df->status, "agreed") == 0 && rec >= 0 && chosen) {
+        int today = ui_today(st->ui);
+        int start = today - date_weekday(today) + 7; /* next Monday, or the first school day after */
+        if (st->cal.nterms > 0) {
+            int d = calendar_school_day_on_or_after(&st->cal, start, 62);
+            if (d != DATE_NONE)
+                start = d;
+        }
+        char d1[11];
+        if (ui_confirm(st->ui, "Make the placement from the chosen quote?")) {
+            struct placement pl;
+            if (panel_case_make_placement(ui_store(st->ui), st->case_id, start, &pl) == AP_OK)
+                pp_say(st, false, "Added a proposed placement at %s from %s: the roll's p edits its timetable",
+                       st->quotes[rec].provider, date_format(start, d1));
+            else
+                pp_say(st, true, "No placement made: %s", ap_error_detail());
+        }
+    }
     free(df);
     return saved;
 }
@@ -599,20 +619,9 @@ unsigned pp_add_case(struct panel *st)
     }
     int today = ui_today(st->ui);
     panel_case_init(c, pupil, today);
-    /* As a start, the first panel listed whose referral deadline (the
-     * Thursday before) has not passed; past the deadline of the next one,
-     * the one a fortnight after it. */
-    int next = DATE_NONE, soonest = DATE_NONE;
-    for (size_t i = 0; i < st->ndates; i++) {
-        int d = st->dates[i];
-        if (d >= today && (soonest == DATE_NONE || d < soonest))
-            soonest = d;
-        if (panel_referral_deadline(d) >= today && (next == DATE_NONE || d < next))
-            next = d;
-    }
-    if (next == DATE_NONE && soonest != DATE_NONE)
-        next = soonest + 14;
-    c->panel_date = next;
+    /* As a start, the next panel in term whose referral deadline has not
+     * passed (db/panel.h panel_offer_date). */
+    c->panel_date = panel_offer_date(&st->cal, st->dates, st->ndates, today);
     if (case_form_run(st, c)) {
         after_write(st);
         pp_open_case(st, c->id);
@@ -801,7 +810,7 @@ unsigned pp_choose_quote(struct panel *st)
     int64_t version = r->q.version;
     bool was = r->q.chosen;
     ap_status rc = was ? panel_quote_unchoose(ui_store(st->ui), r->q.id, &version)
-                       : panel_quote_choose(ui_store(st->ui), r->q.id, &version);
+                       : panel_quote_choose(ui_store(st->ui), r->q.id, &version, ui_today(st->ui));
     if (rc != AP_OK) {
         pp_say(st, true, "Not changed: %s", ap_error_detail());
         after_write(st); /* read what is there now */

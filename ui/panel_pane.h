@@ -26,9 +26,11 @@
 #include "labels.h"
 #include "lineedit.h"
 #include "listview.h"
+#include "calendar.h"
 #include "money.h"
 #include "pane.h"
 #include "panel.h"
+#include "placement.h"
 #include "provider.h"
 #include "pupil_views.h"
 #include "roll.h"
@@ -78,6 +80,7 @@ struct panel {
     int *view;
     int nview;
     char load_error[400];
+    struct calendar cal;            /* for panel dates and referral deadlines (db/panel.h) */
     bool loaded;                    /* the list has been read at least once */
     bool flags_known;
     struct listview lv;

@@ -37,6 +37,7 @@
 #include "lineedit.h"
 #include "listview.h"
 #include "psp.h"
+#include "print.h"
 #include "roll.h"
 #include "rules.h"
 #include "search.h"
@@ -649,6 +650,8 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
             return extra;
         ui_show_pupil(st->ui, (long long)r->pupil_id);
         return REDRAW_ALL;
+    case ACT_PRINT:
+        return r ? ui_print_psp(st->ui, current_id(st)) : extra;
     case ACT_SEARCH:
         return run_search(st);
     case ACT_FILTER: {

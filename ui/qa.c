@@ -42,6 +42,7 @@
 #include "lineedit.h"
 #include "listview.h"
 #include "qa.h"
+#include "print.h"
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
@@ -898,6 +899,9 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_ADD:
         return r ? qp_start_visit(q, r->id) : REDRAW_NONE;
+    case ACT_PRINT:
+        ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
+        return REDRAW_STATUS;
     case ACT_SEARCH:
         return run_search(q);
     case ACT_SORT:
@@ -946,6 +950,8 @@ static unsigned visits_key(struct qa_pane *q, const struct action *act)
         return q->nvisits ? qp_edit_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_QA_CLOSE:
         return q->nvisits ? qp_close_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
+    case ACT_PRINT:
+        return q->nvisits ? ui_print_visit(q->ui, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
     case ACT_DELETE:
         return qp_delete_visit(q);
     case ACT_BACK:
@@ -976,6 +982,7 @@ static unsigned checklist_key(struct qa_pane *q, const struct action *act)
         return qp_move_to(q, r);
     }
     case ACT_QA_CLOSE: return qp_close_visit(q, q->visit.id);
+    case ACT_PRINT: return ui_print_visit(q->ui, q->visit.id);
     case ACT_EDIT: return qp_edit_visit(q, q->visit.id);
     case ACT_ADD: return qp_start_visit(q, q->visit.provider_id);
     case ACT_UP: return qp_move_to(q, q->cur - 1);
@@ -1105,8 +1112,9 @@ static bool qa_help_line(void *state, int i, char *buf, size_t len)
     static const char *const lines[] = {
         "",
         "The list: when each provider's visits are due, most overdue first.",
-        "  !  red: overdue (Stage 1, Stage 2) or a safeguarding No still open",
-        "  ~  amber: due within the next weeks, or a monitoring visit due",
+        "  !  red: overdue (Stage 1, Stage 2, monitoring), an Unsatisfactory visit not yet",
+        "     followed up, or a safeguarding No not yet answered Yes at a later closed visit",
+        "  ~  amber: due within the next weeks, or a monitoring visit due today or by sessions",
         "  SG No: safeguarding items answered No and not yet Yes at a later visit",
         "The checklist: ? not answered yet · S a safeguarding item · * has a comment",
         "Checklists are data: apterm templates load FILE adds a new revision;",

@@ -257,7 +257,7 @@ unsigned qp_answer(struct qa_pane *q, enum qa_answer a)
         return REDRAW_BODY | REDRAW_STATUS;
     struct qa_item it = *cur;
     it.answer = a;
-    ap_status st = qa_answer_save(ui_store(q->ui), q->visit.id, &it);
+    ap_status st = qa_answer_save(ui_store(q->ui), q->visit.id, &it, ui_today(q->ui));
     if (st != AP_OK) {
         qp_say(q, true, "Not recorded: %s", ap_error_detail());
         char keep[NOTICE_LEN];
@@ -274,10 +274,10 @@ unsigned qp_answer(struct qa_pane *q, enum qa_answer a)
     char d[11];
     const struct open_no *earlier = it.safeguarding && a == QA_YES ? answers_open_no(q, &it) : NULL;
     if (it.safeguarding && a == QA_NO)
-        qp_say(q, true, "No on a safeguarding item: %s is flagged red until a later visit answers it Yes",
+        qp_say(q, true, "No on a safeguarding item: %s is flagged red until a later closed visit answers it Yes",
             q->visit.provider_name);
     else if (earlier && q->nnos == 1)
-        qp_say(q, false, "Yes: the No of the %s visit of %s is answered; the flag clears", qp_stage_name(earlier->stage),
+        qp_say(q, false, "Yes: the %s No of %s clears when this visit is closed", qp_stage_name(earlier->stage),
             date_format(earlier->visit_date, d));
     else if (earlier)
         qp_say(q, false, "Yes: the No of the %s visit of %s is answered; %zu other No%s still open",
@@ -316,7 +316,7 @@ struct comment_ctx {
 static ap_status comment_save(void *ctx)
 {
     struct comment_ctx *c = ctx;
-    return qa_answer_save(ui_store(c->q->ui), c->q->visit.id, &c->it);
+    return qa_answer_save(ui_store(c->q->ui), c->q->visit.id, &c->it, ui_today(c->q->ui));
 }
 
 static ap_status comment_reread(struct comment_ctx *c, bool keep_text)
@@ -583,14 +583,19 @@ static void close_info(void *ctx, int field, char *buf, size_t len)
         snprintf(buf, len, "–");
         return;
     }
-    char period[48];
-    if (stage == QA_STAGE1)
+    char period[80];
+    bool followup = strcmp(c->v.outcome, "unsatisfactory") == 0 || c->counts.sg_no > 0;
+    if (followup)
+        snprintf(period, sizeof period, "%d days: a follow-up after %s", th->qa_followup_days,
+                 c->counts.sg_no > 0 ? "a safeguarding No" : "an Unsatisfactory outcome");
+    else if (stage == QA_STAGE1)
         snprintf(period, sizeof period, "%d months", th->qa_stage1_months);
     else if (stage == QA_STAGE2)
         snprintf(period, sizeof period, "%d months", th->qa_stage2_months);
     else
         snprintf(period, sizeof period, "%d days", th->monitoring_days);
-    snprintf(buf, len, "%s (the visit date + %s)", date_format(qa_next_due(stage, c->v.visit_date, th), d), period);
+    snprintf(buf, len, "%s (the visit date + %s)", date_format(qa_next_due(stage, c->v.visit_date, followup, th), d),
+             period);
 }
 
 unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
@@ -632,10 +637,10 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
     c.nitems = (int)n;
     int left = c.nitems - c.counts.answered;
     if (left > 0) {
-        char question[200];
-        snprintf(question, sizeof question, "%d of %d items unanswered: close anyway?", left, c.nitems);
-        if (!qp_confirm(q, question))
-            return REDRAW_ALL;
+        /* Only a whole checklist counts as a visit (db/qa.h). */
+        qp_say(q, true, "%d of %d items not answered: answer every item (Yes, No or N/A) before closing the visit",
+               left, c.nitems);
+        return REDRAW_BODY | REDRAW_STATUS;
     }
     /* Suggested outcome from the answers. */
     snprintf(c.v.outcome, sizeof c.v.outcome, "%s",

@@ -232,8 +232,8 @@ static bool row_matches(const struct tpane *tp, const struct tracking_row *r)
     }
     double low = ui_config(tp->ui)->th.persistent_absence_pct;
     switch (tp->f_show) {
-    case SH_UNRATED: if (r->n_rated == TRACKING_AREAS) return false; break;
-    case SH_RATED: if (r->n_rated < TRACKING_AREAS) return false; break;
+    case SH_UNRATED: if (r->n_rated >= r->n_areas) return false; break;
+    case SH_RATED: if (r->n_rated < r->n_areas) return false; break;
     case SH_LOW: if (!r->has_term || r->term_pct >= low) return false; break;
     case SH_FALLING: if (r->trend != TREND_DOWN) return false; break;
     case SH_PSP: if (!rules_flag_raised(r->psp_level)) return false; break;
@@ -314,6 +314,11 @@ bool tp_load(struct tpane *tp)
 static void rating_cell(const struct tracking_row *r, int k, char *buf, size_t len, enum attr_meaning *attr)
 {
     int now = r->rating[k], before = r->prev_rating[k];
+    if (!((r->areas >> k) & 1u)) { /* does not apply to the pupil (rules_tracking_areas) */
+        snprintf(buf, len, "n/a");
+        *attr = ATTR_DIM;
+        return;
+    }
     if (!now && !before) {
         buf[0] = '\0';
         return;
@@ -504,11 +509,12 @@ bool tp_entry_any_changed(const struct entry *e)
     return false;
 }
 
-/* The area n writes the note of: the focused one when rated, else the one
- * just rated (1-5 has moved the focus on), else the focused one. */
+/* The area n writes the note of: the one just rated (1-5 has moved the
+ * focus on, to an area that may be rated already: issue 13), else the
+ * focused one. Moving the focus (Tab, arrows, clearing) forgets it. */
 int tp_note_area(const struct entry *e)
 {
-    if (!e->r[e->focus].rating && e->last_rated >= 0 && e->r[e->last_rated].rating)
+    if (e->last_rated >= 0 && e->r[e->last_rated].rating)
         return e->last_rated;
     return e->focus;
 }
@@ -544,8 +550,8 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     char line[800], d[24];
     int rated = 0;
     for (int a = 0; a < TRACKING_AREAS; a++)
-        rated += e->r[a].rating > 0;
-    snprintf(line, sizeof line, "Rating %s · %d of %d rated%s · week of %s", e->who, rated, TRACKING_AREAS,
+        rated += e->r[a].rating > 0 && ((e->areas >> a) & 1u);
+    snprintf(line, sizeof line, "Rating %s · %d of %d rated%s · week of %s", e->who, rated, e->n_areas,
              tp_entry_any_changed(e) ? " · not saved" : "", tp_long_date(tp->week, d, sizeof d));
     if (e->notice[0])
         snprintf(line, sizeof line, "Not saved: %s", e->notice);
@@ -563,6 +569,10 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         char name[32];
         snprintf(name, sizeof name, "%s%s", tracking_area_brief(a), tp_entry_changed(e, a) ? "*" : "");
         tp_put_line(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
+        if (!((e->areas >> a) & 1u)) {
+            tp_put_line(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
+            continue;
+        }
         char box[8];
         snprintf(box, sizeof box, "[%c]", e->r[a].rating ? '0' + e->r[a].rating : ' ');
         wattrset(w, attr_of(focus ? ATTR_SELECTED : ATTR_FIELD));
@@ -995,6 +1005,8 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
             return REDRAW_NONE;
         ui_show_pupil(ui, id);
         return REDRAW_ALL;
+    case ACT_PRINT:
+        return ui_print_tracking(ui, tp->week);
     default:
         return REDRAW_NONE;
     }

@@ -30,12 +30,15 @@ static bool entry_open(struct tpane *tp, struct entry *e, const struct tracking_
              rules_year_group_name(row->year_group, year, sizeof year));
     memcpy(e->prev, row->prev_rating, sizeof e->prev);
     e->prev_week = row->prev_week;
+    e->areas = row->areas;
+    e->n_areas = row->n_areas;
     if (!entry_read(tp, e))
         return false;
-    /* Start on the first area not yet rated. */
-    while (e->focus < TRACKING_AREAS - 1 && e->r[e->focus].rating)
+    /* Start on the first area that applies and is not yet rated. */
+    e->focus = 0;
+    while (e->focus < TRACKING_AREAS - 1 && (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u)))
         e->focus++;
-    if (e->r[e->focus].rating)
+    if (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u))
         e->focus = 0;
     return true;
 }
@@ -53,7 +56,8 @@ static bool entry_save(struct tpane *tp, struct entry *e)
     if (n == 0)
         return true;
     for (int attempt = 0; attempt < 2; attempt++) {
-        ap_status st = tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r);
+        ap_status st =
+            tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r, ui_today(ui), &ui_config(ui)->th);
         if (st == AP_OK) {
             memcpy(e->stored, e->r, sizeof e->stored);
             /* Only this pane shows ratings (no flag depends on them): the
@@ -205,10 +209,25 @@ static enum view_key entry_key(void *self, const struct action *act, int ret, wi
     }
     switch (act ? act->id : ACT_NONE) {
     case ACT_TRACK_SCORE:
+        if (!((e->areas >> e->focus) & 1u)) {
+            ui_message(ui, "%s does not apply to this pupil (tracked from Year %d)",
+                       LABELS_PROGRESS_AREA[e->focus].text, ui_config(ui)->th.qualifications_year);
+            break;
+        }
         e->r[e->focus].rating = (int)ch - '0';
         e->last_rated = e->focus;
-        if (e->focus < TRACKING_AREAS - 1)
-            e->focus++;
+        {
+            /* What the rating means ([display] rating_words). */
+            char word[64];
+            ui_message(ui, "%s: %d, %s", LABELS_PROGRESS_AREA[e->focus].text, (int)ch - '0',
+                       config_rating_word(ui_config(ui)->rating_words, (int)ch - '0', word, sizeof word));
+        }
+        /* On to the next area that applies. */
+        for (int a = e->focus + 1; a < TRACKING_AREAS; a++)
+            if ((e->areas >> a) & 1u) {
+                e->focus = a;
+                break;
+            }
         break;
     case ACT_TRACK_NEXT_AREA:
         e->focus = (e->focus + 1) % TRACKING_AREAS;
@@ -229,7 +248,7 @@ static enum view_key entry_key(void *self, const struct action *act, int ret, wi
     case ACT_TRACK_SAME: {
         int n = 0;
         for (int a = 0; a < TRACKING_AREAS; a++)
-            if (!e->r[a].rating && e->prev[a]) {
+            if (!e->r[a].rating && e->prev[a] && ((e->areas >> a) & 1u)) {
                 e->r[a].rating = e->prev[a];
                 n++;
             }

@@ -16,6 +16,7 @@
 #include "labels.h"
 #include "lineedit.h"
 #include "listview.h"
+#include "print.h"
 #include "pupil_views.h"
 #include "roll.h"
 #include "rules.h"
@@ -37,6 +38,8 @@ struct entry {
     struct tracking_rating stored[TRACKING_AREAS]; /* as read */
     int prev[TRACKING_AREAS];
     int prev_week;
+    unsigned areas;                         /* the areas that apply (rules_tracking_areas) */
+    int n_areas;
     int focus;
     int last_rated;                         /* the area a digit rated last; -1 none */
     struct lineedit *note;                  /* while a note is typed */

@@ -21,11 +21,13 @@
 #include "action.h"
 #include "attendance.h"
 #include "attr.h"
+#include "cli.h"
 #include "draw.h"
 #include "date.h"
 #include "flags.h"
 #include "outfile.h"
 #include "pane.h"
+#include "script.h"
 #include "panes.h"
 #include "shell.h"
 #include "utf8.h"
@@ -112,6 +114,8 @@ static void install_handlers(void)
  * again and again, so "readable but no key" a few times running means gone. */
 static bool input_gone(int *empty_reads)
 {
+    if (script_active())
+        return script_finished(); /* a headless run ends with its script */
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
     int n = poll(&p, 1, 0);
     if (n < 0)
@@ -177,6 +181,7 @@ struct store *ui_store(struct ui *ui) { return ui->s; }
 const struct apterm_config *ui_config(struct ui *ui) { return ui->cfg; }
 int ui_today(struct ui *ui) { (void)ui; return date_today(); }
 
+__attribute__((format(printf, 3, 0)))
 static void set_message(struct ui *ui, bool error, const char *fmt, va_list ap)
 {
     vsnprintf(ui->message, sizeof ui->message, fmt, ap);
@@ -490,7 +495,7 @@ static void redraw(struct ui *ui, unsigned what)
 static int ui_get_key(struct ui *ui, wint_t *ch)
 {
     doupdate();
-    int r = wget_wch(ui->body, ch);
+    int r = script_get_wch(ui->body, ch);
     if (r != ERR) {
         ui->empty_reads = 0;
         return r;
@@ -1042,12 +1047,17 @@ void ui_show_pupil(struct ui *ui, long long pupil_id)
 
 int ui_run(struct store *s, const struct apterm_config *cfg)
 {
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+    int scripted = script_load(); /* headless, for the golden-screen tests (ui/script.h) */
+    if (scripted < 0)
+        return EXIT_USAGE;
+    if (!scripted && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
         fprintf(stderr, "apterm: the full-screen program needs a terminal; see apterm --help for commands\n");
         return EXIT_FAILURE;
     }
-    have_termios = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
-    SCREEN *screen = newterm(NULL, stdout, stdin);
+    have_termios = !scripted && tcgetattr(STDIN_FILENO, &saved_termios) == 0;
+    SCREEN *screen = scripted ? script_newterm() : newterm(NULL, stdout, stdin);
+    if (scripted && !screen)
+        return EXIT_USAGE;
     if (!screen) {
         const char *term = getenv("TERM");
         fprintf(stderr, "apterm: the terminal type TERM=%s is not known here; try TERM=xterm-256color\n",
@@ -1055,9 +1065,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         return EXIT_FAILURE;
     }
     set_term(screen);
-    append_cap("sgr0");
-    append_cap("cnorm");
-    append_cap("rmcup");
+    for (const char *const *cap = (const char *const[]){"sgr0", "cnorm", "rmcup", NULL}; !scripted && *cap; cap++)
+        append_cap(*cap);
     install_handlers();
     raw(); /* Ctrl-S, Ctrl-Z, Ctrl-C arrive as keys: Ctrl-C quits like q */
     noecho();
@@ -1093,12 +1102,14 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     open_pane(ui, 0);
     if (store_world_readable(s))
         ui_error(ui, "%s can be read by other users of this host: chmod o-rwx it (children's data)", store_path(s));
+    if (store_read_only(s))
+        ui_error(ui, "the disk holding the store is full: reading only, nothing can be saved");
     /* The first frame goes out before the flags are counted and before the
      * pane has loaded more than a screenful (the roll loads its first rows
      * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
-    attendance_register_timer(ui); /* starts the clock: opening after a close time closes nothing */
+    attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
     if (first->reload && ui->state[ui->active])
         first->reload(ui->state[ui->active]);
@@ -1125,5 +1136,5 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delscreen(screen);
     if (have_termios)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
-    return EXIT_SUCCESS;
+    return script_ok() ? EXIT_SUCCESS : EXIT_FAILURE;
 }

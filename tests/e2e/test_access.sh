@@ -9,6 +9,7 @@
 # export is audited with the login, what and how many pupils, a viewer's too.
 # `make uninstall` then leaves the store.
 . tests/lib.sh
+unset APTERM_NOW # the installed apterm would say it ignores it (tested below)
 export LC_ALL=C.UTF-8
 # The checkout's apterm (demo data, the other side of a check) keeps the
 # empty settings of tests/lib.sh; the installed one must find its own.

@@ -139,7 +139,7 @@ fi
 
 # ---- c: the recommended option, one per case ----
 chosen() { q "select group_concat(id) from quote where case_id = $case_id and chosen = 1"; }
-chosen_is() { [ "$(chosen)" = "$1" ]; } # re-evaluated on every poll of wait_until
+chosen_is() { [ "$(chosen)" = "$1" ]; } # asked afresh on every poll of wait_until
 keys "$S" c
 expect_screen "c makes it the recommended option: \"Recommended option: $prov\"" "$S" "Recommended option: $prov"
 if wait_until 3 chosen_is "$quote_id"; then ok "SQLite: quotation $quote_id is the case's one chosen"
@@ -184,16 +184,23 @@ fi
 check "openpyxl opens the pack; its option analysis has $prov at 10335, recommended" "$PYTHON" -c '
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb["Option analysis"]
-head = None
-for row in ws.iter_rows(values_only=True):
-    if head is None:
-        if "Provider" in row and "Annual total" in row:
-            head = list(row)
-        continue
-    if row[head.index("Provider")] == sys.argv[2]:
-        total, rec = row[head.index("Annual total")], row[head.index("Recommended")]
-        if abs(total - 10335) < 0.005 and rec:
+def table(name, must):
+    """The rows of a sheet under its header row, as dicts."""
+    head, rows = None, []
+    for row in wb[name].iter_rows(values_only=True):
+        if head is None:
+            if must in row:
+                head = list(row)
+        elif any(v is not None for v in row):
+            rows.append(dict(zip(head, row)))
+    return rows
+# The costs go on over "Option totals", which repeats the case and option number.
+totals = {(r["Case"], r["Option"]): r for r in table("Option totals", "Annual total")}
+for r in table("Option analysis", "Provider"):
+    if r["Provider"] == sys.argv[2]:
+        t = totals.get((r["Case"], r["Option"]), {})
+        total, rec = t.get("Annual total"), t.get("Recommended")
+        if total is not None and abs(total - 10335) < 0.005 and rec:
             sys.exit(0)
         sys.exit("row found: total %r, recommended %r" % (total, rec))
 sys.exit("no row for %s" % sys.argv[2])
@@ -228,10 +235,27 @@ wait_for "$S" "panel case $case_id" 5
 # ---- D: the panel's decision ----
 keys "$S" D
 expect_screen "D opens the decision form, Agreed offered" "$S" "‹ Agreed ›"
+# Its panel (listed for $panel_date) has not met yet: the decision is refused,
+# naming the panel date (issue 13). Held today instead, it is recorded.
 keys "$S" Tab Tab
 keys "$S" -l "Agreed: $prov, four sessions a week."
 keys "$S" C-s
-expect_screen "^S records it: \"Recorded the decision for ...: Agreed\"" "$S" ": Agreed"
+expect_screen "a decision before the panel has met is refused" "$S" "has not met yet"
+keys "$S" S-Tab C-u
+keys "$S" -l "today"
+keys "$S" C-s
+panel_date=$TODAY
+# Agreed with a chosen quote: the placement is offered (issue 13).
+expect_screen "^S records it and offers the placement from the chosen quote" "$S" \
+    "Make the placement from the chosen quote? (y/n)"
+keys "$S" y
+expect_screen "y makes it: \"Added a proposed placement at ...\"" "$S" "Added a proposed placement at"
+got=$(q "select l.status || '|' || l.provider_id || '|' || l.cost_basis || '|' || l.rate
+         from placement l where l.panel_case_id = $case_id")
+want=$(q "select 'proposed|' || provider_id || '|' || cost_basis || '|' || rate from quote
+          where case_id = $case_id and chosen = 1")
+[ -n "$got" ] && [ "$got" = "$want" ] && ok "SQLite: one proposed placement from the chosen quote, linked to the case" ||
+    not_ok "SQLite: one proposed placement from the chosen quote, linked to the case" "got: $got" "want: $want"
 got=$(q "select status || '|' || decision || '|' || panel_date from panel_case where id = $case_id")
 if [ "$got" = "agreed|Agreed: $prov, four sessions a week.|$panel_date" ]; then
     ok "SQLite: the case is agreed, with the decision in words and its panel date"

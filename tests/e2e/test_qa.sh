@@ -124,10 +124,10 @@ expect_screen "answering every item says so" q "All $items items answered"
 keys q C
 expect_screen "C asks for the outcome" q "Close the Stage 1 visit"
 expect_screen "the outcome is suggested from the answers" q "‹ Unsatisfactory ›"
-expect_screen "the close form shows the next due date" q "(the visit date + 12 months)"
+expect_screen "the close form shows a follow-up as the next due date" q "(the visit date + 28 days: a follow-up"
 keys q C-s
 expect_screen "closing returns to the visits with the next due date" q "the next Stage 1 visit is due on"
-got=$(q "SELECT closed || ' ' || outcome || ' ' || (next_due = date(visit_date, '+12 months')) FROM qa_visit WHERE id = $visit")
+got=$(q "SELECT closed || ' ' || outcome || ' ' || (next_due = date(visit_date, '+28 days')) FROM qa_visit WHERE id = $visit")
 [ "$got" = "1 unsatisfactory 1" ] && ok "the closed visit has its outcome and next due date in SQLite" ||
     not_ok "the closed visit has its outcome and next due date in SQLite" "$got"
 flag_in_check && ok "closing the visit keeps the safeguarding flag" || not_ok "closing the visit keeps the safeguarding flag"
@@ -140,9 +140,15 @@ keys q -l "Mererid Howells"
 keys q C-s
 expect_screen "the second checklist opens" q "0 of $items answered"
 keys_n q y "$pos"
-expect_screen "a Yes to the item answers the earlier No" q "is answered; the flag clears"
-keys q Escape
-expect_screen "Esc goes back to the visits; no No is open" q "Safeguard.   no safeguarding item is answered No"
+expect_screen "a Yes to the item answers the earlier No once this visit is closed" q "clears when this visit is closed"
+flag_in_check && ok "a Yes on a visit still open does not clear the flag" ||
+    not_ok "a Yes on a visit still open does not clear the flag"
+keys_n q y $((items - pos))
+expect_screen "answering every item of the second visit says so" q "All $items items answered"
+keys q C
+expect_screen "C asks for the second visit's outcome" q "Close the Stage 1 visit"
+keys q C-s
+expect_screen "closing the second visit: no No is open" q "Safeguard.   no safeguarding item is answered No"
 flag_in_check && not_ok "apterm check no longer flags the provider" || ok "apterm check no longer flags the provider"
 keys q 2
 if wait_gone q "safeguarding item answered No" 10; then ok "the Providers pane no longer shows the flag"

@@ -13,13 +13,17 @@ import zipfile
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_panel import (HDR, PUPIL_ORDER, SCHOOL_WEEKS, SUBJECTS, annual_parts, categories,  # noqa: E402
+from check_panel import (HDR, SPLITS, JOIN_PROBLEMS, check_readable, joined_cells, joined_header, joined_rows,
+                         physical, PUPIL_ORDER, SCHOOL_WEEKS, SUBJECTS, annual_parts, categories,  # noqa: E402
                          check_flag_rules, subject_counts,
                          check_marking, check_output, check_tables, connect, date_eq, day_num, display_name,
                          header_of, is_number, iso, money_eq, num_day, pct_eq, prorate, provider_qa, report,
                          table_rows, week_of, year_group, year_name)
 
-SHEETS = ["Summary", "Charts", "Providers", "Pupils", "Cohorts", "Attendance by week", "Progress", "QA status"]
+SHEETS = ["Summary", "Charts", "Providers", "Provider attendance", "Pupils", "Pupil attendance", "Cohorts",
+          "Cohort attendance", "Attendance by week", "Progress", "QA status", "QA checks"]
+DMT_SPLITS = {"Providers": [("Provider attendance", 1)], "Pupils": [("Pupil attendance", 2)],
+              "Cohorts": [("Cohort attendance", 1)], "QA status": [("QA checks", 1)]}
 HEADERS = {
     "Summary": ["Measure", "Value", "How it is worked out"],
     "Charts": ["Provider", "Committed", "Actual"],
@@ -92,20 +96,31 @@ def main():
     cats = categories(db)
     wb = openpyxl.load_workbook(xlsx)                  # formulas as written
     values = openpyxl.load_workbook(xlsx, data_only=True)  # their cached results
+    SPLITS.update(DMT_SPLITS)
     apterm_flags = check_output(os.environ["APTERM"], db_path)
     SUBJECTS.update(subject_counts(db, today))
 
     report(f"{label}: the sheets are {', '.join(SHEETS)}", [] if wb.sheetnames == SHEETS else [wb.sheetnames])
-    problems = [f"{n}: {header_of(wb[n], len(h))}" for n, h in HEADERS.items() if header_of(wb[n], len(h)) != h]
+    JOIN_PROBLEMS.clear()
+    for n in DMT_SPLITS:
+        joined_cells(wb, n)
+    report(f"{label}: a table printed over several sheets repeats its key columns, row for row, on each",
+           JOIN_PROBLEMS)
+    problems = [f"{n}: {joined_header(wb, n)[:len(h)]}" for n, h in HEADERS.items()
+                if joined_header(wb, n)[:len(h)] != h]
     report(f"{label}: every table's header row is as specified", problems)
     problems = []
     check_marking(wb, xlsx, "Value for money report", today, problems)
     report(f"{label}: OFFICIAL-SENSITIVE with the organisation and date on every page; landscape A4, one page wide, "
            "print area, repeated header; document properties", problems)
+    problems, sizes = [], []
+    check_readable(wb, problems, sizes)
+    report(f"{label}: every sheet prints one A4 landscape page wide with text of at least 9 pt "
+           f"({', '.join(sizes)})", problems)
     problems = []
     check_tables(wb, [n for n in SHEETS if n not in ("Summary", "Charts")], problems)
     for n in ("Providers", "Pupils", "Cohorts", "Attendance by week", "QA status"):
-        check_flag_rules(wb[n], problems)
+        check_flag_rules(wb, n, problems)
     report(f"{label}: tables with autofilter and banding, frozen header rows, formula flag rules", problems)
 
     # ---- the calendar
@@ -176,7 +191,7 @@ def main():
         providers.setdefault(p["provider_id"], Figures()).add(p, True)
     names = db.execute(f"SELECT id, name, registration FROM provider WHERE id IN "
                        f"({','.join(str(i) for i in providers) or '0'}) ORDER BY name COLLATE NOCASE, id").fetchall()
-    rows = table_rows(wb["Providers"], 15)
+    rows = joined_rows(wb, "Providers", 15)
     problems = []
     data_rows = [r for r in rows if r[0] != "Total"]
     if len(data_rows) != len(names):
@@ -201,7 +216,7 @@ def main():
     listed = set(by_pupil) | set(pupil_att)
     pupils = [u for u in db.execute(f"SELECT u.* FROM pupil u ORDER BY {PUPIL_ORDER}") if u["id"] in listed]
     prov_names = {n["id"]: n["name"] for n in names}
-    rows = [r for r in table_rows(wb["Pupils"], 13) if r[0] != "Total"]
+    rows = [r for r in joined_rows(wb, "Pupils", 13) if r[0] != "Total"]
     problems, cohort_figs, total = [], {c: Figures() for c, _ in COHORTS}, Figures()
     cohort_att = {c: [0, 0] for c, _ in COHORTS}
     below = 0
@@ -239,7 +254,7 @@ def main():
            f"({len(pupils)} pupils)", problems)
 
     # ---- cohorts
-    rows = table_rows(wb["Cohorts"], 12)
+    rows = joined_rows(wb, "Cohorts", 12)
     problems = []
     for (code, name), row in zip(COHORTS, rows):
         f = cohort_figs[code]
@@ -264,14 +279,14 @@ def main():
                                     9: total.attending}),
                         ("Cohorts", {3: total.committed, 4: total.actual, 1: len(total.pupils), 2: len(pls),
                                      6: total.possible, 7: total.attending})):
-        ws, vs = wb[sheet], values[sheet]
-        last_row = HDR + len(table_rows(ws, 3))
-        if ws.cell(last_row, 1).value != "Total":
-            problems.append(f"{sheet}: no total row ({ws.cell(last_row, 1).value!r})")
+        last_row = HDR + len(joined_rows(wb, sheet, 3))
+        ws, vs = joined_cells(wb, sheet, last_row)[0], joined_cells(values, sheet, last_row)[0]
+        if ws[0].value != "Total":
+            problems.append(f"{sheet}: no total row ({ws[0].value!r})")
             continue
         for col, want in cols.items():
-            formula, value = ws.cell(last_row, col + 1).value, vs.cell(last_row, col + 1).value
-            is_money = "£" in (ws.cell(last_row, col + 1).number_format or "")
+            formula, value = ws[col].value, vs[col].value
+            is_money = "£" in (ws[col].number_format or "")
             # qualified with the table's name: LibreOffice cannot read "[Placement days]" alone
             if not (isinstance(formula, str) and formula.startswith("=SUBTOTAL(109,") and "(109,[" not in formula):
                 problems.append(f"{sheet} total col {col + 1}: {formula!r} is not a qualified SUBTOTAL")
@@ -280,11 +295,13 @@ def main():
     report(f"{label}: total rows are SUBTOTAL formulas whose results equal the sums to the penny", problems)
 
     # ---- summary
-    kpis = {r[0]: r[1] for r in table_rows(wb["Summary"], 3)}
+    kpis = {r[0]: r[1] for r in joined_rows(wb, "Summary", 3)}
     per_hour = total.per_hour()
     checks = [
         (date_eq(kpis.get("From"), first) and date_eq(kpis.get("To"), last), "range"),
         (kpis.get("School days") == len(school), f"school days {kpis.get('School days')} != {len(school)}"),
+        (kpis.get("School days after today") == sum(1 for d in school if d > today),
+         f"school days after today {kpis.get('School days after today')}"),
         (kpis.get("Pupils") == len(pupils), "pupils"), (kpis.get("Providers") == len(names), "providers"),
         (kpis.get("Placements") == len(pls), "placements"),
         (money_eq(kpis.get("Committed spend"), total.committed), f"committed {kpis.get('Committed spend')}"),
@@ -304,7 +321,7 @@ def main():
 
     # ---- weeks
     mondays = sorted({week_of(d) for d in school})
-    rows = table_rows(wb["Attendance by week"], 7)
+    rows = joined_rows(wb, "Attendance by week", 7)
     problems = []
     if len(rows) != len(mondays):
         problems.append(f"{len(rows)} weeks, expected {len(mondays)}")
@@ -316,12 +333,45 @@ def main():
     report(f"{label}: Attendance by week - every week with a school day, sessions exact, % to 0.1 ({len(mondays)})",
            problems)
 
+    # ---- the ending after today, on the Summary
+    summary_text = " ".join(str(v) for row in wb["Summary"].iter_rows(values_only=True) for v in row if v)
+    after = sum(1 for d in school if d > today)
+    said = "This period runs to" in summary_text and "after today" in summary_text
+    report(f"{label}: the Summary says the period ends after today exactly when it does ({after} school days after)",
+           [] if said == (after > 0) else [f"said {said}, {after} school days after today"])
+
+    # ---- the attendance chart's points: weeks with marks, by Monday, part weeks said
+    want_points = []
+    for mon in mondays:
+        w = weeks.get(mon, [0, 0, 0, 0])
+        if w[0] == 0:
+            continue
+        part = mon < first or mon + dt.timedelta(days=4) > min(last, today)
+        want_points.append((mon.strftime("%d/%m/%Y") + (" (part week)" if part else ""), w))
+    charts = wb["Charts"]
+    got_points, in_weeks = [], False
+    for row in charts.iter_rows(min_row=HDR, max_col=2, values_only=True):
+        if row[0] == "Week commencing":
+            in_weeks = True
+        elif in_weeks and isinstance(row[0], str) and is_number(row[1]):
+            got_points.append(row)
+        elif in_weeks and row[0] is None:
+            break
+    problems = []
+    if [p[0] for p in got_points] != [w[0] for w in want_points]:
+        problems.append(f"points {[p[0] for p in got_points]} != {[w[0] for w in want_points]}")
+    for (lab, value), (_, w) in zip(got_points, want_points):
+        if not pct_eq(value, w[1], w[0]):
+            problems.append(f"{lab}: {value}")
+    report(f"{label}: the attendance chart has one point per week with marks, labelled by its Monday, part weeks "
+           f"said ({len(want_points)} points)", problems)
+
     # ---- progress
     ratings = {}
     for r in db.execute("SELECT pupil_id, area, week_start, rating FROM progress_entry WHERE week_start BETWEEN ? "
                         "AND ? ORDER BY pupil_id, area, week_start", (from_text, to_text)):
         ratings.setdefault((r["pupil_id"], r["area"]), []).append(r["rating"])
-    rows = table_rows(wb["Progress"], 9)
+    rows = joined_rows(wb, "Progress", 9)
     problems = []
     for (code, name), row in zip(AREAS, rows):
         series = [v for (p, a), v in ratings.items() if a == code]
@@ -342,8 +392,8 @@ def main():
 
     # ---- QA status
     problems = []
-    provider_qa(db, set(providers), today, problems, table_rows(wb["QA status"], 16), apterm_flags, "QA status")
-    qa_rag = {r[0]: r[15] for r in table_rows(wb["QA status"], 16)}
+    provider_qa(db, set(providers), today, problems, joined_rows(wb, "QA status", 16), apterm_flags, "QA status")
+    qa_rag = {r[0]: r[15] for r in joined_rows(wb, "QA status", 16)}
     for row in data_rows:
         if qa_rag.get(row[0]) != row[14]:
             problems.append(f"Providers QA {row[14]} != QA status {qa_rag.get(row[0])} for {row[0]}")
@@ -362,10 +412,10 @@ def main():
     line = next((x for x in xml.values() if "<c:lineChart>" in x), "")
     if "Charts!$B$5" not in bar or "Charts!$A$5" not in bar:
         problems.append("the bar chart does not draw on the Charts sheet's table")
-    if "'Attendance by week'!$G$5" not in line or "'Attendance by week'!$A$5" not in line:
-        problems.append("the line chart does not draw on the Attendance by week sheet")
+    if "Charts!$B$" not in line or "Charts!$A$" not in line or "<c:dateAx>" in line:
+        problems.append("the line chart does not draw on the week labels on the Charts sheet (text axis)")
     ranked = sorted(names, key=lambda n: (-providers[n["id"]].committed, [x["id"] for x in names].index(n["id"])))
-    rows = table_rows(wb["Charts"], 3)
+    rows = joined_rows(wb, "Charts", 3)
     top = ranked[:15]
     want = [(n["name"], providers[n["id"]].committed, providers[n["id"]].actual) for n in top]
     if len(ranked) > 15:
@@ -382,21 +432,29 @@ def main():
     problems = []
     for name, cols in (("Providers", (5, 6, 7, 12, 13)), ("Pupils", (6, 7, 12)), ("Cohorts", (3, 4, 5, 10, 11)),
                        ("Charts", (1, 2))):
-        for row in wb[name].iter_rows(min_row=HDR + 1):
+        for row in joined_cells(wb, name, HDR + 1):
+            if row[0].value is None:
+                break  # the end of the table (the Charts sheet's week points follow)
             for i in cols:
                 c = row[i]
                 if c.value is not None and not isinstance(c.value, str) and \
                         (not is_number(c.value) or "£" not in c.number_format):
                     problems.append(f"{name}!{c.coordinate} = {c.value!r} ({c.number_format})")
     for name, col in (("Providers", 10), ("Pupils", 10), ("Cohorts", 8), ("Attendance by week", 6)):
-        for row in wb[name].iter_rows(min_row=HDR + 1):
+        for row in joined_cells(wb, name, HDR + 1):
             c = row[col]
             if c.value is not None and not isinstance(c.value, str) and c.number_format != "0.0%":
                 problems.append(f"{name}!{c.coordinate}: {c.number_format}")
     for row in wb["Attendance by week"].iter_rows(min_row=HDR + 1):
         if row[0].value is not None and not (row[0].is_date and isinstance(row[0].value, dt.datetime)):
             problems.append(f"Attendance by week!{row[0].coordinate} = {row[0].value!r}")
-    report(f"{label}: dates are Excel dates, money is numbers in £, percentages numbers with a % format", problems)
+    for name, col in (("Providers", 11), ("Pupils", 11), ("Cohorts", 9)):
+        for row in joined_cells(wb, name, HDR + 1):
+            c = row[col]
+            if is_number(c.value) and c.number_format != "#,##0.00":
+                problems.append(f"{name}!{c.coordinate}: hours shown as {c.number_format}, not to two decimals")
+    report(f"{label}: dates are Excel dates, money is numbers in £, percentages numbers with a % format, hours to "
+           "two decimals", problems)
 
     wide = sorted({display_name(u) for u in pupils if any(ord(ch) > 127 for ch in display_name(u))} |
                   {n["name"] for n in names if any(ord(ch) > 127 for ch in n["name"])})

@@ -141,6 +141,53 @@ def table_rows(ws, ncols, first=HDR + 1):
     return rows
 
 
+# A table too wide for one printed page goes on over further sheets, each
+# repeating the first columns (the keys): {table sheet: [(sheet, keys), ...]}.
+# The helpers below join them back into the one table the checks read.
+SPLITS = {}
+JOIN_PROBLEMS = []  # continuation rows whose keys differ from the first sheet's
+
+
+def joined_cells(wb, name, first=HDR):
+    """The table's rows from `first` on as lists of cells, its continuation
+    sheets' columns after their keys appended."""
+    base = [list(r) for r in wb[name].iter_rows(min_row=first)]
+    widths = None
+    for more, keys in SPLITS.get(name, []):
+        if widths is None:
+            widths = len(header_of(wb[name]))
+        extra = [list(r) for r in wb[more].iter_rows(min_row=first)]
+        n_more = len(header_of(wb[more]))
+        if len(extra) != len(base):
+            JOIN_PROBLEMS.append(f"{more}: {len(extra)} rows, {name} has {len(base)}")
+        for i, row in enumerate(base):
+            if i < len(extra) and [c.value for c in extra[i][:keys]] != [c.value for c in row[:keys]]:
+                JOIN_PROBLEMS.append(f"{more} row {first + i}: {[c.value for c in extra[i][:keys]]} is not "
+                                     f"{[c.value for c in row[:keys]]}")
+            row[:] = row[:widths] + (extra[i][keys:n_more] if i < len(extra) else [])
+        widths += n_more - keys
+    return base
+
+
+def joined_rows(wb, name, ncols, first=HDR + 1):
+    rows = []
+    for cells in joined_cells(wb, name, first):
+        row = tuple(c.value for c in cells[:ncols])
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return rows
+
+
+def joined_header(wb, name):
+    return [c.value for c in joined_cells(wb, name, HDR)[0]]
+
+
+def physical(names):
+    """The sheets the named tables are printed on."""
+    return [n for name in names for n in [name] + [m for m, _ in SPLITS.get(name, [])]]
+
+
 def header_of(ws, ncols=None, row=HDR):
     vals = [c.value for c in ws[row]]
     while vals and vals[-1] is None:
@@ -224,6 +271,48 @@ def check_marking(wb, path, title_words, today, problems):
         problems.append("the organisation is not the document's company")
 
 
+# A4 landscape less apterm's margins (0.4 in each side), in points.
+PRINTABLE_PT = (297 / 25.4 - 0.8) * 72
+MIN_PRINTED_PT = 9.0
+DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody set
+
+
+def column_points(width):
+    """A column width in characters of the default font (Calibri 11: 7 px
+    a digit, 5 px of padding) as printed points."""
+    return int(width * 7 + 5) * 0.75
+
+
+def printed_scale(ws):
+    """(fit-to-width scale, columns' total points) of the sheet's print area."""
+    area = ws.print_area
+    area = area[0] if isinstance(area, (list, tuple)) else area
+    m = re.search(r"\$?([A-Z]+)\$?\d+:\$?([A-Z]+)\$?\d+", area or "")
+    first, last = (openpyxl.utils.column_index_from_string(m.group(1)),
+                   openpyxl.utils.column_index_from_string(m.group(2))) if m else (1, ws.max_column)
+    total = 0.0
+    for c in range(first, last + 1):
+        dim = ws.column_dimensions.get(openpyxl.utils.get_column_letter(c))
+        width = dim.width if dim is not None and dim.customWidth and dim.width else DEFAULT_WIDTH
+        total += column_points(width)
+    return min(1.0, PRINTABLE_PT / total), total
+
+
+def check_readable(wb, problems, report_sizes=None):
+    """Every sheet printed one A4 landscape page wide: fit-to-width scale x
+    the smallest font of any cell with text >= 9 pt."""
+    for ws in wb.worksheets:
+        scale, total = printed_scale(ws)
+        smallest = min((c.font.sz or 11.0 for row in ws.iter_rows() for c in row
+                        if c.value is not None and str(c.value).strip()), default=11.0)
+        printed = scale * smallest
+        if report_sizes is not None:
+            report_sizes.append(f"{ws.title} {printed:.1f} pt")
+        if printed + 1e-9 < MIN_PRINTED_PT:
+            problems.append(f"{ws.title}: columns {total:.0f} pt wide against {PRINTABLE_PT:.0f} printable: "
+                            f"scale {scale:.2f} x {smallest:g} pt = {printed:.1f} pt")
+
+
 def check_tables(wb, sheets, problems):
     """Each table sheet: a table (autofilter, banded rows) from the header
     row, the header row frozen."""
@@ -241,9 +330,11 @@ def check_tables(wb, sheets, problems):
             problems.append(f"{name}: repeated rows {ws.print_title_rows}")
 
 
-def check_flag_rules(ws, problems):
-    """Conditional formats are FORMULA rules (never TOP/BOTTOM)."""
-    rules = [r for rng in ws.conditional_formatting for r in rng.rules]
+def check_flag_rules(wb, name, problems):
+    """Conditional formats are FORMULA rules (never TOP/BOTTOM), on one of
+    the table's sheets at least."""
+    rules = [r for n in physical([name]) for rng in wb[n].conditional_formatting for r in rng.rules]
+    ws = wb[name]
     if not rules:
         problems.append(f"{ws.title}: no conditional formatting")
     for r in rules:
@@ -296,7 +387,12 @@ def flags_match(cell, rag, expected, where, problems):
 
 # ---------------------------------------------------------------- the pack
 
-SHEETS = ["Cover", "Cases", "Option analysis", "Pupil picture", "Placements", "Provider QA"]
+SHEETS = ["Cover", "Cases", "Case referrals", "Case options", "Option analysis", "Option totals", "Pupil picture",
+          "Pupil hours and attendance", "Pupil PSP and flags", "Placements", "Placement costs", "Provider QA",
+          "Provider checks"]
+PANEL_SPLITS = {"Cases": [("Case referrals", 2), ("Case options", 2)], "Option analysis": [("Option totals", 3)],
+                "Pupil picture": [("Pupil hours and attendance", 2), ("Pupil PSP and flags", 2)],
+                "Placements": [("Placement costs", 3)], "Provider QA": [("Provider checks", 1)]}
 HEADERS = {
     "Cases": ["Case", "Pupil", "UPN", "Date of birth", "Year group", "Home school", "Cohort", "Roll status", "Plan",
               "Looked after", "Reason", "Referred", "Panel date", "Status", "Triage recommendation", "Decision",
@@ -305,7 +401,7 @@ HEADERS = {
                         "Hours a week", "Cost per session", "Cost per week", "Transport a week", "Annual tuition",
                         "Annual transport", "Annual total", "Recommended", "Notes", "Quotations check"],
     "Pupil picture": ["Pupil", "UPN", "Year group", "Cohort", "Roll status", "Plan", "Looked after",
-                      "Placements now", "Providers now", "Hours a week", "Minimum hours", "Hours against minimum",
+                      "Placements now", "Providers now", "Hours a week", "LA minimum hours", "Hours against minimum",
                       "Below minimum", "Possible (6 weeks)", "Attended (6 weeks)", "Attendance (6 weeks)",
                       "Possible (term)", "Attended (term)", "Attendance (term)", "PSP", "PSP meeting",
                       "Last PSP review", "Next PSP review", "PSP ends", "Flags", "RAG"],
@@ -320,6 +416,14 @@ BASIS = {"session": "Per session", "day": "Per day", "week": "Per week", "year":
 STATE_MAINTAINED = ("maintained_school", "pru", "academy")
 OUTCOMES = {"satisfactory": "Satisfactory", "improvement_needed": "Improvement needed",
             "unsatisfactory": "Unsatisfactory", None: None, "": None}
+
+
+def below_minimum_text(u, below):
+    """On a school's roll the school provides the rest of the week: said so,
+    not a bare "Yes" beside "School"."""
+    if not below:
+        return "No"
+    return "Yes (AP hours only; on the school's roll)" if u["roll_status"] == "sole_school" else "Yes"
 
 
 def provider_qa(db, ids, today, problems, rows, apterm_flags, where):
@@ -386,6 +490,7 @@ def main():
     expect_warning = len(sys.argv) > 6 and sys.argv[6] == "expect-warning"
     today = iso(today_text)
     panel_date = iso(panel_text) if panel_text else None
+    SPLITS.update(PANEL_SPLITS)
     db = connect(db_path)
     cats = categories(db)
     wb = openpyxl.load_workbook(xlsx)
@@ -393,16 +498,25 @@ def main():
     SUBJECTS.update(subject_counts(db, today))
 
     report(f"{label}: the sheets are {', '.join(SHEETS)}", [] if wb.sheetnames == SHEETS else [wb.sheetnames])
-    problems = [f"{n}: {header_of(wb[n])}" for n, h in HEADERS.items() if header_of(wb[n]) != h]
+    problems = [f"{n}: {joined_header(wb, n)}" for n, h in HEADERS.items() if joined_header(wb, n) != h]
     report(f"{label}: every table's header row is as specified", problems)
+    JOIN_PROBLEMS.clear()
+    for n in PANEL_SPLITS:
+        joined_cells(wb, n)
+    report(f"{label}: a table printed over several sheets repeats its key columns, row for row, on each",
+           JOIN_PROBLEMS)
     problems = []
     check_marking(wb, xlsx, "Inclusion Panel pack", today, problems)
     report(f"{label}: {MARKING} with the organisation and date on every page; landscape A4, one page wide, "
            "print area, repeated header; document properties", problems)
+    problems, sizes = [], []
+    check_readable(wb, problems, sizes)
+    report(f"{label}: every sheet prints one A4 landscape page wide with text of at least 9 pt "
+           f"({', '.join(sizes)})", problems)
     problems = []
-    check_tables(wb, list(HEADERS), problems)
+    check_tables(wb, physical(HEADERS), problems)
     for n in ("Cases", "Option analysis", "Pupil picture", "Provider QA"):
-        check_flag_rules(wb[n], problems)
+        check_flag_rules(wb, n, problems)
     report(f"{label}: tables with autofilter and banding, frozen header rows, formula flag rules", problems)
 
     # ---- cases
@@ -413,8 +527,26 @@ def main():
         f"WHERE ((:pd IS NULL AND c.status = 'open') OR c.panel_date = :pd) ORDER BY {PUPIL_ORDER}, c.id",
         {"pd": pd}).fetchall()
     quotes = {}
-    for q in db.execute("SELECT q.*, v.name FROM quote q JOIN provider v ON v.id = q.provider_id ORDER BY q.id"):
+    for q in db.execute("SELECT q.*, v.name, v.status AS provider_status FROM quote q "
+                        "JOIN provider v ON v.id = q.provider_id ORDER BY q.id"):
         quotes.setdefault(q["case_id"], []).append(q)
+    # Providers with a safeguarding item answered No and not Yes at a later
+    # closed visit whose every item is answered (README "QA checklists").
+    red_flagged = {r[0] for r in db.execute(
+        "SELECT v.provider_id FROM qa_visit v JOIN qa_answer a ON a.visit_id = v.id "
+        "JOIN qa_template_item i ON i.id = a.item_id JOIN qa_template t ON t.id = i.template_id "
+        "WHERE a.answer = 'no' AND i.safeguarding = 1 AND v.visit_date <= :today AND NOT EXISTS ("
+        "  SELECT 1 FROM qa_visit v2 JOIN qa_answer a2 ON a2.visit_id = v2.id "
+        "  JOIN qa_template_item i2 ON i2.id = a2.item_id JOIN qa_template t2 ON t2.id = i2.template_id "
+        "  WHERE v2.provider_id = v.provider_id AND v2.visit_date <= :today AND v2.closed = 1 "
+        "    AND NOT EXISTS (SELECT 1 FROM qa_template_item i3 WHERE i3.template_id = v2.template_id AND NOT EXISTS "
+        "      (SELECT 1 FROM qa_answer a3 WHERE a3.visit_id = v2.id AND a3.item_id = i3.id AND a3.answer IS NOT NULL)) "
+        "    AND (v2.visit_date > v.visit_date OR (v2.visit_date = v.visit_date AND v2.id > v.id)) "
+        "    AND a2.answer IN ('yes', 'no') AND t2.key = t.key AND i2.text = i.text)",
+        {"today": today_text})}
+
+    def may_recommend(q):
+        return q["provider_status"] != "suspended" and q["provider_id"] not in red_flagged
 
     def costed(q):
         spw = q["sessions_per_week"]
@@ -425,15 +557,20 @@ def main():
     for c in cases:
         qs = quotes.get(c["id"], [])
         chosen = [q for q in qs if q["chosen"]]
+        safe = [q for q in qs if may_recommend(q)]
         if chosen:
             recommended[c["id"]] = (chosen[0]["id"], "chosen")
-        elif qs:
-            best = min(qs, key=lambda q: (costed(q)[2], q["id"]))
+        elif safe:
+            best = min(safe, key=lambda q: (costed(q)[2], q["id"]))
             recommended[c["id"]] = (best["id"], "lowest cost")
         rec_total = next((costed(q)[2] for q in qs if q["id"] == recommended.get(c["id"], (0,))[0]), None)
-        warned[c["id"]] = not qs or (rec_total < QUOTE_THRESHOLD and len(qs) < QUOTES_REQUIRED)
+        # Route 1 counts distinct providers that may be recommended; at or over
+        # the threshold another route is needed; an unsafe choice is flagged.
+        counted = len({q["provider_id"] for q in safe})
+        warned[c["id"]] = (not qs or rec_total is None or rec_total >= QUOTE_THRESHOLD
+                           or counted < QUOTES_REQUIRED or any(not may_recommend(q) for q in chosen))
 
-    rows = table_rows(wb["Cases"], len(HEADERS["Cases"]))
+    rows = joined_rows(wb, "Cases", len(HEADERS["Cases"]))
     problems, warn_problems = [], []
     if len(rows) != len(cases):
         problems.append(f"{len(rows)} case rows, SQL has {len(cases)}")
@@ -458,7 +595,7 @@ def main():
            "its annual cost to the penny, flags as `apterm check`", problems)
 
     # ---- option analysis
-    rows = table_rows(wb["Option analysis"], len(HEADERS["Option analysis"]))
+    rows = joined_rows(wb, "Option analysis", len(HEADERS["Option analysis"]))
     want_rows = []
     for c in cases:
         qs = quotes.get(c["id"], [])
@@ -515,7 +652,7 @@ def main():
                       (today.isoformat(),)).fetchone()
     term_from, term_to = iso(term["start_date"]), min(iso(term["end_date"]), today)
     six_from = week_of(today) - dt.timedelta(weeks=5)
-    rows = table_rows(wb["Pupil picture"], len(HEADERS["Pupil picture"]))
+    rows = joined_rows(wb, "Pupil picture", len(HEADERS["Pupil picture"]))
     problems = []
     if len(rows) != len(pupils):
         problems.append(f"{len(rows)} pupil rows, SQL has {len(pupils)}")
@@ -538,7 +675,7 @@ def main():
             (is_number(row[9]) and abs(row[9] - hours) < 1e-9, f"hours {row[9]} != {hours}"),
             ((is_number(row[10]) and row[10] == mh) if mh else row[10] == "None", "minimum"),
             ((is_number(row[11]) and abs(row[11] - (hours - mh)) < 1e-9) if mh else row[11] is None, "difference"),
-            (row[12] == ("Yes" if mh and hours + 1e-3 < mh else "No"), "below minimum"),
+            (row[12] == below_minimum_text(u, mh and hours + 1e-3 < mh), f"below minimum {row[12]!r}"),
             (row[13] == six[0] and row[14] == six[1] and pct_eq(row[15], six[1], six[0]), f"6 weeks {row[13:16]} {six}"),
             (row[16] == trm[0] and row[17] == trm[1] and pct_eq(row[18], trm[1], trm[0]), f"term {row[16:19]} {trm}"),
         ]
@@ -569,7 +706,7 @@ def main():
            f"(counts exact, % to 0.1), PSP dates, flags as `apterm check` ({len(pupils)} pupils)", problems)
 
     # ---- placements
-    rows = table_rows(wb["Placements"], len(HEADERS["Placements"]))
+    rows = joined_rows(wb, "Placements", len(HEADERS["Placements"]))
     problems, want = [], []
     for u in pupils:
         for p in db.execute(
@@ -602,7 +739,7 @@ def main():
                             "(end_date IS NULL OR end_date >= ?)))", (u["id"], t, t, t)):
             ids.add(p[0])
     problems = []
-    rows = table_rows(wb["Provider QA"], len(HEADERS["Provider QA"]))
+    rows = joined_rows(wb, "Provider QA", len(HEADERS["Provider QA"]))
     provider_qa(db, ids, today, problems, rows, apterm_flags, "Provider QA")
     report(f"{label}: Provider QA - every provider in the pack, visits, due dates, pupils placed, flags "
            f"({len(ids)} providers)", problems)
@@ -630,18 +767,18 @@ def main():
     problems = []
     for name, cols in (("Cases", (3, 11, 12)), ("Pupil picture", (20, 21, 22, 23)), ("Placements", (4, 5)),
                        ("Provider QA", (4, 7, 10))):
-        for row in wb[name].iter_rows(min_row=HDR + 1):
+        for row in joined_cells(wb, name, HDR + 1):
             for i in cols:
                 c = row[i]
                 if c.value is not None and not (c.is_date and isinstance(c.value, dt.datetime)):
                     problems.append(f"{name}!{c.coordinate} = {c.value!r} is not a date")
     for name, cols in (("Option analysis", range(5, 14)), ("Placements", (10, 11, 12))):
-        for row in wb[name].iter_rows(min_row=HDR + 1):
+        for row in joined_cells(wb, name, HDR + 1):
             for i in cols:
                 c = row[i]
                 if c.value is not None and (not is_number(c.value) or (i not in (6, 7) and "£" not in c.number_format)):
                     problems.append(f"{name}!{c.coordinate} = {c.value!r} ({c.number_format})")
-    for row in wb["Pupil picture"].iter_rows(min_row=HDR + 1):
+    for row in joined_cells(wb, "Pupil picture", HDR + 1):
         for i in (15, 18):
             if row[i].value is not None and row[i].number_format != "0.0%":
                 problems.append(f"Pupil picture!{row[i].coordinate}: {row[i].number_format}")

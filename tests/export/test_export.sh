@@ -40,6 +40,17 @@ modes=$(stat -c %a "$TEST_DIR/panel.xlsx" "$TEST_DIR/open.xlsx" "$TEST_DIR/dmt.x
 "$PYTHON" "$checks/check_dmt.py" "$db" "$TEST_DIR/dmt.xlsx" 2026-01-14 2026-03-04 2026-03-04 "dmt"
 "$PYTHON" "$checks/check_dmt.py" "$db" "$TEST_DIR/dmt2.xlsx" 2025-12-01 2026-02-20 2026-03-04 "dmt across a holiday"
 
+# A range ending after today: the terminal says so (the Summary is checked by check_dmt.py).
+"$APTERM" export dmt --from 2026-02-16 --to 2026-03-20 --out "$TEST_DIR/dmt3.xlsx" --db "$db" >"$TEST_DIR/out" 2>&1
+if grep -q "The range ends after today: committed spend counts 12 school days not yet reached" "$TEST_DIR/out"; then
+    ok "export dmt of a range ending after today says so on the terminal, with the school days not yet reached"
+else not_ok "export dmt of a range ending after today says so" "$(cat "$TEST_DIR/out")"; fi
+"$APTERM" export dmt --from 2026-02-16 --to 2026-03-04 --out "$TEST_DIR/dmt4.xlsx" --db "$db" >"$TEST_DIR/out" 2>&1
+if ! grep -q "after today" "$TEST_DIR/out"; then
+    ok "export dmt of a range ending today does not say it ends after today"
+else not_ok "export dmt of a range ending today does not say it ends after today" "$(cat "$TEST_DIR/out")"; fi
+"$PYTHON" "$checks/check_dmt.py" "$db" "$TEST_DIR/dmt3.xlsx" 2026-02-16 2026-03-20 2026-03-04 "dmt ending after today"
+
 # ---- failures leave everything as it was
 
 printf 'an earlier report\n' > "$TEST_DIR/keep.xlsx"

@@ -188,6 +188,7 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_INT(close_am_minutes);
     FIELD_EQ_INT(close_pm_minutes);
     FIELD_EQ_INT(colour);
+    FIELD_EQ_STR(rating_words);
     FIELD_EQ_STR(organisation);
     FIELD_EQ_DBL(th.fulltime_hours);
     FIELD_EQ_INT(th.registration_pupils);
@@ -197,6 +198,7 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_INT(th.qa_stage1_months);
     FIELD_EQ_INT(th.qa_stage2_months);
     FIELD_EQ_INT(th.qa_stage2_after_concern_days);
+    FIELD_EQ_INT(th.qa_followup_days);
     FIELD_EQ_INT(th.monitoring_days);
     FIELD_EQ_INT(th.monitoring_sessions);
     FIELD_EQ_INT(th.visit_per_term);
@@ -210,9 +212,11 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_DBL(th.min_weekly_hours[BAND_Y7_Y10]);
     FIELD_EQ_DBL(th.min_weekly_hours[BAND_Y11]);
     FIELD_EQ_INT(th.reduced_timetable_weeks);
+    FIELD_EQ_DBL(th.rtt_attendance_red_pct);
     FIELD_EQ_INT(th.quote_threshold);
     FIELD_EQ_INT(th.quotes_required);
     FIELD_EQ_INT(th.intervention_weeks);
+    FIELD_EQ_INT(th.qualifications_year);
     FIELD_EQ_DBL(th.persistent_absence_pct);
     FIELD_EQ_INT(th.unauth_amber_sessions);
     FIELD_EQ_INT(th.unauth_red_days);
@@ -300,6 +304,7 @@ static void test_thresholds_default(void **state)
     assert_int_equal(t.qa_stage1_months, 12);
     assert_int_equal(t.qa_stage2_months, 24);
     assert_int_equal(t.qa_stage2_after_concern_days, 30);
+    assert_int_equal(t.qa_followup_days, 28);
     assert_int_equal(t.monitoring_days, 31);
     assert_int_equal(t.monitoring_sessions, 10);
     assert_int_equal(t.visit_per_term, 1);
@@ -313,9 +318,11 @@ static void test_thresholds_default(void **state)
     assert_true(t.min_weekly_hours[BAND_Y7_Y10] == 24.0);
     assert_true(t.min_weekly_hours[BAND_Y11] == 25.0);
     assert_int_equal(t.reduced_timetable_weeks, 12);
+    assert_true(t.rtt_attendance_red_pct == 50.0);
     assert_int_equal(t.quote_threshold, INT64_C(2500000));
     assert_int_equal(t.quotes_required, 3);
     assert_int_equal(t.intervention_weeks, 16);
+    assert_int_equal(t.qualifications_year, 10);
     assert_true(t.persistent_absence_pct == 90.0);
     assert_int_equal(t.unauth_amber_sessions, 3);
     assert_int_equal(t.unauth_red_days, 10);
@@ -336,6 +343,7 @@ static void test_config_default(void **state)
     assert_int_equal(cfg.close_am_minutes, 9 * 60 + 30);
     assert_int_equal(cfg.close_pm_minutes, 13 * 60 + 45);
     assert_true(cfg.colour);
+    assert_string_equal(cfg.rating_words, "serious concern, some concern, steady, good, very good");
     assert_string_equal(cfg.organisation, "Alternative Provision Team");
     thresholds_default(&t);
     assert_memory_equal(&cfg.th, &t, sizeof t);
@@ -361,16 +369,16 @@ static void test_defaults_without_any_file(void **state)
 /* Every key of the apterm.ini that ships. */
 static const char *const all_keys[] = {
     "[store] path", "[store] group", "[attendance] region", "[attendance] close_am",
-    "[attendance] close_pm", "[display] colour", "[exports] organisation",
+    "[attendance] close_pm", "[display] colour", "[display] rating_words", "[exports] organisation",
     "[rules] fulltime_hours", "[rules] registration_pupils", "[rules] public_liability_min",
     "[rules] employers_liability_min", "[rules] professional_indemnity_min",
     "[rules] qa_stage1_months", "[rules] qa_stage2_months",
-    "[rules] qa_stage2_after_concern_days", "[rules] monitoring_days",
+    "[rules] qa_stage2_after_concern_days", "[rules] qa_followup_days", "[rules] monitoring_days",
     "[rules] monitoring_sessions", "[rules] visit_per_term", "[rules] due_soon_days",
     "[rules] declaration_years", "[rules] psp_review_weeks", "[rules] psp_review_amber_days",
     "[rules] psp_length_weeks", "[rules] min_hours_reception_y2", "[rules] min_hours_y3_y6",
-    "[rules] min_hours_y7_y10", "[rules] min_hours_y11", "[rules] reduced_timetable_weeks",
-    "[rules] quote_threshold", "[rules] quotes_required", "[rules] intervention_weeks",
+    "[rules] min_hours_y7_y10", "[rules] min_hours_y11", "[rules] reduced_timetable_weeks", "[rules] rtt_attendance_red_pct",
+    "[rules] quote_threshold", "[rules] quotes_required", "[rules] intervention_weeks", "[rules] qualifications_year",
     "[rules] persistent_absence_pct", "[rules] unauth_amber_sessions",
     "[rules] unauth_red_days",
 };
@@ -434,6 +442,7 @@ static const struct rule_case rule_cases[] = {
     R(qa_stage1_months, "6", T_INT, 6),
     R(qa_stage2_months, "18", T_INT, 18),
     R(qa_stage2_after_concern_days, "14", T_INT, 14),
+    R(qa_followup_days, "10", T_INT, 10),
     R(monitoring_days, "28", T_INT, 28),
     R(monitoring_sessions, "8", T_INT, 8),
     R(visit_per_term, "0", T_INT, 0),
@@ -447,9 +456,11 @@ static const struct rule_case rule_cases[] = {
     RH("min_hours_y7_y10", BAND_Y7_Y10, "25", 25.0),
     RH("min_hours_y11", BAND_Y11, "26.5", 26.5),
     R(reduced_timetable_weeks, "10", T_INT, 10),
+    R(rtt_attendance_red_pct, "40", T_DOUBLE, 40.0),
     R(quote_threshold, "30000", T_PENCE, 3000000.0),
     R(quotes_required, "2", T_INT, 2),
     R(intervention_weeks, "12", T_INT, 12),
+    R(qualifications_year, "9", T_INT, 9),
     R(persistent_absence_pct, "92.5", T_DOUBLE, 92.5),
     R(unauth_amber_sessions, "4", T_INT, 4),
     R(unauth_red_days, "15", T_INT, 15),
@@ -501,7 +512,7 @@ static void test_other_keys_change_their_fields(void **state)
 
     load_ok("[store]\npath = /srv/ap/store.db\ngroup = apteam\n"
             "[attendance]\nregion = england\nclose_am = 10:05\nclose_pm = 14:00\n"
-            "[display]\ncolour = no\n"
+            "[display]\ncolour = no\nrating_words = poor, weak, fair, good,  excellent \n"
             "[exports]\norganisation = Cyngor Sir Ynys Môn\n",
             &got);
     config_default(&want);
@@ -511,8 +522,16 @@ static void test_other_keys_change_their_fields(void **state)
     want.close_am_minutes = 10 * 60 + 5;
     want.close_pm_minutes = 14 * 60;
     want.colour = false;
+    snprintf(want.rating_words, sizeof want.rating_words, "poor, weak, fair, good,  excellent");
     snprintf(want.organisation, sizeof want.organisation, "Cyngor Sir Ynys Môn");
     assert_config_equal(&got, &want);
+    /* The word for each rating, trimmed; nothing either side of 1..5. */
+    char w[32];
+    assert_string_equal(config_rating_word(got.rating_words, 1, w, sizeof w), "poor");
+    assert_string_equal(config_rating_word(got.rating_words, 3, w, sizeof w), "fair");
+    assert_string_equal(config_rating_word(got.rating_words, 5, w, sizeof w), "excellent");
+    assert_string_equal(config_rating_word(got.rating_words, 0, w, sizeof w), "");
+    assert_string_equal(config_rating_word(got.rating_words, 6, w, sizeof w), "");
 }
 
 static void test_money_in_pounds_becomes_pence(void **state)
@@ -918,6 +937,11 @@ static void test_bad_boolean(void **state)
 static void test_bad_text_and_group(void **state)
 {
     (void)state;
+    /* What 1-5 mean: exactly five, none empty (four, six, an empty one). */
+    expect_error("[display]\nrating_words = a, b, c, d\n", "[display] rating_words = \"a, b, c, d\"",
+                 "five words for the ratings 1 to 5", NULL);
+    expect_error("[display]\nrating_words = a, b, c, d, e, f\n", "[display] rating_words", NULL);
+    expect_error("[display]\nrating_words = a, b, , d, e\n", "[display] rating_words", NULL);
     expect_error("[exports]\norganisation =\n", "[exports] organisation = \"\"", NULL);
     expect_error("[exports]\norganisation = Caf\xe9\n", "[exports] organisation", "UTF-8",
                  NULL);

@@ -18,6 +18,7 @@
 
 #include "date.h"
 #include "flags.h"
+#include "qa.h"
 #include "rules.h"
 #include "status.h"
 #include "store.h"
@@ -355,6 +356,9 @@ static void test_registration_four_full_time(void **state)
     sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, reduced_end, "
         "reduced_reason, exit_plan) VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'back to full')",
         (long long)u, day_s(-30), day_s(60), day_s(-30), day_s(30));
+    /* The agreements the audit matrix asks for (issue 13). */
+    sql("UPDATE psp SET professionals_agree = 'Educational psychologist', parent_agrees = 'Agreed at the meeting', "
+        "version = version + 1");
     run();
     expect_none("registration", "Cwm Farm");
     expect_count(0);
@@ -525,9 +529,9 @@ static void test_monitoring(void **state)
     sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE provider_id = %lld AND stage = "
         "'monitoring'", date_format(school_day(4), (char[11]){0}), (long long)c);
     run();
-    expect("monitoring", "A Late", FLAG_AMBER, "monitoring visit overdue since");
-    expect("monitoring", "A Late", FLAG_AMBER, "no visit this term");
-    expect("monitoring", "B Busy", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect("monitoring", "A Late", FLAG_RED, "monitoring visit overdue since");
+    expect("monitoring", "A Late", FLAG_RED, "no visit this term");
+    expect("monitoring", "B Busy", FLAG_AMBER, "attended 12 of their own sessions since the last visit");
     expect_none("monitoring", "C Fine");
     expect_count(2);
 }
@@ -673,7 +677,7 @@ static void test_persistent_absence(void **state)
     expect_none("persistent_absence", "Owain");
     expect_none("persistent_absence", "Rhys");
     /* Cwm Farm: 50 attended sessions since its visit nine days ago. */
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "sessions attended since the last visit");
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "of their own sessions since the last visit");
     expect_count(2);
 }
 
@@ -732,6 +736,9 @@ static void test_reduced_timetable(void **state)
     /* Year 12: no minimum. */
     int64_t e = pupil("Wil", "Jones", 12, NULL, NULL);
     placement(e, v, "active", -20, 4, 2.5);
+    /* The agreements the audit matrix asks for (issue 13). */
+    sql("UPDATE psp SET professionals_agree = 'Educational psychologist', parent_agrees = 'Agreed at the meeting', "
+        "version = version + 1");
     run();
     expect("reduced_timetable", "Siân", FLAG_RED, "reduced timetable, 15 h of the 24 h/week local minimum");
     expect("reduced_timetable", "Siân", FLAG_RED, "no PSP");
@@ -740,6 +747,44 @@ static void test_reduced_timetable(void **state)
     expect_none("reduced_timetable", "Tomos");
     expect_none("reduced_timetable", "Wil");
     expect_count(2);
+}
+
+/* Issue 13: the audit matrix from what the store knows. Owain's PSP is in
+ * order (green); the same PSP for a looked-after pupil, for one with a
+ * safeguarding concern recorded since the timetable began, or with the
+ * PSP's concern ticked is red; one who is hardly attending is red; a PSP
+ * that says 7 h a day over a 2.5 h-a-day timetable is amber. */
+static void test_reduced_timetable_audit_matrix(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm", "unregistered");
+    const char *names[] = {"Owain", "Cai", "Dafydd", "Elin", "Ffion", "Gethin"};
+    int64_t id[6];
+    for (int i = 0; i < 6; i++) {
+        id[i] = pupil(names[i], "Jones", 9, NULL, NULL);
+        placement(id[i], v, "active", -20, 6, 2.5); /* 15 h over 3 days: 5 h a day */
+        sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, "
+            "reduced_end, reduced_reason, exit_plan, professionals_agree, parent_agrees, reduced_hours_per_day) "
+            "VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'Add a day every fortnight', "
+            "'Educational psychologist', 'Agreed at the meeting', %g)",
+            (long long)id[i], day_s(-20), day_s(80), day_s(-20), day_s(40), i == 5 ? 7.0 : 5.0);
+    }
+    sql("UPDATE pupil SET cla = 1, version = version + 1 WHERE id = %lld", (long long)id[1]);
+    sql("INSERT INTO concern (pupil_id, concern_date, summary) VALUES (%lld, '%s', 'Disclosure at the farm')",
+        (long long)id[2], day_s(-3));
+    /* A concern from before the reduced timetable began is not this one. */
+    sql("INSERT INTO concern (pupil_id, concern_date, summary) VALUES (%lld, '%s', 'Old matter')",
+        (long long)id[0], day_s(-200));
+    sql("UPDATE psp SET reduced_safeguarding_concern = 1, version = version + 1 WHERE pupil_id = %lld",
+        (long long)id[3]);
+    mark_days(id[4], 5, "O", "O", v); /* no attendance this term so far */
+    run();
+    expect_none("reduced_timetable", "Owain");
+    expect("reduced_timetable", "Cai", FLAG_RED, "a child looked after");
+    expect("reduced_timetable", "Dafydd", FLAG_RED, "safeguarding concern recorded on");
+    expect("reduced_timetable", "Elin", FLAG_RED, "safeguarding concern ticked on the PSP");
+    expect("reduced_timetable", "Ffion", FLAG_RED, "not attending: 0 % this term, below 50 %");
+    expect("reduced_timetable", "Gethin", FLAG_AMBER, "the PSP says 7 h a day, the timetable gives 5 h a day");
 }
 
 /* A reduced timetable the PSP records, with no placement running: its
@@ -756,6 +801,9 @@ static void test_reduced_recorded_in_psp(void **state)
     sql("INSERT INTO psp (pupil_id, status, reduced_timetable, reduced_start, reduced_end, reduced_hours_per_day, "
         "reduced_reason, exit_plan) VALUES (%lld, 'draft', 1, '%s', '%s', 3, 'medical', 'plan')",
         (long long)b, day_s(-10), day_s(30));
+    /* The agreements the audit matrix asks for (issue 13). */
+    sql("UPDATE psp SET professionals_agree = 'Educational psychologist', parent_agrees = 'Agreed at the meeting', "
+        "version = version + 1");
     run();
     expect("reduced_timetable", "Siân", FLAG_RED, "15 h of the 24 h/week");
     expect("reduced_timetable", "Siân", FLAG_RED, "no end date");
@@ -870,7 +918,9 @@ static void test_quotations(void **state)
     quote(cb, q1, 30000, 0);
     quote(cb, q2, 35000, 0);
     quote(cb, q3, 32000, 0);
-    /* The chosen quote is £1,000 a week (£39,000): route 1 does not apply. */
+    /* The chosen quote is £1,000 a week (£39,000): route 1 does not apply,
+     * and the flag says another route is needed (issue 13: choosing it used
+     * to silence the warning). */
     int64_t c = pupil("Rhys", "Jones", 9, NULL, NULL);
     int64_t cc = panel_case(c, "open");
     quote(cc, q1, 30000, 0);
@@ -892,10 +942,21 @@ static void test_quotations(void **state)
     assert_int_equal(g->case_id, ca);
     assert_int_equal(g->pupil_id, a);
     expect_none("quotations", "Owain");
-    expect_none("quotations", "Rhys");
+    expect("quotations", "Rhys", FLAG_AMBER, "another procurement route is needed (chosen quote: Q2)");
     expect_none("quotations", "Tomos");
     expect("quotations", "Wil Jones", FLAG_AMBER, "no quotations recorded");
-    expect_count(2);
+    expect_count(3);
+
+    /* Owain's three quotes, one provider suspended with an open safeguarding
+     * No: it no longer counts (2 of 3), and chosen it is red. */
+    sql("UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)q3);
+    run();
+    expect("quotations", "Owain", FLAG_AMBER, "3 quotations needed, 2 received");
+    expect("quotations", "Owain", FLAG_AMBER, "Q3 is suspended");
+    sql("UPDATE quote SET chosen = 1, version = version + 1 WHERE case_id = %lld AND provider_id = %lld",
+        (long long)cb, (long long)q3);
+    run();
+    expect("quotations", "Owain", FLAG_RED, "the recommended provider Q3 is suspended: it cannot be recommended");
 }
 
 /* ------------------------------------------------------------ order, passes, roles */
@@ -987,6 +1048,110 @@ static void test_single_record_passes(void **state)
 }
 
 /* The monitoring count is the same whichever pass counts it. */
+/* Issue 13: "every ten sessions" (seed 002) counts each learner's own
+ * sessions. Before, sessions were pooled across the provider's pupils, so
+ * most providers were amber all the time. Two learners with 6 sessions each
+ * since the visit (12 in all): nothing; one learner with 9: nothing; with 10,
+ * at the threshold: amber, naming the count. */
+static void test_monitoring_sessions_per_learner(void **state)
+{
+    (void)state;
+    struct {
+        int learners, days_each; /* both sessions of each day attended */
+        int extra_am;            /* one more morning for the first learner */
+        bool flagged;
+    } rows[] = {
+        {2, 3, 0, false}, /* 6 + 6 = 12 pooled: not a reason to visit */
+        {1, 4, 1, false}, /* 9 */
+        {1, 5, 0, true},  /* 10 */
+        {1, 5, 1, true},  /* 11 */
+        {3, 4, 0, false}, /* 8 + 8 + 8 = 24 pooled */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Provider %zu", i);
+        int64_t v = provider(name, "unregistered");
+        for (int k = 0; k < rows[i].learners; k++) {
+            char forename[40];
+            snprintf(forename, sizeof forename, "Learner%zu%d", i, k);
+            int64_t u = placed_pupil(forename, "Jones", v);
+            mark_days(u, rows[i].days_each, "/", "\\", v);
+            if (k == 0 && rows[i].extra_am)
+                mark(u, school_day(rows[i].days_each), "am", "/", v);
+        }
+        got_clear();
+        assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
+        if (rows[i].flagged) {
+            char phrase[64];
+            snprintf(phrase, sizeof phrase, "attended %d of their own sessions",
+                     2 * rows[i].days_each + rows[i].extra_am);
+            expect("monitoring", name, FLAG_AMBER, phrase);
+        } else {
+            expect_none("monitoring", name);
+        }
+        /* The QA pane's overview reads the same count. */
+        struct qa_overview *o = NULL;
+        assert_int_equal(qa_overview_load(S, &TH, TODAY, v, &o), AP_OK);
+        assert_int_equal(o->n, 1);
+        assert_int_equal(rules_flag_raised(o->rows[0].due[QA_MONITORING].level), rows[i].flagged);
+        qa_overview_free(o);
+    }
+}
+
+/* Issue 13: the same sessions timetabled at two providers (rows written
+ * past placement_insert's check, as an older store may hold) counted twice
+ * and lifted a pupil out of a reduced timetable. Each session counts once. */
+static void test_reduced_hours_count_each_session_once(void **state)
+{
+    (void)state;
+    int64_t a = provider("A Farm", "unregistered"), b = provider("B Boxing", "unregistered");
+    int64_t u = pupil("Siân", "Jones", 9, NULL, NULL);
+    placement(u, a, "active", -65, 8, 2.5);  /* 20 h: below 24 */
+    placement(u, b, "active", -20, 8, 2.5);  /* the same 8 sessions again */
+    run();
+    expect("reduced_timetable", "Siân", FLAG_RED, "reduced timetable, 20 h of the 24 h/week local minimum");
+    /* One more distinct session pair at B lifts it to 25 h: no longer reduced. */
+    placement(u, b, "active", -20, 10, 2.5);
+    run();
+    expect_none("reduced_timetable", "Siân");
+}
+
+/* Each flag kind is described in the one rules table (src/rules_table.c),
+ * and every apterm.ini key it names is a key apterm reads. */
+static void test_every_kind_in_the_rules_table(void **state)
+{
+    (void)state;
+    const char *kinds[] = {FLAG_KIND_REGISTRATION, FLAG_KIND_SUSPENDED,    FLAG_KIND_INSURANCE,
+                           FLAG_KIND_QA_STAGE1,    FLAG_KIND_QA_STAGE2,    FLAG_KIND_MONITORING,
+                           FLAG_KIND_QA_SAFEGUARDING, FLAG_KIND_SAFEGUARDING, FLAG_KIND_ABSENCE,
+                           FLAG_KIND_UNAUTH_RUN,   FLAG_KIND_REDUCED,      FLAG_KIND_PSP_REVIEW,
+                           FLAG_KIND_PSP_END,      FLAG_KIND_INTERVENTION, FLAG_KIND_QUOTATIONS};
+    size_t n = 0;
+    rules_info_all(&n);
+    assert_int_equal(n, sizeof kinds / sizeof kinds[0]);
+    FILE *ini = fopen("apterm.ini", "r");
+    assert_non_null(ini);
+    char text[16384];
+    size_t len = fread(text, 1, sizeof text - 1, ini);
+    fclose(ini);
+    text[len] = '\0';
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        const struct rules_info *r = rules_info_for(kinds[i]);
+        if (!r)
+            fail_msg("no row for %s in the rules table", kinds[i]);
+        assert_true(r->rule[0] && r->inputs[0] && r->source[0] && r->evidence[0]);
+        char keys[400];
+        snprintf(keys, sizeof keys, "%s", r->thresholds);
+        for (char *k = strtok(keys, ", "); k; k = strtok(NULL, ", ")) {
+            char line[80];
+            snprintf(line, sizeof line, "\n%s = ", k);
+            if (!strstr(text, line))
+                fail_msg("%s names %s, which apterm.ini does not set", kinds[i], k);
+        }
+    }
+    assert_null(rules_info_for("no_such_rule"));
+}
+
 static void test_single_provider_sessions(void **state)
 {
     (void)state;
@@ -995,7 +1160,7 @@ static void test_single_provider_sessions(void **state)
     mark_days(u, 6, "/", "\\", v);
     got_clear();
     assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect("monitoring", "Cwm Farm", FLAG_AMBER, "attended 12 of their own sessions since the last visit");
     expect_count(1);
 }
 
@@ -1010,8 +1175,8 @@ static void test_monitoring_same_in_every_pass(void **state)
         "'monitoring'", day_s(-35), (long long)v);
     mark_days(u, 6, "/", "\\", v);
     run();
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "monitoring visit overdue since");
-    expect("monitoring", "Cwm Farm", FLAG_AMBER, "12 sessions attended since the last visit");
+    expect("monitoring", "Cwm Farm", FLAG_RED, "monitoring visit overdue since");
+    expect("monitoring", "Cwm Farm", FLAG_RED, "attended 12 of their own sessions since the last visit");
     char *whole = strdup(find("monitoring", "Cwm Farm")->reason);
     got_clear();
     assert_int_equal(flags_for_provider(S, &TH, TODAY, v, collect, NULL, NULL), AP_OK);
@@ -1100,6 +1265,10 @@ int main(void)
         T(test_quotations),
         T(test_order_and_counts),
         T(test_single_record_passes),
+        T(test_monitoring_sessions_per_learner),
+        T(test_reduced_hours_count_each_session_once),
+        T(test_reduced_timetable_audit_matrix),
+        T(test_every_kind_in_the_rules_table),
         T(test_single_provider_sessions),
         T(test_monitoring_same_in_every_pass),
         T(test_viewer_can_run),

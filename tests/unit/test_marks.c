@@ -17,7 +17,9 @@
 
 #include "csv.h"
 #include "date.h"
+#include "config.h"
 #include "marks.h"
+#include "register.h"
 #include "rules.h"
 #include "store.h"
 #include "upn.h"
@@ -505,6 +507,160 @@ static void test_register_close(void **state)
     assert_int_equal(mark_count(f->s), 3);
 }
 
+/* ---- the register closes by itself (marks_close_due) ---- */
+
+#define AT(h, m) ((h) * 3600 + (m) * 60)
+enum { CLOSE_AM = 9 * 60 + 30, CLOSE_PM = 13 * 60 + 45 };
+
+/* Calls the rule; returns how many registers it closed, the first in *first. */
+static int close_due(struct store *s, int day, int now, struct register_closed *first)
+{
+    struct register_closed out[2] = {{0}};
+    int n = -1;
+    assert_int_equal(marks_close_due(s, day, now, CLOSE_AM, CLOSE_PM, out, &n), AP_OK);
+    if (first)
+        *first = out[0];
+    return n;
+}
+
+static int64_t closures(struct store *s) { return query_int(s, "SELECT count(*) FROM register_close"); }
+
+static void test_register_close_boundaries(void **state)
+{
+    struct fixture *f = *state;
+    struct register_closed c;
+    /* Monday AM: P_FULL and P_CLA expected, neither marked. */
+    assert_int_equal(close_due(f->s, MON, AT(9, 29), &c), 0); /* a minute before */
+    assert_int_equal(close_due(f->s, MON, AT(9, 29) + 59, &c), 0);
+    assert_int_equal(mark_count(f->s), 0);
+    assert_int_equal(closures(f->s), 0);
+    assert_int_equal(close_due(f->s, MON, AT(9, 30), &c), 1); /* at */
+    assert_int_equal(c.session, SESSION_AM);
+    assert_int_equal(c.marked, 2);
+    assert_int_equal(mark_count(f->s), 2);
+    struct mark m;
+    assert_int_equal(marks_get(f->s, P_CLA, MON, SESSION_AM, &m), AP_OK);
+    assert_string_equal(m.code, "N");
+    assert_string_equal(m.note, "register closed");
+    assert_int_equal(close_due(f->s, MON, AT(9, 31), &c), 0); /* after: once only */
+    assert_int_equal(mark_count(f->s), 2);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE day = '2026-11-23' AND session = 'am' "
+                                     "AND how = 'automatic' AND marked = 2 AND closed_by = 'tester'"),
+                     1);
+    /* Audited: the closure and each N. */
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'register_close' AND action = 'insert' "
+                                     "AND row_key LIKE '2026-11-23%%am' AND login = 'tester'"),
+                     1);
+    /* The afternoon: only P_FULL is timetabled. */
+    assert_int_equal(close_due(f->s, MON, AT(13, 44), &c), 0);
+    assert_int_equal(close_due(f->s, MON, AT(13, 45), &c), 1);
+    assert_int_equal(c.session, SESSION_PM);
+    assert_int_equal(c.marked, 1);
+    assert_int_equal(close_due(f->s, MON, AT(13, 46), &c), 0);
+    assert_int_equal(close_due(f->s, MON, AT(23, 59), &c), 0);
+    assert_int_equal(mark_count(f->s), 3);
+    /* Both at once, AM first, when nothing ran all day; a pupil already
+     * marked keeps the mark. */
+    assert_int_equal(mark(f->s, P_FULL, WED, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    struct register_closed both[2];
+    int n = 0;
+    assert_int_equal(marks_close_due(f->s, WED, AT(16, 0), CLOSE_AM, CLOSE_PM, both, &n), AP_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(both[0].session, SESSION_AM);
+    assert_int_equal(both[0].marked, 1); /* P_CLA */
+    assert_int_equal(both[1].session, SESSION_PM);
+    assert_int_equal(both[1].marked, 1); /* P_FULL */
+    assert_int_equal(marks_get(f->s, P_FULL, WED, SESSION_AM, &m), AP_OK);
+    assert_string_equal(m.code, "/");
+}
+
+static void test_register_close_not_a_school_day(void **state)
+{
+    struct fixture *f = *state;
+    /* A weekend: nothing, not even a record. */
+    assert_int_equal(close_due(f->s, SAT, AT(16, 0), NULL), 0);
+    assert_int_equal(close_due(f->s, SAT + 1, AT(16, 0), NULL), 0);
+    /* A closure day inside the term. */
+    sql(f->s, "INSERT INTO closure (day, reason) VALUES ('2026-11-26', 'INSET day')");
+    assert_int_equal(close_due(f->s, THU, AT(16, 0), NULL), 0);
+    assert_int_equal(mark_count(f->s), 0);
+    assert_int_equal(closures(f->s), 0);
+    /* The day either side is a school day and closes. */
+    assert_int_equal(close_due(f->s, FRI, AT(16, 0), NULL), 2);
+}
+
+static void test_register_close_once_after_ctrl_r(void **state)
+{
+    struct fixture *f = *state;
+    /* Closed by hand before its time: the rule does not close it again,
+     * even when a pupil's mark is cleared meanwhile. */
+    int marked = 0;
+    assert_int_equal(marks_close_register(f->s, TUE, SESSION_AM, &marked), AP_OK);
+    assert_int_equal(marked, 1); /* P_FULL; P_CLA is not timetabled on Tuesday */
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE how = 'manual'"), 1);
+    assert_int_equal(close_due(f->s, TUE, AT(9, 30), NULL), 0);
+    assert_int_equal(closures(f->s), 1);
+    /* Ctrl-R after the rule closed it adds no second record. */
+    assert_int_equal(close_due(f->s, MON, AT(9, 30), NULL), 1);
+    assert_int_equal(marks_close_register(f->s, MON, SESSION_AM, &marked), AP_OK);
+    assert_int_equal(marked, 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE day = '2026-11-23'"), 1);
+    bool closed = false;
+    assert_int_equal(marks_register_closed(f->s, MON, SESSION_AM, &closed), AP_OK);
+    assert_true(closed);
+    assert_int_equal(marks_register_closed(f->s, MON, SESSION_PM, &closed), AP_OK);
+    assert_false(closed);
+}
+
+static void test_register_close_viewer(void **state)
+{
+    struct fixture *f = *state;
+    /* A viewer's apterm closes nothing and records nothing; an officer's does. */
+    struct store *vic = open_as(f, "vic", "viewer");
+    assert_int_equal(close_due(vic, MON, AT(16, 0), NULL), 0);
+    store_close(vic);
+    assert_int_equal(mark_count(f->s), 0);
+    assert_int_equal(closures(f->s), 0);
+    struct store *bob = open_as(f, "bob", "officer");
+    assert_int_equal(close_due(bob, MON, AT(16, 0), NULL), 2);
+    store_close(bob);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE closed_by = 'bob'"), 2);
+}
+
+/* The process's side (src/register.h): today and now from APTERM_TODAY and
+ * APTERM_NOW, the close times from apterm.ini, and the store asked once per
+ * session per day. (date_now_secs reads APTERM_NOW at its first call in the
+ * process: this is the only test that calls it.) */
+static void test_register_close_due_asks_once(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(setenv("APTERM_TODAY", "2026-11-23", 1), 0);
+    assert_int_equal(setenv("APTERM_NOW", "10:00", 1), 0);
+    struct apterm_config cfg;
+    config_default(&cfg);
+    struct register_closed out[2];
+    int n = -1;
+    assert_int_equal(register_close_due(f->s, &cfg, out, &n), AP_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].session, SESSION_AM);
+    assert_int_equal(out[0].marked, 2);
+    char text[120];
+    register_closed_text(&out[0], &cfg, text, sizeof text);
+    assert_string_equal(text, "AM register closed at 09:30: 2 unmarked pupils got N");
+    /* The record removed behind its back: this process does not ask again. */
+    sql(f->s, "DELETE FROM register_close");
+    assert_int_equal(register_close_due(f->s, &cfg, out, &n), AP_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(closures(f->s), 0);
+    struct register_closed one = {.session = SESSION_PM, .marked = 1}, none = {.session = SESSION_PM, .marked = 0};
+    register_closed_text(&one, &cfg, text, sizeof text);
+    assert_string_equal(text, "PM register closed at 13:45: 1 unmarked pupil got N");
+    register_closed_text(&none, &cfg, text, sizeof text);
+    assert_string_equal(text, "PM register closed at 13:45: every expected pupil had a mark");
+    unsetenv("APTERM_TODAY");
+    unsetenv("APTERM_NOW");
+}
+
 /* ---- first-day absence calls ---- */
 
 static const struct call_entry *entry_for(const struct call_entry *e, size_t n, int64_t pupil)
@@ -928,6 +1084,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_present_code_follows_the_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reported_code_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_close_boundaries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_close_not_a_school_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_close_once_after_ctrl_r, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_close_viewer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_close_due_asks_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calls_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calls_log_code_replaces_n, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),

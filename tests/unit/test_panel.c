@@ -18,6 +18,7 @@
 #include "date.h"
 #include "flags.h"
 #include "panel.h"
+#include "placement.h"
 #include "provider.h"
 #include "pupil.h"
 #include "report.h"
@@ -260,12 +261,47 @@ static void test_case_validation_names_the_field(void **state)
 
 static void test_referral_deadline_is_thursday_of_the_week_before(void **state)
 {
-    (void)state;
+    struct fixture *f = *state;
     /* Panel Thursday 3 December 2026: referrals by Thursday 26 November. */
-    assert_int_equal(panel_referral_deadline(ymd(2026, 12, 3)), ymd(2026, 11, 26));
+    assert_int_equal(panel_referral_deadline(NULL, ymd(2026, 12, 3)), ymd(2026, 11, 26));
     /* Panel Monday 7 December: still the Thursday of the week before. */
-    assert_int_equal(panel_referral_deadline(ymd(2026, 12, 7)), ymd(2026, 12, 3));
-    assert_int_equal(panel_referral_deadline(DATE_NONE), DATE_NONE);
+    assert_int_equal(panel_referral_deadline(NULL, ymd(2026, 12, 7)), ymd(2026, 12, 3));
+    assert_int_equal(panel_referral_deadline(NULL, DATE_NONE), DATE_NONE);
+
+    /* Issue 13: the deadline is a school day. The shipped calendar's
+     * half-term is 26-30 October 2026: for the panel of Thursday 5 November
+     * the Thursday before (29 October) is a holiday, so referrals are due
+     * by Friday 23 October, the last school day before it. */
+    struct calendar cal = {0};
+    assert_int_equal(calendar_load(f->s, &cal), AP_OK);
+    assert_int_equal(panel_referral_deadline(&cal, ymd(2026, 11, 5)), ymd(2026, 10, 23));
+    assert_int_equal(panel_referral_deadline(&cal, ymd(2026, 11, 12)), ymd(2026, 11, 5));
+
+    /* The date offered: 24 December is outside term (the autumn term ends
+     * 18 December); the fortnight after lands on 7 January 2027, in term. */
+    int dates[] = {ymd(2026, 12, 10)};
+    /* On 3 December the 10 December panel's deadline is today: offered. */
+    assert_int_equal(panel_offer_date(&cal, dates, 1, ymd(2026, 12, 3)), ymd(2026, 12, 10));
+    /* On 4 December it has passed: 24 December is skipped, 7 January offered. */
+    assert_int_equal(panel_offer_date(&cal, dates, 1, ymd(2026, 12, 4)), ymd(2027, 1, 7));
+    /* A listed date outside term is never offered. */
+    int holiday[] = {ymd(2026, 12, 24), ymd(2027, 1, 7)};
+    assert_int_equal(panel_offer_date(&cal, holiday, 2, ymd(2026, 12, 1)), ymd(2027, 1, 7));
+    assert_int_equal(panel_offer_date(&cal, NULL, 0, ymd(2026, 12, 1)), DATE_NONE);
+    calendar_free(&cal);
+
+    /* And a case cannot be listed for a panel outside term. */
+    struct panel_case c;
+    panel_case_init(&c, f->pupil, today());
+    c.referral_date = ymd(2026, 11, 10);
+    c.panel_date = ymd(2026, 12, 24);
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
+    expect_detail("Panel date: 2026-12-24 is not a school day (outside term or a closure day)");
+    c.panel_date = ymd(2026, 12, 19);
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
+    expect_detail("(a weekend)");
+    c.panel_date = ymd(2026, 12, 18); /* the last day of term */
+    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_OK);
 }
 
 /* ---- quotations ---- */
@@ -378,6 +414,101 @@ static void test_quote_validation_names_the_field(void **state)
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 0);
 }
 
+/* Issue 13: a suspended provider, or one with a safeguarding No not yet
+ * answered Yes, cannot be the recommended option; the choice is refused
+ * naming the provider, and nothing changes. */
+/* Issue 13: a decision becomes a placement. Refused until the case is
+ * agreed with a chosen quotation; then one proposed placement from the
+ * quotation, linked to the case, in the sessions the pupil's timetable
+ * leaves free; never a second. */
+static void test_agreed_case_makes_the_placement(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    struct panel_quote a, b;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    struct placement pl;
+    int start = ymd(2026, 12, 7);
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
+    expect_detail("the case is Open: a placement comes from an agreed case");
+    int64_t version = c.version;
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+                                       ymd(2026, 12, 3), ymd(2026, 12, 3)),
+                     AP_OK);
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
+    expect_detail("no chosen quotation");
+    /* (chosen before the decision, as the pane does; written here directly) */
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE quote SET chosen = 1, version = version + 1 WHERE id = %lld", (long long)a.id);
+    assert_int_equal(store_begin(f->s), AP_OK);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(f->s), AP_OK);
+    /* The pupil already attends Monday AM elsewhere: the placement starts
+     * after it. */
+    struct placement other;
+    placement_init(&other);
+    other.pupil_id = f->pupil;
+    other.provider_id = f->college;
+    strcpy(other.status, "active");
+    other.start_date = ymd(2026, 9, 7);
+    strcpy(other.cost_basis, "week");
+    other.rate = 100;
+    other.hours[0][0] = 3;
+    assert_int_equal(placement_insert(f->s, &other), AP_OK);
+
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_OK);
+    struct placement got;
+    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_int_equal(got.pupil_id, f->pupil);
+    assert_int_equal(got.provider_id, f->farm);
+    assert_string_equal(got.status, "proposed");
+    assert_int_equal(got.start_date, start);
+    assert_string_equal(got.cost_basis, "session");
+    assert_int_equal(got.rate, 4500);
+    assert_int_equal(got.transport_per_week, 2000);
+    assert_int_equal(got.panel_case_id, id);
+    assert_string_equal(got.purpose, "Agreed: Cwm Farm, four sessions a week");
+    assert_int_equal(placement_sessions_per_week(&got), 4);
+    assert_true(got.hours[0][0] == 0);  /* Monday AM is taken */
+    assert_true(got.hours[0][1] > 0);   /* Monday PM on */
+    assert_true(got.hours[2][0] > 0);   /* ... to Wednesday AM */
+    assert_true(got.hours[2][1] == 0);
+    /* Never twice from one case. */
+    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
+    expect_detail("already came from this case");
+}
+
+static void test_choose_refuses_unsafe_provider(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    int64_t id = add_case(f, &c);
+    struct panel_quote a, b;
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    char sql[512];
+    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
+             (long long)f->farm);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "is suspended: it cannot be the recommended option"));
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote WHERE chosen = 1"), 0);
+    /* An open safeguarding No at a visit dated today: refused too. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO qa_visit (id, provider_id, stage, template_id, visit_date, visitors) "
+             "SELECT 9001, %lld, 'stage1', t.id, '%s', 'x' FROM qa_template t WHERE t.stage = 'stage1' LIMIT 1; "
+             "INSERT INTO qa_answer (visit_id, item_id, answer) SELECT 9001, i.id, 'no' FROM qa_template_item i "
+             "JOIN qa_visit v ON v.template_id = i.template_id WHERE v.id = 9001 AND i.safeguarding = 1 LIMIT 1",
+             (long long)f->tutor, date_format(today(), (char[11]){0}));
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "answered No at a QA visit and not yet Yes"));
+    /* The day before the visit, it was not yet known: allowed. */
+    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today() - 1), AP_OK);
+}
+
 static void test_choose_one_per_case(void **state)
 {
     struct fixture *f = *state;
@@ -388,15 +519,15 @@ static void test_choose_one_per_case(void **state)
     add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
     add_quote(f, id2, f->college, "week", 20000, 0, 0, &elsewhere);
-    assert_int_equal(panel_quote_choose(f->s, elsewhere.id, &elsewhere.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, elsewhere.id, &elsewhere.version, today()), AP_OK);
 
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_OK);
     assert_int_equal(a.version, 2);
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)a.id);
     assert_int_equal(query_int(f->s, sql), 1);
     /* Choosing the other clears the first in the same transaction. */
-    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today()), AP_OK);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
     assert_int_equal(query_int(f->s, sql), 1);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
@@ -407,7 +538,7 @@ static void test_choose_one_per_case(void **state)
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)elsewhere.id);
     assert_int_equal(query_int(f->s, sql), 1);
     /* Choosing again at a stale version is a conflict, and changes nothing. */
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_ERR_CONFLICT);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_CONFLICT);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
     assert_int_equal(query_int(f->s, sql), b.id);
 
@@ -436,7 +567,7 @@ static void test_choose_one_per_case(void **state)
     assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
     assert_int_equal(got.version, a.version + 1);
     a = got;
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_OK);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_OK);
     assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
     assert_true(got.chosen);
     got.transport_per_week = 0;
@@ -493,8 +624,17 @@ static void test_decision_and_what_it_locks(void **state)
     assert_int_equal(panel_case_decide(f->s, id, &version, "maybe", "x", DATE_NONE, today()), AP_ERR_INVALID);
     expect_detail("Status: \"maybe\" is not one of");
     assert_int_equal(version, 1);
+    /* Issue 13: not before the panel has met (the day before; then on it). */
     assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
                                        ymd(2026, 12, 3), today()),
+                     AP_ERR_INVALID);
+    expect_detail("Panel date: the panel of 2026-12-03 has not met yet");
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+                                       ymd(2026, 12, 3), ymd(2026, 12, 2)),
+                     AP_ERR_INVALID);
+    assert_int_equal(version, 1);
+    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+                                       ymd(2026, 12, 3), ymd(2026, 12, 3)),
                      AP_OK);
     assert_int_equal(version, 2);
     struct panel_case got;
@@ -511,14 +651,14 @@ static void test_decision_and_what_it_locks(void **state)
     q.rate = 100;
     assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
     expect_detail("the case is Agreed");
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_INVALID);
     assert_int_equal(panel_quote_delete(f->s, a.id, a.version), AP_ERR_INVALID);
     assert_int_equal(panel_case_delete(f->s, id, version), AP_ERR_INVALID);
     expect_detail("only an open case can be deleted");
 
     /* Deferred: more quotations may be gathered. */
     assert_int_equal(panel_case_decide(f->s, id, &version, "deferred", "Deferred: a third quotation is needed",
-                                       DATE_NONE, today()),
+                                       DATE_NONE, ymd(2026, 12, 3)),
                      AP_OK);
     assert_int_equal(panel_quote_insert(f->s, &q), AP_OK);
     /* Open again: may be deleted - unless a placement came from it. */
@@ -583,10 +723,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_case_crud, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_validation_names_the_field, setup, teardown),
-        cmocka_unit_test(test_referral_deadline_is_thursday_of_the_week_before),
+        cmocka_unit_test_setup_teardown(test_referral_deadline_is_thursday_of_the_week_before, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_with_annualised_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quote_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_choose_one_per_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_choose_refuses_unsafe_provider, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_agreed_case_makes_the_placement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotations_flag_follows_the_quotes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decision_and_what_it_locks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_conflicts, setup, teardown),

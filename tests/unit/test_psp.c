@@ -589,12 +589,29 @@ static void test_rtt_rag(void **state)
     assert_non_null(strstr(r.why, "no end date"));
     assert_non_null(strstr(r.why, "no exit plan"));
 
-    /* End date and exit plan: green. */
+    /* End date and exit plan, but the school alone and no parent's word:
+     * still red (the audit matrix's single agency; issue 13). */
     p->reduced_end = TODAY + 28;
     strcpy(p->exit_plan, "One more hour a day each fortnight until full time.");
     assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
     assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    assert_int_equal(r.level, FLAG_RED);
+    assert_non_null(strstr(r.why, "single-agency plan"));
+    assert_non_null(strstr(r.why, "no parent/carer agreement recorded"));
+    /* With the agreements: green. */
+    strcpy(p->professionals_agree, "Educational psychologist; school nurse");
+    strcpy(p->parent_agrees, "Mother agreed at the meeting");
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
+    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
     assert_int_equal(r.level, FLAG_GREEN);
+    /* The PSP's hours a day against its timetable (3 h): 4 h is amber. */
+    p->reduced_hours_per_day = 4;
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
+    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    assert_int_equal(r.level, FLAG_AMBER);
+    assert_non_null(strstr(r.why, "the PSP says 4 h a day, the timetable gives 3 h a day"));
+    p->reduced_hours_per_day = 3;
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
 
     /* Planned past 12 weeks without authorisation: amber; authorised: green. */
     p->reduced_end = p->reduced_start + 7 * 14;

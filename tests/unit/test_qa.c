@@ -195,7 +195,22 @@ static ap_status answer(int64_t visit_id, size_t i, enum qa_answer a, const char
     it.answer = a;
     if (comment)
         snprintf(it.comment, sizeof it.comment, "%s", comment);
-    return qa_answer_save(S, visit_id, &it);
+    return qa_answer_save(S, visit_id, &it, TODAY);
+}
+
+/* Answers every item not yet answered with a; the others stay as they are. */
+static void answer_rest(int64_t visit_id, enum qa_answer a)
+{
+    size_t n;
+    struct qa_item *items = checklist(visit_id, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].answer != QA_UNANSWERED)
+            continue;
+        items[i].answer = a;
+        if (qa_answer_save(S, visit_id, &items[i], TODAY) != AP_OK)
+            fail_msg("qa_answer_save: %s", ap_error_detail());
+    }
+    free(items);
 }
 
 /* The first safeguarding item's index on the visit's checklist. */
@@ -286,18 +301,18 @@ static void test_stage_words_and_next_due(void **state)
     assert_string_equal(qa_answer_code(QA_NA), "na");
 
     /* Visit date + 12 months, + 24 months, + the monitoring days (31). */
-    assert_int_equal(qa_next_due(QA_STAGE1, ymd(2026, 3, 11), &TH), ymd(2027, 3, 11));
-    assert_int_equal(qa_next_due(QA_STAGE2, ymd(2026, 3, 11), &TH), ymd(2028, 3, 11));
-    assert_int_equal(qa_next_due(QA_MONITORING, ymd(2026, 3, 11), &TH), ymd(2026, 4, 11));
+    assert_int_equal(qa_next_due(QA_STAGE1, ymd(2026, 3, 11), false, &TH), ymd(2027, 3, 11));
+    assert_int_equal(qa_next_due(QA_STAGE2, ymd(2026, 3, 11), false, &TH), ymd(2028, 3, 11));
+    assert_int_equal(qa_next_due(QA_MONITORING, ymd(2026, 3, 11), false, &TH), ymd(2026, 4, 11));
     /* 29 February: the last day of February a year on. */
-    assert_int_equal(qa_next_due(QA_STAGE1, ymd(2028, 2, 29), &TH), ymd(2029, 2, 28));
-    assert_int_equal(qa_next_due(QA_STAGE1, DATE_NONE, &TH), DATE_NONE);
+    assert_int_equal(qa_next_due(QA_STAGE1, ymd(2028, 2, 29), false, &TH), ymd(2029, 2, 28));
+    assert_int_equal(qa_next_due(QA_STAGE1, DATE_NONE, false, &TH), DATE_NONE);
     /* The thresholds move them. */
     struct thresholds th = TH;
     th.qa_stage1_months = 6;
     th.monitoring_days = 28;
-    assert_int_equal(qa_next_due(QA_STAGE1, ymd(2026, 3, 11), &th), ymd(2026, 9, 11));
-    assert_int_equal(qa_next_due(QA_MONITORING, ymd(2026, 3, 11), &th), ymd(2026, 4, 8));
+    assert_int_equal(qa_next_due(QA_STAGE1, ymd(2026, 3, 11), false, &th), ymd(2026, 9, 11));
+    assert_int_equal(qa_next_due(QA_MONITORING, ymd(2026, 3, 11), false, &th), ymd(2026, 4, 8));
 }
 
 static void test_stage1_due(void **state)
@@ -408,12 +423,18 @@ static void test_monitoring_due(void **state)
     assert_int_equal(r.due[QA_MONITORING].due, TODAY - 9 + TH.monitoring_days);
     assert_int_equal(r.due[QA_MONITORING].level, FLAG_NONE);
 
-    /* A month since the last visit of any stage: due (amber). */
-    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE stage = 'monitoring'", day_s(-40));
+    /* A month since the last visit of any stage, to the day: due (amber). */
+    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE stage = 'monitoring'",
+        day_s(-TH.monitoring_days));
     r = row_of(v);
     assert_int_equal(r.due[QA_MONITORING].level, FLAG_AMBER);
-    assert_int_equal(r.due[QA_MONITORING].due, TODAY - 40 + TH.monitoring_days);
     assert_int_equal(flag_of(v, FLAG_KIND_MONITORING).level, FLAG_AMBER);
+    /* Past it: overdue, red as the pane's legend says (issue 13). */
+    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE stage = 'monitoring'", day_s(-40));
+    r = row_of(v);
+    assert_int_equal(r.due[QA_MONITORING].level, FLAG_RED);
+    assert_int_equal(r.due[QA_MONITORING].due, TODAY - 40 + TH.monitoring_days);
+    assert_int_equal(flag_of(v, FLAG_KIND_MONITORING).level, FLAG_RED);
 
     /* No pupil placed today: no monitoring visit is due. */
     int64_t w = provider("Tyddyn Hir");
@@ -524,6 +545,7 @@ static void test_template_revisions_keep_wording(void **state)
     assert_string_equal(got.template_title, "Spot check");
 
     /* A new visit starts from the latest revision. */
+    answer_rest(old_visit, QA_YES);
     assert_int_equal(close_visit(old_visit, "satisfactory", NULL), AP_OK);
     int64_t new_visit = start(v, "spot_check", "stage1", TODAY);
     items = checklist(new_visit, &n);
@@ -628,6 +650,7 @@ static void test_start_checks(void **state)
     assert_int_equal(qa_visit_delete(S, first, x.version), AP_OK);
     assert_int_equal(query("SELECT count(*) FROM qa_answer"), 0);
     int64_t second = start(v, "stage1_safety", "stage1", TODAY);
+    answer_rest(second, QA_YES);
     assert_int_equal(close_visit(second, "satisfactory", &x), AP_OK);
     assert_int_equal(qa_visit_delete(S, second, x.version), AP_ERR_INVALID);
     assert_int_equal(query("SELECT count(*) FROM qa_visit"), 1);
@@ -651,19 +674,19 @@ static void test_answer_versions(void **state)
     struct qa_item mine = items[2], theirs = items[2];
     free(items);
     mine.answer = QA_YES;
-    assert_int_equal(qa_answer_save(S, visit, &mine), AP_OK);
+    assert_int_equal(qa_answer_save(S, visit, &mine, TODAY), AP_OK);
     assert_int_equal(mine.version, 1);
     assert_string_equal(mine.updated_by, "tester");
     theirs.answer = QA_NO;
-    assert_int_equal(qa_answer_save(S, visit, &theirs), AP_ERR_CONFLICT);
+    assert_int_equal(qa_answer_save(S, visit, &theirs, TODAY), AP_ERR_CONFLICT);
     assert_non_null(strstr(ap_error_detail(), "tester"));
     /* Changing it again with the version read works and raises it. */
     mine.answer = QA_NA;
     snprintf(mine.comment, sizeof mine.comment, "Not on site: the office is elsewhere.\nTo see next time.");
-    assert_int_equal(qa_answer_save(S, visit, &mine), AP_OK);
+    assert_int_equal(qa_answer_save(S, visit, &mine, TODAY), AP_OK);
     assert_int_equal(mine.version, 2);
     theirs.version = 1; /* a stale version */
-    assert_int_equal(qa_answer_save(S, visit, &theirs), AP_ERR_CONFLICT);
+    assert_int_equal(qa_answer_save(S, visit, &theirs, TODAY), AP_ERR_CONFLICT);
     items = checklist(visit, &n);
     assert_int_equal(items[2].answer, QA_NA);
     assert_int_equal(items[2].version, 2);
@@ -672,12 +695,12 @@ static void test_answer_versions(void **state)
     struct qa_item bad = items[3];
     bad.comment[0] = '\x01';
     bad.comment[1] = '\0';
-    assert_int_equal(qa_answer_save(S, visit, &bad), AP_ERR_INVALID);
+    assert_int_equal(qa_answer_save(S, visit, &bad, TODAY), AP_ERR_INVALID);
     assert_true(strncmp(ap_error_detail(), "Comment:", 8) == 0);
     bad = items[3];
     bad.item_id = query("SELECT i.id FROM qa_template_item i JOIN qa_template t ON t.id = i.template_id "
                         "WHERE t.key = 'stage2_progress' LIMIT 1");
-    assert_int_equal(qa_answer_save(S, visit, &bad), AP_ERR_INVALID);
+    assert_int_equal(qa_answer_save(S, visit, &bad, TODAY), AP_ERR_INVALID);
     free(items);
     /* Each answer is one audited transaction. */
     assert_int_equal(query("SELECT count(*) FROM audit_log WHERE tbl = 'qa_answer'"), 2);
@@ -758,6 +781,7 @@ static void test_close(void **state)
     x.version = read_at + 1;
     assert_int_equal(qa_visit_update(S, &x), AP_ERR_INVALID);
     assert_string_equal(ap_error_detail(), "Visitors: must not be empty");
+    answer_rest(planned, QA_YES);
     assert_int_equal(close_visit(planned, "improvement_needed", &closed), AP_OK);
     assert_int_equal(closed.next_due, TODAY - 1 + 31);
     assert_int_equal(qa_visit_get(S, planned, &x), AP_OK);
@@ -775,6 +799,75 @@ static void test_close(void **state)
     assert_int_equal(list[2].template_id, 0); /* recorded without a checklist */
     assert_int_equal(list[1].answered, list[1].items);
     free(list);
+}
+
+/* Issue 13: a Stage 1 visit with 1 of its items answered closed, was taken
+ * as Satisfactory and set the annual date a year on. Now closing needs every
+ * item answered; a half-answered closed visit (as older records may be) does
+ * not count; a future-dated visit cannot be answered; Unsatisfactory sets a
+ * follow-up 28 days on and keeps Stage 1 red until a later closed visit. */
+static void test_close_cannot_be_fooled(void **state)
+{
+    (void)state;
+    int64_t v = provider("Cwm Farm");
+    place_pupil(v, -60);
+    closed_visit(v, "stage2", -100);
+    int64_t visit = start(v, "stage1_safety", "stage1", TODAY - 2);
+    size_t n;
+    free(checklist(visit, &n));
+    assert_true(n > 2);
+    assert_int_equal(answer(visit, 0, QA_YES, NULL), AP_OK);
+    /* 1 answered: refused, naming how many are left; nothing changes. */
+    assert_int_equal(close_visit(visit, "satisfactory", NULL), AP_ERR_INVALID);
+    char want[128];
+    snprintf(want, sizeof want, "Checklist: %zu of %zu items not answered", n - 1, n);
+    assert_non_null(strstr(ap_error_detail(), want));
+    assert_int_equal(query("SELECT closed FROM qa_visit WHERE id = %lld", (long long)visit), 0);
+    assert_int_equal(row_of(v).due[QA_STAGE1].level, FLAG_RED);
+    /* All but one answered: still refused (the boundary). */
+    answer_rest(visit, QA_YES);
+    sql("DELETE FROM qa_answer WHERE visit_id = %lld AND item_id = "
+        "(SELECT max(item_id) FROM qa_answer WHERE visit_id = %lld)",
+        (long long)visit, (long long)visit);
+    assert_int_equal(close_visit(visit, "satisfactory", NULL), AP_ERR_INVALID);
+    /* A closed visit with an item unanswered, written straight to the store,
+     * does not count either. */
+    sql("UPDATE qa_visit SET closed = 1, outcome = 'satisfactory', version = version + 1 WHERE id = %lld",
+        (long long)visit);
+    assert_int_equal(row_of(v).due[QA_STAGE1].level, FLAG_RED);
+    assert_int_equal(flag_of(v, FLAG_KIND_QA_STAGE1).level, FLAG_RED);
+    sql("DELETE FROM qa_visit WHERE id = %lld", (long long)visit);
+
+    /* A visit dated tomorrow cannot be answered yet; today's can. */
+    int64_t planned = start(v, "stage1_safety", "stage1", TODAY + 1);
+    assert_int_equal(answer(planned, 0, QA_YES, NULL), AP_ERR_INVALID);
+    assert_true(strncmp(ap_error_detail(), "Visit date:", 11) == 0);
+    sql("UPDATE qa_visit SET visit_date = '%s', version = version + 1 WHERE id = %lld", day_s(0),
+        (long long)planned);
+    assert_int_equal(answer(planned, 0, QA_YES, NULL), AP_OK);
+    sql("DELETE FROM qa_visit WHERE id = %lld", (long long)planned);
+
+    /* Every item answered, Unsatisfactory: the next Stage 1 is a follow-up
+     * 28 days on, not a year, and Stage 1 stays red meanwhile. */
+    int64_t bad = start(v, "stage1_safety", "stage1", TODAY - 2);
+    answer_rest(bad, QA_YES);
+    struct qa_visit closed;
+    assert_int_equal(close_visit(bad, "unsatisfactory", &closed), AP_OK);
+    assert_int_equal(closed.next_due, TODAY - 2 + TH.qa_followup_days);
+    struct qa_provider_row r = row_of(v);
+    assert_int_equal(r.due[QA_STAGE1].level, FLAG_RED);
+    assert_int_equal(r.due[QA_STAGE1].due, TODAY - 2 + TH.qa_followup_days);
+    struct found f = flag_of(v, FLAG_KIND_QA_STAGE1);
+    assert_int_equal(f.level, FLAG_RED);
+    assert_non_null(strstr(f.reason, "found Unsatisfactory: follow-up visit due by"));
+    /* A later open visit does not clear it; closed Satisfactory does. */
+    int64_t again = start(v, "stage1_safety", "stage1", TODAY);
+    answer_rest(again, QA_YES);
+    assert_int_equal(flag_of(v, FLAG_KIND_QA_STAGE1).level, FLAG_RED);
+    assert_int_equal(close_visit(again, "satisfactory", &closed), AP_OK);
+    assert_int_equal(closed.next_due, date_add_months(TODAY, 12));
+    assert_int_equal(flag_of(v, FLAG_KIND_QA_STAGE1).count, 0);
+    assert_int_equal(row_of(v).due[QA_STAGE1].level, FLAG_NONE);
 }
 
 /* ------------------------------------------------------------ the safeguarding flag */
@@ -798,10 +891,12 @@ static void test_safeguarding_no_flags_until_later_yes(void **state)
     assert_int_equal(f.count, 1);
     assert_int_equal(f.level, FLAG_RED);
     assert_non_null(strstr(f.reason, "answered No at the Stage 1 visit of 2026-02-09"));
-    assert_non_null(strstr(f.reason, "a later visit must answer it Yes"));
+    assert_non_null(strstr(f.reason, "follow-up visit overdue since 2026-03-09"));
+    assert_non_null(strstr(f.reason, "red until a later closed visit answers it Yes"));
     struct qa_provider_row r = row_of(v);
     assert_int_equal(r.sg_open, 1);
     assert_int_equal(r.worst, FLAG_RED);
+    answer_rest(first, QA_YES);
     assert_int_equal(close_visit(first, "unsatisfactory", NULL), AP_OK);
     assert_int_equal(flag_of(v, FLAG_KIND_QA_SAFEGUARDING).count, 1);
 
@@ -826,10 +921,15 @@ static void test_safeguarding_no_flags_until_later_yes(void **state)
     assert_non_null(strstr(f.reason, "(and 1 more)"));
     assert_int_equal(row_of(v).sg_open, 2);
 
-    /* A later Yes to each clears them: the flag goes. */
+    /* A later Yes to each clears them once that visit is closed with every
+     * item answered (issue 13: an open visit's Yes cleared the red). */
     assert_int_equal(answer(second, sg, QA_YES, NULL), AP_OK);
-    assert_int_equal(row_of(v).sg_open, 1);
     assert_int_equal(answer(second, sg2, QA_YES, NULL), AP_OK);
+    assert_int_equal(flag_of(v, FLAG_KIND_QA_SAFEGUARDING).count, 1);
+    assert_int_equal(row_of(v).sg_open, 1); /* the first visit's No: second is still open */
+    answer_rest(second, QA_YES);
+    assert_int_equal(flag_of(v, FLAG_KIND_QA_SAFEGUARDING).count, 1);
+    assert_int_equal(close_visit(second, "satisfactory", NULL), AP_OK);
     assert_int_equal(flag_of(v, FLAG_KIND_QA_SAFEGUARDING).count, 0);
     assert_int_equal(row_of(v).sg_open, 0);
 
@@ -842,7 +942,8 @@ static void test_safeguarding_no_flags_until_later_yes(void **state)
         "WHERE visit_id = %lld",
         (long long)older, (long long)first);
     assert_int_equal(flag_of(v, FLAG_KIND_QA_SAFEGUARDING).count, 0);
-    assert_int_equal(answer(second, sg, QA_NO, NULL), AP_OK);
+    int64_t third = start(v, "stage1_safety", "stage1", TODAY);
+    assert_int_equal(answer(third, sg, QA_NO, NULL), AP_OK);
     assert_int_equal(flag_of(v, FLAG_KIND_QA_SAFEGUARDING).count, 1);
 }
 
@@ -856,6 +957,7 @@ static void test_safeguarding_yes_in_new_revision(void **state)
     int64_t first = start(v, "spot_check", "stage1", TODAY - 30);
     assert_int_equal(answer(first, 2, QA_NO, NULL), AP_OK); /* Register seen */
     assert_int_equal(answer(first, 0, QA_NO, NULL), AP_OK); /* Fire exits are clear */
+    answer_rest(first, QA_YES);
     assert_int_equal(close_visit(first, "unsatisfactory", NULL), AP_OK);
     assert_int_equal(row_of(v).sg_open, 2);
 
@@ -867,6 +969,7 @@ static void test_safeguarding_yes_in_new_revision(void **state)
     int64_t second = start(v, "spot_check", "stage1", TODAY);
     assert_int_equal(answer(second, 0, QA_YES, NULL), AP_OK); /* the same wording: clears */
     assert_int_equal(answer(second, 1, QA_YES, NULL), AP_OK); /* reworded: a new question */
+    assert_int_equal(close_visit(second, "satisfactory", NULL), AP_OK);
     assert_int_equal(row_of(v).sg_open, 1);
     struct found f = flag_of(v, FLAG_KIND_QA_SAFEGUARDING);
     assert_int_equal(f.count, 1);
@@ -915,7 +1018,7 @@ static void test_viewer_reads_not_writes(void **state)
     size_t n;
     struct qa_item *items = checklist(visit, &n);
     items[0].answer = QA_YES;
-    assert_int_equal(qa_answer_save(view, visit, &items[0]), AP_ERR_DENIED);
+    assert_int_equal(qa_answer_save(view, visit, &items[0], TODAY), AP_ERR_DENIED);
     free(items);
     assert_int_equal(qa_template_load(view, "spot.csv", T1, NULL, NULL), AP_ERR_DENIED);
     S = admin;
@@ -936,6 +1039,7 @@ int main(void)
         T(test_start_checks),
         T(test_answer_versions),
         T(test_close),
+        T(test_close_cannot_be_fooled),
         T(test_safeguarding_no_flags_until_later_yes),
         T(test_safeguarding_yes_in_new_revision),
         T(test_safeguarding_not_in_use),

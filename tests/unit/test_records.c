@@ -662,6 +662,83 @@ static void test_placement_with_timetable_round_trip(void **state)
     assert_int_equal(query_int(f->s, sql), 0);
 }
 
+/* Issue 13: one session timetabled at two providers counted its hours twice
+ * and could lift a pupil out of a reduced timetable. A session already
+ * taken by another placement whose dates overlap is refused, naming it;
+ * either side of the other placement's dates is fine; two proposals may be
+ * alternatives. The weekly hours count each session once. */
+static void test_placement_overlapping_sessions(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pupil = add_pupil(f, 9, "Elis", "Bowen", ymd(2012, 3, 14)); /* Year 9: 24 h */
+    int64_t a = add_provider(f, "Fferm Tŷ Coch"), b = add_provider(f, "Clwb Bocsio Aber");
+    struct placement one, two;
+    sample_placement(&one, pupil, a); /* 19.5 h a week, from 2026-09-07 */
+    one.end_date = ymd(2026, 12, 18);
+    assert_int_equal(placement_insert(f->s, &one), AP_OK);
+
+    /* Monday AM again at another provider: refused, nothing written. */
+    sample_placement(&two, pupil, b);
+    memset(two.hours, 0, sizeof two.hours);
+    two.hours[0][PLACEMENT_AM] = 3;
+    two.hours[3][PLACEMENT_PM] = 3;
+    assert_int_equal(placement_insert(f->s, &two), AP_ERR_INVALID);
+    expect_detail("Monday AM: already timetabled at Fferm Tŷ Coch");
+    char want[96];
+    snprintf(want, sizeof want, "(placement %lld, active, from 2026-09-07 to 2026-12-18)", (long long)one.id);
+    expect_detail(want);
+    assert_int_equal(two.id, 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement"), 1);
+
+    /* Dates: starting on the other's last day overlaps; the day after does not. */
+    two.start_date = ymd(2026, 12, 18);
+    assert_int_equal(placement_insert(f->s, &two), AP_ERR_INVALID);
+    two.start_date = ymd(2026, 12, 19);
+    assert_int_equal(placement_insert(f->s, &two), AP_OK);
+    /* ... and ending the day before the other starts does not either. */
+    struct placement before;
+    sample_placement(&before, pupil, b);
+    before.start_date = ymd(2026, 6, 1);
+    before.end_date = ymd(2026, 9, 6);
+    strcpy(before.status, "ended");
+    assert_int_equal(placement_insert(f->s, &before), AP_OK);
+    before.end_date = ymd(2026, 9, 7);
+    assert_int_equal(placement_update(f->s, &before), AP_ERR_INVALID);
+    expect_detail("already timetabled at Fferm Tŷ Coch");
+
+    /* Proposals are plans: two options for the same sessions, even over an
+     * active placement, are allowed; making one active is checked. */
+    struct placement p1, p2;
+    sample_placement(&p1, pupil, a);
+    sample_placement(&p2, pupil, a);
+    p1.start_date = p2.start_date = ymd(2027, 1, 4);
+    strcpy(p1.status, "proposed");
+    strcpy(p2.status, "proposed");
+    assert_int_equal(placement_insert(f->s, &p1), AP_OK);
+    assert_int_equal(placement_insert(f->s, &p2), AP_OK);
+    strcpy(p2.status, "active");
+    assert_int_equal(placement_update(f->s, &p2), AP_ERR_INVALID); /* Monday AM is two's, from 2026-12-19 */
+    expect_detail("Monday AM: already timetabled at Clwb Bocsio Aber");
+
+    /* Cannot be fooled by rows written past the check (an older store):
+     * the hours count each session once: 19.5 h, reduced for Year 9. */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO placement (pupil_id, provider_id, status, start_date, cost_basis, rate) "
+             "VALUES (%lld, %lld, 'active', '2026-09-07', 'week', 100)", (long long)pupil, (long long)b);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    int64_t dup = sqlite3_last_insert_rowid(store_db(f->s));
+    snprintf(sql, sizeof sql,
+             "INSERT INTO placement_session VALUES (%lld, 0, 'am', 3), (%lld, 1, 'am', 3)", (long long)dup,
+             (long long)dup);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    struct pupil_hours h;
+    assert_int_equal(placement_pupil_hours(f->s, pupil, today(), &f->th, &h), AP_OK);
+    if (h.weekly_hours != 19.5)
+        fail_msg("weekly hours %g, expected 19.5", h.weekly_hours);
+    assert_true(h.reduced);
+}
+
 static void test_placement_bad_session_writes_nothing(void **state)
 {
     struct fixture *f = *state;
@@ -854,10 +931,15 @@ static void test_placement_annual_cost_and_hours(void **state)
     two.hours[4][PLACEMENT_AM] = 3;
     two.hours[4][PLACEMENT_PM] = 3;
     assert_int_equal(placement_insert(f->s, &two), AP_OK);
+    /* (Thursday afternoon: the one session neither timetable uses.) */
     sample_placement(&later, pupil, b);
+    memset(later.hours, 0, sizeof later.hours);
+    later.hours[3][PLACEMENT_PM] = 2;
     later.start_date = today() + 1;
     assert_int_equal(placement_insert(f->s, &later), AP_OK);
     sample_placement(&proposed, pupil, b);
+    memset(proposed.hours, 0, sizeof proposed.hours);
+    proposed.hours[3][PLACEMENT_PM] = 2;
     strcpy(proposed.status, "proposed");
     assert_int_equal(placement_insert(f->s, &proposed), AP_OK);
     assert_int_equal(placement_pupil_hours(f->s, pupil, today(), &f->th, &h), AP_OK);
@@ -1205,6 +1287,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_placement_stale_version_names_who, setup, teardown),
         cmocka_unit_test_setup_teardown(test_placement_annual_cost_and_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_placement_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placement_overlapping_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contacts_crud_in_priority_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contact_validation_and_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concerns_newest_first_and_not_for_viewers, setup, teardown),

@@ -133,8 +133,9 @@ static int64_t add_provider(struct fixture *f, const char *name, const char *reg
     return p.id;
 }
 
-/* An active placement from start with `sessions` sessions of `hours` each,
- * Monday AM first. */
+/* A placement from start with `sessions` sessions of `hours` each, from
+ * Monday AM, after the sessions of the pupil's active placements still
+ * running on start (a session is at one provider only: db/placement.h). */
 static int64_t place(struct fixture *f, int64_t pupil, int64_t provider, int start, int sessions, double hours,
                      const char *status)
 {
@@ -145,7 +146,16 @@ static int64_t place(struct fixture *f, int64_t pupil, int64_t provider, int sta
     snprintf(pl.status, sizeof pl.status, "%s", status);
     pl.start_date = start;
     pl.rate = 4000;
-    for (int i = 0; i < sessions; i++)
+    char sql[320], day[11];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
+             "WHERE l.pupil_id = %lld AND l.status = 'active' AND (l.end_date IS NULL OR l.end_date >= '%s')",
+             (long long)pupil, date_format(start, day));
+    int64_t used = 0;
+    assert_int_equal(store_query_int(f->s, sql, -1, &used), AP_OK);
+    int from = strcmp(status, "proposed") == 0 ? 0 : (int)used;
+    assert_true(from + sessions <= 10);
+    for (int i = from; i < from + sessions; i++)
         pl.hours[i / 2][i % 2] = hours;
     assert_int_equal(placement_insert(f->s, &pl), AP_OK);
     return pl.id;
@@ -235,14 +245,24 @@ static void test_roll_current_providers(void **state)
     int64_t college = add_provider(f, "Coleg Ceredigion", "further_education", 0, 0, 0, false, false);
     /* Gwen: active at the farm (twice) and the gym; ended at the tutor;
      * proposed at the college; an active one starting next week. */
-    place(f, gwen, farm, ymd(2026, 9, 7), 6, 3.0, "active");
-    place(f, gwen, farm, ymd(2026, 10, 5), 2, 2.5, "active");
-    place(f, gwen, gym, ymd(2026, 9, 7), 2, 3.0, "active");
     int64_t old = place(f, gwen, tutor, ymd(2026, 1, 5), 4, 2.0, "active");
     int64_t v = 1;
     assert_int_equal(placement_end(f->s, old, &v, ymd(2026, 7, 17), today()), AP_OK);
+    place(f, gwen, farm, ymd(2026, 9, 7), 6, 3.0, "active");
+    place(f, gwen, farm, ymd(2026, 10, 5), 2, 2.5, "active");
+    place(f, gwen, gym, ymd(2026, 9, 7), 2, 3.0, "active");
     place(f, gwen, college, ymd(2027, 1, 4), 4, 3.0, "proposed");
-    place(f, gwen, tutor, today() + 5, 4, 2.0, "active");
+    /* An active one from next week, written straight to the store (its
+     * sessions are taken until the others end): not counted today. */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO placement (pupil_id, provider_id, status, start_date, cost_basis, rate) "
+             "VALUES (%lld, %lld, 'active', '%s', 'week', 4000)",
+             (long long)gwen, (long long)tutor, date_format(today() + 5, (char[11]){0}));
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    snprintf(sql, sizeof sql, "INSERT INTO placement_session VALUES (%lld, 0, 'am', 2), (%lld, 0, 'pm', 2)",
+             (long long)sqlite3_last_insert_rowid(store_db(f->s)), (long long)sqlite3_last_insert_rowid(store_db(f->s)));
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
 
     struct roll *r = NULL;
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);

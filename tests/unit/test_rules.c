@@ -437,28 +437,28 @@ static void test_qa_stage1(void **state)
     int due = 0;
     int last = D(2025, 3, 1);
     /* Exactly 12 months: due today, amber. */
-    assert_int_equal(rules_qa_stage1(last, D(2026, 3, 1), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 1), &th, &due, why, sizeof why),
                      FLAG_AMBER);
     assert_int_equal(due, D(2026, 3, 1));
     assert_string_equal(why, "Stage 1 visit due today");
     /* A day more: overdue, red. */
-    assert_int_equal(rules_qa_stage1(last, D(2026, 3, 2), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 2), &th, &due, why, sizeof why),
                      FLAG_RED);
     assert_string_equal(why, "Stage 1 visit overdue since 2026-03-01");
     /* Due in 28 days: amber; in 29: none. */
-    assert_int_equal(rules_qa_stage1(last, D(2026, 2, 1), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 2, 1), &th, &due, why, sizeof why),
                      FLAG_AMBER);
     assert_string_equal(why, "Stage 1 visit due on 2026-03-01, in 28 days");
-    assert_int_equal(rules_qa_stage1(last, D(2026, 1, 31), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 1, 31), &th, &due, why, sizeof why),
                      FLAG_NONE);
     assert_string_equal(why, "");
     /* Never visited: due now, red. */
-    assert_int_equal(rules_qa_stage1(DATE_NONE, D(2026, 1, 31), &th, &due, why, sizeof why),
+    assert_int_equal(rules_qa_stage1(DATE_NONE, false, D(2026, 1, 31), &th, &due, why, sizeof why),
                      FLAG_RED);
     assert_int_equal(due, D(2026, 1, 31));
     assert_string_equal(why, "no Stage 1 visit recorded: due now");
     /* A leap-day visit falls due on 28 February. */
-    rules_qa_stage1(D(2024, 2, 29), D(2024, 3, 1), &th, &due, NULL, 0);
+    rules_qa_stage1(D(2024, 2, 29), false, D(2024, 3, 1), &th, &due, NULL, 0);
     assert_int_equal(due, D(2025, 2, 28));
 }
 
@@ -467,50 +467,82 @@ static void test_qa_stage2(void **state)
     (void)state;
     int due = 0;
     int last = D(2024, 3, 1);
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, DATE_NONE, D(2026, 3, 1), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, DATE_NONE, D(2026, 3, 1), &th, &due,
                                      why, sizeof why), FLAG_AMBER);
     assert_int_equal(due, D(2026, 3, 1));
     assert_string_equal(why, "Stage 2 visit due today");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, DATE_NONE, D(2026, 3, 2), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, DATE_NONE, D(2026, 3, 2), &th, &due,
                                      why, sizeof why), FLAG_RED);
     assert_string_equal(why, "Stage 2 visit overdue since 2026-03-01");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, DATE_NONE, D(2026, 1, 31), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, DATE_NONE, D(2026, 1, 31), &th, &due,
                                      why, sizeof why), FLAG_NONE);
 
     /* A concern after the last Stage 2 brings it to concern + 30 days. */
     int concern = D(2025, 6, 10);
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, concern, D(2025, 7, 11), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, concern, D(2025, 7, 11), &th, &due,
                                      why, sizeof why), FLAG_RED);
     assert_int_equal(due, D(2025, 7, 10));
     assert_string_equal(why, "Stage 2 visit overdue since 2025-07-10 "
                              "(after the concern of 2025-06-10)");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, concern, D(2025, 7, 10), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, concern, D(2025, 7, 10), &th, &due,
                                      why, sizeof why), FLAG_AMBER);
     assert_string_equal(why, "Stage 2 visit due today (after the concern of 2025-06-10)");
-    assert_int_equal(rules_qa_stage2(last, DATE_NONE, concern, D(2025, 6, 11), &th, &due,
+    assert_int_equal(rules_qa_stage2(last, false, DATE_NONE, concern, D(2025, 6, 11), &th, &due,
                                      why, sizeof why), FLAG_NONE);
     assert_int_equal(due, D(2025, 7, 10));
 
     /* A concern on or before the last Stage 2 is already answered. */
     int visit = D(2025, 1, 10);
-    rules_qa_stage2(visit, DATE_NONE, D(2025, 1, 5), D(2025, 2, 20), &th, &due, why, sizeof why);
+    rules_qa_stage2(visit, false, DATE_NONE, D(2025, 1, 5), D(2025, 2, 20), &th, &due, why, sizeof why);
     assert_int_equal(due, D(2027, 1, 10));
-    rules_qa_stage2(visit, DATE_NONE, visit, D(2025, 2, 20), &th, &due, why, sizeof why);
+    rules_qa_stage2(visit, false, DATE_NONE, visit, D(2025, 2, 20), &th, &due, why, sizeof why);
     assert_int_equal(due, D(2027, 1, 10));
     assert_string_equal(why, "");
 
     /* No Stage 2 yet: counted from first use; due now when none known. */
-    assert_int_equal(rules_qa_stage2(DATE_NONE, D(2025, 1, 6), DATE_NONE, D(2025, 3, 1), &th,
+    assert_int_equal(rules_qa_stage2(DATE_NONE, false, D(2025, 1, 6), DATE_NONE, D(2025, 3, 1), &th,
                                      &due, why, sizeof why), FLAG_NONE);
     assert_int_equal(due, D(2027, 1, 6));
-    assert_int_equal(rules_qa_stage2(DATE_NONE, DATE_NONE, DATE_NONE, D(2025, 3, 1), &th,
+    assert_int_equal(rules_qa_stage2(DATE_NONE, false, DATE_NONE, DATE_NONE, D(2025, 3, 1), &th,
                                      &due, why, sizeof why), FLAG_AMBER);
     assert_int_equal(due, D(2025, 3, 1));
     assert_string_equal(why, "no Stage 2 visit recorded: due now");
     /* Any concern counts when there has been no Stage 2. */
-    assert_int_equal(rules_qa_stage2(DATE_NONE, D(2025, 1, 6), D(2025, 2, 1), D(2025, 3, 4),
+    assert_int_equal(rules_qa_stage2(DATE_NONE, false, D(2025, 1, 6), D(2025, 2, 1), D(2025, 3, 4),
                                      &th, &due, why, sizeof why), FLAG_RED);
     assert_int_equal(due, D(2025, 3, 3));
+}
+
+/* Issue 13: an Unsatisfactory Stage 1 or Stage 2 sets a follow-up due
+ * th->qa_followup_days (28) after it and is red from the visit on, whatever
+ * the annual date says: the day before the follow-up, on it, after it. */
+static void test_qa_followup_after_unsatisfactory(void **state)
+{
+    (void)state;
+    int due = 0, last = D(2026, 3, 2);
+    struct { int today; const char *phrase; } rows[] = {
+        {D(2026, 3, 2), "due by 2026-03-30"},
+        {D(2026, 3, 29), "due by 2026-03-30"},
+        {D(2026, 3, 30), "due by 2026-03-30"},
+        {D(2026, 3, 31), "overdue since 2026-03-30"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(rules_qa_stage1(last, true, rows[i].today, &th, &due, why, sizeof why), FLAG_RED);
+        assert_int_equal(due, D(2026, 3, 30));
+        assert_non_null(strstr(why, "Stage 1 visit of 2026-03-02 found Unsatisfactory"));
+        assert_non_null(strstr(why, rows[i].phrase));
+        assert_int_equal(rules_qa_stage2(last, true, DATE_NONE, DATE_NONE, rows[i].today, &th, &due, why,
+                                         sizeof why), FLAG_RED);
+        assert_int_equal(due, D(2026, 3, 30));
+        assert_non_null(strstr(why, "Stage 2 visit of 2026-03-02 found Unsatisfactory"));
+    }
+    /* Cannot be fooled: the same visit Satisfactory is not due for a year. */
+    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 31), &th, &due, why, sizeof why), FLAG_NONE);
+    assert_int_equal(due, D(2027, 3, 2));
+    /* The period is configurable. */
+    th.qa_followup_days = 10;
+    rules_qa_stage1(last, true, D(2026, 3, 3), &th, &due, why, sizeof why);
+    assert_int_equal(due, D(2026, 3, 12));
 }
 
 static void test_monitoring_days(void **state)
@@ -518,7 +550,8 @@ static void test_monitoring_days(void **state)
     (void)state;
     int due = 0;
     int term = D(2026, 1, 5), last = D(2026, 2, 2);
-    /* 30 days after the last visit: none; 31: due today; 32: overdue. */
+    /* 30 days after the last visit: none; 31: due today (amber); 32: overdue,
+     * red as the QA pane's legend says (issue 13). */
     assert_int_equal(rules_monitoring(last, DATE_NONE, 6, 1, term, D(2026, 3, 4), &th, &due,
                                       why, sizeof why), FLAG_NONE);
     assert_int_equal(due, D(2026, 3, 5));
@@ -527,7 +560,7 @@ static void test_monitoring_days(void **state)
                                       why, sizeof why), FLAG_AMBER);
     assert_string_equal(why, "monitoring visit due today (last visit 2026-02-02)");
     assert_int_equal(rules_monitoring(last, DATE_NONE, 6, 1, term, D(2026, 3, 6), &th, &due,
-                                      why, sizeof why), FLAG_AMBER);
+                                      why, sizeof why), FLAG_RED);
     assert_string_equal(why, "monitoring visit overdue since 2026-03-05 "
                              "(last visit 2026-02-02)");
     /* No visit yet: from the start of the placements. */
@@ -556,7 +589,13 @@ static void test_monitoring_sessions_and_term(void **state)
     assert_int_equal(rules_monitoring(last, DATE_NONE, 10, 1, term, today, &th, &due,
                                       why, sizeof why), FLAG_AMBER);
     assert_int_equal(due, today);
-    assert_string_equal(why, "10 sessions attended since the last visit (a visit every 10)");
+    assert_string_equal(why, "a learner has attended 10 of their own sessions since the last visit "
+                             "(a visit every 10)");
+    /* Ten sessions and overdue by date: still red, both named. */
+    assert_int_equal(rules_monitoring(last, DATE_NONE, 10, 1, term, D(2026, 3, 6), &th, &due,
+                                      why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "overdue since 2026-03-05"));
+    assert_non_null(strstr(why, "10 of their own sessions"));
 
     /* Two visits a term wanted: one made, a month into the term. */
     th.visit_per_term = 2;
@@ -753,6 +792,73 @@ static void test_reduced_timetable_twelve_weeks(void **state)
                              "2026-02-27");
 }
 
+/* Issue 13: the whole audit matrix. A ticked safeguarding concern or a
+ * looked-after pupil stayed green; each red indicator now makes it red, with
+ * its reason, before the amber ones; attendance at and either side of the
+ * threshold; hours a day against the timetable at the tolerance. */
+static void test_reduced_timetable_audit_matrix(void **state)
+{
+    (void)state;
+    int today = D(2026, 2, 1);
+    struct rules_rtt r;
+    r = rtt_good();
+    r.safeguarding_concern = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "safeguarding concern ticked on the PSP"));
+    r = rtt_good();
+    r.looked_after = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "a child looked after"));
+    r = rtt_good();
+    r.concern = true;
+    r.concern_date = D(2026, 1, 20);
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "safeguarding concern recorded on 2026-01-20"));
+    r = rtt_good();
+    r.single_agency = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "single-agency plan"));
+
+    /* Not attending: below 50 % red; at 50 % and above, not. */
+    r = rtt_good();
+    r.attendance_known = true;
+    r.attendance_pct = 49.9;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "not attending: 49.9 % this term, below 50 %"));
+    r.attendance_pct = 50.0;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+    r.attendance_pct = 50.1;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+
+    /* Amber: no parent/carer agreement; hours a day off the timetable by
+     * more than half an hour (the 38 demo PSPs that said 7.0 h a day). */
+    r = rtt_good();
+    r.no_parent_agreement = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "no parent/carer agreement recorded"));
+    r = rtt_good();
+    r.psp_hours_per_day = 7.0;
+    r.timetable_hours_per_day = 3.0;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "the PSP says 7 h a day, the timetable gives 3 h a day"));
+    r.psp_hours_per_day = 3.5; /* at the tolerance */
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+    r.psp_hours_per_day = 3.6;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
+    r.psp_hours_per_day = 2.5;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+
+    /* Red first, then amber, all named. */
+    r = rtt_good();
+    r.no_parent_agreement = true;
+    r.looked_after = true;
+    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
+    const char *red = strstr(why, "a child looked after"), *amber = strstr(why, "no parent/carer agreement");
+    assert_non_null(red);
+    assert_non_null(amber);
+    assert_true(red < amber);
+}
+
 static void test_reduced_timetable_red(void **state)
 {
     (void)state;
@@ -828,6 +934,82 @@ static void test_annual_cost(void **state)
     assert_int_equal(rules_annual_amount(BASIS_WEEK, 100, 3, 2, 39), 3900);
 }
 
+/* Issue 13: two quotes from one provider count once; a suspended or
+ * red-flagged provider's quote does not count and cannot be recommended;
+ * choosing a dear quote does not silence the warning. */
+static void test_quotations_cannot_be_fooled(void **state)
+{
+    (void)state;
+    struct rules_quote_pick pick;
+    struct rules_quote three[] = {
+        {1, "Cwm Farm", 900000, false, false, false},
+        {2, "Tyddyn Hir", 800000, false, false, false},
+        {3, "Hafod", 1000000, false, false, false},
+    };
+    assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
+    assert_int_equal(pick.counted, 3);
+    assert_int_equal(pick.pick, 1); /* the cheapest */
+    assert_false(pick.chosen);
+
+    /* The same provider twice: 2 count, amber, naming the repeat. */
+    struct rules_quote twice[] = {
+        {1, "Cwm Farm", 900000, false, false, false},
+        {1, "Cwm Farm", 900000, false, false, false},
+        {2, "Tyddyn Hir", 800000, false, false, false},
+    };
+    assert_int_equal(rules_quotations(twice, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_int_equal(pick.counted, 2);
+    assert_non_null(strstr(why, "3 quotations needed, 2 received"));
+    assert_non_null(strstr(why, "Cwm Farm quoted more than once"));
+
+    /* A suspended provider with an open safeguarding No: not counted, not
+     * picked as the cheapest, and red when chosen. */
+    struct rules_quote bad[] = {
+        {1, "Cwm Farm", 900000, false, false, false},
+        {2, "Tyddyn Hir", 800000, false, false, false},
+        {3, "Ridgeway", 500000, false, true, true},
+    };
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_int_equal(pick.counted, 2);
+    assert_int_equal(pick.pick, 1);
+    assert_non_null(strstr(why, "Ridgeway is suspended"));
+    bad[2].chosen = true;
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
+    assert_true(pick.unsafe_pick);
+    assert_non_null(strstr(why, "the recommended provider Ridgeway is suspended: it cannot be recommended"));
+    bad[2].suspended = false; /* red-flagged only */
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
+    assert_non_null(strstr(why, "red-flagged"));
+
+    /* Three good quotes, the chosen one over £25,000: amber, another route. */
+    three[2].annual = 2500000;
+    three[2].chosen = true;
+    assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "another procurement route is needed (chosen quote: Hafod)"));
+    three[2].annual = 2499999;
+    assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
+    /* Fewer than three with a dear one chosen: still flagged (it used to be silenced). */
+    assert_int_equal(rules_quotations(three + 1, 2, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "2 received"));
+    three[2].annual = 3000000;
+    assert_int_equal(rules_quotations(three + 1, 2, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "another procurement route is needed"));
+}
+
+static void test_tracking_areas(void **state)
+{
+    (void)state;
+    unsigned four = RULES_AREAS_ALL & ~(1u << RULES_AREA_QUALIFICATIONS);
+    assert_int_equal(rules_tracking_areas(0, &th), four);   /* Reception */
+    assert_int_equal(rules_tracking_areas(9, &th), four);
+    assert_int_equal(rules_tracking_areas(10, &th), RULES_AREAS_ALL);
+    assert_int_equal(rules_tracking_areas(11, &th), RULES_AREAS_ALL);
+    assert_int_equal(rules_tracking_areas(RULES_NO_YEAR_GROUP, &th), RULES_AREAS_ALL);
+    th.qualifications_year = 0;
+    assert_int_equal(rules_tracking_areas(0, &th), RULES_AREAS_ALL);
+    assert_int_equal(rules_tracking_areas(-1, &th), four); /* nursery */
+}
+
 static void test_quotes(void **state)
 {
     (void)state;
@@ -836,7 +1018,13 @@ static void test_quotes(void **state)
                              "3 quotations needed, 2 received");
     assert_int_equal(rules_quotes(2499999, 3, &th, why, sizeof why), FLAG_NONE);
     assert_string_equal(why, "");
-    assert_int_equal(rules_quotes(2500000, 0, &th, why, sizeof why), FLAG_NONE);
+    /* At or over £25,000 route 1 does not apply: another route is needed
+     * (issue 13: it used to say nothing). One penny either side. */
+    assert_int_equal(rules_quotes(2500000, 0, &th, why, sizeof why), FLAG_AMBER);
+    assert_string_equal(why, "annual cost £25,000.00 is at or over £25,000: procurement route 1 "
+                             "(quotations) does not apply, another procurement route is needed");
+    assert_int_equal(rules_quotes(2500001, 3, &th, why, sizeof why), FLAG_AMBER);
+    assert_int_equal(rules_quotes(2499999, 3, &th, why, sizeof why), FLAG_NONE);
     assert_int_equal(rules_quotes(858000, 0, &th, why, sizeof why), FLAG_AMBER);
     assert_string_equal(why, "annual cost £8,580.00 is under £25,000: "
                              "3 quotations needed, 0 received");
@@ -985,6 +1173,7 @@ int main(void)
         cmocka_unit_test_setup(test_insurance, setup),
         cmocka_unit_test_setup(test_qa_stage1, setup),
         cmocka_unit_test_setup(test_qa_stage2, setup),
+        cmocka_unit_test_setup(test_qa_followup_after_unsatisfactory, setup),
         cmocka_unit_test_setup(test_monitoring_days, setup),
         cmocka_unit_test_setup(test_monitoring_sessions_and_term, setup),
         cmocka_unit_test_setup(test_safeguarding, setup),
@@ -994,9 +1183,12 @@ int main(void)
         cmocka_unit_test_setup(test_reduced_timetable_green_and_none, setup),
         cmocka_unit_test_setup(test_reduced_timetable_twelve_weeks, setup),
         cmocka_unit_test_setup(test_reduced_timetable_red, setup),
+        cmocka_unit_test_setup(test_reduced_timetable_audit_matrix, setup),
         cmocka_unit_test_setup(test_cost_basis_strings, setup),
         cmocka_unit_test_setup(test_annual_cost, setup),
         cmocka_unit_test_setup(test_quotes, setup),
+        cmocka_unit_test_setup(test_tracking_areas, setup),
+        cmocka_unit_test_setup(test_quotations_cannot_be_fooled, setup),
         cmocka_unit_test_setup(test_intervention, setup),
     };
     const struct CMUnitTest money[] = {

@@ -547,6 +547,71 @@ static void test_writes_around_apterm_fail(void **state)
     assert_int_equal(query_int(f->admin, "SELECT count(*) FROM school WHERE name = 'Ysgol Sly'"), 0);
 }
 
+/* A full disk, without needing one: max_page_count makes SQLite answer
+ * SQLITE_FULL as soon as the store would grow. */
+static void test_full_store_says_so_and_saves_nothing(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3 *db = store_db(f->admin);
+    int64_t pages = query_int(f->admin, "PRAGMA page_count");
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)pages);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    /* Users fit on the pages there are, until one does not. */
+    int added = 0;
+    char login[16];
+    ap_status st = AP_OK;
+    while (added < 5000) {
+        snprintf(login, sizeof login, "user%d", added);
+        if ((st = store_user_add(f->admin, login, "officer")) != AP_OK)
+            break;
+        added++;
+    }
+    assert_int_equal(st, AP_ERR_IO);
+    char want[256];
+    snprintf(want, sizeof want, "the disk holding %s is full: nothing was saved", f->path);
+    assert_non_null(strstr(ap_error_detail(), want));
+    /* Nothing of the failed add was saved: neither the user nor its audit row. */
+    char sel[128];
+    snprintf(sel, sizeof sel, "SELECT count(*) FROM app_user WHERE login = '%s'", login);
+    assert_int_equal(query_int(f->admin, sel), 0);
+    assert_int_equal(query_int(f->admin, "SELECT count(*) FROM app_user"), added + 1);
+    assert_int_equal(query_int(f->admin, "SELECT count(*) FROM audit_log WHERE tbl = 'app_user' AND action = 'insert'"),
+                     added + 1);
+    /* With room again the same add is saved. */
+    assert_int_equal(sqlite3_exec(db, "PRAGMA max_page_count = 1000000", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_user_add(f->admin, login, "officer"), AP_OK);
+    assert_int_equal(query_int(f->admin, sel), 1);
+}
+
+/* Closing never waits on a reader (tests/e2e/test_store_faults.sh shows the
+ * writers that no longer fail): with another connection holding a read
+ * transaction, a store that wrote closes, another saves, and the WAL the
+ * reader needs is kept until it is done; then the next close empties it. */
+static void test_wal_is_kept_for_a_reader_and_emptied_after(void **state)
+{
+    struct fixture *f = *state;
+    struct store *w1 = open_as(f, "alice", AP_OK);
+    sqlite3 *reader = NULL;
+    assert_int_equal(sqlite3_open_v2(f->path, &reader, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM app_user;", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_user_add(w1, "bob", "officer"), AP_OK);
+    store_close(w1);
+    assert_int_equal(store_user_add(f->admin, "carol", "lead"), AP_OK);
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    struct stat sb;
+    assert_int_equal(stat(wal, &sb), 0);
+    assert_true(sb.st_size > 0); /* the reader may still need those frames */
+    assert_int_equal(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    struct store *w2 = open_as(f, "alice", AP_OK);
+    store_close(w2);
+    assert_int_equal(stat(wal, &sb), 0);
+    assert_int_equal(sb.st_size, 0);
+    assert_int_equal(query_int(f->admin, "SELECT count(*) FROM app_user WHERE login IN ('bob', 'carol')"), 2);
+    assert_int_equal(sqlite3_close(reader), SQLITE_OK);
+}
+
 static void test_marks_keep_the_weekly_summary(void **state)
 {
     struct fixture *f = *state;
@@ -609,6 +674,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_change_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_around_apterm_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_marks_keep_the_weekly_summary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_store_says_so_and_saves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_is_kept_for_a_reader_and_emptied_after, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -145,7 +145,16 @@ static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
     strcpy(pl.status, "active");
     pl.start_date = start;
     pl.rate = 4000;
-    pl.hours[0][0] = 3;
+    /* The next session the pupil's other placements leave free: a session is
+     * at one provider only (db/placement.h). */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
+             "WHERE l.pupil_id = %lld",
+             (long long)pupil);
+    int64_t used = 0;
+    assert_int_equal(store_query_int(f->s, sql, -1, &used), AP_OK);
+    pl.hours[used / 2][used % 2] = 3;
     assert_int_equal(placement_insert(f->s, &pl), AP_OK);
 }
 
@@ -315,7 +324,7 @@ static void test_tracking_rows_ratings(void **state)
     /* Ann: last week 3 in every area, this week 4, 2, -, 5, 3 with a note. */
     for (int a = 0; a < TRACKING_AREAS; a++) {
         v = 0;
-        assert_int_equal(tracking_set_rating(f->s, ann, last, a, 3, "", &v), AP_OK);
+        assert_int_equal(tracking_set_rating(f->s, ann, last, a, 3, "", &v, today(), &f->th), AP_OK);
         assert_int_equal(v, 1);
     }
     struct tracking_rating r[TRACKING_AREAS];
@@ -328,19 +337,24 @@ static void test_tracking_rows_ratings(void **state)
         r[a].changed = true;
     }
     strcpy(r[1].note, "Upset after a contact visit; calmer by Thursday.");
-    assert_int_equal(tracking_save_week(f->s, ann, week, r), AP_OK);
+    assert_int_equal(tracking_save_week(f->s, ann, week, r, today(), &f->th), AP_OK);
     assert_int_equal(r[0].version, 1);
     assert_int_equal(r[2].version, 0);
     assert_false(r[0].changed);
     /* Bryn: rated two weeks ago in wellbeing only (last week missed). */
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, bryn, week - 14, 1, 2, "", &v), AP_OK);
-    /* Cai: rated only longer ago than the look-back, and next week. */
+    assert_int_equal(tracking_set_rating(f->s, bryn, week - 14, 1, 2, "", &v, today(), &f->th), AP_OK);
+    /* Cai: rated only longer ago than the look-back, and next week (as an
+     * older store may hold: a week to come can no longer be rated). */
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, cai, week - 7 * (TRACKING_LOOKBACK_WEEKS + 1), 0, 5, "", &v),
+    assert_int_equal(tracking_set_rating(f->s, cai, week - 7 * (TRACKING_LOOKBACK_WEEKS + 1), 0, 5, "", &v, today(), &f->th),
                      AP_OK);
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v), AP_OK);
+    assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "has not begun"));
+    /* The boundary: on the Sunday before, still to come; on its Monday, rated. */
+    assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, week + 6, &f->th), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, week + 7, &f->th), AP_OK);
 
     struct tracking *t = NULL;
     assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
@@ -372,7 +386,7 @@ static void test_tracking_rows_ratings(void **state)
     /* Rating Ann's fifth area makes her fully rated; the week after shows
      * this week's as the previous ones. */
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 2, 1, "", &v), AP_OK);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 2, 1, "", &v, today(), &f->th), AP_OK);
     assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
     assert_int_equal(t->fully_rated, 1);
     tracking_free(t);
@@ -402,10 +416,10 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
 
     /* Insert, then update: the version moves on by one each time. */
     int64_t v = 0;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 2, "first", &v), AP_OK);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 2, "first", &v, today(), &f->th), AP_OK);
     assert_int_equal(v, 1);
     int64_t stale = v;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 4, "better", &v), AP_OK);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 4, "better", &v, today(), &f->th), AP_OK);
     assert_int_equal(v, 2);
     assert_int_equal(count(f, "SELECT rating FROM progress_entry WHERE area = 'wellbeing'"), 4);
     assert_int_equal(count(f, "SELECT version FROM progress_entry WHERE area = 'wellbeing'"), 2);
@@ -419,17 +433,17 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
     struct store_options o = {.path = f->path, .login = "olwen"};
     assert_int_equal(store_open(&o, &other), AP_OK);
     int64_t ov = v;
-    assert_int_equal(tracking_set_rating(other, ann, week, 1, 5, "", &ov), AP_OK);
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 3, "", &v), AP_ERR_CONFLICT);
+    assert_int_equal(tracking_set_rating(other, ann, week, 1, 5, "", &ov, today(), &f->th), AP_OK);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 3, "", &v, today(), &f->th), AP_ERR_CONFLICT);
     assert_non_null(strstr(ap_error_detail(), "Wellbeing"));
     assert_non_null(strstr(ap_error_detail(), "olwen"));
     assert_int_equal(v, 2); /* untouched */
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 3, "", &stale), AP_ERR_CONFLICT);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 1, 3, "", &stale, today(), &f->th), AP_ERR_CONFLICT);
     /* Adding where someone else has added meanwhile is a conflict too. */
     int64_t nv = 0;
-    assert_int_equal(tracking_set_rating(other, ann, week, 3, 2, "", &nv), AP_OK);
+    assert_int_equal(tracking_set_rating(other, ann, week, 3, 2, "", &nv, today(), &f->th), AP_OK);
     nv = 0;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 3, 4, "", &nv), AP_ERR_CONFLICT);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 3, 4, "", &nv, today(), &f->th), AP_ERR_CONFLICT);
     assert_int_equal(count(f, "SELECT rating FROM progress_entry WHERE area = 'social'"), 2);
     store_close(other);
 
@@ -443,30 +457,30 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
         r[a].changed = true;
     }
     r[1].version = 2; /* stale */
-    assert_int_equal(tracking_save_week(f->s, ann, week, r), AP_ERR_CONFLICT);
+    assert_int_equal(tracking_save_week(f->s, ann, week, r, today(), &f->th), AP_ERR_CONFLICT);
     assert_int_equal(count(f, "SELECT count(*) FROM progress_entry"), 2);
     assert_true(r[0].changed);
     r[1].version = 3;
-    assert_int_equal(tracking_save_week(f->s, ann, week, r), AP_OK);
+    assert_int_equal(tracking_save_week(f->s, ann, week, r, today(), &f->th), AP_OK);
     assert_int_equal(count(f, "SELECT count(*) FROM progress_entry WHERE rating = 1"), 5);
 
     /* Rating 0 deletes, version-checked. */
     v = r[0].version;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "", &v), AP_OK);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "", &v, today(), &f->th), AP_OK);
     assert_int_equal(v, 0);
     assert_int_equal(count(f, "SELECT count(*) FROM progress_entry WHERE area = 'attendance'"), 0);
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "", &v), AP_OK); /* nothing to do */
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "", &v, today(), &f->th), AP_OK); /* nothing to do */
 
     /* Refused before the store is touched. */
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 6, "", &v), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 6, "", &v, today(), &f->th), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "Attendance within the provision"));
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "a note alone", &v), AP_ERR_INVALID);
-    assert_int_equal(tracking_set_rating(f->s, ann, week + 2, 0, 3, "", &v), AP_ERR_INVALID);
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 5, 3, "", &v), AP_ERR_INVALID);
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 3, "bad\x01note", &v), AP_ERR_INVALID);
-    assert_int_equal(tracking_set_rating(f->s, 9999, week, 0, 3, "", &v), AP_ERR_NOT_FOUND);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "a note alone", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, ann, week + 2, 0, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 5, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 3, "bad\x01note", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, 9999, week, 0, 3, "", &v, today(), &f->th), AP_ERR_NOT_FOUND);
 
     /* A viewer reads the rows but cannot rate. */
     assert_int_equal(store_user_add(f->s, "victor", "viewer"), AP_OK);
@@ -474,7 +488,7 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
     struct store_options vo = {.path = f->path, .login = "victor"};
     assert_int_equal(store_open(&vo, &viewer), AP_OK);
     v = 0;
-    assert_int_equal(tracking_set_rating(viewer, ann, week, 0, 3, "", &v), AP_ERR_DENIED);
+    assert_int_equal(tracking_set_rating(viewer, ann, week, 0, 3, "", &v, today(), &f->th), AP_ERR_DENIED);
     struct tracking *t = NULL;
     assert_int_equal(tracking_load(viewer, &f->th, today(), week, &t), AP_OK);
     assert_int_equal(row_for(t, ann)->rating[1], 1);
@@ -684,6 +698,54 @@ static void test_tracking_empty_store(void **state)
     tracking_free(t);
 }
 
+/* Issue 13: every pupil was rated in all five areas, so a Reception child
+ * was rated on a qualification pathway. The qualification pathway applies
+ * from Year 10 (qualifications_year): not in Reception or Year 9, from
+ * Year 10; the other four areas at every age; the load shows which apply. */
+static void test_tracking_areas_follow_the_year_group(void **state)
+{
+    struct fixture *f = *state;
+    int64_t young = add_pupil(f, 1, "Nia", "Wyn", DATE_NONE, DATE_NONE);
+    int64_t nine = add_pupil(f, 2, "Osian", "Rees", DATE_NONE, DATE_NONE);
+    int64_t ten = add_pupil(f, 3, "Gwen", "Prydderch", DATE_NONE, DATE_NONE); /* born 2012-03-14: Year 10 */
+    char sql[200];
+    assert_int_equal(store_begin(f->s), AP_OK);
+    snprintf(sql, sizeof sql, "UPDATE pupil SET dob = '2021-10-01', version = version + 1 WHERE id = %lld",
+             (long long)young);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE pupil SET dob = '2012-09-01', version = version + 1 WHERE id = %lld",
+             (long long)nine);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(f->s), AP_OK);
+    int week = this_week();
+    int64_t v = 0;
+    enum { Q = 4 };
+    assert_int_equal(tracking_set_rating(f->s, young, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply in Reception"));
+    assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "does not apply in Year 9 (tracked from Year 10)"));
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, ten, week, Q, 3, "", &v, today(), &f->th), AP_OK);
+    for (int a = 0; a < Q; a++) {
+        v = 0;
+        assert_int_equal(tracking_set_rating(f->s, young, week, a, 4, "", &v, today(), &f->th), AP_OK);
+    }
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    const struct tracking_row *ry = row_for(t, young), *rt = row_for(t, ten);
+    assert_int_equal(ry->n_areas, 4);
+    assert_false((ry->areas >> Q) & 1u);
+    assert_int_equal(rt->n_areas, 5);
+    /* Four of four is fully rated for the Reception child. */
+    assert_int_equal(ry->n_rated, 4);
+    assert_int_equal(t->fully_rated, 1);
+    tracking_free(t);
+    /* Configurable: from Year 9, Osian is rated on it. */
+    f->th.qualifications_year = 9;
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -694,6 +756,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tracking_actions_overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tracking_psp_and_qa_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tracking_empty_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_areas_follow_the_year_group, setup, teardown),
     };
     return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
 }

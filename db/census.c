@@ -1,0 +1,87 @@
+#include "census.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+#include "rowio.h"
+
+const char *const CENSUS_HEADER[CENSUS_COLUMNS] = {
+    "upn", "uln", "surname", "forename", "middle_names", "preferred_surname", "dob", "sex", "ethnicity",
+    "urn", "ukprn", "setting_type", "reason", "start_date", "end_date", "sessions_per_week", "provider", "unknown",
+};
+
+ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, long *rows, long *pupils,
+                      long *incomplete)
+{
+    *rows = *pupils = *incomplete = 0;
+    if (strcmp(store_code_set(s), "england") != 0)
+        return ap_fail(AP_ERR_INVALID, "this store is a Welsh one (region wales): Wales has no alternative provision "
+                                       "census, so there is nothing to export");
+    char d[11];
+    date_format(date, d);
+    sqlite3_stmt *st = NULL;
+    ap_status r = rowio_prepare(
+        s,
+        "SELECT p.id, p.upn, p.legal_surname, p.legal_forename, p.dob, p.gender, pr.urn, pr.ukprn, pr.registration, "
+        "pl.start_date, coalesce(pl.end_date, ''), "
+        "(SELECT count(*) FROM placement_session ps WHERE ps.placement_id = pl.id), pr.name "
+        "FROM placement pl JOIN pupil p ON p.id = pl.pupil_id JOIN provider pr ON pr.id = pl.provider_id "
+        "WHERE pl.status <> 'proposed' AND pl.start_date <= ?1 AND (pl.end_date IS NULL OR pl.end_date >= ?1) "
+        "ORDER BY p.legal_surname COLLATE NOCASE, p.legal_forename COLLATE NOCASE, p.upn, pl.start_date, pl.id",
+        &st, "reading the placements for the census");
+    if (r != AP_OK)
+        return r;
+    int rc = rowio_bind_text(st, 1, d);
+    long long last = 0;
+    while (r == AP_OK && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char upn[14], surname[101], forename[101], dob[11], gender[8], urn[16], ukprn[16], reg[24], start[11],
+            end[11], sessions[8], provider[121], unknown[160] = "";
+        rowio_text(st, 1, upn, sizeof upn);
+        rowio_text(st, 2, surname, sizeof surname);
+        rowio_text(st, 3, forename, sizeof forename);
+        rowio_text(st, 4, dob, sizeof dob);
+        rowio_text(st, 5, gender, sizeof gender);
+        rowio_text(st, 6, urn, sizeof urn);
+        rowio_text(st, 7, ukprn, sizeof ukprn);
+        rowio_text(st, 8, reg, sizeof reg);
+        rowio_text(st, 9, start, sizeof start);
+        rowio_text(st, 10, end, sizeof end);
+        snprintf(sessions, sizeof sessions, "%d", sqlite3_column_int(st, 11));
+        rowio_text(st, 12, provider, sizeof provider);
+        const char *sex = !strcmp(gender, "female") ? "F" : !strcmp(gender, "male") ? "M" : "U";
+        /* A URN wins, then a UKPRN (the other items then blank); without
+         * either, the setting type: non-maintained FE, or another
+         * unregistered provider. One-to-one tuition and work-based
+         * placements cannot be told apart in the store. */
+        const char *setting = "";
+        if (urn[0])
+            ukprn[0] = '\0';
+        else if (!ukprn[0])
+            setting = !strcmp(reg, "further_education") ? "NFE" : !strcmp(reg, "unregistered") ? "OTH" : "";
+        size_t n = 0;
+#define UNKNOWN(item) n += (size_t)snprintf(unknown + n, sizeof unknown - n, "%s%s", n ? "; " : "", item)
+        UNKNOWN("uln (if 14 or over)");
+        UNKNOWN("ethnicity");
+        if (!urn[0] && !ukprn[0] && !setting[0])
+            UNKNOWN("setting_type");
+        UNKNOWN("reason");
+        if (!strcmp(sex, "U"))
+            UNKNOWN("sex");
+#undef UNKNOWN
+        const char *values[CENSUS_COLUMNS] = {upn, "", surname, forename, "", "", dob, sex, "", urn, ukprn,
+                                              setting, "", start, end, sessions, provider, unknown};
+        r = fn(ctx, values);
+        ++*rows;
+        ++*incomplete;
+        long long id = sqlite3_column_int64(st, 0);
+        if (id != last)
+            ++*pupils;
+        last = id;
+        rc = SQLITE_OK;
+    }
+    if (r == AP_OK && rc != SQLITE_DONE)
+        r = store_fail(s, rc, "reading the placements for the census");
+    sqlite3_finalize(st);
+    return r;
+}

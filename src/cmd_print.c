@@ -1,0 +1,105 @@
+/* apterm print psp UPN | print visit ID | print tracking --week YYYY-MM-DD,
+ * each --out FILE.pdf (src/documents.h). */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "date.h"
+#include "documents.h"
+
+struct print_progress {
+    bool on;
+    int shown;
+};
+
+static void print_progress(void *ctx, double fraction, const char *what)
+{
+    struct print_progress *p = ctx;
+    int pct = (int)(fraction * 100 + 0.5);
+    if (!p->on || pct == p->shown)
+        return;
+    p->shown = pct;
+    fprintf(stderr, "\r\033[Kapterm: %3d%% %s", pct, what ? what : "");
+    fflush(stderr);
+}
+
+int cmd_print(struct cli *cli, int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "print needs psp UPN, visit ID or tracking --week YYYY-MM-DD, and --out FILE.pdf");
+    const char *kind = argv[1];
+    bool psp = strcmp(kind, "psp") == 0, visit = strcmp(kind, "visit") == 0, tracking = strcmp(kind, "tracking") == 0;
+    if (!psp && !visit && !tracking)
+        return usage_error("print %s: expected psp, visit or tracking", kind);
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"week", required_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL, *week_text = NULL, *subject = NULL;
+    argc--;
+    argv++;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'w': week_text = optarg; break;
+        default: return usage_error("unknown option for print %s", kind);
+        }
+    }
+    if (optind < argc)
+        subject = argv[optind++];
+    if (optind < argc)
+        return usage_error("print %s: unexpected argument \"%s\"", kind, argv[optind]);
+    if (!out || !*out)
+        return usage_error("print %s needs --out FILE.pdf", kind);
+    int week = DATE_NONE;
+    long long visit_id = 0;
+    if (tracking) {
+        if (subject)
+            return usage_error("print tracking: unexpected argument \"%s\" (the week is --week YYYY-MM-DD)", subject);
+        if (!week_text)
+            return usage_error("%s", "print tracking needs --week YYYY-MM-DD");
+        if (!date_parse_iso(week_text, &week))
+            return usage_error("--week \"%s\": expected a date, YYYY-MM-DD", week_text);
+    } else {
+        if (week_text)
+            return usage_error("print %s takes no --week", kind);
+        if (!subject || !*subject)
+            return usage_error("print %s needs %s", kind, psp ? "the pupil's UPN" : "the visit's number");
+        if (visit) {
+            char *end = NULL;
+            visit_id = strtoll(subject, &end, 10);
+            if (!end || *end || visit_id <= 0)
+                return usage_error("print visit \"%s\": expected the visit's number", cli_text(subject));
+        }
+    }
+    struct store *s = NULL;
+    if (open_store(cli, false, &s) != AP_OK)
+        return fail("print");
+    struct print_progress progress = {.on = isatty(STDERR_FILENO) != 0, .shown = -1};
+    struct document_request req = {
+        .out = out, .today = date_today(), .organisation = cli->cfg.organisation, .th = &cli->cfg.th,
+        .progress = print_progress, .progress_ctx = &progress,
+    };
+    struct document_result res;
+    ap_status st = psp ? document_psp_upn(s, subject, &req, &res)
+                 : visit ? document_visit(s, (int64_t)visit_id, &req, &res)
+                         : document_tracking(s, week, &req, &res);
+    store_close(s);
+    if (progress.shown >= 0)
+        fprintf(stderr, "\r\033[K");
+    if (st != AP_OK) {
+        const char *detail = cli_text(ap_error_detail());
+        fprintf(stderr, "apterm: print: %s%s\n", detail,
+                strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? ""
+                                                                                          : "; nothing was written");
+        return st == AP_ERR_INVALID ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    printf("Wrote %s to %s: %d page%s\n", cli_text(res.what), cli_text(out), res.pages, res.pages == 1 ? "" : "s");
+    return EXIT_SUCCESS;
+}

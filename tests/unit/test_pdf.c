@@ -1,0 +1,231 @@
+/* src/pdf.c on real files in a temporary folder: pages as laid out, the
+ * file written whole (mode 0600) or not at all, and text that is not valid
+ * UTF-8 or looks like markup printed as itself without a crash. The text of
+ * the pages is read back with poppler-utils in tests/export/test_print.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "pdf.h"
+
+struct fixture {
+    char dir[128];
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/apterm-pdf-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    DIR *d = opendir(f->dir);
+    if (d) {
+        struct dirent *e;
+        char path[PATH_MAX];
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(path, sizeof path, "%s/%s", f->dir, e->d_name);
+                if (unlink(path) != 0)
+                    rmdir(path);
+            }
+        }
+        closedir(d);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static const struct pdf_doc DOC = {.title = "PSP: Siân Ŵyn", .organisation = "Cyngor & Co", .author = "test"};
+
+/* Entries of the folder (not . and ..). */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return NULL;
+    fseek(in, 0, SEEK_END);
+    long n = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, in) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(in);
+    if (buf)
+        buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Page objects in the file ("/Type /Page", not "/Type /Pages"). */
+static int page_objects(const char *buf, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i + 12 <= len; i++)
+        n += memcmp(buf + i, "/Type /Page", 11) == 0 && buf[i + 11] != 's';
+    return n;
+}
+
+static void test_pdf_long_table_runs_over_pages(void **state)
+{
+    struct fixture *f = *state;
+    char target[192];
+    snprintf(target, sizeof target, "%s/sheet.pdf", f->dir);
+    struct pdf_doc doc = DOC;
+    doc.today = date_from_ymd(2026, 3, 4);
+    doc.landscape = true;
+    struct pdf *p = NULL;
+    assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+    assert_int_equal(pdf_pages(p), 1);
+    pdf_title(p, "Tracking meeting");
+    static const char *const headers[] = {"Pupil", "Attendance", "Actions"};
+    static const double widths[] = {2, 1, 3};
+    pdf_table_begin(p, 3, headers, widths);
+    for (int i = 0; i < 300; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "Pupil %d Llŷr", i);
+        const char *cells[] = {name, "95.0%", i % 7 ? NULL : "Ring the school\nand the parent"};
+        pdf_table_row(p, cells, false);
+    }
+    pdf_table_end(p);
+    static const char *const parties[] = {"The lead", "The officer"};
+    pdf_signatures(p, parties, 2);
+    int pages = pdf_pages(p);
+    assert_true(pages > 5);
+    assert_int_equal(pdf_close(p), AP_OK);
+    struct stat sb;
+    assert_int_equal(stat(target, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(entries(f->dir), 1); /* no temporary file left */
+    size_t len;
+    char *buf = slurp(target, &len);
+    assert_non_null(buf);
+    assert_memory_equal(buf, "%PDF-", 5);
+    assert_int_equal(page_objects(buf, len), pages);
+    free(buf);
+}
+
+static void test_pdf_discard_and_failed_finish_leave_the_target(void **state)
+{
+    struct fixture *f = *state;
+    char target[192], tmp[PATH_MAX];
+    snprintf(target, sizeof target, "%s/psp.pdf", f->dir);
+    FILE *old = fopen(target, "w");
+    assert_non_null(old);
+    fputs("the earlier PSP\n", old);
+    fclose(old);
+    struct pdf_doc doc = DOC;
+    doc.today = date_from_ymd(2026, 3, 4);
+    struct pdf *p = NULL;
+
+    /* Abandoned: nothing written, no temporary file. */
+    assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+    pdf_paragraph(p, "Reason");
+    pdf_discard(p);
+    assert_int_equal(entries(f->dir), 1);
+
+    /* The rename cannot happen (a folder has taken the temporary name): the
+     * target is left as it was and the message names it. */
+    assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+    pdf_paragraph(p, "Reason");
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    tmp[0] = '\0';
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".psp.pdf.apterm-"))
+            snprintf(tmp, sizeof tmp, "%s/%s", f->dir, e->d_name);
+    closedir(d);
+    assert_true(tmp[0] != '\0');
+    assert_int_equal(unlink(tmp), 0);
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    assert_int_not_equal(pdf_close(p), AP_OK);
+    assert_non_null(strstr(ap_error_detail(), "psp.pdf"));
+    size_t len;
+    char *buf = slurp(target, &len);
+    assert_non_null(buf);
+    assert_string_equal(buf, "the earlier PSP\n");
+    free(buf);
+    rmdir(tmp);
+
+    /* A missing folder is refused at the start. */
+    char missing[220];
+    snprintf(missing, sizeof missing, "%s/no/such/folder/p.pdf", f->dir);
+    assert_int_not_equal(pdf_open(missing, &doc, &p), AP_OK);
+    assert_null(p);
+    assert_non_null(strstr(ap_error_detail(), "no/such/folder"));
+}
+
+static void test_pdf_odd_text_prints_as_itself(void **state)
+{
+    struct fixture *f = *state;
+    char target[192];
+    snprintf(target, sizeof target, "%s/odd.pdf", f->dir);
+    struct pdf_doc doc = DOC;
+    doc.today = date_from_ymd(2026, 3, 4);
+    struct pdf *p = NULL;
+    assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+    pdf_heading(p, 1, "<b>not bold</b> & <i>");
+    pdf_paragraph(p, "a stray byte \xff\xfe in the middle");
+    pdf_paragraph(p, NULL); /* "Not recorded." */
+    pdf_field(p, "Empty", "");
+    static const char *const h[] = {"Only"};
+    static const double w[] = {1};
+    pdf_table_begin(p, 1, h, w);
+    const char *row[] = {"\xc3"}; /* a cut character */
+    pdf_table_row(p, row, true);
+    pdf_table_end(p);
+    assert_int_equal(pdf_close(p), AP_OK);
+
+    /* A table the layout cannot make: refused, nothing written. */
+    snprintf(target, sizeof target, "%s/bad.pdf", f->dir);
+    assert_int_equal(pdf_open(target, &doc, &p), AP_OK);
+    pdf_table_begin(p, PDF_MAX_COLS + 1, h, w);
+    assert_int_equal(pdf_close(p), AP_ERR_INVALID);
+    struct stat sb;
+    assert_int_equal(stat(target, &sb), -1);
+    assert_int_equal(entries(f->dir), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_pdf_long_table_runs_over_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdf_discard_and_failed_finish_leave_the_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdf_odd_text_prints_as_itself, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
