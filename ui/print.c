@@ -76,11 +76,11 @@ static bool ask_file(struct ui *ui, const char *what, const char *offer, char *o
     snprintf(title, sizeof title, "Write %s as PDF", what);
     struct form_field fields[] = {
         {.label = "File", .kind = FIELD_TEXT, .value = a.typed, .size = sizeof a.typed, .required = true,
-         .help = "The PDF to write (mode 0600); ^S writes it, Esc cancels"},
+         .help = "The PDF to write (mode 0600), offered in your home folder; ^S writes it, Esc cancels"},
     };
     struct form f = {
         .title = title, .fields = fields, .nfields = 1, .ctx = &a,
-        .validate = ask_validate, .save = ask_save, .start_changed = true,
+        .validate = ask_validate, .save = ask_save,
     };
     return form_run(ui, &f);
 }
