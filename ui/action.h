@@ -42,6 +42,10 @@ enum action_id {
     ACT_PANEL_EXPORT, ACT_PANEL_DMT,
     /* Forms */
     ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_SAVE, ACT_CANCEL,
+    /* Every view above the panes (ui/view.h): the shell's keys, and a question's answers */
+    ACT_VIEW_CLOSE, ACT_INTERRUPT, ACT_YES, ACT_NO, ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE,
+    ACT_KEEP_TEXT, ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR,
+    ACT_MATCH_NEXT, ACT_MATCH_PREV, ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD,
     ACT_COUNT
 };
 
@@ -61,6 +65,8 @@ enum action_scope {
     SCOPE_TRACKING = 1 << 11, /* the weekly tracking pane, its rating line and actions list */
     SCOPE_PSP = 1 << 12,   /* the PSP pane */
     SCOPE_PANEL = 1 << 13, /* the Inclusion Panel pane: cases, quotations, decisions, exports */
+    SCOPE_VIEW = 1 << 14,  /* a view above the panes (ui/view.h); never a pane's scope */
+    SCOPE_MOVE = 1 << 15,  /* moving in a list, the same keys in every list (SCOPE_LIST has them too) */
 };
 
 /* A key as wget_wch gives it: characters as themselves, function keys with

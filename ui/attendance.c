@@ -1426,80 +1426,151 @@ static void draw_prompt(struct att *a, const char *label, struct lineedit *le, c
     wnoutrefresh(w);
 }
 
+static bool prompt_takes_text(void *self)
+{
+    (void)self;
+    return true;
+}
+
+/* Find a pupil: a view over the grid, the matches under the cursor as typed. */
+struct att_find {
+    struct att *a;
+    struct lineedit le;
+    int start_row;
+};
+
+static void find_draw(void *self, WINDOW *w)
+{
+    (void)w;
+    struct att_find *f = self;
+    struct att *a = f->a;
+    const char *q = lineedit_text(&f->le);
+    int matches = 0;
+    for (size_t i = 0; q[0] && i < a->nrows; i++)
+        matches += row_matches(a, i, q);
+    char after[120];
+    if (!q[0])
+        snprintf(after, sizeof after, "name, UPN or provider · Enter stays · Esc goes back");
+    else if (!matches)
+        snprintf(after, sizeof after, "no pupil matches · Esc goes back");
+    else
+        snprintf(after, sizeof after, "%d %s · ↓↑ next · Enter stays · Esc back", matches,
+                 matches == 1 ? "match" : "matches");
+    curs_set(1);
+    draw_prompt(a, "Find:", &f->le, after);
+}
+
+static enum view_key find_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct att_find *f = self;
+    struct att *a = f->a;
+    const char *q = lineedit_text(&f->le);
+    if (act) {
+        switch (act->id) {
+        case ACT_KEEP_TEXT:
+            return VIEW_CLOSE;
+        case ACT_VIEW_CLOSE:
+            a->cur_row = f->start_row;
+            return VIEW_CLOSE;
+        case ACT_MATCH_NEXT:
+        case ACT_MATCH_PREV: {
+            bool down = act->id == ACT_MATCH_NEXT;
+            if (q[0] && a->nrows) {
+                int m = find_match(a, a->cur_row + (down ? 1 : -1), down ? 1 : -1, q);
+                if (m >= 0)
+                    a->cur_row = m;
+            }
+            return VIEW_DONE;
+        }
+        default:
+            return VIEW_PASS;
+        }
+    }
+    enum lineedit_result r = lineedit_key(&f->le, ret, ch);
+    if (r == LINEEDIT_CHANGED) {
+        q = lineedit_text(&f->le);
+        int m = q[0] && a->nrows ? find_match(a, 0, 1, q) : -1;
+        a->cur_row = m >= 0 ? m : f->start_row;
+    } else if (r == LINEEDIT_REFUSED) {
+        ui_error(a->ui, "Find: %s", lineedit_reason(&f->le));
+    }
+    return VIEW_DONE;
+}
+
+static const enum action_id find_keys[] = {ACT_KEEP_TEXT, ACT_MATCH_NEXT, ACT_MATCH_PREV, ACT_NONE};
+static const struct view_ops find_view = {
+    .title = "finding a pupil in the grid",
+    .keys = find_keys,
+    .draw = find_draw,
+    .key = find_key,
+    .takes_text = prompt_takes_text,
+};
+
+const struct view_ops *attendance_find_view_ops(void) { return &find_view; }
+
 static void run_search(struct att *a)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, NULL, 100) != AP_OK) {
+    struct att_find f = {.a = a, .start_row = a->cur_row};
+    if (lineedit_init(&f.le, NULL, 100) != AP_OK) {
         ui_error(a->ui, "Out of memory");
         return;
     }
-    int start_row = a->cur_row;
-    curs_set(1);
-    for (;;) {
-        const char *q = lineedit_text(&le);
-        int matches = 0;
-        for (size_t i = 0; q[0] && i < a->nrows; i++)
-            matches += row_matches(a, i, q);
-        char after[120];
-        if (!q[0])
-            snprintf(after, sizeof after, "name, UPN or provider · Enter stays · Esc goes back");
-        else if (!matches)
-            snprintf(after, sizeof after, "no pupil matches · Esc goes back");
-        else
-            snprintf(after, sizeof after, "%d %s · ↓↑ next · Enter stays · Esc back", matches,
-                     matches == 1 ? "match" : "matches");
-        draw_prompt(a, "Find:", &le, after);
-        wint_t ch;
-        int ret = ui_get_key(a->ui, &ch);
-        if (ui_quitting(a->ui))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (ret == OK && (ch == '\r' || ch == '\n'))
-            break;
-        if (ret == OK && ch == 27) {
-            a->cur_row = start_row;
-            break;
-        }
-        bool down = (ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && (ch == CTRL_KEY('f') || ch == '\t'));
-        bool up = (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_BTAB));
-        if ((down || up) && q[0] && a->nrows) {
-            int m = find_match(a, a->cur_row + (down ? 1 : -1), down ? 1 : -1, q);
-            if (m >= 0)
-                a->cur_row = m;
-            continue;
-        }
-        if (lineedit_key(&le, ret, ch) == LINEEDIT_CHANGED) {
-            q = lineedit_text(&le);
-            int m = q[0] && a->nrows ? find_match(a, 0, 1, q) : -1;
-            a->cur_row = m >= 0 ? m : start_row;
-        }
-    }
+    ui_run_view(a->ui, &find_view, &f);
     curs_set(0);
-    lineedit_free(&le);
+    lineedit_free(&f.le);
 }
+
+/* Go to a date: a view over the grid. */
+struct att_goto {
+    struct att *a;
+    struct lineedit le;
+    bool go;
+};
+
+static void goto_draw(void *self, WINDOW *w)
+{
+    (void)w;
+    struct att_goto *g = self;
+    curs_set(1);
+    draw_prompt(g->a, "Go to date:", &g->le, "YYYY-MM-DD, today, +1w, -3d · Enter goes · Esc cancels");
+}
+
+static enum view_key goto_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct att_goto *g = self;
+    if (act && act->id == ACT_KEEP_TEXT) {
+        g->go = true;
+        return VIEW_CLOSE;
+    }
+    if (act)
+        return VIEW_PASS;
+    if (lineedit_key(&g->le, ret, ch) == LINEEDIT_REFUSED)
+        ui_error(g->a->ui, "Go to date: %s", lineedit_reason(&g->le));
+    return VIEW_DONE;
+}
+
+static const enum action_id goto_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
+static const struct view_ops goto_view = {
+    .title = "going to a date",
+    .keys = goto_keys,
+    .draw = goto_draw,
+    .key = goto_key,
+    .takes_text = prompt_takes_text,
+};
+
+const struct view_ops *attendance_goto_view_ops(void) { return &goto_view; }
 
 static void run_goto(struct att *a)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, NULL, 30) != AP_OK) {
+    struct att_goto g = {.a = a};
+    struct lineedit *lep = &g.le;
+    if (lineedit_init(lep, NULL, 30) != AP_OK) {
         ui_error(a->ui, "Out of memory");
         return;
     }
-    bool go = false;
-    curs_set(1);
-    for (;;) {
-        draw_prompt(a, "Go to date:", &le, "YYYY-MM-DD, today, +1w, -3d · Enter goes · Esc cancels");
-        wint_t ch;
-        int ret = ui_get_key(a->ui, &ch);
-        if (ui_quitting(a->ui) || (ret == OK && ch == 27))
-            break;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            go = true;
-            break;
-        }
-        lineedit_key(&le, ret, ch);
-    }
+    ui_run_view(a->ui, &goto_view, &g);
+    bool go = g.go && !ui_quitting(a->ui);
+    struct lineedit le = g.le;
     curs_set(0);
     if (go) {
         const char *text = lineedit_text(&le);

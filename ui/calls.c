@@ -491,12 +491,14 @@ static unsigned calls_key(void *state, const struct action *act, int key, int re
         return REDRAW_NONE;
     enum action_id move = ACT_NONE;
     switch (act->id) {
-    case ACT_GRID_UP: move = ACT_UP; break;
-    case ACT_GRID_DOWN: move = ACT_DOWN; break;
-    case ACT_GRID_PAGE_UP: move = ACT_PAGE_UP; break;
-    case ACT_GRID_PAGE_DOWN: move = ACT_PAGE_DOWN; break;
-    case ACT_GRID_HOME: move = ACT_HOME; break;
-    case ACT_GRID_END: move = ACT_END; break;
+    case ACT_UP:
+    case ACT_DOWN:
+    case ACT_PAGE_UP:
+    case ACT_PAGE_DOWN:
+    case ACT_HOME:
+    case ACT_END:
+        move = act->id; /* the same keys as in every list: j/k, arrows, PgUp/PgDn, g/G */
+        break;
     case ACT_CALL_LOG:
         log_call(c);
         return REDRAW_ALL;
@@ -538,7 +540,7 @@ const struct pane_ops pane_calls = {
     .title = "Calls",
     .show_record = calls_show_record,
     .flags_changed = calls_flags_changed,
-    .scopes = SCOPE_CALLS,
+    .scopes = SCOPE_CALLS | SCOPE_MOVE,
     .hints = calls_hints,
     .open = calls_open,
     .close = calls_close,

@@ -1,6 +1,26 @@
 #include "draw.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define DRAW_MAX_COLS 1000
+
+int draw_fit_question(char *out, size_t outsz, const char *text, int cols)
+{
+    const char *q = strrchr(text, '?');
+    int tail_w = q ? utf8_width(q) : 0;
+    if (!q || utf8_width(text) <= cols || tail_w + 2 > cols)
+        return utf8_fit(out, outsz, text, cols, UTF8_FIT_ELLIPSIS);
+    /* The head without its end, then the ellipsis, then the question's end. */
+    char head[4 * DRAW_MAX_COLS + 16];
+    size_t hn = (size_t)(q - text) < sizeof head - 1 ? (size_t)(q - text) : sizeof head - 1;
+    memcpy(head, text, hn);
+    head[hn] = '\0';
+    char fit[4 * DRAW_MAX_COLS + 16];
+    int used = utf8_fit(fit, sizeof fit, head, cols - tail_w, UTF8_FIT_ELLIPSIS);
+    snprintf(out, outsz, "%s%s", fit, q);
+    return used + tail_w;
+}
 
 int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, unsigned flags)
 {
@@ -28,7 +48,8 @@ int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, 
         }
     }
     char fit[4 * DRAW_MAX_COLS + 16];
-    int used = utf8_fit(fit, sizeof fit, text, cols, flags & (DRAW_PAD | DRAW_ELLIPSIS));
+    int used = flags & DRAW_KEEP_QUESTION ? draw_fit_question(fit, sizeof fit, text, cols)
+                                          : utf8_fit(fit, sizeof fit, text, cols, flags & (DRAW_PAD | DRAW_ELLIPSIS));
     wattron(w, attr);
     mvwaddstr(w, y, x, fit);
     wattroff(w, attr);

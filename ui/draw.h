@@ -11,6 +11,7 @@ enum {
     DRAW_ELLIPSIS = UTF8_FIT_ELLIPSIS, /* text that does not fit ends in "…" */
     DRAW_RIGHT = 1 << 8,               /* right-aligned in cols (numbers) */
     DRAW_CLEAR = 1 << 9,               /* clear the whole line first */
+    DRAW_KEEP_QUESTION = 1 << 10,      /* too long: cut before the last "?", keeping what follows it */
 };
 
 /* The one way panes put UTF-8 text from the store on screen: at (y, x) of w,
@@ -19,5 +20,11 @@ enum {
  * never past the edge nor outside the window. Returns the columns the text
  * took (padding included). */
 int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, unsigned flags);
+
+/* Fits text to cols columns into out as utf8_fit does with an ellipsis, but
+ * a question keeps its end: when text does not fit and has a "?", what is
+ * cut is before it ("Delete the contact Siân Jo…? (y/n)"). Returns the
+ * columns used. */
+int draw_fit_question(char *out, size_t outsz, const char *text, int cols);
 
 #endif

@@ -12,6 +12,7 @@
 #include "action.h"
 #include "attr.h"
 #include "date.h"
+#include "draw.h"
 #include "lineedit.h"
 #include "textedit.h"
 #include "money.h"
@@ -40,6 +41,8 @@ struct form_run {
     bool modified;
     bool drafts_dirty;    /* some field's draft_dirty is set */
     long long last_draft; /* when drafts were last kept (monotonic ms) */
+    bool saved;           /* the form is finished: saved */
+    bool discarded;       /* the user agreed to close without saving */
 };
 
 static bool is_text_kind(enum field_kind k)
@@ -79,8 +82,9 @@ static void value_text(const struct form_field *fd, char *buf, size_t len)
             snprintf(buf, len, "%d", *(int *)fd->value);
         break;
     case FIELD_MONEY:
-        /* Empty, not "£0.00", so that typing an amount needs no clearing first. */
-        if (*(int64_t *)fd->value != 0)
+        /* Empty, not "£0.00", so that typing an amount needs no clearing
+         * first; but a required amount of 0 was typed, and shows. */
+        if (*(int64_t *)fd->value != 0 || fd->required)
             money_format(*(int64_t *)fd->value, buf, len);
         break;
     case FIELD_HOURS: {
@@ -157,6 +161,16 @@ static bool commit_field(struct form_run *r, int i)
             snprintf(st->error, ERROR_LEN, "must not be empty");
             return false;
         }
+        if (r->f->check && *text && r->f->check(r->f->ctx, i, fd->label, text) != AP_OK) {
+            const char *detail = ap_error_detail();
+            size_t n = strlen(fd->label);
+            if (strncmp(detail, fd->label, n) == 0 && detail[n] == ':')
+                detail += n + 1;
+            while (*detail == ' ')
+                detail++;
+            snprintf(st->error, ERROR_LEN, "%s", detail);
+            return false;
+        }
         snprintf((char *)fd->value, fd->size, "%s", lineedit_text(ed));
         return true;
     case FIELD_DATE: {
@@ -199,6 +213,11 @@ static bool commit_field(struct form_run *r, int i)
     }
     case FIELD_MONEY: {
         int64_t pence = 0;
+        if (!*text && fd->required) {
+            /* Blank is not set, never £0.00: a required amount must be typed. */
+            snprintf(st->error, ERROR_LEN, "must be given, in pounds (45 or 45.50; 0 if it is free)");
+            return false;
+        }
         if (*text && money_parse(text, &pence) != AP_OK) {
             snprintf(st->error, ERROR_LEN, "%s", ap_error_detail());
             return false;
@@ -336,7 +355,7 @@ static void draw_field(struct form_run *r, WINDOW *w, int i, int y, int input_co
         char msg[ERROR_LEN + 8];
         snprintf(msg, sizeof msg, "! %s", st->error);
         char fit[1100];
-        utf8_fit(fit, sizeof fit, msg, getmaxx(w) - x, 0);
+        utf8_fit(fit, sizeof fit, msg, getmaxx(w) - x, UTF8_FIT_ELLIPSIS);
         wattrset(w, attr_of(ATTR_FLAG_RED));
         mvwaddstr(w, y + field_lines(r, i) - 1, x, fit);
         wattrset(w, A_NORMAL);
@@ -387,21 +406,20 @@ static void draw_form(struct form_run *r)
         mvwaddstr(w, height - 2, LABEL_COLS + 1, "↓ more below (PgDn)");
     const struct form_field *fd = &r->f->fields[r->focus];
     wattrset(w, attr_of(ATTR_HINT));
+    /* The form's keys are on the shell's hint line; here the field's own
+     * keys first (they must not be cut), then its help. */
+    const char *own = r->f->read_only ? "" : fd->kind == FIELD_CHOICE ? "←/→ choose" :
+                      fd->kind == FIELD_BOOL ? "Space yes/no" : "";
     char hint[400];
-    snprintf(hint, sizeof hint, "%s%sTab/↓ next  S-Tab/↑ previous  %s  Esc close",
-             fd->help ? fd->help : "", fd->help ? "  │  " : "",
-             r->f->read_only ? "" : fd->kind == FIELD_CHOICE ? "←/→ choose  ^S save" :
-             fd->kind == FIELD_BOOL ? "Space yes/no  ^S save" : "^S save");
+    snprintf(hint, sizeof hint, "%s%s%s", own, own[0] && fd->help ? "  │  " : "", fd->help ? fd->help : "");
     char fit[1600];
-    utf8_fit(fit, sizeof fit, hint, width - 2, 0);
+    utf8_fit(fit, sizeof fit, hint, width - 2, UTF8_FIT_ELLIPSIS);
     mvwaddstr(w, height - 1, 1, fit);
     wattrset(w, A_NORMAL);
     /* The focused field last, so the terminal cursor stays in it. */
     curs_set(is_text_kind(fd->kind) && !r->f->read_only ? 1 : 0);
     if (focus_y >= 0)
         draw_field(r, w, r->focus, focus_y, input_cols);
-    wnoutrefresh(w);
-    ui_show_status(r->ui);
 }
 
 static void move_focus(struct form_run *r, int step)
@@ -429,51 +447,86 @@ static int field_named(const struct form *f, const char *detail)
     return -1;
 }
 
-/* After a save refused because someone else changed the record. True to try
- * the save again (overwrite), false to go on editing. */
-static bool resolve_conflict(struct form_run *r, const char *who)
+/* After a save refused because someone else changed the record: a view
+ * over the form asking what to do. */
+struct conflict {
+    struct form_run *r;
+    char who[300];
+    bool overwrite; /* try the save again, over the other change */
+};
+
+static void conflict_draw(void *self, WINDOW *w)
 {
+    struct conflict *c = self;
+    draw_form(c->r);
     /* The question goes on the form's own last two lines, where it fits an
      * 80-column terminal; the status line carries its first words. */
-    WINDOW *w = ui_body(r->ui);
     int h = getmaxy(w), width = getmaxx(w) - 2;
-    char line[600], fit[2400];
-    snprintf(line, sizeof line, "! Not saved: %s.", who);
-    utf8_fit(fit, sizeof fit, line, width, UTF8_FIT_PAD);
-    wattrset(w, attr_of(ATTR_FLAG_RED));
-    mvwaddstr(w, h - 2, 1, fit);
-    utf8_fit(fit, sizeof fit, "r reload theirs (drops yours) · o overwrite with yours · Esc keep editing", width,
-             UTF8_FIT_PAD);
-    wattrset(w, attr_of(ATTR_HEADER));
-    mvwaddstr(w, h - 1, 1, fit);
-    wattrset(w, A_NORMAL);
-    wnoutrefresh(w);
-    ui_error(r->ui, "Not saved: %s", who);
-    ui_show_status(r->ui);
-    for (;;) {
-        wint_t ch;
-        int ret = ui_get_key(r->ui, &ch);
-        if (ui_quitting(r->ui) || (ret == OK && ch == 27)) {
-            ui_message(r->ui, "Not saved: your changes are still in the form");
-            return false;
+    char line[600];
+    snprintf(line, sizeof line, "! Not saved: %s.", c->who);
+    draw_text(w, h - 2, 1, width, line, attr_of(ATTR_FLAG_RED), DRAW_PAD | DRAW_ELLIPSIS);
+    draw_text(w, h - 1, 1, width, "r reload theirs (drops yours) · o overwrite with yours · Esc keep editing",
+              attr_of(ATTR_HEADER), DRAW_PAD | DRAW_ELLIPSIS);
+    curs_set(0);
+}
+
+static enum view_key conflict_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct conflict *c = self;
+    struct form_run *r = c->r;
+    if (!act)
+        return VIEW_DONE;
+    switch (act->id) {
+    case ACT_CONFLICT_RELOAD:
+        if (r->f->reload(r->f->ctx) == AP_OK) {
+            load_fields(r);
+            r->modified = false;
+            ui_message(r->ui, "Reloaded the record as it is now; your changes were dropped");
+        } else {
+            ui_error(r->ui, "%s", ap_error_detail());
         }
-        if (ret == OK && (ch == 'r' || ch == 'R')) {
-            if (r->f->reload(r->f->ctx) == AP_OK) {
-                load_fields(r);
-                ui_message(r->ui, "Reloaded the record as it is now; your changes were dropped");
-            } else {
-                ui_error(r->ui, "%s", ap_error_detail());
-            }
-            return false;
-        }
-        if (ret == OK && (ch == 'o' || ch == 'O')) {
-            if (r->f->take_version(r->f->ctx) != AP_OK) {
-                ui_error(r->ui, "%s", ap_error_detail());
-                return false;
-            }
-            return true;
-        }
+        return VIEW_CLOSE;
+    case ACT_CONFLICT_OVERWRITE:
+        if (r->f->take_version(r->f->ctx) != AP_OK)
+            ui_error(r->ui, "%s", ap_error_detail());
+        else
+            c->overwrite = true;
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        ui_message(r->ui, "Not saved: your changes are still in the form");
+        return VIEW_CLOSE;
+    default:
+        return VIEW_PASS;
     }
+}
+
+static bool conflict_takes_text(void *self)
+{
+    (void)self;
+    return true; /* only its answers, Esc, Ctrl-C and F1 */
+}
+
+static const enum action_id conflict_keys[] = {ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE, ACT_VIEW_CLOSE, ACT_NONE};
+static const struct view_ops conflict_view = {
+    .title = "a record someone else changed",
+    .keys = conflict_keys,
+    .draw = conflict_draw,
+    .key = conflict_key,
+    .takes_text = conflict_takes_text,
+};
+
+const struct view_ops *form_conflict_view_ops(void) { return &conflict_view; }
+
+/* True to try the save again (overwrite), false to go on editing. */
+static bool resolve_conflict(struct form_run *r, const char *who)
+{
+    struct conflict c = {.r = r};
+    snprintf(c.who, sizeof c.who, "%s", who);
+    ui_error(r->ui, "Not saved: %s", who);
+    ui_run_view(r->ui, &conflict_view, &c);
+    return c.overwrite && !ui_quitting(r->ui);
 }
 
 static bool try_save(struct form_run *r)
@@ -500,8 +553,16 @@ static bool try_save(struct form_run *r)
         }
     }
     if (first_bad >= 0) {
+        int bad = 0;
+        for (int i = 0; i < r->f->nfields; i++)
+            bad += r->st[i].error[0] != '\0';
         r->focus = first_bad;
-        ui_error(r->ui, "Not saved: put right the fields marked !");
+        /* Where the eye is: the field the focus moved to, and its error. */
+        if (bad > 1)
+            ui_error(r->ui, "Not saved: %s: %s (and %d more)", r->f->fields[first_bad].label,
+                     r->st[first_bad].error, bad - 1);
+        else
+            ui_error(r->ui, "Not saved: %s: %s", r->f->fields[first_bad].label, r->st[first_bad].error);
         return false;
     }
     for (;;) {
@@ -646,13 +707,23 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
         return;
     enum lineedit_result res = fd->kind == FIELD_LONGTEXT ? textedit_key(&st->te, ret, ch)
                                                           : lineedit_key(&st->le, ret, ch);
+    if (res == LINEEDIT_UNHANDLED && ret == OK && (ch < 0x20 || ch == 0x7f)) {
+        /* A control key that edits nothing: said, never silently dropped. */
+        ui_error(r->ui, "%s: Ctrl-%c is not a key of a text field; nothing was typed", fd->label,
+                 ch == 0x7f ? '?' : (int)ch + '@');
+        return;
+    }
     if (res == LINEEDIT_CHANGED) {
         r->modified = true;
         st->error[0] = '\0';
         live_commit(r, r->focus);
         draft_mark(r);
     } else if (res == LINEEDIT_REFUSED) {
-        ui_error(r->ui, "%s", fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le));
+        const char *why = fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le);
+        ui_error(r->ui, "%s: %s", fd->label, why);
+        /* A full field says so under it until it changes: never a passing word. */
+        if (strncmp(why, "the field is full", 17) == 0)
+            snprintf(st->error, ERROR_LEN, "%s: nothing more was taken", why);
     }
 }
 
@@ -677,7 +748,9 @@ static bool longtext_takes(struct form_run *r, int ret, wint_t ch)
         st->error[0] = '\0';
         draft_mark(r);
     } else if (res == LINEEDIT_REFUSED) {
-        ui_error(r->ui, "%s", textedit_reason(&st->te));
+        ui_error(r->ui, "%s: %s", fd->label, textedit_reason(&st->te));
+        if (strncmp(textedit_reason(&st->te), "the field is full", 17) == 0)
+            snprintf(st->error, ERROR_LEN, "%s: nothing more was taken", textedit_reason(&st->te));
     }
     return true;
 }
@@ -703,6 +776,175 @@ static bool custom_takes(struct form_run *r, int ret, wint_t ch)
     return true;
 }
 
+/* ---- The form as a view on the shell's stack ---- */
+
+static void form_view_draw(void *self, WINDOW *w)
+{
+    (void)w;
+    draw_form(self);
+}
+
+static enum view_key form_view_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct form_run *r = self;
+    struct form *f = r->f;
+    /* While typing goes on, the drafts every FORM_DRAFT_MS at most: a
+     * killed process loses no more than the last moments of typing. */
+    if (r->drafts_dirty && form_now_ms() - r->last_draft >= FORM_DRAFT_MS)
+        draft_flush(r);
+    if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
+        return VIEW_DONE;
+    if (longtext_takes(r, ret, ch) || custom_takes(r, ret, ch))
+        return VIEW_DONE;
+    if (act && act->id == ACT_CANCEL) {
+        if (r->modified && !f->read_only && !ui_confirm(r->ui, "Close without saving your changes?")) {
+            ui_message(r->ui, "%s", ""); /* back to the form, as it was */
+            return VIEW_DONE;
+        }
+        r->discarded = true;
+        ui_message(r->ui, r->modified && !f->read_only ? "Closed without saving" : "");
+        return VIEW_CLOSE;
+    }
+    if (act && (act->id == ACT_NEXT_FIELD || act->id == ACT_PREV_FIELD || act->id == ACT_PAGE_DOWN ||
+                act->id == ACT_PAGE_UP)) {
+        if (focusable(f, r->focus) && !f->read_only)
+            commit_field(r, r->focus);
+        draft_flush(r); /* the field is left: keep what was typed in it */
+        if (act->id == ACT_PAGE_DOWN || act->id == ACT_PAGE_UP)
+            page_focus(r, act->id == ACT_PAGE_DOWN ? 1 : -1);
+        else
+            move_focus(r, act->id == ACT_NEXT_FIELD ? 1 : -1);
+        return VIEW_DONE;
+    }
+    if (act && act->id == ACT_SAVE) {
+        if (f->read_only) {
+            ui_error(r->ui, "%s", read_only_text(f));
+            return VIEW_DONE;
+        }
+        if (try_save(r)) {
+            r->saved = true;
+            return VIEW_CLOSE;
+        }
+        return VIEW_DONE;
+    }
+    if (ret == OK && (ch == '\r' || ch == '\n')) {
+        /* Enter in a one-line field moves on, as Tab does. */
+        if (!f->read_only)
+            commit_field(r, r->focus);
+        draft_flush(r);
+        move_focus(r, 1);
+        return VIEW_DONE;
+    }
+    edit_key(r, ret, ch);
+    return VIEW_DONE;
+}
+
+/* Text pasted into the focused field: taken whole or refused whole, the
+ * field and its error saying why. A one-line field drops one line break at
+ * the end (a copied line); a long text field takes line breaks. */
+static void form_view_paste(void *self, const char *text, size_t len)
+{
+    struct form_run *r = self;
+    const struct form_field *fd = &r->f->fields[r->focus];
+    struct field_state *st = &r->st[r->focus];
+    if (r->f->read_only) {
+        ui_error(r->ui, "%s", read_only_text(r->f));
+        return;
+    }
+    if (!is_text_kind(fd->kind)) {
+        ui_error(r->ui, "%s: not a text field: nothing was pasted", fd->label);
+        return;
+    }
+    bool multi = fd->kind == FIELD_LONGTEXT;
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        ui_error(r->ui, "Out of memory: nothing was pasted");
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode(text + i, len - i, &cp);
+        k = k ? k : 1;
+        bool line_end = cp == '\r' || cp == '\n';
+        if (line_end && cp == '\r' && i + 1 < len && text[i + 1] == '\n')
+            k++; /* CR LF: one line break */
+        bool last = i + k >= len;
+        if (line_end && (multi || last)) {
+            if (multi)
+                buf[n++] = '\n';
+            i += k;
+            continue;
+        }
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+            snprintf(st->error, ERROR_LEN, "pasted text with a control character (U+%04X): nothing pasted",
+                     (unsigned)cp);
+            ui_error(r->ui, "%s: %s", fd->label, st->error);
+            free(buf);
+            return;
+        }
+        memcpy(buf + n, text + i, k);
+        n += k;
+        i += k;
+    }
+    struct lineedit *le = editor(st, fd);
+    enum lineedit_result res = lineedit_insert(le, buf, n);
+    if (res == LINEEDIT_REFUSED) {
+        size_t room = le->limit > le->len ? le->limit - le->len : 0;
+        snprintf(st->error, ERROR_LEN, "pasted text too long (%zu characters, room for %zu bytes): nothing pasted",
+                 utf8_clusters(buf, n), room);
+        ui_error(r->ui, "%s: %s", fd->label, st->error);
+    } else if (res == LINEEDIT_CHANGED) {
+        r->modified = true;
+        st->error[0] = '\0';
+        live_commit(r, r->focus);
+        draft_mark(r);
+    }
+    free(buf);
+}
+
+/* Ctrl-C or a pane number: asks, as Esc does, when something is unsaved. */
+static bool form_view_close_request(void *self, bool quitting)
+{
+    struct form_run *r = self;
+    if (r->modified && !r->f->read_only &&
+        !ui_confirm(r->ui, quitting ? "Quit apterm without saving your changes?" : "Close without saving your changes?")) {
+        ui_message(r->ui, "%s", "");
+        return false;
+    }
+    r->discarded = true;
+    return true;
+}
+
+static bool form_view_takes_text(void *self)
+{
+    (void)self;
+    return true; /* q, ? and the digits are characters in a form */
+}
+
+static bool form_view_tick(void *self)
+{
+    struct form_run *r = self;
+    if (r->drafts_dirty && form_now_ms() - r->last_draft >= FORM_DRAFT_MS)
+        draft_flush(r);
+    return false;
+}
+
+static const enum action_id form_keys[] = {ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_PAGE_DOWN, ACT_PAGE_UP,
+                                           ACT_SAVE, ACT_CANCEL, ACT_NONE};
+static const struct view_ops form_view = {
+    .title = "the form",
+    .keys = form_keys,
+    .draw = form_view_draw,
+    .key = form_view_key,
+    .close_request = form_view_close_request,
+    .takes_text = form_view_takes_text,
+    .tick = form_view_tick,
+    .paste = form_view_paste,
+};
+
+const struct view_ops *form_view_ops(void) { return &form_view; }
+
 bool form_run(struct ui *ui, struct form *f)
 {
     struct form_run r = {.ui = ui, .f = f};
@@ -717,64 +959,10 @@ bool form_run(struct ui *ui, struct form *f)
     r.focus = f->start_focus > 0 && f->start_focus < f->nfields ? f->start_focus : 0;
     if (!focusable(f, r.focus))
         move_focus(&r, 1);
-    bool saved = false;
-    for (;;) {
-        /* While typing goes on, the drafts every FORM_DRAFT_MS at most: a
-         * killed process loses no more than the last moments of typing. */
-        if (r.drafts_dirty && form_now_ms() - r.last_draft >= FORM_DRAFT_MS)
-            draft_flush(&r);
-        draw_form(&r);
-        wint_t ch;
-        int ret = ui_get_key(ui, &ch);
-        if (ui_quitting(ui))
-            break;
-        int key = action_key(ret, ch);
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue; /* the shell re-lays out; we redraw */
-        if (longtext_takes(&r, ret, ch) || custom_takes(&r, ret, ch))
-            continue;
-        const struct action *act = action_for_key(SCOPE_FORM, key);
-        if (act && act->id == ACT_CANCEL) {
-            if (r.modified && !f->read_only && !ui_confirm(ui, "Close without saving your changes?"))
-                continue;
-            ui_message(ui, r.modified && !f->read_only ? "Closed without saving" : "");
-            break;
-        }
-        if (act && (act->id == ACT_NEXT_FIELD || act->id == ACT_PREV_FIELD || act->id == ACT_PAGE_DOWN ||
-                    act->id == ACT_PAGE_UP)) {
-            if (focusable(f, r.focus) && !f->read_only)
-                commit_field(&r, r.focus);
-            draft_flush(&r); /* the field is left: keep what was typed in it */
-            if (act->id == ACT_PAGE_DOWN || act->id == ACT_PAGE_UP)
-                page_focus(&r, act->id == ACT_PAGE_DOWN ? 1 : -1);
-            else
-                move_focus(&r, act->id == ACT_NEXT_FIELD ? 1 : -1);
-            continue;
-        }
-        if (act && act->id == ACT_SAVE) {
-            if (f->read_only) {
-                ui_error(ui, "%s", read_only_text(f));
-                continue;
-            }
-            if (try_save(&r)) {
-                saved = true;
-                break;
-            }
-            continue;
-        }
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            /* Enter in a one-line field moves on, as Tab does. */
-            if (!f->read_only)
-                commit_field(&r, r.focus);
-            draft_flush(&r);
-            move_focus(&r, 1);
-            continue;
-        }
-        edit_key(&r, ret, ch);
-    }
-    /* Quitting (the terminal may be gone): keep what was typed before
-     * returning, so that it is written before the program exits. */
-    if (!saved && ui_quitting(ui))
+    ui_run_view(ui, &form_view, &r);
+    /* Quitting without being asked (a signal, the terminal gone): keep what
+     * was typed, so that it is written before the program exits. */
+    if (!r.saved && !r.discarded && ui_quitting(ui))
         draft_flush(&r);
     for (int i = 0; i < f->nfields; i++) {
         lineedit_free(&r.st[i].le);
@@ -782,5 +970,5 @@ bool form_run(struct ui *ui, struct form *f)
     }
     free(r.st);
     curs_set(0);
-    return saved;
+    return r.saved;
 }

@@ -62,6 +62,11 @@ struct form {
     /* After a conflict: take the stored record's version so that a save
      * writes the user's values over the other change (still audited). */
     ap_status (*take_version)(void *ctx);
+    /* A text field's own rule from the model (rowio_check_phone for a
+     * phone), given the field's label and its text when not empty: checked
+     * for every field on save, so that all bad fields are reported at once.
+     * The detail starts with the label ("Phone: ..."). NULL: none. */
+    ap_status (*check)(void *ctx, int field, const char *label, const char *text);
     /* FIELD_INFO text, recomputed whenever a field changes (e.g. year group). */
     void (*info)(void *ctx, int field, char *buf, size_t len);
     /* FIELD_CUSTOM fields. custom_lines: the lines the field takes (1 when

@@ -12,6 +12,7 @@
 #include "date.h"
 #include "documents.h"
 #include "draw.h"
+#include "form.h"
 #include "lineedit.h"
 #include "pane.h"
 
@@ -40,56 +41,48 @@ static bool expand(const char *typed, char *out, size_t len)
     return true;
 }
 
-/* The file name on the body's last line; false when cancelled. */
+/* The file name, asked with the shared form runner (a one-field form, so
+ * that the keys, the cursor and Esc are those of every form). */
+struct ask_ctx {
+    char typed[PATH_MAX];
+    const char *offer;
+    char *out;
+    size_t len;
+};
+
+static ap_status ask_validate(void *ctx)
+{
+    struct ask_ctx *a = ctx;
+    size_t n;
+    if (!expand(a->typed, a->out, a->len))
+        return ap_fail(AP_ERR_INVALID, "File: the path is too long");
+    if (!a->out[0] || (n = strlen(a->out)) < 5 || strcmp(a->out + n - 4, ".pdf") != 0)
+        return ap_fail(AP_ERR_INVALID, "File: the name must end in .pdf, e.g. %s", a->offer);
+    return AP_OK;
+}
+
+static ap_status ask_save(void *ctx)
+{
+    (void)ctx; /* the document is written once the form has closed */
+    return AP_OK;
+}
+
+/* The file name; false when cancelled. */
 static bool ask_file(struct ui *ui, const char *what, const char *offer, char *out, size_t len)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, offer, PATH_MAX - 1) != AP_OK) {
-        lineedit_free(&le);
-        ui_error(ui, "Out of memory");
-        return false;
-    }
-    bool go = false;
-    ui_message(ui, "Write %s as PDF: Enter writes it, Esc cancels", what);
-    for (;;) {
-        WINDOW *w = ui_body(ui);
-        int y = getmaxy(w) - 1;
-        static const char label[] = " Write to: ";
-        int x = draw_text(w, y, 0, 0, label, attr_of(ATTR_HEADER), DRAW_CLEAR);
-        int cols = getmaxx(w) - x - 1;
-        if (cols > 0) {
-            lineedit_set_width(&le, cols);
-            wattrset(w, attr_of(ATTR_FIELD));
-            lineedit_draw(w, y, x, cols, &le, true);
-            wattrset(w, A_NORMAL);
-        }
-        curs_set(1);
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_get_key(ui, &ch);
-        if (ui_quitting(ui) || (ret == OK && ch == 27))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            size_t n;
-            if (!expand(lineedit_text(&le), out, len)) {
-                ui_error(ui, "File: the path is too long");
-            } else if (!out[0] || (n = strlen(out)) < 5 || strcmp(out + n - 4, ".pdf") != 0) {
-                ui_error(ui, "File: the name must end in .pdf, e.g. %s", offer);
-            } else {
-                go = true;
-                break;
-            }
-            continue;
-        }
-        if (lineedit_key(&le, ret, ch) == LINEEDIT_REFUSED)
-            ui_error(ui, "%s", lineedit_reason(&le));
-    }
-    curs_set(0);
-    lineedit_free(&le);
-    return go;
+    struct ask_ctx a = {.offer = offer, .out = out, .len = len};
+    snprintf(a.typed, sizeof a.typed, "%s", offer);
+    char title[120];
+    snprintf(title, sizeof title, "Write %s as PDF", what);
+    struct form_field fields[] = {
+        {.label = "File", .kind = FIELD_TEXT, .value = a.typed, .size = sizeof a.typed, .required = true,
+         .help = "The PDF to write (mode 0600), offered in your home folder; ^S writes it, Esc cancels"},
+    };
+    struct form f = {
+        .title = title, .fields = fields, .nfields = 1, .ctx = &a,
+        .validate = ask_validate, .save = ask_save,
+    };
+    return form_run(ui, &f);
 }
 
 struct progress {

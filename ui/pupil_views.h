@@ -49,7 +49,10 @@ bool pupil_delete_run(struct ui *ui, int64_t pupil_id);
  * the annualised cost, and the contacts. Its keys open the form, the
  * contacts, concerns and placements, and delete. True when the pupil was
  * deleted from it. glance may be NULL. */
-bool pupil_record_run(struct ui *ui, int64_t pupil_id, const struct pupil_glance *glance);
+/* The pupil's figures as the pane behind the record has them; called
+ * again whenever the record is read again (the pane has reloaded first). */
+typedef void (*pupil_glance_fn)(void *ctx, int64_t pupil_id, struct pupil_glance *out);
+bool pupil_record_run(struct ui *ui, int64_t pupil_id, pupil_glance_fn glance_of, void *ctx);
 
 void pupil_contacts_run(struct ui *ui, int64_t pupil_id);
 void pupil_concerns_run(struct ui *ui, int64_t pupil_id);
@@ -85,10 +88,5 @@ const char *pick_label(struct pick *p);
 /* For form.custom_draw and form.custom_key. */
 void pick_draw(struct pick *p, WINDOW *w, int y, int x, int cols, bool focused);
 int pick_key(struct pick *p, int ret, wint_t ch);
-
-/* Draws a view's hint line at line y of w from the action table (the keys'
- * labels and hints: "a add  e edit"), ids ending with ACT_NONE, then more
- * (may be NULL), then "Esc back"; cut to the window's width. */
-void pupil_views_hint_line(WINDOW *w, int y, const enum action_id *ids, const char *more);
 
 #endif

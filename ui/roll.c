@@ -19,6 +19,7 @@
 #include "listview.h"
 #include "pupil_views.h"
 #include "roll.h"
+#include "search.h"
 #include "rules.h"
 #include "shell.h"
 #include "utf8.h"
@@ -588,52 +589,32 @@ static void roll_draw(void *state, WINDOW *w)
 
 /* Search as you type: a modal loop of its own, so that every key (digits of a
  * UPN, q) goes to the search field. Enter keeps the search, Esc clears it. */
+static void roll_search_draw(void *ctx, WINDOW *w)
+{
+    roll_draw(ctx, w); /* draws the search line from rp->typing, the cursor in it */
+}
+
+static void roll_search_apply(void *ctx, int64_t keep)
+{
+    rebuild_view(ctx, keep);
+}
+
+static int64_t roll_search_current(void *ctx)
+{
+    return cursor_id(ctx);
+}
+
+static struct lineedit **roll_typing(void *ctx)
+{
+    return &((struct roll_pane *)ctx)->typing;
+}
+
 static void run_search(struct roll_pane *rp)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, rp->search, sizeof rp->search - 1) != AP_OK) {
-        ui_error(rp->ui, "Out of memory");
-        return;
-    }
-    rp->typing = &le;
-    int64_t before = cursor_id(rp);
-    curs_set(1);
-    for (;;) {
-        WINDOW *w = ui_body(rp->ui);
-        werase(w);
-        roll_draw(rp, w);
-        ui_show_status(rp->ui);
-        wnoutrefresh(w); /* last, so that the terminal's cursor is in the field */
-        wint_t ch;
-        int ret = ui_get_key(rp->ui, &ch);
-        if (ui_quitting(rp->ui))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            break;
-        }
-        if (ret == OK && ch == 27) {
-            rp->search[0] = '\0';
-            rebuild_view(rp, before);
-            break;
-        }
-        const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
-        if (act && (act->id == ACT_UP || act->id == ACT_DOWN || act->id == ACT_PAGE_UP ||
-                    act->id == ACT_PAGE_DOWN) &&
-            !(ret == OK)) {
-            listview_move(&rp->lv, act->id);
-            continue;
-        }
-        if (lineedit_key(&le, ret, ch) == LINEEDIT_CHANGED) {
-            snprintf(rp->search, sizeof rp->search, "%s", lineedit_text(&le));
-            rebuild_view(rp, 0);
-            listview_select(&rp->lv, 0);
-        }
-    }
-    rp->typing = NULL;
-    lineedit_free(&le);
-    curs_set(0);
+    static const struct search_ops ops = {roll_search_draw, roll_search_apply, roll_search_current, roll_typing,
+                                          true};
+    search_run(rp->ui, rp->search, sizeof rp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &rp->lv,
+               &ops, rp);
 }
 
 /* ---- Filter menu ------------------------------------------------------------------ */
@@ -751,64 +732,104 @@ static void menu_providers(struct roll_pane *rp, struct filter_menu *m)
     provider_list_free(pl);
 }
 
+struct filter_view {
+    struct roll_pane *rp;
+    struct filter_menu m;
+    int focus;
+    bool apply;
+};
+
+static void filter_draw(void *self, WINDOW *w)
+{
+    struct filter_view *f = self;
+    roll_draw(f->rp, w);
+    draw_menu(&f->m, f->focus, w);
+}
+
+static bool filter_takes_text(void *self)
+{
+    struct filter_view *f = self;
+    return f->focus == FI_PROVIDER; /* the provider is picked by typing its name */
+}
+
+static enum view_key filter_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct filter_view *f = self;
+    struct filter_menu *m = &f->m;
+    enum action_id id = act ? act->id : ACT_NONE;
+    switch (id) {
+    case ACT_KEEP_TEXT:
+        f->apply = true;
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        return VIEW_CLOSE;
+    case ACT_FILTER_CLEAR:
+        if (f->focus == FI_PROVIDER && m->provider.query[0])
+            break; /* an F in the provider's name */
+        m->cohort = m->roll = 0;
+        m->provider_id = 0;
+        m->flag = FF_ANY;
+        m->everyone = false;
+        return VIEW_DONE;
+    case ACT_PREV_FIELD:
+    case ACT_UP:
+        if (f->focus == FI_PROVIDER && id == ACT_UP && ret == OK)
+            break; /* a k in the provider's name */
+        f->focus = (f->focus + FI_COUNT - 1) % FI_COUNT;
+        return VIEW_DONE;
+    case ACT_NEXT_FIELD:
+    case ACT_DOWN:
+        if (f->focus == FI_PROVIDER && id == ACT_DOWN && ret == OK)
+            break; /* a j in the provider's name */
+        f->focus = (f->focus + 1) % FI_COUNT;
+        return VIEW_DONE;
+    default:
+        break;
+    }
+    if (f->focus == FI_PROVIDER) {
+        pick_key(&m->provider, ret, ch);
+        return VIEW_DONE;
+    }
+    if (id == ACT_CHOICE_NEXT)
+        menu_step(m, f->focus, 1);
+    else if (id == ACT_CHOICE_PREV)
+        menu_step(m, f->focus, -1);
+    else
+        return VIEW_PASS;
+    return VIEW_DONE;
+}
+
+static const enum action_id filter_keys[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_UP, ACT_DOWN,
+                                             ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR, ACT_NONE};
+static const enum action_id filter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
+                                              ACT_NONE};
+static const struct view_ops filter_view = {
+    .title = "the roll's filter",
+    .keys = filter_keys,
+    .hints = filter_hints,
+    .draw = filter_draw,
+    .key = filter_key,
+    .takes_text = filter_takes_text,
+};
+
+const struct view_ops *roll_filter_view_ops(void) { return &filter_view; }
+
 static void run_filter(struct roll_pane *rp)
 {
-    struct filter_menu m = {.flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
-    pick_init(&m.provider, &m.provider_id);
+    struct filter_view fv = {.rp = rp};
+    struct filter_menu *mp = &fv.m;
+    *mp = (struct filter_menu){.flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
+    pick_init(&mp->provider, &mp->provider_id);
     for (int i = 0; LABELS_COHORT[i].code; i++)
         if (strcmp(LABELS_COHORT[i].code, rp->f_cohort) == 0)
-            m.cohort = i + 1;
+            mp->cohort = i + 1;
     for (int i = 0; LABELS_ROLL_STATUS[i].code; i++)
         if (strcmp(LABELS_ROLL_STATUS[i].code, rp->f_roll) == 0)
-            m.roll = i + 1;
-    menu_providers(rp, &m);
-    int focus = 0;
-    bool apply = false;
-    for (;;) {
-        WINDOW *w = ui_body(rp->ui);
-        werase(w);
-        roll_draw(rp, w);
-        draw_menu(&m, focus, w);
-        wnoutrefresh(w);
-        ui_show_status(rp->ui);
-        wint_t ch;
-        int ret = ui_get_key(rp->ui, &ch);
-        if (ui_quitting(rp->ui))
-            break;
-        if (ret == OK && (ch == '\r' || ch == '\n')) {
-            apply = true;
-            break;
-        }
-        if (ret == OK && ch == 27)
-            break;
-        if (ret == OK && ch == 'F' && !(focus == FI_PROVIDER && m.provider.query[0])) {
-            m.cohort = m.roll = 0;
-            m.provider_id = 0;
-            m.flag = FF_ANY;
-            m.everyone = false;
-            continue;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_BTAB)) {
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-            continue;
-        }
-        if ((ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && ch == '\t')) {
-            focus = (focus + 1) % FI_COUNT;
-            continue;
-        }
-        if (focus == FI_PROVIDER) {
-            pick_key(&m.provider, ret, ch);
-            continue;
-        }
-        if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && (ch == ' ' || ch == 'l')))
-            menu_step(&m, focus, 1);
-        else if ((ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h'))
-            menu_step(&m, focus, -1);
-        else if (ret == OK && (ch == 'k'))
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-        else if (ret == OK && (ch == 'j'))
-            focus = (focus + 1) % FI_COUNT;
-    }
+            mp->roll = i + 1;
+    menu_providers(rp, mp);
+    ui_run_view(rp->ui, &filter_view, &fv);
+    bool apply = fv.apply && !ui_quitting(rp->ui);
+    struct filter_menu m = fv.m;
     if (apply) {
         int64_t keep = cursor_id(rp);
         snprintf(rp->f_cohort, sizeof rp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
@@ -899,8 +920,9 @@ static const char *roll_detail(void *state)
     return rp->detail;
 }
 
-static struct pupil_glance glance_of(const struct roll_pane *rp, int64_t id)
+static void glance_of(void *ctx, int64_t id, struct pupil_glance *out)
 {
+    const struct roll_pane *rp = ctx;
     struct pupil_glance g = {0};
     long r = row_of_id(rp, id);
     if (r >= 0) {
@@ -912,13 +934,12 @@ static struct pupil_glance glance_of(const struct roll_pane *rp, int64_t id)
     }
     if (rp->roll && rp->roll->have_term)
         snprintf(g.term_name, sizeof g.term_name, "%s", rp->roll->term_name);
-    return g;
+    *out = g;
 }
 
 static void open_record(struct roll_pane *rp, int64_t id)
 {
-    struct pupil_glance g = glance_of(rp, id);
-    pupil_record_run(rp->ui, id, &g);
+    pupil_record_run(rp->ui, id, glance_of, rp);
 }
 
 /* Shows the pupil: clears the search and filter when they hide it. */

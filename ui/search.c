@@ -25,64 +25,98 @@ static void draw_prompt(WINDOW *w, struct lineedit *le)
     wattrset(w, A_NORMAL);
 }
 
-static enum action_id list_move(int ret, wint_t ch)
+/* The search as a view on the shell's stack: every character is search
+ * text; the arrows and the page keys move in the list meanwhile. */
+struct search {
+    struct ui *ui;
+    char *buf;
+    size_t size;
+    struct listview *lv;
+    const struct search_ops *ops;
+    void *ctx;
+    struct lineedit le;
+    int64_t keep;
+    const char *hint; /* on the status line while nothing else is said */
+};
+
+static void search_draw(void *self, WINDOW *w)
 {
-    if (ret != KEY_CODE_YES) /* letters are search text, not j/k */
-        return ACT_NONE;
-    switch (ch) {
-    case KEY_UP: return ACT_UP;
-    case KEY_DOWN: return ACT_DOWN;
-    case KEY_PPAGE: return ACT_PAGE_UP;
-    case KEY_NPAGE: return ACT_PAGE_DOWN;
-    default: return ACT_NONE;
-    }
+    struct search *s = self;
+    if (s->hint)
+        ui_message_if_quiet(s->ui, s->hint);
+    curs_set(1);
+    s->ops->draw(s->ctx, w);
+    if (!s->ops->typing_of)
+        draw_prompt(w, &s->le); /* last, so the cursor stays in the editor */
 }
+
+static enum view_key search_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct search *s = self;
+    if (act) {
+        switch (act->id) {
+        case ACT_KEEP_TEXT:
+            return VIEW_CLOSE;
+        case ACT_VIEW_CLOSE: /* Esc clears the search */
+            s->buf[0] = '\0';
+            s->ops->apply(s->ctx, s->keep);
+            return VIEW_CLOSE;
+        case ACT_GRID_UP: listview_move(s->lv, ACT_UP); break;
+        case ACT_GRID_DOWN: listview_move(s->lv, ACT_DOWN); break;
+        case ACT_GRID_PAGE_UP: listview_move(s->lv, ACT_PAGE_UP); break;
+        case ACT_GRID_PAGE_DOWN: listview_move(s->lv, ACT_PAGE_DOWN); break;
+        default: return VIEW_PASS;
+        }
+        s->keep = s->ops->current(s->ctx);
+        return VIEW_DONE;
+    }
+    enum lineedit_result r = lineedit_key(&s->le, ret, ch);
+    if (r == LINEEDIT_CHANGED) {
+        snprintf(s->buf, s->size, "%s", lineedit_text(&s->le));
+        s->ops->apply(s->ctx, s->ops->to_first ? 0 : s->keep);
+        if (s->ops->to_first)
+            listview_select(s->lv, 0);
+    } else if (r == LINEEDIT_REFUSED) {
+        ui_error(s->ui, "%s", lineedit_reason(&s->le));
+    }
+    return VIEW_DONE;
+}
+
+static bool search_takes_text(void *self)
+{
+    (void)self;
+    return true;
+}
+
+static const enum action_id search_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
+                                             ACT_GRID_PAGE_DOWN, ACT_NONE};
+static const struct view_ops search_view = {
+    .title = "the search",
+    .keys = search_keys,
+    .draw = search_draw,
+    .key = search_key,
+    .takes_text = search_takes_text,
+};
+
+const struct view_ops *search_view_ops(void) { return &search_view; }
 
 bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct listview *lv,
                 const struct search_ops *ops, void *ctx)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, buf, size - 1) != AP_OK) {
-        lineedit_free(&le);
+    struct search s = {.ui = ui, .buf = buf, .size = size, .lv = lv, .ops = ops, .ctx = ctx};
+    if (lineedit_init(&s.le, buf, size - 1) != AP_OK) {
+        lineedit_free(&s.le);
         ui_error(ui, "Out of memory");
         return false;
     }
-    int64_t keep = ops->current(ctx);
-    ui_message(ui, "%s", hint);
-    for (;;) {
-        WINDOW *w = ui_body(ui); /* a new window after a resize */
-        werase(w);
-        ops->draw(ctx, w);
-        curs_set(1);
-        draw_prompt(w, &le); /* last, so the cursor stays in the editor */
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_get_key(ui, &ch);
-        if (ui_quitting(ui) || (ret == OK && (ch == '\r' || ch == '\n')))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue; /* the shell laid the screen out again */
-        if (ret == OK && ch == 27) {
-            buf[0] = '\0';
-            ops->apply(ctx, keep);
-            break;
-        }
-        enum action_id move = list_move(ret, ch);
-        if (move != ACT_NONE) {
-            listview_move(lv, move);
-            keep = ops->current(ctx);
-            continue;
-        }
-        enum lineedit_result r = lineedit_key(&le, ret, ch);
-        if (r == LINEEDIT_CHANGED) {
-            snprintf(buf, size, "%s", lineedit_text(&le));
-            ops->apply(ctx, keep);
-        } else if (r == LINEEDIT_REFUSED) {
-            ui_error(ui, "%s", lineedit_reason(&le));
-        }
-    }
+    s.keep = ops->current(ctx);
+    s.hint = hint;
+    if (ops->typing_of)
+        *ops->typing_of(ctx) = &s.le;
+    ui_run_view(ui, &search_view, &s);
+    if (ops->typing_of)
+        *ops->typing_of(ctx) = NULL;
     curs_set(0);
-    lineedit_free(&le);
+    lineedit_free(&s.le);
     return true;
 }

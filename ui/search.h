@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lineedit.h"
 #include "listview.h"
 #include "shell.h"
 
@@ -21,6 +22,13 @@ struct search_ops {
     void (*apply)(void *ctx, int64_t keep);
     /* The id of the record under the cursor, 0 for none. */
     int64_t (*current)(void *ctx);
+    /* The pane draws the search line itself, from the editor put in
+     * *typing while the search runs (the roll, tracking); NULL: the search
+     * draws it on the body's first line. */
+    struct lineedit **(*typing_of)(void *ctx);
+    /* As the text changes the cursor goes to the first match (true) or
+     * stays on the record it was on (false). */
+    bool to_first;
 };
 
 /* Runs the search; buf (size bytes) holds the search text before and after.

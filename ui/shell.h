@@ -9,6 +9,7 @@
 #include "flags.h"
 #include "status.h"
 #include "store.h"
+#include "view.h"
 
 /* What the shell offers the panes. */
 struct ui;
@@ -20,6 +21,8 @@ int ui_today(struct ui *ui);
 /* One-line messages on the status line (plain British English). */
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A view's standing hint: shown when no other message is (drawing a view). */
+void ui_message_if_quiet(struct ui *ui, const char *text);
 /* The last failure (ap_error_detail) as an error message. */
 void ui_error_status(struct ui *ui, ap_status st);
 
@@ -29,15 +32,13 @@ bool ui_can_write(struct ui *ui);
 /* A yes/no question on the status line; true for y. */
 bool ui_confirm(struct ui *ui, const char *question);
 
-/* Reads one key, waiting; returns what wget_wch returned. Quits cleanly when
- * the terminal has gone away. */
-int ui_get_key(struct ui *ui, wint_t *ch);
 
 /* The window panes and forms draw in, and a way to repaint the status line
  * (with the latest message) from inside a modal loop. */
 struct _win_st *ui_body(struct ui *ui);
 void ui_show_status(struct ui *ui);
-/* True once the user asked to quit or the terminal went away: modal loops end. */
+/* True once the user asked to quit, the terminal went away, or the user
+ * went to another pane from a view: modal loops and views end. */
 bool ui_quitting(struct ui *ui);
 
 /* Open another pane by number (0-based) — e.g. from a provider's pupil to the roll. */

@@ -6,6 +6,7 @@
  * the week. No SQL here: db/tracking.h does it. */
 
 #include "panes.h"
+#include "tracking_pane.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,18 +20,17 @@
 #include "labels.h"
 #include "lineedit.h"
 #include "listview.h"
-#include "print.h"
 #include "pupil_views.h"
 #include "roll.h"
 #include "rules.h"
+#include "search.h"
 #include "shell.h"
 #include "tracking.h"
 #include "utf8.h"
 
 extern const struct pane_ops pane_tracking;
 
-enum tcol { C_NAME, C_YEAR, C_WEEK, C_TERM, C_AREA, C_AREA_LAST = C_AREA + TRACKING_AREAS - 1, C_PSP, C_QA, C_ACT,
-            C_COUNT };
+
 
 /* At 80 columns the name gets 22. */
 static const struct list_column columns[C_COUNT] = {
@@ -49,53 +49,19 @@ static const char *const col_words[C_COUNT] = {
 /* Most overdue actions first; the rest lowest or soonest first. */
 static const bool col_first_desc[C_COUNT] = {[C_ACT] = true};
 
-enum show { SH_ANY = 0, SH_UNRATED, SH_RATED, SH_LOW, SH_FALLING, SH_PSP, SH_QA, SH_OVERDUE, SH_OPEN, SH_COUNT };
+
 static const char *const show_words[SH_COUNT] = {
     "any pupil",          "not yet rated for the week", "rated for the week",
     "low attendance this term", "attendance falling (↓)",  "PSP review due or overdue",
     "provider QA due or overdue", "overdue actions",        "open actions"};
 
-/* The rating line while it is open. */
-struct entry {
-    int64_t pupil_id;
-    char who[300];                          /* "Siân Jones (Year 9)" */
-    struct tracking_rating r[TRACKING_AREAS];      /* as typed */
-    struct tracking_rating stored[TRACKING_AREAS]; /* as read */
-    int prev[TRACKING_AREAS];
-    int prev_week;
-    unsigned areas;                         /* the areas that apply (rules_tracking_areas) */
-    int n_areas;
-    int focus;
-    int last_rated;                         /* the area a digit rated last; -1 none */
-    struct lineedit *note;                  /* while a note is typed */
-    char notice[400];                       /* who changed the ratings meanwhile */
-};
 
-struct tpane {
-    struct ui *ui;
-    struct tracking *t;
-    size_t *order;              /* every row, in the sort order */
-    size_t *view;               /* the rows shown */
-    size_t nview;
-    struct listview lv;
-    struct list_column cols[C_COUNT];
-    int week;                   /* the Monday shown */
-    int sort_col;
-    bool sort_desc;
-    char search[128];
-    struct lineedit *typing;
-    char f_cohort[24];
-    int64_t f_provider;
-    char f_provider_name[121];
-    int f_show;
-    struct entry *entry;
-    bool entry_saved;           /* the rating line saved: tell the other panes when it closes */
-    char detail[2 * RULES_WHY_LEN + 32];
-};
+
+
 
 /* ---- Small helpers ------------------------------------------------------------------ */
 
-static void put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
+void tp_put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
 {
     draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
 }
@@ -104,7 +70,7 @@ static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 /* "16 Nov 2026" */
-static char *long_date(int date, char *buf, size_t len)
+char *tp_long_date(int date, char *buf, size_t len)
 {
     int y, m, d;
     date_to_ymd(date, &y, &m, &d);
@@ -159,25 +125,20 @@ static enum attr_meaning flag_attr(enum flag_level l)
     return l == FLAG_RED ? ATTR_FLAG_RED : l == FLAG_AMBER ? ATTR_FLAG_AMBER : ATTR_NORMAL;
 }
 
-static bool is_enter(int ret, wint_t ch)
-{
-    return (ret == OK && (ch == '\r' || ch == '\n')) || (ret == KEY_CODE_YES && ch == KEY_ENTER);
-}
-
-static const struct tracking_row *row_at(const struct tpane *tp, int line)
+const struct tracking_row *tp_row_at(const struct tpane *tp, int line)
 {
     if (!tp->t || line < 0 || (size_t)line >= tp->nview)
         return NULL;
     return &tp->t->rows[tp->view[line]];
 }
 
-static int64_t cursor_id(const struct tpane *tp)
+int64_t tp_cursor_id(const struct tpane *tp)
 {
-    const struct tracking_row *r = row_at(tp, tp->lv.cursor);
+    const struct tracking_row *r = tp_row_at(tp, tp->lv.cursor);
     return r ? r->id : 0;
 }
 
-static bool select_id(struct tpane *tp, int64_t id)
+bool tp_select_id(struct tpane *tp, int64_t id)
 {
     for (size_t i = 0; id && i < tp->nview; i++)
         if (tp->t->rows[tp->view[i]].id == id) {
@@ -297,7 +258,7 @@ static void rebuild_view(struct tpane *tp, int64_t keep_id)
         if (row_matches(tp, &tp->t->rows[tp->order[k]]))
             tp->view[tp->nview++] = tp->order[k];
     listview_set_rows(&tp->lv, (int)tp->nview);
-    select_id(tp, keep_id);
+    tp_select_id(tp, keep_id);
 }
 
 static void resort(struct tpane *tp, int64_t keep_id)
@@ -317,9 +278,9 @@ static void resort(struct tpane *tp, int64_t keep_id)
 }
 
 /* Loads the week again; search, filter, sort and cursor stay. */
-static bool load(struct tpane *tp)
+bool tp_load(struct tpane *tp)
 {
-    int64_t keep = cursor_id(tp);
+    int64_t keep = tp_cursor_id(tp);
     int line = tp->lv.cursor;
     struct tracking *t = NULL;
     if (tracking_load(ui_store(tp->ui), &ui_config(tp->ui)->th, ui_today(tp->ui), tp->week, &t) != AP_OK) {
@@ -343,7 +304,7 @@ static bool load(struct tpane *tp)
     tp->view = view;
     tp->nview = 0;
     resort(tp, keep);
-    if (keep && cursor_id(tp) != keep)
+    if (keep && tp_cursor_id(tp) != keep)
         listview_select(&tp->lv, line); /* gone: the row that took its place */
     return true;
 }
@@ -380,10 +341,10 @@ static void due_cell(bool has, int due, enum flag_level level, char *buf, size_t
     *attr = flag_attr(level);
 }
 
-static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_meaning *attr)
+void tp_cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct tpane *tp = ctx;
-    const struct tracking_row *r = row_at(tp, line);
+    const struct tracking_row *r = tp_row_at(tp, line);
     buf[0] = '\0';
     if (!r)
         return;
@@ -466,12 +427,12 @@ static void draw_search_line(struct tpane *tp, WINDOW *w)
     else
         snprintf(matches, sizeof matches, "%zu %s", tp->nview, tp->nview == 1 ? "pupil matches" : "pupils match");
     if (tp->typing) {
-        put_line(w, 1, 1, "Search:", ATTR_HEADER);
+        tp_put_line(w, 1, 1, "Search:", ATTR_HEADER);
         int fx = 9, fw = width > 100 ? width / 4 : 20;
         if (fx + fw > width)
             fw = width - fx;
         snprintf(text, sizeof text, "%s · Enter keeps it, Esc clears it", matches);
-        put_line(w, 1, fx + fw + 1, text, ATTR_NORMAL);
+        tp_put_line(w, 1, fx + fw + 1, text, ATTR_NORMAL);
         wattrset(w, attr_of(ATTR_FIELD));
         lineedit_set_width(tp->typing, fw);
         lineedit_draw(w, 1, fx, fw, tp->typing, true);
@@ -493,10 +454,10 @@ static void draw_search_line(struct tpane *tp, WINDOW *w)
     else
         text[0] = '\0';
     if (text[0]) {
-        put_line(w, 1, 1, text, ATTR_NORMAL);
+        tp_put_line(w, 1, 1, text, ATTR_NORMAL);
         return;
     }
-    put_line(w, 1, 1, "Ratings: this week/before · Week %: trend ↑↓→ on 4 weeks before · ! overdue ~ soon",
+    tp_put_line(w, 1, 1, "Ratings: this week/before · Week %: trend ↑↓→ on 4 weeks before · ! overdue ~ soon",
              ATTR_HINT);
 }
 
@@ -508,7 +469,7 @@ static void draw_row_detail(struct tpane *tp, WINDOW *w, int y)
         wmove(w, y + i, 0);
         wclrtoeol(w);
     }
-    const struct tracking_row *r = row_at(tp, tp->lv.cursor);
+    const struct tracking_row *r = tp_row_at(tp, tp->lv.cursor);
     if (!r)
         return;
     char line[1200], d[24];
@@ -517,33 +478,33 @@ static void draw_row_detail(struct tpane *tp, WINDOW *w, int y)
     if (r->actions_open && used < sizeof line)
         used += (size_t)snprintf(line + used, sizeof line - used, " · %d open action%s%s%s", r->actions_open,
                                  r->actions_open == 1 ? "" : "s", r->next_due != DATE_NONE ? ", next due " : "",
-                                 r->next_due != DATE_NONE ? long_date(r->next_due, d, sizeof d) : "");
+                                 r->next_due != DATE_NONE ? tp_long_date(r->next_due, d, sizeof d) : "");
     if (r->actions_overdue && used < sizeof line)
         snprintf(line + used, sizeof line - used, " (%d overdue)", r->actions_overdue);
-    put_line(w, y, 1, line, r->actions_overdue ? ATTR_FLAG_RED : ATTR_NORMAL);
+    tp_put_line(w, y, 1, line, r->actions_overdue ? ATTR_FLAG_RED : ATTR_NORMAL);
     if (r->notes[0]) {
         snprintf(line, sizeof line, "Notes: %s", r->notes);
-        put_line(w, y + 1, 1, line, ATTR_NORMAL);
+        tp_put_line(w, y + 1, 1, line, ATTR_NORMAL);
     } else if (r->prev_week != DATE_NONE) {
         snprintf(line, sizeof line, "No notes for the week · before: the ratings of the week of %s",
-                 long_date(r->prev_week, d, sizeof d));
-        put_line(w, y + 1, 1, line, ATTR_DIM);
+                 tp_long_date(r->prev_week, d, sizeof d));
+        tp_put_line(w, y + 1, 1, line, ATTR_DIM);
     } else {
-        put_line(w, y + 1, 1, "No notes for the week · no earlier ratings", ATTR_DIM);
+        tp_put_line(w, y + 1, 1, "No notes for the week · no earlier ratings", ATTR_DIM);
     }
 }
 
 #define ENTRY_LINES 5
 
-static bool entry_changed(const struct entry *e, int a)
+bool tp_entry_changed(const struct entry *e, int a)
 {
     return e->r[a].rating != e->stored[a].rating || strcmp(e->r[a].note, e->stored[a].note) != 0;
 }
 
-static bool entry_any_changed(const struct entry *e)
+bool tp_entry_any_changed(const struct entry *e)
 {
     for (int a = 0; a < TRACKING_AREAS; a++)
-        if (entry_changed(e, a))
+        if (tp_entry_changed(e, a))
             return true;
     return false;
 }
@@ -551,7 +512,7 @@ static bool entry_any_changed(const struct entry *e)
 /* The area n writes the note of: the one just rated (1-5 has moved the
  * focus on, to an area that may be rated already: issue 13), else the
  * focused one. Moving the focus (Tab, arrows, clearing) forgets it. */
-static int note_area(const struct entry *e)
+int tp_note_area(const struct entry *e)
 {
     if (e->last_rated >= 0 && e->r[e->last_rated].rating)
         return e->last_rated;
@@ -575,7 +536,7 @@ static void entry_hints(WINDOW *w, int y)
     }
     wmove(w, y, 0);
     wclrtoeol(w);
-    put_line(w, y, 1, line, ATTR_HINT);
+    tp_put_line(w, y, 1, line, ATTR_HINT);
 }
 
 static void draw_entry(struct tpane *tp, WINDOW *w, int y)
@@ -591,14 +552,14 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     for (int a = 0; a < TRACKING_AREAS; a++)
         rated += e->r[a].rating > 0 && ((e->areas >> a) & 1u);
     snprintf(line, sizeof line, "Rating %s · %d of %d rated%s · week of %s", e->who, rated, e->n_areas,
-             entry_any_changed(e) ? " · not saved" : "", long_date(tp->week, d, sizeof d));
+             tp_entry_any_changed(e) ? " · not saved" : "", tp_long_date(tp->week, d, sizeof d));
     if (e->notice[0])
         snprintf(line, sizeof line, "Not saved: %s", e->notice);
     enum attr_meaning head = e->notice[0] ? ATTR_ERROR : ATTR_HEADER;
     wattrset(w, attr_of(head));
     mvwhline(w, y, 0, ' ', width);
     wattrset(w, A_NORMAL);
-    put_line(w, y, 1, line, head);
+    tp_put_line(w, y, 1, line, head);
     int slot = (width - 2) / TRACKING_AREAS;
     if (slot < 8)
         slot = 8;
@@ -606,10 +567,10 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         int x = 1 + a * slot;
         bool focus = a == e->focus;
         char name[32];
-        snprintf(name, sizeof name, "%s%s", tracking_area_brief(a), entry_changed(e, a) ? "*" : "");
-        put_line(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
+        snprintf(name, sizeof name, "%s%s", tracking_area_brief(a), tp_entry_changed(e, a) ? "*" : "");
+        tp_put_line(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
         if (!((e->areas >> a) & 1u)) {
-            put_line(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
+            tp_put_line(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
             continue;
         }
         char box[8];
@@ -623,13 +584,13 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         else
             snprintf(was, sizeof was, "%s", e->r[a].note[0] ? " ✎" : "");
         if (x + 3 < width)
-            put_line(w, y + 2, x + 3, was, ATTR_DIM);
+            tp_put_line(w, y + 2, x + 3, was, ATTR_DIM);
     }
-    int na = note_area(e);
+    int na = tp_note_area(e);
     const struct tracking_rating *fr = &e->r[na];
     snprintf(line, sizeof line, "Note on %s: ", LABELS_PROGRESS_AREA[na].brief);
     int lx = 1 + utf8_width(line);
-    put_line(w, y + 3, 1, line, ATTR_NORMAL);
+    tp_put_line(w, y + 3, 1, line, ATTR_NORMAL);
     if (e->note) {
         int fw = width - lx - 1;
         if (fw > 2) {
@@ -639,33 +600,33 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
             wattrset(w, A_NORMAL);
         }
     } else {
-        put_line(w, y + 3, lx, fr->note[0] ? fr->note : "(none: n to write one)", fr->note[0] ? ATTR_NORMAL : ATTR_DIM);
+        tp_put_line(w, y + 3, lx, fr->note[0] ? fr->note : "(none: n to write one)", fr->note[0] ? ATTR_NORMAL : ATTR_DIM);
     }
     if (e->note) {
         wmove(w, y + 4, 0);
         wclrtoeol(w);
-        put_line(w, y + 4, 1, "Typing the note: Enter keeps it, Esc leaves it as it was", ATTR_HINT);
+        tp_put_line(w, y + 4, 1, "Typing the note: Enter keeps it, Esc leaves it as it was", ATTR_HINT);
     } else {
         entry_hints(w, y + 4);
     }
 }
 
-static void tracking_draw(void *state, WINDOW *w)
+void tp_tracking_draw(void *state, WINDOW *w)
 {
     struct tpane *tp = state;
     int height = getmaxy(w);
     if (!tp->t) {
-        put_line(w, 0, 1, "Weekly tracking: not loaded (see the message below)", ATTR_HEADER);
+        tp_put_line(w, 0, 1, "Weekly tracking: not loaded (see the message below)", ATTR_HEADER);
         return;
     }
     char title[800], d[24], rel[32];
     week_words(tp->week, ui_today(tp->ui), rel, sizeof rel);
     snprintf(title, sizeof title, "Tracking, week of %s (%s) · %zu on roll · %d rated · by %s %s%s%s",
-             long_date(tp->week, d, sizeof d), rel, tp->t->n, tp->t->fully_rated, col_words[tp->sort_col],
+             tp_long_date(tp->week, d, sizeof d), rel, tp->t->n, tp->t->fully_rated, col_words[tp->sort_col],
              tp->sort_desc ? "▼" : "▲", tp->t->have_term ? " · term " : "", tp->t->have_term ? tp->t->term_name : "");
     wmove(w, 0, 0);
     wclrtoeol(w);
-    put_line(w, 0, 1, title, ATTR_HEADER);
+    tp_put_line(w, 0, 1, title, ATTR_HEADER);
     int bottom = tp->entry ? ENTRY_LINES : height >= 12 ? 2 : 0;
     tp->lv.ctx = tp;
     memcpy(tp->cols, columns, sizeof tp->cols);
@@ -675,7 +636,7 @@ static void tracking_draw(void *state, WINDOW *w)
         const char *why = tp->t->n == 0              ? "No pupils on roll in this week."
                           : tp->search[0] || filtered(tp) ? "No pupil matches the search and filter."
                                                          : "";
-        put_line(w, 4, 3, why, ATTR_DIM);
+        tp_put_line(w, 4, 3, why, ATTR_DIM);
     }
     if (tp->entry)
         draw_entry(tp, w, height - ENTRY_LINES);
@@ -686,60 +647,43 @@ static void tracking_draw(void *state, WINDOW *w)
         draw_entry(tp, w, height - ENTRY_LINES); /* the note field keeps it */
 }
 
-static void redraw_body(struct tpane *tp)
+void tp_redraw_body(struct tpane *tp)
 {
     WINDOW *w = ui_body(tp->ui);
     werase(w);
-    tracking_draw(tp, w);
+    tp_tracking_draw(tp, w);
     ui_show_status(tp->ui);
     wnoutrefresh(w);
 }
 
 /* ---- Search ------------------------------------------------------------------------------ */
 
+static void track_search_draw(void *ctx, WINDOW *w)
+{
+    tp_tracking_draw(ctx, w); /* draws the search line from tp->typing */
+}
+
+static void track_search_apply(void *ctx, int64_t keep)
+{
+    rebuild_view(ctx, keep);
+}
+
+static int64_t track_search_current(void *ctx)
+{
+    return tp_cursor_id(ctx);
+}
+
+static struct lineedit **track_typing(void *ctx)
+{
+    return &((struct tpane *)ctx)->typing;
+}
+
 static void run_search(struct tpane *tp)
 {
-    struct lineedit le = {0};
-    if (lineedit_init(&le, tp->search, sizeof tp->search - 1) != AP_OK) {
-        ui_error(tp->ui, "Out of memory");
-        return;
-    }
-    tp->typing = &le;
-    int64_t before = cursor_id(tp);
-    curs_set(1);
-    for (;;) {
-        redraw_body(tp);
-        wint_t ch;
-        int ret = ui_get_key(tp->ui, &ch);
-        if (ui_quitting(tp->ui))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (is_enter(ret, ch))
-            break;
-        if (ret == OK && ch == 27) {
-            tp->search[0] = '\0';
-            rebuild_view(tp, before);
-            break;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_PPAGE || ch == KEY_NPAGE)) {
-            const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
-            if (act)
-                listview_move(&tp->lv, act->id);
-            continue;
-        }
-        enum lineedit_result res = lineedit_key(&le, ret, ch);
-        if (res == LINEEDIT_CHANGED) {
-            snprintf(tp->search, sizeof tp->search, "%s", lineedit_text(&le));
-            rebuild_view(tp, 0);
-            listview_select(&tp->lv, 0);
-        } else if (res == LINEEDIT_REFUSED) {
-            ui_error(tp->ui, "%s", lineedit_reason(&le));
-        }
-    }
-    tp->typing = NULL;
-    lineedit_free(&le);
-    curs_set(0);
+    static const struct search_ops ops = {track_search_draw, track_search_apply, track_search_current,
+                                          track_typing, true};
+    search_run(tp->ui, tp->search, sizeof tp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &tp->lv,
+               &ops, tp);
 }
 
 /* ---- Filter ------------------------------------------------------------------------------- */
@@ -764,11 +708,11 @@ static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
         box(frame, 0, 0);
         delwin(frame);
     }
-    put_line(w, 2, 3, "Filter the tracking rows", ATTR_HEADER);
+    tp_put_line(w, 2, 3, "Filter the tracking rows", ATTR_HEADER);
     for (int i = 0; i < FI_COUNT; i++) {
         int y = 4 + i, x = 16, cols = boxw - 16;
-        put_line(w, y, 3, i == focus ? "▶" : " ", ATTR_SELECTED);
-        put_line(w, y, 5, names[i], i == focus ? ATTR_HEADER : ATTR_NORMAL);
+        tp_put_line(w, y, 3, i == focus ? "▶" : " ", ATTR_SELECTED);
+        tp_put_line(w, y, 5, names[i], i == focus ? ATTR_HEADER : ATTR_NORMAL);
         if (cols < 4)
             cols = 4;
         if (i == FI_PROVIDER) {
@@ -784,11 +728,96 @@ static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
         mvwaddstr(w, y, x, fit);
         wattrset(w, A_NORMAL);
     }
-    put_line(w, 4 + FI_COUNT + 1, 3,
+    tp_put_line(w, 4 + FI_COUNT + 1, 3,
              focus == FI_PROVIDER ? "↑↓ choose  ←/→ change  type a name to find it  Enter apply  Esc cancel"
                                   : "↑↓ choose  ←/→ or Space change  F clear all  Enter apply  Esc cancel",
              ATTR_HINT);
 }
+
+/* The filter menu as a view (the keys as the roll's filter menu). */
+struct tfilter {
+    struct tpane *tp;
+    struct filter_menu *m;
+    int focus;
+    bool apply;
+};
+
+static void tfilter_draw(void *self, WINDOW *w)
+{
+    struct tfilter *f = self;
+    tp_tracking_draw(f->tp, w);
+    draw_menu(f->m, f->focus, w);
+}
+
+static bool tfilter_takes_text(void *self)
+{
+    struct tfilter *f = self;
+    return f->focus == FI_PROVIDER; /* the provider is picked by typing its name */
+}
+
+static enum view_key tfilter_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct tfilter *f = self;
+    struct filter_menu *m = f->m;
+    enum action_id id = act ? act->id : ACT_NONE;
+    switch (id) {
+    case ACT_KEEP_TEXT:
+        f->apply = true;
+        return VIEW_CLOSE;
+    case ACT_VIEW_CLOSE:
+        return VIEW_CLOSE;
+    case ACT_FILTER_CLEAR:
+        if (f->focus == FI_PROVIDER && m->provider.query[0])
+            break; /* an F in the provider's name */
+        m->cohort = 0;
+        m->provider_id = 0;
+        m->show = SH_ANY;
+        return VIEW_DONE;
+    case ACT_PREV_FIELD:
+    case ACT_UP:
+        if (f->focus == FI_PROVIDER && id == ACT_UP && ret == OK)
+            break; /* a k in the provider's name */
+        f->focus = (f->focus + FI_COUNT - 1) % FI_COUNT;
+        return VIEW_DONE;
+    case ACT_NEXT_FIELD:
+    case ACT_DOWN:
+        if (f->focus == FI_PROVIDER && id == ACT_DOWN && ret == OK)
+            break; /* a j in the provider's name */
+        f->focus = (f->focus + 1) % FI_COUNT;
+        return VIEW_DONE;
+    default:
+        break;
+    }
+    if (f->focus == FI_PROVIDER) {
+        pick_key(&m->provider, ret, ch);
+        return VIEW_DONE;
+    }
+    int step = id == ACT_CHOICE_NEXT ? 1 : id == ACT_CHOICE_PREV ? -1 : 0;
+    if (!step)
+        return VIEW_PASS;
+    if (f->focus == FI_COHORT) {
+        int n = (int)label_count(LABELS_COHORT) + 1;
+        m->cohort = (m->cohort + step + n) % n;
+    } else if (f->focus == FI_SHOW) {
+        m->show = (m->show + step + SH_COUNT) % SH_COUNT;
+    }
+    return VIEW_DONE;
+}
+
+static const enum action_id tfilter_keys[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_UP, ACT_DOWN,
+                                              ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR, ACT_NONE};
+static const enum action_id tfilter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
+                                               ACT_NONE};
+static const struct view_ops tfilter_view = {
+    .title = "the tracking filter",
+    .keys = tfilter_keys,
+    .hints = tfilter_hints,
+    .draw = tfilter_draw,
+    .key = tfilter_key,
+    .takes_text = tfilter_takes_text,
+};
+
+const struct view_ops *tracking_filter_view_ops(void) { return &tfilter_view; }
 
 static void run_filter(struct tpane *tp)
 {
@@ -811,61 +840,11 @@ static void run_filter(struct tpane *tp)
     } else {
         ui_error(tp->ui, "The providers could not be read: %s", ap_error_detail());
     }
-    int focus = 0;
-    bool apply = false;
-    for (;;) {
-        WINDOW *w = ui_body(tp->ui);
-        werase(w);
-        tracking_draw(tp, w);
-        draw_menu(&m, focus, w);
-        wnoutrefresh(w);
-        ui_show_status(tp->ui);
-        wint_t ch;
-        int ret = ui_get_key(tp->ui, &ch);
-        if (ui_quitting(tp->ui))
-            break;
-        if (is_enter(ret, ch)) {
-            apply = true;
-            break;
-        }
-        if (ret == OK && ch == 27)
-            break;
-        if (ret == OK && ch == 'F' && !(focus == FI_PROVIDER && m.provider.query[0])) {
-            m.cohort = 0;
-            m.provider_id = 0;
-            m.show = SH_ANY;
-            continue;
-        }
-        if (ret == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_BTAB)) {
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-            continue;
-        }
-        if ((ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && ch == '\t')) {
-            focus = (focus + 1) % FI_COUNT;
-            continue;
-        }
-        if (focus == FI_PROVIDER) {
-            pick_key(&m.provider, ret, ch);
-            continue;
-        }
-        int step = 0;
-        if ((ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && (ch == ' ' || ch == 'l')))
-            step = 1;
-        else if ((ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h'))
-            step = -1;
-        else if (ret == OK && ch == 'k')
-            focus = (focus + FI_COUNT - 1) % FI_COUNT;
-        else if (ret == OK && ch == 'j')
-            focus = (focus + 1) % FI_COUNT;
-        if (step && focus == FI_COHORT) {
-            int n = (int)label_count(LABELS_COHORT) + 1;
-            m.cohort = (m.cohort + step + n) % n;
-        } else if (step && focus == FI_SHOW) {
-            m.show = (m.show + step + SH_COUNT) % SH_COUNT;
-        }
-    }
+    struct tfilter f = {.tp = tp, .m = &m};
+    ui_run_view(tp->ui, &tfilter_view, &f);
+    bool apply = f.apply && !ui_quitting(tp->ui);
     if (apply) {
-        int64_t keep = cursor_id(tp);
+        int64_t keep = tp_cursor_id(tp);
         snprintf(tp->f_cohort, sizeof tp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
         tp->f_provider = m.provider_id;
         tp->f_provider_name[0] = '\0';
@@ -884,542 +863,12 @@ static void run_filter(struct tpane *tp)
 
 static void clear_filter(struct tpane *tp)
 {
-    int64_t keep = cursor_id(tp);
+    int64_t keep = tp_cursor_id(tp);
     tp->f_cohort[0] = '\0';
     tp->f_provider = 0;
     tp->f_provider_name[0] = '\0';
     tp->f_show = SH_ANY;
     rebuild_view(tp, keep);
-}
-
-/* ---- The rating line ------------------------------------------------------------------------ */
-
-enum entry_end { ENTRY_CLOSE, ENTRY_NEXT, ENTRY_PREV };
-
-/* The rating line's own action for a key: only the actions of the line. */
-static enum action_id entry_action(int key)
-{
-    static const enum action_id mine[] = {ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA,
-                                          ACT_TRACK_NOTE,  ACT_TRACK_SAME,      ACT_TRACK_CLEAR,
-                                          ACT_TRACK_SAVE_NEXT, ACT_TRACK_SAVE_PREV};
-    for (size_t i = 0; i < sizeof mine / sizeof mine[0]; i++) {
-        const struct action *a = action_get(mine[i]);
-        for (int k = 0; a && k < ACTION_MAX_KEYS && a->keys[k]; k++)
-            if (a->keys[k] == key)
-                return mine[i];
-    }
-    return ACT_NONE;
-}
-
-/* Reads the pupil's week afresh (versions included) into the line. */
-static bool entry_read(struct tpane *tp, struct entry *e)
-{
-    if (tracking_get_week(ui_store(tp->ui), e->pupil_id, tp->week, e->stored) != AP_OK) {
-        ui_error(tp->ui, "The ratings could not be read: %s", ap_error_detail());
-        return false;
-    }
-    memcpy(e->r, e->stored, sizeof e->r);
-    return true;
-}
-
-static bool entry_open(struct tpane *tp, struct entry *e, const struct tracking_row *row)
-{
-    memset(e, 0, sizeof *e);
-    e->pupil_id = row->id;
-    e->last_rated = -1;
-    char year[24];
-    snprintf(e->who, sizeof e->who, "%s (%s)", row->display_name,
-             rules_year_group_name(row->year_group, year, sizeof year));
-    memcpy(e->prev, row->prev_rating, sizeof e->prev);
-    e->prev_week = row->prev_week;
-    e->areas = row->areas;
-    e->n_areas = row->n_areas;
-    if (!entry_read(tp, e))
-        return false;
-    /* Start on the first area that applies and is not yet rated. */
-    e->focus = 0;
-    while (e->focus < TRACKING_AREAS - 1 && (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u)))
-        e->focus++;
-    if (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u))
-        e->focus = 0;
-    return true;
-}
-
-/* Saves what changed (one transaction). A change by someone else since the
- * line was read: asks whether to save over it, else shows theirs. */
-static bool entry_save(struct tpane *tp, struct entry *e)
-{
-    struct ui *ui = tp->ui;
-    int n = 0;
-    for (int a = 0; a < TRACKING_AREAS; a++) {
-        e->r[a].changed = entry_changed(e, a);
-        n += e->r[a].changed;
-    }
-    if (n == 0)
-        return true;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        ap_status st =
-            tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r, ui_today(ui), &ui_config(ui)->th);
-        if (st == AP_OK) {
-            memcpy(e->stored, e->r, sizeof e->stored);
-            /* Only this pane shows ratings (no flag depends on them): the
-             * others hear of it once, when the line closes, so that a
-             * meeting of 5,000 pupils goes at typing speed. */
-            load(tp);
-            tp->entry_saved = true;
-            ui_message(ui, "Saved %d rating%s for %s", n, n == 1 ? "" : "s", e->who);
-            return true;
-        }
-        if ((st != AP_ERR_CONFLICT && st != AP_ERR_NOT_FOUND) || attempt > 0) {
-            ui_error(ui, "Not saved: %s", ap_error_detail());
-            return false;
-        }
-        /* Who and when on the line's first line; a short question. */
-        snprintf(e->notice, sizeof e->notice, "%s", ap_error_detail());
-        redraw_body(tp);
-        struct tracking_rating fresh[TRACKING_AREAS];
-        bool over = ui_confirm(ui, "Changed meanwhile (above): save yours over theirs?");
-        e->notice[0] = '\0';
-        if (tracking_get_week(ui_store(ui), e->pupil_id, tp->week, fresh) != AP_OK) {
-            ui_error(ui, "The ratings could not be read: %s", ap_error_detail());
-            return false;
-        }
-        memcpy(e->stored, fresh, sizeof e->stored);
-        if (!over) {
-            memcpy(e->r, fresh, sizeof e->r);
-            load(tp);
-            ui_message(ui, "Nothing saved: the ratings shown are the ones now stored");
-            return false;
-        }
-        for (int a = 0; a < TRACKING_AREAS; a++)
-            e->r[a].version = fresh[a].version; /* yours over theirs */
-    }
-    return false;
-}
-
-/* Typing a note on the focused area. */
-static void entry_note(struct tpane *tp, struct entry *e)
-{
-    int na = note_area(e);
-    struct tracking_rating *r = &e->r[na];
-    if (!r->rating) {
-        ui_error(tp->ui, "Rate %s first (1 to 5): a note goes with a rating", LABELS_PROGRESS_AREA[na].brief);
-        return;
-    }
-    struct lineedit le = {0};
-    if (lineedit_init(&le, r->note, sizeof r->note - 1) != AP_OK) {
-        ui_error(tp->ui, "Out of memory");
-        return;
-    }
-    e->note = &le;
-    curs_set(1);
-    for (;;) {
-        redraw_body(tp);
-        wint_t ch;
-        int ret = ui_get_key(tp->ui, &ch);
-        if (ui_quitting(tp->ui) || (ret == OK && ch == 27))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        if (is_enter(ret, ch)) {
-            snprintf(r->note, sizeof r->note, "%s", lineedit_text(&le));
-            break;
-        }
-        if (lineedit_key(&le, ret, ch) == LINEEDIT_REFUSED)
-            ui_error(tp->ui, "%s", lineedit_reason(&le));
-    }
-    e->note = NULL;
-    lineedit_free(&le);
-    curs_set(0);
-}
-
-static enum entry_end entry_loop(struct tpane *tp, struct entry *e)
-{
-    struct ui *ui = tp->ui;
-    for (;;) {
-        select_id(tp, e->pupil_id);
-        redraw_body(tp);
-        wint_t ch;
-        int ret = ui_get_key(ui, &ch);
-        if (ui_quitting(ui))
-            return ENTRY_CLOSE;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        ui_message(ui, "%s", "");
-        if (ret == OK && ch == 27) {
-            if (!entry_any_changed(e))
-                return ENTRY_CLOSE;
-            char q[400];
-            snprintf(q, sizeof q, "Close without saving the ratings typed for %s?", e->who);
-            if (ui_confirm(ui, q))
-                return ENTRY_CLOSE;
-            continue;
-        }
-        int key = action_key(ret, ch);
-        switch (entry_action(key)) {
-        case ACT_TRACK_SCORE:
-            if (!((e->areas >> e->focus) & 1u)) {
-                ui_message(ui, "%s does not apply to this pupil (tracked from Year %d)",
-                           LABELS_PROGRESS_AREA[e->focus].text, ui_config(ui)->th.qualifications_year);
-                break;
-            }
-            e->r[e->focus].rating = key - '0';
-            e->last_rated = e->focus;
-            {
-                /* What the rating means ([display] rating_words). */
-                char word[64];
-                ui_message(ui, "%s: %d, %s", LABELS_PROGRESS_AREA[e->focus].text, key - '0',
-                           config_rating_word(ui_config(ui)->rating_words, key - '0', word, sizeof word));
-            }
-            /* On to the next area that applies. */
-            for (int a = e->focus + 1; a < TRACKING_AREAS; a++)
-                if ((e->areas >> a) & 1u) {
-                    e->focus = a;
-                    break;
-                }
-            break;
-        case ACT_TRACK_NEXT_AREA:
-            e->focus = (e->focus + 1) % TRACKING_AREAS;
-            e->last_rated = -1;
-            break;
-        case ACT_TRACK_PREV_AREA:
-            e->focus = (e->focus + TRACKING_AREAS - 1) % TRACKING_AREAS;
-            e->last_rated = -1;
-            break;
-        case ACT_TRACK_CLEAR:
-            /* As in a text field: the focused rating, else the one before. */
-            if (!e->r[e->focus].rating && e->focus > 0)
-                e->focus--;
-            e->r[e->focus].rating = 0;
-            e->r[e->focus].note[0] = '\0';
-            e->last_rated = -1;
-            break;
-        case ACT_TRACK_SAME: {
-            int n = 0;
-            for (int a = 0; a < TRACKING_AREAS; a++)
-                if (!e->r[a].rating && e->prev[a] && ((e->areas >> a) & 1u)) {
-                    e->r[a].rating = e->prev[a];
-                    n++;
-                }
-            if (n == 0)
-                ui_message(ui, e->prev_week == DATE_NONE ? "No earlier ratings to copy"
-                                                         : "Every area with an earlier rating is rated already");
-            break;
-        }
-        case ACT_TRACK_NOTE:
-            entry_note(tp, e);
-            break;
-        case ACT_TRACK_SAVE_NEXT:
-            if (entry_save(tp, e))
-                return ENTRY_NEXT;
-            break;
-        case ACT_TRACK_SAVE_PREV:
-            if (entry_save(tp, e))
-                return ENTRY_PREV;
-            break;
-        default:
-            if (ret == OK && ch >= '6' && ch <= '9')
-                ui_error(ui, "A rating is 1 to 5");
-            break;
-        }
-    }
-}
-
-/* The rating line for the pupil under the cursor, then the next ones in
- * turn until Esc. */
-static void run_entry(struct tpane *tp)
-{
-    struct ui *ui = tp->ui;
-    if (!ui_can_write(ui))
-        return;
-    tp->entry_saved = false;
-    for (;;) {
-        const struct tracking_row *row = row_at(tp, tp->lv.cursor);
-        if (!row)
-            break;
-        /* Decided before saving: a save may move the row (sort, filter). */
-        const struct tracking_row *next = row_at(tp, tp->lv.cursor + 1);
-        const struct tracking_row *prev = row_at(tp, tp->lv.cursor - 1);
-        int64_t next_id = next ? next->id : 0, prev_id = prev ? prev->id : 0, id = row->id;
-        int line = tp->lv.cursor;
-        struct entry e;
-        if (!entry_open(tp, &e, row))
-            break;
-        tp->entry = &e;
-        enum entry_end end = entry_loop(tp, &e);
-        tp->entry = NULL;
-        if (end == ENTRY_CLOSE)
-            break;
-        int64_t to = end == ENTRY_NEXT ? next_id : prev_id;
-        if (!to) {
-            select_id(tp, id);
-            ui_message(ui, "%s", end == ENTRY_NEXT ? "Saved: that was the last pupil in the list"
-                                                   : "Saved: that was the first pupil in the list");
-            break;
-        }
-        if (!select_id(tp, to))
-            listview_select(&tp->lv, end == ENTRY_NEXT ? line + 1 : line - 1);
-    }
-    tp->entry = NULL;
-    if (tp->entry_saved) {
-        int64_t id = cursor_id(tp);
-        ui_store_changed(ui); /* the roll and the other panes reload; this one keeps its cursor */
-        select_id(tp, id);
-        tp->entry_saved = false;
-    }
-}
-
-/* ---- A pupil's actions ------------------------------------------------------------------- */
-
-struct actions_view {
-    struct ui *ui;
-    int64_t pupil_id;
-    struct tracking_action *items;
-    size_t n;
-    int open, overdue;
-    struct listview lv;
-};
-
-enum { AC_DUE, AC_TEXT, AC_OWNER, AC_DONE, AC_COUNT };
-static const struct list_column action_columns[AC_COUNT] = {
-    {"Due", 12, false, false}, {"Action", 20, true, false}, {"Owner", 16, false, false}, {"Done", 4, false, false}};
-
-static void action_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
-{
-    struct actions_view *v = ctx;
-    buf[0] = '\0';
-    if (row < 0 || (size_t)row >= v->n)
-        return;
-    const struct tracking_action *a = &v->items[row];
-    bool overdue = tracking_action_overdue(a, ui_today(v->ui));
-    if (a->done)
-        *attr = ATTR_DIM;
-    char d[24];
-    switch (col) {
-    case AC_DUE:
-        if (a->due == DATE_NONE)
-            snprintf(buf, len, "%s", overdue ? "!" : "");
-        else
-            snprintf(buf, len, "%s%s", overdue ? "!" : "", long_date(a->due, d, sizeof d));
-        if (overdue)
-            *attr = ATTR_FLAG_RED;
-        break;
-    case AC_TEXT:
-        snprintf(buf, len, "%s", a->text);
-        break;
-    case AC_OWNER:
-        snprintf(buf, len, "%s", a->owner);
-        break;
-    case AC_DONE:
-        snprintf(buf, len, "%s", a->done ? "✓" : "");
-        break;
-    default:
-        break;
-    }
-}
-
-static void actions_load(struct actions_view *v, int64_t keep_id)
-{
-    free(v->items);
-    v->items = NULL;
-    v->n = 0;
-    v->open = v->overdue = 0;
-    if (tracking_action_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n) != AP_OK)
-        ui_error(v->ui, "The actions could not be read: %s", ap_error_detail());
-    for (size_t i = 0; i < v->n; i++) {
-        v->open += !v->items[i].done;
-        v->overdue += tracking_action_overdue(&v->items[i], ui_today(v->ui));
-    }
-    listview_set_rows(&v->lv, (int)v->n);
-    for (size_t i = 0; i < v->n; i++)
-        if (v->items[i].id == keep_id)
-            listview_select(&v->lv, (int)i);
-}
-
-struct action_form {
-    struct ui *ui;
-    struct tracking_action a;
-};
-
-static ap_status action_form_validate(void *ctx)
-{
-    return tracking_action_validate(&((struct action_form *)ctx)->a);
-}
-
-static ap_status action_form_save(void *ctx)
-{
-    struct action_form *af = ctx;
-    return af->a.id ? tracking_action_update(ui_store(af->ui), &af->a)
-                    : tracking_action_insert(ui_store(af->ui), &af->a);
-}
-
-static ap_status action_form_reload(void *ctx)
-{
-    struct action_form *af = ctx;
-    return tracking_action_get(ui_store(af->ui), af->a.id, &af->a);
-}
-
-static ap_status action_form_take_version(void *ctx)
-{
-    struct action_form *af = ctx;
-    struct tracking_action now;
-    ap_status st = tracking_action_get(ui_store(af->ui), af->a.id, &now);
-    if (st == AP_OK)
-        af->a.version = now.version;
-    return st;
-}
-
-/* Adds (a->id 0) or edits an action. True when saved. */
-static bool action_form_run(struct ui *ui, struct tracking_action *a, const char *pupil, bool read_only)
-{
-    struct action_form af = {.ui = ui, .a = *a};
-    struct tracking_action *x = &af.a;
-    struct form_field fields[] = {
-        {.label = "Action", .kind = FIELD_TEXT, .value = x->text, .size = sizeof x->text, .required = true,
-         .help = "What will be done: \"Call Mum about transport\""},
-        {.label = "Owner", .kind = FIELD_TEXT, .value = x->owner, .size = sizeof x->owner,
-         .help = "Who will do it: a name or a role"},
-        {.label = "Due", .kind = FIELD_DATE, .value = &x->due,
-         .help = "YYYY-MM-DD, today, +1w, -3d; empty for no date. Not done by then: overdue"},
-        {.label = "Done", .kind = FIELD_BOOL, .value = &x->done},
-    };
-    char title[400];
-    if (!x->id)
-        snprintf(title, sizeof title, "New action for %s", pupil);
-    else
-        snprintf(title, sizeof title, "%s for %s", read_only ? "Action" : "Edit the action", pupil);
-    struct form f = {
-        .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
-        .ctx = &af,
-        .read_only = read_only,
-        .validate = action_form_validate,
-        .save = action_form_save,
-        .reload = action_form_reload,
-        .take_version = action_form_take_version,
-    };
-    bool saved = form_run(ui, &f);
-    if (saved)
-        *a = af.a;
-    return saved;
-}
-
-static void run_actions(struct ui *ui, int64_t pupil_id)
-{
-    static const enum action_id hints[] = {ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
-    struct actions_view v = {.ui = ui, .pupil_id = pupil_id};
-    v.lv = (struct listview){.columns = action_columns, .ncolumns = AC_COUNT, .cell = action_cell, .ctx = &v,
-                             .sort_column = -1};
-    char pupil[300];
-    pupil_views_name(ui, pupil_id, pupil, sizeof pupil);
-    actions_load(&v, 0);
-    for (;;) {
-        WINDOW *w = ui_body(ui);
-        int height = getmaxy(w);
-        werase(w);
-        char title[500];
-        snprintf(title, sizeof title, "Actions for %s: %d open%s", pupil, v.open,
-                 v.overdue ? "" : ", none overdue");
-        put_line(w, 0, 1, title, ATTR_HEADER);
-        if (v.overdue) {
-            char more[64];
-            snprintf(more, sizeof more, "! %d overdue", v.overdue);
-            put_line(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
-        }
-        int list_h = height - 5 > 3 ? height - 5 : 3;
-        listview_draw(&v.lv, w, 2, list_h);
-        if (v.n == 0) {
-            put_line(w, 4, 3, "No actions yet: press a to add one.", ATTR_DIM);
-        } else {
-            const struct tracking_action *a = &v.items[v.lv.cursor];
-            char line[700];
-            snprintf(line, sizeof line, "%s · last changed %s UTC by %s", a->text, a->updated_at, a->updated_by);
-            put_line(w, height - 2, 1, line, ATTR_NORMAL);
-        }
-        pupil_views_hint_line(w, height - 1, hints, NULL);
-        wnoutrefresh(w);
-        ui_show_status(ui);
-        wint_t ch;
-        int ret = ui_get_key(ui, &ch);
-        if (ui_quitting(ui) || (ret == OK && (ch == 27 || ch == 'q')))
-            break;
-        if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
-            continue;
-        ui_message(ui, "%s", "");
-        const struct action *act = action_for_key(SCOPE_LIST | SCOPE_RECORD | SCOPE_TRACKING, action_key(ret, ch));
-        if (!act)
-            continue;
-        if (listview_move(&v.lv, act->id))
-            continue;
-        struct tracking_action *cur = v.n ? &v.items[v.lv.cursor] : NULL;
-        switch (act->id) {
-        case ACT_ADD: {
-            if (!ui_can_write(ui))
-                break;
-            struct tracking_action a;
-            tracking_action_init(&a);
-            a.pupil_id = pupil_id;
-            a.due = ui_today(ui) + 7;
-            if (action_form_run(ui, &a, pupil, false)) {
-                ui_store_changed(ui);
-                ui_message(ui, "Added the action%s", tracking_action_overdue(&a, ui_today(ui)) ? ": overdue" : "");
-                actions_load(&v, a.id);
-            }
-            break;
-        }
-        case ACT_OPEN:
-        case ACT_EDIT: {
-            if (!cur)
-                break;
-            bool write = store_can_write(ui_store(ui));
-            if (act->id == ACT_EDIT && !ui_can_write(ui))
-                break;
-            struct tracking_action a = *cur;
-            if (action_form_run(ui, &a, pupil, !write)) {
-                ui_store_changed(ui);
-                ui_message(ui, "Saved the action");
-            }
-            actions_load(&v, a.id);
-            break;
-        }
-        case ACT_TRACK_DONE: {
-            if (!cur || !ui_can_write(ui))
-                break;
-            int64_t id = cur->id, version = cur->version;
-            bool done = !cur->done;
-            if (tracking_action_set_done(ui_store(ui), id, &version, done) != AP_OK) {
-                ui_error(ui, "Not changed: %s", ap_error_detail());
-            } else {
-                ui_store_changed(ui);
-                ui_message(ui, done ? "Done" : "Not done after all: open again");
-            }
-            actions_load(&v, id);
-            break;
-        }
-        case ACT_DELETE: {
-            if (!cur || !ui_can_write(ui))
-                break;
-            char q[600];
-            snprintf(q, sizeof q, "Delete the action “%s”?", cur->text);
-            int64_t keep = v.lv.cursor + 1 < (int)v.n ? v.items[v.lv.cursor + 1].id : 0;
-            int64_t id = cur->id, version = cur->version;
-            if (!ui_confirm(ui, q))
-                break;
-            if (tracking_action_delete(ui_store(ui), id, version) != AP_OK) {
-                ui_error(ui, "Not deleted: %s", ap_error_detail());
-            } else {
-                ui_store_changed(ui);
-                ui_message(ui, "Deleted the action");
-            }
-            actions_load(&v, keep);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    free(v.items);
 }
 
 /* ---- The pane ------------------------------------------------------------------------------ */
@@ -1434,11 +883,11 @@ static void *tracking_open(struct ui *ui)
     memcpy(tp->cols, columns, sizeof tp->cols);
     tp->lv.columns = tp->cols;
     tp->lv.ncolumns = C_COUNT;
-    tp->lv.cell = cell;
+    tp->lv.cell = tp_cell;
     tp->lv.ctx = tp;
     tp->lv.sort_column = C_NAME;
     tp->sort_col = C_NAME;
-    load(tp);
+    tp_load(tp);
     return tp;
 }
 
@@ -1455,14 +904,14 @@ static void tracking_close(void *state)
 
 static void tracking_reload(void *state)
 {
-    load(state);
+    tp_load(state);
 }
 
 /* The PSP and QA reasons of the pupil under the cursor. */
 static const char *tracking_detail(void *state)
 {
     struct tpane *tp = state;
-    const struct tracking_row *r = row_at(tp, tp->lv.cursor);
+    const struct tracking_row *r = tp_row_at(tp, tp->lv.cursor);
     if (!r)
         return NULL;
     size_t used = 0;
@@ -1479,7 +928,7 @@ static void change_week(struct tpane *tp, int week)
 {
     int old = tp->week;
     tp->week = week;
-    if (!load(tp))
+    if (!tp_load(tp))
         tp->week = old;
 }
 
@@ -1491,7 +940,7 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
     struct ui *ui = tp->ui;
     if (!act || !tp->t)
         return REDRAW_NONE;
-    int64_t id = cursor_id(tp);
+    int64_t id = tp_cursor_id(tp);
     switch (act->id) {
     case ACT_UP:
     case ACT_DOWN:
@@ -1543,13 +992,13 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
     case ACT_TRACK_RATE:
         if (!id)
             return REDRAW_NONE;
-        run_entry(tp);
+        tp_run_entry(tp);
         return REDRAW_ALL;
     case ACT_TRACK_ACTIONS:
         if (!id)
             return REDRAW_NONE;
-        run_actions(ui, id);
-        select_id(tp, id);
+        tp_run_actions(ui, id);
+        tp_select_id(tp, id);
         return REDRAW_ALL;
     case ACT_TRACK_PUPIL:
         if (!id)
@@ -1572,7 +1021,7 @@ const struct pane_ops pane_tracking = {
     .hints = tracking_hints,
     .open = tracking_open,
     .close = tracking_close,
-    .draw = tracking_draw,
+    .draw = tp_tracking_draw,
     .key = tracking_key,
     .reload = tracking_reload,
     .detail = tracking_detail,

@@ -31,11 +31,18 @@
 #include "panes.h"
 #include "shell.h"
 #include "utf8.h"
+#include "view.h"
 
 #define KEY_TIMEOUT_MS 250
 #define LIVE_CHECK_MS 800
 #define MIN_COLS 60
 #define MIN_LINES 16
+#define VIEW_MAX 24
+/* Bracketed paste (xterm's mode 2004): the terminal brackets pasted text, so
+ * that a pasted control character is never taken as a key. */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END (KEY_MAX + 2)
+#define PASTE_MAX 65536
 
 /* ---- Terminal restore, prepared before anything can go wrong ---------- */
 
@@ -148,6 +155,26 @@ struct ui {
     bool quitting;
     bool too_small;
     int empty_reads;
+    /* The view stack (ui/view.h): views above the active pane, the top last. */
+    struct view_frame {
+        const struct view_ops *ops;
+        void *self;
+        bool closed;
+    } stack[VIEW_MAX];
+    int depth;
+    /* Every view is closing because the user went to pane pending_pane. */
+    bool unwinding;
+    int pending_pane;
+    long long last_check;
+    /* Another login committed while views were open: the panes read again
+     * once the views have closed (a pane's key handler is running under
+     * them, and may hold rows that a reload would free). */
+    bool panes_stale;
+    /* A paste being read: its UTF-8 bytes (paste_len may pass PASTE_MAX:
+     * then the rest was not kept and the paste is refused). */
+    bool pasting;
+    char *paste;
+    size_t paste_len;
 };
 
 struct store *ui_store(struct ui *ui) { return ui->s; }
@@ -175,6 +202,14 @@ void ui_error(struct ui *ui, const char *fmt, ...)
     va_start(ap, fmt);
     set_message(ui, true, fmt, ap);
     va_end(ap);
+}
+
+void ui_message_if_quiet(struct ui *ui, const char *text)
+{
+    if (!ui->message[0]) {
+        snprintf(ui->message, sizeof ui->message, "%s", text);
+        ui->message_is_error = false;
+    }
 }
 
 void ui_error_status(struct ui *ui, ap_status st)
@@ -265,10 +300,21 @@ static void reload_panes(struct ui *ui)
     recount_flags(ui);
 }
 
+static void reload_all(struct ui *ui, const struct view_change *what);
+
+static void reload_views(struct ui *ui, const struct view_change *what);
+
 void ui_store_changed(struct ui *ui)
 {
     ui->data_version = store_data_version(ui->s);
-    reload_panes(ui);
+    struct view_change all = {NULL, 0};
+    if (ui->depth > 0) {
+        /* The views now; the panes once the views have closed (panes_stale). */
+        reload_views(ui, &all);
+        ui->panes_stale = true;
+    } else {
+        reload_all(ui, &all);
+    }
 }
 
 /* ---- Drawing -------------------------------------------------------------- */
@@ -294,7 +340,7 @@ static void layout(struct ui *ui)
 /* Writes UTF-8 text clipped to the window's width from x; returns the column after it. */
 static int put_text(WINDOW *w, int y, int x, const char *text, attr_t attr)
 {
-    return x + draw_text(w, y, x, 0, text, attr, 0);
+    return x + draw_text(w, y, x, 0, text, attr, DRAW_ELLIPSIS);
 }
 
 static void draw_tabs(struct ui *ui)
@@ -317,15 +363,30 @@ static void draw_hints(struct ui *ui)
     char line[512] = "";
     size_t len = 0;
     const struct pane_ops *p = ui->panes[ui->active];
-    for (int i = 0; p->hints && p->hints[i] != ACT_NONE; i++) {
-        const struct action *a = action_get(p->hints[i]);
+    const enum action_id *hints = p->hints;
+    bool nested = p->nested && ui->state[ui->active] && p->nested(ui->state[ui->active]);
+    const char *suffix = nested ? "? help  q back" : "? help  q quit";
+    if (ui->depth > 0) {
+        const struct view_frame *f = &ui->stack[ui->depth - 1];
+        const struct view_ops *v = f->ops;
+        hints = v->hints ? v->hints : v->keys;
+        /* Taking text, ? is a character: F1 is the help. Esc is offered
+         * unless the view names its own Esc (a form's cancel). */
+        bool text = v->takes_text && v->takes_text(f->self);
+        bool own_esc = false;
+        for (int i = 0; hints && hints[i] != ACT_NONE; i++)
+            own_esc = own_esc || hints[i] == ACT_CANCEL || hints[i] == ACT_VIEW_CLOSE;
+        suffix = text ? (own_esc ? "F1 help" : "Esc back  F1 help") : (own_esc ? "? help" : "Esc back  ? help");
+    }
+    for (int i = 0; hints && hints[i] != ACT_NONE; i++) {
+        const struct action *a = action_get(hints[i]);
         if (a && a->hint)
             len += (size_t)snprintf(line + len, sizeof line - len, "%s %s  ", a->label, a->hint);
         if (len >= sizeof line)
             break;
     }
     if (len < sizeof line)
-        snprintf(line + len, sizeof line - len, "? help  q quit");
+        snprintf(line + len, sizeof line - len, "%s", suffix);
     put_text(w, 0, 0, line, attr_of(ATTR_HINT));
     wnoutrefresh(w);
 }
@@ -362,7 +423,8 @@ static void draw_status(struct ui *ui)
     }
     int x = put_text(w, 0, 0, left, attr_of(ATTR_STATUS));
     if (ui->message[0])
-        put_text(w, 0, x, ui->message, attr_of(ui->message_is_error ? ATTR_ERROR : ATTR_STATUS));
+        x += draw_text(w, 0, x, 0, ui->message, attr_of(ui->message_is_error ? ATTR_ERROR : ATTR_STATUS),
+                       DRAW_KEEP_QUESTION);
     else if (detail)
         put_text(w, 0, x, detail, attr_of(ATTR_STATUS));
     wnoutrefresh(w);
@@ -374,11 +436,33 @@ static void draw_body(struct ui *ui)
     if (ui->too_small) {
         mvwprintw(ui->body, 0, 0, "apterm needs at least %dx%d", MIN_COLS, MIN_LINES);
     } else {
-        const struct pane_ops *p = ui->panes[ui->active];
-        if (ui->state[ui->active])
-            p->draw(ui->state[ui->active], ui->body);
+        /* The top view that covers the body, then the overlays above it (a
+         * question draws over the one below). */
+        int i = ui->depth - 1;
+        while (i >= 0 && (!ui->stack[i].ops->draw || ui->stack[i].ops->overlay))
+            i--;
+        if (i >= 0) {
+            curs_set(0); /* a view that takes text shows it again where it is typed */
+            ui->stack[i].ops->draw(ui->stack[i].self, ui->body);
+        } else {
+            const struct pane_ops *p = ui->panes[ui->active];
+            if (ui->state[ui->active])
+                p->draw(ui->state[ui->active], ui->body);
+        }
+        for (int j = i + 1; j < ui->depth; j++)
+            if (ui->stack[j].ops->draw)
+                ui->stack[j].ops->draw(ui->stack[j].self, ui->body);
     }
     wnoutrefresh(ui->body);
+}
+
+/* The terminal's cursor goes where the last window refreshed left its own:
+ * the body last, so that a form's cursor stays in the field being edited
+ * (curs_set decides whether it shows). */
+static void cursor_to_body(struct ui *ui)
+{
+    if (ui->depth > 0)
+        wnoutrefresh(ui->body);
 }
 
 static void draw_all(struct ui *ui)
@@ -387,6 +471,7 @@ static void draw_all(struct ui *ui)
     draw_body(ui);
     draw_hints(ui);
     draw_status(ui);
+    cursor_to_body(ui);
 }
 
 static void redraw(struct ui *ui, unsigned what)
@@ -399,66 +484,91 @@ static void redraw(struct ui *ui, unsigned what)
         draw_hints(ui);
         draw_status(ui);
     }
+    cursor_to_body(ui);
 }
 
-/* ---- Services for the panes -------------------------------------------------- */
+/* ---- Keys: the one place every key is read ----------------------------------- */
 
-int ui_get_key(struct ui *ui, wint_t *ch)
+/* Reads one key, waiting at most KEY_TIMEOUT_MS: what wget_wch returned (ERR
+ * when no key came in time). Sets quitting when the terminal has gone away
+ * or a quit signal came. Every key of the program comes through here. */
+static int ui_get_key(struct ui *ui, wint_t *ch)
 {
-    for (;;) {
-        doupdate();
-        int r = script_get_wch(ui->body, ch);
-        if (r == OK && *ch == CTRL_KEY('c')) {
-            ui->quitting = true;
-            *ch = 27;
-            return OK;
-        }
-        if (r == KEY_CODE_YES && *ch == KEY_RESIZE) {
-            /* Inside a modal view: lay the windows out again here, as the
-             * main loop does, so that the view redraws at the new size
-             * (ui_body() is a new window after this). */
-            layout(ui);
-            clearok(curscr, TRUE);
-            draw_tabs(ui);
-            draw_hints(ui);
-            draw_status(ui);
-        }
-        if (r != ERR)
-            return r;
-        if (quit_signal || input_gone(&ui->empty_reads)) {
-            ui->quitting = true;
-            *ch = 27;
-            return OK; /* an Esc, so modal loops unwind */
-        }
+    doupdate();
+    int r = script_get_wch(ui->body, ch);
+    if (r != ERR) {
+        ui->empty_reads = 0;
+        return r;
     }
+    if (quit_signal || input_gone(&ui->empty_reads))
+        ui->quitting = true;
+    return ERR;
+}
+
+/* A key read while a paste is under way: kept in ui->paste. */
+static void paste_keep(struct ui *ui, int r, wint_t ch)
+{
+    if (r != OK)
+        return; /* no function keys in pasted text */
+    char bytes[4];
+    size_t n = utf8_encode((uint32_t)ch, bytes);
+    if (!ui->paste && !(ui->paste = malloc(PASTE_MAX)))
+        ui->paste_len = PASTE_MAX + 1; /* refused as too long: out of memory */
+    if (ui->paste_len + n <= PASTE_MAX && ui->paste)
+        memcpy(ui->paste + ui->paste_len, bytes, n);
+    ui->paste_len += n;
+}
+
+static unsigned handle_key(struct ui *ui, int r, wint_t ch);
+
+/* The paste has ended: the view on top takes it (view_ops.paste). */
+static unsigned paste_deliver(struct ui *ui)
+{
+    size_t len = ui->paste_len;
+    ui->paste_len = 0;
+    struct view_frame *v = ui->depth > 0 ? &ui->stack[ui->depth - 1] : NULL;
+    bool text = v && v->ops->takes_text && v->ops->takes_text(v->self);
+    if (len > PASTE_MAX) {
+        ui_error(ui, "The pasted text is too long (over %d bytes): nothing was pasted", PASTE_MAX);
+        return REDRAW_STATUS;
+    }
+    if (!v || (!text && !v->ops->paste)) {
+        if (len)
+            ui_error(ui, "Paste where text is typed (a form's field, a search): nothing was pasted");
+        return REDRAW_STATUS;
+    }
+    if (v->ops->paste) {
+        ui->message[0] = '\0';
+        v->ops->paste(v->self, ui->paste, len);
+        return REDRAW_ALL;
+    }
+    /* Character by character, never a control character as a key. */
+    int left_out = 0;
+    unsigned what = REDRAW_NONE;
+    for (size_t i = 0; i < len && !ui_quitting(ui);) {
+        uint32_t cp;
+        size_t n = utf8_decode(ui->paste + i, len - i, &cp);
+        i += n ? n : 1;
+        if (cp == '\n' || cp == '\r' || cp == '\t')
+            cp = ' ';
+        else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+            left_out++;
+            continue;
+        }
+        what |= handle_key(ui, OK, (wint_t)cp);
+    }
+    if (left_out)
+        ui_error(ui, "%d control character%s in the pasted text %s left out", left_out, left_out == 1 ? "" : "s",
+                 left_out == 1 ? "was" : "were");
+    return what | REDRAW_ALL;
 }
 
 WINDOW *ui_body(struct ui *ui) { return ui->body; }
-bool ui_quitting(struct ui *ui) { return ui->quitting; }
+bool ui_quitting(struct ui *ui) { return ui->quitting || ui->unwinding || quit_signal; }
 
 void ui_show_status(struct ui *ui)
 {
     draw_status(ui);
-}
-
-bool ui_confirm(struct ui *ui, const char *question)
-{
-    ui_message(ui, "%s (y/n)", question);
-    draw_status(ui);
-    for (;;) {
-        wint_t ch;
-        int r = ui_get_key(ui, &ch);
-        if (ui->quitting)
-            return false;
-        if (r == OK && (ch == 'y' || ch == 'Y')) {
-            ui->message[0] = '\0';
-            return true;
-        }
-        if (r == OK && (ch == 'n' || ch == 'N' || ch == 27)) {
-            ui_message(ui, "Nothing changed");
-            return false;
-        }
-    }
 }
 
 static void open_pane(struct ui *ui, int index)
@@ -468,116 +578,231 @@ static void open_pane(struct ui *ui, int index)
     ui->active = index;
 }
 
-void ui_switch_pane(struct ui *ui, int index)
-{
-    if (index >= 0 && index < ui->pane_count)
-        open_pane(ui, index);
-}
+/* ---- A question on the status line (a view drawn over the one below) ---------- */
 
-void ui_show_record(struct ui *ui, int index, long long id)
-{
-    if (index < 0 || index >= ui->pane_count)
-        return;
-    open_pane(ui, index);
-    const struct pane_ops *p = ui->panes[index];
-    if (ui->state[index] && p->show_record)
-        p->show_record(ui->state[index], id);
-}
+struct confirm {
+    bool yes;
+};
 
-void ui_show_pupil(struct ui *ui, long long pupil_id)
+static enum view_key confirm_key(void *self, const struct action *act, int ret, wint_t ch)
 {
-    open_pane(ui, 0);
-    ui->message[0] = '\0';
-    draw_all(ui);
-    const struct pane_ops *p = ui->panes[0];
-    if (ui->state[0] && p->show_record) {
-        p->show_record(ui->state[0], pupil_id);
-        draw_all(ui);
+    (void)ret;
+    (void)ch;
+    struct confirm *c = self;
+    if (!act)
+        return VIEW_DONE; /* any other key: the question stays */
+    if (act->id == ACT_YES || act->id == ACT_NO || act->id == ACT_VIEW_CLOSE) {
+        c->yes = act->id == ACT_YES;
+        return VIEW_CLOSE;
     }
+    return VIEW_PASS;
 }
 
-/* ---- Help ----------------------------------------------------------------------- */
+static bool confirm_takes_text(void *self)
+{
+    (void)self;
+    return true; /* q and the digits are not answers: only y, n and Esc */
+}
 
+static const enum action_id confirm_keys[] = {ACT_YES, ACT_NO, ACT_VIEW_CLOSE, ACT_NONE};
+static const struct view_ops confirm_view = {
+    .title = "a question",
+    .keys = confirm_keys,
+    .key = confirm_key,
+    .takes_text = confirm_takes_text,
+};
+
+const struct view_ops *ui_confirm_view_ops(void) { return &confirm_view; }
+
+bool ui_confirm(struct ui *ui, const char *question)
+{
+    struct confirm c = {false};
+    ui_message(ui, "%s (y/n)", question);
+    ui_run_view(ui, &confirm_view, &c);
+    /* On no, "Nothing changed"; a caller that goes back to what the user
+     * was doing (a form) says nothing instead. */
+    if (c.yes)
+        ui->message[0] = '\0';
+    else
+        ui_message(ui, "Nothing changed");
+    return c.yes && !ui_quitting(ui);
+}
+
+/* ---- Help: a view listing exactly the keys of the view or pane below ------------ */
+
+#define HELP_MAX 96
+
+struct help {
+    struct ui *ui;
+    char title[120];
+    const struct action *acts[HELP_MAX];
+    int n;
+    /* The lines after the keys (a code legend): the pane's or the view's. */
+    bool (*line)(void *state, int i, char *buf, size_t len);
+    void *line_state;
+    int top, total, height;
+};
+
+static void help_draw(void *self, WINDOW *w)
+{
+    struct help *h = self;
+    werase(w);
+    draw_text(w, 0, 1, 0, h->title, attr_of(ATTR_HEADER), DRAW_ELLIPSIS);
+    h->height = getmaxy(w) - 3 > 1 ? getmaxy(w) - 3 : 1;
+    int y = 2, shown = 0;
+    for (int i = 0; i < h->n; i++, shown++) {
+        if (shown < h->top || y >= 2 + h->height)
+            continue;
+        const struct action *a = h->acts[i];
+        draw_text(w, y, 2, 11, a->label, attr_of(ATTR_HEADER), DRAW_ELLIPSIS);
+        char line[200];
+        snprintf(line, sizeof line, "%s%s", a->help, a->writes && !store_can_write(h->ui->s) ? " (not for viewers)" : "");
+        draw_text(w, y++, 14, 0, line, A_NORMAL, DRAW_ELLIPSIS);
+    }
+    char extra[300];
+    for (int i = 0; h->line && h->line(h->line_state, i, extra, sizeof extra); i++, shown++) {
+        if (shown < h->top || y >= 2 + h->height)
+            continue;
+        draw_text(w, y++, 2, 0, extra, A_NORMAL, DRAW_ELLIPSIS);
+    }
+    h->total = shown;
+    draw_text(w, getmaxy(w) - 1, 1, 0, "j/k ↑↓ PgUp PgDn g G scroll · q, Esc or ? closes the help", attr_of(ATTR_HINT),
+              DRAW_ELLIPSIS);
+}
+
+static enum view_key help_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct help *h = self;
+    if (!act)
+        return VIEW_DONE; /* every other key is ignored: nothing below moves */
+    int max = h->total - h->height > 0 ? h->total - h->height : 0;
+    switch (act->id) {
+    case ACT_UP: h->top--; break;
+    case ACT_DOWN: h->top++; break;
+    case ACT_PAGE_UP: h->top -= h->height; break;
+    case ACT_PAGE_DOWN: h->top += h->height; break;
+    case ACT_HOME: h->top = 0; break;
+    case ACT_END: h->top = max; break;
+    case ACT_HELP: return VIEW_CLOSE;
+    default: return VIEW_PASS;
+    }
+    if (h->top > max)
+        h->top = max;
+    if (h->top < 0)
+        h->top = 0;
+    return VIEW_DONE;
+}
+
+static const enum action_id help_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END, ACT_NONE};
+static const struct view_ops help_view = {
+    .title = "the help",
+    .keys = help_keys,
+    .draw = help_draw,
+    .key = help_key,
+};
+
+const struct view_ops *ui_help_view_ops(void) { return &help_view; }
+
+static void run_help(struct ui *ui, struct help *h)
+{
+    ui->message[0] = '\0';
+    ui_run_view(ui, &help_view, h);
+}
+
+/* The help of the view on top, or of the active pane when none. */
 static void show_help(struct ui *ui)
 {
-    const struct pane_ops *p = ui->panes[ui->active];
-    unsigned scopes = SCOPE_GLOBAL | p->scopes;
-    int count;
-    const struct action *all = action_table(&count);
-    int top = 0;
-    for (;;) {
-        WINDOW *w = ui->body; /* a new window after a resize */
-        werase(w);
-        wattron(w, attr_of(ATTR_HEADER));
-        mvwprintw(w, 0, 1, "Keys of the %s pane", p->title);
-        wattroff(w, attr_of(ATTR_HEADER));
-        int y = 2, shown = 0;
-        for (int i = 0; i < count; i++) {
-            if (!(all[i].scope & scopes))
-                continue;
-            if (shown++ < top)
-                continue;
-            if (y >= getmaxy(w) - 1)
-                break;
-            put_text(w, y, 2, all[i].label, attr_of(ATTR_HEADER));
-            char line[200];
-            snprintf(line, sizeof line, "%s%s", all[i].help,
-                     all[i].writes && !store_can_write(ui->s) ? " (not for viewers)" : "");
-            put_text(w, y++, 14, line, A_NORMAL);
-        }
-        /* Then the pane's own lines (the attendance code legend). */
-        char extra[300];
-        for (int i = 0; p->help_line && ui->state[ui->active] &&
-                        p->help_line(ui->state[ui->active], i, extra, sizeof extra);
-             i++) {
-            if (shown++ < top)
-                continue;
-            if (y >= getmaxy(w) - 1)
-                break;
-            put_text(w, y++, 2, extra, A_NORMAL);
-        }
-        mvwprintw(w, getmaxy(w) - 1, 1, "↑↓ scroll, any other key closes the help");
-        wnoutrefresh(w);
-        wint_t ch;
-        int r = ui_get_key(ui, &ch);
-        if (r == KEY_CODE_YES && ch == KEY_DOWN && shown > top + 1)
-            top++;
-        else if (r == KEY_CODE_YES && ch == KEY_UP && top > 0)
-            top--;
-        else if (!(r == KEY_CODE_YES && ch == KEY_RESIZE))
-            break; /* a resize was laid out by ui_get_key */
+    struct help *h = calloc(1, sizeof *h);
+    if (!h) {
+        ui_error(ui, "Out of memory opening the help");
+        return;
     }
+    h->ui = ui;
+    if (ui->depth > 0) {
+        struct view_frame *v = &ui->stack[ui->depth - 1];
+        bool text = v->ops->takes_text && v->ops->takes_text(v->self);
+        snprintf(h->title, sizeof h->title, "Keys of %s", v->ops->title);
+        h->n = view_actions(v->ops, text, ui->pane_count, h->acts, HELP_MAX);
+        h->line = v->ops->help_line;
+        h->line_state = v->self;
+    } else {
+        const struct pane_ops *p = ui->panes[ui->active];
+        unsigned scopes = SCOPE_GLOBAL | p->scopes;
+        int count;
+        const struct action *all = action_table(&count);
+        snprintf(h->title, sizeof h->title, "Keys of the %s pane", p->title);
+        for (int i = 0; i < count && h->n < HELP_MAX; i++)
+            if (all[i].scope & scopes)
+                h->acts[h->n++] = &all[i];
+        h->line = p->help_line;
+        h->line_state = ui->state[ui->active];
+    }
+    run_help(ui, h);
+    free(h);
 }
 
 /* ---- The loop ------------------------------------------------------------------ */
 
-static void check_live(struct ui *ui, long long *last_check)
+/* Every view's reload, from the bottom up. */
+static void reload_views(struct ui *ui, const struct view_change *what)
+{
+    for (int i = 0; i < ui->depth; i++)
+        if (ui->stack[i].ops->reload && !ui->stack[i].closed)
+            ui->stack[i].ops->reload(ui->stack[i].self, what);
+}
+
+/* The panes (they are below), then every view. */
+static void reload_all(struct ui *ui, const struct view_change *what)
+{
+    reload_panes(ui);
+    reload_views(ui, what);
+}
+
+static void check_live(struct ui *ui)
 {
     long long t = now_ms();
-    if (t - *last_check < LIVE_CHECK_MS)
+    if (t - ui->last_check < LIVE_CHECK_MS)
         return;
-    *last_check = t;
+    ui->last_check = t;
     int64_t v = store_data_version(ui->s);
     if (v == ui->data_version)
         return;
     ui->data_version = v;
-    reload_panes(ui);
+    struct view_change all = {NULL, 0};
+    if (ui->depth > 0) {
+        reload_views(ui, &all);
+        ui->panes_stale = true;
+    } else {
+        reload_all(ui, &all);
+    }
     draw_body(ui);
     draw_status(ui);
+    cursor_to_body(ui);
 }
 
-/* The panes' timers (pane_ops.tick), while no key comes. */
-static void tick_panes(struct ui *ui)
+/* The timers, while no key comes: the register's, the panes' and the views'. */
+static void tick_all(struct ui *ui)
 {
     bool had_message = ui->message[0] != '\0';
-    /* The registers close on time whichever pane is showing. */
+    /* The registers close on time whichever pane or view is showing. */
     unsigned what = attendance_register_timer(ui) & ~(unsigned)REDRAW_PASS;
-    for (int i = 0; i < ui->pane_count; i++)
+    /* The panes' own timers wait while views are open over them (their key
+     * handler is running under the views); the register's and the views'
+     * do not. */
+    for (int i = 0; i < ui->pane_count && ui->depth == 0; i++)
         if (ui->state[i] && ui->panes[i]->tick) {
-            unsigned w = ui->panes[i]->tick(ui->state[i], i == ui->active);
-            if (i == ui->active)
+            bool shown = i == ui->active && ui->depth == 0;
+            unsigned w = ui->panes[i]->tick(ui->state[i], shown);
+            if (shown)
                 what |= w & ~(unsigned)REDRAW_PASS;
         }
+    for (int i = 0; i < ui->depth; i++)
+        if (ui->stack[i].ops->tick && ui->stack[i].ops->tick(ui->stack[i].self))
+            what |= REDRAW_BODY;
+    if (ui->depth > 0 && (what & REDRAW_PARTIAL))
+        what |= REDRAW_BODY; /* a pane drew under a view: the view again */
     if (ui->too_small)
         what &= ~(unsigned)(REDRAW_PARTIAL | REDRAW_BODY);
     if (ui->message[0] && !had_message)
@@ -586,6 +811,68 @@ static void tick_panes(struct ui *ui)
         draw_all(ui);
     else if (what)
         redraw(ui, what);
+}
+
+/* Asks every view from the top down whether it may close (quitting: the
+ * program is ending). True when all agreed. */
+static bool close_all_views(struct ui *ui, bool quitting)
+{
+    for (int i = ui->depth - 1; i >= 0; i--) {
+        struct view_frame *v = &ui->stack[i];
+        if (v->ops->close_request && !v->ops->close_request(v->self, quitting))
+            return false;
+    }
+    return true;
+}
+
+/* A key for the view on top. */
+static unsigned view_handle_key(struct ui *ui, int r, wint_t ch)
+{
+    struct view_frame *v = &ui->stack[ui->depth - 1];
+    int key = action_key(r, ch);
+    bool text = v->ops->takes_text && v->ops->takes_text(v->self);
+    const struct action *act = view_action(v->ops, text, ui->pane_count, key);
+    bool had_message = ui->message[0] != '\0';
+    if (!(act && act->id == ACT_INTERRUPT))
+        ui->message[0] = '\0';
+    enum view_key res = VIEW_PASS;
+    if (!act || !view_is_shell_action(act->id) || act->id == ACT_VIEW_CLOSE)
+        res = v->ops->key(v->self, act, r, ch);
+    if (res == VIEW_CLOSE) {
+        v->closed = true;
+        return REDRAW_ALL;
+    }
+    if (res == VIEW_PASS && act) {
+        switch (act->id) {
+        case ACT_VIEW_CLOSE:
+            if (!v->ops->close_request || v->ops->close_request(v->self, false))
+                v->closed = true;
+            return REDRAW_ALL;
+        case ACT_HELP:
+            show_help(ui);
+            return REDRAW_ALL;
+        case ACT_REDRAW:
+            clearok(curscr, TRUE);
+            return REDRAW_ALL;
+        case ACT_INTERRUPT:
+            ui->message[0] = '\0';
+            if (close_all_views(ui, true))
+                ui->quitting = true;
+            return REDRAW_ALL;
+        default:
+            if (act->id >= ACT_PANE_1 && (int)act->id < (int)ACT_PANE_1 + ui->pane_count) {
+                /* Another pane: every view closes first (asking when
+                 * something is unsaved), then the shell switches. */
+                if (close_all_views(ui, false)) {
+                    ui->unwinding = true;
+                    ui->pending_pane = act->id - ACT_PANE_1;
+                }
+                return REDRAW_ALL;
+            }
+            break;
+        }
+    }
+    return REDRAW_BODY | (ui->message[0] || had_message ? REDRAW_STATUS : 0);
 }
 
 static unsigned handle_key(struct ui *ui, int r, wint_t ch)
@@ -597,6 +884,8 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
         clearok(curscr, TRUE);
         return REDRAW_ALL;
     }
+    if (ui->depth > 0)
+        return view_handle_key(ui, r, ch);
     bool had_message = ui->message[0] != '\0';
     ui->message[0] = '\0';
     const struct action *global = action_for_key(SCOPE_GLOBAL, key);
@@ -613,6 +902,12 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
             return result;
         if (!global || global->id == ACT_BACK)
             return result & ~(unsigned)REDRAW_PASS;
+    }
+    /* q in something opened from the pane's list goes back, as in a view. */
+    if (global && global->id == ACT_QUIT && key == 'q' && p->nested && ui->state[ui->active] &&
+        p->nested(ui->state[ui->active]) && p->key) {
+        unsigned result = p->key(ui->state[ui->active], action_get(ACT_BACK), 27, OK, 27);
+        return (result & ~(unsigned)REDRAW_PASS) | (ui->message[0] || had_message ? REDRAW_STATUS : 0);
     }
     if (global && global->id != ACT_BACK) {
         switch (global->id) {
@@ -643,6 +938,113 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     return result;
 }
 
+/* The one loop: keys, help, quit, resize, live refresh and timers for the
+ * active pane and every view. level < 0: the panes' loop, until the program
+ * quits; otherwise until view `level` on the stack closes, the program
+ * quits, or every view is closing for another pane. */
+static void run_loop(struct ui *ui, int level)
+{
+    while (!ui->quitting && !quit_signal) {
+        if (level >= 0 && (ui->stack[level].closed || ui->unwinding))
+            break;
+        if (level < 0 && ui->unwinding) {
+            ui->unwinding = false;
+            open_pane(ui, ui->pending_pane);
+            draw_all(ui);
+        }
+        if (level < 0 && ui->panes_stale) {
+            ui->panes_stale = false;
+            reload_panes(ui);
+            draw_all(ui);
+        }
+        wint_t ch;
+        int r = ui_get_key(ui, &ch);
+        if (r == ERR) {
+            if (ui->quitting)
+                break;
+            tick_all(ui);
+            check_live(ui);
+            continue;
+        }
+        unsigned what;
+        if (r == KEY_CODE_YES && ch == KEY_PASTE_BEGIN) {
+            ui->pasting = true;
+            ui->paste_len = 0;
+            continue;
+        }
+        if (ui->pasting && !(r == KEY_CODE_YES && ch == KEY_PASTE_END)) {
+            paste_keep(ui, r, ch);
+            continue;
+        }
+        if (r == KEY_CODE_YES && ch == KEY_PASTE_END) {
+            ui->pasting = false;
+            what = paste_deliver(ui);
+        } else {
+            what = handle_key(ui, r, ch);
+        }
+        if (ui->quitting || (level >= 0 && (ui->stack[level].closed || ui->unwinding)))
+            break;
+        if (what == REDRAW_ALL)
+            draw_all(ui);
+        else
+            redraw(ui, what);
+        check_live(ui);
+    }
+}
+
+void ui_run_view(struct ui *ui, const struct view_ops *ops, void *self)
+{
+    if (ui_quitting(ui))
+        return;
+    if (ui->depth == VIEW_MAX) {
+        ui_error(ui, "Too many views open: close one first");
+        return;
+    }
+    int level = ui->depth++;
+    ui->stack[level] = (struct view_frame){ops, self, false};
+    draw_all(ui);
+    run_loop(ui, level);
+    ui->depth = level;
+    if (!ui_quitting(ui))
+        draw_all(ui);
+}
+
+void ui_switch_pane(struct ui *ui, int index)
+{
+    if (index < 0 || index >= ui->pane_count)
+        return;
+    if (ui->depth > 0) {
+        /* From a view: the views close (the shell switches as they unwind). */
+        ui->unwinding = true;
+        ui->pending_pane = index;
+        return;
+    }
+    open_pane(ui, index);
+}
+
+void ui_show_record(struct ui *ui, int index, long long id)
+{
+    if (index < 0 || index >= ui->pane_count)
+        return;
+    open_pane(ui, index);
+    const struct pane_ops *p = ui->panes[index];
+    if (ui->state[index] && p->show_record)
+        p->show_record(ui->state[index], id);
+}
+
+void ui_show_pupil(struct ui *ui, long long pupil_id)
+{
+    open_pane(ui, 0);
+    ui->message[0] = '\0';
+    draw_all(ui);
+    const struct pane_ops *p = ui->panes[0];
+    if (ui->state[0] && p->show_record) {
+        p->show_record(ui->state[0], pupil_id);
+        draw_all(ui);
+    }
+}
+
+
 int ui_run(struct store *s, const struct apterm_config *cfg)
 {
     int scripted = script_load(); /* headless, for the golden-screen tests (ui/script.h) */
@@ -670,6 +1072,18 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     noecho();
     nonl();
     set_escdelay(50);
+    /* Bracketed paste: on now, off again on every way out. */
+    define_key("\033[200~", KEY_PASTE_BEGIN);
+    define_key("\033[201~", KEY_PASTE_END);
+    putp("\033[?2004h");
+    fflush(stdout);
+    {
+        static const char off[] = "\033[?2004l";
+        if (reset_len + sizeof off - 1 < sizeof reset_seq) {
+            memcpy(reset_seq + reset_len, off, sizeof off - 1);
+            reset_len += sizeof off - 1;
+        }
+    }
     curs_set(0);
     attr_init(cfg->colour);
 
@@ -703,26 +1117,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     draw_body(ui);
     draw_status(ui);
 
-    long long last_check = now_ms();
-    while (!ui->quitting && !quit_signal) {
-        doupdate();
-        wint_t ch;
-        int r = script_get_wch(ui->body, &ch);
-        if (r == ERR) {
-            if (input_gone(&ui->empty_reads))
-                break;
-            tick_panes(ui);
-            check_live(ui, &last_check);
-            continue;
-        }
-        ui->empty_reads = 0;
-        unsigned what = handle_key(ui, r, ch);
-        if (what == REDRAW_ALL)
-            draw_all(ui);
-        else
-            redraw(ui, what);
-        check_live(ui, &last_check);
-    }
+    ui->last_check = now_ms();
+    run_loop(ui, -1);
 
     for (int i = 0; i < ui->pane_count; i++)
         if (ui->state[i] && ui->panes[i]->close)
@@ -732,7 +1128,10 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delwin(ui->hints);
     delwin(ui->status);
     free_flag_rows(ui->flag_rows, ui->n_flag_rows);
+    free(ui->paste);
     free(ui);
+    putp("\033[?2004l");
+    fflush(stdout);
     endwin();
     delscreen(screen);
     if (have_termios)

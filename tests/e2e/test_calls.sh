@@ -100,6 +100,13 @@ if wait_for "$S" "── $cla_name · " 3 && wait_for "$S" "! Escalate: looked a
 else
     not_ok "selecting $cla_name shows \"! Escalate: looked after (CLA)\"" "$(screen "$S" | tail -10)"
 fi
+# The calls list moves with the keys of every list: j and k as well as the arrows.
+keys "$S" j
+if wait_gone "$S" "── $cla_name · " 3 && keys "$S" k && wait_for "$S" "── $cla_name · " 3; then
+    ok "j moves down the calls list and k back up, as in every list"
+else
+    not_ok "j moves down the calls list and k back up, as in every list" "$(screen "$S" | tail -10)"
+fi
 # Under it, the contacts in calling order (contact.priority), numbered.
 # A pupil absent without authorisation for 10 school days running is flagged in the list too.
 run_name=$(APTERM_TODAY=$TODAY "$APTERM" check --db "$db" 2>/dev/null |

@@ -97,6 +97,15 @@ keys "$S" BTab
 i=0
 while [ "$i" -lt "$rights" ]; do keys "$S" Right; i=$((i + 1)); done
 keys "$S" Tab C-u
+# A blank rate is not £0.00: ^S refuses it, naming the field, and saves nothing.
+n_before=$(q "select count(*) from quote where case_id = $case_id")
+keys "$S" C-s
+if wait_for "$S" "Not saved: Rate: must be given" 5 &&
+    [ "$(q "select count(*) from quote where case_id = $case_id")" = "$n_before" ]; then
+    ok "a blank rate is refused on ^S (\"Rate: must be given\"), nothing saved"
+else
+    not_ok "a blank rate is refused on ^S (\"Rate: must be given\"), nothing saved" "$(screen "$S" | tail -3)"
+fi
 keys "$S" -l "250"
 keys "$S" Tab BSpace 4 Tab BSpace
 keys "$S" -l "12"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # `p` in the Tracking, PSP and QA panes (a real 100x30 terminal in tmux on a
-# demo store): the file name is offered in the home directory, Enter writes
+# demo store): the file name is offered in the home directory, ^S writes (the shared form runner)
 # the PDF (read back with pdfinfo), Esc writes nothing, a name not ending
 # .pdf is refused.
 . tests/lib.sh
@@ -23,16 +23,16 @@ keys "$S" 6
 wait_for "$S" "Tracking, week of" 10
 keys "$S" p
 expect_screen "p in the Tracking pane asks where to write the sheet, offering a name" "$S" \
-    "Write to: ~/tracking-2026-03-02.pdf"
+    "File *  ~/tracking-2026-03-02.pdf"
 keys "$S" Escape
 expect_screen "Esc writes nothing and says so" "$S" "Nothing written"
 [ -z "$(ls -A "$home")" ] && ok "after Esc no file is there" || not_ok "after Esc no file is there" "$(ls -A "$home")"
 keys "$S" p
-wait_for "$S" "Write to:" 5
-keys "$S" BSpace BSpace BSpace Enter
+wait_for "$S" "File *" 5
+keys "$S" BSpace BSpace BSpace C-s
 expect_screen "a name not ending .pdf is refused, naming the field" "$S" "File: the name must end in .pdf"
-keys "$S" p d f Enter
-expect_screen "Enter writes the sheet and says where, with its pages" "$S" "Wrote the tracking sheet for the week" 30
+keys "$S" p d f C-s
+expect_screen "^S writes the sheet and says where, with its pages" "$S" "Wrote the tracking sheet for the week" 30
 if wait_until 10 has_pdf "$home/tracking-2026-03-02.pdf" &&
     [ "$(stat -c %a "$home/tracking-2026-03-02.pdf")" = 600 ]; then
     ok "the tracking sheet is a PDF in the home directory, mode 0600 ($(pdf_pages "$home/tracking-2026-03-02.pdf") pages)"
@@ -45,8 +45,8 @@ keys "$S" 5
 wait_for "$S" "open PSP" 10
 keys "$S" p
 expect_screen "p in the PSP pane offers a psp-N-DATE.pdf name" "$S" "-2026-03-04.pdf"
-keys "$S" Enter
-expect_screen "Enter writes the PSP" "$S" "Wrote the PSP of" 20
+keys "$S" C-s
+expect_screen "^S writes the PSP" "$S" "Wrote the PSP of" 20
 psp=$(ls "$home" | grep '^psp-[0-9]*-2026-03-04\.pdf$' | head -1)
 id=$(printf '%s\n' "$psp" | sed 's/^psp-\([0-9]*\)-.*/\1/')
 upn=$(q "SELECT u.upn FROM psp p JOIN pupil u ON u.id = p.pupil_id WHERE p.id = ${id:-0}")
@@ -71,7 +71,7 @@ keys "$S" Enter
 wait_for "$S" "Safeguard." 10
 keys "$S" p
 expect_screen "p on a visit offers qa-visit-N-DATE.pdf" "$S" "~/qa-visit-$visit-2026-03-04.pdf"
-keys "$S" Enter
-expect_screen "Enter writes the visit's report" "$S" "Wrote the report of the" 20
+keys "$S" C-s
+expect_screen "^S writes the visit's report" "$S" "Wrote the report of the" 20
 has_pdf "$home/qa-visit-$visit-2026-03-04.pdf" && ok "the visit report is a PDF in the home directory" ||
     not_ok "the visit report is a PDF in the home directory" "$(ls "$home")" "$(screen "$S")"

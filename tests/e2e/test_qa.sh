@@ -153,6 +153,9 @@ flag_in_check && not_ok "apterm check no longer flags the provider" || ok "apter
 keys q 2
 if wait_gone q "safeguarding item answered No" 10; then ok "the Providers pane no longer shows the flag"
 else not_ok "the Providers pane no longer shows the flag" "$(screen q)"; fi
+# The Providers pane is still on the provider's record: q goes back to the list, then quits.
+keys q q
+wait_for q "providers │" 5
 keys q q
 expect_screen "q quits cleanly" q "EXIT=0"
 

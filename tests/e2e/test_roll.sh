@@ -133,7 +133,7 @@ keys "$S" a
 wait_for "$S" "New pupil" 5
 keys "$S" "Rhodri" Tab "Ap Iorwerth" Tab Tab "2011-10-01" Tab Tab "$wrong$digits2"
 keys "$S" C-s
-if wait_for "$S" "Not saved: put right the fields marked !" 5 &&
+if wait_for "$S" "Not saved: UPN: UPN check letter should be $right" 5 &&
    wait_for "$S" "! UPN check letter should be $right, not $wrong" 1; then
     ok "a wrong check letter is refused: \"UPN check letter should be $right, not $wrong\""
 else

@@ -1,0 +1,100 @@
+#include "picker.h"
+
+#include <stdio.h>
+
+#include "attr.h"
+#include "draw.h"
+#include "lineedit.h"
+
+#define PICKER_COLS 30
+
+struct picker_state {
+    struct ui *ui;
+    const struct picker_spec *spec;
+    struct lineedit le;
+    bool picked;
+};
+
+static void picker_draw(void *self, WINDOW *w)
+{
+    struct picker_state *p = self;
+    const struct picker_spec *sp = p->spec;
+    int x = draw_text(w, 0, 0, 0, sp->label, attr_of(ATTR_HEADER), DRAW_ELLIPSIS);
+    int cols = getmaxx(w) - x - 1;
+    if (cols > PICKER_COLS)
+        cols = PICKER_COLS;
+    if (cols < 1)
+        cols = 1;
+    char count[120] = "";
+    sp->count(sp->ctx, count, sizeof count);
+    draw_text(w, 0, x + cols, 0, count, attr_of(ATTR_DIM), DRAW_ELLIPSIS);
+    listview_draw(sp->lv, w, 1, getmaxy(w) - 1);
+    if (sp->lv->rows == 0)
+        draw_text(w, 3, 2, 0, sp->empty, attr_of(ATTR_DIM), DRAW_ELLIPSIS);
+    wattrset(w, attr_of(ATTR_FIELD));
+    lineedit_set_width(&p->le, cols);
+    curs_set(1);
+    lineedit_draw(w, 0, x, cols, &p->le, true);
+    wattrset(w, A_NORMAL);
+}
+
+static enum view_key picker_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct picker_state *p = self;
+    const struct picker_spec *sp = p->spec;
+    if (act) {
+        switch (act->id) {
+        case ACT_KEEP_TEXT:
+            if (sp->lv->rows == 0)
+                return VIEW_DONE;
+            p->picked = true;
+            return VIEW_CLOSE;
+        case ACT_GRID_UP: listview_move(sp->lv, ACT_UP); return VIEW_DONE;
+        case ACT_GRID_DOWN: listview_move(sp->lv, ACT_DOWN); return VIEW_DONE;
+        case ACT_GRID_PAGE_UP: listview_move(sp->lv, ACT_PAGE_UP); return VIEW_DONE;
+        case ACT_GRID_PAGE_DOWN: listview_move(sp->lv, ACT_PAGE_DOWN); return VIEW_DONE;
+        default: return VIEW_PASS;
+        }
+    }
+    enum lineedit_result r = lineedit_key(&p->le, ret, ch);
+    if (r == LINEEDIT_CHANGED) {
+        snprintf(sp->search, sp->size, "%s", lineedit_text(&p->le));
+        sp->refilter(sp->ctx);
+    } else if (r == LINEEDIT_REFUSED) {
+        ui_error(p->ui, "%s", lineedit_reason(&p->le));
+    }
+    return VIEW_DONE;
+}
+
+static bool picker_takes_text(void *self)
+{
+    (void)self;
+    return true;
+}
+
+static const enum action_id picker_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
+                                             ACT_GRID_PAGE_DOWN, ACT_NONE};
+static const struct view_ops picker_view = {
+    .title = "the picker",
+    .keys = picker_keys,
+    .draw = picker_draw,
+    .key = picker_key,
+    .takes_text = picker_takes_text,
+};
+
+const struct view_ops *picker_view_ops(void) { return &picker_view; }
+
+bool picker_view_run(struct ui *ui, const struct picker_spec *spec)
+{
+    struct picker_state p = {.ui = ui, .spec = spec};
+    if (lineedit_init(&p.le, spec->search, spec->size - 1) != AP_OK) {
+        lineedit_free(&p.le);
+        ui_error(ui, "Out of memory");
+        return false;
+    }
+    spec->refilter(spec->ctx);
+    ui_run_view(ui, &picker_view, &p);
+    curs_set(0);
+    lineedit_free(&p.le);
+    return p.picked && !ui_quitting(ui);
+}

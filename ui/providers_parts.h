@@ -1,0 +1,153 @@
+#ifndef APTERM_PROVIDERS_PARTS_H
+#define APTERM_PROVIDERS_PARTS_H
+
+/* Shared by the files of the provider directory pane (ui/providers.c: the
+ * list; ui/providers_record.c: a provider's record, its contacts and the
+ * actions on them). */
+
+#include "panes.h"
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "action.h"
+#include "filterview.h"
+#include "attr.h"
+#include "draw.h"
+#include "date.h"
+#include "flags.h"
+#include "labels.h"
+#include "lineedit.h"
+#include "listview.h"
+#include "money.h"
+#include "placement.h"
+#include "provider.h"
+#include "provider_form.h"
+#include "roll.h"
+#include "rules.h"
+#include "search.h"
+#include "shell.h"
+#include "textedit.h"
+#include "utf8.h"
+
+#define SEARCH_MAX 120
+#define NOTICE_LEN 600
+#define WIDE_COLS 110 /* from here the list shows whole dates and words */
+
+enum mode { MODE_LIST, MODE_RECORD, MODE_CONTACTS };
+
+enum { COL_NAME, COL_REG, COL_PUPILS, COL_FT, COL_INS, COL_S1, COL_S2, COL_FLAGS, COL_COUNT };
+
+enum { CONTACT_COLS = 4 };
+
+/* The provider-level flags of one list row. */
+struct row_flags {
+    int red, amber;
+    enum flag_level worst;
+    char *worst_reason;           /* owned; NULL when none */
+    enum flag_level ins, s1, s2;  /* the insurance and QA flags, to colour those cells */
+};
+
+/* One flag of the record view. */
+struct rec_flag {
+    enum flag_level level;
+    char *reason;                 /* owned */
+};
+
+/* A line of the record view, made for the window's width. */
+enum doc_kind { DOC_TEXT, DOC_FIELD, DOC_PUPIL_HEAD, DOC_PUPIL };
+struct doc_line {
+    enum doc_kind kind;
+    enum attr_meaning attr;
+    const char *label;            /* DOC_FIELD: static */
+    char *text;                   /* owned */
+    int indent;
+    int pupil;                    /* DOC_PUPIL: index into pupils */
+};
+
+struct providers {
+    struct ui *ui;
+    enum mode mode;
+
+    /* The list */
+    struct provider_list *list;
+    struct row_flags *flags;      /* parallel to list->rows */
+    int *by_id;                   /* indices into list->rows by id */
+    int *view;                    /* the rows shown: indices, filtered and sorted */
+    int nview;
+    char load_error[400];
+    bool flags_known;             /* false until the shell's first count */
+    struct listview lv;
+    bool wide;
+    int name_cols;                /* the width of the name column as drawn */
+
+    /* Search, filter and sort */
+    char search[SEARCH_MAX + 1];
+    int f_reg;                    /* -1 any, else an index into LABELS_REGISTRATION */
+    int f_status;                 /* 0 any, 1 active, 2 suspended */
+    int f_flags;                  /* 0 any, 1 any flag, 2 red, 3 none */
+    int sort_col;                 /* COL_* */
+    bool sort_desc;
+
+    /* The record view */
+    int64_t rec_id;
+    struct provider rec;
+    struct provider_contact *contacts;
+    size_t ncontacts;
+    struct provider_pupil *pupils;
+    size_t npupils;
+    struct rec_flag *rflags;
+    size_t nrflags;
+    int rec_last_s1, rec_last_s2;
+    int rec_cursor;               /* the pupil under the cursor */
+    int rec_top;                  /* the first document line shown */
+    struct doc_line *doc;
+    int ndoc, capdoc;
+    int doc_pupil0;               /* document line of pupil 0; -1 when none */
+    WINDOW *win;
+    int height, width;
+
+    /* The contacts view */
+    struct listview clv;
+
+    char detail[NOTICE_LEN];
+    char notice[NOTICE_LEN];      /* a message shown in the body too (the status line is short at 80 columns) */
+    bool notice_error;
+};
+
+/* ---- ui/providers.c ---- */
+
+void pr_set_hints(enum mode mode);
+__attribute__((format(printf, 3, 4))) void pr_say(struct providers *st, bool error, const char *fmt, ...);
+bool pr_can_write(struct providers *st);
+const char *pr_flag_marker(enum flag_level level);
+enum attr_meaning pr_flag_attr(enum flag_level level);
+void pr_hours_text(double h, char *buf, size_t len);
+int pr_row_of_id(const struct providers *st, int64_t id);
+bool pr_provider_flag(const struct flag_row *f);
+void pr_refilter(struct providers *st, int64_t keep_id);
+void pr_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
+void pr_providers_reload(void *state);
+
+/* ---- ui/providers_record.c ---- */
+
+void pr_doc_clear(struct providers *st);
+void pr_free_record(struct providers *st);
+void pr_apply_record_flags(struct providers *st);
+bool pr_load_record(struct providers *st);
+void pr_enter_list(struct providers *st);
+bool pr_open_record(struct providers *st, int64_t id);
+void pr_draw_doc_line(struct providers *st, WINDOW *w, int i);
+void pr_keep_cursor_visible(struct providers *st);
+void pr_clamp_top(struct providers *st);
+void pr_draw_record(struct providers *st, WINDOW *w);
+void pr_contact_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr);
+void pr_draw_contacts(struct providers *st, WINDOW *w);
+bool pr_confirm(struct providers *st, const char *why, const char *question);
+void pr_after_write(struct providers *st);
+unsigned pr_add_provider(struct providers *st);
+unsigned pr_edit_provider(struct providers *st, int64_t id);
+unsigned pr_delete_provider(struct providers *st, int64_t id);
+
+#endif

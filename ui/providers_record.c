@@ -1,0 +1,616 @@
+/* The provider directory's record view (a provider's document, wrapped to
+ * the window), its contacts view, and the actions on a provider. */
+
+#include "providers_parts.h"
+
+/* ---- the record view: its document ------------------------------------------------------- */
+
+void pr_doc_clear(struct providers *st)
+{
+    for (int i = 0; i < st->ndoc; i++)
+        free(st->doc[i].text);
+    st->ndoc = 0;
+}
+
+static void doc_add(struct providers *st, enum doc_kind kind, enum attr_meaning attr, const char *label,
+                    const char *text, size_t len, int indent, int pupil)
+{
+    if (st->ndoc == st->capdoc) {
+        int cap = st->capdoc ? st->capdoc * 2 : 64;
+        struct doc_line *grown = realloc(st->doc, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return;
+        st->doc = grown;
+        st->capdoc = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    st->doc[st->ndoc++] = (struct doc_line){kind, attr, label, copy, indent, pupil};
+}
+
+/* ---- wrapping ---------------------------------------------------------------------------------- */
+
+struct doc_wrap_ctx {
+    struct providers *st;
+    enum doc_kind kind;
+    enum attr_meaning attr;
+    const char *label;
+    int indent, cont;
+};
+
+static void doc_wrap_line(void *ctx, const char *line, size_t len, bool first)
+{
+    struct doc_wrap_ctx *c = ctx;
+    doc_add(c->st, c->kind, c->attr, first ? c->label : NULL, line, len, first ? c->indent : c->cont, -1);
+}
+
+/* Adds text wrapped to cols columns, the first line at indent and the rest
+ * at cont. The first line carries label (DOC_FIELD). */
+static void doc_wrap(struct providers *st, enum doc_kind kind, enum attr_meaning attr, const char *label,
+                     const char *text, int indent, int cont, int cols)
+{
+    struct doc_wrap_ctx c = {st, kind, attr, label, indent, cont};
+    textedit_wrap(text, cols, doc_wrap_line, &c);
+}
+
+static void doc_text(struct providers *st, enum attr_meaning attr, const char *text, int indent)
+{
+    doc_wrap(st, DOC_TEXT, attr, NULL, text, indent, indent, st->width - indent - 1);
+}
+
+#define FIELD_LABEL_COLS 26
+
+static void doc_field(struct providers *st, const char *label, const char *value)
+{
+    bool empty = !value || !*value;
+    doc_wrap(st, DOC_FIELD, empty ? ATTR_DIM : ATTR_NORMAL, label, empty ? "–" : value, FIELD_LABEL_COLS,
+             FIELD_LABEL_COLS, st->width - FIELD_LABEL_COLS - 1);
+}
+
+static void doc_date_field(struct providers *st, const char *label, int d)
+{
+    char buf[11];
+    doc_field(st, label, d == DATE_NONE ? "" : date_format(d, buf));
+}
+
+static void doc_money_field(struct providers *st, const char *label, int64_t pence)
+{
+    char buf[MONEY_LEN];
+    doc_field(st, label, pence ? money_format_short(pence, buf, sizeof buf) : "none recorded");
+}
+
+static void build_doc(struct providers *st)
+{
+    pr_doc_clear(st);
+    st->doc_pupil0 = -1;
+    const struct provider *p = &st->rec;
+    char buf[1200];
+
+    doc_text(st, ATTR_HEADER, p->name, 1);
+    bool suspended = strcmp(p->status, "suspended") == 0;
+    snprintf(buf, sizeof buf, "%s · %s%s%s", label_text(LABELS_REGISTRATION, p->registration),
+             suspended ? "Suspended: no new placements" : "Active", p->organisation[0] ? " · part of " : "",
+             p->organisation);
+    doc_text(st, suspended ? ATTR_FLAG_AMBER : ATTR_DIM, buf, 1);
+
+    /* Flags, each with its reason */
+    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    if (st->nrflags == 0) {
+        doc_text(st, ATTR_FLAG_GREEN,
+                 st->npupils ? "No flags" : "No flags (the rules are checked while pupils are placed or proposed here)",
+                 1);
+    }
+    for (size_t i = 0; i < st->nrflags; i++) {
+        snprintf(buf, sizeof buf, "%s %s", pr_flag_marker(st->rflags[i].level), st->rflags[i].reason);
+        /* continuation lines line up after the marker */
+        doc_wrap(st, DOC_TEXT, pr_flag_attr(st->rflags[i].level), NULL, buf, 1, 3, st->width - 4);
+    }
+
+    /* The pupils placed now */
+    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    int ft = 0;
+    for (size_t i = 0; i < st->npupils; i++)
+        ft += st->pupils[i].full_time;
+    char hours[16];
+    pr_hours_text(ui_config(st->ui)->th.fulltime_hours, hours, sizeof hours);
+    if (st->npupils)
+        snprintf(buf, sizeof buf, "Pupils placed now: %zu, %d full time (%s h/week or more)", st->npupils, ft, hours);
+    else
+        snprintf(buf, sizeof buf, "Pupils placed now: none");
+    doc_text(st, ATTR_HEADER, buf, 1);
+    if (st->npupils) {
+        doc_add(st, DOC_PUPIL_HEAD, ATTR_HEADER, NULL, "", 0, 0, -1);
+        st->doc_pupil0 = st->ndoc;
+        for (size_t i = 0; i < st->npupils; i++)
+            doc_add(st, DOC_PUPIL, ATTR_NORMAL, NULL, "", 0, 0, (int)i);
+    }
+
+    /* Contacts */
+    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    snprintf(buf, sizeof buf, "Contacts: %zu (t to add, change or delete)", st->ncontacts);
+    doc_text(st, ATTR_HEADER, buf, 1);
+    for (size_t i = 0; i < st->ncontacts; i++) {
+        const struct provider_contact *c = &st->contacts[i];
+        int n = snprintf(buf, sizeof buf, "%s", c->name);
+        const char *parts[] = {c->job_role, c->phone, c->email};
+        for (size_t k = 0; k < 3 && n >= 0 && (size_t)n < sizeof buf; k++)
+            if (parts[k][0])
+                n += snprintf(buf + n, sizeof buf - (size_t)n, " · %s", parts[k]);
+        doc_text(st, ATTR_NORMAL, buf, 3);
+    }
+
+    /* Every field */
+    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    doc_text(st, ATTR_HEADER, "Details", 1);
+    doc_field(st, "Organisation", p->organisation);
+    doc_field(st, "Registered manager", p->registered_manager);
+    doc_field(st, "Address", p->address);
+    doc_field(st, "Phone", p->phone);
+    doc_field(st, "Email", p->email);
+    doc_field(st, "Registration", label_text(LABELS_REGISTRATION, p->registration));
+    doc_field(st, "URN", p->urn);
+    doc_field(st, "UKPRN", p->ukprn);
+    if (p->age_from && p->age_to)
+        snprintf(buf, sizeof buf, "%d to %d", p->age_from, p->age_to);
+    else if (p->age_from)
+        snprintf(buf, sizeof buf, "from %d", p->age_from);
+    else
+        buf[0] = '\0';
+    doc_field(st, "Age range", buf);
+    doc_field(st, "ALN areas covered", p->aln_areas);
+    doc_field(st, "Purpose", p->purpose);
+    char money[MONEY_LEN];
+    const char *basis = label_text(LABELS_COST_BASIS, p->cost_basis);
+    snprintf(buf, sizeof buf, "%s %c%s", money_format(p->cost_rate, money, sizeof money),
+             basis[0] >= 'A' && basis[0] <= 'Z' ? basis[0] - 'A' + 'a' : basis[0], basis[0] ? basis + 1 : "");
+    doc_field(st, "Cost", p->cost_rate ? buf : "");
+    doc_field(st, "Safeguarding lead", p->dsl_name);
+    doc_date_field(st, "Safeguarding policy", p->safeguarding_policy_date);
+    doc_date_field(st, "Safeguarding training", p->safeguarding_training_date);
+    doc_date_field(st, "Enhanced DBS checked", p->dbs_checked_date);
+    doc_field(st, "References checked", p->references_checked ? "yes" : "no");
+    doc_date_field(st, "Declaration date", p->declaration_date);
+    doc_money_field(st, "Public liability", p->public_liability);
+    doc_money_field(st, "Employer's liability", p->employers_liability);
+    doc_money_field(st, "Professional indemnity", p->professional_indemnity);
+    doc_field(st, "Motor cover", p->motor_cover ? "yes" : "no");
+    doc_field(st, "Subcontractor cover", p->subcontractor_cover ? "yes" : "no");
+    doc_date_field(st, "Insurance expiry", p->insurance_expiry);
+    doc_date_field(st, "Initial site visit", p->initial_visit_date);
+    doc_date_field(st, "Last Stage 1 visit", st->rec_last_s1);
+    doc_date_field(st, "Last Stage 2 visit", st->rec_last_s2);
+    doc_field(st, "Status", label_text(LABELS_PROVIDER_STATUS, p->status));
+    doc_field(st, "Notes", p->notes);
+    if (p->updated_at[0]) {
+        snprintf(buf, sizeof buf, "%.16s%s%s", p->updated_at, p->updated_by[0] ? " by " : "", p->updated_by);
+        doc_field(st, "Last changed", buf);
+    }
+}
+
+/* ---- the record view: loading ---------------------------------------------------------------- */
+
+static void free_record_flags(struct providers *st);
+
+void pr_free_record(struct providers *st)
+{
+    free(st->contacts);
+    free(st->pupils);
+    free_record_flags(st);
+    st->contacts = NULL;
+    st->pupils = NULL;
+    st->ncontacts = st->npupils = 0;
+}
+
+struct rflag_ctx {
+    struct providers *st;
+    size_t cap;
+};
+
+static void collect_rec_flag(void *ctx, const struct flag_row *f)
+{
+    struct rflag_ctx *c = ctx;
+    struct providers *st = c->st;
+    if (!pr_provider_flag(f) || f->provider_id != st->rec_id)
+        return;
+    if (st->nrflags == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        struct rec_flag *grown = realloc(st->rflags, cap * sizeof *grown);
+        if (!grown)
+            return;
+        st->rflags = grown;
+        c->cap = cap;
+    }
+    char *reason = strdup(f->reason);
+    if (reason)
+        st->rflags[st->nrflags++] = (struct rec_flag){f->level, reason};
+}
+
+static void free_record_flags(struct providers *st)
+{
+    for (size_t i = 0; i < st->nrflags; i++)
+        free(st->rflags[i].reason);
+    free(st->rflags);
+    st->rflags = NULL;
+    st->nrflags = 0;
+}
+
+/* The record's flags, in the order of the rules: from the shell's latest
+ * pass, or (before its first) a pass over this provider alone. */
+void pr_apply_record_flags(struct providers *st)
+{
+    free_record_flags(st);
+    struct rflag_ctx c = {st, 0};
+    const struct flag_row *rows;
+    size_t n;
+    if (ui_flags(st->ui, &rows, &n)) {
+        for (size_t i = 0; i < n; i++)
+            collect_rec_flag(&c, &rows[i]);
+    } else if (flags_for_provider(ui_store(st->ui), &ui_config(st->ui)->th, ui_today(st->ui), st->rec_id,
+                                  collect_rec_flag, &c, NULL) != AP_OK) {
+        pr_say(st, true, "Could not work out the flags: %s", ap_error_detail());
+    }
+}
+
+/* Reads the provider of the record view afresh. False (with a message) when
+ * it cannot be read, e.g. someone else deleted it. */
+bool pr_load_record(struct providers *st)
+{
+    struct store *s = ui_store(st->ui);
+    const struct thresholds *th = &ui_config(st->ui)->th;
+    int today = ui_today(st->ui);
+    int64_t keep_pupil = st->npupils && st->rec_cursor < (int)st->npupils ? st->pupils[st->rec_cursor].pupil_id : 0;
+    pr_free_record(st);
+    ap_status rc = provider_get(s, st->rec_id, &st->rec);
+    if (rc != AP_OK) {
+        pr_say(st, true, "%s", rc == AP_ERR_NOT_FOUND ? "That provider is no longer in the store (deleted by someone else?)"
+                                                   : ap_error_detail());
+        return false;
+    }
+    if (provider_contact_list(s, st->rec_id, &st->contacts, &st->ncontacts) != AP_OK ||
+        placement_provider_pupils(s, st->rec_id, today, th, &st->pupils, &st->npupils) != AP_OK) {
+        pr_say(st, true, "%s", ap_error_detail());
+    }
+    listview_set_rows(&st->clv, (int)st->ncontacts);
+    pr_apply_record_flags(st);
+    int i = pr_row_of_id(st, st->rec_id);
+    st->rec_last_s1 = i >= 0 ? st->list->rows[i].last_stage1 : DATE_NONE;
+    st->rec_last_s2 = i >= 0 ? st->list->rows[i].last_stage2 : DATE_NONE;
+    st->rec_cursor = 0;
+    for (size_t k = 0; k < st->npupils; k++)
+        if (st->pupils[k].pupil_id == keep_pupil)
+            st->rec_cursor = (int)k;
+    return true;
+}
+
+void pr_enter_list(struct providers *st)
+{
+    st->mode = MODE_LIST;
+    pr_set_hints(MODE_LIST);
+    pr_refilter(st, st->rec_id);
+}
+
+bool pr_open_record(struct providers *st, int64_t id)
+{
+    if (st->rec_id != id) {
+        st->npupils = 0;
+        st->rec_top = 0;
+    }
+    st->rec_id = id;
+    if (!pr_load_record(st)) {
+        pr_enter_list(st);
+        return false;
+    }
+    st->mode = MODE_RECORD;
+    pr_set_hints(MODE_RECORD);
+    return true;
+}
+
+/* ---- the record view: drawing ------------------------------------------------------------------ */
+
+/* Pupil table columns for the window's width: x and width of each. */
+struct pupil_cols {
+    int name_x, name_w, year_x, hours_x, ft_x, notes_x, notes_w;
+};
+
+static struct pupil_cols pupil_columns(int width)
+{
+    struct pupil_cols c;
+    int rest = width - 1 - (10 + 1) - (6 + 1) - (9 + 1);
+    c.name_x = 1;
+    c.name_w = rest / 2 > 16 ? rest / 2 : 16;
+    c.year_x = c.name_x + c.name_w + 1;
+    c.hours_x = c.year_x + 11;
+    c.ft_x = c.hours_x + 7;
+    c.notes_x = c.ft_x + 10;
+    c.notes_w = width - c.notes_x;
+    return c;
+}
+
+static void put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right)
+{
+    if (cols > 0)
+        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
+}
+
+void pr_draw_doc_line(struct providers *st, WINDOW *w, int i)
+{
+    int y = i - st->rec_top;
+    if (y < 0 || y >= st->height)
+        return;
+    wmove(w, y, 0);
+    wclrtoeol(w);
+    if (i >= st->ndoc)
+        return;
+    const struct doc_line *d = &st->doc[i];
+    int width = getmaxx(w);
+    switch (d->kind) {
+    case DOC_TEXT:
+        put_cell(w, y, d->indent, width - d->indent, d->text, attr_of(d->attr), false);
+        break;
+    case DOC_FIELD:
+        if (d->label)
+            put_cell(w, y, 3, FIELD_LABEL_COLS - 4, d->label, attr_of(ATTR_DIM), false);
+        put_cell(w, y, FIELD_LABEL_COLS, width - FIELD_LABEL_COLS, d->text, attr_of(d->attr), false);
+        break;
+    case DOC_PUPIL_HEAD: {
+        struct pupil_cols c = pupil_columns(width);
+        attr_t a = attr_of(ATTR_HEADER);
+        put_cell(w, y, c.name_x, c.name_w, "Name", a, false);
+        put_cell(w, y, c.year_x, 10, "Year group", a, false);
+        put_cell(w, y, c.hours_x, 6, "h/week", a, true);
+        put_cell(w, y, c.ft_x, 9, "Full time", a, false);
+        put_cell(w, y, c.notes_x, c.notes_w, "", a, false);
+        break;
+    }
+    case DOC_PUPIL: {
+        const struct provider_pupil *pp = &st->pupils[d->pupil];
+        struct pupil_cols c = pupil_columns(width);
+        bool selected = d->pupil == st->rec_cursor;
+        if (selected) {
+            wattron(w, attr_of(ATTR_SELECTED));
+            mvwaddstr(w, y, 0, "▶");
+            wattroff(w, attr_of(ATTR_SELECTED));
+        }
+        put_cell(w, y, c.name_x, c.name_w, pp->name, attr_of(selected ? ATTR_SELECTED : ATTR_NORMAL), false);
+        char year[24], hours[16], notes[80] = "";
+        rules_year_group_name(pp->year_group, year, sizeof year);
+        pr_hours_text(pp->weekly_hours, hours, sizeof hours);
+        put_cell(w, y, c.year_x, 10, year, A_NORMAL, false);
+        put_cell(w, y, c.hours_x, 6, hours, A_NORMAL, true);
+        put_cell(w, y, c.ft_x, 9, pp->full_time ? "yes" : "no", pp->full_time ? A_NORMAL : attr_of(ATTR_DIM),
+                 false);
+        bool plan = pp->plan[0] && strcmp(pp->plan, "none") != 0;
+        snprintf(notes, sizeof notes, "%s%s%s", pp->looked_after ? "looked after" : "",
+                 pp->looked_after && plan ? ", " : "", plan ? label_text(LABELS_PLAN, pp->plan) : "");
+        put_cell(w, y, c.notes_x, c.notes_w, notes, A_NORMAL, false);
+        break;
+    }
+    }
+}
+
+void pr_keep_cursor_visible(struct providers *st)
+{
+    if (st->doc_pupil0 < 0)
+        return;
+    int line = st->doc_pupil0 + st->rec_cursor;
+    if (line < st->rec_top)
+        st->rec_top = line;
+    if (line >= st->rec_top + st->height)
+        st->rec_top = line - st->height + 1;
+}
+
+void pr_clamp_top(struct providers *st)
+{
+    int max_top = st->ndoc - st->height;
+    if (st->rec_top > max_top)
+        st->rec_top = max_top;
+    if (st->rec_top < 0)
+        st->rec_top = 0;
+}
+
+void pr_draw_record(struct providers *st, WINDOW *w)
+{
+    st->win = w;
+    st->width = getmaxx(w);
+    build_doc(st);
+    if (st->rec_cursor >= (int)st->npupils)
+        st->rec_cursor = st->npupils ? (int)st->npupils - 1 : 0;
+    /* The last line is kept for a notice, or for "more" when the record is
+     * longer than the window. */
+    int body = getmaxy(w);
+    bool notice = st->notice[0] != '\0';
+    bool more = st->ndoc > body;
+    st->height = notice || more ? body - 1 : body;
+    if (st->height < 1)
+        st->height = 1;
+    pr_clamp_top(st);
+    for (int y = 0; y < st->height; y++)
+        pr_draw_doc_line(st, w, st->rec_top + y);
+    if (notice) {
+        pr_fit_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    } else if (more) {
+        char where[120];
+        bool below = st->rec_top + st->height < st->ndoc;
+        snprintf(where, sizeof where, "%s (lines %d–%d of %d)",
+                 below ? "↓ more below: PgDn, G for the end" : "↑ more above: PgUp, g for the top", st->rec_top + 1,
+                 st->rec_top + st->height, st->ndoc);
+        pr_fit_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
+    }
+}
+
+/* ---- the contacts view ---------------------------------------------------------------------------- */
+
+void pr_contact_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
+{
+    struct providers *st = ctx;
+    const struct provider_contact *c = &st->contacts[row];
+    const char *v[] = {c->name, c->job_role, c->phone, c->email};
+    snprintf(buf, len, "%s", col < CONTACT_COLS ? v[col] : "");
+    (void)attr;
+}
+
+void pr_draw_contacts(struct providers *st, WINDOW *w)
+{
+    char title[300];
+    snprintf(title, sizeof title, "Contacts at %s: %zu", st->rec.name, st->ncontacts);
+    pr_fit_line(w, 0, 1, title, attr_of(ATTR_HEADER));
+    listview_set_rows(&st->clv, (int)st->ncontacts);
+    listview_draw(&st->clv, w, 2, getmaxy(w) - 3);
+    if (st->ncontacts == 0)
+        pr_fit_line(w, 4, 2, "No contacts recorded: press a to add one.", attr_of(ATTR_DIM));
+    int y = getmaxy(w) - 1;
+    if (st->notice[0])
+        pr_fit_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    else
+        pr_fit_line(w, y, 1, "Enter or e changes the contact, a adds one, d deletes it, Esc goes back",
+                 attr_of(ATTR_DIM));
+}
+
+/* ---- confirmations ------------------------------------------------------------------------------- */
+
+#define CONFIRM_LINES 4
+
+struct confirm_lines {
+    char text[CONFIRM_LINES][NOTICE_LEN];
+    int n;
+};
+
+static void confirm_line(void *ctx, const char *line, size_t len, bool first)
+{
+    (void)first;
+    struct confirm_lines *c = ctx;
+    if (c->n < CONFIRM_LINES)
+        snprintf(c->text[c->n++], NOTICE_LEN, "%.*s", (int)len, line);
+}
+
+/* ui_confirm, with why (may be NULL) and the question also written across
+ * the pane's last lines: the status line has little room at 80 columns. */
+bool pr_confirm(struct providers *st, const char *why, const char *question)
+{
+    WINDOW *w = ui_body(st->ui);
+    int width = getmaxx(w) - 2, h = getmaxy(w);
+    struct confirm_lines c = {.n = 0};
+    char text[NOTICE_LEN * 2];
+    snprintf(text, sizeof text, "%s%s%s (y/n)", why ? why : "", why ? "\n" : "", question);
+    textedit_wrap(text, width, confirm_line, &c);
+    for (int i = 0; i < c.n; i++)
+        pr_fit_line(w, h - c.n + i, 1, c.text[i], attr_of(ATTR_ERROR));
+    wnoutrefresh(w);
+    return ui_confirm(st->ui, question);
+}
+
+/* ---- actions ------------------------------------------------------------------------------------- */
+
+/* After this session wrote: every pane reloads (ours through
+ * providers_reload, keeping the cursor) and the flags are counted again. */
+void pr_after_write(struct providers *st)
+{
+    ui_store_changed(st->ui);
+}
+
+unsigned pr_add_provider(struct providers *st)
+{
+    if (!pr_can_write(st))
+        return REDRAW_STATUS | REDRAW_BODY;
+    struct provider *p = malloc(sizeof *p);
+    if (!p) {
+        pr_say(st, true, "Out of memory");
+        return REDRAW_ALL;
+    }
+    provider_init(p);
+    if (provider_form_run(st->ui, p)) {
+        /* Show the new provider's record. */
+        st->rec_id = p->id;
+        st->rec_top = 0;
+        st->npupils = 0;
+        st->mode = MODE_RECORD;
+        pr_set_hints(MODE_RECORD);
+        pr_say(st, false, "Added %s: t adds its contacts", p->name);
+        pr_after_write(st);
+    }
+    free(p);
+    return REDRAW_ALL;
+}
+
+unsigned pr_edit_provider(struct providers *st, int64_t id)
+{
+    if (!id)
+        return REDRAW_NONE;
+    struct provider *p = malloc(sizeof *p);
+    if (!p) {
+        pr_say(st, true, "Out of memory");
+        return REDRAW_ALL;
+    }
+    ap_status rc = provider_get(ui_store(st->ui), id, p);
+    if (rc != AP_OK) {
+        pr_say(st, true, "%s", ap_error_detail());
+        free(p);
+        return REDRAW_ALL;
+    }
+    if (!store_can_write(ui_store(st->ui)))
+        ui_message(st->ui, "You have the viewer role: the form is read only");
+    if (provider_form_run(st->ui, p)) {
+        pr_say(st, false, "Saved %s", p->name);
+        pr_after_write(st);
+    }
+    free(p);
+    return REDRAW_ALL;
+}
+
+unsigned pr_delete_provider(struct providers *st, int64_t id)
+{
+    if (!id)
+        return REDRAW_NONE;
+    if (!pr_can_write(st))
+        return REDRAW_STATUS | REDRAW_BODY;
+    struct store *s = ui_store(st->ui);
+    struct provider *p = malloc(sizeof *p);
+    if (!p) {
+        pr_say(st, true, "Out of memory");
+        return REDRAW_ALL;
+    }
+    if (provider_get(s, id, p) != AP_OK) {
+        pr_say(st, true, "%s", ap_error_detail());
+        free(p);
+        return REDRAW_ALL;
+    }
+    char question[400];
+    snprintf(question, sizeof question, "Delete %s and its contacts?", p->name);
+    if (pr_confirm(st, NULL, question)) {
+        ap_status rc = provider_delete(s, id, p->version);
+        if (rc == AP_OK) {
+            pr_say(st, false, "Deleted %s", p->name);
+            if (st->mode != MODE_LIST) {
+                st->mode = MODE_LIST;
+                pr_set_hints(MODE_LIST);
+            }
+            pr_after_write(st);
+        } else if (rc == AP_ERR_INVALID && strcmp(p->status, "suspended") != 0) {
+            char why[NOTICE_LEN], ask[300];
+            snprintf(why, sizeof why, "Not deleted: %s.", ap_error_detail());
+            snprintf(ask, sizeof ask, "Suspend %s now?", p->name);
+            if (pr_confirm(st, why, ask)) {
+                int64_t version = p->version;
+                rc = provider_set_status(s, id, &version, "suspended");
+                if (rc == AP_OK) {
+                    pr_say(st, false, "Suspended %s: no new placements can be made with it", p->name);
+                    pr_after_write(st);
+                } else {
+                    pr_say(st, true, "Not suspended: %s", ap_error_detail());
+                }
+            } else {
+                pr_say(st, false, "Not deleted: records refer to %s", p->name);
+            }
+        } else {
+            pr_say(st, true, "Not deleted: %s", ap_error_detail());
+        }
+    } else {
+        pr_say(st, false, "Nothing deleted");
+    }
+    free(p);
+    return REDRAW_ALL;
+}
+

@@ -1,0 +1,76 @@
+#ifndef APTERM_PSP_PARTS_H
+#define APTERM_PSP_PARTS_H
+
+/* Shared by the files of the PSP pane (ui/psp.c: the list; ui/psp_edit.c:
+ * the editor and the review form, with their drafts). */
+
+#include "psp_pane.h"
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "action.h"
+#include "picker.h"
+#include "attr.h"
+#include "draw.h"
+#include "date.h"
+#include "form.h"
+#include "labels.h"
+#include "lineedit.h"
+#include "listview.h"
+#include "psp.h"
+#include "roll.h"
+#include "rules.h"
+#include "search.h"
+#include "shell.h"
+#include "textedit.h"
+#include "utf8.h"
+
+#define SEARCH_MAX 120
+#define NOTICE_LEN 700
+#define FORM_LABEL_COLS 24 /* as ui/form.c lays a form out */
+#define FORM_INPUT_MAX 60
+#define ED_MAX_FIELDS 160
+#define REVIEWS_SHOWN 4
+
+enum { COL_NAME, COL_YEAR, COL_STATUS, COL_MEETING, COL_REVIEW, COL_RTT, COL_DRAFT, COL_COUNT };
+
+enum sort_by { SORT_NAME, SORT_REVIEW, SORT_RTT, SORT_COUNT };
+
+struct psp_pane {
+    struct ui *ui;
+    struct psp_row *rows;
+    size_t n;
+    int *view;
+    int nview;
+    struct listview lv;
+    char search[SEARCH_MAX + 1];
+    bool with_ceased;
+    enum sort_by sort;
+    char load_error[400];
+    char detail[NOTICE_LEN];
+    char notice[NOTICE_LEN];
+    bool notice_error;
+};
+
+/* ---- ui/psp.c ---- */
+
+void ps_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
+const char *ps_flag_marker(enum flag_level level);
+enum attr_meaning ps_flag_attr(enum flag_level level);
+void ps_hours_text(double h, char *buf, size_t len);
+void ps_copy_cut(char *dst, size_t size, const char *src);
+int ps_form_input_cols(void);
+int ps_wrap_lines(const char *text, int cols, size_t *starts, size_t *ends, int max);
+__attribute__((format(printf, 3, 4))) void ps_say(struct psp_pane *st, bool error, const char *fmt, ...);
+bool ps_load_list(struct psp_pane *st);
+void ps_refilter(struct psp_pane *st, int64_t keep);
+
+/* ---- ui/psp_edit.c ---- */
+
+void ps_ed_draft(void *ctx, int field, const char *text);
+unsigned ps_open_editor(struct psp_pane *st, int64_t psp_id);
+unsigned ps_add_review(struct psp_pane *st, int64_t psp_id);
+
+#endif

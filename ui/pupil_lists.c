@@ -1,0 +1,477 @@
+/* A pupil's contacts and concerns: list views over the record, and their forms. */
+
+#include "pupil_parts.h"
+
+/* ---- Contacts ------------------------------------------------------------------------- */
+
+struct contacts_view {
+    struct ui *ui;
+    int64_t pupil_id;
+    struct contact *items;
+    size_t n;
+    struct listview lv;
+    char pupil[300];
+};
+
+enum { CC_PRIORITY, CC_NAME, CC_RELATIONSHIP, CC_PHONE, CC_PHONE2, CC_COUNT };
+static const struct list_column contact_columns[CC_COUNT] = {
+    {"#", 2, false, true},        {"Name", 14, true, false},      {"Relationship", 14, false, false},
+    {"Phone", 15, false, false},  {"Other phone", 15, false, false},
+};
+
+static void contact_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
+{
+    (void)attr;
+    struct contacts_view *v = ctx;
+    const struct contact *c = &v->items[row];
+    switch (col) {
+    case CC_PRIORITY: snprintf(buf, len, "%d", c->priority); break;
+    case CC_NAME: snprintf(buf, len, "%s", c->name); break;
+    case CC_RELATIONSHIP: snprintf(buf, len, "%s", c->relationship); break;
+    case CC_PHONE: snprintf(buf, len, "%s", c->phone); break;
+    case CC_PHONE2: snprintf(buf, len, "%s", c->phone2); break;
+    default: buf[0] = '\0';
+    }
+}
+
+static void contacts_load(struct contacts_view *v, int64_t keep_id)
+{
+    free(v->items);
+    v->items = NULL;
+    v->n = 0;
+    if (contact_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n) != AP_OK)
+        ui_error(v->ui, "The contacts could not be read: %s", ap_error_detail());
+    listview_set_rows(&v->lv, (int)v->n);
+    for (size_t i = 0; i < v->n; i++)
+        if (v->items[i].id == keep_id)
+            listview_select(&v->lv, (int)i);
+}
+
+struct contact_form {
+    struct ui *ui;
+    struct contact c;
+    int count;                  /* contacts of the pupil, for the order line */
+};
+
+static void contact_info(void *ctx, int field, char *buf, size_t len)
+{
+    struct contact_form *cf = ctx;
+    (void)field;
+    if (!cf->c.id)
+        snprintf(buf, len, "called after the %d already recorded (K/J reorder)", cf->count);
+    else
+        snprintf(buf, len, "%d of %d%s", cf->c.priority, cf->count, cf->c.priority == 1 ? ": called first" : "");
+}
+
+static ap_status contact_form_validate(void *ctx)
+{
+    return contact_validate(&((struct contact_form *)ctx)->c);
+}
+
+static ap_status contact_form_save(void *ctx)
+{
+    struct contact_form *cf = ctx;
+    return cf->c.id ? contact_update(ui_store(cf->ui), &cf->c) : contact_insert(ui_store(cf->ui), &cf->c);
+}
+
+static ap_status contact_form_reload(void *ctx)
+{
+    struct contact_form *cf = ctx;
+    return contact_get(ui_store(cf->ui), cf->c.id, &cf->c);
+}
+
+static ap_status contact_form_take_version(void *ctx)
+{
+    struct contact_form *cf = ctx;
+    struct contact now;
+    ap_status st = contact_get(ui_store(cf->ui), cf->c.id, &now);
+    if (st == AP_OK)
+        cf->c.version = now.version;
+    return st;
+}
+
+/* The phone and email rules, checked with every field on save. */
+static ap_status contact_form_check(void *ctx, int field, const char *label, const char *text)
+{
+    (void)ctx;
+    if (strcmp(label, "Phone") == 0 || strcmp(label, "Other phone") == 0)
+        return rowio_check_phone(label, text);
+    if (strcmp(label, "Email") == 0)
+        return rowio_check_email(label, text);
+    (void)field;
+    return AP_OK;
+}
+
+/* Adds (c->id 0) or edits a contact. True when saved. */
+static bool contact_form_run(struct ui *ui, struct contact *c, int count, const char *pupil, bool read_only)
+{
+    struct contact_form cf = {.ui = ui, .c = *c, .count = count};
+    struct contact *x = &cf.c;
+    struct form_field fields[] = {
+        {.label = "Name", .kind = FIELD_TEXT, .value = x->name, .size = sizeof x->name, .required = true},
+        {.label = "Relationship", .kind = FIELD_TEXT, .value = x->relationship, .size = sizeof x->relationship,
+         .help = "Mother, Father, Foster carer, Nain, Taid..."},
+        {.label = "Phone", .kind = FIELD_TEXT, .value = x->phone, .size = sizeof x->phone,
+         .help = "The number to call first; a phone or an email is needed"},
+        {.label = "Other phone", .kind = FIELD_TEXT, .value = x->phone2, .size = sizeof x->phone2},
+        {.label = "Email", .kind = FIELD_TEXT, .value = x->email, .size = sizeof x->email},
+        {.label = "Parental resp.", .kind = FIELD_BOOL, .value = &x->parental_responsibility,
+         .help = "Has parental responsibility for the pupil"},
+        {.label = "Calling order", .kind = FIELD_INFO},
+    };
+    char title[400];
+    if (!x->id)
+        snprintf(title, sizeof title, "New contact for %s", pupil);
+    else
+        snprintf(title, sizeof title, "%s: %s", read_only ? "Contact" : "Edit the contact", x->name);
+    struct form f = {
+        .title = title,
+        .fields = fields,
+        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        .ctx = &cf,
+        .read_only = read_only,
+        .validate = contact_form_validate,
+        .save = contact_form_save,
+        .reload = contact_form_reload,
+        .take_version = contact_form_take_version,
+        .check = contact_form_check,
+        .info = contact_info,
+    };
+    bool saved = form_run(ui, &f);
+    if (saved)
+        *c = cf.c;
+    return saved;
+}
+
+static const enum action_id contacts_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                               ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
+                                               ACT_PRIORITY_DOWN, ACT_NONE};
+static const enum action_id contacts_hints[] = {ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP, ACT_PRIORITY_DOWN,
+                                                ACT_OPEN, ACT_NONE};
+
+static void contacts_draw(void *self, WINDOW *w)
+{
+    struct contacts_view *v = self;
+    int height = getmaxy(w);
+    werase(w);
+    char title[400];
+    snprintf(title, sizeof title, "Contacts of %s, in calling order (%zu)", v->pupil, v->n);
+    pv_put_text(w, 0, 1, title, ATTR_HEADER);
+    int list_h = height - 5 > 3 ? height - 5 : 3;
+    listview_draw(&v->lv, w, 2, list_h);
+    if (v->n == 0) {
+        pv_put_text(w, 4, 3, "No contacts yet: press a to add one.", ATTR_DIM);
+    } else {
+        const struct contact *c = &v->items[v->lv.cursor];
+        char line[400];
+        snprintf(line, sizeof line, "%s%s · last changed %s UTC by %s", c->email[0] ? c->email : "no email",
+                 c->parental_responsibility ? " · parental responsibility" : " · no parental responsibility",
+                 c->updated_at, c->updated_by);
+        pv_put_text(w, height - 2, 1, line, ATTR_NORMAL);
+    }
+}
+
+static void contacts_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct contacts_view *v = self;
+    contacts_load(v, v->n ? v->items[v->lv.cursor].id : 0);
+}
+
+static enum view_key contacts_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct contacts_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (listview_move(&v->lv, act->id))
+        return VIEW_DONE;
+    struct contact *cur = v->n ? &v->items[v->lv.cursor] : NULL;
+    switch (act->id) {
+    case ACT_ADD: {
+        if (!ui_can_write(ui))
+            break;
+        struct contact c;
+        contact_init(&c);
+        c.pupil_id = v->pupil_id;
+        if (contact_form_run(ui, &c, (int)v->n, v->pupil, false)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Added %s as contact %d", c.name, c.priority);
+            contacts_load(v, c.id);
+        }
+        break;
+    }
+    case ACT_OPEN:
+    case ACT_EDIT: {
+        if (!cur)
+            break;
+        bool write = store_can_write(ui_store(ui));
+        if (act->id == ACT_EDIT && !ui_can_write(ui))
+            break;
+        struct contact c = *cur;
+        if (contact_form_run(ui, &c, (int)v->n, v->pupil, !write)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Saved the contact %s", c.name);
+        }
+        contacts_load(v, c.id);
+        break;
+    }
+    case ACT_DELETE: {
+        if (!cur || !ui_can_write(ui))
+            break;
+        /* Copied first: the list may be read again while the question is open. */
+        char q[300], name[120];
+        snprintf(q, sizeof q, "Delete the contact %s?", cur->name);
+        snprintf(name, sizeof name, "%s", cur->name);
+        int64_t id = cur->id, version = cur->version;
+        int64_t keep = v->lv.cursor + 1 < (int)v->n ? v->items[v->lv.cursor + 1].id : 0;
+        if (!ui_confirm(ui, q))
+            break;
+        if (contact_delete(ui_store(ui), id, version) != AP_OK) {
+            ui_error(ui, "Not deleted: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+            ui_message(ui, "Deleted the contact %s", name);
+        }
+        contacts_load(v, keep);
+        break;
+    }
+    case ACT_PRIORITY_UP:
+    case ACT_PRIORITY_DOWN: {
+        if (!cur || !ui_can_write(ui))
+            break;
+        int64_t id = cur->id, version = cur->version;
+        if (contact_move(ui_store(ui), id, &version, act->id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK) {
+            ui_error(ui, "Not moved: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+        }
+        contacts_load(v, id);
+        break;
+    }
+    default:
+        return VIEW_PASS;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops contacts_view_ops_ = {
+    .title = "the pupil's contacts",
+    .keys = contacts_keys,
+    .hints = contacts_hints,
+    .draw = contacts_draw,
+    .key = contacts_key,
+    .reload = contacts_reload,
+};
+
+const struct view_ops *pupil_contacts_view_ops(void) { return &contacts_view_ops_; }
+
+void pupil_contacts_run(struct ui *ui, int64_t pupil_id)
+{
+    struct contacts_view v = {.ui = ui, .pupil_id = pupil_id};
+    v.lv = (struct listview){.columns = contact_columns, .ncolumns = CC_COUNT, .cell = contact_cell, .ctx = &v,
+                             .sort_column = -1};
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
+    contacts_load(&v, 0);
+    ui_run_view(ui, &contacts_view_ops_, &v);
+    free(v.items);
+}
+
+/* ---- Concerns --------------------------------------------------------------------------- */
+
+struct concern_form {
+    struct ui *ui;
+    struct concern c;
+    struct pick provider;
+};
+
+static ap_status concern_form_validate(void *ctx)
+{
+    struct concern_form *cf = ctx;
+    return concern_validate(&cf->c, ui_today(cf->ui));
+}
+
+static ap_status concern_form_save(void *ctx)
+{
+    struct concern_form *cf = ctx;
+    return concern_add(ui_store(cf->ui), &cf->c, ui_today(cf->ui));
+}
+
+static void concern_form_draw(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused)
+{
+    (void)field;
+    pick_draw(&((struct concern_form *)ctx)->provider, w, y, x, cols, focused);
+}
+
+static int concern_form_key(void *ctx, int field, int ret, wint_t ch)
+{
+    (void)field;
+    return pick_key(&((struct concern_form *)ctx)->provider, ret, ch);
+}
+
+static bool concern_form_run(struct ui *ui, int64_t pupil_id, const char *pupil)
+{
+    struct concern_form cf = {.ui = ui};
+    concern_init(&cf.c);
+    cf.c.pupil_id = pupil_id;
+    cf.c.concern_date = ui_today(ui);
+    /* Where it happened: the pupil's provider now, when there is one. */
+    struct placement_item *items = NULL;
+    size_t n = 0;
+    if (placement_list_for_pupil(ui_store(ui), pupil_id, &items, &n) == AP_OK)
+        for (size_t i = 0; i < n && !cf.c.provider_id; i++)
+            if (placement_active_on(&items[i].p, ui_today(ui)))
+                cf.c.provider_id = items[i].p.provider_id;
+    free(items);
+    pick_init(&cf.provider, &cf.c.provider_id);
+    pv_pick_providers(ui, &cf.provider, "None (not at a provider)");
+    struct field_choice kinds[8] = {{0}};
+    for (int i = 0; LABELS_CONCERN_KIND[i].code && i < 7; i++)
+        kinds[i] = (struct field_choice){LABELS_CONCERN_KIND[i].code, LABELS_CONCERN_KIND[i].text};
+    struct concern *x = &cf.c;
+    struct form_field fields[] = {
+        {.label = "Date", .kind = FIELD_DATE, .value = &x->concern_date, .required = true,
+         .help = "When it happened: YYYY-MM-DD, today, -2d; not in the future"},
+        {.label = "Kind", .kind = FIELD_CHOICE, .value = x->kind, .size = sizeof x->kind, .choices = kinds,
+         .required = true},
+        {.label = "Provider", .kind = FIELD_CUSTOM, .help = "Where it happened or was raised; type to find"},
+        {.label = "Summary", .kind = FIELD_LONGTEXT, .value = x->summary, .size = sizeof x->summary,
+         .required = true, .help = "What happened, in plain words; the chronology is kept, not edited later"},
+        {.label = "Who was told", .kind = FIELD_TEXT, .value = x->told, .size = sizeof x->told,
+         .help = "e.g. DSL (Mr Evans), social worker, parent"},
+        {.label = "Action taken", .kind = FIELD_LONGTEXT, .value = x->action, .size = sizeof x->action},
+    };
+    char title[400];
+    snprintf(title, sizeof title, "New concern about %s", pupil);
+    struct form f = {
+        .title = title,
+        .fields = fields,
+        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        .ctx = &cf,
+        .validate = concern_form_validate,
+        .save = concern_form_save,
+        .custom_draw = concern_form_draw,
+        .custom_key = concern_form_key,
+    };
+    bool saved = form_run(ui, &f);
+    pick_free(&cf.provider);
+    return saved;
+}
+
+static void build_chronology(struct textview *tv, const struct concern *items, size_t n)
+{
+    pv_tv_clear(tv);
+    if (n == 0)
+        pv_tv_add(tv, ATTR_DIM, 0, "Nothing recorded yet: press a to add a concern or an incident.");
+    for (size_t i = 0; i < n; i++) {
+        const struct concern *c = &items[i];
+        char d[11];
+        pv_tv_add(tv, ATTR_HEADER, 0, "%s · %s%s%s", date_format(c->concern_date, d),
+               label_text(LABELS_CONCERN_KIND, c->kind), c->provider_name[0] ? " · at " : "", c->provider_name);
+        pv_tv_add(tv, ATTR_NORMAL, 2, "%s", c->summary);
+        pv_tv_add(tv, ATTR_NORMAL, 2, "Who was told: %s", c->told[0] ? c->told : "not recorded");
+        pv_tv_add(tv, ATTR_NORMAL, 2, "Action taken: %s", c->action[0] ? c->action : "not recorded");
+        pv_tv_add(tv, ATTR_DIM, 2, "Recorded by %s at %s UTC", c->recorded_by, c->recorded_at);
+        pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
+    }
+}
+
+struct concerns_view {
+    struct ui *ui;
+    int64_t pupil_id;
+    char pupil[300];
+    struct textview tv;
+    struct concern *items;
+    size_t n;
+    bool hidden; /* a viewer: the chronology is not shown */
+    int height;
+};
+
+static const enum action_id concerns_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                               ACT_ADD, ACT_NONE};
+static const enum action_id concerns_hints[] = {ACT_ADD, ACT_NONE};
+
+/* Reads the chronology again. False when it cannot be read. */
+static bool concerns_load(struct concerns_view *v)
+{
+    free(v->items);
+    v->items = NULL;
+    v->n = 0;
+    pv_tv_clear(&v->tv);
+    ap_status st = concern_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n);
+    if (st == AP_ERR_DENIED) {
+        v->hidden = true;
+        pv_tv_add(&v->tv, ATTR_NORMAL, 0, "The safeguarding chronology is not shown to viewers.");
+        pv_tv_add(&v->tv, ATTR_DIM, 0, "Ask a commissioning officer or the ALP lead if you need to know of a concern.");
+        return true;
+    }
+    if (st != AP_OK) {
+        ui_error(v->ui, "The chronology could not be read: %s", ap_error_detail());
+        return false;
+    }
+    build_chronology(&v->tv, v->items, v->n);
+    return true;
+}
+
+static void concerns_draw(void *self, WINDOW *w)
+{
+    struct concerns_view *v = self;
+    v->height = getmaxy(w) - 2;
+    werase(w);
+    pv_tv_draw(&v->tv, w, 2, v->height);
+    pv_draw_view_title(w, "Concerns, newest first", v->pupil, &v->tv, v->height);
+}
+
+static void concerns_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct concerns_view *v = self;
+    int top = v->tv.top;
+    concerns_load(v);
+    v->tv.top = top;
+}
+
+static enum view_key concerns_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct concerns_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (pv_tv_scroll(&v->tv, ret, ch, v->height > 0 ? v->height : 1))
+        return VIEW_DONE;
+    if (act->id != ACT_ADD)
+        return VIEW_PASS;
+    if (v->hidden || !ui_can_write(ui))
+        return VIEW_DONE;
+    if (concern_form_run(ui, v->pupil_id, v->pupil)) {
+        ui_store_changed(ui);
+        ui_message(ui, "Added to the chronology of %s", v->pupil);
+        concerns_load(v);
+        v->tv.top = 0;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops concerns_view_ops_ = {
+    .title = "the pupil's concerns",
+    .keys = concerns_keys,
+    .hints = concerns_hints,
+    .draw = concerns_draw,
+    .key = concerns_key,
+    .reload = concerns_reload,
+};
+
+const struct view_ops *pupil_concerns_view_ops(void) { return &concerns_view_ops_; }
+
+void pupil_concerns_run(struct ui *ui, int64_t pupil_id)
+{
+    struct concerns_view v = {.ui = ui, .pupil_id = pupil_id};
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
+    if (concerns_load(&v))
+        ui_run_view(ui, &concerns_view_ops_, &v);
+    free(v.items);
+    pv_tv_free(&v.tv);
+}
+

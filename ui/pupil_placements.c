@@ -1,0 +1,593 @@
+/* A pupil's placements: the list view, the placement form with its weekly
+ * timetable grid, and ending a placement. */
+
+#include "pupil_parts.h"
+
+/* ---- The weekly timetable grid (a FIELD_CUSTOM of the placement form) ----------------- */
+
+struct grid {
+    double (*hours)[2];         /* the placement's hours[PLACEMENT_DAYS][2] */
+    int day, half;              /* the cursor */
+    char typed[8];              /* hours being typed into the cursor's session */
+    bool typing;
+};
+
+#define GRID_CELL 7
+
+static void grid_draw(struct grid *g, WINDOW *w, int y, int x, int cols, bool focused)
+{
+    if (!focused)
+        g->typing = false;
+    char line[200];
+    for (int row = 0; row < 3; row++) {
+        wmove(w, y + row, x);
+        for (int k = 0; k < cols && x + k < getmaxx(w); k++)
+            waddch(w, ' ');
+    }
+    wattrset(w, attr_of(ATTR_DIM));
+    for (int d = 0; d < PLACEMENT_DAYS; d++)
+        if (x + 3 + d * GRID_CELL + 5 <= getmaxx(w))
+            mvwaddstr(w, y, x + 3 + d * GRID_CELL + 1, label_weekday_brief(d));
+    wattrset(w, A_NORMAL);
+    for (int h = 0; h < 2; h++) {
+        mvwaddstr(w, y + 1 + h, x, h ? "PM" : "AM");
+        for (int d = 0; d < PLACEMENT_DAYS; d++) {
+            int cx = x + 3 + d * GRID_CELL;
+            if (cx + 5 > getmaxx(w) || cx + 5 > x + cols)
+                break;
+            bool here = focused && d == g->day && h == g->half;
+            double v = g->hours[d][h];
+            if (here && g->typing)
+                snprintf(line, sizeof line, "%-4s▏", g->typed);
+            else if (v > 0)
+                snprintf(line, sizeof line, "%4.1f ", v);
+            else
+                snprintf(line, sizeof line, "  –  ");
+            wattrset(w, attr_of(here ? ATTR_SELECTED : v > 0 ? ATTR_FIELD : ATTR_DIM));
+            mvwaddstr(w, y + 1 + h, cx, line);
+            wattrset(w, A_NORMAL);
+        }
+    }
+}
+
+/* Hours for a session switched on: the same half of another day, else the
+ * usual 3 h morning and 2.5 h afternoon. */
+static double grid_default(const struct grid *g, int half)
+{
+    for (int d = 0; d < PLACEMENT_DAYS; d++)
+        if (g->hours[d][half] > 0)
+            return g->hours[d][half];
+    return half == PLACEMENT_AM ? 3.0 : 2.5;
+}
+
+static int grid_key(struct grid *g, struct ui *ui, int ret, wint_t ch)
+{
+    bool left = (ret == KEY_CODE_YES && ch == KEY_LEFT) || (ret == OK && ch == 'h');
+    bool right = (ret == KEY_CODE_YES && ch == KEY_RIGHT) || (ret == OK && ch == 'l');
+    bool up = (ret == KEY_CODE_YES && ch == KEY_UP) || (ret == OK && ch == 'k');
+    bool down = (ret == KEY_CODE_YES && ch == KEY_DOWN) || (ret == OK && ch == 'j');
+    if (left || right || up || down) {
+        g->typing = false;
+        if (left && g->day > 0)
+            g->day--;
+        else if (right && g->day < PLACEMENT_DAYS - 1)
+            g->day++;
+        else if (up && g->half == PLACEMENT_PM)
+            g->half = PLACEMENT_AM;
+        else if (down && g->half == PLACEMENT_AM)
+            g->half = PLACEMENT_PM;
+        else if (up || down)
+            return LINEEDIT_UNHANDLED; /* off the grid: the next or previous field */
+        return LINEEDIT_MOVED;
+    }
+    double *cell = &g->hours[g->day][g->half];
+    if (ret == OK && ch == ' ') {
+        g->typing = false;
+        *cell = *cell > 0 ? 0.0 : grid_default(g, g->half);
+        return LINEEDIT_CHANGED;
+    }
+    if (ret == OK && ((ch >= '0' && ch <= '9') || ch == '.')) {
+        char next[sizeof g->typed + 2];
+        snprintf(next, sizeof next, "%s%c", g->typing ? g->typed : "", (char)ch);
+        if (strlen(next) > 4)
+            return LINEEDIT_REFUSED;
+        double v = strtod(next, NULL);
+        if (v > PLACEMENT_SESSION_MAX_HOURS) {
+            ui_error(ui, "A session is at most %g hours", PLACEMENT_SESSION_MAX_HOURS);
+            return LINEEDIT_REFUSED;
+        }
+        memcpy(g->typed, next, strlen(next) + 1); /* at most 4 bytes and the NUL */
+        g->typing = true;
+        *cell = v;
+        return LINEEDIT_CHANGED;
+    }
+    if ((ret == KEY_CODE_YES && (ch == KEY_BACKSPACE || ch == KEY_DC)) || (ret == OK && (ch == 127 || ch == 8))) {
+        if (g->typing && g->typed[0]) {
+            g->typed[strlen(g->typed) - 1] = '\0';
+            *cell = strtod(g->typed, NULL);
+        } else {
+            *cell = 0.0;
+        }
+        return LINEEDIT_CHANGED;
+    }
+    if (pv_is_enter(ret, ch))
+        g->typing = false;
+    return LINEEDIT_UNHANDLED;
+}
+
+/* ---- Placements ---------------------------------------------------------------------- */
+
+enum plf {
+    PL_PROVIDER, PL_STATUS, PL_START, PL_END, PL_WEEKS, PL_TIMETABLE, PL_HOURS, PL_WEEK, PL_BASIS, PL_RATE,
+    PL_TRANSPORT, PL_ANNUAL, PL_PURPOSE, PL_CHANGED, PL_COUNT
+};
+
+struct placement_form {
+    struct ui *ui;
+    struct placement p;
+    struct pick provider;
+    struct grid grid;
+    double other_hours;         /* the pupil's other active placements today */
+    int year_group;
+};
+
+static void placement_info(void *ctx, int field, char *buf, size_t len)
+{
+    struct placement_form *pf = ctx;
+    const struct placement *p = &pf->p;
+    char hours[16], min[16], year[32], money[MONEY_LEN];
+    switch (field) {
+    case PL_HOURS:
+        pv_hours_text(placement_weekly_hours(p), hours, sizeof hours);
+        snprintf(buf, len, "%s h a week: %d session%s on %d day%s", hours, placement_sessions_per_week(p),
+                 placement_sessions_per_week(p) == 1 ? "" : "s", placement_days_per_week(p),
+                 placement_days_per_week(p) == 1 ? "" : "s");
+        break;
+    case PL_WEEK: {
+        const struct thresholds *th = &ui_config(pf->ui)->th;
+        bool counts = placement_active_on(p, ui_today(pf->ui));
+        double total = pf->other_hours + (counts ? placement_weekly_hours(p) : 0.0);
+        double minimum = rules_min_weekly_hours(pf->year_group, th);
+        pv_hours_text(total, hours, sizeof hours);
+        pv_hours_text(minimum, min, sizeof min);
+        rules_year_group_name(pf->year_group, year, sizeof year);
+        if (minimum <= 0)
+            snprintf(buf, len, "%s h a week (no minimum for %s)", hours, year);
+        else
+            snprintf(buf, len, "%s h of the %s h local minimum (%s): %s", hours, min, year,
+                     rules_is_reduced(total, pf->year_group, th) ? "reduced" : "full time");
+        break;
+    }
+    case PL_ANNUAL:
+        snprintf(buf, len, "%s a year with transport (%d weeks)",
+                 money_format(placement_annual_cost(p, RULES_SCHOOL_WEEKS), money, sizeof money), RULES_SCHOOL_WEEKS);
+        break;
+    case PL_CHANGED:
+        if (p->id)
+            snprintf(buf, len, "%s UTC by %s", p->updated_at, p->updated_by);
+        else
+            snprintf(buf, len, "a new placement");
+        break;
+    default:
+        buf[0] = '\0';
+    }
+}
+
+static ap_status placement_form_validate(void *ctx)
+{
+    struct placement_form *pf = ctx;
+    ap_status st = placement_validate(&pf->p);
+    if (st == AP_ERR_INVALID) {
+        /* "Monday AM: ..." belongs next to the timetable. */
+        const char *detail = ap_error_detail();
+        for (int d = 0; d < PLACEMENT_DAYS; d++)
+            if (strncmp(detail, label_weekday(d), strlen(label_weekday(d))) == 0) {
+                char copy[400];
+                snprintf(copy, sizeof copy, "%s", detail);
+                return ap_fail(AP_ERR_INVALID, "Timetable: %s", copy);
+            }
+    }
+    return st;
+}
+
+static ap_status placement_form_save(void *ctx)
+{
+    struct placement_form *pf = ctx;
+    return pf->p.id ? placement_update(ui_store(pf->ui), &pf->p) : placement_insert(ui_store(pf->ui), &pf->p);
+}
+
+static ap_status placement_form_reload(void *ctx)
+{
+    struct placement_form *pf = ctx;
+    return placement_get(ui_store(pf->ui), pf->p.id, &pf->p);
+}
+
+static ap_status placement_form_take_version(void *ctx)
+{
+    struct placement_form *pf = ctx;
+    struct placement now;
+    ap_status st = placement_get(ui_store(pf->ui), pf->p.id, &now);
+    if (st == AP_OK)
+        pf->p.version = now.version;
+    return st;
+}
+
+static int placement_form_lines(void *ctx, int field)
+{
+    (void)ctx;
+    return field == PL_TIMETABLE ? 3 : 1;
+}
+
+static void placement_form_draw(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused)
+{
+    struct placement_form *pf = ctx;
+    if (field == PL_PROVIDER)
+        pick_draw(&pf->provider, w, y, x, cols, focused);
+    else if (field == PL_TIMETABLE)
+        grid_draw(&pf->grid, w, y, x, cols, focused);
+}
+
+static int placement_form_key(void *ctx, int field, int ret, wint_t ch)
+{
+    struct placement_form *pf = ctx;
+    if (field == PL_PROVIDER)
+        return pick_key(&pf->provider, ret, ch);
+    if (field == PL_TIMETABLE)
+        return grid_key(&pf->grid, pf->ui, ret, ch);
+    return LINEEDIT_UNHANDLED;
+}
+
+/* Adds (p->id 0) or edits a placement; true when saved. */
+static bool placement_form_run(struct ui *ui, struct placement *p, const char *pupil, bool read_only)
+{
+    struct placement_form *pf = calloc(1, sizeof *pf);
+    if (!pf) {
+        ui_error(ui, "Out of memory opening the form");
+        return false;
+    }
+    pf->ui = ui;
+    pf->p = *p;
+    struct placement *x = &pf->p;
+    pf->grid.hours = x->hours;
+    struct pupil_hours h;
+    if (placement_pupil_hours(ui_store(ui), x->pupil_id, ui_today(ui), &ui_config(ui)->th, &h) == AP_OK) {
+        pf->other_hours = h.weekly_hours - (x->id && placement_active_on(p, ui_today(ui)) ? placement_weekly_hours(p) : 0);
+        pf->year_group = h.year_group;
+    }
+    if (pf->other_hours < 0)
+        pf->other_hours = 0;
+    pick_init(&pf->provider, &x->provider_id);
+    pv_pick_providers(ui, &pf->provider, "(choose a provider)");
+    struct field_choice statuses[8] = {{0}}, bases[8] = {{0}};
+    for (int i = 0; LABELS_PLACEMENT_STATUS[i].code && i < 7; i++)
+        statuses[i] = (struct field_choice){LABELS_PLACEMENT_STATUS[i].code, LABELS_PLACEMENT_STATUS[i].text};
+    for (int i = 0; LABELS_COST_BASIS[i].code && i < 7; i++)
+        bases[i] = (struct field_choice){LABELS_COST_BASIS[i].code, LABELS_COST_BASIS[i].text};
+    struct form_field fields[PL_COUNT] = {
+        [PL_PROVIDER] = {.label = "Provider", .kind = FIELD_CUSTOM, .required = true,
+                         .help = "←/→ choose; type part of a name to find it"},
+        [PL_STATUS] = {.label = "Status", .kind = FIELD_CHOICE, .value = x->status, .size = sizeof x->status,
+                       .choices = statuses, .required = true},
+        [PL_START] = {.label = "Start date", .kind = FIELD_DATE, .value = &x->start_date, .required = true,
+                      .help = "YYYY-MM-DD, today, +1w"},
+        [PL_END] = {.label = "End date", .kind = FIELD_DATE, .value = &x->end_date,
+                    .help = "Empty while open-ended; x on the list ends a placement"},
+        [PL_WEEKS] = {.label = "Planned weeks", .kind = FIELD_INT, .value = &x->planned_weeks, .min = 0,
+                      .max = 520, .help = "0 when not planned; KS1–3 intervention placements are 16 weeks"},
+        [PL_TIMETABLE] = {.label = "Timetable", .kind = FIELD_CUSTOM,
+                          .help = "Arrows move, Space attends or not, type the hours of a session"},
+        [PL_HOURS] = {.label = "Weekly hours", .kind = FIELD_INFO},
+        [PL_WEEK] = {.label = "Week in all", .kind = FIELD_INFO},
+        [PL_BASIS] = {.label = "Cost basis", .kind = FIELD_CHOICE, .value = x->cost_basis,
+                      .size = sizeof x->cost_basis, .choices = bases, .required = true},
+        [PL_RATE] = {.label = "Rate", .kind = FIELD_MONEY, .value = &x->rate, .required = true,
+                     .help = "Pounds per session, day, week or year as the cost basis says"},
+        [PL_TRANSPORT] = {.label = "Transport a week", .kind = FIELD_MONEY, .value = &x->transport_per_week,
+                          .help = "Taxi or bus, pounds a week; 0 for none"},
+        [PL_ANNUAL] = {.label = "Annual cost", .kind = FIELD_INFO},
+        [PL_PURPOSE] = {.label = "Purpose", .kind = FIELD_LONGTEXT, .value = x->purpose, .size = sizeof x->purpose},
+        [PL_CHANGED] = {.label = "Last changed", .kind = FIELD_INFO},
+    };
+    char title[400];
+    if (!x->id)
+        snprintf(title, sizeof title, "New placement for %s", pupil);
+    else
+        snprintf(title, sizeof title, "%s at %s", read_only ? "Placement" : "Edit the placement",
+                 pick_label(&pf->provider));
+    struct form f = {
+        .title = title,
+        .fields = fields,
+        .nfields = PL_COUNT,
+        .ctx = pf,
+        .read_only = read_only,
+        .validate = placement_form_validate,
+        .save = placement_form_save,
+        .reload = placement_form_reload,
+        .take_version = placement_form_take_version,
+        .info = placement_info,
+        .custom_lines = placement_form_lines,
+        .custom_draw = placement_form_draw,
+        .custom_key = placement_form_key,
+    };
+    bool saved = form_run(ui, &f);
+    if (saved)
+        *p = pf->p;
+    pick_free(&pf->provider);
+    free(pf);
+    return saved;
+}
+
+struct end_form {
+    struct ui *ui;
+    int64_t id, version;
+    int end_date;
+};
+
+static ap_status end_form_save(void *ctx)
+{
+    struct end_form *ef = ctx;
+    return placement_end(ui_store(ef->ui), ef->id, &ef->version, ef->end_date, ui_today(ef->ui));
+}
+
+static ap_status end_form_reload(void *ctx)
+{
+    struct end_form *ef = ctx;
+    struct placement now;
+    ap_status st = placement_get(ui_store(ef->ui), ef->id, &now);
+    if (st == AP_OK)
+        ef->version = now.version;
+    return st;
+}
+
+static bool end_form_run(struct ui *ui, const struct placement_item *it)
+{
+    struct end_form ef = {.ui = ui, .id = it->p.id, .version = it->p.version, .end_date = ui_today(ui)};
+    struct form_field fields[] = {
+        {.label = "End date", .kind = FIELD_DATE, .value = &ef.end_date, .required = true,
+         .help = "The last day of the placement: not before its start, not after today"},
+    };
+    char title[300];
+    snprintf(title, sizeof title, "End the placement at %s", it->provider_name);
+    struct form f = {
+        .title = title,
+        .fields = fields,
+        .nfields = 1,
+        .ctx = &ef,
+        .save = end_form_save,
+        .reload = end_form_reload,
+        .take_version = end_form_reload,
+    };
+    bool saved = form_run(ui, &f);
+    if (saved) {
+        char d[11];
+        ui_store_changed(ui);
+        ui_message(ui, "Ended the placement at %s on %s", it->provider_name, date_format(ef.end_date, d));
+    }
+    return saved;
+}
+
+struct placements_view {
+    struct ui *ui;
+    int64_t pupil_id;
+    struct placement_item *items;
+    size_t n;
+    struct listview lv;
+    char week[300];
+    bool reduced;
+    char flag[RULES_WHY_LEN + 8];
+    enum flag_level flag_level;
+    char cost[200];
+    char pupil[300];
+};
+
+enum { PC_STATUS, PC_PROVIDER, PC_FROM, PC_TO, PC_HOURS, PC_COST, PC_COUNT };
+static const struct list_column placement_columns[PC_COUNT] = {
+    {"Status", 8, false, false}, {"Provider", 12, true, false}, {"From", 10, false, false},
+    {"To", 10, false, false},    {"h/week", 6, false, true},    {"A year", 11, false, true},
+};
+
+static void placement_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
+{
+    struct placements_view *v = ctx;
+    const struct placement_item *it = &v->items[row];
+    char d[11];
+    switch (col) {
+    case PC_STATUS:
+        snprintf(buf, len, "%s", label_text(LABELS_PLACEMENT_STATUS, it->p.status));
+        if (strcmp(it->p.status, "ended") == 0)
+            *attr = ATTR_DIM;
+        break;
+    case PC_PROVIDER: snprintf(buf, len, "%s", it->provider_name); break;
+    case PC_FROM: snprintf(buf, len, "%s", date_format(it->p.start_date, d)); break;
+    case PC_TO: snprintf(buf, len, "%s", it->p.end_date == DATE_NONE ? "–" : date_format(it->p.end_date, d)); break;
+    case PC_HOURS: pv_hours_text(it->weekly_hours, buf, len); break;
+    case PC_COST: money_format(it->annual_cost, buf, len); break;
+    default: buf[0] = '\0';
+    }
+}
+
+static void placements_load(struct placements_view *v, int64_t keep_id)
+{
+    struct ui *ui = v->ui;
+    free(v->items);
+    v->items = NULL;
+    v->n = 0;
+    if (placement_list_for_pupil(ui_store(ui), v->pupil_id, &v->items, &v->n) != AP_OK)
+        ui_error(ui, "The placements could not be read: %s", ap_error_detail());
+    listview_set_rows(&v->lv, (int)v->n);
+    for (size_t i = 0; i < v->n; i++)
+        if (v->items[i].p.id == keep_id)
+            listview_select(&v->lv, (int)i);
+    v->reduced = pv_week_line(ui, v->pupil_id, v->week, sizeof v->week);
+    int64_t total = 0;
+    int active = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if (placement_active_on(&v->items[i].p, ui_today(ui))) {
+            total += v->items[i].annual_cost;
+            active++;
+        }
+    char money[MONEY_LEN];
+    if (active)
+        snprintf(v->cost, sizeof v->cost, "Annualised cost of the %d active placement%s: %s including transport", active,
+                 active == 1 ? "" : "s", money_format(total, money, sizeof money));
+    else
+        snprintf(v->cost, sizeof v->cost, "No active placement today: no cost now");
+    /* The reduced-timetable flag with its reason. */
+    v->flag[0] = '\0';
+    v->flag_level = FLAG_NONE;
+    struct flag_list fl;
+    if (pv_pupil_flags(ui, v->pupil_id, &fl) == AP_OK)
+        for (size_t i = 0; i < fl.n; i++)
+            if (strcmp(fl.rows[i].kind, FLAG_KIND_REDUCED) == 0 || strcmp(fl.rows[i].kind, FLAG_KIND_INTERVENTION) == 0) {
+                if (fl.rows[i].level <= v->flag_level)
+                    continue;
+                v->flag_level = fl.rows[i].level;
+                snprintf(v->flag, sizeof v->flag, "%s %s", pv_flag_marker(fl.rows[i].level), fl.rows[i].reason);
+            }
+    pv_flag_list_free(&fl);
+}
+
+static void draw_placement_detail(WINDOW *w, int y, const struct placement_item *it)
+{
+    /* The timetable as the grid the form edits, and the costing. */
+    struct grid g = {.hours = (double (*)[2])it->p.hours};
+    grid_draw(&g, w, y, 3, 3 + 5 * GRID_CELL, false);
+    char rate[MONEY_LEN], transport[MONEY_LEN], line[600];
+    money_format(it->p.rate, rate, sizeof rate);
+    money_format(it->p.transport_per_week, transport, sizeof transport);
+    snprintf(line, sizeof line, "%s %s · transport %s a week%s%s", rate, pv_per_basis(it->p.cost_basis),
+             transport, it->p.purpose[0] ? " · " : "", it->p.purpose);
+    pv_put_text(w, y, 3 + 5 * GRID_CELL + 4, "Cost:", ATTR_DIM);
+    char *nl = strchr(line, '\n');
+    if (nl)
+        *nl = '\0';
+    /* Two lines beside the grid. */
+    int x = 3 + 5 * GRID_CELL + 4, width = getmaxx(w) - x - 1;
+    if (width > 10) {
+        size_t len = strlen(line), end, next = textedit_next_line(line, len, 0, width, &end);
+        lineedit_put(w, y + 1, x, line, end, width);
+        if (next != SIZE_MAX && next < len) {
+            size_t end2;
+            textedit_next_line(line, len, next, width, &end2);
+            lineedit_put(w, y + 2, x, line + next, end2 - next, width);
+        }
+    }
+}
+
+static const enum action_id placements_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                                 ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_NONE};
+static const enum action_id placements_hints[] = {ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_OPEN, ACT_NONE};
+
+static void placements_draw(void *self, WINDOW *w)
+{
+    struct placements_view *v = self;
+    int height = getmaxy(w);
+    werase(w);
+    char title[400];
+    snprintf(title, sizeof title, "Placements of %s (%zu)", v->pupil, v->n);
+    pv_put_text(w, 0, 1, title, ATTR_HEADER);
+    pv_put_text(w, 1, 1, v->week, v->reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
+    pv_put_text(w, 2, 1, v->cost, ATTR_NORMAL);
+    if (v->flag[0])
+        pv_put_text(w, 3, 1, v->flag, pv_flag_attr(v->flag_level));
+    int list_y = 5, detail_h = 4;
+    int list_h = height - list_y - detail_h;
+    if (list_h < 3)
+        list_h = 3;
+    listview_draw(&v->lv, w, list_y, list_h);
+    if (v->n == 0)
+        pv_put_text(w, list_y + 2, 3, "No placements yet: press a to add one.", ATTR_DIM);
+    else if (list_y + list_h + 3 < height)
+        draw_placement_detail(w, list_y + list_h, &v->items[v->lv.cursor]);
+}
+
+static void placements_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct placements_view *v = self;
+    placements_load(v, v->n ? v->items[v->lv.cursor].p.id : 0);
+}
+
+static enum view_key placements_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct placements_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (listview_move(&v->lv, act->id))
+        return VIEW_DONE;
+    /* A copy: the list may be read again while a form is open over it. */
+    struct placement_item cur;
+    bool have = v->n > 0;
+    if (have)
+        cur = v->items[v->lv.cursor];
+    switch (act->id) {
+    case ACT_ADD: {
+        if (!ui_can_write(ui))
+            break;
+        struct placement p;
+        placement_init(&p);
+        p.pupil_id = v->pupil_id;
+        p.start_date = ui_today(ui);
+        if (placement_form_run(ui, &p, v->pupil, false)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Added the placement");
+            placements_load(v, p.id);
+        }
+        break;
+    }
+    case ACT_OPEN:
+    case ACT_EDIT: {
+        if (!have)
+            break;
+        if (act->id == ACT_EDIT && !ui_can_write(ui))
+            break;
+        struct placement p = cur.p;
+        if (placement_form_run(ui, &p, v->pupil, !store_can_write(ui_store(ui)))) {
+            ui_store_changed(ui);
+            ui_message(ui, "Saved the placement at %s", cur.provider_name);
+        }
+        placements_load(v, p.id);
+        break;
+    }
+    case ACT_END_PLACEMENT: {
+        if (!have || !ui_can_write(ui))
+            break;
+        if (strcmp(cur.p.status, "ended") == 0) {
+            char d[11];
+            ui_error(ui, "That placement has already ended (on %s)", date_format(cur.p.end_date, d));
+            break;
+        }
+        end_form_run(ui, &cur);
+        placements_load(v, cur.p.id);
+        break;
+    }
+    default:
+        return VIEW_PASS;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops placements_view_ops_ = {
+    .title = "the pupil's placements",
+    .keys = placements_keys,
+    .hints = placements_hints,
+    .draw = placements_draw,
+    .key = placements_key,
+    .reload = placements_reload,
+};
+
+const struct view_ops *pupil_placements_view_ops(void) { return &placements_view_ops_; }
+
+void pupil_placements_run(struct ui *ui, int64_t pupil_id)
+{
+    struct placements_view v = {.ui = ui, .pupil_id = pupil_id};
+    v.lv = (struct listview){.columns = placement_columns, .ncolumns = PC_COUNT, .cell = placement_cell, .ctx = &v,
+                             .sort_column = -1};
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
+    placements_load(&v, 0);
+    ui_run_view(ui, &placements_view_ops_, &v);
+    free(v.items);
+}

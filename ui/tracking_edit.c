@@ -1,0 +1,621 @@
+/* The weekly tracking pane's rating line (a pupil's week, area by area) and
+ * a pupil's actions (a list view with its form). */
+
+#include "tracking_pane.h"
+
+/* ---- The rating line ------------------------------------------------------------------------ */
+
+enum entry_end { ENTRY_CLOSE, ENTRY_NEXT, ENTRY_PREV };
+
+/* The rating line's own action for a key: only the actions of the line. */
+
+/* Reads the pupil's week afresh (versions included) into the line. */
+static bool entry_read(struct tpane *tp, struct entry *e)
+{
+    if (tracking_get_week(ui_store(tp->ui), e->pupil_id, tp->week, e->stored) != AP_OK) {
+        ui_error(tp->ui, "The ratings could not be read: %s", ap_error_detail());
+        return false;
+    }
+    memcpy(e->r, e->stored, sizeof e->r);
+    return true;
+}
+
+static bool entry_open(struct tpane *tp, struct entry *e, const struct tracking_row *row)
+{
+    memset(e, 0, sizeof *e);
+    e->pupil_id = row->id;
+    e->last_rated = -1;
+    char year[24];
+    snprintf(e->who, sizeof e->who, "%s (%s)", row->display_name,
+             rules_year_group_name(row->year_group, year, sizeof year));
+    memcpy(e->prev, row->prev_rating, sizeof e->prev);
+    e->prev_week = row->prev_week;
+    e->areas = row->areas;
+    e->n_areas = row->n_areas;
+    if (!entry_read(tp, e))
+        return false;
+    /* Start on the first area that applies and is not yet rated. */
+    e->focus = 0;
+    while (e->focus < TRACKING_AREAS - 1 && (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u)))
+        e->focus++;
+    if (e->r[e->focus].rating || !((e->areas >> e->focus) & 1u))
+        e->focus = 0;
+    return true;
+}
+
+/* Saves what changed (one transaction). A change by someone else since the
+ * line was read: asks whether to save over it, else shows theirs. */
+static bool entry_save(struct tpane *tp, struct entry *e)
+{
+    struct ui *ui = tp->ui;
+    int n = 0;
+    for (int a = 0; a < TRACKING_AREAS; a++) {
+        e->r[a].changed = tp_entry_changed(e, a);
+        n += e->r[a].changed;
+    }
+    if (n == 0)
+        return true;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        ap_status st =
+            tracking_save_week(ui_store(ui), e->pupil_id, tp->week, e->r, ui_today(ui), &ui_config(ui)->th);
+        if (st == AP_OK) {
+            memcpy(e->stored, e->r, sizeof e->stored);
+            /* Only this pane shows ratings (no flag depends on them): the
+             * others hear of it once, when the line closes, so that a
+             * meeting of 5,000 pupils goes at typing speed. */
+            tp_load(tp);
+            tp->entry_saved = true;
+            ui_message(ui, "Saved %d rating%s for %s", n, n == 1 ? "" : "s", e->who);
+            return true;
+        }
+        if ((st != AP_ERR_CONFLICT && st != AP_ERR_NOT_FOUND) || attempt > 0) {
+            ui_error(ui, "Not saved: %s", ap_error_detail());
+            return false;
+        }
+        /* Who and when on the line's first line; a short question. */
+        snprintf(e->notice, sizeof e->notice, "%s", ap_error_detail());
+        tp_redraw_body(tp);
+        struct tracking_rating fresh[TRACKING_AREAS];
+        bool over = ui_confirm(ui, "Changed meanwhile (above): save yours over theirs?");
+        e->notice[0] = '\0';
+        if (tracking_get_week(ui_store(ui), e->pupil_id, tp->week, fresh) != AP_OK) {
+            ui_error(ui, "The ratings could not be read: %s", ap_error_detail());
+            return false;
+        }
+        memcpy(e->stored, fresh, sizeof e->stored);
+        if (!over) {
+            memcpy(e->r, fresh, sizeof e->r);
+            tp_load(tp);
+            ui_message(ui, "Nothing saved: the ratings shown are the ones now stored");
+            return false;
+        }
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            e->r[a].version = fresh[a].version; /* yours over theirs */
+    }
+    return false;
+}
+
+/* The note line: a view over the rating line; Enter keeps the note, Esc
+ * drops what was typed. */
+struct note_line {
+    struct tpane *tp;
+    struct lineedit *le;
+    bool keep;
+};
+
+static void note_draw(void *self, WINDOW *w)
+{
+    struct note_line *nl = self;
+    curs_set(1);
+    tp_tracking_draw(nl->tp, w); /* draws the note being typed from e->note */
+}
+
+static enum view_key note_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct note_line *nl = self;
+    if (act && act->id == ACT_KEEP_TEXT) {
+        nl->keep = true;
+        return VIEW_CLOSE;
+    }
+    if (act)
+        return VIEW_PASS;
+    if (lineedit_key(nl->le, ret, ch) == LINEEDIT_REFUSED)
+        ui_error(nl->tp->ui, "Note: %s", lineedit_reason(nl->le));
+    return VIEW_DONE;
+}
+
+static bool track_takes_text(void *self)
+{
+    (void)self;
+    return true;
+}
+
+static const enum action_id note_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
+static const struct view_ops note_view = {
+    .title = "a note on the area",
+    .keys = note_keys,
+    .draw = note_draw,
+    .key = note_key,
+    .takes_text = track_takes_text,
+};
+
+const struct view_ops *tracking_note_view_ops(void) { return &note_view; }
+
+/* Typing a note on the focused area. */
+static void entry_note(struct tpane *tp, struct entry *e)
+{
+    int na = tp_note_area(e);
+    struct tracking_rating *r = &e->r[na];
+    if (!r->rating) {
+        ui_error(tp->ui, "Rate %s first (1 to 5): a note goes with a rating", LABELS_PROGRESS_AREA[na].brief);
+        return;
+    }
+    struct lineedit le = {0};
+    if (lineedit_init(&le, r->note, sizeof r->note - 1) != AP_OK) {
+        ui_error(tp->ui, "Out of memory");
+        return;
+    }
+    e->note = &le;
+    struct note_line nl = {.tp = tp, .le = &le};
+    ui_run_view(tp->ui, &note_view, &nl);
+    if (nl.keep && !ui_quitting(tp->ui))
+        snprintf(r->note, sizeof r->note, "%s", lineedit_text(&le));
+    e->note = NULL;
+    lineedit_free(&le);
+    curs_set(0);
+}
+
+/* The rating line as a view: the keys of the rating line (1-5, Tab, ⌫, =,
+ * n, Enter/↓, ↑); it takes every other character too, so that 6-9 say "A
+ * rating is 1 to 5" and q is not a command. Esc closes, asking first when
+ * ratings were typed. */
+struct entry_view {
+    struct tpane *tp;
+    struct entry *e;
+    enum entry_end end;
+};
+
+static void entry_draw(void *self, WINDOW *w)
+{
+    struct entry_view *v = self;
+    tp_select_id(v->tp, v->e->pupil_id);
+    tp_tracking_draw(v->tp, w);
+}
+
+static bool entry_close_request(void *self, bool quitting)
+{
+    struct entry_view *v = self;
+    struct entry *e = v->e;
+    if (!tp_entry_any_changed(e))
+        return true;
+    char q[400];
+    snprintf(q, sizeof q, "%s without saving the ratings typed for %s?", quitting ? "Quit apterm" : "Close", e->who);
+    return ui_confirm(v->tp->ui, q);
+}
+
+static enum view_key entry_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct entry_view *v = self;
+    struct tpane *tp = v->tp;
+    struct entry *e = v->e;
+    struct ui *ui = tp->ui;
+    if (act && act->id == ACT_VIEW_CLOSE) {
+        if (!entry_close_request(v, false)) {
+            ui_message(ui, "%s", "");
+            return VIEW_DONE;
+        }
+        v->end = ENTRY_CLOSE;
+        return VIEW_CLOSE;
+    }
+    switch (act ? act->id : ACT_NONE) {
+    case ACT_TRACK_SCORE:
+        if (!((e->areas >> e->focus) & 1u)) {
+            ui_message(ui, "%s does not apply to this pupil (tracked from Year %d)",
+                       LABELS_PROGRESS_AREA[e->focus].text, ui_config(ui)->th.qualifications_year);
+            break;
+        }
+        e->r[e->focus].rating = (int)ch - '0';
+        e->last_rated = e->focus;
+        {
+            /* What the rating means ([display] rating_words). */
+            char word[64];
+            ui_message(ui, "%s: %d, %s", LABELS_PROGRESS_AREA[e->focus].text, (int)ch - '0',
+                       config_rating_word(ui_config(ui)->rating_words, (int)ch - '0', word, sizeof word));
+        }
+        /* On to the next area that applies. */
+        for (int a = e->focus + 1; a < TRACKING_AREAS; a++)
+            if ((e->areas >> a) & 1u) {
+                e->focus = a;
+                break;
+            }
+        break;
+    case ACT_TRACK_NEXT_AREA:
+        e->focus = (e->focus + 1) % TRACKING_AREAS;
+        e->last_rated = -1;
+        break;
+    case ACT_TRACK_PREV_AREA:
+        e->focus = (e->focus + TRACKING_AREAS - 1) % TRACKING_AREAS;
+        e->last_rated = -1;
+        break;
+    case ACT_TRACK_CLEAR:
+        /* As in a text field: the focused rating, else the one before. */
+        if (!e->r[e->focus].rating && e->focus > 0)
+            e->focus--;
+        e->r[e->focus].rating = 0;
+        e->r[e->focus].note[0] = '\0';
+        e->last_rated = -1;
+        break;
+    case ACT_TRACK_SAME: {
+        int n = 0;
+        for (int a = 0; a < TRACKING_AREAS; a++)
+            if (!e->r[a].rating && e->prev[a] && ((e->areas >> a) & 1u)) {
+                e->r[a].rating = e->prev[a];
+                n++;
+            }
+        if (n == 0)
+            ui_message(ui, e->prev_week == DATE_NONE ? "No earlier ratings to copy"
+                                                     : "Every area with an earlier rating is rated already");
+        break;
+    }
+    case ACT_TRACK_NOTE:
+        entry_note(tp, e);
+        break;
+    case ACT_TRACK_SAVE_NEXT:
+    case ACT_TRACK_SAVE_PREV:
+        if (entry_save(tp, e)) {
+            v->end = act->id == ACT_TRACK_SAVE_NEXT ? ENTRY_NEXT : ENTRY_PREV;
+            return VIEW_CLOSE;
+        }
+        break;
+    default:
+        if (act)
+            return VIEW_PASS;
+        if (ret == OK && ch >= '6' && ch <= '9')
+            ui_error(ui, "A rating is 1 to 5");
+        break;
+    }
+    return VIEW_DONE;
+}
+
+static const enum action_id entry_keys[] = {ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA,
+                                            ACT_TRACK_NOTE,  ACT_TRACK_SAME,      ACT_TRACK_CLEAR,
+                                            ACT_TRACK_SAVE_NEXT, ACT_TRACK_SAVE_PREV, ACT_NONE};
+static const struct view_ops entry_view_ops_ = {
+    .title = "the rating line",
+    .keys = entry_keys,
+    .draw = entry_draw,
+    .key = entry_key,
+    .close_request = entry_close_request,
+    .takes_text = track_takes_text,
+};
+
+const struct view_ops *tracking_entry_view_ops(void) { return &entry_view_ops_; }
+
+static enum entry_end entry_loop(struct tpane *tp, struct entry *e)
+{
+    struct entry_view v = {.tp = tp, .e = e, .end = ENTRY_CLOSE};
+    ui_run_view(tp->ui, &entry_view_ops_, &v);
+    return ui_quitting(tp->ui) ? ENTRY_CLOSE : v.end;
+}
+
+/* The rating line for the pupil under the cursor, then the next ones in
+ * turn until Esc. */
+void tp_run_entry(struct tpane *tp)
+{
+    struct ui *ui = tp->ui;
+    if (!ui_can_write(ui))
+        return;
+    tp->entry_saved = false;
+    for (;;) {
+        const struct tracking_row *row = tp_row_at(tp, tp->lv.cursor);
+        if (!row)
+            break;
+        /* Decided before saving: a save may move the row (sort, filter). */
+        const struct tracking_row *next = tp_row_at(tp, tp->lv.cursor + 1);
+        const struct tracking_row *prev = tp_row_at(tp, tp->lv.cursor - 1);
+        int64_t next_id = next ? next->id : 0, prev_id = prev ? prev->id : 0, id = row->id;
+        int line = tp->lv.cursor;
+        struct entry e;
+        if (!entry_open(tp, &e, row))
+            break;
+        tp->entry = &e;
+        enum entry_end end = entry_loop(tp, &e);
+        tp->entry = NULL;
+        if (end == ENTRY_CLOSE)
+            break;
+        int64_t to = end == ENTRY_NEXT ? next_id : prev_id;
+        if (!to) {
+            tp_select_id(tp, id);
+            ui_message(ui, "%s", end == ENTRY_NEXT ? "Saved: that was the last pupil in the list"
+                                                   : "Saved: that was the first pupil in the list");
+            break;
+        }
+        if (!tp_select_id(tp, to))
+            listview_select(&tp->lv, end == ENTRY_NEXT ? line + 1 : line - 1);
+    }
+    tp->entry = NULL;
+    if (tp->entry_saved) {
+        int64_t id = tp_cursor_id(tp);
+        ui_store_changed(ui); /* the roll and the other panes reload; this one keeps its cursor */
+        tp_select_id(tp, id);
+        tp->entry_saved = false;
+    }
+}
+
+/* ---- A pupil's actions ------------------------------------------------------------------- */
+
+struct actions_view {
+    struct ui *ui;
+    int64_t pupil_id;
+    struct tracking_action *items;
+    size_t n;
+    int open, overdue;
+    struct listview lv;
+    char pupil[300];
+};
+
+enum { AC_DUE, AC_TEXT, AC_OWNER, AC_DONE, AC_COUNT };
+static const struct list_column action_columns[AC_COUNT] = {
+    {"Due", 12, false, false}, {"Action", 20, true, false}, {"Owner", 16, false, false}, {"Done", 4, false, false}};
+
+static void action_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
+{
+    struct actions_view *v = ctx;
+    buf[0] = '\0';
+    if (row < 0 || (size_t)row >= v->n)
+        return;
+    const struct tracking_action *a = &v->items[row];
+    bool overdue = tracking_action_overdue(a, ui_today(v->ui));
+    if (a->done)
+        *attr = ATTR_DIM;
+    char d[24];
+    switch (col) {
+    case AC_DUE:
+        if (a->due == DATE_NONE)
+            snprintf(buf, len, "%s", overdue ? "!" : "");
+        else
+            snprintf(buf, len, "%s%s", overdue ? "!" : "", tp_long_date(a->due, d, sizeof d));
+        if (overdue)
+            *attr = ATTR_FLAG_RED;
+        break;
+    case AC_TEXT:
+        snprintf(buf, len, "%s", a->text);
+        break;
+    case AC_OWNER:
+        snprintf(buf, len, "%s", a->owner);
+        break;
+    case AC_DONE:
+        snprintf(buf, len, "%s", a->done ? "✓" : "");
+        break;
+    default:
+        break;
+    }
+}
+
+static void actions_load(struct actions_view *v, int64_t keep_id)
+{
+    free(v->items);
+    v->items = NULL;
+    v->n = 0;
+    v->open = v->overdue = 0;
+    if (tracking_action_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n) != AP_OK)
+        ui_error(v->ui, "The actions could not be read: %s", ap_error_detail());
+    for (size_t i = 0; i < v->n; i++) {
+        v->open += !v->items[i].done;
+        v->overdue += tracking_action_overdue(&v->items[i], ui_today(v->ui));
+    }
+    listview_set_rows(&v->lv, (int)v->n);
+    for (size_t i = 0; i < v->n; i++)
+        if (v->items[i].id == keep_id)
+            listview_select(&v->lv, (int)i);
+}
+
+struct action_form {
+    struct ui *ui;
+    struct tracking_action a;
+};
+
+static ap_status action_form_validate(void *ctx)
+{
+    return tracking_action_validate(&((struct action_form *)ctx)->a);
+}
+
+static ap_status action_form_save(void *ctx)
+{
+    struct action_form *af = ctx;
+    return af->a.id ? tracking_action_update(ui_store(af->ui), &af->a)
+                    : tracking_action_insert(ui_store(af->ui), &af->a);
+}
+
+static ap_status action_form_reload(void *ctx)
+{
+    struct action_form *af = ctx;
+    return tracking_action_get(ui_store(af->ui), af->a.id, &af->a);
+}
+
+static ap_status action_form_take_version(void *ctx)
+{
+    struct action_form *af = ctx;
+    struct tracking_action now;
+    ap_status st = tracking_action_get(ui_store(af->ui), af->a.id, &now);
+    if (st == AP_OK)
+        af->a.version = now.version;
+    return st;
+}
+
+/* Adds (a->id 0) or edits an action. True when saved. */
+static bool action_form_run(struct ui *ui, struct tracking_action *a, const char *pupil, bool read_only)
+{
+    struct action_form af = {.ui = ui, .a = *a};
+    struct tracking_action *x = &af.a;
+    struct form_field fields[] = {
+        {.label = "Action", .kind = FIELD_TEXT, .value = x->text, .size = sizeof x->text, .required = true,
+         .help = "What will be done: \"Call Mum about transport\""},
+        {.label = "Owner", .kind = FIELD_TEXT, .value = x->owner, .size = sizeof x->owner,
+         .help = "Who will do it: a name or a role"},
+        {.label = "Due", .kind = FIELD_DATE, .value = &x->due,
+         .help = "YYYY-MM-DD, today, +1w, -3d; empty for no date. Not done by then: overdue"},
+        {.label = "Done", .kind = FIELD_BOOL, .value = &x->done},
+    };
+    char title[400];
+    if (!x->id)
+        snprintf(title, sizeof title, "New action for %s", pupil);
+    else
+        snprintf(title, sizeof title, "%s for %s", read_only ? "Action" : "Edit the action", pupil);
+    struct form f = {
+        .title = title,
+        .fields = fields,
+        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        .ctx = &af,
+        .read_only = read_only,
+        .validate = action_form_validate,
+        .save = action_form_save,
+        .reload = action_form_reload,
+        .take_version = action_form_take_version,
+    };
+    bool saved = form_run(ui, &f);
+    if (saved)
+        *a = af.a;
+    return saved;
+}
+
+static const enum action_id actions_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+                                              ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
+static const enum action_id actions_hints[] = {ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
+
+static void actions_draw(void *self, WINDOW *w)
+{
+    struct actions_view *v = self;
+    int height = getmaxy(w);
+    werase(w);
+    char title[500];
+    snprintf(title, sizeof title, "Actions for %s: %d open%s", v->pupil, v->open, v->overdue ? "" : ", none overdue");
+    tp_put_line(w, 0, 1, title, ATTR_HEADER);
+    if (v->overdue) {
+        char more[64];
+        snprintf(more, sizeof more, "! %d overdue", v->overdue);
+        tp_put_line(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
+    }
+    int list_h = height - 4 > 3 ? height - 4 : 3;
+    listview_draw(&v->lv, w, 2, list_h);
+    if (v->n == 0) {
+        tp_put_line(w, 4, 3, "No actions yet: press a to add one.", ATTR_DIM);
+    } else {
+        const struct tracking_action *a = &v->items[v->lv.cursor];
+        char line[700];
+        snprintf(line, sizeof line, "%s · last changed %s UTC by %s", a->text, a->updated_at, a->updated_by);
+        tp_put_line(w, height - 1, 1, line, ATTR_NORMAL);
+    }
+}
+
+static void actions_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct actions_view *v = self;
+    actions_load(v, v->n ? v->items[v->lv.cursor].id : 0);
+}
+
+static enum view_key actions_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)ret;
+    (void)ch;
+    struct actions_view *v = self;
+    struct ui *ui = v->ui;
+    if (!act)
+        return VIEW_PASS;
+    if (listview_move(&v->lv, act->id))
+        return VIEW_DONE;
+    /* A copy: the list may be read again while a form or question is open. */
+    struct tracking_action cur;
+    bool have = v->n > 0;
+    if (have)
+        cur = v->items[v->lv.cursor];
+    switch (act->id) {
+    case ACT_ADD: {
+        if (!ui_can_write(ui))
+            break;
+        struct tracking_action a;
+        tracking_action_init(&a);
+        a.pupil_id = v->pupil_id;
+        a.due = ui_today(ui) + 7;
+        if (action_form_run(ui, &a, v->pupil, false)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Added the action%s", tracking_action_overdue(&a, ui_today(ui)) ? ": overdue" : "");
+            actions_load(v, a.id);
+        }
+        break;
+    }
+    case ACT_OPEN:
+    case ACT_EDIT: {
+        if (!have)
+            break;
+        bool write = store_can_write(ui_store(ui));
+        if (act->id == ACT_EDIT && !ui_can_write(ui))
+            break;
+        struct tracking_action a = cur;
+        if (action_form_run(ui, &a, v->pupil, !write)) {
+            ui_store_changed(ui);
+            ui_message(ui, "Saved the action");
+        }
+        actions_load(v, a.id);
+        break;
+    }
+    case ACT_TRACK_DONE: {
+        if (!have || !ui_can_write(ui))
+            break;
+        int64_t version = cur.version;
+        bool done = !cur.done;
+        if (tracking_action_set_done(ui_store(ui), cur.id, &version, done) != AP_OK) {
+            ui_error(ui, "Not changed: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+            ui_message(ui, done ? "Done" : "Not done after all: open again");
+        }
+        actions_load(v, cur.id);
+        break;
+    }
+    case ACT_DELETE: {
+        if (!have || !ui_can_write(ui))
+            break;
+        char q[600];
+        snprintf(q, sizeof q, "Delete the action “%s”?", cur.text);
+        int64_t keep = v->lv.cursor + 1 < (int)v->n ? v->items[v->lv.cursor + 1].id : 0;
+        if (!ui_confirm(ui, q))
+            break;
+        if (tracking_action_delete(ui_store(ui), cur.id, cur.version) != AP_OK) {
+            ui_error(ui, "Not deleted: %s", ap_error_detail());
+        } else {
+            ui_store_changed(ui);
+            ui_message(ui, "Deleted the action");
+        }
+        actions_load(v, keep);
+        break;
+    }
+    default:
+        return VIEW_PASS;
+    }
+    return VIEW_DONE;
+}
+
+static const struct view_ops actions_view_ops_ = {
+    .title = "the pupil's actions",
+    .keys = actions_keys,
+    .hints = actions_hints,
+    .draw = actions_draw,
+    .key = actions_key,
+    .reload = actions_reload,
+};
+
+const struct view_ops *tracking_actions_view_ops(void) { return &actions_view_ops_; }
+
+void tp_run_actions(struct ui *ui, int64_t pupil_id)
+{
+    struct actions_view v = {.ui = ui, .pupil_id = pupil_id};
+    v.lv = (struct listview){.columns = action_columns, .ncolumns = AC_COUNT, .cell = action_cell, .ctx = &v,
+                             .sort_column = -1};
+    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
+    actions_load(&v, 0);
+    ui_run_view(ui, &actions_view_ops_, &v);
+    free(v.items);
+}
+
