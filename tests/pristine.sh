@@ -48,11 +48,12 @@ echo "== git clone into /root/apterm (HEAD: $(git -C "$repo" log -1 --format='%h
 in_chroot 'git clone -q /mnt/apterm /root/apterm' || exit 1
 
 echo "== make run (q once the pupil roll is on screen)"
-# script(1) gives make run a terminal; q is typed once the roll has been drawn.
+# script(1) gives make run a terminal (-f: the log is written as it comes,
+# so the roll is seen as soon as it is drawn); q is typed once it is.
 in_chroot 'cd /root/apterm && rm -f run.log /root/keys && mkfifo /root/keys || exit 1
     { i=0; while [ $i -lt 900 ] && ! grep -q "Pupil roll" run.log 2>/dev/null; do sleep 1; i=$((i+1)); done
       sleep 1; printf q; sleep 5; } >/root/keys &
-    script -qec "stty rows 24 cols 80; make run; echo MAKE_RUN_EXIT=\$?" run.log </root/keys >/dev/null; wait'
+    script -qefc "stty rows 24 cols 80; make run; echo MAKE_RUN_EXIT=\$?" run.log </root/keys >/dev/null; wait'
 run_ok=0
 if grep -q "Pupil roll" "$dir/root/apterm/run.log" && grep -q "MAKE_RUN_EXIT=0" "$dir/root/apterm/run.log"; then
     run_ok=1
