@@ -284,7 +284,7 @@ if [ -n "$skip" ]; then
     echo "ok - a viewer may write the pack # SKIP $skip"
     echo "ok - and the viewer's pack is there # SKIP $skip"
 else
-    trap 'userdel "$viewer" 2>/dev/null; cleanup' EXIT
+    trap 'cleanup; userdel -f "$viewer" 2>/dev/null' EXIT
     vdir="$TEST_DIR/shared"
     mkdir "$vdir"
     cp "$db" "$vdir/v.db"

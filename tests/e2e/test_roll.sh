@@ -259,7 +259,7 @@ if [ -n "$skip" ]; then
     echo "ok - $vname # SKIP $skip"
     echo "ok - the viewer's a says why not and nothing changes # SKIP $skip"
 else
-    trap 'userdel "$viewer" 2>/dev/null; cleanup' EXIT
+    trap 'cleanup; userdel -f "$viewer" 2>/dev/null' EXIT
     vdir="$TEST_DIR/shared"
     mkdir "$vdir"
     vdb="$vdir/viewer.db"

@@ -24,7 +24,7 @@ officer_apterm=$APTERM
 if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 &&
    useradd -M -s /bin/sh "apto$$" 2>/dev/null; then
     officer=apto$$
-    trap 'userdel "$officer" 2>/dev/null; cleanup' EXIT
+    trap 'cleanup; userdel -f "$officer" 2>/dev/null' EXIT
     "$APTERM" user add "$officer" officer --db "$db" >/dev/null
     chmod 755 "$TEST_DIR"
     chmod 777 "$dir"
