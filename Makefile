@@ -11,7 +11,7 @@
 # Sans: fonts-dejavu-core is needed when apterm runs (it has every Welsh letter).
 BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxlsxwriter-dev \
               zlib1g-dev libiniparser-dev libcmocka-dev libcairo2-dev libpango1.0-dev libglib2.0-dev \
-              libfontconfig-dev fonts-dejavu-core libxml2-dev
+              libfontconfig-dev libfreetype-dev libharfbuzz-dev fonts-dejavu-core libxml2-dev
 # What the tests run: the real terminal (tmux), workbook read-back (openpyxl),
 # the sqlite3 shell for read-only checks, runuser/useradd for other logins,
 # pgrep to find the program in its terminal,
