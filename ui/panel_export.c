@@ -2,29 +2,8 @@
  * dialogs (a small form of one-line fields) and the progress screen. */
 
 #include "panel_pane.h"
+#include "print.h"
 
-/* "~/x" is under $HOME; a relative path is made absolute from the current
- * directory, so that the message says exactly where the file is. */
-static bool expand_path(const char *typed, char *out, size_t len)
-{
-    while (*typed == ' ')
-        typed++;
-    const char *home = getenv("HOME");
-    char cwd[PATH_MAX];
-    int n;
-    if (typed[0] == '~' && (typed[1] == '/' || !typed[1]) && home && *home)
-        n = snprintf(out, len, "%s%s", home, typed + 1);
-    else if (typed[0] && typed[0] != '/' && getcwd(cwd, sizeof cwd))
-        n = snprintf(out, len, "%s/%s", cwd, typed);
-    else
-        n = snprintf(out, len, "%s", typed);
-    if (n < 0 || (size_t)n >= len)
-        return false;
-    size_t end = strlen(out);
-    while (end > 1 && out[end - 1] == ' ')
-        out[--end] = '\0';
-    return true;
-}
 
 /* ---- the workbooks -------------------------------------------------------------------------------- */
 
@@ -199,7 +178,7 @@ static bool dialog_date(struct dialog *d, int i, bool optional, int today, int *
 
 static bool dialog_file(struct dialog *d, int i, char *out, size_t len)
 {
-    if (!expand_path(lineedit_text(&d->le[i]), out, len)) {
+    if (!ui_expand_path(lineedit_text(&d->le[i]), out, len)) {
         snprintf(d->error[i], sizeof d->error[i], "the path is too long");
         return false;
     }

@@ -20,7 +20,7 @@ enum doc_kind { DOC_PSP, DOC_VISIT, DOC_TRACKING };
 
 /* "~/x" is under $HOME; a relative path is made absolute from the current
  * directory, so that the message says exactly where the file is. */
-static bool expand(const char *typed, char *out, size_t len)
+bool ui_expand_path(const char *typed, char *out, size_t len)
 {
     while (*typed == ' ')
         typed++;
@@ -54,7 +54,7 @@ static ap_status ask_validate(void *ctx)
 {
     struct ask_ctx *a = ctx;
     size_t n;
-    if (!expand(a->typed, a->out, a->len))
+    if (!ui_expand_path(a->typed, a->out, a->len))
         return ap_fail(AP_ERR_INVALID, "File: the path is too long");
     if (!a->out[0] || (n = strlen(a->out)) < 5 || strcmp(a->out + n - 4, ".pdf") != 0)
         return ap_fail(AP_ERR_INVALID, "File: the name must end in .pdf, e.g. %s", a->offer);

@@ -14,4 +14,9 @@ unsigned ui_print_psp(struct ui *ui, int64_t psp_id);
 unsigned ui_print_visit(struct ui *ui, int64_t visit_id);
 unsigned ui_print_tracking(struct ui *ui, int week);
 
+/* A file name as typed in a pane: "~/x" is under $HOME and a relative path is
+ * made absolute from the current directory, so that messages say exactly
+ * where the file is; false when it does not fit in len. */
+bool ui_expand_path(const char *typed, char *out, size_t len);
+
 #endif
