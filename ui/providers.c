@@ -75,23 +75,9 @@ static const struct list_column contact_columns[CONTACT_COLS] = {
 
 
 
-/* The hint line of the view showing (pane_ops.hints points here): the
- * shell draws whatever it holds, so each view sets its own keys. */
-static enum action_id hints[12];
-
-void pr_set_hints(enum mode mode)
-{
-    static const enum action_id list[] = {ACT_OPEN, ACT_SEARCH, ACT_SORT, ACT_FILTER,
-                                          ACT_ADD,  ACT_EDIT,   ACT_DELETE, ACT_NONE};
-    static const enum action_id record[] = {ACT_UP,  ACT_OPEN, ACT_EDIT, ACT_DELETE, ACT_PROVIDER_CONTACTS,
-                                            ACT_BACK, ACT_NONE};
-    static const enum action_id contacts[] = {ACT_UP, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_BACK, ACT_NONE};
-    const enum action_id *src = mode == MODE_LIST ? list : mode == MODE_RECORD ? record : contacts;
-    size_t i = 0;
-    for (; src[i] != ACT_NONE && i + 1 < sizeof hints / sizeof hints[0]; i++)
-        hints[i] = src[i];
-    hints[i] = ACT_NONE;
-}
+/* The list's hint line; the record and the contacts are views of their own
+ * (below), each with its own keys. */
+static const enum action_id hints[] = {ACT_OPEN, ACT_SEARCH, ACT_SORT, ACT_FILTER, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_NONE};
 
 /* ---- messages ---------------------------------------------------------------------- */
 
@@ -488,7 +474,7 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
 static void make_detail(struct providers *st)
 {
     st->detail[0] = '\0';
-    if (st->mode == MODE_LIST) {
+    if (!st->in_record) {
         const struct provider_list_row *r = current_row(st);
         if (!r)
             return;
@@ -502,7 +488,7 @@ static void make_detail(struct providers *st)
             snprintf(st->detail, sizeof st->detail, "%s %s%s", pr_flag_marker(f->worst), susp, f->worst_reason);
         else
             snprintf(st->detail, sizeof st->detail, "%s%s: no flags", susp, r->name);
-    } else if (st->mode == MODE_RECORD && st->npupils > 0) {
+    } else if (!st->in_contacts && st->npupils > 0) {
         snprintf(st->detail, sizeof st->detail, "Enter opens %s in the roll", st->pupils[st->rec_cursor].name);
     }
 }
@@ -738,6 +724,19 @@ static unsigned sort_key(struct providers *st, int key)
     return REDRAW_BODY | REDRAW_STATUS;
 }
 
+static unsigned list_key(struct providers *st, const struct action *act, int key);
+
+/* After the record's views closed: a search, sort or filter pressed there is
+ * the list's. */
+static unsigned after_record(struct providers *st)
+{
+    const struct action *then = st->then;
+    st->then = NULL;
+    if (then && !ui_quitting(st->ui))
+        list_key(st, then, st->then_key);
+    return REDRAW_ALL;
+}
+
 static unsigned list_key(struct providers *st, const struct action *act, int key)
 {
     if (!act)
@@ -752,8 +751,8 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         if (!current_id(st))
             return REDRAW_NONE;
         st->rec_top = 0;
-        pr_open_record(st, current_id(st));
-        return REDRAW_BODY | REDRAW_STATUS;
+        pr_run_record(st, current_id(st), false);
+        return after_record(st);
     case ACT_SEARCH:
         return run_search(st);
     case ACT_SORT:
@@ -778,7 +777,8 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         }
         return REDRAW_NONE;
     case ACT_ADD:
-        return pr_add_provider(st);
+        pr_add_provider(st); /* shows the new provider's record */
+        return after_record(st);
     case ACT_EDIT:
         return pr_edit_provider(st, current_id(st));
     case ACT_DELETE:
@@ -786,178 +786,8 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
     case ACT_PROVIDER_CONTACTS:
         if (!current_id(st))
             return REDRAW_NONE;
-        if (pr_open_record(st, current_id(st))) {
-            st->mode = MODE_CONTACTS;
-            pr_set_hints(MODE_CONTACTS);
-            listview_select(&st->clv, 0);
-        }
-        return REDRAW_BODY | REDRAW_STATUS;
-    default:
-        return REDRAW_NONE;
-    }
-}
-
-/* Moves in the record view: the cursor walks the pupils; past them (or
- * with none) the lines scroll. */
-static unsigned record_move(struct providers *st, enum action_id id)
-{
-    int old_top = st->rec_top, old_cursor = st->rec_cursor;
-    int n = (int)st->npupils;
-    int page = st->height > 1 ? st->height - 1 : 1;
-    int line = st->doc_pupil0 + st->rec_cursor;
-    bool visible = n && line >= st->rec_top && line < st->rec_top + st->height;
-    switch (id) {
-    case ACT_UP:
-        if (visible && st->rec_cursor > 0) {
-            st->rec_cursor--;
-            pr_keep_cursor_visible(st);
-        } else {
-            st->rec_top--;
-        }
-        break;
-    case ACT_DOWN:
-        if (visible && st->rec_cursor < n - 1) {
-            st->rec_cursor++;
-            pr_keep_cursor_visible(st);
-        } else {
-            st->rec_top++;
-        }
-        break;
-    case ACT_PAGE_UP: st->rec_top -= page; break;
-    case ACT_PAGE_DOWN: st->rec_top += page; break;
-    case ACT_HOME:
-        st->rec_top = 0;
-        st->rec_cursor = 0;
-        break;
-    case ACT_END:
-        st->rec_top = st->ndoc;
-        if (n)
-            st->rec_cursor = n - 1;
-        break;
-    default:
-        return REDRAW_NONE;
-    }
-    pr_clamp_top(st);
-    if (st->rec_top != old_top || !st->win)
-        return REDRAW_BODY | REDRAW_STATUS;
-    if (st->rec_cursor != old_cursor && st->doc_pupil0 >= 0) {
-        pr_draw_doc_line(st, st->win, st->doc_pupil0 + old_cursor);
-        pr_draw_doc_line(st, st->win, st->doc_pupil0 + st->rec_cursor);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
-    return REDRAW_NONE;
-}
-
-static unsigned record_key(struct providers *st, const struct action *act, int key)
-{
-    if (!act)
-        return REDRAW_NONE;
-    switch (act->id) {
-    case ACT_UP:
-    case ACT_DOWN:
-    case ACT_PAGE_UP:
-    case ACT_PAGE_DOWN:
-    case ACT_HOME:
-    case ACT_END:
-        return record_move(st, act->id);
-    case ACT_OPEN:
-        if (st->npupils == 0) {
-            pr_say(st, false, "No pupils are placed here now");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        ui_show_pupil(st->ui, (long long)st->pupils[st->rec_cursor].pupil_id);
-        return REDRAW_ALL;
-    case ACT_BACK:
-        pr_enter_list(st);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_EDIT:
-        return pr_edit_provider(st, st->rec_id);
-    case ACT_DELETE:
-        return pr_delete_provider(st, st->rec_id);
-    case ACT_ADD:
-        return pr_add_provider(st);
-    case ACT_PROVIDER_CONTACTS:
-        st->mode = MODE_CONTACTS;
-        pr_set_hints(MODE_CONTACTS);
-        listview_select(&st->clv, 0);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_SEARCH:
-    case ACT_SORT:
-    case ACT_FILTER:
-        pr_enter_list(st);
-        return list_key(st, act, key);
-    default:
-        return REDRAW_NONE;
-    }
-}
-
-static unsigned contacts_key(struct providers *st, const struct action *act)
-{
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&st->clv, act->id))
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    struct store *s = ui_store(st->ui);
-    struct provider_contact c;
-    bool have = st->ncontacts > 0 && st->clv.cursor < (int)st->ncontacts;
-    switch (act->id) {
-    case ACT_BACK:
-    case ACT_PROVIDER_CONTACTS:
-        st->mode = MODE_RECORD;
-        pr_set_hints(MODE_RECORD);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_ADD:
-        if (!pr_can_write(st))
-            return REDRAW_BODY | REDRAW_STATUS;
-        memset(&c, 0, sizeof c);
-        c.provider_id = st->rec_id;
-        if (provider_contact_form_run(st->ui, &c, st->rec.name)) {
-            pr_say(st, false, "Added %s", c.name);
-            pr_after_write(st);
-            for (size_t i = 0; i < st->ncontacts; i++)
-                if (st->contacts[i].id == c.id)
-                    listview_select(&st->clv, (int)i);
-        }
-        return REDRAW_ALL;
-    case ACT_OPEN:
-    case ACT_EDIT:
-        if (!have)
-            return REDRAW_NONE;
-        if (provider_contact_get(s, st->contacts[st->clv.cursor].id, &c) != AP_OK) {
-            pr_say(st, true, "%s", ap_error_detail());
-            pr_load_record(st);
-            return REDRAW_ALL;
-        }
-        if (!store_can_write(s))
-            ui_message(st->ui, "You have the viewer role: the form is read only");
-        if (provider_contact_form_run(st->ui, &c, st->rec.name)) {
-            pr_say(st, false, "Saved %s", c.name);
-            pr_after_write(st);
-        }
-        return REDRAW_ALL;
-    case ACT_DELETE: {
-        if (!have)
-            return REDRAW_NONE;
-        if (!pr_can_write(st))
-            return REDRAW_BODY | REDRAW_STATUS;
-        const struct provider_contact *cur = &st->contacts[st->clv.cursor];
-        char question[300];
-        snprintf(question, sizeof question, "Delete the contact %s?", cur->name);
-        if (!pr_confirm(st, NULL, question)) {
-            pr_say(st, false, "Nothing deleted");
-            return REDRAW_ALL;
-        }
-        char name[sizeof cur->name];
-        snprintf(name, sizeof name, "%s", cur->name);
-        if (provider_contact_delete(s, cur->id, cur->version) == AP_OK) {
-            pr_say(st, false, "Deleted the contact %s", name);
-            pr_after_write(st);
-        } else {
-            pr_say(st, true, "Not deleted: %s", ap_error_detail());
-            pr_load_record(st);
-        }
-        return REDRAW_ALL;
-    }
+        pr_run_record(st, current_id(st), true);
+        return after_record(st);
     default:
         return REDRAW_NONE;
     }
@@ -977,7 +807,6 @@ static void *providers_open(struct ui *ui)
     st->sort_col = COL_NAME;
     st->clv = (struct listview){.columns = contact_columns, .ncolumns = CONTACT_COLS, .cell = pr_contact_cell, .ctx = st,
                                 .sort_column = -1};
-    pr_set_hints(MODE_LIST);
     if (load_list(st))
         pr_refilter(st, 0);
     return st;
@@ -1000,12 +829,7 @@ static void providers_close(void *state)
 
 static void providers_draw(void *state, WINDOW *body)
 {
-    struct providers *st = state;
-    switch (st->mode) {
-    case MODE_LIST: draw_list(st, body); break;
-    case MODE_RECORD: pr_draw_record(st, body); break;
-    case MODE_CONTACTS: pr_draw_contacts(st, body); break;
-    }
+    draw_list(state, body);
 }
 
 static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch)
@@ -1018,17 +842,12 @@ static unsigned providers_key(void *state, const struct action *act, int key, in
         st->notice[0] = '\0';
         extra = REDRAW_BODY; /* the notice line goes */
     }
-    unsigned r;
-    switch (st->mode) {
-    case MODE_LIST: r = list_key(st, act, key); break;
-    case MODE_RECORD: r = record_key(st, act, key); break;
-    default: r = contacts_key(st, act); break;
-    }
+    unsigned r = list_key(st, act, key);
     if (r == REDRAW_ALL)
         return r;
     if (extra && (r & REDRAW_PARTIAL)) {
         /* A move after a notice: put the detail back on the last line. */
-        if (st->mode == MODE_LIST && st->lv.win) {
+        if (st->lv.win) {
             draw_detail_line(st, st->lv.win);
             extra = 0;
         }
@@ -1039,23 +858,19 @@ static unsigned providers_key(void *state, const struct action *act, int key, in
 void pr_providers_reload(void *state)
 {
     struct providers *st = state;
-    int64_t keep = st->mode == MODE_LIST ? current_id(st) : st->rec_id;
+    int64_t keep = current_id(st);
     if (load_list(st))
         pr_refilter(st, keep);
-    if (st->mode != MODE_LIST && !pr_load_record(st)) {
-        st->mode = MODE_LIST;
-        pr_set_hints(MODE_LIST);
-    }
 }
 
 static void providers_flags_changed(void *state)
 {
     struct providers *st = state;
-    int64_t keep = st->mode == MODE_LIST ? current_id(st) : st->rec_id;
+    int64_t keep = current_id(st);
     apply_list_flags(st);
     pr_refilter(st, keep);
-    if (st->mode != MODE_LIST)
-        pr_apply_record_flags(st);
+    if (st->in_record)
+        pr_apply_record_flags(st, false);
 }
 
 static const char *providers_detail(void *state)
@@ -1063,13 +878,6 @@ static const char *providers_detail(void *state)
     struct providers *st = state;
     make_detail(st);
     return st->detail[0] ? st->detail : NULL;
-}
-
-/* Something opened from the list is showing: q goes back (pane_ops.nested). */
-static bool providers_nested(void *state)
-{
-    const struct providers *st = state;
-    return st->mode != MODE_LIST;
 }
 
 const struct pane_ops pane_providers = {
@@ -1083,5 +891,4 @@ const struct pane_ops pane_providers = {
     .reload = pr_providers_reload,
     .detail = providers_detail,
     .flags_changed = providers_flags_changed,
-    .nested = providers_nested,
 };

@@ -35,8 +35,6 @@
 #define NOTICE_LEN 600
 #define WIDE_COLS 110 /* from here the list shows whole dates and words */
 
-enum mode { MODE_LIST, MODE_RECORD, MODE_CONTACTS };
-
 enum { COL_NAME, COL_REG, COL_PUPILS, COL_FT, COL_INS, COL_S1, COL_S2, COL_FLAGS, COL_COUNT };
 
 enum { CONTACT_COLS = 4 };
@@ -68,7 +66,13 @@ struct doc_line {
 
 struct providers {
     struct ui *ui;
-    enum mode mode;
+    /* The record and its contacts are views on the shell's stack, over the
+     * list (ui/providers_record.c): which are open. */
+    bool in_record, in_contacts;
+    bool rec_gone;                /* the record's provider is deleted: its view closes */
+    int64_t show_pupil;           /* Enter on a pupil: shown in the roll once the views close */
+    const struct action *then;    /* search, sort or filter from the record: done on the list after */
+    int then_key;
 
     /* The list */
     struct provider_list *list;
@@ -118,7 +122,6 @@ struct providers {
 
 /* ---- ui/providers.c ---- */
 
-void pr_set_hints(enum mode mode);
 __attribute__((format(printf, 3, 4))) void pr_say(struct providers *st, bool error, const char *fmt, ...);
 bool pr_can_write(struct providers *st);
 const char *pr_flag_marker(enum flag_level level);
@@ -134,10 +137,14 @@ void pr_providers_reload(void *state);
 
 void pr_doc_clear(struct providers *st);
 void pr_free_record(struct providers *st);
-void pr_apply_record_flags(struct providers *st);
+void pr_apply_record_flags(struct providers *st, bool own_pass);
 bool pr_load_record(struct providers *st);
-void pr_enter_list(struct providers *st);
 bool pr_open_record(struct providers *st, int64_t id);
+/* Shows the provider's record as a view over the list (its contacts first
+ * when contacts is true) until the user goes back; the list's cursor is
+ * then on that provider, and st->then is a key for the list (search, sort
+ * or filter pressed in the record). */
+void pr_run_record(struct providers *st, int64_t id, bool contacts);
 void pr_draw_doc_line(struct providers *st, WINDOW *w, int i);
 void pr_keep_cursor_visible(struct providers *st);
 void pr_clamp_top(struct providers *st);

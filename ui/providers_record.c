@@ -238,14 +238,15 @@ static void free_record_flags(struct providers *st)
 }
 
 /* The record's flags, in the order of the rules: from the shell's latest
- * pass, or (before its first) a pass over this provider alone. */
-void pr_apply_record_flags(struct providers *st)
+ * pass, or (before its first, or own_pass: the record read again under a
+ * view, before the shell counts again) a pass over this provider alone. */
+void pr_apply_record_flags(struct providers *st, bool own_pass)
 {
     free_record_flags(st);
     struct rflag_ctx c = {st, 0};
     const struct flag_row *rows;
     size_t n;
-    if (ui_flags(st->ui, &rows, &n)) {
+    if (!own_pass && ui_flags(st->ui, &rows, &n)) {
         for (size_t i = 0; i < n; i++)
             collect_rec_flag(&c, &rows[i]);
     } else if (flags_for_provider(ui_store(st->ui), &ui_config(st->ui)->th, ui_today(st->ui), st->rec_id,
@@ -274,7 +275,7 @@ bool pr_load_record(struct providers *st)
         pr_say(st, true, "%s", ap_error_detail());
     }
     listview_set_rows(&st->clv, (int)st->ncontacts);
-    pr_apply_record_flags(st);
+    pr_apply_record_flags(st, true);
     int i = pr_row_of_id(st, st->rec_id);
     st->rec_last_s1 = i >= 0 ? st->list->rows[i].last_stage1 : DATE_NONE;
     st->rec_last_s2 = i >= 0 ? st->list->rows[i].last_stage2 : DATE_NONE;
@@ -285,13 +286,6 @@ bool pr_load_record(struct providers *st)
     return true;
 }
 
-void pr_enter_list(struct providers *st)
-{
-    st->mode = MODE_LIST;
-    pr_set_hints(MODE_LIST);
-    pr_refilter(st, st->rec_id);
-}
-
 bool pr_open_record(struct providers *st, int64_t id)
 {
     if (st->rec_id != id) {
@@ -299,13 +293,7 @@ bool pr_open_record(struct providers *st, int64_t id)
         st->rec_top = 0;
     }
     st->rec_id = id;
-    if (!pr_load_record(st)) {
-        pr_enter_list(st);
-        return false;
-    }
-    st->mode = MODE_RECORD;
-    pr_set_hints(MODE_RECORD);
-    return true;
+    return pr_load_record(st);
 }
 
 /* ---- the record view: drawing ------------------------------------------------------------------ */
@@ -523,13 +511,14 @@ unsigned pr_add_provider(struct providers *st)
     provider_init(p);
     if (provider_form_run(st->ui, p)) {
         /* Show the new provider's record. */
-        st->rec_id = p->id;
+        int64_t id = p->id;
+        st->rec_id = id;
         st->rec_top = 0;
         st->npupils = 0;
-        st->mode = MODE_RECORD;
-        pr_set_hints(MODE_RECORD);
         pr_say(st, false, "Added %s: t adds its contacts", p->name);
-        pr_after_write(st);
+        pr_after_write(st); /* an open record view reads the new one */
+        if (!st->in_record)
+            pr_run_record(st, id, false);
     }
     free(p);
     return REDRAW_ALL;
@@ -583,10 +572,7 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
         ap_status rc = provider_delete(s, id, p->version);
         if (rc == AP_OK) {
             pr_say(st, false, "Deleted %s", p->name);
-            if (st->mode != MODE_LIST) {
-                st->mode = MODE_LIST;
-                pr_set_hints(MODE_LIST);
-            }
+            st->rec_gone = st->in_record; /* its record view closes */
             pr_after_write(st);
         } else if (rc == AP_ERR_INVALID && strcmp(p->status, "suspended") != 0) {
             char why[NOTICE_LEN], ask[300];
@@ -614,3 +600,268 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
     return REDRAW_ALL;
 }
 
+
+/* ---- the record and the contacts: views over the list ------------------------------------------ */
+
+/* Moves in the record view: the cursor walks the pupils; past them (or
+ * with none) the lines scroll. */
+static void record_move(struct providers *st, enum action_id id)
+{
+    int n = (int)st->npupils;
+    int page = st->height > 1 ? st->height - 1 : 1;
+    int line = st->doc_pupil0 + st->rec_cursor;
+    bool visible = n && line >= st->rec_top && line < st->rec_top + st->height;
+    switch (id) {
+    case ACT_UP:
+        if (visible && st->rec_cursor > 0) {
+            st->rec_cursor--;
+            pr_keep_cursor_visible(st);
+        } else {
+            st->rec_top--;
+        }
+        break;
+    case ACT_DOWN:
+        if (visible && st->rec_cursor < n - 1) {
+            st->rec_cursor++;
+            pr_keep_cursor_visible(st);
+        } else {
+            st->rec_top++;
+        }
+        break;
+    case ACT_PAGE_UP: st->rec_top -= page; break;
+    case ACT_PAGE_DOWN: st->rec_top += page; break;
+    case ACT_HOME:
+        st->rec_top = 0;
+        st->rec_cursor = 0;
+        break;
+    case ACT_END:
+        st->rec_top = st->ndoc;
+        if (n)
+            st->rec_cursor = n - 1;
+        break;
+    default:
+        break;
+    }
+    pr_clamp_top(st);
+}
+
+/* A key clears the notice the last one left on the body's last line. */
+static void notice_seen(struct providers *st)
+{
+    st->notice[0] = '\0';
+}
+
+static void record_view_draw(void *self, WINDOW *w)
+{
+    struct providers *st = self;
+    if (st->rec_gone) {
+        werase(w);
+        pr_fit_line(w, 0, 1, st->notice[0] ? st->notice : "That provider is no longer in the store",
+                    attr_of(ATTR_ERROR));
+        pr_fit_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
+        return;
+    }
+    pr_draw_record(st, w);
+}
+
+static void record_view_reload(void *self, const struct view_change *what)
+{
+    (void)what; /* any part of the record may have changed */
+    struct providers *st = self;
+    /* Under the contacts view, that view reads the record again. */
+    if (!st->rec_gone && !st->in_contacts && !pr_load_record(st))
+        st->rec_gone = true;
+}
+
+static void run_contacts(struct providers *st);
+
+static enum view_key record_view_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct providers *st = self;
+    notice_seen(st);
+    if (st->rec_gone || !act)
+        return st->rec_gone ? VIEW_CLOSE : VIEW_PASS;
+    switch (act->id) {
+    case ACT_UP:
+    case ACT_DOWN:
+    case ACT_PAGE_UP:
+    case ACT_PAGE_DOWN:
+    case ACT_HOME:
+    case ACT_END:
+        record_move(st, act->id);
+        return VIEW_DONE;
+    case ACT_OPEN:
+        if (st->npupils == 0) {
+            pr_say(st, false, "No pupils are placed here now");
+            return VIEW_DONE;
+        }
+        st->show_pupil = st->pupils[st->rec_cursor].pupil_id; /* in the roll, once this view closes */
+        return VIEW_CLOSE;
+    case ACT_EDIT: pr_edit_provider(st, st->rec_id); break;
+    case ACT_DELETE: pr_delete_provider(st, st->rec_id); break;
+    case ACT_ADD: pr_add_provider(st); break;
+    case ACT_PROVIDER_CONTACTS: run_contacts(st); break;
+    case ACT_SEARCH:
+    case ACT_SORT:
+    case ACT_FILTER:
+        /* The list's: back to it, and done there. */
+        st->then = act;
+        st->then_key = action_key(ret, ch);
+        return VIEW_CLOSE;
+    default: return VIEW_PASS;
+    }
+    return st->rec_gone ? VIEW_CLOSE : VIEW_DONE;
+}
+
+static const enum action_id record_keys[] = {ACT_UP,   ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME,
+                                             ACT_END,  ACT_OPEN, ACT_EDIT,    ACT_DELETE,    ACT_ADD,
+                                             ACT_PROVIDER_CONTACTS, ACT_SEARCH, ACT_SORT, ACT_FILTER, ACT_NONE};
+static const enum action_id record_hints[] = {ACT_UP, ACT_OPEN, ACT_EDIT, ACT_DELETE, ACT_PROVIDER_CONTACTS, ACT_NONE};
+
+static const struct view_ops record_view = {
+    .title = "the provider's record",
+    .keys = record_keys,
+    .hints = record_hints,
+    .draw = record_view_draw,
+    .key = record_view_key,
+    .reload = record_view_reload,
+};
+
+const struct view_ops *provider_record_view_ops(void) { return &record_view; }
+
+static void contacts_view_draw(void *self, WINDOW *w)
+{
+    werase(w);
+    pr_draw_contacts(self, w);
+}
+
+static void contacts_view_reload(void *self, const struct view_change *what)
+{
+    (void)what;
+    struct providers *st = self;
+    if (!st->rec_gone && !pr_load_record(st))
+        st->rec_gone = true;
+}
+
+static enum view_key contacts_view_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct providers *st = self;
+    (void)ret;
+    (void)ch;
+    notice_seen(st);
+    if (st->rec_gone)
+        return VIEW_CLOSE;
+    if (!act)
+        return VIEW_PASS;
+    if (listview_move(&st->clv, act->id))
+        return VIEW_DONE;
+    struct store *s = ui_store(st->ui);
+    struct provider_contact c;
+    bool have = st->ncontacts > 0 && st->clv.cursor < (int)st->ncontacts;
+    switch (act->id) {
+    case ACT_PROVIDER_CONTACTS:
+        return VIEW_CLOSE; /* t again: back to the record */
+    case ACT_ADD:
+        if (!pr_can_write(st))
+            return VIEW_DONE;
+        memset(&c, 0, sizeof c);
+        c.provider_id = st->rec_id;
+        if (provider_contact_form_run(st->ui, &c, st->rec.name)) {
+            pr_say(st, false, "Added %s", c.name);
+            pr_after_write(st);
+            for (size_t i = 0; i < st->ncontacts; i++)
+                if (st->contacts[i].id == c.id)
+                    listview_select(&st->clv, (int)i);
+        }
+        return VIEW_DONE;
+    case ACT_OPEN:
+    case ACT_EDIT:
+        if (!have)
+            return VIEW_DONE;
+        if (provider_contact_get(s, st->contacts[st->clv.cursor].id, &c) != AP_OK) {
+            pr_say(st, true, "%s", ap_error_detail());
+            if (!pr_load_record(st))
+                st->rec_gone = true;
+            return VIEW_DONE;
+        }
+        if (!store_can_write(s))
+            ui_message(st->ui, "You have the viewer role: the form is read only");
+        if (provider_contact_form_run(st->ui, &c, st->rec.name)) {
+            pr_say(st, false, "Saved %s", c.name);
+            pr_after_write(st);
+        }
+        return VIEW_DONE;
+    case ACT_DELETE: {
+        if (!have)
+            return VIEW_DONE;
+        if (!pr_can_write(st))
+            return VIEW_DONE;
+        const struct provider_contact *cur = &st->contacts[st->clv.cursor];
+        char question[300];
+        snprintf(question, sizeof question, "Delete the contact %s?", cur->name);
+        if (!pr_confirm(st, NULL, question)) {
+            pr_say(st, false, "Nothing deleted");
+            return VIEW_DONE;
+        }
+        char name[sizeof cur->name];
+        snprintf(name, sizeof name, "%s", cur->name);
+        if (provider_contact_delete(s, cur->id, cur->version) == AP_OK) {
+            pr_say(st, false, "Deleted the contact %s", name);
+            pr_after_write(st);
+        } else {
+            pr_say(st, true, "Not deleted: %s", ap_error_detail());
+            if (!pr_load_record(st))
+                st->rec_gone = true;
+        }
+        return VIEW_DONE;
+    }
+    default:
+        return VIEW_PASS;
+    }
+}
+
+static const enum action_id contacts_keys[] = {ACT_UP,  ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME,
+                                               ACT_END, ACT_OPEN, ACT_ADD,     ACT_EDIT,      ACT_DELETE,
+                                               ACT_PROVIDER_CONTACTS, ACT_NONE};
+static const enum action_id contacts_hints[] = {ACT_UP, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_NONE};
+
+static const struct view_ops contacts_view = {
+    .title = "the provider's contacts",
+    .keys = contacts_keys,
+    .hints = contacts_hints,
+    .draw = contacts_view_draw,
+    .key = contacts_view_key,
+    .reload = contacts_view_reload,
+};
+
+const struct view_ops *provider_contacts_view_ops(void) { return &contacts_view; }
+
+static void run_contacts(struct providers *st)
+{
+    st->in_contacts = true;
+    listview_select(&st->clv, 0);
+    ui_run_view(st->ui, &contacts_view, st);
+    st->in_contacts = false;
+}
+
+void pr_run_record(struct providers *st, int64_t id, bool contacts)
+{
+    if (!pr_open_record(st, id))
+        return; /* pr_load_record said why */
+    st->in_record = true;
+    st->rec_gone = false;
+    st->show_pupil = 0;
+    st->then = NULL;
+    if (contacts)
+        run_contacts(st);
+    /* Esc from the contacts goes back to the record, as t does. */
+    if (!st->rec_gone)
+        ui_run_view(st->ui, &record_view, st);
+    st->in_record = false;
+    pr_refilter(st, st->rec_id); /* the list's cursor on the provider just shown */
+    if (st->show_pupil) {
+        int64_t pupil = st->show_pupil;
+        st->show_pupil = 0;
+        ui_show_pupil(st->ui, (long long)pupil);
+    }
+}

@@ -872,7 +872,10 @@ static unsigned view_handle_key(struct ui *ui, int r, wint_t ch)
             break;
         }
     }
-    return REDRAW_BODY | (ui->message[0] || had_message ? REDRAW_STATUS : 0);
+    /* The status line too: the pane's detail may follow the view's cursor
+     * (a provider's record: "Enter opens ... in the roll"). */
+    (void)had_message;
+    return REDRAW_BODY | REDRAW_STATUS;
 }
 
 static unsigned handle_key(struct ui *ui, int r, wint_t ch)

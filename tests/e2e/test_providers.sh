@@ -107,7 +107,12 @@ else
 fi
 
 # ---- Edit a provider field and save ----
+# Going to the roll closed the record's view; the list's cursor stayed on
+# the provider, so Enter opens its record again.
 keys "$S" 2
+if wait_for "$S" "▶$pname" 5; then ok "back on tab 2 the list's cursor is still on $pname"
+else not_ok "back on tab 2 the list's cursor is still on $pname" "$(screen "$S")"; fi
+keys "$S" Enter
 wait_for "$S" "Pupils placed now: $n_placed, " 5
 version=$(q "select version from provider where id = $prov_id")
 phone="029 2000 1234"
