@@ -81,20 +81,9 @@ static const struct list_column visit_columns[VC_COUNT] = {
 
 
 
-static enum action_id hints[12];
-
-static void set_hints(enum mode mode)
-{
-    static const enum action_id list[] = {ACT_OPEN, ACT_ADD, ACT_SEARCH, ACT_SORT, ACT_FILTER, ACT_NONE};
-    static const enum action_id visits[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_QA_CLOSE, ACT_DELETE, ACT_BACK, ACT_NONE};
-    static const enum action_id check[] = {ACT_QA_YES,   ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT,
-                                           ACT_QA_CLOSE, ACT_BACK,  ACT_NONE};
-    const enum action_id *src = mode == MODE_LIST ? list : mode == MODE_VISITS ? visits : check;
-    size_t i = 0;
-    for (; src[i] != ACT_NONE && i + 1 < sizeof hints / sizeof hints[0]; i++)
-        hints[i] = src[i];
-    hints[i] = ACT_NONE;
-}
+/* The list's hint line; the visits and the checklist are views of their own
+ * (ui/qa_views.c), each with its own keys. */
+static const enum action_id hints[] = {ACT_OPEN, ACT_ADD, ACT_SEARCH, ACT_SORT, ACT_FILTER, ACT_NONE};
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
@@ -543,45 +532,6 @@ void qp_select_visit(struct qa_pane *q, int64_t id)
             listview_select(&q->vlv, (int)i);
 }
 
-static void enter_list(struct qa_pane *q)
-{
-    q->mode = MODE_LIST;
-    set_hints(MODE_LIST);
-}
-
-bool qp_enter_visits(struct qa_pane *q, int64_t provider_id)
-{
-    if (provider_id != q->prov_id) {
-        q->nvisits = 0;
-        free(q->visits);
-        q->visits = NULL;
-        listview_select(&q->vlv, 0);
-    }
-    q->prov_id = provider_id;
-    if (!qp_load_visits(q)) {
-        enter_list(q);
-        return false;
-    }
-    q->mode = MODE_VISITS;
-    set_hints(MODE_VISITS);
-    return true;
-}
-
-bool qp_enter_checklist(struct qa_pane *q, int64_t visit_id)
-{
-    if (visit_id != q->visit.id) {
-        free(q->items);
-        q->items = NULL;
-        q->nitems = 0;
-        q->visit.id = 0;
-    }
-    if (!qp_load_checklist(q, visit_id))
-        return false;
-    q->mode = MODE_CHECKLIST;
-    set_hints(MODE_CHECKLIST);
-    return true;
-}
-
 /* Our answers reach the other panes and the flags. */
 void qp_sync_now(struct qa_pane *q)
 {
@@ -589,15 +539,6 @@ void qp_sync_now(struct qa_pane *q)
         return;
     q->dirty = false;
     ui_store_changed(q->ui); /* reloads this pane too */
-}
-
-void qp_leave_checklist(struct qa_pane *q)
-{
-    qp_sync_now(q);
-    if (qp_enter_visits(q, q->visit.provider_id ? q->visit.provider_id : q->prov_id))
-        qp_select_visit(q, q->visit.id);
-    else
-        enter_list(q);
 }
 
 /* ---- the list ---------------------------------------------------------------------------------- */
@@ -807,7 +748,7 @@ static void due_line(const struct qa_pane *q, enum qa_stage k, char *buf, size_t
     }
 }
 
-static void draw_visits(struct qa_pane *q, WINDOW *w)
+void qp_draw_visits(struct qa_pane *q, WINDOW *w)
 {
     char buf[NOTICE_LEN + 200];
     snprintf(buf, sizeof buf, "%s%s", q->prov.name,
@@ -894,9 +835,9 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
     const struct qa_provider_row *r = current_prov(q);
     switch (act->id) {
     case ACT_OPEN:
-        if (r)
-            qp_enter_visits(q, r->id);
-        return REDRAW_BODY | REDRAW_STATUS;
+        if (r && qp_enter_visits(q, r->id))
+            load_list(q);
+        return REDRAW_ALL;
     case ACT_ADD:
         return r ? qp_start_visit(q, r->id) : REDRAW_NONE;
     case ACT_PRINT:
@@ -933,72 +874,6 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
     }
 }
 
-static unsigned visits_key(struct qa_pane *q, const struct action *act)
-{
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&q->vlv, act->id))
-        return REDRAW_BODY | REDRAW_STATUS; /* the last line follows the cursor */
-    switch (act->id) {
-    case ACT_OPEN:
-        if (q->nvisits)
-            qp_enter_checklist(q, q->visits[q->vlv.cursor].id);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_ADD:
-        return qp_start_visit(q, q->prov_id);
-    case ACT_EDIT:
-        return q->nvisits ? qp_edit_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
-    case ACT_QA_CLOSE:
-        return q->nvisits ? qp_close_visit(q, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
-    case ACT_PRINT:
-        return q->nvisits ? ui_print_visit(q->ui, q->visits[q->vlv.cursor].id) : REDRAW_NONE;
-    case ACT_DELETE:
-        return qp_delete_visit(q);
-    case ACT_BACK:
-        enter_list(q);
-        load_list(q);
-        return REDRAW_BODY | REDRAW_STATUS;
-    default:
-        return REDRAW_NONE;
-    }
-}
-
-static unsigned checklist_key(struct qa_pane *q, const struct action *act)
-{
-    if (!act)
-        return REDRAW_NONE;
-    switch (act->id) {
-    case ACT_QA_YES: return qp_answer(q, QA_YES);
-    case ACT_QA_NO: return qp_answer(q, QA_NO);
-    case ACT_QA_NA: return qp_answer(q, QA_NA);
-    case ACT_QA_COMMENT:
-    case ACT_OPEN: return qp_edit_comment(q);
-    case ACT_QA_NEXT: {
-        int r = qp_next_unanswered(q);
-        if (r < 0) {
-            qp_say(q, false, "Every item is answered%s", q->visit.closed ? "" : ": C closes the visit");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return qp_move_to(q, r);
-    }
-    case ACT_QA_CLOSE: return qp_close_visit(q, q->visit.id);
-    case ACT_PRINT: return ui_print_visit(q->ui, q->visit.id);
-    case ACT_EDIT: return qp_edit_visit(q, q->visit.id);
-    case ACT_ADD: return qp_start_visit(q, q->visit.provider_id);
-    case ACT_UP: return qp_move_to(q, q->cur - 1);
-    case ACT_DOWN: return qp_move_to(q, q->cur + 1);
-    case ACT_PAGE_UP: return qp_move_to(q, q->cur - (q->list_h > 2 ? q->list_h - 1 : 1));
-    case ACT_PAGE_DOWN: return qp_move_to(q, q->cur + (q->list_h > 2 ? q->list_h - 1 : 1));
-    case ACT_HOME: return qp_move_to(q, 0);
-    case ACT_END: return qp_move_to(q, q->nrows - 1);
-    case ACT_BACK:
-        qp_leave_checklist(q);
-        return REDRAW_BODY | REDRAW_STATUS;
-    default:
-        return REDRAW_NONE;
-    }
-}
-
 /* ---- the pane's functions ----------------------------------------------------------------------- */
 
 static void *qa_open(struct ui *ui)
@@ -1011,7 +886,6 @@ static void *qa_open(struct ui *ui)
                               .sort_column = -1};
     q->vlv = (struct listview){.columns = visit_columns, .ncolumns = VC_COUNT, .cell = visit_cell, .ctx = q,
                                .sort_column = -1};
-    set_hints(MODE_LIST);
     load_list(q);
     return q;
 }
@@ -1034,12 +908,7 @@ static void qa_close(void *state)
 
 static void qa_draw(void *state, WINDOW *body)
 {
-    struct qa_pane *q = state;
-    switch (q->mode) {
-    case MODE_LIST: draw_list(q, body); break;
-    case MODE_VISITS: draw_visits(q, body); break;
-    case MODE_CHECKLIST: qp_draw_checklist(q, body); break;
-    }
+    draw_list(state, body);
 }
 
 static unsigned qa_key(void *state, const struct action *act, int key, int ret, wint_t ch)
@@ -1057,12 +926,7 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
     const struct action *own = action_for_key(SCOPE_QA, key);
     if (own)
         act = own;
-    unsigned r;
-    switch (q->mode) {
-    case MODE_LIST: r = list_key(q, act, key); break;
-    case MODE_VISITS: r = visits_key(q, act); break;
-    default: r = checklist_key(q, act); break;
-    }
+    unsigned r = list_key(q, act, key);
     if (r == REDRAW_ALL)
         return r;
     if (extra && (r & REDRAW_PARTIAL))
@@ -1073,22 +937,7 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
 static void qa_reload(void *state)
 {
     struct qa_pane *q = state;
-    load_list(q);
-    if (q->mode == MODE_VISITS && !qp_load_visits(q))
-        enter_list(q);
-    if (q->mode == MODE_CHECKLIST) {
-        /* Never leave_checklist here: it may tell the shell, which reloads us. */
-        if (!qp_load_checklist(q, q->visit.id)) {
-            if (qp_load_visits(q)) {
-                q->mode = MODE_VISITS;
-                set_hints(MODE_VISITS);
-            } else {
-                enter_list(q);
-            }
-        } else {
-            qp_load_visits(q); /* the open "No"s a Yes may answer */
-        }
-    }
+    load_list(q); /* the views over the list read their own (ui/qa_views.c) */
 }
 
 static void qa_flags_changed(void *state)
@@ -1126,13 +975,6 @@ static bool qa_help_line(void *state, int i, char *buf, size_t len)
     return true;
 }
 
-/* Something opened from the list is showing: q goes back (pane_ops.nested). */
-static bool qa_nested(void *state)
-{
-    const struct qa_pane *st = state;
-    return st->mode != MODE_LIST;
-}
-
 const struct pane_ops pane_qa = {
     .title = "QA",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_QA,
@@ -1145,5 +987,4 @@ const struct pane_ops pane_qa = {
     .flags_changed = qa_flags_changed,
     .tick = qa_tick,
     .help_line = qa_help_line,
-    .nested = qa_nested,
 };

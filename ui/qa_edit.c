@@ -532,9 +532,10 @@ unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id)
     q->dirty = true;
     qp_sync_now(q);
     q->prov_id = provider_id;
-    if (qp_enter_checklist(q, c.v.id))
-        qp_say(q, false, "Started the %s visit: y yes, n no, x n/a; each answer is saved at once",
-            qp_stage_name(c.v.stage));
+    /* Said first: the checklist's view runs until the user goes back. */
+    qp_say(q, false, "Started the %s visit: y yes, n no, x n/a; each answer is saved at once",
+        qp_stage_name(c.v.stage));
+    qp_enter_checklist(q, c.v.id);
     return REDRAW_ALL;
 }
 

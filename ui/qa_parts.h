@@ -2,7 +2,8 @@
 #define APTERM_QA_PARTS_H
 
 /* Shared by the files of the QA pane (ui/qa.c: the providers and their
- * visits; ui/qa_edit.c: the checklist and the forms). */
+ * visits; ui/qa_edit.c: the checklist and the forms; ui/qa_views.c: the
+ * visits and the checklist as views over the list). */
 
 #include "panes.h"
 #include <curses.h>
@@ -34,8 +35,6 @@
 #define CHECK_FOOT 6      /* a rule, then the item in full, its comment and who answered it */
 #define VISITS_HEAD 6     /* the provider, three due lines, the open "No"s, a gap */
 
-enum mode { MODE_LIST, MODE_VISITS, MODE_CHECKLIST };
-
 enum sort { SORT_DUE, SORT_NAME, SORT_S1, SORT_S2, SORT_MON, SORT_COUNT };
 
 enum filter { FILTER_ALL, FILTER_FLAGGED, FILTER_RED, FILTER_IN_USE, FILTER_COUNT };
@@ -59,7 +58,11 @@ struct check_row {
 
 struct qa_pane {
     struct ui *ui;
-    enum mode mode;
+    /* A provider's visits and a visit's checklist are views on the shell's
+     * stack over the list (ui/qa_views.c): which are open. */
+    bool in_visits, in_checklist;
+    bool leave_checklist;           /* the checklist view closes after this key */
+    bool gone;                      /* what the top view shows is no longer in the store */
 
     /* The list */
     struct qa_overview *ov;
@@ -117,10 +120,8 @@ int qp_row_of_item(const struct qa_pane *q, int item);
 void qp_keep_cursor_visible(struct qa_pane *q);
 bool qp_load_checklist(struct qa_pane *q, int64_t visit_id);
 void qp_select_visit(struct qa_pane *q, int64_t id);
-bool qp_enter_visits(struct qa_pane *q, int64_t provider_id);
-bool qp_enter_checklist(struct qa_pane *q, int64_t visit_id);
 void qp_sync_now(struct qa_pane *q);
-void qp_leave_checklist(struct qa_pane *q);
+void qp_draw_visits(struct qa_pane *q, WINDOW *w);
 
 /* ---- ui/qa_edit.c ---- */
 
@@ -133,5 +134,17 @@ unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id);
 unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id);
 unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id);
 unsigned qp_delete_visit(struct qa_pane *q);
+
+/* ---- ui/qa_views.c ---- */
+
+/* The provider's visits as a view over the list, until the user goes back;
+ * from the checklist, that view closes and the visits under it show.
+ * False (with a message) when they cannot be read. */
+bool qp_enter_visits(struct qa_pane *q, int64_t provider_id);
+/* The visit's checklist as a view (over the visits; from the list, the
+ * visits follow when it closes); in the checklist, it shows this visit. */
+bool qp_enter_checklist(struct qa_pane *q, int64_t visit_id);
+/* The checklist closes after this key, the visits under it showing. */
+void qp_leave_checklist(struct qa_pane *q);
 
 #endif

@@ -116,9 +116,15 @@ sleep 0.3
 keys q Enter
 expect_screen "the Providers pane shows the safeguarding flag with its reason" q "safeguarding item answered No"
 
-# Back to the checklist: answer the rest and close the visit.
+# Back to the checklist: answer the rest and close the visit. Going to
+# another pane closed the views over the QA list; the cursors are kept, so
+# Enter (the provider's visits) and Enter (the visit) reopen it.
 keys q 4
-expect_screen "the QA pane is still on the checklist" q "$pos of $items answered"
+expect_screen "back on tab 4 the list's cursor is still on $name" q "▶$name"
+keys q Enter
+expect_screen "Enter shows the visits again" q "Safeguard."
+keys q Enter
+expect_screen "Enter on the visit kept under the cursor reopens its checklist" q "$pos of $items answered"
 keys_n q y $((items - pos))
 expect_screen "answering every item says so" q "All $items items answered"
 keys q C
