@@ -62,10 +62,6 @@ struct pane_ops {
     /* Lines the ? help screen shows after the keys (a code legend): line i
      * into buf; false when there is no line i. NULL when none. */
     bool (*help_line)(void *state, int i, char *buf, size_t len);
-    /* True while the pane shows something opened from its list (a record,
-     * a case, a checklist): then q goes back, as Esc does, and does not
-     * quit - the same as in a view. NULL: never. */
-    bool (*nested)(void *state);
 };
 
 #endif

@@ -34,20 +34,9 @@ static const char *const column_words[COL_COUNT] = {
 /* Each column's first direction: dates, counts and costs latest or biggest first. */
 static const bool column_desc[COL_COUNT] = {false, false, true, true, false, true, true, true};
 
-static enum action_id hints[12];
-
-void pp_set_hints(enum mode mode)
-{
-    static const enum action_id list[] = {ACT_OPEN,         ACT_ADD,   ACT_PANEL_DECISION, ACT_PANEL_EXPORT,
-                                          ACT_PANEL_DMT,    ACT_SEARCH, ACT_FILTER,        ACT_NONE};
-    static const enum action_id one[] = {ACT_PANEL_QUOTE,     ACT_EDIT, ACT_PANEL_CHOOSE, ACT_PANEL_DECISION,
-                                         ACT_PANEL_EDIT_CASE, ACT_BACK, ACT_NONE};
-    const enum action_id *src = mode == MODE_LIST ? list : one;
-    size_t i = 0;
-    for (; src[i] != ACT_NONE && i + 1 < sizeof hints / sizeof hints[0]; i++)
-        hints[i] = src[i];
-    hints[i] = ACT_NONE;
-}
+/* The list's hint line; a case is a view of its own (ui/panel_case.c). */
+static const enum action_id hints[] = {ACT_OPEN,      ACT_ADD,    ACT_PANEL_DECISION, ACT_PANEL_EXPORT,
+                                       ACT_PANEL_DMT, ACT_SEARCH, ACT_FILTER,         ACT_NONE};
 
 /* ---- messages ------------------------------------------------------------------------ */
 
@@ -546,14 +535,17 @@ static void take_warning(void *ctx, const struct flag_row *f)
     snprintf(st->warn, sizeof st->warn, "%s", f->reason);
 }
 
-static void apply_case_flags(struct panel *st)
+/* The case's warning: from the shell's latest pass, or (before its first,
+ * or own_pass: the case read again under its view, before the shell counts
+ * again) a pass over this case alone. */
+static void apply_case_flags(struct panel *st, bool own_pass)
 {
     st->warn_level = FLAG_NONE;
     st->warn[0] = '\0';
     struct warn_ctx c = {st};
     const struct flag_row *rows;
     size_t n;
-    if (ui_flags(st->ui, &rows, &n)) {
+    if (!own_pass && ui_flags(st->ui, &rows, &n)) {
         for (size_t i = 0; i < n; i++)
             take_warning(&c, &rows[i]);
     } else if (flags_for_case(ui_store(st->ui), &ui_config(st->ui)->th, ui_today(st->ui), st->case_id, take_warning,
@@ -595,7 +587,7 @@ bool pp_load_case(struct panel *st)
         snprintf(st->pupil_line, sizeof st->pupil_line, "%s · panel case %lld", st->pupil_name,
                  (long long)st->case_id);
     }
-    apply_case_flags(st);
+    apply_case_flags(st, true);
     st->qcursor = 0;
     for (size_t k = 0; k < st->nquotes; k++)
         if (st->quotes[k].q.id == keep)
@@ -617,7 +609,7 @@ void pp_keep_line(void *ctx, const char *line, size_t len, bool first)
 }
 
 /* The notice across the pane's last lines (up to three), wrapped. */
-static void draw_notice(struct panel *st, WINDOW *w)
+void pp_draw_notice(struct panel *st, WINDOW *w)
 {
     if (!st->notice[0])
         return;
@@ -780,6 +772,24 @@ static unsigned sort_key(struct panel *st, int key)
 
 /* ---- keys -------------------------------------------------------------------------------------------- */
 
+static unsigned list_key(struct panel *st, const struct action *act, int key);
+
+/* After the case's view closed: a search, sort or filter pressed there is
+ * the list's; p there shows the pupil in the roll. */
+static unsigned after_case(struct panel *st)
+{
+    const struct action *then = st->then;
+    st->then = NULL;
+    if (then && !ui_quitting(st->ui))
+        list_key(st, then, st->then_key);
+    if (st->show_pupil) {
+        int64_t pupil = st->show_pupil;
+        st->show_pupil = 0;
+        pp_show_pupil(st, pupil);
+    }
+    return REDRAW_ALL;
+}
+
 static unsigned list_key(struct panel *st, const struct action *act, int key)
 {
     if (!act)
@@ -795,8 +805,8 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         if (!r)
             return REDRAW_NONE;
         st->top = 0;
-        pp_open_case(st, r->id);
-        return REDRAW_BODY | REDRAW_STATUS;
+        pp_run_case(st, r->id);
+        return after_case(st);
     case ACT_SEARCH: return run_search(st);
     case ACT_SORT: return sort_key(st, key);
     case ACT_FILTER:
@@ -817,111 +827,29 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
             return REDRAW_BODY | REDRAW_STATUS;
         }
         return REDRAW_NONE;
-    case ACT_ADD: return pp_add_case(st);
+    case ACT_ADD:
+        pp_add_case(st); /* shows the new case */
+        return after_case(st);
     case ACT_EDIT:
     case ACT_PANEL_EDIT_CASE: return pp_edit_case(st, pp_current_id(st));
     case ACT_DELETE: return pp_delete_case(st, pp_current_id(st));
-    case ACT_PANEL_DECISION: return pp_decide(st);
+    case ACT_PANEL_DECISION:
+        pp_decide(st); /* then shows the case */
+        return after_case(st);
     case ACT_PANEL_QUOTE:
         if (!r)
             return REDRAW_NONE;
         if (!pp_open_case(st, r->id))
             return REDRAW_ALL;
-        return pp_add_quote(st);
+        pp_add_quote(st);
+        pp_run_case(st, r->id);
+        return after_case(st);
     case ACT_PANEL_CHOOSE:
         pp_say(st, false, "Enter opens the case: c there chooses among its quotations");
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_PANEL_PUPIL: return pp_show_pupil(st, r ? r->pupil_id : 0);
     case ACT_PANEL_EXPORT: return pp_export_pack(st);
     case ACT_PANEL_DMT: return pp_export_report(st);
-    default: return REDRAW_NONE;
-    }
-}
-
-/* Moves in the case view: the cursor walks the quotations; past them (or
- * with none) the lines scroll. */
-static unsigned case_move(struct panel *st, enum action_id id)
-{
-    int old_top = st->top, old_cursor = st->qcursor;
-    int n = (int)st->nquotes;
-    int page = st->height > 1 ? st->height - 1 : 1;
-    int line = st->qline0 + st->qcursor;
-    bool visible = n && line >= st->top && line < st->top + st->height;
-    switch (id) {
-    case ACT_UP:
-        if (visible && st->qcursor > 0) {
-            st->qcursor--;
-            pp_keep_cursor_visible(st);
-        } else {
-            st->top--;
-        }
-        break;
-    case ACT_DOWN:
-        if (visible && st->qcursor < n - 1) {
-            st->qcursor++;
-            pp_keep_cursor_visible(st);
-        } else {
-            st->top++;
-        }
-        break;
-    case ACT_PAGE_UP: st->top -= page; break;
-    case ACT_PAGE_DOWN: st->top += page; break;
-    case ACT_HOME:
-        st->top = 0;
-        st->qcursor = 0;
-        break;
-    case ACT_END:
-        st->top = st->ndoc;
-        if (n)
-            st->qcursor = n - 1;
-        break;
-    default: return REDRAW_NONE;
-    }
-    pp_clamp_top(st);
-    if (st->top != old_top || !st->win)
-        return REDRAW_BODY | REDRAW_STATUS;
-    if (st->qcursor != old_cursor && st->qline0 >= 0) {
-        pp_draw_doc_line(st, st->win, st->qline0 + old_cursor);
-        pp_draw_doc_line(st, st->win, st->qline0 + st->qcursor);
-        if (st->ndoc <= st->height) { /* the last line follows the cursor */
-            pp_make_case_detail(st);
-            pp_fit_line(st->win, getmaxy(st->win) - 1, 1, st->detail, attr_of(ATTR_DIM));
-        }
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
-    return REDRAW_NONE;
-}
-
-static unsigned case_key(struct panel *st, const struct action *act, int key)
-{
-    if (!act)
-        return REDRAW_NONE;
-    switch (act->id) {
-    case ACT_UP:
-    case ACT_DOWN:
-    case ACT_PAGE_UP:
-    case ACT_PAGE_DOWN:
-    case ACT_HOME:
-    case ACT_END: return case_move(st, act->id);
-    case ACT_OPEN:
-    case ACT_EDIT: return pp_edit_quote(st);
-    case ACT_ADD:
-    case ACT_PANEL_QUOTE: return pp_add_quote(st);
-    case ACT_DELETE: return pp_delete_quote(st);
-    case ACT_PANEL_CHOOSE: return pp_choose_quote(st);
-    case ACT_PANEL_DECISION: return pp_decide(st);
-    case ACT_PANEL_EDIT_CASE: return pp_edit_case(st, st->case_id);
-    case ACT_PANEL_PUPIL: return pp_show_pupil(st, st->rec ? st->rec->pupil_id : 0);
-    case ACT_PANEL_EXPORT: return pp_export_pack(st);
-    case ACT_PANEL_DMT: return pp_export_report(st);
-    case ACT_BACK:
-        pp_enter_list(st);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_SEARCH:
-    case ACT_SORT:
-    case ACT_FILTER:
-        pp_enter_list(st);
-        return list_key(st, act, key);
     default: return REDRAW_NONE;
     }
 }
@@ -940,7 +868,6 @@ static void *panel_open(struct ui *ui)
     st->sort_desc = true;
     st->dmt_from = st->dmt_to = DATE_NONE;
     st->filter_date = DATE_NONE;
-    pp_set_hints(MODE_LIST);
     if (load_list(st))
         pp_refilter(st, 0);
     return st;
@@ -966,16 +893,8 @@ static void panel_close(void *state)
 static void panel_draw(void *state, WINDOW *body)
 {
     struct panel *st = state;
-    pp_set_hints(st->mode); /* the hint line is the view's (one hints array for the pane) */
-    if (st->export_on) {
-        pp_draw_export(st, body);
-        return;
-    }
-    if (st->mode == MODE_LIST)
-        draw_list(st, body);
-    else
-        pp_draw_case(st, body);
-    draw_notice(st, body);
+    draw_list(st, body);
+    pp_draw_notice(st, body);
 }
 
 static unsigned panel_key(void *state, const struct action *act, int key, int ret, wint_t ch)
@@ -983,19 +902,12 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
     struct panel *st = state;
     (void)ret;
     (void)ch;
-    (void)act;
-    if (st->export_on) { /* the export's screen: any key goes back */
-        st->export_on = false;
-        if (st->export_done)
-            ui_message(st->ui, "%s", st->export_result);
-        return REDRAW_ALL;
-    }
     unsigned extra = 0;
     if (st->notice[0]) {
         st->notice[0] = '\0';
         extra = REDRAW_BODY; /* the notice lines go */
     }
-    unsigned r = st->mode == MODE_LIST ? list_key(st, act, key) : case_key(st, act, key);
+    unsigned r = list_key(st, act, key);
     if (r == REDRAW_ALL)
         return r;
     return r | extra;
@@ -1004,29 +916,25 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
 static void panel_reload(void *state)
 {
     struct panel *st = state;
-    int64_t keep = st->mode == MODE_LIST ? pp_current_id(st) : st->case_id;
+    int64_t keep = pp_current_id(st);
     if (load_list(st))
         pp_refilter(st, keep);
-    if (st->mode == MODE_CASE && !pp_load_case(st)) {
-        st->mode = MODE_LIST;
-        pp_set_hints(MODE_LIST);
-    }
 }
 
 static void panel_flags_changed(void *state)
 {
     struct panel *st = state;
-    int64_t keep = st->mode == MODE_LIST ? pp_current_id(st) : st->case_id;
+    int64_t keep = pp_current_id(st);
     apply_list_flags(st);
     pp_refilter(st, keep);
-    if (st->mode == MODE_CASE)
-        apply_case_flags(st);
+    if (st->in_case)
+        apply_case_flags(st, false);
 }
 
 static const char *panel_detail(void *state)
 {
     struct panel *st = state;
-    if (st->mode == MODE_LIST)
+    if (!st->in_case)
         make_list_detail(st);
     else
         pp_make_case_detail(st);
@@ -1054,14 +962,8 @@ static bool panel_help_line(void *state, int i, char *buf, size_t len)
 static void panel_show_record(void *state, long long id)
 {
     struct panel *st = state;
-    pp_open_case(st, (int64_t)id);
-}
-
-/* Something opened from the list is showing: q goes back (pane_ops.nested). */
-static bool panel_nested(void *state)
-{
-    const struct panel *st = state;
-    return st->mode != MODE_LIST;
+    pp_run_case(st, (int64_t)id);
+    after_case(st);
 }
 
 const struct pane_ops pane_panel = {
@@ -1077,5 +979,4 @@ const struct pane_ops pane_panel = {
     .flags_changed = panel_flags_changed,
     .show_record = panel_show_record,
     .help_line = panel_help_line,
-    .nested = panel_nested,
 };

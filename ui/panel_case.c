@@ -223,7 +223,7 @@ void pp_draw_doc_line(struct panel *st, WINDOW *w, int i)
     case DOC_QUOTE: {
         const struct panel_quote_row *r = &st->quotes[d->quote];
         struct quote_cols c = quote_columns(width);
-        bool selected = d->quote == st->qcursor && st->mode == MODE_CASE;
+        bool selected = d->quote == st->qcursor && st->in_case;
         if (selected) {
             wattron(w, attr_of(ATTR_SELECTED));
             mvwaddstr(w, y, 0, "▶");
@@ -314,3 +314,148 @@ void pp_draw_case(struct panel *st, WINDOW *w)
     }
 }
 
+
+/* ---- the case: a view over the list -------------------------------------------------------------- */
+
+/* Moves in the case view: the cursor walks the quotations; past them (or
+ * with none) the lines scroll. */
+static void case_move(struct panel *st, enum action_id id)
+{
+    int n = (int)st->nquotes;
+    int page = st->height > 1 ? st->height - 1 : 1;
+    int line = st->qline0 + st->qcursor;
+    bool visible = n && line >= st->top && line < st->top + st->height;
+    switch (id) {
+    case ACT_UP:
+        if (visible && st->qcursor > 0) {
+            st->qcursor--;
+            pp_keep_cursor_visible(st);
+        } else {
+            st->top--;
+        }
+        break;
+    case ACT_DOWN:
+        if (visible && st->qcursor < n - 1) {
+            st->qcursor++;
+            pp_keep_cursor_visible(st);
+        } else {
+            st->top++;
+        }
+        break;
+    case ACT_PAGE_UP: st->top -= page; break;
+    case ACT_PAGE_DOWN: st->top += page; break;
+    case ACT_HOME:
+        st->top = 0;
+        st->qcursor = 0;
+        break;
+    case ACT_END:
+        st->top = st->ndoc;
+        if (n)
+            st->qcursor = n - 1;
+        break;
+    default: break;
+    }
+    pp_clamp_top(st);
+}
+
+static void case_view_draw(void *self, WINDOW *w)
+{
+    struct panel *st = self;
+    if (st->case_gone) {
+        werase(w);
+        pp_fit_line(w, 0, 1, st->notice[0] ? st->notice : "That panel case is no longer in the store",
+                    attr_of(ATTR_ERROR));
+        pp_fit_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
+        return;
+    }
+    pp_draw_case(st, w);
+    pp_draw_notice(st, w);
+}
+
+static void case_view_reload(void *self, const struct view_change *what)
+{
+    (void)what; /* any part of the case may have changed */
+    struct panel *st = self;
+    if (!st->case_gone && !pp_load_case(st))
+        st->case_gone = true;
+}
+
+static enum view_key case_view_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    struct panel *st = self;
+    st->notice[0] = '\0'; /* the notice lines go with the next key */
+    if (st->case_gone)
+        return VIEW_CLOSE;
+    if (!act)
+        return VIEW_PASS;
+    switch (act->id) {
+    case ACT_UP:
+    case ACT_DOWN:
+    case ACT_PAGE_UP:
+    case ACT_PAGE_DOWN:
+    case ACT_HOME:
+    case ACT_END: case_move(st, act->id); break;
+    case ACT_OPEN:
+    case ACT_EDIT: pp_edit_quote(st); break;
+    case ACT_ADD:
+    case ACT_PANEL_QUOTE: pp_add_quote(st); break;
+    case ACT_DELETE: pp_delete_quote(st); break;
+    case ACT_PANEL_CHOOSE: pp_choose_quote(st); break;
+    case ACT_PANEL_DECISION: pp_decide(st); break;
+    case ACT_PANEL_EDIT_CASE: pp_edit_case(st, st->case_id); break;
+    case ACT_PANEL_PUPIL:
+        if (!st->rec || !st->rec->pupil_id)
+            break;
+        st->show_pupil = st->rec->pupil_id; /* in the roll, once this view closes */
+        return VIEW_CLOSE;
+    case ACT_PANEL_EXPORT: pp_export_pack(st); break;
+    case ACT_PANEL_DMT: pp_export_report(st); break;
+    case ACT_SEARCH:
+    case ACT_SORT:
+    case ACT_FILTER:
+        /* The list's: back to it, and done there. */
+        st->then = act;
+        st->then_key = action_key(ret, ch);
+        return VIEW_CLOSE;
+    default: return VIEW_PASS;
+    }
+    return st->case_gone ? VIEW_CLOSE : VIEW_DONE;
+}
+
+static const enum action_id case_keys[] = {
+    ACT_UP,          ACT_DOWN,           ACT_PAGE_UP,         ACT_PAGE_DOWN,   ACT_HOME,      ACT_END,
+    ACT_OPEN,        ACT_EDIT,           ACT_ADD,             ACT_PANEL_QUOTE, ACT_DELETE,    ACT_PANEL_CHOOSE,
+    ACT_PANEL_DECISION, ACT_PANEL_EDIT_CASE, ACT_PANEL_PUPIL, ACT_PANEL_EXPORT, ACT_PANEL_DMT, ACT_SEARCH,
+    ACT_SORT,        ACT_FILTER,         ACT_NONE};
+static const enum action_id case_hints[] = {ACT_PANEL_QUOTE, ACT_EDIT, ACT_PANEL_CHOOSE, ACT_PANEL_DECISION,
+                                            ACT_PANEL_EDIT_CASE, ACT_NONE};
+
+static const struct view_ops case_view = {
+    .title = "a panel case",
+    .keys = case_keys,
+    .hints = case_hints,
+    .draw = case_view_draw,
+    .key = case_view_key,
+    .reload = case_view_reload,
+};
+
+const struct view_ops *panel_case_view_ops(void) { return &case_view; }
+
+void pp_run_case(struct panel *st, int64_t id)
+{
+    if (st->in_case) {
+        /* Already in a case: this one shows in its view. */
+        pp_open_case(st, id);
+        return;
+    }
+    if (!pp_open_case(st, id))
+        return; /* pp_load_case said why */
+    st->in_case = true;
+    st->case_gone = false;
+    st->show_pupil = 0;
+    st->then = NULL;
+    ui_run_view(st->ui, &case_view, st);
+    st->in_case = false;
+    st->case_gone = false;
+    pp_refilter(st, st->case_id); /* the list's cursor on the case just shown */
+}

@@ -571,13 +571,6 @@ static bool decision_form_run(struct panel *st)
 
 /* ---- actions ------------------------------------------------------------------------------------ */
 
-void pp_enter_list(struct panel *st)
-{
-    st->mode = MODE_LIST;
-    pp_set_hints(MODE_LIST);
-    pp_refilter(st, st->case_id);
-}
-
 bool pp_open_case(struct panel *st, int64_t id)
 {
     if (st->case_id != id) {
@@ -586,13 +579,7 @@ bool pp_open_case(struct panel *st, int64_t id)
         st->qcursor = 0;
     }
     st->case_id = id;
-    if (!pp_load_case(st)) {
-        pp_enter_list(st);
-        return false;
-    }
-    st->mode = MODE_CASE;
-    pp_set_hints(MODE_CASE);
-    return true;
+    return pp_load_case(st);
 }
 
 /* After this session wrote: every pane reloads (ours keeping the cursor)
@@ -624,8 +611,8 @@ unsigned pp_add_case(struct panel *st)
     c->panel_date = panel_offer_date(&st->cal, st->dates, st->ndates, today);
     if (case_form_run(st, c)) {
         after_write(st);
-        pp_open_case(st, c->id);
         pp_say(st, false, "Added the case: a adds its quotations");
+        pp_run_case(st, c->id);
     }
     free(c);
     return REDRAW_ALL;
@@ -680,10 +667,7 @@ unsigned pp_delete_case(struct panel *st, int64_t id)
             pp_say(st, false, "Nothing deleted");
         } else if (panel_case_delete(ui_store(st->ui), id, c->version) == AP_OK) {
             pp_say(st, false, "Deleted the panel case of %s", name);
-            if (st->mode != MODE_LIST) {
-                st->mode = MODE_LIST;
-                pp_set_hints(MODE_LIST);
-            }
+            st->case_gone = st->in_case; /* its view closes */
             after_write(st);
         } else {
             pp_say(st, true, "Not deleted: %s", ap_error_detail());
@@ -696,12 +680,17 @@ unsigned pp_delete_case(struct panel *st, int64_t id)
 /* D: the decision, from the list (the case under the cursor) or the case. */
 unsigned pp_decide(struct panel *st)
 {
-    if (st->mode == MODE_LIST) {
+    if (!st->in_case) {
+        /* From the list: the form, then the case's view. */
         int64_t id = pp_current_id(st);
         if (!id)
             return REDRAW_NONE;
         if (!pp_open_case(st, id))
             return REDRAW_ALL;
+        if (pp_can_write(st) && decision_form_run(st))
+            after_write(st);
+        pp_run_case(st, id);
+        return REDRAW_ALL;
     }
     if (!pp_can_write(st))
         return REDRAW_ALL;

@@ -267,7 +267,43 @@ static void progress_start(struct progress *p, struct panel *st, const char *tit
     progress_draw(p, 0, "starting");
 }
 
-/* The export's outcome, on its screen and the status line. */
+/* The export's screen once it has finished: a view of its own, until any key. */
+static void result_draw(void *self, WINDOW *w)
+{
+    werase(w);
+    pp_draw_export(self, w);
+}
+
+static enum view_key result_key(void *self, const struct action *act, int ret, wint_t ch)
+{
+    (void)self;
+    (void)act;
+    (void)ret;
+    (void)ch;
+    return VIEW_CLOSE; /* any key goes back */
+}
+
+static const enum action_id result_keys[] = {ACT_OPEN, ACT_NONE};
+
+static const struct view_ops result_view = {
+    .title = "an export's outcome (any key goes back)",
+    .keys = result_keys,
+    .draw = result_draw,
+    .key = result_key,
+};
+
+const struct view_ops *panel_export_result_view_ops(void) { return &result_view; }
+
+static void show_result(struct panel *st)
+{
+    ui_run_view(st->ui, &result_view, st);
+    st->export_on = false;
+    if (!ui_quitting(st->ui))
+        ui_message(st->ui, "%s", st->export_result);
+}
+
+/* The export's outcome, on its screen and the status line; the screen stays
+ * until a key. */
 __attribute__((format(printf, 3, 4))) static void export_end(struct panel *st, bool failed, const char *fmt, ...)
 {
     va_list ap;
@@ -284,6 +320,7 @@ __attribute__((format(printf, 3, 4))) static void export_end(struct panel *st, b
         snprintf(st->export_what, sizeof st->export_what, "done");
         ui_message(st->ui, "%s", st->export_result);
     }
+    show_result(st);
 }
 
 /* A failed export: plain words, and that nothing was written. */
@@ -299,7 +336,7 @@ static void export_failed(struct panel *st, const char *what)
  * case has one (the pack then holds every open case). */
 static int default_panel_date(const struct panel *st)
 {
-    if (st->mode == MODE_CASE && st->rec && st->rec->panel_date != DATE_NONE)
+    if (st->in_case && st->rec && st->rec->panel_date != DATE_NONE)
         return st->rec->panel_date;
     if (st->f_date >= FD_FIRST_DATE)
         return st->filter_date;

@@ -44,8 +44,6 @@
 #define NOTICE_LEN 700
 #define FIELD_LABEL_COLS 26
 
-enum mode { MODE_LIST, MODE_CASE };
-
 /* Filter choices besides the panel dates. */
 enum { FD_ANY = 0, FD_NONE = 1, FD_FIRST_DATE = 2 };
 enum { FS_ANY = 0, FS_DECIDED = 6 }; /* 1..5: LABELS_CASE_STATUS[f - 1] */
@@ -71,7 +69,12 @@ struct doc_line {
 
 struct panel {
     struct ui *ui;
-    enum mode mode;
+    /* A case is a view on the shell's stack over the list (ui/panel_case.c). */
+    bool in_case;
+    bool case_gone;                 /* the case is deleted: its view closes */
+    int64_t show_pupil;             /* p in the case: the pupil shown in the roll once the view closes */
+    const struct action *then;      /* search, sort or filter from the case: done on the list after */
+    int then_key;
 
     /* The list */
     struct panel_case_row *rows;
@@ -145,6 +148,8 @@ bool pp_can_write(struct panel *st);
 void pp_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
 void pp_put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right);
 void pp_keep_line(void *ctx, const char *line, size_t len, bool first);
+/* The notice on the body's last lines (until the next key). */
+void pp_draw_notice(struct panel *st, WINDOW *w);
 
 /* ---- ui/panel_export.c ---- */
 
@@ -153,7 +158,6 @@ unsigned pp_export_report(struct panel *st);
 void pp_draw_export(struct panel *st, WINDOW *w);
 /* ---- ui/panel.c ---- */
 
-void pp_set_hints(enum mode mode);
 const char *pp_flag_marker(enum flag_level level);
 enum attr_meaning pp_flag_attr(enum flag_level level);
 void pp_hours_text(double h, char *buf, size_t len);
@@ -176,10 +180,14 @@ void pp_make_case_detail(struct panel *st);
 void pp_keep_cursor_visible(struct panel *st);
 void pp_clamp_top(struct panel *st);
 void pp_draw_case(struct panel *st, WINDOW *w);
+/* Shows the case as a view over the list until the user goes back; the
+ * list's cursor is then on it, and st->then is a key for the list (search,
+ * sort or filter pressed in the case). */
+void pp_run_case(struct panel *st, int64_t id);
 
 /* ---- ui/panel_edit.c ---- */
 
-void pp_enter_list(struct panel *st);
+/* Reads the case (false, with a message, when it cannot be). */
 bool pp_open_case(struct panel *st, int64_t id);
 unsigned pp_add_case(struct panel *st);
 unsigned pp_edit_case(struct panel *st, int64_t id);

@@ -364,8 +364,7 @@ static void draw_hints(struct ui *ui)
     size_t len = 0;
     const struct pane_ops *p = ui->panes[ui->active];
     const enum action_id *hints = p->hints;
-    bool nested = p->nested && ui->state[ui->active] && p->nested(ui->state[ui->active]);
-    const char *suffix = nested ? "? help  q back" : "? help  q quit";
+    const char *suffix = "? help  q quit";
     if (ui->depth > 0) {
         const struct view_frame *f = &ui->stack[ui->depth - 1];
         const struct view_ops *v = f->ops;
@@ -905,12 +904,6 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
             return result;
         if (!global || global->id == ACT_BACK)
             return result & ~(unsigned)REDRAW_PASS;
-    }
-    /* q in something opened from the pane's list goes back, as in a view. */
-    if (global && global->id == ACT_QUIT && key == 'q' && p->nested && ui->state[ui->active] &&
-        p->nested(ui->state[ui->active]) && p->key) {
-        unsigned result = p->key(ui->state[ui->active], action_get(ACT_BACK), 27, OK, 27);
-        return (result & ~(unsigned)REDRAW_PASS) | (ui->message[0] || had_message ? REDRAW_STATUS : 0);
     }
     if (global && global->id != ACT_BACK) {
         switch (global->id) {

@@ -111,6 +111,8 @@ const struct view_ops *provider_record_view_ops(void);   /* ui/providers_record.
 const struct view_ops *provider_contacts_view_ops(void); /* ui/providers_record.c */
 const struct view_ops *qa_visits_view_ops(void);         /* ui/qa_views.c */
 const struct view_ops *qa_checklist_view_ops(void);      /* ui/qa_views.c */
+const struct view_ops *panel_case_view_ops(void);        /* ui/panel_case.c */
+const struct view_ops *panel_export_result_view_ops(void); /* ui/panel_export.c */
 
 /* The shell's own keys in a view. */
 bool view_is_shell_action(enum action_id id);
