@@ -113,30 +113,46 @@ static int choice_count(const struct form_field *fd)
     return n;
 }
 
+/* Field i's editor from the record's value. */
+static void load_field(struct form_run *r, int i)
+{
+    const struct form_field *fd = &r->f->fields[i];
+    struct field_state *st = &r->st[i];
+    st->error[0] = '\0';
+    st->draft_dirty = false;
+    if (is_text_kind(fd->kind)) {
+        char text[4096];
+        value_text(fd, text, sizeof text);
+        size_t limit = fd->kind == FIELD_TEXT || fd->kind == FIELD_LONGTEXT ? fd->size - 1 : 32;
+        if (fd->kind == FIELD_LONGTEXT) {
+            textedit_free(&st->te);
+            textedit_init(&st->te, text, limit, LONGTEXT_LINES, 40);
+        } else {
+            lineedit_free(&st->le);
+            lineedit_init(&st->le, text, limit);
+        }
+    } else if (fd->kind == FIELD_CHOICE) {
+        st->choice = choice_index(fd);
+    }
+}
+
 static void load_fields(struct form_run *r)
 {
     r->drafts_dirty = false;
-    for (int i = 0; i < r->f->nfields; i++) {
-        const struct form_field *fd = &r->f->fields[i];
-        struct field_state *st = &r->st[i];
-        st->error[0] = '\0';
-        st->draft_dirty = false;
-        if (is_text_kind(fd->kind)) {
-            char text[4096];
-            value_text(fd, text, sizeof text);
-            size_t limit = fd->kind == FIELD_TEXT || fd->kind == FIELD_LONGTEXT ? fd->size - 1 : 32;
-            if (fd->kind == FIELD_LONGTEXT) {
-                textedit_free(&st->te);
-                textedit_init(&st->te, text, limit, LONGTEXT_LINES, 40);
-            } else {
-                lineedit_free(&st->le);
-                lineedit_init(&st->le, text, limit);
-            }
-        } else if (fd->kind == FIELD_CHOICE) {
-            st->choice = choice_index(fd);
-        }
-    }
+    for (int i = 0; i < r->f->nfields; i++)
+        load_field(r, i);
     r->modified = false;
+}
+
+/* The user changed the focused field: the owner's changed hook, and the
+ * other fields read again when it changed their values. */
+static void field_changed(struct form_run *r)
+{
+    if (!r->f->changed || !r->f->changed(r->f->ctx, r->focus))
+        return;
+    for (int i = 0; i < r->f->nfields; i++)
+        if (i != r->focus && (is_text_kind(r->f->fields[i].kind) || r->f->fields[i].kind == FIELD_CHOICE))
+            load_field(r, i);
 }
 
 /* Parses a field's text into the record. False with st->error set when the
@@ -701,6 +717,7 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
             return;
         commit_field(r, r->focus);
         r->modified = true;
+        field_changed(r);
         return;
     }
     if (!is_text_kind(fd->kind))
@@ -718,6 +735,7 @@ static void edit_key(struct form_run *r, int ret, wint_t ch)
         st->error[0] = '\0';
         live_commit(r, r->focus);
         draft_mark(r);
+        field_changed(r);
     } else if (res == LINEEDIT_REFUSED) {
         const char *why = fd->kind == FIELD_LONGTEXT ? textedit_reason(&st->te) : lineedit_reason(&st->le);
         ui_error(r->ui, "%s: %s", fd->label, why);
@@ -828,6 +846,17 @@ static enum view_key form_view_key(void *self, const struct action *act, int ret
         return VIEW_DONE;
     }
     if (ret == OK && (ch == '\r' || ch == '\n')) {
+        int last = f->nfields - 1;
+        while (last > 0 && !focusable(f, last))
+            last--;
+        if (f->enter_saves && r->focus == last && !f->read_only) {
+            /* A short form: Enter on its last field saves. */
+            if (try_save(r)) {
+                r->saved = true;
+                return VIEW_CLOSE;
+            }
+            return VIEW_DONE;
+        }
         /* Enter in a one-line field moves on, as Tab does. */
         if (!f->read_only)
             commit_field(r, r->focus);
@@ -899,6 +928,7 @@ static void form_view_paste(void *self, const char *text, size_t len)
         st->error[0] = '\0';
         live_commit(r, r->focus);
         draft_mark(r);
+        field_changed(r);
     }
     free(buf);
 }

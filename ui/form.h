@@ -98,6 +98,14 @@ struct form {
     /* Said when a key would change a read-only form; NULL: the viewer role's
      * sentence. */
     const char *read_only_reason;
+    /* After the user changed field `field` (its value is in the record once
+     * the text reads as one): the owner may change other fields' values in
+     * the record (a file name that follows a date); true to show them -
+     * every field but the one being edited is read again. NULL: none. */
+    bool (*changed)(void *ctx, int field);
+    /* A short form (an export's file and dates): Enter on the last field
+     * saves, as ^S does, instead of going back to the first. */
+    bool enter_saves;
 };
 
 /* While typing goes on, a draft is kept at most this often (form.draft). */

@@ -1,5 +1,5 @@
 /* The Inclusion Panel pane's workbooks: the pack and the DMT report, their
- * dialogs (a small form of one-line fields) and the progress screen. */
+ * forms (the shared form runner: the file and the dates) and the progress screen. */
 
 #include "panel_pane.h"
 #include "print.h"
@@ -7,191 +7,103 @@
 
 /* ---- the workbooks -------------------------------------------------------------------------------- */
 
-/* A small dialog of one-line fields in the line editor: Enter goes to the
- * next field and, on the last, writes the workbook; ^S or F2 writes at
- * once; Esc cancels. */
-#define DLG_MAX 3
-
-struct dialog {
-    const char *title;
-    const char *intro;
-    int n;
-    const char *label[DLG_MAX];
-    const char *help[DLG_MAX];
-    struct lineedit le[DLG_MAX];
-    char error[DLG_MAX][300];
-    int focus;
-    /* Called when a field's text changed (the file name follows the dates). */
-    void (*changed)(struct dialog *d, int field, void *ctx);
-    void *ctx;
+/* The file and the dates of an export, asked with the shared form runner
+ * (so the keys, the cursor, the errors and Esc are those of every form):
+ * Enter on the last field or ^S writes, Esc cancels. The file name follows
+ * the date that names it until the user types in it. */
+struct export_form {
+    char file[PATH_MAX];
+    int date[2];                    /* the panel date; or from and to */
+    int ndates;
+    const char *stem;               /* "panel-pack", "dmt-report" */
+    int name_date;                  /* the index into date[] that names the file */
+    bool touched;                   /* the user typed in the file field */
+    const char *contents;           /* what the workbook holds (an info line) */
+    char out[PATH_MAX];             /* the file, ~ expanded (on save) */
 };
 
-static void dialog_draw(struct panel *st, struct dialog *d)
+static void default_file(char *out, size_t len, const char *stem, int date, int today)
 {
-    WINDOW *w = ui_body(st->ui);
-    werase(w);
-    pp_fit_line(w, 0, 1, d->title, attr_of(ATTR_HEADER));
-    struct lines intro = {.n = 0};
-    textedit_wrap(d->intro, getmaxx(w) - 3, pp_keep_line, &intro);
-    for (int i = 0; i < intro.n; i++)
-        pp_fit_line(w, 1 + i, 1, intro.text[i], attr_of(ATTR_DIM));
-    int y0 = 1 + intro.n, x = 16, cols = getmaxx(w) - x - 2;
-    if (cols < 10)
-        cols = 10;
-    for (int i = 0; i < d->n; i++) {
-        int y = y0 + 1 + 3 * i;
-        pp_put_cell(w, y, 2, x - 3, d->label[i], attr_of(i == d->focus ? ATTR_HEADER : ATTR_NORMAL), false);
-        if (d->error[i][0]) {
-            char line[400];
-            snprintf(line, sizeof line, "! %s", d->error[i]);
-            pp_fit_line(w, y + 1, x, line, attr_of(ATTR_ERROR));
-        } else {
-            pp_fit_line(w, y + 1, x, d->help[i], attr_of(ATTR_DIM));
-        }
-    }
-    pp_fit_line(w, getmaxy(w) - 1, 1, "Enter next field (on the last: write)  Tab/↑/↓ move  ^S write  Esc cancel",
-             attr_of(ATTR_HINT));
-    /* The focused field last, so that the terminal cursor stays in it. */
-    for (int k = 0; k <= d->n; k++) {
-        int i = k == d->n ? d->focus : k;
-        if (k < d->n && i == d->focus)
-            continue;
-        int y = y0 + 1 + 3 * i;
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(&d->le[i], cols);
-        lineedit_draw(w, y, x, cols, &d->le[i], i == d->focus);
-        wattrset(w, A_NORMAL);
-    }
-    curs_set(1);
-    wnoutrefresh(w);
-    ui_show_status(st->ui);
+    char d[11];
+    snprintf(out, len, "~/%s-%s.xlsx", stem, date_format(date != DATE_NONE ? date : today, d));
 }
 
-static bool panel_takes_text(void *self)
+/* Field 0 is the file, 1 the contents (info), 2.. the dates. */
+static bool export_changed(void *ctx, int field)
 {
-    (void)self;
+    struct export_form *e = ctx;
+    if (field == 0) {
+        e->touched = true;
+        return false;
+    }
+    if (e->touched || field != 2 + e->name_date)
+        return false;
+    default_file(e->file, sizeof e->file, e->stem, e->date[e->name_date], date_today());
     return true;
 }
 
-/* The dialog as a view: Tab/↓ and S-Tab/↑ between fields, Enter on the last
- * field or ^S/F2 writes, Esc cancels. */
-struct dialog_view {
-    struct panel *st;
-    struct dialog *d;
-    bool go;
-};
-
-static void dialog_view_draw(void *self, WINDOW *w)
+static void export_info(void *ctx, int field, char *buf, size_t len)
 {
-    (void)w;
-    struct dialog_view *v = self;
-    dialog_draw(v->st, v->d);
+    (void)field;
+    snprintf(buf, len, "%s", ((struct export_form *)ctx)->contents);
 }
 
-static enum view_key dialog_view_key(void *self, const struct action *act, int ret, wint_t ch)
+static ap_status export_check(void *ctx, int field, const char *label, const char *text)
 {
-    struct dialog_view *v = self;
-    struct dialog *d = v->d;
-    if (act) {
-        switch (act->id) {
-        case ACT_CANCEL:
-            return VIEW_CLOSE;
-        case ACT_SAVE:
-            v->go = true;
-            return VIEW_CLOSE;
-        case ACT_KEEP_TEXT:
-            if (d->focus == d->n - 1) {
-                v->go = true;
-                return VIEW_CLOSE;
-            }
-            d->focus++;
-            return VIEW_DONE;
-        case ACT_NEXT_FIELD:
-            d->focus = (d->focus + 1) % d->n;
-            return VIEW_DONE;
-        case ACT_PREV_FIELD:
-            d->focus = (d->focus + d->n - 1) % d->n;
-            return VIEW_DONE;
-        default:
-            return VIEW_PASS;
-        }
-    }
-    enum lineedit_result r = lineedit_key(&d->le[d->focus], ret, ch);
-    if (r == LINEEDIT_CHANGED) {
-        d->error[d->focus][0] = '\0';
-        if (d->changed)
-            d->changed(d, d->focus, d->ctx);
-    } else if (r == LINEEDIT_REFUSED) {
-        ui_error(v->st->ui, "%s: %s", d->label[d->focus], lineedit_reason(&d->le[d->focus]));
-    }
-    return VIEW_DONE;
+    struct export_form *e = ctx;
+    if (field != 0)
+        return AP_OK;
+    size_t n;
+    if (!ui_expand_path(text, e->out, sizeof e->out))
+        return ap_fail(AP_ERR_INVALID, "%s: the path is too long", label);
+    if ((n = strlen(e->out)) < 5 || strcmp(e->out + n - 5, ".xlsx") != 0)
+        return ap_fail(AP_ERR_INVALID, "%s: the file's name must end in .xlsx (an Excel workbook)", label);
+    return AP_OK;
 }
 
-static const enum action_id dialog_keys[] = {ACT_SAVE, ACT_CANCEL, ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD,
-                                             ACT_NONE};
-static const struct view_ops dialog_view_ops_ = {
-    .title = "the dialog",
-    .keys = dialog_keys,
-    .draw = dialog_view_draw,
-    .key = dialog_view_key,
-    .takes_text = panel_takes_text,
-};
-
-const struct view_ops *panel_dialog_view_ops(void) { return &dialog_view_ops_; }
-
-/* True when the user asked to write (fields as typed in d->le), false when cancelled. */
-static bool dialog_run(struct panel *st, struct dialog *d)
+static ap_status export_validate(void *ctx)
 {
-    struct dialog_view v = {.st = st, .d = d};
-    ui_run_view(st->ui, &dialog_view_ops_, &v);
-    curs_set(0);
-    return v.go && !ui_quitting(st->ui);
+    struct export_form *e = ctx;
+    if (e->ndates < 2)
+        return AP_OK;
+    if (e->date[0] > e->date[1])
+        return ap_fail(AP_ERR_INVALID, "To: the last day is before the first");
+    if (e->date[1] - e->date[0] + 1 > REPORT_MAX_RANGE_DAYS)
+        return ap_fail(AP_ERR_INVALID, "To: at most ten years after the first day");
+    return AP_OK;
 }
 
-static void dialog_free(struct dialog *d)
+static ap_status export_save(void *ctx)
 {
-    for (int i = 0; i < d->n; i++)
-        lineedit_free(&d->le[i]);
+    (void)ctx; /* the workbook is written once the form has closed, with its progress screen */
+    return AP_OK;
 }
 
-/* Reads a date field: empty is DATE_NONE when optional. False with the
- * field's error set. */
-static bool dialog_date(struct dialog *d, int i, bool optional, int today, int *out)
+/* True when the user asked to write (e->out the file, e->date the dates). */
+static bool export_form_run(struct panel *st, const char *title, struct export_form *e, const char *const labels[],
+                            const char *const helps[], const bool required[])
 {
-    const char *text = lineedit_text(&d->le[i]);
-    while (*text == ' ')
-        text++;
-    if (!*text && optional) {
-        *out = DATE_NONE;
-        return true;
-    }
-    if (!*text) {
-        snprintf(d->error[i], sizeof d->error[i], "a date is needed: YYYY-MM-DD, today, -4w");
-        return false;
-    }
-    if (!date_parse(text, today, out)) {
-        snprintf(d->error[i], sizeof d->error[i], "\"%.40s\" is not a date: type YYYY-MM-DD, today, or -4w", text);
-        return false;
-    }
-    return true;
-}
-
-static bool dialog_file(struct dialog *d, int i, char *out, size_t len)
-{
-    if (!ui_expand_path(lineedit_text(&d->le[i]), out, len)) {
-        snprintf(d->error[i], sizeof d->error[i], "the path is too long");
-        return false;
-    }
-    if (!out[0]) {
-        snprintf(d->error[i], sizeof d->error[i], "the file to write is needed, e.g. ~/panel-pack.xlsx");
-        return false;
-    }
-    size_t n = strlen(out);
-    if (n < 5 || strcmp(out + n - 5, ".xlsx") != 0) {
-        snprintf(d->error[i], sizeof d->error[i], "the file's name must end in .xlsx (an Excel workbook)");
-        return false;
-    }
-    return true;
+    struct form_field fields[4] = {
+        {.label = "File", .kind = FIELD_TEXT, .value = e->file, .size = sizeof e->file, .required = true,
+         .help = "Where to write it: a path, ~/ for your home directory"},
+        {.label = "Contents", .kind = FIELD_INFO},
+    };
+    for (int i = 0; i < e->ndates; i++)
+        fields[2 + i] = (struct form_field){.label = labels[i], .kind = FIELD_DATE, .value = &e->date[i],
+                                            .required = required[i], .help = helps[i]};
+    struct form f = {
+        .title = title,
+        .fields = fields,
+        .nfields = 2 + e->ndates,
+        .ctx = e,
+        .validate = export_validate,
+        .save = export_save,
+        .check = export_check,
+        .info = export_info,
+        .changed = export_changed,
+        .enter_saves = true,
+    };
+    return form_run(st->ui, &f) && !ui_quitting(st->ui);
 }
 
 /* -- progress -- */
@@ -349,83 +261,29 @@ static int default_panel_date(const struct panel *st)
     return next;
 }
 
-struct name_follow {
-    bool touched;                   /* the user typed in the file field */
-    const char *stem;               /* "panel-pack", "dmt-report" */
-    int date_field;                 /* the field whose date names the file */
-};
-
-static void default_file(char *out, size_t len, const char *stem, int date, int today)
-{
-    char d[11];
-    snprintf(out, len, "~/%s-%s.xlsx", stem, date_format(date != DATE_NONE ? date : today, d));
-}
-
-static void follow_name(struct dialog *d, int field, void *ctx)
-{
-    struct name_follow *nf = ctx;
-    if (field == 0) {
-        nf->touched = true;
-        return;
-    }
-    int date = DATE_NONE;
-    const char *text = lineedit_text(&d->le[field]);
-    while (*text == ' ')
-        text++;
-    if (nf->touched || field != nf->date_field || (*text && !date_parse(text, date_today(), &date)))
-        return;
-    char name[PATH_MAX];
-    default_file(name, sizeof name, nf->stem, date, date_today());
-    lineedit_set_text(&d->le[0], name);
-}
-
 unsigned pp_export_pack(struct panel *st)
 {
     int today = ui_today(st->ui), panel_date = default_panel_date(st);
-    char file[PATH_MAX], date_text[11] = "";
+    char file[PATH_MAX];
     default_file(file, sizeof file, "panel-pack", panel_date, today);
     if (st->pack_out[0] && !strstr(st->pack_out, "panel-pack-"))
         snprintf(file, sizeof file, "%s", st->pack_out); /* a name of the user's own is kept */
-    date_format(panel_date, date_text);
-    struct name_follow nf = {.touched = false, .stem = "panel-pack", .date_field = 1};
-    struct dialog d = {
-        .title = "Write the Inclusion Panel pack (.xlsx)",
-        .intro = "The cases of one panel with the option analysis, each pupil's picture and the providers' QA; "
-                 "printable, marked OFFICIAL-SENSITIVE.",
-        .n = 2,
-        .label = {"File", "Panel date"},
-        .help = {"Where to write it: a path, ~/ for your home directory",
-                 "The panel's date (YYYY-MM-DD, today, +2w); empty: every open case"},
-        .changed = follow_name,
-        .ctx = &nf,
-    };
-    if (lineedit_init(&d.le[0], file, PATH_MAX - 1) != AP_OK || lineedit_init(&d.le[1], date_text, 32) != AP_OK) {
-        dialog_free(&d);
-        pp_say(st, true, "Out of memory");
-        return REDRAW_ALL;
-    }
-    d.focus = 0;
+    struct export_form e = {.ndates = 1, .stem = "panel-pack", .name_date = 0,
+                            .contents = "a panel's cases, options, pupils and QA"};
+    snprintf(e.file, sizeof e.file, "%s", file);
+    e.date[0] = panel_date;
+    static const char *const labels[] = {"Panel date"};
+    static const char *const helps[] = {"The panel's date (YYYY-MM-DD, today, +2w); empty: every open case"};
+    static const bool required[] = {false};
     ui_message(st->ui, "The Inclusion Panel pack: Enter on the panel date writes it, Esc cancels");
-    char out[PATH_MAX];
-    bool go = false;
-    while (dialog_run(st, &d)) {
-        bool ok = dialog_file(&d, 0, out, sizeof out);
-        if (!dialog_date(&d, 1, true, today, &panel_date))
-            ok = false;
-        if (ok) {
-            go = true;
-            break;
-        }
-        d.focus = d.error[0][0] ? 0 : 1;
-        ui_error(st->ui, "Not written: put right the fields marked !");
-    }
-    if (go)
-        snprintf(st->pack_out, sizeof st->pack_out, "%s", lineedit_text(&d.le[0]));
-    dialog_free(&d);
-    if (!go) {
+    if (!export_form_run(st, "Write the Inclusion Panel pack (.xlsx)", &e, labels, helps, required)) {
         ui_message(st->ui, "%s", ui_quitting(st->ui) ? "" : "No pack written");
         return REDRAW_ALL;
     }
+    snprintf(st->pack_out, sizeof st->pack_out, "%s", e.file);
+    panel_date = e.date[0];
+    char out[PATH_MAX];
+    snprintf(out, sizeof out, "%s", e.out);
     struct progress p;
     char title[120], d1[11];
     if (panel_date != DATE_NONE)
@@ -454,63 +312,31 @@ unsigned pp_export_report(struct panel *st)
     int today = ui_today(st->ui);
     int from = st->dmt_from != DATE_NONE ? st->dmt_from : date_academic_year_start(today);
     int to = st->dmt_to != DATE_NONE ? st->dmt_to : today;
-    char file[PATH_MAX], from_text[11], to_text[11];
+    char file[PATH_MAX];
     default_file(file, sizeof file, "dmt-report", to, today);
     if (st->dmt_out[0] && !strstr(st->dmt_out, "dmt-report-"))
         snprintf(file, sizeof file, "%s", st->dmt_out);
-    date_format(from, from_text);
-    date_format(to, to_text);
-    struct name_follow nf = {.touched = false, .stem = "dmt-report", .date_field = 2};
-    struct dialog d = {
-        .title = "Write the DMT value-for-money report (.xlsx)",
-        .intro = "Spend committed and actual per provider, pupil and cohort, cost per attended session and hour, "
-                 "attendance, progress and QA, with charts, for the days from .. to.",
-        .n = 3,
-        .label = {"File", "From", "To"},
-        .help = {"Where to write it: a path, ~/ for your home directory",
-                 "The first day (YYYY-MM-DD, today, -12w)", "The last day, at most ten years after the first"},
-        .changed = follow_name,
-        .ctx = &nf,
-    };
-    if (lineedit_init(&d.le[0], file, PATH_MAX - 1) != AP_OK || lineedit_init(&d.le[1], from_text, 32) != AP_OK ||
-        lineedit_init(&d.le[2], to_text, 32) != AP_OK) {
-        dialog_free(&d);
-        pp_say(st, true, "Out of memory");
-        return REDRAW_ALL;
-    }
+    struct export_form e = {.ndates = 2, .stem = "dmt-report", .name_date = 1,
+                            .contents = "spend, costs, attendance, progress, QA"};
+    snprintf(e.file, sizeof e.file, "%s", file);
+    e.date[0] = from;
+    e.date[1] = to;
+    static const char *const labels[] = {"From", "To"};
+    static const char *const helps[] = {"The first day (YYYY-MM-DD, today, -12w)",
+                                        "The last day, at most ten years after the first"};
+    static const bool required[] = {true, true};
     ui_message(st->ui, "The DMT report: Enter on the last date writes it, Esc cancels");
-    char out[PATH_MAX];
-    bool go = false;
-    while (dialog_run(st, &d)) {
-        bool ok = dialog_file(&d, 0, out, sizeof out);
-        if (!dialog_date(&d, 1, false, today, &from))
-            ok = false;
-        if (!dialog_date(&d, 2, false, today, &to))
-            ok = false;
-        if (ok && from > to) {
-            snprintf(d.error[2], sizeof d.error[2], "the last day is before the first");
-            ok = false;
-        } else if (ok && to - from + 1 > REPORT_MAX_RANGE_DAYS) {
-            snprintf(d.error[2], sizeof d.error[2], "at most ten years after the first day");
-            ok = false;
-        }
-        if (ok) {
-            go = true;
-            break;
-        }
-        d.focus = d.error[0][0] ? 0 : d.error[1][0] ? 1 : 2;
-        ui_error(st->ui, "Not written: put right the fields marked !");
-    }
-    if (go) {
-        snprintf(st->dmt_out, sizeof st->dmt_out, "%s", lineedit_text(&d.le[0]));
-        st->dmt_from = from;
-        st->dmt_to = to;
-    }
-    dialog_free(&d);
-    if (!go) {
+    if (!export_form_run(st, "Write the DMT value-for-money report (.xlsx)", &e, labels, helps, required)) {
         ui_message(st->ui, "%s", ui_quitting(st->ui) ? "" : "No report written");
         return REDRAW_ALL;
     }
+    from = e.date[0];
+    to = e.date[1];
+    snprintf(st->dmt_out, sizeof st->dmt_out, "%s", e.file);
+    st->dmt_from = from;
+    st->dmt_to = to;
+    char out[PATH_MAX], from_text[11], to_text[11];
+    snprintf(out, sizeof out, "%s", e.out);
     struct progress p;
     char title[160];
     snprintf(title, sizeof title, "Writing the DMT value-for-money report for %s to %s", date_format(from, from_text),

@@ -114,7 +114,7 @@ struct panel {
     WINDOW *win;
     int height;
 
-    /* The export dialogs remember what was typed */
+    /* The export forms remember what was typed */
     char pack_out[PATH_MAX];
     char dmt_out[PATH_MAX];
     int dmt_from, dmt_to;

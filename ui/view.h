@@ -102,7 +102,6 @@ const struct view_ops *attendance_find_view_ops(void);   /* ui/att_prompt.c */
 const struct view_ops *attendance_goto_view_ops(void);   /* ui/att_prompt.c */
 const struct view_ops *picker_view_ops(void);            /* ui/picker.c */
 const struct view_ops *psp_draft_view_ops(void);         /* ui/psp.c */
-const struct view_ops *panel_dialog_view_ops(void);      /* ui/panel.c */
 const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
 const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
 const struct view_ops *pupil_concerns_view_ops(void);    /* ui/pupil_views.c */

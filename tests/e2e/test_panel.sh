@@ -167,8 +167,8 @@ w=$(widest_line "$S")
 
 # ---- x: the Inclusion Panel pack, from the case (its panel date) ----
 keys "$S" x
-expect_screen "x asks where to write the pack and for which panel: \"Panel date    $panel_date\"" "$S" \
-    "Panel date    $panel_date"
+expect_screen "x asks where to write the pack and for which panel: \"Panel date  $panel_date\"" "$S" \
+    "Panel date  $panel_date"
 expect_screen "the file offered by default: ~/panel-pack-$panel_date.xlsx" "$S" "~/panel-pack-$panel_date.xlsx"
 keys "$S" C-u
 keys "$S" -l "$TEST_DIR/pack.xlsx"
@@ -218,9 +218,29 @@ expect_text "a directory that does not exist: \"The pack was not written: cannot
 keys "$S" Escape
 wait_for "$S" "panel case $case_id" 5
 
+# ---- X: the export's form (the shared form runner) ----
+keys "$S" X
+wait_for "$S" "Write the DMT value-for-money report" 5
+keys "$S" Tab Tab C-u
+keys "$S" -l "2026-10-31"
+expect_screen "the file name follows the last day typed: ~/dmt-report-2026-10-31.xlsx" "$S" "~/dmt-report-2026-10-31.xlsx"
+keys "$S" BTab BTab C-u
+keys "$S" -l "$TEST_DIR/report.txt"
+keys "$S" C-s
+if wait_for "$S" "the file's name must end in .xlsx" 5 && screen "$S" | grep -q "Write the DMT value-for-money report" &&
+   [ ! -e "$TEST_DIR/report.txt" ]; then
+    ok "a file not ending in .xlsx is refused next to File, the form stays open, nothing written"
+else
+    not_ok "a file not ending in .xlsx is refused next to File, the form stays open, nothing written" "$(screen "$S")"
+fi
+keys "$S" Escape
+wait_for "$S" "Close without saving" 5
+keys "$S" y
+expect_screen "Esc, y: \"No report written\"" "$S" "No report written"
+
 # ---- X: the DMT report with the dates offered, to ~/ ----
 keys "$S" X
-expect_screen "X asks for the file and the range (from 1 September)" "$S" "From          2026-09-01"
+expect_screen "X asks for the file and the range (from 1 September)" "$S" "From *  2026-09-01"
 keys "$S" Enter Enter Enter
 expect_text "Enter x3 writes it to ~/dmt-report-$TODAY.xlsx (HOME expanded)" "$S" \
     "Wrote the DMT report to $TEST_DIR/dmt-report-$TODAY.xlsx" 30
