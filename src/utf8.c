@@ -465,3 +465,18 @@ const char *utf8_printable(char *out, size_t outsz, const char *s)
         out[n] = '\0';
     return out;
 }
+
+int utf8_fold_cmp(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i = 0, j = 0;
+    while (i < la && j < lb) {
+        uint32_t ca, cb;
+        i += utf8_decode(a + i, la - i, &ca);
+        j += utf8_decode(b + j, lb - j, &cb);
+        ca = utf8_fold(ca);
+        cb = utf8_fold(cb);
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+    }
+    return (i < la) - (j < lb);
+}

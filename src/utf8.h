@@ -147,4 +147,8 @@ uint32_t utf8_fold(uint32_t cp);
  * empty needle is found everywhere. For search-as-you-type. */
 bool utf8_contains(const char *haystack, const char *needle);
 
+/* Compares as a search matches: case and accents folded (utf8_fold), so
+ * that Siân sorts with Sian. <0, 0, >0 as strcmp. */
+int utf8_fold_cmp(const char *a, const char *b);
+
 #endif

@@ -55,3 +55,29 @@ int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, 
     wattroff(w, attr);
     return drawn + used;
 }
+
+void draw_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
+{
+    draw_text(w, y, x, 0, text, attr, DRAW_CLEAR | DRAW_ELLIPSIS);
+}
+
+const char *draw_flag_marker(enum flag_level level)
+{
+    return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";
+}
+
+enum attr_meaning draw_flag_attr(enum flag_level level)
+{
+    return level == FLAG_RED     ? ATTR_FLAG_RED
+           : level == FLAG_AMBER ? ATTR_FLAG_AMBER
+           : level == FLAG_GREEN ? ATTR_FLAG_GREEN
+                                 : ATTR_NORMAL;
+}
+
+void draw_hours(double h, char *buf, size_t len)
+{
+    if (h == (double)(long)h)
+        snprintf(buf, len, "%ld", (long)h);
+    else
+        snprintf(buf, len, "%.1f", h);
+}

@@ -2,7 +2,10 @@
 #define APTERM_DRAW_H
 
 #include <curses.h>
+#include <stddef.h>
 
+#include "attr.h"
+#include "rules.h"
 #include "utf8.h"
 
 /* How draw_text fits its text (the first two are utf8_fit's). */
@@ -26,5 +29,17 @@ int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, 
  * cut is before it ("Delete the contact Siân Jo…? (y/n)"). Returns the
  * columns used. */
 int draw_fit_question(char *out, size_t outsz, const char *text, int cols);
+
+/* A whole line of w: cleared, then text from x to the right edge, ending in
+ * "…" when it does not fit. */
+void draw_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
+
+/* A flag as every pane shows it: its marker ("!" red, "~" amber, " " none)
+ * and its colour (a RAG rating's green too). */
+const char *draw_flag_marker(enum flag_level level);
+enum attr_meaning draw_flag_attr(enum flag_level level);
+
+/* Hours as the panes show them: "20", "7.8". */
+void draw_hours(double h, char *buf, size_t len);
 
 #endif

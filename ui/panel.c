@@ -67,40 +67,6 @@ bool pp_can_write(struct panel *st)
 /* ---- small helpers ------------------------------------------------------------------ */
 
 
-/* Compares as a search does: case and accents folded (Siân sorts with Sian). */
-static int fold_cmp(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i = 0, j = 0;
-    while (i < la && j < lb) {
-        uint32_t ca, cb;
-        i += utf8_decode(a + i, la - i, &ca);
-        j += utf8_decode(b + j, lb - j, &cb);
-        ca = utf8_fold(ca);
-        cb = utf8_fold(cb);
-        if (ca != cb)
-            return ca < cb ? -1 : 1;
-    }
-    return (i < la) - (j < lb);
-}
-
-const char *pp_flag_marker(enum flag_level level)
-{
-    return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";
-}
-
-enum attr_meaning pp_flag_attr(enum flag_level level)
-{
-    return level == FLAG_RED ? ATTR_FLAG_RED : level == FLAG_AMBER ? ATTR_FLAG_AMBER : ATTR_NORMAL;
-}
-
-void pp_hours_text(double h, char *buf, size_t len)
-{
-    if (h == (double)(long)h)
-        snprintf(buf, len, "%ld", (long)h);
-    else
-        snprintf(buf, len, "%.1f", h);
-}
-
 /* Whole pounds, for the list: "£7,800". */
 char *pp_pounds(int64_t pence, char *buf, size_t len)
 {
@@ -116,20 +82,6 @@ const char *pp_basis_word(const char *basis)
            : strcmp(basis, "week") == 0  ? "week"
            : strcmp(basis, "year") == 0  ? "year"
                                          : basis;
-}
-
-void pp_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
-{
-    int cols = getmaxx(w) - x;
-    if (cols <= 0 || y < 0 || y >= getmaxy(w))
-        return;
-    char buf[NOTICE_LEN * 3];
-    utf8_fit(buf, sizeof buf, text, cols, UTF8_FIT_ELLIPSIS);
-    wmove(w, y, 0);
-    wclrtoeol(w);
-    wattron(w, attr);
-    mvwaddstr(w, y, x, buf);
-    wattroff(w, attr);
 }
 
 void pp_put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right)
@@ -292,7 +244,7 @@ static int compare_rows(const void *a, const void *b)
     long long d = 0;
     switch (st->sort_col) {
     case COL_REASON:
-        d = fold_cmp(label_text(LABELS_CASE_REASON, x->reason), label_text(LABELS_CASE_REASON, y->reason));
+        d = utf8_fold_cmp(label_text(LABELS_CASE_REASON, x->reason), label_text(LABELS_CASE_REASON, y->reason));
         break;
     case COL_REFERRED: d = date_key(x->referral_date) - date_key(y->referral_date); break;
     case COL_PANEL: d = date_key(x->panel_date) - date_key(y->panel_date); break;
@@ -309,7 +261,7 @@ static int compare_rows(const void *a, const void *b)
     if (st->sort_desc)
         d = -d;
     if (!d)
-        d = fold_cmp(x->pupil_name, y->pupil_name);
+        d = utf8_fold_cmp(x->pupil_name, y->pupil_name);
     if (!d)
         d = x->id < y->id ? 1 : x->id > y->id ? -1 : 0; /* newest case first */
     return d < 0 ? -1 : d > 0;
@@ -379,7 +331,7 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
     case COL_QUOTES:
         snprintf(buf, len, "%d", r->quotes);
         if (f->level != FLAG_NONE)
-            *attr = pp_flag_attr(f->level);
+            *attr = draw_flag_attr(f->level);
         else if (!r->quotes)
             *attr = ATTR_DIM;
         break;
@@ -392,8 +344,8 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
         }
         break;
     case COL_FLAG:
-        snprintf(buf, len, "%s", f->level != FLAG_NONE ? pp_flag_marker(f->level) : "");
-        *attr = pp_flag_attr(f->level);
+        snprintf(buf, len, "%s", f->level != FLAG_NONE ? draw_flag_marker(f->level) : "");
+        *attr = draw_flag_attr(f->level);
         break;
     default: break;
     }
@@ -407,7 +359,7 @@ static void make_list_detail(struct panel *st)
         return;
     const struct row_flag *f = &st->flags[st->view[st->lv.cursor]];
     if (f->reason) {
-        snprintf(st->detail, sizeof st->detail, "%s %s", pp_flag_marker(f->level), f->reason);
+        snprintf(st->detail, sizeof st->detail, "%s %s", draw_flag_marker(f->level), f->reason);
         return;
     }
     char money[MONEY_LEN];
@@ -464,7 +416,7 @@ static void draw_detail_line(struct panel *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
     if (st->notice[0]) {
-        pp_fit_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
         return;
     }
     const struct panel_case_row *r = current_row(st);
@@ -475,7 +427,7 @@ static void draw_detail_line(struct panel *st, WINDOW *w)
     }
     const struct row_flag *f = &st->flags[st->view[st->lv.cursor]];
     make_list_detail(st);
-    pp_fit_line(w, y, 1, st->detail, attr_of(f->reason ? pp_flag_attr(f->level) : ATTR_DIM));
+    draw_line(w, y, 1, st->detail, attr_of(f->reason ? draw_flag_attr(f->level) : ATTR_DIM));
 }
 
 static void draw_list_at(struct panel *st, WINDOW *w, int y)
@@ -486,7 +438,7 @@ static void draw_list_at(struct panel *st, WINDOW *w, int y)
     if (st->sort_col == COL_FLAG || st->sort_col == COL_QUOTES)
         st->lv.sort_column = -1; /* no room for the arrow: the summary line says */
     if (!st->loaded) {
-        pp_fit_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the panel cases…", attr_of(ATTR_ERROR));
+        draw_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the panel cases…", attr_of(ATTR_ERROR));
         return;
     }
     listview_draw(&st->lv, w, y, height - y - 1);
@@ -495,7 +447,7 @@ static void draw_list_at(struct panel *st, WINDOW *w, int y)
                           : st->search[0] && filtered(st)    ? "No case matches: Esc clears the search, F the filter."
                           : st->search[0]                    ? "No case matches the search: Esc clears it."
                                                              : "No case matches the filter: F clears it.";
-        pp_fit_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
+        draw_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
     }
     draw_detail_line(st, w);
 }
@@ -505,9 +457,9 @@ static void draw_list(struct panel *st, WINDOW *w)
     char summary[700];
     summary_text(st, summary, sizeof summary);
     if (st->load_error[0] && st->loaded)
-        pp_fit_line(w, 0, 1, st->load_error, attr_of(ATTR_ERROR));
+        draw_line(w, 0, 1, st->load_error, attr_of(ATTR_ERROR));
     else
-        pp_fit_line(w, 0, 1, summary, attr_of(ATTR_DIM));
+        draw_line(w, 0, 1, summary, attr_of(ATTR_DIM));
     draw_list_at(st, w, 1);
 }
 
@@ -619,7 +571,7 @@ void pp_draw_notice(struct panel *st, WINDOW *w)
         c.n = NOTICE_LINES;
     int h = getmaxy(w);
     for (int i = 0; i < c.n; i++)
-        pp_fit_line(w, h - c.n + i, 1, c.text[i], attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, h - c.n + i, 1, c.text[i], attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
 }
 
 /* ui_confirm, with the question also across the pane's last lines. */
@@ -632,7 +584,7 @@ bool pp_confirm(struct panel *st, const char *why, const char *question)
     textedit_wrap(text, getmaxx(w) - 2, pp_keep_line, &c);
     int h = getmaxy(w);
     for (int i = 0; i < c.n; i++)
-        pp_fit_line(w, h - c.n + i, 1, c.text[i], attr_of(ATTR_ERROR));
+        draw_line(w, h - c.n + i, 1, c.text[i], attr_of(ATTR_ERROR));
     wnoutrefresh(w);
     return ui_confirm(st->ui, question);
 }

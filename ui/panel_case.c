@@ -112,8 +112,8 @@ static void build_doc(struct panel *st)
              c->panel_date == DATE_NONE ? "" : date_format(c->panel_date, d2), label_text(LABELS_CASE_STATUS, c->status));
     doc_text(st, strcmp(c->status, "open") == 0 ? ATTR_DIM : ATTR_HEADER, buf, 1);
     if (st->warn_level != FLAG_NONE) {
-        snprintf(buf, sizeof buf, "%s %s", pp_flag_marker(st->warn_level), st->warn);
-        doc_wrap(st, DOC_TEXT, pp_flag_attr(st->warn_level), NULL, buf, 1, 3, doc_width(st) - 4);
+        snprintf(buf, sizeof buf, "%s %s", draw_flag_marker(st->warn_level), st->warn);
+        doc_wrap(st, DOC_TEXT, draw_flag_attr(st->warn_level), NULL, buf, 1, 3, doc_width(st) - 4);
     }
     doc_blank(st);
     doc_field(st, "Triage recommendation", c->triage_recommendation, "– (E edits the case)");
@@ -258,7 +258,7 @@ void pp_make_case_detail(struct panel *st)
         return;
     const struct panel_quote_row *r = &st->quotes[st->qcursor];
     char rate[MONEY_LEN], tu[MONEY_LEN], tr[MONEY_LEN], h[16];
-    pp_hours_text(r->q.hours_per_week, h, sizeof h);
+    draw_hours(r->q.hours_per_week, h, sizeof h);
     int n = snprintf(st->detail, sizeof st->detail, "%s: %s per %s, %d session%s (%s h) a week; %s tuition + %s transport",
                      r->provider, money_format(r->q.rate, rate, sizeof rate), pp_basis_word(r->q.cost_basis),
                      r->q.sessions_per_week, r->q.sessions_per_week == 1 ? "" : "s", h,
@@ -300,17 +300,17 @@ void pp_draw_case(struct panel *st, WINDOW *w)
     for (int y = 0; y < st->height; y++)
         pp_draw_doc_line(st, w, st->top + y);
     if (st->notice[0]) {
-        pp_fit_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
     } else if (st->ndoc > st->height) {
         char where[120];
         bool below = st->top + st->height < st->ndoc;
         snprintf(where, sizeof where, "%s (lines %d–%d of %d)",
                  below ? "↓ more below: PgDn, G for the end" : "↑ more above: PgUp, g for the top", st->top + 1,
                  st->top + st->height, st->ndoc);
-        pp_fit_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
+        draw_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
     } else {
         pp_make_case_detail(st);
-        pp_fit_line(w, body - 1, 1, st->detail, attr_of(ATTR_DIM));
+        draw_line(w, body - 1, 1, st->detail, attr_of(ATTR_DIM));
     }
 }
 
@@ -363,9 +363,9 @@ static void case_view_draw(void *self, WINDOW *w)
     struct panel *st = self;
     if (st->case_gone) {
         werase(w);
-        pp_fit_line(w, 0, 1, st->notice[0] ? st->notice : "That panel case is no longer in the store",
+        draw_line(w, 0, 1, st->notice[0] ? st->notice : "That panel case is no longer in the store",
                     attr_of(ATTR_ERROR));
-        pp_fit_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
+        draw_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
         return;
     }
     pp_draw_case(st, w);

@@ -114,10 +114,10 @@ void pp_draw_export(struct panel *st, WINDOW *w)
 {
     int h = getmaxy(w), width = getmaxx(w);
     int y = h / 2 - 5 > 1 ? h / 2 - 5 : 1;
-    pp_fit_line(w, y, 2, st->export_title, attr_of(ATTR_HEADER));
+    draw_line(w, y, 2, st->export_title, attr_of(ATTR_HEADER));
     char line[PATH_MAX + 16];
     snprintf(line, sizeof line, "to %s", st->export_path);
-    pp_fit_line(w, y + 1, 2, line, attr_of(ATTR_DIM));
+    draw_line(w, y + 1, 2, line, attr_of(ATTR_DIM));
     int cols = width - 12 > 10 ? width - 12 : 10;
     int filled = cols * st->export_pct / 100;
     wmove(w, y + 3, 0);
@@ -132,14 +132,14 @@ void pp_draw_export(struct panel *st, WINDOW *w)
         waddstr(w, "·");
     wattroff(w, attr_of(ATTR_DIM));
     wprintw(w, "] %3d%%", st->export_pct);
-    pp_fit_line(w, y + 4, 2, st->export_what, attr_of(ATTR_DIM));
+    draw_line(w, y + 4, 2, st->export_what, attr_of(ATTR_DIM));
     if (!st->export_done)
         return;
     struct lines c = {.n = 0};
     textedit_wrap(st->export_result, width - 4, pp_keep_line, &c);
     for (int i = 0; i < c.n; i++)
-        pp_fit_line(w, y + 6 + i, 2, c.text[i], attr_of(st->export_failed ? ATTR_ERROR : ATTR_FLAG_GREEN));
-    pp_fit_line(w, y + 7 + c.n, 2, "Any key goes back", attr_of(ATTR_DIM));
+        draw_line(w, y + 6 + i, 2, c.text[i], attr_of(st->export_failed ? ATTR_ERROR : ATTR_FLAG_GREEN));
+    draw_line(w, y + 7 + c.n, 2, "Any key goes back", attr_of(ATTR_DIM));
 }
 
 struct progress {

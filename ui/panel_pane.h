@@ -145,7 +145,6 @@ struct lines {
 
 __attribute__((format(printf, 3, 4))) void pp_say(struct panel *st, bool error, const char *fmt, ...);
 bool pp_can_write(struct panel *st);
-void pp_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
 void pp_put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right);
 void pp_keep_line(void *ctx, const char *line, size_t len, bool first);
 /* The notice on the body's last lines (until the next key). */
@@ -158,9 +157,6 @@ unsigned pp_export_report(struct panel *st);
 void pp_draw_export(struct panel *st, WINDOW *w);
 /* ---- ui/panel.c ---- */
 
-const char *pp_flag_marker(enum flag_level level);
-enum attr_meaning pp_flag_attr(enum flag_level level);
-void pp_hours_text(double h, char *buf, size_t len);
 char *pp_pounds(int64_t pence, char *buf, size_t len);
 const char *pp_basis_word(const char *basis);
 int pp_row_of_id(const struct panel *st, int64_t id);

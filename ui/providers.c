@@ -107,22 +107,6 @@ bool pr_can_write(struct providers *st)
 
 /* ---- text helpers ------------------------------------------------------------------ */
 
-/* Compares as a search does: case and accents folded (Siân sorts with Sian). */
-static int fold_cmp(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i = 0, j = 0;
-    while (i < la && j < lb) {
-        uint32_t ca, cb;
-        i += utf8_decode(a + i, la - i, &ca);
-        j += utf8_decode(b + j, lb - j, &cb);
-        ca = utf8_fold(ca);
-        cb = utf8_fold(cb);
-        if (ca != cb)
-            return ca < cb ? -1 : 1;
-    }
-    return (i < la) - (j < lb);
-}
-
 static const char *short_date(int d, bool wide, char *buf)
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -137,25 +121,7 @@ static const char *short_date(int d, bool wide, char *buf)
     return buf;
 }
 
-const char *pr_flag_marker(enum flag_level level)
-{
-    return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";
-}
-
-enum attr_meaning pr_flag_attr(enum flag_level level)
-{
-    return level == FLAG_RED ? ATTR_FLAG_RED : level == FLAG_AMBER ? ATTR_FLAG_AMBER : ATTR_NORMAL;
-}
-
 /* The hours of a week as people write them: 25, 22.5. */
-void pr_hours_text(double h, char *buf, size_t len)
-{
-    if (h == (double)(long)h)
-        snprintf(buf, len, "%ld", (long)h);
-    else
-        snprintf(buf, len, "%.1f", h);
-}
-
 /* ---- loading the list ---------------------------------------------------------------- */
 
 static void free_flags(struct providers *st)
@@ -331,7 +297,7 @@ static int compare_rows(const void *a, const void *b)
     long long d = 0;
     switch (st->sort_col) {
     case COL_REG:
-        d = fold_cmp(label_text(LABELS_REGISTRATION, x->registration), label_text(LABELS_REGISTRATION, y->registration));
+        d = utf8_fold_cmp(label_text(LABELS_REGISTRATION, x->registration), label_text(LABELS_REGISTRATION, y->registration));
         break;
     case COL_PUPILS: d = x->pupils_now - y->pupils_now; break;
     case COL_FT: d = x->fulltime_now - y->fulltime_now; break;
@@ -352,7 +318,7 @@ static int compare_rows(const void *a, const void *b)
     if (st->sort_desc)
         d = -d;
     if (!d)
-        d = fold_cmp(x->name, y->name);
+        d = utf8_fold_cmp(x->name, y->name);
     if (!d)
         d = x->id < y->id ? -1 : x->id > y->id;
     return d < 0 ? -1 : d > 0;
@@ -440,18 +406,18 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
                                                                                                       : "none";
         snprintf(buf, len, "%s", w);
         if (rules_flag_raised(f->ins) || rules_flag_raised(r->insurance_level))
-            *attr = pr_flag_attr(rules_flag_worst(f->ins, r->insurance_level));
+            *attr = draw_flag_attr(rules_flag_worst(f->ins, r->insurance_level));
         else if (insurance_rank(r) == 3)
             *attr = ATTR_DIM;
         break;
     }
     case COL_S1:
         snprintf(buf, len, "%s", short_date(r->last_stage1, st->wide, d));
-        *attr = rules_flag_raised(f->s1) ? pr_flag_attr(f->s1) : r->last_stage1 == DATE_NONE ? ATTR_DIM : ATTR_NORMAL;
+        *attr = rules_flag_raised(f->s1) ? draw_flag_attr(f->s1) : r->last_stage1 == DATE_NONE ? ATTR_DIM : ATTR_NORMAL;
         break;
     case COL_S2:
         snprintf(buf, len, "%s", short_date(r->last_stage2, st->wide, d));
-        *attr = rules_flag_raised(f->s2) ? pr_flag_attr(f->s2) : r->last_stage2 == DATE_NONE ? ATTR_DIM : ATTR_NORMAL;
+        *attr = rules_flag_raised(f->s2) ? draw_flag_attr(f->s2) : r->last_stage2 == DATE_NONE ? ATTR_DIM : ATTR_NORMAL;
         break;
     case COL_FLAGS:
         if (f->red && f->amber)
@@ -462,7 +428,7 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
             snprintf(buf, len, "~%d", f->amber);
         else
             buf[0] = '\0';
-        *attr = pr_flag_attr(f->worst);
+        *attr = draw_flag_attr(f->worst);
         break;
     default:
         buf[0] = '\0';
@@ -482,10 +448,10 @@ static void make_detail(struct providers *st)
         int more = f->red + f->amber - 1;
         const char *susp = strcmp(r->status, "suspended") == 0 ? "Suspended. " : "";
         if (f->worst_reason && more > 0)
-            snprintf(st->detail, sizeof st->detail, "%s %s%s (and %d more: Enter)", pr_flag_marker(f->worst), susp,
+            snprintf(st->detail, sizeof st->detail, "%s %s%s (and %d more: Enter)", draw_flag_marker(f->worst), susp,
                      f->worst_reason, more);
         else if (f->worst_reason)
-            snprintf(st->detail, sizeof st->detail, "%s %s%s", pr_flag_marker(f->worst), susp, f->worst_reason);
+            snprintf(st->detail, sizeof st->detail, "%s %s%s", draw_flag_marker(f->worst), susp, f->worst_reason);
         else
             snprintf(st->detail, sizeof st->detail, "%s%s: no flags", susp, r->name);
     } else if (!st->in_contacts && st->npupils > 0) {
@@ -494,20 +460,6 @@ static void make_detail(struct providers *st)
 }
 
 /* ---- drawing the list ------------------------------------------------------------------ */
-
-void pr_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
-{
-    int cols = getmaxx(w) - x;
-    if (cols <= 0 || y < 0 || y >= getmaxy(w))
-        return;
-    char buf[NOTICE_LEN * 2];
-    utf8_fit(buf, sizeof buf, text, cols, UTF8_FIT_ELLIPSIS);
-    wmove(w, y, 0);
-    wclrtoeol(w);
-    wattron(w, attr);
-    mvwaddstr(w, y, x, buf);
-    wattroff(w, attr);
-}
 
 /* What is shown: count, search, filter and sort, in words. */
 static void summary_text(const struct providers *st, char *buf, size_t len)
@@ -548,7 +500,7 @@ static void draw_detail_line(struct providers *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
     if (st->notice[0]) {
-        pr_fit_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
         return;
     }
     const struct provider_list_row *r = current_row(st);
@@ -564,7 +516,7 @@ static void draw_detail_line(struct providers *st, WINDOW *w)
         snprintf(line, sizeof line, "%s: %s", r->name, st->detail); /* the whole name, cut in the list */
     else
         snprintf(line, sizeof line, "%s", st->detail);
-    pr_fit_line(w, y, 1, line, attr_of(f->worst_reason ? pr_flag_attr(f->worst) : ATTR_DIM));
+    draw_line(w, y, 1, line, attr_of(f->worst_reason ? draw_flag_attr(f->worst) : ATTR_DIM));
 }
 
 static void draw_list_at(struct providers *st, WINDOW *w, int y)
@@ -584,7 +536,7 @@ static void draw_list_at(struct providers *st, WINDOW *w, int y)
     st->lv.sort_column = title_cols <= col_cols ? st->sort_col : -1;
     st->lv.sort_desc = st->sort_desc;
     if (!st->list) {
-        pr_fit_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the providers…", attr_of(ATTR_ERROR));
+        draw_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the providers…", attr_of(ATTR_ERROR));
         return;
     }
     listview_draw(&st->lv, w, y, height - y - 1);
@@ -593,7 +545,7 @@ static void draw_list_at(struct providers *st, WINDOW *w, int y)
                           : st->search[0] && filtered(st) ? "No provider matches: Esc clears the search, F the filter."
                           : st->search[0] ? "No provider's name matches the search: Esc clears it."
                                           : "No provider matches the filter: F clears it.";
-        pr_fit_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
+        draw_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
     }
     draw_detail_line(st, w);
 }
@@ -603,9 +555,9 @@ static void draw_list(struct providers *st, WINDOW *w)
     char summary[600];
     summary_text(st, summary, sizeof summary);
     if (st->load_error[0] && st->list)
-        pr_fit_line(w, 0, 1, st->load_error, attr_of(ATTR_ERROR));
+        draw_line(w, 0, 1, st->load_error, attr_of(ATTR_ERROR));
     else
-        pr_fit_line(w, 0, 1, summary, attr_of(ATTR_DIM));
+        draw_line(w, 0, 1, summary, attr_of(ATTR_DIM));
     draw_list_at(st, w, 1);
 }
 

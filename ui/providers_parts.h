@@ -124,13 +124,9 @@ struct providers {
 
 __attribute__((format(printf, 3, 4))) void pr_say(struct providers *st, bool error, const char *fmt, ...);
 bool pr_can_write(struct providers *st);
-const char *pr_flag_marker(enum flag_level level);
-enum attr_meaning pr_flag_attr(enum flag_level level);
-void pr_hours_text(double h, char *buf, size_t len);
 int pr_row_of_id(const struct providers *st, int64_t id);
 bool pr_provider_flag(const struct flag_row *f);
 void pr_refilter(struct providers *st, int64_t keep_id);
-void pr_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
 void pr_providers_reload(void *state);
 
 /* ---- ui/providers_record.c ---- */

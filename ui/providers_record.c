@@ -104,9 +104,9 @@ static void build_doc(struct providers *st)
                  1);
     }
     for (size_t i = 0; i < st->nrflags; i++) {
-        snprintf(buf, sizeof buf, "%s %s", pr_flag_marker(st->rflags[i].level), st->rflags[i].reason);
+        snprintf(buf, sizeof buf, "%s %s", draw_flag_marker(st->rflags[i].level), st->rflags[i].reason);
         /* continuation lines line up after the marker */
-        doc_wrap(st, DOC_TEXT, pr_flag_attr(st->rflags[i].level), NULL, buf, 1, 3, st->width - 4);
+        doc_wrap(st, DOC_TEXT, draw_flag_attr(st->rflags[i].level), NULL, buf, 1, 3, st->width - 4);
     }
 
     /* The pupils placed now */
@@ -115,7 +115,7 @@ static void build_doc(struct providers *st)
     for (size_t i = 0; i < st->npupils; i++)
         ft += st->pupils[i].full_time;
     char hours[16];
-    pr_hours_text(ui_config(st->ui)->th.fulltime_hours, hours, sizeof hours);
+    draw_hours(ui_config(st->ui)->th.fulltime_hours, hours, sizeof hours);
     if (st->npupils)
         snprintf(buf, sizeof buf, "Pupils placed now: %zu, %d full time (%s h/week or more)", st->npupils, ft, hours);
     else
@@ -365,7 +365,7 @@ void pr_draw_doc_line(struct providers *st, WINDOW *w, int i)
         put_cell(w, y, c.name_x, c.name_w, pp->name, attr_of(selected ? ATTR_SELECTED : ATTR_NORMAL), false);
         char year[24], hours[16], notes[80] = "";
         rules_year_group_name(pp->year_group, year, sizeof year);
-        pr_hours_text(pp->weekly_hours, hours, sizeof hours);
+        draw_hours(pp->weekly_hours, hours, sizeof hours);
         put_cell(w, y, c.year_x, 10, year, A_NORMAL, false);
         put_cell(w, y, c.hours_x, 6, hours, A_NORMAL, true);
         put_cell(w, y, c.ft_x, 9, pp->full_time ? "yes" : "no", pp->full_time ? A_NORMAL : attr_of(ATTR_DIM),
@@ -418,14 +418,14 @@ void pr_draw_record(struct providers *st, WINDOW *w)
     for (int y = 0; y < st->height; y++)
         pr_draw_doc_line(st, w, st->rec_top + y);
     if (notice) {
-        pr_fit_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
     } else if (more) {
         char where[120];
         bool below = st->rec_top + st->height < st->ndoc;
         snprintf(where, sizeof where, "%s (lines %d–%d of %d)",
                  below ? "↓ more below: PgDn, G for the end" : "↑ more above: PgUp, g for the top", st->rec_top + 1,
                  st->rec_top + st->height, st->ndoc);
-        pr_fit_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
+        draw_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
     }
 }
 
@@ -444,16 +444,16 @@ void pr_draw_contacts(struct providers *st, WINDOW *w)
 {
     char title[300];
     snprintf(title, sizeof title, "Contacts at %s: %zu", st->rec.name, st->ncontacts);
-    pr_fit_line(w, 0, 1, title, attr_of(ATTR_HEADER));
+    draw_line(w, 0, 1, title, attr_of(ATTR_HEADER));
     listview_set_rows(&st->clv, (int)st->ncontacts);
     listview_draw(&st->clv, w, 2, getmaxy(w) - 3);
     if (st->ncontacts == 0)
-        pr_fit_line(w, 4, 2, "No contacts recorded: press a to add one.", attr_of(ATTR_DIM));
+        draw_line(w, 4, 2, "No contacts recorded: press a to add one.", attr_of(ATTR_DIM));
     int y = getmaxy(w) - 1;
     if (st->notice[0])
-        pr_fit_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
     else
-        pr_fit_line(w, y, 1, "Enter or e changes the contact, a adds one, d deletes it, Esc goes back",
+        draw_line(w, y, 1, "Enter or e changes the contact, a adds one, d deletes it, Esc goes back",
                  attr_of(ATTR_DIM));
 }
 
@@ -485,7 +485,7 @@ bool pr_confirm(struct providers *st, const char *why, const char *question)
     snprintf(text, sizeof text, "%s%s%s (y/n)", why ? why : "", why ? "\n" : "", question);
     textedit_wrap(text, width, confirm_line, &c);
     for (int i = 0; i < c.n; i++)
-        pr_fit_line(w, h - c.n + i, 1, c.text[i], attr_of(ATTR_ERROR));
+        draw_line(w, h - c.n + i, 1, c.text[i], attr_of(ATTR_ERROR));
     wnoutrefresh(w);
     return ui_confirm(st->ui, question);
 }
@@ -656,9 +656,9 @@ static void record_view_draw(void *self, WINDOW *w)
     struct providers *st = self;
     if (st->rec_gone) {
         werase(w);
-        pr_fit_line(w, 0, 1, st->notice[0] ? st->notice : "That provider is no longer in the store",
+        draw_line(w, 0, 1, st->notice[0] ? st->notice : "That provider is no longer in the store",
                     attr_of(ATTR_ERROR));
-        pr_fit_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
+        draw_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
         return;
     }
     pr_draw_record(st, w);

@@ -49,33 +49,6 @@
 
 /* ---- small helpers ----------------------------------------------------------------- */
 
-void ps_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
-{
-    int cols = getmaxx(w) - x;
-    if (cols <= 0 || y < 0 || y >= getmaxy(w))
-        return;
-    char buf[NOTICE_LEN * 3];
-    utf8_fit(buf, sizeof buf, text, cols, UTF8_FIT_ELLIPSIS);
-    wmove(w, y, 0);
-    wclrtoeol(w);
-    wattron(w, attr);
-    mvwaddstr(w, y, x, buf);
-    wattroff(w, attr);
-}
-
-const char *ps_flag_marker(enum flag_level level)
-{
-    return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";
-}
-
-enum attr_meaning ps_flag_attr(enum flag_level level)
-{
-    return level == FLAG_RED     ? ATTR_FLAG_RED
-           : level == FLAG_AMBER ? ATTR_FLAG_AMBER
-           : level == FLAG_GREEN ? ATTR_FLAG_GREEN
-                                 : ATTR_NORMAL;
-}
-
 static const char *short_year(int yg, char *buf, size_t len)
 {
     if (yg == RULES_NO_YEAR_GROUP)
@@ -87,14 +60,6 @@ static const char *short_year(int yg, char *buf, size_t len)
     else
         snprintf(buf, len, "Y%d", yg);
     return buf;
-}
-
-void ps_hours_text(double h, char *buf, size_t len)
-{
-    if (h == (double)(long)h)
-        snprintf(buf, len, "%ld", (long)h);
-    else
-        snprintf(buf, len, "%.1f", h);
 }
 
 /* Copies src into dst of size bytes, cut (if need be) where a character starts. */
@@ -282,8 +247,8 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
         break;
     case COL_REVIEW:
         if (strcmp(r->status, "active") == 0 && r->review_due != DATE_NONE) {
-            snprintf(buf, len, "%s%s", ps_flag_marker(r->review_level), date_format(r->review_due, d));
-            *attr = ps_flag_attr(r->review_level);
+            snprintf(buf, len, "%s%s", draw_flag_marker(r->review_level), date_format(r->review_due, d));
+            *attr = draw_flag_attr(r->review_level);
         } else if (strcmp(r->status, "active") == 0) {
             snprintf(buf, len, "~none set");
             *attr = ATTR_FLAG_AMBER;
@@ -299,7 +264,7 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
             snprintf(buf, len, "~amber");
         else if (r->rtt.level == FLAG_GREEN)
             snprintf(buf, len, " green");
-        *attr = ps_flag_attr(r->rtt.level);
+        *attr = draw_flag_attr(r->rtt.level);
         break;
     case COL_DRAFT:
         if (r->has_draft)
@@ -333,9 +298,9 @@ static void make_detail(struct psp_pane *st)
     else if (strcmp(r->status, "draft") == 0)
         ADD("Draft: set it Active in the editor once it is agreed. ");
     if (rules_flag_raised(r->review_level))
-        ADD("%s %s. ", ps_flag_marker(r->review_level), r->review_why);
+        ADD("%s %s. ", draw_flag_marker(r->review_level), r->review_why);
     if (r->rtt.level != FLAG_NONE)
-        ADD("%s %s", ps_flag_marker(r->rtt.level), r->rtt.why);
+        ADD("%s %s", draw_flag_marker(r->rtt.level), r->rtt.why);
     if (!n)
         ADD("%d target%s, %d review%s%s%s", r->targets, r->targets == 1 ? "" : "s", r->reviews,
             r->reviews == 1 ? "" : "s", r->last_review != DATE_NONE ? ", last on " : "",
@@ -347,13 +312,13 @@ static void draw_detail_line(struct psp_pane *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
     if (st->notice[0]) {
-        ps_fit_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
         return;
     }
     const struct psp_row *r = current_row(st);
     make_detail(st);
     enum flag_level worst = r ? rules_flag_worst(r->review_level, r->rtt.level) : FLAG_NONE;
-    ps_fit_line(w, y, 1, st->detail, attr_of(rules_flag_raised(worst) ? ps_flag_attr(worst) : ATTR_DIM));
+    draw_line(w, y, 1, st->detail, attr_of(rules_flag_raised(worst) ? draw_flag_attr(worst) : ATTR_DIM));
 }
 
 static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
@@ -363,7 +328,7 @@ static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
         const char *why = st->load_error[0] ? st->load_error
                           : st->n == 0     ? "No PSPs yet: press a to make one for a pupil."
                                            : "No PSP matches the search: Esc clears it.";
-        ps_fit_line(w, y + 2, 2, why, attr_of(st->load_error[0] ? ATTR_ERROR : ATTR_DIM));
+        draw_line(w, y + 2, 2, why, attr_of(st->load_error[0] ? ATTR_ERROR : ATTR_DIM));
     }
     draw_detail_line(st, w);
 }
@@ -379,7 +344,7 @@ static void draw_list(struct psp_pane *st, WINDOW *w)
         used += snprintf(summary + used, sizeof summary - (size_t)used, " │ search \"%s\"", st->search);
     if (used > 0 && (size_t)used < sizeof summary)
         snprintf(summary + used, sizeof summary - (size_t)used, " │ by %s │ ✎ a draft of yours", sort_words[st->sort]);
-    ps_fit_line(w, 0, 1, summary, attr_of(ATTR_DIM));
+    draw_line(w, 0, 1, summary, attr_of(ATTR_DIM));
     draw_list_at(st, w, 1);
 }
 
@@ -518,7 +483,7 @@ static bool confirm(struct psp_pane *st, const char *question)
     WINDOW *w = ui_body(st->ui);
     char text[400];
     snprintf(text, sizeof text, "%s (y/n)", question);
-    ps_fit_line(w, getmaxy(w) - 1, 1, text, attr_of(ATTR_ERROR));
+    draw_line(w, getmaxy(w) - 1, 1, text, attr_of(ATTR_ERROR));
     wnoutrefresh(w);
     return ui_confirm(st->ui, question);
 }

@@ -202,7 +202,7 @@ static void ed_info(void *ctx, int field, char *buf, size_t len)
         enum flag_level level =
             psp_review_due(p->status, p->meeting_date, ed->last_review, next, ed->today, ed->th, &due, why, sizeof why);
         if (rules_flag_raised(level))
-            snprintf(buf, len, "%s %s", ps_flag_marker(level), why);
+            snprintf(buf, len, "%s %s", draw_flag_marker(level), why);
         else if (due != DATE_NONE)
             snprintf(buf, len, "due on %s", date_format(due, d));
         else
@@ -223,8 +223,8 @@ static void ed_info(void *ctx, int field, char *buf, size_t len)
     case IN_WEEK: {
         struct psp_rtt r;
         psp_rtt_assess(p, f, ed->today, ed->th, &r);
-        ps_hours_text(r.weekly_hours, h, sizeof h);
-        ps_hours_text(f->placement_hours, mh, sizeof mh);
+        draw_hours(r.weekly_hours, h, sizeof h);
+        draw_hours(f->placement_hours, mh, sizeof mh);
         if (r.source == PSP_HOURS_NONE)
             snprintf(buf, len, "no hours recorded (placements now: %s h)", mh);
         else if (r.source != PSP_HOURS_PLACEMENTS && f->placements)
@@ -237,7 +237,7 @@ static void ed_info(void *ctx, int field, char *buf, size_t len)
         struct psp_rtt r;
         psp_rtt_assess(p, f, ed->today, ed->th, &r);
         rules_year_group_name(f->year_group, y, sizeof y);
-        ps_hours_text(r.min_hours, mh, sizeof mh);
+        draw_hours(r.min_hours, mh, sizeof mh);
         if (r.min_hours <= 0)
             snprintf(buf, len, "%s: no minimum weekly hours", y);
         else
@@ -291,7 +291,7 @@ static void rag_text(struct editor *ed, char *buf, size_t len, enum flag_level *
     if (r.level == FLAG_NONE)
         snprintf(buf, len, "– %s", r.why[0] ? r.why : "not a reduced timetable");
     else
-        snprintf(buf, len, "%s %s: %s", ps_flag_marker(r.level),
+        snprintf(buf, len, "%s %s: %s", draw_flag_marker(r.level),
                  r.level == FLAG_RED ? "RED" : r.level == FLAG_AMBER ? "AMBER" : "GREEN", r.why);
 }
 
@@ -378,7 +378,7 @@ static void ed_custom_draw(void *ctx, int field, WINDOW *w, int y, int x, int co
         rag_text(ed, text, sizeof text, &level);
         size_t s[5], e[5];
         int n = ps_wrap_lines(text, cols, s, e, 5);
-        attr_t a = attr_of(level == FLAG_NONE ? ATTR_DIM : ps_flag_attr(level));
+        attr_t a = attr_of(level == FLAG_NONE ? ATTR_DIM : draw_flag_attr(level));
         if (focused)
             a |= A_BOLD;
         for (int i = 0; i < n; i++) {
@@ -544,7 +544,7 @@ static void draft_draw(void *self, WINDOW *w)
     for (int i = 0; i < lines; i++) {
         char line[NOTICE_LEN];
         snprintf(line, sizeof line, "%.*s", (int)(en[i] - st_[i]), q->question + st_[i]);
-        ps_fit_line(w, h - lines + i, 1, line, attr_of(ATTR_HEADER));
+        draw_line(w, h - lines + i, 1, line, attr_of(ATTR_HEADER));
     }
     curs_set(0);
 }

@@ -56,10 +56,6 @@ struct psp_pane {
 
 /* ---- ui/psp.c ---- */
 
-void ps_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
-const char *ps_flag_marker(enum flag_level level);
-enum attr_meaning ps_flag_attr(enum flag_level level);
-void ps_hours_text(double h, char *buf, size_t len);
 void ps_copy_cut(char *dst, size_t size, const char *src);
 int ps_form_input_cols(void);
 int ps_wrap_lines(const char *text, int cols, size_t *starts, size_t *ends, int max);

@@ -55,7 +55,6 @@ struct flag_list {
 void pv_put_text(WINDOW *w, int y, int x, const char *text, enum attr_meaning m);
 bool pv_is_enter(int ret, wint_t ch);
 const char *pv_per_basis(const char *basis);
-void pv_hours_text(double h, char *buf, size_t len);
 void pv_pick_providers(struct ui *ui, struct pick *p, const char *first_label);
 __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum attr_meaning attr, int indent, const char *fmt, ...);
 void pv_tv_clear(struct textview *tv);
@@ -66,7 +65,5 @@ bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch, int height);
 bool pv_week_line(struct ui *ui, int64_t pupil_id, char *buf, size_t len);
 void pv_flag_list_free(struct flag_list *l);
 ap_status pv_pupil_flags(struct ui *ui, int64_t pupil_id, struct flag_list *out);
-enum attr_meaning pv_flag_attr(enum flag_level l);
-const char *pv_flag_marker(enum flag_level l);
 
 #endif

@@ -138,7 +138,7 @@ static void placement_info(void *ctx, int field, char *buf, size_t len)
     char hours[16], min[16], year[32], money[MONEY_LEN];
     switch (field) {
     case PL_HOURS:
-        pv_hours_text(placement_weekly_hours(p), hours, sizeof hours);
+        draw_hours(placement_weekly_hours(p), hours, sizeof hours);
         snprintf(buf, len, "%s h a week: %d session%s on %d day%s", hours, placement_sessions_per_week(p),
                  placement_sessions_per_week(p) == 1 ? "" : "s", placement_days_per_week(p),
                  placement_days_per_week(p) == 1 ? "" : "s");
@@ -148,8 +148,8 @@ static void placement_info(void *ctx, int field, char *buf, size_t len)
         bool counts = placement_active_on(p, ui_today(pf->ui));
         double total = pf->other_hours + (counts ? placement_weekly_hours(p) : 0.0);
         double minimum = rules_min_weekly_hours(pf->year_group, th);
-        pv_hours_text(total, hours, sizeof hours);
-        pv_hours_text(minimum, min, sizeof min);
+        draw_hours(total, hours, sizeof hours);
+        draw_hours(minimum, min, sizeof min);
         rules_year_group_name(pf->year_group, year, sizeof year);
         if (minimum <= 0)
             snprintf(buf, len, "%s h a week (no minimum for %s)", hours, year);
@@ -400,7 +400,7 @@ static void placement_cell(void *ctx, int row, int col, char *buf, size_t len, e
     case PC_PROVIDER: snprintf(buf, len, "%s", it->provider_name); break;
     case PC_FROM: snprintf(buf, len, "%s", date_format(it->p.start_date, d)); break;
     case PC_TO: snprintf(buf, len, "%s", it->p.end_date == DATE_NONE ? "–" : date_format(it->p.end_date, d)); break;
-    case PC_HOURS: pv_hours_text(it->weekly_hours, buf, len); break;
+    case PC_HOURS: draw_hours(it->weekly_hours, buf, len); break;
     case PC_COST: money_format(it->annual_cost, buf, len); break;
     default: buf[0] = '\0';
     }
@@ -442,7 +442,7 @@ static void placements_load(struct placements_view *v, int64_t keep_id)
                 if (fl.rows[i].level <= v->flag_level)
                     continue;
                 v->flag_level = fl.rows[i].level;
-                snprintf(v->flag, sizeof v->flag, "%s %s", pv_flag_marker(fl.rows[i].level), fl.rows[i].reason);
+                snprintf(v->flag, sizeof v->flag, "%s %s", draw_flag_marker(fl.rows[i].level), fl.rows[i].reason);
             }
     pv_flag_list_free(&fl);
 }
@@ -489,7 +489,7 @@ static void placements_draw(void *self, WINDOW *w)
     pv_put_text(w, 1, 1, v->week, v->reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
     pv_put_text(w, 2, 1, v->cost, ATTR_NORMAL);
     if (v->flag[0])
-        pv_put_text(w, 3, 1, v->flag, pv_flag_attr(v->flag_level));
+        pv_put_text(w, 3, 1, v->flag, draw_flag_attr(v->flag_level));
     int list_y = 5, detail_h = 4;
     int list_h = height - list_y - detail_h;
     if (list_h < 3)

@@ -72,11 +72,6 @@ const char *pv_per_basis(const char *basis)
     return basis;
 }
 
-void pv_hours_text(double h, char *buf, size_t len)
-{
-    snprintf(buf, len, h == floor(h) ? "%.0f" : "%.1f", h);
-}
-
 /* "Mon AM+PM, Tue AM, Fri PM" or "no sessions". */
 static void timetable_text(const struct placement *p, char *buf, size_t len)
 {
@@ -382,8 +377,8 @@ bool pv_week_line(struct ui *ui, int64_t pupil_id, char *buf, size_t len)
         return false;
     }
     char hours[16], min[16], year[32];
-    pv_hours_text(h.weekly_hours, hours, sizeof hours);
-    pv_hours_text(h.min_hours, min, sizeof min);
+    draw_hours(h.weekly_hours, hours, sizeof hours);
+    draw_hours(h.min_hours, min, sizeof min);
     rules_year_group_name(h.year_group, year, sizeof year);
     if (h.placements == 0)
         snprintf(buf, len, "No active placement today: 0 h a week%s%s%s%s", h.min_hours > 0 ? " of the " : "",
@@ -436,16 +431,6 @@ ap_status pv_pupil_flags(struct ui *ui, int64_t pupil_id, struct flag_list *out)
     out->rows = NULL;
     out->n = 0;
     return flags_for_pupil(ui_store(ui), &ui_config(ui)->th, ui_today(ui), pupil_id, keep_flag, out, NULL);
-}
-
-enum attr_meaning pv_flag_attr(enum flag_level l)
-{
-    return l == FLAG_RED ? ATTR_FLAG_RED : l == FLAG_AMBER ? ATTR_FLAG_AMBER : ATTR_NORMAL;
-}
-
-const char *pv_flag_marker(enum flag_level l)
-{
-    return l == FLAG_RED ? "!" : l == FLAG_AMBER ? "~" : " ";
 }
 
 /* ---- The record --------------------------------------------------------------------- */
@@ -529,7 +514,7 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
         if (fl.n == 0)
             pv_tv_add(tv, ATTR_NORMAL, 0, "No flags.");
         for (size_t i = 0; i < fl.n; i++)
-            pv_tv_add(tv, pv_flag_attr(fl.rows[i].level), 0, "%s %s", pv_flag_marker(fl.rows[i].level), fl.rows[i].reason);
+            pv_tv_add(tv, draw_flag_attr(fl.rows[i].level), 0, "%s %s", draw_flag_marker(fl.rows[i].level), fl.rows[i].reason);
     }
     pv_flag_list_free(&fl);
 
@@ -547,7 +532,7 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
             const struct placement *pl = &items[i].p;
             char tt[120], hours[16], rate[MONEY_LEN], transport[MONEY_LEN], annual[MONEY_LEN];
             timetable_text(pl, tt, sizeof tt);
-            pv_hours_text(items[i].weekly_hours, hours, sizeof hours);
+            draw_hours(items[i].weekly_hours, hours, sizeof hours);
             money_format(pl->rate, rate, sizeof rate);
             money_format(pl->transport_per_week, transport, sizeof transport);
             money_format(items[i].annual_cost, annual, sizeof annual);

@@ -122,11 +122,6 @@ static const char *marker(enum flag_level level)
     return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";
 }
 
-static enum attr_meaning flag_attr(enum flag_level level)
-{
-    return level == FLAG_RED ? ATTR_FLAG_RED : level == FLAG_AMBER ? ATTR_FLAG_AMBER : ATTR_NORMAL;
-}
-
 /* Writes text at (y, x) in at most cols columns (to the edge when cols <= 0),
  * cut with "…"; clears the rest of the line first when clear. */
 void qp_put(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool clear)
@@ -559,7 +554,7 @@ static void due_text(const struct qa_due *d, int today, char *buf, size_t len, e
         snprintf(buf, len, "%sdue now", marker(d->level));
     else
         snprintf(buf, len, "%s%s", marker(d->level), date_format(d->due, day));
-    *attr = raised ? flag_attr(d->level) : ATTR_NORMAL;
+    *attr = raised ? draw_flag_attr(d->level) : ATTR_NORMAL;
 }
 
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
@@ -666,7 +661,7 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
     detail[0] = '\0';
     if (r)
         prov_detail(r, detail, sizeof detail);
-    qp_draw_foot(q, w, detail, attr_of(r ? flag_attr(r->worst) : ATTR_DIM));
+    qp_draw_foot(q, w, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
 }
 
 /* ---- the visits view ------------------------------------------------------------------------ */
@@ -728,7 +723,7 @@ static void due_line(const struct qa_pane *q, enum qa_stage k, char *buf, size_t
     *attr = ATTR_NORMAL;
     if (d->applies && rules_flag_raised(d->level)) {
         snprintf(buf, len, "%-11s%s %s", name, marker(d->level), d->why);
-        *attr = flag_attr(d->level);
+        *attr = draw_flag_attr(d->level);
     } else if (d->applies) {
         if (d->last != DATE_NONE)
             snprintf(buf, len, "%-11s  next due %s (last visit %s)", name, date_format(d->due, a),
@@ -828,7 +823,7 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
             char detail[NOTICE_LEN] = "";
             if (r)
                 prov_detail(r, detail, sizeof detail);
-            qp_draw_foot(q, q->lv.win, detail, attr_of(r ? flag_attr(r->worst) : ATTR_DIM));
+            qp_draw_foot(q, q->lv.win, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
         }
         return REDRAW_PARTIAL | REDRAW_STATUS;
     }

@@ -16,6 +16,7 @@
 #include <time.h>
 #include "action.h"
 #include "attr.h"
+#include "draw.h"
 #include "date.h"
 #include "form.h"
 #include "labels.h"

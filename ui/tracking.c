@@ -120,11 +120,6 @@ static const char *flag_marker(enum flag_level l)
     return l == FLAG_RED ? "!" : l == FLAG_AMBER ? "~" : "";
 }
 
-static enum attr_meaning flag_attr(enum flag_level l)
-{
-    return l == FLAG_RED ? ATTR_FLAG_RED : l == FLAG_AMBER ? ATTR_FLAG_AMBER : ATTR_NORMAL;
-}
-
 const struct tracking_row *tp_row_at(const struct tpane *tp, int line)
 {
     if (!tp->t || line < 0 || (size_t)line >= tp->nview)
@@ -338,7 +333,7 @@ static void due_cell(bool has, int due, enum flag_level level, char *buf, size_t
     }
     char d[16];
     snprintf(buf, len, "%s%s", flag_marker(level), short_date(due, d, sizeof d));
-    *attr = flag_attr(level);
+    *attr = draw_flag_attr(level);
 }
 
 void tp_cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_meaning *attr)

@@ -337,6 +337,18 @@ static void test_fold(void **state)
     assert_int_equal(utf8_fold(0x391), 0x3B1); /* Greek by towlower */
 }
 
+/* Sorting as a search matches: accents and case folded, then by length. */
+static void test_fold_cmp(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_fold_cmp("Siân", "sian"), 0);
+    assert_true(utf8_fold_cmp("Sian", "Siaz") < 0);
+    assert_true(utf8_fold_cmp("Siaz", "Siân") > 0);
+    assert_true(utf8_fold_cmp("Sian", "Siân Jones") < 0); /* a prefix first */
+    assert_true(utf8_fold_cmp("Siân Jones", "Sian") > 0);
+    assert_int_equal(utf8_fold_cmp("", ""), 0);
+}
+
 static void test_contains(void **state)
 {
     (void)state;
@@ -405,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_fit_small_buffer),
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_fold_cmp),
         cmocka_unit_test(test_contains),
         cmocka_unit_test(test_printable),
     };
