@@ -606,20 +606,11 @@ static int64_t search_current(void *ctx)
     return pp_current_id(ctx);
 }
 
-static unsigned run_search(struct panel *st)
-{
-    char before[sizeof st->search];
-    snprintf(before, sizeof before, "%s", st->search);
-    static const struct search_ops ops = {.draw = search_draw, .apply = search_apply, .current = search_current};
-    if (!search_run(st->ui, st->search, sizeof st->search, "Search by pupil, UPN, reason or chosen provider: Enter keeps it, Esc clears it", &st->lv, &ops, st))
-        return REDRAW_STATUS;
-    if (st->search[0])
-        ui_message(st->ui, "%d case%s match \"%s\": Esc clears the search", st->nview, st->nview == 1 ? "" : "s",
-                   st->search);
-    else
-        ui_message(st->ui, "%s", before[0] ? "Search cleared" : "");
-    return REDRAW_ALL;
-}
+static const struct list_search searching = {
+    .noun = "case",
+    .hint = "Search by pupil, UPN, reason or chosen provider: Enter keeps it, Esc clears it",
+    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+};
 
 static void clear_filter(struct panel *st)
 {
@@ -759,7 +750,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         st->top = 0;
         pp_run_case(st, r->id);
         return after_case(st);
-    case ACT_SEARCH: return run_search(st);
+    case ACT_SEARCH: return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
     case ACT_SORT: return sort_key(st, key);
     case ACT_FILTER:
         if (key == 'F') {
@@ -771,14 +762,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         }
         return run_filter(st);
     case ACT_BACK:
-        if (st->search[0]) {
-            int64_t keep = pp_current_id(st);
-            st->search[0] = '\0';
-            pp_refilter(st, keep);
-            ui_message(st->ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return REDRAW_NONE;
+        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pp_add_case(st); /* shows the new case */
         return after_case(st);

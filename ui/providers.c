@@ -578,20 +578,11 @@ static int64_t search_current(void *ctx)
     return current_id(ctx);
 }
 
-static unsigned run_search(struct providers *st)
-{
-    char before[sizeof st->search];
-    snprintf(before, sizeof before, "%s", st->search);
-    static const struct search_ops ops = {.draw = search_draw, .apply = search_apply, .current = search_current};
-    if (!search_run(st->ui, st->search, sizeof st->search, "Search by name: type to narrow the list; Enter keeps it, Esc clears it", &st->lv, &ops, st))
-        return REDRAW_STATUS;
-    if (st->search[0])
-        ui_message(st->ui, "%d provider%s match \"%s\": Esc clears the search", st->nview, st->nview == 1 ? "" : "s",
-                   st->search);
-    else
-        ui_message(st->ui, "%s", before[0] ? "Search cleared" : "");
-    return REDRAW_ALL;
-}
+static const struct list_search searching = {
+    .noun = "provider",
+    .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
+    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+};
 
 /* The filter panel (ui/filterview.h): registration, status, flags. */
 struct pfilter {
@@ -706,7 +697,7 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         pr_run_record(st, current_id(st), false);
         return after_record(st);
     case ACT_SEARCH:
-        return run_search(st);
+        return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
     case ACT_SORT:
         return sort_key(st, key);
     case ACT_FILTER:
@@ -720,14 +711,7 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         }
         return run_filter(st);
     case ACT_BACK:
-        if (st->search[0]) {
-            int64_t keep = current_id(st);
-            st->search[0] = '\0';
-            pr_refilter(st, keep);
-            ui_message(st->ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return REDRAW_NONE;
+        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pr_add_provider(st); /* shows the new provider's record */
         return after_record(st);

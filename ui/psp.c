@@ -537,20 +537,11 @@ static int64_t search_current(void *ctx)
     return current_id(ctx);
 }
 
-static unsigned run_search(struct psp_pane *st)
-{
-    char before[sizeof st->search];
-    snprintf(before, sizeof before, "%s", st->search);
-    static const struct search_ops ops = {.draw = search_draw, .apply = search_apply, .current = search_current};
-    if (!search_run(st->ui, st->search, sizeof st->search, "Search by the pupil's name: Enter keeps it, Esc clears it", &st->lv, &ops, st))
-        return REDRAW_STATUS;
-    if (st->search[0])
-        ui_message(st->ui, "%d PSP%s match \"%s\": Esc clears the search", st->nview, st->nview == 1 ? "" : "s",
-                   st->search);
-    else
-        ui_message(st->ui, "%s", before[0] ? "Search cleared" : "");
-    return REDRAW_ALL;
-}
+static const struct list_search searching = {
+    .noun = "PSP",
+    .hint = "Search by the pupil's name: Enter keeps it, Esc clears it",
+    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+};
 
 /* ---- the pane's functions ------------------------------------------------------------------------ */
 
@@ -618,7 +609,7 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     case ACT_PRINT:
         return r ? ui_print_psp(st->ui, current_id(st)) : extra;
     case ACT_SEARCH:
-        return run_search(st);
+        return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
     case ACT_FILTER: {
         int64_t keep = current_id(st);
         st->with_ceased = key == 'F' ? false : !st->with_ceased;
@@ -637,14 +628,7 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         return REDRAW_BODY | REDRAW_STATUS;
     }
     case ACT_BACK:
-        if (st->search[0]) {
-            int64_t keep = current_id(st);
-            st->search[0] = '\0';
-            ps_refilter(st, keep);
-            ui_message(st->ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return extra;
+        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : extra;
     default:
         return extra;
     }

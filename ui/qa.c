@@ -796,20 +796,11 @@ static int64_t search_current(void *ctx)
     return current_id(ctx);
 }
 
-static unsigned run_search(struct qa_pane *st)
-{
-    char before[sizeof st->search];
-    snprintf(before, sizeof before, "%s", st->search);
-    static const struct search_ops ops = {.draw = search_draw, .apply = search_apply, .current = search_current};
-    if (!search_run(st->ui, st->search, sizeof st->search, "Search by name: type to narrow the list; Enter keeps it, Esc clears it", &st->lv, &ops, st))
-        return REDRAW_STATUS;
-    if (st->search[0])
-        ui_message(st->ui, "%d provider%s match \"%s\": Esc clears the search", st->nview, st->nview == 1 ? "" : "s",
-                   st->search);
-    else
-        ui_message(st->ui, "%s", before[0] ? "Search cleared" : "");
-    return REDRAW_ALL;
-}
+static const struct list_search searching = {
+    .noun = "provider",
+    .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
+    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+};
 
 /* ---- keys ------------------------------------------------------------------------------------------ */
 
@@ -839,7 +830,7 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
         return REDRAW_STATUS;
     case ACT_SEARCH:
-        return run_search(q);
+        return search_list(q->ui, &searching, q, q->search, sizeof q->search, &q->lv);
     case ACT_SORT:
         if (key == 'S') {
             q->sort_desc = !q->sort_desc;
@@ -857,13 +848,7 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         ui_message(q->ui, "%s", q->filter ? "Filter: f changes it, F clears it" : "No filter: every provider shown");
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_BACK:
-        if (q->search[0]) {
-            q->search[0] = '\0';
-            refilter(q, r ? r->id : 0);
-            ui_message(q->ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return REDRAW_NONE;
+        return search_list_clear(q->ui, &searching, q, q->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     default:
         return REDRAW_NONE;
     }

@@ -5,6 +5,7 @@
 #include "attr.h"
 #include "draw.h"
 #include "lineedit.h"
+#include "pane.h"
 
 #define SEARCH_COLS 32
 
@@ -118,5 +119,30 @@ bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct 
         *ops->typing_of(ctx) = NULL;
     curs_set(0);
     lineedit_free(&s.le);
+    return true;
+}
+
+unsigned search_list(struct ui *ui, const struct list_search *ls, void *ctx, char *buf, size_t size,
+                     struct listview *lv)
+{
+    bool had = buf[0] != '\0';
+    if (!search_run(ui, buf, size, ls->hint, lv, &ls->ops, ctx))
+        return REDRAW_STATUS;
+    if (buf[0])
+        ui_message(ui, "%d %s%s match \"%s\": Esc clears the search", lv->rows, ls->noun, lv->rows == 1 ? "" : "s",
+                   buf);
+    else
+        ui_message(ui, "%s", had ? "Search cleared" : "");
+    return REDRAW_ALL;
+}
+
+bool search_list_clear(struct ui *ui, const struct list_search *ls, void *ctx, char *buf)
+{
+    if (!buf[0])
+        return false;
+    int64_t keep = ls->ops.current(ctx);
+    buf[0] = '\0';
+    ls->ops.apply(ctx, keep);
+    ui_message(ui, "Search cleared");
     return true;
 }

@@ -37,4 +37,18 @@ struct search_ops {
 bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct listview *lv,
                 const struct search_ops *ops, void *ctx);
 
+/* A list pane's search as a table: what its rows are, the hint, and the
+ * search's callbacks. search_list runs it (`/`) and says the outcome on
+ * the status line ("3 providers match "cwm": Esc clears the search");
+ * search_list_clear is Esc on the list: true (cleared, and said) when a
+ * search was kept. Both return with the list refiltered, cursor kept. */
+struct list_search {
+    const char *noun;   /* one row: "provider" (more: "providers") */
+    const char *hint;
+    struct search_ops ops;
+};
+unsigned search_list(struct ui *ui, const struct list_search *ls, void *ctx, char *buf, size_t size,
+                     struct listview *lv);
+bool search_list_clear(struct ui *ui, const struct list_search *ls, void *ctx, char *buf);
+
 #endif
