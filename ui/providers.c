@@ -455,7 +455,7 @@ static void make_detail(struct providers *st)
         else
             snprintf(st->detail, sizeof st->detail, "%s%s: no flags", susp, r->name);
     } else if (!st->in_contacts && st->npupils > 0) {
-        snprintf(st->detail, sizeof st->detail, "Enter opens %s in the roll", st->pupils[st->rec_cursor].name);
+        snprintf(st->detail, sizeof st->detail, "Enter opens %s in the roll", st->pupils[st->doc.cursor].name);
     }
 }
 
@@ -693,7 +693,7 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
     case ACT_OPEN:
         if (!current_id(st))
             return REDRAW_NONE;
-        st->rec_top = 0;
+        st->doc.top = 0;
         pr_run_record(st, current_id(st), false);
         return after_record(st);
     case ACT_SEARCH:
@@ -758,8 +758,7 @@ static void providers_close(void *state)
     free(st->by_id);
     free(st->view);
     pr_free_record(st);
-    pr_doc_clear(st);
-    free(st->doc);
+    docview_free(&st->doc);
     free(st);
 }
 

@@ -14,6 +14,7 @@
 #include "action.h"
 #include "filterview.h"
 #include "attr.h"
+#include "docview.h"
 #include "draw.h"
 #include "date.h"
 #include "flags.h"
@@ -51,17 +52,6 @@ struct row_flags {
 struct rec_flag {
     enum flag_level level;
     char *reason;                 /* owned */
-};
-
-/* A line of the record view, made for the window's width. */
-enum doc_kind { DOC_TEXT, DOC_FIELD, DOC_PUPIL_HEAD, DOC_PUPIL };
-struct doc_line {
-    enum doc_kind kind;
-    enum attr_meaning attr;
-    const char *label;            /* DOC_FIELD: static */
-    char *text;                   /* owned */
-    int indent;
-    int pupil;                    /* DOC_PUPIL: index into pupils */
 };
 
 struct providers {
@@ -104,13 +94,8 @@ struct providers {
     struct rec_flag *rflags;
     size_t nrflags;
     int rec_last_s1, rec_last_s2;
-    int rec_cursor;               /* the pupil under the cursor */
-    int rec_top;                  /* the first document line shown */
-    struct doc_line *doc;
-    int ndoc, capdoc;
-    int doc_pupil0;               /* document line of pupil 0; -1 when none */
+    struct docview doc;           /* the record as a document: its pupils are the items */
     WINDOW *win;
-    int height, width;
 
     /* The contacts view */
     struct listview clv;
@@ -131,7 +116,6 @@ void pr_providers_reload(void *state);
 
 /* ---- ui/providers_record.c ---- */
 
-void pr_doc_clear(struct providers *st);
 void pr_free_record(struct providers *st);
 void pr_apply_record_flags(struct providers *st, bool own_pass);
 bool pr_load_record(struct providers *st);
@@ -141,9 +125,6 @@ bool pr_open_record(struct providers *st, int64_t id);
  * then on that provider, and st->then is a key for the list (search, sort
  * or filter pressed in the record). */
 void pr_run_record(struct providers *st, int64_t id, bool contacts);
-void pr_draw_doc_line(struct providers *st, WINDOW *w, int i);
-void pr_keep_cursor_visible(struct providers *st);
-void pr_clamp_top(struct providers *st);
 void pr_draw_record(struct providers *st, WINDOW *w);
 void pr_contact_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr);
 void pr_draw_contacts(struct providers *st, WINDOW *w);

@@ -3,71 +3,11 @@
 
 #include "providers_parts.h"
 
-/* ---- the record view: its document ------------------------------------------------------- */
-
-void pr_doc_clear(struct providers *st)
-{
-    for (int i = 0; i < st->ndoc; i++)
-        free(st->doc[i].text);
-    st->ndoc = 0;
-}
-
-static void doc_add(struct providers *st, enum doc_kind kind, enum attr_meaning attr, const char *label,
-                    const char *text, size_t len, int indent, int pupil)
-{
-    if (st->ndoc == st->capdoc) {
-        int cap = st->capdoc ? st->capdoc * 2 : 64;
-        struct doc_line *grown = realloc(st->doc, (size_t)cap * sizeof *grown);
-        if (!grown)
-            return;
-        st->doc = grown;
-        st->capdoc = cap;
-    }
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return;
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    st->doc[st->ndoc++] = (struct doc_line){kind, attr, label, copy, indent, pupil};
-}
-
-/* ---- wrapping ---------------------------------------------------------------------------------- */
-
-struct doc_wrap_ctx {
-    struct providers *st;
-    enum doc_kind kind;
-    enum attr_meaning attr;
-    const char *label;
-    int indent, cont;
-};
-
-static void doc_wrap_line(void *ctx, const char *line, size_t len, bool first)
-{
-    struct doc_wrap_ctx *c = ctx;
-    doc_add(c->st, c->kind, c->attr, first ? c->label : NULL, line, len, first ? c->indent : c->cont, -1);
-}
-
-/* Adds text wrapped to cols columns, the first line at indent and the rest
- * at cont. The first line carries label (DOC_FIELD). */
-static void doc_wrap(struct providers *st, enum doc_kind kind, enum attr_meaning attr, const char *label,
-                     const char *text, int indent, int cont, int cols)
-{
-    struct doc_wrap_ctx c = {st, kind, attr, label, indent, cont};
-    textedit_wrap(text, cols, doc_wrap_line, &c);
-}
-
-static void doc_text(struct providers *st, enum attr_meaning attr, const char *text, int indent)
-{
-    doc_wrap(st, DOC_TEXT, attr, NULL, text, indent, indent, st->width - indent - 1);
-}
-
-#define FIELD_LABEL_COLS 26
+/* ---- the record view: its document (ui/docview.h) ------------------------------------------- */
 
 static void doc_field(struct providers *st, const char *label, const char *value)
 {
-    bool empty = !value || !*value;
-    doc_wrap(st, DOC_FIELD, empty ? ATTR_DIM : ATTR_NORMAL, label, empty ? "–" : value, FIELD_LABEL_COLS,
-             FIELD_LABEL_COLS, st->width - FIELD_LABEL_COLS - 1);
+    docview_field(&st->doc, label, value, NULL);
 }
 
 static void doc_date_field(struct providers *st, const char *label, int d)
@@ -84,33 +24,33 @@ static void doc_money_field(struct providers *st, const char *label, int64_t pen
 
 static void build_doc(struct providers *st)
 {
-    pr_doc_clear(st);
-    st->doc_pupil0 = -1;
+    docview_clear(&st->doc);
+    st->doc.item0 = -1;
     const struct provider *p = &st->rec;
     char buf[1200];
 
-    doc_text(st, ATTR_HEADER, p->name, 1);
+    docview_text(&st->doc, ATTR_HEADER, p->name, 1);
     bool suspended = strcmp(p->status, "suspended") == 0;
     snprintf(buf, sizeof buf, "%s · %s%s%s", label_text(LABELS_REGISTRATION, p->registration),
              suspended ? "Suspended: no new placements" : "Active", p->organisation[0] ? " · part of " : "",
              p->organisation);
-    doc_text(st, suspended ? ATTR_FLAG_AMBER : ATTR_DIM, buf, 1);
+    docview_text(&st->doc, suspended ? ATTR_FLAG_AMBER : ATTR_DIM, buf, 1);
 
     /* Flags, each with its reason */
-    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    docview_add(&st->doc, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
     if (st->nrflags == 0) {
-        doc_text(st, ATTR_FLAG_GREEN,
+        docview_text(&st->doc, ATTR_FLAG_GREEN,
                  st->npupils ? "No flags" : "No flags (the rules are checked while pupils are placed or proposed here)",
                  1);
     }
     for (size_t i = 0; i < st->nrflags; i++) {
         snprintf(buf, sizeof buf, "%s %s", draw_flag_marker(st->rflags[i].level), st->rflags[i].reason);
         /* continuation lines line up after the marker */
-        doc_wrap(st, DOC_TEXT, draw_flag_attr(st->rflags[i].level), NULL, buf, 1, 3, st->width - 4);
+        docview_wrap(&st->doc, DOC_TEXT, draw_flag_attr(st->rflags[i].level), NULL, buf, 1, 3, st->doc.width - 4);
     }
 
     /* The pupils placed now */
-    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    docview_add(&st->doc, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
     int ft = 0;
     for (size_t i = 0; i < st->npupils; i++)
         ft += st->pupils[i].full_time;
@@ -120,18 +60,18 @@ static void build_doc(struct providers *st)
         snprintf(buf, sizeof buf, "Pupils placed now: %zu, %d full time (%s h/week or more)", st->npupils, ft, hours);
     else
         snprintf(buf, sizeof buf, "Pupils placed now: none");
-    doc_text(st, ATTR_HEADER, buf, 1);
+    docview_text(&st->doc, ATTR_HEADER, buf, 1);
     if (st->npupils) {
-        doc_add(st, DOC_PUPIL_HEAD, ATTR_HEADER, NULL, "", 0, 0, -1);
-        st->doc_pupil0 = st->ndoc;
+        docview_add(&st->doc, DOC_ITEM_HEAD, ATTR_HEADER, NULL, "", 0, 0, -1);
+        st->doc.item0 = st->doc.n;
         for (size_t i = 0; i < st->npupils; i++)
-            doc_add(st, DOC_PUPIL, ATTR_NORMAL, NULL, "", 0, 0, (int)i);
+            docview_add(&st->doc, DOC_ITEM, ATTR_NORMAL, NULL, "", 0, 0, (int)i);
     }
 
     /* Contacts */
-    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    docview_add(&st->doc, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
     snprintf(buf, sizeof buf, "Contacts: %zu (t to add, change or delete)", st->ncontacts);
-    doc_text(st, ATTR_HEADER, buf, 1);
+    docview_text(&st->doc, ATTR_HEADER, buf, 1);
     for (size_t i = 0; i < st->ncontacts; i++) {
         const struct provider_contact *c = &st->contacts[i];
         int n = snprintf(buf, sizeof buf, "%s", c->name);
@@ -139,12 +79,12 @@ static void build_doc(struct providers *st)
         for (size_t k = 0; k < 3 && n >= 0 && (size_t)n < sizeof buf; k++)
             if (parts[k][0])
                 n += snprintf(buf + n, sizeof buf - (size_t)n, " · %s", parts[k]);
-        doc_text(st, ATTR_NORMAL, buf, 3);
+        docview_text(&st->doc, ATTR_NORMAL, buf, 3);
     }
 
     /* Every field */
-    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
-    doc_text(st, ATTR_HEADER, "Details", 1);
+    docview_add(&st->doc, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
+    docview_text(&st->doc, ATTR_HEADER, "Details", 1);
     doc_field(st, "Organisation", p->organisation);
     doc_field(st, "Registered manager", p->registered_manager);
     doc_field(st, "Address", p->address);
@@ -262,7 +202,7 @@ bool pr_load_record(struct providers *st)
     struct store *s = ui_store(st->ui);
     const struct thresholds *th = &ui_config(st->ui)->th;
     int today = ui_today(st->ui);
-    int64_t keep_pupil = st->npupils && st->rec_cursor < (int)st->npupils ? st->pupils[st->rec_cursor].pupil_id : 0;
+    int64_t keep_pupil = st->npupils && st->doc.cursor < (int)st->npupils ? st->pupils[st->doc.cursor].pupil_id : 0;
     pr_free_record(st);
     ap_status rc = provider_get(s, st->rec_id, &st->rec);
     if (rc != AP_OK) {
@@ -279,10 +219,10 @@ bool pr_load_record(struct providers *st)
     int i = pr_row_of_id(st, st->rec_id);
     st->rec_last_s1 = i >= 0 ? st->list->rows[i].last_stage1 : DATE_NONE;
     st->rec_last_s2 = i >= 0 ? st->list->rows[i].last_stage2 : DATE_NONE;
-    st->rec_cursor = 0;
+    st->doc.cursor = 0;
     for (size_t k = 0; k < st->npupils; k++)
         if (st->pupils[k].pupil_id == keep_pupil)
-            st->rec_cursor = (int)k;
+            st->doc.cursor = (int)k;
     return true;
 }
 
@@ -290,7 +230,7 @@ bool pr_open_record(struct providers *st, int64_t id)
 {
     if (st->rec_id != id) {
         st->npupils = 0;
-        st->rec_top = 0;
+        st->doc.top = 0;
     }
     st->rec_id = id;
     return pr_load_record(st);
@@ -323,27 +263,13 @@ static void put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t
         draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
 }
 
-void pr_draw_doc_line(struct providers *st, WINDOW *w, int i)
+/* The pupils' table: its heading and a pupil's line. */
+static void draw_item(void *ctx, WINDOW *w, int y, const struct doc_line *d)
 {
-    int y = i - st->rec_top;
-    if (y < 0 || y >= st->height)
-        return;
-    wmove(w, y, 0);
-    wclrtoeol(w);
-    if (i >= st->ndoc)
-        return;
-    const struct doc_line *d = &st->doc[i];
+    struct providers *st = ctx;
     int width = getmaxx(w);
     switch (d->kind) {
-    case DOC_TEXT:
-        put_cell(w, y, d->indent, width - d->indent, d->text, attr_of(d->attr), false);
-        break;
-    case DOC_FIELD:
-        if (d->label)
-            put_cell(w, y, 3, FIELD_LABEL_COLS - 4, d->label, attr_of(ATTR_DIM), false);
-        put_cell(w, y, FIELD_LABEL_COLS, width - FIELD_LABEL_COLS, d->text, attr_of(d->attr), false);
-        break;
-    case DOC_PUPIL_HEAD: {
+    case DOC_ITEM_HEAD: {
         struct pupil_cols c = pupil_columns(width);
         attr_t a = attr_of(ATTR_HEADER);
         put_cell(w, y, c.name_x, c.name_w, "Name", a, false);
@@ -353,10 +279,10 @@ void pr_draw_doc_line(struct providers *st, WINDOW *w, int i)
         put_cell(w, y, c.notes_x, c.notes_w, "", a, false);
         break;
     }
-    case DOC_PUPIL: {
-        const struct provider_pupil *pp = &st->pupils[d->pupil];
+    case DOC_ITEM: {
+        const struct provider_pupil *pp = &st->pupils[d->item];
         struct pupil_cols c = pupil_columns(width);
-        bool selected = d->pupil == st->rec_cursor;
+        bool selected = d->item == st->doc.cursor;
         if (selected) {
             wattron(w, attr_of(ATTR_SELECTED));
             mvwaddstr(w, y, 0, "▶");
@@ -376,57 +302,31 @@ void pr_draw_doc_line(struct providers *st, WINDOW *w, int i)
         put_cell(w, y, c.notes_x, c.notes_w, notes, A_NORMAL, false);
         break;
     }
+    default: break;
     }
-}
-
-void pr_keep_cursor_visible(struct providers *st)
-{
-    if (st->doc_pupil0 < 0)
-        return;
-    int line = st->doc_pupil0 + st->rec_cursor;
-    if (line < st->rec_top)
-        st->rec_top = line;
-    if (line >= st->rec_top + st->height)
-        st->rec_top = line - st->height + 1;
-}
-
-void pr_clamp_top(struct providers *st)
-{
-    int max_top = st->ndoc - st->height;
-    if (st->rec_top > max_top)
-        st->rec_top = max_top;
-    if (st->rec_top < 0)
-        st->rec_top = 0;
 }
 
 void pr_draw_record(struct providers *st, WINDOW *w)
 {
     st->win = w;
-    st->width = getmaxx(w);
+    st->doc.width = getmaxx(w);
     build_doc(st);
-    if (st->rec_cursor >= (int)st->npupils)
-        st->rec_cursor = st->npupils ? (int)st->npupils - 1 : 0;
+    if (st->doc.cursor >= (int)st->npupils)
+        st->doc.cursor = st->npupils ? (int)st->npupils - 1 : 0;
     /* The last line is kept for a notice, or for "more" when the record is
      * longer than the window. */
     int body = getmaxy(w);
     bool notice = st->notice[0] != '\0';
-    bool more = st->ndoc > body;
-    st->height = notice || more ? body - 1 : body;
-    if (st->height < 1)
-        st->height = 1;
-    pr_clamp_top(st);
-    for (int y = 0; y < st->height; y++)
-        pr_draw_doc_line(st, w, st->rec_top + y);
-    if (notice) {
+    bool more = st->doc.n > body;
+    st->doc.height = notice || more ? body - 1 : body;
+    if (st->doc.height < 1)
+        st->doc.height = 1;
+    docview_draw(&st->doc, w, draw_item, st);
+    char where[120];
+    if (notice)
         draw_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
-    } else if (more) {
-        char where[120];
-        bool below = st->rec_top + st->height < st->ndoc;
-        snprintf(where, sizeof where, "%s (lines %d–%d of %d)",
-                 below ? "↓ more below: PgDn, G for the end" : "↑ more above: PgUp, g for the top", st->rec_top + 1,
-                 st->rec_top + st->height, st->ndoc);
+    else if (more && docview_more(&st->doc, where, sizeof where))
         draw_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
-    }
 }
 
 /* ---- the contacts view ---------------------------------------------------------------------------- */
@@ -513,7 +413,7 @@ unsigned pr_add_provider(struct providers *st)
         /* Show the new provider's record. */
         int64_t id = p->id;
         st->rec_id = id;
-        st->rec_top = 0;
+        st->doc.top = 0;
         st->npupils = 0;
         pr_say(st, false, "Added %s: t adds its contacts", p->name);
         pr_after_write(st); /* an open record view reads the new one */
@@ -603,48 +503,6 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
 
 /* ---- the record and the contacts: views over the list ------------------------------------------ */
 
-/* Moves in the record view: the cursor walks the pupils; past them (or
- * with none) the lines scroll. */
-static void record_move(struct providers *st, enum action_id id)
-{
-    int n = (int)st->npupils;
-    int page = st->height > 1 ? st->height - 1 : 1;
-    int line = st->doc_pupil0 + st->rec_cursor;
-    bool visible = n && line >= st->rec_top && line < st->rec_top + st->height;
-    switch (id) {
-    case ACT_UP:
-        if (visible && st->rec_cursor > 0) {
-            st->rec_cursor--;
-            pr_keep_cursor_visible(st);
-        } else {
-            st->rec_top--;
-        }
-        break;
-    case ACT_DOWN:
-        if (visible && st->rec_cursor < n - 1) {
-            st->rec_cursor++;
-            pr_keep_cursor_visible(st);
-        } else {
-            st->rec_top++;
-        }
-        break;
-    case ACT_PAGE_UP: st->rec_top -= page; break;
-    case ACT_PAGE_DOWN: st->rec_top += page; break;
-    case ACT_HOME:
-        st->rec_top = 0;
-        st->rec_cursor = 0;
-        break;
-    case ACT_END:
-        st->rec_top = st->ndoc;
-        if (n)
-            st->rec_cursor = n - 1;
-        break;
-    default:
-        break;
-    }
-    pr_clamp_top(st);
-}
-
 /* A key clears the notice the last one left on the body's last line. */
 static void notice_seen(struct providers *st)
 {
@@ -688,14 +546,14 @@ static enum view_key record_view_key(void *self, const struct action *act, int r
     case ACT_PAGE_DOWN:
     case ACT_HOME:
     case ACT_END:
-        record_move(st, act->id);
+        docview_move(&st->doc, act->id, (int)st->npupils);
         return VIEW_DONE;
     case ACT_OPEN:
         if (st->npupils == 0) {
             pr_say(st, false, "No pupils are placed here now");
             return VIEW_DONE;
         }
-        st->show_pupil = st->pupils[st->rec_cursor].pupil_id; /* in the roll, once this view closes */
+        st->show_pupil = st->pupils[st->doc.cursor].pupil_id; /* in the roll, once this view closes */
         return VIEW_CLOSE;
     case ACT_EDIT: pr_edit_provider(st, st->rec_id); break;
     case ACT_DELETE: pr_delete_provider(st, st->rec_id); break;
