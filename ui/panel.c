@@ -511,7 +511,7 @@ static void apply_case_flags(struct panel *st, bool own_pass)
 bool pp_load_case(struct panel *st)
 {
     struct store *s = ui_store(st->ui);
-    int64_t keep = st->nquotes && st->qcursor < (int)st->nquotes ? st->quotes[st->qcursor].q.id : 0;
+    int64_t keep = st->nquotes && st->doc.cursor < (int)st->nquotes ? st->quotes[st->doc.cursor].q.id : 0;
     pp_free_case(st);
     if (!st->rec && !(st->rec = malloc(sizeof *st->rec))) {
         pp_say(st, true, "Out of memory");
@@ -540,10 +540,10 @@ bool pp_load_case(struct panel *st)
                  (long long)st->case_id);
     }
     apply_case_flags(st, true);
-    st->qcursor = 0;
+    st->doc.cursor = 0;
     for (size_t k = 0; k < st->nquotes; k++)
         if (st->quotes[k].q.id == keep)
-            st->qcursor = (int)k;
+            st->doc.cursor = (int)k;
     return true;
 }
 
@@ -747,7 +747,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
     case ACT_OPEN:
         if (!r)
             return REDRAW_NONE;
-        st->top = 0;
+        st->doc.top = 0;
         pp_run_case(st, r->id);
         return after_case(st);
     case ACT_SEARCH: return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
@@ -821,8 +821,7 @@ static void panel_close(void *state)
     calendar_free(&st->cal);
     pp_free_case(st);
     free(st->rec);
-    pp_doc_clear(st);
-    free(st->doc);
+    docview_free(&st->doc);
     free(st);
 }
 

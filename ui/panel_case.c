@@ -6,74 +6,9 @@
 
 /* ---- the case view: its document --------------------------------------------------------------- */
 
-void pp_doc_clear(struct panel *st)
-{
-    for (int i = 0; i < st->ndoc; i++)
-        free(st->doc[i].text);
-    st->ndoc = 0;
-}
-
-static void doc_add(struct panel *st, enum doc_kind kind, enum attr_meaning attr, const char *label, const char *text,
-                    size_t len, int indent, int quote)
-{
-    if (st->ndoc == st->capdoc) {
-        int cap = st->capdoc ? st->capdoc * 2 : 64;
-        struct doc_line *grown = realloc(st->doc, (size_t)cap * sizeof *grown);
-        if (!grown)
-            return;
-        st->doc = grown;
-        st->capdoc = cap;
-    }
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return;
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    st->doc[st->ndoc++] = (struct doc_line){kind, attr, label, copy, indent, quote};
-}
-
-struct doc_wrap_ctx {
-    struct panel *st;
-    enum doc_kind kind;
-    enum attr_meaning attr;
-    const char *label;
-    int indent, cont;
-};
-
-static void doc_wrap_line(void *ctx, const char *line, size_t len, bool first)
-{
-    struct doc_wrap_ctx *c = ctx;
-    doc_add(c->st, c->kind, c->attr, first ? c->label : NULL, line, len, first ? c->indent : c->cont, -1);
-}
-
-static void doc_wrap(struct panel *st, enum doc_kind kind, enum attr_meaning attr, const char *label, const char *text,
-                     int indent, int cont, int cols)
-{
-    struct doc_wrap_ctx c = {st, kind, attr, label, indent, cont};
-    textedit_wrap(text, cols, doc_wrap_line, &c);
-}
-
-static int doc_width(const struct panel *st)
-{
-    return st->win ? getmaxx(st->win) : 80;
-}
-
-static void doc_text(struct panel *st, enum attr_meaning attr, const char *text, int indent)
-{
-    doc_wrap(st, DOC_TEXT, attr, NULL, text, indent, indent, doc_width(st) - indent - 1);
-}
-
 static void doc_blank(struct panel *st)
 {
-    doc_add(st, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
-}
-
-/* A labelled field; empty shows as "–" or as the hint given. */
-static void doc_field(struct panel *st, const char *label, const char *value, const char *empty)
-{
-    bool none = !value || !*value;
-    doc_wrap(st, DOC_FIELD, none ? ATTR_DIM : ATTR_NORMAL, label, none ? (empty ? empty : "–") : value,
-             FIELD_LABEL_COLS, FIELD_LABEL_COLS, doc_width(st) - FIELD_LABEL_COLS - 1);
+    docview_add(&st->doc, DOC_TEXT, ATTR_NORMAL, NULL, "", 0, 0, -1);
 }
 
 /* The recommended option as the pack picks it: the chosen quotation, else
@@ -100,24 +35,24 @@ bool pp_takes_quotes(const struct panel_case *c)
 
 static void build_doc(struct panel *st)
 {
-    pp_doc_clear(st);
-    st->qline0 = -1;
+    docview_clear(&st->doc);
+    st->doc.item0 = -1;
     const struct panel_case *c = st->rec;
     const struct thresholds *th = &ui_config(st->ui)->th;
     char buf[3 * PANEL_TEXT_MAX], d1[11], d2[11], money[MONEY_LEN], limit[MONEY_LEN];
 
-    doc_text(st, ATTR_HEADER, st->pupil_line, 1);
+    docview_text(&st->doc, ATTR_HEADER, st->pupil_line, 1);
     snprintf(buf, sizeof buf, "%s · referred %s · %s%s · %s", label_text(LABELS_CASE_REASON, c->reason),
              date_format(c->referral_date, d1), c->panel_date == DATE_NONE ? "no panel date yet" : "panel ",
              c->panel_date == DATE_NONE ? "" : date_format(c->panel_date, d2), label_text(LABELS_CASE_STATUS, c->status));
-    doc_text(st, strcmp(c->status, "open") == 0 ? ATTR_DIM : ATTR_HEADER, buf, 1);
+    docview_text(&st->doc, strcmp(c->status, "open") == 0 ? ATTR_DIM : ATTR_HEADER, buf, 1);
     if (st->warn_level != FLAG_NONE) {
         snprintf(buf, sizeof buf, "%s %s", draw_flag_marker(st->warn_level), st->warn);
-        doc_wrap(st, DOC_TEXT, draw_flag_attr(st->warn_level), NULL, buf, 1, 3, doc_width(st) - 4);
+        docview_wrap(&st->doc, DOC_TEXT, draw_flag_attr(st->warn_level), NULL, buf, 1, 3, st->doc.width - 4);
     }
     doc_blank(st);
-    doc_field(st, "Triage recommendation", c->triage_recommendation, "– (E edits the case)");
-    doc_field(st, "Decision", c->decision,
+    docview_field(&st->doc, "Triage recommendation", c->triage_recommendation, "– (E edits the case)");
+    docview_field(&st->doc, "Decision", c->decision,
               strcmp(c->status, "open") == 0 ? "– not yet decided (D records the panel's decision)" : NULL);
 
     /* The option analysis */
@@ -125,14 +60,14 @@ static void build_doc(struct panel *st)
     money_format_short(th->quote_threshold, limit, sizeof limit);
     snprintf(buf, sizeof buf, "Option analysis: %zu quotation%s (%d needed for a placement under %s)", st->nquotes,
              st->nquotes == 1 ? "" : "s", th->quotes_required, limit);
-    doc_text(st, ATTR_HEADER, buf, 1);
+    docview_text(&st->doc, ATTR_HEADER, buf, 1);
     bool chosen = false;
     int rec = pp_recommended(st, &chosen);
     if (st->nquotes) {
-        doc_add(st, DOC_QHEAD, ATTR_HEADER, NULL, "", 0, 0, -1);
-        st->qline0 = st->ndoc;
+        docview_add(&st->doc, DOC_ITEM_HEAD, ATTR_HEADER, NULL, "", 0, 0, -1);
+        st->doc.item0 = st->doc.n;
         for (size_t i = 0; i < st->nquotes; i++)
-            doc_add(st, DOC_QUOTE, ATTR_NORMAL, NULL, "", 0, 0, (int)i);
+            docview_add(&st->doc, DOC_ITEM, ATTR_NORMAL, NULL, "", 0, 0, (int)i);
         const struct panel_quote_row *r = &st->quotes[rec];
         if (chosen)
             snprintf(buf, sizeof buf, "* recommended: %s, %s a year (c on another changes it)",
@@ -142,14 +77,14 @@ static void build_doc(struct panel *st)
                      "None chosen yet: c marks the quotation under the cursor as recommended (until then the pack "
                      "takes the lowest, %s at %s)",
                      r->provider, money_format(r->cost.total, money, sizeof money));
-        doc_text(st, chosen ? ATTR_FLAG_GREEN : ATTR_DIM, buf, 1);
-        doc_text(st, ATTR_DIM, "Sess/wk: half days · £/week: tuition · A year: 39 weeks, transport included", 1);
+        docview_text(&st->doc, chosen ? ATTR_FLAG_GREEN : ATTR_DIM, buf, 1);
+        docview_text(&st->doc, ATTR_DIM, "Sess/wk: half days · £/week: tuition · A year: 39 weeks, transport included", 1);
     } else {
         snprintf(buf, sizeof buf, "No quotations yet: %s", pp_takes_quotes(c) ? "a adds one" : "none were recorded");
-        doc_text(st, ATTR_DIM, buf, 3);
+        docview_text(&st->doc, ATTR_DIM, buf, 3);
     }
     if (!pp_takes_quotes(c))
-        doc_text(st, ATTR_DIM, "The case is decided: its quotations are the record (D → Open reopens it).", 1);
+        docview_text(&st->doc, ATTR_DIM, "The case is decided: its quotations are the record (D → Open reopens it).", 1);
 
     /* The dates and who changed it */
     doc_blank(st);
@@ -158,11 +93,11 @@ static void build_doc(struct panel *st)
         int late = c->referral_date - deadline;
         snprintf(buf, sizeof buf, "%s %s, the week before the panel (%s)", label_weekday(date_weekday(deadline)),
                  date_format(deadline, d1), late > 0 ? "this referral came after it" : "referred in time");
-        doc_field(st, "Referral deadline", buf, NULL);
+        docview_field(&st->doc, "Referral deadline", buf, NULL);
     }
     if (c->updated_at[0]) {
         snprintf(buf, sizeof buf, "%.16s%s%s", c->updated_at, c->updated_by[0] ? " by " : "", c->updated_by);
-        doc_field(st, "Last changed", buf, NULL);
+        docview_field(&st->doc, "Last changed", buf, NULL);
     }
 }
 
@@ -191,25 +126,13 @@ static struct quote_cols quote_columns(int width)
     return c;
 }
 
-void pp_draw_doc_line(struct panel *st, WINDOW *w, int i)
+/* The quotations' table: its heading and a quotation's line. */
+static void draw_item(void *ctx, WINDOW *w, int y, const struct doc_line *d)
 {
-    int y = i - st->top;
-    if (y < 0 || y >= st->height)
-        return;
-    wmove(w, y, 0);
-    wclrtoeol(w);
-    if (i >= st->ndoc)
-        return;
-    const struct doc_line *d = &st->doc[i];
+    struct panel *st = ctx;
     int width = getmaxx(w);
     switch (d->kind) {
-    case DOC_TEXT: pp_put_cell(w, y, d->indent, width - d->indent, d->text, attr_of(d->attr), false); break;
-    case DOC_FIELD:
-        if (d->label)
-            pp_put_cell(w, y, 3, FIELD_LABEL_COLS - 4, d->label, attr_of(ATTR_DIM), false);
-        pp_put_cell(w, y, FIELD_LABEL_COLS, width - FIELD_LABEL_COLS, d->text, attr_of(d->attr), false);
-        break;
-    case DOC_QHEAD: {
+    case DOC_ITEM_HEAD: {
         struct quote_cols c = quote_columns(width);
         attr_t a = attr_of(ATTR_HEADER);
         pp_put_cell(w, y, c.name_x, c.name_w, "Provider", a, false);
@@ -220,10 +143,10 @@ void pp_draw_doc_line(struct panel *st, WINDOW *w, int i)
         pp_put_cell(w, y, c.annual_x, 11, "A year", a, true);
         break;
     }
-    case DOC_QUOTE: {
-        const struct panel_quote_row *r = &st->quotes[d->quote];
+    case DOC_ITEM: {
+        const struct panel_quote_row *r = &st->quotes[d->item];
         struct quote_cols c = quote_columns(width);
-        bool selected = d->quote == st->qcursor && st->in_case;
+        bool selected = d->item == st->doc.cursor && st->in_case;
         if (selected) {
             wattron(w, attr_of(ATTR_SELECTED));
             mvwaddstr(w, y, 0, "▶");
@@ -247,6 +170,7 @@ void pp_draw_doc_line(struct panel *st, WINDOW *w, int i)
         pp_put_cell(w, y, c.mark_x, 1, r->q.chosen ? "*" : "", attr_of(ATTR_FLAG_GREEN), false);
         break;
     }
+    default: break;
     }
 }
 
@@ -254,9 +178,9 @@ void pp_draw_doc_line(struct panel *st, WINDOW *w, int i)
 void pp_make_case_detail(struct panel *st)
 {
     st->detail[0] = '\0';
-    if (!st->nquotes || st->qcursor >= (int)st->nquotes)
+    if (!st->nquotes || st->doc.cursor >= (int)st->nquotes)
         return;
-    const struct panel_quote_row *r = &st->quotes[st->qcursor];
+    const struct panel_quote_row *r = &st->quotes[st->doc.cursor];
     char rate[MONEY_LEN], tu[MONEY_LEN], tr[MONEY_LEN], h[16];
     draw_hours(r->q.hours_per_week, h, sizeof h);
     int n = snprintf(st->detail, sizeof st->detail, "%s: %s per %s, %d session%s (%s h) a week; %s tuition + %s transport",
@@ -267,46 +191,21 @@ void pp_make_case_detail(struct panel *st)
         snprintf(st->detail + n, sizeof st->detail - (size_t)n, " · %.300s", r->q.notes);
 }
 
-void pp_keep_cursor_visible(struct panel *st)
-{
-    if (st->qline0 < 0)
-        return;
-    int line = st->qline0 + st->qcursor;
-    if (line < st->top)
-        st->top = line;
-    if (line >= st->top + st->height)
-        st->top = line - st->height + 1;
-}
-
-void pp_clamp_top(struct panel *st)
-{
-    int max_top = st->ndoc - st->height;
-    if (st->top > max_top)
-        st->top = max_top;
-    if (st->top < 0)
-        st->top = 0;
-}
-
 void pp_draw_case(struct panel *st, WINDOW *w)
 {
     st->win = w;
+    st->doc.width = getmaxx(w);
     build_doc(st);
-    if (st->qcursor >= (int)st->nquotes)
-        st->qcursor = st->nquotes ? (int)st->nquotes - 1 : 0;
+    if (st->doc.cursor >= (int)st->nquotes)
+        st->doc.cursor = st->nquotes ? (int)st->nquotes - 1 : 0;
     int body = getmaxy(w);
     /* The last line: a notice, "more", or the quotation under the cursor. */
-    st->height = body - 1 > 0 ? body - 1 : 1;
-    pp_clamp_top(st);
-    for (int y = 0; y < st->height; y++)
-        pp_draw_doc_line(st, w, st->top + y);
+    st->doc.height = body - 1 > 0 ? body - 1 : 1;
+    docview_draw(&st->doc, w, draw_item, st);
+    char where[120];
     if (st->notice[0]) {
         draw_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
-    } else if (st->ndoc > st->height) {
-        char where[120];
-        bool below = st->top + st->height < st->ndoc;
-        snprintf(where, sizeof where, "%s (lines %d–%d of %d)",
-                 below ? "↓ more below: PgDn, G for the end" : "↑ more above: PgUp, g for the top", st->top + 1,
-                 st->top + st->height, st->ndoc);
+    } else if (docview_more(&st->doc, where, sizeof where)) {
         draw_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
     } else {
         pp_make_case_detail(st);
@@ -316,47 +215,6 @@ void pp_draw_case(struct panel *st, WINDOW *w)
 
 
 /* ---- the case: a view over the list -------------------------------------------------------------- */
-
-/* Moves in the case view: the cursor walks the quotations; past them (or
- * with none) the lines scroll. */
-static void case_move(struct panel *st, enum action_id id)
-{
-    int n = (int)st->nquotes;
-    int page = st->height > 1 ? st->height - 1 : 1;
-    int line = st->qline0 + st->qcursor;
-    bool visible = n && line >= st->top && line < st->top + st->height;
-    switch (id) {
-    case ACT_UP:
-        if (visible && st->qcursor > 0) {
-            st->qcursor--;
-            pp_keep_cursor_visible(st);
-        } else {
-            st->top--;
-        }
-        break;
-    case ACT_DOWN:
-        if (visible && st->qcursor < n - 1) {
-            st->qcursor++;
-            pp_keep_cursor_visible(st);
-        } else {
-            st->top++;
-        }
-        break;
-    case ACT_PAGE_UP: st->top -= page; break;
-    case ACT_PAGE_DOWN: st->top += page; break;
-    case ACT_HOME:
-        st->top = 0;
-        st->qcursor = 0;
-        break;
-    case ACT_END:
-        st->top = st->ndoc;
-        if (n)
-            st->qcursor = n - 1;
-        break;
-    default: break;
-    }
-    pp_clamp_top(st);
-}
 
 static void case_view_draw(void *self, WINDOW *w)
 {
@@ -394,7 +252,7 @@ static enum view_key case_view_key(void *self, const struct action *act, int ret
     case ACT_PAGE_UP:
     case ACT_PAGE_DOWN:
     case ACT_HOME:
-    case ACT_END: case_move(st, act->id); break;
+    case ACT_END: docview_move(&st->doc, act->id, (int)st->nquotes); break;
     case ACT_OPEN:
     case ACT_EDIT: pp_edit_quote(st); break;
     case ACT_ADD:

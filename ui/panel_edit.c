@@ -575,8 +575,8 @@ bool pp_open_case(struct panel *st, int64_t id)
 {
     if (st->case_id != id) {
         pp_free_case(st);
-        st->top = 0;
-        st->qcursor = 0;
+        st->doc.top = 0;
+        st->doc.cursor = 0;
     }
     st->case_id = id;
     return pp_load_case(st);
@@ -728,7 +728,7 @@ unsigned pp_add_quote(struct panel *st)
         after_write(st);
         for (size_t i = 0; i < st->nquotes; i++)
             if (st->quotes[i].q.id == q.id)
-                st->qcursor = (int)i;
+                st->doc.cursor = (int)i;
         char money[MONEY_LEN];
         struct panel_cost cost;
         panel_quote_cost(&q, &cost);
@@ -745,7 +745,7 @@ unsigned pp_edit_quote(struct panel *st)
         return REDRAW_BODY | REDRAW_STATUS;
     }
     struct panel_quote q;
-    if (panel_quote_get(ui_store(st->ui), st->quotes[st->qcursor].q.id, &q) != AP_OK) {
+    if (panel_quote_get(ui_store(st->ui), st->quotes[st->doc.cursor].q.id, &q) != AP_OK) {
         pp_say(st, true, "%s", ap_error_detail());
         pp_load_case(st);
         return REDRAW_ALL;
@@ -768,7 +768,7 @@ unsigned pp_delete_quote(struct panel *st)
         return REDRAW_NONE;
     if (!pp_can_write(st))
         return REDRAW_STATUS | REDRAW_BODY;
-    const struct panel_quote_row *r = &st->quotes[st->qcursor];
+    const struct panel_quote_row *r = &st->quotes[st->doc.cursor];
     char question[400], provider[sizeof r->provider];
     snprintf(provider, sizeof provider, "%s", r->provider);
     snprintf(question, sizeof question, "Delete the quotation from %s%s?", provider,
@@ -793,7 +793,7 @@ unsigned pp_choose_quote(struct panel *st)
         pp_say(st, false, "No quotations yet: a adds one");
         return REDRAW_BODY | REDRAW_STATUS;
     }
-    struct panel_quote_row *r = &st->quotes[st->qcursor];
+    struct panel_quote_row *r = &st->quotes[st->doc.cursor];
     char provider[sizeof r->provider];
     snprintf(provider, sizeof provider, "%s", r->provider);
     int64_t version = r->q.version;

@@ -17,6 +17,7 @@
 #include "filterview.h"
 #include "picker.h"
 #include "attr.h"
+#include "docview.h"
 #include "draw.h"
 #include "date.h"
 #include "export_dmt.h"
@@ -42,7 +43,6 @@
 
 #define SEARCH_MAX 120
 #define NOTICE_LEN 700
-#define FIELD_LABEL_COLS 26
 
 /* Filter choices besides the panel dates. */
 enum { FD_ANY = 0, FD_NONE = 1, FD_FIRST_DATE = 2 };
@@ -53,18 +53,6 @@ enum { FF_ANY = 0, FF_WARNING, FF_NONE };
 struct row_flag {
     enum flag_level level;
     char *reason;                   /* owned; NULL when none */
-};
-
-/* ---- the case view's document ---- */
-
-enum doc_kind { DOC_TEXT, DOC_FIELD, DOC_QHEAD, DOC_QUOTE };
-struct doc_line {
-    enum doc_kind kind;
-    enum attr_meaning attr;
-    const char *label;              /* DOC_FIELD, first line: static */
-    char *text;                     /* owned */
-    int indent;
-    int quote;                      /* DOC_QUOTE: index into quotes */
 };
 
 struct panel {
@@ -106,13 +94,8 @@ struct panel {
     size_t nquotes;
     enum flag_level warn_level;     /* the case's quotations warning */
     char warn[RULES_WHY_LEN + 300];
-    int qcursor;
-    int top;
-    struct doc_line *doc;
-    int ndoc, capdoc;
-    int qline0;                     /* document line of quote 0; -1 when none */
+    struct docview doc;             /* the case as a document: its quotations are the items */
     WINDOW *win;
-    int height;
 
     /* The export forms remember what was typed */
     char pack_out[PATH_MAX];
@@ -168,13 +151,9 @@ bool pp_confirm(struct panel *st, const char *why, const char *question);
 
 /* ---- ui/panel_case.c ---- */
 
-void pp_doc_clear(struct panel *st);
 int pp_recommended(const struct panel *st, bool *chosen);
 bool pp_takes_quotes(const struct panel_case *c);
-void pp_draw_doc_line(struct panel *st, WINDOW *w, int i);
 void pp_make_case_detail(struct panel *st);
-void pp_keep_cursor_visible(struct panel *st);
-void pp_clamp_top(struct panel *st);
 void pp_draw_case(struct panel *st, WINDOW *w);
 /* Shows the case as a view over the list until the user goes back; the
  * list's cursor is then on it, and st->then is a key for the list (search,
