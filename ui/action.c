@@ -205,3 +205,8 @@ const struct action *action_table(int *count)
     *count = ACTION_COUNT;
     return actions;
 }
+
+bool action_is_move(const struct action *act)
+{
+    return act && (act->scope & SCOPE_MOVE);
+}

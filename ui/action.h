@@ -91,6 +91,11 @@ int action_key(int ret, wint_t ch);
 /* The action bound to a key within the given scopes, or NULL. */
 const struct action *action_for_key(unsigned scopes, int key);
 const struct action *action_get(enum action_id id);
+
+/* The moves every list and document takes (j/k, the arrows, PgUp/PgDn,
+ * g/G, Home/End), for a view's keys; action_is_move: act is one of them. */
+#define ACTION_MOVES ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END
+bool action_is_move(const struct action *act);
 /* Every action, in table order (for the help screen). */
 const struct action *action_table(int *count);
 

@@ -489,24 +489,15 @@ static unsigned calls_key(void *state, const struct action *act, int key, int re
     struct calls_pane *c = state;
     if (!act || !c->loaded)
         return REDRAW_NONE;
-    enum action_id move = ACT_NONE;
-    switch (act->id) {
-    case ACT_UP:
-    case ACT_DOWN:
-    case ACT_PAGE_UP:
-    case ACT_PAGE_DOWN:
-    case ACT_HOME:
-    case ACT_END:
-        move = act->id; /* the same keys as in every list: j/k, arrows, PgUp/PgDn, g/G */
-        break;
-    case ACT_CALL_LOG:
+    if (act->id == ACT_CALL_LOG) {
         log_call(c);
         return REDRAW_ALL;
-    default:
-        return REDRAW_NONE;
     }
+    /* The same moves as in every list: j/k, arrows, PgUp/PgDn, g/G. */
+    if (!action_is_move(act))
+        return REDRAW_NONE;
     int before = c->lv.cursor;
-    listview_move(&c->lv, move);
+    listview_move(&c->lv, act->id);
     if (c->lv.cursor != before)
         draw_box(c, ui_body(c->ui));
     return REDRAW_PARTIAL;

@@ -1,4 +1,6 @@
 #include "listview.h"
+
+#include "shell.h"
 #include "draw.h"
 
 #include <stdio.h>
@@ -145,4 +147,16 @@ bool listview_move(struct listview *lv, enum action_id act)
         draw_row(lv, lv->cursor);
     }
     return true;
+}
+
+void listview_sort_key(struct ui *ui, const struct list_sort *t, int key, int *col, bool *desc)
+{
+    if (key == 'S') {
+        *desc = !*desc;
+    } else {
+        *col = (*col + 1) % t->ncolumns;
+        *desc = t->first_desc[*col];
+    }
+    if (t->words)
+        ui_message(ui, "Sorted by %s, %s (s: next column, S: reverse)", t->words[*col], *desc ? t->desc : t->asc);
 }

@@ -48,4 +48,17 @@ void listview_set_rows(struct listview *lv, int rows);
 /* Puts the cursor on a row and scrolls so that it is visible (no drawing). */
 void listview_select(struct listview *lv, int row);
 
+/* A list's sort orders as a table of its columns, the same keys in every
+ * list: s the next column in its first direction, S the other way. */
+struct list_sort {
+    int ncolumns;
+    const bool *first_desc;        /* each column's first direction: biggest or latest first */
+    const char *const *words;      /* each column in words ("Sorted by ..."); NULL: nothing said */
+    const char *desc, *asc;        /* the directions in words: "highest first", "lowest first" */
+};
+struct ui;
+/* ACT_SORT with key s or S: changes *col and *desc (and says so when the
+ * table has words); the owner sorts again. */
+void listview_sort_key(struct ui *ui, const struct list_sort *t, int key, int *col, bool *desc);
+
 #endif

@@ -698,18 +698,14 @@ static unsigned run_filter(struct panel *st)
     return REDRAW_ALL;
 }
 
+static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest or latest first",
+                                         "lowest or earliest first"};
+
 static unsigned sort_key(struct panel *st, int key)
 {
     int64_t keep = pp_current_id(st);
-    if (key == 'S') {
-        st->sort_desc = !st->sort_desc;
-    } else {
-        st->sort_col = (st->sort_col + 1) % COL_COUNT;
-        st->sort_desc = column_desc[st->sort_col];
-    }
+    listview_sort_key(st->ui, &sort_orders, key, &st->sort_col, &st->sort_desc);
     pp_refilter(st, keep);
-    ui_message(st->ui, "Sorted by %s, %s (s: next column, S: reverse)", column_words[st->sort_col],
-               st->sort_desc ? "highest or latest first" : "lowest or earliest first");
     return REDRAW_BODY | REDRAW_STATUS;
 }
 

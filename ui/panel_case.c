@@ -246,13 +246,11 @@ static enum view_key case_view_key(void *self, const struct action *act, int ret
         return VIEW_CLOSE;
     if (!act)
         return VIEW_PASS;
+    if (action_is_move(act)) {
+        docview_move(&st->doc, act->id, (int)st->nquotes);
+        return VIEW_DONE;
+    }
     switch (act->id) {
-    case ACT_UP:
-    case ACT_DOWN:
-    case ACT_PAGE_UP:
-    case ACT_PAGE_DOWN:
-    case ACT_HOME:
-    case ACT_END: docview_move(&st->doc, act->id, (int)st->nquotes); break;
     case ACT_OPEN:
     case ACT_EDIT: pp_edit_quote(st); break;
     case ACT_ADD:
@@ -281,7 +279,7 @@ static enum view_key case_view_key(void *self, const struct action *act, int ret
 }
 
 static const enum action_id case_keys[] = {
-    ACT_UP,          ACT_DOWN,           ACT_PAGE_UP,         ACT_PAGE_DOWN,   ACT_HOME,      ACT_END,
+    ACTION_MOVES,
     ACT_OPEN,        ACT_EDIT,           ACT_ADD,             ACT_PANEL_QUOTE, ACT_DELETE,    ACT_PANEL_CHOOSE,
     ACT_PANEL_DECISION, ACT_PANEL_EDIT_CASE, ACT_PANEL_PUPIL, ACT_PANEL_EXPORT, ACT_PANEL_DMT, ACT_SEARCH,
     ACT_SORT,        ACT_FILTER,         ACT_NONE};

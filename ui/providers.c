@@ -652,18 +652,13 @@ static unsigned run_filter(struct providers *st)
 
 /* ---- keys ---------------------------------------------------------------------------------------- */
 
+static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest first", "lowest first"};
+
 static unsigned sort_key(struct providers *st, int key)
 {
     int64_t keep = current_id(st);
-    if (key == 'S') {
-        st->sort_desc = !st->sort_desc;
-    } else {
-        st->sort_col = (st->sort_col + 1) % COL_COUNT;
-        st->sort_desc = column_desc[st->sort_col];
-    }
+    listview_sort_key(st->ui, &sort_orders, key, &st->sort_col, &st->sort_desc);
     pr_refilter(st, keep);
-    ui_message(st->ui, "Sorted by %s, %s (s: next column, S: reverse)", column_words[st->sort_col],
-               st->sort_desc ? "highest first" : "lowest first");
     return REDRAW_BODY | REDRAW_STATUS;
 }
 

@@ -539,15 +539,11 @@ static enum view_key record_view_key(void *self, const struct action *act, int r
     notice_seen(st);
     if (st->rec_gone || !act)
         return st->rec_gone ? VIEW_CLOSE : VIEW_PASS;
-    switch (act->id) {
-    case ACT_UP:
-    case ACT_DOWN:
-    case ACT_PAGE_UP:
-    case ACT_PAGE_DOWN:
-    case ACT_HOME:
-    case ACT_END:
+    if (action_is_move(act)) {
         docview_move(&st->doc, act->id, (int)st->npupils);
         return VIEW_DONE;
+    }
+    switch (act->id) {
     case ACT_OPEN:
         if (st->npupils == 0) {
             pr_say(st, false, "No pupils are placed here now");
@@ -571,8 +567,7 @@ static enum view_key record_view_key(void *self, const struct action *act, int r
     return st->rec_gone ? VIEW_CLOSE : VIEW_DONE;
 }
 
-static const enum action_id record_keys[] = {ACT_UP,   ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME,
-                                             ACT_END,  ACT_OPEN, ACT_EDIT,    ACT_DELETE,    ACT_ADD,
+static const enum action_id record_keys[] = {ACTION_MOVES,  ACT_OPEN, ACT_EDIT,    ACT_DELETE,    ACT_ADD,
                                              ACT_PROVIDER_CONTACTS, ACT_SEARCH, ACT_SORT, ACT_FILTER, ACT_NONE};
 static const enum action_id record_hints[] = {ACT_UP, ACT_OPEN, ACT_EDIT, ACT_DELETE, ACT_PROVIDER_CONTACTS, ACT_NONE};
 
@@ -678,8 +673,7 @@ static enum view_key contacts_view_key(void *self, const struct action *act, int
     }
 }
 
-static const enum action_id contacts_keys[] = {ACT_UP,  ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME,
-                                               ACT_END, ACT_OPEN, ACT_ADD,     ACT_EDIT,      ACT_DELETE,
+static const enum action_id contacts_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD,     ACT_EDIT,      ACT_DELETE,
                                                ACT_PROVIDER_CONTACTS, ACT_NONE};
 static const enum action_id contacts_hints[] = {ACT_UP, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_NONE};
 

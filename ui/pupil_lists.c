@@ -143,7 +143,7 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
     return saved;
 }
 
-static const enum action_id contacts_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+static const enum action_id contacts_keys[] = {ACTION_MOVES,
                                                ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
                                                ACT_PRIORITY_DOWN, ACT_NONE};
 static const enum action_id contacts_hints[] = {ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP, ACT_PRIORITY_DOWN,
@@ -389,7 +389,7 @@ struct concerns_view {
     int height;
 };
 
-static const enum action_id concerns_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+static const enum action_id concerns_keys[] = {ACTION_MOVES,
                                                ACT_ADD, ACT_NONE};
 static const enum action_id concerns_hints[] = {ACT_ADD, ACT_NONE};
 

@@ -474,7 +474,7 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     }
 }
 
-static const enum action_id placements_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+static const enum action_id placements_keys[] = {ACTION_MOVES,
                                                  ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_NONE};
 static const enum action_id placements_hints[] = {ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_OPEN, ACT_NONE};
 

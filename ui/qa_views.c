@@ -77,8 +77,7 @@ static enum view_key visits_key(void *self, const struct action *act, int ret, w
     return VIEW_DONE;
 }
 
-static const enum action_id visits_keys[] = {ACT_UP,       ACT_DOWN,  ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME,
-                                             ACT_END,      ACT_OPEN,  ACT_ADD,     ACT_EDIT,      ACT_QA_CLOSE,
+static const enum action_id visits_keys[] = {ACTION_MOVES,      ACT_OPEN,  ACT_ADD,     ACT_EDIT,      ACT_QA_CLOSE,
                                              ACT_PRINT,    ACT_DELETE, ACT_NONE};
 static const enum action_id visits_hints[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_QA_CLOSE, ACT_DELETE, ACT_NONE};
 
@@ -209,7 +208,7 @@ static bool checklist_close_request(void *self, bool quitting)
 
 static const enum action_id checklist_keys[] = {
     ACT_QA_YES, ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT, ACT_OPEN,      ACT_QA_NEXT, ACT_QA_CLOSE, ACT_PRINT,
-    ACT_EDIT,   ACT_ADD,   ACT_UP,    ACT_DOWN,       ACT_PAGE_UP,   ACT_PAGE_DOWN, ACT_HOME,   ACT_END,
+    ACT_EDIT,   ACT_ADD,   ACTION_MOVES,
     ACT_NONE};
 static const enum action_id checklist_hints[] = {ACT_QA_YES, ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT, ACT_QA_CLOSE,
                                                  ACT_NONE};

@@ -44,6 +44,8 @@ static const struct list_column columns[COL_COUNT] = {
 static const char *const col_words[COL_COUNT] = {"name", "year group", "home school", "roll status",
                                                  "cohort", "provider", "attendance", "flags"};
 static const bool col_first_desc[COL_COUNT] = {[COL_FLAGS] = true};
+/* The sort orders: the title line says which (no message). */
+static const struct list_sort sort_orders = {COL_COUNT, col_first_desc, NULL, NULL, NULL};
 
 /* The roll status in the six columns the list gives it. */
 static const char *roll_word(const char *code)
@@ -984,15 +986,9 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
     if (!act || !rp->roll)
         return REDRAW_NONE;
     int64_t id = cursor_id(rp);
-    switch (act->id) {
-    case ACT_UP:
-    case ACT_DOWN:
-    case ACT_PAGE_UP:
-    case ACT_PAGE_DOWN:
-    case ACT_HOME:
-    case ACT_END:
-        listview_move(&rp->lv, act->id);
+    if (listview_move(&rp->lv, act->id))
         return REDRAW_PARTIAL | REDRAW_STATUS;
+    switch (act->id) {
     case ACT_SEARCH:
         run_search(rp);
         return REDRAW_ALL;
@@ -1005,12 +1001,7 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
         }
         return REDRAW_NONE;
     case ACT_SORT:
-        if (key == 'S') {
-            rp->sort_desc = !rp->sort_desc;
-        } else {
-            rp->sort_col = (rp->sort_col + 1) % COL_COUNT;
-            rp->sort_desc = col_first_desc[rp->sort_col];
-        }
+        listview_sort_key(ui, &sort_orders, key, &rp->sort_col, &rp->sort_desc);
         resort(rp, id);
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_FILTER:

@@ -48,6 +48,8 @@ static const char *const col_words[C_COUNT] = {
     "QA due", "actions"};
 /* Most overdue actions first; the rest lowest or soonest first. */
 static const bool col_first_desc[C_COUNT] = {[C_ACT] = true};
+/* The sort orders: the title line says which (no message). */
+static const struct list_sort sort_orders = {C_COUNT, col_first_desc, NULL, NULL, NULL};
 
 
 static const char *const show_words[SH_COUNT] = {
@@ -936,19 +938,13 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
     if (!act || !tp->t)
         return REDRAW_NONE;
     int64_t id = tp_cursor_id(tp);
-    switch (act->id) {
-    case ACT_UP:
-    case ACT_DOWN:
-    case ACT_PAGE_UP:
-    case ACT_PAGE_DOWN:
-    case ACT_HOME:
-    case ACT_END: {
-        listview_move(&tp->lv, act->id);
+    if (listview_move(&tp->lv, act->id)) {
         WINDOW *w = ui_body(ui);
         if (getmaxy(w) >= 12)
             draw_row_detail(tp, w, getmaxy(w) - 2);
         return REDRAW_PARTIAL | REDRAW_STATUS;
     }
+    switch (act->id) {
     case ACT_SEARCH:
         run_search(tp);
         return REDRAW_ALL;
@@ -961,12 +957,7 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
         }
         return REDRAW_NONE;
     case ACT_SORT:
-        if (key == 'S') {
-            tp->sort_desc = !tp->sort_desc;
-        } else {
-            tp->sort_col = (tp->sort_col + 1) % C_COUNT;
-            tp->sort_desc = col_first_desc[tp->sort_col];
-        }
+        listview_sort_key(ui, &sort_orders, key, &tp->sort_col, &tp->sort_desc);
         resort(tp, id);
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_FILTER:

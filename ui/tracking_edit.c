@@ -479,7 +479,7 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
     return saved;
 }
 
-static const enum action_id actions_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
+static const enum action_id actions_keys[] = {ACTION_MOVES,
                                               ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
 static const enum action_id actions_hints[] = {ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
 

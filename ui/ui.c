@@ -694,7 +694,7 @@ static enum view_key help_key(void *self, const struct action *act, int ret, win
     return VIEW_DONE;
 }
 
-static const enum action_id help_keys[] = {ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END, ACT_NONE};
+static const enum action_id help_keys[] = {ACTION_MOVES, ACT_NONE};
 static const struct view_ops help_view = {
     .title = "the help",
     .keys = help_keys,
