@@ -2,6 +2,7 @@
 #define APTERM_DATE_H
 
 #include <stdbool.h>
+#include <time.h>
 
 /* Dates are whole days since 1970-01-01 (day 0), in the civil calendar with no
  * time zone: "a date" in apterm is always one of these ints. DATE_NONE marks
@@ -41,5 +42,13 @@ bool date_parse(const char *text, int today, int *out);
 
 /* Strict YYYY-MM-DD only (for files and the command line). */
 bool date_parse_iso(const char *text, int *out);
+
+/* Milliseconds of the monotonic clock, for timers and pauses (never the
+ * wall clock, which may jump). */
+long long date_monotonic_ms(void);
+
+/* A stamp as the store keeps it, UTC "YYYY-MM-DD HH:MM:SS", as a time_t;
+ * false when it is not one. */
+bool date_parse_utc_stamp(const char *utc, time_t *out);
 
 #endif

@@ -55,7 +55,7 @@ static void set_cell(struct att *a, struct grid_row *r, int col, const struct ma
 static void wrote(struct att *a)
 {
     a->dirty = true;
-    a->last_write_ms = now_ms();
+    a->last_write_ms = date_monotonic_ms();
 }
 
 static void push_undo(struct att *a, const struct mark *before, int64_t pupil_id, int day, enum session sess,

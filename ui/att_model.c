@@ -27,13 +27,6 @@
 
 /* ---- Time ------------------------------------------------------------------- */
 
-long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Seconds since local midnight (src/date.h: APTERM_NOW starts the clock). */
 int clock_secs(void)
 {
@@ -44,15 +37,11 @@ int clock_secs(void)
  * date in front when it is not today ("Thu 19 Nov 09:36"). */
 void local_stamp(const char *utc, char *buf, size_t len)
 {
-    struct tm tm = {0};
-    if (sscanf(utc, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec) != 6) {
+    time_t t;
+    if (!date_parse_utc_stamp(utc, &t)) {
         snprintf(buf, len, "%s", utc);
         return;
     }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
     struct tm lt, nowt;
     time_t now = time(NULL);
     localtime_r(&t, &lt);

@@ -94,8 +94,6 @@ struct att {
     int name_w, prov_w, grid_x, rows_h;
 };
 
-long long now_ms(void);
-
 /* Seconds since local midnight (src/date.h: APTERM_NOW starts the clock). */
 int clock_secs(void);
 

@@ -223,7 +223,7 @@ static unsigned att_tick(void *state, bool active)
     struct att *a = state;
     unsigned out = REDRAW_NONE;
     /* Our marks reach the other panes (and the flags) once the officer pauses. */
-    if (a->dirty && now_ms() - a->last_write_ms >= SYNC_IDLE_MS) {
+    if (a->dirty && date_monotonic_ms() - a->last_write_ms >= SYNC_IDLE_MS) {
         a->dirty = false;
         a->syncing = true;
         ui_store_changed(a->ui);

@@ -610,13 +610,6 @@ static const char *read_only_text(const struct form *f)
 
 /* ---- drafts (form.draft) ---- */
 
-static long long form_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The text of the focused field changed. */
 static void draft_mark(struct form_run *r)
 {
@@ -639,7 +632,7 @@ static void draft_flush(struct form_run *r)
         r->f->draft(r->f->ctx, i, lineedit_text(editor(st, &r->f->fields[i])));
     }
     r->drafts_dirty = false;
-    r->last_draft = form_now_ms();
+    r->last_draft = date_monotonic_ms();
 }
 
 /* PgDn/PgUp: the focus moves a screen of fields down or up, the view with it. */
@@ -808,7 +801,7 @@ static enum view_key form_view_key(void *self, const struct action *act, int ret
     struct form *f = r->f;
     /* While typing goes on, the drafts every FORM_DRAFT_MS at most: a
      * killed process loses no more than the last moments of typing. */
-    if (r->drafts_dirty && form_now_ms() - r->last_draft >= FORM_DRAFT_MS)
+    if (r->drafts_dirty && date_monotonic_ms() - r->last_draft >= FORM_DRAFT_MS)
         draft_flush(r);
     if (ret == KEY_CODE_YES && ch == KEY_RESIZE)
         return VIEW_DONE;
@@ -955,7 +948,7 @@ static bool form_view_takes_text(void *self)
 static bool form_view_tick(void *self)
 {
     struct form_run *r = self;
-    if (r->drafts_dirty && form_now_ms() - r->last_draft >= FORM_DRAFT_MS)
+    if (r->drafts_dirty && date_monotonic_ms() - r->last_draft >= FORM_DRAFT_MS)
         draft_flush(r);
     return false;
 }
@@ -985,7 +978,7 @@ bool form_run(struct ui *ui, struct form *f)
     }
     load_fields(&r);
     r.modified = f->start_changed && !f->read_only;
-    r.last_draft = form_now_ms();
+    r.last_draft = date_monotonic_ms();
     r.focus = f->start_focus > 0 && f->start_focus < f->nfields ? f->start_focus : 0;
     if (!focusable(f, r.focus))
         move_focus(&r, 1);

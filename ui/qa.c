@@ -87,13 +87,6 @@ static const enum action_id hints[] = {ACT_OPEN, ACT_ADD, ACT_SEARCH, ACT_SORT, 
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
-long long qp_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A message on the status line and on the body's last line (the status
  * line has little room at 80 columns). */
 __attribute__((format(printf, 3, 4))) void qp_say(struct qa_pane *q, bool error, const char *fmt, ...)
@@ -160,15 +153,11 @@ bool qp_confirm(struct qa_pane *q, const char *question)
 /* A stored UTC stamp "YYYY-MM-DD HH:MM:SS" as local "YYYY-MM-DD HH:MM". */
 void qp_local_stamp(const char *utc, char *buf, size_t len)
 {
-    struct tm tm = {0};
-    if (sscanf(utc, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec) != 6) {
+    time_t t;
+    if (!date_parse_utc_stamp(utc, &t)) {
         snprintf(buf, len, "%s", utc);
         return;
     }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
     struct tm lt;
     localtime_r(&t, &lt);
     strftime(buf, len, "%Y-%m-%d %H:%M", &lt);
@@ -928,7 +917,7 @@ static void qa_flags_changed(void *state)
 static unsigned qa_tick(void *state, bool active)
 {
     struct qa_pane *q = state;
-    if (q->dirty && qp_now_ms() - q->last_write_ms >= SYNC_IDLE_MS) {
+    if (q->dirty && date_monotonic_ms() - q->last_write_ms >= SYNC_IDLE_MS) {
         qp_sync_now(q);
         return active ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     }

@@ -270,7 +270,7 @@ unsigned qp_answer(struct qa_pane *q, enum qa_answer a)
     }
     q->items[q->rows[q->cur].item] = it;
     q->dirty = true;
-    q->last_write_ms = qp_now_ms();
+    q->last_write_ms = date_monotonic_ms();
     char d[11];
     const struct open_no *earlier = it.safeguarding && a == QA_YES ? answers_open_no(q, &it) : NULL;
     if (it.safeguarding && a == QA_NO)
@@ -389,7 +389,7 @@ unsigned qp_edit_comment(struct qa_pane *q)
     if (form_run(q->ui, &f)) {
         q->items[q->rows[q->cur].item] = c.it;
         q->dirty = true;
-        q->last_write_ms = qp_now_ms();
+        q->last_write_ms = date_monotonic_ms();
         qp_say(q, false, "Comment saved on item %d", c.it.position);
     } else {
         qp_load_checklist(q, q->visit.id);

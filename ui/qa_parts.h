@@ -105,7 +105,6 @@ struct qa_pane {
 
 /* ---- ui/qa.c ---- */
 
-long long qp_now_ms(void);
 __attribute__((format(printf, 3, 4))) void qp_say(struct qa_pane *q, bool error, const char *fmt, ...);
 bool qp_can_write(struct qa_pane *q);
 void qp_put(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool clear);

@@ -193,7 +193,7 @@ static enum view_key checklist_key(void *self, const struct action *act, int ret
 static bool checklist_tick(void *self)
 {
     struct qa_pane *q = self;
-    if (!q->dirty || qp_now_ms() - q->last_write_ms < SYNC_IDLE_MS)
+    if (!q->dirty || date_monotonic_ms() - q->last_write_ms < SYNC_IDLE_MS)
         return false;
     qp_sync_now(q);
     return true;

@@ -128,13 +128,6 @@ static bool input_gone(int *empty_reads)
     return false;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- The shell ------------------------------------------------------------ */
 
 struct ui {
@@ -761,7 +754,7 @@ static void reload_all(struct ui *ui, const struct view_change *what)
 
 static void check_live(struct ui *ui)
 {
-    long long t = now_ms();
+    long long t = date_monotonic_ms();
     if (t - ui->last_check < LIVE_CHECK_MS)
         return;
     ui->last_check = t;
@@ -1113,7 +1106,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     draw_body(ui);
     draw_status(ui);
 
-    ui->last_check = now_ms();
+    ui->last_check = date_monotonic_ms();
     run_loop(ui, -1);
 
     for (int i = 0; i < ui->pane_count; i++)

@@ -1139,6 +1139,25 @@ static void test_money_parse(void **state)
     money_bad("99999999999999999999", "amount: \"99999999999999999999\" is too large");
 }
 
+/* The store's UTC stamps: exactly "YYYY-MM-DD HH:MM:SS" reads, as UTC. */
+static void test_utc_stamp(void **state)
+{
+    (void)state;
+    time_t t = 0;
+    assert_true(date_parse_utc_stamp("1970-01-01 00:00:00", &t));
+    assert_int_equal((long long)t, 0);
+    assert_true(date_parse_utc_stamp("2026-11-20 09:05:00", &t));
+    assert_int_equal((long long)t, 1795165500LL);
+    assert_true(date_parse_utc_stamp("2026-11-20 09:05:01", &t));
+    assert_int_equal((long long)t, 1795165501LL);
+    assert_false(date_parse_utc_stamp("2026-11-20 09:05", &t)); /* no seconds */
+    assert_false(date_parse_utc_stamp("2026-11-20", &t));
+    assert_false(date_parse_utc_stamp("", &t));
+    /* The monotonic clock never goes back. */
+    long long a = date_monotonic_ms(), b = date_monotonic_ms();
+    assert_true(a > 0 && b >= a);
+}
+
 static void test_money_round_trip(void **state)
 {
     (void)state;
@@ -1195,6 +1214,7 @@ int main(void)
         cmocka_unit_test(test_money_format),
         cmocka_unit_test(test_money_parse),
         cmocka_unit_test(test_money_round_trip),
+        cmocka_unit_test(test_utc_stamp),
     };
     int failed = cmocka_run_group_tests_name("rules", rules, NULL, NULL);
     failed += cmocka_run_group_tests_name("money", money, NULL, NULL);
