@@ -132,12 +132,6 @@ void docview_move(struct docview *d, enum action_id id, int nitems)
     docview_clamp_top(d);
 }
 
-static void put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr)
-{
-    if (cols > 0)
-        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS);
-}
-
 void docview_draw_line(struct docview *d, WINDOW *w, int i, doc_item_fn draw_item, void *ctx)
 {
     int y = i - d->top;
@@ -150,14 +144,21 @@ void docview_draw_line(struct docview *d, WINDOW *w, int i, doc_item_fn draw_ite
     const struct doc_line *l = &d->lines[i];
     int width = getmaxx(w);
     switch (l->kind) {
-    case DOC_TEXT: put_cell(w, y, l->indent, width - l->indent, l->text, attr_of(l->attr)); break;
+    case DOC_TEXT: draw_cell_text(w, y, l->indent, width - l->indent, l->text, attr_of(l->attr), false); break;
     case DOC_FIELD:
         if (l->label)
-            put_cell(w, y, 3, DOC_LABEL_COLS - 4, l->label, attr_of(ATTR_DIM));
-        put_cell(w, y, DOC_LABEL_COLS, width - DOC_LABEL_COLS, l->text, attr_of(l->attr));
+            draw_cell_text(w, y, 3, DOC_LABEL_COLS - 4, l->label, attr_of(ATTR_DIM), false);
+        draw_cell_text(w, y, DOC_LABEL_COLS, width - DOC_LABEL_COLS, l->text, attr_of(l->attr), false);
         break;
-    case DOC_ITEM_HEAD:
-    case DOC_ITEM: draw_item(ctx, w, y, l); break;
+    case DOC_ITEM:
+        if (l->item == d->cursor) {
+            wattron(w, attr_of(ATTR_SELECTED));
+            mvwaddstr(w, y, 0, "▶");
+            wattroff(w, attr_of(ATTR_SELECTED));
+        }
+        draw_item(ctx, w, y, l);
+        break;
+    case DOC_ITEM_HEAD: draw_item(ctx, w, y, l); break;
     }
 }
 

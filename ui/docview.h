@@ -58,7 +58,8 @@ void docview_keep_cursor_visible(struct docview *d);
 void docview_move(struct docview *d, enum action_id id, int nitems);
 
 /* Draws line i where it is on screen (nothing when it is not): text and
- * fields here, an item or its heading by draw_item. */
+ * fields here, an item or its heading by draw_item (the cursor's "▶" in
+ * the first column here too). */
 typedef void (*doc_item_fn)(void *ctx, WINDOW *w, int y, const struct doc_line *line);
 void docview_draw_line(struct docview *d, WINDOW *w, int i, doc_item_fn draw_item, void *ctx);
 /* Draws the lines from top in height lines. */

@@ -56,6 +56,12 @@ int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, 
     return drawn + used;
 }
 
+void draw_cell_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right)
+{
+    if (cols > 0)
+        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
+}
+
 void draw_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
 {
     draw_text(w, y, x, 0, text, attr, DRAW_CLEAR | DRAW_ELLIPSIS);

@@ -2,6 +2,7 @@
 #define APTERM_DRAW_H
 
 #include <curses.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "attr.h"
@@ -29,6 +30,10 @@ int draw_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, 
  * cut is before it ("Delete the contact Siân Jo…? (y/n)"). Returns the
  * columns used. */
 int draw_fit_question(char *out, size_t outsz, const char *text, int cols);
+
+/* A table's cell: text in exactly cols columns at (y, x) - padded, "…"
+ * when cut, numbers right-aligned; nothing when cols < 1. */
+void draw_cell_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right);
 
 /* A whole line of w: cleared, then text from x to the right edge, ending in
  * "…" when it does not fit. */

@@ -26,12 +26,6 @@ static void column_widths(const struct listview *lv, int total, int *widths)
     /* On a narrow window the last columns are simply cut at the edge. */
 }
 
-static void draw_cell(WINDOW *w, int y, int x, int width, const char *text, bool right, attr_t attr)
-{
-    if (width > 0)
-        draw_text(w, y, x, width, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
-}
-
 static void draw_row(struct listview *lv, int row)
 {
     WINDOW *w = lv->win;
@@ -57,7 +51,7 @@ static void draw_row(struct listview *lv, int row)
         attr_t attr = attr_of(meaning);
         if (selected && c == 0)
             attr = attr_of(ATTR_SELECTED);
-        draw_cell(w, y, x, widths[c], text, lv->columns[c].right, attr);
+        draw_cell_text(w, y, x, widths[c], text, attr, lv->columns[c].right);
         x += widths[c] + 1;
         if (x >= getmaxx(w))
             break;
@@ -81,7 +75,7 @@ void listview_draw(struct listview *lv, WINDOW *w, int y, int height)
         char title[128];
         const char *arrow = c == lv->sort_column ? (lv->sort_desc ? "▼" : "▲") : "";
         snprintf(title, sizeof title, "%s%s", lv->columns[c].title, arrow);
-        draw_cell(w, y, x, widths[c], title, false, attr_of(ATTR_HEADER));
+        draw_cell_text(w, y, x, widths[c], title, attr_of(ATTR_HEADER), false);
         x += widths[c] + 1;
         if (x >= getmaxx(w))
             break;

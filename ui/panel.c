@@ -84,12 +84,6 @@ const char *pp_basis_word(const char *basis)
                                          : basis;
 }
 
-void pp_put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right)
-{
-    if (cols > 0)
-        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
-}
-
 /* ---- the list: loading ---------------------------------------------------------------- */
 
 static void free_flags(struct panel *st)

@@ -135,39 +135,34 @@ static void draw_item(void *ctx, WINDOW *w, int y, const struct doc_line *d)
     case DOC_ITEM_HEAD: {
         struct quote_cols c = quote_columns(width);
         attr_t a = attr_of(ATTR_HEADER);
-        pp_put_cell(w, y, c.name_x, c.name_w, "Provider", a, false);
-        pp_put_cell(w, y, c.sess_x, 7, "Sess/wk", a, true);
-        pp_put_cell(w, y, c.session_x, 10, "£/session", a, true);
-        pp_put_cell(w, y, c.week_x, 10, "£/week", a, true);
-        pp_put_cell(w, y, c.transport_x, 10, "Transport", a, true);
-        pp_put_cell(w, y, c.annual_x, 11, "A year", a, true);
+        draw_cell_text(w, y, c.name_x, c.name_w, "Provider", a, false);
+        draw_cell_text(w, y, c.sess_x, 7, "Sess/wk", a, true);
+        draw_cell_text(w, y, c.session_x, 10, "£/session", a, true);
+        draw_cell_text(w, y, c.week_x, 10, "£/week", a, true);
+        draw_cell_text(w, y, c.transport_x, 10, "Transport", a, true);
+        draw_cell_text(w, y, c.annual_x, 11, "A year", a, true);
         break;
     }
     case DOC_ITEM: {
         const struct panel_quote_row *r = &st->quotes[d->item];
         struct quote_cols c = quote_columns(width);
-        bool selected = d->item == st->doc.cursor && st->in_case;
-        if (selected) {
-            wattron(w, attr_of(ATTR_SELECTED));
-            mvwaddstr(w, y, 0, "▶");
-            wattroff(w, attr_of(ATTR_SELECTED));
-        }
+        bool selected = d->item == st->doc.cursor;
         char name[200], m[MONEY_LEN];
         snprintf(name, sizeof name, "%s%s", r->provider,
                  strcmp(r->provider_status, "suspended") == 0 ? " (suspended)" : "");
-        pp_put_cell(w, y, c.name_x, c.name_w, name, attr_of(selected ? ATTR_SELECTED : ATTR_NORMAL), false);
+        draw_cell_text(w, y, c.name_x, c.name_w, name, attr_of(selected ? ATTR_SELECTED : ATTR_NORMAL), false);
         char sess[16];
         snprintf(sess, sizeof sess, "%d", r->q.sessions_per_week);
-        pp_put_cell(w, y, c.sess_x, 7, sess, r->q.sessions_per_week ? A_NORMAL : attr_of(ATTR_DIM), true);
-        pp_put_cell(w, y, c.session_x, 10, r->cost.has_per_session ? money_format(r->cost.per_session, m, sizeof m) : "–",
+        draw_cell_text(w, y, c.sess_x, 7, sess, r->q.sessions_per_week ? A_NORMAL : attr_of(ATTR_DIM), true);
+        draw_cell_text(w, y, c.session_x, 10, r->cost.has_per_session ? money_format(r->cost.per_session, m, sizeof m) : "–",
                  r->cost.has_per_session ? A_NORMAL : attr_of(ATTR_DIM), true);
-        pp_put_cell(w, y, c.week_x, 10, money_format(r->cost.per_week, m, sizeof m), A_NORMAL, true);
-        pp_put_cell(w, y, c.transport_x, 10,
+        draw_cell_text(w, y, c.week_x, 10, money_format(r->cost.per_week, m, sizeof m), A_NORMAL, true);
+        draw_cell_text(w, y, c.transport_x, 10,
                  r->q.transport_per_week ? money_format(r->q.transport_per_week, m, sizeof m) : "none",
                  r->q.transport_per_week ? A_NORMAL : attr_of(ATTR_DIM), true);
-        pp_put_cell(w, y, c.annual_x, 11, money_format(r->cost.total, m, sizeof m),
+        draw_cell_text(w, y, c.annual_x, 11, money_format(r->cost.total, m, sizeof m),
                  attr_of(r->q.chosen ? ATTR_FLAG_GREEN : ATTR_NORMAL), true);
-        pp_put_cell(w, y, c.mark_x, 1, r->q.chosen ? "*" : "", attr_of(ATTR_FLAG_GREEN), false);
+        draw_cell_text(w, y, c.mark_x, 1, r->q.chosen ? "*" : "", attr_of(ATTR_FLAG_GREEN), false);
         break;
     }
     default: break;

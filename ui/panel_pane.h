@@ -128,7 +128,6 @@ struct lines {
 
 __attribute__((format(printf, 3, 4))) void pp_say(struct panel *st, bool error, const char *fmt, ...);
 bool pp_can_write(struct panel *st);
-void pp_put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right);
 void pp_keep_line(void *ctx, const char *line, size_t len, bool first);
 /* The notice on the body's last lines (until the next key). */
 void pp_draw_notice(struct panel *st, WINDOW *w);

@@ -257,12 +257,6 @@ static struct pupil_cols pupil_columns(int width)
     return c;
 }
 
-static void put_cell(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool right)
-{
-    if (cols > 0)
-        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS | (right ? DRAW_RIGHT : 0));
-}
-
 /* The pupils' table: its heading and a pupil's line. */
 static void draw_item(void *ctx, WINDOW *w, int y, const struct doc_line *d)
 {
@@ -272,34 +266,29 @@ static void draw_item(void *ctx, WINDOW *w, int y, const struct doc_line *d)
     case DOC_ITEM_HEAD: {
         struct pupil_cols c = pupil_columns(width);
         attr_t a = attr_of(ATTR_HEADER);
-        put_cell(w, y, c.name_x, c.name_w, "Name", a, false);
-        put_cell(w, y, c.year_x, 10, "Year group", a, false);
-        put_cell(w, y, c.hours_x, 6, "h/week", a, true);
-        put_cell(w, y, c.ft_x, 9, "Full time", a, false);
-        put_cell(w, y, c.notes_x, c.notes_w, "", a, false);
+        draw_cell_text(w, y, c.name_x, c.name_w, "Name", a, false);
+        draw_cell_text(w, y, c.year_x, 10, "Year group", a, false);
+        draw_cell_text(w, y, c.hours_x, 6, "h/week", a, true);
+        draw_cell_text(w, y, c.ft_x, 9, "Full time", a, false);
+        draw_cell_text(w, y, c.notes_x, c.notes_w, "", a, false);
         break;
     }
     case DOC_ITEM: {
         const struct provider_pupil *pp = &st->pupils[d->item];
         struct pupil_cols c = pupil_columns(width);
         bool selected = d->item == st->doc.cursor;
-        if (selected) {
-            wattron(w, attr_of(ATTR_SELECTED));
-            mvwaddstr(w, y, 0, "▶");
-            wattroff(w, attr_of(ATTR_SELECTED));
-        }
-        put_cell(w, y, c.name_x, c.name_w, pp->name, attr_of(selected ? ATTR_SELECTED : ATTR_NORMAL), false);
+        draw_cell_text(w, y, c.name_x, c.name_w, pp->name, attr_of(selected ? ATTR_SELECTED : ATTR_NORMAL), false);
         char year[24], hours[16], notes[80] = "";
         rules_year_group_name(pp->year_group, year, sizeof year);
         draw_hours(pp->weekly_hours, hours, sizeof hours);
-        put_cell(w, y, c.year_x, 10, year, A_NORMAL, false);
-        put_cell(w, y, c.hours_x, 6, hours, A_NORMAL, true);
-        put_cell(w, y, c.ft_x, 9, pp->full_time ? "yes" : "no", pp->full_time ? A_NORMAL : attr_of(ATTR_DIM),
+        draw_cell_text(w, y, c.year_x, 10, year, A_NORMAL, false);
+        draw_cell_text(w, y, c.hours_x, 6, hours, A_NORMAL, true);
+        draw_cell_text(w, y, c.ft_x, 9, pp->full_time ? "yes" : "no", pp->full_time ? A_NORMAL : attr_of(ATTR_DIM),
                  false);
         bool plan = pp->plan[0] && strcmp(pp->plan, "none") != 0;
         snprintf(notes, sizeof notes, "%s%s%s", pp->looked_after ? "looked after" : "",
                  pp->looked_after && plan ? ", " : "", plan ? label_text(LABELS_PLAN, pp->plan) : "");
-        put_cell(w, y, c.notes_x, c.notes_w, notes, A_NORMAL, false);
+        draw_cell_text(w, y, c.notes_x, c.notes_w, notes, A_NORMAL, false);
         break;
     }
     default: break;

@@ -320,12 +320,6 @@ static int ed_custom_lines(void *ctx, int field)
     }
 }
 
-static void put_at(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr)
-{
-    if (cols > 0)
-        draw_text(w, y, x, cols, text, attr, DRAW_PAD | DRAW_ELLIPSIS);
-}
-
 static void ed_custom_draw(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused)
 {
     struct editor *ed = ctx;
@@ -338,8 +332,8 @@ static void ed_custom_draw(void *ctx, int field, WINDOW *w, int y, int x, int co
         for (int i = 0; i < 4; i++) {
             snprintf(line, sizeof line, "[%s] %s", *check_value(t, i) ? "x" : " ", check_words[i]);
             bool here = focused && ed->check_at[m->slot] == i;
-            put_at(w, y + i / 2, x + (i % 2) * half, half - 1, line,
-                   attr_of(here ? ATTR_SELECTED : *check_value(t, i) ? ATTR_NORMAL : ATTR_DIM));
+            draw_cell_text(w, y + i / 2, x + (i % 2) * half, half - 1, line,
+                   attr_of(here ? ATTR_SELECTED : *check_value(t, i) ? ATTR_NORMAL : ATTR_DIM), false);
         }
         if (focused)
             wmove(w, y + ed->check_at[m->slot] / 2, x + (ed->check_at[m->slot] % 2) * half + 1);
@@ -347,7 +341,7 @@ static void ed_custom_draw(void *ctx, int field, WINDOW *w, int y, int x, int co
     }
     case EF_REVIEWS: {
         if (ed->nreviews == 0) {
-            put_at(w, y, x, cols, "none yet (r in the PSP list adds one)", attr_of(ATTR_DIM));
+            draw_cell_text(w, y, x, cols, "none yet (r in the PSP list adds one)", attr_of(ATTR_DIM), false);
             break;
         }
         size_t shown = ed->nreviews > REVIEWS_SHOWN ? REVIEWS_SHOWN : ed->nreviews;
@@ -358,17 +352,17 @@ static void ed_custom_draw(void *ctx, int field, WINDOW *w, int y, int x, int co
             for (char *c = line; *c; c++)
                 if (*c == '\n')
                     *c = ' ';
-            put_at(w, y + (int)i * 2, x, cols, line, attr_of(focused && i == 0 ? ATTR_SELECTED : ATTR_NORMAL));
+            draw_cell_text(w, y + (int)i * 2, x, cols, line, attr_of(focused && i == 0 ? ATTR_SELECTED : ATTR_NORMAL), false);
             snprintf(line, sizeof line, "  %.400s%s%d target%s with progress", r->notes, r->notes[0] ? " · " : "",
                      r->nprogress, r->nprogress == 1 ? "" : "s");
             for (char *c = line; *c; c++)
                 if (*c == '\n')
                     *c = ' ';
-            put_at(w, y + (int)i * 2 + 1, x, cols, line, attr_of(ATTR_DIM));
+            draw_cell_text(w, y + (int)i * 2 + 1, x, cols, line, attr_of(ATTR_DIM), false);
         }
         if (ed->nreviews > shown) {
             snprintf(line, sizeof line, "… and %zu earlier", ed->nreviews - shown);
-            put_at(w, y + (int)shown * 2, x, cols, line, attr_of(ATTR_DIM));
+            draw_cell_text(w, y + (int)shown * 2, x, cols, line, attr_of(ATTR_DIM), false);
         }
         break;
     }
@@ -383,7 +377,7 @@ static void ed_custom_draw(void *ctx, int field, WINDOW *w, int y, int x, int co
             a |= A_BOLD;
         for (int i = 0; i < n; i++) {
             snprintf(line, sizeof line, "%.*s", (int)(e[i] - s[i]), text + s[i]);
-            put_at(w, y + i, x, cols, line, a);
+            draw_cell_text(w, y + i, x, cols, line, a, false);
         }
         break;
     }
