@@ -7,7 +7,9 @@
  * on the shell's stack (ui/view.h); the pane supplies the items. */
 
 #include <curses.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "shell.h"
 
@@ -30,5 +32,37 @@ struct filter_panel {
 
 /* Runs the panel until Enter, f, F or Esc. */
 void filter_panel_run(struct ui *ui, const struct filter_panel *fp);
+
+/* A filter menu in a box over the list (the roll, tracking), as a table:
+ * items that are choices stepped with ←/→ or Space, and at most one chosen
+ * by typing its name (the provider). ↑/↓ between items, Enter applies, F
+ * clears every item, Esc cancels. */
+struct pick;
+struct filter_menu {
+    const char *title;          /* "Filter the roll" */
+    int nitems;
+    const char *const *labels;  /* nitems labels: "Cohort" */
+    int pick_item;              /* the item chosen by typing a name; -1: none */
+    struct pick *pick;          /* its choices */
+    void *ctx;
+    /* An item's current choice as shown: "any cohort". */
+    void (*value)(void *ctx, int item, char *buf, size_t len);
+    /* Step an item's choice by +1 or -1. */
+    void (*step)(void *ctx, int item, int step);
+    /* Clear every item (F). */
+    void (*clear_all)(void *ctx);
+    /* Draw the pane under the box. */
+    void (*draw_under)(void *ctx, WINDOW *w);
+};
+
+/* Runs the menu: true when the user applied it (Enter). */
+bool filter_menu_run(struct ui *ui, const struct filter_menu *fm);
+
+/* The providers pupils are placed with now (and keep_id, whatever), as the
+ * choices of a filter's provider item after "any provider":
+ * "Cwm Eilir Farm (3 placed)". Says so when they cannot be read. */
+void filter_menu_providers(struct ui *ui, struct pick *p, int64_t keep_id);
+/* The chosen provider's name, without the "(3 placed)". */
+void filter_menu_provider_name(struct pick *p, char *buf, size_t len);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "attr.h"
 #include "draw.h"
+#include "filterview.h"
 #include "date.h"
 #include "labels.h"
 #include "lineedit.h"
@@ -619,11 +620,12 @@ static void run_search(struct roll_pane *rp)
                &ops, rp);
 }
 
-/* ---- Filter menu ------------------------------------------------------------------ */
+/* ---- Filter menu (ui/filterview.h: the box, its keys) --------------------------------- */
 
 enum { FI_COHORT, FI_ROLL, FI_PROVIDER, FI_FLAG, FI_SHOWING, FI_COUNT };
 
-struct filter_menu {
+struct roll_filter {
+    struct roll_pane *rp;
     int cohort;                 /* 0 any, else LABELS_COHORT index + 1 */
     int roll;                   /* 0 any, else LABELS_ROLL_STATUS index + 1 */
     struct pick provider;       /* 0: any */
@@ -632,8 +634,9 @@ struct filter_menu {
     bool everyone;
 };
 
-static void menu_value(const struct filter_menu *m, int item, char *buf, size_t len)
+static void menu_value(void *ctx, int item, char *buf, size_t len)
 {
+    const struct roll_filter *m = ctx;
     switch (item) {
     case FI_COHORT:
         snprintf(buf, len, "%s", m->cohort ? LABELS_COHORT[m->cohort - 1].text : "any cohort");
@@ -652,48 +655,9 @@ static void menu_value(const struct filter_menu *m, int item, char *buf, size_t 
     }
 }
 
-static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
+static void menu_step(void *ctx, int item, int step)
 {
-    static const char *const names[FI_COUNT] = {"Cohort", "Roll status", "Provider", "Flagged", "Showing"};
-    int width = getmaxx(w);
-    int boxw = width < 80 ? width : 80;
-    WINDOW *frame = derwin(w, FI_COUNT + 6, boxw, 1, 0);
-    if (frame) {
-        werase(frame);
-        box(frame, 0, 0);
-        delwin(frame);
-    }
-    put_line(w, 2, 2, "Filter the roll", ATTR_HEADER);
-    for (int i = 0; i < FI_COUNT; i++) {
-        int y = 4 + i;
-        put_line(w, y, 3, i == focus ? "▶" : " ", ATTR_SELECTED);
-        put_line(w, y, 5, names[i], i == focus ? ATTR_HEADER : ATTR_NORMAL);
-        int x = 19, cols = boxw - 21;
-        if (cols < 4)
-            cols = 4;
-        if (i == FI_PROVIDER) {
-            pick_draw(&m->provider, w, y, x, cols, i == focus);
-            continue;
-        }
-        char value[160], shown[200];
-        menu_value(m, i, value, sizeof value);
-        snprintf(shown, sizeof shown, "‹ %s ›", value);
-        char fit[800];
-        utf8_fit(fit, sizeof fit, shown, cols, UTF8_FIT_PAD);
-        wattrset(w, attr_of(i == focus ? ATTR_SELECTED : ATTR_FIELD));
-        mvwaddstr(w, y, x, fit);
-        wattrset(w, A_NORMAL);
-    }
-    char hint[300];
-    utf8_fit(hint, sizeof hint,
-             focus == FI_PROVIDER ? "↑↓ choose  ←/→ change  type to find  F clear all  Enter apply  Esc cancel"
-                                  : "↑↓ choose  ←/→ or Space change  F clear all  Enter apply  Esc cancel",
-             boxw - 4, UTF8_FIT_ELLIPSIS);
-    put_line(w, 5 + FI_COUNT, 2, hint, ATTR_HINT);
-}
-
-static void menu_step(struct filter_menu *m, int item, int step)
-{
+    struct roll_filter *m = ctx;
     int n;
     switch (item) {
     case FI_COHORT:
@@ -715,136 +679,42 @@ static void menu_step(struct filter_menu *m, int item, int step)
     }
 }
 
-/* The providers that pupils on the roll are placed with now, by name. */
-static void menu_providers(struct roll_pane *rp, struct filter_menu *m)
+static void menu_clear(void *ctx)
 {
-    pick_add(&m->provider, 0, "any provider");
-    struct provider_list *pl = NULL;
-    if (provider_list_load(ui_store(rp->ui), &ui_config(rp->ui)->th, ui_today(rp->ui), &pl) != AP_OK) {
-        ui_error(rp->ui, "The providers could not be read: %s", ap_error_detail());
-        return;
-    }
-    for (size_t i = 0; i < pl->n; i++) {
-        if (pl->rows[i].pupils_now == 0 && pl->rows[i].id != rp->f_provider)
-            continue;
-        char label[200];
-        snprintf(label, sizeof label, "%s (%d placed)", pl->rows[i].name, pl->rows[i].pupils_now);
-        pick_add(&m->provider, pl->rows[i].id, label);
-    }
-    provider_list_free(pl);
+    struct roll_filter *m = ctx;
+    m->cohort = m->roll = 0;
+    m->provider_id = 0;
+    m->flag = FF_ANY;
+    m->everyone = false;
 }
 
-struct filter_view {
-    struct roll_pane *rp;
-    struct filter_menu m;
-    int focus;
-    bool apply;
-};
-
-static void filter_draw(void *self, WINDOW *w)
+static void menu_under(void *ctx, WINDOW *w)
 {
-    struct filter_view *f = self;
-    roll_draw(f->rp, w);
-    draw_menu(&f->m, f->focus, w);
+    roll_draw(((struct roll_filter *)ctx)->rp, w);
 }
-
-static bool filter_takes_text(void *self)
-{
-    struct filter_view *f = self;
-    return f->focus == FI_PROVIDER; /* the provider is picked by typing its name */
-}
-
-static enum view_key filter_key(void *self, const struct action *act, int ret, wint_t ch)
-{
-    struct filter_view *f = self;
-    struct filter_menu *m = &f->m;
-    enum action_id id = act ? act->id : ACT_NONE;
-    switch (id) {
-    case ACT_KEEP_TEXT:
-        f->apply = true;
-        return VIEW_CLOSE;
-    case ACT_VIEW_CLOSE:
-        return VIEW_CLOSE;
-    case ACT_FILTER_CLEAR:
-        if (f->focus == FI_PROVIDER && m->provider.query[0])
-            break; /* an F in the provider's name */
-        m->cohort = m->roll = 0;
-        m->provider_id = 0;
-        m->flag = FF_ANY;
-        m->everyone = false;
-        return VIEW_DONE;
-    case ACT_PREV_FIELD:
-    case ACT_UP:
-        if (f->focus == FI_PROVIDER && id == ACT_UP && ret == OK)
-            break; /* a k in the provider's name */
-        f->focus = (f->focus + FI_COUNT - 1) % FI_COUNT;
-        return VIEW_DONE;
-    case ACT_NEXT_FIELD:
-    case ACT_DOWN:
-        if (f->focus == FI_PROVIDER && id == ACT_DOWN && ret == OK)
-            break; /* a j in the provider's name */
-        f->focus = (f->focus + 1) % FI_COUNT;
-        return VIEW_DONE;
-    default:
-        break;
-    }
-    if (f->focus == FI_PROVIDER) {
-        pick_key(&m->provider, ret, ch);
-        return VIEW_DONE;
-    }
-    if (id == ACT_CHOICE_NEXT)
-        menu_step(m, f->focus, 1);
-    else if (id == ACT_CHOICE_PREV)
-        menu_step(m, f->focus, -1);
-    else
-        return VIEW_PASS;
-    return VIEW_DONE;
-}
-
-static const enum action_id filter_keys[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_UP, ACT_DOWN,
-                                             ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR, ACT_NONE};
-static const enum action_id filter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
-                                              ACT_NONE};
-static const struct view_ops filter_view = {
-    .title = "the roll's filter",
-    .keys = filter_keys,
-    .hints = filter_hints,
-    .draw = filter_draw,
-    .key = filter_key,
-    .takes_text = filter_takes_text,
-};
-
-const struct view_ops *roll_filter_view_ops(void) { return &filter_view; }
 
 static void run_filter(struct roll_pane *rp)
 {
-    struct filter_view fv = {.rp = rp};
-    struct filter_menu *mp = &fv.m;
-    *mp = (struct filter_menu){.flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
-    pick_init(&mp->provider, &mp->provider_id);
+    struct roll_filter m = {.rp = rp, .flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
+    pick_init(&m.provider, &m.provider_id);
     for (int i = 0; LABELS_COHORT[i].code; i++)
         if (strcmp(LABELS_COHORT[i].code, rp->f_cohort) == 0)
-            mp->cohort = i + 1;
+            m.cohort = i + 1;
     for (int i = 0; LABELS_ROLL_STATUS[i].code; i++)
         if (strcmp(LABELS_ROLL_STATUS[i].code, rp->f_roll) == 0)
-            mp->roll = i + 1;
-    menu_providers(rp, mp);
-    ui_run_view(rp->ui, &filter_view, &fv);
-    bool apply = fv.apply && !ui_quitting(rp->ui);
-    struct filter_menu m = fv.m;
-    if (apply) {
+            m.roll = i + 1;
+    filter_menu_providers(rp->ui, &m.provider, rp->f_provider);
+    static const char *const labels[FI_COUNT] = {"Cohort", "Roll status", "Provider", "Flagged", "Showing"};
+    const struct filter_menu fm = {"Filter the roll", FI_COUNT, labels, FI_PROVIDER, &m.provider, &m,
+                                   menu_value, menu_step, menu_clear, menu_under};
+    if (filter_menu_run(rp->ui, &fm)) {
         int64_t keep = cursor_id(rp);
         snprintf(rp->f_cohort, sizeof rp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
         snprintf(rp->f_roll, sizeof rp->f_roll, "%s", m.roll ? LABELS_ROLL_STATUS[m.roll - 1].code : "");
         rp->f_provider = m.provider_id;
         rp->f_provider_name[0] = '\0';
-        if (m.provider_id) {
-            /* The name without the "(3 placed)" the menu shows. */
-            snprintf(rp->f_provider_name, sizeof rp->f_provider_name, "%s", pick_label(&m.provider));
-            char *paren = strrchr(rp->f_provider_name, '(');
-            if (paren && paren > rp->f_provider_name)
-                paren[-1] = '\0';
-        }
+        if (m.provider_id)
+            filter_menu_provider_name(&m.provider, rp->f_provider_name, sizeof rp->f_provider_name);
         rp->f_flag = (enum flag_filter)m.flag;
         rp->f_everyone = m.everyone;
         rebuild_view(rp, keep);

@@ -15,6 +15,7 @@
 
 #include "attr.h"
 #include "draw.h"
+#include "filterview.h"
 #include "date.h"
 #include "form.h"
 #include "labels.h"
@@ -683,174 +684,67 @@ static void run_search(struct tpane *tp)
                &ops, tp);
 }
 
-/* ---- Filter ------------------------------------------------------------------------------- */
+/* ---- Filter (ui/filterview.h: the box, its keys) ------------------------------------------ */
 
 enum { FI_COHORT, FI_PROVIDER, FI_SHOW, FI_COUNT };
 
-struct filter_menu {
+struct track_filter {
+    struct tpane *tp;
     int cohort;                 /* 0 any, else LABELS_COHORT index + 1 */
     struct pick provider;
     int64_t provider_id;
     int show;
 };
 
-static void draw_menu(struct filter_menu *m, int focus, WINDOW *w)
+static void menu_value(void *ctx, int item, char *buf, size_t len)
 {
-    static const char *const names[FI_COUNT] = {"Cohort", "Provider", "Show"};
-    int width = getmaxx(w);
-    int boxw = width - 2 < 76 ? width - 2 : 76;
-    WINDOW *frame = derwin(w, FI_COUNT + 6, boxw, 1, 1);
-    if (frame) {
-        werase(frame);
-        box(frame, 0, 0);
-        delwin(frame);
-    }
-    tp_put_line(w, 2, 3, "Filter the tracking rows", ATTR_HEADER);
-    for (int i = 0; i < FI_COUNT; i++) {
-        int y = 4 + i, x = 16, cols = boxw - 16;
-        tp_put_line(w, y, 3, i == focus ? "▶" : " ", ATTR_SELECTED);
-        tp_put_line(w, y, 5, names[i], i == focus ? ATTR_HEADER : ATTR_NORMAL);
-        if (cols < 4)
-            cols = 4;
-        if (i == FI_PROVIDER) {
-            pick_draw(&m->provider, w, y, x, cols, i == focus);
-            continue;
-        }
-        char shown[300], fit[900];
-        snprintf(shown, sizeof shown, "‹ %s ›",
-                 i == FI_COHORT ? (m->cohort ? LABELS_COHORT[m->cohort - 1].text : "any cohort")
-                                : show_words[m->show]);
-        utf8_fit(fit, sizeof fit, shown, cols, UTF8_FIT_PAD);
-        wattrset(w, attr_of(i == focus ? ATTR_SELECTED : ATTR_FIELD));
-        mvwaddstr(w, y, x, fit);
-        wattrset(w, A_NORMAL);
-    }
-    tp_put_line(w, 4 + FI_COUNT + 1, 3,
-             focus == FI_PROVIDER ? "↑↓ choose  ←/→ change  type a name to find it  Enter apply  Esc cancel"
-                                  : "↑↓ choose  ←/→ or Space change  F clear all  Enter apply  Esc cancel",
-             ATTR_HINT);
+    const struct track_filter *m = ctx;
+    snprintf(buf, len, "%s",
+             item == FI_COHORT ? (m->cohort ? LABELS_COHORT[m->cohort - 1].text : "any cohort") : show_words[m->show]);
 }
 
-/* The filter menu as a view (the keys as the roll's filter menu). */
-struct tfilter {
-    struct tpane *tp;
-    struct filter_menu *m;
-    int focus;
-    bool apply;
-};
-
-static void tfilter_draw(void *self, WINDOW *w)
+static void menu_step(void *ctx, int item, int step)
 {
-    struct tfilter *f = self;
-    tp_tracking_draw(f->tp, w);
-    draw_menu(f->m, f->focus, w);
-}
-
-static bool tfilter_takes_text(void *self)
-{
-    struct tfilter *f = self;
-    return f->focus == FI_PROVIDER; /* the provider is picked by typing its name */
-}
-
-static enum view_key tfilter_key(void *self, const struct action *act, int ret, wint_t ch)
-{
-    struct tfilter *f = self;
-    struct filter_menu *m = f->m;
-    enum action_id id = act ? act->id : ACT_NONE;
-    switch (id) {
-    case ACT_KEEP_TEXT:
-        f->apply = true;
-        return VIEW_CLOSE;
-    case ACT_VIEW_CLOSE:
-        return VIEW_CLOSE;
-    case ACT_FILTER_CLEAR:
-        if (f->focus == FI_PROVIDER && m->provider.query[0])
-            break; /* an F in the provider's name */
-        m->cohort = 0;
-        m->provider_id = 0;
-        m->show = SH_ANY;
-        return VIEW_DONE;
-    case ACT_PREV_FIELD:
-    case ACT_UP:
-        if (f->focus == FI_PROVIDER && id == ACT_UP && ret == OK)
-            break; /* a k in the provider's name */
-        f->focus = (f->focus + FI_COUNT - 1) % FI_COUNT;
-        return VIEW_DONE;
-    case ACT_NEXT_FIELD:
-    case ACT_DOWN:
-        if (f->focus == FI_PROVIDER && id == ACT_DOWN && ret == OK)
-            break; /* a j in the provider's name */
-        f->focus = (f->focus + 1) % FI_COUNT;
-        return VIEW_DONE;
-    default:
-        break;
-    }
-    if (f->focus == FI_PROVIDER) {
-        pick_key(&m->provider, ret, ch);
-        return VIEW_DONE;
-    }
-    int step = id == ACT_CHOICE_NEXT ? 1 : id == ACT_CHOICE_PREV ? -1 : 0;
-    if (!step)
-        return VIEW_PASS;
-    if (f->focus == FI_COHORT) {
+    struct track_filter *m = ctx;
+    if (item == FI_COHORT) {
         int n = (int)label_count(LABELS_COHORT) + 1;
         m->cohort = (m->cohort + step + n) % n;
-    } else if (f->focus == FI_SHOW) {
+    } else if (item == FI_SHOW) {
         m->show = (m->show + step + SH_COUNT) % SH_COUNT;
     }
-    return VIEW_DONE;
 }
 
-static const enum action_id tfilter_keys[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_PREV_FIELD, ACT_UP, ACT_DOWN,
-                                              ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR, ACT_NONE};
-static const enum action_id tfilter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
-                                               ACT_NONE};
-static const struct view_ops tfilter_view = {
-    .title = "the tracking filter",
-    .keys = tfilter_keys,
-    .hints = tfilter_hints,
-    .draw = tfilter_draw,
-    .key = tfilter_key,
-    .takes_text = tfilter_takes_text,
-};
+static void menu_clear(void *ctx)
+{
+    struct track_filter *m = ctx;
+    m->cohort = 0;
+    m->provider_id = 0;
+    m->show = SH_ANY;
+}
 
-const struct view_ops *tracking_filter_view_ops(void) { return &tfilter_view; }
+static void menu_under(void *ctx, WINDOW *w)
+{
+    tp_tracking_draw(((struct track_filter *)ctx)->tp, w);
+}
 
 static void run_filter(struct tpane *tp)
 {
-    struct filter_menu m = {.show = tp->f_show, .provider_id = tp->f_provider};
+    struct track_filter m = {.tp = tp, .show = tp->f_show, .provider_id = tp->f_provider};
     pick_init(&m.provider, &m.provider_id);
     for (int i = 0; LABELS_COHORT[i].code; i++)
         if (strcmp(LABELS_COHORT[i].code, tp->f_cohort) == 0)
             m.cohort = i + 1;
-    pick_add(&m.provider, 0, "any provider");
-    struct provider_list *pl = NULL;
-    if (provider_list_load(ui_store(tp->ui), &ui_config(tp->ui)->th, ui_today(tp->ui), &pl) == AP_OK) {
-        for (size_t i = 0; i < pl->n; i++) {
-            if (pl->rows[i].pupils_now == 0 && pl->rows[i].id != tp->f_provider)
-                continue;
-            char label[200];
-            snprintf(label, sizeof label, "%s (%d placed)", pl->rows[i].name, pl->rows[i].pupils_now);
-            pick_add(&m.provider, pl->rows[i].id, label);
-        }
-        provider_list_free(pl);
-    } else {
-        ui_error(tp->ui, "The providers could not be read: %s", ap_error_detail());
-    }
-    struct tfilter f = {.tp = tp, .m = &m};
-    ui_run_view(tp->ui, &tfilter_view, &f);
-    bool apply = f.apply && !ui_quitting(tp->ui);
-    if (apply) {
+    filter_menu_providers(tp->ui, &m.provider, tp->f_provider);
+    static const char *const labels[FI_COUNT] = {"Cohort", "Provider", "Show"};
+    const struct filter_menu fm = {"Filter the tracking rows", FI_COUNT, labels, FI_PROVIDER, &m.provider, &m,
+                                   menu_value, menu_step, menu_clear, menu_under};
+    if (filter_menu_run(tp->ui, &fm)) {
         int64_t keep = tp_cursor_id(tp);
         snprintf(tp->f_cohort, sizeof tp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
         tp->f_provider = m.provider_id;
         tp->f_provider_name[0] = '\0';
-        if (m.provider_id) {
-            snprintf(tp->f_provider_name, sizeof tp->f_provider_name, "%s", pick_label(&m.provider));
-            char *paren = strrchr(tp->f_provider_name, '(');
-            if (paren && paren > tp->f_provider_name)
-                paren[-1] = '\0';
-        }
+        if (m.provider_id)
+            filter_menu_provider_name(&m.provider, tp->f_provider_name, sizeof tp->f_provider_name);
         tp->f_show = m.show;
         rebuild_view(tp, keep);
         ui_message(tp->ui, filtered(tp) ? "Filter applied" : "No filter");

@@ -92,12 +92,11 @@ const struct view_ops *ui_help_view_ops(void);           /* ui/ui.c */
 const struct view_ops *form_view_ops(void);              /* ui/form.c */
 const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
 const struct view_ops *search_view_ops(void);            /* ui/search.c */
-const struct view_ops *roll_filter_view_ops(void);       /* ui/roll.c */
-const struct view_ops *tracking_filter_view_ops(void);   /* ui/tracking.c */
 const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
 const struct view_ops *tracking_note_view_ops(void);     /* ui/tracking.c */
 const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
+const struct view_ops *filter_menu_view_ops(void);       /* ui/filterview.c */
 const struct view_ops *attendance_find_view_ops(void);   /* ui/att_prompt.c */
 const struct view_ops *attendance_goto_view_ops(void);   /* ui/att_prompt.c */
 const struct view_ops *picker_view_ops(void);            /* ui/picker.c */
