@@ -40,30 +40,6 @@ static const enum action_id hints[] = {ACT_OPEN,      ACT_ADD,    ACT_PANEL_DECI
 
 /* ---- messages ------------------------------------------------------------------------ */
 
-/* A message on the status line and, as the status line is short at 80
- * columns, on the pane's last line until the next key. */
-void pp_say(struct panel *st, bool error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(st->notice, sizeof st->notice, fmt, ap);
-    va_end(ap);
-    st->notice_error = error;
-    if (error)
-        ui_error(st->ui, "%s", st->notice);
-    else
-        ui_message(st->ui, "%s", st->notice);
-}
-
-bool pp_can_write(struct panel *st)
-{
-    if (ui_can_write(st->ui))
-        return true;
-    snprintf(st->notice, sizeof st->notice, "You have the viewer role: you can read but not change anything");
-    st->notice_error = true;
-    return false;
-}
-
 /* ---- small helpers ------------------------------------------------------------------ */
 
 
@@ -409,8 +385,8 @@ static void summary_text(const struct panel *st, char *buf, size_t len)
 static void draw_detail_line(struct panel *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice[0]) {
-        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    if (st->notice.text[0]) {
+        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
         return;
     }
     const struct panel_case_row *r = current_row(st);
@@ -496,7 +472,7 @@ static void apply_case_flags(struct panel *st, bool own_pass)
             take_warning(&c, &rows[i]);
     } else if (flags_for_case(ui_store(st->ui), &ui_config(st->ui)->th, ui_today(st->ui), st->case_id, take_warning,
                               &c, NULL) != AP_OK) {
-        pp_say(st, true, "Could not work out the flags: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Could not work out the flags: %s", ap_error_detail());
     }
 }
 
@@ -508,17 +484,17 @@ bool pp_load_case(struct panel *st)
     int64_t keep = st->nquotes && st->doc.cursor < (int)st->nquotes ? st->quotes[st->doc.cursor].q.id : 0;
     pp_free_case(st);
     if (!st->rec && !(st->rec = malloc(sizeof *st->rec))) {
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return false;
     }
     ap_status rc = panel_case_get(s, st->case_id, st->rec);
     if (rc != AP_OK) {
-        pp_say(st, true, "%s", rc == AP_ERR_NOT_FOUND ? "That panel case is no longer in the store (deleted by someone else?)"
+        notice_say(st->ui, &st->notice, true, "%s", rc == AP_ERR_NOT_FOUND ? "That panel case is no longer in the store (deleted by someone else?)"
                                                    : ap_error_detail());
         return false;
     }
     if (panel_quote_list(s, st->case_id, &st->quotes, &st->nquotes) != AP_OK)
-        pp_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
     st->pupil_name[0] = '\0';
     int i = pp_row_of_id(st, st->case_id);
     if (i >= 0) {
@@ -557,15 +533,15 @@ void pp_keep_line(void *ctx, const char *line, size_t len, bool first)
 /* The notice across the pane's last lines (up to three), wrapped. */
 void pp_draw_notice(struct panel *st, WINDOW *w)
 {
-    if (!st->notice[0])
+    if (!st->notice.text[0])
         return;
     struct lines c = {.n = 0};
-    textedit_wrap(st->notice, getmaxx(w) - 2, pp_keep_line, &c);
+    textedit_wrap(st->notice.text, getmaxx(w) - 2, pp_keep_line, &c);
     if (c.n > NOTICE_LINES)
         c.n = NOTICE_LINES;
     int h = getmaxy(w);
     for (int i = 0; i < c.n; i++)
-        draw_line(w, h - c.n + i, 1, c.text[i], attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, h - c.n + i, 1, c.text[i], attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
 }
 
 /* ui_confirm, with the question also across the pane's last lines. */
@@ -771,7 +747,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         pp_run_case(st, r->id);
         return after_case(st);
     case ACT_PANEL_CHOOSE:
-        pp_say(st, false, "Enter opens the case: c there chooses among its quotations");
+        notice_say(st->ui, &st->notice, false, "Enter opens the case: c there chooses among its quotations");
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_PANEL_PUPIL: return pp_show_pupil(st, r ? r->pupil_id : 0);
     case ACT_PANEL_EXPORT: return pp_export_pack(st);
@@ -828,8 +804,8 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
     (void)ret;
     (void)ch;
     unsigned extra = 0;
-    if (st->notice[0]) {
-        st->notice[0] = '\0';
+    if (st->notice.text[0]) {
+        st->notice.text[0] = '\0';
         extra = REDRAW_BODY; /* the notice lines go */
     }
     unsigned r = list_key(st, act, key);

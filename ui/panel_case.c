@@ -198,8 +198,8 @@ void pp_draw_case(struct panel *st, WINDOW *w)
     st->doc.height = body - 1 > 0 ? body - 1 : 1;
     docview_draw(&st->doc, w, draw_item, st);
     char where[120];
-    if (st->notice[0]) {
-        draw_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    if (st->notice.text[0]) {
+        draw_line(w, body - 1, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
     } else if (docview_more(&st->doc, where, sizeof where)) {
         draw_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
     } else {
@@ -216,7 +216,7 @@ static void case_view_draw(void *self, WINDOW *w)
     struct panel *st = self;
     if (st->case_gone) {
         werase(w);
-        draw_line(w, 0, 1, st->notice[0] ? st->notice : "That panel case is no longer in the store",
+        draw_line(w, 0, 1, st->notice.text[0] ? st->notice.text : "That panel case is no longer in the store",
                     attr_of(ATTR_ERROR));
         draw_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
         return;
@@ -236,7 +236,7 @@ static void case_view_reload(void *self, const struct view_change *what)
 static enum view_key case_view_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     struct panel *st = self;
-    st->notice[0] = '\0'; /* the notice lines go with the next key */
+    st->notice.text[0] = '\0'; /* the notice lines go with the next key */
     if (st->case_gone)
         return VIEW_CLOSE;
     if (!act)

@@ -98,7 +98,7 @@ static int64_t picker_run(struct panel *st, struct picker *pk, const char *label
 {
     pk->view = malloc((pk->n ? pk->n : 1) * sizeof *pk->view);
     if (!pk->view) {
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return 0;
     }
     pk->lv = (struct listview){.columns = pk->columns, .ncolumns = PICK_COLS, .cell = picker_cell, .ctx = pk,
@@ -121,7 +121,7 @@ static int64_t pick_pupil(struct panel *st)
 {
     struct roll *roll = NULL;
     if (roll_load(ui_store(st->ui), ui_today(st->ui), &roll) != AP_OK) {
-        pp_say(st, true, "Could not read the roll: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Could not read the roll: %s", ap_error_detail());
         return 0;
     }
     struct picker pk = {.columns = pupil_pick_columns};
@@ -151,7 +151,7 @@ static int64_t pick_pupil(struct panel *st)
     roll_free(roll);
     int64_t id = 0;
     if (!ok)
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
     else
         id = picker_run(st, &pk, " New case for: ", "pupils on roll",
                         "A new panel case: type part of the pupil's name or UPN, ↑/↓ choose, Enter picks, Esc cancels");
@@ -170,7 +170,7 @@ static int64_t pick_provider(struct panel *st)
 {
     struct provider_list *pl = NULL;
     if (provider_list_load(ui_store(st->ui), &ui_config(st->ui)->th, ui_today(st->ui), &pl) != AP_OK) {
-        pp_say(st, true, "Could not read the providers: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Could not read the providers: %s", ap_error_detail());
         return 0;
     }
     struct picker pk = {.columns = provider_pick_columns};
@@ -190,7 +190,7 @@ static int64_t pick_provider(struct panel *st)
     provider_list_free(pl);
     int64_t id = 0;
     if (!ok)
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
     else
         id = picker_run(st, &pk, " Quotation from: ", "providers",
                         "A new quotation: type part of the provider's name, ↑/↓ choose, Enter picks, Esc cancels");
@@ -501,7 +501,7 @@ static bool decision_form_run(struct panel *st)
     };
     struct decision_form *df = calloc(1, sizeof *df);
     if (!df) {
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return false;
     }
     const struct panel_case *c = st->rec;
@@ -545,7 +545,7 @@ static bool decision_form_run(struct panel *st)
     };
     bool saved = form_run(st->ui, &f);
     if (saved)
-        pp_say(st, false, "Recorded the decision for %s: %s", st->pupil_name, label_text(LABELS_CASE_STATUS, df->status));
+        notice_say(st->ui, &st->notice, false, "Recorded the decision for %s: %s", st->pupil_name, label_text(LABELS_CASE_STATUS, df->status));
     /* Agreed with a chosen quotation: offer the placement (db/panel.h). */
     if (saved && strcmp(df->status, "agreed") == 0 && rec >= 0 && chosen) {
         int today = ui_today(st->ui);
@@ -559,10 +559,10 @@ static bool decision_form_run(struct panel *st)
         if (ui_confirm(st->ui, "Make the placement from the chosen quote?")) {
             struct placement pl;
             if (panel_case_make_placement(ui_store(st->ui), st->case_id, start, &pl) == AP_OK)
-                pp_say(st, false, "Added a proposed placement at %s from %s: the roll's p edits its timetable",
+                notice_say(st->ui, &st->notice, false, "Added a proposed placement at %s from %s: the roll's p edits its timetable",
                        st->quotes[rec].provider, date_format(start, d1));
             else
-                pp_say(st, true, "No placement made: %s", ap_error_detail());
+                notice_say(st->ui, &st->notice, true, "No placement made: %s", ap_error_detail());
         }
     }
     free(df);
@@ -591,17 +591,17 @@ static void after_write(struct panel *st)
 
 unsigned pp_add_case(struct panel *st)
 {
-    if (!pp_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_STATUS | REDRAW_BODY;
     int64_t pupil = pick_pupil(st);
     if (!pupil || ui_quitting(st->ui)) {
-        if (!st->notice[0] && !ui_quitting(st->ui))
+        if (!st->notice.text[0] && !ui_quitting(st->ui))
             ui_message(st->ui, "No case added");
         return REDRAW_ALL;
     }
     struct panel_case *c = malloc(sizeof *c);
     if (!c) {
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     int today = ui_today(st->ui);
@@ -611,7 +611,7 @@ unsigned pp_add_case(struct panel *st)
     c->panel_date = panel_offer_date(&st->cal, st->dates, st->ndates, today);
     if (case_form_run(st, c)) {
         after_write(st);
-        pp_say(st, false, "Added the case: a adds its quotations");
+        notice_say(st->ui, &st->notice, false, "Added the case: a adds its quotations");
         pp_run_case(st, c->id);
     }
     free(c);
@@ -624,18 +624,18 @@ unsigned pp_edit_case(struct panel *st, int64_t id)
         return REDRAW_NONE;
     struct panel_case *c = malloc(sizeof *c);
     if (!c) {
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     if (panel_case_get(ui_store(st->ui), id, c) != AP_OK) {
-        pp_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
         free(c);
         return REDRAW_ALL;
     }
     if (!store_can_write(ui_store(st->ui)))
         ui_message(st->ui, "You have the viewer role: the form is read only");
     if (case_form_run(st, c)) {
-        pp_say(st, false, "Saved the case");
+        notice_say(st->ui, &st->notice, false, "Saved the case");
         after_write(st);
     }
     free(c);
@@ -646,17 +646,17 @@ unsigned pp_delete_case(struct panel *st, int64_t id)
 {
     if (!id)
         return REDRAW_NONE;
-    if (!pp_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_STATUS | REDRAW_BODY;
     struct panel_case *c = malloc(sizeof *c);
     if (!c) {
-        pp_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     char name[204];
     int i = pp_row_of_id(st, id);
     if (panel_case_get(ui_store(st->ui), id, c) != AP_OK) {
-        pp_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
     } else {
         char question[400];
         snprintf(name, sizeof name, "%s", i >= 0 ? st->rows[i].pupil_name : "the pupil");
@@ -664,13 +664,13 @@ unsigned pp_delete_case(struct panel *st, int64_t id)
         snprintf(question, sizeof question, "Delete the panel case of %s%s?", name,
                  quotes ? " and its quotations" : "");
         if (!pp_confirm(st, NULL, question)) {
-            pp_say(st, false, "Nothing deleted");
+            notice_say(st->ui, &st->notice, false, "Nothing deleted");
         } else if (panel_case_delete(ui_store(st->ui), id, c->version) == AP_OK) {
-            pp_say(st, false, "Deleted the panel case of %s", name);
+            notice_say(st->ui, &st->notice, false, "Deleted the panel case of %s", name);
             st->case_gone = st->in_case; /* its view closes */
             after_write(st);
         } else {
-            pp_say(st, true, "Not deleted: %s", ap_error_detail());
+            notice_say(st->ui, &st->notice, true, "Not deleted: %s", ap_error_detail());
         }
     }
     free(c);
@@ -687,12 +687,12 @@ unsigned pp_decide(struct panel *st)
             return REDRAW_NONE;
         if (!pp_open_case(st, id))
             return REDRAW_ALL;
-        if (pp_can_write(st) && decision_form_run(st))
+        if (notice_can_write(st->ui, &st->notice) && decision_form_run(st))
             after_write(st);
         pp_run_case(st, id);
         return REDRAW_ALL;
     }
-    if (!pp_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_ALL;
     if (decision_form_run(st))
         after_write(st);
@@ -701,16 +701,16 @@ unsigned pp_decide(struct panel *st)
 
 unsigned pp_add_quote(struct panel *st)
 {
-    if (!pp_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_STATUS | REDRAW_BODY;
     if (!pp_takes_quotes(st->rec)) {
-        pp_say(st, true, "The case is %s: its quotations are the record of the decision (D → Open reopens it)",
+        notice_say(st->ui, &st->notice, true, "The case is %s: its quotations are the record of the decision (D → Open reopens it)",
             label_text(LABELS_CASE_STATUS, st->rec->status));
         return REDRAW_BODY | REDRAW_STATUS;
     }
     int64_t provider = pick_provider(st);
     if (!provider || ui_quitting(st->ui)) {
-        if (!st->notice[0] && !ui_quitting(st->ui))
+        if (!st->notice.text[0] && !ui_quitting(st->ui))
             ui_message(st->ui, "No quotation added");
         return REDRAW_ALL;
     }
@@ -732,7 +732,7 @@ unsigned pp_add_quote(struct panel *st)
         char money[MONEY_LEN];
         struct panel_cost cost;
         panel_quote_cost(&q, &cost);
-        pp_say(st, false, "Added the quotation: %s a year; c makes it the recommended option",
+        notice_say(st->ui, &st->notice, false, "Added the quotation: %s a year; c makes it the recommended option",
             money_format(cost.total, money, sizeof money));
     }
     return REDRAW_ALL;
@@ -741,12 +741,12 @@ unsigned pp_add_quote(struct panel *st)
 unsigned pp_edit_quote(struct panel *st)
 {
     if (!st->nquotes) {
-        pp_say(st, false, "No quotations yet: a adds one");
+        notice_say(st->ui, &st->notice, false, "No quotations yet: a adds one");
         return REDRAW_BODY | REDRAW_STATUS;
     }
     struct panel_quote q;
     if (panel_quote_get(ui_store(st->ui), st->quotes[st->doc.cursor].q.id, &q) != AP_OK) {
-        pp_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
         pp_load_case(st);
         return REDRAW_ALL;
     }
@@ -756,7 +756,7 @@ unsigned pp_edit_quote(struct panel *st)
         ui_message(st->ui, "The case is %s: saving will be refused (D → Open reopens it)",
                    label_text(LABELS_CASE_STATUS, st->rec->status));
     if (quote_form_run(st, &q)) {
-        pp_say(st, false, "Saved the quotation");
+        notice_say(st->ui, &st->notice, false, "Saved the quotation");
         after_write(st);
     }
     return REDRAW_ALL;
@@ -766,7 +766,7 @@ unsigned pp_delete_quote(struct panel *st)
 {
     if (!st->nquotes)
         return REDRAW_NONE;
-    if (!pp_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_STATUS | REDRAW_BODY;
     const struct panel_quote_row *r = &st->quotes[st->doc.cursor];
     char question[400], provider[sizeof r->provider];
@@ -774,12 +774,12 @@ unsigned pp_delete_quote(struct panel *st)
     snprintf(question, sizeof question, "Delete the quotation from %s%s?", provider,
              r->q.chosen ? " (the recommended option)" : "");
     if (!pp_confirm(st, NULL, question)) {
-        pp_say(st, false, "Nothing deleted");
+        notice_say(st->ui, &st->notice, false, "Nothing deleted");
     } else if (panel_quote_delete(ui_store(st->ui), r->q.id, r->q.version) == AP_OK) {
-        pp_say(st, false, "Deleted the quotation from %s", provider);
+        notice_say(st->ui, &st->notice, false, "Deleted the quotation from %s", provider);
         after_write(st);
     } else {
-        pp_say(st, true, "Not deleted: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Not deleted: %s", ap_error_detail());
         pp_load_case(st);
     }
     return REDRAW_ALL;
@@ -787,10 +787,10 @@ unsigned pp_delete_quote(struct panel *st)
 
 unsigned pp_choose_quote(struct panel *st)
 {
-    if (!pp_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_STATUS | REDRAW_BODY;
     if (!st->nquotes) {
-        pp_say(st, false, "No quotations yet: a adds one");
+        notice_say(st->ui, &st->notice, false, "No quotations yet: a adds one");
         return REDRAW_BODY | REDRAW_STATUS;
     }
     struct panel_quote_row *r = &st->quotes[st->doc.cursor];
@@ -801,15 +801,15 @@ unsigned pp_choose_quote(struct panel *st)
     ap_status rc = was ? panel_quote_unchoose(ui_store(st->ui), r->q.id, &version)
                        : panel_quote_choose(ui_store(st->ui), r->q.id, &version, ui_today(st->ui));
     if (rc != AP_OK) {
-        pp_say(st, true, "Not changed: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Not changed: %s", ap_error_detail());
         after_write(st); /* read what is there now */
         return REDRAW_ALL;
     }
     after_write(st);
     if (was)
-        pp_say(st, false, "%s is no longer the recommended option: none is chosen", provider);
+        notice_say(st->ui, &st->notice, false, "%s is no longer the recommended option: none is chosen", provider);
     else
-        pp_say(st, false, "Recommended option: %s", provider);
+        notice_say(st->ui, &st->notice, false, "Recommended option: %s", provider);
     return REDRAW_ALL;
 }
 

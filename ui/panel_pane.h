@@ -26,6 +26,7 @@
 #include "form.h"
 #include "labels.h"
 #include "lineedit.h"
+#include "notice.h"
 #include "listview.h"
 #include "calendar.h"
 #include "money.h"
@@ -113,8 +114,7 @@ struct panel {
     char export_result[NOTICE_LEN];
 
     char detail[NOTICE_LEN];
-    char notice[NOTICE_LEN];
-    bool notice_error;
+    struct notice notice;           /* said, and shown on the body's last line until the next key */
 };
 
 /* Lines of wrapped text (textedit_wrap into keep_line). */
@@ -126,8 +126,6 @@ struct lines {
 
 /* ---- ui/panel.c, for the other files ---- */
 
-__attribute__((format(printf, 3, 4))) void pp_say(struct panel *st, bool error, const char *fmt, ...);
-bool pp_can_write(struct panel *st);
 void pp_keep_line(void *ctx, const char *line, size_t len, bool first);
 /* The notice on the body's last lines (until the next key). */
 void pp_draw_notice(struct panel *st, WINDOW *w);

@@ -81,30 +81,6 @@ static const enum action_id hints[] = {ACT_OPEN, ACT_SEARCH, ACT_SORT, ACT_FILTE
 
 /* ---- messages ---------------------------------------------------------------------- */
 
-/* A message on the status line and, because the status line leaves little
- * room at 80 columns, on the pane's last line until the next key. */
-__attribute__((format(printf, 3, 4))) void pr_say(struct providers *st, bool error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(st->notice, sizeof st->notice, fmt, ap);
-    va_end(ap);
-    st->notice_error = error;
-    if (error)
-        ui_error(st->ui, "%s", st->notice);
-    else
-        ui_message(st->ui, "%s", st->notice);
-}
-
-bool pr_can_write(struct providers *st)
-{
-    if (ui_can_write(st->ui))
-        return true;
-    snprintf(st->notice, sizeof st->notice, "You have the viewer role: you can read but not change anything");
-    st->notice_error = true;
-    return false;
-}
-
 /* ---- text helpers ------------------------------------------------------------------ */
 
 static const char *short_date(int d, bool wide, char *buf)
@@ -499,8 +475,8 @@ static void summary_text(const struct providers *st, char *buf, size_t len)
 static void draw_detail_line(struct providers *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice[0]) {
-        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    if (st->notice.text[0]) {
+        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
         return;
     }
     const struct provider_list_row *r = current_row(st);
@@ -768,8 +744,8 @@ static unsigned providers_key(void *state, const struct action *act, int key, in
     (void)ret;
     (void)ch;
     unsigned extra = 0;
-    if (st->notice[0]) {
-        st->notice[0] = '\0';
+    if (st->notice.text[0]) {
+        st->notice.text[0] = '\0';
         extra = REDRAW_BODY; /* the notice line goes */
     }
     unsigned r = list_key(st, act, key);

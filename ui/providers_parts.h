@@ -20,6 +20,7 @@
 #include "flags.h"
 #include "labels.h"
 #include "lineedit.h"
+#include "notice.h"
 #include "listview.h"
 #include "money.h"
 #include "placement.h"
@@ -101,14 +102,11 @@ struct providers {
     struct listview clv;
 
     char detail[NOTICE_LEN];
-    char notice[NOTICE_LEN];      /* a message shown in the body too (the status line is short at 80 columns) */
-    bool notice_error;
+    struct notice notice;           /* said, and shown on the body's last line until the next key */
 };
 
 /* ---- ui/providers.c ---- */
 
-__attribute__((format(printf, 3, 4))) void pr_say(struct providers *st, bool error, const char *fmt, ...);
-bool pr_can_write(struct providers *st);
 int pr_row_of_id(const struct providers *st, int64_t id);
 bool pr_provider_flag(const struct flag_row *f);
 void pr_refilter(struct providers *st, int64_t keep_id);

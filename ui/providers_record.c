@@ -191,7 +191,7 @@ void pr_apply_record_flags(struct providers *st, bool own_pass)
             collect_rec_flag(&c, &rows[i]);
     } else if (flags_for_provider(ui_store(st->ui), &ui_config(st->ui)->th, ui_today(st->ui), st->rec_id,
                                   collect_rec_flag, &c, NULL) != AP_OK) {
-        pr_say(st, true, "Could not work out the flags: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Could not work out the flags: %s", ap_error_detail());
     }
 }
 
@@ -206,13 +206,13 @@ bool pr_load_record(struct providers *st)
     pr_free_record(st);
     ap_status rc = provider_get(s, st->rec_id, &st->rec);
     if (rc != AP_OK) {
-        pr_say(st, true, "%s", rc == AP_ERR_NOT_FOUND ? "That provider is no longer in the store (deleted by someone else?)"
+        notice_say(st->ui, &st->notice, true, "%s", rc == AP_ERR_NOT_FOUND ? "That provider is no longer in the store (deleted by someone else?)"
                                                    : ap_error_detail());
         return false;
     }
     if (provider_contact_list(s, st->rec_id, &st->contacts, &st->ncontacts) != AP_OK ||
         placement_provider_pupils(s, st->rec_id, today, th, &st->pupils, &st->npupils) != AP_OK) {
-        pr_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
     }
     listview_set_rows(&st->clv, (int)st->ncontacts);
     pr_apply_record_flags(st, true);
@@ -305,7 +305,7 @@ void pr_draw_record(struct providers *st, WINDOW *w)
     /* The last line is kept for a notice, or for "more" when the record is
      * longer than the window. */
     int body = getmaxy(w);
-    bool notice = st->notice[0] != '\0';
+    bool notice = st->notice.text[0] != '\0';
     bool more = st->doc.n > body;
     st->doc.height = notice || more ? body - 1 : body;
     if (st->doc.height < 1)
@@ -313,7 +313,7 @@ void pr_draw_record(struct providers *st, WINDOW *w)
     docview_draw(&st->doc, w, draw_item, st);
     char where[120];
     if (notice)
-        draw_line(w, body - 1, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+        draw_line(w, body - 1, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
     else if (more && docview_more(&st->doc, where, sizeof where))
         draw_line(w, body - 1, 1, where, attr_of(ATTR_DIM));
 }
@@ -339,8 +339,8 @@ void pr_draw_contacts(struct providers *st, WINDOW *w)
     if (st->ncontacts == 0)
         draw_line(w, 4, 2, "No contacts recorded: press a to add one.", attr_of(ATTR_DIM));
     int y = getmaxy(w) - 1;
-    if (st->notice[0])
-        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    if (st->notice.text[0])
+        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
     else
         draw_line(w, y, 1, "Enter or e changes the contact, a adds one, d deletes it, Esc goes back",
                  attr_of(ATTR_DIM));
@@ -390,11 +390,11 @@ void pr_after_write(struct providers *st)
 
 unsigned pr_add_provider(struct providers *st)
 {
-    if (!pr_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_STATUS | REDRAW_BODY;
     struct provider *p = malloc(sizeof *p);
     if (!p) {
-        pr_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     provider_init(p);
@@ -404,7 +404,7 @@ unsigned pr_add_provider(struct providers *st)
         st->rec_id = id;
         st->doc.top = 0;
         st->npupils = 0;
-        pr_say(st, false, "Added %s: t adds its contacts", p->name);
+        notice_say(st->ui, &st->notice, false, "Added %s: t adds its contacts", p->name);
         pr_after_write(st); /* an open record view reads the new one */
         if (!st->in_record)
             pr_run_record(st, id, false);
@@ -419,19 +419,19 @@ unsigned pr_edit_provider(struct providers *st, int64_t id)
         return REDRAW_NONE;
     struct provider *p = malloc(sizeof *p);
     if (!p) {
-        pr_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     ap_status rc = provider_get(ui_store(st->ui), id, p);
     if (rc != AP_OK) {
-        pr_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
         free(p);
         return REDRAW_ALL;
     }
     if (!store_can_write(ui_store(st->ui)))
         ui_message(st->ui, "You have the viewer role: the form is read only");
     if (provider_form_run(st->ui, p)) {
-        pr_say(st, false, "Saved %s", p->name);
+        notice_say(st->ui, &st->notice, false, "Saved %s", p->name);
         pr_after_write(st);
     }
     free(p);
@@ -442,16 +442,16 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
 {
     if (!id)
         return REDRAW_NONE;
-    if (!pr_can_write(st))
+    if (!notice_can_write(st->ui, &st->notice))
         return REDRAW_STATUS | REDRAW_BODY;
     struct store *s = ui_store(st->ui);
     struct provider *p = malloc(sizeof *p);
     if (!p) {
-        pr_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     if (provider_get(s, id, p) != AP_OK) {
-        pr_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
         free(p);
         return REDRAW_ALL;
     }
@@ -460,7 +460,7 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
     if (pr_confirm(st, NULL, question)) {
         ap_status rc = provider_delete(s, id, p->version);
         if (rc == AP_OK) {
-            pr_say(st, false, "Deleted %s", p->name);
+            notice_say(st->ui, &st->notice, false, "Deleted %s", p->name);
             st->rec_gone = st->in_record; /* its record view closes */
             pr_after_write(st);
         } else if (rc == AP_ERR_INVALID && strcmp(p->status, "suspended") != 0) {
@@ -471,19 +471,19 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
                 int64_t version = p->version;
                 rc = provider_set_status(s, id, &version, "suspended");
                 if (rc == AP_OK) {
-                    pr_say(st, false, "Suspended %s: no new placements can be made with it", p->name);
+                    notice_say(st->ui, &st->notice, false, "Suspended %s: no new placements can be made with it", p->name);
                     pr_after_write(st);
                 } else {
-                    pr_say(st, true, "Not suspended: %s", ap_error_detail());
+                    notice_say(st->ui, &st->notice, true, "Not suspended: %s", ap_error_detail());
                 }
             } else {
-                pr_say(st, false, "Not deleted: records refer to %s", p->name);
+                notice_say(st->ui, &st->notice, false, "Not deleted: records refer to %s", p->name);
             }
         } else {
-            pr_say(st, true, "Not deleted: %s", ap_error_detail());
+            notice_say(st->ui, &st->notice, true, "Not deleted: %s", ap_error_detail());
         }
     } else {
-        pr_say(st, false, "Nothing deleted");
+        notice_say(st->ui, &st->notice, false, "Nothing deleted");
     }
     free(p);
     return REDRAW_ALL;
@@ -495,7 +495,7 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
 /* A key clears the notice the last one left on the body's last line. */
 static void notice_seen(struct providers *st)
 {
-    st->notice[0] = '\0';
+    st->notice.text[0] = '\0';
 }
 
 static void record_view_draw(void *self, WINDOW *w)
@@ -503,7 +503,7 @@ static void record_view_draw(void *self, WINDOW *w)
     struct providers *st = self;
     if (st->rec_gone) {
         werase(w);
-        draw_line(w, 0, 1, st->notice[0] ? st->notice : "That provider is no longer in the store",
+        draw_line(w, 0, 1, st->notice.text[0] ? st->notice.text : "That provider is no longer in the store",
                     attr_of(ATTR_ERROR));
         draw_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
         return;
@@ -535,7 +535,7 @@ static enum view_key record_view_key(void *self, const struct action *act, int r
     switch (act->id) {
     case ACT_OPEN:
         if (st->npupils == 0) {
-            pr_say(st, false, "No pupils are placed here now");
+            notice_say(st->ui, &st->notice, false, "No pupils are placed here now");
             return VIEW_DONE;
         }
         st->show_pupil = st->pupils[st->doc.cursor].pupil_id; /* in the roll, once this view closes */
@@ -604,12 +604,12 @@ static enum view_key contacts_view_key(void *self, const struct action *act, int
     case ACT_PROVIDER_CONTACTS:
         return VIEW_CLOSE; /* t again: back to the record */
     case ACT_ADD:
-        if (!pr_can_write(st))
+        if (!notice_can_write(st->ui, &st->notice))
             return VIEW_DONE;
         memset(&c, 0, sizeof c);
         c.provider_id = st->rec_id;
         if (provider_contact_form_run(st->ui, &c, st->rec.name)) {
-            pr_say(st, false, "Added %s", c.name);
+            notice_say(st->ui, &st->notice, false, "Added %s", c.name);
             pr_after_write(st);
             for (size_t i = 0; i < st->ncontacts; i++)
                 if (st->contacts[i].id == c.id)
@@ -621,7 +621,7 @@ static enum view_key contacts_view_key(void *self, const struct action *act, int
         if (!have)
             return VIEW_DONE;
         if (provider_contact_get(s, st->contacts[st->clv.cursor].id, &c) != AP_OK) {
-            pr_say(st, true, "%s", ap_error_detail());
+            notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
             if (!pr_load_record(st))
                 st->rec_gone = true;
             return VIEW_DONE;
@@ -629,29 +629,29 @@ static enum view_key contacts_view_key(void *self, const struct action *act, int
         if (!store_can_write(s))
             ui_message(st->ui, "You have the viewer role: the form is read only");
         if (provider_contact_form_run(st->ui, &c, st->rec.name)) {
-            pr_say(st, false, "Saved %s", c.name);
+            notice_say(st->ui, &st->notice, false, "Saved %s", c.name);
             pr_after_write(st);
         }
         return VIEW_DONE;
     case ACT_DELETE: {
         if (!have)
             return VIEW_DONE;
-        if (!pr_can_write(st))
+        if (!notice_can_write(st->ui, &st->notice))
             return VIEW_DONE;
         const struct provider_contact *cur = &st->contacts[st->clv.cursor];
         char question[300];
         snprintf(question, sizeof question, "Delete the contact %s?", cur->name);
         if (!pr_confirm(st, NULL, question)) {
-            pr_say(st, false, "Nothing deleted");
+            notice_say(st->ui, &st->notice, false, "Nothing deleted");
             return VIEW_DONE;
         }
         char name[sizeof cur->name];
         snprintf(name, sizeof name, "%s", cur->name);
         if (provider_contact_delete(s, cur->id, cur->version) == AP_OK) {
-            pr_say(st, false, "Deleted the contact %s", name);
+            notice_say(st->ui, &st->notice, false, "Deleted the contact %s", name);
             pr_after_write(st);
         } else {
-            pr_say(st, true, "Not deleted: %s", ap_error_detail());
+            notice_say(st->ui, &st->notice, true, "Not deleted: %s", ap_error_detail());
             if (!pr_load_record(st))
                 st->rec_gone = true;
         }

@@ -119,19 +119,6 @@ static const int sort_column[SORT_COUNT] = {COL_NAME, COL_REVIEW, COL_RTT};
 
 static const enum action_id hints[] = {ACT_OPEN, ACT_ADD, ACT_PSP_REVIEW, ACT_SEARCH, ACT_FILTER, ACT_SORT, ACT_NONE};
 
-__attribute__((format(printf, 3, 4))) void ps_say(struct psp_pane *st, bool error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(st->notice, sizeof st->notice, fmt, ap);
-    va_end(ap);
-    st->notice_error = error;
-    if (error)
-        ui_error(st->ui, "%s", st->notice);
-    else
-        ui_message(st->ui, "%s", st->notice);
-}
-
 /* ---- the list -------------------------------------------------------------------------- */
 
 bool ps_load_list(struct psp_pane *st)
@@ -311,8 +298,8 @@ static void make_detail(struct psp_pane *st)
 static void draw_detail_line(struct psp_pane *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice[0]) {
-        draw_line(w, y, 1, st->notice, attr_of(st->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    if (st->notice.text[0]) {
+        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
         return;
     }
     const struct psp_row *r = current_row(st);
@@ -427,13 +414,13 @@ static int64_t pick_pupil(struct psp_pane *st)
 {
     struct picker pk = {.st = st};
     if (roll_load(ui_store(st->ui), ui_today(st->ui), &pk.roll) != AP_OK) {
-        ps_say(st, true, "Could not read the roll: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Could not read the roll: %s", ap_error_detail());
         return 0;
     }
     pk.view = malloc((pk.roll->n ? pk.roll->n : 1) * sizeof *pk.view);
     if (!pk.view) {
         roll_free(pk.roll);
-        ps_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return 0;
     }
     pk.lv = (struct listview){.columns = pick_columns, .ncolumns = PK_COUNT, .cell = pick_cell, .ctx = &pk,
@@ -467,7 +454,7 @@ static unsigned add_psp(struct psp_pane *st)
     }
     int64_t id = 0;
     if (psp_create(s, pupil, ui_today(st->ui), ui_today(st->ui), &id) != AP_OK) {
-        ps_say(st, true, "No PSP made: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "No PSP made: %s", ap_error_detail());
         return REDRAW_ALL;
     }
     ui_store_changed(st->ui);
@@ -496,7 +483,7 @@ static unsigned delete_psp(struct psp_pane *st)
     if (!ui_can_write(st->ui))
         return REDRAW_STATUS;
     if (strcmp(r->status, "draft") != 0 || r->reviews) {
-        ps_say(st, true, "Only a draft PSP can be deleted; an agreed one is part of the pupil's record (a review ceases it)");
+        notice_say(st->ui, &st->notice, true, "Only a draft PSP can be deleted; an agreed one is part of the pupil's record (a review ceases it)");
         return REDRAW_ALL;
     }
     struct psp *p = malloc(sizeof *p);
@@ -507,14 +494,14 @@ static unsigned delete_psp(struct psp_pane *st)
     char q[300];
     snprintf(q, sizeof q, "Delete the draft PSP of %s?", name);
     if (psp_get(ui_store(st->ui), r->psp_id, p) != AP_OK) {
-        ps_say(st, true, "%s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "%s", ap_error_detail());
     } else if (!confirm(st, q)) {
-        ps_say(st, false, "Nothing deleted");
+        notice_say(st->ui, &st->notice, false, "Nothing deleted");
     } else if (psp_delete(ui_store(st->ui), p->id, p->version) == AP_OK) {
-        ps_say(st, false, "Deleted the draft PSP of %s", name);
+        notice_say(st->ui, &st->notice, false, "Deleted the draft PSP of %s", name);
         ui_store_changed(st->ui);
     } else {
-        ps_say(st, true, "Not deleted: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Not deleted: %s", ap_error_detail());
     }
     free(p);
     return REDRAW_ALL;
@@ -579,8 +566,8 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     (void)ret;
     (void)ch;
     unsigned extra = 0;
-    if (st->notice[0]) {
-        st->notice[0] = '\0';
+    if (st->notice.text[0]) {
+        st->notice.text[0] = '\0';
         extra = REDRAW_BODY;
     }
     if (!act)

@@ -899,11 +899,11 @@ unsigned ps_open_editor(struct psp_pane *st, int64_t psp_id)
         return REDRAW_NONE;
     struct editor *ed = editor_new(st->ui);
     if (!ed) {
-        ps_say(st, true, "Out of memory opening the PSP");
+        notice_say(st->ui, &st->notice, true, "Out of memory opening the PSP");
         return REDRAW_ALL;
     }
     if (!editor_load(ed, psp_id)) {
-        ps_say(st, true, "Could not open the PSP: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Could not open the PSP: %s", ap_error_detail());
         editor_free(ed);
         ps_load_list(st);
         ps_refilter(st, 0);
@@ -955,7 +955,7 @@ unsigned ps_open_editor(struct psp_pane *st, int64_t psp_id)
     };
     bool saved = form_run(st->ui, &form);
     if (saved) {
-        ps_say(st, false, "Saved the PSP of %s%s", ed->facts.name,
+        notice_say(st->ui, &st->notice, false, "Saved the PSP of %s%s", ed->facts.name,
             strcmp(ed->p->status, "draft") == 0 ? " (still a draft: set Status Active once agreed)" : "");
         ui_store_changed(st->ui);
     } else if (!ui_quitting(st->ui) && !ed->read_only) {
@@ -1066,24 +1066,24 @@ unsigned ps_add_review(struct psp_pane *st, int64_t psp_id)
     }
     if (!ed || !ed->rv || !ed->rv_orig) {
         editor_free(ed);
-        ps_say(st, true, "Out of memory");
+        notice_say(st->ui, &st->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     ed->review_mode = true;
     if (!editor_load(ed, psp_id)) {
-        ps_say(st, true, "Could not open the PSP: %s", ap_error_detail());
+        notice_say(st->ui, &st->notice, true, "Could not open the PSP: %s", ap_error_detail());
         editor_free(ed);
         return REDRAW_ALL;
     }
     char d[11];
     if (strcmp(ed->p->status, "draft") == 0) {
-        ps_say(st, true, "The PSP of %s is still a draft: Enter opens it; set Status Active once agreed, then review it",
+        notice_say(st->ui, &st->notice, true, "The PSP of %s is still a draft: Enter opens it; set Status Active once agreed, then review it",
             ed->facts.name);
         editor_free(ed);
         return REDRAW_ALL;
     }
     if (strcmp(ed->p->status, "ceased") == 0) {
-        ps_say(st, true, "The PSP of %s was ceased%s%s: it is kept read-only", ed->facts.name,
+        notice_say(st->ui, &st->notice, true, "The PSP of %s was ceased%s%s: it is kept read-only", ed->facts.name,
             ed->p->end_date != DATE_NONE ? " on " : "",
             ed->p->end_date != DATE_NONE ? date_format(ed->p->end_date, d) : "");
         editor_free(ed);
@@ -1123,9 +1123,9 @@ unsigned ps_add_review(struct psp_pane *st, int64_t psp_id)
     };
     if (form_run(st->ui, &form)) {
         if (strcmp(r->outcome, "cease") == 0)
-            ps_say(st, false, "Review added: the PSP of %s is ceased and kept read-only", ed->facts.name);
+            notice_say(st->ui, &st->notice, false, "Review added: the PSP of %s is ceased and kept read-only", ed->facts.name);
         else
-            ps_say(st, false, "Review added: the next review of %s's PSP is on %s", ed->facts.name,
+            notice_say(st->ui, &st->notice, false, "Review added: the next review of %s's PSP is on %s", ed->facts.name,
                 date_format(r->next_review != DATE_NONE ? r->next_review
                                                         : psp_suggest_review(r->review_date, ed->th),
                             d));

@@ -18,6 +18,7 @@
 #include "form.h"
 #include "labels.h"
 #include "lineedit.h"
+#include "notice.h"
 #include "listview.h"
 #include "psp.h"
 #include "roll.h"
@@ -50,8 +51,7 @@ struct psp_pane {
     enum sort_by sort;
     char load_error[400];
     char detail[NOTICE_LEN];
-    char notice[NOTICE_LEN];
-    bool notice_error;
+    struct notice notice;           /* said, and shown on the body's last line until the next key */
 };
 
 /* ---- ui/psp.c ---- */
@@ -59,7 +59,6 @@ struct psp_pane {
 void ps_copy_cut(char *dst, size_t size, const char *src);
 int ps_form_input_cols(void);
 int ps_wrap_lines(const char *text, int cols, size_t *starts, size_t *ends, int max);
-__attribute__((format(printf, 3, 4))) void ps_say(struct psp_pane *st, bool error, const char *fmt, ...);
 bool ps_load_list(struct psp_pane *st);
 void ps_refilter(struct psp_pane *st, int64_t keep);
 

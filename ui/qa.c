@@ -87,29 +87,6 @@ static const enum action_id hints[] = {ACT_OPEN, ACT_ADD, ACT_SEARCH, ACT_SORT, 
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
-/* A message on the status line and on the body's last line (the status
- * line has little room at 80 columns). */
-__attribute__((format(printf, 3, 4))) void qp_say(struct qa_pane *q, bool error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q->notice, sizeof q->notice, fmt, ap);
-    va_end(ap);
-    q->notice_error = error;
-    if (error)
-        ui_error(q->ui, "%s", q->notice);
-    else
-        ui_message(q->ui, "%s", q->notice);
-}
-
-bool qp_can_write(struct qa_pane *q)
-{
-    if (store_can_write(ui_store(q->ui)))
-        return true;
-    qp_say(q, true, "You have the viewer role: you can read but not change anything");
-    return false;
-}
-
 static const char *marker(enum flag_level level)
 {
     return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";
@@ -173,8 +150,8 @@ const char *qp_stage_name(const char *code)
 void qp_draw_foot(struct qa_pane *q, WINDOW *w, const char *text, attr_t attr)
 {
     int y = getmaxy(w) - 1;
-    if (q->notice[0])
-        qp_line(w, y, q->notice, attr_of(q->notice_error ? ATTR_ERROR : ATTR_HEADER));
+    if (q->notice.text[0])
+        qp_line(w, y, q->notice.text, attr_of(q->notice.error ? ATTR_ERROR : ATTR_HEADER));
     else
         qp_line(w, y, text ? text : "", attr);
 }
@@ -383,11 +360,11 @@ bool qp_load_visits(struct qa_pane *q)
     ap_status st = qa_overview_load(s, &th, today, q->prov_id, &one);
     if (st == AP_OK && one->n == 0) {
         qa_overview_free(one);
-        qp_say(q, true, "That provider is no longer in the store (deleted by someone else?)");
+        notice_say(q->ui, &q->notice, true, "That provider is no longer in the store (deleted by someone else?)");
         return false;
     }
     if (st != AP_OK) {
-        qp_say(q, true, "Could not read the provider's visits: %s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "Could not read the provider's visits: %s", ap_error_detail());
         return false;
     }
     q->prov = one->rows[0];
@@ -399,7 +376,7 @@ bool qp_load_visits(struct qa_pane *q)
     struct qa_visit *visits = NULL;
     size_t n = 0;
     if ((st = qa_visit_list(s, q->prov_id, &visits, &n)) != AP_OK) {
-        qp_say(q, true, "Could not read the provider's visits: %s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "Could not read the provider's visits: %s", ap_error_detail());
         return false;
     }
     free(q->visits);
@@ -415,7 +392,7 @@ bool qp_load_visits(struct qa_pane *q)
     free_nos(q);
     struct nos_ctx c = {q, 0};
     if (qa_safeguarding_open(s, today, q->prov_id, take_no, &c) != AP_OK)
-        qp_say(q, true, "Could not read the safeguarding answers: %s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "Could not read the safeguarding answers: %s", ap_error_detail());
     return true;
 }
 
@@ -479,7 +456,7 @@ bool qp_load_checklist(struct qa_pane *q, int64_t visit_id)
     if (st == AP_OK)
         st = qa_checklist_load(s, visit_id, &items, &n);
     if (st != AP_OK) {
-        qp_say(q, true, "%s", st == AP_ERR_NOT_FOUND ? "That visit is no longer in the store (deleted by someone else?)"
+        notice_say(q->ui, &q->notice, true, "%s", st == AP_ERR_NOT_FOUND ? "That visit is no longer in the store (deleted by someone else?)"
                                                    : ap_error_detail());
         return false;
     }
@@ -887,8 +864,8 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
     (void)ch;
     (void)key;
     unsigned extra = 0;
-    if (q->notice[0]) {
-        q->notice[0] = '\0';
+    if (q->notice.text[0]) {
+        q->notice.text[0] = '\0';
         extra = REDRAW_BODY; /* the notice line goes */
     }
     /* The checklist's own keys come first, whatever else they may mean. */

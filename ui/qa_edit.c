@@ -230,10 +230,10 @@ int qp_next_unanswered(const struct qa_pane *q)
 
 static bool visit_writable(struct qa_pane *q)
 {
-    if (!qp_can_write(q))
+    if (!notice_can_write(q->ui, &q->notice))
         return false;
     if (q->visit.closed) {
-        qp_say(q, true, "This visit is closed: its answers are the record (a starts a new visit)");
+        notice_say(q->ui, &q->notice, true, "This visit is closed: its answers are the record (a starts a new visit)");
         return false;
     }
     return true;
@@ -259,13 +259,13 @@ unsigned qp_answer(struct qa_pane *q, enum qa_answer a)
     it.answer = a;
     ap_status st = qa_answer_save(ui_store(q->ui), q->visit.id, &it, ui_today(q->ui));
     if (st != AP_OK) {
-        qp_say(q, true, "Not recorded: %s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "Not recorded: %s", ap_error_detail());
         char keep[NOTICE_LEN];
-        snprintf(keep, sizeof keep, "%s", q->notice);
+        snprintf(keep, sizeof keep, "%s", q->notice.text);
         if (!qp_load_checklist(q, q->visit.id)) /* see what is there now */
             qp_leave_checklist(q);
-        snprintf(q->notice, sizeof q->notice, "%s", keep);
-        q->notice_error = true;
+        snprintf(q->notice.text, sizeof q->notice.text, "%s", keep);
+        q->notice.error = true;
         return REDRAW_BODY | REDRAW_STATUS;
     }
     q->items[q->rows[q->cur].item] = it;
@@ -274,20 +274,20 @@ unsigned qp_answer(struct qa_pane *q, enum qa_answer a)
     char d[11];
     const struct open_no *earlier = it.safeguarding && a == QA_YES ? answers_open_no(q, &it) : NULL;
     if (it.safeguarding && a == QA_NO)
-        qp_say(q, true, "No on a safeguarding item: %s is flagged red until a later closed visit answers it Yes",
+        notice_say(q->ui, &q->notice, true, "No on a safeguarding item: %s is flagged red until a later closed visit answers it Yes",
             q->visit.provider_name);
     else if (earlier && q->nnos == 1)
-        qp_say(q, false, "Yes: the %s No of %s clears when this visit is closed", qp_stage_name(earlier->stage),
+        notice_say(q->ui, &q->notice, false, "Yes: the %s No of %s clears when this visit is closed", qp_stage_name(earlier->stage),
             date_format(earlier->visit_date, d));
     else if (earlier)
-        qp_say(q, false, "Yes: the No of the %s visit of %s is answered; %zu other No%s still open",
+        notice_say(q->ui, &q->notice, false, "Yes: the No of the %s visit of %s is answered; %zu other No%s still open",
             qp_stage_name(earlier->stage), date_format(earlier->visit_date, d), q->nnos - 1,
             q->nnos == 2 ? " is" : "s are");
     int next = qp_next_unanswered(q);
     if (next < 0) {
         struct counts c = count_answers(q);
-        if (!q->notice[0])
-            qp_say(q, false, "All %zu items answered (%d no): C closes the visit", q->nitems, c.no);
+        if (!q->notice.text[0])
+            notice_say(q->ui, &q->notice, false, "All %zu items answered (%d no): C closes the visit", q->nitems, c.no);
         next = q->cur + 1 < q->nrows ? q->cur + 1 : q->cur;
     }
     /* The counter, the heading and the row changed: redraw the body. */
@@ -390,7 +390,7 @@ unsigned qp_edit_comment(struct qa_pane *q)
         q->items[q->rows[q->cur].item] = c.it;
         q->dirty = true;
         q->last_write_ms = date_monotonic_ms();
-        qp_say(q, false, "Comment saved on item %d", c.it.position);
+        notice_say(q->ui, &q->notice, false, "Comment saved on item %d", c.it.position);
     } else {
         qp_load_checklist(q, q->visit.id);
     }
@@ -460,19 +460,19 @@ static enum qa_stage stage_most_due(const struct qa_provider_row *p)
 
 unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id)
 {
-    if (!provider_id || !qp_can_write(q))
+    if (!provider_id || !notice_can_write(q->ui, &q->notice))
         return REDRAW_BODY | REDRAW_STATUS;
     struct start_ctx c = {.q = q};
     qa_visit_init(&c.v);
     c.v.provider_id = provider_id;
     c.v.visit_date = ui_today(q->ui);
     if (qa_template_list(ui_store(q->ui), true, &c.templates, &c.ntemplates) != AP_OK) {
-        qp_say(q, true, "Could not read the checklists: %s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "Could not read the checklists: %s", ap_error_detail());
         return REDRAW_ALL;
     }
     if (c.ntemplates == 0) {
         free(c.templates);
-        qp_say(q, true, "The store has no QA checklists: load one with apterm templates load FILE");
+        notice_say(q->ui, &q->notice, true, "The store has no QA checklists: load one with apterm templates load FILE");
         return REDRAW_ALL;
     }
     /* Pick-list: every checklist's latest revision; the default is the one
@@ -484,7 +484,7 @@ unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id)
         free(choices);
         free(labels);
         free(c.templates);
-        qp_say(q, true, "Out of memory");
+        notice_say(q->ui, &q->notice, true, "Out of memory");
         return REDRAW_ALL;
     }
     enum qa_stage want = QA_STAGE1;
@@ -533,7 +533,7 @@ unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id)
     qp_sync_now(q);
     q->prov_id = provider_id;
     /* Said first: the checklist's view runs until the user goes back. */
-    qp_say(q, false, "Started the %s visit: y yes, n no, x n/a; each answer is saved at once",
+    notice_say(q->ui, &q->notice, false, "Started the %s visit: y yes, n no, x n/a; each answer is saved at once",
         qp_stage_name(c.v.stage));
     qp_enter_checklist(q, c.v.id);
     return REDRAW_ALL;
@@ -601,20 +601,20 @@ static void close_info(void *ctx, int field, char *buf, size_t len)
 
 unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
 {
-    if (!visit_id || !qp_can_write(q))
+    if (!visit_id || !notice_can_write(q->ui, &q->notice))
         return REDRAW_BODY | REDRAW_STATUS;
     qp_sync_now(q);
     struct close_ctx c = {.q = q};
     if (qa_visit_get(ui_store(q->ui), visit_id, &c.v) != AP_OK) {
-        qp_say(q, true, "%s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "%s", ap_error_detail());
         return REDRAW_ALL;
     }
     if (c.v.closed) {
-        qp_say(q, true, "This visit is already closed (%s)", label_text(LABELS_QA_OUTCOME, c.v.outcome));
+        notice_say(q->ui, &q->notice, true, "This visit is already closed (%s)", label_text(LABELS_QA_OUTCOME, c.v.outcome));
         return REDRAW_BODY | REDRAW_STATUS;
     }
     if (c.v.visit_date > ui_today(q->ui)) {
-        qp_say(q, true, "This visit is dated %s: it is closed once it has taken place", date_format(c.v.visit_date,
+        notice_say(q->ui, &q->notice, true, "This visit is dated %s: it is closed once it has taken place", date_format(c.v.visit_date,
                                                                                                    (char[11]){0}));
         return REDRAW_BODY | REDRAW_STATUS;
     }
@@ -622,7 +622,7 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
     struct qa_item *items = NULL;
     size_t n = 0;
     if (qa_checklist_load(ui_store(q->ui), visit_id, &items, &n) != AP_OK) {
-        qp_say(q, true, "%s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "%s", ap_error_detail());
         return REDRAW_ALL;
     }
     for (size_t i = 0; i < n; i++) {
@@ -639,7 +639,7 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
     int left = c.nitems - c.counts.answered;
     if (left > 0) {
         /* Only a whole checklist counts as a visit (db/qa.h). */
-        qp_say(q, true, "%d of %d items not answered: answer every item (Yes, No or N/A) before closing the visit",
+        notice_say(q->ui, &q->notice, true, "%d of %d items not answered: answer every item (Yes, No or N/A) before closing the visit",
                left, c.nitems);
         return REDRAW_BODY | REDRAW_STATUS;
     }
@@ -678,7 +678,7 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
     qp_sync_now(q);
     if (qp_enter_visits(q, c.v.provider_id))
         qp_select_visit(q, c.v.id);
-    qp_say(q, false, "Closed the %s visit: %s; the next %s visit is due on %s", qp_stage_name(c.v.stage),
+    notice_say(q->ui, &q->notice, false, "Closed the %s visit: %s; the next %s visit is due on %s", qp_stage_name(c.v.stage),
         label_text(LABELS_QA_OUTCOME, c.v.outcome), qp_stage_name(c.v.stage),
         date_format(c.v.next_due, (char[11]){0}));
     return REDRAW_ALL;
@@ -714,15 +714,15 @@ static ap_status edit_take_version(void *ctx)
 
 unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id)
 {
-    if (!visit_id || !qp_can_write(q))
+    if (!visit_id || !notice_can_write(q->ui, &q->notice))
         return REDRAW_BODY | REDRAW_STATUS;
     struct edit_ctx c = {.q = q};
     if (qa_visit_get(ui_store(q->ui), visit_id, &c.v) != AP_OK) {
-        qp_say(q, true, "%s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "%s", ap_error_detail());
         return REDRAW_ALL;
     }
     if (c.v.closed) {
-        qp_say(q, true, "This visit is closed: it is the record of what was found and stays as it is");
+        notice_say(q->ui, &q->notice, true, "This visit is closed: it is the record of what was found and stays as it is");
         return REDRAW_BODY | REDRAW_STATUS;
     }
     struct form_field fields[] = {
@@ -745,18 +745,18 @@ unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id)
     if (form_run(q->ui, &f)) {
         q->dirty = true;
         qp_sync_now(q);
-        qp_say(q, false, "Saved the visit");
+        notice_say(q->ui, &q->notice, false, "Saved the visit");
     }
     return REDRAW_ALL;
 }
 
 unsigned qp_delete_visit(struct qa_pane *q)
 {
-    if (!q->nvisits || !qp_can_write(q))
+    if (!q->nvisits || !notice_can_write(q->ui, &q->notice))
         return REDRAW_BODY | REDRAW_STATUS;
     const struct qa_visit *v = &q->visits[q->vlv.cursor];
     if (v->closed) {
-        qp_say(q, true, "A closed visit is the record of what was found: it is never deleted");
+        notice_say(q->ui, &q->notice, true, "A closed visit is the record of what was found: it is never deleted");
         return REDRAW_BODY | REDRAW_STATUS;
     }
     char question[300], d[11];
@@ -765,13 +765,13 @@ unsigned qp_delete_visit(struct qa_pane *q)
     if (!qp_confirm(q, question))
         return REDRAW_ALL;
     if (qa_visit_delete(ui_store(q->ui), v->id, v->version) != AP_OK) {
-        qp_say(q, true, "Not deleted: %s", ap_error_detail());
+        notice_say(q->ui, &q->notice, true, "Not deleted: %s", ap_error_detail());
         qp_load_visits(q);
         return REDRAW_ALL;
     }
     q->dirty = true;
     qp_sync_now(q);
-    qp_say(q, false, "Deleted the open visit of %s", d);
+    notice_say(q->ui, &q->notice, false, "Deleted the open visit of %s", d);
     return REDRAW_ALL;
 }
 

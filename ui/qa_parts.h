@@ -21,6 +21,7 @@
 #include "form.h"
 #include "labels.h"
 #include "lineedit.h"
+#include "notice.h"
 #include "listview.h"
 #include "qa.h"
 #include "rules.h"
@@ -99,14 +100,11 @@ struct qa_pane {
     bool dirty;                     /* answered; the other panes do not know yet */
     long long last_write_ms;
 
-    char notice[NOTICE_LEN];        /* shown on the body's last line until the next key */
-    bool notice_error;
+    struct notice notice;           /* said, and shown on the body's last line until the next key */
 };
 
 /* ---- ui/qa.c ---- */
 
-__attribute__((format(printf, 3, 4))) void qp_say(struct qa_pane *q, bool error, const char *fmt, ...);
-bool qp_can_write(struct qa_pane *q);
 void qp_put(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr, bool clear);
 void qp_line(WINDOW *w, int y, const char *text, attr_t attr);
 bool qp_confirm(struct qa_pane *q, const char *question);

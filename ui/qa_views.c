@@ -10,14 +10,14 @@
 /* A key clears the notice the last one left on the body's last line. */
 static void notice_seen(struct qa_pane *q)
 {
-    q->notice[0] = '\0';
+    q->notice.text[0] = '\0';
 }
 
 /* What a view shows when its visit or provider has gone meanwhile. */
 static void draw_gone(struct qa_pane *q, WINDOW *w)
 {
     werase(w);
-    qp_line(w, 0, q->notice[0] ? q->notice : "That is no longer in the store", attr_of(ATTR_ERROR));
+    qp_line(w, 0, q->notice.text[0] ? q->notice.text : "That is no longer in the store", attr_of(ATTR_ERROR));
     qp_line(w, 2, "Esc goes back", attr_of(ATTR_DIM));
 }
 
@@ -168,7 +168,7 @@ static enum view_key checklist_key(void *self, const struct action *act, int ret
     case ACT_QA_NEXT: {
         int r = qp_next_unanswered(q);
         if (r < 0)
-            qp_say(q, false, "Every item is answered%s", q->visit.closed ? "" : ": C closes the visit");
+            notice_say(q->ui, &q->notice, false, "Every item is answered%s", q->visit.closed ? "" : ": C closes the visit");
         else
             qp_move_to(q, r);
         break;

@@ -1,0 +1,28 @@
+#include "notice.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "shell.h"
+#include "store.h"
+
+void notice_say(struct ui *ui, struct notice *n, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->text, sizeof n->text, fmt, ap);
+    va_end(ap);
+    n->error = error;
+    if (error)
+        ui_error(ui, "%s", n->text);
+    else
+        ui_message(ui, "%s", n->text);
+}
+
+bool notice_can_write(struct ui *ui, struct notice *n)
+{
+    if (store_can_write(ui_store(ui)))
+        return true;
+    notice_say(ui, n, true, "You have the viewer role: you can read but not change anything");
+    return false;
+}

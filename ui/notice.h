@@ -1,0 +1,25 @@
+#ifndef APTERM_NOTICE_H
+#define APTERM_NOTICE_H
+
+/* A pane's notice: a message said on the status line and shown on the
+ * pane's own last lines too until the next key, because the status line is
+ * short at 80 columns (the providers, QA, PSP and panel panes). */
+
+#include <stdbool.h>
+
+#define NOTICE_MAX 700
+
+struct notice {
+    char text[NOTICE_MAX];  /* "" when none */
+    bool error;
+};
+
+struct ui;
+
+__attribute__((format(printf, 4, 5))) void notice_say(struct ui *ui, struct notice *n, bool error, const char *fmt,
+                                                      ...);
+/* True when this login may change the store; else false, and the notice
+ * says the viewer role only reads. */
+bool notice_can_write(struct ui *ui, struct notice *n);
+
+#endif
