@@ -159,9 +159,13 @@ flag_in_check && not_ok "apterm check no longer flags the provider" || ok "apter
 keys q 2
 if wait_gone q "safeguarding item answered No" 10; then ok "the Providers pane no longer shows the flag"
 else not_ok "the Providers pane no longer shows the flag" "$(screen q)"; fi
-# The Providers pane is still on the provider's record: q goes back to the list, then quits.
-keys q q
-wait_for q "providers │" 5
+# Going to QA closed the provider's record (a pane switch closes the views
+# over a list): tab 2 shows its list, the cursor still on the provider.
+if wait_for q "providers │" 5 && screen q | grep -qF "▶$(printf '%s' "$name" | cut -c1-12)"; then
+    ok "back on tab 2 the providers list shows, its cursor on $name"
+else
+    not_ok "back on tab 2 the providers list shows, its cursor on $name" "$(screen q)"
+fi
 keys q q
 expect_screen "q quits cleanly" q "EXIT=0"
 
