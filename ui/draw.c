@@ -67,6 +67,13 @@ void draw_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
     draw_text(w, y, x, 0, text, attr, DRAW_CLEAR | DRAW_ELLIPSIS);
 }
 
+void draw_gone(WINDOW *w, const char *why)
+{
+    werase(w);
+    draw_line(w, 0, 1, why && why[0] ? why : "That is no longer in the store", attr_of(ATTR_ERROR));
+    draw_line(w, 2, 1, "Esc goes back", attr_of(ATTR_DIM));
+}
+
 const char *draw_flag_marker(enum flag_level level)
 {
     return level == FLAG_RED ? "!" : level == FLAG_AMBER ? "~" : " ";

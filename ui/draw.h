@@ -39,6 +39,10 @@ void draw_cell_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t 
  * "…" when it does not fit. */
 void draw_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
 
+/* What a view shows once its record has gone from the store (deleted
+ * meanwhile): why, in red, and that Esc goes back. */
+void draw_gone(WINDOW *w, const char *why);
+
 /* A flag as every pane shows it: its marker ("!" red, "~" amber, " " none)
  * and its colour (a RAG rating's green too). */
 const char *draw_flag_marker(enum flag_level level);

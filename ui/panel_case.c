@@ -215,10 +215,7 @@ static void case_view_draw(void *self, WINDOW *w)
 {
     struct panel *st = self;
     if (st->case_gone) {
-        werase(w);
-        draw_line(w, 0, 1, st->notice.text[0] ? st->notice.text : "That panel case is no longer in the store",
-                    attr_of(ATTR_ERROR));
-        draw_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
+        draw_gone(w, st->notice.text);
         return;
     }
     pp_draw_case(st, w);

@@ -501,14 +501,10 @@ static void notice_seen(struct providers *st)
 static void record_view_draw(void *self, WINDOW *w)
 {
     struct providers *st = self;
-    if (st->rec_gone) {
-        werase(w);
-        draw_line(w, 0, 1, st->notice.text[0] ? st->notice.text : "That provider is no longer in the store",
-                    attr_of(ATTR_ERROR));
-        draw_line(w, 2, 1, "Esc goes back to the list", attr_of(ATTR_DIM));
-        return;
-    }
-    pr_draw_record(st, w);
+    if (st->rec_gone)
+        draw_gone(w, st->notice.text);
+    else
+        pr_draw_record(st, w);
 }
 
 static void record_view_reload(void *self, const struct view_change *what)

@@ -13,21 +13,13 @@ static void notice_seen(struct qa_pane *q)
     q->notice.text[0] = '\0';
 }
 
-/* What a view shows when its visit or provider has gone meanwhile. */
-static void draw_gone(struct qa_pane *q, WINDOW *w)
-{
-    werase(w);
-    qp_line(w, 0, q->notice.text[0] ? q->notice.text : "That is no longer in the store", attr_of(ATTR_ERROR));
-    qp_line(w, 2, "Esc goes back", attr_of(ATTR_DIM));
-}
-
 /* ---- a provider's visits ---- */
 
 static void visits_draw(void *self, WINDOW *w)
 {
     struct qa_pane *q = self;
     if (q->gone)
-        draw_gone(q, w);
+        draw_gone(w, q->notice.text);
     else
         qp_draw_visits(q, w);
 }
@@ -132,7 +124,7 @@ static void checklist_draw(void *self, WINDOW *w)
 {
     struct qa_pane *q = self;
     if (q->gone)
-        draw_gone(q, w);
+        draw_gone(w, q->notice.text);
     else
         qp_draw_checklist(q, w);
 }

@@ -195,5 +195,35 @@ else
     not_ok "q in the record goes back to the list, the cursor still on $on_row" "$(screen "$S")"
 fi
 
+# ---- A record deleted by another login while it is open ----
+keys "$S" a
+wait_for "$S" "Name" 5
+keys "$S" -l "Gone Meanwhile Farm"
+keys "$S" C-s
+expect_screen "a, a name, ^S adds the provider and opens its record" "$S" "Added Gone Meanwhile Farm"
+P=prov2$$
+start "$P" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
+wait_for "$P" "1 Roll" 10
+keys "$P" 2
+wait_for "$P" "providers │" 5
+keys "$P" /
+keys "$P" -l "Gone Meanwhile"
+keys "$P" Enter d
+wait_for "$P" "Delete Gone Meanwhile Farm" 5
+keys "$P" y
+expect_screen "another login deletes it: \"Deleted Gone Meanwhile Farm\"" "$P" "Deleted Gone Meanwhile Farm"
+keys "$P" q
+if wait_for "$S" "no longer in the store" 10 && wait_for "$S" "Esc goes back" 3; then
+    ok "the open record says the provider is no longer in the store, and that Esc goes back"
+else
+    not_ok "the open record says the provider is no longer in the store, and that Esc goes back" "$(screen "$S")"
+fi
+keys "$S" Escape
+if wait_for "$S" "providers │" 5 && ! screen "$S" | grep -q "Gone Meanwhile Farm  "; then
+    ok "Esc goes back to the list, the provider gone from it"
+else
+    not_ok "Esc goes back to the list, the provider gone from it" "$(screen "$S")"
+fi
+
 keys "$S" q
 expect_screen "q quits with exit status 0" "$S" "EXIT=0"
