@@ -154,3 +154,12 @@ void listview_sort_key(struct ui *ui, const struct list_sort *t, int key, int *c
     if (t->words)
         ui_message(ui, "Sorted by %s, %s (s: next column, S: reverse)", t->words[*col], *desc ? t->desc : t->asc);
 }
+
+bool list_then_take(struct list_then *t, const struct action *act, int ret, wint_t ch)
+{
+    if (!act || (act->id != ACT_SEARCH && act->id != ACT_SORT && act->id != ACT_FILTER))
+        return false;
+    t->act = act;
+    t->key = action_key(ret, ch);
+    return true;
+}

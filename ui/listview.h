@@ -57,6 +57,16 @@ struct list_sort {
     const char *desc, *asc;        /* the directions in words: "highest first", "lowest first" */
 };
 struct ui;
+
+/* A list's own key pressed in a record opened from it (search, sort,
+ * filter): list_then_take keeps it (true) so that the record's view closes
+ * and the list does it then; false for any other action. */
+struct list_then {
+    const struct action *act;
+    int key;
+};
+bool list_then_take(struct list_then *t, const struct action *act, int ret, wint_t ch);
+
 /* ACT_SORT with key s or S: changes *col and *desc (and says so when the
  * table has words); the owner sorts again. */
 void listview_sort_key(struct ui *ui, const struct list_sort *t, int key, int *col, bool *desc);

@@ -687,10 +687,10 @@ static unsigned list_key(struct panel *st, const struct action *act, int key);
  * the list's; p there shows the pupil in the roll. */
 static unsigned after_case(struct panel *st)
 {
-    const struct action *then = st->then;
-    st->then = NULL;
-    if (then && !ui_quitting(st->ui))
-        list_key(st, then, st->then_key);
+    struct list_then then = st->then;
+    st->then.act = NULL;
+    if (then.act && !ui_quitting(st->ui))
+        list_key(st, then.act, then.key);
     if (st->show_pupil) {
         int64_t pupil = st->show_pupil;
         st->show_pupil = 0;

@@ -238,6 +238,8 @@ static enum view_key case_view_key(void *self, const struct action *act, int ret
         return VIEW_CLOSE;
     if (!act)
         return VIEW_PASS;
+    if (list_then_take(&st->then, act, ret, ch))
+        return VIEW_CLOSE; /* the list's key: back to it, and done there */
     if (action_is_move(act)) {
         docview_move(&st->doc, act->id, (int)st->nquotes);
         return VIEW_DONE;
@@ -258,13 +260,6 @@ static enum view_key case_view_key(void *self, const struct action *act, int ret
         return VIEW_CLOSE;
     case ACT_PANEL_EXPORT: pp_export_pack(st); break;
     case ACT_PANEL_DMT: pp_export_report(st); break;
-    case ACT_SEARCH:
-    case ACT_SORT:
-    case ACT_FILTER:
-        /* The list's: back to it, and done there. */
-        st->then = act;
-        st->then_key = action_key(ret, ch);
-        return VIEW_CLOSE;
     default: return VIEW_PASS;
     }
     return st->case_gone ? VIEW_CLOSE : VIEW_DONE;
@@ -301,7 +296,7 @@ void pp_run_case(struct panel *st, int64_t id)
     st->in_case = true;
     st->case_gone = false;
     st->show_pupil = 0;
-    st->then = NULL;
+    st->then.act = NULL;
     ui_run_view(st->ui, &case_view, st);
     st->in_case = false;
     st->case_gone = false;

@@ -62,8 +62,7 @@ struct panel {
     bool in_case;
     bool case_gone;                 /* the case is deleted: its view closes */
     int64_t show_pupil;             /* p in the case: the pupil shown in the roll once the view closes */
-    const struct action *then;      /* search, sort or filter from the case: done on the list after */
-    int then_key;
+    struct list_then then;      /* search, sort or filter from the case: done on the list after */
 
     /* The list */
     struct panel_case_row *rows;

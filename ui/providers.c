@@ -644,10 +644,10 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
  * the list's. */
 static unsigned after_record(struct providers *st)
 {
-    const struct action *then = st->then;
-    st->then = NULL;
-    if (then && !ui_quitting(st->ui))
-        list_key(st, then, st->then_key);
+    struct list_then then = st->then;
+    st->then.act = NULL;
+    if (then.act && !ui_quitting(st->ui))
+        list_key(st, then.act, then.key);
     return REDRAW_ALL;
 }
 

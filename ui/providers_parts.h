@@ -62,8 +62,7 @@ struct providers {
     bool in_record, in_contacts;
     bool rec_gone;                /* the record's provider is deleted: its view closes */
     int64_t show_pupil;           /* Enter on a pupil: shown in the roll once the views close */
-    const struct action *then;    /* search, sort or filter from the record: done on the list after */
-    int then_key;
+    struct list_then then;    /* search, sort or filter from the record: done on the list after */
 
     /* The list */
     struct provider_list *list;

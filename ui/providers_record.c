@@ -524,6 +524,8 @@ static enum view_key record_view_key(void *self, const struct action *act, int r
     notice_seen(st);
     if (st->rec_gone || !act)
         return st->rec_gone ? VIEW_CLOSE : VIEW_PASS;
+    if (list_then_take(&st->then, act, ret, ch))
+        return VIEW_CLOSE; /* the list's key: back to it, and done there */
     if (action_is_move(act)) {
         docview_move(&st->doc, act->id, (int)st->npupils);
         return VIEW_DONE;
@@ -540,13 +542,6 @@ static enum view_key record_view_key(void *self, const struct action *act, int r
     case ACT_DELETE: pr_delete_provider(st, st->rec_id); break;
     case ACT_ADD: pr_add_provider(st); break;
     case ACT_PROVIDER_CONTACTS: run_contacts(st); break;
-    case ACT_SEARCH:
-    case ACT_SORT:
-    case ACT_FILTER:
-        /* The list's: back to it, and done there. */
-        st->then = act;
-        st->then_key = action_key(ret, ch);
-        return VIEW_CLOSE;
     default: return VIEW_PASS;
     }
     return st->rec_gone ? VIEW_CLOSE : VIEW_DONE;
@@ -688,7 +683,7 @@ void pr_run_record(struct providers *st, int64_t id, bool contacts)
     st->in_record = true;
     st->rec_gone = false;
     st->show_pupil = 0;
-    st->then = NULL;
+    st->then.act = NULL;
     if (contacts)
         run_contacts(st);
     /* Esc from the contacts goes back to the record, as t does. */

@@ -15,13 +15,18 @@ static void notice_seen(struct qa_pane *q)
 
 /* ---- a provider's visits ---- */
 
-static void visits_draw(void *self, WINDOW *w)
+/* A view's screen, or what shows once its visit or provider has gone. */
+static void draw_or_gone(struct qa_pane *q, WINDOW *w, void (*draw)(struct qa_pane *, WINDOW *))
 {
-    struct qa_pane *q = self;
     if (q->gone)
         draw_gone(w, q->notice.text);
     else
-        qp_draw_visits(q, w);
+        draw(q, w);
+}
+
+static void visits_draw(void *self, WINDOW *w)
+{
+    draw_or_gone(self, w, qp_draw_visits);
 }
 
 static void visits_reload(void *self, const struct view_change *what)
@@ -122,11 +127,7 @@ bool qp_enter_visits(struct qa_pane *q, int64_t provider_id)
 
 static void checklist_draw(void *self, WINDOW *w)
 {
-    struct qa_pane *q = self;
-    if (q->gone)
-        draw_gone(w, q->notice.text);
-    else
-        qp_draw_checklist(q, w);
+    draw_or_gone(self, w, qp_draw_checklist);
 }
 
 static void checklist_reload(void *self, const struct view_change *what)
