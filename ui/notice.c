@@ -26,3 +26,11 @@ bool notice_can_write(struct ui *ui, struct notice *n)
     notice_say(ui, n, true, "You have the viewer role: you can read but not change anything");
     return false;
 }
+
+enum view_key notice_key_start(struct notice *n, bool gone, const struct action *act)
+{
+    n->text[0] = '\0';
+    if (gone)
+        return VIEW_CLOSE;
+    return act ? VIEW_DONE : VIEW_PASS;
+}

@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "view.h"
+
 #define NOTICE_MAX 700
 
 struct notice {
@@ -15,11 +17,18 @@ struct notice {
 };
 
 struct ui;
+struct action;
 
 __attribute__((format(printf, 4, 5))) void notice_say(struct ui *ui, struct notice *n, bool error, const char *fmt,
                                                       ...);
 /* True when this login may change the store; else false, and the notice
  * says the viewer role only reads. */
 bool notice_can_write(struct ui *ui, struct notice *n);
+
+/* The start of a key in a view over a pane's record: the notice goes (it
+ * was for the key before); the view of a record gone from the store closes
+ * (VIEW_CLOSE); a key that is none of the view's actions is the shell's
+ * (VIEW_PASS); else VIEW_DONE, and the view acts on the key. */
+enum view_key notice_key_start(struct notice *n, bool gone, const struct action *act);
 
 #endif

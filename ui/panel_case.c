@@ -233,11 +233,9 @@ static void case_view_reload(void *self, const struct view_change *what)
 static enum view_key case_view_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     struct panel *st = self;
-    st->notice.text[0] = '\0'; /* the notice lines go with the next key */
-    if (st->case_gone)
-        return VIEW_CLOSE;
-    if (!act)
-        return VIEW_PASS;
+    enum view_key start = notice_key_start(&st->notice, st->case_gone, act);
+    if (start != VIEW_DONE)
+        return start;
     if (list_then_take(&st->then, act, ret, ch))
         return VIEW_CLOSE; /* the list's key: back to it, and done there */
     if (action_is_move(act)) {

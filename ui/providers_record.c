@@ -492,12 +492,6 @@ unsigned pr_delete_provider(struct providers *st, int64_t id)
 
 /* ---- the record and the contacts: views over the list ------------------------------------------ */
 
-/* A key clears the notice the last one left on the body's last line. */
-static void notice_seen(struct providers *st)
-{
-    st->notice.text[0] = '\0';
-}
-
 static void record_view_draw(void *self, WINDOW *w)
 {
     struct providers *st = self;
@@ -521,9 +515,9 @@ static void run_contacts(struct providers *st);
 static enum view_key record_view_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     struct providers *st = self;
-    notice_seen(st);
-    if (st->rec_gone || !act)
-        return st->rec_gone ? VIEW_CLOSE : VIEW_PASS;
+    enum view_key start = notice_key_start(&st->notice, st->rec_gone, act);
+    if (start != VIEW_DONE)
+        return start;
     if (list_then_take(&st->then, act, ret, ch))
         return VIEW_CLOSE; /* the list's key: back to it, and done there */
     if (action_is_move(act)) {
@@ -581,11 +575,9 @@ static enum view_key contacts_view_key(void *self, const struct action *act, int
     struct providers *st = self;
     (void)ret;
     (void)ch;
-    notice_seen(st);
-    if (st->rec_gone)
-        return VIEW_CLOSE;
-    if (!act)
-        return VIEW_PASS;
+    enum view_key start = notice_key_start(&st->notice, st->rec_gone, act);
+    if (start != VIEW_DONE)
+        return start;
     if (listview_move(&st->clv, act->id))
         return VIEW_DONE;
     struct store *s = ui_store(st->ui);

@@ -7,12 +7,6 @@
 
 #include "print.h"
 
-/* A key clears the notice the last one left on the body's last line. */
-static void notice_seen(struct qa_pane *q)
-{
-    q->notice.text[0] = '\0';
-}
-
 /* ---- a provider's visits ---- */
 
 /* A view's screen, or what shows once its visit or provider has gone. */
@@ -43,11 +37,9 @@ static enum view_key visits_key(void *self, const struct action *act, int ret, w
     struct qa_pane *q = self;
     (void)ret;
     (void)ch;
-    notice_seen(q);
-    if (q->gone)
-        return VIEW_CLOSE;
-    if (!act)
-        return VIEW_PASS;
+    enum view_key start = notice_key_start(&q->notice, q->gone, act);
+    if (start != VIEW_DONE)
+        return start;
     if (listview_move(&q->vlv, act->id))
         return VIEW_DONE;
     switch (act->id) {
@@ -147,11 +139,9 @@ static enum view_key checklist_key(void *self, const struct action *act, int ret
     struct qa_pane *q = self;
     (void)ret;
     (void)ch;
-    notice_seen(q);
-    if (q->gone)
-        return VIEW_CLOSE;
-    if (!act)
-        return VIEW_PASS;
+    enum view_key start = notice_key_start(&q->notice, q->gone, act);
+    if (start != VIEW_DONE)
+        return start;
     switch (act->id) {
     case ACT_QA_YES: qp_answer(q, QA_YES); break;
     case ACT_QA_NO: qp_answer(q, QA_NO); break;
