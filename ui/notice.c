@@ -29,8 +29,15 @@ bool notice_can_write(struct ui *ui, struct notice *n)
 
 enum view_key notice_key_start(struct notice *n, bool gone, const struct action *act)
 {
-    n->text[0] = '\0';
+    notice_clear(n);
     if (gone)
         return VIEW_CLOSE;
     return act ? VIEW_DONE : VIEW_PASS;
+}
+
+bool notice_clear(struct notice *n)
+{
+    bool had = n->text[0] != '\0';
+    n->text[0] = '\0';
+    return had;
 }

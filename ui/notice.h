@@ -21,6 +21,10 @@ struct action;
 
 __attribute__((format(printf, 4, 5))) void notice_say(struct ui *ui, struct notice *n, bool error, const char *fmt,
                                                       ...);
+/* A key clears the notice: true when there was one (its lines are to be
+ * drawn again). */
+bool notice_clear(struct notice *n);
+
 /* True when this login may change the store; else false, and the notice
  * says the viewer role only reads. */
 bool notice_can_write(struct ui *ui, struct notice *n);

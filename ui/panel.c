@@ -803,11 +803,7 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
     struct panel *st = state;
     (void)ret;
     (void)ch;
-    unsigned extra = 0;
-    if (st->notice.text[0]) {
-        st->notice.text[0] = '\0';
-        extra = REDRAW_BODY; /* the notice lines go */
-    }
+    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
     unsigned r = list_key(st, act, key);
     if (r == REDRAW_ALL)
         return r;

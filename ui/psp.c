@@ -565,11 +565,7 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     struct psp_pane *st = state;
     (void)ret;
     (void)ch;
-    unsigned extra = 0;
-    if (st->notice.text[0]) {
-        st->notice.text[0] = '\0';
-        extra = REDRAW_BODY;
-    }
+    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
     if (!act)
         return extra;
     if (listview_move(&st->lv, act->id)) {

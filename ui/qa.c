@@ -863,15 +863,7 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
     (void)ret;
     (void)ch;
     (void)key;
-    unsigned extra = 0;
-    if (q->notice.text[0]) {
-        q->notice.text[0] = '\0';
-        extra = REDRAW_BODY; /* the notice line goes */
-    }
-    /* The checklist's own keys come first, whatever else they may mean. */
-    const struct action *own = action_for_key(SCOPE_QA, key);
-    if (own)
-        act = own;
+    unsigned extra = notice_clear(&q->notice) ? REDRAW_BODY : 0; /* its lines go */
     unsigned r = list_key(q, act, key);
     if (r == REDRAW_ALL)
         return r;
