@@ -263,11 +263,10 @@ static enum view_key case_view_key(void *self, const struct action *act, int ret
     return st->case_gone ? VIEW_CLOSE : VIEW_DONE;
 }
 
-static const enum action_id case_keys[] = {
-    ACTION_MOVES,
-    ACT_OPEN,        ACT_EDIT,           ACT_ADD,             ACT_PANEL_QUOTE, ACT_DELETE,    ACT_PANEL_CHOOSE,
-    ACT_PANEL_DECISION, ACT_PANEL_EDIT_CASE, ACT_PANEL_PUPIL, ACT_PANEL_EXPORT, ACT_PANEL_DMT, ACT_SEARCH,
-    ACT_SORT,        ACT_FILTER,         ACT_NONE};
+static const enum action_id case_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_EDIT, ACT_ADD, ACT_PANEL_QUOTE, ACT_DELETE,
+                                           ACT_PANEL_CHOOSE, ACT_PANEL_DECISION, ACT_PANEL_EDIT_CASE, ACT_PANEL_PUPIL,
+                                           ACT_PANEL_EXPORT, ACT_PANEL_DMT, ACT_SEARCH, ACT_SORT, ACT_FILTER,
+                                           ACT_NONE};
 static const enum action_id case_hints[] = {ACT_PANEL_QUOTE, ACT_EDIT, ACT_PANEL_CHOOSE, ACT_PANEL_DECISION,
                                             ACT_PANEL_EDIT_CASE, ACT_NONE};
 

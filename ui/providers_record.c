@@ -541,7 +541,7 @@ static enum view_key record_view_key(void *self, const struct action *act, int r
     return st->rec_gone ? VIEW_CLOSE : VIEW_DONE;
 }
 
-static const enum action_id record_keys[] = {ACTION_MOVES,  ACT_OPEN, ACT_EDIT,    ACT_DELETE,    ACT_ADD,
+static const enum action_id record_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_EDIT, ACT_DELETE, ACT_ADD,
                                              ACT_PROVIDER_CONTACTS, ACT_SEARCH, ACT_SORT, ACT_FILTER, ACT_NONE};
 static const enum action_id record_hints[] = {ACT_UP, ACT_OPEN, ACT_EDIT, ACT_DELETE, ACT_PROVIDER_CONTACTS, ACT_NONE};
 
@@ -645,7 +645,7 @@ static enum view_key contacts_view_key(void *self, const struct action *act, int
     }
 }
 
-static const enum action_id contacts_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD,     ACT_EDIT,      ACT_DELETE,
+static const enum action_id contacts_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE,
                                                ACT_PROVIDER_CONTACTS, ACT_NONE};
 static const enum action_id contacts_hints[] = {ACT_UP, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_NONE};
 

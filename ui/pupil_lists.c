@@ -143,8 +143,7 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
     return saved;
 }
 
-static const enum action_id contacts_keys[] = {ACTION_MOVES,
-                                               ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
+static const enum action_id contacts_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
                                                ACT_PRIORITY_DOWN, ACT_NONE};
 static const enum action_id contacts_hints[] = {ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP, ACT_PRIORITY_DOWN,
                                                 ACT_OPEN, ACT_NONE};
@@ -389,8 +388,7 @@ struct concerns_view {
     int height;
 };
 
-static const enum action_id concerns_keys[] = {ACTION_MOVES,
-                                               ACT_ADD, ACT_NONE};
+static const enum action_id concerns_keys[] = {ACTION_MOVES, ACT_ADD, ACT_NONE};
 static const enum action_id concerns_hints[] = {ACT_ADD, ACT_NONE};
 
 /* Reads the chronology again. False when it cannot be read. */

@@ -474,8 +474,8 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     }
 }
 
-static const enum action_id placements_keys[] = {ACTION_MOVES,
-                                                 ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_NONE};
+static const enum action_id placements_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT,
+                                                 ACT_NONE};
 static const enum action_id placements_hints[] = {ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_OPEN, ACT_NONE};
 
 static void placements_draw(void *self, WINDOW *w)

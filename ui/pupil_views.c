@@ -618,9 +618,8 @@ struct record_view {
     bool deleted;
 };
 
-static const enum action_id record_keys[] = {ACTION_MOVES,
-                                             ACT_EDIT, ACT_DELETE, ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS,
-                                             ACT_NONE};
+static const enum action_id record_keys[] = {ACTION_MOVES, ACT_EDIT, ACT_DELETE, ACT_CONTACTS, ACT_CONCERNS,
+                                             ACT_PLACEMENTS, ACT_NONE};
 static const enum action_id record_hints[] = {ACT_EDIT, ACT_DELETE, ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS,
                                               ACT_NONE};
 

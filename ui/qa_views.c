@@ -66,8 +66,8 @@ static enum view_key visits_key(void *self, const struct action *act, int ret, w
     return VIEW_DONE;
 }
 
-static const enum action_id visits_keys[] = {ACTION_MOVES,      ACT_OPEN,  ACT_ADD,     ACT_EDIT,      ACT_QA_CLOSE,
-                                             ACT_PRINT,    ACT_DELETE, ACT_NONE};
+static const enum action_id visits_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_QA_CLOSE, ACT_PRINT,
+                                             ACT_DELETE, ACT_NONE};
 static const enum action_id visits_hints[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_QA_CLOSE, ACT_DELETE, ACT_NONE};
 
 static const struct view_ops visits_view = {
@@ -189,10 +189,9 @@ static bool checklist_close_request(void *self, bool quitting)
     return true;
 }
 
-static const enum action_id checklist_keys[] = {
-    ACT_QA_YES, ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT, ACT_OPEN,      ACT_QA_NEXT, ACT_QA_CLOSE, ACT_PRINT,
-    ACT_EDIT,   ACT_ADD,   ACTION_MOVES,
-    ACT_NONE};
+static const enum action_id checklist_keys[] = {ACT_QA_YES, ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT, ACT_OPEN,
+                                                ACT_QA_NEXT, ACT_QA_CLOSE, ACT_PRINT, ACT_EDIT, ACT_ADD, ACTION_MOVES,
+                                                ACT_NONE};
 static const enum action_id checklist_hints[] = {ACT_QA_YES, ACT_QA_NO, ACT_QA_NA, ACT_QA_COMMENT, ACT_QA_CLOSE,
                                                  ACT_NONE};
 

@@ -479,8 +479,8 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
     return saved;
 }
 
-static const enum action_id actions_keys[] = {ACTION_MOVES,
-                                              ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
+static const enum action_id actions_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE,
+                                              ACT_NONE};
 static const enum action_id actions_hints[] = {ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
 
 static void actions_draw(void *self, WINDOW *w)
