@@ -23,6 +23,7 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -73,24 +74,7 @@ static void collect(void *ctx, const struct flag_row *f)
     ngot++;
 }
 
-/* Runs SQL (printf-style) in one write transaction; fails the test on error. */
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
 static int64_t last_id(void)
 {
@@ -111,13 +95,7 @@ static const char *day_s(int days)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-flags-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
+    S = unit_store_new("flags", "tester", dir, path, sizeof path);
     thresholds_default(&TH);
     TODAY = date_from_ymd(2026, 3, 11);
     /* The codes the tests use (the seed may already hold them), and a
@@ -143,15 +121,8 @@ static int teardown(void **state)
 {
     (void)state;
     got_clear();
-    store_close(S);
+    unit_store_end(S, dir);
     S = NULL;
-    char f[PATH_MAX + 8];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
     return 0;
 }
 

@@ -25,6 +25,7 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -34,55 +35,13 @@ static struct store *S;
 static struct thresholds TH;
 static int TODAY;
 
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
-__attribute__((format(printf, 1, 2))) static int64_t q_int(const char *fmt, ...)
-{
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    int64_t v = -1;
-    assert_int_equal(store_query_int(S, buf, -1, &v), AP_OK);
-    return v;
-}
+#define q_int(...) unit_int(S, __VA_ARGS__)
 
 /* A text value of a query (static buffer). */
-__attribute__((format(printf, 1, 2))) static const char *q_text(const char *fmt, ...)
-{
-    static char out[4096];
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_db(S), buf, -1, &st, NULL), SQLITE_OK);
-    out[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-    else
-        snprintf(out, sizeof out, "(null)");
-    sqlite3_finalize(st);
-    return out;
-}
+static char q_text_buf[4096];
+#define q_text(...) unit_text(S, q_text_buf, sizeof q_text_buf, __VA_ARGS__)
 
 static const char *ds(int date)
 {
@@ -94,13 +53,7 @@ static const char *ds(int date)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-psp-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
+    S = unit_store_new("psp", "tester", dir, path, sizeof path);
     thresholds_default(&TH);
     TODAY = date_from_ymd(2026, 11, 16);
     sql("INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
@@ -119,12 +72,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    store_close(S);
+    unit_store_end(S, dir);
     S = NULL;
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        return -1;
     return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -33,36 +34,9 @@ static struct store *S;
 static struct thresholds TH;
 static int TODAY;
 
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
-__attribute__((format(printf, 1, 2))) static int64_t query(const char *fmt, ...)
-{
-    char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    int64_t v = -1;
-    if (store_query_int(S, buf, -1, &v) != AP_OK)
-        fail_msg("query failed: %s\n%s", ap_error_detail(), buf);
-    return v;
-}
+#define query(...) unit_int(S, __VA_ARGS__)
 
 static int64_t last_id(void)
 {
@@ -85,13 +59,7 @@ static int ymd(int y, int m, int d)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-qa-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
+    S = unit_store_new("qa", "tester", dir, path, sizeof path);
     thresholds_default(&TH);
     TODAY = ymd(2026, 3, 11);
     sql("DELETE FROM closure; DELETE FROM term;"
@@ -105,15 +73,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    store_close(S);
+    unit_store_end(S, dir);
     S = NULL;
-    char f[PATH_MAX + 8];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
     return 0;
 }
 

@@ -23,13 +23,7 @@
 #include "store.h"
 #include "thresholds.h"
 #include "upn.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-    struct thresholds th;
-};
+#include "unit.h"
 
 static void exec_sql(struct store *s, const char *sql)
 {
@@ -61,27 +55,8 @@ static void calendar_and_codes(struct store *s)
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-roll-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
-    thresholds_default(&f->th);
+    struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "roll", "tester");
     calendar_and_codes(f->s);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
     return 0;
 }
 
@@ -95,7 +70,7 @@ static int ymd(int y, int m, int d)
     return date_from_ymd(y, m, d);
 }
 
-static int64_t add_pupil(struct fixture *f, int serial, const char *preferred, const char *forename,
+static int64_t add_pupil(struct unit_fixture *f, int serial, const char *preferred, const char *forename,
                          const char *surname, int dob, int64_t school)
 {
     struct pupil p;
@@ -117,7 +92,7 @@ static int64_t add_pupil(struct fixture *f, int serial, const char *preferred, c
     return p.id;
 }
 
-static int64_t add_provider(struct fixture *f, const char *name, const char *registration, int64_t pl_pounds,
+static int64_t add_provider(struct unit_fixture *f, const char *name, const char *registration, int64_t pl_pounds,
                             int64_t el_pounds, int64_t pi_pounds, bool motor, bool sub)
 {
     struct provider p;
@@ -136,7 +111,7 @@ static int64_t add_provider(struct fixture *f, const char *name, const char *reg
 /* A placement from start with `sessions` sessions of `hours` each, from
  * Monday AM, after the sessions of the pupil's active placements still
  * running on start (a session is at one provider only: db/placement.h). */
-static int64_t place(struct fixture *f, int64_t pupil, int64_t provider, int start, int sessions, double hours,
+static int64_t place(struct unit_fixture *f, int64_t pupil, int64_t provider, int start, int sessions, double hours,
                      const char *status)
 {
     struct placement pl;
@@ -163,7 +138,7 @@ static int64_t place(struct fixture *f, int64_t pupil, int64_t provider, int sta
 
 /* Marks on consecutive sessions from the morning of day: codes[i] for the
  * i-th session. */
-static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
+static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *codes)
 {
     char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
     for (size_t i = 0; codes[i]; i++) {
@@ -179,7 +154,7 @@ static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
 
 static void test_roll_names_year_groups_and_schools(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct school sc;
     school_init(&sc);
     strcpy(sc.name, "Ysgol Penglais");
@@ -236,7 +211,7 @@ static void test_roll_names_year_groups_and_schools(void **state)
 
 static void test_roll_current_providers(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
     int64_t osian = add_pupil(f, 2, "", "Osian", "Rees", ymd(2012, 3, 14), 0);
     int64_t farm = add_provider(f, "Tŷ Coch, Fferm", "unregistered", 0, 0, 0, false, false);
@@ -285,7 +260,7 @@ static void test_roll_current_providers(void **state)
 
 static void test_roll_attendance_this_term(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
     int64_t llyr = add_pupil(f, 2, "", "Llŷr", "Evans", ymd(2012, 3, 14), 0);
     int64_t nia = add_pupil(f, 3, "", "Nia", "Wyn", ymd(2012, 3, 14), 0);
@@ -348,7 +323,7 @@ static void test_roll_attendance_this_term(void **state)
  * by name) with the same figures, and counts the whole roll. */
 static void test_roll_first_screenful_matches_the_whole(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t school = 0;
     int64_t prov = add_provider(f, "Cwm Farm", "unregistered", 5000000, 10000000, 2000000, true, true);
     static const char *const surnames[] = {"Wyn", "Evans", "Ápsley", "Owen", "prydderch", "Jones", "Bevan"};
@@ -385,7 +360,7 @@ static void test_roll_first_screenful_matches_the_whole(void **state)
 
 static void test_roll_on_roll_flag_and_viewer(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
     int64_t left = add_pupil(f, 2, "", "Dewi", "Lewis", ymd(2010, 3, 14), 0);
     int64_t leaving = add_pupil(f, 3, "", "Elin", "Hughes", ymd(2010, 3, 14), 0);
@@ -424,7 +399,7 @@ static void test_roll_on_roll_flag_and_viewer(void **state)
 
 static void test_roll_of_an_empty_store(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct roll *r = NULL;
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
     assert_int_equal(r->n, 0);
@@ -435,7 +410,7 @@ static void test_roll_of_an_empty_store(void **state)
 
 static void test_provider_list_counts(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t farm = add_provider(f, "Fferm Tŷ Coch", "unregistered", 5000000, 10000000, 2000000, true, true);
     int64_t gym = add_provider(f, "Aber Boxing Club", "unregistered", 2000000, 10000000, 2000000, true, true);
     int64_t bare = add_provider(f, "Bare Tutors", "unregistered", 0, 0, 0, false, false);
@@ -527,13 +502,13 @@ static void test_provider_list_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_roll_names_year_groups_and_schools, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_current_providers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_attendance_this_term, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_first_screenful_matches_the_whole, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_on_roll_flag_and_viewer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_of_an_empty_store, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_provider_list_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roll_names_year_groups_and_schools, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_roll_current_providers, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_roll_attendance_this_term, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_roll_first_screenful_matches_the_whole, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_roll_on_roll_flag_and_viewer, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_roll_of_an_empty_store, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_provider_list_counts, setup, unit_teardown),
     };
     return cmocka_run_group_tests_name("roll", tests, NULL, NULL);
 }

@@ -24,14 +24,9 @@
 #include "store.h"
 #include "thresholds.h"
 #include "upn.h"
+#include "unit.h"
 
 #define TODAY "2026-11-22"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-};
 
 static struct store *create_store(const char *path, const char *code_set)
 {
@@ -43,36 +38,9 @@ static struct store *create_store(const char *path, const char *code_set)
     return s;
 }
 
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-seed-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    f->s = create_store(f->path, "wales");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
 static int64_t query_int(struct store *s, const char *sql)
 {
-    int64_t v = -1;
-    ap_status st = store_query_int(s, sql, -1, &v);
-    if (st != AP_OK)
-        fail_msg("%s: %s", sql, ap_error_detail());
-    return v;
+    return unit_int(s, "%s", sql);
 }
 
 static char *query_text(sqlite3 *db, const char *sql, char *buf, size_t len)
@@ -102,7 +70,7 @@ static void generate(struct store *s, int pupils, int weeks, unsigned long seed)
 
 static void test_new_store_holds_both_code_sets(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char buf[256];
     sqlite3 *db = store_db(f->s);
     assert_true(query_int(f->s, "SELECT count(*) FROM attendance_code WHERE code_set = 'wales'") >= 25);
@@ -149,7 +117,7 @@ static void test_new_store_holds_both_code_sets(void **state)
 
 static void test_new_store_holds_the_four_checklists(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char buf[512];
     assert_string_equal(query_text(store_db(f->s),
                                    "SELECT group_concat(key || ':' || stage || ':' || revision || ':' || loaded_by, ' ') "
@@ -179,7 +147,7 @@ static void test_new_store_holds_the_four_checklists(void **state)
 
 static void test_new_store_holds_the_calendar(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM term"), 12);
     assert_int_equal(query_int(f->s, "SELECT count(DISTINCT academic_year) FROM term"), 4);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM term WHERE academic_year IN ('2025/26', '2026/27', "
@@ -392,7 +360,7 @@ static void test_csv_reader_reads_quoted_multiline_fields_with_line_numbers(void
 
 static void test_demo_makes_realistic_fictional_data(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     generate(f->s, 60, 12, 7);
     sqlite3 *db = store_db(f->s);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupil"), 60);
@@ -443,7 +411,7 @@ static void test_demo_makes_realistic_fictional_data(void **state)
 
 static void test_demo_marks_only_school_days_and_keeps_the_weekly_summary(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     generate(f->s, 40, 12, 3);
     assert_true(query_int(f->s, "SELECT count(*) FROM attendance_mark") > 1000);
     /* No weekend, no closure day, nothing outside a term, nothing from today on. */
@@ -527,7 +495,7 @@ static void note_flag(void *ctx, const struct flag_row *row)
 
 static void test_demo_plants_every_flag(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     generate(f->s, 120, 12, 1);
     /* The planted providers, checked from the data itself. */
     assert_int_equal(query_int(f->s,
@@ -568,7 +536,7 @@ static void test_demo_plants_every_flag(void **state)
 
 static void test_demo_is_deterministic_for_a_seed(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char path2[160], path3[160];
     snprintf(path2, sizeof path2, "%s/second.db", f->dir);
     snprintf(path3, sizeof path3, "%s/third.db", f->dir);
@@ -596,7 +564,7 @@ static void test_demo_is_deterministic_for_a_seed(void **state)
 
 static void test_demo_refuses_a_store_it_did_not_just_create(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     /* Reopened, the store is not new: refused, nothing written. */
     store_close(f->s);
     struct store_options opt = {.path = f->path, .login = "tester"};
@@ -621,7 +589,7 @@ static void test_demo_refuses_a_store_it_did_not_just_create(void **state)
 
 static void test_demo_rejects_bad_options_before_writing(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct demo_options o;
     demo_options_default(&o);
     assert_int_equal(o.pupils, 120);
@@ -649,7 +617,7 @@ static void test_demo_rejects_bad_options_before_writing(void **state)
 
 static void test_english_demo_uses_code_k(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char path2[160];
     snprintf(path2, sizeof path2, "%s/england.db", f->dir);
     struct store *s2 = create_store(path2, "england");
@@ -667,20 +635,20 @@ int main(void)
     if (setenv("APTERM_TODAY", TODAY, 1) != 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_new_store_holds_both_code_sets, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_store_holds_the_four_checklists, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_store_holds_the_calendar, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_store_holds_both_code_sets, unit_setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_new_store_holds_the_four_checklists, unit_setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_new_store_holds_the_calendar, unit_setup, unit_teardown),
         cmocka_unit_test(test_code_file_with_a_bad_line_is_rejected_whole),
         cmocka_unit_test(test_checklist_calendar_files_with_bad_lines_are_rejected),
         cmocka_unit_test(test_csv_reader_reads_quoted_multiline_fields_with_line_numbers),
-        cmocka_unit_test_setup_teardown(test_demo_makes_realistic_fictional_data, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_marks_only_school_days_and_keeps_the_weekly_summary, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_demo_plants_every_flag, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_is_deterministic_for_a_seed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_refuses_a_store_it_did_not_just_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_rejects_bad_options_before_writing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_english_demo_uses_code_k, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_demo_makes_realistic_fictional_data, unit_setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_demo_marks_only_school_days_and_keeps_the_weekly_summary, unit_setup,
+                                        unit_teardown),
+        cmocka_unit_test_setup_teardown(test_demo_plants_every_flag, unit_setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_demo_is_deterministic_for_a_seed, unit_setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_demo_refuses_a_store_it_did_not_just_create, unit_setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_demo_rejects_bad_options_before_writing, unit_setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_english_demo_uses_code_k, unit_setup, unit_teardown),
     };
     return cmocka_run_group_tests_name("seed_demo", tests, NULL, NULL);
 }

@@ -25,13 +25,7 @@
 #include "thresholds.h"
 #include "tracking.h"
 #include "upn.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-    struct thresholds th;
-};
+#include "unit.h"
 
 __attribute__((format(printf, 2, 3))) static void exec_sql(struct store *s, const char *fmt, ...)
 {
@@ -81,31 +75,12 @@ static void calendar_and_codes(struct store *s)
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-tracking-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
-    thresholds_default(&f->th);
+    struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "tracking", "tester");
     calendar_and_codes(f->s);
-    *state = f;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
-static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname, int start,
+static int64_t add_pupil(struct unit_fixture *f, int serial, const char *forename, const char *surname, int start,
                          int end)
 {
     struct pupil p;
@@ -126,7 +101,7 @@ static int64_t add_pupil(struct fixture *f, int serial, const char *forename, co
     return p.id;
 }
 
-static int64_t add_provider(struct fixture *f, const char *name, const char *registration)
+static int64_t add_provider(struct unit_fixture *f, const char *name, const char *registration)
 {
     struct provider p;
     provider_init(&p);
@@ -136,7 +111,7 @@ static int64_t add_provider(struct fixture *f, const char *name, const char *reg
     return p.id;
 }
 
-static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
+static void place(struct unit_fixture *f, int64_t pupil, int64_t provider, int start)
 {
     struct placement pl;
     placement_init(&pl);
@@ -160,7 +135,7 @@ static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
 
 /* Marks on consecutive sessions from the morning of day: codes[i] for the
  * i-th session, two a day. */
-static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
+static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *codes)
 {
     char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
     for (size_t i = 0; codes[i]; i++) {
@@ -214,7 +189,7 @@ static void test_tracking_week_and_trend(void **state)
 
 static void test_tracking_rows_attendance(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
@@ -314,7 +289,7 @@ static void test_tracking_rows_attendance(void **state)
 
 static void test_tracking_rows_ratings(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
@@ -401,7 +376,7 @@ static void test_tracking_rows_ratings(void **state)
     tracking_free(t);
 }
 
-static int64_t count(struct fixture *f, const char *sql)
+static int64_t count(struct unit_fixture *f, const char *sql)
 {
     int64_t n = -1;
     assert_int_equal(store_query_int(f->s, sql, -1, &n), AP_OK);
@@ -410,7 +385,7 @@ static int64_t count(struct fixture *f, const char *sql)
 
 static void test_tracking_rating_upsert_and_conflict(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int week = this_week();
 
@@ -498,7 +473,7 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
 
 static void test_tracking_actions_overdue(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     struct {
@@ -616,7 +591,7 @@ static void note_flag(void *ctx, const struct flag_row *fr)
 
 static void test_tracking_psp_and_qa_due(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
@@ -680,7 +655,7 @@ static void test_tracking_psp_and_qa_due(void **state)
 
 static void test_tracking_empty_store(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct tracking *t = NULL;
     assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
     assert_int_equal(t->n, 0);
@@ -704,7 +679,7 @@ static void test_tracking_empty_store(void **state)
  * Year 10; the other four areas at every age; the load shows which apply. */
 static void test_tracking_areas_follow_the_year_group(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t young = add_pupil(f, 1, "Nia", "Wyn", DATE_NONE, DATE_NONE);
     int64_t nine = add_pupil(f, 2, "Osian", "Rees", DATE_NONE, DATE_NONE);
     int64_t ten = add_pupil(f, 3, "Gwen", "Prydderch", DATE_NONE, DATE_NONE); /* born 2012-03-14: Year 10 */
@@ -750,13 +725,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tracking_week_and_trend),
-        cmocka_unit_test_setup_teardown(test_tracking_rows_attendance, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_rows_ratings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_rating_upsert_and_conflict, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_actions_overdue, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_psp_and_qa_due, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_empty_store, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_areas_follow_the_year_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_rows_attendance, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_rows_ratings, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_rating_upsert_and_conflict, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_actions_overdue, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_psp_and_qa_due, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_empty_store, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_tracking_areas_follow_the_year_group, setup, unit_teardown),
     };
     return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
 }
