@@ -35,6 +35,64 @@ int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s)
     return rc;
 }
 
+int rowio_bind_places(const char *fmt)
+{
+    int n = 0;
+    for (const char *c = fmt; *c; c++)
+        n += *c == 's' ? 2 : 1;
+    return n;
+}
+
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+{
+    int rc = SQLITE_OK;
+    int i = first;
+    for (const char *c = fmt; *c && rc == SQLITE_OK; c++, i++) {
+        switch (*c) {
+        case 't':
+            rc = rowio_bind_text(st, i, va_arg(ap, const char *));
+            break;
+        case 'T':
+            rc = sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            break;
+        case 'i':
+            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            break;
+        case 'I':
+            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            break;
+        case 'r':
+            rc = rowio_bind_id(st, i, va_arg(ap, int64_t));
+            break;
+        case 'd':
+            rc = rowio_bind_date(st, i, va_arg(ap, int));
+            break;
+        case 'f':
+            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            break;
+        case 'n':
+            rc = sqlite3_bind_null(st, i);
+            break;
+        case 's':
+            rc = rowio_bind_stamp(st, i++, va_arg(ap, struct store *));
+            break;
+        default:
+            rc = SQLITE_MISUSE; /* a letter our own code got wrong */
+            break;
+        }
+    }
+    return rc;
+}
+
+int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(st, first, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 void rowio_copy(char *dst, size_t len, const char *src)
 {
     if (!len)
@@ -195,6 +253,18 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
     return st;
 }
 
+/* The values rowio_writef binds: its fmt and a copy of its arguments. */
+struct fmt_values {
+    const char *fmt;
+    va_list ap;
+};
+
+static int bind_fmt_values(sqlite3_stmt *st, const void *ctx)
+{
+    struct fmt_values *v = (struct fmt_values *)ctx; /* rowio_writef's own, bound once */
+    return rowio_vbind(st, 1, v->fmt, v->ap);
+}
+
 ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind)(sqlite3_stmt *, const void *),
                       const void *record, const char *table, int64_t id, int64_t version, const char *what,
                       int64_t *new_id)
@@ -208,14 +278,37 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
     if (rc == SQLITE_OK)
         rc = rowio_bind_stamp(stmt, ncolumns + 1, s);
     if (rc == SQLITE_OK && update)
-        rc = sqlite3_bind_int64(stmt, ncolumns + 3, id);
-    if (rc == SQLITE_OK && update)
-        rc = sqlite3_bind_int64(stmt, ncolumns + 4, version);
+        rc = rowio_bind(stmt, ncolumns + 3, "II", id, version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK && update)
         st = rowio_changed(s, table, id);
     if (st == AP_OK && new_id)
         *new_id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(stmt);
+    return st;
+}
+
+ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                       const char *what, int64_t *new_id, const char *fmt, ...)
+{
+    struct fmt_values v = {.fmt = fmt};
+    va_start(v.ap, fmt);
+    ap_status st = rowio_write(s, sql, rowio_bind_places(fmt), bind_fmt_values, &v, table, id, version, what, new_id);
+    va_end(v.ap);
+    return st;
+}
+
+ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...)
+{
+    sqlite3_stmt *stmt = NULL;
+    ap_status st = rowio_prepare(s, sql, &stmt, what);
+    if (st != AP_OK)
+        return st;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(stmt, 1, fmt, ap);
+    va_end(ap);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     sqlite3_finalize(stmt);
     return st;
 }
@@ -244,9 +337,7 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
     ap_status st = rowio_prepare(s, sql, &stmt, what);
     if (st != AP_OK)
         return st;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
+    int rc = rowio_bind(stmt, 1, "II", id, version);
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) >= 3)
         rc = rowio_bind_stamp(stmt, 3, s);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);

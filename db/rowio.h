@@ -9,6 +9,7 @@
  * record modules, never this. */
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,18 @@ int rowio_bind_date(sqlite3_stmt *st, int i, int date);    /* DATE_NONE -> NULL 
 int rowio_bind_id(sqlite3_stmt *st, int i, int64_t id);    /* 0 -> NULL */
 /* Binds now (store_now) and store_login(s) to i and i + 1. */
 int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s);
+/* Binds the values after fmt to ?first, ?first + 1, ..., one a letter:
+ *   t  const char *    text (NULL as "")     T  const char *: text (NULL as NULL)
+ *   i  int             integer (a bool too)
+ *   I  int64_t         integer               f  double
+ *   r  int64_t         an id: 0 binds NULL   d  int     a date: DATE_NONE binds NULL
+ *   n  (no value)      NULL                  s  struct store *: the stamp, two places
+ * Stops at the first failure; returns that SQLite result code, or SQLITE_OK.
+ * The callers pass int64_t for I and r, never a narrower type. */
+int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...);
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap);
+/* How many places rowio_bind fills for fmt. */
+int rowio_bind_places(const char *fmt);
 
 /* Copies src (NULL reads as "") into dst of len bytes, always terminated; a
  * longer value is cut where a character (with its accents) begins, never
@@ -75,6 +88,16 @@ ap_status rowio_changed(struct store *s, const char *table, int64_t id);
 ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind)(sqlite3_stmt *, const void *),
                       const void *record, const char *table, int64_t id, int64_t version, const char *what,
                       int64_t *new_id);
+
+/* rowio_write with the record's columns given by rowio_bind's fmt and the
+ * values after it (N = rowio_bind_places(fmt)). */
+ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                       const char *what, int64_t *new_id, const char *fmt, ...);
+
+/* A statement that changes rows, in the caller's transaction: prepares sql,
+ * binds fmt's values from ?1 (rowio_bind), steps it to completion and
+ * finalizes it. On failure store_fail's status naming what. */
+ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...);
 
 /* In the caller's open transaction: a statement on one record whose ?1 is
  * its id and ?2 the version the user saw (and, when it has them, ?3 and ?4
