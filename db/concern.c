@@ -55,21 +55,7 @@ ap_status concern_add(struct store *s, struct concern *c, int today)
                             "RETURNING id, updated_at, updated_by",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_id(stmt, 2, c->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 3, c->concern_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->kind);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->summary);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 6, c->told);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 7, c->action);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 8, s);
+    int rc = rowio_bind(stmt, 1, "Irdtttts", c->pupil_id, c->provider_id, c->concern_date, c->kind, c->summary, c->told, c->action, s);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     struct concern added = *c;
