@@ -118,19 +118,7 @@ int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int
 
 static int bind_case(sqlite3_stmt *st, const struct panel_case *c)
 {
-    int rc = sqlite3_bind_int64(st, 1, c->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, c->reason);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 3, c->referral_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, c->triage_recommendation);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 5, c->panel_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 6, c->decision);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 7, c->status);
+    int rc = rowio_bind(st, 1, "Itdtdtt", c->pupil_id, c->reason, c->referral_date, c->triage_recommendation, c->panel_date, c->decision, c->status);
     return rc;
 }
 
@@ -338,17 +326,7 @@ ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const
                             "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_text(stmt, 1, c->status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->decision);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 3, c->panel_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 4, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 6, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 7, *version);
+    int rc = rowio_bind(stmt, 1, "ttdsII", c->status, c->decision, c->panel_date, s, id, *version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "panel_case", id);
@@ -596,23 +574,7 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
         goto fail;
     if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, q->case_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, q->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, q->cost_basis);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, q->rate);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 5, q->sessions_per_week);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(stmt, 6, q->hours_per_week);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 7, q->transport_per_week);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 8, q->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 9, s);
+    int rc = rowio_bind(stmt, 1, "IItIifIts", q->case_id, q->provider_id, q->cost_basis, (int64_t)q->rate, (int)q->sessions_per_week, (double)q->hours_per_week, (int64_t)q->transport_per_week, q->notes, s);
     if (rc == SQLITE_OK && !insert)
         rc = sqlite3_bind_int64(stmt, 11, q->id);
     if (rc == SQLITE_OK && !insert)
@@ -701,9 +663,7 @@ ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start,
                                 "WHERE l.pupil_id = ?1 AND l.status = 'active' AND l.start_date <= ?2 "
                                 "  AND (l.end_date IS NULL OR l.end_date >= ?2)",
                                 &stmt, what)) == AP_OK) {
-            int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(stmt, 2, date_format(start, day), -1, SQLITE_TRANSIENT);
+            int rc = rowio_bind(stmt, 1, "IT", c->pupil_id, date_format(start, day));
             while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 int d = sqlite3_column_int(stmt, 0);
                 const unsigned char *h = sqlite3_column_text(stmt, 1);
@@ -922,11 +882,7 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
                                 "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
                                 &stmt, what)) != AP_OK)
             goto fail;
-        int rc = sqlite3_bind_int64(stmt, 1, case_id);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 2, s);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(stmt, 4, id);
+        int rc = rowio_bind(stmt, 1, "IsI", case_id, s, id);
         st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
         sqlite3_finalize(stmt);
         if (st != AP_OK)
