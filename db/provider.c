@@ -260,13 +260,7 @@ ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, con
                             "version = version + 1 WHERE id = ?4 AND version = ?5",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_text(stmt, 1, status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 5, *version);
+    int rc = rowio_bind(stmt, 1, "tsII", status, s, id, *version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "provider", id);
@@ -398,17 +392,7 @@ static ap_status write_contact(struct store *s, struct provider_contact *c, bool
     sqlite3_stmt *stmt = NULL;
     if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, c->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, c->job_role);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->email);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 6, s);
+    int rc = rowio_bind(stmt, 1, "Itttts", c->provider_id, c->name, c->job_role, c->phone, c->email, s);
     if (rc == SQLITE_OK && !insert)
         rc = sqlite3_bind_int64(stmt, 8, c->id);
     if (rc == SQLITE_OK && !insert)
