@@ -375,13 +375,7 @@ static ap_status count_sessions(struct overview_load *L)
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_text(st, 1, store_code_set(L->s), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, from);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 3, L->today);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, L->provider_id);
+    int rc = rowio_bind(st, 1, "TiiI", store_code_set(L->s), (int)from, (int)L->today, L->provider_id);
     int64_t last_id = 0;
     int at = -1;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -697,9 +691,7 @@ static ap_status same_template(struct store *s, int64_t a, int64_t b, bool *same
         &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, a);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, b);
+    int rc = rowio_bind(st, 1, "II", (int64_t)a, (int64_t)b);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
         *same = sqlite3_column_int(st, 0) == 1;
     else
@@ -877,9 +869,7 @@ static ap_status open_visit_of_stage(struct store *s, int64_t provider_id, const
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, stage);
+    int rc = rowio_bind(st, 1, "It", provider_id, stage);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -949,19 +939,7 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
                             "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                             &ins, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(ins, 1, v->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(ins, 2, v->stage);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(ins, 3, template_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(ins, 4, v->visit_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(ins, 5, v->visitors);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(ins, 6, v->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(ins, 7, s);
+    int rc = rowio_bind(ins, 1, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes, s);
     st = rc == SQLITE_OK ? rowio_step(s, ins, what) : store_fail(s, rc, what);
     int64_t id = sqlite3_last_insert_rowid(store_db(s));
     sqlite3_finalize(ins);
@@ -1057,17 +1035,7 @@ ap_status qa_visit_update(struct store *s, struct qa_visit *v)
                             "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
                             &up, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_date(up, 1, v->visit_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(up, 2, v->visitors);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(up, 3, v->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(up, 4, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 6, v->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 7, v->version);
+    int rc = rowio_bind(up, 1, "dttsII", v->visit_date, v->visitors, v->notes, s, v->id, v->version);
     st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "qa_visit", v->id);
@@ -1131,17 +1099,7 @@ ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thres
                             "updated_at = ?4, updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
                             &up, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_text(up, 1, v->outcome);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(up, 2, v->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(up, 3, next);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(up, 4, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 6, v->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 7, v->version);
+    int rc = rowio_bind(up, 1, "ttdsII", v->outcome, v->notes, next, s, v->id, v->version);
     st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "qa_visit", v->id);
@@ -1278,9 +1236,7 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
                             "WHERE v.id = ?1 AND i.id = ?2",
                             &q, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(q, 1, visit_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 2, item->item_id);
+    int rc = rowio_bind(q, 1, "II", visit_id, item->item_id);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
     sqlite3_finalize(q);
@@ -1303,17 +1259,11 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
     char now[20];
     store_now(now);
     const char *code = qa_answer_code(item->answer);
-    rc = sqlite3_bind_int64(q, 1, visit_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 2, item->item_id);
+    rc = rowio_bind(q, 1, "II", visit_id, item->item_id);
     if (rc == SQLITE_OK)
         rc = code ? sqlite3_bind_text(q, 3, code, -1, SQLITE_STATIC) : sqlite3_bind_null(q, 3);
     if (rc == SQLITE_OK)
-        rc = rowio_bind_text(q, 4, item->comment);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(q, 5, now, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(q, 6, store_login(s), -1, SQLITE_STATIC);
+        rc = rowio_bind(q, 4, "tTT", item->comment, now, store_login(s));
     if (rc == SQLITE_OK && item->version != 0)
         rc = sqlite3_bind_int64(q, 7, item->version);
     st = rc == SQLITE_OK ? rowio_step(s, q, what) : store_fail(s, rc, what);
