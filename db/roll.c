@@ -322,9 +322,7 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct b
     /* attendance_week.week is a Monday: the weeks that overlap the term. */
     int rc = bind_first(st, r);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, r->term_start - date_weekday(r->term_start));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, r->term_end);
+        rc = rowio_bind(st, 1, "ii", (int)(r->term_start - date_weekday(r->term_start)), (int)r->term_end);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct roll_row *row = row_of(r, index, sqlite3_column_int64(st, 0));
         if (row) {
