@@ -34,15 +34,7 @@ ap_status school_validate(const struct school *sc)
 
 static int bind_school(sqlite3_stmt *st, const struct school *sc)
 {
-    int rc = rowio_bind_text(st, 1, sc->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, sc->urn);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, sc->phase);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, sc->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 5, sc->email);
+    int rc = rowio_bind(st, 1, "ttttt", sc->name, sc->urn, sc->phase, sc->phone, sc->email);
     return rc;
 }
 
