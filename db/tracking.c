@@ -792,9 +792,7 @@ ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct 
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 2, tracking_week_of(week));
+    int rc = rowio_bind(st, 1, "Id", pupil_id, tracking_week_of(week));
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         rc = SQLITE_OK;
         int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
@@ -859,11 +857,7 @@ static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_
     ap_status result = rowio_prepare(s, sql, &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, week_text);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, tracking_area_code(area));
+    int rc = rowio_bind(st, 1, "Itt", pupil_id, week_text, tracking_area_code(area));
     if (rc == SQLITE_OK && r->rating > 0)
         rc = sqlite3_bind_int(st, 4, r->rating);
     if (rc == SQLITE_OK && r->rating > 0)
@@ -1091,17 +1085,7 @@ ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
                             "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, updated_at, updated_by",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, a->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, a->text);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, a->owner);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 4, a->due);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 5, a->done);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 6, s);
+    int rc = rowio_bind(stmt, 1, "Ittdis", a->pupil_id, a->text, a->owner, a->due, (int)a->done, s);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     struct tracking_action added = *a;
@@ -1137,23 +1121,11 @@ static ap_status action_write(struct store *s, const char *sql, int64_t id, int6
     sqlite3_stmt *stmt = NULL;
     if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
+    int rc = rowio_bind(stmt, 1, "II", id, version);
     if (rc == SQLITE_OK && a) {
-        rc = rowio_bind_text(stmt, 3, a->text);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(stmt, 4, a->owner);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_date(stmt, 5, a->due);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(stmt, 6, a->done);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 7, s);
+        rc = rowio_bind(stmt, 3, "ttdis", a->text, a->owner, a->due, (int)a->done, s);
     } else if (rc == SQLITE_OK && done >= 0) {
-        rc = sqlite3_bind_int(stmt, 3, done);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 4, s);
+        rc = rowio_bind(stmt, 3, "is", (int)done, s);
     }
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     sqlite3_finalize(stmt);
