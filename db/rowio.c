@@ -346,3 +346,58 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
     sqlite3_finalize(stmt);
     return st;
 }
+
+ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *read, void *row, const char *what,
+                    const char *noun, bool gone)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read(st, row);
+    else if (rc == SQLITE_DONE)
+        result = ap_fail(AP_ERR_NOT_FOUND, "%s %lld: not found%s", noun, (long long)id,
+                         gone ? " (deleted by someone else?)" : "");
+    else
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+                     size_t *n, const char *what)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    char *rows = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_parameter_count(st) > 0 ? sqlite3_bind_int64(st, 1, key) : SQLITE_OK;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char *grown = rowio_grow(rows, &cap, count, size);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        rows = grown;
+        read(st, rows + count++ * size);
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(rows);
+        return result;
+    }
+    *items = rows;
+    *n = count;
+    return AP_OK;
+}

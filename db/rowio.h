@@ -111,6 +111,22 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
  * after an update), else rolls back. Returns the final status. */
 ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version);
 
+/* A row reader: copies the current row of st into row (a record struct). */
+typedef void rowio_reader(sqlite3_stmt *st, void *row);
+
+/* The one row of sql, whose ?1 is bound to id, read into row. When there is
+ * none: AP_ERR_NOT_FOUND "<noun> <id>: not found", followed by "(deleted by
+ * someone else?)" when gone; on failure store_fail's status naming what. */
+ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *read, void *row, const char *what,
+                    const char *noun, bool gone);
+
+/* Every row of sql, whose ?1 (when it has one) is bound to key, each read
+ * into an element of size bytes: *items is a malloc'd array the caller
+ * frees, *n its length; on failure both are NULL and 0 and the status names
+ * what. */
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+                     size_t *n, const char *what);
+
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists);
