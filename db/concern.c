@@ -55,7 +55,8 @@ ap_status concern_add(struct store *s, struct concern *c, int today)
                             "RETURNING id, updated_at, updated_by",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind(stmt, 1, "Irdtttts", c->pupil_id, c->provider_id, c->concern_date, c->kind, c->summary, c->told, c->action, s);
+    int rc = rowio_bind(stmt, 1, "Irdtttts", c->pupil_id, c->provider_id, c->concern_date, c->kind, c->summary,
+                        c->told, c->action, s);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     struct concern added = *c;
