@@ -118,7 +118,8 @@ int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int
 
 static int bind_case(sqlite3_stmt *st, const struct panel_case *c)
 {
-    int rc = rowio_bind(st, 1, "Itdtdtt", c->pupil_id, c->reason, c->referral_date, c->triage_recommendation, c->panel_date, c->decision, c->status);
+    int rc = rowio_bind(st, 1, "Itdtdtt", c->pupil_id, c->reason, c->referral_date, c->triage_recommendation,
+                        c->panel_date, c->decision, c->status);
     return rc;
 }
 
@@ -574,7 +575,9 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
         goto fail;
     if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind(stmt, 1, "IItIifIts", q->case_id, q->provider_id, q->cost_basis, (int64_t)q->rate, (int)q->sessions_per_week, (double)q->hours_per_week, (int64_t)q->transport_per_week, q->notes, s);
+    int rc = rowio_bind(stmt, 1, "IItIifIts", q->case_id, q->provider_id, q->cost_basis, (int64_t)q->rate,
+                        (int)q->sessions_per_week, (double)q->hours_per_week, (int64_t)q->transport_per_week, q->notes,
+                        s);
     if (rc == SQLITE_OK && !insert)
         rc = sqlite3_bind_int64(stmt, 11, q->id);
     if (rc == SQLITE_OK && !insert)
@@ -616,7 +619,7 @@ ap_status panel_quote_update(struct store *s, struct panel_quote *q)
     "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status "   \
     "FROM quote q JOIN provider v ON v.id = q.provider_id "
 
-static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r);
+static void read_quote(sqlite3_stmt *st, void *row);
 
 ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start, struct placement *out)
 {
@@ -715,8 +718,9 @@ ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start,
     return st;
 }
 
-static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r)
+static void read_quote(sqlite3_stmt *st, void *row)
 {
+    struct panel_quote_row *r = row;
     memset(r, 0, sizeof *r);
     struct panel_quote *q = &r->q;
     q->id = sqlite3_column_int64(st, 0);
@@ -767,36 +771,12 @@ ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out)
 
 ap_status panel_quote_list(struct store *s, int64_t case_id, struct panel_quote_row **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the quotations";
-    ap_status result = rowio_prepare(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct panel_quote_row *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, case_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct panel_quote_row *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_quote(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", case_id, sizeof **out,
+                                  read_quote, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
