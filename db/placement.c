@@ -125,7 +125,8 @@ static int bind_placement(sqlite3_stmt *st, const struct placement *p)
     if (rc == SQLITE_OK)
         rc = p->planned_weeks ? sqlite3_bind_int(st, 6, p->planned_weeks) : sqlite3_bind_null(st, 6);
     if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 7, "tIItrtt", p->cost_basis, (int64_t)p->rate, (int64_t)p->transport_per_week, p->purpose, p->panel_case_id, p->setting_type, p->census_reason);
+        rc = rowio_bind(st, 7, "tIItrtt", p->cost_basis, (int64_t)p->rate, (int64_t)p->transport_per_week, p->purpose,
+                        p->panel_case_id, p->setting_type, p->census_reason);
     return rc;
 }
 
@@ -201,7 +202,8 @@ static ap_status check_overlap(struct store *s, const struct placement *p, bool 
             if (!(p->hours[d][h] > 0))
                 continue;
             sqlite3_reset(st);
-            int rc = rowio_bind(st, 1, "IIiTT", p->pupil_id, (int64_t)(insert ? 0 : p->id), (int)d, half_names[h], date_format(p->start_date, start));
+            int rc = rowio_bind(st, 1, "IIiTT", p->pupil_id, (int64_t)(insert ? 0 : p->id), (int)d, half_names[h],
+                                date_format(p->start_date, start));
             if (rc == SQLITE_OK)
                 rc = p->end_date == DATE_NONE
                          ? sqlite3_bind_null(st, 6)
