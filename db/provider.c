@@ -446,8 +446,9 @@ fail:
 #define CONTACT_SELECT \
     "SELECT id, provider_id, name, job_role, phone, email, version, updated_at, updated_by FROM provider_contact "
 
-static void read_contact(sqlite3_stmt *st, struct provider_contact *c)
+static void read_contact(sqlite3_stmt *st, void *row)
 {
+    struct provider_contact *c = row;
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
     c->provider_id = sqlite3_column_int64(st, 1);
@@ -462,54 +463,16 @@ static void read_contact(sqlite3_stmt *st, struct provider_contact *c)
 
 ap_status provider_contact_get(struct store *s, int64_t id, struct provider_contact *out)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE id = ?1", &st, "reading the provider's contact");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_contact(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "provider contact %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, "reading the provider's contact");
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, CONTACT_SELECT "WHERE id = ?1", id, read_contact, out, "reading the provider's contact",
+                     "provider contact", false);
 }
 
 ap_status provider_contact_list(struct store *s, int64_t provider_id, struct provider_contact **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the provider's contacts";
-    ap_status result =
-        rowio_prepare(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct provider_contact *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct provider_contact *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_contact(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id",
+                                  provider_id, sizeof **out, read_contact, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
