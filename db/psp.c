@@ -465,7 +465,8 @@ static bool target_differs(sqlite3_stmt *cur, const struct psp_target *t, int po
 
 static int bind_target(sqlite3_stmt *st, const struct psp_target *t, int position, struct store *s)
 {
-    int rc = rowio_bind(st, 1, "itttiiiis", (int)position, t->target, t->baseline, t->measure, (int)t->is_measurable, (int)t->start_known, (int)t->is_achievable, (int)t->everyday_language, s);
+    int rc = rowio_bind(st, 1, "itttiiiis", (int)position, t->target, t->baseline, t->measure, (int)t->is_measurable,
+                        (int)t->start_known, (int)t->is_achievable, (int)t->everyday_language, s);
     return rc;
 }
 
@@ -615,7 +616,8 @@ static ap_status write_timetable(struct store *s, const struct psp *p)
         &st, what);
     for (int d = 0; result == AP_OK && d < PSP_DAYS; d++) {
         sqlite3_reset(st);
-        int rc = rowio_bind(st, 1, "Iittfs", p->id, (int)d, p->days[d].activity, p->days[d].venue, (double)p->days[d].hours, s);
+        int rc = rowio_bind(st, 1, "Iittfs", p->id, (int)d, p->days[d].activity, p->days[d].venue,
+                            (double)p->days[d].hours, s);
         result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
     }
     sqlite3_finalize(st);
@@ -1221,7 +1223,8 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
     }
     bool has_term = term_start != DATE_NONE && term_end != DATE_NONE;
     if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 4, "ii", (int)(has_term ? term_start - date_weekday(term_start) : 1), (int)(has_term ? term_end : 0));
+        rc = rowio_bind(st, 4, "ii", (int)(has_term ? term_start - date_weekday(term_start) : 1),
+                        (int)(has_term ? term_end : 0));
     struct psp_row *rows = NULL;
     size_t count = 0, cap = 0;
     /* One record to assess the timetable with: only the fields the matrix reads. */
