@@ -576,8 +576,9 @@ void qa_overview_free(struct qa_overview *o)
     " ORDER BY CASE t.stage WHEN 'stage1' THEN 0 WHEN 'stage2' THEN 1 WHEN 'monitoring' THEN 2 ELSE 3 END, " \
     "t.key, t.revision"
 
-static void read_template(sqlite3_stmt *st, struct qa_template_info *t)
+static void read_template(sqlite3_stmt *st, void *row)
 {
+    struct qa_template_info *t = row;
     memset(t, 0, sizeof *t);
     t->id = sqlite3_column_int64(st, 0);
     rowio_text(st, 1, t->key, sizeof t->key);
@@ -633,21 +634,7 @@ ap_status qa_template_list(struct store *s, bool latest_only, struct qa_template
 static ap_status template_by_id(struct store *s, int64_t id, struct qa_template_info *out)
 {
     const char *what = "reading the QA checklist";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, TEMPLATE_SELECT "WHERE t.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_template(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "QA checklist %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, TEMPLATE_SELECT "WHERE t.id = ?1", id, read_template, out, what, "QA checklist", false);
 }
 
 /* Inside the load's transaction: the revision just made and the one before
@@ -751,8 +738,9 @@ void qa_visit_init(struct qa_visit *v)
     "     WHERE a.visit_id = v.id AND a.answer = 'no' AND i.safeguarding = 1) "                            \
     "FROM qa_visit v JOIN provider p ON p.id = v.provider_id LEFT JOIN qa_template t ON t.id = v.template_id "
 
-static void read_visit(sqlite3_stmt *st, struct qa_visit *v)
+static void read_visit(sqlite3_stmt *st, void *row)
 {
+    struct qa_visit *v = row;
     memset(v, 0, sizeof *v);
     int c = 0;
     v->id = sqlite3_column_int64(st, c++);
@@ -781,56 +769,17 @@ static void read_visit(sqlite3_stmt *st, struct qa_visit *v)
 ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out)
 {
     const char *what = "reading the QA visit";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, VISIT_SELECT "WHERE v.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_visit(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "QA visit %lld: not found (deleted by someone else?)", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, VISIT_SELECT "WHERE v.id = ?1", id, read_visit, out, what, "QA visit", true);
 }
 
 ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the provider's QA visits";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct qa_visit *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct qa_visit *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        read_visit(st, &items[count++]);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC",
+                                  provider_id, sizeof **out, read_visit, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 /* The latest revision of a template key, inside the caller's transaction. */
@@ -939,7 +888,8 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
                             "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                             &ins, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind(ins, 1, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes, s);
+    int rc = rowio_bind(ins, 1, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes,
+                        s);
     st = rc == SQLITE_OK ? rowio_step(s, ins, what) : store_fail(s, rc, what);
     int64_t id = sqlite3_last_insert_rowid(store_db(s));
     sqlite3_finalize(ins);
