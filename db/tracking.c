@@ -989,8 +989,9 @@ ap_status tracking_action_validate(const struct tracking_action *a)
 
 #define ACTION_COLUMNS "id, pupil_id, text, owner, due_date, done, version, updated_at, updated_by"
 
-static void read_action(sqlite3_stmt *st, struct tracking_action *a)
+static void read_action(sqlite3_stmt *st, void *row)
 {
+    struct tracking_action *a = row;
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(st, 0);
     a->pupil_id = sqlite3_column_int64(st, 1);
@@ -1005,41 +1006,16 @@ static void read_action(sqlite3_stmt *st, struct tracking_action *a)
 
 ap_status tracking_action_list(struct store *s, int64_t pupil_id, struct tracking_action **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "reading the pupil's actions";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE pupil_id = ?1 "
-                                     "ORDER BY done, CASE WHEN done = 0 THEN due_date IS NULL END, "
-                                     "CASE WHEN done = 0 THEN due_date END, "
-                                     "CASE WHEN done = 1 THEN due_date END DESC, id",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    struct tracking_action *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct tracking_action *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        read_action(st, &items[count++]);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE pupil_id = ?1 "
+                                  "ORDER BY done, CASE WHEN done = 0 THEN due_date IS NULL END, "
+                                  "CASE WHEN done = 0 THEN due_date END, "
+                                  "CASE WHEN done = 1 THEN due_date END DESC, id",
+                                  pupil_id, sizeof **out, read_action, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status tracking_action_get(struct store *s, int64_t id, struct tracking_action *out)
