@@ -186,23 +186,9 @@ ap_status panel_case_update(struct store *s, struct panel_case *c, int today)
     return write_case(s, c, today, false);
 }
 
-ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
+static void read_panel_case_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the panel case";
-    ap_status result = rowio_prepare(
-        s, "SELECT " CASE_COLUMNS ", id, version, updated_at, updated_by FROM panel_case WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)", (long long)id);
-        return store_fail(s, rc, what);
-    }
+    struct panel_case *c = row;
     memset(c, 0, sizeof *c);
     c->pupil_id = sqlite3_column_int64(st, 0);
     rowio_text(st, 1, c->reason, sizeof c->reason);
@@ -215,8 +201,13 @@ ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
     c->version = sqlite3_column_int64(st, 8);
     rowio_text(st, 9, c->updated_at, sizeof c->updated_at);
     rowio_text(st, 10, c->updated_by, sizeof c->updated_by);
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
+{
+    const char *what = "reading the panel case";
+    return rowio_get(s, "SELECT " CASE_COLUMNS ", id, version, updated_at, updated_by FROM panel_case WHERE id = ?1",
+                     id, read_panel_case_row, c, what, "panel case", true);
 }
 
 /* The case's status, read in the caller's transaction; AP_ERR_NOT_FOUND
@@ -560,7 +551,6 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
                                "WHERE id = ?11 AND version = ?12";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
     if (!insert) {
         int64_t stored_case = 0;
         if ((st = quote_case(s, q->id, &stored_case)) != AP_OK)
@@ -573,32 +563,13 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
     if ((st = case_takes_quotes(s, q->case_id)) != AP_OK ||
         (st = need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
         goto fail;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "IItIifIts", q->case_id, q->provider_id, q->cost_basis, (int64_t)q->rate,
-                        (int)q->sessions_per_week, (double)q->hours_per_week, (int64_t)q->transport_per_week, q->notes,
-                        s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 11, q->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 12, q->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "quote", q->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        q->id = id;
-        q->version = 1;
+    int64_t new_id = 0;
+    st = rowio_writef(s, sql, "quote", q->id, q->version, what, &new_id, "IItIifIt", q->case_id, q->provider_id,
+                      q->cost_basis, (int64_t)q->rate, (int)q->sessions_per_week, (double)q->hours_per_week,
+                      (int64_t)q->transport_per_week, q->notes);
+    if ((st = rowio_finish(s, st, insert, new_id, &q->id, &q->version)) == AP_OK && insert)
         q->chosen = false;
-    } else {
-        q->version++;
-    }
-    return AP_OK;
+    return st;
 fail:
     store_rollback(s);
     return st;
