@@ -181,23 +181,9 @@ ap_status provider_update(struct store *s, struct provider *p, int today)
     return write_provider(s, p, today, false);
 }
 
-ap_status provider_get(struct store *s, int64_t id, struct provider *p)
+static void read_provider_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
-        s, "SELECT " PROVIDER_COLUMNS ", id, version, updated_at, updated_by FROM provider WHERE id = ?1", &st,
-        "reading the provider");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "provider %lld: not found", (long long)id);
-        return store_fail(s, rc, "reading the provider");
-    }
+    struct provider *p = row;
     memset(p, 0, sizeof *p);
     int c = 0;
 #define TEXT(f) rowio_text(st, c++, p->f, sizeof p->f)
@@ -242,8 +228,12 @@ ap_status provider_get(struct store *s, int64_t id, struct provider *p)
 #undef INT
 #undef BOOL
 #undef DATE
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status provider_get(struct store *s, int64_t id, struct provider *p)
+{
+    return rowio_get(s, "SELECT " PROVIDER_COLUMNS ", id, version, updated_at, updated_by FROM provider WHERE id = ?1",
+                     id, read_provider_row, p, "reading the provider", "provider", false);
 }
 
 ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, const char *status)
@@ -382,40 +372,14 @@ static ap_status write_contact(struct store *s, struct provider_contact *c, bool
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool exists = false;
-    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
+    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) == AP_OK && !exists)
         st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
                      (long long)c->provider_id);
-        goto fail;
-    }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "Itttts", c->provider_id, c->name, c->job_role, c->phone, c->email, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 8, c->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 9, c->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "provider_contact", c->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        c->id = id;
-        c->version = 1;
-    } else {
-        c->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    if (st == AP_OK)
+        st = rowio_writef(s, sql, "provider_contact", c->id, c->version, what, &new_id, "Itttt", c->provider_id,
+                          c->name, c->job_role, c->phone, c->email);
+    return rowio_finish(s, st, insert, new_id, &c->id, &c->version);
 }
 
 ap_status provider_contact_insert(struct store *s, struct provider_contact *c)
