@@ -119,8 +119,9 @@ ap_status placement_validate(const struct placement *p)
 
 /* ---- writing ---- */
 
-static int bind_placement(sqlite3_stmt *st, const struct placement *p)
+static int bind_placement(sqlite3_stmt *st, const void *record)
 {
+    const struct placement *p = record;
     int rc = rowio_bind(st, 1, "IItdd", p->pupil_id, p->provider_id, p->status, p->start_date, p->end_date);
     if (rc == SQLITE_OK)
         rc = p->planned_weeks ? sqlite3_bind_int(st, 6, p->planned_weeks) : sqlite3_bind_null(st, 6);
@@ -271,36 +272,13 @@ static ap_status write_placement(struct store *s, struct placement *p, bool inse
                                "WHERE id = ?16 AND version = ?17";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = check_parties(s, p, insert)) != AP_OK || (st = check_overlap(s, p, insert)) != AP_OK ||
-        (st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = bind_placement(stmt, p);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, PLACEMENT_COLUMN_COUNT + 1, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 3, p->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 4, p->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "placement", p->id);
-    int64_t id = insert ? sqlite3_last_insert_rowid(store_db(s)) : p->id;
-    sqlite3_finalize(stmt);
-    if (st != AP_OK || (st = write_sessions(s, p, id)) != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        p->id = id;
-        p->version = 1;
-    } else {
-        p->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    if ((st = check_parties(s, p, insert)) == AP_OK && (st = check_overlap(s, p, insert)) == AP_OK)
+        st = rowio_write(s, sql, PLACEMENT_COLUMN_COUNT, bind_placement, p, "placement", insert ? 0 : p->id,
+                         p->version, what, &new_id);
+    if (st == AP_OK)
+        st = write_sessions(s, p, insert ? new_id : p->id);
+    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
 }
 
 ap_status placement_insert(struct store *s, struct placement *p)
