@@ -185,25 +185,9 @@ static ap_status read_timetable(struct store *s, struct psp *p)
     return result;
 }
 
-ap_status psp_get(struct store *s, int64_t id, struct psp *p)
+static void read_psp_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the PSP";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT " PSP_COLUMNS ", id, pupil_id, version, updated_at, updated_by "
-                                     "FROM psp WHERE id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "PSP %lld: not found (deleted by someone else?)", (long long)id);
-        return store_fail(s, rc, what);
-    }
+    struct psp *p = row;
     memset(p, 0, sizeof *p);
     int c = 0;
     rowio_text(st, c++, p->status, sizeof p->status);
@@ -234,7 +218,16 @@ ap_status psp_get(struct store *s, int64_t id, struct psp *p)
     p->version = sqlite3_column_int64(st, c++);
     rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
     rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
-    sqlite3_finalize(st);
+}
+
+ap_status psp_get(struct store *s, int64_t id, struct psp *p)
+{
+    ap_status result = rowio_get(s,
+                                 "SELECT " PSP_COLUMNS ", id, pupil_id, version, updated_at, updated_by "
+                                 "FROM psp WHERE id = ?1",
+                                 id, read_psp_row, p, "reading the PSP", "PSP", true);
+    if (result != AP_OK)
+        return result;
     if ((result = read_targets(s, p)) != AP_OK)
         return result;
     return read_timetable(s, p);
