@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "calendar.h"
 #include "date.h"
 #include "labels.h"
@@ -61,54 +62,6 @@ enum tracking_trend tracking_trend_of(int attending, int possible, int prev_atte
     if (-lhs >= rhs)
         return TREND_DOWN;
     return TREND_LEVEL;
-}
-
-/* ---- the arena: strings and id lists of a tracking, in blocks that never move ---- */
-
-struct tracking_arena {
-    struct tracking_arena *next;
-    size_t used, cap;
-    _Alignas(8) char data[];
-};
-
-static void *arena_alloc(struct tracking_arena **head, size_t n)
-{
-    n = (n + 7) & ~(size_t)7;
-    struct tracking_arena *a = *head;
-    if (!a || a->cap - a->used < n) {
-        size_t cap = n > 65536 ? n : 65536;
-        struct tracking_arena *b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = a;
-        b->used = 0;
-        b->cap = cap;
-        *head = a = b;
-    }
-    void *p = a->data + a->used;
-    a->used += n;
-    return p;
-}
-
-static const char *arena_text(struct tracking_arena **head, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *p = arena_alloc(head, n + 1);
-    if (p) {
-        if (n)
-            memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-static void arena_free(struct tracking_arena *a)
-{
-    while (a) {
-        struct tracking_arena *next = a->next;
-        free(a);
-        a = next;
-    }
 }
 
 void tracking_free(struct tracking *t)
@@ -360,7 +313,7 @@ static const char RATINGS_SQL[] =
     "WHERE (u.start_date IS NULL OR u.start_date <= :sunday) AND (u.end_date IS NULL OR u.end_date >= :monday)";
 
 /* Appends "Area: note" to the row's notes (in the arena). */
-static bool add_note(struct tracking_arena **arena, struct tracking_row *row, int area, const char *note)
+static bool add_note(struct arena **arena, struct tracking_row *row, int area, const char *note)
 {
     if (!note || !note[0])
         return true;
