@@ -81,6 +81,24 @@ fail:
     return st;
 }
 
+static void read_concern_list_row(sqlite3_stmt *st, void *row)
+{
+    struct concern *c = row;
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(st, 0);
+    c->pupil_id = sqlite3_column_int64(st, 1);
+    c->provider_id = sqlite3_column_int64(st, 2);
+    c->concern_date = rowio_date(st, 3);
+    rowio_text(st, 4, c->kind, sizeof c->kind);
+    rowio_text(st, 5, c->summary, sizeof c->summary);
+    rowio_text(st, 6, c->told, sizeof c->told);
+    rowio_text(st, 7, c->action, sizeof c->action);
+    c->version = sqlite3_column_int64(st, 8);
+    rowio_text(st, 9, c->recorded_at, sizeof c->recorded_at);
+    rowio_text(st, 10, c->recorded_by, sizeof c->recorded_by);
+    rowio_text(st, 11, c->provider_name, sizeof c->provider_name);
+}
+
 ap_status concern_list(struct store *s, int64_t pupil_id, struct concern **out, size_t *n)
 {
     *out = NULL;
@@ -88,49 +106,13 @@ ap_status concern_list(struct store *s, int64_t pupil_id, struct concern **out, 
     if (store_role(s) == ROLE_VIEWER)
         return ap_fail(AP_ERR_DENIED, "the safeguarding chronology is not shown to viewers");
     const char *what = "reading the safeguarding chronology";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
-                                     "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
-                                     "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
-                                     "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    struct concern *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct concern *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        struct concern *c = &items[count++];
-        memset(c, 0, sizeof *c);
-        c->id = sqlite3_column_int64(st, 0);
-        c->pupil_id = sqlite3_column_int64(st, 1);
-        c->provider_id = sqlite3_column_int64(st, 2);
-        c->concern_date = rowio_date(st, 3);
-        rowio_text(st, 4, c->kind, sizeof c->kind);
-        rowio_text(st, 5, c->summary, sizeof c->summary);
-        rowio_text(st, 6, c->told, sizeof c->told);
-        rowio_text(st, 7, c->action, sizeof c->action);
-        c->version = sqlite3_column_int64(st, 8);
-        rowio_text(st, 9, c->recorded_at, sizeof c->recorded_at);
-        rowio_text(st, 10, c->recorded_by, sizeof c->recorded_by);
-        rowio_text(st, 11, c->provider_name, sizeof c->provider_name);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
+                                  "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
+                                  "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
+                                  "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
+                                  pupil_id, sizeof **out, read_concern_list_row, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
