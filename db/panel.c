@@ -335,77 +335,59 @@ fail:
     return st;
 }
 
+static void read_panel_case_list_row(sqlite3_stmt *st, void *row)
+{
+    struct panel_case_row *r = row;
+    memset(r, 0, sizeof *r);
+    char preferred[101], forename[101], surname[101];
+    r->id = sqlite3_column_int64(st, 0);
+    r->pupil_id = sqlite3_column_int64(st, 1);
+    rowio_text(st, 2, preferred, sizeof preferred);
+    rowio_text(st, 3, forename, sizeof forename);
+    rowio_text(st, 4, surname, sizeof surname);
+    roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
+    snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
+    rowio_text(st, 5, r->upn, sizeof r->upn);
+    r->dob = rowio_date(st, 6);
+    rowio_text(st, 7, r->reason, sizeof r->reason);
+    r->referral_date = rowio_date(st, 8);
+    r->panel_date = rowio_date(st, 9);
+    rowio_text(st, 10, r->status, sizeof r->status);
+    r->version = sqlite3_column_int64(st, 11);
+    r->quotes = sqlite3_column_int(st, 12);
+    if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+        struct panel_quote q;
+        memset(&q, 0, sizeof q);
+        rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
+        q.rate = sqlite3_column_int64(st, 15);
+        q.sessions_per_week = sqlite3_column_int(st, 16);
+        q.transport_per_week = sqlite3_column_int64(st, 17);
+        struct panel_cost cost;
+        panel_quote_cost(&q, &cost);
+        r->has_chosen = true;
+        r->chosen_annual = cost.total;
+        rowio_text(st, 18, r->chosen_provider, sizeof r->chosen_provider);
+    }
+}
+
 ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the panel cases";
-    ap_status result = rowio_prepare(
-        s,
-        "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
-        "  c.referral_date, c.panel_date, c.status, c.version, "
-        "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
-        "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
-        "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
-        "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
-        "LEFT JOIN provider v ON v.id = q.provider_id "
-        "ORDER BY c.referral_date DESC, c.id DESC",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    struct panel_case_row *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct panel_case_row *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        struct panel_case_row *r = &items[count++];
-        memset(r, 0, sizeof *r);
-        char preferred[101], forename[101], surname[101];
-        r->id = sqlite3_column_int64(st, 0);
-        r->pupil_id = sqlite3_column_int64(st, 1);
-        rowio_text(st, 2, preferred, sizeof preferred);
-        rowio_text(st, 3, forename, sizeof forename);
-        rowio_text(st, 4, surname, sizeof surname);
-        roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
-        snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
-        rowio_text(st, 5, r->upn, sizeof r->upn);
-        r->dob = rowio_date(st, 6);
-        rowio_text(st, 7, r->reason, sizeof r->reason);
-        r->referral_date = rowio_date(st, 8);
-        r->panel_date = rowio_date(st, 9);
-        rowio_text(st, 10, r->status, sizeof r->status);
-        r->version = sqlite3_column_int64(st, 11);
-        r->quotes = sqlite3_column_int(st, 12);
-        if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
-            struct panel_quote q;
-            memset(&q, 0, sizeof q);
-            rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
-            q.rate = sqlite3_column_int64(st, 15);
-            q.sessions_per_week = sqlite3_column_int(st, 16);
-            q.transport_per_week = sqlite3_column_int64(st, 17);
-            struct panel_cost cost;
-            panel_quote_cost(&q, &cost);
-            r->has_chosen = true;
-            r->chosen_annual = cost.total;
-            rowio_text(st, 18, r->chosen_provider, sizeof r->chosen_provider);
-        }
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
+                                  "  c.referral_date, c.panel_date, c.status, c.version, "
+                                  "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
+                                  "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
+                                  "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+                                  "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
+                                  "LEFT JOIN provider v ON v.id = q.provider_id "
+                                  "ORDER BY c.referral_date DESC, c.id DESC",
+                                  0, sizeof **out, read_panel_case_list_row, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status panel_dates(struct store *s, int **out, size_t *n)
