@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "date.h"
 #include "status.h"
 
 struct store *unit_store_new(const char *tag, const char *login, char dir[64], char *path, size_t path_len)
@@ -97,26 +98,31 @@ static void exec(struct store *s, const char *sql, bool ours)
     }
 }
 
-void unit_exec(struct store *s, const char *fmt, ...)
+/* fmt with ap, run by exec. */
+static void vexec(struct store *s, bool ours, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+static void vexec(struct store *s, bool ours, const char *fmt, va_list ap)
 {
     static char buf[16384];
+    fmt_sql(buf, sizeof buf, fmt, ap);
+    exec(s, buf, ours);
+}
+
+void unit_exec(struct store *s, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    fmt_sql(buf, sizeof buf, fmt, ap);
+    vexec(s, false, fmt, ap);
     va_end(ap);
-    exec(s, buf, false);
 }
 
 void unit_sql(struct store *s, const char *fmt, ...)
 {
-    static char buf[16384];
-    va_list ap;
-    va_start(ap, fmt);
-    fmt_sql(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     if (store_begin(s) != AP_OK)
         fail_msg("store_begin: %s", ap_error_detail());
-    exec(s, buf, true);
+    va_list ap;
+    va_start(ap, fmt);
+    vexec(s, true, fmt, ap);
+    va_end(ap);
     if (store_commit(s) != AP_OK)
         fail_msg("store_commit: %s", ap_error_detail());
 }
@@ -154,6 +160,13 @@ char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...)
         fail_msg("query failed: %s\n%s", sqlite3_errmsg(store_db(s)), sql);
     sqlite3_finalize(st);
     return buf;
+}
+
+const char *unit_date(int date)
+{
+    static char slots[16][11];
+    static unsigned next;
+    return date_format(date, slots[next++ % 16]);
 }
 
 void unit_expect_detail(const char *fragment)

@@ -52,6 +52,9 @@ int64_t unit_int(struct store *s, const char *fmt, ...) __attribute__((format(pr
 /* The text of the first column of the query's first row into buf ("(null)"
  * for NULL or no row); returns buf. */
 char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* date as "YYYY-MM-DD" in one of 16 static slots, so that several can stand
+ * in one expression. */
+const char *unit_date(int date);
 /* Fails unless the last error's detail contains fragment. */
 void unit_expect_detail(const char *fragment);
 
