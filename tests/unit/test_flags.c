@@ -27,10 +27,9 @@
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
 #define MAX_GOT 256
@@ -83,20 +82,11 @@ static int64_t last_id(void)
     return id;
 }
 
-/* "YYYY-MM-DD" of today + days (static slots, several per expression). */
-static const char *day_s(int days)
-{
-    static char slots[16][11];
-    static int next;
-    char *b = slots[next++ % 16];
-    return date_format(TODAY + days, b);
-}
+#define day_s(days) unit_date(TODAY + (days)) /* today + days, several per expression */
 
 static int setup(void **state)
 {
-    (void)state;
-    S = unit_store_new("flags", "tester", dir, path, sizeof path);
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "flags", "tester");
     TODAY = date_from_ymd(2026, 3, 11);
     /* The codes the tests use (the seed may already hold them), and a
      * calendar of our own. */
@@ -119,11 +109,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    (void)state;
     got_clear();
-    unit_store_end(S, dir);
-    S = NULL;
-    return 0;
+    return unit_teardown(state);
 }
 
 /* ------------------------------------------------------------ scenario helpers */
@@ -1211,7 +1198,7 @@ static void test_viewer_can_run(void **state)
     assert_true(n_admin >= 2);
 
     struct store *view = NULL;
-    struct store_options o = {.path = path, .login = "viewer1"};
+    struct store_options o = {.path = F->path, .login = "viewer1"};
     if (store_open(&o, &view) != AP_OK)
         fail_msg("store_open as viewer: %s", ap_error_detail());
     assert_int_equal(store_role(view), ROLE_VIEWER);

@@ -29,10 +29,9 @@
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
 #define sql(...) unit_sql(S, __VA_ARGS__)
@@ -43,18 +42,11 @@ static int TODAY;
 static char q_text_buf[4096];
 #define q_text(...) unit_text(S, q_text_buf, sizeof q_text_buf, __VA_ARGS__)
 
-static const char *ds(int date)
-{
-    static char slots[16][11];
-    static int next;
-    return date_format(date, slots[next++ % 16]);
-}
+#define ds(date) unit_date(date)
 
 static int setup(void **state)
 {
-    (void)state;
-    S = unit_store_new("psp", "tester", dir, path, sizeof path);
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "psp", "tester");
     TODAY = date_from_ymd(2026, 11, 16);
     sql("INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
         "('wales', '/', 'present (AM)', 'present', '2010-09-01'), "
@@ -66,14 +58,6 @@ static int setup(void **state)
         "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
         "('2026/27', 'spring', '2027-01-04', '2027-03-26');"
         "INSERT INTO app_user (login, role) VALUES ('other', 'officer') ON CONFLICT DO NOTHING;");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    unit_store_end(S, dir);
-    S = NULL;
     return 0;
 }
 
@@ -699,7 +683,7 @@ static void test_drafts(void **state)
 
     /* Another login sees none of them. */
     struct store *other = NULL;
-    struct store_options o = {.path = path, .login = "other"};
+    struct store_options o = {.path = F->path, .login = "other"};
     assert_int_equal(store_open(&o, &other), AP_OK);
     assert_int_equal(psp_drafts(other, id, "", &d, &n), AP_OK);
     assert_int_equal(n, 0);
@@ -758,7 +742,7 @@ static void test_viewer_writes_nothing(void **state)
     int64_t id = active_psp(pupil, TODAY - 7, p);
     sql("INSERT INTO app_user (login, role) VALUES ('reader', 'viewer')");
     struct store *v = NULL;
-    struct store_options o = {.path = path, .login = "reader"};
+    struct store_options o = {.path = F->path, .login = "reader"};
     assert_int_equal(store_open(&o, &v), AP_OK);
     assert_int_equal(psp_draft_save(v, id, "form.reason", "x"), AP_ERR_DENIED);
     struct psp *q = new_psp();
@@ -772,21 +756,21 @@ static void test_viewer_writes_nothing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_suggest_review, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_create_and_first_save, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_review_moves_next_review_on, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_review_overdue_in_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_review_refused_on_draft, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cease_and_one_open, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete_only_drafts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_validate_names_fields, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_targets_kept_in_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_save_conflict, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rtt_rag, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rtt_hours_sources, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_facts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_viewer_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suggest_review, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_create_and_first_save, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_review_moves_next_review_on, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_review_overdue_in_list, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_review_refused_on_draft, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_cease_and_one_open, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_delete_only_drafts, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_validate_names_fields, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_targets_kept_in_order, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_save_conflict, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_rtt_rag, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_rtt_hours_sources, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_facts, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_drafts, setup, unit_teardown),
+        cmocka_unit_test_setup_teardown(test_viewer_writes_nothing, setup, unit_teardown),
     };
     return cmocka_run_group_tests_name("psp", tests, NULL, NULL);
 }

@@ -28,10 +28,9 @@
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
 #define sql(...) unit_sql(S, __VA_ARGS__)
@@ -43,13 +42,7 @@ static int64_t last_id(void)
     return query("SELECT last_insert_rowid()");
 }
 
-static const char *day_s(int days)
-{
-    static char slots[16][11];
-    static int next;
-    char *b = slots[next++ % 16];
-    return date_format(TODAY + days, b);
-}
+#define day_s(days) unit_date(TODAY + (days)) /* today + days, several per expression */
 
 static int ymd(int y, int m, int d)
 {
@@ -58,23 +51,13 @@ static int ymd(int y, int m, int d)
 
 static int setup(void **state)
 {
-    (void)state;
-    S = unit_store_new("qa", "tester", dir, path, sizeof path);
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "qa", "tester");
     TODAY = ymd(2026, 3, 11);
     sql("DELETE FROM closure; DELETE FROM term;"
         "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
         "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), "
         "('2025/26', 'spring', '2026-01-05', '2026-03-27'), "
         "('2025/26', 'summer', '2026-04-13', '2026-07-20');");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    unit_store_end(S, dir);
-    S = NULL;
     return 0;
 }
 
@@ -968,7 +951,7 @@ static void test_viewer_reads_not_writes(void **state)
     assert_int_equal(store_user_add(S, "viewer1", "viewer"), AP_OK);
 
     struct store *admin = S, *view = NULL;
-    struct store_options o = {.path = path, .login = "viewer1"};
+    struct store_options o = {.path = F->path, .login = "viewer1"};
     if (store_open(&o, &view) != AP_OK)
         fail_msg("store_open as viewer: %s", ap_error_detail());
     S = view;
@@ -989,7 +972,7 @@ static void test_viewer_reads_not_writes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, unit_teardown)
         T(test_stage_words_and_next_due),
         T(test_stage1_due),
         T(test_stage2_due_and_concern),
