@@ -595,40 +595,15 @@ static void read_template(sqlite3_stmt *st, void *row)
 
 ap_status qa_template_list(struct store *s, bool latest_only, struct qa_template_info **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the QA checklists";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
-        s,
-        latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) FROM qa_template x "
-                                      "WHERE x.key = t.key)" TEMPLATE_ORDER
-                    : TEMPLATE_SELECT TEMPLATE_ORDER,
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    struct qa_template_info *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct qa_template_info *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        read_template(st, &items[count++]);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) "
+                                                                "FROM qa_template x WHERE x.key = t.key)" TEMPLATE_ORDER
+                                              : TEMPLATE_SELECT TEMPLATE_ORDER,
+                                  0, sizeof **out, read_template, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 static ap_status template_by_id(struct store *s, int64_t id, struct qa_template_info *out)
