@@ -243,6 +243,14 @@ void *rowio_grow(void *items, size_t *cap, size_t count, size_t size)
     return grown;
 }
 
+bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size)
+{
+    void *grown = rowio_grow(*items, cap, count, size);
+    if (grown)
+        *items = grown;
+    return grown != NULL;
+}
+
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists)
 {
     char sql[128];

@@ -135,5 +135,8 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
  * used and *cap allocated: returns the (possibly moved) array, or NULL when
  * out of memory, in which case items is unchanged and still the caller's. */
 void *rowio_grow(void *items, size_t *cap, size_t count, size_t size);
+/* The same for the array *items: moved there when it grows; false when out
+ * of memory, *items unchanged. */
+bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 
 #endif
