@@ -50,19 +50,6 @@ static void column_copy(char *dst, size_t len, sqlite3_stmt *st, int col)
     copy_utf8(dst, len, v ? (const char *)v : "");
 }
 
-static bool grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, ncap * size);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = ncap;
-    return true;
-}
-
 static ap_status nomem(const char *what)
 {
     return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
@@ -148,7 +135,7 @@ ap_status codes_load(struct store *s, struct code_set *out)
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)&out->codes, &cap, out->n, sizeof *out->codes)) {
+        if (!rowio_grow_at((void **)&out->codes, &cap, out->n, sizeof *out->codes)) {
             result = nomem("reading the attendance codes");
             break;
         }
@@ -685,7 +672,7 @@ static ap_status expected_on(struct store *s, const struct calendar *cal, int da
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
             result = nomem("finding the expected pupils");
             break;
         }
@@ -956,7 +943,7 @@ ap_status calls_list(struct store *s, int date, struct call_entry **out, size_t 
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
             result = nomem("listing the absence calls");
             break;
         }
@@ -1008,7 +995,7 @@ ap_status calls_history(struct store *s, int64_t pupil_id, size_t limit, struct 
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
             result = nomem("reading the calls");
             break;
         }
@@ -1333,7 +1320,7 @@ ap_status marks_import_csv(struct store *s, const char *name, const char *text, 
 
     /* Every line is checked before anything is written. */
     while ((st = csv_next(&r, &got)) == AP_OK && got) {
-        if (!grow((void **)&rows, &cap, n, sizeof *rows)) {
+        if (!rowio_grow_at((void **)&rows, &cap, n, sizeof *rows)) {
             st = nomem("reading the file");
             goto done;
         }
