@@ -338,6 +338,31 @@ ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_i
     return AP_OK;
 }
 
+ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t *id, char *at, size_t at_len, char *by,
+                    size_t by_len, const char *fmt, ...)
+{
+    sqlite3_stmt *stmt = NULL;
+    ap_status st = rowio_prepare(s, sql, &stmt, what);
+    if (st != AP_OK)
+        return st;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(stmt, 1, fmt, ap);
+    va_end(ap);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(stmt, 0);
+        rowio_text(stmt, 1, at, at_len);
+        rowio_text(stmt, 2, by, by_len);
+        st = rowio_step(s, stmt, what);
+    } else {
+        st = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(stmt);
+    return st;
+}
+
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what)
 {

@@ -99,6 +99,13 @@ ap_status rowio_writef(struct store *s, const char *sql, const char *table, int6
  * finalizes it. On failure store_fail's status naming what. */
 ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...);
 
+/* In the caller's open transaction: an "INSERT ... RETURNING id, updated_at,
+ * updated_by" with fmt's values bound from ?1 (rowio_bind); *id, at and by
+ * (at_len, by_len bytes) from the row it returns. On failure store_fail's
+ * status naming what. */
+ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t *id, char *at, size_t at_len, char *by,
+                    size_t by_len, const char *fmt, ...);
+
 /* In the caller's open transaction: a statement on one record whose ?1 is
  * its id and ?2 the version the user saw (and, when it has them, ?3 and ?4
  * the stamp), typically "DELETE FROM t WHERE id = ?1 AND version = ?2".
