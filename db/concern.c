@@ -39,45 +39,23 @@ ap_status concern_add(struct store *s, struct concern *c, int today)
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool pupil = false, provider = true;
-    if ((st = rowio_exists(s, "pupil", c->pupil_id, &pupil)) != AP_OK ||
-        (c->provider_id && (st = rowio_exists(s, "provider", c->provider_id, &provider)) != AP_OK))
-        goto fail;
-    if (!pupil || !provider) {
+    if ((st = rowio_exists(s, "pupil", c->pupil_id, &pupil)) == AP_OK && c->provider_id)
+        st = rowio_exists(s, "provider", c->provider_id, &provider);
+    if (st == AP_OK && (!pupil || !provider))
         st = ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)",
                      pupil ? "Provider" : "Pupil", pupil ? "provider" : "pupil",
                      (long long)(pupil ? c->provider_id : c->pupil_id));
-        goto fail;
-    }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO concern (pupil_id, provider_id, concern_date, kind, summary, told, action, "
-                            "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                            "RETURNING id, updated_at, updated_by",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "Irdtttts", c->pupil_id, c->provider_id, c->concern_date, c->kind, c->summary,
-                        c->told, c->action, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
     struct concern added = *c;
-    if (rc == SQLITE_ROW) {
-        added.id = sqlite3_column_int64(stmt, 0);
-        rowio_text(stmt, 1, added.recorded_at, sizeof added.recorded_at);
-        rowio_text(stmt, 2, added.recorded_by, sizeof added.recorded_by);
-        st = rowio_step(s, stmt, what);
-    } else {
-        st = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    added.version = 1;
-    *c = added;
-    return AP_OK;
-fail:
-    store_rollback(s);
+    if (st == AP_OK)
+        st = rowio_add(s,
+                       "INSERT INTO concern (pupil_id, provider_id, concern_date, kind, summary, told, action, "
+                       "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                       "RETURNING id, updated_at, updated_by",
+                       what, &added.id, added.recorded_at, sizeof added.recorded_at, added.recorded_by,
+                       sizeof added.recorded_by, "Irdtttts", c->pupil_id, c->provider_id, c->concern_date, c->kind,
+                       c->summary, c->told, c->action, s);
+    if ((st = rowio_finish(s, st, true, added.id, &added.id, &added.version)) == AP_OK)
+        *c = added;
     return st;
 }
 
