@@ -1001,41 +1001,18 @@ ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool exists = false;
-    if ((st = rowio_exists(s, "pupil", a->pupil_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
+    if ((st = rowio_exists(s, "pupil", a->pupil_id, &exists)) == AP_OK && !exists)
         st = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
                      (long long)a->pupil_id);
-        goto fail;
-    }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO tracking_action (pupil_id, text, owner, due_date, done, updated_at, "
-                            "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, updated_at, updated_by",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "Ittdis", a->pupil_id, a->text, a->owner, a->due, (int)a->done, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
     struct tracking_action added = *a;
-    if (rc == SQLITE_ROW) {
-        added.id = sqlite3_column_int64(stmt, 0);
-        rowio_text(stmt, 1, added.updated_at, sizeof added.updated_at);
-        rowio_text(stmt, 2, added.updated_by, sizeof added.updated_by);
-        st = rowio_step(s, stmt, what);
-    } else {
-        st = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    added.version = 1;
-    *a = added;
-    return AP_OK;
-fail:
-    store_rollback(s);
+    if (st == AP_OK)
+        st = rowio_add(s,
+                       "INSERT INTO tracking_action (pupil_id, text, owner, due_date, done, updated_at, "
+                       "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, updated_at, updated_by",
+                       what, &added.id, added.updated_at, sizeof added.updated_at, added.updated_by,
+                       sizeof added.updated_by, "Ittdis", a->pupil_id, a->text, a->owner, a->due, (int)a->done, s);
+    if ((st = rowio_finish(s, st, true, added.id, &added.id, &added.version)) == AP_OK)
+        *a = added;
     return st;
 }
 
