@@ -13,7 +13,9 @@
 #include <sqlite3.h>
 
 #include "date.h"
+#include "pupil.h"
 #include "status.h"
+#include "upn.h"
 
 struct store *unit_store_new(const char *tag, const char *login, char dir[64], char *path, size_t path_len)
 {
@@ -160,6 +162,23 @@ char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...)
         fail_msg("query failed: %s\n%s", sqlite3_errmsg(store_db(s)), sql);
     sqlite3_finalize(st);
     return buf;
+}
+
+void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *forename, const char *surname, int dob,
+                const char *cohort)
+{
+    memset(p, 0, sizeof *p);
+    char last12[13];
+    snprintf(last12, sizeof last12, "%.9s%03d", prefix, serial);
+    p->upn[0] = upn_check_letter(last12);
+    memcpy(p->upn + 1, last12, sizeof last12);
+    snprintf(p->legal_forename, sizeof p->legal_forename, "%s", forename);
+    snprintf(p->legal_surname, sizeof p->legal_surname, "%s", surname);
+    p->dob = dob;
+    snprintf(p->roll_status, sizeof p->roll_status, "dual_prs");
+    snprintf(p->cohort, sizeof p->cohort, "%s", cohort);
+    snprintf(p->plan, sizeof p->plan, "none");
+    p->start_date = p->end_date = DATE_NONE;
 }
 
 const char *unit_date(int date)

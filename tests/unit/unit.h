@@ -52,6 +52,12 @@ int64_t unit_int(struct store *s, const char *fmt, ...) __attribute__((format(pr
 /* The text of the first column of the query's first row into buf ("(null)"
  * for NULL or no row); returns buf. */
 char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+struct pupil;
+/* A pupil ready for pupil_insert: a valid UPN made from the nine digits of
+ * prefix and serial (three digits), the legal names, dob and cohort; on the
+ * dual (PRS) roll, no plan, no start or end date. */
+void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *forename, const char *surname, int dob,
+                const char *cohort);
 /* date as "YYYY-MM-DD" in one of 16 static slots, so that several can stand
  * in one expression. */
 const char *unit_date(int date);
