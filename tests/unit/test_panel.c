@@ -51,18 +51,7 @@ static int64_t query_int(struct store *s, const char *sql)
 static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname)
 {
     struct pupil p;
-    memset(&p, 0, sizeof p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "820200107%03d", serial);
-    p.upn[0] = upn_check_letter(last12);
-    strcpy(p.upn + 1, last12);
-    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
-    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
-    p.dob = ymd(2012, 3, 4);
-    strcpy(p.roll_status, "dual_prs");
-    strcpy(p.cohort, "pru_plus");
-    strcpy(p.plan, "none");
-    p.start_date = p.end_date = DATE_NONE;
+    unit_pupil(&p, "820200107", serial, forename, surname, ymd(2012, 3, 4), "pru_plus");
     assert_int_equal(pupil_insert(f->u.s, &p, today()), AP_OK);
     return p.id;
 }

@@ -74,20 +74,9 @@ static int64_t add_pupil(struct unit_fixture *f, int serial, const char *preferr
                          const char *surname, int dob, int64_t school)
 {
     struct pupil p;
-    memset(&p, 0, sizeof p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "820200105%03d", serial);
-    p.upn[0] = upn_check_letter(last12);
-    strcpy(p.upn + 1, last12);
+    unit_pupil(&p, "820200105", serial, forename, surname, dob, "ks4_pathway");
     snprintf(p.preferred_name, sizeof p.preferred_name, "%s", preferred);
-    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
-    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
-    p.dob = dob;
     p.home_school_id = school;
-    strcpy(p.roll_status, "dual_prs");
-    strcpy(p.cohort, "ks4_pathway");
-    strcpy(p.plan, "none");
-    p.start_date = p.end_date = DATE_NONE;
     assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
     return p.id;
 }

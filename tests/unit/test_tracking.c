@@ -84,17 +84,7 @@ static int64_t add_pupil(struct unit_fixture *f, int serial, const char *forenam
                          int end)
 {
     struct pupil p;
-    memset(&p, 0, sizeof p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "820200106%03d", serial);
-    p.upn[0] = upn_check_letter(last12);
-    strcpy(p.upn + 1, last12);
-    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
-    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
-    p.dob = ymd(2012, 3, 14);
-    strcpy(p.roll_status, "dual_prs");
-    strcpy(p.cohort, "ks4_pathway");
-    strcpy(p.plan, "none");
+    unit_pupil(&p, "820200106", serial, forename, surname, ymd(2012, 3, 14), "ks4_pathway");
     p.start_date = start;
     p.end_date = end;
     assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
