@@ -142,6 +142,16 @@ int64_t unit_int(struct store *s, const char *fmt, ...)
     return v;
 }
 
+int64_t unit_db_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+        fail_msg("no row from: %s (%s)", sql, sqlite3_errmsg(db));
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...)
 {
     char sql[4096];

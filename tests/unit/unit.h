@@ -7,6 +7,7 @@
  * test never goes on from a set-up that did not happen. Linked into every
  * test binary (Makefile: UNIT_OBJ). */
 
+#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,9 @@ void unit_exec(struct store *s, const char *fmt, ...) __attribute__((format(prin
 void unit_sql(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The integer the query made from fmt answers (-1 for no row). */
 int64_t unit_int(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The integer the query sql answers on a raw connection (not a store);
+ * fails unless it answers a row. */
+int64_t unit_db_int(sqlite3 *db, const char *sql);
 /* The text of the first column of the query's first row into buf ("(null)"
  * for NULL or no row); returns buf. */
 char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
