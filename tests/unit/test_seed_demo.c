@@ -187,16 +187,6 @@ static sqlite3 *schema_db(void)
     return db;
 }
 
-static int64_t db_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void expect_failure(ap_status st, const char *needle1, const char *needle2)
 {
     assert_int_equal(st, AP_ERR_INVALID);
@@ -218,7 +208,7 @@ static void test_code_file_with_a_bad_line_is_rejected_whole(void **state)
                                         "/,Present (morning),present,2024-09-01,,admin officer lead\n"
                                         "Q,\"Lost, somewhere\",sideways,2024-09-01,,admin\n"),
                    "test.csv line 4", "sideways");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM attendance_code"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM attendance_code"), 0);
     /* An unclosed quote is blamed on the line where it opened. */
     expect_failure(seed_codes_from_text(db, "england", "test.csv",
                                         CODES_HEADER "/,\"Present,present,2024-09-01,,admin\n\n"),
@@ -237,7 +227,7 @@ static void test_code_file_with_a_bad_line_is_rejected_whole(void **state)
     expect_failure(seed_codes_from_text(db, "wales", "w.csv",
                                         CODES_HEADER "I,Ill,authorised,2010-09-01,,admin\nI,Again,authorised,2010-09-01,,admin\n"),
                    "w.csv line 3", "UNIQUE");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM attendance_code"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM attendance_code"), 0);
     /* A good file loads, quoted "#" and all. */
     assert_int_equal(seed_codes_from_text(db, "wales", "w.csv",
                                           CODES_HEADER "\"#\",\"Closed, \"\"snow\"\"\",not_counted,2010-09-01,,admin\r\n"
@@ -246,7 +236,7 @@ static void test_code_file_with_a_bad_line_is_rejected_whole(void **state)
     char buf[64];
     assert_string_equal(query_text(db, "SELECT meaning FROM attendance_code WHERE code = '#'", buf, sizeof buf),
                         "Closed, \"snow\"");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM attendance_code WHERE code = '\\'"), 1);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM attendance_code WHERE code = '\\'"), 1);
     sqlite3_close(db);
 }
 
@@ -267,7 +257,7 @@ static void test_checklist_calendar_files_with_bad_lines_are_rejected(void **sta
     char buf[64];
     assert_string_equal(query_text(db, "SELECT title FROM qa_template WHERE revision = 2", buf, sizeof buf),
                         "A \"test\" list");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM qa_template_item"), 4);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM qa_template_item"), 4);
 
     expect_failure(seed_template_from_text(db, "t.csv", "section,text,safeguarding\nA,b,0\n", "tester", NULL),
                    "t.csv line 1", "key=");
@@ -288,7 +278,7 @@ static void test_checklist_calendar_files_with_bad_lines_are_rejected(void **sta
                                            "# key=x stage=stage1 title=X\nsection,text,safeguarding\nA,\xC3\x28,0\n",
                                            "tester", NULL),
                    "t.csv line 3", "UTF-8");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM qa_template WHERE key = 'x'"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM qa_template WHERE key = 'x'"), 0);
 
     const char *terms = "academic_year,term,start,end\n2026/27,autumn,2026-09-01,2026-12-18\n";
     expect_failure(seed_terms_from_text(db, "terms.csv", "academic_year,term,start,end\n2026/28,autumn,2026-09-01,"
@@ -305,7 +295,7 @@ static void test_checklist_calendar_files_with_bad_lines_are_rejected(void **sta
                    "not inside any term");
     expect_failure(seed_closures_from_text(db, "c.csv", "date,reason\n2026-10-26,\n", "tester"), "c.csv line 2",
                    "no reason");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM closure"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM closure"), 0);
     assert_int_equal(seed_closures_from_text(db, "c.csv", "date,reason\n2026-10-26,Half term\n", "tester"), AP_OK);
     sqlite3_close(db);
 }

@@ -178,16 +178,6 @@ static sqlite3 *make_v1_store(struct unit_fixture *f)
     return db;
 }
 
-static int64_t raw_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void test_older_store_is_upgraded_in_one_go(void **state)
 {
     struct unit_fixture *f = *state;
@@ -197,7 +187,7 @@ static void test_older_store_is_upgraded_in_one_go(void **state)
     assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER audit_psp_draft_ins AFTER INSERT ON psp_draft BEGIN SELECT 1; END",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
-    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('pupil') WHERE name = 'uln'"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM pragma_table_info('pupil') WHERE name = 'uln'"), 0);
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     struct store *again = open_as(f, "alice", AP_OK);
     f->s = again;
@@ -240,12 +230,12 @@ static void test_failed_upgrade_changes_nothing(void **state)
     open_as(f, "alice", AP_ERR_DB);
     assert_non_null(strstr(ap_error_detail(), "002_call_history.sql"));
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
-    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'absence_call_pupil' AND "
+    assert_int_equal(unit_db_int(db, "PRAGMA user_version"), 1);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'absence_call_pupil' AND "
                                  "tbl_name = 'contact'"),
                      1);
     /* Nothing of the later migrations either: no census columns. */
-    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('pupil') WHERE name = 'uln'"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM pragma_table_info('pupil') WHERE name = 'uln'"), 0);
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
