@@ -37,14 +37,6 @@ static int today(void)
     return ymd(2026, 3, 4);
 }
 
-static void exec_sql(struct store *s, const char *sql)
-{
-    assert_int_equal(store_begin(s), AP_OK);
-    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
-    assert_int_equal(store_commit(s), AP_OK);
-}
-
 static int64_t last_id(struct unit_fixture *f)
 {
     return sqlite3_last_insert_rowid(store_db(f->s));
@@ -55,7 +47,7 @@ static int setup(void **state)
     struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "report", "tester");
     /* One term with one closure day in it (Wednesday 14 January) and a
      * half-term week; the codes the tests use. */
-    exec_sql(f->s,
+    unit_sql(f->s,
              "DELETE FROM closure; DELETE FROM term; "
              "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
              "('2025/26', 'spring', '2026-01-05', '2026-03-27'); "
@@ -77,7 +69,7 @@ static int64_t add_provider(struct unit_fixture *f, const char *name)
 {
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT INTO provider (name, registration) VALUES ('%s', 'unregistered')", name);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
@@ -89,7 +81,7 @@ static int64_t add_pupil(struct unit_fixture *f, int serial, const char *forenam
              "INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
              "VALUES ('A69020010%04d', '%s', '%s', '%s', 'dual_prs', '%s')",
              serial, forename, surname, dob, cohort);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
@@ -104,7 +96,7 @@ static int64_t add_placement(struct unit_fixture *f, int64_t pupil, int64_t prov
              "transport_per_week) VALUES (%lld, %lld, '%s', '%s', %s%s%s, '%s', %lld, %lld)",
              (long long)pupil, (long long)provider, status, start, end ? "'" : "", end ? end : "NULL",
              end ? "'" : "", basis, (long long)rate, (long long)transport);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     int64_t id = last_id(f);
     char copy[256];
     snprintf(copy, sizeof copy, "%s", sessions);
@@ -115,7 +107,7 @@ static int64_t add_placement(struct unit_fixture *f, int64_t pupil, int64_t prov
         snprintf(sql, sizeof sql,
                  "INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES (%lld, %d, '%.2s', %g)",
                  (long long)id, wd, half, hours);
-        exec_sql(f->s, sql);
+        unit_sql(f->s, "%s", sql);
     }
     return id;
 }
@@ -127,7 +119,7 @@ static void mark(struct unit_fixture *f, int64_t pupil, int date, const char *se
              "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (%lld, %d, '%s', '%s', "
              "'phone')",
              (long long)pupil, date, session, code);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 }
 
 static const struct report_dmt_pupil *dmt_pupil(const struct report_dmt *r, int64_t id)
@@ -297,7 +289,7 @@ static void test_dmt_progress_first_and_last_rating(void **state)
              "(%2$lld, '2026-01-12', 'social', 5), (%2$lld, '2026-01-19', 'social', 2), "  /* declined */
              "(%2$lld, '2026-02-02', 'social', 1)",            /* after the range */
              (long long)u, (long long)v);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     struct report_dmt *r = NULL;
     assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 1, 12), ymd(2026, 1, 30), NULL, NULL, &r), AP_OK);
     const struct report_progress *att = &r->progress[0], *well = &r->progress[1], *soc = &r->progress[3];
@@ -346,7 +338,7 @@ static int64_t add_case(struct unit_fixture *f, int64_t pupil, const char *panel
              "INSERT INTO panel_case (pupil_id, reason, referral_date, panel_date, status, triage_recommendation) "
              "VALUES (%lld, 'risk_of_pex', '2026-02-10', %s%s%s, '%s', 'Triage: Cwm')",
              (long long)pupil, panel ? "'" : "", panel ? panel : "NULL", panel ? "'" : "", status);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
@@ -359,7 +351,7 @@ static int64_t add_quote(struct unit_fixture *f, int64_t case_id, int64_t provid
              "transport_per_week, chosen) VALUES (%lld, %lld, '%s', %lld, %d, %d, %lld, %d)",
              (long long)case_id, (long long)provider, basis, (long long)rate, sessions, sessions * 2,
              (long long)transport, chosen);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
@@ -458,11 +450,11 @@ static void test_panel_pupil_picture(void **state)
              "INSERT INTO psp (pupil_id, status, meeting_date, next_review_date) "
              "VALUES (%lld, 'active', '2026-01-12', '2026-03-09')",
              (long long)u);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     snprintf(sql, sizeof sql,
              "INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (%lld, '2026-02-02', 'continue')",
              (long long)last_id(f));
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 
     struct report_panel *r = NULL;
     assert_int_equal(report_panel_load(f->s, &f->th, today(), ymd(2026, 3, 5), &r), AP_OK);

@@ -25,19 +25,11 @@
 #include "upn.h"
 #include "unit.h"
 
-static void exec_sql(struct store *s, const char *sql)
-{
-    assert_int_equal(store_begin(s), AP_OK);
-    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
-    assert_int_equal(store_commit(s), AP_OK);
-}
-
 /* The calendar and the codes the tests use, whether or not the build seeds
  * them: the seed's own terms are replaced by these. */
 static void calendar_and_codes(struct store *s)
 {
-    exec_sql(s,
+    unit_sql(s,
              "DELETE FROM term; "
              "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
              "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
@@ -136,7 +128,7 @@ static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *co
                  day + (int)i / 2, i % 2 ? "pm" : "am", (char[]){codes[i], 0});
         strcat(sql, one);
     }
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 }
 
 /* ---- the roll ---- */
@@ -302,7 +294,7 @@ static void test_roll_attendance_this_term(void **state)
     roll_free(r);
 
     /* A correction moves the figure: Gwen's N becomes B (off-site activity: attending). */
-    exec_sql(f->s, "UPDATE attendance_mark SET code = 'B', version = version + 1 WHERE code = 'N'");
+    unit_sql(f->s, "UPDATE attendance_mark SET code = 'B', version = version + 1 WHERE code = 'N'");
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
     assert_int_equal(roll_find(r, gwen)->attending, 11);
     roll_free(r);
@@ -323,7 +315,7 @@ static void test_roll_first_screenful_matches_the_whole(void **state)
         marks(f, ids[i], ymd(2026, 11, 9), i % 2 ? "/\\OI" : "/\\/\\");
     }
     /* Bevan has left the roll: not in the first screenful. */
-    exec_sql(f->s, "UPDATE pupil SET end_date = '2026-10-01', version = version + 1 WHERE legal_surname = 'Bevan'");
+    unit_sql(f->s, "UPDATE pupil SET end_date = '2026-10-01', version = version + 1 WHERE legal_surname = 'Bevan'");
     struct roll *all = NULL, *first = NULL;
     assert_int_equal(roll_load(f->s, today(), &all), AP_OK);
     assert_int_equal(roll_load_first(f->s, today(), 4, &first), AP_OK);
@@ -429,7 +421,7 @@ static void test_provider_list_counts(void **state)
              "(%1$lld, 'stage1', '2026-10-01', 0), (%1$lld, 'stage2', '2025-06-01', 1), "
              "(%1$lld, 'monitoring', '2026-11-02', 1), (%2$lld, 'stage2', '2026-02-01', 0)",
              (long long)farm, (long long)gym);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 
     struct provider_list *l = NULL;
     assert_int_equal(provider_list_load(f->s, &f->th, today(), &l), AP_OK);

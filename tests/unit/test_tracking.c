@@ -27,19 +27,6 @@
 #include "upn.h"
 #include "unit.h"
 
-__attribute__((format(printf, 2, 3))) static void exec_sql(struct store *s, const char *fmt, ...)
-{
-    char sql[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_int_equal(store_begin(s), AP_OK);
-    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
-    assert_int_equal(store_commit(s), AP_OK);
-}
-
 static int ymd(int y, int m, int d)
 {
     return date_from_ymd(y, m, d);
@@ -58,7 +45,7 @@ static int this_week(void)
 /* Terms, a half-term week closed (26-30 October) and the codes the tests use. */
 static void calendar_and_codes(struct store *s)
 {
-    exec_sql(s, "DELETE FROM closure; DELETE FROM term; "
+    unit_sql(s, "DELETE FROM closure; DELETE FROM term; "
                 "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
                 "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
                 "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
@@ -134,7 +121,7 @@ static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *co
                  day + (int)i / 2, i % 2 ? "pm" : "am", codes[i]);
         strcat(sql, one);
     }
-    exec_sql(f->s, "%s", sql);
+    unit_sql(f->s, "%s", sql);
 }
 
 static const struct tracking_row *row_for(const struct tracking *t, int64_t id)
@@ -589,7 +576,7 @@ static void test_tracking_psp_and_qa_due(void **state)
     int64_t tutor = add_provider(f, "Tiwtor Da", "unregistered");
     int64_t school = add_provider(f, "Ysgol y Dref", "maintained_school");
     /* Cwm Farm: Stage 1 and 2 visited recently; Tiwtor Da: no Stage 1. */
-    exec_sql(f->s,
+    unit_sql(f->s,
              "INSERT INTO qa_visit (provider_id, stage, visit_date, closed) VALUES "
              "(%lld, 'stage1', '2026-06-01', 1), (%lld, 'stage2', '2026-06-01', 1)",
              (long long)farm, (long long)farm);
@@ -599,7 +586,7 @@ static void test_tracking_psp_and_qa_due(void **state)
     place(f, cai, school, ymd(2026, 9, 7));
     /* Ann: an active PSP met 7 weeks ago (review overdue); Bryn: reviewed
      * last week (due in 5 weeks). */
-    exec_sql(f->s, "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
+    unit_sql(f->s, "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
                    "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
                    "INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (last_insert_rowid(), "
                    "'2026-11-11', 'continue');",
@@ -653,7 +640,7 @@ static void test_tracking_empty_store(void **state)
     assert_null(tracking_find(t, 1));
     tracking_free(t);
     /* No terms at all: no term figure, the previous calendar weeks. */
-    exec_sql(f->s, "DELETE FROM closure; DELETE FROM term;");
+    unit_sql(f->s, "DELETE FROM closure; DELETE FROM term;");
     add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
     assert_false(t->have_term);
