@@ -403,12 +403,7 @@ static ap_status load_providers(struct pass *p)
         "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
         "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
         "       p.declaration_date, p.dbs_checked_date, "
-        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
+        QA_STAGE_VISITS_SQL
         "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
         "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "

@@ -391,12 +391,7 @@ static int qa_cmp(const void *a, const void *b)
 /* The same inputs as db/flags.c's provider pass. */
 static const char PROVIDER_QA_SQL[] =
     "SELECT p.id, p.name, p.registration, "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
+    QA_STAGE_VISITS_SQL
     "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
     "     AND l.start_date <= :today), "
