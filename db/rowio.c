@@ -306,21 +306,6 @@ ap_status rowio_writef(struct store *s, const char *sql, const char *table, int6
     return st;
 }
 
-ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...)
-{
-    sqlite3_stmt *stmt = NULL;
-    ap_status st = rowio_prepare(s, sql, &stmt, what);
-    if (st != AP_OK)
-        return st;
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = rowio_vbind(stmt, 1, fmt, ap);
-    va_end(ap);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
-    return st;
-}
-
 ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version)
 {
     if (st != AP_OK) {

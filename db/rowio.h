@@ -94,11 +94,6 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
 ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                        const char *what, int64_t *new_id, const char *fmt, ...);
 
-/* A statement that changes rows, in the caller's transaction: prepares sql,
- * binds fmt's values from ?1 (rowio_bind), steps it to completion and
- * finalizes it. On failure store_fail's status naming what. */
-ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...);
-
 /* In the caller's open transaction: an "INSERT ... RETURNING id, updated_at,
  * updated_by" with fmt's values bound from ?1 (rowio_bind); *id, at and by
  * (at_len, by_len bytes) from the row it returns. On failure store_fail's
