@@ -42,11 +42,7 @@ static ap_status set_priority(struct store *s, int64_t id, int priority)
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int(st, 1, priority);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(st, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, id);
+    int rc = rowio_bind(st, 1, "isI", (int)priority, s, id);
     result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
     sqlite3_finalize(st);
     return result;
@@ -94,9 +90,7 @@ static ap_status contact_pupil(struct store *s, int64_t id, int64_t version, int
     ap_status result = rowio_prepare(s, "SELECT pupil_id FROM contact WHERE id = ?1 AND version = ?2", &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, version);
+    int rc = rowio_bind(st, 1, "II", id, version);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -144,23 +138,8 @@ ap_status contact_insert(struct store *s, struct contact *c)
                             &stmt, what)) != AP_OK)
         goto fail;
     int priority = (int)n + 1;
-    int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 2, priority);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, c->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->relationship);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 6, c->phone2);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 7, c->email);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 8, c->parental_responsibility);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 9, s);
+    int rc = rowio_bind(stmt, 1, "Iitttttis", c->pupil_id, (int)priority, c->name, c->relationship, c->phone,
+                        c->phone2, c->email, (int)c->parental_responsibility, s);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     int64_t id = sqlite3_last_insert_rowid(store_db(s));
     sqlite3_finalize(stmt);
@@ -192,25 +171,8 @@ ap_status contact_update(struct store *s, struct contact *c)
                             "WHERE id = ?9 AND version = ?10 AND pupil_id = ?11",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_text(stmt, 1, c->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->relationship);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, c->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->phone2);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->email);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 6, c->parental_responsibility);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 7, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 9, c->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 10, c->version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 11, c->pupil_id);
+    int rc = rowio_bind(stmt, 1, "tttttisIII", c->name, c->relationship, c->phone, c->phone2, c->email,
+                        (int)c->parental_responsibility, s, c->id, c->version, c->pupil_id);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "contact", c->id);
@@ -279,8 +241,9 @@ fail:
     "SELECT id, pupil_id, priority, name, relationship, phone, phone2, email, parental_responsibility, "  \
     "version, updated_at, updated_by FROM contact "
 
-static void read_contact(sqlite3_stmt *st, struct contact *c)
+static void read_contact(sqlite3_stmt *st, void *row)
 {
+    struct contact *c = row;
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
     c->pupil_id = sqlite3_column_int64(st, 1);
@@ -298,53 +261,15 @@ static void read_contact(sqlite3_stmt *st, struct contact *c)
 
 ap_status contact_get(struct store *s, int64_t id, struct contact *out)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE id = ?1", &st, "reading the contact");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_contact(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "contact %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, "reading the contact");
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, CONTACT_SELECT "WHERE id = ?1", id, read_contact, out, "reading the contact", "contact", false);
 }
 
 ap_status contact_list(struct store *s, int64_t pupil_id, struct contact **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the contacts";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct contact *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct contact *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_contact(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", pupil_id,
+                                  sizeof **out, read_contact, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }

@@ -118,19 +118,8 @@ int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int
 
 static int bind_case(sqlite3_stmt *st, const struct panel_case *c)
 {
-    int rc = sqlite3_bind_int64(st, 1, c->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, c->reason);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 3, c->referral_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, c->triage_recommendation);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 5, c->panel_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 6, c->decision);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 7, c->status);
+    int rc = rowio_bind(st, 1, "Itdtdtt", c->pupil_id, c->reason, c->referral_date, c->triage_recommendation,
+                        c->panel_date, c->decision, c->status);
     return rc;
 }
 
@@ -197,23 +186,9 @@ ap_status panel_case_update(struct store *s, struct panel_case *c, int today)
     return write_case(s, c, today, false);
 }
 
-ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
+static void read_panel_case_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the panel case";
-    ap_status result = rowio_prepare(
-        s, "SELECT " CASE_COLUMNS ", id, version, updated_at, updated_by FROM panel_case WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)", (long long)id);
-        return store_fail(s, rc, what);
-    }
+    struct panel_case *c = row;
     memset(c, 0, sizeof *c);
     c->pupil_id = sqlite3_column_int64(st, 0);
     rowio_text(st, 1, c->reason, sizeof c->reason);
@@ -226,8 +201,13 @@ ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
     c->version = sqlite3_column_int64(st, 8);
     rowio_text(st, 9, c->updated_at, sizeof c->updated_at);
     rowio_text(st, 10, c->updated_by, sizeof c->updated_by);
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
+{
+    const char *what = "reading the panel case";
+    return rowio_get(s, "SELECT " CASE_COLUMNS ", id, version, updated_at, updated_by FROM panel_case WHERE id = ?1",
+                     id, read_panel_case_row, c, what, "panel case", true);
 }
 
 /* The case's status, read in the caller's transaction; AP_ERR_NOT_FOUND
@@ -338,17 +318,7 @@ ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const
                             "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_text(stmt, 1, c->status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->decision);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 3, c->panel_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 4, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 6, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 7, *version);
+    int rc = rowio_bind(stmt, 1, "ttdsII", c->status, c->decision, c->panel_date, s, id, *version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "panel_case", id);
@@ -365,77 +335,59 @@ fail:
     return st;
 }
 
+static void read_panel_case_list_row(sqlite3_stmt *st, void *row)
+{
+    struct panel_case_row *r = row;
+    memset(r, 0, sizeof *r);
+    char preferred[101], forename[101], surname[101];
+    r->id = sqlite3_column_int64(st, 0);
+    r->pupil_id = sqlite3_column_int64(st, 1);
+    rowio_text(st, 2, preferred, sizeof preferred);
+    rowio_text(st, 3, forename, sizeof forename);
+    rowio_text(st, 4, surname, sizeof surname);
+    roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
+    snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
+    rowio_text(st, 5, r->upn, sizeof r->upn);
+    r->dob = rowio_date(st, 6);
+    rowio_text(st, 7, r->reason, sizeof r->reason);
+    r->referral_date = rowio_date(st, 8);
+    r->panel_date = rowio_date(st, 9);
+    rowio_text(st, 10, r->status, sizeof r->status);
+    r->version = sqlite3_column_int64(st, 11);
+    r->quotes = sqlite3_column_int(st, 12);
+    if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+        struct panel_quote q;
+        memset(&q, 0, sizeof q);
+        rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
+        q.rate = sqlite3_column_int64(st, 15);
+        q.sessions_per_week = sqlite3_column_int(st, 16);
+        q.transport_per_week = sqlite3_column_int64(st, 17);
+        struct panel_cost cost;
+        panel_quote_cost(&q, &cost);
+        r->has_chosen = true;
+        r->chosen_annual = cost.total;
+        rowio_text(st, 18, r->chosen_provider, sizeof r->chosen_provider);
+    }
+}
+
 ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the panel cases";
-    ap_status result = rowio_prepare(
-        s,
-        "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
-        "  c.referral_date, c.panel_date, c.status, c.version, "
-        "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
-        "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
-        "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
-        "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
-        "LEFT JOIN provider v ON v.id = q.provider_id "
-        "ORDER BY c.referral_date DESC, c.id DESC",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    struct panel_case_row *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct panel_case_row *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        struct panel_case_row *r = &items[count++];
-        memset(r, 0, sizeof *r);
-        char preferred[101], forename[101], surname[101];
-        r->id = sqlite3_column_int64(st, 0);
-        r->pupil_id = sqlite3_column_int64(st, 1);
-        rowio_text(st, 2, preferred, sizeof preferred);
-        rowio_text(st, 3, forename, sizeof forename);
-        rowio_text(st, 4, surname, sizeof surname);
-        roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
-        snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
-        rowio_text(st, 5, r->upn, sizeof r->upn);
-        r->dob = rowio_date(st, 6);
-        rowio_text(st, 7, r->reason, sizeof r->reason);
-        r->referral_date = rowio_date(st, 8);
-        r->panel_date = rowio_date(st, 9);
-        rowio_text(st, 10, r->status, sizeof r->status);
-        r->version = sqlite3_column_int64(st, 11);
-        r->quotes = sqlite3_column_int(st, 12);
-        if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
-            struct panel_quote q;
-            memset(&q, 0, sizeof q);
-            rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
-            q.rate = sqlite3_column_int64(st, 15);
-            q.sessions_per_week = sqlite3_column_int(st, 16);
-            q.transport_per_week = sqlite3_column_int64(st, 17);
-            struct panel_cost cost;
-            panel_quote_cost(&q, &cost);
-            r->has_chosen = true;
-            r->chosen_annual = cost.total;
-            rowio_text(st, 18, r->chosen_provider, sizeof r->chosen_provider);
-        }
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
+                                  "  c.referral_date, c.panel_date, c.status, c.version, "
+                                  "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
+                                  "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
+                                  "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+                                  "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
+                                  "LEFT JOIN provider v ON v.id = q.provider_id "
+                                  "ORDER BY c.referral_date DESC, c.id DESC",
+                                  0, sizeof **out, read_panel_case_list_row, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status panel_dates(struct store *s, int **out, size_t *n)
@@ -581,7 +533,6 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
                                "WHERE id = ?11 AND version = ?12";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
     if (!insert) {
         int64_t stored_case = 0;
         if ((st = quote_case(s, q->id, &stored_case)) != AP_OK)
@@ -594,46 +545,13 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
     if ((st = case_takes_quotes(s, q->case_id)) != AP_OK ||
         (st = need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
         goto fail;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, q->case_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, q->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, q->cost_basis);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, q->rate);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 5, q->sessions_per_week);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(stmt, 6, q->hours_per_week);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 7, q->transport_per_week);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 8, q->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 9, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 11, q->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 12, q->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "quote", q->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        q->id = id;
-        q->version = 1;
+    int64_t new_id = 0;
+    st = rowio_writef(s, sql, "quote", q->id, q->version, what, &new_id, "IItIifIt", q->case_id, q->provider_id,
+                      q->cost_basis, (int64_t)q->rate, (int)q->sessions_per_week, (double)q->hours_per_week,
+                      (int64_t)q->transport_per_week, q->notes);
+    if ((st = rowio_finish(s, st, insert, new_id, &q->id, &q->version)) == AP_OK && insert)
         q->chosen = false;
-    } else {
-        q->version++;
-    }
-    return AP_OK;
+    return st;
 fail:
     store_rollback(s);
     return st;
@@ -654,7 +572,7 @@ ap_status panel_quote_update(struct store *s, struct panel_quote *q)
     "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status "   \
     "FROM quote q JOIN provider v ON v.id = q.provider_id "
 
-static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r);
+static void read_quote(sqlite3_stmt *st, void *row);
 
 ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start, struct placement *out)
 {
@@ -701,9 +619,7 @@ ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start,
                                 "WHERE l.pupil_id = ?1 AND l.status = 'active' AND l.start_date <= ?2 "
                                 "  AND (l.end_date IS NULL OR l.end_date >= ?2)",
                                 &stmt, what)) == AP_OK) {
-            int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(stmt, 2, date_format(start, day), -1, SQLITE_TRANSIENT);
+            int rc = rowio_bind(stmt, 1, "IT", c->pupil_id, date_format(start, day));
             while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 int d = sqlite3_column_int(stmt, 0);
                 const unsigned char *h = sqlite3_column_text(stmt, 1);
@@ -755,8 +671,9 @@ ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start,
     return st;
 }
 
-static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r)
+static void read_quote(sqlite3_stmt *st, void *row)
 {
+    struct panel_quote_row *r = row;
     memset(r, 0, sizeof *r);
     struct panel_quote *q = &r->q;
     q->id = sqlite3_column_int64(st, 0);
@@ -807,36 +724,12 @@ ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out)
 
 ap_status panel_quote_list(struct store *s, int64_t case_id, struct panel_quote_row **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the quotations";
-    ap_status result = rowio_prepare(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct panel_quote_row *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, case_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct panel_quote_row *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_quote(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", case_id, sizeof **out,
+                                  read_quote, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
@@ -922,11 +815,7 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
                                 "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
                                 &stmt, what)) != AP_OK)
             goto fail;
-        int rc = sqlite3_bind_int64(stmt, 1, case_id);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 2, s);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(stmt, 4, id);
+        int rc = rowio_bind(stmt, 1, "IsI", case_id, s, id);
         st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
         sqlite3_finalize(stmt);
         if (st != AP_OK)

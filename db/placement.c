@@ -119,33 +119,15 @@ ap_status placement_validate(const struct placement *p)
 
 /* ---- writing ---- */
 
-static int bind_placement(sqlite3_stmt *st, const struct placement *p)
+static int bind_placement(sqlite3_stmt *st, const void *record)
 {
-    int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, p->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, p->status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 4, p->start_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 5, p->end_date);
+    const struct placement *p = record;
+    int rc = rowio_bind(st, 1, "IItdd", p->pupil_id, p->provider_id, p->status, p->start_date, p->end_date);
     if (rc == SQLITE_OK)
         rc = p->planned_weeks ? sqlite3_bind_int(st, 6, p->planned_weeks) : sqlite3_bind_null(st, 6);
     if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 7, p->cost_basis);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 8, p->rate);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 9, p->transport_per_week);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 10, p->purpose);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_id(st, 11, p->panel_case_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 12, p->setting_type);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 13, p->census_reason);
+        rc = rowio_bind(st, 7, "tIItrtt", p->cost_basis, (int64_t)p->rate, (int64_t)p->transport_per_week, p->purpose,
+                        p->panel_case_id, p->setting_type, p->census_reason);
     return rc;
 }
 
@@ -165,13 +147,7 @@ static ap_status check_parties(struct store *s, const struct placement *p, bool 
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, p->provider_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 3, p->panel_case_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, insert ? 0 : p->id);
+    int rc = rowio_bind(st, 1, "IIII", p->pupil_id, p->provider_id, p->panel_case_id, (int64_t)(insert ? 0 : p->id));
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
@@ -227,15 +203,8 @@ static ap_status check_overlap(struct store *s, const struct placement *p, bool 
             if (!(p->hours[d][h] > 0))
                 continue;
             sqlite3_reset(st);
-            int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int64(st, 2, insert ? 0 : p->id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int(st, 3, d);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(st, 4, half_names[h], -1, SQLITE_STATIC);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(st, 5, date_format(p->start_date, start), -1, SQLITE_TRANSIENT);
+            int rc = rowio_bind(st, 1, "IIiTT", p->pupil_id, (int64_t)(insert ? 0 : p->id), (int)d, half_names[h],
+                                date_format(p->start_date, start));
             if (rc == SQLITE_OK)
                 rc = p->end_date == DATE_NONE
                          ? sqlite3_bind_null(st, 6)
@@ -280,11 +249,7 @@ static ap_status write_sessions(struct store *s, const struct placement *p, int6
             double hours = p->hours[d][h];
             sqlite3_stmt *st = hours > 0 ? put : del;
             sqlite3_reset(st);
-            int rc = sqlite3_bind_int64(st, 1, id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int(st, 2, d);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(st, 3, half_names[h], -1, SQLITE_STATIC);
+            int rc = rowio_bind(st, 1, "IiT", id, (int)d, half_names[h]);
             if (rc == SQLITE_OK && hours > 0)
                 rc = sqlite3_bind_double(st, 4, hours);
             result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
@@ -307,36 +272,13 @@ static ap_status write_placement(struct store *s, struct placement *p, bool inse
                                "WHERE id = ?16 AND version = ?17";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = check_parties(s, p, insert)) != AP_OK || (st = check_overlap(s, p, insert)) != AP_OK ||
-        (st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = bind_placement(stmt, p);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, PLACEMENT_COLUMN_COUNT + 1, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 3, p->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 4, p->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "placement", p->id);
-    int64_t id = insert ? sqlite3_last_insert_rowid(store_db(s)) : p->id;
-    sqlite3_finalize(stmt);
-    if (st != AP_OK || (st = write_sessions(s, p, id)) != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        p->id = id;
-        p->version = 1;
-    } else {
-        p->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    if ((st = check_parties(s, p, insert)) == AP_OK && (st = check_overlap(s, p, insert)) == AP_OK)
+        st = rowio_write(s, sql, PLACEMENT_COLUMN_COUNT, bind_placement, p, "placement", insert ? 0 : p->id,
+                         p->version, what, &new_id);
+    if (st == AP_OK)
+        st = write_sessions(s, p, insert ? new_id : p->id);
+    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
 }
 
 ap_status placement_insert(struct store *s, struct placement *p)
@@ -361,9 +303,7 @@ ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_d
     if ((st = rowio_prepare(s, "SELECT start_date, status, end_date FROM placement WHERE id = ?1 AND version = ?2",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, *version);
+    int rc = rowio_bind(stmt, 1, "II", id, *version);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) {
@@ -389,13 +329,7 @@ ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_d
                             "version = version + 1 WHERE id = ?4 AND version = ?5",
                             &stmt, what)) != AP_OK)
         goto fail;
-    rc = rowio_bind_date(stmt, 1, end_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 5, *version);
+    rc = rowio_bind(stmt, 1, "dsII", end_date, s, id, *version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "placement", id);
@@ -419,9 +353,7 @@ ap_status placement_delete(struct store *s, int64_t id, int64_t version)
     sqlite3_stmt *stmt = NULL;
     if ((st = rowio_prepare(s, "SELECT status FROM placement WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
+    int rc = rowio_bind(stmt, 1, "II", id, version);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) {
@@ -605,9 +537,7 @@ ap_status placement_provider_pupils(struct store *s, int64_t provider_id, int to
     char day[11];
     struct provider_pupil *items = NULL;
     size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, date_format(today, day), -1, SQLITE_TRANSIENT);
+    int rc = rowio_bind(st, 1, "IT", provider_id, date_format(today, day));
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct provider_pupil *grown = rowio_grow(items, &cap, count, sizeof *items);
         if (!grown) {
@@ -655,9 +585,7 @@ ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, co
     if (result != AP_OK)
         return result;
     char day[11];
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, date_format(today, day), -1, SQLITE_TRANSIENT);
+    int rc = rowio_bind(st, 1, "IT", pupil_id, date_format(today, day));
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {

@@ -181,23 +181,9 @@ ap_status provider_update(struct store *s, struct provider *p, int today)
     return write_provider(s, p, today, false);
 }
 
-ap_status provider_get(struct store *s, int64_t id, struct provider *p)
+static void read_provider_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
-        s, "SELECT " PROVIDER_COLUMNS ", id, version, updated_at, updated_by FROM provider WHERE id = ?1", &st,
-        "reading the provider");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "provider %lld: not found", (long long)id);
-        return store_fail(s, rc, "reading the provider");
-    }
+    struct provider *p = row;
     memset(p, 0, sizeof *p);
     int c = 0;
 #define TEXT(f) rowio_text(st, c++, p->f, sizeof p->f)
@@ -242,8 +228,12 @@ ap_status provider_get(struct store *s, int64_t id, struct provider *p)
 #undef INT
 #undef BOOL
 #undef DATE
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status provider_get(struct store *s, int64_t id, struct provider *p)
+{
+    return rowio_get(s, "SELECT " PROVIDER_COLUMNS ", id, version, updated_at, updated_by FROM provider WHERE id = ?1",
+                     id, read_provider_row, p, "reading the provider", "provider", false);
 }
 
 ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, const char *status)
@@ -260,13 +250,7 @@ ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, con
                             "version = version + 1 WHERE id = ?4 AND version = ?5",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_text(stmt, 1, status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 5, *version);
+    int rc = rowio_bind(stmt, 1, "tsII", status, s, id, *version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "provider", id);
@@ -388,50 +372,14 @@ static ap_status write_contact(struct store *s, struct provider_contact *c, bool
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool exists = false;
-    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
+    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) == AP_OK && !exists)
         st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
                      (long long)c->provider_id);
-        goto fail;
-    }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, c->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, c->job_role);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->email);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 6, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 8, c->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 9, c->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "provider_contact", c->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        c->id = id;
-        c->version = 1;
-    } else {
-        c->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    if (st == AP_OK)
+        st = rowio_writef(s, sql, "provider_contact", c->id, c->version, what, &new_id, "Itttt", c->provider_id,
+                          c->name, c->job_role, c->phone, c->email);
+    return rowio_finish(s, st, insert, new_id, &c->id, &c->version);
 }
 
 ap_status provider_contact_insert(struct store *s, struct provider_contact *c)
@@ -462,8 +410,9 @@ fail:
 #define CONTACT_SELECT \
     "SELECT id, provider_id, name, job_role, phone, email, version, updated_at, updated_by FROM provider_contact "
 
-static void read_contact(sqlite3_stmt *st, struct provider_contact *c)
+static void read_contact(sqlite3_stmt *st, void *row)
 {
+    struct provider_contact *c = row;
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
     c->provider_id = sqlite3_column_int64(st, 1);
@@ -478,54 +427,16 @@ static void read_contact(sqlite3_stmt *st, struct provider_contact *c)
 
 ap_status provider_contact_get(struct store *s, int64_t id, struct provider_contact *out)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE id = ?1", &st, "reading the provider's contact");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_contact(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "provider contact %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, "reading the provider's contact");
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, CONTACT_SELECT "WHERE id = ?1", id, read_contact, out, "reading the provider's contact",
+                     "provider contact", false);
 }
 
 ap_status provider_contact_list(struct store *s, int64_t provider_id, struct provider_contact **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the provider's contacts";
-    ap_status result =
-        rowio_prepare(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct provider_contact *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct provider_contact *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_contact(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id",
+                                  provider_id, sizeof **out, read_contact, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }

@@ -214,22 +214,9 @@ ap_status pupil_delete(struct store *s, int64_t id, int64_t version)
     return store_commit(s);
 }
 
-ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
+static void read_pupil_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT " PUPIL_COLUMNS ", id, version, updated_at, updated_by FROM pupil WHERE id = ?1",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)id);
-        return store_fail(s, rc, "reading the pupil");
-    }
+    struct pupil *p = row;
     memset(p, 0, sizeof *p);
     int c = 0;
     rowio_text(st, c++, p->upn, sizeof p->upn);
@@ -263,6 +250,10 @@ ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
     p->version = sqlite3_column_int64(st, c++);
     rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
     rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
+{
+    return rowio_get(s, "SELECT " PUPIL_COLUMNS ", id, version, updated_at, updated_by FROM pupil WHERE id = ?1", id,
+                     read_pupil_row, p, "reading the pupil", "pupil", false);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "date.h"
 #include "rowio.h"
 
@@ -19,54 +20,6 @@ void roll_display_name(char *dst, size_t len, const char *preferred, const char 
     char buf[512];
     snprintf(buf, sizeof buf, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
     rowio_copy(dst, len, buf);
-}
-
-/* ---- the arena: strings and id lists of a roll, in blocks that never move ---- */
-
-struct roll_arena {
-    struct roll_arena *next;
-    size_t used, cap;
-    _Alignas(8) char data[];
-};
-
-static void *arena_alloc(struct roll_arena **head, size_t n)
-{
-    n = (n + 7) & ~(size_t)7;
-    struct roll_arena *a = *head;
-    if (!a || a->cap - a->used < n) {
-        size_t cap = n > 65536 ? n : 65536;
-        struct roll_arena *b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = a;
-        b->used = 0;
-        b->cap = cap;
-        *head = a = b;
-    }
-    void *p = a->data + a->used;
-    a->used += n;
-    return p;
-}
-
-static const char *arena_text(struct roll_arena **head, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *p = arena_alloc(head, n + 1);
-    if (p) {
-        if (n)
-            memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-static void arena_free(struct roll_arena *a)
-{
-    while (a) {
-        struct roll_arena *next = a->next;
-        free(a);
-        a = next;
-    }
 }
 
 /* ---- the roll ---- */
@@ -163,7 +116,7 @@ static int placed_cmp(const void *a, const void *b)
 
 /* The providers of one pupil's placements list[0..n) (sorted by name, a
  * provider possibly more than once): joined with ", ", ids, hours. */
-static bool set_providers(struct roll_arena **arena, struct roll_row *row, const struct placed *list, size_t n)
+static bool set_providers(struct arena **arena, struct roll_row *row, const struct placed *list, size_t n)
 {
     size_t total = 0, distinct = 0;
     for (size_t i = 0; i < n; i++)
@@ -322,9 +275,7 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct b
     /* attendance_week.week is a Monday: the weeks that overlap the term. */
     int rc = bind_first(st, r);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, r->term_start - date_weekday(r->term_start));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, r->term_end);
+        rc = rowio_bind(st, 1, "ii", (int)(r->term_start - date_weekday(r->term_start)), (int)r->term_end);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct roll_row *row = row_of(r, index, sqlite3_column_int64(st, 0));
         if (row) {

@@ -35,6 +35,64 @@ int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s)
     return rc;
 }
 
+int rowio_bind_places(const char *fmt)
+{
+    int n = 0;
+    for (const char *c = fmt; *c; c++)
+        n += *c == 's' ? 2 : 1;
+    return n;
+}
+
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+{
+    int rc = SQLITE_OK;
+    int i = first;
+    for (const char *c = fmt; *c && rc == SQLITE_OK; c++, i++) {
+        switch (*c) {
+        case 't':
+            rc = rowio_bind_text(st, i, va_arg(ap, const char *));
+            break;
+        case 'T':
+            rc = sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            break;
+        case 'i':
+            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            break;
+        case 'I':
+            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            break;
+        case 'r':
+            rc = rowio_bind_id(st, i, va_arg(ap, int64_t));
+            break;
+        case 'd':
+            rc = rowio_bind_date(st, i, va_arg(ap, int));
+            break;
+        case 'f':
+            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            break;
+        case 'n':
+            rc = sqlite3_bind_null(st, i);
+            break;
+        case 's':
+            rc = rowio_bind_stamp(st, i++, va_arg(ap, struct store *));
+            break;
+        default:
+            rc = SQLITE_MISUSE; /* a letter our own code got wrong */
+            break;
+        }
+    }
+    return rc;
+}
+
+int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(st, first, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 void rowio_copy(char *dst, size_t len, const char *src)
 {
     if (!len)
@@ -185,6 +243,14 @@ void *rowio_grow(void *items, size_t *cap, size_t count, size_t size)
     return grown;
 }
 
+bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size)
+{
+    void *grown = rowio_grow(*items, cap, count, size);
+    if (grown)
+        *items = grown;
+    return grown != NULL;
+}
+
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists)
 {
     char sql[128];
@@ -193,6 +259,18 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
     ap_status st = store_query_int(s, sql, 0, &v);
     *exists = v != 0;
     return st;
+}
+
+/* The values rowio_writef binds: its fmt and a copy of its arguments. */
+struct fmt_values {
+    const char *fmt;
+    va_list ap;
+};
+
+static int bind_fmt_values(sqlite3_stmt *st, const void *ctx)
+{
+    struct fmt_values *v = (struct fmt_values *)ctx; /* rowio_writef's own, bound once */
+    return rowio_vbind(st, 1, v->fmt, v->ap);
 }
 
 ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind)(sqlite3_stmt *, const void *),
@@ -208,15 +286,23 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
     if (rc == SQLITE_OK)
         rc = rowio_bind_stamp(stmt, ncolumns + 1, s);
     if (rc == SQLITE_OK && update)
-        rc = sqlite3_bind_int64(stmt, ncolumns + 3, id);
-    if (rc == SQLITE_OK && update)
-        rc = sqlite3_bind_int64(stmt, ncolumns + 4, version);
+        rc = rowio_bind(stmt, ncolumns + 3, "II", id, version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK && update)
         st = rowio_changed(s, table, id);
     if (st == AP_OK && new_id)
         *new_id = sqlite3_last_insert_rowid(store_db(s));
     sqlite3_finalize(stmt);
+    return st;
+}
+
+ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                       const char *what, int64_t *new_id, const char *fmt, ...)
+{
+    struct fmt_values v = {.fmt = fmt};
+    va_start(v.ap, fmt);
+    ap_status st = rowio_write(s, sql, rowio_bind_places(fmt), bind_fmt_values, &v, table, id, version, what, new_id);
+    va_end(v.ap);
     return st;
 }
 
@@ -237,6 +323,31 @@ ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_i
     return AP_OK;
 }
 
+ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t *id, char *at, size_t at_len, char *by,
+                    size_t by_len, const char *fmt, ...)
+{
+    sqlite3_stmt *stmt = NULL;
+    ap_status st = rowio_prepare(s, sql, &stmt, what);
+    if (st != AP_OK)
+        return st;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(stmt, 1, fmt, ap);
+    va_end(ap);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(stmt, 0);
+        rowio_text(stmt, 1, at, at_len);
+        rowio_text(stmt, 2, by, by_len);
+        st = rowio_step(s, stmt, what);
+    } else {
+        st = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(stmt);
+    return st;
+}
+
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what)
 {
@@ -244,9 +355,7 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
     ap_status st = rowio_prepare(s, sql, &stmt, what);
     if (st != AP_OK)
         return st;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
+    int rc = rowio_bind(stmt, 1, "II", id, version);
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) >= 3)
         rc = rowio_bind_stamp(stmt, 3, s);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
@@ -254,4 +363,59 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
         st = rowio_changed(s, table, id);
     sqlite3_finalize(stmt);
     return st;
+}
+
+ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *read, void *row, const char *what,
+                    const char *noun, bool gone)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read(st, row);
+    else if (rc == SQLITE_DONE)
+        result = ap_fail(AP_ERR_NOT_FOUND, "%s %lld: not found%s", noun, (long long)id,
+                         gone ? " (deleted by someone else?)" : "");
+    else
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+                     size_t *n, const char *what)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    char *rows = NULL;
+    size_t count = 0, cap = 0;
+    int rc = sqlite3_bind_parameter_count(st) > 0 ? sqlite3_bind_int64(st, 1, key) : SQLITE_OK;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char *grown = rowio_grow(rows, &cap, count, size);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        rows = grown;
+        read(st, rows + count++ * size);
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(rows);
+        return result;
+    }
+    *items = rows;
+    *n = count;
+    return AP_OK;
 }

@@ -9,6 +9,7 @@
  * record modules, never this. */
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,18 @@ int rowio_bind_date(sqlite3_stmt *st, int i, int date);    /* DATE_NONE -> NULL 
 int rowio_bind_id(sqlite3_stmt *st, int i, int64_t id);    /* 0 -> NULL */
 /* Binds now (store_now) and store_login(s) to i and i + 1. */
 int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s);
+/* Binds the values after fmt to ?first, ?first + 1, ..., one a letter:
+ *   t  const char *    text (NULL as "")     T  const char *: text (NULL as NULL)
+ *   i  int             integer (a bool too)
+ *   I  int64_t         integer               f  double
+ *   r  int64_t         an id: 0 binds NULL   d  int     a date: DATE_NONE binds NULL
+ *   n  (no value)      NULL                  s  struct store *: the stamp, two places
+ * Stops at the first failure; returns that SQLite result code, or SQLITE_OK.
+ * The callers pass int64_t for I and r, never a narrower type. */
+int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...);
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap);
+/* How many places rowio_bind fills for fmt. */
+int rowio_bind_places(const char *fmt);
 
 /* Copies src (NULL reads as "") into dst of len bytes, always terminated; a
  * longer value is cut where a character (with its accents) begins, never
@@ -76,6 +89,18 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
                       const void *record, const char *table, int64_t id, int64_t version, const char *what,
                       int64_t *new_id);
 
+/* rowio_write with the record's columns given by rowio_bind's fmt and the
+ * values after it (N = rowio_bind_places(fmt)). */
+ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                       const char *what, int64_t *new_id, const char *fmt, ...);
+
+/* In the caller's open transaction: an "INSERT ... RETURNING id, updated_at,
+ * updated_by" with fmt's values bound from ?1 (rowio_bind); *id, at and by
+ * (at_len, by_len bytes) from the row it returns. On failure store_fail's
+ * status naming what. */
+ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t *id, char *at, size_t at_len, char *by,
+                    size_t by_len, const char *fmt, ...);
+
 /* In the caller's open transaction: a statement on one record whose ?1 is
  * its id and ?2 the version the user saw (and, when it has them, ?3 and ?4
  * the stamp), typically "DELETE FROM t WHERE id = ?1 AND version = ?2".
@@ -88,6 +113,22 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
  * after an update), else rolls back. Returns the final status. */
 ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version);
 
+/* A row reader: copies the current row of st into row (a record struct). */
+typedef void rowio_reader(sqlite3_stmt *st, void *row);
+
+/* The one row of sql, whose ?1 is bound to id, read into row. When there is
+ * none: AP_ERR_NOT_FOUND "<noun> <id>: not found", followed by "(deleted by
+ * someone else?)" when gone; on failure store_fail's status naming what. */
+ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *read, void *row, const char *what,
+                    const char *noun, bool gone);
+
+/* Every row of sql, whose ?1 (when it has one) is bound to key, each read
+ * into an element of size bytes: *items is a malloc'd array the caller
+ * frees, *n its length; on failure both are NULL and 0 and the status names
+ * what. */
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+                     size_t *n, const char *what);
+
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists);
@@ -96,5 +137,8 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
  * used and *cap allocated: returns the (possibly moved) array, or NULL when
  * out of memory, in which case items is unchanged and still the caller's. */
 void *rowio_grow(void *items, size_t *cap, size_t count, size_t size);
+/* The same for the array *items: moved there when it grows; false when out
+ * of memory, *items unchanged. */
+bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 
 #endif

@@ -34,15 +34,7 @@ ap_status school_validate(const struct school *sc)
 
 static int bind_school(sqlite3_stmt *st, const struct school *sc)
 {
-    int rc = rowio_bind_text(st, 1, sc->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, sc->urn);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, sc->phase);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, sc->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 5, sc->email);
+    int rc = rowio_bind(st, 1, "ttttt", sc->name, sc->urn, sc->phase, sc->phone, sc->email);
     return rc;
 }
 
@@ -111,38 +103,18 @@ ap_status school_get(struct store *s, int64_t id, struct school *sc)
     return result;
 }
 
+static void read_school_item(sqlite3_stmt *st, void *row)
+{
+    struct school_item *item = row;
+    item->id = sqlite3_column_int64(st, 0);
+    rowio_text(st, 1, item->name, sizeof item->name);
+}
+
 ap_status school_list(struct store *s, struct school_item **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", &st, "listing the schools");
-    if (result != AP_OK)
-        return result;
-    struct school_item *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct school_item *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "listing the schools: out of memory");
-            goto done;
-        }
-        items = grown;
-        items[count].id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, items[count].name, sizeof items[count].name);
-        count++;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, "listing the schools");
-done:
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", 0, sizeof **out,
+                                  read_school_item, &items, n, "listing the schools");
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }

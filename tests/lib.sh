@@ -159,3 +159,20 @@ redraw_diff() {
 
 # widest_line SESSION: the display width of the screen's widest line.
 widest_line() { screen "$1" | LC_ALL=C.UTF-8 wc -L; }
+
+# wait_exit PID [TENTHS]: true when the process has ended within TENTHS
+# tenths of a second (30 unless given).
+wait_exit() {
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt "${2:-30}" ]; do sleep 0.1; i=$((i + 1)); done
+    ! kill -0 "$1" 2>/dev/null
+}
+
+# pupil_without_psp DB: "UPN|name" of the first pupil on roll with no open
+# PSP (the name as the screens show it: preferred or legal forename, surname).
+pupil_without_psp() {
+    sqlite3 "$1" "SELECT upn || '|' || CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END
+         || ' ' || legal_surname FROM pupil
+         WHERE id NOT IN (SELECT pupil_id FROM psp WHERE status != 'ceased')
+           AND (end_date IS NULL OR end_date >= date('now')) ORDER BY id LIMIT 1"
+}

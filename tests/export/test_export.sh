@@ -128,24 +128,8 @@ if [ $rc -eq 0 ] && ! untouched && [ "$(stat -c %a "$TEST_DIR/keep.xlsx")" = 600
 else not_ok "a successful export replaces an existing file" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
 
 # Progress goes to a terminal only: through a pseudo-terminal it shows.
-"$PYTHON" - "$APTERM" "$db" "$TEST_DIR/tty.xlsx" >"$TEST_DIR/tty.out" 2>&1 <<'EOF'
-import os, pty, sys
-apterm, db, out = sys.argv[1:4]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(apterm, [apterm, "export", "dmt", "--from", "2026-01-14", "--to", "2026-03-04", "--out", out, "--db", db])
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-os.waitpid(pid, 0)
-sys.stdout.write(data.decode("utf-8", "replace"))
-EOF
+"$PYTHON" "$checks/on_tty.py" "$APTERM" export dmt --from 2026-01-14 --to 2026-03-04 --out "$TEST_DIR/tty.xlsx" \
+    --db "$db" >"$TEST_DIR/tty.out" 2>&1
 if grep -q "100% Done" "$TEST_DIR/tty.out" && grep -q "Reading the marks" "$TEST_DIR/tty.out"; then
     ok "on a terminal the export shows its progress"
 else not_ok "on a terminal the export shows its progress" "$(tr '\r' '\n' < "$TEST_DIR/tty.out" | tail -5)"; fi

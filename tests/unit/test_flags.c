@@ -23,13 +23,13 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
 #define MAX_GOT 256
@@ -73,24 +73,7 @@ static void collect(void *ctx, const struct flag_row *f)
     ngot++;
 }
 
-/* Runs SQL (printf-style) in one write transaction; fails the test on error. */
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
 static int64_t last_id(void)
 {
@@ -99,26 +82,11 @@ static int64_t last_id(void)
     return id;
 }
 
-/* "YYYY-MM-DD" of today + days (static slots, several per expression). */
-static const char *day_s(int days)
-{
-    static char slots[16][11];
-    static int next;
-    char *b = slots[next++ % 16];
-    return date_format(TODAY + days, b);
-}
+#define day_s(days) unit_date(TODAY + (days)) /* today + days, several per expression */
 
 static int setup(void **state)
 {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-flags-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "flags", "tester");
     TODAY = date_from_ymd(2026, 3, 11);
     /* The codes the tests use (the seed may already hold them), and a
      * calendar of our own. */
@@ -141,18 +109,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    (void)state;
     got_clear();
-    store_close(S);
-    S = NULL;
-    char f[PATH_MAX + 8];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
-    return 0;
+    return unit_teardown(state);
 }
 
 /* ------------------------------------------------------------ scenario helpers */
@@ -1240,7 +1198,7 @@ static void test_viewer_can_run(void **state)
     assert_true(n_admin >= 2);
 
     struct store *view = NULL;
-    struct store_options o = {.path = path, .login = "viewer1"};
+    struct store_options o = {.path = F->path, .login = "viewer1"};
     if (store_open(&o, &view) != AP_OK)
         fail_msg("store_open as viewer: %s", ap_error_detail());
     assert_int_equal(store_role(view), ROLE_VIEWER);

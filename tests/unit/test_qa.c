@@ -24,58 +24,25 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
-__attribute__((format(printf, 1, 2))) static int64_t query(const char *fmt, ...)
-{
-    char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    int64_t v = -1;
-    if (store_query_int(S, buf, -1, &v) != AP_OK)
-        fail_msg("query failed: %s\n%s", ap_error_detail(), buf);
-    return v;
-}
+#define query(...) unit_int(S, __VA_ARGS__)
 
 static int64_t last_id(void)
 {
     return query("SELECT last_insert_rowid()");
 }
 
-static const char *day_s(int days)
-{
-    static char slots[16][11];
-    static int next;
-    char *b = slots[next++ % 16];
-    return date_format(TODAY + days, b);
-}
+#define day_s(days) unit_date(TODAY + (days)) /* today + days, several per expression */
 
 static int ymd(int y, int m, int d)
 {
@@ -84,36 +51,13 @@ static int ymd(int y, int m, int d)
 
 static int setup(void **state)
 {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-qa-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "qa", "tester");
     TODAY = ymd(2026, 3, 11);
     sql("DELETE FROM closure; DELETE FROM term;"
         "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
         "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), "
         "('2025/26', 'spring', '2026-01-05', '2026-03-27'), "
         "('2025/26', 'summer', '2026-04-13', '2026-07-20');");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    store_close(S);
-    S = NULL;
-    char f[PATH_MAX + 8];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
     return 0;
 }
 
@@ -1007,7 +951,7 @@ static void test_viewer_reads_not_writes(void **state)
     assert_int_equal(store_user_add(S, "viewer1", "viewer"), AP_OK);
 
     struct store *admin = S, *view = NULL;
-    struct store_options o = {.path = path, .login = "viewer1"};
+    struct store_options o = {.path = F->path, .login = "viewer1"};
     if (store_open(&o, &view) != AP_OK)
         fail_msg("store_open as viewer: %s", ap_error_detail());
     S = view;
@@ -1028,7 +972,7 @@ static void test_viewer_reads_not_writes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, unit_teardown)
         T(test_stage_words_and_next_due),
         T(test_stage1_due),
         T(test_stage2_due_and_concern),
