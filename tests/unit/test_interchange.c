@@ -276,12 +276,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(postcode_shapes),
-        cmocka_unit_test_setup_teardown(provider_without_postcode_is_not_matched_on_name, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(failed_write_rolls_back_every_line, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(batch_savepoints, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(backup_and_restore_are_for_admins, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(subject_access_is_refused_to_viewers, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(retention_boundary, unit_setup, unit_teardown),
+        UNIT_TEST(provider_without_postcode_is_not_matched_on_name, unit_setup),
+        UNIT_TEST(failed_write_rolls_back_every_line, unit_setup),
+        UNIT_TEST(batch_savepoints, unit_setup),
+        UNIT_TEST(backup_and_restore_are_for_admins, unit_setup),
+        UNIT_TEST(subject_access_is_refused_to_viewers, unit_setup),
+        UNIT_TEST(retention_boundary, unit_setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -677,17 +677,17 @@ static void test_version_conflicts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_case_crud, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_case_validation_names_the_field, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_referral_deadline_is_thursday_of_the_week_before, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_quotes_with_annualised_totals, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_quote_validation_names_the_field, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_choose_one_per_case, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_choose_refuses_unsafe_provider, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_agreed_case_makes_the_placement, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_quotations_flag_follows_the_quotes, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_decision_and_what_it_locks, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_version_conflicts, setup, unit_teardown),
+        UNIT_TEST(test_case_crud, setup),
+        UNIT_TEST(test_case_validation_names_the_field, setup),
+        UNIT_TEST(test_referral_deadline_is_thursday_of_the_week_before, setup),
+        UNIT_TEST(test_quotes_with_annualised_totals, setup),
+        UNIT_TEST(test_quote_validation_names_the_field, setup),
+        UNIT_TEST(test_choose_one_per_case, setup),
+        UNIT_TEST(test_choose_refuses_unsafe_provider, setup),
+        UNIT_TEST(test_agreed_case_makes_the_placement, setup),
+        UNIT_TEST(test_quotations_flag_follows_the_quotes, setup),
+        UNIT_TEST(test_decision_and_what_it_locks, setup),
+        UNIT_TEST(test_version_conflicts, setup),
     };
     return cmocka_run_group_tests_name("panel", tests, NULL, NULL);
 }

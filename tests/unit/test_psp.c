@@ -756,21 +756,21 @@ static void test_viewer_writes_nothing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_suggest_review, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_create_and_first_save, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_review_moves_next_review_on, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_review_overdue_in_list, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_review_refused_on_draft, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_cease_and_one_open, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_delete_only_drafts, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_validate_names_fields, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_targets_kept_in_order, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_save_conflict, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_rtt_rag, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_rtt_hours_sources, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_facts, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_drafts, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_viewer_writes_nothing, setup, unit_teardown),
+        UNIT_TEST(test_suggest_review, setup),
+        UNIT_TEST(test_create_and_first_save, setup),
+        UNIT_TEST(test_review_moves_next_review_on, setup),
+        UNIT_TEST(test_review_overdue_in_list, setup),
+        UNIT_TEST(test_review_refused_on_draft, setup),
+        UNIT_TEST(test_cease_and_one_open, setup),
+        UNIT_TEST(test_delete_only_drafts, setup),
+        UNIT_TEST(test_validate_names_fields, setup),
+        UNIT_TEST(test_targets_kept_in_order, setup),
+        UNIT_TEST(test_save_conflict, setup),
+        UNIT_TEST(test_rtt_rag, setup),
+        UNIT_TEST(test_rtt_hours_sources, setup),
+        UNIT_TEST(test_facts, setup),
+        UNIT_TEST(test_drafts, setup),
+        UNIT_TEST(test_viewer_writes_nothing, setup),
     };
     return cmocka_run_group_tests_name("psp", tests, NULL, NULL);
 }

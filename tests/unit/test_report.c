@@ -564,14 +564,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prorate_rounds_halves_up),
-        cmocka_unit_test_setup_teardown(test_dmt_committed_is_pro_rata_by_school_days, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_actual_is_attended_sessions_of_the_placement, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_mark_belongs_to_the_latest_starting_placement, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_progress_first_and_last_rating, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_refuses_a_bad_range, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_panel_quotes_recommended_and_warning, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_panel_pupil_picture, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_xlsx_failed_close_leaves_the_target, setup, unit_teardown),
+        UNIT_TEST(test_dmt_committed_is_pro_rata_by_school_days, setup),
+        UNIT_TEST(test_dmt_actual_is_attended_sessions_of_the_placement, setup),
+        UNIT_TEST(test_dmt_mark_belongs_to_the_latest_starting_placement, setup),
+        UNIT_TEST(test_dmt_progress_first_and_last_rating, setup),
+        UNIT_TEST(test_dmt_refuses_a_bad_range, setup),
+        UNIT_TEST(test_panel_quotes_recommended_and_warning, setup),
+        UNIT_TEST(test_panel_pupil_picture, setup),
+        UNIT_TEST(test_xlsx_failed_close_leaves_the_target, setup),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

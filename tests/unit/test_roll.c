@@ -483,13 +483,13 @@ static void test_provider_list_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_roll_names_year_groups_and_schools, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_roll_current_providers, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_roll_attendance_this_term, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_roll_first_screenful_matches_the_whole, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_roll_on_roll_flag_and_viewer, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_roll_of_an_empty_store, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_provider_list_counts, setup, unit_teardown),
+        UNIT_TEST(test_roll_names_year_groups_and_schools, setup),
+        UNIT_TEST(test_roll_current_providers, setup),
+        UNIT_TEST(test_roll_attendance_this_term, setup),
+        UNIT_TEST(test_roll_first_screenful_matches_the_whole, setup),
+        UNIT_TEST(test_roll_on_roll_flag_and_viewer, setup),
+        UNIT_TEST(test_roll_of_an_empty_store, setup),
+        UNIT_TEST(test_provider_list_counts, setup),
     };
     return cmocka_run_group_tests_name("roll", tests, NULL, NULL);
 }

@@ -625,20 +625,19 @@ int main(void)
     if (setenv("APTERM_TODAY", TODAY, 1) != 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_new_store_holds_both_code_sets, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_new_store_holds_the_four_checklists, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_new_store_holds_the_calendar, unit_setup, unit_teardown),
+        UNIT_TEST(test_new_store_holds_both_code_sets, unit_setup),
+        UNIT_TEST(test_new_store_holds_the_four_checklists, unit_setup),
+        UNIT_TEST(test_new_store_holds_the_calendar, unit_setup),
         cmocka_unit_test(test_code_file_with_a_bad_line_is_rejected_whole),
         cmocka_unit_test(test_checklist_calendar_files_with_bad_lines_are_rejected),
         cmocka_unit_test(test_csv_reader_reads_quoted_multiline_fields_with_line_numbers),
-        cmocka_unit_test_setup_teardown(test_demo_makes_realistic_fictional_data, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_demo_marks_only_school_days_and_keeps_the_weekly_summary, unit_setup,
-                                        unit_teardown),
-        cmocka_unit_test_setup_teardown(test_demo_plants_every_flag, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_demo_is_deterministic_for_a_seed, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_demo_refuses_a_store_it_did_not_just_create, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_demo_rejects_bad_options_before_writing, unit_setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_english_demo_uses_code_k, unit_setup, unit_teardown),
+        UNIT_TEST(test_demo_makes_realistic_fictional_data, unit_setup),
+        UNIT_TEST(test_demo_marks_only_school_days_and_keeps_the_weekly_summary, unit_setup),
+        UNIT_TEST(test_demo_plants_every_flag, unit_setup),
+        UNIT_TEST(test_demo_is_deterministic_for_a_seed, unit_setup),
+        UNIT_TEST(test_demo_refuses_a_store_it_did_not_just_create, unit_setup),
+        UNIT_TEST(test_demo_rejects_bad_options_before_writing, unit_setup),
+        UNIT_TEST(test_english_demo_uses_code_k, unit_setup),
     };
     return cmocka_run_group_tests_name("seed_demo", tests, NULL, NULL);
 }

@@ -702,13 +702,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tracking_week_and_trend),
-        cmocka_unit_test_setup_teardown(test_tracking_rows_attendance, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_rows_ratings, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_rating_upsert_and_conflict, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_actions_overdue, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_psp_and_qa_due, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_empty_store, setup, unit_teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_areas_follow_the_year_group, setup, unit_teardown),
+        UNIT_TEST(test_tracking_rows_attendance, setup),
+        UNIT_TEST(test_tracking_rows_ratings, setup),
+        UNIT_TEST(test_tracking_rating_upsert_and_conflict, setup),
+        UNIT_TEST(test_tracking_actions_overdue, setup),
+        UNIT_TEST(test_tracking_psp_and_qa_due, setup),
+        UNIT_TEST(test_tracking_empty_store, setup),
+        UNIT_TEST(test_tracking_areas_follow_the_year_group, setup),
     };
     return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
 }

@@ -32,6 +32,9 @@ void *unit_fixture_new(void **state, size_t size, const char *tag, const char *l
  * any fixture made by unit_fixture_new): ends the store, frees the fixture. */
 int unit_setup(void **state);
 int unit_teardown(void **state);
+/* One row of a test table: the test fn on a fixture made by setup (unit_setup
+ * or the file's own) and ended by unit_teardown. */
+#define UNIT_TEST(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, unit_teardown)
 
 /* A new store, created with the Welsh codes and opened as login, in a new
  * directory /tmp/apterm-<tag>-XXXXXX: dir (64 bytes) gets the directory and
