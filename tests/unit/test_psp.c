@@ -48,12 +48,7 @@ static int setup(void **state)
 {
     F = unit_fixture_new(state, sizeof *F, "psp", "tester");
     TODAY = date_from_ymd(2026, 11, 16);
-    sql("INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-        "('wales', '/', 'present (AM)', 'present', '2010-09-01'), "
-        "('wales', '\\', 'present (PM)', 'present', '2010-09-01'), "
-        "('wales', 'E', 'excluded', 'authorised', '2010-09-01'), "
-        "('wales', 'O', 'unauthorised', 'unauthorised', '2010-09-01');"
-        "DELETE FROM closure; DELETE FROM term;"
+    sql("DELETE FROM closure; DELETE FROM term;"
         "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
         "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
         "('2026/27', 'spring', '2027-01-04', '2027-03-26');"

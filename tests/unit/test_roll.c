@@ -25,30 +25,22 @@
 #include "upn.h"
 #include "unit.h"
 
-/* The calendar and the codes the tests use, whether or not the build seeds
- * them: the seed's own terms are replaced by these. */
-static void calendar_and_codes(struct store *s)
+/* The calendar the tests use: the seed's own terms are replaced by these (the
+ * codes are the store's Welsh set). */
+static void calendar(struct store *s)
 {
     unit_sql(s,
              "DELETE FROM term; "
              "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
              "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
              "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-             "('2026/27', 'spring', '2027-01-04', '2027-03-19'); "
-             "INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-             "('wales', '/', 'Present (AM)', 'present', '2010-09-01'), "
-             "('wales', '\\', 'Present (PM)', 'present', '2010-09-01'), "
-             "('wales', 'B', 'Approved off-site activity', 'aea', '2010-09-01'), "
-             "('wales', 'I', 'Illness', 'authorised', '2010-09-01'), "
-             "('wales', 'O', 'Unauthorised', 'unauthorised', '2010-09-01'), "
-             "('wales', 'N', 'No reason yet', 'unauthorised', '2010-09-01'), "
-             "('wales', 'D', 'Dual registered', 'not_counted', '2010-09-01');");
+             "('2026/27', 'spring', '2027-01-04', '2027-03-19');");
 }
 
 static int setup(void **state)
 {
     struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "roll", "tester");
-    calendar_and_codes(f->s);
+    calendar(f->s);
     return 0;
 }
 

@@ -42,8 +42,9 @@ static int this_week(void)
     return ymd(2026, 11, 16);
 }
 
-/* Terms, a half-term week closed (26-30 October) and the codes the tests use. */
-static void calendar_and_codes(struct store *s)
+/* Terms and a half-term week closed (26-30 October); the codes are the
+ * store's Welsh set. */
+static void calendar(struct store *s)
 {
     unit_sql(s, "DELETE FROM closure; DELETE FROM term; "
                 "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
@@ -52,18 +53,13 @@ static void calendar_and_codes(struct store *s)
                 "('2026/27', 'spring', '2027-01-04', '2027-03-19'); "
                 "INSERT INTO closure (day, reason) VALUES ('2026-10-26', 'half term'), "
                 "('2026-10-27', 'half term'), ('2026-10-28', 'half term'), ('2026-10-29', 'half term'), "
-                "('2026-10-30', 'half term'); "
-                "INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-                "('wales', 'B', 'Approved off-site activity', 'aea', '2010-09-01'), "
-                "('wales', 'I', 'Illness', 'authorised', '2010-09-01'), "
-                "('wales', 'O', 'Unauthorised', 'unauthorised', '2010-09-01'), "
-                "('wales', 'D', 'Dual registered', 'not_counted', '2010-09-01');");
+                "('2026-10-30', 'half term');");
 }
 
 static int setup(void **state)
 {
     struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "tracking", "tester");
-    calendar_and_codes(f->s);
+    calendar(f->s);
     return 0;
 }
 
