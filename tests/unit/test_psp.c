@@ -48,11 +48,9 @@ static int setup(void **state)
 {
     F = unit_fixture_new(state, sizeof *F, "psp", "tester");
     TODAY = date_from_ymd(2026, 11, 16);
-    sql("DELETE FROM closure; DELETE FROM term;"
-        "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
-        "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-        "('2026/27', 'spring', '2027-01-04', '2027-03-26');"
-        "INSERT INTO app_user (login, role) VALUES ('other', 'officer') ON CONFLICT DO NOTHING;");
+    unit_calendar(S, "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
+                     "('2026/27', 'spring', '2027-01-04', '2027-03-26')");
+    sql("INSERT INTO app_user (login, role) VALUES ('other', 'officer') ON CONFLICT DO NOTHING;");
     return 0;
 }
 

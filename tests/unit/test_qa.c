@@ -53,11 +53,7 @@ static int setup(void **state)
 {
     F = unit_fixture_new(state, sizeof *F, "qa", "tester");
     TODAY = ymd(2026, 3, 11);
-    sql("DELETE FROM closure; DELETE FROM term;"
-        "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
-        "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), "
-        "('2025/26', 'spring', '2026-01-05', '2026-03-27'), "
-        "('2025/26', 'summer', '2026-04-13', '2026-07-20');");
+    unit_calendar(S, UNIT_TERMS_2025_26);
     return 0;
 }
 

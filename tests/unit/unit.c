@@ -129,6 +129,13 @@ void unit_sql(struct store *s, const char *fmt, ...)
         fail_msg("store_commit: %s", ap_error_detail());
 }
 
+void unit_calendar(struct store *s, const char *terms)
+{
+    unit_sql(s, "DELETE FROM closure; DELETE FROM term; "
+                "INSERT INTO term (academic_year, name, start_date, end_date) VALUES %s;",
+             terms);
+}
+
 int64_t unit_int(struct store *s, const char *fmt, ...)
 {
     char buf[4096];

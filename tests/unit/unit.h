@@ -36,6 +36,15 @@ int unit_teardown(void **state);
  * or the file's own) and ended by unit_teardown. */
 #define UNIT_TEST(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, unit_teardown)
 
+/* The terms of 2025/26, as VALUES rows for unit_calendar. */
+#define UNIT_TERMS_2025_26                                                                                             \
+    "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), ('2025/26', 'spring', '2026-01-05', '2026-03-27'), "          \
+    "('2025/26', 'summer', '2026-04-13', '2026-07-20')"
+/* A calendar of the test's own in place of the seed's: no closures, and the
+ * terms terms, the VALUES rows of an INSERT INTO term (academic_year, name,
+ * start_date, end_date). */
+void unit_calendar(struct store *s, const char *terms);
+
 /* A new store, created with the Welsh codes and opened as login, in a new
  * directory /tmp/apterm-<tag>-XXXXXX: dir (64 bytes) gets the directory and
  * path (path_len bytes) the store's file in it. The caller ends it with
