@@ -388,8 +388,9 @@ fail:
     "l.updated_by, v.name, l.setting_type, l.census_reason FROM placement l JOIN provider v ON v.id = l.provider_id "
 
 /* Columns 0..14, 16 and 17 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
-static void read_placement(sqlite3_stmt *st, struct placement *p)
+static void read_placement(sqlite3_stmt *st, void *row)
 {
+    struct placement *p = row;
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(st, 0);
     p->pupil_id = sqlite3_column_int64(st, 1);
@@ -423,25 +424,13 @@ ap_status placement_get(struct store *s, int64_t id, struct placement *p)
 {
     sqlite3_stmt *st = NULL;
     const char *what = "reading the placement";
-    ap_status result = rowio_prepare(s, PLACEMENT_SELECT "WHERE l.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_placement(st, p);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "placement %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    ap_status result = rowio_get(s, PLACEMENT_SELECT "WHERE l.id = ?1", id, read_placement, p, what, "placement", false);
     if (result != AP_OK)
         return result;
     if ((result = rowio_prepare(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
                                 &st, what)) != AP_OK)
         return result;
-    rc = sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_bind_int64(st, 1, id);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_session(st, 0, p);
         rc = SQLITE_OK;
@@ -452,47 +441,39 @@ ap_status placement_get(struct store *s, int64_t id, struct placement *p)
     return result;
 }
 
+/* A placement_item's row of PLACEMENT_SELECT, its timetable and totals to come. */
+static void read_placement_item(sqlite3_stmt *st, void *row)
+{
+    struct placement_item *it = row;
+    memset(it, 0, sizeof *it);
+    read_placement(st, &it->p);
+    rowio_text(st, 15, it->provider_name, sizeof it->provider_name);
+}
+
 ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct placement_item **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     const char *what = "listing the pupil's placements";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
-                                                      "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
-                                                      "l.start_date DESC, l.id DESC",
-                                     &st, what);
+    void *rows = NULL;
+    size_t count = 0;
+    ap_status result = rowio_list(s,
+                                  PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
+                                                   "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
+                                                   "l.start_date DESC, l.id DESC",
+                                  pupil_id, sizeof **out, read_placement_item, &rows, &count, what);
     if (result != AP_OK)
         return result;
-    struct placement_item *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct placement_item *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        memset(&items[count], 0, sizeof items[count]);
-        read_placement(st, &items[count].p);
-        rowio_text(st, 15, items[count].provider_name, sizeof items[count].provider_name);
-        count++;
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    st = NULL;
+    struct placement_item *items = rows;
+    sqlite3_stmt *st = NULL;
     /* The timetables of all of them in one query. */
-    if (result == AP_OK && count)
+    if (count)
         result = rowio_prepare(s,
                                "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
                                "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
                                &st, what);
     if (result == AP_OK && count) {
-        rc = sqlite3_bind_int64(st, 1, pupil_id);
+        int rc = sqlite3_bind_int64(st, 1, pupil_id);
         while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(st, 0);
             for (size_t i = 0; i < count; i++)
