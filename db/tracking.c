@@ -968,23 +968,8 @@ ap_status tracking_action_list(struct store *s, int64_t pupil_id, struct trackin
 
 ap_status tracking_action_get(struct store *s, int64_t id, struct tracking_action *out)
 {
-    const char *what = "reading the action";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_action(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "there is no action %lld (deleted by someone else?)", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE id = ?1", id, read_action, out,
+                     "reading the action", "action", true);
 }
 
 ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
