@@ -243,26 +243,11 @@ ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, con
         return st;
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    const char *what = "changing the provider's status";
-    if ((st = rowio_prepare(s,
-                            "UPDATE provider SET status = ?1, updated_at = ?2, updated_by = ?3, "
-                            "version = version + 1 WHERE id = ?4 AND version = ?5",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "tsII", status, s, id, *version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "provider", id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
-fail:
-    store_rollback(s);
-    return st;
+    st = rowio_writef(s,
+                      "UPDATE provider SET status = ?1, updated_at = ?2, updated_by = ?3, "
+                      "version = version + 1 WHERE id = ?4 AND version = ?5",
+                      "provider", id, *version, "changing the provider's status", NULL, "t", status);
+    return rowio_finish(s, st, false, 0, &id, version);
 }
 
 /* What still refers to the provider, in words ("2 placements (1 active), 1
