@@ -321,24 +321,12 @@ ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_d
             st = ap_fail(AP_ERR_INVALID, "End date: before the placement's start on %s", date_format(start, d));
     }
     sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (st != AP_OK)
-        goto fail;
-    if ((st = rowio_prepare(s,
-                            "UPDATE placement SET status = 'ended', end_date = ?1, updated_at = ?2, updated_by = ?3, "
-                            "version = version + 1 WHERE id = ?4 AND version = ?5",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    rc = rowio_bind(stmt, 1, "dsII", end_date, s, id, *version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
-        st = rowio_changed(s, "placement", id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
+        st = rowio_writef(s,
+                          "UPDATE placement SET status = 'ended', end_date = ?1, updated_at = ?2, updated_by = ?3, "
+                          "version = version + 1 WHERE id = ?4 AND version = ?5",
+                          "placement", id, *version, what, NULL, "d", end_date);
+    return rowio_finish(s, st, false, 0, &id, version);
 fail:
     store_rollback(s);
     return st;
