@@ -311,24 +311,13 @@ ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const
         c->panel_date = panel_date;
     if ((st = panel_case_validate(c, today)) != AP_OK)
         goto fail;
-    sqlite3_stmt *stmt = NULL;
-    const char *what = "recording the panel's decision";
-    if ((st = rowio_prepare(s,
-                            "UPDATE panel_case SET status = ?1, decision = ?2, panel_date = ?3, updated_at = ?4, "
-                            "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "ttdsII", c->status, c->decision, c->panel_date, s, id, *version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "panel_case", id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
+    st = rowio_writef(s,
+                      "UPDATE panel_case SET status = ?1, decision = ?2, panel_date = ?3, updated_at = ?4, "
+                      "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                      "panel_case", id, *version, "recording the panel's decision", NULL, "ttd", c->status, c->decision,
+                      c->panel_date);
     free(c);
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
+    return rowio_finish(s, st, false, 0, &id, version);
 fail:
     free(c);
     store_rollback(s);
