@@ -63,18 +63,9 @@ static void read_concern_list_row(sqlite3_stmt *st, void *row)
 {
     struct concern *c = row;
     memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    c->pupil_id = sqlite3_column_int64(st, 1);
-    c->provider_id = sqlite3_column_int64(st, 2);
-    c->concern_date = rowio_date(st, 3);
-    rowio_text(st, 4, c->kind, sizeof c->kind);
-    rowio_text(st, 5, c->summary, sizeof c->summary);
-    rowio_text(st, 6, c->told, sizeof c->told);
-    rowio_text(st, 7, c->action, sizeof c->action);
-    c->version = sqlite3_column_int64(st, 8);
-    rowio_text(st, 9, c->recorded_at, sizeof c->recorded_at);
-    rowio_text(st, 10, c->recorded_by, sizeof c->recorded_by);
-    rowio_text(st, 11, c->provider_name, sizeof c->provider_name);
+    rowio_read(st, 0, "IIIdttttIttt", &c->id, &c->pupil_id, &c->provider_id, &c->concern_date, ROWIO_BUF(c->kind),
+               ROWIO_BUF(c->summary), ROWIO_BUF(c->told), ROWIO_BUF(c->action), &c->version,
+               ROWIO_BUF(c->recorded_at), ROWIO_BUF(c->recorded_by), ROWIO_BUF(c->provider_name));
 }
 
 ap_status concern_list(struct store *s, int64_t pupil_id, struct concern **out, size_t *n)

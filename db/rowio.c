@@ -121,6 +121,39 @@ int rowio_date(sqlite3_stmt *st, int col)
     return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
 }
 
+void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (int col = first; *fmt; fmt++, col++) {
+        switch (*fmt) {
+        case 'I':
+            *va_arg(ap, int64_t *) = sqlite3_column_int64(st, col);
+            break;
+        case 'i':
+            *va_arg(ap, int *) = sqlite3_column_int(st, col);
+            break;
+        case 'b':
+            *va_arg(ap, bool *) = sqlite3_column_int(st, col) != 0;
+            break;
+        case 'f':
+            *va_arg(ap, double *) = sqlite3_column_double(st, col);
+            break;
+        case 'd':
+            *va_arg(ap, int *) = rowio_date(st, col);
+            break;
+        case 't': {
+            char *dst = va_arg(ap, char *);
+            rowio_text(st, col, dst, va_arg(ap, size_t));
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    va_end(ap);
+}
+
 ap_status rowio_check_text(const char *label, const char *buf, size_t size, bool required, bool multiline)
 {
     const char *end = memchr(buf, '\0', size);

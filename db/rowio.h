@@ -44,6 +44,15 @@ void rowio_copy(char *dst, size_t len, const char *src);
 /* Reading: column col as rowio_copy copies it. */
 void rowio_text(sqlite3_stmt *st, int col, char *dst, size_t len);
 int rowio_date(sqlite3_stmt *st, int col);                 /* NULL or bad -> DATE_NONE */
+/* Reads columns first, first + 1, ... of st's current row into the places
+ * after fmt, one a letter:
+ *   I  int64_t *        i  int *        b  bool *: the column is not 0
+ *   f  double *         d  int *: a date, as rowio_date reads it
+ *   t  char *, size_t: text into a buffer of that size, as rowio_text (pass
+ *      ROWIO_BUF(buffer))
+ * The callers pass exactly those types. */
+void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...);
+#define ROWIO_BUF(buf) (buf), sizeof(buf)
 
 /* Field checks. label is the field's name on the form ("Name"). Each returns
  * AP_OK or AP_ERR_INVALID with a detail "Label: ...". */
