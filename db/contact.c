@@ -245,18 +245,9 @@ static void read_contact(sqlite3_stmt *st, void *row)
 {
     struct contact *c = row;
     memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    c->pupil_id = sqlite3_column_int64(st, 1);
-    c->priority = sqlite3_column_int(st, 2);
-    rowio_text(st, 3, c->name, sizeof c->name);
-    rowio_text(st, 4, c->relationship, sizeof c->relationship);
-    rowio_text(st, 5, c->phone, sizeof c->phone);
-    rowio_text(st, 6, c->phone2, sizeof c->phone2);
-    rowio_text(st, 7, c->email, sizeof c->email);
-    c->parental_responsibility = sqlite3_column_int(st, 8) != 0;
-    c->version = sqlite3_column_int64(st, 9);
-    rowio_text(st, 10, c->updated_at, sizeof c->updated_at);
-    rowio_text(st, 11, c->updated_by, sizeof c->updated_by);
+    rowio_read(st, 0, "IIitttttbItt", &c->id, &c->pupil_id, &c->priority, ROWIO_BUF(c->name),
+               ROWIO_BUF(c->relationship), ROWIO_BUF(c->phone), ROWIO_BUF(c->phone2), ROWIO_BUF(c->email),
+               &c->parental_responsibility, &c->version, ROWIO_BUF(c->updated_at), ROWIO_BUF(c->updated_by));
 }
 
 ap_status contact_get(struct store *s, int64_t id, struct contact *out)
