@@ -399,15 +399,9 @@ static void read_contact(sqlite3_stmt *st, void *row)
 {
     struct provider_contact *c = row;
     memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    c->provider_id = sqlite3_column_int64(st, 1);
-    rowio_text(st, 2, c->name, sizeof c->name);
-    rowio_text(st, 3, c->job_role, sizeof c->job_role);
-    rowio_text(st, 4, c->phone, sizeof c->phone);
-    rowio_text(st, 5, c->email, sizeof c->email);
-    c->version = sqlite3_column_int64(st, 6);
-    rowio_text(st, 7, c->updated_at, sizeof c->updated_at);
-    rowio_text(st, 8, c->updated_by, sizeof c->updated_by);
+    rowio_read(st, 0, "IIttttItt", &c->id, &c->provider_id, ROWIO_BUF(c->name), ROWIO_BUF(c->job_role),
+               ROWIO_BUF(c->phone), ROWIO_BUF(c->email), &c->version, ROWIO_BUF(c->updated_at),
+               ROWIO_BUF(c->updated_by));
 }
 
 ap_status provider_contact_get(struct store *s, int64_t id, struct provider_contact *out)
