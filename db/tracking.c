@@ -941,15 +941,8 @@ static void read_action(sqlite3_stmt *st, void *row)
 {
     struct tracking_action *a = row;
     memset(a, 0, sizeof *a);
-    a->id = sqlite3_column_int64(st, 0);
-    a->pupil_id = sqlite3_column_int64(st, 1);
-    rowio_text(st, 2, a->text, sizeof a->text);
-    rowio_text(st, 3, a->owner, sizeof a->owner);
-    a->due = rowio_date(st, 4);
-    a->done = sqlite3_column_int(st, 5) != 0;
-    a->version = sqlite3_column_int64(st, 6);
-    rowio_text(st, 7, a->updated_at, sizeof a->updated_at);
-    rowio_text(st, 8, a->updated_by, sizeof a->updated_by);
+    rowio_read(st, 0, "IIttdbItt", &a->id, &a->pupil_id, ROWIO_BUF(a->text), ROWIO_BUF(a->owner), &a->due, &a->done,
+               &a->version, ROWIO_BUF(a->updated_at), ROWIO_BUF(a->updated_by));
 }
 
 ap_status tracking_action_list(struct store *s, int64_t pupil_id, struct tracking_action **out, size_t *n)
