@@ -7,17 +7,19 @@ import os
 import pty
 import sys
 
+
+def read(fd):
+    """One chunk of what the program wrote; b"" once it has ended (EIO)."""
+    try:
+        return os.read(fd, 65536)
+    except OSError:
+        return b""
+
+
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
+
+data = b"".join(iter(lambda: read(fd), b""))
 os.waitpid(pid, 0)
 sys.stdout.write(data.decode("utf-8", "replace"))
