@@ -10,20 +10,12 @@
 # Friday 20 Nov 2026 at 09:05 (APTERM_TODAY, APTERM_NOW), on a demo store made
 # for that day, which leaves part of the morning unreported.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20 # a Friday of the autumn term (data/terms.csv)
-export APTERM_TODAY=$TODAY
+pane_script 2026-11-20 calls --pupils 40 --weeks 4  # a Friday of the autumn term (data/terms.csv)
 me=$(id -un)
-db="$TEST_DIR/calls.db"
-demo_store "$db" --pupils 40 --weeks 4
 
 DB=$db
 q() { sqlite3 "$DB" "$1"; }
-# The pupils expected this morning (db/marks.c expected_on, Friday = weekday 4).
-EXP="SELECT l.pupil_id FROM placement l JOIN placement_session t ON t.placement_id = l.id
-     WHERE l.status != 'proposed' AND l.start_date <= '$TODAY'
-       AND (l.end_date IS NULL OR l.end_date >= '$TODAY') AND t.weekday = 4 AND t.session = 'am'
-     GROUP BY l.pupil_id"
+EXP=$(expected_sql "$TODAY" 4 am) # the pupils expected this morning (Friday)
 UNREPORTED="SELECT e.pupil_id FROM ($EXP) e WHERE NOT EXISTS (SELECT 1 FROM attendance_mark_v m
             WHERE m.pupil_id = e.pupil_id AND m.date = '$TODAY' AND m.session = 'am')"
 # The pupils the calls list should hold: N or an unauthorised code of the store's set today.

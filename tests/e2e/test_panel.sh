@@ -9,13 +9,8 @@
 # openpyxl opens both; an unwritable path is refused plainly; the panel's
 # decision is recorded; a viewer can read and export but change nothing.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/panel.db"
-demo_store "$db" --pupils 40 --weeks 4
+pane_script 2026-11-20 panel --pupils 40 --weeks 4
 S=panel$$
-q() { sqlite3 "$db" "$1"; }
 n_cases=$(q "select count(*) from panel_case")
 # expect_text NAME SESSION TEXT [SECONDS]: TEXT on the screen, read as one
 # line (a long message wraps over several lines of the pane).

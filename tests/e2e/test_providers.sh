@@ -5,14 +5,9 @@
 # one opens that pupil's record in the roll; an edit is saved to SQLite, and
 # registering the provider clears its registration flag.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/providers.db"
-demo_store "$db" --pupils 60 --weeks 4
+pane_script 2026-11-20 providers --pupils 60 --weeks 4
 me=$(id -un)
 S=prov$$
-q() { sqlite3 "$db" "$1"; }
 n_prov=$(q "select count(*) from provider")
 
 # The provider the demo makes non-compliant: unregistered, with 5 or more

@@ -7,10 +7,8 @@
 . tests/lib.sh
 db="$TEST_DIR/demo.db"
 demo_store "$db" --pupils 40 --weeks 4
-q() { sqlite3 "$db" "$1"; }
 
 # apterm's own process (not the shell tmux runs it under).
-apterm_pid() { pgrep -n -f "^$APTERM --db $db"; }
 
 # A pupil on roll with no open PSP, found by UPN in the picker.
 row=$(pupil_without_psp "$db")

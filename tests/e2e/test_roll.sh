@@ -4,14 +4,9 @@
 # edit, sort, filter; resize to 80x24 and back; q gives the terminal back;
 # and a viewer (another OS login) can read but not change anything.
 . tests/lib.sh
-export LC_ALL=C.UTF-8   # sed and wc below read UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/roll.db"
-demo_store "$db" --pupils 60 --weeks 4
+pane_script 2026-11-20 roll --pupils 60 --weeks 4  # sed and wc below read UTF-8
 me=$(id -un)
 S=roll$$
-q() { sqlite3 "$db" "$1"; }
 on_roll_sql="(end_date IS NULL OR end_date >= '$TODAY')"
 n_roll=$(q "select count(*) from pupil where $on_roll_sql")
 

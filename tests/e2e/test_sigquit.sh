@@ -6,11 +6,8 @@
 # its core file size limit is 0 whatever it was started with, and a crash
 # leaves no core file.
 . tests/lib.sh
-case $APTERM in /*) ;; *) APTERM=$(pwd)/$APTERM ;; esac  # it runs from another folder below
 db="$TEST_DIR/demo.db"
 demo_store "$db" --pupils 40 --weeks 4
-q() { sqlite3 "$db" "$1"; }
-apterm_pid() { pgrep -n -f "^$APTERM --db $db"; }
 
 # A pupil on roll with no open PSP and a plain name.
 row=$(pupil_without_psp "$db")

@@ -11,7 +11,6 @@ TODAY=2026-12-04
 export APTERM_TODAY=$TODAY
 db="$TEST_DIR/store.db"
 demo_store "$db" --pupils 60 --weeks 4
-q() { sqlite3 "$db" "$1"; }
 
 # A reader in another process: holds a read transaction from when it writes
 # DIR/reading until DIR/release exists, then keeps its connection (so the WAL

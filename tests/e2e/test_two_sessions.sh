@@ -14,25 +14,10 @@ dir="$TEST_DIR/shared"
 mkdir "$dir"
 db="$dir/two.db"
 demo_store "$db" --pupils 60 --weeks 4
-q() { sqlite3 "$db" "$1"; }
 
 # Session A runs as another OS login (an officer) when this host lets the
 # test make one, so that B's message names someone else; otherwise as $me.
-officer=$me
-as_officer=""
-officer_apterm=$APTERM
-if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 &&
-   useradd -M -s /bin/sh "apto$$" 2>/dev/null; then
-    officer=apto$$
-    trap 'cleanup; userdel -f "$officer" 2>/dev/null' EXIT
-    "$APTERM" user add "$officer" officer --db "$db" >/dev/null
-    chmod 755 "$TEST_DIR"
-    chmod 777 "$dir"
-    chmod 666 "$db"*
-    chmod 644 "$APTERM_CONFIG"
-    as_officer="runuser -u $officer --"
-    officer_apterm=$(apterm_for_other_logins)
-fi
+officer_login apto "$db"
 
 # The pupil both sessions work on: the third on the roll (by surname), with no preferred name.
 on_roll="(end_date IS NULL OR end_date >= '$TODAY')"

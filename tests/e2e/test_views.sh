@@ -5,13 +5,8 @@
 # pane; a form shows the text cursor in its field; Esc and Ctrl-C in a changed
 # form both ask first, and "n" goes back to the form as it was.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/views.db"
-demo_store "$db" --pupils 30 --weeks 4
+pane_script 2026-11-20 views --pupils 30 --weeks 4
 S=views$$
-q() { sqlite3 "$db" "$1"; }
 
 start "$S" 100x30 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
 wait_for "$S" "Pupil roll:" 10 || not_ok "the roll opens" "$(screen "$S")"

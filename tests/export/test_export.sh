@@ -4,11 +4,7 @@
 # compare every figure with SQL over the same store; then the ways an export
 # must fail without touching an existing file.
 . tests/lib.sh
-here=$(pwd)
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-03-04      # a Wednesday in the spring term 2025/26
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 80 --weeks 8
+demo_script 2026-03-04 --pupils 80 --weeks 8      # a Wednesday in the spring term 2025/26
 checks="$here/tests/export"
 
 # export NAME ARGS...: runs apterm export ARGS; ok when it exits 0 with nothing on stderr.

@@ -4,11 +4,7 @@
 # poppler-utils (tests/export/check_pdf.py compares the text with SQL over the
 # same store); then the ways a print must fail without touching a file.
 . tests/lib.sh
-here=$(pwd)
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-03-04
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 80 --weeks 8
+demo_script 2026-03-04 --pupils 80 --weeks 8
 checks="$here/tests/export"
 q() { sqlite3 -readonly "$db" "$1"; }
 
