@@ -493,10 +493,7 @@ static void test_xlsx_failed_close_leaves_the_target(void **state)
     struct unit_fixture *f = *state;
     char target[192], tmp[PATH_MAX];
     snprintf(target, sizeof target, "%s/report.xlsx", f->dir);
-    FILE *old = fopen(target, "w");
-    assert_non_null(old);
-    fputs("the earlier report\n", old);
-    fclose(old);
+    unit_write_file(target, "the earlier report\n");
     struct xlsx_doc doc = {.title = "Test", .organisation = "Cyngor & Co", .today = today()};
     struct xlsx *x = NULL;
     assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
@@ -514,12 +511,7 @@ static void test_xlsx_failed_close_leaves_the_target(void **state)
     assert_int_equal(xlsx_close(x), AP_ERR_IO);
     assert_non_null(strstr(ap_error_detail(), "libxlsxwriter"));
     assert_non_null(strstr(ap_error_detail(), target));
-    char buf[64] = "";
-    FILE *in = fopen(target, "r");
-    assert_non_null(in);
-    assert_non_null(fgets(buf, sizeof buf, in));
-    fclose(in);
-    assert_string_equal(buf, "the earlier report\n");
+    unit_expect_file(target, "the earlier report\n");
     rmdir(tmp);
 
     /* A bad sheet name is refused before anything is written, and the
@@ -530,10 +522,7 @@ static void test_xlsx_failed_close_leaves_the_target(void **state)
     assert_int_equal(x->status, AP_ERR_IO);
     xlsx_discard(x);
     assert_int_equal(stat(tmp, &sb), -1);
-    in = fopen(target, "r");
-    assert_non_null(fgets(buf, sizeof buf, in));
-    fclose(in);
-    assert_string_equal(buf, "the earlier report\n");
+    unit_expect_file(target, "the earlier report\n");
 
     /* A good close replaces the target, mode 0600. */
     assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);

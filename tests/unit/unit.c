@@ -2,6 +2,7 @@
 
 #include "unit.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -134,6 +135,29 @@ void unit_calendar(struct store *s, const char *terms)
     unit_sql(s, "DELETE FROM closure; DELETE FROM term; "
                 "INSERT INTO term (academic_year, name, start_date, end_date) VALUES %s;",
              terms);
+}
+
+void unit_write_file(const char *path, const char *text)
+{
+    FILE *out = fopen(path, "w");
+    if (!out)
+        fail_msg("opening %s: %s", path, strerror(errno));
+    bool ok = fputs(text, out) >= 0;
+    if (fclose(out) != 0 || !ok)
+        fail_msg("writing %s: %s", path, strerror(errno));
+}
+
+void unit_expect_file(const char *path, const char *text)
+{
+    char buf[4096];
+    FILE *in = fopen(path, "r");
+    if (!in)
+        fail_msg("opening %s: %s", path, strerror(errno));
+    size_t n = fread(buf, 1, sizeof buf - 1, in);
+    buf[n] = '\0';
+    if (ferror(in) || fclose(in) != 0)
+        fail_msg("reading %s: %s", path, strerror(errno));
+    assert_string_equal(buf, text);
 }
 
 int64_t unit_int(struct store *s, const char *fmt, ...)

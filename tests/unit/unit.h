@@ -77,6 +77,10 @@ void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *for
 /* date as "YYYY-MM-DD" in one of 16 static slots, so that several can stand
  * in one expression. */
 const char *unit_date(int date);
+/* Writes text to the file at path (made, or emptied first). */
+void unit_write_file(const char *path, const char *text);
+/* Fails unless the file at path holds exactly text. */
+void unit_expect_file(const char *path, const char *text);
 /* Fails unless the last error's detail contains fragment. */
 void unit_expect_detail(const char *fragment);
 
