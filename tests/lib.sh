@@ -224,11 +224,14 @@ wait_exit() {
     ! kill -0 "$1" 2>/dev/null
 }
 
-# pupil_without_psp DB: "UPN|name" of the first pupil on roll with no open
-# PSP (the name as the screens show it: preferred or legal forename, surname).
+# pupil_without_psp DB: sets upn and name (as the screens show it: preferred
+# or legal forename, surname) of the first pupil on roll with no open PSP;
+# both "" when there is none.
 pupil_without_psp() {
-    sqlite3 "$1" "SELECT upn || '|' || CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END
+    row=$(sqlite3 "$1" "SELECT upn || '|' || CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END
          || ' ' || legal_surname FROM pupil
          WHERE id NOT IN (SELECT pupil_id FROM psp WHERE status != 'ceased')
-           AND (end_date IS NULL OR end_date >= date('now')) ORDER BY id LIMIT 1"
+           AND (end_date IS NULL OR end_date >= date('now')) ORDER BY id LIMIT 1")
+    upn=${row%%|*}
+    name=${row#*|}
 }

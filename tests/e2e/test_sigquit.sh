@@ -10,9 +10,7 @@ db="$TEST_DIR/demo.db"
 demo_store "$db" --pupils 40 --weeks 4
 
 # A pupil on roll with no open PSP and a plain name.
-row=$(pupil_without_psp "$db")
-upn=${row%%|*}
-name=${row#*|}
+pupil_without_psp "$db"
 pupil=$(q "SELECT id FROM pupil WHERE upn = '$upn'")
 
 # The pane runs stty -a once apterm has gone, to show the terminal's mode.
