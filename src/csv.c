@@ -27,14 +27,13 @@ void csv_open(struct csv_reader *r, const char *name, const char *text)
 
 void csv_close(struct csv_reader *r)
 {
+    /* Where it had got to stays; what it held goes. */
+    struct csv_reader closed = {
+        .name = r->name, .comment = r->comment, .line = r->line, .p = r->p, .next_line = r->next_line};
     free(r->buf);
     free(r->offsets);
     free(r->field);
-    r->buf = NULL;
-    r->offsets = NULL;
-    r->field = NULL;
-    r->nfield = 0;
-    r->buf_len = r->buf_cap = r->field_cap = 0;
+    *r = closed;
 }
 
 __attribute__((format(printf, 3, 0)))
