@@ -154,12 +154,12 @@ char *rules_year_group_name(int year_group, char *buf, size_t len)
 {
     if (!buf || !len)
         return buf;
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "Nursery");
-    else if (year_group == 0)
-        snprintf(buf, len, "Reception");
+    const char *word = year_group == RULES_NO_YEAR_GROUP ? "?"
+                       : year_group < 0                   ? "Nursery"
+                       : year_group == 0                  ? "Reception"
+                                                          : NULL;
+    if (word)
+        snprintf(buf, len, "%s", word);
     else
         snprintf(buf, len, "Year %d", year_group);
     return buf;
