@@ -7,6 +7,7 @@
 #include "date.h"
 #include "labels.h"
 #include "rowio.h"
+#include "strbuf.h"
 
 /* The editable columns, in the order of the ?N parameters of the writes. */
 #define PROVIDER_COLUMNS                                                                                  \
@@ -277,17 +278,8 @@ static ap_status provider_references(struct store *s, int64_t id, char *buf, siz
     int quotes = sqlite3_column_int(st, 2), visits = sqlite3_column_int(st, 3);
     int concerns = sqlite3_column_int(st, 4), marks = sqlite3_column_int(st, 5);
     sqlite3_finalize(st);
-    buf[0] = '\0';
-    size_t used = 0;
-#define ADD(...)                                                                          \
-    do {                                                                                  \
-        int w = snprintf(buf + used, len - used, "%s", used ? ", " : "");                 \
-        if (w > 0 && (size_t)w < len - used)                                              \
-            used += (size_t)w;                                                            \
-        w = snprintf(buf + used, len - used, __VA_ARGS__);                                \
-        if (w > 0 && (size_t)w < len - used)                                              \
-            used += (size_t)w;                                                            \
-    } while (0)
+    struct strbuf b = {0};
+#define ADD(...) (strbuf_append(&b, b.len ? ", " : ""), strbuf_appendf(&b, __VA_ARGS__))
     if (placements)
         ADD("%d placement%s (%d not ended)", placements, placements == 1 ? "" : "s", open);
     if (quotes)
@@ -299,7 +291,10 @@ static ap_status provider_references(struct store *s, int64_t id, char *buf, siz
     if (marks)
         ADD("attendance marks");
 #undef ADD
-    return AP_OK;
+    snprintf(buf, len, "%s", strbuf_str(&b));
+    bool failed = b.failed;
+    strbuf_free(&b);
+    return failed ? ap_fail(AP_ERR_NOMEM, "checking what refers to the provider: out of memory") : AP_OK;
 }
 
 ap_status provider_delete(struct store *s, int64_t id, int64_t version)
