@@ -148,6 +148,10 @@ expect_screen() {
     if wait_for "$2" "$3" "${4:-10}"; then ok "$1"; else not_ok "$1" "screen lacks: $3" "$(screen "$2")"; fi
 }
 
+# screen_ok STATUS NAME SESSION: one test line, ok when STATUS (the $? of the
+# check just made) is 0, otherwise not ok with the screen.
+screen_ok() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2" "$(screen "$3")"; fi; }
+
 # ---- Helpers of the pane tests (roll, providers, two sessions) ----
 
 # upn_check TWELVE: the check letter for a UPN's last 12 characters (src/upn.h):

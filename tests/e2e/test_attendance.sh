@@ -45,18 +45,15 @@ S=round$$
 start "$S" 120x45 "$run_env $APTERM --db $db"
 wait_for "$S" "1 Roll" 10
 keys "$S" 3
-if wait_for "$S" "16–20 Nov 2026 · " 10 && wait_for "$S" "expected (a: all) · by phone (@)" 2; then
-    ok "3 opens the attendance grid on this week (16–20 Nov 2026), marks by phone"
-else
-    not_ok "3 opens the attendance grid on this week (16–20 Nov 2026), marks by phone" "$(screen "$S")"
-fi
+wait_for "$S" "16–20 Nov 2026 · " 10 && wait_for "$S" "expected (a: all) · by phone (@)" 2
+screen_ok $? "3 opens the attendance grid on this week (16–20 Nov 2026), marks by phone" "$S"
 if wait_re "$S" "$(summary_re "$E" "$U")" 3; then
     ok "the summary counts this morning as SQLite does: $E expected, $U unreported"
 else
     not_ok "the summary counts this morning as SQLite does: $E expected, $U unreported" "summary: $(summary "$S")"
 fi
-if screen "$S" | grep -qE ' \?  [_·] *$'; then ok "unreported cells this morning show ?"
-else not_ok "unreported cells this morning show ?" "$(screen "$S")"; fi
+screen "$S" | grep -qE ' \?  [_·] *$'
+screen_ok $? "unreported cells this morning show ?" "$S"
 
 # ---- An invalid key records nothing ----
 fp=$(fingerprint)

@@ -121,11 +121,8 @@ fi
 # ---- A call with a reason: N becomes I ----
 stamp=$(utc_now)
 keys "$S" Enter
-if wait_for "$S" "Log a call: $cla_name" 5 && wait_for "$S" "ESCALATE: looked after (CLA)" 1; then
-    ok "Enter opens the call form for $cla_name, which says to escalate"
-else
-    not_ok "Enter opens the call form for $cla_name, which says to escalate" "$(screen "$S")"
-fi
+wait_for "$S" "Log a call: $cla_name" 5 && wait_for "$S" "ESCALATE: looked after (CLA)" 1
+screen_ok $? "Enter opens the call form for $cla_name, which says to escalate" "$S"
 # Called (the first contact) → Person → Reached: yes → What was said → Code: I.
 keys "$S" Tab Tab Space Tab "Carer says flu, back Monday" Tab I
 wait_for "$S" "I  Illness" 3
