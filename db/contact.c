@@ -34,18 +34,10 @@ ap_status contact_validate(const struct contact *c)
 /* Sets one contact's priority (raising its version), inside the transaction. */
 static ap_status set_priority(struct store *s, int64_t id, int priority)
 {
-    const char *what = "reordering the contacts";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "UPDATE contact SET priority = ?1, updated_at = ?2, updated_by = ?3, "
-                                     "version = version + 1 WHERE id = ?4 AND priority IS NOT ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "isI", (int)priority, s, id);
-    result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_run(s,
+                     "UPDATE contact SET priority = ?1, updated_at = ?2, updated_by = ?3, "
+                     "version = version + 1 WHERE id = ?4 AND priority IS NOT ?1",
+                     "reordering the contacts", "isI", (int)priority, s, id);
 }
 
 /* The ids of the pupil's contacts in order (at most CONTACT_MAX + 1 are
@@ -130,21 +122,15 @@ ap_status contact_insert(struct store *s, struct contact *c)
         st = ap_fail(AP_ERR_INVALID, "Contacts: a pupil can have at most %d contacts; delete one first", CONTACT_MAX);
         goto fail;
     }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO contact (pupil_id, priority, name, relationship, phone, phone2, email, "
-                            "parental_responsibility, updated_at, updated_by) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                            &stmt, what)) != AP_OK)
-        goto fail;
     int priority = (int)n + 1;
-    int rc = rowio_bind(stmt, 1, "Iitttttis", c->pupil_id, (int)priority, c->name, c->relationship, c->phone,
-                        c->phone2, c->email, (int)c->parental_responsibility, s);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
+    if ((st = rowio_run(s,
+                        "INSERT INTO contact (pupil_id, priority, name, relationship, phone, phone2, email, "
+                        "parental_responsibility, updated_at, updated_by) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        what, "Iitttttis", c->pupil_id, (int)priority, c->name, c->relationship, c->phone, c->phone2,
+                        c->email, (int)c->parental_responsibility, s)) != AP_OK)
         goto fail;
+    int64_t id = sqlite3_last_insert_rowid(store_db(s));
     if ((st = store_commit(s)) != AP_OK)
         return st;
     c->id = id;
@@ -161,30 +147,17 @@ ap_status contact_update(struct store *s, struct contact *c)
     ap_status st = contact_validate(c);
     if (st != AP_OK)
         return st;
-    const char *what = "saving the contact";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "UPDATE contact SET (name, relationship, phone, phone2, email, parental_responsibility, "
-                            "updated_at, updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), version = version + 1 "
-                            "WHERE id = ?9 AND version = ?10 AND pupil_id = ?11",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "tttttisIII", c->name, c->relationship, c->phone, c->phone2, c->email,
-                        (int)c->parental_responsibility, s, c->id, c->version, c->pupil_id);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    st = rowio_run(s,
+                   "UPDATE contact SET (name, relationship, phone, phone2, email, parental_responsibility, "
+                   "updated_at, updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), version = version + 1 "
+                   "WHERE id = ?9 AND version = ?10 AND pupil_id = ?11",
+                   "saving the contact", "tttttisIII", c->name, c->relationship, c->phone, c->phone2, c->email,
+                   (int)c->parental_responsibility, s, c->id, c->version, c->pupil_id);
     if (st == AP_OK)
         st = rowio_changed(s, "contact", c->id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        c->version++;
-    return st;
-fail:
-    store_rollback(s);
-    return st;
+    return rowio_finish(s, st, false, 0, &c->id, &c->version);
 }
 
 ap_status contact_delete(struct store *s, int64_t id, int64_t version)

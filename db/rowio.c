@@ -254,6 +254,21 @@ ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
 }
 
+ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...)
+{
+    sqlite3_stmt *stmt = NULL;
+    ap_status st = rowio_prepare(s, sql, &stmt, what);
+    if (st != AP_OK)
+        return st;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(stmt, 1, fmt, ap);
+    va_end(ap);
+    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    sqlite3_finalize(stmt);
+    return st;
+}
+
 ap_status rowio_changed(struct store *s, const char *table, int64_t id)
 {
     if (sqlite3_changes(store_db(s)) > 0)

@@ -83,6 +83,11 @@ ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what);
  * On failure returns store_fail's status. */
 ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what);
 
+/* A statement that changes rows, in the caller's transaction: prepares sql,
+ * binds fmt's values from ?1 (rowio_bind), steps it to completion and
+ * finalizes it. On failure store_fail's status naming what. */
+ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...);
+
 /* After an "UPDATE/DELETE ... WHERE id = ? AND version = ?" in the open
  * transaction: AP_OK when a row changed, else store_conflict's status
  * (AP_ERR_CONFLICT naming who, or AP_ERR_NOT_FOUND naming who deleted it). */
