@@ -796,30 +796,19 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
         goto fail;
     if (chosen && (st = provider_may_be_recommended(s, id, today)) != AP_OK)
         goto fail;
-    if (chosen) {
-        /* The previous choice, if any, first: the unique index allows one per case. */
-        sqlite3_stmt *stmt = NULL;
-        if ((st = rowio_prepare(s,
-                                "UPDATE quote SET chosen = 0, updated_at = ?2, updated_by = ?3, "
-                                "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
-                                &stmt, what)) != AP_OK)
-            goto fail;
-        int rc = rowio_bind(stmt, 1, "IsI", case_id, s, id);
-        st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-        sqlite3_finalize(stmt);
-        if (st != AP_OK)
-            goto fail;
-    }
-    if ((st = rowio_exec_versioned(s,
-                             chosen ? "UPDATE quote SET chosen = 1, updated_at = ?3, updated_by = ?4, "
-                                      "version = version + 1 WHERE id = ?1 AND version = ?2"
-                                    : "UPDATE quote SET chosen = 0, updated_at = ?3, updated_by = ?4, "
-                                      "version = version + 1 WHERE id = ?1 AND version = ?2",
-                             "quote", id, *version, what)) != AP_OK)
+    /* The previous choice, if any, first: the unique index allows one per case. */
+    if (chosen && (st = rowio_run(s,
+                                  "UPDATE quote SET chosen = 0, updated_at = ?2, updated_by = ?3, "
+                                  "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
+                                  what, "IsI", case_id, s, id)) != AP_OK)
         goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
+    st = rowio_exec_versioned(s,
+                              chosen ? "UPDATE quote SET chosen = 1, updated_at = ?3, updated_by = ?4, "
+                                       "version = version + 1 WHERE id = ?1 AND version = ?2"
+                                     : "UPDATE quote SET chosen = 0, updated_at = ?3, updated_by = ?4, "
+                                       "version = version + 1 WHERE id = ?1 AND version = ?2",
+                              "quote", id, *version, what);
+    return rowio_finish(s, st, false, 0, &id, version);
 fail:
     store_rollback(s);
     return st;
