@@ -291,85 +291,6 @@ ap_status placement_update(struct store *s, struct placement *p)
     return write_placement(s, p, false);
 }
 
-ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_date, int today)
-{
-    ap_status st = rowio_check_date("End date", end_date, true, today);
-    if (st != AP_OK)
-        return st;
-    const char *what = "ending the placement";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, "SELECT start_date, status, end_date FROM placement WHERE id = ?1 AND version = ?2",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "II", id, *version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        st = store_conflict(s, "placement", key);
-    } else if (rc != SQLITE_ROW) {
-        st = store_fail(s, rc, what);
-    } else {
-        int start = rowio_date(stmt, 0), ended = rowio_date(stmt, 2);
-        char d[11];
-        if (strcmp((const char *)sqlite3_column_text(stmt, 1), "ended") == 0)
-            st = ap_fail(AP_ERR_INVALID, "Status: the placement already ended on %s", date_format(ended, d));
-        else if (end_date < start)
-            st = ap_fail(AP_ERR_INVALID, "End date: before the placement's start on %s", date_format(start, d));
-    }
-    sqlite3_finalize(stmt);
-    if (st == AP_OK)
-        st = rowio_writef(s,
-                          "UPDATE placement SET status = 'ended', end_date = ?1, updated_at = ?2, updated_by = ?3, "
-                          "version = version + 1 WHERE id = ?4 AND version = ?5",
-                          "placement", id, *version, what, NULL, "d", end_date);
-    return rowio_finish(s, st, false, 0, &id, version);
-fail:
-    store_rollback(s);
-    return st;
-}
-
-ap_status placement_delete(struct store *s, int64_t id, int64_t version)
-{
-    const char *what = "deleting the placement";
-    ap_status st = store_begin(s);
-    if (st != AP_OK)
-        return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, "SELECT status FROM placement WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "II", id, version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        st = store_conflict(s, "placement", key);
-    } else if (rc != SQLITE_ROW) {
-        st = store_fail(s, rc, what);
-    } else if (strcmp((const char *)sqlite3_column_text(stmt, 0), "proposed") != 0) {
-        bool active = strcmp((const char *)sqlite3_column_text(stmt, 0), "active") == 0;
-        st = ap_fail(AP_ERR_INVALID, "Status: only a proposed placement can be deleted; %s",
-                     active ? "end an active one instead" : "an ended one stays on the pupil's record");
-    }
-    sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (st != AP_OK)
-        goto fail;
-    st = rowio_exec_versioned(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", "placement", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
-}
-
-/* ---- reading ---- */
-
 #define PLACEMENT_SELECT                                                                                  \
     "SELECT l.id, l.pupil_id, l.provider_id, l.status, l.start_date, l.end_date, l.planned_weeks, "     \
     "l.cost_basis, l.rate, l.transport_per_week, l.purpose, l.panel_case_id, l.version, l.updated_at, "     \
@@ -398,6 +319,57 @@ static void read_placement(sqlite3_stmt *st, void *row)
     rowio_text(st, 16, p->setting_type, sizeof p->setting_type);
     rowio_text(st, 17, p->census_reason, sizeof p->census_reason);
 }
+
+ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_date, int today)
+{
+    ap_status st = rowio_check_date("End date", end_date, true, today);
+    if (st != AP_OK)
+        return st;
+    const char *what = "ending the placement";
+    if ((st = store_begin(s)) != AP_OK)
+        return st;
+    struct placement now;
+    st = rowio_get_versioned(s, PLACEMENT_SELECT "WHERE l.id = ?1 AND l.version = ?2", "placement", id, *version,
+                             read_placement, &now, what);
+    char d[11];
+    if (st == AP_OK && strcmp(now.status, "ended") == 0)
+        st = ap_fail(AP_ERR_INVALID, "Status: the placement already ended on %s", date_format(now.end_date, d));
+    else if (st == AP_OK && end_date < now.start_date)
+        st = ap_fail(AP_ERR_INVALID, "End date: before the placement's start on %s", date_format(now.start_date, d));
+    if (st == AP_OK)
+        st = rowio_writef(s,
+                          "UPDATE placement SET status = 'ended', end_date = ?1, updated_at = ?2, updated_by = ?3, "
+                          "version = version + 1 WHERE id = ?4 AND version = ?5",
+                          "placement", id, *version, what, NULL, "d", end_date);
+    return rowio_finish(s, st, false, 0, &id, version);
+}
+
+ap_status placement_delete(struct store *s, int64_t id, int64_t version)
+{
+    const char *what = "deleting the placement";
+    ap_status st = store_begin(s);
+    if (st != AP_OK)
+        return st;
+    struct placement now;
+    st = rowio_get_versioned(s, PLACEMENT_SELECT "WHERE l.id = ?1 AND l.version = ?2", "placement", id, version,
+                             read_placement, &now, what);
+    if (st == AP_OK && strcmp(now.status, "proposed") != 0)
+        st = ap_fail(AP_ERR_INVALID, "Status: only a proposed placement can be deleted; %s",
+                     strcmp(now.status, "active") == 0 ? "end an active one instead"
+                                                       : "an ended one stays on the pupil's record");
+    if (st != AP_OK)
+        goto fail;
+    st = rowio_exec_versioned(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", "placement", id, version, what);
+    if (st != AP_OK)
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return st;
+}
+
+/* ---- reading ---- */
+
 
 /* Stores one placement_session row (weekday, session, hours at col..col+2). */
 static void read_session(sqlite3_stmt *st, int col, struct placement *p)

@@ -434,6 +434,29 @@ ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *
     return result;
 }
 
+ap_status rowio_get_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                              rowio_reader *read, void *row, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = rowio_bind(st, 1, "II", id, version);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read(st, row);
+    } else if (rc == SQLITE_DONE) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        result = store_conflict(s, table, key);
+    } else {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
 ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
                      size_t *n, const char *what)
 {

@@ -136,6 +136,13 @@ typedef void rowio_reader(sqlite3_stmt *st, void *row);
 ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *read, void *row, const char *what,
                     const char *noun, bool gone);
 
+/* In the caller's open transaction: the one row of sql, whose ?1 is bound to
+ * id and ?2 to version (the version the user saw), read into row. When there
+ * is none, store_conflict's status (who changed or deleted it); on failure
+ * store_fail's status naming what. */
+ap_status rowio_get_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                              rowio_reader *read, void *row, const char *what);
+
 /* Every row of sql, whose ?1 (when it has one) is bound to key, each read
  * into an element of size bytes: *items is a malloc'd array the caller
  * frees, *n its length; on failure both are NULL and 0 and the status names
