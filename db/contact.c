@@ -75,27 +75,15 @@ static ap_status renumber(struct store *s, int64_t pupil_id, int64_t ids[CONTACT
 
 /* The pupil of a contact at a version, inside the transaction; the conflict
  * (who changed or deleted it) when the version is not the row's. */
+static void read_pupil_id(sqlite3_stmt *st, void *row)
+{
+    *(int64_t *)row = sqlite3_column_int64(st, 0);
+}
+
 static ap_status contact_pupil(struct store *s, int64_t id, int64_t version, int64_t *pupil_id)
 {
-    const char *what = "reading the contact";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, "SELECT pupil_id FROM contact WHERE id = ?1 AND version = ?2", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "II", id, version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *pupil_id = sqlite3_column_int64(st, 0);
-    } else if (rc == SQLITE_DONE) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        result = store_conflict(s, "contact", key);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get_versioned(s, "SELECT pupil_id FROM contact WHERE id = ?1 AND version = ?2", "contact", id,
+                               version, read_pupil_id, pupil_id, "reading the contact");
 }
 
 ap_status contact_insert(struct store *s, struct contact *c)
