@@ -458,56 +458,44 @@ ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct pla
     return AP_OK;
 }
 
+/* What a provider_pupil's reader needs besides the row. */
+struct on_day {
+    int today;
+    const struct thresholds *th;
+};
+
+static void read_provider_pupil(sqlite3_stmt *st, void *row, void *ctx)
+{
+    const struct on_day *on = ctx;
+    struct provider_pupil *u = row;
+    memset(u, 0, sizeof *u);
+    u->pupil_id = sqlite3_column_int64(st, 0);
+    roll_display_name(u->name, sizeof u->name, (const char *)sqlite3_column_text(st, 1),
+                      (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+    u->year_group = rules_year_group(rowio_date(st, 4), on->today);
+    u->looked_after = sqlite3_column_int(st, 5) != 0;
+    rowio_text(st, 6, u->plan, sizeof u->plan);
+    u->weekly_hours = sqlite3_column_double(st, 7);
+    u->full_time = rules_full_time(u->weekly_hours, on->th);
+}
+
 ap_status placement_provider_pupils(struct store *s, int64_t provider_id, int today, const struct thresholds *th,
                                     struct provider_pupil **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    const char *what = "listing the pupils placed with the provider";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
+    char day[11];
+    struct on_day on = {today, th};
+    void *items = NULL;
+    ap_status result = rowio_listf(
         s,
         "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, u.cla, u.plan, "
         "  total((SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id)) "
         "FROM placement l JOIN pupil u ON u.id = l.pupil_id "
         "WHERE l.provider_id = ?1 AND " ACTIVE_ON("l", "?2") " "
         "GROUP BY u.id ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    char day[11];
-    struct provider_pupil *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = rowio_bind(st, 1, "IT", provider_id, date_format(today, day));
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct provider_pupil *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        struct provider_pupil *u = &items[count++];
-        memset(u, 0, sizeof *u);
-        u->pupil_id = sqlite3_column_int64(st, 0);
-        roll_display_name(u->name, sizeof u->name, (const char *)sqlite3_column_text(st, 1),
-                          (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
-        u->year_group = rules_year_group(rowio_date(st, 4), today);
-        u->looked_after = sqlite3_column_int(st, 5) != 0;
-        rowio_text(st, 6, u->plan, sizeof u->plan);
-        u->weekly_hours = sqlite3_column_double(st, 7);
-        u->full_time = rules_full_time(u->weekly_hours, th);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+        sizeof **out, read_provider_pupil, &on, &items, n, "listing the pupils placed with the provider", "IT",
+        provider_id, date_format(today, day));
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, const struct thresholds *th,

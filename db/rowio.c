@@ -457,18 +457,14 @@ ap_status rowio_get_versioned(struct store *s, const char *sql, const char *tabl
     return result;
 }
 
-ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
-                     size_t *n, const char *what)
+/* rowio_list's loop over a prepared statement whose binding ended with rc:
+ * reads every row, finalizes st. */
+static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t size, rowio_reader_ctx *read, void *ctx,
+                           void **items, size_t *n, const char *what)
 {
-    *items = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, sql, &st, what);
-    if (result != AP_OK)
-        return result;
+    ap_status result = AP_OK;
     char *rows = NULL;
     size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_parameter_count(st) > 0 ? sqlite3_bind_int64(st, 1, key) : SQLITE_OK;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         char *grown = rowio_grow(rows, &cap, count, size);
         if (!grown) {
@@ -476,7 +472,7 @@ ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size,
             break;
         }
         rows = grown;
-        read(st, rows + count++ * size);
+        read(st, rows + count++ * size, ctx);
         rc = SQLITE_OK;
     }
     if (result == AP_OK && rc != SQLITE_DONE)
@@ -489,4 +485,43 @@ ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size,
     *items = rows;
     *n = count;
     return AP_OK;
+}
+
+struct plain_reader {
+    rowio_reader *read;
+};
+
+static void read_plain(sqlite3_stmt *st, void *row, void *ctx)
+{
+    ((struct plain_reader *)ctx)->read(st, row);
+}
+
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+                     size_t *n, const char *what)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_parameter_count(st) > 0 ? sqlite3_bind_int64(st, 1, key) : SQLITE_OK;
+    struct plain_reader plain = {read};
+    return list_rows(s, st, rc, size, read_plain, &plain, items, n, what);
+}
+
+ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, void *ctx, void **items,
+                      size_t *n, const char *what, const char *fmt, ...)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(st, 1, fmt, ap);
+    va_end(ap);
+    return list_rows(s, st, rc, size, read, ctx, items, n, what);
 }
