@@ -1066,6 +1066,17 @@ fail:
 
 /* ---- Checklists and answers ------------------------------------------------------------------ */
 
+static void read_item(sqlite3_stmt *st, void *row)
+{
+    struct qa_item *it = row;
+    memset(it, 0, sizeof *it);
+    rowio_read(st, 0, "Iittb", &it->item_id, &it->position, ROWIO_BUF(it->section), ROWIO_BUF(it->text),
+               &it->safeguarding);
+    it->answer = answer_parse(sqlite3_column_text(st, 5));
+    rowio_read(st, 6, "tItt", ROWIO_BUF(it->comment), &it->version, ROWIO_BUF(it->updated_at),
+               ROWIO_BUF(it->updated_by));
+}
+
 ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **out, size_t *n)
 {
     *out = NULL;
@@ -1080,54 +1091,18 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
         read_end(s, own);
         return result;
     }
-    sqlite3_stmt *st = NULL;
-    result = rowio_prepare(s,
-                           "SELECT i.id, i.position, i.section, i.text, i.safeguarding, a.answer, "
-                           "  coalesce(a.comment, ''), coalesce(a.version, 0), coalesce(a.updated_at, ''), "
-                           "  coalesce(a.updated_by, '') "
-                           "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
-                           "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
-                           "WHERE v.id = ?1 ORDER BY i.position",
-                           &st, what);
-    if (result != AP_OK) {
-        read_end(s, own);
-        return result;
-    }
-    struct qa_item *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, visit_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct qa_item *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        struct qa_item *it = &items[count++];
-        memset(it, 0, sizeof *it);
-        it->item_id = sqlite3_column_int64(st, 0);
-        it->position = sqlite3_column_int(st, 1);
-        rowio_text(st, 2, it->section, sizeof it->section);
-        rowio_text(st, 3, it->text, sizeof it->text);
-        it->safeguarding = sqlite3_column_int(st, 4) != 0;
-        it->answer = answer_parse(sqlite3_column_text(st, 5));
-        rowio_text(st, 6, it->comment, sizeof it->comment);
-        it->version = sqlite3_column_int64(st, 7);
-        rowio_text(st, 8, it->updated_at, sizeof it->updated_at);
-        rowio_text(st, 9, it->updated_by, sizeof it->updated_by);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    void *items = NULL;
+    result = rowio_list(s,
+                        "SELECT i.id, i.position, i.section, i.text, i.safeguarding, a.answer, "
+                        "  coalesce(a.comment, ''), coalesce(a.version, 0), coalesce(a.updated_at, ''), "
+                        "  coalesce(a.updated_by, '') "
+                        "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
+                        "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
+                        "WHERE v.id = ?1 ORDER BY i.position",
+                        visit_id, sizeof **out, read_item, &items, n, what);
     read_end(s, own);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item, int today)
