@@ -384,7 +384,8 @@ ap_status placement_get(struct store *s, int64_t id, struct placement *p)
 {
     sqlite3_stmt *st = NULL;
     const char *what = "reading the placement";
-    ap_status result = rowio_get(s, PLACEMENT_SELECT "WHERE l.id = ?1", id, read_placement, p, what, "placement", false);
+    ap_status result =
+        rowio_get(s, PLACEMENT_SELECT "WHERE l.id = ?1", id, read_placement, p, what, "placement", false);
     if (result != AP_OK)
         return result;
     if ((result = rowio_prepare(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
@@ -464,7 +465,7 @@ struct on_day {
     const struct thresholds *th;
 };
 
-static void read_provider_pupil(sqlite3_stmt *st, void *row, void *ctx)
+static void read_provider_pupil(sqlite3_stmt *st, void *row, const void *ctx)
 {
     const struct on_day *on = ctx;
     struct provider_pupil *u = row;

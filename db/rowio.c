@@ -459,8 +459,8 @@ ap_status rowio_get_versioned(struct store *s, const char *sql, const char *tabl
 
 /* rowio_list's loop over a prepared statement whose binding ended with rc:
  * reads every row, finalizes st. */
-static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t size, rowio_reader_ctx *read, void *ctx,
-                           void **items, size_t *n, const char *what)
+static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t size, rowio_reader_ctx *read,
+                           const void *ctx, void **items, size_t *n, const char *what)
 {
     ap_status result = AP_OK;
     char *rows = NULL;
@@ -491,9 +491,9 @@ struct plain_reader {
     rowio_reader *read;
 };
 
-static void read_plain(sqlite3_stmt *st, void *row, void *ctx)
+static void read_plain(sqlite3_stmt *st, void *row, const void *ctx)
 {
-    ((struct plain_reader *)ctx)->read(st, row);
+    ((const struct plain_reader *)ctx)->read(st, row);
 }
 
 ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
@@ -510,8 +510,8 @@ ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size,
     return list_rows(s, st, rc, size, read_plain, &plain, items, n, what);
 }
 
-ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, void *ctx, void **items,
-                      size_t *n, const char *what, const char *fmt, ...)
+ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
+                      void **items, size_t *n, const char *what, const char *fmt, ...)
 {
     *items = NULL;
     *n = 0;

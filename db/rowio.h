@@ -151,12 +151,12 @@ ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size,
                      size_t *n, const char *what);
 
 /* A row reader that is given the caller's context (today, thresholds...). */
-typedef void rowio_reader_ctx(sqlite3_stmt *st, void *row, void *ctx);
+typedef void rowio_reader_ctx(sqlite3_stmt *st, void *row, const void *ctx);
 
 /* rowio_list with sql's parameters bound from ?1 to fmt's values
  * (rowio_bind) and a reader given ctx. */
-ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, void *ctx, void **items,
-                      size_t *n, const char *what, const char *fmt, ...);
+ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
+                      void **items, size_t *n, const char *what, const char *fmt, ...);
 
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
