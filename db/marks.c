@@ -1137,27 +1137,14 @@ ap_status calls_log(struct store *s, const struct call_input *in)
 
     char now[20], result_code[2] = {resulting, '\0'};
     store_now(now);
-    sqlite3_stmt *ins = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s),
-                                "INSERT INTO absence_call (pupil_id, day, called_at, called_by, contact_id, "
-                                "person_reached, reached, outcome, resulting_code, updated_at, updated_by) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?4)",
-                                -1, &ins, NULL);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(ins, 1, "ITTT", in->pupil_id, d, now, store_login(s));
-    if (rc == SQLITE_OK)
-        rc = in->contact_id ? sqlite3_bind_int64(ins, 5, in->contact_id) : sqlite3_bind_null(ins, 5);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(ins, 6, "TiT", person[0] ? person : contact_name, (int)(in->reached ? 1 : 0), outcome);
-    if (rc == SQLITE_OK)
-        rc = resulting ? sqlite3_bind_text(ins, 9, result_code, -1, SQLITE_STATIC) : sqlite3_bind_null(ins, 9);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(ins);
-    sqlite3_finalize(ins);
-    if (rc != SQLITE_DONE) {
-        st = store_fail(s, rc, "logging the call");
+    if ((st = rowio_run(s,
+                        "INSERT INTO absence_call (pupil_id, day, called_at, called_by, contact_id, "
+                        "person_reached, reached, outcome, resulting_code, updated_at, updated_by) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?4)",
+                        "logging the call", "ITTTrTiTT", in->pupil_id, d, now, store_login(s), in->contact_id,
+                        person[0] ? person : contact_name, (int)(in->reached ? 1 : 0), outcome,
+                        resulting ? result_code : NULL)) != AP_OK)
         goto fail;
-    }
     unload(&codes, &cal);
     return store_commit(s);
 fail:
