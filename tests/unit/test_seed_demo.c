@@ -125,24 +125,28 @@ static void test_new_store_holds_the_four_checklists(void **state)
                                    buf, sizeof buf),
                         "monitoring_visit:monitoring:1:tester provider_checks:checks:1:tester "
                         "stage1_safety:stage1:1:tester stage2_progress:stage2:1:tester");
-    /* Every template has items numbered 1..n, each with text. */
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template t WHERE (SELECT count(*) FROM qa_template_item i "
-                                     "WHERE i.template_id = t.id) < 10"),
-                     0);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template t WHERE (SELECT max(position) - count(*) "
-                                     "FROM qa_template_item i WHERE i.template_id = t.id) != 0"),
-                     0);
-    /* Stage 1 has safeguarding items; the checks list covers policies a to q and the insurance. */
+    static const struct {
+        const char *sql;
+        int64_t want;
+    } counts[] = {
+        /* Every template has items numbered 1..n, each with text. */
+        {"SELECT count(*) FROM qa_template t "
+         "WHERE (SELECT count(*) FROM qa_template_item i WHERE i.template_id = t.id) < 10", 0},
+        {"SELECT count(*) FROM qa_template t "
+         "WHERE (SELECT max(position) - count(*) FROM qa_template_item i WHERE i.template_id = t.id) != 0", 0},
+        /* The checks list covers policies a to q and the insurance. */
+        {"SELECT count(*) FROM qa_template_item i JOIN qa_template t ON t.id = i.template_id "
+         "WHERE t.key = 'provider_checks' AND i.text GLOB '([a-q])*'", 17},
+        {"SELECT count(*) FROM qa_template_item i JOIN qa_template t ON t.id = i.template_id "
+         "WHERE t.key = 'provider_checks' AND i.section = 'Insurance'", 5},
+        /* UTF-8 survives: the pound sign of the insurance minimums. */
+        {"SELECT count(*) FROM qa_template_item WHERE text LIKE '%£5 million%'", 2},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        assert_int_equal(query_int(f->s, counts[i].sql), counts[i].want);
+    /* Stage 1 has safeguarding items. */
     assert_true(query_int(f->s, "SELECT count(*) FROM qa_template_item i JOIN qa_template t ON t.id = i.template_id "
                                 "WHERE t.key = 'stage1_safety' AND i.safeguarding = 1") >= 8);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template_item i JOIN qa_template t "
-                                     "ON t.id = i.template_id WHERE t.key = 'provider_checks' AND i.text GLOB '([a-q])*'"),
-                     17);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template_item i JOIN qa_template t "
-                                     "ON t.id = i.template_id WHERE t.key = 'provider_checks' AND i.section = 'Insurance'"),
-                     5);
-    /* UTF-8 survives: the pound sign of the insurance minimums. */
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template_item WHERE text LIKE '%£5 million%'"), 2);
 }
 
 static void test_new_store_holds_the_calendar(void **state)
@@ -313,28 +317,25 @@ static void test_csv_reader_reads_quoted_multiline_fields_with_line_numbers(void
     struct csv_reader r;
     csv_open(&r, "t.csv", text);
     r.comment = '#';
+    /* Each record: the line it begins on and its three fields. */
+    static const struct {
+        int line;
+        const char *field[3];
+    } want[] = {
+        {1, {"a", "b", "c"}},
+        {4, {"x, y", "two\nlines", "say \"hi\""}},
+        {6, {"#", "Siân", ""}},
+        {7, {"last", "", "z"}},
+    };
     bool got;
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_true(got);
-    assert_int_equal(r.line, 1);
-    assert_int_equal(r.nfield, 3);
-    assert_string_equal(r.field[0], "a");
-    assert_string_equal(r.field[2], "c");
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_int_equal(r.line, 4);
-    assert_int_equal(r.nfield, 3);
-    assert_string_equal(r.field[0], "x, y");
-    assert_string_equal(r.field[1], "two\nlines");
-    assert_string_equal(r.field[2], "say \"hi\"");
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_int_equal(r.line, 6);
-    assert_string_equal(r.field[0], "#");
-    assert_string_equal(r.field[1], "Siân");
-    assert_string_equal(r.field[2], "");
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_int_equal(r.line, 7);
-    assert_int_equal(r.nfield, 3);
-    assert_string_equal(r.field[2], "z");
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        assert_int_equal(csv_next(&r, &got), AP_OK);
+        assert_true(got);
+        assert_int_equal(r.line, want[i].line);
+        assert_int_equal(r.nfield, 3);
+        for (size_t k = 0; k < 3; k++)
+            assert_string_equal(r.field[k], want[i].field[k]);
+    }
     assert_int_equal(csv_next(&r, &got), AP_OK);
     assert_false(got);
     csv_close(&r);
