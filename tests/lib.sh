@@ -152,6 +152,13 @@ expect_screen() {
 # check just made) is 0, otherwise not ok with the screen.
 screen_ok() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2" "$(screen "$3")"; fi; }
 
+# expect_alt_off NAME SESSION: one test line, ok when the program in SESSION
+# has left the alternate screen (the terminal given back).
+expect_alt_off() {
+    alt=$(tm display -p -t "$2" '#{alternate_on}')
+    [ "$alt" = 0 ] && ok "$1" || not_ok "$1" "alternate_on=$alt"
+}
+
 # ---- Helpers of the pane tests (roll, providers, two sessions) ----
 
 # upn_check TWELVE: the check letter for a UPN's last 12 characters (src/upn.h):
