@@ -40,10 +40,16 @@ if [ "$U" -lt 3 ] || [ -z "$cla" ]; then
 fi
 cla_name=$(name_of "$cla")
 
+# at_time SESSION NOW DB: apterm on DB at NOW today in a new 150x60 terminal,
+# once the roll shows.
+at_time() {
+    start "$1" 150x60 "APTERM_TODAY=$TODAY APTERM_NOW=$2 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $3"
+    wait_for "$1" "1 Roll" 10
+}
+
 # ---- The register closes: the calls list holds the pupils with N ----
 S=calls$$
-start "$S" 150x60 "APTERM_TODAY=$TODAY APTERM_NOW=09:05 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
-wait_for "$S" "1 Roll" 10
+at_time "$S" 09:05 "$db"
 keys "$S" 3
 wait_for "$S" "Fri AM:" 10
 keys "$S" C-r
@@ -198,8 +204,7 @@ demo_store "$db2" --pupils 40 --weeks 4
 DB=$db2
 U2=$(q "SELECT count(*) FROM ($UNREPORTED)")
 T=auto$$
-start "$T" 150x60 "APTERM_TODAY=$TODAY APTERM_NOW=09:29:54 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db2"
-wait_for "$T" "1 Roll" 10
+at_time "$T" 09:29:54 "$db2"
 keys "$T" 8
 wait_for "$T" "First-day absence calls $TODAY" 5
 if wait_for "$T" "AM register closed at 09:30: $U2 unmarked pupils got N" 12; then
