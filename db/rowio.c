@@ -344,6 +344,31 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
     return st;
 }
 
+bool rowio_write_sql(char *sql, size_t len, const char *table, const char *columns, int ncolumns, bool insert)
+{
+    char params[512] = "";
+    size_t used = 0;
+    for (int i = 1; i <= ncolumns + 2 && used < sizeof params; i++)
+        used += (size_t)snprintf(params + used, sizeof params - used, "%s?%d", i > 1 ? ", " : "", i);
+    int n = insert ? snprintf(sql, len, "INSERT INTO %s (%s, updated_at, updated_by) VALUES (%s)", table, columns,
+                              params)
+                   : snprintf(sql, len,
+                              "UPDATE %s SET (%s, updated_at, updated_by) = (%s), version = version + 1 "
+                              "WHERE id = ?%d AND version = ?%d",
+                              table, columns, params, ncolumns + 3, ncolumns + 4);
+    return used < sizeof params && n >= 0 && (size_t)n < len;
+}
+
+ap_status rowio_write_record(struct store *s, const char *table, const char *columns, int ncolumns,
+                             int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t id,
+                             int64_t version, const char *what, int64_t *new_id)
+{
+    char sql[4096];
+    if (!rowio_write_sql(sql, sizeof sql, table, columns, ncolumns, insert))
+        return ap_fail(AP_ERR_DB, "%s: the statement for %s is too long", what, table);
+    return rowio_write(s, sql, ncolumns, bind, record, table, insert ? 0 : id, version, what, new_id);
+}
+
 ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                        const char *what, int64_t *new_id, const char *fmt, ...)
 {

@@ -103,6 +103,17 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
                       const void *record, const char *table, int64_t id, int64_t version, const char *what,
                       int64_t *new_id);
 
+/* Into sql (len bytes), the statement rowio_write runs for a record of table
+ * whose ncolumns columns are listed in columns ("name, urn, phase"): its
+ * INSERT when insert, else its versioned UPDATE. False when len is too
+ * small. */
+bool rowio_write_sql(char *sql, size_t len, const char *table, const char *columns, int ncolumns, bool insert);
+/* rowio_write of such a record with that statement (insert, or an update of
+ * id). */
+ap_status rowio_write_record(struct store *s, const char *table, const char *columns, int ncolumns,
+                             int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t id,
+                             int64_t version, const char *what, int64_t *new_id);
+
 /* rowio_write with the record's columns given by rowio_bind's fmt and the
  * values after it (N = rowio_bind_places(fmt)). */
 ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,

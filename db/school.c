@@ -49,16 +49,11 @@ static ap_status write_school(struct store *s, struct school *sc, bool insert)
     ap_status st = school_validate(sc);
     if (st != AP_OK)
         return st;
-    const char *what = insert ? "adding the school" : "saving the school";
-    const char *sql = insert ? "INSERT INTO school (" SCHOOL_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             : "UPDATE school SET (" SCHOOL_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7), version = version + 1 WHERE id = ?8 AND version = ?9";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
-    st = rowio_write(s, sql, SCHOOL_COLUMN_COUNT, bind_school_row, sc, "school", insert ? 0 : sc->id, sc->version,
-                     what, &new_id);
+    st = rowio_write_record(s, "school", SCHOOL_COLUMNS, SCHOOL_COLUMN_COUNT, bind_school_row, sc, insert, sc->id,
+                            sc->version, insert ? "adding the school" : "saving the school", &new_id);
     return rowio_finish(s, st, insert, new_id, &sc->id, &sc->version);
 }
 
