@@ -17,9 +17,6 @@
     "public_liability, employers_liability, professional_indemnity, motor_cover, subcontractor_cover, "  \
     "insurance_expiry, initial_visit_date, status, notes"
 #define PROVIDER_COLUMN_COUNT 30
-#define PROVIDER_PARAMS                                                                                   \
-    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "    \
-    "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32"
 
 void provider_init(struct provider *p)
 {
@@ -159,16 +156,11 @@ static ap_status write_provider(struct store *s, struct provider *p, int today, 
     ap_status st = provider_validate(p, today);
     if (st != AP_OK)
         return st;
-    const char *what = insert ? "adding the provider" : "saving the provider";
-    const char *sql = insert ? "INSERT INTO provider (" PROVIDER_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (" PROVIDER_PARAMS ")"
-                             : "UPDATE provider SET (" PROVIDER_COLUMNS ", updated_at, updated_by) = "
-                               "(" PROVIDER_PARAMS "), version = version + 1 WHERE id = ?33 AND version = ?34";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
-    st = rowio_write(s, sql, PROVIDER_COLUMN_COUNT, bind_provider_row, p, "provider", insert ? 0 : p->id, p->version,
-                     what, &new_id);
+    st = rowio_write_record(s, "provider", PROVIDER_COLUMNS, PROVIDER_COLUMN_COUNT, bind_provider_row, p, insert,
+                            p->id, p->version, insert ? "adding the provider" : "saving the provider", &new_id);
     return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
 }
 
@@ -344,11 +336,9 @@ static ap_status write_contact(struct store *s, struct provider_contact *c, bool
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the provider's contact" : "saving the provider's contact";
-    const char *sql = insert ? "INSERT INTO provider_contact (provider_id, name, job_role, phone, email, "
-                               "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             : "UPDATE provider_contact SET (provider_id, name, job_role, phone, email, updated_at, "
-                               "updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7), version = version + 1 "
-                               "WHERE id = ?8 AND version = ?9";
+    char sql[256];
+    if (!rowio_write_sql(sql, sizeof sql, "provider_contact", "provider_id, name, job_role, phone, email", 5, insert))
+        return ap_fail(AP_ERR_DB, "%s: the statement is too long", what);
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool exists = false;
