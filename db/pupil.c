@@ -134,18 +134,11 @@ static ap_status write_pupil(struct store *s, struct pupil *p, int today, bool i
     ap_status st = pupil_validate(p, today);
     if (st != AP_OK)
         return st;
-    const char *sql = insert ? "INSERT INTO pupil (" PUPIL_COLUMNS ", updated_at, updated_by) VALUES "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)"
-                             : "UPDATE pupil SET (" PUPIL_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29), version = version + 1 "
-                               "WHERE id = ?30 AND version = ?31";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
-    st = rowio_write(s, sql, PUPIL_COLUMN_COUNT, bind_pupil_row, p, "pupil", insert ? 0 : p->id, p->version,
-                     insert ? "adding the pupil" : "saving the pupil", &new_id);
+    st = rowio_write_record(s, "pupil", PUPIL_COLUMNS, PUPIL_COLUMN_COUNT, bind_pupil_row, p, insert, p->id,
+                            p->version, insert ? "adding the pupil" : "saving the pupil", &new_id);
     return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
 }
 
