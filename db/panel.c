@@ -148,11 +148,6 @@ static ap_status write_case(struct store *s, struct panel_case *c, int today, bo
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the panel case" : "saving the panel case";
-    const char *sql = insert ? "INSERT INTO panel_case (" CASE_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                             : "UPDATE panel_case SET (" CASE_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9), version = version + 1 "
-                               "WHERE id = ?10 AND version = ?11";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
@@ -171,8 +166,8 @@ static ap_status write_case(struct store *s, struct panel_case *c, int today, bo
         calendar_free(&cal);
     }
     if (st == AP_OK)
-        st = rowio_write(s, sql, CASE_COLUMN_COUNT, bind_case_row, c, "panel_case", insert ? 0 : c->id, c->version,
-                         what, &new_id);
+        st = rowio_write_record(s, "panel_case", CASE_COLUMNS, CASE_COLUMN_COUNT, bind_case_row, c, insert, c->id,
+                                c->version, what, &new_id);
     return rowio_finish(s, st, insert, new_id, &c->id, &c->version);
 }
 
@@ -513,13 +508,12 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the quotation" : "saving the quotation";
-    const char *sql = insert ? "INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week, "
-                               "hours_per_week, transport_per_week, notes, updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                             : "UPDATE quote SET (case_id, provider_id, cost_basis, rate, sessions_per_week, "
-                               "hours_per_week, transport_per_week, notes, updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10), version = version + 1 "
-                               "WHERE id = ?11 AND version = ?12";
+    char sql[512];
+    if (!rowio_write_sql(sql, sizeof sql, "quote",
+                         "case_id, provider_id, cost_basis, rate, sessions_per_week, hours_per_week, "
+                         "transport_per_week, notes",
+                         8, insert))
+        return ap_fail(AP_ERR_DB, "%s: the statement is too long", what);
     if ((st = store_begin(s)) != AP_OK)
         return st;
     if (!insert) {
