@@ -264,18 +264,13 @@ static ap_status write_placement(struct store *s, struct placement *p, bool inse
     ap_status st = placement_validate(p);
     if (st != AP_OK)
         return st;
-    const char *what = insert ? "adding the placement" : "saving the placement";
-    const char *sql = insert ? "INSERT INTO placement (" PLACEMENT_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-                             : "UPDATE placement SET (" PLACEMENT_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15), version = version + 1 "
-                               "WHERE id = ?16 AND version = ?17";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
     if ((st = check_parties(s, p, insert)) == AP_OK && (st = check_overlap(s, p, insert)) == AP_OK)
-        st = rowio_write(s, sql, PLACEMENT_COLUMN_COUNT, bind_placement, p, "placement", insert ? 0 : p->id,
-                         p->version, what, &new_id);
+        st = rowio_write_record(s, "placement", PLACEMENT_COLUMNS, PLACEMENT_COLUMN_COUNT, bind_placement, p, insert,
+                                p->id, p->version, insert ? "adding the placement" : "saving the placement",
+                                &new_id);
     if (st == AP_OK)
         st = write_sessions(s, p, insert ? new_id : p->id);
     return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
