@@ -24,6 +24,12 @@ trap cleanup EXIT
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1"; shift; for line in "$@"; do echo "#   $line"; done; }
 
+# expect_equal NAME GOT WANT: one test line, ok when GOT is WANT; otherwise
+# not ok with both.
+expect_equal() {
+    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
+}
+
 # check NAME COMMAND...: runs the command; ok when it exits 0.
 check() {
     name=$1

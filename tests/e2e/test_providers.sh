@@ -106,8 +106,7 @@ screen "$S" | grep -q "^ *Phone  *$phone\$"
 screen_ok $? "the record shows the new phone number" "$S"
 row=$(q "select phone || '|' || version || '|' || updated_by from provider where id = $prov_id")
 want_row="$phone|$((version + 1))|$me"
-[ "$row" = "$want_row" ] && ok "SQLite has the new phone, the version one up and updated_by $me" ||
-    not_ok "SQLite has the new phone, the version one up and updated_by $me" "got:  $row" "want: $want_row"
+expect_equal "SQLite has the new phone, the version one up and updated_by $me" "$row" "$want_row"
 
 # ---- Registering the provider clears its registration flag ----
 keys "$S" e

@@ -106,8 +106,7 @@ hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 row=$(q "select lower(hex(legal_forename)) || ' ' || lower(hex(legal_surname)) || ' ' || dob || ' ' || version || ' ' || updated_by
          from pupil where upn = '$good'")
 want_row="$(hex "$fore") $(hex "$sur") 2012-03-04 1 $me"
-[ "$row" = "$want_row" ] && ok "the new row in SQLite has the name's bytes intact, the date of birth and the login" ||
-    not_ok "the new row in SQLite has the name's bytes intact, the date of birth and the login" "got:  $row" "want: $want_row"
+expect_equal "the new row in SQLite has the name's bytes intact, the date of birth and the login" "$row" "$want_row"
 
 # ---- A bad UPN (wrong check letter) is refused, naming the problem, and nothing is saved ----
 digits2=690200699002
@@ -149,8 +148,7 @@ wait_for "$S" "▶$pref $surname" 5
 screen_ok $? "the roll shows the pupil by the new preferred name" "$S"
 row=$(q "select preferred_name || '|' || version || '|' || updated_by from pupil where id = $pid")
 want_row="$pref|$((pversion + 1))|$me"
-[ "$row" = "$want_row" ] && ok "SQLite has the new preferred name, the version one up and updated_by $me" ||
-    not_ok "SQLite has the new preferred name, the version one up and updated_by $me" "got:  $row" "want: $want_row"
+expect_equal "SQLite has the new preferred name, the version one up and updated_by $me" "$row" "$want_row"
 keys "$S" Escape
 wait_for "$S" "Pupil roll: $((n_roll + 1)) on roll ·" 5
 

@@ -108,8 +108,7 @@ else
 fi
 row=$(q "select preferred_name || '|' || version || '|' || updated_by from pupil where id = $pid")
 want="Dafydd|$((v0 + 2))|$officer"
-[ "$row" = "$want" ] && ok "A's change is not lost: SQLite still has Dafydd by $officer" ||
-    not_ok "A's change is not lost: SQLite still has Dafydd by $officer" "got:  $row" "want: $want"
+expect_equal "A's change is not lost: SQLite still has Dafydd by $officer" "$row" "$want"
 
 keys "$B" r
 wait_for "$B" "Reloaded the record as it is now" 5 && wait_for "$B" "Preferred name  Dafydd" 2
