@@ -843,44 +843,29 @@ fail:
     return st;
 }
 
+static void read_review(sqlite3_stmt *st, void *row)
+{
+    struct psp_review *r = row;
+    memset(r, 0, sizeof *r);
+    rowio_read(st, 0, "Idttttt", &r->id, &r->review_date, ROWIO_BUF(r->attended), ROWIO_BUF(r->outcome),
+               ROWIO_BUF(r->notes), ROWIO_BUF(r->updated_at), ROWIO_BUF(r->updated_by));
+    r->next_review = DATE_NONE;
+}
+
 ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     const char *what = "reading the PSP's reviews";
+    void *rows = NULL;
+    size_t count = 0;
+    ap_status result = rowio_list(s,
+                                  "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
+                                  "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
+                                  psp_id, sizeof **out, read_review, &rows, &count, what);
+    struct psp_review *items = rows;
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
-                                     "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    struct psp_review *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, psp_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct psp_review *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the reviews");
-            break;
-        }
-        items = grown;
-        struct psp_review *r = &items[count++];
-        memset(r, 0, sizeof *r);
-        r->id = sqlite3_column_int64(st, 0);
-        r->review_date = rowio_date(st, 1);
-        rowio_text(st, 2, r->attended, sizeof r->attended);
-        rowio_text(st, 3, r->outcome, sizeof r->outcome);
-        rowio_text(st, 4, r->notes, sizeof r->notes);
-        rowio_text(st, 5, r->updated_at, sizeof r->updated_at);
-        rowio_text(st, 6, r->updated_by, sizeof r->updated_by);
-        r->next_review = DATE_NONE;
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
+    int rc;
     if (result == AP_OK && count > 0)
         result = rowio_prepare(s,
                                "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
