@@ -254,17 +254,32 @@ ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
 }
 
+/* sql prepared into *stmt with fmt's values bound from ?1; on failure
+ * store_fail's status naming what, and *stmt is NULL. */
+static ap_status prepare_bound(struct store *s, const char *sql, const char *what, sqlite3_stmt **stmt,
+                               const char *fmt, va_list ap)
+{
+    ap_status st = rowio_prepare(s, sql, stmt, what);
+    if (st != AP_OK)
+        return st;
+    int rc = rowio_vbind(*stmt, 1, fmt, ap);
+    if (rc != SQLITE_OK) {
+        st = store_fail(s, rc, what);
+        sqlite3_finalize(*stmt);
+        *stmt = NULL;
+    }
+    return st;
+}
+
 ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...)
 {
     sqlite3_stmt *stmt = NULL;
-    ap_status st = rowio_prepare(s, sql, &stmt, what);
-    if (st != AP_OK)
-        return st;
     va_list ap;
     va_start(ap, fmt);
-    int rc = rowio_vbind(stmt, 1, fmt, ap);
+    ap_status st = prepare_bound(s, sql, what, &stmt, fmt, ap);
     va_end(ap);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    if (st == AP_OK)
+        st = rowio_step(s, stmt, what);
     sqlite3_finalize(stmt);
     return st;
 }
@@ -400,19 +415,15 @@ ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t 
                     size_t by_len, const char *fmt, ...)
 {
     sqlite3_stmt *stmt = NULL;
-    ap_status st = rowio_prepare(s, sql, &stmt, what);
-    if (st != AP_OK)
-        return st;
     va_list ap;
     va_start(ap, fmt);
-    int rc = rowio_vbind(stmt, 1, fmt, ap);
+    ap_status st = prepare_bound(s, sql, what, &stmt, fmt, ap);
     va_end(ap);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
+    if (st != AP_OK)
+        return st;
+    int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(stmt, 0);
-        rowio_text(stmt, 1, at, at_len);
-        rowio_text(stmt, 2, by, by_len);
+        rowio_read(stmt, 0, "Itt", id, at, at_len, by, by_len);
         st = rowio_step(s, stmt, what);
     } else {
         st = store_fail(s, rc, what);
@@ -541,12 +552,9 @@ ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reade
     *items = NULL;
     *n = 0;
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, sql, &st, what);
-    if (result != AP_OK)
-        return result;
     va_list ap;
     va_start(ap, fmt);
-    int rc = rowio_vbind(st, 1, fmt, ap);
+    ap_status result = prepare_bound(s, sql, what, &st, fmt, ap);
     va_end(ap);
-    return list_rows(s, st, rc, size, read, ctx, items, n, what);
+    return result != AP_OK ? result : list_rows(s, st, SQLITE_OK, size, read, ctx, items, n, what);
 }
