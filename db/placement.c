@@ -296,23 +296,11 @@ static void read_placement(sqlite3_stmt *st, void *row)
 {
     struct placement *p = row;
     memset(p, 0, sizeof *p);
-    p->id = sqlite3_column_int64(st, 0);
-    p->pupil_id = sqlite3_column_int64(st, 1);
-    p->provider_id = sqlite3_column_int64(st, 2);
-    rowio_text(st, 3, p->status, sizeof p->status);
-    p->start_date = rowio_date(st, 4);
-    p->end_date = rowio_date(st, 5);
-    p->planned_weeks = sqlite3_column_int(st, 6);
-    rowio_text(st, 7, p->cost_basis, sizeof p->cost_basis);
-    p->rate = sqlite3_column_int64(st, 8);
-    p->transport_per_week = sqlite3_column_int64(st, 9);
-    rowio_text(st, 10, p->purpose, sizeof p->purpose);
-    p->panel_case_id = sqlite3_column_int64(st, 11);
-    p->version = sqlite3_column_int64(st, 12);
-    rowio_text(st, 13, p->updated_at, sizeof p->updated_at);
-    rowio_text(st, 14, p->updated_by, sizeof p->updated_by);
-    rowio_text(st, 16, p->setting_type, sizeof p->setting_type);
-    rowio_text(st, 17, p->census_reason, sizeof p->census_reason);
+    rowio_read(st, 0, "IIItdditIItIItt", &p->id, &p->pupil_id, &p->provider_id, ROWIO_BUF(p->status),
+               &p->start_date, &p->end_date, &p->planned_weeks, ROWIO_BUF(p->cost_basis), &p->rate,
+               &p->transport_per_week, ROWIO_BUF(p->purpose), &p->panel_case_id, &p->version,
+               ROWIO_BUF(p->updated_at), ROWIO_BUF(p->updated_by));
+    rowio_read(st, 16, "tt", ROWIO_BUF(p->setting_type), ROWIO_BUF(p->census_reason));
 }
 
 ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_date, int today)
