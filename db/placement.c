@@ -295,7 +295,7 @@ ap_status placement_update(struct store *s, struct placement *p)
 static void read_placement(sqlite3_stmt *st, void *row)
 {
     struct placement *p = row;
-    memset(p, 0, sizeof *p);
+    *p = (struct placement){0};
     rowio_read(st, 0, "IIItdditIItIItt", &p->id, &p->pupil_id, &p->provider_id, ROWIO_BUF(p->status),
                &p->start_date, &p->end_date, &p->planned_weeks, ROWIO_BUF(p->cost_basis), &p->rate,
                &p->transport_per_week, ROWIO_BUF(p->purpose), &p->panel_case_id, &p->version,
