@@ -32,15 +32,10 @@ ap_status school_validate(const struct school *sc)
     return AP_OK;
 }
 
-static int bind_school(sqlite3_stmt *st, const struct school *sc)
-{
-    int rc = rowio_bind(st, 1, "ttttt", sc->name, sc->urn, sc->phase, sc->phone, sc->email);
-    return rc;
-}
-
 static int bind_school_row(sqlite3_stmt *st, const void *record)
 {
-    return bind_school(st, record);
+    const struct school *sc = record;
+    return rowio_bind(st, 1, "ttttt", sc->name, sc->urn, sc->phase, sc->phone, sc->email);
 }
 
 /* One INSERT (id 0) or versioned UPDATE in its own transaction. */
@@ -67,35 +62,18 @@ ap_status school_update(struct store *s, struct school *sc)
     return write_school(s, sc, false);
 }
 
+static void read_school(sqlite3_stmt *st, void *row)
+{
+    struct school *sc = row;
+    *sc = (struct school){0};
+    rowio_read(st, 0, "tttttIItt", ROWIO_BUF(sc->name), ROWIO_BUF(sc->urn), ROWIO_BUF(sc->phase), ROWIO_BUF(sc->phone),
+               ROWIO_BUF(sc->email), &sc->id, &sc->version, ROWIO_BUF(sc->updated_at), ROWIO_BUF(sc->updated_by));
+}
+
 ap_status school_get(struct store *s, int64_t id, struct school *sc)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
-        s, "SELECT " SCHOOL_COLUMNS ", id, version, updated_at, updated_by FROM school WHERE id = ?1", &st,
-        "reading the school");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        memset(sc, 0, sizeof *sc);
-        rowio_text(st, 0, sc->name, sizeof sc->name);
-        rowio_text(st, 1, sc->urn, sizeof sc->urn);
-        rowio_text(st, 2, sc->phase, sizeof sc->phase);
-        rowio_text(st, 3, sc->phone, sizeof sc->phone);
-        rowio_text(st, 4, sc->email, sizeof sc->email);
-        sc->id = sqlite3_column_int64(st, 5);
-        sc->version = sqlite3_column_int64(st, 6);
-        rowio_text(st, 7, sc->updated_at, sizeof sc->updated_at);
-        rowio_text(st, 8, sc->updated_by, sizeof sc->updated_by);
-    } else if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_NOT_FOUND, "school %lld: not found", (long long)id);
-    } else {
-        result = store_fail(s, rc, "reading the school");
-    }
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, "SELECT " SCHOOL_COLUMNS ", id, version, updated_at, updated_by FROM school WHERE id = ?1", id,
+                     read_school, sc, "reading the school", "school", false);
 }
 
 static void read_school_item(sqlite3_stmt *st, void *row)
