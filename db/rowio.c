@@ -384,6 +384,18 @@ ap_status rowio_write_record(struct store *s, const char *table, const char *col
     return rowio_write(s, sql, ncolumns, bind, record, table, insert ? 0 : id, version, what, new_id);
 }
 
+ap_status rowio_save(struct store *s, ap_status valid, const char *table, const char *columns, int ncolumns,
+                     int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t *id,
+                     int64_t *version, const char *what)
+{
+    ap_status st = valid;
+    if (st != AP_OK || (st = store_begin(s)) != AP_OK)
+        return st;
+    int64_t new_id = 0;
+    st = rowio_write_record(s, table, columns, ncolumns, bind, record, insert, *id, *version, what, &new_id);
+    return rowio_finish(s, st, insert, new_id, id, version);
+}
+
 ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                        const char *what, int64_t *new_id, const char *fmt, ...)
 {

@@ -114,6 +114,13 @@ ap_status rowio_write_record(struct store *s, const char *table, const char *col
                              int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t id,
                              int64_t version, const char *what, int64_t *new_id);
 
+/* A record's save in a transaction of its own: when valid (the status of its
+ * validation) is AP_OK, rowio_write_record and rowio_finish (*id and
+ * *version); otherwise valid, with nothing written. */
+ap_status rowio_save(struct store *s, ap_status valid, const char *table, const char *columns, int ncolumns,
+                     int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t *id,
+                     int64_t *version, const char *what);
+
 /* rowio_write with the record's columns given by rowio_bind's fmt and the
  * values after it (N = rowio_bind_places(fmt)). */
 ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,

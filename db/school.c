@@ -41,15 +41,8 @@ static int bind_school_row(sqlite3_stmt *st, const void *record)
 /* One INSERT (id 0) or versioned UPDATE in its own transaction. */
 static ap_status write_school(struct store *s, struct school *sc, bool insert)
 {
-    ap_status st = school_validate(sc);
-    if (st != AP_OK)
-        return st;
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    int64_t new_id = 0;
-    st = rowio_write_record(s, "school", SCHOOL_COLUMNS, SCHOOL_COLUMN_COUNT, bind_school_row, sc, insert, sc->id,
-                            sc->version, insert ? "adding the school" : "saving the school", &new_id);
-    return rowio_finish(s, st, insert, new_id, &sc->id, &sc->version);
+    return rowio_save(s, school_validate(sc), "school", SCHOOL_COLUMNS, SCHOOL_COLUMN_COUNT, bind_school_row, sc,
+                      insert, &sc->id, &sc->version, insert ? "adding the school" : "saving the school");
 }
 
 ap_status school_insert(struct store *s, struct school *sc)
