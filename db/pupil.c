@@ -79,8 +79,9 @@ ap_status pupil_validate(const struct pupil *p, int today)
 }
 
 /* Binds the editable columns to ?1..?24; returns an SQLite result code. */
-static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
+static int bind_pupil_row(sqlite3_stmt *st, const void *record)
 {
+    const struct pupil *p = record;
     int rc = SQLITE_OK, i = 1;
 #define TEXT(v) \
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, i++, (v), -1, SQLITE_TRANSIENT)
@@ -123,23 +124,11 @@ static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
     return rc;
 }
 
-static int bind_pupil_row(sqlite3_stmt *st, const void *record)
-{
-    return bind_pupil(st, record);
-}
-
 /* One INSERT or versioned UPDATE in its own transaction. */
 static ap_status write_pupil(struct store *s, struct pupil *p, int today, bool insert)
 {
-    ap_status st = pupil_validate(p, today);
-    if (st != AP_OK)
-        return st;
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    int64_t new_id = 0;
-    st = rowio_write_record(s, "pupil", PUPIL_COLUMNS, PUPIL_COLUMN_COUNT, bind_pupil_row, p, insert, p->id,
-                            p->version, insert ? "adding the pupil" : "saving the pupil", &new_id);
-    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
+    return rowio_save(s, pupil_validate(p, today), "pupil", PUPIL_COLUMNS, PUPIL_COLUMN_COUNT, bind_pupil_row, p,
+                      insert, &p->id, &p->version, insert ? "adding the pupil" : "saving the pupil");
 }
 
 ap_status pupil_insert(struct store *s, struct pupil *p, int today)
