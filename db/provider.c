@@ -98,8 +98,9 @@ static int bind_int_or_null(sqlite3_stmt *st, int i, int v)
 }
 
 /* Binds the editable columns to ?1..?30; returns an SQLite result code. */
-static int bind_provider(sqlite3_stmt *st, const struct provider *p)
+static int bind_provider_row(sqlite3_stmt *st, const void *record)
 {
+    const struct provider *p = record;
     int rc = SQLITE_OK, i = 1;
 #define TEXT(v) \
     if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
@@ -146,22 +147,11 @@ static int bind_provider(sqlite3_stmt *st, const struct provider *p)
     return rc;
 }
 
-static int bind_provider_row(sqlite3_stmt *st, const void *record)
-{
-    return bind_provider(st, record);
-}
-
 static ap_status write_provider(struct store *s, struct provider *p, int today, bool insert)
 {
-    ap_status st = provider_validate(p, today);
-    if (st != AP_OK)
-        return st;
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    int64_t new_id = 0;
-    st = rowio_write_record(s, "provider", PROVIDER_COLUMNS, PROVIDER_COLUMN_COUNT, bind_provider_row, p, insert,
-                            p->id, p->version, insert ? "adding the provider" : "saving the provider", &new_id);
-    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
+    return rowio_save(s, provider_validate(p, today), "provider", PROVIDER_COLUMNS, PROVIDER_COLUMN_COUNT,
+                      bind_provider_row, p, insert, &p->id, &p->version,
+                      insert ? "adding the provider" : "saving the provider");
 }
 
 ap_status provider_insert(struct store *s, struct provider *p, int today)
