@@ -116,8 +116,9 @@ int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int
 #define CASE_COLUMNS "pupil_id, reason, referral_date, triage_recommendation, panel_date, decision, status"
 #define CASE_COLUMN_COUNT 7
 
-static int bind_case(sqlite3_stmt *st, const struct panel_case *c)
+static int bind_case_row(sqlite3_stmt *st, const void *record)
 {
+    const struct panel_case *c = record;
     int rc = rowio_bind(st, 1, "Itdtdtt", c->pupil_id, c->reason, c->referral_date, c->triage_recommendation,
                         c->panel_date, c->decision, c->status);
     return rc;
@@ -135,11 +136,6 @@ static ap_status need_row(struct store *s, const char *table, int64_t id, const 
         return ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)", label, table,
                        (long long)id);
     return AP_OK;
-}
-
-static int bind_case_row(sqlite3_stmt *st, const void *record)
-{
-    return bind_case(st, record);
 }
 
 static ap_status write_case(struct store *s, struct panel_case *c, int today, bool insert)
