@@ -340,15 +340,10 @@ ap_status placement_delete(struct store *s, int64_t id, int64_t version)
         st = ap_fail(AP_ERR_INVALID, "Status: only a proposed placement can be deleted; %s",
                      strcmp(now.status, "active") == 0 ? "end an active one instead"
                                                        : "an ended one stays on the pupil's record");
-    if (st != AP_OK)
-        goto fail;
-    st = rowio_exec_versioned(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", "placement", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    if (st == AP_OK)
+        st = rowio_exec_versioned(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", "placement", id, version,
+                                  what);
+    return rowio_end(s, st);
 }
 
 /* ---- reading ---- */

@@ -406,13 +406,17 @@ ap_status rowio_writef(struct store *s, const char *sql, const char *table, int6
     return st;
 }
 
+ap_status rowio_end(struct store *s, ap_status st)
+{
+    if (st == AP_OK)
+        return store_commit(s);
+    store_rollback(s);
+    return st;
+}
+
 ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version)
 {
-    if (st != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
-    if ((st = store_commit(s)) != AP_OK)
+    if ((st = rowio_end(s, st)) != AP_OK)
         return st;
     if (insert) {
         *id = new_id;

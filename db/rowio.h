@@ -140,6 +140,10 @@ ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t 
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what);
 
+/* Ends the caller's transaction: commits when st is AP_OK, else rolls back.
+ * Returns the final status. */
+ap_status rowio_end(struct store *s, ap_status st);
+
 /* Ends the transaction of a record's write: commits when st is AP_OK (then
  * sets *id and *version: the new id and 1 after an insert, version + 1
  * after an update), else rolls back. Returns the final status. */
