@@ -1049,19 +1049,12 @@ ap_status qa_visit_delete(struct store *s, int64_t id, int64_t version)
     if (st != AP_OK)
         return st;
     bool closed;
-    if ((st = visit_state(s, id, &closed, NULL, 0, NULL, NULL)) != AP_OK)
-        goto fail;
-    if (closed) {
+    if ((st = visit_state(s, id, &closed, NULL, 0, NULL, NULL)) == AP_OK && closed)
         st = ap_fail(AP_ERR_INVALID, "a closed visit is the record of what was found: it is never deleted");
-        goto fail;
-    }
-    st = rowio_exec_versioned(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", "qa_visit", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    if (st == AP_OK)
+        st = rowio_exec_versioned(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", "qa_visit", id, version,
+                                  what);
+    return rowio_end(s, st);
 }
 
 /* ---- Checklists and answers ------------------------------------------------------------------ */
