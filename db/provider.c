@@ -357,14 +357,8 @@ ap_status provider_contact_delete(struct store *s, int64_t id, int64_t version)
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    const char *what = "deleting the provider's contact";
-    st = rowio_exec_versioned(s, "DELETE FROM provider_contact WHERE id = ?1 AND version = ?2", "provider_contact", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, rowio_exec_versioned(s, "DELETE FROM provider_contact WHERE id = ?1 AND version = ?2",
+                                             "provider_contact", id, version, "deleting the provider's contact"));
 }
 
 #define CONTACT_SELECT \
