@@ -997,25 +997,15 @@ static ap_status action_write(struct store *s, const char *sql, int64_t id, int6
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(stmt, 1, "II", id, version);
-    if (rc == SQLITE_OK && a) {
-        rc = rowio_bind(stmt, 3, "ttdis", a->text, a->owner, a->due, (int)a->done, s);
-    } else if (rc == SQLITE_OK && done >= 0) {
-        rc = rowio_bind(stmt, 3, "is", (int)done, s);
-    }
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
+    if (a)
+        st = rowio_run(s, sql, what, "IIttdis", id, version, a->text, a->owner, a->due, (int)a->done, s);
+    else if (done >= 0)
+        st = rowio_run(s, sql, what, "IIis", id, version, (int)done, s);
+    else
+        st = rowio_run(s, sql, what, "II", id, version);
     if (st == AP_OK)
         st = rowio_changed(s, "tracking_action", id);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 ap_status tracking_action_update(struct store *s, struct tracking_action *a)
