@@ -159,12 +159,10 @@ ap_status contact_delete(struct store *s, int64_t id, int64_t version)
     if ((st = contact_pupil(s, id, version, &pupil_id)) != AP_OK)
         goto fail;
     st = rowio_exec_versioned(s, "DELETE FROM contact WHERE id = ?1 AND version = ?2", "contact", id, version, what);
-    if (st != AP_OK || (st = renumber(s, pupil_id, ids, &n)) != AP_OK)
-        goto fail;
-    return store_commit(s);
+    if (st == AP_OK)
+        st = renumber(s, pupil_id, ids, &n);
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 ap_status contact_move(struct store *s, int64_t id, int64_t *version, int delta)
