@@ -255,13 +255,10 @@ ap_status panel_case_delete(struct store *s, int64_t id, int64_t version)
         goto fail;
     }
     /* Its quotations go with it (ON DELETE CASCADE), each audited. */
-    if ((st = rowio_exec_versioned(s, "DELETE FROM panel_case WHERE id = ?1 AND version = ?2", "panel_case", id, version,
-                             "deleting the panel case")) != AP_OK)
-        goto fail;
-    return store_commit(s);
+    st = rowio_exec_versioned(s, "DELETE FROM panel_case WHERE id = ?1 AND version = ?2", "panel_case", id, version,
+                              "deleting the panel case");
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const char *status, const char *decision,
@@ -719,13 +716,10 @@ ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
     int64_t case_id = 0;
     if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
         goto fail;
-    if ((st = rowio_exec_versioned(s, "DELETE FROM quote WHERE id = ?1 AND version = ?2", "quote", id, version,
-                             "deleting the quotation")) != AP_OK)
-        goto fail;
-    return store_commit(s);
+    st = rowio_exec_versioned(s, "DELETE FROM quote WHERE id = ?1 AND version = ?2", "quote", id, version,
+                              "deleting the quotation");
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 /* Sets or clears the choice of the quotation at *version; choosing first
