@@ -294,13 +294,10 @@ ap_status provider_delete(struct store *s, int64_t id, int64_t version)
                      refs);
         goto fail;
     }
-    st = rowio_exec_versioned(s, "DELETE FROM provider WHERE id = ?1 AND version = ?2", "provider", id, version, "deleting the provider");
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
+    st = rowio_exec_versioned(s, "DELETE FROM provider WHERE id = ?1 AND version = ?2", "provider", id, version,
+                              "deleting the provider");
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 /* ---- provider contacts ---- */
