@@ -595,11 +595,7 @@ ap_status marks_set(struct store *s, const struct mark_input *in, int64_t expect
     }
     st = set_in_tx(s, &codes, &cal, in, expected_version, out);
     unload(&codes, &cal);
-    if (st != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
-    return store_commit(s);
+    return rowio_end(s, st);
 }
 
 ap_status marks_clear(struct store *s, int64_t pupil_id, int day, enum session session, int64_t expected_version)
