@@ -189,11 +189,7 @@ ap_status pupil_delete(struct store *s, int64_t id, int64_t version)
     }
     st = rowio_exec_versioned(s, "DELETE FROM pupil WHERE id = ?1 AND version = ?2", "pupil", id, version,
                               "deleting the pupil");
-    if (st != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
-    return store_commit(s);
+    return rowio_end(s, st);
 }
 
 static void read_pupil_row(sqlite3_stmt *st, void *row)
