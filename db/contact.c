@@ -186,13 +186,10 @@ ap_status contact_move(struct store *s, int64_t id, int64_t *version, int delta)
     }
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT version FROM contact WHERE id = %lld", (long long)id);
-    if ((st = store_query_int(s, sql, now, &now)) != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        *version = now;
-    return st;
+    st = store_query_int(s, sql, now, &now);
 fail:
-    store_rollback(s);
+    if ((st = rowio_end(s, st)) == AP_OK)
+        *version = now;
     return st;
 }
 
@@ -203,7 +200,7 @@ fail:
 static void read_contact(sqlite3_stmt *st, void *row)
 {
     struct contact *c = row;
-    memset(c, 0, sizeof *c);
+    *c = (struct contact){0};
     rowio_read(st, 0, "IIitttttbItt", &c->id, &c->pupil_id, &c->priority, ROWIO_BUF(c->name),
                ROWIO_BUF(c->relationship), ROWIO_BUF(c->phone), ROWIO_BUF(c->phone2), ROWIO_BUF(c->email),
                &c->parental_responsibility, &c->version, ROWIO_BUF(c->updated_at), ROWIO_BUF(c->updated_by));
