@@ -579,18 +579,10 @@ void qa_overview_free(struct qa_overview *o)
 static void read_template(sqlite3_stmt *st, void *row)
 {
     struct qa_template_info *t = row;
-    memset(t, 0, sizeof *t);
-    t->id = sqlite3_column_int64(st, 0);
-    rowio_text(st, 1, t->key, sizeof t->key);
-    rowio_text(st, 2, t->title, sizeof t->title);
-    rowio_text(st, 3, t->stage, sizeof t->stage);
-    t->revision = sqlite3_column_int(st, 4);
-    t->latest = sqlite3_column_int(st, 5) != 0;
-    t->items = sqlite3_column_int(st, 6);
-    t->safeguarding_items = sqlite3_column_int(st, 7);
-    t->visits = sqlite3_column_int(st, 8);
-    rowio_text(st, 9, t->loaded_at, sizeof t->loaded_at);
-    rowio_text(st, 10, t->loaded_by, sizeof t->loaded_by);
+    *t = (struct qa_template_info){0};
+    rowio_read(st, 0, "Itttibiiitt", &t->id, ROWIO_BUF(t->key), ROWIO_BUF(t->title), ROWIO_BUF(t->stage), &t->revision,
+               &t->latest, &t->items, &t->safeguarding_items, &t->visits, ROWIO_BUF(t->loaded_at),
+               ROWIO_BUF(t->loaded_by));
 }
 
 ap_status qa_template_list(struct store *s, bool latest_only, struct qa_template_info **out, size_t *n)
