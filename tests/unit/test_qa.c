@@ -223,6 +223,14 @@ static struct found flag_of(int64_t provider_id, const char *kind)
 
 /* ------------------------------------------------------------ stages and due dates */
 
+/* A provider in use: a pupil placed with it since 60 days ago. */
+static int64_t in_use(const char *name)
+{
+    int64_t id = provider(name);
+    place_pupil(id, -60);
+    return id;
+}
+
 static void test_stage_words_and_next_due(void **state)
 {
     (void)state;
@@ -258,15 +266,11 @@ static void test_stage_words_and_next_due(void **state)
 static void test_stage1_due(void **state)
 {
     (void)state;
-    int64_t ok = provider("Cwm Farm");
-    int64_t late = provider("Tyddyn Hir");
-    int64_t soon = provider("Hafod Wen");
-    int64_t never = provider("Llwybr Newydd");
+    int64_t ok = in_use("Cwm Farm");
+    int64_t late = in_use("Tyddyn Hir");
+    int64_t soon = in_use("Hafod Wen");
+    int64_t never = in_use("Llwybr Newydd");
     int64_t idle = provider("Empty Barn");
-    place_pupil(ok, -60);
-    place_pupil(late, -60);
-    place_pupil(soon, -60);
-    place_pupil(never, -60);
     closed_visit(ok, "stage1", -150);
     closed_visit(late, "stage1", -400);
     closed_visit(soon, "stage1", -350);
@@ -353,8 +357,7 @@ static void test_stage2_due_and_concern(void **state)
 static void test_monitoring_due(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage1", -100);
     closed_visit(v, "monitoring", -9);
     struct qa_provider_row r = row_of(v);
@@ -390,16 +393,12 @@ static void test_monitoring_due(void **state)
 static void test_overview_most_overdue_first(void **state)
 {
     (void)state;
-    int64_t fine = provider("A Fine");
-    int64_t amber = provider("B Soon");
-    int64_t red_old = provider("C Long Overdue");
-    int64_t red_new = provider("D Just Overdue");
+    int64_t fine = in_use("A Fine");
+    int64_t amber = in_use("B Soon");
+    int64_t red_old = in_use("C Long Overdue");
+    int64_t red_new = in_use("D Just Overdue");
     int64_t idle = provider("E Not Used");
     (void)idle;
-    place_pupil(fine, -60);
-    place_pupil(amber, -60);
-    place_pupil(red_old, -60);
-    place_pupil(red_new, -60);
     int64_t ids[] = {fine, amber, red_old, red_new};
     int s1[] = {-100, -350, -500, -370};
     for (int i = 0; i < 4; i++) {
@@ -658,8 +657,7 @@ static void test_answer_versions(void **state)
 static void test_close(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage1", -400); /* overdue */
     assert_int_equal(row_of(v).due[QA_STAGE1].level, FLAG_RED);
     int64_t visit = start(v, "stage1_safety", "stage1", TODAY - 2);
@@ -749,8 +747,7 @@ static void test_close(void **state)
 static void test_close_cannot_be_fooled(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage2", -100);
     int64_t visit = start(v, "stage1_safety", "stage1", TODAY - 2);
     size_t n;
@@ -815,8 +812,7 @@ static void test_close_cannot_be_fooled(void **state)
 static void test_safeguarding_no_flags_until_later_yes(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage2", -100);
     int64_t first = start(v, "stage1_safety", "stage1", TODAY - 30);
     size_t sg = first_safeguarding(first);
@@ -891,8 +887,7 @@ static void test_safeguarding_no_flags_until_later_yes(void **state)
 static void test_safeguarding_yes_in_new_revision(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     assert_int_equal(qa_template_load(S, "spot.csv", T1, NULL, NULL), AP_OK);
     int64_t first = start(v, "spot_check", "stage1", TODAY - 30);
     assert_int_equal(answer(first, 2, QA_NO, NULL), AP_OK); /* Register seen */
