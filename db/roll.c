@@ -527,16 +527,13 @@ ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids
     return result;
 }
 
-enum roll_change roll_change_of(const struct feed_change *c)
+enum roll_change roll_change_of(const char *t, const char *action, int64_t pupil_id)
 {
-    if (c->whole)
-        return ROLL_CHANGE_WHOLE;
-    const char *t = c->table;
-    bool update = strcmp(c->action, "update") == 0;
+    bool update = strcmp(action, "update") == 0;
     if (strcmp(t, "pupil") == 0)
         return update ? ROLL_CHANGE_ROW : ROLL_CHANGE_WHOLE; /* added or removed: another row count */
     if (strcmp(t, "attendance_mark") == 0 || strcmp(t, "placement") == 0 || strcmp(t, "placement_session") == 0)
-        return c->pupil_id ? ROLL_CHANGE_ROW : ROLL_CHANGE_WHOLE;
+        return pupil_id ? ROLL_CHANGE_ROW : ROLL_CHANGE_WHOLE;
     /* A provider's or school's name is on the rows of every pupil placed
      * there or belonging to it: rare changes, read whole. A new one is on
      * no row yet; one removed was on none (the keys refuse it otherwise). */

@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "feed.h"
 #include "rules.h"
 #include "status.h"
 #include "store.h"
@@ -90,13 +89,15 @@ void roll_free(struct roll *r);
  * arena (the old stay until roll_free). One read. */
 ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids, size_t n, bool *whole);
 
-/* What a change in the feed means for the roll. */
+/* What a change in the feed to a row of table (action "insert", "update" or
+ * "delete"; about pupil_id, 0 when none) means for the roll. A change that
+ * stands for many (feed_change.whole) means the whole roll. */
 enum roll_change {
     ROLL_CHANGE_NONE,   /* nothing the roll shows */
     ROLL_CHANGE_ROW,    /* the row of c->pupil_id (roll_reload_pupils) */
     ROLL_CHANGE_WHOLE,  /* load the roll again */
 };
-enum roll_change roll_change_of(const struct feed_change *c);
+enum roll_change roll_change_of(const char *table, const char *action, int64_t pupil_id);
 
 /* The row of a pupil, or NULL. Linear: for an occasional look-up. */
 const struct roll_row *roll_find(const struct roll *r, int64_t pupil_id);

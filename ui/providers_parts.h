@@ -20,6 +20,7 @@
 #include "labels.h"
 #include "lineedit.h"
 #include "listview.h"
+#include "view.h"
 #include "money.h"
 #include "placement.h"
 #include "provider.h"
@@ -128,7 +129,7 @@ int pr_row_of_id(const struct providers *st, int64_t id);
 bool pr_provider_flag(const struct flag_row *f);
 void pr_refilter(struct providers *st, int64_t keep_id);
 void pr_fit_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
-void pr_providers_reload(void *state);
+bool pr_providers_reload(void *state, const struct view_change *what);
 
 /* ---- ui/providers_record.c ---- */
 

@@ -66,7 +66,7 @@ static void take_change(void *ctx, const struct feed_change *c)
         return;
     b->changes++;
     flag_touch_add(&b->touch, c);
-    switch (roll_change_of(c)) {
+    switch (c->whole ? ROLL_CHANGE_WHOLE : roll_change_of(c->table, c->action, c->pupil_id)) {
     case ROLL_CHANGE_NONE:
         break;
     case ROLL_CHANGE_WHOLE:
