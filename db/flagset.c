@@ -155,18 +155,12 @@ void flag_touch_free(struct flag_touch *t)
     memset(t, 0, sizeof *t);
 }
 
-static int id_cmp(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Sorts and removes repeats. */
 static size_t unique(int64_t *ids, size_t n)
 {
     if (n == 0)
         return 0;
-    qsort(ids, n, sizeof *ids, id_cmp);
+    qsort(ids, n, sizeof *ids, rowio_id_cmp);
     size_t k = 1;
     for (size_t i = 1; i < n; i++)
         if (ids[i] != ids[k - 1])
@@ -176,7 +170,7 @@ static size_t unique(int64_t *ids, size_t n)
 
 static bool has_id(const int64_t *ids, size_t n, int64_t id)
 {
-    return id > 0 && n > 0 && bsearch(&id, ids, n, sizeof id, id_cmp) != NULL;
+    return id > 0 && n > 0 && bsearch(&id, ids, n, sizeof id, rowio_id_cmp) != NULL;
 }
 
 /* Adds to `to` the ids the statement gives for each id of `from` (bound as ?1,

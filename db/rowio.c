@@ -255,3 +255,9 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
     sqlite3_finalize(stmt);
     return st;
 }
+
+int rowio_id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}

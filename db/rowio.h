@@ -97,4 +97,7 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
  * out of memory, in which case items is unchanged and still the caller's. */
 void *rowio_grow(void *items, size_t *cap, size_t count, size_t size);
 
+/* qsort/bsearch comparison of two int64_t (ids). */
+int rowio_id_cmp(const void *a, const void *b);
+
 #endif
