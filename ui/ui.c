@@ -43,6 +43,8 @@
  * distinct changes kept for the panes before a batch is read whole instead
  * (an import, a register closing for everyone). */
 #define FEED_TURN_ROWS 64
+/* SQLite's page cache of a session, in KiB. */
+#define UI_CACHE_KIB 8192
 #define FEED_CHANGES_MAX 64
 #define MIN_COLS 60
 #define MIN_LINES 16
@@ -1170,6 +1172,10 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     }
     ui->s = s;
     ui->cfg = cfg;
+    /* A long-lived session reads a few rows at a time once it has started
+     * (the change feed): a smaller page cache than a one-shot command's. */
+    if (store_cache_limit(s, UI_CACHE_KIB) != AP_OK)
+        ui_error(ui, "%s", ap_error_detail()); /* it runs on, with the larger cache */
     ui->panes = panes_all(&ui->pane_count);
     ui->data_version = store_data_version(s);
     /* The feed starts at the newest change before anything is read: one
