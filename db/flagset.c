@@ -1,5 +1,6 @@
 #include "flagset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,5 +303,206 @@ done:
     if (began)
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     flag_touch_free(t);
+    return st;
+}
+
+/* ---- kept in the store ------------------------------------------------------- */
+
+/* What the flags were counted with, as text: the code set and every
+ * threshold. A cache counted with other settings is not used. */
+static void settings_text(struct store *s, const struct thresholds *th, char *buf, size_t len)
+{
+    int n = snprintf(buf, len,
+                     "%s|%.4f|%d|%lld|%lld|%lld|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%.4f|%lld|%d|%d|%d|%.4f|%d|%d",
+                     store_code_set(s), th->fulltime_hours, th->registration_pupils,
+                     (long long)th->public_liability_min, (long long)th->employers_liability_min,
+                     (long long)th->professional_indemnity_min, th->qa_stage1_months, th->qa_stage2_months,
+                     th->qa_stage2_after_concern_days, th->qa_followup_days, th->monitoring_days,
+                     th->monitoring_sessions, th->visit_per_term, th->due_soon_days, th->declaration_years,
+                     th->psp_review_weeks, th->psp_review_amber_days, th->psp_length_weeks,
+                     th->reduced_timetable_weeks, th->rtt_attendance_red_pct, (long long)th->quote_threshold,
+                     th->quotes_required, th->qualifications_year, th->intervention_weeks,
+                     th->persistent_absence_pct, th->unauth_amber_sessions, th->unauth_red_days);
+    for (int b = 0; b < BAND_COUNT && n > 0 && (size_t)n < len; b++)
+        n += snprintf(buf + n, len - (size_t)n, "|%.4f", th->min_weekly_hours[b]);
+}
+
+/* The rows as bytes: per row the level, the three ids, then kind, subject
+ * and reason, each a 4-byte length and the text. */
+struct bytes {
+    unsigned char *p;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void put(struct bytes *b, const void *data, size_t len)
+{
+    if (b->nomem)
+        return;
+    if (b->n + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + len)
+            cap *= 2;
+        unsigned char *grown = realloc(b->p, cap);
+        if (!grown) {
+            b->nomem = true;
+            return;
+        }
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, data, len);
+    b->n += len;
+}
+
+static void put_text(struct bytes *b, const char *t)
+{
+    uint32_t len = (uint32_t)strlen(t);
+    put(b, &len, sizeof len);
+    put(b, t, len);
+}
+
+ap_status flagset_save(const struct flagset *fs, struct store *s, const struct thresholds *th,
+                       const struct feed_pos *pos)
+{
+    if (!fs->known || !store_can_write(s) || store_read_only(s))
+        return AP_OK;
+    struct bytes b = {0};
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct flag_row *r = &fs->rows[i];
+        int32_t level = (int32_t)r->level;
+        int64_t ids[3] = {r->pupil_id, r->provider_id, r->case_id};
+        put(&b, &level, sizeof level);
+        put(&b, ids, sizeof ids);
+        put_text(&b, r->kind);
+        put_text(&b, r->subject);
+        put_text(&b, r->reason);
+    }
+    if (b.nomem) {
+        free(b.p);
+        return ap_fail(AP_ERR_NOMEM, "keeping the flags: out of memory");
+    }
+    char settings[1024];
+    settings_text(s, th, settings, sizeof settings);
+    const char *what = "keeping the flags";
+    ap_status st = store_begin(s);
+    sqlite3_stmt *q = NULL;
+    if (st == AP_OK)
+        st = rowio_prepare(s,
+                           "INSERT OR REPLACE INTO flag_cache (id, day, settings, audit_id, audit_at, flags) "
+                           "VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                           &q, what);
+    if (st == AP_OK) {
+        int rc = sqlite3_bind_int(q, 1, fs->today);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(q, 2, settings, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(q, 3, pos->id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(q, 4, pos->at, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_blob64(q, 5, b.p ? (const void *)b.p : (const void *)"", b.n, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(q);
+        if (rc != SQLITE_DONE)
+            st = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(q);
+    if (st == AP_OK)
+        st = store_commit(s);
+    else
+        store_rollback(s);
+    free(b.p);
+    return st;
+}
+
+/* Reads a length and that many bytes of text at *at; NULL when the bytes end first. */
+static char *take_text(const unsigned char *p, size_t n, size_t *at)
+{
+    uint32_t len;
+    if (n - *at < sizeof len)
+        return NULL;
+    memcpy(&len, p + *at, sizeof len);
+    *at += sizeof len;
+    if (n - *at < len)
+        return NULL;
+    char *t = malloc((size_t)len + 1);
+    if (!t)
+        return NULL;
+    memcpy(t, p + *at, len);
+    t[len] = '\0';
+    *at += len;
+    return t;
+}
+
+ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
+                             struct feed_pos *pos, bool *found)
+{
+    *found = false;
+    char settings[1024];
+    settings_text(s, th, settings, sizeof settings);
+    const char *what = "reading the flags kept";
+    sqlite3_stmt *q = NULL;
+    ap_status st = rowio_prepare(s,
+                                 "SELECT audit_id, audit_at, flags FROM flag_cache "
+                                 "WHERE id = 1 AND day = ?1 AND settings = ?2",
+                                 &q, what);
+    if (st != AP_OK)
+        return st;
+    int rc = sqlite3_bind_int(q, 1, today);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(q, 2, settings, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(q);
+    struct keep k = {0};
+    bool whole = true;
+    if (rc == SQLITE_ROW) {
+        struct feed_pos at = {.id = sqlite3_column_int64(q, 0)};
+        rowio_text(q, 1, at.at, sizeof at.at);
+        const unsigned char *p = sqlite3_column_blob(q, 2);
+        size_t n = (size_t)sqlite3_column_bytes(q, 2), i = 0;
+        while (i < n && whole) {
+            int32_t level;
+            int64_t ids[3];
+            if (n - i < sizeof level + sizeof ids) {
+                whole = false;
+                break;
+            }
+            memcpy(&level, p + i, sizeof level);
+            memcpy(ids, p + i + sizeof level, sizeof ids);
+            i += sizeof level + sizeof ids;
+            char *kind = take_text(p, n, &i), *subject = kind ? take_text(p, n, &i) : NULL,
+                 *reason = subject ? take_text(p, n, &i) : NULL;
+            struct flag_row *grown = reason ? rowio_grow(k.rows, &k.cap, k.n, sizeof *k.rows) : NULL;
+            if (!grown || (level != FLAG_RED && level != FLAG_AMBER)) {
+                free(kind);
+                free(subject);
+                free(reason);
+                if (grown)
+                    k.rows = grown;
+                whole = false;
+                break;
+            }
+            k.rows = grown;
+            k.rows[k.n++] = (struct flag_row){(enum flag_level)level, kind, subject, reason, ids[0], ids[1], ids[2]};
+        }
+        if (whole) {
+            free_rows(fs->rows, fs->n);
+            fs->rows = k.rows;
+            fs->n = k.n;
+            fs->cap = k.cap;
+            fs->today = today;
+            fs->known = true;
+            count_rows(fs);
+            *pos = at;
+            *found = true;
+            k = (struct keep){0};
+        }
+        rc = SQLITE_DONE;
+    }
+    free_rows(k.rows, k.n); /* a cache that does not read back whole is not used */
+    if (rc != SQLITE_DONE)
+        st = store_fail(s, rc, what);
+    sqlite3_finalize(q);
     return st;
 }

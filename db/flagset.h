@@ -47,6 +47,19 @@ struct flag_touch {
 ap_status flagset_load(struct flagset *fs, struct store *s, const struct thresholds *th, int today);
 void flagset_free(struct flagset *fs);
 
+/* The set as last counted is kept in the store (flag_cache, migration 033)
+ * with the feed position it includes, so that a session starts from it and
+ * applies the feed from there instead of counting every flag first.
+ * flagset_save writes fs, exact as of pos, for flags of `th` and the
+ * store's code set (a viewer, or a store opened read-only, writes nothing
+ * and it is AP_OK). flagset_load_saved reads it when it is of today and of
+ * the same thresholds and code set: *found then, fs replaced and *pos where
+ * the feed goes on from; otherwise *found false and fs unchanged. */
+ap_status flagset_save(const struct flagset *fs, struct store *s, const struct thresholds *th,
+                       const struct feed_pos *pos);
+ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
+                             struct feed_pos *pos, bool *found);
+
 /* Notes what a change touches (feed_table_flags says what its table means
  * for the flags). */
 void flag_touch_add(struct flag_touch *t, const struct feed_change *c);

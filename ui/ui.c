@@ -1193,17 +1193,49 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
+    /* The flags as last counted (db/flagset.h), when they are of today: the
+     * frame is complete at once, and the feed from the audit row they were
+     * counted at brings them (and the panes, which have it already) up to
+     * date on the first turns of the loop. Otherwise every flag is counted
+     * now, and kept for the next session. */
+    struct feed_pos saved;
+    bool kept = false;
+    if (flagset_load_saved(&ui->flags, s, &cfg->th, date_today(), &saved, &kept) == AP_OK && kept) {
+        ui->feed = saved;
+        ui->feed_more = true;
+        flags_changed(ui);
+        draw_body(ui);
+        draw_status(ui);
+        doupdate();
+    }
     attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
     struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
     if (first->reload && ui->state[ui->active])
         first->reload(ui->state[ui->active], &every);
-    recount_flags(ui);
+    if (kept) {
+        flags_changed(ui);
+    } else {
+        recount_flags(ui);
+        /* Kept for the next session; not keeping them costs only its start. */
+        if (flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK) {
+            char why[300];
+            snprintf(why, sizeof why, "The flags could not be kept for the next start: %s", ap_error_detail());
+            ui_message_if_quiet(ui, why);
+        }
+    }
     draw_body(ui);
     draw_status(ui);
 
     ui->last_check = now_ms();
     run_loop(ui, -1);
+    /* The flags as they are now, for the next session to start from, when
+     * every change read has been applied to them. A failure costs only that
+     * session's start, which counts them again. */
+    char unkept[300] = "";
+    if (ui->npend == 0 && !ui->pend_whole && flag_touch_empty(&ui->touch) &&
+        flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
+        snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 
     for (int i = 0; i < ui->pane_count; i++)
         if (ui->state[i] && ui->panes[i]->close)
@@ -1223,5 +1255,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delscreen(screen);
     if (have_termios)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+    if (unkept[0])
+        fprintf(stderr, "apterm: the flags could not be kept for the next start (it counts them again): %s\n",
+                unkept);
     return script_ok() ? EXIT_SUCCESS : EXIT_FAILURE;
 }

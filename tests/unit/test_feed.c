@@ -575,6 +575,75 @@ static void test_batches_are_bounded(void **state)
     session_end(&x);
 }
 
+/* The flags kept in the store: a new session starts from them and the feed
+ * from where they were counted, and then matches a fresh start; kept flags
+ * of another day or other thresholds are not used; deleting a pupil drops
+ * them (they name pupils). */
+static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    for (int i = 0; i < 40; i++)
+        change_one();
+    /* A new session: the kept flags, then the feed from their audit row. */
+    struct session y;
+    memset(&y, 0, sizeof y);
+    bool found = false;
+    assert_int_equal(flagset_load_saved(&y.flags, A, &TH, TODAY, &y.pos, &found), AP_OK);
+    assert_true(found);
+    assert_int_equal(y.pos.id, x.pos.id);
+    assert_int_equal(y.flags.n, x.flags.n);
+    assert_int_equal(roll_load(A, TODAY, &y.roll), AP_OK);
+    session_refresh(&y, 5);
+    assert_same_as_fresh(&y, "40 changes after the flags were kept");
+    /* Kept as of now: read back, they are the same rows. */
+    assert_int_equal(flagset_save(&y.flags, A, &TH, &y.pos), AP_OK);
+    struct flagset back = {0};
+    struct feed_pos at;
+    assert_int_equal(flagset_load_saved(&back, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_true(found);
+    assert_int_equal(at.id, y.pos.id);
+    assert_int_equal(back.n, y.flags.n);
+    assert_int_equal(back.counts.red, y.flags.counts.red);
+    assert_int_equal(back.counts.amber, y.flags.counts.amber);
+    for (size_t i = 0; i < back.n; i++)
+        assert_int_equal(row_cmp(&back.rows[i], &y.flags.rows[i]), 0);
+    flagset_free(&back);
+    /* Another day, other thresholds: not used, and the set is left alone. */
+    struct flagset other = {0};
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY + 1, &at, &found), AP_OK);
+    assert_false(found);
+    assert_false(other.known);
+    struct thresholds th2 = TH;
+    th2.persistent_absence_pct += 1;
+    assert_int_equal(flagset_load_saved(&other, A, &th2, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+    /* A pupil deleted: nothing kept names them any more. */
+    int64_t p = query_b("SELECT max(id) FROM pupil WHERE id NOT IN (SELECT pupil_id FROM attendance_mark) "
+                        "AND id NOT IN (SELECT pupil_id FROM placement) AND id NOT IN (SELECT pupil_id FROM contact) "
+                        "AND id NOT IN (SELECT pupil_id FROM concern) AND id NOT IN (SELECT pupil_id FROM panel_case) "
+                        "AND id NOT IN (SELECT pupil_id FROM psp) AND id NOT IN (SELECT pupil_id FROM tracking_action) "
+                        "AND id NOT IN (SELECT pupil_id FROM progress_entry) AND id NOT IN (SELECT pupil_id FROM absence_call)");
+    if (p == 0) {
+        sql_b("INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
+              "VALUES ('Z123456789012', 'Gone', 'Soon', '2012-05-01', 'sole_prs', 'pru_plus')");
+        p = query_b("SELECT max(id) FROM pupil");
+        assert_int_equal(flagset_save(&y.flags, A, &TH, &y.pos), AP_OK);
+    }
+    assert_int_equal(query_b("SELECT count(*) FROM flag_cache"), 1);
+    sql_b("DELETE FROM pupil WHERE id = %lld", (long long)p);
+    assert_int_equal(query_b("SELECT count(*) FROM flag_cache"), 0);
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+    /* ... and keeping them is not audited (derived, like attendance_week). */
+    int64_t audited = query_b("SELECT count(*) FROM audit_log WHERE tbl = 'flag_cache'");
+    assert_int_equal(audited, 0);
+    session_end(&x);
+    session_end(&y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +653,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_rows_touch_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_flags_and_the_feed_match_fresh_start, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
