@@ -73,6 +73,18 @@ static void count_rows(struct flagset *fs)
     }
 }
 
+/* The set becomes k's rows, of today (its old rows freed); k is emptied. */
+static void take_rows(struct flagset *fs, struct keep *k, int today)
+{
+    free_rows(fs->rows, fs->n);
+    fs->rows = k->rows;
+    fs->n = k->n;
+    fs->cap = k->cap;
+    fs->today = today;
+    fs->known = true;
+    *k = (struct keep){0};
+}
+
 ap_status flagset_load(struct flagset *fs, struct store *s, const struct thresholds *th, int today)
 {
     struct keep k = {0};
@@ -84,13 +96,8 @@ ap_status flagset_load(struct flagset *fs, struct store *s, const struct thresho
         free_rows(k.rows, k.n);
         return st;
     }
-    free_rows(fs->rows, fs->n);
-    fs->rows = k.rows;
-    fs->n = k.n;
-    fs->cap = k.cap;
+    take_rows(fs, &k, today);
     fs->counts = c;
-    fs->today = today;
-    fs->known = true;
     return AP_OK;
 }
 
@@ -455,7 +462,7 @@ ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct t
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
     struct keep k = {0};
-    bool whole = true;
+    bool whole = true; /* the rows read back whole */
     if (rc == SQLITE_ROW) {
         struct feed_pos at = {.id = sqlite3_column_int64(q, 0)};
         rowio_text(q, 1, at.at, sizeof at.at);
@@ -487,16 +494,10 @@ ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct t
             k.rows[k.n++] = (struct flag_row){(enum flag_level)level, kind, subject, reason, ids[0], ids[1], ids[2]};
         }
         if (whole) {
-            free_rows(fs->rows, fs->n);
-            fs->rows = k.rows;
-            fs->n = k.n;
-            fs->cap = k.cap;
-            fs->today = today;
-            fs->known = true;
+            take_rows(fs, &k, today);
             count_rows(fs);
             *pos = at;
             *found = true;
-            k = (struct keep){0};
         }
         rc = SQLITE_DONE;
     }
