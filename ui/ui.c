@@ -339,7 +339,17 @@ static void read_feed(struct ui *ui, bool all)
  * touch. A whole reload when a change stands for many. */
 static void give_panes(struct ui *ui)
 {
-    if (ui->pend_whole) {
+    /* The batch is taken off the shell first: a pane's reload may write and
+     * tell the shell (ui_store_changed), which reads the feed again. */
+    struct pending_change *batch = ui->pend;
+    size_t n = ui->npend;
+    bool whole = ui->pend_whole;
+    struct flag_touch touch = ui->touch;
+    ui->pend = NULL;
+    ui->npend = ui->cap_pend = 0;
+    ui->pend_whole = false;
+    memset(&ui->touch, 0, sizeof ui->touch);
+    if (whole) {
         /* Read everything again, from the newest audit row on: what is
          * committed after that row is read again next time, never missed. */
         struct feed_pos head;
@@ -350,26 +360,25 @@ static void give_panes(struct ui *ui)
         for (int i = 0; i < ui->pane_count; i++)
             if (ui->state[i] && ui->panes[i]->reload)
                 ui->panes[i]->reload(ui->state[i], &every);
-        pending_clear(ui);
+        flag_touch_free(&touch);
         recount_flags(ui);
-        return;
-    }
-    for (int i = 0; i < ui->pane_count; i++) {
-        if (!ui->state[i] || !ui->panes[i]->reload)
-            continue;
-        for (size_t k = 0; k < ui->npend; k++) {
-            struct view_change w = change_of(&ui->pend[k]);
-            if (ui->panes[i]->reload(ui->state[i], &w))
-                break; /* it read everything: the rest of the batch is in it */
+    } else {
+        for (int i = 0; i < ui->pane_count; i++) {
+            if (!ui->state[i] || !ui->panes[i]->reload)
+                continue;
+            for (size_t k = 0; k < n; k++) {
+                struct view_change w = change_of(&batch[k]);
+                if (ui->panes[i]->reload(ui->state[i], &w))
+                    break; /* it read everything: the rest of the batch is in it */
+            }
         }
+        bool changed = false;
+        if (flagset_apply(&ui->flags, ui->s, &ui->cfg->th, date_today(), &touch, &changed) != AP_OK)
+            recount_flags(ui);
+        else if (changed)
+            flags_changed(ui);
     }
-    bool changed = false;
-    int today = date_today();
-    if (flagset_apply(&ui->flags, ui->s, &ui->cfg->th, today, &ui->touch, &changed) != AP_OK)
-        recount_flags(ui);
-    else if (changed)
-        flags_changed(ui);
-    pending_clear(ui);
+    free(batch);
 }
 
 void ui_store_changed(struct ui *ui)
