@@ -7,11 +7,6 @@
 #include "date.h"
 #include "rowio.h"
 
-/* More records touched at once than this: one whole pass costs less than a
- * pass per record (a pass per record is about a millisecond; a whole one,
- * on 5,000 pupils, a hundred or two). */
-#define FLAGSET_MAX_RECORDS 100
-
 /* ---- the rows ---------------------------------------------------------------- */
 
 struct keep {

@@ -25,6 +25,11 @@
 #include "store.h"
 #include "thresholds.h"
 
+/* More records touched by one batch than this: one whole pass costs less
+ * than a pass per record (a record's is about a millisecond; a whole one,
+ * on 5,000 pupils, a few hundred). */
+#define FLAGSET_MAX_RECORDS 100
+
 struct flagset {
     struct flag_row *rows;      /* kind, subject and reason owned by the set */
     size_t n, cap;

@@ -419,7 +419,7 @@ static int setup(void **state)
         fail_msg("store_open: %s", ap_error_detail());
     struct demo_options d;
     demo_options_default(&d);
-    d.pupils = 80;
+    d.pupils = 120;
     d.weeks = 6;
     if (demo_generate(B, &d) != AP_OK)
         fail_msg("demo_generate: %s", ap_error_detail());
@@ -644,6 +644,49 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
     session_end(&y);
 }
 
+/* At, below and above FLAGSET_MAX_RECORDS pupils touched by one batch (a
+ * pass per pupil up to it, one whole pass beyond): the same flags as a fresh
+ * start either way. Marks with no provider touch their pupil alone. */
+static void touch_pupils(int n)
+{
+    struct session x;
+    session_start(&x);
+    /* A school day with no mark yet for anyone: the marks are all new. */
+    int day = TODAY;
+    do
+        day--;
+    while (date_weekday(day) > 4 || query_b("SELECT count(*) FROM attendance_mark WHERE day = %d", day) > 0);
+    sql_b("INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
+          "SELECT id, %d, 'am', 'O', 'officer' FROM pupil ORDER BY id LIMIT %d",
+          day, n);
+    struct batch b = {0};
+    bool more = true;
+    while (more)
+        assert_int_equal(feed_read(A, &x.pos, 1000, take_change, &b, &more), AP_OK);
+    assert_false(b.touch.all);
+    assert_int_equal((int)b.touch.np, n);
+    assert_int_equal((int)b.touch.nv, 0);
+    bool changed = false;
+    assert_int_equal(flagset_apply(&x.flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
+    assert_true(changed);
+    free(b.pupils);
+    roll_free(x.roll);
+    assert_int_equal(roll_load(A, TODAY, &x.roll), AP_OK);
+    char after[64];
+    snprintf(after, sizeof after, "marks for %d pupils in one batch", n);
+    assert_same_as_fresh(&x, after);
+    session_end(&x);
+}
+
+static void test_many_pupils_at_the_limit(void **state)
+{
+    (void)state;
+    assert_true(query_b("SELECT count(*) FROM pupil") > FLAGSET_MAX_RECORDS + 1);
+    touch_pupils(FLAGSET_MAX_RECORDS - 1);
+    touch_pupils(FLAGSET_MAX_RECORDS);
+    touch_pupils(FLAGSET_MAX_RECORDS + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +697,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_flags_and_the_feed_match_fresh_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_pupils_at_the_limit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
