@@ -387,7 +387,12 @@ ap_status flagset_save(const struct flagset *fs, struct store *s, const struct t
     char settings[1024];
     settings_text(s, th, settings, sizeof settings);
     const char *what = "keeping the flags";
-    ap_status st = store_begin(s);
+    ap_status st = store_busy_wait(s, false);
+    if (st == AP_OK && (st = store_begin(s)) == AP_ERR_BUSY) {
+        free(b.p);
+        return store_busy_wait(s, true); /* busy: kept another time */
+    }
+    bool began = st == AP_OK;
     sqlite3_stmt *q = NULL;
     if (st == AP_OK)
         st = rowio_prepare(s,
@@ -412,10 +417,11 @@ ap_status flagset_save(const struct flagset *fs, struct store *s, const struct t
     sqlite3_finalize(q);
     if (st == AP_OK)
         st = store_commit(s);
-    else
+    else if (began)
         store_rollback(s);
     free(b.p);
-    return st;
+    ap_status waits = store_busy_wait(s, true);
+    return st == AP_OK ? waits : st;
 }
 
 /* Reads a length and that many bytes of text at *at; NULL when the bytes end first. */

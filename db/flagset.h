@@ -57,7 +57,8 @@ void flagset_free(struct flagset *fs);
  * applies the feed from there instead of counting every flag first.
  * flagset_save writes fs, exact as of pos, for flags of `th` and the
  * store's code set (a viewer, or a store opened read-only, writes nothing
- * and it is AP_OK). flagset_load_saved reads it when it is of today and of
+ * and it is AP_OK; so does a store busy with another user's save: it never
+ * waits, the next session counting again instead). flagset_load_saved reads it when it is of today and of
  * the same thresholds and code set: *found then, fs replaced and *pos where
  * the feed goes on from; otherwise *found false and fs unchanged. */
 ap_status flagset_save(const struct flagset *fs, struct store *s, const struct thresholds *th,

@@ -137,6 +137,12 @@ ap_status store_query_int(struct store *s, const char *sql, int64_t def, int64_t
     return result;
 }
 
+ap_status store_busy_wait(struct store *s, bool wait)
+{
+    int rc = sqlite3_busy_timeout(s->db, wait ? BUSY_TIMEOUT_MS : 0);
+    return rc == SQLITE_OK ? AP_OK : store_fail(s, rc, "setting the busy timeout");
+}
+
 ap_status store_cache_limit(struct store *s, int kib)
 {
     char sql[48];

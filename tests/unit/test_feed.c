@@ -687,6 +687,29 @@ static void test_many_pupils_at_the_limit(void **state)
     touch_pupils(FLAGSET_MAX_RECORDS + 1);
 }
 
+/* Keeping the flags never waits for another user's save: with B writing,
+ * it keeps nothing and says nothing (the next session counts again); once B
+ * is done it keeps them. */
+static void test_keeping_flags_never_waits(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    assert_int_equal(store_begin(B), AP_OK);
+    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    store_rollback(B);
+    bool found = true;
+    struct flagset other = {0};
+    struct feed_pos at;
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_true(found);
+    flagset_free(&other);
+    session_end(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -698,6 +721,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_flags_and_the_feed_match_fresh_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_pupils_at_the_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keeping_flags_never_waits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
