@@ -43,9 +43,9 @@
  * distinct changes kept for the panes before a batch is read whole instead
  * (an import, a register closing for everyone). */
 #define FEED_TURN_ROWS 64
+#define FEED_CHANGES_MAX 64
 /* SQLite's page cache of a session, in KiB. */
 #define UI_CACHE_KIB 8192
-#define FEED_CHANGES_MAX 64
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define VIEW_MAX 24
@@ -291,8 +291,12 @@ static void take_change(void *ctx, const struct feed_change *c)
         ui->pend_whole = true;
         return;
     }
-    struct pending_change p = {.id = c->row_id, .pupil_id = c->pupil_id, .provider_id = c->provider_id,
-                               .case_id = c->case_id};
+    struct pending_change p;
+    memset(&p, 0, sizeof p); /* compared whole below, padding too */
+    p.id = c->row_id;
+    p.pupil_id = c->pupil_id;
+    p.provider_id = c->provider_id;
+    p.case_id = c->case_id;
     snprintf(p.table, sizeof p.table, "%s", c->table);
     snprintf(p.key, sizeof p.key, "%s", c->row_key);
     snprintf(p.action, sizeof p.action, "%s", c->action);
