@@ -5,8 +5,9 @@
 
 #include "rowio.h"
 
-/* Tables whose change asks for a whole reload of what a session shows, as
- * for the flags: FEED_FLAGS_ALL in feed_table_flags. */
+/* What a change to each table means for the flags (db/flags.c reads the
+ * tables named here as FEED_FLAGS_RECORD and the wide ones; nothing of the
+ * FEED_FLAGS_NONE ones). */
 static const struct {
     const char *table;
     enum feed_flags flags;
@@ -34,9 +35,12 @@ static const struct {
     {"tracking_action", FEED_FLAGS_NONE},
     {"app_user", FEED_FLAGS_NONE},
     {"psp_draft", FEED_FLAGS_NONE},
-    /* Everything else (term, closure, attendance_code, school, meta,
-     * qa_template, qa_template_item, and any table added later) is
-     * FEED_FLAGS_ALL: the rules read them for every record. */
+    {"school", FEED_FLAGS_NONE},
+    {"closure", FEED_FLAGS_NONE},
+    {"register_close", FEED_FLAGS_NONE},
+    /* Everything else (term, attendance_code, qa_template,
+     * qa_template_item, meta, and any table added later) is FEED_FLAGS_ALL:
+     * the rules read them for every record. */
 };
 
 enum feed_flags feed_table_flags(const char *table)
