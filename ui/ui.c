@@ -29,7 +29,6 @@
 #include "flagset.h"
 #include "outfile.h"
 #include "pane.h"
-#include "rowio.h"
 #include "script.h"
 #include "panes.h"
 #include "shell.h"
@@ -169,7 +168,7 @@ struct ui {
         char table[32], key[64], action[12];
         long long id, pupil_id, provider_id, case_id;
     } *pend;
-    size_t npend, cap_pend;
+    size_t npend;                 /* of FEED_CHANGES_MAX allocated */
     bool pend_whole;
     struct flag_touch touch;
     bool quitting;
@@ -303,14 +302,12 @@ static void take_change(void *ctx, const struct feed_change *c)
     for (size_t i = 0; i < ui->npend; i++)
         if (memcmp(&ui->pend[i], &p, sizeof p) == 0)
             return; /* the same row again: once is enough */
-    struct pending_change *grown = ui->npend < FEED_CHANGES_MAX
-                                       ? rowio_grow(ui->pend, &ui->cap_pend, ui->npend, sizeof *ui->pend)
-                                       : NULL;
-    if (!grown) {
-        ui->pend_whole = true; /* too many at once: read everything again */
+    if (!ui->pend)
+        ui->pend = malloc(FEED_CHANGES_MAX * sizeof *ui->pend);
+    if (!ui->pend || ui->npend == FEED_CHANGES_MAX) {
+        ui->pend_whole = true; /* too many at once (or no memory): read everything again */
         return;
     }
-    ui->pend = grown;
     ui->pend[ui->npend++] = p;
 }
 
@@ -350,7 +347,7 @@ static void give_panes(struct ui *ui)
     bool whole = ui->pend_whole;
     struct flag_touch touch = ui->touch;
     ui->pend = NULL;
-    ui->npend = ui->cap_pend = 0;
+    ui->npend = 0;
     ui->pend_whole = false;
     memset(&ui->touch, 0, sizeof ui->touch);
     if (whole) {

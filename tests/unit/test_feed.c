@@ -34,9 +34,10 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 static char dir[64];
-static char path[PATH_MAX];
+static char path[128];
 static struct store *A, *B; /* A: the session; B: someone else */
 static struct thresholds TH;
 static int TODAY;
@@ -200,36 +201,6 @@ static void assert_same_as_fresh(const struct session *x, const char *after)
 
 /* ---- the other login's changes ------------------------------------------------ */
 
-__attribute__((format(printf, 1, 2))) static void sql_b(const char *fmt, ...)
-{
-    char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(B), AP_OK);
-    char *err = NULL;
-    if (sqlite3_exec(store_db(B), buf, NULL, NULL, &err) != SQLITE_OK) {
-        store_rollback(B);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(B), AP_OK);
-}
-
-static int64_t query_b(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t query_b(const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    int64_t v = 0;
-    assert_int_equal(store_query_int(B, buf, 0, &v), AP_OK);
-    return v;
-}
-
 static unsigned long rng = 12345;
 static int pick(int n)
 {
@@ -239,13 +210,13 @@ static int pick(int n)
 
 static int64_t any_pupil(void)
 {
-    return query_b("SELECT id FROM pupil ORDER BY id LIMIT 1 OFFSET %d", pick((int)query_b("SELECT count(*) FROM pupil")));
+    return unit_int(B, "SELECT id FROM pupil ORDER BY id LIMIT 1 OFFSET %d", pick((int)unit_int(B, "SELECT count(*) FROM pupil")));
 }
 
 static int64_t any_provider(void)
 {
-    return query_b("SELECT id FROM provider ORDER BY id LIMIT 1 OFFSET %d",
-                   pick((int)query_b("SELECT count(*) FROM provider")));
+    return unit_int(B, "SELECT id FROM provider ORDER BY id LIMIT 1 OFFSET %d",
+                   pick((int)unit_int(B, "SELECT count(*) FROM provider")));
 }
 
 /* A school day in the last four weeks, today included. */
@@ -270,10 +241,10 @@ static const char *change_one(void)
     switch (kind) {
     case 0: case 1: case 2: case 3: case 4: { /* a mark, set or changed: the commonest change */
         int d = recent_day();
-        int64_t at = query_b("SELECT provider_id FROM placement WHERE pupil_id = %lld AND status = 'active' LIMIT 1",
+        int64_t at = unit_int(B, "SELECT coalesce((SELECT provider_id FROM placement WHERE pupil_id = %lld AND status = 'active' LIMIT 1), 0)",
                              (long long)p);
         const char *code = codes[pick((int)(sizeof codes / sizeof *codes))];
-        sql_b("INSERT INTO attendance_mark (pupil_id, day, session, code, provider_id, source) "
+        unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, provider_id, source) "
               "VALUES (%lld, %d, '%s', '%s', %s, 'officer') "
               "ON CONFLICT (pupil_id, day, session) DO UPDATE SET code = excluded.code, version = version + 1",
               (long long)p, d, pick(2) ? "am" : "pm", code[0] == '\\' ? "\\" : code,
@@ -282,7 +253,7 @@ static const char *change_one(void)
         break;
     }
     case 5: /* a mark cleared */
-        sql_b("DELETE FROM attendance_mark WHERE pupil_id = %lld AND day = "
+        unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld AND day = "
               "(SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
               (long long)p, (long long)p);
         snprintf(what, sizeof what, "a mark cleared");
@@ -290,20 +261,20 @@ static const char *change_one(void)
     case 6: /* a pupil edited */
         switch (pick(4)) {
         case 0:
-            sql_b("UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = %lld", (long long)p);
+            unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = %lld", (long long)p);
             break;
         case 1:
-            sql_b("UPDATE pupil SET end_date = CASE WHEN end_date IS NULL THEN '%s' ELSE NULL END, "
+            unit_sql(B, "UPDATE pupil SET end_date = CASE WHEN end_date IS NULL THEN '%s' ELSE NULL END, "
                   "version = version + 1 WHERE id = %lld",
                   date_format(TODAY - 1 - pick(3), day), (long long)p);
             break;
         case 2:
-            sql_b("UPDATE pupil SET preferred_name = CASE WHEN preferred_name = '' THEN 'Zed' ELSE '' END, "
+            unit_sql(B, "UPDATE pupil SET preferred_name = CASE WHEN preferred_name = '' THEN 'Zed' ELSE '' END, "
                   "version = version + 1 WHERE id = %lld",
                   (long long)p);
             break;
         default:
-            sql_b("UPDATE pupil SET plan = CASE plan WHEN 'none' THEN 'ehcp' ELSE 'none' END, "
+            unit_sql(B, "UPDATE pupil SET plan = CASE plan WHEN 'none' THEN 'ehcp' ELSE 'none' END, "
                   "version = version + 1 WHERE id = %lld",
                   (long long)p);
             break;
@@ -313,16 +284,16 @@ static const char *change_one(void)
     case 7: /* a provider edited */
         switch (pick(3)) {
         case 0:
-            sql_b("UPDATE provider SET status = CASE status WHEN 'active' THEN 'suspended' ELSE 'active' END, "
+            unit_sql(B, "UPDATE provider SET status = CASE status WHEN 'active' THEN 'suspended' ELSE 'active' END, "
                   "version = version + 1 WHERE id = %lld",
                   (long long)v);
             break;
         case 1:
-            sql_b("UPDATE provider SET insurance_expiry = '%s', version = version + 1 WHERE id = %lld",
+            unit_sql(B, "UPDATE provider SET insurance_expiry = '%s', version = version + 1 WHERE id = %lld",
                   date_format(TODAY + pick(60) - 30, day), (long long)v);
             break;
         default:
-            sql_b("UPDATE provider SET name = name || ' (new)', version = version + 1 WHERE id = %lld",
+            unit_sql(B, "UPDATE provider SET name = name || ' (new)', version = version + 1 WHERE id = %lld",
                   (long long)v);
             break;
         }
@@ -330,17 +301,17 @@ static const char *change_one(void)
         break;
     case 8: /* a concern */
         if (pick(2))
-            sql_b("INSERT INTO concern (pupil_id, concern_date, kind, summary) "
+            unit_sql(B, "INSERT INTO concern (pupil_id, concern_date, kind, summary) "
                   "VALUES (%lld, '%s', 'safeguarding', 'worried')",
                   (long long)p, date_format(TODAY - pick(10), day));
         else
-            sql_b("INSERT INTO concern (pupil_id, provider_id, concern_date, kind, summary) "
+            unit_sql(B, "INSERT INTO concern (pupil_id, provider_id, concern_date, kind, summary) "
                   "VALUES (%lld, %lld, '%s', 'incident', 'late again')",
                   (long long)p, (long long)v, date_format(TODAY - pick(10), day));
         snprintf(what, sizeof what, "a concern");
         break;
     case 9: /* a placement made, with sessions */
-        sql_b("INSERT INTO placement (pupil_id, provider_id, status, start_date, cost_basis, rate) "
+        unit_sql(B, "INSERT INTO placement (pupil_id, provider_id, status, start_date, cost_basis, rate) "
               "VALUES (%lld, %lld, '%s', '%s', 'session', 5000); "
               "INSERT INTO placement_session (placement_id, weekday, session, hours) "
               "VALUES (last_insert_rowid(), %d, 'am', 3)",
@@ -349,51 +320,51 @@ static const char *change_one(void)
         snprintf(what, sizeof what, "a placement made");
         break;
     case 10: { /* a placement ended or moved to another provider */
-        int64_t l = query_b("SELECT id FROM placement WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET %d",
+        int64_t l = unit_int(B, "SELECT coalesce((SELECT id FROM placement WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET %d), 0)",
                             pick(20));
         if (!l)
             return "nothing";
         if (pick(2))
-            sql_b("UPDATE placement SET status = 'ended', end_date = max(start_date, '%s'), version = version + 1 "
+            unit_sql(B, "UPDATE placement SET status = 'ended', end_date = max(start_date, '%s'), version = version + 1 "
                   "WHERE id = %lld",
                   date_format(TODAY - 1, day), (long long)l);
         else
-            sql_b("UPDATE placement SET provider_id = %lld, version = version + 1 WHERE id = %lld", (long long)v,
+            unit_sql(B, "UPDATE placement SET provider_id = %lld, version = version + 1 WHERE id = %lld", (long long)v,
                   (long long)l);
         snprintf(what, sizeof what, "a placement ended or moved");
         break;
     }
     case 11: { /* a placement's sessions changed */
-        int64_t l = query_b("SELECT id FROM placement WHERE status = 'active' ORDER BY id DESC LIMIT 1 OFFSET %d",
+        int64_t l = unit_int(B, "SELECT coalesce((SELECT id FROM placement WHERE status = 'active' ORDER BY id DESC LIMIT 1 OFFSET %d), 0)",
                             pick(20));
         if (!l)
             return "nothing";
-        sql_b("DELETE FROM placement_session WHERE placement_id = %lld AND weekday = %d", (long long)l, pick(5));
+        unit_sql(B, "DELETE FROM placement_session WHERE placement_id = %lld AND weekday = %d", (long long)l, pick(5));
         snprintf(what, sizeof what, "a placement's sessions");
         break;
     }
     case 12: /* a QA visit */
-        sql_b("INSERT INTO qa_visit (provider_id, stage, visit_date, outcome, closed) "
+        unit_sql(B, "INSERT INTO qa_visit (provider_id, stage, visit_date, outcome, closed) "
               "VALUES (%lld, '%s', '%s', '%s', 1)",
               (long long)v, pick(2) ? "stage1" : "monitoring", date_format(TODAY - pick(30), day),
               pick(2) ? "satisfactory" : "unsatisfactory");
         snprintf(what, sizeof what, "a QA visit");
         break;
     case 13: /* a PSP's review date */
-        sql_b("UPDATE psp SET next_review_date = '%s', version = version + 1 WHERE id = "
+        unit_sql(B, "UPDATE psp SET next_review_date = '%s', version = version + 1 WHERE id = "
               "(SELECT id FROM psp ORDER BY id LIMIT 1 OFFSET %d)",
               date_format(TODAY + pick(40) - 20, day), pick(5));
         snprintf(what, sizeof what, "a PSP review date");
         break;
     case 14: /* a panel case with a quotation */
-        sql_b("INSERT INTO panel_case (pupil_id, reason, referral_date, panel_date) VALUES (%lld, 'pex', '%s', '%s'); "
+        unit_sql(B, "INSERT INTO panel_case (pupil_id, reason, referral_date, panel_date) VALUES (%lld, 'pex', '%s', '%s'); "
               "INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week) "
               "VALUES (last_insert_rowid(), %lld, 'week', %d, 5)",
               (long long)p, date_format(TODAY - 20, day), today, (long long)v, 10000 + pick(900000));
         snprintf(what, sizeof what, "a panel case");
         break;
     default: /* a new pupil */
-        sql_b("INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
+        unit_sql(B, "INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
               "VALUES ('Z%012d', 'New', 'Pupil%d', '2012-05-01', 'sole_prs', 'pru_plus')",
               pick(999999999), pick(1000));
         snprintf(what, sizeof what, "a new pupil");
@@ -410,22 +381,14 @@ static int setup(void **state)
     setenv("APTERM_TODAY", "2026-11-18", 1);
     TODAY = date_today();
     thresholds_default(&TH);
-    snprintf(dir, sizeof dir, "/tmp/apterm-feed-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &B) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
+    B = unit_store_new("feed", "tester", dir, path, sizeof path);
     struct demo_options d;
     demo_options_default(&d);
     d.pupils = 120;
     d.weeks = 6;
     if (demo_generate(B, &d) != AP_OK)
         fail_msg("demo_generate: %s", ap_error_detail());
-    o.create = false;
-    if (store_open(&o, &A) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
+    A = unit_open_as(B, path, "tester", NULL);
     return 0;
 }
 
@@ -433,15 +396,8 @@ static int teardown(void **state)
 {
     (void)state;
     store_close(A);
-    store_close(B);
+    unit_store_end(B, dir);
     A = B = NULL;
-    char f[PATH_MAX + 8];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
     return 0;
 }
 
@@ -490,11 +446,11 @@ static void test_a_skipped_row_is_seen(void **state)
     (void)state;
     struct session x;
     session_start(&x);
-    int64_t v = query_b("SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
+    int64_t v = unit_int(B, "SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
                         "AND end_date IS NULL LIMIT 1");
     assert_true(v > 0);
-    sql_b("UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
-    x.skip_audit_id = query_b("SELECT max(id) FROM audit_log");
+    unit_sql(B, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
+    x.skip_audit_id = unit_int(B, "SELECT max(id) FROM audit_log");
     session_refresh(&x, 10);
     char diff[1024];
     differences(&x, diff, sizeof diff);
@@ -502,7 +458,7 @@ static void test_a_skipped_row_is_seen(void **state)
     /* ... and one that reads it is right. */
     session_end(&x);
     session_start(&x);
-    sql_b("UPDATE provider SET status = 'active', version = version + 1 WHERE id = %lld", (long long)v);
+    unit_sql(B, "UPDATE provider SET status = 'active', version = version + 1 WHERE id = %lld", (long long)v);
     session_refresh(&x, 10);
     assert_same_as_fresh(&x, "a provider suspended and back");
     session_end(&x);
@@ -514,14 +470,14 @@ static void test_export_rows_touch_nothing(void **state)
     (void)state;
     struct session x;
     session_start(&x);
-    sql_b("INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
+    unit_sql(B, "INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
           "VALUES ('b', 'export', 'dmt', 'export', json_object('file', '/tmp/x.xlsx'))");
     struct batch b = {0};
     bool more;
     assert_int_equal(feed_read(A, &x.pos, 10, take_change, &b, &more), AP_OK);
     assert_int_equal(b.changes, 0);
     assert_false(more);
-    assert_int_equal(x.pos.id, query_b("SELECT max(id) FROM audit_log"));
+    assert_int_equal(x.pos.id, unit_int(B, "SELECT max(id) FROM audit_log"));
     flag_touch_free(&b.touch);
     session_end(&x);
 }
@@ -533,13 +489,13 @@ static void test_restored_store_reads_whole(void **state)
     (void)state;
     struct session x;
     session_start(&x);
-    sql_b("UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
+    unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
     session_refresh(&x, 10);
     /* The history after an older point, made again differently. */
     int64_t last = x.pos.id;
-    sql_b("DELETE FROM audit_log WHERE id >= %lld", (long long)last);
-    sql_b("UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
-    assert_int_equal(query_b("SELECT max(id) FROM audit_log"), last); /* the same id, another row */
+    unit_sql(B, "DELETE FROM audit_log WHERE id >= %lld", (long long)last);
+    unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
+    assert_int_equal(unit_int(B, "SELECT max(id) FROM audit_log"), last); /* the same id, another row */
     struct batch b = {0};
     bool more;
     assert_int_equal(feed_read(A, &x.pos, 10, take_change, &b, &more), AP_OK);
@@ -557,7 +513,7 @@ static void test_batches_are_bounded(void **state)
     struct session x;
     session_start(&x);
     for (int i = 0; i < 5; i++)
-        sql_b("UPDATE pupil SET fsm = 1 - fsm, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
+        unit_sql(B, "UPDATE pupil SET fsm = 1 - fsm, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
     int64_t start = x.pos.id;
     struct batch b = {0};
     bool more;
@@ -621,24 +577,24 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
     assert_int_equal(flagset_load_saved(&other, A, &th2, TODAY, &at, &found), AP_OK);
     assert_false(found);
     /* A pupil deleted: nothing kept names them any more. */
-    int64_t p = query_b("SELECT max(id) FROM pupil WHERE id NOT IN (SELECT pupil_id FROM attendance_mark) "
+    int64_t p = unit_int(B, "SELECT max(id) FROM pupil WHERE id NOT IN (SELECT pupil_id FROM attendance_mark) "
                         "AND id NOT IN (SELECT pupil_id FROM placement) AND id NOT IN (SELECT pupil_id FROM contact) "
                         "AND id NOT IN (SELECT pupil_id FROM concern) AND id NOT IN (SELECT pupil_id FROM panel_case) "
                         "AND id NOT IN (SELECT pupil_id FROM psp) AND id NOT IN (SELECT pupil_id FROM tracking_action) "
                         "AND id NOT IN (SELECT pupil_id FROM progress_entry) AND id NOT IN (SELECT pupil_id FROM absence_call)");
     if (p == 0) {
-        sql_b("INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
+        unit_sql(B, "INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
               "VALUES ('Z123456789012', 'Gone', 'Soon', '2012-05-01', 'sole_prs', 'pru_plus')");
-        p = query_b("SELECT max(id) FROM pupil");
+        p = unit_int(B, "SELECT max(id) FROM pupil");
         assert_int_equal(flagset_save(&y.flags, A, &TH, &y.pos), AP_OK);
     }
-    assert_int_equal(query_b("SELECT count(*) FROM flag_cache"), 1);
-    sql_b("DELETE FROM pupil WHERE id = %lld", (long long)p);
-    assert_int_equal(query_b("SELECT count(*) FROM flag_cache"), 0);
+    assert_int_equal(unit_int(B, "SELECT count(*) FROM flag_cache"), 1);
+    unit_sql(B, "DELETE FROM pupil WHERE id = %lld", (long long)p);
+    assert_int_equal(unit_int(B, "SELECT count(*) FROM flag_cache"), 0);
     assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
     assert_false(found);
     /* ... and keeping them is not audited (derived, like attendance_week). */
-    int64_t audited = query_b("SELECT count(*) FROM audit_log WHERE tbl = 'flag_cache'");
+    int64_t audited = unit_int(B, "SELECT count(*) FROM audit_log WHERE tbl = 'flag_cache'");
     assert_int_equal(audited, 0);
     session_end(&x);
     session_end(&y);
@@ -655,8 +611,8 @@ static void touch_pupils(int n)
     int day = TODAY;
     do
         day--;
-    while (date_weekday(day) > 4 || query_b("SELECT count(*) FROM attendance_mark WHERE day = %d", day) > 0);
-    sql_b("INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
+    while (date_weekday(day) > 4 || unit_int(B, "SELECT count(*) FROM attendance_mark WHERE day = %d", day) > 0);
+    unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
           "SELECT id, %d, 'am', 'O', 'officer' FROM pupil ORDER BY id LIMIT %d",
           day, n);
     struct batch b = {0};
@@ -681,7 +637,7 @@ static void touch_pupils(int n)
 static void test_many_pupils_at_the_limit(void **state)
 {
     (void)state;
-    assert_true(query_b("SELECT count(*) FROM pupil") > FLAGSET_MAX_RECORDS + 1);
+    assert_true(unit_int(B, "SELECT count(*) FROM pupil") > FLAGSET_MAX_RECORDS + 1);
     touch_pupils(FLAGSET_MAX_RECORDS - 1);
     touch_pupils(FLAGSET_MAX_RECORDS);
     touch_pupils(FLAGSET_MAX_RECORDS + 1);
