@@ -334,6 +334,22 @@ static int bind_pass(struct pass *p, sqlite3_stmt *st, int from)
         rc = sqlite3_bind_int64(st, i, p->pupil_id);
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":case")) > 0)
         rc = sqlite3_bind_int64(st, i, p->case_id);
+    /* The record filters as ranges of ids (every id, or the one), so that a
+     * one-record pass goes straight to its rows through the keys. */
+    const struct {
+        const char *lo, *hi;
+        int64_t id;
+    } ranges[] = {
+        {":pupil_lo", ":pupil_hi", p->pupil_id},
+        {":prov_lo", ":prov_hi", p->provider_id},
+        {":case_lo", ":case_hi", p->case_id},
+    };
+    for (size_t r = 0; rc == SQLITE_OK && r < sizeof ranges / sizeof *ranges; r++) {
+        if ((i = sqlite3_bind_parameter_index(st, ranges[r].lo)) > 0)
+            rc = sqlite3_bind_int64(st, i, ranges[r].id ? ranges[r].id : INT64_MIN);
+        if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ranges[r].hi)) > 0)
+            rc = sqlite3_bind_int64(st, i, ranges[r].id ? ranges[r].id : INT64_MAX);
+    }
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":set")) > 0)
         rc = sqlite3_bind_text(st, i, store_code_set(p->s), -1, SQLITE_STATIC);
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":term_start")) > 0)
@@ -416,7 +432,7 @@ static ap_status load_providers(struct pass *p)
         "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
         "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
         "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
-        "FROM provider p WHERE (:provider = 0 OR p.id = :provider) "
+        "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "
         "ORDER BY p.name COLLATE NOCASE, p.id",
         0, &st);
     while (next_row(st, &rc)) {
@@ -488,7 +504,7 @@ static ap_status load_registration(struct pass *p)
                      "SELECT l.provider_id, total(s.hours), max(u.cla), max(u.plan != 'none' OR u.has_idp) "
                      "FROM placement l JOIN placement_session s ON s.placement_id = l.id "
                      "JOIN pupil u ON u.id = l.pupil_id "
-                     "WHERE " ACTIVE_TODAY("l") " AND (:provider = 0 OR l.provider_id = :provider) "
+                     "WHERE " ACTIVE_TODAY("l") " AND l.provider_id BETWEEN :prov_lo AND :prov_hi "
                      "GROUP BY l.provider_id, l.pupil_id ORDER BY l.provider_id, l.pupil_id",
                      0, &st);
     while (next_row(st, &rc)) {
@@ -671,7 +687,7 @@ static ap_status load_pupils(struct pass *p)
                      "SELECT id, legal_forename, legal_surname, preferred_name, dob, cohort, roll_status, has_ihp, cla, "
                      "  (SELECT max(c.concern_date) FROM concern c WHERE c.pupil_id = pupil.id "
                      "     AND c.kind = 'safeguarding' AND c.concern_date <= :today) "
-                     "FROM pupil WHERE (end_date IS NULL OR end_date >= :today) AND (:pupil = 0 OR id = :pupil) "
+                     "FROM pupil WHERE (end_date IS NULL OR end_date >= :today) AND id BETWEEN :pupil_lo AND :pupil_hi "
                      "ORDER BY legal_surname COLLATE NOCASE, "
                      "  CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END COLLATE NOCASE, id",
                      0, &st);
@@ -731,7 +747,7 @@ static ap_status load_attendance(struct pass *p)
     int rc = prepare(p,
                      "SELECT w.pupil_id, sum(w.possible), sum(w.attending), sum(w.unauthorised) "
                      "FROM pupil u CROSS JOIN attendance_week w ON w.pupil_id = u.id "
-                     "WHERE (u.end_date IS NULL OR u.end_date >= :today) AND (:pupil = 0 OR u.id = :pupil) "
+                     "WHERE (u.end_date IS NULL OR u.end_date >= :today) AND u.id BETWEEN :pupil_lo AND :pupil_hi "
                      "  AND w.week >= :wk_from AND w.week <= :wk_to "
                      "GROUP BY w.pupil_id",
                      0, &st);
@@ -763,7 +779,7 @@ static ap_status load_placements(struct pass *p)
                      "  " PLACEMENT_SQL_WEEKLY_DAYS("l.pupil_id", ":today") " "
                      "FROM placement l JOIN provider v ON v.id = l.provider_id "
                      "WHERE l.status IN ('active', 'proposed') AND (l.end_date IS NULL OR l.end_date >= :today) "
-                     "  AND (:pupil = 0 OR l.pupil_id = :pupil) "
+                     "  AND l.pupil_id BETWEEN :pupil_lo AND :pupil_hi "
                      "ORDER BY l.pupil_id, l.start_date, l.id",
                      0, &st);
     while (next_row(st, &rc)) {
@@ -816,7 +832,7 @@ static ap_status load_psps(struct pass *p)
                      "  EXISTS (SELECT 1 FROM psp_review r WHERE r.psp_id = s.id AND r.outcome = 'cease' "
                      "     AND r.review_date <= :today), "
                      "  s.reduced_safeguarding_concern, trim(s.professionals_agree) != '', trim(s.parent_agrees) != '' "
-                     "FROM psp s WHERE s.status != 'ceased' AND (:pupil = 0 OR s.pupil_id = :pupil)",
+                     "FROM psp s WHERE s.status != 'ceased' AND s.pupil_id BETWEEN :pupil_lo AND :pupil_hi",
                      0, &st);
     while (next_row(st, &rc)) {
         struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
@@ -928,14 +944,17 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
     ap_status result = AP_OK;
     struct pupil_row *cur = NULL;
     int64_t cur_id = 0;
+    /* Every pupil, or one; for one provider, the pupils it has placed. */
+#define SCAN_MARKS_SQL(pupils)                                                                   \
+    "SELECT m.pupil_id, m.day, m.code, m.provider_id "                                         \
+    "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "                         \
+    "WHERE m.day >= :from AND m.day <= :day AND " pupils " ORDER BY u.id, m.day, m.session"
     int rc = prepare(p,
-                     "SELECT m.pupil_id, m.day, m.code, m.provider_id "
-                     "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
-                     "WHERE m.day >= :from AND m.day <= :day "
-                     "  AND ((:pupil = 0 AND :provider = 0) OR u.id = :pupil "
-                     "       OR u.id IN (SELECT l.pupil_id FROM placement l WHERE l.provider_id = :provider)) "
-                     "ORDER BY u.id, m.day, m.session",
+                     p->scope == SCOPE_PROVIDER
+                         ? SCAN_MARKS_SQL("u.id IN (SELECT l.pupil_id FROM placement l WHERE l.provider_id = :provider)")
+                         : SCAN_MARKS_SQL("u.id BETWEEN :pupil_lo AND :pupil_hi"),
                      from, &st);
+#undef SCAN_MARKS_SQL
     while (next_row(st, &rc)) {
         int64_t pupil_id = sqlite3_column_int64(st, 0);
         int day = sqlite3_column_int(st, 1);
@@ -1084,18 +1103,31 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
 /* ------------------------------------------------------------------ */
 /* Panel cases */
 
+/* The open cases of the pass: one, one pupil's (through the pupil's index), or all. */
+#define CASES_OF_PASS(sql)                                                                               \
+    (p->scope == SCOPE_CASE ? sql("c.id BETWEEN :case_lo AND :case_hi")                                  \
+                            : sql("c.pupil_id BETWEEN :pupil_lo AND :pupil_hi"))
+
+#define QUOTES_SQL(cases)                                                                                \
+    "SELECT q.case_id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, q.chosen, "      \
+    "  v.name, q.provider_id, v.status = 'suspended' "                                                  \
+    "FROM panel_case c CROSS JOIN quote q ON q.case_id = c.id JOIN provider v ON v.id = q.provider_id " \
+    "WHERE c.status = 'open' AND " cases " ORDER BY q.case_id, q.id"
+
+#define CASES_SQL(cases)                                                                                 \
+    "SELECT c.id, c.pupil_id, u.legal_forename, u.legal_surname, u.preferred_name, c.panel_date "       \
+    "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "                                              \
+    "WHERE c.status = 'open' AND " cases " "                                                           \
+    "ORDER BY u.legal_surname COLLATE NOCASE, "                                                         \
+    "  CASE WHEN u.preferred_name != '' THEN u.preferred_name ELSE u.legal_forename END COLLATE NOCASE, " \
+    "  c.id"
+
 static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quotes, size_t *n)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     size_t cap_ids = 0, cap_q = 0;
-    int rc = prepare(p,
-                     "SELECT q.case_id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, q.chosen, "
-                     "  v.name, q.provider_id, v.status = 'suspended' "
-                     "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
-                     "WHERE c.status = 'open' AND (:case = 0 OR c.id = :case) AND (:pupil = 0 OR c.pupil_id = :pupil) "
-                     "ORDER BY q.case_id, q.id",
-                     0, &st);
+    int rc = prepare(p, CASES_OF_PASS(QUOTES_SQL), 0, &st);
     while (next_row(st, &rc)) {
         size_t c2 = cap_q;
         if (!rowio_grow_at((void **)case_ids, &cap_ids, *n, sizeof **case_ids) ||
@@ -1167,7 +1199,21 @@ static ap_status run_cases(struct pass *p)
     ap_status result = load_quotes(p, &case_ids, &quotes, &n_quotes);
     int rc = SQLITE_DONE;
     if (result == AP_OK && n_quotes > 0) {
-        result = qa_safeguarding_open(p->s, p->today, 0, take_no_id, &nos);
+        /* A pass over everything reads every provider's open Nos at once;
+         * one pupil's or case's, only those of the providers quoting. */
+        if (p->scope == SCOPE_ALL) {
+            result = qa_safeguarding_open(p->s, p->today, 0, take_no_id, &nos);
+        } else {
+            for (size_t i = 0; result == AP_OK && i < n_quotes; i++) {
+                bool seen = false;
+                for (size_t k = 0; k < i && !seen; k++)
+                    seen = quotes[k].provider_id == quotes[i].provider_id;
+                if (!seen)
+                    result = qa_safeguarding_open(p->s, p->today, quotes[i].provider_id, take_no_id, &nos);
+            }
+            if (nos.n > 1)
+                qsort(nos.ids, nos.n, sizeof *nos.ids, rowio_id_cmp);
+        }
         if (result == AP_OK && nos.nomem)
             result = nomem();
         for (size_t i = 0; result == AP_OK && i < n_quotes; i++) {
@@ -1178,14 +1224,7 @@ static ap_status run_cases(struct pass *p)
     }
     if (result != AP_OK)
         goto done;
-    rc = prepare(p,
-                 "SELECT c.id, c.pupil_id, u.legal_forename, u.legal_surname, u.preferred_name, c.panel_date "
-                 "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
-                 "WHERE c.status = 'open' AND (:case = 0 OR c.id = :case) AND (:pupil = 0 OR c.pupil_id = :pupil) "
-                 "ORDER BY u.legal_surname COLLATE NOCASE, "
-                 "  CASE WHEN u.preferred_name != '' THEN u.preferred_name ELSE u.legal_forename END COLLATE NOCASE, "
-                 "  c.id",
-                 0, &st);
+    rc = prepare(p, CASES_OF_PASS(CASES_SQL), 0, &st);
     while (next_row(st, &rc)) {
         int64_t case_id = sqlite3_column_int64(st, 0), pupil_id = sqlite3_column_int64(st, 1);
         const char *forename = col_text(st, 4)[0] ? col_text(st, 4) : col_text(st, 2);

@@ -127,7 +127,7 @@ static const char *const open_no_sql =
     "JOIN qa_template_item i ON i.id = a.item_id "
     "JOIN qa_template t ON t.id = i.template_id "
     "WHERE a.answer = 'no' AND i.safeguarding = 1 AND v.visit_date <= :today "
-    "  AND (:provider = 0 OR v.provider_id = :provider) "
+    "  AND v.provider_id BETWEEN :prov_lo AND :prov_hi " /* every provider, or one: through the index */
     "  AND NOT EXISTS ("
     "    SELECT 1 FROM qa_visit_counted v2 JOIN qa_answer a2 ON a2.visit_id = v2.id "
     "    WHERE v2.provider_id = v.provider_id AND v2.visit_date <= :today "
@@ -147,7 +147,9 @@ ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, 
     char d[11];
     int rc = bind_date_text(st, ":today", today, d);
     if (rc == SQLITE_OK)
-        rc = bind_named_int64(st, ":provider", provider_id);
+        rc = bind_named_int64(st, ":prov_lo", provider_id ? provider_id : INT64_MIN);
+    if (rc == SQLITE_OK)
+        rc = bind_named_int64(st, ":prov_hi", provider_id ? provider_id : INT64_MAX);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct qa_open_no r = {
             .provider_id = sqlite3_column_int64(st, 0),

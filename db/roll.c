@@ -171,27 +171,42 @@ static const char ROLL_PLACED_SQL[] =
     "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
     "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1");
 
-/* The first screenful of the roll as it opens (on roll, by name), so that
- * the first frame need not wait for the whole roll: roll_load_first. */
+/* The same three for a set of pupils: the first screenful of the roll as it
+ * opens (on roll, by name), so that the first frame need not wait for the
+ * whole roll (roll_load_first); or one pupil, read again after a change
+ * (roll_reload_pupils). */
+#define ROLL_PUPILS_IN(ids)                                                                                \
+    "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.home_school_id, "  \
+    "  ifnull(sc.name, ''), u.roll_status, u.cohort, u.plan, u.cla, u.fsm, u.start_date, u.end_date "    \
+    "FROM pupil u LEFT JOIN school sc ON sc.id = u.home_school_id WHERE u.id IN " ids " "              \
+    "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id"
+#define ROLL_ATTENDANCE_IN(ids)                                                                            \
+    "SELECT u.id, sum(w.possible), sum(w.attending) "                                                    \
+    "FROM pupil u JOIN attendance_week w ON w.pupil_id = u.id AND w.week BETWEEN ?1 AND ?2 "            \
+    "WHERE u.id IN " ids " GROUP BY u.id"
+#define ROLL_PLACED_IN(ids)                                                                                \
+    "SELECT l.pupil_id, l.provider_id, v.name, "                                                         \
+    "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "                    \
+    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1")               \
+    " AND l.pupil_id IN " ids
 #define FIRST_IDS                                                                                          \
     "(SELECT id FROM pupil WHERE end_date IS NULL OR end_date >= :today "                               \
     "ORDER BY legal_surname COLLATE NOCASE, legal_forename COLLATE NOCASE, id LIMIT :limit)"
-static const char ROLL_PUPILS_FIRST_SQL[] =
-    "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.home_school_id, "
-    "  ifnull(sc.name, ''), u.roll_status, u.cohort, u.plan, u.cla, u.fsm, u.start_date, u.end_date "
-    "FROM pupil u LEFT JOIN school sc ON sc.id = u.home_school_id WHERE u.id IN " FIRST_IDS " "
-    "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id";
-static const char ROLL_ATTENDANCE_FIRST_SQL[] =
-    "SELECT u.id, sum(w.possible), sum(w.attending) "
-    "FROM pupil u JOIN attendance_week w ON w.pupil_id = u.id AND w.week BETWEEN ?1 AND ?2 "
-    "WHERE u.id IN " FIRST_IDS " GROUP BY u.id";
-static const char ROLL_PLACED_FIRST_SQL[] =
-    "SELECT l.pupil_id, l.provider_id, v.name, "
-    "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
-    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1")
-    " AND l.pupil_id IN " FIRST_IDS;
+#define ONE_ID "(:pupil)"
+static const char ROLL_PUPILS_FIRST_SQL[] = ROLL_PUPILS_IN(FIRST_IDS);
+static const char ROLL_ATTENDANCE_FIRST_SQL[] = ROLL_ATTENDANCE_IN(FIRST_IDS);
+static const char ROLL_PLACED_FIRST_SQL[] = ROLL_PLACED_IN(FIRST_IDS);
+static const char ROLL_PUPILS_ONE_SQL[] = ROLL_PUPILS_IN(ONE_ID);
+static const char ROLL_ATTENDANCE_ONE_SQL[] = ROLL_ATTENDANCE_IN(ONE_ID);
+static const char ROLL_PLACED_ONE_SQL[] = ROLL_PLACED_IN(ONE_ID);
 
-/* Binds :today and :limit where a first-screenful statement has them. */
+/* The statement of the three for the roll being loaded: whole, first screenful or one pupil. */
+static const char *roll_sql(const struct roll *r, const char *whole, const char *first, const char *one)
+{
+    return r->only_id ? one : r->first_limit ? first : whole;
+}
+
+/* Binds :today, :limit and :pupil where a statement of a set has them. */
 static int bind_first(sqlite3_stmt *st, const struct roll *r)
 {
     int rc = SQLITE_OK, i;
@@ -200,6 +215,8 @@ static int bind_first(sqlite3_stmt *st, const struct roll *r)
         rc = sqlite3_bind_text(st, i, date_format(r->today, day), -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":limit")) > 0)
         rc = sqlite3_bind_int(st, i, r->first_limit);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":pupil")) > 0)
+        rc = sqlite3_bind_int64(st, i, r->only_id);
     return rc;
 }
 
@@ -207,7 +224,7 @@ static ap_status read_pupils(struct store *s, struct roll *r)
 {
     const char *what = "loading the roll";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, r->first_limit ? ROLL_PUPILS_FIRST_SQL : ROLL_PUPILS_SQL, &st, what);
+    ap_status result = rowio_prepare(s, roll_sql(r, ROLL_PUPILS_SQL, ROLL_PUPILS_FIRST_SQL, ROLL_PUPILS_ONE_SQL), &st, what);
     if (result != AP_OK)
         return result;
     if (bind_first(st, r) != SQLITE_OK) {
@@ -269,7 +286,8 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct b
         return AP_OK; /* no term: no figure */
     const char *what = "loading the term's attendance";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, r->first_limit ? ROLL_ATTENDANCE_FIRST_SQL : ROLL_ATTENDANCE_SQL, &st, what);
+    ap_status result = rowio_prepare(s, roll_sql(r, ROLL_ATTENDANCE_SQL, ROLL_ATTENDANCE_FIRST_SQL, ROLL_ATTENDANCE_ONE_SQL), &st,
+                                       what);
     if (result != AP_OK)
         return result;
     /* attendance_week.week is a Monday: the weeks that overlap the term. */
@@ -298,7 +316,7 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct by_id
 {
     const char *what = "loading the pupils' placements";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, r->first_limit ? ROLL_PLACED_FIRST_SQL : ROLL_PLACED_SQL, &st, what);
+    ap_status result = rowio_prepare(s, roll_sql(r, ROLL_PLACED_SQL, ROLL_PLACED_FIRST_SQL, ROLL_PLACED_ONE_SQL), &st, what);
     if (result != AP_OK)
         return result;
     struct placed *list = NULL;
@@ -342,7 +360,7 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct by_id
     return result;
 }
 
-static ap_status load_roll(struct store *s, int today, int first_limit, struct roll **out)
+static ap_status load_roll(struct store *s, int today, int first_limit, int64_t only_id, struct roll **out)
 {
     *out = NULL;
     struct roll *r = calloc(1, sizeof *r);
@@ -350,6 +368,7 @@ static ap_status load_roll(struct store *s, int today, int first_limit, struct r
         return ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
     r->today = today;
     r->first_limit = first_limit;
+    r->only_id = only_id;
     r->term_start = r->term_end = DATE_NONE;
     struct by_id *index = NULL;
     /* One read transaction: every part sees the same snapshot. */
@@ -390,12 +409,90 @@ static ap_status load_roll(struct store *s, int today, int first_limit, struct r
 
 ap_status roll_load(struct store *s, int today, struct roll **out)
 {
-    return load_roll(s, today, 0, out);
+    return load_roll(s, today, 0, 0, out);
 }
 
 ap_status roll_load_first(struct store *s, int today, int limit, struct roll **out)
 {
-    return load_roll(s, today, limit > 0 ? limit : 1, out);
+    return load_roll(s, today, limit > 0 ? limit : 1, 0, out);
+}
+
+/* Copies the one-pupil roll's row into row, its strings into r's arena. */
+static bool take_row(struct roll *r, struct roll_row *row, const struct roll_row *src)
+{
+    struct roll_row copy = *src;
+    copy.display_name = arena_text(&r->arena, src->display_name);
+    copy.legal_forename = arena_text(&r->arena, src->legal_forename);
+    copy.legal_surname = arena_text(&r->arena, src->legal_surname);
+    copy.preferred_name = arena_text(&r->arena, src->preferred_name);
+    copy.home_school = arena_text(&r->arena, src->home_school);
+    copy.providers = arena_text(&r->arena, src->providers);
+    int64_t *ids = src->n_providers ? arena_alloc(&r->arena, src->n_providers * sizeof *ids) : NULL;
+    if (!copy.display_name || !copy.legal_forename || !copy.legal_surname || !copy.preferred_name ||
+        !copy.home_school || !copy.providers || (src->n_providers && !ids))
+        return false;
+    if (ids)
+        memcpy(ids, src->provider_ids, src->n_providers * sizeof *ids);
+    copy.provider_ids = ids;
+    *row = copy;
+    return true;
+}
+
+ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids, size_t n, bool *whole)
+{
+    *whole = r->first_limit != 0;
+    if (*whole || n == 0)
+        return AP_OK;
+    struct roll **one = calloc(n, sizeof *one);
+    size_t *at = calloc(n, sizeof *at);
+    ap_status result = one && at ? AP_OK : ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
+    /* One read: every pupil as of the same snapshot. */
+    bool began = result == AP_OK && sqlite3_get_autocommit(store_db(s)) &&
+                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    for (size_t i = 0; result == AP_OK && !*whole && i < n; i++) {
+        const struct roll_row *old = roll_find(r, ids[i]);
+        if ((result = load_roll(s, r->today, 0, ids[i], &one[i])) != AP_OK)
+            break;
+        if (!old || one[i]->n != 1 || one[i]->have_term != r->have_term || one[i]->term_start != r->term_start) {
+            *whole = true; /* added, removed, or the term moved */
+            break;
+        }
+        const struct roll_row *now = &one[i]->rows[0];
+        if (strcmp(now->legal_surname, old->legal_surname) != 0 ||
+            strcmp(now->legal_forename, old->legal_forename) != 0 ||
+            strcmp(now->display_name, old->display_name) != 0) {
+            *whole = true; /* the order by name */
+            break;
+        }
+        at[i] = (size_t)(old - r->rows);
+    }
+    if (began)
+        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    for (size_t i = 0; result == AP_OK && !*whole && i < n; i++)
+        if (!take_row(r, &r->rows[at[i]], &one[i]->rows[0]))
+            result = ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
+    for (size_t i = 0; one && i < n; i++)
+        roll_free(one[i]);
+    free(one);
+    free(at);
+    return result;
+}
+
+enum roll_change roll_change_of(const char *t, const char *action, int64_t pupil_id)
+{
+    bool update = strcmp(action, "update") == 0;
+    if (strcmp(t, "pupil") == 0)
+        return update ? ROLL_CHANGE_ROW : ROLL_CHANGE_WHOLE; /* added or removed: another row count */
+    if (strcmp(t, "attendance_mark") == 0 || strcmp(t, "placement") == 0 || strcmp(t, "placement_session") == 0)
+        return pupil_id ? ROLL_CHANGE_ROW : ROLL_CHANGE_WHOLE;
+    /* A provider's or school's name is on the rows of every pupil placed
+     * there or belonging to it: rare changes, read whole. A new one is on
+     * no row yet; one removed was on none (the keys refuse it otherwise). */
+    if (strcmp(t, "provider") == 0 || strcmp(t, "school") == 0)
+        return update ? ROLL_CHANGE_WHOLE : ROLL_CHANGE_NONE;
+    if (strcmp(t, "term") == 0)
+        return ROLL_CHANGE_WHOLE; /* the term whose attendance is shown */
+    return ROLL_CHANGE_NONE;
 }
 
 /* ---- the provider list ---- */

@@ -66,6 +66,7 @@ struct roll {
      * pupils on roll, by name; on_roll_total counts them all. 0 for a whole roll. */
     int first_limit;
     int64_t on_roll_total;
+    int64_t only_id;                /* private: one pupil's row being read again */
     struct arena *arena;       /* private: the strings */
 };
 
@@ -78,6 +79,25 @@ ap_status roll_load(struct store *s, int today, struct roll **out);
  * wait for 5,000 pupils. Load the whole roll right after the frame. */
 ap_status roll_load_first(struct store *s, int today, int limit, struct roll **out);
 void roll_free(struct roll *r);
+
+/* Reads again, in place, the rows of the pupils ids[0..n) (changes in the
+ * feed, db/feed.h, named them: a mark, a placement, an edit), so that each
+ * is exactly what roll_load would read now; the order stays. Sets *whole
+ * instead, changing nothing, when that cannot be done row by row - a pupil
+ * added or removed, a name changed (the roll is in name order), a first
+ * screenful: then load the roll again. The new strings go in the roll's
+ * arena (the old stay until roll_free). One read. */
+ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids, size_t n, bool *whole);
+
+/* What a change in the feed to a row of table (action "insert", "update" or
+ * "delete"; about pupil_id, 0 when none) means for the roll. A change that
+ * stands for many (feed_change.whole) means the whole roll. */
+enum roll_change {
+    ROLL_CHANGE_NONE,   /* nothing the roll shows */
+    ROLL_CHANGE_ROW,    /* the row of c->pupil_id (roll_reload_pupils) */
+    ROLL_CHANGE_WHOLE,  /* load the roll again */
+};
+enum roll_change roll_change_of(const char *table, const char *action, int64_t pupil_id);
 
 /* The row of a pupil, or NULL. Linear: for an occasional look-up. */
 const struct roll_row *roll_find(const struct roll *r, int64_t pupil_id);

@@ -574,3 +574,9 @@ ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reade
     va_end(ap);
     return result != AP_OK ? result : list_rows(s, st, SQLITE_OK, size, read, ctx, items, n, what);
 }
+
+int rowio_id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}

@@ -192,4 +192,7 @@ void *rowio_grow(void *items, size_t *cap, size_t count, size_t size);
  * of memory, *items unchanged. */
 bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 
+/* qsort/bsearch comparison of two int64_t (ids). */
+int rowio_id_cmp(const void *a, const void *b);
+
 #endif

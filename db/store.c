@@ -137,6 +137,12 @@ ap_status store_query_int(struct store *s, const char *sql, int64_t def, int64_t
     return result;
 }
 
+ap_status store_busy_wait(struct store *s, bool wait)
+{
+    int rc = sqlite3_busy_timeout(s->db, wait ? BUSY_TIMEOUT_MS : 0);
+    return rc == SQLITE_OK ? AP_OK : store_fail(s, rc, "setting the busy timeout");
+}
+
 ap_status store_cache_limit(struct store *s, int kib)
 {
     char sql[48];
@@ -269,12 +275,13 @@ int store_schema_version(struct store *s)
     return (int)v;
 }
 
-/* Every table but the audit itself, the derived attendance_week, and the
- * PSP drafts (unsaved typing, written every few seconds; what is saved to
- * the PSP is audited). */
+/* Every table but the audit itself, the derived attendance_week and
+ * flag_cache, and the PSP drafts (unsaved typing, written every few seconds;
+ * what is saved to the PSP is audited). */
 static bool table_is_audited(const char *name)
 {
     return strcmp(name, "audit_log") != 0 && strcmp(name, "attendance_week") != 0 &&
+           strcmp(name, "flag_cache") != 0 &&
            strcmp(name, "psp_draft") != 0 && strncmp(name, "sqlite_", 7) != 0;
 }
 

@@ -111,6 +111,11 @@ ap_status store_user_list(struct store *s, store_user_fn fn, void *ctx);
  * (def when no row). For counts and look-ups in tests and reports. */
 ap_status store_query_int(struct store *s, const char *sql, int64_t def, int64_t *out);
 
+/* Whether a write waits for another user's save to finish (the busy
+ * timeout, as the store opens) or gives up at once (AP_ERR_BUSY): for a
+ * write that is worth doing only when it costs nobody a wait. */
+ap_status store_busy_wait(struct store *s, bool wait);
+
 /* Limits SQLite's page cache on this connection to about kib KiB (the
  * store opens with 32 MB, which a long-lived TUI reuses). For a one-shot
  * command that reads each page about once, such as `apterm print`: the

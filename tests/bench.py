@@ -367,10 +367,13 @@ if not _ONLY:
 #                          sessions used (utime+stime from /proc/PID/stat, less what they
 #                          use idle over the same time), per commit per session
 # mu_mark_ms / _max        `apterm mark` latency with those sessions open (median, max)
+# mu_key_ms_p50 / _p90     keypress latency in one more session on the roll while those marks
+#                          are recorded: j or k every 0.1 s, the time to the first byte drawn
 # export_marks_term_s      the marks CSV of the store's last 13 weeks of marks (median of 3),
 # export_marks_peak_mb     and its peak memory
 # On a copy of the store, with APTERM_TODAY on a morning with nobody reported yet.
 import re as _mre
+import threading as _mthreading
 
 MU_MARKS = int(os.environ.get("BENCH_MARKS", "10"))
 MU_SESSIONS = int(os.environ.get("BENCH_SESSIONS", "3"))
@@ -414,6 +417,20 @@ def _mu_marks(db, day, env, upns):
         times.append((time.monotonic() - t0) * 1000)
         time.sleep(0.5)  # time for the sessions to see the commit, as officers' marks are spread out
     return times
+
+
+def _mu_type(fd, stop, out):
+    """j and k in turn every 0.1 s until stop: each key's milliseconds to its first byte drawn."""
+    key = b"j"
+    while not stop.is_set():
+        t0 = time.monotonic()
+        os.write(fd, key)
+        r, _, _ = select.select([fd], [], [], 5.0)
+        if r:
+            out.append((time.monotonic() - t0) * 1000)
+            read_until_quiet(fd, quiet=0.03, limit=1)
+        key = b"k" if key == b"j" else b"j"
+        stop.wait(0.1)
 
 
 def multi_user_figures():
@@ -463,10 +480,21 @@ def multi_user_figures():
             before = [_cpu_ticks(p) for p in pids]
             time.sleep(span)
             idle = sum(_cpu_ticks(p) - b for p, b in zip(pids, before))
+            # One more session, typing while the marks are recorded (its CPU is not counted above).
+            kpid, kfd = _grid_spawn(copy, day, config)
+            stop = _mthreading.Event()
+            keys = []
+            typist = _mthreading.Thread(target=_mu_type, args=(kfd, stop, keys))
+            typist.start()
             before = [_cpu_ticks(p) for p in pids]
-            busy = _mu_marks(copy, day, env, [upn[p] for p in todo[MU_MARKS:2 * MU_MARKS]])
-            time.sleep(1.0)
-            used = sum(_cpu_ticks(p) - b for p, b in zip(pids, before))
+            try:
+                busy = _mu_marks(copy, day, env, [upn[p] for p in todo[MU_MARKS:2 * MU_MARKS]])
+                time.sleep(1.0)
+                used = sum(_cpu_ticks(p) - b for p, b in zip(pids, before))
+            finally:
+                stop.set()
+                typist.join()
+                finish(kpid, kfd)
         finally:
             _gsubprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
     per_commit = max(0, used - idle) * tick_ms / (MU_MARKS * MU_SESSIONS)
@@ -484,6 +512,10 @@ def multi_user_figures():
     print(f"mu_cpu_ms_per_commit: {per_commit:.1f}")
     print(f"mu_mark_ms: {statistics.median(busy):.1f}")
     print(f"mu_mark_ms_max: {max(busy):.1f}")
+    if keys:
+        keys.sort()
+        print(f"mu_key_ms_p50: {keys[len(keys) // 2]:.1f}")
+        print(f"mu_key_ms_p90: {keys[min(len(keys) - 1, (len(keys) * 9) // 10)]:.1f}")
     print(f"export_marks_term_s: {statistics.median(r[0] for r in marks):.2f}")
     print(f"export_marks_peak_mb: {max(r[1] for r in marks):.1f}")
 

@@ -45,6 +45,7 @@
 #include "roll.h"
 #include "rules.h"
 #include "shell.h"
+#include "view.h"
 #include "utf8.h"
 
 #include "att_draw.h"
@@ -187,17 +188,69 @@ static void att_close(void *state)
     free(a);
 }
 
-static void att_reload(void *state)
+/* A mark changed (the feed names it "pupil/day/session"): its cell and the
+ * pupil's term figures read again, in place. False when that cannot be
+ * done: the pupil has no row this week, or has one only through marks (a
+ * mark may make the row appear or go), or the mark cannot be read. */
+static bool apply_mark(struct att *a, const struct view_change *what)
+{
+    long long pupil;
+    int day;
+    char half[3];
+    if (!what->key || sscanf(what->key, "%lld/%d/%2s", &pupil, &day, half) != 3)
+        return false;
+    enum session session = strcmp(half, "pm") == 0 ? SESSION_PM : SESSION_AM;
+    struct store *s = ui_store(a->ui);
+    long r = row_of_pupil(a, pupil);
+    int col = (day - a->week) * 2 + (session == SESSION_PM);
+    bool shown = col >= 0 && col < NSESS;
+    if (shown && (r < 0 || (!a->rows[r].expected && !a->all)))
+        return false;
+    if (shown) {
+        struct mark m;
+        if (marks_get(s, pupil, day, session, &m) != AP_OK)
+            return false;
+        a->rows[r].c[col] = m.version ? (struct cell){m.code[0], m.reported_code[0], m.version} : (struct cell){0};
+    }
+    int64_t id = pupil;
+    bool whole = false;
+    if (roll_reload_pupils(s, a->roll, &id, 1, &whole) != AP_OK || whole)
+        return false;
+    if (r >= 0) {
+        const struct roll_row *p = row_pupil(a, &a->rows[r]);
+        a->rows[r].term_possible = p->possible;
+        a->rows[r].term_attending = p->attending;
+    }
+    return true;
+}
+
+/* Changes to these are nothing the grid shows. */
+static const char *const att_ignored[] = {
+    "contact", "provider_contact", "progress_entry", "tracking_action", "concern", "psp", "psp_target",
+    "psp_review", "psp_review_progress", "psp_timetable", "qa_visit", "qa_answer", "qa_template",
+    "qa_template_item", "panel_case", "quote", NULL,
+};
+
+static bool att_reload(void *state, const struct view_change *what)
 {
     struct att *a = state;
+    if (view_change_in(what, att_ignored))
+        return false;
+    /* A mark: one cell (the commonest change by far). */
+    if (a->loaded && what && what->table && strcmp(what->table, "attendance_mark") == 0 && apply_mark(a, what))
+        return false;
     /* Our own writes are in the rows already: read again only when someone
      * else committed since the rows were read. */
-    if (a->syncing && a->loaded && store_data_version(ui_store(a->ui)) == a->loaded_version)
-        return;
+    if ((!what || !what->table) && a->syncing && a->loaded &&
+        store_data_version(ui_store(a->ui)) == a->loaded_version)
+        return true;
+    /* Anything else (a placement, a pupil, a provider, the calendar or the
+     * codes) may move rows and expected sessions: the week read whole. */
     int64_t keep = cursor_pupil(a);
     int line = a->cur_row;
     load_all(a);
     keep_cursor(a, keep, line);
+    return true;
 }
 
 static void att_flags_changed(void *state)
@@ -236,7 +289,7 @@ static unsigned att_tick(void *state, bool active)
         a->clock_day = today;
         a->clock_last = now;
         a->week = monday_of(today);
-        att_reload(a);
+        att_reload(a, NULL);
         return active ? REDRAW_ALL : REDRAW_NONE;
     }
     out |= attendance_register_timer(a->ui);
@@ -303,7 +356,7 @@ static unsigned att_key(void *state, const struct action *act, int key, int ret,
     (void)key;
     if (!a->loaded) {
         if (act && act->id == ACT_REDRAW)
-            att_reload(a); /* try again */
+            att_reload(a, NULL); /* try again */
         return REDRAW_PASS;
     }
     /* A code of the set is a mark: before anything else. */

@@ -24,6 +24,7 @@
 #include "marks.h"
 #include "flags.h"
 #include "shell.h"
+#include "view.h"
 #include "utf8.h"
 
 #define BOX_LINES 7 /* the selected pupil's contacts and last call */
@@ -476,9 +477,19 @@ static void calls_flags_changed(void *state)
     map_runs(state);
 }
 
-static void calls_reload(void *state)
+/* Changes to these are nothing the calls list shows. */
+static const char *const calls_ignored[] = {
+    "qa_visit", "qa_answer", "qa_template", "qa_template_item", "psp", "psp_target", "psp_review",
+    "psp_review_progress", "psp_timetable", "panel_case", "quote", "progress_entry", "tracking_action",
+    "concern", "provider_contact", "register_close", NULL,
+};
+
+static bool calls_reload(void *state, const struct view_change *what)
 {
-    load(state);
+    if (view_change_in(what, calls_ignored))
+        return false;
+    load(state); /* the day's absences as a whole: a list of a few dozen */
+    return true;
 }
 
 static unsigned calls_key(void *state, const struct action *act, int key, int ret, wint_t ch)

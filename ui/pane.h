@@ -8,6 +8,7 @@
 #include "action.h"
 
 struct ui;
+struct view_change;
 
 /* What a handler asks the shell to repaint. The pane repaints its own rows
  * for a cursor move (REDRAW_PARTIAL: it has already drawn into its window);
@@ -36,9 +37,13 @@ struct pane_ops {
     /* A key the shell did not take: act is the action bound to it in this
      * pane's scopes, or NULL; key is action_key(ret, ch). */
     unsigned (*key)(void *state, const struct action *act, int key, int ret, wint_t ch);
-    /* Another user committed a change: reload, keep the cursor on the same
-     * record. NULL when the pane shows nothing from the store. */
-    void (*reload)(void *state);
+    /* The store changed (what: see struct view_change in view.h; table NULL:
+     * anything may have): read again what the change touches - a row when
+     * it can, everything when it cannot - keeping the cursor on the same
+     * record. Returns true when it read everything: the shell then gives it
+     * no more of the same batch of changes. NULL when the pane shows nothing
+     * from the store. */
+    bool (*reload)(void *state, const struct view_change *what);
     /* One line about the row under the cursor (a flag's reason), or NULL. */
     const char *(*detail)(void *state);
     /* The shell counted the flags again (ui_flags in shell.h): take what the

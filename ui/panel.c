@@ -810,12 +810,21 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
     return r | extra;
 }
 
-static void panel_reload(void *state)
+/* Changes to these are nothing the panel pane shows. */
+static const char *const panel_ignored[] = {
+    "attendance_mark", "absence_call", "contact", "progress_entry", "tracking_action", "psp_target",
+    "psp_review_progress", "psp_timetable", "qa_template_item", "provider_contact", "register_close", NULL,
+};
+
+static bool panel_reload(void *state, const struct view_change *what)
 {
+    if (view_change_in(what, panel_ignored))
+        return false;
     struct panel *st = state;
     int64_t keep = pp_current_id(st);
     if (load_list(st))
         pp_refilter(st, keep);
+    return true;
 }
 
 static void panel_flags_changed(void *state)

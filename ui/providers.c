@@ -34,6 +34,7 @@
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
+#include "view.h"
 #include "textedit.h"
 #include "utf8.h"
 
@@ -757,12 +758,22 @@ static unsigned providers_key(void *state, const struct action *act, int key, in
     return r | extra;
 }
 
-void pr_providers_reload(void *state)
+/* Changes to these are nothing the providers pane shows (its flags come
+ * from the shell's set: flags_changed). */
+static const char *const providers_ignored[] = {
+    "attendance_mark", "absence_call", "contact", "progress_entry", "tracking_action", "psp", "psp_target",
+    "psp_review", "psp_review_progress", "psp_timetable", "panel_case", "quote", "register_close", NULL,
+};
+
+bool pr_providers_reload(void *state, const struct view_change *what)
 {
+    if (view_change_in(what, providers_ignored))
+        return false;
     struct providers *st = state;
     int64_t keep = current_id(st);
     if (load_list(st))
         pr_refilter(st, keep);
+    return true;
 }
 
 static void providers_flags_changed(void *state)

@@ -22,6 +22,7 @@
 #include "lineedit.h"
 #include "notice.h"
 #include "listview.h"
+#include "view.h"
 #include "money.h"
 #include "placement.h"
 #include "provider.h"
@@ -109,7 +110,7 @@ struct providers {
 int pr_row_of_id(const struct providers *st, int64_t id);
 bool pr_provider_flag(const struct flag_row *f);
 void pr_refilter(struct providers *st, int64_t keep_id);
-void pr_providers_reload(void *state);
+bool pr_providers_reload(void *state, const struct view_change *what);
 
 /* ---- ui/providers_record.c ---- */
 

@@ -42,6 +42,7 @@
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
+#include "view.h"
 #include "textedit.h"
 #include "utf8.h"
 
@@ -617,12 +618,21 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     }
 }
 
-static void psp_reload(void *state)
+/* Changes to these are nothing the PSP pane shows. */
+static const char *const psp_ignored[] = {
+    "absence_call", "contact", "provider_contact", "progress_entry", "tracking_action", "qa_visit",
+    "qa_answer", "qa_template", "qa_template_item", "panel_case", "quote", "register_close", NULL,
+};
+
+static bool psp_reload(void *state, const struct view_change *what)
 {
+    if (view_change_in(what, psp_ignored))
+        return false;
     struct psp_pane *st = state;
     int64_t keep = current_id(st);
     if (ps_load_list(st))
         ps_refilter(st, keep);
+    return true;
 }
 
 static const char *psp_detail(void *state)

@@ -172,8 +172,9 @@ static void contacts_draw(void *self, WINDOW *w)
 
 static void contacts_reload(void *self, const struct view_change *what)
 {
-    (void)what;
     struct contacts_view *v = self;
+    if (view_change_not_pupil(what, v->pupil_id))
+        return; /* about another pupil */
     contacts_load(v, v->n ? v->items[v->lv.cursor].id : 0);
 }
 
@@ -424,8 +425,9 @@ static void concerns_draw(void *self, WINDOW *w)
 
 static void concerns_reload(void *self, const struct view_change *what)
 {
-    (void)what;
     struct concerns_view *v = self;
+    if (view_change_not_pupil(what, v->pupil_id))
+        return; /* about another pupil */
     int top = v->tv.top;
     concerns_load(v);
     v->tv.top = top;

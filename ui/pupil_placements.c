@@ -503,8 +503,9 @@ static void placements_draw(void *self, WINDOW *w)
 
 static void placements_reload(void *self, const struct view_change *what)
 {
-    (void)what;
     struct placements_view *v = self;
+    if (view_change_not_pupil(what, v->pupil_id))
+        return; /* about another pupil */
     placements_load(v, v->n ? v->items[v->lv.cursor].p.id : 0);
 }
 

@@ -671,8 +671,10 @@ static bool record_rebuild(struct record_view *v)
 
 static void record_reload(void *self, const struct view_change *what)
 {
-    (void)what; /* every part of the record may have changed */
-    record_rebuild(self);
+    struct record_view *v = self;
+    if (view_change_not_pupil(what, v->pupil_id))
+        return; /* about another pupil */
+    record_rebuild(self); /* every part of the record may have changed */
 }
 
 static enum view_key record_key(void *self, const struct action *act, int ret, wint_t ch)

@@ -46,6 +46,7 @@
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
+#include "view.h"
 #include "textedit.h"
 #include "utf8.h"
 
@@ -872,10 +873,19 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
     return r | extra;
 }
 
-static void qa_reload(void *state)
+/* Changes to these are nothing the QA pane shows. */
+static const char *const qa_ignored[] = {
+    "absence_call", "contact", "progress_entry", "tracking_action", "psp", "psp_target", "psp_review",
+    "psp_review_progress", "psp_timetable", "panel_case", "quote", "register_close", NULL,
+};
+
+static bool qa_reload(void *state, const struct view_change *what)
 {
+    if (view_change_in(what, qa_ignored))
+        return false;
     struct qa_pane *q = state;
     load_list(q); /* the views over the list read their own (ui/qa_views.c) */
+    return true;
 }
 
 static void qa_flags_changed(void *state)

@@ -23,6 +23,7 @@
 #include "search.h"
 #include "rules.h"
 #include "shell.h"
+#include "view.h"
 #include "utf8.h"
 
 enum roll_col { COL_NAME, COL_YEAR, COL_SCHOOL, COL_ROLL, COL_COHORT, COL_PROVIDER, COL_ATT, COL_FLAGS, COL_COUNT };
@@ -765,9 +766,26 @@ static void roll_close(void *state)
     free(rp);
 }
 
-static void roll_reload(void *state)
+static bool roll_reload(void *state, const struct view_change *what)
 {
-    load(state);
+    struct roll_pane *rp = state;
+    enum roll_change change = what && what->table && rp->roll
+                                  ? roll_change_of(what->table, what->action ? what->action : "", what->pupil_id)
+                                  : ROLL_CHANGE_WHOLE;
+    if (change == ROLL_CHANGE_NONE)
+        return false;
+    if (change == ROLL_CHANGE_ROW) {
+        /* One pupil's row read again in place (a mark: the term's
+         * attendance); its place in the sort and the filter again. */
+        int64_t id = what->pupil_id;
+        bool whole = false;
+        if (roll_reload_pupils(ui_store(rp->ui), rp->roll, &id, 1, &whole) == AP_OK && !whole) {
+            resort(rp, cursor_id(rp));
+            return false;
+        }
+    }
+    load(rp); /* added, removed, renamed, a provider's or school's name, the term */
+    return true;
 }
 
 static void roll_flags_changed(void *state)

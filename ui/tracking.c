@@ -26,6 +26,7 @@
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
+#include "view.h"
 #include "tracking.h"
 #include "utf8.h"
 
@@ -793,9 +794,18 @@ static void tracking_close(void *state)
     free(tp);
 }
 
-static void tracking_reload(void *state)
+/* Changes to these are nothing the tracking pane shows. */
+static const char *const tracking_ignored[] = {
+    "absence_call", "contact", "provider_contact", "qa_template", "qa_template_item", "panel_case", "quote",
+    "register_close", NULL,
+};
+
+static bool tracking_reload(void *state, const struct view_change *what)
 {
+    if (view_change_in(what, tracking_ignored))
+        return false;
     tp_load(state);
+    return true;
 }
 
 /* The PSP and QA reasons of the pupil under the cursor. */

@@ -510,8 +510,9 @@ static void actions_draw(void *self, WINDOW *w)
 
 static void actions_reload(void *self, const struct view_change *what)
 {
-    (void)what;
     struct actions_view *v = self;
+    if (view_change_not_pupil(what, v->pupil_id))
+        return; /* about another pupil */
     actions_load(v, v->n ? v->items[v->lv.cursor].id : 0);
 }
 

@@ -24,7 +24,9 @@
 #include "cli.h"
 #include "draw.h"
 #include "date.h"
+#include "feed.h"
 #include "flags.h"
+#include "flagset.h"
 #include "outfile.h"
 #include "pane.h"
 #include "script.h"
@@ -35,6 +37,14 @@
 
 #define KEY_TIMEOUT_MS 250
 #define LIVE_CHECK_MS 800
+/* The change feed (db/feed.h): audit rows read per turn of the loop, so that
+ * refresh work is bounded and a key waits for at most one turn's; and the
+ * distinct changes kept for the panes before a batch is read whole instead
+ * (an import, a register closing for everyone). */
+#define FEED_TURN_ROWS 64
+#define FEED_CHANGES_MAX 64
+/* SQLite's page cache of a session, in KiB. */
+#define UI_CACHE_KIB 8192
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define VIEW_MAX 24
@@ -140,11 +150,20 @@ struct ui {
     int active;
     char message[300];
     bool message_is_error;
-    struct flag_counts flags;
-    bool flags_known;
-    struct flag_row *flag_rows;   /* the latest pass, strings owned (ui_flags) */
-    size_t n_flag_rows;
+    struct flagset flags;         /* every flag, kept from the feed (ui_flags) */
     int64_t data_version;
+    /* The change feed: the last audit row applied; more rows were left for
+     * the next turn; and the changes read but not yet given to the panes
+     * (they wait while views are open: panes_stale). */
+    struct feed_pos feed;
+    bool feed_more;
+    struct pending_change {
+        char table[32], key[64], action[12];
+        long long id, pupil_id, provider_id, case_id;
+    } *pend;
+    size_t npend;                 /* of FEED_CHANGES_MAX allocated */
+    bool pend_whole;
+    struct flag_touch touch;
     bool quitting;
     bool too_small;
     int empty_reads;
@@ -218,97 +237,155 @@ bool ui_can_write(struct ui *ui)
     return false;
 }
 
-/* The flags of a pass, kept for the panes (ui_flags). */
-struct flag_keep {
-    struct flag_row *rows;
-    size_t n, cap;
-    bool nomem;
-};
-
-static void free_flag_rows(struct flag_row *rows, size_t n)
+static void flags_changed(struct ui *ui)
 {
-    for (size_t i = 0; i < n; i++) {
-        free((char *)rows[i].kind);
-        free((char *)rows[i].subject);
-        free((char *)rows[i].reason);
-    }
-    free(rows);
-}
-
-static void keep_flag(void *ctx, const struct flag_row *f)
-{
-    struct flag_keep *k = ctx;
-    if (k->nomem)
-        return;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 256;
-        struct flag_row *grown = realloc(k->rows, cap * sizeof *grown);
-        if (!grown) {
-            k->nomem = true;
-            return;
-        }
-        k->rows = grown;
-        k->cap = cap;
-    }
-    struct flag_row *r = &k->rows[k->n];
-    *r = *f;
-    r->kind = strdup(f->kind ? f->kind : "");
-    r->subject = strdup(f->subject ? f->subject : "");
-    r->reason = strdup(f->reason ? f->reason : "");
-    k->n++;
-    if (!r->kind || !r->subject || !r->reason)
-        k->nomem = true;
-}
-
-static void recount_flags(struct ui *ui)
-{
-    struct flag_counts c = {0};
-    struct flag_keep k = {0};
-    if (flags_collect(ui->s, &ui->cfg->th, date_today(), keep_flag, &k, &c) != AP_OK || k.nomem) {
-        free_flag_rows(k.rows, k.n);
-        return;
-    }
-    free_flag_rows(ui->flag_rows, ui->n_flag_rows);
-    ui->flag_rows = k.rows;
-    ui->n_flag_rows = k.n;
-    ui->flags = c;
-    ui->flags_known = true;
     for (int i = 0; i < ui->pane_count; i++)
         if (ui->state[i] && ui->panes[i]->flags_changed)
             ui->panes[i]->flags_changed(ui->state[i]);
 }
 
+/* Every flag counted again (a whole pass); on failure the last stay. */
+static void recount_flags(struct ui *ui)
+{
+    if (flagset_load(&ui->flags, ui->s, &ui->cfg->th, date_today()) == AP_OK)
+        flags_changed(ui);
+}
+
 bool ui_flags(struct ui *ui, const struct flag_row **rows, size_t *n)
 {
-    *rows = ui->flags_known ? ui->flag_rows : NULL;
-    *n = ui->flags_known ? ui->n_flag_rows : 0;
-    return ui->flags_known;
+    *rows = ui->flags.known ? ui->flags.rows : NULL;
+    *n = ui->flags.known ? ui->flags.n : 0;
+    return ui->flags.known;
 }
 
-static void reload_panes(struct ui *ui)
-{
-    for (int i = 0; i < ui->pane_count; i++)
-        if (ui->state[i] && ui->panes[i]->reload)
-            ui->panes[i]->reload(ui->state[i]);
-    recount_flags(ui);
-}
-
-static void reload_all(struct ui *ui, const struct view_change *what);
+/* ---- The change feed ---------------------------------------------------------- */
 
 static void reload_views(struct ui *ui, const struct view_change *what);
 
-void ui_store_changed(struct ui *ui)
+static void pending_clear(struct ui *ui)
 {
-    ui->data_version = store_data_version(ui->s);
-    struct view_change all = {NULL, 0};
-    if (ui->depth > 0) {
-        /* The views now; the panes once the views have closed (panes_stale). */
-        reload_views(ui, &all);
-        ui->panes_stale = true;
-    } else {
-        reload_all(ui, &all);
+    ui->npend = 0;
+    ui->pend_whole = false;
+    flag_touch_free(&ui->touch);
+}
+
+static struct view_change change_of(const struct pending_change *p)
+{
+    return (struct view_change){p->table, p->id, p->key, p->action, p->pupil_id, p->provider_id, p->case_id};
+}
+
+/* feed_fn: keeps a change for the flags, the panes and the views. */
+static void take_change(void *ctx, const struct feed_change *c)
+{
+    struct ui *ui = ctx;
+    flag_touch_add(&ui->touch, c);
+    if (c->whole || ui->pend_whole) {
+        ui->pend_whole = true;
+        return;
+    }
+    struct pending_change p;
+    memset(&p, 0, sizeof p); /* compared whole below, padding too */
+    p.id = c->row_id;
+    p.pupil_id = c->pupil_id;
+    p.provider_id = c->provider_id;
+    p.case_id = c->case_id;
+    snprintf(p.table, sizeof p.table, "%s", c->table);
+    snprintf(p.key, sizeof p.key, "%s", c->row_key);
+    snprintf(p.action, sizeof p.action, "%s", c->action);
+    for (size_t i = 0; i < ui->npend; i++)
+        if (memcmp(&ui->pend[i], &p, sizeof p) == 0)
+            return; /* the same row again: once is enough */
+    if (!ui->pend)
+        ui->pend = malloc(FEED_CHANGES_MAX * sizeof *ui->pend);
+    if (!ui->pend || ui->npend == FEED_CHANGES_MAX) {
+        ui->pend_whole = true; /* too many at once (or no memory): read everything again */
+        return;
+    }
+    ui->pend[ui->npend++] = p;
+}
+
+/* Reads the feed: one turn's rows, or (all) every row there is. The views
+ * are told at once; the panes when given (give_panes). */
+static void read_feed(struct ui *ui, bool all)
+{
+    size_t from = ui->npend;
+    bool was_whole = ui->pend_whole;
+    do {
+        if (feed_read(ui->s, &ui->feed, FEED_TURN_ROWS, take_change, ui, &ui->feed_more) != AP_OK) {
+            /* Whatever it was, reading everything again shows it. */
+            ui->pend_whole = true;
+            ui->feed_more = false;
+        }
+    } while (all && ui->feed_more && !ui->pend_whole);
+    if (ui->pend_whole && !was_whole) {
+        struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
+        reload_views(ui, &every);
+    } else if (!ui->pend_whole) {
+        for (size_t i = from; i < ui->npend; i++) {
+            struct view_change w = change_of(&ui->pend[i]);
+            reload_views(ui, &w);
+        }
     }
 }
+
+/* Gives the panes the changes read (each open pane its own way: a row, or
+ * everything when it cannot do better), and works out again the flags they
+ * touch. A whole reload when a change stands for many. */
+static void give_panes(struct ui *ui)
+{
+    /* The batch is taken off the shell first: a pane's reload may write and
+     * tell the shell (ui_store_changed), which reads the feed again. */
+    struct pending_change *batch = ui->pend;
+    size_t n = ui->npend;
+    bool whole = ui->pend_whole;
+    struct flag_touch touch = ui->touch;
+    ui->pend = NULL;
+    ui->npend = 0;
+    ui->pend_whole = false;
+    memset(&ui->touch, 0, sizeof ui->touch);
+    if (whole) {
+        /* Read everything again, from the newest audit row on: what is
+         * committed after that row is read again next time, never missed. */
+        struct feed_pos head;
+        if (feed_head(ui->s, &head) == AP_OK)
+            ui->feed = head;
+        ui->feed_more = false;
+        struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
+        for (int i = 0; i < ui->pane_count; i++)
+            if (ui->state[i] && ui->panes[i]->reload)
+                ui->panes[i]->reload(ui->state[i], &every);
+        flag_touch_free(&touch);
+        recount_flags(ui);
+    } else {
+        for (int i = 0; i < ui->pane_count; i++) {
+            if (!ui->state[i] || !ui->panes[i]->reload)
+                continue;
+            for (size_t k = 0; k < n; k++) {
+                struct view_change w = change_of(&batch[k]);
+                if (ui->panes[i]->reload(ui->state[i], &w))
+                    break; /* it read everything: the rest of the batch is in it */
+            }
+        }
+        bool changed = false;
+        if (flagset_apply(&ui->flags, ui->s, &ui->cfg->th, date_today(), &touch, &changed) != AP_OK)
+            recount_flags(ui);
+        else if (changed)
+            flags_changed(ui);
+    }
+    free(batch);
+}
+
+void ui_store_changed(struct ui *ui)
+{
+    /* Our own commits are in the feed too: read all of it now. */
+    ui->data_version = store_data_version(ui->s);
+    read_feed(ui, true);
+    if (ui->depth > 0)
+        ui->panes_stale = true; /* the panes once the views have closed */
+    else
+        give_panes(ui);
+}
+
 
 /* ---- Drawing -------------------------------------------------------------- */
 
@@ -391,8 +468,8 @@ static void draw_status(struct ui *ui)
     char today[11], left[600];
     date_format(date_today(), today);
     char flags[48] = "flags …";
-    if (ui->flags_known)
-        snprintf(flags, sizeof flags, "!%d red ~%d amber", ui->flags.red, ui->flags.amber);
+    if (ui->flags.known)
+        snprintf(flags, sizeof flags, "!%d red ~%d amber", ui->flags.counts.red, ui->flags.counts.amber);
     const char *detail = NULL;
     const struct pane_ops *p = ui->panes[ui->active];
     if (!ui->message[0] && p->detail && ui->state[ui->active])
@@ -745,30 +822,38 @@ static void reload_views(struct ui *ui, const struct view_change *what)
             ui->stack[i].ops->reload(ui->stack[i].self, what);
 }
 
-/* The panes (they are below), then every view. */
-static void reload_all(struct ui *ui, const struct view_change *what)
+/* A key is waiting: it is answered before any refresh work. */
+static bool key_waiting(void)
 {
-    reload_panes(ui);
-    reload_views(ui, what);
+    if (script_active())
+        return false; /* a script's keys come when asked for */
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
+/* Another login committed: the changes from the feed, one turn's worth (the
+ * rest on the next turns, without waiting for the next check). A new day
+ * counts every flag again (the date rules move). */
 static void check_live(struct ui *ui)
 {
     long long t = date_monotonic_ms();
-    if (t - ui->last_check < LIVE_CHECK_MS)
+    if (!ui->feed_more && t - ui->last_check < LIVE_CHECK_MS)
+        return;
+    if (key_waiting())
         return;
     ui->last_check = t;
     int64_t v = store_data_version(ui->s);
-    if (v == ui->data_version)
+    bool new_day = ui->flags.known && ui->flags.today != date_today();
+    if (v == ui->data_version && !ui->feed_more && !new_day)
         return;
     ui->data_version = v;
-    struct view_change all = {NULL, 0};
-    if (ui->depth > 0) {
-        reload_views(ui, &all);
+    if (new_day)
+        ui->touch.all = true;
+    read_feed(ui, false);
+    if (ui->depth > 0)
         ui->panes_stale = true;
-    } else {
-        reload_all(ui, &all);
-    }
+    else
+        give_panes(ui);
     draw_body(ui);
     draw_status(ui);
     cursor_to_body(ui);
@@ -943,7 +1028,7 @@ static void run_loop(struct ui *ui, int level)
         }
         if (level < 0 && ui->panes_stale) {
             ui->panes_stale = false;
-            reload_panes(ui);
+            give_panes(ui);
             draw_all(ui);
         }
         wint_t ch;
@@ -977,6 +1062,7 @@ static void run_loop(struct ui *ui, int level)
             draw_all(ui);
         else
             redraw(ui, what);
+        doupdate(); /* the key's answer is on the screen before any refresh work */
         check_live(ui);
     }
 }
@@ -1085,8 +1171,16 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     }
     ui->s = s;
     ui->cfg = cfg;
+    /* A long-lived session reads a few rows at a time once it has started
+     * (the change feed): a smaller page cache than a one-shot command's. */
+    if (store_cache_limit(s, UI_CACHE_KIB) != AP_OK)
+        ui_error(ui, "%s", ap_error_detail()); /* it runs on, with the larger cache */
     ui->panes = panes_all(&ui->pane_count);
     ui->data_version = store_data_version(s);
+    /* The feed starts at the newest change before anything is read: one
+     * committed while the panes load is applied again, never missed. */
+    if (feed_head(s, &ui->feed) != AP_OK)
+        ui->pend_whole = true;
     layout(ui);
     open_pane(ui, 0);
     if (store_world_readable(s))
@@ -1098,16 +1192,49 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
+    /* The flags as last counted (db/flagset.h), when they are of today: the
+     * frame is complete at once, and the feed from the audit row they were
+     * counted at brings them (and the panes, which have it already) up to
+     * date on the first turns of the loop. Otherwise every flag is counted
+     * now, and kept for the next session. */
+    struct feed_pos saved;
+    bool kept = false;
+    if (flagset_load_saved(&ui->flags, s, &cfg->th, date_today(), &saved, &kept) == AP_OK && kept) {
+        ui->feed = saved;
+        ui->feed_more = true;
+        flags_changed(ui);
+        draw_body(ui);
+        draw_status(ui);
+        doupdate();
+    }
     attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
+    struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
     if (first->reload && ui->state[ui->active])
-        first->reload(ui->state[ui->active]);
-    recount_flags(ui);
+        first->reload(ui->state[ui->active], &every);
+    if (kept) {
+        flags_changed(ui);
+    } else {
+        recount_flags(ui);
+        /* Kept for the next session; not keeping them costs only its start. */
+        if (flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK) {
+            char why[300];
+            snprintf(why, sizeof why, "The flags could not be kept for the next start: %s", ap_error_detail());
+            ui_message_if_quiet(ui, why);
+        }
+    }
     draw_body(ui);
     draw_status(ui);
 
     ui->last_check = date_monotonic_ms();
     run_loop(ui, -1);
+    /* The flags as they are now, for the next session to start from, when
+     * every change read has been applied to them. A failure costs only that
+     * session's start, which counts them again. */
+    char unkept[300] = "";
+    if (ui->npend == 0 && !ui->pend_whole && flag_touch_empty(&ui->touch) &&
+        flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
+        snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 
     for (int i = 0; i < ui->pane_count; i++)
         if (ui->state[i] && ui->panes[i]->close)
@@ -1116,7 +1243,9 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delwin(ui->body);
     delwin(ui->hints);
     delwin(ui->status);
-    free_flag_rows(ui->flag_rows, ui->n_flag_rows);
+    flagset_free(&ui->flags);
+    pending_clear(ui);
+    free(ui->pend);
     free(ui->paste);
     free(ui);
     putp("\033[?2004l");
@@ -1125,5 +1254,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delscreen(screen);
     if (have_termios)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+    if (unkept[0])
+        fprintf(stderr, "apterm: the flags could not be kept for the next start (it counts them again): %s\n",
+                unkept);
     return script_ok() ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -4,6 +4,8 @@
 
 #include "view.h"
 
+#include <string.h>
+
 static const enum action_id shell_keys[] = {
     ACT_HELP, ACT_VIEW_CLOSE, ACT_REDRAW, ACT_INTERRUPT, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3,
     ACT_PANE_4, ACT_PANE_5, ACT_PANE_6, ACT_PANE_7, ACT_PANE_8, ACT_NONE,
@@ -73,4 +75,17 @@ int view_actions(const struct view_ops *ops, bool text, int panes, const struct 
                 out[n++] = a;
         }
     return n;
+}
+
+bool view_change_not_pupil(const struct view_change *what, long long pupil_id)
+{
+    return what && what->table && what->pupil_id && what->pupil_id != pupil_id;
+}
+
+bool view_change_in(const struct view_change *what, const char *const *tables)
+{
+    for (size_t i = 0; what && what->table && tables[i]; i++)
+        if (strcmp(what->table, tables[i]) == 0)
+            return true;
+    return false;
 }

@@ -19,13 +19,23 @@
 
 struct ui;
 
-/* What changed in the store, as a view's reload is told. table NULL: anything
- * may have changed (today's only case: the shell sees PRAGMA data_version
- * move); a change feed names the table and the row (id 0: many rows). */
+/* What changed in the store, as a view's (and a pane's) reload is told, from
+ * the change feed (db/feed.h): one row of one table. table NULL: anything
+ * may have changed (read everything). The strings live during the call. */
 struct view_change {
-    const char *table;
-    long long id;
+    const char *table;      /* "attendance_mark", "pupil", ...; NULL: anything */
+    long long id;           /* the row's id; 0 when it has none (see key) */
+    const char *key;        /* the row's key as the audit names it ("1204/20415/am") */
+    const char *action;     /* "insert", "update" or "delete" */
+    long long pupil_id, provider_id, case_id; /* whom it is about; 0 when none */
 };
+
+/* True when the change is about something other than this pupil (a record
+ * of the pupil need not read again); false for "anything" and for changes
+ * about no pupil. */
+bool view_change_not_pupil(const struct view_change *what, long long pupil_id);
+/* True when the change is to one of tables (NULL-terminated). */
+bool view_change_in(const struct view_change *what, const char *const *tables);
 
 /* What a view's key handler did with a key. */
 enum view_key {

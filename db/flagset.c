@@ -1,0 +1,510 @@
+#include "flagset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "rowio.h"
+
+/* ---- the rows ---------------------------------------------------------------- */
+
+struct keep {
+    struct flag_row *rows;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void free_rows_strings(struct flag_row *r)
+{
+    free((char *)r->kind);
+    free((char *)r->subject);
+    free((char *)r->reason);
+}
+
+/* Frees n rows' strings, not the array. */
+static void free_rows_of(struct flag_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free_rows_strings(&rows[i]);
+}
+
+static void free_rows(struct flag_row *rows, size_t n)
+{
+    free_rows_of(rows, n);
+    free(rows);
+}
+
+/* flag_fn: a copy of the row, its strings owned. */
+static void keep_row(void *ctx, const struct flag_row *f)
+{
+    struct keep *k = ctx;
+    if (k->nomem)
+        return;
+    struct flag_row *grown = rowio_grow(k->rows, &k->cap, k->n, sizeof *k->rows);
+    if (!grown) {
+        k->nomem = true;
+        return;
+    }
+    k->rows = grown;
+    struct flag_row *r = &k->rows[k->n];
+    *r = *f;
+    r->kind = strdup(f->kind ? f->kind : "");
+    r->subject = strdup(f->subject ? f->subject : "");
+    r->reason = strdup(f->reason ? f->reason : "");
+    k->n++;
+    if (!r->kind || !r->subject || !r->reason)
+        k->nomem = true;
+}
+
+static void count_rows(struct flagset *fs)
+{
+    fs->counts = (struct flag_counts){0, 0};
+    for (size_t i = 0; i < fs->n; i++) {
+        if (fs->rows[i].level == FLAG_RED)
+            fs->counts.red++;
+        else
+            fs->counts.amber++;
+    }
+}
+
+/* The set becomes k's rows, of today (its old rows freed); k is emptied. */
+static void take_rows(struct flagset *fs, struct keep *k, int today)
+{
+    free_rows(fs->rows, fs->n);
+    fs->rows = k->rows;
+    fs->n = k->n;
+    fs->cap = k->cap;
+    fs->today = today;
+    fs->known = true;
+    *k = (struct keep){0};
+}
+
+ap_status flagset_load(struct flagset *fs, struct store *s, const struct thresholds *th, int today)
+{
+    struct keep k = {0};
+    struct flag_counts c = {0, 0};
+    ap_status st = flags_collect(s, th, today, keep_row, &k, &c);
+    if (st == AP_OK && k.nomem)
+        st = ap_fail(AP_ERR_NOMEM, "counting the flags: out of memory");
+    if (st != AP_OK) {
+        free_rows(k.rows, k.n);
+        return st;
+    }
+    take_rows(fs, &k, today);
+    fs->counts = c;
+    return AP_OK;
+}
+
+void flagset_free(struct flagset *fs)
+{
+    free_rows(fs->rows, fs->n);
+    memset(fs, 0, sizeof *fs);
+}
+
+/* ---- what a batch touches ---------------------------------------------------- */
+
+static void add_id(int64_t **ids, size_t *n, size_t *cap, int64_t id, bool *all)
+{
+    if (id <= 0 || *all)
+        return;
+    if (*n > 0 && (*ids)[*n - 1] == id)
+        return; /* the same record as the change before: the usual run of marks */
+    int64_t *grown = rowio_grow(*ids, cap, *n, sizeof **ids);
+    if (!grown) {
+        *all = true; /* out of memory: a whole pass, which needs no list */
+        return;
+    }
+    *ids = grown;
+    (*ids)[(*n)++] = id;
+}
+
+void flag_touch_add(struct flag_touch *t, const struct feed_change *c)
+{
+    if (c->whole) {
+        t->all = true;
+        return;
+    }
+    switch (feed_table_flags(c->table)) {
+    case FEED_FLAGS_NONE:
+        return;
+    case FEED_FLAGS_ALL:
+        t->all = true;
+        return;
+    case FEED_FLAGS_PUPIL_WIDE:
+        add_id(&t->wide_pupils, &t->nwp, &t->cap_wp, c->pupil_id, &t->all);
+        break;
+    case FEED_FLAGS_PROVIDER_WIDE:
+        add_id(&t->wide_providers, &t->nwv, &t->cap_wv, c->provider_id, &t->all);
+        break;
+    case FEED_FLAGS_RECORD:
+        break;
+    }
+    add_id(&t->pupils, &t->np, &t->cap_p, c->pupil_id, &t->all);
+    add_id(&t->providers, &t->nv, &t->cap_v, c->provider_id, &t->all);
+}
+
+bool flag_touch_empty(const struct flag_touch *t)
+{
+    return !t->all && t->np == 0 && t->nv == 0;
+}
+
+void flag_touch_free(struct flag_touch *t)
+{
+    free(t->pupils);
+    free(t->providers);
+    free(t->wide_pupils);
+    free(t->wide_providers);
+    memset(t, 0, sizeof *t);
+}
+
+/* Sorts and removes repeats. */
+static size_t unique(int64_t *ids, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(ids, n, sizeof *ids, rowio_id_cmp);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (ids[i] != ids[k - 1])
+            ids[k++] = ids[i];
+    return k;
+}
+
+static bool has_id(const int64_t *ids, size_t n, int64_t id)
+{
+    return id > 0 && n > 0 && bsearch(&id, ids, n, sizeof id, rowio_id_cmp) != NULL;
+}
+
+/* Adds to `to` the ids the statement gives for each id of `from` (bound as ?1,
+ * today as ?2). */
+static ap_status widen(struct store *s, const char *sql, const int64_t *from, size_t n, const char *today,
+                       int64_t **to, size_t *nto, size_t *cap, bool *all)
+{
+    if (n == 0)
+        return AP_OK;
+    const char *what = "working out whose flags a change touches";
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        sqlite3_reset(st);
+        rc = sqlite3_bind_int64(st, 1, from[i]);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            add_id(to, nto, cap, sqlite3_column_int64(st, 0), all);
+            rc = SQLITE_OK;
+        }
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* A pupil's own record names them on the registration rule of each provider
+ * placing them today (hours, CLA, plan). */
+static const char PUPIL_PROVIDERS_SQL[] =
+    "SELECT DISTINCT provider_id FROM placement WHERE pupil_id = ?1 AND status = 'active' "
+    "AND start_date <= ?2 AND (end_date IS NULL OR end_date >= ?2)";
+/* A provider's name is in the intervention flag of the pupils it places,
+ * and its status and QA in the quotation flags of the open cases quoting it. */
+static const char PROVIDER_PUPILS_SQL[] =
+    "SELECT pupil_id FROM placement WHERE provider_id = ?1 AND status IN ('active', 'proposed') "
+    "AND (end_date IS NULL OR end_date >= ?2) "
+    "UNION SELECT c.pupil_id FROM quote q JOIN panel_case c ON c.id = q.case_id "
+    "WHERE q.provider_id = ?1 AND c.status = 'open'";
+
+/* Whether row r belongs to a touched record: a pupil's rows are those naming
+ * the pupil (the pupil's own and their open cases'); a provider's, those
+ * about the provider alone. */
+static bool touched(const struct flag_row *r, const struct flag_touch *t)
+{
+    if (r->pupil_id)
+        return has_id(t->pupils, t->np, r->pupil_id);
+    if (r->case_id)
+        return false;
+    return has_id(t->providers, t->nv, r->provider_id);
+}
+
+ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
+                        struct flag_touch *t, bool *changed)
+{
+    if (changed)
+        *changed = false;
+    if (flag_touch_empty(t) && fs->known && fs->today == today) {
+        flag_touch_free(t);
+        return AP_OK;
+    }
+    ap_status st = AP_OK;
+    /* One read: the widening and every record's pass see the same snapshot. */
+    sqlite3 *db = store_db(s);
+    bool began = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    char day[11];
+    date_format(today, day);
+    if (!t->all && fs->known && fs->today == today) {
+        st = widen(s, PUPIL_PROVIDERS_SQL, t->wide_pupils, t->nwp, day, &t->providers, &t->nv, &t->cap_v, &t->all);
+        if (st == AP_OK)
+            st = widen(s, PROVIDER_PUPILS_SQL, t->wide_providers, t->nwv, day, &t->pupils, &t->np, &t->cap_p,
+                       &t->all);
+    }
+    t->np = unique(t->pupils, t->np);
+    t->nv = unique(t->providers, t->nv);
+    /* Whole passes: a new day (every date rule moves), the first count, a
+     * change to what every record's rules read, or too many records. */
+    if (st == AP_OK && (t->all || !fs->known || fs->today != today || t->np + t->nv > FLAGSET_MAX_RECORDS)) {
+        st = flagset_load(fs, s, th, today);
+        if (st == AP_OK && changed)
+            *changed = true;
+        goto done;
+    }
+    struct keep k = {0};
+    for (size_t i = 0; st == AP_OK && i < t->nv; i++)
+        st = flags_for_provider(s, th, today, t->providers[i], keep_row, &k, NULL);
+    for (size_t i = 0; st == AP_OK && i < t->np; i++)
+        st = flags_for_pupil(s, th, today, t->pupils[i], keep_row, &k, NULL);
+    if (st == AP_OK && k.nomem)
+        st = ap_fail(AP_ERR_NOMEM, "counting the flags: out of memory");
+    if (st == AP_OK) {
+        /* The untouched rows stay where they are; the touched records' new
+         * rows follow them. */
+        size_t kept = 0;
+        for (size_t i = 0; i < fs->n; i++) {
+            if (touched(&fs->rows[i], t))
+                free_rows_strings(&fs->rows[i]);
+            else
+                fs->rows[kept++] = fs->rows[i];
+        }
+        fs->n = kept;
+        size_t moved = 0;
+        for (; moved < k.n; moved++) {
+            struct flag_row *grown = rowio_grow(fs->rows, &fs->cap, fs->n, sizeof *fs->rows);
+            if (!grown)
+                break;
+            fs->rows = grown;
+            fs->rows[fs->n++] = k.rows[moved];
+        }
+        if (moved < k.n) {
+            /* Out of memory: the set lacks rows now, so count everything again. */
+            free_rows_of(k.rows + moved, k.n - moved);
+            st = flagset_load(fs, s, th, today);
+        }
+        free(k.rows); /* the array only: its rows are the set's, or freed */
+        count_rows(fs);
+        if (changed)
+            *changed = true;
+    } else {
+        free_rows(k.rows, k.n);
+    }
+done:
+    if (began)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    flag_touch_free(t);
+    return st;
+}
+
+/* ---- kept in the store ------------------------------------------------------- */
+
+/* What the flags were counted with, as text: the code set and every
+ * threshold. A cache counted with other settings is not used. */
+static void settings_text(struct store *s, const struct thresholds *th, char *buf, size_t len)
+{
+    int n = snprintf(buf, len,
+                     "%s|%.4f|%d|%lld|%lld|%lld|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%.4f|%lld|%d|%d|%d|%.4f|%d|%d",
+                     store_code_set(s), th->fulltime_hours, th->registration_pupils,
+                     (long long)th->public_liability_min, (long long)th->employers_liability_min,
+                     (long long)th->professional_indemnity_min, th->qa_stage1_months, th->qa_stage2_months,
+                     th->qa_stage2_after_concern_days, th->qa_followup_days, th->monitoring_days,
+                     th->monitoring_sessions, th->visit_per_term, th->due_soon_days, th->declaration_years,
+                     th->psp_review_weeks, th->psp_review_amber_days, th->psp_length_weeks,
+                     th->reduced_timetable_weeks, th->rtt_attendance_red_pct, (long long)th->quote_threshold,
+                     th->quotes_required, th->qualifications_year, th->intervention_weeks,
+                     th->persistent_absence_pct, th->unauth_amber_sessions, th->unauth_red_days);
+    for (int b = 0; b < BAND_COUNT && n > 0 && (size_t)n < len; b++)
+        n += snprintf(buf + n, len - (size_t)n, "|%.4f", th->min_weekly_hours[b]);
+}
+
+/* The rows as bytes: per row the level, the three ids, then kind, subject
+ * and reason, each a 4-byte length and the text. */
+struct bytes {
+    unsigned char *p;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void put(struct bytes *b, const void *data, size_t len)
+{
+    if (b->nomem)
+        return;
+    if (b->n + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + len)
+            cap *= 2;
+        unsigned char *grown = realloc(b->p, cap);
+        if (!grown) {
+            b->nomem = true;
+            return;
+        }
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, data, len);
+    b->n += len;
+}
+
+static void put_text(struct bytes *b, const char *t)
+{
+    uint32_t len = (uint32_t)strlen(t);
+    put(b, &len, sizeof len);
+    put(b, t, len);
+}
+
+ap_status flagset_save(const struct flagset *fs, struct store *s, const struct thresholds *th,
+                       const struct feed_pos *pos)
+{
+    if (!fs->known || !store_can_write(s) || store_read_only(s))
+        return AP_OK;
+    struct bytes b = {0};
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct flag_row *r = &fs->rows[i];
+        int32_t level = (int32_t)r->level;
+        int64_t ids[3] = {r->pupil_id, r->provider_id, r->case_id};
+        put(&b, &level, sizeof level);
+        put(&b, ids, sizeof ids);
+        put_text(&b, r->kind);
+        put_text(&b, r->subject);
+        put_text(&b, r->reason);
+    }
+    if (b.nomem) {
+        free(b.p);
+        return ap_fail(AP_ERR_NOMEM, "keeping the flags: out of memory");
+    }
+    char settings[1024];
+    settings_text(s, th, settings, sizeof settings);
+    const char *what = "keeping the flags";
+    ap_status st = store_busy_wait(s, false);
+    if (st == AP_OK && (st = store_begin(s)) == AP_ERR_BUSY) {
+        free(b.p);
+        return store_busy_wait(s, true); /* busy: kept another time */
+    }
+    bool began = st == AP_OK;
+    sqlite3_stmt *q = NULL;
+    if (st == AP_OK)
+        st = rowio_prepare(s,
+                           "INSERT OR REPLACE INTO flag_cache (id, day, settings, audit_id, audit_at, flags) "
+                           "VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                           &q, what);
+    if (st == AP_OK) {
+        int rc = sqlite3_bind_int(q, 1, fs->today);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(q, 2, settings, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(q, 3, pos->id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(q, 4, pos->at, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_blob64(q, 5, b.p ? (const void *)b.p : (const void *)"", b.n, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(q);
+        if (rc != SQLITE_DONE)
+            st = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(q);
+    if (st == AP_OK)
+        st = store_commit(s);
+    else if (began)
+        store_rollback(s);
+    free(b.p);
+    ap_status waits = store_busy_wait(s, true);
+    return st == AP_OK ? waits : st;
+}
+
+/* Reads a length and that many bytes of text at *at; NULL when the bytes end first. */
+static char *take_text(const unsigned char *p, size_t n, size_t *at)
+{
+    uint32_t len;
+    if (n - *at < sizeof len)
+        return NULL;
+    memcpy(&len, p + *at, sizeof len);
+    *at += sizeof len;
+    if (n - *at < len)
+        return NULL;
+    char *t = malloc((size_t)len + 1);
+    if (!t)
+        return NULL;
+    memcpy(t, p + *at, len);
+    t[len] = '\0';
+    *at += len;
+    return t;
+}
+
+ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
+                             struct feed_pos *pos, bool *found)
+{
+    *found = false;
+    char settings[1024];
+    settings_text(s, th, settings, sizeof settings);
+    const char *what = "reading the flags kept";
+    sqlite3_stmt *q = NULL;
+    ap_status st = rowio_prepare(s,
+                                 "SELECT audit_id, audit_at, flags FROM flag_cache "
+                                 "WHERE id = 1 AND day = ?1 AND settings = ?2",
+                                 &q, what);
+    if (st != AP_OK)
+        return st;
+    int rc = sqlite3_bind_int(q, 1, today);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(q, 2, settings, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(q);
+    struct keep k = {0};
+    bool whole = true; /* the rows read back whole */
+    if (rc == SQLITE_ROW) {
+        struct feed_pos at = {.id = sqlite3_column_int64(q, 0)};
+        rowio_text(q, 1, at.at, sizeof at.at);
+        const unsigned char *p = sqlite3_column_blob(q, 2);
+        size_t n = (size_t)sqlite3_column_bytes(q, 2), i = 0;
+        while (i < n && whole) {
+            int32_t level;
+            int64_t ids[3];
+            if (n - i < sizeof level + sizeof ids) {
+                whole = false;
+                break;
+            }
+            memcpy(&level, p + i, sizeof level);
+            memcpy(ids, p + i + sizeof level, sizeof ids);
+            i += sizeof level + sizeof ids;
+            char *kind = take_text(p, n, &i), *subject = kind ? take_text(p, n, &i) : NULL,
+                 *reason = subject ? take_text(p, n, &i) : NULL;
+            struct flag_row *grown = reason ? rowio_grow(k.rows, &k.cap, k.n, sizeof *k.rows) : NULL;
+            if (!grown || (level != FLAG_RED && level != FLAG_AMBER)) {
+                free(kind);
+                free(subject);
+                free(reason);
+                if (grown)
+                    k.rows = grown;
+                whole = false;
+                break;
+            }
+            k.rows = grown;
+            k.rows[k.n++] = (struct flag_row){(enum flag_level)level, kind, subject, reason, ids[0], ids[1], ids[2]};
+        }
+        if (whole) {
+            take_rows(fs, &k, today);
+            count_rows(fs);
+            *pos = at;
+            *found = true;
+        }
+        rc = SQLITE_DONE;
+    }
+    free_rows(k.rows, k.n); /* a cache that does not read back whole is not used */
+    if (rc != SQLITE_DONE)
+        st = store_fail(s, rc, what);
+    sqlite3_finalize(q);
+    return st;
+}

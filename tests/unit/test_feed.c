@@ -1,0 +1,683 @@
+/* The change feed (db/feed.h): a session that refreshes from it shows
+ * exactly what a fresh start would.
+ *
+ * A demo store; connection A is the session (its flags kept in a flagset,
+ * its roll loaded once) and connection B another login making a random mix
+ * of changes - marks set, changed and cleared, pupils and providers edited,
+ * pupils added and taken off roll, concerns, placements made, moved and
+ * ended, QA visits, PSP dates, panel cases and quotations. After each few
+ * changes A reads the feed in small batches and applies it exactly as the
+ * TUI does (flag_touch_add + flagset_apply for the flags, roll_change_of +
+ * roll_reload_pupils for the roll); then its flags (rows and counts) and
+ * every field of every roll row must equal a fresh flags_collect and
+ * roll_load. A test also skips one row of the feed and checks the
+ * comparison then fails, so that the proof cannot pass by accident. */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "date.h"
+#include "demo.h"
+#include "feed.h"
+#include "flags.h"
+#include "flagset.h"
+#include "roll.h"
+#include "status.h"
+#include "store.h"
+#include "thresholds.h"
+#include "unit.h"
+
+static char dir[64];
+static char path[128];
+static struct store *A, *B; /* A: the session; B: someone else */
+static struct thresholds TH;
+static int TODAY;
+
+/* ---- the session --------------------------------------------------------------- */
+
+struct session {
+    struct flagset flags;
+    struct roll *roll;
+    struct feed_pos pos;
+    int64_t skip_audit_id; /* a test of the test: this audit row is "lost" */
+};
+
+struct batch {
+    struct flag_touch touch;
+    int64_t *pupils;
+    size_t n, cap;
+    bool roll_whole;
+    int64_t skip_audit_id;
+    int changes;
+};
+
+static void take_change(void *ctx, const struct feed_change *c)
+{
+    struct batch *b = ctx;
+    if (b->skip_audit_id && c->audit_id == b->skip_audit_id)
+        return;
+    b->changes++;
+    flag_touch_add(&b->touch, c);
+    switch (c->whole ? ROLL_CHANGE_WHOLE : roll_change_of(c->table, c->action, c->pupil_id)) {
+    case ROLL_CHANGE_NONE:
+        break;
+    case ROLL_CHANGE_WHOLE:
+        b->roll_whole = true;
+        break;
+    case ROLL_CHANGE_ROW:
+        if (b->n == b->cap) {
+            b->cap = b->cap ? 2 * b->cap : 16;
+            b->pupils = realloc(b->pupils, b->cap * sizeof *b->pupils);
+            assert_non_null(b->pupils);
+        }
+        b->pupils[b->n++] = c->pupil_id;
+        break;
+    }
+}
+
+static void session_start(struct session *x)
+{
+    memset(x, 0, sizeof *x);
+    assert_int_equal(feed_head(A, &x->pos), AP_OK);
+    assert_int_equal(flagset_load(&x->flags, A, &TH, TODAY), AP_OK);
+    assert_int_equal(roll_load(A, TODAY, &x->roll), AP_OK);
+}
+
+static void session_end(struct session *x)
+{
+    flagset_free(&x->flags);
+    roll_free(x->roll);
+}
+
+/* Reads the feed in batches of at most `limit` audit rows and applies each. */
+static void session_refresh(struct session *x, int limit)
+{
+    bool more = true;
+    while (more) {
+        struct batch b = {.skip_audit_id = x->skip_audit_id};
+        assert_int_equal(feed_read(A, &x->pos, limit, take_change, &b, &more), AP_OK);
+        assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, NULL), AP_OK);
+        bool whole = b.roll_whole;
+        if (!whole)
+            assert_int_equal(roll_reload_pupils(A, x->roll, b.pupils, b.n, &whole), AP_OK);
+        if (whole) {
+            roll_free(x->roll);
+            assert_int_equal(roll_load(A, TODAY, &x->roll), AP_OK);
+        }
+        free(b.pupils);
+    }
+}
+
+/* ---- comparing with a fresh start ------------------------------------------ */
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct flag_row *a = pa, *b = pb;
+    if (a->pupil_id != b->pupil_id)
+        return a->pupil_id < b->pupil_id ? -1 : 1;
+    if (a->provider_id != b->provider_id)
+        return a->provider_id < b->provider_id ? -1 : 1;
+    if (a->case_id != b->case_id)
+        return a->case_id < b->case_id ? -1 : 1;
+    int c = strcmp(a->kind, b->kind);
+    if (c)
+        return c;
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if ((c = strcmp(a->subject, b->subject)) != 0)
+        return c;
+    return strcmp(a->reason, b->reason);
+}
+
+/* Where the session differs from a fresh start, in words (buf empty: nowhere). */
+static void differences(const struct session *x, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    struct flagset fresh = {0};
+    assert_int_equal(flagset_load(&fresh, B, &TH, TODAY), AP_OK);
+    struct flag_row *mine = malloc((x->flags.n + 1) * sizeof *mine);
+    assert_non_null(mine);
+    if (x->flags.n)
+        memcpy(mine, x->flags.rows, x->flags.n * sizeof *mine);
+    qsort(mine, x->flags.n, sizeof *mine, row_cmp);
+    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, row_cmp);
+    if (x->flags.counts.red != fresh.counts.red || x->flags.counts.amber != fresh.counts.amber)
+        snprintf(buf, len, "flag counts %d red %d amber, fresh %d red %d amber", x->flags.counts.red,
+                 x->flags.counts.amber, fresh.counts.red, fresh.counts.amber);
+    else if (x->flags.n != fresh.n)
+        snprintf(buf, len, "%zu flags, fresh %zu", x->flags.n, fresh.n);
+    for (size_t i = 0; !buf[0] && i < fresh.n; i++)
+        if (row_cmp(&mine[i], &fresh.rows[i]) != 0)
+            snprintf(buf, len, "flag %zu: %s %s \"%s\", fresh %s %s \"%s\"", i, mine[i].kind, mine[i].subject,
+                     mine[i].reason, fresh.rows[i].kind, fresh.rows[i].subject, fresh.rows[i].reason);
+    free(mine);
+    flagset_free(&fresh);
+    if (buf[0])
+        return;
+
+    struct roll *r = NULL;
+    assert_int_equal(roll_load(B, TODAY, &r), AP_OK);
+    const struct roll *m = x->roll;
+    if (m->n != r->n)
+        snprintf(buf, len, "%zu pupils on the roll, fresh %zu", m->n, r->n);
+    for (size_t i = 0; !buf[0] && i < r->n; i++) {
+        const struct roll_row *a = &m->rows[i], *b = &r->rows[i];
+        bool same = a->id == b->id && strcmp(a->display_name, b->display_name) == 0 &&
+                    strcmp(a->upn, b->upn) == 0 && a->dob == b->dob && a->year_group == b->year_group &&
+                    a->home_school_id == b->home_school_id && strcmp(a->home_school, b->home_school) == 0 &&
+                    strcmp(a->roll_status, b->roll_status) == 0 && strcmp(a->cohort, b->cohort) == 0 &&
+                    strcmp(a->plan, b->plan) == 0 && a->cla == b->cla && a->fsm == b->fsm &&
+                    strcmp(a->providers, b->providers) == 0 && a->n_providers == b->n_providers &&
+                    a->weekly_hours == b->weekly_hours && a->possible == b->possible &&
+                    a->attending == b->attending && a->has_attendance == b->has_attendance &&
+                    (!a->has_attendance || a->attendance_pct == b->attendance_pct) &&
+                    a->start_date == b->start_date && a->end_date == b->end_date && a->on_roll == b->on_roll;
+        for (size_t k = 0; same && k < a->n_providers; k++)
+            same = a->provider_ids[k] == b->provider_ids[k];
+        if (!same)
+            snprintf(buf, len, "roll row %zu (pupil %lld): %s %d/%d [%s], fresh %s %d/%d [%s]", i, (long long)b->id,
+                     a->display_name, a->attending, a->possible, a->providers, b->display_name, b->attending,
+                     b->possible, b->providers);
+    }
+    roll_free(r);
+}
+
+static void assert_same_as_fresh(const struct session *x, const char *after)
+{
+    char diff[1024];
+    differences(x, diff, sizeof diff);
+    if (diff[0])
+        fail_msg("after %s the session differs from a fresh start: %s", after, diff);
+}
+
+/* ---- the other login's changes ------------------------------------------------ */
+
+static unsigned long rng = 12345;
+static int pick(int n)
+{
+    rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+    return (int)((rng >> 33) % (unsigned long)n);
+}
+
+static int64_t any_pupil(void)
+{
+    return unit_int(B, "SELECT id FROM pupil ORDER BY id LIMIT 1 OFFSET %d", pick((int)unit_int(B, "SELECT count(*) FROM pupil")));
+}
+
+static int64_t any_provider(void)
+{
+    return unit_int(B, "SELECT id FROM provider ORDER BY id LIMIT 1 OFFSET %d",
+                   pick((int)unit_int(B, "SELECT count(*) FROM provider")));
+}
+
+/* A school day in the last four weeks, today included. */
+static int recent_day(void)
+{
+    int d;
+    do
+        d = TODAY - pick(28);
+    while (date_weekday(d) > 4);
+    return d;
+}
+
+static const char *const codes[] = {"/", "\\", "B", "I", "C", "O", "N", "U", "M", "D", "L", "G"};
+
+static const char *change_one(void)
+{
+    static char what[128];
+    char day[11], today[11];
+    date_format(TODAY, today);
+    int64_t p = any_pupil(), v = any_provider();
+    int kind = pick(16);
+    switch (kind) {
+    case 0: case 1: case 2: case 3: case 4: { /* a mark, set or changed: the commonest change */
+        int d = recent_day();
+        int64_t at = unit_int(B, "SELECT coalesce((SELECT provider_id FROM placement WHERE pupil_id = %lld AND status = 'active' LIMIT 1), 0)",
+                             (long long)p);
+        const char *code = codes[pick((int)(sizeof codes / sizeof *codes))];
+        unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, provider_id, source) "
+              "VALUES (%lld, %d, '%s', '%s', %s, 'officer') "
+              "ON CONFLICT (pupil_id, day, session) DO UPDATE SET code = excluded.code, version = version + 1",
+              (long long)p, d, pick(2) ? "am" : "pm", code[0] == '\\' ? "\\" : code,
+              at ? (snprintf(what, sizeof what, "%lld", (long long)at), what) : "NULL");
+        snprintf(what, sizeof what, "a mark");
+        break;
+    }
+    case 5: /* a mark cleared */
+        unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld AND day = "
+              "(SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
+              (long long)p, (long long)p);
+        snprintf(what, sizeof what, "a mark cleared");
+        break;
+    case 6: /* a pupil edited */
+        switch (pick(4)) {
+        case 0:
+            unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = %lld", (long long)p);
+            break;
+        case 1:
+            unit_sql(B, "UPDATE pupil SET end_date = CASE WHEN end_date IS NULL THEN '%s' ELSE NULL END, "
+                  "version = version + 1 WHERE id = %lld",
+                  date_format(TODAY - 1 - pick(3), day), (long long)p);
+            break;
+        case 2:
+            unit_sql(B, "UPDATE pupil SET preferred_name = CASE WHEN preferred_name = '' THEN 'Zed' ELSE '' END, "
+                  "version = version + 1 WHERE id = %lld",
+                  (long long)p);
+            break;
+        default:
+            unit_sql(B, "UPDATE pupil SET plan = CASE plan WHEN 'none' THEN 'ehcp' ELSE 'none' END, "
+                  "version = version + 1 WHERE id = %lld",
+                  (long long)p);
+            break;
+        }
+        snprintf(what, sizeof what, "a pupil edited");
+        break;
+    case 7: /* a provider edited */
+        switch (pick(3)) {
+        case 0:
+            unit_sql(B, "UPDATE provider SET status = CASE status WHEN 'active' THEN 'suspended' ELSE 'active' END, "
+                  "version = version + 1 WHERE id = %lld",
+                  (long long)v);
+            break;
+        case 1:
+            unit_sql(B, "UPDATE provider SET insurance_expiry = '%s', version = version + 1 WHERE id = %lld",
+                  date_format(TODAY + pick(60) - 30, day), (long long)v);
+            break;
+        default:
+            unit_sql(B, "UPDATE provider SET name = name || ' (new)', version = version + 1 WHERE id = %lld",
+                  (long long)v);
+            break;
+        }
+        snprintf(what, sizeof what, "a provider edited");
+        break;
+    case 8: /* a concern */
+        if (pick(2))
+            unit_sql(B, "INSERT INTO concern (pupil_id, concern_date, kind, summary) "
+                  "VALUES (%lld, '%s', 'safeguarding', 'worried')",
+                  (long long)p, date_format(TODAY - pick(10), day));
+        else
+            unit_sql(B, "INSERT INTO concern (pupil_id, provider_id, concern_date, kind, summary) "
+                  "VALUES (%lld, %lld, '%s', 'incident', 'late again')",
+                  (long long)p, (long long)v, date_format(TODAY - pick(10), day));
+        snprintf(what, sizeof what, "a concern");
+        break;
+    case 9: /* a placement made, with sessions */
+        unit_sql(B, "INSERT INTO placement (pupil_id, provider_id, status, start_date, cost_basis, rate) "
+              "VALUES (%lld, %lld, '%s', '%s', 'session', 5000); "
+              "INSERT INTO placement_session (placement_id, weekday, session, hours) "
+              "VALUES (last_insert_rowid(), %d, 'am', 3)",
+              (long long)p, (long long)v, pick(3) ? "active" : "proposed", date_format(TODAY - pick(20), day),
+              pick(5));
+        snprintf(what, sizeof what, "a placement made");
+        break;
+    case 10: { /* a placement ended or moved to another provider */
+        int64_t l = unit_int(B, "SELECT coalesce((SELECT id FROM placement WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET %d), 0)",
+                            pick(20));
+        if (!l)
+            return "nothing";
+        if (pick(2))
+            unit_sql(B, "UPDATE placement SET status = 'ended', end_date = max(start_date, '%s'), version = version + 1 "
+                  "WHERE id = %lld",
+                  date_format(TODAY - 1, day), (long long)l);
+        else
+            unit_sql(B, "UPDATE placement SET provider_id = %lld, version = version + 1 WHERE id = %lld", (long long)v,
+                  (long long)l);
+        snprintf(what, sizeof what, "a placement ended or moved");
+        break;
+    }
+    case 11: { /* a placement's sessions changed */
+        int64_t l = unit_int(B, "SELECT coalesce((SELECT id FROM placement WHERE status = 'active' ORDER BY id DESC LIMIT 1 OFFSET %d), 0)",
+                            pick(20));
+        if (!l)
+            return "nothing";
+        unit_sql(B, "DELETE FROM placement_session WHERE placement_id = %lld AND weekday = %d", (long long)l, pick(5));
+        snprintf(what, sizeof what, "a placement's sessions");
+        break;
+    }
+    case 12: /* a QA visit */
+        unit_sql(B, "INSERT INTO qa_visit (provider_id, stage, visit_date, outcome, closed) "
+              "VALUES (%lld, '%s', '%s', '%s', 1)",
+              (long long)v, pick(2) ? "stage1" : "monitoring", date_format(TODAY - pick(30), day),
+              pick(2) ? "satisfactory" : "unsatisfactory");
+        snprintf(what, sizeof what, "a QA visit");
+        break;
+    case 13: /* a PSP's review date */
+        unit_sql(B, "UPDATE psp SET next_review_date = '%s', version = version + 1 WHERE id = "
+              "(SELECT id FROM psp ORDER BY id LIMIT 1 OFFSET %d)",
+              date_format(TODAY + pick(40) - 20, day), pick(5));
+        snprintf(what, sizeof what, "a PSP review date");
+        break;
+    case 14: /* a panel case with a quotation */
+        unit_sql(B, "INSERT INTO panel_case (pupil_id, reason, referral_date, panel_date) VALUES (%lld, 'pex', '%s', '%s'); "
+              "INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week) "
+              "VALUES (last_insert_rowid(), %lld, 'week', %d, 5)",
+              (long long)p, date_format(TODAY - 20, day), today, (long long)v, 10000 + pick(900000));
+        snprintf(what, sizeof what, "a panel case");
+        break;
+    default: /* a new pupil */
+        unit_sql(B, "INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
+              "VALUES ('Z%012d', 'New', 'Pupil%d', '2012-05-01', 'sole_prs', 'pru_plus')",
+              pick(999999999), pick(1000));
+        snprintf(what, sizeof what, "a new pupil");
+        break;
+    }
+    return what;
+}
+
+/* ---- fixtures ------------------------------------------------------------------ */
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("APTERM_TODAY", "2026-11-18", 1);
+    TODAY = date_today();
+    thresholds_default(&TH);
+    B = unit_store_new("feed", "tester", dir, path, sizeof path);
+    struct demo_options d;
+    demo_options_default(&d);
+    d.pupils = 120;
+    d.weeks = 6;
+    if (demo_generate(B, &d) != AP_OK)
+        fail_msg("demo_generate: %s", ap_error_detail());
+    A = unit_open_as(B, path, "tester", NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    store_close(A);
+    unit_store_end(B, dir);
+    A = B = NULL;
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+/* Nothing changed: nothing read, and the session is a fresh start. */
+static void test_quiet_feed(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    struct feed_pos before = x.pos;
+    session_refresh(&x, 10);
+    assert_int_equal(x.pos.id, before.id);
+    assert_same_as_fresh(&x, "no change");
+    session_end(&x);
+}
+
+/* The proof: 300 random changes, applied after every few in batches of a
+ * few audit rows, and compared with a fresh start each time. */
+static void test_random_changes_match_fresh_start(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    assert_same_as_fresh(&x, "the start");
+    char after[2048];
+    int done = 0;
+    while (done < 300) {
+        int n = 1 + pick(5);
+        after[0] = '\0';
+        for (int i = 0; i < n; i++, done++) {
+            size_t used = strlen(after);
+            snprintf(after + used, sizeof after - used, "%s%s", i ? ", " : "", change_one());
+        }
+        session_refresh(&x, 1 + pick(6));
+        assert_same_as_fresh(&x, after);
+    }
+    session_end(&x);
+}
+
+/* The proof can fail: a session that loses one audit row of a change that
+ * raises a flag (a provider in use suspended) no longer matches. */
+static void test_a_skipped_row_is_seen(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    int64_t v = unit_int(B, "SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
+                        "AND end_date IS NULL LIMIT 1");
+    assert_true(v > 0);
+    unit_sql(B, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
+    x.skip_audit_id = unit_int(B, "SELECT max(id) FROM audit_log");
+    session_refresh(&x, 10);
+    char diff[1024];
+    differences(&x, diff, sizeof diff);
+    assert_true(diff[0] != '\0');
+    /* ... and one that reads it is right. */
+    session_end(&x);
+    session_start(&x);
+    unit_sql(B, "UPDATE provider SET status = 'active', version = version + 1 WHERE id = %lld", (long long)v);
+    session_refresh(&x, 10);
+    assert_same_as_fresh(&x, "a provider suspended and back");
+    session_end(&x);
+}
+
+/* Exports and backups change nothing: the feed moves past them and nothing is touched. */
+static void test_export_rows_touch_nothing(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    unit_sql(B, "INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
+          "VALUES ('b', 'export', 'dmt', 'export', json_object('file', '/tmp/x.xlsx'))");
+    struct batch b = {0};
+    bool more;
+    assert_int_equal(feed_read(A, &x.pos, 10, take_change, &b, &more), AP_OK);
+    assert_int_equal(b.changes, 0);
+    assert_false(more);
+    assert_int_equal(x.pos.id, unit_int(B, "SELECT max(id) FROM audit_log"));
+    flag_touch_free(&b.touch);
+    session_end(&x);
+}
+
+/* A store whose audit log no longer holds the row last applied (restored
+ * from an older backup): the feed says read everything again. */
+static void test_restored_store_reads_whole(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
+    session_refresh(&x, 10);
+    /* The history after an older point, made again differently. */
+    int64_t last = x.pos.id;
+    unit_sql(B, "DELETE FROM audit_log WHERE id >= %lld", (long long)last);
+    unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
+    assert_int_equal(unit_int(B, "SELECT max(id) FROM audit_log"), last); /* the same id, another row */
+    struct batch b = {0};
+    bool more;
+    assert_int_equal(feed_read(A, &x.pos, 10, take_change, &b, &more), AP_OK);
+    assert_true(b.touch.all);
+    assert_true(b.roll_whole);
+    flag_touch_free(&b.touch);
+    free(b.pupils);
+    session_end(&x);
+}
+
+/* Batches: at most `limit` audit rows are read per call, and more says so. */
+static void test_batches_are_bounded(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    for (int i = 0; i < 5; i++)
+        unit_sql(B, "UPDATE pupil SET fsm = 1 - fsm, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
+    int64_t start = x.pos.id;
+    struct batch b = {0};
+    bool more;
+    assert_int_equal(feed_read(A, &x.pos, 2, take_change, &b, &more), AP_OK);
+    assert_true(more);
+    assert_int_equal(b.changes, 2);
+    assert_int_equal(x.pos.id - start, 2);
+    assert_int_equal(feed_read(A, &x.pos, 3, take_change, &b, &more), AP_OK);
+    assert_int_equal(b.changes, 5);
+    assert_int_equal(feed_read(A, &x.pos, 3, take_change, &b, &more), AP_OK);
+    assert_false(more);
+    assert_int_equal(b.changes, 5);
+    flag_touch_free(&b.touch);
+    free(b.pupils);
+    session_end(&x);
+}
+
+/* The flags kept in the store: a new session starts from them and the feed
+ * from where they were counted, and then matches a fresh start; kept flags
+ * of another day or other thresholds are not used; deleting a pupil drops
+ * them (they name pupils). */
+static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    for (int i = 0; i < 40; i++)
+        change_one();
+    /* A new session: the kept flags, then the feed from their audit row. */
+    struct session y;
+    memset(&y, 0, sizeof y);
+    bool found = false;
+    assert_int_equal(flagset_load_saved(&y.flags, A, &TH, TODAY, &y.pos, &found), AP_OK);
+    assert_true(found);
+    assert_int_equal(y.pos.id, x.pos.id);
+    assert_int_equal(y.flags.n, x.flags.n);
+    assert_int_equal(roll_load(A, TODAY, &y.roll), AP_OK);
+    session_refresh(&y, 5);
+    assert_same_as_fresh(&y, "40 changes after the flags were kept");
+    /* Kept as of now: read back, they are the same rows. */
+    assert_int_equal(flagset_save(&y.flags, A, &TH, &y.pos), AP_OK);
+    struct flagset back = {0};
+    struct feed_pos at;
+    assert_int_equal(flagset_load_saved(&back, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_true(found);
+    assert_int_equal(at.id, y.pos.id);
+    assert_int_equal(back.n, y.flags.n);
+    assert_int_equal(back.counts.red, y.flags.counts.red);
+    assert_int_equal(back.counts.amber, y.flags.counts.amber);
+    for (size_t i = 0; i < back.n; i++)
+        assert_int_equal(row_cmp(&back.rows[i], &y.flags.rows[i]), 0);
+    flagset_free(&back);
+    /* Another day, other thresholds: not used, and the set is left alone. */
+    struct flagset other = {0};
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY + 1, &at, &found), AP_OK);
+    assert_false(found);
+    assert_false(other.known);
+    struct thresholds th2 = TH;
+    th2.persistent_absence_pct += 1;
+    assert_int_equal(flagset_load_saved(&other, A, &th2, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+    /* A pupil deleted: nothing kept names them any more. */
+    int64_t p = unit_int(B, "SELECT max(id) FROM pupil WHERE id NOT IN (SELECT pupil_id FROM attendance_mark) "
+                        "AND id NOT IN (SELECT pupil_id FROM placement) AND id NOT IN (SELECT pupil_id FROM contact) "
+                        "AND id NOT IN (SELECT pupil_id FROM concern) AND id NOT IN (SELECT pupil_id FROM panel_case) "
+                        "AND id NOT IN (SELECT pupil_id FROM psp) AND id NOT IN (SELECT pupil_id FROM tracking_action) "
+                        "AND id NOT IN (SELECT pupil_id FROM progress_entry) AND id NOT IN (SELECT pupil_id FROM absence_call)");
+    if (p == 0) {
+        unit_sql(B, "INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
+              "VALUES ('Z123456789012', 'Gone', 'Soon', '2012-05-01', 'sole_prs', 'pru_plus')");
+        p = unit_int(B, "SELECT max(id) FROM pupil");
+        assert_int_equal(flagset_save(&y.flags, A, &TH, &y.pos), AP_OK);
+    }
+    assert_int_equal(unit_int(B, "SELECT count(*) FROM flag_cache"), 1);
+    unit_sql(B, "DELETE FROM pupil WHERE id = %lld", (long long)p);
+    assert_int_equal(unit_int(B, "SELECT count(*) FROM flag_cache"), 0);
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+    /* ... and keeping them is not audited (derived, like attendance_week). */
+    int64_t audited = unit_int(B, "SELECT count(*) FROM audit_log WHERE tbl = 'flag_cache'");
+    assert_int_equal(audited, 0);
+    session_end(&x);
+    session_end(&y);
+}
+
+/* At, below and above FLAGSET_MAX_RECORDS pupils touched by one batch (a
+ * pass per pupil up to it, one whole pass beyond): the same flags as a fresh
+ * start either way. Marks with no provider touch their pupil alone. */
+static void touch_pupils(int n)
+{
+    struct session x;
+    session_start(&x);
+    /* A school day with no mark yet for anyone: the marks are all new. */
+    int day = TODAY;
+    do
+        day--;
+    while (date_weekday(day) > 4 || unit_int(B, "SELECT count(*) FROM attendance_mark WHERE day = %d", day) > 0);
+    unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
+          "SELECT id, %d, 'am', 'O', 'officer' FROM pupil ORDER BY id LIMIT %d",
+          day, n);
+    struct batch b = {0};
+    bool more = true;
+    while (more)
+        assert_int_equal(feed_read(A, &x.pos, 1000, take_change, &b, &more), AP_OK);
+    assert_false(b.touch.all);
+    assert_int_equal((int)b.touch.np, n);
+    assert_int_equal((int)b.touch.nv, 0);
+    bool changed = false;
+    assert_int_equal(flagset_apply(&x.flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
+    assert_true(changed);
+    free(b.pupils);
+    roll_free(x.roll);
+    assert_int_equal(roll_load(A, TODAY, &x.roll), AP_OK);
+    char after[64];
+    snprintf(after, sizeof after, "marks for %d pupils in one batch", n);
+    assert_same_as_fresh(&x, after);
+    session_end(&x);
+}
+
+static void test_many_pupils_at_the_limit(void **state)
+{
+    (void)state;
+    assert_true(unit_int(B, "SELECT count(*) FROM pupil") > FLAGSET_MAX_RECORDS + 1);
+    touch_pupils(FLAGSET_MAX_RECORDS - 1);
+    touch_pupils(FLAGSET_MAX_RECORDS);
+    touch_pupils(FLAGSET_MAX_RECORDS + 1);
+}
+
+/* Keeping the flags never waits for another user's save: with B writing,
+ * it keeps nothing and says nothing (the next session counts again); once B
+ * is done it keeps them. */
+static void test_keeping_flags_never_waits(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    assert_int_equal(store_begin(B), AP_OK);
+    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    store_rollback(B);
+    bool found = true;
+    struct flagset other = {0};
+    struct feed_pos at;
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
+    assert_true(found);
+    flagset_free(&other);
+    session_end(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_quiet_feed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_changes_match_fresh_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_skipped_row_is_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_rows_touch_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_flags_and_the_feed_match_fresh_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_pupils_at_the_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keeping_flags_never_waits, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
