@@ -9,11 +9,12 @@
 #include "roll.h"
 #include "rowio.h"
 #include "rules.h"
+#include "tracking.h"
 
 #define PLACEMENT_COLUMNS                                                                                \
     "pupil_id, provider_id, status, start_date, end_date, planned_weeks, cost_basis, rate, "              \
-    "transport_per_week, purpose, panel_case_id, setting_type, census_reason"
-#define PLACEMENT_COLUMN_COUNT 13
+    "transport_per_week, purpose, panel_case_id, setting_type, census_reason, tracking_areas"
+#define PLACEMENT_COLUMN_COUNT 14
 
 /* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
 #define ACTIVE_ON(l, d) \
@@ -101,7 +102,11 @@ ap_status placement_validate(const struct placement *p)
         (st = rowio_check_money("Transport a week", p->transport_per_week)) != AP_OK ||
         (st = rowio_check_text("Purpose", p->purpose, sizeof p->purpose, false, true)) != AP_OK ||
         (st = rowio_check_choice("Census setting type", p->setting_type, LABELS_CENSUS_SETTING)) != AP_OK ||
-        (st = rowio_check_choice("Census reason for placement", p->census_reason, LABELS_CENSUS_REASON)) != AP_OK)
+        (st = rowio_check_choice("Census reason for placement", p->census_reason, LABELS_CENSUS_REASON)) != AP_OK ||
+        (st = rowio_check_text("Tracking areas", p->tracking_areas, sizeof p->tracking_areas, false, false)) != AP_OK)
+        return st;
+    unsigned areas;
+    if ((st = tracking_areas_parse("Tracking areas", p->tracking_areas, &areas)) != AP_OK)
         return st;
     if (p->panel_case_id < 0)
         return ap_fail(AP_ERR_INVALID, "Panel case: not a panel case");
@@ -146,6 +151,13 @@ static int bind_placement(sqlite3_stmt *st, const struct placement *p)
         rc = rowio_bind_text(st, 12, p->setting_type);
     if (rc == SQLITE_OK)
         rc = rowio_bind_text(st, 13, p->census_reason);
+    if (rc == SQLITE_OK) { /* stored as codes (placement_validate has read it) */
+        unsigned areas = 0;
+        char text[sizeof p->tracking_areas];
+        if (tracking_areas_parse("Tracking areas", p->tracking_areas, &areas) != AP_OK)
+            areas = 0;
+        rc = rowio_bind_text(st, 14, tracking_areas_format(areas, text, sizeof text));
+    }
     return rc;
 }
 
@@ -301,10 +313,10 @@ static ap_status write_placement(struct store *s, struct placement *p, bool inse
         return st;
     const char *what = insert ? "adding the placement" : "saving the placement";
     const char *sql = insert ? "INSERT INTO placement (" PLACEMENT_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
                              : "UPDATE placement SET (" PLACEMENT_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15), version = version + 1 "
-                               "WHERE id = ?16 AND version = ?17";
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16), version = version + 1 "
+                               "WHERE id = ?17 AND version = ?18";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     sqlite3_stmt *stmt = NULL;
@@ -453,9 +465,9 @@ fail:
 #define PLACEMENT_SELECT                                                                                  \
     "SELECT l.id, l.pupil_id, l.provider_id, l.status, l.start_date, l.end_date, l.planned_weeks, "     \
     "l.cost_basis, l.rate, l.transport_per_week, l.purpose, l.panel_case_id, l.version, l.updated_at, "     \
-    "l.updated_by, v.name, l.setting_type, l.census_reason FROM placement l JOIN provider v ON v.id = l.provider_id "
+    "l.updated_by, v.name, l.setting_type, l.census_reason, l.tracking_areas FROM placement l JOIN provider v ON v.id = l.provider_id "
 
-/* Columns 0..14, 16 and 17 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
+/* Columns 0..14 and 16..18 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
 static void read_placement(sqlite3_stmt *st, struct placement *p)
 {
     memset(p, 0, sizeof *p);
@@ -476,6 +488,7 @@ static void read_placement(sqlite3_stmt *st, struct placement *p)
     rowio_text(st, 14, p->updated_by, sizeof p->updated_by);
     rowio_text(st, 16, p->setting_type, sizeof p->setting_type);
     rowio_text(st, 17, p->census_reason, sizeof p->census_reason);
+    rowio_text(st, 18, p->tracking_areas, sizeof p->tracking_areas);
 }
 
 /* Stores one placement_session row (weekday, session, hours at col..col+2). */

@@ -1672,7 +1672,8 @@ static ap_status dmt_progress_areas(struct dmt_load *d)
     int rc = prepare_range(d,
                            "SELECT e.pupil_id, e.area, e.rating FROM pupil u CROSS JOIN progress_entry e "
                            "  ON e.pupil_id = u.id "
-                           "WHERE e.week_start BETWEEN :from AND :to ORDER BY u.id, e.week_start",
+                           "WHERE e.week_start BETWEEN :from AND :to AND e.rating IS NOT NULL " /* not "not applicable" */
+                           "ORDER BY u.id, e.week_start",
                            &st);
     int64_t current = -1;
     while (next_row(st, &rc)) {

@@ -429,8 +429,8 @@ out:
 static void rating_text(int now, int before, char *buf, size_t len)
 {
     char a[8], b[8];
-    snprintf(a, sizeof a, now ? "%d" : "\xe2\x80\x93", now);
-    snprintf(b, sizeof b, before ? "%d" : "\xe2\x80\x93", before);
+    snprintf(a, sizeof a, now == TRACKING_NA ? "n/a" : now ? "%d" : "\xe2\x80\x93", now);
+    snprintf(b, sizeof b, before == TRACKING_NA ? "n/a" : before ? "%d" : "\xe2\x80\x93", before);
     snprintf(buf, len, "%s (%s)", a, b);
 }
 

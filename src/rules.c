@@ -888,3 +888,16 @@ unsigned rules_tracking_areas(int year_group, const struct thresholds *th)
         return RULES_AREAS_ALL & ~(1u << RULES_AREA_QUALIFICATIONS);
     return RULES_AREAS_ALL;
 }
+
+unsigned rules_tracking_areas_for(int year_group, const unsigned *purposes, size_t n,
+                                  const struct thresholds *th)
+{
+    unsigned areas = n ? 0u : rules_tracking_areas(year_group, th);
+    for (size_t i = 0; i < n; i++)
+        areas |= purposes[i] ? purposes[i] & RULES_AREAS_ALL : rules_tracking_areas(year_group, th);
+    if (year_group != RULES_NO_YEAR_GROUP && year_group < RULES_QUALIFICATIONS_EARLIEST_YEAR)
+        areas &= ~(1u << RULES_AREA_QUALIFICATIONS);
+    if (!areas)
+        areas = 1u; /* attendance: a purpose of the qualification pathway alone, too young for it */
+    return areas;
+}

@@ -417,12 +417,27 @@ enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
 #define RULES_AREA_QUALIFICATIONS 4
 #define RULES_AREAS_ALL 0x1fu
 
-/* The areas a pupil of year_group is tracked in: attendance, wellbeing,
- * engagement and social at every age; the qualification pathway from Year
- * th->qualifications_year (10: Key Stage 4), and for a pupil whose year
- * group is not known. A Reception child is not rated on a qualification
- * pathway (issue 13). */
+/* The areas a pupil of year_group is tracked in when nothing else says:
+ * attendance, wellbeing, engagement and social at every age; the
+ * qualification pathway from Year th->qualifications_year (10: Key Stage
+ * 4), and for a pupil whose year group is not known. A Reception child is
+ * not rated on a qualification pathway (issue 13). */
 unsigned rules_tracking_areas(int year_group, const struct thresholds *th);
+
+/* The earliest year group in which a placement's purpose may track the
+ * qualification pathway (secondary school, Key Stage 3). */
+#define RULES_QUALIFICATIONS_EARLIEST_YEAR 7
+
+/* The areas that apply to a pupil by the purposes of their placements
+ * running today (seed 000: "linked to the purpose of the agreed
+ * provision"): the union of purposes[0..n), each a set of area bits, 0 for
+ * a placement whose purpose does not say (it counts as
+ * rules_tracking_areas(year_group)). With no placement (n == 0), the year
+ * group's areas. Whatever a purpose says, the qualification pathway never
+ * applies before Year RULES_QUALIFICATIONS_EARLIEST_YEAR (a known year
+ * group), and at least one area always does (attendance). */
+unsigned rules_tracking_areas_for(int year_group, const unsigned *purposes, size_t n,
+                                  const struct thresholds *th);
 
 /* ------------------------------------------------------------------ */
 /* KS1-3 intervention placements (004) are planned for

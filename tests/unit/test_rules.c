@@ -1010,6 +1010,37 @@ static void test_tracking_areas(void **state)
     assert_int_equal(rules_tracking_areas(-1, &th), four); /* nursery */
 }
 
+/* Areas by the purposes of the placements running today (seed 000): the
+ * union of what each says, 0 = by the year group; the qualification pathway
+ * never before Year 7 whatever a purpose says (at, and either side of, 7). */
+static void test_tracking_areas_by_purpose(void **state)
+{
+    (void)state;
+    const unsigned Q = 1u << RULES_AREA_QUALIFICATIONS, W = 1u << 1, S = 1u << 3, A = 1u;
+    unsigned four = RULES_AREAS_ALL & ~Q;
+    /* No placement: the year group's areas. */
+    assert_int_equal(rules_tracking_areas_for(0, NULL, 0, &th), four);
+    assert_int_equal(rules_tracking_areas_for(10, NULL, 0, &th), RULES_AREAS_ALL);
+    /* One purpose: only its areas, even where the year group would add more. */
+    unsigned ws[] = {W | S};
+    assert_int_equal(rules_tracking_areas_for(10, ws, 1, &th), W | S);
+    /* A second placement whose purpose does not say adds the year group's. */
+    unsigned ws_default[] = {W | S, 0};
+    assert_int_equal(rules_tracking_areas_for(4, ws_default, 2, &th), four);
+    assert_int_equal(rules_tracking_areas_for(10, ws_default, 2, &th), RULES_AREAS_ALL);
+    /* Qualifications by purpose: Year 6 no, Year 7 and 8 yes. */
+    unsigned aq[] = {A | Q};
+    assert_int_equal(rules_tracking_areas_for(6, aq, 1, &th), A);
+    assert_int_equal(rules_tracking_areas_for(RULES_QUALIFICATIONS_EARLIEST_YEAR, aq, 1, &th), A | Q);
+    assert_int_equal(rules_tracking_areas_for(8, aq, 1, &th), A | Q);
+    /* Cannot be fooled: a Reception child's placement saying only the
+     * qualification pathway does not make it apply (attendance is tracked). */
+    unsigned q[] = {Q};
+    assert_int_equal(rules_tracking_areas_for(0, q, 1, &th), A);
+    /* Unknown year group: the purpose as it says. */
+    assert_int_equal(rules_tracking_areas_for(RULES_NO_YEAR_GROUP, q, 1, &th), Q);
+}
+
 static void test_quotes(void **state)
 {
     (void)state;
@@ -1188,6 +1219,7 @@ int main(void)
         cmocka_unit_test_setup(test_annual_cost, setup),
         cmocka_unit_test_setup(test_quotes, setup),
         cmocka_unit_test_setup(test_tracking_areas, setup),
+        cmocka_unit_test_setup(test_tracking_areas_by_purpose, setup),
         cmocka_unit_test_setup(test_quotations_cannot_be_fooled, setup),
         cmocka_unit_test_setup(test_intervention, setup),
     };
