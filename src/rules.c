@@ -699,6 +699,43 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
                 num_str(r->psp_hours_per_day, p), num_str(r->timetable_hours_per_day, t));
         level = rules_flag_worst(level, FLAG_AMBER);
     }
+    if (r->has_psp) {
+        /* The indicators only the PSP records (seed 003 Appendix 2): amber
+         * for each that fails, as a green indicator not met. */
+        int review = r->start != DATE_NONE ? r->start + 7 * th->psp_review_weeks : DATE_NONE;
+        bool reviewed = review != DATE_NONE && today >= review;
+        char s1[32], s2[32], w[11];
+        if (r->progression == RULES_PROGRESS_LITTLE) {
+            why_add(reasons, sizeof reasons, "little or no progression");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else if (r->progression == RULES_PROGRESS_UNKNOWN && reviewed) {
+            why_add(reasons, sizeof reasons, "progression not recorded %d weeks on", th->psp_review_weeks);
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+        double now = r->timetable_hours_per_day > 0 ? r->timetable_hours_per_day
+                     : r->psp_hours_per_day > 0     ? r->psp_hours_per_day
+                                                    : r->weekly_hours / 5;
+        if (r->start_hours_per_day <= 0) {
+            why_add(reasons, sizeof reasons, "hours a day at the start not recorded");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else if (reviewed && now > 0 && now <= r->start_hours_per_day + HOURS_EPS) {
+            why_add(reasons, sizeof reasons, "no increase in hours: %s h a day at the start, %s h now",
+                    num_str(r->start_hours_per_day, s1), num_str(now, s2));
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+        if (!r->la_told) {
+            why_add(reasons, sizeof reasons, "the LA's safeguarding officer not told");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+        if (!r->risk_assessed) {
+            why_add(reasons, sizeof reasons, "no risk assessment recorded");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else if (today > r->risk_assessed_on + 7 * th->psp_review_weeks) {
+            why_add(reasons, sizeof reasons, "risk assessment last reviewed on %s, over %d weeks ago",
+                    date_format(r->risk_assessed_on, w), th->psp_review_weeks);
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+    }
     if (level == FLAG_GREEN) {
         why_add(reasons, sizeof reasons, "%s, end date and exit plan in place",
                 r->has_psp ? "PSP" : "health care plan");

@@ -279,6 +279,9 @@ enum flag_level rules_psp_end(int start, int end_date, bool ceased, int today,
 bool rules_is_reduced(double weekly_hours, int year_group,
                       const struct thresholds *th);
 
+/* Progression since a reduced timetable began, as the PSP records it. */
+enum rules_progression { RULES_PROGRESS_UNKNOWN = 0, RULES_PROGRESS_YES, RULES_PROGRESS_LITTLE };
+
 struct rules_rtt {
     double weekly_hours;
     int year_group;
@@ -302,6 +305,13 @@ struct rules_rtt {
     double psp_hours_per_day;  /* the PSP's hours a day; <= 0: not recorded */
     double timetable_hours_per_day; /* the timetable's, over the days it has
                                        sessions; <= 0: not known */
+    /* Indicators only the PSP can record (checked when has_psp); here zero
+     * values mean "not recorded", which keeps the RAG from green: */
+    enum rules_progression progression;
+    double start_hours_per_day; /* hours a day when it began; <= 0: not recorded */
+    bool la_told;              /* the LA's safeguarding officer was told */
+    bool risk_assessed;        /* a risk assessment was done or reviewed ... */
+    int risk_assessed_on;      /* ... last on this day */
 };
 
 /* Hours a day in the PSP and the timetable further apart than this are amber. */
@@ -321,12 +331,20 @@ struct rules_rtt {
  *         running after its provisional end date; no parent/carer agreement
  *         recorded (the matrix's parental dissatisfaction); the PSP's hours
  *         a day more than RULES_HOURS_PER_DAY_TOLERANCE from the
- *         timetable's;
+ *         timetable's; and, with a PSP, its indicators:
+ *           - little or no progression recorded; or progression not
+ *             recorded once th->psp_review_weeks weeks have passed since
+ *             the start (the first review: start + 7 x weeks, that day on);
+ *           - the hours a day at the start not recorded; or, from that same
+ *             first review on, no increase in hours: the hours a day now
+ *             (the timetable's, else the PSP's, else the weekly hours / 5)
+ *             not above them;
+ *           - the LA's safeguarding officer not told (green needs it);
+ *           - no risk assessment recorded, or the last one more than
+ *             th->psp_review_weeks weeks old (today after it + 7 x weeks);
  *   green reduced, and none of the above.
  * A 12-week timetable starting on a Monday may end on the Sunday of its 12th
- * week (rules_weeks_end). Not computed (the store does not record them):
- * progression, an increase in hours over time, the LA safeguarding officer
- * being told, risk assessments. */
+ * week (rules_weeks_end). */
 enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
                                         const struct thresholds *th,
                                         char *why, size_t why_len);
