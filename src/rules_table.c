@@ -57,11 +57,12 @@ static const struct rules_info table[] = {
      "amber sessions in a row, red school days in a row (the LA must be told), from which date"},
     {"reduced_timetable", "rules_reduced_timetable",
      "weekly hours (each session once) against the year group's minimum; the PSP's reduced-timetable section "
-     "(dates, exit plan, authorisation, concern ticked, agreements, hours a day); CLA; safeguarding concerns "
-     "since it began; this term's attendance; the timetable's hours a day",
+     "(dates, exit plan, authorisation, concern ticked, agreements, hours a day, progression, hours a day at the "
+     "start, LA safeguarding officer told, risk assessment); CLA; safeguarding concerns since it began; this "
+     "term's attendance; the timetable's hours a day",
      "003 (reduced timetables; Appendix 2, the audit matrix)",
      "min_hours_reception_y2, min_hours_y3_y6, min_hours_y7_y10, min_hours_y11, reduced_timetable_weeks, "
-     "rtt_attendance_red_pct",
+     "rtt_attendance_red_pct, psp_review_weeks",
      "red or amber with every indicator of the matrix that fails, red ones first"},
     {"psp_review", "rules_psp_review",
      "the PSP's meeting, its latest review and the next review date set", "000, 003 (reviews every 6 weeks)",
