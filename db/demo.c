@@ -24,7 +24,9 @@
  *   never visited      "Pathways Tutoring Partnership": no visit at all, one
  *                      proposed placement (so it is in use).
  *   suspended          "Ridgeway Adventure Learning": suspended 12 days ago,
- *                      one pupil still placed there, two moved on.
+ *                      one pupil still placed there, two moved on; the
+ *                      first open panel case has its quote chosen as the
+ *                      recommended option, with a reason recorded.
  *   monitoring         a fifth of the other providers' last visit is 6-9
  *                      weeks old.
  *   KS1-3 intervention two ks13_intervention pupils placed 22 weeks ago with
@@ -538,6 +540,7 @@ enum stmt {
     S_CONTACT,
     S_CASE,
     S_QUOTE,
+    S_QUOTE_REASON,
     S_PLACEMENT,
     S_PSESSION,
     S_MARK,
@@ -575,6 +578,7 @@ static const char *const stmt_sql[S_COUNT] = {
                "status, updated_by) VALUES (?,?,?,?,?,?,?,?)",
     [S_QUOTE] = "INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week, hours_per_week, "
                 "transport_per_week, notes, chosen, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    [S_QUOTE_REASON] = "UPDATE quote SET recommend_reason = ?, version = version + 1 WHERE id = ?",
     [S_PLACEMENT] = "INSERT INTO placement (pupil_id, provider_id, status, start_date, end_date, planned_weeks, "
                     "cost_basis, rate, transport_per_week, purpose, panel_case_id, updated_by) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -1850,6 +1854,19 @@ static ap_status write_other_cases(struct gen *g)
             unsigned qmask = q == 0 ? mask : pick_slots(g, &r, qp, popcount(mask), 0);
             TRY(write_quote(g, case_id, qp, qmask, transport, false,
                             annual_cost(g, qp, qmask, transport) < g->th.quote_threshold ? "Route 1 quotation" : ""));
+        }
+        /* The suspended provider's quote recommended all the same, with the
+         * reason (issue 13): flagged while it stands. No draw from r, so the
+         * rest of the demo is as it was. */
+        if (j == 0) {
+            int susp = find_plant(g, PL_SUSPENDED);
+            if (susp >= 0) {
+                TRY(write_quote(g, case_id, susp, mask, transport, true, "Quoted before the suspension"));
+                TRY(put(g, S_QUOTE_REASON, "tl",
+                        "The only provider the pupil has engaged with; the panel is asked to agree it once the "
+                        "suspension review closes",
+                        last_id(g)));
+            }
         }
     }
     return AP_OK;

@@ -1125,7 +1125,7 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
     size_t cap_ids = 0, cap_q = 0;
     int rc = prepare(p,
                      "SELECT q.case_id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, q.chosen, "
-                     "  v.name, q.provider_id, v.status = 'suspended' "
+                     "  v.name, q.provider_id, v.status = 'suspended', q.recommend_reason "
                      "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
                      "WHERE c.status = 'open' AND (:case = 0 OR c.id = :case) AND (:pupil = 0 OR c.pupil_id = :pupil) "
                      "ORDER BY q.case_id, q.id",
@@ -1158,8 +1158,9 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
         q->suspended = sqlite3_column_int(st, 8) != 0;
         q->safeguarding_no = false;
         q->provider = xprintf("%s", col_text(st, 6));
+        q->recommend_reason = q->chosen ? xprintf("%s", col_text(st, 9)) : NULL;
         (*n)++;
-        if (!q->provider) {
+        if (!q->provider || (q->chosen && !q->recommend_reason)) {
             result = nomem();
             break;
         }
@@ -1253,8 +1254,10 @@ static ap_status run_cases(struct pass *p)
         result = store_fail(p->s, rc, "reading the panel cases");
 done:
     sqlite3_finalize(st);
-    for (size_t i = 0; i < n_quotes; i++)
+    for (size_t i = 0; i < n_quotes; i++) {
         free((char *)quotes[i].provider);
+        free((char *)quotes[i].recommend_reason);
+    }
     free(quotes);
     free(case_ids);
     free(nos.ids);

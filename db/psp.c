@@ -11,6 +11,7 @@
 #include "roll.h"
 #include "rowio.h"
 #include "rules.h"
+#include "utf8.h"
 
 /* The psp row's editable columns, in the order of the ?N parameters. */
 #define PSP_COLUMNS                                                                                         \
@@ -30,14 +31,6 @@ static const char *const day_names[PSP_DAYS] = {"Monday", "Tuesday", "Wednesday"
 int psp_suggest_review(int date, const struct thresholds *th)
 {
     return date == DATE_NONE ? DATE_NONE : date + 7 * th->psp_review_weeks;
-}
-
-static bool blank(const char *s)
-{
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t')
-            return false;
-    return true;
 }
 
 static ap_status key_conflict(struct store *s, const char *table, int64_t id)
@@ -81,9 +74,9 @@ ap_status psp_validate(const struct psp *p, int today)
         CHECK(rowio_check_text(label, t->baseline, sizeof t->baseline, false, false));
         snprintf(label, sizeof label, "Target %d measure", i + 1);
         CHECK(rowio_check_text(label, t->measure, sizeof t->measure, false, false));
-        if (blank(t->target) && (!blank(t->baseline) || !blank(t->measure)))
+        if (utf8_blank(t->target) && (!utf8_blank(t->baseline) || !utf8_blank(t->measure)))
             return ap_fail(AP_ERR_INVALID, "Target %d: say the target, or clear its baseline and measure", i + 1);
-        kept += !blank(t->target);
+        kept += !utf8_blank(t->target);
     }
     if (active && kept == 0)
         return ap_fail(AP_ERR_INVALID, "Target 1: an active PSP needs at least one target");
@@ -565,7 +558,7 @@ static ap_status write_targets(struct store *s, const struct psp *p)
             k++;
         if (k == nstored || stored[k].version != t->version)
             return key_conflict(s, "psp_target", t->id);
-        if (!blank(t->target))
+        if (!utf8_blank(t->target))
             stored[k].keep = true;
     }
     /* Removals first, so that positions are free for the renumbering. */
@@ -617,7 +610,7 @@ static ap_status write_targets(struct store *s, const struct psp *p)
     int position = 0;
     for (int i = 0; result == AP_OK && i < p->ntargets; i++) {
         const struct psp_target *t = &p->targets[i];
-        if (blank(t->target))
+        if (utf8_blank(t->target))
             continue;
         position++;
         if (t->id) {
@@ -884,7 +877,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
                             &stmt, what)) != AP_OK)
         goto fail;
     for (int i = 0; st == AP_OK && i < r->nprogress; i++) {
-        if (blank(r->progress[i].progress))
+        if (utf8_blank(r->progress[i].progress))
             continue;
         sqlite3_reset(stmt);
         rc = sqlite3_bind_int64(stmt, 1, review_id);
@@ -1200,13 +1193,13 @@ void psp_rtt_assess(const struct psp *p, const struct psp_facts *f, int today, c
         .end = p->reduced_end,
         .has_psp = strcmp(p->status, "active") == 0,
         .medical_ihp = strcmp(p->reduced_reason, "medical") == 0 && f->has_ihp,
-        .exit_plan = !blank(p->exit_plan),
+        .exit_plan = !utf8_blank(p->exit_plan),
         .authorised = p->reduced_authorised,
         /* The rest of the audit matrix, as db/flags.c gives it. */
         .safeguarding_concern = p->reduced_safeguarding_concern,
         .looked_after = f->cla,
-        .single_agency = blank(p->professionals_agree),
-        .no_parent_agreement = blank(p->parent_agrees),
+        .single_agency = utf8_blank(p->professionals_agree),
+        .no_parent_agreement = utf8_blank(p->parent_agrees),
         .psp_hours_per_day = p->reduced_hours_per_day,
         .attendance_known = f->has_attendance,
         .attendance_pct = f->attendance_pct,

@@ -592,7 +592,8 @@ static ap_status panel_quotes(struct panel_load *p)
     ap_status result = AP_OK;
     int rc = prepare_pack(p,
                           "SELECT q.id, q.case_id, q.provider_id, v.name, q.cost_basis, q.rate, q.sessions_per_week, "
-                          "  q.hours_per_week, q.transport_per_week, q.notes, q.chosen, v.status = 'suspended' "
+                          "  q.hours_per_week, q.transport_per_week, q.notes, q.chosen, v.status = 'suspended', "
+                          "  q.recommend_reason "
                           "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
                           "WHERE " PACK_CASES " ORDER BY q.case_id, q.id",
                           &st);
@@ -617,7 +618,8 @@ static ap_status panel_quotes(struct panel_load *p)
         q->notes = arena_text(p->l.arena, col_text(st, 9));
         q->chosen = sqlite3_column_int(st, 10) != 0;
         q->suspended = sqlite3_column_int(st, 11) != 0;
-        if (!q->provider || !q->notes) {
+        q->recommend_reason = arena_text(p->l.arena, col_text(st, 12));
+        if (!q->provider || !q->notes || !q->recommend_reason) {
             result = nomem();
             break;
         }
@@ -679,7 +681,7 @@ static ap_status panel_recommend(struct panel_load *p)
             for (size_t k = 0; k < c->n_quotes; k++) {
                 const struct report_quote *q = &r->quotes[c->first_quote + k];
                 rq[k] = (struct rules_quote){q->provider_id, q->provider, q->annual_total, q->chosen,
-                                             q->suspended, q->safeguarding_no};
+                                             q->suspended, q->safeguarding_no, q->recommend_reason};
             }
             struct rules_quote_pick pick;
             char rule[RULES_WHY_LEN];
@@ -687,6 +689,7 @@ static ap_status panel_recommend(struct panel_load *p)
             free(rq);
             c->recommended_chosen = pick.chosen;
             c->recommended_unsafe = pick.unsafe_pick;
+            c->recommended_reasoned = pick.reasoned;
             if (pick.pick >= 0) {
                 c->has_recommended = true;
                 c->recommended = c->first_quote + (size_t)pick.pick;

@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "money.h"
+#include "utf8.h"
 
 /* Hours are typed to the minute at best; sums of them (6 x 3.0, 0.1 steps)
  * may miss a boundary by a rounding error, so compare with this slack. */
@@ -845,6 +846,7 @@ enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
             r.pick = (int)i;
             r.chosen = true;
             r.unsafe_pick = unsafe;
+            r.reasoned = unsafe && q[i].recommend_reason && !utf8_blank(q[i].recommend_reason);
         }
         bool seen = false;
         for (size_t k = 0; k < i && !seen; k++)
@@ -868,10 +870,16 @@ enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
     }
     if (r.unsafe_pick) {
         const struct rules_quote *p = &q[r.pick];
-        why_add(reasons, sizeof reasons, "the recommended provider %s is %s: it cannot be recommended",
-                p->provider,
-                p->suspended ? "suspended" : "red-flagged (a safeguarding item answered No, not yet Yes)");
-        level = FLAG_RED;
+        const char *state = p->suspended ? "suspended" : "red-flagged (a safeguarding item answered No, not yet Yes)";
+        if (r.reasoned) {
+            why_add(reasons, sizeof reasons, "the recommended provider %s is %s: recommended for the reason recorded: "
+                    "\"%s\"", p->provider, state, p->recommend_reason);
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else {
+            why_add(reasons, sizeof reasons, "the recommended provider %s is %s: it cannot be recommended",
+                    p->provider, state);
+            level = FLAG_RED;
+        }
     }
     if (r.pick >= 0) {
         char rule[RULES_WHY_LEN];

@@ -401,6 +401,8 @@ struct rules_quote {
     bool chosen;                 /* marked as the recommended option */
     bool suspended;              /* the provider is suspended */
     bool safeguarding_no;        /* the provider has an open safeguarding No (red) */
+    const char *recommend_reason; /* chosen all the same, for this recorded reason;
+                                     NULL or "" for none */
 };
 
 struct rules_quote_pick {
@@ -409,6 +411,7 @@ struct rules_quote_pick {
     bool chosen;                 /* pick is the chosen one */
     int counted;                 /* quotations that count for route 1 */
     bool unsafe_pick;            /* the chosen provider is suspended or red-flagged */
+    bool reasoned;               /* ... and chosen with a recorded reason */
 };
 
 /* The case's quotations against route 1 (000), every reason named:
@@ -419,7 +422,9 @@ struct rules_quote_pick {
  *    from a provider that may be recommended;
  *  - rules_quotes on its annual cost and the count (amber);
  *  - a chosen provider that is suspended or red-flagged is red: it cannot
- *    be recommended ("recommended provider X is suspended").
+ *    be recommended ("recommended provider X is suspended"); chosen with a
+ *    recorded reason (issue 13: "or only with a recorded reason, flagged"),
+ *    amber while it stands, quoting the reason.
  * n == 0: none (the caller says no quotations are recorded). out may be
  * NULL. */
 enum flag_level rules_quotations(const struct rules_quote *q, size_t n,

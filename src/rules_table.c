@@ -74,11 +74,12 @@ static const struct rules_info table[] = {
      "004 (16-week intervention placements)", "intervention_weeks",
      "amber: the placement and the date its weeks ended"},
     {"quotations", "rules_quotations",
-     "the open case's quotations: annual cost with transport, chosen, provider suspended or with an open "
-     "safeguarding No; the panel date",
+     "the open case's quotations: annual cost with transport, chosen (and the reason recorded for choosing an "
+     "unsafe provider), provider suspended or with an open safeguarding No; the panel date",
      "000 (Procurement Route 1: three quotations under £25,000)", "quote_threshold, quotes_required",
      "amber: quotations that count and needed, the quotes not counted and why, or another route needed at or "
-     "over the threshold; red: a chosen provider that cannot be recommended"},
+     "over the threshold, or a suspended or red-flagged provider recommended for the reason it quotes; red: such "
+     "a provider chosen without a reason"},
 };
 
 const struct rules_info *rules_info_all(size_t *n)

@@ -1034,9 +1034,9 @@ static void test_quotations_cannot_be_fooled(void **state)
     (void)state;
     struct rules_quote_pick pick;
     struct rules_quote three[] = {
-        {1, "Cwm Farm", 900000, false, false, false},
-        {2, "Tyddyn Hir", 800000, false, false, false},
-        {3, "Hafod", 1000000, false, false, false},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
+        {3, "Hafod", 1000000, false, false, false, NULL},
     };
     assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
     assert_int_equal(pick.counted, 3);
@@ -1045,9 +1045,9 @@ static void test_quotations_cannot_be_fooled(void **state)
 
     /* The same provider twice: 2 count, amber, naming the repeat. */
     struct rules_quote twice[] = {
-        {1, "Cwm Farm", 900000, false, false, false},
-        {1, "Cwm Farm", 900000, false, false, false},
-        {2, "Tyddyn Hir", 800000, false, false, false},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
     };
     assert_int_equal(rules_quotations(twice, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
@@ -1057,9 +1057,9 @@ static void test_quotations_cannot_be_fooled(void **state)
     /* A suspended provider with an open safeguarding No: not counted, not
      * picked as the cheapest, and red when chosen. */
     struct rules_quote bad[] = {
-        {1, "Cwm Farm", 900000, false, false, false},
-        {2, "Tyddyn Hir", 800000, false, false, false},
-        {3, "Ridgeway", 500000, false, true, true},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
+        {3, "Ridgeway", 500000, false, true, true, NULL},
     };
     assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
@@ -1072,6 +1072,23 @@ static void test_quotations_cannot_be_fooled(void **state)
     bad[2].suspended = false; /* red-flagged only */
     assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
     assert_non_null(strstr(why, "red-flagged"));
+    /* With a recorded reason: amber while it stands, quoting it; a blank
+     * reason is no reason (cannot be fooled). */
+    bad[2].recommend_reason = " \n ";
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
+    assert_false(pick.reasoned);
+    bad[2].recommend_reason = "only equine provider";
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_true(pick.reasoned);
+    assert_non_null(strstr(why, "Ridgeway is red-flagged (a safeguarding item answered No, not yet Yes): "
+                                "recommended for the reason recorded: \"only equine provider\""));
+    /* Still not counted towards route 1. */
+    assert_int_equal(pick.counted, 2);
+    /* The provider no longer suspended nor red-flagged: nothing about it. */
+    bad[2].safeguarding_no = false;
+    rules_quotations(bad, 3, &th, &pick, why, sizeof why);
+    assert_false(pick.unsafe_pick);
+    assert_null(strstr(why, "reason recorded"));
 
     /* Three good quotes, the chosen one over £25,000: amber, another route. */
     three[2].annual = 2500000;
