@@ -951,31 +951,15 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
         if (st != AP_OK)
             goto fail;
     }
-    {
-        /* The choice and its reason (kept only for a provider that needs
-         * one) in one audited change of the row. */
-        sqlite3_stmt *stmt = NULL;
-        if ((st = rowio_prepare(s,
-                                "UPDATE quote SET chosen = ?5, recommend_reason = ?6, updated_at = ?3, "
-                                "updated_by = ?4, version = version + 1 WHERE id = ?1 AND version = ?2",
-                                &stmt, what)) != AP_OK)
-            goto fail;
-        int rc = sqlite3_bind_int64(stmt, 1, id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(stmt, 2, *version);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 3, s);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(stmt, 5, chosen);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(stmt, 6, chosen && unsafe ? reason : "");
-        st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-        if (st == AP_OK)
-            st = rowio_changed(s, "quote", id);
-        sqlite3_finalize(stmt);
-        if (st != AP_OK)
-            goto fail;
-    }
+    /* The choice and its reason (kept only for a provider that needs one)
+     * in one audited change of the row. */
+    if ((st = rowio_exec_versioned_text(s,
+                                        chosen ? "UPDATE quote SET chosen = 1, recommend_reason = ?5, updated_at = ?3, "
+                                                 "updated_by = ?4, version = version + 1 WHERE id = ?1 AND version = ?2"
+                                               : "UPDATE quote SET chosen = 0, recommend_reason = ?5, updated_at = ?3, "
+                                                 "updated_by = ?4, version = version + 1 WHERE id = ?1 AND version = ?2",
+                                        "quote", id, *version, chosen && unsafe ? reason : "", what)) != AP_OK)
+        goto fail;
     if ((st = store_commit(s)) == AP_OK)
         (*version)++;
     return st;

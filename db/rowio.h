@@ -82,6 +82,9 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
  * When no row changed, store_conflict's status (who changed or deleted it). */
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what);
+/* The same, with text bound to ?5 as well. */
+ap_status rowio_exec_versioned_text(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                                    const char *text, const char *what);
 
 /* Ends the transaction of a record's write: commits when st is AP_OK (then
  * sets *id and *version: the new id and 1 after an insert, version + 1

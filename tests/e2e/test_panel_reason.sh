@@ -13,18 +13,7 @@ db="$TEST_DIR/reason.db"
 demo_store "$db" --pupils 40 --weeks 4
 S=reason$$
 q() { sqlite3 "$db" "$1"; }
-# expect_text NAME SESSION TEXT: TEXT on the screen, read as one line (a
-# long line wraps over several lines of the pane).
-flat() { screen "$1" | tr '\n' ' ' | tr -s ' '; }
-expect_text() {
-    i=0
-    while [ "$i" -lt 100 ]; do
-        if flat "$2" | grep -qF -- "$3"; then ok "$1"; return 0; fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    not_ok "$1" "screen lacks: $3" "$(screen "$2")"
-}
+
 
 line=$(q "select q.id, q.case_id, v.name, u.upn from quote q join provider v on v.id = q.provider_id
           join panel_case c on c.id = q.case_id join pupil u on u.id = c.pupil_id

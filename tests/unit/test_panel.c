@@ -480,18 +480,32 @@ static void test_agreed_case_makes_the_placement(void **state)
     expect_detail("already came from this case");
 }
 
+static void suspend(struct fixture *f, int64_t provider)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
+             (long long)provider);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A case with two quotations, a from the farm (suspended) and b from the
+ * tutor. */
+static int64_t unsafe_case(struct fixture *f, struct panel_case *c, struct panel_quote *a, struct panel_quote *b)
+{
+    int64_t id = add_case(f, c);
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, a);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, b);
+    suspend(f, f->farm);
+    return id;
+}
+
 static void test_choose_refuses_unsafe_provider(void **state)
 {
     struct fixture *f = *state;
     struct panel_case c;
-    int64_t id = add_case(f, &c);
     struct panel_quote a, b;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
-    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    unsafe_case(f, &c, &a, &b);
     char sql[512];
-    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
-             (long long)f->farm);
-    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, NULL, today()), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "is suspended: it cannot be the recommended option without a reason"));
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote WHERE chosen = 1"), 0);
@@ -616,14 +630,9 @@ static void test_choose_unsafe_with_a_reason(void **state)
 {
     struct fixture *f = *state;
     struct panel_case c;
-    int64_t id = add_case(f, &c);
     struct panel_quote a, b;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
-    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    int64_t id = unsafe_case(f, &c, &a, &b);
     char sql[512];
-    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
-             (long long)f->farm);
-    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
     /* Cannot be fooled: no reason, an empty one, one of spaces and line ends. */
     assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, NULL, today()), AP_ERR_INVALID);
     assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, "", today()), AP_ERR_INVALID);
@@ -672,10 +681,8 @@ static void test_choose_unsafe_with_a_reason(void **state)
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote WHERE chosen = 1 OR recommend_reason != ''"), 0);
     /* Chosen without a reason before it was suspended: red, as before. */
     b.version++;
-    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
-             (long long)f->tutor);
     assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, NULL, today()), AP_OK);
-    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    suspend(f, f->tutor);
     flag_calls = 0;
     assert_int_equal(flags_for_case(f->s, &f->th, today(), id, keep_flag, NULL, NULL), AP_OK);
     assert_int_equal(last_flag.level, FLAG_RED);

@@ -136,17 +136,18 @@ static int64_t add_provider(struct fixture *f, const char *name, const char *reg
     return p.id;
 }
 
-static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
+/* A placement with its purpose's tracking areas ("" = by year group),
+ * running from start (ended on end unless DATE_NONE). */
+static int64_t place_for(struct fixture *f, int64_t pupil, int64_t provider, int start, int end, const char *areas)
 {
     struct placement pl;
     placement_init(&pl);
     pl.pupil_id = pupil;
     pl.provider_id = provider;
-    strcpy(pl.status, "active");
+    strcpy(pl.status, end == DATE_NONE ? "active" : "ended");
     pl.start_date = start;
+    pl.end_date = end;
     pl.rate = 4000;
-    /* The next session the pupil's other placements leave free: a session is
-     * at one provider only (db/placement.h). */
     char sql[160];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
@@ -154,8 +155,17 @@ static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
              (long long)pupil);
     int64_t used = 0;
     assert_int_equal(store_query_int(f->s, sql, -1, &used), AP_OK);
+    /* The next session the pupil's other placements leave free: a session is
+     * at one provider only (db/placement.h). */
     pl.hours[used / 2][used % 2] = 3;
+    snprintf(pl.tracking_areas, sizeof pl.tracking_areas, "%s", areas);
     assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+    return pl.id;
+}
+
+static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
+{
+    place_for(f, pupil, provider, start, DATE_NONE, "");
 }
 
 /* Marks on consecutive sessions from the morning of day: codes[i] for the
@@ -747,30 +757,6 @@ static void test_tracking_areas_follow_the_year_group(void **state)
     assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_OK);
 }
 
-/* A placement with its purpose's tracking areas ("" = by year group),
- * running from start (ended on end unless DATE_NONE). */
-static int64_t place_for(struct fixture *f, int64_t pupil, int64_t provider, int start, int end, const char *areas)
-{
-    struct placement pl;
-    placement_init(&pl);
-    pl.pupil_id = pupil;
-    pl.provider_id = provider;
-    strcpy(pl.status, end == DATE_NONE ? "active" : "ended");
-    pl.start_date = start;
-    pl.end_date = end;
-    pl.rate = 4000;
-    char sql[160];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-             "WHERE l.pupil_id = %lld",
-             (long long)pupil);
-    int64_t used = 0;
-    assert_int_equal(store_query_int(f->s, sql, -1, &used), AP_OK);
-    pl.hours[used / 2][used % 2] = 3;
-    snprintf(pl.tracking_areas, sizeof pl.tracking_areas, "%s", areas);
-    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
-    return pl.id;
-}
 
 static void set_dob(struct fixture *f, int64_t pupil, const char *dob)
 {
