@@ -458,8 +458,9 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     char rate[MONEY_LEN], transport[MONEY_LEN], line[600];
     money_format(it->p.rate, rate, sizeof rate);
     money_format(it->p.transport_per_week, transport, sizeof transport);
-    snprintf(line, sizeof line, "%s %s · transport %s a week%s%s", rate, pv_per_basis(it->p.cost_basis),
-             transport, it->p.purpose[0] ? " · " : "", it->p.purpose);
+    snprintf(line, sizeof line, "%s %s · transport %s a week%s%s%s%s", rate, pv_per_basis(it->p.cost_basis),
+             transport, it->p.tracking_areas[0] ? " · tracked in: " : "", it->p.tracking_areas,
+             it->p.purpose[0] ? " · " : "", it->p.purpose);
     pv_put_text(w, y, 3 + 5 * GRID_CELL + 4, "Cost:", ATTR_DIM);
     char *nl = strchr(line, '\n');
     if (nl)
