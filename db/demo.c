@@ -24,7 +24,9 @@
  *   never visited      "Pathways Tutoring Partnership": no visit at all, one
  *                      proposed placement (so it is in use).
  *   suspended          "Ridgeway Adventure Learning": suspended 12 days ago,
- *                      one pupil still placed there, two moved on.
+ *                      one pupil still placed there, two moved on; the
+ *                      first open panel case has its quote chosen as the
+ *                      recommended option, with a reason recorded.
  *   monitoring         a fifth of the other providers' last visit is 6-9
  *                      weeks old.
  *   KS1-3 intervention two ks13_intervention pupils placed 22 weeks ago with
@@ -539,6 +541,7 @@ enum stmt {
     S_CONTACT,
     S_CASE,
     S_QUOTE,
+    S_QUOTE_REASON,
     S_PLACEMENT,
     S_PSESSION,
     S_MARK,
@@ -576,6 +579,7 @@ static const char *const stmt_sql[S_COUNT] = {
                "status, updated_by) VALUES (?,?,?,?,?,?,?,?)",
     [S_QUOTE] = "INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week, hours_per_week, "
                 "transport_per_week, notes, chosen, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    [S_QUOTE_REASON] = "UPDATE quote SET recommend_reason = ?, version = version + 1 WHERE id = ?",
     [S_PLACEMENT] = "INSERT INTO placement (pupil_id, provider_id, status, start_date, end_date, planned_weeks, "
                     "cost_basis, rate, transport_per_week, purpose, panel_case_id, updated_by) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -591,7 +595,8 @@ static const char *const stmt_sql[S_COUNT] = {
               "what_is_working, school_agrees, parent_agrees, professionals_agree, signed_child_date, "
               "signed_school_date, signed_parent_date, next_review_date, end_date, reduced_timetable, reduced_start, "
               "reduced_end, reduced_reason, reduced_hours_per_day, reduced_safeguarding_concern, reduced_authorised, "
-              "exit_plan, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+              "exit_plan, updated_by, reduced_progression, reduced_start_hours, reduced_la_told, reduced_risk_assessed) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_TARGET] = "INSERT INTO psp_target (psp_id, position, target, baseline, measure, is_measurable, start_known, "
                  "is_achievable, everyday_language, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
     [S_REVIEW] = "INSERT INTO psp_review (psp_id, review_date, attended, outcome, notes, updated_by) "
@@ -1851,6 +1856,19 @@ static ap_status write_other_cases(struct gen *g)
             TRY(write_quote(g, case_id, qp, qmask, transport, false,
                             annual_cost(g, qp, qmask, transport) < g->th.quote_threshold ? "Route 1 quotation" : ""));
         }
+        /* The suspended provider's quote recommended all the same, with the
+         * reason (issue 13): flagged while it stands. No draw from r, so the
+         * rest of the demo is as it was. */
+        if (j == 0) {
+            int susp = find_plant(g, PL_SUSPENDED);
+            if (susp >= 0) {
+                TRY(write_quote(g, case_id, susp, mask, transport, true, "Quoted before the suspension"));
+                TRY(put(g, S_QUOTE_REASON, "tl",
+                        "The only provider the pupil has engaged with; the panel is asked to agree it once the "
+                        "suspension review closes",
+                        last_id(g)));
+            }
+        }
     }
     return AP_OK;
 }
@@ -2028,6 +2046,26 @@ static ap_status write_psp(struct gen *g, int i, const char *status, bool reduce
         }
     }
 
+    /* The audit matrix's indicators only the PSP records (issue 13): taken
+     * from the pupil's id, not the generator, so that adding them changed
+     * nothing else in the demo. Most are recorded and in order; a green
+     * one always is. */
+    const char *progression = "";
+    double start_hours = 0;
+    int la_told = DATE_NONE, risk_assessed = DATE_NONE;
+    if (reduced_section) {
+        unsigned h = (unsigned)p->id * 2654435761u >> 8;
+        bool green = ps->rtt == RTT_GREEN;
+        progression = !green && h % 7 == 3 ? "" : !green && h % 5 == 0 ? "little" : "progressing";
+        start_hours = per_day > 1 ? per_day - (!green && h % 6 == 1 ? 0 : 0.5) : per_day;
+        if (!green && h % 11 == 5)
+            start_hours = 0;
+        la_told = !green && h % 9 == 4 ? DATE_NONE : rstart + 2 <= g->today ? rstart + 2 : rstart;
+        risk_assessed = !green && h % 8 == 6 ? DATE_NONE : g->today - (int)(h % 5) * 7;
+        if (risk_assessed < rstart)
+            risk_assessed = rstart;
+    }
+
     bool signed_ = strcmp(status, "draft") != 0;
     int signed_child = signed_ ? meeting + rnd(&r, 0, 3) : DATE_NONE;
     int signed_school = signed_ ? meeting : DATE_NONE;
@@ -2036,10 +2074,10 @@ static ap_status write_psp(struct gen *g, int i, const char *status, bool reduce
         signed_child = g->today;
     if (signed_parent != DATE_NONE && signed_parent > g->today)
         signed_parent = DATE_NONE;
-    TRY(put(g, S_PSP, "ltD" "tttttttt" "DDDDD" "i" "DDtd" "ii" "tt", p->id, status, meeting, lead, attendees, PICK(&r, psp_reasons),
+    TRY(put(g, S_PSP, "ltD" "tttttttt" "DDDDD" "i" "DDtd" "ii" "tt" "tdDD", p->id, status, meeting, lead, attendees, PICK(&r, psp_reasons),
             PICK(&r, psp_strategies), PICK(&r, psp_working), school_agrees, parent_agrees, pros, signed_child,
             signed_school, signed_parent, next_review, end, reduced_section, rstart, rend, rreason, per_day, concern,
-            authorised, exit_plan, g->login));
+            authorised, exit_plan, g->login, progression, start_hours, la_told, risk_assessed));
     int64_t psp_id = last_id(g);
     TRY(write_targets(g, &r, psp_id, strcmp(status, "draft") == 0 ? 1 : ntargets, targets,
                       strcmp(status, "draft") != 0 && chance(&r, 85)));

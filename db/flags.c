@@ -9,6 +9,7 @@
 #include "date.h"
 #include "money.h"
 #include "placement.h"
+#include "psp.h"
 #include "qa.h"
 #include "rowio.h"
 
@@ -202,6 +203,10 @@ struct pupil_row {
     bool rtt_concern, professionals_agree, parent_agrees;
     int rtt_start, rtt_end;
     double rtt_hours_per_day;   /* < 0 when not recorded */
+    /* The audit matrix's indicators the PSP records (psp_rtt_assess reads the same). */
+    char rtt_progression[12];
+    double rtt_start_hours;     /* 0 when not recorded */
+    int rtt_la_told, rtt_risk_assessed; /* DATE_NONE when not */
     /* the unauthorised run, from the marks */
     enum flag_level run_level;
     char *run_reason;
@@ -718,6 +723,7 @@ static ap_status load_pupils(struct pass *p)
         u->meeting = u->next_review = u->psp_end = u->last_review = DATE_NONE;
         u->rtt_start = u->rtt_end = DATE_NONE;
         u->rtt_hours_per_day = -1;
+        u->rtt_la_told = u->rtt_risk_assessed = DATE_NONE;
         u->run_level = FLAG_NONE;
     }
     sqlite3_finalize(st);
@@ -831,7 +837,8 @@ static ap_status load_psps(struct pass *p)
                      "     AND r.review_date <= :today), "
                      "  EXISTS (SELECT 1 FROM psp_review r WHERE r.psp_id = s.id AND r.outcome = 'cease' "
                      "     AND r.review_date <= :today), "
-                     "  s.reduced_safeguarding_concern, trim(s.professionals_agree) != '', trim(s.parent_agrees) != '' "
+                     "  s.reduced_safeguarding_concern, trim(s.professionals_agree) != '', trim(s.parent_agrees) != '', "
+                     "  s.reduced_progression, ifnull(s.reduced_start_hours, 0), s.reduced_la_told, s.reduced_risk_assessed "
                      "FROM psp s WHERE s.status != 'ceased' AND s.pupil_id BETWEEN :pupil_lo AND :pupil_hi",
                      0, &st);
     while (next_row(st, &rc)) {
@@ -856,6 +863,10 @@ static ap_status load_psps(struct pass *p)
         u->rtt_concern = sqlite3_column_int(st, 14) != 0;
         u->professionals_agree = sqlite3_column_int(st, 15) != 0;
         u->parent_agrees = sqlite3_column_int(st, 16) != 0;
+        snprintf(u->rtt_progression, sizeof u->rtt_progression, "%s", col_text(st, 17));
+        u->rtt_start_hours = sqlite3_column_double(st, 18);
+        u->rtt_la_told = col_date(st, 19);
+        u->rtt_risk_assessed = col_date(st, 20);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
@@ -1073,6 +1084,11 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
             .psp_hours_per_day = u->psp_open ? u->rtt_hours_per_day : -1,
             .timetable_hours_per_day = u->active_n > 0 && u->days > 0 ? u->hours / u->days : -1,
             .attendance_known = u->has_term && rules_tally_possible(&u->term) > 0,
+            .progression = u->psp_open ? psp_progression(u->rtt_progression) : RULES_PROGRESS_UNKNOWN,
+            .start_hours_per_day = u->psp_open ? u->rtt_start_hours : 0,
+            .la_told = u->psp_open && u->rtt_la_told != DATE_NONE,
+            .risk_assessed = u->psp_open && u->rtt_risk_assessed != DATE_NONE,
+            .risk_assessed_on = u->rtt_risk_assessed,
         };
         if (r.attendance_known)
             rules_attendance_pct(&u->term, &r.attendance_pct);
@@ -1110,7 +1126,7 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
 
 #define QUOTES_SQL(cases)                                                                                \
     "SELECT q.case_id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, q.chosen, "      \
-    "  v.name, q.provider_id, v.status = 'suspended' "                                                  \
+    "  v.name, q.provider_id, v.status = 'suspended', q.recommend_reason "                              \
     "FROM panel_case c CROSS JOIN quote q ON q.case_id = c.id JOIN provider v ON v.id = q.provider_id " \
     "WHERE c.status = 'open' AND " cases " ORDER BY q.case_id, q.id"
 
@@ -1156,8 +1172,9 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
         q->suspended = sqlite3_column_int(st, 8) != 0;
         q->safeguarding_no = false;
         q->provider = xprintf("%s", col_text(st, 6));
+        q->recommend_reason = q->chosen ? xprintf("%s", col_text(st, 9)) : NULL;
         (*n)++;
-        if (!q->provider) {
+        if (!q->provider || (q->chosen && !q->recommend_reason)) {
             result = nomem();
             break;
         }
@@ -1258,8 +1275,10 @@ static ap_status run_cases(struct pass *p)
         result = store_fail(p->s, rc, "reading the panel cases");
 done:
     sqlite3_finalize(st);
-    for (size_t i = 0; i < n_quotes; i++)
+    for (size_t i = 0; i < n_quotes; i++) {
         free((char *)quotes[i].provider);
+        free((char *)quotes[i].recommend_reason);
+    }
     free(quotes);
     free(case_ids);
     free(nos.ids);

@@ -174,6 +174,12 @@ const struct label LABELS_REVIEW_OUTCOME[] = {
     {NULL, NULL, NULL},
 };
 
+const struct label LABELS_PROGRESSION[] = {
+    {"progressing", "Progressing", "Progressing"},
+    {"little", "Little or none", "Little"},
+    {NULL, NULL, NULL},
+};
+
 const struct label LABELS_PROGRESS_AREA[] = {
     {"attendance", "Attendance within the provision", "Attendance"},
     {"wellbeing", "Wellbeing and emotional regulation", "Wellbeing"},

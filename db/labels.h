@@ -39,6 +39,7 @@ extern const struct label LABELS_QA_OUTCOME[];      /* qa_visit.outcome */
 extern const struct label LABELS_QA_ANSWER[];       /* qa_answer.answer */
 extern const struct label LABELS_PSP_STATUS[];      /* psp.status */
 extern const struct label LABELS_REDUCED_REASON[];  /* psp.reduced_reason */
+extern const struct label LABELS_PROGRESSION[];     /* psp.reduced_progression ("" = not recorded) */
 extern const struct label LABELS_REVIEW_OUTCOME[];  /* psp_review.outcome */
 extern const struct label LABELS_PROGRESS_AREA[];   /* progress_entry.area */
 extern const struct label LABELS_ROLE[];            /* app_user.role */

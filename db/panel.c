@@ -13,6 +13,7 @@
 #include "roll.h"
 #include "rowio.h"
 #include "rules.h"
+#include "utf8.h"
 
 /* ---- cases ---------------------------------------------------------------------- */
 
@@ -545,8 +546,8 @@ ap_status panel_quote_update(struct store *s, struct panel_quote *q)
 
 #define QUOTE_SELECT                                                                                      \
     "SELECT q.id, q.case_id, q.provider_id, q.cost_basis, q.rate, q.sessions_per_week, q.hours_per_week, " \
-    "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status "   \
-    "FROM quote q JOIN provider v ON v.id = q.provider_id "
+    "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status, "  \
+    "q.recommend_reason FROM quote q JOIN provider v ON v.id = q.provider_id "
 
 static void read_quote(sqlite3_stmt *st, void *row);
 
@@ -667,6 +668,7 @@ static void read_quote(sqlite3_stmt *st, void *row)
     rowio_text(st, 12, q->updated_by, sizeof q->updated_by);
     rowio_text(st, 13, r->provider, sizeof r->provider);
     rowio_text(st, 14, r->provider_status, sizeof r->provider_status);
+    rowio_text(st, 15, q->recommend_reason, sizeof q->recommend_reason);
     panel_quote_cost(q, &r->cost);
 }
 
@@ -731,10 +733,14 @@ static void count_no(void *ctx, const struct qa_open_no *r)
 }
 
 /* Procurement (src/rules.h rules_quotations): a suspended or red-flagged
- * provider (an open safeguarding No) cannot be recommended. Inside the
- * caller's transaction. */
-static ap_status provider_may_be_recommended(struct store *s, int64_t quote_id, int today)
+ * provider (an open safeguarding No) cannot be recommended without a
+ * reason. Inside the caller's transaction. *unsafe: whether it is such a
+ * provider; with a reason (non-blank) that is not refused. */
+static ap_status provider_may_be_recommended(struct store *s, int64_t quote_id, int today, const char *reason,
+                                             bool *unsafe)
 {
+    *unsafe = false;
+    bool reasoned = reason && !utf8_blank(reason);
     const char *what = "checking the quotation's provider";
     sqlite3_stmt *st = NULL;
     ap_status result = rowio_prepare(s,
@@ -756,54 +762,70 @@ static ap_status provider_may_be_recommended(struct store *s, int64_t quote_id, 
     rowio_text(st, 1, name, sizeof name);
     rowio_text(st, 2, status, sizeof status);
     sqlite3_finalize(st);
-    if (strcmp(status, "suspended") == 0)
-        return ap_fail(AP_ERR_INVALID, "Provider: %s is suspended: it cannot be the recommended option", name);
+    if (strcmp(status, "suspended") == 0) {
+        *unsafe = true;
+        if (!reasoned)
+            return ap_fail(AP_ERR_INVALID,
+                           "Provider: %s is suspended: it cannot be the recommended option without a reason", name);
+        return AP_OK;
+    }
     int nos = 0;
     if ((result = qa_safeguarding_open(s, today, provider_id, count_no, &nos)) != AP_OK)
         return result;
-    if (nos > 0)
-        return ap_fail(AP_ERR_INVALID,
-                       "Provider: %s has %d safeguarding item%s answered No at a QA visit and not yet Yes: it "
-                       "cannot be the recommended option",
-                       name, nos, nos == 1 ? "" : "s");
+    if (nos > 0) {
+        *unsafe = true;
+        if (!reasoned)
+            return ap_fail(AP_ERR_INVALID,
+                           "Provider: %s has %d safeguarding item%s answered No at a QA visit and not yet Yes: it "
+                           "cannot be the recommended option without a reason",
+                           name, nos, nos == 1 ? "" : "s");
+    }
     return AP_OK;
 }
 
-static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool chosen, int today)
+static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool chosen, const char *reason,
+                            int today)
 {
-    ap_status st = store_begin(s);
+    ap_status st;
+    if (chosen && reason && (st = rowio_check_text("Reason", reason, PANEL_REASON_SIZE, false, true)) != AP_OK)
+        return st;
+    st = store_begin(s);
     if (st != AP_OK)
         return st;
     int64_t case_id = 0;
     const char *what = chosen ? "choosing the quotation" : "clearing the choice of the quotation";
     if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
         goto fail;
-    if (chosen && (st = provider_may_be_recommended(s, id, today)) != AP_OK)
+    bool unsafe = false;
+    if (chosen && (st = provider_may_be_recommended(s, id, today, reason, &unsafe)) != AP_OK)
         goto fail;
-    /* The previous choice, if any, first: the unique index allows one per case. */
+    /* The previous choice (and its reason), if any, first: the unique index
+     * allows one per case. */
     if (chosen && (st = rowio_run(s,
-                                  "UPDATE quote SET chosen = 0, updated_at = ?2, updated_by = ?3, "
+                                  "UPDATE quote SET chosen = 0, recommend_reason = '', updated_at = ?2, updated_by = ?3, "
                                   "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
                                   what, "IsI", case_id, s, id)) != AP_OK)
         goto fail;
-    st = rowio_exec_versioned(s,
-                              chosen ? "UPDATE quote SET chosen = 1, updated_at = ?3, updated_by = ?4, "
-                                       "version = version + 1 WHERE id = ?1 AND version = ?2"
-                                     : "UPDATE quote SET chosen = 0, updated_at = ?3, updated_by = ?4, "
-                                       "version = version + 1 WHERE id = ?1 AND version = ?2",
-                              "quote", id, *version, what);
+    /* The choice and its reason (kept only for a provider that needs one)
+     * in one audited change of the row. */
+    st = rowio_exec_versioned_text(s,
+                                   chosen ? "UPDATE quote SET chosen = 1, recommend_reason = ?5, updated_at = ?3, "
+                                            "updated_by = ?4, version = version + 1 WHERE id = ?1 AND version = ?2"
+                                          : "UPDATE quote SET chosen = 0, recommend_reason = ?5, updated_at = ?3, "
+                                            "updated_by = ?4, version = version + 1 WHERE id = ?1 AND version = ?2",
+                                   "quote", id, *version, chosen && unsafe ? reason : "", what);
     return rowio_finish(s, st, false, 0, &id, version);
 fail:
     store_rollback(s);
     return st;
 }
 
-ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, int today)
+ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, const char *reason, int today)
 {
-    return set_chosen(s, id, version, true, today);
+    return set_chosen(s, id, version, true, reason, today);
 }
 
 ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version)
 {
-    return set_chosen(s, id, version, false, DATE_NONE);
+    return set_chosen(s, id, version, false, NULL, DATE_NONE);
 }

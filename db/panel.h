@@ -34,6 +34,7 @@
 
 /* ---- cases ---- */
 
+#define PANEL_REASON_SIZE 1001  /* a reason to recommend a quotation all the same: 1000 bytes */
 #define PANEL_TEXT_MAX 2000     /* triage recommendation and decision, in bytes */
 
 struct panel_case {
@@ -138,6 +139,8 @@ struct panel_quote {
     int64_t transport_per_week;     /* pence; 0 = none */
     char notes[1001];               /* may hold newlines */
     bool chosen;                    /* the recommended option (panel_quote_choose) */
+    char recommend_reason[PANEL_REASON_SIZE]; /* why it was chosen although its provider may not
+                                       be recommended; "" when none (panel_quote_choose) */
     int64_t version;
     char updated_at[20];
     char updated_by[65];
@@ -184,14 +187,19 @@ ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out);
 ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version);
 
 /* Marks the quotation at *version as its case's recommended option,
- * clearing the case's previous choice in the same transaction; raises
- * *version. Refused as insert is for a decided case, and (AP_ERR_INVALID,
- * "Provider: ...") when the provider is suspended or has a safeguarding item
- * answered No and not yet Yes as of today (db/qa.h): such a provider cannot
- * be recommended (src/rules.h rules_quotations). */
-ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, int today);
-/* Clears the choice of the quotation at *version (the case then has none);
- * raises *version. */
+ * clearing the case's previous choice (and its reason) in the same
+ * transaction; raises *version. Refused as insert is for a decided case.
+ * When the provider is suspended or has a safeguarding item answered No and
+ * not yet Yes as of today (db/qa.h), it may be recommended only with a
+ * reason (issue 13): reason NULL or blank is refused (AP_ERR_INVALID,
+ * "Provider: ... it cannot be the recommended option without a reason"), a
+ * bad reason too ("Reason: ..."); a reason is stored in recommend_reason
+ * (audited) and the quotations flag stays raised, quoting it, while the
+ * choice stands (src/rules.h rules_quotations). For any other provider the
+ * reason is not needed and not kept. */
+ap_status panel_quote_choose(struct store *s, int64_t id, int64_t *version, const char *reason, int today);
+/* Clears the choice of the quotation at *version (the case then has none)
+ * and its reason; raises *version. */
 ap_status panel_quote_unchoose(struct store *s, int64_t id, int64_t *version);
 
 /* ---- a decision becomes a placement ---- */

@@ -9,11 +9,12 @@
 #include "roll.h"
 #include "rowio.h"
 #include "rules.h"
+#include "tracking.h"
 
 #define PLACEMENT_COLUMNS                                                                                \
     "pupil_id, provider_id, status, start_date, end_date, planned_weeks, cost_basis, rate, "              \
-    "transport_per_week, purpose, panel_case_id, setting_type, census_reason"
-#define PLACEMENT_COLUMN_COUNT 13
+    "transport_per_week, purpose, panel_case_id, setting_type, census_reason, tracking_areas"
+#define PLACEMENT_COLUMN_COUNT 14
 
 /* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
 #define ACTIVE_ON(l, d) \
@@ -101,7 +102,11 @@ ap_status placement_validate(const struct placement *p)
         (st = rowio_check_money("Transport a week", p->transport_per_week)) != AP_OK ||
         (st = rowio_check_text("Purpose", p->purpose, sizeof p->purpose, false, true)) != AP_OK ||
         (st = rowio_check_choice("Census setting type", p->setting_type, LABELS_CENSUS_SETTING)) != AP_OK ||
-        (st = rowio_check_choice("Census reason for placement", p->census_reason, LABELS_CENSUS_REASON)) != AP_OK)
+        (st = rowio_check_choice("Census reason for placement", p->census_reason, LABELS_CENSUS_REASON)) != AP_OK ||
+        (st = rowio_check_text("Tracking areas", p->tracking_areas, sizeof p->tracking_areas, false, false)) != AP_OK)
+        return st;
+    unsigned areas;
+    if ((st = tracking_areas_parse("Tracking areas", p->tracking_areas, &areas)) != AP_OK)
         return st;
     if (p->panel_case_id < 0)
         return ap_fail(AP_ERR_INVALID, "Panel case: not a panel case");
@@ -128,6 +133,13 @@ static int bind_placement(sqlite3_stmt *st, const void *record)
     if (rc == SQLITE_OK)
         rc = rowio_bind(st, 7, "tIItrtt", p->cost_basis, (int64_t)p->rate, (int64_t)p->transport_per_week, p->purpose,
                         p->panel_case_id, p->setting_type, p->census_reason);
+    if (rc == SQLITE_OK) { /* stored as codes (placement_validate has read it) */
+        unsigned areas = 0;
+        char text[sizeof p->tracking_areas];
+        if (tracking_areas_parse("Tracking areas", p->tracking_areas, &areas) != AP_OK)
+            areas = 0;
+        rc = rowio_bind_text(st, 14, tracking_areas_format(areas, text, sizeof text));
+    }
     return rc;
 }
 
@@ -289,9 +301,10 @@ ap_status placement_update(struct store *s, struct placement *p)
 #define PLACEMENT_SELECT                                                                                  \
     "SELECT l.id, l.pupil_id, l.provider_id, l.status, l.start_date, l.end_date, l.planned_weeks, "     \
     "l.cost_basis, l.rate, l.transport_per_week, l.purpose, l.panel_case_id, l.version, l.updated_at, "     \
-    "l.updated_by, v.name, l.setting_type, l.census_reason FROM placement l JOIN provider v ON v.id = l.provider_id "
+    "l.updated_by, v.name, l.setting_type, l.census_reason, l.tracking_areas "                               \
+    "FROM placement l JOIN provider v ON v.id = l.provider_id "
 
-/* Columns 0..14, 16 and 17 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
+/* Columns 0..14 and 16..18 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
 static void read_placement(sqlite3_stmt *st, void *row)
 {
     struct placement *p = row;
@@ -300,7 +313,7 @@ static void read_placement(sqlite3_stmt *st, void *row)
                &p->start_date, &p->end_date, &p->planned_weeks, ROWIO_BUF(p->cost_basis), &p->rate,
                &p->transport_per_week, ROWIO_BUF(p->purpose), &p->panel_case_id, &p->version,
                ROWIO_BUF(p->updated_at), ROWIO_BUF(p->updated_by));
-    rowio_read(st, 16, "tt", ROWIO_BUF(p->setting_type), ROWIO_BUF(p->census_reason));
+    rowio_read(st, 16, "ttt", ROWIO_BUF(p->setting_type), ROWIO_BUF(p->census_reason), ROWIO_BUF(p->tracking_areas));
 }
 
 ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_date, int today)

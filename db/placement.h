@@ -55,6 +55,10 @@ struct placement {
     int64_t panel_case_id;          /* 0 = none */
     char setting_type[4];           /* LABELS_CENSUS_SETTING, "" = not recorded */
     char census_reason[4];          /* LABELS_CENSUS_REASON, "" = not recorded */
+    /* The tracking areas the placement's purpose needs (seed 000): area
+     * codes or words joined by commas (db/tracking.h tracking_areas_parse),
+     * stored as codes joined by ", "; "" = by the pupil's year group. */
+    char tracking_areas[128];
     /* The weekly timetable: hours[weekday][PLACEMENT_AM or PLACEMENT_PM] is
      * the length of that session in hours, 0 when the pupil does not attend
      * it. Each one attended is a placement_session row. */

@@ -11,14 +11,16 @@
 #include "roll.h"
 #include "rowio.h"
 #include "rules.h"
+#include "utf8.h"
 
 /* The psp row's editable columns, in the order of the ?N parameters. */
 #define PSP_COLUMNS                                                                                         \
     "status, meeting_date, lead, attendees, reason, previous_strategies, what_is_working, school_agrees, "  \
     "parent_agrees, professionals_agree, signed_child_date, signed_school_date, signed_parent_date, "       \
     "next_review_date, end_date, reduced_timetable, reduced_start, reduced_end, reduced_reason, "          \
-    "reduced_hours_per_day, reduced_safeguarding_concern, reduced_authorised, exit_plan"
-#define PSP_COLUMN_COUNT 23
+    "reduced_hours_per_day, reduced_safeguarding_concern, reduced_authorised, exit_plan, "                 \
+    "reduced_progression, reduced_start_hours, reduced_la_told, reduced_risk_assessed"
+#define PSP_COLUMN_COUNT 27
 
 /* A placement running on date d (as db/placement.c and db/flags.c). */
 #define ACTIVE_ON(l, d) \
@@ -29,14 +31,6 @@ static const char *const day_names[PSP_DAYS] = {"Monday", "Tuesday", "Wednesday"
 int psp_suggest_review(int date, const struct thresholds *th)
 {
     return date == DATE_NONE ? DATE_NONE : date + 7 * th->psp_review_weeks;
-}
-
-static bool blank(const char *s)
-{
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t')
-            return false;
-    return true;
 }
 
 static ap_status key_conflict(struct store *s, const char *table, int64_t id)
@@ -80,9 +74,9 @@ ap_status psp_validate(const struct psp *p, int today)
         CHECK(rowio_check_text(label, t->baseline, sizeof t->baseline, false, false));
         snprintf(label, sizeof label, "Target %d measure", i + 1);
         CHECK(rowio_check_text(label, t->measure, sizeof t->measure, false, false));
-        if (blank(t->target) && (!blank(t->baseline) || !blank(t->measure)))
+        if (utf8_blank(t->target) && (!utf8_blank(t->baseline) || !utf8_blank(t->measure)))
             return ap_fail(AP_ERR_INVALID, "Target %d: say the target, or clear its baseline and measure", i + 1);
-        kept += !blank(t->target);
+        kept += !utf8_blank(t->target);
     }
     if (active && kept == 0)
         return ap_fail(AP_ERR_INVALID, "Target 1: an active PSP needs at least one target");
@@ -120,6 +114,14 @@ ap_status psp_validate(const struct psp *p, int today)
         return ap_fail(AP_ERR_INVALID, "Hours per day: %g is not from 0 to %g", p->reduced_hours_per_day,
                        PSP_RTT_MAX_HOURS);
     TEXT("Exit plan", p->exit_plan, true);
+    if (p->reduced_progression[0])
+        CHECK(rowio_check_choice("Progression", p->reduced_progression, LABELS_PROGRESSION));
+    if (!(p->reduced_start_hours >= 0 && p->reduced_start_hours <= PSP_RTT_MAX_HOURS))
+        return ap_fail(AP_ERR_INVALID, "Hours a day at the start: %g is not from 0 to %g", p->reduced_start_hours,
+                       PSP_RTT_MAX_HOURS);
+    /* Things done: not on a day to come. */
+    CHECK(rowio_check_date("LA safeguarding officer told", p->reduced_la_told, false, today));
+    CHECK(rowio_check_date("Risk assessment", p->reduced_risk_assessed, false, today));
     return AP_OK;
 }
 
@@ -213,6 +215,10 @@ static void read_psp_row(sqlite3_stmt *st, void *row)
     p->reduced_safeguarding_concern = sqlite3_column_int(st, c++);
     p->reduced_authorised = sqlite3_column_int(st, c++);
     rowio_text(st, c++, p->exit_plan, sizeof p->exit_plan);
+    rowio_text(st, c++, p->reduced_progression, sizeof p->reduced_progression);
+    p->reduced_start_hours = sqlite3_column_double(st, c++);
+    p->reduced_la_told = rowio_date(st, c++);
+    p->reduced_risk_assessed = rowio_date(st, c++);
     p->id = sqlite3_column_int64(st, c++);
     p->pupil_id = sqlite3_column_int64(st, c++);
     p->version = sqlite3_column_int64(st, c++);
@@ -396,6 +402,12 @@ static int bind_psp(sqlite3_stmt *st, const struct psp *p, int next_review)
     B_INT(p->reduced_safeguarding_concern);
     B_INT(p->reduced_authorised);
     B_TEXT(p->exit_plan);
+    B_TEXT(p->reduced_progression);
+    if (rc == SQLITE_OK)
+        rc = p->reduced_start_hours > 0 ? sqlite3_bind_double(st, i, p->reduced_start_hours) : sqlite3_bind_null(st, i);
+    i++;
+    B_DATE(p->reduced_la_told);
+    B_DATE(p->reduced_risk_assessed);
 #undef B_TEXT
 #undef B_INT
 #undef B_DATE
@@ -508,7 +520,7 @@ static ap_status write_targets(struct store *s, const struct psp *p)
             k++;
         if (k == nstored || stored[k].version != t->version)
             return key_conflict(s, "psp_target", t->id);
-        if (!blank(t->target))
+        if (!utf8_blank(t->target))
             stored[k].keep = true;
     }
     /* Removals first, so that positions are free for the renumbering. */
@@ -558,7 +570,7 @@ static ap_status write_targets(struct store *s, const struct psp *p)
     int position = 0;
     for (int i = 0; result == AP_OK && i < p->ntargets; i++) {
         const struct psp_target *t = &p->targets[i];
-        if (blank(t->target))
+        if (utf8_blank(t->target))
             continue;
         position++;
         if (t->id) {
@@ -653,8 +665,8 @@ ap_status psp_save(struct store *s, struct psp *p, int today, const struct thres
     if ((st = check_psp_state(s, p->id, p->version, &label, NULL, NULL)) != AP_OK ||
         (st = rowio_prepare(s,
                             "UPDATE psp SET (" PSP_COLUMNS ", updated_at, updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25), "
-                            "version = version + 1 WHERE id = ?26 AND version = ?27 AND status != 'ceased'",
+                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+                            "?27, ?28, ?29), version = version + 1 WHERE id = ?30 AND version = ?31 AND status != 'ceased'",
                             &stmt, what)) != AP_OK)
         goto fail;
     int rc = bind_psp(stmt, p, next);
@@ -800,7 +812,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
                             &stmt, what)) != AP_OK)
         goto fail;
     for (int i = 0; st == AP_OK && i < r->nprogress; i++) {
-        if (blank(r->progress[i].progress))
+        if (utf8_blank(r->progress[i].progress))
             continue;
         sqlite3_reset(stmt);
         rc = rowio_bind(stmt, 1, "IItsI", review_id, r->progress[i].target_id, r->progress[i].progress, s, psp_id);
@@ -1037,6 +1049,14 @@ const char *psp_hours_source_text(enum psp_hours_source src)
     }
 }
 
+enum rules_progression psp_progression(const char *code)
+{
+    return !code                              ? RULES_PROGRESS_UNKNOWN
+           : strcmp(code, "progressing") == 0 ? RULES_PROGRESS_YES
+           : strcmp(code, "little") == 0      ? RULES_PROGRESS_LITTLE
+                                              : RULES_PROGRESS_UNKNOWN;
+}
+
 void psp_rtt_assess(const struct psp *p, const struct psp_facts *f, int today, const struct thresholds *th,
                     struct psp_rtt *out)
 {
@@ -1069,16 +1089,21 @@ void psp_rtt_assess(const struct psp *p, const struct psp_facts *f, int today, c
         .end = p->reduced_end,
         .has_psp = strcmp(p->status, "active") == 0,
         .medical_ihp = strcmp(p->reduced_reason, "medical") == 0 && f->has_ihp,
-        .exit_plan = !blank(p->exit_plan),
+        .exit_plan = !utf8_blank(p->exit_plan),
         .authorised = p->reduced_authorised,
         /* The rest of the audit matrix, as db/flags.c gives it. */
         .safeguarding_concern = p->reduced_safeguarding_concern,
         .looked_after = f->cla,
-        .single_agency = blank(p->professionals_agree),
-        .no_parent_agreement = blank(p->parent_agrees),
+        .single_agency = utf8_blank(p->professionals_agree),
+        .no_parent_agreement = utf8_blank(p->parent_agrees),
         .psp_hours_per_day = p->reduced_hours_per_day,
         .attendance_known = f->has_attendance,
         .attendance_pct = f->attendance_pct,
+        .progression = psp_progression(p->reduced_progression),
+        .start_hours_per_day = p->reduced_start_hours,
+        .la_told = p->reduced_la_told != DATE_NONE,
+        .risk_assessed = p->reduced_risk_assessed != DATE_NONE,
+        .risk_assessed_on = p->reduced_risk_assessed,
     };
     /* The timetable's hours a day: the PSP's own, else the placements'. */
     int tt_days = 0;
@@ -1169,7 +1194,8 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         "  (SELECT max(k.concern_date) FROM concern k WHERE k.pupil_id = u.id AND k.kind = 'safeguarding' "
         "     AND k.concern_date <= ?1), "
         "  (SELECT total(w.possible) FROM attendance_week w WHERE w.pupil_id = u.id AND w.week BETWEEN ?4 AND ?5), "
-        "  (SELECT total(w.attending) FROM attendance_week w WHERE w.pupil_id = u.id AND w.week BETWEEN ?4 AND ?5) "
+        "  (SELECT total(w.attending) FROM attendance_week w WHERE w.pupil_id = u.id AND w.week BETWEEN ?4 AND ?5), "
+        "  p.reduced_progression, ifnull(p.reduced_start_hours, 0), p.reduced_la_told, p.reduced_risk_assessed "
         "FROM psp p JOIN pupil u ON u.id = p.pupil_id "
         "WHERE ?3 OR p.status != 'ceased' "
         "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
@@ -1258,6 +1284,10 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         p->reduced_safeguarding_concern = sqlite3_column_int(st, 25) != 0;
         rowio_copy(p->professionals_agree, sizeof p->professionals_agree, sqlite3_column_int(st, 26) ? "yes" : "");
         rowio_copy(p->parent_agrees, sizeof p->parent_agrees, sqlite3_column_int(st, 27) ? "yes" : "");
+        rowio_text(st, 34, p->reduced_progression, sizeof p->reduced_progression);
+        p->reduced_start_hours = sqlite3_column_double(st, 35);
+        p->reduced_la_told = rowio_date(st, 36);
+        p->reduced_risk_assessed = rowio_date(st, 37);
         struct psp_facts f;
         memset(&f, 0, sizeof f);
         f.year_group = r->year_group;

@@ -78,6 +78,11 @@ struct psp {
     bool reduced_safeguarding_concern;
     bool reduced_authorised;  /* the Director's authorisation to go past the 12 weeks */
     char exit_plan[PSP_LONG];
+    /* The audit matrix's indicators only the PSP records (seed 003 App. 2). */
+    char reduced_progression[12];     /* LABELS_PROGRESSION, "" = not recorded */
+    double reduced_start_hours;       /* hours a day when it began; 0 = not recorded */
+    int reduced_la_told;              /* the LA's safeguarding officer told on; DATE_NONE: not */
+    int reduced_risk_assessed;        /* risk assessment last done or reviewed on; DATE_NONE */
     /* Targets in order (position 1..ntargets); the timetable. */
     struct psp_target targets[PSP_TARGETS_MAX];
     int ntargets;
@@ -86,6 +91,9 @@ struct psp {
     char updated_at[20];
     char updated_by[65];
 };
+
+/* The rules' progression for LABELS_PROGRESSION's code ("" or NULL: not recorded). */
+enum rules_progression psp_progression(const char *code);
 
 /* ---- the next review ---- */
 

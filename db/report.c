@@ -543,7 +543,8 @@ static ap_status panel_quotes(struct panel_load *p)
     ap_status result = AP_OK;
     int rc = prepare_pack(p,
                           "SELECT q.id, q.case_id, q.provider_id, v.name, q.cost_basis, q.rate, q.sessions_per_week, "
-                          "  q.hours_per_week, q.transport_per_week, q.notes, q.chosen, v.status = 'suspended' "
+                          "  q.hours_per_week, q.transport_per_week, q.notes, q.chosen, v.status = 'suspended', "
+                          "  q.recommend_reason "
                           "FROM quote q JOIN panel_case c ON c.id = q.case_id JOIN provider v ON v.id = q.provider_id "
                           "WHERE " PACK_CASES " ORDER BY q.case_id, q.id",
                           &st);
@@ -568,7 +569,8 @@ static ap_status panel_quotes(struct panel_load *p)
         q->notes = arena_text(p->l.arena, col_text(st, 9));
         q->chosen = sqlite3_column_int(st, 10) != 0;
         q->suspended = sqlite3_column_int(st, 11) != 0;
-        if (!q->provider || !q->notes) {
+        q->recommend_reason = arena_text(p->l.arena, col_text(st, 12));
+        if (!q->provider || !q->notes || !q->recommend_reason) {
             result = nomem();
             break;
         }
@@ -630,7 +632,7 @@ static ap_status panel_recommend(struct panel_load *p)
             for (size_t k = 0; k < c->n_quotes; k++) {
                 const struct report_quote *q = &r->quotes[c->first_quote + k];
                 rq[k] = (struct rules_quote){q->provider_id, q->provider, q->annual_total, q->chosen,
-                                             q->suspended, q->safeguarding_no};
+                                             q->suspended, q->safeguarding_no, q->recommend_reason};
             }
             struct rules_quote_pick pick;
             char rule[RULES_WHY_LEN];
@@ -638,6 +640,7 @@ static ap_status panel_recommend(struct panel_load *p)
             free(rq);
             c->recommended_chosen = pick.chosen;
             c->recommended_unsafe = pick.unsafe_pick;
+            c->recommended_reasoned = pick.reasoned;
             if (pick.pick >= 0) {
                 c->has_recommended = true;
                 c->recommended = c->first_quote + (size_t)pick.pick;
@@ -1623,7 +1626,8 @@ static ap_status dmt_progress_areas(struct dmt_load *d)
     int rc = prepare_range(d,
                            "SELECT e.pupil_id, e.area, e.rating FROM pupil u CROSS JOIN progress_entry e "
                            "  ON e.pupil_id = u.id "
-                           "WHERE e.week_start BETWEEN :from AND :to ORDER BY u.id, e.week_start",
+                           "WHERE e.week_start BETWEEN :from AND :to AND e.rating IS NOT NULL " /* not "not applicable" */
+                           "ORDER BY u.id, e.week_start",
                            &st);
     int64_t current = -1;
     while (next_row(st, &rc)) {

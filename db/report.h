@@ -196,6 +196,7 @@ struct report_quote {
     bool recommended;               /* see "recommended" */
     bool suspended;                 /* the provider is suspended */
     bool safeguarding_no;           /* the provider has an open safeguarding No */
+    const char *recommend_reason;   /* chosen all the same for this reason; "" for none */
 };
 
 struct report_case {
@@ -211,6 +212,7 @@ struct report_case {
     size_t recommended;             /* index into report_panel.quotes */
     bool recommended_chosen;        /* true: chosen; false: lowest annual cost */
     bool recommended_unsafe;        /* chosen, but its provider is suspended or red-flagged */
+    bool recommended_reasoned;      /* ... chosen so with a recorded reason (quotes_text quotes it) */
     bool quotes_warning;            /* see "quotations warning" */
     const char *quotes_text;        /* the warning in words, "" when none */
     struct report_flags flags;      /* the case's own flags */

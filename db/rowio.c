@@ -451,6 +451,12 @@ ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t 
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what)
 {
+    return rowio_exec_versioned_text(s, sql, table, id, version, NULL, what);
+}
+
+ap_status rowio_exec_versioned_text(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                                    const char *text, const char *what)
+{
     sqlite3_stmt *stmt = NULL;
     ap_status st = rowio_prepare(s, sql, &stmt, what);
     if (st != AP_OK)
@@ -458,6 +464,8 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
     int rc = rowio_bind(stmt, 1, "II", id, version);
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) >= 3)
         rc = rowio_bind_stamp(stmt, 3, s);
+    if (rc == SQLITE_OK && text)
+        rc = rowio_bind_text(stmt, 5, text);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, table, id);

@@ -139,6 +139,9 @@ ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t 
  * When no row changed, store_conflict's status (who changed or deleted it). */
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what);
+/* The same, with text bound to ?5 as well. */
+ap_status rowio_exec_versioned_text(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                                    const char *text, const char *what);
 
 /* Ends the caller's transaction: commits when st is AP_OK, else rolls back.
  * Returns the final status. */

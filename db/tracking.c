@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "calendar.h"
@@ -32,6 +33,83 @@ int tracking_area_parse(const char *code)
         if (strcmp(code, LABELS_PROGRESS_AREA[a].code) == 0)
             return a;
     return -1;
+}
+
+ap_status tracking_areas_parse(const char *label, const char *text, unsigned *out)
+{
+    *out = 0;
+    const char *p = text ? text : "";
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n) {
+            int hit = -1;
+            for (int a = 0; a < TRACKING_AREAS && hit < 0; a++) {
+                const struct label *l = &LABELS_PROGRESS_AREA[a];
+                if ((strlen(l->code) == n && strncasecmp(p, l->code, n) == 0) ||
+                    (strlen(l->text) == n && strncasecmp(p, l->text, n) == 0) ||
+                    (strlen(l->brief) == n && strncasecmp(p, l->brief, n) == 0))
+                    hit = a;
+            }
+            if (hit < 0) {
+                char choices[200];
+                return ap_fail(AP_ERR_INVALID, "%s: \"%.*s\" is not a tracking area (%s)", label, (int)(n > 60 ? 60 : n),
+                               p, label_choices(LABELS_PROGRESS_AREA, choices, sizeof choices));
+            }
+            *out |= 1u << hit;
+        }
+        p += end ? (size_t)(end - p) + 1 : strlen(p);
+    }
+    return AP_OK;
+}
+
+char *tracking_areas_format(unsigned areas, char *buf, size_t len)
+{
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (int a = 0; a < TRACKING_AREAS; a++)
+        if ((areas >> a) & 1u) {
+            int w = snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? ", " : "",
+                             LABELS_PROGRESS_AREA[a].code);
+            if (w > 0)
+                used += (size_t)w;
+            if (used >= len)
+                break;
+        }
+    return buf;
+}
+
+/* The purposes of a pupil's placements running on :today, as one text:
+ * each placement's tracking_areas ('*' when it does not say), ';' between;
+ * NULL when none runs (pupil_areas reads it). */
+#define PURPOSES_SQL(u)                                                                                              \
+    "(SELECT group_concat(CASE WHEN trim(l.tracking_areas) = '' THEN '*' ELSE l.tracking_areas END, ';') "         \
+    "FROM placement l WHERE l.pupil_id = " u ".id AND " ACTIVE_TODAY("l") ")"
+
+/* The areas that apply to a pupil of year_group whose placements' purposes
+ * are `purposes` (PURPOSES_SQL). */
+static unsigned pupil_areas(const char *purposes, int year_group, const struct thresholds *th)
+{
+    unsigned list[32];
+    size_t n = 0;
+    const char *p = purposes ? purposes : "";
+    while (*p && n < sizeof list / sizeof list[0]) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char part[256];
+        snprintf(part, sizeof part, "%.*s", (int)(len < sizeof part ? len : sizeof part - 1), p);
+        unsigned areas = 0;
+        if (strcmp(part, "*") == 0 || tracking_areas_parse("Tracking areas", part, &areas) != AP_OK)
+            areas = 0; /* by the year group */
+        list[n++] = areas;
+        p += end ? len + 1 : len;
+    }
+    return rules_tracking_areas_for(year_group, list, n, th);
 }
 
 int tracking_week_of(int date)
@@ -178,8 +256,8 @@ static ap_status load_calendar(struct loader *ld)
 }
 
 static const char PUPILS_SQL[] =
-    "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.cohort "
-    "FROM pupil u "
+    "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.cohort, "
+    PURPOSES_SQL("u") " FROM pupil u "
     "WHERE (u.start_date IS NULL OR u.start_date <= :sunday) AND (u.end_date IS NULL OR u.end_date >= :monday) "
     "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id";
 
@@ -213,7 +291,7 @@ static ap_status read_pupils(struct loader *ld)
         row->legal_name = arena_text(&t->arena, name);
         rowio_text(st, 4, row->upn, sizeof row->upn);
         row->year_group = rules_year_group(rowio_date(st, 5), t->today);
-        row->areas = rules_tracking_areas(row->year_group, ld->th);
+        row->areas = pupil_areas((const char *)sqlite3_column_text(st, 7), row->year_group, ld->th);
         for (int a = 0; a < TRACKING_AREAS; a++)
             row->n_areas += (row->areas >> a) & 1u;
         rowio_text(st, 6, row->cohort, sizeof row->cohort);
@@ -344,9 +422,9 @@ static ap_status read_ratings(struct loader *ld)
         struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
         int week = rowio_date(st, 1);
         int area = tracking_area_parse((const char *)sqlite3_column_text(st, 2));
-        int rating = sqlite3_column_int(st, 3);
+        int rating = sqlite3_column_type(st, 3) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 3);
         if (!row || area < 0 || week == DATE_NONE || !((row->areas >> area) & 1u))
-            continue; /* an area that does not apply to the pupil (rules_tracking_areas) */
+            continue; /* an area that does not apply to the pupil (rules_tracking_areas_for) */
         if (week == t->week) {
             if (!row->rating[area])
                 row->n_rated++;
@@ -746,7 +824,7 @@ ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct 
         int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
         if (area < 0)
             continue;
-        out[area].rating = sqlite3_column_int(st, 1);
+        out[area].rating = sqlite3_column_type(st, 1) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 1);
         rowio_text(st, 2, out[area].note, sizeof out[area].note);
         out[area].version = sqlite3_column_int64(st, 3);
     }
@@ -764,13 +842,13 @@ static ap_status validate_week(int week, const struct tracking_rating r[TRACKING
         const char *label = LABELS_PROGRESS_AREA[a].text;
         if (!r[a].changed)
             continue;
-        if (r[a].rating < 0 || r[a].rating > 5)
-            return ap_fail(AP_ERR_INVALID, "%s: a rating is 1 to 5", label);
+        if ((r[a].rating < 0 && r[a].rating != TRACKING_NA) || r[a].rating > 5)
+            return ap_fail(AP_ERR_INVALID, "%s: a rating is 1 to 5, or not applicable this week", label);
         ap_status st = rowio_check_text(label, r[a].note, sizeof r[a].note, false, false);
         if (st != AP_OK)
             return st;
         if (r[a].rating == 0 && r[a].note[0])
-            return ap_fail(AP_ERR_INVALID, "%s: give a rating (1 to 5) with the note", label);
+            return ap_fail(AP_ERR_INVALID, "%s: give a rating (1 to 5, or not applicable) with the note", label);
     }
     return AP_OK;
 }
@@ -791,10 +869,11 @@ static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_
 {
     const char *what = "saving the week's ratings";
     const char *sql;
-    if (r->version == 0 && r->rating > 0)
+    bool wanted = r->rating != 0; /* a rating, or not applicable */
+    if (r->version == 0 && wanted)
         sql = "INSERT INTO progress_entry (pupil_id, week_start, area, rating, note, updated_at, updated_by) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
-    else if (r->version > 0 && r->rating > 0)
+    else if (r->version > 0 && wanted)
         sql = "UPDATE progress_entry SET rating = ?4, note = ?5, updated_at = ?6, updated_by = ?7, "
               "version = version + 1 WHERE pupil_id = ?1 AND week_start = ?2 AND area = ?3 AND version = ?8";
     else if (r->version > 0)
@@ -808,9 +887,11 @@ static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_
     int rc = rowio_bind(st, 1, "Itt", pupil_id, week_text, tracking_area_code(area));
     if (rc == SQLITE_OK && r->rating > 0)
         rc = sqlite3_bind_int(st, 4, r->rating);
-    if (rc == SQLITE_OK && r->rating > 0)
+    else if (rc == SQLITE_OK && wanted)
+        rc = sqlite3_bind_null(st, 4);
+    if (rc == SQLITE_OK && wanted)
         rc = rowio_bind_text(st, 5, r->note);
-    if (rc == SQLITE_OK && r->rating > 0)
+    if (rc == SQLITE_OK && wanted)
         rc = rowio_bind_stamp(st, 6, s);
     if (rc == SQLITE_OK && r->version > 0)
         rc = sqlite3_bind_int64(st, 8, r->version);
@@ -831,7 +912,7 @@ ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct
     if (week > tracking_week_of(today)) {
         bool rates = false;
         for (int a = 0; a < TRACKING_AREAS; a++)
-            rates = rates || (r[a].changed && r[a].rating > 0);
+            rates = rates || (r[a].changed && r[a].rating != 0);
         if (rates) {
             char w[11];
             return ap_fail(AP_ERR_INVALID, "Week: the week of %s has not begun: rate a week once it has happened",
@@ -852,22 +933,37 @@ ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct
         st = ap_fail(AP_ERR_NOT_FOUND, "there is no pupil %lld (deleted by someone else?)", (long long)pupil_id);
         goto fail;
     }
-    /* Only the areas that apply to the pupil are rated (issue 13). */
+    /* Only the areas that apply to the pupil are rated (issue 13): by the
+     * purposes of the placements running today. */
     {
-        char sql[96];
-        int64_t dob = -1;
-        snprintf(sql, sizeof sql, "SELECT ifnull(julianday(dob) - 2440587.5, -1) FROM pupil WHERE id = %lld",
-                 (long long)pupil_id);
-        if ((st = store_query_int(s, sql, -1, &dob)) != AP_OK)
+        sqlite3_stmt *q = NULL;
+        const char *what = "reading the pupil's tracking areas";
+        if ((st = rowio_prepare(s, "SELECT u.dob, " PURPOSES_SQL("u") " FROM pupil u WHERE u.id = :id", &q, what)) !=
+            AP_OK)
             goto fail;
-        int year = rules_year_group(dob < 0 ? DATE_NONE : (int)dob, today);
-        unsigned areas = rules_tracking_areas(year, th);
+        int rc = sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":id"), pupil_id);
+        if (rc == SQLITE_OK)
+            rc = bind_date_named(q, ":today", today);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(q);
+        unsigned areas = 0;
+        int year = RULES_NO_YEAR_GROUP;
+        if (rc == SQLITE_ROW) {
+            year = rules_year_group(rowio_date(q, 0), today);
+            areas = pupil_areas((const char *)sqlite3_column_text(q, 1), year, th);
+            rc = SQLITE_OK;
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_OK) {
+            st = store_fail(s, rc, what);
+            goto fail;
+        }
         for (int a = 0; a < TRACKING_AREAS; a++)
-            if (r[a].changed && r[a].rating > 0 && !((areas >> a) & 1u)) {
-                char y[16];
-                st = ap_fail(AP_ERR_INVALID, "%s: does not apply in %s (tracked from Year %d)",
+            if (r[a].changed && r[a].rating != 0 && !((areas >> a) & 1u)) {
+                char y[16], list[120];
+                st = ap_fail(AP_ERR_INVALID, "%s: does not apply to this pupil (%s; tracked in: %s)",
                              LABELS_PROGRESS_AREA[a].text, rules_year_group_name(year, y, sizeof y),
-                             th->qualifications_year);
+                             tracking_areas_format(areas, list, sizeof list));
                 goto fail;
             }
     }

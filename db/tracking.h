@@ -55,6 +55,19 @@ const char *tracking_area_brief(int area);
 /* -1 when not an area code. */
 int tracking_area_parse(const char *code);
 
+/* A rating of "not applicable this week" (stored as a NULL rating): the
+ * area is not counted as missing that week, and is no rating either. */
+#define TRACKING_NA (-1)
+
+/* A placement's tracking areas (placement.tracking_areas: the purpose of
+ * the placement, seed 000): area codes joined by ", ", "" = by the pupil's
+ * year group. tracking_areas_parse reads codes or the areas' words (any
+ * case), separated by commas; "" gives 0. AP_ERR_INVALID naming label and
+ * the word it does not know. */
+ap_status tracking_areas_parse(const char *label, const char *text, unsigned *out);
+/* The stored text of a set of areas ("" for 0). Returns buf. */
+char *tracking_areas_format(unsigned areas, char *buf, size_t len);
+
 /* The Monday on or before date. */
 int tracking_week_of(int date);
 
@@ -85,13 +98,14 @@ struct tracking_row {
     bool has_week, has_prev, has_term;
     double week_pct, prev_pct, term_pct;
     enum tracking_trend trend;
-    /* Ratings, by area (tracking_area_code): 0 = none. */
+    /* Ratings, by area (tracking_area_code): 0 = none, TRACKING_NA. */
     int rating[TRACKING_AREAS];         /* the week shown */
     int64_t version[TRACKING_AREAS];    /* of the week's entries; 0 = none */
     int prev_rating[TRACKING_AREAS];    /* the previous week of ratings */
     int prev_week;                      /* its Monday; DATE_NONE when none */
-    int n_rated;                        /* areas rated in the week shown */
-    unsigned areas;                     /* the areas that apply (rules_tracking_areas), bit per area */
+    int n_rated;                        /* areas rated (or not applicable) in the week shown */
+    unsigned areas;                     /* the areas that apply (rules_tracking_areas_for: the purposes
+                                           of the placements running today), bit per area */
     int n_areas;                        /* how many */
     const char *notes;                  /* the week's notes, "Wellbeing: ...; Social: ..."; "" */
     /* PSP review of an active PSP (rules_psp_review, as db/flags.c). */
@@ -138,8 +152,8 @@ const struct tracking_row *tracking_find(const struct tracking *t, int64_t pupil
 /* ---- a week's ratings ---- */
 
 struct tracking_rating {
-    int rating;                     /* 1..5; 0 = none */
-    char note[TRACKING_NOTE_SIZE];  /* needs a rating */
+    int rating;                     /* 1..5; 0 = none; TRACKING_NA */
+    char note[TRACKING_NOTE_SIZE];  /* needs a rating (or TRACKING_NA: why not) */
     int64_t version;                /* as read; 0 when there was none */
     bool changed;                   /* tracking_save_week writes this area */
 };
@@ -157,8 +171,9 @@ ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct 
  * week must be a Monday, and one that has begun by today (AP_ERR_INVALID
  * "Week: ..." for a rating of a week to come; clearing one is allowed),
  * and a 1-5 rating only in an area that applies to the pupil
- * (rules_tracking_areas with th: "Qualification pathway: does not apply in
- * Reception (tracked from Year 10)").
+ * (rules_tracking_areas_for with th and the purposes of the placements
+ * running on today: "Qualification pathway: does not apply to this pupil
+ * (tracked in: ...)"). TRACKING_NA is written like a rating.
  * Viewers are refused by store_begin. */
 ap_status tracking_save_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating r[TRACKING_AREAS],
                              int today, const struct thresholds *th);

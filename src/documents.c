@@ -185,6 +185,17 @@ static void psp_body(struct pdf *p, const struct psp *psp, const struct psp_fact
         pdf_field(p, "Safeguarding concern", yes_no(psp->reduced_safeguarding_concern));
         pdf_field(p, "Director's authorisation past 12 weeks", yes_no(psp->reduced_authorised));
         pdf_field(p, "Exit plan", psp->exit_plan);
+        pdf_field(p, "Progression",
+                  psp->reduced_progression[0] ? label_text(LABELS_PROGRESSION, psp->reduced_progression) : "Not recorded");
+        if (psp->reduced_start_hours > 0)
+            snprintf(line, sizeof line, "%.2f", psp->reduced_start_hours);
+        else
+            snprintf(line, sizeof line, "Not recorded");
+        pdf_field(p, "Hours a day at the start", line);
+        pdf_field(p, "LA safeguarding officer told",
+                  psp->reduced_la_told != DATE_NONE ? uk(psp->reduced_la_told, a, sizeof a) : "Not told");
+        pdf_field(p, "Risk assessment last done",
+                  psp->reduced_risk_assessed != DATE_NONE ? uk(psp->reduced_risk_assessed, b, sizeof b) : "None recorded");
         snprintf(line, sizeof line, "%s%s%s", rtt->level == FLAG_NONE ? "Not rated" : rules_flag_name(rtt->level),
                  rtt->why[0] ? ": " : "", rtt->why);
         if (line[0] >= 'a' && line[0] <= 'z')
@@ -429,8 +440,8 @@ out:
 static void rating_text(int now, int before, char *buf, size_t len)
 {
     char a[8], b[8];
-    snprintf(a, sizeof a, now ? "%d" : "\xe2\x80\x93", now);
-    snprintf(b, sizeof b, before ? "%d" : "\xe2\x80\x93", before);
+    snprintf(a, sizeof a, now == TRACKING_NA ? "n/a" : now ? "%d" : "\xe2\x80\x93", now);
+    snprintf(b, sizeof b, before == TRACKING_NA ? "n/a" : before ? "%d" : "\xe2\x80\x93", before);
     snprintf(buf, len, "%s (%s)", a, b);
 }
 

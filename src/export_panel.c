@@ -234,7 +234,8 @@ static void cover_sheet(struct pack *p)
     xlsx_note(s, note++, 0, "How the figures are worked out", f->heading);
     snprintf(line, sizeof line,
              "Annual cost: tuition for %d school weeks by the quote's cost basis, plus transport for %d weeks. "
-             "Recommended option: the quote marked chosen, else the lowest annual cost.",
+             "Recommended option: the quote marked chosen, else the lowest annual cost. A suspended or red-flagged "
+             "provider's quote is chosen only with a reason recorded, which the quotations check quotes.",
              RULES_SCHOOL_WEEKS, RULES_SCHOOL_WEEKS);
     xlsx_paragraph(s, note++, 0, NCOLS - 1, line, f->note);
     snprintf(line, sizeof line,
@@ -379,6 +380,8 @@ static void options_sheet(struct pack *p)
             xlsx_money(s, rr, C_TOTAL, q->annual_total);
             xlsx_text(s, rr, C_REC,
                       !q->recommended ? ""
+                      : c->recommended_reasoned ? "\xe2\x9a\xa0 Recommended (chosen) with a reason: provider suspended or "
+                                                  "red-flagged, see the quotations check"
                       : c->recommended_unsafe ? "\xe2\x9c\x98 Not recommendable (chosen): provider suspended or red-flagged"
                       : c->recommended_chosen ? "\xe2\x9c\x94 Recommended (chosen)"
                                               : "\xe2\x9c\x94 Recommended (lowest cost)",

@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "money.h"
+#include "utf8.h"
 
 /* Hours are typed to the minute at best; sums of them (6 x 3.0, 0.1 steps)
  * may miss a boundary by a rounding error, so compare with this slack. */
@@ -707,6 +708,43 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
                 num_str(r->psp_hours_per_day, p), num_str(r->timetable_hours_per_day, t));
         level = rules_flag_worst(level, FLAG_AMBER);
     }
+    if (r->has_psp) {
+        /* The indicators only the PSP records (seed 003 Appendix 2): amber
+         * for each that fails, as a green indicator not met. */
+        int review = r->start != DATE_NONE ? r->start + 7 * th->psp_review_weeks : DATE_NONE;
+        bool reviewed = review != DATE_NONE && today >= review;
+        char s1[32], s2[32], w[11];
+        if (r->progression == RULES_PROGRESS_LITTLE) {
+            why_add(reasons, sizeof reasons, "little or no progression");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else if (r->progression == RULES_PROGRESS_UNKNOWN && reviewed) {
+            why_add(reasons, sizeof reasons, "progression not recorded %d weeks on", th->psp_review_weeks);
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+        double now = r->timetable_hours_per_day > 0 ? r->timetable_hours_per_day
+                     : r->psp_hours_per_day > 0     ? r->psp_hours_per_day
+                                                    : r->weekly_hours / 5;
+        if (r->start_hours_per_day <= 0) {
+            why_add(reasons, sizeof reasons, "hours a day at the start not recorded");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else if (reviewed && now > 0 && now <= r->start_hours_per_day + HOURS_EPS) {
+            why_add(reasons, sizeof reasons, "no increase in hours: %s h a day at the start, %s h now",
+                    num_str(r->start_hours_per_day, s1), num_str(now, s2));
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+        if (!r->la_told) {
+            why_add(reasons, sizeof reasons, "the LA's safeguarding officer not told");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+        if (!r->risk_assessed) {
+            why_add(reasons, sizeof reasons, "no risk assessment recorded");
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else if (today > r->risk_assessed_on + 7 * th->psp_review_weeks) {
+            why_add(reasons, sizeof reasons, "risk assessment last reviewed on %s, over %d weeks ago",
+                    date_format(r->risk_assessed_on, w), th->psp_review_weeks);
+            level = rules_flag_worst(level, FLAG_AMBER);
+        }
+    }
     if (level == FLAG_GREEN) {
         why_add(reasons, sizeof reasons, "%s, end date and exit plan in place",
                 r->has_psp ? "PSP" : "health care plan");
@@ -809,6 +847,7 @@ enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
             r.pick = (int)i;
             r.chosen = true;
             r.unsafe_pick = unsafe;
+            r.reasoned = unsafe && q[i].recommend_reason && !utf8_blank(q[i].recommend_reason);
         }
         bool seen = false;
         for (size_t k = 0; k < i && !seen; k++)
@@ -832,10 +871,16 @@ enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
     }
     if (r.unsafe_pick) {
         const struct rules_quote *p = &q[r.pick];
-        why_add(reasons, sizeof reasons, "the recommended provider %s is %s: it cannot be recommended",
-                p->provider,
-                p->suspended ? "suspended" : "red-flagged (a safeguarding item answered No, not yet Yes)");
-        level = FLAG_RED;
+        const char *state = p->suspended ? "suspended" : "red-flagged (a safeguarding item answered No, not yet Yes)";
+        if (r.reasoned) {
+            why_add(reasons, sizeof reasons, "the recommended provider %s is %s: recommended for the reason recorded: "
+                    "\"%s\"", p->provider, state, p->recommend_reason);
+            level = rules_flag_worst(level, FLAG_AMBER);
+        } else {
+            why_add(reasons, sizeof reasons, "the recommended provider %s is %s: it cannot be recommended",
+                    p->provider, state);
+            level = FLAG_RED;
+        }
     }
     if (r.pick >= 0) {
         char rule[RULES_WHY_LEN];
@@ -888,4 +933,17 @@ unsigned rules_tracking_areas(int year_group, const struct thresholds *th)
     if (year_group != RULES_NO_YEAR_GROUP && year_group < th->qualifications_year)
         return RULES_AREAS_ALL & ~(1u << RULES_AREA_QUALIFICATIONS);
     return RULES_AREAS_ALL;
+}
+
+unsigned rules_tracking_areas_for(int year_group, const unsigned *purposes, size_t n,
+                                  const struct thresholds *th)
+{
+    unsigned areas = n ? 0u : rules_tracking_areas(year_group, th);
+    for (size_t i = 0; i < n; i++)
+        areas |= purposes[i] ? purposes[i] & RULES_AREAS_ALL : rules_tracking_areas(year_group, th);
+    if (year_group != RULES_NO_YEAR_GROUP && year_group < RULES_QUALIFICATIONS_EARLIEST_YEAR)
+        areas &= ~(1u << RULES_AREA_QUALIFICATIONS);
+    if (!areas)
+        areas = 1u; /* attendance: a purpose of the qualification pathway alone, too young for it */
+    return areas;
 }

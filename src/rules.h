@@ -279,6 +279,9 @@ enum flag_level rules_psp_end(int start, int end_date, bool ceased, int today,
 bool rules_is_reduced(double weekly_hours, int year_group,
                       const struct thresholds *th);
 
+/* Progression since a reduced timetable began, as the PSP records it. */
+enum rules_progression { RULES_PROGRESS_UNKNOWN = 0, RULES_PROGRESS_YES, RULES_PROGRESS_LITTLE };
+
 struct rules_rtt {
     double weekly_hours;
     int year_group;
@@ -302,6 +305,13 @@ struct rules_rtt {
     double psp_hours_per_day;  /* the PSP's hours a day; <= 0: not recorded */
     double timetable_hours_per_day; /* the timetable's, over the days it has
                                        sessions; <= 0: not known */
+    /* Indicators only the PSP can record (checked when has_psp); here zero
+     * values mean "not recorded", which keeps the RAG from green: */
+    enum rules_progression progression;
+    double start_hours_per_day; /* hours a day when it began; <= 0: not recorded */
+    bool la_told;              /* the LA's safeguarding officer was told */
+    bool risk_assessed;        /* a risk assessment was done or reviewed ... */
+    int risk_assessed_on;      /* ... last on this day */
 };
 
 /* Hours a day in the PSP and the timetable further apart than this are amber. */
@@ -321,12 +331,20 @@ struct rules_rtt {
  *         running after its provisional end date; no parent/carer agreement
  *         recorded (the matrix's parental dissatisfaction); the PSP's hours
  *         a day more than RULES_HOURS_PER_DAY_TOLERANCE from the
- *         timetable's;
+ *         timetable's; and, with a PSP, its indicators:
+ *           - little or no progression recorded; or progression not
+ *             recorded once th->psp_review_weeks weeks have passed since
+ *             the start (the first review: start + 7 x weeks, that day on);
+ *           - the hours a day at the start not recorded; or, from that same
+ *             first review on, no increase in hours: the hours a day now
+ *             (the timetable's, else the PSP's, else the weekly hours / 5)
+ *             not above them;
+ *           - the LA's safeguarding officer not told (green needs it);
+ *           - no risk assessment recorded, or the last one more than
+ *             th->psp_review_weeks weeks old (today after it + 7 x weeks);
  *   green reduced, and none of the above.
  * A 12-week timetable starting on a Monday may end on the Sunday of its 12th
- * week (rules_weeks_end). Not computed (the store does not record them):
- * progression, an increase in hours over time, the LA safeguarding officer
- * being told, risk assessments. */
+ * week (rules_weeks_end). */
 enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
                                         const struct thresholds *th,
                                         char *why, size_t why_len);
@@ -383,6 +401,8 @@ struct rules_quote {
     bool chosen;                 /* marked as the recommended option */
     bool suspended;              /* the provider is suspended */
     bool safeguarding_no;        /* the provider has an open safeguarding No (red) */
+    const char *recommend_reason; /* chosen all the same, for this recorded reason;
+                                     NULL or "" for none */
 };
 
 struct rules_quote_pick {
@@ -391,6 +411,7 @@ struct rules_quote_pick {
     bool chosen;                 /* pick is the chosen one */
     int counted;                 /* quotations that count for route 1 */
     bool unsafe_pick;            /* the chosen provider is suspended or red-flagged */
+    bool reasoned;               /* ... and chosen with a recorded reason */
 };
 
 /* The case's quotations against route 1 (000), every reason named:
@@ -401,7 +422,9 @@ struct rules_quote_pick {
  *    from a provider that may be recommended;
  *  - rules_quotes on its annual cost and the count (amber);
  *  - a chosen provider that is suspended or red-flagged is red: it cannot
- *    be recommended ("recommended provider X is suspended").
+ *    be recommended ("recommended provider X is suspended"); chosen with a
+ *    recorded reason (issue 13: "or only with a recorded reason, flagged"),
+ *    amber while it stands, quoting the reason.
  * n == 0: none (the caller says no quotations are recorded). out may be
  * NULL. */
 enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
@@ -417,12 +440,27 @@ enum flag_level rules_quotations(const struct rules_quote *q, size_t n,
 #define RULES_AREA_QUALIFICATIONS 4
 #define RULES_AREAS_ALL 0x1fu
 
-/* The areas a pupil of year_group is tracked in: attendance, wellbeing,
- * engagement and social at every age; the qualification pathway from Year
- * th->qualifications_year (10: Key Stage 4), and for a pupil whose year
- * group is not known. A Reception child is not rated on a qualification
- * pathway (issue 13). */
+/* The areas a pupil of year_group is tracked in when nothing else says:
+ * attendance, wellbeing, engagement and social at every age; the
+ * qualification pathway from Year th->qualifications_year (10: Key Stage
+ * 4), and for a pupil whose year group is not known. A Reception child is
+ * not rated on a qualification pathway (issue 13). */
 unsigned rules_tracking_areas(int year_group, const struct thresholds *th);
+
+/* The earliest year group in which a placement's purpose may track the
+ * qualification pathway (secondary school, Key Stage 3). */
+#define RULES_QUALIFICATIONS_EARLIEST_YEAR 7
+
+/* The areas that apply to a pupil by the purposes of their placements
+ * running today (seed 000: "linked to the purpose of the agreed
+ * provision"): the union of purposes[0..n), each a set of area bits, 0 for
+ * a placement whose purpose does not say (it counts as
+ * rules_tracking_areas(year_group)). With no placement (n == 0), the year
+ * group's areas. Whatever a purpose says, the qualification pathway never
+ * applies before Year RULES_QUALIFICATIONS_EARLIEST_YEAR (a known year
+ * group), and at least one area always does (attendance). */
+unsigned rules_tracking_areas_for(int year_group, const unsigned *purposes, size_t n,
+                                  const struct thresholds *th);
 
 /* ------------------------------------------------------------------ */
 /* KS1-3 intervention placements (004) are planned for

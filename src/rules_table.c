@@ -57,11 +57,12 @@ static const struct rules_info table[] = {
      "amber sessions in a row, red school days in a row (the LA must be told), from which date"},
     {"reduced_timetable", "rules_reduced_timetable",
      "weekly hours (each session once) against the year group's minimum; the PSP's reduced-timetable section "
-     "(dates, exit plan, authorisation, concern ticked, agreements, hours a day); CLA; safeguarding concerns "
-     "since it began; this term's attendance; the timetable's hours a day",
+     "(dates, exit plan, authorisation, concern ticked, agreements, hours a day, progression, hours a day at the "
+     "start, LA safeguarding officer told, risk assessment); CLA; safeguarding concerns since it began; this "
+     "term's attendance; the timetable's hours a day",
      "003 (reduced timetables; Appendix 2, the audit matrix)",
      "min_hours_reception_y2, min_hours_y3_y6, min_hours_y7_y10, min_hours_y11, reduced_timetable_weeks, "
-     "rtt_attendance_red_pct",
+     "rtt_attendance_red_pct, psp_review_weeks",
      "red or amber with every indicator of the matrix that fails, red ones first"},
     {"psp_review", "rules_psp_review",
      "the PSP's meeting, its latest review and the next review date set", "000, 003 (reviews every 6 weeks)",
@@ -73,11 +74,12 @@ static const struct rules_info table[] = {
      "004 (16-week intervention placements)", "intervention_weeks",
      "amber: the placement and the date its weeks ended"},
     {"quotations", "rules_quotations",
-     "the open case's quotations: annual cost with transport, chosen, provider suspended or with an open "
-     "safeguarding No; the panel date",
+     "the open case's quotations: annual cost with transport, chosen (and the reason recorded for choosing an "
+     "unsafe provider), provider suspended or with an open safeguarding No; the panel date",
      "000 (Procurement Route 1: three quotations under £25,000)", "quote_threshold, quotes_required",
      "amber: quotations that count and needed, the quotes not counted and why, or another route needed at or "
-     "over the threshold; red: a chosen provider that cannot be recommended"},
+     "over the threshold, or a suspended or red-flagged provider recommended for the reason it quotes; red: such "
+     "a provider chosen without a reason"},
 };
 
 const struct rules_info *rules_info_all(size_t *n)

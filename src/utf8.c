@@ -375,6 +375,14 @@ size_t utf8_first_invalid(const char *s, size_t len)
     return len;
 }
 
+bool utf8_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
 bool utf8_valid(const char *s)
 {
     size_t len = strlen(s);

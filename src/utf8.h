@@ -131,6 +131,9 @@ const char *utf8_printable(char *out, size_t outsz, const char *s);
 /* True when s (NUL-terminated) is well-formed UTF-8. */
 bool utf8_valid(const char *s);
 
+/* True when s holds nothing but spaces, tabs and line ends ("" too). */
+bool utf8_blank(const char *s);
+
 /* The offset of the first invalid byte in s[0..len), or len when there is
  * none: for messages such as "line 4: not UTF-8 at byte 17". */
 size_t utf8_first_invalid(const char *s, size_t len);

@@ -167,6 +167,19 @@ expect_alt_off() {
 
 # ---- Helpers of the pane tests (roll, providers, two sessions) ----
 
+# expect_text NAME SESSION TEXT [SECONDS]: TEXT on the screen, read as one
+# line (a long message wraps over several lines of the pane).
+flat() { screen "$1" | tr '\n' ' ' | tr -s ' '; }
+expect_text() {
+    i=0
+    while [ "$i" -lt $((${4:-10} * 10)) ]; do
+        if flat "$2" | grep -qF -- "$3"; then ok "$1"; return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    not_ok "$1" "screen lacks: $3" "$(screen "$2")"
+}
+
 # upn_check TWELVE: the check letter for a UPN's last 12 characters (src/upn.h):
 # characters 2-13 weighted 2..13, the sum mod 23 as a letter of the table.
 upn_check() {

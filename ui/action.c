@@ -111,6 +111,8 @@ static const struct action actions[] = {
     {ACT_TRACK_NEXT_AREA, SCOPE_TRACKING, "Tab/→", "area", "Rating line: the next area", false, {'\t', K(KEY_RIGHT)}},
     {ACT_TRACK_PREV_AREA, SCOPE_TRACKING, "S-Tab/←", NULL, "Rating line: the area before", false,
      {K(KEY_BTAB), K(KEY_LEFT)}},
+    {ACT_TRACK_NA, SCOPE_TRACKING, "x", "n/a", "Rating line: the area does not apply this week (not counted as missing)",
+     true, {'x', 'X'}},
     {ACT_TRACK_NOTE, SCOPE_TRACKING, "n", "note", "Rating line: a note on the area (Enter keeps it)", true, {'n'}},
     {ACT_TRACK_SAME, SCOPE_TRACKING, "=", "as before", "Rating line: the areas not yet rated as last time", true,
      {'='}},

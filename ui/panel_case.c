@@ -78,6 +78,13 @@ static void build_doc(struct panel *st)
                      "takes the lowest, %s at %s)",
                      r->provider, money_format(r->cost.total, money, sizeof money));
         docview_text(&st->doc, chosen ? ATTR_FLAG_GREEN : ATTR_DIM, buf, 1);
+        if (chosen && r->q.recommend_reason[0]) {
+            /* Recommended all the same (issue 13): the reason, flagged. */
+            snprintf(buf, sizeof buf,
+                     "~ Recommended although %s was suspended or red-flagged when chosen, for the reason recorded: %s",
+                     r->provider, r->q.recommend_reason);
+            docview_text(&st->doc, ATTR_FLAG_AMBER, buf, 3);
+        }
         docview_text(&st->doc, ATTR_DIM, "Sess/wk: half days · £/week: tuition · A year: 39 weeks, transport included", 1);
     } else {
         snprintf(buf, sizeof buf, "No quotations yet: %s", pp_takes_quotes(c) ? "a adds one" : "none were recorded");

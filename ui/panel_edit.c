@@ -785,6 +785,64 @@ unsigned pp_delete_quote(struct panel *st)
     return REDRAW_ALL;
 }
 
+/* Recommending a provider that may not be recommended: only with a reason
+ * typed (db/panel.h panel_quote_choose; issue 13). */
+struct reason_form {
+    struct panel *st;
+    int64_t id, version;
+    char why_not[400];
+    char reason[PANEL_REASON_SIZE];
+};
+
+enum { RF_WHY, RF_REASON, RF_COUNT };
+
+static void reason_info(void *ctx, int field, char *buf, size_t len)
+{
+    (void)field;
+    snprintf(buf, len, "%s", ((struct reason_form *)ctx)->why_not);
+}
+
+static ap_status reason_save(void *ctx)
+{
+    struct reason_form *rf = ctx;
+    return panel_quote_choose(ui_store(rf->st->ui), rf->id, &rf->version, rf->reason, ui_today(rf->st->ui));
+}
+
+static bool reason_form_run(struct panel *st, int64_t id, int64_t version, const char *why_not)
+{
+    struct reason_form *rf = calloc(1, sizeof *rf);
+    if (!rf) {
+        notice_say(st->ui, &st->notice, true, "Out of memory");
+        return false;
+    }
+    rf->st = st;
+    rf->id = id;
+    rf->version = version;
+    /* The model's refusal without its field name ("Provider: "). */
+    const char *w = strncmp(why_not, "Provider: ", 10) == 0 ? why_not + 10 : why_not;
+    snprintf(rf->why_not, sizeof rf->why_not, "%s", w);
+    char *cut = strstr(rf->why_not, ": it cannot be the recommended option");
+    if (cut)
+        *cut = '\0'; /* the title says the rest */
+    struct form_field fields[RF_COUNT] = {
+        [RF_WHY] = {"Why not", FIELD_INFO, NULL, 0, NULL, false, 0, 0, NULL},
+        [RF_REASON] = {"Reason", FIELD_LONGTEXT, rf->reason, sizeof rf->reason, NULL, true, 0, 0,
+                       "Why the panel should be offered it all the same: kept, audited, and flagged while it stands"},
+    };
+    struct form f = {
+        .title = "Recommend it all the same, with a reason",
+        .fields = fields,
+        .nfields = RF_COUNT,
+        .ctx = rf,
+        .save = reason_save,
+        .info = reason_info,
+        .start_focus = RF_REASON,
+    };
+    bool saved = form_run(st->ui, &f);
+    free(rf);
+    return saved;
+}
+
 unsigned pp_choose_quote(struct panel *st)
 {
     if (!notice_can_write(st->ui, &st->notice))
@@ -799,7 +857,18 @@ unsigned pp_choose_quote(struct panel *st)
     int64_t version = r->q.version;
     bool was = r->q.chosen;
     ap_status rc = was ? panel_quote_unchoose(ui_store(st->ui), r->q.id, &version)
-                       : panel_quote_choose(ui_store(st->ui), r->q.id, &version, ui_today(st->ui));
+                       : panel_quote_choose(ui_store(st->ui), r->q.id, &version, NULL, ui_today(st->ui));
+    if (rc == AP_ERR_INVALID && !was && strncmp(ap_error_detail(), "Provider: ", 10) == 0) {
+        char why_not[400];
+        snprintf(why_not, sizeof why_not, "%s", ap_error_detail());
+        bool saved = reason_form_run(st, r->q.id, r->q.version, why_not);
+        after_write(st);
+        if (saved)
+            notice_say(st->ui, &st->notice, false, "Recommended option: %s, with the reason recorded (flagged while it stands)", provider);
+        else
+            notice_say(st->ui, &st->notice, false, "Not changed: %s is not recommended without a reason", provider);
+        return REDRAW_ALL;
+    }
     if (rc != AP_OK) {
         notice_say(st->ui, &st->notice, true, "Not changed: %s", ap_error_detail());
         after_write(st); /* read what is there now */

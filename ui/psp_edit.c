@@ -46,6 +46,7 @@ struct editor {
     bool read_only;
     struct field_choice status_choices[4];
     struct field_choice reason_choices[8];
+    struct field_choice progression_choices[4];
     struct field_choice outcome_choices[8];
     char help_review[160], help_end[160], help_next[160], help_rtt[200];
     char title[300];
@@ -851,6 +852,22 @@ static void build_editor(struct editor *ed)
     add_field(ed, "Authorised (Director)", FIELD_BOOL, &p->reduced_authorised, 0, false, 0, 0, ed->help_rtt, NULL);
     add_field(ed, "Exit plan", FIELD_LONGTEXT, p->exit_plan, sizeof p->exit_plan, false, 0, 0,
               "The plan back to full-time education, and when", "form.exit_plan");
+    /* The matrix's indicators only the PSP records (issue 13). */
+    n = 0;
+    ed->progression_choices[n++] = (struct field_choice){"", "Not recorded"};
+    for (size_t i = 0; LABELS_PROGRESSION[i].code && n < 3; i++)
+        ed->progression_choices[n++] = (struct field_choice){LABELS_PROGRESSION[i].code, LABELS_PROGRESSION[i].text};
+    ed->progression_choices[n] = (struct field_choice){NULL, NULL};
+    f = add_field(ed, "Progression", FIELD_CHOICE, p->reduced_progression, sizeof p->reduced_progression, false, 0, 0,
+                  "Since the reduced timetable began; little or none is amber", NULL);
+    if (f >= 0)
+        ed->fields[f].choices = ed->progression_choices;
+    add_field(ed, "Hours a day at the start", FIELD_HOURS, &p->reduced_start_hours, 0, false, 0, PSP_RTT_MAX_HOURS,
+              "To see the hours increase over time; 0 when not recorded", "form.reduced_start_hours");
+    add_field(ed, "LA safeguarding officer told", FIELD_DATE, &p->reduced_la_told, 0, false, 0, 0,
+              "The day the LA's safeguarding officer was told of the reduced timetable", "form.reduced_la_told");
+    add_field(ed, "Risk assessment", FIELD_DATE, &p->reduced_risk_assessed, 0, false, 0, 0,
+              "The day the risk assessment was last done or reviewed", "form.reduced_risk_assessed");
     add_custom(ed, "Audit matrix RAG", EF_RAG, 0, "Red, amber or green by the audit matrix, with the reasons");
 }
 

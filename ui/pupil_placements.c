@@ -119,7 +119,7 @@ static int grid_key(struct grid *g, struct ui *ui, int ret, wint_t ch)
 
 enum plf {
     PL_PROVIDER, PL_STATUS, PL_START, PL_END, PL_WEEKS, PL_TIMETABLE, PL_HOURS, PL_WEEK, PL_BASIS, PL_RATE,
-    PL_TRANSPORT, PL_ANNUAL, PL_PURPOSE, PL_CHANGED, PL_COUNT
+    PL_TRANSPORT, PL_ANNUAL, PL_PURPOSE, PL_AREAS, PL_CHANGED, PL_COUNT
 };
 
 struct placement_form {
@@ -286,6 +286,9 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
                           .help = "Taxi or bus, pounds a week; 0 for none"},
         [PL_ANNUAL] = {.label = "Annual cost", .kind = FIELD_INFO},
         [PL_PURPOSE] = {.label = "Purpose", .kind = FIELD_LONGTEXT, .value = x->purpose, .size = sizeof x->purpose},
+        [PL_AREAS] = {.label = "Tracking areas", .kind = FIELD_TEXT, .value = x->tracking_areas,
+                      .size = sizeof x->tracking_areas,
+                      .help = "The areas the purpose needs, e.g. wellbeing, social; empty: by year group"},
         [PL_CHANGED] = {.label = "Last changed", .kind = FIELD_INFO},
     };
     char title[400];
@@ -455,8 +458,9 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     char rate[MONEY_LEN], transport[MONEY_LEN], line[600];
     money_format(it->p.rate, rate, sizeof rate);
     money_format(it->p.transport_per_week, transport, sizeof transport);
-    snprintf(line, sizeof line, "%s %s · transport %s a week%s%s", rate, pv_per_basis(it->p.cost_basis),
-             transport, it->p.purpose[0] ? " · " : "", it->p.purpose);
+    snprintf(line, sizeof line, "%s %s · transport %s a week%s%s%s%s", rate, pv_per_basis(it->p.cost_basis),
+             transport, it->p.tracking_areas[0] ? " · tracked in: " : "", it->p.tracking_areas,
+             it->p.purpose[0] ? " · " : "", it->p.purpose);
     pv_put_text(w, y, 3 + 5 * GRID_CELL + 4, "Cost:", ATTR_DIM);
     char *nl = strchr(line, '\n');
     if (nl)

@@ -322,10 +322,12 @@ static void rating_cell(const struct tracking_row *r, int k, char *buf, size_t l
         buf[0] = '\0';
         return;
     }
-    snprintf(buf, len, "%c/%c", now ? '0' + now : '-', before ? '0' + before : '-');
-    if (!now)
+    /* x: not applicable that week (TRACKING_NA) */
+    snprintf(buf, len, "%c/%c", now == TRACKING_NA ? 'x' : now ? '0' + now : '-',
+             before == TRACKING_NA ? 'x' : before ? '0' + before : '-');
+    if (now <= 0)
         *attr = ATTR_DIM;
-    else if (before && now < before)
+    else if (before > 0 && now < before)
         *attr = ATTR_FLAG_AMBER; /* lower than before */
 }
 
@@ -493,7 +495,7 @@ static void draw_row_detail(struct tpane *tp, WINDOW *w, int y)
     }
 }
 
-#define ENTRY_LINES 5
+#define ENTRY_LINES 6
 
 bool tp_entry_changed(const struct entry *e, int a)
 {
@@ -513,7 +515,7 @@ bool tp_entry_any_changed(const struct entry *e)
  * focused one. Moving the focus (Tab, arrows, clearing) forgets it. */
 int tp_note_area(const struct entry *e)
 {
-    if (e->last_rated >= 0 && e->r[e->last_rated].rating)
+    if (e->last_rated >= 0 && e->r[e->last_rated].rating != 0)
         return e->last_rated;
     return e->focus;
 }
@@ -521,8 +523,8 @@ int tp_note_area(const struct entry *e)
 /* The hint line of the rating line, from the action table. */
 static void entry_hints(WINDOW *w, int y)
 {
-    static const enum action_id ids[] = {ACT_TRACK_SCORE, ACT_TRACK_SAVE_NEXT, ACT_TRACK_NEXT_AREA, ACT_TRACK_NOTE,
-                                         ACT_TRACK_SAME,  ACT_NONE,            ACT_TRACK_CLEAR,     ACT_TRACK_SAVE_PREV};
+    static const enum action_id ids[] = {ACT_TRACK_SAVE_NEXT, ACT_TRACK_NEXT_AREA, ACT_TRACK_NOTE, ACT_TRACK_SAME,
+                                         ACT_NONE,            ACT_TRACK_CLEAR,     ACT_TRACK_SAVE_PREV};
     char line[600];
     size_t used = 0;
     line[0] = '\0';
@@ -549,7 +551,7 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     char line[800], d[24];
     int rated = 0;
     for (int a = 0; a < TRACKING_AREAS; a++)
-        rated += e->r[a].rating > 0 && ((e->areas >> a) & 1u);
+        rated += e->r[a].rating != 0 && ((e->areas >> a) & 1u);
     snprintf(line, sizeof line, "Rating %s · %d of %d rated%s · week of %s", e->who, rated, e->n_areas,
              tp_entry_any_changed(e) ? " · not saved" : "", tp_long_date(tp->week, d, sizeof d));
     if (e->notice[0])
@@ -573,18 +575,32 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
             continue;
         }
         char box[8];
-        snprintf(box, sizeof box, "[%c]", e->r[a].rating ? '0' + e->r[a].rating : ' ');
+        int v = e->r[a].rating;
+        snprintf(box, sizeof box, "[%c]", v == TRACKING_NA ? 'x' : v ? '0' + v : ' ');
         wattrset(w, attr_of(focus ? ATTR_SELECTED : ATTR_FIELD));
         mvwaddstr(w, y + 2, x, box);
         wattrset(w, A_NORMAL);
         char was[32];
-        if (e->prev[a])
+        if (e->prev[a] == TRACKING_NA)
+            snprintf(was, sizeof was, " was n/a%s", e->r[a].note[0] ? " ✎" : "");
+        else if (e->prev[a])
             snprintf(was, sizeof was, " was %d%s", e->prev[a], e->r[a].note[0] ? " ✎" : "");
         else
             snprintf(was, sizeof was, "%s", e->r[a].note[0] ? " ✎" : "");
         if (x + 3 < width)
             tp_put_line(w, y + 2, x + 3, was, ATTR_DIM);
     }
+    /* What 1-5 mean ([display] rating_words), always in sight (issue 13). */
+    size_t used = 0;
+    for (int k = 1; k <= 5 && used < sizeof line; k++) {
+        char word[64];
+        used += (size_t)snprintf(line + used, sizeof line - used, "%d %s · ", k,
+                                 config_rating_word(ui_config(tp->ui)->rating_words, k, word, sizeof word));
+    }
+    if (used < sizeof line)
+        snprintf(line + used, sizeof line - used, "x n/a");
+    tp_put_line(w, y + 3, 1, line, ATTR_HINT);
+    y++;
     int na = tp_note_area(e);
     const struct tracking_rating *fr = &e->r[na];
     snprintf(line, sizeof line, "Note on %s: ", LABELS_PROGRESS_AREA[na].brief);

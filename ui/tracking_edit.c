@@ -147,7 +147,8 @@ static void entry_note(struct tpane *tp, struct entry *e)
     int na = tp_note_area(e);
     struct tracking_rating *r = &e->r[na];
     if (!r->rating) {
-        ui_error(tp->ui, "Rate %s first (1 to 5): a note goes with a rating", LABELS_PROGRESS_AREA[na].brief);
+        ui_error(tp->ui, "Rate %s first (1 to 5, or x for not this week): a note goes with a rating",
+                 LABELS_PROGRESS_AREA[na].brief);
         return;
     }
     struct lineedit le = {0};
@@ -209,18 +210,22 @@ static enum view_key entry_key(void *self, const struct action *act, int ret, wi
     }
     switch (act ? act->id : ACT_NONE) {
     case ACT_TRACK_SCORE:
+    case ACT_TRACK_NA:
         if (!((e->areas >> e->focus) & 1u)) {
-            ui_message(ui, "%s does not apply to this pupil (tracked from Year %d)",
-                       LABELS_PROGRESS_AREA[e->focus].text, ui_config(ui)->th.qualifications_year);
+            ui_message(ui, "%s does not apply to this pupil (the purposes of their placements and their year group)",
+                       LABELS_PROGRESS_AREA[e->focus].text);
             break;
         }
-        e->r[e->focus].rating = (int)ch - '0';
+        e->r[e->focus].rating = act->id == ACT_TRACK_NA ? TRACKING_NA : (int)ch - '0';
         e->last_rated = e->focus;
         {
             /* What the rating means ([display] rating_words). */
             char word[64];
-            ui_message(ui, "%s: %d, %s", LABELS_PROGRESS_AREA[e->focus].text, (int)ch - '0',
-                       config_rating_word(ui_config(ui)->rating_words, (int)ch - '0', word, sizeof word));
+            if (act->id == ACT_TRACK_NA)
+                ui_message(ui, "%s: not applicable this week", LABELS_PROGRESS_AREA[e->focus].text);
+            else
+                ui_message(ui, "%s: %d, %s", LABELS_PROGRESS_AREA[e->focus].text, (int)ch - '0',
+                           config_rating_word(ui_config(ui)->rating_words, (int)ch - '0', word, sizeof word));
         }
         /* On to the next area that applies. */
         for (int a = e->focus + 1; a < TRACKING_AREAS; a++)
@@ -277,7 +282,7 @@ static enum view_key entry_key(void *self, const struct action *act, int ret, wi
     return VIEW_DONE;
 }
 
-static const enum action_id entry_keys[] = {ACT_TRACK_SCORE, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA,
+static const enum action_id entry_keys[] = {ACT_TRACK_SCORE, ACT_TRACK_NA, ACT_TRACK_NEXT_AREA, ACT_TRACK_PREV_AREA,
                                             ACT_TRACK_NOTE,  ACT_TRACK_SAME,      ACT_TRACK_CLEAR,
                                             ACT_TRACK_SAVE_NEXT, ACT_TRACK_SAVE_PREV, ACT_NONE};
 static const struct view_ops entry_view_ops_ = {

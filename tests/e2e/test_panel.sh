@@ -12,18 +12,6 @@
 pane_script 2026-11-20 panel --pupils 40 --weeks 4
 S=panel$$
 n_cases=$(q "select count(*) from panel_case")
-# expect_text NAME SESSION TEXT [SECONDS]: TEXT on the screen, read as one
-# line (a long message wraps over several lines of the pane).
-flat() { screen "$1" | tr '\n' ' ' | tr -s ' '; }
-expect_text() {
-    i=0
-    while [ "$i" -lt $((${4:-10} * 10)) ]; do
-        if flat "$2" | grep -qF -- "$3"; then ok "$1"; return 0; fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    not_ok "$1" "screen lacks: $3" "$(screen "$2")"
-}
 
 # The case: open, its pupil's only open case, the fewest quotations.
 case_id=$(q "select c.id from panel_case c where c.status = 'open' and c.panel_date is not null

@@ -68,6 +68,37 @@ wait_for w "Saved the PSP of $name" 5
 n=$(q "SELECT status FROM psp WHERE id = $psp")
 [ "$n" = active ] && ok "Right then ^S makes the PSP active" || not_ok "Right then ^S makes the PSP active" "$n"
 
+# The audit matrix's indicators only the PSP records (issue 13), reached
+# from the top of the form by Shift-Tab (the focus wraps round to the end):
+# a risk assessment dated next week is refused, naming the field, and
+# nothing is saved; then all four are stored.
+keys w Enter
+wait_for w "Status *" 5
+i=0
+until wait_for w "The day the risk assessment was last done or reviewed" 1 || [ $i -ge 12 ]; do
+    keys w BTab
+    i=$((i + 1))
+done
+keys w C-u
+keys w -l "+1w"
+keys w C-s
+expect_screen "a risk assessment dated next week is refused, naming the field" w "Risk assessment:"
+n=$(q "SELECT ifnull(reduced_risk_assessed, 'none') FROM psp WHERE id = $psp")
+[ "$n" = none ] && ok "nothing of it is saved" || not_ok "nothing of it is saved" "$n"
+keys w C-u
+keys w -l "today"
+keys w BTab C-u
+keys w -l "today"
+keys w BTab C-u
+keys w -l "2"
+keys w BTab Right
+keys w C-s
+expect_screen "^S saves the indicators" w "Saved the PSP of $name"
+n=$(q "SELECT reduced_progression || '|' || reduced_start_hours || '|' || (reduced_la_told = date('now')) || '|' ||
+       (reduced_risk_assessed = date('now')) FROM psp WHERE id = $psp")
+[ "$n" = "progressing|2.0|1|1" ] && ok "progression, hours a day at the start, LA officer told and risk assessment stored" ||
+    not_ok "progression, hours a day at the start, LA officer told and risk assessment stored" "$n"
+
 # A review: attended, progress on each target, outcome, notes.
 keys w r
 expect_screen "r opens the review form" w "Review of the PSP of $name"

@@ -46,6 +46,10 @@ keys "$S" / "$upn" Enter
 expect_screen "a search by UPN finds the pupil" "$S" "1 pupil matches"
 keys "$S" Enter
 expect_screen "Enter opens the rating line for $name" "$S" "Rating $name"
+# What 1-5 mean is on the line before any digit is typed (issue 13: it was
+# only a message after each digit).
+expect_screen "the rating line shows what 1 to 5 mean before a digit is typed" "$S" \
+    "1 serious concern · 2 some concern · 3 steady · 4 good · 5 very good · x n/a"
 keys "$S" 4 3 5 2 1
 expect_screen "five digits rate the five areas" "$S" "5 of 5 rated · not saved"
 expect_screen "each digit says what it means (apterm.ini rating_words)" "$S" "Qualification pathway: 1, serious concern"
@@ -168,5 +172,25 @@ keys "$S" Right Enter
 expect_screen "f, →, Enter applies it: \"Filter applied\"" "$S" "Filter applied"
 keys "$S" F
 expect_screen "F clears it: \"Filter cleared\"" "$S" "Filter cleared"
+wait_for "$S" "Tracking, week of" 5
+
+# ---- x: not applicable this week, saved as such, not counted as missing ----
+keys "$S" Enter
+wait_for "$S" "Rating $name" 5
+keys "$S" Tab x
+expect_screen "x marks the focused area not applicable this week" "$S" "Wellbeing and emotional regulation: not applicable"
+expect_screen "the line still counts 5 of 5 (not applicable is not missing)" "$S" "5 of 5 rated · not saved"
+keys "$S" Enter
+wait_for "$S" "Saved" 5
+got=$(q "SELECT ifnull(rating, 'NULL') FROM progress_entry WHERE pupil_id = $id AND week_start = '$WEEK'
+         AND area = 'wellbeing'")
+[ "$got" = NULL ] && ok "SQLite holds not applicable as a NULL rating" ||
+    not_ok "SQLite holds not applicable as a NULL rating" "got: $got"
+row=$(screen "$S" | grep -F "$name" | head -1)
+case "$row" in
+*" x/"*) ok "the pupil's row shows x for the area not applicable this week" ;;
+*) not_ok "the pupil's row shows x for the area not applicable this week" "row: $row" ;;
+esac
+keys "$S" Escape
 keys "$S" q
 expect_screen "q quits cleanly" "$S" "EXIT=0"

@@ -663,6 +663,7 @@ def main():
             want_rows.append((c, None, 0))
         want_rows.extend((c, q, i + 1) for i, q in enumerate(qs))
     problems, n_rec = [], 0
+    reason_problems, n_reasoned = [], 0
     if len(rows) != len(want_rows):
         problems.append(f"{len(rows)} option rows, SQL has {len(want_rows)}")
     for row, (c, q, k) in zip(rows, want_rows):
@@ -694,8 +695,23 @@ def main():
         if bool(row[14]) != is_rec or (is_rec and rec[1] not in row[14]):
             problems.append(f"{where}: recommended {row[14]!r}, expected {is_rec} ({rec})")
         n_rec += is_rec
+        # Issue 13: a suspended or red-flagged provider's quote chosen with a
+        # recorded reason is marked so, and the quotations check quotes the
+        # reason; chosen without one it is "Not recommendable".
+        if is_rec and q["chosen"] and not may_recommend(q):
+            reason = (q["recommend_reason"] or "").strip()
+            if reason:
+                n_reasoned += 1
+                if "with a reason" not in (row[14] or "") or reason not in (row[16] or ""):
+                    reason_problems.append(f"{where}: reason {reason!r} not said: {row[14]!r} / {row[16]!r}")
+            elif "Not recommendable" not in (row[14] or ""):
+                reason_problems.append(f"{where}: an unsafe choice without a reason marked {row[14]!r}")
+        elif (q["recommend_reason"] or "") and not q["chosen"]:
+            reason_problems.append(f"{where}: a reason is kept on a quote not chosen")
     report(f"{label}: Option analysis - every quote's cost per session and week, transport and annualised total "
            f"to the penny ({len(want_rows)} rows)", problems)
+    report(f"{label}: a suspended or red-flagged provider recommended only with its reason said in the pack "
+           f"({n_reasoned} with a reason)", reason_problems)
     report(f"{label}: the recommended option is marked, once per case with quotes ({n_rec})",
            [] if n_rec == sum(1 for c in cases if quotes.get(c["id"])) else [f"{n_rec} marked"])
     due = sum(1 for c in cases if warned[c["id"]])

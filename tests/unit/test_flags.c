@@ -191,6 +191,16 @@ static void mark_days(int64_t pupil_id, int days, const char *am, const char *pm
 static void dump(void);
 
 /* flags_collect into got[]; FLAGS_DUMP=1 in the environment prints them. */
+/* The indicators only the PSP records (issue 13), all in order: progressing,
+ * up from 2 h a day, the LA's safeguarding officer told and the risk
+ * assessment done 10 days ago - on every PSP so far. */
+static void psp_indicators_recorded(void)
+{
+    sql("UPDATE psp SET reduced_progression = 'progressing', reduced_start_hours = 2, reduced_la_told = '%s', "
+        "reduced_risk_assessed = '%s', version = version + 1",
+        day_s(-10), day_s(-10));
+}
+
 static void run(void)
 {
     got_clear();
@@ -302,6 +312,7 @@ static void test_registration_four_full_time(void **state)
     /* The agreements the audit matrix asks for (issue 13). */
     sql("UPDATE psp SET professionals_agree = 'Educational psychologist', parent_agrees = 'Agreed at the meeting', "
         "version = version + 1");
+    psp_indicators_recorded();
     run();
     expect_none("registration", "Cwm Farm");
     expect_count(0);
@@ -664,6 +675,7 @@ static void test_reduced_timetable(void **state)
         "reduced_reason, exit_plan) VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'Add a day "
         "every fortnight')",
         (long long)b, day_s(-20), day_s(80), day_s(-20), day_s(40));
+    psp_indicators_recorded();
     /* Running for 14 weeks without authorisation: amber. */
     int64_t c = pupil("Rhys", "Jones", 9, NULL, NULL);
     placement(c, v, "active", -98, 6, 2.5);
@@ -721,7 +733,29 @@ static void test_reduced_timetable_audit_matrix(void **state)
     sql("UPDATE psp SET reduced_safeguarding_concern = 1, version = version + 1 WHERE pupil_id = %lld",
         (long long)id[3]);
     mark_days(id[4], 5, "O", "O", v); /* no attendance this term so far */
+    psp_indicators_recorded();
+    /* Issue 13: a PSP that records none of the indicators the store did
+     * not hold is not green, each named; little or no progression is amber. */
+    int64_t h = pupil("Heledd", "Jones", 9, NULL, NULL);
+    placement(h, v, "active", -20, 6, 2.5);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, "
+        "reduced_end, reduced_reason, exit_plan, professionals_agree, parent_agrees) "
+        "VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'Add a day every fortnight', "
+        "'Educational psychologist', 'Agreed at the meeting')",
+        (long long)h, day_s(-20), day_s(80), day_s(-20), day_s(40));
+    int64_t l = pupil("Llinos", "Jones", 9, NULL, NULL);
+    placement(l, v, "active", -20, 6, 2.5);
+    sql("INSERT INTO psp (pupil_id, status, meeting_date, end_date, reduced_timetable, reduced_start, "
+        "reduced_end, reduced_reason, exit_plan, professionals_agree, parent_agrees, reduced_progression, "
+        "reduced_start_hours, reduced_la_told, reduced_risk_assessed) "
+        "VALUES (%lld, 'active', '%s', '%s', 1, '%s', '%s', 'behaviour', 'Add a day every fortnight', "
+        "'Educational psychologist', 'Agreed at the meeting', 'little', 2, '%s', '%s')",
+        (long long)l, day_s(-20), day_s(80), day_s(-20), day_s(40), day_s(-20), day_s(-20));
     run();
+    expect("reduced_timetable", "Heledd", FLAG_AMBER,
+           "hours a day at the start not recorded; the LA's safeguarding officer not told; no risk assessment "
+           "recorded");
+    expect("reduced_timetable", "Llinos", FLAG_AMBER, "little or no progression");
     expect_none("reduced_timetable", "Owain");
     expect("reduced_timetable", "Cai", FLAG_RED, "a child looked after");
     expect("reduced_timetable", "Dafydd", FLAG_RED, "safeguarding concern recorded on");

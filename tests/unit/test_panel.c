@@ -436,20 +436,34 @@ static void test_agreed_case_makes_the_placement(void **state)
     unit_expect_detail("already came from this case");
 }
 
+static void suspend(struct fixture *f, int64_t provider)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
+             (long long)provider);
+    assert_int_equal(sqlite3_exec(store_db(f->u.s), sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A case with two quotations, a from the farm (suspended) and b from the
+ * tutor. */
+static int64_t unsafe_case(struct fixture *f, struct panel_case *c, struct panel_quote *a, struct panel_quote *b)
+{
+    int64_t id = add_case(f, c);
+    add_quote(f, id, f->farm, "session", 4500, 4, 2000, a);
+    add_quote(f, id, f->tutor, "week", 30000, 0, 0, b);
+    suspend(f, f->farm);
+    return id;
+}
+
 static void test_choose_refuses_unsafe_provider(void **state)
 {
     struct fixture *f = *state;
     struct panel_case c;
-    int64_t id = add_case(f, &c);
     struct panel_quote a, b;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
-    add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
+    unsafe_case(f, &c, &a, &b);
     char sql[512];
-    snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
-             (long long)f->farm);
-    assert_int_equal(sqlite3_exec(store_db(f->u.s), sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "is suspended: it cannot be the recommended option"));
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, NULL, today()), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "is suspended: it cannot be the recommended option without a reason"));
     assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote WHERE chosen = 1"), 0);
     /* An open safeguarding No at a visit dated today: refused too. */
     snprintf(sql, sizeof sql,
@@ -459,10 +473,10 @@ static void test_choose_refuses_unsafe_provider(void **state)
              "JOIN qa_visit v ON v.template_id = i.template_id WHERE v.id = 9001 AND i.safeguarding = 1 LIMIT 1",
              (long long)f->tutor, date_format(today(), (char[11]){0}));
     assert_int_equal(sqlite3_exec(store_db(f->u.s), sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, today()), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, NULL, today()), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "answered No at a QA visit and not yet Yes"));
     /* The day before the visit, it was not yet known: allowed. */
-    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, today() - 1), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, NULL, today() - 1), AP_OK);
 }
 
 static void test_choose_one_per_case(void **state)
@@ -475,15 +489,15 @@ static void test_choose_one_per_case(void **state)
     add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
     add_quote(f, id2, f->college, "week", 20000, 0, 0, &elsewhere);
-    assert_int_equal(panel_quote_choose(f->u.s, elsewhere.id, &elsewhere.version, today()), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, elsewhere.id, &elsewhere.version, NULL, today()), AP_OK);
 
-    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, NULL, today()), AP_OK);
     assert_int_equal(a.version, 2);
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)a.id);
     assert_int_equal(query_int(f->u.s, sql), 1);
     /* Choosing the other clears the first in the same transaction. */
-    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, today()), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, NULL, today()), AP_OK);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
     assert_int_equal(query_int(f->u.s, sql), 1);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
@@ -494,7 +508,7 @@ static void test_choose_one_per_case(void **state)
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)elsewhere.id);
     assert_int_equal(query_int(f->u.s, sql), 1);
     /* Choosing again at a stale version is a conflict, and changes nothing. */
-    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_ERR_CONFLICT);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, NULL, today()), AP_ERR_CONFLICT);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
     assert_int_equal(query_int(f->u.s, sql), b.id);
 
@@ -523,7 +537,7 @@ static void test_choose_one_per_case(void **state)
     assert_int_equal(panel_quote_get(f->u.s, a.id, &got), AP_OK);
     assert_int_equal(got.version, a.version + 1);
     a = got;
-    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, NULL, today()), AP_OK);
     assert_int_equal(panel_quote_get(f->u.s, a.id, &got), AP_OK);
     assert_true(got.chosen);
     got.transport_per_week = 0;
@@ -562,6 +576,74 @@ static void test_quotations_flag_follows_the_quotes(void **state)
     flag_calls = 0;
     assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
     assert_int_equal(flag_calls, 0);
+}
+
+/* Issue 13: a suspended or red-flagged provider's quote is recommended only
+ * with a reason typed: blank refused, the reason stored and audited, the
+ * quotations flag raised (amber, quoting it) while the choice stands, and
+ * the pack says so; another choice or clearing it drops the reason. */
+static void test_choose_unsafe_with_a_reason(void **state)
+{
+    struct fixture *f = *state;
+    struct panel_case c;
+    struct panel_quote a, b;
+    int64_t id = unsafe_case(f, &c, &a, &b);
+    char sql[512];
+    /* Cannot be fooled: no reason, an empty one, one of spaces and line ends. */
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, NULL, today()), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, "", today()), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, "  \n\t ", today()), AP_ERR_INVALID);
+    unit_expect_detail("cannot be the recommended option without a reason");
+    /* A reason that is not text: refused, naming the field. */
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, "bad\x01", today()), AP_ERR_INVALID);
+    unit_expect_detail("Reason:");
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote WHERE chosen = 1 OR recommend_reason != ''"), 0);
+    assert_int_equal(a.version, 1);
+    /* With a reason: chosen, stored, audited. */
+    const char *why = "The only provider with equine therapy within 30 miles; the panel to decide";
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, why, today()), AP_OK);
+    assert_int_equal(a.version, 2);
+    struct panel_quote got;
+    assert_int_equal(panel_quote_get(f->u.s, a.id, &got), AP_OK);
+    assert_true(got.chosen);
+    assert_string_equal(got.recommend_reason, why);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log WHERE tbl = 'quote' AND row_key = '%lld' "
+             "AND new_value LIKE '%%equine therapy%%'",
+             (long long)a.id);
+    assert_int_equal(query_int(f->u.s, sql), 1);
+    /* Flagged while it stands: amber, quoting the reason. */
+    flag_calls = 0;
+    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    assert_int_equal(flag_calls, 1);
+    assert_int_equal(last_flag.level, FLAG_AMBER);
+    if (!strstr(last_reason, "is suspended: recommended for the reason recorded: \"The only provider with equine"))
+        fail_msg("reason: %s", last_reason);
+    /* The pack says it. */
+    struct report_panel *r = NULL;
+    assert_int_equal(report_panel_load(f->u.s, &f->u.th, today(), c.panel_date, &r), AP_OK);
+    assert_int_equal(r->n_cases, 1);
+    assert_true(r->cases[0].recommended_unsafe);
+    assert_true(r->cases[0].recommended_reasoned);
+    assert_non_null(strstr(r->cases[0].quotes_text, "equine therapy"));
+    report_panel_free(r);
+    /* Choosing another drops the first's reason; a reason for a provider
+     * that needs none is not kept. */
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, "cheaper", today()), AP_OK);
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote WHERE recommend_reason != ''"), 0);
+    a.version++;
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, why, today()), AP_OK);
+    assert_int_equal(panel_quote_unchoose(f->u.s, a.id, &a.version), AP_OK);
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote WHERE chosen = 1 OR recommend_reason != ''"), 0);
+    /* Chosen without a reason before it was suspended: red, as before. */
+    b.version++;
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, NULL, today()), AP_OK);
+    suspend(f, f->tutor);
+    flag_calls = 0;
+    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    assert_int_equal(last_flag.level, FLAG_RED);
+    if (!strstr(last_reason, "it cannot be recommended"))
+        fail_msg("reason: %s", last_reason);
 }
 
 /* ---- decisions ---- */
@@ -607,7 +689,7 @@ static void test_decision_and_what_it_locks(void **state)
     q.rate = 100;
     assert_int_equal(panel_quote_insert(f->u.s, &q), AP_ERR_INVALID);
     unit_expect_detail("the case is Agreed");
-    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, NULL, today()), AP_ERR_INVALID);
     assert_int_equal(panel_quote_delete(f->u.s, a.id, a.version), AP_ERR_INVALID);
     assert_int_equal(panel_case_delete(f->u.s, id, version), AP_ERR_INVALID);
     unit_expect_detail("only an open case can be deleted");
@@ -684,6 +766,7 @@ int main(void)
         UNIT_TEST(test_quote_validation_names_the_field, setup),
         UNIT_TEST(test_choose_one_per_case, setup),
         UNIT_TEST(test_choose_refuses_unsafe_provider, setup),
+        UNIT_TEST(test_choose_unsafe_with_a_reason, setup),
         UNIT_TEST(test_agreed_case_makes_the_placement, setup),
         UNIT_TEST(test_quotations_flag_follows_the_quotes, setup),
         UNIT_TEST(test_decision_and_what_it_locks, setup),

@@ -524,12 +524,57 @@ static void test_rtt_rag(void **state)
     assert_int_equal(r.level, FLAG_RED);
     assert_non_null(strstr(r.why, "single-agency plan"));
     assert_non_null(strstr(r.why, "no parent/carer agreement recorded"));
-    /* With the agreements: green. */
+    /* With the agreements, but none of the PSP's own indicators: amber,
+     * each named (issue 13: the matrix's green needs them). */
     strcpy(p->professionals_agree, "Educational psychologist; school nurse");
     strcpy(p->parent_agrees, "Mother agreed at the meeting");
     assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
     assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    assert_int_equal(r.level, FLAG_AMBER);
+    assert_non_null(strstr(r.why, "hours a day at the start not recorded; the LA's safeguarding officer not told; "
+                                  "no risk assessment recorded"));
+    /* Refused: a day to come, a progression that is not one, too many hours;
+     * nothing is saved. */
+    p->reduced_la_told = TODAY + 1;
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "LA safeguarding officer told"));
+    p->reduced_la_told = TODAY - 14;
+    p->reduced_risk_assessed = TODAY + 1;
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Risk assessment"));
+    p->reduced_risk_assessed = TODAY - 14;
+    strcpy(p->reduced_progression, "great");
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Progression"));
+    strcpy(p->reduced_progression, "progressing");
+    p->reduced_start_hours = 7.5;
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Hours a day at the start"));
+    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    assert_int_equal(r.level, FLAG_AMBER); /* as stored */
+    /* Recorded: green, and stored as typed. */
+    p->reduced_start_hours = 2;
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
+    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
     assert_int_equal(r.level, FLAG_GREEN);
+    {
+        struct psp *back = calloc(1, sizeof *back);
+        assert_non_null(back);
+        assert_int_equal(psp_get(S, id, back), AP_OK);
+        assert_string_equal(back->reduced_progression, "progressing");
+        assert_true(back->reduced_start_hours == 2.0);
+        assert_int_equal(back->reduced_la_told, TODAY - 14);
+        assert_int_equal(back->reduced_risk_assessed, TODAY - 14);
+        free(back);
+    }
+    /* Little or no progression: amber. */
+    strcpy(p->reduced_progression, "little");
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
+    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    assert_int_equal(r.level, FLAG_AMBER);
+    assert_non_null(strstr(r.why, "little or no progression"));
+    strcpy(p->reduced_progression, "progressing");
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
     /* The PSP's hours a day against its timetable (3 h): 4 h is amber. */
     p->reduced_hours_per_day = 4;
     assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);

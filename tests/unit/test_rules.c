@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -734,6 +735,11 @@ static struct rules_rtt rtt_good(void)
         .weekly_hours = 15.0, .year_group = 9,
         .start = D(2026, 1, 5), .end = D(2026, 3, 27),
         .has_psp = true, .medical_ihp = false, .exit_plan = true, .authorised = false,
+        /* The PSP's own indicators: progressing, up from 2 h a day to 3 h
+         * (15 h a week), the LA's safeguarding officer told, the risk
+         * assessment reviewed on 1 March. */
+        .progression = RULES_PROGRESS_YES, .start_hours_per_day = 2.0, .la_told = true,
+        .risk_assessed = true, .risk_assessed_on = D(2026, 3, 1),
     };
 }
 
@@ -790,6 +796,92 @@ static void test_reduced_timetable_twelve_weeks(void **state)
                              "Year 9: over 12 weeks (from 2026-01-05) without the Director's "
                              "authorisation; still running after its provisional end date "
                              "2026-02-27");
+}
+
+/* Issue 13: the indicators only the PSP records (seed 003 Appendix 2):
+ * progression, hours over time, the LA's safeguarding officer told, the risk
+ * assessment - each amber when it fails, at and either side of its day. */
+static void test_reduced_timetable_psp_indicators(void **state)
+{
+    (void)state;
+    const char *head = "reduced timetable, 15 h of the 24 h/week local minimum for Year 9: ";
+    char want[RULES_WHY_LEN];
+    struct rules_rtt r = rtt_good();
+    /* Start Monday 5 January; the first review 6 weeks on is 16 February. */
+    int review = D(2026, 2, 16);
+    r.risk_assessed_on = review;
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_GREEN);
+    /* Progression: little is amber at once; not recorded only from the first review. */
+    r.progression = RULES_PROGRESS_LITTLE;
+    assert_int_equal(rules_reduced_timetable(&r, D(2026, 1, 12), &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want, "%slittle or no progression", head);
+    assert_string_equal(why, want);
+    r.progression = RULES_PROGRESS_UNKNOWN;
+    assert_int_equal(rules_reduced_timetable(&r, review - 1, &th, why, sizeof why), FLAG_GREEN);
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want, "%sprogression not recorded 6 weeks on", head);
+    assert_string_equal(why, want);
+    assert_int_equal(rules_reduced_timetable(&r, review + 1, &th, why, sizeof why), FLAG_AMBER);
+    r.progression = RULES_PROGRESS_YES;
+    /* Hours over time: 3 h a day now (15 h / 5 days) against the start. */
+    r.start_hours_per_day = 0;
+    assert_int_equal(rules_reduced_timetable(&r, D(2026, 1, 12), &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want, "%shours a day at the start not recorded", head);
+    assert_string_equal(why, want);
+    r.start_hours_per_day = 3.0; /* no increase: fine before the first review, amber from it */
+    assert_int_equal(rules_reduced_timetable(&r, review - 1, &th, why, sizeof why), FLAG_GREEN);
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want, "%sno increase in hours: 3 h a day at the start, 3 h now", head);
+    assert_string_equal(why, want);
+    r.start_hours_per_day = 2.75; /* a quarter of an hour more now */
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_GREEN);
+    r.start_hours_per_day = 3.25; /* fewer hours now than at the start */
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_AMBER);
+    /* Cannot be fooled: raising the PSP's hours a day does not make an
+     * increase the timetable does not give. */
+    r.start_hours_per_day = 3.0;
+    r.psp_hours_per_day = 3.5;
+    r.timetable_hours_per_day = 3.0;
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_AMBER);
+    assert_non_null(strstr(why, "no increase in hours: 3 h a day at the start, 3 h now"));
+    r = rtt_good();
+    r.risk_assessed_on = review;
+    /* The LA's safeguarding officer. */
+    r.la_told = false;
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want, "%sthe LA's safeguarding officer not told", head);
+    assert_string_equal(why, want);
+    r.la_told = true;
+    /* The risk assessment: reviewed within 6 weeks, to the day (on a
+     * timetable authorised to run to the end of April). */
+    r.end = D(2026, 4, 30);
+    r.authorised = true;
+    assert_int_equal(rules_reduced_timetable(&r, review + 42, &th, why, sizeof why), FLAG_GREEN);
+    assert_int_equal(rules_reduced_timetable(&r, review + 43, &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want, "%srisk assessment last reviewed on 2026-02-16, over 6 weeks ago", head);
+    assert_string_equal(why, want);
+    r.risk_assessed = false;
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want, "%sno risk assessment recorded", head);
+    assert_string_equal(why, want);
+    /* Red first: a red indicator, then the PSP's ambers after it. */
+    r.looked_after = true;
+    assert_int_equal(rules_reduced_timetable(&r, review, &th, why, sizeof why), FLAG_RED);
+    snprintf(want, sizeof want, "%sa child looked after; no risk assessment recorded", head);
+    assert_string_equal(why, want);
+    /* Cannot be fooled: a PSP that records none of them is never green. */
+    struct rules_rtt bare = {.weekly_hours = 15.0, .year_group = 9, .start = D(2026, 1, 5), .end = D(2026, 3, 27),
+                             .has_psp = true, .exit_plan = true};
+    assert_int_equal(rules_reduced_timetable(&bare, review, &th, why, sizeof why), FLAG_AMBER);
+    snprintf(want, sizeof want,
+             "%sprogression not recorded 6 weeks on; hours a day at the start not recorded; the LA's "
+             "safeguarding officer not told; no risk assessment recorded",
+             head);
+    assert_string_equal(why, want);
+    /* Medical, in an IHP, no PSP: the PSP's indicators are not asked. */
+    bare.has_psp = false;
+    bare.medical_ihp = true;
+    assert_int_equal(rules_reduced_timetable(&bare, review, &th, why, sizeof why), FLAG_GREEN);
 }
 
 /* Issue 13: the whole audit matrix. A ticked safeguarding concern or a
@@ -942,9 +1034,9 @@ static void test_quotations_cannot_be_fooled(void **state)
     (void)state;
     struct rules_quote_pick pick;
     struct rules_quote three[] = {
-        {1, "Cwm Farm", 900000, false, false, false},
-        {2, "Tyddyn Hir", 800000, false, false, false},
-        {3, "Hafod", 1000000, false, false, false},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
+        {3, "Hafod", 1000000, false, false, false, NULL},
     };
     assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
     assert_int_equal(pick.counted, 3);
@@ -953,9 +1045,9 @@ static void test_quotations_cannot_be_fooled(void **state)
 
     /* The same provider twice: 2 count, amber, naming the repeat. */
     struct rules_quote twice[] = {
-        {1, "Cwm Farm", 900000, false, false, false},
-        {1, "Cwm Farm", 900000, false, false, false},
-        {2, "Tyddyn Hir", 800000, false, false, false},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
     };
     assert_int_equal(rules_quotations(twice, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
@@ -965,9 +1057,9 @@ static void test_quotations_cannot_be_fooled(void **state)
     /* A suspended provider with an open safeguarding No: not counted, not
      * picked as the cheapest, and red when chosen. */
     struct rules_quote bad[] = {
-        {1, "Cwm Farm", 900000, false, false, false},
-        {2, "Tyddyn Hir", 800000, false, false, false},
-        {3, "Ridgeway", 500000, false, true, true},
+        {1, "Cwm Farm", 900000, false, false, false, NULL},
+        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
+        {3, "Ridgeway", 500000, false, true, true, NULL},
     };
     assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
@@ -980,6 +1072,23 @@ static void test_quotations_cannot_be_fooled(void **state)
     bad[2].suspended = false; /* red-flagged only */
     assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
     assert_non_null(strstr(why, "red-flagged"));
+    /* With a recorded reason: amber while it stands, quoting it; a blank
+     * reason is no reason (cannot be fooled). */
+    bad[2].recommend_reason = " \n ";
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_RED);
+    assert_false(pick.reasoned);
+    bad[2].recommend_reason = "only equine provider";
+    assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
+    assert_true(pick.reasoned);
+    assert_non_null(strstr(why, "Ridgeway is red-flagged (a safeguarding item answered No, not yet Yes): "
+                                "recommended for the reason recorded: \"only equine provider\""));
+    /* Still not counted towards route 1. */
+    assert_int_equal(pick.counted, 2);
+    /* The provider no longer suspended nor red-flagged: nothing about it. */
+    bad[2].safeguarding_no = false;
+    rules_quotations(bad, 3, &th, &pick, why, sizeof why);
+    assert_false(pick.unsafe_pick);
+    assert_null(strstr(why, "reason recorded"));
 
     /* Three good quotes, the chosen one over £25,000: amber, another route. */
     three[2].annual = 2500000;
@@ -1008,6 +1117,37 @@ static void test_tracking_areas(void **state)
     th.qualifications_year = 0;
     assert_int_equal(rules_tracking_areas(0, &th), RULES_AREAS_ALL);
     assert_int_equal(rules_tracking_areas(-1, &th), four); /* nursery */
+}
+
+/* Areas by the purposes of the placements running today (seed 000): the
+ * union of what each says, 0 = by the year group; the qualification pathway
+ * never before Year 7 whatever a purpose says (at, and either side of, 7). */
+static void test_tracking_areas_by_purpose(void **state)
+{
+    (void)state;
+    const unsigned Q = 1u << RULES_AREA_QUALIFICATIONS, W = 1u << 1, S = 1u << 3, A = 1u;
+    unsigned four = RULES_AREAS_ALL & ~Q;
+    /* No placement: the year group's areas. */
+    assert_int_equal(rules_tracking_areas_for(0, NULL, 0, &th), four);
+    assert_int_equal(rules_tracking_areas_for(10, NULL, 0, &th), RULES_AREAS_ALL);
+    /* One purpose: only its areas, even where the year group would add more. */
+    unsigned ws[] = {W | S};
+    assert_int_equal(rules_tracking_areas_for(10, ws, 1, &th), W | S);
+    /* A second placement whose purpose does not say adds the year group's. */
+    unsigned ws_default[] = {W | S, 0};
+    assert_int_equal(rules_tracking_areas_for(4, ws_default, 2, &th), four);
+    assert_int_equal(rules_tracking_areas_for(10, ws_default, 2, &th), RULES_AREAS_ALL);
+    /* Qualifications by purpose: Year 6 no, Year 7 and 8 yes. */
+    unsigned aq[] = {A | Q};
+    assert_int_equal(rules_tracking_areas_for(6, aq, 1, &th), A);
+    assert_int_equal(rules_tracking_areas_for(RULES_QUALIFICATIONS_EARLIEST_YEAR, aq, 1, &th), A | Q);
+    assert_int_equal(rules_tracking_areas_for(8, aq, 1, &th), A | Q);
+    /* Cannot be fooled: a Reception child's placement saying only the
+     * qualification pathway does not make it apply (attendance is tracked). */
+    unsigned q[] = {Q};
+    assert_int_equal(rules_tracking_areas_for(0, q, 1, &th), A);
+    /* Unknown year group: the purpose as it says. */
+    assert_int_equal(rules_tracking_areas_for(RULES_NO_YEAR_GROUP, q, 1, &th), Q);
 }
 
 static void test_quotes(void **state)
@@ -1207,6 +1347,8 @@ int main(void)
         cmocka_unit_test_setup(test_annual_cost, setup),
         cmocka_unit_test_setup(test_quotes, setup),
         cmocka_unit_test_setup(test_tracking_areas, setup),
+        cmocka_unit_test_setup(test_tracking_areas_by_purpose, setup),
+        cmocka_unit_test_setup(test_reduced_timetable_psp_indicators, setup),
         cmocka_unit_test_setup(test_quotations_cannot_be_fooled, setup),
         cmocka_unit_test_setup(test_intervention, setup),
     };

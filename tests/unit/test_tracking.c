@@ -82,17 +82,18 @@ static int64_t add_provider(struct unit_fixture *f, const char *name, const char
     return p.id;
 }
 
-static void place(struct unit_fixture *f, int64_t pupil, int64_t provider, int start)
+/* A placement with its purpose's tracking areas ("" = by year group),
+ * running from start (ended on end unless DATE_NONE). */
+static int64_t place_for(struct unit_fixture *f, int64_t pupil, int64_t provider, int start, int end, const char *areas)
 {
     struct placement pl;
     placement_init(&pl);
     pl.pupil_id = pupil;
     pl.provider_id = provider;
-    strcpy(pl.status, "active");
+    strcpy(pl.status, end == DATE_NONE ? "active" : "ended");
     pl.start_date = start;
+    pl.end_date = end;
     pl.rate = 4000;
-    /* The next session the pupil's other placements leave free: a session is
-     * at one provider only (db/placement.h). */
     char sql[160];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM placement l JOIN placement_session t ON t.placement_id = l.id "
@@ -100,8 +101,17 @@ static void place(struct unit_fixture *f, int64_t pupil, int64_t provider, int s
              (long long)pupil);
     int64_t used = 0;
     assert_int_equal(store_query_int(f->s, sql, -1, &used), AP_OK);
+    /* The next session the pupil's other placements leave free: a session is
+     * at one provider only (db/placement.h). */
     pl.hours[used / 2][used % 2] = 3;
+    snprintf(pl.tracking_areas, sizeof pl.tracking_areas, "%s", areas);
     assert_int_equal(placement_insert(f->s, &pl), AP_OK);
+    return pl.id;
+}
+
+static void place(struct unit_fixture *f, int64_t pupil, int64_t provider, int start)
+{
+    place_for(f, pupil, provider, start, DATE_NONE, "");
 }
 
 /* Marks on consecutive sessions from the morning of day: codes[i] for the
@@ -667,9 +677,10 @@ static void test_tracking_areas_follow_the_year_group(void **state)
     int64_t v = 0;
     enum { Q = 4 };
     assert_int_equal(tracking_set_rating(f->s, young, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply in Reception"));
+    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply to this pupil (Reception"));
     assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "does not apply in Year 9 (tracked from Year 10)"));
+    assert_non_null(strstr(ap_error_detail(), "does not apply to this pupil (Year 9; tracked in: attendance, "
+                                              "wellbeing, engagement, social)"));
     v = 0;
     assert_int_equal(tracking_set_rating(f->s, ten, week, Q, 3, "", &v, today(), &f->th), AP_OK);
     for (int a = 0; a < Q; a++) {
@@ -692,6 +703,129 @@ static void test_tracking_areas_follow_the_year_group(void **state)
     assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_OK);
 }
 
+
+static void set_dob(struct unit_fixture *f, int64_t pupil, const char *dob)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE pupil SET dob = '%s', version = version + 1 WHERE id = %lld", dob,
+             (long long)pupil);
+    assert_int_equal(store_begin(f->s), AP_OK);
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(f->s), AP_OK);
+}
+
+/* Issue 13: the areas follow the purpose of the placements running today;
+ * the areas' words are stored as codes; a word that is not an area is
+ * refused naming the field; an ended placement's purpose does not count. */
+static void test_tracking_areas_follow_the_placement(void **state)
+{
+    struct unit_fixture *f = *state;
+    int64_t farm = add_provider(f, "Cwm Farm", "unregistered");
+    int64_t gwen = add_pupil(f, 3, "Gwen", "Prydderch", DATE_NONE, DATE_NONE); /* Year 9 or 10: all by default */
+    int week = this_week();
+    enum { ATT = 0, WELL = 1, SOC = 3, Q = 4 };
+    /* Refused: not an area, named. */
+    struct placement bad;
+    placement_init(&bad);
+    bad.pupil_id = gwen;
+    bad.provider_id = farm;
+    bad.start_date = today();
+    bad.rate = 1;
+    strcpy(bad.tracking_areas, "wellbeing, maths");
+    assert_int_equal(placement_insert(f->s, &bad), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Tracking areas: \"maths\" is not a tracking area"));
+    assert_int_equal(count(f, "SELECT count(*) FROM placement"), 0);
+    /* An ended placement's purpose says wellbeing only: it does not count. */
+    place_for(f, gwen, farm, today() - 60, today() - 30, "wellbeing");
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    int all = row_for(t, gwen)->n_areas;
+    tracking_free(t);
+    assert_true(all >= 4);
+    /* Running today: words or codes, any case; stored as codes. */
+    int64_t id = place_for(f, gwen, farm, today() - 7, DATE_NONE, "Wellbeing and emotional regulation,SOCIAL");
+    struct placement got;
+    assert_int_equal(placement_get(f->s, id, &got), AP_OK);
+    assert_string_equal(got.tracking_areas, "wellbeing, social");
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    const struct tracking_row *r = row_for(t, gwen);
+    assert_int_equal(r->areas, (1u << WELL) | (1u << SOC));
+    assert_int_equal(r->n_areas, 2);
+    tracking_free(t);
+    int64_t v = 0;
+    assert_int_equal(tracking_set_rating(f->s, gwen, week, ATT, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "tracked in: wellbeing, social"));
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, gwen, week, WELL, 3, "", &v, today(), &f->th), AP_OK);
+    /* A second placement whose purpose does not say: the year group's too. */
+    place_for(f, gwen, farm, today() - 7, DATE_NONE, "");
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    assert_int_equal(row_for(t, gwen)->n_areas, all);
+    tracking_free(t);
+    /* Cannot be fooled: a Reception child placed for the qualification
+     * pathway is still not rated on it. */
+    int64_t nia = add_pupil(f, 4, "Nia", "Wyn", DATE_NONE, DATE_NONE);
+    set_dob(f, nia, "2021-10-01");
+    place_for(f, nia, farm, today() - 7, DATE_NONE, "qualifications, wellbeing");
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, nia, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply to this pupil (Reception"));
+}
+
+/* Issue 13: "not applicable this week" is stored (rating NULL), counts as
+ * done, not as missing; it may carry a note; it is refused for a week to
+ * come and in an area that does not apply; ratings still run 1 to 5. */
+static void test_tracking_not_applicable_this_week(void **state)
+{
+    struct unit_fixture *f = *state;
+    int64_t nia = add_pupil(f, 1, "Nia", "Wyn", DATE_NONE, DATE_NONE);
+    set_dob(f, nia, "2021-10-01"); /* Reception: four areas */
+    int week = this_week();
+    enum { Q = 4 };
+    int64_t v = 0;
+    for (int a = 0; a < 3; a++) {
+        v = 0;
+        assert_int_equal(tracking_set_rating(f->s, nia, week, a, 4, "", &v, today(), &f->th), AP_OK);
+    }
+    struct tracking *t = NULL;
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    assert_int_equal(row_for(t, nia)->n_rated, 3);
+    assert_int_equal(t->fully_rated, 0); /* social is missing */
+    tracking_free(t);
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, nia, week, 3, TRACKING_NA, "on a residential trip", &v, today(), &f->th),
+                     AP_OK);
+    assert_int_equal(count(f, "SELECT count(*) FROM progress_entry WHERE area = 'social' AND rating IS NULL"), 1);
+    assert_int_equal(tracking_load(f->s, &f->th, today(), week, &t), AP_OK);
+    const struct tracking_row *r = row_for(t, nia);
+    assert_int_equal(r->n_rated, 4);
+    assert_int_equal(r->rating[3], TRACKING_NA);
+    assert_int_equal(t->fully_rated, 1); /* not counted as missing */
+    assert_non_null(strstr(r->notes, "on a residential trip"));
+    tracking_free(t);
+    struct tracking_rating got[TRACKING_AREAS];
+    assert_int_equal(tracking_get_week(f->s, nia, week, got), AP_OK);
+    assert_int_equal(got[3].rating, TRACKING_NA);
+    /* Refused: an area that does not apply at all, a week to come, out of range. */
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, nia, week, Q, TRACKING_NA, "", &v, today(), &f->th), AP_ERR_INVALID);
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, nia, week + 7, 0, TRACKING_NA, "", &v, today(), &f->th),
+                     AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "has not begun"));
+    v = 0;
+    assert_int_equal(tracking_set_rating(f->s, nia, week - 7, 0, -2, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_int_equal(tracking_set_rating(f->s, nia, week - 7, 0, 6, "", &v, today(), &f->th), AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "a rating is 1 to 5, or not applicable this week"));
+    assert_int_equal(count(f, "SELECT count(*) FROM progress_entry"), 4);
+    /* Back to a rating, and cleared. */
+    v = got[3].version;
+    assert_int_equal(tracking_set_rating(f->s, nia, week, 3, 2, "", &v, today(), &f->th), AP_OK);
+    assert_int_equal(count(f, "SELECT count(*) FROM progress_entry WHERE area = 'social' AND rating = 2"), 1);
+    assert_int_equal(tracking_set_rating(f->s, nia, week, 3, 0, "", &v, today(), &f->th), AP_OK);
+    assert_int_equal(count(f, "SELECT count(*) FROM progress_entry WHERE area = 'social'"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -703,6 +837,8 @@ int main(void)
         UNIT_TEST(test_tracking_psp_and_qa_due, setup),
         UNIT_TEST(test_tracking_empty_store, setup),
         UNIT_TEST(test_tracking_areas_follow_the_year_group, setup),
+        UNIT_TEST(test_tracking_areas_follow_the_placement, setup),
+        UNIT_TEST(test_tracking_not_applicable_this_week, setup),
     };
     return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
 }
