@@ -162,6 +162,7 @@ struct ui {
         long long id, pupil_id, provider_id, case_id;
     } *pend;
     size_t npend;                 /* of FEED_CHANGES_MAX allocated */
+    size_t pend_from;             /* where this read's changes begin in pend */
     bool pend_whole;
     struct flag_touch touch;
     bool quitting;
@@ -292,9 +293,11 @@ static void take_change(void *ctx, const struct feed_change *c)
     snprintf(p.table, sizeof p.table, "%s", c->table);
     snprintf(p.key, sizeof p.key, "%s", c->row_key);
     snprintf(p.action, sizeof p.action, "%s", c->action);
-    for (size_t i = 0; i < ui->npend; i++)
+    /* The same row again in this read: once is enough. Not against earlier
+     * reads still waiting for the panes: the views must hear of it again. */
+    for (size_t i = ui->pend_from; i < ui->npend; i++)
         if (memcmp(&ui->pend[i], &p, sizeof p) == 0)
-            return; /* the same row again: once is enough */
+            return;
     if (!ui->pend)
         ui->pend = malloc(FEED_CHANGES_MAX * sizeof *ui->pend);
     if (!ui->pend || ui->npend == FEED_CHANGES_MAX) {
@@ -309,6 +312,7 @@ static void take_change(void *ctx, const struct feed_change *c)
 static void read_feed(struct ui *ui, bool all)
 {
     size_t from = ui->npend;
+    ui->pend_from = from;
     bool was_whole = ui->pend_whole;
     do {
         if (feed_read(ui->s, &ui->feed, FEED_TURN_ROWS, take_change, ui, &ui->feed_more) != AP_OK) {
