@@ -107,6 +107,7 @@ const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
 const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
 const struct view_ops *pupil_concerns_view_ops(void);    /* ui/pupil_views.c */
 const struct view_ops *pupil_placements_view_ops(void);  /* ui/pupil_views.c */
+const struct view_ops *import_summary_view_ops(void);    /* ui/import.c */
 
 /* The shell's own keys in a view. */
 bool view_is_shell_action(enum action_id id);

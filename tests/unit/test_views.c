@@ -27,7 +27,7 @@ static const struct view_ops *(*const all_views[])(void) = {
     search_view_ops,           pupil_record_view_ops,   pupil_contacts_view_ops,
     pupil_concerns_view_ops, pupil_placements_view_ops, roll_filter_view_ops, tracking_filter_view_ops, tracking_entry_view_ops, tracking_note_view_ops, tracking_actions_view_ops,
     filter_panel_view_ops, attendance_find_view_ops, attendance_goto_view_ops,
-    picker_view_ops, psp_draft_view_ops, panel_dialog_view_ops,
+    picker_view_ops, psp_draft_view_ops, panel_dialog_view_ops, import_summary_view_ops,
 };
 #define NVIEWS (sizeof all_views / sizeof all_views[0])
 
