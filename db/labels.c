@@ -230,8 +230,8 @@ const struct label LABELS_ETHNICITY[] = {
 
 /* AP type of setting, for a placement whose provider has neither URN nor
  * UKPRN: the four values the AP census 2023 guide gives (placement module,
- * "AP setting type"). apterm.ini [census] setting_types replaces them. */
-struct label LABELS_CENSUS_SETTING[LABELS_CENSUS_MAX + 2] = {
+ * "AP setting type"); migration 030's CHECK holds the same four. */
+const struct label LABELS_CENSUS_SETTING[] = {
     {"", "Not recorded", ""},
     {"NFE", "Non-maintained further education provision", "NFE"},
     {"OOT", "One-to-one tuition", "OOT"},
@@ -321,33 +321,22 @@ bool labels_census_check(const char *spec, char *why, size_t len)
     return census_parse(spec, NULL, NULL, why, len);
 }
 
-bool labels_census_configure(const char *setting_spec, const char *reason_spec, char *why, size_t len)
+bool labels_census_configure(const char *reason_spec, char *why, size_t len)
 {
-    /* The strings live as long as the program: the tables point into them. */
-    static char *setting_store, *reason_store;
-    bool set = setting_spec && *setting_spec, reason = reason_spec && *reason_spec;
-    if ((set && !labels_census_check(setting_spec, why, len)) || (reason && !labels_census_check(reason_spec, why, len)))
+    /* The strings live as long as the program: the table points into them. */
+    static char *reason_store;
+    if (!reason_spec || !*reason_spec)
+        return true;
+    if (!labels_census_check(reason_spec, why, len))
         return false;
-    if (set) {
-        char *store = malloc(strlen(setting_spec) * 2 + 2);
-        if (!store) {
-            snprintf(why, len, "out of memory");
-            return false;
-        }
-        free(setting_store);
-        setting_store = store;
-        census_parse(setting_spec, LABELS_CENSUS_SETTING, store, why, len);
+    char *store = malloc(strlen(reason_spec) * 2 + 2);
+    if (!store) {
+        snprintf(why, len, "out of memory");
+        return false;
     }
-    if (reason) {
-        char *store = malloc(strlen(reason_spec) * 2 + 2);
-        if (!store) {
-            snprintf(why, len, "out of memory");
-            return false;
-        }
-        free(reason_store);
-        reason_store = store;
-        census_parse(reason_spec, LABELS_CENSUS_REASON, store, why, len);
-    }
+    free(reason_store);
+    reason_store = store;
+    census_parse(reason_spec, LABELS_CENSUS_REASON, store, why, len);
     return true;
 }
 

@@ -43,10 +43,11 @@ extern const struct label LABELS_REVIEW_OUTCOME[];  /* psp_review.outcome */
 extern const struct label LABELS_PROGRESS_AREA[];   /* progress_entry.area */
 extern const struct label LABELS_ROLE[];            /* app_user.role */
 extern const struct label LABELS_ETHNICITY[];       /* pupil.ethnicity (DfE codes) */
-/* The AP census lists: built in, and replaceable from apterm.ini ([census]
- * setting_types and reasons) with labels_census_configure, so that an
- * authority can correct them without a new build. Read them, never write. */
-extern struct label LABELS_CENSUS_SETTING[];        /* placement.setting_type (AP census) */
+/* The AP census lists. The setting types are the census guide's (and the
+ * store's CHECK); the reasons are unverified, replaceable from apterm.ini
+ * ([census] reasons) with labels_census_configure, so that an authority can
+ * correct them without a new build. Read them, never write. */
+extern const struct label LABELS_CENSUS_SETTING[];  /* placement.setting_type (AP census) */
 extern struct label LABELS_CENSUS_REASON[];         /* placement.census_reason (AP census) */
 
 /* A census list as apterm.ini gives it: "CODE words, CODE words, ...", each
@@ -55,11 +56,11 @@ extern struct label LABELS_CENSUS_REASON[];         /* placement.census_reason (
  * words, naming the item) when spec is not one. */
 #define LABELS_CENSUS_MAX 20
 bool labels_census_check(const char *spec, char *why, size_t len);
-/* Replaces the lists by those of the specs (each "" or NULL: the built-in
- * list stays); "Not recorded" stays first. false with why when a spec is
- * not a list (labels_census_check), and then nothing is changed. Called once
- * at start-up, before any record is read. */
-bool labels_census_configure(const char *setting_spec, const char *reason_spec, char *why, size_t len);
+/* Replaces LABELS_CENSUS_REASON by the spec's list ("" or NULL: the
+ * built-in list stays); "Not recorded" stays first. false with why when the
+ * spec is not a list (labels_census_check), and then nothing is changed.
+ * Called once at start-up, before any record is read. */
+bool labels_census_configure(const char *reason_spec, char *why, size_t len);
 
 /* The entry for code, or NULL when the table has none (NULL code too). */
 const struct label *label_find(const struct label *table, const char *code);

@@ -69,7 +69,6 @@ static const struct spec specs[] = {
     { "exports", "organisation", K_TEXT, FIELD(organisation), 0, 0, NULL, NULL },
     { "backup", "keep", K_INT, FIELD(backup_keep), 1, 1000, "backups", NULL },
     { "retention", "years", K_INT, FIELD(retention_years), 6, 100, "years", NULL },
-    { "census", "setting_types", K_CENSUS, FIELD(census_settings), 0, 0, NULL, NULL },
     { "census", "reasons", K_CENSUS, FIELD(census_reasons), 0, 0, NULL, NULL },
 
     RULE("fulltime_hours", K_HOURS, fulltime_hours, MAX_HOURS),

@@ -802,7 +802,7 @@ int main(int argc, char **argv)
     if (privilege_own_files())
         cli.cfg.store_group[0] = '\0';
     char why[200];
-    if (!labels_census_configure(cli.cfg.census_settings, cli.cfg.census_reasons, why, sizeof why)) {
+    if (!labels_census_configure(cli.cfg.census_reasons, why, sizeof why)) {
         fprintf(stderr, "apterm: [census]: %s\n", cli_text(why));
         return EXIT_USAGE;
     }

@@ -191,7 +191,6 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_INT(colour);
     FIELD_EQ_STR(rating_words);
     FIELD_EQ_STR(organisation);
-    FIELD_EQ_STR(census_settings);
     FIELD_EQ_STR(census_reasons);
     FIELD_EQ_DBL(th.fulltime_hours);
     FIELD_EQ_INT(th.registration_pupils);
@@ -373,7 +372,7 @@ static void test_defaults_without_any_file(void **state)
 static const char *const all_keys[] = {
     "[store] path", "[store] group", "[attendance] region", "[attendance] close_am",
     "[attendance] close_pm", "[display] colour", "[display] rating_words", "[exports] organisation",
-    "[census] setting_types", "[census] reasons",
+    "[census] reasons",
     "[rules] fulltime_hours", "[rules] registration_pupils", "[rules] public_liability_min",
     "[rules] employers_liability_min", "[rules] professional_indemnity_min",
     "[rules] qa_stage1_months", "[rules] qa_stage2_months",
@@ -961,15 +960,15 @@ static void test_census_lists(void **state)
 {
     (void)state;
     struct apterm_config cfg;
-    load_ok("[census]\nreasons = P Permanent exclusion, PE2 Other reason, X9 Health\nsetting_types =\n", &cfg);
+    load_ok("[census]\nreasons = P Permanent exclusion, PE2 Other reason, X9 Health\n", &cfg);
     assert_string_equal(cfg.census_reasons, "P Permanent exclusion, PE2 Other reason, X9 Health");
-    assert_string_equal(cfg.census_settings, "");
+    expect_error("[census]\nsetting_types = NFE FE\n", "setting_types", NULL); /* the census's own: not configurable */
     expect_error("[census]\nreasons = PEXX Permanent exclusion\n", "[census] reasons = \"PEXX Permanent exclusion\"",
                  "item 1", "1 to 3 capital letters or digits", NULL);
     expect_error("[census]\nreasons = pex Permanent exclusion\n", "[census] reasons", "item 1", NULL);
     expect_error("[census]\nreasons = PEX Permanent exclusion, SUS\n", "[census] reasons", "item 2", NULL);
     expect_error("[census]\nreasons = PEX Permanent exclusion, , OTH Other\n", "[census] reasons", "item 2", NULL);
-    expect_error("[census]\nsetting_types = NFE FE, NFE Further education\n", "[census] setting_types",
+    expect_error("[census]\nreasons = NFE FE, NFE Further education\n", "[census] reasons",
                  "the code NFE is given twice", NULL);
     expect_error("[census]\nreasons = P-X Permanent exclusion\n", "[census] reasons", "item 1", NULL);
     char text[600], list[500] = "";
@@ -982,13 +981,14 @@ static void test_census_lists(void **state)
     expect_error(text, "[census] reasons", "more than 20 codes", NULL);
     /* The list replaces apterm's own: the new codes are known, the old are not. */
     char why[120];
-    assert_true(labels_census_configure("", "PX Permanent exclusion, ZZ Other", why, sizeof why));
+    assert_true(labels_census_configure("PX Permanent exclusion, ZZ Other", why, sizeof why));
     assert_true(label_known(LABELS_CENSUS_REASON, "ZZ"));
     assert_true(label_known(LABELS_CENSUS_REASON, ""));
     assert_false(label_known(LABELS_CENSUS_REASON, "PEX"));
     assert_string_equal(label_text(LABELS_CENSUS_REASON, "ZZ"), "Other");
-    assert_true(label_known(LABELS_CENSUS_SETTING, "WBP")); /* "" left the built-in list */
-    assert_false(labels_census_configure("", "bad", why, sizeof why));
+    assert_true(labels_census_configure("", why, sizeof why)); /* "": the list stays */
+    assert_true(label_known(LABELS_CENSUS_REASON, "ZZ"));
+    assert_false(labels_census_configure("bad", why, sizeof why));
     assert_true(label_known(LABELS_CENSUS_REASON, "ZZ")); /* a bad list changes nothing */
 }
 
