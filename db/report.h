@@ -334,6 +334,17 @@ struct report_progress {
     double first_avg, last_avg, movement_avg;   /* over `compared`; 0 when none */
 };
 
+/* A counted placement's own figures in the range, for retention: what an
+ * erased pupil's placements added is kept month by month in retained_count
+ * (db/retention.h), so that erasing them changes no past total. */
+struct report_dmt_placement {
+    int64_t id, pupil_id, provider_id;
+    int days;                       /* placement days */
+    int possible, attending;        /* marks that belong to it */
+    double attended_hours;
+    int64_t committed_mp, actual_mp;    /* COMMITTED and ACTUAL in thousandths of a penny, before rounding */
+};
+
 struct report_dmt {
     int from, to, today;
     int school_days;                /* in the range */
@@ -350,6 +361,15 @@ struct report_dmt {
     struct report_week *weeks;
     size_t n_weeks;
     struct report_progress progress[REPORT_AREAS];
+    struct report_dmt_placement *placements;    /* every counted placement, by id */
+    size_t n_placements;
+    /* The anonymised counts of pupils erased under the retention rule
+     * (retained_count), added to the total, the cohorts and the providers:
+     * months wholly in the range only (they are kept by month, with no day).
+     * Their pupils are counted month by month (no pupil is followed from one
+     * month to the next): each figure's pupils gain the most in any one month. */
+    int retained_months;            /* months whose counts are included */
+    int retained_partial;           /* months with counts that are partly in the range: not included */
     struct report_arena *arena;
 };
 
