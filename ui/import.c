@@ -121,27 +121,17 @@ static enum view_key summary_key(void *self, const struct action *act, int ret, 
     struct summary *m = self;
     if (!act)
         return VIEW_DONE;
-    int max = m->total - m->height > 0 ? m->total - m->height : 0;
+    if (view_scroll(&m->top, m->total, m->height, act->id))
+        return VIEW_DONE;
     switch (act->id) {
-    case ACT_UP: m->top--; break;
-    case ACT_DOWN: m->top++; break;
-    case ACT_PAGE_UP: m->top -= m->height; break;
-    case ACT_PAGE_DOWN: m->top += m->height; break;
-    case ACT_HOME: m->top = 0; break;
-    case ACT_END: m->top = max; break;
     case ACT_YES:
         if (!m->can_import)
-            return VIEW_DONE; /* nothing to import: the last line says why */
+            return VIEW_DONE; /* nothing to import: the status line says why */
         m->yes = true;
         return VIEW_CLOSE;
     case ACT_NO: return VIEW_CLOSE;
     default: return VIEW_PASS;
     }
-    if (m->top > max)
-        m->top = max;
-    if (m->top < 0)
-        m->top = 0;
-    return VIEW_DONE;
 }
 
 static const enum action_id summary_keys[] = {ACT_YES,       ACT_NO,         ACT_UP,   ACT_DOWN,

@@ -112,4 +112,9 @@ const struct view_ops *import_summary_view_ops(void);    /* ui/import.c */
 /* The shell's own keys in a view. */
 bool view_is_shell_action(enum action_id id);
 
+/* A list of total lines shown height at a time from *top: moves *top for a
+ * moving action (up, down, page, first, last), kept in range; false (and
+ * *top unchanged) for any other action. */
+bool view_scroll(int *top, int total, int height, enum action_id id);
+
 #endif
