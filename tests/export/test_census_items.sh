@@ -164,3 +164,15 @@ printf '[census]\nreasons = zz lower case\n' > badcensus.ini
 out=$(APTERM_CONFIG="$TEST_DIR/badcensus.ini" "$APTERM" --db "$db" export census --date $D --out never.csv 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$out" | grep -q '\[census\] reasons = "zz lower case": expected codes with their words' && [ ! -e never.csv ] &&
     ok "a bad [census] list stops apterm, naming the key and what is expected" || not_ok "a bad [census] list" "rc=$rc" "$out"
+# A code that is not in the list in force is never written: the row names the reason unknown.
+printf '[attendance]\nregion = england\n[census]\nreasons = ZZ Awaiting a school place\n' > nopex.ini
+"$APTERM" --db "$db" export census --date $D --out pex_default.csv >/dev/null 2>&1
+APTERM_CONFIG="$TEST_DIR/nopex.ini" "$APTERM" --db "$db" export census --date $D --out pex_none.csv >/dev/null 2>&1
+"$PYTHON" - <<'PY' && ok "with a reasons list without PEX, the rows that said PEX name the reason unknown instead" ||
+import csv, sys
+rows = lambda f: list(csv.DictReader(open(f, encoding="utf-8")))
+pex = [(r["upn"], r["start_date"]) for r in rows("pex_default.csv") if r["reason"] == "PEX"]
+none = {(r["upn"], r["start_date"]): r for r in rows("pex_none.csv")}
+sys.exit(0 if pex and all(none[k]["reason"] == "" and "reason" in none[k]["unknown"] for k in pex) else 1)
+PY
+    not_ok "a code outside the list in force is not written" "$(grep -c PEX pex_default.csv) $(grep -c PEX pex_none.csv)"
