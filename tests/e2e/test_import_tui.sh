@@ -6,6 +6,7 @@
 # column and writes nothing; n at the question writes nothing; i in the
 # providers pane imports providers; ? lists the key.
 . tests/lib.sh
+here=$(pwd)
 cd "$TEST_DIR" || exit 1
 export LC_ALL=C.UTF-8
 export APTERM_TODAY=2026-12-07
@@ -121,6 +122,18 @@ keys "$S" Escape
 wait_gone "$S" "Import 1 record?" 5
 [ "$(q "select count(*) from pupil where upn = '$U3'")" = 0 ] && ok "Esc at the question writes nothing" ||
     not_ok "Esc at the question writes nothing"
+
+# ---- a school's CTF, the fourth choice ----
+cp "$here/tests/data/ctf25-sample.xml" ctf25.xml
+ask 3 ctf25.xml
+if wait_for "$S" "add line 18: pupil D825200119042 (Gwenllian Rees-Llywelyn)" 10 && wait_for "$S" "Import " 5; then
+    keys "$S" y
+    wait_for "$S" "Imported ctf from" 10
+    [ "$(q "select count(*) from pupil where upn = 'D825200119042'")" = 1 ] &&
+        [ "$(q "select count(*) from contact c join pupil p on p.id = c.pupil_id where p.upn = 'D825200119042'")" -ge 1 ] &&
+        ok "a CTF is imported from the roll: the pupil and their contacts, in one go" ||
+        not_ok "a CTF is imported from the roll" "$(screen "$S")"
+else not_ok "a CTF's dry run is shown from the roll" "$(screen "$S")"; fi
 
 # ---- providers from the providers pane ----
 keys "$S" 2
