@@ -230,13 +230,15 @@ static ap_status keep_figures(struct store *s, int today, const int64_t *ids, si
 {
     if (n == 0)
         return AP_OK;
-    /* The months from the first placement's start to the last one's end, and of the marks. */
+    /* The months from the first placement's start or mark to the last one's end or mark. */
     int64_t first = 0, last = 0;
     ap_status r = AP_OK;
     for (size_t i = 0; r == AP_OK && i < n; i++) {
         sqlite3_stmt *st = NULL;
-        r = rowio_prepare(s, "SELECT min(start_date), max(coalesce(end_date, start_date)) FROM placement "
-                             "WHERE pupil_id = ?1", &st, "reading the placements' dates");
+        r = rowio_prepare(s, "SELECT min(a), max(b) FROM (SELECT start_date AS a, coalesce(end_date, start_date) AS b "
+                             "FROM placement WHERE pupil_id = ?1 UNION ALL SELECT date(day * 86400, 'unixepoch'), "
+                             "date(day * 86400, 'unixepoch') FROM attendance_mark WHERE pupil_id = ?1)",
+                          &st, "reading the placements' dates");
         if (r != AP_OK)
             break;
         int rc = sqlite3_bind_int64(st, 1, ids[i]);
