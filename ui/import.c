@@ -70,7 +70,7 @@ static ap_status ask_save(void *ctx)
 struct summary {
     struct ui *ui;
     char title[200];
-    char *text;      /* the errors, then what would be done; owned */
+    char *text;      /* the errors, then what would be done: the caller's */
     char question[200];
     bool can_import; /* y imports */
     bool yes;
