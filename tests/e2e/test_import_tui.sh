@@ -101,6 +101,16 @@ wait_gone "$S" "2 errors: nothing was written" 5
     ok "a bad file writes nothing, not even its good lines (y does not import it)" ||
     not_ok "a bad file writes nothing" "$(q "select count(*) from pupil where upn = '$U3'")"
 
+# ---- a long summary scrolls: 40 bad lines, the last one reached with G ----
+{ echo "upn,legal_forename,legal_surname,dob"; for i in $(seq 10 49); do echo "$(upn 6902001991$i),Gwen,Morgan,2012-13-01"; done; } > many.csv
+ask 0 many.csv
+if wait_for "$S" "40 errors: nothing was written" 10 && wait_for "$S" "Lines 1-" 5 && ! screen "$S" | grep -qF "many.csv line 41,"; then
+    keys "$S" G
+    expect_screen "a summary longer than the screen scrolls: G shows its last line" "$S" "many.csv line 41, column dob"
+else not_ok "a summary longer than the screen scrolls" "$(screen "$S")"; fi
+keys "$S" Escape
+wait_gone "$S" "40 errors: nothing was written" 5
+
 # ---- a file that cannot be read: named on the form ----
 ask 0 missing.csv
 expect_screen "a file that is not there is named on the form" "$S" "cannot read $TEST_DIR/missing.csv"
