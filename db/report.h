@@ -140,7 +140,7 @@
 #define REPORT_COHORTS 5               /* LABELS_COHORT */
 #define REPORT_MAX_RANGE_DAYS 3660     /* a DMT range of at most ten years */
 
-struct report_arena;
+struct arena;
 
 /* Session counts by category (see "Attendance" above). */
 struct report_att {
@@ -273,7 +273,7 @@ struct report_panel {
     size_t n_placements;
     struct report_provider *providers;    /* by name */
     size_t n_providers;
-    struct report_arena *arena;     /* private: the strings */
+    struct arena *arena;     /* private: the strings */
 };
 
 /* Loads the pack for panel_date (DATE_NONE: every open case) as of today.
@@ -363,14 +363,13 @@ struct report_dmt {
     struct report_progress progress[REPORT_AREAS];
     struct report_dmt_placement *placements;    /* every counted placement, by id */
     size_t n_placements;
-    /* The anonymised counts of pupils erased under the retention rule
-     * (retained_count), added to the total, the cohorts and the providers:
-     * months wholly in the range only (they are kept by month, with no day).
-     * Their pupils are counted month by month (no pupil is followed from one
-     * month to the next): each figure's pupils gain the most in any one month. */
-    int retained_months;            /* months whose counts are included */
-    int retained_partial;           /* months with counts that are partly in the range: not included */
-    struct report_arena *arena;
+    /* What retention kept of pupils it erased (migration 032), added to the
+     * total, the cohorts and the providers for the months wholly in the range
+     * (it is kept by month, with no day): each placement and pupil once, the
+     * money rounded once a placement, as above. */
+    int retained_months;            /* months whose kept counts are included */
+    int retained_partial;           /* months with kept counts only partly in the range: left out */
+    struct arena *arena;
 };
 
 /* Loads the report for the days from..to (inclusive) as of today.

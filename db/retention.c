@@ -166,20 +166,11 @@ static struct span *span_of(struct spans *sp, int64_t key, int64_t provider, con
     return x;
 }
 
-/* Runs sql with the int64 and text values given (types: 'i' or 't'); *id the
- * row inserted when not NULL. */
-static ap_status exec_bound(struct store *s, const char *sql, const char *types, const int64_t *ints,
-                            const char *const *texts, double real, int64_t *id, const char *what)
+/* Runs st (prepared; rc: what binding it returned, rowio_bind) once and
+ * finalizes it; *id (may be NULL) the row inserted. */
+static ap_status step_once(struct store *s, sqlite3_stmt *st, int rc, int64_t *id, const char *what)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status r = rowio_prepare(s, sql, &st, what);
-    if (r != AP_OK)
-        return r;
-    int rc = SQLITE_OK;
-    for (int i = 0; rc == SQLITE_OK && types[i]; i++)
-        rc = types[i] == 'i'   ? sqlite3_bind_int64(st, i + 1, ints[i])
-             : types[i] == 't' ? rowio_bind_text(st, i + 1, texts[i])
-                               : sqlite3_bind_double(st, i + 1, real);
+    ap_status r = AP_OK;
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
@@ -189,6 +180,8 @@ static ap_status exec_bound(struct store *s, const char *sql, const char *types,
     sqlite3_finalize(st);
     return r;
 }
+
+#define KEEPING "keeping the anonymised figures"
 
 static ap_status keep_month(struct store *s, const struct report_dmt *rep, const char *month, const int64_t *ids,
                             size_t n, struct spans *pls, struct spans *pupils)
@@ -210,18 +203,22 @@ static ap_status keep_month(struct store *s, const struct report_dmt *rep, const
         }
         if (added) {
             x->pupil_id = pl->pupil_id;
-            int64_t v[] = {pl->provider_id, pl->pupil_id, 0, 0};
-            const char *t[] = {NULL, NULL, month, month};
-            r = exec_bound(s, "INSERT INTO retained_placement (provider_id, cohort, first_month, last_month) "
-                              "VALUES (?1, (SELECT cohort FROM pupil WHERE id = ?2), ?3, ?4)",
-                           "iitt", v, t, 0, &x->retained_id, "keeping the anonymised figures");
+            sqlite3_stmt *st = NULL;
+            r = rowio_prepare(s, "INSERT INTO retained_placement (provider_id, cohort, first_month, last_month) "
+                                 "VALUES (?1, (SELECT cohort FROM pupil WHERE id = ?2), ?3, ?4)", &st, KEEPING);
+            if (r == AP_OK)
+                r = step_once(s, st, rowio_bind(st, 1, "IItt", pl->provider_id, pl->pupil_id, month, month),
+                              &x->retained_id, KEEPING);
         }
-        int64_t v[] = {x->retained_id, 0, pl->days, pl->possible, pl->attending, 0, pl->committed_mp, pl->actual_mp};
-        const char *t[] = {NULL, month, NULL, NULL, NULL, NULL, NULL, NULL};
+        sqlite3_stmt *st = NULL;
         if (r == AP_OK)
-            r = exec_bound(s, "INSERT INTO retained_placement_month (placement, month, days, possible, attended, "
-                              "attended_hours, committed_mp, actual_mp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           "itiiirii", v, t, pl->attended_hours, NULL, "keeping the anonymised figures");
+            r = rowio_prepare(s, "INSERT INTO retained_placement_month (placement, month, days, possible, attended, "
+                                 "attended_hours, committed_mp, actual_mp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                              &st, KEEPING);
+        if (r == AP_OK)
+            r = step_once(s, st, rowio_bind(st, 1, "ItiiifII", x->retained_id, month, pl->days, pl->possible,
+                                            pl->attending, pl->attended_hours, pl->committed_mp, pl->actual_mp),
+                          NULL, KEEPING);
     }
     return r;
 }
@@ -241,7 +238,7 @@ static ap_status keep_figures(struct store *s, int today, const int64_t *ids, si
                           &st, "reading the placements' dates");
         if (r != AP_OK)
             break;
-        int rc = sqlite3_bind_int64(st, 1, ids[i]);
+        int rc = rowio_bind(st, 1, "I", ids[i]);
         if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             int a = rowio_date(st, 0), b = rowio_date(st, 1);
             if (a != DATE_NONE && (!first || a < first))
@@ -272,17 +269,19 @@ static ap_status keep_figures(struct store *s, int today, const int64_t *ids, si
         report_dmt_free(rep);
     }
     for (size_t i = 0; r == AP_OK && i < pls.n; i++) {
-        int64_t v[] = {0, pls.v[i].retained_id};
-        const char *t[] = {pls.v[i].last, NULL};
-        r = exec_bound(s, "UPDATE retained_placement SET last_month = ?1 WHERE id = ?2", "ti", v, t, 0, NULL,
-                       "keeping the anonymised figures");
+        sqlite3_stmt *st = NULL;
+        r = rowio_prepare(s, "UPDATE retained_placement SET last_month = ?1 WHERE id = ?2", &st, KEEPING);
+        if (r == AP_OK)
+            r = step_once(s, st, rowio_bind(st, 1, "tI", pls.v[i].last, pls.v[i].retained_id), NULL, KEEPING);
     }
     for (size_t i = 0; r == AP_OK && i < pupils.n; i++) {
-        int64_t v[] = {pupils.v[i].provider_id, pupils.v[i].key, 0, 0};
-        const char *t[] = {NULL, NULL, pupils.v[i].first, pupils.v[i].last};
-        r = exec_bound(s, "INSERT INTO retained_pupil (provider_id, cohort, first_month, last_month) "
-                          "VALUES (?1, (SELECT cohort FROM pupil WHERE id = ?2), ?3, ?4)",
-                       "iitt", v, t, 0, NULL, "keeping the anonymised figures");
+        sqlite3_stmt *st = NULL;
+        r = rowio_prepare(s, "INSERT INTO retained_pupil (provider_id, cohort, first_month, last_month) "
+                             "VALUES (?1, (SELECT cohort FROM pupil WHERE id = ?2), ?3, ?4)", &st, KEEPING);
+        if (r == AP_OK)
+            r = step_once(s, st, rowio_bind(st, 1, "IItt", pupils.v[i].provider_id, pupils.v[i].key,
+                                            pupils.v[i].first, pupils.v[i].last),
+                          NULL, KEEPING);
     }
     free(pls.v);
     free(pupils.v);
@@ -314,9 +313,7 @@ ap_status retention_erase(struct store *s, int years, int today, const struct re
         r = rowio_prepare(s, "SELECT count(*) FROM (" DUE_SQL ") WHERE id = ?2", &st, "checking a pupil");
         if (r != AP_OK)
             break;
-        int rc = rowio_bind_text(st, 1, cut);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(st, 2, items[i].pupil_id);
+        int rc = rowio_bind(st, 1, "tI", cut, items[i].pupil_id);
         if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
             still = sqlite3_column_int64(st, 0), rc = SQLITE_DONE;
         sqlite3_finalize(st);

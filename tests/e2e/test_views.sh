@@ -5,13 +5,8 @@
 # pane; a form shows the text cursor in its field; Esc and Ctrl-C in a changed
 # form both ask first, and "n" goes back to the form as it was.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/views.db"
-demo_store "$db" --pupils 30 --weeks 4
+pane_script 2026-11-20 views --pupils 30 --weeks 4
 S=views$$
-q() { sqlite3 "$db" "$1"; }
 
 start "$S" 100x30 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
 wait_for "$S" "Pupil roll:" 10 || not_ok "the roll opens" "$(screen "$S")"
@@ -40,31 +35,22 @@ fi
 
 # ---- ? in a view lists exactly the keys it takes; closing it moves nothing ----
 keys "$S" "?"
-if wait_for "$S" "Keys of the pupil record" 5 && screen "$S" | grep -q "Edit the record under the cursor" &&
-    ! screen "$S" | grep -qE "Add a record|Search as you type|Sort by the next column"; then
-    ok "? in the record lists its keys and none it does not take (no add, search or sort)"
-else
-    not_ok "? in the record lists its keys and none it does not take (no add, search or sort)" "$(screen "$S")"
-fi
+wait_for "$S" "Keys of the pupil record" 5 && screen "$S" | grep -q "Edit the record under the cursor" &&
+    ! screen "$S" | grep -qE "Add a record|Search as you type|Sort by the next column"
+screen_ok $? "? in the record lists its keys and none it does not take (no add, search or sort)" "$S"
 i=0
 while [ $i -lt 40 ]; do keys "$S" Down; i=$((i + 1)); done
 keys "$S" j x Enter
 sleep 0.3
-if screen "$S" | grep -q "Keys of the pupil record"; then
-    ok "the help stays open on Down past its end, j, x and Enter"
-else
-    not_ok "the help stays open on Down past its end, j, x and Enter" "$(screen "$S")"
-fi
+screen "$S" | grep -q "Keys of the pupil record"
+screen_ok $? "the help stays open on Down past its end, j, x and Enter" "$S"
 keys "$S" Escape
 expect_screen "Esc closes the help back to the record" "$S" "Pupil record:"
 
 # ---- q closes the record (a view), back to the roll ----
 keys "$S" q
-if wait_gone "$S" "Pupil record:" 5 && wait_for "$S" "Pupil roll:" 2; then
-    ok "q closes the record back to the roll, apterm still running"
-else
-    not_ok "q closes the record back to the roll, apterm still running" "$(screen "$S")"
-fi
+wait_gone "$S" "Pupil record:" 5 && wait_for "$S" "Pupil roll:" 2
+screen_ok $? "q closes the record back to the roll, apterm still running" "$S"
 
 # ---- Closing the roll's help never moves the roll's cursor ----
 keys "$S" j j j
@@ -88,11 +74,8 @@ fi
 keys "$S" Enter
 wait_for "$S" "Pupil record:" 5
 keys "$S" 2
-if wait_gone "$S" "Pupil record:" 5 && wait_for "$S" "providers" 5; then
-    ok "2 in an open record opens the providers pane"
-else
-    not_ok "2 in an open record opens the providers pane" "$(screen "$S")"
-fi
+wait_gone "$S" "Pupil record:" 5 && wait_for "$S" "providers" 5
+screen_ok $? "2 in an open record opens the providers pane" "$S"
 keys "$S" 1
 wait_for "$S" "Pupil roll:" 5
 
@@ -102,11 +85,8 @@ wait_for "$S" "Pupil record:" 5
 keys "$S" p
 wait_for "$S" "Placements of " 5
 keys "$S" 3
-if wait_gone "$S" "Placements of " 5 && wait_for "$S" "Attendance" 5 && ! screen "$S" | grep -q "Pupil record:"; then
-    ok "3 in a pupil's placements opens the attendance pane, closing the views above it"
-else
-    not_ok "3 in a pupil's placements opens the attendance pane, closing the views above it" "$(screen "$S")"
-fi
+wait_gone "$S" "Placements of " 5 && wait_for "$S" "Attendance" 5 && ! screen "$S" | grep -q "Pupil record:"
+screen_ok $? "3 in a pupil's placements opens the attendance pane, closing the views above it" "$S"
 keys "$S" 1
 wait_for "$S" "Pupil roll:" 5
 
@@ -130,23 +110,17 @@ expect_screen "Esc in a changed form asks first" "$S" "Close without saving your
 keys "$S" n
 sleep 0.3
 status=$(screen_line "$S" 30)
-if wait_gone "$S" "Close without saving" 3 && screen "$S" | grep -q "New pupil (changed)" &&
-    ! printf '%s\n' "$status" | grep -q "Nothing changed"; then
-    ok "n to \"Close without saving?\" goes back to the form, no \"Nothing changed\""
-else
-    not_ok "n to \"Close without saving?\" goes back to the form, no \"Nothing changed\"" "$(screen "$S")"
-fi
+wait_gone "$S" "Close without saving" 3 && screen "$S" | grep -q "New pupil (changed)" &&
+    ! printf '%s\n' "$status" | grep -q "Nothing changed"
+screen_ok $? "n to \"Close without saving?\" goes back to the form, no \"Nothing changed\"" "$S"
 
 # ---- Ctrl-C in a changed form asks like Esc ----
 keys "$S" C-c
 expect_screen "Ctrl-C in a changed form asks first" "$S" "Quit apterm without saving your changes? (y/n)"
 keys "$S" n
 sleep 0.3
-if screen "$S" | grep -q "New pupil (changed)" && ! screen "$S" | grep -q "EXIT="; then
-    ok "n to the Ctrl-C question keeps apterm and the form"
-else
-    not_ok "n to the Ctrl-C question keeps apterm and the form" "$(screen "$S")"
-fi
+screen "$S" | grep -q "New pupil (changed)" && ! screen "$S" | grep -q "EXIT="
+screen_ok $? "n to the Ctrl-C question keeps apterm and the form" "$S"
 keys "$S" C-c
 wait_for "$S" "Quit apterm without saving" 5
 keys "$S" y
@@ -179,38 +153,26 @@ keys "$P" a
 wait_for "$P" "New pupil" 5
 paste() { tm set-buffer -- "$1" && tm paste-buffer -p -t "$P"; }
 paste "$(printf 'Mo\007th\037er')"
-if wait_for "$P" "Legal forename: pasted text with a control character (U+0007): nothing pasted" 5 &&
-    screen "$P" | grep -q "Legal forename \* *$" && ! screen "$P" | grep -q "New pupil (changed)"; then
-    ok "a paste holding control characters is refused whole, naming the field; the field stays empty"
-else
-    not_ok "a paste holding control characters is refused whole, naming the field; the field stays empty" "$(screen "$P")"
-fi
+wait_for "$P" "Legal forename: pasted text with a control character (U+0007): nothing pasted" 5 &&
+    screen "$P" | grep -q "Legal forename \* *$" && ! screen "$P" | grep -q "New pupil (changed)"
+screen_ok $? "a paste holding control characters is refused whole, naming the field; the field stays empty" "$P"
 paste "Mother"
-if wait_for "$P" "Legal forename *  Mother" 5; then
-    ok "a plain paste goes into the field as typed text"
-else
-    not_ok "a plain paste goes into the field as typed text" "$(screen "$P")"
-fi
+wait_for "$P" "Legal forename *  Mother" 5
+screen_ok $? "a plain paste goes into the field as typed text" "$P"
 long=$(printf '%0495d' 0 | tr 0 x)
 keys "$P" Tab
 paste "$long"
-if wait_for "$P" "Legal surname: pasted text too long (495 characters" 5 &&
-    screen "$P" | grep -q "Legal surname \* *$"; then
-    ok "a 495-character paste into a 100-character field is refused whole, not cut, naming the field"
-else
-    not_ok "a 495-character paste into a 100-character field is refused whole, not cut, naming the field" "$(screen "$P")"
-fi
+wait_for "$P" "Legal surname: pasted text too long (495 characters" 5 &&
+    screen "$P" | grep -q "Legal surname \* *$"
+screen_ok $? "a 495-character paste into a 100-character field is refused whole, not cut, naming the field" "$P"
 keys "$P" Escape
 wait_for "$P" "Close without saving" 5
 keys "$P" y
 wait_for "$P" "Pupil roll:" 5
 paste "qqq"
 sleep 0.3
-if screen "$P" | grep -q "Paste where text is typed" && ! screen "$P" | grep -q "EXIT="; then
-    ok "a paste on a pane is not taken as keys (a pasted q does not quit)"
-else
-    not_ok "a paste on a pane is not taken as keys (a pasted q does not quit)" "$(screen "$P")"
-fi
+screen "$P" | grep -q "Paste where text is typed" && ! screen "$P" | grep -q "EXIT="
+screen_ok $? "a paste on a pane is not taken as keys (a pasted q does not quit)" "$P"
 
 # ---- The register's timer runs while a view is open ----
 # The clock starts at 09:29:56 (APTERM_NOW); the morning register closes at
@@ -242,12 +204,9 @@ keys "$P" -l "12"
 keys "$P" Tab Tab
 keys "$P" -l "not-an-email"
 keys "$P" C-s
-if wait_for "$P" "(and 1 more)" 5 && screen "$P" | grep -q '! "12" has too few digits' &&
-    screen "$P" | grep -q '! "not-an-email" is not an email address'; then
-    ok "a contact with a bad phone and a bad email: both fields are marked at once"
-else
-    not_ok "a contact with a bad phone and a bad email: both fields are marked at once" "$(screen "$P")"
-fi
+wait_for "$P" "(and 1 more)" 5 && screen "$P" | grep -q '! "12" has too few digits' &&
+    screen "$P" | grep -q '! "not-an-email" is not an email address'
+screen_ok $? "a contact with a bad phone and a bad email: both fields are marked at once" "$P"
 n=$(q "select count(*) from contact where name = 'Test Contact'")
 [ "$n" = 0 ] && ok "and nothing is saved" || not_ok "and nothing is saved" "$n rows"
 
@@ -265,11 +224,8 @@ wait_for "$P" "providers │" 5
 keys "$P" Enter
 wait_gone "$P" "providers │" 5
 keys "$P" q
-if wait_for "$P" "providers │" 5 && ! screen "$P" | grep -q "EXIT="; then
-    ok "q in a provider's record goes back to the list; apterm keeps running"
-else
-    not_ok "q in a provider's record goes back to the list; apterm keeps running" "$(screen "$P")"
-fi
+wait_for "$P" "providers │" 5 && ! screen "$P" | grep -q "EXIT="
+screen_ok $? "q in a provider's record goes back to the list; apterm keeps running" "$P"
 keys "$P" q
 expect_screen "q on the providers' list quits" "$P" "EXIT=0"
 
@@ -281,29 +237,17 @@ keys "$C" a
 wait_for "$C" "New pupil" 5
 keys "$C" -l "Mo"
 keys "$C" C-g
-if wait_for "$C" "Legal forename: Ctrl-G is not a key of a text field" 5 && screen "$C" | grep -q "Legal forename \*  Mo *$"; then
-    ok "Ctrl-G in a text field is refused, naming the field; the text is unchanged"
-else
-    not_ok "Ctrl-G in a text field is refused, naming the field; the text is unchanged" "$(screen "$C")"
-fi
+wait_for "$C" "Legal forename: Ctrl-G is not a key of a text field" 5 && screen "$C" | grep -q "Legal forename \*  Mo *$"
+screen_ok $? "Ctrl-G in a text field is refused, naming the field; the text is unchanged" "$C"
 
 # ---- F1 is the help in a form (? is a character there); closing it changes nothing ----
 keys "$C" F1
-if wait_for "$C" "Keys of the form" 5 && screen "$C" | grep -q "Save the form (one transaction)" &&
-    ! screen "$C" | grep -q "Pupil roll"; then
-    ok "F1 in a form lists the form's keys"
-else
-    not_ok "F1 in a form lists the form's keys" "$(screen "$C")"
-fi
+wait_for "$C" "Keys of the form" 5 && screen "$C" | grep -q "Save the form (one transaction)" &&
+    ! screen "$C" | grep -q "Pupil roll"
+screen_ok $? "F1 in a form lists the form's keys" "$C"
 keys "$C" Escape
-if wait_for "$C" "New pupil (changed)" 5 && screen "$C" | grep -q "Legal forename \*  Mo *$"; then
-    ok "Esc closes the help back to the form as it was"
-else
-    not_ok "Esc closes the help back to the form as it was" "$(screen "$C")"
-fi
+wait_for "$C" "New pupil (changed)" 5 && screen "$C" | grep -q "Legal forename \*  Mo *$"
+screen_ok $? "Esc closes the help back to the form as it was" "$C"
 keys "$C" "?"
-if wait_for "$C" "Legal forename *  Mo?" 5 && ! screen "$C" | grep -q "Keys of the form"; then
-    ok "? in a form's text field is typed, not the help"
-else
-    not_ok "? in a form's text field is typed, not the help" "$(screen "$C")"
-fi
+wait_for "$C" "Legal forename *  Mo?" 5 && ! screen "$C" | grep -q "Keys of the form"
+screen_ok $? "? in a form's text field is typed, not the help" "$C"
