@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "labels.h"
 #include "rowio.h"
 
 const char *const CENSUS_HEADER[CENSUS_COLUMNS] = {
@@ -63,6 +64,10 @@ ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, lo
         rowio_text(st, 15, ethnicity, sizeof ethnicity);
         rowio_text(st, 16, set_type, sizeof set_type);
         rowio_text(st, 17, reason, sizeof reason);
+        /* Only a code of the list in force ([census] reasons can change it):
+         * another is not written, and the row says the reason is unknown. */
+        if (reason[0] && !label_known(LABELS_CENSUS_REASON, reason))
+            reason[0] = '\0';
         bool under_14 = sqlite3_column_int(st, 18) != 0;
         const char *sex = !strcmp(gender, "female") ? "F" : !strcmp(gender, "male") ? "M" : "U";
         /* A URN wins, then a UKPRN (the other items then blank); without

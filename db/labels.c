@@ -1,6 +1,7 @@
 #include "labels.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* code, text, brief (at most 12 columns). */
@@ -234,7 +235,8 @@ const struct label LABELS_ETHNICITY[] = {
 };
 
 /* AP type of setting, for a placement whose provider has neither URN nor
- * UKPRN (AP census guide, placement module). */
+ * UKPRN: the four values the AP census 2023 guide gives (placement module,
+ * "AP setting type"); migration 030's CHECK holds the same four. */
 const struct label LABELS_CENSUS_SETTING[] = {
     {"", "Not recorded", ""},
     {"NFE", "Non-maintained further education provision", "NFE"},
@@ -245,11 +247,11 @@ const struct label LABELS_CENSUS_SETTING[] = {
 };
 
 /* Primary reason for placement: why the placement was commissioned, not the
- * pupil's needs (permanent exclusion wins over health needs). PROVISIONAL:
- * the census code list was not available (INTERCHANGE.md §9.1); check these
- * codes against the AP census technical specification before a return. The
- * store has no CHECK on the column, so this table is the only list. */
-const struct label LABELS_CENSUS_REASON[] = {
+ * pupil's needs (permanent exclusion wins over health needs). UNVERIFIED:
+ * the census's own code list was not found (INTERCHANGE.md §9.1); these
+ * are placeholders an authority corrects in apterm.ini [census] reasons.
+ * The store has no CHECK on the column, so this table is the only list. */
+struct label LABELS_CENSUS_REASON[LABELS_CENSUS_MAX + 2] = {
     {"", "Not recorded", ""},
     {"PEX", "Permanent exclusion", "PEX"},
     {"SUS", "Suspension", "SUS"},
@@ -258,6 +260,91 @@ const struct label LABELS_CENSUS_REASON[] = {
     {"OTH", "Other", "OTH"},
     {NULL, NULL, NULL},
 };
+
+/* Parses spec into out (LABELS_CENSUS_MAX + 2 entries, "Not recorded"
+ * first) with its strings in store (the spec's length + 1 bytes, or more);
+ * out and store NULL: checks only. */
+static bool census_parse(const char *spec, struct label *out, char *store, char *why, size_t len)
+{
+    size_t n = 0;
+    char seen[LABELS_CENSUS_MAX][4];
+    const char *p = spec;
+    char *at = store;
+    if (out)
+        out[n] = (struct label){"", "Not recorded", ""};
+    while (true) {
+        while (*p == ' ')
+            p++;
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        const char *code = p, *c = p;
+        while (c < end && ((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            c++;
+        size_t clen = (size_t)(c - code);
+        const char *words = c;
+        while (words < end && *words == ' ')
+            words++;
+        const char *wend = end;
+        while (wend > words && wend[-1] == ' ')
+            wend--;
+        if (clen == 0 || clen > 3 || (c < end && *c != ' ') || words == wend) {
+            snprintf(why, len, "item %zu, \"%.*s\", is not a code of 1 to 3 capital letters or digits followed by its words",
+                     n + 1, (int)(end - p), p);
+            return false;
+        }
+        for (size_t i = 0; i < n && i < LABELS_CENSUS_MAX; i++)
+            if (strlen(seen[i]) == clen && strncmp(seen[i], code, clen) == 0) {
+                snprintf(why, len, "the code %.*s is given twice", (int)clen, code);
+                return false;
+            }
+        if (n >= LABELS_CENSUS_MAX) {
+            snprintf(why, len, "more than %d codes", LABELS_CENSUS_MAX);
+            return false;
+        }
+        snprintf(seen[n++], sizeof seen[0], "%.*s", (int)clen, code);
+        if (out) {
+            memcpy(at, code, clen);
+            at[clen] = '\0';
+            char *ctext = at;
+            at += clen + 1;
+            memcpy(at, words, (size_t)(wend - words));
+            at[wend - words] = '\0';
+            out[n] = (struct label){ctext, at, ctext};
+            at += (wend - words) + 1;
+        }
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    if (out)
+        out[n + 1] = (struct label){NULL, NULL, NULL};
+    return true;
+}
+
+bool labels_census_check(const char *spec, char *why, size_t len)
+{
+    return census_parse(spec, NULL, NULL, why, len);
+}
+
+bool labels_census_configure(const char *reason_spec, char *why, size_t len)
+{
+    /* The strings live as long as the program: the table points into them. */
+    static char *reason_store;
+    if (!reason_spec || !*reason_spec)
+        return true;
+    if (!labels_census_check(reason_spec, why, len))
+        return false;
+    char *store = malloc(strlen(reason_spec) * 2 + 2);
+    if (!store) {
+        snprintf(why, len, "out of memory");
+        return false;
+    }
+    free(reason_store);
+    reason_store = store;
+    census_parse(reason_spec, LABELS_CENSUS_REASON, store, why, len);
+    return true;
+}
 
 const struct label *label_find(const struct label *table, const char *code)
 {

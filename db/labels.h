@@ -44,8 +44,24 @@ extern const struct label LABELS_REVIEW_OUTCOME[];  /* psp_review.outcome */
 extern const struct label LABELS_PROGRESS_AREA[];   /* progress_entry.area */
 extern const struct label LABELS_ROLE[];            /* app_user.role */
 extern const struct label LABELS_ETHNICITY[];       /* pupil.ethnicity (DfE codes) */
+/* The AP census lists. The setting types are the census guide's (and the
+ * store's CHECK); the reasons are unverified, replaceable from apterm.ini
+ * ([census] reasons) with labels_census_configure, so that an authority can
+ * correct them without a new build. Read them, never write. */
 extern const struct label LABELS_CENSUS_SETTING[];  /* placement.setting_type (AP census) */
-extern const struct label LABELS_CENSUS_REASON[];   /* placement.census_reason (AP census) */
+extern struct label LABELS_CENSUS_REASON[];         /* placement.census_reason (AP census) */
+
+/* A census list as apterm.ini gives it: "CODE words, CODE words, ...", each
+ * code 1 to 3 capital letters or digits (what the store's column holds), then
+ * its words; no code twice; at most LABELS_CENSUS_MAX. false with why (in
+ * words, naming the item) when spec is not one. */
+#define LABELS_CENSUS_MAX 20
+bool labels_census_check(const char *spec, char *why, size_t len);
+/* Replaces LABELS_CENSUS_REASON by the spec's list ("" or NULL: the
+ * built-in list stays); "Not recorded" stays first. false with why when the
+ * spec is not a list (labels_census_check), and then nothing is changed.
+ * Called once at start-up, before any record is read. */
+bool labels_census_configure(const char *reason_spec, char *why, size_t len);
 
 /* The entry for code, or NULL when the table has none (NULL code too). */
 const struct label *label_find(const struct label *table, const char *code);

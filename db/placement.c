@@ -102,7 +102,7 @@ ap_status placement_validate(const struct placement *p)
         (st = rowio_check_money("Transport a week", p->transport_per_week)) != AP_OK ||
         (st = rowio_check_text("Purpose", p->purpose, sizeof p->purpose, false, true)) != AP_OK ||
         (st = rowio_check_choice("Census setting type", p->setting_type, LABELS_CENSUS_SETTING)) != AP_OK ||
-        (st = rowio_check_choice("Census reason for placement", p->census_reason, LABELS_CENSUS_REASON)) != AP_OK ||
+        (st = rowio_check_choice("Census reason", p->census_reason, LABELS_CENSUS_REASON)) != AP_OK ||
         (st = rowio_check_text("Tracking areas", p->tracking_areas, sizeof p->tracking_areas, false, false)) != AP_OK)
         return st;
     unsigned areas;

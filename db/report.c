@@ -1065,6 +1065,7 @@ ap_status report_panel_load(struct store *s, const struct thresholds *th, int to
 /* ------------------------------------------------------------------ */
 /* The DMT value-for-money report */
 
+
 /* A counted placement, as the marks are matched to it. */
 struct dmt_placement {
     int64_t id, pupil_id, provider_id;
@@ -1122,6 +1123,30 @@ static int prepare_range(struct dmt_load *d, const char *sql, sqlite3_stmt **st)
         rc = bind_int_named(*st, ":dfrom", d->r->from);
     if (rc == SQLITE_OK)
         rc = bind_int_named(*st, ":dto", d->r->to);
+    return rc;
+}
+
+/* The first and last months wholly in the range ("YYYY-MM"); a > b when none. */
+static void whole_months(const struct report_dmt *r, char a[8], char b[8])
+{
+    int y, m, d;
+    date_to_ymd(r->from, &y, &m, &d);
+    int first = d == 1 ? r->from : date_add_months(date_from_ymd(y, m, 1), 1);
+    date_to_ymd(r->to + 1, &y, &m, &d);
+    int last = date_add_months(date_from_ymd(y, m, 1), -1); /* the month before the one after `to` */
+    char buf[11];
+    snprintf(a, 8, "%.7s", date_format(first, buf));
+    snprintf(b, 8, "%.7s", date_format(last, buf));
+}
+
+/* Binds the months ?1 and ?2. */
+static int prepare_months(struct dmt_load *d, const char *sql, const char *a, const char *b, sqlite3_stmt **st)
+{
+    int rc = prepare(&d->l, sql, st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(*st, 1, a, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(*st, 2, b, -1, SQLITE_TRANSIENT);
     return rc;
 }
 
@@ -1437,9 +1462,31 @@ static ap_status dmt_figures(struct dmt_load *d)
     int64_t *ids = malloc((d->n_pls + 1) * sizeof *ids);
     if (!ids)
         return nomem();
-    size_t n_ids = 0;
+    size_t n_ids = 0, cap_ids = d->n_pls + 1;
     for (size_t i = 0; i < d->n_pls; i++)
         ids[n_ids++] = d->pls[i].provider_id;
+    /* and the providers of erased pupils' placements (dmt_retained) */
+    sqlite3_stmt *rs = NULL;
+    char wa[8], wb[8];
+    whole_months(r, wa, wb);
+    int rrc = prepare_months(d, "SELECT DISTINCT p.provider_id FROM retained_placement p "
+                                "JOIN retained_placement_month m ON m.placement = p.id "
+                                "WHERE m.month BETWEEN ?1 AND ?2 AND m.days > 0 AND p.provider_id <> 0", wa, wb, &rs);
+    while (next_row(rs, &rrc)) {
+        int64_t *grown = rowio_grow(ids, &cap_ids, n_ids, sizeof *ids);
+        if (!grown) {
+            free(ids);
+            sqlite3_finalize(rs);
+            return nomem();
+        }
+        ids = grown;
+        ids[n_ids++] = sqlite3_column_int64(rs, 0);
+    }
+    ap_status rst = finish(&d->l, rs, rrc, AP_OK, "reading the providers of the counts kept of erased pupils");
+    if (rst != AP_OK) {
+        free(ids);
+        return rst;
+    }
     qsort(ids, n_ids, sizeof *ids, int64_cmp);
     size_t distinct = 0;
     for (size_t i = 0; i < n_ids; i++)
@@ -1593,6 +1640,146 @@ static ap_status dmt_figures(struct dmt_load *d)
     return AP_OK;
 }
 
+/* Every counted placement's own figures (report_dmt.placements), by id. */
+static int dmt_placement_id_cmp(const void *a, const void *b)
+{
+    const struct report_dmt_placement *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static ap_status dmt_placement_figures(struct dmt_load *d)
+{
+    struct report_dmt *r = d->r;
+    r->placements = calloc(d->n_pls + 1, sizeof *r->placements);
+    if (!r->placements)
+        return nomem();
+    for (size_t i = 0; i < d->n_pls; i++) {
+        const struct dmt_placement *pl = &d->pls[i];
+        r->placements[i] = (struct report_dmt_placement){
+            .id = pl->id, .pupil_id = pl->pupil_id, .provider_id = pl->provider_id, .days = pl->days,
+            .possible = pl->possible, .attending = pl->attending, .attended_hours = pl->attended_hours,
+            .committed_mp = report_prorate(pl->annual * 1000, pl->days, REPORT_SCHOOL_DAYS_PER_YEAR),
+            .actual_mp = report_prorate(pl->annual * 1000, pl->attending,
+                                        (int64_t)pl->sessions_per_week * RULES_SCHOOL_WEEKS),
+        };
+    }
+    r->n_placements = d->n_pls;
+    qsort(r->placements, r->n_placements, sizeof *r->placements, dmt_placement_id_cmp);
+    return AP_OK;
+}
+
+/* The figure of a cohort code, or NULL. */
+static struct report_vfm *cohort_vfm(struct report_dmt *r, const char *cohort)
+{
+    for (int c = 0; c < REPORT_COHORTS; c++)
+        if (strcmp(cohort, r->cohorts[c].cohort) == 0)
+            return &r->cohorts[c].v;
+    return NULL;
+}
+
+static struct report_vfm *provider_vfm(struct report_dmt *r, int64_t id)
+{
+    for (size_t i = 0; i < r->n_providers; i++)
+        if (r->providers[i].qa.id == id)
+            return &r->providers[i].v;
+    return NULL;
+}
+
+#define RETAINED_MONTHS                                                                                           \
+    "SELECT month FROM retained_count UNION SELECT month FROM retained_placement_month"
+
+/* What retention kept of erased pupils (migration 032), for the months wholly
+ * in the range, added to the total, the cohorts and the providers. */
+static ap_status dmt_retained(struct dmt_load *d)
+{
+    struct report_dmt *r = d->r;
+    char a[8], b[8], from_m[8], to_m[8], buf[11];
+    whole_months(r, a, b);
+    snprintf(from_m, sizeof from_m, "%.7s", date_format(r->from, buf));
+    snprintf(to_m, sizeof to_m, "%.7s", date_format(r->to, buf));
+    sqlite3_stmt *st = NULL;
+    /* Months with kept counts: wholly in the range, or cut by it. */
+    int rc = prepare_months(d, "SELECT month FROM (" RETAINED_MONTHS ") WHERE month BETWEEN ?1 AND ?2", from_m, to_m,
+                            &st);
+    while (next_row(st, &rc)) {
+        const char *m = col_text(st, 0);
+        if (strcmp(m, a) >= 0 && strcmp(m, b) <= 0)
+            r->retained_months++;
+        else
+            r->retained_partial++;
+    }
+    ap_status result = finish(&d->l, st, rc, AP_OK, "reading the counts kept of erased pupils");
+    if (result != AP_OK || strcmp(a, b) > 0 || r->retained_months == 0)
+        return result;
+
+    /* Attendance: every mark of the erased pupils (the total and cohorts). */
+    rc = prepare_months(d, "SELECT cohort, sum(sessions), sum(attended), sum(authorised), sum(unauthorised) "
+                           "FROM retained_count WHERE month BETWEEN ?1 AND ?2 GROUP BY cohort", a, b, &st);
+    while (next_row(st, &rc)) {
+        struct report_att att = {sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+                                 sqlite3_column_int(st, 4)};
+        att_add(&r->total.att, &att);
+        struct report_vfm *cv = cohort_vfm(r, col_text(st, 0));
+        if (cv)
+            att_add(&cv->att, &att);
+    }
+    result = finish(&d->l, st, rc, AP_OK, "reading the attendance kept of erased pupils");
+    /* Placements: each once, its money rounded once, as the report rounds a placement. */
+    if (result == AP_OK) {
+        rc = prepare_months(d, "SELECT p.provider_id, p.cohort, sum(m.days), sum(m.possible), sum(m.attended), "
+                               "  sum(m.attended_hours), sum(m.committed_mp), sum(m.actual_mp) "
+                               "FROM retained_placement p JOIN retained_placement_month m ON m.placement = p.id "
+                               "WHERE m.month BETWEEN ?1 AND ?2 GROUP BY p.id HAVING sum(m.days) > 0",
+                            a, b, &st);
+        while (next_row(st, &rc)) {
+            struct report_vfm *vs[3] = {&r->total, cohort_vfm(r, col_text(st, 1)),
+                                        provider_vfm(r, sqlite3_column_int64(st, 0))};
+            int possible = sqlite3_column_int(st, 3), attended = sqlite3_column_int(st, 4);
+            for (int k = 0; k < 3; k++) {
+                struct report_vfm *v = vs[k];
+                if (!v)
+                    continue;
+                v->committed += report_prorate(sqlite3_column_int64(st, 6), 1, 1000);
+                v->actual += report_prorate(sqlite3_column_int64(st, 7), 1, 1000);
+                v->placements++;
+                v->placement_days += sqlite3_column_int(st, 2);
+                v->attended_placed += attended;
+                v->attended_hours += sqlite3_column_double(st, 5);
+                if (k == 2) { /* a provider's attendance: the marks of its placements */
+                    v->att.possible += possible;
+                    v->att.attending += attended;
+                    vfm_finish(v);
+                }
+            }
+            }
+        result = finish(&d->l, st, rc, AP_OK, "reading the placements kept of erased pupils");
+    }
+    /* Pupils: each once, over the months they count in. */
+    if (result == AP_OK) {
+        rc = prepare_months(d, "SELECT provider_id, cohort, count(*) FROM retained_pupil "
+                               "WHERE first_month <= ?2 AND last_month >= ?1 GROUP BY 1, 2", a, b, &st);
+        while (next_row(st, &rc)) {
+            int64_t provider = sqlite3_column_int64(st, 0);
+            int n = sqlite3_column_int(st, 2);
+            if (provider) {
+                struct report_vfm *pv = provider_vfm(r, provider);
+                if (pv)
+                    pv->pupils += n;
+                continue;
+            }
+            r->total.pupils += n;
+            struct report_vfm *cv = cohort_vfm(r, col_text(st, 1));
+            if (cv)
+                cv->pupils += n;
+            }
+        result = finish(&d->l, st, rc, AP_OK, "reading the pupils kept of erased pupils");
+    }
+    for (int c = 0; c < REPORT_COHORTS; c++)
+        vfm_finish(&r->cohorts[c].v);
+    vfm_finish(&r->total);
+    return result;
+}
+
 /* One walk over the ratings of the range in primary-key order (pupil,
  * week, area): for each pupil and area the first row is its first rating
  * and the last row its last. */
@@ -1693,6 +1880,7 @@ void report_dmt_free(struct report_dmt *r)
     free(r->providers);
     free(r->pupils);
     free(r->weeks);
+    free(r->placements);
     arena_free(r->arena);
     free(r);
 }
@@ -1742,6 +1930,10 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
         dmt_progress(&d, 0.75, "Adding up the spend");
         st = dmt_figures(&d);
     }
+    if (st == AP_OK)
+        st = dmt_placement_figures(&d);
+    if (st == AP_OK)
+        st = dmt_retained(&d);
     if (st == AP_OK) {
         dmt_progress(&d, 0.8, "Reading the progress ratings");
         st = dmt_progress_areas(&d);

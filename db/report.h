@@ -336,6 +336,17 @@ struct report_progress {
     double first_avg, last_avg, movement_avg;   /* over `compared`; 0 when none */
 };
 
+/* A counted placement's own figures in the range, for retention: what an
+ * erased pupil's placements added is kept month by month in retained_count
+ * (db/retention.h), so that erasing them changes no past total. */
+struct report_dmt_placement {
+    int64_t id, pupil_id, provider_id;
+    int days;                       /* placement days */
+    int possible, attending;        /* marks that belong to it */
+    double attended_hours;
+    int64_t committed_mp, actual_mp;    /* COMMITTED and ACTUAL in thousandths of a penny, before rounding */
+};
+
 struct report_dmt {
     int from, to, today;
     int school_days;                /* in the range */
@@ -352,6 +363,14 @@ struct report_dmt {
     struct report_week *weeks;
     size_t n_weeks;
     struct report_progress progress[REPORT_AREAS];
+    struct report_dmt_placement *placements;    /* every counted placement, by id */
+    size_t n_placements;
+    /* What retention kept of pupils it erased (migration 032), added to the
+     * total, the cohorts and the providers for the months wholly in the range
+     * (it is kept by month, with no day): each placement and pupil once, the
+     * money rounded once a placement, as above. */
+    int retained_months;            /* months whose kept counts are included */
+    int retained_partial;           /* months with kept counts only partly in the range: left out */
     struct arena *arena;
 };
 

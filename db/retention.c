@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "date.h"
+#include "report.h"
 #include "rowio.h"
+#include "thresholds.h"
 
 /* ?1: the cut-off date (YYYY-MM-DD): every placement ended before it. */
 #define DUE_SQL                                                                                                   \
@@ -123,6 +125,169 @@ static ap_status erase_one(struct store *s, int64_t id)
     return r;
 }
 
+/* What the erased pupils added to the DMT report, month by month, taken
+ * from report_dmt_load itself (so the definitions are the report's): see
+ * migration 032. ids: the pupils about to be erased, ascending. */
+struct span {
+    int64_t key, provider_id;       /* placement: its id; pupil: the pupil's id (provider 0 or the provider) */
+    int64_t pupil_id, retained_id;  /* retained_placement.id of a placement */
+    char first[8], last[8];
+};
+
+struct spans {
+    struct span *v;
+    size_t n, cap;
+};
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The span of key and provider, added when new (*added true); NULL when out of memory. */
+static struct span *span_of(struct spans *sp, int64_t key, int64_t provider, const char *month, bool *added)
+{
+    *added = false;
+    for (size_t i = 0; i < sp->n; i++)
+        if (sp->v[i].key == key && sp->v[i].provider_id == provider) {
+            snprintf(sp->v[i].last, sizeof sp->v[i].last, "%s", month);
+            return &sp->v[i];
+        }
+    struct span *grown = rowio_grow(sp->v, &sp->cap, sp->n, sizeof *sp->v);
+    if (!grown)
+        return NULL;
+    sp->v = grown;
+    struct span *x = &sp->v[sp->n++];
+    *x = (struct span){.key = key, .provider_id = provider};
+    snprintf(x->first, sizeof x->first, "%s", month);
+    snprintf(x->last, sizeof x->last, "%s", month);
+    *added = true;
+    return x;
+}
+
+/* Runs st (prepared; rc: what binding it returned, rowio_bind) once and
+ * finalizes it; *id (may be NULL) the row inserted. */
+static ap_status step_once(struct store *s, sqlite3_stmt *st, int rc, int64_t *id, const char *what)
+{
+    ap_status r = AP_OK;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        r = store_fail(s, rc, what);
+    else if (id)
+        *id = sqlite3_last_insert_rowid(store_db(s));
+    sqlite3_finalize(st);
+    return r;
+}
+
+#define KEEPING "keeping the anonymised figures"
+
+static ap_status keep_month(struct store *s, const struct report_dmt *rep, const char *month, const int64_t *ids,
+                            size_t n, struct spans *pls, struct spans *pupils)
+{
+    ap_status r = AP_OK;
+    bool added;
+    for (size_t i = 0; r == AP_OK && i < rep->n_pupils; i++)
+        if (bsearch(&rep->pupils[i].id, ids, n, sizeof *ids, id_cmp) &&
+            !span_of(pupils, rep->pupils[i].id, 0, month, &added))
+            r = ap_fail(AP_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; r == AP_OK && i < rep->n_placements; i++) {
+        const struct report_dmt_placement *pl = &rep->placements[i];
+        if (!bsearch(&pl->pupil_id, ids, n, sizeof *ids, id_cmp))
+            continue;
+        struct span *x = span_of(pls, pl->id, pl->provider_id, month, &added);
+        if (!x || !span_of(pupils, pl->pupil_id, pl->provider_id, month, &(bool){false})) {
+            r = ap_fail(AP_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (added) {
+            x->pupil_id = pl->pupil_id;
+            sqlite3_stmt *st = NULL;
+            r = rowio_prepare(s, "INSERT INTO retained_placement (provider_id, cohort, first_month, last_month) "
+                                 "VALUES (?1, (SELECT cohort FROM pupil WHERE id = ?2), ?3, ?4)", &st, KEEPING);
+            if (r == AP_OK)
+                r = step_once(s, st, rowio_bind(st, 1, "IItt", pl->provider_id, pl->pupil_id, month, month),
+                              &x->retained_id, KEEPING);
+        }
+        sqlite3_stmt *st = NULL;
+        if (r == AP_OK)
+            r = rowio_prepare(s, "INSERT INTO retained_placement_month (placement, month, days, possible, attended, "
+                                 "attended_hours, committed_mp, actual_mp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                              &st, KEEPING);
+        if (r == AP_OK)
+            r = step_once(s, st, rowio_bind(st, 1, "ItiiifII", x->retained_id, month, pl->days, pl->possible,
+                                            pl->attending, pl->attended_hours, pl->committed_mp, pl->actual_mp),
+                          NULL, KEEPING);
+    }
+    return r;
+}
+
+static ap_status keep_figures(struct store *s, int today, const int64_t *ids, size_t n)
+{
+    if (n == 0)
+        return AP_OK;
+    /* The months from the first placement's start or mark to the last one's end or mark. */
+    int64_t first = 0, last = 0;
+    ap_status r = AP_OK;
+    for (size_t i = 0; r == AP_OK && i < n; i++) {
+        sqlite3_stmt *st = NULL;
+        r = rowio_prepare(s, "SELECT min(a), max(b) FROM (SELECT start_date AS a, coalesce(end_date, start_date) AS b "
+                             "FROM placement WHERE pupil_id = ?1 UNION ALL SELECT date(day * 86400, 'unixepoch'), "
+                             "date(day * 86400, 'unixepoch') FROM attendance_mark WHERE pupil_id = ?1)",
+                          &st, "reading the placements' dates");
+        if (r != AP_OK)
+            break;
+        int rc = rowio_bind(st, 1, "I", ids[i]);
+        if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int a = rowio_date(st, 0), b = rowio_date(st, 1);
+            if (a != DATE_NONE && (!first || a < first))
+                first = a;
+            if (b != DATE_NONE && b > last)
+                last = b;
+            rc = SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            r = store_fail(s, rc, "reading the placements' dates");
+    }
+    if (r != AP_OK || !first)
+        return r;
+    struct thresholds th;
+    thresholds_default(&th);
+    struct spans pls = {0}, pupils = {0};
+    int y, m, d;
+    date_to_ymd((int)first, &y, &m, &d);
+    for (int month = date_from_ymd(y, m, 1); r == AP_OK && month <= last; month = date_add_months(month, 1)) {
+        struct report_dmt *rep = NULL;
+        r = report_dmt_load(s, &th, today, month, date_add_months(month, 1) - 1, NULL, NULL, &rep);
+        char key[11];
+        date_format(month, key);
+        key[7] = '\0';
+        if (r == AP_OK)
+            r = keep_month(s, rep, key, ids, n, &pls, &pupils);
+        report_dmt_free(rep);
+    }
+    for (size_t i = 0; r == AP_OK && i < pls.n; i++) {
+        sqlite3_stmt *st = NULL;
+        r = rowio_prepare(s, "UPDATE retained_placement SET last_month = ?1 WHERE id = ?2", &st, KEEPING);
+        if (r == AP_OK)
+            r = step_once(s, st, rowio_bind(st, 1, "tI", pls.v[i].last, pls.v[i].retained_id), NULL, KEEPING);
+    }
+    for (size_t i = 0; r == AP_OK && i < pupils.n; i++) {
+        sqlite3_stmt *st = NULL;
+        r = rowio_prepare(s, "INSERT INTO retained_pupil (provider_id, cohort, first_month, last_month) "
+                             "VALUES (?1, (SELECT cohort FROM pupil WHERE id = ?2), ?3, ?4)", &st, KEEPING);
+        if (r == AP_OK)
+            r = step_once(s, st, rowio_bind(st, 1, "IItt", pupils.v[i].provider_id, pupils.v[i].key,
+                                            pupils.v[i].first, pupils.v[i].last),
+                          NULL, KEEPING);
+    }
+    free(pls.v);
+    free(pupils.v);
+    return r;
+}
+
 ap_status retention_erase(struct store *s, int years, int today, const struct retention_item *items, size_t n,
                           size_t *erased)
 {
@@ -137,6 +302,10 @@ ap_status retention_erase(struct store *s, int years, int today, const struct re
     r = store_query_int(s, "SELECT coalesce(max(id), 0) + 1 FROM audit_log", 1, &first_new);
     char cut[11];
     cutoff(years, today, cut);
+    int64_t *due = calloc(n + 1, sizeof *due);
+    size_t n_due = 0;
+    if (!due)
+        r = ap_fail(AP_ERR_NOMEM, "out of memory");
     for (size_t i = 0; r == AP_OK && i < n; i++) {
         /* Still due, now that the write lock is held? */
         int64_t still = 0;
@@ -152,11 +321,18 @@ ap_status retention_erase(struct store *s, int years, int today, const struct re
             r = store_fail(s, rc, "checking a pupil");
             break;
         }
-        if (!still)
-            continue;
-        if ((r = erase_one(s, items[i].pupil_id)) == AP_OK)
-            ++*erased;
+        if (still)
+            due[n_due++] = items[i].pupil_id;
     }
+    if (r == AP_OK && n_due > 1)
+        qsort(due, n_due, sizeof *due, id_cmp);
+    /* Their figures in the DMT report, before anything of theirs goes. */
+    if (r == AP_OK)
+        r = keep_figures(s, today, due, n_due);
+    for (size_t i = 0; r == AP_OK && i < n_due; i++)
+        if ((r = erase_one(s, due[i])) == AP_OK)
+            ++*erased;
+    free(due);
     /* The rows the triggers wrote while erasing hold the data erased. */
     if (r == AP_OK)
         r = run(s, "DELETE FROM audit_log WHERE id >= ?1", first_new, NULL, "erasing the audit rows of the erasure");

@@ -54,7 +54,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         return fail("import");
     }
     struct ix_result res;
-    ap_status st = ctf ? ctf_import(s, path, path, text, strlen(text), dry_run, date_today(), stdout, stderr)
+    ap_status st = ctf ? ctf_import(s, path, path, text, strlen(text), dry_run, date_today(), stdout, stderr, &res)
                        : ix_import(s, kind, path, path, text, dry_run, date_today(), stdout, stderr, &res);
     free(text);
     store_close(s);

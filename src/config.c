@@ -1,4 +1,5 @@
 #include "config.h"
+#include "labels.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -35,6 +36,7 @@ enum kind {
     K_PCT,    /* a percentage: above 0, at most 100 */
     K_MONEY,  /* pounds in the file, pence in the struct; above 0, at most max */
     K_WORDS5, /* five words or phrases, commas between: what the ratings 1 to 5 mean */
+    K_CENSUS, /* an AP census code list, "CODE words, ..." (labels_census_check), or "" */
 };
 
 struct spec {
@@ -67,6 +69,7 @@ static const struct spec specs[] = {
     { "exports", "organisation", K_TEXT, FIELD(organisation), 0, 0, NULL, NULL },
     { "backup", "keep", K_INT, FIELD(backup_keep), 1, 1000, "backups", NULL },
     { "retention", "years", K_INT, FIELD(retention_years), 6, 100, "years", NULL },
+    { "census", "reasons", K_CENSUS, FIELD(census_reasons), 0, 0, NULL, NULL },
 
     RULE("fulltime_hours", K_HOURS, fulltime_hours, MAX_HOURS),
     RULE_INT("registration_pupils", registration_pupils, 1, 100, "pupils", NULL),
@@ -102,7 +105,8 @@ static const struct spec specs[] = {
 
 #define NSPECS (sizeof specs / sizeof specs[0])
 
-static const char *const sections[] = { "store", "attendance", "display", "exports", "backup", "retention", "rules" };
+static const char *const sections[] = { "store", "attendance", "display", "exports", "backup", "retention", "census",
+                                        "rules" };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---------------------------------------------------------------- defaults */
@@ -492,6 +496,19 @@ static ap_status set_value(const char *path, const struct spec *s, const char *v
             snprintf(expected, sizeof expected,
                      "five words for the ratings 1 to 5, commas between, such as %s",
                      (const char *)cfield(def, s));
+            return bad_value(path, s, value, line, expected);
+        }
+        memcpy(field(cfg, s), value, strlen(value) + 1);
+        return AP_OK;
+    }
+    case K_CENSUS: {
+        char why[120];
+        if (strlen(value) >= s->size || !valid_text(value) || (value[0] && !labels_census_check(value, why, sizeof why))) {
+            if (strlen(value) >= s->size || !valid_text(value))
+                snprintf(why, sizeof why, "at most %zu bytes of UTF-8 text", s->size - 1);
+            snprintf(expected, sizeof expected,
+                     "codes with their words, commas between, such as \"PEX Permanent exclusion, OTH Other\", or "
+                     "nothing for apterm's own list (%s)", why);
             return bad_value(path, s, value, line, expected);
         }
         memcpy(field(cfg, s), value, strlen(value) + 1);

@@ -29,6 +29,7 @@ struct apterm_config {
     char organisation[256];      /* [exports] organisation */
     int backup_keep;             /* [backup] keep: how many backups apterm backup keeps in its folder */
     int retention_years;         /* [retention] years: registers kept at least this long (6 or more) */
+    char census_reasons[1000];   /* [census] reasons: "CODE words, ..."; "" = apterm's own list */
     struct thresholds th;        /* [rules] ... */
 };
 

@@ -532,8 +532,10 @@ static int by_order(const void *a, const void *b)
 }
 
 ap_status ctf_import(struct store *s, const char *name, const char *path, const char *text_in, size_t len,
-                     bool dry_run, int today, FILE *report, FILE *errors)
+                     bool dry_run, int today, FILE *report, FILE *errors, struct ix_result *res)
 {
+    if (res)
+        memset(res, 0, sizeof *res);
     struct ctf_file f;
     ap_status st = ctf_parse(name, text_in, len, today, errors, &f);
     if (st != AP_OK)
@@ -605,6 +607,12 @@ ap_status ctf_import(struct store *s, const char *name, const char *path, const 
     ap_status end = store_batch_end(s, st == AP_OK && !dry_run);
     if (st == AP_OK)
         st = end;
+    if (res) {
+        res->added = pr.added + cr.added;
+        res->changed = pr.changed + cr.changed;
+        res->unchanged = pr.unchanged + cr.unchanged;
+        res->errors = pr.errors + cr.errors;
+    }
     if (st == AP_OK)
         fprintf(report, "%s: CTF %s, %zu pupil%s%s\n", name, f.version ? f.version : "?", f.npupils,
                 f.npupils == 1 ? "" : "s", dry_run ? " (a dry run: nothing was written)" : "");

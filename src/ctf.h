@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "interchange.h"
 #include "status.h"
 #include "store.h"
 
@@ -55,8 +56,9 @@ ap_status ctf_parse(const char *name, const char *text, size_t len, int today, F
 void ctf_free(struct ctf_file *f);
 
 /* Imports the CTF (see above). dry_run: everything is checked and written in
- * the transaction, then rolled back. */
+ * the transaction, then rolled back. res (may be NULL): the pupils' and the
+ * contacts' counts added together, as the CSV imports count them. */
 ap_status ctf_import(struct store *s, const char *name, const char *path, const char *text, size_t len, bool dry_run,
-                     int today, FILE *report, FILE *errors);
+                     int today, FILE *report, FILE *errors, struct ix_result *res);
 
 #endif

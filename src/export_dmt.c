@@ -135,6 +135,22 @@ static void summary_sheet(struct dmt *d)
     KPI("Attended sessions outside any placement", "Attended sessions on a weekday and session no placement "
                                                    "timetables: counted in attendance, not in spend.");
     xlsx_int(s, row, 1, r->unplaced_attended);
+    if (r->retained_months || r->retained_partial) {
+        char partial[160] = "";
+        if (r->retained_partial == 1)
+            snprintf(partial, sizeof partial, " 1 month of them is only partly in the period and is left out.");
+        else if (r->retained_partial > 1)
+            snprintf(partial, sizeof partial, " %d months of them are only partly in the period and are left out.",
+                     r->retained_partial);
+        snprintf(line, sizeof line,
+                 "Months whose anonymised counts of pupils erased under the retention rule (apterm retention) are "
+                 "included above, so that erasing them changes no figure. They are kept by month, provider and "
+                 "cohort, so only months wholly in the period count, and erased pupils are counted month by month "
+                 "(the most in any one month).%s",
+                 partial);
+        KPI("Counts kept of erased pupils", line);
+        xlsx_int(s, row, 1, r->retained_months);
+    }
 #undef KPI
     int last = row;
     xlsx_table(s, HDR, last, 3, headers, NULL, NULL, NULL);

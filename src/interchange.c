@@ -154,7 +154,7 @@ static const struct field placement_fields[] = {
     FT("transport_per_week", "Transport a week", F_MONEY, placement, transport_per_week),
     FT("purpose", "Purpose", F_LINES, placement, purpose),
     FC("setting_type", "Census setting type", placement, setting_type, LABELS_CENSUS_SETTING),
-    FC("census_reason", "Census reason for placement", placement, census_reason, LABELS_CENSUS_REASON),
+    FC("census_reason", "Census reason", placement, census_reason, LABELS_CENSUS_REASON),
     FH("mon_am", "Monday AM", 0, 0), FH("mon_pm", "Monday PM", 0, 1),
     FH("tue_am", "Tuesday AM", 1, 0), FH("tue_pm", "Tuesday PM", 1, 1),
     FH("wed_am", "Wednesday AM", 2, 0), FH("wed_pm", "Wednesday PM", 2, 1),

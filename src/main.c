@@ -19,6 +19,7 @@
 #include "flags.h"
 #include "cli.h"
 #include "config.h"
+#include "labels.h"
 #include "demo.h"
 #include "export_dmt.h"
 #include "export_panel.h"
@@ -805,6 +806,11 @@ int main(int argc, char **argv)
     }
     if (privilege_own_files())
         cli.cfg.store_group[0] = '\0';
+    char why[200];
+    if (!labels_census_configure(cli.cfg.census_reasons, why, sizeof why)) {
+        fprintf(stderr, "apterm: [census]: %s\n", cli_text(why));
+        return EXIT_USAGE;
+    }
     if (argc == 1)
         return run_tui(&cli);
     for (size_t i = 0; i < COMMAND_COUNT; i++)

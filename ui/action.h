@@ -19,6 +19,7 @@ enum action_id {
     ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_SORT, ACT_FILTER,
     ACT_CONCERNS, ACT_PLACEMENTS, ACT_CONTACTS,
     ACT_PROVIDER_CONTACTS,
+    ACT_IMPORT, /* the roll and the providers pane: import a file (ui/import.h) */
     ACT_PRIORITY_UP, ACT_PRIORITY_DOWN, ACT_END_PLACEMENT,
     /* The attendance grid (no key of these is an attendance code of either set) */
     ACT_GRID_CODE, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_LEFT, ACT_GRID_RIGHT, ACT_GRID_PAGE_UP,

@@ -23,6 +23,7 @@
 #include "draw.h"
 #include "date.h"
 #include "flags.h"
+#include "import.h"
 #include "labels.h"
 #include "lineedit.h"
 #include "listview.h"
@@ -687,6 +688,8 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
     case ACT_ADD:
         pr_add_provider(st); /* shows the new provider's record */
         return after_record(st);
+    case ACT_IMPORT:
+        return ui_import_run(st->ui, UI_IMPORT_PROVIDERS);
     case ACT_EDIT:
         return pr_edit_provider(st, current_id(st));
     case ACT_DELETE:

@@ -16,6 +16,7 @@
 #include "labels.h"
 #include "lineedit.h"
 #include "pupil.h"
+#include "pupil_parts.h"
 #include "roll.h"
 #include "rules.h"
 #include "school.h"
@@ -23,7 +24,8 @@
 
 /* The form's fields, in the order shown. */
 enum pf {
-    PF_FORENAME, PF_SURNAME, PF_PREFERRED, PF_DOB, PF_YEAR, PF_GENDER, PF_UPN, PF_UPN_CHECK, PF_SCHOOL,
+    PF_FORENAME, PF_SURNAME, PF_PREFERRED, PF_DOB, PF_YEAR, PF_GENDER, PF_UPN, PF_UPN_CHECK,
+    PF_ULN, PF_MIDDLE, PF_ETHNICITY, PF_SCHOOL, /* the census items beside the UPN */
     PF_ROLL, PF_COHORT, PF_FSM, PF_CLA, PF_PLAN, PF_ALN, PF_SW, PF_SW_PHONE, PF_START, PF_END, PF_DEST,
     PF_IDP, PF_PSP, PF_RA, PF_IHP, PF_PHP, PF_PEP, PF_CONTACTS, PF_CHANGED, PF_COUNT
 };
@@ -34,16 +36,6 @@ struct pupil_form {
     struct pick school;
     char contacts[300];
 };
-
-/* A labels table as form choices; ends with {NULL, NULL}. The caller frees. */
-static struct field_choice *choices_of(const struct label *table)
-{
-    size_t n = label_count(table);
-    struct field_choice *c = calloc(n + 1, sizeof *c);
-    for (size_t i = 0; c && i < n; i++)
-        c[i] = (struct field_choice){table[i].code, table[i].text};
-    return c;
-}
 
 static void pf_info(void *ctx, int field, char *buf, size_t len)
 {
@@ -196,10 +188,11 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
             pick_add(&pf->school, schools[i].id, schools[i].name);
     free(schools);
 
-    struct field_choice *genders = choices_of(LABELS_GENDER), *rolls = choices_of(LABELS_ROLL_STATUS),
-                        *cohorts = choices_of(LABELS_COHORT), *plans = choices_of(LABELS_PLAN);
+    struct field_choice *genders = pv_choices_of(LABELS_GENDER), *rolls = pv_choices_of(LABELS_ROLL_STATUS),
+                        *cohorts = pv_choices_of(LABELS_COHORT), *plans = pv_choices_of(LABELS_PLAN),
+                        *ethnicities = pv_choices_of(LABELS_ETHNICITY);
     bool saved = false;
-    if (!genders || !rolls || !cohorts || !plans) {
+    if (!genders || !rolls || !cohorts || !plans || !ethnicities) {
         ui_error(ui, "Out of memory opening the form");
         goto done;
     }
@@ -207,6 +200,9 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
     struct form_field fields[PF_COUNT] = {
         [PF_FORENAME] = {.label = "Legal forename", .kind = FIELD_TEXT, .value = p->legal_forename,
                          .size = sizeof p->legal_forename, .required = true},
+        [PF_MIDDLE] = {.label = "Middle names", .kind = FIELD_TEXT, .value = p->middle_names,
+                       .size = sizeof p->middle_names,
+                       .help = "All of them, space separated, as on the birth certificate (AP census)"},
         [PF_SURNAME] = {.label = "Legal surname", .kind = FIELD_TEXT, .value = p->legal_surname,
                         .size = sizeof p->legal_surname, .required = true},
         [PF_PREFERRED] = {.label = "Preferred name", .kind = FIELD_TEXT, .value = p->preferred_name,
@@ -217,9 +213,14 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
         [PF_YEAR] = {.label = "Year group", .kind = FIELD_INFO},
         [PF_GENDER] = {.label = "Gender", .kind = FIELD_CHOICE, .value = p->gender, .size = sizeof p->gender,
                        .choices = genders},
+        [PF_ETHNICITY] = {.label = "Ethnicity", .kind = FIELD_CHOICE, .value = p->ethnicity,
+                          .size = sizeof p->ethnicity, .choices = ethnicities,
+                          .help = "The DfE ethnicity code (AP census); Refused or Not yet obtained when so"},
         [PF_UPN] = {.label = "UPN", .kind = FIELD_TEXT, .value = p->upn, .size = sizeof p->upn, .required = true,
                     .help = "Unique pupil number: 13 characters, the first a check letter"},
         [PF_UPN_CHECK] = {.label = "UPN check", .kind = FIELD_INFO},
+        [PF_ULN] = {.label = "ULN", .kind = FIELD_TEXT, .value = p->uln, .size = sizeof p->uln,
+                    .help = "Unique learner number: 10 digits, given from age 14 (AP census); empty when none yet"},
         [PF_SCHOOL] = {.label = "Home school", .kind = FIELD_CUSTOM,
                        .help = "←/→ choose; type part of a name to find it"},
         [PF_ROLL] = {.label = "Roll status", .kind = FIELD_CHOICE, .value = p->roll_status,
@@ -292,6 +293,7 @@ done:
     free(rolls);
     free(cohorts);
     free(plans);
+    free(ethnicities);
     pick_free(&pf->school);
     free(pf);
     return saved;

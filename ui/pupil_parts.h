@@ -55,6 +55,9 @@ struct flag_list {
 void pv_put_text(WINDOW *w, int y, int x, const char *text, enum attr_meaning m);
 bool pv_is_enter(int ret, wint_t ch);
 const char *pv_per_basis(const char *basis);
+/* A labels table as form choices, ending with {NULL, NULL}; NULL when out of
+ * memory. The caller frees the array (the strings are the table's). */
+struct field_choice *pv_choices_of(const struct label *table);
 void pv_pick_providers(struct ui *ui, struct pick *p, const char *first_label);
 __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum attr_meaning attr, int indent, const char *fmt, ...);
 void pv_tv_clear(struct textview *tv);

@@ -119,7 +119,7 @@ static int grid_key(struct grid *g, struct ui *ui, int ret, wint_t ch)
 
 enum plf {
     PL_PROVIDER, PL_STATUS, PL_START, PL_END, PL_WEEKS, PL_TIMETABLE, PL_HOURS, PL_WEEK, PL_BASIS, PL_RATE,
-    PL_TRANSPORT, PL_ANNUAL, PL_PURPOSE, PL_AREAS, PL_CHANGED, PL_COUNT
+    PL_TRANSPORT, PL_ANNUAL, PL_PURPOSE, PL_AREAS, PL_SETTING, PL_REASON, PL_CHANGED, PL_COUNT
 };
 
 struct placement_form {
@@ -259,6 +259,15 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
     pick_init(&pf->provider, &x->provider_id);
     pv_pick_providers(ui, &pf->provider, "(choose a provider)");
     struct field_choice statuses[8] = {{0}}, bases[8] = {{0}};
+    struct field_choice *settings = pv_choices_of(LABELS_CENSUS_SETTING), *reasons = pv_choices_of(LABELS_CENSUS_REASON);
+    if (!settings || !reasons) {
+        free(settings);
+        free(reasons);
+        pick_free(&pf->provider);
+        free(pf);
+        ui_error(ui, "Out of memory opening the form");
+        return false;
+    }
     for (int i = 0; LABELS_PLACEMENT_STATUS[i].code && i < 7; i++)
         statuses[i] = (struct field_choice){LABELS_PLACEMENT_STATUS[i].code, LABELS_PLACEMENT_STATUS[i].text};
     for (int i = 0; LABELS_COST_BASIS[i].code && i < 7; i++)
@@ -289,6 +298,12 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         [PL_AREAS] = {.label = "Tracking areas", .kind = FIELD_TEXT, .value = x->tracking_areas,
                       .size = sizeof x->tracking_areas,
                       .help = "The areas the purpose needs, e.g. wellbeing, social; empty: by year group"},
+        [PL_SETTING] = {.label = "Census setting type", .kind = FIELD_CHOICE, .value = x->setting_type,
+                        .size = sizeof x->setting_type, .choices = settings,
+                        .help = "AP census: only for a provider with neither URN nor UKPRN"},
+        [PL_REASON] = {.label = "Census reason", .kind = FIELD_CHOICE, .value = x->census_reason,
+                       .size = sizeof x->census_reason, .choices = reasons,
+                       .help = "AP census: why the placement was commissioned (permanent exclusion comes first)"},
         [PL_CHANGED] = {.label = "Last changed", .kind = FIELD_INFO},
     };
     char title[400];
@@ -315,6 +330,8 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
     bool saved = form_run(ui, &f);
     if (saved)
         *p = pf->p;
+    free(settings);
+    free(reasons);
     pick_free(&pf->provider);
     free(pf);
     return saved;

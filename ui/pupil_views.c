@@ -59,6 +59,15 @@ bool pv_is_enter(int ret, wint_t ch)
 }
 
 /* "a session", "a day"... for "£45.00 a session". */
+struct field_choice *pv_choices_of(const struct label *table)
+{
+    size_t n = label_count(table);
+    struct field_choice *c = calloc(n + 1, sizeof *c);
+    for (size_t i = 0; c && i < n; i++)
+        c[i] = (struct field_choice){table[i].code, table[i].text};
+    return c;
+}
+
 const char *pv_per_basis(const char *basis)
 {
     if (strcmp(basis, "session") == 0)
@@ -456,8 +465,9 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     int yg = rules_year_group(p.dob, today);
     rules_year_group_name(yg, year, sizeof year);
     pv_tv_add(tv, ATTR_HEADER, 0, "%s · %s · UPN %s", name, year, p.upn);
-    pv_tv_add(tv, ATTR_NORMAL, 0, "Legal name: %s %s%s%s%s", p.legal_forename, p.legal_surname,
-           p.preferred_name[0] ? " (known as " : "", p.preferred_name, p.preferred_name[0] ? ")" : "");
+    pv_tv_add(tv, ATTR_NORMAL, 0, "Legal name: %s %s%s%s%s%s%s", p.legal_forename, p.middle_names,
+           p.middle_names[0] ? " " : "", p.legal_surname, p.preferred_name[0] ? " (known as " : "", p.preferred_name,
+           p.preferred_name[0] ? ")" : "");
     int ay, am, ad;
     date_to_ymd(date_academic_year_start(today), &ay, &am, &ad);
     pv_tv_add(tv, ATTR_NORMAL, 0, "Born %s: %s in %d/%02d · Gender: %s", date_format(p.dob, d1), year, ay,
@@ -473,6 +483,8 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     pv_tv_add(tv, ATTR_NORMAL, 0, "FSM: %s · Looked after (CLA): %s · Plan: %s", yes_no(p.fsm), yes_no(p.cla),
            label_text(LABELS_PLAN, p.plan));
     pv_tv_add(tv, ATTR_NORMAL, 0, "ALN areas of need: %s", p.aln_areas[0] ? p.aln_areas : "none recorded");
+    pv_tv_add(tv, ATTR_NORMAL, 0, "ULN: %s · Ethnicity: %s", p.uln[0] ? p.uln : "none recorded",
+           p.ethnicity[0] ? label_text(LABELS_ETHNICITY, p.ethnicity) : "not recorded");
     if (p.social_worker[0] || p.social_worker_phone[0])
         pv_tv_add(tv, ATTR_NORMAL, 0, "Social worker: %s%s%s", p.social_worker[0] ? p.social_worker : "name not recorded",
                p.social_worker_phone[0] ? ", " : "", p.social_worker_phone);
@@ -541,10 +553,16 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
                 snprintf(when, sizeof when, "%s to %s", date_format(pl->start_date, d1), date_format(pl->end_date, d2));
             else
                 snprintf(when, sizeof when, "from %s", date_format(pl->start_date, d1));
-            pv_tv_add(tv, ATTR_NORMAL, 0, "%s · %s · %s · %s: %s h a week · %s %s%s%s%s · %s a year",
+            char census[200] = "";
+            if (pl->census_reason[0] || pl->setting_type[0])
+                snprintf(census, sizeof census, " · census: %s%s%s",
+                         pl->census_reason[0] ? label_text(LABELS_CENSUS_REASON, pl->census_reason) : "",
+                         pl->setting_type[0] && pl->census_reason[0] ? ", " : "",
+                         pl->setting_type[0] ? label_text(LABELS_CENSUS_SETTING, pl->setting_type) : "");
+            pv_tv_add(tv, ATTR_NORMAL, 0, "%s · %s · %s · %s: %s h a week · %s %s%s%s%s · %s a year%s",
                    label_text(LABELS_PLACEMENT_STATUS, pl->status), items[i].provider_name, when, tt, hours, rate,
                    pv_per_basis(pl->cost_basis), pl->transport_per_week ? ", transport " : "",
-                   pl->transport_per_week ? transport : "", pl->transport_per_week ? " a week" : "", annual);
+                   pl->transport_per_week ? transport : "", pl->transport_per_week ? " a week" : "", annual, census);
             if (placement_active_on(pl, today)) {
                 total += items[i].annual_cost;
                 active++;

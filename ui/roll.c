@@ -14,6 +14,7 @@
 #include "attr.h"
 #include "draw.h"
 #include "filterview.h"
+#include "import.h"
 #include "date.h"
 #include "labels.h"
 #include "lineedit.h"
@@ -936,6 +937,8 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
         if (id)
             pupil_placements_run(ui, id);
         return REDRAW_ALL;
+    case ACT_IMPORT:
+        return ui_import_run(ui, UI_IMPORT_ROLL);
     default:
         return REDRAW_NONE;
     }

@@ -750,22 +750,9 @@ static enum view_key help_key(void *self, const struct action *act, int ret, win
     struct help *h = self;
     if (!act)
         return VIEW_DONE; /* every other key is ignored: nothing below moves */
-    int max = h->total - h->height > 0 ? h->total - h->height : 0;
-    switch (act->id) {
-    case ACT_UP: h->top--; break;
-    case ACT_DOWN: h->top++; break;
-    case ACT_PAGE_UP: h->top -= h->height; break;
-    case ACT_PAGE_DOWN: h->top += h->height; break;
-    case ACT_HOME: h->top = 0; break;
-    case ACT_END: h->top = max; break;
-    case ACT_HELP: return VIEW_CLOSE;
-    default: return VIEW_PASS;
-    }
-    if (h->top > max)
-        h->top = max;
-    if (h->top < 0)
-        h->top = 0;
-    return VIEW_DONE;
+    if (view_scroll(&h->top, h->total, h->height, act->id))
+        return VIEW_DONE;
+    return act->id == ACT_HELP ? VIEW_CLOSE : VIEW_PASS;
 }
 
 static const enum action_id help_keys[] = {ACTION_MOVES, ACT_NONE};

@@ -19,6 +19,25 @@ bool view_is_shell_action(enum action_id id)
     return false;
 }
 
+bool view_scroll(int *top, int total, int height, enum action_id id)
+{
+    int max = total - height > 0 ? total - height : 0;
+    switch (id) {
+    case ACT_UP: --*top; break;
+    case ACT_DOWN: ++*top; break;
+    case ACT_PAGE_UP: *top -= height; break;
+    case ACT_PAGE_DOWN: *top += height; break;
+    case ACT_HOME: *top = 0; break;
+    case ACT_END: *top = max; break;
+    default: return false;
+    }
+    if (*top > max)
+        *top = max;
+    if (*top < 0)
+        *top = 0;
+    return true;
+}
+
 static bool action_has_key(const struct action *a, int key)
 {
     for (int k = 0; k < ACTION_MAX_KEYS && a->keys[k]; k++)

@@ -121,8 +121,14 @@ const struct view_ops *qa_visits_view_ops(void);         /* ui/qa_views.c */
 const struct view_ops *qa_checklist_view_ops(void);      /* ui/qa_views.c */
 const struct view_ops *panel_case_view_ops(void);        /* ui/panel_case.c */
 const struct view_ops *panel_export_result_view_ops(void); /* ui/panel_export.c */
+const struct view_ops *import_summary_view_ops(void);    /* ui/import.c */
 
 /* The shell's own keys in a view. */
 bool view_is_shell_action(enum action_id id);
+
+/* A list of total lines shown height at a time from *top: moves *top for a
+ * moving action (up, down, page, first, last), kept in range; false (and
+ * *top unchanged) for any other action. */
+bool view_scroll(int *top, int total, int height, enum action_id id);
 
 #endif

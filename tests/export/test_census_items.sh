@@ -136,3 +136,39 @@ out=$("$APTERM" --db "$db" import ctf ctf-baduln.xml 2>&1); rc=$?
 [ $rc -eq 1 ] && echo "$out" | grep -q 'ctf-baduln.xml line [0-9]*, column uln: "987654321" is not a unique learner number' &&
     [ "$(q "select count(*) from audit_log where action <> 'export'")" = "$audit0" ] &&
     ok "a CTF with a 9-digit ULN is refused naming its line; nothing is written" || not_ok "a bad CTF ULN is refused" "rc=$rc" "$out"
+
+# ---- the code lists from apterm.ini [census]: corrected without a new build ----
+printf '[attendance]\nregion = england\n[census]\nreasons = ZZ Awaiting a school place, PEX Permanent exclusion\n' > census.ini
+printf 'upn,provider,provider_postcode,start_date,setting_type,census_reason\n' > zz.csv
+tail -1 place.csv | sed 's/,OOT,PEX.*$/,OOT,ZZ/' >> zz.csv
+cp zz.csv sus.csv && sed -i '2s/,ZZ$/,SUS/' sus.csv
+out=$("$APTERM" --db "$db" import placements zz.csv 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "line 2, column census_reason: expected one of PEX," &&
+    ok "without [census] reasons, a code not in apterm's own list is refused" || not_ok "ZZ refused by default" "rc=$rc" "$out"
+out=$(APTERM_CONFIG="$TEST_DIR/census.ini" "$APTERM" --db "$db" import placements zz.csv 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(q "select census_reason from placement where id = $PL")" = ZZ ] &&
+    ok "with [census] reasons, its code is taken" || not_ok "ZZ taken with [census] reasons" "rc=$rc" "$out"
+APTERM_CONFIG="$TEST_DIR/census.ini" "$APTERM" --db "$db" export census --date $D --out zz_census.csv >/dev/null 2>&1
+grep "^$U," zz_census.csv | grep -q ',ZZ,' && ok "export census writes the configured code" ||
+    not_ok "export census writes the configured code" "$(grep "^$U," zz_census.csv)"
+out=$(APTERM_CONFIG="$TEST_DIR/census.ini" "$APTERM" --db "$db" import placements sus.csv 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "column census_reason: expected one of ZZ, PEX or nothing (got \"SUS\")" &&
+    [ "$(q "select census_reason from placement where id = $PL")" = ZZ ] &&
+    ok "with [census] reasons, a code of apterm's own list that it leaves out is refused" ||
+    not_ok "SUS refused with [census] reasons" "rc=$rc" "$out"
+printf '[census]\nreasons = zz lower case\n' > badcensus.ini
+out=$(APTERM_CONFIG="$TEST_DIR/badcensus.ini" "$APTERM" --db "$db" export census --date $D --out never.csv 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q '\[census\] reasons = "zz lower case": expected codes with their words' && [ ! -e never.csv ] &&
+    ok "a bad [census] list stops apterm, naming the key and what is expected" || not_ok "a bad [census] list" "rc=$rc" "$out"
+# A code that is not in the list in force is never written: the row names the reason unknown.
+printf '[attendance]\nregion = england\n[census]\nreasons = ZZ Awaiting a school place\n' > nopex.ini
+"$APTERM" --db "$db" export census --date $D --out pex_default.csv >/dev/null 2>&1
+APTERM_CONFIG="$TEST_DIR/nopex.ini" "$APTERM" --db "$db" export census --date $D --out pex_none.csv >/dev/null 2>&1
+"$PYTHON" - <<'PY' && ok "with a reasons list without PEX, the rows that said PEX name the reason unknown instead" ||
+import csv, sys
+rows = lambda f: list(csv.DictReader(open(f, encoding="utf-8")))
+pex = [(r["upn"], r["start_date"]) for r in rows("pex_default.csv") if r["reason"] == "PEX"]
+none = {(r["upn"], r["start_date"]): r for r in rows("pex_none.csv")}
+sys.exit(0 if pex and all(none[k]["reason"] == "" and "reason" in none[k]["unknown"] for k in pex) else 1)
+PY
+    not_ok "a code outside the list in force is not written" "$(grep -c PEX pex_default.csv) $(grep -c PEX pex_none.csv)"

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t before = fuzz_store_fingerprint();
     bool dry = size && data[0] % 8 == 0;
     ap_status st = ctf_import(s, "pupil.xml", "pupil.xml", (const char *)data, size, dry, date_from_ymd(2026, 11, 27),
-                              devnull, devnull);
+                              devnull, devnull, NULL);
     fuzz_check_refusal(st, "pupil.xml", before);
     if (dry && fuzz_store_fingerprint() != before)
         fuzz_fail("pupil.xml: a dry run changed the store");

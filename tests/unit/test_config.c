@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "labels.h"
 #include "status.h"
 #include "thresholds.h"
 
@@ -190,6 +191,7 @@ static void assert_config_equal(const struct apterm_config *a, const struct apte
     FIELD_EQ_INT(colour);
     FIELD_EQ_STR(rating_words);
     FIELD_EQ_STR(organisation);
+    FIELD_EQ_STR(census_reasons);
     FIELD_EQ_DBL(th.fulltime_hours);
     FIELD_EQ_INT(th.registration_pupils);
     FIELD_EQ_INT(th.public_liability_min);
@@ -370,6 +372,7 @@ static void test_defaults_without_any_file(void **state)
 static const char *const all_keys[] = {
     "[store] path", "[store] group", "[attendance] region", "[attendance] close_am",
     "[attendance] close_pm", "[display] colour", "[display] rating_words", "[exports] organisation",
+    "[census] reasons",
     "[rules] fulltime_hours", "[rules] registration_pupils", "[rules] public_liability_min",
     "[rules] employers_liability_min", "[rules] professional_indemnity_min",
     "[rules] qa_stage1_months", "[rules] qa_stage2_months",
@@ -950,6 +953,45 @@ static void test_bad_text_and_group(void **state)
     expect_error("[store]\ngroup = -x\n", "[store] group", NULL);
 }
 
+/* [census] lists: a code of 1 to 3 capital letters or digits and its words,
+ * commas between, no code twice, at most LABELS_CENSUS_MAX; empty keeps
+ * apterm's own list. Each side of each boundary. */
+static void test_census_lists(void **state)
+{
+    (void)state;
+    struct apterm_config cfg;
+    load_ok("[census]\nreasons = P Permanent exclusion, PE2 Other reason, X9 Health\n", &cfg);
+    assert_string_equal(cfg.census_reasons, "P Permanent exclusion, PE2 Other reason, X9 Health");
+    expect_error("[census]\nsetting_types = NFE FE\n", "setting_types", NULL); /* the census's own: not configurable */
+    expect_error("[census]\nreasons = PEXX Permanent exclusion\n", "[census] reasons = \"PEXX Permanent exclusion\"",
+                 "item 1", "1 to 3 capital letters or digits", NULL);
+    expect_error("[census]\nreasons = pex Permanent exclusion\n", "[census] reasons", "item 1", NULL);
+    expect_error("[census]\nreasons = PEX Permanent exclusion, SUS\n", "[census] reasons", "item 2", NULL);
+    expect_error("[census]\nreasons = PEX Permanent exclusion, , OTH Other\n", "[census] reasons", "item 2", NULL);
+    expect_error("[census]\nreasons = NFE FE, NFE Further education\n", "[census] reasons",
+                 "the code NFE is given twice", NULL);
+    expect_error("[census]\nreasons = P-X Permanent exclusion\n", "[census] reasons", "item 1", NULL);
+    char text[600], list[500] = "";
+    for (int i = 0; i < LABELS_CENSUS_MAX; i++) /* exactly the most */
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%sC%d Code %d", i ? ", " : "", i, i);
+    snprintf(text, sizeof text, "[census]\nreasons = %s\n", list);
+    load_ok(text, &cfg);
+    assert_string_equal(cfg.census_reasons, list);
+    snprintf(text, sizeof text, "[census]\nreasons = %s, D1 One too many\n", list); /* one over */
+    expect_error(text, "[census] reasons", "more than 20 codes", NULL);
+    /* The list replaces apterm's own: the new codes are known, the old are not. */
+    char why[120];
+    assert_true(labels_census_configure("PX Permanent exclusion, ZZ Other", why, sizeof why));
+    assert_true(label_known(LABELS_CENSUS_REASON, "ZZ"));
+    assert_true(label_known(LABELS_CENSUS_REASON, ""));
+    assert_false(label_known(LABELS_CENSUS_REASON, "PEX"));
+    assert_string_equal(label_text(LABELS_CENSUS_REASON, "ZZ"), "Other");
+    assert_true(labels_census_configure("", why, sizeof why)); /* "": the list stays */
+    assert_true(label_known(LABELS_CENSUS_REASON, "ZZ"));
+    assert_false(labels_census_configure("bad", why, sizeof why));
+    assert_true(label_known(LABELS_CENSUS_REASON, "ZZ")); /* a bad list changes nothing */
+}
+
 static void test_value_in_message_is_cut_and_safe(void **state)
 {
     (void)state;
@@ -1026,6 +1068,7 @@ int main(void)
         T(test_bad_region),
         T(test_bad_boolean),
         T(test_bad_text_and_group),
+        T(test_census_lists),
         T(test_value_in_message_is_cut_and_safe),
         T(test_decimal_point_ignores_locale),
 #undef T

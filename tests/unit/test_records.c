@@ -794,7 +794,7 @@ static void test_census_items_on_records(void **state)
     sample_placement(&pl, id, prov);
     strcpy(pl.census_reason, "ZZZ");
     assert_int_equal(placement_validate(&pl), AP_ERR_INVALID);
-    unit_expect_detail("Census reason for placement:");
+    unit_expect_detail("Census reason:");
     sample_placement(&pl, id, prov);
     strcpy(pl.setting_type, "WBP");
     strcpy(pl.census_reason, "PEX");

@@ -28,7 +28,7 @@ static const struct view_ops *(*const all_views[])(void) = {
     pupil_concerns_view_ops, pupil_placements_view_ops, filter_menu_view_ops, tracking_entry_view_ops, tracking_note_view_ops, tracking_actions_view_ops,
     filter_panel_view_ops, attendance_find_view_ops, attendance_goto_view_ops,
     picker_view_ops, psp_draft_view_ops, provider_record_view_ops, provider_contacts_view_ops,
-    qa_visits_view_ops, qa_checklist_view_ops, panel_case_view_ops, panel_export_result_view_ops,
+    qa_visits_view_ops, qa_checklist_view_ops, panel_case_view_ops, panel_export_result_view_ops, import_summary_view_ops,
 };
 #define NVIEWS (sizeof all_views / sizeof all_views[0])
 
