@@ -65,7 +65,7 @@ else
     wait_for "$S" "Edit the placement at " 5
     start_shown=$(screen "$S" | sed -n 's/^ *Start date \* *\([0-9-]*\).*$/\1/p')
     lid=$(q "select id from placement where pupil_id = $pid and start_date = '$start_shown' order by id limit 1")
-    for _ in $(seq 1 10); do keys "$S" Tab; done
+    for _ in $(seq 1 11); do keys "$S" Tab; done # to the census setting type, after the tracking areas
     wait_for "$S" "AP census: only for a provider with neither URN nor UKPRN" 5
     keys "$S" Right Right Right
     keys "$S" Tab Right

@@ -39,8 +39,9 @@ keys "$S" p
 wait_for "$S" "Placements of " 5
 keys "$S" e
 expect_screen "e opens the placement's form" "$S" "Edit the placement"
-# The last field: Shift-Tab from the first wraps round to it.
-keys "$S" BTab
+# Shift-Tab from the first wraps round to the last field (the census reason),
+# then back over the census setting type to the tracking areas.
+keys "$S" BTab BTab BTab
 expect_screen "the form has the Tracking areas field, with its help" "$S" "The areas the purpose needs"
 keys "$S" -l "wellbeing, maths"
 keys "$S" C-s
