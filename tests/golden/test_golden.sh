@@ -13,7 +13,8 @@
 #   UPDATE=1 sh tests/golden/test_golden.sh   rewrites the expected screens
 #   (then review them with git diff);
 #   GOLDEN=roll sh tests/golden/test_golden.sh   runs one script.
-# A line "# env: VAR=VALUE ..." in a script sets variables for its runs.
+# A line "# env: VAR=VALUE ..." in a script sets variables for its runs; a
+# line "# sql: STATEMENT" is run on its copy of the store before apterm starts.
 # No tmux and no terminal: the full-screen program's behaviour with a real
 # pty (signals, two sessions, resize) stays in tests/e2e.
 . tests/lib.sh
@@ -91,8 +92,15 @@ for keys in "$golden"/scripts/*.keys; do
         run="$TEST_DIR/$name-$size"
         mkdir -p "$run"
         cp "$base" "$run/demo.db"
-        # A script may set variables for its run: "# env: APTERM_NOW=09:45".
+        # A script may set variables for its run: "# env: APTERM_NOW=09:45";
+        # and change its store first: "# sql: STATEMENT" (what another login
+        # left behind, such as a kept draft).
         vars=$(sed -n 's/^# env: //p' "$keys")
+        sed -n 's/^# sql: //p' "$keys" > "$run/setup.sql"
+        if [ -s "$run/setup.sql" ] && ! sqlite3 -bail "$run/demo.db" < "$run/setup.sql" 2>"$run/sql.err"; then
+            not_ok "golden $size $name: the script's # sql: lines" "$(cat "$run/sql.err")"
+            continue
+        fi
         # shellcheck disable=SC2086 # the script's VAR=VALUE words
         (cd "$run" && env LD_PRELOAD="$preload" APTERM_SCREEN=$size APTERM_SCRIPT="$keys" $vars \
             "$APTERM" --db demo.db >"$run/stdout" 2>"$run/stderr" </dev/null)
