@@ -79,11 +79,10 @@ fi
 asan=$(ldd "$APTERM" 2>/dev/null | awk '/libasan/ {print $3}')
 preload="${asan:+$asan:}$TEST_DIR/fixed.so"
 
-# The runs' folders on a memory file system where there is one: every
-# screen apterm writes is fsynced (src/outfile.h), which on a busy disk costs
-# more than the run itself.
-runs=$(mktemp -d /dev/shm/apterm-golden-XXXXXX 2>/dev/null) || runs="$TEST_DIR/runs"
-mkdir -p "$runs"
+# The runs' folders, and each run's home folder (where an export writes by
+# default). A screen naming a file there shows this folder's random name;
+# it is written as XXXXXX in the dumps (the same length, so lines fold alike).
+runs=$(mktemp -d /tmp/apterm-golden-XXXXXX) || exit 1
 trap 'cleanup; rm -rf "$runs"' EXIT
 
 base="$runs/base.db"
@@ -103,7 +102,7 @@ done
 # script's variables); its exit status in the folder's file rc.
 run_at() {
     # shellcheck disable=SC2086 # the script's VAR=VALUE words
-    (cd "$runs/$name-$1" && env LD_PRELOAD="$preload" APTERM_SCREEN=$1 APTERM_SCRIPT="$keys" $vars \
+    (cd "$runs/$name-$1" && env HOME="$runs/$name-$1" LD_PRELOAD="$preload" APTERM_SCREEN=$1 APTERM_SCRIPT="$keys" $vars \
         "$APTERM" --db demo.db >stdout 2>stderr </dev/null
     echo $? > rc)
 }
@@ -147,6 +146,7 @@ for name in $scripts; do
     [ $((batch % 2)) -eq 0 ] && wait
 done
 wait
+grep -rlI 'apterm-golden-' "$runs" 2>/dev/null | xargs -r sed -i ':a; s/\(apterm-golden-X*\)[A-WYZa-z0-9]/\1X/; ta'
 
 # Then every screen, script by script.
 for name in $scripts; do
