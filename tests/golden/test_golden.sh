@@ -12,7 +12,8 @@
 #
 #   UPDATE=1 sh tests/golden/test_golden.sh   rewrites the expected screens
 #   (then review them with git diff);
-#   GOLDEN=roll sh tests/golden/test_golden.sh   runs one script.
+#   GOLDEN=roll sh tests/golden/test_golden.sh   runs one script (or several:
+#   GOLDEN="roll views").
 # A line "# env: VAR=VALUE ..." in a script sets variables for its runs; a
 # line "# sql: STATEMENT" is run on its copy of the store before apterm starts.
 # No tmux and no terminal: the full-screen program's behaviour with a real
@@ -107,11 +108,11 @@ run_at() {
     echo $? > rc)
 }
 
-# The scripts to run (GOLDEN=NAME: that one).
+# The scripts to run (GOLDEN="NAME ...": those).
 scripts=""
 for keys in "$golden"/scripts/*.keys; do
     name=$(basename "$keys" .keys)
-    [ -n "${GOLDEN:-}" ] && [ "$GOLDEN" != "$name" ] && continue
+    case " ${GOLDEN:-$name} " in *" $name "*) ;; *) continue ;; esac
     scripts="$scripts $name"
 done
 
