@@ -58,6 +58,8 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
 EMBED_IN := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+# What the unit tests share (tests/unit/unit.h), linked into each of them.
+UNIT_OBJ := $(BUILD)/tests/unit/unit.o
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/%,$(FUZZ_SRC))
 SOAK_SECONDS ?= 180
@@ -91,9 +93,9 @@ $(BUILD)/embedded.c $(BUILD)/embedded.h &: src/embed.sh $(EMBED_IN)
 $(BUILD)/embedded.o: $(BUILD)/embedded.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_OBJ) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(UNIT_OBJ) $(LIB_OBJ) \
 	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 # A fuzz target: its file, the shared harness and the model (src/, db/: the

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rowio.h"
+
 ap_status audit_export(struct store *s, const char *kind, const char *path, long pupils, const char *detail)
 {
     char full[PATH_MAX];
@@ -20,13 +22,7 @@ ap_status audit_export(struct store *s, const char *kind, const char *path, long
                                 "json_object('kind', ?1, 'file', ?2, 'pupils', ?3, 'detail', ?4))",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 3, pupils);
-    if (rc == SQLITE_OK)
-        rc = detail ? sqlite3_bind_text(st, 4, detail, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
+        rc = rowio_bind(st, 1, "TTIT", kind, file, (int64_t)pupils, detail);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);

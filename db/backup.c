@@ -215,15 +215,7 @@ static ap_status audit_row(struct store *s, const char *action, const char *file
                                      &st, "recording it in the audit log");
     if (result != AP_OK)
         return result;
-    int rc = rowio_bind_text(st, 1, file);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, action);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, detail_key);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, detail);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 5, rows);
+    int rc = rowio_bind(st, 1, "ttttI", file, action, detail_key, detail, (int64_t)rows);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)

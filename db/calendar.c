@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "rowio.h"
 #include "seed.h"
 
 static int text_date(sqlite3_stmt *st, int col)
@@ -134,9 +135,5 @@ ap_status calendar_replace(struct store *s, const char *terms_name, const char *
         st = seed_terms_from_text(store_db(s), terms_name, terms_csv, store_login(s));
     if (st == AP_OK)
         st = seed_closures_from_text(store_db(s), closures_name, closures_csv, store_login(s));
-    if (st != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
-    return store_commit(s);
+    return rowio_end(s, st);
 }

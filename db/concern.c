@@ -39,59 +39,33 @@ ap_status concern_add(struct store *s, struct concern *c, int today)
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool pupil = false, provider = true;
-    if ((st = rowio_exists(s, "pupil", c->pupil_id, &pupil)) != AP_OK ||
-        (c->provider_id && (st = rowio_exists(s, "provider", c->provider_id, &provider)) != AP_OK))
-        goto fail;
-    if (!pupil || !provider) {
+    if ((st = rowio_exists(s, "pupil", c->pupil_id, &pupil)) == AP_OK && c->provider_id)
+        st = rowio_exists(s, "provider", c->provider_id, &provider);
+    if (st == AP_OK && (!pupil || !provider))
         st = ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)",
                      pupil ? "Provider" : "Pupil", pupil ? "provider" : "pupil",
                      (long long)(pupil ? c->provider_id : c->pupil_id));
-        goto fail;
-    }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO concern (pupil_id, provider_id, concern_date, kind, summary, told, action, "
-                            "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                            "RETURNING id, updated_at, updated_by",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_id(stmt, 2, c->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 3, c->concern_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->kind);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->summary);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 6, c->told);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 7, c->action);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 8, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
     struct concern added = *c;
-    if (rc == SQLITE_ROW) {
-        added.id = sqlite3_column_int64(stmt, 0);
-        rowio_text(stmt, 1, added.recorded_at, sizeof added.recorded_at);
-        rowio_text(stmt, 2, added.recorded_by, sizeof added.recorded_by);
-        st = rowio_step(s, stmt, what);
-    } else {
-        st = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    added.version = 1;
-    *c = added;
-    return AP_OK;
-fail:
-    store_rollback(s);
+    if (st == AP_OK)
+        st = rowio_add(s,
+                       "INSERT INTO concern (pupil_id, provider_id, concern_date, kind, summary, told, action, "
+                       "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                       "RETURNING id, updated_at, updated_by",
+                       what, &added.id, added.recorded_at, sizeof added.recorded_at, added.recorded_by,
+                       sizeof added.recorded_by, "Irdtttts", c->pupil_id, c->provider_id, c->concern_date, c->kind,
+                       c->summary, c->told, c->action, s);
+    if ((st = rowio_finish(s, st, true, added.id, &added.id, &added.version)) == AP_OK)
+        *c = added;
     return st;
+}
+
+static void read_concern_list_row(sqlite3_stmt *st, void *row)
+{
+    struct concern *c = row;
+    memset(c, 0, sizeof *c);
+    rowio_read(st, 0, "IIIdttttIttt", &c->id, &c->pupil_id, &c->provider_id, &c->concern_date, ROWIO_BUF(c->kind),
+               ROWIO_BUF(c->summary), ROWIO_BUF(c->told), ROWIO_BUF(c->action), &c->version,
+               ROWIO_BUF(c->recorded_at), ROWIO_BUF(c->recorded_by), ROWIO_BUF(c->provider_name));
 }
 
 ap_status concern_list(struct store *s, int64_t pupil_id, struct concern **out, size_t *n)
@@ -101,49 +75,13 @@ ap_status concern_list(struct store *s, int64_t pupil_id, struct concern **out, 
     if (store_role(s) == ROLE_VIEWER)
         return ap_fail(AP_ERR_DENIED, "the safeguarding chronology is not shown to viewers");
     const char *what = "reading the safeguarding chronology";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
-                                     "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
-                                     "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
-                                     "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    struct concern *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct concern *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        struct concern *c = &items[count++];
-        memset(c, 0, sizeof *c);
-        c->id = sqlite3_column_int64(st, 0);
-        c->pupil_id = sqlite3_column_int64(st, 1);
-        c->provider_id = sqlite3_column_int64(st, 2);
-        c->concern_date = rowio_date(st, 3);
-        rowio_text(st, 4, c->kind, sizeof c->kind);
-        rowio_text(st, 5, c->summary, sizeof c->summary);
-        rowio_text(st, 6, c->told, sizeof c->told);
-        rowio_text(st, 7, c->action, sizeof c->action);
-        c->version = sqlite3_column_int64(st, 8);
-        rowio_text(st, 9, c->recorded_at, sizeof c->recorded_at);
-        rowio_text(st, 10, c->recorded_by, sizeof c->recorded_by);
-        rowio_text(st, 11, c->provider_name, sizeof c->provider_name);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
+                                  "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
+                                  "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
+                                  "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
+                                  pupil_id, sizeof **out, read_concern_list_row, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }

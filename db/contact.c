@@ -34,22 +34,10 @@ ap_status contact_validate(const struct contact *c)
 /* Sets one contact's priority (raising its version), inside the transaction. */
 static ap_status set_priority(struct store *s, int64_t id, int priority)
 {
-    const char *what = "reordering the contacts";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "UPDATE contact SET priority = ?1, updated_at = ?2, updated_by = ?3, "
-                                     "version = version + 1 WHERE id = ?4 AND priority IS NOT ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int(st, 1, priority);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(st, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, id);
-    result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_run(s,
+                     "UPDATE contact SET priority = ?1, updated_at = ?2, updated_by = ?3, "
+                     "version = version + 1 WHERE id = ?4 AND priority IS NOT ?1",
+                     "reordering the contacts", "isI", (int)priority, s, id);
 }
 
 /* The ids of the pupil's contacts in order (at most CONTACT_MAX + 1 are
@@ -87,29 +75,15 @@ static ap_status renumber(struct store *s, int64_t pupil_id, int64_t ids[CONTACT
 
 /* The pupil of a contact at a version, inside the transaction; the conflict
  * (who changed or deleted it) when the version is not the row's. */
+static void read_pupil_id(sqlite3_stmt *st, void *row)
+{
+    *(int64_t *)row = sqlite3_column_int64(st, 0);
+}
+
 static ap_status contact_pupil(struct store *s, int64_t id, int64_t version, int64_t *pupil_id)
 {
-    const char *what = "reading the contact";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, "SELECT pupil_id FROM contact WHERE id = ?1 AND version = ?2", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *pupil_id = sqlite3_column_int64(st, 0);
-    } else if (rc == SQLITE_DONE) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        result = store_conflict(s, "contact", key);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get_versioned(s, "SELECT pupil_id FROM contact WHERE id = ?1 AND version = ?2", "contact", id,
+                               version, read_pupil_id, pupil_id, "reading the contact");
 }
 
 ap_status contact_insert(struct store *s, struct contact *c)
@@ -136,36 +110,15 @@ ap_status contact_insert(struct store *s, struct contact *c)
         st = ap_fail(AP_ERR_INVALID, "Contacts: a pupil can have at most %d contacts; delete one first", CONTACT_MAX);
         goto fail;
     }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO contact (pupil_id, priority, name, relationship, phone, phone2, email, "
-                            "parental_responsibility, updated_at, updated_by) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                            &stmt, what)) != AP_OK)
-        goto fail;
     int priority = (int)n + 1;
-    int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 2, priority);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, c->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->relationship);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 6, c->phone2);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 7, c->email);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 8, c->parental_responsibility);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 9, s);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
+    if ((st = rowio_run(s,
+                        "INSERT INTO contact (pupil_id, priority, name, relationship, phone, phone2, email, "
+                        "parental_responsibility, updated_at, updated_by) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        what, "Iitttttis", c->pupil_id, (int)priority, c->name, c->relationship, c->phone, c->phone2,
+                        c->email, (int)c->parental_responsibility, s)) != AP_OK)
         goto fail;
+    int64_t id = sqlite3_last_insert_rowid(store_db(s));
     if ((st = store_commit(s)) != AP_OK)
         return st;
     c->id = id;
@@ -182,47 +135,17 @@ ap_status contact_update(struct store *s, struct contact *c)
     ap_status st = contact_validate(c);
     if (st != AP_OK)
         return st;
-    const char *what = "saving the contact";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "UPDATE contact SET (name, relationship, phone, phone2, email, parental_responsibility, "
-                            "updated_at, updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), version = version + 1 "
-                            "WHERE id = ?9 AND version = ?10 AND pupil_id = ?11",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind_text(stmt, 1, c->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->relationship);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, c->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->phone2);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->email);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 6, c->parental_responsibility);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 7, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 9, c->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 10, c->version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 11, c->pupil_id);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    st = rowio_run(s,
+                   "UPDATE contact SET (name, relationship, phone, phone2, email, parental_responsibility, "
+                   "updated_at, updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), version = version + 1 "
+                   "WHERE id = ?9 AND version = ?10 AND pupil_id = ?11",
+                   "saving the contact", "tttttisIII", c->name, c->relationship, c->phone, c->phone2, c->email,
+                   (int)c->parental_responsibility, s, c->id, c->version, c->pupil_id);
     if (st == AP_OK)
         st = rowio_changed(s, "contact", c->id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        c->version++;
-    return st;
-fail:
-    store_rollback(s);
-    return st;
+    return rowio_finish(s, st, false, 0, &c->id, &c->version);
 }
 
 ap_status contact_delete(struct store *s, int64_t id, int64_t version)
@@ -236,12 +159,10 @@ ap_status contact_delete(struct store *s, int64_t id, int64_t version)
     if ((st = contact_pupil(s, id, version, &pupil_id)) != AP_OK)
         goto fail;
     st = rowio_exec_versioned(s, "DELETE FROM contact WHERE id = ?1 AND version = ?2", "contact", id, version, what);
-    if (st != AP_OK || (st = renumber(s, pupil_id, ids, &n)) != AP_OK)
-        goto fail;
-    return store_commit(s);
+    if (st == AP_OK)
+        st = renumber(s, pupil_id, ids, &n);
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 ap_status contact_move(struct store *s, int64_t id, int64_t *version, int delta)
@@ -265,13 +186,10 @@ ap_status contact_move(struct store *s, int64_t id, int64_t *version, int delta)
     }
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT version FROM contact WHERE id = %lld", (long long)id);
-    if ((st = store_query_int(s, sql, now, &now)) != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        *version = now;
-    return st;
+    st = store_query_int(s, sql, now, &now);
 fail:
-    store_rollback(s);
+    if ((st = rowio_end(s, st)) == AP_OK)
+        *version = now;
     return st;
 }
 
@@ -279,72 +197,26 @@ fail:
     "SELECT id, pupil_id, priority, name, relationship, phone, phone2, email, parental_responsibility, "  \
     "version, updated_at, updated_by FROM contact "
 
-static void read_contact(sqlite3_stmt *st, struct contact *c)
+static void read_contact(sqlite3_stmt *st, void *row)
 {
-    memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    c->pupil_id = sqlite3_column_int64(st, 1);
-    c->priority = sqlite3_column_int(st, 2);
-    rowio_text(st, 3, c->name, sizeof c->name);
-    rowio_text(st, 4, c->relationship, sizeof c->relationship);
-    rowio_text(st, 5, c->phone, sizeof c->phone);
-    rowio_text(st, 6, c->phone2, sizeof c->phone2);
-    rowio_text(st, 7, c->email, sizeof c->email);
-    c->parental_responsibility = sqlite3_column_int(st, 8) != 0;
-    c->version = sqlite3_column_int64(st, 9);
-    rowio_text(st, 10, c->updated_at, sizeof c->updated_at);
-    rowio_text(st, 11, c->updated_by, sizeof c->updated_by);
+    struct contact *c = row;
+    *c = (struct contact){0};
+    rowio_read(st, 0, "IIitttttbItt", &c->id, &c->pupil_id, &c->priority, ROWIO_BUF(c->name),
+               ROWIO_BUF(c->relationship), ROWIO_BUF(c->phone), ROWIO_BUF(c->phone2), ROWIO_BUF(c->email),
+               &c->parental_responsibility, &c->version, ROWIO_BUF(c->updated_at), ROWIO_BUF(c->updated_by));
 }
 
 ap_status contact_get(struct store *s, int64_t id, struct contact *out)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE id = ?1", &st, "reading the contact");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_contact(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "contact %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, "reading the contact");
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, CONTACT_SELECT "WHERE id = ?1", id, read_contact, out, "reading the contact", "contact", false);
 }
 
 ap_status contact_list(struct store *s, int64_t pupil_id, struct contact **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the contacts";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct contact *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct contact *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_contact(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", pupil_id,
+                                  sizeof **out, read_contact, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }

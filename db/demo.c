@@ -52,6 +52,7 @@
 
 #include "date.h"
 #include "embedded.h"
+#include "rowio.h"
 #include "rules.h"
 #include "thresholds.h"
 #include "upn.h"
@@ -2200,9 +2201,7 @@ static ap_status write_mark(struct gen *g, const struct dpupil *p, int day, int 
     if ((unsigned char)code >= 128 || !code_text[(unsigned char)code][0] ||
         (unsigned char)reported >= 128 || (reported && !code_text[(unsigned char)reported][0]))
         return ap_fail(AP_ERR_INVALID, "demo: no text for the code '%c'", code);
-    int rc = sqlite3_bind_int64(st, 1, p->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, day);
+    int rc = rowio_bind(st, 1, "Ii", p->id, (int)day);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 3, session ? "pm" : "am", 2, SQLITE_STATIC);
     if (rc == SQLITE_OK)
@@ -2213,9 +2212,7 @@ static ap_status write_mark(struct gen *g, const struct dpupil *p, int day, int 
     if (rc == SQLITE_OK)
         rc = provider_id ? sqlite3_bind_int64(st, 6, provider_id) : sqlite3_bind_null(st, 6);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 7, source, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 8, note, -1, SQLITE_STATIC);
+        rc = rowio_bind(st, 7, "TT", source, note);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 9, stamp, 19, SQLITE_STATIC);
     if (rc == SQLITE_OK)

@@ -10,6 +10,7 @@
 #include "money.h"
 #include "placement.h"
 #include "qa.h"
+#include "rowio.h"
 
 /* How it works. A pass loads what the rules need with one statement per
  * table (each narrowed to one record for the single-record passes), keeps
@@ -51,20 +52,6 @@ __attribute__((format(printf, 1, 2))) static char *xprintf(const char *fmt, ...)
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return s;
-}
-
-/* Makes room for one more element of size bytes; false when out of memory. */
-static bool grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, ncap * size);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = ncap;
-    return true;
 }
 
 /* Steps st while the last result was SQLITE_OK (just prepared) or
@@ -416,12 +403,7 @@ static ap_status load_providers(struct pass *p)
         "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
         "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
         "       p.declaration_date, p.dbs_checked_date, "
-        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
+        QA_STAGE_VISITS_SQL
         "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
         "     AND v.closed = 1 AND v.visit_date <= :today), "
         "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
@@ -441,7 +423,7 @@ static ap_status load_providers(struct pass *p)
         int placed = sqlite3_column_int(st, 20), proposed = sqlite3_column_int(st, 21);
         if (placed == 0 && proposed == 0)
             continue; /* not in use: nothing to check */
-        if (!grow((void **)&p->provs, &p->cap_provs, p->n_provs, sizeof *p->provs)) {
+        if (!rowio_grow_at((void **)&p->provs, &p->cap_provs, p->n_provs, sizeof *p->provs)) {
             result = nomem();
             break;
         }
@@ -511,8 +493,8 @@ static ap_status load_registration(struct pass *p)
                      0, &st);
     while (next_row(st, &rc)) {
         size_t cap2 = p->cap_reg2;
-        if (!grow((void **)&p->reg_provider, &p->cap_reg, p->n_reg, sizeof *p->reg_provider) ||
-            !grow((void **)&p->reg, &cap2, p->n_reg, sizeof *p->reg)) {
+        if (!rowio_grow_at((void **)&p->reg_provider, &p->cap_reg, p->n_reg, sizeof *p->reg_provider) ||
+            !rowio_grow_at((void **)&p->reg, &cap2, p->n_reg, sizeof *p->reg)) {
             result = nomem();
             break;
         }
@@ -694,7 +676,7 @@ static ap_status load_pupils(struct pass *p)
                      "  CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END COLLATE NOCASE, id",
                      0, &st);
     while (next_row(st, &rc)) {
-        if (!grow((void **)&p->pupils, &p->cap_pupils, p->n_pupils, sizeof *p->pupils)) {
+        if (!rowio_grow_at((void **)&p->pupils, &p->cap_pupils, p->n_pupils, sizeof *p->pupils)) {
             result = nomem();
             break;
         }
@@ -803,7 +785,7 @@ static ap_status load_placements(struct pass *p)
             th.intervention_weeks = sqlite3_column_int(st, 6);
         if (!rules_flag_raised(rules_intervention(start, end, p->today, &th, why, sizeof why)))
             continue;
-        if (!grow((void **)&u->iv, &u->cap_iv, u->n_iv, sizeof *u->iv)) {
+        if (!rowio_grow_at((void **)&u->iv, &u->cap_iv, u->n_iv, sizeof *u->iv)) {
             result = nomem();
             break;
         }
@@ -905,7 +887,7 @@ static ap_status load_codes(struct pass *p)
         }
         if (strlen(code) >= sizeof p->other_codes->code)
             continue;
-        if (!grow((void **)&p->other_codes, &p->cap_other, p->n_other, sizeof *p->other_codes)) {
+        if (!rowio_grow_at((void **)&p->other_codes, &p->cap_other, p->n_other, sizeof *p->other_codes)) {
             result = nomem();
             break;
         }
@@ -933,7 +915,7 @@ static enum code_category code_category(const struct pass *p, const unsigned cha
 
 static bool add_mark(struct pass *p, int day, enum code_category cat)
 {
-    if (!grow((void **)&p->marks, &p->cap_marks, p->n_marks, sizeof *p->marks))
+    if (!rowio_grow_at((void **)&p->marks, &p->cap_marks, p->n_marks, sizeof *p->marks))
         return false;
     p->marks[p->n_marks++] = (struct rules_mark){day, cat};
     return true;
@@ -1116,8 +1098,8 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
                      0, &st);
     while (next_row(st, &rc)) {
         size_t c2 = cap_q;
-        if (!grow((void **)case_ids, &cap_ids, *n, sizeof **case_ids) ||
-            !grow((void **)quotes, &c2, *n, sizeof **quotes)) {
+        if (!rowio_grow_at((void **)case_ids, &cap_ids, *n, sizeof **case_ids) ||
+            !rowio_grow_at((void **)quotes, &c2, *n, sizeof **quotes)) {
             result = nomem();
             break;
         }
@@ -1167,7 +1149,7 @@ static void take_no_id(void *ctx, const struct qa_open_no *r)
     struct no_ids *x = ctx;
     if (x->n > 0 && x->ids[x->n - 1] == r->provider_id)
         return;
-    if (!grow((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
+    if (!rowio_grow_at((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
         x->nomem = true;
         return;
     }

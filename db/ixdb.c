@@ -173,11 +173,7 @@ ap_status ixdb_placement_find(struct store *s, int64_t pupil_id, int64_t provide
                                      &st, "looking up a placement");
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 3, start_date);
+    int rc = rowio_bind(st, 1, "IId", pupil_id, provider_id, start_date);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
         rc = SQLITE_DONE;
@@ -200,13 +196,7 @@ ap_status ixdb_audit_import(struct store *s, const char *kind, const char *path,
                                      &st, "recording the import in the audit log");
     if (result != AP_OK)
         return result;
-    int rc = rowio_bind_text(st, 1, kind);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, file);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 3, added);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, changed);
+    int rc = rowio_bind(st, 1, "ttII", kind, file, (int64_t)added, (int64_t)changed);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)

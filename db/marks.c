@@ -50,19 +50,6 @@ static void column_copy(char *dst, size_t len, sqlite3_stmt *st, int col)
     copy_utf8(dst, len, v ? (const char *)v : "");
 }
 
-static bool grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, ncap * size);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = ncap;
-    return true;
-}
-
 static ap_status nomem(const char *what)
 {
     return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
@@ -148,7 +135,7 @@ ap_status codes_load(struct store *s, struct code_set *out)
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)&out->codes, &cap, out->n, sizeof *out->codes)) {
+        if (!rowio_grow_at((void **)&out->codes, &cap, out->n, sizeof *out->codes)) {
             result = nomem("reading the attendance codes");
             break;
         }
@@ -317,11 +304,7 @@ static ap_status read_mark(struct store *s, int64_t pupil_id, int day, enum sess
                                 "WHERE pupil_id = ?1 AND day = ?2 AND session = ?3",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, day);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, session_name(session), -1, SQLITE_STATIC);
+        rc = rowio_bind(st, 1, "IiT", pupil_id, (int)day, session_name(session));
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -359,11 +342,7 @@ ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_
                                            "WHERE ?1 = 0 ORDER BY p.id, m.day, m.session",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, from);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 3, to);
+        rc = rowio_bind(st, 1, "Iii", pupil_id, (int)from, (int)to);
     struct mark m;
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
@@ -473,13 +452,7 @@ static ap_status placement_provider(struct store *s, int64_t pupil_id, int day, 
                                 "ORDER BY l.start_date DESC, l.id DESC LIMIT 1",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 3, date_weekday(day));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 4, session_name(session), -1, SQLITE_STATIC);
+        rc = rowio_bind(st, 1, "ITiT", pupil_id, d, (int)(date_weekday(day)), session_name(session));
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -557,25 +530,13 @@ static ap_status set_in_tx(struct store *s, const struct code_set *codes, const 
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10)";
     int rc = sqlite3_prepare_v2(store_db(s), sql, -1, &stmt, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 1, in->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 2, in->day);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 3, session_name(in->session), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 4, code_str, -1, SQLITE_TRANSIENT);
+        rc = rowio_bind(stmt, 1, "IiTT", in->pupil_id, (int)in->day, session_name(in->session), code_str);
     if (rc == SQLITE_OK)
         rc = reported[0] ? sqlite3_bind_text(stmt, 5, reported, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(stmt, 5);
     if (rc == SQLITE_OK)
         rc = provider_id ? sqlite3_bind_int64(stmt, 6, provider_id) : sqlite3_bind_null(stmt, 6);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 7, mark_source_name(in->source), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 8, note, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 9, now, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 10, store_login(s), -1, SQLITE_TRANSIENT);
+        rc = rowio_bind(stmt, 7, "TTTT", mark_source_name(in->source), note, now, store_login(s));
     if (rc == SQLITE_OK && cur.version)
         rc = sqlite3_bind_int64(stmt, 11, cur.version);
     if (rc == SQLITE_OK)
@@ -634,11 +595,7 @@ ap_status marks_set(struct store *s, const struct mark_input *in, int64_t expect
     }
     st = set_in_tx(s, &codes, &cal, in, expected_version, out);
     unload(&codes, &cal);
-    if (st != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
-    return store_commit(s);
+    return rowio_end(s, st);
 }
 
 ap_status marks_clear(struct store *s, int64_t pupil_id, int day, enum session session, int64_t expected_version)
@@ -663,13 +620,7 @@ ap_status marks_clear(struct store *s, int64_t pupil_id, int day, enum session s
                                 "AND version = ?4",
                                 -1, &stmt, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 2, day);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 3, session_name(session), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, expected_version);
+        rc = rowio_bind(stmt, 1, "IiTI", pupil_id, (int)day, session_name(session), expected_version);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
@@ -712,14 +663,12 @@ static ap_status expected_on(struct store *s, const struct calendar *cal, int da
                                 "GROUP BY l.pupil_id, t.session ORDER BY l.pupil_id, t.session",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, date_weekday(date));
+        rc = rowio_bind(st, 1, "Ti", d, (int)(date_weekday(date)));
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
             result = nomem("finding the expected pupils");
             break;
         }
@@ -799,9 +748,7 @@ static ap_status closed_in_tx(struct store *s, int date, enum session session, b
     int rc = sqlite3_prepare_v2(store_db(s), "SELECT 1 FROM register_close WHERE day = ?1 AND session = ?2", -1, &st,
                                 NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, session_name(session), -1, SQLITE_STATIC);
+        rc = rowio_bind(st, 1, "TT", d, session_name(session));
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -823,13 +770,7 @@ static ap_status record_close(struct store *s, int date, enum session session, b
                                 "VALUES (?1, ?2, ?3, ?4, apterm_login()) ON CONFLICT DO NOTHING",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, session_name(session), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, automatic ? "automatic" : "manual", -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 4, marked);
+        rc = rowio_bind(st, 1, "TTTi", d, session_name(session), automatic ? "automatic" : "manual", (int)marked);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -946,9 +887,7 @@ static ap_status call_details(struct store *s, int date, struct call_entry *e)
                             "ORDER BY called_at DESC, id DESC LIMIT 1",
                             -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, e->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
+        rc = rowio_bind(st, 1, "IT", e->pupil_id, d);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -995,18 +934,12 @@ ap_status calls_list(struct store *s, int date, struct call_entry **out, size_t 
         "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
         -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, date);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, store_code_set(s), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 4, date_weekday(date));
+        rc = rowio_bind(st, 1, "iTTi", (int)date, d, store_code_set(s), (int)(date_weekday(date)));
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
             result = nomem("listing the absence calls");
             break;
         }
@@ -1053,14 +986,12 @@ ap_status calls_history(struct store *s, int64_t pupil_id, size_t limit, struct 
                                 "ORDER BY day DESC, called_at DESC, id DESC LIMIT ?2",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+        rc = rowio_bind(st, 1, "II", pupil_id, (int64_t)(limit ? (sqlite3_int64)limit : -1));
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
             result = nomem("reading the calls");
             break;
         }
@@ -1127,9 +1058,7 @@ ap_status calls_log(struct store *s, const struct call_input *in)
         int rc = sqlite3_prepare_v2(store_db(s), "SELECT name FROM contact WHERE id = ?1 AND pupil_id = ?2", -1, &q,
                                     NULL);
         if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(q, 1, in->contact_id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(q, 2, in->pupil_id);
+            rc = rowio_bind(q, 1, "II", in->contact_id, in->pupil_id);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(q);
         if (rc == SQLITE_ROW)
@@ -1204,37 +1133,14 @@ ap_status calls_log(struct store *s, const struct call_input *in)
 
     char now[20], result_code[2] = {resulting, '\0'};
     store_now(now);
-    sqlite3_stmt *ins = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s),
-                                "INSERT INTO absence_call (pupil_id, day, called_at, called_by, contact_id, "
-                                "person_reached, reached, outcome, resulting_code, updated_at, updated_by) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?4)",
-                                -1, &ins, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(ins, 1, in->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 2, d, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 3, now, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 4, store_login(s), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = in->contact_id ? sqlite3_bind_int64(ins, 5, in->contact_id) : sqlite3_bind_null(ins, 5);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 6, person[0] ? person : contact_name, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(ins, 7, in->reached ? 1 : 0);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 8, outcome, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = resulting ? sqlite3_bind_text(ins, 9, result_code, -1, SQLITE_STATIC) : sqlite3_bind_null(ins, 9);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(ins);
-    sqlite3_finalize(ins);
-    if (rc != SQLITE_DONE) {
-        st = store_fail(s, rc, "logging the call");
+    if ((st = rowio_run(s,
+                        "INSERT INTO absence_call (pupil_id, day, called_at, called_by, contact_id, "
+                        "person_reached, reached, outcome, resulting_code, updated_at, updated_by) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?4)",
+                        "logging the call", "ITTTrTiTT", in->pupil_id, d, now, store_login(s), in->contact_id,
+                        person[0] ? person : contact_name, (int)(in->reached ? 1 : 0), outcome,
+                        resulting ? result_code : NULL)) != AP_OK)
         goto fail;
-    }
     unload(&codes, &cal);
     return store_commit(s);
 fail:
@@ -1397,7 +1303,7 @@ ap_status marks_import_csv(struct store *s, const char *name, const char *text, 
 
     /* Every line is checked before anything is written. */
     while ((st = csv_next(&r, &got)) == AP_OK && got) {
-        if (!grow((void **)&rows, &cap, n, sizeof *rows)) {
+        if (!rowio_grow_at((void **)&rows, &cap, n, sizeof *rows)) {
             st = nomem("reading the file");
             goto done;
         }
@@ -1475,9 +1381,7 @@ ap_status marks_export_pupils(struct store *s, int from, int to, long *pupils)
                                 "  WHERE m.pupil_id = u.id AND m.day BETWEEN ?1 AND ?2)",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, from);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, to);
+        rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -1517,11 +1421,7 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
                                 "         m.day, m.session",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, from);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, to);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, store_code_set(s), -1, SQLITE_STATIC);
+        rc = rowio_bind(st, 1, "iiT", (int)from, (int)to, store_code_set(s));
     if (rc != SQLITE_OK) {
         ap_status result = store_fail(s, rc, "exporting the marks");
         sqlite3_finalize(st);

@@ -116,21 +116,11 @@ int panel_offer_date(const struct calendar *cal, const int *dates, size_t n, int
 #define CASE_COLUMNS "pupil_id, reason, referral_date, triage_recommendation, panel_date, decision, status"
 #define CASE_COLUMN_COUNT 7
 
-static int bind_case(sqlite3_stmt *st, const struct panel_case *c)
+static int bind_case_row(sqlite3_stmt *st, const void *record)
 {
-    int rc = sqlite3_bind_int64(st, 1, c->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, c->reason);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 3, c->referral_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, c->triage_recommendation);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 5, c->panel_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 6, c->decision);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 7, c->status);
+    const struct panel_case *c = record;
+    int rc = rowio_bind(st, 1, "Itdtdtt", c->pupil_id, c->reason, c->referral_date, c->triage_recommendation,
+                        c->panel_date, c->decision, c->status);
     return rc;
 }
 
@@ -148,22 +138,12 @@ static ap_status need_row(struct store *s, const char *table, int64_t id, const 
     return AP_OK;
 }
 
-static int bind_case_row(sqlite3_stmt *st, const void *record)
-{
-    return bind_case(st, record);
-}
-
 static ap_status write_case(struct store *s, struct panel_case *c, int today, bool insert)
 {
     ap_status st = panel_case_validate(c, today);
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the panel case" : "saving the panel case";
-    const char *sql = insert ? "INSERT INTO panel_case (" CASE_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                             : "UPDATE panel_case SET (" CASE_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9), version = version + 1 "
-                               "WHERE id = ?10 AND version = ?11";
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
@@ -182,8 +162,8 @@ static ap_status write_case(struct store *s, struct panel_case *c, int today, bo
         calendar_free(&cal);
     }
     if (st == AP_OK)
-        st = rowio_write(s, sql, CASE_COLUMN_COUNT, bind_case_row, c, "panel_case", insert ? 0 : c->id, c->version,
-                         what, &new_id);
+        st = rowio_write_record(s, "panel_case", CASE_COLUMNS, CASE_COLUMN_COUNT, bind_case_row, c, insert, c->id,
+                                c->version, what, &new_id);
     return rowio_finish(s, st, insert, new_id, &c->id, &c->version);
 }
 
@@ -197,23 +177,9 @@ ap_status panel_case_update(struct store *s, struct panel_case *c, int today)
     return write_case(s, c, today, false);
 }
 
-ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
+static void read_panel_case_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the panel case";
-    ap_status result = rowio_prepare(
-        s, "SELECT " CASE_COLUMNS ", id, version, updated_at, updated_by FROM panel_case WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)", (long long)id);
-        return store_fail(s, rc, what);
-    }
+    struct panel_case *c = row;
     memset(c, 0, sizeof *c);
     c->pupil_id = sqlite3_column_int64(st, 0);
     rowio_text(st, 1, c->reason, sizeof c->reason);
@@ -226,8 +192,13 @@ ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
     c->version = sqlite3_column_int64(st, 8);
     rowio_text(st, 9, c->updated_at, sizeof c->updated_at);
     rowio_text(st, 10, c->updated_by, sizeof c->updated_by);
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
+{
+    const char *what = "reading the panel case";
+    return rowio_get(s, "SELECT " CASE_COLUMNS ", id, version, updated_at, updated_by FROM panel_case WHERE id = ?1",
+                     id, read_panel_case_row, c, what, "panel case", true);
 }
 
 /* The case's status, read in the caller's transaction; AP_ERR_NOT_FOUND
@@ -284,13 +255,10 @@ ap_status panel_case_delete(struct store *s, int64_t id, int64_t version)
         goto fail;
     }
     /* Its quotations go with it (ON DELETE CASCADE), each audited. */
-    if ((st = rowio_exec_versioned(s, "DELETE FROM panel_case WHERE id = ?1 AND version = ?2", "panel_case", id, version,
-                             "deleting the panel case")) != AP_OK)
-        goto fail;
-    return store_commit(s);
+    st = rowio_exec_versioned(s, "DELETE FROM panel_case WHERE id = ?1 AND version = ?2", "panel_case", id, version,
+                              "deleting the panel case");
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const char *status, const char *decision,
@@ -331,111 +299,72 @@ ap_status panel_case_decide(struct store *s, int64_t id, int64_t *version, const
         c->panel_date = panel_date;
     if ((st = panel_case_validate(c, today)) != AP_OK)
         goto fail;
-    sqlite3_stmt *stmt = NULL;
-    const char *what = "recording the panel's decision";
-    if ((st = rowio_prepare(s,
-                            "UPDATE panel_case SET status = ?1, decision = ?2, panel_date = ?3, updated_at = ?4, "
-                            "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind_text(stmt, 1, c->status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->decision);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 3, c->panel_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 4, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 6, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 7, *version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "panel_case", id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
+    st = rowio_writef(s,
+                      "UPDATE panel_case SET status = ?1, decision = ?2, panel_date = ?3, updated_at = ?4, "
+                      "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                      "panel_case", id, *version, "recording the panel's decision", NULL, "ttd", c->status, c->decision,
+                      c->panel_date);
     free(c);
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
+    return rowio_finish(s, st, false, 0, &id, version);
 fail:
     free(c);
     store_rollback(s);
     return st;
 }
 
+static void read_panel_case_list_row(sqlite3_stmt *st, void *row)
+{
+    struct panel_case_row *r = row;
+    memset(r, 0, sizeof *r);
+    char preferred[101], forename[101], surname[101];
+    r->id = sqlite3_column_int64(st, 0);
+    r->pupil_id = sqlite3_column_int64(st, 1);
+    rowio_text(st, 2, preferred, sizeof preferred);
+    rowio_text(st, 3, forename, sizeof forename);
+    rowio_text(st, 4, surname, sizeof surname);
+    roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
+    snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
+    rowio_text(st, 5, r->upn, sizeof r->upn);
+    r->dob = rowio_date(st, 6);
+    rowio_text(st, 7, r->reason, sizeof r->reason);
+    r->referral_date = rowio_date(st, 8);
+    r->panel_date = rowio_date(st, 9);
+    rowio_text(st, 10, r->status, sizeof r->status);
+    r->version = sqlite3_column_int64(st, 11);
+    r->quotes = sqlite3_column_int(st, 12);
+    if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+        struct panel_quote q;
+        memset(&q, 0, sizeof q);
+        rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
+        q.rate = sqlite3_column_int64(st, 15);
+        q.sessions_per_week = sqlite3_column_int(st, 16);
+        q.transport_per_week = sqlite3_column_int64(st, 17);
+        struct panel_cost cost;
+        panel_quote_cost(&q, &cost);
+        r->has_chosen = true;
+        r->chosen_annual = cost.total;
+        rowio_text(st, 18, r->chosen_provider, sizeof r->chosen_provider);
+    }
+}
+
 ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the panel cases";
-    ap_status result = rowio_prepare(
-        s,
-        "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
-        "  c.referral_date, c.panel_date, c.status, c.version, "
-        "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
-        "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
-        "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
-        "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
-        "LEFT JOIN provider v ON v.id = q.provider_id "
-        "ORDER BY c.referral_date DESC, c.id DESC",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    struct panel_case_row *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct panel_case_row *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        struct panel_case_row *r = &items[count++];
-        memset(r, 0, sizeof *r);
-        char preferred[101], forename[101], surname[101];
-        r->id = sqlite3_column_int64(st, 0);
-        r->pupil_id = sqlite3_column_int64(st, 1);
-        rowio_text(st, 2, preferred, sizeof preferred);
-        rowio_text(st, 3, forename, sizeof forename);
-        rowio_text(st, 4, surname, sizeof surname);
-        roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
-        snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
-        rowio_text(st, 5, r->upn, sizeof r->upn);
-        r->dob = rowio_date(st, 6);
-        rowio_text(st, 7, r->reason, sizeof r->reason);
-        r->referral_date = rowio_date(st, 8);
-        r->panel_date = rowio_date(st, 9);
-        rowio_text(st, 10, r->status, sizeof r->status);
-        r->version = sqlite3_column_int64(st, 11);
-        r->quotes = sqlite3_column_int(st, 12);
-        if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
-            struct panel_quote q;
-            memset(&q, 0, sizeof q);
-            rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
-            q.rate = sqlite3_column_int64(st, 15);
-            q.sessions_per_week = sqlite3_column_int(st, 16);
-            q.transport_per_week = sqlite3_column_int64(st, 17);
-            struct panel_cost cost;
-            panel_quote_cost(&q, &cost);
-            r->has_chosen = true;
-            r->chosen_annual = cost.total;
-            rowio_text(st, 18, r->chosen_provider, sizeof r->chosen_provider);
-        }
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
+                                  "  c.referral_date, c.panel_date, c.status, c.version, "
+                                  "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
+                                  "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
+                                  "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+                                  "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
+                                  "LEFT JOIN provider v ON v.id = q.provider_id "
+                                  "ORDER BY c.referral_date DESC, c.id DESC",
+                                  0, sizeof **out, read_panel_case_list_row, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status panel_dates(struct store *s, int **out, size_t *n)
@@ -572,16 +501,14 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the quotation" : "saving the quotation";
-    const char *sql = insert ? "INSERT INTO quote (case_id, provider_id, cost_basis, rate, sessions_per_week, "
-                               "hours_per_week, transport_per_week, notes, updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                             : "UPDATE quote SET (case_id, provider_id, cost_basis, rate, sessions_per_week, "
-                               "hours_per_week, transport_per_week, notes, updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10), version = version + 1 "
-                               "WHERE id = ?11 AND version = ?12";
+    char sql[512];
+    if (!rowio_write_sql(sql, sizeof sql, "quote",
+                         "case_id, provider_id, cost_basis, rate, sessions_per_week, hours_per_week, "
+                         "transport_per_week, notes",
+                         8, insert))
+        return ap_fail(AP_ERR_DB, "%s: the statement is too long", what);
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
     if (!insert) {
         int64_t stored_case = 0;
         if ((st = quote_case(s, q->id, &stored_case)) != AP_OK)
@@ -594,46 +521,13 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
     if ((st = case_takes_quotes(s, q->case_id)) != AP_OK ||
         (st = need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
         goto fail;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, q->case_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, q->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, q->cost_basis);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, q->rate);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 5, q->sessions_per_week);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(stmt, 6, q->hours_per_week);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 7, q->transport_per_week);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 8, q->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 9, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 11, q->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 12, q->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "quote", q->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        q->id = id;
-        q->version = 1;
+    int64_t new_id = 0;
+    st = rowio_writef(s, sql, "quote", q->id, q->version, what, &new_id, "IItIifIt", q->case_id, q->provider_id,
+                      q->cost_basis, (int64_t)q->rate, (int)q->sessions_per_week, (double)q->hours_per_week,
+                      (int64_t)q->transport_per_week, q->notes);
+    if ((st = rowio_finish(s, st, insert, new_id, &q->id, &q->version)) == AP_OK && insert)
         q->chosen = false;
-    } else {
-        q->version++;
-    }
-    return AP_OK;
+    return st;
 fail:
     store_rollback(s);
     return st;
@@ -654,7 +548,7 @@ ap_status panel_quote_update(struct store *s, struct panel_quote *q)
     "q.transport_per_week, q.notes, q.chosen, q.version, q.updated_at, q.updated_by, v.name, v.status "   \
     "FROM quote q JOIN provider v ON v.id = q.provider_id "
 
-static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r);
+static void read_quote(sqlite3_stmt *st, void *row);
 
 ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start, struct placement *out)
 {
@@ -701,9 +595,7 @@ ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start,
                                 "WHERE l.pupil_id = ?1 AND l.status = 'active' AND l.start_date <= ?2 "
                                 "  AND (l.end_date IS NULL OR l.end_date >= ?2)",
                                 &stmt, what)) == AP_OK) {
-            int rc = sqlite3_bind_int64(stmt, 1, c->pupil_id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(stmt, 2, date_format(start, day), -1, SQLITE_TRANSIENT);
+            int rc = rowio_bind(stmt, 1, "IT", c->pupil_id, date_format(start, day));
             while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 int d = sqlite3_column_int(stmt, 0);
                 const unsigned char *h = sqlite3_column_text(stmt, 1);
@@ -755,8 +647,9 @@ ap_status panel_case_make_placement(struct store *s, int64_t case_id, int start,
     return st;
 }
 
-static void read_quote(sqlite3_stmt *st, struct panel_quote_row *r)
+static void read_quote(sqlite3_stmt *st, void *row)
 {
+    struct panel_quote_row *r = row;
     memset(r, 0, sizeof *r);
     struct panel_quote *q = &r->q;
     q->id = sqlite3_column_int64(st, 0);
@@ -807,36 +700,12 @@ ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out)
 
 ap_status panel_quote_list(struct store *s, int64_t case_id, struct panel_quote_row **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the quotations";
-    ap_status result = rowio_prepare(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct panel_quote_row *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, case_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct panel_quote_row *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_quote(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", case_id, sizeof **out,
+                                  read_quote, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
@@ -847,13 +716,10 @@ ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
     int64_t case_id = 0;
     if ((st = quote_case(s, id, &case_id)) != AP_OK || (st = case_takes_quotes(s, case_id)) != AP_OK)
         goto fail;
-    if ((st = rowio_exec_versioned(s, "DELETE FROM quote WHERE id = ?1 AND version = ?2", "quote", id, version,
-                             "deleting the quotation")) != AP_OK)
-        goto fail;
-    return store_commit(s);
+    st = rowio_exec_versioned(s, "DELETE FROM quote WHERE id = ?1 AND version = ?2", "quote", id, version,
+                              "deleting the quotation");
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 /* Sets or clears the choice of the quotation at *version; choosing first
@@ -914,34 +780,19 @@ static ap_status set_chosen(struct store *s, int64_t id, int64_t *version, bool 
         goto fail;
     if (chosen && (st = provider_may_be_recommended(s, id, today)) != AP_OK)
         goto fail;
-    if (chosen) {
-        /* The previous choice, if any, first: the unique index allows one per case. */
-        sqlite3_stmt *stmt = NULL;
-        if ((st = rowio_prepare(s,
-                                "UPDATE quote SET chosen = 0, updated_at = ?2, updated_by = ?3, "
-                                "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
-                                &stmt, what)) != AP_OK)
-            goto fail;
-        int rc = sqlite3_bind_int64(stmt, 1, case_id);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 2, s);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(stmt, 4, id);
-        st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-        sqlite3_finalize(stmt);
-        if (st != AP_OK)
-            goto fail;
-    }
-    if ((st = rowio_exec_versioned(s,
-                             chosen ? "UPDATE quote SET chosen = 1, updated_at = ?3, updated_by = ?4, "
-                                      "version = version + 1 WHERE id = ?1 AND version = ?2"
-                                    : "UPDATE quote SET chosen = 0, updated_at = ?3, updated_by = ?4, "
-                                      "version = version + 1 WHERE id = ?1 AND version = ?2",
-                             "quote", id, *version, what)) != AP_OK)
+    /* The previous choice, if any, first: the unique index allows one per case. */
+    if (chosen && (st = rowio_run(s,
+                                  "UPDATE quote SET chosen = 0, updated_at = ?2, updated_by = ?3, "
+                                  "version = version + 1 WHERE case_id = ?1 AND chosen = 1 AND id != ?4",
+                                  what, "IsI", case_id, s, id)) != AP_OK)
         goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
+    st = rowio_exec_versioned(s,
+                              chosen ? "UPDATE quote SET chosen = 1, updated_at = ?3, updated_by = ?4, "
+                                       "version = version + 1 WHERE id = ?1 AND version = ?2"
+                                     : "UPDATE quote SET chosen = 0, updated_at = ?3, updated_by = ?4, "
+                                       "version = version + 1 WHERE id = ?1 AND version = ?2",
+                              "quote", id, *version, what);
+    return rowio_finish(s, st, false, 0, &id, version);
 fail:
     store_rollback(s);
     return st;

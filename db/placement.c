@@ -119,33 +119,15 @@ ap_status placement_validate(const struct placement *p)
 
 /* ---- writing ---- */
 
-static int bind_placement(sqlite3_stmt *st, const struct placement *p)
+static int bind_placement(sqlite3_stmt *st, const void *record)
 {
-    int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, p->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, p->status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 4, p->start_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 5, p->end_date);
+    const struct placement *p = record;
+    int rc = rowio_bind(st, 1, "IItdd", p->pupil_id, p->provider_id, p->status, p->start_date, p->end_date);
     if (rc == SQLITE_OK)
         rc = p->planned_weeks ? sqlite3_bind_int(st, 6, p->planned_weeks) : sqlite3_bind_null(st, 6);
     if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 7, p->cost_basis);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 8, p->rate);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 9, p->transport_per_week);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 10, p->purpose);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_id(st, 11, p->panel_case_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 12, p->setting_type);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 13, p->census_reason);
+        rc = rowio_bind(st, 7, "tIItrtt", p->cost_basis, (int64_t)p->rate, (int64_t)p->transport_per_week, p->purpose,
+                        p->panel_case_id, p->setting_type, p->census_reason);
     return rc;
 }
 
@@ -165,13 +147,7 @@ static ap_status check_parties(struct store *s, const struct placement *p, bool 
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, p->provider_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 3, p->panel_case_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, insert ? 0 : p->id);
+    int rc = rowio_bind(st, 1, "IIII", p->pupil_id, p->provider_id, p->panel_case_id, (int64_t)(insert ? 0 : p->id));
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
@@ -227,15 +203,8 @@ static ap_status check_overlap(struct store *s, const struct placement *p, bool 
             if (!(p->hours[d][h] > 0))
                 continue;
             sqlite3_reset(st);
-            int rc = sqlite3_bind_int64(st, 1, p->pupil_id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int64(st, 2, insert ? 0 : p->id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int(st, 3, d);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(st, 4, half_names[h], -1, SQLITE_STATIC);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(st, 5, date_format(p->start_date, start), -1, SQLITE_TRANSIENT);
+            int rc = rowio_bind(st, 1, "IIiTT", p->pupil_id, (int64_t)(insert ? 0 : p->id), (int)d, half_names[h],
+                                date_format(p->start_date, start));
             if (rc == SQLITE_OK)
                 rc = p->end_date == DATE_NONE
                          ? sqlite3_bind_null(st, 6)
@@ -280,11 +249,7 @@ static ap_status write_sessions(struct store *s, const struct placement *p, int6
             double hours = p->hours[d][h];
             sqlite3_stmt *st = hours > 0 ? put : del;
             sqlite3_reset(st);
-            int rc = sqlite3_bind_int64(st, 1, id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int(st, 2, d);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(st, 3, half_names[h], -1, SQLITE_STATIC);
+            int rc = rowio_bind(st, 1, "IiT", id, (int)d, half_names[h]);
             if (rc == SQLITE_OK && hours > 0)
                 rc = sqlite3_bind_double(st, 4, hours);
             result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
@@ -299,44 +264,16 @@ static ap_status write_placement(struct store *s, struct placement *p, bool inse
     ap_status st = placement_validate(p);
     if (st != AP_OK)
         return st;
-    const char *what = insert ? "adding the placement" : "saving the placement";
-    const char *sql = insert ? "INSERT INTO placement (" PLACEMENT_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-                             : "UPDATE placement SET (" PLACEMENT_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15), version = version + 1 "
-                               "WHERE id = ?16 AND version = ?17";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = check_parties(s, p, insert)) != AP_OK || (st = check_overlap(s, p, insert)) != AP_OK ||
-        (st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = bind_placement(stmt, p);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, PLACEMENT_COLUMN_COUNT + 1, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 3, p->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, PLACEMENT_COLUMN_COUNT + 4, p->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "placement", p->id);
-    int64_t id = insert ? sqlite3_last_insert_rowid(store_db(s)) : p->id;
-    sqlite3_finalize(stmt);
-    if (st != AP_OK || (st = write_sessions(s, p, id)) != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        p->id = id;
-        p->version = 1;
-    } else {
-        p->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    if ((st = check_parties(s, p, insert)) == AP_OK && (st = check_overlap(s, p, insert)) == AP_OK)
+        st = rowio_write_record(s, "placement", PLACEMENT_COLUMNS, PLACEMENT_COLUMN_COUNT, bind_placement, p, insert,
+                                p->id, p->version, insert ? "adding the placement" : "saving the placement",
+                                &new_id);
+    if (st == AP_OK)
+        st = write_sessions(s, p, insert ? new_id : p->id);
+    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
 }
 
 ap_status placement_insert(struct store *s, struct placement *p)
@@ -349,6 +286,23 @@ ap_status placement_update(struct store *s, struct placement *p)
     return write_placement(s, p, false);
 }
 
+#define PLACEMENT_SELECT                                                                                  \
+    "SELECT l.id, l.pupil_id, l.provider_id, l.status, l.start_date, l.end_date, l.planned_weeks, "     \
+    "l.cost_basis, l.rate, l.transport_per_week, l.purpose, l.panel_case_id, l.version, l.updated_at, "     \
+    "l.updated_by, v.name, l.setting_type, l.census_reason FROM placement l JOIN provider v ON v.id = l.provider_id "
+
+/* Columns 0..14, 16 and 17 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
+static void read_placement(sqlite3_stmt *st, void *row)
+{
+    struct placement *p = row;
+    *p = (struct placement){0};
+    rowio_read(st, 0, "IIItdditIItIItt", &p->id, &p->pupil_id, &p->provider_id, ROWIO_BUF(p->status),
+               &p->start_date, &p->end_date, &p->planned_weeks, ROWIO_BUF(p->cost_basis), &p->rate,
+               &p->transport_per_week, ROWIO_BUF(p->purpose), &p->panel_case_id, &p->version,
+               ROWIO_BUF(p->updated_at), ROWIO_BUF(p->updated_by));
+    rowio_read(st, 16, "tt", ROWIO_BUF(p->setting_type), ROWIO_BUF(p->census_reason));
+}
+
 ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_date, int today)
 {
     ap_status st = rowio_check_date("End date", end_date, true, today);
@@ -357,57 +311,20 @@ ap_status placement_end(struct store *s, int64_t id, int64_t *version, int end_d
     const char *what = "ending the placement";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, "SELECT start_date, status, end_date FROM placement WHERE id = ?1 AND version = ?2",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, *version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        st = store_conflict(s, "placement", key);
-    } else if (rc != SQLITE_ROW) {
-        st = store_fail(s, rc, what);
-    } else {
-        int start = rowio_date(stmt, 0), ended = rowio_date(stmt, 2);
-        char d[11];
-        if (strcmp((const char *)sqlite3_column_text(stmt, 1), "ended") == 0)
-            st = ap_fail(AP_ERR_INVALID, "Status: the placement already ended on %s", date_format(ended, d));
-        else if (end_date < start)
-            st = ap_fail(AP_ERR_INVALID, "End date: before the placement's start on %s", date_format(start, d));
-    }
-    sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (st != AP_OK)
-        goto fail;
-    if ((st = rowio_prepare(s,
-                            "UPDATE placement SET status = 'ended', end_date = ?1, updated_at = ?2, updated_by = ?3, "
-                            "version = version + 1 WHERE id = ?4 AND version = ?5",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    rc = rowio_bind_date(stmt, 1, end_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 5, *version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
+    struct placement now;
+    st = rowio_get_versioned(s, PLACEMENT_SELECT "WHERE l.id = ?1 AND l.version = ?2", "placement", id, *version,
+                             read_placement, &now, what);
+    char d[11];
+    if (st == AP_OK && strcmp(now.status, "ended") == 0)
+        st = ap_fail(AP_ERR_INVALID, "Status: the placement already ended on %s", date_format(now.end_date, d));
+    else if (st == AP_OK && end_date < now.start_date)
+        st = ap_fail(AP_ERR_INVALID, "End date: before the placement's start on %s", date_format(now.start_date, d));
     if (st == AP_OK)
-        st = rowio_changed(s, "placement", id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
-fail:
-    store_rollback(s);
-    return st;
+        st = rowio_writef(s,
+                          "UPDATE placement SET status = 'ended', end_date = ?1, updated_at = ?2, updated_by = ?3, "
+                          "version = version + 1 WHERE id = ?4 AND version = ?5",
+                          "placement", id, *version, what, NULL, "d", end_date);
+    return rowio_finish(s, st, false, 0, &id, version);
 }
 
 ap_status placement_delete(struct store *s, int64_t id, int64_t version)
@@ -416,67 +333,21 @@ ap_status placement_delete(struct store *s, int64_t id, int64_t version)
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, "SELECT status FROM placement WHERE id = ?1 AND version = ?2", &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)id);
-        st = store_conflict(s, "placement", key);
-    } else if (rc != SQLITE_ROW) {
-        st = store_fail(s, rc, what);
-    } else if (strcmp((const char *)sqlite3_column_text(stmt, 0), "proposed") != 0) {
-        bool active = strcmp((const char *)sqlite3_column_text(stmt, 0), "active") == 0;
+    struct placement now;
+    st = rowio_get_versioned(s, PLACEMENT_SELECT "WHERE l.id = ?1 AND l.version = ?2", "placement", id, version,
+                             read_placement, &now, what);
+    if (st == AP_OK && strcmp(now.status, "proposed") != 0)
         st = ap_fail(AP_ERR_INVALID, "Status: only a proposed placement can be deleted; %s",
-                     active ? "end an active one instead" : "an ended one stays on the pupil's record");
-    }
-    sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (st != AP_OK)
-        goto fail;
-    st = rowio_exec_versioned(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", "placement", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+                     strcmp(now.status, "active") == 0 ? "end an active one instead"
+                                                       : "an ended one stays on the pupil's record");
+    if (st == AP_OK)
+        st = rowio_exec_versioned(s, "DELETE FROM placement WHERE id = ?1 AND version = ?2", "placement", id, version,
+                                  what);
+    return rowio_end(s, st);
 }
 
 /* ---- reading ---- */
 
-#define PLACEMENT_SELECT                                                                                  \
-    "SELECT l.id, l.pupil_id, l.provider_id, l.status, l.start_date, l.end_date, l.planned_weeks, "     \
-    "l.cost_basis, l.rate, l.transport_per_week, l.purpose, l.panel_case_id, l.version, l.updated_at, "     \
-    "l.updated_by, v.name, l.setting_type, l.census_reason FROM placement l JOIN provider v ON v.id = l.provider_id "
-
-/* Columns 0..14, 16 and 17 of PLACEMENT_SELECT (15 is the provider's name); the timetable is read separately. */
-static void read_placement(sqlite3_stmt *st, struct placement *p)
-{
-    memset(p, 0, sizeof *p);
-    p->id = sqlite3_column_int64(st, 0);
-    p->pupil_id = sqlite3_column_int64(st, 1);
-    p->provider_id = sqlite3_column_int64(st, 2);
-    rowio_text(st, 3, p->status, sizeof p->status);
-    p->start_date = rowio_date(st, 4);
-    p->end_date = rowio_date(st, 5);
-    p->planned_weeks = sqlite3_column_int(st, 6);
-    rowio_text(st, 7, p->cost_basis, sizeof p->cost_basis);
-    p->rate = sqlite3_column_int64(st, 8);
-    p->transport_per_week = sqlite3_column_int64(st, 9);
-    rowio_text(st, 10, p->purpose, sizeof p->purpose);
-    p->panel_case_id = sqlite3_column_int64(st, 11);
-    p->version = sqlite3_column_int64(st, 12);
-    rowio_text(st, 13, p->updated_at, sizeof p->updated_at);
-    rowio_text(st, 14, p->updated_by, sizeof p->updated_by);
-    rowio_text(st, 16, p->setting_type, sizeof p->setting_type);
-    rowio_text(st, 17, p->census_reason, sizeof p->census_reason);
-}
 
 /* Stores one placement_session row (weekday, session, hours at col..col+2). */
 static void read_session(sqlite3_stmt *st, int col, struct placement *p)
@@ -491,25 +362,14 @@ ap_status placement_get(struct store *s, int64_t id, struct placement *p)
 {
     sqlite3_stmt *st = NULL;
     const char *what = "reading the placement";
-    ap_status result = rowio_prepare(s, PLACEMENT_SELECT "WHERE l.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_placement(st, p);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "placement %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    ap_status result =
+        rowio_get(s, PLACEMENT_SELECT "WHERE l.id = ?1", id, read_placement, p, what, "placement", false);
     if (result != AP_OK)
         return result;
     if ((result = rowio_prepare(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
                                 &st, what)) != AP_OK)
         return result;
-    rc = sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_bind_int64(st, 1, id);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_session(st, 0, p);
         rc = SQLITE_OK;
@@ -520,47 +380,39 @@ ap_status placement_get(struct store *s, int64_t id, struct placement *p)
     return result;
 }
 
+/* A placement_item's row of PLACEMENT_SELECT, its timetable and totals to come. */
+static void read_placement_item(sqlite3_stmt *st, void *row)
+{
+    struct placement_item *it = row;
+    memset(it, 0, sizeof *it);
+    read_placement(st, &it->p);
+    rowio_text(st, 15, it->provider_name, sizeof it->provider_name);
+}
+
 ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct placement_item **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     const char *what = "listing the pupil's placements";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
-                                                      "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
-                                                      "l.start_date DESC, l.id DESC",
-                                     &st, what);
+    void *rows = NULL;
+    size_t count = 0;
+    ap_status result = rowio_list(s,
+                                  PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
+                                                   "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
+                                                   "l.start_date DESC, l.id DESC",
+                                  pupil_id, sizeof **out, read_placement_item, &rows, &count, what);
     if (result != AP_OK)
         return result;
-    struct placement_item *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct placement_item *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        memset(&items[count], 0, sizeof items[count]);
-        read_placement(st, &items[count].p);
-        rowio_text(st, 15, items[count].provider_name, sizeof items[count].provider_name);
-        count++;
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    st = NULL;
+    struct placement_item *items = rows;
+    sqlite3_stmt *st = NULL;
     /* The timetables of all of them in one query. */
-    if (result == AP_OK && count)
+    if (count)
         result = rowio_prepare(s,
                                "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
                                "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
                                &st, what);
     if (result == AP_OK && count) {
-        rc = sqlite3_bind_int64(st, 1, pupil_id);
+        int rc = sqlite3_bind_int64(st, 1, pupil_id);
         while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(st, 0);
             for (size_t i = 0; i < count; i++)
@@ -585,58 +437,44 @@ ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct pla
     return AP_OK;
 }
 
+/* What a provider_pupil's reader needs besides the row. */
+struct on_day {
+    int today;
+    const struct thresholds *th;
+};
+
+static void read_provider_pupil(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    const struct on_day *on = ctx;
+    struct provider_pupil *u = row;
+    memset(u, 0, sizeof *u);
+    u->pupil_id = sqlite3_column_int64(st, 0);
+    roll_display_name(u->name, sizeof u->name, (const char *)sqlite3_column_text(st, 1),
+                      (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+    u->year_group = rules_year_group(rowio_date(st, 4), on->today);
+    u->looked_after = sqlite3_column_int(st, 5) != 0;
+    rowio_text(st, 6, u->plan, sizeof u->plan);
+    u->weekly_hours = sqlite3_column_double(st, 7);
+    u->full_time = rules_full_time(u->weekly_hours, on->th);
+}
+
 ap_status placement_provider_pupils(struct store *s, int64_t provider_id, int today, const struct thresholds *th,
                                     struct provider_pupil **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    const char *what = "listing the pupils placed with the provider";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
+    char day[11];
+    struct on_day on = {today, th};
+    void *items = NULL;
+    ap_status result = rowio_listf(
         s,
         "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, u.cla, u.plan, "
         "  total((SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id)) "
         "FROM placement l JOIN pupil u ON u.id = l.pupil_id "
         "WHERE l.provider_id = ?1 AND " ACTIVE_ON("l", "?2") " "
         "GROUP BY u.id ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    char day[11];
-    struct provider_pupil *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, date_format(today, day), -1, SQLITE_TRANSIENT);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct provider_pupil *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        struct provider_pupil *u = &items[count++];
-        memset(u, 0, sizeof *u);
-        u->pupil_id = sqlite3_column_int64(st, 0);
-        roll_display_name(u->name, sizeof u->name, (const char *)sqlite3_column_text(st, 1),
-                          (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
-        u->year_group = rules_year_group(rowio_date(st, 4), today);
-        u->looked_after = sqlite3_column_int(st, 5) != 0;
-        rowio_text(st, 6, u->plan, sizeof u->plan);
-        u->weekly_hours = sqlite3_column_double(st, 7);
-        u->full_time = rules_full_time(u->weekly_hours, th);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+        sizeof **out, read_provider_pupil, &on, &items, n, "listing the pupils placed with the provider", "IT",
+        provider_id, date_format(today, day));
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, const struct thresholds *th,
@@ -655,9 +493,7 @@ ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, co
     if (result != AP_OK)
         return result;
     char day[11];
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, date_format(today, day), -1, SQLITE_TRANSIENT);
+    int rc = rowio_bind(st, 1, "IT", pupil_id, date_format(today, day));
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {

@@ -7,6 +7,7 @@
 #include "date.h"
 #include "labels.h"
 #include "rowio.h"
+#include "strbuf.h"
 
 /* The editable columns, in the order of the ?N parameters of the writes. */
 #define PROVIDER_COLUMNS                                                                                  \
@@ -16,9 +17,6 @@
     "public_liability, employers_liability, professional_indemnity, motor_cover, subcontractor_cover, "  \
     "insurance_expiry, initial_visit_date, status, notes"
 #define PROVIDER_COLUMN_COUNT 30
-#define PROVIDER_PARAMS                                                                                   \
-    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "    \
-    "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32"
 
 void provider_init(struct provider *p)
 {
@@ -100,8 +98,9 @@ static int bind_int_or_null(sqlite3_stmt *st, int i, int v)
 }
 
 /* Binds the editable columns to ?1..?30; returns an SQLite result code. */
-static int bind_provider(sqlite3_stmt *st, const struct provider *p)
+static int bind_provider_row(sqlite3_stmt *st, const void *record)
 {
+    const struct provider *p = record;
     int rc = SQLITE_OK, i = 1;
 #define TEXT(v) \
     if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
@@ -148,27 +147,11 @@ static int bind_provider(sqlite3_stmt *st, const struct provider *p)
     return rc;
 }
 
-static int bind_provider_row(sqlite3_stmt *st, const void *record)
-{
-    return bind_provider(st, record);
-}
-
 static ap_status write_provider(struct store *s, struct provider *p, int today, bool insert)
 {
-    ap_status st = provider_validate(p, today);
-    if (st != AP_OK)
-        return st;
-    const char *what = insert ? "adding the provider" : "saving the provider";
-    const char *sql = insert ? "INSERT INTO provider (" PROVIDER_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (" PROVIDER_PARAMS ")"
-                             : "UPDATE provider SET (" PROVIDER_COLUMNS ", updated_at, updated_by) = "
-                               "(" PROVIDER_PARAMS "), version = version + 1 WHERE id = ?33 AND version = ?34";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    int64_t new_id = 0;
-    st = rowio_write(s, sql, PROVIDER_COLUMN_COUNT, bind_provider_row, p, "provider", insert ? 0 : p->id, p->version,
-                     what, &new_id);
-    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
+    return rowio_save(s, provider_validate(p, today), "provider", PROVIDER_COLUMNS, PROVIDER_COLUMN_COUNT,
+                      bind_provider_row, p, insert, &p->id, &p->version,
+                      insert ? "adding the provider" : "saving the provider");
 }
 
 ap_status provider_insert(struct store *s, struct provider *p, int today)
@@ -181,23 +164,9 @@ ap_status provider_update(struct store *s, struct provider *p, int today)
     return write_provider(s, p, today, false);
 }
 
-ap_status provider_get(struct store *s, int64_t id, struct provider *p)
+static void read_provider_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
-        s, "SELECT " PROVIDER_COLUMNS ", id, version, updated_at, updated_by FROM provider WHERE id = ?1", &st,
-        "reading the provider");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "provider %lld: not found", (long long)id);
-        return store_fail(s, rc, "reading the provider");
-    }
+    struct provider *p = row;
     memset(p, 0, sizeof *p);
     int c = 0;
 #define TEXT(f) rowio_text(st, c++, p->f, sizeof p->f)
@@ -242,8 +211,12 @@ ap_status provider_get(struct store *s, int64_t id, struct provider *p)
 #undef INT
 #undef BOOL
 #undef DATE
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status provider_get(struct store *s, int64_t id, struct provider *p)
+{
+    return rowio_get(s, "SELECT " PROVIDER_COLUMNS ", id, version, updated_at, updated_by FROM provider WHERE id = ?1",
+                     id, read_provider_row, p, "reading the provider", "provider", false);
 }
 
 ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, const char *status)
@@ -253,32 +226,11 @@ ap_status provider_set_status(struct store *s, int64_t id, int64_t *version, con
         return st;
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    const char *what = "changing the provider's status";
-    if ((st = rowio_prepare(s,
-                            "UPDATE provider SET status = ?1, updated_at = ?2, updated_by = ?3, "
-                            "version = version + 1 WHERE id = ?4 AND version = ?5",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind_text(stmt, 1, status);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 5, *version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "provider", id);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) == AP_OK)
-        (*version)++;
-    return st;
-fail:
-    store_rollback(s);
-    return st;
+    st = rowio_writef(s,
+                      "UPDATE provider SET status = ?1, updated_at = ?2, updated_by = ?3, "
+                      "version = version + 1 WHERE id = ?4 AND version = ?5",
+                      "provider", id, *version, "changing the provider's status", NULL, "t", status);
+    return rowio_finish(s, st, false, 0, &id, version);
 }
 
 /* What still refers to the provider, in words ("2 placements (1 active), 1
@@ -308,17 +260,8 @@ static ap_status provider_references(struct store *s, int64_t id, char *buf, siz
     int quotes = sqlite3_column_int(st, 2), visits = sqlite3_column_int(st, 3);
     int concerns = sqlite3_column_int(st, 4), marks = sqlite3_column_int(st, 5);
     sqlite3_finalize(st);
-    buf[0] = '\0';
-    size_t used = 0;
-#define ADD(...)                                                                          \
-    do {                                                                                  \
-        int w = snprintf(buf + used, len - used, "%s", used ? ", " : "");                 \
-        if (w > 0 && (size_t)w < len - used)                                              \
-            used += (size_t)w;                                                            \
-        w = snprintf(buf + used, len - used, __VA_ARGS__);                                \
-        if (w > 0 && (size_t)w < len - used)                                              \
-            used += (size_t)w;                                                            \
-    } while (0)
+    struct strbuf b = {0};
+#define ADD(...) (strbuf_append(&b, b.len ? ", " : ""), strbuf_appendf(&b, __VA_ARGS__))
     if (placements)
         ADD("%d placement%s (%d not ended)", placements, placements == 1 ? "" : "s", open);
     if (quotes)
@@ -330,7 +273,10 @@ static ap_status provider_references(struct store *s, int64_t id, char *buf, siz
     if (marks)
         ADD("attendance marks");
 #undef ADD
-    return AP_OK;
+    snprintf(buf, len, "%s", strbuf_str(&b));
+    bool failed = b.failed;
+    strbuf_free(&b);
+    return failed ? ap_fail(AP_ERR_NOMEM, "checking what refers to the provider: out of memory") : AP_OK;
 }
 
 ap_status provider_delete(struct store *s, int64_t id, int64_t version)
@@ -348,13 +294,10 @@ ap_status provider_delete(struct store *s, int64_t id, int64_t version)
                      refs);
         goto fail;
     }
-    st = rowio_exec_versioned(s, "DELETE FROM provider WHERE id = ?1 AND version = ?2", "provider", id, version, "deleting the provider");
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
+    st = rowio_exec_versioned(s, "DELETE FROM provider WHERE id = ?1 AND version = ?2", "provider", id, version,
+                              "deleting the provider");
 fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 /* ---- provider contacts ---- */
@@ -380,58 +323,20 @@ static ap_status write_contact(struct store *s, struct provider_contact *c, bool
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the provider's contact" : "saving the provider's contact";
-    const char *sql = insert ? "INSERT INTO provider_contact (provider_id, name, job_role, phone, email, "
-                               "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             : "UPDATE provider_contact SET (provider_id, name, job_role, phone, email, updated_at, "
-                               "updated_by) = (?1, ?2, ?3, ?4, ?5, ?6, ?7), version = version + 1 "
-                               "WHERE id = ?8 AND version = ?9";
+    char sql[256];
+    if (!rowio_write_sql(sql, sizeof sql, "provider_contact", "provider_id, name, job_role, phone, email", 5, insert))
+        return ap_fail(AP_ERR_DB, "%s: the statement is too long", what);
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool exists = false;
-    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
+    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) == AP_OK && !exists)
         st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
                      (long long)c->provider_id);
-        goto fail;
-    }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, c->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, c->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, c->job_role);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, c->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, c->email);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 6, s);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 8, c->id);
-    if (rc == SQLITE_OK && !insert)
-        rc = sqlite3_bind_int64(stmt, 9, c->version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    if (st == AP_OK && !insert)
-        st = rowio_changed(s, "provider_contact", c->id);
-    int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    if (insert) {
-        c->id = id;
-        c->version = 1;
-    } else {
-        c->version++;
-    }
-    return AP_OK;
-fail:
-    store_rollback(s);
-    return st;
+    int64_t new_id = 0;
+    if (st == AP_OK)
+        st = rowio_writef(s, sql, "provider_contact", c->id, c->version, what, &new_id, "Itttt", c->provider_id,
+                          c->name, c->job_role, c->phone, c->email);
+    return rowio_finish(s, st, insert, new_id, &c->id, &c->version);
 }
 
 ap_status provider_contact_insert(struct store *s, struct provider_contact *c)
@@ -449,83 +354,34 @@ ap_status provider_contact_delete(struct store *s, int64_t id, int64_t version)
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    const char *what = "deleting the provider's contact";
-    st = rowio_exec_versioned(s, "DELETE FROM provider_contact WHERE id = ?1 AND version = ?2", "provider_contact", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, rowio_exec_versioned(s, "DELETE FROM provider_contact WHERE id = ?1 AND version = ?2",
+                                             "provider_contact", id, version, "deleting the provider's contact"));
 }
 
 #define CONTACT_SELECT \
     "SELECT id, provider_id, name, job_role, phone, email, version, updated_at, updated_by FROM provider_contact "
 
-static void read_contact(sqlite3_stmt *st, struct provider_contact *c)
+static void read_contact(sqlite3_stmt *st, void *row)
 {
+    struct provider_contact *c = row;
     memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    c->provider_id = sqlite3_column_int64(st, 1);
-    rowio_text(st, 2, c->name, sizeof c->name);
-    rowio_text(st, 3, c->job_role, sizeof c->job_role);
-    rowio_text(st, 4, c->phone, sizeof c->phone);
-    rowio_text(st, 5, c->email, sizeof c->email);
-    c->version = sqlite3_column_int64(st, 6);
-    rowio_text(st, 7, c->updated_at, sizeof c->updated_at);
-    rowio_text(st, 8, c->updated_by, sizeof c->updated_by);
+    rowio_read(st, 0, "IIttttItt", &c->id, &c->provider_id, ROWIO_BUF(c->name), ROWIO_BUF(c->job_role),
+               ROWIO_BUF(c->phone), ROWIO_BUF(c->email), &c->version, ROWIO_BUF(c->updated_at),
+               ROWIO_BUF(c->updated_by));
 }
 
 ap_status provider_contact_get(struct store *s, int64_t id, struct provider_contact *out)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, CONTACT_SELECT "WHERE id = ?1", &st, "reading the provider's contact");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_contact(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "provider contact %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, "reading the provider's contact");
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, CONTACT_SELECT "WHERE id = ?1", id, read_contact, out, "reading the provider's contact",
+                     "provider contact", false);
 }
 
 ap_status provider_contact_list(struct store *s, int64_t provider_id, struct provider_contact **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
     const char *what = "listing the provider's contacts";
-    ap_status result =
-        rowio_prepare(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct provider_contact *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct provider_contact *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        read_contact(st, &items[count++]);
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id",
+                                  provider_id, sizeof **out, read_contact, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }

@@ -185,25 +185,9 @@ static ap_status read_timetable(struct store *s, struct psp *p)
     return result;
 }
 
-ap_status psp_get(struct store *s, int64_t id, struct psp *p)
+static void read_psp_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the PSP";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT " PSP_COLUMNS ", id, pupil_id, version, updated_at, updated_by "
-                                     "FROM psp WHERE id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "PSP %lld: not found (deleted by someone else?)", (long long)id);
-        return store_fail(s, rc, what);
-    }
+    struct psp *p = row;
     memset(p, 0, sizeof *p);
     int c = 0;
     rowio_text(st, c++, p->status, sizeof p->status);
@@ -234,7 +218,16 @@ ap_status psp_get(struct store *s, int64_t id, struct psp *p)
     p->version = sqlite3_column_int64(st, c++);
     rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
     rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
-    sqlite3_finalize(st);
+}
+
+ap_status psp_get(struct store *s, int64_t id, struct psp *p)
+{
+    ap_status result = rowio_get(s,
+                                 "SELECT " PSP_COLUMNS ", id, pupil_id, version, updated_at, updated_by "
+                                 "FROM psp WHERE id = ?1",
+                                 id, read_psp_row, p, "reading the PSP", "PSP", true);
+    if (result != AP_OK)
+        return result;
     if ((result = read_targets(s, p)) != AP_OK)
         return result;
     return read_timetable(s, p);
@@ -301,9 +294,7 @@ static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, in
     if (result != AP_OK)
         return result;
     char day[11];
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, date_format(d, day), -1, SQLITE_TRANSIENT);
+    int rc = rowio_bind(st, 1, "IT", pupil_id, date_format(d, day));
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int wd = sqlite3_column_int(st, 0);
         if (wd >= 0 && wd < PSP_DAYS) {
@@ -327,17 +318,7 @@ static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, in
         return result;
     for (int i = 0; result == AP_OK && i < PSP_DAYS; i++) {
         sqlite3_reset(st);
-        rc = sqlite3_bind_int64(st, 1, psp_id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(st, 2, i);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(st, 3, days[i].activity);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(st, 4, days[i].venue);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_double(st, 5, days[i].hours);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(st, 6, s);
+        rc = rowio_bind(st, 1, "Iittfs", psp_id, (int)i, days[i].activity, days[i].venue, (double)days[i].hours, s);
         result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
     }
     sqlite3_finalize(st);
@@ -359,11 +340,7 @@ ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, 
                             "VALUES (?1, 'draft', ?2, ?3, ?4)",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 2, meeting);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 3, s);
+    int rc = rowio_bind(stmt, 1, "Ids", pupil_id, meeting, s);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     sqlite3_finalize(stmt);
     if (st != AP_OK)
@@ -481,23 +458,8 @@ static bool target_differs(sqlite3_stmt *cur, const struct psp_target *t, int po
 
 static int bind_target(sqlite3_stmt *st, const struct psp_target *t, int position, struct store *s)
 {
-    int rc = sqlite3_bind_int(st, 1, position);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, t->target);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, t->baseline);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, t->measure);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 5, t->is_measurable);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 6, t->start_known);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 7, t->is_achievable);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 8, t->everyday_language);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(st, 9, s);
+    int rc = rowio_bind(st, 1, "itttiiiis", (int)position, t->target, t->baseline, t->measure, (int)t->is_measurable,
+                        (int)t->start_known, (int)t->is_achievable, (int)t->everyday_language, s);
     return rc;
 }
 
@@ -567,9 +529,7 @@ static ap_status write_targets(struct store *s, const struct psp *p)
             break;
         }
         sqlite3_reset(del);
-        rc = sqlite3_bind_int64(del, 1, stored[k].id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(del, 2, stored[k].version);
+        rc = rowio_bind(del, 1, "II", stored[k].id, stored[k].version);
         result = rc == SQLITE_OK ? rowio_step(s, del, what) : store_fail(s, rc, what);
         if (result == AP_OK)
             result = rowio_changed(s, "psp_target", stored[k].id);
@@ -615,9 +575,7 @@ static ap_status write_targets(struct store *s, const struct psp *p)
             sqlite3_reset(upd);
             rc = bind_target(upd, t, position, s);
             if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int64(upd, 11, t->id);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_bind_int64(upd, 12, t->version);
+                rc = rowio_bind(upd, 11, "II", t->id, t->version);
             result = rc == SQLITE_OK ? rowio_step(s, upd, what) : store_fail(s, rc, what);
             if (result == AP_OK)
                 result = rowio_changed(s, "psp_target", t->id);
@@ -651,17 +609,8 @@ static ap_status write_timetable(struct store *s, const struct psp *p)
         &st, what);
     for (int d = 0; result == AP_OK && d < PSP_DAYS; d++) {
         sqlite3_reset(st);
-        int rc = sqlite3_bind_int64(st, 1, p->id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(st, 2, d);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(st, 3, p->days[d].activity);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(st, 4, p->days[d].venue);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_double(st, 5, p->days[d].hours);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(st, 6, s);
+        int rc = rowio_bind(st, 1, "Iittfs", p->id, (int)d, p->days[d].activity, p->days[d].venue,
+                            (double)p->days[d].hours, s);
         result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
     }
     sqlite3_finalize(st);
@@ -680,11 +629,7 @@ static ap_status discard_drafts(struct store *s, int64_t psp_id, const char *fie
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, psp_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, store_login(s));
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, field);
+    int rc = rowio_bind(st, 1, "Itt", psp_id, store_login(s), field);
     result = rc == SQLITE_OK ? rowio_step(s, st, what) : store_fail(s, rc, what);
     sqlite3_finalize(st);
     return result;
@@ -840,17 +785,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
                             "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                             &stmt, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, psp_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 2, r->review_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, r->attended);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, r->outcome);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, r->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 6, s);
+    int rc = rowio_bind(stmt, 1, "Idttts", psp_id, r->review_date, r->attended, r->outcome, r->notes, s);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     sqlite3_finalize(stmt);
     stmt = NULL;
@@ -868,15 +803,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
         if (blank(r->progress[i].progress))
             continue;
         sqlite3_reset(stmt);
-        rc = sqlite3_bind_int64(stmt, 1, review_id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(stmt, 2, r->progress[i].target_id);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(stmt, 3, r->progress[i].progress);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 4, s);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(stmt, 6, psp_id);
+        rc = rowio_bind(stmt, 1, "IItsI", review_id, r->progress[i].target_id, r->progress[i].progress, s, psp_id);
         st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
         if (st == AP_OK && sqlite3_changes(store_db(s)) == 0)
             st = ap_fail(AP_ERR_INVALID, "Progress %d: target %lld is not one of this PSP's (changed meanwhile?)", i + 1,
@@ -899,13 +826,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
                                     "version = version + 1 WHERE id = ?4 AND version = ?5",
                             &stmt, what)) != AP_OK)
         goto fail;
-    rc = rowio_bind_date(stmt, 1, cease ? r->review_date : next);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 2, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 4, psp_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 5, *psp_version);
+    rc = rowio_bind(stmt, 1, "dsII", cease ? r->review_date : next, s, psp_id, *psp_version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     sqlite3_finalize(stmt);
     if (st == AP_OK)
@@ -922,44 +843,29 @@ fail:
     return st;
 }
 
+static void read_review(sqlite3_stmt *st, void *row)
+{
+    struct psp_review *r = row;
+    memset(r, 0, sizeof *r);
+    rowio_read(st, 0, "Idttttt", &r->id, &r->review_date, ROWIO_BUF(r->attended), ROWIO_BUF(r->outcome),
+               ROWIO_BUF(r->notes), ROWIO_BUF(r->updated_at), ROWIO_BUF(r->updated_by));
+    r->next_review = DATE_NONE;
+}
+
 ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     const char *what = "reading the PSP's reviews";
+    void *rows = NULL;
+    size_t count = 0;
+    ap_status result = rowio_list(s,
+                                  "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
+                                  "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
+                                  psp_id, sizeof **out, read_review, &rows, &count, what);
+    struct psp_review *items = rows;
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
-                                     "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    struct psp_review *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, psp_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct psp_review *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the reviews");
-            break;
-        }
-        items = grown;
-        struct psp_review *r = &items[count++];
-        memset(r, 0, sizeof *r);
-        r->id = sqlite3_column_int64(st, 0);
-        r->review_date = rowio_date(st, 1);
-        rowio_text(st, 2, r->attended, sizeof r->attended);
-        rowio_text(st, 3, r->outcome, sizeof r->outcome);
-        rowio_text(st, 4, r->notes, sizeof r->notes);
-        rowio_text(st, 5, r->updated_at, sizeof r->updated_at);
-        rowio_text(st, 6, r->updated_by, sizeof r->updated_by);
-        r->next_review = DATE_NONE;
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
+    int rc;
     if (result == AP_OK && count > 0)
         result = rowio_prepare(s,
                                "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
@@ -1016,9 +922,7 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
         &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+    int rc = rowio_bind(st, 1, "IT", pupil_id, day);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -1074,11 +978,7 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
                                     "WHERE pupil_id = ?1 AND week BETWEEN ?2 AND ?3",
                                     &st, what)) != AP_OK)
             return result;
-        rc = sqlite3_bind_int64(st, 1, pupil_id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(st, 2, term_start - date_weekday(term_start));
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(st, 3, term_end);
+        rc = rowio_bind(st, 1, "Iii", pupil_id, (int)(term_start - date_weekday(term_start)), (int)term_end);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
@@ -1105,11 +1005,7 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
                                 "AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day",
                                 &st, what)) != AP_OK)
         return result;
-    rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, date_academic_year_start(today));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 3, today);
+    rc = rowio_bind(st, 1, "Iii", pupil_id, (int)(date_academic_year_start(today)), (int)today);
     int prev = DATE_NONE;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int d = sqlite3_column_int(st, 0);
@@ -1282,11 +1178,7 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
     if (result != AP_OK)
         return result;
     char day[11];
-    int rc = sqlite3_bind_text(st, 1, date_format(today, day), -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, store_login(s));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 3, with_ceased);
+    int rc = rowio_bind(st, 1, "Tti", date_format(today, day), store_login(s), (int)with_ceased);
     /* This term's weeks, as psp_facts_load counts them (none: an empty range). */
     int term_start = DATE_NONE, term_end = DATE_NONE;
     if (rc == SQLITE_OK) {
@@ -1309,9 +1201,8 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
     }
     bool has_term = term_start != DATE_NONE && term_end != DATE_NONE;
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 4, has_term ? term_start - date_weekday(term_start) : 1);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 5, has_term ? term_end : 0);
+        rc = rowio_bind(st, 4, "ii", (int)(has_term ? term_start - date_weekday(term_start) : 1),
+                        (int)(has_term ? term_end : 0));
     struct psp_row *rows = NULL;
     size_t count = 0, cap = 0;
     /* One record to assess the timetable with: only the fields the matrix reads. */
@@ -1418,15 +1309,7 @@ ap_status psp_draft_save(struct store *s, int64_t psp_id, const char *field, con
         goto fail;
     char now[20];
     store_now(now);
-    int rc = sqlite3_bind_int64(stmt, 1, psp_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, store_login(s));
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, field);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 4, text);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 5, now);
+    int rc = rowio_bind(stmt, 1, "Itttt", psp_id, store_login(s), field, text, now);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     sqlite3_finalize(stmt);
     if (st != AP_OK)
@@ -1450,11 +1333,7 @@ ap_status psp_drafts(struct store *s, int64_t psp_id, const char *prefix, struct
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, psp_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, store_login(s));
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, prefix ? prefix : "");
+    int rc = rowio_bind(st, 1, "Itt", psp_id, store_login(s), prefix ? prefix : "");
     struct psp_draft *items = NULL;
     size_t count = 0, cap = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {

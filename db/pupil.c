@@ -79,8 +79,9 @@ ap_status pupil_validate(const struct pupil *p, int today)
 }
 
 /* Binds the editable columns to ?1..?24; returns an SQLite result code. */
-static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
+static int bind_pupil_row(sqlite3_stmt *st, const void *record)
 {
+    const struct pupil *p = record;
     int rc = SQLITE_OK, i = 1;
 #define TEXT(v) \
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, i++, (v), -1, SQLITE_TRANSIENT)
@@ -123,30 +124,11 @@ static int bind_pupil(sqlite3_stmt *st, const struct pupil *p)
     return rc;
 }
 
-static int bind_pupil_row(sqlite3_stmt *st, const void *record)
-{
-    return bind_pupil(st, record);
-}
-
 /* One INSERT or versioned UPDATE in its own transaction. */
 static ap_status write_pupil(struct store *s, struct pupil *p, int today, bool insert)
 {
-    ap_status st = pupil_validate(p, today);
-    if (st != AP_OK)
-        return st;
-    const char *sql = insert ? "INSERT INTO pupil (" PUPIL_COLUMNS ", updated_at, updated_by) VALUES "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)"
-                             : "UPDATE pupil SET (" PUPIL_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                               "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29), version = version + 1 "
-                               "WHERE id = ?30 AND version = ?31";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    int64_t new_id = 0;
-    st = rowio_write(s, sql, PUPIL_COLUMN_COUNT, bind_pupil_row, p, "pupil", insert ? 0 : p->id, p->version,
-                     insert ? "adding the pupil" : "saving the pupil", &new_id);
-    return rowio_finish(s, st, insert, new_id, &p->id, &p->version);
+    return rowio_save(s, pupil_validate(p, today), "pupil", PUPIL_COLUMNS, PUPIL_COLUMN_COUNT, bind_pupil_row, p,
+                      insert, &p->id, &p->version, insert ? "adding the pupil" : "saving the pupil");
 }
 
 ap_status pupil_insert(struct store *s, struct pupil *p, int today)
@@ -207,29 +189,12 @@ ap_status pupil_delete(struct store *s, int64_t id, int64_t version)
     }
     st = rowio_exec_versioned(s, "DELETE FROM pupil WHERE id = ?1 AND version = ?2", "pupil", id, version,
                               "deleting the pupil");
-    if (st != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
-    return store_commit(s);
+    return rowio_end(s, st);
 }
 
-ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
+static void read_pupil_row(sqlite3_stmt *st, void *row)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT " PUPIL_COLUMNS ", id, version, updated_at, updated_by FROM pupil WHERE id = ?1",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc == SQLITE_DONE)
-            return ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)id);
-        return store_fail(s, rc, "reading the pupil");
-    }
+    struct pupil *p = row;
     memset(p, 0, sizeof *p);
     int c = 0;
     rowio_text(st, c++, p->upn, sizeof p->upn);
@@ -263,6 +228,10 @@ ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
     p->version = sqlite3_column_int64(st, c++);
     rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
     rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
-    sqlite3_finalize(st);
-    return AP_OK;
+}
+
+ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)
+{
+    return rowio_get(s, "SELECT " PUPIL_COLUMNS ", id, version, updated_at, updated_by FROM pupil WHERE id = ?1", id,
+                     read_pupil_row, p, "reading the pupil", "pupil", false);
 }

@@ -375,13 +375,7 @@ static ap_status count_sessions(struct overview_load *L)
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_text(st, 1, store_code_set(L->s), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, from);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 3, L->today);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, L->provider_id);
+    int rc = rowio_bind(st, 1, "TiiI", store_code_set(L->s), (int)from, (int)L->today, L->provider_id);
     int64_t last_id = 0;
     int at = -1;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -582,78 +576,32 @@ void qa_overview_free(struct qa_overview *o)
     " ORDER BY CASE t.stage WHEN 'stage1' THEN 0 WHEN 'stage2' THEN 1 WHEN 'monitoring' THEN 2 ELSE 3 END, " \
     "t.key, t.revision"
 
-static void read_template(sqlite3_stmt *st, struct qa_template_info *t)
+static void read_template(sqlite3_stmt *st, void *row)
 {
-    memset(t, 0, sizeof *t);
-    t->id = sqlite3_column_int64(st, 0);
-    rowio_text(st, 1, t->key, sizeof t->key);
-    rowio_text(st, 2, t->title, sizeof t->title);
-    rowio_text(st, 3, t->stage, sizeof t->stage);
-    t->revision = sqlite3_column_int(st, 4);
-    t->latest = sqlite3_column_int(st, 5) != 0;
-    t->items = sqlite3_column_int(st, 6);
-    t->safeguarding_items = sqlite3_column_int(st, 7);
-    t->visits = sqlite3_column_int(st, 8);
-    rowio_text(st, 9, t->loaded_at, sizeof t->loaded_at);
-    rowio_text(st, 10, t->loaded_by, sizeof t->loaded_by);
+    struct qa_template_info *t = row;
+    *t = (struct qa_template_info){0};
+    rowio_read(st, 0, "Itttibiiitt", &t->id, ROWIO_BUF(t->key), ROWIO_BUF(t->title), ROWIO_BUF(t->stage), &t->revision,
+               &t->latest, &t->items, &t->safeguarding_items, &t->visits, ROWIO_BUF(t->loaded_at),
+               ROWIO_BUF(t->loaded_by));
 }
 
 ap_status qa_template_list(struct store *s, bool latest_only, struct qa_template_info **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the QA checklists";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
-        s,
-        latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) FROM qa_template x "
-                                      "WHERE x.key = t.key)" TEMPLATE_ORDER
-                    : TEMPLATE_SELECT TEMPLATE_ORDER,
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    struct qa_template_info *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct qa_template_info *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        read_template(st, &items[count++]);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) "
+                                                                "FROM qa_template x WHERE x.key = t.key)" TEMPLATE_ORDER
+                                              : TEMPLATE_SELECT TEMPLATE_ORDER,
+                                  0, sizeof **out, read_template, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 static ap_status template_by_id(struct store *s, int64_t id, struct qa_template_info *out)
 {
     const char *what = "reading the QA checklist";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, TEMPLATE_SELECT "WHERE t.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_template(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "QA checklist %lld: not found", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, TEMPLATE_SELECT "WHERE t.id = ?1", id, read_template, out, what, "QA checklist", false);
 }
 
 /* Inside the load's transaction: the revision just made and the one before
@@ -697,9 +645,7 @@ static ap_status same_template(struct store *s, int64_t a, int64_t b, bool *same
         &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, a);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, b);
+    int rc = rowio_bind(st, 1, "II", (int64_t)a, (int64_t)b);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
         *same = sqlite3_column_int(st, 0) == 1;
     else
@@ -759,8 +705,9 @@ void qa_visit_init(struct qa_visit *v)
     "     WHERE a.visit_id = v.id AND a.answer = 'no' AND i.safeguarding = 1) "                            \
     "FROM qa_visit v JOIN provider p ON p.id = v.provider_id LEFT JOIN qa_template t ON t.id = v.template_id "
 
-static void read_visit(sqlite3_stmt *st, struct qa_visit *v)
+static void read_visit(sqlite3_stmt *st, void *row)
 {
+    struct qa_visit *v = row;
     memset(v, 0, sizeof *v);
     int c = 0;
     v->id = sqlite3_column_int64(st, c++);
@@ -789,56 +736,17 @@ static void read_visit(sqlite3_stmt *st, struct qa_visit *v)
 ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out)
 {
     const char *what = "reading the QA visit";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, VISIT_SELECT "WHERE v.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_visit(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "QA visit %lld: not found (deleted by someone else?)", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, VISIT_SELECT "WHERE v.id = ?1", id, read_visit, out, what, "QA visit", true);
 }
 
 ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the provider's QA visits";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC", &st, what);
-    if (result != AP_OK)
-        return result;
-    struct qa_visit *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct qa_visit *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        read_visit(st, &items[count++]);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC",
+                                  provider_id, sizeof **out, read_visit, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 /* The latest revision of a template key, inside the caller's transaction. */
@@ -877,9 +785,7 @@ static ap_status open_visit_of_stage(struct store *s, int64_t provider_id, const
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, stage);
+    int rc = rowio_bind(st, 1, "It", provider_id, stage);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -949,19 +855,8 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
                             "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                             &ins, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(ins, 1, v->provider_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(ins, 2, v->stage);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(ins, 3, template_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(ins, 4, v->visit_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(ins, 5, v->visitors);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(ins, 6, v->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(ins, 7, s);
+    int rc = rowio_bind(ins, 1, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes,
+                        s);
     st = rc == SQLITE_OK ? rowio_step(s, ins, what) : store_fail(s, rc, what);
     int64_t id = sqlite3_last_insert_rowid(store_db(s));
     sqlite3_finalize(ins);
@@ -1057,17 +952,7 @@ ap_status qa_visit_update(struct store *s, struct qa_visit *v)
                             "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
                             &up, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_date(up, 1, v->visit_date);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(up, 2, v->visitors);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(up, 3, v->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(up, 4, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 6, v->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 7, v->version);
+    int rc = rowio_bind(up, 1, "dttsII", v->visit_date, v->visitors, v->notes, s, v->id, v->version);
     st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "qa_visit", v->id);
@@ -1131,17 +1016,7 @@ ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thres
                             "updated_at = ?4, updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
                             &up, what)) != AP_OK)
         goto fail;
-    int rc = rowio_bind_text(up, 1, v->outcome);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(up, 2, v->notes);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(up, 3, next);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(up, 4, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 6, v->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(up, 7, v->version);
+    int rc = rowio_bind(up, 1, "ttdsII", v->outcome, v->notes, next, s, v->id, v->version);
     st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
     if (st == AP_OK)
         st = rowio_changed(s, "qa_visit", v->id);
@@ -1166,22 +1041,26 @@ ap_status qa_visit_delete(struct store *s, int64_t id, int64_t version)
     if (st != AP_OK)
         return st;
     bool closed;
-    if ((st = visit_state(s, id, &closed, NULL, 0, NULL, NULL)) != AP_OK)
-        goto fail;
-    if (closed) {
+    if ((st = visit_state(s, id, &closed, NULL, 0, NULL, NULL)) == AP_OK && closed)
         st = ap_fail(AP_ERR_INVALID, "a closed visit is the record of what was found: it is never deleted");
-        goto fail;
-    }
-    st = rowio_exec_versioned(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", "qa_visit", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    if (st == AP_OK)
+        st = rowio_exec_versioned(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", "qa_visit", id, version,
+                                  what);
+    return rowio_end(s, st);
 }
 
 /* ---- Checklists and answers ------------------------------------------------------------------ */
+
+static void read_item(sqlite3_stmt *st, void *row)
+{
+    struct qa_item *it = row;
+    memset(it, 0, sizeof *it);
+    rowio_read(st, 0, "Iittb", &it->item_id, &it->position, ROWIO_BUF(it->section), ROWIO_BUF(it->text),
+               &it->safeguarding);
+    it->answer = answer_parse(sqlite3_column_text(st, 5));
+    rowio_read(st, 6, "tItt", ROWIO_BUF(it->comment), &it->version, ROWIO_BUF(it->updated_at),
+               ROWIO_BUF(it->updated_by));
+}
 
 ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **out, size_t *n)
 {
@@ -1197,54 +1076,18 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
         read_end(s, own);
         return result;
     }
-    sqlite3_stmt *st = NULL;
-    result = rowio_prepare(s,
-                           "SELECT i.id, i.position, i.section, i.text, i.safeguarding, a.answer, "
-                           "  coalesce(a.comment, ''), coalesce(a.version, 0), coalesce(a.updated_at, ''), "
-                           "  coalesce(a.updated_by, '') "
-                           "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
-                           "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
-                           "WHERE v.id = ?1 ORDER BY i.position",
-                           &st, what);
-    if (result != AP_OK) {
-        read_end(s, own);
-        return result;
-    }
-    struct qa_item *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, visit_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct qa_item *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        struct qa_item *it = &items[count++];
-        memset(it, 0, sizeof *it);
-        it->item_id = sqlite3_column_int64(st, 0);
-        it->position = sqlite3_column_int(st, 1);
-        rowio_text(st, 2, it->section, sizeof it->section);
-        rowio_text(st, 3, it->text, sizeof it->text);
-        it->safeguarding = sqlite3_column_int(st, 4) != 0;
-        it->answer = answer_parse(sqlite3_column_text(st, 5));
-        rowio_text(st, 6, it->comment, sizeof it->comment);
-        it->version = sqlite3_column_int64(st, 7);
-        rowio_text(st, 8, it->updated_at, sizeof it->updated_at);
-        rowio_text(st, 9, it->updated_by, sizeof it->updated_by);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    void *items = NULL;
+    result = rowio_list(s,
+                        "SELECT i.id, i.position, i.section, i.text, i.safeguarding, a.answer, "
+                        "  coalesce(a.comment, ''), coalesce(a.version, 0), coalesce(a.updated_at, ''), "
+                        "  coalesce(a.updated_by, '') "
+                        "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
+                        "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
+                        "WHERE v.id = ?1 ORDER BY i.position",
+                        visit_id, sizeof **out, read_item, &items, n, what);
     read_end(s, own);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item, int today)
@@ -1278,9 +1121,7 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
                             "WHERE v.id = ?1 AND i.id = ?2",
                             &q, what)) != AP_OK)
         goto fail;
-    int rc = sqlite3_bind_int64(q, 1, visit_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 2, item->item_id);
+    int rc = rowio_bind(q, 1, "II", visit_id, item->item_id);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
     sqlite3_finalize(q);
@@ -1303,17 +1144,11 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
     char now[20];
     store_now(now);
     const char *code = qa_answer_code(item->answer);
-    rc = sqlite3_bind_int64(q, 1, visit_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 2, item->item_id);
+    rc = rowio_bind(q, 1, "II", visit_id, item->item_id);
     if (rc == SQLITE_OK)
         rc = code ? sqlite3_bind_text(q, 3, code, -1, SQLITE_STATIC) : sqlite3_bind_null(q, 3);
     if (rc == SQLITE_OK)
-        rc = rowio_bind_text(q, 4, item->comment);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(q, 5, now, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(q, 6, store_login(s), -1, SQLITE_STATIC);
+        rc = rowio_bind(q, 4, "tTT", item->comment, now, store_login(s));
     if (rc == SQLITE_OK && item->version != 0)
         rc = sqlite3_bind_int64(q, 7, item->version);
     st = rc == SQLITE_OK ? rowio_step(s, q, what) : store_fail(s, rc, what);

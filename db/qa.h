@@ -258,4 +258,15 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
  * success item->version and the stamp are updated. Field: "Comment". */
 ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item, int today);
 
+/* For the SELECT list of a query over providers p with a :today parameter
+ * (db/flags.c, db/tracking.c): the last and the first closed stage 1 visit
+ * and the last closed stage 2 visit up to today, three columns. */
+#define QA_STAGE_VISITS_SQL                                                                               \
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' " \
+    "     AND v.closed = 1 AND v.visit_date <= :today), "                                                 \
+    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' " \
+    "     AND v.closed = 1 AND v.visit_date <= :today), "                                                 \
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' " \
+    "     AND v.closed = 1 AND v.visit_date <= :today), "
+
 #endif

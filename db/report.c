@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "calendar.h"
 #include "date.h"
 #include "flags.h"
@@ -40,56 +41,6 @@
  * SQLite recycle its cache pages instead; the limit in force before is put
  * back when the load ends. */
 #define REPORT_HEAP_LIMIT (6 * 1024 * 1024)
-
-/* ------------------------------------------------------------------ */
-/* The arena: strings that live as long as the report */
-
-struct report_arena {
-    struct report_arena *next;
-    size_t used, cap;
-    _Alignas(8) char data[];
-};
-
-static void *arena_alloc(struct report_arena **head, size_t n)
-{
-    n = (n + 7) & ~(size_t)7;
-    struct report_arena *a = *head;
-    if (!a || a->cap - a->used < n) {
-        size_t cap = n > 65536 ? n : 65536;
-        struct report_arena *b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = a;
-        b->used = 0;
-        b->cap = cap;
-        *head = a = b;
-    }
-    void *p = a->data + a->used;
-    a->used += n;
-    return p;
-}
-
-/* A copy of s (NULL reads as "") in the arena; NULL when out of memory. */
-static const char *arena_text(struct report_arena **head, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *p = arena_alloc(head, n + 1);
-    if (p) {
-        if (n)
-            memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-static void arena_free(struct report_arena *a)
-{
-    while (a) {
-        struct report_arena *next = a->next;
-        free(a);
-        a = next;
-    }
-}
 
 /* ------------------------------------------------------------------ */
 /* Small helpers */
@@ -215,13 +166,13 @@ struct load {
     const struct thresholds *th;
     int today;
     char today_s[11];
-    struct report_arena **arena;
+    struct arena **arena;
     bool own_tx;
     sqlite3_int64 heap_limit;       /* the soft heap limit before the load */
 };
 
 static ap_status load_begin(struct load *l, struct store *s, const struct thresholds *th, int today,
-                            struct report_arena **arena)
+                            struct arena **arena)
 {
     l->s = s;
     l->db = store_db(s);

@@ -140,7 +140,7 @@
 #define REPORT_COHORTS 5               /* LABELS_COHORT */
 #define REPORT_MAX_RANGE_DAYS 3660     /* a DMT range of at most ten years */
 
-struct report_arena;
+struct arena;
 
 /* Session counts by category (see "Attendance" above). */
 struct report_att {
@@ -273,7 +273,7 @@ struct report_panel {
     size_t n_placements;
     struct report_provider *providers;    /* by name */
     size_t n_providers;
-    struct report_arena *arena;     /* private: the strings */
+    struct arena *arena;     /* private: the strings */
 };
 
 /* Loads the pack for panel_date (DATE_NONE: every open case) as of today.
@@ -350,7 +350,7 @@ struct report_dmt {
     struct report_week *weeks;
     size_t n_weeks;
     struct report_progress progress[REPORT_AREAS];
-    struct report_arena *arena;
+    struct arena *arena;
 };
 
 /* Loads the report for the days from..to (inclusive) as of today.

@@ -144,9 +144,7 @@ ap_status retention_erase(struct store *s, int years, int today, const struct re
         r = rowio_prepare(s, "SELECT count(*) FROM (" DUE_SQL ") WHERE id = ?2", &st, "checking a pupil");
         if (r != AP_OK)
             break;
-        int rc = rowio_bind_text(st, 1, cut);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(st, 2, items[i].pupil_id);
+        int rc = rowio_bind(st, 1, "tI", cut, items[i].pupil_id);
         if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
             still = sqlite3_column_int64(st, 0), rc = SQLITE_DONE;
         sqlite3_finalize(st);

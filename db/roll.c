@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "date.h"
 #include "rowio.h"
 
@@ -19,54 +20,6 @@ void roll_display_name(char *dst, size_t len, const char *preferred, const char 
     char buf[512];
     snprintf(buf, sizeof buf, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
     rowio_copy(dst, len, buf);
-}
-
-/* ---- the arena: strings and id lists of a roll, in blocks that never move ---- */
-
-struct roll_arena {
-    struct roll_arena *next;
-    size_t used, cap;
-    _Alignas(8) char data[];
-};
-
-static void *arena_alloc(struct roll_arena **head, size_t n)
-{
-    n = (n + 7) & ~(size_t)7;
-    struct roll_arena *a = *head;
-    if (!a || a->cap - a->used < n) {
-        size_t cap = n > 65536 ? n : 65536;
-        struct roll_arena *b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = a;
-        b->used = 0;
-        b->cap = cap;
-        *head = a = b;
-    }
-    void *p = a->data + a->used;
-    a->used += n;
-    return p;
-}
-
-static const char *arena_text(struct roll_arena **head, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *p = arena_alloc(head, n + 1);
-    if (p) {
-        if (n)
-            memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-static void arena_free(struct roll_arena *a)
-{
-    while (a) {
-        struct roll_arena *next = a->next;
-        free(a);
-        a = next;
-    }
 }
 
 /* ---- the roll ---- */
@@ -163,7 +116,7 @@ static int placed_cmp(const void *a, const void *b)
 
 /* The providers of one pupil's placements list[0..n) (sorted by name, a
  * provider possibly more than once): joined with ", ", ids, hours. */
-static bool set_providers(struct roll_arena **arena, struct roll_row *row, const struct placed *list, size_t n)
+static bool set_providers(struct arena **arena, struct roll_row *row, const struct placed *list, size_t n)
 {
     size_t total = 0, distinct = 0;
     for (size_t i = 0; i < n; i++)
@@ -322,9 +275,7 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct b
     /* attendance_week.week is a Monday: the weeks that overlap the term. */
     int rc = bind_first(st, r);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, r->term_start - date_weekday(r->term_start));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 2, r->term_end);
+        rc = rowio_bind(st, 1, "ii", (int)(r->term_start - date_weekday(r->term_start)), (int)r->term_end);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct roll_row *row = row_of(r, index, sqlite3_column_int64(st, 0));
         if (row) {
@@ -518,6 +469,24 @@ static int pair_cmp(const void *a, const void *b)
     return x->pupil_id < y->pupil_id ? -1 : x->pupil_id > y->pupil_id;
 }
 
+/* A provider_list_row's columns; ctx is the thresholds its insurance is
+ * judged by. */
+static void read_provider_list_row(sqlite3_stmt *st, void *item, const void *ctx)
+{
+    struct provider_list_row *row = item;
+    memset(row, 0, sizeof *row);
+    rowio_read(st, 0, "Ittt", &row->id, ROWIO_BUF(row->name), ROWIO_BUF(row->registration), ROWIO_BUF(row->status));
+    struct rules_insurance ins = {
+        .public_liability = sqlite3_column_int64(st, 4),
+        .employers_liability = sqlite3_column_int64(st, 5),
+        .professional_indemnity = sqlite3_column_int64(st, 6),
+        .motor = sqlite3_column_int(st, 7) != 0,
+        .subcontractor = sqlite3_column_int(st, 8) != 0,
+    };
+    set_insurance(row, &ins, ctx);
+    rowio_read(st, 9, "dd", &row->last_stage1, &row->last_stage2);
+}
+
 ap_status provider_list_load(struct store *s, const struct thresholds *th, int today, struct provider_list **out)
 {
     *out = NULL;
@@ -528,54 +497,24 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
     struct provider_list_row **by_id = NULL;
     struct pair *pairs = NULL;
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
     char day[11];
     date_format(today, day);
     bool began = sqlite3_get_autocommit(store_db(s)) &&
                  sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     /* 1. Every provider with its insurance and its latest closed Stage 1 and 2 visits. */
-    ap_status result = rowio_prepare(
-        s,
-        "WITH qa AS (SELECT provider_id, "
-        "    max(CASE WHEN stage = 'stage1' THEN visit_date END) AS s1, "
-        "    max(CASE WHEN stage = 'stage2' THEN visit_date END) AS s2 "
-        "  FROM qa_visit_counted GROUP BY provider_id) "
-        "SELECT v.id, v.name, v.registration, v.status, v.public_liability, v.employers_liability, "
-        "  v.professional_indemnity, v.motor_cover, v.subcontractor_cover, qa.s1, qa.s2 "
-        "FROM provider v LEFT JOIN qa ON qa.provider_id = v.id "
-        "ORDER BY v.name COLLATE NOCASE, v.id",
-        &st, what);
-    if (result != AP_OK)
-        goto done;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct provider_list_row *grown = rowio_grow(l->rows, &cap, l->n, sizeof *l->rows);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        l->rows = grown;
-        struct provider_list_row *row = &l->rows[l->n++];
-        memset(row, 0, sizeof *row);
-        row->id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, row->name, sizeof row->name);
-        rowio_text(st, 2, row->registration, sizeof row->registration);
-        rowio_text(st, 3, row->status, sizeof row->status);
-        struct rules_insurance ins = {
-            .public_liability = sqlite3_column_int64(st, 4),
-            .employers_liability = sqlite3_column_int64(st, 5),
-            .professional_indemnity = sqlite3_column_int64(st, 6),
-            .motor = sqlite3_column_int(st, 7) != 0,
-            .subcontractor = sqlite3_column_int(st, 8) != 0,
-        };
-        set_insurance(row, &ins, th);
-        row->last_stage1 = rowio_date(st, 9);
-        row->last_stage2 = rowio_date(st, 10);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    st = NULL;
+    void *rows = NULL;
+    ap_status result = rowio_listf(s,
+                                   "WITH qa AS (SELECT provider_id, "
+                                   "    max(CASE WHEN stage = 'stage1' THEN visit_date END) AS s1, "
+                                   "    max(CASE WHEN stage = 'stage2' THEN visit_date END) AS s2 "
+                                   "  FROM qa_visit_counted GROUP BY provider_id) "
+                                   "SELECT v.id, v.name, v.registration, v.status, v.public_liability, "
+                                   "  v.employers_liability, v.professional_indemnity, v.motor_cover, "
+                                   "  v.subcontractor_cover, qa.s1, qa.s2 "
+                                   "FROM provider v LEFT JOIN qa ON qa.provider_id = v.id "
+                                   "ORDER BY v.name COLLATE NOCASE, v.id",
+                                   sizeof *l->rows, read_provider_list_row, th, &rows, &l->n, what, "");
+    l->rows = rows;
     if (result != AP_OK || l->n == 0)
         goto done;
 
@@ -597,7 +536,7 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
                                 &st, what)) != AP_OK)
         goto done;
     size_t n = 0, pcap = 0;
-    rc = sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct pair *grown = rowio_grow(pairs, &pcap, n, sizeof *pairs);
         if (!grown) {

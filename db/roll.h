@@ -51,7 +51,7 @@ struct roll_row {
     bool on_roll;                   /* no end date, or one not before today */
 };
 
-struct roll_arena;
+struct arena;
 
 struct roll {
     struct roll_row *rows;          /* by legal surname, then forename (case-insensitive) */
@@ -66,7 +66,7 @@ struct roll {
      * pupils on roll, by name; on_roll_total counts them all. 0 for a whole roll. */
     int first_limit;
     int64_t on_roll_total;
-    struct roll_arena *arena;       /* private: the strings */
+    struct arena *arena;       /* private: the strings */
 };
 
 /* Loads every pupil, on roll or not, as of today. *out is the caller's, to

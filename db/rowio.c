@@ -35,6 +35,64 @@ int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s)
     return rc;
 }
 
+int rowio_bind_places(const char *fmt)
+{
+    int n = 0;
+    for (const char *c = fmt; *c; c++)
+        n += *c == 's' ? 2 : 1;
+    return n;
+}
+
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+{
+    int rc = SQLITE_OK;
+    int i = first;
+    for (const char *c = fmt; *c && rc == SQLITE_OK; c++, i++) {
+        switch (*c) {
+        case 't':
+            rc = rowio_bind_text(st, i, va_arg(ap, const char *));
+            break;
+        case 'T':
+            rc = sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            break;
+        case 'i':
+            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            break;
+        case 'I':
+            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            break;
+        case 'r':
+            rc = rowio_bind_id(st, i, va_arg(ap, int64_t));
+            break;
+        case 'd':
+            rc = rowio_bind_date(st, i, va_arg(ap, int));
+            break;
+        case 'f':
+            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            break;
+        case 'n':
+            rc = sqlite3_bind_null(st, i);
+            break;
+        case 's':
+            rc = rowio_bind_stamp(st, i++, va_arg(ap, struct store *));
+            break;
+        default:
+            rc = SQLITE_MISUSE; /* a letter our own code got wrong */
+            break;
+        }
+    }
+    return rc;
+}
+
+int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rowio_vbind(st, first, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 void rowio_copy(char *dst, size_t len, const char *src)
 {
     if (!len)
@@ -61,6 +119,39 @@ int rowio_date(sqlite3_stmt *st, int col)
     int d;
     const unsigned char *v = sqlite3_column_text(st, col);
     return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
+}
+
+void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (int col = first; *fmt; fmt++, col++) {
+        switch (*fmt) {
+        case 'I':
+            *va_arg(ap, int64_t *) = sqlite3_column_int64(st, col);
+            break;
+        case 'i':
+            *va_arg(ap, int *) = sqlite3_column_int(st, col);
+            break;
+        case 'b':
+            *va_arg(ap, bool *) = sqlite3_column_int(st, col) != 0;
+            break;
+        case 'f':
+            *va_arg(ap, double *) = sqlite3_column_double(st, col);
+            break;
+        case 'd':
+            *va_arg(ap, int *) = rowio_date(st, col);
+            break;
+        case 't': {
+            char *dst = va_arg(ap, char *);
+            rowio_text(st, col, dst, va_arg(ap, size_t));
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    va_end(ap);
 }
 
 ap_status rowio_check_text(const char *label, const char *buf, size_t size, bool required, bool multiline)
@@ -163,6 +254,36 @@ ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
 }
 
+/* sql prepared into *stmt with fmt's values bound from ?1; on failure
+ * store_fail's status naming what, and *stmt is NULL. */
+static ap_status prepare_bound(struct store *s, const char *sql, const char *what, sqlite3_stmt **stmt,
+                               const char *fmt, va_list ap)
+{
+    ap_status st = rowio_prepare(s, sql, stmt, what);
+    if (st != AP_OK)
+        return st;
+    int rc = rowio_vbind(*stmt, 1, fmt, ap);
+    if (rc != SQLITE_OK) {
+        st = store_fail(s, rc, what);
+        sqlite3_finalize(*stmt);
+        *stmt = NULL;
+    }
+    return st;
+}
+
+ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...)
+{
+    sqlite3_stmt *stmt = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    ap_status st = prepare_bound(s, sql, what, &stmt, fmt, ap);
+    va_end(ap);
+    if (st == AP_OK)
+        st = rowio_step(s, stmt, what);
+    sqlite3_finalize(stmt);
+    return st;
+}
+
 ap_status rowio_changed(struct store *s, const char *table, int64_t id)
 {
     if (sqlite3_changes(store_db(s)) > 0)
@@ -185,6 +306,14 @@ void *rowio_grow(void *items, size_t *cap, size_t count, size_t size)
     return grown;
 }
 
+bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size)
+{
+    void *grown = rowio_grow(*items, cap, count, size);
+    if (grown)
+        *items = grown;
+    return grown != NULL;
+}
+
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists)
 {
     char sql[128];
@@ -193,6 +322,18 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
     ap_status st = store_query_int(s, sql, 0, &v);
     *exists = v != 0;
     return st;
+}
+
+/* The values rowio_writef binds: its fmt and a copy of its arguments. */
+struct fmt_values {
+    const char *fmt;
+    va_list ap;
+};
+
+static int bind_fmt_values(sqlite3_stmt *st, const void *ctx)
+{
+    struct fmt_values *v = (struct fmt_values *)ctx; /* rowio_writef's own, bound once */
+    return rowio_vbind(st, 1, v->fmt, v->ap);
 }
 
 ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind)(sqlite3_stmt *, const void *),
@@ -208,9 +349,7 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
     if (rc == SQLITE_OK)
         rc = rowio_bind_stamp(stmt, ncolumns + 1, s);
     if (rc == SQLITE_OK && update)
-        rc = sqlite3_bind_int64(stmt, ncolumns + 3, id);
-    if (rc == SQLITE_OK && update)
-        rc = sqlite3_bind_int64(stmt, ncolumns + 4, version);
+        rc = rowio_bind(stmt, ncolumns + 3, "II", id, version);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
     if (st == AP_OK && update)
         st = rowio_changed(s, table, id);
@@ -220,13 +359,64 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
     return st;
 }
 
+bool rowio_write_sql(char *sql, size_t len, const char *table, const char *columns, int ncolumns, bool insert)
+{
+    char params[512] = "";
+    size_t used = 0;
+    for (int i = 1; i <= ncolumns + 2 && used < sizeof params; i++)
+        used += (size_t)snprintf(params + used, sizeof params - used, "%s?%d", i > 1 ? ", " : "", i);
+    int n = insert ? snprintf(sql, len, "INSERT INTO %s (%s, updated_at, updated_by) VALUES (%s)", table, columns,
+                              params)
+                   : snprintf(sql, len,
+                              "UPDATE %s SET (%s, updated_at, updated_by) = (%s), version = version + 1 "
+                              "WHERE id = ?%d AND version = ?%d",
+                              table, columns, params, ncolumns + 3, ncolumns + 4);
+    return used < sizeof params && n >= 0 && (size_t)n < len;
+}
+
+ap_status rowio_write_record(struct store *s, const char *table, const char *columns, int ncolumns,
+                             int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t id,
+                             int64_t version, const char *what, int64_t *new_id)
+{
+    char sql[4096];
+    if (!rowio_write_sql(sql, sizeof sql, table, columns, ncolumns, insert))
+        return ap_fail(AP_ERR_DB, "%s: the statement for %s is too long", what, table);
+    return rowio_write(s, sql, ncolumns, bind, record, table, insert ? 0 : id, version, what, new_id);
+}
+
+ap_status rowio_save(struct store *s, ap_status valid, const char *table, const char *columns, int ncolumns,
+                     int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t *id,
+                     int64_t *version, const char *what)
+{
+    ap_status st = valid;
+    if (st != AP_OK || (st = store_begin(s)) != AP_OK)
+        return st;
+    int64_t new_id = 0;
+    st = rowio_write_record(s, table, columns, ncolumns, bind, record, insert, *id, *version, what, &new_id);
+    return rowio_finish(s, st, insert, new_id, id, version);
+}
+
+ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                       const char *what, int64_t *new_id, const char *fmt, ...)
+{
+    struct fmt_values v = {.fmt = fmt};
+    va_start(v.ap, fmt);
+    ap_status st = rowio_write(s, sql, rowio_bind_places(fmt), bind_fmt_values, &v, table, id, version, what, new_id);
+    va_end(v.ap);
+    return st;
+}
+
+ap_status rowio_end(struct store *s, ap_status st)
+{
+    if (st == AP_OK)
+        return store_commit(s);
+    store_rollback(s);
+    return st;
+}
+
 ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version)
 {
-    if (st != AP_OK) {
-        store_rollback(s);
-        return st;
-    }
-    if ((st = store_commit(s)) != AP_OK)
+    if ((st = rowio_end(s, st)) != AP_OK)
         return st;
     if (insert) {
         *id = new_id;
@@ -237,6 +427,27 @@ ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_i
     return AP_OK;
 }
 
+ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t *id, char *at, size_t at_len, char *by,
+                    size_t by_len, const char *fmt, ...)
+{
+    sqlite3_stmt *stmt = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    ap_status st = prepare_bound(s, sql, what, &stmt, fmt, ap);
+    va_end(ap);
+    if (st != AP_OK)
+        return st;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        rowio_read(stmt, 0, "Itt", id, at, at_len, by, by_len);
+        st = rowio_step(s, stmt, what);
+    } else {
+        st = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(stmt);
+    return st;
+}
+
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what)
 {
@@ -244,9 +455,7 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
     ap_status st = rowio_prepare(s, sql, &stmt, what);
     if (st != AP_OK)
         return st;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
+    int rc = rowio_bind(stmt, 1, "II", id, version);
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) >= 3)
         rc = rowio_bind_stamp(stmt, 3, s);
     st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
@@ -254,4 +463,114 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
         st = rowio_changed(s, table, id);
     sqlite3_finalize(stmt);
     return st;
+}
+
+ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *read, void *row, const char *what,
+                    const char *noun, bool gone)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read(st, row);
+    else if (rc == SQLITE_DONE)
+        result = ap_fail(AP_ERR_NOT_FOUND, "%s %lld: not found%s", noun, (long long)id,
+                         gone ? " (deleted by someone else?)" : "");
+    else
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_get_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                              rowio_reader *read, void *row, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = rowio_bind(st, 1, "II", id, version);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read(st, row);
+    } else if (rc == SQLITE_DONE) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        result = store_conflict(s, table, key);
+    } else {
+        result = store_fail(s, rc, what);
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* rowio_list's loop over a prepared statement whose binding ended with rc:
+ * reads every row, finalizes st. */
+static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t size, rowio_reader_ctx *read,
+                           const void *ctx, void **items, size_t *n, const char *what)
+{
+    ap_status result = AP_OK;
+    char *rows = NULL;
+    size_t count = 0, cap = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char *grown = rowio_grow(rows, &cap, count, size);
+        if (!grown) {
+            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+            break;
+        }
+        rows = grown;
+        read(st, rows + count++ * size, ctx);
+        rc = SQLITE_OK;
+    }
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    if (result != AP_OK) {
+        free(rows);
+        return result;
+    }
+    *items = rows;
+    *n = count;
+    return AP_OK;
+}
+
+struct plain_reader {
+    rowio_reader *read;
+};
+
+static void read_plain(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    ((const struct plain_reader *)ctx)->read(st, row);
+}
+
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+                     size_t *n, const char *what)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = sqlite3_bind_parameter_count(st) > 0 ? sqlite3_bind_int64(st, 1, key) : SQLITE_OK;
+    struct plain_reader plain = {read};
+    return list_rows(s, st, rc, size, read_plain, &plain, items, n, what);
+}
+
+ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
+                      void **items, size_t *n, const char *what, const char *fmt, ...)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    ap_status result = prepare_bound(s, sql, what, &st, fmt, ap);
+    va_end(ap);
+    return result != AP_OK ? result : list_rows(s, st, SQLITE_OK, size, read, ctx, items, n, what);
 }

@@ -9,6 +9,7 @@
  * record modules, never this. */
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,18 @@ int rowio_bind_date(sqlite3_stmt *st, int i, int date);    /* DATE_NONE -> NULL 
 int rowio_bind_id(sqlite3_stmt *st, int i, int64_t id);    /* 0 -> NULL */
 /* Binds now (store_now) and store_login(s) to i and i + 1. */
 int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s);
+/* Binds the values after fmt to ?first, ?first + 1, ..., one a letter:
+ *   t  const char *    text (NULL as "")     T  const char *: text (NULL as NULL)
+ *   i  int             integer (a bool too)
+ *   I  int64_t         integer               f  double
+ *   r  int64_t         an id: 0 binds NULL   d  int     a date: DATE_NONE binds NULL
+ *   n  (no value)      NULL                  s  struct store *: the stamp, two places
+ * Stops at the first failure; returns that SQLite result code, or SQLITE_OK.
+ * The callers pass int64_t for I and r, never a narrower type. */
+int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...);
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap);
+/* How many places rowio_bind fills for fmt. */
+int rowio_bind_places(const char *fmt);
 
 /* Copies src (NULL reads as "") into dst of len bytes, always terminated; a
  * longer value is cut where a character (with its accents) begins, never
@@ -31,6 +44,15 @@ void rowio_copy(char *dst, size_t len, const char *src);
 /* Reading: column col as rowio_copy copies it. */
 void rowio_text(sqlite3_stmt *st, int col, char *dst, size_t len);
 int rowio_date(sqlite3_stmt *st, int col);                 /* NULL or bad -> DATE_NONE */
+/* Reads columns first, first + 1, ... of st's current row into the places
+ * after fmt, one a letter:
+ *   I  int64_t *        i  int *        b  bool *: the column is not 0
+ *   f  double *         d  int *: a date, as rowio_date reads it
+ *   t  char *, size_t: text into a buffer of that size, as rowio_text (pass
+ *      ROWIO_BUF(buffer))
+ * The callers pass exactly those types. */
+void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...);
+#define ROWIO_BUF(buf) (buf), sizeof(buf)
 
 /* Field checks. label is the field's name on the form ("Name"). Each returns
  * AP_OK or AP_ERR_INVALID with a detail "Label: ...". */
@@ -61,6 +83,11 @@ ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what);
  * On failure returns store_fail's status. */
 ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what);
 
+/* A statement that changes rows, in the caller's transaction: prepares sql,
+ * binds fmt's values from ?1 (rowio_bind), steps it to completion and
+ * finalizes it. On failure store_fail's status naming what. */
+ap_status rowio_run(struct store *s, const char *sql, const char *what, const char *fmt, ...);
+
 /* After an "UPDATE/DELETE ... WHERE id = ? AND version = ?" in the open
  * transaction: AP_OK when a row changed, else store_conflict's status
  * (AP_ERR_CONFLICT naming who, or AP_ERR_NOT_FOUND naming who deleted it). */
@@ -76,6 +103,36 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
                       const void *record, const char *table, int64_t id, int64_t version, const char *what,
                       int64_t *new_id);
 
+/* Into sql (len bytes), the statement rowio_write runs for a record of table
+ * whose ncolumns columns are listed in columns ("name, urn, phase"): its
+ * INSERT when insert, else its versioned UPDATE. False when len is too
+ * small. */
+bool rowio_write_sql(char *sql, size_t len, const char *table, const char *columns, int ncolumns, bool insert);
+/* rowio_write of such a record with that statement (insert, or an update of
+ * id). */
+ap_status rowio_write_record(struct store *s, const char *table, const char *columns, int ncolumns,
+                             int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t id,
+                             int64_t version, const char *what, int64_t *new_id);
+
+/* A record's save in a transaction of its own: when valid (the status of its
+ * validation) is AP_OK, rowio_write_record and rowio_finish (*id and
+ * *version); otherwise valid, with nothing written. */
+ap_status rowio_save(struct store *s, ap_status valid, const char *table, const char *columns, int ncolumns,
+                     int (*bind)(sqlite3_stmt *, const void *), const void *record, bool insert, int64_t *id,
+                     int64_t *version, const char *what);
+
+/* rowio_write with the record's columns given by rowio_bind's fmt and the
+ * values after it (N = rowio_bind_places(fmt)). */
+ap_status rowio_writef(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                       const char *what, int64_t *new_id, const char *fmt, ...);
+
+/* In the caller's open transaction: an "INSERT ... RETURNING id, updated_at,
+ * updated_by" with fmt's values bound from ?1 (rowio_bind); *id, at and by
+ * (at_len, by_len bytes) from the row it returns. On failure store_fail's
+ * status naming what. */
+ap_status rowio_add(struct store *s, const char *sql, const char *what, int64_t *id, char *at, size_t at_len, char *by,
+                    size_t by_len, const char *fmt, ...);
+
 /* In the caller's open transaction: a statement on one record whose ?1 is
  * its id and ?2 the version the user saw (and, when it has them, ?3 and ?4
  * the stamp), typically "DELETE FROM t WHERE id = ?1 AND version = ?2".
@@ -83,10 +140,45 @@ ap_status rowio_write(struct store *s, const char *sql, int ncolumns, int (*bind
 ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                const char *what);
 
+/* Ends the caller's transaction: commits when st is AP_OK, else rolls back.
+ * Returns the final status. */
+ap_status rowio_end(struct store *s, ap_status st);
+
 /* Ends the transaction of a record's write: commits when st is AP_OK (then
  * sets *id and *version: the new id and 1 after an insert, version + 1
  * after an update), else rolls back. Returns the final status. */
 ap_status rowio_finish(struct store *s, ap_status st, bool insert, int64_t new_id, int64_t *id, int64_t *version);
+
+/* A row reader: copies the current row of st into row (a record struct). */
+typedef void rowio_reader(sqlite3_stmt *st, void *row);
+
+/* The one row of sql, whose ?1 is bound to id, read into row. When there is
+ * none: AP_ERR_NOT_FOUND "<noun> <id>: not found", followed by "(deleted by
+ * someone else?)" when gone; on failure store_fail's status naming what. */
+ap_status rowio_get(struct store *s, const char *sql, int64_t id, rowio_reader *read, void *row, const char *what,
+                    const char *noun, bool gone);
+
+/* In the caller's open transaction: the one row of sql, whose ?1 is bound to
+ * id and ?2 to version (the version the user saw), read into row. When there
+ * is none, store_conflict's status (who changed or deleted it); on failure
+ * store_fail's status naming what. */
+ap_status rowio_get_versioned(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
+                              rowio_reader *read, void *row, const char *what);
+
+/* Every row of sql, whose ?1 (when it has one) is bound to key, each read
+ * into an element of size bytes: *items is a malloc'd array the caller
+ * frees, *n its length; on failure both are NULL and 0 and the status names
+ * what. */
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+                     size_t *n, const char *what);
+
+/* A row reader that is given the caller's context (today, thresholds...). */
+typedef void rowio_reader_ctx(sqlite3_stmt *st, void *row, const void *ctx);
+
+/* rowio_list with sql's parameters bound from ?1 to fmt's values
+ * (rowio_bind) and a reader given ctx. */
+ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
+                      void **items, size_t *n, const char *what, const char *fmt, ...);
 
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
@@ -96,5 +188,8 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
  * used and *cap allocated: returns the (possibly moved) array, or NULL when
  * out of memory, in which case items is unchanged and still the caller's. */
 void *rowio_grow(void *items, size_t *cap, size_t count, size_t size);
+/* The same for the array *items: moved there when it grows; false when out
+ * of memory, *items unchanged. */
+bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 
 #endif

@@ -32,42 +32,17 @@ ap_status school_validate(const struct school *sc)
     return AP_OK;
 }
 
-static int bind_school(sqlite3_stmt *st, const struct school *sc)
-{
-    int rc = rowio_bind_text(st, 1, sc->name);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, sc->urn);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, sc->phase);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 4, sc->phone);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 5, sc->email);
-    return rc;
-}
-
 static int bind_school_row(sqlite3_stmt *st, const void *record)
 {
-    return bind_school(st, record);
+    const struct school *sc = record;
+    return rowio_bind(st, 1, "ttttt", sc->name, sc->urn, sc->phase, sc->phone, sc->email);
 }
 
 /* One INSERT (id 0) or versioned UPDATE in its own transaction. */
 static ap_status write_school(struct store *s, struct school *sc, bool insert)
 {
-    ap_status st = school_validate(sc);
-    if (st != AP_OK)
-        return st;
-    const char *what = insert ? "adding the school" : "saving the school";
-    const char *sql = insert ? "INSERT INTO school (" SCHOOL_COLUMNS ", updated_at, updated_by) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             : "UPDATE school SET (" SCHOOL_COLUMNS ", updated_at, updated_by) = "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7), version = version + 1 WHERE id = ?8 AND version = ?9";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    int64_t new_id = 0;
-    st = rowio_write(s, sql, SCHOOL_COLUMN_COUNT, bind_school_row, sc, "school", insert ? 0 : sc->id, sc->version,
-                     what, &new_id);
-    return rowio_finish(s, st, insert, new_id, &sc->id, &sc->version);
+    return rowio_save(s, school_validate(sc), "school", SCHOOL_COLUMNS, SCHOOL_COLUMN_COUNT, bind_school_row, sc,
+                      insert, &sc->id, &sc->version, insert ? "adding the school" : "saving the school");
 }
 
 ap_status school_insert(struct store *s, struct school *sc)
@@ -80,69 +55,32 @@ ap_status school_update(struct store *s, struct school *sc)
     return write_school(s, sc, false);
 }
 
+static void read_school(sqlite3_stmt *st, void *row)
+{
+    struct school *sc = row;
+    *sc = (struct school){0};
+    rowio_read(st, 0, "tttttIItt", ROWIO_BUF(sc->name), ROWIO_BUF(sc->urn), ROWIO_BUF(sc->phase), ROWIO_BUF(sc->phone),
+               ROWIO_BUF(sc->email), &sc->id, &sc->version, ROWIO_BUF(sc->updated_at), ROWIO_BUF(sc->updated_by));
+}
+
 ap_status school_get(struct store *s, int64_t id, struct school *sc)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
-        s, "SELECT " SCHOOL_COLUMNS ", id, version, updated_at, updated_by FROM school WHERE id = ?1", &st,
-        "reading the school");
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        memset(sc, 0, sizeof *sc);
-        rowio_text(st, 0, sc->name, sizeof sc->name);
-        rowio_text(st, 1, sc->urn, sizeof sc->urn);
-        rowio_text(st, 2, sc->phase, sizeof sc->phase);
-        rowio_text(st, 3, sc->phone, sizeof sc->phone);
-        rowio_text(st, 4, sc->email, sizeof sc->email);
-        sc->id = sqlite3_column_int64(st, 5);
-        sc->version = sqlite3_column_int64(st, 6);
-        rowio_text(st, 7, sc->updated_at, sizeof sc->updated_at);
-        rowio_text(st, 8, sc->updated_by, sizeof sc->updated_by);
-    } else if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_NOT_FOUND, "school %lld: not found", (long long)id);
-    } else {
-        result = store_fail(s, rc, "reading the school");
-    }
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, "SELECT " SCHOOL_COLUMNS ", id, version, updated_at, updated_by FROM school WHERE id = ?1", id,
+                     read_school, sc, "reading the school", "school", false);
+}
+
+static void read_school_item(sqlite3_stmt *st, void *row)
+{
+    struct school_item *item = row;
+    item->id = sqlite3_column_int64(st, 0);
+    rowio_text(st, 1, item->name, sizeof item->name);
 }
 
 ap_status school_list(struct store *s, struct school_item **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", &st, "listing the schools");
-    if (result != AP_OK)
-        return result;
-    struct school_item *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct school_item *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "listing the schools: out of memory");
-            goto done;
-        }
-        items = grown;
-        items[count].id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, items[count].name, sizeof items[count].name);
-        count++;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, "listing the schools");
-done:
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", 0, sizeof **out,
+                                  read_school_item, &items, n, "listing the schools");
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }

@@ -337,15 +337,7 @@ ap_status seed_template_from_text(sqlite3 *db, const char *name, const char *tex
         rc = SQLITE_OK;
     }
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins_template, 1, m.key, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins_template, 2, m.title, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins_template, 3, m.stage, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(ins_template, 4, rev);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins_template, 5, login ? login : "", -1, SQLITE_STATIC);
+        rc = rowio_bind(ins_template, 1, "TTTiT", m.key, m.title, m.stage, (int)rev, login ? login : "");
     if (rc == SQLITE_OK && (rc = sqlite3_step(ins_template)) == SQLITE_DONE)
         rc = SQLITE_OK;
     if (rc != SQLITE_OK) {
@@ -374,15 +366,7 @@ ap_status seed_template_from_text(sqlite3 *db, const char *name, const char *tex
             break;
         }
         position++;
-        rc = sqlite3_bind_int64(ins_item, 1, template_id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(ins_item, 2, position);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_text(ins_item, 3, section, -1, SQLITE_STATIC);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_text(ins_item, 4, item, -1, SQLITE_STATIC);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(ins_item, 5, sg[0] == '1');
+        rc = rowio_bind(ins_item, 1, "IiTTi", template_id, (int)position, section, item, (int)(sg[0] == '1'));
         if (rc == SQLITE_OK && (rc = sqlite3_step(ins_item)) == SQLITE_DONE)
             rc = SQLITE_OK;
         sqlite3_reset(ins_item);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "calendar.h"
 #include "date.h"
 #include "labels.h"
@@ -61,54 +62,6 @@ enum tracking_trend tracking_trend_of(int attending, int possible, int prev_atte
     if (-lhs >= rhs)
         return TREND_DOWN;
     return TREND_LEVEL;
-}
-
-/* ---- the arena: strings and id lists of a tracking, in blocks that never move ---- */
-
-struct tracking_arena {
-    struct tracking_arena *next;
-    size_t used, cap;
-    _Alignas(8) char data[];
-};
-
-static void *arena_alloc(struct tracking_arena **head, size_t n)
-{
-    n = (n + 7) & ~(size_t)7;
-    struct tracking_arena *a = *head;
-    if (!a || a->cap - a->used < n) {
-        size_t cap = n > 65536 ? n : 65536;
-        struct tracking_arena *b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = a;
-        b->used = 0;
-        b->cap = cap;
-        *head = a = b;
-    }
-    void *p = a->data + a->used;
-    a->used += n;
-    return p;
-}
-
-static const char *arena_text(struct tracking_arena **head, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *p = arena_alloc(head, n + 1);
-    if (p) {
-        if (n)
-            memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-static void arena_free(struct tracking_arena *a)
-{
-    while (a) {
-        struct tracking_arena *next = a->next;
-        free(a);
-        a = next;
-    }
 }
 
 void tracking_free(struct tracking *t)
@@ -360,7 +313,7 @@ static const char RATINGS_SQL[] =
     "WHERE (u.start_date IS NULL OR u.start_date <= :sunday) AND (u.end_date IS NULL OR u.end_date >= :monday)";
 
 /* Appends "Area: note" to the row's notes (in the arena). */
-static bool add_note(struct tracking_arena **arena, struct tracking_row *row, int area, const char *note)
+static bool add_note(struct arena **arena, struct tracking_row *row, int area, const char *note)
 {
     if (!note || !note[0])
         return true;
@@ -438,12 +391,7 @@ static int qa_cmp(const void *a, const void *b)
 /* The same inputs as db/flags.c's provider pass. */
 static const char PROVIDER_QA_SQL[] =
     "SELECT p.id, p.name, p.registration, "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
+    QA_STAGE_VISITS_SQL
     "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
     "     AND l.start_date <= :today), "
@@ -792,9 +740,7 @@ ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct 
                                      &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(st, 2, tracking_week_of(week));
+    int rc = rowio_bind(st, 1, "Id", pupil_id, tracking_week_of(week));
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         rc = SQLITE_OK;
         int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
@@ -859,11 +805,7 @@ static ap_status write_area(struct store *s, int64_t pupil_id, const char *week_
     ap_status result = rowio_prepare(s, sql, &st, what);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 2, week_text);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(st, 3, tracking_area_code(area));
+    int rc = rowio_bind(st, 1, "Itt", pupil_id, week_text, tracking_area_code(area));
     if (rc == SQLITE_OK && r->rating > 0)
         rc = sqlite3_bind_int(st, 4, r->rating);
     if (rc == SQLITE_OK && r->rating > 0)
@@ -995,78 +937,32 @@ ap_status tracking_action_validate(const struct tracking_action *a)
 
 #define ACTION_COLUMNS "id, pupil_id, text, owner, due_date, done, version, updated_at, updated_by"
 
-static void read_action(sqlite3_stmt *st, struct tracking_action *a)
+static void read_action(sqlite3_stmt *st, void *row)
 {
+    struct tracking_action *a = row;
     memset(a, 0, sizeof *a);
-    a->id = sqlite3_column_int64(st, 0);
-    a->pupil_id = sqlite3_column_int64(st, 1);
-    rowio_text(st, 2, a->text, sizeof a->text);
-    rowio_text(st, 3, a->owner, sizeof a->owner);
-    a->due = rowio_date(st, 4);
-    a->done = sqlite3_column_int(st, 5) != 0;
-    a->version = sqlite3_column_int64(st, 6);
-    rowio_text(st, 7, a->updated_at, sizeof a->updated_at);
-    rowio_text(st, 8, a->updated_by, sizeof a->updated_by);
+    rowio_read(st, 0, "IIttdbItt", &a->id, &a->pupil_id, ROWIO_BUF(a->text), ROWIO_BUF(a->owner), &a->due, &a->done,
+               &a->version, ROWIO_BUF(a->updated_at), ROWIO_BUF(a->updated_by));
 }
 
 ap_status tracking_action_list(struct store *s, int64_t pupil_id, struct tracking_action **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "reading the pupil's actions";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE pupil_id = ?1 "
-                                     "ORDER BY done, CASE WHEN done = 0 THEN due_date IS NULL END, "
-                                     "CASE WHEN done = 0 THEN due_date END, "
-                                     "CASE WHEN done = 1 THEN due_date END DESC, id",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    struct tracking_action *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct tracking_action *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        items = grown;
-        read_action(st, &items[count++]);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
+    void *items = NULL;
+    ap_status result = rowio_list(s,
+                                  "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE pupil_id = ?1 "
+                                  "ORDER BY done, CASE WHEN done = 0 THEN due_date IS NULL END, "
+                                  "CASE WHEN done = 0 THEN due_date END, "
+                                  "CASE WHEN done = 1 THEN due_date END DESC, id",
+                                  pupil_id, sizeof **out, read_action, &items, n, what);
     *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 ap_status tracking_action_get(struct store *s, int64_t id, struct tracking_action *out)
 {
-    const char *what = "reading the action";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_action(st, out);
-    else if (rc == SQLITE_DONE)
-        result = ap_fail(AP_ERR_NOT_FOUND, "there is no action %lld (deleted by someone else?)", (long long)id);
-    else
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_get(s, "SELECT " ACTION_COLUMNS " FROM tracking_action WHERE id = ?1", id, read_action, out,
+                     "reading the action", "action", true);
 }
 
 ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
@@ -1078,51 +974,18 @@ ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
     if ((st = store_begin(s)) != AP_OK)
         return st;
     bool exists = false;
-    if ((st = rowio_exists(s, "pupil", a->pupil_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
+    if ((st = rowio_exists(s, "pupil", a->pupil_id, &exists)) == AP_OK && !exists)
         st = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
                      (long long)a->pupil_id);
-        goto fail;
-    }
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO tracking_action (pupil_id, text, owner, due_date, done, updated_at, "
-                            "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, updated_at, updated_by",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, a->pupil_id);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 2, a->text);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_text(stmt, 3, a->owner);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_date(stmt, 4, a->due);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 5, a->done);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind_stamp(stmt, 6, s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
     struct tracking_action added = *a;
-    if (rc == SQLITE_ROW) {
-        added.id = sqlite3_column_int64(stmt, 0);
-        rowio_text(stmt, 1, added.updated_at, sizeof added.updated_at);
-        rowio_text(stmt, 2, added.updated_by, sizeof added.updated_by);
-        st = rowio_step(s, stmt, what);
-    } else {
-        st = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    added.version = 1;
-    *a = added;
-    return AP_OK;
-fail:
-    store_rollback(s);
+    if (st == AP_OK)
+        st = rowio_add(s,
+                       "INSERT INTO tracking_action (pupil_id, text, owner, due_date, done, updated_at, "
+                       "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, updated_at, updated_by",
+                       what, &added.id, added.updated_at, sizeof added.updated_at, added.updated_by,
+                       sizeof added.updated_by, "Ittdis", a->pupil_id, a->text, a->owner, a->due, (int)a->done, s);
+    if ((st = rowio_finish(s, st, true, added.id, &added.id, &added.version)) == AP_OK)
+        *a = added;
     return st;
 }
 
@@ -1134,37 +997,15 @@ static ap_status action_write(struct store *s, const char *sql, int64_t id, int6
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s, sql, &stmt, what)) != AP_OK)
-        goto fail;
-    int rc = sqlite3_bind_int64(stmt, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 2, version);
-    if (rc == SQLITE_OK && a) {
-        rc = rowio_bind_text(stmt, 3, a->text);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_text(stmt, 4, a->owner);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_date(stmt, 5, a->due);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int(stmt, 6, a->done);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 7, s);
-    } else if (rc == SQLITE_OK && done >= 0) {
-        rc = sqlite3_bind_int(stmt, 3, done);
-        if (rc == SQLITE_OK)
-            rc = rowio_bind_stamp(stmt, 4, s);
-    }
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
+    if (a)
+        st = rowio_run(s, sql, what, "IIttdis", id, version, a->text, a->owner, a->due, (int)a->done, s);
+    else if (done >= 0)
+        st = rowio_run(s, sql, what, "IIis", id, version, (int)done, s);
+    else
+        st = rowio_run(s, sql, what, "II", id, version);
     if (st == AP_OK)
         st = rowio_changed(s, "tracking_action", id);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    return rowio_end(s, st);
 }
 
 ap_status tracking_action_update(struct store *s, struct tracking_action *a)

@@ -111,7 +111,7 @@ struct tracking_row {
     int next_due;                       /* earliest due date of the open ones; DATE_NONE */
 };
 
-struct tracking_arena;
+struct arena;
 
 struct tracking {
     struct tracking_row *rows;      /* by legal surname, then forename (case-insensitive), then id */
@@ -123,7 +123,7 @@ struct tracking {
     char term_name[40];             /* "autumn 2026/27" */
     int prev_from, prev_to;         /* Mondays of the previous school weeks; DATE_NONE when none */
     int fully_rated;                /* rows rated in every area that applies to them */
-    struct tracking_arena *arena;   /* private: the strings */
+    struct arena *arena;   /* private: the strings */
 };
 
 /* Loads the rows of the week holding `week` (any day of it) as of today.

@@ -39,6 +39,18 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Opens the store of --db or [store] path; warns when others can read it. */
 ap_status open_store(struct cli *cli, bool create, struct store **out);
 
+/* Progress of a long export or print on stderr, only when it is a terminal:
+ * "apterm:  42% what" rewritten in place. Start with cli_progress_start;
+ * cli_progress is the progress callback (ctx: the struct cli_progress);
+ * cli_progress_end clears the line when anything was shown. */
+struct cli_progress {
+    bool on;
+    int shown;                      /* the last percentage printed, -1 none */
+};
+struct cli_progress cli_progress_start(void);
+void cli_progress(void *ctx, double fraction, const char *what);
+void cli_progress_end(const struct cli_progress *p);
+
 /* The register close of src/register.h, as every command that opens the
  * store for work applies it: says what it closed on out, one line a
  * register ("AM register closed at 09:30: 3 unmarked pupils got N"); false,

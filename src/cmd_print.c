@@ -11,22 +11,6 @@
 #include "date.h"
 #include "documents.h"
 
-struct print_progress {
-    bool on;
-    int shown;
-};
-
-static void print_progress(void *ctx, double fraction, const char *what)
-{
-    struct print_progress *p = ctx;
-    int pct = (int)(fraction * 100 + 0.5);
-    if (!p->on || pct == p->shown)
-        return;
-    p->shown = pct;
-    fprintf(stderr, "\r\033[Kapterm: %3d%% %s", pct, what ? what : "");
-    fflush(stderr);
-}
-
 int cmd_print(struct cli *cli, int argc, char **argv)
 {
     if (argc < 2)
@@ -86,18 +70,17 @@ int cmd_print(struct cli *cli, int argc, char **argv)
         store_close(s);
         return fail("print");
     }
-    struct print_progress progress = {.on = isatty(STDERR_FILENO) != 0, .shown = -1};
+    struct cli_progress progress = cli_progress_start();
     struct document_request req = {
         .out = out, .today = date_today(), .organisation = cli->cfg.organisation, .th = &cli->cfg.th,
-        .progress = print_progress, .progress_ctx = &progress,
+        .progress = cli_progress, .progress_ctx = &progress,
     };
     struct document_result res;
     ap_status st = psp ? document_psp_upn(s, subject, &req, &res)
                  : visit ? document_visit(s, (int64_t)visit_id, &req, &res)
                          : document_tracking(s, week, &req, &res);
     store_close(s);
-    if (progress.shown >= 0)
-        fprintf(stderr, "\r\033[K");
+    cli_progress_end(&progress);
     if (st != AP_OK) {
         const char *detail = cli_text(ap_error_detail());
         fprintf(stderr, "apterm: print: %s%s\n", detail,

@@ -27,14 +27,13 @@ void csv_open(struct csv_reader *r, const char *name, const char *text)
 
 void csv_close(struct csv_reader *r)
 {
+    /* Where it had got to stays; what it held goes. */
+    struct csv_reader closed = {
+        .name = r->name, .comment = r->comment, .line = r->line, .p = r->p, .next_line = r->next_line};
     free(r->buf);
     free(r->offsets);
     free(r->field);
-    r->buf = NULL;
-    r->offsets = NULL;
-    r->field = NULL;
-    r->nfield = 0;
-    r->buf_len = r->buf_cap = r->field_cap = 0;
+    *r = closed;
 }
 
 __attribute__((format(printf, 3, 0)))
@@ -139,6 +138,16 @@ static ap_status nomem(const struct csv_reader *r)
     return ap_fail(AP_ERR_NOMEM, "%s line %d: out of memory", r->name, r->line);
 }
 
+/* Steps over a line end ("\n" or "\r\n") at r->p, counting the line; false
+ * when there is none there. */
+static bool end_of_line(struct csv_reader *r)
+{
+    size_t n = r->p[0] == '\n' ? 1 : r->p[0] == '\r' && r->p[1] == '\n' ? 2 : 0;
+    r->p += n;
+    r->next_line += n > 0;
+    return n > 0;
+}
+
 ap_status csv_next(struct csv_reader *r, bool *got)
 {
     *got = false;
@@ -149,12 +158,8 @@ ap_status csv_next(struct csv_reader *r, bool *got)
     for (;;) {
         if (*r->p == '\0')
             return AP_OK;
-        if (*r->p == '\n') {
-            r->p++;
-            r->next_line++;
-        } else if (r->p[0] == '\r' && r->p[1] == '\n') {
-            r->p += 2;
-            r->next_line++;
+        if (end_of_line(r)) {
+            /* a blank line */
         } else if (r->comment && *r->p == r->comment) {
             while (*r->p && *r->p != '\n')
                 r->p++;
@@ -219,13 +224,7 @@ ap_status csv_next(struct csv_reader *r, bool *got)
             r->p++;
             continue;
         }
-        if (*r->p == '\n') {
-            r->p++;
-            r->next_line++;
-        } else if (r->p[0] == '\r' && r->p[1] == '\n') {
-            r->p += 2;
-            r->next_line++;
-        }
+        end_of_line(r);
         break;
     }
 

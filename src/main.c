@@ -539,16 +539,14 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
-/* The two workbooks (src/export_panel.h, src/export_dmt.h). Progress is
- * shown on stderr only when it is a terminal. */
-struct tty_progress {
-    bool on;
-    int shown;                      /* the last percentage printed, -1 none */
-};
-
-static void tty_progress(void *ctx, double fraction, const char *what)
+struct cli_progress cli_progress_start(void)
 {
-    struct tty_progress *p = ctx;
+    return (struct cli_progress){.on = isatty(STDERR_FILENO) != 0, .shown = -1};
+}
+
+void cli_progress(void *ctx, double fraction, const char *what)
+{
+    struct cli_progress *p = ctx;
     int pct = (int)(fraction * 100 + 0.5);
     if (!p->on || pct == p->shown)
         return;
@@ -557,6 +555,14 @@ static void tty_progress(void *ctx, double fraction, const char *what)
     fflush(stderr);
 }
 
+void cli_progress_end(const struct cli_progress *p)
+{
+    if (p->shown >= 0)
+        fprintf(stderr, "\r\033[K");
+}
+
+/* The two workbooks (src/export_panel.h, src/export_dmt.h), with progress
+ * (cli_progress). */
 static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
 {
     bool panel = strcmp(argv[1], "panel") == 0;
@@ -608,26 +614,25 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
     struct store *s = NULL;
     if (open_store(cli, false, &s) != AP_OK)
         return fail("export");
-    struct tty_progress progress = {.on = isatty(STDERR_FILENO) != 0, .shown = -1};
+    struct cli_progress progress = cli_progress_start();
     ap_status st;
     struct export_panel_result pr;
     struct export_dmt_result dr;
     if (panel) {
         struct export_panel_request req = {
             .out = out, .panel_date = panel_date, .today = date_today(), .organisation = cli->cfg.organisation,
-            .th = &cli->cfg.th, .progress = tty_progress, .progress_ctx = &progress,
+            .th = &cli->cfg.th, .progress = cli_progress, .progress_ctx = &progress,
         };
         st = export_panel(s, &req, &pr);
     } else {
         struct export_dmt_request req = {
             .out = out, .from = from, .to = to, .today = date_today(), .organisation = cli->cfg.organisation,
-            .th = &cli->cfg.th, .progress = tty_progress, .progress_ctx = &progress,
+            .th = &cli->cfg.th, .progress = cli_progress, .progress_ctx = &progress,
         };
         st = export_dmt(s, &req, &dr);
     }
     store_close(s);
-    if (progress.shown >= 0)
-        fprintf(stderr, "\r\033[K");
+    cli_progress_end(&progress);
     if (st != AP_OK) {
         const char *detail = cli_text(ap_error_detail());
         fprintf(stderr, "apterm: export: %s%s\n", detail,

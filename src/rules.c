@@ -154,12 +154,12 @@ char *rules_year_group_name(int year_group, char *buf, size_t len)
 {
     if (!buf || !len)
         return buf;
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "Nursery");
-    else if (year_group == 0)
-        snprintf(buf, len, "Reception");
+    const char *word = year_group == RULES_NO_YEAR_GROUP ? "?"
+                       : year_group < 0                   ? "Nursery"
+                       : year_group == 0                  ? "Reception"
+                                                          : NULL;
+    if (word)
+        snprintf(buf, len, "%s", word);
     else
         snprintf(buf, len, "Year %d", year_group);
     return buf;
@@ -202,24 +202,32 @@ static const char *const category_strs[CAT_COUNT] = {
     [CAT_NOT_COUNTED] = "not_counted",
 };
 
+/* The name of value i in a table of n names; NULL outside it. */
+static const char *name_of(const char *const *names, unsigned n, unsigned i)
+{
+    return i < n ? names[i] : NULL;
+}
+
+/* The index of text in a table of n names; -1 when absent (or NULL). */
+static int name_find(const char *const *names, int n, const char *text)
+{
+    for (int i = 0; text && i < n; i++)
+        if (strcmp(text, names[i]) == 0)
+            return i;
+    return -1;
+}
+
 const char *rules_category_str(enum code_category cat)
 {
-    if ((unsigned)cat >= CAT_COUNT)
-        return NULL;
-    return category_strs[cat];
+    return name_of(category_strs, CAT_COUNT, (unsigned)cat);
 }
 
 bool rules_category_parse(const char *text, enum code_category *out)
 {
-    if (!text)
-        return false;
-    for (int i = 0; i < CAT_COUNT; i++) {
-        if (strcmp(text, category_strs[i]) == 0) {
-            *out = (enum code_category)i;
-            return true;
-        }
-    }
-    return false;
+    int i = name_find(category_strs, CAT_COUNT, text);
+    if (i >= 0)
+        *out = (enum code_category)i;
+    return i >= 0;
 }
 
 bool rules_category_attending(enum code_category cat)
@@ -725,22 +733,15 @@ static const char *const basis_strs[BASIS_COUNT] = {
 
 const char *rules_basis_str(enum cost_basis basis)
 {
-    if ((unsigned)basis >= BASIS_COUNT)
-        return NULL;
-    return basis_strs[basis];
+    return name_of(basis_strs, BASIS_COUNT, (unsigned)basis);
 }
 
 bool rules_basis_parse(const char *text, enum cost_basis *out)
 {
-    if (!text)
-        return false;
-    for (int i = 0; i < BASIS_COUNT; i++) {
-        if (strcmp(text, basis_strs[i]) == 0) {
-            *out = (enum cost_basis)i;
-            return true;
-        }
-    }
-    return false;
+    int i = name_find(basis_strs, BASIS_COUNT, text);
+    if (i >= 0)
+        *out = (enum cost_basis)i;
+    return i >= 0;
 }
 
 int64_t rules_annual_amount(enum cost_basis basis, int64_t amount,

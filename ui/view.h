@@ -98,8 +98,8 @@ const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
 const struct view_ops *tracking_note_view_ops(void);     /* ui/tracking.c */
 const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
-const struct view_ops *attendance_find_view_ops(void);   /* ui/attendance.c */
-const struct view_ops *attendance_goto_view_ops(void);   /* ui/attendance.c */
+const struct view_ops *attendance_find_view_ops(void);   /* ui/att_prompt.c */
+const struct view_ops *attendance_goto_view_ops(void);   /* ui/att_prompt.c */
 const struct view_ops *picker_view_ops(void);            /* ui/picker.c */
 const struct view_ops *psp_draft_view_ops(void);         /* ui/psp.c */
 const struct view_ops *panel_dialog_view_ops(void);      /* ui/panel.c */

@@ -9,23 +9,15 @@
 # made for that day, leaves part of the morning unreported; the register
 # closes by itself at 09:30 (apterm.ini's default), long after this script.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20 # a Friday of the autumn term (data/terms.csv)
+pane_script 2026-11-20 round --pupils 40 --weeks 4  # a Friday of the autumn term (data/terms.csv)
 NOW=09:05
-export APTERM_TODAY=$TODAY
 me=$(id -un)
 run_env="APTERM_TODAY=$TODAY APTERM_NOW=$NOW APTERM_CONFIG=$APTERM_CONFIG"
-db="$TEST_DIR/round.db"
-demo_store "$db" --pupils 40 --weeks 4
 
 # ---- SQLite: what the grid should show (read-only) ----
 DB=$db
 q() { sqlite3 "$DB" "$1"; }
-# The pupils expected this morning: db/marks.c expected_on, for Friday (weekday 4) AM.
-EXP="SELECT l.pupil_id FROM placement l JOIN placement_session t ON t.placement_id = l.id
-     WHERE l.status != 'proposed' AND l.start_date <= '$TODAY'
-       AND (l.end_date IS NULL OR l.end_date >= '$TODAY') AND t.weekday = 4 AND t.session = 'am'
-     GROUP BY l.pupil_id"
+EXP=$(expected_sql "$TODAY" 4 am) # the pupils expected this morning (Friday)
 HAS_MARK="EXISTS (SELECT 1 FROM attendance_mark_v m WHERE m.pupil_id = e.pupil_id
                   AND m.date = '$TODAY' AND m.session = 'am')"
 expected() { q "SELECT count(*) FROM ($EXP)"; }
@@ -37,18 +29,6 @@ mark_of() { q "SELECT code || '|' || coalesce(reported_code, '') || '|' || sourc
                FROM attendance_mark_v WHERE pupil_id = $1 AND date = '$TODAY' AND session = 'am'"; }
 name_of() { q "SELECT coalesce(nullif(preferred_name, ''), legal_forename) || ' ' || legal_surname FROM pupil WHERE id = $1"; }
 utc_now() { q "SELECT datetime('now')"; }
-
-# wait_re SESSION REGEX [SECONDS]: wait_for with an extended regular expression.
-wait_re() {
-    session=$1 re=$2 limit=${3:-10}
-    i=0
-    while [ "$i" -lt $((limit * 10)) ]; do
-        if screen "$session" | grep -qE -- "$re"; then return 0; fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 # The summary line's figures for Friday morning.
 summary_re() { printf 'Fri AM: +%s expected, +[0-9]+ marked, +%s unreported' "$1" "$2"; }
 summary() { screen "$1" | grep -E 'Fri AM' | head -1; }
@@ -65,18 +45,15 @@ S=round$$
 start "$S" 120x45 "$run_env $APTERM --db $db"
 wait_for "$S" "1 Roll" 10
 keys "$S" 3
-if wait_for "$S" "16–20 Nov 2026 · " 10 && wait_for "$S" "expected (a: all) · by phone (@)" 2; then
-    ok "3 opens the attendance grid on this week (16–20 Nov 2026), marks by phone"
-else
-    not_ok "3 opens the attendance grid on this week (16–20 Nov 2026), marks by phone" "$(screen "$S")"
-fi
+wait_for "$S" "16–20 Nov 2026 · " 10 && wait_for "$S" "expected (a: all) · by phone (@)" 2
+screen_ok $? "3 opens the attendance grid on this week (16–20 Nov 2026), marks by phone" "$S"
 if wait_re "$S" "$(summary_re "$E" "$U")" 3; then
     ok "the summary counts this morning as SQLite does: $E expected, $U unreported"
 else
     not_ok "the summary counts this morning as SQLite does: $E expected, $U unreported" "summary: $(summary "$S")"
 fi
-if screen "$S" | grep -qE ' \?  [_·] *$'; then ok "unreported cells this morning show ?"
-else not_ok "unreported cells this morning show ?" "$(screen "$S")"; fi
+screen "$S" | grep -qE ' \?  [_·] *$'
+screen_ok $? "unreported cells this morning show ?" "$S"
 
 # ---- An invalid key records nothing ----
 fp=$(fingerprint)
@@ -312,21 +289,7 @@ demo_store "$db3" --pupils 40 --weeks 4
 DB=$db3
 U3=$(unreported)
 E3=$(expected)
-officer=$me
-as_officer=""
-officer_apterm=$APTERM
-if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 &&
-   useradd -M -s /bin/sh "apatt$$" 2>/dev/null; then
-    officer=apatt$$
-    trap 'cleanup; userdel -f "$officer" 2>/dev/null' EXIT
-    "$APTERM" user add "$officer" officer --db "$db3" >/dev/null
-    chmod 755 "$TEST_DIR"
-    chmod 777 "$dir"
-    chmod 666 "$db3"*
-    chmod 644 "$APTERM_CONFIG"
-    as_officer="runuser -u $officer --"
-    officer_apterm=$(apterm_for_other_logins)
-fi
+officer_login apatt "$db3"
 A=atta$$
 B=attb$$
 start "$B" 120x45 "$run_env $APTERM --db $db3"

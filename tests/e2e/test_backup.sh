@@ -4,10 +4,7 @@
 # checks the file first, keeps the current store aside and refuses a store
 # from a newer apterm or a file that is not a store. Both audited.
 . tests/lib.sh
-cd "$TEST_DIR" || exit 1
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 30 --weeks 2
-q() { sqlite3 "$db" "$1"; }
+demo_script "" --pupils 30 --weeks 2
 
 out=$("$APTERM" --db "$db" backup 2>&1); rc=$?
 file=$(ls "$TEST_DIR"/backups/apterm-*.db 2>/dev/null | head -1)

@@ -10,20 +10,12 @@
 # Friday 20 Nov 2026 at 09:05 (APTERM_TODAY, APTERM_NOW), on a demo store made
 # for that day, which leaves part of the morning unreported.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20 # a Friday of the autumn term (data/terms.csv)
-export APTERM_TODAY=$TODAY
+pane_script 2026-11-20 calls --pupils 40 --weeks 4  # a Friday of the autumn term (data/terms.csv)
 me=$(id -un)
-db="$TEST_DIR/calls.db"
-demo_store "$db" --pupils 40 --weeks 4
 
 DB=$db
 q() { sqlite3 "$DB" "$1"; }
-# The pupils expected this morning (db/marks.c expected_on, Friday = weekday 4).
-EXP="SELECT l.pupil_id FROM placement l JOIN placement_session t ON t.placement_id = l.id
-     WHERE l.status != 'proposed' AND l.start_date <= '$TODAY'
-       AND (l.end_date IS NULL OR l.end_date >= '$TODAY') AND t.weekday = 4 AND t.session = 'am'
-     GROUP BY l.pupil_id"
+EXP=$(expected_sql "$TODAY" 4 am) # the pupils expected this morning (Friday)
 UNREPORTED="SELECT e.pupil_id FROM ($EXP) e WHERE NOT EXISTS (SELECT 1 FROM attendance_mark_v m
             WHERE m.pupil_id = e.pupil_id AND m.date = '$TODAY' AND m.session = 'am')"
 # The pupils the calls list should hold: N or an unauthorised code of the store's set today.
@@ -48,10 +40,16 @@ if [ "$U" -lt 3 ] || [ -z "$cla" ]; then
 fi
 cla_name=$(name_of "$cla")
 
+# at_time SESSION NOW DB: apterm on DB at NOW today in a new 150x60 terminal,
+# once the roll shows.
+at_time() {
+    start "$1" 150x60 "APTERM_TODAY=$TODAY APTERM_NOW=$2 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $3"
+    wait_for "$1" "1 Roll" 10
+}
+
 # ---- The register closes: the calls list holds the pupils with N ----
 S=calls$$
-start "$S" 150x60 "APTERM_TODAY=$TODAY APTERM_NOW=09:05 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
-wait_for "$S" "1 Roll" 10
+at_time "$S" 09:05 "$db"
 keys "$S" 3
 wait_for "$S" "Fri AM:" 10
 keys "$S" C-r
@@ -129,11 +127,8 @@ fi
 # ---- A call with a reason: N becomes I ----
 stamp=$(utc_now)
 keys "$S" Enter
-if wait_for "$S" "Log a call: $cla_name" 5 && wait_for "$S" "ESCALATE: looked after (CLA)" 1; then
-    ok "Enter opens the call form for $cla_name, which says to escalate"
-else
-    not_ok "Enter opens the call form for $cla_name, which says to escalate" "$(screen "$S")"
-fi
+wait_for "$S" "Log a call: $cla_name" 5 && wait_for "$S" "ESCALATE: looked after (CLA)" 1
+screen_ok $? "Enter opens the call form for $cla_name, which says to escalate" "$S"
 # Called (the first contact) → Person → Reached: yes → What was said → Code: I.
 keys "$S" Tab Tab Space Tab "Carer says flu, back Monday" Tab I
 wait_for "$S" "I  Illness" 3
@@ -209,8 +204,7 @@ demo_store "$db2" --pupils 40 --weeks 4
 DB=$db2
 U2=$(q "SELECT count(*) FROM ($UNREPORTED)")
 T=auto$$
-start "$T" 150x60 "APTERM_TODAY=$TODAY APTERM_NOW=09:29:54 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db2"
-wait_for "$T" "1 Roll" 10
+at_time "$T" 09:29:54 "$db2"
 keys "$T" 8
 wait_for "$T" "First-day absence calls $TODAY" 5
 if wait_for "$T" "AM register closed at 09:30: $U2 unmarked pupils got N" 12; then

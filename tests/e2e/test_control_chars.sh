@@ -3,11 +3,7 @@
 # input of the command line, naming the field and line, and change nothing;
 # text quoted back in a message never reaches the terminal raw.
 . tests/lib.sh
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-11-23
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 30 --weeks 6
-q() { sqlite3 "$db" "$1"; }
+demo_script 2026-11-23 --pupils 30 --weeks 6
 ESC=$(printf '\033')
 BEL=$(printf '\007')
 C1=$(printf '\302\233')          # U+009B, the one-byte CSI of C1

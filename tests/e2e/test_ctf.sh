@@ -5,13 +5,7 @@
 # IDP, the home school from the header, contacts in order; dry run,
 # re-import, all or nothing, and files that are not CTFs refused in words.
 . tests/lib.sh
-here=$(pwd)
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-12-07
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 20 --weeks 1
-q() { sqlite3 "$db" "$1"; }
-upn() { echo "$(upn_check "$1")$1"; }
+demo_script 2026-12-07 --pupils 20 --weeks 1
 cp "$here/tests/data/ctf25-sample.xml" ctf25.xml
 U1=$(upn 690200188001); U2=$(upn 690200188002)
 sed -e "s/PUPIL_UPN_1/$U1/" -e "s/PUPIL_UPN_2/$U2/" "$here/tests/data/ctf24-wales.xml" > wales.xml

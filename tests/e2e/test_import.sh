@@ -4,12 +4,7 @@
 # a BOM, CRLF), every kind of bad line, the dry run, re-import, a version
 # conflict, Latin-1 refused, and all or nothing under kill -9.
 . tests/lib.sh
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-12-07
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 60 --weeks 2
-q() { sqlite3 "$db" "$1"; }
-upn() { echo "$(upn_check "$1")$1"; }
+demo_script 2026-12-07 --pupils 60 --weeks 2
 U1=$(upn 690200199001); U2=$(upn 690200199002); U3=$(upn 690200199003)
 
 # ---- round trips on the demo store ----

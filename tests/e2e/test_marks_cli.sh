@@ -3,13 +3,9 @@
 # (one mark, refusals, --replace), apterm mark --file (all or nothing) and
 # apterm export marks (the CSV, and a target that cannot be written).
 . tests/lib.sh
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-11-23   # a Monday in the autumn term of data/terms.csv
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 30 --weeks 6
+demo_script 2026-11-23 --pupils 30 --weeks 6   # a Monday in the autumn term of data/terms.csv
 me=$(id -un)
 
-q() { sqlite3 "$db" "$1"; }
 day() { q "SELECT CAST(julianday('$1') - 2440587.5 AS INTEGER)"; }
 MON=$(day 2026-11-23)
 TUE=$(day 2026-11-24)

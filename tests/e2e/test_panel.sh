@@ -9,13 +9,8 @@
 # openpyxl opens both; an unwritable path is refused plainly; the panel's
 # decision is recorded; a viewer can read and export but change nothing.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/panel.db"
-demo_store "$db" --pupils 40 --weeks 4
+pane_script 2026-11-20 panel --pupils 40 --weeks 4
 S=panel$$
-q() { sqlite3 "$db" "$1"; }
 n_cases=$(q "select count(*) from panel_case")
 # expect_text NAME SESSION TEXT [SECONDS]: TEXT on the screen, read as one
 # line (a long message wraps over several lines of the pane).
@@ -68,11 +63,8 @@ expect_screen "filter Open and search $upn leave one case" "$S" "1 of $n_cases p
 if [ "$n_quotes" -ge 1 ] && [ "$n_quotes" -lt 3 ]; then
     expect_screen "its quotations warning is explained under the list: \"3 quotations needed, $n_quotes received\"" \
         "$S" "3 quotations needed, $n_quotes received"
-    if screen "$S" | grep '^▶' | grep -q ' ~$'; then
-        ok "its row carries the ~ marker"
-    else
-        not_ok "its row carries the ~ marker" "$(screen "$S")"
-    fi
+    screen "$S" | grep '^▶' | grep -q ' ~$'
+    screen_ok $? "its row carries the ~ marker" "$S"
 else
     echo "ok - the quotations warning under the list # SKIP the case has $n_quotes quotations"
     echo "ok - its row carries the ~ marker # SKIP the case has $n_quotes quotations"
@@ -124,17 +116,14 @@ else
     not_ok "SQLite holds the quotation: per week, £250.00, 4 sessions, 12 h, transport £15.00, not chosen" "got: $got"
 fi
 quote_id=$(q "select id from quote where case_id = $case_id and provider_id = $prov_id")
-if screen "$S" | grep '^▶' | grep -qF "£10,335.00"; then
-    ok "the new quotation is in the table under the cursor, £10,335.00 a year"
-else
-    not_ok "the new quotation is in the table under the cursor, £10,335.00 a year" "$(screen "$S")"
-fi
+screen "$S" | grep '^▶' | grep -qF "£10,335.00"
+screen_ok $? "the new quotation is in the table under the cursor, £10,335.00 a year" "$S"
 now=$((n_quotes + 1))
 if [ "$now" -lt 3 ]; then
     expect_screen "the warning follows at once: \"3 quotations needed, $now received\"" "$S" "3 quotations needed, $now received"
 else
-    if wait_gone "$S" "quotations needed" 5; then ok "with $now quotations the warning has gone"
-    else not_ok "with $now quotations the warning has gone" "$(screen "$S")"; fi
+    wait_gone "$S" "quotations needed" 5
+    screen_ok $? "with $now quotations the warning has gone" "$S"
 fi
 
 # ---- c: the recommended option, one per case ----
@@ -144,8 +133,8 @@ keys "$S" c
 expect_screen "c makes it the recommended option: \"Recommended option: $prov\"" "$S" "Recommended option: $prov"
 if wait_until 3 chosen_is "$quote_id"; then ok "SQLite: quotation $quote_id is the case's one chosen"
 else not_ok "SQLite: quotation $quote_id is the case's one chosen" "chosen: $(chosen)"; fi
-if screen "$S" | grep '^▶' | grep -q '£10,335.00 \*$'; then ok "its row is marked * (recommended)"
-else not_ok "its row is marked * (recommended)" "$(screen "$S")"; fi
+screen "$S" | grep '^▶' | grep -q '£10,335.00 \*$'
+screen_ok $? "its row is marked * (recommended)" "$S"
 if [ "$n_quotes" -ge 1 ]; then
     other=$(q "select id from quote where case_id = $case_id and id <> $quote_id order by id desc limit 1")
     keys "$S" k c

@@ -5,14 +5,9 @@
 # one opens that pupil's record in the roll; an edit is saved to SQLite, and
 # registering the provider clears its registration flag.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/providers.db"
-demo_store "$db" --pupils 60 --weeks 4
+pane_script 2026-11-20 providers --pupils 60 --weeks 4
 me=$(id -un)
 S=prov$$
-q() { sqlite3 "$db" "$1"; }
 n_prov=$(q "select count(*) from provider")
 
 # The provider the demo makes non-compliant: unregistered, with 5 or more
@@ -83,28 +78,19 @@ fi
 # ---- Enter on a placed pupil opens that pupil's record in the roll ----
 keys "$S" j
 second=$(sed -n 2p "$TEST_DIR/placed")
-if wait_for "$S" "Enter opens $second" 3 && screen "$S" | grep -qF -- "▶$second"; then
-    ok "j moves to the second pupil placed; the status line says Enter opens $second"
-else
-    not_ok "j moves to the second pupil placed; the status line says Enter opens $second" "$(screen "$S")"
-fi
+wait_for "$S" "Enter opens $second" 3 && screen "$S" | grep -qF -- "▶$second"
+screen_ok $? "j moves to the second pupil placed; the status line says Enter opens $second" "$S"
 keys "$S" Enter
 if wait_for "$S" "Pupil record: $second" 5; then
     ok "Enter opens $second's record in the roll (\"Pupil record: $second\")"
 else
     not_ok "Enter opens $second's record in the roll" "$(screen "$S")"
 fi
-if screen "$S" | grep -qF -- "$pname"; then
-    ok "the pupil's record shows the placement at $pname"
-else
-    not_ok "the pupil's record shows the placement at $pname" "$(screen "$S")"
-fi
+screen "$S" | grep -qF -- "$pname"
+screen_ok $? "the pupil's record shows the placement at $pname" "$S"
 keys "$S" Escape
-if wait_for "$S" "Pupil roll:" 5 && wait_for "$S" "▶$second" 3; then
-    ok "Esc goes back to the roll with the cursor on $second"
-else
-    not_ok "Esc goes back to the roll with the cursor on $second" "$(screen "$S")"
-fi
+wait_for "$S" "Pupil roll:" 5 && wait_for "$S" "▶$second" 3
+screen_ok $? "Esc goes back to the roll with the cursor on $second" "$S"
 
 # ---- Edit a provider field and save ----
 keys "$S" 2
@@ -116,12 +102,11 @@ expect_screen "e opens the provider's form: \"Provider: $pname\"" "$S" "Provider
 # Name, Organisation, Registered manager, Address (four lines), then Phone.
 keys "$S" Tab Tab Tab Tab C-u "$phone" C-s
 expect_screen "Ctrl-S saves it: \"Saved $pname\"" "$S" "Saved $pname"
-if screen "$S" | grep -q "^ *Phone  *$phone\$"; then ok "the record shows the new phone number"
-else not_ok "the record shows the new phone number" "$(screen "$S")"; fi
+screen "$S" | grep -q "^ *Phone  *$phone\$"
+screen_ok $? "the record shows the new phone number" "$S"
 row=$(q "select phone || '|' || version || '|' || updated_by from provider where id = $prov_id")
 want_row="$phone|$((version + 1))|$me"
-[ "$row" = "$want_row" ] && ok "SQLite has the new phone, the version one up and updated_by $me" ||
-    not_ok "SQLite has the new phone, the version one up and updated_by $me" "got:  $row" "want: $want_row"
+expect_equal "SQLite has the new phone, the version one up and updated_by $me" "$row" "$want_row"
 
 # ---- Registering the provider clears its registration flag ----
 keys "$S" e
@@ -141,11 +126,8 @@ else
     not_ok "after registering it as an independent school the registration flag is gone" "registration: $reg" "$(screen "$S")"
 fi
 keys "$S" Escape
-if wait_for "$S" "▶$pname" 5 && screen "$S" | grep -F -- "▶$pname" | grep -q "Independent"; then
-    ok "Esc goes back to the list, the row now Independent"
-else
-    not_ok "Esc goes back to the list, the row now Independent" "$(screen "$S")"
-fi
+wait_for "$S" "▶$pname" 5 && screen "$S" | grep -F -- "▶$pname" | grep -q "Independent"
+screen_ok $? "Esc goes back to the list, the row now Independent" "$S"
 
 # Search as you type is in the golden screens (tests/golden/scripts/providers_list.keys).
 keys "$S" q

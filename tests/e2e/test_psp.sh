@@ -7,20 +7,9 @@
 . tests/lib.sh
 db="$TEST_DIR/demo.db"
 demo_store "$db" --pupils 40 --weeks 4
-q() { sqlite3 "$db" "$1"; }
-
-# apterm's own process (not the shell tmux runs it under).
-apterm_pid() { pgrep -n -f "^$APTERM --db $db"; }
-# wait_exit PID: true when the process has ended within 3 s.
-wait_exit() { i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done; ! kill -0 "$1" 2>/dev/null; }
 
 # A pupil on roll with no open PSP, found by UPN in the picker.
-row=$(q "SELECT upn || '|' || CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END
-         || ' ' || legal_surname FROM pupil
-         WHERE id NOT IN (SELECT pupil_id FROM psp WHERE status != 'ceased')
-           AND (end_date IS NULL OR end_date >= date('now')) ORDER BY id LIMIT 1")
-upn=${row%%|*}
-name=${row#*|}
+pupil_without_psp "$db"
 [ -n "$upn" ] && ok "the demo store has a pupil with no open PSP ($name)" || not_ok "the demo store has a pupil with no open PSP"
 pid_of() { q "SELECT id FROM pupil WHERE upn = '$upn'"; }
 pupil=$(pid_of)

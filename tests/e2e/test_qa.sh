@@ -8,7 +8,6 @@
 db="$TEST_DIR/demo.db"
 demo_store "$db" --pupils 40 --weeks 4
 
-q() { sqlite3 "$db" "$1"; }
 
 # A provider in use (a pupil placed today), not state-maintained, with no
 # safeguarding No open.
@@ -35,17 +34,6 @@ items=$(q "SELECT count(*) FROM qa_template_item i JOIN qa_template t ON t.id = 
 
 flag_in_check() { # true when `apterm check` flags the provider's safeguarding No
     "$APTERM" check --db "$db" 2>/dev/null | grep -F "	Provider: $name	" | grep -q '^red	qa_safeguarding	'
-}
-
-# wait_gone SESSION TEXT [SECONDS]: true when TEXT has left the screen in time.
-wait_gone() {
-    i=0
-    while [ "$i" -lt $((${3:-10} * 10)) ]; do
-        screen "$1" | grep -qF -- "$2" || return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
 }
 
 # In the new visit form: the Stage 1 checklist (←/→ cycle the checklists).

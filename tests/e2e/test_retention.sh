@@ -3,10 +3,7 @@
 # [retention] years ago are listed; --apply asks, then erases them and the
 # audit rows holding their data, keeping anonymised counts; audited.
 . tests/lib.sh
-cd "$TEST_DIR" || exit 1
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 30 --weeks 2
-q() { sqlite3 "$db" "$1"; }
+demo_script "" --pupils 30 --weeks 2
 # The demo's ended placements end in 2026-2027: seen from 2040 they are past 6 years, from 2032 not all.
 export APTERM_TODAY=2040-01-01
 due=$(q "select count(*) from (select pupil_id from placement group by pupil_id having count(*) = count(end_date))")

@@ -6,14 +6,9 @@
 # only change what the screen shows, are golden screens
 # (tests/golden/scripts/roll_list.keys).
 . tests/lib.sh
-export LC_ALL=C.UTF-8   # sed and wc below read UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/roll.db"
-demo_store "$db" --pupils 60 --weeks 4
+pane_script 2026-11-20 roll --pupils 60 --weeks 4  # sed and wc below read UTF-8
 me=$(id -un)
 S=roll$$
-q() { sqlite3 "$db" "$1"; }
 on_roll_sql="(end_date IS NULL OR end_date >= '$TODAY')"
 n_roll=$(q "select count(*) from pupil where $on_roll_sql")
 
@@ -84,6 +79,7 @@ frag=$(printf '%s\n' "$forename" | unaccent)
 if [ -z "$pick" ] || [ "$frag" = "$(printf '%s' "$forename" | tr 'A-Z' 'a-z')" ]; then
     not_ok "the demo store has a pupil with a diacritic in the forename" "picked: $pick"
 fi
+
 # ---- Add a pupil with a Welsh name and a valid UPN ----
 fore="Gwenllïan" sur="Llŷr-Prydderch"
 digits=690200699001
@@ -91,24 +87,17 @@ good=$(upn_check $digits)$digits
 keys "$S" a
 wait_for "$S" "New pupil" 5
 keys "$S" "$fore" Tab "$sur" Tab Tab "2012-03-04" Tab Tab "$good"
-if wait_for "$S" "✓ a valid UPN" 5 && wait_for "$S" "Year 10 in 2026/27" 1; then
-    ok "the form shows the year group from the date of birth and accepts the UPN's check letter"
-else
-    not_ok "the form shows the year group from the date of birth and accepts the UPN's check letter" "$(screen "$S")"
-fi
+wait_for "$S" "✓ a valid UPN" 5 && wait_for "$S" "Year 10 in 2026/27" 1
+screen_ok $? "the form shows the year group from the date of birth and accepts the UPN's check letter" "$S"
 keys "$S" C-s
 expect_screen "Ctrl-S adds the pupil: \"Added $fore $sur to the roll\"" "$S" "Added $fore $sur to the roll"
-if wait_for "$S" "Pupil roll: $((n_roll + 1)) on roll" 5 && screen "$S" | grep -q "^▶$fore $sur  *Y10 "; then
-    ok "the new pupil's row is on screen, under the cursor, name intact"
-else
-    not_ok "the new pupil's row is on screen, under the cursor, name intact" "$(screen "$S")"
-fi
+wait_for "$S" "Pupil roll: $((n_roll + 1)) on roll" 5 && screen "$S" | grep -q "^▶$fore $sur  *Y10 "
+screen_ok $? "the new pupil's row is on screen, under the cursor, name intact" "$S"
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 row=$(q "select lower(hex(legal_forename)) || ' ' || lower(hex(legal_surname)) || ' ' || dob || ' ' || version || ' ' || updated_by
          from pupil where upn = '$good'")
 want_row="$(hex "$fore") $(hex "$sur") 2012-03-04 1 $me"
-[ "$row" = "$want_row" ] && ok "the new row in SQLite has the name's bytes intact, the date of birth and the login" ||
-    not_ok "the new row in SQLite has the name's bytes intact, the date of birth and the login" "got:  $row" "want: $want_row"
+expect_equal "the new row in SQLite has the name's bytes intact, the date of birth and the login" "$row" "$want_row"
 
 # ---- A bad UPN (wrong check letter) is refused, naming the problem, and nothing is saved ----
 digits2=690200699002
@@ -120,12 +109,9 @@ keys "$S" a
 wait_for "$S" "New pupil" 5
 keys "$S" "Rhodri" Tab "Ap Iorwerth" Tab Tab "2011-10-01" Tab Tab "$wrong$digits2"
 keys "$S" C-s
-if wait_for "$S" "Not saved: UPN: UPN check letter should be $right" 5 &&
-   wait_for "$S" "! UPN check letter should be $right, not $wrong" 1; then
-    ok "a wrong check letter is refused: \"UPN check letter should be $right, not $wrong\""
-else
-    not_ok "a wrong check letter is refused: \"UPN check letter should be $right, not $wrong\"" "$(screen "$S")"
-fi
+wait_for "$S" "Not saved: UPN: UPN check letter should be $right" 5 &&
+    wait_for "$S" "! UPN check letter should be $right, not $wrong" 1
+screen_ok $? "a wrong check letter is refused: \"UPN check letter should be $right, not $wrong\"" "$S"
 keys "$S" Escape
 wait_for "$S" "Close without saving your changes? (y/n)" 5
 keys "$S" y
@@ -149,12 +135,11 @@ pref="$forename Bach"
 surname=${pname#* }
 keys "$S" Tab Tab C-u "$pref" C-s
 expect_screen "Ctrl-S saves the edit: \"Saved $pref $surname\"" "$S" "Saved $pref $surname"
-if wait_for "$S" "▶$pref $surname" 5; then ok "the roll shows the pupil by the new preferred name"
-else not_ok "the roll shows the pupil by the new preferred name" "$(screen "$S")"; fi
+wait_for "$S" "▶$pref $surname" 5
+screen_ok $? "the roll shows the pupil by the new preferred name" "$S"
 row=$(q "select preferred_name || '|' || version || '|' || updated_by from pupil where id = $pid")
 want_row="$pref|$((pversion + 1))|$me"
-[ "$row" = "$want_row" ] && ok "SQLite has the new preferred name, the version one up and updated_by $me" ||
-    not_ok "SQLite has the new preferred name, the version one up and updated_by $me" "got:  $row" "want: $want_row"
+expect_equal "SQLite has the new preferred name, the version one up and updated_by $me" "$row" "$want_row"
 keys "$S" Escape
 wait_for "$S" "Pupil roll: $((n_roll + 1)) on roll ·" 5
 
@@ -241,8 +226,8 @@ else
     # The store is open to every login here (0666), so apterm first says so on
     # the status line; Ctrl-L clears the message and shows the login again.
     wait_for "$V" "can be read by other users" 10 && keys "$V" C-l
-    if wait_for "$V" "Pupil roll: " 10 && wait_for "$V" "$viewer (viewer)" 3; then ok "$vname"
-    else not_ok "$vname" "$(screen "$V")"; fi
+    wait_for "$V" "Pupil roll: " 10 && wait_for "$V" "$viewer (viewer)" 3
+    screen_ok $? "$vname" "$V"
     keys "$V" a
     said=no
     wait_for "$V" "You have the viewer role: you can read but not change anything" 5 && said=yes

@@ -12,30 +12,33 @@ keys main 2
 expect_screen "2 opens the Providers pane" main "providers │"
 keys main q
 expect_screen "q quits cleanly" main "EXIT=0"
-alt=$(tm display -p -t main '#{alternate_on}')
-[ "$alt" = 0 ] && ok "quitting leaves the alternate screen" || not_ok "quitting leaves the alternate screen" "alternate_on=$alt"
+expect_alt_off "quitting leaves the alternate screen" main
+
+# roll_up SESSION [COMMAND...]: apterm on the store (or COMMAND) in a new
+# 100x30 terminal, once the roll shows; pid is apterm's process.
+roll_up() {
+    session_=$1
+    shift
+    [ $# -gt 0 ] || set -- "$APTERM" --db "$db"
+    start "$session_" 100x30 "$@"
+    wait_for "$session_" "1 Roll" 10
+    pid=$(pgrep -n -f "apterm --db $db")
+}
 
 # A hang-up (the SSH connection dropping) ends apterm promptly, also when it
 # was started with SIGHUP ignored.
-start hup 100x30 "$APTERM" --db "$db"
-wait_for hup "1 Roll" 10
-pid=$(pgrep -n -f "apterm --db $db")
+roll_up hup
 kill -HUP "$pid"
 expect_screen "SIGHUP ends apterm" hup "EXIT=" 3
 
-start term 100x30 "$APTERM" --db "$db"
-wait_for term "1 Roll" 10
-pid=$(pgrep -n -f "apterm --db $db")
+roll_up term
 kill -TERM "$pid"
 expect_screen "SIGTERM ends apterm and restores the terminal" term "EXIT=" 3
-alt=$(tm display -p -t term '#{alternate_on}')
-[ "$alt" = 0 ] && ok "after SIGTERM the alternate screen is off" || not_ok "after SIGTERM the alternate screen is off" "alternate_on=$alt"
+expect_alt_off "after SIGTERM the alternate screen is off" term
 
 # Closing the terminal under it (the pane's pty goes away) must not leave it spinning.
 printf '#!/bin/sh\ntrap "" HUP\nexec "%s" --db "%s"\n' "$APTERM" "$db" > "$TEST_DIR/nohup.sh"
-start gone 100x30 sh "$TEST_DIR/nohup.sh"
-wait_for gone "1 Roll" 10
-pid=$(pgrep -n -f "apterm --db $db")
+roll_up gone sh "$TEST_DIR/nohup.sh"
 tm kill-session -t gone
 i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
@@ -43,18 +46,14 @@ if kill -0 "$pid" 2>/dev/null; then not_ok "apterm exits within 2 s when its ter
 else ok "apterm exits within 2 s when its terminal goes, even under nohup"; fi
 
 # Ctrl-C quits like q and gives the terminal back.
-start ctrlc 100x30 "$APTERM" --db "$db"
-wait_for ctrlc "1 Roll" 10
+roll_up ctrlc
 keys ctrlc C-c
 expect_screen "Ctrl-C quits" ctrlc "EXIT=0" 3
-alt=$(tm display -p -t ctrlc '#{alternate_on}')
-[ "$alt" = 0 ] && ok "after Ctrl-C the alternate screen is off" || not_ok "after Ctrl-C the alternate screen is off" "alternate_on=$alt"
+expect_alt_off "after Ctrl-C the alternate screen is off" ctrlc
 
 # A crash still gives the terminal back: the screen is restored before the
 # process dies of the signal.
-start crash 100x30 "$APTERM" --db "$db"
-wait_for crash "1 Roll" 10
-pid=$(pgrep -n -f "apterm --db $db")
+roll_up crash
 kill -SEGV "$pid"
 if wait_for crash "EXIT=139" 3; then ok "a crash (SIGSEGV) ends apterm"; else not_ok "a crash (SIGSEGV) ends apterm" "$(screen crash | tail -3)"; fi
 alt=$(tm display -p -t crash '#{alternate_on}')

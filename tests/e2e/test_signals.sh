@@ -205,8 +205,7 @@ else
     [ -z "$(temps "$HOME_DIR")" ] && cmp -s "$TEST_DIR/earlier" "$HOME_DIR/dmt.xlsx" &&
         ok "and leaves no temporary file, the earlier file untouched" ||
         not_ok "and leaves no temporary file, the earlier file untouched" "$(ls -A "$HOME_DIR")"
-    alt=$(tm display -p -t tui '#{alternate_on}')
-    [ "$alt" = 0 ] && ok "and gives the terminal back" || not_ok "and gives the terminal back" "alternate_on=$alt"
+    expect_alt_off "and gives the terminal back" tui
 fi
 [ $gone = yes ] || kill -9 "$tui_pid" 2>/dev/null
 exit 0

@@ -6,21 +6,11 @@
 # its core file size limit is 0 whatever it was started with, and a crash
 # leaves no core file.
 . tests/lib.sh
-case $APTERM in /*) ;; *) APTERM=$(pwd)/$APTERM ;; esac  # it runs from another folder below
 db="$TEST_DIR/demo.db"
 demo_store "$db" --pupils 40 --weeks 4
-q() { sqlite3 "$db" "$1"; }
-apterm_pid() { pgrep -n -f "^$APTERM --db $db"; }
-# wait_exit PID: true when the process has ended within 5 s.
-wait_exit() { i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; ! kill -0 "$1" 2>/dev/null; }
 
 # A pupil on roll with no open PSP and a plain name.
-row=$(q "SELECT upn || '|' || CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END
-         || ' ' || legal_surname FROM pupil
-         WHERE id NOT IN (SELECT pupil_id FROM psp WHERE status != 'ceased')
-           AND (end_date IS NULL OR end_date >= date('now')) ORDER BY id LIMIT 1")
-upn=${row%%|*}
-name=${row#*|}
+pupil_without_psp "$db"
 pupil=$(q "SELECT id FROM pupil WHERE upn = '$upn'")
 
 # The pane runs stty -a once apterm has gone, to show the terminal's mode.
@@ -42,7 +32,7 @@ wait_for quit "move to a new class" 5
 alt=$(tm display -p -t quit '#{alternate_on}')
 pid=$(apterm_pid)
 kill -QUIT "$pid"
-if wait_exit "$pid"; then ok "SIGQUIT ends apterm in the middle of the form"
+if wait_exit "$pid" 50; then ok "SIGQUIT ends apterm in the middle of the form"
 else not_ok "SIGQUIT ends apterm in the middle of the form"; kill -9 "$pid"; fi
 wait_for quit "EXIT=" 5
 alt2=$(tm display -p -t quit '#{alternate_on}')

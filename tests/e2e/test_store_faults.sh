@@ -11,7 +11,6 @@ TODAY=2026-12-04
 export APTERM_TODAY=$TODAY
 db="$TEST_DIR/store.db"
 demo_store "$db" --pupils 60 --weeks 4
-q() { sqlite3 "$db" "$1"; }
 
 # A reader in another process: holds a read transaction from when it writes
 # DIR/reading until DIR/release exists, then keeps its connection (so the WAL
@@ -155,13 +154,21 @@ else not_ok "a mark on a full disk says the disk is full and nothing was saved" 
 if cmp -s "$fdb" "$TEST_DIR/store.copy" && [ ! -s "$fdb-wal" ]; then ok "and the store is as it was"
 else not_ok "and the store is as it was" "store or WAL changed"; fi
 
-out=$("$APTERM" export dmt --db "$fdb" --out "$mnt/dmt.xlsx" --from 2026-09-01 --to $TODAY 2>&1)
-rc=$?
-left=$(ls -A "$mnt" | grep -c dmt)
-if [ "$rc" = 1 ] && [ "$left" = 0 ] &&
-    printf '%s' "$out" | grep -q "cannot write $mnt/dmt.xlsx: the disk holding it is full; nothing was written"; then
-    ok "an export onto the full disk says so and writes nothing"
-else not_ok "an export onto the full disk says so and writes nothing" "rc=$rc, files: $left" "$out"; fi
+# refused_on_full NAME FILE MESSAGE ARGS...: apterm ARGS --out FILE on the
+# full disk exits 1, says MESSAGE and leaves nothing named like FILE there.
+refused_on_full() {
+    name=$1 file=$2 message=$3
+    shift 3
+    out=$("$APTERM" "$@" --out "$mnt/$file" 2>&1)
+    rc=$?
+    left=$(ls -A "$mnt" | grep -c "${file%.*}")
+    if [ "$rc" = 1 ] && [ "$left" = 0 ] && printf '%s' "$out" | grep -q "$message"; then ok "$name"
+    else not_ok "$name" "rc=$rc, files: $left" "$out"; fi
+}
+
+refused_on_full "an export onto the full disk says so and writes nothing" dmt.xlsx \
+    "cannot write $mnt/dmt.xlsx: the disk holding it is full; nothing was written" \
+    export dmt --db "$fdb" --from 2026-09-01 --to $TODAY
 
 out=$("$APTERM" export panel --db "$fdb" --out "$mnt/panel.xlsx" 2>&1)
 rc=$?
@@ -170,13 +177,9 @@ if [ "$rc" = 1 ] && [ "$(cat "$mnt/panel.xlsx")" = old ] && [ "$(ls -A "$mnt" | 
     ok "an export onto the full disk leaves an existing file as it was"
 else not_ok "an export onto the full disk leaves an existing file as it was" "rc=$rc" "$out"; fi
 
-out=$("$APTERM" export marks --db "$fdb" --out "$mnt/marks.csv" --from 2026-09-01 --to $TODAY 2>&1)
-rc=$?
-left=$(ls -A "$mnt" | grep -c marks)
-if [ "$rc" = 1 ] && [ "$left" = 0 ] &&
-    printf '%s' "$out" | grep -q "$mnt/marks.csv: writing the marks: the disk holding it is full; nothing was written"; then
-    ok "a marks export onto the full disk says so and writes nothing"
-else not_ok "a marks export onto the full disk says so and writes nothing" "rc=$rc, files: $left" "$out"; fi
+refused_on_full "a marks export onto the full disk says so and writes nothing" marks.csv \
+    "$mnt/marks.csv: writing the marks: the disk holding it is full; nothing was written" \
+    export marks --db "$fdb" --from 2026-09-01 --to $TODAY
 
 # To another disk: the workbook is written, unless this apterm records
 # every export in the store's audit log (an 'export' row; asked of an export

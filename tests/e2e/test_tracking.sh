@@ -15,7 +15,6 @@ demo_store "$db" --pupils 40 --weeks 4
 export APTERM_TODAY=$TODAY
 me=$(id -un)
 S=trk$$
-q() { sqlite3 "$db" "$1"; }
 WEEK=2026-11-23
 # The rows of this week, in the pane's order (by legal surname, forename, id).
 rows_sql="SELECT id, upn, CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END || ' ' || legal_surname

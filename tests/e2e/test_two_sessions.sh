@@ -14,25 +14,10 @@ dir="$TEST_DIR/shared"
 mkdir "$dir"
 db="$dir/two.db"
 demo_store "$db" --pupils 60 --weeks 4
-q() { sqlite3 "$db" "$1"; }
 
 # Session A runs as another OS login (an officer) when this host lets the
 # test make one, so that B's message names someone else; otherwise as $me.
-officer=$me
-as_officer=""
-officer_apterm=$APTERM
-if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 &&
-   useradd -M -s /bin/sh "apto$$" 2>/dev/null; then
-    officer=apto$$
-    trap 'cleanup; userdel -f "$officer" 2>/dev/null' EXIT
-    "$APTERM" user add "$officer" officer --db "$db" >/dev/null
-    chmod 755 "$TEST_DIR"
-    chmod 777 "$dir"
-    chmod 666 "$db"*
-    chmod 644 "$APTERM_CONFIG"
-    as_officer="runuser -u $officer --"
-    officer_apterm=$(apterm_for_other_logins)
-fi
+officer_login apto "$db"
 
 # The pupil both sessions work on: the third on the roll (by surname), with no preferred name.
 on_roll="(end_date IS NULL OR end_date >= '$TODAY')"
@@ -63,8 +48,8 @@ fi
 
 # B: the cursor on the pupil (the third row).
 keys "$B" j j
-if wait_for "$B" "▶$fore $sur" 5; then ok "B has the cursor on $fore $sur"
-else not_ok "B has the cursor on $fore $sur" "$(screen "$B")"; fi
+wait_for "$B" "▶$fore $sur" 5
+screen_ok $? "B has the cursor on $fore $sur" "$B"
 
 # A: find the pupil by UPN, change the preferred name, save.
 keys "$A" /
@@ -74,8 +59,8 @@ wait_for "$A" "1 pupil matches" 5
 keys "$A" e
 wait_for "$A" "Edit pupil: $fore $sur" 5
 keys "$A" Tab Tab "Dai" C-s
-if wait_for "$A" "Saved Dai $sur" 5; then ok "A saves the preferred name Dai"
-else not_ok "A saves the preferred name Dai" "$(screen "$A")"; fi
+wait_for "$A" "Saved Dai $sur" 5
+screen_ok $? "A saves the preferred name Dai" "$A"
 
 # ---- Live refresh: B shows it without a key press ----
 if wait_for "$B" "▶Dai $sur" 2; then
@@ -104,17 +89,11 @@ keys "$A" Tab Tab C-u "Dafydd" C-s
 wait_for "$A" "Saved Dafydd $sur" 5
 v_a=$(q "select version from pupil where id = $pid")
 sleep 1.5 # a live check or two in B
-if screen "$B" | grep -q "^ *Preferred name  Dai\$" && screen "$B" | grep -qF "Edit pupil: Dai $sur"; then
-    ok "B's open form is left alone by the live refresh"
-else
-    not_ok "B's open form is left alone by the live refresh" "$(screen "$B")"
-fi
+screen "$B" | grep -q "^ *Preferred name  Dai\$" && screen "$B" | grep -qF "Edit pupil: Dai $sur"
+screen_ok $? "B's open form is left alone by the live refresh" "$B"
 keys "$B" Tab Tab C-u "Dewi" C-s
-if wait_for "$B" "changed by $officer at " 5; then
-    ok "B's save is refused, naming who changed the pupil: \"changed by $officer at ...\""
-else
-    not_ok "B's save is refused, naming who changed the pupil: \"changed by $officer at ...\"" "$(screen "$B")"
-fi
+wait_for "$B" "changed by $officer at " 5
+screen_ok $? "B's save is refused, naming who changed the pupil: \"changed by $officer at ...\"" "$B"
 if screen "$B" | grep -q "changed by $officer at 20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]"; then
     ok "the message says when: \"at YYYY-MM-DD HH:MM\""
 else
@@ -129,18 +108,14 @@ else
 fi
 row=$(q "select preferred_name || '|' || version || '|' || updated_by from pupil where id = $pid")
 want="Dafydd|$((v0 + 2))|$officer"
-[ "$row" = "$want" ] && ok "A's change is not lost: SQLite still has Dafydd by $officer" ||
-    not_ok "A's change is not lost: SQLite still has Dafydd by $officer" "got:  $row" "want: $want"
+expect_equal "A's change is not lost: SQLite still has Dafydd by $officer" "$row" "$want"
 
 keys "$B" r
-if wait_for "$B" "Reloaded the record as it is now" 5 && wait_for "$B" "Preferred name  Dafydd" 2; then
-    ok "B chooses r: the form reloads and shows A's value, Dafydd"
-else
-    not_ok "B chooses r: the form reloads and shows A's value, Dafydd" "$(screen "$B")"
-fi
+wait_for "$B" "Reloaded the record as it is now" 5 && wait_for "$B" "Preferred name  Dafydd" 2
+screen_ok $? "B chooses r: the form reloads and shows A's value, Dafydd" "$B"
 keys "$B" Escape
-if wait_for "$B" "▶Dafydd $sur" 5; then ok "B closes the form: the roll shows Dafydd $sur"
-else not_ok "B closes the form: the roll shows Dafydd $sur" "$(screen "$B")"; fi
+wait_for "$B" "▶Dafydd $sur" 5
+screen_ok $? "B closes the form: the roll shows Dafydd $sur" "$B"
 row=$(q "select preferred_name || '|' || version from pupil where id = $pid")
 [ "$row" = "Dafydd|$v_a" ] && ok "reloading wrote nothing: SQLite unchanged" ||
     not_ok "reloading wrote nothing: SQLite unchanged" "got: $row, want: Dafydd|$v_a"
@@ -157,8 +132,8 @@ wait_for "$A" "Saved Dylan $sur" 5
 keys "$B" Tab Tab C-u "Dewi" C-s
 wait_for "$B" "changed by $officer at " 5
 keys "$B" o
-if wait_for "$B" "Saved Dewi $sur" 5; then ok "B chooses o: its value is saved over A's"
-else not_ok "B chooses o: its value is saved over A's" "$(screen "$B")"; fi
+wait_for "$B" "Saved Dewi $sur" 5
+screen_ok $? "B chooses o: its value is saved over A's" "$B"
 row=$(q "select preferred_name || '|' || version || '|' || updated_by from pupil where id = $pid")
 want="Dewi|$((v_a + 2))|$me"
 kept=$(q "select count(*) from audit_log where tbl = 'pupil' and row_key = '$pid' and login = '$officer'
@@ -168,8 +143,8 @@ if [ "$row" = "$want" ] && [ "$kept" = 1 ]; then
 else
     not_ok "SQLite has Dewi by $me, and the audit log keeps A's Dylan" "got:  $row" "want: $want" "audit rows with Dylan by $officer: $kept"
 fi
-if wait_for "$A" "Dewi $sur" 3; then ok "A, back on its roll, shows B's Dewi without a key press"
-else not_ok "A, back on its roll, shows B's Dewi without a key press" "$(screen "$A")"; fi
+wait_for "$A" "Dewi $sur" 3
+screen_ok $? "A, back on its roll, shows B's Dewi without a key press" "$A"
 
 keys "$A" q
 keys "$B" q

@@ -6,13 +6,8 @@
 # shows after keys alone is in the golden screens (tests/golden/scripts/
 # views.keys).
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/views.db"
-demo_store "$db" --pupils 30 --weeks 4
+pane_script 2026-11-20 views --pupils 30 --weeks 4
 S=views$$
-q() { sqlite3 "$db" "$1"; }
 
 start "$S" 100x30 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
 wait_for "$S" "Pupil roll:" 10 || not_ok "the roll opens" "$(screen "$S")"
@@ -64,11 +59,8 @@ keys "$S" C-c
 expect_screen "Ctrl-C in a changed form asks first" "$S" "Quit apterm without saving your changes? (y/n)"
 keys "$S" n
 sleep 0.3
-if screen "$S" | grep -q "New pupil (changed)" && ! screen "$S" | grep -q "EXIT="; then
-    ok "n to the Ctrl-C question keeps apterm and the form"
-else
-    not_ok "n to the Ctrl-C question keeps apterm and the form" "$(screen "$S")"
-fi
+screen "$S" | grep -q "New pupil (changed)" && ! screen "$S" | grep -q "EXIT="
+screen_ok $? "n to the Ctrl-C question keeps apterm and the form" "$S"
 keys "$S" C-c
 wait_for "$S" "Quit apterm without saving" 5
 keys "$S" y
@@ -84,38 +76,26 @@ keys "$P" a
 wait_for "$P" "New pupil" 5
 paste() { tm set-buffer -- "$1" && tm paste-buffer -p -t "$P"; }
 paste "$(printf 'Mo\007th\037er')"
-if wait_for "$P" "Legal forename: pasted text with a control character (U+0007): nothing pasted" 5 &&
-    screen "$P" | grep -q "Legal forename \* *$" && ! screen "$P" | grep -q "New pupil (changed)"; then
-    ok "a paste holding control characters is refused whole, naming the field; the field stays empty"
-else
-    not_ok "a paste holding control characters is refused whole, naming the field; the field stays empty" "$(screen "$P")"
-fi
+wait_for "$P" "Legal forename: pasted text with a control character (U+0007): nothing pasted" 5 &&
+    screen "$P" | grep -q "Legal forename \* *$" && ! screen "$P" | grep -q "New pupil (changed)"
+screen_ok $? "a paste holding control characters is refused whole, naming the field; the field stays empty" "$P"
 paste "Mother"
-if wait_for "$P" "Legal forename *  Mother" 5; then
-    ok "a plain paste goes into the field as typed text"
-else
-    not_ok "a plain paste goes into the field as typed text" "$(screen "$P")"
-fi
+wait_for "$P" "Legal forename *  Mother" 5
+screen_ok $? "a plain paste goes into the field as typed text" "$P"
 long=$(printf '%0495d' 0 | tr 0 x)
 keys "$P" Tab
 paste "$long"
-if wait_for "$P" "Legal surname: pasted text too long (495 characters" 5 &&
-    screen "$P" | grep -q "Legal surname \* *$"; then
-    ok "a 495-character paste into a 100-character field is refused whole, not cut, naming the field"
-else
-    not_ok "a 495-character paste into a 100-character field is refused whole, not cut, naming the field" "$(screen "$P")"
-fi
+wait_for "$P" "Legal surname: pasted text too long (495 characters" 5 &&
+    screen "$P" | grep -q "Legal surname \* *$"
+screen_ok $? "a 495-character paste into a 100-character field is refused whole, not cut, naming the field" "$P"
 keys "$P" Escape
 wait_for "$P" "Close without saving" 5
 keys "$P" y
 wait_for "$P" "Pupil roll:" 5
 paste "qqq"
 sleep 0.3
-if screen "$P" | grep -q "Paste where text is typed" && ! screen "$P" | grep -q "EXIT="; then
-    ok "a paste on a pane is not taken as keys (a pasted q does not quit)"
-else
-    not_ok "a paste on a pane is not taken as keys (a pasted q does not quit)" "$(screen "$P")"
-fi
+screen "$P" | grep -q "Paste where text is typed" && ! screen "$P" | grep -q "EXIT="
+screen_ok $? "a paste on a pane is not taken as keys (a pasted q does not quit)" "$P"
 
 # ---- The register's timer runs while a view is open ----
 # The clock starts at 09:29:56 (APTERM_NOW); the morning register closes at
@@ -147,12 +127,9 @@ keys "$P" -l "12"
 keys "$P" Tab Tab
 keys "$P" -l "not-an-email"
 keys "$P" C-s
-if wait_for "$P" "(and 1 more)" 5 && screen "$P" | grep -q '! "12" has too few digits' &&
-    screen "$P" | grep -q '! "not-an-email" is not an email address'; then
-    ok "a contact with a bad phone and a bad email: both fields are marked at once"
-else
-    not_ok "a contact with a bad phone and a bad email: both fields are marked at once" "$(screen "$P")"
-fi
+wait_for "$P" "(and 1 more)" 5 && screen "$P" | grep -q '! "12" has too few digits' &&
+    screen "$P" | grep -q '! "not-an-email" is not an email address'
+screen_ok $? "a contact with a bad phone and a bad email: both fields are marked at once" "$P"
 n=$(q "select count(*) from contact where name = 'Test Contact'")
 [ "$n" = 0 ] && ok "and nothing is saved" || not_ok "and nothing is saved" "$n rows"
 
@@ -170,10 +147,7 @@ wait_for "$P" "providers │" 5
 keys "$P" Enter
 wait_gone "$P" "providers │" 5
 keys "$P" q
-if wait_for "$P" "providers │" 5 && ! screen "$P" | grep -q "EXIT="; then
-    ok "q in a provider's record goes back to the list; apterm keeps running"
-else
-    not_ok "q in a provider's record goes back to the list; apterm keeps running" "$(screen "$P")"
-fi
+wait_for "$P" "providers │" 5 && ! screen "$P" | grep -q "EXIT="
+screen_ok $? "q in a provider's record goes back to the list; apterm keeps running" "$P"
 keys "$P" q
 expect_screen "q on the providers' list quits" "$P" "EXIT=0"

@@ -13,10 +13,10 @@ import zipfile
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_panel import (HDR, SPLITS, JOIN_PROBLEMS, check_readable, joined_cells, joined_header, joined_rows,
+from check_panel import (HDR, SPLITS, check_pages, joined_cells, joined_header, joined_rows,
                          physical, PUPIL_ORDER, SCHOOL_WEEKS, SUBJECTS, annual_parts, categories,  # noqa: E402
                          check_flag_rules, subject_counts,
-                         check_marking, check_output, check_tables, connect, date_eq, day_num, display_name,
+                         check_output, check_tables, connect, date_eq, day_num, display_name,
                          header_of, is_number, iso, money_eq, num_day, pct_eq, prorate, provider_qa, report,
                          table_rows, week_of, year_group, year_name)
 
@@ -101,22 +101,10 @@ def main():
     SUBJECTS.update(subject_counts(db, today))
 
     report(f"{label}: the sheets are {', '.join(SHEETS)}", [] if wb.sheetnames == SHEETS else [wb.sheetnames])
-    JOIN_PROBLEMS.clear()
-    for n in DMT_SPLITS:
-        joined_cells(wb, n)
-    report(f"{label}: a table printed over several sheets repeats its key columns, row for row, on each",
-           JOIN_PROBLEMS)
     problems = [f"{n}: {joined_header(wb, n)[:len(h)]}" for n, h in HEADERS.items()
                 if joined_header(wb, n)[:len(h)] != h]
     report(f"{label}: every table's header row is as specified", problems)
-    problems = []
-    check_marking(wb, xlsx, "Value for money report", today, problems)
-    report(f"{label}: OFFICIAL-SENSITIVE with the organisation and date on every page; landscape A4, one page wide, "
-           "print area, repeated header; document properties", problems)
-    problems, sizes = [], []
-    check_readable(wb, problems, sizes)
-    report(f"{label}: every sheet prints one A4 landscape page wide with text of at least 9 pt "
-           f"({', '.join(sizes)})", problems)
+    check_pages(wb, xlsx, label, "Value for money report", today, DMT_SPLITS)
     problems = []
     check_tables(wb, [n for n in SHEETS if n not in ("Summary", "Charts")], problems)
     for n in ("Providers", "Pupils", "Cohorts", "Attendance by week", "QA status"):

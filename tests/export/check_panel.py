@@ -277,6 +277,24 @@ MIN_PRINTED_PT = 9.0
 DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody set
 
 
+def check_pages(wb, xlsx, label, title_words, today, splits):
+    """The checks every workbook's pages pass: tables split over sheets keep
+    their keys, the marking and properties, and readable print."""
+    JOIN_PROBLEMS.clear()
+    for n in splits:
+        joined_cells(wb, n)
+    report(f"{label}: a table printed over several sheets repeats its key columns, row for row, on each",
+           JOIN_PROBLEMS)
+    problems = []
+    check_marking(wb, xlsx, title_words, today, problems)
+    report(f"{label}: {MARKING} with the organisation and date on every page; landscape A4, one page wide, "
+           "print area, repeated header; document properties", problems)
+    problems, sizes = [], []
+    check_readable(wb, problems, sizes)
+    report(f"{label}: every sheet prints one A4 landscape page wide with text of at least 9 pt "
+           f"({', '.join(sizes)})", problems)
+
+
 def column_points(width):
     """A column width in characters of the default font (Calibri 11: 7 px
     a digit, 5 px of padding) as printed points."""
@@ -549,19 +567,7 @@ def main():
     if header_of(wb["Pupil picture"]) != PICTURE_HEADER:
         problems.append(f"Pupil picture: {header_of(wb['Pupil picture'])}")
     report(f"{label}: every table's header row is as specified", problems)
-    JOIN_PROBLEMS.clear()
-    for n in PANEL_SPLITS:
-        joined_cells(wb, n)
-    report(f"{label}: a table printed over several sheets repeats its key columns, row for row, on each",
-           JOIN_PROBLEMS)
-    problems = []
-    check_marking(wb, xlsx, "Inclusion Panel pack", today, problems)
-    report(f"{label}: {MARKING} with the organisation and date on every page; landscape A4, one page wide, "
-           "print area, repeated header; document properties", problems)
-    problems, sizes = [], []
-    check_readable(wb, problems, sizes)
-    report(f"{label}: every sheet prints one A4 landscape page wide with text of at least 9 pt "
-           f"({', '.join(sizes)})", problems)
+    check_pages(wb, xlsx, label, "Inclusion Panel pack", today, PANEL_SPLITS)
     problems = []
     check_tables(wb, physical(HEADERS), problems)
     ws = wb["Pupil picture"]

@@ -3,12 +3,9 @@
 # census, one row per placement open on the census day, unknown items named;
 # a Welsh store is told that Wales has no AP census.
 . tests/lib.sh
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-12-07
 printf '[attendance]\nregion = england\n' > "$APTERM_CONFIG"
 db="$TEST_DIR/england.db"
-demo_store "$db" --pupils 30 --weeks 2
-q() { sqlite3 "$db" "$1"; }
+demo_script 2026-12-07 --pupils 30 --weeks 2
 D=2026-12-07
 want=$(q "select count(*) from placement where status <> 'proposed' and start_date <= '$D' and (end_date is null or end_date >= '$D')")
 out=$("$APTERM" --db "$db" export census --date $D --out census.csv 2>&1); rc=$?

@@ -4,13 +4,9 @@
 # 030: given through the CSV imports, checked against their code lists, and
 # carried into apterm export census, whose row is then complete.
 . tests/lib.sh
-here=$(pwd)
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-12-07
 printf '[attendance]\nregion = england\n' > "$APTERM_CONFIG"
 db="$TEST_DIR/england.db"
-demo_store "$db" --pupils 30 --weeks 2
-q() { sqlite3 "$db" "$1"; }
+demo_script 2026-12-07 --pupils 30 --weeks 2
 D=2026-12-07
 OPEN="pl.status <> 'proposed' and pl.start_date <= '$D' and (pl.end_date is null or pl.end_date >= '$D')"
 

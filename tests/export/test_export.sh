@@ -4,11 +4,7 @@
 # compare every figure with SQL over the same store; then the ways an export
 # must fail without touching an existing file.
 . tests/lib.sh
-here=$(pwd)
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-03-04      # a Wednesday in the spring term 2025/26
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 80 --weeks 8
+demo_script 2026-03-04 --pupils 80 --weeks 8      # a Wednesday in the spring term 2025/26
 checks="$here/tests/export"
 
 # export NAME ARGS...: runs apterm export ARGS; ok when it exits 0 with nothing on stderr.
@@ -128,24 +124,8 @@ if [ $rc -eq 0 ] && ! untouched && [ "$(stat -c %a "$TEST_DIR/keep.xlsx")" = 600
 else not_ok "a successful export replaces an existing file" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
 
 # Progress goes to a terminal only: through a pseudo-terminal it shows.
-"$PYTHON" - "$APTERM" "$db" "$TEST_DIR/tty.xlsx" >"$TEST_DIR/tty.out" 2>&1 <<'EOF'
-import os, pty, sys
-apterm, db, out = sys.argv[1:4]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(apterm, [apterm, "export", "dmt", "--from", "2026-01-14", "--to", "2026-03-04", "--out", out, "--db", db])
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-os.waitpid(pid, 0)
-sys.stdout.write(data.decode("utf-8", "replace"))
-EOF
+"$PYTHON" "$checks/on_tty.py" "$APTERM" export dmt --from 2026-01-14 --to 2026-03-04 --out "$TEST_DIR/tty.xlsx" \
+    --db "$db" >"$TEST_DIR/tty.out" 2>&1
 if grep -q "100% Done" "$TEST_DIR/tty.out" && grep -q "Reading the marks" "$TEST_DIR/tty.out"; then
     ok "on a terminal the export shows its progress"
 else not_ok "on a terminal the export shows its progress" "$(tr '\r' '\n' < "$TEST_DIR/tty.out" | tail -5)"; fi

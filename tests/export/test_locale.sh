@@ -5,11 +5,7 @@
 # they are spelt. The locale is built here with localedef (package locales),
 # so the test never depends on which locales the system has.
 . tests/lib.sh
-here=$(pwd)
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-03-04
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 80 --weeks 8
+demo_script 2026-03-04 --pupils 80 --weeks 8
 
 locales="$TEST_DIR/locales"
 mkdir -p "$locales"

@@ -4,11 +4,7 @@
 # poppler-utils (tests/export/check_pdf.py compares the text with SQL over the
 # same store); then the ways a print must fail without touching a file.
 . tests/lib.sh
-here=$(pwd)
-cd "$TEST_DIR" || exit 1
-export APTERM_TODAY=2026-03-04
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 80 --weeks 8
+demo_script 2026-03-04 --pupils 80 --weeks 8
 checks="$here/tests/export"
 q() { sqlite3 -readonly "$db" "$1"; }
 
@@ -121,24 +117,8 @@ else not_ok "an open visit is refused" "rc=$rc" "$(cat "$TEST_DIR/out")"; fi
 # Progress goes to a terminal only: through a pseudo-terminal it shows, and
 # the page count follows; without a terminal (every print above) stderr
 # stayed empty.
-"$PYTHON" - "$APTERM" "$db" "$TEST_DIR/tty.pdf" >"$TEST_DIR/tty.out" 2>&1 <<'PY'
-import os, pty, sys
-apterm, db, out = sys.argv[1:4]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(apterm, [apterm, "print", "tracking", "--week", "2026-03-02", "--out", out, "--db", db])
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-os.waitpid(pid, 0)
-sys.stdout.write(data.decode("utf-8", "replace"))
-PY
+"$PYTHON" "$checks/on_tty.py" "$APTERM" print tracking --week 2026-03-02 --out "$TEST_DIR/tty.pdf" --db "$db" \
+    >"$TEST_DIR/tty.out" 2>&1
 if grep -q "Laying out the pupils" "$TEST_DIR/tty.out" && grep -q "100% Writing the pages" "$TEST_DIR/tty.out" &&
     grep -q "Wrote the tracking sheet" "$TEST_DIR/tty.out"; then
     ok "on a terminal print shows its progress, to the last page"

@@ -2,10 +2,7 @@
 # apterm export pupil UPN --out FILE.xlsx (issue 14): everything the store
 # holds about one pupil, read back with openpyxl; audited as an export.
 . tests/lib.sh
-cd "$TEST_DIR" || exit 1
-db="$TEST_DIR/demo.db"
-demo_store "$db" --pupils 40 --weeks 4
-q() { sqlite3 "$db" "$1"; }
+demo_script "" --pupils 40 --weeks 4
 id=$(q "select p.id from pupil p where exists (select 1 from concern where pupil_id = p.id) and
         exists (select 1 from psp where pupil_id = p.id) and exists (select 1 from contact where pupil_id = p.id) limit 1")
 upn=$(q "select upn from pupil where id = $id")

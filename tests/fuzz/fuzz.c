@@ -60,6 +60,16 @@ char *fuzz_text(const uint8_t *data, size_t size)
     return text;
 }
 
+char *fuzz_string(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (!text)
+        fuzz_fail("out of memory");
+    memcpy(text, data, size);
+    text[size] = '\0';
+    return text;
+}
+
 static void open_store(bool create)
 {
     struct store_options opt = {.path = path, .login = "fuzzer", .code_set = "wales", .create = create};

@@ -23,6 +23,10 @@ int fuzz_file(const uint8_t *data, size_t size, char path[64]);
  * said why). */
 char *fuzz_text(const uint8_t *data, size_t size);
 
+/* The bytes as they are, NUL-terminated (a NUL among them ends the string
+ * early): a copy to free. */
+char *fuzz_string(const uint8_t *data, size_t size);
+
 /* The store: a small demo store (12 pupils, 2 weeks of marks to Friday 27
  * November 2026, seed 1, the Welsh codes), made on first use in a private
  * temporary folder that is removed at exit. Opened as login "fuzzer", an

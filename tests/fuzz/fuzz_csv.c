@@ -10,11 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    if (!text)
-        fuzz_fail("out of memory");
-    memcpy(text, data, size);
-    text[size] = '\0';
+    char *text = fuzz_string(data, size);
     for (int pass = 0; pass < 2; pass++) {
         struct csv_reader r;
         bool got = false;

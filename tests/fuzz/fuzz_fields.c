@@ -22,11 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    if (!text)
-        fuzz_fail("out of memory");
-    memcpy(text, data, size);
-    text[size] = '\0';
+    char *text = fuzz_string(data, size);
 
     int today = date_from_ymd(2026, 11, 27), d = 0;
     char buf[64];

@@ -23,13 +23,13 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
 #define MAX_GOT 256
@@ -73,24 +73,7 @@ static void collect(void *ctx, const struct flag_row *f)
     ngot++;
 }
 
-/* Runs SQL (printf-style) in one write transaction; fails the test on error. */
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
 static int64_t last_id(void)
 {
@@ -99,60 +82,20 @@ static int64_t last_id(void)
     return id;
 }
 
-/* "YYYY-MM-DD" of today + days (static slots, several per expression). */
-static const char *day_s(int days)
-{
-    static char slots[16][11];
-    static int next;
-    char *b = slots[next++ % 16];
-    return date_format(TODAY + days, b);
-}
+#define day_s(days) unit_date(TODAY + (days)) /* today + days, several per expression */
 
 static int setup(void **state)
 {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-flags-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "flags", "tester");
     TODAY = date_from_ymd(2026, 3, 11);
-    /* The codes the tests use (the seed may already hold them), and a
-     * calendar of our own. */
-    sql("INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-        "('wales', '/', 'present (AM)', 'present', '2010-09-01'), "
-        "('wales', '\\', 'present (PM)', 'present', '2010-09-01'), "
-        "('wales', 'B', 'educated off site', 'aea', '2010-09-01'), "
-        "('wales', 'I', 'illness', 'authorised', '2010-09-01'), "
-        "('wales', 'C', 'other authorised', 'authorised', '2010-09-01'), "
-        "('wales', 'O', 'unauthorised', 'unauthorised', '2010-09-01'), "
-        "('wales', 'N', 'no reason yet', 'unauthorised', '2010-09-01'), "
-        "('wales', 'D', 'dual registered', 'not_counted', '2010-09-01');"
-        "DELETE FROM closure; DELETE FROM term;"
-        "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
-        "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), "
-        "('2025/26', 'spring', '2026-01-05', '2026-03-27'), "
-        "('2025/26', 'summer', '2026-04-13', '2026-07-20');");
+    unit_calendar(S, UNIT_TERMS_2025_26); /* the codes are the store's Welsh set */
     return 0;
 }
 
 static int teardown(void **state)
 {
-    (void)state;
     got_clear();
-    store_close(S);
-    S = NULL;
-    char f[PATH_MAX + 8];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
-    return 0;
+    return unit_teardown(state);
 }
 
 /* ------------------------------------------------------------ scenario helpers */
@@ -1240,7 +1183,7 @@ static void test_viewer_can_run(void **state)
     assert_true(n_admin >= 2);
 
     struct store *view = NULL;
-    struct store_options o = {.path = path, .login = "viewer1"};
+    struct store_options o = {.path = F->path, .login = "viewer1"};
     if (store_open(&o, &view) != AP_OK)
         fail_msg("store_open as viewer: %s", ap_error_detail());
     assert_int_equal(store_role(view), ROLE_VIEWER);

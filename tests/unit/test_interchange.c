@@ -22,36 +22,7 @@
 #include "store.h"
 #include "subject.h"
 #include "upn.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-ix-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
+#include "unit.h"
 
 static void postcode_shapes(void **state)
 {
@@ -104,7 +75,7 @@ static ap_status import(struct store *s, enum ix_kind k, const char *text, bool 
 
 static void provider_without_postcode_is_not_matched_on_name(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct provider p;
     provider_init(&p);
     strcpy(p.name, "Canolfan Dysgu Awyr Agored");
@@ -138,7 +109,7 @@ static void provider_without_postcode_is_not_matched_on_name(void **state)
  * transaction, goes too. */
 static void failed_write_rolls_back_every_line(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char errors[2048] = "";
     struct ix_result res;
     assert_int_equal(import(f->s, IX_PROVIDERS,
@@ -169,7 +140,7 @@ static void failed_write_rolls_back_every_line(void **state)
 
 static void batch_savepoints(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct provider a, b;
     provider_init(&a);
     provider_init(&b);
@@ -191,7 +162,7 @@ static void batch_savepoints(void **state)
 /* Backups hold everything, the safeguarding chronology included: admins only. */
 static void backup_and_restore_are_for_admins(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     assert_int_equal(store_user_add(f->s, "officer1", "officer"), AP_OK);
     struct store_options opt = {.path = f->path, .login = "officer1"};
     struct store *officer = NULL;
@@ -226,7 +197,7 @@ static ap_status no_row(void *ctx, const struct subject_part *part, sqlite3_stmt
 /* A viewer cannot read the chronology, so cannot give a whole answer. */
 static void subject_access_is_refused_to_viewers(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char errors[512];
     struct ix_result res;
     char text[256], upn[14];
@@ -254,7 +225,7 @@ static void subject_access_is_refused_to_viewers(void **state)
  * pupil; only an admin erases. */
 static void retention_boundary(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char errors[1024] = "";
     struct ix_result res;
     char text[1024], upn[14], upn2[14];
@@ -305,12 +276,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(postcode_shapes),
-        cmocka_unit_test_setup_teardown(provider_without_postcode_is_not_matched_on_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(failed_write_rolls_back_every_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(batch_savepoints, setup, teardown),
-        cmocka_unit_test_setup_teardown(backup_and_restore_are_for_admins, setup, teardown),
-        cmocka_unit_test_setup_teardown(subject_access_is_refused_to_viewers, setup, teardown),
-        cmocka_unit_test_setup_teardown(retention_boundary, setup, teardown),
+        UNIT_TEST(provider_without_postcode_is_not_matched_on_name, unit_setup),
+        UNIT_TEST(failed_write_rolls_back_every_line, unit_setup),
+        UNIT_TEST(batch_savepoints, unit_setup),
+        UNIT_TEST(backup_and_restore_are_for_admins, unit_setup),
+        UNIT_TEST(subject_access_is_refused_to_viewers, unit_setup),
+        UNIT_TEST(retention_boundary, unit_setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include "rules.h"
 #include "store.h"
 #include "upn.h"
+#include "unit.h"
 
 /* The week of Monday 23 November 2026: five school days in the autumn term
  * of data/terms.csv, no closure days. */
@@ -36,38 +37,9 @@
 enum { P_FULL = 1, P_CLA, P_ENDED, P_PROPOSED, P_FUTURE, P_NONE, P_COUNT };
 
 struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
+    struct unit_fixture u; /* first: unit_teardown ends it */
     char upn[P_COUNT][14];
 };
-
-static void sql(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sql(struct store *s, const char *fmt, ...)
-{
-    char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(s), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK)
-        fail_msg("%s: %s", buf, err ? err : "?");
-}
-
-static int64_t query_int(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int64_t query_int(struct store *s, const char *fmt, ...)
-{
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    int64_t v = -1;
-    assert_int_equal(store_query_int(s, buf, -1, &v), AP_OK);
-    return v;
-}
 
 static void make_upn(char out[14], int n)
 {
@@ -87,28 +59,22 @@ static void make_upn(char out[14], int n)
  *   P_NONE      no placement */
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-marks-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
+    struct fixture *f = unit_fixture_new(state, sizeof *f, "marks", "tester");
     for (int i = 1; i < P_COUNT; i++)
         make_upn(f->upn[i], i);
     static const char *const names[P_COUNT][2] = {
         {"", ""}, {"Siân", "Jones"}, {"Llŷr", "Evans"}, {"Gwenllïan", "Pritchard"},
         {"Dafydd", "Hughes"}, {"Ffion", "Morgan"}, {"Rhys", "Williams"},
     };
-    assert_int_equal(store_begin(f->s), AP_OK);
-    sql(f->s, "INSERT INTO school (id, name) VALUES (1, 'Ysgol y Cwm');"
+    assert_int_equal(store_begin(f->u.s), AP_OK);
+    unit_exec(f->u.s, "INSERT INTO school (id, name) VALUES (1, 'Ysgol y Cwm');"
               "INSERT INTO provider (id, name) VALUES (1, 'Cwm Farm'), (2, 'Tiwtora Tutors');");
     for (int i = 1; i < P_COUNT; i++)
-        sql(f->s,
+        unit_exec(f->u.s,
             "INSERT INTO pupil (id, upn, legal_forename, legal_surname, dob, home_school_id, roll_status, cohort, cla) "
             "VALUES (%d, '%s', '%s', '%s', '2012-03-14', 1, 'dual_prs', 'pru_plus', %d)",
             i, f->upn[i], names[i][0], names[i][1], i == P_CLA);
-    sql(f->s,
+    unit_exec(f->u.s,
         "INSERT INTO placement (id, pupil_id, provider_id, status, start_date, end_date, cost_basis, rate) VALUES "
         "(1, %d, 1, 'active', '2026-09-03', NULL, 'session', 5000),"
         "(2, %d, 2, 'active', '2026-09-03', NULL, 'session', 5000),"
@@ -120,36 +86,20 @@ static int setup(void **state)
         for (int wd = 0; wd < 5; wd++)
             for (int sess = 0; sess < 2; sess++)
                 if (pl != 2 || ((wd == 0 || wd == 2) && sess == 0))
-                    sql(f->s, "INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES (%d, %d, '%s', 2.5)",
+                    unit_exec(f->u.s, "INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES (%d, %d, '%s', 2.5)",
                         pl, wd, sess ? "pm" : "am");
-    sql(f->s,
+    unit_exec(f->u.s,
         "INSERT INTO contact (pupil_id, priority, name, relationship, phone) VALUES "
         "(%d, 2, 'Mair Evans', 'Nain', '01234 222222'), (%d, 1, 'Cerys Evans', 'Foster carer', '01234 111111')",
         P_CLA, P_CLA);
-    assert_int_equal(store_commit(f->s), AP_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    assert_int_equal(store_commit(f->u.s), AP_OK);
     return 0;
 }
 
 /* Another login on the same store, added with role, then opened. */
 static struct store *open_as(struct fixture *f, const char *login, const char *role)
 {
-    assert_int_equal(store_user_add(f->s, login, role), AP_OK);
-    struct store_options opt = {.path = f->path, .login = login};
-    struct store *s = NULL;
-    assert_int_equal(store_open(&opt, &s), AP_OK);
-    return s;
+    return unit_open_as(f->u.s, f->u.path, login, role);
 }
 
 static ap_status mark(struct store *s, int64_t pupil, int day, enum session sess, char code,
@@ -170,7 +120,7 @@ static void assert_contains(const char *text, const char *part)
 
 static int64_t mark_count(struct store *s)
 {
-    return query_int(s, "SELECT count(*) FROM attendance_mark");
+    return unit_int(s, "SELECT count(*) FROM attendance_mark");
 }
 
 /* ---- the weekly summary ---- */
@@ -179,14 +129,14 @@ static void test_attendance_per_category(void **state)
 {
     struct fixture *f = *state;
     struct mark m;
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);   /* present */
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_PM, '\\', SOURCE_PHONE, 0, &m), AP_OK);  /* present */
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_AM, 'B', SOURCE_PHONE, 0, &m), AP_OK);   /* aea */
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_PM, 'I', SOURCE_PHONE, 0, &m), AP_OK);   /* authorised */
-    assert_int_equal(mark(f->s, P_FULL, WED, SESSION_AM, 'O', SOURCE_OFFICER, 0, &m), AP_OK); /* unauthorised */
-    assert_int_equal(mark(f->s, P_FULL, WED, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK); /* unauthorised */
-    assert_int_equal(mark(f->s, P_FULL, THU, SESSION_AM, 'D', SOURCE_OFFICER, 0, &m), AP_OK); /* not counted */
-#define WEEK(col) query_int(f->s, "SELECT " col " FROM attendance_week WHERE pupil_id = 1 AND week = %d", MON)
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);   /* present */
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_PM, '\\', SOURCE_PHONE, 0, &m), AP_OK);  /* present */
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_AM, 'B', SOURCE_PHONE, 0, &m), AP_OK);   /* aea */
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_PM, 'I', SOURCE_PHONE, 0, &m), AP_OK);   /* authorised */
+    assert_int_equal(mark(f->u.s, P_FULL, WED, SESSION_AM, 'O', SOURCE_OFFICER, 0, &m), AP_OK); /* unauthorised */
+    assert_int_equal(mark(f->u.s, P_FULL, WED, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK); /* unauthorised */
+    assert_int_equal(mark(f->u.s, P_FULL, THU, SESSION_AM, 'D', SOURCE_OFFICER, 0, &m), AP_OK); /* not counted */
+#define WEEK(col) unit_int(f->u.s, "SELECT " col " FROM attendance_week WHERE pupil_id = 1 AND week = %d", MON)
     assert_int_equal(WEEK("possible"), 6);
     assert_int_equal(WEEK("attending"), 3);
     assert_int_equal(WEEK("authorised"), 1);
@@ -202,15 +152,15 @@ static void test_attendance_per_category(void **state)
     assert_true(pct > 49.99 && pct < 50.01);
 
     /* A correction moves the counts: the D becomes a present mark. */
-    assert_int_equal(marks_get(f->s, P_FULL, THU, SESSION_AM, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, THU, SESSION_AM, '/', SOURCE_OFFICER, m.version, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, THU, SESSION_AM, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, THU, SESSION_AM, '/', SOURCE_OFFICER, m.version, &m), AP_OK);
     assert_int_equal(WEEK("possible"), 7);
     assert_int_equal(WEEK("attending"), 4);
 #undef WEEK
 
     /* The codes keep their categories. */
     struct code_set codes;
-    assert_int_equal(codes_load(f->s, &codes), AP_OK);
+    assert_int_equal(codes_load(f->u.s, &codes), AP_OK);
     assert_int_equal(codes_find(&codes, 'B')->category, CAT_AEA);
     assert_int_equal(codes_find(&codes, 'D')->category, CAT_NOT_COUNTED);
     assert_int_equal(codes_find(&codes, 'N')->category, CAT_UNAUTHORISED);
@@ -235,7 +185,7 @@ static void test_expected_from_timetables(void **state)
     struct expected *e = NULL;
     size_t n = 0;
     /* Monday: P_FULL both sessions, P_CLA in the morning; nobody else. */
-    assert_int_equal(marks_expected(f->s, MON, &e, &n), AP_OK);
+    assert_int_equal(marks_expected(f->u.s, MON, &e, &n), AP_OK);
     assert_int_equal(n, 3);
     assert_true(has_expected(e, n, P_FULL, SESSION_AM, 1));
     assert_true(has_expected(e, n, P_FULL, SESSION_PM, 1));
@@ -243,29 +193,29 @@ static void test_expected_from_timetables(void **state)
     assert_true(e[0].hours > 2.49 && e[0].hours < 2.51);
     free(e);
     /* Tuesday: P_CLA is not timetabled. */
-    assert_int_equal(marks_expected(f->s, TUE, &e, &n), AP_OK);
+    assert_int_equal(marks_expected(f->u.s, TUE, &e, &n), AP_OK);
     assert_int_equal(n, 2);
     assert_false(has_expected(e, n, P_CLA, SESSION_AM, 2));
     free(e);
-    assert_int_equal(marks_expected(f->s, WED, &e, &n), AP_OK);
+    assert_int_equal(marks_expected(f->u.s, WED, &e, &n), AP_OK);
     assert_int_equal(n, 3);
     free(e);
     /* The ended placement counts for the days it ran, not after. */
-    assert_int_equal(marks_expected(f->s, date_from_ymd(2026, 11, 9), &e, &n), AP_OK);
+    assert_int_equal(marks_expected(f->u.s, date_from_ymd(2026, 11, 9), &e, &n), AP_OK);
     assert_true(has_expected(e, n, P_ENDED, SESSION_AM, 1));
     assert_false(has_expected(e, n, P_PROPOSED, SESSION_AM, 1));
     free(e);
     /* From 1 December the future placement runs. */
-    assert_int_equal(marks_expected(f->s, date_from_ymd(2026, 12, 1), &e, &n), AP_OK);
+    assert_int_equal(marks_expected(f->u.s, date_from_ymd(2026, 12, 1), &e, &n), AP_OK);
     assert_true(has_expected(e, n, P_FUTURE, SESSION_PM, 2));
     free(e);
     /* Not a school day: nobody. */
-    assert_int_equal(marks_expected(f->s, SAT, &e, &n), AP_OK);
+    assert_int_equal(marks_expected(f->u.s, SAT, &e, &n), AP_OK);
     assert_int_equal(n, 0);
     assert_null(e);
-    assert_int_equal(marks_expected(f->s, date_from_ymd(2026, 10, 26), &e, &n), AP_OK); /* half term */
+    assert_int_equal(marks_expected(f->u.s, date_from_ymd(2026, 10, 26), &e, &n), AP_OK); /* half term */
     assert_int_equal(n, 0);
-    assert_int_equal(marks_expected(f->s, date_from_ymd(2026, 8, 10), &e, &n), AP_OK);  /* summer holiday */
+    assert_int_equal(marks_expected(f->u.s, date_from_ymd(2026, 8, 10), &e, &n), AP_OK);  /* summer holiday */
     assert_int_equal(n, 0);
 }
 
@@ -277,34 +227,34 @@ static void test_conflict_with_another_login(void **state)
     struct store *bob = open_as(f, "bob", "officer");
     struct mark seen, m;
     /* Both see an empty cell; bob marks it first. */
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &seen), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_AM, &seen), AP_OK);
     assert_int_equal(seen.version, 0);
     assert_int_equal(mark(bob, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
     assert_int_equal(m.version, 1);
     assert_string_equal(m.updated_by, "bob");
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'O', SOURCE_OFFICER, seen.version, NULL), AP_ERR_CONFLICT);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'O', SOURCE_OFFICER, seen.version, NULL), AP_ERR_CONFLICT);
     assert_contains(ap_error_detail(), "bob");
     assert_contains(ap_error_detail(), "/");
     assert_contains(ap_error_detail(), "2026-11-23 AM is already marked /");
     /* bob's mark is untouched. */
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "/");
     assert_string_equal(m.updated_by, "bob");
     /* A stale version is refused too, naming bob; the current one is accepted. */
     struct mark v1 = m;
     assert_int_equal(mark(bob, P_FULL, MON, SESSION_AM, 'B', SOURCE_PHONE, v1.version, &m), AP_OK);
     assert_int_equal(m.version, 2);
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'I', SOURCE_OFFICER, v1.version, NULL), AP_ERR_CONFLICT);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'I', SOURCE_OFFICER, v1.version, NULL), AP_ERR_CONFLICT);
     assert_contains(ap_error_detail(), "bob");
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
     assert_int_equal(m.version, 3);
     assert_string_equal(m.updated_by, "tester");
     /* A mark cleared by bob meanwhile is a conflict too. */
     assert_int_equal(marks_clear(bob, P_FULL, MON, SESSION_AM, m.version), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'O', SOURCE_OFFICER, m.version, NULL), AP_ERR_CONFLICT);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'O', SOURCE_OFFICER, m.version, NULL), AP_ERR_CONFLICT);
     assert_contains(ap_error_detail(), "bob");
     /* Every change is in the audit log under the mark's key. */
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'attendance_mark' AND row_key = '%d/%d/am'",
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM audit_log WHERE tbl = 'attendance_mark' AND row_key = '%d/%d/am'",
                                P_FULL, MON),
                      4);
     store_close(bob);
@@ -314,40 +264,40 @@ static void test_expected_version_zero_when_marked(void **state)
 {
     struct fixture *f = *state;
     struct mark m;
-    int64_t before_audit = query_int(f->s, "SELECT count(*) FROM audit_log");
-    assert_int_equal(mark(f->s, P_CLA, MON, SESSION_AM, '/', SOURCE_EMAIL, 0, &m), AP_OK);
+    int64_t before_audit = unit_int(f->u.s, "SELECT count(*) FROM audit_log");
+    assert_int_equal(mark(f->u.s, P_CLA, MON, SESSION_AM, '/', SOURCE_EMAIL, 0, &m), AP_OK);
     assert_int_equal(m.version, 1);
     assert_int_equal(m.provider_id, 2); /* from the placement of that weekday and session */
     assert_int_equal(strlen(m.updated_at), 19);
     assert_string_equal(m.updated_by, "tester");
     assert_int_equal(m.source, SOURCE_EMAIL);
     /* "I saw no mark" when there is one: refused, naming who set it. */
-    assert_int_equal(mark(f->s, P_CLA, MON, SESSION_AM, 'O', SOURCE_OFFICER, 0, NULL), AP_ERR_CONFLICT);
+    assert_int_equal(mark(f->u.s, P_CLA, MON, SESSION_AM, 'O', SOURCE_OFFICER, 0, NULL), AP_ERR_CONFLICT);
     assert_contains(ap_error_detail(), "tester");
-    assert_int_equal(marks_get(f->s, P_CLA, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_CLA, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "/");
     assert_int_equal(m.version, 1);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log"), before_audit + 1);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM audit_log"), before_audit + 1);
     /* Version 1 seen: the update raises it to 2, with a note. */
     struct mark_input in = {.pupil_id = P_CLA, .day = MON, .session = SESSION_AM, .code = 'L',
                             .source = SOURCE_OFFICER, .note = "arrived 9:20, taxi late"};
-    assert_int_equal(marks_set(f->s, &in, 1, &m), AP_OK);
+    assert_int_equal(marks_set(f->u.s, &in, 1, &m), AP_OK);
     assert_int_equal(m.version, 2);
     assert_string_equal(m.note, "arrived 9:20, taxi late");
     /* A NULL note keeps it. */
     in.note = NULL;
     in.code = '/';
-    assert_int_equal(marks_set(f->s, &in, 2, &m), AP_OK);
+    assert_int_equal(marks_set(f->u.s, &in, 2, &m), AP_OK);
     assert_string_equal(m.note, "arrived 9:20, taxi late");
     /* A note too long for the field is refused, not cut. */
     char long_note[300];
     memset(long_note, 'x', sizeof long_note - 1);
     long_note[sizeof long_note - 1] = '\0';
     in.note = long_note;
-    assert_int_equal(marks_set(f->s, &in, 3, &m), AP_ERR_INVALID);
+    assert_int_equal(marks_set(f->u.s, &in, 3, &m), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "Note");
     /* An unknown pupil is named. */
-    assert_int_equal(mark(f->s, 999, MON, SESSION_AM, '/', SOURCE_OFFICER, 0, NULL), AP_ERR_NOT_FOUND);
+    assert_int_equal(mark(f->u.s, 999, MON, SESSION_AM, '/', SOURCE_OFFICER, 0, NULL), AP_ERR_NOT_FOUND);
     assert_contains(ap_error_detail(), "999");
 }
 
@@ -355,37 +305,37 @@ static void test_clear(void **state)
 {
     struct fixture *f = *state;
     struct mark m;
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_PM, 'O', SOURCE_OFFICER, 0, &m), AP_OK);
-    assert_int_equal(query_int(f->s, "SELECT unauthorised FROM attendance_week WHERE pupil_id = 1 AND week = %d", MON), 1);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_PM, 'O', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(unit_int(f->u.s, "SELECT unauthorised FROM attendance_week WHERE pupil_id = 1 AND week = %d", MON), 1);
     /* Not the version seen: refused, the mark stays. */
-    assert_int_equal(marks_clear(f->s, P_FULL, TUE, SESSION_PM, 0), AP_ERR_CONFLICT);
-    assert_int_equal(marks_clear(f->s, P_FULL, TUE, SESSION_PM, 7), AP_ERR_CONFLICT);
-    assert_int_equal(mark_count(f->s), 1);
-    assert_int_equal(marks_clear(f->s, P_FULL, TUE, SESSION_PM, m.version), AP_OK);
-    assert_int_equal(mark_count(f->s), 0);
-    assert_int_equal(marks_get(f->s, P_FULL, TUE, SESSION_PM, &m), AP_OK);
+    assert_int_equal(marks_clear(f->u.s, P_FULL, TUE, SESSION_PM, 0), AP_ERR_CONFLICT);
+    assert_int_equal(marks_clear(f->u.s, P_FULL, TUE, SESSION_PM, 7), AP_ERR_CONFLICT);
+    assert_int_equal(mark_count(f->u.s), 1);
+    assert_int_equal(marks_clear(f->u.s, P_FULL, TUE, SESSION_PM, m.version), AP_OK);
+    assert_int_equal(mark_count(f->u.s), 0);
+    assert_int_equal(marks_get(f->u.s, P_FULL, TUE, SESSION_PM, &m), AP_OK);
     assert_int_equal(m.version, 0);
-    assert_int_equal(query_int(f->s, "SELECT possible + unauthorised FROM attendance_week WHERE pupil_id = 1 AND week = %d", MON),
+    assert_int_equal(unit_int(f->u.s, "SELECT possible + unauthorised FROM attendance_week WHERE pupil_id = 1 AND week = %d", MON),
                      0);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'attendance_mark' AND action = 'delete'"), 1);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM audit_log WHERE tbl = 'attendance_mark' AND action = 'delete'"), 1);
     /* Nothing there and nothing seen: nothing to do. */
-    assert_int_equal(marks_clear(f->s, P_FULL, TUE, SESSION_PM, 0), AP_OK);
+    assert_int_equal(marks_clear(f->u.s, P_FULL, TUE, SESSION_PM, 0), AP_OK);
 }
 
 static void test_codes_that_cannot_be_entered(void **state)
 {
     struct fixture *f = *state;
     /* Not in the set: named. */
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'Q', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'Q', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "\"Q\"");
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'K', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'K', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "K");
     /* Retired: readable, not enterable; the message names the code and the date. */
-    sql(f->s, "UPDATE attendance_code SET valid_to = '2024-08-31' WHERE code_set = 'wales' AND code = 'H'");
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'H', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
+    unit_exec(f->u.s, "UPDATE attendance_code SET valid_to = '2024-08-31' WHERE code_set = 'wales' AND code = 'H'");
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'H', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "H was retired on 2024-08-31");
     struct code_set codes;
-    assert_int_equal(codes_load(f->s, &codes), AP_OK);
+    assert_int_equal(codes_load(f->u.s, &codes), AP_OK);
     const struct code_info *h = codes_find(&codes, 'H');
     assert_non_null(h);
     assert_int_equal(h->valid_to, date_from_ymd(2024, 8, 31));
@@ -409,26 +359,26 @@ static void test_codes_that_cannot_be_entered(void **state)
     assert_int_equal(mark(vic, P_FULL, MON, SESSION_AM, '/', SOURCE_OFFICER, 0, NULL), AP_ERR_DENIED);
     store_close(vic);
     /* Not a school day: a Saturday, a closure day, a holiday. */
-    assert_int_equal(mark(f->s, P_FULL, SAT, SESSION_AM, '/', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
+    assert_int_equal(mark(f->u.s, P_FULL, SAT, SESSION_AM, '/', SOURCE_OFFICER, 0, NULL), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "Saturday");
-    assert_int_equal(mark(f->s, P_FULL, date_from_ymd(2026, 10, 26), SESSION_AM, '/', SOURCE_OFFICER, 0, NULL),
+    assert_int_equal(mark(f->u.s, P_FULL, date_from_ymd(2026, 10, 26), SESSION_AM, '/', SOURCE_OFFICER, 0, NULL),
                      AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "Half-term");
-    assert_int_equal(mark(f->s, P_FULL, date_from_ymd(2026, 8, 10), SESSION_AM, '/', SOURCE_OFFICER, 0, NULL),
+    assert_int_equal(mark(f->u.s, P_FULL, date_from_ymd(2026, 8, 10), SESSION_AM, '/', SOURCE_OFFICER, 0, NULL),
                      AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "not a school day");
-    assert_int_equal(mark_count(f->s), 0);
+    assert_int_equal(mark_count(f->u.s), 0);
 }
 
 static void test_present_code_follows_the_session(void **state)
 {
     struct fixture *f = *state;
     struct mark m;
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_PM, '/', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_PM, '/', SOURCE_OFFICER, 0, &m), AP_OK);
     assert_string_equal(m.code, "\\");
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_AM, '\\', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_AM, '\\', SOURCE_OFFICER, 0, &m), AP_OK);
     assert_string_equal(m.code, "/");
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_PM, '\\', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_PM, '\\', SOURCE_OFFICER, 0, &m), AP_OK);
     assert_string_equal(m.code, "\\");
 }
 
@@ -437,33 +387,33 @@ static void test_reported_code_kept(void **state)
     struct fixture *f = *state;
     struct mark m;
     /* The provider rings: B. */
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_AM, 'B', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_AM, 'B', SOURCE_PHONE, 0, &m), AP_OK);
     assert_string_equal(m.reported_code, "");
     assert_int_equal(m.provider_id, 1);
     /* The officer corrects it to I: the provider's B is kept beside it. */
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
     assert_string_equal(m.code, "I");
     assert_string_equal(m.reported_code, "B");
     assert_int_equal(m.source, SOURCE_OFFICER);
     /* ... and through later changes, by a call too. */
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_AM, 'M', SOURCE_CALL, m.version, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_AM, 'M', SOURCE_CALL, m.version, &m), AP_OK);
     assert_string_equal(m.reported_code, "B");
     /* An officer's own marks have no reported code. */
-    assert_int_equal(mark(f->s, P_FULL, WED, SESSION_AM, 'O', SOURCE_OFFICER, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, WED, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, WED, SESSION_AM, 'O', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, WED, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
     assert_string_equal(m.reported_code, "");
     /* The officer confirming the provider's own code keeps none either. */
-    assert_int_equal(mark(f->s, P_FULL, THU, SESSION_AM, '/', SOURCE_PORTAL, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, THU, SESSION_AM, '/', SOURCE_OFFICER, m.version, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, THU, SESSION_AM, '/', SOURCE_PORTAL, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, THU, SESSION_AM, '/', SOURCE_OFFICER, m.version, &m), AP_OK);
     assert_string_equal(m.reported_code, "");
     /* An explicit provider is kept. */
     struct mark_input in = {.pupil_id = P_FULL, .day = FRI, .session = SESSION_AM, .code = '/',
                             .provider_id = 2, .source = SOURCE_OFFICER};
-    assert_int_equal(marks_set(f->s, &in, 0, &m), AP_OK);
+    assert_int_equal(marks_set(f->u.s, &in, 0, &m), AP_OK);
     assert_int_equal(m.provider_id, 2);
     in.provider_id = 77;
     in.session = SESSION_PM;
-    assert_int_equal(marks_set(f->s, &in, 0, &m), AP_ERR_NOT_FOUND);
+    assert_int_equal(marks_set(f->u.s, &in, 0, &m), AP_ERR_NOT_FOUND);
 }
 
 /* ---- register close ---- */
@@ -472,39 +422,39 @@ static void test_register_close(void **state)
 {
     struct fixture *f = *state;
     struct mark m;
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
     int marked = -1;
-    assert_int_equal(marks_close_register(f->s, MON, SESSION_AM, &marked), AP_OK);
+    assert_int_equal(marks_close_register(f->u.s, MON, SESSION_AM, &marked), AP_OK);
     assert_int_equal(marked, 1); /* only P_CLA was expected and unmarked */
-    assert_int_equal(marks_get(f->s, P_CLA, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_CLA, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "N");
     assert_int_equal(m.source, SOURCE_OFFICER);
     assert_string_equal(m.note, "register closed");
     assert_int_equal(m.provider_id, 2);
     assert_string_equal(m.updated_by, "tester");
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "/"); /* untouched */
     assert_int_equal(m.version, 1);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM attendance_mark WHERE pupil_id NOT IN (%d, %d)", P_FULL, P_CLA), 0);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM attendance_mark WHERE pupil_id NOT IN (%d, %d)", P_FULL, P_CLA), 0);
     /* Idempotent. */
-    assert_int_equal(marks_close_register(f->s, MON, SESSION_AM, &marked), AP_OK);
+    assert_int_equal(marks_close_register(f->u.s, MON, SESSION_AM, &marked), AP_OK);
     assert_int_equal(marked, 0);
-    assert_int_equal(mark_count(f->s), 2);
+    assert_int_equal(mark_count(f->u.s), 2);
     /* The afternoon: only P_FULL is timetabled. */
-    assert_int_equal(marks_close_register(f->s, MON, SESSION_PM, &marked), AP_OK);
+    assert_int_equal(marks_close_register(f->u.s, MON, SESSION_PM, &marked), AP_OK);
     assert_int_equal(marked, 1);
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_PM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_PM, &m), AP_OK);
     assert_string_equal(m.code, "N");
-    assert_int_equal(marks_get(f->s, P_CLA, MON, SESSION_PM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_CLA, MON, SESSION_PM, &m), AP_OK);
     assert_int_equal(m.version, 0);
     /* Not on a day that is not a school day. */
-    assert_int_equal(marks_close_register(f->s, SAT, SESSION_AM, &marked), AP_ERR_INVALID);
+    assert_int_equal(marks_close_register(f->u.s, SAT, SESSION_AM, &marked), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "Saturday");
     /* A viewer cannot close it. */
     struct store *vic = open_as(f, "vic", "viewer");
     assert_int_equal(marks_close_register(vic, TUE, SESSION_AM, &marked), AP_ERR_DENIED);
     store_close(vic);
-    assert_int_equal(mark_count(f->s), 3);
+    assert_int_equal(mark_count(f->u.s), 3);
 }
 
 /* ---- the register closes by itself (marks_close_due) ---- */
@@ -523,54 +473,54 @@ static int close_due(struct store *s, int day, int now, struct register_closed *
     return n;
 }
 
-static int64_t closures(struct store *s) { return query_int(s, "SELECT count(*) FROM register_close"); }
+static int64_t closures(struct store *s) { return unit_int(s, "SELECT count(*) FROM register_close"); }
 
 static void test_register_close_boundaries(void **state)
 {
     struct fixture *f = *state;
     struct register_closed c;
     /* Monday AM: P_FULL and P_CLA expected, neither marked. */
-    assert_int_equal(close_due(f->s, MON, AT(9, 29), &c), 0); /* a minute before */
-    assert_int_equal(close_due(f->s, MON, AT(9, 29) + 59, &c), 0);
-    assert_int_equal(mark_count(f->s), 0);
-    assert_int_equal(closures(f->s), 0);
-    assert_int_equal(close_due(f->s, MON, AT(9, 30), &c), 1); /* at */
+    assert_int_equal(close_due(f->u.s, MON, AT(9, 29), &c), 0); /* a minute before */
+    assert_int_equal(close_due(f->u.s, MON, AT(9, 29) + 59, &c), 0);
+    assert_int_equal(mark_count(f->u.s), 0);
+    assert_int_equal(closures(f->u.s), 0);
+    assert_int_equal(close_due(f->u.s, MON, AT(9, 30), &c), 1); /* at */
     assert_int_equal(c.session, SESSION_AM);
     assert_int_equal(c.marked, 2);
-    assert_int_equal(mark_count(f->s), 2);
+    assert_int_equal(mark_count(f->u.s), 2);
     struct mark m;
-    assert_int_equal(marks_get(f->s, P_CLA, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_CLA, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "N");
     assert_string_equal(m.note, "register closed");
-    assert_int_equal(close_due(f->s, MON, AT(9, 31), &c), 0); /* after: once only */
-    assert_int_equal(mark_count(f->s), 2);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE day = '2026-11-23' AND session = 'am' "
+    assert_int_equal(close_due(f->u.s, MON, AT(9, 31), &c), 0); /* after: once only */
+    assert_int_equal(mark_count(f->u.s), 2);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM register_close WHERE day = '2026-11-23' AND session = 'am' "
                                      "AND how = 'automatic' AND marked = 2 AND closed_by = 'tester'"),
                      1);
     /* Audited: the closure and each N. */
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'register_close' AND action = 'insert' "
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM audit_log WHERE tbl = 'register_close' AND action = 'insert' "
                                      "AND row_key LIKE '2026-11-23%%am' AND login = 'tester'"),
                      1);
     /* The afternoon: only P_FULL is timetabled. */
-    assert_int_equal(close_due(f->s, MON, AT(13, 44), &c), 0);
-    assert_int_equal(close_due(f->s, MON, AT(13, 45), &c), 1);
+    assert_int_equal(close_due(f->u.s, MON, AT(13, 44), &c), 0);
+    assert_int_equal(close_due(f->u.s, MON, AT(13, 45), &c), 1);
     assert_int_equal(c.session, SESSION_PM);
     assert_int_equal(c.marked, 1);
-    assert_int_equal(close_due(f->s, MON, AT(13, 46), &c), 0);
-    assert_int_equal(close_due(f->s, MON, AT(23, 59), &c), 0);
-    assert_int_equal(mark_count(f->s), 3);
+    assert_int_equal(close_due(f->u.s, MON, AT(13, 46), &c), 0);
+    assert_int_equal(close_due(f->u.s, MON, AT(23, 59), &c), 0);
+    assert_int_equal(mark_count(f->u.s), 3);
     /* Both at once, AM first, when nothing ran all day; a pupil already
      * marked keeps the mark. */
-    assert_int_equal(mark(f->s, P_FULL, WED, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, WED, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
     struct register_closed both[2];
     int n = 0;
-    assert_int_equal(marks_close_due(f->s, WED, AT(16, 0), CLOSE_AM, CLOSE_PM, both, &n), AP_OK);
+    assert_int_equal(marks_close_due(f->u.s, WED, AT(16, 0), CLOSE_AM, CLOSE_PM, both, &n), AP_OK);
     assert_int_equal(n, 2);
     assert_int_equal(both[0].session, SESSION_AM);
     assert_int_equal(both[0].marked, 1); /* P_CLA */
     assert_int_equal(both[1].session, SESSION_PM);
     assert_int_equal(both[1].marked, 1); /* P_FULL */
-    assert_int_equal(marks_get(f->s, P_FULL, WED, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, WED, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "/");
 }
 
@@ -578,15 +528,15 @@ static void test_register_close_not_a_school_day(void **state)
 {
     struct fixture *f = *state;
     /* A weekend: nothing, not even a record. */
-    assert_int_equal(close_due(f->s, SAT, AT(16, 0), NULL), 0);
-    assert_int_equal(close_due(f->s, SAT + 1, AT(16, 0), NULL), 0);
+    assert_int_equal(close_due(f->u.s, SAT, AT(16, 0), NULL), 0);
+    assert_int_equal(close_due(f->u.s, SAT + 1, AT(16, 0), NULL), 0);
     /* A closure day inside the term. */
-    sql(f->s, "INSERT INTO closure (day, reason) VALUES ('2026-11-26', 'INSET day')");
-    assert_int_equal(close_due(f->s, THU, AT(16, 0), NULL), 0);
-    assert_int_equal(mark_count(f->s), 0);
-    assert_int_equal(closures(f->s), 0);
+    unit_exec(f->u.s, "INSERT INTO closure (day, reason) VALUES ('2026-11-26', 'INSET day')");
+    assert_int_equal(close_due(f->u.s, THU, AT(16, 0), NULL), 0);
+    assert_int_equal(mark_count(f->u.s), 0);
+    assert_int_equal(closures(f->u.s), 0);
     /* The day either side is a school day and closes. */
-    assert_int_equal(close_due(f->s, FRI, AT(16, 0), NULL), 2);
+    assert_int_equal(close_due(f->u.s, FRI, AT(16, 0), NULL), 2);
 }
 
 static void test_register_close_once_after_ctrl_r(void **state)
@@ -595,20 +545,20 @@ static void test_register_close_once_after_ctrl_r(void **state)
     /* Closed by hand before its time: the rule does not close it again,
      * even when a pupil's mark is cleared meanwhile. */
     int marked = 0;
-    assert_int_equal(marks_close_register(f->s, TUE, SESSION_AM, &marked), AP_OK);
+    assert_int_equal(marks_close_register(f->u.s, TUE, SESSION_AM, &marked), AP_OK);
     assert_int_equal(marked, 1); /* P_FULL; P_CLA is not timetabled on Tuesday */
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE how = 'manual'"), 1);
-    assert_int_equal(close_due(f->s, TUE, AT(9, 30), NULL), 0);
-    assert_int_equal(closures(f->s), 1);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM register_close WHERE how = 'manual'"), 1);
+    assert_int_equal(close_due(f->u.s, TUE, AT(9, 30), NULL), 0);
+    assert_int_equal(closures(f->u.s), 1);
     /* Ctrl-R after the rule closed it adds no second record. */
-    assert_int_equal(close_due(f->s, MON, AT(9, 30), NULL), 1);
-    assert_int_equal(marks_close_register(f->s, MON, SESSION_AM, &marked), AP_OK);
+    assert_int_equal(close_due(f->u.s, MON, AT(9, 30), NULL), 1);
+    assert_int_equal(marks_close_register(f->u.s, MON, SESSION_AM, &marked), AP_OK);
     assert_int_equal(marked, 0);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE day = '2026-11-23'"), 1);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM register_close WHERE day = '2026-11-23'"), 1);
     bool closed = false;
-    assert_int_equal(marks_register_closed(f->s, MON, SESSION_AM, &closed), AP_OK);
+    assert_int_equal(marks_register_closed(f->u.s, MON, SESSION_AM, &closed), AP_OK);
     assert_true(closed);
-    assert_int_equal(marks_register_closed(f->s, MON, SESSION_PM, &closed), AP_OK);
+    assert_int_equal(marks_register_closed(f->u.s, MON, SESSION_PM, &closed), AP_OK);
     assert_false(closed);
 }
 
@@ -619,12 +569,12 @@ static void test_register_close_viewer(void **state)
     struct store *vic = open_as(f, "vic", "viewer");
     assert_int_equal(close_due(vic, MON, AT(16, 0), NULL), 0);
     store_close(vic);
-    assert_int_equal(mark_count(f->s), 0);
-    assert_int_equal(closures(f->s), 0);
+    assert_int_equal(mark_count(f->u.s), 0);
+    assert_int_equal(closures(f->u.s), 0);
     struct store *bob = open_as(f, "bob", "officer");
     assert_int_equal(close_due(bob, MON, AT(16, 0), NULL), 2);
     store_close(bob);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register_close WHERE closed_by = 'bob'"), 2);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM register_close WHERE closed_by = 'bob'"), 2);
 }
 
 /* The process's side (src/register.h): today and now from APTERM_TODAY and
@@ -640,7 +590,7 @@ static void test_register_close_due_asks_once(void **state)
     config_default(&cfg);
     struct register_closed out[2];
     int n = -1;
-    assert_int_equal(register_close_due(f->s, &cfg, out, &n), AP_OK);
+    assert_int_equal(register_close_due(f->u.s, &cfg, out, &n), AP_OK);
     assert_int_equal(n, 1);
     assert_int_equal(out[0].session, SESSION_AM);
     assert_int_equal(out[0].marked, 2);
@@ -648,10 +598,10 @@ static void test_register_close_due_asks_once(void **state)
     register_closed_text(&out[0], &cfg, text, sizeof text);
     assert_string_equal(text, "AM register closed at 09:30: 2 unmarked pupils got N");
     /* The record removed behind its back: this process does not ask again. */
-    sql(f->s, "DELETE FROM register_close");
-    assert_int_equal(register_close_due(f->s, &cfg, out, &n), AP_OK);
+    unit_exec(f->u.s, "DELETE FROM register_close");
+    assert_int_equal(register_close_due(f->u.s, &cfg, out, &n), AP_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(closures(f->s), 0);
+    assert_int_equal(closures(f->u.s), 0);
     struct register_closed one = {.session = SESSION_PM, .marked = 1}, none = {.session = SESSION_PM, .marked = 0};
     register_closed_text(&one, &cfg, text, sizeof text);
     assert_string_equal(text, "PM register closed at 13:45: 1 unmarked pupil got N");
@@ -675,11 +625,11 @@ static void test_calls_list(void **state)
 {
     struct fixture *f = *state;
     struct mark m;
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'O', SOURCE_PHONE, 0, &m), AP_OK);
-    assert_int_equal(marks_close_register(f->s, MON, SESSION_AM, NULL), AP_OK); /* P_CLA gets N */
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'O', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(marks_close_register(f->u.s, MON, SESSION_AM, NULL), AP_OK); /* P_CLA gets N */
     struct call_entry *e = NULL;
     size_t n = 0;
-    assert_int_equal(calls_list(f->s, MON, &e, &n), AP_OK);
+    assert_int_equal(calls_list(f->u.s, MON, &e, &n), AP_OK);
     assert_int_equal(n, 2);
     /* Name order: Evans before Jones. */
     assert_int_equal(e[0].pupil_id, P_CLA);
@@ -705,18 +655,18 @@ static void test_calls_list(void **state)
     free(e);
 
     /* A safeguarding concern on file marks a pupil for escalation; an incident does not. */
-    assert_int_equal(store_begin(f->s), AP_OK);
-    sql(f->s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-10-01', 'incident', 'x')",
+    assert_int_equal(store_begin(f->u.s), AP_OK);
+    unit_exec(f->u.s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-10-01', 'incident', 'x')",
         P_FULL);
-    assert_int_equal(store_commit(f->s), AP_OK);
-    assert_int_equal(calls_list(f->s, MON, &e, &n), AP_OK);
+    assert_int_equal(store_commit(f->u.s), AP_OK);
+    assert_int_equal(calls_list(f->u.s, MON, &e, &n), AP_OK);
     assert_false(entry_for(e, n, P_FULL)->escalate);
     free(e);
-    assert_int_equal(store_begin(f->s), AP_OK);
-    sql(f->s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-11-02', 'safeguarding', 'y')",
+    assert_int_equal(store_begin(f->u.s), AP_OK);
+    unit_exec(f->u.s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-11-02', 'safeguarding', 'y')",
         P_FULL);
-    assert_int_equal(store_commit(f->s), AP_OK);
-    assert_int_equal(calls_list(f->s, MON, &e, &n), AP_OK);
+    assert_int_equal(store_commit(f->u.s), AP_OK);
+    assert_int_equal(calls_list(f->u.s, MON, &e, &n), AP_OK);
     assert_true(entry_for(e, n, P_FULL)->escalate);
     assert_contains(entry_for(e, n, P_FULL)->escalate_why, "safeguarding");
     free(e);
@@ -724,8 +674,8 @@ static void test_calls_list(void **state)
     /* A call that reaches nobody: an attempt, still unresolved. */
     struct call_input call = {.pupil_id = P_CLA, .day = MON, .contact_id = 0, .person = "Cerys Evans",
                               .reached = false, .outcome = "no answer; voicemail left"};
-    assert_int_equal(calls_log(f->s, &call), AP_OK);
-    assert_int_equal(calls_list(f->s, MON, &e, &n), AP_OK);
+    assert_int_equal(calls_log(f->u.s, &call), AP_OK);
+    assert_int_equal(calls_list(f->u.s, MON, &e, &n), AP_OK);
     cla = entry_for(e, n, P_CLA);
     assert_int_equal(cla->attempts, 1);
     assert_false(cla->resolved);
@@ -733,7 +683,7 @@ static void test_calls_list(void **state)
     assert_string_equal(cla->last_outcome, "no answer; voicemail left");
     free(e);
     /* Another day: nobody on the list. */
-    assert_int_equal(calls_list(f->s, TUE, &e, &n), AP_OK);
+    assert_int_equal(calls_list(f->u.s, TUE, &e, &n), AP_OK);
     assert_int_equal(n, 0);
     /* A viewer reads the list too. */
     struct store *vic = open_as(f, "vic", "viewer");
@@ -748,55 +698,55 @@ static void test_calls_log_code_replaces_n(void **state)
 {
     struct fixture *f = *state;
     struct mark m;
-    assert_int_equal(marks_close_register(f->s, MON, SESSION_AM, NULL), AP_OK); /* P_FULL, P_CLA: N */
-    int64_t contact = query_int(f->s, "SELECT id FROM contact WHERE pupil_id = %d AND priority = 1", P_CLA);
+    assert_int_equal(marks_close_register(f->u.s, MON, SESSION_AM, NULL), AP_OK); /* P_FULL, P_CLA: N */
+    int64_t contact = unit_int(f->u.s, "SELECT id FROM contact WHERE pupil_id = %d AND priority = 1", P_CLA);
     struct call_input call = {.pupil_id = P_CLA, .day = MON, .contact_id = contact, .reached = true,
                               .outcome = "Cerys: Llŷr has a temperature", .code = 'I', .session = SESSION_AM};
-    assert_int_equal(calls_log(f->s, &call), AP_OK);
-    assert_int_equal(marks_get(f->s, P_CLA, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(calls_log(f->u.s, &call), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_CLA, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "I");
     assert_int_equal(m.source, SOURCE_CALL);
     assert_int_equal(m.version, 2);
     assert_string_equal(m.note, "Cerys: Llŷr has a temperature");
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM absence_call WHERE pupil_id = %d AND resulting_code = 'I' "
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM absence_call WHERE pupil_id = %d AND resulting_code = 'I' "
                                      "AND reached = 1 AND called_by = 'tester' AND person_reached = 'Cerys Evans'",
                                P_CLA),
                      1);
     /* Authorised now: off the list. */
     struct call_entry *e = NULL;
     size_t n = 0;
-    assert_int_equal(calls_list(f->s, MON, &e, &n), AP_OK);
+    assert_int_equal(calls_list(f->u.s, MON, &e, &n), AP_OK);
     assert_null(entry_for(e, n, P_CLA));
     free(e);
 
     /* A code other than N is never replaced by a call: refused, nothing saved. */
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'O', SOURCE_OFFICER, m.version, &m), AP_OK);
-    int64_t calls = query_int(f->s, "SELECT count(*) FROM absence_call");
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'O', SOURCE_OFFICER, m.version, &m), AP_OK);
+    int64_t calls = unit_int(f->u.s, "SELECT count(*) FROM absence_call");
     call = (struct call_input){.pupil_id = P_FULL, .day = MON, .reached = true, .person = "Mam",
                                .outcome = "ill", .code = 'I', .session = SESSION_AM};
-    assert_int_equal(calls_log(f->s, &call), AP_ERR_INVALID);
+    assert_int_equal(calls_log(f->u.s, &call), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "marked O");
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM absence_call"), calls);
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(unit_int(f->u.s, "SELECT count(*) FROM absence_call"), calls);
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "O");
     assert_int_equal(m.version, 2);
 
     /* Both sessions: the AM N and the PM not yet marked, as P_FULL is timetabled both. */
-    assert_int_equal(marks_close_register(f->s, TUE, SESSION_AM, NULL), AP_OK);
+    assert_int_equal(marks_close_register(f->u.s, TUE, SESSION_AM, NULL), AP_OK);
     call = (struct call_input){.pupil_id = P_FULL, .day = TUE, .reached = true, .person = "Mam",
                                .outcome = "dentist all day", .code = 'M', .both_sessions = true};
-    assert_int_equal(calls_log(f->s, &call), AP_OK);
-    assert_int_equal(marks_get(f->s, P_FULL, TUE, SESSION_AM, &m), AP_OK);
+    assert_int_equal(calls_log(f->u.s, &call), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, TUE, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "M");
-    assert_int_equal(marks_get(f->s, P_FULL, TUE, SESSION_PM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, TUE, SESSION_PM, &m), AP_OK);
     assert_string_equal(m.code, "M");
     /* The pupil's calls, newest first. */
     call = (struct call_input){.pupil_id = P_FULL, .day = MON, .reached = false, .person = "Dad",
                                .outcome = "no answer"};
-    assert_int_equal(calls_log(f->s, &call), AP_OK);
+    assert_int_equal(calls_log(f->u.s, &call), AP_OK);
     struct call_record *h = NULL;
-    assert_int_equal(calls_history(f->s, P_FULL, 0, &h, &n), AP_OK);
+    assert_int_equal(calls_history(f->u.s, P_FULL, 0, &h, &n), AP_OK);
     assert_int_equal(n, 2);
     assert_int_equal(h[0].day, TUE);
     assert_string_equal(h[0].resulting_code, "M");
@@ -806,12 +756,12 @@ static void test_calls_log_code_replaces_n(void **state)
     assert_string_equal(h[1].outcome, "no answer");
     assert_string_equal(h[1].resulting_code, "");
     free(h);
-    assert_int_equal(calls_history(f->s, P_FULL, 1, &h, &n), AP_OK);
+    assert_int_equal(calls_history(f->u.s, P_FULL, 1, &h, &n), AP_OK);
     assert_int_equal(n, 1);
     free(h);
     /* A contact of another pupil is refused. */
     call = (struct call_input){.pupil_id = P_FULL, .day = TUE, .contact_id = contact, .outcome = "x"};
-    assert_int_equal(calls_log(f->s, &call), AP_ERR_INVALID);
+    assert_int_equal(calls_log(f->u.s, &call), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "contact");
 }
 
@@ -848,31 +798,31 @@ static void test_import_all_or_nothing(void **state)
                  "2026-11-24,pm,%s,B\n",
                  f->upn[P_FULL], bad[i].prefix, bad[i].with_upn ? f->upn[P_CLA] : "", bad[i].suffix,
                  f->upn[P_FULL]);
-        assert_int_equal(marks_import_csv(f->s, "marks.csv", text, false, &count), AP_ERR_INVALID);
+        assert_int_equal(marks_import_csv(f->u.s, "marks.csv", text, false, &count), AP_ERR_INVALID);
         assert_contains(ap_error_detail(), "marks.csv line 3");
         assert_contains(ap_error_detail(), bad[i].field);
         assert_int_equal(count, 0);
-        assert_int_equal(mark_count(f->s), 0);
+        assert_int_equal(mark_count(f->u.s), 0);
     }
     /* A retired code on line 3, named with its date. */
-    sql(f->s, "UPDATE attendance_code SET valid_to = '2024-08-31' WHERE code_set = 'wales' AND code = 'H'");
+    unit_exec(f->u.s, "UPDATE attendance_code SET valid_to = '2024-08-31' WHERE code_set = 'wales' AND code = 'H'");
     snprintf(text, sizeof text, "date,session,upn,code\n2026-11-23,am,%s,/\n2026-11-23,pm,%s,H\n", f->upn[P_FULL],
              f->upn[P_FULL]);
-    assert_int_equal(marks_import_csv(f->s, "marks.csv", text, false, &count), AP_ERR_INVALID);
+    assert_int_equal(marks_import_csv(f->u.s, "marks.csv", text, false, &count), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "line 3");
     assert_contains(ap_error_detail(), "H was retired on 2024-08-31");
     /* The same mark twice. */
     snprintf(text, sizeof text, "date,session,upn,code\n2026-11-23,am,%s,/\n2026-11-23,AM,%s,B\n", f->upn[P_FULL],
              f->upn[P_FULL]);
-    assert_int_equal(marks_import_csv(f->s, "marks.csv", text, false, &count), AP_ERR_INVALID);
+    assert_int_equal(marks_import_csv(f->u.s, "marks.csv", text, false, &count), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "line 3: the same pupil, date and session as line 2");
     /* An unknown column in the header. */
-    assert_int_equal(marks_import_csv(f->s, "marks.csv", "date,session,upn,code,colour\n", false, &count),
+    assert_int_equal(marks_import_csv(f->u.s, "marks.csv", "date,session,upn,code,colour\n", false, &count),
                      AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "colour");
-    assert_int_equal(marks_import_csv(f->s, "marks.csv", "", false, &count), AP_ERR_INVALID);
+    assert_int_equal(marks_import_csv(f->u.s, "marks.csv", "", false, &count), AP_ERR_INVALID);
     assert_contains(ap_error_detail(), "empty");
-    assert_int_equal(mark_count(f->s), 0);
+    assert_int_equal(mark_count(f->u.s), 0);
 
     /* A good file: every mark, in one go, with notes, sources and a lower-case code. */
     snprintf(text, sizeof text,
@@ -882,32 +832,32 @@ static void test_import_all_or_nothing(void **state)
              "2026-11-23,pm,%s,/,\"late bus, arrived 13:40\",email\n"
              "2026-11-23,am,%s,i,,\n",
              f->upn[P_FULL], f->upn[P_FULL], f->upn[P_CLA]);
-    assert_int_equal(marks_import_csv(f->s, "marks.csv", text, false, &count), AP_OK);
+    assert_int_equal(marks_import_csv(f->u.s, "marks.csv", text, false, &count), AP_OK);
     assert_int_equal(count, 3);
     struct mark m;
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_PM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_PM, &m), AP_OK);
     assert_string_equal(m.code, "\\");
     assert_string_equal(m.note, "late bus, arrived 13:40");
     assert_int_equal(m.source, SOURCE_EMAIL);
     assert_int_equal(m.provider_id, 1);
-    assert_int_equal(marks_get(f->s, P_CLA, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_CLA, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "I");
     assert_int_equal(m.source, SOURCE_IMPORT);
 
     /* Marks already there are refused, naming who, unless replace. */
     snprintf(text, sizeof text, "date,session,upn,code\n2026-11-24,am,%s,B\n2026-11-23,am,%s,O\n", f->upn[P_FULL],
              f->upn[P_FULL]);
-    assert_int_equal(marks_import_csv(f->s, "more.csv", text, false, &count), AP_ERR_CONFLICT);
+    assert_int_equal(marks_import_csv(f->u.s, "more.csv", text, false, &count), AP_ERR_CONFLICT);
     assert_contains(ap_error_detail(), "more.csv line 3");
     assert_contains(ap_error_detail(), "tester");
-    assert_int_equal(mark_count(f->s), 3);
-    assert_int_equal(marks_import_csv(f->s, "more.csv", text, true, &count), AP_OK);
+    assert_int_equal(mark_count(f->u.s), 3);
+    assert_int_equal(marks_import_csv(f->u.s, "more.csv", text, true, &count), AP_OK);
     assert_int_equal(count, 2);
-    assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &m), AP_OK);
+    assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_AM, &m), AP_OK);
     assert_string_equal(m.code, "O");
     assert_string_equal(m.reported_code, "/"); /* the provider rang / in */
     assert_int_equal(m.version, 2);
-    assert_int_equal(mark_count(f->s), 4);
+    assert_int_equal(mark_count(f->u.s), 4);
 }
 
 static void collect(void *ctx, const struct mark *m)
@@ -926,24 +876,24 @@ static void test_export_order(void **state)
     struct mark m;
     char upn7[14];
     make_upn(upn7, 7);
-    sql(f->s,
+    unit_exec(f->u.s,
         "INSERT INTO pupil (id, upn, legal_forename, legal_surname, dob, home_school_id, roll_status, cohort) "
         "VALUES (7, '%s', 'Elen', 'ffoulkes', '2012-03-14', 1, 'dual_prs', 'pru_plus')",
         upn7);
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_PM, '/', SOURCE_PHONE, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, 7, TUE, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_CLA, TUE, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_CLA, MON, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_CLA, WED, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_PM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, '/', SOURCE_PHONE, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, 7, TUE, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_CLA, TUE, SESSION_PM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_CLA, MON, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_CLA, WED, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
 
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     assert_non_null(out);
     int count = -1;
-    assert_int_equal(marks_export_csv(f->s, MON, TUE, out, &count), AP_OK);
+    assert_int_equal(marks_export_csv(f->u.s, MON, TUE, out, &count), AP_OK);
     assert_int_equal(fclose(out), 0);
     assert_int_equal(count, 6); /* Evans's Wednesday is outside the range */
     /* The date, session and UPN of each line, in the file's order. */
@@ -972,18 +922,18 @@ static void test_export_round_trip(void **state)
     struct mark m;
     struct mark_input in = {.pupil_id = P_FULL, .day = MON, .session = SESSION_AM, .code = 'B',
                             .source = SOURCE_PHONE, .note = "at the \"Cwm\" farm, then home"};
-    assert_int_equal(marks_set(f->s, &in, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, MON, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_FULL, TUE, SESSION_PM, '\\', SOURCE_PORTAL, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_CLA, MON, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
-    assert_int_equal(mark(f->s, P_CLA, WED, SESSION_AM, '/', SOURCE_EMAIL, 0, &m), AP_OK);
+    assert_int_equal(marks_set(f->u.s, &in, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, MON, SESSION_AM, 'I', SOURCE_OFFICER, m.version, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_FULL, TUE, SESSION_PM, '\\', SOURCE_PORTAL, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_CLA, MON, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
+    assert_int_equal(mark(f->u.s, P_CLA, WED, SESSION_AM, '/', SOURCE_EMAIL, 0, &m), AP_OK);
 
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     assert_non_null(out);
     int count = -1;
-    assert_int_equal(marks_export_csv(f->s, MON, TUE, out, &count), AP_OK);
+    assert_int_equal(marks_export_csv(f->u.s, MON, TUE, out, &count), AP_OK);
     assert_int_equal(fclose(out), 0);
     assert_int_equal(count, 3); /* Wednesday is outside the range */
     assert_true(strncmp(text, "\xEF\xBB\xBF" "date,session,upn,surname,forename,code,meaning,reported_code,provider,"
@@ -1005,13 +955,13 @@ static void test_export_round_trip(void **state)
 
     /* Back in: clear the marks, import the export, and the marks are as they were. */
     struct mark before[8], after[8], *next = before;
-    assert_int_equal(marks_range(f->s, 0, MON, TUE, collect, &next), AP_OK);
+    assert_int_equal(marks_range(f->u.s, 0, MON, TUE, collect, &next), AP_OK);
     assert_int_equal(next - before, 3);
-    sql(f->s, "DELETE FROM attendance_mark WHERE day <= %d", TUE);
-    assert_int_equal(marks_import_csv(f->s, "export.csv", text, false, &count), AP_OK);
+    unit_exec(f->u.s, "DELETE FROM attendance_mark WHERE day <= %d", TUE);
+    assert_int_equal(marks_import_csv(f->u.s, "export.csv", text, false, &count), AP_OK);
     assert_int_equal(count, 3);
     next = after;
-    assert_int_equal(marks_range(f->s, 0, MON, TUE, collect, &next), AP_OK);
+    assert_int_equal(marks_range(f->u.s, 0, MON, TUE, collect, &next), AP_OK);
     assert_int_equal(next - after, 3);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(after[i].pupil_id, before[i].pupil_id);
@@ -1026,12 +976,12 @@ static void test_export_round_trip(void **state)
 
     /* A range that ends before it starts. */
     out = open_memstream(&text, &len);
-    assert_int_equal(marks_export_csv(f->s, TUE, MON, out, &count), AP_ERR_INVALID);
+    assert_int_equal(marks_export_csv(f->u.s, TUE, MON, out, &count), AP_ERR_INVALID);
     fclose(out);
     free(text);
     /* marks_range for one pupil. */
     next = after;
-    assert_int_equal(marks_range(f->s, P_CLA, MON, FRI, collect, &next), AP_OK);
+    assert_int_equal(marks_range(f->u.s, P_CLA, MON, FRI, collect, &next), AP_OK);
     assert_int_equal(next - after, 2);
     assert_int_equal(after[0].day, MON);
     assert_int_equal(after[1].day, WED);
@@ -1064,23 +1014,23 @@ static void test_export_neutralises_formulas(void **state)
         struct mark m;
         struct mark_input in = {.pupil_id = P_FULL, .day = MON, .session = SESSION_AM, .code = 'I',
                                 .source = SOURCE_PHONE, .note = cases[i].note};
-        sql(f->s, "DELETE FROM attendance_mark");
-        assert_int_equal(marks_set(f->s, &in, 0, &m), AP_OK);
+        unit_exec(f->u.s, "DELETE FROM attendance_mark");
+        assert_int_equal(marks_set(f->u.s, &in, 0, &m), AP_OK);
         char *text = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
         assert_non_null(out);
         int count = -1;
-        assert_int_equal(marks_export_csv(f->s, MON, MON, out, &count), AP_OK);
+        assert_int_equal(marks_export_csv(f->u.s, MON, MON, out, &count), AP_OK);
         assert_int_equal(fclose(out), 0);
         assert_int_equal(count, 1);
         char expect[256];
         snprintf(expect, sizeof expect, ",phone,%s,tester,", cases[i].written);
         if (!strstr(text, expect))
             fail_msg("note \"%s\": expected %s in\n%s", cases[i].note, expect, text);
-        sql(f->s, "DELETE FROM attendance_mark");
-        assert_int_equal(marks_import_csv(f->s, "export.csv", text, false, &count), AP_OK);
-        assert_int_equal(marks_get(f->s, P_FULL, MON, SESSION_AM, &m), AP_OK);
+        unit_exec(f->u.s, "DELETE FROM attendance_mark");
+        assert_int_equal(marks_import_csv(f->u.s, "export.csv", text, false, &count), AP_OK);
+        assert_int_equal(marks_get(f->u.s, P_FULL, MON, SESSION_AM, &m), AP_OK);
         assert_string_equal(m.note, cases[i].note);
         free(text);
     }
@@ -1124,26 +1074,26 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
-        cmocka_unit_test_setup_teardown(test_attendance_per_category, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_expected_from_timetables, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_conflict_with_another_login, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_expected_version_zero_when_marked, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_clear, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_codes_that_cannot_be_entered, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_present_code_follows_the_session, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reported_code_kept, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_register_close, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_register_close_boundaries, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_register_close_not_a_school_day, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_register_close_once_after_ctrl_r, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_register_close_viewer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_register_close_due_asks_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_calls_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_calls_log_code_replaces_n, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_neutralises_formulas, setup, teardown),
+        UNIT_TEST(test_attendance_per_category, setup),
+        UNIT_TEST(test_expected_from_timetables, setup),
+        UNIT_TEST(test_conflict_with_another_login, setup),
+        UNIT_TEST(test_expected_version_zero_when_marked, setup),
+        UNIT_TEST(test_clear, setup),
+        UNIT_TEST(test_codes_that_cannot_be_entered, setup),
+        UNIT_TEST(test_present_code_follows_the_session, setup),
+        UNIT_TEST(test_reported_code_kept, setup),
+        UNIT_TEST(test_register_close, setup),
+        UNIT_TEST(test_register_close_boundaries, setup),
+        UNIT_TEST(test_register_close_not_a_school_day, setup),
+        UNIT_TEST(test_register_close_once_after_ctrl_r, setup),
+        UNIT_TEST(test_register_close_viewer, setup),
+        UNIT_TEST(test_register_close_due_asks_once, setup),
+        UNIT_TEST(test_calls_list, setup),
+        UNIT_TEST(test_calls_log_code_replaces_n, setup),
+        UNIT_TEST(test_import_all_or_nothing, setup),
+        UNIT_TEST(test_export_order, setup),
+        UNIT_TEST(test_export_round_trip, setup),
+        UNIT_TEST(test_export_neutralises_formulas, setup),
     };
     return cmocka_run_group_tests_name("marks", tests, NULL, NULL);
 }

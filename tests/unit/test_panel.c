@@ -26,12 +26,10 @@
 #include "store.h"
 #include "thresholds.h"
 #include "upn.h"
+#include "unit.h"
 
 struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-    struct thresholds th;
+    struct unit_fixture u; /* first: unit_teardown ends it */
     int64_t pupil, farm, tutor, college;
 };
 
@@ -45,35 +43,16 @@ static int ymd(int y, int m, int d)
     return date_from_ymd(y, m, d);
 }
 
-static void expect_detail(const char *fragment)
-{
-    if (!strstr(ap_error_detail(), fragment))
-        fail_msg("expected \"%s\" in \"%s\"", fragment, ap_error_detail());
-}
-
 static int64_t query_int(struct store *s, const char *sql)
 {
-    int64_t v = -1;
-    assert_int_equal(store_query_int(s, sql, -1, &v), AP_OK);
-    return v;
+    return unit_int(s, "%s", sql);
 }
 
 static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname)
 {
     struct pupil p;
-    memset(&p, 0, sizeof p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "820200107%03d", serial);
-    p.upn[0] = upn_check_letter(last12);
-    strcpy(p.upn + 1, last12);
-    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
-    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
-    p.dob = ymd(2012, 3, 4);
-    strcpy(p.roll_status, "dual_prs");
-    strcpy(p.cohort, "pru_plus");
-    strcpy(p.plan, "none");
-    p.start_date = p.end_date = DATE_NONE;
-    assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
+    unit_pupil(&p, "820200107", serial, forename, surname, ymd(2012, 3, 4), "pru_plus");
+    assert_int_equal(pupil_insert(f->u.s, &p, today()), AP_OK);
     return p.id;
 }
 
@@ -82,46 +61,23 @@ static int64_t add_provider(struct fixture *f, const char *name)
     struct provider p;
     provider_init(&p);
     snprintf(p.name, sizeof p.name, "%s", name);
-    assert_int_equal(provider_insert(f->s, &p, today()), AP_OK);
+    assert_int_equal(provider_insert(f->u.s, &p, today()), AP_OK);
     return p.id;
 }
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-panel-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
-    thresholds_default(&f->th);
+    struct fixture *f = unit_fixture_new(state, sizeof *f, "panel", "tester");
     f->pupil = add_pupil(f, 1, "Llŷr", "Evans");
     f->farm = add_provider(f, "Cwm Farm");
     f->tutor = add_provider(f, "Siân's Tutoring");
     f->college = add_provider(f, "Coleg Sir Gâr");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
     return 0;
 }
 
 static struct store *open_as(struct fixture *f, const char *login, const char *role)
 {
-    assert_int_equal(store_user_add(f->s, login, role), AP_OK);
-    struct store_options opt = {.path = f->path, .login = login};
-    struct store *s = NULL;
-    assert_int_equal(store_open(&opt, &s), AP_OK);
-    return s;
+    return unit_open_as(f->u.s, f->u.path, login, role);
 }
 
 /* An open case for the fixture's pupil, panel on 2026-12-03. */
@@ -132,7 +88,7 @@ static int64_t add_case(struct fixture *f, struct panel_case *c)
     c->referral_date = ymd(2026, 11, 10);
     c->panel_date = ymd(2026, 12, 3);
     snprintf(c->triage_recommendation, sizeof c->triage_recommendation, "Farm-based provision, four sessions.");
-    assert_int_equal(panel_case_insert(f->s, c, today()), AP_OK);
+    assert_int_equal(panel_case_insert(f->u.s, c, today()), AP_OK);
     return c->id;
 }
 
@@ -147,7 +103,7 @@ static int64_t add_quote(struct fixture *f, int64_t case_id, int64_t provider, c
     q.sessions_per_week = sessions;
     q.hours_per_week = sessions * 3.0;
     q.transport_per_week = transport;
-    assert_int_equal(panel_quote_insert(f->s, &q), AP_OK);
+    assert_int_equal(panel_quote_insert(f->u.s, &q), AP_OK);
     if (out)
         *out = q;
     return q.id;
@@ -162,7 +118,7 @@ static void test_case_crud(void **state)
     int64_t id = add_case(f, &c);
     assert_true(id > 0);
     assert_int_equal(c.version, 1);
-    assert_int_equal(panel_case_get(f->s, id, &got), AP_OK);
+    assert_int_equal(panel_case_get(f->u.s, id, &got), AP_OK);
     assert_int_equal(got.pupil_id, f->pupil);
     assert_string_equal(got.reason, "pex");
     assert_string_equal(got.status, "open");
@@ -173,9 +129,9 @@ static void test_case_crud(void **state)
     /* Update raises the version; a multi-line triage recommendation survives. */
     snprintf(got.triage_recommendation, sizeof got.triage_recommendation, "Line one\nLine two: Siân's view");
     got.panel_date = DATE_NONE;
-    assert_int_equal(panel_case_update(f->s, &got, today()), AP_OK);
+    assert_int_equal(panel_case_update(f->u.s, &got, today()), AP_OK);
     assert_int_equal(got.version, 2);
-    assert_int_equal(panel_case_get(f->s, id, &c), AP_OK);
+    assert_int_equal(panel_case_get(f->u.s, id, &c), AP_OK);
     assert_string_equal(c.triage_recommendation, "Line one\nLine two: Siân's view");
     assert_int_equal(c.panel_date, DATE_NONE);
     assert_int_equal(c.version, 2);
@@ -183,7 +139,7 @@ static void test_case_crud(void **state)
     /* The list: the pupil's name, counts, no chosen quote yet. */
     struct panel_case_row *rows = NULL;
     size_t n = 0;
-    assert_int_equal(panel_case_list(f->s, &rows, &n), AP_OK);
+    assert_int_equal(panel_case_list(f->u.s, &rows, &n), AP_OK);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].pupil_name, "Llŷr Evans");
     assert_int_equal(rows[0].quotes, 0);
@@ -193,10 +149,10 @@ static void test_case_crud(void **state)
 
     /* An open case with quotes is deleted with its quotes. */
     add_quote(f, id, f->farm, "week", 50000, 4, 0, NULL);
-    assert_int_equal(panel_case_delete(f->s, id, c.version), AP_OK);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM panel_case"), 0);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 0);
-    assert_int_equal(panel_case_get(f->s, id, &c), AP_ERR_NOT_FOUND);
+    assert_int_equal(panel_case_delete(f->u.s, id, c.version), AP_OK);
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM panel_case"), 0);
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote"), 0);
+    assert_int_equal(panel_case_get(f->u.s, id, &c), AP_ERR_NOT_FOUND);
 }
 
 static void test_case_validation_names_the_field(void **state)
@@ -204,39 +160,39 @@ static void test_case_validation_names_the_field(void **state)
     struct fixture *f = *state;
     struct panel_case c;
     panel_case_init(&c, 0, today());
-    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
-    expect_detail("Pupil: ");
+    assert_int_equal(panel_case_insert(f->u.s, &c, today()), AP_ERR_INVALID);
+    unit_expect_detail("Pupil: ");
 
     panel_case_init(&c, 9999, today());
-    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
-    expect_detail("Pupil: there is no pupil 9999");
+    assert_int_equal(panel_case_insert(f->u.s, &c, today()), AP_ERR_INVALID);
+    unit_expect_detail("Pupil: there is no pupil 9999");
 
     panel_case_init(&c, f->pupil, today());
     strcpy(c.reason, "bored");
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Reason: \"bored\" is not one of");
+    unit_expect_detail("Reason: \"bored\" is not one of");
 
     panel_case_init(&c, f->pupil, today());
     c.referral_date = DATE_NONE;
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Referral date: must be given");
+    unit_expect_detail("Referral date: must be given");
     c.referral_date = today() + 1;
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Referral date: 2026-11-19 is in the future");
+    unit_expect_detail("Referral date: 2026-11-19 is in the future");
 
     panel_case_init(&c, f->pupil, today());
     c.panel_date = today() - 1;
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Panel date: 2026-11-17 is before the referral date 2026-11-18");
+    unit_expect_detail("Panel date: 2026-11-17 is before the referral date 2026-11-18");
 
     /* Agreed needs what was decided, and the panel's date. */
     panel_case_init(&c, f->pupil, today());
     strcpy(c.status, "agreed");
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Decision: say what the panel decided");
+    unit_expect_detail("Decision: say what the panel decided");
     strcpy(c.decision, "Agreed: four sessions at Cwm Farm");
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Panel date: a case agreed by the panel needs the date of that panel");
+    unit_expect_detail("Panel date: a case agreed by the panel needs the date of that panel");
     c.panel_date = today();
     assert_int_equal(panel_case_validate(&c, today()), AP_OK);
     /* Withdrawn needs neither. */
@@ -245,18 +201,18 @@ static void test_case_validation_names_the_field(void **state)
     assert_int_equal(panel_case_validate(&c, today()), AP_OK);
     strcpy(c.status, "closed");
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Status: ");
+    unit_expect_detail("Status: ");
 
     /* Text: control characters refused, a text filling the field refused whole. */
     panel_case_init(&c, f->pupil, today());
     strcpy(c.triage_recommendation, "bell\a");
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Triage recommendation: holds a control character");
+    unit_expect_detail("Triage recommendation: holds a control character");
     panel_case_init(&c, f->pupil, today());
     memset(c.decision, 'x', sizeof c.decision);
     assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    expect_detail("Decision: too long");
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM panel_case"), 0);
+    unit_expect_detail("Decision: too long");
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM panel_case"), 0);
 }
 
 static void test_referral_deadline_is_thursday_of_the_week_before(void **state)
@@ -273,7 +229,7 @@ static void test_referral_deadline_is_thursday_of_the_week_before(void **state)
      * the Thursday before (29 October) is a holiday, so referrals are due
      * by Friday 23 October, the last school day before it. */
     struct calendar cal = {0};
-    assert_int_equal(calendar_load(f->s, &cal), AP_OK);
+    assert_int_equal(calendar_load(f->u.s, &cal), AP_OK);
     assert_int_equal(panel_referral_deadline(&cal, ymd(2026, 11, 5)), ymd(2026, 10, 23));
     assert_int_equal(panel_referral_deadline(&cal, ymd(2026, 11, 12)), ymd(2026, 11, 5));
 
@@ -295,13 +251,13 @@ static void test_referral_deadline_is_thursday_of_the_week_before(void **state)
     panel_case_init(&c, f->pupil, today());
     c.referral_date = ymd(2026, 11, 10);
     c.panel_date = ymd(2026, 12, 24);
-    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
-    expect_detail("Panel date: 2026-12-24 is not a school day (outside term or a closure day)");
+    assert_int_equal(panel_case_insert(f->u.s, &c, today()), AP_ERR_INVALID);
+    unit_expect_detail("Panel date: 2026-12-24 is not a school day (outside term or a closure day)");
     c.panel_date = ymd(2026, 12, 19);
-    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_ERR_INVALID);
-    expect_detail("(a weekend)");
+    assert_int_equal(panel_case_insert(f->u.s, &c, today()), AP_ERR_INVALID);
+    unit_expect_detail("(a weekend)");
     c.panel_date = ymd(2026, 12, 18); /* the last day of term */
-    assert_int_equal(panel_case_insert(f->s, &c, today()), AP_OK);
+    assert_int_equal(panel_case_insert(f->u.s, &c, today()), AP_OK);
 }
 
 /* ---- quotations ---- */
@@ -320,7 +276,7 @@ static void test_quotes_with_annualised_totals(void **state)
 
     struct panel_quote_row *q = NULL;
     size_t n = 0;
-    assert_int_equal(panel_quote_list(f->s, id, &q, &n), AP_OK);
+    assert_int_equal(panel_quote_list(f->u.s, id, &q, &n), AP_OK);
     assert_int_equal(n, 3);
     assert_string_equal(q[0].provider, "Cwm Farm");
     assert_int_equal(q[0].cost.tuition, 702000);
@@ -341,7 +297,7 @@ static void test_quotes_with_annualised_totals(void **state)
 
     /* The pack (db/report.h) works out the very same figures. */
     struct report_panel *r = NULL;
-    assert_int_equal(report_panel_load(f->s, &f->th, today(), ymd(2026, 12, 3), &r), AP_OK);
+    assert_int_equal(report_panel_load(f->u.s, &f->u.th, today(), ymd(2026, 12, 3), &r), AP_OK);
     assert_int_equal(r->n_quotes, 3);
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(r->quotes[i].id, q[i].q.id);
@@ -354,9 +310,9 @@ static void test_quotes_with_annualised_totals(void **state)
 
     /* Update: sessions change the total; the version rises. */
     struct panel_quote one;
-    assert_int_equal(panel_quote_get(f->s, q[0].q.id, &one), AP_OK);
+    assert_int_equal(panel_quote_get(f->u.s, q[0].q.id, &one), AP_OK);
     one.sessions_per_week = 6;
-    assert_int_equal(panel_quote_update(f->s, &one), AP_OK);
+    assert_int_equal(panel_quote_update(f->u.s, &one), AP_OK);
     assert_int_equal(one.version, 2);
     struct panel_cost cost;
     panel_quote_cost(&one, &cost);
@@ -364,8 +320,8 @@ static void test_quotes_with_annualised_totals(void **state)
     free(q);
 
     /* Delete one. */
-    assert_int_equal(panel_quote_delete(f->s, one.id, one.version), AP_OK);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 2);
+    assert_int_equal(panel_quote_delete(f->u.s, one.id, one.version), AP_OK);
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote"), 2);
 }
 
 static void test_quote_validation_names_the_field(void **state)
@@ -375,43 +331,43 @@ static void test_quote_validation_names_the_field(void **state)
     int64_t id = add_case(f, &c);
     struct panel_quote q;
     panel_quote_init(&q, id);
-    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
-    expect_detail("Provider: choose the provider that quoted");
+    assert_int_equal(panel_quote_insert(f->u.s, &q), AP_ERR_INVALID);
+    unit_expect_detail("Provider: choose the provider that quoted");
     q.provider_id = 4242;
     q.rate = 1000;
     q.sessions_per_week = 2;
-    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
-    expect_detail("Provider: there is no provider 4242");
+    assert_int_equal(panel_quote_insert(f->u.s, &q), AP_ERR_INVALID);
+    unit_expect_detail("Provider: there is no provider 4242");
     q.provider_id = f->farm;
     q.rate = 0;
     assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    expect_detail("Rate: must be more than £0.00 (the price quoted, per session)");
+    unit_expect_detail("Rate: must be more than £0.00 (the price quoted, per session)");
     q.rate = 1000;
     q.sessions_per_week = 0;
     assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    expect_detail("Sessions a week: a price per session needs the sessions a week");
+    unit_expect_detail("Sessions a week: a price per session needs the sessions a week");
     q.sessions_per_week = 11;
     assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    expect_detail("Sessions a week: 11 is not from 0 to 10");
+    unit_expect_detail("Sessions a week: 11 is not from 0 to 10");
     q.sessions_per_week = 2;
     q.hours_per_week = 61;
     assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    expect_detail("Hours a week: 61.0 is not from 0 to 60");
+    unit_expect_detail("Hours a week: 61.0 is not from 0 to 60");
     q.hours_per_week = 6;
     q.transport_per_week = -1;
     assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    expect_detail("Transport a week: must not be negative");
+    unit_expect_detail("Transport a week: must not be negative");
     q.transport_per_week = 0;
     strcpy(q.cost_basis, "month");
     assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    expect_detail("Cost basis: \"month\" is not one of");
+    unit_expect_detail("Cost basis: \"month\" is not one of");
     strcpy(q.cost_basis, "week");
     q.sessions_per_week = 0; /* a weekly price needs no sessions */
     assert_int_equal(panel_quote_validate(&q), AP_OK);
     q.case_id = 777;
-    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
-    expect_detail("Case: there is no panel case 777");
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote"), 0);
+    assert_int_equal(panel_quote_insert(f->u.s, &q), AP_ERR_INVALID);
+    unit_expect_detail("Case: there is no panel case 777");
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote"), 0);
 }
 
 /* Issue 13: a suspended provider, or one with a safeguarding No not yet
@@ -431,20 +387,20 @@ static void test_agreed_case_makes_the_placement(void **state)
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
     struct placement pl;
     int start = ymd(2026, 12, 7);
-    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
-    expect_detail("the case is Open: a placement comes from an agreed case");
+    assert_int_equal(panel_case_make_placement(f->u.s, id, start, &pl), AP_ERR_INVALID);
+    unit_expect_detail("the case is Open: a placement comes from an agreed case");
     int64_t version = c.version;
-    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
                                        ymd(2026, 12, 3), ymd(2026, 12, 3)),
                      AP_OK);
-    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
-    expect_detail("no chosen quotation");
+    assert_int_equal(panel_case_make_placement(f->u.s, id, start, &pl), AP_ERR_INVALID);
+    unit_expect_detail("no chosen quotation");
     /* (chosen before the decision, as the pane does; written here directly) */
     char sql[200];
     snprintf(sql, sizeof sql, "UPDATE quote SET chosen = 1, version = version + 1 WHERE id = %lld", (long long)a.id);
-    assert_int_equal(store_begin(f->s), AP_OK);
-    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(store_commit(f->s), AP_OK);
+    assert_int_equal(store_begin(f->u.s), AP_OK);
+    assert_int_equal(sqlite3_exec(store_db(f->u.s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(f->u.s), AP_OK);
     /* The pupil already attends Monday AM elsewhere: the placement starts
      * after it. */
     struct placement other;
@@ -456,11 +412,11 @@ static void test_agreed_case_makes_the_placement(void **state)
     strcpy(other.cost_basis, "week");
     other.rate = 100;
     other.hours[0][0] = 3;
-    assert_int_equal(placement_insert(f->s, &other), AP_OK);
+    assert_int_equal(placement_insert(f->u.s, &other), AP_OK);
 
-    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_OK);
+    assert_int_equal(panel_case_make_placement(f->u.s, id, start, &pl), AP_OK);
     struct placement got;
-    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_int_equal(placement_get(f->u.s, pl.id, &got), AP_OK);
     assert_int_equal(got.pupil_id, f->pupil);
     assert_int_equal(got.provider_id, f->farm);
     assert_string_equal(got.status, "proposed");
@@ -476,8 +432,8 @@ static void test_agreed_case_makes_the_placement(void **state)
     assert_true(got.hours[2][0] > 0);   /* ... to Wednesday AM */
     assert_true(got.hours[2][1] == 0);
     /* Never twice from one case. */
-    assert_int_equal(panel_case_make_placement(f->s, id, start, &pl), AP_ERR_INVALID);
-    expect_detail("already came from this case");
+    assert_int_equal(panel_case_make_placement(f->u.s, id, start, &pl), AP_ERR_INVALID);
+    unit_expect_detail("already came from this case");
 }
 
 static void test_choose_refuses_unsafe_provider(void **state)
@@ -491,10 +447,10 @@ static void test_choose_refuses_unsafe_provider(void **state)
     char sql[512];
     snprintf(sql, sizeof sql, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld",
              (long long)f->farm);
-    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_INVALID);
+    assert_int_equal(sqlite3_exec(store_db(f->u.s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "is suspended: it cannot be the recommended option"));
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM quote WHERE chosen = 1"), 0);
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM quote WHERE chosen = 1"), 0);
     /* An open safeguarding No at a visit dated today: refused too. */
     snprintf(sql, sizeof sql,
              "INSERT INTO qa_visit (id, provider_id, stage, template_id, visit_date, visitors) "
@@ -502,11 +458,11 @@ static void test_choose_refuses_unsafe_provider(void **state)
              "INSERT INTO qa_answer (visit_id, item_id, answer) SELECT 9001, i.id, 'no' FROM qa_template_item i "
              "JOIN qa_visit v ON v.template_id = i.template_id WHERE v.id = 9001 AND i.safeguarding = 1 LIMIT 1",
              (long long)f->tutor, date_format(today(), (char[11]){0}));
-    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today()), AP_ERR_INVALID);
+    assert_int_equal(sqlite3_exec(store_db(f->u.s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, today()), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "answered No at a QA visit and not yet Yes"));
     /* The day before the visit, it was not yet known: allowed. */
-    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today() - 1), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, today() - 1), AP_OK);
 }
 
 static void test_choose_one_per_case(void **state)
@@ -519,33 +475,33 @@ static void test_choose_one_per_case(void **state)
     add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
     add_quote(f, id2, f->college, "week", 20000, 0, 0, &elsewhere);
-    assert_int_equal(panel_quote_choose(f->s, elsewhere.id, &elsewhere.version, today()), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, elsewhere.id, &elsewhere.version, today()), AP_OK);
 
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_OK);
     assert_int_equal(a.version, 2);
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)a.id);
-    assert_int_equal(query_int(f->s, sql), 1);
+    assert_int_equal(query_int(f->u.s, sql), 1);
     /* Choosing the other clears the first in the same transaction. */
-    assert_int_equal(panel_quote_choose(f->s, b.id, &b.version, today()), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, today()), AP_OK);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
-    assert_int_equal(query_int(f->s, sql), 1);
+    assert_int_equal(query_int(f->u.s, sql), 1);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
-    assert_int_equal(query_int(f->s, sql), b.id);
+    assert_int_equal(query_int(f->u.s, sql), b.id);
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)a.id);
-    assert_int_equal(query_int(f->s, sql), 0);
+    assert_int_equal(query_int(f->u.s, sql), 0);
     /* The other case's choice stays. */
     snprintf(sql, sizeof sql, "SELECT chosen FROM quote WHERE id = %lld", (long long)elsewhere.id);
-    assert_int_equal(query_int(f->s, sql), 1);
+    assert_int_equal(query_int(f->u.s, sql), 1);
     /* Choosing again at a stale version is a conflict, and changes nothing. */
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_CONFLICT);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_ERR_CONFLICT);
     snprintf(sql, sizeof sql, "SELECT id FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
-    assert_int_equal(query_int(f->s, sql), b.id);
+    assert_int_equal(query_int(f->u.s, sql), b.id);
 
     /* The list shows the chosen quote's annualised cost: £300 x 39. */
     struct panel_case_row *rows = NULL;
     size_t n = 0;
-    assert_int_equal(panel_case_list(f->s, &rows, &n), AP_OK);
+    assert_int_equal(panel_case_list(f->u.s, &rows, &n), AP_OK);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++)
         if (rows[i].id == id) {
@@ -557,22 +513,22 @@ static void test_choose_one_per_case(void **state)
     free(rows);
 
     /* Unchoose: the case has none. */
-    assert_int_equal(panel_quote_unchoose(f->s, b.id, &b.version), AP_OK);
+    assert_int_equal(panel_quote_unchoose(f->u.s, b.id, &b.version), AP_OK);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM quote WHERE case_id = %lld AND chosen = 1", (long long)id);
-    assert_int_equal(query_int(f->s, sql), 0);
+    assert_int_equal(query_int(f->u.s, sql), 0);
 
     /* An update keeps the choice. Clearing a choice is a change to that
      * quotation too: its version rose, so read it again first. */
     struct panel_quote got;
-    assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
+    assert_int_equal(panel_quote_get(f->u.s, a.id, &got), AP_OK);
     assert_int_equal(got.version, a.version + 1);
     a = got;
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_OK);
-    assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_OK);
+    assert_int_equal(panel_quote_get(f->u.s, a.id, &got), AP_OK);
     assert_true(got.chosen);
     got.transport_per_week = 0;
-    assert_int_equal(panel_quote_update(f->s, &got), AP_OK);
-    assert_int_equal(panel_quote_get(f->s, a.id, &got), AP_OK);
+    assert_int_equal(panel_quote_update(f->u.s, &got), AP_OK);
+    assert_int_equal(panel_quote_get(f->u.s, a.id, &got), AP_OK);
     assert_true(got.chosen);
 }
 
@@ -596,7 +552,7 @@ static void test_quotations_flag_follows_the_quotes(void **state)
     struct panel_quote a;
     add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
     flag_calls = 0;
-    assert_int_equal(flags_for_case(f->s, &f->th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
     assert_int_equal(flag_calls, 1);
     assert_string_equal(last_flag.kind, FLAG_KIND_QUOTATIONS);
     if (!strstr(last_reason, "3 quotations needed, 1 received"))
@@ -604,7 +560,7 @@ static void test_quotations_flag_follows_the_quotes(void **state)
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, NULL);
     add_quote(f, id, f->college, "week", 20000, 0, 0, NULL);
     flag_calls = 0;
-    assert_int_equal(flags_for_case(f->s, &f->th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
     assert_int_equal(flag_calls, 0);
 }
 
@@ -619,26 +575,26 @@ static void test_decision_and_what_it_locks(void **state)
     add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
     int64_t version = c.version;
     /* Agreed needs words. */
-    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "", DATE_NONE, today()), AP_ERR_INVALID);
-    expect_detail("Decision: say what the panel decided");
-    assert_int_equal(panel_case_decide(f->s, id, &version, "maybe", "x", DATE_NONE, today()), AP_ERR_INVALID);
-    expect_detail("Status: \"maybe\" is not one of");
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "agreed", "", DATE_NONE, today()), AP_ERR_INVALID);
+    unit_expect_detail("Decision: say what the panel decided");
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "maybe", "x", DATE_NONE, today()), AP_ERR_INVALID);
+    unit_expect_detail("Status: \"maybe\" is not one of");
     assert_int_equal(version, 1);
     /* Issue 13: not before the panel has met (the day before; then on it). */
-    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
                                        ymd(2026, 12, 3), today()),
                      AP_ERR_INVALID);
-    expect_detail("Panel date: the panel of 2026-12-03 has not met yet");
-    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+    unit_expect_detail("Panel date: the panel of 2026-12-03 has not met yet");
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
                                        ymd(2026, 12, 3), ymd(2026, 12, 2)),
                      AP_ERR_INVALID);
     assert_int_equal(version, 1);
-    assert_int_equal(panel_case_decide(f->s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "agreed", "Agreed: Cwm Farm, four sessions a week",
                                        ymd(2026, 12, 3), ymd(2026, 12, 3)),
                      AP_OK);
     assert_int_equal(version, 2);
     struct panel_case got;
-    assert_int_equal(panel_case_get(f->s, id, &got), AP_OK);
+    assert_int_equal(panel_case_get(f->u.s, id, &got), AP_OK);
     assert_string_equal(got.status, "agreed");
     assert_string_equal(got.decision, "Agreed: Cwm Farm, four sessions a week");
     assert_int_equal(got.panel_date, ymd(2026, 12, 3));
@@ -649,29 +605,29 @@ static void test_decision_and_what_it_locks(void **state)
     q.provider_id = f->tutor;
     strcpy(q.cost_basis, "week");
     q.rate = 100;
-    assert_int_equal(panel_quote_insert(f->s, &q), AP_ERR_INVALID);
-    expect_detail("the case is Agreed");
-    assert_int_equal(panel_quote_choose(f->s, a.id, &a.version, today()), AP_ERR_INVALID);
-    assert_int_equal(panel_quote_delete(f->s, a.id, a.version), AP_ERR_INVALID);
-    assert_int_equal(panel_case_delete(f->s, id, version), AP_ERR_INVALID);
-    expect_detail("only an open case can be deleted");
+    assert_int_equal(panel_quote_insert(f->u.s, &q), AP_ERR_INVALID);
+    unit_expect_detail("the case is Agreed");
+    assert_int_equal(panel_quote_choose(f->u.s, a.id, &a.version, today()), AP_ERR_INVALID);
+    assert_int_equal(panel_quote_delete(f->u.s, a.id, a.version), AP_ERR_INVALID);
+    assert_int_equal(panel_case_delete(f->u.s, id, version), AP_ERR_INVALID);
+    unit_expect_detail("only an open case can be deleted");
 
     /* Deferred: more quotations may be gathered. */
-    assert_int_equal(panel_case_decide(f->s, id, &version, "deferred", "Deferred: a third quotation is needed",
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "deferred", "Deferred: a third quotation is needed",
                                        DATE_NONE, ymd(2026, 12, 3)),
                      AP_OK);
-    assert_int_equal(panel_quote_insert(f->s, &q), AP_OK);
+    assert_int_equal(panel_quote_insert(f->u.s, &q), AP_OK);
     /* Open again: may be deleted - unless a placement came from it. */
-    assert_int_equal(panel_case_decide(f->s, id, &version, "open", "", DATE_NONE, today()), AP_OK);
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "open", "", DATE_NONE, today()), AP_OK);
     char sql[400];
     snprintf(sql, sizeof sql,
              "INSERT INTO placement (pupil_id, provider_id, start_date, cost_basis, rate, panel_case_id) "
              "VALUES (%lld, %lld, '2026-12-07', 'week', 100, %lld)",
              (long long)f->pupil, (long long)f->farm, (long long)id);
-    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(panel_case_delete(f->s, id, version), AP_ERR_INVALID);
-    expect_detail("the case cannot be deleted while 1 placement refers to it");
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM panel_case"), 1);
+    assert_int_equal(sqlite3_exec(store_db(f->u.s), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(panel_case_delete(f->u.s, id, version), AP_ERR_INVALID);
+    unit_expect_detail("the case cannot be deleted while 1 placement refers to it");
+    assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM panel_case"), 1);
 }
 
 /* ---- two logins ---- */
@@ -686,13 +642,13 @@ static void test_version_conflicts(void **state)
     snprintf(theirs.triage_recommendation, sizeof theirs.triage_recommendation, "Their words");
     assert_int_equal(panel_case_update(other, &theirs, today()), AP_OK);
     snprintf(mine.triage_recommendation, sizeof mine.triage_recommendation, "My words");
-    assert_int_equal(panel_case_update(f->s, &mine, today()), AP_ERR_CONFLICT);
-    expect_detail("changed by colleague");
+    assert_int_equal(panel_case_update(f->u.s, &mine, today()), AP_ERR_CONFLICT);
+    unit_expect_detail("changed by colleague");
     int64_t version = mine.version;
-    assert_int_equal(panel_case_decide(f->s, id, &version, "withdrawn", "", DATE_NONE, today()), AP_ERR_CONFLICT);
-    expect_detail("changed by colleague");
-    assert_int_equal(panel_case_delete(f->s, id, mine.version), AP_ERR_CONFLICT);
-    assert_int_equal(panel_case_get(f->s, id, &mine), AP_OK);
+    assert_int_equal(panel_case_decide(f->u.s, id, &version, "withdrawn", "", DATE_NONE, today()), AP_ERR_CONFLICT);
+    unit_expect_detail("changed by colleague");
+    assert_int_equal(panel_case_delete(f->u.s, id, mine.version), AP_ERR_CONFLICT);
+    assert_int_equal(panel_case_get(f->u.s, id, &mine), AP_OK);
     assert_string_equal(mine.triage_recommendation, "Their words");
 
     struct panel_quote q, q2;
@@ -701,13 +657,13 @@ static void test_version_conflicts(void **state)
     q2.rate = 5000;
     assert_int_equal(panel_quote_update(other, &q2), AP_OK);
     q.rate = 4000;
-    assert_int_equal(panel_quote_update(f->s, &q), AP_ERR_CONFLICT);
-    expect_detail("changed by colleague");
-    assert_int_equal(panel_quote_delete(f->s, q.id, q.version), AP_ERR_CONFLICT);
+    assert_int_equal(panel_quote_update(f->u.s, &q), AP_ERR_CONFLICT);
+    unit_expect_detail("changed by colleague");
+    assert_int_equal(panel_quote_delete(f->u.s, q.id, q.version), AP_ERR_CONFLICT);
     /* Deleted by them: the next save says so. */
     assert_int_equal(panel_quote_delete(other, q2.id, q2.version), AP_OK);
-    assert_int_equal(panel_quote_update(f->s, &q), AP_ERR_NOT_FOUND);
-    expect_detail("deleted by colleague");
+    assert_int_equal(panel_quote_update(f->u.s, &q), AP_ERR_NOT_FOUND);
+    unit_expect_detail("deleted by colleague");
 
     /* A viewer is refused every write. */
     struct store *viewer = open_as(f, "reader", "viewer");
@@ -721,17 +677,17 @@ static void test_version_conflicts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_case_crud, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_case_validation_names_the_field, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_referral_deadline_is_thursday_of_the_week_before, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_quotes_with_annualised_totals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_quote_validation_names_the_field, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_choose_one_per_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_choose_refuses_unsafe_provider, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_agreed_case_makes_the_placement, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_quotations_flag_follows_the_quotes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_decision_and_what_it_locks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_version_conflicts, setup, teardown),
+        UNIT_TEST(test_case_crud, setup),
+        UNIT_TEST(test_case_validation_names_the_field, setup),
+        UNIT_TEST(test_referral_deadline_is_thursday_of_the_week_before, setup),
+        UNIT_TEST(test_quotes_with_annualised_totals, setup),
+        UNIT_TEST(test_quote_validation_names_the_field, setup),
+        UNIT_TEST(test_choose_one_per_case, setup),
+        UNIT_TEST(test_choose_refuses_unsafe_provider, setup),
+        UNIT_TEST(test_agreed_case_makes_the_placement, setup),
+        UNIT_TEST(test_quotations_flag_follows_the_quotes, setup),
+        UNIT_TEST(test_decision_and_what_it_locks, setup),
+        UNIT_TEST(test_version_conflicts, setup),
     };
     return cmocka_run_group_tests_name("panel", tests, NULL, NULL);
 }

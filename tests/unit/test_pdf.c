@@ -19,6 +19,7 @@
 
 #include "date.h"
 #include "pdf.h"
+#include "unit.h"
 
 struct fixture {
     char dir[128];
@@ -234,10 +235,7 @@ static void test_pdf_discard_and_failed_finish_leave_the_target(void **state)
     struct fixture *f = *state;
     char target[192], tmp[PATH_MAX];
     snprintf(target, sizeof target, "%s/psp.pdf", f->dir);
-    FILE *old = fopen(target, "w");
-    assert_non_null(old);
-    fputs("the earlier PSP\n", old);
-    fclose(old);
+    unit_write_file(target, "the earlier PSP\n");
     struct pdf_doc doc = DOC;
     doc.today = date_from_ymd(2026, 3, 4);
     struct pdf *p = NULL;
@@ -266,11 +264,7 @@ static void test_pdf_discard_and_failed_finish_leave_the_target(void **state)
     assert_int_equal(mkdir(tmp, 0700), 0);
     assert_int_not_equal(pdf_close(p), AP_OK);
     assert_non_null(strstr(ap_error_detail(), "psp.pdf"));
-    size_t len;
-    char *buf = slurp(target, &len);
-    assert_non_null(buf);
-    assert_string_equal(buf, "the earlier PSP\n");
-    free(buf);
+    unit_expect_file(target, "the earlier PSP\n");
     rmdir(tmp);
 
     /* A missing folder is refused at the start. */

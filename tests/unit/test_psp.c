@@ -25,106 +25,32 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
-__attribute__((format(printf, 1, 2))) static int64_t q_int(const char *fmt, ...)
-{
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    int64_t v = -1;
-    assert_int_equal(store_query_int(S, buf, -1, &v), AP_OK);
-    return v;
-}
+#define q_int(...) unit_int(S, __VA_ARGS__)
 
 /* A text value of a query (static buffer). */
-__attribute__((format(printf, 1, 2))) static const char *q_text(const char *fmt, ...)
-{
-    static char out[4096];
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_db(S), buf, -1, &st, NULL), SQLITE_OK);
-    out[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-    else
-        snprintf(out, sizeof out, "(null)");
-    sqlite3_finalize(st);
-    return out;
-}
+static char q_text_buf[4096];
+#define q_text(...) unit_text(S, q_text_buf, sizeof q_text_buf, __VA_ARGS__)
 
-static const char *ds(int date)
-{
-    static char slots[16][11];
-    static int next;
-    return date_format(date, slots[next++ % 16]);
-}
+#define ds(date) unit_date(date)
 
 static int setup(void **state)
 {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-psp-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "psp", "tester");
     TODAY = date_from_ymd(2026, 11, 16);
-    sql("INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-        "('wales', '/', 'present (AM)', 'present', '2010-09-01'), "
-        "('wales', '\\', 'present (PM)', 'present', '2010-09-01'), "
-        "('wales', 'E', 'excluded', 'authorised', '2010-09-01'), "
-        "('wales', 'O', 'unauthorised', 'unauthorised', '2010-09-01');"
-        "DELETE FROM closure; DELETE FROM term;"
-        "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
-        "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-        "('2026/27', 'spring', '2027-01-04', '2027-03-26');"
-        "INSERT INTO app_user (login, role) VALUES ('other', 'officer') ON CONFLICT DO NOTHING;");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    store_close(S);
-    S = NULL;
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        return -1;
+    unit_calendar(S, "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
+                     "('2026/27', 'spring', '2027-01-04', '2027-03-26')");
+    sql("INSERT INTO app_user (login, role) VALUES ('other', 'officer') ON CONFLICT DO NOTHING;");
     return 0;
 }
 
@@ -750,7 +676,7 @@ static void test_drafts(void **state)
 
     /* Another login sees none of them. */
     struct store *other = NULL;
-    struct store_options o = {.path = path, .login = "other"};
+    struct store_options o = {.path = F->path, .login = "other"};
     assert_int_equal(store_open(&o, &other), AP_OK);
     assert_int_equal(psp_drafts(other, id, "", &d, &n), AP_OK);
     assert_int_equal(n, 0);
@@ -809,7 +735,7 @@ static void test_viewer_writes_nothing(void **state)
     int64_t id = active_psp(pupil, TODAY - 7, p);
     sql("INSERT INTO app_user (login, role) VALUES ('reader', 'viewer')");
     struct store *v = NULL;
-    struct store_options o = {.path = path, .login = "reader"};
+    struct store_options o = {.path = F->path, .login = "reader"};
     assert_int_equal(store_open(&o, &v), AP_OK);
     assert_int_equal(psp_draft_save(v, id, "form.reason", "x"), AP_ERR_DENIED);
     struct psp *q = new_psp();
@@ -823,21 +749,21 @@ static void test_viewer_writes_nothing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_suggest_review, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_create_and_first_save, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_review_moves_next_review_on, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_review_overdue_in_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_review_refused_on_draft, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cease_and_one_open, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete_only_drafts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_validate_names_fields, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_targets_kept_in_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_save_conflict, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rtt_rag, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rtt_hours_sources, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_facts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_viewer_writes_nothing, setup, teardown),
+        UNIT_TEST(test_suggest_review, setup),
+        UNIT_TEST(test_create_and_first_save, setup),
+        UNIT_TEST(test_review_moves_next_review_on, setup),
+        UNIT_TEST(test_review_overdue_in_list, setup),
+        UNIT_TEST(test_review_refused_on_draft, setup),
+        UNIT_TEST(test_cease_and_one_open, setup),
+        UNIT_TEST(test_delete_only_drafts, setup),
+        UNIT_TEST(test_validate_names_fields, setup),
+        UNIT_TEST(test_targets_kept_in_order, setup),
+        UNIT_TEST(test_save_conflict, setup),
+        UNIT_TEST(test_rtt_rag, setup),
+        UNIT_TEST(test_rtt_hours_sources, setup),
+        UNIT_TEST(test_facts, setup),
+        UNIT_TEST(test_drafts, setup),
+        UNIT_TEST(test_viewer_writes_nothing, setup),
     };
     return cmocka_run_group_tests_name("psp", tests, NULL, NULL);
 }

@@ -24,58 +24,25 @@
 #include "status.h"
 #include "store.h"
 #include "thresholds.h"
+#include "unit.h"
 
 /* ------------------------------------------------------------ fixtures */
 
-static char dir[64];
-static char path[PATH_MAX];
-static struct store *S;
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define S (F->s)
+#define TH (F->th)
 static int TODAY;
 
-__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof buf);
-    assert_int_equal(store_begin(S), AP_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(store_db(S), buf, NULL, NULL, &err);
-    if (rc != SQLITE_OK) {
-        store_rollback(S);
-        fail_msg("SQL failed: %s\n%s", err ? err : "?", buf);
-    }
-    assert_int_equal(store_commit(S), AP_OK);
-}
+#define sql(...) unit_sql(S, __VA_ARGS__)
 
-__attribute__((format(printf, 1, 2))) static int64_t query(const char *fmt, ...)
-{
-    char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    int64_t v = -1;
-    if (store_query_int(S, buf, -1, &v) != AP_OK)
-        fail_msg("query failed: %s\n%s", ap_error_detail(), buf);
-    return v;
-}
+#define query(...) unit_int(S, __VA_ARGS__)
 
 static int64_t last_id(void)
 {
     return query("SELECT last_insert_rowid()");
 }
 
-static const char *day_s(int days)
-{
-    static char slots[16][11];
-    static int next;
-    char *b = slots[next++ % 16];
-    return date_format(TODAY + days, b);
-}
+#define day_s(days) unit_date(TODAY + (days)) /* today + days, several per expression */
 
 static int ymd(int y, int m, int d)
 {
@@ -84,36 +51,9 @@ static int ymd(int y, int m, int d)
 
 static int setup(void **state)
 {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/apterm-qa-XXXXXX");
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    struct store_options o = {.path = path, .login = "tester", .code_set = "wales", .create = true};
-    if (store_open(&o, &S) != AP_OK)
-        fail_msg("store_open: %s", ap_error_detail());
-    thresholds_default(&TH);
+    F = unit_fixture_new(state, sizeof *F, "qa", "tester");
     TODAY = ymd(2026, 3, 11);
-    sql("DELETE FROM closure; DELETE FROM term;"
-        "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
-        "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), "
-        "('2025/26', 'spring', '2026-01-05', '2026-03-27'), "
-        "('2025/26', 'summer', '2026-04-13', '2026-07-20');");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    store_close(S);
-    S = NULL;
-    char f[PATH_MAX + 8];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
+    unit_calendar(S, UNIT_TERMS_2025_26);
     return 0;
 }
 
@@ -283,6 +223,14 @@ static struct found flag_of(int64_t provider_id, const char *kind)
 
 /* ------------------------------------------------------------ stages and due dates */
 
+/* A provider in use: a pupil placed with it since 60 days ago. */
+static int64_t in_use(const char *name)
+{
+    int64_t id = provider(name);
+    place_pupil(id, -60);
+    return id;
+}
+
 static void test_stage_words_and_next_due(void **state)
 {
     (void)state;
@@ -318,15 +266,11 @@ static void test_stage_words_and_next_due(void **state)
 static void test_stage1_due(void **state)
 {
     (void)state;
-    int64_t ok = provider("Cwm Farm");
-    int64_t late = provider("Tyddyn Hir");
-    int64_t soon = provider("Hafod Wen");
-    int64_t never = provider("Llwybr Newydd");
+    int64_t ok = in_use("Cwm Farm");
+    int64_t late = in_use("Tyddyn Hir");
+    int64_t soon = in_use("Hafod Wen");
+    int64_t never = in_use("Llwybr Newydd");
     int64_t idle = provider("Empty Barn");
-    place_pupil(ok, -60);
-    place_pupil(late, -60);
-    place_pupil(soon, -60);
-    place_pupil(never, -60);
     closed_visit(ok, "stage1", -150);
     closed_visit(late, "stage1", -400);
     closed_visit(soon, "stage1", -350);
@@ -413,8 +357,7 @@ static void test_stage2_due_and_concern(void **state)
 static void test_monitoring_due(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage1", -100);
     closed_visit(v, "monitoring", -9);
     struct qa_provider_row r = row_of(v);
@@ -450,16 +393,12 @@ static void test_monitoring_due(void **state)
 static void test_overview_most_overdue_first(void **state)
 {
     (void)state;
-    int64_t fine = provider("A Fine");
-    int64_t amber = provider("B Soon");
-    int64_t red_old = provider("C Long Overdue");
-    int64_t red_new = provider("D Just Overdue");
+    int64_t fine = in_use("A Fine");
+    int64_t amber = in_use("B Soon");
+    int64_t red_old = in_use("C Long Overdue");
+    int64_t red_new = in_use("D Just Overdue");
     int64_t idle = provider("E Not Used");
     (void)idle;
-    place_pupil(fine, -60);
-    place_pupil(amber, -60);
-    place_pupil(red_old, -60);
-    place_pupil(red_new, -60);
     int64_t ids[] = {fine, amber, red_old, red_new};
     int s1[] = {-100, -350, -500, -370};
     for (int i = 0; i < 4; i++) {
@@ -718,8 +657,7 @@ static void test_answer_versions(void **state)
 static void test_close(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage1", -400); /* overdue */
     assert_int_equal(row_of(v).due[QA_STAGE1].level, FLAG_RED);
     int64_t visit = start(v, "stage1_safety", "stage1", TODAY - 2);
@@ -809,8 +747,7 @@ static void test_close(void **state)
 static void test_close_cannot_be_fooled(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage2", -100);
     int64_t visit = start(v, "stage1_safety", "stage1", TODAY - 2);
     size_t n;
@@ -875,8 +812,7 @@ static void test_close_cannot_be_fooled(void **state)
 static void test_safeguarding_no_flags_until_later_yes(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     closed_visit(v, "stage2", -100);
     int64_t first = start(v, "stage1_safety", "stage1", TODAY - 30);
     size_t sg = first_safeguarding(first);
@@ -951,8 +887,7 @@ static void test_safeguarding_no_flags_until_later_yes(void **state)
 static void test_safeguarding_yes_in_new_revision(void **state)
 {
     (void)state;
-    int64_t v = provider("Cwm Farm");
-    place_pupil(v, -60);
+    int64_t v = in_use("Cwm Farm");
     assert_int_equal(qa_template_load(S, "spot.csv", T1, NULL, NULL), AP_OK);
     int64_t first = start(v, "spot_check", "stage1", TODAY - 30);
     assert_int_equal(answer(first, 2, QA_NO, NULL), AP_OK); /* Register seen */
@@ -1007,7 +942,7 @@ static void test_viewer_reads_not_writes(void **state)
     assert_int_equal(store_user_add(S, "viewer1", "viewer"), AP_OK);
 
     struct store *admin = S, *view = NULL;
-    struct store_options o = {.path = path, .login = "viewer1"};
+    struct store_options o = {.path = F->path, .login = "viewer1"};
     if (store_open(&o, &view) != AP_OK)
         fail_msg("store_open as viewer: %s", ap_error_detail());
     S = view;
@@ -1028,7 +963,7 @@ static void test_viewer_reads_not_writes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, unit_teardown)
         T(test_stage_words_and_next_due),
         T(test_stage1_due),
         T(test_stage2_due_and_concern),

@@ -24,13 +24,7 @@
 #include "store.h"
 #include "thresholds.h"
 #include "xlsx_util.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-    struct thresholds th;
-};
+#include "unit.h"
 
 static int ymd(int y, int m, int d)
 {
@@ -43,70 +37,35 @@ static int today(void)
     return ymd(2026, 3, 4);
 }
 
-static void exec_sql(struct store *s, const char *sql)
-{
-    assert_int_equal(store_begin(s), AP_OK);
-    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
-    assert_int_equal(store_commit(s), AP_OK);
-}
-
-static int64_t last_id(struct fixture *f)
+static int64_t last_id(struct unit_fixture *f)
 {
     return sqlite3_last_insert_rowid(store_db(f->s));
 }
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-report-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
-    thresholds_default(&f->th);
+    struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "report", "tester");
     /* One term with one closure day in it (Wednesday 14 January) and a
-     * half-term week; the codes the tests use. */
-    exec_sql(f->s,
+     * half-term week (the codes are the store's Welsh set). */
+    unit_sql(f->s,
              "DELETE FROM closure; DELETE FROM term; "
              "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
              "('2025/26', 'spring', '2026-01-05', '2026-03-27'); "
              "INSERT INTO closure (day, reason) VALUES ('2026-01-14', 'INSET'), ('2026-02-16', 'Half term'), "
              "('2026-02-17', 'Half term'), ('2026-02-18', 'Half term'), ('2026-02-19', 'Half term'), "
-             "('2026-02-20', 'Half term'); "
-             "INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-             "('wales', '/', 'Present (AM)', 'present', '2010-09-01'), "
-             "('wales', '\\', 'Present (PM)', 'present', '2010-09-01'), "
-             "('wales', 'B', 'Approved off-site activity', 'aea', '2010-09-01'), "
-             "('wales', 'C', 'Authorised: other', 'authorised', '2010-09-01'), "
-             "('wales', 'I', 'Illness', 'authorised', '2010-09-01'), "
-             "('wales', 'O', 'Unauthorised', 'unauthorised', '2010-09-01'), "
-             "('wales', 'D', 'Dual registered', 'not_counted', '2010-09-01');");
-    *state = f;
+             "('2026-02-20', 'Half term');");
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
-static int64_t add_provider(struct fixture *f, const char *name)
+static int64_t add_provider(struct unit_fixture *f, const char *name)
 {
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT INTO provider (name, registration) VALUES ('%s', 'unregistered')", name);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
-static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname, const char *dob,
+static int64_t add_pupil(struct unit_fixture *f, int serial, const char *forename, const char *surname, const char *dob,
                          const char *cohort)
 {
     char sql[512];
@@ -114,12 +73,12 @@ static int64_t add_pupil(struct fixture *f, int serial, const char *forename, co
              "INSERT INTO pupil (upn, legal_forename, legal_surname, dob, roll_status, cohort) "
              "VALUES ('A69020010%04d', '%s', '%s', '%s', 'dual_prs', '%s')",
              serial, forename, surname, dob, cohort);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
 /* A placement with sessions "0am:2.5 0pm:2 1am:2.5 ..." (weekday:hours). */
-static int64_t add_placement(struct fixture *f, int64_t pupil, int64_t provider, const char *status,
+static int64_t add_placement(struct unit_fixture *f, int64_t pupil, int64_t provider, const char *status,
                              const char *start, const char *end, const char *basis, int64_t rate, int64_t transport,
                              const char *sessions)
 {
@@ -129,7 +88,7 @@ static int64_t add_placement(struct fixture *f, int64_t pupil, int64_t provider,
              "transport_per_week) VALUES (%lld, %lld, '%s', '%s', %s%s%s, '%s', %lld, %lld)",
              (long long)pupil, (long long)provider, status, start, end ? "'" : "", end ? end : "NULL",
              end ? "'" : "", basis, (long long)rate, (long long)transport);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     int64_t id = last_id(f);
     char copy[256];
     snprintf(copy, sizeof copy, "%s", sessions);
@@ -140,19 +99,19 @@ static int64_t add_placement(struct fixture *f, int64_t pupil, int64_t provider,
         snprintf(sql, sizeof sql,
                  "INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES (%lld, %d, '%.2s', %g)",
                  (long long)id, wd, half, hours);
-        exec_sql(f->s, sql);
+        unit_sql(f->s, "%s", sql);
     }
     return id;
 }
 
-static void mark(struct fixture *f, int64_t pupil, int date, const char *session, const char *code)
+static void mark(struct unit_fixture *f, int64_t pupil, int date, const char *session, const char *code)
 {
     char sql[256];
     snprintf(sql, sizeof sql,
              "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (%lld, %d, '%s', '%s', "
              "'phone')",
              (long long)pupil, date, session, code);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 }
 
 static const struct report_dmt_pupil *dmt_pupil(const struct report_dmt *r, int64_t id)
@@ -184,7 +143,7 @@ static void test_prorate_rounds_halves_up(void **state)
 /* Session basis £50, Monday and Tuesday AM (2.5 h) and PM (2 h): 4 sessions
  * on 2 days; transport £10 a week. Annual: 50 x 4 x 39 + 10 x 39 = £8,190,
  * that is £42 a school day (8,190 / 195) and £52.50 a session (8,190 / 156). */
-static int64_t session_placement(struct fixture *f, int64_t pupil, int64_t provider, const char *start)
+static int64_t session_placement(struct unit_fixture *f, int64_t pupil, int64_t provider, const char *start)
 {
     return add_placement(f, pupil, provider, "active", start, NULL, "session", 5000, 1000,
                          "0am:2.5 0pm:2 1am:2.5 1pm:2");
@@ -192,7 +151,7 @@ static int64_t session_placement(struct fixture *f, int64_t pupil, int64_t provi
 
 static void test_dmt_committed_is_pro_rata_by_school_days(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t prov = add_provider(f, "Fferm Cwm");
     int64_t sian = add_pupil(f, 1, "Siân", "Jones", "2012-01-10", "ks4_pathway");
     session_placement(f, sian, prov, "2026-01-05");
@@ -232,7 +191,7 @@ static void test_dmt_committed_is_pro_rata_by_school_days(void **state)
 
 static void test_dmt_actual_is_attended_sessions_of_the_placement(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t prov = add_provider(f, "Fferm Cwm");
     int64_t sian = add_pupil(f, 1, "Siân", "Jones", "2012-01-10", "ks4_pathway");
     session_placement(f, sian, prov, "2026-01-05");
@@ -289,7 +248,7 @@ static void test_dmt_actual_is_attended_sessions_of_the_placement(void **state)
 
 static void test_dmt_mark_belongs_to_the_latest_starting_placement(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t a = add_provider(f, "Antur"), b = add_provider(f, "Bont");
     int64_t u = add_pupil(f, 1, "Ffion", "Hughes", "2012-01-10", "pru_plus");
     add_placement(f, u, a, "active", "2026-01-05", NULL, "session", 1000, 0, "0am:3");
@@ -308,7 +267,7 @@ static void test_dmt_mark_belongs_to_the_latest_starting_placement(void **state)
 
 static void test_dmt_progress_first_and_last_rating(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t u = add_pupil(f, 1, "Siân", "Jones", "2012-01-10", "ks4_pathway");
     int64_t v = add_pupil(f, 2, "Llŷr", "Evans", "2011-10-01", "pru_plus");
     char sql[1024];
@@ -322,7 +281,7 @@ static void test_dmt_progress_first_and_last_rating(void **state)
              "(%2$lld, '2026-01-12', 'social', 5), (%2$lld, '2026-01-19', 'social', 2), "  /* declined */
              "(%2$lld, '2026-02-02', 'social', 1)",            /* after the range */
              (long long)u, (long long)v);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     struct report_dmt *r = NULL;
     assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 1, 12), ymd(2026, 1, 30), NULL, NULL, &r), AP_OK);
     const struct report_progress *att = &r->progress[0], *well = &r->progress[1], *soc = &r->progress[3];
@@ -346,7 +305,7 @@ static void test_dmt_progress_first_and_last_rating(void **state)
 
 static void test_dmt_refuses_a_bad_range(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct report_dmt *r = NULL;
     assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 2, 1), ymd(2026, 1, 1), NULL, NULL, &r),
                      AP_ERR_INVALID);
@@ -364,18 +323,18 @@ static void test_dmt_refuses_a_bad_range(void **state)
 
 /* ---- the panel pack ---- */
 
-static int64_t add_case(struct fixture *f, int64_t pupil, const char *panel, const char *status)
+static int64_t add_case(struct unit_fixture *f, int64_t pupil, const char *panel, const char *status)
 {
     char sql[320];
     snprintf(sql, sizeof sql,
              "INSERT INTO panel_case (pupil_id, reason, referral_date, panel_date, status, triage_recommendation) "
              "VALUES (%lld, 'risk_of_pex', '2026-02-10', %s%s%s, '%s', 'Triage: Cwm')",
              (long long)pupil, panel ? "'" : "", panel ? panel : "NULL", panel ? "'" : "", status);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
-static int64_t add_quote(struct fixture *f, int64_t case_id, int64_t provider, const char *basis, int64_t rate,
+static int64_t add_quote(struct unit_fixture *f, int64_t case_id, int64_t provider, const char *basis, int64_t rate,
                          int sessions, int64_t transport, int chosen)
 {
     char sql[320];
@@ -384,7 +343,7 @@ static int64_t add_quote(struct fixture *f, int64_t case_id, int64_t provider, c
              "transport_per_week, chosen) VALUES (%lld, %lld, '%s', %lld, %d, %d, %lld, %d)",
              (long long)case_id, (long long)provider, basis, (long long)rate, sessions, sessions * 2,
              (long long)transport, chosen);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     return last_id(f);
 }
 
@@ -398,7 +357,7 @@ static const struct report_case *find_case(const struct report_panel *r, int64_t
 
 static void test_panel_quotes_recommended_and_warning(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t cwm = add_provider(f, "Fferm Cwm"), bont = add_provider(f, "Bont"), tal = add_provider(f, "Tal");
     int64_t u = add_pupil(f, 1, "Siân", "Jones", "2012-01-10", "ks4_pathway");
     int64_t v = add_pupil(f, 2, "Llŷr", "Evans", "2011-10-01", "pru_plus");
@@ -468,7 +427,7 @@ static void test_panel_quotes_recommended_and_warning(void **state)
 
 static void test_panel_pupil_picture(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t cwm = add_provider(f, "Fferm Cwm");
     /* Year 9 in 2025/26: minimum 24 hours */
     int64_t u = add_pupil(f, 1, "Gwenllïan", "Prydderch", "2012-01-10", "aln_bespoke");
@@ -483,11 +442,11 @@ static void test_panel_pupil_picture(void **state)
              "INSERT INTO psp (pupil_id, status, meeting_date, next_review_date) "
              "VALUES (%lld, 'active', '2026-01-12', '2026-03-09')",
              (long long)u);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
     snprintf(sql, sizeof sql,
              "INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (%lld, '2026-02-02', 'continue')",
              (long long)last_id(f));
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 
     struct report_panel *r = NULL;
     assert_int_equal(report_panel_load(f->s, &f->th, today(), ymd(2026, 3, 5), &r), AP_OK);
@@ -531,13 +490,10 @@ static void test_panel_pupil_picture(void **state)
 
 static void test_xlsx_failed_close_leaves_the_target(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char target[192], tmp[PATH_MAX];
     snprintf(target, sizeof target, "%s/report.xlsx", f->dir);
-    FILE *old = fopen(target, "w");
-    assert_non_null(old);
-    fputs("the earlier report\n", old);
-    fclose(old);
+    unit_write_file(target, "the earlier report\n");
     struct xlsx_doc doc = {.title = "Test", .organisation = "Cyngor & Co", .today = today()};
     struct xlsx *x = NULL;
     assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
@@ -555,12 +511,7 @@ static void test_xlsx_failed_close_leaves_the_target(void **state)
     assert_int_equal(xlsx_close(x), AP_ERR_IO);
     assert_non_null(strstr(ap_error_detail(), "libxlsxwriter"));
     assert_non_null(strstr(ap_error_detail(), target));
-    char buf[64] = "";
-    FILE *in = fopen(target, "r");
-    assert_non_null(in);
-    assert_non_null(fgets(buf, sizeof buf, in));
-    fclose(in);
-    assert_string_equal(buf, "the earlier report\n");
+    unit_expect_file(target, "the earlier report\n");
     rmdir(tmp);
 
     /* A bad sheet name is refused before anything is written, and the
@@ -571,10 +522,7 @@ static void test_xlsx_failed_close_leaves_the_target(void **state)
     assert_int_equal(x->status, AP_ERR_IO);
     xlsx_discard(x);
     assert_int_equal(stat(tmp, &sb), -1);
-    in = fopen(target, "r");
-    assert_non_null(fgets(buf, sizeof buf, in));
-    fclose(in);
-    assert_string_equal(buf, "the earlier report\n");
+    unit_expect_file(target, "the earlier report\n");
 
     /* A good close replaces the target, mode 0600. */
     assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
@@ -597,14 +545,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prorate_rounds_halves_up),
-        cmocka_unit_test_setup_teardown(test_dmt_committed_is_pro_rata_by_school_days, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_actual_is_attended_sessions_of_the_placement, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_mark_belongs_to_the_latest_starting_placement, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_progress_first_and_last_rating, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dmt_refuses_a_bad_range, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_panel_quotes_recommended_and_warning, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_panel_pupil_picture, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_xlsx_failed_close_leaves_the_target, setup, teardown),
+        UNIT_TEST(test_dmt_committed_is_pro_rata_by_school_days, setup),
+        UNIT_TEST(test_dmt_actual_is_attended_sessions_of_the_placement, setup),
+        UNIT_TEST(test_dmt_mark_belongs_to_the_latest_starting_placement, setup),
+        UNIT_TEST(test_dmt_progress_first_and_last_rating, setup),
+        UNIT_TEST(test_dmt_refuses_a_bad_range, setup),
+        UNIT_TEST(test_panel_quotes_recommended_and_warning, setup),
+        UNIT_TEST(test_panel_pupil_picture, setup),
+        UNIT_TEST(test_xlsx_failed_close_leaves_the_target, setup),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -23,65 +23,24 @@
 #include "store.h"
 #include "thresholds.h"
 #include "upn.h"
+#include "unit.h"
 
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-    struct thresholds th;
-};
-
-static void exec_sql(struct store *s, const char *sql)
+/* The calendar the tests use: the seed's own terms are replaced by these (the
+ * codes are the store's Welsh set). */
+static void calendar(struct store *s)
 {
-    assert_int_equal(store_begin(s), AP_OK);
-    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
-    assert_int_equal(store_commit(s), AP_OK);
-}
-
-/* The calendar and the codes the tests use, whether or not the build seeds
- * them: the seed's own terms are replaced by these. */
-static void calendar_and_codes(struct store *s)
-{
-    exec_sql(s,
+    unit_sql(s,
              "DELETE FROM term; "
              "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
              "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
              "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-             "('2026/27', 'spring', '2027-01-04', '2027-03-19'); "
-             "INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-             "('wales', '/', 'Present (AM)', 'present', '2010-09-01'), "
-             "('wales', '\\', 'Present (PM)', 'present', '2010-09-01'), "
-             "('wales', 'B', 'Approved off-site activity', 'aea', '2010-09-01'), "
-             "('wales', 'I', 'Illness', 'authorised', '2010-09-01'), "
-             "('wales', 'O', 'Unauthorised', 'unauthorised', '2010-09-01'), "
-             "('wales', 'N', 'No reason yet', 'unauthorised', '2010-09-01'), "
-             "('wales', 'D', 'Dual registered', 'not_counted', '2010-09-01');");
+             "('2026/27', 'spring', '2027-01-04', '2027-03-19');");
 }
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-roll-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
-    thresholds_default(&f->th);
-    calendar_and_codes(f->s);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "roll", "tester");
+    calendar(f->s);
     return 0;
 }
 
@@ -95,29 +54,18 @@ static int ymd(int y, int m, int d)
     return date_from_ymd(y, m, d);
 }
 
-static int64_t add_pupil(struct fixture *f, int serial, const char *preferred, const char *forename,
+static int64_t add_pupil(struct unit_fixture *f, int serial, const char *preferred, const char *forename,
                          const char *surname, int dob, int64_t school)
 {
     struct pupil p;
-    memset(&p, 0, sizeof p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "820200105%03d", serial);
-    p.upn[0] = upn_check_letter(last12);
-    strcpy(p.upn + 1, last12);
+    unit_pupil(&p, "820200105", serial, forename, surname, dob, "ks4_pathway");
     snprintf(p.preferred_name, sizeof p.preferred_name, "%s", preferred);
-    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
-    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
-    p.dob = dob;
     p.home_school_id = school;
-    strcpy(p.roll_status, "dual_prs");
-    strcpy(p.cohort, "ks4_pathway");
-    strcpy(p.plan, "none");
-    p.start_date = p.end_date = DATE_NONE;
     assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
     return p.id;
 }
 
-static int64_t add_provider(struct fixture *f, const char *name, const char *registration, int64_t pl_pounds,
+static int64_t add_provider(struct unit_fixture *f, const char *name, const char *registration, int64_t pl_pounds,
                             int64_t el_pounds, int64_t pi_pounds, bool motor, bool sub)
 {
     struct provider p;
@@ -136,7 +84,7 @@ static int64_t add_provider(struct fixture *f, const char *name, const char *reg
 /* A placement from start with `sessions` sessions of `hours` each, from
  * Monday AM, after the sessions of the pupil's active placements still
  * running on start (a session is at one provider only: db/placement.h). */
-static int64_t place(struct fixture *f, int64_t pupil, int64_t provider, int start, int sessions, double hours,
+static int64_t place(struct unit_fixture *f, int64_t pupil, int64_t provider, int start, int sessions, double hours,
                      const char *status)
 {
     struct placement pl;
@@ -163,7 +111,7 @@ static int64_t place(struct fixture *f, int64_t pupil, int64_t provider, int sta
 
 /* Marks on consecutive sessions from the morning of day: codes[i] for the
  * i-th session. */
-static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
+static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *codes)
 {
     char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
     for (size_t i = 0; codes[i]; i++) {
@@ -172,14 +120,14 @@ static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
                  day + (int)i / 2, i % 2 ? "pm" : "am", (char[]){codes[i], 0});
         strcat(sql, one);
     }
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 }
 
 /* ---- the roll ---- */
 
 static void test_roll_names_year_groups_and_schools(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct school sc;
     school_init(&sc);
     strcpy(sc.name, "Ysgol Penglais");
@@ -236,7 +184,7 @@ static void test_roll_names_year_groups_and_schools(void **state)
 
 static void test_roll_current_providers(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
     int64_t osian = add_pupil(f, 2, "", "Osian", "Rees", ymd(2012, 3, 14), 0);
     int64_t farm = add_provider(f, "Tŷ Coch, Fferm", "unregistered", 0, 0, 0, false, false);
@@ -285,7 +233,7 @@ static void test_roll_current_providers(void **state)
 
 static void test_roll_attendance_this_term(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
     int64_t llyr = add_pupil(f, 2, "", "Llŷr", "Evans", ymd(2012, 3, 14), 0);
     int64_t nia = add_pupil(f, 3, "", "Nia", "Wyn", ymd(2012, 3, 14), 0);
@@ -338,7 +286,7 @@ static void test_roll_attendance_this_term(void **state)
     roll_free(r);
 
     /* A correction moves the figure: Gwen's N becomes B (off-site activity: attending). */
-    exec_sql(f->s, "UPDATE attendance_mark SET code = 'B', version = version + 1 WHERE code = 'N'");
+    unit_sql(f->s, "UPDATE attendance_mark SET code = 'B', version = version + 1 WHERE code = 'N'");
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
     assert_int_equal(roll_find(r, gwen)->attending, 11);
     roll_free(r);
@@ -348,7 +296,7 @@ static void test_roll_attendance_this_term(void **state)
  * by name) with the same figures, and counts the whole roll. */
 static void test_roll_first_screenful_matches_the_whole(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t school = 0;
     int64_t prov = add_provider(f, "Cwm Farm", "unregistered", 5000000, 10000000, 2000000, true, true);
     static const char *const surnames[] = {"Wyn", "Evans", "Ápsley", "Owen", "prydderch", "Jones", "Bevan"};
@@ -359,7 +307,7 @@ static void test_roll_first_screenful_matches_the_whole(void **state)
         marks(f, ids[i], ymd(2026, 11, 9), i % 2 ? "/\\OI" : "/\\/\\");
     }
     /* Bevan has left the roll: not in the first screenful. */
-    exec_sql(f->s, "UPDATE pupil SET end_date = '2026-10-01', version = version + 1 WHERE legal_surname = 'Bevan'");
+    unit_sql(f->s, "UPDATE pupil SET end_date = '2026-10-01', version = version + 1 WHERE legal_surname = 'Bevan'");
     struct roll *all = NULL, *first = NULL;
     assert_int_equal(roll_load(f->s, today(), &all), AP_OK);
     assert_int_equal(roll_load_first(f->s, today(), 4, &first), AP_OK);
@@ -385,7 +333,7 @@ static void test_roll_first_screenful_matches_the_whole(void **state)
 
 static void test_roll_on_roll_flag_and_viewer(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
     int64_t left = add_pupil(f, 2, "", "Dewi", "Lewis", ymd(2010, 3, 14), 0);
     int64_t leaving = add_pupil(f, 3, "", "Elin", "Hughes", ymd(2010, 3, 14), 0);
@@ -424,7 +372,7 @@ static void test_roll_on_roll_flag_and_viewer(void **state)
 
 static void test_roll_of_an_empty_store(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct roll *r = NULL;
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
     assert_int_equal(r->n, 0);
@@ -435,7 +383,7 @@ static void test_roll_of_an_empty_store(void **state)
 
 static void test_provider_list_counts(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t farm = add_provider(f, "Fferm Tŷ Coch", "unregistered", 5000000, 10000000, 2000000, true, true);
     int64_t gym = add_provider(f, "Aber Boxing Club", "unregistered", 2000000, 10000000, 2000000, true, true);
     int64_t bare = add_provider(f, "Bare Tutors", "unregistered", 0, 0, 0, false, false);
@@ -465,7 +413,7 @@ static void test_provider_list_counts(void **state)
              "(%1$lld, 'stage1', '2026-10-01', 0), (%1$lld, 'stage2', '2025-06-01', 1), "
              "(%1$lld, 'monitoring', '2026-11-02', 1), (%2$lld, 'stage2', '2026-02-01', 0)",
              (long long)farm, (long long)gym);
-    exec_sql(f->s, sql);
+    unit_sql(f->s, "%s", sql);
 
     struct provider_list *l = NULL;
     assert_int_equal(provider_list_load(f->s, &f->th, today(), &l), AP_OK);
@@ -527,13 +475,13 @@ static void test_provider_list_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_roll_names_year_groups_and_schools, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_current_providers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_attendance_this_term, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_first_screenful_matches_the_whole, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_on_roll_flag_and_viewer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roll_of_an_empty_store, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_provider_list_counts, setup, teardown),
+        UNIT_TEST(test_roll_names_year_groups_and_schools, setup),
+        UNIT_TEST(test_roll_current_providers, setup),
+        UNIT_TEST(test_roll_attendance_this_term, setup),
+        UNIT_TEST(test_roll_first_screenful_matches_the_whole, setup),
+        UNIT_TEST(test_roll_on_roll_flag_and_viewer, setup),
+        UNIT_TEST(test_roll_of_an_empty_store, setup),
+        UNIT_TEST(test_provider_list_counts, setup),
     };
     return cmocka_run_group_tests_name("roll", tests, NULL, NULL);
 }

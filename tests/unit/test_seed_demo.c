@@ -24,14 +24,9 @@
 #include "store.h"
 #include "thresholds.h"
 #include "upn.h"
+#include "unit.h"
 
 #define TODAY "2026-11-22"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-};
 
 static struct store *create_store(const char *path, const char *code_set)
 {
@@ -43,36 +38,9 @@ static struct store *create_store(const char *path, const char *code_set)
     return s;
 }
 
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-seed-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    f->s = create_store(f->path, "wales");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
 static int64_t query_int(struct store *s, const char *sql)
 {
-    int64_t v = -1;
-    ap_status st = store_query_int(s, sql, -1, &v);
-    if (st != AP_OK)
-        fail_msg("%s: %s", sql, ap_error_detail());
-    return v;
+    return unit_int(s, "%s", sql);
 }
 
 static char *query_text(sqlite3 *db, const char *sql, char *buf, size_t len)
@@ -102,7 +70,7 @@ static void generate(struct store *s, int pupils, int weeks, unsigned long seed)
 
 static void test_new_store_holds_both_code_sets(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char buf[256];
     sqlite3 *db = store_db(f->s);
     assert_true(query_int(f->s, "SELECT count(*) FROM attendance_code WHERE code_set = 'wales'") >= 25);
@@ -149,7 +117,7 @@ static void test_new_store_holds_both_code_sets(void **state)
 
 static void test_new_store_holds_the_four_checklists(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char buf[512];
     assert_string_equal(query_text(store_db(f->s),
                                    "SELECT group_concat(key || ':' || stage || ':' || revision || ':' || loaded_by, ' ') "
@@ -157,29 +125,33 @@ static void test_new_store_holds_the_four_checklists(void **state)
                                    buf, sizeof buf),
                         "monitoring_visit:monitoring:1:tester provider_checks:checks:1:tester "
                         "stage1_safety:stage1:1:tester stage2_progress:stage2:1:tester");
-    /* Every template has items numbered 1..n, each with text. */
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template t WHERE (SELECT count(*) FROM qa_template_item i "
-                                     "WHERE i.template_id = t.id) < 10"),
-                     0);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template t WHERE (SELECT max(position) - count(*) "
-                                     "FROM qa_template_item i WHERE i.template_id = t.id) != 0"),
-                     0);
-    /* Stage 1 has safeguarding items; the checks list covers policies a to q and the insurance. */
+    static const struct {
+        const char *sql;
+        int64_t want;
+    } counts[] = {
+        /* Every template has items numbered 1..n, each with text. */
+        {"SELECT count(*) FROM qa_template t "
+         "WHERE (SELECT count(*) FROM qa_template_item i WHERE i.template_id = t.id) < 10", 0},
+        {"SELECT count(*) FROM qa_template t "
+         "WHERE (SELECT max(position) - count(*) FROM qa_template_item i WHERE i.template_id = t.id) != 0", 0},
+        /* The checks list covers policies a to q and the insurance. */
+        {"SELECT count(*) FROM qa_template_item i JOIN qa_template t ON t.id = i.template_id "
+         "WHERE t.key = 'provider_checks' AND i.text GLOB '([a-q])*'", 17},
+        {"SELECT count(*) FROM qa_template_item i JOIN qa_template t ON t.id = i.template_id "
+         "WHERE t.key = 'provider_checks' AND i.section = 'Insurance'", 5},
+        /* UTF-8 survives: the pound sign of the insurance minimums. */
+        {"SELECT count(*) FROM qa_template_item WHERE text LIKE '%£5 million%'", 2},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        assert_int_equal(query_int(f->s, counts[i].sql), counts[i].want);
+    /* Stage 1 has safeguarding items. */
     assert_true(query_int(f->s, "SELECT count(*) FROM qa_template_item i JOIN qa_template t ON t.id = i.template_id "
                                 "WHERE t.key = 'stage1_safety' AND i.safeguarding = 1") >= 8);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template_item i JOIN qa_template t "
-                                     "ON t.id = i.template_id WHERE t.key = 'provider_checks' AND i.text GLOB '([a-q])*'"),
-                     17);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template_item i JOIN qa_template t "
-                                     "ON t.id = i.template_id WHERE t.key = 'provider_checks' AND i.section = 'Insurance'"),
-                     5);
-    /* UTF-8 survives: the pound sign of the insurance minimums. */
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qa_template_item WHERE text LIKE '%£5 million%'"), 2);
 }
 
 static void test_new_store_holds_the_calendar(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM term"), 12);
     assert_int_equal(query_int(f->s, "SELECT count(DISTINCT academic_year) FROM term"), 4);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM term WHERE academic_year IN ('2025/26', '2026/27', "
@@ -219,16 +191,6 @@ static sqlite3 *schema_db(void)
     return db;
 }
 
-static int64_t db_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void expect_failure(ap_status st, const char *needle1, const char *needle2)
 {
     assert_int_equal(st, AP_ERR_INVALID);
@@ -250,7 +212,7 @@ static void test_code_file_with_a_bad_line_is_rejected_whole(void **state)
                                         "/,Present (morning),present,2024-09-01,,admin officer lead\n"
                                         "Q,\"Lost, somewhere\",sideways,2024-09-01,,admin\n"),
                    "test.csv line 4", "sideways");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM attendance_code"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM attendance_code"), 0);
     /* An unclosed quote is blamed on the line where it opened. */
     expect_failure(seed_codes_from_text(db, "england", "test.csv",
                                         CODES_HEADER "/,\"Present,present,2024-09-01,,admin\n\n"),
@@ -269,7 +231,7 @@ static void test_code_file_with_a_bad_line_is_rejected_whole(void **state)
     expect_failure(seed_codes_from_text(db, "wales", "w.csv",
                                         CODES_HEADER "I,Ill,authorised,2010-09-01,,admin\nI,Again,authorised,2010-09-01,,admin\n"),
                    "w.csv line 3", "UNIQUE");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM attendance_code"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM attendance_code"), 0);
     /* A good file loads, quoted "#" and all. */
     assert_int_equal(seed_codes_from_text(db, "wales", "w.csv",
                                           CODES_HEADER "\"#\",\"Closed, \"\"snow\"\"\",not_counted,2010-09-01,,admin\r\n"
@@ -278,7 +240,7 @@ static void test_code_file_with_a_bad_line_is_rejected_whole(void **state)
     char buf[64];
     assert_string_equal(query_text(db, "SELECT meaning FROM attendance_code WHERE code = '#'", buf, sizeof buf),
                         "Closed, \"snow\"");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM attendance_code WHERE code = '\\'"), 1);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM attendance_code WHERE code = '\\'"), 1);
     sqlite3_close(db);
 }
 
@@ -299,7 +261,7 @@ static void test_checklist_calendar_files_with_bad_lines_are_rejected(void **sta
     char buf[64];
     assert_string_equal(query_text(db, "SELECT title FROM qa_template WHERE revision = 2", buf, sizeof buf),
                         "A \"test\" list");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM qa_template_item"), 4);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM qa_template_item"), 4);
 
     expect_failure(seed_template_from_text(db, "t.csv", "section,text,safeguarding\nA,b,0\n", "tester", NULL),
                    "t.csv line 1", "key=");
@@ -320,7 +282,7 @@ static void test_checklist_calendar_files_with_bad_lines_are_rejected(void **sta
                                            "# key=x stage=stage1 title=X\nsection,text,safeguarding\nA,\xC3\x28,0\n",
                                            "tester", NULL),
                    "t.csv line 3", "UTF-8");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM qa_template WHERE key = 'x'"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM qa_template WHERE key = 'x'"), 0);
 
     const char *terms = "academic_year,term,start,end\n2026/27,autumn,2026-09-01,2026-12-18\n";
     expect_failure(seed_terms_from_text(db, "terms.csv", "academic_year,term,start,end\n2026/28,autumn,2026-09-01,"
@@ -337,7 +299,7 @@ static void test_checklist_calendar_files_with_bad_lines_are_rejected(void **sta
                    "not inside any term");
     expect_failure(seed_closures_from_text(db, "c.csv", "date,reason\n2026-10-26,\n", "tester"), "c.csv line 2",
                    "no reason");
-    assert_int_equal(db_int(db, "SELECT count(*) FROM closure"), 0);
+    assert_int_equal(unit_db_int(db, "SELECT count(*) FROM closure"), 0);
     assert_int_equal(seed_closures_from_text(db, "c.csv", "date,reason\n2026-10-26,Half term\n", "tester"), AP_OK);
     sqlite3_close(db);
 }
@@ -355,28 +317,25 @@ static void test_csv_reader_reads_quoted_multiline_fields_with_line_numbers(void
     struct csv_reader r;
     csv_open(&r, "t.csv", text);
     r.comment = '#';
+    /* Each record: the line it begins on and its three fields. */
+    static const struct {
+        int line;
+        const char *field[3];
+    } want[] = {
+        {1, {"a", "b", "c"}},
+        {4, {"x, y", "two\nlines", "say \"hi\""}},
+        {6, {"#", "Siân", ""}},
+        {7, {"last", "", "z"}},
+    };
     bool got;
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_true(got);
-    assert_int_equal(r.line, 1);
-    assert_int_equal(r.nfield, 3);
-    assert_string_equal(r.field[0], "a");
-    assert_string_equal(r.field[2], "c");
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_int_equal(r.line, 4);
-    assert_int_equal(r.nfield, 3);
-    assert_string_equal(r.field[0], "x, y");
-    assert_string_equal(r.field[1], "two\nlines");
-    assert_string_equal(r.field[2], "say \"hi\"");
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_int_equal(r.line, 6);
-    assert_string_equal(r.field[0], "#");
-    assert_string_equal(r.field[1], "Siân");
-    assert_string_equal(r.field[2], "");
-    assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_int_equal(r.line, 7);
-    assert_int_equal(r.nfield, 3);
-    assert_string_equal(r.field[2], "z");
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        assert_int_equal(csv_next(&r, &got), AP_OK);
+        assert_true(got);
+        assert_int_equal(r.line, want[i].line);
+        assert_int_equal(r.nfield, 3);
+        for (size_t k = 0; k < 3; k++)
+            assert_string_equal(r.field[k], want[i].field[k]);
+    }
     assert_int_equal(csv_next(&r, &got), AP_OK);
     assert_false(got);
     csv_close(&r);
@@ -392,7 +351,7 @@ static void test_csv_reader_reads_quoted_multiline_fields_with_line_numbers(void
 
 static void test_demo_makes_realistic_fictional_data(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     generate(f->s, 60, 12, 7);
     sqlite3 *db = store_db(f->s);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupil"), 60);
@@ -443,7 +402,7 @@ static void test_demo_makes_realistic_fictional_data(void **state)
 
 static void test_demo_marks_only_school_days_and_keeps_the_weekly_summary(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     generate(f->s, 40, 12, 3);
     assert_true(query_int(f->s, "SELECT count(*) FROM attendance_mark") > 1000);
     /* No weekend, no closure day, nothing outside a term, nothing from today on. */
@@ -527,7 +486,7 @@ static void note_flag(void *ctx, const struct flag_row *row)
 
 static void test_demo_plants_every_flag(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     generate(f->s, 120, 12, 1);
     /* The planted providers, checked from the data itself. */
     assert_int_equal(query_int(f->s,
@@ -568,7 +527,7 @@ static void test_demo_plants_every_flag(void **state)
 
 static void test_demo_is_deterministic_for_a_seed(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char path2[160], path3[160];
     snprintf(path2, sizeof path2, "%s/second.db", f->dir);
     snprintf(path3, sizeof path3, "%s/third.db", f->dir);
@@ -596,7 +555,7 @@ static void test_demo_is_deterministic_for_a_seed(void **state)
 
 static void test_demo_refuses_a_store_it_did_not_just_create(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     /* Reopened, the store is not new: refused, nothing written. */
     store_close(f->s);
     struct store_options opt = {.path = f->path, .login = "tester"};
@@ -621,7 +580,7 @@ static void test_demo_refuses_a_store_it_did_not_just_create(void **state)
 
 static void test_demo_rejects_bad_options_before_writing(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct demo_options o;
     demo_options_default(&o);
     assert_int_equal(o.pupils, 120);
@@ -649,7 +608,7 @@ static void test_demo_rejects_bad_options_before_writing(void **state)
 
 static void test_english_demo_uses_code_k(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char path2[160];
     snprintf(path2, sizeof path2, "%s/england.db", f->dir);
     struct store *s2 = create_store(path2, "england");
@@ -667,20 +626,19 @@ int main(void)
     if (setenv("APTERM_TODAY", TODAY, 1) != 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_new_store_holds_both_code_sets, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_store_holds_the_four_checklists, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_store_holds_the_calendar, setup, teardown),
+        UNIT_TEST(test_new_store_holds_both_code_sets, unit_setup),
+        UNIT_TEST(test_new_store_holds_the_four_checklists, unit_setup),
+        UNIT_TEST(test_new_store_holds_the_calendar, unit_setup),
         cmocka_unit_test(test_code_file_with_a_bad_line_is_rejected_whole),
         cmocka_unit_test(test_checklist_calendar_files_with_bad_lines_are_rejected),
         cmocka_unit_test(test_csv_reader_reads_quoted_multiline_fields_with_line_numbers),
-        cmocka_unit_test_setup_teardown(test_demo_makes_realistic_fictional_data, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_marks_only_school_days_and_keeps_the_weekly_summary, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_demo_plants_every_flag, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_is_deterministic_for_a_seed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_refuses_a_store_it_did_not_just_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_demo_rejects_bad_options_before_writing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_english_demo_uses_code_k, setup, teardown),
+        UNIT_TEST(test_demo_makes_realistic_fictional_data, unit_setup),
+        UNIT_TEST(test_demo_marks_only_school_days_and_keeps_the_weekly_summary, unit_setup),
+        UNIT_TEST(test_demo_plants_every_flag, unit_setup),
+        UNIT_TEST(test_demo_is_deterministic_for_a_seed, unit_setup),
+        UNIT_TEST(test_demo_refuses_a_store_it_did_not_just_create, unit_setup),
+        UNIT_TEST(test_demo_rejects_bad_options_before_writing, unit_setup),
+        UNIT_TEST(test_english_demo_uses_code_k, unit_setup),
     };
     return cmocka_run_group_tests_name("seed_demo", tests, NULL, NULL);
 }

@@ -25,26 +25,7 @@
 #include "thresholds.h"
 #include "tracking.h"
 #include "upn.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-    struct thresholds th;
-};
-
-__attribute__((format(printf, 2, 3))) static void exec_sql(struct store *s, const char *fmt, ...)
-{
-    char sql[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_int_equal(store_begin(s), AP_OK);
-    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
-    assert_int_equal(store_commit(s), AP_OK);
-}
+#include "unit.h"
 
 static int ymd(int y, int m, int d)
 {
@@ -61,72 +42,37 @@ static int this_week(void)
     return ymd(2026, 11, 16);
 }
 
-/* Terms, a half-term week closed (26-30 October) and the codes the tests use. */
-static void calendar_and_codes(struct store *s)
+/* Terms and a half-term week closed (26-30 October); the codes are the
+ * store's Welsh set. */
+static void calendar(struct store *s)
 {
-    exec_sql(s, "DELETE FROM closure; DELETE FROM term; "
-                "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
-                "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
-                "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-                "('2026/27', 'spring', '2027-01-04', '2027-03-19'); "
-                "INSERT INTO closure (day, reason) VALUES ('2026-10-26', 'half term'), "
+    unit_calendar(s, "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
+                     "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
+                     "('2026/27', 'spring', '2027-01-04', '2027-03-19')");
+    unit_sql(s, "INSERT INTO closure (day, reason) VALUES ('2026-10-26', 'half term'), "
                 "('2026-10-27', 'half term'), ('2026-10-28', 'half term'), ('2026-10-29', 'half term'), "
-                "('2026-10-30', 'half term'); "
-                "INSERT OR IGNORE INTO attendance_code (code_set, code, meaning, category, valid_from) VALUES "
-                "('wales', 'B', 'Approved off-site activity', 'aea', '2010-09-01'), "
-                "('wales', 'I', 'Illness', 'authorised', '2010-09-01'), "
-                "('wales', 'O', 'Unauthorised', 'unauthorised', '2010-09-01'), "
-                "('wales', 'D', 'Dual registered', 'not_counted', '2010-09-01');");
+                "('2026-10-30', 'half term');");
 }
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/apterm-tracking-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    struct store_options opt = {.path = f->path, .login = "tester", .code_set = "wales", .create = true};
-    assert_int_equal(store_open(&opt, &f->s), AP_OK);
-    thresholds_default(&f->th);
-    calendar_and_codes(f->s);
-    *state = f;
+    struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "tracking", "tester");
+    calendar(f->s);
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
-static int64_t add_pupil(struct fixture *f, int serial, const char *forename, const char *surname, int start,
+static int64_t add_pupil(struct unit_fixture *f, int serial, const char *forename, const char *surname, int start,
                          int end)
 {
     struct pupil p;
-    memset(&p, 0, sizeof p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "820200106%03d", serial);
-    p.upn[0] = upn_check_letter(last12);
-    strcpy(p.upn + 1, last12);
-    snprintf(p.legal_forename, sizeof p.legal_forename, "%s", forename);
-    snprintf(p.legal_surname, sizeof p.legal_surname, "%s", surname);
-    p.dob = ymd(2012, 3, 14);
-    strcpy(p.roll_status, "dual_prs");
-    strcpy(p.cohort, "ks4_pathway");
-    strcpy(p.plan, "none");
+    unit_pupil(&p, "820200106", serial, forename, surname, ymd(2012, 3, 14), "ks4_pathway");
     p.start_date = start;
     p.end_date = end;
     assert_int_equal(pupil_insert(f->s, &p, today()), AP_OK);
     return p.id;
 }
 
-static int64_t add_provider(struct fixture *f, const char *name, const char *registration)
+static int64_t add_provider(struct unit_fixture *f, const char *name, const char *registration)
 {
     struct provider p;
     provider_init(&p);
@@ -136,7 +82,7 @@ static int64_t add_provider(struct fixture *f, const char *name, const char *reg
     return p.id;
 }
 
-static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
+static void place(struct unit_fixture *f, int64_t pupil, int64_t provider, int start)
 {
     struct placement pl;
     placement_init(&pl);
@@ -160,7 +106,7 @@ static void place(struct fixture *f, int64_t pupil, int64_t provider, int start)
 
 /* Marks on consecutive sessions from the morning of day: codes[i] for the
  * i-th session, two a day. */
-static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
+static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *codes)
 {
     char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
     for (size_t i = 0; codes[i]; i++) {
@@ -169,7 +115,7 @@ static void marks(struct fixture *f, int64_t pupil, int day, const char *codes)
                  day + (int)i / 2, i % 2 ? "pm" : "am", codes[i]);
         strcat(sql, one);
     }
-    exec_sql(f->s, "%s", sql);
+    unit_sql(f->s, "%s", sql);
 }
 
 static const struct tracking_row *row_for(const struct tracking *t, int64_t id)
@@ -214,7 +160,7 @@ static void test_tracking_week_and_trend(void **state)
 
 static void test_tracking_rows_attendance(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
@@ -314,7 +260,7 @@ static void test_tracking_rows_attendance(void **state)
 
 static void test_tracking_rows_ratings(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
@@ -401,7 +347,7 @@ static void test_tracking_rows_ratings(void **state)
     tracking_free(t);
 }
 
-static int64_t count(struct fixture *f, const char *sql)
+static int64_t count(struct unit_fixture *f, const char *sql)
 {
     int64_t n = -1;
     assert_int_equal(store_query_int(f->s, sql, -1, &n), AP_OK);
@@ -410,7 +356,7 @@ static int64_t count(struct fixture *f, const char *sql)
 
 static void test_tracking_rating_upsert_and_conflict(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int week = this_week();
 
@@ -498,7 +444,7 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
 
 static void test_tracking_actions_overdue(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     struct {
@@ -616,7 +562,7 @@ static void note_flag(void *ctx, const struct flag_row *fr)
 
 static void test_tracking_psp_and_qa_due(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t ann = add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     int64_t bryn = add_pupil(f, 2, "Bryn", "Bevan", DATE_NONE, DATE_NONE);
     int64_t cai = add_pupil(f, 3, "Cai", "Cole", DATE_NONE, DATE_NONE);
@@ -624,7 +570,7 @@ static void test_tracking_psp_and_qa_due(void **state)
     int64_t tutor = add_provider(f, "Tiwtor Da", "unregistered");
     int64_t school = add_provider(f, "Ysgol y Dref", "maintained_school");
     /* Cwm Farm: Stage 1 and 2 visited recently; Tiwtor Da: no Stage 1. */
-    exec_sql(f->s,
+    unit_sql(f->s,
              "INSERT INTO qa_visit (provider_id, stage, visit_date, closed) VALUES "
              "(%lld, 'stage1', '2026-06-01', 1), (%lld, 'stage2', '2026-06-01', 1)",
              (long long)farm, (long long)farm);
@@ -634,7 +580,7 @@ static void test_tracking_psp_and_qa_due(void **state)
     place(f, cai, school, ymd(2026, 9, 7));
     /* Ann: an active PSP met 7 weeks ago (review overdue); Bryn: reviewed
      * last week (due in 5 weeks). */
-    exec_sql(f->s, "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
+    unit_sql(f->s, "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
                    "INSERT INTO psp (pupil_id, status, meeting_date) VALUES (%lld, 'active', '2026-09-30'); "
                    "INSERT INTO psp_review (psp_id, review_date, outcome) VALUES (last_insert_rowid(), "
                    "'2026-11-11', 'continue');",
@@ -680,7 +626,7 @@ static void test_tracking_psp_and_qa_due(void **state)
 
 static void test_tracking_empty_store(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     struct tracking *t = NULL;
     assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
     assert_int_equal(t->n, 0);
@@ -688,7 +634,7 @@ static void test_tracking_empty_store(void **state)
     assert_null(tracking_find(t, 1));
     tracking_free(t);
     /* No terms at all: no term figure, the previous calendar weeks. */
-    exec_sql(f->s, "DELETE FROM closure; DELETE FROM term;");
+    unit_sql(f->s, "DELETE FROM closure; DELETE FROM term;");
     add_pupil(f, 1, "Ann", "Ashe", DATE_NONE, DATE_NONE);
     assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
     assert_false(t->have_term);
@@ -704,7 +650,7 @@ static void test_tracking_empty_store(void **state)
  * Year 10; the other four areas at every age; the load shows which apply. */
 static void test_tracking_areas_follow_the_year_group(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     int64_t young = add_pupil(f, 1, "Nia", "Wyn", DATE_NONE, DATE_NONE);
     int64_t nine = add_pupil(f, 2, "Osian", "Rees", DATE_NONE, DATE_NONE);
     int64_t ten = add_pupil(f, 3, "Gwen", "Prydderch", DATE_NONE, DATE_NONE); /* born 2012-03-14: Year 10 */
@@ -750,13 +696,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tracking_week_and_trend),
-        cmocka_unit_test_setup_teardown(test_tracking_rows_attendance, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_rows_ratings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_rating_upsert_and_conflict, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_actions_overdue, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_psp_and_qa_due, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_empty_store, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tracking_areas_follow_the_year_group, setup, teardown),
+        UNIT_TEST(test_tracking_rows_attendance, setup),
+        UNIT_TEST(test_tracking_rows_ratings, setup),
+        UNIT_TEST(test_tracking_rating_upsert_and_conflict, setup),
+        UNIT_TEST(test_tracking_actions_overdue, setup),
+        UNIT_TEST(test_tracking_psp_and_qa_due, setup),
+        UNIT_TEST(test_tracking_empty_store, setup),
+        UNIT_TEST(test_tracking_areas_follow_the_year_group, setup),
     };
     return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
 }

@@ -1,0 +1,87 @@
+#ifndef APTERM_TESTS_UNIT_H
+#define APTERM_TESTS_UNIT_H
+
+/* What the unit tests share: a real store in a temporary directory of its
+ * own, other logins on it, and SQL run or queried by the test itself. Each
+ * function fails the running cmocka test (fail_msg) on any error, so a
+ * test never goes on from a set-up that did not happen. Linked into every
+ * test binary (Makefile: UNIT_OBJ). */
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "thresholds.h"
+
+/* The fixture most tests start from: a new store of their own. A file that
+ * needs more holds this as the first member of its own fixture, so that
+ * unit_teardown ends both. */
+struct unit_fixture {
+    char dir[64];
+    char path[128];
+    struct store *s;
+    struct thresholds th; /* thresholds_default */
+};
+
+/* For a cmocka set-up: *state = a zeroed fixture of size bytes (at least a
+ * struct unit_fixture, which it starts with) with a new store made by
+ * unit_store_new(tag, login). Returns it. */
+void *unit_fixture_new(void **state, size_t size, const char *tag, const char *login);
+/* cmocka set-up and teardown of a struct unit_fixture (teardown also of
+ * any fixture made by unit_fixture_new): ends the store, frees the fixture. */
+int unit_setup(void **state);
+int unit_teardown(void **state);
+/* One row of a test table: the test fn on a fixture made by setup (unit_setup
+ * or the file's own) and ended by unit_teardown. */
+#define UNIT_TEST(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, unit_teardown)
+
+/* The terms of 2025/26, as VALUES rows for unit_calendar. */
+#define UNIT_TERMS_2025_26                                                                                             \
+    "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), ('2025/26', 'spring', '2026-01-05', '2026-03-27'), "          \
+    "('2025/26', 'summer', '2026-04-13', '2026-07-20')"
+/* A calendar of the test's own in place of the seed's: no closures, and the
+ * terms terms, the VALUES rows of an INSERT INTO term (academic_year, name,
+ * start_date, end_date). */
+void unit_calendar(struct store *s, const char *terms);
+
+/* A new store, created with the Welsh codes and opened as login, in a new
+ * directory /tmp/apterm-<tag>-XXXXXX: dir (64 bytes) gets the directory and
+ * path (path_len bytes) the store's file in it. The caller ends it with
+ * unit_store_end. */
+struct store *unit_store_new(const char *tag, const char *login, char dir[64], char *path, size_t path_len);
+/* Closes s (may be NULL) and removes dir with everything in it. */
+void unit_store_end(struct store *s, const char *dir);
+/* The store at path opened as login, after adding login with role through
+ * admin (role NULL: added by no one; the open is expected to succeed). */
+struct store *unit_open_as(struct store *admin, const char *path, const char *login, const char *role);
+
+/* Runs the SQL made from fmt as it is (the caller's transaction or none). */
+void unit_exec(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same in a transaction of its own (store_begin ... store_commit). */
+void unit_sql(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The integer the query made from fmt answers (-1 for no row). */
+int64_t unit_int(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The integer the query sql answers on a raw connection (not a store);
+ * fails unless it answers a row. */
+int64_t unit_db_int(sqlite3 *db, const char *sql);
+/* The text of the first column of the query's first row into buf ("(null)"
+ * for NULL or no row); returns buf. */
+char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+struct pupil;
+/* A pupil ready for pupil_insert: a valid UPN made from the nine digits of
+ * prefix and serial (three digits), the legal names, dob and cohort; on the
+ * dual (PRS) roll, no plan, no start or end date. */
+void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *forename, const char *surname, int dob,
+                const char *cohort);
+/* date as "YYYY-MM-DD" in one of 16 static slots, so that several can stand
+ * in one expression. */
+const char *unit_date(int date);
+/* Writes text to the file at path (made, or emptied first). */
+void unit_write_file(const char *path, const char *text);
+/* Fails unless the file at path holds exactly text. */
+void unit_expect_file(const char *path, const char *text);
+/* Fails unless the last error's detail contains fragment. */
+void unit_expect_detail(const char *fragment);
+
+#endif

@@ -1,0 +1,436 @@
+/* The attendance grid's model: time, the small helpers on its columns and
+ * rows, and loading the week from the store (db/marks.h, db/calendar.h,
+ * db/roll.h do the SQL). */
+
+#include "att_model.h"
+#include "panes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "attr.h"
+#include "draw.h"
+#include "calendar.h"
+#include "date.h"
+#include "flags.h"
+#include "form.h"
+#include "register.h"
+#include "lineedit.h"
+#include "marks.h"
+#include "provider.h"
+#include "roll.h"
+#include "rules.h"
+#include "shell.h"
+#include "utf8.h"
+
+/* ---- Time ------------------------------------------------------------------- */
+
+long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Seconds since local midnight (src/date.h: APTERM_NOW starts the clock). */
+int clock_secs(void)
+{
+    return date_now_secs();
+}
+
+/* "09:36" local time for a stored UTC stamp "YYYY-MM-DD HH:MM:SS", with the
+ * date in front when it is not today ("Thu 19 Nov 09:36"). */
+void local_stamp(const char *utc, char *buf, size_t len)
+{
+    struct tm tm = {0};
+    if (sscanf(utc, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec) != 6) {
+        snprintf(buf, len, "%s", utc);
+        return;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    struct tm lt, nowt;
+    time_t now = time(NULL);
+    localtime_r(&t, &lt);
+    localtime_r(&now, &nowt);
+    if (lt.tm_year == nowt.tm_year && lt.tm_yday == nowt.tm_yday)
+        strftime(buf, len, "%H:%M", &lt);
+    else
+        strftime(buf, len, "%a %d %b %Y %H:%M", &lt);
+}
+
+/* ---- Small helpers -------------------------------------------------------------- */
+
+static int id_ix_cmp(const void *a, const void *b)
+{
+    const struct id_ix *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static long find_ix(const struct id_ix *index, size_t n, int64_t id)
+{
+    if (!index || !n)
+        return -1;
+    struct id_ix key = {.id = id};
+    const struct id_ix *hit = bsearch(&key, index, n, sizeof key, id_ix_cmp);
+    return hit ? (long)hit->ix : -1;
+}
+
+const struct roll_row *row_pupil(const struct att *a, const struct grid_row *r)
+{
+    return &a->roll->rows[r->roll_ix];
+}
+
+int col_day(const struct att *a, int col)
+{
+    return a->week + col / 2;
+}
+
+enum session col_session(int col)
+{
+    return col % 2 ? SESSION_PM : SESSION_AM;
+}
+
+const char *session_word(enum session s)
+{
+    return s == SESSION_PM ? "PM" : "AM";
+}
+
+/* "Fri 20 Nov" */
+void day_text(int day, char *buf, size_t len)
+{
+    static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    int y, m, d;
+    date_to_ymd(day, &y, &m, &d);
+    snprintf(buf, len, "%s %d %s", wd[date_weekday(day)], d, months[m - 1]);
+}
+
+/* "Fri 20 Nov AM" */
+void cell_text(const struct att *a, int col, char *buf, size_t len)
+{
+    char d[24];
+    day_text(col_day(a, col), d, sizeof d);
+    snprintf(buf, len, "%s %s", d, session_word(col_session(col)));
+}
+
+bool expected_at(const struct grid_row *r, int col)
+{
+    return (r->expected >> col) & 1u;
+}
+
+/* The session has begun: its unreported expected pupils are missing. */
+bool started(const struct att *a, int col)
+{
+    int day = col_day(a, col);
+    if (day != a->today)
+        return day < a->today;
+    return col_session(col) == SESSION_AM || clock_secs() >= NOON;
+}
+
+/* The session that is under way now, as a column of today's week (-1 when
+ * today is not a weekday). */
+int current_col(const struct att *a)
+{
+    int wd = date_weekday(a->today);
+    if (wd > 4)
+        return -1;
+    return wd * 2 + (clock_secs() >= NOON ? 1 : 0);
+}
+
+const struct code_info *code_of(const struct att *a, char code)
+{
+    return code ? codes_find(&a->codes, code) : NULL;
+}
+
+bool is_absence(const struct code_info *c)
+{
+    return c && (c->category == CAT_AUTHORISED || c->category == CAT_UNAUTHORISED);
+}
+
+void put_fit(WINDOW *w, int y, int x, const char *text, int cols, attr_t attr, unsigned flags)
+{
+    if (cols > 0)
+        draw_text(w, y, x, cols, text, attr, flags);
+}
+
+/* ---- Loading ---------------------------------------------------------------------- */
+
+static void free_week(struct att *a)
+{
+    free(a->rows);
+    free(a->row_by_id);
+    a->rows = NULL;
+    a->row_by_id = NULL;
+    a->nrows = 0;
+}
+
+void free_all(struct att *a)
+{
+    free_week(a);
+    codes_free(&a->codes);
+    calendar_free(&a->cal);
+    roll_free(a->roll);
+    a->roll = NULL;
+    free(a->roll_by_id);
+    a->roll_by_id = NULL;
+    provider_list_free(a->providers);
+    a->providers = NULL;
+    free(a->prov_by_id);
+    a->prov_by_id = NULL;
+    a->loaded = false;
+}
+
+const char *provider_name(const struct att *a, int64_t id)
+{
+    long i = a->providers ? find_ix(a->prov_by_id, a->providers->n, id) : -1;
+    return i >= 0 ? a->providers->rows[i].name : "";
+}
+
+/* Building the rows of a week. */
+struct builder {
+    struct att *a;
+    long *row_of;          /* roll index -> row, -1 */
+    size_t cap;
+    bool nomem;
+};
+
+static struct grid_row *builder_row(struct builder *b, int64_t pupil_id)
+{
+    struct att *a = b->a;
+    long ri = find_ix(a->roll_by_id, a->roll->n, pupil_id);
+    if (ri < 0 || b->nomem)
+        return NULL;
+    if (b->row_of[ri] >= 0)
+        return &a->rows[b->row_of[ri]];
+    if (a->nrows == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        struct grid_row *grown = realloc(a->rows, cap * sizeof *grown);
+        if (!grown) {
+            b->nomem = true;
+            return NULL;
+        }
+        a->rows = grown;
+        b->cap = cap;
+    }
+    struct grid_row *r = &a->rows[a->nrows];
+    memset(r, 0, sizeof *r);
+    r->pupil_id = pupil_id;
+    r->roll_ix = (size_t)ri;
+    r->provider = "";
+    const struct roll_row *p = &a->roll->rows[ri];
+    r->term_possible = p->possible;
+    r->term_attending = p->attending;
+    b->row_of[ri] = (long)a->nrows++;
+    return r;
+}
+
+static void builder_mark(void *ctx, const struct mark *m)
+{
+    struct builder *b = ctx;
+    int col = (m->day - b->a->week) * 2 + (m->session == SESSION_PM);
+    if (col < 0 || col >= NSESS)
+        return;
+    struct grid_row *r = builder_row(b, m->pupil_id);
+    if (!r)
+        return;
+    r->c[col].code = m->code[0];
+    r->c[col].reported = m->reported_code[0];
+    r->c[col].version = m->version;
+    if (!r->provider_id && m->provider_id)
+        r->provider_id = m->provider_id;
+}
+
+static const struct att *sorting; /* qsort has no context argument */
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct grid_row *x = pa, *y = pb;
+    if (!sorting->by_name) {
+        /* By provider, pupils with none last; then by name. */
+        if (!x->provider[0] != !y->provider[0])
+            return x->provider[0] ? -1 : 1;
+        int c = strcasecmp(x->provider, y->provider);
+        if (c)
+            return c;
+    }
+    return (x->roll_ix > y->roll_ix) - (x->roll_ix < y->roll_ix); /* the roll is in name order */
+}
+
+static void index_rows(struct att *a)
+{
+    free(a->row_by_id);
+    a->row_by_id = malloc((a->nrows ? a->nrows : 1) * sizeof *a->row_by_id);
+    if (!a->row_by_id)
+        return;
+    for (size_t i = 0; i < a->nrows; i++)
+        a->row_by_id[i] = (struct id_ix){a->rows[i].pupil_id, i};
+    qsort(a->row_by_id, a->nrows, sizeof *a->row_by_id, id_ix_cmp);
+}
+
+long row_of_pupil(const struct att *a, int64_t pupil_id)
+{
+    return find_ix(a->row_by_id, a->nrows, pupil_id);
+}
+
+void sort_rows(struct att *a)
+{
+    sorting = a;
+    qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
+    sorting = NULL;
+    index_rows(a);
+}
+
+/* Takes the consecutive-unauthorised-absence flags from the shell's pass. */
+void map_flags(struct att *a)
+{
+    for (size_t i = 0; i < a->nrows; i++) {
+        a->rows[i].run = FLAG_NONE;
+        a->rows[i].run_why = NULL;
+    }
+    const struct flag_row *f;
+    size_t n;
+    if (!ui_flags(a->ui, &f, &n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (!f[i].pupil_id || strcmp(f[i].kind, FLAG_KIND_UNAUTH_RUN) != 0)
+            continue;
+        long r = row_of_pupil(a, f[i].pupil_id);
+        if (r >= 0 && f[i].level > a->rows[r].run) {
+            a->rows[r].run = f[i].level;
+            a->rows[r].run_why = f[i].reason;
+        }
+    }
+}
+
+/* Loads the rows of the week a->week from the store; false (with a message)
+ * when it could not, leaving no rows. */
+bool load_week(struct att *a)
+{
+    free_week(a);
+    if (!a->roll)
+        return false;
+    struct store *s = ui_store(a->ui);
+    int64_t version = store_data_version(s); /* before reading: a commit meanwhile reads again */
+    struct builder b = {.a = a};
+    b.row_of = malloc((a->roll->n ? a->roll->n : 1) * sizeof *b.row_of);
+    if (!b.row_of) {
+        ui_error(a->ui, "The week could not be loaded: out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < a->roll->n; i++)
+        b.row_of[i] = -1;
+    ap_status st = AP_OK;
+    for (int d = 0; d < 5 && st == AP_OK; d++) {
+        int day = a->week + d;
+        a->school[d] = calendar_is_school_day(&a->cal, day);
+        if (!a->school[d])
+            continue;
+        struct expected *e = NULL;
+        size_t n = 0;
+        if ((st = marks_expected(s, day, &e, &n)) != AP_OK)
+            break;
+        for (size_t i = 0; i < n; i++) {
+            struct grid_row *r = builder_row(&b, e[i].pupil_id);
+            if (!r)
+                continue;
+            r->expected |= 1u << (d * 2 + (e[i].session == SESSION_PM));
+            /* Today's provider wins (the morning's, when two); else the week's first. */
+            if (day == a->today && !r->provider_today) {
+                r->provider_id = e[i].provider_id;
+                r->provider_today = true;
+            } else if (!r->provider_id) {
+                r->provider_id = e[i].provider_id;
+            }
+        }
+        free(e);
+    }
+    if (st == AP_OK)
+        st = marks_range(s, 0, a->week, a->week + 4, builder_mark, &b);
+    if (st == AP_OK && a->all)
+        for (size_t i = 0; i < a->roll->n; i++)
+            if (a->roll->rows[i].on_roll)
+                builder_row(&b, a->roll->rows[i].id);
+    free(b.row_of);
+    if (st != AP_OK || b.nomem) {
+        ui_error(a->ui, "The week could not be loaded: %s", b.nomem ? "out of memory" : ap_error_detail());
+        free_week(a);
+        return false;
+    }
+    for (size_t i = 0; i < a->nrows; i++)
+        a->rows[i].provider = provider_name(a, a->rows[i].provider_id);
+    sort_rows(a);
+    map_flags(a);
+    a->loaded_version = version;
+    return true;
+}
+
+/* Loads the codes, the calendar, the roll and the providers, then the week. */
+bool load_all(struct att *a)
+{
+    struct store *s = ui_store(a->ui);
+    free_all(a);
+    a->today = ui_today(a->ui);
+    ap_status st = codes_load(s, &a->codes);
+    if (st == AP_OK)
+        st = calendar_load(s, &a->cal);
+    if (st == AP_OK)
+        st = roll_load(s, a->today, &a->roll);
+    if (st == AP_OK)
+        st = provider_list_load(s, &ui_config(a->ui)->th, a->today, &a->providers);
+    if (st != AP_OK) {
+        ui_error(a->ui, "Attendance could not be loaded: %s", ap_error_detail());
+        free_all(a);
+        return false;
+    }
+    a->roll_by_id = malloc((a->roll->n ? a->roll->n : 1) * sizeof *a->roll_by_id);
+    a->prov_by_id = malloc((a->providers->n ? a->providers->n : 1) * sizeof *a->prov_by_id);
+    if (!a->roll_by_id || !a->prov_by_id) {
+        ui_error(a->ui, "Attendance could not be loaded: out of memory");
+        free_all(a);
+        return false;
+    }
+    for (size_t i = 0; i < a->roll->n; i++)
+        a->roll_by_id[i] = (struct id_ix){a->roll->rows[i].id, i};
+    qsort(a->roll_by_id, a->roll->n, sizeof *a->roll_by_id, id_ix_cmp);
+    for (size_t i = 0; i < a->providers->n; i++)
+        a->prov_by_id[i] = (struct id_ix){a->providers->rows[i].id, i};
+    qsort(a->prov_by_id, a->providers->n, sizeof *a->prov_by_id, id_ix_cmp);
+    a->loaded = load_week(a);
+    return a->loaded;
+}
+
+int64_t cursor_pupil(const struct att *a)
+{
+    return a->nrows && a->cur_row >= 0 && (size_t)a->cur_row < a->nrows ? a->rows[a->cur_row].pupil_id : 0;
+}
+
+/* Puts the cursor back on the pupil (else the same line) after the rows changed. */
+void keep_cursor(struct att *a, int64_t pupil_id, int line)
+{
+    long r = pupil_id ? row_of_pupil(a, pupil_id) : -1;
+    a->cur_row = r >= 0 ? (int)r : line;
+    if (a->cur_row >= (int)a->nrows)
+        a->cur_row = a->nrows ? (int)a->nrows - 1 : 0;
+    if (a->cur_row < 0)
+        a->cur_row = 0;
+}
+
+/* The next cell of the column, below the row and then from the top, that is
+ * expected, unmarked and on a school day; -1 when none. */
+int next_unreported(const struct att *a, int from_row, int col)
+{
+    if (!a->school[col / 2] || a->nrows == 0)
+        return -1;
+    for (size_t k = 1; k <= a->nrows; k++) {
+        size_t i = ((size_t)from_row + k) % a->nrows;
+        if (expected_at(&a->rows[i], col) && !a->rows[i].c[col].code)
+            return (int)i;
+    }
+    return -1;
+}
