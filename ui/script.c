@@ -56,6 +56,7 @@ static const struct {
     {"Left", KEY_CODE_YES, KEY_LEFT}, {"Right", KEY_CODE_YES, KEY_RIGHT}, {"PgUp", KEY_CODE_YES, KEY_PPAGE},
     {"PgDn", KEY_CODE_YES, KEY_NPAGE}, {"Home", KEY_CODE_YES, KEY_HOME}, {"End", KEY_CODE_YES, KEY_END},
     {"lt", OK, '<'},             {"colon", OK, ':'},
+    {"F1", KEY_CODE_YES, KEY_F(1)}, {"F2", KEY_CODE_YES, KEY_F(2)},
 };
 
 /* One line of keys; false with a message naming the file and line. */

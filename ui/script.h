@@ -18,8 +18,8 @@
  *   :tick        one idle pause (the timers and the live refresh run once)
  *   anything else is keys, typed in order: characters as they are, and
  *   <Enter> <Esc> <Tab> <BTab> <BS> <Del> <Space> <Up> <Down> <Left>
- *   <Right> <PgUp> <PgDn> <Home> <End> <lt> (a '<'), <colon> (a ':', for a
- *   line that starts with one) and <C-x> (Ctrl-x).
+ *   <Right> <PgUp> <PgDn> <Home> <End> <F1> <F2> <lt> (a '<'), <colon> (a ':',
+ *   for a line that starts with one) and <C-x> (Ctrl-x).
  * A bad line is refused before anything starts, naming the file and line.
  *
  * For testing only: the installed (set-group-id) apterm ignores these

@@ -134,22 +134,6 @@ keys "$S" Escape
 wait_for "$S" "▶$pname" 5 && screen "$S" | grep -F -- "▶$pname" | grep -q "Independent"
 screen_ok $? "Esc goes back to the list, the row now Independent" "$S"
 
-# Search as you type: accents folded, the list narrows, Esc clears it.
-total=$(q "select count(*) from provider")
-keys "$S" /
-wait_for "$S" "Search:" 5
-keys "$S" "ty celyn"
-wait_for "$S" "Ysgol Tŷ Celyn" 5
-keys "$S" Enter
-if wait_for "$S" "1 of $total providers" 5 && [ "$(screen "$S" | grep -c '^[ ▶][A-Z]')" -le 2 ]; then
-    ok "/ then \"ty celyn\" narrows the list to Ysgol Tŷ Celyn (1 of $total)"
-else
-    not_ok "/ then \"ty celyn\" narrows the list to Ysgol Tŷ Celyn (1 of $total)" "$(screen "$S" | head -5)"
-fi
-keys "$S" Escape
-if wait_for "$S" "Search cleared" 5 && wait_for "$S" "$total providers │" 5 && ! screen "$S" | grep -q "1 of $total"; then ok "Esc clears the search"
-else not_ok "Esc clears the search" "$(screen "$S" | head -3)"; fi
-
 # The contacts are a view of their own over the list: ? lists its keys
 # only, and q goes back one view at a time, the list's cursor kept.
 on_row=$(screen "$S" | sed -n 's/^▶\([^ ]*\).*/\1/p' | head -1)
@@ -207,5 +191,6 @@ else
     not_ok "Esc goes back to the list, the provider gone from it" "$(screen "$S")"
 fi
 
+# Search as you type is in the golden screens (tests/golden/scripts/providers_list.keys).
 keys "$S" q
 expect_screen "q quits with exit status 0" "$S" "EXIT=0"

@@ -12,8 +12,10 @@
 #
 #   UPDATE=1 sh tests/golden/test_golden.sh   rewrites the expected screens
 #   (then review them with git diff);
-#   GOLDEN=roll sh tests/golden/test_golden.sh   runs one script.
-# A line "# env: VAR=VALUE ..." in a script sets variables for its runs.
+#   GOLDEN=roll sh tests/golden/test_golden.sh   runs one script (or several:
+#   GOLDEN="roll views").
+# A line "# env: VAR=VALUE ..." in a script sets variables for its runs; a
+# line "# sql: STATEMENT" is run on its copy of the store before apterm starts.
 # No tmux and no terminal: the full-screen program's behaviour with a real
 # pty (signals, two sessions, resize) stays in tests/e2e.
 . tests/lib.sh
@@ -78,47 +80,127 @@ fi
 asan=$(ldd "$APTERM" 2>/dev/null | awk '/libasan/ {print $3}')
 preload="${asan:+$asan:}$TEST_DIR/fixed.so"
 
-base="$TEST_DIR/base.db"
+# The runs' folders, and each run's home folder (where an export writes by
+# default). A screen naming a file there shows this folder's random name;
+# it is written as XXXXXX in the dumps (the same length, so lines fold alike).
+runs=$(mktemp -d /tmp/apterm-golden-XXXXXX) || exit 1
+trap 'cleanup; rm -rf "$runs"' EXIT
+
+base="$runs/base.db"
 if ! LD_PRELOAD="$preload" "$APTERM" demo --db "$base" --pupils 40 --weeks 4 --seed 11 >/dev/null 2>"$TEST_DIR/demo.err"; then
     not_ok "golden: make the demo store" "$(cat "$TEST_DIR/demo.err")"
     exit 1
 fi
 
+# Few processes per screen (each one costs on a loaded machine): the
+# expected screens' checksums once per size, one md5sum and one awk per run;
+# and the runs of two scripts, both sizes, side by side.
+for size in 80x24 60x16; do
+    (cd "$golden/expected/$size" 2>/dev/null && md5sum -- * 2>/dev/null) > "$TEST_DIR/want-$size.sum"
+done
+
+# run_at SIZE: apterm on $keys at one size in its own folder ($vars: the
+# script's variables); its exit status in the folder's file rc.
+run_at() {
+    # shellcheck disable=SC2086 # the script's VAR=VALUE words
+    (cd "$runs/$name-$1" && env HOME="$runs/$name-$1" LD_PRELOAD="$preload" APTERM_SCREEN=$1 APTERM_SCRIPT="$keys" $vars \
+        "$APTERM" --db demo.db >stdout 2>stderr </dev/null
+    echo $? > rc)
+}
+
+# The scripts to run (GOLDEN="NAME ...": those).
+scripts=""
 for keys in "$golden"/scripts/*.keys; do
     name=$(basename "$keys" .keys)
-    [ -n "${GOLDEN:-}" ] && [ "$GOLDEN" != "$name" ] && continue
+    case " ${GOLDEN:-$name} " in *" $name "*) ;; *) continue ;; esac
+    scripts="$scripts $name"
+done
+
+# First every run.
+batch=0
+for name in $scripts; do
+    keys="$golden/scripts/$name.keys"
+    # One pass over the script: the variables it sets for its runs ("# env:
+    # APTERM_NOW=09:45"), what it changes in its copy of the store first
+    # ("# sql: STATEMENT": what another login left behind, such as a kept
+    # draft), and the screens it writes (:dump and :attrs).
+    part="$runs/$name"
+    : > "$part.vars"; : > "$part.sql"; : > "$part.dumps"
+    awk -v p="$part" '
+        /^# env: / { sub(/^# env: /, ""); print > (p ".vars"); next }
+        /^# sql: / { sub(/^# sql: /, ""); print > (p ".sql"); next }
+        /^:(dump|attrs) / { sub(/^:[a-z]+ /, ""); print > (p ".dumps") }
+    ' "$keys"
+    vars=""
+    while IFS= read -r line; do vars="$vars $line"; done < "$part.vars"
+    mkdir -p "$part-80x24" "$part-60x16"
+    (umask 077 && tee "$part-80x24/demo.db" "$part-60x16/demo.db" < "$base" > /dev/null)
+    if [ -s "$part.sql" ]; then
+        if ! sqlite3 -bail "$part-80x24/demo.db" < "$part.sql" 2>"$part.sql.err" ||
+            ! sqlite3 -bail "$part-60x16/demo.db" < "$part.sql" 2>"$part.sql.err"; then
+            continue
+        fi
+    fi
+    run_at 80x24 &
+    run_at 60x16 &
+    batch=$((batch + 1))
+    [ $((batch % 2)) -eq 0 ] && wait
+done
+wait
+grep -rlI 'apterm-golden-' "$runs" 2>/dev/null | xargs -r sed -i ':a; s/\(apterm-golden-X*\)[A-WYZa-z0-9]/\1X/; ta'
+
+# Then every screen, script by script.
+for name in $scripts; do
+    part="$runs/$name"
+    if [ -s "$part.sql.err" ]; then
+        not_ok "golden $name: the script's # sql: lines" "$(cat "$part.sql.err")"
+        continue
+    fi
+    dumps=""
+    while IFS= read -r line; do dumps="$dumps $line"; done < "$part.dumps"
     for size in 80x24 60x16; do
-        run="$TEST_DIR/$name-$size"
-        mkdir -p "$run"
-        cp "$base" "$run/demo.db"
-        # A script may set variables for its run: "# env: APTERM_NOW=09:45".
-        vars=$(sed -n 's/^# env: //p' "$keys")
-        # shellcheck disable=SC2086 # the script's VAR=VALUE words
-        (cd "$run" && env LD_PRELOAD="$preload" APTERM_SCREEN=$size APTERM_SCRIPT="$keys" $vars \
-            "$APTERM" --db demo.db >"$run/stdout" 2>"$run/stderr" </dev/null)
-        rc=$?
-        if [ $rc -ne 0 ] || [ -s "$run/stderr" ]; then
+        run="$part-$size"
+        rc=1
+        [ -f "$run/rc" ] && read -r rc < "$run/rc"
+        if [ "$rc" -ne 0 ] || [ -s "$run/stderr" ]; then
             not_ok "golden $size $name: apterm ran the script" "exit $rc" "$(head -5 "$run/stderr")"
             continue
         fi
         expected="$golden/expected/$size"
-        for dump in $(sed -n 's/^:\(dump\|attrs\) //p' "$keys"); do
-            got="$run/$dump"
-            want="$expected/$dump"
-            if [ ! -f "$got" ]; then
-                not_ok "golden $size $name: $dump" "apterm wrote no screen $dump"
-            elif [ -n "${UPDATE:-}" ]; then
-                mkdir -p "$expected"
-                cp "$got" "$want"
-                ok "golden $size $name: $dump (written)"
-            elif [ ! -f "$want" ]; then
-                not_ok "golden $size $name: $dump" "no expected screen $want: make it with UPDATE=1 and review it"
-            elif cmp -s "$got" "$want"; then
-                ok "golden $size $name: $dump"
-            else
-                not_ok "golden $size $name: $dump" "$(diff -u "$want" "$got" | head -40)"
-            fi
-        done
+        if [ -n "${UPDATE:-}" ]; then
+            mkdir -p "$expected"
+            for dump in $dumps; do
+                if [ -f "$run/$dump" ]; then
+                    cp "$run/$dump" "$expected/$dump"
+                    ok "golden $size $name: $dump (written)"
+                else
+                    not_ok "golden $size $name: $dump" "apterm wrote no screen $dump"
+                fi
+            done
+            continue
+        fi
+        # shellcheck disable=SC2086 # the screens' names, one word each
+        (cd "$run" && md5sum -- $dumps 2>/dev/null) |
+            awk -v want="$TEST_DIR/want-$size.sum" -v dumps="$dumps" -v what="golden $size $name" '
+                BEGIN { while ((getline line < want) > 0) { split(line, f, "  "); sum[f[2]] = f[1] } }
+                { split($0, f, "  "); got[f[2]] = f[1] }
+                END {
+                    n = split(dumps, d, " ")
+                    for (i = 1; i <= n; i++) {
+                        if (!(d[i] in got)) printf "not ok - %s: %s\n#   apterm wrote no screen %s\n", what, d[i], d[i]
+                        else if (!(d[i] in sum)) printf "not ok - %s: %s\n#   no expected screen %s: make it with UPDATE=1 and review it\n", what, d[i], d[i]
+                        else if (got[d[i]] == sum[d[i]]) printf "ok - %s: %s\n", what, d[i]
+                        else printf "@diff %s\n", d[i]
+                    }
+                }' |
+            while IFS= read -r line; do
+                case $line in
+                    "@diff "*)
+                        dump=${line#@diff }
+                        not_ok "golden $size $name: $dump" "$(diff -u "$expected/$dump" "$run/$dump" | head -40)" ;;
+                    *) echo "$line" ;;
+                esac
+            done
     done
 done
 

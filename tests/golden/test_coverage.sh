@@ -1,0 +1,137 @@
+#!/bin/sh
+# The golden screens cover every view, at both sizes. The list of views is
+# read from the source, not written here: every `struct view_ops NAME = {`
+# and every `struct pane_ops NAME = {` in ui/*.c, with its .title. A view is
+# covered at a size when a screen that a script in tests/golden/scripts
+# dumps (":dump NAME") is checked in under tests/golden/expected/SIZE and
+# shows that view's help heading, which the shell draws only while the view
+# is on top of the stack (ui/ui.c show_help): "Keys of TITLE" for a view,
+# "Keys of the TITLE pane" for a pane. test_golden.sh proves each such
+# screen is what apterm draws for its script; a screen no script dumps is
+# stale and counts for nothing (and is reported). The help view cannot show
+# its own help (? closes it): any help screen shows it.
+#
+#   UI=DIR sh tests/golden/test_coverage.sh   reads the views from DIR
+#   instead of ui/ (the test of this test below uses it).
+. tests/lib.sh
+golden=tests/golden
+
+# views FILE...: "KIND<TAB>NAME<TAB>TITLE" for every view and pane table,
+# TITLE empty when it is not a string literal. A table made any other way
+# (an array, a compound literal, a variable filled in at run time) comes out
+# as "view<TAB>FILE:LINE<TAB>", so it fails the check rather than escape it.
+views() {
+    awk '
+        /^[ \t]*(static )?(const )?struct (view|pane)_ops [A-Za-z_0-9]+ *= *\{/ {
+            kind = ($0 ~ /pane_ops/) ? "pane" : "view"
+            name = $0; sub(/ *=.*/, "", name); sub(/.* /, "", name)
+            inside = 1; title = ""; next
+        }
+        /\(struct (view|pane)_ops\) *\{/ || (/struct (view|pane)_ops[ \t]+[A-Za-z_]/ && !/extern/ && !/struct (view|pane)_ops[ \t]+[A-Za-z_0-9]+ *\(/) {
+            printf "view\t%s:%d\t\n", FILENAME, FNR
+            next
+        }
+        inside && /^[ \t]*\};/ { printf "%s\t%s\t%s\n", kind, name, title; inside = 0; next }
+        inside && /^[ \t]*\.title *= *"/ {
+            title = $0; sub(/^[^"]*"/, "", title); sub(/",? *$/, "", title)
+        }
+    ' "$@"
+}
+
+# cover DIR: one test line per view and size; returns 1 if any view is not
+# shown. (Few processes: each one costs on a loaded machine.)
+cover() {
+    views "$1"/*.c > "$TEST_DIR/views.tsv"
+    if [ ! -s "$TEST_DIR/views.tsv" ]; then
+        not_ok "golden coverage: views found in $1" "no struct view_ops or struct pane_ops with a .title"
+        return 1
+    fi
+    sed -n 's/^:dump //p' "$golden"/scripts/*.keys | sort -u > "$TEST_DIR/dumps"
+    bad=0
+    for size in 80x24 60x16; do
+        # The help headings on the screens the scripts dump (a screen not
+        # checked in yet is test_golden.sh's failure, not a heading).
+        (cd "$golden/expected/$size" && xargs -r grep -h '^ Keys of ' 2>/dev/null) < "$TEST_DIR/dumps" |
+            sed 's/ *$//' > "$TEST_DIR/headings"
+        awk -F'\t' -v size="$size" -v dir="$golden/scripts" '
+            FNR == NR { seen[$0] = 1; any = 1; next }
+            {
+                kind = $1; name = $2; title = $3
+                if (title == "") {
+                    printf "not ok - golden coverage %s: %s %s\n#   its .title is not a string literal, so no screen can be matched to it\n", size, kind, name
+                    bad = 1; next
+                }
+                want = kind == "pane" ? "Keys of the " title " pane" : "Keys of " title
+                if (name == "help_view" && any)
+                    printf "ok - golden coverage %s: %s \"%s\" (every help screen)\n", size, kind, title
+                else if ((" " want) in seen)
+                    printf "ok - golden coverage %s: %s \"%s\"\n", size, kind, title
+                else {
+                    printf "not ok - golden coverage %s: %s \"%s\" (%s)\n#   no golden screen shows \"%s\": add keys to a script in %s that open it, dump it and its help\n", size, kind, title, name, want, dir
+                    bad = 1
+                }
+            }
+            END { exit bad }
+        ' "$TEST_DIR/headings" "$TEST_DIR/views.tsv" || bad=1
+    done
+    return $bad
+}
+
+if [ -n "${UI:-}" ]; then
+    cover "$UI"
+    exit $?
+fi
+
+cover ui >"$TEST_DIR/real.out"
+cat "$TEST_DIR/real.out"
+real_failures=$(grep -c '^not ok' "$TEST_DIR/real.out")
+
+# Screens checked in that no script dumps: stale, so they prove nothing.
+sed -n 's/^:\(dump\|attrs\) //p' "$golden"/scripts/*.keys | sort -u > "$TEST_DIR/made"
+for size in 80x24 60x16; do
+    stale=$(ls "$golden/expected/$size" | sort | comm -23 - "$TEST_DIR/made" | tr '\n' ' ')
+    [ -z "$stale" ] && ok "golden coverage $size: every expected screen is made by a script" ||
+        not_ok "golden coverage $size: every expected screen is made by a script" "stale: $stale"
+done
+
+# The check itself fails for a view no screen shows, and for that one alone:
+# a copy of ui/ with one more view; and for one whose title is not a literal.
+mkdir -p "$TEST_DIR/ui"
+cp ui/*.c "$TEST_DIR/ui/"
+cat >> "$TEST_DIR/ui/ui.c" <<'C'
+static const struct view_ops unseen_view = {
+    .title = "a view no script opens",
+    .keys = NULL,
+};
+C
+out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a view no script opens" (unseen_view)' &&
+    echo "$out" | grep -q '^not ok - golden coverage 60x16: view "a view no script opens" (unseen_view)' &&
+    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
+    ok "golden coverage: a view no screen shows fails the check, named, at both sizes" ||
+    not_ok "golden coverage: a view no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+cp ui/*.c "$TEST_DIR/ui/"
+cat >> "$TEST_DIR/ui/ui.c" <<'C'
+static const struct view_ops computed_view = {
+    .title = some_title,
+};
+C
+out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view computed_view' &&
+    ok "golden coverage: a view whose title is not a literal fails the check, named" ||
+    not_ok "golden coverage: a view whose title is not a literal fails the check, named" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+cp ui/*.c "$TEST_DIR/ui/"
+cat >> "$TEST_DIR/ui/ui.c" <<'C'
+static void made_at_run_time(const char *title)
+{
+    struct view_ops ops;
+    ops.title = title;
+}
+C
+out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "^not ok - golden coverage 80x24: view $TEST_DIR/ui/ui.c:[0-9]" &&
+    ok "golden coverage: a view table filled in at run time fails the check, named by file and line" ||
+    not_ok "golden coverage: a view table filled in at run time fails the check, named by file and line" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
