@@ -134,6 +134,9 @@ for name in $scripts; do
     vars=""
     while IFS= read -r line; do vars="$vars $line"; done < "$part.vars"
     mkdir -p "$part-80x24" "$part-60x16"
+    # The sample files a script may import (tests/data): in its own folder,
+    # so the screens show a name, never this machine's path.
+    cp "$here"/tests/data/ctf25-sample.xml "$part-80x24/" && cp "$here"/tests/data/ctf25-sample.xml "$part-60x16/" || exit 1
     (umask 077 && tee "$part-80x24/demo.db" "$part-60x16/demo.db" < "$base" > /dev/null)
     if [ -s "$part.sql" ]; then
         if ! sqlite3 -bail "$part-80x24/demo.db" < "$part.sql" 2>"$part.sql.err" ||
