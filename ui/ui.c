@@ -32,6 +32,7 @@
 #include "script.h"
 #include "panes.h"
 #include "shell.h"
+#include "term_guard.h"
 #include "utf8.h"
 #include "view.h"
 
@@ -53,90 +54,6 @@
 #define KEY_PASTE_BEGIN (KEY_MAX + 1)
 #define KEY_PASTE_END (KEY_MAX + 2)
 #define PASTE_MAX 65536
-
-/* ---- Terminal restore, prepared before anything can go wrong ---------- */
-
-static volatile sig_atomic_t quit_signal;
-static struct termios saved_termios;
-static bool have_termios;
-static char reset_seq[256];
-static size_t reset_len;
-
-static void append_cap(const char *name)
-{
-    char *cap = tigetstr(name);
-    if (!cap || cap == (char *)-1)
-        return;
-    size_t n = strlen(cap);
-    if (reset_len + n < sizeof reset_seq) {
-        memcpy(reset_seq + reset_len, cap, n);
-        reset_len += n;
-    }
-}
-
-/* Only async-signal-safe calls: write() and tcsetattr(). */
-static void restore_terminal_raw(void)
-{
-    if (reset_len)
-        (void)!write(STDOUT_FILENO, reset_seq, reset_len);
-    if (have_termios)
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
-}
-
-/* The terminal first, then any export's temporary file (src/outfile.h). */
-static void on_fatal_signal(int sig)
-{
-    restore_terminal_raw();
-    outfile_remove_all();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/* The main loop and every modal loop unwind (drafts are saved, the
- * terminal restored); an export under way stops at its next step and
- * removes its temporary file. */
-static void on_quit_signal(int sig)
-{
-    quit_signal = sig;
-    outfile_interrupt();
-}
-
-static void install_handlers(void)
-{
-    struct sigaction sa = {0};
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_quit_signal;
-    /* SIGHUP is handled even when apterm was started with it ignored (nohup):
-     * a dropped SSH connection must end the program, not leave it running. */
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGQUIT, &sa, NULL); /* Ctrl-\ arrives as a key (raw mode): this is kill -QUIT */
-    sa.sa_handler = on_fatal_signal;
-    sa.sa_flags = SA_RESETHAND;
-    int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-        sigaction(fatal[i], &sa, NULL);
-}
-
-/* Called when reading a key gave nothing. True when input has gone away
- * (hang-up, closed terminal): a hung-up terminal reads as end of file at once,
- * again and again, so "readable but no key" a few times running means gone. */
-static bool input_gone(int *empty_reads)
-{
-    if (script_active())
-        return script_finished(); /* a headless run ends with its script */
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    int n = poll(&p, 1, 0);
-    if (n < 0)
-        return errno != EINTR;
-    if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
-        return true;
-    if (p.revents & POLLIN)
-        return ++*empty_reads > 3;
-    *empty_reads = 0;
-    return false;
-}
 
 /* ---- The shell ------------------------------------------------------------ */
 
@@ -573,7 +490,7 @@ static int ui_get_key(struct ui *ui, wint_t *ch)
         ui->empty_reads = 0;
         return r;
     }
-    if (quit_signal || input_gone(&ui->empty_reads))
+    if (term_guard_quit_signal() || term_guard_input_gone(&ui->empty_reads))
         ui->quitting = true;
     return ERR;
 }
@@ -637,7 +554,7 @@ static unsigned paste_deliver(struct ui *ui)
 }
 
 WINDOW *ui_body(struct ui *ui) { return ui->body; }
-bool ui_quitting(struct ui *ui) { return ui->quitting || ui->unwinding || quit_signal; }
+bool ui_quitting(struct ui *ui) { return ui->quitting || ui->unwinding || term_guard_quit_signal(); }
 
 void ui_show_status(struct ui *ui)
 {
@@ -813,15 +730,6 @@ static void reload_views(struct ui *ui, const struct view_change *what)
             ui->stack[i].ops->reload(ui->stack[i].self, what);
 }
 
-/* A key is waiting: it is answered before any refresh work. */
-static bool key_waiting(void)
-{
-    if (script_active())
-        return false; /* a script's keys come when asked for */
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
-}
-
 /* Another login committed: the changes from the feed, one turn's worth (the
  * rest on the next turns, without waiting for the next check). A new day
  * counts every flag again (the date rules move). */
@@ -830,7 +738,7 @@ static void check_live(struct ui *ui)
     long long t = date_monotonic_ms();
     if (!ui->feed_more && t - ui->last_check < LIVE_CHECK_MS)
         return;
-    if (key_waiting())
+    if (term_guard_key_waiting())
         return;
     ui->last_check = t;
     int64_t v = store_data_version(ui->s);
@@ -1009,7 +917,7 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
  * quits, or every view is closing for another pane. */
 static void run_loop(struct ui *ui, int level)
 {
-    while (!ui->quitting && !quit_signal) {
+    while (!ui->quitting && !term_guard_quit_signal()) {
         if (level >= 0 && (ui->stack[level].closed || ui->unwinding))
             break;
         if (level < 0 && ui->unwinding) {
@@ -1120,7 +1028,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         fprintf(stderr, "apterm: the full-screen program needs a terminal; see apterm --help for commands\n");
         return EXIT_FAILURE;
     }
-    have_termios = !scripted && tcgetattr(STDIN_FILENO, &saved_termios) == 0;
+    term_guard_save_termios(scripted);
     SCREEN *screen = scripted ? script_newterm() : newterm(NULL, stdout, stdin);
     if (scripted && !screen)
         return EXIT_USAGE;
@@ -1131,9 +1039,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         return EXIT_FAILURE;
     }
     set_term(screen);
-    for (const char *const *cap = (const char *const[]){"sgr0", "cnorm", "rmcup", NULL}; !scripted && *cap; cap++)
-        append_cap(*cap);
-    install_handlers();
+    term_guard_install(scripted);
     raw(); /* Ctrl-S, Ctrl-Z, Ctrl-C arrive as keys: Ctrl-C quits like q */
     noecho();
     nonl();
@@ -1143,13 +1049,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     define_key("\033[201~", KEY_PASTE_END);
     putp("\033[?2004h");
     fflush(stdout);
-    {
-        static const char off[] = "\033[?2004l";
-        if (reset_len + sizeof off - 1 < sizeof reset_seq) {
-            memcpy(reset_seq + reset_len, off, sizeof off - 1);
-            reset_len += sizeof off - 1;
-        }
-    }
+    term_guard_add_reset("\033[?2004l");
     curs_set(0);
     attr_init(cfg->colour);
 
@@ -1243,8 +1143,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     fflush(stdout);
     endwin();
     delscreen(screen);
-    if (have_termios)
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+    term_guard_restore_termios();
     if (unkept[0])
         fprintf(stderr, "apterm: the flags could not be kept for the next start (it counts them again): %s\n",
                 unkept);
