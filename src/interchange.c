@@ -21,6 +21,7 @@
 #include "rowio.h"
 #include "school.h"
 #include "strbuf.h"
+#include "tracking.h"
 #include "upn.h"
 #include "utf8.h"
 
@@ -29,6 +30,7 @@
 enum ftype {
     F_TEXT,         /* one line of text, char[size] */
     F_LINES,        /* text that may hold line breaks */
+    F_AREAS,        /* tracking areas in words or codes, kept as codes (db/tracking.h) */
     F_DATE,         /* int date, "" = none */
     F_BOOL,         /* bool: yes / no */
     F_CHOICE,       /* a code of a labels table */
@@ -153,6 +155,7 @@ static const struct field placement_fields[] = {
     FT("rate", "Rate", F_MONEY, placement, rate),
     FT("transport_per_week", "Transport a week", F_MONEY, placement, transport_per_week),
     FT("purpose", "Purpose", F_LINES, placement, purpose),
+    FT("tracking_areas", "Tracking areas", F_AREAS, placement, tracking_areas),
     FC("setting_type", "Census setting type", placement, setting_type, LABELS_CENSUS_SETTING),
     FC("census_reason", "Census reason", placement, census_reason, LABELS_CENSUS_REASON),
     FH("mon_am", "Monday AM", 0, 0), FH("mon_pm", "Monday PM", 0, 1),
@@ -367,6 +370,7 @@ static ap_status format_field(struct import *im, const struct field *f, const vo
     switch (f->type) {
     case F_TEXT:
     case F_LINES:
+    case F_AREAS:
     case F_CHOICE:
     case F_UPN:
         snprintf(out, len, "%s", (const char *)p);
@@ -600,6 +604,17 @@ static bool parse_field(struct import *im, int line, const struct field *f, cons
             if (!(f->type == F_LINES && v[i] == '\r' && v[i + 1] == '\n'))
                 dst[j++] = v[i];
         dst[j] = '\0';
+        return true;
+    }
+    case F_AREAS: {
+        /* Kept as the store keeps them, so that the same file read again
+         * compares equal and changes nothing. */
+        unsigned areas;
+        if (tracking_areas_parse(f->label, v, &areas) != AP_OK) {
+            line_error(im, line, f->column, "%s", ap_error_detail());
+            return false;
+        }
+        tracking_areas_format(areas, p, f->size);
         return true;
     }
     case F_UPN:
