@@ -336,7 +336,7 @@ static void draw_field(struct form_run *r, WINDOW *w, int i, int y, int input_co
         const char *lab = fd->choices && fd->choices[st->choice].label ? fd->choices[st->choice].label : "";
         snprintf(text, sizeof text, "‹ %s ›", lab);
         char fit[800];
-        utf8_fit(fit, sizeof fit, text, input_cols, UTF8_FIT_PAD);
+        utf8_fit(fit, sizeof fit, text, input_cols, UTF8_FIT_PAD | UTF8_FIT_ELLIPSIS);
         wattrset(w, attr_of(focused ? ATTR_SELECTED : ATTR_FIELD));
         mvwaddstr(w, y, x, fit);
         break;
@@ -346,7 +346,7 @@ static void draw_field(struct form_run *r, WINDOW *w, int i, int y, int input_co
         if (r->f->info)
             r->f->info(r->f->ctx, i, text, sizeof text);
         char fit[1100];
-        utf8_fit(fit, sizeof fit, text, input_cols, 0);
+        utf8_fit(fit, sizeof fit, text, input_cols, UTF8_FIT_ELLIPSIS);
         wattrset(w, attr_of(ATTR_DIM));
         mvwaddstr(w, y, x, fit);
         break;
