@@ -63,7 +63,7 @@ static bool focusable(const struct form *f, int i)
 }
 
 /* The record's value as the text the user edits. */
-static void value_text(const struct form_field *fd, char *buf, size_t len)
+static void value_text(const struct form_field *fd, bool new_record, char *buf, size_t len)
 {
     buf[0] = '\0';
     switch (fd->kind) {
@@ -83,8 +83,9 @@ static void value_text(const struct form_field *fd, char *buf, size_t len)
         break;
     case FIELD_MONEY:
         /* Empty, not "£0.00", so that typing an amount needs no clearing
-         * first; but a required amount of 0 was typed, and shows. */
-        if (*(int64_t *)fd->value != 0 || fd->required)
+         * first; but a required amount of 0 was typed, and shows (unless
+         * the record is new: then nobody has typed it yet). */
+        if (*(int64_t *)fd->value != 0 || (fd->required && !new_record))
             money_format(*(int64_t *)fd->value, buf, len);
         break;
     case FIELD_HOURS: {
@@ -122,7 +123,7 @@ static void load_field(struct form_run *r, int i)
     st->draft_dirty = false;
     if (is_text_kind(fd->kind)) {
         char text[4096];
-        value_text(fd, text, sizeof text);
+        value_text(fd, r->f->new_record, text, sizeof text);
         size_t limit = fd->kind == FIELD_TEXT || fd->kind == FIELD_LONGTEXT ? fd->size - 1 : 32;
         if (fd->kind == FIELD_LONGTEXT) {
             textedit_free(&st->te);

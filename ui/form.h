@@ -52,6 +52,9 @@ struct form {
     int nfields;
     void *ctx;           /* the owner's, passed to the callbacks */
     bool read_only;      /* viewers: every field shown, nothing editable */
+    /* A record not saved yet: a required amount of 0 is not set, so it
+     * starts empty (never "£0.00") and must be typed. */
+    bool new_record;
     /* Whole-record checks: AP_ERR_INVALID with a detail starting with a
      * field's label ("UPN: ...") puts the error next to that field. */
     ap_status (*validate)(void *ctx);

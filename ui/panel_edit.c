@@ -417,6 +417,7 @@ static bool quote_form_run(struct panel *st, struct panel_quote *q)
         .fields = fields,
         .nfields = QF_COUNT,
         .ctx = &qf,
+        .new_record = q->id == 0,
         .read_only = !store_can_write(ui_store(st->ui)),
         .validate = quote_form_check,
         .save = quote_form_save,

@@ -318,6 +318,7 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         .nfields = PL_COUNT,
         .ctx = pf,
         .read_only = read_only,
+        .new_record = p->id == 0,
         .validate = placement_form_validate,
         .save = placement_form_save,
         .reload = placement_form_reload,
