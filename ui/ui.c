@@ -396,18 +396,21 @@ static void draw_status(struct ui *ui)
     if (!ui->message[0] && p->detail && ui->state[ui->active])
         detail = p->detail(ui->state[ui->active]);
     /* A message (a question: "Delete ...? (y/n)") must be readable on a
-     * narrow terminal: the store path, then the login and the date, give way
-     * to it until the next key. A pane's detail does not displace them. */
+     * narrow terminal: the store path, then the login and the date, then
+     * the flag counts give way to it until the next key. A pane's detail
+     * does not displace them. */
     int want = utf8_width(ui->message);
-    for (int drop = 0; drop < 3; drop++) {
+    for (int drop = 0; drop < 4; drop++) {
         if (drop == 0)
             snprintf(left, sizeof left, " %s │ %s (%s) │ %s │ %s │ ", store_path(ui->s), store_login(ui->s),
                      role_name(store_role(ui->s)), today, flags);
         else if (drop == 1)
             snprintf(left, sizeof left, " %s (%s) │ %s │ %s │ ", store_login(ui->s), role_name(store_role(ui->s)),
                      today, flags);
-        else
+        else if (drop == 2)
             snprintf(left, sizeof left, " %s │ ", flags);
+        else
+            snprintf(left, sizeof left, " ");
         if (!want || utf8_width(left) + want <= getmaxx(w))
             break;
     }
