@@ -6,15 +6,11 @@
 #include "ui.h"
 
 #include <curses.h>
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 

@@ -134,32 +134,8 @@ keys "$S" Escape
 wait_for "$S" "▶$pname" 5 && screen "$S" | grep -F -- "▶$pname" | grep -q "Independent"
 screen_ok $? "Esc goes back to the list, the row now Independent" "$S"
 
-# The contacts are a view of their own over the list: ? lists its keys
-# only, and q goes back one view at a time, the list's cursor kept.
-on_row=$(screen "$S" | sed -n 's/^▶\([^ ]*\).*/\1/p' | head -1)
-keys "$S" t
-wait_for "$S" "Contacts at" 5
-keys "$S" '?'
-if wait_for "$S" "Keys of the provider's contacts" 5 && screen "$S" | grep -q "Add a record" &&
-   ! screen "$S" | grep -q "Search as you type"; then
-    ok "? in the contacts lists their keys (add) and not the list's (search)"
-else
-    not_ok "? in the contacts lists their keys (add) and not the list's (search)" "$(screen "$S")"
-fi
-keys "$S" q
-wait_for "$S" "Contacts at" 5
-keys "$S" q
-if wait_for "$S" "Pupils placed now" 5 && ! screen "$S" | grep -q "EXIT="; then
-    ok "q in the contacts goes back to the provider's record, not out of apterm"
-else
-    not_ok "q in the contacts goes back to the provider's record, not out of apterm" "$(screen "$S")"
-fi
-keys "$S" q
-if wait_for "$S" "providers │" 5 && screen "$S" | grep -q "^▶$on_row"; then
-    ok "q in the record goes back to the list, the cursor still on $on_row"
-else
-    not_ok "q in the record goes back to the list, the cursor still on $on_row" "$(screen "$S")"
-fi
+# (The contacts view, its help and q back one view at a time are golden:
+# tests/golden/scripts/providers_views.keys.)
 
 # ---- A record deleted by another login while it is open ----
 keys "$S" a
