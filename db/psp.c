@@ -127,103 +127,56 @@ ap_status psp_validate(const struct psp *p, int today)
 
 /* ---- reading ---- */
 
+static bool read_target(sqlite3_stmt *st, void *ctx)
+{
+    struct psp *p = ctx;
+    if (p->ntargets == PSP_TARGETS_MAX)
+        return false; /* more than the editor holds: the first ones */
+    struct psp_target *t = &p->targets[p->ntargets++];
+    rowio_read(st, 0, "ItttbbbbI", &t->id, ROWIO_BUF(t->target), ROWIO_BUF(t->baseline), ROWIO_BUF(t->measure),
+               &t->is_measurable, &t->start_known, &t->is_achievable, &t->everyday_language, &t->version);
+    return true;
+}
+
 static ap_status read_targets(struct store *s, struct psp *p)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the PSP's targets";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT id, target, baseline, measure, is_measurable, start_known, "
-                                     "is_achievable, everyday_language, version FROM psp_target "
-                                     "WHERE psp_id = ?1 ORDER BY position",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, p->id);
     p->ntargets = 0;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (p->ntargets == PSP_TARGETS_MAX) {
-            rc = SQLITE_DONE; /* more than the editor holds: the first ones */
-            break;
-        }
-        struct psp_target *t = &p->targets[p->ntargets++];
-        t->id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, t->target, sizeof t->target);
-        rowio_text(st, 2, t->baseline, sizeof t->baseline);
-        rowio_text(st, 3, t->measure, sizeof t->measure);
-        t->is_measurable = sqlite3_column_int(st, 4);
-        t->start_known = sqlite3_column_int(st, 5);
-        t->is_achievable = sqlite3_column_int(st, 6);
-        t->everyday_language = sqlite3_column_int(st, 7);
-        t->version = sqlite3_column_int64(st, 8);
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_each(s,
+                      "SELECT id, target, baseline, measure, is_measurable, start_known, "
+                      "is_achievable, everyday_language, version FROM psp_target "
+                      "WHERE psp_id = ?1 ORDER BY position",
+                      read_target, p, "reading the PSP's targets", "I", p->id);
+}
+
+static bool read_day(sqlite3_stmt *st, void *ctx)
+{
+    struct psp *p = ctx;
+    int d = sqlite3_column_int(st, 0);
+    if (d >= 0 && d < PSP_DAYS)
+        rowio_read(st, 1, "ttf", ROWIO_BUF(p->days[d].activity), ROWIO_BUF(p->days[d].venue), &p->days[d].hours);
+    return true;
 }
 
 static ap_status read_timetable(struct store *s, struct psp *p)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the PSP's timetable";
-    ap_status result = rowio_prepare(s, "SELECT weekday, activity, venue, hours FROM psp_timetable WHERE psp_id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, p->id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int d = sqlite3_column_int(st, 0);
-        if (d >= 0 && d < PSP_DAYS) {
-            rowio_text(st, 1, p->days[d].activity, sizeof p->days[d].activity);
-            rowio_text(st, 2, p->days[d].venue, sizeof p->days[d].venue);
-            p->days[d].hours = sqlite3_column_double(st, 3);
-        }
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_each(s, "SELECT weekday, activity, venue, hours FROM psp_timetable WHERE psp_id = ?1", read_day, p,
+                      "reading the PSP's timetable", "I", p->id);
 }
 
 static void read_psp_row(sqlite3_stmt *st, void *row)
 {
     struct psp *p = row;
     memset(p, 0, sizeof *p);
-    int c = 0;
-    rowio_text(st, c++, p->status, sizeof p->status);
-    p->meeting_date = rowio_date(st, c++);
-    rowio_text(st, c++, p->lead, sizeof p->lead);
-    rowio_text(st, c++, p->attendees, sizeof p->attendees);
-    rowio_text(st, c++, p->reason, sizeof p->reason);
-    rowio_text(st, c++, p->previous_strategies, sizeof p->previous_strategies);
-    rowio_text(st, c++, p->what_is_working, sizeof p->what_is_working);
-    rowio_text(st, c++, p->school_agrees, sizeof p->school_agrees);
-    rowio_text(st, c++, p->parent_agrees, sizeof p->parent_agrees);
-    rowio_text(st, c++, p->professionals_agree, sizeof p->professionals_agree);
-    p->signed_child_date = rowio_date(st, c++);
-    p->signed_school_date = rowio_date(st, c++);
-    p->signed_parent_date = rowio_date(st, c++);
-    p->next_review_date = rowio_date(st, c++);
-    p->end_date = rowio_date(st, c++);
-    p->reduced_timetable = sqlite3_column_int(st, c++);
-    p->reduced_start = rowio_date(st, c++);
-    p->reduced_end = rowio_date(st, c++);
-    rowio_text(st, c++, p->reduced_reason, sizeof p->reduced_reason);
-    p->reduced_hours_per_day = sqlite3_column_double(st, c++);
-    p->reduced_safeguarding_concern = sqlite3_column_int(st, c++);
-    p->reduced_authorised = sqlite3_column_int(st, c++);
-    rowio_text(st, c++, p->exit_plan, sizeof p->exit_plan);
-    rowio_text(st, c++, p->reduced_progression, sizeof p->reduced_progression);
-    p->reduced_start_hours = sqlite3_column_double(st, c++);
-    p->reduced_la_told = rowio_date(st, c++);
-    p->reduced_risk_assessed = rowio_date(st, c++);
-    p->id = sqlite3_column_int64(st, c++);
-    p->pupil_id = sqlite3_column_int64(st, c++);
-    p->version = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
-    rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
+    rowio_read(st, 0, "tdttttttttdddddbddtfbbttfddIIItt", ROWIO_BUF(p->status), &p->meeting_date, ROWIO_BUF(p->lead),
+               ROWIO_BUF(p->attendees), ROWIO_BUF(p->reason), ROWIO_BUF(p->previous_strategies),
+               ROWIO_BUF(p->what_is_working), ROWIO_BUF(p->school_agrees), ROWIO_BUF(p->parent_agrees),
+               ROWIO_BUF(p->professionals_agree), &p->signed_child_date, &p->signed_school_date,
+               &p->signed_parent_date, &p->next_review_date, &p->end_date, &p->reduced_timetable, &p->reduced_start,
+               &p->reduced_end, ROWIO_BUF(p->reduced_reason), &p->reduced_hours_per_day,
+               &p->reduced_safeguarding_concern, &p->reduced_authorised, ROWIO_BUF(p->exit_plan),
+               ROWIO_BUF(p->reduced_progression), &p->reduced_start_hours, &p->reduced_la_told,
+               &p->reduced_risk_assessed, &p->id, &p->pupil_id, &p->version, ROWIO_BUF(p->updated_at),
+               ROWIO_BUF(p->updated_by));
 }
 
 ap_status psp_get(struct store *s, int64_t id, struct psp *p)
@@ -367,51 +320,13 @@ fail:
 
 static int bind_psp(sqlite3_stmt *st, const struct psp *p, int next_review)
 {
-    int rc = SQLITE_OK, i = 1;
-#define B_TEXT(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
-#define B_INT(v) \
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, i++, (v))
-#define B_DATE(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
-    B_TEXT(p->status);
-    B_DATE(p->meeting_date);
-    B_TEXT(p->lead);
-    B_TEXT(p->attendees);
-    B_TEXT(p->reason);
-    B_TEXT(p->previous_strategies);
-    B_TEXT(p->what_is_working);
-    B_TEXT(p->school_agrees);
-    B_TEXT(p->parent_agrees);
-    B_TEXT(p->professionals_agree);
-    B_DATE(p->signed_child_date);
-    B_DATE(p->signed_school_date);
-    B_DATE(p->signed_parent_date);
-    B_DATE(next_review);
-    B_DATE(p->end_date);
-    B_INT(p->reduced_timetable);
-    B_DATE(p->reduced_start);
-    B_DATE(p->reduced_end);
-    if (rc == SQLITE_OK)
-        rc = p->reduced_reason[0] ? rowio_bind_text(st, i, p->reduced_reason) : sqlite3_bind_null(st, i);
-    i++;
-    if (rc == SQLITE_OK)
-        rc = p->reduced_hours_per_day > 0 ? sqlite3_bind_double(st, i, p->reduced_hours_per_day)
-                                          : sqlite3_bind_null(st, i);
-    i++;
-    B_INT(p->reduced_safeguarding_concern);
-    B_INT(p->reduced_authorised);
-    B_TEXT(p->exit_plan);
-    B_TEXT(p->reduced_progression);
-    if (rc == SQLITE_OK)
-        rc = p->reduced_start_hours > 0 ? sqlite3_bind_double(st, i, p->reduced_start_hours) : sqlite3_bind_null(st, i);
-    i++;
-    B_DATE(p->reduced_la_told);
-    B_DATE(p->reduced_risk_assessed);
-#undef B_TEXT
-#undef B_INT
-#undef B_DATE
-    return rc;
+    return rowio_bind(st, 1, "tdttttttttdddddiddTFiittFdd", p->status, p->meeting_date, p->lead, p->attendees,
+                      p->reason, p->previous_strategies, p->what_is_working, p->school_agrees, p->parent_agrees,
+                      p->professionals_agree, p->signed_child_date, p->signed_school_date, p->signed_parent_date,
+                      next_review, p->end_date, (int)p->reduced_timetable, p->reduced_start, p->reduced_end,
+                      p->reduced_reason[0] ? p->reduced_reason : NULL, p->reduced_hours_per_day,
+                      (int)p->reduced_safeguarding_concern, (int)p->reduced_authorised, p->exit_plan,
+                      p->reduced_progression, p->reduced_start_hours, p->reduced_la_told, p->reduced_risk_assessed);
 }
 
 /* Inside the transaction: the psp row is the one read, and not ceased. */

@@ -70,6 +70,16 @@ int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
         case 'f':
             rc = sqlite3_bind_double(st, i, va_arg(ap, double));
             break;
+        case 'N': {
+            int v = va_arg(ap, int);
+            rc = v ? sqlite3_bind_int(st, i, v) : sqlite3_bind_null(st, i);
+            break;
+        }
+        case 'F': {
+            double v = va_arg(ap, double);
+            rc = v > 0 ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+            break;
+        }
         case 'n':
             rc = sqlite3_bind_null(st, i);
             break;
@@ -581,6 +591,28 @@ ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reade
     ap_status result = prepare_bound(s, sql, what, &st, fmt, ap);
     va_end(ap);
     return result != AP_OK ? result : list_rows(s, st, SQLITE_OK, size, read, ctx, items, n, what);
+}
+
+ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *ctx, const char *what, const char *fmt,
+                     ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    ap_status result = prepare_bound(s, sql, what, &st, fmt, ap);
+    va_end(ap);
+    if (result != AP_OK)
+        return result;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (!row(st, ctx)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
 }
 
 int rowio_id_cmp(const void *a, const void *b)

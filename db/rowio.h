@@ -30,6 +30,7 @@ int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s);
  *   I  int64_t         integer               f  double
  *   r  int64_t         an id: 0 binds NULL   d  int     a date: DATE_NONE binds NULL
  *   n  (no value)      NULL                  s  struct store *: the stamp, two places
+ *   N  int             0 binds NULL          F  double: 0 or less binds NULL
  * Stops at the first failure; returns that SQLite result code, or SQLITE_OK.
  * The callers pass int64_t for I and r, never a narrower type. */
 int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...);
@@ -182,6 +183,13 @@ typedef void rowio_reader_ctx(sqlite3_stmt *st, void *row, const void *ctx);
  * (rowio_bind) and a reader given ctx. */
 ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
                       void **items, size_t *n, const char *what, const char *fmt, ...);
+
+/* Gives each row of sql, its parameters bound from ?1 to fmt's values
+ * (rowio_bind), to row with the caller's ctx; row returns false to stop
+ * there. On failure store_fail's status naming what. */
+typedef bool rowio_row_fn(sqlite3_stmt *st, void *ctx);
+ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *ctx, const char *what, const char *fmt,
+                     ...);
 
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
