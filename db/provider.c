@@ -92,59 +92,16 @@ ap_status provider_validate(const struct provider *p, int today)
     return AP_OK;
 }
 
-static int bind_int_or_null(sqlite3_stmt *st, int i, int v)
-{
-    return v ? sqlite3_bind_int(st, i, v) : sqlite3_bind_null(st, i);
-}
-
 /* Binds the editable columns to ?1..?30; returns an SQLite result code. */
 static int bind_provider_row(sqlite3_stmt *st, const void *record)
 {
     const struct provider *p = record;
-    int rc = SQLITE_OK, i = 1;
-#define TEXT(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
-#define INT(v) \
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, i++, (v))
-#define DATE(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
-#define AGE(v) \
-    if (rc == SQLITE_OK) rc = bind_int_or_null(st, i++, (v))
-    TEXT(p->name);
-    TEXT(p->organisation);
-    TEXT(p->registered_manager);
-    TEXT(p->address);
-    TEXT(p->phone);
-    TEXT(p->email);
-    TEXT(p->registration);
-    TEXT(p->urn);
-    TEXT(p->ukprn);
-    AGE(p->age_from);
-    AGE(p->age_to);
-    TEXT(p->aln_areas);
-    TEXT(p->purpose);
-    TEXT(p->cost_basis);
-    INT(p->cost_rate);
-    TEXT(p->dsl_name);
-    DATE(p->safeguarding_policy_date);
-    DATE(p->safeguarding_training_date);
-    DATE(p->dbs_checked_date);
-    INT(p->references_checked);
-    DATE(p->declaration_date);
-    INT(p->public_liability);
-    INT(p->employers_liability);
-    INT(p->professional_indemnity);
-    INT(p->motor_cover);
-    INT(p->subcontractor_cover);
-    DATE(p->insurance_expiry);
-    DATE(p->initial_visit_date);
-    TEXT(p->status);
-    TEXT(p->notes);
-#undef TEXT
-#undef INT
-#undef DATE
-#undef AGE
-    return rc;
+    return rowio_bind(st, 1, "tttttttttNNtttItdddidIIIiiddtt", p->name, p->organisation, p->registered_manager,
+                      p->address, p->phone, p->email, p->registration, p->urn, p->ukprn, p->age_from, p->age_to,
+                      p->aln_areas, p->purpose, p->cost_basis, p->cost_rate, p->dsl_name, p->safeguarding_policy_date,
+                      p->safeguarding_training_date, p->dbs_checked_date, p->references_checked, p->declaration_date,
+                      p->public_liability, p->employers_liability, p->professional_indemnity, p->motor_cover,
+                      p->subcontractor_cover, p->insurance_expiry, p->initial_visit_date, p->status, p->notes);
 }
 
 static ap_status write_provider(struct store *s, struct provider *p, int today, bool insert)
@@ -168,49 +125,15 @@ static void read_provider_row(sqlite3_stmt *st, void *row)
 {
     struct provider *p = row;
     memset(p, 0, sizeof *p);
-    int c = 0;
-#define TEXT(f) rowio_text(st, c++, p->f, sizeof p->f)
-#define INT(f) p->f = sqlite3_column_int64(st, c++)
-#define BOOL(f) p->f = sqlite3_column_int(st, c++) != 0
-#define DATE(f) p->f = rowio_date(st, c++)
-    TEXT(name);
-    TEXT(organisation);
-    TEXT(registered_manager);
-    TEXT(address);
-    TEXT(phone);
-    TEXT(email);
-    TEXT(registration);
-    TEXT(urn);
-    TEXT(ukprn);
-    p->age_from = sqlite3_column_int(st, c++);
-    p->age_to = sqlite3_column_int(st, c++);
-    TEXT(aln_areas);
-    TEXT(purpose);
-    TEXT(cost_basis);
-    INT(cost_rate);
-    TEXT(dsl_name);
-    DATE(safeguarding_policy_date);
-    DATE(safeguarding_training_date);
-    DATE(dbs_checked_date);
-    BOOL(references_checked);
-    DATE(declaration_date);
-    INT(public_liability);
-    INT(employers_liability);
-    INT(professional_indemnity);
-    BOOL(motor_cover);
-    BOOL(subcontractor_cover);
-    DATE(insurance_expiry);
-    DATE(initial_visit_date);
-    TEXT(status);
-    TEXT(notes);
-    INT(id);
-    INT(version);
-    TEXT(updated_at);
-    TEXT(updated_by);
-#undef TEXT
-#undef INT
-#undef BOOL
-#undef DATE
+    rowio_read(st, 0, "tttttttttiitttItdddbdIIIbbddttIItt", ROWIO_BUF(p->name), ROWIO_BUF(p->organisation),
+               ROWIO_BUF(p->registered_manager), ROWIO_BUF(p->address), ROWIO_BUF(p->phone), ROWIO_BUF(p->email),
+               ROWIO_BUF(p->registration), ROWIO_BUF(p->urn), ROWIO_BUF(p->ukprn), &p->age_from, &p->age_to,
+               ROWIO_BUF(p->aln_areas), ROWIO_BUF(p->purpose), ROWIO_BUF(p->cost_basis), &p->cost_rate,
+               ROWIO_BUF(p->dsl_name), &p->safeguarding_policy_date, &p->safeguarding_training_date,
+               &p->dbs_checked_date, &p->references_checked, &p->declaration_date, &p->public_liability,
+               &p->employers_liability, &p->professional_indemnity, &p->motor_cover, &p->subcontractor_cover,
+               &p->insurance_expiry, &p->initial_visit_date, ROWIO_BUF(p->status), ROWIO_BUF(p->notes), &p->id,
+               &p->version, ROWIO_BUF(p->updated_at), ROWIO_BUF(p->updated_by));
 }
 
 ap_status provider_get(struct store *s, int64_t id, struct provider *p)

@@ -711,28 +711,11 @@ static void read_visit(sqlite3_stmt *st, void *row)
 {
     struct qa_visit *v = row;
     memset(v, 0, sizeof *v);
-    int c = 0;
-    v->id = sqlite3_column_int64(st, c++);
-    v->provider_id = sqlite3_column_int64(st, c++);
-    v->template_id = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, v->stage, sizeof v->stage);
-    v->visit_date = rowio_date(st, c++);
-    rowio_text(st, c++, v->visitors, sizeof v->visitors);
-    rowio_text(st, c++, v->outcome, sizeof v->outcome);
-    v->next_due = rowio_date(st, c++);
-    v->closed = sqlite3_column_int(st, c++) != 0;
-    rowio_text(st, c++, v->notes, sizeof v->notes);
-    v->version = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, v->updated_at, sizeof v->updated_at);
-    rowio_text(st, c++, v->updated_by, sizeof v->updated_by);
-    rowio_text(st, c++, v->provider_name, sizeof v->provider_name);
-    rowio_text(st, c++, v->template_key, sizeof v->template_key);
-    rowio_text(st, c++, v->template_title, sizeof v->template_title);
-    v->template_revision = sqlite3_column_int(st, c++);
-    v->items = sqlite3_column_int(st, c++);
-    v->answered = sqlite3_column_int(st, c++);
-    v->no_count = sqlite3_column_int(st, c++);
-    v->sg_no = sqlite3_column_int(st, c++);
+    rowio_read(st, 0, "IIItdttdbtItttttiiiii", &v->id, &v->provider_id, &v->template_id, ROWIO_BUF(v->stage),
+               &v->visit_date, ROWIO_BUF(v->visitors), ROWIO_BUF(v->outcome), &v->next_due, &v->closed,
+               ROWIO_BUF(v->notes), &v->version, ROWIO_BUF(v->updated_at), ROWIO_BUF(v->updated_by),
+               ROWIO_BUF(v->provider_name), ROWIO_BUF(v->template_key), ROWIO_BUF(v->template_title),
+               &v->template_revision, &v->items, &v->answered, &v->no_count, &v->sg_no);
 }
 
 ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out)
