@@ -737,48 +737,22 @@ ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **
 /* The latest revision of a template key, inside the caller's transaction. */
 static ap_status latest_template(struct store *s, const char *key, int64_t *id, char *stage, size_t stage_len)
 {
-    const char *what = "finding the QA checklist";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT id, stage FROM qa_template WHERE key = ?1 ORDER BY revision DESC LIMIT 1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind_text(st, 1, key);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, stage, stage_len);
-    } else if (rc == SQLITE_DONE) {
+    bool found = false;
+    ap_status result = rowio_row(s, "SELECT id, stage FROM qa_template WHERE key = ?1 ORDER BY revision DESC LIMIT 1",
+                                 "finding the QA checklist", &found, "t", "It", key, id, stage, stage_len);
+    if (result == AP_OK && !found)
         result = ap_fail(AP_ERR_INVALID, "Checklist: there is no checklist \"%s\" in the store", key);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
     return result;
 }
 
 /* An open visit of the stage to the provider: its date, or DATE_NONE. */
 static ap_status open_visit_of_stage(struct store *s, int64_t provider_id, const char *stage, int *date)
 {
-    const char *what = "looking for an open visit";
-    sqlite3_stmt *st = NULL;
     *date = DATE_NONE;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT visit_date FROM qa_visit WHERE provider_id = ?1 AND stage = ?2 "
-                                     "AND closed = 0 ORDER BY visit_date DESC LIMIT 1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "It", provider_id, stage);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *date = rowio_date(st, 0);
-    else if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_row(s,
+                     "SELECT visit_date FROM qa_visit WHERE provider_id = ?1 AND stage = ?2 "
+                     "AND closed = 0 ORDER BY visit_date DESC LIMIT 1",
+                     "looking for an open visit", NULL, "It", "d", provider_id, stage, date);
 }
 
 static ap_status validate_start(const struct qa_visit *v, enum qa_stage *stage)
@@ -859,58 +833,34 @@ fail:
  * safeguarding items answered No. Inside the caller's transaction. */
 static ap_status visit_answer_counts(struct store *s, int64_t id, int *items, int *unanswered, int *sg_no)
 {
-    const char *what = "counting the visit's answers";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT count(*), total(a.answer IS NULL), "
-                                     "  total(a.answer = 'no' AND i.safeguarding = 1) "
-                                     "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
-                                     "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
-                                     "WHERE v.id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *items = sqlite3_column_int(st, 0);
-        *unanswered = (int)sqlite3_column_double(st, 1);
-        *sg_no = (int)sqlite3_column_double(st, 2);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    double not_answered = 0, sg_answered_no = 0;
+    ap_status result = rowio_row(s,
+                                 "SELECT count(*), total(a.answer IS NULL), "
+                                 "  total(a.answer = 'no' AND i.safeguarding = 1) "
+                                 "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
+                                 "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
+                                 "WHERE v.id = ?1",
+                                 "counting the visit's answers", NULL, "I", "iff", id, items, &not_answered,
+                                 &sg_answered_no);
+    *unanswered = (int)not_answered;
+    *sg_no = (int)sg_answered_no;
     return result;
 }
 
 /* The visit's state inside the caller's transaction. */
-static ap_status visit_state(struct store *s, int64_t id, bool *closed, char *stage, size_t stage_len, int *date,
-                             int64_t *version)
+static ap_status visit_state(struct store *s, int64_t id, bool *closed, char *stage, size_t stage_len, int *date)
 {
-    const char *what = "reading the QA visit";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT closed, stage, visit_date, version FROM qa_visit WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *closed = sqlite3_column_int(st, 0) != 0;
-        if (stage)
-            rowio_text(st, 1, stage, stage_len);
-        if (date)
-            *date = rowio_date(st, 2);
-        if (version)
-            *version = sqlite3_column_int64(st, 3);
-    } else if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_NOT_FOUND, "the visit is no longer in the store (deleted by someone else?)");
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    char got_stage[sizeof ((struct qa_visit *)NULL)->stage] = "";
+    int got_date = DATE_NONE;
+    bool found = false;
+    ap_status result = rowio_row(s, "SELECT closed, stage, visit_date FROM qa_visit WHERE id = ?1", "reading the QA visit",
+                                 &found, "I", "btd", id, closed, ROWIO_BUF(got_stage), &got_date);
+    if (result == AP_OK && !found)
+        return ap_fail(AP_ERR_NOT_FOUND, "the visit is no longer in the store (deleted by someone else?)");
+    if (stage)
+        rowio_copy(stage, stage_len, got_stage);
+    if (date)
+        *date = got_date;
     return result;
 }
 
@@ -926,7 +876,7 @@ ap_status qa_visit_update(struct store *s, struct qa_visit *v)
         return st;
     sqlite3_stmt *up = NULL;
     bool closed;
-    if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL, NULL)) != AP_OK)
+    if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL)) != AP_OK)
         goto fail;
     if (closed) {
         st = ap_fail(AP_ERR_INVALID, "the visit is closed: it is the record of what was found and stays as it is");
@@ -967,7 +917,7 @@ ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thres
     char stage_code[16];
     int date;
     enum qa_stage stage = QA_STAGE1;
-    if ((st = visit_state(s, v->id, &closed, stage_code, sizeof stage_code, &date, NULL)) != AP_OK)
+    if ((st = visit_state(s, v->id, &closed, stage_code, sizeof stage_code, &date)) != AP_OK)
         goto fail;
     if (closed) {
         st = ap_fail(AP_ERR_INVALID, "the visit is already closed");
@@ -1026,7 +976,7 @@ ap_status qa_visit_delete(struct store *s, int64_t id, int64_t version)
     if (st != AP_OK)
         return st;
     bool closed;
-    if ((st = visit_state(s, id, &closed, NULL, 0, NULL, NULL)) == AP_OK && closed)
+    if ((st = visit_state(s, id, &closed, NULL, 0, NULL)) == AP_OK && closed)
         st = ap_fail(AP_ERR_INVALID, "a closed visit is the record of what was found: it is never deleted");
     if (st == AP_OK)
         st = rowio_exec_versioned(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", "qa_visit", id, version,
@@ -1057,7 +1007,7 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
     if (result != AP_OK)
         return result;
     bool closed;
-    if ((result = visit_state(s, visit_id, &closed, NULL, 0, NULL, NULL)) != AP_OK) {
+    if ((result = visit_state(s, visit_id, &closed, NULL, 0, NULL)) != AP_OK) {
         read_end(s, own);
         return result;
     }
@@ -1088,7 +1038,7 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
     sqlite3_stmt *q = NULL;
     bool closed;
     int date = DATE_NONE;
-    if ((st = visit_state(s, visit_id, &closed, NULL, 0, &date, NULL)) != AP_OK)
+    if ((st = visit_state(s, visit_id, &closed, NULL, 0, &date)) != AP_OK)
         goto fail;
     if (closed) {
         st = ap_fail(AP_ERR_INVALID, "the visit is closed: its answers are the record and stay as they are");

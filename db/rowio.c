@@ -43,40 +43,41 @@ int rowio_bind_places(const char *fmt)
     return n;
 }
 
-int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+/* rowio_bind from the values at *ap, leaving *ap after the last one used. */
+static int bind_args(sqlite3_stmt *st, int first, const char *fmt, va_list *ap)
 {
     int rc = SQLITE_OK;
     int i = first;
     for (const char *c = fmt; *c && rc == SQLITE_OK; c++, i++) {
         switch (*c) {
         case 't':
-            rc = rowio_bind_text(st, i, va_arg(ap, const char *));
+            rc = rowio_bind_text(st, i, va_arg(*ap, const char *));
             break;
         case 'T':
-            rc = sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            rc = sqlite3_bind_text(st, i, va_arg(*ap, const char *), -1, SQLITE_TRANSIENT);
             break;
         case 'i':
-            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            rc = sqlite3_bind_int(st, i, va_arg(*ap, int));
             break;
         case 'I':
-            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            rc = sqlite3_bind_int64(st, i, va_arg(*ap, int64_t));
             break;
         case 'r':
-            rc = rowio_bind_id(st, i, va_arg(ap, int64_t));
+            rc = rowio_bind_id(st, i, va_arg(*ap, int64_t));
             break;
         case 'd':
-            rc = rowio_bind_date(st, i, va_arg(ap, int));
+            rc = rowio_bind_date(st, i, va_arg(*ap, int));
             break;
         case 'f':
-            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            rc = sqlite3_bind_double(st, i, va_arg(*ap, double));
             break;
         case 'N': {
-            int v = va_arg(ap, int);
+            int v = va_arg(*ap, int);
             rc = v ? sqlite3_bind_int(st, i, v) : sqlite3_bind_null(st, i);
             break;
         }
         case 'F': {
-            double v = va_arg(ap, double);
+            double v = va_arg(*ap, double);
             rc = v > 0 ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
             break;
         }
@@ -84,13 +85,22 @@ int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
             rc = sqlite3_bind_null(st, i);
             break;
         case 's':
-            rc = rowio_bind_stamp(st, i++, va_arg(ap, struct store *));
+            rc = rowio_bind_stamp(st, i++, va_arg(*ap, struct store *));
             break;
         default:
             rc = SQLITE_MISUSE; /* a letter our own code got wrong */
             break;
         }
     }
+    return rc;
+}
+
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int rc = bind_args(st, first, fmt, &copy);
+    va_end(copy);
     return rc;
 }
 
@@ -131,36 +141,42 @@ int rowio_date(sqlite3_stmt *st, int col)
     return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
 }
 
-void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...)
+/* rowio_read from the values at *ap, leaving *ap after the last one used. */
+static void read_args(sqlite3_stmt *st, int first, const char *fmt, va_list *ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     for (int col = first; *fmt; fmt++, col++) {
         switch (*fmt) {
         case 'I':
-            *va_arg(ap, int64_t *) = sqlite3_column_int64(st, col);
+            *va_arg(*ap, int64_t *) = sqlite3_column_int64(st, col);
             break;
         case 'i':
-            *va_arg(ap, int *) = sqlite3_column_int(st, col);
+            *va_arg(*ap, int *) = sqlite3_column_int(st, col);
             break;
         case 'b':
-            *va_arg(ap, bool *) = sqlite3_column_int(st, col) != 0;
+            *va_arg(*ap, bool *) = sqlite3_column_int(st, col) != 0;
             break;
         case 'f':
-            *va_arg(ap, double *) = sqlite3_column_double(st, col);
+            *va_arg(*ap, double *) = sqlite3_column_double(st, col);
             break;
         case 'd':
-            *va_arg(ap, int *) = rowio_date(st, col);
+            *va_arg(*ap, int *) = rowio_date(st, col);
             break;
         case 't': {
-            char *dst = va_arg(ap, char *);
-            rowio_text(st, col, dst, va_arg(ap, size_t));
+            char *dst = va_arg(*ap, char *);
+            rowio_text(st, col, dst, va_arg(*ap, size_t));
             break;
         }
         default:
             break;
         }
     }
+}
+
+void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    read_args(st, first, fmt, &ap);
     va_end(ap);
 }
 
@@ -611,6 +627,27 @@ ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *
         }
     if (rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
+                    const char *read, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, read);
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    int rc = result == AP_OK ? bind_args(st, 1, bind, &ap) : SQLITE_OK;
+    if (result == AP_OK && rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (found)
+        *found = result == AP_OK && rc == SQLITE_ROW;
+    if (result == AP_OK && rc == SQLITE_ROW)
+        read_args(st, 0, read, &ap);
+    else if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    va_end(ap);
     sqlite3_finalize(st);
     return result;
 }

@@ -191,6 +191,15 @@ typedef bool rowio_row_fn(sqlite3_stmt *st, void *ctx);
 ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *ctx, const char *what, const char *fmt,
                      ...);
 
+/* The first row of sql: its parameters bound from ?1 to the values after
+ * read, one for each letter of bind (rowio_bind's letters), and its columns
+ * from 0 read into the places after those, one for each letter of read
+ * (rowio_read's letters). *found (may be NULL) says whether there was a row;
+ * without one the places are left as they were. On failure store_fail's
+ * status naming what. */
+ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
+                    const char *read, ...);
+
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists);
