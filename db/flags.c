@@ -374,10 +374,6 @@ static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
     return rc;
 }
 
-/* A placement running today. */
-#define ACTIVE_TODAY(l) \
-    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
-
 /* ------------------------------------------------------------------ */
 /* The term */
 
@@ -424,18 +420,7 @@ static ap_status load_providers(struct pass *p)
         "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
         "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
         "       p.declaration_date, p.dbs_checked_date, "
-        QA_STAGE_VISITS_SQL
-        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
-        "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
-        "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
-        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
-        "     AND l.start_date <= :today), "
-        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
-        "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
-        "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
-        "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
+        QA_PROVIDER_FACTS_SQL
         "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
         "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "
         "ORDER BY p.name COLLATE NOCASE, p.id",
@@ -509,7 +494,7 @@ static ap_status load_registration(struct pass *p)
                      "SELECT l.provider_id, total(s.hours), max(u.cla), max(u.plan != 'none' OR u.has_idp) "
                      "FROM placement l JOIN placement_session s ON s.placement_id = l.id "
                      "JOIN pupil u ON u.id = l.pupil_id "
-                     "WHERE " ACTIVE_TODAY("l") " AND l.provider_id BETWEEN :prov_lo AND :prov_hi "
+                     "WHERE " PLACEMENT_ACTIVE_TODAY("l") " AND l.provider_id BETWEEN :prov_lo AND :prov_hi "
                      "GROUP BY l.provider_id, l.pupil_id ORDER BY l.provider_id, l.pupil_id",
                      0, &st);
     while (next_row(st, &rc)) {

@@ -16,10 +16,6 @@
     "transport_per_week, purpose, panel_case_id, setting_type, census_reason, tracking_areas"
 #define PLACEMENT_COLUMN_COUNT 14
 
-/* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_ON(l, d) \
-    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
-
 static const char *const half_names[2] = {"am", "pm"};
 
 void placement_init(struct placement *p)
@@ -482,7 +478,7 @@ ap_status placement_provider_pupils(struct store *s, int64_t provider_id, int to
         "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, u.cla, u.plan, "
         "  total((SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id)) "
         "FROM placement l JOIN pupil u ON u.id = l.pupil_id "
-        "WHERE l.provider_id = ?1 AND " ACTIVE_ON("l", "?2") " "
+        "WHERE l.provider_id = ?1 AND " PLACEMENT_ACTIVE_ON("l", "?2") " "
         "GROUP BY u.id ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
         sizeof **out, read_provider_pupil, &on, &items, n, "listing the pupils placed with the provider", "IT",
         provider_id, date_format(today, day));
@@ -499,7 +495,7 @@ ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, co
     ap_status result = rowio_prepare(
         s,
         "SELECT u.dob, "
-        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_ON("l", "?2") "), "
         "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?2") " "
         "FROM pupil u WHERE u.id = ?1",
         &st, what);

@@ -22,10 +22,6 @@
     "reduced_progression, reduced_start_hours, reduced_la_told, reduced_risk_assessed"
 #define PSP_COLUMN_COUNT 27
 
-/* A placement running on date d (as db/placement.c and db/flags.c). */
-#define ACTIVE_ON(l, d) \
-    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
-
 static const char *const day_names[PSP_DAYS] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
 
 int psp_suggest_review(int date, const struct thresholds *th)
@@ -248,7 +244,7 @@ static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, in
                                      "  group_concat(DISTINCT nullif(trim(l.purpose), '')) "
                                      "FROM placement l JOIN placement_session t ON t.placement_id = l.id "
                                      "JOIN provider v ON v.id = l.provider_id "
-                                     "WHERE l.pupil_id = ?1 AND " ACTIVE_ON("l", "?2") " GROUP BY t.weekday",
+                                     "WHERE l.pupil_id = ?1 AND " PLACEMENT_ACTIVE_ON("l", "?2") " GROUP BY t.weekday",
                                      &st, what);
     if (result != AP_OK)
         return result;
@@ -841,7 +837,7 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
         s,
         "SELECT u.upn, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, ifnull(c.name, ''), u.fsm, u.cla, "
         "  u.plan, u.aln_areas, u.has_ihp, "
-        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_ON("l", "?2") "), "
         "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?2") ", " PLACEMENT_SQL_WEEKLY_DAYS("u.id", "?2") ", "
         "  (SELECT max(k.concern_date) FROM concern k WHERE k.pupil_id = u.id AND k.kind = 'safeguarding' "
         "     AND k.concern_date <= ?2) "
@@ -1099,7 +1095,7 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         "  p.reduced_timetable, p.reduced_start, p.reduced_end, ifnull(p.reduced_reason, ''), "
         "  ifnull(p.reduced_hours_per_day, 0), p.reduced_authorised, p.exit_plan, u.has_ihp, "
         "  (SELECT total(t.hours) FROM psp_timetable t WHERE t.psp_id = p.id), "
-        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?1") "), "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_ON("l", "?1") "), "
         "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?1") ", "
         "  EXISTS (SELECT 1 FROM psp_draft d WHERE d.psp_id = p.id AND d.login = ?2), "
         /* the rest of the audit matrix, as psp_facts_load and db/flags.c read it */

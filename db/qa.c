@@ -184,26 +184,7 @@ enum {
 
 /* The facts of the QA rules, as db/flags.c reads them. */
 static const char *const overview_sql =
-    "SELECT p.id, p.name, p.registration, p.status, "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
-    "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
-    "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
-    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
-    "     AND l.start_date <= :today), "
-    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status = 'active' "
-    "     AND l.start_date <= :today AND (l.end_date IS NULL OR l.end_date >= :today)), "
-    "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND l.status = 'active' "
-    "     AND l.start_date <= :today AND (l.end_date IS NULL OR l.end_date >= :today)), "
-    "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
-    "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
+    "SELECT p.id, p.name, p.registration, p.status, " QA_PROVIDER_FACTS_SQL
     "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 0), "
     "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
     "FROM provider p WHERE (:provider = 0 OR p.id = :provider) "

@@ -14,6 +14,7 @@
 #include "marks.h"
 #include "money.h"
 #include "qa.h"
+#include "placement.h"
 #include "roll.h"
 #include "rowio.h"
 #include "strbuf.h"
@@ -237,10 +238,6 @@ static ap_status finish(struct load *l, sqlite3_stmt *st, int rc, ap_status resu
     return result;
 }
 
-/* A placement running today (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_TODAY(l) \
-    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
-
 /* The order of pupils everywhere: surname, then the forename used. */
 #define PUPIL_ORDER(u)                                                                                  \
     u ".legal_surname COLLATE NOCASE, "                                                                 \
@@ -383,7 +380,7 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
                      "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id "
                      "     AND l.status != 'proposed' AND l.start_date <= :today), "
                      "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id "
-                     "     AND " ACTIVE_TODAY("l") ") "
+                     "     AND " PLACEMENT_ACTIVE_TODAY("l") ") "
                      "FROM provider p ORDER BY p.name COLLATE NOCASE, p.id",
                      &st);
 #undef VISIT

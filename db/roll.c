@@ -7,11 +7,8 @@
 
 #include "arena.h"
 #include "date.h"
+#include "placement.h"
 #include "rowio.h"
-
-/* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_ON(l, d) \
-    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
 
 void roll_display_name(char *dst, size_t len, const char *preferred, const char *forename, const char *surname)
 {
@@ -169,7 +166,7 @@ static const char ROLL_ATTENDANCE_SQL[] =
 static const char ROLL_PLACED_SQL[] =
     "SELECT l.pupil_id, l.provider_id, v.name, "
     "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
-    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1");
+    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " PLACEMENT_ACTIVE_ON("l", "?1");
 
 /* The same three for a set of pupils: the first screenful of the roll as it
  * opens (on roll, by name), so that the first frame need not wait for the
@@ -187,7 +184,7 @@ static const char ROLL_PLACED_SQL[] =
 #define ROLL_PLACED_IN(ids)                                                                                \
     "SELECT l.pupil_id, l.provider_id, v.name, "                                                         \
     "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "                    \
-    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1")               \
+    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " PLACEMENT_ACTIVE_ON("l", "?1")               \
     " AND l.pupil_id IN " ids
 #define FIRST_IDS                                                                                          \
     "(SELECT id FROM pupil WHERE end_date IS NULL OR end_date >= :today "                               \
@@ -629,7 +626,7 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
     if ((result = rowio_prepare(s,
                                 "SELECT l.provider_id, l.pupil_id, "
                                 "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
-                                "FROM placement l WHERE " ACTIVE_ON("l", "?1"),
+                                "FROM placement l WHERE " PLACEMENT_ACTIVE_ON("l", "?1"),
                                 &st, what)) != AP_OK)
         goto done;
     size_t n = 0, pcap = 0;

@@ -10,12 +10,9 @@
 #include "date.h"
 #include "labels.h"
 #include "qa.h"
+#include "placement.h"
 #include "roll.h"
 #include "rowio.h"
-
-/* A placement running on :today (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_TODAY(l) \
-    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
 
 const char *tracking_area_code(int area)
 {
@@ -89,7 +86,7 @@ char *tracking_areas_format(unsigned areas, char *buf, size_t len)
  * NULL when none runs (pupil_areas reads it). */
 #define PURPOSES_SQL(u)                                                                                              \
     "(SELECT group_concat(CASE WHEN trim(l.tracking_areas) = '' THEN '*' ELSE l.tracking_areas END, ';') "         \
-    "FROM placement l WHERE l.pupil_id = " u ".id AND " ACTIVE_TODAY("l") ")"
+    "FROM placement l WHERE l.pupil_id = " u ".id AND " PLACEMENT_ACTIVE_TODAY("l") ")"
 
 /* The areas that apply to a pupil of year_group whose placements' purposes
  * are `purposes` (PURPOSES_SQL). */
@@ -474,7 +471,7 @@ static const char PROVIDER_QA_SQL[] =
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
     "     AND l.start_date <= :today), "
     "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
-    "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " ACTIVE_TODAY("l") ") "
+    "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " PLACEMENT_ACTIVE_TODAY("l") ") "
     "ORDER BY p.id";
 
 static bool state_maintained(const char *registration)
@@ -582,7 +579,7 @@ static int placed_cmp(const void *a, const void *b)
 
 static const char PLACED_SQL[] =
     "SELECT l.pupil_id, l.provider_id, v.name FROM placement l JOIN provider v ON v.id = l.provider_id "
-    "WHERE " ACTIVE_TODAY("l");
+    "WHERE " PLACEMENT_ACTIVE_TODAY("l");
 
 /* The providers of one pupil's placements list[0..n) (sorted by name). */
 static bool set_providers(struct tracking *t, struct tracking_row *row, const struct placed *list, size_t n,
