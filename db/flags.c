@@ -569,12 +569,9 @@ static int monitoring_from(struct pass *p, int window_from)
         struct prov *v = &p->provs[i];
         if (v->state_maintained || v->placed == 0)
             continue;
-        int base = v->last_visit != DATE_NONE ? v->last_visit : v->current_since;
-        if (base == DATE_NONE)
-            continue;
-        int after = v->last_visit != DATE_NONE ? v->last_visit : v->current_since - 1;
-        bool overdue_by_date = th->monitoring_days > 0 && p->today >= base + th->monitoring_days;
-        if (overdue_by_date && after + 1 < window_from)
+        bool overdue_by_date = false;
+        int after = qa_count_after(v->last_visit, v->current_since, p->today, th, &overdue_by_date);
+        if (after == DATE_NONE || (overdue_by_date && after + 1 < window_from))
             continue;
         v->count_after = after;
         if (after + 1 < from)

@@ -315,6 +315,15 @@ static ap_status load_providers(struct overview_load *L)
     return result;
 }
 
+int qa_count_after(int last_visit, int since, int today, const struct thresholds *th, bool *due_by_date)
+{
+    int base = last_visit != DATE_NONE ? last_visit : since;
+    *due_by_date = base != DATE_NONE && th->monitoring_days > 0 && today >= base + th->monitoring_days;
+    if (base == DATE_NONE)
+        return DATE_NONE;
+    return last_visit != DATE_NONE ? last_visit : since - 1;
+}
+
 /* The most sessions any one learner attended at each provider since its
  * last visit, for the monitoring rule's "every ten sessions". Counted only while the visit is
  * not already due by date (then the count changes nothing), so the marks
@@ -330,12 +339,11 @@ static ap_status count_sessions(struct overview_load *L)
         struct facts *f = &L->facts[i];
         if (r->state_maintained || r->placed == 0)
             continue;
-        int base = f->last_any != DATE_NONE ? f->last_any : f->since;
-        if (base == DATE_NONE)
+        bool due_by_date = false;
+        int after = qa_count_after(f->last_any, f->since, L->today, th, &due_by_date);
+        if (after == DATE_NONE || due_by_date)
             continue;
-        if (th->monitoring_days > 0 && L->today >= base + th->monitoring_days)
-            continue;
-        f->count_after = f->last_any != DATE_NONE ? f->last_any : f->since - 1;
+        f->count_after = after;
         if (f->count_after + 1 < from)
             from = f->count_after + 1;
     }

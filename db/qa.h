@@ -259,6 +259,14 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
  * success item->version and the stamp are updated. Field: "Comment". */
 ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item, int today);
 
+/* The monitoring rule's count of sessions at a provider in use whose last
+ * closed visit of any stage was last_visit and whose placements have run
+ * since since (either DATE_NONE): the day after which its attended sessions
+ * count - the last visit, else the day before the placements began - or
+ * DATE_NONE when it has neither. *due_by_date: the monthly visit is already
+ * due by date today (then the count changes nothing). */
+int qa_count_after(int last_visit, int since, int today, const struct thresholds *th, bool *due_by_date);
+
 /* For the SELECT list of a query over providers p with a :today parameter
  * (db/flags.c, db/tracking.c): the last and the first closed stage 1 visit
  * and the last closed stage 2 visit up to today, three columns. */
