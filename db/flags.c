@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,32 +106,6 @@ static const char *year_short(int year_group, char *buf, size_t len)
     else
         snprintf(buf, len, "Y%d", year_group);
     return buf;
-}
-
-/* id -> position in a name-ordered array */
-struct id_index {
-    int64_t id;
-    size_t at;
-};
-
-static int id_index_cmp(const void *a, const void *b)
-{
-    int64_t x = ((const struct id_index *)a)->id, y = ((const struct id_index *)b)->id;
-    return (x > y) - (x < y);
-}
-
-/* The position of id, or -1. */
-static long id_find(const struct id_index *ix, size_t n, int64_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
 }
 
 /* The first of the rows keyed by ids[] (sorted) equal to id, and how many. */
@@ -248,7 +223,7 @@ struct pass {
 
     struct prov *provs;
     size_t n_provs, cap_provs;
-    struct id_index *prov_ix;
+    struct rowio_id_at *prov_ix;
 
     int64_t *reg_provider;          /* registration rows, by provider id */
     struct rules_reg_pupil *reg;
@@ -256,7 +231,7 @@ struct pass {
 
     struct pupil_row *pupils;
     size_t n_pupils, cap_pupils;
-    struct id_index *pupil_ix;
+    struct rowio_id_at *pupil_ix;
 
     struct rules_mark *marks;       /* one pupil's marks at a time */
     size_t n_marks, cap_marks;
@@ -476,13 +451,8 @@ static ap_status load_providers(struct pass *p)
     if (result != AP_OK)
         return result;
 
-    p->prov_ix = malloc((p->n_provs ? p->n_provs : 1) * sizeof *p->prov_ix);
-    if (!p->prov_ix)
-        return nomem();
-    for (size_t i = 0; i < p->n_provs; i++)
-        p->prov_ix[i] = (struct id_index){p->provs[i].id, i};
-    qsort(p->prov_ix, p->n_provs, sizeof *p->prov_ix, id_index_cmp);
-    return AP_OK;
+    p->prov_ix = rowio_id_at_build(p->provs, p->n_provs, sizeof *p->provs, offsetof(struct prov, id));
+    return p->prov_ix ? AP_OK : nomem();
 }
 
 /* Each pupil placed today: total weekly hours at the provider, CLA, plan. */
@@ -529,7 +499,7 @@ struct qa_no_ctx {
 static void take_qa_no(void *ctx, const struct qa_open_no *r)
 {
     struct qa_no_ctx *c = ctx;
-    long at = id_find(c->p->prov_ix, c->p->n_provs, r->provider_id);
+    long at = rowio_id_at_find(c->p->prov_ix, c->p->n_provs, r->provider_id);
     if (at < 0)
         return;
     struct prov *v = &c->p->provs[at];
@@ -713,18 +683,13 @@ static ap_status load_pupils(struct pass *p)
         result = store_fail(p->s, rc, "reading the pupils for their flags");
     if (result != AP_OK)
         return result;
-    p->pupil_ix = malloc((p->n_pupils ? p->n_pupils : 1) * sizeof *p->pupil_ix);
-    if (!p->pupil_ix)
-        return nomem();
-    for (size_t i = 0; i < p->n_pupils; i++)
-        p->pupil_ix[i] = (struct id_index){p->pupils[i].id, i};
-    qsort(p->pupil_ix, p->n_pupils, sizeof *p->pupil_ix, id_index_cmp);
-    return AP_OK;
+    p->pupil_ix = rowio_id_at_build(p->pupils, p->n_pupils, sizeof *p->pupils, offsetof(struct pupil_row, id));
+    return p->pupil_ix ? AP_OK : nomem();
 }
 
 static struct pupil_row *pupil_by_id(struct pass *p, int64_t id)
 {
-    long at = id_find(p->pupil_ix, p->n_pupils, id);
+    long at = rowio_id_at_find(p->pupil_ix, p->n_pupils, id);
     return at < 0 ? NULL : &p->pupils[at];
 }
 
@@ -968,7 +933,7 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
          * marks come pupil by pupil, so a provider's count restarts when
          * another pupil's marks begin. */
         if (rules_category_attending(cat) && sqlite3_column_type(st, 3) != SQLITE_NULL) {
-            long at = id_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
+            long at = rowio_id_at_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
             struct prov *v = at >= 0 ? &p->provs[at] : NULL;
             if (v && v->count_after != DATE_NONE && day > v->count_after) {
                 if (v->count_pupil != pupil_id) {

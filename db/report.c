@@ -112,54 +112,6 @@ static int week_of(int date)
     return date - date_weekday(date);
 }
 
-/* id -> position, for matching id-ordered rows to name-ordered records. */
-struct id_ix {
-    int64_t id;
-    size_t at;
-};
-
-static int id_ix_cmp(const void *a, const void *b)
-{
-    int64_t x = ((const struct id_ix *)a)->id, y = ((const struct id_ix *)b)->id;
-    return (x > y) - (x < y);
-}
-
-static int int64_cmp(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* The position of id in ix[0..n), or -1. */
-static long ix_find(const struct id_ix *ix, size_t n, int64_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
-}
-
-/* A malloc'd index of n records whose ids are read by id_of; NULL when out
- * of memory. */
-static struct id_ix *ix_build(const void *records, size_t n, size_t size, size_t id_offset)
-{
-    struct id_ix *ix = malloc((n ? n : 1) * sizeof *ix);
-    if (!ix)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int64_t id;
-        memcpy(&id, (const char *)records + i * size + id_offset, sizeof id);
-        ix[i] = (struct id_ix){id, i};
-    }
-    qsort(ix, n, sizeof *ix, id_ix_cmp);
-    return ix;
-}
-
 /* A load's shared state. */
 struct load {
     struct store *s;
@@ -267,7 +219,7 @@ struct flag_acc {
 };
 
 struct flag_route {
-    const struct id_ix *pupils, *providers, *cases;
+    const struct rowio_id_at *pupils, *providers, *cases;
     size_t n_pupils, n_providers, n_cases;
     struct flag_acc *pupil_acc, *provider_acc, *case_acc;
 };
@@ -290,13 +242,13 @@ static void route_flag(void *ctx, const struct flag_row *f)
     struct flag_route *r = ctx;
     long at;
     if (f->case_id) {
-        if (r->case_acc && (at = ix_find(r->cases, r->n_cases, f->case_id)) >= 0)
+        if (r->case_acc && (at = rowio_id_at_find(r->cases, r->n_cases, f->case_id)) >= 0)
             flag_add(&r->case_acc[at], f);
     } else if (f->pupil_id) {
-        if (r->pupil_acc && (at = ix_find(r->pupils, r->n_pupils, f->pupil_id)) >= 0)
+        if (r->pupil_acc && (at = rowio_id_at_find(r->pupils, r->n_pupils, f->pupil_id)) >= 0)
             flag_add(&r->pupil_acc[at], f);
     } else if (f->provider_id) {
-        if (r->provider_acc && (at = ix_find(r->providers, r->n_providers, f->provider_id)) >= 0)
+        if (r->provider_acc && (at = rowio_id_at_find(r->providers, r->n_providers, f->provider_id)) >= 0)
             flag_add(&r->provider_acc[at], f);
     }
 }
@@ -386,7 +338,7 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
 #undef VISIT
     while (next_row(st, &rc)) {
         int64_t id = sqlite3_column_int64(st, 0);
-        if (!bsearch(&id, ids, n, sizeof *ids, int64_cmp) || count >= n)
+        if (!bsearch(&id, ids, n, sizeof *ids, rowio_id_cmp) || count >= n)
             continue;
         struct report_provider *v = &rows[count++];
         v->id = id;
@@ -483,7 +435,7 @@ struct panel_load {
     struct load l;
     struct report_panel *r;
     char pd[11];                    /* the panel date, "" for every open case */
-    struct id_ix *pupil_ix;         /* by pupil id */
+    struct rowio_id_at *pupil_ix;         /* by pupil id */
 };
 
 static int prepare_pack(struct panel_load *p, const char *sql, sqlite3_stmt **st)
@@ -700,10 +652,10 @@ static ap_status panel_pupils(struct panel_load *p)
     result = finish(&p->l, st, rc, result, "reading the pupils of the panel cases");
     if (result != AP_OK)
         return result;
-    if (!(p->pupil_ix = ix_build(r->pupils, r->n_pupils, sizeof *r->pupils, offsetof(struct report_pupil, id))))
+    if (!(p->pupil_ix = rowio_id_at_build(r->pupils, r->n_pupils, sizeof *r->pupils, offsetof(struct report_pupil, id))))
         return nomem();
     for (size_t i = 0; i < r->n_cases; i++) {
-        long at = ix_find(p->pupil_ix, r->n_pupils, r->cases[i].pupil_id);
+        long at = rowio_id_at_find(p->pupil_ix, r->n_pupils, r->cases[i].pupil_id);
         r->cases[i].pupil = at >= 0 ? (size_t)at : 0;
     }
     return AP_OK;
@@ -871,7 +823,7 @@ static ap_status panel_attendance(struct panel_load *p)
     if (rc == SQLITE_OK)
         rc = bind_int_named(st, ":hi", r->have_term && thi > hi6 ? thi : hi6);
     while (next_row(st, &rc)) {
-        long at = ix_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
+        long at = rowio_id_at_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
         if (at < 0)
             continue;
         struct report_pupil *u = &r->pupils[at];
@@ -896,7 +848,7 @@ static ap_status panel_psps(struct panel_load *p)
                           "FROM psp s WHERE s.status != 'ceased' AND s.pupil_id IN " PACK_PUPILS,
                           &st);
     while (next_row(st, &rc)) {
-        long at = ix_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
+        long at = rowio_id_at_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
         if (at < 0)
             continue;
         struct report_pupil *u = &r->pupils[at];
@@ -939,7 +891,7 @@ static ap_status panel_providers(struct panel_load *p)
             (strcmp(pl->status, "proposed") == 0 && (pl->end == DATE_NONE || pl->end >= p->l.today)))
             ids[n++] = pl->provider_id;
     }
-    qsort(ids, n, sizeof *ids, int64_cmp);
+    qsort(ids, n, sizeof *ids, rowio_id_cmp);
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++)
         if (distinct == 0 || ids[distinct - 1] != ids[i])
@@ -958,9 +910,9 @@ static ap_status panel_flags(struct panel_load *p)
     route.n_providers = r->n_providers;
     route.n_cases = r->n_cases;
     route.pupils = p->pupil_ix;
-    struct id_ix *prov_ix = ix_build(r->providers, r->n_providers, sizeof *r->providers,
+    struct rowio_id_at *prov_ix = rowio_id_at_build(r->providers, r->n_providers, sizeof *r->providers,
                                      offsetof(struct report_provider, id));
-    struct id_ix *case_ix = ix_build(r->cases, r->n_cases, sizeof *r->cases, offsetof(struct report_case, id));
+    struct rowio_id_at *case_ix = rowio_id_at_build(r->cases, r->n_cases, sizeof *r->cases, offsetof(struct report_case, id));
     route.pupil_acc = calloc(r->n_pupils + 1, sizeof *route.pupil_acc);
     route.provider_acc = calloc(r->n_providers + 1, sizeof *route.provider_acc);
     route.case_acc = calloc(r->n_cases + 1, sizeof *route.case_acc);
@@ -1099,7 +1051,7 @@ struct dmt_load {
     size_t n_pls;
     struct dmt_pupil *pupils;       /* every pupil, by name */
     size_t n_pupils;
-    struct id_ix *pupil_ix;
+    struct rowio_id_at *pupil_ix;
     signed char cat_by_byte[256];   /* code -> category; -1 unknown */
 };
 
@@ -1307,7 +1259,7 @@ static ap_status dmt_pupils(struct dmt_load *d)
     result = finish(&d->l, st, rc, result, "reading the pupils");
     if (result != AP_OK)
         return result;
-    if (!(d->pupil_ix = ix_build(d->pupils, d->n_pupils, sizeof *d->pupils, offsetof(struct dmt_pupil, id))))
+    if (!(d->pupil_ix = rowio_id_at_build(d->pupils, d->n_pupils, sizeof *d->pupils, offsetof(struct dmt_pupil, id))))
         return nomem();
     return AP_OK;
 }
@@ -1354,7 +1306,7 @@ static ap_status dmt_marks(struct dmt_load *d)
         int64_t pid = sqlite3_column_int64(st, 0);
         if (pid != current) {
             current = pid;
-            long at = ix_find(d->pupil_ix, d->n_pupils, pid);
+            long at = rowio_id_at_find(d->pupil_ix, d->n_pupils, pid);
             u = at >= 0 ? &d->pupils[at] : NULL;
             size_t lo = 0, hi = d->n_pls;
             while (lo < hi) {
@@ -1445,7 +1397,7 @@ static ap_status dmt_figures(struct dmt_load *d)
     for (size_t i = 0; i < d->n_pupils; i++)
         d->pupils[i].listed = d->pupils[i].att.possible > 0;
     for (size_t i = 0; i < d->n_pls; i++) {
-        long at = ix_find(d->pupil_ix, d->n_pupils, d->pls[i].pupil_id);
+        long at = rowio_id_at_find(d->pupil_ix, d->n_pupils, d->pls[i].pupil_id);
         if (at >= 0)
             d->pupils[at].listed = true;
     }
@@ -1484,7 +1436,7 @@ static ap_status dmt_figures(struct dmt_load *d)
         free(ids);
         return rst;
     }
-    qsort(ids, n_ids, sizeof *ids, int64_cmp);
+    qsort(ids, n_ids, sizeof *ids, rowio_id_cmp);
     size_t distinct = 0;
     for (size_t i = 0; i < n_ids; i++)
         if (distinct == 0 || ids[distinct - 1] != ids[i])
@@ -1496,7 +1448,7 @@ static ap_status dmt_figures(struct dmt_load *d)
     if (st != AP_OK)
         return st;
     r->providers = calloc(n_qa + 1, sizeof *r->providers);
-    struct id_ix *prov_ix = ix_build(qa, n_qa, sizeof *qa, offsetof(struct report_provider, id));
+    struct rowio_id_at *prov_ix = rowio_id_at_build(qa, n_qa, sizeof *qa, offsetof(struct report_provider, id));
     int64_t *last_pupil = malloc((n_qa + 1) * sizeof *last_pupil);
     if (!r->providers || !prov_ix || !last_pupil) {
         free(qa);
@@ -1527,7 +1479,7 @@ static ap_status dmt_figures(struct dmt_load *d)
         out->has_pct = report_att_fraction(&u->att, &out->pct);
     }
     /* the placements of each listed pupil, and the providers */
-    struct id_ix *listed_ix = ix_build(r->pupils, r->n_pupils, sizeof *r->pupils,
+    struct rowio_id_at *listed_ix = rowio_id_at_build(r->pupils, r->n_pupils, sizeof *r->pupils,
                                        offsetof(struct report_dmt_pupil, id));
     const char **prov_names = malloc((d->n_pls + 1) * sizeof *prov_names);
     if (!listed_ix || !prov_names) {
@@ -1540,12 +1492,12 @@ static ap_status dmt_figures(struct dmt_load *d)
     for (size_t i = 0; i < d->n_pls;) {
         size_t j = i;
         int64_t pid = d->pls[i].pupil_id;
-        long at = ix_find(listed_ix, r->n_pupils, pid);
+        long at = rowio_id_at_find(listed_ix, r->n_pupils, pid);
         struct report_dmt_pupil *pu = at >= 0 ? &r->pupils[at] : NULL;
         size_t n_names = 0;
         for (; j < d->n_pls && d->pls[j].pupil_id == pid; j++) {
             const struct dmt_placement *pl = &d->pls[j];
-            long pv = ix_find(prov_ix, r->n_providers, pl->provider_id);
+            long pv = rowio_id_at_find(prov_ix, r->n_providers, pl->provider_id);
             if (pv >= 0) {
                 struct report_dmt_provider *p = &r->providers[pv];
                 vfm_add_placement(&p->v, pl, true);
@@ -1850,7 +1802,7 @@ static ap_status dmt_flags(struct dmt_load *d)
     struct flag_route route = {0};
     ap_status st = AP_OK;
     route.n_providers = r->n_providers;
-    struct id_ix *ix = malloc((r->n_providers + 1) * sizeof *ix);
+    struct rowio_id_at *ix = malloc((r->n_providers + 1) * sizeof *ix);
     route.provider_acc = calloc(r->n_providers + 1, sizeof *route.provider_acc);
     if (!ix || !route.provider_acc) {
         free(ix);
@@ -1858,8 +1810,8 @@ static ap_status dmt_flags(struct dmt_load *d)
         return nomem();
     }
     for (size_t i = 0; i < r->n_providers; i++)
-        ix[i] = (struct id_ix){r->providers[i].qa.id, i};
-    qsort(ix, r->n_providers, sizeof *ix, id_ix_cmp);
+        ix[i] = (struct rowio_id_at){r->providers[i].qa.id, i};
+    qsort(ix, r->n_providers, sizeof *ix, rowio_id_at_cmp);
     route.providers = ix;
     st = collect_flags(&d->l, &route);
     for (size_t i = 0; i < r->n_providers && st == AP_OK; i++)

@@ -657,3 +657,35 @@ int rowio_id_cmp(const void *a, const void *b)
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
 }
+
+int rowio_id_at_cmp(const void *a, const void *b)
+{
+    return rowio_id_cmp(&((const struct rowio_id_at *)a)->id, &((const struct rowio_id_at *)b)->id);
+}
+
+struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size, size_t id_offset)
+{
+    struct rowio_id_at *ix = malloc((n ? n : 1) * sizeof *ix);
+    if (!ix)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int64_t id;
+        memcpy(&id, (const char *)records + i * size + id_offset, sizeof id);
+        ix[i] = (struct rowio_id_at){id, i};
+    }
+    qsort(ix, n, sizeof *ix, rowio_id_at_cmp);
+    return ix;
+}
+
+long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
+}

@@ -215,4 +215,17 @@ bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 /* qsort/bsearch comparison of two int64_t (ids). */
 int rowio_id_cmp(const void *a, const void *b);
 
+/* An index from id to a record's position in an array in another order. */
+struct rowio_id_at {
+    int64_t id;
+    size_t at;
+};
+/* qsort comparison of two, by id. */
+int rowio_id_at_cmp(const void *a, const void *b);
+/* A malloc'd index, sorted by id, of n records of size bytes whose int64_t
+ * id lies id_offset bytes in; NULL when out of memory. */
+struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size, size_t id_offset);
+/* The position of id in the sorted ix[0..n), or -1. */
+long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id);
+
 #endif
