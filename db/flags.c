@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "date.h"
 #include "money.h"
 #include "placement.h"
@@ -354,21 +355,16 @@ static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
 
 static ap_status load_term(struct pass *p)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(p,
-                     "SELECT start_date, end_date, name, academic_year FROM term "
-                     "WHERE start_date <= :today ORDER BY start_date DESC LIMIT 1",
-                     0, &st);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        p->term_start = col_date(st, 0);
-        p->term_end = col_date(st, 1);
-        p->have_term = p->term_start != DATE_NONE && p->term_end != DATE_NONE;
-        snprintf(p->term_label, sizeof p->term_label, "in the %s term %s", col_text(st, 2), col_text(st, 3));
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail(p->s, rc, "reading the terms");
-    if (!p->have_term) {
+    struct term_info t;
+    ap_status result = calendar_term_begun(p->s, p->today, &t, &p->have_term);
+    if (result != AP_OK)
+        return result;
+    if (p->have_term) {
+        p->term_start = t.start;
+        p->term_end = t.end;
+        p->term_now = p->today <= p->term_end;
+        snprintf(p->term_label, sizeof p->term_label, "in the %s term %s", t.name, t.academic_year);
+    } else {
         /* No calendar loaded: the academic year so far stands in for the term. */
         p->have_term = true;
         p->term_start = date_academic_year_start(p->today);
@@ -376,8 +372,6 @@ static ap_status load_term(struct pass *p)
         char d[11];
         snprintf(p->term_label, sizeof p->term_label, "since %s; no terms recorded",
                  date_format(p->term_start, d));
-    } else {
-        p->term_now = p->today <= p->term_end;
     }
     date_format(p->term_start, p->term_start_s);
     return AP_OK;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "date.h"
 #include "labels.h"
 #include "placement.h"
@@ -825,15 +826,34 @@ ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, 
 
 /* ---- the pupil's facts ---- */
 
+/* psp_facts_load's count of exclusions: one row a day, in order. */
+struct exclusions {
+    struct psp_facts *f;
+    int prev; /* the day before, or DATE_NONE */
+};
+
+static bool read_exclusion(sqlite3_stmt *st, void *ctx)
+{
+    struct exclusions *x = ctx;
+    int d = sqlite3_column_int(st, 0);
+    int n = sqlite3_column_int(st, 1);
+    x->f->excluded_sessions += n;
+    x->f->excluded_days += n >= 2 ? 1.0 : 0.5;
+    /* A new spell unless it follows the day before, or Friday before a Monday. */
+    bool follows = x->prev != DATE_NONE && (d - x->prev == 1 || (d - x->prev == 3 && date_weekday(x->prev) == 4));
+    if (!follows)
+        x->f->exclusion_spells++;
+    x->prev = d;
+    return true;
+}
+
 ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct psp_facts *f)
 {
     memset(f, 0, sizeof *f);
     f->pupil_id = pupil_id;
-    const char *what = "reading the pupil for the PSP";
-    sqlite3_stmt *st = NULL;
-    char day[11];
-    date_format(today, day);
-    ap_status result = rowio_prepare(
+    char day[11], preferred[101], forename[101], surname[101];
+    bool found = false;
+    ap_status result = rowio_row(
         s,
         "SELECT u.upn, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, ifnull(c.name, ''), u.fsm, u.cla, "
         "  u.plan, u.aln_areas, u.has_ihp, "
@@ -842,110 +862,49 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
         "  (SELECT max(k.concern_date) FROM concern k WHERE k.pupil_id = u.id AND k.kind = 'safeguarding' "
         "     AND k.concern_date <= ?2) "
         "FROM pupil u LEFT JOIN school c ON c.id = u.home_school_id WHERE u.id = ?1",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "IT", pupil_id, day);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        rowio_text(st, 0, f->upn, sizeof f->upn);
-        roll_display_name(f->name, sizeof f->name, (const char *)sqlite3_column_text(st, 1),
-                          (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
-        f->dob = rowio_date(st, 4);
-        f->year_group = f->dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(f->dob, today);
-        rowio_text(st, 5, f->school, sizeof f->school);
-        f->fsm = sqlite3_column_int(st, 6);
-        f->cla = sqlite3_column_int(st, 7);
-        rowio_text(st, 8, f->plan, sizeof f->plan);
-        rowio_text(st, 9, f->aln_areas, sizeof f->aln_areas);
-        f->has_ihp = sqlite3_column_int(st, 10);
-        f->placements = sqlite3_column_int(st, 11);
-        f->placement_hours = sqlite3_column_double(st, 12);
-        f->placement_days = sqlite3_column_int(st, 13);
-        f->last_concern = rowio_date(st, 14);
-    } else if (rc == SQLITE_DONE) {
+        "reading the pupil for the PSP", &found, "IT", "ttttdtbbttbifid", pupil_id, date_format(today, day),
+        ROWIO_BUF(f->upn), ROWIO_BUF(preferred), ROWIO_BUF(forename), ROWIO_BUF(surname), &f->dob, ROWIO_BUF(f->school),
+        &f->fsm, &f->cla, ROWIO_BUF(f->plan), ROWIO_BUF(f->aln_areas), &f->has_ihp, &f->placements,
+        &f->placement_hours, &f->placement_days, &f->last_concern);
+    if (result == AP_OK && !found)
         result = ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)pupil_id);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
     if (result != AP_OK)
         return result;
+    roll_display_name(f->name, sizeof f->name, preferred, forename, surname);
+    f->year_group = f->dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(f->dob, today);
 
     /* This term's attendance, as the roll counts it (attendance_week). */
-    what = "reading the pupil's attendance this term";
-    if ((result = rowio_prepare(s,
-                                "SELECT t.start_date, t.end_date, t.name || ' ' || t.academic_year FROM term t "
-                                "WHERE t.start_date <= ?1 ORDER BY t.start_date DESC LIMIT 1",
-                                &st, what)) != AP_OK)
+    struct term_info term;
+    if ((result = calendar_term_begun(s, today, &term, &f->has_term)) != AP_OK)
         return result;
-    rc = sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-    int term_start = DATE_NONE, term_end = DATE_NONE;
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        term_start = rowio_date(st, 0);
-        term_end = rowio_date(st, 1);
-        rowio_text(st, 2, f->term_name, sizeof f->term_name);
-        f->has_term = term_start != DATE_NONE && term_end != DATE_NONE;
-    } else if (rc != SQLITE_DONE) {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
-    if (result != AP_OK)
-        return result;
+    if (term.name[0])
+        snprintf(f->term_name, sizeof f->term_name, "%s %s", term.name, term.academic_year);
     if (f->has_term) {
-        if ((result = rowio_prepare(s,
-                                    "SELECT total(possible), total(attending) FROM attendance_week "
-                                    "WHERE pupil_id = ?1 AND week BETWEEN ?2 AND ?3",
-                                    &st, what)) != AP_OK)
-            return result;
-        rc = rowio_bind(st, 1, "Iii", pupil_id, (int)(term_start - date_weekday(term_start)), (int)term_end);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            f->possible = (int)sqlite3_column_double(st, 0);
-            f->attending = (int)sqlite3_column_double(st, 1);
-            if (f->possible > 0) {
-                struct attendance_tally t = {{0}};
-                t.n[CAT_PRESENT] = f->attending;
-                t.n[CAT_AUTHORISED] = f->possible - f->attending;
-                f->has_attendance = rules_attendance_pct(&t, &f->attendance_pct);
-            }
-        } else {
-            result = store_fail(s, rc, what);
-        }
-        sqlite3_finalize(st);
+        double possible = 0, attending = 0;
+        result = rowio_row(s,
+                           "SELECT total(possible), total(attending) FROM attendance_week "
+                           "WHERE pupil_id = ?1 AND week BETWEEN ?2 AND ?3",
+                           "reading the pupil's attendance this term", NULL, "Iii", "ff", pupil_id,
+                           (int)(term.start - date_weekday(term.start)), (int)term.end, &possible, &attending);
         if (result != AP_OK)
             return result;
+        f->possible = (int)possible;
+        f->attending = (int)attending;
+        if (f->possible > 0) {
+            struct attendance_tally t = {{0}};
+            t.n[CAT_PRESENT] = f->attending;
+            t.n[CAT_AUTHORISED] = f->possible - f->attending;
+            f->has_attendance = rules_attendance_pct(&t, &f->attendance_pct);
+        }
     }
 
     /* Exclusions this school year: sessions marked E. */
-    what = "reading the pupil's exclusions";
-    if ((result = rowio_prepare(s,
-                                "SELECT day, count(*) FROM attendance_mark WHERE pupil_id = ?1 AND code = 'E' "
-                                "AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day",
-                                &st, what)) != AP_OK)
-        return result;
-    rc = rowio_bind(st, 1, "Iii", pupil_id, (int)(date_academic_year_start(today)), (int)today);
-    int prev = DATE_NONE;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int d = sqlite3_column_int(st, 0);
-        int n = sqlite3_column_int(st, 1);
-        f->excluded_sessions += n;
-        f->excluded_days += n >= 2 ? 1.0 : 0.5;
-        /* A new spell unless it follows the day before, or Friday before a Monday. */
-        bool follows = prev != DATE_NONE && (d - prev == 1 || (d - prev == 3 && date_weekday(prev) == 4));
-        if (!follows)
-            f->exclusion_spells++;
-        prev = d;
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    struct exclusions x = {f, DATE_NONE};
+    return rowio_each(s,
+                      "SELECT day, count(*) FROM attendance_mark WHERE pupil_id = ?1 AND code = 'E' "
+                      "AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day",
+                      read_exclusion, &x, "reading the pupil's exclusions", "Iii", pupil_id,
+                      (int)(date_academic_year_start(today)), (int)today);
 }
 
 /* ---- reduced timetable ---- */
@@ -1117,29 +1076,15 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
     char day[11];
     int rc = rowio_bind(st, 1, "Tti", date_format(today, day), store_login(s), (int)with_ceased);
     /* This term's weeks, as psp_facts_load counts them (none: an empty range). */
-    int term_start = DATE_NONE, term_end = DATE_NONE;
-    if (rc == SQLITE_OK) {
-        sqlite3_stmt *t = NULL;
-        int trc = sqlite3_prepare_v2(store_db(s),
-                                     "SELECT start_date, end_date FROM term WHERE start_date <= ?1 "
-                                     "ORDER BY start_date DESC LIMIT 1",
-                                     -1, &t, NULL);
-        if (trc == SQLITE_OK)
-            trc = sqlite3_bind_text(t, 1, day, -1, SQLITE_TRANSIENT);
-        if (trc == SQLITE_OK && (trc = sqlite3_step(t)) == SQLITE_ROW) {
-            term_start = rowio_date(t, 0);
-            term_end = rowio_date(t, 1);
-        }
-        sqlite3_finalize(t);
-        if (trc != SQLITE_ROW && trc != SQLITE_DONE) {
-            sqlite3_finalize(st);
-            return store_fail(s, trc, "reading the term for the PSPs");
-        }
+    struct term_info term;
+    bool has_term = false;
+    if (rc == SQLITE_OK && (result = calendar_term_begun(s, today, &term, &has_term)) != AP_OK) {
+        sqlite3_finalize(st);
+        return result;
     }
-    bool has_term = term_start != DATE_NONE && term_end != DATE_NONE;
     if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 4, "ii", (int)(has_term ? term_start - date_weekday(term_start) : 1),
-                        (int)(has_term ? term_end : 0));
+        rc = rowio_bind(st, 4, "ii", (int)(has_term ? term.start - date_weekday(term.start) : 1),
+                        (int)(has_term ? term.end : 0));
     struct psp_row *rows = NULL;
     size_t count = 0, cap = 0;
     /* One record to assess the timetable with: only the fields the matrix reads. */

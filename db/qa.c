@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
 #include "date.h"
 #include "labels.h"
 #include "rowio.h"
@@ -223,30 +224,11 @@ static int row_by_id(const struct qa_overview *o, int64_t id)
 
 static ap_status load_term(struct overview_load *L)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the terms";
-    ap_status result = rowio_prepare(
-        L->s, "SELECT start_date, end_date FROM term WHERE start_date <= ?1 ORDER BY start_date DESC LIMIT 1", &st,
-        what);
-    if (result != AP_OK)
-        return result;
-    char d[11];
-    int rc = sqlite3_bind_text(st, 1, date_format(L->today, d), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    L->term_now = false;
-    L->term_start = DATE_NONE;
-    if (rc == SQLITE_ROW) {
-        int start = rowio_date(st, 0), end = rowio_date(st, 1);
-        if (start != DATE_NONE && end != DATE_NONE && L->today <= end) {
-            L->term_now = true;
-            L->term_start = start;
-        }
-        rc = SQLITE_DONE;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(L->s, rc, what);
-    sqlite3_finalize(st);
+    struct term_info t;
+    bool found = false;
+    ap_status result = calendar_term_begun(L->s, L->today, &t, &found);
+    L->term_now = found && L->today <= t.end;
+    L->term_start = L->term_now ? t.start : DATE_NONE;
     return result;
 }
 

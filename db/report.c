@@ -395,24 +395,16 @@ struct term_span {
 
 static ap_status load_term(struct load *l, struct term_span *t)
 {
-    sqlite3_stmt *st = NULL;
     memset(t, 0, sizeof *t);
-    int rc = prepare(l,
-                     "SELECT start_date, end_date, name, academic_year FROM term "
-                     "WHERE start_date <= :today ORDER BY start_date DESC LIMIT 1",
-                     &st);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int start = rowio_date(st, 0), end = rowio_date(st, 1);
-        if (start != DATE_NONE && end != DATE_NONE) {
-            t->have = true;
-            t->start = start;
-            t->to = end < l->today ? end : l->today;
-            snprintf(t->name, sizeof t->name, "%s %s", col_text(st, 2), col_text(st, 3));
-        }
+    struct term_info term;
+    ap_status result = calendar_term_begun(l->s, l->today, &term, &t->have);
+    if (result != AP_OK)
+        return result;
+    if (t->have) {
+        t->start = term.start;
+        t->to = term.end < l->today ? term.end : l->today;
+        snprintf(t->name, sizeof t->name, "%s %s", term.name, term.academic_year);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail(l->s, rc, "reading the terms");
     if (!t->have) {
         /* No calendar: the academic year so far stands in for the term. */
         t->have = true;

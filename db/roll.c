@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "calendar.h"
 #include "date.h"
 #include "placement.h"
 #include "rowio.h"
@@ -49,28 +50,12 @@ bool roll_row_has_provider(const struct roll_row *row, int64_t provider_id)
 /* The term containing today, else the latest before it. */
 static ap_status load_term(struct store *s, struct roll *r)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the terms";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT start_date, end_date, name, academic_year FROM term "
-                                     "WHERE start_date <= ?1 ORDER BY start_date DESC LIMIT 1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    char day[11];
-    int rc = sqlite3_bind_text(st, 1, date_format(r->today, day), -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        r->term_start = rowio_date(st, 0);
-        r->term_end = rowio_date(st, 1);
-        r->have_term = r->term_start != DATE_NONE && r->term_end != DATE_NONE;
-        snprintf(r->term_name, sizeof r->term_name, "%s %s", (const char *)sqlite3_column_text(st, 2),
-                 (const char *)sqlite3_column_text(st, 3));
-    } else if (rc != SQLITE_DONE) {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    struct term_info t;
+    ap_status result = calendar_term_begun(s, r->today, &t, &r->have_term);
+    r->term_start = t.start;
+    r->term_end = t.end;
+    if (t.name[0] || t.academic_year[0])
+        snprintf(r->term_name, sizeof r->term_name, "%s %s", t.name, t.academic_year);
     return result;
 }
 
