@@ -1,5 +1,6 @@
 #include "tracking.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,29 +159,17 @@ const struct tracking_row *tracking_find(const struct tracking *t, int64_t pupil
 
 /* ---- loading ---- */
 
-struct by_id {
-    int64_t id;
-    size_t row;
-};
-
 struct loader {
     struct store *s;
     const struct thresholds *th;
     struct tracking *t;
-    struct by_id *index;            /* t->n, by id */
+    struct rowio_id_at *index;      /* t->n, by id */
 };
-
-static int by_id_cmp(const void *a, const void *b)
-{
-    const struct by_id *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
 
 static struct tracking_row *row_of(const struct loader *ld, int64_t id)
 {
-    struct by_id key = {.id = id};
-    const struct by_id *hit = bsearch(&key, ld->index, ld->t->n, sizeof *ld->index, by_id_cmp);
-    return hit ? &ld->t->rows[hit->row] : NULL;
+    long at = rowio_id_at_find(ld->index, ld->t->n, id);
+    return at < 0 ? NULL : &ld->t->rows[at];
 }
 
 static ap_status nomem(const char *what)
@@ -772,14 +761,9 @@ ap_status tracking_load(struct store *s, const struct thresholds *th, int today,
     if (result == AP_OK)
         result = read_pupils(&ld);
     if (result == AP_OK && t->n) {
-        ld.index = malloc(t->n * sizeof *ld.index);
-        if (!ld.index) {
+        ld.index = rowio_id_at_build(t->rows, t->n, sizeof *t->rows, offsetof(struct tracking_row, id));
+        if (!ld.index)
             result = nomem("loading the tracking rows");
-        } else {
-            for (size_t i = 0; i < t->n; i++)
-                ld.index[i] = (struct by_id){.id = t->rows[i].id, .row = i};
-            qsort(ld.index, t->n, sizeof *ld.index, by_id_cmp);
-        }
     }
     if (result == AP_OK && t->n)
         result = read_attendance(&ld);
