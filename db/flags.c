@@ -13,6 +13,7 @@
 #include "placement.h"
 #include "psp.h"
 #include "qa.h"
+#include "roll.h"
 #include "rowio.h"
 
 /* How it works. A pass loads what the rules need with one statement per
@@ -93,20 +94,6 @@ static int min_date(int a, int b)
 static int week_of(int date)
 {
     return date - date_weekday(date);
-}
-
-/* "Y9", "R" for Reception, "N" for nursery age. */
-static const char *year_short(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-    return buf;
 }
 
 /* The first of the rows keyed by ids[] (sorted) equal to id, and how many. */
@@ -655,7 +642,7 @@ static ap_status load_pupils(struct pass *p)
         int dob = col_date(st, 4);
         u->year_group = rules_year_group(dob, p->today);
         char y[16];
-        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), year_short(u->year_group, y, sizeof y));
+        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), roll_year_short(u->year_group, y, sizeof y));
         if (!u->subject) {
             result = nomem();
             break;

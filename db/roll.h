@@ -19,6 +19,9 @@
 /* "Preferred-or-legal-forename surname" into dst (always terminated, cut at
  * a character boundary): the name the team uses for a pupil. */
 void roll_display_name(char *dst, size_t len, const char *preferred, const char *forename, const char *surname);
+/* A year group as the lists show it: "Y7", "R" (reception), "N" (nursery)
+ * or "?" (RULES_NO_YEAR_GROUP); returns buf. */
+const char *roll_year_short(int year_group, char *buf, size_t len);
 
 /* ---- the roll ---- */
 
