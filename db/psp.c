@@ -201,34 +201,26 @@ ap_status psp_open_for_pupil(struct store *s, int64_t pupil_id, int64_t *id)
 /* Inside the transaction: the pupil exists and has no open PSP. */
 static ap_status check_new_psp(struct store *s, int64_t pupil_id)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "checking the pupil's PSPs";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT u.preferred_name, u.legal_forename, u.legal_surname, "
-                                     "  p.status, p.meeting_date "
-                                     "FROM pupil u LEFT JOIN psp p ON p.pupil_id = u.id AND p.status != 'ceased' "
-                                     "WHERE u.id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
-                         (long long)pupil_id);
-    } else if (rc != SQLITE_ROW) {
-        result = store_fail(s, rc, what);
-    } else if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+    char preferred[101], forename[101], surname[101], status[8] = "";
+    int meeting = DATE_NONE;
+    bool found = false;
+    ap_status result = rowio_row(s,
+                                 "SELECT u.preferred_name, u.legal_forename, u.legal_surname, "
+                                 "  ifnull(p.status, ''), p.meeting_date "
+                                 "FROM pupil u LEFT JOIN psp p ON p.pupil_id = u.id AND p.status != 'ceased' "
+                                 "WHERE u.id = ?1",
+                                 "checking the pupil's PSPs", &found, "I", "ttttd", pupil_id, ROWIO_BUF(preferred),
+                                 ROWIO_BUF(forename), ROWIO_BUF(surname), ROWIO_BUF(status), &meeting);
+    if (result == AP_OK && !found)
+        return ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
+                       (long long)pupil_id);
+    if (result == AP_OK && status[0]) {
         char name[204], d[11];
-        roll_display_name(name, sizeof name, (const char *)sqlite3_column_text(st, 0),
-                          (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
-        int meeting = rowio_date(st, 4);
+        roll_display_name(name, sizeof name, preferred, forename, surname);
         result = ap_fail(AP_ERR_INVALID, "Pupil: %s already has an open PSP (%s%s%s): only one at a time", name,
-                         (const char *)sqlite3_column_text(st, 3), meeting != DATE_NONE ? ", meeting " : "",
+                         status, meeting != DATE_NONE ? ", meeting " : "",
                          meeting != DATE_NONE ? date_format(meeting, d) : "");
     }
-    sqlite3_finalize(st);
     return result;
 }
 
@@ -330,36 +322,26 @@ static int bind_psp(sqlite3_stmt *st, const struct psp *p, int next_review)
 static ap_status check_psp_state(struct store *s, int64_t id, int64_t version, const char **refuse_ceased_label,
                                   char status_out[8], int *meeting_out)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "checking the PSP";
-    ap_status result = rowio_prepare(s, "SELECT status, version, end_date, meeting_date FROM psp WHERE id = ?1",
-                                     &st, what);
+    char status[8] = "";
+    int64_t stored = 0;
+    int end = DATE_NONE, meeting = DATE_NONE;
+    bool found = false;
+    ap_status result =
+        rowio_row(s, "SELECT status, version, end_date, meeting_date FROM psp WHERE id = ?1", "checking the PSP",
+                  &found, "I", "tIdd", id, ROWIO_BUF(status), &stored, &end, &meeting);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        result = key_conflict(s, "psp", id); /* deleted: names who */
-    } else if (rc != SQLITE_ROW) {
-        result = store_fail(s, rc, what);
-    } else if (sqlite3_column_int64(st, 1) != version) {
-        result = key_conflict(s, "psp", id);
-    } else {
-        char status[8];
-        rowio_text(st, 0, status, sizeof status);
-        if (status_out)
-            memcpy(status_out, status, sizeof status);
-        if (meeting_out)
-            *meeting_out = rowio_date(st, 3);
-        if (strcmp(status, "ceased") == 0 && refuse_ceased_label) {
-            char d[11];
-            int end = rowio_date(st, 2);
-            result = ap_fail(AP_ERR_INVALID, "%s: this PSP was ceased%s%s and is kept read-only", *refuse_ceased_label,
-                             end != DATE_NONE ? " on " : "", end != DATE_NONE ? date_format(end, d) : "");
-        }
+    if (!found || stored != version)
+        return key_conflict(s, "psp", id); /* changed, or deleted: names who */
+    if (status_out)
+        memcpy(status_out, status, sizeof status);
+    if (meeting_out)
+        *meeting_out = meeting;
+    if (strcmp(status, "ceased") == 0 && refuse_ceased_label) {
+        char d[11];
+        result = ap_fail(AP_ERR_INVALID, "%s: this PSP was ceased%s%s and is kept read-only", *refuse_ceased_label,
+                         end != DATE_NONE ? " on " : "", end != DATE_NONE ? date_format(end, d) : "");
     }
-    sqlite3_finalize(st);
     return result;
 }
 

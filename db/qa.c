@@ -845,32 +845,16 @@ ap_status qa_visit_update(struct store *s, struct qa_visit *v)
     const char *what = "saving the QA visit";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *up = NULL;
     bool closed;
-    if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL)) != AP_OK)
-        goto fail;
-    if (closed) {
+    if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL)) == AP_OK && closed)
         st = ap_fail(AP_ERR_INVALID, "the visit is closed: it is the record of what was found and stays as it is");
-        goto fail;
-    }
-    if ((st = rowio_prepare(s,
-                            "UPDATE qa_visit SET visit_date = ?1, visitors = ?2, notes = ?3, updated_at = ?4, "
-                            "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-                            &up, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(up, 1, "dttsII", v->visit_date, v->visitors, v->notes, s, v->id, v->version);
-    st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
     if (st == AP_OK)
-        st = rowio_changed(s, "qa_visit", v->id);
-    sqlite3_finalize(up);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    v->version++;
-    return AP_OK;
-fail:
-    store_rollback(s);
+        st = rowio_writef(s,
+                          "UPDATE qa_visit SET visit_date = ?1, visitors = ?2, notes = ?3, updated_at = ?4, "
+                          "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                          "qa_visit", v->id, v->version, what, NULL, "dtt", v->visit_date, v->visitors, v->notes);
+    if ((st = rowio_end(s, st)) == AP_OK)
+        v->version++;
     return st;
 }
 
@@ -883,10 +867,9 @@ ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thres
     const char *what = "closing the QA visit";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *up = NULL;
     bool closed;
     char stage_code[16];
-    int date;
+    int date, next = DATE_NONE;
     enum qa_stage stage = QA_STAGE1;
     if ((st = visit_state(s, v->id, &closed, stage_code, sizeof stage_code, &date)) != AP_OK)
         goto fail;
@@ -916,27 +899,17 @@ ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thres
                      unanswered, items, items == 1 ? "" : "s");
         goto fail;
     }
-    int next = qa_next_due(stage, date, strcmp(v->outcome, "unsatisfactory") == 0 || sg_no > 0, th);
-    if ((st = rowio_prepare(s,
-                            "UPDATE qa_visit SET outcome = ?1, notes = ?2, next_due = ?3, closed = 1, "
-                            "updated_at = ?4, updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-                            &up, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(up, 1, "ttdsII", v->outcome, v->notes, next, s, v->id, v->version);
-    st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "qa_visit", v->id);
-    sqlite3_finalize(up);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    v->closed = true;
-    v->next_due = next;
-    v->version++;
-    return AP_OK;
+    next = qa_next_due(stage, date, strcmp(v->outcome, "unsatisfactory") == 0 || sg_no > 0, th);
+    st = rowio_writef(s,
+                      "UPDATE qa_visit SET outcome = ?1, notes = ?2, next_due = ?3, closed = 1, "
+                      "updated_at = ?4, updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                      "qa_visit", v->id, v->version, what, NULL, "ttd", v->outcome, v->notes, next);
 fail:
-    store_rollback(s);
+    if ((st = rowio_end(s, st)) == AP_OK) {
+        v->closed = true;
+        v->next_due = next;
+        v->version++;
+    }
     return st;
 }
 
