@@ -398,6 +398,23 @@ static void read_placement_item(sqlite3_stmt *st, void *row)
     rowio_text(st, 15, it->provider_name, sizeof it->provider_name);
 }
 
+/* placement_list_for_pupil's items, for read_item_session. */
+struct items_of {
+    struct placement_item *items;
+    size_t n;
+};
+
+/* A timetable row (placement id, then read_session's columns) into its item. */
+static bool read_item_session(sqlite3_stmt *st, void *ctx)
+{
+    const struct items_of *L = ctx;
+    int64_t id = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < L->n; i++)
+        if (L->items[i].p.id == id)
+            read_session(st, 1, &L->items[i].p);
+    return true;
+}
+
 ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct placement_item **out, size_t *n)
 {
     *out = NULL;
@@ -413,26 +430,13 @@ ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct pla
     if (result != AP_OK)
         return result;
     struct placement_item *items = rows;
-    sqlite3_stmt *st = NULL;
     /* The timetables of all of them in one query. */
+    struct items_of L = {items, count};
     if (count)
-        result = rowio_prepare(s,
-                               "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
-                               "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
-                               &st, what);
-    if (result == AP_OK && count) {
-        int rc = sqlite3_bind_int64(st, 1, pupil_id);
-        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(st, 0);
-            for (size_t i = 0; i < count; i++)
-                if (items[i].p.id == id)
-                    read_session(st, 1, &items[i].p);
-            rc = SQLITE_OK;
-        }
-        if (rc != SQLITE_DONE)
-            result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+        result = rowio_each(s,
+                            "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
+                            "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
+                            read_item_session, &L, what, "I", pupil_id);
     if (result != AP_OK) {
         free(items);
         return result;

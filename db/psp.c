@@ -758,6 +758,27 @@ static void read_review(sqlite3_stmt *st, void *row)
     r->next_review = DATE_NONE;
 }
 
+/* psp_reviews' items, for read_progress. */
+struct reviews_of {
+    struct psp_review *items;
+    size_t n;
+};
+
+/* A target's progress at a review into the review. */
+static bool read_progress(sqlite3_stmt *st, void *ctx)
+{
+    const struct reviews_of *L = ctx;
+    int64_t rid = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < L->n; i++) {
+        struct psp_review *r = &L->items[i];
+        if (r->id != rid || r->nprogress == PSP_TARGETS_MAX)
+            continue;
+        struct psp_progress *pr = &r->progress[r->nprogress++];
+        rowio_read(st, 1, "It", &pr->target_id, ROWIO_BUF(pr->progress));
+    }
+    return true;
+}
+
 ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, size_t *n)
 {
     *out = NULL;
@@ -770,33 +791,14 @@ ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, 
                                   "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
                                   psp_id, sizeof **out, read_review, &rows, &count, what);
     struct psp_review *items = rows;
-    sqlite3_stmt *st = NULL;
-    int rc;
+    struct reviews_of L = {items, count};
     if (result == AP_OK && count > 0)
-        result = rowio_prepare(s,
-                               "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
-                               "JOIN psp_review r ON r.id = p.review_id "
-                               "JOIN psp_target t ON t.id = p.target_id "
-                               "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
-                               &st, what);
-    if (result == AP_OK && st) {
-        rc = sqlite3_bind_int64(st, 1, psp_id);
-        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t rid = sqlite3_column_int64(st, 0);
-            for (size_t i = 0; i < count; i++) {
-                struct psp_review *r = &items[i];
-                if (r->id != rid || r->nprogress == PSP_TARGETS_MAX)
-                    continue;
-                struct psp_progress *pr = &r->progress[r->nprogress++];
-                pr->target_id = sqlite3_column_int64(st, 1);
-                rowio_text(st, 2, pr->progress, sizeof pr->progress);
-            }
-            rc = SQLITE_OK;
-        }
-        if (rc != SQLITE_DONE)
-            result = store_fail(s, rc, what);
-        sqlite3_finalize(st);
-    }
+        result = rowio_each(s,
+                            "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
+                            "JOIN psp_review r ON r.id = p.review_id "
+                            "JOIN psp_target t ON t.id = p.target_id "
+                            "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
+                            read_progress, &L, what, "I", psp_id);
     if (result != AP_OK) {
         free(items);
         return result;
