@@ -357,7 +357,6 @@ ap_status placement_delete(struct store *s, int64_t id, int64_t version)
 
 /* ---- reading ---- */
 
-
 /* Stores one placement_session row (weekday, session, hours at col..col+2). */
 static void read_session(sqlite3_stmt *st, int col, struct placement *p)
 {
@@ -367,25 +366,20 @@ static void read_session(sqlite3_stmt *st, int col, struct placement *p)
         p->hours[d][strcmp(half, "pm") == 0 ? PLACEMENT_PM : PLACEMENT_AM] = sqlite3_column_double(st, col + 2);
 }
 
+static bool read_own_session(sqlite3_stmt *st, void *ctx)
+{
+    read_session(st, 0, ctx);
+    return true;
+}
+
 ap_status placement_get(struct store *s, int64_t id, struct placement *p)
 {
-    sqlite3_stmt *st = NULL;
     const char *what = "reading the placement";
     ap_status result =
         rowio_get(s, PLACEMENT_SELECT "WHERE l.id = ?1", id, read_placement, p, what, "placement", false);
-    if (result != AP_OK)
-        return result;
-    if ((result = rowio_prepare(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
-                                &st, what)) != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_session(st, 0, p);
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    if (result == AP_OK)
+        result = rowio_each(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
+                            read_own_session, p, what, "I", id);
     return result;
 }
 
