@@ -618,26 +618,18 @@ ap_status psp_delete(struct store *s, int64_t id, int64_t version)
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    const char *what = "deleting the PSP";
     char status[8] = "";
     int64_t reviews = 0;
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM psp_review WHERE psp_id = %lld", (long long)id);
-    if ((st = check_psp_state(s, id, version, NULL, status, NULL)) != AP_OK ||
-        (st = store_query_int(s, sql, 0, &reviews)) != AP_OK)
-        goto fail;
-    if (strcmp(status, "draft") != 0 || reviews > 0) {
+    if ((st = check_psp_state(s, id, version, NULL, status, NULL)) == AP_OK &&
+        (st = store_query_int(s, sql, 0, &reviews)) == AP_OK && (strcmp(status, "draft") != 0 || reviews > 0))
         st = ap_fail(AP_ERR_INVALID, "Status: only a draft PSP with no reviews can be deleted; this one is %s%s",
                      status, reviews ? " and has reviews" : "");
-        goto fail;
-    }
-    st = rowio_exec_versioned(s, "DELETE FROM psp WHERE id = ?1 AND version = ?2", "psp", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    if (st == AP_OK)
+        st = rowio_exec_versioned(s, "DELETE FROM psp WHERE id = ?1 AND version = ?2", "psp", id, version,
+                                  "deleting the PSP");
+    return rowio_end(s, st);
 }
 
 /* ---- reviews ---- */
@@ -1169,69 +1161,61 @@ ap_status psp_draft_save(struct store *s, int64_t psp_id, const char *field, con
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    const char *what = "keeping the draft";
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO psp_draft (psp_id, login, field, text, saved_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-                            "ON CONFLICT (psp_id, login, field) DO UPDATE SET text = excluded.text, "
-                            "saved_at = excluded.saved_at WHERE text IS NOT excluded.text",
-                            &stmt, what)) != AP_OK)
-        goto fail;
     char now[20];
     store_now(now);
-    int rc = rowio_bind(stmt, 1, "Itttt", psp_id, store_login(s), field, text, now);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    st = rowio_run(s,
+                   "INSERT INTO psp_draft (psp_id, login, field, text, saved_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                   "ON CONFLICT (psp_id, login, field) DO UPDATE SET text = excluded.text, "
+                   "saved_at = excluded.saved_at WHERE text IS NOT excluded.text",
+                   "keeping the draft", "Itttt", psp_id, store_login(s), field, text, now);
+    return rowio_end(s, st);
+}
+
+/* psp_drafts' list. */
+struct drafts {
+    struct psp_draft *items;
+    size_t n, cap;
+    bool nomem;
+};
+
+static bool read_draft(sqlite3_stmt *st, void *ctx)
+{
+    struct drafts *L = ctx;
+    struct psp_draft *grown = rowio_grow(L->items, &L->cap, L->n, sizeof *L->items);
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    char *copy = grown ? strdup(text ? text : "") : NULL;
+    if (grown)
+        L->items = grown;
+    if (!grown || !copy) {
+        L->nomem = true;
+        return false;
+    }
+    struct psp_draft *d = &L->items[L->n++];
+    rowio_text(st, 0, d->field, sizeof d->field);
+    d->text = copy;
+    rowio_text(st, 2, d->saved_at, sizeof d->saved_at);
+    return true;
 }
 
 ap_status psp_drafts(struct store *s, int64_t psp_id, const char *prefix, struct psp_draft **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    const char *what = "reading the drafts";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT field, text, strftime('%Y-%m-%d %H:%M', saved_at, 'localtime') "
-                                     "FROM psp_draft WHERE psp_id = ?1 AND login = ?2 "
-                                     "AND substr(field, 1, length(?3)) = ?3 ORDER BY saved_at, field",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "Itt", psp_id, store_login(s), prefix ? prefix : "");
-    struct psp_draft *items = NULL;
-    size_t count = 0, cap = 0;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct psp_draft *grown = rowio_grow(items, &cap, count, sizeof *items);
-        const char *text = (const char *)sqlite3_column_text(st, 1);
-        char *copy = grown ? strdup(text ? text : "") : NULL;
-        if (!grown || !copy) {
-            if (grown)
-                items = grown;
-            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the drafts");
-            break;
-        }
-        items = grown;
-        struct psp_draft *d = &items[count++];
-        rowio_text(st, 0, d->field, sizeof d->field);
-        d->text = copy;
-        rowio_text(st, 2, d->saved_at, sizeof d->saved_at);
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
+    struct drafts L = {0};
+    ap_status result = rowio_each(s,
+                                  "SELECT field, text, strftime('%Y-%m-%d %H:%M', saved_at, 'localtime') "
+                                  "FROM psp_draft WHERE psp_id = ?1 AND login = ?2 "
+                                  "AND substr(field, 1, length(?3)) = ?3 ORDER BY saved_at, field",
+                                  read_draft, &L, "reading the drafts", "Itt", psp_id, store_login(s),
+                                  prefix ? prefix : "");
+    if (result == AP_OK && L.nomem)
+        result = ap_fail(AP_ERR_NOMEM, "out of memory reading the drafts");
     if (result != AP_OK) {
-        psp_drafts_free(items, count);
+        psp_drafts_free(L.items, L.n);
         return result;
     }
-    *out = items;
-    *n = count;
+    *out = L.items;
+    *n = L.n;
     return AP_OK;
 }
 
