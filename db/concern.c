@@ -75,13 +75,10 @@ ap_status concern_list(struct store *s, int64_t pupil_id, struct concern **out, 
     if (store_role(s) == ROLE_VIEWER)
         return ap_fail(AP_ERR_DENIED, "the safeguarding chronology is not shown to viewers");
     const char *what = "reading the safeguarding chronology";
-    void *items = NULL;
-    ap_status result = rowio_list(s,
-                                  "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
-                                  "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
-                                  "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
-                                  "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
-                                  pupil_id, sizeof **out, read_concern_list_row, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s,
+                      "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
+                      "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
+                      "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
+                      "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
+                      pupil_id, sizeof **out, read_concern_list_row, out, n, what);
 }

@@ -214,9 +214,6 @@ ap_status contact_get(struct store *s, int64_t id, struct contact *out)
 ap_status contact_list(struct store *s, int64_t pupil_id, struct contact **out, size_t *n)
 {
     const char *what = "listing the contacts";
-    void *items = NULL;
-    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", pupil_id,
-                                  sizeof **out, read_contact, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", pupil_id,
+                      sizeof **out, read_contact, out, n, what);
 }

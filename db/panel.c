@@ -353,19 +353,16 @@ ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *
     *out = NULL;
     *n = 0;
     const char *what = "listing the panel cases";
-    void *items = NULL;
-    ap_status result = rowio_list(s,
-                                  "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
-                                  "  c.referral_date, c.panel_date, c.status, c.version, "
-                                  "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
-                                  "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
-                                  "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
-                                  "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
-                                  "LEFT JOIN provider v ON v.id = q.provider_id "
-                                  "ORDER BY c.referral_date DESC, c.id DESC",
-                                  0, sizeof **out, read_panel_case_list_row, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s,
+                      "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
+                      "  c.referral_date, c.panel_date, c.status, c.version, "
+                      "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
+                      "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
+                      "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+                      "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
+                      "LEFT JOIN provider v ON v.id = q.provider_id "
+                      "ORDER BY c.referral_date DESC, c.id DESC",
+                      0, sizeof **out, read_panel_case_list_row, out, n, what);
 }
 
 ap_status panel_dates(struct store *s, int **out, size_t *n)
@@ -703,11 +700,8 @@ ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out)
 ap_status panel_quote_list(struct store *s, int64_t case_id, struct panel_quote_row **out, size_t *n)
 {
     const char *what = "listing the quotations";
-    void *items = NULL;
-    ap_status result = rowio_list(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", case_id, sizeof **out,
-                                  read_quote, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", case_id, sizeof **out,
+                      read_quote, out, n, what);
 }
 
 ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)

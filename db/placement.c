@@ -470,18 +470,15 @@ ap_status placement_provider_pupils(struct store *s, int64_t provider_id, int to
 {
     char day[11];
     struct on_day on = {today, th};
-    void *items = NULL;
-    ap_status result = rowio_listf(
+    return rowio_listf(
         s,
         "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, u.cla, u.plan, "
         "  total((SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id)) "
         "FROM placement l JOIN pupil u ON u.id = l.pupil_id "
         "WHERE l.provider_id = ?1 AND " PLACEMENT_ACTIVE_ON("l", "?2") " "
         "GROUP BY u.id ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
-        sizeof **out, read_provider_pupil, &on, &items, n, "listing the pupils placed with the provider", "IT",
+        sizeof **out, read_provider_pupil, &on, out, n, "listing the pupils placed with the provider", "IT",
         provider_id, date_format(today, day));
-    *out = items;
-    return result;
 }
 
 ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, const struct thresholds *th,

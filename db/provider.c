@@ -302,9 +302,6 @@ ap_status provider_contact_get(struct store *s, int64_t id, struct provider_cont
 ap_status provider_contact_list(struct store *s, int64_t provider_id, struct provider_contact **out, size_t *n)
 {
     const char *what = "listing the provider's contacts";
-    void *items = NULL;
-    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id",
-                                  provider_id, sizeof **out, read_contact, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id",
+                      provider_id, sizeof **out, read_contact, out, n, what);
 }

@@ -561,14 +561,11 @@ static void read_template(sqlite3_stmt *st, void *row)
 ap_status qa_template_list(struct store *s, bool latest_only, struct qa_template_info **out, size_t *n)
 {
     const char *what = "listing the QA checklists";
-    void *items = NULL;
-    ap_status result = rowio_list(s,
-                                  latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) "
-                                                                "FROM qa_template x WHERE x.key = t.key)" TEMPLATE_ORDER
-                                              : TEMPLATE_SELECT TEMPLATE_ORDER,
-                                  0, sizeof **out, read_template, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s,
+                      latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) "
+                                                    "FROM qa_template x WHERE x.key = t.key)" TEMPLATE_ORDER
+                                  : TEMPLATE_SELECT TEMPLATE_ORDER,
+                      0, sizeof **out, read_template, out, n, what);
 }
 
 static ap_status template_by_id(struct store *s, int64_t id, struct qa_template_info *out)
@@ -698,11 +695,8 @@ ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out)
 ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **out, size_t *n)
 {
     const char *what = "listing the provider's QA visits";
-    void *items = NULL;
-    ap_status result = rowio_list(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC",
-                                  provider_id, sizeof **out, read_visit, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC",
+                      provider_id, sizeof **out, read_visit, out, n, what);
 }
 
 /* The latest revision of a template key, inside the caller's transaction. */

@@ -543,10 +543,16 @@ ap_status rowio_get_versioned(struct store *s, const char *sql, const char *tabl
     return result;
 }
 
+/* Stores array into the caller's pointer at items (a T ** for any T). */
+static void set_array(void *items, void *array)
+{
+    memcpy(items, &array, sizeof array);
+}
+
 /* rowio_list's loop over a prepared statement whose binding ended with rc:
  * reads every row, finalizes st. */
 static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t size, rowio_reader_ctx *read,
-                           const void *ctx, void **items, size_t *n, const char *what)
+                           const void *ctx, void *items, size_t *n, const char *what)
 {
     ap_status result = AP_OK;
     char *rows = NULL;
@@ -568,7 +574,7 @@ static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t siz
         free(rows);
         return result;
     }
-    *items = rows;
+    set_array(items, rows);
     *n = count;
     return AP_OK;
 }
@@ -582,10 +588,10 @@ static void read_plain(sqlite3_stmt *st, void *row, const void *ctx)
     ((const struct plain_reader *)ctx)->read(st, row);
 }
 
-ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
                      size_t *n, const char *what)
 {
-    *items = NULL;
+    set_array(items, NULL);
     *n = 0;
     sqlite3_stmt *st = NULL;
     ap_status result = rowio_prepare(s, sql, &st, what);
@@ -597,9 +603,9 @@ ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size,
 }
 
 ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
-                      void **items, size_t *n, const char *what, const char *fmt, ...)
+                      void *items, size_t *n, const char *what, const char *fmt, ...)
 {
-    *items = NULL;
+    set_array(items, NULL);
     *n = 0;
     sqlite3_stmt *st = NULL;
     va_list ap;

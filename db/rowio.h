@@ -170,10 +170,11 @@ ap_status rowio_get_versioned(struct store *s, const char *sql, const char *tabl
                               rowio_reader *read, void *row, const char *what);
 
 /* Every row of sql, whose ?1 (when it has one) is bound to key, each read
- * into an element of size bytes: *items is a malloc'd array the caller
- * frees, *n its length; on failure both are NULL and 0 and the status names
- * what. */
-ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+ * into an element of size bytes: items is the address of the caller's
+ * pointer to them (a struct x **, passed as void *), set to a malloc'd array
+ * the caller frees, *n its length; on failure NULL and 0 and the status
+ * names what. */
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
                      size_t *n, const char *what);
 
 /* A row reader that is given the caller's context (today, thresholds...). */
@@ -182,7 +183,7 @@ typedef void rowio_reader_ctx(sqlite3_stmt *st, void *row, const void *ctx);
 /* rowio_list with sql's parameters bound from ?1 to fmt's values
  * (rowio_bind) and a reader given ctx. */
 ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
-                      void **items, size_t *n, const char *what, const char *fmt, ...);
+                      void *items, size_t *n, const char *what, const char *fmt, ...);
 
 /* Gives each row of sql, its parameters bound from ?1 to fmt's values
  * (rowio_bind), to row with the caller's ctx; row returns false to stop

@@ -78,9 +78,6 @@ static void read_school_item(sqlite3_stmt *st, void *row)
 
 ap_status school_list(struct store *s, struct school_item **out, size_t *n)
 {
-    void *items = NULL;
-    ap_status result = rowio_list(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", 0, sizeof **out,
-                                  read_school_item, &items, n, "listing the schools");
-    *out = items;
-    return result;
+    return rowio_list(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", 0, sizeof **out,
+                      read_school_item, out, n, "listing the schools");
 }
