@@ -182,17 +182,9 @@ static void read_panel_case_row(sqlite3_stmt *st, void *row)
 {
     struct panel_case *c = row;
     memset(c, 0, sizeof *c);
-    c->pupil_id = sqlite3_column_int64(st, 0);
-    rowio_text(st, 1, c->reason, sizeof c->reason);
-    c->referral_date = rowio_date(st, 2);
-    rowio_text(st, 3, c->triage_recommendation, sizeof c->triage_recommendation);
-    c->panel_date = rowio_date(st, 4);
-    rowio_text(st, 5, c->decision, sizeof c->decision);
-    rowio_text(st, 6, c->status, sizeof c->status);
-    c->id = sqlite3_column_int64(st, 7);
-    c->version = sqlite3_column_int64(st, 8);
-    rowio_text(st, 9, c->updated_at, sizeof c->updated_at);
-    rowio_text(st, 10, c->updated_by, sizeof c->updated_by);
+    rowio_read(st, 0, "ItdtdttIItt", &c->pupil_id, ROWIO_BUF(c->reason), &c->referral_date,
+               ROWIO_BUF(c->triage_recommendation), &c->panel_date, ROWIO_BUF(c->decision), ROWIO_BUF(c->status), &c->id,
+               &c->version, ROWIO_BUF(c->updated_at), ROWIO_BUF(c->updated_by));
 }
 
 ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
@@ -206,27 +198,17 @@ ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
  * (naming who deleted it) when it is gone. */
 static ap_status case_status(struct store *s, int64_t case_id, char status[12])
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the panel case";
-    ap_status result = rowio_prepare(s, "SELECT status FROM panel_case WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, case_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        rowio_text(st, 0, status, 12);
-    } else if (rc == SQLITE_DONE) {
+    bool found = false;
+    ap_status result = rowio_row(s, "SELECT status FROM panel_case WHERE id = ?1", "reading the panel case", &found,
+                                 "I", "t", case_id, status, (size_t)12);
+    if (result == AP_OK && !found) {
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)case_id);
         result = store_conflict(s, "panel_case", key);
         if (result == AP_ERR_CONFLICT || result == AP_OK)
             result = ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)",
                              (long long)case_id);
-    } else {
-        result = store_fail(s, rc, what);
     }
-    sqlite3_finalize(st);
     return result;
 }
 
@@ -650,50 +632,24 @@ static void read_quote(sqlite3_stmt *st, void *row)
     struct panel_quote_row *r = row;
     memset(r, 0, sizeof *r);
     struct panel_quote *q = &r->q;
-    q->id = sqlite3_column_int64(st, 0);
-    q->case_id = sqlite3_column_int64(st, 1);
-    q->provider_id = sqlite3_column_int64(st, 2);
-    rowio_text(st, 3, q->cost_basis, sizeof q->cost_basis);
-    q->rate = sqlite3_column_int64(st, 4);
-    q->sessions_per_week = sqlite3_column_int(st, 5);
-    q->hours_per_week = sqlite3_column_double(st, 6);
-    q->transport_per_week = sqlite3_column_int64(st, 7);
-    rowio_text(st, 8, q->notes, sizeof q->notes);
-    q->chosen = sqlite3_column_int(st, 9) != 0;
-    q->version = sqlite3_column_int64(st, 10);
-    rowio_text(st, 11, q->updated_at, sizeof q->updated_at);
-    rowio_text(st, 12, q->updated_by, sizeof q->updated_by);
-    rowio_text(st, 13, r->provider, sizeof r->provider);
-    rowio_text(st, 14, r->provider_status, sizeof r->provider_status);
+    rowio_read(st, 0, "IIItIifItbItttt", &q->id, &q->case_id, &q->provider_id, ROWIO_BUF(q->cost_basis), &q->rate,
+               &q->sessions_per_week, &q->hours_per_week, &q->transport_per_week, ROWIO_BUF(q->notes), &q->chosen,
+               &q->version, ROWIO_BUF(q->updated_at), ROWIO_BUF(q->updated_by), ROWIO_BUF(r->provider),
+               ROWIO_BUF(r->provider_status));
     rowio_text(st, 15, q->recommend_reason, sizeof q->recommend_reason);
     panel_quote_cost(q, &r->cost);
 }
 
 ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out)
 {
-    sqlite3_stmt *st = NULL;
     const char *what = "reading the quotation";
-    ap_status result = rowio_prepare(s, QUOTE_SELECT "WHERE q.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct panel_quote_row *r = malloc(sizeof *r);
-        if (!r) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-        } else {
-            read_quote(st, r);
-            *out = r->q;
-            free(r);
-        }
-    } else if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_NOT_FOUND, "quotation %lld: not found (deleted by someone else?)", (long long)id);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    struct panel_quote_row *r = malloc(sizeof *r);
+    if (!r)
+        return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+    ap_status result = rowio_get(s, QUOTE_SELECT "WHERE q.id = ?1", id, read_quote, r, what, "quotation", true);
+    if (result == AP_OK)
+        *out = r->q;
+    free(r);
     return result;
 }
 
