@@ -411,36 +411,29 @@ static bool read_item_session(sqlite3_stmt *st, void *ctx)
 
 ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct placement_item **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the pupil's placements";
-    void *rows = NULL;
-    size_t count = 0;
     ap_status result = rowio_list(s,
                                   PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
                                                    "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
                                                    "l.start_date DESC, l.id DESC",
-                                  pupil_id, sizeof **out, read_placement_item, &rows, &count, what);
-    if (result != AP_OK)
-        return result;
-    struct placement_item *items = rows;
+                                  pupil_id, sizeof **out, read_placement_item, out, n, what);
     /* The timetables of all of them in one query. */
-    struct items_of L = {items, count};
-    if (count)
+    struct items_of L = {*out, *n};
+    if (result == AP_OK && *n)
         result = rowio_each(s,
                             "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
                             "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
                             read_item_session, &L, what, "I", pupil_id);
     if (result != AP_OK) {
-        free(items);
+        free(*out);
+        *out = NULL;
+        *n = 0;
         return result;
     }
-    for (size_t i = 0; i < count; i++) {
-        items[i].weekly_hours = placement_weekly_hours(&items[i].p);
-        items[i].annual_cost = placement_annual_cost(&items[i].p, RULES_SCHOOL_WEEKS);
+    for (size_t i = 0; i < L.n; i++) {
+        L.items[i].weekly_hours = placement_weekly_hours(&L.items[i].p);
+        L.items[i].annual_cost = placement_annual_cost(&L.items[i].p, RULES_SCHOOL_WEEKS);
     }
-    *out = items;
-    *n = count;
     return AP_OK;
 }
 

@@ -773,18 +773,13 @@ static bool read_progress(sqlite3_stmt *st, void *ctx)
 
 ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "reading the PSP's reviews";
-    void *rows = NULL;
-    size_t count = 0;
     ap_status result = rowio_list(s,
                                   "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
                                   "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
-                                  psp_id, sizeof **out, read_review, &rows, &count, what);
-    struct psp_review *items = rows;
-    struct reviews_of L = {items, count};
-    if (result == AP_OK && count > 0)
+                                  psp_id, sizeof **out, read_review, out, n, what);
+    struct reviews_of L = {*out, *n};
+    if (result == AP_OK && *n > 0)
         result = rowio_each(s,
                             "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
                             "JOIN psp_review r ON r.id = p.review_id "
@@ -792,12 +787,11 @@ ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, 
                             "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
                             read_progress, &L, what, "I", psp_id);
     if (result != AP_OK) {
-        free(items);
-        return result;
+        free(*out);
+        *out = NULL;
+        *n = 0;
     }
-    *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 /* ---- the pupil's facts ---- */
