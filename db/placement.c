@@ -392,49 +392,34 @@ static void read_placement_item(sqlite3_stmt *st, void *row)
     rowio_text(st, 15, it->provider_name, sizeof it->provider_name);
 }
 
-/* placement_list_for_pupil's items, for read_item_session. */
-struct items_of {
-    struct placement_item *items;
-    size_t n;
-};
-
 /* A timetable row (placement id, then read_session's columns) into its item. */
 static bool read_item_session(sqlite3_stmt *st, void *ctx)
 {
-    const struct items_of *L = ctx;
+    const struct rowio_items *L = ctx;
+    struct placement_item *items = L->items;
     int64_t id = sqlite3_column_int64(st, 0);
     for (size_t i = 0; i < L->n; i++)
-        if (L->items[i].p.id == id)
-            read_session(st, 1, &L->items[i].p);
+        if (items[i].p.id == id)
+            read_session(st, 1, &items[i].p);
     return true;
 }
 
 ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct placement_item **out, size_t *n)
 {
-    const char *what = "listing the pupil's placements";
-    ap_status result = rowio_list(s,
-                                  PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
-                                                   "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
-                                                   "l.start_date DESC, l.id DESC",
-                                  pupil_id, sizeof **out, read_placement_item, out, n, what);
     /* The timetables of all of them in one query. */
-    struct items_of L = {*out, *n};
-    if (result == AP_OK && *n)
-        result = rowio_each(s,
-                            "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
-                            "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
-                            read_item_session, &L, what, "I", pupil_id);
-    if (result != AP_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return result;
+    ap_status result = rowio_list_more(s,
+                                       PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
+                                                        "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
+                                                        "l.start_date DESC, l.id DESC",
+                                       pupil_id, sizeof **out, read_placement_item, out, n,
+                                       "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
+                                       "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
+                                       read_item_session, "listing the pupil's placements");
+    for (size_t i = 0; i < *n; i++) {
+        (*out)[i].weekly_hours = placement_weekly_hours(&(*out)[i].p);
+        (*out)[i].annual_cost = placement_annual_cost(&(*out)[i].p, RULES_SCHOOL_WEEKS);
     }
-    for (size_t i = 0; i < L.n; i++) {
-        L.items[i].weekly_hours = placement_weekly_hours(&L.items[i].p);
-        L.items[i].annual_cost = placement_annual_cost(&L.items[i].p, RULES_SCHOOL_WEEKS);
-    }
-    return AP_OK;
+    return result;
 }
 
 /* What a provider_pupil's reader needs besides the row. */

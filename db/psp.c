@@ -750,19 +750,13 @@ static void read_review(sqlite3_stmt *st, void *row)
     r->next_review = DATE_NONE;
 }
 
-/* psp_reviews' items, for read_progress. */
-struct reviews_of {
-    struct psp_review *items;
-    size_t n;
-};
-
 /* A target's progress at a review into the review. */
 static bool read_progress(sqlite3_stmt *st, void *ctx)
 {
-    const struct reviews_of *L = ctx;
+    const struct rowio_items *L = ctx;
     int64_t rid = sqlite3_column_int64(st, 0);
     for (size_t i = 0; i < L->n; i++) {
-        struct psp_review *r = &L->items[i];
+        struct psp_review *r = (struct psp_review *)L->items + i;
         if (r->id != rid || r->nprogress == PSP_TARGETS_MAX)
             continue;
         struct psp_progress *pr = &r->progress[r->nprogress++];
@@ -773,25 +767,15 @@ static bool read_progress(sqlite3_stmt *st, void *ctx)
 
 ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, size_t *n)
 {
-    const char *what = "reading the PSP's reviews";
-    ap_status result = rowio_list(s,
-                                  "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
-                                  "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
-                                  psp_id, sizeof **out, read_review, out, n, what);
-    struct reviews_of L = {*out, *n};
-    if (result == AP_OK && *n > 0)
-        result = rowio_each(s,
-                            "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
-                            "JOIN psp_review r ON r.id = p.review_id "
-                            "JOIN psp_target t ON t.id = p.target_id "
-                            "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
-                            read_progress, &L, what, "I", psp_id);
-    if (result != AP_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return result;
+    return rowio_list_more(s,
+                           "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
+                           "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
+                           psp_id, sizeof **out, read_review, out, n,
+                           "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
+                           "JOIN psp_review r ON r.id = p.review_id "
+                           "JOIN psp_target t ON t.id = p.target_id "
+                           "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
+                           read_progress, "reading the PSP's reviews");
 }
 
 /* ---- the pupil's facts ---- */

@@ -658,6 +658,22 @@ ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *fo
     return result;
 }
 
+ap_status rowio_list_more(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
+                          size_t *n, const char *more, rowio_row_fn *fill, const char *what)
+{
+    ap_status result = rowio_list(s, sql, key, size, read, items, n, what);
+    struct rowio_items list = {NULL, *n};
+    memcpy(&list.items, items, sizeof list.items);
+    if (result == AP_OK && *n > 0)
+        result = rowio_each(s, more, fill, &list, what, "I", key);
+    if (result != AP_OK) {
+        free(list.items);
+        set_array(items, NULL);
+        *n = 0;
+    }
+    return result;
+}
+
 int rowio_id_cmp(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

@@ -189,6 +189,11 @@ ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reade
  * (rowio_bind), to row with the caller's ctx; row returns false to stop
  * there. On failure store_fail's status naming what. */
 typedef bool rowio_row_fn(sqlite3_stmt *st, void *ctx);
+/* A ctx for a row function that fills in the elements of an array. */
+struct rowio_items {
+    void *items;
+    size_t n;
+};
 ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *ctx, const char *what, const char *fmt,
                      ...);
 
@@ -200,6 +205,13 @@ ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *
  * status naming what. */
 ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
                     const char *read, ...);
+
+/* rowio_list, then each row of the query more (its ?1 bound to key too)
+ * given to fill with a struct rowio_items of the list, to fill in what the
+ * list's rows lack (their timetables, say). On failure of either, the list
+ * is freed, NULL and 0. */
+ap_status rowio_list_more(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
+                          size_t *n, const char *more, rowio_row_fn *fill, const char *what);
 
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
