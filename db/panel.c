@@ -194,6 +194,18 @@ ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
                      id, read_panel_case_row, c, what, "panel case", true);
 }
 
+/* A row of table that is not there: store_conflict's AP_ERR_NOT_FOUND naming
+ * who deleted it, else "<noun> <id>: not found (deleted by someone else?)". */
+static ap_status gone(struct store *s, const char *table, const char *noun, int64_t id)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    ap_status st = store_conflict(s, table, key);
+    if (st == AP_OK || st == AP_ERR_CONFLICT)
+        st = ap_fail(AP_ERR_NOT_FOUND, "%s %lld: not found (deleted by someone else?)", noun, (long long)id);
+    return st;
+}
+
 /* The case's status, read in the caller's transaction; AP_ERR_NOT_FOUND
  * (naming who deleted it) when it is gone. */
 static ap_status case_status(struct store *s, int64_t case_id, char status[12])
@@ -201,15 +213,7 @@ static ap_status case_status(struct store *s, int64_t case_id, char status[12])
     bool found = false;
     ap_status result = rowio_row(s, "SELECT status FROM panel_case WHERE id = ?1", "reading the panel case", &found,
                                  "I", "t", case_id, status, (size_t)12);
-    if (result == AP_OK && !found) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)case_id);
-        result = store_conflict(s, "panel_case", key);
-        if (result == AP_ERR_CONFLICT || result == AP_OK)
-            result = ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)",
-                             (long long)case_id);
-    }
-    return result;
+    return result == AP_OK && !found ? gone(s, "panel_case", "panel case", case_id) : result;
 }
 
 ap_status panel_case_delete(struct store *s, int64_t id, int64_t version)
@@ -464,15 +468,7 @@ static ap_status quote_case(struct store *s, int64_t quote_id, int64_t *case_id)
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT case_id FROM quote WHERE id = %lld", (long long)quote_id);
     ap_status st = store_query_int(s, sql, 0, case_id);
-    if (st == AP_OK && !*case_id) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)quote_id);
-        st = store_conflict(s, "quote", key);
-        if (st == AP_OK || st == AP_ERR_CONFLICT)
-            st = ap_fail(AP_ERR_NOT_FOUND, "quotation %lld: not found (deleted by someone else?)",
-                         (long long)quote_id);
-    }
-    return st;
+    return st == AP_OK && !*case_id ? gone(s, "quote", "quotation", quote_id) : st;
 }
 
 static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert)
