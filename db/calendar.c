@@ -151,3 +151,13 @@ ap_status calendar_term_begun(struct store *s, int date, struct term_info *t, bo
     *found = st == AP_OK && t->start != DATE_NONE && t->end != DATE_NONE;
     return st;
 }
+
+ap_status calendar_term_or_year(struct store *s, int today, struct term_info *t, bool *found)
+{
+    ap_status st = calendar_term_begun(s, today, t, found);
+    if (st == AP_OK && !*found) {
+        t->start = date_academic_year_start(today);
+        t->end = today;
+    }
+    return st;
+}

@@ -343,23 +343,19 @@ static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
 static ap_status load_term(struct pass *p)
 {
     struct term_info t;
-    ap_status result = calendar_term_begun(p->s, p->today, &t, &p->have_term);
+    bool found = false;
+    ap_status result = calendar_term_or_year(p->s, p->today, &t, &found);
     if (result != AP_OK)
         return result;
-    if (p->have_term) {
-        p->term_start = t.start;
-        p->term_end = t.end;
-        p->term_now = p->today <= p->term_end;
+    p->have_term = true;
+    p->term_start = t.start;
+    p->term_end = t.end;
+    p->term_now = found && p->today <= p->term_end;
+    char d[11];
+    if (found)
         snprintf(p->term_label, sizeof p->term_label, "in the %s term %s", t.name, t.academic_year);
-    } else {
-        /* No calendar loaded: the academic year so far stands in for the term. */
-        p->have_term = true;
-        p->term_start = date_academic_year_start(p->today);
-        p->term_end = p->today;
-        char d[11];
-        snprintf(p->term_label, sizeof p->term_label, "since %s; no terms recorded",
-                 date_format(p->term_start, d));
-    }
+    else
+        snprintf(p->term_label, sizeof p->term_label, "since %s; no terms recorded", date_format(t.start, d));
     date_format(p->term_start, p->term_start_s);
     return AP_OK;
 }

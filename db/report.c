@@ -397,22 +397,18 @@ static ap_status load_term(struct load *l, struct term_span *t)
 {
     memset(t, 0, sizeof *t);
     struct term_info term;
-    ap_status result = calendar_term_begun(l->s, l->today, &term, &t->have);
+    bool found = false;
+    ap_status result = calendar_term_or_year(l->s, l->today, &term, &found);
     if (result != AP_OK)
         return result;
-    if (t->have) {
-        t->start = term.start;
-        t->to = term.end < l->today ? term.end : l->today;
+    t->have = true;
+    t->start = term.start;
+    t->to = term.end < l->today ? term.end : l->today;
+    char d[11];
+    if (found)
         snprintf(t->name, sizeof t->name, "%s %s", term.name, term.academic_year);
-    }
-    if (!t->have) {
-        /* No calendar: the academic year so far stands in for the term. */
-        t->have = true;
-        t->start = date_academic_year_start(l->today);
-        t->to = l->today;
-        char d[11];
+    else
         snprintf(t->name, sizeof t->name, "since %s", date_format(t->start, d));
-    }
     return AP_OK;
 }
 
