@@ -780,6 +780,19 @@ ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, 
 
 /* ---- the pupil's facts ---- */
 
+/* The facts' attendance this term from attendance_week's totals. */
+static void facts_attendance(struct psp_facts *f, double possible, double attending)
+{
+    f->possible = (int)possible;
+    f->attending = (int)attending;
+    if (f->possible > 0) {
+        struct attendance_tally t = {{0}};
+        t.n[CAT_PRESENT] = f->attending;
+        t.n[CAT_AUTHORISED] = f->possible - f->attending;
+        f->has_attendance = rules_attendance_pct(&t, &f->attendance_pct);
+    }
+}
+
 /* psp_facts_load's count of exclusions: one row a day, in order. */
 struct exclusions {
     struct psp_facts *f;
@@ -842,14 +855,7 @@ ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct ps
                            (int)(term.start - date_weekday(term.start)), (int)term.end, &possible, &attending);
         if (result != AP_OK)
             return result;
-        f->possible = (int)possible;
-        f->attending = (int)attending;
-        if (f->possible > 0) {
-            struct attendance_tally t = {{0}};
-            t.n[CAT_PRESENT] = f->attending;
-            t.n[CAT_AUTHORISED] = f->possible - f->attending;
-            f->has_attendance = rules_attendance_pct(&t, &f->attendance_pct);
-        }
+        facts_attendance(f, possible, attending);
     }
 
     /* Exclusions this school year: sessions marked E. */
@@ -1063,12 +1069,8 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         int dob = rowio_date(st, 5);
         r->year_group = dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(dob, today);
         rowio_text(st, 6, r->status, sizeof r->status);
-        r->meeting_date = rowio_date(st, 7);
-        r->next_review_date = rowio_date(st, 8);
-        r->end_date = rowio_date(st, 9);
-        r->last_review = rowio_date(st, 10);
-        r->reviews = sqlite3_column_int(st, 11);
-        r->targets = sqlite3_column_int(st, 12);
+        rowio_read(st, 7, "ddddii", &r->meeting_date, &r->next_review_date, &r->end_date, &r->last_review, &r->reviews,
+                   &r->targets);
         r->review_level = psp_review_due(r->status, r->meeting_date, r->last_review, r->next_review_date, today, th,
                                          &r->review_due, r->review_why, sizeof r->review_why);
 
@@ -1076,13 +1078,9 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         memset(p->days, 0, sizeof p->days);
         rowio_copy(p->status, sizeof p->status, r->status);
         p->meeting_date = r->meeting_date;
-        p->reduced_timetable = sqlite3_column_int(st, 13);
-        p->reduced_start = rowio_date(st, 14);
-        p->reduced_end = rowio_date(st, 15);
-        rowio_text(st, 16, p->reduced_reason, sizeof p->reduced_reason);
-        p->reduced_hours_per_day = sqlite3_column_double(st, 17);
-        p->reduced_authorised = sqlite3_column_int(st, 18);
-        rowio_text(st, 19, p->exit_plan, sizeof p->exit_plan);
+        rowio_read(st, 13, "bddtfbt", &p->reduced_timetable, &p->reduced_start, &p->reduced_end,
+                   ROWIO_BUF(p->reduced_reason), &p->reduced_hours_per_day, &p->reduced_authorised,
+                   ROWIO_BUF(p->exit_plan));
         /* The week's total over the days that have hours: all the assessment
          * adds up (the total, and the hours a day). */
         int tt_days = sqlite3_column_int(st, 29);
@@ -1094,27 +1092,16 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         p->reduced_safeguarding_concern = sqlite3_column_int(st, 25) != 0;
         rowio_copy(p->professionals_agree, sizeof p->professionals_agree, sqlite3_column_int(st, 26) ? "yes" : "");
         rowio_copy(p->parent_agrees, sizeof p->parent_agrees, sqlite3_column_int(st, 27) ? "yes" : "");
-        rowio_text(st, 34, p->reduced_progression, sizeof p->reduced_progression);
-        p->reduced_start_hours = sqlite3_column_double(st, 35);
-        p->reduced_la_told = rowio_date(st, 36);
-        p->reduced_risk_assessed = rowio_date(st, 37);
+        rowio_read(st, 34, "tfdd", ROWIO_BUF(p->reduced_progression), &p->reduced_start_hours, &p->reduced_la_told,
+                   &p->reduced_risk_assessed);
         struct psp_facts f;
         memset(&f, 0, sizeof f);
         f.year_group = r->year_group;
         f.has_ihp = sqlite3_column_int(st, 20);
-        f.placements = sqlite3_column_int(st, 22);
-        f.placement_hours = sqlite3_column_double(st, 23);
+        rowio_read(st, 22, "if", &f.placements, &f.placement_hours);
         f.cla = sqlite3_column_int(st, 28) != 0;
-        f.placement_days = sqlite3_column_int(st, 30);
-        f.last_concern = rowio_date(st, 31);
-        f.possible = (int)sqlite3_column_double(st, 32);
-        f.attending = (int)sqlite3_column_double(st, 33);
-        if (f.possible > 0) {
-            struct attendance_tally t = {{0}};
-            t.n[CAT_PRESENT] = f.attending;
-            t.n[CAT_AUTHORISED] = f.possible - f.attending;
-            f.has_attendance = rules_attendance_pct(&t, &f.attendance_pct);
-        }
+        rowio_read(st, 30, "id", &f.placement_days, &f.last_concern);
+        facts_attendance(&f, sqlite3_column_double(st, 32), sqlite3_column_double(st, 33));
         psp_rtt_assess(p, &f, today, th, &r->rtt);
         r->has_draft = sqlite3_column_int(st, 24) != 0;
         rc = SQLITE_OK;
