@@ -68,13 +68,6 @@ static bool next_row(sqlite3_stmt *st, int *rc)
     return *rc == SQLITE_ROW;
 }
 
-static int col_date(sqlite3_stmt *st, int col)
-{
-    int d;
-    const unsigned char *v = sqlite3_column_text(st, col);
-    return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
-}
-
 static const char *col_text(sqlite3_stmt *st, int col)
 {
     const unsigned char *v = sqlite3_column_text(st, col);
@@ -400,22 +393,10 @@ static ap_status load_providers(struct pass *p)
             strcmp(reg, "maintained_school") == 0 || strcmp(reg, "pru") == 0 || strcmp(reg, "academy") == 0;
         v->registered = strcmp(reg, "unregistered") != 0;
         v->suspended = strcmp(col_text(st, 3), "suspended") == 0;
-        v->ins.public_liability = sqlite3_column_int64(st, 4);
-        v->ins.employers_liability = sqlite3_column_int64(st, 5);
-        v->ins.professional_indemnity = sqlite3_column_int64(st, 6);
-        v->ins.motor = sqlite3_column_int(st, 7) != 0;
-        v->ins.subcontractor = sqlite3_column_int(st, 8) != 0;
-        v->insurance_expiry = col_date(st, 9);
-        v->declaration = col_date(st, 10);
-        v->dbs = col_date(st, 11);
-        v->last_stage1 = col_date(st, 12);
-        v->first_stage1 = col_date(st, 13);
-        v->last_stage2 = col_date(st, 14);
-        v->last_visit = col_date(st, 15);
-        v->term_visits = sqlite3_column_int(st, 16);
-        v->concern = col_date(st, 17);
-        v->first_used = col_date(st, 18);
-        v->current_since = col_date(st, 19);
+        rowio_read(st, 4, "IIIbbdddddddiddd", &v->ins.public_liability, &v->ins.employers_liability,
+                   &v->ins.professional_indemnity, &v->ins.motor, &v->ins.subcontractor, &v->insurance_expiry,
+                   &v->declaration, &v->dbs, &v->last_stage1, &v->first_stage1, &v->last_stage2, &v->last_visit,
+                   &v->term_visits, &v->concern, &v->first_used, &v->current_since);
         v->placed = placed;
         v->proposed = proposed;
         v->count_after = DATE_NONE;
@@ -635,7 +616,7 @@ static ap_status load_pupils(struct pass *p)
         p->n_pupils++;
         u->id = sqlite3_column_int64(st, 0);
         const char *forename = col_text(st, 3)[0] ? col_text(st, 3) : col_text(st, 1);
-        int dob = col_date(st, 4);
+        int dob = rowio_date(st, 4);
         u->year_group = rules_year_group(dob, p->today);
         char y[16];
         u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), roll_year_short(u->year_group, y, sizeof y));
@@ -647,7 +628,7 @@ static ap_status load_pupils(struct pass *p)
         u->sole_school = strcmp(col_text(st, 6), "sole_school") == 0;
         u->has_ihp = sqlite3_column_int(st, 7) != 0;
         u->cla = sqlite3_column_int(st, 8) != 0;
-        u->concern = col_date(st, 9);
+        u->concern = rowio_date(st, 9);
         u->placed_since = DATE_NONE;
         u->meeting = u->next_review = u->psp_end = u->last_review = DATE_NONE;
         u->rtt_start = u->rtt_end = DATE_NONE;
@@ -717,7 +698,7 @@ static ap_status load_placements(struct pass *p)
         if (!u)
             continue;
         bool active = strcmp(col_text(st, 3), "active") == 0;
-        int start = col_date(st, 4), end = col_date(st, 5);
+        int start = rowio_date(st, 4), end = rowio_date(st, 5);
         if (active && start != DATE_NONE && start <= p->today) {
             u->active_n++;
             u->hours = sqlite3_column_double(st, 7); /* every session once, over all placements */
@@ -771,26 +752,26 @@ static ap_status load_psps(struct pass *p)
             continue;
         u->psp_open = true;
         u->psp_active = strcmp(col_text(st, 1), "active") == 0;
-        u->meeting = col_date(st, 2);
-        u->next_review = col_date(st, 3);
-        u->psp_end = col_date(st, 4);
+        u->meeting = rowio_date(st, 2);
+        u->next_review = rowio_date(st, 3);
+        u->psp_end = rowio_date(st, 4);
         u->rtt_recorded = sqlite3_column_int(st, 5) != 0;
-        u->rtt_start = col_date(st, 6);
-        u->rtt_end = col_date(st, 7);
+        u->rtt_start = rowio_date(st, 6);
+        u->rtt_end = rowio_date(st, 7);
         u->rtt_medical = strcmp(col_text(st, 8), "medical") == 0;
         if (sqlite3_column_type(st, 9) != SQLITE_NULL)
             u->rtt_hours_per_day = sqlite3_column_double(st, 9);
         u->rtt_authorised = sqlite3_column_int(st, 10) != 0;
         u->exit_plan = sqlite3_column_int(st, 11) != 0;
-        u->last_review = col_date(st, 12);
+        u->last_review = rowio_date(st, 12);
         u->ceased = sqlite3_column_int(st, 13) != 0;
         u->rtt_concern = sqlite3_column_int(st, 14) != 0;
         u->professionals_agree = sqlite3_column_int(st, 15) != 0;
         u->parent_agrees = sqlite3_column_int(st, 16) != 0;
         snprintf(u->rtt_progression, sizeof u->rtt_progression, "%s", col_text(st, 17));
         u->rtt_start_hours = sqlite3_column_double(st, 18);
-        u->rtt_la_told = col_date(st, 19);
-        u->rtt_risk_assessed = col_date(st, 20);
+        u->rtt_la_told = rowio_date(st, 19);
+        u->rtt_risk_assessed = rowio_date(st, 20);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
@@ -1174,7 +1155,7 @@ static ap_status run_cases(struct pass *p)
         if (n == 0) {
             /* No quotes yet: the cost, so the route, is unknown. Once the case
              * has a panel date, route 1's quotations are due. */
-            if (col_date(st, 5) != DATE_NONE && p->th->quotes_required > 0) {
+            if (rowio_date(st, 5) != DATE_NONE && p->th->quotes_required > 0) {
                 level = FLAG_AMBER;
                 snprintf(text, sizeof text,
                          "no quotations recorded for the panel of %s: %d needed for a placement under %s",
