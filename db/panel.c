@@ -183,8 +183,8 @@ static void read_panel_case_row(sqlite3_stmt *st, void *row)
     struct panel_case *c = row;
     memset(c, 0, sizeof *c);
     rowio_read(st, 0, "ItdtdttIItt", &c->pupil_id, ROWIO_BUF(c->reason), &c->referral_date,
-               ROWIO_BUF(c->triage_recommendation), &c->panel_date, ROWIO_BUF(c->decision), ROWIO_BUF(c->status), &c->id,
-               &c->version, ROWIO_BUF(c->updated_at), ROWIO_BUF(c->updated_by));
+               ROWIO_BUF(c->triage_recommendation), &c->panel_date, ROWIO_BUF(c->decision), ROWIO_BUF(c->status),
+               &c->id, &c->version, ROWIO_BUF(c->updated_at), ROWIO_BUF(c->updated_by));
 }
 
 ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
@@ -687,27 +687,16 @@ static ap_status provider_may_be_recommended(struct store *s, int64_t quote_id, 
 {
     *unsafe = false;
     bool reasoned = reason && !utf8_blank(reason);
-    const char *what = "checking the quotation's provider";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT v.id, v.name, v.status FROM quote q JOIN provider v ON v.id = q.provider_id "
-                                     "WHERE q.id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, quote_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        result = rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
-        sqlite3_finalize(st);
-        return result;
-    }
-    int64_t provider_id = sqlite3_column_int64(st, 0);
+    int64_t provider_id = 0;
     char name[121], status[12];
-    rowio_text(st, 1, name, sizeof name);
-    rowio_text(st, 2, status, sizeof status);
-    sqlite3_finalize(st);
+    bool found = false;
+    ap_status result = rowio_row(s,
+                                 "SELECT v.id, v.name, v.status FROM quote q JOIN provider v ON v.id = q.provider_id "
+                                 "WHERE q.id = ?1",
+                                 "checking the quotation's provider", &found, "I", "Itt", quote_id, &provider_id,
+                                 ROWIO_BUF(name), ROWIO_BUF(status));
+    if (result != AP_OK || !found)
+        return result;
     if (strcmp(status, "suspended") == 0) {
         *unsafe = true;
         if (!reasoned)

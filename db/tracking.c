@@ -749,31 +749,24 @@ ap_status tracking_load(struct store *s, const struct thresholds *th, int today,
 
 /* ---- a week's ratings ---- */
 
+static bool read_rating(sqlite3_stmt *st, void *ctx)
+{
+    struct tracking_rating *out = ctx;
+    int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
+    if (area >= 0) {
+        out[area].rating = sqlite3_column_type(st, 1) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 1);
+        rowio_read(st, 2, "tI", ROWIO_BUF(out[area].note), &out[area].version);
+    }
+    return true;
+}
+
 ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating out[TRACKING_AREAS])
 {
     memset(out, 0, TRACKING_AREAS * sizeof *out);
-    const char *what = "reading the week's ratings";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT area, rating, note, version FROM progress_entry "
-                                     "WHERE pupil_id = ?1 AND week_start = ?2",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "Id", pupil_id, tracking_week_of(week));
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
-        if (area < 0)
-            continue;
-        out[area].rating = sqlite3_column_type(st, 1) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 1);
-        rowio_text(st, 2, out[area].note, sizeof out[area].note);
-        out[area].version = sqlite3_column_int64(st, 3);
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_each(s,
+                      "SELECT area, rating, note, version FROM progress_entry "
+                      "WHERE pupil_id = ?1 AND week_start = ?2",
+                      read_rating, out, "reading the week's ratings", "Id", pupil_id, tracking_week_of(week));
 }
 
 static ap_status validate_week(int week, const struct tracking_rating r[TRACKING_AREAS])
