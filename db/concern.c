@@ -38,13 +38,8 @@ ap_status concern_add(struct store *s, struct concern *c, int today)
     const char *what = "recording the concern";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    bool pupil = false, provider = true;
-    if ((st = rowio_exists(s, "pupil", c->pupil_id, &pupil)) == AP_OK && c->provider_id)
-        st = rowio_exists(s, "provider", c->provider_id, &provider);
-    if (st == AP_OK && (!pupil || !provider))
-        st = ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)",
-                     pupil ? "Provider" : "Pupil", pupil ? "provider" : "pupil",
-                     (long long)(pupil ? c->provider_id : c->pupil_id));
+    if ((st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil")) == AP_OK && c->provider_id)
+        st = rowio_need_row(s, "provider", c->provider_id, "Provider");
     struct concern added = *c;
     if (st == AP_OK)
         st = rowio_add(s,

@@ -96,15 +96,8 @@ ap_status contact_insert(struct store *s, struct contact *c)
         return st;
     int64_t ids[CONTACT_MAX + 1];
     size_t n = 0;
-    bool exists = false;
-    if ((st = rowio_exists(s, "pupil", c->pupil_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
-        st = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
-                     (long long)c->pupil_id);
-        goto fail;
-    }
-    if ((st = renumber(s, c->pupil_id, ids, &n)) != AP_OK)
+    if ((st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil")) != AP_OK ||
+        (st = renumber(s, c->pupil_id, ids, &n)) != AP_OK)
         goto fail;
     if (n >= CONTACT_MAX) {
         st = ap_fail(AP_ERR_INVALID, "Contacts: a pupil can have at most %d contacts; delete one first", CONTACT_MAX);

@@ -125,20 +125,6 @@ static int bind_case_row(sqlite3_stmt *st, const void *record)
     return rc;
 }
 
-/* AP_ERR_INVALID "Label: there is no table N (deleted by someone else?)"
- * when the row is not there (table is "pupil" or "provider"). */
-static ap_status need_row(struct store *s, const char *table, int64_t id, const char *label)
-{
-    bool exists = false;
-    ap_status st = rowio_exists(s, table, id, &exists);
-    if (st != AP_OK)
-        return st;
-    if (!exists)
-        return ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)", label, table,
-                       (long long)id);
-    return AP_OK;
-}
-
 static ap_status write_case(struct store *s, struct panel_case *c, int today, bool insert)
 {
     ap_status st = panel_case_validate(c, today);
@@ -148,7 +134,7 @@ static ap_status write_case(struct store *s, struct panel_case *c, int today, bo
     if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
-    st = need_row(s, "pupil", c->pupil_id, "Pupil");
+    st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil");
     /* Issue 13: a panel to come meets in term, on a school day (a past date
      * is the record and stays as it is). */
     if (st == AP_OK && c->panel_date != DATE_NONE && c->panel_date >= today) {
@@ -495,7 +481,7 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
         }
     }
     if ((st = case_takes_quotes(s, q->case_id)) != AP_OK ||
-        (st = need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
+        (st = rowio_need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
         goto fail;
     int64_t new_id = 0;
     st = rowio_writef(s, sql, "quote", q->id, q->version, what, &new_id, "IItIifIt", q->case_id, q->provider_id,

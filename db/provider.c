@@ -251,10 +251,7 @@ static ap_status write_contact(struct store *s, struct provider_contact *c, bool
         return ap_fail(AP_ERR_DB, "%s: the statement is too long", what);
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    bool exists = false;
-    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) == AP_OK && !exists)
-        st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
-                     (long long)c->provider_id);
+    st = rowio_need_row(s, "provider", c->provider_id, "Provider");
     int64_t new_id = 0;
     if (st == AP_OK)
         st = rowio_writef(s, sql, "provider_contact", c->id, c->version, what, &new_id, "Itttt", c->provider_id,

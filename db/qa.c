@@ -746,19 +746,12 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
     if ((st = store_begin(s)) != AP_OK)
         return st;
     sqlite3_stmt *ins = NULL;
-    bool exists = false;
     int64_t template_id = 0;
     char tstage[16];
     enum qa_stage for_stage;
     int open_date;
-    if ((st = rowio_exists(s, "provider", v->provider_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
-        st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
-                     (long long)v->provider_id);
-        goto fail;
-    }
-    if ((st = latest_template(s, v->template_key, &template_id, tstage, sizeof tstage)) != AP_OK)
+    if ((st = rowio_need_row(s, "provider", v->provider_id, "Provider")) != AP_OK ||
+        (st = latest_template(s, v->template_key, &template_id, tstage, sizeof tstage)) != AP_OK)
         goto fail;
     if (!qa_stage_of_template(tstage, &for_stage) ||
         (strcmp(tstage, "checks") != 0 && for_stage != stage)) {

@@ -350,6 +350,15 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
     return st;
 }
 
+ap_status rowio_need_row(struct store *s, const char *table, int64_t id, const char *label)
+{
+    bool exists = false;
+    ap_status st = rowio_exists(s, table, id, &exists);
+    if (st == AP_OK && !exists)
+        st = ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)", label, table, (long long)id);
+    return st;
+}
+
 /* The values rowio_writef binds: its fmt and a copy of its arguments. */
 struct fmt_values {
     const char *fmt;

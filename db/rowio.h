@@ -217,6 +217,11 @@ ap_status rowio_list_more(struct store *s, const char *sql, int64_t key, size_t 
  * from input). */
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists);
 
+/* AP_ERR_INVALID "Label: there is no table N (deleted by someone else?)"
+ * when the row with the id is not in table (a name from our own code, which
+ * is also the word for it: "pupil", "provider"). */
+ap_status rowio_need_row(struct store *s, const char *table, int64_t id, const char *label);
+
 /* Room for one more element of size bytes in a malloc'd array of count
  * used and *cap allocated: returns the (possibly moved) array, or NULL when
  * out of memory, in which case items is unchanged and still the caller's. */

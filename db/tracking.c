@@ -1004,10 +1004,7 @@ ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
     const char *what = "adding the action";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    bool exists = false;
-    if ((st = rowio_exists(s, "pupil", a->pupil_id, &exists)) == AP_OK && !exists)
-        st = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
-                     (long long)a->pupil_id);
+    st = rowio_need_row(s, "pupil", a->pupil_id, "Pupil");
     struct tracking_action added = *a;
     if (st == AP_OK)
         st = rowio_add(s,
