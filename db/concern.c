@@ -32,12 +32,10 @@ ap_status concern_validate(const struct concern *c, int today)
 
 ap_status concern_add(struct store *s, struct concern *c, int today)
 {
-    ap_status st = concern_validate(c, today);
+    ap_status st = rowio_begin(s, concern_validate(c, today));
     if (st != AP_OK)
         return st;
     const char *what = "recording the concern";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     if ((st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil")) == AP_OK && c->provider_id)
         st = rowio_need_row(s, "provider", c->provider_id, "Provider");
     struct concern added = *c;

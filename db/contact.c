@@ -88,12 +88,10 @@ static ap_status contact_pupil(struct store *s, int64_t id, int64_t version, int
 
 ap_status contact_insert(struct store *s, struct contact *c)
 {
-    ap_status st = contact_validate(c);
+    ap_status st = rowio_begin(s, contact_validate(c));
     if (st != AP_OK)
         return st;
     const char *what = "adding the contact";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     int64_t ids[CONTACT_MAX + 1];
     size_t n = 0;
     if ((st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil")) != AP_OK ||
@@ -125,10 +123,8 @@ fail:
 
 ap_status contact_update(struct store *s, struct contact *c)
 {
-    ap_status st = contact_validate(c);
+    ap_status st = rowio_begin(s, contact_validate(c));
     if (st != AP_OK)
-        return st;
-    if ((st = store_begin(s)) != AP_OK)
         return st;
     st = rowio_run(s,
                    "UPDATE contact SET (name, relationship, phone, phone2, email, parental_responsibility, "

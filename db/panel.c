@@ -127,12 +127,10 @@ static int bind_case_row(sqlite3_stmt *st, const void *record)
 
 static ap_status write_case(struct store *s, struct panel_case *c, int today, bool insert)
 {
-    ap_status st = panel_case_validate(c, today);
+    ap_status st = rowio_begin(s, panel_case_validate(c, today));
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the panel case" : "saving the panel case";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     int64_t new_id = 0;
     st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil");
     /* Issue 13: a panel to come meets in term, on a school day (a past date

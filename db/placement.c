@@ -269,10 +269,8 @@ static ap_status write_sessions(struct store *s, const struct placement *p, int6
 
 static ap_status write_placement(struct store *s, struct placement *p, bool insert)
 {
-    ap_status st = placement_validate(p);
+    ap_status st = rowio_begin(s, placement_validate(p));
     if (st != AP_OK)
-        return st;
-    if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
     if ((st = check_parties(s, p, insert)) == AP_OK && (st = check_overlap(s, p, insert)) == AP_OK)

@@ -657,12 +657,10 @@ static ap_status review_validate(const struct psp_review *r, int today)
 ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, struct psp_review *r, int today,
                          const struct thresholds *th)
 {
-    ap_status st = review_validate(r, today);
+    ap_status st = rowio_begin(s, review_validate(r, today));
     if (st != AP_OK)
         return st;
     const char *what = "adding the review";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     char status[8] = "", d[11];
     int meeting = DATE_NONE;
     const char *label = "Review date";

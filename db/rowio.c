@@ -441,6 +441,11 @@ ap_status rowio_writef(struct store *s, const char *sql, const char *table, int6
     return st;
 }
 
+ap_status rowio_begin(struct store *s, ap_status valid)
+{
+    return valid == AP_OK ? store_begin(s) : valid;
+}
+
 ap_status rowio_end(struct store *s, ap_status st)
 {
     if (st == AP_OK)

@@ -144,6 +144,10 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
 ap_status rowio_exec_versioned_text(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                     const char *text, const char *what);
 
+/* Opens the transaction of a write whose validation gave valid: valid when
+ * it is not AP_OK (nothing opened), else store_begin's status. */
+ap_status rowio_begin(struct store *s, ap_status valid);
+
 /* Ends the caller's transaction: commits when st is AP_OK, else rolls back.
  * Returns the final status. */
 ap_status rowio_end(struct store *s, ap_status st);

@@ -998,12 +998,10 @@ ap_status tracking_action_get(struct store *s, int64_t id, struct tracking_actio
 
 ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
 {
-    ap_status st = tracking_action_validate(a);
+    ap_status st = rowio_begin(s, tracking_action_validate(a));
     if (st != AP_OK)
         return st;
     const char *what = "adding the action";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     st = rowio_need_row(s, "pupil", a->pupil_id, "Pupil");
     struct tracking_action added = *a;
     if (st == AP_OK)
