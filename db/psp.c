@@ -665,6 +665,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
     int meeting = DATE_NONE;
     const char *label = "Review date";
     sqlite3_stmt *stmt = NULL;
+    int64_t review_id = 0;
     if ((st = check_psp_state(s, psp_id, *psp_version, &label, status, &meeting)) != AP_OK)
         goto fail;
     if (strcmp(status, "draft") == 0) {
@@ -676,18 +677,12 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
         st = ap_fail(AP_ERR_INVALID, "Review date: before the PSP's meeting on %s", date_format(meeting, d));
         goto fail;
     }
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO psp_review (psp_id, review_date, attended, outcome, notes, updated_at, "
-                            "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                            &stmt, what)) != AP_OK)
+    if ((st = rowio_run(s,
+                        "INSERT INTO psp_review (psp_id, review_date, attended, outcome, notes, updated_at, "
+                        "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        what, "Idttts", psp_id, r->review_date, r->attended, r->outcome, r->notes, s)) != AP_OK)
         goto fail;
-    int rc = rowio_bind(stmt, 1, "Idttts", psp_id, r->review_date, r->attended, r->outcome, r->notes, s);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (st != AP_OK)
-        goto fail;
-    int64_t review_id = sqlite3_last_insert_rowid(store_db(s));
+    review_id = sqlite3_last_insert_rowid(store_db(s));
 
     if ((st = rowio_prepare(s,
                             "INSERT INTO psp_review_progress (review_id, target_id, progress, updated_at, "
@@ -699,7 +694,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
         if (utf8_blank(r->progress[i].progress))
             continue;
         sqlite3_reset(stmt);
-        rc = rowio_bind(stmt, 1, "IItsI", review_id, r->progress[i].target_id, r->progress[i].progress, s, psp_id);
+        int rc = rowio_bind(stmt, 1, "IItsI", review_id, r->progress[i].target_id, r->progress[i].progress, s, psp_id);
         st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
         if (st == AP_OK && sqlite3_changes(store_db(s)) == 0)
             st = ap_fail(AP_ERR_INVALID, "Progress %d: target %lld is not one of this PSP's (changed meanwhile?)", i + 1,
@@ -713,29 +708,21 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
     bool cease = strcmp(r->outcome, "cease") == 0;
     int next = cease ? DATE_NONE
                      : r->next_review != DATE_NONE ? r->next_review : psp_suggest_review(r->review_date, th);
-    if ((st = rowio_prepare(s,
-                            cease ? "UPDATE psp SET status = 'ceased', next_review_date = NULL, "
-                                    "end_date = CASE WHEN end_date IS NULL OR end_date > ?1 THEN ?1 ELSE end_date END, "
-                                    "updated_at = ?2, updated_by = ?3, version = version + 1 "
-                                    "WHERE id = ?4 AND version = ?5"
-                                  : "UPDATE psp SET next_review_date = ?1, updated_at = ?2, updated_by = ?3, "
-                                    "version = version + 1 WHERE id = ?4 AND version = ?5",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    rc = rowio_bind(stmt, 1, "dsII", cease ? r->review_date : next, s, psp_id, *psp_version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
+    st = rowio_writef(s,
+                      cease ? "UPDATE psp SET status = 'ceased', next_review_date = NULL, "
+                              "end_date = CASE WHEN end_date IS NULL OR end_date > ?1 THEN ?1 ELSE end_date END, "
+                              "updated_at = ?2, updated_by = ?3, version = version + 1 "
+                              "WHERE id = ?4 AND version = ?5"
+                            : "UPDATE psp SET next_review_date = ?1, updated_at = ?2, updated_by = ?3, "
+                              "version = version + 1 WHERE id = ?4 AND version = ?5",
+                      "psp", psp_id, *psp_version, what, NULL, "d", cease ? r->review_date : next);
     if (st == AP_OK)
-        st = rowio_changed(s, "psp", psp_id);
-    if (st != AP_OK || (st = discard_drafts(s, psp_id, "review.", false)) != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    r->id = review_id;
-    (*psp_version)++;
-    return AP_OK;
+        st = discard_drafts(s, psp_id, "review.", false);
 fail:
-    store_rollback(s);
+    if ((st = rowio_end(s, st)) == AP_OK) {
+        r->id = review_id;
+        (*psp_version)++;
+    }
     return st;
 }
 

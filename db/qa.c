@@ -745,7 +745,6 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
     const char *what = "starting the QA visit";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *ins = NULL;
     int64_t template_id = 0;
     char tstage[16];
     enum qa_stage for_stage;
@@ -767,18 +766,13 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
                      qa_stage_name(stage), date_format(open_date, d));
         goto fail;
     }
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO qa_visit (provider_id, stage, template_id, visit_date, visitors, notes, "
-                            "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                            &ins, what)) != AP_OK)
+    if ((st = rowio_run(s,
+                        "INSERT INTO qa_visit (provider_id, stage, template_id, visit_date, visitors, notes, "
+                        "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        what, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes,
+                        s)) != AP_OK)
         goto fail;
-    int rc = rowio_bind(ins, 1, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes,
-                        s);
-    st = rc == SQLITE_OK ? rowio_step(s, ins, what) : store_fail(s, rc, what);
     int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(ins);
-    if (st != AP_OK)
-        goto fail;
     if ((st = store_commit(s)) != AP_OK)
         return st;
     return qa_visit_get(s, id, v);
