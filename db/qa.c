@@ -819,13 +819,12 @@ static ap_status visit_state(struct store *s, int64_t id, bool *closed, char *st
 ap_status qa_visit_update(struct store *s, struct qa_visit *v)
 {
     ap_status st;
-    if ((st = rowio_check_date("Visit date", v->visit_date, true, DATE_NONE)) != AP_OK ||
-        (st = rowio_check_text("Visitors", v->visitors, sizeof v->visitors, true, false)) != AP_OK ||
-        (st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true)) != AP_OK)
+    if ((st = rowio_check_date("Visit date", v->visit_date, true, DATE_NONE)) == AP_OK &&
+        (st = rowio_check_text("Visitors", v->visitors, sizeof v->visitors, true, false)) == AP_OK)
+        st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true);
+    if ((st = rowio_begin(s, st)) != AP_OK)
         return st;
     const char *what = "saving the QA visit";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     bool closed;
     if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL)) == AP_OK && closed)
         st = ap_fail(AP_ERR_INVALID, "the visit is closed: it is the record of what was found and stays as it is");
@@ -841,13 +840,12 @@ ap_status qa_visit_update(struct store *s, struct qa_visit *v)
 
 ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thresholds *th, int today)
 {
-    ap_status st;
-    if ((st = rowio_check_choice("Outcome", v->outcome, LABELS_QA_OUTCOME)) != AP_OK ||
-        (st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true)) != AP_OK)
+    ap_status st = rowio_check_choice("Outcome", v->outcome, LABELS_QA_OUTCOME);
+    if (st == AP_OK)
+        st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true);
+    if ((st = rowio_begin(s, st)) != AP_OK)
         return st;
     const char *what = "closing the QA visit";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     bool closed;
     char stage_code[16];
     int date, next = DATE_NONE;
