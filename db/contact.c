@@ -19,12 +19,9 @@ ap_status contact_validate(const struct contact *c)
         return ap_fail(AP_ERR_INVALID, "Pupil: a contact must belong to a pupil");
     if ((st = rowio_check_text("Name", c->name, sizeof c->name, true, false)) != AP_OK ||
         (st = rowio_check_text("Relationship", c->relationship, sizeof c->relationship, false, false)) != AP_OK ||
-        (st = rowio_check_text("Phone", c->phone, sizeof c->phone, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Phone", c->phone)) != AP_OK ||
-        (st = rowio_check_text("Other phone", c->phone2, sizeof c->phone2, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Other phone", c->phone2)) != AP_OK ||
-        (st = rowio_check_text("Email", c->email, sizeof c->email, false, false)) != AP_OK ||
-        (st = rowio_check_email("Email", c->email)) != AP_OK)
+        (st = rowio_check_phone_field("Phone", ROWIO_BUF(c->phone))) != AP_OK ||
+        (st = rowio_check_phone_field("Other phone", ROWIO_BUF(c->phone2))) != AP_OK ||
+        (st = rowio_check_email_field("Email", ROWIO_BUF(c->email))) != AP_OK)
         return st;
     if (!c->phone[0] && !c->phone2[0] && !c->email[0])
         return ap_fail(AP_ERR_INVALID, "Phone: give a phone number or an email address to reach them by");

@@ -232,12 +232,9 @@ ap_status provider_contact_validate(const struct provider_contact *c)
         return ap_fail(AP_ERR_INVALID, "Provider: a contact must belong to a provider");
     if ((st = rowio_check_text("Name", c->name, sizeof c->name, true, false)) != AP_OK ||
         (st = rowio_check_text("Job role", c->job_role, sizeof c->job_role, false, false)) != AP_OK ||
-        (st = rowio_check_text("Phone", c->phone, sizeof c->phone, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Phone", c->phone)) != AP_OK ||
-        (st = rowio_check_text("Email", c->email, sizeof c->email, false, false)) != AP_OK ||
-        (st = rowio_check_email("Email", c->email)) != AP_OK)
+        (st = rowio_check_phone_field("Phone", ROWIO_BUF(c->phone))) != AP_OK)
         return st;
-    return AP_OK;
+    return rowio_check_email_field("Email", ROWIO_BUF(c->email));
 }
 
 static ap_status write_contact(struct store *s, struct provider_contact *c, bool insert)

@@ -259,6 +259,18 @@ ap_status rowio_check_email(const char *label, const char *email)
     return AP_OK;
 }
 
+ap_status rowio_check_phone_field(const char *label, const char *buf, size_t size)
+{
+    ap_status st = rowio_check_text(label, buf, size, false, false);
+    return st == AP_OK ? rowio_check_phone(label, buf) : st;
+}
+
+ap_status rowio_check_email_field(const char *label, const char *buf, size_t size)
+{
+    ap_status st = rowio_check_text(label, buf, size, false, false);
+    return st == AP_OK ? rowio_check_email(label, buf) : st;
+}
+
 ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what)
 {
     *st = NULL;

@@ -75,6 +75,10 @@ ap_status rowio_check_date(const char *label, int date, bool required, int lates
 ap_status rowio_check_phone(const char *label, const char *phone);
 /* An email address: "" or something@something with no spaces. */
 ap_status rowio_check_email(const char *label, const char *email);
+/* A phone or email field held in a char[size]: rowio_check_text (not
+ * required, one line), then rowio_check_phone or rowio_check_email. */
+ap_status rowio_check_phone_field(const char *label, const char *buf, size_t size);
+ap_status rowio_check_email_field(const char *label, const char *buf, size_t size);
 
 /* Steps a prepared write to completion. On failure returns store_fail's
  * status naming what ("saving the provider"). Does not finalize. */

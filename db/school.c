@@ -21,10 +21,8 @@ ap_status school_validate(const struct school *sc)
     if ((st = rowio_check_text("Name", sc->name, sizeof sc->name, true, false)) != AP_OK ||
         (st = rowio_check_text("URN", sc->urn, sizeof sc->urn, false, false)) != AP_OK ||
         (st = rowio_check_choice("Phase", sc->phase, LABELS_SCHOOL_PHASE)) != AP_OK ||
-        (st = rowio_check_text("Phone", sc->phone, sizeof sc->phone, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Phone", sc->phone)) != AP_OK ||
-        (st = rowio_check_text("Email", sc->email, sizeof sc->email, false, false)) != AP_OK ||
-        (st = rowio_check_email("Email", sc->email)) != AP_OK)
+        (st = rowio_check_phone_field("Phone", ROWIO_BUF(sc->phone))) != AP_OK ||
+        (st = rowio_check_email_field("Email", ROWIO_BUF(sc->email))) != AP_OK)
         return st;
     size_t n = strlen(sc->urn);
     if (n && (n < 6 || n > 8 || strspn(sc->urn, "0123456789") != n))
