@@ -39,24 +39,17 @@ static ap_status key_conflict(struct store *s, const char *table, int64_t id)
 
 /* ---- validation ---- */
 
-#define CHECK(expr)                  \
-    do {                             \
-        ap_status check_ = (expr);   \
-        if (check_ != AP_OK)         \
-            return check_;           \
-    } while (0)
-
-#define TEXT(label, field, multi) CHECK(rowio_check_text(label, field, sizeof field, false, multi))
+#define TEXT(label, field, multi) ROWIO_TRY(rowio_check_text(label, field, sizeof field, false, multi))
 
 ap_status psp_validate(const struct psp *p, int today)
 {
     bool active = strcmp(p->status, "active") == 0;
     if (strcmp(p->status, "draft") != 0 && !active && strcmp(p->status, "ceased") != 0)
         return ap_fail(AP_ERR_INVALID, "Status: \"%s\" is not draft or active", p->status);
-    CHECK(rowio_check_date("Meeting date", p->meeting_date, active, DATE_NONE));
-    CHECK(rowio_check_text("PSP school lead", p->lead, sizeof p->lead, active, false));
+    ROWIO_TRY(rowio_check_date("Meeting date", p->meeting_date, active, DATE_NONE));
+    ROWIO_TRY(rowio_check_text("PSP school lead", p->lead, sizeof p->lead, active, false));
     TEXT("Attendees", p->attendees, true);
-    CHECK(rowio_check_text("Reason for PSP", p->reason, sizeof p->reason, active, true));
+    ROWIO_TRY(rowio_check_text("Reason for PSP", p->reason, sizeof p->reason, active, true));
     TEXT("Previous strategies", p->previous_strategies, true);
     TEXT("What is working", p->what_is_working, true);
     if (p->ntargets < 0 || p->ntargets > PSP_TARGETS_MAX)
@@ -66,11 +59,11 @@ ap_status psp_validate(const struct psp *p, int today)
         const struct psp_target *t = &p->targets[i];
         char label[40];
         snprintf(label, sizeof label, "Target %d", i + 1);
-        CHECK(rowio_check_text(label, t->target, sizeof t->target, false, true));
+        ROWIO_TRY(rowio_check_text(label, t->target, sizeof t->target, false, true));
         snprintf(label, sizeof label, "Target %d baseline", i + 1);
-        CHECK(rowio_check_text(label, t->baseline, sizeof t->baseline, false, false));
+        ROWIO_TRY(rowio_check_text(label, t->baseline, sizeof t->baseline, false, false));
         snprintf(label, sizeof label, "Target %d measure", i + 1);
-        CHECK(rowio_check_text(label, t->measure, sizeof t->measure, false, false));
+        ROWIO_TRY(rowio_check_text(label, t->measure, sizeof t->measure, false, false));
         if (utf8_blank(t->target) && (!utf8_blank(t->baseline) || !utf8_blank(t->measure)))
             return ap_fail(AP_ERR_INVALID, "Target %d: say the target, or clear its baseline and measure", i + 1);
         kept += !utf8_blank(t->target);
@@ -80,45 +73,45 @@ ap_status psp_validate(const struct psp *p, int today)
     TEXT("School agrees to", p->school_agrees, true);
     TEXT("Parent/carer agrees to", p->parent_agrees, true);
     TEXT("Professionals agree to", p->professionals_agree, true);
-    CHECK(rowio_check_date("Signed: child", p->signed_child_date, false, today));
-    CHECK(rowio_check_date("Signed: school", p->signed_school_date, false, today));
-    CHECK(rowio_check_date("Signed: parent/carer", p->signed_parent_date, false, today));
+    ROWIO_TRY(rowio_check_date("Signed: child", p->signed_child_date, false, today));
+    ROWIO_TRY(rowio_check_date("Signed: school", p->signed_school_date, false, today));
+    ROWIO_TRY(rowio_check_date("Signed: parent/carer", p->signed_parent_date, false, today));
     char d[11];
-    CHECK(rowio_check_date("Next review", p->next_review_date, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Next review", p->next_review_date, false, DATE_NONE));
     if (p->next_review_date != DATE_NONE && p->meeting_date != DATE_NONE && p->next_review_date <= p->meeting_date)
         return ap_fail(AP_ERR_INVALID, "Next review: must be after the meeting on %s", date_format(p->meeting_date, d));
-    CHECK(rowio_check_date("PSP end date", p->end_date, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("PSP end date", p->end_date, false, DATE_NONE));
     if (p->end_date != DATE_NONE && p->meeting_date != DATE_NONE && p->end_date < p->meeting_date)
         return ap_fail(AP_ERR_INVALID, "PSP end date: before the meeting on %s", date_format(p->meeting_date, d));
     for (int i = 0; i < PSP_DAYS; i++) {
         const struct psp_day *day = &p->days[i];
         char label[40];
         snprintf(label, sizeof label, "%s activity", day_names[i]);
-        CHECK(rowio_check_text(label, day->activity, sizeof day->activity, false, false));
+        ROWIO_TRY(rowio_check_text(label, day->activity, sizeof day->activity, false, false));
         snprintf(label, sizeof label, "%s venue", day_names[i]);
-        CHECK(rowio_check_text(label, day->venue, sizeof day->venue, false, false));
+        ROWIO_TRY(rowio_check_text(label, day->venue, sizeof day->venue, false, false));
         if (!(day->hours >= 0 && day->hours <= PSP_DAY_MAX_HOURS))
             return ap_fail(AP_ERR_INVALID, "%s hours: %g is not from 0 to %g", day_names[i], day->hours,
                            PSP_DAY_MAX_HOURS);
     }
-    CHECK(rowio_check_date("Reduced from", p->reduced_start, p->reduced_timetable && active, DATE_NONE));
-    CHECK(rowio_check_date("Provisional end", p->reduced_end, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Reduced from", p->reduced_start, p->reduced_timetable && active, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Provisional end", p->reduced_end, false, DATE_NONE));
     if (p->reduced_start != DATE_NONE && p->reduced_end != DATE_NONE && p->reduced_end < p->reduced_start)
         return ap_fail(AP_ERR_INVALID, "Provisional end: before the start on %s", date_format(p->reduced_start, d));
     if (p->reduced_reason[0])
-        CHECK(rowio_check_choice("Reason for reduction", p->reduced_reason, LABELS_REDUCED_REASON));
+        ROWIO_TRY(rowio_check_choice("Reason for reduction", p->reduced_reason, LABELS_REDUCED_REASON));
     if (!(p->reduced_hours_per_day >= 0 && p->reduced_hours_per_day <= PSP_RTT_MAX_HOURS))
         return ap_fail(AP_ERR_INVALID, "Hours per day: %g is not from 0 to %g", p->reduced_hours_per_day,
                        PSP_RTT_MAX_HOURS);
     TEXT("Exit plan", p->exit_plan, true);
     if (p->reduced_progression[0])
-        CHECK(rowio_check_choice("Progression", p->reduced_progression, LABELS_PROGRESSION));
+        ROWIO_TRY(rowio_check_choice("Progression", p->reduced_progression, LABELS_PROGRESSION));
     if (!(p->reduced_start_hours >= 0 && p->reduced_start_hours <= PSP_RTT_MAX_HOURS))
         return ap_fail(AP_ERR_INVALID, "Hours a day at the start: %g is not from 0 to %g", p->reduced_start_hours,
                        PSP_RTT_MAX_HOURS);
     /* Things done: not on a day to come. */
-    CHECK(rowio_check_date("LA safeguarding officer told", p->reduced_la_told, false, today));
-    CHECK(rowio_check_date("Risk assessment", p->reduced_risk_assessed, false, today));
+    ROWIO_TRY(rowio_check_date("LA safeguarding officer told", p->reduced_la_told, false, today));
+    ROWIO_TRY(rowio_check_date("Risk assessment", p->reduced_risk_assessed, false, today));
     return AP_OK;
 }
 
@@ -276,7 +269,7 @@ static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, in
 ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, int64_t *id)
 {
     *id = 0;
-    CHECK(rowio_check_date("Meeting date", meeting, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Meeting date", meeting, false, DATE_NONE));
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
@@ -636,19 +629,19 @@ ap_status psp_delete(struct store *s, int64_t id, int64_t version)
 
 static ap_status review_validate(const struct psp_review *r, int today)
 {
-    CHECK(rowio_check_date("Review date", r->review_date, true, today));
+    ROWIO_TRY(rowio_check_date("Review date", r->review_date, true, today));
     TEXT("Attended", r->attended, true);
-    CHECK(rowio_check_choice("Outcome", r->outcome, LABELS_REVIEW_OUTCOME));
+    ROWIO_TRY(rowio_check_choice("Outcome", r->outcome, LABELS_REVIEW_OUTCOME));
     TEXT("Notes and next steps", r->notes, true);
     if (r->nprogress < 0 || r->nprogress > PSP_TARGETS_MAX)
         return ap_fail(AP_ERR_INVALID, "Progress 1: at most %d targets", PSP_TARGETS_MAX);
     for (int i = 0; i < r->nprogress; i++) {
         char label[32];
         snprintf(label, sizeof label, "Progress %d", i + 1);
-        CHECK(rowio_check_text(label, r->progress[i].progress, sizeof r->progress[i].progress, false, true));
+        ROWIO_TRY(rowio_check_text(label, r->progress[i].progress, sizeof r->progress[i].progress, false, true));
     }
     char d[11];
-    CHECK(rowio_check_date("Next review", r->next_review, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Next review", r->next_review, false, DATE_NONE));
     if (strcmp(r->outcome, "cease") != 0 && r->next_review != DATE_NONE && r->next_review <= r->review_date)
         return ap_fail(AP_ERR_INVALID, "Next review: must be after the review on %s", date_format(r->review_date, d));
     return AP_OK;

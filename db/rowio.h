@@ -18,6 +18,14 @@
 #include "status.h"
 #include "store.h"
 
+/* Returns from the calling function the status of expr when it is not AP_OK. */
+#define ROWIO_TRY(expr)                \
+    do {                               \
+        ap_status rowio_try_ = (expr); \
+        if (rowio_try_ != AP_OK)       \
+            return rowio_try_;         \
+    } while (0)
+
 /* Binding: each returns an SQLite result code. Text is copied (TRANSIENT). */
 int rowio_bind_text(sqlite3_stmt *st, int i, const char *v);
 int rowio_bind_date(sqlite3_stmt *st, int i, int date);    /* DATE_NONE -> NULL */
