@@ -288,28 +288,15 @@ static void read_panel_case_list_row(sqlite3_stmt *st, void *row)
     struct panel_case_row *r = row;
     memset(r, 0, sizeof *r);
     char preferred[101], forename[101], surname[101];
-    r->id = sqlite3_column_int64(st, 0);
-    r->pupil_id = sqlite3_column_int64(st, 1);
-    rowio_text(st, 2, preferred, sizeof preferred);
-    rowio_text(st, 3, forename, sizeof forename);
-    rowio_text(st, 4, surname, sizeof surname);
+    rowio_read(st, 0, "IIttttdtddtIi", &r->id, &r->pupil_id, ROWIO_BUF(preferred), ROWIO_BUF(forename),
+               ROWIO_BUF(surname), ROWIO_BUF(r->upn), &r->dob, ROWIO_BUF(r->reason), &r->referral_date,
+               &r->panel_date, ROWIO_BUF(r->status), &r->version, &r->quotes);
     roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
     snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
-    rowio_text(st, 5, r->upn, sizeof r->upn);
-    r->dob = rowio_date(st, 6);
-    rowio_text(st, 7, r->reason, sizeof r->reason);
-    r->referral_date = rowio_date(st, 8);
-    r->panel_date = rowio_date(st, 9);
-    rowio_text(st, 10, r->status, sizeof r->status);
-    r->version = sqlite3_column_int64(st, 11);
-    r->quotes = sqlite3_column_int(st, 12);
     if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
         struct panel_quote q;
         memset(&q, 0, sizeof q);
-        rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
-        q.rate = sqlite3_column_int64(st, 15);
-        q.sessions_per_week = sqlite3_column_int(st, 16);
-        q.transport_per_week = sqlite3_column_int64(st, 17);
+        rowio_read(st, 14, "tIiI", ROWIO_BUF(q.cost_basis), &q.rate, &q.sessions_per_week, &q.transport_per_week);
         struct panel_cost cost;
         panel_quote_cost(&q, &cost);
         r->has_chosen = true;
@@ -320,8 +307,6 @@ static void read_panel_case_list_row(sqlite3_stmt *st, void *row)
 
 ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the panel cases";
     return rowio_list(s,
                       "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
@@ -335,41 +320,22 @@ ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *
                       0, sizeof **out, read_panel_case_list_row, out, n, what);
 }
 
+static void read_date(sqlite3_stmt *st, void *row)
+{
+    *(int *)row = rowio_date(st, 0);
+}
+
 ap_status panel_dates(struct store *s, int **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    const char *what = "listing the panel dates";
-    ap_status result = rowio_prepare(
-        s, "SELECT DISTINCT panel_date FROM panel_case WHERE panel_date IS NOT NULL ORDER BY panel_date DESC", &st,
-        what);
-    if (result != AP_OK)
-        return result;
-    int *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        int d = rowio_date(st, 0);
-        if (d != DATE_NONE)
-            items[count++] = d;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
-    *out = items;
-    *n = count;
-    return AP_OK;
+    ap_status result = rowio_list(
+        s, "SELECT DISTINCT panel_date FROM panel_case WHERE panel_date IS NOT NULL ORDER BY panel_date DESC", 0,
+        sizeof **out, read_date, out, n, "listing the panel dates");
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) /* a date that does not read is left out */
+        if ((*out)[i] != DATE_NONE)
+            (*out)[kept++] = (*out)[i];
+    *n = kept;
+    return result;
 }
 
 /* ---- quotations ------------------------------------------------------------------- */
