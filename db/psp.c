@@ -975,14 +975,82 @@ enum flag_level psp_review_due(const char *status, int meeting, int last_review,
 
 /* ---- the list ---- */
 
+/* read_psp_list_row's context: the day, the rules, and one record to
+ * assess the timetable with (only the fields the matrix reads). */
+struct list_ctx {
+    int today;
+    const struct thresholds *th;
+    struct psp *p;
+};
+
+static void read_psp_list_row(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    const struct list_ctx *L = ctx;
+    int today = L->today;
+    const struct thresholds *th = L->th;
+    struct psp *p = L->p;
+    struct psp_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->psp_id = sqlite3_column_int64(st, 0);
+    r->pupil_id = sqlite3_column_int64(st, 1);
+    roll_display_name(r->name, sizeof r->name, (const char *)sqlite3_column_text(st, 2),
+                      (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4));
+    int dob = rowio_date(st, 5);
+    r->year_group = dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(dob, today);
+    rowio_text(st, 6, r->status, sizeof r->status);
+    rowio_read(st, 7, "ddddii", &r->meeting_date, &r->next_review_date, &r->end_date, &r->last_review, &r->reviews,
+               &r->targets);
+    r->review_level = psp_review_due(r->status, r->meeting_date, r->last_review, r->next_review_date, today, th,
+                                     &r->review_due, r->review_why, sizeof r->review_why);
+
+    memset(p, 0, offsetof(struct psp, targets));
+    memset(p->days, 0, sizeof p->days);
+    rowio_copy(p->status, sizeof p->status, r->status);
+    p->meeting_date = r->meeting_date;
+    rowio_read(st, 13, "bddtfbt", &p->reduced_timetable, &p->reduced_start, &p->reduced_end,
+               ROWIO_BUF(p->reduced_reason), &p->reduced_hours_per_day, &p->reduced_authorised,
+               ROWIO_BUF(p->exit_plan));
+    /* The week's total over the days that have hours: all the assessment
+     * adds up (the total, and the hours a day). */
+    int tt_days = sqlite3_column_int(st, 29);
+    double tt_total = sqlite3_column_double(st, 21);
+    if (tt_days <= 0 && tt_total > 0)
+        tt_days = 1;
+    for (int d = 0; d < tt_days && d < PSP_DAYS; d++)
+        p->days[d].hours = tt_total / tt_days;
+    p->reduced_safeguarding_concern = sqlite3_column_int(st, 25) != 0;
+    rowio_copy(p->professionals_agree, sizeof p->professionals_agree, sqlite3_column_int(st, 26) ? "yes" : "");
+    rowio_copy(p->parent_agrees, sizeof p->parent_agrees, sqlite3_column_int(st, 27) ? "yes" : "");
+    rowio_read(st, 34, "tfdd", ROWIO_BUF(p->reduced_progression), &p->reduced_start_hours, &p->reduced_la_told,
+               &p->reduced_risk_assessed);
+    struct psp_facts f;
+    memset(&f, 0, sizeof f);
+    f.year_group = r->year_group;
+    f.has_ihp = sqlite3_column_int(st, 20);
+    rowio_read(st, 22, "if", &f.placements, &f.placement_hours);
+    f.cla = sqlite3_column_int(st, 28) != 0;
+    rowio_read(st, 30, "id", &f.placement_days, &f.last_concern);
+    facts_attendance(&f, sqlite3_column_double(st, 32), sqlite3_column_double(st, 33));
+    psp_rtt_assess(p, &f, today, th, &r->rtt);
+    r->has_draft = sqlite3_column_int(st, 24) != 0;
+}
+
 ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool with_ceased, struct psp_row **out,
                    size_t *n)
 {
     *out = NULL;
     *n = 0;
-    const char *what = "reading the PSPs";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
+    /* This term's weeks, as psp_facts_load counts them (none: an empty range). */
+    struct term_info term;
+    bool has_term = false;
+    ap_status result = calendar_term_begun(s, today, &term, &has_term);
+    if (result != AP_OK)
+        return result;
+    struct list_ctx L = {today, th, calloc(1, sizeof *L.p)};
+    if (!L.p)
+        return ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
+    char day[11];
+    result = rowio_listf(
         s,
         "SELECT p.id, p.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, p.status, "
         "  p.meeting_date, p.next_review_date, p.end_date, "
@@ -1008,93 +1076,11 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         "WHERE ?3 OR p.status != 'ceased' "
         "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
         "  p.status = 'ceased', p.meeting_date DESC, p.id DESC",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    char day[11];
-    int rc = rowio_bind(st, 1, "Tti", date_format(today, day), store_login(s), (int)with_ceased);
-    /* This term's weeks, as psp_facts_load counts them (none: an empty range). */
-    struct term_info term;
-    bool has_term = false;
-    if (rc == SQLITE_OK && (result = calendar_term_begun(s, today, &term, &has_term)) != AP_OK) {
-        sqlite3_finalize(st);
-        return result;
-    }
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 4, "ii", (int)(has_term ? term.start - date_weekday(term.start) : 1),
-                        (int)(has_term ? term.end : 0));
-    struct psp_row *rows = NULL;
-    size_t count = 0, cap = 0;
-    /* One record to assess the timetable with: only the fields the matrix reads. */
-    struct psp *p = calloc(1, sizeof *p);
-    if (!p) {
-        sqlite3_finalize(st);
-        return ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
-    }
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct psp_row *grown = rowio_grow(rows, &cap, count, sizeof *rows);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
-            break;
-        }
-        rows = grown;
-        struct psp_row *r = &rows[count++];
-        memset(r, 0, sizeof *r);
-        r->psp_id = sqlite3_column_int64(st, 0);
-        r->pupil_id = sqlite3_column_int64(st, 1);
-        roll_display_name(r->name, sizeof r->name, (const char *)sqlite3_column_text(st, 2),
-                          (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4));
-        int dob = rowio_date(st, 5);
-        r->year_group = dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(dob, today);
-        rowio_text(st, 6, r->status, sizeof r->status);
-        rowio_read(st, 7, "ddddii", &r->meeting_date, &r->next_review_date, &r->end_date, &r->last_review, &r->reviews,
-                   &r->targets);
-        r->review_level = psp_review_due(r->status, r->meeting_date, r->last_review, r->next_review_date, today, th,
-                                         &r->review_due, r->review_why, sizeof r->review_why);
-
-        memset(p, 0, offsetof(struct psp, targets));
-        memset(p->days, 0, sizeof p->days);
-        rowio_copy(p->status, sizeof p->status, r->status);
-        p->meeting_date = r->meeting_date;
-        rowio_read(st, 13, "bddtfbt", &p->reduced_timetable, &p->reduced_start, &p->reduced_end,
-                   ROWIO_BUF(p->reduced_reason), &p->reduced_hours_per_day, &p->reduced_authorised,
-                   ROWIO_BUF(p->exit_plan));
-        /* The week's total over the days that have hours: all the assessment
-         * adds up (the total, and the hours a day). */
-        int tt_days = sqlite3_column_int(st, 29);
-        double tt_total = sqlite3_column_double(st, 21);
-        if (tt_days <= 0 && tt_total > 0)
-            tt_days = 1;
-        for (int d = 0; d < tt_days && d < PSP_DAYS; d++)
-            p->days[d].hours = tt_total / tt_days;
-        p->reduced_safeguarding_concern = sqlite3_column_int(st, 25) != 0;
-        rowio_copy(p->professionals_agree, sizeof p->professionals_agree, sqlite3_column_int(st, 26) ? "yes" : "");
-        rowio_copy(p->parent_agrees, sizeof p->parent_agrees, sqlite3_column_int(st, 27) ? "yes" : "");
-        rowio_read(st, 34, "tfdd", ROWIO_BUF(p->reduced_progression), &p->reduced_start_hours, &p->reduced_la_told,
-                   &p->reduced_risk_assessed);
-        struct psp_facts f;
-        memset(&f, 0, sizeof f);
-        f.year_group = r->year_group;
-        f.has_ihp = sqlite3_column_int(st, 20);
-        rowio_read(st, 22, "if", &f.placements, &f.placement_hours);
-        f.cla = sqlite3_column_int(st, 28) != 0;
-        rowio_read(st, 30, "id", &f.placement_days, &f.last_concern);
-        facts_attendance(&f, sqlite3_column_double(st, 32), sqlite3_column_double(st, 33));
-        psp_rtt_assess(p, &f, today, th, &r->rtt);
-        r->has_draft = sqlite3_column_int(st, 24) != 0;
-        rc = SQLITE_OK;
-    }
-    free(p);
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    if (result != AP_OK) {
-        free(rows);
-        return result;
-    }
-    *out = rows;
-    *n = count;
-    return AP_OK;
+        sizeof **out, read_psp_list_row, &L, out, n, "reading the PSPs", "Ttiii", date_format(today, day),
+        store_login(s), (int)with_ceased, (int)(has_term ? term.start - date_weekday(term.start) : 1),
+        (int)(has_term ? term.end : 0));
+    free(L.p);
+    return result;
 }
 
 /* ---- drafts ---- */
