@@ -752,26 +752,14 @@ static ap_status load_psps(struct pass *p)
             continue;
         u->psp_open = true;
         u->psp_active = strcmp(col_text(st, 1), "active") == 0;
-        u->meeting = rowio_date(st, 2);
-        u->next_review = rowio_date(st, 3);
-        u->psp_end = rowio_date(st, 4);
-        u->rtt_recorded = sqlite3_column_int(st, 5) != 0;
-        u->rtt_start = rowio_date(st, 6);
-        u->rtt_end = rowio_date(st, 7);
+        rowio_read(st, 2, "dddbdd", &u->meeting, &u->next_review, &u->psp_end, &u->rtt_recorded, &u->rtt_start,
+                   &u->rtt_end);
         u->rtt_medical = strcmp(col_text(st, 8), "medical") == 0;
         if (sqlite3_column_type(st, 9) != SQLITE_NULL)
             u->rtt_hours_per_day = sqlite3_column_double(st, 9);
-        u->rtt_authorised = sqlite3_column_int(st, 10) != 0;
-        u->exit_plan = sqlite3_column_int(st, 11) != 0;
-        u->last_review = rowio_date(st, 12);
-        u->ceased = sqlite3_column_int(st, 13) != 0;
-        u->rtt_concern = sqlite3_column_int(st, 14) != 0;
-        u->professionals_agree = sqlite3_column_int(st, 15) != 0;
-        u->parent_agrees = sqlite3_column_int(st, 16) != 0;
-        snprintf(u->rtt_progression, sizeof u->rtt_progression, "%s", col_text(st, 17));
-        u->rtt_start_hours = sqlite3_column_double(st, 18);
-        u->rtt_la_told = rowio_date(st, 19);
-        u->rtt_risk_assessed = rowio_date(st, 20);
+        rowio_read(st, 10, "bbdbbbbtfdd", &u->rtt_authorised, &u->exit_plan, &u->last_review, &u->ceased,
+                   &u->rtt_concern, &u->professionals_agree, &u->parent_agrees, ROWIO_BUF(u->rtt_progression),
+                   &u->rtt_start_hours, &u->rtt_la_told, &u->rtt_risk_assessed);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
