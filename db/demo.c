@@ -1108,14 +1108,10 @@ static unsigned pick_slots(const struct gen *g, struct rng *r, int provider, int
 
 static struct dplace *add_placement(struct gen *g, int pupil, int provider)
 {
-    if (g->npl == g->cappl) {
-        int cap = g->cappl ? g->cappl * 2 : 256;
-        struct dplace *pl = realloc(g->pl, sizeof *pl * (size_t)cap);
-        if (!pl)
-            return NULL;
-        g->pl = pl;
-        g->cappl = cap;
-    }
+    size_t cap = (size_t)g->cappl;
+    if (!rowio_grow_at((void **)&g->pl, &cap, (size_t)g->npl, sizeof *g->pl))
+        return NULL;
+    g->cappl = (int)cap;
     struct dplace *p = &g->pl[g->npl++];
     memset(p, 0, sizeof *p);
     p->pupil = pupil;
