@@ -21,6 +21,14 @@ void roll_display_name(char *dst, size_t len, const char *preferred, const char 
     rowio_copy(dst, len, buf);
 }
 
+const char *roll_display_name_col(struct arena **arena, sqlite3_stmt *st, int col)
+{
+    char name[512];
+    roll_display_name(name, sizeof name, (const char *)sqlite3_column_text(st, col),
+                      (const char *)sqlite3_column_text(st, col + 1), (const char *)sqlite3_column_text(st, col + 2));
+    return arena_text(arena, name);
+}
+
 const char *roll_year_short(int year_group, char *buf, size_t len)
 {
     if (year_group == RULES_NO_YEAR_GROUP)
@@ -227,16 +235,11 @@ static ap_status read_pupils(struct store *s, struct roll *r)
         r->rows = grown;
         struct roll_row *row = &r->rows[r->n];
         memset(row, 0, sizeof *row);
-        const char *preferred = (const char *)sqlite3_column_text(st, 1);
-        const char *forename = (const char *)sqlite3_column_text(st, 2);
-        const char *surname = (const char *)sqlite3_column_text(st, 3);
-        char name[512];
-        roll_display_name(name, sizeof name, preferred, forename, surname);
         row->id = sqlite3_column_int64(st, 0);
-        row->display_name = arena_text(&r->arena, name);
-        row->preferred_name = arena_text(&r->arena, preferred);
-        row->legal_forename = arena_text(&r->arena, forename);
-        row->legal_surname = arena_text(&r->arena, surname);
+        row->display_name = roll_display_name_col(&r->arena, st, 1);
+        row->preferred_name = arena_text(&r->arena, (const char *)sqlite3_column_text(st, 1));
+        row->legal_forename = arena_text(&r->arena, (const char *)sqlite3_column_text(st, 2));
+        row->legal_surname = arena_text(&r->arena, (const char *)sqlite3_column_text(st, 3));
         rowio_text(st, 4, row->upn, sizeof row->upn);
         row->dob = rowio_date(st, 5);
         row->year_group = rules_year_group(row->dob, r->today);

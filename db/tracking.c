@@ -282,13 +282,11 @@ static ap_status pupil_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
     t->rows = grown;
     struct tracking_row *row = &t->rows[t->n];
     memset(row, 0, sizeof *row);
-    const char *preferred = (const char *)sqlite3_column_text(st, 1);
+    row->id = sqlite3_column_int64(st, 0);
+    row->display_name = roll_display_name_col(&t->arena, st, 1);
     const char *forename = (const char *)sqlite3_column_text(st, 2);
     const char *surname = (const char *)sqlite3_column_text(st, 3);
     char name[512];
-    roll_display_name(name, sizeof name, preferred, forename, surname);
-    row->id = sqlite3_column_int64(st, 0);
-    row->display_name = arena_text(&t->arena, name);
     snprintf(name, sizeof name, "%s %s", forename ? forename : "", surname ? surname : "");
     row->legal_name = arena_text(&t->arena, name);
     rowio_text(st, 4, row->upn, sizeof row->upn);
