@@ -322,6 +322,14 @@ static int bind_pass(struct pass *p, sqlite3_stmt *st, int from)
     return rc;
 }
 
+/* The end of a read: finalizes st; result, or when that is AP_OK and the
+ * last step (rc) did not reach the end, store_fail's status naming what. */
+static ap_status end_read(struct pass *p, sqlite3_stmt *st, int rc, ap_status result, const char *what)
+{
+    sqlite3_finalize(st);
+    return result == AP_OK && rc != SQLITE_DONE ? store_fail(p->s, rc, what) : result;
+}
+
 static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
 {
     int rc = sqlite3_prepare_v2(p->db, sql, -1, st, NULL);
@@ -403,9 +411,7 @@ static ap_status load_providers(struct pass *p)
         v->bad1 = sqlite3_column_int(st, 22) != 0;
         v->bad2 = sqlite3_column_int(st, 23) != 0;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the providers for their flags");
+    result = end_read(p, st, rc, result, "reading the providers for their flags");
     if (result != AP_OK)
         return result;
 
@@ -441,10 +447,7 @@ static ap_status load_registration(struct pass *p)
         };
         p->n_reg++;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the placements for the registration rule");
-    return result;
+    return end_read(p, st, rc, result, "reading the placements for the registration rule");
 }
 
 /* Safeguarding items answered No at a visit and not Yes at a later one
@@ -636,9 +639,7 @@ static ap_status load_pupils(struct pass *p)
         u->rtt_la_told = u->rtt_risk_assessed = DATE_NONE;
         u->run_level = FLAG_NONE;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the pupils for their flags");
+    result = end_read(p, st, rc, result, "reading the pupils for their flags");
     if (result != AP_OK)
         return result;
     p->pupil_ix = rowio_id_at_build(p->pupils, p->n_pupils, sizeof *p->pupils, offsetof(struct pupil_row, id));
@@ -673,8 +674,7 @@ static ap_status load_attendance(struct pass *p)
         u->term.n[CAT_UNAUTHORISED] = unauthorised;
         u->term.n[CAT_AUTHORISED] = possible - attending - unauthorised;
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading this term's attendance");
+    return end_read(p, st, rc, AP_OK, "reading this term's attendance");
 }
 
 /* Placements running today or proposed: weekly hours for the reduced
@@ -725,10 +725,7 @@ static ap_status load_placements(struct pass *p)
         }
         u->n_iv++;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the placements for the pupils' flags");
-    return result;
+    return end_read(p, st, rc, result, "reading the placements for the pupils' flags");
 }
 
 static ap_status load_psps(struct pass *p)
@@ -761,8 +758,7 @@ static ap_status load_psps(struct pass *p)
                    &u->rtt_concern, &u->professionals_agree, &u->parent_agrees, ROWIO_BUF(u->rtt_progression),
                    &u->rtt_start_hours, &u->rtt_la_told, &u->rtt_risk_assessed);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
+    return end_read(p, st, rc, AP_OK, "reading the PSPs");
 }
 
 /* ---- marks ---- */
@@ -814,10 +810,7 @@ static ap_status load_codes(struct pass *p)
         snprintf(p->other_codes[p->n_other].code, sizeof p->other_codes->code, "%s", code);
         p->other_codes[p->n_other++].cat = cat;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the attendance codes");
-    return result;
+    return end_read(p, st, rc, result, "reading the attendance codes");
 }
 
 /* A code the set does not know neither counts nor breaks a run. */
@@ -893,10 +886,7 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
     }
     if (result == AP_OK && rc == SQLITE_DONE && cur)
         result = finish_run(p, cur, from > 0);
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the attendance marks");
-    return result;
+    return end_read(p, st, rc, result, "reading the attendance marks");
 }
 
 /* Pupils whose run reaches back past the window: read all their marks. */
@@ -1072,10 +1062,7 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
             break;
         }
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the quotations");
-    return result;
+    return end_read(p, st, rc, result, "reading the quotations");
 }
 
 /* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
