@@ -652,6 +652,18 @@ static struct pupil_row *pupil_by_id(struct pass *p, int64_t id)
     return at < 0 ? NULL : &p->pupils[at];
 }
 
+/* Steps st as next_row does to the next row whose column 0 is a pupil of
+ * the pass: that pupil; NULL at the end (or on failure, kept in *rc). */
+static struct pupil_row *next_pupil(struct pass *p, sqlite3_stmt *st, int *rc)
+{
+    while (next_row(st, rc)) {
+        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
+        if (u)
+            return u;
+    }
+    return NULL;
+}
+
 /* Attendance this term from the weekly counts the triggers keep. */
 static ap_status load_attendance(struct pass *p)
 {
@@ -663,10 +675,7 @@ static ap_status load_attendance(struct pass *p)
                      "  AND w.week >= :wk_from AND w.week <= :wk_to "
                      "GROUP BY w.pupil_id",
                      0, &st);
-    while (next_row(st, &rc)) {
-        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
-        if (!u)
-            continue;
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
         int possible = sqlite3_column_int(st, 1), attending = sqlite3_column_int(st, 2),
             unauthorised = sqlite3_column_int(st, 3);
         u->has_term = true;
@@ -693,10 +702,7 @@ static ap_status load_placements(struct pass *p)
                      "  AND l.pupil_id BETWEEN :pupil_lo AND :pupil_hi "
                      "ORDER BY l.pupil_id, l.start_date, l.id",
                      0, &st);
-    while (next_row(st, &rc)) {
-        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
-        if (!u)
-            continue;
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
         bool active = strcmp(col_text(st, 3), "active") == 0;
         int start = rowio_date(st, 4), end = rowio_date(st, 5);
         if (active && start != DATE_NONE && start <= p->today) {
@@ -743,10 +749,7 @@ static ap_status load_psps(struct pass *p)
                      "  s.reduced_progression, ifnull(s.reduced_start_hours, 0), s.reduced_la_told, s.reduced_risk_assessed "
                      "FROM psp s WHERE s.status != 'ceased' AND s.pupil_id BETWEEN :pupil_lo AND :pupil_hi",
                      0, &st);
-    while (next_row(st, &rc)) {
-        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
-        if (!u)
-            continue;
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
         u->psp_open = true;
         u->psp_active = strcmp(col_text(st, 1), "active") == 0;
         rowio_read(st, 2, "dddbdd", &u->meeting, &u->next_review, &u->psp_end, &u->rtt_recorded, &u->rtt_start,
