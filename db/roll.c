@@ -359,8 +359,7 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
     r->term_start = r->term_end = DATE_NONE;
     struct rowio_id_at *index = NULL;
     /* One read transaction: every part sees the same snapshot. */
-    bool began = sqlite3_get_autocommit(store_db(s)) &&
-                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool began = rowio_snapshot_begin(s);
     ap_status result = load_term(s, r);
     if (result == AP_OK)
         result = read_pupils(s, r);
@@ -380,8 +379,7 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
                 result = read_placed(s, r, index);
         }
     }
-    if (began)
-        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    rowio_snapshot_end(s, began);
     free(index);
     if (result != AP_OK) {
         roll_free(r);
@@ -431,8 +429,7 @@ ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids
     size_t *at = calloc(n, sizeof *at);
     ap_status result = one && at ? AP_OK : ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
     /* One read: every pupil as of the same snapshot. */
-    bool began = result == AP_OK && sqlite3_get_autocommit(store_db(s)) &&
-                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool began = result == AP_OK && rowio_snapshot_begin(s);
     for (size_t i = 0; result == AP_OK && !*whole && i < n; i++) {
         const struct roll_row *old = roll_find(r, ids[i]);
         if ((result = load_roll(s, r->today, 0, ids[i], &one[i])) != AP_OK)
@@ -450,8 +447,7 @@ ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids
         }
         at[i] = (size_t)(old - r->rows);
     }
-    if (began)
-        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    rowio_snapshot_end(s, began);
     for (size_t i = 0; result == AP_OK && !*whole && i < n; i++)
         if (!take_row(r, &r->rows[at[i]], &one[i]->rows[0]))
             result = ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
@@ -574,8 +570,7 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
     size_t n = 0;
     char day[11];
     date_format(today, day);
-    bool began = sqlite3_get_autocommit(store_db(s)) &&
-                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool began = rowio_snapshot_begin(s);
     /* 1. Every provider with its insurance and its latest closed Stage 1 and 2 visits. */
     void *rows = NULL;
     ap_status result = rowio_listf(s,
@@ -626,8 +621,7 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
 done:
     free(by_id);
     free(pairs);
-    if (began)
-        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    rowio_snapshot_end(s, began);
     if (result != AP_OK) {
         provider_list_free(l);
         return result;

@@ -453,6 +453,17 @@ ap_status rowio_writef(struct store *s, const char *sql, const char *table, int6
     return st;
 }
 
+bool rowio_snapshot_begin(struct store *s)
+{
+    return sqlite3_get_autocommit(store_db(s)) && sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void rowio_snapshot_end(struct store *s, bool began)
+{
+    if (began)
+        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+}
+
 ap_status rowio_begin(struct store *s, ap_status valid)
 {
     return valid == AP_OK ? store_begin(s) : valid;

@@ -160,6 +160,13 @@ ap_status rowio_exec_versioned_text(struct store *s, const char *sql, const char
  * it is not AP_OK (nothing opened), else store_begin's status. */
 ap_status rowio_begin(struct store *s, ap_status valid);
 
+/* One read transaction, so that every statement of a load sees the same
+ * snapshot: BEGIN when the caller holds no transaction. True when it began
+ * one, for rowio_snapshot_end to end (it only read: nothing to lose if the
+ * COMMIT fails); when BEGIN fails the load reads without one. */
+bool rowio_snapshot_begin(struct store *s);
+void rowio_snapshot_end(struct store *s, bool began);
+
 /* Ends the caller's transaction: commits when st is AP_OK, else rolls back.
  * Returns the final status. */
 ap_status rowio_end(struct store *s, ap_status st);

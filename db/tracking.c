@@ -714,8 +714,7 @@ ap_status tracking_load(struct store *s, const struct thresholds *th, int today,
     t->term_start = t->term_to = t->prev_from = t->prev_to = DATE_NONE;
     struct loader ld = {.s = s, .th = th, .t = t};
     /* One read transaction: every part sees the same snapshot. */
-    bool began = sqlite3_get_autocommit(store_db(s)) &&
-                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool began = rowio_snapshot_begin(s);
     ap_status result = load_calendar(&ld);
     if (result == AP_OK)
         result = read_pupils(&ld);
@@ -734,8 +733,7 @@ ap_status tracking_load(struct store *s, const struct thresholds *th, int today,
         result = read_psps(&ld);
     if (result == AP_OK && t->n)
         result = read_actions(&ld);
-    if (began)
-        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    rowio_snapshot_end(s, began);
     free(ld.index);
     if (result != AP_OK) {
         tracking_free(t);
