@@ -246,6 +246,14 @@ static bool commit_field(struct form_run *r, int i)
         if (fd->choices && fd->choices[st->choice].value)
             snprintf((char *)fd->value, fd->size, "%s", fd->choices[st->choice].value);
         return true;
+    case FIELD_CUSTOM:
+        /* A required pick (a provider) is checked with the other fields, so
+         * that a save names it together with every other bad field. */
+        if (fd->required && r->f->custom_chosen && !r->f->custom_chosen(r->f->ctx, i)) {
+            snprintf(st->error, ERROR_LEN, "must be chosen");
+            return false;
+        }
+        return true;
     default:
         return true;
     }

@@ -342,6 +342,12 @@ static int quote_form_key(void *ctx, int field, int ret, wint_t ch)
     return field == QF_PROVIDER ? pick_key(&qf->provider, ret, ch) : LINEEDIT_UNHANDLED;
 }
 
+static bool quote_form_chosen(void *ctx, int field)
+{
+    const struct quote_form *qf = ctx;
+    return field != QF_PROVIDER || qf->q->provider_id > 0;
+}
+
 static ap_status quote_form_check(void *ctx)
 {
     struct quote_form *qf = ctx;
@@ -426,6 +432,7 @@ static bool quote_form_run(struct panel *st, struct panel_quote *q)
         .info = quote_form_info,
         .custom_draw = quote_form_draw,
         .custom_key = quote_form_key,
+        .custom_chosen = quote_form_chosen,
         .start_focus = q->provider_id ? QF_RATE : QF_PROVIDER,
     };
     bool saved = form_run(st->ui, &f);

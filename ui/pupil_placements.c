@@ -237,6 +237,12 @@ static int placement_form_key(void *ctx, int field, int ret, wint_t ch)
     return LINEEDIT_UNHANDLED;
 }
 
+static bool placement_form_chosen(void *ctx, int field)
+{
+    const struct placement_form *pf = ctx;
+    return field != PL_PROVIDER || pf->p.provider_id > 0;
+}
+
 /* Adds (p->id 0) or edits a placement; true when saved. */
 static bool placement_form_run(struct ui *ui, struct placement *p, const char *pupil, bool read_only)
 {
@@ -327,6 +333,7 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         .custom_lines = placement_form_lines,
         .custom_draw = placement_form_draw,
         .custom_key = placement_form_key,
+        .custom_chosen = placement_form_chosen,
     };
     bool saved = form_run(ui, &f);
     if (saved)
