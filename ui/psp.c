@@ -50,16 +50,12 @@
 
 /* ---- small helpers ----------------------------------------------------------------- */
 
+/* roll_year_short, but Reception as "Rec" (the PSP list has the room). */
 static const char *short_year(int yg, char *buf, size_t len)
 {
-    if (yg == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (yg < 0)
-        snprintf(buf, len, "N");
-    else if (yg == 0)
-        snprintf(buf, len, "Rec");
-    else
-        snprintf(buf, len, "Y%d", yg);
+    if (yg != 0)
+        return roll_year_short(yg, buf, len);
+    snprintf(buf, len, "Rec");
     return buf;
 }
 
