@@ -205,14 +205,19 @@ char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...)
     return buf;
 }
 
+void unit_upn(char out[14], const char *prefix, int serial)
+{
+    char last12[13];
+    snprintf(last12, sizeof last12, "%.9s%03d", prefix, serial);
+    out[0] = upn_check_letter(last12);
+    memcpy(out + 1, last12, sizeof last12);
+}
+
 void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *forename, const char *surname, int dob,
                 const char *cohort)
 {
     memset(p, 0, sizeof *p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "%.9s%03d", prefix, serial);
-    p->upn[0] = upn_check_letter(last12);
-    memcpy(p->upn + 1, last12, sizeof last12);
+    unit_upn(p->upn, prefix, serial);
     snprintf(p->legal_forename, sizeof p->legal_forename, "%s", forename);
     snprintf(p->legal_surname, sizeof p->legal_surname, "%s", surname);
     p->dob = dob;

@@ -74,6 +74,9 @@ struct pupil;
  * dual (PRS) roll, no plan, no start or end date. */
 void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *forename, const char *surname, int dob,
                 const char *cohort);
+/* A valid UPN (13 characters and the NUL) into out: the check letter, then
+ * the nine digits of prefix and serial as three digits. */
+void unit_upn(char out[14], const char *prefix, int serial);
 /* date as "YYYY-MM-DD" in one of 16 static slots, so that several can stand
  * in one expression. */
 const char *unit_date(int date);
