@@ -109,6 +109,13 @@ static int64_t add_quote(struct fixture *f, int64_t case_id, int64_t provider, c
     return q.id;
 }
 
+/* The farm's quote for case id: £45 a session, four sessions a week,
+ * transport £20 a week. */
+static int64_t farm_quote(struct fixture *f, int64_t id, struct panel_quote *out)
+{
+    return add_quote(f, id, f->farm, "session", 4500, 4, 2000, out);
+}
+
 /* ---- cases ---- */
 
 static void test_case_crud(void **state)
@@ -155,6 +162,20 @@ static void test_case_crud(void **state)
     assert_int_equal(panel_case_get(f->u.s, id, &c), AP_ERR_NOT_FOUND);
 }
 
+/* c is refused by panel_case_validate, the message holding fragment. */
+static void case_refused(const struct panel_case *c, const char *fragment)
+{
+    assert_int_equal(panel_case_validate(c, today()), AP_ERR_INVALID);
+    unit_expect_detail(fragment);
+}
+
+/* q is refused by panel_quote_validate, the message holding fragment. */
+static void quote_refused(const struct panel_quote *q, const char *fragment)
+{
+    assert_int_equal(panel_quote_validate(q), AP_ERR_INVALID);
+    unit_expect_detail(fragment);
+}
+
 static void test_case_validation_names_the_field(void **state)
 {
     struct fixture *f = *state;
@@ -169,30 +190,24 @@ static void test_case_validation_names_the_field(void **state)
 
     panel_case_init(&c, f->pupil, today());
     strcpy(c.reason, "bored");
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Reason: \"bored\" is not one of");
+    case_refused(&c, "Reason: \"bored\" is not one of");
 
     panel_case_init(&c, f->pupil, today());
     c.referral_date = DATE_NONE;
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Referral date: must be given");
+    case_refused(&c, "Referral date: must be given");
     c.referral_date = today() + 1;
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Referral date: 2026-11-19 is in the future");
+    case_refused(&c, "Referral date: 2026-11-19 is in the future");
 
     panel_case_init(&c, f->pupil, today());
     c.panel_date = today() - 1;
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Panel date: 2026-11-17 is before the referral date 2026-11-18");
+    case_refused(&c, "Panel date: 2026-11-17 is before the referral date 2026-11-18");
 
     /* Agreed needs what was decided, and the panel's date. */
     panel_case_init(&c, f->pupil, today());
     strcpy(c.status, "agreed");
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Decision: say what the panel decided");
+    case_refused(&c, "Decision: say what the panel decided");
     strcpy(c.decision, "Agreed: four sessions at Cwm Farm");
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Panel date: a case agreed by the panel needs the date of that panel");
+    case_refused(&c, "Panel date: a case agreed by the panel needs the date of that panel");
     c.panel_date = today();
     assert_int_equal(panel_case_validate(&c, today()), AP_OK);
     /* Withdrawn needs neither. */
@@ -200,18 +215,15 @@ static void test_case_validation_names_the_field(void **state)
     strcpy(c.status, "withdrawn");
     assert_int_equal(panel_case_validate(&c, today()), AP_OK);
     strcpy(c.status, "closed");
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Status: ");
+    case_refused(&c, "Status: ");
 
     /* Text: control characters refused, a text filling the field refused whole. */
     panel_case_init(&c, f->pupil, today());
     strcpy(c.triage_recommendation, "bell\a");
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Triage recommendation: holds a control character");
+    case_refused(&c, "Triage recommendation: holds a control character");
     panel_case_init(&c, f->pupil, today());
     memset(c.decision, 'x', sizeof c.decision);
-    assert_int_equal(panel_case_validate(&c, today()), AP_ERR_INVALID);
-    unit_expect_detail("Decision: too long");
+    case_refused(&c, "Decision: too long");
     assert_int_equal(query_int(f->u.s, "SELECT count(*) FROM panel_case"), 0);
 }
 
@@ -268,7 +280,7 @@ static void test_quotes_with_annualised_totals(void **state)
     struct panel_case c;
     int64_t id = add_case(f, &c);
     /* £45 a session x 4 a week x 39 = £7,020; transport £20 a week x 39 = £780. */
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, NULL);
+    farm_quote(f, id, NULL);
     /* £95 a day x 3 days (5 sessions fill 3 days) x 39 = £11,115; no transport. */
     add_quote(f, id, f->tutor, "day", 9500, 5, 0, NULL);
     /* £14,000 a year as it is; transport £12.50 a week x 39 = £487.50. */
@@ -340,27 +352,21 @@ static void test_quote_validation_names_the_field(void **state)
     unit_expect_detail("Provider: there is no provider 4242");
     q.provider_id = f->farm;
     q.rate = 0;
-    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    unit_expect_detail("Rate: must be more than £0.00 (the price quoted, per session)");
+    quote_refused(&q, "Rate: must be more than £0.00 (the price quoted, per session)");
     q.rate = 1000;
     q.sessions_per_week = 0;
-    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    unit_expect_detail("Sessions a week: a price per session needs the sessions a week");
+    quote_refused(&q, "Sessions a week: a price per session needs the sessions a week");
     q.sessions_per_week = 11;
-    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    unit_expect_detail("Sessions a week: 11 is not from 0 to 10");
+    quote_refused(&q, "Sessions a week: 11 is not from 0 to 10");
     q.sessions_per_week = 2;
     q.hours_per_week = 61;
-    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    unit_expect_detail("Hours a week: 61.0 is not from 0 to 60");
+    quote_refused(&q, "Hours a week: 61.0 is not from 0 to 60");
     q.hours_per_week = 6;
     q.transport_per_week = -1;
-    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    unit_expect_detail("Transport a week: must not be negative");
+    quote_refused(&q, "Transport a week: must not be negative");
     q.transport_per_week = 0;
     strcpy(q.cost_basis, "month");
-    assert_int_equal(panel_quote_validate(&q), AP_ERR_INVALID);
-    unit_expect_detail("Cost basis: \"month\" is not one of");
+    quote_refused(&q, "Cost basis: \"month\" is not one of");
     strcpy(q.cost_basis, "week");
     q.sessions_per_week = 0; /* a weekly price needs no sessions */
     assert_int_equal(panel_quote_validate(&q), AP_OK);
@@ -383,7 +389,7 @@ static void test_agreed_case_makes_the_placement(void **state)
     struct panel_case c;
     int64_t id = add_case(f, &c);
     struct panel_quote a, b;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    farm_quote(f, id, &a);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
     struct placement pl;
     int start = ymd(2026, 12, 7);
@@ -449,7 +455,7 @@ static void suspend(struct fixture *f, int64_t provider)
 static int64_t unsafe_case(struct fixture *f, struct panel_case *c, struct panel_quote *a, struct panel_quote *b)
 {
     int64_t id = add_case(f, c);
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, a);
+    farm_quote(f, id, a);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, b);
     suspend(f, f->farm);
     return id;
@@ -486,7 +492,7 @@ static void test_choose_one_per_case(void **state)
     int64_t id = add_case(f, &c);
     int64_t id2 = add_case(f, &other);
     struct panel_quote a, b, elsewhere;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    farm_quote(f, id, &a);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, &b);
     add_quote(f, id2, f->college, "week", 20000, 0, 0, &elsewhere);
     assert_int_equal(panel_quote_choose(f->u.s, elsewhere.id, &elsewhere.version, NULL, today()), AP_OK);
@@ -558,23 +564,27 @@ static void keep_flag(void *ctx, const struct flag_row *f)
     flag_calls++;
 }
 
+/* The flags of case id, counted in flag_calls, the last in last_flag. */
+static void case_flags(struct fixture *f, int64_t id)
+{
+    flag_calls = 0;
+    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
+}
+
 static void test_quotations_flag_follows_the_quotes(void **state)
 {
     struct fixture *f = *state;
     struct panel_case c;
     int64_t id = add_case(f, &c);
-    struct panel_quote a;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
-    flag_calls = 0;
-    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    farm_quote(f, id, NULL);
+    case_flags(f, id);
     assert_int_equal(flag_calls, 1);
     assert_string_equal(last_flag.kind, FLAG_KIND_QUOTATIONS);
     if (!strstr(last_reason, "3 quotations needed, 1 received"))
         fail_msg("reason: %s", last_reason);
     add_quote(f, id, f->tutor, "week", 30000, 0, 0, NULL);
     add_quote(f, id, f->college, "week", 20000, 0, 0, NULL);
-    flag_calls = 0;
-    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    case_flags(f, id);
     assert_int_equal(flag_calls, 0);
 }
 
@@ -613,8 +623,7 @@ static void test_choose_unsafe_with_a_reason(void **state)
              (long long)a.id);
     assert_int_equal(query_int(f->u.s, sql), 1);
     /* Flagged while it stands: amber, quoting the reason. */
-    flag_calls = 0;
-    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    case_flags(f, id);
     assert_int_equal(flag_calls, 1);
     assert_int_equal(last_flag.level, FLAG_AMBER);
     if (!strstr(last_reason, "is suspended: recommended for the reason recorded: \"The only provider with equine"))
@@ -639,8 +648,7 @@ static void test_choose_unsafe_with_a_reason(void **state)
     b.version++;
     assert_int_equal(panel_quote_choose(f->u.s, b.id, &b.version, NULL, today()), AP_OK);
     suspend(f, f->tutor);
-    flag_calls = 0;
-    assert_int_equal(flags_for_case(f->u.s, &f->u.th, today(), id, keep_flag, NULL, NULL), AP_OK);
+    case_flags(f, id);
     assert_int_equal(last_flag.level, FLAG_RED);
     if (!strstr(last_reason, "it cannot be recommended"))
         fail_msg("reason: %s", last_reason);
@@ -654,7 +662,7 @@ static void test_decision_and_what_it_locks(void **state)
     struct panel_case c;
     int64_t id = add_case(f, &c);
     struct panel_quote a;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &a);
+    farm_quote(f, id, &a);
     int64_t version = c.version;
     /* Agreed needs words. */
     assert_int_equal(panel_case_decide(f->u.s, id, &version, "agreed", "", DATE_NONE, today()), AP_ERR_INVALID);
@@ -734,7 +742,7 @@ static void test_version_conflicts(void **state)
     assert_string_equal(mine.triage_recommendation, "Their words");
 
     struct panel_quote q, q2;
-    add_quote(f, id, f->farm, "session", 4500, 4, 2000, &q);
+    farm_quote(f, id, &q);
     assert_int_equal(panel_quote_get(other, q.id, &q2), AP_OK);
     q2.rate = 5000;
     assert_int_equal(panel_quote_update(other, &q2), AP_OK);
