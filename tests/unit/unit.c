@@ -239,3 +239,11 @@ void unit_expect_detail(const char *fragment)
     if (!strstr(ap_error_detail(), fragment))
         fail_msg("expected \"%s\" in \"%s\"", fragment, ap_error_detail());
 }
+
+void unit_refused(ap_status st, const char *fragment)
+{
+    if (st != AP_ERR_INVALID)
+        fail_msg("status %d (%s), expected AP_ERR_INVALID; detail: %s", (int)st, ap_status_text(st),
+                 ap_error_detail());
+    unit_expect_detail(fragment);
+}

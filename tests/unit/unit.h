@@ -86,5 +86,8 @@ void unit_write_file(const char *path, const char *text);
 void unit_expect_file(const char *path, const char *text);
 /* Fails unless the last error's detail contains fragment. */
 void unit_expect_detail(const char *fragment);
+/* Fails unless st is AP_ERR_INVALID (a value refused) and the last error's
+ * detail contains fragment. */
+void unit_refused(ap_status st, const char *fragment);
 
 #endif
