@@ -202,8 +202,7 @@ static void test_pdf_needs_two_passes_that_agree(void **state)
     /* Once only. */
     struct pdf *p = open_in(f, "sheet.pdf", true, &doc, target, sizeof target);
     long_sheet(p, 100);
-    assert_int_equal(pdf_close(p), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "sheet.pdf"));
+    unit_refused(pdf_close(p), "sheet.pdf");
     assert_int_equal(entries(f->dir), 0);
 
     /* A second pass with more rows, then one with fewer. */
@@ -214,8 +213,7 @@ static void test_pdf_needs_two_passes_that_agree(void **state)
             long_sheet(p, passes++ == 0 ? 100 : more ? 160 : 40);
         while (pdf_again(p));
         assert_int_equal(passes, 2);
-        assert_int_equal(pdf_close(p), AP_ERR_INVALID);
-        assert_non_null(strstr(ap_error_detail(), "differently"));
+        unit_refused(pdf_close(p), "differently");
         assert_int_equal(entries(f->dir), 0);
     }
 

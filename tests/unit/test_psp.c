@@ -175,8 +175,7 @@ static void test_create_and_first_save(void **state)
     assert_string_equal(q_text("SELECT next_review_date FROM psp WHERE id = %lld", (long long)id), "2026-12-07");
     /* ...but not one on or before the meeting. */
     p->next_review_date = meeting;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Next review: must be after the meeting"));
+    unit_refused(psp_save(S, p, TODAY, &TH), "Next review: must be after the meeting");
     free(p);
 }
 
@@ -240,12 +239,10 @@ static void test_review_moves_next_review_on(void **state)
     assert_int_equal(psp_review_add(S, id, &stale, &r, TODAY, &TH), AP_ERR_CONFLICT);
     assert_non_null(strstr(ap_error_detail(), "tester"));
     r.review_date = TODAY + 1;
-    assert_int_equal(psp_review_add(S, id, &version, &r, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Review date:"));
+    unit_refused(psp_review_add(S, id, &version, &r, TODAY, &TH), "Review date:");
     r.review_date = TODAY;
     strcpy(r.outcome, "");
-    assert_int_equal(psp_review_add(S, id, &version, &r, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Outcome:"));
+    unit_refused(psp_review_add(S, id, &version, &r, TODAY, &TH), "Outcome:");
     assert_int_equal(q_int("SELECT count(*) FROM psp_review WHERE psp_id = %lld", (long long)id), 2);
     free(p);
 }
@@ -278,8 +275,7 @@ static void test_review_refused_on_draft(void **state)
     int64_t version = 1;
     struct psp_review r;
     review_init(&r, TODAY, "continue");
-    assert_int_equal(psp_review_add(S, id, &version, &r, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "still a draft"));
+    unit_refused(psp_review_add(S, id, &version, &r, TODAY, &TH), "still a draft");
 }
 
 /* ------------------------------------------------------------ cease, one open PSP */
@@ -293,8 +289,7 @@ static void test_cease_and_one_open(void **state)
 
     /* One open PSP: a second is refused, by the data layer and the schema. */
     int64_t second = 0;
-    assert_int_equal(psp_create(S, pupil, TODAY, TODAY, &second), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Gwenllïan Morgan already has an open PSP (active"));
+    unit_refused(psp_create(S, pupil, TODAY, TODAY, &second), "Gwenllïan Morgan already has an open PSP (active");
     assert_int_equal(second, 0);
     assert_int_equal(store_begin(S), AP_OK);
     char insert[200];
@@ -320,11 +315,9 @@ static void test_cease_and_one_open(void **state)
     assert_int_equal(psp_get(S, id, p), AP_OK);
     assert_string_equal(p->status, "ceased");
     strcpy(p->status, "active");
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "ceased on 2026-11-09 and is kept read-only"));
+    unit_refused(psp_save(S, p, TODAY, &TH), "ceased on 2026-11-09 and is kept read-only");
     review_init(&r, TODAY, "continue");
-    assert_int_equal(psp_review_add(S, id, &version, &r, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "ceased"));
+    unit_refused(psp_review_add(S, id, &version, &r, TODAY, &TH), "ceased");
 
     /* Now a new PSP may open; the ceased one stays in the list with ceased ones. */
     assert_int_equal(psp_create(S, pupil, TODAY, TODAY, &second), AP_OK);
@@ -372,35 +365,27 @@ static void test_validate_names_fields(void **state)
     /* A draft may be nearly empty; an active PSP needs its essentials. */
     assert_int_equal(psp_validate(p, TODAY), AP_OK);
     strcpy(p->status, "active");
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "PSP school lead:"));
+    unit_refused(psp_validate(p, TODAY), "PSP school lead:");
     strcpy(p->lead, "Ms Rees");
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Reason for PSP:"));
+    unit_refused(psp_validate(p, TODAY), "Reason for PSP:");
     strcpy(p->reason, "Disengaged since September.");
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Target 1: an active PSP needs at least one target"));
+    unit_refused(psp_validate(p, TODAY), "Target 1: an active PSP needs at least one target");
     p->ntargets = 3;
     strcpy(p->targets[1].baseline, "none yet");
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Target 2: say the target"));
+    unit_refused(psp_validate(p, TODAY), "Target 2: say the target");
     strcpy(p->targets[1].target, "Arrive by 9:15 every day.");
     assert_int_equal(psp_validate(p, TODAY), AP_OK);
     p->signed_parent_date = TODAY + 3;
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Signed: parent/carer:"));
+    unit_refused(psp_validate(p, TODAY), "Signed: parent/carer:");
     p->signed_parent_date = DATE_NONE;
     p->reduced_timetable = true;
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Reduced from:"));
+    unit_refused(psp_validate(p, TODAY), "Reduced from:");
     p->reduced_start = TODAY;
     p->reduced_end = TODAY - 1;
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Provisional end:"));
+    unit_refused(psp_validate(p, TODAY), "Provisional end:");
     p->reduced_end = TODAY + 60;
     p->days[2].hours = 11;
-    assert_int_equal(psp_validate(p, TODAY), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Wednesday hours:"));
+    unit_refused(psp_validate(p, TODAY), "Wednesday hours:");
     free(p);
 }
 
@@ -443,8 +428,7 @@ static void test_targets_kept_in_order(void **state)
     assert_int_equal(psp_review_add(S, id, &version, &r, TODAY, &TH), AP_OK);
     assert_int_equal(psp_get(S, id, p), AP_OK);
     p->targets[1].target[0] = '\0';
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Target 2: a review recorded progress on it"));
+    unit_refused(psp_save(S, p, TODAY, &TH), "Target 2: a review recorded progress on it");
     assert_int_equal(q_int("SELECT count(*) FROM psp_target WHERE psp_id = %lld", (long long)id), 2);
 
     /* Progress for a target of another PSP is refused, and nothing is written. */
@@ -536,20 +520,16 @@ static void test_rtt_rag(void **state)
     /* Refused: a day to come, a progression that is not one, too many hours;
      * nothing is saved. */
     p->reduced_la_told = TODAY + 1;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "LA safeguarding officer told"));
+    unit_refused(psp_save(S, p, TODAY, &TH), "LA safeguarding officer told");
     p->reduced_la_told = TODAY - 14;
     p->reduced_risk_assessed = TODAY + 1;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Risk assessment"));
+    unit_refused(psp_save(S, p, TODAY, &TH), "Risk assessment");
     p->reduced_risk_assessed = TODAY - 14;
     strcpy(p->reduced_progression, "great");
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Progression"));
+    unit_refused(psp_save(S, p, TODAY, &TH), "Progression");
     strcpy(p->reduced_progression, "progressing");
     p->reduced_start_hours = 7.5;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Hours a day at the start"));
+    unit_refused(psp_save(S, p, TODAY, &TH), "Hours a day at the start");
     assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
     assert_int_equal(r.level, FLAG_AMBER); /* as stored */
     /* Recorded: green, and stored as typed. */

@@ -307,8 +307,7 @@ static void test_constraints_reject_bad_values(void **state)
  * the valid sample again. */
 static void insert_refused(struct store *s, struct pupil *p, const char *fragment)
 {
-    assert_int_equal(pupil_insert(s, p, today()), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), fragment));
+    unit_refused(pupil_insert(s, p, today()), fragment);
     sample_pupil(p);
 }
 
@@ -347,8 +346,7 @@ static void test_user_add_needs_admin_and_valid_role(void **state)
 {
     struct unit_fixture *f = *state;
     assert_int_equal(store_user_add(f->s, "bob", "officer"), AP_OK);
-    assert_int_equal(store_user_add(f->s, "carol", "boss"), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "boss"));
+    unit_refused(store_user_add(f->s, "carol", "boss"), "boss");
     assert_int_equal(store_user_add(f->s, "bad login", "viewer"), AP_ERR_INVALID);
     struct store *bob = open_as(f, "bob", AP_OK);
     assert_int_equal(store_role(bob), ROLE_OFFICER);
@@ -505,8 +503,7 @@ static void test_pupil_with_records_is_not_deleted(void **state)
              "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (%1$lld, 20500, 'am', 'I', "
              "'phone'), (%1$lld, 20500, 'pm', 'I', 'phone')",
              (long long)p.id);
-    assert_int_equal(pupil_delete(f->s, p.id, p.version), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "2 attendance marks"));
+    unit_refused(pupil_delete(f->s, p.id, p.version), "2 attendance marks");
     assert_non_null(strstr(ap_error_detail(), "end date"));
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupil"), 1);
 }

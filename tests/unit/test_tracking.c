@@ -306,8 +306,7 @@ static void test_tracking_rows_ratings(void **state)
     assert_int_equal(tracking_set_rating(f->s, cai, week - 7 * (TRACKING_LOOKBACK_WEEKS + 1), 0, 5, "", &v, today(), &f->th),
                      AP_OK);
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "has not begun"));
+    unit_refused(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, today(), &f->th), "has not begun");
     /* The boundary: on the Sunday before, still to come; on its Monday, rated. */
     assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, week + 6, &f->th), AP_ERR_INVALID);
     assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, week + 7, &f->th), AP_OK);
@@ -430,8 +429,8 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
 
     /* Refused before the store is touched. */
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 6, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Attendance within the provision"));
+    unit_refused(tracking_set_rating(f->s, ann, week, 0, 6, "", &v, today(), &f->th),
+                 "Attendance within the provision");
     assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "a note alone", &v, today(), &f->th), AP_ERR_INVALID);
     assert_int_equal(tracking_set_rating(f->s, ann, week + 2, 0, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
     assert_int_equal(tracking_set_rating(f->s, ann, week, 5, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
@@ -548,12 +547,10 @@ static void test_tracking_actions_overdue(void **state)
     tracking_action_init(&bad);
     bad.pupil_id = ann;
     strcpy(bad.text, "   ");
-    assert_int_equal(tracking_action_insert(f->s, &bad), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Action"));
+    unit_refused(tracking_action_insert(f->s, &bad), "Action");
     strcpy(bad.text, "Fine");
     bad.pupil_id = 9999;
-    assert_int_equal(tracking_action_insert(f->s, &bad), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Pupil"));
+    unit_refused(tracking_action_insert(f->s, &bad), "Pupil");
 }
 
 /* PSP review and provider QA due, agreeing with the flags. */
@@ -676,8 +673,8 @@ static void test_tracking_areas_follow_the_year_group(void **state)
     int week = this_week();
     int64_t v = 0;
     enum { Q = 4 };
-    assert_int_equal(tracking_set_rating(f->s, young, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply to this pupil (Reception"));
+    unit_refused(tracking_set_rating(f->s, young, week, Q, 3, "", &v, today(), &f->th),
+                 "Qualification pathway: does not apply to this pupil (Reception");
     assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "does not apply to this pupil (Year 9; tracked in: attendance, "
                                               "wellbeing, engagement, social)"));
@@ -732,8 +729,7 @@ static void test_tracking_areas_follow_the_placement(void **state)
     bad.start_date = today();
     bad.rate = 1;
     strcpy(bad.tracking_areas, "wellbeing, maths");
-    assert_int_equal(placement_insert(f->s, &bad), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Tracking areas: \"maths\" is not a tracking area"));
+    unit_refused(placement_insert(f->s, &bad), "Tracking areas: \"maths\" is not a tracking area");
     assert_int_equal(count(f, "SELECT count(*) FROM placement"), 0);
     /* An ended placement's purpose says wellbeing only: it does not count. */
     place_for(f, gwen, farm, today() - 60, today() - 30, "wellbeing");
@@ -753,8 +749,8 @@ static void test_tracking_areas_follow_the_placement(void **state)
     assert_int_equal(r->n_areas, 2);
     tracking_free(t);
     int64_t v = 0;
-    assert_int_equal(tracking_set_rating(f->s, gwen, week, ATT, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "tracked in: wellbeing, social"));
+    unit_refused(tracking_set_rating(f->s, gwen, week, ATT, 3, "", &v, today(), &f->th),
+                 "tracked in: wellbeing, social");
     v = 0;
     assert_int_equal(tracking_set_rating(f->s, gwen, week, WELL, 3, "", &v, today(), &f->th), AP_OK);
     /* A second placement whose purpose does not say: the year group's too. */
@@ -768,8 +764,8 @@ static void test_tracking_areas_follow_the_placement(void **state)
     set_dob(f, nia, "2021-10-01");
     place_for(f, nia, farm, today() - 7, DATE_NONE, "qualifications, wellbeing");
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, nia, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply to this pupil (Reception"));
+    unit_refused(tracking_set_rating(f->s, nia, week, Q, 3, "", &v, today(), &f->th),
+                 "Qualification pathway: does not apply to this pupil (Reception");
 }
 
 /* Issue 13: "not applicable this week" is stored (rating NULL), counts as
@@ -815,8 +811,8 @@ static void test_tracking_not_applicable_this_week(void **state)
     assert_non_null(strstr(ap_error_detail(), "has not begun"));
     v = 0;
     assert_int_equal(tracking_set_rating(f->s, nia, week - 7, 0, -2, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_int_equal(tracking_set_rating(f->s, nia, week - 7, 0, 6, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "a rating is 1 to 5, or not applicable this week"));
+    unit_refused(tracking_set_rating(f->s, nia, week - 7, 0, 6, "", &v, today(), &f->th),
+                 "a rating is 1 to 5, or not applicable this week");
     assert_int_equal(count(f, "SELECT count(*) FROM progress_entry"), 4);
     /* Back to a rating, and cleared. */
     v = got[3].version;
