@@ -97,6 +97,37 @@ static struct psp *new_psp(void)
     return p;
 }
 
+/* A new draft PSP of pupil, its meeting on meeting: its id. */
+static int64_t draft_psp(int64_t pupil, int meeting)
+{
+    int64_t id = 0;
+    assert_int_equal(psp_create(S, pupil, meeting, TODAY, &id), AP_OK);
+    return id;
+}
+
+/* The stored PSP id, in a new struct psp (to free). */
+static struct psp *stored_psp(int64_t id)
+{
+    struct psp *p = new_psp();
+    assert_int_equal(psp_get(S, id, p), AP_OK);
+    return p;
+}
+
+/* The PSP list (all: the ceased too) into *rows (to free): how many. */
+static size_t list_psps(bool all, struct psp_row **rows)
+{
+    size_t n = 0;
+    assert_int_equal(psp_list(S, TODAY, &TH, all, rows, &n), AP_OK);
+    return n;
+}
+
+/* p saved, then the reduced timetable's flag of PSP id into *r. */
+static void save_rtt(struct psp *p, int64_t id, struct psp_rtt *r)
+{
+    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
+    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, r), AP_OK);
+}
+
 /* A review to add: no progress, next review left to the suggestion. */
 static void review_init(struct psp_review *r, int date, const char *outcome)
 {
@@ -109,8 +140,7 @@ static void review_init(struct psp_review *r, int date, const char *outcome)
 /* Creates a PSP for the pupil and makes it active with one target. */
 static int64_t active_psp(int64_t pupil, int meeting, struct psp *p)
 {
-    int64_t id = 0;
-    assert_int_equal(psp_create(S, pupil, meeting, TODAY, &id), AP_OK);
+    int64_t id = draft_psp(pupil, meeting);
     assert_int_equal(psp_get(S, id, p), AP_OK);
     strcpy(p->status, "active");
     strcpy(p->lead, "Ms Rees, deputy head");
@@ -147,11 +177,9 @@ static void test_create_and_first_save(void **state)
     /* Monday AM+PM 3 h each, Wednesday AM 3 h. */
     add_placement(pupil, farm, TODAY - 30, (1u << 0) | (1u << 1) | (1u << 4), 3.0, "Land-based skills");
     int meeting = date_from_ymd(2026, 11, 9);
-    int64_t id = 0;
-    assert_int_equal(psp_create(S, pupil, meeting, TODAY, &id), AP_OK);
+    int64_t id = draft_psp(pupil, meeting);
     assert_true(id > 0);
-    struct psp *p = new_psp();
-    assert_int_equal(psp_get(S, id, p), AP_OK);
+    struct psp *p = stored_psp(id);
     assert_string_equal(p->status, "draft");
     assert_int_equal(p->meeting_date, meeting);
     assert_int_equal(p->next_review_date, DATE_NONE);
@@ -225,7 +253,7 @@ static void test_review_moves_next_review_on(void **state)
 
     /* The list's review flag follows: due 2026-12-07, three weeks away. */
     struct psp_row *rows = NULL;
-    assert_int_equal(psp_list(S, TODAY, &TH, false, &rows, &n), AP_OK);
+    n = list_psps(false, &rows);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].review_due, date_from_ymd(2026, 12, 7));
     assert_int_equal(rows[0].review_level, FLAG_NONE);
@@ -255,8 +283,7 @@ static void test_review_overdue_in_list(void **state)
     struct psp *p = new_psp();
     active_psp(pupil, TODAY - 7 * 8, p);
     struct psp_row *rows = NULL;
-    size_t n = 0;
-    assert_int_equal(psp_list(S, TODAY, &TH, false, &rows, &n), AP_OK);
+    size_t n = list_psps(false, &rows);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].review_level, FLAG_RED);
     assert_int_equal(rows[0].review_due, TODAY - 14);
@@ -270,8 +297,7 @@ static void test_review_refused_on_draft(void **state)
 {
     (void)state;
     int64_t pupil = add_pupil("Iolo", "Hughes", 10);
-    int64_t id = 0;
-    assert_int_equal(psp_create(S, pupil, TODAY - 7, TODAY, &id), AP_OK);
+    int64_t id = draft_psp(pupil, TODAY - 7);
     int64_t version = 1;
     struct psp_review r;
     review_init(&r, TODAY, "continue");
@@ -323,12 +349,11 @@ static void test_cease_and_one_open(void **state)
     assert_int_equal(psp_create(S, pupil, TODAY, TODAY, &second), AP_OK);
     assert_true(second != id);
     struct psp_row *rows = NULL;
-    size_t n = 0;
-    assert_int_equal(psp_list(S, TODAY, &TH, false, &rows, &n), AP_OK);
+    size_t n = list_psps(false, &rows);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].psp_id, second);
     free(rows);
-    assert_int_equal(psp_list(S, TODAY, &TH, true, &rows, &n), AP_OK);
+    n = list_psps(true, &rows);
     assert_int_equal(n, 2);
     assert_int_equal(rows[0].psp_id, second); /* the open one first */
     assert_string_equal(rows[1].status, "ceased");
@@ -341,8 +366,7 @@ static void test_delete_only_drafts(void **state)
 {
     (void)state;
     int64_t pupil = add_pupil("Nia", "Lewis", 6);
-    int64_t id = 0;
-    assert_int_equal(psp_create(S, pupil, TODAY, TODAY, &id), AP_OK);
+    int64_t id = draft_psp(pupil, TODAY);
     assert_int_equal(psp_delete(S, id, 1), AP_OK);
     assert_int_equal(q_int("SELECT count(*) FROM psp_timetable"), 0);
     struct psp *p = new_psp();
@@ -358,10 +382,8 @@ static void test_validate_names_fields(void **state)
 {
     (void)state;
     int64_t pupil = add_pupil("Rhys", "Owen", 9);
-    int64_t id = 0;
-    assert_int_equal(psp_create(S, pupil, TODAY, TODAY, &id), AP_OK);
-    struct psp *p = new_psp();
-    assert_int_equal(psp_get(S, id, p), AP_OK);
+    int64_t id = draft_psp(pupil, TODAY);
+    struct psp *p = stored_psp(id);
     /* A draft may be nearly empty; an active PSP needs its essentials. */
     assert_int_equal(psp_validate(p, TODAY), AP_OK);
     strcpy(p->status, "active");
@@ -489,8 +511,7 @@ static void test_rtt_rag(void **state)
     p->reduced_timetable = true;
     p->reduced_start = TODAY - 14;
     strcpy(p->reduced_reason, "mental_health");
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.source, PSP_HOURS_TIMETABLE);
     assert_true(r.weekly_hours == 15.0);
     assert_true(r.min_hours == 24.0);
@@ -503,8 +524,7 @@ static void test_rtt_rag(void **state)
      * still red (the audit matrix's single agency; issue 13). */
     p->reduced_end = TODAY + 28;
     strcpy(p->exit_plan, "One more hour a day each fortnight until full time.");
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_RED);
     assert_non_null(strstr(r.why, "single-agency plan"));
     assert_non_null(strstr(r.why, "no parent/carer agreement recorded"));
@@ -512,8 +532,7 @@ static void test_rtt_rag(void **state)
      * each named (issue 13: the matrix's green needs them). */
     strcpy(p->professionals_agree, "Educational psychologist; school nurse");
     strcpy(p->parent_agrees, "Mother agreed at the meeting");
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_AMBER);
     assert_non_null(strstr(r.why, "hours a day at the start not recorded; the LA's safeguarding officer not told; "
                                   "no risk assessment recorded"));
@@ -534,8 +553,7 @@ static void test_rtt_rag(void **state)
     assert_int_equal(r.level, FLAG_AMBER); /* as stored */
     /* Recorded: green, and stored as typed. */
     p->reduced_start_hours = 2;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_GREEN);
     {
         struct psp *back = calloc(1, sizeof *back);
@@ -549,16 +567,14 @@ static void test_rtt_rag(void **state)
     }
     /* Little or no progression: amber. */
     strcpy(p->reduced_progression, "little");
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_AMBER);
     assert_non_null(strstr(r.why, "little or no progression"));
     strcpy(p->reduced_progression, "progressing");
     assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
     /* The PSP's hours a day against its timetable (3 h): 4 h is amber. */
     p->reduced_hours_per_day = 4;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_AMBER);
     assert_non_null(strstr(r.why, "the PSP says 4 h a day, the timetable gives 3 h a day"));
     p->reduced_hours_per_day = 3;
@@ -566,19 +582,16 @@ static void test_rtt_rag(void **state)
 
     /* Planned past 12 weeks without authorisation: amber; authorised: green. */
     p->reduced_end = p->reduced_start + 7 * 14;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_AMBER);
     assert_non_null(strstr(r.why, "over 12 weeks"));
     p->reduced_authorised = true;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_GREEN);
 
     /* The list shows the same. */
     struct psp_row *rows = NULL;
-    size_t n = 0;
-    assert_int_equal(psp_list(S, TODAY, &TH, false, &rows, &n), AP_OK);
+    size_t n = list_psps(false, &rows);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].rtt.level, FLAG_GREEN);
     assert_true(rows[0].rtt.weekly_hours == 15.0);
@@ -586,8 +599,7 @@ static void test_rtt_rag(void **state)
 
     /* Back to draft: a draft is no agreed PSP, so red, saying why. */
     strcpy(p->status, "draft");
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_RED);
     assert_non_null(strstr(r.why, "no PSP"));
     assert_non_null(strstr(r.why, "draft"));
@@ -595,8 +607,7 @@ static void test_rtt_rag(void **state)
     /* Full hours in the timetable: not reduced, whatever the tick says. */
     for (int d = 0; d < PSP_DAYS; d++)
         p->days[d].hours = 5;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_false(r.below_minimum);
     assert_int_equal(r.level, FLAG_NONE);
     assert_non_null(strstr(r.why, "meets the 24 h minimum"));
@@ -624,8 +635,7 @@ static void test_rtt_hours_sources(void **state)
     assert_true(r.applies);
     assert_int_equal(r.level, FLAG_RED);
     p->reduced_hours_per_day = 4.5;
-    assert_int_equal(psp_save(S, p, TODAY, &TH), AP_OK);
-    assert_int_equal(psp_rtt_for(S, id, TODAY, &TH, &r), AP_OK);
+    save_rtt(p, id, &r);
     assert_int_equal(r.source, PSP_HOURS_PER_DAY);
     assert_true(r.weekly_hours == 22.5);
     free(p);
@@ -731,11 +741,11 @@ static void test_drafts(void **state)
 
     /* The list marks a PSP with a draft kept by this login. */
     struct psp_row *rows = NULL;
-    assert_int_equal(psp_list(S, TODAY, &TH, false, &rows, &n), AP_OK);
+    n = list_psps(false, &rows);
     assert_false(rows[0].has_draft);
     free(rows);
     assert_int_equal(psp_draft_save(S, id, "form.exit_plan", "Back to full"), AP_OK);
-    assert_int_equal(psp_list(S, TODAY, &TH, false, &rows, &n), AP_OK);
+    n = list_psps(false, &rows);
     assert_true(rows[0].has_draft);
     free(rows);
 
@@ -743,8 +753,7 @@ static void test_drafts(void **state)
     assert_int_equal(psp_draft_discard(S, id, "form.", false), AP_OK);
     assert_int_equal(q_int("SELECT count(*) FROM psp_draft WHERE login = 'tester'"), 0);
     int64_t pupil2 = add_pupil("Bethan", "Hughes", 9);
-    int64_t draft_id = 0;
-    assert_int_equal(psp_create(S, pupil2, TODAY, TODAY, &draft_id), AP_OK);
+    int64_t draft_id = draft_psp(pupil2, TODAY);
     assert_int_equal(psp_draft_save(S, draft_id, "form.reason", "x"), AP_OK);
     assert_int_equal(psp_delete(S, draft_id, 1), AP_OK);
     assert_int_equal(q_int("SELECT count(*) FROM psp_draft WHERE psp_id = %lld", (long long)draft_id), 0);
