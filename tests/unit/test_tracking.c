@@ -46,9 +46,7 @@ static int this_week(void)
  * store's Welsh set. */
 static void calendar(struct store *s)
 {
-    unit_calendar(s, "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
-                     "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-                     "('2026/27', 'spring', '2027-01-04', '2027-03-19')");
+    unit_calendar(s, UNIT_TERMS_2026);
     unit_sql(s, "INSERT INTO closure (day, reason) VALUES ('2026-10-26', 'half term'), "
                 "('2026-10-27', 'half term'), ('2026-10-28', 'half term'), ('2026-10-29', 'half term'), "
                 "('2026-10-30', 'half term');");
@@ -114,20 +112,6 @@ static void place(struct unit_fixture *f, int64_t pupil, int64_t provider, int s
     place_for(f, pupil, provider, start, DATE_NONE, "");
 }
 
-/* Marks on consecutive sessions from the morning of day: codes[i] for the
- * i-th session, two a day. */
-static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *codes)
-{
-    char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
-    for (size_t i = 0; codes[i]; i++) {
-        char one[96];
-        snprintf(one, sizeof one, "%s(%lld, %d, '%s', '%c', 'phone')", i ? ", " : "", (long long)pupil,
-                 day + (int)i / 2, i % 2 ? "pm" : "am", codes[i]);
-        strcat(sql, one);
-    }
-    unit_sql(f->s, "%s", sql);
-}
-
 static const struct tracking_row *row_for(const struct tracking *t, int64_t id)
 {
     const struct tracking_row *r = tracking_find(t, id);
@@ -182,17 +166,17 @@ static void test_tracking_rows_attendance(void **state)
      * previous four school weeks (9 Nov, 2 Nov, 19 Oct, 12 Oct: half term
      * skipped) 38 of 40; 5 Oct 0 of 10, in the term but not the trend; the
      * summer term not in this term. */
-    marks(f, ann, ymd(2026, 11, 16), "BBBBOOD");
-    marks(f, ann, ymd(2026, 11, 9), "BBBBBBBBBB");
-    marks(f, ann, ymd(2026, 11, 2), "BBBBBBBBBB");
-    marks(f, ann, ymd(2026, 10, 19), "BBBBBBBBBB");
-    marks(f, ann, ymd(2026, 10, 12), "BBBBBBBBOO");
-    marks(f, ann, ymd(2026, 10, 5), "OOOOOOOOOO");
-    marks(f, ann, ymd(2026, 7, 6), "OOOOOOOOOO");
+    unit_marks(f->s, ann, ymd(2026, 11, 16), "BBBBOOD");
+    unit_marks(f->s, ann, ymd(2026, 11, 9), "BBBBBBBBBB");
+    unit_marks(f->s, ann, ymd(2026, 11, 2), "BBBBBBBBBB");
+    unit_marks(f->s, ann, ymd(2026, 10, 19), "BBBBBBBBBB");
+    unit_marks(f->s, ann, ymd(2026, 10, 12), "BBBBBBBBOO");
+    unit_marks(f->s, ann, ymd(2026, 10, 5), "OOOOOOOOOO");
+    unit_marks(f->s, ann, ymd(2026, 7, 6), "OOOOOOOOOO");
     /* Cai: 10 of 10 this week against 8 of 10 last week only: up. */
-    marks(f, cai, ymd(2026, 11, 16), "BBBBBBBBBB");
-    marks(f, cai, ymd(2026, 11, 9), "BBBBBBIIBB");
-    marks(f, gone, ymd(2026, 11, 16), "OO");
+    unit_marks(f->s, cai, ymd(2026, 11, 16), "BBBBBBBBBB");
+    unit_marks(f->s, cai, ymd(2026, 11, 9), "BBBBBBIIBB");
+    unit_marks(f->s, gone, ymd(2026, 11, 16), "OO");
 
     struct tracking *t = NULL;
     assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
@@ -699,7 +683,6 @@ static void test_tracking_areas_follow_the_year_group(void **state)
     v = 0;
     assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_OK);
 }
-
 
 static void set_dob(struct unit_fixture *f, int64_t pupil, const char *dob)
 {

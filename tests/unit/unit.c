@@ -137,6 +137,20 @@ void unit_calendar(struct store *s, const char *terms)
              terms);
 }
 
+void unit_marks(struct store *s, int64_t pupil, int day, const char *codes)
+{
+    char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
+    for (size_t i = 0; codes[i]; i++) {
+        char one[96];
+        snprintf(one, sizeof one, "%s(%lld, %d, '%s', '%c', 'phone')", i ? ", " : "", (long long)pupil,
+                 day + (int)i / 2, i % 2 ? "pm" : "am", codes[i]);
+        if (strlen(sql) + strlen(one) >= sizeof sql)
+            fail_msg("unit_marks: too many codes (%zu)", strlen(codes));
+        strcat(sql, one);
+    }
+    unit_sql(s, "%s", sql);
+}
+
 void unit_write_file(const char *path, const char *text)
 {
     FILE *out = fopen(path, "w");
