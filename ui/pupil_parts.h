@@ -28,6 +28,7 @@
 #include "rowio.h"
 #include "rules.h"
 #include "school.h"
+#include "sublist.h"
 #include "textedit.h"
 #include "utf8.h"
 

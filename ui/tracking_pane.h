@@ -21,6 +21,7 @@
 #include "roll.h"
 #include "rules.h"
 #include "search.h"
+#include "sublist.h"
 #include "shell.h"
 #include "tracking.h"
 #include "utf8.h"
