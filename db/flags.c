@@ -93,20 +93,6 @@ static int week_of(int date)
     return date - date_weekday(date);
 }
 
-/* "Y9", "R" for Reception, "N" for nursery age. */
-static const char *year_short(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-    return buf;
-}
-
 /* id -> position in a name-ordered array */
 struct id_index {
     int64_t id;
@@ -709,7 +695,7 @@ static ap_status load_pupils(struct pass *p)
         int dob = col_date(st, 4);
         u->year_group = rules_year_group(dob, p->today);
         char y[16];
-        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), year_short(u->year_group, y, sizeof y));
+        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), rules_year_group_short(u->year_group, y, sizeof y));
         if (!u->subject) {
             result = nomem();
             break;

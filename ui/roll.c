@@ -342,18 +342,6 @@ static void load_some(struct roll_pane *rp, int first_rows)
 
 /* ---- Drawing ------------------------------------------------------------------ */
 
-static void year_text(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-}
-
 static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct roll_pane *rp = ctx;
@@ -370,7 +358,7 @@ static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_
             *attr = ATTR_DIM;
         break;
     case COL_YEAR:
-        year_text(r->year_group, buf, len);
+        rules_year_group_short(r->year_group, buf, len);
         break;
     case COL_SCHOOL:
         snprintf(buf, len, "%s", r->home_school);

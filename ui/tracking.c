@@ -107,18 +107,6 @@ static void week_words(int week, int today, char *buf, size_t len)
         snprintf(buf, len, "in %d weeks", k);
 }
 
-static void year_text(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-}
-
 static const char *flag_marker(enum flag_level l)
 {
     return l == FLAG_RED ? "!" : l == FLAG_AMBER ? "~" : "";
@@ -359,7 +347,7 @@ void tp_cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_mean
         snprintf(buf, len, "%s", r->display_name);
         break;
     case C_YEAR:
-        year_text(r->year_group, buf, len);
+        rules_year_group_short(r->year_group, buf, len);
         break;
     case C_WEEK:
         if (!r->has_week) {
