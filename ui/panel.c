@@ -198,14 +198,6 @@ static long long date_key(int d)
     return d == DATE_NONE ? 10000000LL : d;
 }
 
-static int status_rank(const char *status)
-{
-    for (int i = 0; LABELS_CASE_STATUS[i].code; i++)
-        if (strcmp(LABELS_CASE_STATUS[i].code, status) == 0)
-            return i;
-    return 99;
-}
-
 static int compare_rows(const void *a, const void *b)
 {
     const struct panel *st = sort_state;
@@ -218,7 +210,7 @@ static int compare_rows(const void *a, const void *b)
         break;
     case COL_REFERRED: d = date_key(x->referral_date) - date_key(y->referral_date); break;
     case COL_PANEL: d = date_key(x->panel_date) - date_key(y->panel_date); break;
-    case COL_STATUS: d = status_rank(x->status) - status_rank(y->status); break;
+    case COL_STATUS: d = label_rank(LABELS_CASE_STATUS, x->status) - label_rank(LABELS_CASE_STATUS, y->status); break;
     case COL_QUOTES: d = x->quotes - y->quotes; break;
     case COL_ANNUAL:
         d = (x->has_chosen ? x->chosen_annual : -1) < (y->has_chosen ? y->chosen_annual : -1)   ? -1

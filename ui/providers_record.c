@@ -2,6 +2,7 @@
  * the window), its contacts view, and the actions on a provider. */
 
 #include "providers_parts.h"
+#include "rowio.h"
 
 /* ---- the record view: its document (ui/docview.h) ------------------------------------------- */
 
@@ -155,14 +156,10 @@ static void collect_rec_flag(void *ctx, const struct flag_row *f)
     struct providers *st = c->st;
     if (!pr_provider_flag(f) || f->provider_id != st->rec_id)
         return;
-    if (st->nrflags == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        struct rec_flag *grown = realloc(st->rflags, cap * sizeof *grown);
-        if (!grown)
-            return;
-        st->rflags = grown;
-        c->cap = cap;
-    }
+    struct rec_flag *grown = rowio_grow(st->rflags, &c->cap, st->nrflags, sizeof *grown);
+    if (!grown)
+        return;
+    st->rflags = grown;
     char *reason = strdup(f->reason);
     if (reason)
         st->rflags[st->nrflags++] = (struct rec_flag){f->level, reason};

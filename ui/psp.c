@@ -50,17 +50,14 @@
 
 /* ---- small helpers ----------------------------------------------------------------- */
 
+/* As a list shows it, but "Rec": the PSP list has room. */
 static const char *short_year(int yg, char *buf, size_t len)
 {
-    if (yg == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (yg < 0)
-        snprintf(buf, len, "N");
-    else if (yg == 0)
+    if (yg == 0) {
         snprintf(buf, len, "Rec");
-    else
-        snprintf(buf, len, "Y%d", yg);
-    return buf;
+        return buf;
+    }
+    return rules_year_group_short(yg, buf, len);
 }
 
 /* Copies src into dst of size bytes, cut (if need be) where a character starts. */

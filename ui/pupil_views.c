@@ -266,14 +266,10 @@ void pv_pick_providers(struct ui *ui, struct pick *p, const char *first_label)
 __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum attr_meaning attr, int indent,
                                                          const char *fmt, ...)
 {
-    if (tv->n == tv->cap) {
-        size_t cap = tv->cap ? tv->cap * 2 : 64;
-        struct tv_line *grown = realloc(tv->lines, cap * sizeof *grown);
-        if (!grown)
-            return;
-        tv->lines = grown;
-        tv->cap = cap;
-    }
+    struct tv_line *grown = rowio_grow(tv->lines, &tv->cap, tv->n, sizeof *grown);
+    if (!grown)
+        return;
+    tv->lines = grown;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);

@@ -43,6 +43,7 @@
 #include "listview.h"
 #include "qa.h"
 #include "print.h"
+#include "rowio.h"
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
@@ -333,14 +334,10 @@ static void take_no(void *ctx, const struct qa_open_no *r)
 {
     struct nos_ctx *c = ctx;
     struct qa_pane *q = c->q;
-    if (q->nnos == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        struct open_no *grown = realloc(q->nos, cap * sizeof *grown);
-        if (!grown)
-            return;
-        q->nos = grown;
-        c->cap = cap;
-    }
+    struct open_no *grown = rowio_grow(q->nos, &c->cap, q->nnos, sizeof *grown);
+    if (!grown)
+        return;
+    q->nos = grown;
     char *text = strdup(r->text);
     if (!text)
         return;

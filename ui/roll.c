@@ -157,14 +157,6 @@ static int cmp_text(const char *a, const char *b)
     return strcasecmp(a, b);
 }
 
-static int label_rank(const struct label *table, const char *code)
-{
-    for (int i = 0; table[i].code; i++)
-        if (strcmp(table[i].code, code) == 0)
-            return i;
-    return 1000;
-}
-
 /* Compares two rows by the sort column; ties keep the name order (the
  * roll's order: surname, forename, id). */
 static int row_cmp(const void *pa, const void *pb)
