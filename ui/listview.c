@@ -4,6 +4,7 @@
 #include "draw.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -162,4 +163,79 @@ bool list_then_take(struct list_then *t, const struct action *act, int ret, wint
     t->act = act;
     t->key = action_key(ret, ch);
     return true;
+}
+
+bool list_rows_reserve(struct list_rows *r, size_t n)
+{
+    if (!n)
+        n = 1;
+    size_t *order = realloc(r->order, n * sizeof *order);
+    if (!order)
+        return false;
+    r->order = order;
+    size_t *view = realloc(r->view, n * sizeof *view);
+    if (!view)
+        return false;
+    r->view = view;
+    return true;
+}
+
+void list_rows_free(struct list_rows *r)
+{
+    free(r->order);
+    free(r->view);
+    r->order = r->view = NULL;
+    r->n = r->nview = 0;
+}
+
+static const struct list_rows *sorting; /* qsort has no context argument */
+
+static int compare_rows(const void *a, const void *b)
+{
+    return sorting->ops->compare(sorting->ctx, *(const size_t *)a, *(const size_t *)b);
+}
+
+void list_rows_sort(struct list_rows *r, bool natural, int64_t keep_id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        r->order[i] = i;
+    if (!natural) {
+        sorting = r;
+        qsort(r->order, r->n, sizeof *r->order, compare_rows);
+        sorting = NULL;
+    }
+    list_rows_filter(r, keep_id);
+}
+
+void list_rows_filter(struct list_rows *r, int64_t keep_id)
+{
+    r->nview = 0;
+    for (size_t k = 0; k < r->n; k++)
+        if (r->ops->shown(r->ctx, r->order[k]))
+            r->view[r->nview++] = r->order[k];
+    listview_set_rows(r->lv, (int)r->nview);
+    list_rows_select(r, keep_id);
+}
+
+void list_rows_keep(struct list_rows *r, int64_t keep_id, int line)
+{
+    if (keep_id && list_rows_current(r) != keep_id)
+        listview_select(r->lv, line);
+}
+
+bool list_rows_select(struct list_rows *r, int64_t id)
+{
+    for (size_t i = 0; id && i < r->nview; i++)
+        if (r->ops->id(r->ctx, r->view[i]) == id) {
+            listview_select(r->lv, (int)i);
+            return true;
+        }
+    return false;
+}
+
+int64_t list_rows_current(const struct list_rows *r)
+{
+    if (r->nview == 0 || r->lv->cursor < 0 || (size_t)r->lv->cursor >= r->nview)
+        return 0;
+    return r->ops->id(r->ctx, r->view[r->lv->cursor]);
 }

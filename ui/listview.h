@@ -4,6 +4,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "action.h"
 #include "attr.h"
@@ -47,6 +48,40 @@ bool listview_move(struct listview *lv, enum action_id act);
 void listview_set_rows(struct listview *lv, int rows);
 /* Puts the cursor on a row and scrolls so that it is visible (no drawing). */
 void listview_select(struct listview *lv, int row);
+
+/* The rows a list pane shows, as indexes into the pane's own array of n
+ * rows: every row in the sort order (order), less those its filter and
+ * search hide (view, shown in the list view lv). The pane gives the
+ * callbacks, each with its ctx. */
+struct list_rows_ops {
+    bool (*shown)(const void *ctx, size_t row);
+    /* The sort order: < 0 when row a comes before row b. */
+    int (*compare)(const void *ctx, size_t a, size_t b);
+    int64_t (*id)(const void *ctx, size_t row);
+};
+struct list_rows {
+    const struct list_rows_ops *ops;
+    const void *ctx;
+    struct listview *lv;
+    size_t n;
+    size_t *order, *view;
+    size_t nview;
+};
+/* Room for n rows (to be set in n once the pane holds them); false when out
+ * of memory, the rows as they were. */
+bool list_rows_reserve(struct list_rows *r, size_t n);
+void list_rows_free(struct list_rows *r);
+/* Sorts (natural: the rows' own order, not compare), then filters. */
+void list_rows_sort(struct list_rows *r, bool natural, int64_t keep_id);
+/* The rows shown again, the cursor on keep_id when it is still shown. */
+void list_rows_filter(struct list_rows *r, int64_t keep_id);
+/* After a reload: the cursor stays on keep_id, or when that row has gone,
+ * on the line it was on (the row that took its place). */
+void list_rows_keep(struct list_rows *r, int64_t keep_id, int line);
+/* Puts the cursor on the row with id when shown; false when not. */
+bool list_rows_select(struct list_rows *r, int64_t id);
+/* The id of the row under the cursor; 0 when none. */
+int64_t list_rows_current(const struct list_rows *r);
 
 /* A list's sort orders as a table of its columns, the same keys in every
  * list: s the next column in its first direction, S the other way. */

@@ -83,9 +83,7 @@ struct roll_pane {
     struct id_index *by_id;     /* roll->n, by id */
     struct row_flags *flags;    /* roll->n */
     bool flags_known;
-    size_t *order;              /* every row, in the sort order */
-    size_t *view;               /* the rows shown: order less the filter and search */
-    size_t nview;
+    struct list_rows rows;      /* the rows shown, in the sort order */
     struct listview lv;
     struct list_column cols[COL_COUNT]; /* columns at the window's width */
     int sort_col;
@@ -147,7 +145,6 @@ static void map_flags(struct roll_pane *rp)
     }
 }
 
-static const struct roll_pane *sorting; /* qsort has no context argument */
 
 static int cmp_text(const char *a, const char *b)
 {
@@ -159,10 +156,9 @@ static int cmp_text(const char *a, const char *b)
 
 /* Compares two rows by the sort column; ties keep the name order (the
  * roll's order: surname, forename, id). */
-static int row_cmp(const void *pa, const void *pb)
+static int row_cmp(const void *ctx, size_t ia, size_t ib)
 {
-    const struct roll_pane *rp = sorting;
-    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const struct roll_pane *rp = ctx;
     const struct roll_row *a = &rp->roll->rows[ia], *b = &rp->roll->rows[ib];
     int c = 0;
     switch (rp->sort_col) {
@@ -206,8 +202,9 @@ static int row_cmp(const void *pa, const void *pb)
     return c;
 }
 
-static bool row_matches(const struct roll_pane *rp, size_t i)
+static bool row_matches(const void *ctx, size_t i)
 {
+    const struct roll_pane *rp = ctx;
     const struct roll_row *r = &rp->roll->rows[i];
     if (!rp->f_everyone && !r->on_roll)
         return false;
@@ -239,50 +236,30 @@ static bool row_matches(const struct roll_pane *rp, size_t i)
     return true;
 }
 
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct roll_pane *)ctx)->roll->rows[i].id;
+}
+
+static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id};
+
 static int64_t cursor_id(const struct roll_pane *rp)
 {
-    if (!rp->roll || rp->nview == 0 || rp->lv.cursor < 0 || (size_t)rp->lv.cursor >= rp->nview)
-        return 0;
-    return rp->roll->rows[rp->view[rp->lv.cursor]].id;
+    return list_rows_current(&rp->rows);
 }
 
-/* Puts the cursor on the pupil when shown; false when not. */
-static bool select_id(struct roll_pane *rp, int64_t id)
-{
-    for (size_t i = 0; id && i < rp->nview; i++)
-        if (rp->roll->rows[rp->view[i]].id == id) {
-            listview_select(&rp->lv, (int)i);
-            return true;
-        }
-    return false;
-}
-
-/* The rows shown, from the sort order less the filter and search. The cursor
- * stays on keep_id when it is still shown, else on the same line. */
 static void rebuild_view(struct roll_pane *rp, int64_t keep_id)
 {
-    rp->nview = 0;
-    for (size_t k = 0; rp->roll && k < rp->roll->n; k++)
-        if (row_matches(rp, rp->order[k]))
-            rp->view[rp->nview++] = rp->order[k];
-    listview_set_rows(&rp->lv, (int)rp->nview);
-    select_id(rp, keep_id);
+    list_rows_filter(&rp->rows, keep_id);
 }
 
 static void resort(struct roll_pane *rp, int64_t keep_id)
 {
     if (!rp->roll)
         return;
-    for (size_t i = 0; i < rp->roll->n; i++)
-        rp->order[i] = i;
-    if (rp->sort_col != COL_NAME || rp->sort_desc) {
-        sorting = rp;
-        qsort(rp->order, rp->roll->n, sizeof *rp->order, row_cmp);
-        sorting = NULL;
-    }
     rp->lv.sort_column = rp->sort_col;
     rp->lv.sort_desc = rp->sort_desc;
-    rebuild_view(rp, keep_id);
+    list_rows_sort(&rp->rows, rp->sort_col == COL_NAME && !rp->sort_desc, keep_id);
 }
 
 /* Loads the roll again; the search, filter, sort and cursor stay. With
@@ -301,12 +278,9 @@ static void load_some(struct roll_pane *rp, int first_rows)
     size_t n = r->n ? r->n : 1;
     struct id_index *by_id = malloc(n * sizeof *by_id);
     struct row_flags *flags = calloc(n, sizeof *flags);
-    size_t *order = malloc(n * sizeof *order), *view = malloc(n * sizeof *view);
-    if (!by_id || !flags || !order || !view) {
+    if (!by_id || !flags || !list_rows_reserve(&rp->rows, n)) {
         free(by_id);
         free(flags);
-        free(order);
-        free(view);
         roll_free(r);
         ui_error(rp->ui, "The roll could not be loaded: out of memory");
         return;
@@ -317,19 +291,14 @@ static void load_some(struct roll_pane *rp, int first_rows)
     roll_free(rp->roll);
     free(rp->by_id);
     free(rp->flags);
-    free(rp->order);
-    free(rp->view);
     rp->roll = r;
     rp->by_id = by_id;
     rp->flags = flags;
-    rp->order = order;
-    rp->view = view;
-    rp->nview = 0;
+    rp->rows.n = r->n;
     map_flags(rp);
     int line = rp->lv.cursor;
     resort(rp, keep);
-    if (keep && cursor_id(rp) != keep)
-        listview_select(&rp->lv, line); /* gone: the row that took its place */
+    list_rows_keep(&rp->rows, keep, line);
 }
 
 /* ---- Drawing ------------------------------------------------------------------ */
@@ -337,11 +306,11 @@ static void load_some(struct roll_pane *rp, int first_rows)
 static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct roll_pane *rp = ctx;
-    if (line < 0 || (size_t)line >= rp->nview) {
+    if (line < 0 || (size_t)line >= rp->rows.nview) {
         buf[0] = '\0';
         return;
     }
-    size_t i = rp->view[line];
+    size_t i = rp->rows.view[line];
     const struct roll_row *r = &rp->roll->rows[i];
     switch (col) {
     case COL_NAME:
@@ -478,15 +447,15 @@ static void draw_search_line(struct roll_pane *rp, WINDOW *w)
     wmove(w, 1, 0);
     wclrtoeol(w);
     char count[32], text[600];
-    count_text(rp->nview, count, sizeof count);
+    count_text(rp->rows.nview, count, sizeof count);
     const char *q = rp->search;
     while (*q == ' ')
         q++;
     char matches[64];
-    if (rp->nview == 0)
+    if (rp->rows.nview == 0)
         snprintf(matches, sizeof matches, "no pupil matches");
     else
-        snprintf(matches, sizeof matches, "%s %s", count, rp->nview == 1 ? "pupil matches" : "pupils match");
+        snprintf(matches, sizeof matches, "%s %s", count, rp->rows.nview == 1 ? "pupil matches" : "pupils match");
     if (rp->typing) {
         /* Search: [field]  12 pupils match  Enter keeps, Esc clears */
         put_line(w, 1, 1, "Search:", ATTR_HEADER);
@@ -544,11 +513,11 @@ static void roll_draw(void *state, WINDOW *w)
     size_t nbase = base_count(rp);
     if (rp->roll->first_limit && !rp->f_everyone) /* the first screenful: the count is the whole roll's */
         nbase = (size_t)rp->roll->on_roll_total;
-    count_text(rp->nview == base_count(rp) ? nbase : rp->nview, count, sizeof count);
+    count_text(rp->rows.nview == base_count(rp) ? nbase : rp->rows.nview, count, sizeof count);
     count_text(nbase, base, sizeof base);
     const char *who = rp->f_everyone ? "pupils, on roll or not" : "on roll";
     char shown[96];
-    if (rp->nview == base_count(rp))
+    if (rp->rows.nview == base_count(rp))
         snprintf(shown, sizeof shown, "%s %s", base, who);
     else
         snprintf(shown, sizeof shown, "%s of %s %s", count, base, who);
@@ -561,7 +530,7 @@ static void roll_draw(void *state, WINDOW *w)
     rp->lv.ctx = rp;
     layout_columns(rp, getmaxx(w));
     listview_draw(&rp->lv, w, 2, height - 2);
-    if (rp->nview == 0) {
+    if (rp->rows.nview == 0) {
         const char *why = rp->roll->n == 0 ? "No pupils yet: press a to add the first one."
                           : rp->search[0] || filtered(rp) ? "No pupil matches the search and filter."
                                                           : "No pupils on roll: f, then Showing, to see everyone.";
@@ -730,6 +699,7 @@ static void *roll_open(struct ui *ui)
     rp->lv.ctx = rp;
     rp->lv.sort_column = COL_NAME;
     rp->sort_col = COL_NAME;
+    rp->rows = (struct list_rows){.ops = &rows_ops, .ctx = rp, .lv = &rp->lv};
     load_some(rp, LINES > 0 ? LINES : 60);
     return rp;
 }
@@ -742,8 +712,7 @@ static void roll_close(void *state)
     roll_free(rp->roll);
     free(rp->by_id);
     free(rp->flags);
-    free(rp->order);
-    free(rp->view);
+    list_rows_free(&rp->rows);
     free(rp);
 }
 
@@ -782,9 +751,9 @@ static void roll_flags_changed(void *state)
 static const char *roll_detail(void *state)
 {
     struct roll_pane *rp = state;
-    if (!rp->roll || rp->nview == 0 || !rp->flags_known)
+    if (!rp->roll || rp->rows.nview == 0 || !rp->flags_known)
         return NULL;
-    const struct row_flags *f = &rp->flags[rp->view[rp->lv.cursor]];
+    const struct row_flags *f = &rp->flags[rp->rows.view[rp->lv.cursor]];
     if (!rules_flag_raised(f->level) || !f->reason)
         return NULL;
     snprintf(rp->detail, sizeof rp->detail, "%s %s", f->level == FLAG_RED ? "!" : "~", f->reason);
@@ -816,7 +785,7 @@ static void open_record(struct roll_pane *rp, int64_t id)
 /* Shows the pupil: clears the search and filter when they hide it. */
 static void show_pupil(struct roll_pane *rp, int64_t id)
 {
-    if (select_id(rp, id))
+    if (list_rows_select(&rp->rows, id))
         return;
     if (row_of_id(rp, id) < 0)
         load(rp);
@@ -829,7 +798,7 @@ static void show_pupil(struct roll_pane *rp, int64_t id)
         rp->f_everyone = true;
         rebuild_view(rp, id);
     }
-    select_id(rp, id);
+    list_rows_select(&rp->rows, id);
 }
 
 static void roll_show_record(void *state, long long id)

@@ -114,30 +114,23 @@ static const char *flag_marker(enum flag_level l)
 
 const struct tracking_row *tp_row_at(const struct tpane *tp, int line)
 {
-    if (!tp->t || line < 0 || (size_t)line >= tp->nview)
+    if (!tp->t || line < 0 || (size_t)line >= tp->rows.nview)
         return NULL;
-    return &tp->t->rows[tp->view[line]];
+    return &tp->t->rows[tp->rows.view[line]];
 }
 
 int64_t tp_cursor_id(const struct tpane *tp)
 {
-    const struct tracking_row *r = tp_row_at(tp, tp->lv.cursor);
-    return r ? r->id : 0;
+    return list_rows_current(&tp->rows);
 }
 
 bool tp_select_id(struct tpane *tp, int64_t id)
 {
-    for (size_t i = 0; id && i < tp->nview; i++)
-        if (tp->t->rows[tp->view[i]].id == id) {
-            listview_select(&tp->lv, (int)i);
-            return true;
-        }
-    return false;
+    return list_rows_select(&tp->rows, id);
 }
 
 /* ---- Sorting, filtering, loading ------------------------------------------------------ */
 
-static const struct tpane *sorting; /* qsort has no context argument */
 
 static int cmp_int(int a, int b)
 {
@@ -153,10 +146,9 @@ static int missing_last(bool ha, bool hb)
     return ha ? -1 : 1;
 }
 
-static int row_cmp(const void *pa, const void *pb)
+static int row_cmp(const void *ctx, size_t ia, size_t ib)
 {
-    const struct tpane *tp = sorting;
-    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const struct tpane *tp = ctx;
     const struct tracking_row *a = &tp->t->rows[ia], *b = &tp->t->rows[ib];
     int c = 0, m = 0;
     int col = tp->sort_col;
@@ -206,8 +198,10 @@ static int row_cmp(const void *pa, const void *pb)
     return c;
 }
 
-static bool row_matches(const struct tpane *tp, const struct tracking_row *r)
+static bool row_matches(const void *ctx, size_t row)
 {
+    const struct tpane *tp = ctx;
+    const struct tracking_row *r = &tp->t->rows[row];
     if (tp->f_cohort[0] && strcmp(r->cohort, tp->f_cohort) != 0)
         return false;
     if (tp->f_provider) {
@@ -238,30 +232,25 @@ static bool row_matches(const struct tpane *tp, const struct tracking_row *r)
     return true;
 }
 
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct tpane *)ctx)->t->rows[i].id;
+}
+
+static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id};
+
 static void rebuild_view(struct tpane *tp, int64_t keep_id)
 {
-    tp->nview = 0;
-    for (size_t k = 0; tp->t && k < tp->t->n; k++)
-        if (row_matches(tp, &tp->t->rows[tp->order[k]]))
-            tp->view[tp->nview++] = tp->order[k];
-    listview_set_rows(&tp->lv, (int)tp->nview);
-    tp_select_id(tp, keep_id);
+    list_rows_filter(&tp->rows, keep_id);
 }
 
 static void resort(struct tpane *tp, int64_t keep_id)
 {
     if (!tp->t)
         return;
-    for (size_t i = 0; i < tp->t->n; i++)
-        tp->order[i] = i;
-    if (tp->sort_col != C_NAME || tp->sort_desc) {
-        sorting = tp;
-        qsort(tp->order, tp->t->n, sizeof *tp->order, row_cmp);
-        sorting = NULL;
-    }
     tp->lv.sort_column = tp->sort_col;
     tp->lv.sort_desc = tp->sort_desc;
-    rebuild_view(tp, keep_id);
+    list_rows_sort(&tp->rows, tp->sort_col == C_NAME && !tp->sort_desc, keep_id);
 }
 
 /* Loads the week again; search, filter, sort and cursor stay. */
@@ -274,25 +263,16 @@ bool tp_load(struct tpane *tp)
         ui_error(tp->ui, "The tracking rows could not be loaded: %s", ap_error_detail());
         return false;
     }
-    size_t n = t->n ? t->n : 1;
-    size_t *order = malloc(n * sizeof *order), *view = malloc(n * sizeof *view);
-    if (!order || !view) {
-        free(order);
-        free(view);
+    if (!list_rows_reserve(&tp->rows, t->n)) {
         tracking_free(t);
         ui_error(tp->ui, "The tracking rows could not be loaded: out of memory");
         return false;
     }
     tracking_free(tp->t);
-    free(tp->order);
-    free(tp->view);
     tp->t = t;
-    tp->order = order;
-    tp->view = view;
-    tp->nview = 0;
+    tp->rows.n = t->n;
     resort(tp, keep);
-    if (keep && tp_cursor_id(tp) != keep)
-        listview_select(&tp->lv, line); /* gone: the row that took its place */
+    list_rows_keep(&tp->rows, keep, line);
     return true;
 }
 
@@ -411,10 +391,11 @@ static void draw_search_line(struct tpane *tp, WINDOW *w)
     wmove(w, 1, 0);
     wclrtoeol(w);
     char text[800], matches[64];
-    if (tp->nview == 0)
+    if (tp->rows.nview == 0)
         snprintf(matches, sizeof matches, "no pupil matches");
     else
-        snprintf(matches, sizeof matches, "%zu %s", tp->nview, tp->nview == 1 ? "pupil matches" : "pupils match");
+        snprintf(matches, sizeof matches, "%zu %s", tp->rows.nview,
+                 tp->rows.nview == 1 ? "pupil matches" : "pupils match");
     if (tp->typing) {
         tp_put_line(w, 1, 1, "Search:", ATTR_HEADER);
         int fx = 9, fw = width > 100 ? width / 4 : 20;
@@ -635,7 +616,7 @@ void tp_tracking_draw(void *state, WINDOW *w)
     memcpy(tp->cols, columns, sizeof tp->cols);
     tp->lv.columns = tp->cols;
     listview_draw(&tp->lv, w, 2, height - 2 - bottom);
-    if (tp->nview == 0) {
+    if (tp->rows.nview == 0) {
         const char *why = tp->t->n == 0              ? "No pupils on roll in this week."
                           : tp->search[0] || filtered(tp) ? "No pupil matches the search and filter."
                                                          : "";
@@ -783,6 +764,7 @@ static void *tracking_open(struct ui *ui)
     tp->lv.ctx = tp;
     tp->lv.sort_column = C_NAME;
     tp->sort_col = C_NAME;
+    tp->rows = (struct list_rows){.ops = &rows_ops, .ctx = tp, .lv = &tp->lv};
     tp_load(tp);
     return tp;
 }
@@ -793,8 +775,7 @@ static void tracking_close(void *state)
     if (!tp)
         return;
     tracking_free(tp->t);
-    free(tp->order);
-    free(tp->view);
+    list_rows_free(&tp->rows);
     free(tp);
 }
 

@@ -50,9 +50,7 @@ struct entry {
 struct tpane {
     struct ui *ui;
     struct tracking *t;
-    size_t *order;              /* every row, in the sort order */
-    size_t *view;               /* the rows shown */
-    size_t nview;
+    struct list_rows rows;      /* the rows shown, in the sort order */
     struct listview lv;
     struct list_column cols[C_COUNT];
     int week;                   /* the Monday shown */
