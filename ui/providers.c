@@ -201,25 +201,23 @@ static bool load_list(struct providers *st)
     free_flags(st);
     provider_list_free(st->list);
     free(st->by_id);
-    free(st->view);
     st->list = l;
     st->load_error[0] = '\0';
     size_t n = l->n ? l->n : 1;
     st->flags = calloc(n, sizeof *st->flags);
     st->by_id = malloc(n * sizeof *st->by_id);
-    st->view = malloc(n * sizeof *st->view);
-    st->nview = 0;
-    if (!st->flags || !st->by_id || !st->view) {
+    st->rows.n = st->rows.nview = 0;
+    if (!st->flags || !st->by_id || !list_rows_reserve(&st->rows, n)) {
         snprintf(st->load_error, sizeof st->load_error, "Out of memory reading the providers");
         free(st->flags);
         free(st->by_id);
-        free(st->view);
         st->flags = NULL;
-        st->by_id = st->view = NULL;
+        st->by_id = NULL;
         provider_list_free(st->list);
         st->list = NULL;
         return false;
     }
+    st->rows.n = l->n;
     for (size_t i = 0; i < l->n; i++)
         st->by_id[i] = (int)i;
     id_sort_state = st;
@@ -235,8 +233,9 @@ static bool filtered(const struct providers *st)
     return st->f_reg >= 0 || st->f_status || st->f_flags;
 }
 
-static bool row_shown(const struct providers *st, int i)
+static bool row_shown(const void *ctx, size_t i)
 {
+    const struct providers *st = ctx;
     const struct provider_list_row *r = &st->list->rows[i];
     const struct row_flags *f = &st->flags[i];
     if (st->search[0] && !utf8_contains(r->name, st->search))
@@ -265,12 +264,9 @@ static int insurance_rank(const struct provider_list_row *r)
     return rules_flag_raised(r->insurance_level) ? 1 : 2;
 }
 
-static struct providers *sort_state;
-
-static int compare_rows(const void *a, const void *b)
+static int compare_rows(const void *ctx, size_t i, size_t j)
 {
-    const struct providers *st = sort_state;
-    int i = *(const int *)a, j = *(const int *)b;
+    const struct providers *st = ctx;
     const struct provider_list_row *x = &st->list->rows[i], *y = &st->list->rows[j];
     long long d = 0;
     switch (st->sort_col) {
@@ -302,40 +298,30 @@ static int compare_rows(const void *a, const void *b)
     return d < 0 ? -1 : d > 0;
 }
 
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct providers *)ctx)->list->rows[i].id;
+}
+
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id};
+
 static int64_t current_id(const struct providers *st)
 {
-    if (!st->list || st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
-        return 0;
-    return st->list->rows[st->view[st->lv.cursor]].id;
+    return list_rows_current(&st->rows);
 }
 
 static const struct provider_list_row *current_row(const struct providers *st)
 {
-    if (!st->list || st->nview == 0 || st->lv.cursor >= st->nview)
+    if (!st->list || st->rows.nview == 0 || (size_t)st->lv.cursor >= st->rows.nview)
         return NULL;
-    return &st->list->rows[st->view[st->lv.cursor]];
+    return &st->list->rows[st->rows.view[st->lv.cursor]];
 }
 
 /* Rebuilds the rows shown and puts the cursor on keep_id when it is among
  * them (else keeps the cursor's position). */
 void pr_refilter(struct providers *st, int64_t keep_id)
 {
-    st->nview = 0;
-    if (st->list) {
-        for (size_t i = 0; i < st->list->n; i++)
-            if (row_shown(st, (int)i))
-                st->view[st->nview++] = (int)i;
-        sort_state = st;
-        qsort(st->view, (size_t)st->nview, sizeof *st->view, compare_rows);
-    }
-    int row = st->lv.cursor;
-    for (int i = 0; keep_id && i < st->nview; i++)
-        if (st->list->rows[st->view[i]].id == keep_id) {
-            row = i;
-            break;
-        }
-    listview_set_rows(&st->lv, st->nview);
-    listview_select(&st->lv, row);
+    list_rows_sort(&st->rows, false, keep_id);
 }
 
 /* ---- the list's cells ------------------------------------------------------------------ */
@@ -343,7 +329,7 @@ void pr_refilter(struct providers *st, int64_t keep_id)
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct providers *st = ctx;
-    int i = st->view[row];
+    int i = (int)st->rows.view[row];
     const struct provider_list_row *r = &st->list->rows[i];
     const struct row_flags *f = &st->flags[i];
     char d[16];
@@ -422,7 +408,7 @@ static void make_detail(struct providers *st)
         const struct provider_list_row *r = current_row(st);
         if (!r)
             return;
-        const struct row_flags *f = &st->flags[st->view[st->lv.cursor]];
+        const struct row_flags *f = &st->flags[st->rows.view[st->lv.cursor]];
         int more = f->red + f->amber - 1;
         const char *susp = strcmp(r->status, "suspended") == 0 ? "Suspended. " : "";
         if (f->worst_reason && more > 0)
@@ -444,10 +430,10 @@ static void summary_text(const struct providers *st, char *buf, size_t len)
 {
     size_t n = st->list ? st->list->n : 0;
     int used;
-    if (st->nview == (int)n)
+    if (st->rows.nview == n)
         used = snprintf(buf, len, "%zu provider%s", n, n == 1 ? "" : "s");
     else
-        used = snprintf(buf, len, "%d of %zu providers", st->nview, n);
+        used = snprintf(buf, len, "%zu of %zu providers", st->rows.nview, n);
     if (used < 0 || (size_t)used >= len)
         return;
     if (st->search[0])
@@ -487,7 +473,7 @@ static void draw_detail_line(struct providers *st, WINDOW *w)
         wclrtoeol(w);
         return;
     }
-    const struct row_flags *f = &st->flags[st->view[st->lv.cursor]];
+    const struct row_flags *f = &st->flags[st->rows.view[st->lv.cursor]];
     make_detail(st);
     char line[NOTICE_LEN + sizeof r->name + 8];
     if (utf8_width(r->name) > st->name_cols && f->worst_reason)
@@ -518,7 +504,7 @@ static void draw_list_at(struct providers *st, WINDOW *w, int y)
         return;
     }
     listview_draw(&st->lv, w, y, height - y - 1);
-    if (st->nview == 0) {
+    if (st->rows.nview == 0) {
         const char *why = st->list->n == 0 ? "No providers yet: press a to add one."
                           : st->search[0] && filtered(st) ? "No provider matches: Esc clears the search, F the filter."
                           : st->search[0] ? "No provider's name matches the search: Esc clears it."
@@ -623,8 +609,8 @@ static unsigned run_filter(struct providers *st)
     const struct filter_panel fp = {"Filter the providers", 3, labels, &f, pfilter_value, pfilter_step,
                                     pfilter_clear, pfilter_restore, pfilter_list};
     filter_panel_run(st->ui, &fp);
-    ui_message(st->ui, filtered(st) ? "%d of %zu providers shown: F clears the filter" : "No filter: every provider shown",
-               st->nview, st->list ? st->list->n : (size_t)0);
+    ui_message(st->ui, filtered(st) ? "%zu of %zu providers shown: F clears the filter" : "No filter: every provider shown",
+               st->rows.nview, st->list ? st->list->n : (size_t)0);
     return REDRAW_ALL;
 }
 
@@ -716,6 +702,7 @@ static void *providers_open(struct ui *ui)
     st->lv = (struct listview){.columns = narrow_columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_NAME};
     st->sort_col = COL_NAME;
+    st->rows = (struct list_rows){.ops = &rows_ops, .ctx = st, .lv = &st->lv};
     st->clv = (struct listview){.columns = contact_columns, .ncolumns = CONTACT_COLS, .cell = pr_contact_cell, .ctx = st,
                                 .sort_column = -1};
     if (load_list(st))
@@ -731,7 +718,7 @@ static void providers_close(void *state)
     free_flags(st);
     provider_list_free(st->list);
     free(st->by_id);
-    free(st->view);
+    list_rows_free(&st->rows);
     pr_free_record(st);
     docview_free(&st->doc);
     free(st);
