@@ -128,18 +128,15 @@ bool ps_load_list(struct psp_pane *st)
         snprintf(st->load_error, sizeof st->load_error, "Could not read the PSPs: %s", ap_error_detail());
         return false;
     }
-    int *view = malloc((n ? n : 1) * sizeof *view);
-    if (!view) {
+    if (!list_rows_reserve(&st->shown, n)) {
         free(rows);
         snprintf(st->load_error, sizeof st->load_error, "Out of memory reading the PSPs");
         return false;
     }
     free(st->rows);
-    free(st->view);
     st->rows = rows;
-    st->n = n;
-    st->view = view;
-    st->nview = 0;
+    st->n = st->shown.n = n;
+    st->shown.nview = 0;
     st->load_error[0] = '\0';
     return true;
 }
@@ -154,12 +151,10 @@ static int review_rank(const struct psp_row *r)
     return r->review_level == FLAG_RED ? 0 : r->review_level == FLAG_AMBER ? 1 : 2;
 }
 
-static struct psp_pane *sort_state;
-
-static int compare_rows(const void *a, const void *b)
+static int compare_rows(const void *ctx, size_t a, size_t b)
 {
-    const struct psp_pane *st = sort_state;
-    const struct psp_row *x = &st->rows[*(const int *)a], *y = &st->rows[*(const int *)b];
+    const struct psp_pane *st = ctx;
+    const struct psp_row *x = &st->rows[a], *y = &st->rows[b];
     long d = 0;
     if (st->sort == SORT_REVIEW) {
         d = review_rank(x) - review_rank(y);
@@ -169,38 +164,38 @@ static int compare_rows(const void *a, const void *b)
         d = (long)y->rtt.level - (long)x->rtt.level; /* red first */
     }
     if (!d)
-        d = *(const int *)a - *(const int *)b; /* the store's order: by name */
+        d = a < b ? -1 : a > b; /* the store's order: by name */
     return d < 0 ? -1 : d > 0;
 }
 
+static bool row_shown(const void *ctx, size_t i)
+{
+    const struct psp_pane *st = ctx;
+    return !st->search[0] || utf8_contains(st->rows[i].name, st->search);
+}
+
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct psp_pane *)ctx)->rows[i].psp_id;
+}
+
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id};
+
 static int64_t current_id(const struct psp_pane *st)
 {
-    if (st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
-        return 0;
-    return st->rows[st->view[st->lv.cursor]].psp_id;
+    return list_rows_current(&st->shown);
 }
 
 static const struct psp_row *current_row(const struct psp_pane *st)
 {
-    if (st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
+    if (st->shown.nview == 0 || st->lv.cursor < 0 || (size_t)st->lv.cursor >= st->shown.nview)
         return NULL;
-    return &st->rows[st->view[st->lv.cursor]];
+    return &st->rows[st->shown.view[st->lv.cursor]];
 }
 
 void ps_refilter(struct psp_pane *st, int64_t keep)
 {
-    st->nview = 0;
-    for (size_t i = 0; i < st->n; i++)
-        if (!st->search[0] || utf8_contains(st->rows[i].name, st->search))
-            st->view[st->nview++] = (int)i;
-    sort_state = st;
-    qsort(st->view, (size_t)st->nview, sizeof *st->view, compare_rows);
-    int row = st->lv.cursor;
-    for (int i = 0; keep && i < st->nview; i++)
-        if (st->rows[st->view[i]].psp_id == keep)
-            row = i;
-    listview_set_rows(&st->lv, st->nview);
-    listview_select(&st->lv, row);
+    list_rows_sort(&st->shown, false, keep);
     st->lv.sort_column = sort_column[st->sort];
     st->lv.sort_desc = false;
 }
@@ -208,7 +203,7 @@ void ps_refilter(struct psp_pane *st, int64_t keep)
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct psp_pane *st = ctx;
-    const struct psp_row *r = &st->rows[st->view[row]];
+    const struct psp_row *r = &st->rows[st->shown.view[row]];
     bool ceased = strcmp(r->status, "ceased") == 0;
     char d[11];
     buf[0] = '\0';
@@ -309,7 +304,7 @@ static void draw_detail_line(struct psp_pane *st, WINDOW *w)
 static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
 {
     listview_draw(&st->lv, w, y, getmaxy(w) - y - 1);
-    if (st->nview == 0) {
+    if (st->shown.nview == 0) {
         const char *why = st->load_error[0] ? st->load_error
                           : st->n == 0     ? "No PSPs yet: press a to make one for a pupil."
                                            : "No PSP matches the search: Esc clears it.";
@@ -321,10 +316,10 @@ static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
 static void draw_list(struct psp_pane *st, WINDOW *w)
 {
     char summary[400];
-    int used = snprintf(summary, sizeof summary, "%d %s PSP%s", st->nview, st->with_ceased ? "" : "open",
-                        st->nview == 1 ? "" : "s");
+    int used = snprintf(summary, sizeof summary, "%zu %s PSP%s", st->shown.nview, st->with_ceased ? "" : "open",
+                        st->shown.nview == 1 ? "" : "s");
     if (st->with_ceased && used > 0)
-        used = snprintf(summary, sizeof summary, "%d PSP%s, ceased ones too", st->nview, st->nview == 1 ? "" : "s");
+        used = snprintf(summary, sizeof summary, "%zu PSP%s, ceased ones too", st->shown.nview, st->shown.nview == 1 ? "" : "s");
     if (used > 0 && (size_t)used < sizeof summary && st->search[0])
         used += snprintf(summary + used, sizeof summary - (size_t)used, " │ search \"%s\"", st->search);
     if (used > 0 && (size_t)used < sizeof summary)
@@ -538,6 +533,7 @@ static void *psp_open(struct ui *ui)
     st->ui = ui;
     st->lv = (struct listview){.columns = columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_NAME};
+    st->shown = (struct list_rows){.ops = &rows_ops, .ctx = st, .lv = &st->lv};
     if (ps_load_list(st))
         ps_refilter(st, 0);
     return st;
@@ -549,7 +545,7 @@ static void psp_close(void *state)
     if (!st)
         return;
     free(st->rows);
-    free(st->view);
+    list_rows_free(&st->shown);
     free(st);
 }
 
