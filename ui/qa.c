@@ -162,13 +162,15 @@ void qp_draw_foot(struct qa_pane *q, WINDOW *w, const char *text, attr_t attr)
 
 static const struct qa_provider_row *current_prov(const struct qa_pane *q)
 {
-    if (!q->ov || q->nview == 0 || q->lv.cursor < 0 || q->lv.cursor >= q->nview)
+    if (!q->ov || q->shown.nview == 0 || q->lv.cursor < 0 || (size_t)q->lv.cursor >= q->shown.nview)
         return NULL;
-    return &q->ov->rows[q->view[q->lv.cursor]];
+    return &q->ov->rows[q->shown.view[q->lv.cursor]];
 }
 
-static bool row_shown(const struct qa_pane *q, const struct qa_provider_row *r)
+static bool row_shown(const void *ctx, size_t i)
 {
+    const struct qa_pane *q = ctx;
+    const struct qa_provider_row *r = &q->ov->rows[i];
     if (q->search[0] && !utf8_contains(r->name, q->search))
         return false;
     switch (q->filter) {
@@ -179,17 +181,15 @@ static bool row_shown(const struct qa_pane *q, const struct qa_provider_row *r)
     }
 }
 
-static const struct qa_pane *sorting; /* qsort has no context argument */
 
 static int due_key(const struct qa_due *d)
 {
     return d->due == DATE_NONE ? INT_MAX : d->due;
 }
 
-static int view_cmp(const void *a, const void *b)
+static int view_cmp(const void *ctx, size_t i, size_t j)
 {
-    const struct qa_pane *q = sorting;
-    int i = *(const int *)a, j = *(const int *)b;
+    const struct qa_pane *q = ctx;
     const struct qa_provider_row *x = &q->ov->rows[i], *y = &q->ov->rows[j];
     int d = 0;
     switch (q->sort) {
@@ -209,24 +209,19 @@ static int view_cmp(const void *a, const void *b)
     return d ? d : (i > j) - (i < j);
 }
 
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct qa_pane *)ctx)->ov->rows[i].id;
+}
+
+static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id};
+
 static void refilter(struct qa_pane *q, int64_t keep_id)
 {
-    q->nview = 0;
-    int row = q->lv.cursor;
-    for (size_t i = 0; q->ov && i < q->ov->n; i++)
-        if (row_shown(q, &q->ov->rows[i]))
-            q->view[q->nview++] = (int)i;
-    sorting = q;
-    qsort(q->view, (size_t)q->nview, sizeof *q->view, view_cmp);
-    sorting = NULL;
-    for (int i = 0; keep_id && q->ov && i < q->nview; i++)
-        if (q->ov->rows[q->view[i]].id == keep_id)
-            row = i;
     static const int arrow[SORT_COUNT] = {-1, OC_NAME, OC_S1, OC_S2, OC_MON};
     q->lv.sort_column = arrow[q->sort];
     q->lv.sort_desc = q->sort_desc;
-    listview_set_rows(&q->lv, q->nview);
-    listview_select(&q->lv, row);
+    list_rows_sort(&q->shown, false, keep_id);
 }
 
 /* The thresholds the pane reads the store with. The monitoring rule's
@@ -293,17 +288,15 @@ static bool load_list(struct qa_pane *q)
                  ap_error_detail());
         return false;
     }
-    int *view = malloc((o->n ? o->n : 1) * sizeof *view);
-    if (!view) {
+    if (!list_rows_reserve(&q->shown, o->n)) {
         qa_overview_free(o);
         snprintf(q->load_error, sizeof q->load_error, "Out of memory reading the providers");
         return false;
     }
     int64_t keep = current_prov(q) ? current_prov(q)->id : 0;
     qa_overview_free(q->ov);
-    free(q->view);
     q->ov = o;
-    q->view = view;
+    q->shown.n = o->n;
     q->load_error[0] = '\0';
     refilter(q, keep);
     apply_flags(q);
@@ -524,7 +517,7 @@ static void due_text(const struct qa_due *d, int today, char *buf, size_t len, e
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct qa_pane *q = ctx;
-    const struct qa_provider_row *r = &q->ov->rows[q->view[row]];
+    const struct qa_provider_row *r = &q->ov->rows[q->shown.view[row]];
     int today = ui_today(q->ui);
     buf[0] = '\0';
     switch (col) {
@@ -607,7 +600,7 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
         if (q->filter && n > 0 && (size_t)n < sizeof top)
             n += snprintf(top + n, sizeof top - (size_t)n, " │ %s", filter_words[q->filter]);
         if (q->search[0] && n > 0 && (size_t)n < sizeof top)
-            snprintf(top + n, sizeof top - (size_t)n, " │ %d match \"%s\"", q->nview, q->search);
+            snprintf(top + n, sizeof top - (size_t)n, " │ %zu match \"%s\"", q->shown.nview, q->search);
         qp_line(w, 0, top, attr_of(ATTR_DIM));
     }
     if (!q->ov) {
@@ -615,7 +608,7 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
         return;
     }
     listview_draw(&q->lv, w, 1, getmaxy(w) - 2);
-    if (q->nview == 0)
+    if (q->shown.nview == 0)
         qp_put(w, 3, 2, 0,
             q->ov->n == 0 ? "No providers yet: add them in the Providers pane (2)."
                           : "No provider matches the search or the filter: Esc, F clear them.",
@@ -828,6 +821,7 @@ static void *qa_open(struct ui *ui)
     q->ui = ui;
     q->lv = (struct listview){.columns = ov_columns, .ncolumns = OC_COUNT, .cell = list_cell, .ctx = q,
                               .sort_column = -1};
+    q->shown = (struct list_rows){.ops = &rows_ops, .ctx = q, .lv = &q->lv};
     q->vlv = (struct listview){.columns = visit_columns, .ncolumns = VC_COUNT, .cell = visit_cell, .ctx = q,
                                .sort_column = -1};
     load_list(q);
@@ -842,7 +836,7 @@ static void qa_close(void *state)
     if (q->dirty)
         ui_store_changed(q->ui); /* harmless at exit; keeps the shell's flags true */
     qa_overview_free(q->ov);
-    free(q->view);
+    list_rows_free(&q->shown);
     free(q->visits);
     free_nos(q);
     free(q->items);
