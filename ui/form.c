@@ -519,19 +519,13 @@ static enum view_key conflict_key(void *self, const struct action *act, int ret,
     }
 }
 
-static bool conflict_takes_text(void *self)
-{
-    (void)self;
-    return true; /* only its answers, Esc, Ctrl-C and F1 */
-}
-
 static const enum action_id conflict_keys[] = {ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct view_ops conflict_view = {
     .title = "a record someone else changed",
     .keys = conflict_keys,
     .draw = conflict_draw,
     .key = conflict_key,
-    .takes_text = conflict_takes_text,
+    .takes_text = view_takes_text_always, /* only its answers, Esc, Ctrl-C and F1 */
 };
 
 const struct view_ops *form_conflict_view_ops(void) { return &conflict_view; }
@@ -940,12 +934,6 @@ static bool form_view_close_request(void *self, bool quitting)
     return true;
 }
 
-static bool form_view_takes_text(void *self)
-{
-    (void)self;
-    return true; /* q, ? and the digits are characters in a form */
-}
-
 static bool form_view_tick(void *self)
 {
     struct form_run *r = self;
@@ -962,7 +950,7 @@ static const struct view_ops form_view = {
     .draw = form_view_draw,
     .key = form_view_key,
     .close_request = form_view_close_request,
-    .takes_text = form_view_takes_text,
+    .takes_text = view_takes_text_always, /* q, ? and the digits are characters in a form */
     .tick = form_view_tick,
     .paste = form_view_paste,
 };

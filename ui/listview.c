@@ -2,6 +2,7 @@
 
 #include "shell.h"
 #include "draw.h"
+#include "lineedit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,29 @@ bool listview_move(struct listview *lv, enum action_id act)
         draw_row(lv, lv->cursor);
     }
     return true;
+}
+
+bool listview_typing_move(struct listview *lv, enum action_id act)
+{
+    switch (act) {
+    case ACT_GRID_UP: return listview_move(lv, ACT_UP);
+    case ACT_GRID_DOWN: return listview_move(lv, ACT_DOWN);
+    case ACT_GRID_PAGE_UP: return listview_move(lv, ACT_PAGE_UP);
+    case ACT_GRID_PAGE_DOWN: return listview_move(lv, ACT_PAGE_DOWN);
+    default: return false;
+    }
+}
+
+bool listview_typing_key(struct ui *ui, struct lineedit *le, int ret, wint_t ch, char *buf, size_t size)
+{
+    enum lineedit_result r = lineedit_key(le, ret, ch);
+    if (r == LINEEDIT_CHANGED) {
+        snprintf(buf, size, "%s", lineedit_text(le));
+        return true;
+    }
+    if (r == LINEEDIT_REFUSED)
+        ui_error(ui, "%s", lineedit_reason(le));
+    return false;
 }
 
 void listview_sort_key(struct ui *ui, const struct list_sort *t, int key, int *col, bool *desc)

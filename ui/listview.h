@@ -9,6 +9,8 @@
 #include "action.h"
 #include "attr.h"
 
+struct ui;
+
 /* A generic list of rows with column headings, a cursor and scrolling. The
  * owner supplies the cells through a callback; the list knows nothing of
  * pupils or providers. A cursor move repaints the old and the new row only. */
@@ -43,6 +45,16 @@ void listview_draw(struct listview *lv, WINDOW *w, int y, int height);
 /* Moves for ACT_UP/DOWN/PAGE_UP/PAGE_DOWN/HOME/END. Returns true when the
  * action was a move (the rows that changed are already drawn). */
 bool listview_move(struct listview *lv, enum action_id act);
+
+/* The moves in a list while text is typed above it (a search, a picker):
+ * ACT_GRID_UP, _DOWN, _PAGE_UP, _PAGE_DOWN (the arrows and the page keys).
+ * True when the action was one (and the cursor moved). */
+bool listview_typing_move(struct listview *lv, enum action_id act);
+/* A key typed into the text field above a list: the field's text into buf
+ * (size bytes); true when the text changed. A refused key (too long, a
+ * control character) is said on the status line. */
+struct lineedit;
+bool listview_typing_key(struct ui *ui, struct lineedit *le, int ret, wint_t ch, char *buf, size_t size);
 
 /* Sets the row count (after a reload or a filter), keeping the cursor in range. */
 void listview_set_rows(struct listview *lv, int rows);
@@ -91,8 +103,6 @@ struct list_sort {
     const char *const *words;      /* each column in words ("Sorted by ..."); NULL: nothing said */
     const char *desc, *asc;        /* the directions in words: "highest first", "lowest first" */
 };
-struct ui;
-
 /* A list's own key pressed in a record opened from it (search, sort,
  * filter): list_then_take keeps it (true) so that the record's view closes
  * and the list does it then; false for any other action. */

@@ -49,27 +49,12 @@ static enum view_key picker_key(void *self, const struct action *act, int ret, w
                 return VIEW_DONE;
             p->picked = true;
             return VIEW_CLOSE;
-        case ACT_GRID_UP: listview_move(sp->lv, ACT_UP); return VIEW_DONE;
-        case ACT_GRID_DOWN: listview_move(sp->lv, ACT_DOWN); return VIEW_DONE;
-        case ACT_GRID_PAGE_UP: listview_move(sp->lv, ACT_PAGE_UP); return VIEW_DONE;
-        case ACT_GRID_PAGE_DOWN: listview_move(sp->lv, ACT_PAGE_DOWN); return VIEW_DONE;
-        default: return VIEW_PASS;
+        default: return listview_typing_move(sp->lv, act->id) ? VIEW_DONE : VIEW_PASS;
         }
     }
-    enum lineedit_result r = lineedit_key(&p->le, ret, ch);
-    if (r == LINEEDIT_CHANGED) {
-        snprintf(sp->search, sp->size, "%s", lineedit_text(&p->le));
+    if (listview_typing_key(p->ui, &p->le, ret, ch, sp->search, sp->size))
         sp->refilter(sp->ctx);
-    } else if (r == LINEEDIT_REFUSED) {
-        ui_error(p->ui, "%s", lineedit_reason(&p->le));
-    }
     return VIEW_DONE;
-}
-
-static bool picker_takes_text(void *self)
-{
-    (void)self;
-    return true;
 }
 
 static const enum action_id picker_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
@@ -79,7 +64,7 @@ static const struct view_ops picker_view = {
     .keys = picker_keys,
     .draw = picker_draw,
     .key = picker_key,
-    .takes_text = picker_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *picker_view_ops(void) { return &picker_view; }

@@ -585,19 +585,13 @@ static enum view_key draft_key(void *self, const struct action *act, int ret, wi
     }
 }
 
-static bool draft_takes_text(void *self)
-{
-    (void)self;
-    return true; /* only its answers */
-}
-
 static const enum action_id draft_keys[] = {ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct view_ops draft_view = {
     .title = "kept drafts",
     .keys = draft_keys,
     .draw = draft_draw,
     .key = draft_key,
-    .takes_text = draft_takes_text,
+    .takes_text = view_takes_text_always, /* only its answers */
     .overlay = true,
 };
 

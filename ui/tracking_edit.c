@@ -124,19 +124,13 @@ static enum view_key note_key(void *self, const struct action *act, int ret, win
     return VIEW_DONE;
 }
 
-static bool track_takes_text(void *self)
-{
-    (void)self;
-    return true;
-}
-
 static const enum action_id note_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
 static const struct view_ops note_view = {
     .title = "a note on the area",
     .keys = note_keys,
     .draw = note_draw,
     .key = note_key,
-    .takes_text = track_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *tracking_note_view_ops(void) { return &note_view; }
@@ -291,7 +285,7 @@ static const struct view_ops entry_view_ops_ = {
     .draw = entry_draw,
     .key = entry_key,
     .close_request = entry_close_request,
-    .takes_text = track_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *tracking_entry_view_ops(void) { return &entry_view_ops_; }

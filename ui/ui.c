@@ -587,18 +587,12 @@ static enum view_key confirm_key(void *self, const struct action *act, int ret, 
     return VIEW_PASS;
 }
 
-static bool confirm_takes_text(void *self)
-{
-    (void)self;
-    return true; /* q and the digits are not answers: only y, n and Esc */
-}
-
 static const enum action_id confirm_keys[] = {ACT_YES, ACT_NO, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct view_ops confirm_view = {
     .title = "a question",
     .keys = confirm_keys,
     .key = confirm_key,
-    .takes_text = confirm_takes_text,
+    .takes_text = view_takes_text_always, /* q and the digits are not answers: only y, n and Esc */
 };
 
 const struct view_ops *ui_confirm_view_ops(void) { return &confirm_view; }
