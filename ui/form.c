@@ -487,6 +487,26 @@ static void conflict_draw(void *self, WINDOW *w)
     curs_set(0);
 }
 
+/* After a conflict: the stored record's version into the form's record
+ * (struct form's take_version, or its record read again and only the
+ * version kept). */
+static ap_status take_version(const struct form *f)
+{
+    if (f->take_version)
+        return f->take_version(f->ctx);
+    void *mine = malloc(f->record_size);
+    if (!mine)
+        return ap_fail(AP_ERR_NOMEM, "out of memory");
+    memcpy(mine, f->record, f->record_size);
+    ap_status st = f->reload(f->ctx);
+    int64_t version = *f->version;
+    memcpy(f->record, mine, f->record_size);
+    free(mine);
+    if (st == AP_OK)
+        *f->version = version;
+    return st;
+}
+
 static enum view_key conflict_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     (void)ret;
@@ -506,7 +526,7 @@ static enum view_key conflict_key(void *self, const struct action *act, int ret,
         }
         return VIEW_CLOSE;
     case ACT_CONFLICT_OVERWRITE:
-        if (r->f->take_version(r->f->ctx) != AP_OK)
+        if (take_version(r->f) != AP_OK)
             ui_error(r->ui, "%s", ap_error_detail());
         else
             c->overwrite = true;
@@ -580,7 +600,7 @@ static bool try_save(struct form_run *r)
         ap_status st = r->f->save(r->f->ctx);
         if (st == AP_OK)
             return true;
-        if (st == AP_ERR_CONFLICT && r->f->reload && r->f->take_version) {
+        if (st == AP_ERR_CONFLICT && r->f->reload && (r->f->take_version || r->f->version)) {
             char who[300];
             snprintf(who, sizeof who, "%s", ap_error_detail());
             if (resolve_conflict(r, who))

@@ -256,19 +256,6 @@ static ap_status case_form_reload(void *ctx)
     return panel_case_get(ui_store(cf->st->ui), cf->c->id, cf->c);
 }
 
-static ap_status case_form_take_version(void *ctx)
-{
-    struct case_form *cf = ctx;
-    struct panel_case *now = malloc(sizeof *now);
-    if (!now)
-        return ap_fail(AP_ERR_NOMEM, "out of memory");
-    ap_status st = panel_case_get(ui_store(cf->st->ui), cf->c->id, now);
-    if (st == AP_OK)
-        cf->c->version = now->version;
-    free(now);
-    return st;
-}
-
 /* Edits *c (c->id 0: a new case) until saved (true) or closed. */
 static bool case_form_run(struct panel *st, struct panel_case *c)
 {
@@ -302,7 +289,9 @@ static bool case_form_run(struct panel *st, struct panel_case *c)
         .validate = case_form_check,
         .save = case_form_save,
         .reload = c->id ? case_form_reload : NULL,
-        .take_version = c->id ? case_form_take_version : NULL,
+        .record = c,
+        .record_size = sizeof *c,
+        .version = c->id ? &c->version : NULL,
         .info = case_form_info,
     };
     return form_run(st->ui, &f);
@@ -361,16 +350,6 @@ static ap_status quote_form_reload(void *ctx)
     return panel_quote_get(ui_store(qf->st->ui), qf->q->id, qf->q);
 }
 
-static ap_status quote_form_take_version(void *ctx)
-{
-    struct quote_form *qf = ctx;
-    struct panel_quote now;
-    ap_status st = panel_quote_get(ui_store(qf->st->ui), qf->q->id, &now);
-    if (st == AP_OK)
-        qf->q->version = now.version;
-    return st;
-}
-
 /* Edits *q (q->id 0: a new one) until saved (true) or closed. */
 static bool quote_form_run(struct panel *st, struct panel_quote *q)
 {
@@ -422,7 +401,9 @@ static bool quote_form_run(struct panel *st, struct panel_quote *q)
         .validate = quote_form_check,
         .save = quote_form_save,
         .reload = q->id ? quote_form_reload : NULL,
-        .take_version = q->id ? quote_form_take_version : NULL,
+        .record = q,
+        .record_size = sizeof *q,
+        .version = q->id ? &q->version : NULL,
         .info = quote_form_info,
         .custom_draw = quote_form_draw,
         .custom_key = quote_form_key,

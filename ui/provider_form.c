@@ -80,16 +80,6 @@ static ap_status provider_reload(void *ctx)
     return provider_get(ui_store(c->ui), c->p->id, c->p);
 }
 
-static ap_status provider_take_version(void *ctx)
-{
-    struct provider_ctx *c = ctx;
-    struct provider now;
-    ap_status st = provider_get(ui_store(c->ui), c->p->id, &now);
-    if (st == AP_OK)
-        c->p->version = now.version;
-    return st;
-}
-
 bool provider_form_run(struct ui *ui, struct provider *p)
 {
     static struct field_choice registration[CHOICES_MAX], basis[CHOICES_MAX], status[CHOICES_MAX];
@@ -168,7 +158,9 @@ bool provider_form_run(struct ui *ui, struct provider *p)
         .validate = provider_check,
         .save = provider_save,
         .reload = p->id ? provider_reload : NULL,
-        .take_version = p->id ? provider_take_version : NULL,
+        .record = p,
+        .record_size = sizeof *p,
+        .version = p->id ? &p->version : NULL,
     };
     return form_run(ui, &f);
 }
@@ -199,16 +191,6 @@ static ap_status contact_reload(void *ctx)
     return provider_contact_get(ui_store(c->ui), c->c->id, c->c);
 }
 
-static ap_status contact_take_version(void *ctx)
-{
-    struct contact_ctx *c = ctx;
-    struct provider_contact now;
-    ap_status st = provider_contact_get(ui_store(c->ui), c->c->id, &now);
-    if (st == AP_OK)
-        c->c->version = now.version;
-    return st;
-}
-
 bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const char *provider_name)
 {
     struct form_field fields[] = {
@@ -233,7 +215,9 @@ bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const 
         .validate = contact_check,
         .save = contact_save,
         .reload = c->id ? contact_reload : NULL,
-        .take_version = c->id ? contact_take_version : NULL,
+        .record = c,
+        .record_size = sizeof *c,
+        .version = c->id ? &c->version : NULL,
     };
     return form_run(ui, &f);
 }

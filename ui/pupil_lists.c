@@ -70,16 +70,6 @@ static ap_status contact_form_reload(void *ctx)
     return contact_get(ui_store(cf->ui), cf->c.id, &cf->c);
 }
 
-static ap_status contact_form_take_version(void *ctx)
-{
-    struct contact_form *cf = ctx;
-    struct contact now;
-    ap_status st = contact_get(ui_store(cf->ui), cf->c.id, &now);
-    if (st == AP_OK)
-        cf->c.version = now.version;
-    return st;
-}
-
 /* The phone and email rules, checked with every field on save. */
 static ap_status contact_form_check(void *ctx, int field, const char *label, const char *text)
 {
@@ -123,7 +113,9 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
         .validate = contact_form_validate,
         .save = contact_form_save,
         .reload = contact_form_reload,
-        .take_version = contact_form_take_version,
+        .record = x,
+        .record_size = sizeof *x,
+        .version = &x->version,
         .check = contact_form_check,
         .info = contact_info,
     };

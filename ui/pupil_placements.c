@@ -202,16 +202,6 @@ static ap_status placement_form_reload(void *ctx)
     return placement_get(ui_store(pf->ui), pf->p.id, &pf->p);
 }
 
-static ap_status placement_form_take_version(void *ctx)
-{
-    struct placement_form *pf = ctx;
-    struct placement now;
-    ap_status st = placement_get(ui_store(pf->ui), pf->p.id, &now);
-    if (st == AP_OK)
-        pf->p.version = now.version;
-    return st;
-}
-
 static int placement_form_lines(void *ctx, int field)
 {
     (void)ctx;
@@ -322,7 +312,9 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         .validate = placement_form_validate,
         .save = placement_form_save,
         .reload = placement_form_reload,
-        .take_version = placement_form_take_version,
+        .record = x,
+        .record_size = sizeof *x,
+        .version = &x->version,
         .info = placement_info,
         .custom_lines = placement_form_lines,
         .custom_draw = placement_form_draw,

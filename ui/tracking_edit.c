@@ -434,16 +434,6 @@ static ap_status action_form_reload(void *ctx)
     return tracking_action_get(ui_store(af->ui), af->a.id, &af->a);
 }
 
-static ap_status action_form_take_version(void *ctx)
-{
-    struct action_form *af = ctx;
-    struct tracking_action now;
-    ap_status st = tracking_action_get(ui_store(af->ui), af->a.id, &now);
-    if (st == AP_OK)
-        af->a.version = now.version;
-    return st;
-}
-
 /* Adds (a->id 0) or edits an action. True when saved. */
 static bool action_form_run(struct ui *ui, struct tracking_action *a, const char *pupil, bool read_only)
 {
@@ -472,7 +462,9 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
         .validate = action_form_validate,
         .save = action_form_save,
         .reload = action_form_reload,
-        .take_version = action_form_take_version,
+        .record = x,
+        .record_size = sizeof *x,
+        .version = &x->version,
     };
     bool saved = form_run(ui, &f);
     if (saved)
