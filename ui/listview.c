@@ -263,3 +263,24 @@ int64_t list_rows_current(const struct list_rows *r)
         return 0;
     return r->ops->id(r->ctx, r->view[r->lv->cursor]);
 }
+
+void list_rows_search_draw(void *rows, WINDOW *w)
+{
+    struct list_rows *r = rows;
+    r->ops->draw(r->ctx, w);
+}
+
+void list_rows_search_apply(void *rows, int64_t keep)
+{
+    list_rows_filter(rows, keep);
+}
+
+int64_t list_rows_search_current(void *rows)
+{
+    return list_rows_current(rows);
+}
+
+void *list_rows_owner(void *rows)
+{
+    return ((struct list_rows *)rows)->ctx;
+}

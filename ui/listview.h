@@ -70,10 +70,13 @@ struct list_rows_ops {
     /* The sort order: < 0 when row a comes before row b. */
     int (*compare)(const void *ctx, size_t a, size_t b);
     int64_t (*id)(const void *ctx, size_t row);
+    /* Draws the pane under a view over its list (the search): the list
+     * from the body's second line down. */
+    void (*draw)(void *ctx, WINDOW *w);
 };
 struct list_rows {
     const struct list_rows_ops *ops;
-    const void *ctx;
+    void *ctx;
     struct listview *lv;
     size_t n;
     size_t *order, *view;
@@ -94,6 +97,15 @@ void list_rows_keep(struct list_rows *r, int64_t keep_id, int line);
 bool list_rows_select(struct list_rows *r, int64_t id);
 /* The id of the row under the cursor; 0 when none. */
 int64_t list_rows_current(const struct list_rows *r);
+/* The search over a list pane's rows (ui/search.h's search_ops, ctx the
+ * struct list_rows): the pane's draw, the rows filtered, the cursor's id.
+ * list_rows_owner gives such a callback its pane (the rows' ctx). */
+void list_rows_search_draw(void *rows, WINDOW *w);
+void list_rows_search_apply(void *rows, int64_t keep);
+int64_t list_rows_search_current(void *rows);
+void *list_rows_owner(void *rows);
+#define LIST_ROWS_SEARCH_OPS                                                                                    \
+    {.draw = list_rows_search_draw, .apply = list_rows_search_apply, .current = list_rows_search_current}
 
 /* A list's sort orders as a table of its columns, the same keys in every
  * list: s the next column in its first direction, S the other way. */

@@ -230,7 +230,8 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct panel *)ctx)->rows[i].id;
 }
 
-static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id};
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id, list_under};
 
 int64_t pp_current_id(const struct panel *st)
 {
@@ -539,25 +540,16 @@ bool pp_confirm(struct panel *st, const char *why, const char *question)
 
 /* ---- search and filter ------------------------------------------------------------------------------ */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list_at(ctx, w, 1);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    pp_refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return pp_current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "case",
     .hint = "Search by pupil, UPN, reason or chosen provider: Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 static void clear_filter(struct panel *st)
@@ -694,7 +686,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         st->doc.top = 0;
         pp_run_case(st, r->id);
         return after_case(st);
-    case ACT_SEARCH: return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
+    case ACT_SEARCH: return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
     case ACT_SORT: return sort_key(st, key);
     case ACT_FILTER:
         if (key == 'F') {
@@ -706,7 +698,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         }
         return run_filter(st);
     case ACT_BACK:
-        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
+        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pp_add_case(st); /* shows the new case */
         return after_case(st);

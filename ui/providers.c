@@ -303,7 +303,8 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct providers *)ctx)->list->rows[i].id;
 }
 
-static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id};
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id, list_under};
 
 static int64_t current_id(const struct providers *st)
 {
@@ -527,25 +528,16 @@ static void draw_list(struct providers *st, WINDOW *w)
 
 /* ---- search and filter (views over the list) ---------------------------------------------------------- */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list_at(ctx, w, 1);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    pr_refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "provider",
     .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 /* The filter panel (ui/filterview.h): registration, status, flags. */
@@ -656,7 +648,7 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         pr_run_record(st, current_id(st), false);
         return after_record(st);
     case ACT_SEARCH:
-        return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
+        return search_list(st->ui, &searching, &st->rows, st->search, sizeof st->search, &st->lv);
     case ACT_SORT:
         return sort_key(st, key);
     case ACT_FILTER:
@@ -670,7 +662,7 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         }
         return run_filter(st);
     case ACT_BACK:
-        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
+        return search_list_clear(st->ui, &searching, &st->rows, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pr_add_provider(st); /* shows the new provider's record */
         return after_record(st);

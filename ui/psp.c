@@ -179,7 +179,8 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct psp_pane *)ctx)->rows[i].psp_id;
 }
 
-static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id};
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id, list_under};
 
 static int64_t current_id(const struct psp_pane *st)
 {
@@ -502,25 +503,16 @@ static unsigned delete_psp(struct psp_pane *st)
 
 /* ---- search ------------------------------------------------------------------------------------ */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list_at(ctx, w, 1);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    ps_refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "PSP",
     .hint = "Search by the pupil's name: Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 /* ---- the pane's functions ------------------------------------------------------------------------ */
@@ -586,7 +578,7 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     case ACT_PRINT:
         return r ? ui_print_psp(st->ui, current_id(st)) : extra;
     case ACT_SEARCH:
-        return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
+        return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
     case ACT_FILTER: {
         int64_t keep = current_id(st);
         st->with_ceased = key == 'F' ? false : !st->with_ceased;
@@ -605,7 +597,7 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         return REDRAW_BODY | REDRAW_STATUS;
     }
     case ACT_BACK:
-        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : extra;
+        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : extra;
     default:
         return extra;
     }

@@ -214,7 +214,8 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct qa_pane *)ctx)->ov->rows[i].id;
 }
 
-static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id};
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id, list_under};
 
 static void refilter(struct qa_pane *q, int64_t keep_id)
 {
@@ -738,25 +739,16 @@ void qp_draw_visits(struct qa_pane *q, WINDOW *w)
 
 /* ---- search ---------------------------------------------------------------------------------------- */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list(ctx, w);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "provider",
     .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 /* ---- keys ------------------------------------------------------------------------------------------ */
@@ -787,7 +779,7 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
         return REDRAW_STATUS;
     case ACT_SEARCH:
-        return search_list(q->ui, &searching, q, q->search, sizeof q->search, &q->lv);
+        return search_list(q->ui, &searching, &q->shown, q->search, sizeof q->search, &q->lv);
     case ACT_SORT:
         if (key == 'S') {
             q->sort_desc = !q->sort_desc;
@@ -805,7 +797,7 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         ui_message(q->ui, "%s", q->filter ? "Filter: f changes it, F clears it" : "No filter: every provider shown");
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_BACK:
-        return search_list_clear(q->ui, &searching, q, q->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
+        return search_list_clear(q->ui, &searching, &q->shown, q->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     default:
         return REDRAW_NONE;
     }

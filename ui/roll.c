@@ -241,17 +241,8 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct roll_pane *)ctx)->roll->rows[i].id;
 }
 
-static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id};
-
-static int64_t cursor_id(const struct roll_pane *rp)
-{
-    return list_rows_current(&rp->rows);
-}
-
-static void rebuild_view(struct roll_pane *rp, int64_t keep_id)
-{
-    list_rows_filter(&rp->rows, keep_id);
-}
+static void roll_draw(void *state, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id, roll_draw};
 
 static void resort(struct roll_pane *rp, int64_t keep_id)
 {
@@ -267,7 +258,7 @@ static void resort(struct roll_pane *rp, int64_t keep_id)
  * reloads the whole roll straight after the first frame. */
 static void load_some(struct roll_pane *rp, int first_rows)
 {
-    int64_t keep = cursor_id(rp);
+    int64_t keep = list_rows_current(&rp->rows);
     struct roll *r = NULL;
     ap_status st = first_rows ? roll_load_first(ui_store(rp->ui), ui_today(rp->ui), first_rows, &r)
                               : roll_load(ui_store(rp->ui), ui_today(rp->ui), &r);
@@ -541,34 +532,20 @@ static void roll_draw(void *state, WINDOW *w)
 
 /* ---- Search -------------------------------------------------------------------- */
 
-/* Search as you type: a modal loop of its own, so that every key (digits of a
- * UPN, q) goes to the search field. Enter keeps the search, Esc clears it. */
-static void roll_search_draw(void *ctx, WINDOW *w)
+/* Search as you type: every key (digits of a UPN, q) goes to the search
+ * field, the roll drawing it from rp->typing with the cursor in it. Enter
+ * keeps the search, Esc clears it. */
+static struct lineedit **roll_typing(void *rows)
 {
-    roll_draw(ctx, w); /* draws the search line from rp->typing, the cursor in it */
-}
-
-static void roll_search_apply(void *ctx, int64_t keep)
-{
-    rebuild_view(ctx, keep);
-}
-
-static int64_t roll_search_current(void *ctx)
-{
-    return cursor_id(ctx);
-}
-
-static struct lineedit **roll_typing(void *ctx)
-{
-    return &((struct roll_pane *)ctx)->typing;
+    return &((struct roll_pane *)list_rows_owner(rows))->typing;
 }
 
 static void run_search(struct roll_pane *rp)
 {
-    static const struct search_ops ops = {roll_search_draw, roll_search_apply, roll_search_current, roll_typing,
-                                          true};
+    static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply, list_rows_search_current,
+                                          roll_typing, true};
     search_run(rp->ui, rp->search, sizeof rp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &rp->lv,
-               &ops, rp);
+               &ops, &rp->rows);
 }
 
 /* ---- Filter menu (ui/filterview.h: the box, its keys) --------------------------------- */
@@ -659,7 +636,7 @@ static void run_filter(struct roll_pane *rp)
     const struct filter_menu fm = {"Filter the roll", FI_COUNT, labels, FI_PROVIDER, &m.provider, &m,
                                    menu_value, menu_step, menu_clear, menu_under};
     if (filter_menu_run(rp->ui, &fm)) {
-        int64_t keep = cursor_id(rp);
+        int64_t keep = list_rows_current(&rp->rows);
         snprintf(rp->f_cohort, sizeof rp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
         snprintf(rp->f_roll, sizeof rp->f_roll, "%s", m.roll ? LABELS_ROLL_STATUS[m.roll - 1].code : "");
         rp->f_provider = m.provider_id;
@@ -668,7 +645,7 @@ static void run_filter(struct roll_pane *rp)
             filter_menu_provider_name(&m.provider, rp->f_provider_name, sizeof rp->f_provider_name);
         rp->f_flag = (enum flag_filter)m.flag;
         rp->f_everyone = m.everyone;
-        rebuild_view(rp, keep);
+        list_rows_filter(&rp->rows, keep);
         ui_message(rp->ui, filtered(rp) ? "Filter applied" : "No filter");
     }
     pick_free(&m.provider);
@@ -676,13 +653,13 @@ static void run_filter(struct roll_pane *rp)
 
 static void clear_filter(struct roll_pane *rp)
 {
-    int64_t keep = cursor_id(rp);
+    int64_t keep = list_rows_current(&rp->rows);
     rp->f_cohort[0] = rp->f_roll[0] = '\0';
     rp->f_provider = 0;
     rp->f_provider_name[0] = '\0';
     rp->f_flag = FF_ANY;
     rp->f_everyone = false;
-    rebuild_view(rp, keep);
+    list_rows_filter(&rp->rows, keep);
 }
 
 /* ---- The pane ------------------------------------------------------------------ */
@@ -730,7 +707,7 @@ static bool roll_reload(void *state, const struct view_change *what)
         int64_t id = what->pupil_id;
         bool whole = false;
         if (roll_reload_pupils(ui_store(rp->ui), rp->roll, &id, 1, &whole) == AP_OK && !whole) {
-            resort(rp, cursor_id(rp));
+            resort(rp, list_rows_current(&rp->rows));
             return false;
         }
     }
@@ -743,9 +720,9 @@ static void roll_flags_changed(void *state)
     struct roll_pane *rp = state;
     map_flags(rp);
     if (rp->sort_col == COL_FLAGS)
-        resort(rp, cursor_id(rp));
+        resort(rp, list_rows_current(&rp->rows));
     else if (rp->f_flag != FF_ANY)
-        rebuild_view(rp, cursor_id(rp));
+        list_rows_filter(&rp->rows, list_rows_current(&rp->rows));
 }
 
 static const char *roll_detail(void *state)
@@ -796,7 +773,7 @@ static void show_pupil(struct roll_pane *rp, int64_t id)
     clear_filter(rp);
     if (!rp->roll->rows[r].on_roll) {
         rp->f_everyone = true;
-        rebuild_view(rp, id);
+        list_rows_filter(&rp->rows, id);
     }
     list_rows_select(&rp->rows, id);
 }
@@ -809,7 +786,7 @@ static void roll_show_record(void *state, long long id)
     werase(w);
     roll_draw(rp, w);
     wnoutrefresh(w);
-    if (cursor_id(rp) == id)
+    if (list_rows_current(&rp->rows) == id)
         open_record(rp, id);
     else
         ui_error(rp->ui, "That pupil is not on the roll any more (deleted by someone else?)");
@@ -823,7 +800,7 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
     struct ui *ui = rp->ui;
     if (!act || !rp->roll)
         return REDRAW_NONE;
-    int64_t id = cursor_id(rp);
+    int64_t id = list_rows_current(&rp->rows);
     if (listview_move(&rp->lv, act->id))
         return REDRAW_PARTIAL | REDRAW_STATUS;
     switch (act->id) {
@@ -833,7 +810,7 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
     case ACT_BACK:
         if (rp->search[0]) {
             rp->search[0] = '\0';
-            rebuild_view(rp, id);
+            list_rows_filter(&rp->rows, id);
             ui_message(ui, "Search cleared");
             return REDRAW_BODY | REDRAW_STATUS;
         }

@@ -237,12 +237,7 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct tpane *)ctx)->t->rows[i].id;
 }
 
-static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id};
-
-static void rebuild_view(struct tpane *tp, int64_t keep_id)
-{
-    list_rows_filter(&tp->rows, keep_id);
-}
+static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id, tp_tracking_draw};
 
 static void resort(struct tpane *tp, int64_t keep_id)
 {
@@ -642,32 +637,18 @@ void tp_redraw_body(struct tpane *tp)
 
 /* ---- Search ------------------------------------------------------------------------------ */
 
-static void track_search_draw(void *ctx, WINDOW *w)
+/* The pane draws the search line from tp->typing. */
+static struct lineedit **track_typing(void *rows)
 {
-    tp_tracking_draw(ctx, w); /* draws the search line from tp->typing */
-}
-
-static void track_search_apply(void *ctx, int64_t keep)
-{
-    rebuild_view(ctx, keep);
-}
-
-static int64_t track_search_current(void *ctx)
-{
-    return tp_cursor_id(ctx);
-}
-
-static struct lineedit **track_typing(void *ctx)
-{
-    return &((struct tpane *)ctx)->typing;
+    return &((struct tpane *)list_rows_owner(rows))->typing;
 }
 
 static void run_search(struct tpane *tp)
 {
-    static const struct search_ops ops = {track_search_draw, track_search_apply, track_search_current,
+    static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply, list_rows_search_current,
                                           track_typing, true};
     search_run(tp->ui, tp->search, sizeof tp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &tp->lv,
-               &ops, tp);
+               &ops, &tp->rows);
 }
 
 /* ---- Filter (ui/filterview.h: the box, its keys) ------------------------------------------ */
@@ -732,7 +713,7 @@ static void run_filter(struct tpane *tp)
         if (m.provider_id)
             filter_menu_provider_name(&m.provider, tp->f_provider_name, sizeof tp->f_provider_name);
         tp->f_show = m.show;
-        rebuild_view(tp, keep);
+        list_rows_filter(&tp->rows, keep);
         ui_message(tp->ui, filtered(tp) ? "Filter applied" : "No filter");
     }
     pick_free(&m.provider);
@@ -745,7 +726,7 @@ static void clear_filter(struct tpane *tp)
     tp->f_provider = 0;
     tp->f_provider_name[0] = '\0';
     tp->f_show = SH_ANY;
-    rebuild_view(tp, keep);
+    list_rows_filter(&tp->rows, keep);
 }
 
 /* ---- The pane ------------------------------------------------------------------------------ */
@@ -840,7 +821,7 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
     case ACT_BACK:
         if (tp->search[0]) {
             tp->search[0] = '\0';
-            rebuild_view(tp, id);
+            list_rows_filter(&tp->rows, id);
             ui_message(ui, "Search cleared");
             return REDRAW_BODY | REDRAW_STATUS;
         }
