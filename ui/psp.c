@@ -627,24 +627,17 @@ static const char *psp_detail(void *state)
     return st->detail[0] ? st->detail : NULL;
 }
 
-static bool psp_help_line(void *state, int i, char *buf, size_t len)
-{
-    (void)state;
-    static const char *const lines[] = {
-        "",
-        "In the editor: Tab/↓ next field, S-Tab/↑ previous, PgDn/PgUp a screen of",
-        "fields, ^S saves (one transaction), Esc closes (asks if changed). Long",
-        "text wraps: ↑/↓ by line, ^←/^→ by word, PgUp/PgDn through the text.",
-        "Next review: reviews at least every few weeks (apterm.ini psp_review_weeks).",
-        "RTT: the reduced-timetable audit matrix; ! red, ~ amber.",
-        "What you type is kept as a draft (✎) if the connection drops; opening",
-        "the PSP again offers it back: r restore, d discard.",
-    };
-    if (i < 0 || (size_t)i >= sizeof lines / sizeof lines[0])
-        return false;
-    snprintf(buf, len, "%s", lines[i]);
-    return true;
-}
+static const char *const psp_help_lines[] = {
+    "",
+    "In the editor: Tab/↓ next field, S-Tab/↑ previous, PgDn/PgUp a screen of",
+    "fields, ^S saves (one transaction), Esc closes (asks if changed). Long",
+    "text wraps: ↑/↓ by line, ^←/^→ by word, PgUp/PgDn through the text.",
+    "Next review: reviews at least every few weeks (apterm.ini psp_review_weeks).",
+    "RTT: the reduced-timetable audit matrix; ! red, ~ amber.",
+    "What you type is kept as a draft (✎) if the connection drops; opening",
+    "the PSP again offers it back: r restore, d discard.",
+    NULL,
+};
 
 const struct pane_ops pane_psp = {
     .title = "PSP",
@@ -656,5 +649,5 @@ const struct pane_ops pane_psp = {
     .key = psp_key,
     .reload = psp_reload,
     .detail = psp_detail,
-    .help_line = psp_help_line,
+    .help_lines = psp_help_lines,
 };

@@ -886,25 +886,18 @@ static unsigned qa_tick(void *state, bool active)
     return REDRAW_NONE;
 }
 
-static bool qa_help_line(void *state, int i, char *buf, size_t len)
-{
-    (void)state;
-    static const char *const lines[] = {
-        "",
-        "The list: when each provider's visits are due, most overdue first.",
-        "  !  red: overdue (Stage 1, Stage 2, monitoring), an Unsatisfactory visit not yet",
-        "     followed up, or a safeguarding No not yet answered Yes at a later closed visit",
-        "  ~  amber: due within the next weeks, or a monitoring visit due today or by sessions",
-        "  SG No: safeguarding items answered No and not yet Yes at a later visit",
-        "The checklist: ? not answered yet · S a safeguarding item · * has a comment",
-        "Checklists are data: apterm templates load FILE adds a new revision;",
-        "a visit keeps the wording it was started with.",
-    };
-    if (i < 0 || (size_t)i >= sizeof lines / sizeof lines[0])
-        return false;
-    snprintf(buf, len, "%s", lines[i]);
-    return true;
-}
+static const char *const qa_help_lines[] = {
+    "",
+    "The list: when each provider's visits are due, most overdue first.",
+    "  !  red: overdue (Stage 1, Stage 2, monitoring), an Unsatisfactory visit not yet",
+    "     followed up, or a safeguarding No not yet answered Yes at a later closed visit",
+    "  ~  amber: due within the next weeks, or a monitoring visit due today or by sessions",
+    "  SG No: safeguarding items answered No and not yet Yes at a later visit",
+    "The checklist: ? not answered yet · S a safeguarding item · * has a comment",
+    "Checklists are data: apterm templates load FILE adds a new revision;",
+    "a visit keeps the wording it was started with.",
+    NULL,
+};
 
 const struct pane_ops pane_qa = {
     .title = "QA",
@@ -917,5 +910,5 @@ const struct pane_ops pane_qa = {
     .reload = qa_reload,
     .flags_changed = qa_flags_changed,
     .tick = qa_tick,
-    .help_line = qa_help_line,
+    .help_lines = qa_help_lines,
 };

@@ -681,6 +681,19 @@ static void run_help(struct ui *ui, struct help *h)
     ui_run_view(ui, &help_view, h);
 }
 
+/* A pane's help_lines as its help_line (state: the lines). */
+static bool fixed_help_line(void *state, int i, char *buf, size_t len)
+{
+    const char *const *text = state;
+    for (int k = 0; k <= i; k++)
+        if (!text[k])
+            return false;
+    if (i < 0)
+        return false;
+    snprintf(buf, len, "%s", text[i]);
+    return true;
+}
+
 /* The help of the view on top, or of the active pane when none. */
 static void show_help(struct ui *ui)
 {
@@ -706,8 +719,8 @@ static void show_help(struct ui *ui)
         for (int i = 0; i < count && h->n < HELP_MAX; i++)
             if (all[i].scope & scopes)
                 h->acts[h->n++] = &all[i];
-        h->line = p->help_line;
-        h->line_state = ui->state[ui->active];
+        h->line = p->help_line ? p->help_line : p->help_lines ? fixed_help_line : NULL;
+        h->line_state = p->help_line ? ui->state[ui->active] : (void *)p->help_lines;
     }
     run_help(ui, h);
     free(h);
