@@ -3,6 +3,7 @@
 #include "shell.h"
 #include "draw.h"
 #include "lineedit.h"
+#include "pane.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,4 +284,39 @@ int64_t list_rows_search_current(void *rows)
 void *list_rows_owner(void *rows)
 {
     return ((struct list_rows *)rows)->ctx;
+}
+
+bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
+                   bool *sort_desc, const struct action *act, int key, unsigned *redraw)
+{
+    int64_t id = list_rows_current(r);
+    *redraw = REDRAW_BODY | REDRAW_STATUS;
+    switch (act->id) {
+    case ACT_SEARCH:
+        k->search(r->ctx);
+        *redraw = REDRAW_ALL;
+        return true;
+    case ACT_BACK:
+        if (!search[0]) {
+            *redraw = REDRAW_NONE;
+            return true;
+        }
+        search[0] = '\0';
+        list_rows_filter(r, id);
+        ui_message(ui, "Search cleared");
+        return true;
+    case ACT_SORT:
+        listview_sort_key(ui, k->sort, key, sort_col, sort_desc);
+        k->sorted(r->ctx, id);
+        return true;
+    case ACT_FILTER:
+        if (key == 'F') {
+            ui_message(ui, k->clear_filter(r->ctx) ? "Filter cleared" : "No filter to clear");
+            return true;
+        }
+        k->filter(r->ctx);
+        *redraw = REDRAW_ALL;
+        return true;
+    default: return false;
+    }
 }

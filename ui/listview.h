@@ -104,6 +104,22 @@ void list_rows_search_draw(void *rows, WINDOW *w);
 void list_rows_search_apply(void *rows, int64_t keep);
 int64_t list_rows_search_current(void *rows);
 void *list_rows_owner(void *rows);
+
+/* A list pane's own keys, taken the same way in every pane that gives them
+ * here: / searches, Esc clears a search kept, s and S sort (as t says), f
+ * opens the filter, F clears it. The callbacks get the pane (the rows' ctx). */
+struct list_keys {
+    const struct list_sort *sort;
+    void (*search)(void *pane);
+    void (*sorted)(void *pane, int64_t keep);  /* sort again after s or S */
+    void (*filter)(void *pane);
+    bool (*clear_filter)(void *pane);          /* false: there was none */
+};
+/* Acts on such a key (the list's search text in search, its sort in
+ * *sort_col and *sort_desc): true with what to redraw in *redraw, false
+ * (nothing done) for any other action. */
+bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
+                   bool *sort_desc, const struct action *act, int key, unsigned *redraw);
 #define LIST_ROWS_SEARCH_OPS                                                                                    \
     {.draw = list_rows_search_draw, .apply = list_rows_search_apply, .current = list_rows_search_current}
 

@@ -244,8 +244,9 @@ static int64_t row_id(const void *ctx, size_t i)
 static void roll_draw(void *state, WINDOW *w);
 static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id, roll_draw};
 
-static void resort(struct roll_pane *rp, int64_t keep_id)
+static void resort(void *pane, int64_t keep_id)
 {
+    struct roll_pane *rp = pane;
     if (!rp->roll)
         return;
     rp->lv.sort_column = rp->sort_col;
@@ -540,8 +541,9 @@ static struct lineedit **roll_typing(void *rows)
     return &((struct roll_pane *)list_rows_owner(rows))->typing;
 }
 
-static void run_search(struct roll_pane *rp)
+static void run_search(void *pane)
 {
+    struct roll_pane *rp = pane;
     static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply, list_rows_search_current,
                                           roll_typing, true};
     search_run(rp->ui, rp->search, sizeof rp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &rp->lv,
@@ -621,8 +623,9 @@ static void menu_under(void *ctx, WINDOW *w)
     roll_draw(((struct roll_filter *)ctx)->rp, w);
 }
 
-static void run_filter(struct roll_pane *rp)
+static void run_filter(void *pane)
 {
+    struct roll_pane *rp = pane;
     struct roll_filter m = {.rp = rp, .flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
     pick_init(&m.provider, &m.provider_id);
     for (int i = 0; LABELS_COHORT[i].code; i++)
@@ -651,8 +654,11 @@ static void run_filter(struct roll_pane *rp)
     pick_free(&m.provider);
 }
 
-static void clear_filter(struct roll_pane *rp)
+/* False when there was no filter (nor everyone shown) to clear. */
+static bool clear_filter(void *pane)
 {
+    struct roll_pane *rp = pane;
+    bool had = filtered(rp) || rp->f_everyone;
     int64_t keep = list_rows_current(&rp->rows);
     rp->f_cohort[0] = rp->f_roll[0] = '\0';
     rp->f_provider = 0;
@@ -660,6 +666,7 @@ static void clear_filter(struct roll_pane *rp)
     rp->f_flag = FF_ANY;
     rp->f_everyone = false;
     list_rows_filter(&rp->rows, keep);
+    return had;
 }
 
 /* ---- The pane ------------------------------------------------------------------ */
@@ -803,31 +810,11 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
     int64_t id = list_rows_current(&rp->rows);
     if (listview_move(&rp->lv, act->id))
         return REDRAW_PARTIAL | REDRAW_STATUS;
+    static const struct list_keys list_keys = {&sort_orders, run_search, resort, run_filter, clear_filter};
+    unsigned redraw;
+    if (list_rows_key(ui, &rp->rows, &list_keys, rp->search, &rp->sort_col, &rp->sort_desc, act, key, &redraw))
+        return redraw;
     switch (act->id) {
-    case ACT_SEARCH:
-        run_search(rp);
-        return REDRAW_ALL;
-    case ACT_BACK:
-        if (rp->search[0]) {
-            rp->search[0] = '\0';
-            list_rows_filter(&rp->rows, id);
-            ui_message(ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return REDRAW_NONE;
-    case ACT_SORT:
-        listview_sort_key(ui, &sort_orders, key, &rp->sort_col, &rp->sort_desc);
-        resort(rp, id);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_FILTER:
-        if (key == 'F') {
-            bool had = filtered(rp) || rp->f_everyone;
-            clear_filter(rp);
-            ui_message(ui, had ? "Filter cleared" : "No filter to clear");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        run_filter(rp);
-        return REDRAW_ALL;
     case ACT_OPEN:
         if (!id)
             return REDRAW_NONE;

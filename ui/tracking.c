@@ -239,8 +239,9 @@ static int64_t row_id(const void *ctx, size_t i)
 
 static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id, tp_tracking_draw};
 
-static void resort(struct tpane *tp, int64_t keep_id)
+static void resort(void *pane, int64_t keep_id)
 {
+    struct tpane *tp = pane;
     if (!tp->t)
         return;
     tp->lv.sort_column = tp->sort_col;
@@ -643,8 +644,9 @@ static struct lineedit **track_typing(void *rows)
     return &((struct tpane *)list_rows_owner(rows))->typing;
 }
 
-static void run_search(struct tpane *tp)
+static void run_search(void *pane)
 {
+    struct tpane *tp = pane;
     static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply, list_rows_search_current,
                                           track_typing, true};
     search_run(tp->ui, tp->search, sizeof tp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &tp->lv,
@@ -694,8 +696,9 @@ static void menu_under(void *ctx, WINDOW *w)
     tp_tracking_draw(((struct track_filter *)ctx)->tp, w);
 }
 
-static void run_filter(struct tpane *tp)
+static void run_filter(void *pane)
 {
+    struct tpane *tp = pane;
     struct track_filter m = {.tp = tp, .show = tp->f_show, .provider_id = tp->f_provider};
     pick_init(&m.provider, &m.provider_id);
     for (int i = 0; LABELS_COHORT[i].code; i++)
@@ -719,14 +722,18 @@ static void run_filter(struct tpane *tp)
     pick_free(&m.provider);
 }
 
-static void clear_filter(struct tpane *tp)
+/* False when there was no filter to clear. */
+static bool clear_filter(void *pane)
 {
+    struct tpane *tp = pane;
+    bool had = filtered(tp);
     int64_t keep = tp_cursor_id(tp);
     tp->f_cohort[0] = '\0';
     tp->f_provider = 0;
     tp->f_provider_name[0] = '\0';
     tp->f_show = SH_ANY;
     list_rows_filter(&tp->rows, keep);
+    return had;
 }
 
 /* ---- The pane ------------------------------------------------------------------------------ */
@@ -814,31 +821,11 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
             draw_row_detail(tp, w, getmaxy(w) - 2);
         return REDRAW_PARTIAL | REDRAW_STATUS;
     }
+    static const struct list_keys list_keys = {&sort_orders, run_search, resort, run_filter, clear_filter};
+    unsigned redraw;
+    if (list_rows_key(ui, &tp->rows, &list_keys, tp->search, &tp->sort_col, &tp->sort_desc, act, key, &redraw))
+        return redraw;
     switch (act->id) {
-    case ACT_SEARCH:
-        run_search(tp);
-        return REDRAW_ALL;
-    case ACT_BACK:
-        if (tp->search[0]) {
-            tp->search[0] = '\0';
-            list_rows_filter(&tp->rows, id);
-            ui_message(ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return REDRAW_NONE;
-    case ACT_SORT:
-        listview_sort_key(ui, &sort_orders, key, &tp->sort_col, &tp->sort_desc);
-        resort(tp, id);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_FILTER:
-        if (key == 'F') {
-            bool had = filtered(tp);
-            clear_filter(tp);
-            ui_message(ui, had ? "Filter cleared" : "No filter to clear");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        run_filter(tp);
-        return REDRAW_ALL;
     case ACT_TRACK_WEEK:
         change_week(tp, tp->week + (key == '[' ? -7 : 7));
         return REDRAW_BODY | REDRAW_STATUS;
