@@ -4,6 +4,7 @@
 #include "draw.h"
 #include "lineedit.h"
 #include "pane.h"
+#include "search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,16 +287,40 @@ void *list_rows_owner(void *rows)
     return ((struct list_rows *)rows)->ctx;
 }
 
+static struct lineedit **rows_typing(void *rows)
+{
+    return &((struct list_rows *)rows)->typing;
+}
+
+void list_rows_draw_typing(WINDOW *w, int y, struct lineedit *typing, const char *matches)
+{
+    int width = getmaxx(w);
+    char text[128];
+    draw_text(w, y, 1, 0, "Search:", attr_of(ATTR_HEADER), DRAW_ELLIPSIS);
+    int fx = 9, fw = width > 100 ? width / 4 : 20;
+    if (fx + fw > width)
+        fw = width - fx;
+    snprintf(text, sizeof text, "%s · Enter keeps it, Esc clears it", matches);
+    draw_text(w, y, fx + fw + 1, 0, text, attr_of(ATTR_NORMAL), DRAW_ELLIPSIS);
+    wattrset(w, attr_of(ATTR_FIELD));
+    lineedit_set_width(typing, fw);
+    lineedit_draw(w, y, fx, fw, typing, true); /* leaves the cursor in the field */
+    wattrset(w, A_NORMAL);
+}
+
 bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
                    bool *sort_desc, const struct action *act, int key, unsigned *redraw)
 {
     int64_t id = list_rows_current(r);
     *redraw = REDRAW_BODY | REDRAW_STATUS;
     switch (act->id) {
-    case ACT_SEARCH:
-        k->search(r->ctx);
+    case ACT_SEARCH: {
+        static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply,
+                                              list_rows_search_current, rows_typing, true};
+        search_run(ui, search, k->search_size, k->search_hint, r->lv, &ops, r);
         *redraw = REDRAW_ALL;
         return true;
+    }
     case ACT_BACK:
         if (!search[0]) {
             *redraw = REDRAW_NONE;

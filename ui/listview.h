@@ -81,6 +81,7 @@ struct list_rows {
     size_t n;
     size_t *order, *view;
     size_t nview;
+    struct lineedit *typing;    /* while a search is typed (list_keys' search_hint): its editor */
 };
 /* Room for n rows (to be set in n once the pane holds them); false when out
  * of memory, the rows as they were. */
@@ -110,7 +111,11 @@ void *list_rows_owner(void *rows);
  * opens the filter, F clears it. The callbacks get the pane (the rows' ctx). */
 struct list_keys {
     const struct list_sort *sort;
-    void (*search)(void *pane);
+    /* The search typed on the pane's own line (the pane draws it, from the
+     * rows' typing, with list_rows_draw_typing), the cursor going to the
+     * first match: its hint and the size of the search text. */
+    const char *search_hint;
+    size_t search_size;
     void (*sorted)(void *pane, int64_t keep);  /* sort again after s or S */
     void (*filter)(void *pane);
     bool (*clear_filter)(void *pane);          /* false: there was none */
@@ -118,6 +123,9 @@ struct list_keys {
 /* Acts on such a key (the list's search text in search, its sort in
  * *sort_col and *sort_desc): true with what to redraw in *redraw, false
  * (nothing done) for any other action. */
+/* The search line while the search is typed: "Search:", the field, then
+ * matches ("12 pupils match") and how to end it. */
+void list_rows_draw_typing(WINDOW *w, int y, struct lineedit *typing, const char *matches);
 bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
                    bool *sort_desc, const struct action *act, int key, unsigned *redraw);
 #define LIST_ROWS_SEARCH_OPS                                                                                    \

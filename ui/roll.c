@@ -88,9 +88,8 @@ struct roll_pane {
     struct list_column cols[COL_COUNT]; /* columns at the window's width */
     int sort_col;
     bool sort_desc;
-    /* Search: kept after Enter; while typing, the editor is `typing`. */
+    /* Search: kept after Enter; while typing, the editor is rows.typing. */
     char search[128];
-    struct lineedit *typing;
     /* Filter. */
     char f_cohort[24];          /* "" any */
     char f_roll[16];            /* "" any */
@@ -435,7 +434,6 @@ static void filter_text(const struct roll_pane *rp, char *buf, size_t len)
 
 static void draw_search_line(struct roll_pane *rp, WINDOW *w)
 {
-    int width = getmaxx(w);
     wmove(w, 1, 0);
     wclrtoeol(w);
     char count[32], text[600];
@@ -448,18 +446,8 @@ static void draw_search_line(struct roll_pane *rp, WINDOW *w)
         snprintf(matches, sizeof matches, "no pupil matches");
     else
         snprintf(matches, sizeof matches, "%s %s", count, rp->rows.nview == 1 ? "pupil matches" : "pupils match");
-    if (rp->typing) {
-        /* Search: [field]  12 pupils match  Enter keeps, Esc clears */
-        put_line(w, 1, 1, "Search:", ATTR_HEADER);
-        int fx = 9, fw = width > 100 ? width / 4 : 20;
-        if (fx + fw > width)
-            fw = width - fx;
-        snprintf(text, sizeof text, "%s · Enter keeps it, Esc clears it", matches);
-        put_line(w, 1, fx + fw + 1, text, ATTR_NORMAL);
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(rp->typing, fw);
-        lineedit_draw(w, 1, fx, fw, rp->typing, true); /* leaves the cursor in the field */
-        wattrset(w, A_NORMAL);
+    if (rp->rows.typing) {
+        list_rows_draw_typing(w, 1, rp->rows.typing, matches);
         return;
     }
     char filt[300];
@@ -532,23 +520,6 @@ static void roll_draw(void *state, WINDOW *w)
 }
 
 /* ---- Search -------------------------------------------------------------------- */
-
-/* Search as you type: every key (digits of a UPN, q) goes to the search
- * field, the roll drawing it from rp->typing with the cursor in it. Enter
- * keeps the search, Esc clears it. */
-static struct lineedit **roll_typing(void *rows)
-{
-    return &((struct roll_pane *)list_rows_owner(rows))->typing;
-}
-
-static void run_search(void *pane)
-{
-    struct roll_pane *rp = pane;
-    static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply, list_rows_search_current,
-                                          roll_typing, true};
-    search_run(rp->ui, rp->search, sizeof rp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &rp->lv,
-               &ops, &rp->rows);
-}
 
 /* ---- Filter menu (ui/filterview.h: the box, its keys) --------------------------------- */
 
@@ -810,7 +781,9 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
     int64_t id = list_rows_current(&rp->rows);
     if (listview_move(&rp->lv, act->id))
         return REDRAW_PARTIAL | REDRAW_STATUS;
-    static const struct list_keys list_keys = {&sort_orders, run_search, resort, run_filter, clear_filter};
+    /* Search as you type: every key (digits of a UPN, q) goes to the search field. */
+    static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
+                                               sizeof rp->search, resort, run_filter, clear_filter};
     unsigned redraw;
     if (list_rows_key(ui, &rp->rows, &list_keys, rp->search, &rp->sort_col, &rp->sort_desc, act, key, &redraw))
         return redraw;

@@ -383,7 +383,6 @@ static void filter_text(const struct tpane *tp, char *buf, size_t len)
 
 static void draw_search_line(struct tpane *tp, WINDOW *w)
 {
-    int width = getmaxx(w);
     wmove(w, 1, 0);
     wclrtoeol(w);
     char text[800], matches[64];
@@ -392,17 +391,8 @@ static void draw_search_line(struct tpane *tp, WINDOW *w)
     else
         snprintf(matches, sizeof matches, "%zu %s", tp->rows.nview,
                  tp->rows.nview == 1 ? "pupil matches" : "pupils match");
-    if (tp->typing) {
-        tp_put_line(w, 1, 1, "Search:", ATTR_HEADER);
-        int fx = 9, fw = width > 100 ? width / 4 : 20;
-        if (fx + fw > width)
-            fw = width - fx;
-        snprintf(text, sizeof text, "%s · Enter keeps it, Esc clears it", matches);
-        tp_put_line(w, 1, fx + fw + 1, text, ATTR_NORMAL);
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(tp->typing, fw);
-        lineedit_draw(w, 1, fx, fw, tp->typing, true);
-        wattrset(w, A_NORMAL);
+    if (tp->rows.typing) {
+        list_rows_draw_typing(w, 1, tp->rows.typing, matches);
         return;
     }
     const char *q = tp->search;
@@ -636,23 +626,6 @@ void tp_redraw_body(struct tpane *tp)
     wnoutrefresh(w);
 }
 
-/* ---- Search ------------------------------------------------------------------------------ */
-
-/* The pane draws the search line from tp->typing. */
-static struct lineedit **track_typing(void *rows)
-{
-    return &((struct tpane *)list_rows_owner(rows))->typing;
-}
-
-static void run_search(void *pane)
-{
-    struct tpane *tp = pane;
-    static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply, list_rows_search_current,
-                                          track_typing, true};
-    search_run(tp->ui, tp->search, sizeof tp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &tp->lv,
-               &ops, &tp->rows);
-}
-
 /* ---- Filter (ui/filterview.h: the box, its keys) ------------------------------------------ */
 
 enum { FI_COHORT, FI_PROVIDER, FI_SHOW, FI_COUNT };
@@ -821,7 +794,8 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
             draw_row_detail(tp, w, getmaxy(w) - 2);
         return REDRAW_PARTIAL | REDRAW_STATUS;
     }
-    static const struct list_keys list_keys = {&sort_orders, run_search, resort, run_filter, clear_filter};
+    static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
+                                               sizeof tp->search, resort, run_filter, clear_filter};
     unsigned redraw;
     if (list_rows_key(ui, &tp->rows, &list_keys, tp->search, &tp->sort_col, &tp->sort_desc, act, key, &redraw))
         return redraw;

@@ -56,8 +56,7 @@ struct tpane {
     int week;                   /* the Monday shown */
     int sort_col;
     bool sort_desc;
-    char search[128];
-    struct lineedit *typing;
+    char search[128];           /* while typed, its editor is rows.typing */
     char f_cohort[24];
     int64_t f_provider;
     char f_provider_name[121];
