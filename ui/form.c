@@ -13,6 +13,7 @@
 #include "attr.h"
 #include "date.h"
 #include "draw.h"
+#include "labels.h"
 #include "lineedit.h"
 #include "textedit.h"
 #include "money.h"
@@ -1003,4 +1004,14 @@ bool form_run(struct ui *ui, struct form *f)
     free(r.st);
     curs_set(0);
     return r.saved;
+}
+
+size_t form_choices(struct field_choice *out, size_t max, const struct label *table)
+{
+    size_t n = 0;
+    for (; max && table[n].code && n < max - 1; n++)
+        out[n] = (struct field_choice){table[n].code, table[n].text};
+    if (max)
+        out[n] = (struct field_choice){NULL, NULL};
+    return n;
 }

@@ -131,4 +131,10 @@ struct form {
  * reload the record it passed. */
 bool form_run(struct ui *ui, struct form *f);
 
+/* A labels table's codes and words as a field's choices in out (max
+ * entries): at most max - 1 of them, then the {NULL, NULL} that ends them.
+ * Returns how many. */
+struct label;
+size_t form_choices(struct field_choice *out, size_t max, const struct label *table);
+
 #endif

@@ -202,14 +202,6 @@ static int64_t pick_provider(struct panel *st)
 
 #define CHOICES_MAX 12
 
-static void fill_choices(struct field_choice *out, const struct label *table)
-{
-    size_t n = 0;
-    for (; table[n].code && n < CHOICES_MAX - 1; n++)
-        out[n] = (struct field_choice){table[n].code, table[n].text};
-    out[n] = (struct field_choice){NULL, NULL};
-}
-
 struct case_form {
     struct panel *st;
     struct panel_case *c;
@@ -260,7 +252,7 @@ static ap_status case_form_reload(void *ctx)
 static bool case_form_run(struct panel *st, struct panel_case *c)
 {
     static struct field_choice reasons[CHOICES_MAX];
-    fill_choices(reasons, LABELS_CASE_REASON);
+    form_choices(reasons, CHOICES_MAX, LABELS_CASE_REASON);
     struct case_form cf = {st, c, ""};
     pupil_views_name(st->ui, c->pupil_id, cf.pupil, sizeof cf.pupil);
     struct form_field fields[CF_COUNT] = {
@@ -354,7 +346,7 @@ static ap_status quote_form_reload(void *ctx)
 static bool quote_form_run(struct panel *st, struct panel_quote *q)
 {
     static struct field_choice bases[CHOICES_MAX];
-    fill_choices(bases, LABELS_COST_BASIS);
+    form_choices(bases, CHOICES_MAX, LABELS_COST_BASIS);
     struct quote_form qf = {.st = st, .q = q};
     pick_init(&qf.provider, &q->provider_id);
     pick_add(&qf.provider, 0, "– type part of the provider's name –");

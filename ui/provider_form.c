@@ -16,14 +16,6 @@
 
 #define CHOICES_MAX 16
 
-static void fill_choices(struct field_choice *out, const struct label *table)
-{
-    size_t n = 0;
-    for (; table[n].code && n < CHOICES_MAX - 1; n++)
-        out[n] = (struct field_choice){table[n].code, table[n].text};
-    out[n] = (struct field_choice){NULL, NULL};
-}
-
 /* The data layer names fields by their full names; a form label has 22
  * columns. A message about one of these is put next to the field that
  * carries the shorter label. */
@@ -83,9 +75,9 @@ static ap_status provider_reload(void *ctx)
 bool provider_form_run(struct ui *ui, struct provider *p)
 {
     static struct field_choice registration[CHOICES_MAX], basis[CHOICES_MAX], status[CHOICES_MAX];
-    fill_choices(registration, LABELS_REGISTRATION);
-    fill_choices(basis, LABELS_COST_BASIS);
-    fill_choices(status, LABELS_PROVIDER_STATUS);
+    form_choices(registration, CHOICES_MAX, LABELS_REGISTRATION);
+    form_choices(basis, CHOICES_MAX, LABELS_COST_BASIS);
+    form_choices(status, CHOICES_MAX, LABELS_PROVIDER_STATUS);
 
     const struct thresholds *th = &ui_config(ui)->th;
     char pl[MONEY_LEN], el[MONEY_LEN], pi[MONEY_LEN];

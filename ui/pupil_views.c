@@ -63,8 +63,8 @@ struct field_choice *pv_choices_of(const struct label *table)
 {
     size_t n = label_count(table);
     struct field_choice *c = calloc(n + 1, sizeof *c);
-    for (size_t i = 0; c && i < n; i++)
-        c[i] = (struct field_choice){table[i].code, table[i].text};
+    if (c)
+        form_choices(c, n + 1, table);
     return c;
 }
 
