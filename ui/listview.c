@@ -345,3 +345,24 @@ bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k
     default: return false;
     }
 }
+
+void list_rows_summary(const struct list_rows *r, char *buf, size_t len, const char *one, const char *many,
+                       const char *search, const char *const *filters, const char *sort_words, bool desc,
+                       bool flags_known)
+{
+    int used;
+    if (r->nview == r->n)
+        used = snprintf(buf, len, "%zu %s", r->n, r->n == 1 ? one : many);
+    else
+        used = snprintf(buf, len, "%zu of %zu %s", r->nview, r->n, many);
+    if (used < 0 || (size_t)used >= len)
+        return;
+    if (search[0])
+        used += snprintf(buf + used, len - (size_t)used, " │ search \"%s\"", search);
+    for (size_t i = 0; filters[i] && (size_t)used < len; i++)
+        used += snprintf(buf + used, len - (size_t)used, "%s%s", i ? ", " : " │ filter: ", filters[i]);
+    if ((size_t)used < len)
+        used += snprintf(buf + used, len - (size_t)used, " │ by %s %s", sort_words, desc ? "▼" : "▲");
+    if ((size_t)used < len && !flags_known)
+        snprintf(buf + used, len - (size_t)used, " │ counting the flags…");
+}

@@ -106,6 +106,14 @@ void list_rows_search_apply(void *rows, int64_t keep);
 int64_t list_rows_search_current(void *rows);
 void *list_rows_owner(void *rows);
 
+/* What a list pane shows, in words, for the line above its list:
+ * "3 of 40 providers │ search "cwm" │ filter: active, flagged │ by name ▲",
+ * then " │ counting the flags…" until the flags are known. filters: the
+ * words of the filter's parts that are set, NULL-terminated. */
+void list_rows_summary(const struct list_rows *r, char *buf, size_t len, const char *one, const char *many,
+                       const char *search, const char *const *filters, const char *sort_words, bool desc,
+                       bool flags_known);
+
 /* A list pane's own keys, taken the same way in every pane that gives them
  * here: / searches, Esc clears a search kept, s and S sort (as t says), f
  * opens the filter, F clears it. The callbacks get the pane (the rows' ctx). */

@@ -326,39 +326,22 @@ static void make_list_detail(struct panel *st)
 
 static void summary_text(const struct panel *st, char *buf, size_t len)
 {
-    int used;
-    if (st->shown.nview == st->n)
-        used = snprintf(buf, len, "%zu panel case%s", st->n, st->n == 1 ? "" : "s");
-    else
-        used = snprintf(buf, len, "%zu of %zu panel cases", st->shown.nview, st->n);
-    if (used < 0 || (size_t)used >= len)
-        return;
-    if (st->search[0])
-        used += snprintf(buf + used, len - (size_t)used, " │ search \"%s\"", st->search);
-    if ((size_t)used < len && filtered(st)) {
-        const char *sep = " │ filter: ";
-        char d[11];
-        if (st->f_date) {
-            if (st->f_date == FD_NONE)
-                used += snprintf(buf + used, len - (size_t)used, "%sno panel date", sep);
-            else
-                used += snprintf(buf + used, len - (size_t)used, "%spanel %s", sep, date_format(st->filter_date, d));
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_status) {
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep,
-                             st->f_status == FS_DECIDED ? "decided" : LABELS_CASE_STATUS[st->f_status - 1].text);
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_flags)
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep,
-                             st->f_flags == FF_WARNING ? "short of quotations" : "no warning");
+    const char *filters[4];
+    int nf = 0;
+    char d[11], date[20];
+    if (st->f_date == FD_NONE) {
+        filters[nf++] = "no panel date";
+    } else if (st->f_date) {
+        snprintf(date, sizeof date, "panel %s", date_format(st->filter_date, d));
+        filters[nf++] = date;
     }
-    if ((size_t)used < len)
-        used += snprintf(buf + used, len - (size_t)used, " │ by %s %s", column_words[st->sort_col],
-                         st->sort_desc ? "▼" : "▲");
-    if ((size_t)used < len && !st->flags_known)
-        snprintf(buf + used, len - (size_t)used, " │ counting the flags…");
+    if (st->f_status)
+        filters[nf++] = st->f_status == FS_DECIDED ? "decided" : LABELS_CASE_STATUS[st->f_status - 1].text;
+    if (st->f_flags)
+        filters[nf++] = st->f_flags == FF_WARNING ? "short of quotations" : "no warning";
+    filters[nf] = NULL;
+    list_rows_summary(&st->shown, buf, len, "panel case", "panel cases", st->search, filters,
+                      column_words[st->sort_col], st->sort_desc, st->flags_known);
 }
 
 static void draw_detail_line(struct panel *st, WINDOW *w)

@@ -429,35 +429,17 @@ static void make_detail(struct providers *st)
 /* What is shown: count, search, filter and sort, in words. */
 static void summary_text(const struct providers *st, char *buf, size_t len)
 {
-    size_t n = st->list ? st->list->n : 0;
-    int used;
-    if (st->rows.nview == n)
-        used = snprintf(buf, len, "%zu provider%s", n, n == 1 ? "" : "s");
-    else
-        used = snprintf(buf, len, "%zu of %zu providers", st->rows.nview, n);
-    if (used < 0 || (size_t)used >= len)
-        return;
-    if (st->search[0])
-        used += snprintf(buf + used, len - (size_t)used, " │ search \"%s\"", st->search);
-    if ((size_t)used < len && filtered(st)) {
-        const char *sep = " │ filter: ";
-        if (st->f_reg >= 0) {
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep, LABELS_REGISTRATION[st->f_reg].text);
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_status) {
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep, st->f_status == 1 ? "active" : "suspended");
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_flags)
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep,
-                             st->f_flags == 1 ? "flagged" : st->f_flags == 2 ? "red flags" : "no flags");
-    }
-    if ((size_t)used < len)
-        used += snprintf(buf + used, len - (size_t)used, " │ by %s %s", column_words[st->sort_col],
-                         st->sort_desc ? "▼" : "▲");
-    if ((size_t)used < len && !st->flags_known)
-        snprintf(buf + used, len - (size_t)used, " │ counting the flags…");
+    const char *filters[4];
+    int nf = 0;
+    if (st->f_reg >= 0)
+        filters[nf++] = LABELS_REGISTRATION[st->f_reg].text;
+    if (st->f_status)
+        filters[nf++] = st->f_status == 1 ? "active" : "suspended";
+    if (st->f_flags)
+        filters[nf++] = st->f_flags == 1 ? "flagged" : st->f_flags == 2 ? "red flags" : "no flags";
+    filters[nf] = NULL;
+    list_rows_summary(&st->rows, buf, len, "provider", "providers", st->search, filters, column_words[st->sort_col],
+                      st->sort_desc, st->flags_known);
 }
 
 /* The last line of the list: the notice, else the flags of the provider under the cursor. */
