@@ -366,3 +366,12 @@ void list_rows_summary(const struct list_rows *r, char *buf, size_t len, const c
     if ((size_t)used < len && !flags_known)
         snprintf(buf + used, len - (size_t)used, " │ counting the flags…");
 }
+
+void list_rows_draw(struct list_rows *r, WINDOW *w, int y, const char *const why[4], bool searched, bool filtered)
+{
+    listview_draw(r->lv, w, y, getmaxy(w) - y - 1);
+    if (r->nview)
+        return;
+    const char *text = r->n == 0 ? why[0] : searched && filtered ? why[1] : searched ? why[2] : why[3];
+    draw_line(w, y + 2, 2, text, attr_of(ATTR_DIM));
+}

@@ -106,6 +106,12 @@ void list_rows_search_apply(void *rows, int64_t keep);
 int64_t list_rows_search_current(void *rows);
 void *list_rows_owner(void *rows);
 
+/* Draws the list from line y (its heading) to the window's last line but
+ * one and, when no row is shown, why on the second row's line: why[0] when
+ * the pane has no rows at all, else why[1] searched and filtered, why[2]
+ * searched, why[3] filtered. */
+void list_rows_draw(struct list_rows *r, WINDOW *w, int y, const char *const why[4], bool searched, bool filtered);
+
 /* What a list pane shows, in words, for the line above its list:
  * "3 of 40 providers │ search "cwm" │ filter: active, flagged │ by name ▲",
  * then " │ counting the flags…" until the flags are known. filters: the

@@ -347,16 +347,8 @@ static void summary_text(const struct panel *st, char *buf, size_t len)
 static void draw_detail_line(struct panel *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice.text[0]) {
-        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
+    if (!notice_draw_foot(&st->notice, w, current_row(st) != NULL))
         return;
-    }
-    const struct panel_case_row *r = current_row(st);
-    if (!r) {
-        wmove(w, y, 0);
-        wclrtoeol(w);
-        return;
-    }
     const struct row_flag *f = &st->flags[st->shown.view[st->lv.cursor]];
     make_list_detail(st);
     draw_line(w, y, 1, st->detail, attr_of(f->reason ? draw_flag_attr(f->level) : ATTR_DIM));
@@ -364,7 +356,6 @@ static void draw_detail_line(struct panel *st, WINDOW *w)
 
 static void draw_list_at(struct panel *st, WINDOW *w, int y)
 {
-    int height = getmaxy(w);
     st->lv.sort_column = st->sort_col;
     st->lv.sort_desc = st->sort_desc;
     if (st->sort_col == COL_FLAG || st->sort_col == COL_QUOTES)
@@ -373,14 +364,10 @@ static void draw_list_at(struct panel *st, WINDOW *w, int y)
         draw_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the panel cases…", attr_of(ATTR_ERROR));
         return;
     }
-    listview_draw(&st->lv, w, y, height - y - 1);
-    if (st->shown.nview == 0) {
-        const char *why = st->n == 0                         ? "No panel cases yet: press a to add one."
-                          : st->search[0] && filtered(st)    ? "No case matches: Esc clears the search, F the filter."
-                          : st->search[0]                    ? "No case matches the search: Esc clears it."
-                                                             : "No case matches the filter: F clears it.";
-        draw_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
-    }
+    static const char *const why[4] = {
+        "No panel cases yet: press a to add one.", "No case matches: Esc clears the search, F the filter.",
+        "No case matches the search: Esc clears it.", "No case matches the filter: F clears it."};
+    list_rows_draw(&st->shown, w, y, why, st->search[0], filtered(st));
     draw_detail_line(st, w);
 }
 

@@ -446,16 +446,9 @@ static void summary_text(const struct providers *st, char *buf, size_t len)
 static void draw_detail_line(struct providers *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice.text[0]) {
-        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
-        return;
-    }
     const struct provider_list_row *r = current_row(st);
-    if (!r) {
-        wmove(w, y, 0);
-        wclrtoeol(w);
+    if (!notice_draw_foot(&st->notice, w, r != NULL))
         return;
-    }
     const struct row_flags *f = &st->flags[st->rows.view[st->lv.cursor]];
     make_detail(st);
     char line[NOTICE_LEN + sizeof r->name + 8];
@@ -468,7 +461,6 @@ static void draw_detail_line(struct providers *st, WINDOW *w)
 
 static void draw_list_at(struct providers *st, WINDOW *w, int y)
 {
-    int height = getmaxy(w);
     st->wide = getmaxx(w) >= WIDE_COLS;
     st->lv.columns = st->wide ? wide_columns : narrow_columns;
     /* As listview lays the columns out: the name column takes what is spare. */
@@ -486,14 +478,10 @@ static void draw_list_at(struct providers *st, WINDOW *w, int y)
         draw_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the providers…", attr_of(ATTR_ERROR));
         return;
     }
-    listview_draw(&st->lv, w, y, height - y - 1);
-    if (st->rows.nview == 0) {
-        const char *why = st->list->n == 0 ? "No providers yet: press a to add one."
-                          : st->search[0] && filtered(st) ? "No provider matches: Esc clears the search, F the filter."
-                          : st->search[0] ? "No provider's name matches the search: Esc clears it."
-                                          : "No provider matches the filter: F clears it.";
-        draw_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
-    }
+    static const char *const why[4] = {
+        "No providers yet: press a to add one.", "No provider matches: Esc clears the search, F the filter.",
+        "No provider's name matches the search: Esc clears it.", "No provider matches the filter: F clears it."};
+    list_rows_draw(&st->rows, w, y, why, st->search[0], filtered(st));
     draw_detail_line(st, w);
 }
 
