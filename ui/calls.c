@@ -46,7 +46,7 @@ struct calls_pane {
     int today;
     struct call_entry *e;
     size_t n;
-    size_t *order;            /* escalations, others to reach, then those reached */
+    struct list_rows rows;    /* escalations, others to reach, then those reached */
     struct listview lv;
     bool loaded;
     int to_reach, escalate;
@@ -65,22 +65,34 @@ static int group(const struct call_entry *e)
     return 2;
 }
 
-static const struct calls_pane *sorting;
-
-static int order_cmp(const void *pa, const void *pb)
+static int order_cmp(const void *ctx, size_t a, size_t b)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int ga = group(&sorting->e[a]), gb = group(&sorting->e[b]);
+    const struct calls_pane *c = ctx;
+    int ga = group(&c->e[a]), gb = group(&c->e[b]);
     if (ga != gb)
         return ga - gb;
     return (a > b) - (a < b); /* calls_list's name order */
 }
 
+static bool every_row(const void *ctx, size_t i)
+{
+    (void)ctx;
+    (void)i;
+    return true;
+}
+
+static int64_t row_pupil(const void *ctx, size_t i)
+{
+    return ((const struct calls_pane *)ctx)->e[i].pupil_id;
+}
+
+static const struct list_rows_ops rows_ops = {every_row, order_cmp, row_pupil, NULL};
+
 static const struct call_entry *selected(const struct calls_pane *c)
 {
     if (!c->n || c->lv.cursor < 0 || (size_t)c->lv.cursor >= c->n)
         return NULL;
-    return &c->e[c->order[c->lv.cursor]];
+    return &c->e[c->rows.view[c->lv.cursor]];
 }
 
 static void map_runs(struct calls_pane *c);
@@ -89,7 +101,6 @@ static void load(struct calls_pane *c)
 {
     const struct call_entry *sel = selected(c);
     int64_t keep = sel ? sel->pupil_id : 0;
-    int line = c->lv.cursor;
     c->today = ui_today(c->ui);
     struct call_entry *e = NULL;
     size_t n = 0;
@@ -97,33 +108,22 @@ static void load(struct calls_pane *c)
         ui_error(c->ui, "The calls list could not be loaded: %s", ap_error_detail());
         return;
     }
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order) {
+    if (!list_rows_reserve(&c->rows, n)) {
         free(e);
         ui_error(c->ui, "The calls list could not be loaded: out of memory");
         return;
     }
     free(c->e);
-    free(c->order);
     c->e = e;
-    c->n = n;
-    c->order = order;
+    c->n = c->rows.n = n;
     c->to_reach = c->escalate = 0;
     for (size_t i = 0; i < n; i++) {
-        order[i] = i;
         c->to_reach += !e[i].resolved;
         c->escalate += e[i].escalate && !e[i].resolved;
     }
-    sorting = c;
-    qsort(order, n, sizeof *order, order_cmp);
-    sorting = NULL;
     c->loaded = true;
     map_runs(c);
-    listview_set_rows(&c->lv, (int)n);
-    listview_select(&c->lv, line);
-    for (size_t i = 0; keep && i < n; i++)
-        if (e[order[i]].pupil_id == keep)
-            listview_select(&c->lv, (int)i);
+    list_rows_sort(&c->rows, false, keep);
 }
 
 /* ---- Drawing -------------------------------------------------------------------- */
@@ -173,7 +173,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_m
     buf[0] = '\0';
     if (row < 0 || (size_t)row >= c->n)
         return;
-    const struct call_entry *e = &c->e[c->order[row]];
+    const struct call_entry *e = &c->e[c->rows.view[row]];
     switch (col) {
     case CC_PUPIL: {
         /* "!" to escalate or a red run of unauthorised absence, "~" an amber run. */
@@ -455,6 +455,7 @@ static void *calls_open(struct ui *ui)
     c->lv.cell = cell;
     c->lv.ctx = c;
     c->lv.sort_column = -1;
+    c->rows = (struct list_rows){.ops = &rows_ops, .ctx = c, .lv = &c->lv};
     load(c);
     attendance_register_timer(ui); /* the registers close on time with this pane open too */
     return c;
@@ -466,7 +467,7 @@ static void calls_close(void *state)
     if (!c)
         return;
     free(c->e);
-    free(c->order);
+    list_rows_free(&c->rows);
     free(c->run);
     free((void *)c->run_why);
     free(c);
@@ -531,11 +532,7 @@ static const enum action_id calls_hints[] = {ACT_CALL_LOG, ACT_NONE};
 static void calls_show_record(void *state, long long pupil_id)
 {
     struct calls_pane *c = state;
-    for (size_t row = 0; row < c->n; row++)
-        if (c->e[c->order[row]].pupil_id == pupil_id) {
-            listview_select(&c->lv, (int)row);
-            return;
-        }
+    list_rows_select(&c->rows, pupil_id);
 }
 
 const struct pane_ops pane_calls = {
