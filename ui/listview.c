@@ -243,12 +243,6 @@ void list_rows_filter(struct list_rows *r, int64_t keep_id)
     list_rows_select(r, keep_id);
 }
 
-void list_rows_keep(struct list_rows *r, int64_t keep_id, int line)
-{
-    if (keep_id && list_rows_current(r) != keep_id)
-        listview_select(r->lv, line);
-}
-
 bool list_rows_select(struct list_rows *r, int64_t id)
 {
     for (size_t i = 0; id && i < r->nview; i++)

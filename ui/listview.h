@@ -89,11 +89,9 @@ bool list_rows_reserve(struct list_rows *r, size_t n);
 void list_rows_free(struct list_rows *r);
 /* Sorts (natural: the rows' own order, not compare), then filters. */
 void list_rows_sort(struct list_rows *r, bool natural, int64_t keep_id);
-/* The rows shown again, the cursor on keep_id when it is still shown. */
+/* The rows shown again, the cursor on keep_id when it is still shown, else
+ * on the line it was on (after a reload: the row that took its place). */
 void list_rows_filter(struct list_rows *r, int64_t keep_id);
-/* After a reload: the cursor stays on keep_id, or when that row has gone,
- * on the line it was on (the row that took its place). */
-void list_rows_keep(struct list_rows *r, int64_t keep_id, int line);
 /* Puts the cursor on the row with id when shown; false when not. */
 bool list_rows_select(struct list_rows *r, int64_t id);
 /* The id of the row under the cursor; 0 when none. */

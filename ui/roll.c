@@ -287,9 +287,7 @@ static void load_some(struct roll_pane *rp, int first_rows)
     rp->flags = flags;
     rp->rows.n = r->n;
     map_flags(rp);
-    int line = rp->lv.cursor;
-    resort(rp, keep);
-    list_rows_keep(&rp->rows, keep, line);
+    resort(rp, keep); /* the cursor on the same pupil, else on the same line */
 }
 
 /* ---- Drawing ------------------------------------------------------------------ */

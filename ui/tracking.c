@@ -253,7 +253,6 @@ static void resort(void *pane, int64_t keep_id)
 bool tp_load(struct tpane *tp)
 {
     int64_t keep = tp_cursor_id(tp);
-    int line = tp->lv.cursor;
     struct tracking *t = NULL;
     if (tracking_load(ui_store(tp->ui), &ui_config(tp->ui)->th, ui_today(tp->ui), tp->week, &t) != AP_OK) {
         ui_error(tp->ui, "The tracking rows could not be loaded: %s", ap_error_detail());
@@ -267,8 +266,7 @@ bool tp_load(struct tpane *tp)
     tracking_free(tp->t);
     tp->t = t;
     tp->rows.n = t->n;
-    resort(tp, keep);
-    list_rows_keep(&tp->rows, keep, line);
+    resort(tp, keep); /* the cursor on the same pupil, else on the same line */
     return true;
 }
 
