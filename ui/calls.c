@@ -219,11 +219,6 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_m
     }
 }
 
-static void put_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
-{
-    draw_text(w, y, x, 0, text, attr, DRAW_ELLIPSIS | DRAW_CLEAR);
-}
-
 /* The selected pupil's contacts in calling order and the last call. */
 static void draw_box(struct calls_pane *c, WINDOW *w)
 {
@@ -239,33 +234,33 @@ static void draw_box(struct calls_pane *c, WINDOW *w)
     snprintf(line, sizeof line, "── %s · %s · AM %s · PM %s ──", e->pupil_name,
              e->provider_name[0] ? e->provider_name : "no provider", e->am_code[0] ? e->am_code : "–",
              e->pm_code[0] ? e->pm_code : "–");
-    put_line(w, y0, 0, line, attr_of(ATTR_HEADER));
+    draw_line(w, y0, 0, line, attr_of(ATTR_HEADER));
     int y = y0 + 1;
     if (e->escalate) {
         snprintf(line, sizeof line, "! Escalate: %s", e->escalate_why);
-        put_line(w, y++, 1, line, attr_of(ATTR_FLAG_RED));
+        draw_line(w, y++, 1, line, attr_of(ATTR_FLAG_RED));
     }
     const char *run_why;
     enum flag_level run = run_flag(c, e, &run_why);
     if (run != FLAG_NONE && run_why) {
         snprintf(line, sizeof line, "%s %s", run == FLAG_RED ? "!" : "~", run_why);
-        put_line(w, y++, 1, line, attr_of(run == FLAG_RED ? ATTR_FLAG_RED : ATTR_FLAG_AMBER));
+        draw_line(w, y++, 1, line, attr_of(run == FLAG_RED ? ATTR_FLAG_RED : ATTR_FLAG_AMBER));
     }
     if (!e->ncontacts)
-        put_line(w, y++, 1, "No parent/carer contact on file: add one on the roll (1, Enter, t)", attr_of(ATTR_DIM));
+        draw_line(w, y++, 1, "No parent/carer contact on file: add one on the roll (1, Enter, t)", attr_of(ATTR_DIM));
     for (int k = 0; k < e->ncontacts && y < y0 + BOX_LINES - 1; k++) {
         const struct call_contact *ct = &e->contacts[k];
         snprintf(line, sizeof line, "%d. %s%s%s%s  %s%s%s", k + 1, ct->name, ct->relationship[0] ? " (" : "",
                  ct->relationship, ct->relationship[0] ? ")" : "", ct->phone[0] ? ct->phone : "no phone",
                  ct->phone2[0] ? " · " : "", ct->phone2);
-        put_line(w, y++, 1, line, A_NORMAL);
+        draw_line(w, y++, 1, line, A_NORMAL);
     }
     if (e->attempts)
         snprintf(line, sizeof line, "Last call %.5s (%d today): %s", clock_of(e->last_call_at), e->attempts,
                  e->last_outcome[0] ? e->last_outcome : "(nothing noted)");
     else
         snprintf(line, sizeof line, "No call yet today: Enter logs one");
-    put_line(w, y0 + BOX_LINES - 1, 1, line, attr_of(ATTR_DIM));
+    draw_line(w, y0 + BOX_LINES - 1, 1, line, attr_of(ATTR_DIM));
 }
 
 static void calls_draw(void *state, WINDOW *w)
@@ -273,17 +268,17 @@ static void calls_draw(void *state, WINDOW *w)
     struct calls_pane *c = state;
     int width = getmaxx(w), height = getmaxy(w);
     if (!c->loaded) {
-        put_line(w, 0, 1, "First-day absence calls: not loaded (see the message below)", attr_of(ATTR_HEADER));
+        draw_line(w, 0, 1, "First-day absence calls: not loaded (see the message below)", attr_of(ATTR_HEADER));
         return;
     }
     char d[11], title[300];
     snprintf(title, sizeof title, "First-day absence calls %s · %zu pupil%s · %d to reach · %d to escalate",
              date_format(c->today, d), c->n, c->n == 1 ? "" : "s", c->to_reach, c->escalate);
-    put_line(w, 0, 1, title, attr_of(ATTR_HEADER));
+    draw_line(w, 0, 1, title, attr_of(ATTR_HEADER));
     c->lv.ctx = c;
     listview_draw(&c->lv, w, 1, height - 1 - BOX_LINES);
     if (c->n == 0)
-        put_line(w, 3, 3, "Nobody to call: no pupil has N or an unauthorised code today.", attr_of(ATTR_DIM));
+        draw_line(w, 3, 3, "Nobody to call: no pupil has N or an unauthorised code today.", attr_of(ATTR_DIM));
     (void)width;
     draw_box(c, w);
 }

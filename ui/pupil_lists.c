@@ -159,7 +159,7 @@ static void contacts_head(struct sublist *s, WINDOW *w)
 {
     char title[400];
     snprintf(title, sizeof title, "Contacts of %s, in calling order (%zu)", s->pupil, s->n);
-    pv_put_text(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
 }
 
 static void contacts_foot(struct sublist *s, WINDOW *w, int y, const void *item)
@@ -171,7 +171,7 @@ static void contacts_foot(struct sublist *s, WINDOW *w, int y, const void *item)
     snprintf(line, sizeof line, "%s%s · last changed %s UTC by %s", c->email[0] ? c->email : "no email",
              c->parental_responsibility ? " · parental responsibility" : " · no parental responsibility",
              c->updated_at, c->updated_by);
-    pv_put_text(w, getmaxy(w) - 2, 1, line, ATTR_NORMAL);
+    draw_put(w, getmaxy(w) - 2, 1, line, ATTR_NORMAL);
 }
 
 /* K and J: the contact earlier or later in the calling order. */

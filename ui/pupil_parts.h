@@ -53,7 +53,6 @@ struct flag_list {
 
 /* ---- ui/pupil_views.c ---- */
 
-void pv_put_text(WINDOW *w, int y, int x, const char *text, enum attr_meaning m);
 bool pv_is_enter(int ret, wint_t ch);
 const char *pv_per_basis(const char *basis);
 /* A labels table as form choices, ending with {NULL, NULL}; NULL when out of

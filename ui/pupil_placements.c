@@ -472,7 +472,7 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     snprintf(line, sizeof line, "%s %s · transport %s a week%s%s%s%s", rate, pv_per_basis(it->p.cost_basis),
              transport, it->p.tracking_areas[0] ? " · tracked in: " : "", it->p.tracking_areas,
              it->p.purpose[0] ? " · " : "", it->p.purpose);
-    pv_put_text(w, y, 3 + 5 * GRID_CELL + 4, "Cost:", ATTR_DIM);
+    draw_put(w, y, 3 + 5 * GRID_CELL + 4, "Cost:", ATTR_DIM);
     char *nl = strchr(line, '\n');
     if (nl)
         *nl = '\0';
@@ -517,11 +517,11 @@ static void placements_head(struct sublist *s, WINDOW *w)
     struct placements_view *v = (struct placements_view *)s;
     char title[400];
     snprintf(title, sizeof title, "Placements of %s (%zu)", s->pupil, s->n);
-    pv_put_text(w, 0, 1, title, ATTR_HEADER);
-    pv_put_text(w, 1, 1, v->week, v->reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
-    pv_put_text(w, 2, 1, v->cost, ATTR_NORMAL);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 1, 1, v->week, v->reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
+    draw_put(w, 2, 1, v->cost, ATTR_NORMAL);
     if (v->flag[0])
-        pv_put_text(w, 3, 1, v->flag, draw_flag_attr(v->flag_level));
+        draw_put(w, 3, 1, v->flag, draw_flag_attr(v->flag_level));
 }
 
 static void placements_foot(struct sublist *s, WINDOW *w, int y, const void *item)

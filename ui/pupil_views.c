@@ -35,11 +35,6 @@
 
 /* ---- Small helpers ---------------------------------------------------------------- */
 
-void pv_put_text(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
-{
-    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
-}
-
 void pupil_views_name(struct ui *ui, int64_t pupil_id, char *buf, size_t len)
 {
     struct pupil p;
@@ -343,9 +338,9 @@ void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const stru
     utf8_fit(fit, sizeof fit, title, width - mw - 4 > 10 ? width - mw - 4 : 10, UTF8_FIT_ELLIPSIS);
     wmove(w, 0, 0);
     wclrtoeol(w);
-    pv_put_text(w, 0, 1, fit, ATTR_HEADER);
+    draw_put(w, 0, 1, fit, ATTR_HEADER);
     if (mw)
-        pv_put_text(w, 0, width - mw - 1, more, ATTR_DIM);
+        draw_put(w, 0, width - mw - 1, more, ATTR_DIM);
 }
 
 bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch, int height)

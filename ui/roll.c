@@ -376,11 +376,6 @@ static void layout_columns(struct roll_pane *rp, int width)
     rp->lv.columns = rp->cols;
 }
 
-static void put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
-{
-    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
-}
-
 /* "4,750" */
 static void count_text(size_t n, char *buf, size_t len)
 {
@@ -460,7 +455,7 @@ static void draw_search_line(struct roll_pane *rp, WINDOW *w)
     else
         text[0] = '\0';
     if (text[0]) {
-        put_line(w, 1, 1, text, ATTR_NORMAL);
+        draw_put(w, 1, 1, text, ATTR_NORMAL);
         return;
     }
     /* Nothing active: the pupil's keys, from the action table. */
@@ -471,7 +466,7 @@ static void draw_search_line(struct roll_pane *rp, WINDOW *w)
         if (a && used < sizeof text)
             used += (size_t)snprintf(text + used, sizeof text - used, "%s %s  ", a->label, a->hint);
     }
-    put_line(w, 1, 1, text, ATTR_HINT);
+    draw_put(w, 1, 1, text, ATTR_HINT);
 }
 
 static void load(struct roll_pane *rp)
@@ -485,7 +480,7 @@ static void roll_draw(void *state, WINDOW *w)
     int height = getmaxy(w);
     char title[600], count[32], base[32];
     if (!rp->roll) {
-        put_line(w, 0, 1, "Pupil roll: not loaded (see the message below)", ATTR_HEADER);
+        draw_put(w, 0, 1, "Pupil roll: not loaded (see the message below)", ATTR_HEADER);
         return;
     }
     size_t nbase = base_count(rp);
@@ -504,7 +499,7 @@ static void roll_draw(void *state, WINDOW *w)
              rp->roll->have_term ? rp->roll->term_name : "(no term in the calendar)");
     wmove(w, 0, 0);
     wclrtoeol(w);
-    put_line(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
     rp->lv.ctx = rp;
     layout_columns(rp, getmaxx(w));
     listview_draw(&rp->lv, w, 2, height - 2);
@@ -512,7 +507,7 @@ static void roll_draw(void *state, WINDOW *w)
         const char *why = rp->roll->n == 0 ? "No pupils yet: press a to add the first one."
                           : rp->search[0] || filtered(rp) ? "No pupil matches the search and filter."
                                                           : "No pupils on roll: f, then Showing, to see everyone.";
-        put_line(w, 4, 3, why, ATTR_DIM);
+        draw_put(w, 4, 3, why, ATTR_DIM);
     }
     draw_search_line(rp, w); /* last: a search field keeps the cursor */
 }

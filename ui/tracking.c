@@ -65,11 +65,6 @@ static const char *const show_words[SH_COUNT] = {
 
 /* ---- Small helpers ------------------------------------------------------------------ */
 
-void tp_put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
-{
-    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
-}
-
 static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -408,10 +403,10 @@ static void draw_search_line(struct tpane *tp, WINDOW *w)
     else
         text[0] = '\0';
     if (text[0]) {
-        tp_put_line(w, 1, 1, text, ATTR_NORMAL);
+        draw_put(w, 1, 1, text, ATTR_NORMAL);
         return;
     }
-    tp_put_line(w, 1, 1, "Ratings: this week/before · Week %: trend ↑↓→ on 4 weeks before · ! overdue ~ soon",
+    draw_put(w, 1, 1, "Ratings: this week/before · Week %: trend ↑↓→ on 4 weeks before · ! overdue ~ soon",
              ATTR_HINT);
 }
 
@@ -435,16 +430,16 @@ static void draw_row_detail(struct tpane *tp, WINDOW *w, int y)
                                  r->next_due != DATE_NONE ? tp_long_date(r->next_due, d, sizeof d) : "");
     if (r->actions_overdue && used < sizeof line)
         snprintf(line + used, sizeof line - used, " (%d overdue)", r->actions_overdue);
-    tp_put_line(w, y, 1, line, r->actions_overdue ? ATTR_FLAG_RED : ATTR_NORMAL);
+    draw_put(w, y, 1, line, r->actions_overdue ? ATTR_FLAG_RED : ATTR_NORMAL);
     if (r->notes[0]) {
         snprintf(line, sizeof line, "Notes: %s", r->notes);
-        tp_put_line(w, y + 1, 1, line, ATTR_NORMAL);
+        draw_put(w, y + 1, 1, line, ATTR_NORMAL);
     } else if (r->prev_week != DATE_NONE) {
         snprintf(line, sizeof line, "No notes for the week · before: the ratings of the week of %s",
                  tp_long_date(r->prev_week, d, sizeof d));
-        tp_put_line(w, y + 1, 1, line, ATTR_DIM);
+        draw_put(w, y + 1, 1, line, ATTR_DIM);
     } else {
-        tp_put_line(w, y + 1, 1, "No notes for the week · no earlier ratings", ATTR_DIM);
+        draw_put(w, y + 1, 1, "No notes for the week · no earlier ratings", ATTR_DIM);
     }
 }
 
@@ -490,7 +485,7 @@ static void entry_hints(WINDOW *w, int y)
     }
     wmove(w, y, 0);
     wclrtoeol(w);
-    tp_put_line(w, y, 1, line, ATTR_HINT);
+    draw_put(w, y, 1, line, ATTR_HINT);
 }
 
 static void draw_entry(struct tpane *tp, WINDOW *w, int y)
@@ -513,7 +508,7 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     wattrset(w, attr_of(head));
     mvwhline(w, y, 0, ' ', width);
     wattrset(w, A_NORMAL);
-    tp_put_line(w, y, 1, line, head);
+    draw_put(w, y, 1, line, head);
     int slot = (width - 2) / TRACKING_AREAS;
     if (slot < 8)
         slot = 8;
@@ -522,9 +517,9 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         bool focus = a == e->focus;
         char name[32];
         snprintf(name, sizeof name, "%s%s", tracking_area_brief(a), tp_entry_changed(e, a) ? "*" : "");
-        tp_put_line(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
+        draw_put(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
         if (!((e->areas >> a) & 1u)) {
-            tp_put_line(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
+            draw_put(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
             continue;
         }
         char box[8];
@@ -541,7 +536,7 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         else
             snprintf(was, sizeof was, "%s", e->r[a].note[0] ? " ✎" : "");
         if (x + 3 < width)
-            tp_put_line(w, y + 2, x + 3, was, ATTR_DIM);
+            draw_put(w, y + 2, x + 3, was, ATTR_DIM);
     }
     /* What 1-5 mean ([display] rating_words), always in sight (issue 13). */
     size_t used = 0;
@@ -552,13 +547,13 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     }
     if (used < sizeof line)
         snprintf(line + used, sizeof line - used, "x n/a");
-    tp_put_line(w, y + 3, 1, line, ATTR_HINT);
+    draw_put(w, y + 3, 1, line, ATTR_HINT);
     y++;
     int na = tp_note_area(e);
     const struct tracking_rating *fr = &e->r[na];
     snprintf(line, sizeof line, "Note on %s: ", LABELS_PROGRESS_AREA[na].brief);
     int lx = 1 + utf8_width(line);
-    tp_put_line(w, y + 3, 1, line, ATTR_NORMAL);
+    draw_put(w, y + 3, 1, line, ATTR_NORMAL);
     if (e->note) {
         int fw = width - lx - 1;
         if (fw > 2) {
@@ -568,12 +563,12 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
             wattrset(w, A_NORMAL);
         }
     } else {
-        tp_put_line(w, y + 3, lx, fr->note[0] ? fr->note : "(none: n to write one)", fr->note[0] ? ATTR_NORMAL : ATTR_DIM);
+        draw_put(w, y + 3, lx, fr->note[0] ? fr->note : "(none: n to write one)", fr->note[0] ? ATTR_NORMAL : ATTR_DIM);
     }
     if (e->note) {
         wmove(w, y + 4, 0);
         wclrtoeol(w);
-        tp_put_line(w, y + 4, 1, "Typing the note: Enter keeps it, Esc leaves it as it was", ATTR_HINT);
+        draw_put(w, y + 4, 1, "Typing the note: Enter keeps it, Esc leaves it as it was", ATTR_HINT);
     } else {
         entry_hints(w, y + 4);
     }
@@ -584,7 +579,7 @@ void tp_tracking_draw(void *state, WINDOW *w)
     struct tpane *tp = state;
     int height = getmaxy(w);
     if (!tp->t) {
-        tp_put_line(w, 0, 1, "Weekly tracking: not loaded (see the message below)", ATTR_HEADER);
+        draw_put(w, 0, 1, "Weekly tracking: not loaded (see the message below)", ATTR_HEADER);
         return;
     }
     char title[800], d[24], rel[32];
@@ -594,7 +589,7 @@ void tp_tracking_draw(void *state, WINDOW *w)
              tp->sort_desc ? "▼" : "▲", tp->t->have_term ? " · term " : "", tp->t->have_term ? tp->t->term_name : "");
     wmove(w, 0, 0);
     wclrtoeol(w);
-    tp_put_line(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
     int bottom = tp->entry ? ENTRY_LINES : height >= 12 ? 2 : 0;
     tp->lv.ctx = tp;
     memcpy(tp->cols, columns, sizeof tp->cols);
@@ -604,7 +599,7 @@ void tp_tracking_draw(void *state, WINDOW *w)
         const char *why = tp->t->n == 0              ? "No pupils on roll in this week."
                           : tp->search[0] || filtered(tp) ? "No pupil matches the search and filter."
                                                          : "";
-        tp_put_line(w, 4, 3, why, ATTR_DIM);
+        draw_put(w, 4, 3, why, ATTR_DIM);
     }
     if (tp->entry)
         draw_entry(tp, w, height - ENTRY_LINES);

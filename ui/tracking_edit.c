@@ -509,11 +509,11 @@ static void actions_head(struct sublist *s, WINDOW *w)
     struct actions_view *v = (struct actions_view *)s;
     char title[500];
     snprintf(title, sizeof title, "Actions for %s: %d open%s", s->pupil, v->open, v->overdue ? "" : ", none overdue");
-    tp_put_line(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
     if (v->overdue) {
         char more[64];
         snprintf(more, sizeof more, "! %d overdue", v->overdue);
-        tp_put_line(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
+        draw_put(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
     }
 }
 
@@ -524,7 +524,7 @@ static void actions_foot(struct sublist *s, WINDOW *w, int y, const void *item)
     const struct tracking_action *a = item;
     char line[700];
     snprintf(line, sizeof line, "%s · last changed %s UTC by %s", a->text, a->updated_at, a->updated_by);
-    tp_put_line(w, getmaxy(w) - 1, 1, line, ATTR_NORMAL);
+    draw_put(w, getmaxy(w) - 1, 1, line, ATTR_NORMAL);
 }
 
 /* D: done, or open again. */

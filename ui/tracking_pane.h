@@ -68,7 +68,6 @@ struct tpane {
 
 /* ---- ui/tracking.c ---- */
 
-void tp_put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m);
 char *tp_long_date(int date, char *buf, size_t len);
 const struct tracking_row *tp_row_at(const struct tpane *tp, int line);
 int64_t tp_cursor_id(const struct tpane *tp);
