@@ -512,15 +512,9 @@ static void run_contacts(struct providers *st);
 static enum view_key record_view_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     struct providers *st = self;
-    enum view_key start = notice_key_start(&st->notice, st->rec_gone, act);
-    if (start != VIEW_DONE)
-        return start;
-    if (list_then_take(&st->then, act, ret, ch))
-        return VIEW_CLOSE; /* the list's key: back to it, and done there */
-    if (action_is_move(act)) {
-        docview_move(&st->doc, act->id, (int)st->npupils);
-        return VIEW_DONE;
-    }
+    enum view_key res;
+    if (docview_record_key(&st->doc, (int)st->npupils, &st->notice, st->rec_gone, &st->then, act, ret, ch, &res))
+        return res;
     switch (act->id) {
     case ACT_OPEN:
         if (st->npupils == 0) {
