@@ -19,8 +19,7 @@ struct picker {
     const struct list_column *columns;
     struct pick_row *rows;
     size_t n, cap;
-    int *view;
-    int nview;
+    struct list_rows shown;
     struct listview lv;
     char search[SEARCH_MAX + 1];
 };
@@ -54,62 +53,63 @@ static void picker_free(struct picker *pk)
             free(pk->rows[i].cols[c]);
     }
     free(pk->rows);
-    free(pk->view);
+    list_rows_free(&pk->shown);
 }
 
 static void picker_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct picker *pk = ctx;
-    const struct pick_row *r = &pk->rows[pk->view[row]];
+    const struct pick_row *r = &pk->rows[pk->shown.view[row]];
     snprintf(buf, len, "%s", col < PICK_COLS ? r->cols[col] : "");
     if (r->dim || col == PICK_COLS - 1)
         *attr = ATTR_DIM;
 }
 
-static void picker_refilter(struct picker *pk)
+static bool picker_shown(const void *ctx, size_t i)
 {
-    pk->nview = 0;
-    for (size_t i = 0; i < pk->n; i++)
-        if (!pk->search[0] || utf8_contains(pk->rows[i].find, pk->search))
-            pk->view[pk->nview++] = (int)i;
-    listview_set_rows(&pk->lv, pk->nview);
-    listview_select(&pk->lv, 0);
+    const struct picker *pk = ctx;
+    return !pk->search[0] || utf8_contains(pk->rows[i].find, pk->search);
 }
+
+static int64_t picker_id(const void *ctx, size_t i)
+{
+    return ((const struct picker *)ctx)->rows[i].id;
+}
+
+static const struct list_rows_ops picker_rows = {picker_shown, NULL, picker_id, NULL};
 
 struct picker_ctx {
     struct picker *pk;
     const char *noun;
 };
 
-static void picker_refilter_cb(void *ctx)
-{
-    picker_refilter(((struct picker_ctx *)ctx)->pk);
-}
-
 static void picker_count(void *ctx, char *buf, size_t len)
 {
     struct picker_ctx *c = ctx;
-    snprintf(buf, len, "  %d of %zu %s", c->pk->nview, c->pk->n, c->noun);
+    snprintf(buf, len, "  %zu of %zu %s", c->pk->shown.nview, c->pk->n, c->noun);
 }
 
 /* The row picked (its id), or 0 when cancelled (ui/picker.h). */
 static int64_t picker_run(struct panel *st, struct picker *pk, const char *label, const char *noun,
                           const char *intro)
 {
-    pk->view = malloc((pk->n ? pk->n : 1) * sizeof *pk->view);
-    if (!pk->view) {
+    pk->shown.ops = &picker_rows;
+    pk->shown.ctx = pk;
+    pk->shown.lv = &pk->lv;
+    if (!list_rows_reserve(&pk->shown, pk->n)) {
         notice_say(st->ui, &st->notice, true, "Out of memory");
         return 0;
     }
+    pk->shown.n = pk->n;
     pk->lv = (struct listview){.columns = pk->columns, .ncolumns = PICK_COLS, .cell = picker_cell, .ctx = pk,
                                .sort_column = -1};
     struct picker_ctx c = {pk, noun};
-    const struct picker_spec spec = {label, "Nothing matches: Backspace widens the search", &pk->lv, pk->search,
-                                     sizeof pk->search, &c, picker_refilter_cb, picker_count};
+    const struct picker_spec spec = {label, "Nothing matches: Backspace widens the search", &pk->shown, pk->search,
+                                     sizeof pk->search, &c, picker_count};
     ui_message(st->ui, "%s", intro);
     bool picked = picker_view_run(st->ui, &spec);
     ui_message(st->ui, "%s", "");
-    return picked && pk->nview > 0 ? pk->rows[pk->view[pk->lv.cursor]].id : 0;
+    return picked ? list_rows_current(&pk->shown) : 0;
 }
 
 static const struct list_column pupil_pick_columns[PICK_COLS] = {

@@ -15,6 +15,13 @@ struct picker_state {
     bool picked;
 };
 
+/* The rows matching the search, the cursor on the first. */
+static void narrow(struct list_rows *rows)
+{
+    list_rows_filter(rows, 0);
+    listview_select(rows->lv, 0);
+}
+
 static void picker_draw(void *self, WINDOW *w)
 {
     struct picker_state *p = self;
@@ -28,8 +35,8 @@ static void picker_draw(void *self, WINDOW *w)
     char count[120] = "";
     sp->count(sp->ctx, count, sizeof count);
     draw_text(w, 0, x + cols, 0, count, attr_of(ATTR_DIM), DRAW_ELLIPSIS);
-    listview_draw(sp->lv, w, 1, getmaxy(w) - 1);
-    if (sp->lv->rows == 0)
+    listview_draw(sp->rows->lv, w, 1, getmaxy(w) - 1);
+    if (sp->rows->lv->rows == 0)
         draw_text(w, 3, 2, 0, sp->empty, attr_of(ATTR_DIM), DRAW_ELLIPSIS);
     wattrset(w, attr_of(ATTR_FIELD));
     lineedit_set_width(&p->le, cols);
@@ -45,15 +52,15 @@ static enum view_key picker_key(void *self, const struct action *act, int ret, w
     if (act) {
         switch (act->id) {
         case ACT_KEEP_TEXT:
-            if (sp->lv->rows == 0)
+            if (sp->rows->lv->rows == 0)
                 return VIEW_DONE;
             p->picked = true;
             return VIEW_CLOSE;
-        default: return listview_typing_move(sp->lv, act->id) ? VIEW_DONE : VIEW_PASS;
+        default: return listview_typing_move(sp->rows->lv, act->id) ? VIEW_DONE : VIEW_PASS;
         }
     }
     if (listview_typing_key(p->ui, &p->le, ret, ch, sp->search, sp->size))
-        sp->refilter(sp->ctx);
+        narrow(sp->rows);
     return VIEW_DONE;
 }
 
@@ -77,7 +84,8 @@ bool picker_view_run(struct ui *ui, const struct picker_spec *spec)
         ui_error(ui, "Out of memory");
         return false;
     }
-    spec->refilter(spec->ctx);
+    list_rows_sort(spec->rows, true, 0);
+    narrow(spec->rows);
     ui_run_view(ui, &picker_view, &p);
     curs_set(0);
     lineedit_free(&p.le);

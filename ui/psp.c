@@ -333,8 +333,7 @@ static void draw_list(struct psp_pane *st, WINDOW *w)
 
 struct picker {
     struct roll *roll;
-    int *view;
-    int nview;
+    struct list_rows shown;
     struct listview lv;
     char search[SEARCH_MAX + 1];
     const struct psp_pane *st;
@@ -357,7 +356,7 @@ static const struct psp_row *open_psp_of(const struct psp_pane *st, int64_t pupi
 static void pick_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct picker *pk = ctx;
-    const struct roll_row *r = &pk->roll->rows[pk->view[row]];
+    const struct roll_row *r = &pk->roll->rows[pk->shown.view[row]];
     buf[0] = '\0';
     switch (col) {
     case PK_NAME: snprintf(buf, len, "%s", r->display_name); break;
@@ -376,31 +375,25 @@ static void pick_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
     }
 }
 
-static void pick_refilter(struct picker *pk)
+static bool pick_shown(const void *ctx, size_t i)
 {
-    pk->nview = 0;
-    for (size_t i = 0; i < pk->roll->n; i++) {
-        const struct roll_row *r = &pk->roll->rows[i];
-        if (!r->on_roll)
-            continue;
-        if (pk->search[0] && !utf8_contains(r->display_name, pk->search) &&
-            !utf8_contains(r->legal_forename, pk->search) && !utf8_contains(r->upn, pk->search))
-            continue;
-        pk->view[pk->nview++] = (int)i;
-    }
-    listview_set_rows(&pk->lv, pk->nview);
-    listview_select(&pk->lv, 0);
+    const struct picker *pk = ctx;
+    const struct roll_row *r = &pk->roll->rows[i];
+    return r->on_roll && (!pk->search[0] || utf8_contains(r->display_name, pk->search) ||
+                          utf8_contains(r->legal_forename, pk->search) || utf8_contains(r->upn, pk->search));
 }
 
-static void pick_refilter_cb(void *ctx)
+static int64_t pick_id(const void *ctx, size_t i)
 {
-    pick_refilter(ctx);
+    return ((const struct picker *)ctx)->roll->rows[i].id;
 }
+
+static const struct list_rows_ops pick_rows = {pick_shown, NULL, pick_id, NULL};
 
 static void pick_count(void *ctx, char *buf, size_t len)
 {
     struct picker *pk = ctx;
-    snprintf(buf, len, "  %d pupil%s on roll", pk->nview, pk->nview == 1 ? "" : "s");
+    snprintf(buf, len, "  %zu pupil%s on roll", pk->shown.nview, pk->shown.nview == 1 ? "" : "s");
 }
 
 /* The pupil picked (0 when none): type to narrow by name or UPN (ui/picker.h). */
@@ -411,21 +404,23 @@ static int64_t pick_pupil(struct psp_pane *st)
         notice_say(st->ui, &st->notice, true, "Could not read the roll: %s", ap_error_detail());
         return 0;
     }
-    pk.view = malloc((pk.roll->n ? pk.roll->n : 1) * sizeof *pk.view);
-    if (!pk.view) {
+    pk.shown = (struct list_rows){.ops = &pick_rows, .ctx = &pk, .lv = &pk.lv};
+    if (!list_rows_reserve(&pk.shown, pk.roll->n)) {
+        list_rows_free(&pk.shown);
         roll_free(pk.roll);
         notice_say(st->ui, &st->notice, true, "Out of memory");
         return 0;
     }
+    pk.shown.n = pk.roll->n;
     pk.lv = (struct listview){.columns = pick_columns, .ncolumns = PK_COUNT, .cell = pick_cell, .ctx = &pk,
                               .sort_column = -1};
     const struct picker_spec spec = {" New PSP for: ", "No pupil on roll matches: Backspace widens the search",
-                                     &pk.lv, pk.search, sizeof pk.search, &pk, pick_refilter_cb, pick_count};
+                                     &pk.shown, pk.search, sizeof pk.search, &pk, pick_count};
     ui_message(st->ui, "A new PSP: type part of the pupil's name or UPN, ↑/↓ choose, Enter picks, Esc cancels");
     int64_t chosen = 0;
-    if (picker_view_run(st->ui, &spec) && pk.nview > 0)
-        chosen = pk.roll->rows[pk.view[pk.lv.cursor]].id;
-    free(pk.view);
+    if (picker_view_run(st->ui, &spec))
+        chosen = list_rows_current(&pk.shown);
+    list_rows_free(&pk.shown);
     roll_free(pk.roll);
     ui_message(st->ui, "%s", "");
     return chosen;
