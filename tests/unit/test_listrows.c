@@ -82,19 +82,17 @@ static void test_sorted_and_filtered(void **state)
     /* natural: the rows' own order whatever compare says */
     list_rows_sort(&f->rows, true, 0);
     assert_int_equal(list_rows_current(&f->rows), 10);
-    /* the filter at, and either side of, a row's id */
-    f->pane.min = 79;
-    list_rows_filter(&f->rows, 0);
-    assert_int_equal(f->rows.nview, 3);
-    f->pane.min = 80;
-    list_rows_filter(&f->rows, 0);
-    assert_int_equal(f->rows.nview, 3);
-    f->pane.min = 81;
-    list_rows_filter(&f->rows, 0);
-    assert_int_equal(f->rows.nview, 2);
-    f->pane.min = 101;
-    list_rows_filter(&f->rows, 0);
-    assert_int_equal(f->rows.nview, 0);
+    /* the filter at, and either side of, a row's id; then past every row */
+    static const struct {
+        int64_t min;
+        size_t shown;
+    } cuts[] = {{79, 3}, {80, 3}, {81, 2}, {101, 0}};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        f->pane.min = cuts[i].min;
+        list_rows_filter(&f->rows, 0);
+        assert_int_equal(f->rows.nview, cuts[i].shown);
+        assert_int_equal(f->lv.rows, (int)cuts[i].shown);
+    }
     assert_int_equal(list_rows_current(&f->rows), 0); /* none under the cursor */
 }
 
