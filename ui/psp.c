@@ -292,10 +292,8 @@ static void make_detail(struct psp_pane *st)
 static void draw_detail_line(struct psp_pane *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice.text[0]) {
-        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
+    if (!notice_draw_foot(&st->notice, w, true)) /* the detail says when no row is shown */
         return;
-    }
     const struct psp_row *r = current_row(st);
     make_detail(st);
     enum flag_level worst = r ? rules_flag_worst(r->review_level, r->rtt.level) : FLAG_NONE;
