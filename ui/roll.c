@@ -592,12 +592,8 @@ static void run_filter(void *pane)
     struct roll_pane *rp = pane;
     struct roll_filter m = {.rp = rp, .flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
     pick_init(&m.provider, &m.provider_id);
-    for (int i = 0; LABELS_COHORT[i].code; i++)
-        if (strcmp(LABELS_COHORT[i].code, rp->f_cohort) == 0)
-            m.cohort = i + 1;
-    for (int i = 0; LABELS_ROLL_STATUS[i].code; i++)
-        if (strcmp(LABELS_ROLL_STATUS[i].code, rp->f_roll) == 0)
-            m.roll = i + 1;
+    m.cohort = filter_menu_label(LABELS_COHORT, rp->f_cohort);
+    m.roll = filter_menu_label(LABELS_ROLL_STATUS, rp->f_roll);
     filter_menu_providers(rp->ui, &m.provider, rp->f_provider);
     static const char *const labels[FI_COUNT] = {"Cohort", "Roll status", "Provider", "Flagged", "Showing"};
     const struct filter_menu fm = {"Filter the roll", FI_COUNT, labels, FI_PROVIDER, &m.provider, &m,
@@ -606,10 +602,7 @@ static void run_filter(void *pane)
         int64_t keep = list_rows_current(&rp->rows);
         snprintf(rp->f_cohort, sizeof rp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
         snprintf(rp->f_roll, sizeof rp->f_roll, "%s", m.roll ? LABELS_ROLL_STATUS[m.roll - 1].code : "");
-        rp->f_provider = m.provider_id;
-        rp->f_provider_name[0] = '\0';
-        if (m.provider_id)
-            filter_menu_provider_name(&m.provider, rp->f_provider_name, sizeof rp->f_provider_name);
+        filter_menu_take_provider(&m.provider, &rp->f_provider, rp->f_provider_name, sizeof rp->f_provider_name);
         rp->f_flag = (enum flag_filter)m.flag;
         rp->f_everyone = m.everyone;
         list_rows_filter(&rp->rows, keep);

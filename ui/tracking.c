@@ -667,9 +667,7 @@ static void run_filter(void *pane)
     struct tpane *tp = pane;
     struct track_filter m = {.tp = tp, .show = tp->f_show, .provider_id = tp->f_provider};
     pick_init(&m.provider, &m.provider_id);
-    for (int i = 0; LABELS_COHORT[i].code; i++)
-        if (strcmp(LABELS_COHORT[i].code, tp->f_cohort) == 0)
-            m.cohort = i + 1;
+    m.cohort = filter_menu_label(LABELS_COHORT, tp->f_cohort);
     filter_menu_providers(tp->ui, &m.provider, tp->f_provider);
     static const char *const labels[FI_COUNT] = {"Cohort", "Provider", "Show"};
     const struct filter_menu fm = {"Filter the tracking rows", FI_COUNT, labels, FI_PROVIDER, &m.provider, &m,
@@ -677,10 +675,7 @@ static void run_filter(void *pane)
     if (filter_menu_run(tp->ui, &fm)) {
         int64_t keep = tp_cursor_id(tp);
         snprintf(tp->f_cohort, sizeof tp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
-        tp->f_provider = m.provider_id;
-        tp->f_provider_name[0] = '\0';
-        if (m.provider_id)
-            filter_menu_provider_name(&m.provider, tp->f_provider_name, sizeof tp->f_provider_name);
+        filter_menu_take_provider(&m.provider, &tp->f_provider, tp->f_provider_name, sizeof tp->f_provider_name);
         tp->f_show = m.show;
         list_rows_filter(&tp->rows, keep);
         ui_message(tp->ui, filtered(tp) ? "Filter applied" : "No filter");
