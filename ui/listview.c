@@ -276,11 +276,6 @@ int64_t list_rows_search_current(void *rows)
     return list_rows_current(rows);
 }
 
-void *list_rows_owner(void *rows)
-{
-    return ((struct list_rows *)rows)->ctx;
-}
-
 static struct lineedit **rows_typing(void *rows)
 {
     return &((struct list_rows *)rows)->typing;

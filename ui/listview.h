@@ -97,12 +97,13 @@ bool list_rows_select(struct list_rows *r, int64_t id);
 /* The id of the row under the cursor; 0 when none. */
 int64_t list_rows_current(const struct list_rows *r);
 /* The search over a list pane's rows (ui/search.h's search_ops, ctx the
- * struct list_rows): the pane's draw, the rows filtered, the cursor's id.
- * list_rows_owner gives such a callback its pane (the rows' ctx). */
+ * struct list_rows): the pane's draw, the rows filtered, the cursor's id;
+ * LIST_ROWS_SEARCH_OPS, a struct list_search's ops. */
 void list_rows_search_draw(void *rows, WINDOW *w);
 void list_rows_search_apply(void *rows, int64_t keep);
 int64_t list_rows_search_current(void *rows);
-void *list_rows_owner(void *rows);
+#define LIST_ROWS_SEARCH_OPS                                                                                    \
+    {.draw = list_rows_search_draw, .apply = list_rows_search_apply, .current = list_rows_search_current}
 
 /* Draws the list from line y (its heading) to the window's last line but
  * one and, when no row is shown, why on the second row's line: why[0] when
@@ -135,13 +136,11 @@ struct list_keys {
 /* Acts on such a key (the list's search text in search, its sort in
  * *sort_col and *sort_desc): true with what to redraw in *redraw, false
  * (nothing done) for any other action. */
+bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
+                   bool *sort_desc, const struct action *act, int key, unsigned *redraw);
 /* The search line while the search is typed: "Search:", the field, then
  * matches ("12 pupils match") and how to end it. */
 void list_rows_draw_typing(WINDOW *w, int y, struct lineedit *typing, const char *matches);
-bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
-                   bool *sort_desc, const struct action *act, int key, unsigned *redraw);
-#define LIST_ROWS_SEARCH_OPS                                                                                    \
-    {.draw = list_rows_search_draw, .apply = list_rows_search_apply, .current = list_rows_search_current}
 
 /* A list's sort orders as a table of its columns, the same keys in every
  * list: s the next column in its first direction, S the other way. */
