@@ -332,7 +332,6 @@ struct concerns_view {
     struct concern *items;
     size_t n;
     bool hidden; /* a viewer: the chronology is not shown */
-    int height;
 };
 
 static const enum action_id concerns_keys[] = {ACTION_MOVES, ACT_ADD, ACT_NONE};
@@ -363,10 +362,9 @@ static bool concerns_load(struct concerns_view *v)
 static void concerns_draw(void *self, WINDOW *w)
 {
     struct concerns_view *v = self;
-    v->height = getmaxy(w) - 2;
     werase(w);
-    pv_tv_draw(&v->tv, w, 2, v->height);
-    pv_draw_view_title(w, "Concerns, newest first", v->pupil, &v->tv, v->height);
+    pv_tv_draw(&v->tv, w, 2, getmaxy(w) - 2);
+    pv_draw_view_title(w, "Concerns, newest first", v->pupil, &v->tv);
 }
 
 static void concerns_reload(void *self, const struct view_change *what)
@@ -385,7 +383,7 @@ static enum view_key concerns_key(void *self, const struct action *act, int ret,
     struct ui *ui = v->ui;
     if (!act)
         return VIEW_PASS;
-    if (pv_tv_scroll(&v->tv, ret, ch, v->height > 0 ? v->height : 1))
+    if (pv_tv_scroll(&v->tv, ret, ch))
         return VIEW_DONE;
     if (act->id != ACT_ADD)
         return VIEW_PASS;

@@ -297,6 +297,7 @@ void pv_tv_free(struct textview *tv)
  * long for the width wraps, its continuation indented by two. */
 void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height)
 {
+    tv->height = height;
     int width = getmaxx(w) - 1;
     int v = 0, y = y0;
     for (size_t i = 0; i < tv->n; i++) {
@@ -326,8 +327,9 @@ void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height)
 
 /* "Pupil record: Siân Jones (Year 9)" on line 0, with "↑ more" / "↓ more"
  * at the right when the view scrolls (after pv_tv_draw, which counts the lines). */
-void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const struct textview *tv, int height)
+void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const struct textview *tv)
 {
+    int height = tv->height;
     const char *more = tv->top > 0 && tv->top + height < tv->total ? "↑↓ more"
                        : tv->top > 0                                ? "↑ more above"
                        : tv->top + height < tv->total               ? "↓ more below"
@@ -343,8 +345,9 @@ void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const stru
         draw_put(w, 0, width - mw - 1, more, ATTR_DIM);
 }
 
-bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch, int height)
+bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch)
 {
+    int height = tv->height > 0 ? tv->height : 1;
     const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
     if (!act)
         return false;
@@ -623,7 +626,6 @@ struct record_view {
     struct pupil_glance glance;
     struct textview tv;
     char title[400];
-    int height;
     bool deleted;
 };
 
@@ -635,10 +637,9 @@ static const enum action_id record_hints[] = {ACT_EDIT, ACT_DELETE, ACT_CONTACTS
 static void record_draw(void *self, WINDOW *w)
 {
     struct record_view *v = self;
-    v->height = getmaxy(w) - 1; /* the keys are on the shell's hint line */
     werase(w);
-    pv_tv_draw(&v->tv, w, 1, v->height);
-    pv_draw_view_title(w, "Pupil record", v->title, &v->tv, v->height);
+    pv_tv_draw(&v->tv, w, 1, getmaxy(w) - 1); /* the keys are on the shell's hint line */
+    pv_draw_view_title(w, "Pupil record", v->title, &v->tv);
 }
 
 /* The pupil's attendance this term read afresh from the store: the pane
@@ -692,7 +693,7 @@ static enum view_key record_key(void *self, const struct action *act, int ret, w
     struct ui *ui = v->ui;
     if (!act)
         return VIEW_PASS;
-    if (pv_tv_scroll(&v->tv, ret, ch, v->height > 0 ? v->height : 1))
+    if (pv_tv_scroll(&v->tv, ret, ch))
         return VIEW_DONE;
     int64_t id = v->pupil_id;
     switch (act->id) {
