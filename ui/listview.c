@@ -297,6 +297,39 @@ void list_rows_draw_typing(WINDOW *w, int y, struct lineedit *typing, const char
     wattrset(w, A_NORMAL);
 }
 
+bool list_rows_draw_state(struct list_rows *r, WINDOW *w, int y, const char *count, const char *one,
+                          const char *many, const char *search, const char *filter, bool filter_count)
+{
+    wmove(w, y, 0);
+    wclrtoeol(w);
+    char matches[64], text[800];
+    if (r->nview == 0)
+        snprintf(matches, sizeof matches, "no %s matches", one);
+    else if (r->nview == 1)
+        snprintf(matches, sizeof matches, "%s %s matches", count, one);
+    else
+        snprintf(matches, sizeof matches, "%s %s match", count, many);
+    if (r->typing) {
+        list_rows_draw_typing(w, y, r->typing, matches);
+        return true;
+    }
+    while (*search == ' ')
+        search++;
+    if (*search && filter[0])
+        snprintf(text, sizeof text, "Search “%s”: %s · Filter: %s · Esc clears the search, F the filter", search,
+                 matches, filter);
+    else if (*search)
+        snprintf(text, sizeof text, "Search “%s”: %s · Esc clears it", search, matches);
+    else if (filter[0] && filter_count)
+        snprintf(text, sizeof text, "Filter: %s · %s · F clears it", filter, matches);
+    else if (filter[0])
+        snprintf(text, sizeof text, "Filter: %s · F clears it", filter);
+    else
+        return false;
+    draw_put(w, y, 1, text, ATTR_NORMAL);
+    return true;
+}
+
 bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
                    bool *sort_desc, const struct action *act, int key, unsigned *redraw)
 {

@@ -141,6 +141,14 @@ bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k
 /* The search line while the search is typed: "Search:", the field, then
  * matches ("12 pupils match") and how to end it. */
 void list_rows_draw_typing(WINDOW *w, int y, struct lineedit *typing, const char *matches);
+/* Line y of a list pane that searches as it is typed: the search being
+ * typed (list_rows_draw_typing), else the search kept and the filter (its
+ * words) with how to clear them. count: the rows shown, in figures; one and
+ * many: a row and rows ("pupil", "pupils"); filter_count: the count is said
+ * with a filter alone too. False, the line cleared, when neither is on (the
+ * line is the pane's). */
+bool list_rows_draw_state(struct list_rows *r, WINDOW *w, int y, const char *count, const char *one,
+                          const char *many, const char *search, const char *filter, bool filter_count);
 
 /* A list's sort orders as a table of its columns, the same keys in every
  * list: s the next column in its first direction, S the other way. */

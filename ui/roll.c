@@ -427,37 +427,11 @@ static void filter_text(const struct roll_pane *rp, char *buf, size_t len)
 
 static void draw_search_line(struct roll_pane *rp, WINDOW *w)
 {
-    wmove(w, 1, 0);
-    wclrtoeol(w);
-    char count[32], text[600];
+    char count[32], text[600], filt[300];
     count_text(rp->rows.nview, count, sizeof count);
-    const char *q = rp->search;
-    while (*q == ' ')
-        q++;
-    char matches[64];
-    if (rp->rows.nview == 0)
-        snprintf(matches, sizeof matches, "no pupil matches");
-    else
-        snprintf(matches, sizeof matches, "%s %s", count, rp->rows.nview == 1 ? "pupil matches" : "pupils match");
-    if (rp->rows.typing) {
-        list_rows_draw_typing(w, 1, rp->rows.typing, matches);
-        return;
-    }
-    char filt[300];
     filter_text(rp, filt, sizeof filt);
-    if (*q && filt[0])
-        snprintf(text, sizeof text, "Search “%s”: %s · Filter: %s · Esc clears the search, F the filter", q,
-                 matches, filt);
-    else if (*q)
-        snprintf(text, sizeof text, "Search “%s”: %s · Esc clears it", q, matches);
-    else if (filt[0])
-        snprintf(text, sizeof text, "Filter: %s · F clears it", filt);
-    else
-        text[0] = '\0';
-    if (text[0]) {
-        draw_put(w, 1, 1, text, ATTR_NORMAL);
+    if (list_rows_draw_state(&rp->rows, w, 1, count, "pupil", "pupils", rp->search, filt, false))
         return;
-    }
     /* Nothing active: the pupil's keys, from the action table. */
     static const enum action_id more[] = {ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS};
     size_t used = (size_t)snprintf(text, sizeof text, "For the pupil under the cursor: ");

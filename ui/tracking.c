@@ -376,36 +376,11 @@ static void filter_text(const struct tpane *tp, char *buf, size_t len)
 
 static void draw_search_line(struct tpane *tp, WINDOW *w)
 {
-    wmove(w, 1, 0);
-    wclrtoeol(w);
-    char text[800], matches[64];
-    if (tp->rows.nview == 0)
-        snprintf(matches, sizeof matches, "no pupil matches");
-    else
-        snprintf(matches, sizeof matches, "%zu %s", tp->rows.nview,
-                 tp->rows.nview == 1 ? "pupil matches" : "pupils match");
-    if (tp->rows.typing) {
-        list_rows_draw_typing(w, 1, tp->rows.typing, matches);
-        return;
-    }
-    const char *q = tp->search;
-    while (*q == ' ')
-        q++;
-    char filt[400];
+    char count[32], filt[400];
+    snprintf(count, sizeof count, "%zu", tp->rows.nview);
     filter_text(tp, filt, sizeof filt);
-    if (*q && filt[0])
-        snprintf(text, sizeof text, "Search “%s”: %s · Filter: %s · Esc clears the search, F the filter", q, matches,
-                 filt);
-    else if (*q)
-        snprintf(text, sizeof text, "Search “%s”: %s · Esc clears it", q, matches);
-    else if (filt[0])
-        snprintf(text, sizeof text, "Filter: %s · %s · F clears it", filt, matches);
-    else
-        text[0] = '\0';
-    if (text[0]) {
-        draw_put(w, 1, 1, text, ATTR_NORMAL);
+    if (list_rows_draw_state(&tp->rows, w, 1, count, "pupil", "pupils", tp->search, filt, true))
         return;
-    }
     draw_put(w, 1, 1, "Ratings: this week/before · Week %: trend ↑↓→ on 4 weeks before · ! overdue ~ soon",
              ATTR_HINT);
 }
