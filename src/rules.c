@@ -156,6 +156,21 @@ char *rules_year_group_name(int year_group, char *buf, size_t len)
     return buf;
 }
 
+char *rules_year_group_short(int year_group, char *buf, size_t len)
+{
+    if (!buf || !len)
+        return buf;
+    if (year_group == RULES_NO_YEAR_GROUP)
+        snprintf(buf, len, "?");
+    else if (year_group < 0)
+        snprintf(buf, len, "N");
+    else if (year_group == 0)
+        snprintf(buf, len, "R");
+    else
+        snprintf(buf, len, "Y%d", year_group);
+    return buf;
+}
+
 bool rules_year_band(int year_group, enum year_band *band)
 {
     enum year_band b;

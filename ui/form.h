@@ -65,6 +65,12 @@ struct form {
     /* After a conflict: take the stored record's version so that a save
      * writes the user's values over the other change (still audited). */
     ap_status (*take_version)(void *ctx);
+    /* Or, when take_version is NULL: the record the form edits (a plain
+     * struct of record_size bytes, reload's) and its version in it; the
+     * stored record is read by reload and only its version kept. */
+    void *record;
+    size_t record_size;
+    int64_t *version;
     /* A text field's own rule from the model (rowio_check_phone for a
      * phone), given the field's label and its text when not empty: checked
      * for every field on save, so that all bad fields are reported at once.
@@ -127,5 +133,11 @@ struct form {
  * info fields follow the typing); on a close without saving the owner should
  * reload the record it passed. */
 bool form_run(struct ui *ui, struct form *f);
+
+/* A labels table's codes and words as a field's choices in out (max
+ * entries): at most max - 1 of them, then the {NULL, NULL} that ends them.
+ * Returns how many. */
+struct label;
+size_t form_choices(struct field_choice *out, size_t max, const struct label *table);
 
 #endif

@@ -89,6 +89,11 @@ static void test_labels_give_words_for_codes(void **state)
     assert_true(label_known(LABELS_COST_BASIS, "week"));
     assert_false(label_known(LABELS_COST_BASIS, "month"));
     assert_int_equal(label_count(LABELS_PLACEMENT_STATUS), 3);
+    /* A list sorts by a table's order: first, last, and an unknown code after them. */
+    assert_int_equal(label_rank(LABELS_CASE_STATUS, "open"), 0);
+    assert_int_equal(label_rank(LABELS_CASE_STATUS, "withdrawn"), 4);
+    assert_int_equal(label_rank(LABELS_CASE_STATUS, "closed"), LABEL_RANK_UNKNOWN);
+    assert_int_equal(label_rank(LABELS_CASE_STATUS, NULL), LABEL_RANK_UNKNOWN);
     char buf[128];
     assert_string_equal(label_choices(LABELS_PLAN, buf, sizeof buf), "None, IDP (school), IDP (LA) or EHCP");
     assert_string_equal(label_weekday(2), "Wednesday");
