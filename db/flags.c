@@ -622,7 +622,7 @@ static ap_status load_pupils(struct pass *p)
         int dob = rowio_date(st, 4);
         u->year_group = rules_year_group(dob, p->today);
         char y[16];
-        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), roll_year_short(u->year_group, y, sizeof y));
+        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), rules_year_group_short(u->year_group, y, sizeof y));
         if (!u->subject) {
             result = nomem();
             break;

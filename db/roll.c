@@ -29,19 +29,6 @@ const char *roll_display_name_col(struct arena **arena, sqlite3_stmt *st, int co
     return arena_text(arena, name);
 }
 
-const char *roll_year_short(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-    return buf;
-}
-
 /* ---- the roll ---- */
 
 void roll_free(struct roll *r)

@@ -25,9 +25,6 @@ void roll_display_name(char *dst, size_t len, const char *preferred, const char 
 struct arena;
 struct sqlite3_stmt;
 const char *roll_display_name_col(struct arena **arena, struct sqlite3_stmt *st, int col);
-/* A year group as the lists show it: "Y7", "R" (reception), "N" (nursery)
- * or "?" (RULES_NO_YEAR_GROUP); returns buf. */
-const char *roll_year_short(int year_group, char *buf, size_t len);
 
 /* ---- the roll ---- */
 
