@@ -3,6 +3,7 @@
  * a case and its quotations. */
 
 #include "panel_pane.h"
+#include "rowio.h"
 
 /* ---- picking a pupil or a provider by typing ------------------------------------------------ */
 
@@ -26,14 +27,10 @@ struct picker {
 
 static bool picker_add(struct picker *pk, int64_t id, const char *const cols[PICK_COLS], const char *find, bool dim)
 {
-    if (pk->n == pk->cap) {
-        size_t cap = pk->cap ? pk->cap * 2 : 64;
-        struct pick_row *grown = realloc(pk->rows, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        pk->rows = grown;
-        pk->cap = cap;
-    }
+    struct pick_row *grown = rowio_grow(pk->rows, &pk->cap, pk->n, sizeof *grown);
+    if (!grown)
+        return false;
+    pk->rows = grown;
     struct pick_row *r = &pk->rows[pk->n];
     memset(r, 0, sizeof *r);
     r->id = id;

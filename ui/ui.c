@@ -343,8 +343,6 @@ static void draw_tabs(struct ui *ui)
     wnoutrefresh(w);
 }
 
-static const struct view_ops help_view;
-
 static void draw_hints(struct ui *ui)
 {
     WINDOW *w = ui->hints;
@@ -365,7 +363,7 @@ static void draw_hints(struct ui *ui)
         for (int i = 0; hints && hints[i] != ACT_NONE; i++)
             own_esc = own_esc || hints[i] == ACT_CANCEL || hints[i] == ACT_VIEW_CLOSE;
         suffix = text ? (own_esc ? "F1 help" : "Esc back  F1 help") : (own_esc ? "? help" : "Esc back  ? help");
-        if (v == &help_view)
+        if (v == ui_help_view_ops())
             suffix = "Esc or ? closes the help"; /* ? does not open it again */
     }
     for (int i = 0; hints && hints[i] != ACT_NONE; i++) {
