@@ -368,7 +368,9 @@ static int bind_pass(struct pass *p, sqlite3_stmt *st, int from)
 
 static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
 {
-    int rc = sqlite3_prepare_v2(p->db, sql, -1, st, NULL);
+    /* Kept prepared (db/store.h): a pass for one record after each change
+     * would otherwise spend much of its time parsing. */
+    int rc = store_stmt(p->s, sql, st);
     if (rc == SQLITE_OK)
         rc = bind_pass(p, *st, from);
     return rc;
@@ -394,7 +396,7 @@ static ap_status load_term(struct pass *p)
         p->have_term = p->term_start != DATE_NONE && p->term_end != DATE_NONE;
         snprintf(p->term_label, sizeof p->term_label, "in the %s term %s", col_text(st, 2), col_text(st, 3));
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_fail(p->s, rc, "reading the terms");
     if (!p->have_term) {
@@ -485,7 +487,7 @@ static ap_status load_providers(struct pass *p)
         v->bad1 = sqlite3_column_int(st, 22) != 0;
         v->bad2 = sqlite3_column_int(st, 23) != 0;
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the providers for their flags");
     if (result != AP_OK)
@@ -528,7 +530,7 @@ static ap_status load_registration(struct pass *p)
         };
         p->n_reg++;
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the placements for the registration rule");
     return result;
@@ -726,7 +728,7 @@ static ap_status load_pupils(struct pass *p)
         u->rtt_la_told = u->rtt_risk_assessed = DATE_NONE;
         u->run_level = FLAG_NONE;
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the pupils for their flags");
     if (result != AP_OK)
@@ -768,7 +770,7 @@ static ap_status load_attendance(struct pass *p)
         u->term.n[CAT_UNAUTHORISED] = unauthorised;
         u->term.n[CAT_AUTHORISED] = possible - attending - unauthorised;
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading this term's attendance");
 }
 
@@ -820,7 +822,7 @@ static ap_status load_placements(struct pass *p)
         }
         u->n_iv++;
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the placements for the pupils' flags");
     return result;
@@ -868,7 +870,7 @@ static ap_status load_psps(struct pass *p)
         u->rtt_la_told = col_date(st, 19);
         u->rtt_risk_assessed = col_date(st, 20);
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
 }
 
@@ -921,7 +923,7 @@ static ap_status load_codes(struct pass *p)
         snprintf(p->other_codes[p->n_other].code, sizeof p->other_codes->code, "%s", code);
         p->other_codes[p->n_other++].cat = cat;
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the attendance codes");
     return result;
@@ -1000,7 +1002,7 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
     }
     if (result == AP_OK && rc == SQLITE_DONE && cur)
         result = finish_run(p, cur, from > 0);
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the attendance marks");
     return result;
@@ -1035,7 +1037,7 @@ static ap_status reread_runs(struct pass *p)
         rc = SQLITE_OK;
         result = finish_run(p, u, false);
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading a pupil's attendance marks");
     return result;
@@ -1179,7 +1181,7 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
             break;
         }
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the quotations");
     return result;
@@ -1274,7 +1276,7 @@ static ap_status run_cases(struct pass *p)
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the panel cases");
 done:
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     for (size_t i = 0; i < n_quotes; i++) {
         free((char *)quotes[i].provider);
         free((char *)quotes[i].recommend_reason);

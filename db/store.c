@@ -35,6 +35,13 @@ struct store {
     bool export_audit;  /* audit_export's insert is being made (db/audit.c) */
     bool disk_full;     /* a failure said the disk holding the store is full */
     bool read_only;     /* opened for reading only because the disk is full */
+    /* Statements kept prepared (store_stmt): by their SQL's address. */
+    struct kept_stmt {
+        const char *sql;
+        sqlite3_stmt *st;
+        bool in_use;
+    } kept[STORE_KEPT_STMTS];
+    int n_kept;
 };
 
 static const char *const role_names[ROLE_COUNT] = {"admin", "officer", "lead", "viewer"};
@@ -744,6 +751,9 @@ void store_close(struct store *s)
         return;
     if (s->in_transaction)
         store_rollback(s);
+    for (int i = 0; i < s->n_kept; i++)
+        sqlite3_finalize(s->kept[i].st);
+    s->n_kept = 0;
     if (s->read_only)
         goto close; /* nothing was written, and it could not be */
     /* Deleted rows must not linger in the WAL: copy it into the store and
@@ -782,6 +792,49 @@ void store_remove_files(const char *path)
         if (unlink(name) != 0 && errno != ENOENT)
             fprintf(stderr, "apterm: cannot remove %s: %s\n", name, strerror(errno));
     }
+}
+
+/* ---- Statements kept prepared ------------------------------------------------- */
+
+int store_stmt(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+    *st = NULL;
+    int free_slot = -1;
+    for (int i = 0; i < s->n_kept; i++) {
+        if (s->kept[i].sql != sql)
+            continue;
+        if (s->kept[i].in_use)
+            break; /* in use by a caller up the stack: a statement of its own */
+        s->kept[i].in_use = true;
+        *st = s->kept[i].st;
+        return SQLITE_OK;
+    }
+    if (s->n_kept < STORE_KEPT_STMTS)
+        free_slot = s->n_kept;
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, free_slot >= 0 ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
+    if (rc == SQLITE_OK && free_slot >= 0) {
+        s->kept[free_slot] = (struct kept_stmt){sql, *st, true};
+        s->n_kept++;
+    }
+    return rc;
+}
+
+void store_stmt_done(struct store *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < s->n_kept; i++) {
+        if (s->kept[i].st == st) {
+            /* Ends its read at once; its bindings start clear next time.
+             * sqlite3_reset repeats the last step's error, which the caller
+             * has seen. */
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            s->kept[i].in_use = false;
+            return;
+        }
+    }
+    sqlite3_finalize(st);
 }
 
 /* ---- Transactions ----------------------------------------------------------- */
