@@ -12,7 +12,7 @@ static const struct {
     const char *table;
     enum feed_flags flags;
 } table_flags[] = {
-    {"attendance_mark", FEED_FLAGS_RECORD},
+    {"attendance_mark", FEED_FLAGS_MARK},
     {"placement", FEED_FLAGS_RECORD},
     {"placement_session", FEED_FLAGS_RECORD},
     {"concern", FEED_FLAGS_RECORD},

@@ -74,6 +74,8 @@ ap_status feed_read(struct store *s, struct feed_pos *pos, int limit, feed_fn fn
 enum feed_flags {
     FEED_FLAGS_NONE = 0,    /* the rules read nothing of it (contacts, calls, ...) */
     FEED_FLAGS_RECORD,      /* the change's pupil and provider */
+    FEED_FLAGS_MARK,        /* a mark: its pupil, and its provider's monitoring flag alone
+                             * (the only provider rule that reads marks) */
     FEED_FLAGS_PUPIL_WIDE,  /* a pupil's own record: also the providers placing them today */
     FEED_FLAGS_PROVIDER_WIDE, /* a provider's own record or its QA: also the pupils placed
                                * there and the open cases quoting it (they name it) */

@@ -137,6 +137,10 @@ void flag_touch_add(struct flag_touch *t, const struct feed_change *c)
     case FEED_FLAGS_PROVIDER_WIDE:
         add_id(&t->wide_providers, &t->nwv, &t->cap_wv, c->provider_id, &t->all);
         break;
+    case FEED_FLAGS_MARK:
+        add_id(&t->pupils, &t->np, &t->cap_p, c->pupil_id, &t->all);
+        add_id(&t->monitored, &t->nm, &t->cap_m, c->provider_id, &t->all);
+        return;
     case FEED_FLAGS_RECORD:
         break;
     }
@@ -146,7 +150,7 @@ void flag_touch_add(struct flag_touch *t, const struct feed_change *c)
 
 bool flag_touch_empty(const struct flag_touch *t)
 {
-    return !t->all && t->np == 0 && t->nv == 0;
+    return !t->all && t->np == 0 && t->nv == 0 && t->nm == 0;
 }
 
 void flag_touch_free(struct flag_touch *t)
@@ -155,6 +159,7 @@ void flag_touch_free(struct flag_touch *t)
     free(t->providers);
     free(t->wide_pupils);
     free(t->wide_providers);
+    free(t->monitored);
     memset(t, 0, sizeof *t);
 }
 
@@ -222,14 +227,26 @@ static const char PROVIDER_PUPILS_SQL[] =
 
 /* Whether row r belongs to a touched record: a pupil's rows are those naming
  * the pupil (the pupil's own and their open cases'); a provider's, those
- * about the provider alone. */
+ * about the provider alone; a provider touched by marks only, its
+ * monitoring row. */
 static bool touched(const struct flag_row *r, const struct flag_touch *t)
 {
     if (r->pupil_id)
         return has_id(t->pupils, t->np, r->pupil_id);
     if (r->case_id)
         return false;
-    return has_id(t->providers, t->nv, r->provider_id);
+    return has_id(t->providers, t->nv, r->provider_id) ||
+           (has_id(t->monitored, t->nm, r->provider_id) && strcmp(r->kind, FLAG_KIND_MONITORING) == 0);
+}
+
+/* Drops from t->monitored the providers whose every flag is worked out again. */
+static size_t only_monitored(struct flag_touch *t)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < t->nm; i++)
+        if (!has_id(t->providers, t->nv, t->monitored[i]))
+            t->monitored[k++] = t->monitored[i];
+    return k;
 }
 
 ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
@@ -255,9 +272,12 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     }
     t->np = unique(t->pupils, t->np);
     t->nv = unique(t->providers, t->nv);
+    t->nm = unique(t->monitored, t->nm);
+    t->nm = only_monitored(t);
     /* Whole passes: a new day (every date rule moves), the first count, a
      * change to what every record's rules read, or too many records. */
-    if (st == AP_OK && (t->all || !fs->known || fs->today != today || t->np + t->nv > FLAGSET_MAX_RECORDS)) {
+    if (st == AP_OK &&
+        (t->all || !fs->known || fs->today != today || t->np + t->nv + t->nm > FLAGSET_MAX_RECORDS)) {
         st = flagset_load(fs, s, th, today);
         if (st == AP_OK && changed)
             *changed = true;
@@ -266,6 +286,8 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     struct keep k = {0};
     for (size_t i = 0; st == AP_OK && i < t->nv; i++)
         st = flags_for_provider(s, th, today, t->providers[i], keep_row, &k, NULL);
+    for (size_t i = 0; st == AP_OK && i < t->nm; i++)
+        st = flags_monitoring_of_provider(s, th, today, t->monitored[i], keep_row, &k);
     for (size_t i = 0; st == AP_OK && i < t->np; i++)
         st = flags_for_pupil(s, th, today, t->pupils[i], keep_row, &k, NULL);
     if (st == AP_OK && k.nomem)

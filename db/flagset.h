@@ -42,8 +42,9 @@ struct flagset {
 struct flag_touch {
     int64_t *pupils, *providers;        /* their flags again */
     int64_t *wide_pupils, *wide_providers; /* ... and those of the records they name */
-    size_t np, nv, nwp, nwv;
-    size_t cap_p, cap_v, cap_wp, cap_wv;
+    int64_t *monitored;                 /* providers whose monitoring flag alone: a mark's */
+    size_t np, nv, nwp, nwv, nm;
+    size_t cap_p, cap_v, cap_wp, cap_wv, cap_m;
     bool all;                           /* every flag again */
 };
 
@@ -74,7 +75,8 @@ bool flag_touch_empty(const struct flag_touch *t);
 void flag_touch_free(struct flag_touch *t);
 
 /* Works out again the flags of what t touches, as of today, in one read,
- * and replaces those records' rows; a whole flagset_load when t->all, on a
+ * and replaces those records' rows (of a provider touched only by marks,
+ * its monitoring row alone: flags_monitoring_of_provider); a whole flagset_load when t->all, on a
  * new day, before the first load, or when t touches many records. t is
  * emptied. *changed (may be NULL) is set when any row or count changed. On
  * failure the set is as it was. */

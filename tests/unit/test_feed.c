@@ -10,8 +10,11 @@
  * TUI does (flag_touch_add + flagset_apply for the flags, roll_change_of +
  * roll_reload_pupils for the roll); then its flags (rows and counts) and
  * every field of every roll row must equal a fresh flags_collect and
- * roll_load. A test also skips one row of the feed and checks the
- * comparison then fails, so that the proof cannot pass by accident. */
+ * roll_load. The summaries the flags read instead of the marks
+ * (provider_attended_week, migration 035) must equal what the marks give.
+ * A test also skips one row of the feed, and another lets the summary go
+ * stale, and each checks the comparison then fails, so that the proof
+ * cannot pass by accident. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -138,10 +141,27 @@ static int row_cmp(const void *pa, const void *pb)
     return strcmp(a->reason, b->reason);
 }
 
+/* provider_attended_week as the marks give it: per provider, week and
+ * learner, a bit for each session attended (migration 035). */
+#define ATTENDED_FROM_MARKS                                                                         \
+    "SELECT m.provider_id, m.day - (m.day + 3) %% 7, m.pupil_id, "                                 \
+    "  sum(1 << (2 * ((m.day + 3) %% 7) + (m.session = 'pm'))) "                                   \
+    "FROM attendance_mark m JOIN attendance_code c "                                               \
+    "  ON c.code_set = (SELECT value FROM meta WHERE key = 'code_set') AND c.code = m.code "      \
+    "WHERE m.provider_id IS NOT NULL AND c.category IN ('present', 'aea') GROUP BY 1, 2, 3"
+#define ATTENDED_KEPT "SELECT provider_id, week, pupil_id, sessions FROM provider_attended_week"
+
 /* Where the session differs from a fresh start, in words (buf empty: nowhere). */
 static void differences(const struct session *x, char *buf, size_t len)
 {
     buf[0] = '\0';
+    /* A fresh start reads the summaries too: they must be what the marks say. */
+    int64_t stale = unit_int(B, "SELECT count(*) FROM (" ATTENDED_KEPT " EXCEPT " ATTENDED_FROM_MARKS ")") +
+                    unit_int(B, "SELECT count(*) FROM (" ATTENDED_FROM_MARKS " EXCEPT " ATTENDED_KEPT ")");
+    if (stale) {
+        snprintf(buf, len, "%lld rows of provider_attended_week differ from the marks", (long long)stale);
+        return;
+    }
     struct flagset fresh = {0};
     assert_int_equal(flagset_load(&fresh, B, &TH, TODAY), AP_OK);
     struct flag_row *mine = malloc((x->flags.n + 1) * sizeof *mine);
@@ -252,11 +272,18 @@ static const char *change_one(void)
         snprintf(what, sizeof what, "a mark");
         break;
     }
-    case 5: /* a mark cleared */
-        unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld AND day = "
-              "(SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
-              (long long)p, (long long)p);
-        snprintf(what, sizeof what, "a mark cleared");
+    case 5: /* a mark cleared, or put down to another provider */
+        if (pick(2)) {
+            unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld AND day = "
+                  "(SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
+                  (long long)p, (long long)p);
+            snprintf(what, sizeof what, "a mark cleared");
+        } else {
+            unit_sql(B, "UPDATE attendance_mark SET provider_id = %lld, version = version + 1 "
+                  "WHERE pupil_id = %lld AND day = (SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
+                  (long long)v, (long long)p, (long long)p);
+            snprintf(what, sizeof what, "a mark moved to another provider");
+        }
         break;
     case 6: /* a pupil edited */
         switch (pick(4)) {
@@ -462,6 +489,86 @@ static void test_a_skipped_row_is_seen(void **state)
     session_refresh(&x, 10);
     assert_same_as_fresh(&x, "a provider suspended and back");
     session_end(&x);
+}
+
+/* The monitoring reasons of the session's flags, by provider, joined (to
+ * see them change: one row a provider at most). */
+static void monitoring_reasons(const struct session *x, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    int64_t last = 0;
+    for (;;) {
+        const struct flag_row *next = NULL;
+        for (size_t i = 0; i < x->flags.n; i++) {
+            const struct flag_row *r = &x->flags.rows[i];
+            if (strcmp(r->kind, FLAG_KIND_MONITORING) == 0 && r->provider_id > last &&
+                (!next || r->provider_id < next->provider_id))
+                next = r;
+        }
+        if (!next || used >= len)
+            return;
+        snprintf(buf + used, len - used, "%lld %s|", (long long)next->provider_id, next->reason);
+        used = strlen(buf);
+        last = next->provider_id;
+    }
+}
+
+/* A mark changes its provider's monitoring flag alone (flags_monitoring_of_
+ * provider): the learners' attended sessions of the last two weeks taken
+ * away, then put back, and the session shows each as a fresh start does,
+ * with the sessions counted (the reasons) changed and then as they were. */
+static void test_marks_move_the_monitoring_count(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    char before[8192], gone[8192], back[8192];
+    monitoring_reasons(&x, before, sizeof before);
+    assert_non_null(strstr(before, "of their own sessions since the last visit"));
+    unit_sql(B, "CREATE TABLE kept_marks AS SELECT * FROM attendance_mark WHERE provider_id IS NOT NULL "
+                "AND code IN (SELECT code FROM attendance_code WHERE category IN ('present', 'aea') "
+                "AND code_set = (SELECT value FROM meta WHERE key = 'code_set')) AND day > %d", TODAY - 14);
+    assert_true(unit_int(B, "SELECT count(*) FROM kept_marks") > 0);
+    unit_sql(B, "DELETE FROM attendance_mark WHERE (pupil_id, day, session) IN "
+                "(SELECT pupil_id, day, session FROM kept_marks)");
+    session_refresh(&x, 64);
+    assert_same_as_fresh(&x, "attended marks of two weeks cleared");
+    monitoring_reasons(&x, gone, sizeof gone);
+    assert_string_not_equal(gone, before);
+    unit_sql(B, "INSERT INTO attendance_mark SELECT * FROM kept_marks");
+    session_refresh(&x, 64);
+    assert_same_as_fresh(&x, "the same marks recorded again");
+    monitoring_reasons(&x, back, sizeof back);
+    assert_string_equal(back, before);
+    session_end(&x);
+}
+
+/* The proof can fail: with the summary's trigger gone, clearing marks
+ * leaves provider_attended_week stale, and the comparison says so. */
+static void test_a_stale_summary_is_seen(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    unit_sql(B, "DROP TRIGGER provider_attended_week_del");
+    unit_sql(B, "DELETE FROM attendance_mark WHERE provider_id IS NOT NULL AND day > %d", TODAY - 7);
+    session_refresh(&x, 64);
+    char diff[1024];
+    differences(&x, diff, sizeof diff);
+    assert_non_null(strstr(diff, "provider_attended_week"));
+    session_end(&x);
+}
+
+/* A pupil's marks all cleared (as an erasure does) leave no row of them in
+ * provider_attended_week: the summary keeps nobody's pattern of attendance. */
+static void test_cleared_marks_leave_no_attended_rows(void **state)
+{
+    (void)state;
+    int64_t p = unit_int(B, "SELECT pupil_id FROM provider_attended_week ORDER BY pupil_id LIMIT 1");
+    assert_true(p > 0);
+    unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld", (long long)p);
+    assert_int_equal(unit_int(B, "SELECT count(*) FROM provider_attended_week WHERE pupil_id = %lld", (long long)p), 0);
 }
 
 /* Exports and backups change nothing: the feed moves past them and nothing is touched. */
@@ -672,6 +779,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quiet_feed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_changes_match_fresh_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_skipped_row_is_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_marks_move_the_monitoring_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_stale_summary_is_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cleared_marks_leave_no_attended_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_rows_touch_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
