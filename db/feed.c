@@ -1,6 +1,7 @@
 #include "feed.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rowio.h"
@@ -49,6 +50,58 @@ enum feed_flags feed_table_flags(const char *table)
         if (strcmp(table, table_flags[i].table) == 0)
             return table_flags[i].flags;
     return FEED_FLAGS_ALL;
+}
+
+void feed_pending_init(struct feed_pending *p, size_t max)
+{
+    memset(p, 0, sizeof *p);
+    p->max = max;
+}
+
+void feed_pending_read(struct feed_pending *p)
+{
+    p->read_from = p->n;
+}
+
+bool feed_pending_add(struct feed_pending *p, const struct feed_change *c)
+{
+    if (c->whole || p->whole) {
+        p->whole = true;
+        return false;
+    }
+    struct feed_pending_change k;
+    memset(&k, 0, sizeof k); /* compared whole below, padding too */
+    k.id = c->row_id;
+    k.pupil_id = c->pupil_id;
+    k.provider_id = c->provider_id;
+    k.case_id = c->case_id;
+    snprintf(k.table, sizeof k.table, "%s", c->table);
+    snprintf(k.key, sizeof k.key, "%s", c->row_key);
+    snprintf(k.action, sizeof k.action, "%s", c->action);
+    for (size_t i = p->read_from; i < p->n; i++)
+        if (memcmp(&p->rows[i], &k, sizeof k) == 0)
+            return false;
+    if (!p->rows && p->max)
+        p->rows = malloc(p->max * sizeof *p->rows);
+    if (!p->rows || p->n == p->max) {
+        p->whole = true; /* too many at once (or no memory): read everything again */
+        return false;
+    }
+    p->rows[p->n++] = k;
+    return true;
+}
+
+void feed_pending_clear(struct feed_pending *p)
+{
+    p->n = 0;
+    p->read_from = 0;
+    p->whole = false;
+}
+
+void feed_pending_free(struct feed_pending *p)
+{
+    free(p->rows);
+    feed_pending_init(p, p->max);
 }
 
 ap_status feed_head(struct store *s, struct feed_pos *pos)
