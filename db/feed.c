@@ -170,7 +170,8 @@ ap_status feed_read(struct store *s, struct feed_pos *pos, int limit, feed_fn fn
     if (limit < 1)
         limit = 1;
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, FEED_SQL, &st, what);
+    /* Kept prepared (db/store.h): a session reads the feed after every commit. */
+    ap_status result = rowio_prepare_kept(s, FEED_SQL, &st, what);
     if (result != AP_OK)
         return result;
     int rc = sqlite3_bind_int64(st, 1, pos->id);
@@ -236,7 +237,7 @@ ap_status feed_read(struct store *s, struct feed_pos *pos, int limit, feed_fn fn
         rc = SQLITE_DONE;
     else
         result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    store_stmt_done(s, st);
     if (result != AP_OK)
         return result;
     if (restart || !checked) {

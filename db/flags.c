@@ -419,31 +419,40 @@ static ap_status load_term(struct pass *p)
 /* ------------------------------------------------------------------ */
 /* Providers */
 
+/* A provider's record and what its rules read, one row each. The QA
+ * visits by stage and their outcomes are read only for a full pass: the
+ * monitoring flag alone (SCOPE_MONITORING) needs none of them, and they cost
+ * most (every answer of every visit, through qa_visit_counted). */
+#define PROVIDERS_SQL(stage_visits, unsatisfactory)                                                              \
+    "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "               \
+    "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "             \
+    "       p.declaration_date, p.dbs_checked_date, " stage_visits                                              \
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "                          \
+    "     AND v.closed = 1 AND v.visit_date <= :today), "                                                     \
+    "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "                 \
+    "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "                                      \
+    "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), " \
+    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "     \
+    "     AND l.start_date <= :today), "                                                                       \
+    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "    \
+    "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND "                   \
+    ACTIVE_TODAY("l") "), "                                                                                     \
+    "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "               \
+    "     AND (l.end_date IS NULL OR l.end_date >= :today)), "                                                 \
+    "  " unsatisfactory " "                                                                                     \
+    "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "                                                 \
+    "ORDER BY p.name COLLATE NOCASE, p.id"
+
 static ap_status load_providers(struct pass *p)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
-    int rc = prepare(
-        p,
-        "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
-        "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
-        "       p.declaration_date, p.dbs_checked_date, "
-        QA_STAGE_VISITS_SQL
-        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
-        "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
-        "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
-        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
-        "     AND l.start_date <= :today), "
-        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
-        "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
-        "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
-        "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
-        "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
-        "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "
-        "ORDER BY p.name COLLATE NOCASE, p.id",
-        0, &st);
+    int rc = prepare(p,
+                     p->scope == SCOPE_MONITORING
+                         ? PROVIDERS_SQL("NULL, NULL, NULL, ", "0, 0")
+                         : PROVIDERS_SQL(QA_STAGE_VISITS_SQL,
+                                         QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2")),
+                     0, &st);
     while (next_row(st, &rc)) {
         int placed = sqlite3_column_int(st, 20), proposed = sqlite3_column_int(st, 21);
         if (placed == 0 && proposed == 0)

@@ -912,8 +912,13 @@ ap_status store_batch_end(struct store *s, bool commit)
 
 int64_t store_data_version(struct store *s)
 {
+    /* Kept prepared: a session asks every turn of its loop. */
+    static const char sql[] = "PRAGMA data_version";
+    sqlite3_stmt *st = NULL;
     int64_t v = -1;
-    store_query_int(s, "PRAGMA data_version", -1, &v);
+    if (store_stmt(s, sql, &st) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    store_stmt_done(s, st);
     return v;
 }
 
