@@ -249,6 +249,54 @@ static size_t only_monitored(struct flag_touch *t)
     return k;
 }
 
+/* qsort on pointers to rows: every field. */
+static int row_ptr_cmp(const void *pa, const void *pb)
+{
+    const struct flag_row *a = *(const struct flag_row *const *)pa, *b = *(const struct flag_row *const *)pb;
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if (a->pupil_id != b->pupil_id)
+        return a->pupil_id < b->pupil_id ? -1 : 1;
+    if (a->provider_id != b->provider_id)
+        return a->provider_id < b->provider_id ? -1 : 1;
+    if (a->case_id != b->case_id)
+        return a->case_id < b->case_id ? -1 : 1;
+    int c = strcmp(a->kind, b->kind);
+    if (c == 0)
+        c = strcmp(a->subject, b->subject);
+    return c ? c : strcmp(a->reason, b->reason);
+}
+
+/* Whether the touched records' rows in fs are the same as the n new ones,
+ * in any order: then nothing changed (the usual mark, which moves no flag).
+ * False when it cannot tell (out of memory). */
+static bool same_rows(const struct flagset *fs, const struct flag_touch *t, const struct flag_row *rows, size_t n)
+{
+    size_t old = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        old += touched(&fs->rows[i], t);
+    if (old != n)
+        return false;
+    if (n == 0)
+        return true;
+    const struct flag_row **a = malloc(2 * n * sizeof *a);
+    if (!a)
+        return false;
+    const struct flag_row **b = a + n;
+    for (size_t i = 0, k = 0; i < fs->n; i++)
+        if (touched(&fs->rows[i], t))
+            a[k++] = &fs->rows[i];
+    for (size_t i = 0; i < n; i++)
+        b[i] = &rows[i];
+    qsort(a, n, sizeof *a, row_ptr_cmp);
+    qsort(b, n, sizeof *b, row_ptr_cmp);
+    bool same = true;
+    for (size_t i = 0; i < n && same; i++)
+        same = row_ptr_cmp(&a[i], &b[i]) == 0;
+    free(a);
+    return same;
+}
+
 ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
                         struct flag_touch *t, bool *changed)
 {
@@ -292,7 +340,9 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
         st = flags_for_pupil(s, th, today, t->pupils[i], keep_row, &k, NULL);
     if (st == AP_OK && k.nomem)
         st = ap_fail(AP_ERR_NOMEM, "counting the flags: out of memory");
-    if (st == AP_OK) {
+    if (st == AP_OK && same_rows(fs, t, k.rows, k.n)) {
+        free_rows(k.rows, k.n); /* the set is right as it is */
+    } else if (st == AP_OK) {
         /* The untouched rows stay where they are; the touched records' new
          * rows follow them. */
         size_t kept = 0;

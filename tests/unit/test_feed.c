@@ -641,6 +641,47 @@ static void test_two_changes_to_one_row_while_a_view_is_open(void **state)
     session_end(&x);
 }
 
+/* Reads the feed and applies it as session_refresh does: whether
+ * flagset_apply said the flags changed. */
+static bool flags_moved(struct session *x)
+{
+    struct batch b = {0};
+    bool more = true, changed = true;
+    while (more)
+        assert_int_equal(feed_read(A, &x->pos, 64, take_change, &b, &more), AP_OK);
+    assert_false(flag_touch_empty(&b.touch));
+    assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
+    bool whole = b.roll_whole;
+    if (!whole)
+        assert_int_equal(roll_reload_pupils(A, x->roll, b.pupils, b.n, &whole), AP_OK);
+    if (whole) {
+        roll_free(x->roll);
+        assert_int_equal(roll_load(A, TODAY, &x->roll), AP_OK);
+    }
+    free(b.pupils);
+    return changed;
+}
+
+/* flagset_apply says the flags changed only when a row did: a pupil's free
+ * school meals (no rule reads them) changes none; a provider in use
+ * suspended raises one; and either way the set is a fresh start's. */
+static void test_apply_says_whether_the_flags_changed(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    int64_t p = unit_int(B, "SELECT pupil_id FROM placement WHERE status = 'active' LIMIT 1");
+    unit_sql(B, EDIT_PUPIL, (long long)p);
+    assert_false(flags_moved(&x));
+    assert_same_as_fresh(&x, "free school meals");
+    int64_t v = unit_int(B, "SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
+                        "AND end_date IS NULL LIMIT 1");
+    unit_sql(B, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
+    assert_true(flags_moved(&x));
+    assert_same_as_fresh(&x, "a provider suspended");
+    session_end(&x);
+}
+
 /* Exports and backups change nothing: the feed moves past them and nothing is touched. */
 static void test_export_rows_touch_nothing(void **state)
 {
@@ -853,6 +894,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_stale_summary_is_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cleared_marks_leave_no_attended_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_changes_to_one_row_while_a_view_is_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_says_whether_the_flags_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_rows_touch_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
