@@ -67,3 +67,8 @@ BEGIN
       AND c.category IN ('present', 'aea')
     ON CONFLICT (provider_id, week, pupil_id) DO UPDATE SET sessions = sessions | excluded.sessions;
 END;
+
+-- The monitoring rule also reads a provider's latest counted visit and its
+-- visits this term, whatever their stage: by date, the newest is found first
+-- instead of every visit's answers being checked (qa_visit_counted).
+CREATE INDEX qa_visit_provider_date ON qa_visit (provider_id, visit_date);
