@@ -249,10 +249,9 @@ static size_t only_monitored(struct flag_touch *t)
     return k;
 }
 
-/* qsort on pointers to rows: every field. */
-static int row_ptr_cmp(const void *pa, const void *pb)
+int flagset_row_cmp(const void *pa, const void *pb)
 {
-    const struct flag_row *a = *(const struct flag_row *const *)pa, *b = *(const struct flag_row *const *)pb;
+    const struct flag_row *a = pa, *b = pb;
     if (a->level != b->level)
         return a->level < b->level ? -1 : 1;
     if (a->pupil_id != b->pupil_id)
@@ -265,6 +264,12 @@ static int row_ptr_cmp(const void *pa, const void *pb)
     if (c == 0)
         c = strcmp(a->subject, b->subject);
     return c ? c : strcmp(a->reason, b->reason);
+}
+
+/* qsort on pointers to rows. */
+static int row_ptr_cmp(const void *pa, const void *pb)
+{
+    return flagset_row_cmp(*(const struct flag_row *const *)pa, *(const struct flag_row *const *)pb);
 }
 
 /* Whether the touched records' rows in fs are the same as the n new ones,

@@ -67,6 +67,10 @@ ap_status flagset_save(const struct flagset *fs, struct store *s, const struct t
 ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
                              struct feed_pos *pos, bool *found);
 
+/* Orders flag rows by every field (qsort on an array of struct flag_row):
+ * two rows compare equal only when they are the same flag. */
+int flagset_row_cmp(const void *a, const void *b);
+
 /* Notes what a change touches (feed_table_flags says what its table means
  * for the flags). */
 void flag_touch_add(struct flag_touch *t, const struct feed_change *c);

@@ -101,14 +101,17 @@ static void session_end(struct session *x)
     roll_free(x->roll);
 }
 
-/* Reads the feed in batches of at most `limit` audit rows and applies each. */
-static void session_refresh(struct session *x, int limit)
+/* Reads the feed in batches of at most `limit` audit rows and applies each:
+ * whether flagset_apply said the flags changed in any. */
+static bool session_refresh(struct session *x, int limit)
 {
-    bool more = true;
+    bool more = true, moved = false;
     while (more) {
         struct batch b = {.skip_audit_id = x->skip_audit_id};
+        bool changed = false;
         assert_int_equal(feed_read(A, &x->pos, limit, take_change, &b, &more), AP_OK);
-        assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, NULL), AP_OK);
+        assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
+        moved |= changed;
         bool whole = b.roll_whole;
         if (!whole)
             assert_int_equal(roll_reload_pupils(A, x->roll, b.pupils, b.n, &whole), AP_OK);
@@ -118,28 +121,11 @@ static void session_refresh(struct session *x, int limit)
         }
         free(b.pupils);
     }
+    return moved;
 }
 
 /* ---- comparing with a fresh start ------------------------------------------ */
 
-static int row_cmp(const void *pa, const void *pb)
-{
-    const struct flag_row *a = pa, *b = pb;
-    if (a->pupil_id != b->pupil_id)
-        return a->pupil_id < b->pupil_id ? -1 : 1;
-    if (a->provider_id != b->provider_id)
-        return a->provider_id < b->provider_id ? -1 : 1;
-    if (a->case_id != b->case_id)
-        return a->case_id < b->case_id ? -1 : 1;
-    int c = strcmp(a->kind, b->kind);
-    if (c)
-        return c;
-    if (a->level != b->level)
-        return a->level < b->level ? -1 : 1;
-    if ((c = strcmp(a->subject, b->subject)) != 0)
-        return c;
-    return strcmp(a->reason, b->reason);
-}
 
 /* provider_attended_week as the marks give it: per provider, week and
  * learner, a bit for each session attended (migration 035). */
@@ -168,15 +154,15 @@ static void differences(const struct session *x, char *buf, size_t len)
     assert_non_null(mine);
     if (x->flags.n)
         memcpy(mine, x->flags.rows, x->flags.n * sizeof *mine);
-    qsort(mine, x->flags.n, sizeof *mine, row_cmp);
-    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, row_cmp);
+    qsort(mine, x->flags.n, sizeof *mine, flagset_row_cmp);
+    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, flagset_row_cmp);
     if (x->flags.counts.red != fresh.counts.red || x->flags.counts.amber != fresh.counts.amber)
         snprintf(buf, len, "flag counts %d red %d amber, fresh %d red %d amber", x->flags.counts.red,
                  x->flags.counts.amber, fresh.counts.red, fresh.counts.amber);
     else if (x->flags.n != fresh.n)
         snprintf(buf, len, "%zu flags, fresh %zu", x->flags.n, fresh.n);
     for (size_t i = 0; !buf[0] && i < fresh.n; i++)
-        if (row_cmp(&mine[i], &fresh.rows[i]) != 0)
+        if (flagset_row_cmp(&mine[i], &fresh.rows[i]) != 0)
             snprintf(buf, len, "flag %zu: %s %s \"%s\", fresh %s %s \"%s\"", i, mine[i].kind, mine[i].subject,
                      mine[i].reason, fresh.rows[i].kind, fresh.rows[i].subject, fresh.rows[i].reason);
     free(mine);
@@ -641,27 +627,6 @@ static void test_two_changes_to_one_row_while_a_view_is_open(void **state)
     session_end(&x);
 }
 
-/* Reads the feed and applies it as session_refresh does: whether
- * flagset_apply said the flags changed. */
-static bool flags_moved(struct session *x)
-{
-    struct batch b = {0};
-    bool more = true, changed = true;
-    while (more)
-        assert_int_equal(feed_read(A, &x->pos, 64, take_change, &b, &more), AP_OK);
-    assert_false(flag_touch_empty(&b.touch));
-    assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
-    bool whole = b.roll_whole;
-    if (!whole)
-        assert_int_equal(roll_reload_pupils(A, x->roll, b.pupils, b.n, &whole), AP_OK);
-    if (whole) {
-        roll_free(x->roll);
-        assert_int_equal(roll_load(A, TODAY, &x->roll), AP_OK);
-    }
-    free(b.pupils);
-    return changed;
-}
-
 /* flagset_apply says the flags changed only when a row did: a pupil's free
  * school meals (no rule reads them) changes none; a provider in use
  * suspended raises one; and either way the set is a fresh start's. */
@@ -672,12 +637,12 @@ static void test_apply_says_whether_the_flags_changed(void **state)
     session_start(&x);
     int64_t p = unit_int(B, "SELECT pupil_id FROM placement WHERE status = 'active' LIMIT 1");
     unit_sql(B, EDIT_PUPIL, (long long)p);
-    assert_false(flags_moved(&x));
+    assert_false(session_refresh(&x, 64));
     assert_same_as_fresh(&x, "free school meals");
     int64_t v = unit_int(B, "SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
                         "AND end_date IS NULL LIMIT 1");
     unit_sql(B, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
-    assert_true(flags_moved(&x));
+    assert_true(session_refresh(&x, 64));
     assert_same_as_fresh(&x, "a provider suspended");
     session_end(&x);
 }
@@ -783,7 +748,7 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
     assert_int_equal(back.counts.red, y.flags.counts.red);
     assert_int_equal(back.counts.amber, y.flags.counts.amber);
     for (size_t i = 0; i < back.n; i++)
-        assert_int_equal(row_cmp(&back.rows[i], &y.flags.rows[i]), 0);
+        assert_int_equal(flagset_row_cmp(&back.rows[i], &y.flags.rows[i]), 0);
     flagset_free(&back);
     /* Another day, other thresholds: not used, and the set is left alone. */
     struct flagset other = {0};
