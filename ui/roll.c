@@ -6,6 +6,7 @@
 
 #include "panes.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,11 @@ struct roll_pane {
     struct ui *ui;
     struct roll *roll;
     struct id_index *by_id;     /* roll->n, by id */
+    /* Row by id, when the ids are dense enough (map_flags looks up every
+     * pupil flag after each change: a plain index, not a binary search);
+     * -1 where no row; NULL when not made. */
+    int32_t *row_at;
+    size_t n_row_at;
     struct row_flags *flags;    /* roll->n */
     bool flags_known;
     size_t *order;              /* every row, in the sort order */
@@ -113,6 +119,8 @@ static int id_index_cmp(const void *a, const void *b)
 
 static long row_of_id(const struct roll_pane *rp, int64_t id)
 {
+    if (rp->row_at && rp->roll)
+        return id >= 0 && (uint64_t)id < rp->n_row_at ? rp->row_at[id] : -1;
     if (!rp->roll || !rp->by_id)
         return -1;
     struct id_index key = {.id = id};
@@ -322,6 +330,20 @@ static void load_some(struct roll_pane *rp, int first_rows)
     for (size_t i = 0; i < r->n; i++)
         by_id[i] = (struct id_index){r->rows[i].id, i};
     qsort(by_id, r->n, sizeof *by_id, id_index_cmp);
+    /* The dense index, when ids run to at most a few times the rows (else,
+     * or out of memory, the binary search serves). */
+    int64_t max_id = r->n ? by_id[r->n - 1].id : 0;
+    int32_t *row_at = NULL;
+    if (r->n > 0 && by_id[0].id >= 0 && max_id < (int64_t)(4 * r->n + 1024) && r->n < INT32_MAX &&
+        (row_at = malloc(((size_t)max_id + 1) * sizeof *row_at)) != NULL) {
+        for (int64_t i = 0; i <= max_id; i++)
+            row_at[i] = -1;
+        for (size_t i = 0; i < r->n; i++)
+            row_at[r->rows[i].id] = (int32_t)i;
+    }
+    free(rp->row_at);
+    rp->row_at = row_at;
+    rp->n_row_at = row_at ? (size_t)max_id + 1 : 0;
     roll_free(rp->roll);
     free(rp->by_id);
     free(rp->flags);
@@ -761,6 +783,7 @@ static void roll_close(void *state)
         return;
     roll_free(rp->roll);
     free(rp->by_id);
+    free(rp->row_at);
     free(rp->flags);
     free(rp->order);
     free(rp->view);
