@@ -272,15 +272,34 @@ static int row_ptr_cmp(const void *pa, const void *pb)
     return flagset_row_cmp(*(const struct flag_row *const *)pa, *(const struct flag_row *const *)pb);
 }
 
-/* Whether the touched records' rows in fs are the same as the n new ones,
- * in any order: then nothing changed (the usual mark, which moves no flag).
- * False when it cannot tell (out of memory). */
-static bool same_rows(const struct flagset *fs, const struct flag_touch *t, const struct flag_row *rows, size_t n)
+/* The positions of the rows of fs that t touches, in order, found in one
+ * pass; *n of them. NULL with *n 0 when none, NULL with *n 1 when out of
+ * memory. */
+static size_t *touched_rows(const struct flagset *fs, const struct flag_touch *t, size_t *n)
 {
-    size_t old = 0;
-    for (size_t i = 0; i < fs->n; i++)
-        old += touched(&fs->rows[i], t);
-    if (old != n)
+    size_t *at = NULL, cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (!touched(&fs->rows[i], t))
+            continue;
+        size_t *grown = rowio_grow(at, &cap, *n, sizeof *at);
+        if (!grown) {
+            free(at);
+            *n = 1;
+            return NULL;
+        }
+        at = grown;
+        at[(*n)++] = i;
+    }
+    return at;
+}
+
+/* Whether the touched rows of fs (at, nat of them) are the same as the n
+ * new ones, in any order: then nothing changed (the usual mark, which moves
+ * no flag). False when it cannot tell (out of memory). */
+static bool same_rows(const struct flagset *fs, const size_t *at, size_t nat, const struct flag_row *rows, size_t n)
+{
+    if (nat != n)
         return false;
     if (n == 0)
         return true;
@@ -288,11 +307,10 @@ static bool same_rows(const struct flagset *fs, const struct flag_touch *t, cons
     if (!a)
         return false;
     const struct flag_row **b = a + n;
-    for (size_t i = 0, k = 0; i < fs->n; i++)
-        if (touched(&fs->rows[i], t))
-            a[k++] = &fs->rows[i];
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        a[i] = &fs->rows[at[i]];
         b[i] = &rows[i];
+    }
     qsort(a, n, sizeof *a, row_ptr_cmp);
     qsort(b, n, sizeof *b, row_ptr_cmp);
     bool same = true;
@@ -343,19 +361,22 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
         st = flags_monitoring_of_provider(s, th, today, t->monitored[i], keep_row, &k);
     for (size_t i = 0; st == AP_OK && i < t->np; i++)
         st = flags_for_pupil(s, th, today, t->pupils[i], keep_row, &k, NULL);
-    if (st == AP_OK && k.nomem)
+    size_t nat = 0, *at = st == AP_OK ? touched_rows(fs, t, &nat) : NULL;
+    if (st == AP_OK && (k.nomem || (!at && nat)))
         st = ap_fail(AP_ERR_NOMEM, "counting the flags: out of memory");
-    if (st == AP_OK && same_rows(fs, t, k.rows, k.n)) {
+    if (st == AP_OK && same_rows(fs, at, nat, k.rows, k.n)) {
         free_rows(k.rows, k.n); /* the set is right as it is */
     } else if (st == AP_OK) {
         /* The untouched rows stay where they are; the touched records' new
          * rows follow them. */
         size_t kept = 0;
-        for (size_t i = 0; i < fs->n; i++) {
-            if (touched(&fs->rows[i], t))
+        for (size_t i = 0, h = 0; i < fs->n; i++) {
+            if (h < nat && at[h] == i) {
                 free_rows_strings(&fs->rows[i]);
-            else
+                h++;
+            } else {
                 fs->rows[kept++] = fs->rows[i];
+            }
         }
         fs->n = kept;
         size_t moved = 0;
@@ -378,6 +399,7 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     } else {
         free_rows(k.rows, k.n);
     }
+    free(at);
 done:
     if (began)
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
