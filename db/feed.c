@@ -1,6 +1,7 @@
 #include "feed.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rowio.h"
@@ -12,7 +13,7 @@ static const struct {
     const char *table;
     enum feed_flags flags;
 } table_flags[] = {
-    {"attendance_mark", FEED_FLAGS_RECORD},
+    {"attendance_mark", FEED_FLAGS_MARK},
     {"placement", FEED_FLAGS_RECORD},
     {"placement_session", FEED_FLAGS_RECORD},
     {"concern", FEED_FLAGS_RECORD},
@@ -49,6 +50,58 @@ enum feed_flags feed_table_flags(const char *table)
         if (strcmp(table, table_flags[i].table) == 0)
             return table_flags[i].flags;
     return FEED_FLAGS_ALL;
+}
+
+void feed_pending_init(struct feed_pending *p, size_t max)
+{
+    memset(p, 0, sizeof *p);
+    p->max = max;
+}
+
+void feed_pending_read(struct feed_pending *p)
+{
+    p->read_from = p->n;
+}
+
+bool feed_pending_add(struct feed_pending *p, const struct feed_change *c)
+{
+    if (c->whole || p->whole) {
+        p->whole = true;
+        return false;
+    }
+    struct feed_pending_change k;
+    memset(&k, 0, sizeof k); /* compared whole below, padding too */
+    k.id = c->row_id;
+    k.pupil_id = c->pupil_id;
+    k.provider_id = c->provider_id;
+    k.case_id = c->case_id;
+    snprintf(k.table, sizeof k.table, "%s", c->table);
+    snprintf(k.key, sizeof k.key, "%s", c->row_key);
+    snprintf(k.action, sizeof k.action, "%s", c->action);
+    for (size_t i = p->read_from; i < p->n; i++)
+        if (memcmp(&p->rows[i], &k, sizeof k) == 0)
+            return false;
+    if (!p->rows && p->max)
+        p->rows = malloc(p->max * sizeof *p->rows);
+    if (!p->rows || p->n == p->max) {
+        p->whole = true; /* too many at once (or no memory): read everything again */
+        return false;
+    }
+    p->rows[p->n++] = k;
+    return true;
+}
+
+void feed_pending_clear(struct feed_pending *p)
+{
+    p->n = 0;
+    p->read_from = 0;
+    p->whole = false;
+}
+
+void feed_pending_free(struct feed_pending *p)
+{
+    free(p->rows);
+    feed_pending_init(p, p->max);
 }
 
 ap_status feed_head(struct store *s, struct feed_pos *pos)
@@ -117,7 +170,8 @@ ap_status feed_read(struct store *s, struct feed_pos *pos, int limit, feed_fn fn
     if (limit < 1)
         limit = 1;
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, FEED_SQL, &st, what);
+    /* Kept prepared (db/store.h): a session reads the feed after every commit. */
+    ap_status result = rowio_prepare_kept(s, FEED_SQL, &st, what);
     if (result != AP_OK)
         return result;
     int rc = sqlite3_bind_int64(st, 1, pos->id);
@@ -183,7 +237,7 @@ ap_status feed_read(struct store *s, struct feed_pos *pos, int limit, feed_fn fn
         rc = SQLITE_DONE;
     else
         result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    store_stmt_done(s, st);
     if (result != AP_OK)
         return result;
     if (restart || !checked) {

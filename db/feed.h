@@ -70,10 +70,41 @@ ap_status feed_head(struct store *s, struct feed_pos *pos);
  * statement, in one read. */
 ap_status feed_read(struct store *s, struct feed_pos *pos, int limit, feed_fn fn, void *ctx, bool *more);
 
+/* The changes a session has read and not yet given to its panes (ui/ui.c
+ * keeps them while views are open, for the panes to read once the views
+ * close). One read of the feed may bring the same change to one row more
+ * than once (a row edited twice between two looks): within a read it is
+ * kept once. Not against an earlier read's: the views were told of that
+ * one already, and must hear of the row again. More than `max` changes at
+ * once, or no memory, make it whole: read everything again. */
+struct feed_pending_change {
+    char table[32], key[64], action[12];
+    long long id, pupil_id, provider_id, case_id;
+};
+struct feed_pending {
+    struct feed_pending_change *rows;   /* max of them allocated */
+    size_t n, max;
+    size_t read_from;                   /* where the current read's changes begin */
+    bool whole;
+};
+/* Empty, keeping at most max changes. */
+void feed_pending_init(struct feed_pending *p, size_t max);
+/* A new read of the feed begins: later changes are compared with its own only. */
+void feed_pending_read(struct feed_pending *p);
+/* Keeps c, unless the same change to the same row is kept from this read,
+ * or the set is whole (c->whole makes it whole). True when c was kept as a
+ * new row. */
+bool feed_pending_add(struct feed_pending *p, const struct feed_change *c);
+/* Empties p (not whole), keeping its memory. */
+void feed_pending_clear(struct feed_pending *p);
+void feed_pending_free(struct feed_pending *p);
+
 /* What a change to a table means for the flags of db/flags.h. */
 enum feed_flags {
     FEED_FLAGS_NONE = 0,    /* the rules read nothing of it (contacts, calls, ...) */
     FEED_FLAGS_RECORD,      /* the change's pupil and provider */
+    FEED_FLAGS_MARK,        /* a mark: its pupil, and its provider's monitoring flag alone
+                             * (the only provider rule that reads marks) */
     FEED_FLAGS_PUPIL_WIDE,  /* a pupil's own record: also the providers placing them today */
     FEED_FLAGS_PROVIDER_WIDE, /* a provider's own record or its QA: also the pupils placed
                                * there and the open cases quoting it (they name it) */

@@ -25,10 +25,11 @@
  *
  * Marks: one statement walks the recent marks of every pupil (pupil by
  * pupil, through the attendance_mark primary key, so two million marks cost
- * only the few weeks read). It feeds both the unauthorised-run rule (marks
- * of the last RUN_WINDOW_DAYS; a pupil whose run reaches back past that is
- * read again in full) and the monitoring rule's "sessions attended since the
- * last visit" per provider. Term attendance comes from attendance_week. */
+ * only the few weeks read) for the unauthorised-run rule (marks of the last
+ * RUN_WINDOW_DAYS; a pupil whose run reaches back past that is read again in
+ * full). The monitoring rule's "sessions attended since the last visit" per
+ * provider comes from provider_attended_week (migration 035) and term
+ * attendance from attendance_week, both kept by triggers with each mark. */
 
 /* Marks read for the unauthorised-run rule: 10 school days plus the longest
  * holiday, with room to spare. A run longer than this is read in full. */
@@ -127,8 +128,6 @@ struct prov {
     int placed, proposed;   /* pupils placed today; proposed placements */
     int count_after;        /* attended sessions after this day count; DATE_NONE: not counted */
     int sessions_since;     /* the most any one learner has attended there since (seed 002) */
-    int64_t count_pupil;    /* the learner whose sessions are being counted now */
-    int pupil_sessions;     /* ... and their count so far */
     int qa_no;              /* safeguarding items answered No, not yet Yes (db/qa.h) */
     char *qa_no_reason;     /* the newest of them, in words */
 };
@@ -180,8 +179,9 @@ struct code_cat {
     enum code_category cat;
 };
 
-/* SCOPE_PROVIDERS: every provider in use, and nothing else. */
-enum scope_kind { SCOPE_ALL, SCOPE_PROVIDERS, SCOPE_PROVIDER, SCOPE_PUPIL, SCOPE_CASE };
+/* SCOPE_PROVIDERS: every provider in use, and nothing else. SCOPE_MONITORING:
+ * one provider's monitoring flag alone. */
+enum scope_kind { SCOPE_ALL, SCOPE_PROVIDERS, SCOPE_PROVIDER, SCOPE_MONITORING, SCOPE_PUPIL, SCOPE_CASE };
 
 struct pass {
     struct store *s;
@@ -259,6 +259,8 @@ static void emit(struct pass *p, enum flag_level level, const char *kind, const 
 {
     if (!rules_flag_raised(level))
         return;
+    if (p->scope == SCOPE_MONITORING && strcmp(kind, FLAG_KIND_MONITORING) != 0)
+        return;
     struct flag_row f = {
         .level = level,
         .kind = kind,
@@ -326,13 +328,15 @@ static int bind_pass(struct pass *p, sqlite3_stmt *st, int from)
  * last step (rc) did not reach the end, store_fail's status naming what. */
 static ap_status end_read(struct pass *p, sqlite3_stmt *st, int rc, ap_status result, const char *what)
 {
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st); /* kept prepared (prepare) */
     return result == AP_OK && rc != SQLITE_DONE ? store_fail(p->s, rc, what) : result;
 }
 
 static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
 {
-    int rc = sqlite3_prepare_v2(p->db, sql, -1, st, NULL);
+    /* Kept prepared (db/store.h): a pass for one record after each change
+     * would otherwise spend much of its time parsing. */
+    int rc = store_stmt(p->s, sql, st);
     if (rc == SQLITE_OK)
         rc = bind_pass(p, *st, from);
     return rc;
@@ -364,20 +368,27 @@ static ap_status load_term(struct pass *p)
 /* ------------------------------------------------------------------ */
 /* Providers */
 
+/* A provider's record and what its rules read, one row each. The QA
+ * visits by stage and their outcomes are read only for a full pass: the
+ * monitoring flag alone (SCOPE_MONITORING) needs none of them, and they cost
+ * most (every answer of every visit, through qa_visit_counted). */
+#define PROVIDERS_SQL(facts, unsatisfactory)                                                              \
+    "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "         \
+    "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "       \
+    "       p.declaration_date, p.dbs_checked_date, " facts "  " unsatisfactory " "                        \
+    "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "                                           \
+    "ORDER BY p.name COLLATE NOCASE, p.id"
+
 static ap_status load_providers(struct pass *p)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
-    int rc = prepare(
-        p,
-        "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
-        "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
-        "       p.declaration_date, p.dbs_checked_date, "
-        QA_PROVIDER_FACTS_SQL
-        "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
-        "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "
-        "ORDER BY p.name COLLATE NOCASE, p.id",
-        0, &st);
+    int rc = prepare(p,
+                     p->scope == SCOPE_MONITORING
+                         ? PROVIDERS_SQL("NULL, NULL, NULL, " QA_PROVIDER_DATES_SQL, "0, 0")
+                         : PROVIDERS_SQL(QA_PROVIDER_FACTS_SQL,
+                                         QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2")),
+                     0, &st);
     while (next_row(st, &rc)) {
         int placed = sqlite3_column_int(st, 20), proposed = sqlite3_column_int(st, 21);
         if (placed == 0 && proposed == 0)
@@ -484,19 +495,67 @@ static ap_status load_qa_no(struct pass *p)
     return st == AP_OK && c.nomem ? nomem() : st;
 }
 
+/* The sessions of provider v's learners attended there after v->count_after
+ * and up to today, from provider_attended_week: v->sessions_since becomes the
+ * most any one learner has (seed 002's "every ten sessions" is per learner,
+ * never pooled). A row holds a week's sessions as bits, two a day from
+ * Monday (migration 035). */
+static ap_status count_sessions(struct pass *p, struct prov *v, sqlite3_stmt **st)
+{
+    int first = week_of(v->count_after + 1), last = week_of(p->today);
+    int rc = SQLITE_OK;
+    if (!*st)
+        rc = prepare(p,
+                     "SELECT pupil_id, week, sessions FROM provider_attended_week "
+                     "WHERE provider_id = :one AND week BETWEEN :wk_first AND :wk_last ORDER BY pupil_id",
+                     0, st);
+    else
+        rc = sqlite3_reset(*st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(*st, sqlite3_bind_parameter_index(*st, ":one"), v->id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(*st, sqlite3_bind_parameter_index(*st, ":wk_first"), first);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(*st, sqlite3_bind_parameter_index(*st, ":wk_last"), last);
+    int64_t pupil = 0;
+    int count = 0;
+    v->sessions_since = 0;
+    while (next_row(*st, &rc)) {
+        int64_t pupil_id = sqlite3_column_int64(*st, 0);
+        int week = sqlite3_column_int(*st, 1);
+        unsigned bits = (unsigned)sqlite3_column_int(*st, 2);
+        if (pupil_id != pupil) {
+            pupil = pupil_id;
+            count = 0;
+        }
+        /* The days of this week after count_after and up to today. */
+        int lo = v->count_after + 1 > week ? v->count_after + 1 - week : 0;
+        int hi = p->today < week + 6 ? p->today - week : 6;
+        if (lo > hi)
+            continue;
+        unsigned days = ((1u << (2 * hi + 2)) - 1) & ~((1u << (2 * lo)) - 1);
+        count += __builtin_popcount(bits & days);
+        if (count > v->sessions_since)
+            v->sessions_since = count;
+    }
+    if (rc != SQLITE_DONE)
+        return store_fail(p->s, rc, "reading the sessions attended at a provider");
+    return AP_OK;
+}
+
 /* Decides from which day each provider's attended sessions are counted, and
- * returns the earliest day the marks scan must read for them (tomorrow when
- * none). A provider whose monthly visit is already overdue by date is
+ * counts them. A provider whose monthly visit is already overdue by date is
  * flagged whatever its session count: its count is taken only when it
- * starts inside the run window (window_from), so a provider that has gone
- * unvisited for a year does not make every pass read a year of marks. */
-static int monitoring_from(struct pass *p, int window_from)
+ * starts inside the run window (window_from), as when the count came from
+ * the marks, so that the reasons read as they did. */
+static ap_status count_monitoring(struct pass *p, int window_from)
 {
     const struct thresholds *th = p->th;
-    int from = p->today + 1;
     if (th->monitoring_sessions <= 0)
-        return from;
-    for (size_t i = 0; i < p->n_provs; i++) {
+        return AP_OK;
+    sqlite3_stmt *st = NULL;
+    ap_status result = AP_OK;
+    for (size_t i = 0; i < p->n_provs && result == AP_OK; i++) {
         struct prov *v = &p->provs[i];
         if (v->state_maintained || v->placed == 0)
             continue;
@@ -505,10 +564,11 @@ static int monitoring_from(struct pass *p, int window_from)
         if (after == DATE_NONE || (overdue_by_date && after + 1 < window_from))
             continue;
         v->count_after = after;
-        if (after + 1 < from)
-            from = after + 1;
+        if (after < p->today)
+            result = count_sessions(p, v, &st);
     }
-    return from;
+    store_stmt_done(p->s, st);
+    return result;
 }
 
 static void eval_provider(struct pass *p, const struct prov *v)
@@ -837,24 +897,21 @@ static bool add_mark(struct pass *p, int day, enum code_category cat)
     return true;
 }
 
-/* One walk over the marks from day `from` to today, pupil by pupil. */
-static ap_status scan_marks(struct pass *p, int from, bool runs)
+/* One walk over the marks from day `from` to today, pupil by pupil, for
+ * the unauthorised-run rule. */
+static ap_status scan_marks(struct pass *p, int from)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     struct pupil_row *cur = NULL;
     int64_t cur_id = 0;
-    /* Every pupil, or one; for one provider, the pupils it has placed. */
-#define SCAN_MARKS_SQL(pupils)                                                                   \
-    "SELECT m.pupil_id, m.day, m.code, m.provider_id "                                         \
-    "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "                         \
-    "WHERE m.day >= :from AND m.day <= :day AND " pupils " ORDER BY u.id, m.day, m.session"
+    /* Every pupil, or one. */
     int rc = prepare(p,
-                     p->scope == SCOPE_PROVIDER
-                         ? SCAN_MARKS_SQL("u.id IN (SELECT l.pupil_id FROM placement l WHERE l.provider_id = :provider)")
-                         : SCAN_MARKS_SQL("u.id BETWEEN :pupil_lo AND :pupil_hi"),
+                     "SELECT m.pupil_id, m.day, m.code "
+                     "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
+                     "WHERE m.day >= :from AND m.day <= :day AND u.id BETWEEN :pupil_lo AND :pupil_hi "
+                     "ORDER BY u.id, m.day, m.session",
                      from, &st);
-#undef SCAN_MARKS_SQL
     while (next_row(st, &rc)) {
         int64_t pupil_id = sqlite3_column_int64(st, 0);
         int day = sqlite3_column_int(st, 1);
@@ -863,28 +920,12 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
             if (cur && (result = finish_run(p, cur, from > 0)) != AP_OK)
                 break;
             cur_id = pupil_id;
-            cur = runs ? pupil_by_id(p, pupil_id) : NULL;
+            cur = pupil_by_id(p, pupil_id);
             p->n_marks = 0;
         }
         if (cur && !add_mark(p, day, cat)) {
             result = nomem();
             break;
-        }
-        /* Sessions each learner attended at a provider since its last visit:
-         * seed 002's "every ten sessions" is per learner, never pooled. The
-         * marks come pupil by pupil, so a provider's count restarts when
-         * another pupil's marks begin. */
-        if (rules_category_attending(cat) && sqlite3_column_type(st, 3) != SQLITE_NULL) {
-            long at = rowio_id_at_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
-            struct prov *v = at >= 0 ? &p->provs[at] : NULL;
-            if (v && v->count_after != DATE_NONE && day > v->count_after) {
-                if (v->count_pupil != pupil_id) {
-                    v->count_pupil = pupil_id;
-                    v->pupil_sessions = 0;
-                }
-                if (++v->pupil_sessions > v->sessions_since)
-                    v->sessions_since = v->pupil_sessions;
-            }
         }
     }
     if (result == AP_OK && rc == SQLITE_DONE && cur)
@@ -921,7 +962,7 @@ static ap_status reread_runs(struct pass *p)
         rc = SQLITE_OK;
         result = finish_run(p, u, false);
     }
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     if (result == AP_OK && rc != SQLITE_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading a pupil's attendance marks");
     return result;
@@ -1157,7 +1198,7 @@ static ap_status run_cases(struct pass *p)
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(p->s, rc, "reading the panel cases");
 done:
-    sqlite3_finalize(st);
+    store_stmt_done(p->s, st);
     for (size_t i = 0; i < n_quotes; i++) {
         free((char *)quotes[i].provider);
         free((char *)quotes[i].recommend_reason);
@@ -1173,12 +1214,14 @@ done:
 
 static ap_status run_pass(struct pass *p)
 {
-    bool do_providers = p->scope == SCOPE_ALL || p->scope == SCOPE_PROVIDERS || p->scope == SCOPE_PROVIDER;
+    bool monitoring_only = p->scope == SCOPE_MONITORING;
+    bool do_providers = p->scope == SCOPE_ALL || p->scope == SCOPE_PROVIDERS || p->scope == SCOPE_PROVIDER ||
+                        monitoring_only;
     bool do_pupils = p->scope == SCOPE_ALL || p->scope == SCOPE_PUPIL;
-    bool do_cases = p->scope != SCOPE_PROVIDER && p->scope != SCOPE_PROVIDERS;
+    bool do_cases = p->scope != SCOPE_PROVIDER && p->scope != SCOPE_PROVIDERS && !monitoring_only;
     ap_status st = load_term(p);
-    if (st == AP_OK && do_providers) {
-        if ((st = load_providers(p)) == AP_OK && (st = load_registration(p)) == AP_OK)
+    if (st == AP_OK && do_providers && (st = load_providers(p)) == AP_OK && !monitoring_only) {
+        if ((st = load_registration(p)) == AP_OK)
             st = load_qa_no(p);
     }
     if (st == AP_OK && do_pupils) {
@@ -1189,20 +1232,15 @@ static ap_status run_pass(struct pass *p)
     if (st != AP_OK)
         return st;
 
-    /* One walk over the recent marks serves both mark-based rules. */
     /* Which providers get an exact session count depends only on the
      * window, never on the pass's scope, so a provider's reason reads the
      * same in every pass. */
     int run_from = p->today - RUN_WINDOW_DAYS + 1;
-    int from = do_providers ? monitoring_from(p, run_from) : p->today + 1;
-    if (do_pupils && run_from < from)
-        from = run_from;
-    if (from < 0)
-        from = 0;
-    if (from <= p->today && (p->n_pupils > 0 || p->n_provs > 0)) {
-        if ((st = load_codes(p)) != AP_OK || (st = scan_marks(p, from, do_pupils)) != AP_OK)
-            return st;
-        if (do_pupils && (st = reread_runs(p)) != AP_OK)
+    if (do_providers && (st = count_monitoring(p, run_from)) != AP_OK)
+        return st;
+    int from = run_from < 0 ? 0 : run_from;
+    if (do_pupils && from <= p->today && p->n_pupils > 0) {
+        if ((st = load_codes(p)) != AP_OK || (st = scan_marks(p, from)) != AP_OK || (st = reread_runs(p)) != AP_OK)
             return st;
     }
 
@@ -1224,7 +1262,7 @@ static ap_status flags_pass(struct store *s, const struct thresholds *th, int to
         .fn = fn,
         .ctx = ctx,
         .scope = scope,
-        .provider_id = scope == SCOPE_PROVIDER ? id : 0,
+        .provider_id = scope == SCOPE_PROVIDER || scope == SCOPE_MONITORING ? id : 0,
         .pupil_id = scope == SCOPE_PUPIL ? id : 0,
         .case_id = scope == SCOPE_CASE ? id : 0,
         .term_start = DATE_NONE,
@@ -1275,6 +1313,12 @@ ap_status flags_for_provider(struct store *s, const struct thresholds *th, int t
                              flag_fn fn, void *ctx, struct flag_counts *counts)
 {
     return flags_pass(s, th, today, SCOPE_PROVIDER, provider_id, fn, ctx, counts);
+}
+
+ap_status flags_monitoring_of_provider(struct store *s, const struct thresholds *th, int today,
+                                       int64_t provider_id, flag_fn fn, void *ctx)
+{
+    return flags_pass(s, th, today, SCOPE_MONITORING, provider_id, fn, ctx, NULL);
 }
 
 ap_status flags_for_pupil(struct store *s, const struct thresholds *th, int today, int64_t pupil_id, flag_fn fn,

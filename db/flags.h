@@ -86,6 +86,11 @@ ap_status flags_for_providers(struct store *s, const struct thresholds *th, int 
 ap_status flags_for_provider(struct store *s, const struct thresholds *th, int today,
                              int64_t provider_id, flag_fn fn, void *ctx,
                              struct flag_counts *counts);
+/* The monitoring flag (FLAG_KIND_MONITORING) of one provider, and nothing
+ * else: all that a change to its learners' marks can change among its
+ * flags (db/flagset.c, after another login's mark). */
+ap_status flags_monitoring_of_provider(struct store *s, const struct thresholds *th, int today,
+                                       int64_t provider_id, flag_fn fn, void *ctx);
 ap_status flags_for_pupil(struct store *s, const struct thresholds *th, int today,
                           int64_t pupil_id, flag_fn fn, void *ctx,
                           struct flag_counts *counts);

@@ -137,6 +137,10 @@ void flag_touch_add(struct flag_touch *t, const struct feed_change *c)
     case FEED_FLAGS_PROVIDER_WIDE:
         add_id(&t->wide_providers, &t->nwv, &t->cap_wv, c->provider_id, &t->all);
         break;
+    case FEED_FLAGS_MARK:
+        add_id(&t->pupils, &t->np, &t->cap_p, c->pupil_id, &t->all);
+        add_id(&t->monitored, &t->nm, &t->cap_m, c->provider_id, &t->all);
+        return;
     case FEED_FLAGS_RECORD:
         break;
     }
@@ -146,7 +150,7 @@ void flag_touch_add(struct flag_touch *t, const struct feed_change *c)
 
 bool flag_touch_empty(const struct flag_touch *t)
 {
-    return !t->all && t->np == 0 && t->nv == 0;
+    return !t->all && t->np == 0 && t->nv == 0 && t->nm == 0;
 }
 
 void flag_touch_free(struct flag_touch *t)
@@ -155,6 +159,7 @@ void flag_touch_free(struct flag_touch *t)
     free(t->providers);
     free(t->wide_pupils);
     free(t->wide_providers);
+    free(t->monitored);
     memset(t, 0, sizeof *t);
 }
 
@@ -222,14 +227,97 @@ static const char PROVIDER_PUPILS_SQL[] =
 
 /* Whether row r belongs to a touched record: a pupil's rows are those naming
  * the pupil (the pupil's own and their open cases'); a provider's, those
- * about the provider alone. */
+ * about the provider alone; a provider touched by marks only, its
+ * monitoring row. */
 static bool touched(const struct flag_row *r, const struct flag_touch *t)
 {
     if (r->pupil_id)
         return has_id(t->pupils, t->np, r->pupil_id);
     if (r->case_id)
         return false;
-    return has_id(t->providers, t->nv, r->provider_id);
+    return has_id(t->providers, t->nv, r->provider_id) ||
+           (has_id(t->monitored, t->nm, r->provider_id) && strcmp(r->kind, FLAG_KIND_MONITORING) == 0);
+}
+
+/* Drops from t->monitored the providers whose every flag is worked out again. */
+static size_t only_monitored(struct flag_touch *t)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < t->nm; i++)
+        if (!has_id(t->providers, t->nv, t->monitored[i]))
+            t->monitored[k++] = t->monitored[i];
+    return k;
+}
+
+int flagset_row_cmp(const void *pa, const void *pb)
+{
+    const struct flag_row *a = pa, *b = pb;
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if (a->pupil_id != b->pupil_id)
+        return a->pupil_id < b->pupil_id ? -1 : 1;
+    if (a->provider_id != b->provider_id)
+        return a->provider_id < b->provider_id ? -1 : 1;
+    if (a->case_id != b->case_id)
+        return a->case_id < b->case_id ? -1 : 1;
+    int c = strcmp(a->kind, b->kind);
+    if (c == 0)
+        c = strcmp(a->subject, b->subject);
+    return c ? c : strcmp(a->reason, b->reason);
+}
+
+/* qsort on pointers to rows. */
+static int row_ptr_cmp(const void *pa, const void *pb)
+{
+    return flagset_row_cmp(*(const struct flag_row *const *)pa, *(const struct flag_row *const *)pb);
+}
+
+/* The positions of the rows of fs that t touches, in order, found in one
+ * pass; *n of them. NULL with *n 0 when none, NULL with *n 1 when out of
+ * memory. */
+static size_t *touched_rows(const struct flagset *fs, const struct flag_touch *t, size_t *n)
+{
+    size_t *at = NULL, cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (!touched(&fs->rows[i], t))
+            continue;
+        size_t *grown = rowio_grow(at, &cap, *n, sizeof *at);
+        if (!grown) {
+            free(at);
+            *n = 1;
+            return NULL;
+        }
+        at = grown;
+        at[(*n)++] = i;
+    }
+    return at;
+}
+
+/* Whether the touched rows of fs (at, nat of them) are the same as the n
+ * new ones, in any order: then nothing changed (the usual mark, which moves
+ * no flag). False when it cannot tell (out of memory). */
+static bool same_rows(const struct flagset *fs, const size_t *at, size_t nat, const struct flag_row *rows, size_t n)
+{
+    if (nat != n)
+        return false;
+    if (n == 0)
+        return true;
+    const struct flag_row **a = malloc(2 * n * sizeof *a);
+    if (!a)
+        return false;
+    const struct flag_row **b = a + n;
+    for (size_t i = 0; i < n; i++) {
+        a[i] = &fs->rows[at[i]];
+        b[i] = &rows[i];
+    }
+    qsort(a, n, sizeof *a, row_ptr_cmp);
+    qsort(b, n, sizeof *b, row_ptr_cmp);
+    bool same = true;
+    for (size_t i = 0; i < n && same; i++)
+        same = row_ptr_cmp(&a[i], &b[i]) == 0;
+    free(a);
+    return same;
 }
 
 ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
@@ -255,9 +343,12 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     }
     t->np = unique(t->pupils, t->np);
     t->nv = unique(t->providers, t->nv);
+    t->nm = unique(t->monitored, t->nm);
+    t->nm = only_monitored(t);
     /* Whole passes: a new day (every date rule moves), the first count, a
      * change to what every record's rules read, or too many records. */
-    if (st == AP_OK && (t->all || !fs->known || fs->today != today || t->np + t->nv > FLAGSET_MAX_RECORDS)) {
+    if (st == AP_OK &&
+        (t->all || !fs->known || fs->today != today || t->np + t->nv + t->nm > FLAGSET_MAX_RECORDS)) {
         st = flagset_load(fs, s, th, today);
         if (st == AP_OK && changed)
             *changed = true;
@@ -266,19 +357,26 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     struct keep k = {0};
     for (size_t i = 0; st == AP_OK && i < t->nv; i++)
         st = flags_for_provider(s, th, today, t->providers[i], keep_row, &k, NULL);
+    for (size_t i = 0; st == AP_OK && i < t->nm; i++)
+        st = flags_monitoring_of_provider(s, th, today, t->monitored[i], keep_row, &k);
     for (size_t i = 0; st == AP_OK && i < t->np; i++)
         st = flags_for_pupil(s, th, today, t->pupils[i], keep_row, &k, NULL);
-    if (st == AP_OK && k.nomem)
+    size_t nat = 0, *at = st == AP_OK ? touched_rows(fs, t, &nat) : NULL;
+    if (st == AP_OK && (k.nomem || (!at && nat)))
         st = ap_fail(AP_ERR_NOMEM, "counting the flags: out of memory");
-    if (st == AP_OK) {
+    if (st == AP_OK && same_rows(fs, at, nat, k.rows, k.n)) {
+        free_rows(k.rows, k.n); /* the set is right as it is */
+    } else if (st == AP_OK) {
         /* The untouched rows stay where they are; the touched records' new
          * rows follow them. */
         size_t kept = 0;
-        for (size_t i = 0; i < fs->n; i++) {
-            if (touched(&fs->rows[i], t))
+        for (size_t i = 0, h = 0; i < fs->n; i++) {
+            if (h < nat && at[h] == i) {
                 free_rows_strings(&fs->rows[i]);
-            else
+                h++;
+            } else {
                 fs->rows[kept++] = fs->rows[i];
+            }
         }
         fs->n = kept;
         size_t moved = 0;
@@ -301,6 +399,7 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     } else {
         free_rows(k.rows, k.n);
     }
+    free(at);
 done:
     if (began)
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

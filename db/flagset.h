@@ -42,8 +42,9 @@ struct flagset {
 struct flag_touch {
     int64_t *pupils, *providers;        /* their flags again */
     int64_t *wide_pupils, *wide_providers; /* ... and those of the records they name */
-    size_t np, nv, nwp, nwv;
-    size_t cap_p, cap_v, cap_wp, cap_wv;
+    int64_t *monitored;                 /* providers whose monitoring flag alone: a mark's */
+    size_t np, nv, nwp, nwv, nm;
+    size_t cap_p, cap_v, cap_wp, cap_wv, cap_m;
     bool all;                           /* every flag again */
 };
 
@@ -66,6 +67,10 @@ ap_status flagset_save(const struct flagset *fs, struct store *s, const struct t
 ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
                              struct feed_pos *pos, bool *found);
 
+/* Orders flag rows by every field (qsort on an array of struct flag_row):
+ * two rows compare equal only when they are the same flag. */
+int flagset_row_cmp(const void *a, const void *b);
+
 /* Notes what a change touches (feed_table_flags says what its table means
  * for the flags). */
 void flag_touch_add(struct flag_touch *t, const struct feed_change *c);
@@ -74,7 +79,8 @@ bool flag_touch_empty(const struct flag_touch *t);
 void flag_touch_free(struct flag_touch *t);
 
 /* Works out again the flags of what t touches, as of today, in one read,
- * and replaces those records' rows; a whole flagset_load when t->all, on a
+ * and replaces those records' rows (of a provider touched only by marks,
+ * its monitoring row alone: flags_monitoring_of_provider); a whole flagset_load when t->all, on a
  * new day, before the first load, or when t touches many records. t is
  * emptied. *changed (may be NULL) is set when any row or count changed. On
  * failure the set is as it was. */

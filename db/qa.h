@@ -284,8 +284,9 @@ int qa_count_after(int last_visit, int since, int today, const struct thresholds
  * stage, the closed visits this term, the last concern, the first day
  * placed, the first day of a placement running today, the pupils placed
  * today and the proposed placements not yet ended, ten columns. */
-#define QA_PROVIDER_FACTS_SQL                                                                              \
-    QA_STAGE_VISITS_SQL                                                                                    \
+#define QA_PROVIDER_FACTS_SQL QA_STAGE_VISITS_SQL QA_PROVIDER_DATES_SQL
+/* ... less the visits by stage: what the monitoring rule reads (db/flags.c). */
+#define QA_PROVIDER_DATES_SQL                                                                              \
     "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "                      \
     "     AND v.closed = 1 AND v.visit_date <= :today), "                                                  \
     "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "              \

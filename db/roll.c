@@ -203,12 +203,12 @@ static ap_status read_pupils(struct store *s, struct roll *r)
 {
     const char *what = "loading the roll";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, roll_sql(r, ROLL_PUPILS_SQL, ROLL_PUPILS_FIRST_SQL, ROLL_PUPILS_ONE_SQL), &st, what);
+    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_PUPILS_SQL, ROLL_PUPILS_FIRST_SQL, ROLL_PUPILS_ONE_SQL), &st, what);
     if (result != AP_OK)
         return result;
     if (bind_first(st, r) != SQLITE_OK) {
         result = store_fail(s, SQLITE_ERROR, what);
-        sqlite3_finalize(st);
+        store_stmt_done(s, st);
         return result;
     }
     size_t cap = 0;
@@ -250,7 +250,7 @@ static ap_status read_pupils(struct store *s, struct roll *r)
     }
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    store_stmt_done(s, st);
     return result;
 }
 
@@ -260,7 +260,7 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct r
         return AP_OK; /* no term: no figure */
     const char *what = "loading the term's attendance";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, roll_sql(r, ROLL_ATTENDANCE_SQL, ROLL_ATTENDANCE_FIRST_SQL, ROLL_ATTENDANCE_ONE_SQL), &st,
+    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_ATTENDANCE_SQL, ROLL_ATTENDANCE_FIRST_SQL, ROLL_ATTENDANCE_ONE_SQL), &st,
                                        what);
     if (result != AP_OK)
         return result;
@@ -282,7 +282,7 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct r
     }
     if (rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    store_stmt_done(s, st);
     return result;
 }
 
@@ -290,7 +290,7 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct rowio
 {
     const char *what = "loading the pupils' placements";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, roll_sql(r, ROLL_PLACED_SQL, ROLL_PLACED_FIRST_SQL, ROLL_PLACED_ONE_SQL), &st, what);
+    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_PLACED_SQL, ROLL_PLACED_FIRST_SQL, ROLL_PLACED_ONE_SQL), &st, what);
     if (result != AP_OK)
         return result;
     struct placed *list = NULL;
@@ -318,7 +318,7 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct rowio
     }
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    store_stmt_done(s, st);
     if (result == AP_OK && n)
         qsort(list, n, sizeof *list, placed_cmp);
     for (size_t i = 0; result == AP_OK && i < n;) {

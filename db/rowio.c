@@ -271,6 +271,18 @@ ap_status rowio_check_email_field(const char *label, const char *buf, size_t siz
     return st == AP_OK ? rowio_check_email(label, buf) : st;
 }
 
+ap_status rowio_prepare_kept(struct store *s, const char *sql, sqlite3_stmt **st, const char *what)
+{
+    int rc = store_stmt(s, sql, st);
+    if (rc != SQLITE_OK) {
+        ap_status result = store_fail(s, rc, what);
+        store_stmt_done(s, *st);
+        *st = NULL;
+        return result;
+    }
+    return AP_OK;
+}
+
 ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what)
 {
     *st = NULL;

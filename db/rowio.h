@@ -95,6 +95,9 @@ ap_status rowio_step(struct store *s, sqlite3_stmt *st, const char *what);
 /* Prepares sql, binds nothing, for the caller to bind and rowio_step.
  * On failure returns store_fail's status. */
 ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what);
+/* The same, for a statement kept prepared (store_stmt, db/store.h): give it
+ * back with store_stmt_done, never finalize it. */
+ap_status rowio_prepare_kept(struct store *s, const char *sql, sqlite3_stmt **st, const char *what);
 
 /* A statement that changes rows, in the caller's transaction: prepares sql,
  * binds fmt's values from ?1 (rowio_bind), steps it to completion and

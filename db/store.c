@@ -36,6 +36,13 @@ struct store {
     bool export_audit;  /* audit_export's insert is being made (db/audit.c) */
     bool disk_full;     /* a failure said the disk holding the store is full */
     bool read_only;     /* opened for reading only because the disk is full */
+    /* Statements kept prepared (store_stmt): by their SQL's address. */
+    struct kept_stmt {
+        const char *sql;
+        sqlite3_stmt *st;
+        bool in_use;
+    } kept[STORE_KEPT_STMTS];
+    int n_kept;
 };
 
 static const char *const role_names[ROLE_COUNT] = {"admin", "officer", "lead", "viewer"};
@@ -276,13 +283,13 @@ int store_schema_version(struct store *s)
     return (int)v;
 }
 
-/* Every table but the audit itself, the derived attendance_week and
- * flag_cache, and the PSP drafts (unsaved typing, written every few seconds;
+/* Every table but the audit itself, the derived attendance_week,
+ * flag_cache and provider_attended_week, and the PSP drafts (unsaved typing, written every few seconds;
  * what is saved to the PSP is audited). */
 static bool table_is_audited(const char *name)
 {
     return strcmp(name, "audit_log") != 0 && strcmp(name, "attendance_week") != 0 &&
-           strcmp(name, "flag_cache") != 0 &&
+           strcmp(name, "flag_cache") != 0 && strcmp(name, "provider_attended_week") != 0 &&
            strcmp(name, "psp_draft") != 0 && strncmp(name, "sqlite_", 7) != 0;
 }
 
@@ -749,6 +756,9 @@ void store_close(struct store *s)
         return;
     if (s->in_transaction)
         store_rollback(s);
+    for (int i = 0; i < s->n_kept; i++)
+        sqlite3_finalize(s->kept[i].st);
+    s->n_kept = 0;
     if (s->read_only)
         goto close; /* nothing was written, and it could not be */
     /* Deleted rows must not linger in the WAL: copy it into the store and
@@ -787,6 +797,49 @@ void store_remove_files(const char *path)
         if (unlink(name) != 0 && errno != ENOENT)
             fprintf(stderr, "apterm: cannot remove %s: %s\n", name, strerror(errno));
     }
+}
+
+/* ---- Statements kept prepared ------------------------------------------------- */
+
+int store_stmt(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+    *st = NULL;
+    int free_slot = -1;
+    for (int i = 0; i < s->n_kept; i++) {
+        if (s->kept[i].sql != sql)
+            continue;
+        if (s->kept[i].in_use)
+            break; /* in use by a caller up the stack: a statement of its own */
+        s->kept[i].in_use = true;
+        *st = s->kept[i].st;
+        return SQLITE_OK;
+    }
+    if (s->n_kept < STORE_KEPT_STMTS)
+        free_slot = s->n_kept;
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, free_slot >= 0 ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
+    if (rc == SQLITE_OK && free_slot >= 0) {
+        s->kept[free_slot] = (struct kept_stmt){sql, *st, true};
+        s->n_kept++;
+    }
+    return rc;
+}
+
+void store_stmt_done(struct store *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < s->n_kept; i++) {
+        if (s->kept[i].st == st) {
+            /* Ends its read at once; its bindings start clear next time.
+             * sqlite3_reset repeats the last step's error, which the caller
+             * has seen. */
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            s->kept[i].in_use = false;
+            return;
+        }
+    }
+    sqlite3_finalize(st);
 }
 
 /* ---- Transactions ----------------------------------------------------------- */
@@ -864,8 +917,13 @@ ap_status store_batch_end(struct store *s, bool commit)
 
 int64_t store_data_version(struct store *s)
 {
+    /* Kept prepared: a session asks every turn of its loop. */
+    static const char sql[] = "PRAGMA data_version";
+    sqlite3_stmt *st = NULL;
     int64_t v = -1;
-    store_query_int(s, "PRAGMA data_version", -1, &v);
+    if (store_stmt(s, sql, &st) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    store_stmt_done(s, st);
     return v;
 }
 

@@ -45,6 +45,18 @@ void store_close(struct store *s);
 void store_remove_files(const char *path);
 
 sqlite3 *store_db(struct store *s);
+
+/* Statements run again and again on one connection (the flags of one record
+ * after each change another login makes: db/flagset.h) are kept prepared,
+ * so that their SQL is not parsed each time. store_stmt gives the statement
+ * kept for this SQL text, by its address (a string literal), preparing it
+ * the first time; or, when that one is in use or STORE_KEPT_STMTS are kept,
+ * a new one. An SQLite result code. Give it back with store_stmt_done
+ * (reset, bindings cleared, or finalized when not kept), never finalize it;
+ * store_close finalizes those kept. */
+#define STORE_KEPT_STMTS 32
+int store_stmt(struct store *s, const char *sql, sqlite3_stmt **st);
+void store_stmt_done(struct store *s, sqlite3_stmt *st);
 const char *store_path(const struct store *s);
 const char *store_login(const struct store *s);
 enum role store_role(const struct store *s);

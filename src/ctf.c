@@ -11,11 +11,34 @@
 
 #include "csv.h"
 #include "date.h"
+#include "dynlib.h"
 #include "interchange.h"
 #include "ixdb.h"
 #include "labels.h"
 #include "rowio.h"
 #include "utf8.h"
+
+/* libxml2 is loaded when the first CTF is read (src/dynlib.h says why):
+ * every call goes through `lib`. */
+#define CTF_FUNCTIONS(X) \
+    X(xmlFree) \
+    X(xmlDocGetRootElement) \
+    X(xmlFreeDoc) \
+    X(xmlGetLastError) \
+    X(xmlGetLineNo) \
+    X(xmlNodeGetContent) \
+    X(xmlReadMemory) \
+    X(xmlResetLastError)
+#define CTF_SLOT(f) __typeof__(&f) f;
+static struct {
+    CTF_FUNCTIONS(CTF_SLOT)
+} lib;
+#define CTF_FN(f) {#f, (void **)&lib.f},
+static const struct dynlib_fn ctf_fns[] = {CTF_FUNCTIONS(CTF_FN)};
+/* Debian 12's libxml2 package: what -lxml2 linked. */
+static const char *const ctf_libs[] = {"libxml2.so.2"};
+static struct dynlib ctf_dynlib = {"the XML library (libxml2)", ctf_libs, 1, ctf_fns, sizeof ctf_fns / sizeof *ctf_fns,
+                                   0, ""};
 
 /* ---- the tree ---------------------------------------------------------- */
 
@@ -41,7 +64,7 @@ static char *text_of(const xmlNode *n)
 {
     if (!n)
         return NULL;
-    xmlChar *t = xmlNodeGetContent(n);
+    xmlChar *t = lib.xmlNodeGetContent(n);
     const char *p = t ? (const char *)t : "";
     while (isspace((unsigned char)*p))
         p++;
@@ -53,7 +76,7 @@ static char *text_of(const xmlNode *n)
         memcpy(out, p, len);
         out[len] = '\0';
     }
-    xmlFree(t);
+    (*lib.xmlFree)(t); /* xmlFree is a variable holding the function */
     return out;
 }
 
@@ -225,7 +248,7 @@ static void read_contacts(struct ctf_pupil *p, const xmlNode *list)
         if (!is(c, "Contact"))
             continue;
         struct ctf_contact *k = &p->contacts[p->ncontacts++];
-        k->line = (int)xmlGetLineNo(c);
+        k->line = (int)lib.xmlGetLineNo(c);
         char *order = text(c, "Order");
         k->order = order ? atoi(order) : 0;
         free(order);
@@ -252,7 +275,7 @@ static void read_contacts(struct ctf_pupil *p, const xmlNode *list)
 
 static void read_pupil(struct ctf_pupil *p, const xmlNode *n, int today)
 {
-    p->line = (int)xmlGetLineNo(n);
+    p->line = (int)lib.xmlGetLineNo(n);
     p->fsm = p->cla = -1;
     p->upn = text(n, "UPN");
     p->surname = text(n, "Surname");
@@ -289,14 +312,19 @@ ap_status ctf_parse(const char *name, const char *text_in, size_t len, int today
     utf8_printable(safe, sizeof safe, name);
     if (len > INT32_MAX)
         return ap_fail(AP_ERR_INVALID, "%s is too big to be a CTF", safe);
-    xmlResetLastError();
+    char doing[320];
+    snprintf(doing, sizeof doing, "cannot read %s", safe);
+    ap_status loaded = dynlib_load(&ctf_dynlib, doing);
+    if (loaded != AP_OK)
+        return loaded;
+    lib.xmlResetLastError();
     /* NONET: never fetch anything. Not NOENT or DTDLOAD: no entity is
      * substituted and no external DTD read; not HUGE: the built-in limits
      * stay on. NOERROR/NOWARNING: errors come back here, not on stderr. */
-    xmlDoc *doc = xmlReadMemory(text_in, (int)len, NULL, NULL,
+    xmlDoc *doc = lib.xmlReadMemory(text_in, (int)len, NULL, NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
     if (!doc) {
-        const xmlError *e = xmlGetLastError();
+        const xmlError *e = lib.xmlGetLastError();
         char msg[300];
         utf8_printable(msg, sizeof msg, e && e->message ? e->message : "not XML");
         size_t m = strlen(msg);
@@ -306,7 +334,7 @@ ap_status ctf_parse(const char *name, const char *text_in, size_t len, int today
                        safe, e ? e->line : 0, e ? e->int2 : 0, msg);
     }
     ap_status st = AP_OK;
-    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *root = lib.xmlDocGetRootElement(doc);
     if (doc->intSubset || doc->extSubset)
         st = ap_fail(AP_ERR_INVALID, "%s has a DOCTYPE declaration: a CTF has none, and apterm does not read them "
                                      "(they can make a parser fetch files or expand entities)", safe);
@@ -361,7 +389,7 @@ ap_status ctf_parse(const char *name, const char *text_in, size_t len, int today
         if (st == AP_OK && !out->npupils)
             st = ap_fail(AP_ERR_INVALID, "%s has no pupils (no <CTFpupilData>/<Pupil>): nothing to import", safe);
     }
-    xmlFreeDoc(doc);
+    lib.xmlFreeDoc(doc);
     if (st != AP_OK)
         ctf_free(out);
     return st;

@@ -11,7 +11,72 @@
 #include <pango/pangocairo.h>
 
 #include "date.h"
+#include "dynlib.h"
 #include "outfile.h"
+
+/* Cairo, Pango, GLib and fontconfig are loaded when the first document is
+ * made (src/dynlib.h says why): every call goes through `lib`. */
+#define PDF_FUNCTIONS(X) \
+    X(FcFini) \
+    X(cairo_create) \
+    X(cairo_destroy) \
+    X(cairo_fill) \
+    X(cairo_font_options_create) \
+    X(cairo_font_options_destroy) \
+    X(cairo_font_options_set_hint_metrics) \
+    X(cairo_font_options_set_hint_style) \
+    X(cairo_font_options_status) \
+    X(cairo_line_to) \
+    X(cairo_move_to) \
+    X(cairo_pdf_surface_create_for_stream) \
+    X(cairo_pdf_surface_set_metadata) \
+    X(cairo_rectangle) \
+    X(cairo_set_line_width) \
+    X(cairo_set_source_rgb) \
+    X(cairo_show_page) \
+    X(cairo_status) \
+    X(cairo_status_to_string) \
+    X(cairo_stroke) \
+    X(cairo_surface_destroy) \
+    X(cairo_surface_finish) \
+    X(cairo_surface_status) \
+    X(g_free) \
+    X(g_object_unref) \
+    X(g_utf8_make_valid) \
+    X(pango_cairo_context_set_font_options) \
+    X(pango_cairo_context_set_resolution) \
+    X(pango_cairo_font_map_get_default) \
+    X(pango_cairo_font_map_set_default) \
+    X(pango_cairo_show_layout) \
+    X(pango_cairo_show_layout_line) \
+    X(pango_font_description_free) \
+    X(pango_font_description_from_string) \
+    X(pango_font_map_create_context) \
+    X(pango_layout_get_iter) \
+    X(pango_layout_get_size) \
+    X(pango_layout_iter_free) \
+    X(pango_layout_iter_get_baseline) \
+    X(pango_layout_iter_get_line_extents) \
+    X(pango_layout_iter_get_line_readonly) \
+    X(pango_layout_iter_next_line) \
+    X(pango_layout_new) \
+    X(pango_layout_set_font_description) \
+    X(pango_layout_set_text) \
+    X(pango_layout_set_width) \
+    X(pango_layout_set_wrap)
+#define PDF_SLOT(f) __typeof__(&f) f;
+static struct {
+    PDF_FUNCTIONS(PDF_SLOT)
+} lib;
+#define PDF_FN(f) {#f, (void **)&lib.f},
+static const struct dynlib_fn pdf_fns[] = {PDF_FUNCTIONS(PDF_FN)};
+/* The sonames of Debian 12's packages (libpangocairo-1.0-0, libpango-1.0-0,
+ * libglib2.0-0, libcairo2, libfontconfig1): what -lpangocairo-1.0 and the
+ * rest linked. */
+static const char *const pdf_libs[] = {"libpangocairo-1.0.so.0", "libpango-1.0.so.0", "libgobject-2.0.so.0",
+                                       "libglib-2.0.so.0", "libcairo.so.2", "libfontconfig.so.1"};
+static struct dynlib pdf_dynlib = {"the PDF libraries (Cairo and Pango)", pdf_libs, sizeof pdf_libs / sizeof *pdf_libs,
+                                   pdf_fns, sizeof pdf_fns / sizeof *pdf_fns, 0, ""};
 
 #define A4_SHORT 595.28
 #define A4_LONG 841.89
@@ -88,7 +153,7 @@ static bool usable(struct pdf *p)
 /* Valid UTF-8 (a stray byte becomes U+FFFD rather than a Pango warning). */
 static char *clean(const char *text)
 {
-    return g_utf8_make_valid(text ? text : "", -1);
+    return lib.g_utf8_make_valid(text ? text : "", -1);
 }
 
 /* A font of the FONT_ list, parsed once per document. */
@@ -103,9 +168,9 @@ static const PangoFontDescription *font_of(struct pdf *p, const char *font)
     else
         p->n_fonts++;
     if (p->fonts[i])
-        pango_font_description_free(p->fonts[i]);
+        lib.pango_font_description_free(p->fonts[i]);
     p->font_names[i] = font;
-    p->fonts[i] = pango_font_description_from_string(font);
+    p->fonts[i] = lib.pango_font_description_from_string(font);
     return p->fonts[i];
 }
 
@@ -114,8 +179,8 @@ static const PangoFontDescription *font_of(struct pdf *p, const char *font)
  * third larger; no hinting of metrics, which a PDF does not want). */
 static PangoLayout *new_layout(struct pdf *p, const char *font)
 {
-    PangoLayout *l = pango_layout_new(p->ctx);
-    pango_layout_set_font_description(l, font_of(p, font));
+    PangoLayout *l = lib.pango_layout_new(p->ctx);
+    lib.pango_layout_set_font_description(l, font_of(p, font));
     return l;
 }
 
@@ -123,19 +188,19 @@ static PangoLayout *layout(struct pdf *p, const char *text, const char *font, do
 {
     PangoLayout *l = new_layout(p, font);
     if (width > 0) {
-        pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+        lib.pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+        lib.pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     }
     char *t = clean(text);
-    pango_layout_set_text(l, t, -1);
-    g_free(t);
+    lib.pango_layout_set_text(l, t, -1);
+    lib.g_free(t);
     return l;
 }
 
 static double layout_height(PangoLayout *l)
 {
     int w, h;
-    pango_layout_get_size(l, &w, &h);
+    lib.pango_layout_get_size(l, &w, &h);
     return (double)h / PANGO_SCALE;
 }
 
@@ -152,14 +217,14 @@ static void start_page(struct pdf *p)
         return;
     if (p->pass == 1) {
         if (p->n_pages > 0)
-            cairo_show_page(p->cr);
+            lib.cairo_show_page(p->cr);
         if (p->n_pages == p->total_pages) {
             fail(p, AP_ERR_INVALID, "the pages came out differently the second time they were laid out");
             return;
         }
-        if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
-            cairo_status_t cst = cairo_status(p->cr);
-            fail(p, cst == CAIRO_STATUS_WRITE_ERROR ? AP_ERR_IO : AP_ERR_NOMEM, cairo_status_to_string(cst));
+        if (lib.cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
+            cairo_status_t cst = lib.cairo_status(p->cr);
+            fail(p, cst == CAIRO_STATUS_WRITE_ERROR ? AP_ERR_IO : AP_ERR_NOMEM, lib.cairo_status_to_string(cst));
             return;
         }
         draw_bands(p, p->cr, p->n_pages);
@@ -167,7 +232,7 @@ static void start_page(struct pdf *p)
     p->n_pages++;
     p->y = p->top;
     if (p->cr)
-        cairo_set_source_rgb(p->cr, 0, 0, 0);
+        lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
     if (p->in_table)
         draw_table_header(p);
 }
@@ -184,23 +249,23 @@ static void ensure(struct pdf *p, double need)
  * when the page is full. */
 static void draw_lines(struct pdf *p, PangoLayout *l, double x)
 {
-    PangoLayoutIter *it = pango_layout_get_iter(l);
+    PangoLayoutIter *it = lib.pango_layout_get_iter(l);
     do {
         PangoRectangle logical;
-        pango_layout_iter_get_line_extents(it, NULL, &logical);
-        int baseline = pango_layout_iter_get_baseline(it);
+        lib.pango_layout_iter_get_line_extents(it, NULL, &logical);
+        int baseline = lib.pango_layout_iter_get_baseline(it);
         double lh = (double)logical.height / PANGO_SCALE;
         ensure(p, lh);
         if (!usable(p))
             break;
         if (p->cr) {
-            cairo_move_to(p->cr, x + (double)logical.x / PANGO_SCALE,
+            lib.cairo_move_to(p->cr, x + (double)logical.x / PANGO_SCALE,
                           p->y + (double)(baseline - logical.y) / PANGO_SCALE);
-            pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
+            lib.pango_cairo_show_layout_line(p->cr, lib.pango_layout_iter_get_line_readonly(it));
         }
         p->y += lh;
-    } while (pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
+    } while (lib.pango_layout_iter_next_line(it));
+    lib.pango_layout_iter_free(it);
 }
 
 static void text_block(struct pdf *p, const char *text, const char *font, double grey, double after)
@@ -209,11 +274,11 @@ static void text_block(struct pdf *p, const char *text, const char *font, double
         return;
     PangoLayout *l = layout(p, text, font, p->right - p->left);
     if (p->cr)
-        cairo_set_source_rgb(p->cr, grey, grey, grey);
+        lib.cairo_set_source_rgb(p->cr, grey, grey, grey);
     draw_lines(p, l, p->left);
     if (p->cr)
-        cairo_set_source_rgb(p->cr, 0, 0, 0);
-    g_object_unref(l);
+        lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
+    lib.g_object_unref(l);
     p->y += after;
 }
 
@@ -224,13 +289,18 @@ static void text_block(struct pdf *p, const char *text, const char *font, double
  * left; registered by the first pdf_open. */
 static void release_fonts(void)
 {
-    pango_cairo_font_map_set_default(NULL);
-    FcFini();
+    lib.pango_cairo_font_map_set_default(NULL);
+    lib.FcFini();
 }
 
 ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **out)
 {
     *out = NULL;
+    char doing[300];
+    snprintf(doing, sizeof doing, "cannot write %s", target ? target : "");
+    ap_status loaded = dynlib_load(&pdf_dynlib, doing);
+    if (loaded != AP_OK)
+        return loaded;
     static bool registered;
     if (!registered && atexit(release_fonts) == 0)
         registered = true;
@@ -260,18 +330,18 @@ ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **o
     p->right = p->w - MARGIN;
     p->top = MARGIN + BAND;
     p->bottom = p->h - MARGIN - BAND;
-    p->ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
-    cairo_font_options_t *fo = cairo_font_options_create();
-    if (!p->ctx || cairo_font_options_status(fo) != CAIRO_STATUS_SUCCESS) {
-        cairo_font_options_destroy(fo);
+    p->ctx = lib.pango_font_map_create_context(lib.pango_cairo_font_map_get_default());
+    cairo_font_options_t *fo = lib.cairo_font_options_create();
+    if (!p->ctx || lib.cairo_font_options_status(fo) != CAIRO_STATUS_SUCCESS) {
+        lib.cairo_font_options_destroy(fo);
         pdf_discard(p);
         return ap_fail(AP_ERR_NOMEM, "cannot write %s: Pango could not start", target);
     }
-    pango_cairo_context_set_resolution(p->ctx, 72.0);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(p->ctx, fo);
-    cairo_font_options_destroy(fo);
+    lib.pango_cairo_context_set_resolution(p->ctx, 72.0);
+    lib.cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    lib.cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    lib.pango_cairo_context_set_font_options(p->ctx, fo);
+    lib.cairo_font_options_destroy(fo);
     start_page(p);
     if (p->status != AP_OK) {
         st = p->status;
@@ -287,20 +357,20 @@ ap_status pdf_open(const char *target, const struct pdf_doc *doc, struct pdf **o
 static void free_pages(struct pdf *p)
 {
     if (p->cr)
-        cairo_destroy(p->cr);
+        lib.cairo_destroy(p->cr);
     p->cr = NULL;
     if (p->surface)
-        cairo_surface_destroy(p->surface);
+        lib.cairo_surface_destroy(p->surface);
     p->surface = NULL;
     for (int c = 0; c < PDF_MAX_COLS; c++) {
         free(p->headers[c]);
         p->headers[c] = NULL;
     }
     for (int i = 0; i < p->n_fonts; i++)
-        pango_font_description_free(p->fonts[i]);
+        lib.pango_font_description_free(p->fonts[i]);
     p->n_fonts = 0;
     if (p->ctx)
-        g_object_unref(p->ctx);
+        lib.g_object_unref(p->ctx);
     p->ctx = NULL;
 }
 
@@ -336,14 +406,14 @@ static void band_text(struct pdf *p, cairo_t *cr, const char *text, const char *
 {
     PangoLayout *l = new_layout(p, font);
     char *t = clean(text);
-    pango_layout_set_text(l, t, -1);
-    g_free(t);
+    lib.pango_layout_set_text(l, t, -1);
+    lib.g_free(t);
     int w, h;
-    pango_layout_get_size(l, &w, &h);
+    lib.pango_layout_get_size(l, &w, &h);
     double x = align < 0 ? p->left : align == 0 ? (p->w - (double)w / PANGO_SCALE) / 2 : p->right - (double)w / PANGO_SCALE;
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, l);
-    g_object_unref(l);
+    lib.cairo_move_to(cr, x, y);
+    lib.pango_cairo_show_layout(cr, l);
+    lib.g_object_unref(l);
 }
 
 /* The header: the marking and the organisation, the title below; the
@@ -352,29 +422,29 @@ static void band_text(struct pdf *p, cairo_t *cr, const char *text, const char *
  * marking. */
 static void draw_bands(struct pdf *p, cairo_t *cr, int page)
 {
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    lib.cairo_set_source_rgb(cr, 0, 0, 0);
     double head = MARGIN - 6;
     band_text(p, cr, PDF_MARKING, FONT_BAND_BOLD, -1, head);
     band_text(p, cr, p->organisation, FONT_BAND, 1, head);
-    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    lib.cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     band_text(p, cr, p->title, FONT_BAND, -1, head + 13);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.5);
-    cairo_move_to(cr, p->left, head + 28);
-    cairo_line_to(cr, p->right, head + 28);
-    cairo_stroke(cr);
+    lib.cairo_set_source_rgb(cr, 0, 0, 0);
+    lib.cairo_set_line_width(cr, 0.5);
+    lib.cairo_move_to(cr, p->left, head + 28);
+    lib.cairo_line_to(cr, p->right, head + 28);
+    lib.cairo_stroke(cr);
     double foot = p->h - MARGIN - 20;
-    cairo_move_to(cr, p->left, foot - 4);
-    cairo_line_to(cr, p->right, foot - 4);
-    cairo_stroke(cr);
+    lib.cairo_move_to(cr, p->left, foot - 4);
+    lib.cairo_line_to(cr, p->right, foot - 4);
+    lib.cairo_stroke(cr);
     char below[320], right[48];
     snprintf(below, sizeof below, "%s \xe2\x80\x93 produced %s", p->organisation, p->produced);
     snprintf(right, sizeof right, "Page %d of %d", page + 1, p->total_pages);
     band_text(p, cr, PDF_MARKING, FONT_BAND_BOLD, -1, foot);
     band_text(p, cr, right, FONT_BAND, 1, foot);
-    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    lib.cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     band_text(p, cr, below, FONT_BAND, -1, foot + 13);
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    lib.cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
 /* The first pass is over: starts the PDF stream and its first page. */
@@ -389,19 +459,19 @@ static void start_second_pass(struct pdf *p)
         p->status = AP_ERR_IO; /* outfile_stream recorded why */
         return;
     }
-    p->surface = cairo_pdf_surface_create_for_stream(write_out, p, p->w, p->h);
-    if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
+    p->surface = lib.cairo_pdf_surface_create_for_stream(write_out, p, p->w, p->h);
+    if (lib.cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
         fail(p, AP_ERR_NOMEM, "Cairo could not start the PDF");
         return;
     }
-    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, p->title);
-    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, p->author);
-    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, PDF_MARKING);
-    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_KEYWORDS, PDF_MARKING);
-    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "apterm");
-    cairo_t *cr = cairo_create(p->surface);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-        cairo_destroy(cr);
+    lib.cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, p->title);
+    lib.cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, p->author);
+    lib.cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, PDF_MARKING);
+    lib.cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_KEYWORDS, PDF_MARKING);
+    lib.cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "apterm");
+    cairo_t *cr = lib.cairo_create(p->surface);
+    if (lib.cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        lib.cairo_destroy(cr);
         fail(p, AP_ERR_NOMEM, "Cairo could not start the PDF");
         return;
     }
@@ -438,19 +508,19 @@ ap_status pdf_close(struct pdf *p)
         pdf_discard(p);
         return st;
     }
-    cairo_show_page(p->cr);
-    cairo_status_t cst = cairo_status(p->cr);
-    cairo_destroy(p->cr);
+    lib.cairo_show_page(p->cr);
+    cairo_status_t cst = lib.cairo_status(p->cr);
+    lib.cairo_destroy(p->cr);
     p->cr = NULL;
-    cairo_surface_finish(p->surface);
+    lib.cairo_surface_finish(p->surface);
     if (cst == CAIRO_STATUS_SUCCESS)
-        cst = cairo_surface_status(p->surface);
-    cairo_surface_destroy(p->surface);
+        cst = lib.cairo_surface_status(p->surface);
+    lib.cairo_surface_destroy(p->surface);
     p->surface = NULL;
     if (outfile_interrupted())
         fail(p, AP_ERR_IO, "stopped");
     else if (cst != CAIRO_STATUS_SUCCESS)
-        fail(p, cst == CAIRO_STATUS_WRITE_ERROR ? AP_ERR_IO : AP_ERR_NOMEM, cairo_status_to_string(cst));
+        fail(p, cst == CAIRO_STATUS_WRITE_ERROR ? AP_ERR_IO : AP_ERR_NOMEM, lib.cairo_status_to_string(cst));
     FILE *f = p->f;
     p->f = NULL;
     if (fclose(f) != 0)
@@ -486,10 +556,10 @@ void pdf_heading(struct pdf *p, int level, const char *text)
     text_block(p, text, level <= 1 ? FONT_H1 : FONT_H2, level <= 1 ? 0.1 : 0.2, 3);
     if (level <= 1 && usable(p)) {
         if (p->cr) {
-            cairo_set_line_width(p->cr, 0.6);
-            cairo_move_to(p->cr, p->left, p->y);
-            cairo_line_to(p->cr, p->right, p->y);
-            cairo_stroke(p->cr);
+            lib.cairo_set_line_width(p->cr, 0.6);
+            lib.cairo_move_to(p->cr, p->left, p->y);
+            lib.cairo_line_to(p->cr, p->right, p->y);
+            lib.cairo_stroke(p->cr);
         }
         p->y += 4;
     }
@@ -534,26 +604,26 @@ void pdf_field(struct pdf *p, const char *label, const char *value)
         h = hl;
     if (h > (p->bottom - p->top) / 2) {
         /* a long value: the label, then the value as a paragraph */
-        g_object_unref(lab);
-        g_object_unref(val);
+        lib.g_object_unref(lab);
+        lib.g_object_unref(val);
         text_block(p, label, FONT_BOLD, 0, 1);
         pdf_paragraph(p, value);
         return;
     }
     ensure(p, h);
     if (usable(p) && p->cr) {
-        cairo_move_to(p->cr, p->left, p->y);
-        pango_cairo_show_layout(p->cr, lab);
+        lib.cairo_move_to(p->cr, p->left, p->y);
+        lib.pango_cairo_show_layout(p->cr, lab);
         if (empty)
-            cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
-        cairo_move_to(p->cr, p->left + label_w + 8, p->y);
-        pango_cairo_show_layout(p->cr, val);
-        cairo_set_source_rgb(p->cr, 0, 0, 0);
+            lib.cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
+        lib.cairo_move_to(p->cr, p->left + label_w + 8, p->y);
+        lib.pango_cairo_show_layout(p->cr, val);
+        lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
     }
     if (usable(p))
         p->y += h + 3;
-    g_object_unref(lab);
-    g_object_unref(val);
+    lib.g_object_unref(lab);
+    lib.g_object_unref(val);
 }
 
 /* ------------------------------------------------------------------ */
@@ -585,21 +655,21 @@ static void draw_cells(struct pdf *p, PangoLayout **cells, double h, bool shade)
         return;
     }
     if (shade) {
-        cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
-        cairo_rectangle(cr, p->left, p->y, p->right - p->left, h);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
+        lib.cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+        lib.cairo_rectangle(cr, p->left, p->y, p->right - p->left, h);
+        lib.cairo_fill(cr);
+        lib.cairo_set_source_rgb(cr, 0, 0, 0);
     }
     for (int c = 0; c < p->ncols; c++) {
-        cairo_move_to(cr, p->colx[c] + p->pad, p->y + p->pad);
-        pango_cairo_show_layout(cr, cells[c]);
+        lib.cairo_move_to(cr, p->colx[c] + p->pad, p->y + p->pad);
+        lib.pango_cairo_show_layout(cr, cells[c]);
     }
-    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-    cairo_set_line_width(cr, 0.4);
-    cairo_move_to(cr, p->left, p->y + h);
-    cairo_line_to(cr, p->right, p->y + h);
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    lib.cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    lib.cairo_set_line_width(cr, 0.4);
+    lib.cairo_move_to(cr, p->left, p->y + h);
+    lib.cairo_line_to(cr, p->right, p->y + h);
+    lib.cairo_stroke(cr);
+    lib.cairo_set_source_rgb(cr, 0, 0, 0);
     p->y += h;
 }
 
@@ -610,7 +680,7 @@ static void draw_table_header(struct pdf *p)
     double h = row_height(p, cells);
     draw_cells(p, cells, h, true);
     for (int c = 0; c < p->ncols; c++)
-        g_object_unref(cells[c]);
+        lib.g_object_unref(cells[c]);
 }
 
 void pdf_table_begin(struct pdf *p, int ncols, const char *const headers[], const double widths[])
@@ -656,7 +726,7 @@ void pdf_table_row(struct pdf *p, const char *const cells[], bool bold)
     if (usable(p))
         draw_cells(p, ls, h, false);
     for (int c = 0; c < p->ncols; c++)
-        g_object_unref(ls[c]);
+        lib.g_object_unref(ls[c]);
 }
 
 void pdf_table_end(struct pdf *p)
@@ -676,14 +746,14 @@ static void rule_with_label(struct pdf *p, const char *label, double x0, double 
         return;
     PangoLayout *l = layout(p, label, FONT_BODY, 0);
     int w, h;
-    pango_layout_get_size(l, &w, &h);
-    cairo_move_to(p->cr, x0, baseline - (double)h / PANGO_SCALE);
-    pango_cairo_show_layout(p->cr, l);
-    cairo_set_line_width(p->cr, 0.5);
-    cairo_move_to(p->cr, x0 + (double)w / PANGO_SCALE + 4, baseline);
-    cairo_line_to(p->cr, x1, baseline);
-    cairo_stroke(p->cr);
-    g_object_unref(l);
+    lib.pango_layout_get_size(l, &w, &h);
+    lib.cairo_move_to(p->cr, x0, baseline - (double)h / PANGO_SCALE);
+    lib.pango_cairo_show_layout(p->cr, l);
+    lib.cairo_set_line_width(p->cr, 0.5);
+    lib.cairo_move_to(p->cr, x0 + (double)w / PANGO_SCALE + 4, baseline);
+    lib.cairo_line_to(p->cr, x1, baseline);
+    lib.cairo_stroke(p->cr);
+    lib.g_object_unref(l);
 }
 
 void pdf_signatures(struct pdf *p, const char *const parties[], int n)

@@ -362,7 +362,7 @@ if not _ONLY:
 # first_frame_complete_ms  time from starting apterm to the status line's flag counts
 #                          ("!N red ~M amber": the flags counted; median of 5)
 # mark_alone_ms            `apterm mark` with no session open (median of MU_MARKS)
-# mu_cpu_ms_per_commit     N idle TUI sessions in tmux (BENCH_SESSIONS, default 3) while
+# mu_cpu_ms_per_commit     N idle TUI sessions in tmux (BENCH_SESSIONS, default 6: the six officers) while
 #                          another process records MU_MARKS marks one by one: the CPU the
 #                          sessions used (utime+stime from /proc/PID/stat, less what they
 #                          use idle over the same time), per commit per session
@@ -376,7 +376,7 @@ import re as _mre
 import threading as _mthreading
 
 MU_MARKS = int(os.environ.get("BENCH_MARKS", "10"))
-MU_SESSIONS = int(os.environ.get("BENCH_SESSIONS", "3"))
+MU_SESSIONS = int(os.environ.get("BENCH_SESSIONS", "6"))
 _FLAGS_COUNTED = _mre.compile(rb"!\d+ red")
 
 

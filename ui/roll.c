@@ -6,6 +6,7 @@
 
 #include "panes.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,11 @@ struct roll_pane {
     struct ui *ui;
     struct roll *roll;
     struct id_index *by_id;     /* roll->n, by id */
+    /* Row by id, when the ids are dense enough (map_flags looks up every
+     * pupil flag after each change: a plain index, not a binary search);
+     * -1 where no row; NULL when not made. */
+    int32_t *row_at;
+    size_t n_row_at;
     struct row_flags *flags;    /* roll->n */
     bool flags_known;
     struct list_rows rows;      /* the rows shown, in the sort order */
@@ -110,6 +116,8 @@ static int id_index_cmp(const void *a, const void *b)
 
 static long row_of_id(const struct roll_pane *rp, int64_t id)
 {
+    if (rp->row_at && rp->roll)
+        return id >= 0 && (uint64_t)id < rp->n_row_at ? rp->row_at[id] : -1;
     if (!rp->roll || !rp->by_id)
         return -1;
     struct id_index key = {.id = id};
@@ -279,6 +287,20 @@ static void load_some(struct roll_pane *rp, int first_rows)
     for (size_t i = 0; i < r->n; i++)
         by_id[i] = (struct id_index){r->rows[i].id, i};
     qsort(by_id, r->n, sizeof *by_id, id_index_cmp);
+    /* The dense index, when ids run to at most a few times the rows (else,
+     * or out of memory, the binary search serves). */
+    int64_t max_id = r->n ? by_id[r->n - 1].id : 0;
+    int32_t *row_at = NULL;
+    if (r->n > 0 && by_id[0].id >= 0 && max_id < (int64_t)(4 * r->n + 1024) && r->n < INT32_MAX &&
+        (row_at = malloc(((size_t)max_id + 1) * sizeof *row_at)) != NULL) {
+        for (int64_t i = 0; i <= max_id; i++)
+            row_at[i] = -1;
+        for (size_t i = 0; i < r->n; i++)
+            row_at[r->rows[i].id] = (int32_t)i;
+    }
+    free(rp->row_at);
+    rp->row_at = row_at;
+    rp->n_row_at = row_at ? (size_t)max_id + 1 : 0;
     roll_free(rp->roll);
     free(rp->by_id);
     free(rp->flags);
@@ -626,9 +648,33 @@ static void roll_close(void *state)
         return;
     roll_free(rp->roll);
     free(rp->by_id);
+    free(rp->row_at);
     free(rp->flags);
     list_rows_free(&rp->rows);
     free(rp);
+}
+
+/* Whether pupil id's row, read again, is where it was and shown as it was:
+ * in the name order (the rows' own order, which a row read again in place
+ * keeps) with the row shown exactly when the filter and search take it.
+ * Then nothing need be sorted or filtered again (every row would be, on
+ * 50,000 pupils, after each mark). */
+static bool in_place(const struct roll_pane *rp, int64_t id)
+{
+    long r = row_of_id(rp, id);
+    if (r < 0 || rp->sort_col != COL_NAME || rp->sort_desc)
+        return false;
+    const struct list_rows *v = &rp->rows; /* view: row numbers, ascending in the name order */
+    size_t lo = 0, hi = v->nview;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->view[mid] < (size_t)r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    bool shown = lo < v->nview && v->view[lo] == (size_t)r;
+    return shown == row_matches(rp, (size_t)r);
 }
 
 static bool roll_reload(void *state, const struct view_change *what)
@@ -645,7 +691,8 @@ static bool roll_reload(void *state, const struct view_change *what)
         int64_t id = what->pupil_id;
         bool whole = false;
         if (roll_reload_pupils(ui_store(rp->ui), rp->roll, &id, 1, &whole) == AP_OK && !whole) {
-            resort(rp, list_rows_current(&rp->rows));
+            if (!in_place(rp, id))
+                resort(rp, list_rows_current(&rp->rows));
             return false;
         }
     }

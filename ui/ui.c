@@ -70,13 +70,7 @@ struct ui {
      * (they wait while views are open: panes_stale). */
     struct feed_pos feed;
     bool feed_more;
-    struct pending_change {
-        char table[32], key[64], action[12];
-        long long id, pupil_id, provider_id, case_id;
-    } *pend;
-    size_t npend;                 /* of FEED_CHANGES_MAX allocated */
-    size_t pend_from;             /* where this read's changes begin in pend */
-    bool pend_whole;
+    struct feed_pending pend;     /* of FEED_CHANGES_MAX (db/feed.h) */
     struct flag_touch touch;
     bool quitting;
     bool too_small;
@@ -178,12 +172,11 @@ static void reload_views(struct ui *ui, const struct view_change *what);
 
 static void pending_clear(struct ui *ui)
 {
-    ui->npend = 0;
-    ui->pend_whole = false;
+    feed_pending_clear(&ui->pend);
     flag_touch_free(&ui->touch);
 }
 
-static struct view_change change_of(const struct pending_change *p)
+static struct view_change change_of(const struct feed_pending_change *p)
 {
     return (struct view_change){p->table, p->id, p->key, p->action, p->pupil_id, p->provider_id, p->case_id};
 }
@@ -193,53 +186,30 @@ static void take_change(void *ctx, const struct feed_change *c)
 {
     struct ui *ui = ctx;
     flag_touch_add(&ui->touch, c);
-    if (c->whole || ui->pend_whole) {
-        ui->pend_whole = true;
-        return;
-    }
-    struct pending_change p;
-    memset(&p, 0, sizeof p); /* compared whole below, padding too */
-    p.id = c->row_id;
-    p.pupil_id = c->pupil_id;
-    p.provider_id = c->provider_id;
-    p.case_id = c->case_id;
-    snprintf(p.table, sizeof p.table, "%s", c->table);
-    snprintf(p.key, sizeof p.key, "%s", c->row_key);
-    snprintf(p.action, sizeof p.action, "%s", c->action);
-    /* The same row again in this read: once is enough. Not against earlier
-     * reads still waiting for the panes: the views must hear of it again. */
-    for (size_t i = ui->pend_from; i < ui->npend; i++)
-        if (memcmp(&ui->pend[i], &p, sizeof p) == 0)
-            return;
-    if (!ui->pend)
-        ui->pend = malloc(FEED_CHANGES_MAX * sizeof *ui->pend);
-    if (!ui->pend || ui->npend == FEED_CHANGES_MAX) {
-        ui->pend_whole = true; /* too many at once (or no memory): read everything again */
-        return;
-    }
-    ui->pend[ui->npend++] = p;
+    /* The same row again in this read: once is enough (db/feed.h). */
+    feed_pending_add(&ui->pend, c);
 }
 
 /* Reads the feed: one turn's rows, or (all) every row there is. The views
  * are told at once; the panes when given (give_panes). */
 static void read_feed(struct ui *ui, bool all)
 {
-    size_t from = ui->npend;
-    ui->pend_from = from;
-    bool was_whole = ui->pend_whole;
+    size_t from = ui->pend.n;
+    feed_pending_read(&ui->pend);
+    bool was_whole = ui->pend.whole;
     do {
         if (feed_read(ui->s, &ui->feed, FEED_TURN_ROWS, take_change, ui, &ui->feed_more) != AP_OK) {
             /* Whatever it was, reading everything again shows it. */
-            ui->pend_whole = true;
+            ui->pend.whole = true;
             ui->feed_more = false;
         }
-    } while (all && ui->feed_more && !ui->pend_whole);
-    if (ui->pend_whole && !was_whole) {
+    } while (all && ui->feed_more && !ui->pend.whole);
+    if (ui->pend.whole && !was_whole) {
         struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
         reload_views(ui, &every);
-    } else if (!ui->pend_whole) {
-        for (size_t i = from; i < ui->npend; i++) {
-            struct view_change w = change_of(&ui->pend[i]);
+    } else if (!ui->pend.whole) {
+        for (size_t i = from; i < ui->pend.n; i++) {
+            struct view_change w = change_of(&ui->pend.rows[i]);
             reload_views(ui, &w);
         }
     }
@@ -252,13 +222,11 @@ static void give_panes(struct ui *ui)
 {
     /* The batch is taken off the shell first: a pane's reload may write and
      * tell the shell (ui_store_changed), which reads the feed again. */
-    struct pending_change *batch = ui->pend;
-    size_t n = ui->npend;
-    bool whole = ui->pend_whole;
+    struct feed_pending batch = ui->pend;
+    size_t n = batch.n;
+    bool whole = batch.whole;
     struct flag_touch touch = ui->touch;
-    ui->pend = NULL;
-    ui->npend = 0;
-    ui->pend_whole = false;
+    feed_pending_init(&ui->pend, FEED_CHANGES_MAX);
     memset(&ui->touch, 0, sizeof ui->touch);
     if (whole) {
         /* Read everything again, from the newest audit row on: what is
@@ -278,7 +246,7 @@ static void give_panes(struct ui *ui)
             if (!ui->state[i] || !ui->panes[i]->reload)
                 continue;
             for (size_t k = 0; k < n; k++) {
-                struct view_change w = change_of(&batch[k]);
+                struct view_change w = change_of(&batch.rows[k]);
                 if (ui->panes[i]->reload(ui->state[i], &w))
                     break; /* it read everything: the rest of the batch is in it */
             }
@@ -289,7 +257,7 @@ static void give_panes(struct ui *ui)
         else if (changed)
             flags_changed(ui);
     }
-    free(batch);
+    feed_pending_free(&batch);
 }
 
 void ui_store_changed(struct ui *ui)
@@ -1070,6 +1038,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     }
     ui->s = s;
     ui->cfg = cfg;
+    feed_pending_init(&ui->pend, FEED_CHANGES_MAX);
     /* A long-lived session reads a few rows at a time once it has started
      * (the change feed): a smaller page cache than a one-shot command's. */
     if (store_cache_limit(s, UI_CACHE_KIB) != AP_OK)
@@ -1079,7 +1048,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     /* The feed starts at the newest change before anything is read: one
      * committed while the panes load is applied again, never missed. */
     if (feed_head(s, &ui->feed) != AP_OK)
-        ui->pend_whole = true;
+        ui->pend.whole = true;
     layout(ui);
     open_pane(ui, 0);
     if (store_world_readable(s))
@@ -1131,7 +1100,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * every change read has been applied to them. A failure costs only that
      * session's start, which counts them again. */
     char unkept[300] = "";
-    if (ui->npend == 0 && !ui->pend_whole && flag_touch_empty(&ui->touch) &&
+    if (ui->pend.n == 0 && !ui->pend.whole && flag_touch_empty(&ui->touch) &&
         flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
         snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 
@@ -1144,7 +1113,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     delwin(ui->status);
     flagset_free(&ui->flags);
     pending_clear(ui);
-    free(ui->pend);
+    feed_pending_free(&ui->pend);
     free(ui->paste);
     free(ui);
     putp("\033[?2004l");

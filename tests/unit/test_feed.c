@@ -10,8 +10,11 @@
  * TUI does (flag_touch_add + flagset_apply for the flags, roll_change_of +
  * roll_reload_pupils for the roll); then its flags (rows and counts) and
  * every field of every roll row must equal a fresh flags_collect and
- * roll_load. A test also skips one row of the feed and checks the
- * comparison then fails, so that the proof cannot pass by accident. */
+ * roll_load. The summaries the flags read instead of the marks
+ * (provider_attended_week, migration 035) must equal what the marks give.
+ * A test also skips one row of the feed, and another lets the summary go
+ * stale, and each checks the comparison then fails, so that the proof
+ * cannot pass by accident. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -98,14 +101,17 @@ static void session_end(struct session *x)
     roll_free(x->roll);
 }
 
-/* Reads the feed in batches of at most `limit` audit rows and applies each. */
-static void session_refresh(struct session *x, int limit)
+/* Reads the feed in batches of at most `limit` audit rows and applies each:
+ * whether flagset_apply said the flags changed in any. */
+static bool session_refresh(struct session *x, int limit)
 {
-    bool more = true;
+    bool more = true, moved = false;
     while (more) {
         struct batch b = {.skip_audit_id = x->skip_audit_id};
+        bool changed = false;
         assert_int_equal(feed_read(A, &x->pos, limit, take_change, &b, &more), AP_OK);
-        assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, NULL), AP_OK);
+        assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
+        moved |= changed;
         bool whole = b.roll_whole;
         if (!whole)
             assert_int_equal(roll_reload_pupils(A, x->roll, b.pupils, b.n, &whole), AP_OK);
@@ -115,48 +121,48 @@ static void session_refresh(struct session *x, int limit)
         }
         free(b.pupils);
     }
+    return moved;
 }
 
 /* ---- comparing with a fresh start ------------------------------------------ */
 
-static int row_cmp(const void *pa, const void *pb)
-{
-    const struct flag_row *a = pa, *b = pb;
-    if (a->pupil_id != b->pupil_id)
-        return a->pupil_id < b->pupil_id ? -1 : 1;
-    if (a->provider_id != b->provider_id)
-        return a->provider_id < b->provider_id ? -1 : 1;
-    if (a->case_id != b->case_id)
-        return a->case_id < b->case_id ? -1 : 1;
-    int c = strcmp(a->kind, b->kind);
-    if (c)
-        return c;
-    if (a->level != b->level)
-        return a->level < b->level ? -1 : 1;
-    if ((c = strcmp(a->subject, b->subject)) != 0)
-        return c;
-    return strcmp(a->reason, b->reason);
-}
+
+/* provider_attended_week as the marks give it: per provider, week and
+ * learner, a bit for each session attended (migration 035). */
+#define ATTENDED_FROM_MARKS                                                                         \
+    "SELECT m.provider_id, m.day - (m.day + 3) %% 7, m.pupil_id, "                                 \
+    "  sum(1 << (2 * ((m.day + 3) %% 7) + (m.session = 'pm'))) "                                   \
+    "FROM attendance_mark m JOIN attendance_code c "                                               \
+    "  ON c.code_set = (SELECT value FROM meta WHERE key = 'code_set') AND c.code = m.code "      \
+    "WHERE m.provider_id IS NOT NULL AND c.category IN ('present', 'aea') GROUP BY 1, 2, 3"
+#define ATTENDED_KEPT "SELECT provider_id, week, pupil_id, sessions FROM provider_attended_week"
 
 /* Where the session differs from a fresh start, in words (buf empty: nowhere). */
 static void differences(const struct session *x, char *buf, size_t len)
 {
     buf[0] = '\0';
+    /* A fresh start reads the summaries too: they must be what the marks say. */
+    int64_t stale = unit_int(B, "SELECT count(*) FROM (" ATTENDED_KEPT " EXCEPT " ATTENDED_FROM_MARKS ")") +
+                    unit_int(B, "SELECT count(*) FROM (" ATTENDED_FROM_MARKS " EXCEPT " ATTENDED_KEPT ")");
+    if (stale) {
+        snprintf(buf, len, "%lld rows of provider_attended_week differ from the marks", (long long)stale);
+        return;
+    }
     struct flagset fresh = {0};
     assert_int_equal(flagset_load(&fresh, B, &TH, TODAY), AP_OK);
     struct flag_row *mine = malloc((x->flags.n + 1) * sizeof *mine);
     assert_non_null(mine);
     if (x->flags.n)
         memcpy(mine, x->flags.rows, x->flags.n * sizeof *mine);
-    qsort(mine, x->flags.n, sizeof *mine, row_cmp);
-    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, row_cmp);
+    qsort(mine, x->flags.n, sizeof *mine, flagset_row_cmp);
+    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, flagset_row_cmp);
     if (x->flags.counts.red != fresh.counts.red || x->flags.counts.amber != fresh.counts.amber)
         snprintf(buf, len, "flag counts %d red %d amber, fresh %d red %d amber", x->flags.counts.red,
                  x->flags.counts.amber, fresh.counts.red, fresh.counts.amber);
     else if (x->flags.n != fresh.n)
         snprintf(buf, len, "%zu flags, fresh %zu", x->flags.n, fresh.n);
     for (size_t i = 0; !buf[0] && i < fresh.n; i++)
-        if (row_cmp(&mine[i], &fresh.rows[i]) != 0)
+        if (flagset_row_cmp(&mine[i], &fresh.rows[i]) != 0)
             snprintf(buf, len, "flag %zu: %s %s \"%s\", fresh %s %s \"%s\"", i, mine[i].kind, mine[i].subject,
                      mine[i].reason, fresh.rows[i].kind, fresh.rows[i].subject, fresh.rows[i].reason);
     free(mine);
@@ -252,11 +258,18 @@ static const char *change_one(void)
         snprintf(what, sizeof what, "a mark");
         break;
     }
-    case 5: /* a mark cleared */
-        unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld AND day = "
-              "(SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
-              (long long)p, (long long)p);
-        snprintf(what, sizeof what, "a mark cleared");
+    case 5: /* a mark cleared, or put down to another provider */
+        if (pick(2)) {
+            unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld AND day = "
+                  "(SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
+                  (long long)p, (long long)p);
+            snprintf(what, sizeof what, "a mark cleared");
+        } else {
+            unit_sql(B, "UPDATE attendance_mark SET provider_id = %lld, version = version + 1 "
+                  "WHERE pupil_id = %lld AND day = (SELECT max(day) FROM attendance_mark WHERE pupil_id = %lld)",
+                  (long long)v, (long long)p, (long long)p);
+            snprintf(what, sizeof what, "a mark moved to another provider");
+        }
         break;
     case 6: /* a pupil edited */
         switch (pick(4)) {
@@ -464,6 +477,176 @@ static void test_a_skipped_row_is_seen(void **state)
     session_end(&x);
 }
 
+/* The monitoring reasons of the session's flags, by provider, joined (to
+ * see them change: one row a provider at most). */
+static void monitoring_reasons(const struct session *x, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    int64_t last = 0;
+    for (;;) {
+        const struct flag_row *next = NULL;
+        for (size_t i = 0; i < x->flags.n; i++) {
+            const struct flag_row *r = &x->flags.rows[i];
+            if (strcmp(r->kind, FLAG_KIND_MONITORING) == 0 && r->provider_id > last &&
+                (!next || r->provider_id < next->provider_id))
+                next = r;
+        }
+        if (!next || used >= len)
+            return;
+        snprintf(buf + used, len - used, "%lld %s|", (long long)next->provider_id, next->reason);
+        used = strlen(buf);
+        last = next->provider_id;
+    }
+}
+
+/* A mark changes its provider's monitoring flag alone (flags_monitoring_of_
+ * provider): the learners' attended sessions of the last two weeks taken
+ * away, then put back, and the session shows each as a fresh start does,
+ * with the sessions counted (the reasons) changed and then as they were. */
+static void test_marks_move_the_monitoring_count(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    char before[8192], gone[8192], back[8192];
+    monitoring_reasons(&x, before, sizeof before);
+    assert_non_null(strstr(before, "of their own sessions since the last visit"));
+    unit_sql(B, "CREATE TABLE kept_marks AS SELECT * FROM attendance_mark WHERE provider_id IS NOT NULL "
+                "AND code IN (SELECT code FROM attendance_code WHERE category IN ('present', 'aea') "
+                "AND code_set = (SELECT value FROM meta WHERE key = 'code_set')) AND day > %d", TODAY - 14);
+    assert_true(unit_int(B, "SELECT count(*) FROM kept_marks") > 0);
+    unit_sql(B, "DELETE FROM attendance_mark WHERE (pupil_id, day, session) IN "
+                "(SELECT pupil_id, day, session FROM kept_marks)");
+    session_refresh(&x, 64);
+    assert_same_as_fresh(&x, "attended marks of two weeks cleared");
+    monitoring_reasons(&x, gone, sizeof gone);
+    assert_string_not_equal(gone, before);
+    unit_sql(B, "INSERT INTO attendance_mark SELECT * FROM kept_marks");
+    session_refresh(&x, 64);
+    assert_same_as_fresh(&x, "the same marks recorded again");
+    monitoring_reasons(&x, back, sizeof back);
+    assert_string_equal(back, before);
+    session_end(&x);
+}
+
+/* The proof can fail: with the summary's trigger gone, clearing marks
+ * leaves provider_attended_week stale, and the comparison says so. */
+static void test_a_stale_summary_is_seen(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    unit_sql(B, "DROP TRIGGER provider_attended_week_del");
+    unit_sql(B, "DELETE FROM attendance_mark WHERE provider_id IS NOT NULL AND day > %d", TODAY - 7);
+    session_refresh(&x, 64);
+    char diff[1024];
+    differences(&x, diff, sizeof diff);
+    assert_non_null(strstr(diff, "provider_attended_week"));
+    session_end(&x);
+}
+
+/* A pupil's marks all cleared (as an erasure does) leave no row of them in
+ * provider_attended_week: the summary keeps nobody's pattern of attendance. */
+static void test_cleared_marks_leave_no_attended_rows(void **state)
+{
+    (void)state;
+    int64_t p = unit_int(B, "SELECT pupil_id FROM provider_attended_week ORDER BY pupil_id LIMIT 1");
+    assert_true(p > 0);
+    unit_sql(B, "DELETE FROM attendance_mark WHERE pupil_id = %lld", (long long)p);
+    assert_int_equal(unit_int(B, "SELECT count(*) FROM provider_attended_week WHERE pupil_id = %lld", (long long)p), 0);
+}
+
+#define EDIT_PUPIL "UPDATE pupil SET fsm = 1 - fsm, version = version + 1 WHERE id = %lld"
+
+/* feed_fn for a session with a view open (ui/ui.c's read_feed): the
+ * changes wait in a feed_pending, and each one kept is what the views are
+ * told of. */
+static void keep_pending(void *ctx, const struct feed_change *c)
+{
+    feed_pending_add(ctx, c);
+}
+
+static size_t read_pending(struct session *x, struct feed_pending *p)
+{
+    size_t from = p->n;
+    feed_pending_read(p);
+    bool more = true;
+    while (more)
+        assert_int_equal(feed_read(A, &x->pos, 64, keep_pending, p, &more), AP_OK);
+    return p->n - from;
+}
+
+/* Two changes to one row while a view is open: in one read the row is kept
+ * (and the views told) once; a change to it in a later read, while the
+ * earlier still waits for the panes, is kept again, for the views must hear
+ * of it again. Another row is kept beside it; more than the set holds makes
+ * it whole. */
+static void test_two_changes_to_one_row_while_a_view_is_open(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    struct feed_pending p;
+    feed_pending_init(&p, 4);
+    int64_t a = unit_int(B, "SELECT min(id) FROM pupil"), b = unit_int(B, "SELECT max(id) FROM pupil");
+    unit_sql(B, EDIT_PUPIL, (long long)a);
+    unit_sql(B, EDIT_PUPIL, (long long)a);
+    assert_int_equal(read_pending(&x, &p), 1);
+    assert_int_equal(p.rows[0].pupil_id, a);
+    assert_string_equal(p.rows[0].table, "pupil");
+    /* The view is still open: the next read's change to the same row is kept again. */
+    unit_sql(B, EDIT_PUPIL, (long long)a);
+    unit_sql(B, EDIT_PUPIL, (long long)b);
+    unit_sql(B, EDIT_PUPIL, (long long)a);
+    assert_int_equal(read_pending(&x, &p), 2);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.rows[1].pupil_id, a);
+    assert_int_equal(p.rows[2].pupil_id, b);
+    assert_false(p.whole);
+    /* A mark and an edit of the same pupil are two changes. */
+    unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (%lld, %d, 'am', 'N', 'officer') "
+                "ON CONFLICT (pupil_id, day, session) DO UPDATE SET code = 'N', version = version + 1",
+             (long long)a, TODAY);
+    assert_int_equal(read_pending(&x, &p), 1);
+    assert_int_equal(p.n, 4);
+    /* The set is full: one more change makes it whole, and it stays whole. */
+    unit_sql(B, EDIT_PUPIL, (long long)b);
+    assert_int_equal(read_pending(&x, &p), 0);
+    assert_true(p.whole);
+    unit_sql(B, EDIT_PUPIL, (long long)a);
+    assert_int_equal(read_pending(&x, &p), 0);
+    assert_true(p.whole);
+    /* Given to the panes: empty again. */
+    feed_pending_clear(&p);
+    assert_int_equal(p.n, 0);
+    assert_false(p.whole);
+    unit_sql(B, EDIT_PUPIL, (long long)a);
+    assert_int_equal(read_pending(&x, &p), 1);
+    feed_pending_free(&p);
+    session_end(&x);
+}
+
+/* flagset_apply says the flags changed only when a row did: a pupil's free
+ * school meals (no rule reads them) changes none; a provider in use
+ * suspended raises one; and either way the set is a fresh start's. */
+static void test_apply_says_whether_the_flags_changed(void **state)
+{
+    (void)state;
+    struct session x;
+    session_start(&x);
+    int64_t p = unit_int(B, "SELECT pupil_id FROM placement WHERE status = 'active' LIMIT 1");
+    unit_sql(B, EDIT_PUPIL, (long long)p);
+    assert_false(session_refresh(&x, 64));
+    assert_same_as_fresh(&x, "free school meals");
+    int64_t v = unit_int(B, "SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
+                        "AND end_date IS NULL LIMIT 1");
+    unit_sql(B, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
+    assert_true(session_refresh(&x, 64));
+    assert_same_as_fresh(&x, "a provider suspended");
+    session_end(&x);
+}
+
 /* Exports and backups change nothing: the feed moves past them and nothing is touched. */
 static void test_export_rows_touch_nothing(void **state)
 {
@@ -565,7 +748,7 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
     assert_int_equal(back.counts.red, y.flags.counts.red);
     assert_int_equal(back.counts.amber, y.flags.counts.amber);
     for (size_t i = 0; i < back.n; i++)
-        assert_int_equal(row_cmp(&back.rows[i], &y.flags.rows[i]), 0);
+        assert_int_equal(flagset_row_cmp(&back.rows[i], &y.flags.rows[i]), 0);
     flagset_free(&back);
     /* Another day, other thresholds: not used, and the set is left alone. */
     struct flagset other = {0};
@@ -672,6 +855,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quiet_feed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_changes_match_fresh_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_skipped_row_is_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_marks_move_the_monitoring_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_stale_summary_is_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cleared_marks_leave_no_attended_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_changes_to_one_row_while_a_view_is_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_says_whether_the_flags_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_rows_touch_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
