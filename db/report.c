@@ -71,19 +71,6 @@ static void att_add(struct report_att *to, const struct report_att *from)
     to->unauthorised += from->unauthorised;
 }
 
-static void att_count(struct report_att *a, enum code_category cat)
-{
-    if (cat == CAT_NOT_COUNTED)
-        return;
-    a->possible++;
-    if (cat == CAT_PRESENT || cat == CAT_AEA)
-        a->attending++;
-    else if (cat == CAT_AUTHORISED)
-        a->authorised++;
-    else if (cat == CAT_UNAUTHORISED)
-        a->unauthorised++;
-}
-
 static ap_status nomem(void)
 {
     return ap_fail(AP_ERR_NOMEM, "gathering the report: out of memory");
@@ -1103,7 +1090,6 @@ struct dmt_load {
     struct dmt_pupil *pupils;       /* every pupil, by name */
     size_t n_pupils;
     struct id_ix *pupil_ix;
-    signed char cat_by_byte[256];   /* code -> category; -1 unknown */
 };
 
 static void dmt_progress(struct dmt_load *d, double fraction, const char *what)
@@ -1315,20 +1301,22 @@ static ap_status dmt_pupils(struct dmt_load *d)
     return AP_OK;
 }
 
-static ap_status dmt_codes(struct dmt_load *d)
+/* The slots (attendance_week's bits: weekday * 2 + pm) of the days of the
+ * week starting on monday that are in [from, to]. */
+static unsigned slots_in_range(int monday, int from, int to)
 {
-    struct code_set set;
-    ap_status st = codes_load(d->l.s, &set);
-    if (st != AP_OK)
-        return st;
-    memset(d->cat_by_byte, -1, sizeof d->cat_by_byte);
-    for (size_t i = 0; i < set.n; i++)
-        d->cat_by_byte[(unsigned char)set.codes[i].code[0]] = (signed char)set.codes[i].category;
-    codes_free(&set);
-    return AP_OK;
+    unsigned keep = 0;
+    for (int wd = 0; wd < 7; wd++)
+        if (monday + wd >= from && monday + wd <= to)
+            keep |= 3u << (2 * wd);
+    return keep;
 }
 
-/* One walk over the marks of the range. */
+/* One walk over the pupils' weeks of the range (attendance_week, kept by
+ * the triggers of migration 34 with the sessions each week counts), not over
+ * the marks: each counted session, in day and session order, is matched to
+ * the placement it belongs to as a mark would be; a week the range cuts
+ * counts only its days in the range. */
 static ap_status dmt_marks(struct dmt_load *d)
 {
     struct report_dmt *r = d->r;
@@ -1345,9 +1333,9 @@ static ap_status dmt_marks(struct dmt_load *d)
     sqlite3_stmt *st = NULL;
     int64_t max_pupil = d->n_pupils ? d->pupil_ix[d->n_pupils - 1].id : 1;
     int rc = prepare_range(d,
-                           "SELECT m.pupil_id, m.day, m.session = 'pm', m.code "
-                           "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
-                           "WHERE m.day BETWEEN :dfrom AND :dto ORDER BY u.id",
+                           "SELECT w.pupil_id, w.week, w.counted_slots, w.attending_slots, w.authorised_slots "
+                           "FROM pupil u CROSS JOIN attendance_week w ON w.pupil_id = u.id "
+                           "WHERE w.week BETWEEN :dfrom - 6 AND :dto AND w.counted_slots <> 0 ORDER BY u.id",
                            &st);
     int64_t current = -1;
     struct dmt_pupil *u = NULL;
@@ -1371,38 +1359,45 @@ static ap_status dmt_marks(struct dmt_load *d)
             while (pl_hi < d->n_pls && d->pls[pl_hi].pupil_id == pid)
                 pl_hi++;
         }
-        if (++rows % 65536 == 0)
+        if (++rows % 8192 == 0)
             dmt_progress(d, 0.15 + 0.6 * (double)pid / (double)(max_pupil ? max_pupil : 1), "Reading the marks");
-        int day = sqlite3_column_int(st, 1);
-        const unsigned char *code = sqlite3_column_text(st, 3);
-        int cat = code ? d->cat_by_byte[code[0]] : -1;
-        if (cat < 0 || cat == CAT_NOT_COUNTED)
-            continue;
-        bool attending = cat == CAT_PRESENT || cat == CAT_AEA;
-        if (u)
-            att_count(&u->att, (enum code_category)cat);
-        size_t w = (size_t)((week_of(day) - first_week) / 7);
-        if (w < n_weeks)
-            att_count(&weeks[w].att, (enum code_category)cat);
-        int wd = date_weekday(day);
-        int half = sqlite3_column_int(st, 2) != 0;
-        struct dmt_placement *match = NULL;
-        for (size_t k = pl_lo; wd < 5 && k < pl_hi && !match; k++) {
-            struct dmt_placement *pl = &d->pls[k];
-            if (pl->start <= day && (pl->end == DATE_NONE || day <= pl->end) && pl->hours[wd][half] > 0)
-                match = pl;
-        }
-        if (match) {
-            match->possible++;
-            if (attending) {
-                match->attending++;
-                match->attended_hours += match->hours[wd][half];
+        int monday = sqlite3_column_int(st, 1);
+        unsigned counted = (unsigned)sqlite3_column_int64(st, 2) & slots_in_range(monday, r->from, r->to);
+        unsigned attending_slots = (unsigned)sqlite3_column_int64(st, 3) & counted;
+        unsigned authorised_slots = (unsigned)sqlite3_column_int64(st, 4) & counted & ~attending_slots;
+        struct report_att att = {0};
+        for (int slot = 0; slot < 14; slot++) {
+            if (!(counted >> slot & 1u))
+                continue;
+            bool attending = attending_slots >> slot & 1u;
+            att.possible++;
+            att.attending += attending;
+            att.authorised += (int)(authorised_slots >> slot & 1u);
+            int wd = slot / 2, half = slot % 2, day = monday + wd;
+            struct dmt_placement *match = NULL;
+            for (size_t k = pl_lo; wd < 5 && k < pl_hi && !match; k++) {
+                struct dmt_placement *pl = &d->pls[k];
+                if (pl->start <= day && (pl->end == DATE_NONE || day <= pl->end) && pl->hours[wd][half] > 0)
+                    match = pl;
             }
-        } else if (attending) {
-            r->unplaced_attended++;
+            if (match) {
+                match->possible++;
+                if (attending) {
+                    match->attending++;
+                    match->attended_hours += match->hours[wd][half];
+                }
+            } else if (attending) {
+                r->unplaced_attended++;
+            }
         }
+        att.unauthorised = att.possible - att.attending - att.authorised;
+        if (u)
+            att_add(&u->att, &att);
+        size_t w = (size_t)((monday - first_week) / 7);
+        if (monday >= first_week && w < n_weeks)
+            att_add(&weeks[w].att, &att);
     }
-    ap_status result = finish(&d->l, st, rc, AP_OK, "reading the attendance marks");
+    ap_status result = finish(&d->l, st, rc, AP_OK, "reading the attendance by week");
     if (result != AP_OK) {
         free(weeks);
         return result;
@@ -1920,8 +1915,6 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
         dmt_progress(&d, 0.1, "Reading the pupils");
         st = dmt_pupils(&d);
     }
-    if (st == AP_OK)
-        st = dmt_codes(&d);
     if (st == AP_OK) {
         dmt_progress(&d, 0.15, "Reading the marks");
         st = dmt_marks(&d);
