@@ -10,7 +10,8 @@
 -- (pupil_id, day, session) is attendance_mark's key, so a slot has at most one
 -- mark: the triggers set and clear bits exactly. They are the triggers that
 -- already keep the counts, in the same statement as the mark; an update now
--- follows the session too (moving a mark from am to pm moves its slot).
+-- follows the session too (moving a mark from am to pm moves its slot), and a
+-- REPLACE that would delete a counted mark unseen is refused.
 ALTER TABLE attendance_week ADD COLUMN counted_slots INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attendance_week ADD COLUMN attending_slots INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attendance_week ADD COLUMN authorised_slots INTEGER NOT NULL DEFAULT 0;
@@ -34,6 +35,14 @@ DROP TRIGGER attendance_week_del;
 DROP TRIGGER attendance_week_upd;
 
 CREATE TRIGGER attendance_week_ins AFTER INSERT ON attendance_mark BEGIN
+    -- A REPLACE deletes the mark it replaces without the delete trigger (SQLite
+    -- fires it only with recursive_triggers on), which would leave its session
+    -- counted: refused, as its slot is still set. An upsert (ON CONFLICT DO
+    -- UPDATE) updates, and is kept by the update trigger.
+    SELECT RAISE(ABORT, 'a mark for that pupil, day and session is already recorded: change it, do not replace it')
+    FROM attendance_week w
+    WHERE w.pupil_id = NEW.pupil_id AND w.week = NEW.day - (NEW.day + 3) % 7
+      AND (w.counted_slots >> ((NEW.day + 3) % 7 * 2 + (NEW.session = 'pm'))) & 1;
     INSERT INTO attendance_week (pupil_id, week, possible, attending, authorised, unauthorised,
                                  counted_slots, attending_slots, authorised_slots)
     SELECT NEW.pupil_id, NEW.day - (NEW.day + 3) % 7,
@@ -80,6 +89,11 @@ CREATE TRIGGER attendance_week_upd AFTER UPDATE OF code, day, session, pupil_id 
     FROM attendance_code c
     WHERE c.code_set = (SELECT value FROM meta WHERE key = 'code_set') AND c.code = OLD.code
       AND attendance_week.pupil_id = OLD.pupil_id AND attendance_week.week = OLD.day - (OLD.day + 3) % 7;
+    -- The same for an UPDATE OR REPLACE onto another counted mark (the old slot is clear by now).
+    SELECT RAISE(ABORT, 'a mark for that pupil, day and session is already recorded: change it, do not replace it')
+    FROM attendance_week w
+    WHERE w.pupil_id = NEW.pupil_id AND w.week = NEW.day - (NEW.day + 3) % 7
+      AND (w.counted_slots >> ((NEW.day + 3) % 7 * 2 + (NEW.session = 'pm'))) & 1;
     INSERT INTO attendance_week (pupil_id, week, possible, attending, authorised, unauthorised,
                                  counted_slots, attending_slots, authorised_slots)
     SELECT NEW.pupil_id, NEW.day - (NEW.day + 3) % 7,
