@@ -9,7 +9,9 @@
 #include "arena.h"
 #include "calendar.h"
 #include "date.h"
+#include "feed.h"
 #include "flags.h"
+#include "flagset.h"
 #include "labels.h"
 #include "marks.h"
 #include "money.h"
@@ -291,15 +293,53 @@ static void route_flag(void *ctx, const struct flag_row *f)
     }
 }
 
+static void touch_change(void *ctx, const struct feed_change *c)
+{
+    flag_touch_add(ctx, c);
+}
+
+/* The flags as kept in the store (db/flagset.h: counted by a session today,
+ * with the same thresholds and codes) brought up to date by the change feed
+ * since, routed as a whole pass's would be: the same rows, each record's in
+ * the rules' order. *done is false, and nothing routed, when none are kept
+ * for today or the changes since touch more records than a pass costs. */
+static ap_status kept_flags(struct load *l, struct flag_route *r, bool *done)
+{
+    *done = false;
+    struct flagset fs = {0};
+    struct feed_pos pos;
+    bool found = false, more = true;
+    ap_status st = flagset_load_saved(&fs, l->s, l->th, l->today, &pos, &found);
+    struct flag_touch t = {0};
+    while (st == AP_OK && found && more && !t.all &&
+           t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS)
+        st = feed_read(l->s, &pos, 4 * FLAGSET_MAX_RECORDS, touch_change, &t, &more);
+    bool few = !more && !t.all && t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS;
+    if (st == AP_OK && found && few)
+        st = flagset_apply(&fs, l->s, l->th, l->today, &t, NULL);
+    if (st == AP_OK && found && few) {
+        for (size_t i = 0; i < fs.n; i++)
+            route_flag(r, &fs.rows[i]);
+        *done = true;
+    }
+    flag_touch_free(&t);
+    flagset_free(&fs);
+    return st;
+}
+
 /* Runs the flags over the records of r (ids in its indexes) and fills the
  * accumulators. pupil ids get flags_for_pupil (which also reports their
- * open cases) when per-record passes are chosen. */
+ * open cases) when per-record passes are chosen. The flags kept are read
+ * instead when there are any for today. */
 static ap_status collect_flags(struct load *l, struct flag_route *r)
 {
     size_t records = r->n_pupils + r->n_providers + r->n_cases;
     if (records == 0)
         return AP_OK;
     ap_status st = AP_OK;
+    bool done = false;
+    if ((st = kept_flags(l, r, &done)) != AP_OK || done)
+        return st;
     if (records > FLAGS_PER_RECORD_MAX && r->n_pupils == 0 && r->n_cases == 0)
         return flags_for_providers(l->s, l->th, l->today, route_flag, r, NULL);
     if (records > FLAGS_PER_RECORD_MAX)
