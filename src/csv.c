@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #define CSV_MAX_FILE (256u * 1024u * 1024u)
 
 void csv_open_at(struct csv_reader *r, const char *name, const char *text, int first_line)
@@ -323,17 +325,34 @@ const char *csv_unprotect(const char *field)
     return field[0] == '\'' && (formula_start(field[1]) || field[1] == '\'') ? field + 1 : field;
 }
 
-bool csv_write_field(FILE *out, const char *v, bool last)
+void csv_append_field(struct strbuf *b, const char *v, bool last)
 {
     bool protect = needs_protection(v);
-    bool ok = true;
     if (protect || strpbrk(v, ",\"\r\n")) {
-        ok = fputc('"', out) != EOF && (!protect || fputc('\'', out) != EOF);
-        for (const char *p = v; ok && *p; p++)
-            ok = (*p != '"' || fputc('"', out) != EOF) && fputc(*p, out) != EOF;
-        ok = ok && fputc('"', out) != EOF;
+        strbuf_append(b, protect ? "\"'" : "\"");
+        for (const char *p = v; *p;) {
+            size_t run = strcspn(p, "\"");
+            strbuf_appendn(b, p, run);
+            p += run;
+            if (*p) {
+                strbuf_append(b, "\"\"");
+                p++;
+            }
+        }
+        strbuf_append(b, "\"");
     } else {
-        ok = fputs(v, out) != EOF;
+        strbuf_append(b, v);
     }
-    return ok && fputc(last ? '\n' : ',', out) != EOF;
+    strbuf_append(b, last ? "\n" : ",");
+}
+
+bool csv_write_field(FILE *out, const char *v, bool last)
+{
+    struct strbuf b = {0};
+    csv_append_field(&b, v, last);
+    bool ok = !b.failed && fwrite(b.s, 1, b.len, out) == b.len;
+    if (b.failed)
+        errno = ENOMEM;
+    strbuf_free(&b);
+    return ok;
 }
