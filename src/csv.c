@@ -328,7 +328,8 @@ const char *csv_unprotect(const char *field)
 void csv_append_field(struct strbuf *b, const char *v, bool last)
 {
     bool protect = needs_protection(v);
-    if (protect || strpbrk(v, ",\"\r\n")) {
+    size_t plain = strcspn(v, ",\"\r\n");
+    if (protect || v[plain]) {
         strbuf_append(b, protect ? "\"'" : "\"");
         for (const char *p = v; *p;) {
             size_t run = strcspn(p, "\"");
@@ -341,9 +342,9 @@ void csv_append_field(struct strbuf *b, const char *v, bool last)
         }
         strbuf_append(b, "\"");
     } else {
-        strbuf_append(b, v);
+        strbuf_appendn(b, v, plain);
     }
-    strbuf_append(b, last ? "\n" : ",");
+    strbuf_appendn(b, last ? "\n" : ",", 1);
 }
 
 bool csv_write_field(FILE *out, const char *v, bool last)

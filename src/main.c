@@ -616,8 +616,11 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
                                to_text);
     }
     struct store *s = NULL;
-    if (open_store(cli, false, &s) != AP_OK)
+    /* the workbooks read each page about once: a small cache, not the TUI's */
+    if (open_store(cli, false, &s) != AP_OK || store_cache_limit(s, 2000) != AP_OK) {
+        store_close(s);
         return fail("export");
+    }
     struct cli_progress progress = cli_progress_start();
     ap_status st;
     struct export_panel_result pr;
