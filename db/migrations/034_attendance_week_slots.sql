@@ -16,19 +16,15 @@ ALTER TABLE attendance_week ADD COLUMN counted_slots INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attendance_week ADD COLUMN attending_slots INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attendance_week ADD COLUMN authorised_slots INTEGER NOT NULL DEFAULT 0;
 
--- The marks already recorded: a week's slots are distinct bits, so their sum is
--- their union.
-WITH s AS (
-    SELECT m.pupil_id, m.day - (m.day + 3) % 7 AS week,
-           sum((c.category != 'not_counted') << ((m.day + 3) % 7 * 2 + (m.session = 'pm'))) AS counted,
-           sum((c.category IN ('present', 'aea')) << ((m.day + 3) % 7 * 2 + (m.session = 'pm'))) AS attending,
-           sum((c.category = 'authorised') << ((m.day + 3) % 7 * 2 + (m.session = 'pm'))) AS authorised
+-- The marks already recorded, week by week through attendance_mark's key (a
+-- week's slots are distinct bits, so their sum is their union).
+UPDATE attendance_week SET (counted_slots, attending_slots, authorised_slots) = (
+    SELECT coalesce(sum((c.category != 'not_counted') << ((m.day + 3) % 7 * 2 + (m.session = 'pm'))), 0),
+           coalesce(sum((c.category IN ('present', 'aea')) << ((m.day + 3) % 7 * 2 + (m.session = 'pm'))), 0),
+           coalesce(sum((c.category = 'authorised') << ((m.day + 3) % 7 * 2 + (m.session = 'pm'))), 0)
     FROM attendance_mark m
     JOIN attendance_code c ON c.code_set = (SELECT value FROM meta WHERE key = 'code_set') AND c.code = m.code
-    GROUP BY 1, 2
-)
-UPDATE attendance_week SET counted_slots = s.counted, attending_slots = s.attending, authorised_slots = s.authorised
-FROM s WHERE attendance_week.pupil_id = s.pupil_id AND attendance_week.week = s.week;
+    WHERE m.pupil_id = attendance_week.pupil_id AND m.day BETWEEN attendance_week.week AND attendance_week.week + 6);
 
 DROP TRIGGER attendance_week_ins;
 DROP TRIGGER attendance_week_del;
