@@ -312,7 +312,10 @@ done:
 /* The first characters a spreadsheet takes as the start of a formula. */
 static bool formula_start(char c)
 {
-    return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+    switch (c) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r': return true;
+    default: return false;
+    }
 }
 
 static bool needs_protection(const char *v)
