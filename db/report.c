@@ -392,15 +392,18 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     size_t count = 0;
+    /* The counted visits up to today once (qa_visit_counted checks every
+     * item of a visit's template was answered), not once per column. */
 #define VISIT(stage, what) \
-    "(SELECT " what " FROM qa_visit_counted v WHERE v.provider_id = p.id" stage " AND v.closed = 1 " \
-    "AND v.visit_date <= :today ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
+    "(SELECT " what " FROM counted v WHERE v.provider_id = p.id" stage " " \
+    "ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
     int rc = prepare(l,
+                     "WITH counted AS MATERIALIZED (SELECT id, provider_id, stage, visit_date, outcome "
+                     "  FROM qa_visit_counted WHERE closed = 1 AND visit_date <= :today) "
                      "SELECT p.id, p.name, p.registration, p.status, p.declaration_date, p.dbs_checked_date, "
                      "  " VISIT(" AND v.stage = 'stage1'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage1'", "coalesce(v.outcome, '')") ", "
-                     "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-                     "     AND v.closed = 1 AND v.visit_date <= :today), "
+                     "  (SELECT min(v.visit_date) FROM counted v WHERE v.provider_id = p.id AND v.stage = 'stage1'), "
                      "  " VISIT(" AND v.stage = 'stage2'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage2'", "coalesce(v.outcome, '')") ", "
                      "  " VISIT("", "v.visit_date") ", "
