@@ -6,7 +6,7 @@
  * pupil erased, leave nothing stale; the one write that could get past its
  * triggers (a REPLACE) is refused; and the DMT report's figures read from it
  * equal the marks counted directly, for ranges starting and ending on every
- * day of a week. The report's providers' flags read from those a session
+ * day of a week, and for a term from its first day to its last. The report's providers' flags read from those a session
  * kept (db/flagset.h) and the change feed since equal the flags counted. */
 
 #include <setjmp.h>
@@ -369,6 +369,36 @@ static void test_report_ranges_cutting_weeks(void **state)
         }
 }
 
+/* A term's report: marks on its first and last days count, those of the
+ * same weeks just outside it do not; the weeks listed are the term's. */
+static void test_report_of_a_term(void **state)
+{
+    struct unit_fixture *f = *state;
+    int first = date_from_ymd(2026, 9, 1), last = date_from_ymd(2026, 12, 18); /* Tuesday, Friday */
+    unit_sql(f->s,
+             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES "
+             "(2, %d, 'pm', '/', 'phone'), (2, %d, 'am', 'O', 'phone'), (2, %d, 'pm', 'I', 'phone'), "
+             "(2, %d, 'am', '/', 'phone'), (3, %d, 'am', 'B', 'phone')",
+             first - 1, first, last, last + 1, last + 3);
+    struct report_dmt *r = NULL;
+    assert_int_equal(report_dmt_load(f->s, &f->th, last + 7, first, last, NULL, NULL, &r), AP_OK);
+    assert_int_equal(r->total.att.possible, 2);
+    assert_int_equal(r->total.att.attending, 0);
+    assert_int_equal(r->total.att.authorised, 1);
+    assert_int_equal(r->total.att.unauthorised, 1);
+    assert_int_equal(r->n_weeks, 15); /* 16 weeks less the October half term (data/closures.csv) */
+    assert_int_equal(r->weeks[0].monday, first - 1);
+    assert_int_equal(r->weeks[0].att.possible, 1);
+    assert_int_equal(r->weeks[r->n_weeks - 1].monday, last - 4);
+    assert_int_equal(r->weeks[r->n_weeks - 1].att.authorised, 1);
+    report_dmt_free(r);
+    /* One day either side: the marks of those days come in. */
+    assert_int_equal(report_dmt_load(f->s, &f->th, last + 7, first - 1, last + 1, NULL, NULL, &r), AP_OK);
+    assert_int_equal(r->total.att.possible, 4);
+    assert_int_equal(r->total.att.attending, 2);
+    report_dmt_free(r);
+}
+
 /* ---- the DMT report's flags from those kept ---- */
 
 /* The providers' flags of a year's report, worst level, counts and text. */
@@ -463,6 +493,7 @@ int main(void)
         UNIT_TEST(test_replacing_a_mark_is_refused, setup),
         UNIT_TEST(test_erased_pupil_leaves_no_week, setup),
         UNIT_TEST(test_report_ranges_cutting_weeks, setup),
+        UNIT_TEST(test_report_of_a_term, setup),
         UNIT_TEST(test_report_flags_from_those_kept, setup_demo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
