@@ -1,13 +1,14 @@
 /* attendance_week, the per-pupil weekly summary the roll, the flags and the
  * DMT report read instead of the marks (migrations 001 and 034): after any
- * mix of changes, by apterm or by another program writing SQL, it equals a
- * recount of the marks, slot by slot; the first and last session of a week
- * land in their own week; a mark changed, moved, deleted or replaced, and a
- * pupil erased, leave nothing stale; the one write that could get past its
- * triggers (a REPLACE) is refused; and the DMT report's figures read from it
- * equal the marks counted directly, for ranges starting and ending on every
- * day of a week, and for a term from its first day to its last. The report's providers' flags read from those a session
- * kept (db/flagset.h) and the change feed since equal the flags counted. */
+ * mix of changes, through db/marks.c or as SQL typed by another login, it
+ * equals a recount of the marks, slot by slot; the first and last session of
+ * a week land in their own week; a mark changed, moved, deleted or replaced,
+ * and a pupil erased, leave nothing stale; the one write that could get past
+ * its triggers (a REPLACE) is refused; and the DMT report's figures read from
+ * it equal the marks counted directly, for ranges starting and ending on
+ * every day of a week and for a term from its first day to its last. The
+ * report's providers' flags read from those a session kept (db/flagset.h)
+ * and the change feed since equal the flags counted. */
 
 #include <setjmp.h>
 #include <stdarg.h>
