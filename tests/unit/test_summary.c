@@ -141,7 +141,8 @@ static void random_changes(struct unit_fixture *f, unsigned seed, int n)
                      pupil, day, session);
             break;
         default: /* several at once */
-            snprintf(sql, sizeof sql, "UPDATE attendance_mark SET code = '%c', version = version + 1 WHERE pupil_id = %d AND day < %d",
+            snprintf(sql, sizeof sql,
+                     "UPDATE attendance_mark SET code = '%c', version = version + 1 WHERE pupil_id = %d AND day < %d",
                      code, pupil, day);
             break;
         }
@@ -214,8 +215,14 @@ static void test_first_and_last_session_of_a_week(void **state)
                                   MON - 7),
                         "0 0");
     /* Changed: Monday AM present to unauthorised; moved: Sunday PM to the next Monday PM. */
-    unit_sql(f->s, "UPDATE attendance_mark SET code = 'N', version = version + 1 WHERE pupil_id = 1 AND day = %d AND session = 'am'", MON);
-    unit_sql(f->s, "UPDATE attendance_mark SET day = %d, version = version + 1 WHERE pupil_id = 1 AND day = %d AND session = 'pm'", MON + 7,
+    unit_sql(f->s,
+             "UPDATE attendance_mark SET code = 'N', version = version + 1 "
+             "WHERE pupil_id = 1 AND day = %d AND session = 'am'",
+             MON);
+    unit_sql(f->s,
+             "UPDATE attendance_mark SET day = %d, version = version + 1 "
+             "WHERE pupil_id = 1 AND day = %d AND session = 'pm'",
+             MON + 7,
              MON + 6);
     assert_string_equal(unit_text(f->s, buf, sizeof buf,
                                   "SELECT possible || ' ' || unauthorised || ' ' || counted_slots || ' ' || "
@@ -228,7 +235,9 @@ static void test_first_and_last_session_of_a_week(void **state)
                                   MON + 7),
                         "2 3");
     /* Moved from AM to PM on the same day: only the slot changes. */
-    unit_sql(f->s, "UPDATE attendance_mark SET session = 'pm', version = version + 1 WHERE pupil_id = 1 AND day = %d AND session = 'am'",
+    unit_sql(f->s,
+             "UPDATE attendance_mark SET session = 'pm', version = version + 1 "
+             "WHERE pupil_id = 1 AND day = %d AND session = 'am'",
              MON);
     assert_int_equal(unit_int(f->s, "SELECT counted_slots FROM attendance_week WHERE pupil_id = 1 AND week = %d", MON),
                      2);
@@ -242,6 +251,16 @@ static void test_first_and_last_session_of_a_week(void **state)
 
 /* ---- the write that would get past the triggers ---- */
 
+/* sql fails with the triggers' message, changing nothing. */
+static void assert_replace_refused(struct unit_fixture *f, const char *sql)
+{
+    char *err = NULL;
+    assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, &err) & 0xff, SQLITE_CONSTRAINT);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "already recorded: change it, do not replace it"));
+    sqlite3_free(err);
+}
+
 static void test_replacing_a_mark_is_refused(void **state)
 {
     struct unit_fixture *f = *state;
@@ -250,22 +269,17 @@ static void test_replacing_a_mark_is_refused(void **state)
              "(1, %d, 'am', '/', 'phone'), (1, %d, 'am', 'O', 'phone')",
              MON, MON + 1);
     int64_t audit = unit_int(f->s, "SELECT count(*) FROM audit_log");
-    sqlite3 *db = store_db(f->s);
-    char sql[256], *err = NULL;
+    char sql[256];
     /* REPLACE deletes the old row without its delete triggers. */
     snprintf(sql, sizeof sql,
              "INSERT OR REPLACE INTO attendance_mark (pupil_id, day, session, code, source) "
              "VALUES (1, %d, 'am', 'O', 'phone')",
              MON);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, &err) & 0xff, SQLITE_CONSTRAINT);
-    assert_non_null(strstr(err, "already recorded: change it, do not replace it"));
-    sqlite3_free(err);
-    err = NULL;
-    snprintf(sql, sizeof sql, "UPDATE OR REPLACE attendance_mark SET day = %d, version = version + 1 WHERE pupil_id = 1 AND day = %d", MON,
-             MON + 1);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, &err) & 0xff, SQLITE_CONSTRAINT);
-    assert_non_null(strstr(err, "already recorded"));
-    sqlite3_free(err);
+    assert_replace_refused(f, sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE OR REPLACE attendance_mark SET day = %d, version = version + 1 WHERE pupil_id = 1 AND day = %d",
+             MON, MON + 1);
+    assert_replace_refused(f, sql);
     /* Nothing changed; a plain change and an upsert (which updates) still work. */
     assert_int_equal(unit_int(f->s, "SELECT count(*) FROM attendance_mark"), 2);
     assert_int_equal(unit_int(f->s, "SELECT count(*) FROM audit_log"), audit);
