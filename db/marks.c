@@ -8,6 +8,7 @@
 #include "calendar.h"
 #include "csv.h"
 #include "rowio.h"
+#include "strbuf.h"
 #include "date.h"
 #include "roll.h"
 #include "upn.h"
@@ -1390,6 +1391,94 @@ ap_status marks_export_pupils(struct store *s, int from, int to, long *pupils)
     return rc == SQLITE_ROW ? AP_OK : store_fail(s, rc, "counting the pupils of the export");
 }
 
+/* Text by key, read once for an export instead of a lookup per row: the
+ * code set's meanings (by code) or the providers' names (by id), in key
+ * order. */
+struct export_names {
+    struct export_name {
+        int64_t id;
+        char code[8];
+        char *text;
+    } *rows;
+    size_t n, cap, last;
+};
+
+static void export_names_free(struct export_names *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->rows[i].text);
+    free(t->rows);
+    memset(t, 0, sizeof *t);
+}
+
+/* Rows of (id or code, text), in key order (by_code: ?1 is the code set). */
+static ap_status export_names_load(struct store *s, const char *sql, bool by_code, struct export_names *t)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status r = rowio_prepare(s, sql, &st, "exporting the marks");
+    if (r != AP_OK)
+        return r;
+    int rc = by_code ? rowio_bind(st, 1, "T", store_code_set(s)) : SQLITE_OK;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct export_name *grown = rowio_grow(t->rows, &t->cap, t->n, sizeof *t->rows);
+        const unsigned char *text = sqlite3_column_text(st, 1);
+        char *copy = grown ? strdup(text ? (const char *)text : "") : NULL;
+        if (grown)
+            t->rows = grown;
+        if (!copy) {
+            sqlite3_finalize(st);
+            return nomem("exporting the marks");
+        }
+        struct export_name *e = &t->rows[t->n++];
+        memset(e, 0, sizeof *e);
+        if (by_code)
+            column_copy(e->code, sizeof e->code, st, 0);
+        else
+            e->id = sqlite3_column_int64(st, 0);
+        e->text = copy;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "exporting the marks");
+}
+
+/* The text of id (code NULL) or of code, "" when there is none; the last
+ * found is tried first (a pupil's marks mostly name one provider). */
+static const char *export_name(struct export_names *t, int64_t id, const char *code)
+{
+    if (t->n == 0)
+        return "";
+    const struct export_name *e = &t->rows[t->last];
+    if (code ? strcmp(e->code, code) == 0 : e->id == id)
+        return e->text;
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = code ? strcmp(t->rows[mid].code, code) : (t->rows[mid].id > id) - (t->rows[mid].id < id);
+        if (c == 0) {
+            t->last = mid;
+            return t->rows[mid].text;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return "";
+}
+
+/* Writes out the block of records b holds, and empties it. */
+static bool export_flush(FILE *out, struct strbuf *b)
+{
+    if (b->failed) {
+        errno = ENOMEM;
+        return false;
+    }
+    bool ok = fwrite(b->s ? b->s : "", 1, b->len, out) == b->len;
+    strbuf_reset(b);
+    return ok;
+}
+
 ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *count)
 {
     if (count)
@@ -1401,7 +1490,19 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
     static const char *const header[] = {"date", "session", "upn", "surname", "forename", "code", "meaning",
                                          "reported_code", "provider", "source", "note", "recorded_by",
                                          "recorded_at"};
-    enum { NCOL = sizeof header / sizeof header[0] };
+    enum { NCOL = sizeof header / sizeof header[0], C_MEANING = 6, C_PROVIDER = 8 };
+    /* One read: the codes' meanings and the providers' names (read once,
+     * not looked up per mark) and the marks see the same store. */
+    sqlite3 *db = store_db(s);
+    bool own = sqlite3_get_autocommit(db) != 0;
+    int rc = own ? sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) : SQLITE_OK;
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "exporting the marks");
+    struct export_names meanings = {0}, providers = {0};
+    ap_status result = export_names_load(s, "SELECT code, meaning FROM attendance_code WHERE code_set = ?1 "
+                                            "ORDER BY code COLLATE BINARY", true, &meanings);
+    if (result == AP_OK)
+        result = export_names_load(s, "SELECT id, name FROM provider ORDER BY id", false, &providers);
     /* Pupil by pupil in name order (the pupil_name index), each pupil's
      * marks of the range from the attendance_mark primary key (pupil_id,
      * day, session): both walks are in key order, so there is no lookup per
@@ -1409,51 +1510,73 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
      * CROSS JOIN keeps SQLite from driving the walk from the day index
      * instead (a lookup per mark, then a sort by name). */
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s),
+    if (result == AP_OK) {
+        rc = sqlite3_prepare_v2(db,
                                 "SELECT m.day, m.session, u.upn, u.legal_surname, u.legal_forename, m.code, "
-                                "       coalesce(c.meaning, ''), coalesce(m.reported_code, ''), coalesce(v.name, ''), "
+                                "       NULL, coalesce(m.reported_code, ''), m.provider_id, "
                                 "       m.source, m.note, m.updated_by, m.updated_at "
                                 "FROM pupil u INDEXED BY pupil_name CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
-                                "LEFT JOIN attendance_code c ON c.code_set = ?3 AND c.code = m.code "
-                                "LEFT JOIN provider v ON v.id = m.provider_id "
                                 "WHERE m.day BETWEEN ?1 AND ?2 "
                                 "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
                                 "         m.day, m.session",
                                 -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 1, "iiT", (int)from, (int)to, store_code_set(s));
-    if (rc != SQLITE_OK) {
-        ap_status result = store_fail(s, rc, "exporting the marks");
-        sqlite3_finalize(st);
-        return result;
+        if (rc == SQLITE_OK)
+            rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
+        if (rc != SQLITE_OK)
+            result = store_fail(s, rc, "exporting the marks");
     }
     /* A UTF-8 byte-order mark first: without it a spreadsheet opening the file
-     * shows Siân as SiÃ¢n. apterm's own CSV reader skips it. */
+     * shows Siân as SiÃ¢n. apterm's own CSV reader skips it. The records go
+     * out in blocks (a term of marks is tens of megabytes). */
+    struct strbuf block = {0};
+    strbuf_append(&block, "\xEF\xBB\xBF");
+    for (int i = 0; i < NCOL; i++)
+        csv_append_field(&block, header[i], i == NCOL - 1);
     errno = 0;
-    bool ok = fputs("\xEF\xBB\xBF", out) != EOF;
-    for (int i = 0; ok && i < NCOL; i++)
-        ok = csv_write_field(out, header[i], i == NCOL - 1);
-    int written = 0;
+    bool ok = result == AP_OK;
+    int written = 0, day = -1;
+    char date[11] = "";
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int i = 0; ok && i < NCOL; i++) {
+        for (int i = 0; i < NCOL; i++) {
             const char *v;
-            char buf[11];
-            if (i == 0)
-                v = date_format(sqlite3_column_int(st, 0), buf);
-            else
+            if (i == 0) {
+                if (sqlite3_column_int(st, 0) != day)
+                    date_format(day = sqlite3_column_int(st, 0), date);
+                v = date;
+            } else if (i == C_MEANING) {
+                v = export_name(&meanings, 0, (const char *)sqlite3_column_text(st, 5));
+            } else if (i == C_PROVIDER) {
+                v = sqlite3_column_type(st, i) == SQLITE_NULL
+                        ? ""
+                        : export_name(&providers, sqlite3_column_int64(st, i), NULL);
+            } else {
                 v = sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "";
-            ok = csv_write_field(out, v, i == NCOL - 1);
+            }
+            csv_append_field(&block, v, i == NCOL - 1);
         }
-        written += ok;
+        written++;
+        if (block.len >= 1 << 18)
+            ok = export_flush(out, &block);
     }
+    if (ok && result == AP_OK)
+        ok = export_flush(out, &block);
     int err = errno;
+    strbuf_free(&block);
     sqlite3_finalize(st);
+    if (own)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    export_names_free(&meanings);
+    export_names_free(&providers);
+    if (result != AP_OK)
+        return result;
     if (ok && fflush(out) != 0) {
         ok = false;
         err = errno;
     }
     if ((!ok || ferror(out)) && (err == ENOSPC || err == EDQUOT))
         return ap_fail(AP_ERR_IO, "writing the marks: the disk holding it is full");
+    if (!ok && err == ENOMEM)
+        return nomem("exporting the marks");
     if (!ok || ferror(out))
         return ap_fail(AP_ERR_IO, "writing the marks: %s", strerror(err ? err : EIO));
     if (rc != SQLITE_DONE)

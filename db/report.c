@@ -9,7 +9,9 @@
 #include "arena.h"
 #include "calendar.h"
 #include "date.h"
+#include "feed.h"
 #include "flags.h"
+#include "flagset.h"
 #include "labels.h"
 #include "marks.h"
 #include "money.h"
@@ -70,19 +72,6 @@ static void att_add(struct report_att *to, const struct report_att *from)
     to->attending += from->attending;
     to->authorised += from->authorised;
     to->unauthorised += from->unauthorised;
-}
-
-static void att_count(struct report_att *a, enum code_category cat)
-{
-    if (cat == CAT_NOT_COUNTED)
-        return;
-    a->possible++;
-    if (cat == CAT_PRESENT || cat == CAT_AEA)
-        a->attending++;
-    else if (cat == CAT_AUTHORISED)
-        a->authorised++;
-    else if (cat == CAT_UNAUTHORISED)
-        a->unauthorised++;
 }
 
 static ap_status nomem(void)
@@ -253,15 +242,53 @@ static void route_flag(void *ctx, const struct flag_row *f)
     }
 }
 
+static void touch_change(void *ctx, const struct feed_change *c)
+{
+    flag_touch_add(ctx, c);
+}
+
+/* The flags as kept in the store (db/flagset.h: counted by a session today,
+ * with the same thresholds and codes) brought up to date by the change feed
+ * since, routed as a whole pass's would be: the same rows, each record's in
+ * the rules' order. *done is false, and nothing routed, when none are kept
+ * for today or the changes since touch more records than a pass costs. */
+static ap_status kept_flags(struct load *l, struct flag_route *r, bool *done)
+{
+    *done = false;
+    struct flagset fs = {0};
+    struct feed_pos pos;
+    bool found = false, more = true;
+    ap_status st = flagset_load_saved(&fs, l->s, l->th, l->today, &pos, &found);
+    struct flag_touch t = {0};
+    while (st == AP_OK && found && more && !t.all &&
+           t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS)
+        st = feed_read(l->s, &pos, 4 * FLAGSET_MAX_RECORDS, touch_change, &t, &more);
+    bool few = !more && !t.all && t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS;
+    if (st == AP_OK && found && few)
+        st = flagset_apply(&fs, l->s, l->th, l->today, &t, NULL);
+    if (st == AP_OK && found && few) {
+        for (size_t i = 0; i < fs.n; i++)
+            route_flag(r, &fs.rows[i]);
+        *done = true;
+    }
+    flag_touch_free(&t);
+    flagset_free(&fs);
+    return st;
+}
+
 /* Runs the flags over the records of r (ids in its indexes) and fills the
  * accumulators. pupil ids get flags_for_pupil (which also reports their
- * open cases) when per-record passes are chosen. */
+ * open cases) when per-record passes are chosen. The flags kept are read
+ * instead when there are any for today. */
 static ap_status collect_flags(struct load *l, struct flag_route *r)
 {
     size_t records = r->n_pupils + r->n_providers + r->n_cases;
     if (records == 0)
         return AP_OK;
     ap_status st = AP_OK;
+    bool done = false;
+    if ((st = kept_flags(l, r, &done)) != AP_OK || done)
+        return st;
     if (records > FLAGS_PER_RECORD_MAX && r->n_pupils == 0 && r->n_cases == 0)
         return flags_for_providers(l->s, l->th, l->today, route_flag, r, NULL);
     if (records > FLAGS_PER_RECORD_MAX)
@@ -314,15 +341,18 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     size_t count = 0;
+    /* The counted visits up to today once (qa_visit_counted checks every
+     * item of a visit's template was answered), not once per column. */
 #define VISIT(stage, what) \
-    "(SELECT " what " FROM qa_visit_counted v WHERE v.provider_id = p.id" stage " AND v.closed = 1 " \
-    "AND v.visit_date <= :today ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
+    "(SELECT " what " FROM counted v WHERE v.provider_id = p.id" stage " " \
+    "ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
     int rc = prepare(l,
+                     "WITH counted AS MATERIALIZED (SELECT id, provider_id, stage, visit_date, outcome "
+                     "  FROM qa_visit_counted WHERE closed = 1 AND visit_date <= :today) "
                      "SELECT p.id, p.name, p.registration, p.status, p.declaration_date, p.dbs_checked_date, "
                      "  " VISIT(" AND v.stage = 'stage1'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage1'", "coalesce(v.outcome, '')") ", "
-                     "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-                     "     AND v.closed = 1 AND v.visit_date <= :today), "
+                     "  (SELECT min(v.visit_date) FROM counted v WHERE v.provider_id = p.id AND v.stage = 'stage1'), "
                      "  " VISIT(" AND v.stage = 'stage2'", "v.visit_date") ", "
                      "  " VISIT(" AND v.stage = 'stage2'", "coalesce(v.outcome, '')") ", "
                      "  " VISIT("", "v.visit_date") ", "
@@ -1040,7 +1070,6 @@ struct dmt_load {
     struct dmt_pupil *pupils;       /* every pupil, by name */
     size_t n_pupils;
     struct rowio_id_at *pupil_ix;
-    signed char cat_by_byte[256];   /* code -> category; -1 unknown */
 };
 
 static void dmt_progress(struct dmt_load *d, double fraction, const char *what)
@@ -1252,20 +1281,22 @@ static ap_status dmt_pupils(struct dmt_load *d)
     return AP_OK;
 }
 
-static ap_status dmt_codes(struct dmt_load *d)
+/* The slots (attendance_week's bits: weekday * 2 + pm) of the days of the
+ * week starting on monday that are in [from, to]. */
+static unsigned slots_in_range(int monday, int from, int to)
 {
-    struct code_set set;
-    ap_status st = codes_load(d->l.s, &set);
-    if (st != AP_OK)
-        return st;
-    memset(d->cat_by_byte, -1, sizeof d->cat_by_byte);
-    for (size_t i = 0; i < set.n; i++)
-        d->cat_by_byte[(unsigned char)set.codes[i].code[0]] = (signed char)set.codes[i].category;
-    codes_free(&set);
-    return AP_OK;
+    unsigned keep = 0;
+    for (int wd = 0; wd < 7; wd++)
+        if (monday + wd >= from && monday + wd <= to)
+            keep |= 3u << (2 * wd);
+    return keep;
 }
 
-/* One walk over the marks of the range. */
+/* One walk over the pupils' weeks of the range (attendance_week, kept by
+ * the triggers of migration 34 with the sessions each week counts), not over
+ * the marks: each counted session, in day and session order, is matched to
+ * the placement it belongs to as a mark would be; a week the range cuts
+ * counts only its days in the range. */
 static ap_status dmt_marks(struct dmt_load *d)
 {
     struct report_dmt *r = d->r;
@@ -1282,9 +1313,9 @@ static ap_status dmt_marks(struct dmt_load *d)
     sqlite3_stmt *st = NULL;
     int64_t max_pupil = d->n_pupils ? d->pupil_ix[d->n_pupils - 1].id : 1;
     int rc = prepare_range(d,
-                           "SELECT m.pupil_id, m.day, m.session = 'pm', m.code "
-                           "FROM pupil u CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
-                           "WHERE m.day BETWEEN :dfrom AND :dto ORDER BY u.id",
+                           "SELECT w.pupil_id, w.week, w.counted_slots, w.attending_slots, w.authorised_slots "
+                           "FROM pupil u CROSS JOIN attendance_week w ON w.pupil_id = u.id "
+                           "WHERE w.week BETWEEN :dfrom - 6 AND :dto AND w.counted_slots <> 0 ORDER BY u.id",
                            &st);
     int64_t current = -1;
     struct dmt_pupil *u = NULL;
@@ -1308,38 +1339,45 @@ static ap_status dmt_marks(struct dmt_load *d)
             while (pl_hi < d->n_pls && d->pls[pl_hi].pupil_id == pid)
                 pl_hi++;
         }
-        if (++rows % 65536 == 0)
+        if (++rows % 8192 == 0)
             dmt_progress(d, 0.15 + 0.6 * (double)pid / (double)(max_pupil ? max_pupil : 1), "Reading the marks");
-        int day = sqlite3_column_int(st, 1);
-        const unsigned char *code = sqlite3_column_text(st, 3);
-        int cat = code ? d->cat_by_byte[code[0]] : -1;
-        if (cat < 0 || cat == CAT_NOT_COUNTED)
-            continue;
-        bool attending = cat == CAT_PRESENT || cat == CAT_AEA;
-        if (u)
-            att_count(&u->att, (enum code_category)cat);
-        size_t w = (size_t)((week_of(day) - first_week) / 7);
-        if (w < n_weeks)
-            att_count(&weeks[w].att, (enum code_category)cat);
-        int wd = date_weekday(day);
-        int half = sqlite3_column_int(st, 2) != 0;
-        struct dmt_placement *match = NULL;
-        for (size_t k = pl_lo; wd < 5 && k < pl_hi && !match; k++) {
-            struct dmt_placement *pl = &d->pls[k];
-            if (pl->start <= day && (pl->end == DATE_NONE || day <= pl->end) && pl->hours[wd][half] > 0)
-                match = pl;
-        }
-        if (match) {
-            match->possible++;
-            if (attending) {
-                match->attending++;
-                match->attended_hours += match->hours[wd][half];
+        int monday = sqlite3_column_int(st, 1);
+        unsigned counted = (unsigned)sqlite3_column_int64(st, 2) & slots_in_range(monday, r->from, r->to);
+        unsigned attending_slots = (unsigned)sqlite3_column_int64(st, 3) & counted;
+        unsigned authorised_slots = (unsigned)sqlite3_column_int64(st, 4) & counted & ~attending_slots;
+        struct report_att att = {0};
+        for (int slot = 0; slot < 14; slot++) {
+            if (!(counted >> slot & 1u))
+                continue;
+            bool attending = attending_slots >> slot & 1u;
+            att.possible++;
+            att.attending += attending;
+            att.authorised += (int)(authorised_slots >> slot & 1u);
+            int wd = slot / 2, half = slot % 2, day = monday + wd;
+            struct dmt_placement *match = NULL;
+            for (size_t k = pl_lo; wd < 5 && k < pl_hi && !match; k++) {
+                struct dmt_placement *pl = &d->pls[k];
+                if (pl->start <= day && (pl->end == DATE_NONE || day <= pl->end) && pl->hours[wd][half] > 0)
+                    match = pl;
             }
-        } else if (attending) {
-            r->unplaced_attended++;
+            if (match) {
+                match->possible++;
+                if (attending) {
+                    match->attending++;
+                    match->attended_hours += match->hours[wd][half];
+                }
+            } else if (attending) {
+                r->unplaced_attended++;
+            }
         }
+        att.unauthorised = att.possible - att.attending - att.authorised;
+        if (u)
+            att_add(&u->att, &att);
+        size_t w = (size_t)((monday - first_week) / 7);
+        if (monday >= first_week && w < n_weeks)
+            att_add(&weeks[w].att, &att);
     }
-    ap_status result = finish(&d->l, st, rc, AP_OK, "reading the attendance marks");
+    ap_status result = finish(&d->l, st, rc, AP_OK, "reading the attendance by week");
     if (result != AP_OK) {
         free(weeks);
         return result;
@@ -1857,8 +1895,6 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
         dmt_progress(&d, 0.1, "Reading the pupils");
         st = dmt_pupils(&d);
     }
-    if (st == AP_OK)
-        st = dmt_codes(&d);
     if (st == AP_OK) {
         dmt_progress(&d, 0.15, "Reading the marks");
         st = dmt_marks(&d);

@@ -211,8 +211,10 @@ static int viewer_authorizer(void *ctx, int action, const char *a, const char *b
     case SQLITE_SAVEPOINT:
         return SQLITE_OK;
     case SQLITE_PRAGMA:
-        /* Reading a pragma is fine; setting one is not. */
-        if (!b)
+        /* Reading a pragma is fine; setting one is not, but for the size of
+         * this connection's own page cache (store_cache_limit: the exports,
+         * print and the TUI size it), which changes nothing in the store. */
+        if (!b || (a && strcmp(a, "cache_size") == 0))
             return SQLITE_OK;
         return SQLITE_DENY;
     default:

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #define CSV_MAX_FILE (256u * 1024u * 1024u)
 
 void csv_open_at(struct csv_reader *r, const char *name, const char *text, int first_line)
@@ -310,7 +312,10 @@ done:
 /* The first characters a spreadsheet takes as the start of a formula. */
 static bool formula_start(char c)
 {
-    return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+    switch (c) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r': return true;
+    default: return false;
+    }
 }
 
 static bool needs_protection(const char *v)
@@ -323,17 +328,35 @@ const char *csv_unprotect(const char *field)
     return field[0] == '\'' && (formula_start(field[1]) || field[1] == '\'') ? field + 1 : field;
 }
 
-bool csv_write_field(FILE *out, const char *v, bool last)
+void csv_append_field(struct strbuf *b, const char *v, bool last)
 {
     bool protect = needs_protection(v);
-    bool ok = true;
-    if (protect || strpbrk(v, ",\"\r\n")) {
-        ok = fputc('"', out) != EOF && (!protect || fputc('\'', out) != EOF);
-        for (const char *p = v; ok && *p; p++)
-            ok = (*p != '"' || fputc('"', out) != EOF) && fputc(*p, out) != EOF;
-        ok = ok && fputc('"', out) != EOF;
+    size_t plain = strcspn(v, ",\"\r\n");
+    if (protect || v[plain]) {
+        strbuf_append(b, protect ? "\"'" : "\"");
+        for (const char *p = v; *p;) {
+            size_t run = strcspn(p, "\"");
+            strbuf_appendn(b, p, run);
+            p += run;
+            if (*p) {
+                strbuf_append(b, "\"\"");
+                p++;
+            }
+        }
+        strbuf_append(b, "\"");
     } else {
-        ok = fputs(v, out) != EOF;
+        strbuf_appendn(b, v, plain);
     }
-    return ok && fputc(last ? '\n' : ',', out) != EOF;
+    strbuf_appendn(b, last ? "\n" : ",", 1);
+}
+
+bool csv_write_field(FILE *out, const char *v, bool last)
+{
+    struct strbuf b = {0};
+    csv_append_field(&b, v, last);
+    bool ok = !b.failed && fwrite(b.s, 1, b.len, out) == b.len;
+    if (b.failed)
+        errno = ENOMEM;
+    strbuf_free(&b);
+    return ok;
 }

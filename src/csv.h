@@ -99,6 +99,10 @@ ap_status csv_read_file(const char *path, char **text);
  * quote or a line break or was protected. false on a write error (errno
  * set by stdio). */
 bool csv_write_field(FILE *out, const char *value, bool last);
+/* The same field added to b instead (b->failed when out of memory), so that
+ * a long export writes whole blocks of records. */
+struct strbuf;
+void csv_append_field(struct strbuf *b, const char *value, bool last);
 
 /* The value csv_write_field was given, from a field read back: field
  * without its protecting quote when it has one (a quote followed by one of

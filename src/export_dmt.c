@@ -12,21 +12,6 @@
 #include "report.h"
 #include "rules.h"
 
-/* Every table sheet: title in row 1, subtitle in row 2, the table's header
- * in row 4 (index 3), data from row 5. */
-#define HDR 3
-
-static char *uk_date(int date, char *buf, size_t len)
-{
-    int y, m, d;
-    if (date == DATE_NONE) {
-        snprintf(buf, len, "-");
-        return buf;
-    }
-    date_to_ymd(date, &y, &m, &d);
-    snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
-    return buf;
-}
 
 struct dmt {
     struct xlsx *x;
@@ -34,14 +19,6 @@ struct dmt {
     const struct export_dmt_request *req;
     char subtitle[400];
 };
-
-static void money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int64_t pence)
-{
-    if (has)
-        xlsx_money(s, row, col, pence);
-    else
-        xlsx_blank(s, row, col, s->x->f.money);
-}
 
 static void attendance_rule(struct xlsx_sheet *s, int first, int last, int c, double threshold_pct)
 {
@@ -71,7 +48,7 @@ static void summary_sheet(struct dmt *d)
     double pct;
     bool has_pct = report_att_fraction(&t->att, &pct);
     char line[600], money[MONEY_LEN], on[16];
-    int row = HDR;
+    int row = XLSX_HDR;
 #define KPI(label, how) (row++, xlsx_text(s, row, 0, label, f->bold), xlsx_text(s, row, 2, how, f->wrap))
     KPI("From", "The first day of the period.");
     xlsx_date(s, row, 1, r->from);
@@ -83,10 +60,10 @@ static void summary_sheet(struct dmt *d)
         snprintf(line, sizeof line,
                  "The period ends after today (%s): committed spend counts these school days, which have not yet "
                  "happened; actual spend and attendance count only the sessions marked so far.",
-                 uk_date(r->today, on, sizeof on));
+                 xlsx_uk_date(r->today, on, sizeof on));
     else
         snprintf(line, sizeof line, "School days of the period after today (%s): none, the period is over.",
-                 uk_date(r->today, on, sizeof on));
+                 xlsx_uk_date(r->today, on, sizeof on));
     KPI("School days after today", line);
     xlsx_int(s, row, 1, r->school_days_after_today);
     KPI("Pupils", "Pupils with a placement (active or ended, never proposed) running on a school day of the "
@@ -124,9 +101,9 @@ static void summary_sheet(struct dmt *d)
     KPI("Attended hours", "The timetabled hours of the attended sessions that belong to a placement.");
     xlsx_number(s, row, 1, t->attended_hours, f->hours);
     KPI("Cost per attended session", "Committed spend / attended sessions that belong to a placement.");
-    money_or_blank(s, row, 1, t->has_cost_per_session, t->cost_per_session);
+    xlsx_money_or_blank(s, row, 1, t->has_cost_per_session, t->cost_per_session);
     KPI("Cost per attended hour", "Committed spend / attended hours.");
-    money_or_blank(s, row, 1, t->has_cost_per_hour, t->cost_per_hour);
+    xlsx_money_or_blank(s, row, 1, t->has_cost_per_hour, t->cost_per_hour);
     snprintf(line, sizeof line, "Pupils whose attendance in the period is below %g%% (apterm.ini [rules] "
                                 "persistent_absence_pct).",
              r->threshold_pct);
@@ -153,35 +130,125 @@ static void summary_sheet(struct dmt *d)
     }
 #undef KPI
     int last = row;
-    xlsx_table(s, HDR, last, 3, headers, NULL, NULL, NULL);
+    xlsx_table(s, XLSX_HDR, last, 3, headers, NULL, NULL, NULL);
     int note = last + 2;
     snprintf(line, sizeof line,
              "Money is in pounds; every sum is the sum of the rows it totals. Procurement route 1 applies under %s. "
              "QA status and flags are as on %s.",
-             money_format_short(d->req->th->quote_threshold, money, sizeof money), uk_date(r->today, on, sizeof on));
+             money_format_short(d->req->th->quote_threshold, money, sizeof money), xlsx_uk_date(r->today, on, sizeof on));
     xlsx_paragraph(s, note, 0, 2, line, f->note);
     if (r->school_days_after_today > 0) {
         char until[16];
         snprintf(line, sizeof line,
                  "This period runs to %s, after today: %d of its %d school days have not happened yet, so committed "
                  "spend includes days not yet reached.",
-                 uk_date(r->to, until, sizeof until), r->school_days_after_today, r->school_days);
+                 xlsx_uk_date(r->to, until, sizeof until), r->school_days_after_today, r->school_days);
         xlsx_paragraph(s, ++note, 0, 2, line, f->bold);
     }
-    xlsx_finish_sheet(s, HDR, note, 2, -1);
+    xlsx_finish_sheet(s, XLSX_HDR, note, 2, -1);
 }
 
 /* ------------------------------------------------------------------ */
 /* Providers, pupils, cohorts */
+
+/* Where a sheet has the value-for-money columns; -1 for one it has not. */
+struct vfm_cols {
+    int pupils, placements, days, committed, actual, gap, possible, attended, pct, hours, per_session, per_hour;
+    bool sum_pupils;                /* the total row sums the pupils (not a provider's: a pupil may attend two) */
+};
+
+static void int_or_none(struct xlsx_sheet *s, int row, int col, int64_t value)
+{
+    if (col >= 0)
+        xlsx_int(s, row, col, value);
+}
+
+/* A row's value-for-money cells; pct when has_pct. */
+static void vfm_cells(struct xlsx_sheet *s, int rr, const struct vfm_cols *c, const struct report_vfm *v, bool has_pct,
+                      double pct)
+{
+    int_or_none(s, rr, c->pupils, v->pupils);
+    int_or_none(s, rr, c->placements, v->placements);
+    int_or_none(s, rr, c->days, v->placement_days);
+    xlsx_money(s, rr, c->committed, v->committed);
+    xlsx_money(s, rr, c->actual, v->actual);
+    if (c->gap >= 0)
+        xlsx_money(s, rr, c->gap, v->committed - v->actual);
+    xlsx_int(s, rr, c->possible, v->att.possible);
+    xlsx_int(s, rr, c->attended, v->att.attending);
+    xlsx_pct(s, rr, c->pct, has_pct, pct);
+    xlsx_number(s, rr, c->hours, v->attended_hours, s->x->f.hours);
+    xlsx_money_or_blank(s, rr, c->per_session, v->has_cost_per_session, v->cost_per_session);
+    if (c->per_hour >= 0)
+        xlsx_money_or_blank(s, rr, c->per_hour, v->has_cost_per_hour, v->cost_per_hour);
+}
+
+/* t added into sum, as the total row sums the rows. */
+static void vfm_sum(struct report_vfm *sum, const struct report_vfm *t)
+{
+    sum->pupils += t->pupils;
+    sum->placements += t->placements;
+    sum->placement_days += t->placement_days;
+    sum->committed += t->committed;
+    sum->actual += t->actual;
+    sum->att.possible += t->att.possible;
+    sum->att.attending += t->att.attending;
+    sum->attended_hours += t->attended_hours;
+}
+
+/* The table of rows (from XLSX_HDR + 1) with its total row after them (t:
+ * the totals), or a row saying none when there are no rows; the attendance
+ * rule on the rows; the sheet finished. */
+static void vfm_table(struct dmt *d, struct xlsx_sheet *s, size_t rows, const char *none, int ncols,
+                      const char *const headers[], const struct vfm_cols *c, const struct report_vfm *t)
+{
+    const struct xlsx_formats *f = &d->x->f;
+    if (rows == 0) {
+        int last = xlsx_rows_or_none(s, 0, none);
+        xlsx_table(s, XLSX_HDR, last, ncols, headers, NULL, NULL, NULL);
+        xlsx_finish_sheet(s, XLSX_HDR, last, ncols - 1, 1);
+        return;
+    }
+    int totals[XLSX_MAX_COLS] = {0};
+    lxw_format *formats[XLSX_MAX_COLS] = {0};
+    double values[XLSX_MAX_COLS] = {0};
+    totals[0] = XLSX_TOTAL_LABEL;
+    struct {
+        int col;
+        double value;
+        lxw_format *fmt;
+    } sums[] = {
+        {c->sum_pupils ? c->pupils : -1, t->pupils, f->integer},
+        {c->placements, t->placements, f->integer},
+        {c->days, t->placement_days, f->integer},
+        {c->committed, (double)t->committed / 100.0, f->money_bold},
+        {c->actual, (double)t->actual / 100.0, f->money_bold},
+        {c->gap, (double)(t->committed - t->actual) / 100.0, f->money_bold},
+        {c->possible, t->att.possible, f->integer},
+        {c->attended, t->att.attending, f->integer},
+        {c->hours, t->attended_hours, f->hours},
+    };
+    for (size_t k = 0; k < sizeof sums / sizeof sums[0]; k++) {
+        if (sums[k].col < 0)
+            continue;
+        totals[sums[k].col] = XLSX_TOTAL_SUM;
+        values[sums[k].col] = sums[k].value;
+        formats[sums[k].col] = sums[k].fmt;
+    }
+    int last = XLSX_HDR + (int)rows + 1; /* with the total row */
+    xlsx_table(s, XLSX_HDR, last, ncols, headers, totals, values, formats);
+    attendance_rule(s, XLSX_HDR + 1, last - 1, c->pct, d->r->threshold_pct);
+    xlsx_finish_sheet(s, XLSX_HDR, last, ncols - 1, 1);
+}
 
 static void providers_sheet(struct dmt *d)
 {
     const struct report_dmt *r = d->r;
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
-    struct xlsx_sheet *s = xlsx_add_sheet(x, "Providers", "Spend and attendance by provider", d->subtitle);
-    if (!s || !xlsx_split(s, "Provider attendance", "Attendance and cost per attended session by provider",
-                          d->subtitle, 8, 1))
+    struct xlsx_sheet *s = xlsx_add_split_sheet(x, "Providers", "Spend and attendance by provider", "Provider attendance",
+                                                "Attendance and cost per attended session by provider", d->subtitle, 8, 1);
+    if (!s)
         return;
     static const char *const headers[] = {
         "Provider", "Registration", "Pupils", "Placements", "Placement days", "Committed", "Actual",
@@ -190,73 +257,25 @@ static void providers_sheet(struct dmt *d)
     };
     enum { C_NAME, C_REG, C_PUPILS, C_PLACEMENTS, C_DAYS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED,
            C_PCT, C_HOURS, C_PER_SESSION, C_PER_HOUR, C_QA, NCOLS };
+    static const struct vfm_cols cols = {C_PUPILS, C_PLACEMENTS, C_DAYS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE,
+                                         C_ATTENDED, C_PCT, C_HOURS, C_PER_SESSION, C_PER_HOUR, false};
     xlsx_cap(s, C_NAME, 28);
     xlsx_cap(s, C_REG, 18);
-    double sums[NCOLS] = {0};
+    struct report_vfm sum = {0};
     for (size_t i = 0; i < r->n_providers; i++) {
         const struct report_dmt_provider *p = &r->providers[i];
-        const struct report_vfm *v = &p->v;
-        int rr = HDR + 1 + (int)i;
+        int rr = XLSX_HDR + 1 + (int)i;
         double pct;
+        bool has = report_att_fraction(&p->v.att, &pct);
         xlsx_text(s, rr, C_NAME, p->qa.name, f->bold_wrap);
         xlsx_text(s, rr, C_REG, label_text(LABELS_REGISTRATION, p->qa.registration), f->wrap);
-        xlsx_int(s, rr, C_PUPILS, v->pupils);
-        xlsx_int(s, rr, C_PLACEMENTS, v->placements);
-        xlsx_int(s, rr, C_DAYS, v->placement_days);
-        xlsx_money(s, rr, C_COMMITTED, v->committed);
-        xlsx_money(s, rr, C_ACTUAL, v->actual);
-        xlsx_money(s, rr, C_GAP, v->committed - v->actual);
-        xlsx_int(s, rr, C_POSSIBLE, v->att.possible);
-        xlsx_int(s, rr, C_ATTENDED, v->att.attending);
-        bool has = report_att_fraction(&v->att, &pct);
-        xlsx_pct(s, rr, C_PCT, has, pct);
-        xlsx_number(s, rr, C_HOURS, v->attended_hours, f->hours);
-        money_or_blank(s, rr, C_PER_SESSION, v->has_cost_per_session, v->cost_per_session);
-        money_or_blank(s, rr, C_PER_HOUR, v->has_cost_per_hour, v->cost_per_hour);
+        vfm_cells(s, rr, &cols, &p->v, has, pct);
         xlsx_text(s, rr, C_QA, xlsx_rag(p->qa.flags.worst), f->bold);
-        sums[C_PLACEMENTS] += v->placements;
-        sums[C_DAYS] += v->placement_days;
-        sums[C_COMMITTED] += (double)v->committed;
-        sums[C_ACTUAL] += (double)v->actual;
-        sums[C_GAP] += (double)(v->committed - v->actual);
-        sums[C_POSSIBLE] += v->att.possible;
-        sums[C_ATTENDED] += v->att.attending;
-        sums[C_HOURS] += v->attended_hours;
+        vfm_sum(&sum, &p->v);
     }
-    if (r->n_providers == 0) {
-        xlsx_text(s, HDR + 1, 0, "No placements in the period", f->note);
-        xlsx_table(s, HDR, HDR + 1, NCOLS, headers, NULL, NULL, NULL);
-        xlsx_finish_sheet(s, HDR, HDR + 1, NCOLS - 1, 1);
-        return;
-    }
-    /* The total row: sums of the rows above (a provider's pupils are not
-     * summed: a pupil may attend two providers). */
-    int totals[NCOLS] = {0};
-    lxw_format *formats[NCOLS] = {0};
-    double values[NCOLS] = {0};
-    totals[C_NAME] = XLSX_TOTAL_LABEL;
-    int sum_cols[] = {C_PLACEMENTS, C_DAYS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED, C_HOURS};
-    for (size_t k = 0; k < sizeof sum_cols / sizeof sum_cols[0]; k++) {
-        int c = sum_cols[k];
-        totals[c] = XLSX_TOTAL_SUM;
-        bool money = c == C_COMMITTED || c == C_ACTUAL || c == C_GAP;
-        values[c] = money ? sums[c] / 100.0 : sums[c];
-        formats[c] = money ? f->money_bold : c == C_HOURS ? f->hours : f->integer;
-    }
-    int last = HDR + (int)r->n_providers + 1; /* with the total row */
-    xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
-    attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
-    char col[4], formula[64];
-    int qa = C_QA;
-    struct xlsx_sheet *at = xlsx_locate(s, &qa);
-    xlsx_col_name(qa, col);
-    snprintf(formula, sizeof formula, "=$%s%d=\"Red\"", col, HDR + 2);
-    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->red);
-    snprintf(formula, sizeof formula, "=$%s%d=\"Amber\"", col, HDR + 2);
-    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->amber);
-    snprintf(formula, sizeof formula, "=$%s%d=\"Green\"", col, HDR + 2);
-    xlsx_flag_rule(at, HDR + 1, qa, last - 1, qa, formula, f->green);
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+    vfm_table(d, s, r->n_providers, "No placements in the period", NCOLS, headers, &cols, &sum);
+    if (r->n_providers)
+        xlsx_rag_rules(s, XLSX_HDR + 1, XLSX_HDR + (int)r->n_providers, C_QA, C_QA, C_QA);
 }
 
 static void pupils_sheet(struct dmt *d)
@@ -264,9 +283,9 @@ static void pupils_sheet(struct dmt *d)
     const struct report_dmt *r = d->r;
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
-    struct xlsx_sheet *s = xlsx_add_sheet(x, "Pupils", "Spend and attendance by pupil", d->subtitle);
-    if (!s || !xlsx_split(s, "Pupil attendance", "Attendance and cost per attended session by pupil", d->subtitle,
-                          8, 2))
+    struct xlsx_sheet *s = xlsx_add_split_sheet(x, "Pupils", "Spend and attendance by pupil", "Pupil attendance",
+                                                "Attendance and cost per attended session by pupil", d->subtitle, 8, 2);
+    if (!s)
         return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Cohort", "Year group", "Providers", "Placements", "Committed", "Actual",
@@ -274,59 +293,27 @@ static void pupils_sheet(struct dmt *d)
     };
     enum { C_NAME, C_UPN, C_COHORT, C_YEAR, C_PROVIDERS, C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_POSSIBLE,
            C_ATTENDED, C_PCT, C_HOURS, C_PER_SESSION, NCOLS };
+    static const struct vfm_cols cols = {-1, C_PLACEMENTS, -1, C_COMMITTED, C_ACTUAL, -1, C_POSSIBLE, C_ATTENDED,
+                                         C_PCT, C_HOURS, C_PER_SESSION, -1, false};
     xlsx_cap(s, C_NAME, 20);
     xlsx_cap(s, C_COHORT, 16);
     xlsx_cap(s, C_PROVIDERS, 30);
-    double sums[NCOLS] = {0};
+    struct report_vfm sum = {0};
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_dmt_pupil *u = &r->pupils[i];
-        const struct report_vfm *v = &u->v;
-        int rr = HDR + 1 + (int)i;
+        int rr = XLSX_HDR + 1 + (int)i;
         char y[24];
         xlsx_text(s, rr, C_NAME, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
         xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
         xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
         xlsx_text(s, rr, C_PROVIDERS, u->providers, f->wrap);
-        xlsx_int(s, rr, C_PLACEMENTS, v->placements);
-        xlsx_money(s, rr, C_COMMITTED, v->committed);
-        xlsx_money(s, rr, C_ACTUAL, v->actual);
-        xlsx_int(s, rr, C_POSSIBLE, v->att.possible);
-        xlsx_int(s, rr, C_ATTENDED, v->att.attending);
-        xlsx_pct(s, rr, C_PCT, u->has_pct, u->pct);
-        xlsx_number(s, rr, C_HOURS, v->attended_hours, f->hours);
-        money_or_blank(s, rr, C_PER_SESSION, v->has_cost_per_session, v->cost_per_session);
-        sums[C_PLACEMENTS] += v->placements;
-        sums[C_COMMITTED] += (double)v->committed;
-        sums[C_ACTUAL] += (double)v->actual;
-        sums[C_POSSIBLE] += v->att.possible;
-        sums[C_ATTENDED] += v->att.attending;
-        sums[C_HOURS] += v->attended_hours;
+        vfm_cells(s, rr, &cols, &u->v, u->has_pct, u->pct);
+        vfm_sum(&sum, &u->v);
         if (i % 1024 == 1023)
             xlsx_progress(x, 0.7 + 0.1 * (double)i / (double)r->n_pupils, "Writing the pupils");
     }
-    if (r->n_pupils == 0) {
-        xlsx_text(s, HDR + 1, 0, "No pupils in the period", f->note);
-        xlsx_table(s, HDR, HDR + 1, NCOLS, headers, NULL, NULL, NULL);
-        xlsx_finish_sheet(s, HDR, HDR + 1, NCOLS - 1, 1);
-        return;
-    }
-    int totals[NCOLS] = {0};
-    lxw_format *formats[NCOLS] = {0};
-    double values[NCOLS] = {0};
-    totals[C_NAME] = XLSX_TOTAL_LABEL;
-    int sum_cols[] = {C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_POSSIBLE, C_ATTENDED, C_HOURS};
-    for (size_t k = 0; k < sizeof sum_cols / sizeof sum_cols[0]; k++) {
-        int c = sum_cols[k];
-        totals[c] = XLSX_TOTAL_SUM;
-        bool money = c == C_COMMITTED || c == C_ACTUAL;
-        values[c] = money ? sums[c] / 100.0 : sums[c];
-        formats[c] = money ? f->money_bold : c == C_HOURS ? f->hours : f->integer;
-    }
-    int last = HDR + (int)r->n_pupils + 1;
-    xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
-    attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+    vfm_table(d, s, r->n_pupils, "No pupils in the period", NCOLS, headers, &cols, &sum);
 }
 
 static void cohorts_sheet(struct dmt *d)
@@ -334,9 +321,9 @@ static void cohorts_sheet(struct dmt *d)
     const struct report_dmt *r = d->r;
     struct xlsx *x = d->x;
     const struct xlsx_formats *f = &x->f;
-    struct xlsx_sheet *s = xlsx_add_sheet(x, "Cohorts", "Spend and attendance by cohort", d->subtitle);
-    if (!s || !xlsx_split(s, "Cohort attendance", "Attendance and cost per attended session by cohort", d->subtitle,
-                          6, 1))
+    struct xlsx_sheet *s = xlsx_add_split_sheet(x, "Cohorts", "Spend and attendance by cohort", "Cohort attendance",
+                                                "Attendance and cost per attended session by cohort", d->subtitle, 6, 1);
+    if (!s)
         return;
     static const char *const headers[] = {
         "Cohort", "Pupils", "Placements", "Committed", "Actual", "Not attended", "Sessions possible",
@@ -344,52 +331,17 @@ static void cohorts_sheet(struct dmt *d)
     };
     enum { C_NAME, C_PUPILS, C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE, C_ATTENDED, C_PCT, C_HOURS,
            C_PER_SESSION, C_PER_HOUR, NCOLS };
+    static const struct vfm_cols cols = {C_PUPILS, C_PLACEMENTS, -1, C_COMMITTED, C_ACTUAL, C_GAP, C_POSSIBLE,
+                                         C_ATTENDED, C_PCT, C_HOURS, C_PER_SESSION, C_PER_HOUR, true};
     for (int i = 0; i < REPORT_COHORTS; i++) {
         const struct report_vfm *v = &r->cohorts[i].v;
-        int rr = HDR + 1 + i;
         double pct;
-        xlsx_text(s, rr, C_NAME, label_text(LABELS_COHORT, r->cohorts[i].cohort), f->bold);
-        xlsx_int(s, rr, C_PUPILS, v->pupils);
-        xlsx_int(s, rr, C_PLACEMENTS, v->placements);
-        xlsx_money(s, rr, C_COMMITTED, v->committed);
-        xlsx_money(s, rr, C_ACTUAL, v->actual);
-        xlsx_money(s, rr, C_GAP, v->committed - v->actual);
-        xlsx_int(s, rr, C_POSSIBLE, v->att.possible);
-        xlsx_int(s, rr, C_ATTENDED, v->att.attending);
         bool has = report_att_fraction(&v->att, &pct);
-        xlsx_pct(s, rr, C_PCT, has, pct);
-        xlsx_number(s, rr, C_HOURS, v->attended_hours, f->hours);
-        money_or_blank(s, rr, C_PER_SESSION, v->has_cost_per_session, v->cost_per_session);
-        money_or_blank(s, rr, C_PER_HOUR, v->has_cost_per_hour, v->cost_per_hour);
+        xlsx_text(s, XLSX_HDR + 1 + i, C_NAME, label_text(LABELS_COHORT, r->cohorts[i].cohort), f->bold);
+        vfm_cells(s, XLSX_HDR + 1 + i, &cols, v, has, pct);
     }
-    const struct report_vfm *t = &r->total;
-    int totals[NCOLS] = {0};
-    lxw_format *formats[NCOLS] = {0};
-    double values[NCOLS] = {0};
-    totals[C_NAME] = XLSX_TOTAL_LABEL;
-    struct {
-        int col;
-        double value;
-        lxw_format *fmt;
-    } sums[] = {
-        {C_PUPILS, t->pupils, f->integer},
-        {C_PLACEMENTS, t->placements, f->integer},
-        {C_COMMITTED, (double)t->committed / 100.0, f->money_bold},
-        {C_ACTUAL, (double)t->actual / 100.0, f->money_bold},
-        {C_GAP, (double)(t->committed - t->actual) / 100.0, f->money_bold},
-        {C_POSSIBLE, t->att.possible, f->integer},
-        {C_ATTENDED, t->att.attending, f->integer},
-        {C_HOURS, t->attended_hours, f->hours},
-    };
-    for (size_t k = 0; k < sizeof sums / sizeof sums[0]; k++) {
-        totals[sums[k].col] = XLSX_TOTAL_SUM;
-        values[sums[k].col] = sums[k].value;
-        formats[sums[k].col] = sums[k].fmt;
-    }
-    int last = HDR + REPORT_COHORTS + 1;
-    xlsx_table(s, HDR, last, NCOLS, headers, totals, values, formats);
-    attendance_rule(s, HDR + 1, last - 1, C_PCT, r->threshold_pct);
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+    /* the total row: the report's total, which counts each pupil once */
+    vfm_table(d, s, REPORT_COHORTS, "", NCOLS, headers, &cols, &r->total);
 }
 
 /* ------------------------------------------------------------------ */
@@ -399,7 +351,6 @@ static void weeks_sheet(struct dmt *d)
 {
     const struct report_dmt *r = d->r;
     struct xlsx *x = d->x;
-    const struct xlsx_formats *f = &x->f;
     struct xlsx_sheet *s = xlsx_add_sheet(x, "Attendance by week", "Attendance by week", d->subtitle);
     if (!s)
         return;
@@ -408,7 +359,7 @@ static void weeks_sheet(struct dmt *d)
                                           "Attendance"};
     for (size_t i = 0; i < r->n_weeks; i++) {
         const struct report_week *w = &r->weeks[i];
-        int rr = HDR + 1 + (int)i;
+        int rr = XLSX_HDR + 1 + (int)i;
         double pct;
         xlsx_date(s, rr, 0, w->monday);
         xlsx_int(s, rr, 1, w->school_days);
@@ -419,15 +370,11 @@ static void weeks_sheet(struct dmt *d)
         bool has = report_att_fraction(&w->att, &pct);
         xlsx_pct(s, rr, 6, has, pct);
     }
-    int last = HDR + (int)r->n_weeks;
-    if (r->n_weeks == 0) {
-        last = HDR + 1;
-        xlsx_text(s, last, 0, "No school days in the period", f->note);
-    }
-    xlsx_table(s, HDR, last, 7, headers, NULL, NULL, NULL);
+    int last = xlsx_rows_or_none(s, r->n_weeks, "No school days in the period");
+    xlsx_table(s, XLSX_HDR, last, 7, headers, NULL, NULL, NULL);
     if (r->n_weeks)
-        attendance_rule(s, HDR + 1, last, 6, r->threshold_pct);
-    xlsx_finish_sheet(s, HDR, last, 6, 1);
+        attendance_rule(s, XLSX_HDR + 1, last, 6, r->threshold_pct);
+    xlsx_finish_sheet(s, XLSX_HDR, last, 6, 1);
 }
 
 static void progress_sheet(struct dmt *d)
@@ -443,7 +390,7 @@ static void progress_sheet(struct dmt *d)
                                           "Average last rating", "Average movement"};
     for (int a = 0; a < REPORT_AREAS; a++) {
         const struct report_progress *p = &r->progress[a];
-        int rr = HDR + 1 + a;
+        int rr = XLSX_HDR + 1 + a;
         xlsx_text(s, rr, 0, label_text(LABELS_PROGRESS_AREA, p->area), f->bold);
         xlsx_int(s, rr, 1, p->rated);
         xlsx_int(s, rr, 2, p->compared);
@@ -459,17 +406,17 @@ static void progress_sheet(struct dmt *d)
                 xlsx_blank(s, rr, c, f->decimal);
         }
     }
-    int last = HDR + REPORT_AREAS;
-    xlsx_table(s, HDR, last, 9, headers, NULL, NULL, NULL);
+    int last = XLSX_HDR + REPORT_AREAS;
+    xlsx_table(s, XLSX_HDR, last, 9, headers, NULL, NULL, NULL);
     /* Movement: green up, red down (I5 is the first data cell of column 9). */
-    xlsx_flag_rule(s, HDR + 1, 8, last, 8, "=AND(ISNUMBER(I5),I5<0)", f->red);
-    xlsx_flag_rule(s, HDR + 1, 8, last, 8, "=AND(ISNUMBER(I5),I5>0)", f->green);
+    xlsx_flag_rule(s, XLSX_HDR + 1, 8, last, 8, "=AND(ISNUMBER(I5),I5<0)", f->red);
+    xlsx_flag_rule(s, XLSX_HDR + 1, 8, last, 8, "=AND(ISNUMBER(I5),I5>0)", f->green);
     char line[300];
     snprintf(line, sizeof line,
              "Ratings 1 (low) to 5 (high) from the weekly tracking, for weeks beginning in the period. Movement is "
              "each pupil's last rating minus their first, over pupils rated in two weeks or more.");
     xlsx_paragraph(s, last + 2, 0, 8, line, f->note);
-    xlsx_finish_sheet(s, HDR, last + 2, 8, 1);
+    xlsx_finish_sheet(s, XLSX_HDR, last + 2, 8, 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -518,7 +465,7 @@ static void charts_sheet(struct dmt *d)
     size_t shown = n > EXPORT_DMT_CHART_PROVIDERS ? EXPORT_DMT_CHART_PROVIDERS : n;
     static const char *const headers[] = {"Provider", "Committed", "Actual"};
     xlsx_cap(s, 0, 28);
-    int rr = HDR;
+    int rr = XLSX_HDR;
     for (size_t i = 0; i < shown; i++) {
         const struct report_dmt_provider *p = &r->providers[order[i].at];
         rr++;
@@ -541,11 +488,11 @@ static void charts_sheet(struct dmt *d)
     }
     free(order);
     int data_last = rr;
-    if (rr == HDR) {
-        data_last = HDR + 1;
+    if (rr == XLSX_HDR) {
+        data_last = XLSX_HDR + 1;
         xlsx_text(s, data_last, 0, "No placements in the period", f->note);
     }
-    xlsx_table(s, HDR, data_last, 3, headers, NULL, NULL, NULL);
+    xlsx_table(s, XLSX_HDR, data_last, 3, headers, NULL, NULL, NULL);
     if (x->status != AP_OK)
         return;
 
@@ -561,7 +508,7 @@ static void charts_sheet(struct dmt *d)
         const struct report_week *w = &r->weeks[i];
         double pct;
         char label[40], day[16];
-        uk_date(w->monday, day, sizeof day);
+        xlsx_uk_date(w->monday, day, sizeof day);
         if (!report_att_fraction(&w->att, &pct)) {
             size_t used = strlen(left);
             if (used + 20 < sizeof left)
@@ -586,7 +533,7 @@ static void charts_sheet(struct dmt *d)
     }
 
     int bottom = data_last;
-    if (rr > HDR) {
+    if (rr > XLSX_HDR) {
         lxw_chart *bar = workbook_add_chart(x->wb, LXW_CHART_BAR);
         if (!bar) {
             xlsx_fail(x, AP_ERR_NOMEM, "the spend chart: libxlsxwriter could not make it");
@@ -600,8 +547,8 @@ static void charts_sheet(struct dmt *d)
                 xlsx_fail(x, AP_ERR_NOMEM, "the spend chart: libxlsxwriter could not add a series");
                 return;
             }
-            chart_series_set_categories(series, s->name, HDR + 1, 0, (lxw_row_t)rr, 0);
-            chart_series_set_values(series, s->name, HDR + 1, (lxw_col_t)(1 + k), (lxw_row_t)rr,
+            chart_series_set_categories(series, s->name, XLSX_HDR + 1, 0, (lxw_row_t)rr, 0);
+            chart_series_set_values(series, s->name, XLSX_HDR + 1, (lxw_col_t)(1 + k), (lxw_row_t)rr,
                                     (lxw_col_t)(1 + k));
             chart_series_set_name(series, names[k]);
         }
@@ -611,7 +558,7 @@ static void charts_sheet(struct dmt *d)
         chart_axis_set_crossing_max(bar->y_axis); /* and the pounds below */
         chart_legend_set_position(bar, LXW_CHART_LEGEND_BOTTOM);
         lxw_chart_options place = {.x_offset = 10, .y_offset = 0, .x_scale = CHART_X_SCALE, .y_scale = CHART_BAR_Y};
-        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, bar, &place), "the spend chart"))
+        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, XLSX_HDR, 4, bar, &place), "the spend chart"))
             return;
     }
     if (wk_last > wk_hdr) {
@@ -638,14 +585,14 @@ static void charts_sheet(struct dmt *d)
          * (wrapped) rows beside it cannot push it off the page */
         lxw_chart_options place = {.x_offset = 10, .y_offset = (int32_t)(288 * CHART_BAR_Y) + 14,
                                    .x_scale = CHART_X_SCALE, .y_scale = CHART_LINE_Y};
-        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, HDR, 4, line, &place), "the attendance chart"))
+        if (!xlsx_ok(x, worksheet_insert_chart_opt(s->ws, XLSX_HDR, 4, line, &place), "the attendance chart"))
             return;
     }
-    if (rr > HDR || wk_last > wk_hdr)
-        bottom = HDR + (int)((288 * (CHART_BAR_Y + CHART_LINE_Y) + 14) / 20) + 1; /* rows of 20 px */
+    if (rr > XLSX_HDR || wk_last > wk_hdr)
+        bottom = XLSX_HDR + (int)((288 * (CHART_BAR_Y + CHART_LINE_Y) + 14) / 20) + 1; /* rows of 20 px */
     if (bottom < wk_note)
         bottom = wk_note;
-    xlsx_finish_sheet(s, HDR, bottom, CHART_LAST_COL, -1);
+    xlsx_finish_sheet(s, XLSX_HDR, bottom, CHART_LAST_COL, -1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -679,8 +626,8 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
     date_to_ymd(req->to, &y2, &m, &dd);
     if (y < 1900 || y2 > 9999)
         return ap_fail(AP_ERR_INVALID, "--from/--to: dates from 1900 to 9999 only: nothing was written");
-    snprintf(title, sizeof title, "Value for money report %s to %s", uk_date(req->from, a, sizeof a),
-             uk_date(req->to, b, sizeof b));
+    snprintf(title, sizeof title, "Value for money report %s to %s", xlsx_uk_date(req->from, a, sizeof a),
+             xlsx_uk_date(req->to, b, sizeof b));
     struct xlsx_doc doc = {
         .title = title,
         .subject = "Alternative Provision: spend, attendance, progress and quality assurance for the DMT",
@@ -708,8 +655,8 @@ ap_status export_dmt(struct store *s, const struct export_dmt_request *req, stru
     char t[16];
     snprintf(d.subtitle, sizeof d.subtitle, "%s \xe2\x80\x93 %s to %s \xe2\x80\x93 %s \xe2\x80\x93 produced %s",
              req->organisation && *req->organisation ? req->organisation : "Alternative Provision",
-             uk_date(r->from, a, sizeof a), uk_date(r->to, b, sizeof b), XLSX_MARKING,
-             uk_date(req->today, t, sizeof t));
+             xlsx_uk_date(r->from, a, sizeof a), xlsx_uk_date(r->to, b, sizeof b), XLSX_MARKING,
+             xlsx_uk_date(req->today, t, sizeof t));
     xlsx_progress(x, 0.62, "Writing the summary");
     summary_sheet(&d);
     charts_sheet(&d);

@@ -9,54 +9,12 @@
 #include "money.h"
 #include "rules.h"
 
-/* Every table sheet: title in row 1, subtitle in row 2, the table's header
- * in row 4 (index 3), data from row 5. */
-#define HDR 3
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *yes_no(bool b)
 {
     return b ? "Yes" : "No";
-}
-
-static char *uk_date(int date, char *buf, size_t len)
-{
-    int y, m, d;
-    if (date == DATE_NONE) {
-        snprintf(buf, len, "-");
-        return buf;
-    }
-    date_to_ymd(date, &y, &m, &d);
-    snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
-    return buf;
-}
-
-/* The last data row of a table of n rows; with none, one row saying so. */
-static int rows_or_none(struct xlsx_sheet *s, size_t n, const char *none)
-{
-    if (n == 0) {
-        xlsx_text(s, HDR + 1, 0, none, s->x->f.note);
-        return HDR + 1;
-    }
-    return HDR + (int)n;
-}
-
-/* A formula rule on a column: colour the cells of rows first..last in
- * columns c0..c1 when the cell of column `key` on the same row says `word`. */
-static void rag_rules(struct xlsx_sheet *s, int first, int last, int c0, int c1, int key)
-{
-    char col[4], formula[64];
-    int at = key;
-    s = xlsx_locate(s, &at); /* a split sheet: c0..c1 are on key's page */
-    c0 += at - key, c1 += at - key, key = at;
-    xlsx_col_name(key, col);
-    snprintf(formula, sizeof formula, "=$%s%d=\"Red\"", col, first + 1);
-    xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.red);
-    snprintf(formula, sizeof formula, "=$%s%d=\"Amber\"", col, first + 1);
-    xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.amber);
-    snprintf(formula, sizeof formula, "=$%s%d=\"Green\"", col, first + 1);
-    xlsx_flag_rule(s, first, c0, last, c1, formula, s->x->f.green);
 }
 
 /* Amber when a text cell is not empty (a warning column). */
@@ -97,11 +55,11 @@ int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *more_nam
     };
     enum { C_NAME, C_REG, C_STATUS, C_PUPILS, C_S1, C_S1OUT, C_S1DUE, C_S2, C_S2OUT, C_S2DUE, C_VISIT,
            C_VTYPE, C_DECL, C_DBS, C_FLAGS, C_RAG, NCOLS };
-    struct xlsx_sheet *s = xlsx_add_sheet(x, sheet_name, title, subtitle);
     char more_title[160];
     snprintf(more_title, sizeof more_title, "%s: last visit, checks and flags", title);
-    if (!s || !xlsx_split(s, more_name, more_title, subtitle, C_VISIT, 1))
-        return HDR;
+    struct xlsx_sheet *s = xlsx_add_split_sheet(x, sheet_name, title, more_name, more_title, subtitle, C_VISIT, 1);
+    if (!s)
+        return XLSX_HDR;
     const struct xlsx_formats *f = &x->f;
     xlsx_cap(s, C_NAME, 28);
     xlsx_cap(s, C_REG, 18);
@@ -110,7 +68,7 @@ int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *more_nam
     xlsx_cap(s, C_FLAGS, 48);
     for (size_t i = 0; i < n; i++) {
         const struct report_provider *p = (const struct report_provider *)((const char *)rows + i * stride);
-        int r = HDR + 1 + (int)i;
+        int r = XLSX_HDR + 1 + (int)i;
         xlsx_text(s, r, C_NAME, p->name, f->bold_wrap);
         xlsx_text(s, r, C_REG, label_text(LABELS_REGISTRATION, p->registration), f->wrap);
         xlsx_text(s, r, C_STATUS, label_text(LABELS_PROVIDER_STATUS, p->status), f->text);
@@ -133,14 +91,14 @@ int export_qa_sheet(struct xlsx *x, const char *sheet_name, const char *more_nam
         xlsx_text(s, r, C_FLAGS, p->flags.text, f->wrap);
         xlsx_text(s, r, C_RAG, xlsx_rag(p->flags.worst), f->bold);
     }
-    int last = rows_or_none(s, n, "No providers");
-    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    int last = xlsx_rows_or_none(s, n, "No providers");
+    xlsx_table(s, XLSX_HDR, last, NCOLS, headers, NULL, NULL, NULL);
     if (n) {
-        rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);
-        overdue_rule(s, HDR + 1, last, C_S1DUE, today);
-        overdue_rule(s, HDR + 1, last, C_S2DUE, today);
+        xlsx_rag_rules(s, XLSX_HDR + 1, last, C_RAG, C_RAG, C_RAG);
+        overdue_rule(s, XLSX_HDR + 1, last, C_S1DUE, today);
+        overdue_rule(s, XLSX_HDR + 1, last, C_S2DUE, today);
     }
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+    xlsx_finish_sheet(s, XLSX_HDR, last, NCOLS - 1, 1);
     return last;
 }
 
@@ -217,10 +175,7 @@ static void cover_sheet(struct pack *p)
         xlsx_date(s, rr, C_PANEL, c->panel_date);
         xlsx_text(s, rr, C_TRIAGE, c->triage, f->wrap);
         xlsx_text(s, rr, C_OPTION, q ? q->provider : "No quotations", f->wrap);
-        if (q)
-            xlsx_money(s, rr, C_COST, q->annual_total);
-        else
-            xlsx_blank(s, rr, C_COST, f->money);
+        xlsx_money_or_blank(s, rr, C_COST, q != NULL, q ? q->annual_total : 0);
         xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
     }
     int last = r->n_cases ? hdr + (int)r->n_cases : hdr + 1;
@@ -248,8 +203,8 @@ static void cover_sheet(struct pack *p)
              "Attendance: the last 6 weeks are %s to %s; the term is %s, %s to %s. Hours are those of the placements "
              "running on %s. LA minimum hours: the local authority's policy for the year group (apterm.ini "
              "[rules]), not a statutory minimum.",
-             uk_date(r->last6_from, a, sizeof a), uk_date(r->last6_to, b, sizeof b), r->term_name,
-             uk_date(r->term_start, c2, sizeof c2), uk_date(r->term_to, d2, sizeof d2), uk_date(r->today, e, sizeof e));
+             xlsx_uk_date(r->last6_from, a, sizeof a), xlsx_uk_date(r->last6_to, b, sizeof b), r->term_name,
+             xlsx_uk_date(r->term_start, c2, sizeof c2), xlsx_uk_date(r->term_to, d2, sizeof d2), xlsx_uk_date(r->today, e, sizeof e));
     xlsx_paragraph(s, note++, 0, NCOLS - 1, line, f->note);
     xlsx_finish_sheet(s, hdr, note - 1, NCOLS - 1, -1);
 }
@@ -289,7 +244,7 @@ static void cases_sheet(struct pack *p)
         const struct report_pupil *u = &r->pupils[c->pupil];
         const struct report_quote *q = recommended(r, c);
         char y[24];
-        int rr = HDR + 1 + (int)i;
+        int rr = XLSX_HDR + 1 + (int)i;
         xlsx_int(s, rr, C_CASE, c->id);
         xlsx_text(s, rr, C_PUPIL, u->name, f->bold_wrap);
         xlsx_text(s, rr, C_UPN, u->upn, f->text);
@@ -308,21 +263,18 @@ static void cases_sheet(struct pack *p)
         xlsx_text(s, rr, C_DECISION, c->decision, f->wrap);
         xlsx_int(s, rr, C_QUOTES, (int64_t)c->n_quotes);
         xlsx_text(s, rr, C_OPTION, q ? q->provider : "", f->wrap);
-        if (q)
-            xlsx_money(s, rr, C_COST, q->annual_total);
-        else
-            xlsx_blank(s, rr, C_COST, f->money);
+        xlsx_money_or_blank(s, rr, C_COST, q != NULL, q ? q->annual_total : 0);
         xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
         xlsx_text(s, rr, C_FLAGS, c->flags.text, f->wrap);
         xlsx_text(s, rr, C_RAG, xlsx_rag(c->flags.worst), f->bold);
     }
-    int last = rows_or_none(s, r->n_cases, "No cases");
-    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    int last = xlsx_rows_or_none(s, r->n_cases, "No cases");
+    xlsx_table(s, XLSX_HDR, last, NCOLS, headers, NULL, NULL, NULL);
     if (r->n_cases) {
-        warning_rule(s, HDR + 1, last, C_CHECK, C_CHECK, C_CHECK);
-        rag_rules(s, HDR + 1, last, C_RAG, C_RAG, C_RAG);
+        warning_rule(s, XLSX_HDR + 1, last, C_CHECK, C_CHECK, C_CHECK);
+        xlsx_rag_rules(s, XLSX_HDR + 1, last, C_RAG, C_RAG, C_RAG);
     }
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 2);
+    xlsx_finish_sheet(s, XLSX_HDR, last, NCOLS - 1, 2);
 }
 
 static void options_sheet(struct pack *p)
@@ -330,9 +282,10 @@ static void options_sheet(struct pack *p)
     const struct report_panel *r = p->r;
     struct xlsx *x = p->x;
     const struct xlsx_formats *f = &x->f;
-    struct xlsx_sheet *s = xlsx_add_sheet(x, "Option analysis", "Option analysis: the costed options", p->subtitle);
-    if (!s || !xlsx_split(s, "Option totals", "Option analysis: annual totals and the recommendation", p->subtitle,
-                          11, 3))
+    struct xlsx_sheet *s = xlsx_add_split_sheet(x, "Option analysis", "Option analysis: the costed options",
+                                                "Option totals", "Option analysis: annual totals and the recommendation",
+                                                p->subtitle, 11, 3);
+    if (!s)
         return;
     static const char *const headers[] = {
         "Case", "Pupil", "Option", "Provider", "Cost basis", "Rate", "Sessions a week", "Hours a week",
@@ -346,7 +299,7 @@ static void options_sheet(struct pack *p)
     xlsx_cap(s, C_CHECK, 34);
     xlsx_cap(s, C_PROVIDER, 28);
     xlsx_cap(s, C_REC, 28); /* "✔ Recommended (lowest cost)" on one line */
-    int rr = HDR;
+    int rr = XLSX_HDR;
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct report_case *c = &r->cases[i];
         const struct report_pupil *u = &r->pupils[c->pupil];
@@ -369,10 +322,7 @@ static void options_sheet(struct pack *p)
             xlsx_money(s, rr, C_RATE, q->rate);
             xlsx_int(s, rr, C_SESSIONS, q->sessions_per_week);
             xlsx_number(s, rr, C_HOURS, q->hours_per_week, f->hours);
-            if (q->has_cost_per_session)
-                xlsx_money(s, rr, C_PER_SESSION, q->cost_per_session);
-            else
-                xlsx_blank(s, rr, C_PER_SESSION, f->money);
+            xlsx_money_or_blank(s, rr, C_PER_SESSION, q->has_cost_per_session, q->cost_per_session);
             xlsx_money(s, rr, C_PER_WEEK, q->cost_per_week);
             xlsx_money(s, rr, C_TRANSPORT, q->transport_per_week);
             xlsx_money(s, rr, C_TUITION, q->annual_tuition);
@@ -390,19 +340,19 @@ static void options_sheet(struct pack *p)
             xlsx_text(s, rr, C_CHECK, c->quotes_text, f->wrap);
         }
     }
-    int last = rr > HDR ? rr : rows_or_none(s, 0, "No cases");
-    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
-    if (rr > HDR) {
+    int last = rr > XLSX_HDR ? rr : xlsx_rows_or_none(s, 0, "No cases");
+    xlsx_table(s, XLSX_HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    if (rr > XLSX_HDR) {
         char col[4], formula[64];
         int rec = C_REC;
         struct xlsx_sheet *at = xlsx_locate(s, &rec); /* the totals page, from its first column after the keys */
         xlsx_col_name(rec, col);
-        snprintf(formula, sizeof formula, "=LEN($%s%d)>0", col, HDR + 2);
-        xlsx_flag_rule(at, HDR + 1, at == s ? C_OPTION : rec - (C_REC - C_TUITION), last, rec, formula,
+        snprintf(formula, sizeof formula, "=LEN($%s%d)>0", col, XLSX_HDR + 2);
+        xlsx_flag_rule(at, XLSX_HDR + 1, at == s ? C_OPTION : rec - (C_REC - C_TUITION), last, rec, formula,
                        f->recommended);
-        warning_rule(s, HDR + 1, last, C_CHECK, C_CHECK, C_CHECK);
+        warning_rule(s, XLSX_HDR + 1, last, C_CHECK, C_CHECK, C_CHECK);
     }
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 2);
+    xlsx_finish_sheet(s, XLSX_HDR, last, NCOLS - 1, 2);
 }
 
 /* The pupil picture: one block of label/value rows per pupil, two pairs a
@@ -446,11 +396,11 @@ static void pupils_sheet(struct pack *p)
     static const char *const headers[NCOLS] = {"Item", "Value", NULL, "Item", "Value"};
     for (int c = 0; c < NCOLS; c++)
         if (headers[c])
-            xlsx_text(s, HDR, c, headers[c], f->header);
+            xlsx_text(s, XLSX_HDR, c, headers[c], f->header);
     xlsx_ok(x, worksheet_set_column(s->ws, C, C, 2, NULL), "the gap column of the sheet Pupil picture");
     xlsx_cap(s, B, 34);
     xlsx_cap(s, E, 34);
-    int rr = HDR + 1;
+    int rr = XLSX_HDR + 1;
     for (size_t i = 0; i < r->n_pupils; i++, rr += PIC_ROWS + 1) {
         const struct report_pupil *u = &r->pupils[i];
         char y[24];
@@ -531,22 +481,22 @@ static void pupils_sheet(struct pack *p)
         if (row != rr + PIC_ROWS)
             xlsx_fail(x, AP_ERR_INVALID, "the pupil picture's block is %d rows, not %d", row - rr, PIC_ROWS);
     }
-    int last = r->n_pupils ? rr - 2 : rows_or_none(s, 0, "No pupils");
+    int last = r->n_pupils ? rr - 2 : xlsx_rows_or_none(s, 0, "No pupils");
     if (r->n_pupils) {
         char threshold[64], today[48];
         int yy, mm, dd;
         snprintf(threshold, sizeof threshold, "ISNUMBER(@),@<%.6g", p->req->th->persistent_absence_pct / 100.0);
-        picture_rule(s, HDR + 1, last, B, "Attendance (6 weeks)", threshold, f->amber);
-        picture_rule(s, HDR + 1, last, E, "Attendance (term)", threshold, f->amber);
-        picture_rule(s, HDR + 1, last, B, "Below minimum", "LEFT(@,3)=\"Yes\"", f->amber);
+        picture_rule(s, XLSX_HDR + 1, last, B, "Attendance (6 weeks)", threshold, f->amber);
+        picture_rule(s, XLSX_HDR + 1, last, E, "Attendance (term)", threshold, f->amber);
+        picture_rule(s, XLSX_HDR + 1, last, B, "Below minimum", "LEFT(@,3)=\"Yes\"", f->amber);
         date_to_ymd(r->today, &yy, &mm, &dd);
         snprintf(today, sizeof today, "ISNUMBER(@),@<DATE(%d,%d,%d)", yy, mm, dd);
-        picture_rule(s, HDR + 1, last, B, "Next PSP review", today, f->red);
-        picture_rule(s, HDR + 1, last, B, "RAG", "@=\"Red\"", f->red);
-        picture_rule(s, HDR + 1, last, B, "RAG", "@=\"Amber\"", f->amber);
-        picture_rule(s, HDR + 1, last, B, "RAG", "@=\"Green\"", f->green);
+        picture_rule(s, XLSX_HDR + 1, last, B, "Next PSP review", today, f->red);
+        picture_rule(s, XLSX_HDR + 1, last, B, "RAG", "@=\"Red\"", f->red);
+        picture_rule(s, XLSX_HDR + 1, last, B, "RAG", "@=\"Amber\"", f->amber);
+        picture_rule(s, XLSX_HDR + 1, last, B, "RAG", "@=\"Green\"", f->green);
     }
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 0);
+    xlsx_finish_sheet(s, XLSX_HDR, last, NCOLS - 1, 0);
 }
 
 static void placements_sheet(struct pack *p)
@@ -554,8 +504,9 @@ static void placements_sheet(struct pack *p)
     const struct report_panel *r = p->r;
     struct xlsx *x = p->x;
     const struct xlsx_formats *f = &x->f;
-    struct xlsx_sheet *s = xlsx_add_sheet(x, "Placements", "The pupils' placements", p->subtitle);
-    if (!s || !xlsx_split(s, "Placement costs", "The pupils' placements: hours and costs", p->subtitle, 8, 3))
+    struct xlsx_sheet *s = xlsx_add_split_sheet(x, "Placements", "The pupils' placements", "Placement costs",
+                                                "The pupils' placements: hours and costs", p->subtitle, 8, 3);
+    if (!s)
         return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Provider", "Status", "Start", "End", "Planned weeks", "Sessions a week",
@@ -565,7 +516,7 @@ static void placements_sheet(struct pack *p)
            C_RATE, C_TRANSPORT, C_ANNUAL, C_TODAY, C_CASE, NCOLS };
     xlsx_cap(s, C_PUPIL, 18);
     xlsx_cap(s, C_PROVIDER, 26);
-    int rr = HDR;
+    int rr = XLSX_HDR;
     for (size_t i = 0; i < r->n_pupils; i++) {
         const struct report_pupil *u = &r->pupils[i];
         for (size_t k = 0; k < u->n_placements; k++) {
@@ -594,9 +545,9 @@ static void placements_sheet(struct pack *p)
                 xlsx_blank(s, rr, C_CASE, f->integer);
         }
     }
-    int last = rr > HDR ? rr : rows_or_none(s, 0, "No placements");
-    xlsx_table(s, HDR, last, NCOLS, headers, NULL, NULL, NULL);
-    xlsx_finish_sheet(s, HDR, last, NCOLS - 1, 1);
+    int last = rr > XLSX_HDR ? rr : xlsx_rows_or_none(s, 0, "No placements");
+    xlsx_table(s, XLSX_HDR, last, NCOLS, headers, NULL, NULL, NULL);
+    xlsx_finish_sheet(s, XLSX_HDR, last, NCOLS - 1, 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -611,7 +562,7 @@ ap_status export_panel(struct store *s, const struct export_panel_request *req, 
         date_to_ymd(req->panel_date, &y, &m, &dd);
         if (y < 1900 || y > 9999)
             return ap_fail(AP_ERR_INVALID, "--panel-date: %d is not a year a workbook can hold", y);
-        snprintf(title, sizeof title, "Inclusion Panel pack: panel of %s", uk_date(req->panel_date, d, sizeof d));
+        snprintf(title, sizeof title, "Inclusion Panel pack: panel of %s", xlsx_uk_date(req->panel_date, d, sizeof d));
     } else {
         snprintf(title, sizeof title, "Inclusion Panel pack: open cases");
     }
@@ -642,7 +593,7 @@ ap_status export_panel(struct store *s, const struct export_panel_request *req, 
     snprintf(p.subtitle, sizeof p.subtitle, "%s \xe2\x80\x93 %s \xe2\x80\x93 %s \xe2\x80\x93 produced %s",
              req->organisation && *req->organisation ? req->organisation : "Alternative Provision",
              r->panel_date != DATE_NONE ? title + strlen("Inclusion Panel pack: ") : "every open case",
-             XLSX_MARKING, uk_date(req->today, d, sizeof d));
+             XLSX_MARKING, xlsx_uk_date(req->today, d, sizeof d));
     xlsx_progress(x, 0.4, "Writing the cover and the cases");
     cover_sheet(&p);
     cases_sheet(&p);

@@ -531,8 +531,11 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     if (!*out)
         return usage_error("%s", "--out needs a file name");
     struct store *s = NULL;
-    if (open_store(cli, false, &s) != AP_OK)
+    /* each page of the marks is read once: a small cache, not the TUI's */
+    if (open_store(cli, false, &s) != AP_OK || store_cache_limit(s, 2000) != AP_OK) {
+        store_close(s);
         return fail("export");
+    }
     int count = 0;
     long pupils = 0;
     char asked[40];
@@ -603,8 +606,11 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
                                to_text);
     }
     struct store *s = NULL;
-    if (open_store(cli, false, &s) != AP_OK)
+    /* the workbooks read each page about once: a small cache, not the TUI's */
+    if (open_store(cli, false, &s) != AP_OK || store_cache_limit(s, 2000) != AP_OK) {
+        store_close(s);
         return fail("export");
+    }
     struct cli_progress progress = cli_progress_start();
     ap_status st;
     struct export_panel_result pr;

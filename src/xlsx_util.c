@@ -1013,3 +1013,57 @@ const char *xlsx_rag(enum flag_level level)
     }
     return "";
 }
+
+/* ------------------------------------------------------------------ */
+/* What the workbooks share (src/export_dmt.c, src/export_panel.c) */
+
+struct xlsx_sheet *xlsx_add_split_sheet(struct xlsx *x, const char *name, const char *title, const char *more_name,
+                                        const char *more_title, const char *subtitle, int split_at, int keys)
+{
+    struct xlsx_sheet *s = xlsx_add_sheet(x, name, title, subtitle);
+    return s && xlsx_split(s, more_name, more_title, subtitle, split_at, keys) ? s : NULL;
+}
+
+char *xlsx_uk_date(int date, char *buf, size_t len)
+{
+    int y, m, d;
+    if (date == DATE_NONE) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    date_to_ymd(date, &y, &m, &d);
+    snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+    return buf;
+}
+
+void xlsx_money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int64_t pence)
+{
+    if (has)
+        xlsx_money(s, row, col, pence);
+    else
+        xlsx_blank(s, row, col, s->x->f.money);
+}
+
+int xlsx_rows_or_none(struct xlsx_sheet *s, size_t n, const char *none)
+{
+    if (n == 0) {
+        xlsx_text(s, XLSX_HDR + 1, 0, none, s->x->f.note);
+        return XLSX_HDR + 1;
+    }
+    return XLSX_HDR + (int)n;
+}
+
+void xlsx_rag_rules(struct xlsx_sheet *s, int first, int last, int c0, int c1, int key)
+{
+    static const char *const words[] = {"Red", "Amber", "Green"};
+    char col[4], formula[64];
+    int at = key;
+    s = xlsx_locate(s, &at); /* a split sheet: c0..c1 are on key's page */
+    c0 += at - key, c1 += at - key, key = at;
+    xlsx_col_name(key, col);
+    lxw_format *fills[] = {s->x->f.red, s->x->f.amber, s->x->f.green};
+    for (int i = 0; i < 3; i++) {
+        snprintf(formula, sizeof formula, "=$%s%d=\"%s\"", col, first + 1, words[i]);
+        xlsx_flag_rule(s, first, c0, last, c1, formula, fills[i]);
+    }
+}

@@ -200,4 +200,27 @@ char *xlsx_col_name(int col, char *buf);
 /* "Red", "Amber", or "Green" (nothing raised) for the worst flag of a record. */
 const char *xlsx_rag(enum flag_level level);
 
+/* ---- What the workbooks share (export_dmt.c, export_panel.c) ---- */
+
+/* Every table sheet: title in row 1, subtitle in row 2 (xlsx_add_sheet), the
+ * table's header in row 4 (index 3), data from row 5. */
+#define XLSX_HDR 3
+
+/* A table sheet too wide for one page: xlsx_add_sheet, then xlsx_split at
+ * split_at onto a sheet more_name titled more_title, keeping `keys` key
+ * columns. The first page, or NULL. */
+struct xlsx_sheet *xlsx_add_split_sheet(struct xlsx *x, const char *name, const char *title, const char *more_name,
+                                        const char *more_title, const char *subtitle, int split_at, int keys);
+/* date as dd/mm/yyyy into buf (len bytes), "-" for DATE_NONE; returns buf. */
+char *xlsx_uk_date(int date, char *buf, size_t len);
+/* pence in the money format, or a blank cell in it when !has. */
+void xlsx_money_or_blank(struct xlsx_sheet *s, int row, int col, bool has, int64_t pence);
+/* The last data row of a table of n rows from XLSX_HDR + 1; with none, one
+ * row saying `none` (a note). */
+int xlsx_rows_or_none(struct xlsx_sheet *s, size_t n, const char *none);
+/* Red, amber and green fills on rows first..last, columns c0..c1, when the
+ * cell of column `key` on the same row says so (xlsx_rag's words); on a
+ * split sheet, on key's page. */
+void xlsx_rag_rules(struct xlsx_sheet *s, int first, int last, int c0, int c1, int key);
+
 #endif

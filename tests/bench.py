@@ -136,9 +136,58 @@ def export_figures():
             results = [_export_run(args) for _ in range(3)]
             times[name] = statistics.median(r[0] for r in results)
             peak = max([peak] + [r[1] for r in results])
+        python_s = _dmt_python_s(os.path.join(tmp, "dmt.xlsx"), os.path.join(tmp, "dmt-python.xlsx"))
     print(f"export_panel_s: {times['panel']:.2f}")
     print(f"export_dmt_s: {times['dmt']:.2f}")
+    if python_s is not None:
+        print(f"export_dmt_python_s: {python_s:.2f}")
     print(f"export_peak_mb: {peak:.1f}")
+
+
+# export_dmt_python_s  Python XlsxWriter writing the same cells as the DMT report (median of 3):
+#                      every value of every sheet of apterm's workbook (read back with
+#                      openpyxl, not timed) with its number format, bold and wrap, and the
+#                      column widths; the time is Workbook() to close() only. Absent when
+#                      python3-xlsxwriter is not installed.
+def _dmt_python_s(source, target):
+    try:
+        import xlsxwriter
+    except ImportError:
+        return None
+    import openpyxl
+
+    book = openpyxl.load_workbook(source)
+    sheets = []
+    for ws in book.worksheets:
+        cells = [(c.row - 1, c.column - 1, c.value, (c.number_format, bool(c.font.b), bool(c.alignment.wrap_text)))
+                 for row in ws.iter_rows() for c in row if c.value is not None]
+        widths = [(openpyxl.utils.column_index_from_string(k) - 1, d.width)
+                  for k, d in ws.column_dimensions.items() if d.width]
+        sheets.append((ws.title, cells, widths))
+    times = []
+    for _ in range(3):
+        t0 = time.monotonic()
+        out = xlsxwriter.Workbook(target)
+        formats = {}
+        for title, cells, widths in sheets:
+            ws = out.add_worksheet(title)
+            for col, width in widths:
+                ws.set_column(col, col, width)
+            for r, c, value, key in cells:
+                f = formats.get(key)
+                if f is None:
+                    f = formats[key] = out.add_format({"num_format": key[0], "bold": key[1], "text_wrap": key[2]})
+                if isinstance(value, str):
+                    ws.write_string(r, c, value, f)
+                elif isinstance(value, _dt.datetime):
+                    ws.write_datetime(r, c, value, f)
+                elif isinstance(value, bool):
+                    ws.write_boolean(r, c, value, f)
+                else:
+                    ws.write_number(r, c, value, f)
+        out.close()
+        times.append(time.monotonic() - t0)
+    return statistics.median(times)
 
 
 if not _ONLY:

@@ -387,6 +387,11 @@ static void test_viewer_cannot_write_even_with_raw_sql(void **state)
     assert_string_equal(query_text(v, "SELECT ifnull(summary, '(hidden)') FROM concern", buf, sizeof buf),
                         "(hidden)");
     assert_string_equal(query_text(v, "SELECT concern_date FROM concern", buf, sizeof buf), "2026-11-02");
+    /* A viewer may size its own page cache (an export does), and set no other pragma. */
+    assert_int_equal(store_cache_limit(v, 2000), AP_OK);
+    assert_string_equal(query_text(v, "PRAGMA cache_size", buf, sizeof buf), "-2000");
+    assert_int_equal(sqlite3_exec(store_db(v), "PRAGMA user_version = 99", NULL, NULL, NULL) & 0xff, SQLITE_AUTH);
+    assert_int_equal(sqlite3_exec(store_db(v), "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) & 0xff, SQLITE_AUTH);
     store_close(v);
     char name[128];
     assert_string_equal(query_text(f->s, "SELECT legal_surname FROM pupil", name, sizeof name), "Llŷr-Prydderch");
