@@ -278,7 +278,9 @@ static ap_status check_school_day(struct store *s, const struct calendar *cal, i
 
 /* ---- reading marks ---------------------------------------------------------- */
 
-static void mark_from_row(sqlite3_stmt *st, struct mark *m)
+/* The first six of MARK_COLUMNS: pupil, day, session, code, reported code,
+ * provider; the rest of *m emptied. */
+static void mark_cell_from_row(sqlite3_stmt *st, struct mark *m)
 {
     memset(m, 0, sizeof *m);
     m->pupil_id = sqlite3_column_int64(st, 0);
@@ -288,6 +290,11 @@ static void mark_from_row(sqlite3_stmt *st, struct mark *m)
     column_copy(m->code, sizeof m->code, st, 3);
     column_copy(m->reported_code, sizeof m->reported_code, st, 4);
     m->provider_id = sqlite3_column_int64(st, 5);
+}
+
+static void mark_from_row(sqlite3_stmt *st, struct mark *m)
+{
+    mark_cell_from_row(st, m);
     if (!mark_source_parse((const char *)sqlite3_column_text(st, 6), &m->source))
         m->source = SOURCE_OFFICER;
     column_copy(m->note, sizeof m->note, st, 7);
@@ -349,6 +356,30 @@ ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_
         if (rc != SQLITE_ROW)
             break;
         mark_from_row(st, &m);
+        fn(ctx, &m);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
+}
+
+ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    /* The day index carries every column read here (migration 036): one
+     * range of it, no seek into the marks. */
+    int rc = sqlite3_prepare_v2(store_db(s),
+                                "SELECT pupil_id, day, session, code, reported_code, provider_id, version "
+                                "FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
+    struct mark m;
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            break;
+        mark_cell_from_row(st, &m);
+        m.version = sqlite3_column_int64(st, 6);
         fn(ctx, &m);
     }
     sqlite3_finalize(st);
@@ -641,53 +672,112 @@ fail:
 
 /* ---- expected sessions ------------------------------------------------------------ */
 
-static ap_status expected_on(struct store *s, const struct calendar *cal, int date, struct expected **out, size_t *n)
+/* The best placement so far for one session of one pupil (expected_days). */
+struct expected_slot {
+    bool set;
+    int start;
+    int64_t placement_id, provider_id;
+    double hours;
+};
+
+/* Appends the pupil's sessions in slots[0..nslots) (day by day, AM before
+ * PM) to *out, and empties them. */
+static bool expected_flush(struct expected_slot *slots, int nslots, int first, int64_t pupil_id,
+                           struct expected **out, size_t *n, size_t *cap)
+{
+    for (int k = 0; k < nslots; k++) {
+        if (!slots[k].set)
+            continue;
+        if (!rowio_grow_at((void **)out, cap, *n, sizeof **out))
+            return false;
+        (*out)[(*n)++] = (struct expected){.pupil_id = pupil_id, .provider_id = slots[k].provider_id,
+                                           .session = k % 2 ? SESSION_PM : SESSION_AM, .hours = slots[k].hours,
+                                           .day = first + k / 2};
+        slots[k].set = false;
+    }
+    return true;
+}
+
+/* The expected sessions of the days first..last, days of one week (a single
+ * day, or Monday to Friday for the grid): one pass over the placements that
+ * run in those days, in pupil order, with their timetables. The rule is
+ * here, once: a placement not proposed, running on the day (start_date <=
+ * day, no end_date or end_date >= day), timetabled for its weekday and
+ * session; when two overlap, the latest-starting one (then the higher id)
+ * gives the provider and hours. Days that are not school days have none. */
+static ap_status expected_days(struct store *s, const struct calendar *cal, int first, int last,
+                               struct expected **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (!calendar_is_school_day(cal, date))
+    int wd_first = date_weekday(first), wd_last = date_weekday(last);
+    if (last < first || last - first > 4 || wd_last < wd_first)
+        return ap_fail(AP_ERR_INVALID, "finding the expected pupils: the days are not in one week");
+    if (wd_last > 4)
+        wd_last = 4; /* no timetable at weekends */
+    int nslots = (wd_last - wd_first + 1) * 2;
+    struct expected_slot slots[10] = {{0}};
+    bool school[5] = {false};
+    bool any = false;
+    for (int wd = wd_first; wd <= wd_last; wd++)
+        any |= school[wd - wd_first] = calendar_is_school_day(cal, first + (wd - wd_first));
+    if (!any)
         return AP_OK;
-    char d[11];
-    date_format(date, d);
+    char from[11], to[11];
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
     ap_status result = AP_OK;
-    /* Bare columns with max(): SQLite takes them from the row holding the
-     * maximum, so an overlap resolves to the latest-starting placement. */
+    /* The placements index by pupil gives the rows grouped by pupil, no sort. */
     int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT l.pupil_id, l.provider_id, t.session, t.hours, "
-                                "       max(l.start_date || printf('/%020d', l.id)) "
-                                "FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-                                "WHERE l.status != 'proposed' AND l.start_date <= ?1 "
-                                "  AND (l.end_date IS NULL OR l.end_date >= ?1) AND t.weekday = ?2 "
-                                "GROUP BY l.pupil_id, t.session ORDER BY l.pupil_id, t.session",
+                                "SELECT l.pupil_id, l.provider_id, l.id, l.start_date, l.end_date, t.weekday, "
+                                "       t.session, t.hours "
+                                "FROM placement l CROSS JOIN placement_session t ON t.placement_id = l.id "
+                                "WHERE l.status != 'proposed' AND l.start_date <= ?2 "
+                                "  AND (l.end_date IS NULL OR l.end_date >= ?1) AND t.weekday BETWEEN ?3 AND ?4 "
+                                "ORDER BY l.pupil_id",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 1, "Ti", d, (int)(date_weekday(date)));
+        rc = rowio_bind(st, 1, "TTii", date_format(first, from), date_format(last, to), wd_first, wd_last);
+    int64_t pupil = 0;
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (id != pupil && !expected_flush(slots, nslots, first, pupil, out, n, &cap)) {
             result = nomem("finding the expected pupils");
             break;
         }
-        struct expected *e = &(*out)[(*n)++];
-        e->pupil_id = sqlite3_column_int64(st, 0);
-        e->provider_id = sqlite3_column_int64(st, 1);
-        const char *sess = (const char *)sqlite3_column_text(st, 2);
-        e->session = sess && strcmp(sess, "pm") == 0 ? SESSION_PM : SESSION_AM;
-        e->hours = sqlite3_column_double(st, 3);
+        pupil = id;
+        int wd = sqlite3_column_int(st, 5), start = rowio_date(st, 3), end = rowio_date(st, 4);
+        int day = first + (wd - wd_first);
+        const char *sess = (const char *)sqlite3_column_text(st, 6);
+        int k = (wd - wd_first) * 2 + (sess && strcmp(sess, "pm") == 0);
+        if (wd < wd_first || wd > wd_last || !school[wd - wd_first] || start == DATE_NONE || start > day ||
+            (end != DATE_NONE && end < day))
+            continue;
+        int64_t placement = sqlite3_column_int64(st, 2);
+        struct expected_slot *e = &slots[k];
+        if (e->set && (start < e->start || (start == e->start && placement < e->placement_id)))
+            continue;
+        *e = (struct expected_slot){true, start, placement, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 7)};
     }
     sqlite3_finalize(st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, "finding the expected pupils");
+    if (result == AP_OK && !expected_flush(slots, nslots, first, pupil, out, n, &cap))
+        result = nomem("finding the expected pupils");
     if (result != AP_OK) {
         free(*out);
         *out = NULL;
         *n = 0;
     }
     return result;
+}
+
+static ap_status expected_on(struct store *s, const struct calendar *cal, int date, struct expected **out, size_t *n)
+{
+    return expected_days(s, cal, date, date, out, n);
 }
 
 ap_status marks_expected(struct store *s, int date, struct expected **out, size_t *n)
@@ -701,6 +791,11 @@ ap_status marks_expected(struct store *s, int date, struct expected **out, size_
     st = expected_on(s, &cal, date, out, n);
     calendar_free(&cal);
     return st;
+}
+
+ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, struct expected **out, size_t *n)
+{
+    return expected_days(s, cal, monday, monday + 4, out, n);
 }
 
 /* ---- register close ------------------------------------------------------------------ */

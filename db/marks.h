@@ -127,6 +127,10 @@ ap_status marks_refuse_existing(struct store *s, int64_t pupil_id, int day, enum
  * only during the call; fn must not write to the store. */
 typedef void (*mark_fn)(void *ctx, const struct mark *m);
 ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_fn fn, void *ctx);
+/* The cells of every pupil's marks in [from, to], for a grid: fn is given
+ * the pupil, day, session, code, reported code, provider and version (the
+ * source, note and stamps are empty: marks_get reads them), in no order. */
+ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx);
 
 /* ---- Expected sessions ---- */
 
@@ -135,6 +139,7 @@ struct expected {
     int64_t provider_id;
     enum session session;
     double hours;
+    int day;              /* the date expected on */
 };
 
 /* The sessions the pupils are expected at on a date, from the timetables
@@ -146,6 +151,11 @@ struct expected {
  * ordered by pupil id, then AM before PM. *out is a malloc'd array of *n
  * (NULL when none) that the caller frees with free(). */
 ap_status marks_expected(struct store *s, int date, struct expected **out, size_t *n);
+/* The same for the five days from monday, in one read (the grid's week):
+ * ordered by pupil id, then day, then AM before PM; each entry's day says
+ * which. cal is the store's calendar (calendar_load). */
+struct calendar;
+ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, struct expected **out, size_t *n);
 
 /* ---- Register close ---- */
 

@@ -21,6 +21,7 @@
 #include "marks.h"
 #include "provider.h"
 #include "roll.h"
+#include "rowio.h"
 #include "rules.h"
 #include "shell.h"
 #include "utf8.h"
@@ -168,17 +169,17 @@ void free_all(struct att *a)
     a->roll = NULL;
     free(a->roll_by_id);
     a->roll_by_id = NULL;
-    provider_list_free(a->providers);
+    free(a->providers);
     a->providers = NULL;
-    free(a->prov_by_id);
-    a->prov_by_id = NULL;
+    a->nproviders = 0;
     a->loaded = false;
 }
 
 const char *provider_name(const struct att *a, int64_t id)
 {
-    long i = a->providers ? find_ix(a->prov_by_id, a->providers->n, id) : -1;
-    return i >= 0 ? a->providers->rows[i].name : "";
+    const struct provider_name *hit =
+        a->nproviders ? bsearch(&id, a->providers, a->nproviders, sizeof *a->providers, rowio_id_cmp) : NULL;
+    return hit ? hit->name : ""; /* the providers are by id, the id first */
 }
 
 /* Building the rows of a week. */
@@ -314,33 +315,27 @@ bool load_week(struct att *a)
     }
     for (size_t i = 0; i < a->roll->n; i++)
         b.row_of[i] = -1;
-    ap_status st = AP_OK;
-    for (int d = 0; d < 5 && st == AP_OK; d++) {
-        int day = a->week + d;
-        a->school[d] = calendar_is_school_day(&a->cal, day);
-        if (!a->school[d])
+    for (int d = 0; d < 5; d++)
+        a->school[d] = calendar_is_school_day(&a->cal, a->week + d);
+    struct expected *e = NULL;
+    size_t n = 0;
+    ap_status st = marks_expected_week(s, &a->cal, a->week, &e, &n);
+    for (size_t i = 0; st == AP_OK && i < n; i++) {
+        struct grid_row *r = builder_row(&b, e[i].pupil_id);
+        if (!r)
             continue;
-        struct expected *e = NULL;
-        size_t n = 0;
-        if ((st = marks_expected(s, day, &e, &n)) != AP_OK)
-            break;
-        for (size_t i = 0; i < n; i++) {
-            struct grid_row *r = builder_row(&b, e[i].pupil_id);
-            if (!r)
-                continue;
-            r->expected |= 1u << (d * 2 + (e[i].session == SESSION_PM));
-            /* Today's provider wins (the morning's, when two); else the week's first. */
-            if (day == a->today && !r->provider_today) {
-                r->provider_id = e[i].provider_id;
-                r->provider_today = true;
-            } else if (!r->provider_id) {
-                r->provider_id = e[i].provider_id;
-            }
+        r->expected |= 1u << ((e[i].day - a->week) * 2 + (e[i].session == SESSION_PM));
+        /* Today's provider wins (the morning's, when two); else the week's first. */
+        if (e[i].day == a->today && !r->provider_today) {
+            r->provider_id = e[i].provider_id;
+            r->provider_today = true;
+        } else if (!r->provider_id) {
+            r->provider_id = e[i].provider_id;
         }
-        free(e);
     }
+    free(e);
     if (st == AP_OK)
-        st = marks_range(s, 0, a->week, a->week + 4, builder_mark, &b);
+        st = marks_cells(s, a->week, a->week + 4, builder_mark, &b);
     if (st == AP_OK && a->all)
         for (size_t i = 0; i < a->roll->n; i++)
             if (a->roll->rows[i].on_roll)
@@ -369,17 +364,16 @@ bool load_all(struct att *a)
     if (st == AP_OK)
         st = calendar_load(s, &a->cal);
     if (st == AP_OK)
-        st = roll_load(s, a->today, &a->roll);
+        st = roll_load_unplaced(s, a->today, &a->roll);
     if (st == AP_OK)
-        st = provider_list_load(s, &ui_config(a->ui)->th, a->today, &a->providers);
+        st = provider_names_load(s, &a->providers, &a->nproviders);
     if (st != AP_OK) {
         ui_error(a->ui, "Attendance could not be loaded: %s", ap_error_detail());
         free_all(a);
         return false;
     }
     a->roll_by_id = malloc((a->roll->n ? a->roll->n : 1) * sizeof *a->roll_by_id);
-    a->prov_by_id = malloc((a->providers->n ? a->providers->n : 1) * sizeof *a->prov_by_id);
-    if (!a->roll_by_id || !a->prov_by_id) {
+    if (!a->roll_by_id) {
         ui_error(a->ui, "Attendance could not be loaded: out of memory");
         free_all(a);
         return false;
@@ -387,9 +381,6 @@ bool load_all(struct att *a)
     for (size_t i = 0; i < a->roll->n; i++)
         a->roll_by_id[i] = (struct id_ix){a->roll->rows[i].id, i};
     qsort(a->roll_by_id, a->roll->n, sizeof *a->roll_by_id, id_ix_cmp);
-    for (size_t i = 0; i < a->providers->n; i++)
-        a->prov_by_id[i] = (struct id_ix){a->providers->rows[i].id, i};
-    qsort(a->prov_by_id, a->providers->n, sizeof *a->prov_by_id, id_ix_cmp);
     a->loaded = load_week(a);
     return a->loaded;
 }

@@ -40,7 +40,7 @@ struct grid_row {
     int64_t pupil_id;
     size_t roll_ix;                 /* into roll->rows (names, term attendance) */
     int64_t provider_id;            /* the provider shown: today's, else the week's first */
-    const char *provider;           /* its name (the provider list's), "" when none */
+    const char *provider;           /* its name (the grid's provider names), "" when none */
     bool provider_today;            /* provider_id is today's */
     unsigned expected;              /* bit s: timetabled for session s */
     struct cell c[NSESS];
@@ -69,8 +69,8 @@ struct att {
     struct calendar cal;
     struct roll *roll;
     struct id_ix *roll_by_id;       /* roll->n, by id */
-    struct provider_list *providers;
-    struct id_ix *prov_by_id;       /* providers->n, by id */
+    struct provider_name *providers; /* by id */
+    size_t nproviders;
     int today;
     int week;                       /* the Monday shown */
     bool school[5];
