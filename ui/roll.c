@@ -93,6 +93,12 @@ struct roll_pane {
     /* Search: kept after Enter; while typing, the editor is `typing`. */
     char search[128];
     struct lineedit *typing;
+    /* Each row's name, legal name, UPN and preferred name folded as the
+     * search compares them (utf8_fold_text), joined by SEARCH_SEP: made at
+     * the first search of a roll, dropped when the rows change. */
+    char *hay;
+    size_t *hay_at;             /* roll->n offsets into hay */
+    char needle[4 * 128];       /* the search folded, while the view is rebuilt */
     /* Filter. */
     char f_cohort[24];          /* "" any */
     char f_roll[16];            /* "" any */
@@ -237,6 +243,8 @@ static bool row_matches(const struct roll_pane *rp, size_t i)
     const char *q = rp->search;
     while (*q == ' ')
         q++;
+    if (*q && rp->hay)
+        return strstr(rp->hay + rp->hay_at[i], rp->needle) != NULL;
     if (*q) {
         char legal[256];
         snprintf(legal, sizeof legal, "%s %s", r->legal_forename, r->legal_surname);
@@ -265,10 +273,67 @@ static bool select_id(struct roll_pane *rp, int64_t id)
     return false;
 }
 
+#define SEARCH_SEP "\x1f" /* a control character: never in a search typed */
+
+static void drop_hay(struct roll_pane *rp)
+{
+    free(rp->hay);
+    free(rp->hay_at);
+    rp->hay = NULL;
+    rp->hay_at = NULL;
+}
+
+/* What the search compares of row i, folded, into out (NULL when measuring
+ * only): the bytes it needs, less the NUL. */
+static size_t fold_row(const struct roll_row *r, char *out, size_t outsz)
+{
+    char legal[256];
+    snprintf(legal, sizeof legal, "%s %s", r->legal_forename, r->legal_surname);
+    const char *parts[4] = {r->display_name, legal, r->upn, r->preferred_name};
+    size_t used = 0;
+    for (int k = 0; k < 4; k++) {
+        if (k) {
+            if (out && used + 1 < outsz)
+                memcpy(out + used, SEARCH_SEP, 2);
+            used++;
+        }
+        used += utf8_fold_text(parts[k], out ? out + used : NULL, out && used < outsz ? outsz - used : 0);
+    }
+    return used;
+}
+
+/* The rows folded for the search, once per roll; without them (out of
+ * memory) each row is compared as it is. */
+static void make_hay(struct roll_pane *rp)
+{
+    if (rp->hay || !rp->roll)
+        return;
+    size_t n = rp->roll->n, total = 0;
+    rp->hay_at = malloc((n ? n : 1) * sizeof *rp->hay_at);
+    for (size_t i = 0; rp->hay_at && i < n; i++) {
+        rp->hay_at[i] = total;
+        total += fold_row(&rp->roll->rows[i], NULL, 0) + 1;
+    }
+    rp->hay = rp->hay_at ? malloc(total ? total : 1) : NULL;
+    if (!rp->hay) {
+        drop_hay(rp);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        fold_row(&rp->roll->rows[i], rp->hay + rp->hay_at[i], total - rp->hay_at[i]);
+}
+
 /* The rows shown, from the sort order less the filter and search. The cursor
  * stays on keep_id when it is still shown, else on the same line. */
 static void rebuild_view(struct roll_pane *rp, int64_t keep_id)
 {
+    const char *q = rp->search;
+    while (*q == ' ')
+        q++;
+    if (*q) {
+        make_hay(rp);
+        utf8_fold_text(q, rp->needle, sizeof rp->needle);
+    }
     rp->nview = 0;
     for (size_t k = 0; rp->roll && k < rp->roll->n; k++)
         if (row_matches(rp, rp->order[k]))
@@ -323,6 +388,7 @@ static void load_some(struct roll_pane *rp, int first_rows)
         by_id[i] = (struct id_index){r->rows[i].id, i};
     qsort(by_id, r->n, sizeof *by_id, id_index_cmp);
     roll_free(rp->roll);
+    drop_hay(rp);
     free(rp->by_id);
     free(rp->flags);
     free(rp->order);
@@ -760,6 +826,7 @@ static void roll_close(void *state)
     if (!rp)
         return;
     roll_free(rp->roll);
+    drop_hay(rp);
     free(rp->by_id);
     free(rp->flags);
     free(rp->order);
@@ -780,7 +847,15 @@ static bool roll_reload(void *state, const struct view_change *what)
          * attendance); its place in the sort and the filter again. */
         int64_t id = what->pupil_id;
         bool whole = false;
+        long r = row_of_id(rp, id);
+        char upn[sizeof rp->roll->rows->upn] = "";
+        if (r >= 0)
+            memcpy(upn, rp->roll->rows[r].upn, sizeof upn);
         if (roll_reload_pupils(ui_store(rp->ui), rp->roll, &id, 1, &whole) == AP_OK && !whole) {
+            /* The names are as they were (else whole); a new UPN is folded
+             * again at the next search. */
+            if (r < 0 || strcmp(upn, rp->roll->rows[r].upn) != 0)
+                drop_hay(rp);
             resort(rp, cursor_id(rp));
             return false;
         }
