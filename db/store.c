@@ -150,12 +150,6 @@ ap_status store_cache_limit(struct store *s, int kib)
     return exec(s, sql, "setting the cache size");
 }
 
-ap_status store_map_reads(struct store *s, bool on)
-{
-    /* SQLite keeps the size within its build's limit (2 GB on Debian). */
-    return exec(s, on ? "PRAGMA mmap_size = 2147418112" : "PRAGMA mmap_size = 0", "mapping the store for reading");
-}
-
 /* ---- SQL functions the triggers call ---------------------------------- */
 
 static void fn_login(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -209,9 +203,8 @@ static int viewer_authorizer(void *ctx, int action, const char *a, const char *b
     case SQLITE_SAVEPOINT:
         return SQLITE_OK;
     case SQLITE_PRAGMA:
-        /* Reading a pragma is fine; setting one is not, but for how the
-         * store is read (store_map_reads), which changes nothing in it. */
-        if (!b || (a && strcmp(a, "mmap_size") == 0))
+        /* Reading a pragma is fine; setting one is not. */
+        if (!b)
             return SQLITE_OK;
         return SQLITE_DENY;
     default:

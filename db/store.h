@@ -122,13 +122,6 @@ ap_status store_busy_wait(struct store *s, bool wait);
  * larger cache only adds to its peak memory. */
 ap_status store_cache_limit(struct store *s, int kib);
 
-/* While on, reads go through a memory map of the store (PRAGMA mmap_size)
- * instead of a read() and a copy per page: for a session's first reads (the
- * flags kept, a screenful of the roll), which find nothing in the page cache
- * yet. Off unmaps it, so that a long session's memory is its own page cache,
- * not every page of the file it has touched. Allowed to every role. */
-ap_status store_map_reads(struct store *s, bool on);
-
 /* Bulk loading of a fictional demo store only: turns the audit triggers off
  * on this connection while a brand-new store is filled (an audit row per
  * generated mark would double the file), and writes one audit row saying so.

@@ -1071,9 +1071,6 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * committed while the panes load is applied again, never missed. */
     if (feed_head(s, &ui->feed) != AP_OK)
         ui->pend_whole = true;
-    /* The first reads find nothing cached: through a map of the store until
-     * the first complete frame is out (a failure only makes them slower). */
-    bool mapped = store_map_reads(s, true) == AP_OK;
     layout(ui);
     open_pane(ui, 0);
     if (store_world_readable(s))
@@ -1100,8 +1097,6 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         draw_status(ui);
         doupdate();
     }
-    if (mapped && store_map_reads(s, false) != AP_OK)
-        ui_message_if_quiet(ui, ap_error_detail()); /* still mapped: it runs on */
     attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
     struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
