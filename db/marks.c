@@ -278,9 +278,7 @@ static ap_status check_school_day(struct store *s, const struct calendar *cal, i
 
 /* ---- reading marks ---------------------------------------------------------- */
 
-/* The first six of MARK_COLUMNS: pupil, day, session, code, reported code,
- * provider; the rest of *m emptied. */
-static void mark_cell_from_row(sqlite3_stmt *st, struct mark *m)
+static void mark_from_row(sqlite3_stmt *st, struct mark *m)
 {
     memset(m, 0, sizeof *m);
     m->pupil_id = sqlite3_column_int64(st, 0);
@@ -290,11 +288,6 @@ static void mark_cell_from_row(sqlite3_stmt *st, struct mark *m)
     column_copy(m->code, sizeof m->code, st, 3);
     column_copy(m->reported_code, sizeof m->reported_code, st, 4);
     m->provider_id = sqlite3_column_int64(st, 5);
-}
-
-static void mark_from_row(sqlite3_stmt *st, struct mark *m)
-{
-    mark_cell_from_row(st, m);
     if (!mark_source_parse((const char *)sqlite3_column_text(st, 6), &m->source))
         m->source = SOURCE_OFFICER;
     column_copy(m->note, sizeof m->note, st, 7);
@@ -331,6 +324,22 @@ ap_status marks_get(struct store *s, int64_t pupil_id, int day, enum session ses
     return read_mark(s, pupil_id, day, session, out);
 }
 
+/* Calls fn for each row of st (MARK_COLUMNS), prepared and bound with rc;
+ * finalizes it. */
+static ap_status each_mark(struct store *s, sqlite3_stmt *st, int rc, mark_fn fn, void *ctx)
+{
+    struct mark m;
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            break;
+        mark_from_row(st, &m);
+        fn(ctx, &m);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
+}
+
 ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
@@ -350,40 +359,21 @@ ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = rowio_bind(st, 1, "Iii", pupil_id, (int)from, (int)to);
-    struct mark m;
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW)
-            break;
-        mark_from_row(st, &m);
-        fn(ctx, &m);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
+    return each_mark(s, st, rc, fn, ctx);
 }
 
 ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     /* The day index carries every column read here (migration 036): one
-     * range of it, no seek into the marks. */
+     * range of it, no seek into the marks; the rest of MARK_COLUMNS empty. */
     int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT pupil_id, day, session, code, reported_code, provider_id, version "
-                                "FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
+                                "SELECT pupil_id, day, session, code, reported_code, provider_id, '', '', version, "
+                                "'', '' FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
-    struct mark m;
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW)
-            break;
-        mark_cell_from_row(st, &m);
-        m.version = sqlite3_column_int64(st, 6);
-        fn(ctx, &m);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
+    return each_mark(s, st, rc, fn, ctx);
 }
 
 /* Who last set, changed or cleared the mark and when: "by W at T", from the

@@ -128,8 +128,9 @@ ap_status marks_refuse_existing(struct store *s, int64_t pupil_id, int day, enum
 typedef void (*mark_fn)(void *ctx, const struct mark *m);
 ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_fn fn, void *ctx);
 /* The cells of every pupil's marks in [from, to], for a grid: fn is given
- * the pupil, day, session, code, reported code, provider and version (the
- * source, note and stamps are empty: marks_get reads them), in no order. */
+ * the pupil, day, session, code, reported code, provider and version, in no
+ * order; not the rest (source officer, note and stamps empty: marks_get
+ * reads them). */
 ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx);
 
 /* ---- Expected sessions ---- */
