@@ -670,22 +670,21 @@ struct expected_slot {
     double hours;
 };
 
-/* Appends the pupil's sessions in slots[0..nslots) (day by day, AM before
- * PM) to *out, and empties them. */
-static bool expected_flush(struct expected_slot *slots, int nslots, int first, int64_t pupil_id,
-                           struct expected **out, size_t *n, size_t *cap)
+/* Gives fn the pupil's sessions in slots[0..nslots) (day by day, AM before
+ * PM), and empties them; false when fn said to stop. */
+static bool expected_flush(struct expected_slot *slots, int nslots, int first, int64_t pupil_id, expected_fn fn,
+                           void *ctx)
 {
+    bool go = true;
     for (int k = 0; k < nslots; k++) {
         if (!slots[k].set)
             continue;
-        if (!rowio_grow_at((void **)out, cap, *n, sizeof **out))
-            return false;
-        (*out)[(*n)++] = (struct expected){.pupil_id = pupil_id, .provider_id = slots[k].provider_id,
-                                           .session = k % 2 ? SESSION_PM : SESSION_AM, .hours = slots[k].hours,
-                                           .day = first + k / 2};
+        struct expected e = {.pupil_id = pupil_id, .provider_id = slots[k].provider_id,
+                             .session = k % 2 ? SESSION_PM : SESSION_AM, .hours = slots[k].hours, .day = first + k / 2};
+        go = go && fn(ctx, &e);
         slots[k].set = false;
     }
-    return true;
+    return go;
 }
 
 /* The expected sessions of the days first..last, days of one week (a single
@@ -695,11 +694,9 @@ static bool expected_flush(struct expected_slot *slots, int nslots, int first, i
  * day, no end_date or end_date >= day), timetabled for its weekday and
  * session; when two overlap, the latest-starting one (then the higher id)
  * gives the provider and hours. Days that are not school days have none. */
-static ap_status expected_days(struct store *s, const struct calendar *cal, int first, int last,
-                               struct expected **out, size_t *n)
+static ap_status expected_days(struct store *s, const struct calendar *cal, int first, int last, expected_fn fn,
+                               void *ctx)
 {
-    *out = NULL;
-    *n = 0;
     int wd_first = date_weekday(first), wd_last = date_weekday(last);
     if (last < first || last - first > 4 || wd_last < wd_first)
         return ap_fail(AP_ERR_INVALID, "finding the expected pupils: the days are not in one week");
@@ -715,7 +712,6 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
         return AP_OK;
     char from[11], to[11];
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
     ap_status result = AP_OK;
     /* The placements index by pupil gives the rows grouped by pupil, no sort. */
     int rc = sqlite3_prepare_v2(store_db(s),
@@ -734,7 +730,7 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
         if (rc != SQLITE_ROW)
             break;
         int64_t id = sqlite3_column_int64(st, 0);
-        if (id != pupil && !expected_flush(slots, nslots, first, pupil, out, n, &cap)) {
+        if (id != pupil && !expected_flush(slots, nslots, first, pupil, fn, ctx)) {
             result = nomem("finding the expected pupils");
             break;
         }
@@ -755,19 +751,37 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
     sqlite3_finalize(st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, "finding the expected pupils");
-    if (result == AP_OK && !expected_flush(slots, nslots, first, pupil, out, n, &cap))
+    if (result == AP_OK && !expected_flush(slots, nslots, first, pupil, fn, ctx))
         result = nomem("finding the expected pupils");
-    if (result != AP_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
     return result;
+}
+
+/* expected_on's array, grown as the sessions come. */
+struct expected_list {
+    struct expected *items;
+    size_t n, cap;
+};
+
+static bool collect_expected(void *ctx, const struct expected *e)
+{
+    struct expected_list *l = ctx;
+    if (!rowio_grow_at((void **)&l->items, &l->cap, l->n, sizeof *l->items))
+        return false;
+    l->items[l->n++] = *e;
+    return true;
 }
 
 static ap_status expected_on(struct store *s, const struct calendar *cal, int date, struct expected **out, size_t *n)
 {
-    return expected_days(s, cal, date, date, out, n);
+    struct expected_list l = {0};
+    ap_status st = expected_days(s, cal, date, date, collect_expected, &l);
+    if (st != AP_OK) {
+        free(l.items);
+        l = (struct expected_list){0};
+    }
+    *out = l.items;
+    *n = l.n;
+    return st;
 }
 
 ap_status marks_expected(struct store *s, int date, struct expected **out, size_t *n)
@@ -783,9 +797,9 @@ ap_status marks_expected(struct store *s, int date, struct expected **out, size_
     return st;
 }
 
-ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, struct expected **out, size_t *n)
+ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, expected_fn fn, void *ctx)
 {
-    return expected_days(s, cal, monday, monday + 4, out, n);
+    return expected_days(s, cal, monday, monday + 4, fn, ctx);
 }
 
 /* ---- register close ------------------------------------------------------------------ */

@@ -152,11 +152,14 @@ struct expected {
  * ordered by pupil id, then AM before PM. *out is a malloc'd array of *n
  * (NULL when none) that the caller frees with free(). */
 ap_status marks_expected(struct store *s, int date, struct expected **out, size_t *n);
-/* The same for the five days from monday, in one read (the grid's week):
- * ordered by pupil id, then day, then AM before PM; each entry's day says
- * which. cal is the store's calendar (calendar_load). */
+/* The same for the five days from monday, in one read (the grid's week),
+ * given to fn one by one as they are read, not kept: ordered by pupil id,
+ * then day, then AM before PM; each entry's day says which. fn returns
+ * false to stop (out of memory: AP_ERR_NOMEM). cal is the store's calendar
+ * (calendar_load). */
 struct calendar;
-ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, struct expected **out, size_t *n);
+typedef bool (*expected_fn)(void *ctx, const struct expected *e);
+ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, expected_fn fn, void *ctx);
 
 /* ---- Register close ---- */
 

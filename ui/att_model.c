@@ -220,6 +220,24 @@ static struct grid_row *builder_row(struct builder *b, int64_t pupil_id)
     return r;
 }
 
+static bool builder_expected(void *ctx, const struct expected *e)
+{
+    struct builder *b = ctx;
+    struct att *a = b->a;
+    struct grid_row *r = builder_row(b, e->pupil_id);
+    if (!r)
+        return !b->nomem; /* not on the roll: nothing to show */
+    r->expected |= 1u << ((e->day - a->week) * 2 + (e->session == SESSION_PM));
+    /* Today's provider wins (the morning's, when two); else the week's first. */
+    if (e->day == a->today && !r->provider_today) {
+        r->provider_id = e->provider_id;
+        r->provider_today = true;
+    } else if (!r->provider_id) {
+        r->provider_id = e->provider_id;
+    }
+    return true;
+}
+
 static void builder_mark(void *ctx, const struct mark *m)
 {
     struct builder *b = ctx;
@@ -317,23 +335,7 @@ bool load_week(struct att *a)
         b.row_of[i] = -1;
     for (int d = 0; d < 5; d++)
         a->school[d] = calendar_is_school_day(&a->cal, a->week + d);
-    struct expected *e = NULL;
-    size_t n = 0;
-    ap_status st = marks_expected_week(s, &a->cal, a->week, &e, &n);
-    for (size_t i = 0; st == AP_OK && i < n; i++) {
-        struct grid_row *r = builder_row(&b, e[i].pupil_id);
-        if (!r)
-            continue;
-        r->expected |= 1u << ((e[i].day - a->week) * 2 + (e[i].session == SESSION_PM));
-        /* Today's provider wins (the morning's, when two); else the week's first. */
-        if (e[i].day == a->today && !r->provider_today) {
-            r->provider_id = e[i].provider_id;
-            r->provider_today = true;
-        } else if (!r->provider_id) {
-            r->provider_id = e[i].provider_id;
-        }
-    }
-    free(e);
+    ap_status st = marks_expected_week(s, &a->cal, a->week, builder_expected, &b);
     if (st == AP_OK)
         st = marks_cells(s, a->week, a->week + 4, builder_mark, &b);
     if (st == AP_OK && a->all)
