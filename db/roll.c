@@ -360,7 +360,7 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct by_id
     return result;
 }
 
-static ap_status load_roll(struct store *s, int today, int first_limit, int64_t only_id, bool placed, struct roll **out)
+static ap_status load_roll(struct store *s, int today, int first_limit, int64_t only_id, bool full, struct roll **out)
 {
     *out = NULL;
     struct roll *r = calloc(1, sizeof *r);
@@ -391,8 +391,9 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
             for (size_t i = 0; i < r->n; i++)
                 index[i] = (struct by_id){.id = r->rows[i].id, .row = i};
             qsort(index, r->n, sizeof *index, by_id_cmp);
-            result = read_attendance(s, r, index);
-            if (result == AP_OK && placed)
+            if (full)
+                result = read_attendance(s, r, index);
+            if (result == AP_OK && full)
                 result = read_placed(s, r, index);
         }
     }
@@ -412,7 +413,7 @@ ap_status roll_load(struct store *s, int today, struct roll **out)
     return load_roll(s, today, 0, 0, true, out);
 }
 
-ap_status roll_load_unplaced(struct store *s, int today, struct roll **out)
+ap_status roll_load_names(struct store *s, int today, struct roll **out)
 {
     return load_roll(s, today, 0, 0, false, out);
 }

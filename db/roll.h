@@ -73,10 +73,12 @@ struct roll {
 /* Loads every pupil, on roll or not, as of today. *out is the caller's, to
  * free with roll_free. */
 ap_status roll_load(struct store *s, int today, struct roll **out);
-/* The same without the placements today: every row's providers "", no
- * provider ids, weekly hours 0 - for a view that shows providers of its own
- * (the attendance grid), a third less to read. */
-ap_status roll_load_unplaced(struct store *s, int today, struct roll **out);
+/* The same pupils and term without the placements today or the term's
+ * attendance (providers "", no provider ids, weekly hours 0, possible and
+ * attending 0, has_attendance false): for a view that shows providers of
+ * its own and reads a pupil's term figures when it needs them (the
+ * attendance grid, with roll_reload_pupils), a third of the reading. */
+ap_status roll_load_names(struct store *s, int today, struct roll **out);
 
 /* Only the first `limit` pupils on roll, by name, exactly as roll_load has
  * them: what the roll shows as it opens, so that the first frame does not

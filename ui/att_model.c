@@ -213,10 +213,7 @@ static struct grid_row *builder_row(struct builder *b, int64_t pupil_id)
     r->pupil_id = pupil_id;
     r->roll_ix = (size_t)ri;
     r->provider = "";
-    const struct roll_row *p = &a->roll->rows[ri];
-    r->term_possible = p->possible;
-    r->term_attending = p->attending;
-    b->row_of[ri] = (long)a->nrows++;
+    b->row_of[ri] = (long)a->nrows++; /* its term figures when shown (row_term) */
     return r;
 }
 
@@ -366,7 +363,7 @@ bool load_all(struct att *a)
     if (st == AP_OK)
         st = calendar_load(s, &a->cal);
     if (st == AP_OK)
-        st = roll_load_unplaced(s, a->today, &a->roll);
+        st = roll_load_names(s, a->today, &a->roll);
     if (st == AP_OK)
         st = provider_names_load(s, &a->providers, &a->nproviders);
     if (st != AP_OK) {
@@ -385,6 +382,23 @@ bool load_all(struct att *a)
     qsort(a->roll_by_id, a->roll->n, sizeof *a->roll_by_id, id_ix_cmp);
     a->loaded = load_week(a);
     return a->loaded;
+}
+
+/* Reads the row's term figures when they have not been: the pupil's row of
+ * the roll read again (roll_reload_pupils), which has them. Left unknown
+ * (shown as none) when that cannot be done; tried again at the next draw. */
+void row_term(struct att *a, struct grid_row *r)
+{
+    if (r->term_known || !a->roll)
+        return;
+    int64_t id = r->pupil_id;
+    bool whole = false;
+    if (roll_reload_pupils(ui_store(a->ui), a->roll, &id, 1, &whole) != AP_OK || whole)
+        return;
+    const struct roll_row *p = row_pupil(a, r);
+    r->term_possible = p->possible;
+    r->term_attending = p->attending;
+    r->term_known = true;
 }
 
 int64_t cursor_pupil(const struct att *a)

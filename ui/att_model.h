@@ -46,7 +46,8 @@ struct grid_row {
     struct cell c[NSESS];
     enum flag_level run;            /* consecutive unauthorised absence (the shell's flags) */
     const char *run_why;            /* the shell's string, valid until its next pass */
-    int term_possible, term_attending; /* the roll's figures, plus our own changes since */
+    bool term_known;                /* term_possible and term_attending read (row_term) */
+    int term_possible, term_attending; /* the store's figures, plus our own changes since */
 };
 
 struct id_ix {
@@ -140,6 +141,7 @@ void sort_rows(struct att *a);
 
 /* Takes the consecutive-unauthorised-absence flags from the shell's pass. */
 void map_flags(struct att *a);
+void row_term(struct att *a, struct grid_row *r);
 
 /* Loads the rows of the week a->week from the store; false (with a message)
  * when it could not, leaving no rows. */
