@@ -65,7 +65,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/%,$(FUZZ_SRC))
 SOAK_SECONDS ?= 180
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps run test bench soak fuzz fuzz-build pristine clean install uninstall FORCE
+.PHONY: all build deps run test unit bench soak fuzz fuzz-build pristine clean install uninstall FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -121,6 +121,12 @@ test: deps
 	    PACKAGE_CFLAGS="$(ALL_CFLAGS) $(shell pkg-config --cflags cmocka)" \
 	    PACKAGE_LIBS="$(PKG_LIBS) $(shell pkg-config --libs cmocka)" \
 	    sh tests/run.sh $(UNIT_BIN)
+
+# The unit binaries alone, rebuilt first (a quick check while working).
+unit: deps
+	@$(MAKE) --no-print-directory build $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do $$t >/dev/null 2>&1 || { echo "FAILED: $$t"; fail=1; }; done; \
+	    [ $$fail = 0 ] && echo "$(words $(UNIT_BIN)) unit binaries passed"; exit $$fail
 
 bench: deps
 	@$(MAKE) --no-print-directory build

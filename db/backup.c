@@ -207,21 +207,11 @@ static int prune(const char *dir, int keep)
 static ap_status audit_row(struct store *s, const char *action, const char *file, const char *detail_key,
                            const char *detail, int64_t rows)
 {
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
-                                     "VALUES (apterm_login(), 'store', ?1, ?2, "
-                                     "json_object('file', ?1, ?3, ?4, 'rows', ?5))",
-                                     &st, "recording it in the audit log");
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "ttttI", file, action, detail_key, detail, (int64_t)rows);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, "recording it in the audit log");
-    sqlite3_finalize(st);
-    return result;
+    return rowio_run(s,
+                     "INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
+                     "VALUES (apterm_login(), 'store', ?1, ?2, "
+                     "json_object('file', ?1, ?3, ?4, 'rows', ?5))",
+                     "recording it in the audit log", "ttttI", file, action, detail_key, detail, rows);
 }
 
 ap_status backup_make(struct store *s, const char *dir, int keep, struct backup_info *out)

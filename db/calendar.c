@@ -8,13 +8,6 @@
 #include "rowio.h"
 #include "seed.h"
 
-static int text_date(sqlite3_stmt *st, int col)
-{
-    int d;
-    const unsigned char *v = sqlite3_column_text(st, col);
-    return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
-}
-
 static int compare_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
@@ -45,8 +38,8 @@ ap_status calendar_load(struct store *s, struct calendar *cal)
             struct term_info *t = &cal->terms[cal->nterms++];
             snprintf(t->academic_year, sizeof t->academic_year, "%s", (const char *)sqlite3_column_text(st, 0));
             snprintf(t->name, sizeof t->name, "%s", (const char *)sqlite3_column_text(st, 1));
-            t->start = text_date(st, 2);
-            t->end = text_date(st, 3);
+            t->start = rowio_date(st, 2);
+            t->end = rowio_date(st, 3);
         }
     sqlite3_finalize(st);
     st = NULL;
@@ -54,7 +47,7 @@ ap_status calendar_load(struct store *s, struct calendar *cal)
         rc = sqlite3_prepare_v2(store_db(s), "SELECT day FROM closure", -1, &st, NULL);
     if (rc == SQLITE_OK)
         while ((rc = sqlite3_step(st)) == SQLITE_ROW && cal->nclosures < (size_t)nclosures)
-            cal->closures[cal->nclosures++] = text_date(st, 0);
+            cal->closures[cal->nclosures++] = rowio_date(st, 0);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         calendar_free(cal);
@@ -136,4 +129,28 @@ ap_status calendar_replace(struct store *s, const char *terms_name, const char *
     if (st == AP_OK)
         st = seed_closures_from_text(store_db(s), closures_name, closures_csv, store_login(s));
     return rowio_end(s, st);
+}
+
+ap_status calendar_term_begun(struct store *s, int date, struct term_info *t, bool *found)
+{
+    memset(t, 0, sizeof *t);
+    t->start = t->end = DATE_NONE;
+    char day[11];
+    ap_status st = rowio_row(s,
+                             "SELECT academic_year, name, start_date, end_date FROM term "
+                             "WHERE start_date <= ?1 ORDER BY start_date DESC LIMIT 1",
+                             "reading the terms", NULL, "t", "ttdd", date_format(date, day), ROWIO_BUF(t->academic_year),
+                             ROWIO_BUF(t->name), &t->start, &t->end);
+    *found = st == AP_OK && t->start != DATE_NONE && t->end != DATE_NONE;
+    return st;
+}
+
+ap_status calendar_term_or_year(struct store *s, int today, struct term_info *t, bool *found)
+{
+    ap_status st = calendar_term_begun(s, today, t, found);
+    if (st == AP_OK && !*found) {
+        t->start = date_academic_year_start(today);
+        t->end = today;
+    }
+    return st;
 }

@@ -31,6 +31,14 @@ void calendar_free(struct calendar *cal);
 bool calendar_is_school_day(const struct calendar *cal, int date);
 /* The term holding date, else the latest term that ended before it; NULL when none. */
 const struct term_info *calendar_term_for(const struct calendar *cal, int date);
+/* From the store, without loading the calendar: the latest term begun on
+ * or before date into *t (its dates DATE_NONE and its names "" when there is
+ * none). *found: there is one and it has both dates. */
+ap_status calendar_term_begun(struct store *s, int date, struct term_info *t, bool *found);
+/* The term the rules count in on today: calendar_term_begun's; when there is
+ * none (no calendar loaded), the academic year so far stands in for it -
+ * *found false, t->start the year's first day and t->end today. */
+ap_status calendar_term_or_year(struct store *s, int today, struct term_info *t, bool *found);
 /* The school day on or before / after date within `limit` days; DATE_NONE when none. */
 int calendar_school_day_on_or_before(const struct calendar *cal, int date, int limit);
 int calendar_school_day_on_or_after(const struct calendar *cal, int date, int limit);

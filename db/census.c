@@ -47,23 +47,12 @@ ap_status census_rows(struct store *s, int date, census_row_fn fn, void *ctx, lo
         char upn[14], surname[101], forename[101], dob[11], gender[8], urn[16], ukprn[16], reg[24], start[11],
             end[11], sessions[8], provider[121], uln[16], middle[101], ethnicity[5], set_type[4], reason[4],
             unknown[160] = "";
-        rowio_text(st, 1, upn, sizeof upn);
-        rowio_text(st, 2, surname, sizeof surname);
-        rowio_text(st, 3, forename, sizeof forename);
-        rowio_text(st, 4, dob, sizeof dob);
-        rowio_text(st, 5, gender, sizeof gender);
-        rowio_text(st, 6, urn, sizeof urn);
-        rowio_text(st, 7, ukprn, sizeof ukprn);
-        rowio_text(st, 8, reg, sizeof reg);
-        rowio_text(st, 9, start, sizeof start);
-        rowio_text(st, 10, end, sizeof end);
-        snprintf(sessions, sizeof sessions, "%d", sqlite3_column_int(st, 11));
-        rowio_text(st, 12, provider, sizeof provider);
-        rowio_text(st, 13, uln, sizeof uln);
-        rowio_text(st, 14, middle, sizeof middle);
-        rowio_text(st, 15, ethnicity, sizeof ethnicity);
-        rowio_text(st, 16, set_type, sizeof set_type);
-        rowio_text(st, 17, reason, sizeof reason);
+        int n_sessions = 0;
+        rowio_read(st, 1, "ttttttttttitttttt", ROWIO_BUF(upn), ROWIO_BUF(surname), ROWIO_BUF(forename), ROWIO_BUF(dob),
+                   ROWIO_BUF(gender), ROWIO_BUF(urn), ROWIO_BUF(ukprn), ROWIO_BUF(reg), ROWIO_BUF(start),
+                   ROWIO_BUF(end), &n_sessions, ROWIO_BUF(provider), ROWIO_BUF(uln), ROWIO_BUF(middle),
+                   ROWIO_BUF(ethnicity), ROWIO_BUF(set_type), ROWIO_BUF(reason));
+        snprintf(sessions, sizeof sessions, "%d", n_sessions);
         /* Only a code of the list in force ([census] reasons can change it):
          * another is not written, and the row says the reason is unknown. */
         if (reason[0] && !label_known(LABELS_CENSUS_REASON, reason))

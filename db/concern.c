@@ -32,19 +32,12 @@ ap_status concern_validate(const struct concern *c, int today)
 
 ap_status concern_add(struct store *s, struct concern *c, int today)
 {
-    ap_status st = concern_validate(c, today);
+    ap_status st = rowio_begin(s, concern_validate(c, today));
     if (st != AP_OK)
         return st;
     const char *what = "recording the concern";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    bool pupil = false, provider = true;
-    if ((st = rowio_exists(s, "pupil", c->pupil_id, &pupil)) == AP_OK && c->provider_id)
-        st = rowio_exists(s, "provider", c->provider_id, &provider);
-    if (st == AP_OK && (!pupil || !provider))
-        st = ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)",
-                     pupil ? "Provider" : "Pupil", pupil ? "provider" : "pupil",
-                     (long long)(pupil ? c->provider_id : c->pupil_id));
+    if ((st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil")) == AP_OK && c->provider_id)
+        st = rowio_need_row(s, "provider", c->provider_id, "Provider");
     struct concern added = *c;
     if (st == AP_OK)
         st = rowio_add(s,
@@ -75,13 +68,10 @@ ap_status concern_list(struct store *s, int64_t pupil_id, struct concern **out, 
     if (store_role(s) == ROLE_VIEWER)
         return ap_fail(AP_ERR_DENIED, "the safeguarding chronology is not shown to viewers");
     const char *what = "reading the safeguarding chronology";
-    void *items = NULL;
-    ap_status result = rowio_list(s,
-                                  "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
-                                  "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
-                                  "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
-                                  "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
-                                  pupil_id, sizeof **out, read_concern_list_row, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s,
+                      "SELECT c.id, c.pupil_id, c.provider_id, c.concern_date, c.kind, c.summary, "
+                      "c.told, c.action, c.version, c.updated_at, c.updated_by, ifnull(v.name, '') "
+                      "FROM concern c LEFT JOIN provider v ON v.id = c.provider_id "
+                      "WHERE c.pupil_id = ?1 ORDER BY c.concern_date DESC, c.id DESC",
+                      pupil_id, sizeof **out, read_concern_list_row, out, n, what);
 }

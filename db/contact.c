@@ -19,12 +19,9 @@ ap_status contact_validate(const struct contact *c)
         return ap_fail(AP_ERR_INVALID, "Pupil: a contact must belong to a pupil");
     if ((st = rowio_check_text("Name", c->name, sizeof c->name, true, false)) != AP_OK ||
         (st = rowio_check_text("Relationship", c->relationship, sizeof c->relationship, false, false)) != AP_OK ||
-        (st = rowio_check_text("Phone", c->phone, sizeof c->phone, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Phone", c->phone)) != AP_OK ||
-        (st = rowio_check_text("Other phone", c->phone2, sizeof c->phone2, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Other phone", c->phone2)) != AP_OK ||
-        (st = rowio_check_text("Email", c->email, sizeof c->email, false, false)) != AP_OK ||
-        (st = rowio_check_email("Email", c->email)) != AP_OK)
+        (st = rowio_check_phone_field("Phone", ROWIO_BUF(c->phone))) != AP_OK ||
+        (st = rowio_check_phone_field("Other phone", ROWIO_BUF(c->phone2))) != AP_OK ||
+        (st = rowio_check_email_field("Email", ROWIO_BUF(c->email))) != AP_OK)
         return st;
     if (!c->phone[0] && !c->phone2[0] && !c->email[0])
         return ap_fail(AP_ERR_INVALID, "Phone: give a phone number or an email address to reach them by");
@@ -88,23 +85,14 @@ static ap_status contact_pupil(struct store *s, int64_t id, int64_t version, int
 
 ap_status contact_insert(struct store *s, struct contact *c)
 {
-    ap_status st = contact_validate(c);
+    ap_status st = rowio_begin(s, contact_validate(c));
     if (st != AP_OK)
         return st;
     const char *what = "adding the contact";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     int64_t ids[CONTACT_MAX + 1];
     size_t n = 0;
-    bool exists = false;
-    if ((st = rowio_exists(s, "pupil", c->pupil_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
-        st = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
-                     (long long)c->pupil_id);
-        goto fail;
-    }
-    if ((st = renumber(s, c->pupil_id, ids, &n)) != AP_OK)
+    if ((st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil")) != AP_OK ||
+        (st = renumber(s, c->pupil_id, ids, &n)) != AP_OK)
         goto fail;
     if (n >= CONTACT_MAX) {
         st = ap_fail(AP_ERR_INVALID, "Contacts: a pupil can have at most %d contacts; delete one first", CONTACT_MAX);
@@ -132,10 +120,8 @@ fail:
 
 ap_status contact_update(struct store *s, struct contact *c)
 {
-    ap_status st = contact_validate(c);
+    ap_status st = rowio_begin(s, contact_validate(c));
     if (st != AP_OK)
-        return st;
-    if ((st = store_begin(s)) != AP_OK)
         return st;
     st = rowio_run(s,
                    "UPDATE contact SET (name, relationship, phone, phone2, email, parental_responsibility, "
@@ -214,9 +200,6 @@ ap_status contact_get(struct store *s, int64_t id, struct contact *out)
 ap_status contact_list(struct store *s, int64_t pupil_id, struct contact **out, size_t *n)
 {
     const char *what = "listing the contacts";
-    void *items = NULL;
-    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", pupil_id,
-                                  sizeof **out, read_contact, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, CONTACT_SELECT "WHERE pupil_id = ?1 ORDER BY priority, id", pupil_id,
+                      sizeof **out, read_contact, out, n, what);
 }

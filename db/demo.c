@@ -733,13 +733,6 @@ static int64_t last_id(struct gen *g)
     return sqlite3_last_insert_rowid(g->db);
 }
 
-#define TRY(expr)                                                                                                  \
-    do {                                                                                                           \
-        ap_status try_st_ = (expr);                                                                                \
-        if (try_st_ != AP_OK)                                                                                      \
-            return try_st_;                                                                                        \
-    } while (0)
-
 /* ---- Dates --------------------------------------------------------------------------------------------------- */
 
 static int monday_of(int d)
@@ -1115,14 +1108,10 @@ static unsigned pick_slots(const struct gen *g, struct rng *r, int provider, int
 
 static struct dplace *add_placement(struct gen *g, int pupil, int provider)
 {
-    if (g->npl == g->cappl) {
-        int cap = g->cappl ? g->cappl * 2 : 256;
-        struct dplace *pl = realloc(g->pl, sizeof *pl * (size_t)cap);
-        if (!pl)
-            return NULL;
-        g->pl = pl;
-        g->cappl = cap;
-    }
+    size_t cap = (size_t)g->cappl;
+    if (!rowio_grow_at((void **)&g->pl, &cap, (size_t)g->npl, sizeof *g->pl))
+        return NULL;
+    g->cappl = (int)cap;
     struct dplace *p = &g->pl[g->npl++];
     memset(p, 0, sizeof *p);
     p->pupil = pupil;
@@ -1521,7 +1510,7 @@ static ap_status write_schools(struct gen *g)
         landline(&r, phone, sizeof phone);
         ascii_slug(sc->name, slug, sizeof slug, '-');
         snprintf(email, sizeof email, "office@%s.example.org", slug);
-        TRY(put(g, S_SCHOOL, "tttttt", sc->name, urn, phase_names[sc->phase], phone, email, g->login));
+        ROWIO_TRY(put(g, S_SCHOOL, "tttttt", sc->name, urn, phase_names[sc->phase], phone, email, g->login));
         sc->id = last_id(g);
     }
     return AP_OK;
@@ -1596,7 +1585,7 @@ static ap_status write_providers(struct gen *g)
             break;
         }
         int initial = p->initial;
-        TRY(put(g, S_PROVIDER, "ttttttttt" "ii" "ttt" "l" "t" "DDD" "i" "D" "lll" "ii" "DD" "ttt", p->name,
+        ROWIO_TRY(put(g, S_PROVIDER, "ttttttttt" "ii" "ttt" "l" "t" "DDD" "i" "D" "lll" "ii" "DD" "ttt", p->name,
                 p->plant ? plant_specs[p->plant].organisation : "", manager, address, phone, email, k->registration,
                 urn, ukprn, k->age_from, k->age_to, k->aln, k->purpose, k->basis, p->rate, dsl, policy, training, dbs,
                 1, declaration, pl_cover, el_cover, pi_cover, motor, subcontractor, expiry, initial, status, notes,
@@ -1607,16 +1596,16 @@ static ap_status write_providers(struct gen *g)
         char cphone[24], cemail[128], admin[96];
         mobile(&r, cphone, sizeof cphone);
         email_for(manager, domain, cemail, sizeof cemail);
-        TRY(put(g, S_PCONTACT, "lttttt", p->id, manager, "Registered manager", cphone, cemail, g->login));
+        ROWIO_TRY(put(g, S_PCONTACT, "lttttt", p->id, manager, "Registered manager", cphone, cemail, g->login));
         if (strcmp(dsl, manager) != 0) {
             mobile(&r, cphone, sizeof cphone);
             email_for(dsl, domain, cemail, sizeof cemail);
-            TRY(put(g, S_PCONTACT, "lttttt", p->id, dsl, "Designated Safeguarding Lead", cphone, cemail, g->login));
+            ROWIO_TRY(put(g, S_PCONTACT, "lttttt", p->id, dsl, "Designated Safeguarding Lead", cphone, cemail, g->login));
         }
         if (chance(&r, 50)) {
             person(g, &r, chance(&r, 70), admin, sizeof admin);
             email_for(admin, domain, cemail, sizeof cemail);
-            TRY(put(g, S_PCONTACT, "lttttt", p->id, admin, "Office and attendance", phone, cemail, g->login));
+            ROWIO_TRY(put(g, S_PCONTACT, "lttttt", p->id, admin, "Office and attendance", phone, cemail, g->login));
         }
     }
     return AP_OK;
@@ -1677,7 +1666,7 @@ static ap_status write_pupils(struct gen *g)
         }
         bool has_psp = p->psp.kind == PSP_ACTIVE || p->psp.kind == PSP_DRAFT;
         const char *gender = p->female ? "female" : chance(&r, 3) ? "other" : "male";
-        TRY(put(g, S_PUPIL, "ttttDtltt" "iittttDDt" "iiiiiit", upn, p->forename, p->surname, preferred, p->dob, gender,
+        ROWIO_TRY(put(g, S_PUPIL, "ttttDtltt" "iittttDDt" "iiiiiit", upn, p->forename, p->surname, preferred, p->dob, gender,
                 g->schools[p->school].id, p->roll, p->cohort, p->fsm, p->cla, p->plan, aln, sw, sw_phone, p->start,
                 p->end, p->destination ? p->destination : "", strcmp(p->plan, "none") != 0, has_psp,
                 chance(&r, 85), chance(&r, 15), chance(&r, 20), p->cla, g->login));
@@ -1708,7 +1697,7 @@ static ap_status write_pupils(struct gen *g)
                 landline(&r, phone2, sizeof phone2);
             if (chance(&r, 50))
                 email_for(name, "example.com", email, sizeof email);
-            TRY(put(g, S_CONTACT, "litttttit", p->id, c + 1, name, rel, phone, phone2, email, pr, g->login));
+            ROWIO_TRY(put(g, S_CONTACT, "litttttit", p->id, c + 1, name, rel, phone, phone2, email, pr, g->login));
             if (c == 0) {
                 p->contact_id = last_id(g);
                 snprintf(p->contact_name, sizeof p->contact_name, "%.90s (%.30s)", name, rel);
@@ -1776,14 +1765,14 @@ static ap_status write_placements(struct gen *g)
                  pv->name);
         snprintf(decision, sizeof decision, "Agreed: %s, %d sessions (%.1f h) a week from %s; PSP review in six weeks.",
                  pv->name, popcount(pl->mask), hours, fmt_date(pl->start, d));
-        TRY(put(g, S_CASE, "ltDtDttt", p->id, reason_for(&r, p->cohort), referral, triage, panel, decision, "agreed",
+        ROWIO_TRY(put(g, S_CASE, "ltDtDttt", p->id, reason_for(&r, p->cohort), referral, triage, panel, decision, "agreed",
                 g->login));
         int64_t case_id = last_id(g);
-        TRY(write_quote(g, case_id, pl->provider, pl->mask, pl->transport, true, "Recommended"));
+        ROWIO_TRY(write_quote(g, case_id, pl->provider, pl->mask, pl->transport, true, "Recommended"));
         int others = rnd(&r, 0, 2);
         for (int q = 0; q < others; q++) {
             int alt = pick_provider(g, &r, pv->fulltime_ok, pl->provider, 0);
-            TRY(write_quote(g, case_id, alt, pl->mask, pl->transport + (int64_t)rnd(&r, 0, 60) * 100, false,
+            ROWIO_TRY(write_quote(g, case_id, alt, pl->mask, pl->transport + (int64_t)rnd(&r, 0, 60) * 100, false,
                             q == 0 ? "Further to travel" : "No place until next term"));
         }
 
@@ -1792,13 +1781,13 @@ static ap_status write_placements(struct gen *g)
             "Vocational taster towards a Key Stage 4 pathway", "Emotional regulation and wellbeing",
             "Full-time placement while a special school place is secured",
         };
-        TRY(put(g, S_PLACEMENT, "lltDDLtlltlt", p->id, pv->id, pl->status, pl->start, pl->end,
+        ROWIO_TRY(put(g, S_PLACEMENT, "lltDDLtlltlt", p->id, pv->id, pl->status, pl->start, pl->end,
                 (int64_t)pl->planned_weeks, kinds[pv->kind].basis, pv->rate, pl->transport,
                 pv->fulltime_ok ? purposes[4] : PICK(&r, purposes), case_id, g->login));
         pl->id = last_id(g);
         for (int s = 0; s < SLOTS; s++)
             if (pl->mask & (1u << s))
-                TRY(put(g, S_PSESSION, "litd", pl->id, s / 2, s % 2 ? "pm" : "am", slot_hours(g, pl->provider, s)));
+                ROWIO_TRY(put(g, S_PSESSION, "litd", pl->id, s / 2, s % 2 ? "pm" : "am", slot_hours(g, pl->provider, s)));
         if (placement_running(pl, g->today))
             pv->active_now++;
     }
@@ -1842,7 +1831,7 @@ static ap_status write_other_cases(struct gen *g)
                          ? "Declined: the home school is to try a managed move first; bring back after the IDP review."
                          : "Withdrawn by the referrer: the family moved out of the county.");
         }
-        TRY(put(g, S_CASE, "ltDtDttt", p->id, reason, referral, triage, panel, decision, status, g->login));
+        ROWIO_TRY(put(g, S_CASE, "ltDtDttt", p->id, reason, referral, triage, panel, decision, status, g->login));
         int64_t case_id = last_id(g);
         /* Quotes: three for most; one or two for some (procurement flag). */
         int quotes = j % 3 == 1 ? rnd(&r, 1, 2) : 3;
@@ -1853,7 +1842,7 @@ static ap_status write_other_cases(struct gen *g)
         for (int q = 0; q < quotes; q++) {
             int qp = q == 0 ? prov : pick_provider(g, &r, g->prov[prov].fulltime_ok, prov, 0);
             unsigned qmask = q == 0 ? mask : pick_slots(g, &r, qp, popcount(mask), 0);
-            TRY(write_quote(g, case_id, qp, qmask, transport, false,
+            ROWIO_TRY(write_quote(g, case_id, qp, qmask, transport, false,
                             annual_cost(g, qp, qmask, transport) < g->th.quote_threshold ? "Route 1 quotation" : ""));
         }
         /* The suspended provider's quote recommended all the same, with the
@@ -1862,8 +1851,8 @@ static ap_status write_other_cases(struct gen *g)
         if (j == 0) {
             int susp = find_plant(g, PL_SUSPENDED);
             if (susp >= 0) {
-                TRY(write_quote(g, case_id, susp, mask, transport, true, "Quoted before the suspension"));
-                TRY(put(g, S_QUOTE_REASON, "tl",
+                ROWIO_TRY(write_quote(g, case_id, susp, mask, transport, true, "Quoted before the suspension"));
+                ROWIO_TRY(put(g, S_QUOTE_REASON, "tl",
                         "The only provider the pupil has engaged with; the panel is asked to agree it once the "
                         "suspension review closes",
                         last_id(g)));
@@ -1881,7 +1870,7 @@ static ap_status write_targets(struct gen *g, struct rng *r, int64_t psp_id, int
     for (int t = 0; t < n; t++) {
         const struct target_text *tt = &psp_targets[(first + t) % (int)(sizeof psp_targets / sizeof psp_targets[0])];
         bool ok = all_checked || chance(r, 70);
-        TRY(put(g, S_TARGET, "litttiiiit", psp_id, t + 1, tt->target, tt->baseline, tt->measure, 1,
+        ROWIO_TRY(put(g, S_TARGET, "litttiiiit", psp_id, t + 1, tt->target, tt->baseline, tt->measure, 1,
                 ok || chance(r, 50), 1, ok, g->login));
         ids[t] = last_id(g);
     }
@@ -1897,11 +1886,11 @@ static ap_status write_review(struct gen *g, struct rng *r, int64_t psp_id, int 
         "Targets reviewed with the pupil; new timetable agreed.",
         "Provider reports steady engagement; next steps discussed.",
     };
-    TRY(put(g, S_REVIEW, "lDtttt", psp_id, date, "Pupil; parent; Commissioning Officer; provider key worker",
+    ROWIO_TRY(put(g, S_REVIEW, "lDtttt", psp_id, date, "Pupil; parent; Commissioning Officer; provider key worker",
             outcome, PICK(r, notes), g->login));
     int64_t review_id = last_id(g);
     for (int t = 0; t < n; t++)
-        TRY(put(g, S_RPROGRESS, "lltt", review_id, targets[t], PICK(r, review_progress_text), g->login));
+        ROWIO_TRY(put(g, S_RPROGRESS, "lltt", review_id, targets[t], PICK(r, review_progress_text), g->login));
     return AP_OK;
 }
 
@@ -1925,10 +1914,10 @@ static ap_status write_psp_timetable(struct gen *g, const struct dpupil *p, int6
                 }
         }
         if (found)
-            TRY(put(g, S_PSP_TT, "littdt", psp_id, wd, kinds[g->prov[found->provider].kind].purpose,
+            ROWIO_TRY(put(g, S_PSP_TT, "littdt", psp_id, wd, kinds[g->prov[found->provider].kind].purpose,
                     g->prov[found->provider].name, hours, g->login));
         else
-            TRY(put(g, S_PSP_TT, "littdt", psp_id, wd, "Not timetabled: at home with work set by the home school",
+            ROWIO_TRY(put(g, S_PSP_TT, "littdt", psp_id, wd, "Not timetabled: at home with work set by the home school",
                     "Home", 0.0, g->login));
     }
     return AP_OK;
@@ -2074,19 +2063,19 @@ static ap_status write_psp(struct gen *g, int i, const char *status, bool reduce
         signed_child = g->today;
     if (signed_parent != DATE_NONE && signed_parent > g->today)
         signed_parent = DATE_NONE;
-    TRY(put(g, S_PSP, "ltD" "tttttttt" "DDDDD" "i" "DDtd" "ii" "tt" "tdDD", p->id, status, meeting, lead, attendees, PICK(&r, psp_reasons),
+    ROWIO_TRY(put(g, S_PSP, "ltD" "tttttttt" "DDDDD" "i" "DDtd" "ii" "tt" "tdDD", p->id, status, meeting, lead, attendees, PICK(&r, psp_reasons),
             PICK(&r, psp_strategies), PICK(&r, psp_working), school_agrees, parent_agrees, pros, signed_child,
             signed_school, signed_parent, next_review, end, reduced_section, rstart, rend, rreason, per_day, concern,
             authorised, exit_plan, g->login, progression, start_hours, la_told, risk_assessed));
     int64_t psp_id = last_id(g);
-    TRY(write_targets(g, &r, psp_id, strcmp(status, "draft") == 0 ? 1 : ntargets, targets,
+    ROWIO_TRY(write_targets(g, &r, psp_id, strcmp(status, "draft") == 0 ? 1 : ntargets, targets,
                       strcmp(status, "draft") != 0 && chance(&r, 85)));
     if (strcmp(status, "draft") == 0)
         ntargets = 1;
     for (int k = 0; k < nreviews; k++) {
         static const char *const outcomes[] = {"continue", "continue", "adapt", "next_steps"};
         const char *o = k == nreviews - 1 && last_outcome ? last_outcome : PICK(&r, outcomes);
-        TRY(write_review(g, &r, psp_id, reviews[k], o, targets, ntargets));
+        ROWIO_TRY(write_review(g, &r, psp_id, reviews[k], o, targets, ntargets));
     }
     return write_psp_timetable(g, p, psp_id, strcmp(status, "ceased") == 0 ? meeting : g->today);
 }
@@ -2099,13 +2088,13 @@ static ap_status write_psps(struct gen *g)
         case PSP_NONE:
             break;
         case PSP_CEASED_ONLY:
-            TRY(write_psp(g, i, "ceased", false));
+            ROWIO_TRY(write_psp(g, i, "ceased", false));
             break;
         case PSP_DRAFT:
         case PSP_ACTIVE:
             if (p->psp.history)
-                TRY(write_psp(g, i, "ceased", false));
-            TRY(write_psp(g, i, p->psp.kind == PSP_DRAFT ? "draft" : "active", p->reduced));
+                ROWIO_TRY(write_psp(g, i, "ceased", false));
+            ROWIO_TRY(write_psp(g, i, p->psp.kind == PSP_DRAFT ? "draft" : "active", p->reduced));
             break;
         }
     }
@@ -2152,12 +2141,12 @@ static ap_status write_visit(struct gen *g, struct rng *r, const struct dprov *p
     const char *notes = bad ? "Safeguarding concerns found on this visit: placements suspended pending a full review."
                         : any_no ? "Actions agreed with the manager; to be checked at the next visit."
                                  : "No concerns.";
-    TRY(put(g, S_VISIT, "ltlDttDitt", p->id, stage, tp->id, date, visitors, outcome, next, 1, notes, g->login));
+    ROWIO_TRY(put(g, S_VISIT, "ltlDttDitt", p->id, stage, tp->id, date, visitors, outcome, next, 1, notes, g->login));
     int64_t visit_id = last_id(g);
     for (int k = 0; k < tp->n && k < (int)sizeof answers; k++) {
         const char *a = answers[k] == 'y' ? "yes" : answers[k] == 'a' ? "na" : "no";
         const char *comment = answers[k] == 'n' ? PICK(r, qa_no_comments) : answers[k] == 'y' && chance(r, 10) ? "Seen." : "";
-        TRY(put(g, S_ANSWER, "llttt", visit_id, tp->item[k], a, comment, g->login));
+        ROWIO_TRY(put(g, S_ANSWER, "llttt", visit_id, tp->item[k], a, comment, g->login));
     }
     return AP_OK;
 }
@@ -2171,7 +2160,7 @@ static ap_status write_visits(struct gen *g)
         struct rng r = rng_for(g->seed, ST_VISIT, (uint64_t)i);
         int initial = p->initial;
         /* The first visit answers the due-diligence checks. */
-        TRY(write_visit(g, &r, p, "stage1", T_CHECKS, initial, false, false));
+        ROWIO_TRY(write_visit(g, &r, p, "stage1", T_CHECKS, initial, false, false));
         /* Stage 1 yearly, the last within 12 months (14 months ago when planted overdue). */
         int last1 = p->plant == PL_S1_OVERDUE ? date_add_months(g->today, -14) : g->today - rnd(&r, 20, 330);
         if (last1 > initial + 60) {
@@ -2179,7 +2168,7 @@ static ap_status write_visits(struct gen *g)
             for (int k = 0; n < 8 && date_add_months(last1, -12 * k) > initial + 60; k++)
                 dates[n++] = date_add_months(last1, -12 * k) - (k ? rnd(&r, 0, 10) : 0);
             for (int k = n - 1; k >= 0; k--)
-                TRY(write_visit(g, &r, p, "stage1", T_STAGE1, dates[k], false, false));
+                ROWIO_TRY(write_visit(g, &r, p, "stage1", T_STAGE1, dates[k], false, false));
         }
         /* Stage 2 every two years, once the provider has been used for a few months. */
         int last2 = p->plant == PL_S2_OVERDUE ? date_add_months(g->today, -29) : g->today - rnd(&r, 40, 600);
@@ -2188,7 +2177,7 @@ static ap_status write_visits(struct gen *g)
             for (int k = 0; n < 4 && date_add_months(last2, -24 * k) > p->since + 60; k++)
                 dates[n++] = date_add_months(last2, -24 * k);
             for (int k = n - 1; k >= 0; k--)
-                TRY(write_visit(g, &r, p, "stage2", T_STAGE2, dates[k], false, false));
+                ROWIO_TRY(write_visit(g, &r, p, "stage2", T_STAGE2, dates[k], false, false));
         }
         /* Monitoring visits every three to five weeks while pupils are placed;
          * a fifth of providers have let them lapse. */
@@ -2205,7 +2194,7 @@ static ap_status write_visits(struct gen *g)
                 int d = dates[k];
                 while (date_weekday(d) > 4)
                     d--;
-                TRY(write_visit(g, &r, p, "monitoring", T_MONITORING, d, false,
+                ROWIO_TRY(write_visit(g, &r, p, "monitoring", T_MONITORING, d, false,
                                 p->plant == PL_SUSPENDED && k == 0));
             }
         }
@@ -2214,7 +2203,7 @@ static ap_status write_visits(struct gen *g)
             int d = g->today + rnd(&r, 3, 20);
             while (date_weekday(d) > 4)
                 d++;
-            TRY(write_visit(g, &r, p, "monitoring", T_MONITORING, d, true, false));
+            ROWIO_TRY(write_visit(g, &r, p, "monitoring", T_MONITORING, d, true, false));
         }
     }
     return AP_OK;
@@ -2365,7 +2354,7 @@ static ap_status write_marks_for(struct gen *g, int i)
                 bool sole_prs = strcmp(p->roll, "sole_prs") == 0;
                 char stamp[20];
                 stamp_at(stamp, d, s ? 13 : 9, 0);
-                TRY(write_mark(g, p, d, s, sole_prs ? 'C' : 'D', 0, 0, "officer",
+                ROWIO_TRY(write_mark(g, p, d, s, sole_prs ? 'C' : 'D', 0, 0, "officer",
                                sole_prs ? "Not timetabled: reduced timetable" : "At the school where also registered",
                                stamp));
                 continue;
@@ -2383,11 +2372,11 @@ static ap_status write_marks_for(struct gen *g, int i)
                 else
                     code = last_days ? 'N' : 'O';
                 if (code == 'O' && s == 0 && !called) {
-                    TRY(write_call(g, &r, p, d, false, 0, "No answer; voicemail left asking the parent to ring back."));
+                    ROWIO_TRY(write_call(g, &r, p, d, false, 0, "No answer; voicemail left asking the parent to ring back."));
                     called = true;
                 }
                 if (code == 'N' && s == 0 && !called) {
-                    TRY(write_call(g, &r, p, d, false, 0, "No answer on either number; message left."));
+                    ROWIO_TRY(write_call(g, &r, p, d, false, 0, "No answer on either number; message left."));
                     called = true;
                 }
             } else {
@@ -2417,7 +2406,7 @@ static ap_status write_marks_for(struct gen *g, int i)
                     if (recent && chance(&r, 40)) {
                         code = 'N';
                         if (s == 0 && !called) {
-                            TRY(write_call(g, &r, p, d, false, 0, "No answer; voicemail left."));
+                            ROWIO_TRY(write_call(g, &r, p, d, false, 0, "No answer; voicemail left."));
                             called = true;
                         }
                     } else if (spell_first && s == 0 && chance(&r, 40)) {
@@ -2425,7 +2414,7 @@ static ap_status write_marks_for(struct gen *g, int i)
                         reported = 'N';
                         source = "call";
                         note = "Parent said: unwell with a sickness bug.";
-                        TRY(write_call(g, &r, p, d, true, 'I', "Unwell with a sickness bug; expected back tomorrow."));
+                        ROWIO_TRY(write_call(g, &r, p, d, true, 'I', "Unwell with a sickness bug; expected back tomorrow."));
                         called = true;
                     } else {
                         note = "Parent rang in: unwell.";
@@ -2440,7 +2429,7 @@ static ap_status write_marks_for(struct gen *g, int i)
                     code = recent ? 'N' : 'O';
                     if (s == 0 && !called && chance(&r, 75)) {
                         bool reached = code == 'O' && chance(&r, 50);
-                        TRY(write_call(g, &r, p, d, reached, reached ? 'O' : 0,
+                        ROWIO_TRY(write_call(g, &r, p, d, reached, reached ? 'O' : 0,
                                        reached ? "Parent said the pupil refused to go; no reason accepted."
                                                : "No answer; voicemail left."));
                         called = true;
@@ -2452,7 +2441,7 @@ static ap_status write_marks_for(struct gen *g, int i)
             }
             char stamp[20];
             stamp_at(stamp, d, hour, minute);
-            TRY(write_mark(g, p, d, s, code, reported, pv->id, source, note, stamp));
+            ROWIO_TRY(write_mark(g, p, d, s, code, reported, pv->id, source, note, stamp));
         }
     }
     return AP_OK;
@@ -2504,7 +2493,7 @@ static ap_status write_tracking(struct gen *g)
                 int rating = base[a] + step + rnd(&r, -1, 1) * (chance(&r, 30) ? 1 : 0);
                 rating = rating < 1 ? 1 : rating > 5 ? 5 : rating;
                 const char *note = a == 1 && chance(&r, 25) ? PICK(&r, progress_notes) : "";
-                TRY(put(g, S_PROGRESS, "lDtitt", p->id, m, areas[a], rating, note, g->login));
+                ROWIO_TRY(put(g, S_PROGRESS, "lDtitt", p->id, m, areas[a], rating, note, g->login));
             }
         }
         /* Actions from the weekly meeting. */
@@ -2513,7 +2502,7 @@ static ap_status write_tracking(struct gen *g)
             for (int k = 0; k < n; k++) {
                 int due = g->today + rnd(&r, -21, 21);
                 bool done = due < g->today - 3 && chance(&r, 55);
-                TRY(put(g, S_ACTION, "lttDit", p->id, PICK(&r, action_texts), PICK(&r, action_owners), due, done,
+                ROWIO_TRY(put(g, S_ACTION, "lttDit", p->id, PICK(&r, action_texts), PICK(&r, action_owners), due, done,
                         g->login));
             }
         }
@@ -2548,7 +2537,7 @@ static ap_status write_concerns(struct gen *g)
                 date = g->today;
             char told[128];
             snprintf(told, sizeof told, "PRS DSL; %s%s", g->co, p->cla ? "; social worker" : "");
-            TRY(put(g, S_CONCERN, "llDttttt", p->id, g->prov[pl->provider].id, date,
+            ROWIO_TRY(put(g, S_CONCERN, "llDttttt", p->id, g->prov[pl->provider].id, date,
                     chance(&r, 60) || forced ? "safeguarding" : "incident",
                     forced ? "Staff member shouted at and grabbed the pupil's arm; other pupils saw it."
                            : PICK(&r, concern_summaries),
@@ -2605,7 +2594,7 @@ static ap_status plan(struct gen *g)
     for (int i = 0; i < g->npup; i++)
         plan_pupil(g, i);
     for (int i = 0; i < g->npup; i++)
-        TRY(plan_placements(g, i));
+        ROWIO_TRY(plan_placements(g, i));
     /* A provider is checked before its first pupil starts. */
     for (int k = 0; k < g->npl; k++) {
         struct dprov *pv = &g->prov[g->pl[k].provider];

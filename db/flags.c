@@ -2,15 +2,18 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "date.h"
 #include "money.h"
 #include "placement.h"
 #include "psp.h"
 #include "qa.h"
+#include "roll.h"
 #include "rowio.h"
 
 /* How it works. A pass loads what the rules need with one statement per
@@ -65,13 +68,6 @@ static bool next_row(sqlite3_stmt *st, int *rc)
     return *rc == SQLITE_ROW;
 }
 
-static int col_date(sqlite3_stmt *st, int col)
-{
-    int d;
-    const unsigned char *v = sqlite3_column_text(st, col);
-    return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
-}
-
 static const char *col_text(sqlite3_stmt *st, int col)
 {
     const unsigned char *v = sqlite3_column_text(st, col);
@@ -91,46 +87,6 @@ static int min_date(int a, int b)
 static int week_of(int date)
 {
     return date - date_weekday(date);
-}
-
-/* "Y9", "R" for Reception, "N" for nursery age. */
-static const char *year_short(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-    return buf;
-}
-
-/* id -> position in a name-ordered array */
-struct id_index {
-    int64_t id;
-    size_t at;
-};
-
-static int id_index_cmp(const void *a, const void *b)
-{
-    int64_t x = ((const struct id_index *)a)->id, y = ((const struct id_index *)b)->id;
-    return (x > y) - (x < y);
-}
-
-/* The position of id, or -1. */
-static long id_find(const struct id_index *ix, size_t n, int64_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
 }
 
 /* The first of the rows keyed by ids[] (sorted) equal to id, and how many. */
@@ -248,7 +204,7 @@ struct pass {
 
     struct prov *provs;
     size_t n_provs, cap_provs;
-    struct id_index *prov_ix;
+    struct rowio_id_at *prov_ix;
 
     int64_t *reg_provider;          /* registration rows, by provider id */
     struct rules_reg_pupil *reg;
@@ -256,7 +212,7 @@ struct pass {
 
     struct pupil_row *pupils;
     size_t n_pupils, cap_pupils;
-    struct id_index *pupil_ix;
+    struct rowio_id_at *pupil_ix;
 
     struct rules_mark *marks;       /* one pupil's marks at a time */
     size_t n_marks, cap_marks;
@@ -366,6 +322,14 @@ static int bind_pass(struct pass *p, sqlite3_stmt *st, int from)
     return rc;
 }
 
+/* The end of a read: finalizes st; result, or when that is AP_OK and the
+ * last step (rc) did not reach the end, store_fail's status naming what. */
+static ap_status end_read(struct pass *p, sqlite3_stmt *st, int rc, ap_status result, const char *what)
+{
+    sqlite3_finalize(st);
+    return result == AP_OK && rc != SQLITE_DONE ? store_fail(p->s, rc, what) : result;
+}
+
 static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
 {
     int rc = sqlite3_prepare_v2(p->db, sql, -1, st, NULL);
@@ -374,40 +338,25 @@ static int prepare(struct pass *p, const char *sql, int from, sqlite3_stmt **st)
     return rc;
 }
 
-/* A placement running today. */
-#define ACTIVE_TODAY(l) \
-    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
-
 /* ------------------------------------------------------------------ */
 /* The term */
 
 static ap_status load_term(struct pass *p)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(p,
-                     "SELECT start_date, end_date, name, academic_year FROM term "
-                     "WHERE start_date <= :today ORDER BY start_date DESC LIMIT 1",
-                     0, &st);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        p->term_start = col_date(st, 0);
-        p->term_end = col_date(st, 1);
-        p->have_term = p->term_start != DATE_NONE && p->term_end != DATE_NONE;
-        snprintf(p->term_label, sizeof p->term_label, "in the %s term %s", col_text(st, 2), col_text(st, 3));
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail(p->s, rc, "reading the terms");
-    if (!p->have_term) {
-        /* No calendar loaded: the academic year so far stands in for the term. */
-        p->have_term = true;
-        p->term_start = date_academic_year_start(p->today);
-        p->term_end = p->today;
-        char d[11];
-        snprintf(p->term_label, sizeof p->term_label, "since %s; no terms recorded",
-                 date_format(p->term_start, d));
-    } else {
-        p->term_now = p->today <= p->term_end;
-    }
+    struct term_info t;
+    bool found = false;
+    ap_status result = calendar_term_or_year(p->s, p->today, &t, &found);
+    if (result != AP_OK)
+        return result;
+    p->have_term = true;
+    p->term_start = t.start;
+    p->term_end = t.end;
+    p->term_now = found && p->today <= p->term_end;
+    char d[11];
+    if (found)
+        snprintf(p->term_label, sizeof p->term_label, "in the %s term %s", t.name, t.academic_year);
+    else
+        snprintf(p->term_label, sizeof p->term_label, "since %s; no terms recorded", date_format(t.start, d));
     date_format(p->term_start, p->term_start_s);
     return AP_OK;
 }
@@ -424,18 +373,7 @@ static ap_status load_providers(struct pass *p)
         "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
         "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
         "       p.declaration_date, p.dbs_checked_date, "
-        QA_STAGE_VISITS_SQL
-        "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
-        "     AND v.closed = 1 AND v.visit_date <= :today), "
-        "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
-        "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
-        "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
-        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
-        "     AND l.start_date <= :today), "
-        "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
-        "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND " ACTIVE_TODAY("l") "), "
-        "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
-        "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
+        QA_PROVIDER_FACTS_SQL
         "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
         "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "
         "ORDER BY p.name COLLATE NOCASE, p.id",
@@ -463,41 +401,22 @@ static ap_status load_providers(struct pass *p)
             strcmp(reg, "maintained_school") == 0 || strcmp(reg, "pru") == 0 || strcmp(reg, "academy") == 0;
         v->registered = strcmp(reg, "unregistered") != 0;
         v->suspended = strcmp(col_text(st, 3), "suspended") == 0;
-        v->ins.public_liability = sqlite3_column_int64(st, 4);
-        v->ins.employers_liability = sqlite3_column_int64(st, 5);
-        v->ins.professional_indemnity = sqlite3_column_int64(st, 6);
-        v->ins.motor = sqlite3_column_int(st, 7) != 0;
-        v->ins.subcontractor = sqlite3_column_int(st, 8) != 0;
-        v->insurance_expiry = col_date(st, 9);
-        v->declaration = col_date(st, 10);
-        v->dbs = col_date(st, 11);
-        v->last_stage1 = col_date(st, 12);
-        v->first_stage1 = col_date(st, 13);
-        v->last_stage2 = col_date(st, 14);
-        v->last_visit = col_date(st, 15);
-        v->term_visits = sqlite3_column_int(st, 16);
-        v->concern = col_date(st, 17);
-        v->first_used = col_date(st, 18);
-        v->current_since = col_date(st, 19);
+        rowio_read(st, 4, "IIIbbdddddddiddd", &v->ins.public_liability, &v->ins.employers_liability,
+                   &v->ins.professional_indemnity, &v->ins.motor, &v->ins.subcontractor, &v->insurance_expiry,
+                   &v->declaration, &v->dbs, &v->last_stage1, &v->first_stage1, &v->last_stage2, &v->last_visit,
+                   &v->term_visits, &v->concern, &v->first_used, &v->current_since);
         v->placed = placed;
         v->proposed = proposed;
         v->count_after = DATE_NONE;
         v->bad1 = sqlite3_column_int(st, 22) != 0;
         v->bad2 = sqlite3_column_int(st, 23) != 0;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the providers for their flags");
+    result = end_read(p, st, rc, result, "reading the providers for their flags");
     if (result != AP_OK)
         return result;
 
-    p->prov_ix = malloc((p->n_provs ? p->n_provs : 1) * sizeof *p->prov_ix);
-    if (!p->prov_ix)
-        return nomem();
-    for (size_t i = 0; i < p->n_provs; i++)
-        p->prov_ix[i] = (struct id_index){p->provs[i].id, i};
-    qsort(p->prov_ix, p->n_provs, sizeof *p->prov_ix, id_index_cmp);
-    return AP_OK;
+    p->prov_ix = rowio_id_at_build(p->provs, p->n_provs, sizeof *p->provs, offsetof(struct prov, id));
+    return p->prov_ix ? AP_OK : nomem();
 }
 
 /* Each pupil placed today: total weekly hours at the provider, CLA, plan. */
@@ -509,7 +428,7 @@ static ap_status load_registration(struct pass *p)
                      "SELECT l.provider_id, total(s.hours), max(u.cla), max(u.plan != 'none' OR u.has_idp) "
                      "FROM placement l JOIN placement_session s ON s.placement_id = l.id "
                      "JOIN pupil u ON u.id = l.pupil_id "
-                     "WHERE " ACTIVE_TODAY("l") " AND l.provider_id BETWEEN :prov_lo AND :prov_hi "
+                     "WHERE " PLACEMENT_ACTIVE_TODAY("l") " AND l.provider_id BETWEEN :prov_lo AND :prov_hi "
                      "GROUP BY l.provider_id, l.pupil_id ORDER BY l.provider_id, l.pupil_id",
                      0, &st);
     while (next_row(st, &rc)) {
@@ -528,10 +447,7 @@ static ap_status load_registration(struct pass *p)
         };
         p->n_reg++;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the placements for the registration rule");
-    return result;
+    return end_read(p, st, rc, result, "reading the placements for the registration rule");
 }
 
 /* Safeguarding items answered No at a visit and not Yes at a later one
@@ -544,7 +460,7 @@ struct qa_no_ctx {
 static void take_qa_no(void *ctx, const struct qa_open_no *r)
 {
     struct qa_no_ctx *c = ctx;
-    long at = id_find(c->p->prov_ix, c->p->n_provs, r->provider_id);
+    long at = rowio_id_at_find(c->p->prov_ix, c->p->n_provs, r->provider_id);
     if (at < 0)
         return;
     struct prov *v = &c->p->provs[at];
@@ -584,12 +500,9 @@ static int monitoring_from(struct pass *p, int window_from)
         struct prov *v = &p->provs[i];
         if (v->state_maintained || v->placed == 0)
             continue;
-        int base = v->last_visit != DATE_NONE ? v->last_visit : v->current_since;
-        if (base == DATE_NONE)
-            continue;
-        int after = v->last_visit != DATE_NONE ? v->last_visit : v->current_since - 1;
-        bool overdue_by_date = th->monitoring_days > 0 && p->today >= base + th->monitoring_days;
-        if (overdue_by_date && after + 1 < window_from)
+        bool overdue_by_date = false;
+        int after = qa_count_after(v->last_visit, v->current_since, p->today, th, &overdue_by_date);
+        if (after == DATE_NONE || (overdue_by_date && after + 1 < window_from))
             continue;
         v->count_after = after;
         if (after + 1 < from)
@@ -706,10 +619,10 @@ static ap_status load_pupils(struct pass *p)
         p->n_pupils++;
         u->id = sqlite3_column_int64(st, 0);
         const char *forename = col_text(st, 3)[0] ? col_text(st, 3) : col_text(st, 1);
-        int dob = col_date(st, 4);
+        int dob = rowio_date(st, 4);
         u->year_group = rules_year_group(dob, p->today);
         char y[16];
-        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), year_short(u->year_group, y, sizeof y));
+        u->subject = xprintf("Pupil: %s %s (%s)", forename, col_text(st, 2), rules_year_group_short(u->year_group, y, sizeof y));
         if (!u->subject) {
             result = nomem();
             break;
@@ -718,7 +631,7 @@ static ap_status load_pupils(struct pass *p)
         u->sole_school = strcmp(col_text(st, 6), "sole_school") == 0;
         u->has_ihp = sqlite3_column_int(st, 7) != 0;
         u->cla = sqlite3_column_int(st, 8) != 0;
-        u->concern = col_date(st, 9);
+        u->concern = rowio_date(st, 9);
         u->placed_since = DATE_NONE;
         u->meeting = u->next_review = u->psp_end = u->last_review = DATE_NONE;
         u->rtt_start = u->rtt_end = DATE_NONE;
@@ -726,24 +639,29 @@ static ap_status load_pupils(struct pass *p)
         u->rtt_la_told = u->rtt_risk_assessed = DATE_NONE;
         u->run_level = FLAG_NONE;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the pupils for their flags");
+    result = end_read(p, st, rc, result, "reading the pupils for their flags");
     if (result != AP_OK)
         return result;
-    p->pupil_ix = malloc((p->n_pupils ? p->n_pupils : 1) * sizeof *p->pupil_ix);
-    if (!p->pupil_ix)
-        return nomem();
-    for (size_t i = 0; i < p->n_pupils; i++)
-        p->pupil_ix[i] = (struct id_index){p->pupils[i].id, i};
-    qsort(p->pupil_ix, p->n_pupils, sizeof *p->pupil_ix, id_index_cmp);
-    return AP_OK;
+    p->pupil_ix = rowio_id_at_build(p->pupils, p->n_pupils, sizeof *p->pupils, offsetof(struct pupil_row, id));
+    return p->pupil_ix ? AP_OK : nomem();
 }
 
 static struct pupil_row *pupil_by_id(struct pass *p, int64_t id)
 {
-    long at = id_find(p->pupil_ix, p->n_pupils, id);
+    long at = rowio_id_at_find(p->pupil_ix, p->n_pupils, id);
     return at < 0 ? NULL : &p->pupils[at];
+}
+
+/* Steps st as next_row does to the next row whose column 0 is a pupil of
+ * the pass: that pupil; NULL at the end (or on failure, kept in *rc). */
+static struct pupil_row *next_pupil(struct pass *p, sqlite3_stmt *st, int *rc)
+{
+    while (next_row(st, rc)) {
+        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
+        if (u)
+            return u;
+    }
+    return NULL;
 }
 
 /* Attendance this term from the weekly counts the triggers keep. */
@@ -757,10 +675,7 @@ static ap_status load_attendance(struct pass *p)
                      "  AND w.week >= :wk_from AND w.week <= :wk_to "
                      "GROUP BY w.pupil_id",
                      0, &st);
-    while (next_row(st, &rc)) {
-        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
-        if (!u)
-            continue;
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
         int possible = sqlite3_column_int(st, 1), attending = sqlite3_column_int(st, 2),
             unauthorised = sqlite3_column_int(st, 3);
         u->has_term = true;
@@ -768,8 +683,7 @@ static ap_status load_attendance(struct pass *p)
         u->term.n[CAT_UNAUTHORISED] = unauthorised;
         u->term.n[CAT_AUTHORISED] = possible - attending - unauthorised;
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading this term's attendance");
+    return end_read(p, st, rc, AP_OK, "reading this term's attendance");
 }
 
 /* Placements running today or proposed: weekly hours for the reduced
@@ -788,12 +702,9 @@ static ap_status load_placements(struct pass *p)
                      "  AND l.pupil_id BETWEEN :pupil_lo AND :pupil_hi "
                      "ORDER BY l.pupil_id, l.start_date, l.id",
                      0, &st);
-    while (next_row(st, &rc)) {
-        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
-        if (!u)
-            continue;
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
         bool active = strcmp(col_text(st, 3), "active") == 0;
-        int start = col_date(st, 4), end = col_date(st, 5);
+        int start = rowio_date(st, 4), end = rowio_date(st, 5);
         if (active && start != DATE_NONE && start <= p->today) {
             u->active_n++;
             u->hours = sqlite3_column_double(st, 7); /* every session once, over all placements */
@@ -820,10 +731,7 @@ static ap_status load_placements(struct pass *p)
         }
         u->n_iv++;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the placements for the pupils' flags");
-    return result;
+    return end_read(p, st, rc, result, "reading the placements for the pupils' flags");
 }
 
 static ap_status load_psps(struct pass *p)
@@ -841,35 +749,19 @@ static ap_status load_psps(struct pass *p)
                      "  s.reduced_progression, ifnull(s.reduced_start_hours, 0), s.reduced_la_told, s.reduced_risk_assessed "
                      "FROM psp s WHERE s.status != 'ceased' AND s.pupil_id BETWEEN :pupil_lo AND :pupil_hi",
                      0, &st);
-    while (next_row(st, &rc)) {
-        struct pupil_row *u = pupil_by_id(p, sqlite3_column_int64(st, 0));
-        if (!u)
-            continue;
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
         u->psp_open = true;
         u->psp_active = strcmp(col_text(st, 1), "active") == 0;
-        u->meeting = col_date(st, 2);
-        u->next_review = col_date(st, 3);
-        u->psp_end = col_date(st, 4);
-        u->rtt_recorded = sqlite3_column_int(st, 5) != 0;
-        u->rtt_start = col_date(st, 6);
-        u->rtt_end = col_date(st, 7);
+        rowio_read(st, 2, "dddbdd", &u->meeting, &u->next_review, &u->psp_end, &u->rtt_recorded, &u->rtt_start,
+                   &u->rtt_end);
         u->rtt_medical = strcmp(col_text(st, 8), "medical") == 0;
         if (sqlite3_column_type(st, 9) != SQLITE_NULL)
             u->rtt_hours_per_day = sqlite3_column_double(st, 9);
-        u->rtt_authorised = sqlite3_column_int(st, 10) != 0;
-        u->exit_plan = sqlite3_column_int(st, 11) != 0;
-        u->last_review = col_date(st, 12);
-        u->ceased = sqlite3_column_int(st, 13) != 0;
-        u->rtt_concern = sqlite3_column_int(st, 14) != 0;
-        u->professionals_agree = sqlite3_column_int(st, 15) != 0;
-        u->parent_agrees = sqlite3_column_int(st, 16) != 0;
-        snprintf(u->rtt_progression, sizeof u->rtt_progression, "%s", col_text(st, 17));
-        u->rtt_start_hours = sqlite3_column_double(st, 18);
-        u->rtt_la_told = col_date(st, 19);
-        u->rtt_risk_assessed = col_date(st, 20);
+        rowio_read(st, 10, "bbdbbbbtfdd", &u->rtt_authorised, &u->exit_plan, &u->last_review, &u->ceased,
+                   &u->rtt_concern, &u->professionals_agree, &u->parent_agrees, ROWIO_BUF(u->rtt_progression),
+                   &u->rtt_start_hours, &u->rtt_la_told, &u->rtt_risk_assessed);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? AP_OK : store_fail(p->s, rc, "reading the PSPs");
+    return end_read(p, st, rc, AP_OK, "reading the PSPs");
 }
 
 /* ---- marks ---- */
@@ -921,10 +813,7 @@ static ap_status load_codes(struct pass *p)
         snprintf(p->other_codes[p->n_other].code, sizeof p->other_codes->code, "%s", code);
         p->other_codes[p->n_other++].cat = cat;
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the attendance codes");
-    return result;
+    return end_read(p, st, rc, result, "reading the attendance codes");
 }
 
 /* A code the set does not know neither counts nor breaks a run. */
@@ -986,7 +875,7 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
          * marks come pupil by pupil, so a provider's count restarts when
          * another pupil's marks begin. */
         if (rules_category_attending(cat) && sqlite3_column_type(st, 3) != SQLITE_NULL) {
-            long at = id_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
+            long at = rowio_id_at_find(p->prov_ix, p->n_provs, sqlite3_column_int64(st, 3));
             struct prov *v = at >= 0 ? &p->provs[at] : NULL;
             if (v && v->count_after != DATE_NONE && day > v->count_after) {
                 if (v->count_pupil != pupil_id) {
@@ -1000,10 +889,7 @@ static ap_status scan_marks(struct pass *p, int from, bool runs)
     }
     if (result == AP_OK && rc == SQLITE_DONE && cur)
         result = finish_run(p, cur, from > 0);
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the attendance marks");
-    return result;
+    return end_read(p, st, rc, result, "reading the attendance marks");
 }
 
 /* Pupils whose run reaches back past the window: read all their marks. */
@@ -1179,10 +1065,7 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
             break;
         }
     }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(p->s, rc, "reading the quotations");
-    return result;
+    return end_read(p, st, rc, result, "reading the quotations");
 }
 
 /* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
@@ -1250,7 +1133,7 @@ static ap_status run_cases(struct pass *p)
         if (n == 0) {
             /* No quotes yet: the cost, so the route, is unknown. Once the case
              * has a panel date, route 1's quotations are due. */
-            if (col_date(st, 5) != DATE_NONE && p->th->quotes_required > 0) {
+            if (rowio_date(st, 5) != DATE_NONE && p->th->quotes_required > 0) {
                 level = FLAG_AMBER;
                 snprintf(text, sizeof text,
                          "no quotations recorded for the panel of %s: %d needed for a placement under %s",

@@ -7,6 +7,11 @@
 #include "date.h"
 #include "rowio.h"
 
+static void read_id(sqlite3_stmt *st, void *row)
+{
+    *(int64_t *)row = sqlite3_column_int64(st, 0);
+}
+
 ap_status ixdb_ids(struct store *s, enum ix_table t, int64_t **ids, size_t *n)
 {
     static const char *const sql[] = {
@@ -20,32 +25,7 @@ ap_status ixdb_ids(struct store *s, enum ix_table t, int64_t **ids, size_t *n)
                                "ORDER BY p.legal_surname COLLATE NOCASE, p.legal_forename COLLATE NOCASE, p.upn, "
                                "pl.start_date, pl.id",
     };
-    *ids = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, sql[t], &st, "listing the records");
-    if (result != AP_OK)
-        return result;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t *grown = rowio_grow(*ids, &cap, *n, sizeof **ids);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "listing the records: out of memory");
-            break;
-        }
-        *ids = grown;
-        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, "listing the records");
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
-    }
-    return result;
+    return rowio_list(s, sql[t], 0, sizeof **ids, read_id, ids, n, "listing the records");
 }
 
 /* Runs sql with ?1 text (and ?2 text when b is not NULL); *id is the first
@@ -130,37 +110,16 @@ ap_status ixdb_school_of(struct store *s, int64_t id, char *name, size_t name_le
     return result;
 }
 
+static void read_provider(sqlite3_stmt *st, void *row)
+{
+    struct ixdb_provider *p = row;
+    rowio_read(st, 0, "Itt", &p->id, ROWIO_BUF(p->name), ROWIO_BUF(p->address));
+}
+
 ap_status ixdb_providers(struct store *s, struct ixdb_provider **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, "SELECT id, name, address FROM provider ORDER BY id", &st, "listing providers");
-    if (result != AP_OK)
-        return result;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct ixdb_provider *grown = rowio_grow(*out, &cap, *n, sizeof **out);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "listing providers: out of memory");
-            break;
-        }
-        *out = grown;
-        struct ixdb_provider *p = &(*out)[(*n)++];
-        p->id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, p->name, sizeof p->name);
-        rowio_text(st, 2, p->address, sizeof p->address);
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, "listing providers");
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return result;
+    return rowio_list(s, "SELECT id, name, address FROM provider ORDER BY id", 0, sizeof **out, read_provider, out, n,
+                      "listing providers");
 }
 
 ap_status ixdb_placement_find(struct store *s, int64_t pupil_id, int64_t provider_id, int start_date, int64_t *id)
@@ -188,19 +147,9 @@ ap_status ixdb_audit_import(struct store *s, const char *kind, const char *path,
 {
     char full[PATH_MAX];
     const char *file = realpath(path, full) ? full : path;
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
-                                     "VALUES (apterm_login(), 'import', ?1, 'import', "
-                                     "json_object('kind', ?1, 'file', ?2, 'added', ?3, 'changed', ?4))",
-                                     &st, "recording the import in the audit log");
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "ttII", kind, file, (int64_t)added, (int64_t)changed);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, "recording the import in the audit log");
-    sqlite3_finalize(st);
-    return result;
+    return rowio_run(s,
+                     "INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
+                     "VALUES (apterm_login(), 'import', ?1, 'import', "
+                     "json_object('kind', ?1, 'file', ?2, 'added', ?3, 'changed', ?4))",
+                     "recording the import in the audit log", "ttII", kind, file, (int64_t)added, (int64_t)changed);
 }

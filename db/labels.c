@@ -356,6 +356,12 @@ const struct label *label_find(const struct label *table, const char *code)
     return NULL;
 }
 
+int label_rank(const struct label *table, const char *code)
+{
+    const struct label *l = label_find(table, code);
+    return l ? (int)(l - table) : LABEL_RANK_UNKNOWN;
+}
+
 bool label_known(const struct label *table, const char *code)
 {
     return label_find(table, code) != NULL;

@@ -66,6 +66,10 @@ bool labels_census_configure(const char *reason_spec, char *why, size_t len);
 /* The entry for code, or NULL when the table has none (NULL code too). */
 const struct label *label_find(const struct label *table, const char *code);
 bool label_known(const struct label *table, const char *code);
+/* Where code stands in table (0 first), for sorting in the table's order;
+ * an unknown code sorts after every known one (LABEL_RANK_UNKNOWN). */
+#define LABEL_RANK_UNKNOWN 1000
+int label_rank(const struct label *table, const char *code);
 
 /* The words for code; an unknown code is shown as itself (never NULL:
  * "" for a NULL code), so a value written by a newer apterm still reads. */

@@ -125,30 +125,14 @@ static int bind_case_row(sqlite3_stmt *st, const void *record)
     return rc;
 }
 
-/* AP_ERR_INVALID "Label: there is no table N (deleted by someone else?)"
- * when the row is not there (table is "pupil" or "provider"). */
-static ap_status need_row(struct store *s, const char *table, int64_t id, const char *label)
-{
-    bool exists = false;
-    ap_status st = rowio_exists(s, table, id, &exists);
-    if (st != AP_OK)
-        return st;
-    if (!exists)
-        return ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)", label, table,
-                       (long long)id);
-    return AP_OK;
-}
-
 static ap_status write_case(struct store *s, struct panel_case *c, int today, bool insert)
 {
-    ap_status st = panel_case_validate(c, today);
+    ap_status st = rowio_begin(s, panel_case_validate(c, today));
     if (st != AP_OK)
         return st;
     const char *what = insert ? "adding the panel case" : "saving the panel case";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     int64_t new_id = 0;
-    st = need_row(s, "pupil", c->pupil_id, "Pupil");
+    st = rowio_need_row(s, "pupil", c->pupil_id, "Pupil");
     /* Issue 13: a panel to come meets in term, on a school day (a past date
      * is the record and stays as it is). */
     if (st == AP_OK && c->panel_date != DATE_NONE && c->panel_date >= today) {
@@ -182,17 +166,9 @@ static void read_panel_case_row(sqlite3_stmt *st, void *row)
 {
     struct panel_case *c = row;
     memset(c, 0, sizeof *c);
-    c->pupil_id = sqlite3_column_int64(st, 0);
-    rowio_text(st, 1, c->reason, sizeof c->reason);
-    c->referral_date = rowio_date(st, 2);
-    rowio_text(st, 3, c->triage_recommendation, sizeof c->triage_recommendation);
-    c->panel_date = rowio_date(st, 4);
-    rowio_text(st, 5, c->decision, sizeof c->decision);
-    rowio_text(st, 6, c->status, sizeof c->status);
-    c->id = sqlite3_column_int64(st, 7);
-    c->version = sqlite3_column_int64(st, 8);
-    rowio_text(st, 9, c->updated_at, sizeof c->updated_at);
-    rowio_text(st, 10, c->updated_by, sizeof c->updated_by);
+    rowio_read(st, 0, "ItdtdttIItt", &c->pupil_id, ROWIO_BUF(c->reason), &c->referral_date,
+               ROWIO_BUF(c->triage_recommendation), &c->panel_date, ROWIO_BUF(c->decision), ROWIO_BUF(c->status),
+               &c->id, &c->version, ROWIO_BUF(c->updated_at), ROWIO_BUF(c->updated_by));
 }
 
 ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
@@ -202,32 +178,26 @@ ap_status panel_case_get(struct store *s, int64_t id, struct panel_case *c)
                      id, read_panel_case_row, c, what, "panel case", true);
 }
 
+/* A row of table that is not there: store_conflict's AP_ERR_NOT_FOUND naming
+ * who deleted it, else "<noun> <id>: not found (deleted by someone else?)". */
+static ap_status gone(struct store *s, const char *table, const char *noun, int64_t id)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    ap_status st = store_conflict(s, table, key);
+    if (st == AP_OK || st == AP_ERR_CONFLICT)
+        st = ap_fail(AP_ERR_NOT_FOUND, "%s %lld: not found (deleted by someone else?)", noun, (long long)id);
+    return st;
+}
+
 /* The case's status, read in the caller's transaction; AP_ERR_NOT_FOUND
  * (naming who deleted it) when it is gone. */
 static ap_status case_status(struct store *s, int64_t case_id, char status[12])
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the panel case";
-    ap_status result = rowio_prepare(s, "SELECT status FROM panel_case WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, case_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        rowio_text(st, 0, status, 12);
-    } else if (rc == SQLITE_DONE) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)case_id);
-        result = store_conflict(s, "panel_case", key);
-        if (result == AP_ERR_CONFLICT || result == AP_OK)
-            result = ap_fail(AP_ERR_NOT_FOUND, "panel case %lld: not found (deleted by someone else?)",
-                             (long long)case_id);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
-    return result;
+    bool found = false;
+    ap_status result = rowio_row(s, "SELECT status FROM panel_case WHERE id = ?1", "reading the panel case", &found,
+                                 "I", "t", case_id, status, (size_t)12);
+    return result == AP_OK && !found ? gone(s, "panel_case", "panel case", case_id) : result;
 }
 
 ap_status panel_case_delete(struct store *s, int64_t id, int64_t version)
@@ -318,28 +288,15 @@ static void read_panel_case_list_row(sqlite3_stmt *st, void *row)
     struct panel_case_row *r = row;
     memset(r, 0, sizeof *r);
     char preferred[101], forename[101], surname[101];
-    r->id = sqlite3_column_int64(st, 0);
-    r->pupil_id = sqlite3_column_int64(st, 1);
-    rowio_text(st, 2, preferred, sizeof preferred);
-    rowio_text(st, 3, forename, sizeof forename);
-    rowio_text(st, 4, surname, sizeof surname);
+    rowio_read(st, 0, "IIttttdtddtIi", &r->id, &r->pupil_id, ROWIO_BUF(preferred), ROWIO_BUF(forename),
+               ROWIO_BUF(surname), ROWIO_BUF(r->upn), &r->dob, ROWIO_BUF(r->reason), &r->referral_date,
+               &r->panel_date, ROWIO_BUF(r->status), &r->version, &r->quotes);
     roll_display_name(r->pupil_name, sizeof r->pupil_name, preferred, forename, surname);
     snprintf(r->legal_name, sizeof r->legal_name, "%s %s", forename, surname);
-    rowio_text(st, 5, r->upn, sizeof r->upn);
-    r->dob = rowio_date(st, 6);
-    rowio_text(st, 7, r->reason, sizeof r->reason);
-    r->referral_date = rowio_date(st, 8);
-    r->panel_date = rowio_date(st, 9);
-    rowio_text(st, 10, r->status, sizeof r->status);
-    r->version = sqlite3_column_int64(st, 11);
-    r->quotes = sqlite3_column_int(st, 12);
     if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
         struct panel_quote q;
         memset(&q, 0, sizeof q);
-        rowio_text(st, 14, q.cost_basis, sizeof q.cost_basis);
-        q.rate = sqlite3_column_int64(st, 15);
-        q.sessions_per_week = sqlite3_column_int(st, 16);
-        q.transport_per_week = sqlite3_column_int64(st, 17);
+        rowio_read(st, 14, "tIiI", ROWIO_BUF(q.cost_basis), &q.rate, &q.sessions_per_week, &q.transport_per_week);
         struct panel_cost cost;
         panel_quote_cost(&q, &cost);
         r->has_chosen = true;
@@ -350,59 +307,35 @@ static void read_panel_case_list_row(sqlite3_stmt *st, void *row)
 
 ap_status panel_case_list(struct store *s, struct panel_case_row **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     const char *what = "listing the panel cases";
-    void *items = NULL;
-    ap_status result = rowio_list(s,
-                                  "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
-                                  "  c.referral_date, c.panel_date, c.status, c.version, "
-                                  "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
-                                  "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
-                                  "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
-                                  "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
-                                  "LEFT JOIN provider v ON v.id = q.provider_id "
-                                  "ORDER BY c.referral_date DESC, c.id DESC",
-                                  0, sizeof **out, read_panel_case_list_row, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s,
+                      "SELECT c.id, c.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, c.reason, "
+                      "  c.referral_date, c.panel_date, c.status, c.version, "
+                      "  (SELECT count(*) FROM quote k WHERE k.case_id = c.id), "
+                      "  q.id, q.cost_basis, q.rate, q.sessions_per_week, q.transport_per_week, v.name "
+                      "FROM panel_case c JOIN pupil u ON u.id = c.pupil_id "
+                      "LEFT JOIN quote q ON q.case_id = c.id AND q.chosen = 1 "
+                      "LEFT JOIN provider v ON v.id = q.provider_id "
+                      "ORDER BY c.referral_date DESC, c.id DESC",
+                      0, sizeof **out, read_panel_case_list_row, out, n, what);
+}
+
+static void read_date(sqlite3_stmt *st, void *row)
+{
+    *(int *)row = rowio_date(st, 0);
 }
 
 ap_status panel_dates(struct store *s, int **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    const char *what = "listing the panel dates";
-    ap_status result = rowio_prepare(
-        s, "SELECT DISTINCT panel_date FROM panel_case WHERE panel_date IS NOT NULL ORDER BY panel_date DESC", &st,
-        what);
-    if (result != AP_OK)
-        return result;
-    int *items = NULL;
-    size_t count = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int *grown = rowio_grow(items, &cap, count, sizeof *items);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        items = grown;
-        int d = rowio_date(st, 0);
-        if (d != DATE_NONE)
-            items[count++] = d;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
-    *out = items;
-    *n = count;
-    return AP_OK;
+    ap_status result = rowio_list(
+        s, "SELECT DISTINCT panel_date FROM panel_case WHERE panel_date IS NOT NULL ORDER BY panel_date DESC", 0,
+        sizeof **out, read_date, out, n, "listing the panel dates");
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) /* a date that does not read is left out */
+        if ((*out)[i] != DATE_NONE)
+            (*out)[kept++] = (*out)[i];
+    *n = kept;
+    return result;
 }
 
 /* ---- quotations ------------------------------------------------------------------- */
@@ -485,15 +418,7 @@ static ap_status quote_case(struct store *s, int64_t quote_id, int64_t *case_id)
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT case_id FROM quote WHERE id = %lld", (long long)quote_id);
     ap_status st = store_query_int(s, sql, 0, case_id);
-    if (st == AP_OK && !*case_id) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)quote_id);
-        st = store_conflict(s, "quote", key);
-        if (st == AP_OK || st == AP_ERR_CONFLICT)
-            st = ap_fail(AP_ERR_NOT_FOUND, "quotation %lld: not found (deleted by someone else?)",
-                         (long long)quote_id);
-    }
-    return st;
+    return st == AP_OK && !*case_id ? gone(s, "quote", "quotation", quote_id) : st;
 }
 
 static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert)
@@ -520,7 +445,7 @@ static ap_status write_quote(struct store *s, struct panel_quote *q, bool insert
         }
     }
     if ((st = case_takes_quotes(s, q->case_id)) != AP_OK ||
-        (st = need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
+        (st = rowio_need_row(s, "provider", q->provider_id, "Provider")) != AP_OK)
         goto fail;
     int64_t new_id = 0;
     st = rowio_writef(s, sql, "quote", q->id, q->version, what, &new_id, "IItIifIt", q->case_id, q->provider_id,
@@ -653,61 +578,32 @@ static void read_quote(sqlite3_stmt *st, void *row)
     struct panel_quote_row *r = row;
     memset(r, 0, sizeof *r);
     struct panel_quote *q = &r->q;
-    q->id = sqlite3_column_int64(st, 0);
-    q->case_id = sqlite3_column_int64(st, 1);
-    q->provider_id = sqlite3_column_int64(st, 2);
-    rowio_text(st, 3, q->cost_basis, sizeof q->cost_basis);
-    q->rate = sqlite3_column_int64(st, 4);
-    q->sessions_per_week = sqlite3_column_int(st, 5);
-    q->hours_per_week = sqlite3_column_double(st, 6);
-    q->transport_per_week = sqlite3_column_int64(st, 7);
-    rowio_text(st, 8, q->notes, sizeof q->notes);
-    q->chosen = sqlite3_column_int(st, 9) != 0;
-    q->version = sqlite3_column_int64(st, 10);
-    rowio_text(st, 11, q->updated_at, sizeof q->updated_at);
-    rowio_text(st, 12, q->updated_by, sizeof q->updated_by);
-    rowio_text(st, 13, r->provider, sizeof r->provider);
-    rowio_text(st, 14, r->provider_status, sizeof r->provider_status);
+    rowio_read(st, 0, "IIItIifItbItttt", &q->id, &q->case_id, &q->provider_id, ROWIO_BUF(q->cost_basis), &q->rate,
+               &q->sessions_per_week, &q->hours_per_week, &q->transport_per_week, ROWIO_BUF(q->notes), &q->chosen,
+               &q->version, ROWIO_BUF(q->updated_at), ROWIO_BUF(q->updated_by), ROWIO_BUF(r->provider),
+               ROWIO_BUF(r->provider_status));
     rowio_text(st, 15, q->recommend_reason, sizeof q->recommend_reason);
     panel_quote_cost(q, &r->cost);
 }
 
 ap_status panel_quote_get(struct store *s, int64_t id, struct panel_quote *out)
 {
-    sqlite3_stmt *st = NULL;
     const char *what = "reading the quotation";
-    ap_status result = rowio_prepare(s, QUOTE_SELECT "WHERE q.id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct panel_quote_row *r = malloc(sizeof *r);
-        if (!r) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-        } else {
-            read_quote(st, r);
-            *out = r->q;
-            free(r);
-        }
-    } else if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_NOT_FOUND, "quotation %lld: not found (deleted by someone else?)", (long long)id);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    struct panel_quote_row *r = malloc(sizeof *r);
+    if (!r)
+        return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+    ap_status result = rowio_get(s, QUOTE_SELECT "WHERE q.id = ?1", id, read_quote, r, what, "quotation", true);
+    if (result == AP_OK)
+        *out = r->q;
+    free(r);
     return result;
 }
 
 ap_status panel_quote_list(struct store *s, int64_t case_id, struct panel_quote_row **out, size_t *n)
 {
     const char *what = "listing the quotations";
-    void *items = NULL;
-    ap_status result = rowio_list(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", case_id, sizeof **out,
-                                  read_quote, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, QUOTE_SELECT "WHERE q.case_id = ?1 ORDER BY q.id", case_id, sizeof **out,
+                      read_quote, out, n, what);
 }
 
 ap_status panel_quote_delete(struct store *s, int64_t id, int64_t version)
@@ -741,27 +637,16 @@ static ap_status provider_may_be_recommended(struct store *s, int64_t quote_id, 
 {
     *unsafe = false;
     bool reasoned = reason && !utf8_blank(reason);
-    const char *what = "checking the quotation's provider";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT v.id, v.name, v.status FROM quote q JOIN provider v ON v.id = q.provider_id "
-                                     "WHERE q.id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, quote_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        result = rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, what);
-        sqlite3_finalize(st);
-        return result;
-    }
-    int64_t provider_id = sqlite3_column_int64(st, 0);
+    int64_t provider_id = 0;
     char name[121], status[12];
-    rowio_text(st, 1, name, sizeof name);
-    rowio_text(st, 2, status, sizeof status);
-    sqlite3_finalize(st);
+    bool found = false;
+    ap_status result = rowio_row(s,
+                                 "SELECT v.id, v.name, v.status FROM quote q JOIN provider v ON v.id = q.provider_id "
+                                 "WHERE q.id = ?1",
+                                 "checking the quotation's provider", &found, "I", "Itt", quote_id, &provider_id,
+                                 ROWIO_BUF(name), ROWIO_BUF(status));
+    if (result != AP_OK || !found)
+        return result;
     if (strcmp(status, "suspended") == 0) {
         *unsafe = true;
         if (!reasoned)

@@ -16,10 +16,6 @@
     "transport_per_week, purpose, panel_case_id, setting_type, census_reason, tracking_areas"
 #define PLACEMENT_COLUMN_COUNT 14
 
-/* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_ON(l, d) \
-    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
-
 static const char *const half_names[2] = {"am", "pm"};
 
 void placement_init(struct placement *p)
@@ -273,10 +269,8 @@ static ap_status write_sessions(struct store *s, const struct placement *p, int6
 
 static ap_status write_placement(struct store *s, struct placement *p, bool insert)
 {
-    ap_status st = placement_validate(p);
+    ap_status st = rowio_begin(s, placement_validate(p));
     if (st != AP_OK)
-        return st;
-    if ((st = store_begin(s)) != AP_OK)
         return st;
     int64_t new_id = 0;
     if ((st = check_parties(s, p, insert)) == AP_OK && (st = check_overlap(s, p, insert)) == AP_OK)
@@ -361,7 +355,6 @@ ap_status placement_delete(struct store *s, int64_t id, int64_t version)
 
 /* ---- reading ---- */
 
-
 /* Stores one placement_session row (weekday, session, hours at col..col+2). */
 static void read_session(sqlite3_stmt *st, int col, struct placement *p)
 {
@@ -371,25 +364,20 @@ static void read_session(sqlite3_stmt *st, int col, struct placement *p)
         p->hours[d][strcmp(half, "pm") == 0 ? PLACEMENT_PM : PLACEMENT_AM] = sqlite3_column_double(st, col + 2);
 }
 
+static bool read_own_session(sqlite3_stmt *st, void *ctx)
+{
+    read_session(st, 0, ctx);
+    return true;
+}
+
 ap_status placement_get(struct store *s, int64_t id, struct placement *p)
 {
-    sqlite3_stmt *st = NULL;
     const char *what = "reading the placement";
     ap_status result =
         rowio_get(s, PLACEMENT_SELECT "WHERE l.id = ?1", id, read_placement, p, what, "placement", false);
-    if (result != AP_OK)
-        return result;
-    if ((result = rowio_prepare(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
-                                &st, what)) != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_session(st, 0, p);
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    if (result == AP_OK)
+        result = rowio_each(s, "SELECT weekday, session, hours FROM placement_session WHERE placement_id = ?1",
+                            read_own_session, p, what, "I", id);
     return result;
 }
 
@@ -402,52 +390,34 @@ static void read_placement_item(sqlite3_stmt *st, void *row)
     rowio_text(st, 15, it->provider_name, sizeof it->provider_name);
 }
 
+/* A timetable row (placement id, then read_session's columns) into its item. */
+static bool read_item_session(sqlite3_stmt *st, void *ctx)
+{
+    const struct rowio_items *L = ctx;
+    struct placement_item *items = L->items;
+    int64_t id = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < L->n; i++)
+        if (items[i].p.id == id)
+            read_session(st, 1, &items[i].p);
+    return true;
+}
+
 ap_status placement_list_for_pupil(struct store *s, int64_t pupil_id, struct placement_item **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    const char *what = "listing the pupil's placements";
-    void *rows = NULL;
-    size_t count = 0;
-    ap_status result = rowio_list(s,
-                                  PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
-                                                   "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
-                                                   "l.start_date DESC, l.id DESC",
-                                  pupil_id, sizeof **out, read_placement_item, &rows, &count, what);
-    if (result != AP_OK)
-        return result;
-    struct placement_item *items = rows;
-    sqlite3_stmt *st = NULL;
     /* The timetables of all of them in one query. */
-    if (count)
-        result = rowio_prepare(s,
-                               "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
-                               "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
-                               &st, what);
-    if (result == AP_OK && count) {
-        int rc = sqlite3_bind_int64(st, 1, pupil_id);
-        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(st, 0);
-            for (size_t i = 0; i < count; i++)
-                if (items[i].p.id == id)
-                    read_session(st, 1, &items[i].p);
-            rc = SQLITE_OK;
-        }
-        if (rc != SQLITE_DONE)
-            result = store_fail(s, rc, what);
+    ap_status result = rowio_list_more(s,
+                                       PLACEMENT_SELECT "WHERE l.pupil_id = ?1 ORDER BY CASE l.status "
+                                                        "WHEN 'active' THEN 0 WHEN 'proposed' THEN 1 ELSE 2 END, "
+                                                        "l.start_date DESC, l.id DESC",
+                                       pupil_id, sizeof **out, read_placement_item, out, n,
+                                       "SELECT t.placement_id, t.weekday, t.session, t.hours FROM placement_session t "
+                                       "JOIN placement l ON l.id = t.placement_id WHERE l.pupil_id = ?1",
+                                       read_item_session, "listing the pupil's placements");
+    for (size_t i = 0; i < *n; i++) {
+        (*out)[i].weekly_hours = placement_weekly_hours(&(*out)[i].p);
+        (*out)[i].annual_cost = placement_annual_cost(&(*out)[i].p, RULES_SCHOOL_WEEKS);
     }
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
-    for (size_t i = 0; i < count; i++) {
-        items[i].weekly_hours = placement_weekly_hours(&items[i].p);
-        items[i].annual_cost = placement_annual_cost(&items[i].p, RULES_SCHOOL_WEEKS);
-    }
-    *out = items;
-    *n = count;
-    return AP_OK;
+    return result;
 }
 
 /* What a provider_pupil's reader needs besides the row. */
@@ -476,18 +446,15 @@ ap_status placement_provider_pupils(struct store *s, int64_t provider_id, int to
 {
     char day[11];
     struct on_day on = {today, th};
-    void *items = NULL;
-    ap_status result = rowio_listf(
+    return rowio_listf(
         s,
         "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, u.cla, u.plan, "
         "  total((SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id)) "
         "FROM placement l JOIN pupil u ON u.id = l.pupil_id "
-        "WHERE l.provider_id = ?1 AND " ACTIVE_ON("l", "?2") " "
+        "WHERE l.provider_id = ?1 AND " PLACEMENT_ACTIVE_ON("l", "?2") " "
         "GROUP BY u.id ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
-        sizeof **out, read_provider_pupil, &on, &items, n, "listing the pupils placed with the provider", "IT",
+        sizeof **out, read_provider_pupil, &on, out, n, "listing the pupils placed with the provider", "IT",
         provider_id, date_format(today, day));
-    *out = items;
-    return result;
 }
 
 ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, const struct thresholds *th,
@@ -499,7 +466,7 @@ ap_status placement_pupil_hours(struct store *s, int64_t pupil_id, int today, co
     ap_status result = rowio_prepare(
         s,
         "SELECT u.dob, "
-        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_ON("l", "?2") "), "
         "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?2") " "
         "FROM pupil u WHERE u.id = ?1",
         &st, what);

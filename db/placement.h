@@ -18,6 +18,12 @@
 #include "store.h"
 #include "thresholds.h"
 
+/* For SQL over placements l: the placement is running on the date d (an SQL
+ * expression), or on :today. */
+#define PLACEMENT_ACTIVE_ON(l, d) \
+    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
+#define PLACEMENT_ACTIVE_TODAY(l) PLACEMENT_ACTIVE_ON(l, ":today")
+
 #define PLACEMENT_DAYS 5              /* Monday (0) to Friday (4) */
 
 /* SQL: a pupil's weekly hours over the placements active on a day, each

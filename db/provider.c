@@ -92,59 +92,16 @@ ap_status provider_validate(const struct provider *p, int today)
     return AP_OK;
 }
 
-static int bind_int_or_null(sqlite3_stmt *st, int i, int v)
-{
-    return v ? sqlite3_bind_int(st, i, v) : sqlite3_bind_null(st, i);
-}
-
 /* Binds the editable columns to ?1..?30; returns an SQLite result code. */
 static int bind_provider_row(sqlite3_stmt *st, const void *record)
 {
     const struct provider *p = record;
-    int rc = SQLITE_OK, i = 1;
-#define TEXT(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
-#define INT(v) \
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, i++, (v))
-#define DATE(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
-#define AGE(v) \
-    if (rc == SQLITE_OK) rc = bind_int_or_null(st, i++, (v))
-    TEXT(p->name);
-    TEXT(p->organisation);
-    TEXT(p->registered_manager);
-    TEXT(p->address);
-    TEXT(p->phone);
-    TEXT(p->email);
-    TEXT(p->registration);
-    TEXT(p->urn);
-    TEXT(p->ukprn);
-    AGE(p->age_from);
-    AGE(p->age_to);
-    TEXT(p->aln_areas);
-    TEXT(p->purpose);
-    TEXT(p->cost_basis);
-    INT(p->cost_rate);
-    TEXT(p->dsl_name);
-    DATE(p->safeguarding_policy_date);
-    DATE(p->safeguarding_training_date);
-    DATE(p->dbs_checked_date);
-    INT(p->references_checked);
-    DATE(p->declaration_date);
-    INT(p->public_liability);
-    INT(p->employers_liability);
-    INT(p->professional_indemnity);
-    INT(p->motor_cover);
-    INT(p->subcontractor_cover);
-    DATE(p->insurance_expiry);
-    DATE(p->initial_visit_date);
-    TEXT(p->status);
-    TEXT(p->notes);
-#undef TEXT
-#undef INT
-#undef DATE
-#undef AGE
-    return rc;
+    return rowio_bind(st, 1, "tttttttttNNtttItdddidIIIiiddtt", p->name, p->organisation, p->registered_manager,
+                      p->address, p->phone, p->email, p->registration, p->urn, p->ukprn, p->age_from, p->age_to,
+                      p->aln_areas, p->purpose, p->cost_basis, p->cost_rate, p->dsl_name, p->safeguarding_policy_date,
+                      p->safeguarding_training_date, p->dbs_checked_date, p->references_checked, p->declaration_date,
+                      p->public_liability, p->employers_liability, p->professional_indemnity, p->motor_cover,
+                      p->subcontractor_cover, p->insurance_expiry, p->initial_visit_date, p->status, p->notes);
 }
 
 static ap_status write_provider(struct store *s, struct provider *p, int today, bool insert)
@@ -168,49 +125,15 @@ static void read_provider_row(sqlite3_stmt *st, void *row)
 {
     struct provider *p = row;
     memset(p, 0, sizeof *p);
-    int c = 0;
-#define TEXT(f) rowio_text(st, c++, p->f, sizeof p->f)
-#define INT(f) p->f = sqlite3_column_int64(st, c++)
-#define BOOL(f) p->f = sqlite3_column_int(st, c++) != 0
-#define DATE(f) p->f = rowio_date(st, c++)
-    TEXT(name);
-    TEXT(organisation);
-    TEXT(registered_manager);
-    TEXT(address);
-    TEXT(phone);
-    TEXT(email);
-    TEXT(registration);
-    TEXT(urn);
-    TEXT(ukprn);
-    p->age_from = sqlite3_column_int(st, c++);
-    p->age_to = sqlite3_column_int(st, c++);
-    TEXT(aln_areas);
-    TEXT(purpose);
-    TEXT(cost_basis);
-    INT(cost_rate);
-    TEXT(dsl_name);
-    DATE(safeguarding_policy_date);
-    DATE(safeguarding_training_date);
-    DATE(dbs_checked_date);
-    BOOL(references_checked);
-    DATE(declaration_date);
-    INT(public_liability);
-    INT(employers_liability);
-    INT(professional_indemnity);
-    BOOL(motor_cover);
-    BOOL(subcontractor_cover);
-    DATE(insurance_expiry);
-    DATE(initial_visit_date);
-    TEXT(status);
-    TEXT(notes);
-    INT(id);
-    INT(version);
-    TEXT(updated_at);
-    TEXT(updated_by);
-#undef TEXT
-#undef INT
-#undef BOOL
-#undef DATE
+    rowio_read(st, 0, "tttttttttiitttItdddbdIIIbbddttIItt", ROWIO_BUF(p->name), ROWIO_BUF(p->organisation),
+               ROWIO_BUF(p->registered_manager), ROWIO_BUF(p->address), ROWIO_BUF(p->phone), ROWIO_BUF(p->email),
+               ROWIO_BUF(p->registration), ROWIO_BUF(p->urn), ROWIO_BUF(p->ukprn), &p->age_from, &p->age_to,
+               ROWIO_BUF(p->aln_areas), ROWIO_BUF(p->purpose), ROWIO_BUF(p->cost_basis), &p->cost_rate,
+               ROWIO_BUF(p->dsl_name), &p->safeguarding_policy_date, &p->safeguarding_training_date,
+               &p->dbs_checked_date, &p->references_checked, &p->declaration_date, &p->public_liability,
+               &p->employers_liability, &p->professional_indemnity, &p->motor_cover, &p->subcontractor_cover,
+               &p->insurance_expiry, &p->initial_visit_date, ROWIO_BUF(p->status), ROWIO_BUF(p->notes), &p->id,
+               &p->version, ROWIO_BUF(p->updated_at), ROWIO_BUF(p->updated_by));
 }
 
 ap_status provider_get(struct store *s, int64_t id, struct provider *p)
@@ -309,12 +232,9 @@ ap_status provider_contact_validate(const struct provider_contact *c)
         return ap_fail(AP_ERR_INVALID, "Provider: a contact must belong to a provider");
     if ((st = rowio_check_text("Name", c->name, sizeof c->name, true, false)) != AP_OK ||
         (st = rowio_check_text("Job role", c->job_role, sizeof c->job_role, false, false)) != AP_OK ||
-        (st = rowio_check_text("Phone", c->phone, sizeof c->phone, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Phone", c->phone)) != AP_OK ||
-        (st = rowio_check_text("Email", c->email, sizeof c->email, false, false)) != AP_OK ||
-        (st = rowio_check_email("Email", c->email)) != AP_OK)
+        (st = rowio_check_phone_field("Phone", ROWIO_BUF(c->phone))) != AP_OK)
         return st;
-    return AP_OK;
+    return rowio_check_email_field("Email", ROWIO_BUF(c->email));
 }
 
 static ap_status write_contact(struct store *s, struct provider_contact *c, bool insert)
@@ -328,10 +248,7 @@ static ap_status write_contact(struct store *s, struct provider_contact *c, bool
         return ap_fail(AP_ERR_DB, "%s: the statement is too long", what);
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    bool exists = false;
-    if ((st = rowio_exists(s, "provider", c->provider_id, &exists)) == AP_OK && !exists)
-        st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
-                     (long long)c->provider_id);
+    st = rowio_need_row(s, "provider", c->provider_id, "Provider");
     int64_t new_id = 0;
     if (st == AP_OK)
         st = rowio_writef(s, sql, "provider_contact", c->id, c->version, what, &new_id, "Itttt", c->provider_id,
@@ -379,9 +296,6 @@ ap_status provider_contact_get(struct store *s, int64_t id, struct provider_cont
 ap_status provider_contact_list(struct store *s, int64_t provider_id, struct provider_contact **out, size_t *n)
 {
     const char *what = "listing the provider's contacts";
-    void *items = NULL;
-    ap_status result = rowio_list(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id",
-                                  provider_id, sizeof **out, read_contact, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, CONTACT_SELECT "WHERE provider_id = ?1 ORDER BY name COLLATE NOCASE, id",
+                      provider_id, sizeof **out, read_contact, out, n, what);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "date.h"
 #include "labels.h"
 #include "placement.h"
@@ -22,10 +23,6 @@
     "reduced_progression, reduced_start_hours, reduced_la_told, reduced_risk_assessed"
 #define PSP_COLUMN_COUNT 27
 
-/* A placement running on date d (as db/placement.c and db/flags.c). */
-#define ACTIVE_ON(l, d) \
-    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
-
 static const char *const day_names[PSP_DAYS] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
 
 int psp_suggest_review(int date, const struct thresholds *th)
@@ -42,24 +39,17 @@ static ap_status key_conflict(struct store *s, const char *table, int64_t id)
 
 /* ---- validation ---- */
 
-#define CHECK(expr)                  \
-    do {                             \
-        ap_status check_ = (expr);   \
-        if (check_ != AP_OK)         \
-            return check_;           \
-    } while (0)
-
-#define TEXT(label, field, multi) CHECK(rowio_check_text(label, field, sizeof field, false, multi))
+#define TEXT(label, field, multi) ROWIO_TRY(rowio_check_text(label, field, sizeof field, false, multi))
 
 ap_status psp_validate(const struct psp *p, int today)
 {
     bool active = strcmp(p->status, "active") == 0;
     if (strcmp(p->status, "draft") != 0 && !active && strcmp(p->status, "ceased") != 0)
         return ap_fail(AP_ERR_INVALID, "Status: \"%s\" is not draft or active", p->status);
-    CHECK(rowio_check_date("Meeting date", p->meeting_date, active, DATE_NONE));
-    CHECK(rowio_check_text("PSP school lead", p->lead, sizeof p->lead, active, false));
+    ROWIO_TRY(rowio_check_date("Meeting date", p->meeting_date, active, DATE_NONE));
+    ROWIO_TRY(rowio_check_text("PSP school lead", p->lead, sizeof p->lead, active, false));
     TEXT("Attendees", p->attendees, true);
-    CHECK(rowio_check_text("Reason for PSP", p->reason, sizeof p->reason, active, true));
+    ROWIO_TRY(rowio_check_text("Reason for PSP", p->reason, sizeof p->reason, active, true));
     TEXT("Previous strategies", p->previous_strategies, true);
     TEXT("What is working", p->what_is_working, true);
     if (p->ntargets < 0 || p->ntargets > PSP_TARGETS_MAX)
@@ -69,11 +59,11 @@ ap_status psp_validate(const struct psp *p, int today)
         const struct psp_target *t = &p->targets[i];
         char label[40];
         snprintf(label, sizeof label, "Target %d", i + 1);
-        CHECK(rowio_check_text(label, t->target, sizeof t->target, false, true));
+        ROWIO_TRY(rowio_check_text(label, t->target, sizeof t->target, false, true));
         snprintf(label, sizeof label, "Target %d baseline", i + 1);
-        CHECK(rowio_check_text(label, t->baseline, sizeof t->baseline, false, false));
+        ROWIO_TRY(rowio_check_text(label, t->baseline, sizeof t->baseline, false, false));
         snprintf(label, sizeof label, "Target %d measure", i + 1);
-        CHECK(rowio_check_text(label, t->measure, sizeof t->measure, false, false));
+        ROWIO_TRY(rowio_check_text(label, t->measure, sizeof t->measure, false, false));
         if (utf8_blank(t->target) && (!utf8_blank(t->baseline) || !utf8_blank(t->measure)))
             return ap_fail(AP_ERR_INVALID, "Target %d: say the target, or clear its baseline and measure", i + 1);
         kept += !utf8_blank(t->target);
@@ -83,147 +73,100 @@ ap_status psp_validate(const struct psp *p, int today)
     TEXT("School agrees to", p->school_agrees, true);
     TEXT("Parent/carer agrees to", p->parent_agrees, true);
     TEXT("Professionals agree to", p->professionals_agree, true);
-    CHECK(rowio_check_date("Signed: child", p->signed_child_date, false, today));
-    CHECK(rowio_check_date("Signed: school", p->signed_school_date, false, today));
-    CHECK(rowio_check_date("Signed: parent/carer", p->signed_parent_date, false, today));
+    ROWIO_TRY(rowio_check_date("Signed: child", p->signed_child_date, false, today));
+    ROWIO_TRY(rowio_check_date("Signed: school", p->signed_school_date, false, today));
+    ROWIO_TRY(rowio_check_date("Signed: parent/carer", p->signed_parent_date, false, today));
     char d[11];
-    CHECK(rowio_check_date("Next review", p->next_review_date, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Next review", p->next_review_date, false, DATE_NONE));
     if (p->next_review_date != DATE_NONE && p->meeting_date != DATE_NONE && p->next_review_date <= p->meeting_date)
         return ap_fail(AP_ERR_INVALID, "Next review: must be after the meeting on %s", date_format(p->meeting_date, d));
-    CHECK(rowio_check_date("PSP end date", p->end_date, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("PSP end date", p->end_date, false, DATE_NONE));
     if (p->end_date != DATE_NONE && p->meeting_date != DATE_NONE && p->end_date < p->meeting_date)
         return ap_fail(AP_ERR_INVALID, "PSP end date: before the meeting on %s", date_format(p->meeting_date, d));
     for (int i = 0; i < PSP_DAYS; i++) {
         const struct psp_day *day = &p->days[i];
         char label[40];
         snprintf(label, sizeof label, "%s activity", day_names[i]);
-        CHECK(rowio_check_text(label, day->activity, sizeof day->activity, false, false));
+        ROWIO_TRY(rowio_check_text(label, day->activity, sizeof day->activity, false, false));
         snprintf(label, sizeof label, "%s venue", day_names[i]);
-        CHECK(rowio_check_text(label, day->venue, sizeof day->venue, false, false));
+        ROWIO_TRY(rowio_check_text(label, day->venue, sizeof day->venue, false, false));
         if (!(day->hours >= 0 && day->hours <= PSP_DAY_MAX_HOURS))
             return ap_fail(AP_ERR_INVALID, "%s hours: %g is not from 0 to %g", day_names[i], day->hours,
                            PSP_DAY_MAX_HOURS);
     }
-    CHECK(rowio_check_date("Reduced from", p->reduced_start, p->reduced_timetable && active, DATE_NONE));
-    CHECK(rowio_check_date("Provisional end", p->reduced_end, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Reduced from", p->reduced_start, p->reduced_timetable && active, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Provisional end", p->reduced_end, false, DATE_NONE));
     if (p->reduced_start != DATE_NONE && p->reduced_end != DATE_NONE && p->reduced_end < p->reduced_start)
         return ap_fail(AP_ERR_INVALID, "Provisional end: before the start on %s", date_format(p->reduced_start, d));
     if (p->reduced_reason[0])
-        CHECK(rowio_check_choice("Reason for reduction", p->reduced_reason, LABELS_REDUCED_REASON));
+        ROWIO_TRY(rowio_check_choice("Reason for reduction", p->reduced_reason, LABELS_REDUCED_REASON));
     if (!(p->reduced_hours_per_day >= 0 && p->reduced_hours_per_day <= PSP_RTT_MAX_HOURS))
         return ap_fail(AP_ERR_INVALID, "Hours per day: %g is not from 0 to %g", p->reduced_hours_per_day,
                        PSP_RTT_MAX_HOURS);
     TEXT("Exit plan", p->exit_plan, true);
     if (p->reduced_progression[0])
-        CHECK(rowio_check_choice("Progression", p->reduced_progression, LABELS_PROGRESSION));
+        ROWIO_TRY(rowio_check_choice("Progression", p->reduced_progression, LABELS_PROGRESSION));
     if (!(p->reduced_start_hours >= 0 && p->reduced_start_hours <= PSP_RTT_MAX_HOURS))
         return ap_fail(AP_ERR_INVALID, "Hours a day at the start: %g is not from 0 to %g", p->reduced_start_hours,
                        PSP_RTT_MAX_HOURS);
     /* Things done: not on a day to come. */
-    CHECK(rowio_check_date("LA safeguarding officer told", p->reduced_la_told, false, today));
-    CHECK(rowio_check_date("Risk assessment", p->reduced_risk_assessed, false, today));
+    ROWIO_TRY(rowio_check_date("LA safeguarding officer told", p->reduced_la_told, false, today));
+    ROWIO_TRY(rowio_check_date("Risk assessment", p->reduced_risk_assessed, false, today));
     return AP_OK;
 }
 
 /* ---- reading ---- */
 
+static bool read_target(sqlite3_stmt *st, void *ctx)
+{
+    struct psp *p = ctx;
+    if (p->ntargets == PSP_TARGETS_MAX)
+        return false; /* more than the editor holds: the first ones */
+    struct psp_target *t = &p->targets[p->ntargets++];
+    rowio_read(st, 0, "ItttbbbbI", &t->id, ROWIO_BUF(t->target), ROWIO_BUF(t->baseline), ROWIO_BUF(t->measure),
+               &t->is_measurable, &t->start_known, &t->is_achievable, &t->everyday_language, &t->version);
+    return true;
+}
+
 static ap_status read_targets(struct store *s, struct psp *p)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the PSP's targets";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT id, target, baseline, measure, is_measurable, start_known, "
-                                     "is_achievable, everyday_language, version FROM psp_target "
-                                     "WHERE psp_id = ?1 ORDER BY position",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, p->id);
     p->ntargets = 0;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (p->ntargets == PSP_TARGETS_MAX) {
-            rc = SQLITE_DONE; /* more than the editor holds: the first ones */
-            break;
-        }
-        struct psp_target *t = &p->targets[p->ntargets++];
-        t->id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, t->target, sizeof t->target);
-        rowio_text(st, 2, t->baseline, sizeof t->baseline);
-        rowio_text(st, 3, t->measure, sizeof t->measure);
-        t->is_measurable = sqlite3_column_int(st, 4);
-        t->start_known = sqlite3_column_int(st, 5);
-        t->is_achievable = sqlite3_column_int(st, 6);
-        t->everyday_language = sqlite3_column_int(st, 7);
-        t->version = sqlite3_column_int64(st, 8);
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_each(s,
+                      "SELECT id, target, baseline, measure, is_measurable, start_known, "
+                      "is_achievable, everyday_language, version FROM psp_target "
+                      "WHERE psp_id = ?1 ORDER BY position",
+                      read_target, p, "reading the PSP's targets", "I", p->id);
+}
+
+static bool read_day(sqlite3_stmt *st, void *ctx)
+{
+    struct psp *p = ctx;
+    int d = sqlite3_column_int(st, 0);
+    if (d >= 0 && d < PSP_DAYS)
+        rowio_read(st, 1, "ttf", ROWIO_BUF(p->days[d].activity), ROWIO_BUF(p->days[d].venue), &p->days[d].hours);
+    return true;
 }
 
 static ap_status read_timetable(struct store *s, struct psp *p)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the PSP's timetable";
-    ap_status result = rowio_prepare(s, "SELECT weekday, activity, venue, hours FROM psp_timetable WHERE psp_id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, p->id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int d = sqlite3_column_int(st, 0);
-        if (d >= 0 && d < PSP_DAYS) {
-            rowio_text(st, 1, p->days[d].activity, sizeof p->days[d].activity);
-            rowio_text(st, 2, p->days[d].venue, sizeof p->days[d].venue);
-            p->days[d].hours = sqlite3_column_double(st, 3);
-        }
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_each(s, "SELECT weekday, activity, venue, hours FROM psp_timetable WHERE psp_id = ?1", read_day, p,
+                      "reading the PSP's timetable", "I", p->id);
 }
 
 static void read_psp_row(sqlite3_stmt *st, void *row)
 {
     struct psp *p = row;
     memset(p, 0, sizeof *p);
-    int c = 0;
-    rowio_text(st, c++, p->status, sizeof p->status);
-    p->meeting_date = rowio_date(st, c++);
-    rowio_text(st, c++, p->lead, sizeof p->lead);
-    rowio_text(st, c++, p->attendees, sizeof p->attendees);
-    rowio_text(st, c++, p->reason, sizeof p->reason);
-    rowio_text(st, c++, p->previous_strategies, sizeof p->previous_strategies);
-    rowio_text(st, c++, p->what_is_working, sizeof p->what_is_working);
-    rowio_text(st, c++, p->school_agrees, sizeof p->school_agrees);
-    rowio_text(st, c++, p->parent_agrees, sizeof p->parent_agrees);
-    rowio_text(st, c++, p->professionals_agree, sizeof p->professionals_agree);
-    p->signed_child_date = rowio_date(st, c++);
-    p->signed_school_date = rowio_date(st, c++);
-    p->signed_parent_date = rowio_date(st, c++);
-    p->next_review_date = rowio_date(st, c++);
-    p->end_date = rowio_date(st, c++);
-    p->reduced_timetable = sqlite3_column_int(st, c++);
-    p->reduced_start = rowio_date(st, c++);
-    p->reduced_end = rowio_date(st, c++);
-    rowio_text(st, c++, p->reduced_reason, sizeof p->reduced_reason);
-    p->reduced_hours_per_day = sqlite3_column_double(st, c++);
-    p->reduced_safeguarding_concern = sqlite3_column_int(st, c++);
-    p->reduced_authorised = sqlite3_column_int(st, c++);
-    rowio_text(st, c++, p->exit_plan, sizeof p->exit_plan);
-    rowio_text(st, c++, p->reduced_progression, sizeof p->reduced_progression);
-    p->reduced_start_hours = sqlite3_column_double(st, c++);
-    p->reduced_la_told = rowio_date(st, c++);
-    p->reduced_risk_assessed = rowio_date(st, c++);
-    p->id = sqlite3_column_int64(st, c++);
-    p->pupil_id = sqlite3_column_int64(st, c++);
-    p->version = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
-    rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
+    rowio_read(st, 0, "tdttttttttdddddbddtfbbttfddIIItt", ROWIO_BUF(p->status), &p->meeting_date, ROWIO_BUF(p->lead),
+               ROWIO_BUF(p->attendees), ROWIO_BUF(p->reason), ROWIO_BUF(p->previous_strategies),
+               ROWIO_BUF(p->what_is_working), ROWIO_BUF(p->school_agrees), ROWIO_BUF(p->parent_agrees),
+               ROWIO_BUF(p->professionals_agree), &p->signed_child_date, &p->signed_school_date,
+               &p->signed_parent_date, &p->next_review_date, &p->end_date, &p->reduced_timetable, &p->reduced_start,
+               &p->reduced_end, ROWIO_BUF(p->reduced_reason), &p->reduced_hours_per_day,
+               &p->reduced_safeguarding_concern, &p->reduced_authorised, ROWIO_BUF(p->exit_plan),
+               ROWIO_BUF(p->reduced_progression), &p->reduced_start_hours, &p->reduced_la_told,
+               &p->reduced_risk_assessed, &p->id, &p->pupil_id, &p->version, ROWIO_BUF(p->updated_at),
+               ROWIO_BUF(p->updated_by));
 }
 
 ap_status psp_get(struct store *s, int64_t id, struct psp *p)
@@ -251,34 +194,26 @@ ap_status psp_open_for_pupil(struct store *s, int64_t pupil_id, int64_t *id)
 /* Inside the transaction: the pupil exists and has no open PSP. */
 static ap_status check_new_psp(struct store *s, int64_t pupil_id)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "checking the pupil's PSPs";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT u.preferred_name, u.legal_forename, u.legal_surname, "
-                                     "  p.status, p.meeting_date "
-                                     "FROM pupil u LEFT JOIN psp p ON p.pupil_id = u.id AND p.status != 'ceased' "
-                                     "WHERE u.id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, pupil_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
-                         (long long)pupil_id);
-    } else if (rc != SQLITE_ROW) {
-        result = store_fail(s, rc, what);
-    } else if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+    char preferred[101], forename[101], surname[101], status[8] = "";
+    int meeting = DATE_NONE;
+    bool found = false;
+    ap_status result = rowio_row(s,
+                                 "SELECT u.preferred_name, u.legal_forename, u.legal_surname, "
+                                 "  ifnull(p.status, ''), p.meeting_date "
+                                 "FROM pupil u LEFT JOIN psp p ON p.pupil_id = u.id AND p.status != 'ceased' "
+                                 "WHERE u.id = ?1",
+                                 "checking the pupil's PSPs", &found, "I", "ttttd", pupil_id, ROWIO_BUF(preferred),
+                                 ROWIO_BUF(forename), ROWIO_BUF(surname), ROWIO_BUF(status), &meeting);
+    if (result == AP_OK && !found)
+        return ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
+                       (long long)pupil_id);
+    if (result == AP_OK && status[0]) {
         char name[204], d[11];
-        roll_display_name(name, sizeof name, (const char *)sqlite3_column_text(st, 0),
-                          (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
-        int meeting = rowio_date(st, 4);
+        roll_display_name(name, sizeof name, preferred, forename, surname);
         result = ap_fail(AP_ERR_INVALID, "Pupil: %s already has an open PSP (%s%s%s): only one at a time", name,
-                         (const char *)sqlite3_column_text(st, 3), meeting != DATE_NONE ? ", meeting " : "",
+                         status, meeting != DATE_NONE ? ", meeting " : "",
                          meeting != DATE_NONE ? date_format(meeting, d) : "");
     }
-    sqlite3_finalize(st);
     return result;
 }
 
@@ -295,7 +230,7 @@ static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, in
                                      "  group_concat(DISTINCT nullif(trim(l.purpose), '')) "
                                      "FROM placement l JOIN placement_session t ON t.placement_id = l.id "
                                      "JOIN provider v ON v.id = l.provider_id "
-                                     "WHERE l.pupil_id = ?1 AND " ACTIVE_ON("l", "?2") " GROUP BY t.weekday",
+                                     "WHERE l.pupil_id = ?1 AND " PLACEMENT_ACTIVE_ON("l", "?2") " GROUP BY t.weekday",
                                      &st, what);
     if (result != AP_OK)
         return result;
@@ -334,7 +269,7 @@ static ap_status timetable_from_placements(struct store *s, int64_t pupil_id, in
 ap_status psp_create(struct store *s, int64_t pupil_id, int meeting, int today, int64_t *id)
 {
     *id = 0;
-    CHECK(rowio_check_date("Meeting date", meeting, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Meeting date", meeting, false, DATE_NONE));
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
@@ -367,87 +302,39 @@ fail:
 
 static int bind_psp(sqlite3_stmt *st, const struct psp *p, int next_review)
 {
-    int rc = SQLITE_OK, i = 1;
-#define B_TEXT(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_text(st, i++, (v))
-#define B_INT(v) \
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, i++, (v))
-#define B_DATE(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
-    B_TEXT(p->status);
-    B_DATE(p->meeting_date);
-    B_TEXT(p->lead);
-    B_TEXT(p->attendees);
-    B_TEXT(p->reason);
-    B_TEXT(p->previous_strategies);
-    B_TEXT(p->what_is_working);
-    B_TEXT(p->school_agrees);
-    B_TEXT(p->parent_agrees);
-    B_TEXT(p->professionals_agree);
-    B_DATE(p->signed_child_date);
-    B_DATE(p->signed_school_date);
-    B_DATE(p->signed_parent_date);
-    B_DATE(next_review);
-    B_DATE(p->end_date);
-    B_INT(p->reduced_timetable);
-    B_DATE(p->reduced_start);
-    B_DATE(p->reduced_end);
-    if (rc == SQLITE_OK)
-        rc = p->reduced_reason[0] ? rowio_bind_text(st, i, p->reduced_reason) : sqlite3_bind_null(st, i);
-    i++;
-    if (rc == SQLITE_OK)
-        rc = p->reduced_hours_per_day > 0 ? sqlite3_bind_double(st, i, p->reduced_hours_per_day)
-                                          : sqlite3_bind_null(st, i);
-    i++;
-    B_INT(p->reduced_safeguarding_concern);
-    B_INT(p->reduced_authorised);
-    B_TEXT(p->exit_plan);
-    B_TEXT(p->reduced_progression);
-    if (rc == SQLITE_OK)
-        rc = p->reduced_start_hours > 0 ? sqlite3_bind_double(st, i, p->reduced_start_hours) : sqlite3_bind_null(st, i);
-    i++;
-    B_DATE(p->reduced_la_told);
-    B_DATE(p->reduced_risk_assessed);
-#undef B_TEXT
-#undef B_INT
-#undef B_DATE
-    return rc;
+    return rowio_bind(st, 1, "tdttttttttdddddiddTFiittFdd", p->status, p->meeting_date, p->lead, p->attendees,
+                      p->reason, p->previous_strategies, p->what_is_working, p->school_agrees, p->parent_agrees,
+                      p->professionals_agree, p->signed_child_date, p->signed_school_date, p->signed_parent_date,
+                      next_review, p->end_date, (int)p->reduced_timetable, p->reduced_start, p->reduced_end,
+                      p->reduced_reason[0] ? p->reduced_reason : NULL, p->reduced_hours_per_day,
+                      (int)p->reduced_safeguarding_concern, (int)p->reduced_authorised, p->exit_plan,
+                      p->reduced_progression, p->reduced_start_hours, p->reduced_la_told, p->reduced_risk_assessed);
 }
 
 /* Inside the transaction: the psp row is the one read, and not ceased. */
 static ap_status check_psp_state(struct store *s, int64_t id, int64_t version, const char **refuse_ceased_label,
                                   char status_out[8], int *meeting_out)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "checking the PSP";
-    ap_status result = rowio_prepare(s, "SELECT status, version, end_date, meeting_date FROM psp WHERE id = ?1",
-                                     &st, what);
+    char status[8] = "";
+    int64_t stored = 0;
+    int end = DATE_NONE, meeting = DATE_NONE;
+    bool found = false;
+    ap_status result =
+        rowio_row(s, "SELECT status, version, end_date, meeting_date FROM psp WHERE id = ?1", "checking the PSP",
+                  &found, "I", "tIdd", id, ROWIO_BUF(status), &stored, &end, &meeting);
     if (result != AP_OK)
         return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        result = key_conflict(s, "psp", id); /* deleted: names who */
-    } else if (rc != SQLITE_ROW) {
-        result = store_fail(s, rc, what);
-    } else if (sqlite3_column_int64(st, 1) != version) {
-        result = key_conflict(s, "psp", id);
-    } else {
-        char status[8];
-        rowio_text(st, 0, status, sizeof status);
-        if (status_out)
-            memcpy(status_out, status, sizeof status);
-        if (meeting_out)
-            *meeting_out = rowio_date(st, 3);
-        if (strcmp(status, "ceased") == 0 && refuse_ceased_label) {
-            char d[11];
-            int end = rowio_date(st, 2);
-            result = ap_fail(AP_ERR_INVALID, "%s: this PSP was ceased%s%s and is kept read-only", *refuse_ceased_label,
-                             end != DATE_NONE ? " on " : "", end != DATE_NONE ? date_format(end, d) : "");
-        }
+    if (!found || stored != version)
+        return key_conflict(s, "psp", id); /* changed, or deleted: names who */
+    if (status_out)
+        memcpy(status_out, status, sizeof status);
+    if (meeting_out)
+        *meeting_out = meeting;
+    if (strcmp(status, "ceased") == 0 && refuse_ceased_label) {
+        char d[11];
+        result = ap_fail(AP_ERR_INVALID, "%s: this PSP was ceased%s%s and is kept read-only", *refuse_ceased_label,
+                         end != DATE_NONE ? " on " : "", end != DATE_NONE ? date_format(end, d) : "");
     }
-    sqlite3_finalize(st);
     return result;
 }
 
@@ -724,45 +611,37 @@ ap_status psp_delete(struct store *s, int64_t id, int64_t version)
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    const char *what = "deleting the PSP";
     char status[8] = "";
     int64_t reviews = 0;
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM psp_review WHERE psp_id = %lld", (long long)id);
-    if ((st = check_psp_state(s, id, version, NULL, status, NULL)) != AP_OK ||
-        (st = store_query_int(s, sql, 0, &reviews)) != AP_OK)
-        goto fail;
-    if (strcmp(status, "draft") != 0 || reviews > 0) {
+    if ((st = check_psp_state(s, id, version, NULL, status, NULL)) == AP_OK &&
+        (st = store_query_int(s, sql, 0, &reviews)) == AP_OK && (strcmp(status, "draft") != 0 || reviews > 0))
         st = ap_fail(AP_ERR_INVALID, "Status: only a draft PSP with no reviews can be deleted; this one is %s%s",
                      status, reviews ? " and has reviews" : "");
-        goto fail;
-    }
-    st = rowio_exec_versioned(s, "DELETE FROM psp WHERE id = ?1 AND version = ?2", "psp", id, version, what);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    if (st == AP_OK)
+        st = rowio_exec_versioned(s, "DELETE FROM psp WHERE id = ?1 AND version = ?2", "psp", id, version,
+                                  "deleting the PSP");
+    return rowio_end(s, st);
 }
 
 /* ---- reviews ---- */
 
 static ap_status review_validate(const struct psp_review *r, int today)
 {
-    CHECK(rowio_check_date("Review date", r->review_date, true, today));
+    ROWIO_TRY(rowio_check_date("Review date", r->review_date, true, today));
     TEXT("Attended", r->attended, true);
-    CHECK(rowio_check_choice("Outcome", r->outcome, LABELS_REVIEW_OUTCOME));
+    ROWIO_TRY(rowio_check_choice("Outcome", r->outcome, LABELS_REVIEW_OUTCOME));
     TEXT("Notes and next steps", r->notes, true);
     if (r->nprogress < 0 || r->nprogress > PSP_TARGETS_MAX)
         return ap_fail(AP_ERR_INVALID, "Progress 1: at most %d targets", PSP_TARGETS_MAX);
     for (int i = 0; i < r->nprogress; i++) {
         char label[32];
         snprintf(label, sizeof label, "Progress %d", i + 1);
-        CHECK(rowio_check_text(label, r->progress[i].progress, sizeof r->progress[i].progress, false, true));
+        ROWIO_TRY(rowio_check_text(label, r->progress[i].progress, sizeof r->progress[i].progress, false, true));
     }
     char d[11];
-    CHECK(rowio_check_date("Next review", r->next_review, false, DATE_NONE));
+    ROWIO_TRY(rowio_check_date("Next review", r->next_review, false, DATE_NONE));
     if (strcmp(r->outcome, "cease") != 0 && r->next_review != DATE_NONE && r->next_review <= r->review_date)
         return ap_fail(AP_ERR_INVALID, "Next review: must be after the review on %s", date_format(r->review_date, d));
     return AP_OK;
@@ -771,16 +650,15 @@ static ap_status review_validate(const struct psp_review *r, int today)
 ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, struct psp_review *r, int today,
                          const struct thresholds *th)
 {
-    ap_status st = review_validate(r, today);
+    ap_status st = rowio_begin(s, review_validate(r, today));
     if (st != AP_OK)
         return st;
     const char *what = "adding the review";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
     char status[8] = "", d[11];
     int meeting = DATE_NONE;
     const char *label = "Review date";
     sqlite3_stmt *stmt = NULL;
+    int64_t review_id = 0;
     if ((st = check_psp_state(s, psp_id, *psp_version, &label, status, &meeting)) != AP_OK)
         goto fail;
     if (strcmp(status, "draft") == 0) {
@@ -792,18 +670,12 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
         st = ap_fail(AP_ERR_INVALID, "Review date: before the PSP's meeting on %s", date_format(meeting, d));
         goto fail;
     }
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO psp_review (psp_id, review_date, attended, outcome, notes, updated_at, "
-                            "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                            &stmt, what)) != AP_OK)
+    if ((st = rowio_run(s,
+                        "INSERT INTO psp_review (psp_id, review_date, attended, outcome, notes, updated_at, "
+                        "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        what, "Idttts", psp_id, r->review_date, r->attended, r->outcome, r->notes, s)) != AP_OK)
         goto fail;
-    int rc = rowio_bind(stmt, 1, "Idttts", psp_id, r->review_date, r->attended, r->outcome, r->notes, s);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (st != AP_OK)
-        goto fail;
-    int64_t review_id = sqlite3_last_insert_rowid(store_db(s));
+    review_id = sqlite3_last_insert_rowid(store_db(s));
 
     if ((st = rowio_prepare(s,
                             "INSERT INTO psp_review_progress (review_id, target_id, progress, updated_at, "
@@ -815,7 +687,7 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
         if (utf8_blank(r->progress[i].progress))
             continue;
         sqlite3_reset(stmt);
-        rc = rowio_bind(stmt, 1, "IItsI", review_id, r->progress[i].target_id, r->progress[i].progress, s, psp_id);
+        int rc = rowio_bind(stmt, 1, "IItsI", review_id, r->progress[i].target_id, r->progress[i].progress, s, psp_id);
         st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
         if (st == AP_OK && sqlite3_changes(store_db(s)) == 0)
             st = ap_fail(AP_ERR_INVALID, "Progress %d: target %lld is not one of this PSP's (changed meanwhile?)", i + 1,
@@ -829,29 +701,21 @@ ap_status psp_review_add(struct store *s, int64_t psp_id, int64_t *psp_version, 
     bool cease = strcmp(r->outcome, "cease") == 0;
     int next = cease ? DATE_NONE
                      : r->next_review != DATE_NONE ? r->next_review : psp_suggest_review(r->review_date, th);
-    if ((st = rowio_prepare(s,
-                            cease ? "UPDATE psp SET status = 'ceased', next_review_date = NULL, "
-                                    "end_date = CASE WHEN end_date IS NULL OR end_date > ?1 THEN ?1 ELSE end_date END, "
-                                    "updated_at = ?2, updated_by = ?3, version = version + 1 "
-                                    "WHERE id = ?4 AND version = ?5"
-                                  : "UPDATE psp SET next_review_date = ?1, updated_at = ?2, updated_by = ?3, "
-                                    "version = version + 1 WHERE id = ?4 AND version = ?5",
-                            &stmt, what)) != AP_OK)
-        goto fail;
-    rc = rowio_bind(stmt, 1, "dsII", cease ? r->review_date : next, s, psp_id, *psp_version);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
+    st = rowio_writef(s,
+                      cease ? "UPDATE psp SET status = 'ceased', next_review_date = NULL, "
+                              "end_date = CASE WHEN end_date IS NULL OR end_date > ?1 THEN ?1 ELSE end_date END, "
+                              "updated_at = ?2, updated_by = ?3, version = version + 1 "
+                              "WHERE id = ?4 AND version = ?5"
+                            : "UPDATE psp SET next_review_date = ?1, updated_at = ?2, updated_by = ?3, "
+                              "version = version + 1 WHERE id = ?4 AND version = ?5",
+                      "psp", psp_id, *psp_version, what, NULL, "d", cease ? r->review_date : next);
     if (st == AP_OK)
-        st = rowio_changed(s, "psp", psp_id);
-    if (st != AP_OK || (st = discard_drafts(s, psp_id, "review.", false)) != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    r->id = review_id;
-    (*psp_version)++;
-    return AP_OK;
+        st = discard_drafts(s, psp_id, "review.", false);
 fail:
-    store_rollback(s);
+    if ((st = rowio_end(s, st)) == AP_OK) {
+        r->id = review_id;
+        (*psp_version)++;
+    }
     return st;
 }
 
@@ -864,177 +728,121 @@ static void read_review(sqlite3_stmt *st, void *row)
     r->next_review = DATE_NONE;
 }
 
+/* A target's progress at a review into the review. */
+static bool read_progress(sqlite3_stmt *st, void *ctx)
+{
+    const struct rowio_items *L = ctx;
+    int64_t rid = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < L->n; i++) {
+        struct psp_review *r = (struct psp_review *)L->items + i;
+        if (r->id != rid || r->nprogress == PSP_TARGETS_MAX)
+            continue;
+        struct psp_progress *pr = &r->progress[r->nprogress++];
+        rowio_read(st, 1, "It", &pr->target_id, ROWIO_BUF(pr->progress));
+    }
+    return true;
+}
+
 ap_status psp_reviews(struct store *s, int64_t psp_id, struct psp_review **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    const char *what = "reading the PSP's reviews";
-    void *rows = NULL;
-    size_t count = 0;
-    ap_status result = rowio_list(s,
-                                  "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
-                                  "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
-                                  psp_id, sizeof **out, read_review, &rows, &count, what);
-    struct psp_review *items = rows;
-    sqlite3_stmt *st = NULL;
-    int rc;
-    if (result == AP_OK && count > 0)
-        result = rowio_prepare(s,
-                               "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
-                               "JOIN psp_review r ON r.id = p.review_id "
-                               "JOIN psp_target t ON t.id = p.target_id "
-                               "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
-                               &st, what);
-    if (result == AP_OK && st) {
-        rc = sqlite3_bind_int64(st, 1, psp_id);
-        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t rid = sqlite3_column_int64(st, 0);
-            for (size_t i = 0; i < count; i++) {
-                struct psp_review *r = &items[i];
-                if (r->id != rid || r->nprogress == PSP_TARGETS_MAX)
-                    continue;
-                struct psp_progress *pr = &r->progress[r->nprogress++];
-                pr->target_id = sqlite3_column_int64(st, 1);
-                rowio_text(st, 2, pr->progress, sizeof pr->progress);
-            }
-            rc = SQLITE_OK;
-        }
-        if (rc != SQLITE_DONE)
-            result = store_fail(s, rc, what);
-        sqlite3_finalize(st);
-    }
-    if (result != AP_OK) {
-        free(items);
-        return result;
-    }
-    *out = items;
-    *n = count;
-    return AP_OK;
+    return rowio_list_more(s,
+                           "SELECT id, review_date, attended, outcome, notes, updated_at, updated_by "
+                           "FROM psp_review WHERE psp_id = ?1 ORDER BY review_date DESC, id DESC",
+                           psp_id, sizeof **out, read_review, out, n,
+                           "SELECT p.review_id, p.target_id, p.progress FROM psp_review_progress p "
+                           "JOIN psp_review r ON r.id = p.review_id "
+                           "JOIN psp_target t ON t.id = p.target_id "
+                           "WHERE r.psp_id = ?1 ORDER BY p.review_id, t.position",
+                           read_progress, "reading the PSP's reviews");
 }
 
 /* ---- the pupil's facts ---- */
+
+/* The facts' attendance this term from attendance_week's totals. */
+static void facts_attendance(struct psp_facts *f, double possible, double attending)
+{
+    f->possible = (int)possible;
+    f->attending = (int)attending;
+    if (f->possible > 0) {
+        struct attendance_tally t = {{0}};
+        t.n[CAT_PRESENT] = f->attending;
+        t.n[CAT_AUTHORISED] = f->possible - f->attending;
+        f->has_attendance = rules_attendance_pct(&t, &f->attendance_pct);
+    }
+}
+
+/* psp_facts_load's count of exclusions: one row a day, in order. */
+struct exclusions {
+    struct psp_facts *f;
+    int prev; /* the day before, or DATE_NONE */
+};
+
+static bool read_exclusion(sqlite3_stmt *st, void *ctx)
+{
+    struct exclusions *x = ctx;
+    int d = sqlite3_column_int(st, 0);
+    int n = sqlite3_column_int(st, 1);
+    x->f->excluded_sessions += n;
+    x->f->excluded_days += n >= 2 ? 1.0 : 0.5;
+    /* A new spell unless it follows the day before, or Friday before a Monday. */
+    bool follows = x->prev != DATE_NONE && (d - x->prev == 1 || (d - x->prev == 3 && date_weekday(x->prev) == 4));
+    if (!follows)
+        x->f->exclusion_spells++;
+    x->prev = d;
+    return true;
+}
 
 ap_status psp_facts_load(struct store *s, int64_t pupil_id, int today, struct psp_facts *f)
 {
     memset(f, 0, sizeof *f);
     f->pupil_id = pupil_id;
-    const char *what = "reading the pupil for the PSP";
-    sqlite3_stmt *st = NULL;
-    char day[11];
-    date_format(today, day);
-    ap_status result = rowio_prepare(
+    char day[11], preferred[101], forename[101], surname[101];
+    bool found = false;
+    ap_status result = rowio_row(
         s,
         "SELECT u.upn, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, ifnull(c.name, ''), u.fsm, u.cla, "
         "  u.plan, u.aln_areas, u.has_ihp, "
-        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?2") "), "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_ON("l", "?2") "), "
         "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?2") ", " PLACEMENT_SQL_WEEKLY_DAYS("u.id", "?2") ", "
         "  (SELECT max(k.concern_date) FROM concern k WHERE k.pupil_id = u.id AND k.kind = 'safeguarding' "
         "     AND k.concern_date <= ?2) "
         "FROM pupil u LEFT JOIN school c ON c.id = u.home_school_id WHERE u.id = ?1",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "IT", pupil_id, day);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        rowio_text(st, 0, f->upn, sizeof f->upn);
-        roll_display_name(f->name, sizeof f->name, (const char *)sqlite3_column_text(st, 1),
-                          (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
-        f->dob = rowio_date(st, 4);
-        f->year_group = f->dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(f->dob, today);
-        rowio_text(st, 5, f->school, sizeof f->school);
-        f->fsm = sqlite3_column_int(st, 6);
-        f->cla = sqlite3_column_int(st, 7);
-        rowio_text(st, 8, f->plan, sizeof f->plan);
-        rowio_text(st, 9, f->aln_areas, sizeof f->aln_areas);
-        f->has_ihp = sqlite3_column_int(st, 10);
-        f->placements = sqlite3_column_int(st, 11);
-        f->placement_hours = sqlite3_column_double(st, 12);
-        f->placement_days = sqlite3_column_int(st, 13);
-        f->last_concern = rowio_date(st, 14);
-    } else if (rc == SQLITE_DONE) {
+        "reading the pupil for the PSP", &found, "IT", "ttttdtbbttbifid", pupil_id, date_format(today, day),
+        ROWIO_BUF(f->upn), ROWIO_BUF(preferred), ROWIO_BUF(forename), ROWIO_BUF(surname), &f->dob, ROWIO_BUF(f->school),
+        &f->fsm, &f->cla, ROWIO_BUF(f->plan), ROWIO_BUF(f->aln_areas), &f->has_ihp, &f->placements,
+        &f->placement_hours, &f->placement_days, &f->last_concern);
+    if (result == AP_OK && !found)
         result = ap_fail(AP_ERR_NOT_FOUND, "pupil %lld: not found", (long long)pupil_id);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
     if (result != AP_OK)
         return result;
+    roll_display_name(f->name, sizeof f->name, preferred, forename, surname);
+    f->year_group = f->dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(f->dob, today);
 
     /* This term's attendance, as the roll counts it (attendance_week). */
-    what = "reading the pupil's attendance this term";
-    if ((result = rowio_prepare(s,
-                                "SELECT t.start_date, t.end_date, t.name || ' ' || t.academic_year FROM term t "
-                                "WHERE t.start_date <= ?1 ORDER BY t.start_date DESC LIMIT 1",
-                                &st, what)) != AP_OK)
+    struct term_info term;
+    if ((result = calendar_term_begun(s, today, &term, &f->has_term)) != AP_OK)
         return result;
-    rc = sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-    int term_start = DATE_NONE, term_end = DATE_NONE;
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        term_start = rowio_date(st, 0);
-        term_end = rowio_date(st, 1);
-        rowio_text(st, 2, f->term_name, sizeof f->term_name);
-        f->has_term = term_start != DATE_NONE && term_end != DATE_NONE;
-    } else if (rc != SQLITE_DONE) {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
-    if (result != AP_OK)
-        return result;
+    if (term.name[0])
+        snprintf(f->term_name, sizeof f->term_name, "%s %s", term.name, term.academic_year);
     if (f->has_term) {
-        if ((result = rowio_prepare(s,
-                                    "SELECT total(possible), total(attending) FROM attendance_week "
-                                    "WHERE pupil_id = ?1 AND week BETWEEN ?2 AND ?3",
-                                    &st, what)) != AP_OK)
-            return result;
-        rc = rowio_bind(st, 1, "Iii", pupil_id, (int)(term_start - date_weekday(term_start)), (int)term_end);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            f->possible = (int)sqlite3_column_double(st, 0);
-            f->attending = (int)sqlite3_column_double(st, 1);
-            if (f->possible > 0) {
-                struct attendance_tally t = {{0}};
-                t.n[CAT_PRESENT] = f->attending;
-                t.n[CAT_AUTHORISED] = f->possible - f->attending;
-                f->has_attendance = rules_attendance_pct(&t, &f->attendance_pct);
-            }
-        } else {
-            result = store_fail(s, rc, what);
-        }
-        sqlite3_finalize(st);
+        double possible = 0, attending = 0;
+        result = rowio_row(s,
+                           "SELECT total(possible), total(attending) FROM attendance_week "
+                           "WHERE pupil_id = ?1 AND week BETWEEN ?2 AND ?3",
+                           "reading the pupil's attendance this term", NULL, "Iii", "ff", pupil_id,
+                           (int)(term.start - date_weekday(term.start)), (int)term.end, &possible, &attending);
         if (result != AP_OK)
             return result;
+        facts_attendance(f, possible, attending);
     }
 
     /* Exclusions this school year: sessions marked E. */
-    what = "reading the pupil's exclusions";
-    if ((result = rowio_prepare(s,
-                                "SELECT day, count(*) FROM attendance_mark WHERE pupil_id = ?1 AND code = 'E' "
-                                "AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day",
-                                &st, what)) != AP_OK)
-        return result;
-    rc = rowio_bind(st, 1, "Iii", pupil_id, (int)(date_academic_year_start(today)), (int)today);
-    int prev = DATE_NONE;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int d = sqlite3_column_int(st, 0);
-        int n = sqlite3_column_int(st, 1);
-        f->excluded_sessions += n;
-        f->excluded_days += n >= 2 ? 1.0 : 0.5;
-        /* A new spell unless it follows the day before, or Friday before a Monday. */
-        bool follows = prev != DATE_NONE && (d - prev == 1 || (d - prev == 3 && date_weekday(prev) == 4));
-        if (!follows)
-            f->exclusion_spells++;
-        prev = d;
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    struct exclusions x = {f, DATE_NONE};
+    return rowio_each(s,
+                      "SELECT day, count(*) FROM attendance_mark WHERE pupil_id = ?1 AND code = 'E' "
+                      "AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day",
+                      read_exclusion, &x, "reading the pupil's exclusions", "Iii", pupil_id,
+                      (int)(date_academic_year_start(today)), (int)today);
 }
 
 /* ---- reduced timetable ---- */
@@ -1167,14 +975,82 @@ enum flag_level psp_review_due(const char *status, int meeting, int last_review,
 
 /* ---- the list ---- */
 
+/* read_psp_list_row's context: the day, the rules, and one record to
+ * assess the timetable with (only the fields the matrix reads). */
+struct list_ctx {
+    int today;
+    const struct thresholds *th;
+    struct psp *p;
+};
+
+static void read_psp_list_row(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    const struct list_ctx *L = ctx;
+    int today = L->today;
+    const struct thresholds *th = L->th;
+    struct psp *p = L->p;
+    struct psp_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->psp_id = sqlite3_column_int64(st, 0);
+    r->pupil_id = sqlite3_column_int64(st, 1);
+    roll_display_name(r->name, sizeof r->name, (const char *)sqlite3_column_text(st, 2),
+                      (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4));
+    int dob = rowio_date(st, 5);
+    r->year_group = dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(dob, today);
+    rowio_text(st, 6, r->status, sizeof r->status);
+    rowio_read(st, 7, "ddddii", &r->meeting_date, &r->next_review_date, &r->end_date, &r->last_review, &r->reviews,
+               &r->targets);
+    r->review_level = psp_review_due(r->status, r->meeting_date, r->last_review, r->next_review_date, today, th,
+                                     &r->review_due, r->review_why, sizeof r->review_why);
+
+    memset(p, 0, offsetof(struct psp, targets));
+    memset(p->days, 0, sizeof p->days);
+    rowio_copy(p->status, sizeof p->status, r->status);
+    p->meeting_date = r->meeting_date;
+    rowio_read(st, 13, "bddtfbt", &p->reduced_timetable, &p->reduced_start, &p->reduced_end,
+               ROWIO_BUF(p->reduced_reason), &p->reduced_hours_per_day, &p->reduced_authorised,
+               ROWIO_BUF(p->exit_plan));
+    /* The week's total over the days that have hours: all the assessment
+     * adds up (the total, and the hours a day). */
+    int tt_days = sqlite3_column_int(st, 29);
+    double tt_total = sqlite3_column_double(st, 21);
+    if (tt_days <= 0 && tt_total > 0)
+        tt_days = 1;
+    for (int d = 0; d < tt_days && d < PSP_DAYS; d++)
+        p->days[d].hours = tt_total / tt_days;
+    p->reduced_safeguarding_concern = sqlite3_column_int(st, 25) != 0;
+    rowio_copy(p->professionals_agree, sizeof p->professionals_agree, sqlite3_column_int(st, 26) ? "yes" : "");
+    rowio_copy(p->parent_agrees, sizeof p->parent_agrees, sqlite3_column_int(st, 27) ? "yes" : "");
+    rowio_read(st, 34, "tfdd", ROWIO_BUF(p->reduced_progression), &p->reduced_start_hours, &p->reduced_la_told,
+               &p->reduced_risk_assessed);
+    struct psp_facts f;
+    memset(&f, 0, sizeof f);
+    f.year_group = r->year_group;
+    f.has_ihp = sqlite3_column_int(st, 20);
+    rowio_read(st, 22, "if", &f.placements, &f.placement_hours);
+    f.cla = sqlite3_column_int(st, 28) != 0;
+    rowio_read(st, 30, "id", &f.placement_days, &f.last_concern);
+    facts_attendance(&f, sqlite3_column_double(st, 32), sqlite3_column_double(st, 33));
+    psp_rtt_assess(p, &f, today, th, &r->rtt);
+    r->has_draft = sqlite3_column_int(st, 24) != 0;
+}
+
 ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool with_ceased, struct psp_row **out,
                    size_t *n)
 {
     *out = NULL;
     *n = 0;
-    const char *what = "reading the PSPs";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(
+    /* This term's weeks, as psp_facts_load counts them (none: an empty range). */
+    struct term_info term;
+    bool has_term = false;
+    ap_status result = calendar_term_begun(s, today, &term, &has_term);
+    if (result != AP_OK)
+        return result;
+    struct list_ctx L = {today, th, calloc(1, sizeof *L.p)};
+    if (!L.p)
+        return ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
+    char day[11];
+    result = rowio_listf(
         s,
         "SELECT p.id, p.pupil_id, u.preferred_name, u.legal_forename, u.legal_surname, u.dob, p.status, "
         "  p.meeting_date, p.next_review_date, p.end_date, "
@@ -1184,7 +1060,7 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         "  p.reduced_timetable, p.reduced_start, p.reduced_end, ifnull(p.reduced_reason, ''), "
         "  ifnull(p.reduced_hours_per_day, 0), p.reduced_authorised, p.exit_plan, u.has_ihp, "
         "  (SELECT total(t.hours) FROM psp_timetable t WHERE t.psp_id = p.id), "
-        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " ACTIVE_ON("l", "?1") "), "
+        "  (SELECT count(*) FROM placement l WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_ON("l", "?1") "), "
         "  " PLACEMENT_SQL_WEEKLY_HOURS("u.id", "?1") ", "
         "  EXISTS (SELECT 1 FROM psp_draft d WHERE d.psp_id = p.id AND d.login = ?2), "
         /* the rest of the audit matrix, as psp_facts_load and db/flags.c read it */
@@ -1200,126 +1076,11 @@ ap_status psp_list(struct store *s, int today, const struct thresholds *th, bool
         "WHERE ?3 OR p.status != 'ceased' "
         "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
         "  p.status = 'ceased', p.meeting_date DESC, p.id DESC",
-        &st, what);
-    if (result != AP_OK)
-        return result;
-    char day[11];
-    int rc = rowio_bind(st, 1, "Tti", date_format(today, day), store_login(s), (int)with_ceased);
-    /* This term's weeks, as psp_facts_load counts them (none: an empty range). */
-    int term_start = DATE_NONE, term_end = DATE_NONE;
-    if (rc == SQLITE_OK) {
-        sqlite3_stmt *t = NULL;
-        int trc = sqlite3_prepare_v2(store_db(s),
-                                     "SELECT start_date, end_date FROM term WHERE start_date <= ?1 "
-                                     "ORDER BY start_date DESC LIMIT 1",
-                                     -1, &t, NULL);
-        if (trc == SQLITE_OK)
-            trc = sqlite3_bind_text(t, 1, day, -1, SQLITE_TRANSIENT);
-        if (trc == SQLITE_OK && (trc = sqlite3_step(t)) == SQLITE_ROW) {
-            term_start = rowio_date(t, 0);
-            term_end = rowio_date(t, 1);
-        }
-        sqlite3_finalize(t);
-        if (trc != SQLITE_ROW && trc != SQLITE_DONE) {
-            sqlite3_finalize(st);
-            return store_fail(s, trc, "reading the term for the PSPs");
-        }
-    }
-    bool has_term = term_start != DATE_NONE && term_end != DATE_NONE;
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 4, "ii", (int)(has_term ? term_start - date_weekday(term_start) : 1),
-                        (int)(has_term ? term_end : 0));
-    struct psp_row *rows = NULL;
-    size_t count = 0, cap = 0;
-    /* One record to assess the timetable with: only the fields the matrix reads. */
-    struct psp *p = calloc(1, sizeof *p);
-    if (!p) {
-        sqlite3_finalize(st);
-        return ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
-    }
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct psp_row *grown = rowio_grow(rows, &cap, count, sizeof *rows);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the PSPs");
-            break;
-        }
-        rows = grown;
-        struct psp_row *r = &rows[count++];
-        memset(r, 0, sizeof *r);
-        r->psp_id = sqlite3_column_int64(st, 0);
-        r->pupil_id = sqlite3_column_int64(st, 1);
-        roll_display_name(r->name, sizeof r->name, (const char *)sqlite3_column_text(st, 2),
-                          (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4));
-        int dob = rowio_date(st, 5);
-        r->year_group = dob == DATE_NONE ? RULES_NO_YEAR_GROUP : rules_year_group(dob, today);
-        rowio_text(st, 6, r->status, sizeof r->status);
-        r->meeting_date = rowio_date(st, 7);
-        r->next_review_date = rowio_date(st, 8);
-        r->end_date = rowio_date(st, 9);
-        r->last_review = rowio_date(st, 10);
-        r->reviews = sqlite3_column_int(st, 11);
-        r->targets = sqlite3_column_int(st, 12);
-        r->review_level = psp_review_due(r->status, r->meeting_date, r->last_review, r->next_review_date, today, th,
-                                         &r->review_due, r->review_why, sizeof r->review_why);
-
-        memset(p, 0, offsetof(struct psp, targets));
-        memset(p->days, 0, sizeof p->days);
-        rowio_copy(p->status, sizeof p->status, r->status);
-        p->meeting_date = r->meeting_date;
-        p->reduced_timetable = sqlite3_column_int(st, 13);
-        p->reduced_start = rowio_date(st, 14);
-        p->reduced_end = rowio_date(st, 15);
-        rowio_text(st, 16, p->reduced_reason, sizeof p->reduced_reason);
-        p->reduced_hours_per_day = sqlite3_column_double(st, 17);
-        p->reduced_authorised = sqlite3_column_int(st, 18);
-        rowio_text(st, 19, p->exit_plan, sizeof p->exit_plan);
-        /* The week's total over the days that have hours: all the assessment
-         * adds up (the total, and the hours a day). */
-        int tt_days = sqlite3_column_int(st, 29);
-        double tt_total = sqlite3_column_double(st, 21);
-        if (tt_days <= 0 && tt_total > 0)
-            tt_days = 1;
-        for (int d = 0; d < tt_days && d < PSP_DAYS; d++)
-            p->days[d].hours = tt_total / tt_days;
-        p->reduced_safeguarding_concern = sqlite3_column_int(st, 25) != 0;
-        rowio_copy(p->professionals_agree, sizeof p->professionals_agree, sqlite3_column_int(st, 26) ? "yes" : "");
-        rowio_copy(p->parent_agrees, sizeof p->parent_agrees, sqlite3_column_int(st, 27) ? "yes" : "");
-        rowio_text(st, 34, p->reduced_progression, sizeof p->reduced_progression);
-        p->reduced_start_hours = sqlite3_column_double(st, 35);
-        p->reduced_la_told = rowio_date(st, 36);
-        p->reduced_risk_assessed = rowio_date(st, 37);
-        struct psp_facts f;
-        memset(&f, 0, sizeof f);
-        f.year_group = r->year_group;
-        f.has_ihp = sqlite3_column_int(st, 20);
-        f.placements = sqlite3_column_int(st, 22);
-        f.placement_hours = sqlite3_column_double(st, 23);
-        f.cla = sqlite3_column_int(st, 28) != 0;
-        f.placement_days = sqlite3_column_int(st, 30);
-        f.last_concern = rowio_date(st, 31);
-        f.possible = (int)sqlite3_column_double(st, 32);
-        f.attending = (int)sqlite3_column_double(st, 33);
-        if (f.possible > 0) {
-            struct attendance_tally t = {{0}};
-            t.n[CAT_PRESENT] = f.attending;
-            t.n[CAT_AUTHORISED] = f.possible - f.attending;
-            f.has_attendance = rules_attendance_pct(&t, &f.attendance_pct);
-        }
-        psp_rtt_assess(p, &f, today, th, &r->rtt);
-        r->has_draft = sqlite3_column_int(st, 24) != 0;
-        rc = SQLITE_OK;
-    }
-    free(p);
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    if (result != AP_OK) {
-        free(rows);
-        return result;
-    }
-    *out = rows;
-    *n = count;
-    return AP_OK;
+        sizeof **out, read_psp_list_row, &L, out, n, "reading the PSPs", "Ttiii", date_format(today, day),
+        store_login(s), (int)with_ceased, (int)(has_term ? term.start - date_weekday(term.start) : 1),
+        (int)(has_term ? term.end : 0));
+    free(L.p);
+    return result;
 }
 
 /* ---- drafts ---- */
@@ -1329,69 +1090,61 @@ ap_status psp_draft_save(struct store *s, int64_t psp_id, const char *field, con
     ap_status st = store_begin(s);
     if (st != AP_OK)
         return st;
-    const char *what = "keeping the draft";
-    sqlite3_stmt *stmt = NULL;
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO psp_draft (psp_id, login, field, text, saved_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-                            "ON CONFLICT (psp_id, login, field) DO UPDATE SET text = excluded.text, "
-                            "saved_at = excluded.saved_at WHERE text IS NOT excluded.text",
-                            &stmt, what)) != AP_OK)
-        goto fail;
     char now[20];
     store_now(now);
-    int rc = rowio_bind(stmt, 1, "Itttt", psp_id, store_login(s), field, text, now);
-    st = rc == SQLITE_OK ? rowio_step(s, stmt, what) : store_fail(s, rc, what);
-    sqlite3_finalize(stmt);
-    if (st != AP_OK)
-        goto fail;
-    return store_commit(s);
-fail:
-    store_rollback(s);
-    return st;
+    st = rowio_run(s,
+                   "INSERT INTO psp_draft (psp_id, login, field, text, saved_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                   "ON CONFLICT (psp_id, login, field) DO UPDATE SET text = excluded.text, "
+                   "saved_at = excluded.saved_at WHERE text IS NOT excluded.text",
+                   "keeping the draft", "Itttt", psp_id, store_login(s), field, text, now);
+    return rowio_end(s, st);
+}
+
+/* psp_drafts' list. */
+struct drafts {
+    struct psp_draft *items;
+    size_t n, cap;
+    bool nomem;
+};
+
+static bool read_draft(sqlite3_stmt *st, void *ctx)
+{
+    struct drafts *L = ctx;
+    struct psp_draft *grown = rowio_grow(L->items, &L->cap, L->n, sizeof *L->items);
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    char *copy = grown ? strdup(text ? text : "") : NULL;
+    if (grown)
+        L->items = grown;
+    if (!grown || !copy) {
+        L->nomem = true;
+        return false;
+    }
+    struct psp_draft *d = &L->items[L->n++];
+    rowio_text(st, 0, d->field, sizeof d->field);
+    d->text = copy;
+    rowio_text(st, 2, d->saved_at, sizeof d->saved_at);
+    return true;
 }
 
 ap_status psp_drafts(struct store *s, int64_t psp_id, const char *prefix, struct psp_draft **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    const char *what = "reading the drafts";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT field, text, strftime('%Y-%m-%d %H:%M', saved_at, 'localtime') "
-                                     "FROM psp_draft WHERE psp_id = ?1 AND login = ?2 "
-                                     "AND substr(field, 1, length(?3)) = ?3 ORDER BY saved_at, field",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "Itt", psp_id, store_login(s), prefix ? prefix : "");
-    struct psp_draft *items = NULL;
-    size_t count = 0, cap = 0;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct psp_draft *grown = rowio_grow(items, &cap, count, sizeof *items);
-        const char *text = (const char *)sqlite3_column_text(st, 1);
-        char *copy = grown ? strdup(text ? text : "") : NULL;
-        if (!grown || !copy) {
-            if (grown)
-                items = grown;
-            result = ap_fail(AP_ERR_NOMEM, "out of memory reading the drafts");
-            break;
-        }
-        items = grown;
-        struct psp_draft *d = &items[count++];
-        rowio_text(st, 0, d->field, sizeof d->field);
-        d->text = copy;
-        rowio_text(st, 2, d->saved_at, sizeof d->saved_at);
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
+    struct drafts L = {0};
+    ap_status result = rowio_each(s,
+                                  "SELECT field, text, strftime('%Y-%m-%d %H:%M', saved_at, 'localtime') "
+                                  "FROM psp_draft WHERE psp_id = ?1 AND login = ?2 "
+                                  "AND substr(field, 1, length(?3)) = ?3 ORDER BY saved_at, field",
+                                  read_draft, &L, "reading the drafts", "Itt", psp_id, store_login(s),
+                                  prefix ? prefix : "");
+    if (result == AP_OK && L.nomem)
+        result = ap_fail(AP_ERR_NOMEM, "out of memory reading the drafts");
     if (result != AP_OK) {
-        psp_drafts_free(items, count);
+        psp_drafts_free(L.items, L.n);
         return result;
     }
-    *out = items;
-    *n = count;
+    *out = L.items;
+    *n = L.n;
     return AP_OK;
 }
 

@@ -78,50 +78,15 @@ ap_status pupil_validate(const struct pupil *p, int today)
     return AP_OK;
 }
 
-/* Binds the editable columns to ?1..?24; returns an SQLite result code. */
+/* Binds the editable columns to ?1..?27; returns an SQLite result code. */
 static int bind_pupil_row(sqlite3_stmt *st, const void *record)
 {
     const struct pupil *p = record;
-    int rc = SQLITE_OK, i = 1;
-#define TEXT(v) \
-    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, i++, (v), -1, SQLITE_TRANSIENT)
-#define INT(v) \
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, i++, (v))
-#define DATE(v) \
-    if (rc == SQLITE_OK) rc = rowio_bind_date(st, i++, (v))
-    TEXT(p->upn);
-    TEXT(p->legal_forename);
-    TEXT(p->legal_surname);
-    TEXT(p->preferred_name);
-    DATE(p->dob);
-    TEXT(p->gender);
-    if (rc == SQLITE_OK)
-        rc = p->home_school_id ? sqlite3_bind_int64(st, i, p->home_school_id) : sqlite3_bind_null(st, i);
-    i++;
-    TEXT(p->roll_status);
-    TEXT(p->cohort);
-    INT(p->fsm);
-    INT(p->cla);
-    TEXT(p->plan);
-    TEXT(p->aln_areas);
-    TEXT(p->social_worker);
-    TEXT(p->social_worker_phone);
-    DATE(p->start_date);
-    DATE(p->end_date);
-    TEXT(p->destination);
-    INT(p->has_idp);
-    INT(p->has_psp);
-    INT(p->has_ra);
-    INT(p->has_ihp);
-    INT(p->has_php);
-    INT(p->has_pep);
-    TEXT(p->uln);
-    TEXT(p->middle_names);
-    TEXT(p->ethnicity);
-#undef TEXT
-#undef INT
-#undef DATE
-    return rc;
+    return rowio_bind(st, 1, "ttttdtrttiittttddtiiiiiittt", p->upn, p->legal_forename, p->legal_surname,
+                      p->preferred_name, p->dob, p->gender, p->home_school_id, p->roll_status, p->cohort, p->fsm,
+                      p->cla, p->plan, p->aln_areas, p->social_worker, p->social_worker_phone, p->start_date,
+                      p->end_date, p->destination, p->has_idp, p->has_psp, p->has_ra, p->has_ihp, p->has_php,
+                      p->has_pep, p->uln, p->middle_names, p->ethnicity);
 }
 
 /* One INSERT or versioned UPDATE in its own transaction. */
@@ -196,38 +161,14 @@ static void read_pupil_row(sqlite3_stmt *st, void *row)
 {
     struct pupil *p = row;
     memset(p, 0, sizeof *p);
-    int c = 0;
-    rowio_text(st, c++, p->upn, sizeof p->upn);
-    rowio_text(st, c++, p->legal_forename, sizeof p->legal_forename);
-    rowio_text(st, c++, p->legal_surname, sizeof p->legal_surname);
-    rowio_text(st, c++, p->preferred_name, sizeof p->preferred_name);
-    p->dob = rowio_date(st, c++);
-    rowio_text(st, c++, p->gender, sizeof p->gender);
-    p->home_school_id = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, p->roll_status, sizeof p->roll_status);
-    rowio_text(st, c++, p->cohort, sizeof p->cohort);
-    p->fsm = sqlite3_column_int(st, c++);
-    p->cla = sqlite3_column_int(st, c++);
-    rowio_text(st, c++, p->plan, sizeof p->plan);
-    rowio_text(st, c++, p->aln_areas, sizeof p->aln_areas);
-    rowio_text(st, c++, p->social_worker, sizeof p->social_worker);
-    rowio_text(st, c++, p->social_worker_phone, sizeof p->social_worker_phone);
-    p->start_date = rowio_date(st, c++);
-    p->end_date = rowio_date(st, c++);
-    rowio_text(st, c++, p->destination, sizeof p->destination);
-    p->has_idp = sqlite3_column_int(st, c++);
-    p->has_psp = sqlite3_column_int(st, c++);
-    p->has_ra = sqlite3_column_int(st, c++);
-    p->has_ihp = sqlite3_column_int(st, c++);
-    p->has_php = sqlite3_column_int(st, c++);
-    p->has_pep = sqlite3_column_int(st, c++);
-    rowio_text(st, c++, p->uln, sizeof p->uln);
-    rowio_text(st, c++, p->middle_names, sizeof p->middle_names);
-    rowio_text(st, c++, p->ethnicity, sizeof p->ethnicity);
-    p->id = sqlite3_column_int64(st, c++);
-    p->version = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, p->updated_at, sizeof p->updated_at);
-    rowio_text(st, c++, p->updated_by, sizeof p->updated_by);
+    rowio_read(st, 0, "ttttdtIttbbttttddtbbbbbbtttIItt", ROWIO_BUF(p->upn), ROWIO_BUF(p->legal_forename),
+               ROWIO_BUF(p->legal_surname), ROWIO_BUF(p->preferred_name), &p->dob, ROWIO_BUF(p->gender),
+               &p->home_school_id, ROWIO_BUF(p->roll_status), ROWIO_BUF(p->cohort), &p->fsm, &p->cla,
+               ROWIO_BUF(p->plan), ROWIO_BUF(p->aln_areas), ROWIO_BUF(p->social_worker),
+               ROWIO_BUF(p->social_worker_phone), &p->start_date, &p->end_date, ROWIO_BUF(p->destination),
+               &p->has_idp, &p->has_psp, &p->has_ra, &p->has_ihp, &p->has_php, &p->has_pep, ROWIO_BUF(p->uln),
+               ROWIO_BUF(p->middle_names), ROWIO_BUF(p->ethnicity), &p->id, &p->version, ROWIO_BUF(p->updated_at),
+               ROWIO_BUF(p->updated_by));
 }
 
 ap_status pupil_get(struct store *s, int64_t id, struct pupil *p)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
 #include "date.h"
 #include "labels.h"
 #include "rowio.h"
@@ -184,26 +185,7 @@ enum {
 
 /* The facts of the QA rules, as db/flags.c reads them. */
 static const char *const overview_sql =
-    "SELECT p.id, p.name, p.registration, p.status, "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT min(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage1' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "
-    "     AND v.closed = 1 AND v.visit_date <= :today), "
-    "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "
-    "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "
-    "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), "
-    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
-    "     AND l.start_date <= :today), "
-    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status = 'active' "
-    "     AND l.start_date <= :today AND (l.end_date IS NULL OR l.end_date >= :today)), "
-    "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND l.status = 'active' "
-    "     AND l.start_date <= :today AND (l.end_date IS NULL OR l.end_date >= :today)), "
-    "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "
-    "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
+    "SELECT p.id, p.name, p.registration, p.status, " QA_PROVIDER_FACTS_SQL
     "  (SELECT count(*) FROM qa_visit v WHERE v.provider_id = p.id AND v.closed = 0), "
     "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
     "FROM provider p WHERE (:provider = 0 OR p.id = :provider) "
@@ -242,30 +224,11 @@ static int row_by_id(const struct qa_overview *o, int64_t id)
 
 static ap_status load_term(struct overview_load *L)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the terms";
-    ap_status result = rowio_prepare(
-        L->s, "SELECT start_date, end_date FROM term WHERE start_date <= ?1 ORDER BY start_date DESC LIMIT 1", &st,
-        what);
-    if (result != AP_OK)
-        return result;
-    char d[11];
-    int rc = sqlite3_bind_text(st, 1, date_format(L->today, d), -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    L->term_now = false;
-    L->term_start = DATE_NONE;
-    if (rc == SQLITE_ROW) {
-        int start = rowio_date(st, 0), end = rowio_date(st, 1);
-        if (start != DATE_NONE && end != DATE_NONE && L->today <= end) {
-            L->term_now = true;
-            L->term_start = start;
-        }
-        rc = SQLITE_DONE;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(L->s, rc, what);
-    sqlite3_finalize(st);
+    struct term_info t;
+    bool found = false;
+    ap_status result = calendar_term_begun(L->s, L->today, &t, &found);
+    L->term_now = found && L->today <= t.end;
+    L->term_start = L->term_now ? t.start : DATE_NONE;
     return result;
 }
 
@@ -334,6 +297,15 @@ static ap_status load_providers(struct overview_load *L)
     return result;
 }
 
+int qa_count_after(int last_visit, int since, int today, const struct thresholds *th, bool *due_by_date)
+{
+    int base = last_visit != DATE_NONE ? last_visit : since;
+    *due_by_date = base != DATE_NONE && th->monitoring_days > 0 && today >= base + th->monitoring_days;
+    if (base == DATE_NONE)
+        return DATE_NONE;
+    return last_visit != DATE_NONE ? last_visit : since - 1;
+}
+
 /* The most sessions any one learner attended at each provider since its
  * last visit, for the monitoring rule's "every ten sessions". Counted only while the visit is
  * not already due by date (then the count changes nothing), so the marks
@@ -349,12 +321,11 @@ static ap_status count_sessions(struct overview_load *L)
         struct facts *f = &L->facts[i];
         if (r->state_maintained || r->placed == 0)
             continue;
-        int base = f->last_any != DATE_NONE ? f->last_any : f->since;
-        if (base == DATE_NONE)
+        bool due_by_date = false;
+        int after = qa_count_after(f->last_any, f->since, L->today, th, &due_by_date);
+        if (after == DATE_NONE || due_by_date)
             continue;
-        if (th->monitoring_days > 0 && L->today >= base + th->monitoring_days)
-            continue;
-        f->count_after = f->last_any != DATE_NONE ? f->last_any : f->since - 1;
+        f->count_after = after;
         if (f->count_after + 1 < from)
             from = f->count_after + 1;
     }
@@ -590,14 +561,11 @@ static void read_template(sqlite3_stmt *st, void *row)
 ap_status qa_template_list(struct store *s, bool latest_only, struct qa_template_info **out, size_t *n)
 {
     const char *what = "listing the QA checklists";
-    void *items = NULL;
-    ap_status result = rowio_list(s,
-                                  latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) "
-                                                                "FROM qa_template x WHERE x.key = t.key)" TEMPLATE_ORDER
-                                              : TEMPLATE_SELECT TEMPLATE_ORDER,
-                                  0, sizeof **out, read_template, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s,
+                      latest_only ? TEMPLATE_SELECT "WHERE t.revision = (SELECT max(x.revision) "
+                                                    "FROM qa_template x WHERE x.key = t.key)" TEMPLATE_ORDER
+                                  : TEMPLATE_SELECT TEMPLATE_ORDER,
+                      0, sizeof **out, read_template, out, n, what);
 }
 
 static ap_status template_by_id(struct store *s, int64_t id, struct qa_template_info *out)
@@ -711,28 +679,11 @@ static void read_visit(sqlite3_stmt *st, void *row)
 {
     struct qa_visit *v = row;
     memset(v, 0, sizeof *v);
-    int c = 0;
-    v->id = sqlite3_column_int64(st, c++);
-    v->provider_id = sqlite3_column_int64(st, c++);
-    v->template_id = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, v->stage, sizeof v->stage);
-    v->visit_date = rowio_date(st, c++);
-    rowio_text(st, c++, v->visitors, sizeof v->visitors);
-    rowio_text(st, c++, v->outcome, sizeof v->outcome);
-    v->next_due = rowio_date(st, c++);
-    v->closed = sqlite3_column_int(st, c++) != 0;
-    rowio_text(st, c++, v->notes, sizeof v->notes);
-    v->version = sqlite3_column_int64(st, c++);
-    rowio_text(st, c++, v->updated_at, sizeof v->updated_at);
-    rowio_text(st, c++, v->updated_by, sizeof v->updated_by);
-    rowio_text(st, c++, v->provider_name, sizeof v->provider_name);
-    rowio_text(st, c++, v->template_key, sizeof v->template_key);
-    rowio_text(st, c++, v->template_title, sizeof v->template_title);
-    v->template_revision = sqlite3_column_int(st, c++);
-    v->items = sqlite3_column_int(st, c++);
-    v->answered = sqlite3_column_int(st, c++);
-    v->no_count = sqlite3_column_int(st, c++);
-    v->sg_no = sqlite3_column_int(st, c++);
+    rowio_read(st, 0, "IIItdttdbtItttttiiiii", &v->id, &v->provider_id, &v->template_id, ROWIO_BUF(v->stage),
+               &v->visit_date, ROWIO_BUF(v->visitors), ROWIO_BUF(v->outcome), &v->next_due, &v->closed,
+               ROWIO_BUF(v->notes), &v->version, ROWIO_BUF(v->updated_at), ROWIO_BUF(v->updated_by),
+               ROWIO_BUF(v->provider_name), ROWIO_BUF(v->template_key), ROWIO_BUF(v->template_title),
+               &v->template_revision, &v->items, &v->answered, &v->no_count, &v->sg_no);
 }
 
 ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out)
@@ -744,58 +695,29 @@ ap_status qa_visit_get(struct store *s, int64_t id, struct qa_visit *out)
 ap_status qa_visit_list(struct store *s, int64_t provider_id, struct qa_visit **out, size_t *n)
 {
     const char *what = "listing the provider's QA visits";
-    void *items = NULL;
-    ap_status result = rowio_list(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC",
-                                  provider_id, sizeof **out, read_visit, &items, n, what);
-    *out = items;
-    return result;
+    return rowio_list(s, VISIT_SELECT "WHERE v.provider_id = ?1 ORDER BY v.visit_date DESC, v.id DESC",
+                      provider_id, sizeof **out, read_visit, out, n, what);
 }
 
 /* The latest revision of a template key, inside the caller's transaction. */
 static ap_status latest_template(struct store *s, const char *key, int64_t *id, char *stage, size_t stage_len)
 {
-    const char *what = "finding the QA checklist";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT id, stage FROM qa_template WHERE key = ?1 ORDER BY revision DESC LIMIT 1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind_text(st, 1, key);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, stage, stage_len);
-    } else if (rc == SQLITE_DONE) {
+    bool found = false;
+    ap_status result = rowio_row(s, "SELECT id, stage FROM qa_template WHERE key = ?1 ORDER BY revision DESC LIMIT 1",
+                                 "finding the QA checklist", &found, "t", "It", key, id, stage, stage_len);
+    if (result == AP_OK && !found)
         result = ap_fail(AP_ERR_INVALID, "Checklist: there is no checklist \"%s\" in the store", key);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
     return result;
 }
 
 /* An open visit of the stage to the provider: its date, or DATE_NONE. */
 static ap_status open_visit_of_stage(struct store *s, int64_t provider_id, const char *stage, int *date)
 {
-    const char *what = "looking for an open visit";
-    sqlite3_stmt *st = NULL;
     *date = DATE_NONE;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT visit_date FROM qa_visit WHERE provider_id = ?1 AND stage = ?2 "
-                                     "AND closed = 0 ORDER BY visit_date DESC LIMIT 1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "It", provider_id, stage);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *date = rowio_date(st, 0);
-    else if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_row(s,
+                     "SELECT visit_date FROM qa_visit WHERE provider_id = ?1 AND stage = ?2 "
+                     "AND closed = 0 ORDER BY visit_date DESC LIMIT 1",
+                     "looking for an open visit", NULL, "It", "d", provider_id, stage, date);
 }
 
 static ap_status validate_start(const struct qa_visit *v, enum qa_stage *stage)
@@ -823,20 +745,12 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
     const char *what = "starting the QA visit";
     if ((st = store_begin(s)) != AP_OK)
         return st;
-    sqlite3_stmt *ins = NULL;
-    bool exists = false;
     int64_t template_id = 0;
     char tstage[16];
     enum qa_stage for_stage;
     int open_date;
-    if ((st = rowio_exists(s, "provider", v->provider_id, &exists)) != AP_OK)
-        goto fail;
-    if (!exists) {
-        st = ap_fail(AP_ERR_INVALID, "Provider: there is no provider %lld (deleted by someone else?)",
-                     (long long)v->provider_id);
-        goto fail;
-    }
-    if ((st = latest_template(s, v->template_key, &template_id, tstage, sizeof tstage)) != AP_OK)
+    if ((st = rowio_need_row(s, "provider", v->provider_id, "Provider")) != AP_OK ||
+        (st = latest_template(s, v->template_key, &template_id, tstage, sizeof tstage)) != AP_OK)
         goto fail;
     if (!qa_stage_of_template(tstage, &for_stage) ||
         (strcmp(tstage, "checks") != 0 && for_stage != stage)) {
@@ -852,18 +766,13 @@ ap_status qa_visit_start(struct store *s, struct qa_visit *v)
                      qa_stage_name(stage), date_format(open_date, d));
         goto fail;
     }
-    if ((st = rowio_prepare(s,
-                            "INSERT INTO qa_visit (provider_id, stage, template_id, visit_date, visitors, notes, "
-                            "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                            &ins, what)) != AP_OK)
+    if ((st = rowio_run(s,
+                        "INSERT INTO qa_visit (provider_id, stage, template_id, visit_date, visitors, notes, "
+                        "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        what, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes,
+                        s)) != AP_OK)
         goto fail;
-    int rc = rowio_bind(ins, 1, "ItIdtts", v->provider_id, v->stage, template_id, v->visit_date, v->visitors, v->notes,
-                        s);
-    st = rc == SQLITE_OK ? rowio_step(s, ins, what) : store_fail(s, rc, what);
     int64_t id = sqlite3_last_insert_rowid(store_db(s));
-    sqlite3_finalize(ins);
-    if (st != AP_OK)
-        goto fail;
     if ((st = store_commit(s)) != AP_OK)
         return st;
     return qa_visit_get(s, id, v);
@@ -876,115 +785,72 @@ fail:
  * safeguarding items answered No. Inside the caller's transaction. */
 static ap_status visit_answer_counts(struct store *s, int64_t id, int *items, int *unanswered, int *sg_no)
 {
-    const char *what = "counting the visit's answers";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT count(*), total(a.answer IS NULL), "
-                                     "  total(a.answer = 'no' AND i.safeguarding = 1) "
-                                     "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
-                                     "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
-                                     "WHERE v.id = ?1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *items = sqlite3_column_int(st, 0);
-        *unanswered = (int)sqlite3_column_double(st, 1);
-        *sg_no = (int)sqlite3_column_double(st, 2);
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    double not_answered = 0, sg_answered_no = 0;
+    ap_status result = rowio_row(s,
+                                 "SELECT count(*), total(a.answer IS NULL), "
+                                 "  total(a.answer = 'no' AND i.safeguarding = 1) "
+                                 "FROM qa_visit v JOIN qa_template_item i ON i.template_id = v.template_id "
+                                 "LEFT JOIN qa_answer a ON a.visit_id = v.id AND a.item_id = i.id "
+                                 "WHERE v.id = ?1",
+                                 "counting the visit's answers", NULL, "I", "iff", id, items, &not_answered,
+                                 &sg_answered_no);
+    *unanswered = (int)not_answered;
+    *sg_no = (int)sg_answered_no;
     return result;
 }
 
 /* The visit's state inside the caller's transaction. */
-static ap_status visit_state(struct store *s, int64_t id, bool *closed, char *stage, size_t stage_len, int *date,
-                             int64_t *version)
+static ap_status visit_state(struct store *s, int64_t id, bool *closed, char *stage, size_t stage_len, int *date)
 {
-    const char *what = "reading the QA visit";
-    sqlite3_stmt *st = NULL;
-    ap_status result =
-        rowio_prepare(s, "SELECT closed, stage, visit_date, version FROM qa_visit WHERE id = ?1", &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *closed = sqlite3_column_int(st, 0) != 0;
-        if (stage)
-            rowio_text(st, 1, stage, stage_len);
-        if (date)
-            *date = rowio_date(st, 2);
-        if (version)
-            *version = sqlite3_column_int64(st, 3);
-    } else if (rc == SQLITE_DONE) {
-        result = ap_fail(AP_ERR_NOT_FOUND, "the visit is no longer in the store (deleted by someone else?)");
-    } else {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    char got_stage[sizeof ((struct qa_visit *)NULL)->stage] = "";
+    int got_date = DATE_NONE;
+    bool found = false;
+    ap_status result = rowio_row(s, "SELECT closed, stage, visit_date FROM qa_visit WHERE id = ?1", "reading the QA visit",
+                                 &found, "I", "btd", id, closed, ROWIO_BUF(got_stage), &got_date);
+    if (result == AP_OK && !found)
+        return ap_fail(AP_ERR_NOT_FOUND, "the visit is no longer in the store (deleted by someone else?)");
+    if (stage)
+        rowio_copy(stage, stage_len, got_stage);
+    if (date)
+        *date = got_date;
     return result;
 }
 
 ap_status qa_visit_update(struct store *s, struct qa_visit *v)
 {
     ap_status st;
-    if ((st = rowio_check_date("Visit date", v->visit_date, true, DATE_NONE)) != AP_OK ||
-        (st = rowio_check_text("Visitors", v->visitors, sizeof v->visitors, true, false)) != AP_OK ||
-        (st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true)) != AP_OK)
+    if ((st = rowio_check_date("Visit date", v->visit_date, true, DATE_NONE)) == AP_OK &&
+        (st = rowio_check_text("Visitors", v->visitors, sizeof v->visitors, true, false)) == AP_OK)
+        st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true);
+    if ((st = rowio_begin(s, st)) != AP_OK)
         return st;
     const char *what = "saving the QA visit";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    sqlite3_stmt *up = NULL;
     bool closed;
-    if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL, NULL)) != AP_OK)
-        goto fail;
-    if (closed) {
+    if ((st = visit_state(s, v->id, &closed, NULL, 0, NULL)) == AP_OK && closed)
         st = ap_fail(AP_ERR_INVALID, "the visit is closed: it is the record of what was found and stays as it is");
-        goto fail;
-    }
-    if ((st = rowio_prepare(s,
-                            "UPDATE qa_visit SET visit_date = ?1, visitors = ?2, notes = ?3, updated_at = ?4, "
-                            "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-                            &up, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(up, 1, "dttsII", v->visit_date, v->visitors, v->notes, s, v->id, v->version);
-    st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
     if (st == AP_OK)
-        st = rowio_changed(s, "qa_visit", v->id);
-    sqlite3_finalize(up);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    v->version++;
-    return AP_OK;
-fail:
-    store_rollback(s);
+        st = rowio_writef(s,
+                          "UPDATE qa_visit SET visit_date = ?1, visitors = ?2, notes = ?3, updated_at = ?4, "
+                          "updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                          "qa_visit", v->id, v->version, what, NULL, "dtt", v->visit_date, v->visitors, v->notes);
+    if ((st = rowio_end(s, st)) == AP_OK)
+        v->version++;
     return st;
 }
 
 ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thresholds *th, int today)
 {
-    ap_status st;
-    if ((st = rowio_check_choice("Outcome", v->outcome, LABELS_QA_OUTCOME)) != AP_OK ||
-        (st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true)) != AP_OK)
+    ap_status st = rowio_check_choice("Outcome", v->outcome, LABELS_QA_OUTCOME);
+    if (st == AP_OK)
+        st = rowio_check_text("Notes", v->notes, sizeof v->notes, false, true);
+    if ((st = rowio_begin(s, st)) != AP_OK)
         return st;
     const char *what = "closing the QA visit";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    sqlite3_stmt *up = NULL;
     bool closed;
     char stage_code[16];
-    int date;
+    int date, next = DATE_NONE;
     enum qa_stage stage = QA_STAGE1;
-    if ((st = visit_state(s, v->id, &closed, stage_code, sizeof stage_code, &date, NULL)) != AP_OK)
+    if ((st = visit_state(s, v->id, &closed, stage_code, sizeof stage_code, &date)) != AP_OK)
         goto fail;
     if (closed) {
         st = ap_fail(AP_ERR_INVALID, "the visit is already closed");
@@ -1012,27 +878,17 @@ ap_status qa_visit_close(struct store *s, struct qa_visit *v, const struct thres
                      unanswered, items, items == 1 ? "" : "s");
         goto fail;
     }
-    int next = qa_next_due(stage, date, strcmp(v->outcome, "unsatisfactory") == 0 || sg_no > 0, th);
-    if ((st = rowio_prepare(s,
-                            "UPDATE qa_visit SET outcome = ?1, notes = ?2, next_due = ?3, closed = 1, "
-                            "updated_at = ?4, updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-                            &up, what)) != AP_OK)
-        goto fail;
-    int rc = rowio_bind(up, 1, "ttdsII", v->outcome, v->notes, next, s, v->id, v->version);
-    st = rc == SQLITE_OK ? rowio_step(s, up, what) : store_fail(s, rc, what);
-    if (st == AP_OK)
-        st = rowio_changed(s, "qa_visit", v->id);
-    sqlite3_finalize(up);
-    if (st != AP_OK)
-        goto fail;
-    if ((st = store_commit(s)) != AP_OK)
-        return st;
-    v->closed = true;
-    v->next_due = next;
-    v->version++;
-    return AP_OK;
+    next = qa_next_due(stage, date, strcmp(v->outcome, "unsatisfactory") == 0 || sg_no > 0, th);
+    st = rowio_writef(s,
+                      "UPDATE qa_visit SET outcome = ?1, notes = ?2, next_due = ?3, closed = 1, "
+                      "updated_at = ?4, updated_by = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                      "qa_visit", v->id, v->version, what, NULL, "ttd", v->outcome, v->notes, next);
 fail:
-    store_rollback(s);
+    if ((st = rowio_end(s, st)) == AP_OK) {
+        v->closed = true;
+        v->next_due = next;
+        v->version++;
+    }
     return st;
 }
 
@@ -1043,7 +899,7 @@ ap_status qa_visit_delete(struct store *s, int64_t id, int64_t version)
     if (st != AP_OK)
         return st;
     bool closed;
-    if ((st = visit_state(s, id, &closed, NULL, 0, NULL, NULL)) == AP_OK && closed)
+    if ((st = visit_state(s, id, &closed, NULL, 0, NULL)) == AP_OK && closed)
         st = ap_fail(AP_ERR_INVALID, "a closed visit is the record of what was found: it is never deleted");
     if (st == AP_OK)
         st = rowio_exec_versioned(s, "DELETE FROM qa_visit WHERE id = ?1 AND version = ?2", "qa_visit", id, version,
@@ -1074,7 +930,7 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
     if (result != AP_OK)
         return result;
     bool closed;
-    if ((result = visit_state(s, visit_id, &closed, NULL, 0, NULL, NULL)) != AP_OK) {
+    if ((result = visit_state(s, visit_id, &closed, NULL, 0, NULL)) != AP_OK) {
         read_end(s, own);
         return result;
     }
@@ -1105,7 +961,7 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
     sqlite3_stmt *q = NULL;
     bool closed;
     int date = DATE_NONE;
-    if ((st = visit_state(s, visit_id, &closed, NULL, 0, &date, NULL)) != AP_OK)
+    if ((st = visit_state(s, visit_id, &closed, NULL, 0, &date)) != AP_OK)
         goto fail;
     if (closed) {
         st = ap_fail(AP_ERR_INVALID, "the visit is closed: its answers are the record and stay as they are");

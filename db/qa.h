@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "placement.h"
 #include "rules.h"
 #include "status.h"
 #include "store.h"
@@ -258,6 +259,14 @@ ap_status qa_checklist_load(struct store *s, int64_t visit_id, struct qa_item **
  * success item->version and the stamp are updated. Field: "Comment". */
 ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item, int today);
 
+/* The monitoring rule's count of sessions at a provider in use whose last
+ * closed visit of any stage was last_visit and whose placements have run
+ * since since (either DATE_NONE): the day after which its attended sessions
+ * count - the last visit, else the day before the placements began - or
+ * DATE_NONE when it has neither. *due_by_date: the monthly visit is already
+ * due by date today (then the count changes nothing). */
+int qa_count_after(int last_visit, int since, int today, const struct thresholds *th, bool *due_by_date);
+
 /* For the SELECT list of a query over providers p with a :today parameter
  * (db/flags.c, db/tracking.c): the last and the first closed stage 1 visit
  * and the last closed stage 2 visit up to today, three columns. */
@@ -268,5 +277,27 @@ ap_status qa_answer_save(struct store *s, int64_t visit_id, struct qa_item *item
     "     AND v.closed = 1 AND v.visit_date <= :today), "                                                 \
     "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.stage = 'stage2' " \
     "     AND v.closed = 1 AND v.visit_date <= :today), "
+
+/* For the SELECT list of a query over providers p with :today and
+ * :term_start parameters (db/flags.c's provider pass, db/qa.c's overview):
+ * QA_STAGE_VISITS_SQL's three columns, then the last closed visit of any
+ * stage, the closed visits this term, the last concern, the first day
+ * placed, the first day of a placement running today, the pupils placed
+ * today and the proposed placements not yet ended, ten columns. */
+#define QA_PROVIDER_FACTS_SQL                                                                              \
+    QA_STAGE_VISITS_SQL                                                                                    \
+    "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "                      \
+    "     AND v.closed = 1 AND v.visit_date <= :today), "                                                  \
+    "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "              \
+    "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "                                   \
+    "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), " \
+    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "   \
+    "     AND l.start_date <= :today), "                                                                   \
+    "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND "                         \
+    PLACEMENT_ACTIVE_TODAY("l") "), "                                                                      \
+    "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id AND "                \
+    PLACEMENT_ACTIVE_TODAY("l") "), "                                                                      \
+    "  (SELECT count(*) FROM placement l WHERE l.provider_id = p.id AND l.status = 'proposed' "            \
+    "     AND (l.end_date IS NULL OR l.end_date >= :today)), "
 
 #endif

@@ -14,6 +14,7 @@
 #include "marks.h"
 #include "money.h"
 #include "qa.h"
+#include "placement.h"
 #include "roll.h"
 #include "rowio.h"
 #include "strbuf.h"
@@ -111,54 +112,6 @@ static int week_of(int date)
     return date - date_weekday(date);
 }
 
-/* id -> position, for matching id-ordered rows to name-ordered records. */
-struct id_ix {
-    int64_t id;
-    size_t at;
-};
-
-static int id_ix_cmp(const void *a, const void *b)
-{
-    int64_t x = ((const struct id_ix *)a)->id, y = ((const struct id_ix *)b)->id;
-    return (x > y) - (x < y);
-}
-
-static int int64_cmp(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* The position of id in ix[0..n), or -1. */
-static long ix_find(const struct id_ix *ix, size_t n, int64_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
-}
-
-/* A malloc'd index of n records whose ids are read by id_of; NULL when out
- * of memory. */
-static struct id_ix *ix_build(const void *records, size_t n, size_t size, size_t id_offset)
-{
-    struct id_ix *ix = malloc((n ? n : 1) * sizeof *ix);
-    if (!ix)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int64_t id;
-        memcpy(&id, (const char *)records + i * size + id_offset, sizeof id);
-        ix[i] = (struct id_ix){id, i};
-    }
-    qsort(ix, n, sizeof *ix, id_ix_cmp);
-    return ix;
-}
-
 /* A load's shared state. */
 struct load {
     struct store *s;
@@ -237,10 +190,6 @@ static ap_status finish(struct load *l, sqlite3_stmt *st, int rc, ap_status resu
     return result;
 }
 
-/* A placement running today (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_TODAY(l) \
-    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
-
 /* The order of pupils everywhere: surname, then the forename used. */
 #define PUPIL_ORDER(u)                                                                                  \
     u ".legal_surname COLLATE NOCASE, "                                                                 \
@@ -270,7 +219,7 @@ struct flag_acc {
 };
 
 struct flag_route {
-    const struct id_ix *pupils, *providers, *cases;
+    const struct rowio_id_at *pupils, *providers, *cases;
     size_t n_pupils, n_providers, n_cases;
     struct flag_acc *pupil_acc, *provider_acc, *case_acc;
 };
@@ -293,13 +242,13 @@ static void route_flag(void *ctx, const struct flag_row *f)
     struct flag_route *r = ctx;
     long at;
     if (f->case_id) {
-        if (r->case_acc && (at = ix_find(r->cases, r->n_cases, f->case_id)) >= 0)
+        if (r->case_acc && (at = rowio_id_at_find(r->cases, r->n_cases, f->case_id)) >= 0)
             flag_add(&r->case_acc[at], f);
     } else if (f->pupil_id) {
-        if (r->pupil_acc && (at = ix_find(r->pupils, r->n_pupils, f->pupil_id)) >= 0)
+        if (r->pupil_acc && (at = rowio_id_at_find(r->pupils, r->n_pupils, f->pupil_id)) >= 0)
             flag_add(&r->pupil_acc[at], f);
     } else if (f->provider_id) {
-        if (r->provider_acc && (at = ix_find(r->providers, r->n_providers, f->provider_id)) >= 0)
+        if (r->provider_acc && (at = rowio_id_at_find(r->providers, r->n_providers, f->provider_id)) >= 0)
             flag_add(&r->provider_acc[at], f);
     }
 }
@@ -383,13 +332,13 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
                      "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id "
                      "     AND l.status != 'proposed' AND l.start_date <= :today), "
                      "  (SELECT count(DISTINCT l.pupil_id) FROM placement l WHERE l.provider_id = p.id "
-                     "     AND " ACTIVE_TODAY("l") ") "
+                     "     AND " PLACEMENT_ACTIVE_TODAY("l") ") "
                      "FROM provider p ORDER BY p.name COLLATE NOCASE, p.id",
                      &st);
 #undef VISIT
     while (next_row(st, &rc)) {
         int64_t id = sqlite3_column_int64(st, 0);
-        if (!bsearch(&id, ids, n, sizeof *ids, int64_cmp) || count >= n)
+        if (!bsearch(&id, ids, n, sizeof *ids, rowio_id_cmp) || count >= n)
             continue;
         struct report_provider *v = &rows[count++];
         v->id = id;
@@ -446,32 +395,20 @@ struct term_span {
 
 static ap_status load_term(struct load *l, struct term_span *t)
 {
-    sqlite3_stmt *st = NULL;
     memset(t, 0, sizeof *t);
-    int rc = prepare(l,
-                     "SELECT start_date, end_date, name, academic_year FROM term "
-                     "WHERE start_date <= :today ORDER BY start_date DESC LIMIT 1",
-                     &st);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int start = rowio_date(st, 0), end = rowio_date(st, 1);
-        if (start != DATE_NONE && end != DATE_NONE) {
-            t->have = true;
-            t->start = start;
-            t->to = end < l->today ? end : l->today;
-            snprintf(t->name, sizeof t->name, "%s %s", col_text(st, 2), col_text(st, 3));
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail(l->s, rc, "reading the terms");
-    if (!t->have) {
-        /* No calendar: the academic year so far stands in for the term. */
-        t->have = true;
-        t->start = date_academic_year_start(l->today);
-        t->to = l->today;
-        char d[11];
+    struct term_info term;
+    bool found = false;
+    ap_status result = calendar_term_or_year(l->s, l->today, &term, &found);
+    if (result != AP_OK)
+        return result;
+    t->have = true;
+    t->start = term.start;
+    t->to = term.end < l->today ? term.end : l->today;
+    char d[11];
+    if (found)
+        snprintf(t->name, sizeof t->name, "%s %s", term.name, term.academic_year);
+    else
         snprintf(t->name, sizeof t->name, "since %s", date_format(t->start, d));
-    }
     return AP_OK;
 }
 
@@ -486,7 +423,7 @@ struct panel_load {
     struct load l;
     struct report_panel *r;
     char pd[11];                    /* the panel date, "" for every open case */
-    struct id_ix *pupil_ix;         /* by pupil id */
+    struct rowio_id_at *pupil_ix;         /* by pupil id */
 };
 
 static int prepare_pack(struct panel_load *p, const char *sql, sqlite3_stmt **st)
@@ -703,10 +640,10 @@ static ap_status panel_pupils(struct panel_load *p)
     result = finish(&p->l, st, rc, result, "reading the pupils of the panel cases");
     if (result != AP_OK)
         return result;
-    if (!(p->pupil_ix = ix_build(r->pupils, r->n_pupils, sizeof *r->pupils, offsetof(struct report_pupil, id))))
+    if (!(p->pupil_ix = rowio_id_at_build(r->pupils, r->n_pupils, sizeof *r->pupils, offsetof(struct report_pupil, id))))
         return nomem();
     for (size_t i = 0; i < r->n_cases; i++) {
-        long at = ix_find(p->pupil_ix, r->n_pupils, r->cases[i].pupil_id);
+        long at = rowio_id_at_find(p->pupil_ix, r->n_pupils, r->cases[i].pupil_id);
         r->cases[i].pupil = at >= 0 ? (size_t)at : 0;
     }
     return AP_OK;
@@ -874,7 +811,7 @@ static ap_status panel_attendance(struct panel_load *p)
     if (rc == SQLITE_OK)
         rc = bind_int_named(st, ":hi", r->have_term && thi > hi6 ? thi : hi6);
     while (next_row(st, &rc)) {
-        long at = ix_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
+        long at = rowio_id_at_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
         if (at < 0)
             continue;
         struct report_pupil *u = &r->pupils[at];
@@ -899,7 +836,7 @@ static ap_status panel_psps(struct panel_load *p)
                           "FROM psp s WHERE s.status != 'ceased' AND s.pupil_id IN " PACK_PUPILS,
                           &st);
     while (next_row(st, &rc)) {
-        long at = ix_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
+        long at = rowio_id_at_find(p->pupil_ix, r->n_pupils, sqlite3_column_int64(st, 0));
         if (at < 0)
             continue;
         struct report_pupil *u = &r->pupils[at];
@@ -942,7 +879,7 @@ static ap_status panel_providers(struct panel_load *p)
             (strcmp(pl->status, "proposed") == 0 && (pl->end == DATE_NONE || pl->end >= p->l.today)))
             ids[n++] = pl->provider_id;
     }
-    qsort(ids, n, sizeof *ids, int64_cmp);
+    qsort(ids, n, sizeof *ids, rowio_id_cmp);
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++)
         if (distinct == 0 || ids[distinct - 1] != ids[i])
@@ -961,9 +898,9 @@ static ap_status panel_flags(struct panel_load *p)
     route.n_providers = r->n_providers;
     route.n_cases = r->n_cases;
     route.pupils = p->pupil_ix;
-    struct id_ix *prov_ix = ix_build(r->providers, r->n_providers, sizeof *r->providers,
+    struct rowio_id_at *prov_ix = rowio_id_at_build(r->providers, r->n_providers, sizeof *r->providers,
                                      offsetof(struct report_provider, id));
-    struct id_ix *case_ix = ix_build(r->cases, r->n_cases, sizeof *r->cases, offsetof(struct report_case, id));
+    struct rowio_id_at *case_ix = rowio_id_at_build(r->cases, r->n_cases, sizeof *r->cases, offsetof(struct report_case, id));
     route.pupil_acc = calloc(r->n_pupils + 1, sizeof *route.pupil_acc);
     route.provider_acc = calloc(r->n_providers + 1, sizeof *route.provider_acc);
     route.case_acc = calloc(r->n_cases + 1, sizeof *route.case_acc);
@@ -1102,7 +1039,7 @@ struct dmt_load {
     size_t n_pls;
     struct dmt_pupil *pupils;       /* every pupil, by name */
     size_t n_pupils;
-    struct id_ix *pupil_ix;
+    struct rowio_id_at *pupil_ix;
     signed char cat_by_byte[256];   /* code -> category; -1 unknown */
 };
 
@@ -1310,7 +1247,7 @@ static ap_status dmt_pupils(struct dmt_load *d)
     result = finish(&d->l, st, rc, result, "reading the pupils");
     if (result != AP_OK)
         return result;
-    if (!(d->pupil_ix = ix_build(d->pupils, d->n_pupils, sizeof *d->pupils, offsetof(struct dmt_pupil, id))))
+    if (!(d->pupil_ix = rowio_id_at_build(d->pupils, d->n_pupils, sizeof *d->pupils, offsetof(struct dmt_pupil, id))))
         return nomem();
     return AP_OK;
 }
@@ -1357,7 +1294,7 @@ static ap_status dmt_marks(struct dmt_load *d)
         int64_t pid = sqlite3_column_int64(st, 0);
         if (pid != current) {
             current = pid;
-            long at = ix_find(d->pupil_ix, d->n_pupils, pid);
+            long at = rowio_id_at_find(d->pupil_ix, d->n_pupils, pid);
             u = at >= 0 ? &d->pupils[at] : NULL;
             size_t lo = 0, hi = d->n_pls;
             while (lo < hi) {
@@ -1448,7 +1385,7 @@ static ap_status dmt_figures(struct dmt_load *d)
     for (size_t i = 0; i < d->n_pupils; i++)
         d->pupils[i].listed = d->pupils[i].att.possible > 0;
     for (size_t i = 0; i < d->n_pls; i++) {
-        long at = ix_find(d->pupil_ix, d->n_pupils, d->pls[i].pupil_id);
+        long at = rowio_id_at_find(d->pupil_ix, d->n_pupils, d->pls[i].pupil_id);
         if (at >= 0)
             d->pupils[at].listed = true;
     }
@@ -1487,7 +1424,7 @@ static ap_status dmt_figures(struct dmt_load *d)
         free(ids);
         return rst;
     }
-    qsort(ids, n_ids, sizeof *ids, int64_cmp);
+    qsort(ids, n_ids, sizeof *ids, rowio_id_cmp);
     size_t distinct = 0;
     for (size_t i = 0; i < n_ids; i++)
         if (distinct == 0 || ids[distinct - 1] != ids[i])
@@ -1499,7 +1436,7 @@ static ap_status dmt_figures(struct dmt_load *d)
     if (st != AP_OK)
         return st;
     r->providers = calloc(n_qa + 1, sizeof *r->providers);
-    struct id_ix *prov_ix = ix_build(qa, n_qa, sizeof *qa, offsetof(struct report_provider, id));
+    struct rowio_id_at *prov_ix = rowio_id_at_build(qa, n_qa, sizeof *qa, offsetof(struct report_provider, id));
     int64_t *last_pupil = malloc((n_qa + 1) * sizeof *last_pupil);
     if (!r->providers || !prov_ix || !last_pupil) {
         free(qa);
@@ -1530,7 +1467,7 @@ static ap_status dmt_figures(struct dmt_load *d)
         out->has_pct = report_att_fraction(&u->att, &out->pct);
     }
     /* the placements of each listed pupil, and the providers */
-    struct id_ix *listed_ix = ix_build(r->pupils, r->n_pupils, sizeof *r->pupils,
+    struct rowio_id_at *listed_ix = rowio_id_at_build(r->pupils, r->n_pupils, sizeof *r->pupils,
                                        offsetof(struct report_dmt_pupil, id));
     const char **prov_names = malloc((d->n_pls + 1) * sizeof *prov_names);
     if (!listed_ix || !prov_names) {
@@ -1543,12 +1480,12 @@ static ap_status dmt_figures(struct dmt_load *d)
     for (size_t i = 0; i < d->n_pls;) {
         size_t j = i;
         int64_t pid = d->pls[i].pupil_id;
-        long at = ix_find(listed_ix, r->n_pupils, pid);
+        long at = rowio_id_at_find(listed_ix, r->n_pupils, pid);
         struct report_dmt_pupil *pu = at >= 0 ? &r->pupils[at] : NULL;
         size_t n_names = 0;
         for (; j < d->n_pls && d->pls[j].pupil_id == pid; j++) {
             const struct dmt_placement *pl = &d->pls[j];
-            long pv = ix_find(prov_ix, r->n_providers, pl->provider_id);
+            long pv = rowio_id_at_find(prov_ix, r->n_providers, pl->provider_id);
             if (pv >= 0) {
                 struct report_dmt_provider *p = &r->providers[pv];
                 vfm_add_placement(&p->v, pl, true);
@@ -1853,7 +1790,7 @@ static ap_status dmt_flags(struct dmt_load *d)
     struct flag_route route = {0};
     ap_status st = AP_OK;
     route.n_providers = r->n_providers;
-    struct id_ix *ix = malloc((r->n_providers + 1) * sizeof *ix);
+    struct rowio_id_at *ix = malloc((r->n_providers + 1) * sizeof *ix);
     route.provider_acc = calloc(r->n_providers + 1, sizeof *route.provider_acc);
     if (!ix || !route.provider_acc) {
         free(ix);
@@ -1861,8 +1798,8 @@ static ap_status dmt_flags(struct dmt_load *d)
         return nomem();
     }
     for (size_t i = 0; i < r->n_providers; i++)
-        ix[i] = (struct id_ix){r->providers[i].qa.id, i};
-    qsort(ix, r->n_providers, sizeof *ix, id_ix_cmp);
+        ix[i] = (struct rowio_id_at){r->providers[i].qa.id, i};
+    qsort(ix, r->n_providers, sizeof *ix, rowio_id_at_cmp);
     route.providers = ix;
     st = collect_flags(&d->l, &route);
     for (size_t i = 0; i < r->n_providers && st == AP_OK; i++)

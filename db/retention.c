@@ -20,41 +20,19 @@ static void cutoff(int years, int today, char out[11])
     date_format(date_add_months(today, -12 * years), out);
 }
 
+static void read_due(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    (void)ctx;
+    struct retention_item *it = row;
+    rowio_read(st, 0, "Ittd", &it->pupil_id, ROWIO_BUF(it->upn), ROWIO_BUF(it->name), &it->last_end);
+}
+
 ap_status retention_due(struct store *s, int years, int today, struct retention_item **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     char cut[11];
     cutoff(years, today, cut);
-    sqlite3_stmt *st = NULL;
-    ap_status r = rowio_prepare(s, DUE_SQL "ORDER BY last_end, p.upn", &st, "finding the pupils due to be erased");
-    if (r != AP_OK)
-        return r;
-    int rc = rowio_bind_text(st, 1, cut);
-    size_t cap = 0;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct retention_item *grown = rowio_grow(*out, &cap, *n, sizeof **out);
-        if (!grown) {
-            r = ap_fail(AP_ERR_NOMEM, "out of memory");
-            break;
-        }
-        *out = grown;
-        struct retention_item *it = &(*out)[(*n)++];
-        it->pupil_id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, it->upn, sizeof it->upn);
-        rowio_text(st, 2, it->name, sizeof it->name);
-        it->last_end = rowio_date(st, 3);
-        rc = SQLITE_OK;
-    }
-    if (r == AP_OK && rc != SQLITE_DONE)
-        r = store_fail(s, rc, "finding the pupils due to be erased");
-    sqlite3_finalize(st);
-    if (r != AP_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return r;
+    return rowio_listf(s, DUE_SQL "ORDER BY last_end, p.upn", sizeof **out, read_due, NULL, out, n,
+                       "finding the pupils due to be erased", "t", cut);
 }
 
 /* Runs sql with ?1 = id (and ?2 = text when not NULL). */

@@ -1,17 +1,16 @@
 #include "roll.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "arena.h"
+#include "calendar.h"
 #include "date.h"
+#include "placement.h"
 #include "rowio.h"
-
-/* A placement running on date (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_ON(l, d) \
-    l ".status = 'active' AND " l ".start_date <= " d " AND (" l ".end_date IS NULL OR " l ".end_date >= " d ")"
 
 void roll_display_name(char *dst, size_t len, const char *preferred, const char *forename, const char *surname)
 {
@@ -20,6 +19,14 @@ void roll_display_name(char *dst, size_t len, const char *preferred, const char 
     char buf[512];
     snprintf(buf, sizeof buf, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
     rowio_copy(dst, len, buf);
+}
+
+const char *roll_display_name_col(struct arena **arena, sqlite3_stmt *st, int col)
+{
+    char name[512];
+    roll_display_name(name, sizeof name, (const char *)sqlite3_column_text(st, col),
+                      (const char *)sqlite3_column_text(st, col + 1), (const char *)sqlite3_column_text(st, col + 2));
+    return arena_text(arena, name);
 }
 
 /* ---- the roll ---- */
@@ -52,48 +59,20 @@ bool roll_row_has_provider(const struct roll_row *row, int64_t provider_id)
 /* The term containing today, else the latest before it. */
 static ap_status load_term(struct store *s, struct roll *r)
 {
-    sqlite3_stmt *st = NULL;
-    const char *what = "reading the terms";
-    ap_status result = rowio_prepare(s,
-                                     "SELECT start_date, end_date, name, academic_year FROM term "
-                                     "WHERE start_date <= ?1 ORDER BY start_date DESC LIMIT 1",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    char day[11];
-    int rc = sqlite3_bind_text(st, 1, date_format(r->today, day), -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        r->term_start = rowio_date(st, 0);
-        r->term_end = rowio_date(st, 1);
-        r->have_term = r->term_start != DATE_NONE && r->term_end != DATE_NONE;
-        snprintf(r->term_name, sizeof r->term_name, "%s %s", (const char *)sqlite3_column_text(st, 2),
-                 (const char *)sqlite3_column_text(st, 3));
-    } else if (rc != SQLITE_DONE) {
-        result = store_fail(s, rc, what);
-    }
-    sqlite3_finalize(st);
+    struct term_info t;
+    ap_status result = calendar_term_begun(s, r->today, &t, &r->have_term);
+    r->term_start = t.start;
+    r->term_end = t.end;
+    if (t.name[0] || t.academic_year[0])
+        snprintf(r->term_name, sizeof r->term_name, "%s %s", t.name, t.academic_year);
     return result;
 }
 
-/* A pupil's row by id: the roll is sorted by name, this index by id. */
-struct by_id {
-    int64_t id;
-    size_t row;
-};
-
-static int by_id_cmp(const void *a, const void *b)
+/* A pupil's row by id: the roll is sorted by name, index by id. */
+static struct roll_row *row_of(const struct roll *r, const struct rowio_id_at *index, int64_t id)
 {
-    const struct by_id *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static struct roll_row *row_of(const struct roll *r, const struct by_id *index, int64_t id)
-{
-    struct by_id key = {.id = id};
-    const struct by_id *hit = bsearch(&key, index, r->n, sizeof *index, by_id_cmp);
-    return hit ? &r->rows[hit->row] : NULL;
+    long at = rowio_id_at_find(index, r->n, id);
+    return at < 0 ? NULL : &r->rows[at];
 }
 
 /* One active placement today, as read for the roll. */
@@ -169,7 +148,7 @@ static const char ROLL_ATTENDANCE_SQL[] =
 static const char ROLL_PLACED_SQL[] =
     "SELECT l.pupil_id, l.provider_id, v.name, "
     "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
-    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1");
+    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " PLACEMENT_ACTIVE_ON("l", "?1");
 
 /* The same three for a set of pupils: the first screenful of the roll as it
  * opens (on roll, by name), so that the first frame need not wait for the
@@ -187,7 +166,7 @@ static const char ROLL_PLACED_SQL[] =
 #define ROLL_PLACED_IN(ids)                                                                                \
     "SELECT l.pupil_id, l.provider_id, v.name, "                                                         \
     "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "                    \
-    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " ACTIVE_ON("l", "?1")               \
+    "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " PLACEMENT_ACTIVE_ON("l", "?1")               \
     " AND l.pupil_id IN " ids
 #define FIRST_IDS                                                                                          \
     "(SELECT id FROM pupil WHERE end_date IS NULL OR end_date >= :today "                               \
@@ -243,16 +222,11 @@ static ap_status read_pupils(struct store *s, struct roll *r)
         r->rows = grown;
         struct roll_row *row = &r->rows[r->n];
         memset(row, 0, sizeof *row);
-        const char *preferred = (const char *)sqlite3_column_text(st, 1);
-        const char *forename = (const char *)sqlite3_column_text(st, 2);
-        const char *surname = (const char *)sqlite3_column_text(st, 3);
-        char name[512];
-        roll_display_name(name, sizeof name, preferred, forename, surname);
         row->id = sqlite3_column_int64(st, 0);
-        row->display_name = arena_text(&r->arena, name);
-        row->preferred_name = arena_text(&r->arena, preferred);
-        row->legal_forename = arena_text(&r->arena, forename);
-        row->legal_surname = arena_text(&r->arena, surname);
+        row->display_name = roll_display_name_col(&r->arena, st, 1);
+        row->preferred_name = arena_text(&r->arena, (const char *)sqlite3_column_text(st, 1));
+        row->legal_forename = arena_text(&r->arena, (const char *)sqlite3_column_text(st, 2));
+        row->legal_surname = arena_text(&r->arena, (const char *)sqlite3_column_text(st, 3));
         rowio_text(st, 4, row->upn, sizeof row->upn);
         row->dob = rowio_date(st, 5);
         row->year_group = rules_year_group(row->dob, r->today);
@@ -280,7 +254,7 @@ static ap_status read_pupils(struct store *s, struct roll *r)
     return result;
 }
 
-static ap_status read_attendance(struct store *s, struct roll *r, const struct by_id *index)
+static ap_status read_attendance(struct store *s, struct roll *r, const struct rowio_id_at *index)
 {
     if (!r->have_term)
         return AP_OK; /* no term: no figure */
@@ -312,7 +286,7 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct b
     return result;
 }
 
-static ap_status read_placed(struct store *s, struct roll *r, const struct by_id *index)
+static ap_status read_placed(struct store *s, struct roll *r, const struct rowio_id_at *index)
 {
     const char *what = "loading the pupils' placements";
     sqlite3_stmt *st = NULL;
@@ -370,7 +344,7 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
     r->first_limit = first_limit;
     r->only_id = only_id;
     r->term_start = r->term_end = DATE_NONE;
-    struct by_id *index = NULL;
+    struct rowio_id_at *index = NULL;
     /* One read transaction: every part sees the same snapshot. */
     bool began = sqlite3_get_autocommit(store_db(s)) &&
                  sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
@@ -384,13 +358,10 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
         result = store_query_int(s, sql, 0, &r->on_roll_total);
     }
     if (result == AP_OK && r->n) {
-        index = malloc(r->n * sizeof *index);
+        index = rowio_id_at_build(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id));
         if (!index) {
             result = ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
         } else {
-            for (size_t i = 0; i < r->n; i++)
-                index[i] = (struct by_id){.id = r->rows[i].id, .row = i};
-            qsort(index, r->n, sizeof *index, by_id_cmp);
             if (full)
                 result = read_attendance(s, r, index);
             if (result == AP_OK && full)
@@ -545,24 +516,18 @@ static void set_insurance(struct provider_list_row *row, const struct rules_insu
              none ? "none recorded" : rules_flag_raised(row->insurance_level) ? "below minimum" : "meets minimums");
 }
 
-static int row_by_id_cmp(const void *key, const void *elem)
-{
-    int64_t id = *(const int64_t *)key;
-    const struct provider_list_row *const *row = elem;
-    return id < (*row)->id ? -1 : id > (*row)->id;
-}
-
-static int row_ptr_cmp(const void *a, const void *b)
-{
-    const struct provider_list_row *const *x = a, *const *y = b;
-    return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
-}
-
 /* One active placement: whose, where, how many hours a week. */
 struct pair {
     int64_t provider_id, pupil_id;
     double hours;
 };
+
+static void read_pair(sqlite3_stmt *st, void *item, const void *ctx)
+{
+    (void)ctx;
+    struct pair *p = item;
+    rowio_read(st, 0, "IIf", &p->provider_id, &p->pupil_id, &p->hours);
+}
 
 static int pair_cmp(const void *a, const void *b)
 {
@@ -597,9 +562,9 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
     struct provider_list *l = calloc(1, sizeof *l);
     if (!l)
         return ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-    struct provider_list_row **by_id = NULL;
-    struct pair *pairs = NULL;
-    sqlite3_stmt *st = NULL;
+    struct rowio_id_at *by_id = NULL;
+    void *pairs = NULL;
+    size_t n = 0;
     char day[11];
     date_format(today, day);
     bool began = sqlite3_get_autocommit(store_db(s)) &&
@@ -624,55 +589,34 @@ ap_status provider_list_load(struct store *s, const struct thresholds *th, int t
     /* 2. The active placements today with their weekly hours, summed here per
      *    provider and pupil; full time is decided by rules_full_time, as the
      *    flags do. */
-    by_id = malloc(l->n * sizeof *by_id);
+    by_id = rowio_id_at_build(l->rows, l->n, sizeof *l->rows, offsetof(struct provider_list_row, id));
     if (!by_id) {
         result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
         goto done;
     }
-    for (size_t i = 0; i < l->n; i++)
-        by_id[i] = &l->rows[i];
-    qsort(by_id, l->n, sizeof *by_id, row_ptr_cmp);
-    if ((result = rowio_prepare(s,
-                                "SELECT l.provider_id, l.pupil_id, "
-                                "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
-                                "FROM placement l WHERE " ACTIVE_ON("l", "?1"),
-                                &st, what)) != AP_OK)
-        goto done;
-    size_t n = 0, pcap = 0;
-    int rc = sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct pair *grown = rowio_grow(pairs, &pcap, n, sizeof *pairs);
-        if (!grown) {
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-            break;
-        }
-        pairs = grown;
-        pairs[n].provider_id = sqlite3_column_int64(st, 0);
-        pairs[n].pupil_id = sqlite3_column_int64(st, 1);
-        pairs[n].hours = sqlite3_column_double(st, 2);
-        n++;
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
+    result = rowio_listf(s,
+                         "SELECT l.provider_id, l.pupil_id, "
+                         "  (SELECT total(t.hours) FROM placement_session t WHERE t.placement_id = l.id) "
+                         "FROM placement l WHERE " PLACEMENT_ACTIVE_ON("l", "?1"),
+                         sizeof(struct pair), read_pair, NULL, &pairs, &n, what, "t", day);
     if (result != AP_OK)
         goto done;
+    struct pair *pair = pairs;
     if (n)
-        qsort(pairs, n, sizeof *pairs, pair_cmp);
+        qsort(pair, n, sizeof *pair, pair_cmp);
     for (size_t i = 0; i < n;) {
         double hours = 0;
         size_t j = i;
-        for (; j < n && pairs[j].provider_id == pairs[i].provider_id && pairs[j].pupil_id == pairs[i].pupil_id; j++)
-            hours += pairs[j].hours;
-        struct provider_list_row **hit = bsearch(&pairs[i].provider_id, by_id, l->n, sizeof *by_id, row_by_id_cmp);
-        if (hit) {
-            (*hit)->pupils_now++;
-            (*hit)->fulltime_now += rules_full_time(hours, th);
+        for (; j < n && pair[j].provider_id == pair[i].provider_id && pair[j].pupil_id == pair[i].pupil_id; j++)
+            hours += pair[j].hours;
+        long at = rowio_id_at_find(by_id, l->n, pair[i].provider_id);
+        if (at >= 0) {
+            l->rows[at].pupils_now++;
+            l->rows[at].fulltime_now += rules_full_time(hours, th);
         }
         i = j;
     }
 done:
-    sqlite3_finalize(st);
     free(by_id);
     free(pairs);
     if (began)

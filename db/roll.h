@@ -19,6 +19,12 @@
 /* "Preferred-or-legal-forename surname" into dst (always terminated, cut at
  * a character boundary): the name the team uses for a pupil. */
 void roll_display_name(char *dst, size_t len, const char *preferred, const char *forename, const char *surname);
+/* The same of the names in columns col (preferred), col + 1 (legal
+ * forename) and col + 2 (legal surname) of st's row, copied into *arena;
+ * NULL when out of memory. For db/ only. */
+struct arena;
+struct sqlite3_stmt;
+const char *roll_display_name_col(struct arena **arena, struct sqlite3_stmt *st, int col);
 
 /* ---- the roll ---- */
 

@@ -43,44 +43,64 @@ int rowio_bind_places(const char *fmt)
     return n;
 }
 
-int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+/* rowio_bind from the values at *ap, leaving *ap after the last one used. */
+static int bind_args(sqlite3_stmt *st, int first, const char *fmt, va_list *ap)
 {
     int rc = SQLITE_OK;
     int i = first;
     for (const char *c = fmt; *c && rc == SQLITE_OK; c++, i++) {
         switch (*c) {
         case 't':
-            rc = rowio_bind_text(st, i, va_arg(ap, const char *));
+            rc = rowio_bind_text(st, i, va_arg(*ap, const char *));
             break;
         case 'T':
-            rc = sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            rc = sqlite3_bind_text(st, i, va_arg(*ap, const char *), -1, SQLITE_TRANSIENT);
             break;
         case 'i':
-            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            rc = sqlite3_bind_int(st, i, va_arg(*ap, int));
             break;
         case 'I':
-            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            rc = sqlite3_bind_int64(st, i, va_arg(*ap, int64_t));
             break;
         case 'r':
-            rc = rowio_bind_id(st, i, va_arg(ap, int64_t));
+            rc = rowio_bind_id(st, i, va_arg(*ap, int64_t));
             break;
         case 'd':
-            rc = rowio_bind_date(st, i, va_arg(ap, int));
+            rc = rowio_bind_date(st, i, va_arg(*ap, int));
             break;
         case 'f':
-            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            rc = sqlite3_bind_double(st, i, va_arg(*ap, double));
             break;
+        case 'N': {
+            int v = va_arg(*ap, int);
+            rc = v ? sqlite3_bind_int(st, i, v) : sqlite3_bind_null(st, i);
+            break;
+        }
+        case 'F': {
+            double v = va_arg(*ap, double);
+            rc = v > 0 ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+            break;
+        }
         case 'n':
             rc = sqlite3_bind_null(st, i);
             break;
         case 's':
-            rc = rowio_bind_stamp(st, i++, va_arg(ap, struct store *));
+            rc = rowio_bind_stamp(st, i++, va_arg(*ap, struct store *));
             break;
         default:
             rc = SQLITE_MISUSE; /* a letter our own code got wrong */
             break;
         }
     }
+    return rc;
+}
+
+int rowio_vbind(sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int rc = bind_args(st, first, fmt, &copy);
+    va_end(copy);
     return rc;
 }
 
@@ -121,36 +141,42 @@ int rowio_date(sqlite3_stmt *st, int col)
     return v && date_parse_iso((const char *)v, &d) ? d : DATE_NONE;
 }
 
-void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...)
+/* rowio_read from the values at *ap, leaving *ap after the last one used. */
+static void read_args(sqlite3_stmt *st, int first, const char *fmt, va_list *ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     for (int col = first; *fmt; fmt++, col++) {
         switch (*fmt) {
         case 'I':
-            *va_arg(ap, int64_t *) = sqlite3_column_int64(st, col);
+            *va_arg(*ap, int64_t *) = sqlite3_column_int64(st, col);
             break;
         case 'i':
-            *va_arg(ap, int *) = sqlite3_column_int(st, col);
+            *va_arg(*ap, int *) = sqlite3_column_int(st, col);
             break;
         case 'b':
-            *va_arg(ap, bool *) = sqlite3_column_int(st, col) != 0;
+            *va_arg(*ap, bool *) = sqlite3_column_int(st, col) != 0;
             break;
         case 'f':
-            *va_arg(ap, double *) = sqlite3_column_double(st, col);
+            *va_arg(*ap, double *) = sqlite3_column_double(st, col);
             break;
         case 'd':
-            *va_arg(ap, int *) = rowio_date(st, col);
+            *va_arg(*ap, int *) = rowio_date(st, col);
             break;
         case 't': {
-            char *dst = va_arg(ap, char *);
-            rowio_text(st, col, dst, va_arg(ap, size_t));
+            char *dst = va_arg(*ap, char *);
+            rowio_text(st, col, dst, va_arg(*ap, size_t));
             break;
         }
         default:
             break;
         }
     }
+}
+
+void rowio_read(sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    read_args(st, first, fmt, &ap);
     va_end(ap);
 }
 
@@ -231,6 +257,18 @@ ap_status rowio_check_email(const char *label, const char *email)
     if (!at || at == email || !at[1] || strchr(at + 1, '@') || strpbrk(email, " \t\n"))
         return ap_fail(AP_ERR_INVALID, "%s: \"%s\" is not an email address", label, email);
     return AP_OK;
+}
+
+ap_status rowio_check_phone_field(const char *label, const char *buf, size_t size)
+{
+    ap_status st = rowio_check_text(label, buf, size, false, false);
+    return st == AP_OK ? rowio_check_phone(label, buf) : st;
+}
+
+ap_status rowio_check_email_field(const char *label, const char *buf, size_t size)
+{
+    ap_status st = rowio_check_text(label, buf, size, false, false);
+    return st == AP_OK ? rowio_check_email(label, buf) : st;
 }
 
 ap_status rowio_prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *what)
@@ -324,6 +362,15 @@ ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exi
     return st;
 }
 
+ap_status rowio_need_row(struct store *s, const char *table, int64_t id, const char *label)
+{
+    bool exists = false;
+    ap_status st = rowio_exists(s, table, id, &exists);
+    if (st == AP_OK && !exists)
+        st = ap_fail(AP_ERR_INVALID, "%s: there is no %s %lld (deleted by someone else?)", label, table, (long long)id);
+    return st;
+}
+
 /* The values rowio_writef binds: its fmt and a copy of its arguments. */
 struct fmt_values {
     const char *fmt;
@@ -404,6 +451,11 @@ ap_status rowio_writef(struct store *s, const char *sql, const char *table, int6
     ap_status st = rowio_write(s, sql, rowio_bind_places(fmt), bind_fmt_values, &v, table, id, version, what, new_id);
     va_end(v.ap);
     return st;
+}
+
+ap_status rowio_begin(struct store *s, ap_status valid)
+{
+    return valid == AP_OK ? store_begin(s) : valid;
 }
 
 ap_status rowio_end(struct store *s, ap_status st)
@@ -517,10 +569,16 @@ ap_status rowio_get_versioned(struct store *s, const char *sql, const char *tabl
     return result;
 }
 
+/* Stores array into the caller's pointer at items (a T ** for any T). */
+static void set_array(void *items, void *array)
+{
+    memcpy(items, &array, sizeof array);
+}
+
 /* rowio_list's loop over a prepared statement whose binding ended with rc:
  * reads every row, finalizes st. */
 static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t size, rowio_reader_ctx *read,
-                           const void *ctx, void **items, size_t *n, const char *what)
+                           const void *ctx, void *items, size_t *n, const char *what)
 {
     ap_status result = AP_OK;
     char *rows = NULL;
@@ -542,7 +600,7 @@ static ap_status list_rows(struct store *s, sqlite3_stmt *st, int rc, size_t siz
         free(rows);
         return result;
     }
-    *items = rows;
+    set_array(items, rows);
     *n = count;
     return AP_OK;
 }
@@ -556,10 +614,10 @@ static void read_plain(sqlite3_stmt *st, void *row, const void *ctx)
     ((const struct plain_reader *)ctx)->read(st, row);
 }
 
-ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
                      size_t *n, const char *what)
 {
-    *items = NULL;
+    set_array(items, NULL);
     *n = 0;
     sqlite3_stmt *st = NULL;
     ap_status result = rowio_prepare(s, sql, &st, what);
@@ -571,9 +629,9 @@ ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size,
 }
 
 ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
-                      void **items, size_t *n, const char *what, const char *fmt, ...)
+                      void *items, size_t *n, const char *what, const char *fmt, ...)
 {
-    *items = NULL;
+    set_array(items, NULL);
     *n = 0;
     sqlite3_stmt *st = NULL;
     va_list ap;
@@ -583,8 +641,99 @@ ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reade
     return result != AP_OK ? result : list_rows(s, st, SQLITE_OK, size, read, ctx, items, n, what);
 }
 
+ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *ctx, const char *what, const char *fmt,
+                     ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    ap_status result = prepare_bound(s, sql, what, &st, fmt, ap);
+    va_end(ap);
+    if (result != AP_OK)
+        return result;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (!row(st, ctx)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
+                    const char *read, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, read);
+    ap_status result = rowio_prepare(s, sql, &st, what);
+    int rc = result == AP_OK ? bind_args(st, 1, bind, &ap) : SQLITE_OK;
+    if (result == AP_OK && rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (found)
+        *found = result == AP_OK && rc == SQLITE_ROW;
+    if (result == AP_OK && rc == SQLITE_ROW)
+        read_args(st, 0, read, &ap);
+    else if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    va_end(ap);
+    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_list_more(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
+                          size_t *n, const char *more, rowio_row_fn *fill, const char *what)
+{
+    ap_status result = rowio_list(s, sql, key, size, read, items, n, what);
+    struct rowio_items list = {NULL, *n};
+    memcpy(&list.items, items, sizeof list.items);
+    if (result == AP_OK && *n > 0)
+        result = rowio_each(s, more, fill, &list, what, "I", key);
+    if (result != AP_OK) {
+        free(list.items);
+        set_array(items, NULL);
+        *n = 0;
+    }
+    return result;
+}
+
 int rowio_id_cmp(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
+}
+
+int rowio_id_at_cmp(const void *a, const void *b)
+{
+    return rowio_id_cmp(&((const struct rowio_id_at *)a)->id, &((const struct rowio_id_at *)b)->id);
+}
+
+struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size, size_t id_offset)
+{
+    struct rowio_id_at *ix = malloc((n ? n : 1) * sizeof *ix);
+    if (!ix)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int64_t id;
+        memcpy(&id, (const char *)records + i * size + id_offset, sizeof id);
+        ix[i] = (struct rowio_id_at){id, i};
+    }
+    qsort(ix, n, sizeof *ix, rowio_id_at_cmp);
+    return ix;
+}
+
+long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
 }

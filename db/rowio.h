@@ -18,6 +18,14 @@
 #include "status.h"
 #include "store.h"
 
+/* Returns from the calling function the status of expr when it is not AP_OK. */
+#define ROWIO_TRY(expr)                \
+    do {                               \
+        ap_status rowio_try_ = (expr); \
+        if (rowio_try_ != AP_OK)       \
+            return rowio_try_;         \
+    } while (0)
+
 /* Binding: each returns an SQLite result code. Text is copied (TRANSIENT). */
 int rowio_bind_text(sqlite3_stmt *st, int i, const char *v);
 int rowio_bind_date(sqlite3_stmt *st, int i, int date);    /* DATE_NONE -> NULL */
@@ -30,6 +38,7 @@ int rowio_bind_stamp(sqlite3_stmt *st, int i, struct store *s);
  *   I  int64_t         integer               f  double
  *   r  int64_t         an id: 0 binds NULL   d  int     a date: DATE_NONE binds NULL
  *   n  (no value)      NULL                  s  struct store *: the stamp, two places
+ *   N  int             0 binds NULL          F  double: 0 or less binds NULL
  * Stops at the first failure; returns that SQLite result code, or SQLITE_OK.
  * The callers pass int64_t for I and r, never a narrower type. */
 int rowio_bind(sqlite3_stmt *st, int first, const char *fmt, ...);
@@ -74,6 +83,10 @@ ap_status rowio_check_date(const char *label, int date, bool required, int lates
 ap_status rowio_check_phone(const char *label, const char *phone);
 /* An email address: "" or something@something with no spaces. */
 ap_status rowio_check_email(const char *label, const char *email);
+/* A phone or email field held in a char[size]: rowio_check_text (not
+ * required, one line), then rowio_check_phone or rowio_check_email. */
+ap_status rowio_check_phone_field(const char *label, const char *buf, size_t size);
+ap_status rowio_check_email_field(const char *label, const char *buf, size_t size);
 
 /* Steps a prepared write to completion. On failure returns store_fail's
  * status naming what ("saving the provider"). Does not finalize. */
@@ -143,6 +156,10 @@ ap_status rowio_exec_versioned(struct store *s, const char *sql, const char *tab
 ap_status rowio_exec_versioned_text(struct store *s, const char *sql, const char *table, int64_t id, int64_t version,
                                     const char *text, const char *what);
 
+/* Opens the transaction of a write whose validation gave valid: valid when
+ * it is not AP_OK (nothing opened), else store_begin's status. */
+ap_status rowio_begin(struct store *s, ap_status valid);
+
 /* Ends the caller's transaction: commits when st is AP_OK, else rolls back.
  * Returns the final status. */
 ap_status rowio_end(struct store *s, ap_status st);
@@ -169,10 +186,11 @@ ap_status rowio_get_versioned(struct store *s, const char *sql, const char *tabl
                               rowio_reader *read, void *row, const char *what);
 
 /* Every row of sql, whose ?1 (when it has one) is bound to key, each read
- * into an element of size bytes: *items is a malloc'd array the caller
- * frees, *n its length; on failure both are NULL and 0 and the status names
- * what. */
-ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void **items,
+ * into an element of size bytes: items is the address of the caller's
+ * pointer to them (a struct x **, passed as void *), set to a malloc'd array
+ * the caller frees, *n its length; on failure NULL and 0 and the status
+ * names what. */
+ap_status rowio_list(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
                      size_t *n, const char *what);
 
 /* A row reader that is given the caller's context (today, thresholds...). */
@@ -181,11 +199,44 @@ typedef void rowio_reader_ctx(sqlite3_stmt *st, void *row, const void *ctx);
 /* rowio_list with sql's parameters bound from ?1 to fmt's values
  * (rowio_bind) and a reader given ctx. */
 ap_status rowio_listf(struct store *s, const char *sql, size_t size, rowio_reader_ctx *read, const void *ctx,
-                      void **items, size_t *n, const char *what, const char *fmt, ...);
+                      void *items, size_t *n, const char *what, const char *fmt, ...);
+
+/* Gives each row of sql, its parameters bound from ?1 to fmt's values
+ * (rowio_bind), to row with the caller's ctx; row returns false to stop
+ * there. On failure store_fail's status naming what. */
+typedef bool rowio_row_fn(sqlite3_stmt *st, void *ctx);
+/* A ctx for a row function that fills in the elements of an array. */
+struct rowio_items {
+    void *items;
+    size_t n;
+};
+ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *ctx, const char *what, const char *fmt,
+                     ...);
+
+/* The first row of sql: its parameters bound from ?1 to the values after
+ * read, one for each letter of bind (rowio_bind's letters), and its columns
+ * from 0 read into the places after those, one for each letter of read
+ * (rowio_read's letters). *found (may be NULL) says whether there was a row;
+ * without one the places are left as they were. On failure store_fail's
+ * status naming what. */
+ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
+                    const char *read, ...);
+
+/* rowio_list, then each row of the query more (its ?1 bound to key too)
+ * given to fill with a struct rowio_items of the list, to fill in what the
+ * list's rows lack (their timetables, say). On failure of either, the list
+ * is freed, NULL and 0. */
+ap_status rowio_list_more(struct store *s, const char *sql, int64_t key, size_t size, rowio_reader *read, void *items,
+                          size_t *n, const char *more, rowio_row_fn *fill, const char *what);
 
 /* Whether a row with the id exists in table (a name from our own code, never
  * from input). */
 ap_status rowio_exists(struct store *s, const char *table, int64_t id, bool *exists);
+
+/* AP_ERR_INVALID "Label: there is no table N (deleted by someone else?)"
+ * when the row with the id is not in table (a name from our own code, which
+ * is also the word for it: "pupil", "provider"). */
+ap_status rowio_need_row(struct store *s, const char *table, int64_t id, const char *label);
 
 /* Room for one more element of size bytes in a malloc'd array of count
  * used and *cap allocated: returns the (possibly moved) array, or NULL when
@@ -197,5 +248,18 @@ bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 
 /* qsort/bsearch comparison of two int64_t (ids). */
 int rowio_id_cmp(const void *a, const void *b);
+
+/* An index from id to a record's position in an array in another order. */
+struct rowio_id_at {
+    int64_t id;
+    size_t at;
+};
+/* qsort comparison of two, by id. */
+int rowio_id_at_cmp(const void *a, const void *b);
+/* A malloc'd index, sorted by id, of n records of size bytes whose int64_t
+ * id lies id_offset bytes in; NULL when out of memory. */
+struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size, size_t id_offset);
+/* The position of id in the sorted ix[0..n), or -1. */
+long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id);
 
 #endif

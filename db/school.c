@@ -21,10 +21,8 @@ ap_status school_validate(const struct school *sc)
     if ((st = rowio_check_text("Name", sc->name, sizeof sc->name, true, false)) != AP_OK ||
         (st = rowio_check_text("URN", sc->urn, sizeof sc->urn, false, false)) != AP_OK ||
         (st = rowio_check_choice("Phase", sc->phase, LABELS_SCHOOL_PHASE)) != AP_OK ||
-        (st = rowio_check_text("Phone", sc->phone, sizeof sc->phone, false, false)) != AP_OK ||
-        (st = rowio_check_phone("Phone", sc->phone)) != AP_OK ||
-        (st = rowio_check_text("Email", sc->email, sizeof sc->email, false, false)) != AP_OK ||
-        (st = rowio_check_email("Email", sc->email)) != AP_OK)
+        (st = rowio_check_phone_field("Phone", ROWIO_BUF(sc->phone))) != AP_OK ||
+        (st = rowio_check_email_field("Email", ROWIO_BUF(sc->email))) != AP_OK)
         return st;
     size_t n = strlen(sc->urn);
     if (n && (n < 6 || n > 8 || strspn(sc->urn, "0123456789") != n))
@@ -78,9 +76,6 @@ static void read_school_item(sqlite3_stmt *st, void *row)
 
 ap_status school_list(struct store *s, struct school_item **out, size_t *n)
 {
-    void *items = NULL;
-    ap_status result = rowio_list(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", 0, sizeof **out,
-                                  read_school_item, &items, n, "listing the schools");
-    *out = items;
-    return result;
+    return rowio_list(s, "SELECT id, name FROM school ORDER BY name COLLATE NOCASE, id", 0, sizeof **out,
+                      read_school_item, out, n, "listing the schools");
 }

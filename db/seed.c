@@ -94,6 +94,51 @@ static ap_status check_date(const struct csv_reader *r, const char *column, cons
     return csv_fail(r, "%s \"%s\": expected a date YYYY-MM-DD", column, text);
 }
 
+/* A seed file of CSV lines: each line of nfields fields is checked by line,
+ * which gives the nargs values of the INSERT insert (?1..?nargs; NULL binds
+ * SQL NULL). */
+struct seed_csv {
+    const char *insert;
+    const char *const *header;
+    size_t nfields;
+    int nargs;
+    ap_status (*line)(const struct csv_reader *r, const char **args, void *ctx);
+};
+
+/* Loads the CSV text (name) by f, all its lines or none; *rows how many. */
+static ap_status load_csv(sqlite3 *db, const char *name, const char *text, const struct seed_csv *f, void *ctx,
+                          int *rows)
+{
+    struct csv_reader r;
+    csv_open(&r, name, text);
+    r.comment = '#';
+    sqlite3_stmt *ins = NULL;
+    *rows = 0;
+    ap_status st = savepoint(db, name);
+    if (st != AP_OK)
+        goto out;
+    if ((st = prepare(db, name, f->insert, &ins)) != AP_OK || (st = read_header(&r, f->header, f->nfields)) != AP_OK)
+        goto done;
+    bool got;
+    while ((st = csv_next(&r, &got)) == AP_OK && got) {
+        const char *args[8] = {NULL};
+        if ((st = csv_expect_fields(&r, f->nfields)) != AP_OK || (st = f->line(&r, args, ctx)) != AP_OK)
+            break;
+        int rc = run(ins, f->nargs, args);
+        if (rc != SQLITE_OK) {
+            st = line_sql_fail(db, &r, rc);
+            break;
+        }
+        (*rows)++;
+    }
+done:
+    st = finish(db, st);
+out:
+    sqlite3_finalize(ins);
+    csv_close(&r);
+    return st;
+}
+
 /* ---- Attendance codes ------------------------------------------------------------ */
 
 static ap_status check_roles(const struct csv_reader *r, const char *roles)
@@ -117,75 +162,44 @@ static ap_status check_roles(const struct csv_reader *r, const char *roles)
     return AP_OK;
 }
 
+static ap_status code_line(const struct csv_reader *r, const char **args, void *ctx)
+{
+    static const char *const categories[] = {"present", "aea", "authorised", "unauthorised", "not_counted", NULL};
+    const char *code = r->field[0], *meaning = r->field[1], *category = r->field[2];
+    const char *from = r->field[3], *to = r->field[4], *roles = r->field[5];
+    if (strlen(code) != 1 || code[0] <= ' ' || code[0] > '~')
+        return csv_fail(r, "code \"%s\": a code is one printable character", code);
+    if (!*meaning)
+        return csv_fail(r, "code %s has no meaning", code);
+    if (!in_list(category, categories))
+        return csv_fail(r, "category \"%s\": expected present, aea, authorised, unauthorised or not_counted",
+                        category);
+    int d_from, d_to;
+    ap_status st = check_date(r, "valid_from", from, &d_from);
+    if (st == AP_OK && *to && (st = check_date(r, "valid_to", to, &d_to)) == AP_OK && d_to < d_from)
+        st = csv_fail(r, "valid_to %s is before valid_from %s", to, from);
+    if (st == AP_OK && (st = check_roles(r, roles)) == AP_OK) {
+        const char *values[] = {ctx, code, meaning, category, from, *to ? to : NULL, roles};
+        memcpy(args, values, sizeof values);
+    }
+    return st;
+}
+
 ap_status seed_codes_from_text(sqlite3 *db, const char *code_set, const char *name, const char *text)
 {
     static const char *const header[] = {"code", "meaning", "category", "valid_from", "valid_to", "roles"};
-    static const char *const categories[] = {"present", "aea", "authorised", "unauthorised", "not_counted", NULL};
     static const char *const sets[] = {"wales", "england", NULL};
+    static const struct seed_csv codes = {
+        "INSERT INTO attendance_code (code_set, code, meaning, category, valid_from, valid_to, roles) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        header, 6, 7, code_line};
     if (!code_set || !in_list(code_set, sets))
         return ap_fail(AP_ERR_INVALID, "loading %s: code set \"%s\": expected wales or england", name,
                        code_set ? code_set : "");
-    struct csv_reader r;
-    csv_open(&r, name, text);
-    r.comment = '#';
-    sqlite3_stmt *ins = NULL;
-    ap_status st = savepoint(db, name);
-    if (st != AP_OK)
-        goto out;
-    if ((st = prepare(db, name,
-                      "INSERT INTO attendance_code (code_set, code, meaning, category, valid_from, valid_to, roles) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                      &ins)) != AP_OK ||
-        (st = read_header(&r, header, 6)) != AP_OK)
-        goto done;
     int rows = 0;
-    bool got;
-    while ((st = csv_next(&r, &got)) == AP_OK && got) {
-        if ((st = csv_expect_fields(&r, 6)) != AP_OK)
-            break;
-        const char *code = r.field[0], *meaning = r.field[1], *category = r.field[2];
-        const char *from = r.field[3], *to = r.field[4], *roles = r.field[5];
-        if (strlen(code) != 1 || code[0] <= ' ' || code[0] > '~') {
-            st = csv_fail(&r, "code \"%s\": a code is one printable character", code);
-            break;
-        }
-        if (!*meaning) {
-            st = csv_fail(&r, "code %s has no meaning", code);
-            break;
-        }
-        if (!in_list(category, categories)) {
-            st = csv_fail(&r, "category \"%s\": expected present, aea, authorised, unauthorised or not_counted",
-                          category);
-            break;
-        }
-        int d_from, d_to;
-        if ((st = check_date(&r, "valid_from", from, &d_from)) != AP_OK)
-            break;
-        if (*to) {
-            if ((st = check_date(&r, "valid_to", to, &d_to)) != AP_OK)
-                break;
-            if (d_to < d_from) {
-                st = csv_fail(&r, "valid_to %s is before valid_from %s", to, from);
-                break;
-            }
-        }
-        if ((st = check_roles(&r, roles)) != AP_OK)
-            break;
-        const char *args[] = {code_set, code, meaning, category, from, *to ? to : NULL, roles};
-        int rc = run(ins, 7, args);
-        if (rc != SQLITE_OK) {
-            st = line_sql_fail(db, &r, rc);
-            break;
-        }
-        rows++;
-    }
+    ap_status st = load_csv(db, name, text, &codes, (void *)code_set, &rows);
     if (st == AP_OK && rows == 0)
         st = ap_fail(AP_ERR_INVALID, "%s: no codes after the header line", name);
-done:
-    st = finish(db, st);
-out:
-    sqlite3_finalize(ins);
-    csv_close(&r);
     return st;
 }
 
@@ -392,124 +406,85 @@ out:
 
 /* ---- Calendar --------------------------------------------------------------------------- */
 
+static ap_status term_line(const struct csv_reader *r, const char **args, void *ctx)
+{
+    static const char *const terms[] = {"autumn", "spring", "summer", NULL};
+    const char *year = r->field[0], *term = r->field[1];
+    int y1 = 0, y2 = 0, start, end;
+    char tail;
+    if (strlen(year) != 7 || sscanf(year, "%4d/%2d%c", &y1, &y2, &tail) != 2 || year[4] != '/' || y1 < 1990 ||
+        (y1 + 1) % 100 != y2)
+        return csv_fail(r, "academic year \"%s\": expected the form 2025/26", year);
+    if (!in_list(term, terms))
+        return csv_fail(r, "term \"%s\": expected autumn, spring or summer", term);
+    ap_status st;
+    if ((st = check_date(r, "start", r->field[2], &start)) != AP_OK ||
+        (st = check_date(r, "end", r->field[3], &end)) != AP_OK)
+        return st;
+    if (end < start)
+        return csv_fail(r, "the term ends (%s) before it starts (%s)", r->field[3], r->field[2]);
+    int year_start = date_from_ymd(y1, 8, 1), year_end = date_from_ymd(y1 + 1, 8, 31);
+    if (start < year_start || end > year_end)
+        return csv_fail(r, "the %s term of %s must lie between %d-08-01 and %d-08-31", term, year, y1, y1 + 1);
+    const char *values[] = {year, term, r->field[2], r->field[3], ctx};
+    memcpy(args, values, sizeof values);
+    return AP_OK;
+}
+
 ap_status seed_terms_from_text(sqlite3 *db, const char *name, const char *text, const char *login)
 {
     static const char *const header[] = {"academic_year", "term", "start", "end"};
-    static const char *const terms[] = {"autumn", "spring", "summer", NULL};
-    struct csv_reader r;
-    csv_open(&r, name, text);
-    r.comment = '#';
-    sqlite3_stmt *ins = NULL;
-    ap_status st = savepoint(db, name);
+    static const struct seed_csv terms = {
+        "INSERT INTO term (academic_year, name, start_date, end_date, updated_by) VALUES (?1, ?2, ?3, ?4, ?5)", header,
+        4, 5, term_line};
+    int rows;
+    return load_csv(db, name, text, &terms, (void *)(login ? login : ""), &rows);
+}
+
+/* closure_line's context. */
+struct closures {
+    sqlite3 *db;
+    sqlite3_stmt *in_term; /* SELECT 1 FROM term WHERE ?1 within it */
+    const char *login;
+};
+
+static ap_status closure_line(const struct csv_reader *r, const char **args, void *ctx)
+{
+    struct closures *c = ctx;
+    int day;
+    ap_status st = check_date(r, "date", r->field[0], &day);
     if (st != AP_OK)
-        goto out;
-    if ((st = prepare(db, name,
-                      "INSERT INTO term (academic_year, name, start_date, end_date, updated_by) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5)",
-                      &ins)) != AP_OK ||
-        (st = read_header(&r, header, 4)) != AP_OK)
-        goto done;
-    bool got;
-    while ((st = csv_next(&r, &got)) == AP_OK && got) {
-        if ((st = csv_expect_fields(&r, 4)) != AP_OK)
-            break;
-        const char *year = r.field[0], *term = r.field[1];
-        int y1 = 0, y2 = 0, start, end;
-        char tail;
-        if (strlen(year) != 7 || sscanf(year, "%4d/%2d%c", &y1, &y2, &tail) != 2 || year[4] != '/' ||
-            y1 < 1990 || (y1 + 1) % 100 != y2) {
-            st = csv_fail(&r, "academic year \"%s\": expected the form 2025/26", year);
-            break;
-        }
-        if (!in_list(term, terms)) {
-            st = csv_fail(&r, "term \"%s\": expected autumn, spring or summer", term);
-            break;
-        }
-        if ((st = check_date(&r, "start", r.field[2], &start)) != AP_OK ||
-            (st = check_date(&r, "end", r.field[3], &end)) != AP_OK)
-            break;
-        if (end < start) {
-            st = csv_fail(&r, "the term ends (%s) before it starts (%s)", r.field[3], r.field[2]);
-            break;
-        }
-        int year_start = date_from_ymd(y1, 8, 1), year_end = date_from_ymd(y1 + 1, 8, 31);
-        if (start < year_start || end > year_end) {
-            st = csv_fail(&r, "the %s term of %s must lie between %d-08-01 and %d-08-31", term, year, y1, y1 + 1);
-            break;
-        }
-        const char *args[] = {year, term, r.field[2], r.field[3], login ? login : ""};
-        int rc = run(ins, 5, args);
-        if (rc != SQLITE_OK) {
-            st = line_sql_fail(db, &r, rc);
-            break;
-        }
-    }
-done:
-    st = finish(db, st);
-out:
-    sqlite3_finalize(ins);
-    csv_close(&r);
-    return st;
+        return st;
+    if (date_weekday(day) > 4)
+        return csv_fail(r, "%s is a weekend day: only weekdays are closure days", r->field[0]);
+    if (!*r->field[1])
+        return csv_fail(r, "the closure on %s has no reason", r->field[0]);
+    if ((st = check_line_text(r, "reason", r->field[1])) != AP_OK)
+        return st;
+    int rc = sqlite3_bind_text(c->in_term, 1, r->field[0], -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(c->in_term);
+    sqlite3_reset(c->in_term);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return line_sql_fail(c->db, r, rc);
+    if (rc != SQLITE_ROW)
+        return csv_fail(r, "%s is not inside any term: a closure day is a weekday of a term", r->field[0]);
+    const char *values[] = {r->field[0], r->field[1], c->login};
+    memcpy(args, values, sizeof values);
+    return AP_OK;
 }
 
 ap_status seed_closures_from_text(sqlite3 *db, const char *name, const char *text, const char *login)
 {
     static const char *const header[] = {"date", "reason"};
-    struct csv_reader r;
-    csv_open(&r, name, text);
-    r.comment = '#';
-    sqlite3_stmt *ins = NULL, *in_term = NULL;
-    ap_status st = savepoint(db, name);
-    if (st != AP_OK)
-        goto out;
-    if ((st = prepare(db, name, "INSERT INTO closure (day, reason, updated_by) VALUES (?1, ?2, ?3)", &ins)) !=
-            AP_OK ||
-        (st = prepare(db, name, "SELECT 1 FROM term WHERE ?1 BETWEEN start_date AND end_date", &in_term)) != AP_OK ||
-        (st = read_header(&r, header, 2)) != AP_OK)
-        goto done;
-    bool got;
-    while ((st = csv_next(&r, &got)) == AP_OK && got) {
-        if ((st = csv_expect_fields(&r, 2)) != AP_OK)
-            break;
-        int day;
-        if ((st = check_date(&r, "date", r.field[0], &day)) != AP_OK)
-            break;
-        if (date_weekday(day) > 4) {
-            st = csv_fail(&r, "%s is a weekend day: only weekdays are closure days", r.field[0]);
-            break;
-        }
-        if (!*r.field[1]) {
-            st = csv_fail(&r, "the closure on %s has no reason", r.field[0]);
-            break;
-        }
-        if ((st = check_line_text(&r, "reason", r.field[1])) != AP_OK)
-            break;
-        int rc = sqlite3_bind_text(in_term, 1, r.field[0], -1, SQLITE_STATIC);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(in_term);
-        bool inside = rc == SQLITE_ROW;
-        sqlite3_reset(in_term);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            st = line_sql_fail(db, &r, rc);
-            break;
-        }
-        if (!inside) {
-            st = csv_fail(&r, "%s is not inside any term: a closure day is a weekday of a term", r.field[0]);
-            break;
-        }
-        const char *args[] = {r.field[0], r.field[1], login ? login : ""};
-        rc = run(ins, 3, args);
-        if (rc != SQLITE_OK) {
-            st = line_sql_fail(db, &r, rc);
-            break;
-        }
-    }
-done:
-    st = finish(db, st);
-out:
-    sqlite3_finalize(ins);
-    sqlite3_finalize(in_term);
-    csv_close(&r);
+    static const struct seed_csv closures = {"INSERT INTO closure (day, reason, updated_by) VALUES (?1, ?2, ?3)",
+                                             header, 2, 3, closure_line};
+    struct closures c = {db, NULL, login ? login : ""};
+    ap_status st = prepare(db, name, "SELECT 1 FROM term WHERE ?1 BETWEEN start_date AND end_date", &c.in_term);
+    int rows;
+    if (st == AP_OK)
+        st = load_csv(db, name, text, &closures, &c, &rows);
+    sqlite3_finalize(c.in_term);
     return st;
 }
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -439,18 +440,30 @@ static ap_status apply_migrations(struct store *s, int from)
     return AP_OK;
 }
 
+/* Prepares sql, binds the n texts after n to ?1..?n and steps it once:
+ * SQLite's code for the step, or for what failed before it. *st is the
+ * caller's to read and finalize. */
+static int step_texts(struct store *s, const char *sql, sqlite3_stmt **st, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    for (int i = 1; i <= n; i++) {
+        const char *text = va_arg(ap, const char *);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(*st, i, text, -1, SQLITE_STATIC);
+    }
+    va_end(ap);
+    return rc == SQLITE_OK ? sqlite3_step(*st) : rc;
+}
+
 static ap_status set_meta(struct store *s, const char *key, const char *value)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
+    int rc = step_texts(s,
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        &st, 2, key, value);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "writing the store's settings");
 }
@@ -462,12 +475,8 @@ static ap_status first_user(struct store *s)
     if (st != AP_OK || users > 0)
         return st;
     sqlite3_stmt *ins = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "INSERT INTO app_user (login, role, updated_by) VALUES (?1, 'admin', ?1)",
-                                -1, &ins, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 1, s->login, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(ins);
+    int rc = step_texts(s, "INSERT INTO app_user (login, role, updated_by) VALUES (?1, 'admin', ?1)", &ins, 1,
+                        s->login);
     sqlite3_finalize(ins);
     return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "adding you as the store's admin");
 }
@@ -605,11 +614,7 @@ static void admin_list(struct store *s, char *buf, size_t len)
 static ap_status identify_user(struct store *s)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT role FROM app_user WHERE login = ?1", -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, s->login, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
+    int rc = step_texts(s, "SELECT role FROM app_user WHERE login = ?1", &st, 1, s->login);
     if (rc == SQLITE_ROW)
         s->role = role_from_name((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
@@ -868,16 +873,10 @@ ap_status store_last_change(struct store *s, const char *table, const char *key,
                             char *when, size_t when_len, bool *deleted)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT login, strftime('%Y-%m-%d %H:%M', at, 'localtime'), action "
-                                "FROM audit_log WHERE tbl = ?1 AND row_key = ?2 ORDER BY id DESC LIMIT 1",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
+    int rc = step_texts(s,
+                        "SELECT login, strftime('%Y-%m-%d %H:%M', at, 'localtime'), action "
+                        "FROM audit_log WHERE tbl = ?1 AND row_key = ?2 ORDER BY id DESC LIMIT 1",
+                        &st, 2, table, key);
     ap_status result;
     if (rc == SQLITE_ROW) {
         const char *w = (const char *)sqlite3_column_text(st, 0);
@@ -944,21 +943,11 @@ ap_status store_user_add(struct store *s, const char *login, const char *role)
     char now[20];
     store_now(now);
     sqlite3_stmt *ins = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "INSERT INTO app_user (login, role, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
-                                "ON CONFLICT (login) DO UPDATE SET role = excluded.role, version = version + 1, "
-                                "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                                -1, &ins, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 1, login, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 2, role, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 3, now, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(ins, 4, s->login, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(ins);
+    int rc = step_texts(s,
+                        "INSERT INTO app_user (login, role, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
+                        "ON CONFLICT (login) DO UPDATE SET role = excluded.role, version = version + 1, "
+                        "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                        &ins, 4, login, role, now, s->login);
     sqlite3_finalize(ins);
     if (rc != SQLITE_DONE) {
         st = store_fail(s, rc, "adding the user");

@@ -1,5 +1,6 @@
 #include "tracking.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +11,9 @@
 #include "date.h"
 #include "labels.h"
 #include "qa.h"
+#include "placement.h"
 #include "roll.h"
 #include "rowio.h"
-
-/* A placement running on :today (as db/flags.c's ACTIVE_TODAY). */
-#define ACTIVE_TODAY(l) \
-    l ".status = 'active' AND " l ".start_date <= :today AND (" l ".end_date IS NULL OR " l ".end_date >= :today)"
 
 const char *tracking_area_code(int area)
 {
@@ -89,7 +87,7 @@ char *tracking_areas_format(unsigned areas, char *buf, size_t len)
  * NULL when none runs (pupil_areas reads it). */
 #define PURPOSES_SQL(u)                                                                                              \
     "(SELECT group_concat(CASE WHEN trim(l.tracking_areas) = '' THEN '*' ELSE l.tracking_areas END, ';') "         \
-    "FROM placement l WHERE l.pupil_id = " u ".id AND " ACTIVE_TODAY("l") ")"
+    "FROM placement l WHERE l.pupil_id = " u ".id AND " PLACEMENT_ACTIVE_TODAY("l") ")"
 
 /* The areas that apply to a pupil of year_group whose placements' purposes
  * are `purposes` (PURPOSES_SQL). */
@@ -161,29 +159,19 @@ const struct tracking_row *tracking_find(const struct tracking *t, int64_t pupil
 
 /* ---- loading ---- */
 
-struct by_id {
-    int64_t id;
-    size_t row;
-};
-
 struct loader {
     struct store *s;
     const struct thresholds *th;
     struct tracking *t;
-    struct by_id *index;            /* t->n, by id */
+    struct rowio_id_at *index;      /* t->n, by id */
+    /* read_attendance's week ranges: the previous school weeks, the term, and from where to read. */
+    int plo, phi, tlo, thi, lo;
 };
-
-static int by_id_cmp(const void *a, const void *b)
-{
-    const struct by_id *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
 
 static struct tracking_row *row_of(const struct loader *ld, int64_t id)
 {
-    struct by_id key = {.id = id};
-    const struct by_id *hit = bsearch(&key, ld->index, ld->t->n, sizeof *ld->index, by_id_cmp);
-    return hit ? &ld->t->rows[hit->row] : NULL;
+    long at = rowio_id_at_find(ld->index, ld->t->n, id);
+    return at < 0 ? NULL : &ld->t->rows[at];
 }
 
 static ap_status nomem(const char *what)
@@ -199,24 +187,47 @@ static int bind_date_named(sqlite3_stmt *st, const char *name, int date)
     return i ? rowio_bind_date(st, i, date) : SQLITE_OK;
 }
 
-static int bind_int_named(sqlite3_stmt *st, const char *name, int v)
-{
-    int i = sqlite3_bind_parameter_index(st, name);
-    return i ? sqlite3_bind_int(st, i, v) : SQLITE_OK;
-}
-
-/* The binds every read of the load may use. */
+/* The binds every read of the load may use, each where the statement has it. */
 static int bind_common(const struct loader *ld, sqlite3_stmt *st)
 {
     const struct tracking *t = ld->t;
-    int rc = bind_date_named(st, ":today", t->today);
-    if (rc == SQLITE_OK)
-        rc = bind_date_named(st, ":monday", t->week);
-    if (rc == SQLITE_OK)
-        rc = bind_date_named(st, ":sunday", t->week + 6);
-    if (rc == SQLITE_OK)
-        rc = bind_int_named(st, ":week", t->week);
+    const struct {
+        const char *name;
+        int value;
+        bool date;
+    } binds[] = {
+        {":today", t->today, true},     {":monday", t->week, true},
+        {":sunday", t->week + 6, true}, {":from", t->week - 7 * TRACKING_LOOKBACK_WEEKS, true},
+        {":week", t->week, false},      {":plo", ld->plo, false},
+        {":phi", ld->phi, false},       {":tlo", ld->tlo, false},
+        {":thi", ld->thi, false},       {":lo", ld->lo, false},
+    };
+    int rc = SQLITE_OK;
+    for (size_t k = 0; k < sizeof binds / sizeof binds[0] && rc == SQLITE_OK; k++) {
+        int i = sqlite3_bind_parameter_index(st, binds[k].name);
+        if (i)
+            rc = binds[k].date ? rowio_bind_date(st, i, binds[k].value) : sqlite3_bind_int(st, i, binds[k].value);
+    }
     return rc;
+}
+
+/* A row of one of the load's reads; an error stops the read. */
+typedef ap_status load_row_fn(struct loader *ld, sqlite3_stmt *st, void *ctx);
+
+/* Runs sql with the load's binds, giving each row to row with ctx. */
+static ap_status each_row(struct loader *ld, const char *sql, const char *what, load_row_fn *row, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    ap_status result = rowio_prepare(ld->s, sql, &st, what);
+    if (result != AP_OK)
+        return result;
+    int rc = bind_common(ld, st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW && (result = row(ld, st, ctx)) == AP_OK)
+        rc = SQLITE_OK;
+    if (result == AP_OK && rc != SQLITE_DONE)
+        result = store_fail(ld->s, rc, what);
+    sqlite3_finalize(st);
+    return result;
 }
 
 /* The term and the previous school weeks, from the calendar. */
@@ -261,53 +272,41 @@ static const char PUPILS_SQL[] =
     "WHERE (u.start_date IS NULL OR u.start_date <= :sunday) AND (u.end_date IS NULL OR u.end_date >= :monday) "
     "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id";
 
-static ap_status read_pupils(struct loader *ld)
+static ap_status pupil_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
 {
     struct tracking *t = ld->t;
     const char *what = "loading the tracking rows";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(ld->s, PUPILS_SQL, &st, what);
-    if (result != AP_OK)
-        return result;
+    struct tracking_row *grown = rowio_grow(t->rows, ctx, t->n, sizeof *t->rows);
+    if (!grown)
+        return nomem(what);
+    t->rows = grown;
+    struct tracking_row *row = &t->rows[t->n];
+    memset(row, 0, sizeof *row);
+    row->id = sqlite3_column_int64(st, 0);
+    row->display_name = roll_display_name_col(&t->arena, st, 1);
+    const char *forename = (const char *)sqlite3_column_text(st, 2);
+    const char *surname = (const char *)sqlite3_column_text(st, 3);
+    char name[512];
+    snprintf(name, sizeof name, "%s %s", forename ? forename : "", surname ? surname : "");
+    row->legal_name = arena_text(&t->arena, name);
+    rowio_text(st, 4, row->upn, sizeof row->upn);
+    row->year_group = rules_year_group(rowio_date(st, 5), t->today);
+    row->areas = pupil_areas((const char *)sqlite3_column_text(st, 7), row->year_group, ld->th);
+    for (int a = 0; a < TRACKING_AREAS; a++)
+        row->n_areas += (row->areas >> a) & 1u;
+    rowio_text(st, 6, row->cohort, sizeof row->cohort);
+    row->providers = row->notes = row->psp_why = row->qa_why = "";
+    row->prev_week = row->psp_due = row->qa_due = row->next_due = DATE_NONE;
+    if (!row->display_name || !row->legal_name)
+        return nomem(what);
+    t->n++;
+    return AP_OK;
+}
+
+static ap_status read_pupils(struct loader *ld)
+{
     size_t cap = 0;
-    int rc = bind_common(ld, st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct tracking_row *grown = rowio_grow(t->rows, &cap, t->n, sizeof *t->rows);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        t->rows = grown;
-        struct tracking_row *row = &t->rows[t->n];
-        memset(row, 0, sizeof *row);
-        const char *preferred = (const char *)sqlite3_column_text(st, 1);
-        const char *forename = (const char *)sqlite3_column_text(st, 2);
-        const char *surname = (const char *)sqlite3_column_text(st, 3);
-        char name[512];
-        roll_display_name(name, sizeof name, preferred, forename, surname);
-        row->id = sqlite3_column_int64(st, 0);
-        row->display_name = arena_text(&t->arena, name);
-        snprintf(name, sizeof name, "%s %s", forename ? forename : "", surname ? surname : "");
-        row->legal_name = arena_text(&t->arena, name);
-        rowio_text(st, 4, row->upn, sizeof row->upn);
-        row->year_group = rules_year_group(rowio_date(st, 5), t->today);
-        row->areas = pupil_areas((const char *)sqlite3_column_text(st, 7), row->year_group, ld->th);
-        for (int a = 0; a < TRACKING_AREAS; a++)
-            row->n_areas += (row->areas >> a) & 1u;
-        rowio_text(st, 6, row->cohort, sizeof row->cohort);
-        row->providers = row->notes = row->psp_why = row->qa_why = "";
-        row->prev_week = row->psp_due = row->qa_due = row->next_due = DATE_NONE;
-        if (!row->display_name || !row->legal_name) {
-            result = nomem(what);
-            break;
-        }
-        t->n++;
-        rc = SQLITE_OK;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(ld->s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return each_row(ld, PUPILS_SQL, "loading the tracking rows", pupil_row, &cap);
 }
 
 /* This week, the previous school weeks and the term in one pass over
@@ -331,56 +330,35 @@ static void set_pct(int attending, int possible, bool *has, double *pct)
     *has = rules_attendance_pct(&tally, pct);
 }
 
+static ap_status attendance_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+{
+    (void)ctx;
+    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+    if (!row)
+        return AP_OK;
+    rowio_read(st, 1, "iiiiii", &row->week_possible, &row->week_attending, &row->prev_possible, &row->prev_attending,
+               &row->term_possible, &row->term_attending);
+    set_pct(row->week_attending, row->week_possible, &row->has_week, &row->week_pct);
+    set_pct(row->prev_attending, row->prev_possible, &row->has_prev, &row->prev_pct);
+    set_pct(row->term_attending, row->term_possible, &row->has_term, &row->term_pct);
+    row->trend = tracking_trend_of(row->week_attending, row->week_possible, row->prev_attending, row->prev_possible);
+    return AP_OK;
+}
+
 static ap_status read_attendance(struct loader *ld)
 {
     struct tracking *t = ld->t;
-    const char *what = "loading the attendance of the week";
     /* Empty ranges (lo > hi) where there is no term or no earlier week. */
-    int plo = t->prev_from != DATE_NONE ? t->prev_from : t->week + 1;
-    int phi = t->prev_from != DATE_NONE ? t->prev_to : t->week;
-    int tlo = t->have_term ? tracking_week_of(t->term_start) : t->week + 1;
-    int thi = t->have_term ? tracking_week_of(t->term_to) : t->week;
-    int lo = t->week;
-    if (plo < lo)
-        lo = plo;
-    if (tlo < lo)
-        lo = tlo;
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(ld->s, ATTENDANCE_SQL, &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = bind_common(ld, st);
-    if (rc == SQLITE_OK)
-        rc = bind_int_named(st, ":plo", plo);
-    if (rc == SQLITE_OK)
-        rc = bind_int_named(st, ":phi", phi);
-    if (rc == SQLITE_OK)
-        rc = bind_int_named(st, ":tlo", tlo);
-    if (rc == SQLITE_OK)
-        rc = bind_int_named(st, ":thi", thi);
-    if (rc == SQLITE_OK)
-        rc = bind_int_named(st, ":lo", lo);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
-        if (row) {
-            row->week_possible = sqlite3_column_int(st, 1);
-            row->week_attending = sqlite3_column_int(st, 2);
-            row->prev_possible = sqlite3_column_int(st, 3);
-            row->prev_attending = sqlite3_column_int(st, 4);
-            row->term_possible = sqlite3_column_int(st, 5);
-            row->term_attending = sqlite3_column_int(st, 6);
-            set_pct(row->week_attending, row->week_possible, &row->has_week, &row->week_pct);
-            set_pct(row->prev_attending, row->prev_possible, &row->has_prev, &row->prev_pct);
-            set_pct(row->term_attending, row->term_possible, &row->has_term, &row->term_pct);
-            row->trend =
-                tracking_trend_of(row->week_attending, row->week_possible, row->prev_attending, row->prev_possible);
-        }
-        rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(ld->s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    ld->plo = t->prev_from != DATE_NONE ? t->prev_from : t->week + 1;
+    ld->phi = t->prev_from != DATE_NONE ? t->prev_to : t->week;
+    ld->tlo = t->have_term ? tracking_week_of(t->term_start) : t->week + 1;
+    ld->thi = t->have_term ? tracking_week_of(t->term_to) : t->week;
+    ld->lo = t->week;
+    if (ld->plo < ld->lo)
+        ld->lo = ld->plo;
+    if (ld->tlo < ld->lo)
+        ld->lo = ld->tlo;
+    return each_row(ld, ATTENDANCE_SQL, "loading the attendance of the week", attendance_row, NULL);
 }
 
 /* The week's ratings and the earlier weeks' within the look-back, by a
@@ -406,46 +384,38 @@ static bool add_note(struct arena **arena, struct tracking_row *row, int area, c
     return true;
 }
 
+static ap_status rating_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+{
+    (void)ctx;
+    struct tracking *t = ld->t;
+    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+    int week = rowio_date(st, 1);
+    int area = tracking_area_parse((const char *)sqlite3_column_text(st, 2));
+    int rating = sqlite3_column_type(st, 3) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 3);
+    if (!row || area < 0 || week == DATE_NONE || !((row->areas >> area) & 1u))
+        return AP_OK; /* an area that does not apply to the pupil (rules_tracking_areas_for) */
+    if (week == t->week) {
+        if (!row->rating[area])
+            row->n_rated++;
+        row->rating[area] = rating;
+        row->version[area] = sqlite3_column_int64(st, 5);
+        if (!add_note(&t->arena, row, area, (const char *)sqlite3_column_text(st, 4)))
+            return nomem("loading the week's ratings");
+    } else if (week < t->week) {
+        if (row->prev_week == DATE_NONE || week > row->prev_week) {
+            memset(row->prev_rating, 0, sizeof row->prev_rating);
+            row->prev_week = week;
+        }
+        if (week == row->prev_week)
+            row->prev_rating[area] = rating;
+    }
+    return AP_OK;
+}
+
 static ap_status read_ratings(struct loader *ld)
 {
     struct tracking *t = ld->t;
-    const char *what = "loading the week's ratings";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(ld->s, RATINGS_SQL, &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = bind_common(ld, st);
-    if (rc == SQLITE_OK)
-        rc = bind_date_named(st, ":from", t->week - 7 * TRACKING_LOOKBACK_WEEKS);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
-        int week = rowio_date(st, 1);
-        int area = tracking_area_parse((const char *)sqlite3_column_text(st, 2));
-        int rating = sqlite3_column_type(st, 3) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 3);
-        if (!row || area < 0 || week == DATE_NONE || !((row->areas >> area) & 1u))
-            continue; /* an area that does not apply to the pupil (rules_tracking_areas_for) */
-        if (week == t->week) {
-            if (!row->rating[area])
-                row->n_rated++;
-            row->rating[area] = rating;
-            row->version[area] = sqlite3_column_int64(st, 5);
-            if (!add_note(&t->arena, row, area, (const char *)sqlite3_column_text(st, 4))) {
-                result = nomem(what);
-                break;
-            }
-        } else if (week < t->week) {
-            if (row->prev_week == DATE_NONE || week > row->prev_week) {
-                memset(row->prev_rating, 0, sizeof row->prev_rating);
-                row->prev_week = week;
-            }
-            if (week == row->prev_week)
-                row->prev_rating[area] = rating;
-        }
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(ld->s, rc, what);
-    sqlite3_finalize(st);
+    ap_status result = each_row(ld, RATINGS_SQL, "loading the week's ratings", rating_row, NULL);
     for (size_t i = 0; i < t->n; i++)
         t->fully_rated += t->rows[i].n_rated >= t->rows[i].n_areas;
     return result;
@@ -474,7 +444,7 @@ static const char PROVIDER_QA_SQL[] =
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "
     "     AND l.start_date <= :today), "
     "  " QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2") " "
-    "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " ACTIVE_TODAY("l") ") "
+    "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " PLACEMENT_ACTIVE_TODAY("l") ") "
     "ORDER BY p.id";
 
 static bool state_maintained(const char *registration)
@@ -491,76 +461,71 @@ static bool qa_worse(enum flag_level level, int due, enum flag_level than_level,
     return due != DATE_NONE && (than_due == DATE_NONE || due < than_due);
 }
 
-static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size_t *nout)
+/* read_provider_qa's list. */
+struct qa_list {
+    struct qa_state *list;
+    size_t n, cap;
+};
+
+static ap_status provider_qa_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
 {
     struct tracking *t = ld->t;
-    const char *what = "loading the providers' QA dates";
-    *out = NULL;
-    *nout = 0;
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(ld->s, PROVIDER_QA_SQL, &st, what);
-    if (result != AP_OK)
-        return result;
-    struct qa_state *list = NULL;
-    size_t n = 0, cap = 0;
-    int rc = bind_common(ld, st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct qa_state *grown = rowio_grow(list, &cap, n, sizeof *list);
-        if (!grown) {
-            result = nomem(what);
-            break;
-        }
-        list = grown;
-        struct qa_state *q = &list[n++];
-        q->id = sqlite3_column_int64(st, 0);
-        q->level = FLAG_NONE;
-        q->due = DATE_NONE;
-        q->why = "";
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        const char *reg = (const char *)sqlite3_column_text(st, 2);
-        if (state_maintained(reg ? reg : ""))
-            continue; /* not checked, as in db/flags.c */
-        int last1 = rowio_date(st, 3), first1 = rowio_date(st, 4), last2 = rowio_date(st, 5);
-        int concern = rowio_date(st, 6), first_used = rowio_date(st, 7);
-        char why[RULES_WHY_LEN], best_why[RULES_WHY_LEN] = "";
-        int due = DATE_NONE;
-        bool bad1 = sqlite3_column_int(st, 8) != 0, bad2 = sqlite3_column_int(st, 9) != 0;
-        enum flag_level level = rules_qa_stage1(last1, bad1, t->today, ld->th, &due, why, sizeof why);
-        q->level = level;
-        q->due = due;
-        if (rules_flag_raised(level))
-            snprintf(best_why, sizeof best_why, "%s", why);
-        int since = first_used != DATE_NONE ? first_used : first1;
-        if (last2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE) {
-            due = DATE_NONE;
-            level = rules_qa_stage2(last2, bad2, since, concern, t->today, ld->th, &due, why, sizeof why);
-            if (qa_worse(level, due, q->level, q->due)) {
-                q->level = level;
-                q->due = due;
-                snprintf(best_why, sizeof best_why, "%s", rules_flag_raised(level) ? why : "");
-            }
-        }
-        if (best_why[0]) {
-            char text[RULES_WHY_LEN + 140];
-            snprintf(text, sizeof text, "%s: %s", name ? name : "", best_why);
-            q->why = arena_text(&t->arena, text);
-            if (!q->why) {
-                result = nomem(what);
-                break;
-            }
+    struct qa_list *L = ctx;
+    struct qa_state *grown = rowio_grow(L->list, &L->cap, L->n, sizeof *L->list);
+    if (!grown)
+        return nomem("loading the providers' QA dates");
+    L->list = grown;
+    struct qa_state *q = &L->list[L->n++];
+    q->id = sqlite3_column_int64(st, 0);
+    q->level = FLAG_NONE;
+    q->due = DATE_NONE;
+    q->why = "";
+    const char *name = (const char *)sqlite3_column_text(st, 1);
+    const char *reg = (const char *)sqlite3_column_text(st, 2);
+    if (state_maintained(reg ? reg : ""))
+        return AP_OK; /* not checked, as in db/flags.c */
+    int last1 = rowio_date(st, 3), first1 = rowio_date(st, 4), last2 = rowio_date(st, 5);
+    int concern = rowio_date(st, 6), first_used = rowio_date(st, 7);
+    char why[RULES_WHY_LEN], best_why[RULES_WHY_LEN] = "";
+    int due = DATE_NONE;
+    bool bad1 = sqlite3_column_int(st, 8) != 0, bad2 = sqlite3_column_int(st, 9) != 0;
+    enum flag_level level = rules_qa_stage1(last1, bad1, t->today, ld->th, &due, why, sizeof why);
+    q->level = level;
+    q->due = due;
+    if (rules_flag_raised(level))
+        snprintf(best_why, sizeof best_why, "%s", why);
+    int since = first_used != DATE_NONE ? first_used : first1;
+    if (last2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE) {
+        due = DATE_NONE;
+        level = rules_qa_stage2(last2, bad2, since, concern, t->today, ld->th, &due, why, sizeof why);
+        if (qa_worse(level, due, q->level, q->due)) {
+            q->level = level;
+            q->due = due;
+            snprintf(best_why, sizeof best_why, "%s", rules_flag_raised(level) ? why : "");
         }
     }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(ld->s, rc, what);
-    sqlite3_finalize(st);
-    if (result != AP_OK) {
-        free(list);
-        return result;
+    if (best_why[0]) {
+        char text[RULES_WHY_LEN + 140];
+        snprintf(text, sizeof text, "%s: %s", name ? name : "", best_why);
+        q->why = arena_text(&t->arena, text);
+        if (!q->why)
+            return nomem("loading the providers' QA dates");
     }
-    *out = list;
-    *nout = n;
     return AP_OK;
+}
+
+static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size_t *nout)
+{
+    struct qa_list L = {0};
+    ap_status result = each_row(ld, PROVIDER_QA_SQL, "loading the providers' QA dates", provider_qa_row, &L);
+    if (result != AP_OK) {
+        free(L.list);
+        L.list = NULL;
+        L.n = 0;
+    }
+    *out = L.list;
+    *nout = L.n;
+    return result;
 }
 
 /* One active placement today. */
@@ -582,7 +547,7 @@ static int placed_cmp(const void *a, const void *b)
 
 static const char PLACED_SQL[] =
     "SELECT l.pupil_id, l.provider_id, v.name FROM placement l JOIN provider v ON v.id = l.provider_id "
-    "WHERE " ACTIVE_TODAY("l");
+    "WHERE " PLACEMENT_ACTIVE_TODAY("l");
 
 /* The providers of one pupil's placements list[0..n) (sorted by name). */
 static bool set_providers(struct tracking *t, struct tracking_row *row, const struct placed *list, size_t n,
@@ -628,6 +593,30 @@ static bool set_providers(struct tracking *t, struct tracking_row *row, const st
     return true;
 }
 
+/* read_placed's list. */
+struct placed_list {
+    struct placed *list;
+    size_t n, cap;
+};
+
+static ap_status placed_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+{
+    struct placed_list *L = ctx;
+    if (!row_of(ld, sqlite3_column_int64(st, 0)))
+        return AP_OK;
+    struct placed *grown = rowio_grow(L->list, &L->cap, L->n, sizeof *L->list);
+    const char *name = grown ? arena_text(&ld->t->arena, (const char *)sqlite3_column_text(st, 2)) : NULL;
+    if (grown)
+        L->list = grown;
+    if (!grown || !name)
+        return nomem("loading the pupils' placements");
+    L->list[L->n].pupil_id = sqlite3_column_int64(st, 0);
+    L->list[L->n].provider_id = sqlite3_column_int64(st, 1);
+    L->list[L->n].name = name;
+    L->n++;
+    return AP_OK;
+}
+
 static ap_status read_placed(struct loader *ld)
 {
     struct tracking *t = ld->t;
@@ -637,34 +626,10 @@ static ap_status read_placed(struct loader *ld)
     ap_status result = read_provider_qa(ld, &qa, &nqa);
     if (result != AP_OK)
         return result;
-    sqlite3_stmt *st = NULL;
-    if ((result = rowio_prepare(ld->s, PLACED_SQL, &st, what)) != AP_OK) {
-        free(qa);
-        return result;
-    }
-    struct placed *list = NULL;
-    size_t n = 0, cap = 0;
-    int rc = bind_common(ld, st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        if (!row_of(ld, sqlite3_column_int64(st, 0)))
-            continue;
-        struct placed *grown = rowio_grow(list, &cap, n, sizeof *list);
-        const char *name = grown ? arena_text(&t->arena, (const char *)sqlite3_column_text(st, 2)) : NULL;
-        if (grown)
-            list = grown;
-        if (!grown || !name) {
-            result = nomem(what);
-            break;
-        }
-        list[n].pupil_id = sqlite3_column_int64(st, 0);
-        list[n].provider_id = sqlite3_column_int64(st, 1);
-        list[n].name = name;
-        n++;
-    }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(ld->s, rc, what);
-    sqlite3_finalize(st);
+    struct placed_list L = {0};
+    result = each_row(ld, PLACED_SQL, what, placed_row, &L);
+    struct placed *list = L.list;
+    size_t n = L.n;
     if (result == AP_OK && n)
         qsort(list, n, sizeof *list, placed_cmp);
     for (size_t i = 0; result == AP_OK && i < n;) {
@@ -687,47 +652,36 @@ static const char PSP_SQL[] =
     "  (SELECT max(r.review_date) FROM psp_review r WHERE r.psp_id = s.id AND r.review_date <= :today) "
     "FROM psp s WHERE s.status = 'active'";
 
-static ap_status read_psps(struct loader *ld)
+static ap_status psp_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
 {
+    (void)ctx;
     struct tracking *t = ld->t;
     const struct thresholds *th = ld->th;
-    const char *what = "loading the PSP review dates";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(ld->s, PSP_SQL, &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = bind_common(ld, st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
-        if (!row)
-            continue;
-        int meeting = rowio_date(st, 1), next_review = rowio_date(st, 2), last_review = rowio_date(st, 3);
-        char why[RULES_WHY_LEN];
-        int due = DATE_NONE;
-        enum flag_level level = rules_psp_review(last_review, meeting, t->today, th, &due, why, sizeof why);
-        /* Sooner when the last meeting set an earlier review date. */
-        int base = last_review != DATE_NONE ? last_review : meeting;
-        if (next_review != DATE_NONE && base != DATE_NONE && next_review > base &&
-            (due == DATE_NONE || next_review < due)) {
-            due = next_review;
-            level = rules_due("PSP review", next_review, t->today, th->psp_review_amber_days, why, sizeof why);
-        }
-        row->has_psp = true;
-        row->psp_due = due;
-        row->psp_level = level;
-        if (rules_flag_raised(level)) {
-            row->psp_why = arena_text(&t->arena, why);
-            if (!row->psp_why) {
-                result = nomem(what);
-                break;
-            }
-        }
+    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+    if (!row)
+        return AP_OK;
+    int meeting = rowio_date(st, 1), next_review = rowio_date(st, 2), last_review = rowio_date(st, 3);
+    char why[RULES_WHY_LEN];
+    int due = DATE_NONE;
+    enum flag_level level = rules_psp_review(last_review, meeting, t->today, th, &due, why, sizeof why);
+    /* Sooner when the last meeting set an earlier review date. */
+    int base = last_review != DATE_NONE ? last_review : meeting;
+    if (next_review != DATE_NONE && base != DATE_NONE && next_review > base &&
+        (due == DATE_NONE || next_review < due)) {
+        due = next_review;
+        level = rules_due("PSP review", next_review, t->today, th->psp_review_amber_days, why, sizeof why);
     }
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(ld->s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    row->has_psp = true;
+    row->psp_due = due;
+    row->psp_level = level;
+    if (rules_flag_raised(level) && !(row->psp_why = arena_text(&t->arena, why)))
+        return nomem("loading the PSP review dates");
+    return AP_OK;
+}
+
+static ap_status read_psps(struct loader *ld)
+{
+    return each_row(ld, PSP_SQL, "loading the PSP review dates", psp_row, NULL);
 }
 
 static const char ACTIONS_SQL[] =
@@ -735,27 +689,18 @@ static const char ACTIONS_SQL[] =
     "  min(CASE WHEN done = 0 THEN due_date END) "
     "FROM tracking_action GROUP BY pupil_id";
 
+static ap_status action_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+{
+    (void)ctx;
+    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+    if (row)
+        rowio_read(st, 1, "iid", &row->actions_open, &row->actions_overdue, &row->next_due);
+    return AP_OK;
+}
+
 static ap_status read_actions(struct loader *ld)
 {
-    const char *what = "counting the actions";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(ld->s, ACTIONS_SQL, &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = bind_common(ld, st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
-        if (!row)
-            continue;
-        row->actions_open = sqlite3_column_int(st, 1);
-        row->actions_overdue = sqlite3_column_int(st, 2);
-        row->next_due = rowio_date(st, 3);
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(ld->s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return each_row(ld, ACTIONS_SQL, "counting the actions", action_row, NULL);
 }
 
 ap_status tracking_load(struct store *s, const struct thresholds *th, int today, int week, struct tracking **out)
@@ -775,14 +720,9 @@ ap_status tracking_load(struct store *s, const struct thresholds *th, int today,
     if (result == AP_OK)
         result = read_pupils(&ld);
     if (result == AP_OK && t->n) {
-        ld.index = malloc(t->n * sizeof *ld.index);
-        if (!ld.index) {
+        ld.index = rowio_id_at_build(t->rows, t->n, sizeof *t->rows, offsetof(struct tracking_row, id));
+        if (!ld.index)
             result = nomem("loading the tracking rows");
-        } else {
-            for (size_t i = 0; i < t->n; i++)
-                ld.index[i] = (struct by_id){.id = t->rows[i].id, .row = i};
-            qsort(ld.index, t->n, sizeof *ld.index, by_id_cmp);
-        }
     }
     if (result == AP_OK && t->n)
         result = read_attendance(&ld);
@@ -807,31 +747,24 @@ ap_status tracking_load(struct store *s, const struct thresholds *th, int today,
 
 /* ---- a week's ratings ---- */
 
+static bool read_rating(sqlite3_stmt *st, void *ctx)
+{
+    struct tracking_rating *out = ctx;
+    int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
+    if (area >= 0) {
+        out[area].rating = sqlite3_column_type(st, 1) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 1);
+        rowio_read(st, 2, "tI", ROWIO_BUF(out[area].note), &out[area].version);
+    }
+    return true;
+}
+
 ap_status tracking_get_week(struct store *s, int64_t pupil_id, int week, struct tracking_rating out[TRACKING_AREAS])
 {
     memset(out, 0, TRACKING_AREAS * sizeof *out);
-    const char *what = "reading the week's ratings";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s,
-                                     "SELECT area, rating, note, version FROM progress_entry "
-                                     "WHERE pupil_id = ?1 AND week_start = ?2",
-                                     &st, what);
-    if (result != AP_OK)
-        return result;
-    int rc = rowio_bind(st, 1, "Id", pupil_id, tracking_week_of(week));
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        int area = tracking_area_parse((const char *)sqlite3_column_text(st, 0));
-        if (area < 0)
-            continue;
-        out[area].rating = sqlite3_column_type(st, 1) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 1);
-        rowio_text(st, 2, out[area].note, sizeof out[area].note);
-        out[area].version = sqlite3_column_int64(st, 3);
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_each(s,
+                      "SELECT area, rating, note, version FROM progress_entry "
+                      "WHERE pupil_id = ?1 AND week_start = ?2",
+                      read_rating, out, "reading the week's ratings", "Id", pupil_id, tracking_week_of(week));
 }
 
 static ap_status validate_week(int week, const struct tracking_rating r[TRACKING_AREAS])
@@ -1063,16 +996,11 @@ ap_status tracking_action_get(struct store *s, int64_t id, struct tracking_actio
 
 ap_status tracking_action_insert(struct store *s, struct tracking_action *a)
 {
-    ap_status st = tracking_action_validate(a);
+    ap_status st = rowio_begin(s, tracking_action_validate(a));
     if (st != AP_OK)
         return st;
     const char *what = "adding the action";
-    if ((st = store_begin(s)) != AP_OK)
-        return st;
-    bool exists = false;
-    if ((st = rowio_exists(s, "pupil", a->pupil_id, &exists)) == AP_OK && !exists)
-        st = ap_fail(AP_ERR_INVALID, "Pupil: there is no pupil %lld (deleted by someone else?)",
-                     (long long)a->pupil_id);
+    st = rowio_need_row(s, "pupil", a->pupil_id, "Pupil");
     struct tracking_action added = *a;
     if (st == AP_OK)
         st = rowio_add(s,

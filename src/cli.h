@@ -36,6 +36,25 @@ const char *cli_text(const char *text);
 int fail(const char *what);
 /* Prints the message and the usage to stderr; returns 2. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "apterm: WHAT: detail" for a failed export or print, adding
+ * "; nothing was written" unless the detail says so already; returns 2 when
+ * st is AP_ERR_INVALID (a wrong value), else 1. */
+int fail_unwritten(const char *what, ap_status st);
+
+/* One option of a command, for cli_options: --NAME VALUE stores VALUE in
+ * *value; a switch (value NULL) sets *on. A table ends with a NULL name. */
+struct cli_opt {
+    const char *name;
+    const char **value;
+    bool *on;
+};
+enum { CLI_OPTS_MAX = 15 };
+/* Takes the options of command `what` (as usage messages name it: "mark",
+ * "export dmt") out of argv[1..argc) against opts (at most CLI_OPTS_MAX),
+ * leaving what is not an option from argv[optind]: at most max_args of
+ * them (any number when negative). Returns 0, or 2 after saying "unknown
+ * option for WHAT" or "WHAT: unexpected argument "X"". */
+int cli_options(const char *what, int argc, char **argv, const struct cli_opt *opts, int max_args);
 /* Opens the store of --db or [store] path; warns when others can read it. */
 ap_status open_store(struct cli *cli, bool create, struct store **out);
 

@@ -2,7 +2,7 @@
  * the command line over src/interchange.h. */
 
 #include <ctype.h>
-#include <getopt.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +22,11 @@
 
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dry-run", no_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0},
-    };
     bool dry_run = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n': dry_run = true; break;
-        default: return usage_error("%s", "unknown option for import");
-        }
-    }
+    const struct cli_opt opts[] = {{"dry-run", NULL, &dry_run}, {NULL, NULL, NULL}};
+    int rc = cli_options("import", argc, argv, opts, -1);
+    if (rc)
+        return rc;
     if (argc - optind != 2)
         return usage_error("%s", "import needs what and a file: apterm import pupils|contacts|providers|placements "
                                  "FILE.csv [--dry-run]");
@@ -63,51 +56,44 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+/* A table export, for write_table_csv: what it writes and what it counts. */
+struct table_csv {
+    struct store *s;
+    enum ix_kind kind;
+    long rows, pupils;
+};
+
+static ap_status write_table_csv(void *ctx, FILE *f)
+{
+    struct table_csv *t = ctx;
+    return ix_export(t->s, t->kind, f, &t->rows, &t->pupils);
+}
+
 int cmd_export_table(struct cli *cli, int argc, char **argv)
 {
     enum ix_kind kind;
     if (!ix_kind_parse(argv[1], &kind))
         return usage_error("export: unknown export \"%s\"", argv[1]);
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = NULL;
-    int c;
-    argc--;
-    argv++;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        default: return usage_error("unknown option for export %s", ix_kind_name(kind));
-        }
-    }
-    if (optind < argc)
-        return usage_error("export %s: unexpected argument \"%s\"", ix_kind_name(kind), argv[optind]);
+    const struct cli_opt opts[] = {{"out", &out, NULL}, {NULL, NULL, NULL}};
+    char what[32];
+    snprintf(what, sizeof what, "export %s", ix_kind_name(kind));
+    int rc = cli_options(what, argc - 1, argv + 1, opts, 0);
+    if (rc)
+        return rc;
     if (!out || !*out)
         return usage_error("export %s needs --out FILE.csv", ix_kind_name(kind));
     struct store *s = NULL;
     if (open_store(cli, false, &s) != AP_OK)
         return fail("export");
-    struct outfile o;
-    long rows = 0, pupils = 0;
-    ap_status st = outfile_open(&o, out);
-    if (st == AP_OK) {
-        FILE *f = outfile_stream(&o);
-        st = f ? ix_export(s, kind, f, &rows, &pupils) : AP_ERR_IO;
-        if (f && fclose(f) != 0 && st == AP_OK)
-            st = ap_fail(AP_ERR_IO, "writing %s failed", out);
-        if (st == AP_OK)
-            st = outfile_commit(&o);
-        else
-            outfile_abandon(&o);
-    }
+    struct table_csv t = {s, kind, 0, 0};
+    ap_status st = outfile_write(out, write_table_csv, &t);
     if (st == AP_OK)
-        st = audit_export(s, ix_kind_name(kind), out, pupils, NULL);
+        st = audit_export(s, ix_kind_name(kind), out, t.pupils, NULL);
     store_close(s);
     if (st != AP_OK)
         return fail("export");
-    printf("Wrote %ld %s to %s\n", rows, rows == 1 ? ix_kind_name(kind) : ix_kind_name(kind), out);
+    printf("Wrote %ld %s to %s\n", t.rows, ix_kind_name(kind), out);
     return EXIT_SUCCESS;
 }
 
@@ -127,20 +113,11 @@ static void folder_of(const char *path, char *out, size_t len)
 
 int cmd_backup(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"to", required_argument, NULL, 't'},
-        {NULL, 0, NULL, 0},
-    };
     const char *to = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 't': to = optarg; break;
-        default: return usage_error("%s", "unknown option for backup");
-        }
-    }
-    if (optind < argc)
-        return usage_error("backup: unexpected argument \"%s\"", argv[optind]);
+    const struct cli_opt opts[] = {{"to", &to, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_options("backup", argc, argv, opts, 0);
+    if (rc)
+        return rc;
     if (to && !*to)
         return usage_error("%s", "--to needs a folder");
     struct store *s = NULL;
@@ -169,10 +146,10 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
 
 int cmd_restore(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        return usage_error("%s", "unknown option for restore");
+    const struct cli_opt opts[] = {{NULL, NULL, NULL}};
+    int rc = cli_options("restore", argc, argv, opts, -1);
+    if (rc)
+        return rc;
     if (argc - optind != 1 || !*argv[optind])
         return usage_error("%s", "restore needs the backup file: apterm restore FILE");
     const char *file = argv[optind];
@@ -201,20 +178,13 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 
 int cmd_export_pupil(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = NULL;
-    int c;
+    const struct cli_opt opts[] = {{"out", &out, NULL}, {NULL, NULL, NULL}};
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        default: return usage_error("%s", "unknown option for export pupil");
-        }
-    }
+    int rc = cli_options("export pupil", argc, argv, opts, -1);
+    if (rc)
+        return rc;
     if (argc - optind != 1)
         return usage_error("%s", "export pupil needs the pupil's UPN: apterm export pupil UPN --out FILE.xlsx");
     if (!out || !*out)
@@ -241,22 +211,11 @@ int cmd_export_pupil(struct cli *cli, int argc, char **argv)
 
 int cmd_retention(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dry-run", no_argument, NULL, 'n'},
-        {"apply", no_argument, NULL, 'a'},
-        {NULL, 0, NULL, 0},
-    };
     bool apply = false, dry = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n': dry = true; break;
-        case 'a': apply = true; break;
-        default: return usage_error("%s", "unknown option for retention");
-        }
-    }
-    if (optind < argc)
-        return usage_error("retention: unexpected argument \"%s\"", argv[optind]);
+    const struct cli_opt opts[] = {{"dry-run", NULL, &dry}, {"apply", NULL, &apply}, {NULL, NULL, NULL}};
+    int rc = cli_options("retention", argc, argv, opts, 0);
+    if (rc)
+        return rc;
     if (apply && dry)
         return usage_error("%s", "retention takes --dry-run or --apply, not both");
     int years = cli->cfg.retention_years, today = date_today();
@@ -276,7 +235,7 @@ int cmd_retention(struct cli *cli, int argc, char **argv)
                date_format(items[i].last_end, d));
     printf("%zu pupil%s whose last placement ended more than %d years ago ([retention] years)%s\n", n,
            n == 1 ? "" : "s", years, apply || !n ? "" : ": apterm retention --apply erases them");
-    int rc = EXIT_SUCCESS;
+    rc = EXIT_SUCCESS;
     if (apply && n) {
         printf("Erase %s %zu pupil%s and everything about them, keeping only anonymised counts? "
                "This cannot be undone. Type yes to erase: ", n == 1 ? "this" : "these", n, n == 1 ? "" : "s");
@@ -303,6 +262,10 @@ int cmd_retention(struct cli *cli, int argc, char **argv)
 /* ---- export census --date D --out FILE.csv (England) ---- */
 
 struct census_out {
+    struct store *s;
+    int date;
+    const char *out;
+    long rows, pupils, incomplete;
     FILE *f;
     long line;
     bool failed;
@@ -332,26 +295,25 @@ static ap_status census_row(void *ctx, const char *const *v)
     return o->failed ? ap_fail(AP_ERR_IO, "writing the file failed") : AP_OK;
 }
 
+/* The census file: its header line, then a line a placement (census_row). */
+static ap_status write_census(void *ctx, FILE *f)
+{
+    struct census_out *o = ctx;
+    o->f = f;
+    for (size_t i = 0; i < CENSUS_COLUMNS; i++)
+        if (!csv_write_field(f, CENSUS_HEADER[i], i + 1 == CENSUS_COLUMNS))
+            return ap_fail(AP_ERR_IO, "writing %s failed", o->out);
+    o->line = 1;
+    return census_rows(o->s, o->date, census_row, o, &o->rows, &o->pupils, &o->incomplete);
+}
+
 int cmd_export_census(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},
-        {"out", required_argument, NULL, 'o'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = NULL, *date_text = NULL;
-    int c;
-    argc--;
-    argv++;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': date_text = optarg; break;
-        case 'o': out = optarg; break;
-        default: return usage_error("%s", "unknown option for export census");
-        }
-    }
-    if (optind < argc)
-        return usage_error("export census: unexpected argument \"%s\"", argv[optind]);
+    const struct cli_opt opts[] = {{"date", &date_text, NULL}, {"out", &out, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_options("export census", argc - 1, argv + 1, opts, 0);
+    if (rc)
+        return rc;
     int date;
     if (!date_text || !out || !*out)
         return usage_error("%s", "export census needs --date YYYY-MM-DD (the census day) and --out FILE.csv");
@@ -360,29 +322,13 @@ int cmd_export_census(struct cli *cli, int argc, char **argv)
     struct store *s = NULL;
     if (open_store(cli, false, &s) != AP_OK)
         return fail("export");
-    struct census_out o = {.items = {{"uln", 0}, {"ethnicity", 0}, {"reason", 0}, {"setting_type", 0}, {"sex", 0}}};
+    struct census_out o = {.s = s, .date = date, .out = out,
+                           .items = {{"uln", 0}, {"ethnicity", 0}, {"reason", 0}, {"setting_type", 0}, {"sex", 0}}};
     char *notes = NULL;
     size_t notes_len = 0;
     o.notes = open_memstream(&notes, &notes_len);
-    struct outfile of;
-    long rows = 0, pupils = 0, incomplete = 0;
-    ap_status st = o.notes ? outfile_open(&of, out) : ap_fail(AP_ERR_NOMEM, "out of memory");
-    if (st == AP_OK) {
-        o.f = outfile_stream(&of);
-        st = o.f ? AP_OK : AP_ERR_IO;
-        for (size_t i = 0; st == AP_OK && i < CENSUS_COLUMNS; i++)
-            if (!csv_write_field(o.f, CENSUS_HEADER[i], i + 1 == CENSUS_COLUMNS))
-                st = ap_fail(AP_ERR_IO, "writing %s failed", out);
-        o.line = 1;
-        if (st == AP_OK)
-            st = census_rows(s, date, census_row, &o, &rows, &pupils, &incomplete);
-        if (o.f && fclose(o.f) != 0 && st == AP_OK)
-            st = ap_fail(AP_ERR_IO, "writing %s failed", out);
-        if (st == AP_OK)
-            st = outfile_commit(&of);
-        else
-            outfile_abandon(&of);
-    }
+    ap_status st = o.notes ? outfile_write(out, write_census, &o) : ap_fail(AP_ERR_NOMEM, "out of memory");
+    long rows = o.rows, pupils = o.pupils, incomplete = o.incomplete;
     if (st == AP_OK)
         st = audit_export(s, "census", out, pupils, date_text);
     store_close(s);

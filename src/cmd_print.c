@@ -1,6 +1,5 @@
 /* apterm print psp UPN | print visit ID | print tracking --week YYYY-MM-DD,
  * each --out FILE.pdf (src/documents.h). */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,26 +18,15 @@ int cmd_print(struct cli *cli, int argc, char **argv)
     bool psp = strcmp(kind, "psp") == 0, visit = strcmp(kind, "visit") == 0, tracking = strcmp(kind, "tracking") == 0;
     if (!psp && !visit && !tracking)
         return usage_error("print %s: expected psp, visit or tracking", kind);
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"week", required_argument, NULL, 'w'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = NULL, *week_text = NULL, *subject = NULL;
-    argc--;
-    argv++;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'w': week_text = optarg; break;
-        default: return usage_error("unknown option for print %s", kind);
-        }
-    }
-    if (optind < argc)
-        subject = argv[optind++];
-    if (optind < argc)
-        return usage_error("print %s: unexpected argument \"%s\"", kind, argv[optind]);
+    const struct cli_opt opts[] = {{"out", &out, NULL}, {"week", &week_text, NULL}, {NULL, NULL, NULL}};
+    char what[32];
+    snprintf(what, sizeof what, "print %s", kind);
+    int rc = cli_options(what, argc - 1, argv + 1, opts, 1);
+    if (rc)
+        return rc;
+    if (optind < argc - 1)
+        subject = argv[1 + optind];
     if (!out || !*out)
         return usage_error("print %s needs --out FILE.pdf", kind);
     int week = DATE_NONE;
@@ -81,13 +69,8 @@ int cmd_print(struct cli *cli, int argc, char **argv)
                          : document_tracking(s, week, &req, &res);
     store_close(s);
     cli_progress_end(&progress);
-    if (st != AP_OK) {
-        const char *detail = cli_text(ap_error_detail());
-        fprintf(stderr, "apterm: print: %s%s\n", detail,
-                strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? ""
-                                                                                          : "; nothing was written");
-        return st == AP_ERR_INVALID ? EXIT_USAGE : EXIT_FAILURE;
-    }
+    if (st != AP_OK)
+        return fail_unwritten("print", st);
     printf("Wrote %s to %s: %d page%s\n", cli_text(res.what), cli_text(out), res.pages, res.pages == 1 ? "" : "s");
     return EXIT_SUCCESS;
 }

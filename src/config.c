@@ -979,6 +979,17 @@ static int exists(const char *path)
 
 const char *config_system_file(void) { return CONFIG_SYSTEM_FILE; }
 
+/* Loads a file the user named (how: "given with --config"), which must exist. */
+static ap_status load_named(const char *path, const char *how, struct apterm_config *cfg)
+{
+    int e = exists(path);
+    if (e < 0)
+        return AP_ERR_CONFIG;
+    if (e == 0)
+        return ap_fail(AP_ERR_CONFIG, "%s: no such configuration file (%s)", path, how);
+    return config_load_file(path, cfg);
+}
+
 ap_status config_load(const char *explicit_path, struct apterm_config *cfg)
 {
     const char *env, *home;
@@ -988,25 +999,12 @@ ap_status config_load(const char *explicit_path, struct apterm_config *cfg)
     if (explicit_path) {
         if (!explicit_path[0])
             return ap_fail(AP_ERR_CONFIG, "--config: no file name given");
-        e = exists(explicit_path);
-        if (e < 0)
-            return AP_ERR_CONFIG;
-        if (e == 0)
-            return ap_fail(AP_ERR_CONFIG, "%s: no such configuration file (given with --config)",
-                           explicit_path);
-        return config_load_file(explicit_path, cfg);
+        return load_named(explicit_path, "given with --config", cfg);
     }
 
     env = getenv("APTERM_CONFIG");
-    if (env && env[0]) {
-        e = exists(env);
-        if (e < 0)
-            return AP_ERR_CONFIG;
-        if (e == 0)
-            return ap_fail(AP_ERR_CONFIG, "%s: no such configuration file (named by $APTERM_CONFIG)",
-                           env);
-        return config_load_file(env, cfg);
-    }
+    if (env && env[0])
+        return load_named(env, "named by $APTERM_CONFIG", cfg);
 
     e = exists("apterm.ini");
     if (e < 0)

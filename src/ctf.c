@@ -477,6 +477,27 @@ static void pupil_line(FILE *out, const struct table *t, const struct ctf_file *
     for (size_t i = 0; cu >= 0 && i < t->nrows && !stored; i++)
         if (strcmp(t->rows[i][cu], upn) == 0)
             stored = t->rows[i];
+    /* What the CTF says, column by column; NULL where it says nothing. */
+    bool school = f->school && *f->school;
+    const struct {
+        const char *col, *v;
+    } says[] = {
+        {"upn", upper_upn},
+        {"legal_forename", p->forename},
+        {"legal_surname", p->surname},
+        {"preferred_name", p->preferred},
+        {"dob", p->dob},
+        {"gender", p->sex && *p->sex ? p->sex : NULL},
+        {"home_school", school ? f->school : NULL},
+        {"home_school_urn", school ? (f->school_urn ? f->school_urn : "") : NULL},
+        {"fsm", p->fsm < 0 ? NULL : p->fsm ? "yes" : "no"},
+        {"cla", p->cla < 0 ? NULL : p->cla ? "yes" : "no"},
+        {"plan", p->plan},
+        {"aln_areas", p->aln_areas},
+        {"uln", p->uln},
+        {"middle_names", p->middle_names},
+        {"ethnicity", p->ethnicity},
+    };
     for (size_t c = 0; c < t->ncols; c++) {
         const char *col = t->header[c];
         const char *v = stored ? stored[c] : "";
@@ -490,36 +511,12 @@ static void pupil_line(FILE *out, const struct table *t, const struct ctf_file *
             else if (!strcmp(col, "plan"))
                 v = "none";
         }
-        if (!strcmp(col, "upn"))
-            v = upper_upn;
-        else if (!strcmp(col, "legal_forename") && p->forename)
-            v = p->forename;
-        else if (!strcmp(col, "legal_surname") && p->surname)
-            v = p->surname;
-        else if (!strcmp(col, "preferred_name") && p->preferred)
-            v = p->preferred;
-        else if (!strcmp(col, "dob") && p->dob)
-            v = p->dob;
-        else if (!strcmp(col, "gender") && p->sex && *p->sex)
-            v = p->sex;
-        else if (!strcmp(col, "home_school") && f->school && *f->school)
-            v = f->school;
-        else if (!strcmp(col, "home_school_urn") && f->school && *f->school)
-            v = f->school_urn ? f->school_urn : "";
-        else if (!strcmp(col, "fsm") && p->fsm >= 0)
-            v = p->fsm ? "yes" : "no";
-        else if (!strcmp(col, "cla") && p->cla >= 0)
-            v = p->cla ? "yes" : "no";
-        else if (!strcmp(col, "plan") && p->plan)
-            v = p->plan;
-        else if (!strcmp(col, "aln_areas") && p->aln_areas)
-            v = p->aln_areas;
-        else if (!strcmp(col, "uln") && p->uln)
-            v = p->uln;
-        else if (!strcmp(col, "middle_names") && p->middle_names)
-            v = p->middle_names;
-        else if (!strcmp(col, "ethnicity") && p->ethnicity)
-            v = p->ethnicity;
+        for (size_t i = 0; i < sizeof says / sizeof says[0]; i++)
+            if (!strcmp(col, says[i].col)) {
+                if (says[i].v)
+                    v = says[i].v;
+                break;
+            }
         csv_write_field(out, v, c + 1 == t->ncols);
     }
 }

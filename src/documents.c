@@ -3,6 +3,7 @@
 #include "documents.h"
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +59,15 @@ static ap_status open_doc(const struct document_request *req, struct store *s, c
 }
 
 /* pdf_close, then the audit row; res->pages set. */
+__attribute__((format(printf, 7, 8)))
 static ap_status finish(struct store *s, struct pdf *p, const char *kind, const struct document_request *req,
-                        long pupils, const char *detail, struct document_result *res)
+                        long pupils, struct document_result *res, const char *fmt, ...)
 {
+    char detail[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
     res->pages = pdf_pages(p);
     ap_status st = pdf_close(p);
     if (st != AP_OK)
@@ -70,6 +77,16 @@ static ap_status finish(struct store *s, struct pdf *p, const char *kind, const 
 
 /* ------------------------------------------------------------------ */
 /* The PSP */
+
+/* n sections of the given heading level, each a heading and a paragraph:
+ * pairs holds heading, text, heading, text... */
+static void sections(struct pdf *p, int level, const char *const *pairs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        pdf_heading(p, level, pairs[2 * i]);
+        pdf_paragraph(p, pairs[2 * i + 1]);
+    }
+}
 
 static const char *const DAY_NAMES[PSP_DAYS] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
 
@@ -113,12 +130,9 @@ static void psp_body(struct pdf *p, const struct psp *psp, const struct psp_fact
     pdf_field(p, "Next review", uk(psp->next_review_date, a, sizeof a));
     pdf_field(p, "The PSP ends", uk(psp->end_date, b, sizeof b));
 
-    pdf_heading(p, 1, "Reason for the PSP");
-    pdf_paragraph(p, psp->reason);
-    pdf_heading(p, 1, "Strategies already tried");
-    pdf_paragraph(p, psp->previous_strategies);
-    pdf_heading(p, 1, "What is working");
-    pdf_paragraph(p, psp->what_is_working);
+    const char *const background[] = {"Reason for the PSP", psp->reason, "Strategies already tried",
+                                      psp->previous_strategies, "What is working", psp->what_is_working};
+    sections(p, 1, background, 3);
 
     pdf_heading(p, 1, "SMART targets");
     if (psp->ntargets == 0)
@@ -138,12 +152,9 @@ static void psp_body(struct pdf *p, const struct psp *psp, const struct psp_fact
     }
 
     pdf_heading(p, 1, "What each party agrees to do");
-    pdf_heading(p, 2, "The school");
-    pdf_paragraph(p, psp->school_agrees);
-    pdf_heading(p, 2, "The parent or carer");
-    pdf_paragraph(p, psp->parent_agrees);
-    pdf_heading(p, 2, "The professionals");
-    pdf_paragraph(p, psp->professionals_agree);
+    const char *const agreed[] = {"The school", psp->school_agrees, "The parent or carer", psp->parent_agrees,
+                                  "The professionals", psp->professionals_agree};
+    sections(p, 2, agreed, 3);
 
     pdf_heading(p, 1, "Timetable");
     static const char *const th_days[] = {"Day", "Activity", "Venue", "Hours"};
@@ -264,9 +275,7 @@ ap_status document_psp(struct store *s, int64_t id, const struct document_reques
     } while (pdf_again(p));
     snprintf(res->what, sizeof res->what, "the PSP of %s", f->name);
     res->pupils = 1;
-    char detail[64];
-    snprintf(detail, sizeof detail, "PSP %lld", (long long)id);
-    st = finish(s, p, "psp", req, 1, detail, res);
+    st = finish(s, p, "psp", req, 1, res, "PSP %lld", (long long)id);
     p = NULL;
 out:
     pdf_discard(p);
@@ -422,9 +431,7 @@ ap_status document_visit(struct store *s, int64_t visit_id, const struct documen
     while (pdf_again(p));
     snprintf(res->what, sizeof res->what, "the report of the %s visit to %s on %s", stage_name, v.provider_name,
              uk(v.visit_date, a, sizeof a));
-    char detail[64];
-    snprintf(detail, sizeof detail, "QA visit %lld", (long long)visit_id);
-    st = finish(s, p, "visit", req, 0, detail, res);
+    st = finish(s, p, "visit", req, 0, res, "QA visit %lld", (long long)visit_id);
     p = NULL;
 out:
     pdf_discard(p);
@@ -559,9 +566,7 @@ ap_status document_tracking(struct store *s, int week, const struct document_req
     progress(req, 0.9, "Writing the pages");
     snprintf(res->what, sizeof res->what, "the tracking sheet for the week commencing %s", monday);
     res->pupils = t->n;
-    char detail[64];
-    snprintf(detail, sizeof detail, "week of %s", monday);
-    st = finish(s, p, "tracking", req, (long)t->n, detail, res);
+    st = finish(s, p, "tracking", req, (long)t->n, res, "week of %s", monday);
     p = NULL;
 out:
     pdf_discard(p);

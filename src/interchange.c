@@ -172,9 +172,12 @@ struct kind {
     size_t nfields;
     size_t size;                    /* of the record struct */
     enum ix_table table;
+    size_t id_at, version_at;       /* offsets of the record's int64_t id and version */
 };
 
-#define KIND(name, one, fields, st, table) {name, one, fields, sizeof fields / sizeof fields[0], sizeof(struct st), table}
+#define KIND(name, one, fields, st, table)                                                                            \
+    {name, one, fields, sizeof fields / sizeof fields[0], sizeof(struct st), table, offsetof(struct st, id),          \
+     offsetof(struct st, version)}
 static const struct kind kinds[IX_KIND_COUNT] = {
     [IX_PUPILS] = KIND("pupils", "pupil", pupil_fields, pupil, IX_TABLE_PUPIL),
     [IX_CONTACTS] = KIND("contacts", "contact", contact_fields, contact, IX_TABLE_CONTACT),
@@ -764,6 +767,30 @@ static bool find_provider(struct import *im, int line, const char *name_col, con
     return true;
 }
 
+/* The UPN in cell v, trimmed and in capitals, into upn (len bytes; "" when
+ * it does not fit, and false). */
+static bool upn_of(const char *v, char *upn, size_t len)
+{
+    bool fits = trimmed(v, upn, len);
+    if (!fits)
+        upn[0] = '\0';
+    for (char *c = upn; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    return fits;
+}
+
+/* The pupil a contact's or placement's line names by the UPN in cell v
+ * (upn gets it, as upn_of makes it): *pupil = its id, or 0 when the store
+ * has none, which is reported on the line. */
+static ap_status line_pupil(struct import *im, int line, const char *v, char upn[32], int64_t *pupil)
+{
+    upn_of(v, upn, 32);
+    ap_status st = ixdb_pupil_by_upn(im->s, upn, pupil);
+    if (st == AP_OK && !*pupil)
+        line_error(im, line, "upn", "no pupil with the UPN \"%s\" in the store%s", upn, kind_cols_hint(im->kind));
+    return st;
+}
+
 /* Makes rows[i]'s stored record (old) and its new record (rec) from the
  * current line. false (reported) when the line cannot be matched. */
 static bool match_line(struct import *im, const struct csv_reader *r, struct row *row)
@@ -780,12 +807,10 @@ static bool match_line(struct import *im, const struct csv_reader *r, struct row
             return false;
         }
         char upn[32], why[160];
-        if (!trimmed(v, upn, sizeof upn) || !upn[0]) {
+        if (!upn_of(v, upn, sizeof upn) || !upn[0]) {
             line_error(im, line, "upn", "expected a UPN (13 characters, check letter first)");
             return false;
         }
-        for (char *c = upn; *c; c++)
-            *c = (char)toupper((unsigned char)*c);
         if (!upn_valid(upn, why, sizeof why)) {
             line_error(im, line, "upn", "\"%s\": %s", upn, why);
             return false;
@@ -805,16 +830,10 @@ static bool match_line(struct import *im, const struct csv_reader *r, struct row
             line_error(im, line, NULL, "the header needs the columns upn and name: contacts are matched on both");
             return false;
         }
-        if (!trimmed(v, upn, sizeof upn))
-            upn[0] = '\0';
-        for (char *c = upn; *c; c++)
-            *c = (char)toupper((unsigned char)*c);
-        if ((st = ixdb_pupil_by_upn(im->s, upn, &pupil)) != AP_OK)
+        if ((st = line_pupil(im, line, v, upn, &pupil)) != AP_OK)
             break;
-        if (!pupil) {
-            line_error(im, line, "upn", "no pupil with the UPN \"%s\" in the store%s", upn, kind_cols_hint(im->kind));
+        if (!pupil)
             return false;
-        }
         struct contact *list = NULL;
         size_t n = 0;
         if ((st = contact_list(im->s, pupil, &list, &n)) != AP_OK)
@@ -850,17 +869,9 @@ static bool match_line(struct import *im, const struct csv_reader *r, struct row
                        "are matched on them");
             return false;
         }
-        if (!trimmed(v, upn, sizeof upn))
-            upn[0] = '\0';
-        for (char *c = upn; *c; c++)
-            *c = (char)toupper((unsigned char)*c);
-        if ((st = ixdb_pupil_by_upn(im->s, upn, &pupil)) != AP_OK)
+        if ((st = line_pupil(im, line, v, upn, &pupil)) != AP_OK)
             break;
-        bool ok = true;
-        if (!pupil) {
-            line_error(im, line, "upn", "no pupil with the UPN \"%s\" in the store%s", upn, kind_cols_hint(im->kind));
-            ok = false;
-        }
+        bool ok = pupil != 0;
         if (!find_provider(im, line, "provider", "provider_postcode", value_of(im, r, F_PROVIDER),
                            value_of(im, r, F_PROVIDER_PC), &provider))
             ok = false;
@@ -1042,28 +1053,22 @@ static ap_status validate_record(const struct import *im, const void *rec)
     return AP_OK;
 }
 
+/* The int64_t at offset at of a record. */
+static int64_t member_at(const void *rec, size_t at)
+{
+    int64_t v;
+    memcpy(&v, (const char *)rec + at, sizeof v);
+    return v;
+}
+
 static int64_t version_of(enum ix_kind k, const void *rec)
 {
-    switch (k) {
-    case IX_PUPILS: return ((const struct pupil *)rec)->version;
-    case IX_CONTACTS: return ((const struct contact *)rec)->version;
-    case IX_PROVIDERS: return ((const struct provider *)rec)->version;
-    case IX_PLACEMENTS: return ((const struct placement *)rec)->version;
-    case IX_KIND_COUNT: break;
-    }
-    return 0;
+    return member_at(rec, kinds[k].version_at);
 }
 
 static int64_t id_of(enum ix_kind k, const void *rec)
 {
-    switch (k) {
-    case IX_PUPILS: return ((const struct pupil *)rec)->id;
-    case IX_CONTACTS: return ((const struct contact *)rec)->id;
-    case IX_PROVIDERS: return ((const struct provider *)rec)->id;
-    case IX_PLACEMENTS: return ((const struct placement *)rec)->id;
-    case IX_KIND_COUNT: break;
-    }
-    return 0;
+    return member_at(rec, kinds[k].id_at);
 }
 
 static const char *const table_names[] = {"pupil", "contact", "provider", "placement"};

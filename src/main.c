@@ -150,6 +150,37 @@ int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+int fail_unwritten(const char *what, ap_status st)
+{
+    const char *detail = cli_text(ap_error_detail());
+    fprintf(stderr, "apterm: %s: %s%s\n", what, detail,
+            strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? "" : "; nothing was written");
+    return st == AP_ERR_INVALID ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+int cli_options(const char *what, int argc, char **argv, const struct cli_opt *opts, int max_args)
+{
+    enum { FIRST = 256 }; /* getopt_long's own answers ('?', ':') stay below */
+    struct option longs[CLI_OPTS_MAX + 1];
+    int n = 0;
+    for (; n < CLI_OPTS_MAX && opts[n].name; n++)
+        longs[n] = (struct option){opts[n].name, opts[n].value ? required_argument : no_argument, NULL, FIRST + n};
+    longs[n] = (struct option){NULL, 0, NULL, 0};
+    int c;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        if (c < FIRST || c >= FIRST + n)
+            return usage_error("unknown option for %s", what);
+        const struct cli_opt *o = &opts[c - FIRST];
+        if (o->value)
+            *o->value = optarg;
+        else
+            *o->on = true;
+    }
+    if (max_args >= 0 && argc - optind > max_args)
+        return usage_error("%s: unexpected argument \"%s\"", what, argv[optind + max_args]);
+    return 0;
+}
+
 /* Parses a whole positive number for an option; false on anything else. */
 static bool parse_count(const char *text, long min, long max, long *out)
 {
@@ -343,32 +374,17 @@ static int cmd_user(struct cli *cli, int argc, char **argv)
  * else in between is still refused. */
 static int cmd_mark(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},   {"session", required_argument, NULL, 's'},
-        {"upn", required_argument, NULL, 'u'},    {"code", required_argument, NULL, 'c'},
-        {"note", required_argument, NULL, 'n'},   {"source", required_argument, NULL, 'o'},
-        {"file", required_argument, NULL, 'f'},   {"replace", no_argument, NULL, 'r'},
-        {NULL, 0, NULL, 0},
-    };
     const char *date_text = NULL, *session_text = NULL, *upn = NULL, *code_text = NULL, *note = NULL;
     const char *source_text = NULL, *file = NULL;
     bool replace = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': date_text = optarg; break;
-        case 's': session_text = optarg; break;
-        case 'u': upn = optarg; break;
-        case 'c': code_text = optarg; break;
-        case 'n': note = optarg; break;
-        case 'o': source_text = optarg; break;
-        case 'f': file = optarg; break;
-        case 'r': replace = true; break;
-        default: return usage_error("%s", "unknown option for mark");
-        }
-    }
-    if (optind < argc)
-        return usage_error("mark: unexpected argument \"%s\"", argv[optind]);
+    const struct cli_opt opts[] = {
+        {"date", &date_text, NULL}, {"session", &session_text, NULL}, {"upn", &upn, NULL},
+        {"code", &code_text, NULL}, {"note", &note, NULL},            {"source", &source_text, NULL},
+        {"file", &file, NULL},      {"replace", NULL, &replace},      {NULL, NULL, NULL},
+    };
+    int rc = cli_options("mark", argc, argv, opts, 0);
+    if (rc)
+        return rc;
     struct store *s = NULL;
     ap_status st;
     if (file) {
@@ -438,26 +454,26 @@ static int cmd_mark(struct cli *cli, int argc, char **argv)
 
 /* ---- export ---- */
 
+/* What export_marks_to asks of write_marks_csv. */
+struct marks_csv {
+    struct store *s;
+    int from, to;
+    int *count;
+};
+
+static ap_status write_marks_csv(void *ctx, FILE *f)
+{
+    struct marks_csv *m = ctx;
+    return marks_export_csv(m->s, m->from, m->to, f, m->count);
+}
+
 /* Writes the export through src/outfile.h: a temporary file beside path,
  * renamed into place only when it is complete, so a failure (disk full, a
  * bad range, a store error, a signal) leaves any existing file as it was. */
 static int export_marks_to(struct store *s, int from, int to, const char *path, int *count)
 {
-    struct outfile o;
-    if (outfile_open(&o, path) != AP_OK)
-        return -1;
-    FILE *f = outfile_stream(&o);
-    if (!f) {
-        outfile_abandon(&o);
-        return -1;
-    }
-    ap_status st = marks_export_csv(s, from, to, f, count);
-    if (fclose(f) != 0 && st == AP_OK)
-        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    if (st == AP_OK)
-        st = outfile_commit(&o);
-    else
-        outfile_abandon(&o);
+    struct marks_csv m = {s, from, to, count};
+    ap_status st = outfile_write(path, write_marks_csv, &m);
     if (st != AP_OK) {
         if (st == AP_ERR_IO && !strstr(ap_error_detail(), path)) {
             char detail[512];
@@ -470,6 +486,19 @@ static int export_marks_to(struct store *s, int from, int to, const char *path, 
 }
 
 static int cmd_export_xlsx(struct cli *cli, int argc, char **argv);
+
+/* --from and --to of an export: two dates, the first not after the second.
+ * Returns 0, or 2 after naming the option that is wrong. */
+static int parse_dates(const char *from_text, const char *to_text, int *from, int *to)
+{
+    if (!date_parse_iso(from_text, from))
+        return usage_error("--from \"%s\": expected a date, YYYY-MM-DD", from_text);
+    if (!date_parse_iso(to_text, to))
+        return usage_error("--to \"%s\": expected a date, YYYY-MM-DD", to_text);
+    if (*from > *to)
+        return usage_error("--from %s is after --to %s: nothing was written", from_text, to_text);
+    return 0;
+}
 
 static int cmd_export(struct cli *cli, int argc, char **argv)
 {
@@ -487,35 +516,18 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "marks") != 0)
         return usage_error("export: unknown export \"%s\" (expected marks, panel, dmt, pupils, contacts, providers "
                            "or placements)", argv[1]);
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},
-        {"out", required_argument, NULL, 'o'},
-        {NULL, 0, NULL, 0},
-    };
     const char *from_text = NULL, *to_text = NULL, *out = NULL;
-    int c;
-    argc--;
-    argv++;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': from_text = optarg; break;
-        case 't': to_text = optarg; break;
-        case 'o': out = optarg; break;
-        default: return usage_error("%s", "unknown option for export marks");
-        }
-    }
-    if (optind < argc)
-        return usage_error("export marks: unexpected argument \"%s\"", argv[optind]);
+    const struct cli_opt opts[] = {
+        {"from", &from_text, NULL}, {"to", &to_text, NULL}, {"out", &out, NULL}, {NULL, NULL, NULL},
+    };
+    int rc = cli_options("export marks", argc - 1, argv + 1, opts, 0);
+    if (rc)
+        return rc;
     if (!from_text || !to_text || !out)
         return usage_error("%s", "export marks needs --from, --to and --out");
     int from, to;
-    if (!date_parse_iso(from_text, &from))
-        return usage_error("--from \"%s\": expected a date, YYYY-MM-DD", from_text);
-    if (!date_parse_iso(to_text, &to))
-        return usage_error("--to \"%s\": expected a date, YYYY-MM-DD", to_text);
-    if (from > to)
-        return usage_error("--from %s is after --to %s: nothing was written", from_text, to_text);
+    if ((rc = parse_dates(from_text, to_text, &from, &to)))
+        return rc;
     if (!*out)
         return usage_error("%s", "--out needs a file name");
     struct store *s = NULL;
@@ -525,17 +537,13 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     long pupils = 0;
     char asked[40];
     snprintf(asked, sizeof asked, "%s to %s", from_text, to_text);
-    int rc = export_marks_to(s, from, to, out, &count);
+    rc = export_marks_to(s, from, to, out, &count);
     if (rc == 0 && (marks_export_pupils(s, from, to, &pupils) != AP_OK ||
                     audit_export(s, "marks", out, pupils, asked) != AP_OK))
         rc = -1;
     store_close(s);
-    if (rc != 0) {
-        const char *detail = cli_text(ap_error_detail());
-        fprintf(stderr, "apterm: export: %s%s\n", detail,
-                strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? "" : "; nothing was written");
-        return EXIT_FAILURE;
-    }
+    if (rc != 0)
+        return fail_unwritten("export", AP_ERR_IO); /* never a wrong value: the dates were checked */
     printf("Wrote %d mark%s from %s to %s to %s\n", count, count == 1 ? "" : "s", from_text, to_text, out);
     return EXIT_SUCCESS;
 }
@@ -567,28 +575,14 @@ void cli_progress_end(const struct cli_progress *p)
 static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
 {
     bool panel = strcmp(argv[1], "panel") == 0;
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},
-        {"out", required_argument, NULL, 'o'},
-        {"panel-date", required_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0},
-    };
     const char *from_text = NULL, *to_text = NULL, *out = NULL, *panel_text = NULL;
-    int c;
-    argc--;
-    argv++;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': from_text = optarg; break;
-        case 't': to_text = optarg; break;
-        case 'o': out = optarg; break;
-        case 'p': panel_text = optarg; break;
-        default: return usage_error("unknown option for export %s", panel ? "panel" : "dmt");
-        }
-    }
-    if (optind < argc)
-        return usage_error("export %s: unexpected argument \"%s\"", panel ? "panel" : "dmt", argv[optind]);
+    const struct cli_opt opts[] = {
+        {"from", &from_text, NULL}, {"to", &to_text, NULL}, {"out", &out, NULL},
+        {"panel-date", &panel_text, NULL}, {NULL, NULL, NULL},
+    };
+    int rc = cli_options(panel ? "export panel" : "export dmt", argc - 1, argv + 1, opts, 0);
+    if (rc)
+        return rc;
     if (!out || !*out)
         return usage_error("export %s needs --out FILE.xlsx", panel ? "panel" : "dmt");
     int from = DATE_NONE, to = DATE_NONE, panel_date = DATE_NONE;
@@ -602,12 +596,8 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
             return usage_error("%s", "export dmt takes --from and --to, not --panel-date");
         if (!from_text || !to_text)
             return usage_error("%s", "export dmt needs --from, --to and --out");
-        if (!date_parse_iso(from_text, &from))
-            return usage_error("--from \"%s\": expected a date, YYYY-MM-DD", from_text);
-        if (!date_parse_iso(to_text, &to))
-            return usage_error("--to \"%s\": expected a date, YYYY-MM-DD", to_text);
-        if (from > to)
-            return usage_error("--from %s is after --to %s: nothing was written", from_text, to_text);
+        if ((rc = parse_dates(from_text, to_text, &from, &to)))
+            return rc;
         if (to - from + 1 > REPORT_MAX_RANGE_DAYS)
             return usage_error("--from %s to --to %s is longer than ten years: nothing was written", from_text,
                                to_text);
@@ -634,13 +624,8 @@ static int cmd_export_xlsx(struct cli *cli, int argc, char **argv)
     }
     store_close(s);
     cli_progress_end(&progress);
-    if (st != AP_OK) {
-        const char *detail = cli_text(ap_error_detail());
-        fprintf(stderr, "apterm: export: %s%s\n", detail,
-                strstr(detail, "nothing was written") || strstr(detail, "left as it was") ? ""
-                                                                                          : "; nothing was written");
-        return st == AP_ERR_INVALID ? EXIT_USAGE : EXIT_FAILURE;
-    }
+    if (st != AP_OK)
+        return fail_unwritten("export", st);
     char money_c[MONEY_LEN], money_a[MONEY_LEN];
     if (panel)
         printf("Wrote the Inclusion Panel pack (%s%s) to %s: %zu case%s, %zu quotation%s, %zu pupil%s, "

@@ -285,3 +285,19 @@ ap_status outfile_commit(struct outfile *o)
     }
     return AP_OK;
 }
+
+ap_status outfile_write(const char *target, ap_status (*write)(void *ctx, FILE *f), void *ctx)
+{
+    struct outfile o;
+    ap_status st = outfile_open(&o, target);
+    if (st != AP_OK)
+        return st;
+    FILE *f = outfile_stream(&o);
+    st = f ? write(ctx, f) : AP_ERR_IO; /* outfile_stream recorded why */
+    if (f && fclose(f) != 0 && st == AP_OK)
+        st = ap_fail(AP_ERR_IO, "cannot write %s: %s", target, strerror(errno));
+    if (st == AP_OK)
+        return outfile_commit(&o);
+    outfile_abandon(&o);
+    return st;
+}

@@ -61,6 +61,11 @@ ap_status outfile_commit(struct outfile *o);
  * nothing for an o already ended. */
 void outfile_abandon(struct outfile *o);
 
+/* A whole export written as one stream: outfile_open, then write(ctx, f)
+ * on the temporary file, then fclose and outfile_commit when write returned
+ * AP_OK (outfile_abandon when anything failed). Returns the first failure
+ * (a failed fclose: AP_ERR_IO naming the target). */
+ap_status outfile_write(const char *target, ap_status (*write)(void *ctx, FILE *f), void *ctx);
 /* True for a name apterm gives its temporary files: "." + a non-empty
  * target name + OUTFILE_TAG + six letters or digits. */
 bool outfile_is_temp_name(const char *name);

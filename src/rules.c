@@ -22,16 +22,17 @@ static void why_clear(char *why, size_t len)
         why[0] = '\0';
 }
 
-/* Append to why, after "; " when it already holds a reason. */
-__attribute__((format(printf, 3, 4)))
-static void why_add(char *why, size_t len, const char *fmt, ...)
+/* Append to why, after sep when it already holds a reason. */
+__attribute__((format(printf, 4, 5)))
+static void why_put(char *why, size_t len, const char *sep, const char *fmt, ...)
 {
     if (!why || !len)
         return;
     size_t used = strlen(why);
-    if (used && used + 2 < len) {
-        memcpy(why + used, "; ", 3);
-        used += 2;
+    size_t n = strlen(sep);
+    if (used && used + n < len) {
+        memcpy(why + used, sep, n + 1);
+        used += n;
     }
     if (used + 1 >= len)
         return;
@@ -41,20 +42,9 @@ static void why_add(char *why, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Append with no separator. */
-__attribute__((format(printf, 3, 4)))
-static void why_cat(char *why, size_t len, const char *fmt, ...)
-{
-    if (!why || !len)
-        return;
-    size_t used = strlen(why);
-    if (used + 1 >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why + used, len - used, fmt, ap);
-    va_end(ap);
-}
+/* Append to why after "; " (a reason more), or with no separator. */
+#define why_add(why, len, ...) why_put(why, len, "; ", __VA_ARGS__)
+#define why_cat(why, len, ...) why_put(why, len, "", __VA_ARGS__)
 
 /* A number of hours or a percentage without trailing zeros: 18, 23.5,
  * 17.95. buf holds at least 32 bytes. */
@@ -166,6 +156,21 @@ char *rules_year_group_name(int year_group, char *buf, size_t len)
     return buf;
 }
 
+char *rules_year_group_short(int year_group, char *buf, size_t len)
+{
+    if (!buf || !len)
+        return buf;
+    if (year_group == RULES_NO_YEAR_GROUP)
+        snprintf(buf, len, "?");
+    else if (year_group < 0)
+        snprintf(buf, len, "N");
+    else if (year_group == 0)
+        snprintf(buf, len, "R");
+    else
+        snprintf(buf, len, "Y%d", year_group);
+    return buf;
+}
+
 bool rules_year_band(int year_group, enum year_band *band)
 {
     enum year_band b;
@@ -218,18 +223,24 @@ static int name_find(const char *const *names, int n, const char *text)
     return -1;
 }
 
-const char *rules_category_str(enum code_category cat)
-{
-    return name_of(category_strs, CAT_COUNT, (unsigned)cat);
-}
+/* PREFIX_str and PREFIX_parse (rules.h) of an enum TYPE whose values index
+ * NAMES, a table of COUNT: the same two functions for each such enum, typed
+ * (which C offers no other way to share). */
+#define NAMED_ENUM(prefix, type, names, count)                                                                        \
+    const char *prefix##_str(type value)                                                                              \
+    {                                                                                                                 \
+        return name_of(names, count, (unsigned)value);                                                                \
+    }                                                                                                                 \
+    bool prefix##_parse(const char *text, type *out)                                                                  \
+    {                                                                                                                 \
+        int i = name_find(names, count, text);                                                                        \
+        if (i >= 0)                                                                                                   \
+            *out = (type)i;                                                                                           \
+        return i >= 0;                                                                                                \
+    }
 
-bool rules_category_parse(const char *text, enum code_category *out)
-{
-    int i = name_find(category_strs, CAT_COUNT, text);
-    if (i >= 0)
-        *out = (enum code_category)i;
-    return i >= 0;
-}
+/* rules_category_str, rules_category_parse */
+NAMED_ENUM(rules_category, enum code_category, category_strs, CAT_COUNT)
 
 bool rules_category_attending(enum code_category cat)
 {
@@ -646,30 +657,22 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
     char reasons[RULES_WHY_LEN] = "";
     enum flag_level level = FLAG_GREEN;
 
-    if (!r->has_psp && !r->medical_ihp) {
-        why_add(reasons, sizeof reasons, "no PSP");
-        level = FLAG_RED;
-    }
-    if (r->end == DATE_NONE) {
-        why_add(reasons, sizeof reasons, "no end date");
-        level = FLAG_RED;
-    }
-    if (!r->exit_plan) {
-        why_add(reasons, sizeof reasons, "no exit plan");
-        level = FLAG_RED;
-    }
-    if (r->single_agency) {
-        why_add(reasons, sizeof reasons, "single-agency plan (no other professional's agreement recorded)");
-        level = FLAG_RED;
-    }
-    if (r->safeguarding_concern) {
-        why_add(reasons, sizeof reasons, "safeguarding concern ticked on the PSP");
-        level = FLAG_RED;
-    }
-    if (r->looked_after) {
-        why_add(reasons, sizeof reasons, "a child looked after");
-        level = FLAG_RED;
-    }
+    const struct {
+        bool red;
+        const char *reason;
+    } reds[] = {
+        {!r->has_psp && !r->medical_ihp, "no PSP"},
+        {r->end == DATE_NONE, "no end date"},
+        {!r->exit_plan, "no exit plan"},
+        {r->single_agency, "single-agency plan (no other professional's agreement recorded)"},
+        {r->safeguarding_concern, "safeguarding concern ticked on the PSP"},
+        {r->looked_after, "a child looked after"},
+    };
+    for (size_t i = 0; i < sizeof reds / sizeof reds[0]; i++)
+        if (reds[i].red) {
+            why_add(reasons, sizeof reasons, "%s", reds[i].reason);
+            level = FLAG_RED;
+        }
     if (r->concern) {
         char c[11];
         why_add(reasons, sizeof reasons, "safeguarding concern recorded on %s", date_format(r->concern_date, c));
@@ -769,18 +772,8 @@ static const char *const basis_strs[BASIS_COUNT] = {
     [BASIS_YEAR] = "year",
 };
 
-const char *rules_basis_str(enum cost_basis basis)
-{
-    return name_of(basis_strs, BASIS_COUNT, (unsigned)basis);
-}
-
-bool rules_basis_parse(const char *text, enum cost_basis *out)
-{
-    int i = name_find(basis_strs, BASIS_COUNT, text);
-    if (i >= 0)
-        *out = (enum cost_basis)i;
-    return i >= 0;
-}
+/* rules_basis_str, rules_basis_parse */
+NAMED_ENUM(rules_basis, enum cost_basis, basis_strs, BASIS_COUNT)
 
 int64_t rules_annual_amount(enum cost_basis basis, int64_t amount,
                             int sessions_per_week, int days_per_week,

@@ -68,6 +68,9 @@ int rules_year_group(int dob, int on_date);
 /* "Nursery", "Reception", "Year 1" ... "Year 13", "Year 14"; "?" for
  * RULES_NO_YEAR_GROUP. Returns buf. */
 char *rules_year_group_name(int year_group, char *buf, size_t len);
+/* The same in a list's narrow column: "N", "R", "Y1" ... "Y13"; "?" for
+ * RULES_NO_YEAR_GROUP. Returns buf. */
+char *rules_year_group_short(int year_group, char *buf, size_t len);
 
 /* The band of the minimum-hours table. Reception to Year 11 only: false for
  * nursery age and Year 12 onwards (post-16 has no minimum). */

@@ -160,91 +160,70 @@ static void make_marking(struct xlsx *x, const struct xlsx_doc *doc)
 
 static void make_formats(struct xlsx *x)
 {
-    lxw_workbook *wb = x->wb;
     struct xlsx_formats *f = &x->f;
     const char *money = "\"\xc2\xa3\"#,##0.00;[Red]-\"\xc2\xa3\"#,##0.00";
-    f->title = workbook_add_format(wb);
-    format_set_bold(f->title);
-    format_set_font_size(f->title, 16);
-    f->subtitle = workbook_add_format(wb);
-    format_set_font_color(f->subtitle, 0x595959);
-    f->heading = workbook_add_format(wb);
-    format_set_bold(f->heading);
-    format_set_font_size(f->heading, 12);
-    format_set_bottom(f->heading, LXW_BORDER_THIN);
-    f->note = workbook_add_format(wb);
-    format_set_italic(f->note);
-    format_set_font_color(f->note, 0x595959);
-    format_set_text_wrap(f->note);
-    format_set_align(f->note, LXW_ALIGN_VERTICAL_TOP);
-    f->label = workbook_add_format(wb);
-    format_set_bold(f->label);
-    format_set_align(f->label, LXW_ALIGN_VERTICAL_TOP);
-    f->header = workbook_add_format(wb);
-    format_set_bold(f->header);
-    format_set_text_wrap(f->header);
-    format_set_align(f->header, LXW_ALIGN_VERTICAL_TOP);
-    f->text = workbook_add_format(wb);
-    format_set_align(f->text, LXW_ALIGN_VERTICAL_TOP);
-    f->wrap = workbook_add_format(wb);
-    format_set_text_wrap(f->wrap);
-    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
-    f->bold = workbook_add_format(wb);
-    format_set_bold(f->bold);
-    format_set_align(f->bold, LXW_ALIGN_VERTICAL_TOP);
-    f->bold_wrap = workbook_add_format(wb); /* a name in a capped column */
-    format_set_bold(f->bold_wrap);
-    format_set_text_wrap(f->bold_wrap);
-    format_set_align(f->bold_wrap, LXW_ALIGN_VERTICAL_TOP);
-    f->date = workbook_add_format(wb);
-    format_set_num_format(f->date, "dd/mm/yyyy");
-    format_set_align(f->date, LXW_ALIGN_LEFT);
-    format_set_align(f->date, LXW_ALIGN_VERTICAL_TOP);
-    f->money = workbook_add_format(wb);
-    format_set_num_format(f->money, money);
-    format_set_align(f->money, LXW_ALIGN_VERTICAL_TOP);
-    f->money_bold = workbook_add_format(wb);
-    format_set_num_format(f->money_bold, money);
-    format_set_bold(f->money_bold);
-    format_set_align(f->money_bold, LXW_ALIGN_VERTICAL_TOP);
-    f->pct = workbook_add_format(wb);
-    format_set_num_format(f->pct, "0.0%");
-    format_set_align(f->pct, LXW_ALIGN_VERTICAL_TOP);
-    f->integer = workbook_add_format(wb);
-    format_set_num_format(f->integer, "#,##0");
-    format_set_align(f->integer, LXW_ALIGN_VERTICAL_TOP);
-    f->hours = workbook_add_format(wb);
-    format_set_num_format(f->hours, "#,##0.00"); /* 17.75, not 17.8 */
-    format_set_align(f->hours, LXW_ALIGN_VERTICAL_TOP);
-    f->decimal = workbook_add_format(wb);
-    format_set_num_format(f->decimal, "0.00");
-    format_set_align(f->decimal, LXW_ALIGN_VERTICAL_TOP);
-    f->marker = workbook_add_format(wb);
-    format_set_bold(f->marker);
-    format_set_font_color(f->marker, 0x006100);
-    format_set_align(f->marker, LXW_ALIGN_VERTICAL_TOP);
-    /* Conditional fills: Excel's own "light red / yellow / green fill with
-     * dark text", readable in black and white too (the cell says the word). */
-    f->red = workbook_add_format(wb);
-    format_set_bg_color(f->red, 0xFFC7CE);
-    format_set_font_color(f->red, 0x9C0006);
-    f->amber = workbook_add_format(wb);
-    format_set_bg_color(f->amber, 0xFFEB9C);
-    format_set_font_color(f->amber, 0x9C5700);
-    f->green = workbook_add_format(wb);
-    format_set_bg_color(f->green, 0xC6EFCE);
-    format_set_font_color(f->green, 0x006100);
-    f->recommended = workbook_add_format(wb);
-    format_set_bg_color(f->recommended, 0xC6EFCE);
-    format_set_bold(f->recommended);
-    lxw_format **all[] = {&f->title, &f->subtitle, &f->heading, &f->note, &f->label, &f->header, &f->text,
-                          &f->wrap, &f->bold, &f->bold_wrap, &f->date, &f->money, &f->money_bold, &f->pct, &f->integer,
-                          &f->hours, &f->decimal, &f->marker, &f->red, &f->amber, &f->green, &f->recommended};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (!*all[i]) {
+    /* Every format, in the order they are added: what differs from the
+     * default (colours 0: unset). */
+    const struct {
+        lxw_format **slot;
+        bool bold, italic, wrap, top, left, border_below;
+        uint8_t size;
+        lxw_color_t colour, fill;
+        const char *num;
+    } specs[] = {
+        {&f->title, .bold = true, .size = 16},
+        {&f->subtitle, .colour = 0x595959},
+        {&f->heading, .bold = true, .size = 12, .border_below = true},
+        {&f->note, .italic = true, .colour = 0x595959, .wrap = true, .top = true},
+        {&f->label, .bold = true, .top = true},
+        {&f->header, .bold = true, .wrap = true, .top = true},
+        {&f->text, .top = true},
+        {&f->wrap, .wrap = true, .top = true},
+        {&f->bold, .bold = true, .top = true},
+        {&f->bold_wrap, .bold = true, .wrap = true, .top = true}, /* a name in a capped column */
+        {&f->date, .num = "dd/mm/yyyy", .left = true, .top = true},
+        {&f->money, .num = money, .top = true},
+        {&f->money_bold, .num = money, .bold = true, .top = true},
+        {&f->pct, .num = "0.0%", .top = true},
+        {&f->integer, .num = "#,##0", .top = true},
+        {&f->hours, .num = "#,##0.00", .top = true}, /* 17.75, not 17.8 */
+        {&f->decimal, .num = "0.00", .top = true},
+        {&f->marker, .bold = true, .colour = 0x006100, .top = true},
+        /* Conditional fills: Excel's own "light red / yellow / green fill
+         * with dark text", readable in black and white too (the cell says
+         * the word). */
+        {&f->red, .fill = 0xFFC7CE, .colour = 0x9C0006},
+        {&f->amber, .fill = 0xFFEB9C, .colour = 0x9C5700},
+        {&f->green, .fill = 0xC6EFCE, .colour = 0x006100},
+        {&f->recommended, .fill = 0xC6EFCE, .bold = true},
+    };
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        lxw_format *fm = *specs[i].slot = workbook_add_format(x->wb);
+        if (!fm) {
             xlsx_fail(x, AP_ERR_NOMEM, "making the cell formats: out of memory");
             return;
         }
+        if (specs[i].num)
+            format_set_num_format(fm, specs[i].num);
+        if (specs[i].bold)
+            format_set_bold(fm);
+        if (specs[i].italic)
+            format_set_italic(fm);
+        if (specs[i].size)
+            format_set_font_size(fm, specs[i].size);
+        if (specs[i].border_below)
+            format_set_bottom(fm, LXW_BORDER_THIN);
+        if (specs[i].colour)
+            format_set_font_color(fm, specs[i].colour);
+        if (specs[i].fill)
+            format_set_bg_color(fm, specs[i].fill);
+        if (specs[i].wrap)
+            format_set_text_wrap(fm);
+        if (specs[i].left)
+            format_set_align(fm, LXW_ALIGN_LEFT);
+        if (specs[i].top)
+            format_set_align(fm, LXW_ALIGN_VERTICAL_TOP);
+    }
 }
 
 ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx **out)
@@ -648,15 +627,24 @@ static void where(const struct xlsx_sheet *s, int row, int col, char *buf, size_
     snprintf(buf, len, "the sheet %s, cell %s%d", s->name, xlsx_col_name(col, c), row + 1);
 }
 
+/* Records a failed write of the cell at row, col, naming the cell; true when
+ * err is none. */
+static bool cell_ok(struct xlsx_sheet *s, int row, int col, lxw_error err)
+{
+    if (err == LXW_NO_ERROR)
+        return true;
+    char at[80];
+    where(s, row, col, at, sizeof at);
+    return xlsx_ok(s->x, err, at);
+}
+
 void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt)
 {
     SPLIT_ROUTE(s, col, xlsx_text(s->cont, row, c2_, text, fmt));
     if (!usable(s, row, col))
         return;
-    char at[80];
     if (!text || !*text) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt), at);
+        cell_ok(s, row, col, worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt));
         return;
     }
     size_t len = strlen(text);
@@ -678,22 +666,14 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
         remember_wrap(s, row, col, col, text);
     lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
     free(cut);
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col, err);
 }
 
 void xlsx_note(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt)
 {
     if (!usable(s, row, col) || !text || !*text)
         return;
-    char at[80];
-    lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt));
 }
 
 void xlsx_paragraph(struct xlsx_sheet *s, int row, int first_col, int last_col, const char *text, lxw_format *fmt)
@@ -719,14 +699,10 @@ void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_forma
     SPLIT_ROUTE(s, col, xlsx_number(s->cont, row, c2_, value, fmt));
     if (!usable(s, row, col))
         return;
-    char buf[64], at[80];
+    char buf[64];
     snprintf(buf, sizeof buf, "%.2f", value);
     need(s, col, (double)strlen(buf) + 1);
-    lxw_error err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt);
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt));
 }
 
 void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
@@ -734,14 +710,11 @@ void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
     SPLIT_ROUTE(s, col, xlsx_int(s->cont, row, c2_, value));
     if (!usable(s, row, col))
         return;
-    char buf[32], at[80];
+    char buf[32];
     int n = snprintf(buf, sizeof buf, "%lld", (long long)value);
     need(s, col, (double)n + (double)(n - 1) / 3);
-    lxw_error err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value, s->x->f.integer);
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col,
+            worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value, s->x->f.integer));
 }
 
 void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
@@ -749,15 +722,11 @@ void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
     SPLIT_ROUTE(s, col, xlsx_money(s->cont, row, c2_, pence));
     if (!usable(s, row, col))
         return;
-    char buf[MONEY_LEN], at[80];
+    char buf[MONEY_LEN];
     money_format(pence, buf, sizeof buf);
     need(s, col, text_width(buf) + 1);
-    lxw_error err =
-        worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)pence / 100.0, s->x->f.money);
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col,
+            worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)pence / 100.0, s->x->f.money));
 }
 
 void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
@@ -765,7 +734,6 @@ void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
     SPLIT_ROUTE(s, col, xlsx_pct(s->cont, row, c2_, has, fraction));
     if (!usable(s, row, col))
         return;
-    char at[80];
     lxw_error err;
     if (!has) {
         err = worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, s->x->f.pct);
@@ -773,10 +741,7 @@ void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
         need(s, col, 7);
         err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, fraction, s->x->f.pct);
     }
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col, err);
 }
 
 void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
@@ -800,10 +765,7 @@ void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
         need(s, col, 11);
         err = worksheet_write_datetime(s->ws, (lxw_row_t)row, (lxw_col_t)col, &dt, s->x->f.date);
     }
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col, err);
 }
 
 void xlsx_blank(struct xlsx_sheet *s, int row, int col, lxw_format *fmt)
@@ -811,12 +773,7 @@ void xlsx_blank(struct xlsx_sheet *s, int row, int col, lxw_format *fmt)
     SPLIT_ROUTE(s, col, xlsx_blank(s->cont, row, c2_, fmt));
     if (!usable(s, row, col))
         return;
-    char at[80];
-    lxw_error err = worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt);
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col, worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt));
 }
 
 void xlsx_formula_num(struct xlsx_sheet *s, int row, int col, const char *formula, double value, lxw_format *fmt)
@@ -831,11 +788,7 @@ void xlsx_formula_num(struct xlsx_sheet *s, int row, int col, const char *formul
         return;
     }
     need(s, col, 14);
-    lxw_error err = worksheet_write_formula_num(s->ws, (lxw_row_t)row, (lxw_col_t)col, formula, fmt, value);
-    if (err != LXW_NO_ERROR) {
-        where(s, row, col, at, sizeof at);
-        xlsx_ok(s->x, err, at);
-    }
+    cell_ok(s, row, col, worksheet_write_formula_num(s->ws, (lxw_row_t)row, (lxw_col_t)col, formula, fmt, value));
 }
 
 /* A table name from the sheet name: letters and digits, unique. */

@@ -69,6 +69,31 @@ pane_script() {
     demo_store "$db" "$@"
 }
 
+# search_for SESSION TEXT: / opens the search box, TEXT is typed, Enter.
+search_for() {
+    keys "$1" /
+    wait_for "$1" "Search:" 5
+    keys "$1" -l "$2"
+    keys "$1" Enter
+}
+
+# open_panel_cases SESSION UPN: in the Panel pane, the filter set to the
+# open cases (f, status Open), then the search for UPN.
+open_panel_cases() {
+    keys "$1" f
+    wait_for "$1" "Filter the panel cases" 5
+    keys "$1" Down Right Enter
+    wait_for "$1" "cases shown: F clears the filter" 5
+    search_for "$1" "$2"
+}
+
+# expect_saved NAME TABLE ID COLUMN VALUE VERSION: the row ID of TABLE in
+# $db has COLUMN = VALUE, version VERSION + 1 and updated_by $me: an edit
+# saved by this login.
+expect_saved() {
+    expect_equal "$1" "$(q "select $4 || '|' || version || '|' || updated_by from $2 where id = $3")" "$5|$(($6 + 1))|$me"
+}
+
 # q SQL: what SQL answers on the script's store $db.
 q() { sqlite3 "$db" "$1"; }
 

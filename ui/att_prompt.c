@@ -76,12 +76,6 @@ static void draw_prompt(struct att *a, const char *label, struct lineedit *le, c
     wnoutrefresh(w);
 }
 
-static bool prompt_takes_text(void *self)
-{
-    (void)self;
-    return true;
-}
-
 /* Find a pupil: a view over the grid, the matches under the cursor as typed. */
 struct att_find {
     struct att *a;
@@ -153,7 +147,7 @@ static const struct view_ops find_view = {
     .keys = find_keys,
     .draw = find_draw,
     .key = find_key,
-    .takes_text = prompt_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *attendance_find_view_ops(void) { return &find_view; }
@@ -205,7 +199,7 @@ static const struct view_ops goto_view = {
     .keys = goto_keys,
     .draw = goto_draw,
     .key = goto_key,
-    .takes_text = prompt_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *attendance_goto_view_ops(void) { return &goto_view; }

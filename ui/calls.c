@@ -46,7 +46,7 @@ struct calls_pane {
     int today;
     struct call_entry *e;
     size_t n;
-    size_t *order;            /* escalations, others to reach, then those reached */
+    struct list_rows rows;    /* escalations, others to reach, then those reached */
     struct listview lv;
     bool loaded;
     int to_reach, escalate;
@@ -65,22 +65,34 @@ static int group(const struct call_entry *e)
     return 2;
 }
 
-static const struct calls_pane *sorting;
-
-static int order_cmp(const void *pa, const void *pb)
+static int order_cmp(const void *ctx, size_t a, size_t b)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int ga = group(&sorting->e[a]), gb = group(&sorting->e[b]);
+    const struct calls_pane *c = ctx;
+    int ga = group(&c->e[a]), gb = group(&c->e[b]);
     if (ga != gb)
         return ga - gb;
     return (a > b) - (a < b); /* calls_list's name order */
 }
 
+static bool every_row(const void *ctx, size_t i)
+{
+    (void)ctx;
+    (void)i;
+    return true;
+}
+
+static int64_t row_pupil(const void *ctx, size_t i)
+{
+    return ((const struct calls_pane *)ctx)->e[i].pupil_id;
+}
+
+static const struct list_rows_ops rows_ops = {every_row, order_cmp, row_pupil, NULL};
+
 static const struct call_entry *selected(const struct calls_pane *c)
 {
     if (!c->n || c->lv.cursor < 0 || (size_t)c->lv.cursor >= c->n)
         return NULL;
-    return &c->e[c->order[c->lv.cursor]];
+    return &c->e[c->rows.view[c->lv.cursor]];
 }
 
 static void map_runs(struct calls_pane *c);
@@ -89,7 +101,6 @@ static void load(struct calls_pane *c)
 {
     const struct call_entry *sel = selected(c);
     int64_t keep = sel ? sel->pupil_id : 0;
-    int line = c->lv.cursor;
     c->today = ui_today(c->ui);
     struct call_entry *e = NULL;
     size_t n = 0;
@@ -97,33 +108,22 @@ static void load(struct calls_pane *c)
         ui_error(c->ui, "The calls list could not be loaded: %s", ap_error_detail());
         return;
     }
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order) {
+    if (!list_rows_reserve(&c->rows, n)) {
         free(e);
         ui_error(c->ui, "The calls list could not be loaded: out of memory");
         return;
     }
     free(c->e);
-    free(c->order);
     c->e = e;
-    c->n = n;
-    c->order = order;
+    c->n = c->rows.n = n;
     c->to_reach = c->escalate = 0;
     for (size_t i = 0; i < n; i++) {
-        order[i] = i;
         c->to_reach += !e[i].resolved;
         c->escalate += e[i].escalate && !e[i].resolved;
     }
-    sorting = c;
-    qsort(order, n, sizeof *order, order_cmp);
-    sorting = NULL;
     c->loaded = true;
     map_runs(c);
-    listview_set_rows(&c->lv, (int)n);
-    listview_select(&c->lv, line);
-    for (size_t i = 0; keep && i < n; i++)
-        if (e[order[i]].pupil_id == keep)
-            listview_select(&c->lv, (int)i);
+    list_rows_sort(&c->rows, false, keep);
 }
 
 /* ---- Drawing -------------------------------------------------------------------- */
@@ -173,7 +173,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_m
     buf[0] = '\0';
     if (row < 0 || (size_t)row >= c->n)
         return;
-    const struct call_entry *e = &c->e[c->order[row]];
+    const struct call_entry *e = &c->e[c->rows.view[row]];
     switch (col) {
     case CC_PUPIL: {
         /* "!" to escalate or a red run of unauthorised absence, "~" an amber run. */
@@ -219,11 +219,6 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_m
     }
 }
 
-static void put_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
-{
-    draw_text(w, y, x, 0, text, attr, DRAW_ELLIPSIS | DRAW_CLEAR);
-}
-
 /* The selected pupil's contacts in calling order and the last call. */
 static void draw_box(struct calls_pane *c, WINDOW *w)
 {
@@ -239,33 +234,33 @@ static void draw_box(struct calls_pane *c, WINDOW *w)
     snprintf(line, sizeof line, "── %s · %s · AM %s · PM %s ──", e->pupil_name,
              e->provider_name[0] ? e->provider_name : "no provider", e->am_code[0] ? e->am_code : "–",
              e->pm_code[0] ? e->pm_code : "–");
-    put_line(w, y0, 0, line, attr_of(ATTR_HEADER));
+    draw_line(w, y0, 0, line, attr_of(ATTR_HEADER));
     int y = y0 + 1;
     if (e->escalate) {
         snprintf(line, sizeof line, "! Escalate: %s", e->escalate_why);
-        put_line(w, y++, 1, line, attr_of(ATTR_FLAG_RED));
+        draw_line(w, y++, 1, line, attr_of(ATTR_FLAG_RED));
     }
     const char *run_why;
     enum flag_level run = run_flag(c, e, &run_why);
     if (run != FLAG_NONE && run_why) {
         snprintf(line, sizeof line, "%s %s", run == FLAG_RED ? "!" : "~", run_why);
-        put_line(w, y++, 1, line, attr_of(run == FLAG_RED ? ATTR_FLAG_RED : ATTR_FLAG_AMBER));
+        draw_line(w, y++, 1, line, attr_of(run == FLAG_RED ? ATTR_FLAG_RED : ATTR_FLAG_AMBER));
     }
     if (!e->ncontacts)
-        put_line(w, y++, 1, "No parent/carer contact on file: add one on the roll (1, Enter, t)", attr_of(ATTR_DIM));
+        draw_line(w, y++, 1, "No parent/carer contact on file: add one on the roll (1, Enter, t)", attr_of(ATTR_DIM));
     for (int k = 0; k < e->ncontacts && y < y0 + BOX_LINES - 1; k++) {
         const struct call_contact *ct = &e->contacts[k];
         snprintf(line, sizeof line, "%d. %s%s%s%s  %s%s%s", k + 1, ct->name, ct->relationship[0] ? " (" : "",
                  ct->relationship, ct->relationship[0] ? ")" : "", ct->phone[0] ? ct->phone : "no phone",
                  ct->phone2[0] ? " · " : "", ct->phone2);
-        put_line(w, y++, 1, line, A_NORMAL);
+        draw_line(w, y++, 1, line, A_NORMAL);
     }
     if (e->attempts)
         snprintf(line, sizeof line, "Last call %.5s (%d today): %s", clock_of(e->last_call_at), e->attempts,
                  e->last_outcome[0] ? e->last_outcome : "(nothing noted)");
     else
         snprintf(line, sizeof line, "No call yet today: Enter logs one");
-    put_line(w, y0 + BOX_LINES - 1, 1, line, attr_of(ATTR_DIM));
+    draw_line(w, y0 + BOX_LINES - 1, 1, line, attr_of(ATTR_DIM));
 }
 
 static void calls_draw(void *state, WINDOW *w)
@@ -273,17 +268,17 @@ static void calls_draw(void *state, WINDOW *w)
     struct calls_pane *c = state;
     int width = getmaxx(w), height = getmaxy(w);
     if (!c->loaded) {
-        put_line(w, 0, 1, "First-day absence calls: not loaded (see the message below)", attr_of(ATTR_HEADER));
+        draw_line(w, 0, 1, "First-day absence calls: not loaded (see the message below)", attr_of(ATTR_HEADER));
         return;
     }
     char d[11], title[300];
     snprintf(title, sizeof title, "First-day absence calls %s · %zu pupil%s · %d to reach · %d to escalate",
              date_format(c->today, d), c->n, c->n == 1 ? "" : "s", c->to_reach, c->escalate);
-    put_line(w, 0, 1, title, attr_of(ATTR_HEADER));
+    draw_line(w, 0, 1, title, attr_of(ATTR_HEADER));
     c->lv.ctx = c;
     listview_draw(&c->lv, w, 1, height - 1 - BOX_LINES);
     if (c->n == 0)
-        put_line(w, 3, 3, "Nobody to call: no pupil has N or an unauthorised code today.", attr_of(ATTR_DIM));
+        draw_line(w, 3, 3, "Nobody to call: no pupil has N or an unauthorised code today.", attr_of(ATTR_DIM));
     (void)width;
     draw_box(c, w);
 }
@@ -455,6 +450,7 @@ static void *calls_open(struct ui *ui)
     c->lv.cell = cell;
     c->lv.ctx = c;
     c->lv.sort_column = -1;
+    c->rows = (struct list_rows){.ops = &rows_ops, .ctx = c, .lv = &c->lv};
     load(c);
     attendance_register_timer(ui); /* the registers close on time with this pane open too */
     return c;
@@ -466,7 +462,7 @@ static void calls_close(void *state)
     if (!c)
         return;
     free(c->e);
-    free(c->order);
+    list_rows_free(&c->rows);
     free(c->run);
     free((void *)c->run_why);
     free(c);
@@ -531,11 +527,7 @@ static const enum action_id calls_hints[] = {ACT_CALL_LOG, ACT_NONE};
 static void calls_show_record(void *state, long long pupil_id)
 {
     struct calls_pane *c = state;
-    for (size_t row = 0; row < c->n; row++)
-        if (c->e[c->order[row]].pupil_id == pupil_id) {
-            listview_select(&c->lv, (int)row);
-            return;
-        }
+    list_rows_select(&c->rows, pupil_id);
 }
 
 const struct pane_ops pane_calls = {

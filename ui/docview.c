@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "draw.h"
+#include "listview.h"
+#include "notice.h"
 #include "textedit.h"
 
 void docview_clear(struct docview *d)
@@ -178,4 +180,21 @@ bool docview_more(const struct docview *d, char *buf, size_t len)
              below ? "↓ more below: PgDn, G for the end" : "↑ more above: PgUp, g for the top", d->top + 1,
              d->top + d->height, d->n);
     return true;
+}
+
+bool docview_record_key(struct docview *d, int nitems, struct notice *n, bool gone, struct list_then *then,
+                        const struct action *act, int ret, wint_t ch, enum view_key *res)
+{
+    *res = notice_key_start(n, gone, act);
+    if (*res != VIEW_DONE)
+        return true;
+    if (list_then_take(then, act, ret, ch)) {
+        *res = VIEW_CLOSE; /* the list's key: back to it, and done there */
+        return true;
+    }
+    if (action_is_move(act)) {
+        docview_move(d, act->id, nitems);
+        return true;
+    }
+    return false;
 }

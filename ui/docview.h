@@ -13,6 +13,7 @@
 
 #include "action.h"
 #include "attr.h"
+#include "view.h"
 
 #define DOC_LABEL_COLS 26 /* where a field's value starts */
 
@@ -67,5 +68,16 @@ void docview_draw(struct docview *d, WINDOW *w, doc_item_fn draw_item, void *ctx
 /* "↓ more below: PgDn, G for the end (lines 1–20 of 55)" when the lines do
  * not all show; false when they do. */
 bool docview_more(const struct docview *d, char *buf, size_t len);
+
+/* The start of a key in a record opened from a list (a provider, a panel
+ * case): the notice's start (notice_key_start), then a key of the list's
+ * own (search, sort, filter) kept in then to be done on the list after the
+ * view closes, then the moves, walking the record's nitems items. True with
+ * what the view returns in *res when the key was one of those; false: the
+ * view acts on the key. */
+struct notice;
+struct list_then;
+bool docview_record_key(struct docview *d, int nitems, struct notice *n, bool gone, struct list_then *then,
+                        const struct action *act, int ret, wint_t ch, enum view_key *res);
 
 #endif

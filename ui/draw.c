@@ -67,6 +67,11 @@ void draw_line(WINDOW *w, int y, int x, const char *text, attr_t attr)
     draw_text(w, y, x, 0, text, attr, DRAW_CLEAR | DRAW_ELLIPSIS);
 }
 
+void draw_put(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
+{
+    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
+}
+
 void draw_gone(WINDOW *w, const char *why)
 {
     werase(w);

@@ -38,6 +38,8 @@ void draw_cell_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t 
 /* A whole line of w: cleared, then text from x to the right edge, ending in
  * "…" when it does not fit. */
 void draw_line(WINDOW *w, int y, int x, const char *text, attr_t attr);
+/* The same without clearing the rest of the line, in the colour of a meaning. */
+void draw_put(WINDOW *w, int y, int x, const char *text, enum attr_meaning m);
 
 /* What a view shows once its record has gone from the store (deleted
  * meanwhile): why, in red, and that Esc goes back. */

@@ -4,6 +4,7 @@
 
 #include "attr.h"
 #include "draw.h"
+#include "labels.h"
 #include "pupil_views.h"
 #include "roll.h"
 
@@ -232,4 +233,18 @@ void filter_menu_provider_name(struct pick *p, char *buf, size_t len)
     char *paren = strrchr(buf, '(');
     if (paren && paren > buf)
         paren[-1] = '\0';
+}
+
+void filter_menu_take_provider(struct pick *p, int64_t *provider, char *name, size_t len)
+{
+    *provider = *p->value;
+    name[0] = '\0';
+    if (*provider)
+        filter_menu_provider_name(p, name, len);
+}
+
+int filter_menu_label(const struct label *table, const char *code)
+{
+    int rank = label_rank(table, code);
+    return rank == LABEL_RANK_UNKNOWN ? 0 : rank + 1;
 }

@@ -64,5 +64,12 @@ bool filter_menu_run(struct ui *ui, const struct filter_menu *fm);
 void filter_menu_providers(struct ui *ui, struct pick *p, int64_t keep_id);
 /* The chosen provider's name, without the "(3 placed)". */
 void filter_menu_provider_name(struct pick *p, char *buf, size_t len);
+/* After the menu: the provider chosen into *provider (0: any) and its name
+ * into name ("" for any). */
+void filter_menu_take_provider(struct pick *p, int64_t *provider, char *name, size_t len);
+/* A labels table's item in a menu: 0 for any (code "", or one the table has
+ * not), else the code's place in the table plus one. */
+struct label;
+int filter_menu_label(const struct label *table, const char *code);
 
 #endif

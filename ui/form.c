@@ -13,6 +13,7 @@
 #include "attr.h"
 #include "date.h"
 #include "draw.h"
+#include "labels.h"
 #include "lineedit.h"
 #include "textedit.h"
 #include "money.h"
@@ -245,6 +246,14 @@ static bool commit_field(struct form_run *r, int i)
     case FIELD_CHOICE:
         if (fd->choices && fd->choices[st->choice].value)
             snprintf((char *)fd->value, fd->size, "%s", fd->choices[st->choice].value);
+        return true;
+    case FIELD_CUSTOM:
+        /* A required pick (a provider) is checked with the other fields, so
+         * that a save names it together with every other bad field. */
+        if (fd->required && r->f->custom_chosen && !r->f->custom_chosen(r->f->ctx, i)) {
+            snprintf(st->error, ERROR_LEN, "must be chosen");
+            return false;
+        }
         return true;
     default:
         return true;
@@ -487,6 +496,26 @@ static void conflict_draw(void *self, WINDOW *w)
     curs_set(0);
 }
 
+/* After a conflict: the stored record's version into the form's record
+ * (struct form's take_version, or its record read again and only the
+ * version kept). */
+static ap_status take_version(const struct form *f)
+{
+    if (f->take_version)
+        return f->take_version(f->ctx);
+    void *mine = malloc(f->record_size);
+    if (!mine)
+        return ap_fail(AP_ERR_NOMEM, "out of memory");
+    memcpy(mine, f->record, f->record_size);
+    ap_status st = f->reload(f->ctx);
+    int64_t version = *f->version;
+    memcpy(f->record, mine, f->record_size);
+    free(mine);
+    if (st == AP_OK)
+        *f->version = version;
+    return st;
+}
+
 static enum view_key conflict_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     (void)ret;
@@ -506,7 +535,7 @@ static enum view_key conflict_key(void *self, const struct action *act, int ret,
         }
         return VIEW_CLOSE;
     case ACT_CONFLICT_OVERWRITE:
-        if (r->f->take_version(r->f->ctx) != AP_OK)
+        if (take_version(r->f) != AP_OK)
             ui_error(r->ui, "%s", ap_error_detail());
         else
             c->overwrite = true;
@@ -519,19 +548,13 @@ static enum view_key conflict_key(void *self, const struct action *act, int ret,
     }
 }
 
-static bool conflict_takes_text(void *self)
-{
-    (void)self;
-    return true; /* only its answers, Esc, Ctrl-C and F1 */
-}
-
 static const enum action_id conflict_keys[] = {ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct view_ops conflict_view = {
     .title = "a record someone else changed",
     .keys = conflict_keys,
     .draw = conflict_draw,
     .key = conflict_key,
-    .takes_text = conflict_takes_text,
+    .takes_text = view_takes_text_always, /* only its answers, Esc, Ctrl-C and F1 */
 };
 
 const struct view_ops *form_conflict_view_ops(void) { return &conflict_view; }
@@ -586,7 +609,7 @@ static bool try_save(struct form_run *r)
         ap_status st = r->f->save(r->f->ctx);
         if (st == AP_OK)
             return true;
-        if (st == AP_ERR_CONFLICT && r->f->reload && r->f->take_version) {
+        if (st == AP_ERR_CONFLICT && r->f->reload && (r->f->take_version || r->f->version)) {
             char who[300];
             snprintf(who, sizeof who, "%s", ap_error_detail());
             if (resolve_conflict(r, who))
@@ -940,12 +963,6 @@ static bool form_view_close_request(void *self, bool quitting)
     return true;
 }
 
-static bool form_view_takes_text(void *self)
-{
-    (void)self;
-    return true; /* q, ? and the digits are characters in a form */
-}
-
 static bool form_view_tick(void *self)
 {
     struct form_run *r = self;
@@ -962,7 +979,7 @@ static const struct view_ops form_view = {
     .draw = form_view_draw,
     .key = form_view_key,
     .close_request = form_view_close_request,
-    .takes_text = form_view_takes_text,
+    .takes_text = view_takes_text_always, /* q, ? and the digits are characters in a form */
     .tick = form_view_tick,
     .paste = form_view_paste,
 };
@@ -995,4 +1012,14 @@ bool form_run(struct ui *ui, struct form *f)
     free(r.st);
     curs_set(0);
     return r.saved;
+}
+
+size_t form_choices(struct field_choice *out, size_t max, const struct label *table)
+{
+    size_t n = 0;
+    for (; max && table[n].code && n < max - 1; n++)
+        out[n] = (struct field_choice){table[n].code, table[n].text};
+    if (max)
+        out[n] = (struct field_choice){NULL, NULL};
+    return n;
 }

@@ -65,6 +65,12 @@ struct form {
     /* After a conflict: take the stored record's version so that a save
      * writes the user's values over the other change (still audited). */
     ap_status (*take_version)(void *ctx);
+    /* Or, when take_version is NULL: the record the form edits (a plain
+     * struct of record_size bytes, reload's) and its version in it; the
+     * stored record is read by reload and only its version kept. */
+    void *record;
+    size_t record_size;
+    int64_t *version;
     /* A text field's own rule from the model (rowio_check_phone for a
      * phone), given the field's label and its text when not empty: checked
      * for every field on save, so that all bad fields are reported at once.
@@ -82,6 +88,9 @@ struct form {
     int (*custom_lines)(void *ctx, int field);
     void (*custom_draw)(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused);
     int (*custom_key)(void *ctx, int field, int ret, wint_t ch);
+    /* A required FIELD_CUSTOM: false while nothing is chosen ("must be
+     * chosen", reported with the other fields' errors). NULL: not checked. */
+    bool (*custom_chosen)(void *ctx, int field);
     /* Drafts, so that nothing typed is lost (NULL: none kept). Called with
      * the text of a field the line editor edits (text, long text, date,
      * number) that the user has changed since the form opened or since its
@@ -124,5 +133,11 @@ struct form {
  * info fields follow the typing); on a close without saving the owner should
  * reload the record it passed. */
 bool form_run(struct ui *ui, struct form *f);
+
+/* A labels table's codes and words as a field's choices in out (max
+ * entries): at most max - 1 of them, then the {NULL, NULL} that ends them.
+ * Returns how many. */
+struct label;
+size_t form_choices(struct field_choice *out, size_t max, const struct label *table);
 
 #endif

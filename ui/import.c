@@ -243,7 +243,7 @@ unsigned ui_import_run(struct ui *ui, enum ui_import_from from)
         snprintf(question, sizeof question, "Nothing to import: all %ld record%s already as the file has them",
                  res.unchanged, res.unchanged == 1 ? " is" : "s are");
     else
-        snprintf(question, sizeof question, "Import %ld record%s? (%ld to add, %ld to change) y imports, n or Esc cancels",
+        snprintf(question, sizeof question, "Import %ld record%s (%ld to add, %ld to change)? (y/n)",
                  n, n == 1 ? "" : "s", res.added, res.changed);
     bool yes = show_summary(ui, title, text, can, question);
     free(text);

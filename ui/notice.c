@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "attr.h"
+#include "draw.h"
 #include "shell.h"
 #include "store.h"
 
@@ -40,4 +42,19 @@ bool notice_clear(struct notice *n)
     bool had = n->text[0] != '\0';
     n->text[0] = '\0';
     return had;
+}
+
+bool notice_draw_foot(const struct notice *n, WINDOW *w, bool have_row)
+{
+    int y = getmaxy(w) - 1;
+    if (n->text[0]) {
+        draw_line(w, y, 1, n->text, attr_of(n->error ? ATTR_ERROR : ATTR_HEADER));
+        return false;
+    }
+    if (!have_row) {
+        wmove(w, y, 0);
+        wclrtoeol(w);
+        return false;
+    }
+    return true;
 }

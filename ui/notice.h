@@ -25,6 +25,11 @@ __attribute__((format(printf, 4, 5))) void notice_say(struct ui *ui, struct noti
  * drawn again). */
 bool notice_clear(struct notice *n);
 
+/* A list pane's last line: the notice when there is one, else nothing when
+ * no row is under the cursor (have_row false). True when the line is the
+ * pane's to fill with the row's detail. */
+bool notice_draw_foot(const struct notice *n, WINDOW *w, bool have_row);
+
 /* True when this login may change the store; else false, and the notice
  * says the viewer role only reads. */
 bool notice_can_write(struct ui *ui, struct notice *n);

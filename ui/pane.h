@@ -67,6 +67,8 @@ struct pane_ops {
     /* Lines the ? help screen shows after the keys (a code legend): line i
      * into buf; false when there is no line i. NULL when none. */
     bool (*help_line)(void *state, int i, char *buf, size_t len);
+    /* Or, when help_line is NULL: the same lines as they are, ending with NULL. */
+    const char *const *help_lines;
 };
 
 #endif

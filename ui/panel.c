@@ -123,7 +123,6 @@ static bool load_list(struct panel *st)
     }
     free_flags(st);
     free(st->rows);
-    free(st->view);
     free(st->dates);
     calendar_free(&st->cal);
     if (calendar_load(s, &st->cal) != AP_OK)
@@ -135,14 +134,11 @@ static bool load_list(struct panel *st)
     st->load_error[0] = '\0';
     st->loaded = true;
     st->flags = calloc(n ? n : 1, sizeof *st->flags);
-    st->view = malloc((n ? n : 1) * sizeof *st->view);
-    st->nview = 0;
-    if (!st->flags || !st->view) {
+    st->shown.n = st->shown.nview = 0;
+    if (!st->flags || !list_rows_reserve(&st->shown, n)) {
         snprintf(st->load_error, sizeof st->load_error, "Out of memory reading the panel cases");
         free(st->flags);
-        free(st->view);
         st->flags = NULL;
-        st->view = NULL;
         free(st->rows);
         st->rows = NULL;
         st->n = 0;
@@ -156,6 +152,7 @@ static bool load_list(struct panel *st)
             if (dates[i] == st->filter_date)
                 st->f_date = FD_FIRST_DATE + (int)i;
     }
+    st->shown.n = n;
     apply_list_flags(st);
     return true;
 }
@@ -167,8 +164,9 @@ static bool filtered(const struct panel *st)
     return st->f_date || st->f_status || st->f_flags;
 }
 
-static bool row_shown(const struct panel *st, int i)
+static bool row_shown(const void *ctx, size_t i)
 {
+    const struct panel *st = ctx;
     const struct panel_case_row *r = &st->rows[i];
     if (st->search[0] && !utf8_contains(r->pupil_name, st->search) && !utf8_contains(r->legal_name, st->search) &&
         !utf8_contains(r->upn, st->search) && !utf8_contains(label_text(LABELS_CASE_REASON, r->reason), st->search) &&
@@ -190,7 +188,6 @@ static bool row_shown(const struct panel *st, int i)
     return true;
 }
 
-static const struct panel *sort_state;
 
 /* Dates: a case with no panel date yet sorts as the latest (it is awaiting one). */
 static long long date_key(int d)
@@ -198,18 +195,9 @@ static long long date_key(int d)
     return d == DATE_NONE ? 10000000LL : d;
 }
 
-static int status_rank(const char *status)
+static int compare_rows(const void *ctx, size_t i, size_t j)
 {
-    for (int i = 0; LABELS_CASE_STATUS[i].code; i++)
-        if (strcmp(LABELS_CASE_STATUS[i].code, status) == 0)
-            return i;
-    return 99;
-}
-
-static int compare_rows(const void *a, const void *b)
-{
-    const struct panel *st = sort_state;
-    int i = *(const int *)a, j = *(const int *)b;
+    const struct panel *st = ctx;
     const struct panel_case_row *x = &st->rows[i], *y = &st->rows[j];
     long long d = 0;
     switch (st->sort_col) {
@@ -218,7 +206,7 @@ static int compare_rows(const void *a, const void *b)
         break;
     case COL_REFERRED: d = date_key(x->referral_date) - date_key(y->referral_date); break;
     case COL_PANEL: d = date_key(x->panel_date) - date_key(y->panel_date); break;
-    case COL_STATUS: d = status_rank(x->status) - status_rank(y->status); break;
+    case COL_STATUS: d = label_rank(LABELS_CASE_STATUS, x->status) - label_rank(LABELS_CASE_STATUS, y->status); break;
     case COL_QUOTES: d = x->quotes - y->quotes; break;
     case COL_ANNUAL:
         d = (x->has_chosen ? x->chosen_annual : -1) < (y->has_chosen ? y->chosen_annual : -1)   ? -1
@@ -237,38 +225,29 @@ static int compare_rows(const void *a, const void *b)
     return d < 0 ? -1 : d > 0;
 }
 
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct panel *)ctx)->rows[i].id;
+}
+
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id, list_under};
+
 int64_t pp_current_id(const struct panel *st)
 {
-    if (!st->rows || st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
-        return 0;
-    return st->rows[st->view[st->lv.cursor]].id;
+    return list_rows_current(&st->shown);
 }
 
 static const struct panel_case_row *current_row(const struct panel *st)
 {
-    if (!st->rows || st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
+    if (!st->rows || st->shown.nview == 0 || st->lv.cursor < 0 || (size_t)st->lv.cursor >= st->shown.nview)
         return NULL;
-    return &st->rows[st->view[st->lv.cursor]];
+    return &st->rows[st->shown.view[st->lv.cursor]];
 }
 
 void pp_refilter(struct panel *st, int64_t keep_id)
 {
-    st->nview = 0;
-    if (st->view) {
-        for (size_t i = 0; i < st->n; i++)
-            if (row_shown(st, (int)i))
-                st->view[st->nview++] = (int)i;
-        sort_state = st;
-        qsort(st->view, (size_t)st->nview, sizeof *st->view, compare_rows);
-    }
-    int row = st->lv.cursor;
-    for (int i = 0; keep_id && i < st->nview; i++)
-        if (st->rows[st->view[i]].id == keep_id) {
-            row = i;
-            break;
-        }
-    listview_set_rows(&st->lv, st->nview);
-    listview_select(&st->lv, row);
+    list_rows_sort(&st->shown, false, keep_id);
 }
 
 /* ---- the list: cells, detail, drawing ------------------------------------------------------- */
@@ -276,7 +255,7 @@ void pp_refilter(struct panel *st, int64_t keep_id)
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct panel *st = ctx;
-    int i = st->view[row];
+    int i = (int)st->shown.view[row];
     const struct panel_case_row *r = &st->rows[i];
     const struct row_flag *f = &st->flags[i];
     char d[16];
@@ -327,7 +306,7 @@ static void make_list_detail(struct panel *st)
     const struct panel_case_row *r = current_row(st);
     if (!r)
         return;
-    const struct row_flag *f = &st->flags[st->view[st->lv.cursor]];
+    const struct row_flag *f = &st->flags[st->shown.view[st->lv.cursor]];
     if (f->reason) {
         snprintf(st->detail, sizeof st->detail, "%s %s", draw_flag_marker(f->level), f->reason);
         return;
@@ -347,62 +326,36 @@ static void make_list_detail(struct panel *st)
 
 static void summary_text(const struct panel *st, char *buf, size_t len)
 {
-    int used;
-    if (st->nview == (int)st->n)
-        used = snprintf(buf, len, "%zu panel case%s", st->n, st->n == 1 ? "" : "s");
-    else
-        used = snprintf(buf, len, "%d of %zu panel cases", st->nview, st->n);
-    if (used < 0 || (size_t)used >= len)
-        return;
-    if (st->search[0])
-        used += snprintf(buf + used, len - (size_t)used, " │ search \"%s\"", st->search);
-    if ((size_t)used < len && filtered(st)) {
-        const char *sep = " │ filter: ";
-        char d[11];
-        if (st->f_date) {
-            if (st->f_date == FD_NONE)
-                used += snprintf(buf + used, len - (size_t)used, "%sno panel date", sep);
-            else
-                used += snprintf(buf + used, len - (size_t)used, "%spanel %s", sep, date_format(st->filter_date, d));
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_status) {
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep,
-                             st->f_status == FS_DECIDED ? "decided" : LABELS_CASE_STATUS[st->f_status - 1].text);
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_flags)
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep,
-                             st->f_flags == FF_WARNING ? "short of quotations" : "no warning");
+    const char *filters[4];
+    int nf = 0;
+    char d[11], date[20];
+    if (st->f_date == FD_NONE) {
+        filters[nf++] = "no panel date";
+    } else if (st->f_date) {
+        snprintf(date, sizeof date, "panel %s", date_format(st->filter_date, d));
+        filters[nf++] = date;
     }
-    if ((size_t)used < len)
-        used += snprintf(buf + used, len - (size_t)used, " │ by %s %s", column_words[st->sort_col],
-                         st->sort_desc ? "▼" : "▲");
-    if ((size_t)used < len && !st->flags_known)
-        snprintf(buf + used, len - (size_t)used, " │ counting the flags…");
+    if (st->f_status)
+        filters[nf++] = st->f_status == FS_DECIDED ? "decided" : LABELS_CASE_STATUS[st->f_status - 1].text;
+    if (st->f_flags)
+        filters[nf++] = st->f_flags == FF_WARNING ? "short of quotations" : "no warning";
+    filters[nf] = NULL;
+    list_rows_summary(&st->shown, buf, len, "panel case", "panel cases", st->search, filters,
+                      column_words[st->sort_col], st->sort_desc, st->flags_known);
 }
 
 static void draw_detail_line(struct panel *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice.text[0]) {
-        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
+    if (!notice_draw_foot(&st->notice, w, current_row(st) != NULL))
         return;
-    }
-    const struct panel_case_row *r = current_row(st);
-    if (!r) {
-        wmove(w, y, 0);
-        wclrtoeol(w);
-        return;
-    }
-    const struct row_flag *f = &st->flags[st->view[st->lv.cursor]];
+    const struct row_flag *f = &st->flags[st->shown.view[st->lv.cursor]];
     make_list_detail(st);
     draw_line(w, y, 1, st->detail, attr_of(f->reason ? draw_flag_attr(f->level) : ATTR_DIM));
 }
 
 static void draw_list_at(struct panel *st, WINDOW *w, int y)
 {
-    int height = getmaxy(w);
     st->lv.sort_column = st->sort_col;
     st->lv.sort_desc = st->sort_desc;
     if (st->sort_col == COL_FLAG || st->sort_col == COL_QUOTES)
@@ -411,14 +364,10 @@ static void draw_list_at(struct panel *st, WINDOW *w, int y)
         draw_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the panel cases…", attr_of(ATTR_ERROR));
         return;
     }
-    listview_draw(&st->lv, w, y, height - y - 1);
-    if (st->nview == 0) {
-        const char *why = st->n == 0                         ? "No panel cases yet: press a to add one."
-                          : st->search[0] && filtered(st)    ? "No case matches: Esc clears the search, F the filter."
-                          : st->search[0]                    ? "No case matches the search: Esc clears it."
-                                                             : "No case matches the filter: F clears it.";
-        draw_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
-    }
+    static const char *const why[4] = {
+        "No panel cases yet: press a to add one.", "No case matches: Esc clears the search, F the filter.",
+        "No case matches the search: Esc clears it.", "No case matches the filter: F clears it."};
+    list_rows_draw(&st->shown, w, y, why, st->search[0], filtered(st));
     draw_detail_line(st, w);
 }
 
@@ -561,25 +510,16 @@ bool pp_confirm(struct panel *st, const char *why, const char *question)
 
 /* ---- search and filter ------------------------------------------------------------------------------ */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list_at(ctx, w, 1);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    pp_refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return pp_current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "case",
     .hint = "Search by pupil, UPN, reason or chosen provider: Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 static void clear_filter(struct panel *st)
@@ -663,8 +603,8 @@ static unsigned run_filter(struct panel *st)
     const struct filter_panel fp = {"Filter the panel cases", 3, labels, &f, cfilter_value, cfilter_step,
                                     cfilter_clear, cfilter_restore, cfilter_list};
     filter_panel_run(st->ui, &fp);
-    ui_message(st->ui, filtered(st) ? "%d of %zu cases shown: F clears the filter" : "No filter: every case shown",
-               st->nview, st->n);
+    ui_message(st->ui, filtered(st) ? "%zu of %zu cases shown: F clears the filter" : "No filter: every case shown",
+               st->shown.nview, st->n);
     return REDRAW_ALL;
 }
 
@@ -716,7 +656,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         st->doc.top = 0;
         pp_run_case(st, r->id);
         return after_case(st);
-    case ACT_SEARCH: return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
+    case ACT_SEARCH: return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
     case ACT_SORT: return sort_key(st, key);
     case ACT_FILTER:
         if (key == 'F') {
@@ -728,7 +668,7 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         }
         return run_filter(st);
     case ACT_BACK:
-        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
+        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pp_add_case(st); /* shows the new case */
         return after_case(st);
@@ -768,6 +708,7 @@ static void *panel_open(struct ui *ui)
                                .sort_column = COL_PANEL, .sort_desc = true};
     st->sort_col = COL_PANEL;
     st->sort_desc = true;
+    st->shown = (struct list_rows){.ops = &rows_ops, .ctx = st, .lv = &st->lv};
     st->dmt_from = st->dmt_to = DATE_NONE;
     st->filter_date = DATE_NONE;
     if (load_list(st))
@@ -782,7 +723,7 @@ static void panel_close(void *state)
         return;
     free_flags(st);
     free(st->rows);
-    free(st->view);
+    list_rows_free(&st->shown);
     free(st->dates);
     calendar_free(&st->cal);
     pp_free_case(st);

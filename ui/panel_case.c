@@ -240,15 +240,9 @@ static void case_view_reload(void *self, const struct view_change *what)
 static enum view_key case_view_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     struct panel *st = self;
-    enum view_key start = notice_key_start(&st->notice, st->case_gone, act);
-    if (start != VIEW_DONE)
-        return start;
-    if (list_then_take(&st->then, act, ret, ch))
-        return VIEW_CLOSE; /* the list's key: back to it, and done there */
-    if (action_is_move(act)) {
-        docview_move(&st->doc, act->id, (int)st->nquotes);
-        return VIEW_DONE;
-    }
+    enum view_key res;
+    if (docview_record_key(&st->doc, (int)st->nquotes, &st->notice, st->case_gone, &st->then, act, ret, ch, &res))
+        return res;
     switch (act->id) {
     case ACT_OPEN:
     case ACT_EDIT: pp_edit_quote(st); break;

@@ -19,8 +19,7 @@ struct picker {
     const struct list_column *columns;
     struct pick_row *rows;
     size_t n, cap;
-    int *view;
-    int nview;
+    struct list_rows shown;
     struct listview lv;
     char search[SEARCH_MAX + 1];
 };
@@ -54,62 +53,63 @@ static void picker_free(struct picker *pk)
             free(pk->rows[i].cols[c]);
     }
     free(pk->rows);
-    free(pk->view);
+    list_rows_free(&pk->shown);
 }
 
 static void picker_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct picker *pk = ctx;
-    const struct pick_row *r = &pk->rows[pk->view[row]];
+    const struct pick_row *r = &pk->rows[pk->shown.view[row]];
     snprintf(buf, len, "%s", col < PICK_COLS ? r->cols[col] : "");
     if (r->dim || col == PICK_COLS - 1)
         *attr = ATTR_DIM;
 }
 
-static void picker_refilter(struct picker *pk)
+static bool picker_shown(const void *ctx, size_t i)
 {
-    pk->nview = 0;
-    for (size_t i = 0; i < pk->n; i++)
-        if (!pk->search[0] || utf8_contains(pk->rows[i].find, pk->search))
-            pk->view[pk->nview++] = (int)i;
-    listview_set_rows(&pk->lv, pk->nview);
-    listview_select(&pk->lv, 0);
+    const struct picker *pk = ctx;
+    return !pk->search[0] || utf8_contains(pk->rows[i].find, pk->search);
 }
+
+static int64_t picker_id(const void *ctx, size_t i)
+{
+    return ((const struct picker *)ctx)->rows[i].id;
+}
+
+static const struct list_rows_ops picker_rows = {picker_shown, NULL, picker_id, NULL};
 
 struct picker_ctx {
     struct picker *pk;
     const char *noun;
 };
 
-static void picker_refilter_cb(void *ctx)
-{
-    picker_refilter(((struct picker_ctx *)ctx)->pk);
-}
-
 static void picker_count(void *ctx, char *buf, size_t len)
 {
     struct picker_ctx *c = ctx;
-    snprintf(buf, len, "  %d of %zu %s", c->pk->nview, c->pk->n, c->noun);
+    snprintf(buf, len, "  %zu of %zu %s", c->pk->shown.nview, c->pk->n, c->noun);
 }
 
 /* The row picked (its id), or 0 when cancelled (ui/picker.h). */
 static int64_t picker_run(struct panel *st, struct picker *pk, const char *label, const char *noun,
                           const char *intro)
 {
-    pk->view = malloc((pk->n ? pk->n : 1) * sizeof *pk->view);
-    if (!pk->view) {
+    pk->shown.ops = &picker_rows;
+    pk->shown.ctx = pk;
+    pk->shown.lv = &pk->lv;
+    if (!list_rows_reserve(&pk->shown, pk->n)) {
         notice_say(st->ui, &st->notice, true, "Out of memory");
         return 0;
     }
+    pk->shown.n = pk->n;
     pk->lv = (struct listview){.columns = pk->columns, .ncolumns = PICK_COLS, .cell = picker_cell, .ctx = pk,
                                .sort_column = -1};
     struct picker_ctx c = {pk, noun};
-    const struct picker_spec spec = {label, "Nothing matches: Backspace widens the search", &pk->lv, pk->search,
-                                     sizeof pk->search, &c, picker_refilter_cb, picker_count};
+    const struct picker_spec spec = {label, "Nothing matches: Backspace widens the search", &pk->shown, pk->search,
+                                     sizeof pk->search, &c, picker_count};
     ui_message(st->ui, "%s", intro);
     bool picked = picker_view_run(st->ui, &spec);
     ui_message(st->ui, "%s", "");
-    return picked && pk->nview > 0 ? pk->rows[pk->view[pk->lv.cursor]].id : 0;
+    return picked ? list_rows_current(&pk->shown) : 0;
 }
 
 static const struct list_column pupil_pick_columns[PICK_COLS] = {
@@ -202,14 +202,6 @@ static int64_t pick_provider(struct panel *st)
 
 #define CHOICES_MAX 12
 
-static void fill_choices(struct field_choice *out, const struct label *table)
-{
-    size_t n = 0;
-    for (; table[n].code && n < CHOICES_MAX - 1; n++)
-        out[n] = (struct field_choice){table[n].code, table[n].text};
-    out[n] = (struct field_choice){NULL, NULL};
-}
-
 struct case_form {
     struct panel *st;
     struct panel_case *c;
@@ -256,24 +248,11 @@ static ap_status case_form_reload(void *ctx)
     return panel_case_get(ui_store(cf->st->ui), cf->c->id, cf->c);
 }
 
-static ap_status case_form_take_version(void *ctx)
-{
-    struct case_form *cf = ctx;
-    struct panel_case *now = malloc(sizeof *now);
-    if (!now)
-        return ap_fail(AP_ERR_NOMEM, "out of memory");
-    ap_status st = panel_case_get(ui_store(cf->st->ui), cf->c->id, now);
-    if (st == AP_OK)
-        cf->c->version = now->version;
-    free(now);
-    return st;
-}
-
 /* Edits *c (c->id 0: a new case) until saved (true) or closed. */
 static bool case_form_run(struct panel *st, struct panel_case *c)
 {
     static struct field_choice reasons[CHOICES_MAX];
-    fill_choices(reasons, LABELS_CASE_REASON);
+    form_choices(reasons, CHOICES_MAX, LABELS_CASE_REASON);
     struct case_form cf = {st, c, ""};
     pupil_views_name(st->ui, c->pupil_id, cf.pupil, sizeof cf.pupil);
     struct form_field fields[CF_COUNT] = {
@@ -302,7 +281,9 @@ static bool case_form_run(struct panel *st, struct panel_case *c)
         .validate = case_form_check,
         .save = case_form_save,
         .reload = c->id ? case_form_reload : NULL,
-        .take_version = c->id ? case_form_take_version : NULL,
+        .record = c,
+        .record_size = sizeof *c,
+        .version = c->id ? &c->version : NULL,
         .info = case_form_info,
     };
     return form_run(st->ui, &f);
@@ -342,6 +323,12 @@ static int quote_form_key(void *ctx, int field, int ret, wint_t ch)
     return field == QF_PROVIDER ? pick_key(&qf->provider, ret, ch) : LINEEDIT_UNHANDLED;
 }
 
+static bool quote_form_chosen(void *ctx, int field)
+{
+    const struct quote_form *qf = ctx;
+    return field != QF_PROVIDER || qf->q->provider_id > 0;
+}
+
 static ap_status quote_form_check(void *ctx)
 {
     struct quote_form *qf = ctx;
@@ -361,21 +348,11 @@ static ap_status quote_form_reload(void *ctx)
     return panel_quote_get(ui_store(qf->st->ui), qf->q->id, qf->q);
 }
 
-static ap_status quote_form_take_version(void *ctx)
-{
-    struct quote_form *qf = ctx;
-    struct panel_quote now;
-    ap_status st = panel_quote_get(ui_store(qf->st->ui), qf->q->id, &now);
-    if (st == AP_OK)
-        qf->q->version = now.version;
-    return st;
-}
-
 /* Edits *q (q->id 0: a new one) until saved (true) or closed. */
 static bool quote_form_run(struct panel *st, struct panel_quote *q)
 {
     static struct field_choice bases[CHOICES_MAX];
-    fill_choices(bases, LABELS_COST_BASIS);
+    form_choices(bases, CHOICES_MAX, LABELS_COST_BASIS);
     struct quote_form qf = {.st = st, .q = q};
     pick_init(&qf.provider, &q->provider_id);
     pick_add(&qf.provider, 0, "– type part of the provider's name –");
@@ -422,10 +399,13 @@ static bool quote_form_run(struct panel *st, struct panel_quote *q)
         .validate = quote_form_check,
         .save = quote_form_save,
         .reload = q->id ? quote_form_reload : NULL,
-        .take_version = q->id ? quote_form_take_version : NULL,
+        .record = q,
+        .record_size = sizeof *q,
+        .version = q->id ? &q->version : NULL,
         .info = quote_form_info,
         .custom_draw = quote_form_draw,
         .custom_key = quote_form_key,
+        .custom_chosen = quote_form_chosen,
         .start_focus = q->provider_id ? QF_RATE : QF_PROVIDER,
     };
     bool saved = form_run(st->ui, &f);

@@ -68,8 +68,7 @@ struct panel {
     struct panel_case_row *rows;
     size_t n;
     struct row_flag *flags;         /* parallel to rows */
-    int *view;
-    int nview;
+    struct list_rows shown;         /* the rows shown, filtered and sorted */
     char load_error[400];
     struct calendar cal;            /* for panel dates and referral deadlines (db/panel.h) */
     bool loaded;                    /* the list has been read at least once */

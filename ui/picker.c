@@ -15,6 +15,13 @@ struct picker_state {
     bool picked;
 };
 
+/* The rows matching the search, the cursor on the first. */
+static void narrow(struct list_rows *rows)
+{
+    list_rows_filter(rows, 0);
+    listview_select(rows->lv, 0);
+}
+
 static void picker_draw(void *self, WINDOW *w)
 {
     struct picker_state *p = self;
@@ -28,8 +35,8 @@ static void picker_draw(void *self, WINDOW *w)
     char count[120] = "";
     sp->count(sp->ctx, count, sizeof count);
     draw_text(w, 0, x + cols, 0, count, attr_of(ATTR_DIM), DRAW_ELLIPSIS);
-    listview_draw(sp->lv, w, 1, getmaxy(w) - 1);
-    if (sp->lv->rows == 0)
+    listview_draw(sp->rows->lv, w, 1, getmaxy(w) - 1);
+    if (sp->rows->lv->rows == 0)
         draw_text(w, 3, 2, 0, sp->empty, attr_of(ATTR_DIM), DRAW_ELLIPSIS);
     wattrset(w, attr_of(ATTR_FIELD));
     lineedit_set_width(&p->le, cols);
@@ -45,31 +52,16 @@ static enum view_key picker_key(void *self, const struct action *act, int ret, w
     if (act) {
         switch (act->id) {
         case ACT_KEEP_TEXT:
-            if (sp->lv->rows == 0)
+            if (sp->rows->lv->rows == 0)
                 return VIEW_DONE;
             p->picked = true;
             return VIEW_CLOSE;
-        case ACT_GRID_UP: listview_move(sp->lv, ACT_UP); return VIEW_DONE;
-        case ACT_GRID_DOWN: listview_move(sp->lv, ACT_DOWN); return VIEW_DONE;
-        case ACT_GRID_PAGE_UP: listview_move(sp->lv, ACT_PAGE_UP); return VIEW_DONE;
-        case ACT_GRID_PAGE_DOWN: listview_move(sp->lv, ACT_PAGE_DOWN); return VIEW_DONE;
-        default: return VIEW_PASS;
+        default: return listview_typing_move(sp->rows->lv, act->id) ? VIEW_DONE : VIEW_PASS;
         }
     }
-    enum lineedit_result r = lineedit_key(&p->le, ret, ch);
-    if (r == LINEEDIT_CHANGED) {
-        snprintf(sp->search, sp->size, "%s", lineedit_text(&p->le));
-        sp->refilter(sp->ctx);
-    } else if (r == LINEEDIT_REFUSED) {
-        ui_error(p->ui, "%s", lineedit_reason(&p->le));
-    }
+    if (listview_typing_key(p->ui, &p->le, ret, ch, sp->search, sp->size))
+        narrow(sp->rows);
     return VIEW_DONE;
-}
-
-static bool picker_takes_text(void *self)
-{
-    (void)self;
-    return true;
 }
 
 static const enum action_id picker_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
@@ -79,7 +71,7 @@ static const struct view_ops picker_view = {
     .keys = picker_keys,
     .draw = picker_draw,
     .key = picker_key,
-    .takes_text = picker_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *picker_view_ops(void) { return &picker_view; }
@@ -92,7 +84,8 @@ bool picker_view_run(struct ui *ui, const struct picker_spec *spec)
         ui_error(ui, "Out of memory");
         return false;
     }
-    spec->refilter(spec->ctx);
+    list_rows_sort(spec->rows, true, 0);
+    narrow(spec->rows);
     ui_run_view(ui, &picker_view, &p);
     curs_set(0);
     lineedit_free(&p.le);

@@ -15,18 +15,18 @@
 struct picker_spec {
     const char *label;        /* " New case for: " */
     const char *empty;        /* shown when nothing matches */
-    struct listview *lv;      /* the owner's list of the rows shown */
+    /* The owner's rows, in their own order: shown when they match search
+     * (its list_rows_ops' shown), the cursor going to the first as it changes. */
+    struct list_rows *rows;
     char *search;             /* the owner's search text (size bytes) */
     size_t size;
     void *ctx;
-    /* Narrow the rows to those matching search; the cursor to the first. */
-    void (*refilter)(void *ctx);
     /* "12 of 40 pupils on roll" after the field. */
     void (*count)(void *ctx, char *buf, size_t len);
 };
 
-/* Runs the picker. True when the user picked the row under lv's cursor
- * (there was one); false when cancelled or quitting. */
+/* Runs the picker. True when the user picked the row under the cursor
+ * (list_rows_current: there was one); false when cancelled or quitting. */
 bool picker_view_run(struct ui *ui, const struct picker_spec *spec);
 
 #endif

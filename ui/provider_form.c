@@ -16,14 +16,6 @@
 
 #define CHOICES_MAX 16
 
-static void fill_choices(struct field_choice *out, const struct label *table)
-{
-    size_t n = 0;
-    for (; table[n].code && n < CHOICES_MAX - 1; n++)
-        out[n] = (struct field_choice){table[n].code, table[n].text};
-    out[n] = (struct field_choice){NULL, NULL};
-}
-
 /* The data layer names fields by their full names; a form label has 22
  * columns. A message about one of these is put next to the field that
  * carries the shorter label. */
@@ -80,22 +72,12 @@ static ap_status provider_reload(void *ctx)
     return provider_get(ui_store(c->ui), c->p->id, c->p);
 }
 
-static ap_status provider_take_version(void *ctx)
-{
-    struct provider_ctx *c = ctx;
-    struct provider now;
-    ap_status st = provider_get(ui_store(c->ui), c->p->id, &now);
-    if (st == AP_OK)
-        c->p->version = now.version;
-    return st;
-}
-
 bool provider_form_run(struct ui *ui, struct provider *p)
 {
     static struct field_choice registration[CHOICES_MAX], basis[CHOICES_MAX], status[CHOICES_MAX];
-    fill_choices(registration, LABELS_REGISTRATION);
-    fill_choices(basis, LABELS_COST_BASIS);
-    fill_choices(status, LABELS_PROVIDER_STATUS);
+    form_choices(registration, CHOICES_MAX, LABELS_REGISTRATION);
+    form_choices(basis, CHOICES_MAX, LABELS_COST_BASIS);
+    form_choices(status, CHOICES_MAX, LABELS_PROVIDER_STATUS);
 
     const struct thresholds *th = &ui_config(ui)->th;
     char pl[MONEY_LEN], el[MONEY_LEN], pi[MONEY_LEN];
@@ -168,7 +150,9 @@ bool provider_form_run(struct ui *ui, struct provider *p)
         .validate = provider_check,
         .save = provider_save,
         .reload = p->id ? provider_reload : NULL,
-        .take_version = p->id ? provider_take_version : NULL,
+        .record = p,
+        .record_size = sizeof *p,
+        .version = p->id ? &p->version : NULL,
     };
     return form_run(ui, &f);
 }
@@ -199,16 +183,6 @@ static ap_status contact_reload(void *ctx)
     return provider_contact_get(ui_store(c->ui), c->c->id, c->c);
 }
 
-static ap_status contact_take_version(void *ctx)
-{
-    struct contact_ctx *c = ctx;
-    struct provider_contact now;
-    ap_status st = provider_contact_get(ui_store(c->ui), c->c->id, &now);
-    if (st == AP_OK)
-        c->c->version = now.version;
-    return st;
-}
-
 bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const char *provider_name)
 {
     struct form_field fields[] = {
@@ -233,7 +207,9 @@ bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const 
         .validate = contact_check,
         .save = contact_save,
         .reload = c->id ? contact_reload : NULL,
-        .take_version = c->id ? contact_take_version : NULL,
+        .record = c,
+        .record_size = sizeof *c,
+        .version = c->id ? &c->version : NULL,
     };
     return form_run(ui, &f);
 }

@@ -201,25 +201,23 @@ static bool load_list(struct providers *st)
     free_flags(st);
     provider_list_free(st->list);
     free(st->by_id);
-    free(st->view);
     st->list = l;
     st->load_error[0] = '\0';
     size_t n = l->n ? l->n : 1;
     st->flags = calloc(n, sizeof *st->flags);
     st->by_id = malloc(n * sizeof *st->by_id);
-    st->view = malloc(n * sizeof *st->view);
-    st->nview = 0;
-    if (!st->flags || !st->by_id || !st->view) {
+    st->rows.n = st->rows.nview = 0;
+    if (!st->flags || !st->by_id || !list_rows_reserve(&st->rows, n)) {
         snprintf(st->load_error, sizeof st->load_error, "Out of memory reading the providers");
         free(st->flags);
         free(st->by_id);
-        free(st->view);
         st->flags = NULL;
-        st->by_id = st->view = NULL;
+        st->by_id = NULL;
         provider_list_free(st->list);
         st->list = NULL;
         return false;
     }
+    st->rows.n = l->n;
     for (size_t i = 0; i < l->n; i++)
         st->by_id[i] = (int)i;
     id_sort_state = st;
@@ -235,8 +233,9 @@ static bool filtered(const struct providers *st)
     return st->f_reg >= 0 || st->f_status || st->f_flags;
 }
 
-static bool row_shown(const struct providers *st, int i)
+static bool row_shown(const void *ctx, size_t i)
 {
+    const struct providers *st = ctx;
     const struct provider_list_row *r = &st->list->rows[i];
     const struct row_flags *f = &st->flags[i];
     if (st->search[0] && !utf8_contains(r->name, st->search))
@@ -265,12 +264,9 @@ static int insurance_rank(const struct provider_list_row *r)
     return rules_flag_raised(r->insurance_level) ? 1 : 2;
 }
 
-static struct providers *sort_state;
-
-static int compare_rows(const void *a, const void *b)
+static int compare_rows(const void *ctx, size_t i, size_t j)
 {
-    const struct providers *st = sort_state;
-    int i = *(const int *)a, j = *(const int *)b;
+    const struct providers *st = ctx;
     const struct provider_list_row *x = &st->list->rows[i], *y = &st->list->rows[j];
     long long d = 0;
     switch (st->sort_col) {
@@ -302,40 +298,31 @@ static int compare_rows(const void *a, const void *b)
     return d < 0 ? -1 : d > 0;
 }
 
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct providers *)ctx)->list->rows[i].id;
+}
+
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id, list_under};
+
 static int64_t current_id(const struct providers *st)
 {
-    if (!st->list || st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
-        return 0;
-    return st->list->rows[st->view[st->lv.cursor]].id;
+    return list_rows_current(&st->rows);
 }
 
 static const struct provider_list_row *current_row(const struct providers *st)
 {
-    if (!st->list || st->nview == 0 || st->lv.cursor >= st->nview)
+    if (!st->list || st->rows.nview == 0 || (size_t)st->lv.cursor >= st->rows.nview)
         return NULL;
-    return &st->list->rows[st->view[st->lv.cursor]];
+    return &st->list->rows[st->rows.view[st->lv.cursor]];
 }
 
 /* Rebuilds the rows shown and puts the cursor on keep_id when it is among
  * them (else keeps the cursor's position). */
 void pr_refilter(struct providers *st, int64_t keep_id)
 {
-    st->nview = 0;
-    if (st->list) {
-        for (size_t i = 0; i < st->list->n; i++)
-            if (row_shown(st, (int)i))
-                st->view[st->nview++] = (int)i;
-        sort_state = st;
-        qsort(st->view, (size_t)st->nview, sizeof *st->view, compare_rows);
-    }
-    int row = st->lv.cursor;
-    for (int i = 0; keep_id && i < st->nview; i++)
-        if (st->list->rows[st->view[i]].id == keep_id) {
-            row = i;
-            break;
-        }
-    listview_set_rows(&st->lv, st->nview);
-    listview_select(&st->lv, row);
+    list_rows_sort(&st->rows, false, keep_id);
 }
 
 /* ---- the list's cells ------------------------------------------------------------------ */
@@ -343,7 +330,7 @@ void pr_refilter(struct providers *st, int64_t keep_id)
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct providers *st = ctx;
-    int i = st->view[row];
+    int i = (int)st->rows.view[row];
     const struct provider_list_row *r = &st->list->rows[i];
     const struct row_flags *f = &st->flags[i];
     char d[16];
@@ -422,7 +409,7 @@ static void make_detail(struct providers *st)
         const struct provider_list_row *r = current_row(st);
         if (!r)
             return;
-        const struct row_flags *f = &st->flags[st->view[st->lv.cursor]];
+        const struct row_flags *f = &st->flags[st->rows.view[st->lv.cursor]];
         int more = f->red + f->amber - 1;
         const char *susp = strcmp(r->status, "suspended") == 0 ? "Suspended. " : "";
         if (f->worst_reason && more > 0)
@@ -442,52 +429,27 @@ static void make_detail(struct providers *st)
 /* What is shown: count, search, filter and sort, in words. */
 static void summary_text(const struct providers *st, char *buf, size_t len)
 {
-    size_t n = st->list ? st->list->n : 0;
-    int used;
-    if (st->nview == (int)n)
-        used = snprintf(buf, len, "%zu provider%s", n, n == 1 ? "" : "s");
-    else
-        used = snprintf(buf, len, "%d of %zu providers", st->nview, n);
-    if (used < 0 || (size_t)used >= len)
-        return;
-    if (st->search[0])
-        used += snprintf(buf + used, len - (size_t)used, " │ search \"%s\"", st->search);
-    if ((size_t)used < len && filtered(st)) {
-        const char *sep = " │ filter: ";
-        if (st->f_reg >= 0) {
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep, LABELS_REGISTRATION[st->f_reg].text);
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_status) {
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep, st->f_status == 1 ? "active" : "suspended");
-            sep = ", ";
-        }
-        if ((size_t)used < len && st->f_flags)
-            used += snprintf(buf + used, len - (size_t)used, "%s%s", sep,
-                             st->f_flags == 1 ? "flagged" : st->f_flags == 2 ? "red flags" : "no flags");
-    }
-    if ((size_t)used < len)
-        used += snprintf(buf + used, len - (size_t)used, " │ by %s %s", column_words[st->sort_col],
-                         st->sort_desc ? "▼" : "▲");
-    if ((size_t)used < len && !st->flags_known)
-        snprintf(buf + used, len - (size_t)used, " │ counting the flags…");
+    const char *filters[4];
+    int nf = 0;
+    if (st->f_reg >= 0)
+        filters[nf++] = LABELS_REGISTRATION[st->f_reg].text;
+    if (st->f_status)
+        filters[nf++] = st->f_status == 1 ? "active" : "suspended";
+    if (st->f_flags)
+        filters[nf++] = st->f_flags == 1 ? "flagged" : st->f_flags == 2 ? "red flags" : "no flags";
+    filters[nf] = NULL;
+    list_rows_summary(&st->rows, buf, len, "provider", "providers", st->search, filters, column_words[st->sort_col],
+                      st->sort_desc, st->flags_known);
 }
 
 /* The last line of the list: the notice, else the flags of the provider under the cursor. */
 static void draw_detail_line(struct providers *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice.text[0]) {
-        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
-        return;
-    }
     const struct provider_list_row *r = current_row(st);
-    if (!r) {
-        wmove(w, y, 0);
-        wclrtoeol(w);
+    if (!notice_draw_foot(&st->notice, w, r != NULL))
         return;
-    }
-    const struct row_flags *f = &st->flags[st->view[st->lv.cursor]];
+    const struct row_flags *f = &st->flags[st->rows.view[st->lv.cursor]];
     make_detail(st);
     char line[NOTICE_LEN + sizeof r->name + 8];
     if (utf8_width(r->name) > st->name_cols && f->worst_reason)
@@ -499,7 +461,6 @@ static void draw_detail_line(struct providers *st, WINDOW *w)
 
 static void draw_list_at(struct providers *st, WINDOW *w, int y)
 {
-    int height = getmaxy(w);
     st->wide = getmaxx(w) >= WIDE_COLS;
     st->lv.columns = st->wide ? wide_columns : narrow_columns;
     /* As listview lays the columns out: the name column takes what is spare. */
@@ -517,14 +478,10 @@ static void draw_list_at(struct providers *st, WINDOW *w, int y)
         draw_line(w, y + 1, 1, st->load_error[0] ? st->load_error : "Reading the providers…", attr_of(ATTR_ERROR));
         return;
     }
-    listview_draw(&st->lv, w, y, height - y - 1);
-    if (st->nview == 0) {
-        const char *why = st->list->n == 0 ? "No providers yet: press a to add one."
-                          : st->search[0] && filtered(st) ? "No provider matches: Esc clears the search, F the filter."
-                          : st->search[0] ? "No provider's name matches the search: Esc clears it."
-                                          : "No provider matches the filter: F clears it.";
-        draw_line(w, y + 2, 2, why, attr_of(ATTR_DIM));
-    }
+    static const char *const why[4] = {
+        "No providers yet: press a to add one.", "No provider matches: Esc clears the search, F the filter.",
+        "No provider's name matches the search: Esc clears it.", "No provider matches the filter: F clears it."};
+    list_rows_draw(&st->rows, w, y, why, st->search[0], filtered(st));
     draw_detail_line(st, w);
 }
 
@@ -541,25 +498,16 @@ static void draw_list(struct providers *st, WINDOW *w)
 
 /* ---- search and filter (views over the list) ---------------------------------------------------------- */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list_at(ctx, w, 1);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    pr_refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "provider",
     .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 /* The filter panel (ui/filterview.h): registration, status, flags. */
@@ -623,8 +571,8 @@ static unsigned run_filter(struct providers *st)
     const struct filter_panel fp = {"Filter the providers", 3, labels, &f, pfilter_value, pfilter_step,
                                     pfilter_clear, pfilter_restore, pfilter_list};
     filter_panel_run(st->ui, &fp);
-    ui_message(st->ui, filtered(st) ? "%d of %zu providers shown: F clears the filter" : "No filter: every provider shown",
-               st->nview, st->list ? st->list->n : (size_t)0);
+    ui_message(st->ui, filtered(st) ? "%zu of %zu providers shown: F clears the filter" : "No filter: every provider shown",
+               st->rows.nview, st->list ? st->list->n : (size_t)0);
     return REDRAW_ALL;
 }
 
@@ -670,7 +618,7 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         pr_run_record(st, current_id(st), false);
         return after_record(st);
     case ACT_SEARCH:
-        return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
+        return search_list(st->ui, &searching, &st->rows, st->search, sizeof st->search, &st->lv);
     case ACT_SORT:
         return sort_key(st, key);
     case ACT_FILTER:
@@ -684,7 +632,7 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         }
         return run_filter(st);
     case ACT_BACK:
-        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
+        return search_list_clear(st->ui, &searching, &st->rows, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pr_add_provider(st); /* shows the new provider's record */
         return after_record(st);
@@ -716,6 +664,7 @@ static void *providers_open(struct ui *ui)
     st->lv = (struct listview){.columns = narrow_columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_NAME};
     st->sort_col = COL_NAME;
+    st->rows = (struct list_rows){.ops = &rows_ops, .ctx = st, .lv = &st->lv};
     st->clv = (struct listview){.columns = contact_columns, .ncolumns = CONTACT_COLS, .cell = pr_contact_cell, .ctx = st,
                                 .sort_column = -1};
     if (load_list(st))
@@ -731,7 +680,7 @@ static void providers_close(void *state)
     free_flags(st);
     provider_list_free(st->list);
     free(st->by_id);
-    free(st->view);
+    list_rows_free(&st->rows);
     pr_free_record(st);
     docview_free(&st->doc);
     free(st);

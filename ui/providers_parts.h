@@ -69,8 +69,7 @@ struct providers {
     struct provider_list *list;
     struct row_flags *flags;      /* parallel to list->rows */
     int *by_id;                   /* indices into list->rows by id */
-    int *view;                    /* the rows shown: indices, filtered and sorted */
-    int nview;
+    struct list_rows rows;        /* the rows shown, filtered and sorted */
     char load_error[400];
     bool flags_known;             /* false until the shell's first count */
     struct listview lv;

@@ -2,6 +2,7 @@
  * the window), its contacts view, and the actions on a provider. */
 
 #include "providers_parts.h"
+#include "rowio.h"
 
 /* ---- the record view: its document (ui/docview.h) ------------------------------------------- */
 
@@ -155,14 +156,10 @@ static void collect_rec_flag(void *ctx, const struct flag_row *f)
     struct providers *st = c->st;
     if (!pr_provider_flag(f) || f->provider_id != st->rec_id)
         return;
-    if (st->nrflags == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        struct rec_flag *grown = realloc(st->rflags, cap * sizeof *grown);
-        if (!grown)
-            return;
-        st->rflags = grown;
-        c->cap = cap;
-    }
+    struct rec_flag *grown = rowio_grow(st->rflags, &c->cap, st->nrflags, sizeof *grown);
+    if (!grown)
+        return;
+    st->rflags = grown;
     char *reason = strdup(f->reason);
     if (reason)
         st->rflags[st->nrflags++] = (struct rec_flag){f->level, reason};
@@ -515,15 +512,9 @@ static void run_contacts(struct providers *st);
 static enum view_key record_view_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     struct providers *st = self;
-    enum view_key start = notice_key_start(&st->notice, st->rec_gone, act);
-    if (start != VIEW_DONE)
-        return start;
-    if (list_then_take(&st->then, act, ret, ch))
-        return VIEW_CLOSE; /* the list's key: back to it, and done there */
-    if (action_is_move(act)) {
-        docview_move(&st->doc, act->id, (int)st->npupils);
-        return VIEW_DONE;
-    }
+    enum view_key res;
+    if (docview_record_key(&st->doc, (int)st->npupils, &st->notice, st->rec_gone, &st->then, act, ret, ch, &res))
+        return res;
     switch (act->id) {
     case ACT_OPEN:
         if (st->npupils == 0) {

@@ -50,17 +50,14 @@
 
 /* ---- small helpers ----------------------------------------------------------------- */
 
+/* As a list shows it, but "Rec": the PSP list has room. */
 static const char *short_year(int yg, char *buf, size_t len)
 {
-    if (yg == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (yg < 0)
-        snprintf(buf, len, "N");
-    else if (yg == 0)
+    if (yg == 0) {
         snprintf(buf, len, "Rec");
-    else
-        snprintf(buf, len, "Y%d", yg);
-    return buf;
+        return buf;
+    }
+    return rules_year_group_short(yg, buf, len);
 }
 
 /* Copies src into dst of size bytes, cut (if need be) where a character starts. */
@@ -131,18 +128,15 @@ bool ps_load_list(struct psp_pane *st)
         snprintf(st->load_error, sizeof st->load_error, "Could not read the PSPs: %s", ap_error_detail());
         return false;
     }
-    int *view = malloc((n ? n : 1) * sizeof *view);
-    if (!view) {
+    if (!list_rows_reserve(&st->shown, n)) {
         free(rows);
         snprintf(st->load_error, sizeof st->load_error, "Out of memory reading the PSPs");
         return false;
     }
     free(st->rows);
-    free(st->view);
     st->rows = rows;
-    st->n = n;
-    st->view = view;
-    st->nview = 0;
+    st->n = st->shown.n = n;
+    st->shown.nview = 0;
     st->load_error[0] = '\0';
     return true;
 }
@@ -157,12 +151,10 @@ static int review_rank(const struct psp_row *r)
     return r->review_level == FLAG_RED ? 0 : r->review_level == FLAG_AMBER ? 1 : 2;
 }
 
-static struct psp_pane *sort_state;
-
-static int compare_rows(const void *a, const void *b)
+static int compare_rows(const void *ctx, size_t a, size_t b)
 {
-    const struct psp_pane *st = sort_state;
-    const struct psp_row *x = &st->rows[*(const int *)a], *y = &st->rows[*(const int *)b];
+    const struct psp_pane *st = ctx;
+    const struct psp_row *x = &st->rows[a], *y = &st->rows[b];
     long d = 0;
     if (st->sort == SORT_REVIEW) {
         d = review_rank(x) - review_rank(y);
@@ -172,38 +164,39 @@ static int compare_rows(const void *a, const void *b)
         d = (long)y->rtt.level - (long)x->rtt.level; /* red first */
     }
     if (!d)
-        d = *(const int *)a - *(const int *)b; /* the store's order: by name */
+        d = a < b ? -1 : a > b; /* the store's order: by name */
     return d < 0 ? -1 : d > 0;
 }
 
+static bool row_shown(const void *ctx, size_t i)
+{
+    const struct psp_pane *st = ctx;
+    return !st->search[0] || utf8_contains(st->rows[i].name, st->search);
+}
+
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct psp_pane *)ctx)->rows[i].psp_id;
+}
+
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, compare_rows, row_id, list_under};
+
 static int64_t current_id(const struct psp_pane *st)
 {
-    if (st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
-        return 0;
-    return st->rows[st->view[st->lv.cursor]].psp_id;
+    return list_rows_current(&st->shown);
 }
 
 static const struct psp_row *current_row(const struct psp_pane *st)
 {
-    if (st->nview == 0 || st->lv.cursor < 0 || st->lv.cursor >= st->nview)
+    if (st->shown.nview == 0 || st->lv.cursor < 0 || (size_t)st->lv.cursor >= st->shown.nview)
         return NULL;
-    return &st->rows[st->view[st->lv.cursor]];
+    return &st->rows[st->shown.view[st->lv.cursor]];
 }
 
 void ps_refilter(struct psp_pane *st, int64_t keep)
 {
-    st->nview = 0;
-    for (size_t i = 0; i < st->n; i++)
-        if (!st->search[0] || utf8_contains(st->rows[i].name, st->search))
-            st->view[st->nview++] = (int)i;
-    sort_state = st;
-    qsort(st->view, (size_t)st->nview, sizeof *st->view, compare_rows);
-    int row = st->lv.cursor;
-    for (int i = 0; keep && i < st->nview; i++)
-        if (st->rows[st->view[i]].psp_id == keep)
-            row = i;
-    listview_set_rows(&st->lv, st->nview);
-    listview_select(&st->lv, row);
+    list_rows_sort(&st->shown, false, keep);
     st->lv.sort_column = sort_column[st->sort];
     st->lv.sort_desc = false;
 }
@@ -211,7 +204,7 @@ void ps_refilter(struct psp_pane *st, int64_t keep)
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct psp_pane *st = ctx;
-    const struct psp_row *r = &st->rows[st->view[row]];
+    const struct psp_row *r = &st->rows[st->shown.view[row]];
     bool ceased = strcmp(r->status, "ceased") == 0;
     char d[11];
     buf[0] = '\0';
@@ -299,10 +292,8 @@ static void make_detail(struct psp_pane *st)
 static void draw_detail_line(struct psp_pane *st, WINDOW *w)
 {
     int y = getmaxy(w) - 1;
-    if (st->notice.text[0]) {
-        draw_line(w, y, 1, st->notice.text, attr_of(st->notice.error ? ATTR_ERROR : ATTR_HEADER));
+    if (!notice_draw_foot(&st->notice, w, true)) /* the detail says when no row is shown */
         return;
-    }
     const struct psp_row *r = current_row(st);
     make_detail(st);
     enum flag_level worst = r ? rules_flag_worst(r->review_level, r->rtt.level) : FLAG_NONE;
@@ -312,7 +303,7 @@ static void draw_detail_line(struct psp_pane *st, WINDOW *w)
 static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
 {
     listview_draw(&st->lv, w, y, getmaxy(w) - y - 1);
-    if (st->nview == 0) {
+    if (st->shown.nview == 0) {
         const char *why = st->load_error[0] ? st->load_error
                           : st->n == 0     ? "No PSPs yet: press a to make one for a pupil."
                                            : "No PSP matches the search: Esc clears it.";
@@ -324,10 +315,10 @@ static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
 static void draw_list(struct psp_pane *st, WINDOW *w)
 {
     char summary[400];
-    int used = snprintf(summary, sizeof summary, "%d %s PSP%s", st->nview, st->with_ceased ? "" : "open",
-                        st->nview == 1 ? "" : "s");
+    int used = snprintf(summary, sizeof summary, "%zu %s PSP%s", st->shown.nview, st->with_ceased ? "" : "open",
+                        st->shown.nview == 1 ? "" : "s");
     if (st->with_ceased && used > 0)
-        used = snprintf(summary, sizeof summary, "%d PSP%s, ceased ones too", st->nview, st->nview == 1 ? "" : "s");
+        used = snprintf(summary, sizeof summary, "%zu PSP%s, ceased ones too", st->shown.nview, st->shown.nview == 1 ? "" : "s");
     if (used > 0 && (size_t)used < sizeof summary && st->search[0])
         used += snprintf(summary + used, sizeof summary - (size_t)used, " │ search \"%s\"", st->search);
     if (used > 0 && (size_t)used < sizeof summary)
@@ -340,8 +331,7 @@ static void draw_list(struct psp_pane *st, WINDOW *w)
 
 struct picker {
     struct roll *roll;
-    int *view;
-    int nview;
+    struct list_rows shown;
     struct listview lv;
     char search[SEARCH_MAX + 1];
     const struct psp_pane *st;
@@ -364,7 +354,7 @@ static const struct psp_row *open_psp_of(const struct psp_pane *st, int64_t pupi
 static void pick_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct picker *pk = ctx;
-    const struct roll_row *r = &pk->roll->rows[pk->view[row]];
+    const struct roll_row *r = &pk->roll->rows[pk->shown.view[row]];
     buf[0] = '\0';
     switch (col) {
     case PK_NAME: snprintf(buf, len, "%s", r->display_name); break;
@@ -383,31 +373,25 @@ static void pick_cell(void *ctx, int row, int col, char *buf, size_t len, enum a
     }
 }
 
-static void pick_refilter(struct picker *pk)
+static bool pick_shown(const void *ctx, size_t i)
 {
-    pk->nview = 0;
-    for (size_t i = 0; i < pk->roll->n; i++) {
-        const struct roll_row *r = &pk->roll->rows[i];
-        if (!r->on_roll)
-            continue;
-        if (pk->search[0] && !utf8_contains(r->display_name, pk->search) &&
-            !utf8_contains(r->legal_forename, pk->search) && !utf8_contains(r->upn, pk->search))
-            continue;
-        pk->view[pk->nview++] = (int)i;
-    }
-    listview_set_rows(&pk->lv, pk->nview);
-    listview_select(&pk->lv, 0);
+    const struct picker *pk = ctx;
+    const struct roll_row *r = &pk->roll->rows[i];
+    return r->on_roll && (!pk->search[0] || utf8_contains(r->display_name, pk->search) ||
+                          utf8_contains(r->legal_forename, pk->search) || utf8_contains(r->upn, pk->search));
 }
 
-static void pick_refilter_cb(void *ctx)
+static int64_t pick_id(const void *ctx, size_t i)
 {
-    pick_refilter(ctx);
+    return ((const struct picker *)ctx)->roll->rows[i].id;
 }
+
+static const struct list_rows_ops pick_rows = {pick_shown, NULL, pick_id, NULL};
 
 static void pick_count(void *ctx, char *buf, size_t len)
 {
     struct picker *pk = ctx;
-    snprintf(buf, len, "  %d pupil%s on roll", pk->nview, pk->nview == 1 ? "" : "s");
+    snprintf(buf, len, "  %zu pupil%s on roll", pk->shown.nview, pk->shown.nview == 1 ? "" : "s");
 }
 
 /* The pupil picked (0 when none): type to narrow by name or UPN (ui/picker.h). */
@@ -418,21 +402,23 @@ static int64_t pick_pupil(struct psp_pane *st)
         notice_say(st->ui, &st->notice, true, "Could not read the roll: %s", ap_error_detail());
         return 0;
     }
-    pk.view = malloc((pk.roll->n ? pk.roll->n : 1) * sizeof *pk.view);
-    if (!pk.view) {
+    pk.shown = (struct list_rows){.ops = &pick_rows, .ctx = &pk, .lv = &pk.lv};
+    if (!list_rows_reserve(&pk.shown, pk.roll->n)) {
+        list_rows_free(&pk.shown);
         roll_free(pk.roll);
         notice_say(st->ui, &st->notice, true, "Out of memory");
         return 0;
     }
+    pk.shown.n = pk.roll->n;
     pk.lv = (struct listview){.columns = pick_columns, .ncolumns = PK_COUNT, .cell = pick_cell, .ctx = &pk,
                               .sort_column = -1};
     const struct picker_spec spec = {" New PSP for: ", "No pupil on roll matches: Backspace widens the search",
-                                     &pk.lv, pk.search, sizeof pk.search, &pk, pick_refilter_cb, pick_count};
+                                     &pk.shown, pk.search, sizeof pk.search, &pk, pick_count};
     ui_message(st->ui, "A new PSP: type part of the pupil's name or UPN, ↑/↓ choose, Enter picks, Esc cancels");
     int64_t chosen = 0;
-    if (picker_view_run(st->ui, &spec) && pk.nview > 0)
-        chosen = pk.roll->rows[pk.view[pk.lv.cursor]].id;
-    free(pk.view);
+    if (picker_view_run(st->ui, &spec))
+        chosen = list_rows_current(&pk.shown);
+    list_rows_free(&pk.shown);
     roll_free(pk.roll);
     ui_message(st->ui, "%s", "");
     return chosen;
@@ -510,25 +496,16 @@ static unsigned delete_psp(struct psp_pane *st)
 
 /* ---- search ------------------------------------------------------------------------------------ */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list_at(ctx, w, 1);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    ps_refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "PSP",
     .hint = "Search by the pupil's name: Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 /* ---- the pane's functions ------------------------------------------------------------------------ */
@@ -541,6 +518,7 @@ static void *psp_open(struct ui *ui)
     st->ui = ui;
     st->lv = (struct listview){.columns = columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_NAME};
+    st->shown = (struct list_rows){.ops = &rows_ops, .ctx = st, .lv = &st->lv};
     if (ps_load_list(st))
         ps_refilter(st, 0);
     return st;
@@ -552,7 +530,7 @@ static void psp_close(void *state)
     if (!st)
         return;
     free(st->rows);
-    free(st->view);
+    list_rows_free(&st->shown);
     free(st);
 }
 
@@ -593,7 +571,7 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     case ACT_PRINT:
         return r ? ui_print_psp(st->ui, current_id(st)) : extra;
     case ACT_SEARCH:
-        return search_list(st->ui, &searching, st, st->search, sizeof st->search, &st->lv);
+        return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
     case ACT_FILTER: {
         int64_t keep = current_id(st);
         st->with_ceased = key == 'F' ? false : !st->with_ceased;
@@ -612,7 +590,7 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         return REDRAW_BODY | REDRAW_STATUS;
     }
     case ACT_BACK:
-        return search_list_clear(st->ui, &searching, st, st->search) ? REDRAW_BODY | REDRAW_STATUS : extra;
+        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : extra;
     default:
         return extra;
     }
@@ -642,24 +620,17 @@ static const char *psp_detail(void *state)
     return st->detail[0] ? st->detail : NULL;
 }
 
-static bool psp_help_line(void *state, int i, char *buf, size_t len)
-{
-    (void)state;
-    static const char *const lines[] = {
-        "",
-        "In the editor: Tab/↓ next field, S-Tab/↑ previous, PgDn/PgUp a screen of",
-        "fields, ^S saves (one transaction), Esc closes (asks if changed). Long",
-        "text wraps: ↑/↓ by line, ^←/^→ by word, PgUp/PgDn through the text.",
-        "Next review: reviews at least every few weeks (apterm.ini psp_review_weeks).",
-        "RTT: the reduced-timetable audit matrix; ! red, ~ amber.",
-        "What you type is kept as a draft (✎) if the connection drops; opening",
-        "the PSP again offers it back: r restore, d discard.",
-    };
-    if (i < 0 || (size_t)i >= sizeof lines / sizeof lines[0])
-        return false;
-    snprintf(buf, len, "%s", lines[i]);
-    return true;
-}
+static const char *const psp_help_lines[] = {
+    "",
+    "In the editor: Tab/↓ next field, S-Tab/↑ previous, PgDn/PgUp a screen of",
+    "fields, ^S saves (one transaction), Esc closes (asks if changed). Long",
+    "text wraps: ↑/↓ by line, ^←/^→ by word, PgUp/PgDn through the text.",
+    "Next review: reviews at least every few weeks (apterm.ini psp_review_weeks).",
+    "RTT: the reduced-timetable audit matrix; ! red, ~ amber.",
+    "What you type is kept as a draft (✎) if the connection drops; opening",
+    "the PSP again offers it back: r restore, d discard.",
+    NULL,
+};
 
 const struct pane_ops pane_psp = {
     .title = "PSP",
@@ -671,5 +642,5 @@ const struct pane_ops pane_psp = {
     .key = psp_key,
     .reload = psp_reload,
     .detail = psp_detail,
-    .help_line = psp_help_line,
+    .help_lines = psp_help_lines,
 };

@@ -585,19 +585,13 @@ static enum view_key draft_key(void *self, const struct action *act, int ret, wi
     }
 }
 
-static bool draft_takes_text(void *self)
-{
-    (void)self;
-    return true; /* only its answers */
-}
-
 static const enum action_id draft_keys[] = {ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct view_ops draft_view = {
     .title = "kept drafts",
     .keys = draft_keys,
     .draw = draft_draw,
     .key = draft_key,
-    .takes_text = draft_takes_text,
+    .takes_text = view_takes_text_always, /* only its answers */
     .overlay = true,
 };
 
@@ -834,11 +828,8 @@ static void build_editor(struct editor *ed)
               "form.reduced_start");
     add_field(ed, "Provisional end", FIELD_DATE, &p->reduced_end, 0, false, 0, 0,
               "When full time is planned to resume", "form.reduced_end");
-    n = 0;
-    ed->reason_choices[n++] = (struct field_choice){"", "Not given"};
-    for (size_t i = 0; LABELS_REDUCED_REASON[i].code && n < 7; i++)
-        ed->reason_choices[n++] = (struct field_choice){LABELS_REDUCED_REASON[i].code, LABELS_REDUCED_REASON[i].text};
-    ed->reason_choices[n] = (struct field_choice){NULL, NULL};
+    ed->reason_choices[0] = (struct field_choice){"", "Not given"};
+    form_choices(ed->reason_choices + 1, 7, LABELS_REDUCED_REASON);
     f = add_field(ed, "Reason for reduction", FIELD_CHOICE, p->reduced_reason, sizeof p->reduced_reason, false, 0, 0,
                   "Medical and set out in an IHP: no PSP needed", NULL);
     if (f >= 0)
@@ -853,11 +844,8 @@ static void build_editor(struct editor *ed)
     add_field(ed, "Exit plan", FIELD_LONGTEXT, p->exit_plan, sizeof p->exit_plan, false, 0, 0,
               "The plan back to full-time education, and when", "form.exit_plan");
     /* The matrix's indicators only the PSP records (issue 13). */
-    n = 0;
-    ed->progression_choices[n++] = (struct field_choice){"", "Not recorded"};
-    for (size_t i = 0; LABELS_PROGRESSION[i].code && n < 3; i++)
-        ed->progression_choices[n++] = (struct field_choice){LABELS_PROGRESSION[i].code, LABELS_PROGRESSION[i].text};
-    ed->progression_choices[n] = (struct field_choice){NULL, NULL};
+    ed->progression_choices[0] = (struct field_choice){"", "Not recorded"};
+    form_choices(ed->progression_choices + 1, 3, LABELS_PROGRESSION);
     f = add_field(ed, "Progression", FIELD_CHOICE, p->reduced_progression, sizeof p->reduced_progression, false, 0, 0,
                   "Since the reduced timetable began; little or none is amber", NULL);
     if (f >= 0)

@@ -43,8 +43,7 @@ struct psp_pane {
     struct ui *ui;
     struct psp_row *rows;
     size_t n;
-    int *view;
-    int nview;
+    struct list_rows shown;     /* the rows shown, searched and sorted */
     struct listview lv;
     char search[SEARCH_MAX + 1];
     bool with_ceased;

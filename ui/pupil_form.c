@@ -105,16 +105,6 @@ static ap_status pf_reload(void *ctx)
     return pupil_get(ui_store(pf->ui), pf->p.id, &pf->p);
 }
 
-static ap_status pf_take_version(void *ctx)
-{
-    struct pupil_form *pf = ctx;
-    struct pupil now;
-    ap_status st = pupil_get(ui_store(pf->ui), pf->p.id, &now);
-    if (st == AP_OK)
-        pf->p.version = now.version;
-    return st;
-}
-
 static int pf_lines(void *ctx, int field)
 {
     (void)ctx;
@@ -274,7 +264,9 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
         .validate = pf_validate,
         .save = pf_save,
         .reload = pf_reload,
-        .take_version = pf_take_version,
+        .record = p,
+        .record_size = sizeof *p,
+        .version = &p->version,
         .info = pf_info,
         .custom_lines = pf_lines,
         .custom_draw = pf_draw,

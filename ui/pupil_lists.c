@@ -4,15 +4,6 @@
 
 /* ---- Contacts ------------------------------------------------------------------------- */
 
-struct contacts_view {
-    struct ui *ui;
-    int64_t pupil_id;
-    struct contact *items;
-    size_t n;
-    struct listview lv;
-    char pupil[300];
-};
-
 enum { CC_PRIORITY, CC_NAME, CC_RELATIONSHIP, CC_PHONE, CC_PHONE2, CC_COUNT };
 static const struct list_column contact_columns[CC_COUNT] = {
     {"#", 2, false, true},        {"Name", 14, true, false},      {"Relationship", 14, false, false},
@@ -22,8 +13,7 @@ static const struct list_column contact_columns[CC_COUNT] = {
 static void contact_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     (void)attr;
-    struct contacts_view *v = ctx;
-    const struct contact *c = &v->items[row];
+    const struct contact *c = sublist_item(ctx, (size_t)row);
     switch (col) {
     case CC_PRIORITY: snprintf(buf, len, "%d", c->priority); break;
     case CC_NAME: snprintf(buf, len, "%s", c->name); break;
@@ -34,17 +24,17 @@ static void contact_cell(void *ctx, int row, int col, char *buf, size_t len, enu
     }
 }
 
-static void contacts_load(struct contacts_view *v, int64_t keep_id)
+static ap_status contacts_read(struct sublist *s)
 {
-    free(v->items);
-    v->items = NULL;
-    v->n = 0;
-    if (contact_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n) != AP_OK)
-        ui_error(v->ui, "The contacts could not be read: %s", ap_error_detail());
-    listview_set_rows(&v->lv, (int)v->n);
-    for (size_t i = 0; i < v->n; i++)
-        if (v->items[i].id == keep_id)
-            listview_select(&v->lv, (int)i);
+    struct contact *items = NULL;
+    ap_status st = contact_list(ui_store(s->ui), s->pupil_id, &items, &s->n);
+    s->items = items;
+    return st;
+}
+
+static int64_t contact_id(const void *item)
+{
+    return ((const struct contact *)item)->id;
 }
 
 struct contact_form {
@@ -78,16 +68,6 @@ static ap_status contact_form_reload(void *ctx)
 {
     struct contact_form *cf = ctx;
     return contact_get(ui_store(cf->ui), cf->c.id, &cf->c);
-}
-
-static ap_status contact_form_take_version(void *ctx)
-{
-    struct contact_form *cf = ctx;
-    struct contact now;
-    ap_status st = contact_get(ui_store(cf->ui), cf->c.id, &now);
-    if (st == AP_OK)
-        cf->c.version = now.version;
-    return st;
 }
 
 /* The phone and email rules, checked with every field on save. */
@@ -133,7 +113,9 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
         .validate = contact_form_validate,
         .save = contact_form_save,
         .reload = contact_form_reload,
-        .take_version = contact_form_take_version,
+        .record = x,
+        .record_size = sizeof *x,
+        .version = &x->version,
         .check = contact_form_check,
         .info = contact_info,
     };
@@ -143,140 +125,104 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
     return saved;
 }
 
+static void contact_init_for(struct sublist *s, void *item)
+{
+    struct contact *c = item;
+    contact_init(c);
+    c->pupil_id = s->pupil_id;
+}
+
+static bool contact_form_of(struct sublist *s, void *item, bool read_only)
+{
+    return contact_form_run(s->ui, item, (int)s->n, s->pupil, read_only);
+}
+
+static void contact_say(const struct sublist *s, const void *item, enum sublist_say what, char *buf, size_t len)
+{
+    (void)s;
+    const struct contact *c = item;
+    switch (what) {
+    case SAY_ADDED: snprintf(buf, len, "Added %s as contact %d", c->name, c->priority); break;
+    case SAY_SAVED: snprintf(buf, len, "Saved the contact %s", c->name); break;
+    case SAY_DELETE_ASK: snprintf(buf, len, "Delete the contact %s?", c->name); break;
+    case SAY_DELETED: snprintf(buf, len, "Deleted the contact %s", c->name); break;
+    }
+}
+
+static ap_status contact_remove(struct sublist *s, const void *item)
+{
+    const struct contact *c = item;
+    return contact_delete(ui_store(s->ui), c->id, c->version);
+}
+
+static void contacts_head(struct sublist *s, WINDOW *w)
+{
+    char title[400];
+    snprintf(title, sizeof title, "Contacts of %s, in calling order (%zu)", s->pupil, s->n);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
+}
+
+static void contacts_foot(struct sublist *s, WINDOW *w, int y, const void *item)
+{
+    (void)s;
+    (void)y;
+    const struct contact *c = item;
+    char line[400];
+    snprintf(line, sizeof line, "%s%s · last changed %s UTC by %s", c->email[0] ? c->email : "no email",
+             c->parental_responsibility ? " · parental responsibility" : " · no parental responsibility",
+             c->updated_at, c->updated_by);
+    draw_put(w, getmaxy(w) - 2, 1, line, ATTR_NORMAL);
+}
+
+/* K and J: the contact earlier or later in the calling order. */
+static enum view_key contacts_key(struct sublist *s, const struct action *act, void *cur)
+{
+    const struct contact *c = cur;
+    if (act->id != ACT_PRIORITY_UP && act->id != ACT_PRIORITY_DOWN)
+        return VIEW_PASS;
+    if (!c || !ui_can_write(s->ui))
+        return VIEW_DONE;
+    int64_t version = c->version;
+    if (contact_move(ui_store(s->ui), c->id, &version, act->id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK)
+        ui_error(s->ui, "Not moved: %s", ap_error_detail());
+    else
+        ui_store_changed(s->ui);
+    sublist_load(s, c->id);
+    return VIEW_DONE;
+}
+
 static const enum action_id contacts_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
                                                ACT_PRIORITY_DOWN, ACT_NONE};
 static const enum action_id contacts_hints[] = {ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP, ACT_PRIORITY_DOWN,
                                                 ACT_OPEN, ACT_NONE};
 
-static void contacts_draw(void *self, WINDOW *w)
-{
-    struct contacts_view *v = self;
-    int height = getmaxy(w);
-    werase(w);
-    char title[400];
-    snprintf(title, sizeof title, "Contacts of %s, in calling order (%zu)", v->pupil, v->n);
-    pv_put_text(w, 0, 1, title, ATTR_HEADER);
-    int list_h = height - 5 > 3 ? height - 5 : 3;
-    listview_draw(&v->lv, w, 2, list_h);
-    if (v->n == 0) {
-        pv_put_text(w, 4, 3, "No contacts yet: press a to add one.", ATTR_DIM);
-    } else {
-        const struct contact *c = &v->items[v->lv.cursor];
-        char line[400];
-        snprintf(line, sizeof line, "%s%s · last changed %s UTC by %s", c->email[0] ? c->email : "no email",
-                 c->parental_responsibility ? " · parental responsibility" : " · no parental responsibility",
-                 c->updated_at, c->updated_by);
-        pv_put_text(w, height - 2, 1, line, ATTR_NORMAL);
-    }
-}
-
-static void contacts_reload(void *self, const struct view_change *what)
-{
-    struct contacts_view *v = self;
-    if (view_change_not_pupil(what, v->pupil_id))
-        return; /* about another pupil */
-    contacts_load(v, v->n ? v->items[v->lv.cursor].id : 0);
-}
-
-static enum view_key contacts_key(void *self, const struct action *act, int ret, wint_t ch)
-{
-    (void)ret;
-    (void)ch;
-    struct contacts_view *v = self;
-    struct ui *ui = v->ui;
-    if (!act)
-        return VIEW_PASS;
-    if (listview_move(&v->lv, act->id))
-        return VIEW_DONE;
-    struct contact *cur = v->n ? &v->items[v->lv.cursor] : NULL;
-    switch (act->id) {
-    case ACT_ADD: {
-        if (!ui_can_write(ui))
-            break;
-        struct contact c;
-        contact_init(&c);
-        c.pupil_id = v->pupil_id;
-        if (contact_form_run(ui, &c, (int)v->n, v->pupil, false)) {
-            ui_store_changed(ui);
-            ui_message(ui, "Added %s as contact %d", c.name, c.priority);
-            contacts_load(v, c.id);
-        }
-        break;
-    }
-    case ACT_OPEN:
-    case ACT_EDIT: {
-        if (!cur)
-            break;
-        bool write = store_can_write(ui_store(ui));
-        if (act->id == ACT_EDIT && !ui_can_write(ui))
-            break;
-        struct contact c = *cur;
-        if (contact_form_run(ui, &c, (int)v->n, v->pupil, !write)) {
-            ui_store_changed(ui);
-            ui_message(ui, "Saved the contact %s", c.name);
-        }
-        contacts_load(v, c.id);
-        break;
-    }
-    case ACT_DELETE: {
-        if (!cur || !ui_can_write(ui))
-            break;
-        /* Copied first: the list may be read again while the question is open. */
-        char q[300], name[120];
-        snprintf(q, sizeof q, "Delete the contact %s?", cur->name);
-        snprintf(name, sizeof name, "%s", cur->name);
-        int64_t id = cur->id, version = cur->version;
-        int64_t keep = v->lv.cursor + 1 < (int)v->n ? v->items[v->lv.cursor + 1].id : 0;
-        if (!ui_confirm(ui, q))
-            break;
-        if (contact_delete(ui_store(ui), id, version) != AP_OK) {
-            ui_error(ui, "Not deleted: %s", ap_error_detail());
-        } else {
-            ui_store_changed(ui);
-            ui_message(ui, "Deleted the contact %s", name);
-        }
-        contacts_load(v, keep);
-        break;
-    }
-    case ACT_PRIORITY_UP:
-    case ACT_PRIORITY_DOWN: {
-        if (!cur || !ui_can_write(ui))
-            break;
-        int64_t id = cur->id, version = cur->version;
-        if (contact_move(ui_store(ui), id, &version, act->id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK) {
-            ui_error(ui, "Not moved: %s", ap_error_detail());
-        } else {
-            ui_store_changed(ui);
-        }
-        contacts_load(v, id);
-        break;
-    }
-    default:
-        return VIEW_PASS;
-    }
-    return VIEW_DONE;
-}
-
-static const struct view_ops contacts_view_ops_ = {
-    .title = "the pupil's contacts",
-    .keys = contacts_keys,
-    .hints = contacts_hints,
-    .draw = contacts_draw,
+static const struct sublist_def contacts_list = {
+    .ops = SUBLIST_VIEW_OPS("the pupil's contacts", contacts_keys, contacts_hints),
+    .columns = contact_columns,
+    .ncolumns = CC_COUNT,
+    .cell = contact_cell,
+    .item_size = sizeof(struct contact),
+    .what = "contacts",
+    .empty = "No contacts yet: press a to add one.",
+    .list_y = 2,
+    .below = 3,
+    .read = contacts_read,
+    .id = contact_id,
+    .init = contact_init_for,
+    .form = contact_form_of,
+    .say = contact_say,
+    .remove = contact_remove,
+    .draw_head = contacts_head,
+    .draw_foot = contacts_foot,
     .key = contacts_key,
-    .reload = contacts_reload,
 };
 
-const struct view_ops *pupil_contacts_view_ops(void) { return &contacts_view_ops_; }
+const struct view_ops *pupil_contacts_view_ops(void) { return &contacts_list.ops; }
 
 void pupil_contacts_run(struct ui *ui, int64_t pupil_id)
 {
-    struct contacts_view v = {.ui = ui, .pupil_id = pupil_id};
-    v.lv = (struct listview){.columns = contact_columns, .ncolumns = CC_COUNT, .cell = contact_cell, .ctx = &v,
-                             .sort_column = -1};
-    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
-    contacts_load(&v, 0);
-    ui_run_view(ui, &contacts_view_ops_, &v);
-    free(v.items);
+    struct sublist s = {0};
+    sublist_run(ui, &s, &contacts_list, pupil_id);
 }
 
 /* ---- Concerns --------------------------------------------------------------------------- */
@@ -386,7 +332,6 @@ struct concerns_view {
     struct concern *items;
     size_t n;
     bool hidden; /* a viewer: the chronology is not shown */
-    int height;
 };
 
 static const enum action_id concerns_keys[] = {ACTION_MOVES, ACT_ADD, ACT_NONE};
@@ -417,10 +362,9 @@ static bool concerns_load(struct concerns_view *v)
 static void concerns_draw(void *self, WINDOW *w)
 {
     struct concerns_view *v = self;
-    v->height = getmaxy(w) - 2;
     werase(w);
-    pv_tv_draw(&v->tv, w, 2, v->height);
-    pv_draw_view_title(w, "Concerns, newest first", v->pupil, &v->tv, v->height);
+    pv_tv_draw(&v->tv, w, 2, getmaxy(w) - 2);
+    pv_draw_view_title(w, "Concerns, newest first", v->pupil, &v->tv);
 }
 
 static void concerns_reload(void *self, const struct view_change *what)
@@ -439,7 +383,7 @@ static enum view_key concerns_key(void *self, const struct action *act, int ret,
     struct ui *ui = v->ui;
     if (!act)
         return VIEW_PASS;
-    if (pv_tv_scroll(&v->tv, ret, ch, v->height > 0 ? v->height : 1))
+    if (pv_tv_scroll(&v->tv, ret, ch))
         return VIEW_DONE;
     if (act->id != ACT_ADD)
         return VIEW_PASS;

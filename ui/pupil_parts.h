@@ -28,6 +28,7 @@
 #include "rowio.h"
 #include "rules.h"
 #include "school.h"
+#include "sublist.h"
 #include "textedit.h"
 #include "utf8.h"
 
@@ -42,6 +43,7 @@ struct textview {
     size_t n, cap;
     int top;                    /* the first visual line shown */
     int total;                  /* visual lines at the last draw */
+    int height;                 /* lines shown at the last draw */
 };
 
 /* A pupil's flags (pv_pupil_flags). */
@@ -52,7 +54,6 @@ struct flag_list {
 
 /* ---- ui/pupil_views.c ---- */
 
-void pv_put_text(WINDOW *w, int y, int x, const char *text, enum attr_meaning m);
 bool pv_is_enter(int ret, wint_t ch);
 const char *pv_per_basis(const char *basis);
 /* A labels table as form choices, ending with {NULL, NULL}; NULL when out of
@@ -63,8 +64,8 @@ __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum a
 void pv_tv_clear(struct textview *tv);
 void pv_tv_free(struct textview *tv);
 void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height);
-void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const struct textview *tv, int height);
-bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch, int height);
+void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const struct textview *tv);
+bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch);
 bool pv_week_line(struct ui *ui, int64_t pupil_id, char *buf, size_t len);
 void pv_flag_list_free(struct flag_list *l);
 ap_status pv_pupil_flags(struct ui *ui, int64_t pupil_id, struct flag_list *out);

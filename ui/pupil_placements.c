@@ -202,16 +202,6 @@ static ap_status placement_form_reload(void *ctx)
     return placement_get(ui_store(pf->ui), pf->p.id, &pf->p);
 }
 
-static ap_status placement_form_take_version(void *ctx)
-{
-    struct placement_form *pf = ctx;
-    struct placement now;
-    ap_status st = placement_get(ui_store(pf->ui), pf->p.id, &now);
-    if (st == AP_OK)
-        pf->p.version = now.version;
-    return st;
-}
-
 static int placement_form_lines(void *ctx, int field)
 {
     (void)ctx;
@@ -235,6 +225,12 @@ static int placement_form_key(void *ctx, int field, int ret, wint_t ch)
     if (field == PL_TIMETABLE)
         return grid_key(&pf->grid, pf->ui, ret, ch);
     return LINEEDIT_UNHANDLED;
+}
+
+static bool placement_form_chosen(void *ctx, int field)
+{
+    const struct placement_form *pf = ctx;
+    return field != PL_PROVIDER || pf->p.provider_id > 0;
 }
 
 /* Adds (p->id 0) or edits a placement; true when saved. */
@@ -322,11 +318,14 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         .validate = placement_form_validate,
         .save = placement_form_save,
         .reload = placement_form_reload,
-        .take_version = placement_form_take_version,
+        .record = x,
+        .record_size = sizeof *x,
+        .version = &x->version,
         .info = placement_info,
         .custom_lines = placement_form_lines,
         .custom_draw = placement_form_draw,
         .custom_key = placement_form_key,
+        .custom_chosen = placement_form_chosen,
     };
     bool saved = form_run(ui, &f);
     if (saved)
@@ -388,17 +387,12 @@ static bool end_form_run(struct ui *ui, const struct placement_item *it)
 }
 
 struct placements_view {
-    struct ui *ui;
-    int64_t pupil_id;
-    struct placement_item *items;
-    size_t n;
-    struct listview lv;
+    struct sublist s; /* first: the sub-list's callbacks are given it */
     char week[300];
     bool reduced;
     char flag[RULES_WHY_LEN + 8];
     enum flag_level flag_level;
     char cost[200];
-    char pupil[300];
 };
 
 enum { PC_STATUS, PC_PROVIDER, PC_FROM, PC_TO, PC_HOURS, PC_COST, PC_COUNT };
@@ -409,8 +403,7 @@ static const struct list_column placement_columns[PC_COUNT] = {
 
 static void placement_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
-    struct placements_view *v = ctx;
-    const struct placement_item *it = &v->items[row];
+    const struct placement_item *it = sublist_item(ctx, (size_t)row);
     char d[11];
     switch (col) {
     case PC_STATUS:
@@ -427,24 +420,31 @@ static void placement_cell(void *ctx, int row, int col, char *buf, size_t len, e
     }
 }
 
-static void placements_load(struct placements_view *v, int64_t keep_id)
+static ap_status placements_read(struct sublist *s)
 {
-    struct ui *ui = v->ui;
-    free(v->items);
-    v->items = NULL;
-    v->n = 0;
-    if (placement_list_for_pupil(ui_store(ui), v->pupil_id, &v->items, &v->n) != AP_OK)
-        ui_error(ui, "The placements could not be read: %s", ap_error_detail());
-    listview_set_rows(&v->lv, (int)v->n);
-    for (size_t i = 0; i < v->n; i++)
-        if (v->items[i].p.id == keep_id)
-            listview_select(&v->lv, (int)i);
-    v->reduced = pv_week_line(ui, v->pupil_id, v->week, sizeof v->week);
+    struct placement_item *items = NULL;
+    ap_status st = placement_list_for_pupil(ui_store(s->ui), s->pupil_id, &items, &s->n);
+    s->items = items;
+    return st;
+}
+
+static int64_t placement_item_id(const void *item)
+{
+    return ((const struct placement_item *)item)->p.id;
+}
+
+/* The heading's lines: the week, the cost, the reduced-timetable flag. */
+static void placements_sum(struct sublist *s)
+{
+    struct placements_view *v = (struct placements_view *)s;
+    struct ui *ui = s->ui;
+    const struct placement_item *items = s->items;
+    v->reduced = pv_week_line(ui, s->pupil_id, v->week, sizeof v->week);
     int64_t total = 0;
     int active = 0;
-    for (size_t i = 0; i < v->n; i++)
-        if (placement_active_on(&v->items[i].p, ui_today(ui))) {
-            total += v->items[i].annual_cost;
+    for (size_t i = 0; i < s->n; i++)
+        if (placement_active_on(&items[i].p, ui_today(ui))) {
+            total += items[i].annual_cost;
             active++;
         }
     char money[MONEY_LEN];
@@ -457,7 +457,7 @@ static void placements_load(struct placements_view *v, int64_t keep_id)
     v->flag[0] = '\0';
     v->flag_level = FLAG_NONE;
     struct flag_list fl;
-    if (pv_pupil_flags(ui, v->pupil_id, &fl) == AP_OK)
+    if (pv_pupil_flags(ui, s->pupil_id, &fl) == AP_OK)
         for (size_t i = 0; i < fl.n; i++)
             if (strcmp(fl.rows[i].kind, FLAG_KIND_REDUCED) == 0 || strcmp(fl.rows[i].kind, FLAG_KIND_INTERVENTION) == 0) {
                 if (fl.rows[i].level <= v->flag_level)
@@ -479,7 +479,7 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     snprintf(line, sizeof line, "%s %s · transport %s a week%s%s%s%s", rate, pv_per_basis(it->p.cost_basis),
              transport, it->p.tracking_areas[0] ? " · tracked in: " : "", it->p.tracking_areas,
              it->p.purpose[0] ? " · " : "", it->p.purpose);
-    pv_put_text(w, y, 3 + 5 * GRID_CELL + 4, "Cost:", ATTR_DIM);
+    draw_put(w, y, 3 + 5 * GRID_CELL + 4, "Cost:", ATTR_DIM);
     char *nl = strchr(line, '\n');
     if (nl)
         *nl = '\0';
@@ -496,121 +496,95 @@ static void draw_placement_detail(WINDOW *w, int y, const struct placement_item 
     }
 }
 
+static void placement_init_for(struct sublist *s, void *item)
+{
+    struct placement_item *it = item;
+    placement_init(&it->p);
+    it->p.pupil_id = s->pupil_id;
+    it->p.start_date = ui_today(s->ui);
+}
+
+static bool placement_form_of(struct sublist *s, void *item, bool read_only)
+{
+    return placement_form_run(s->ui, &((struct placement_item *)item)->p, s->pupil, read_only);
+}
+
+static void placement_say(const struct sublist *s, const void *item, enum sublist_say what, char *buf, size_t len)
+{
+    (void)s;
+    const struct placement_item *it = item;
+    if (what == SAY_ADDED)
+        snprintf(buf, len, "Added the placement");
+    else
+        snprintf(buf, len, "Saved the placement at %s", it->provider_name);
+}
+
+static void placements_head(struct sublist *s, WINDOW *w)
+{
+    struct placements_view *v = (struct placements_view *)s;
+    char title[400];
+    snprintf(title, sizeof title, "Placements of %s (%zu)", s->pupil, s->n);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 1, 1, v->week, v->reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
+    draw_put(w, 2, 1, v->cost, ATTR_NORMAL);
+    if (v->flag[0])
+        draw_put(w, 3, 1, v->flag, draw_flag_attr(v->flag_level));
+}
+
+static void placements_foot(struct sublist *s, WINDOW *w, int y, const void *item)
+{
+    (void)s;
+    if (y + 3 < getmaxy(w))
+        draw_placement_detail(w, y, item);
+}
+
+/* E: ends the placement. */
+static enum view_key placements_key(struct sublist *s, const struct action *act, void *cur)
+{
+    struct placement_item *it = cur;
+    if (act->id != ACT_END_PLACEMENT)
+        return VIEW_PASS;
+    if (!it || !ui_can_write(s->ui))
+        return VIEW_DONE;
+    if (strcmp(it->p.status, "ended") == 0) {
+        char d[11];
+        ui_error(s->ui, "That placement has already ended (on %s)", date_format(it->p.end_date, d));
+        return VIEW_DONE;
+    }
+    end_form_run(s->ui, it);
+    sublist_load(s, it->p.id);
+    return VIEW_DONE;
+}
+
 static const enum action_id placements_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT,
                                                  ACT_NONE};
 static const enum action_id placements_hints[] = {ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT, ACT_OPEN, ACT_NONE};
 
-static void placements_draw(void *self, WINDOW *w)
-{
-    struct placements_view *v = self;
-    int height = getmaxy(w);
-    werase(w);
-    char title[400];
-    snprintf(title, sizeof title, "Placements of %s (%zu)", v->pupil, v->n);
-    pv_put_text(w, 0, 1, title, ATTR_HEADER);
-    pv_put_text(w, 1, 1, v->week, v->reduced ? ATTR_FLAG_AMBER : ATTR_NORMAL);
-    pv_put_text(w, 2, 1, v->cost, ATTR_NORMAL);
-    if (v->flag[0])
-        pv_put_text(w, 3, 1, v->flag, draw_flag_attr(v->flag_level));
-    int list_y = 5, detail_h = 4;
-    int list_h = height - list_y - detail_h;
-    if (list_h < 3)
-        list_h = 3;
-    listview_draw(&v->lv, w, list_y, list_h);
-    if (v->n == 0)
-        pv_put_text(w, list_y + 2, 3, "No placements yet: press a to add one.", ATTR_DIM);
-    else if (list_y + list_h + 3 < height)
-        draw_placement_detail(w, list_y + list_h, &v->items[v->lv.cursor]);
-}
-
-static void placements_reload(void *self, const struct view_change *what)
-{
-    struct placements_view *v = self;
-    if (view_change_not_pupil(what, v->pupil_id))
-        return; /* about another pupil */
-    placements_load(v, v->n ? v->items[v->lv.cursor].p.id : 0);
-}
-
-static enum view_key placements_key(void *self, const struct action *act, int ret, wint_t ch)
-{
-    (void)ret;
-    (void)ch;
-    struct placements_view *v = self;
-    struct ui *ui = v->ui;
-    if (!act)
-        return VIEW_PASS;
-    if (listview_move(&v->lv, act->id))
-        return VIEW_DONE;
-    /* A copy: the list may be read again while a form is open over it. */
-    struct placement_item cur;
-    bool have = v->n > 0;
-    if (have)
-        cur = v->items[v->lv.cursor];
-    switch (act->id) {
-    case ACT_ADD: {
-        if (!ui_can_write(ui))
-            break;
-        struct placement p;
-        placement_init(&p);
-        p.pupil_id = v->pupil_id;
-        p.start_date = ui_today(ui);
-        if (placement_form_run(ui, &p, v->pupil, false)) {
-            ui_store_changed(ui);
-            ui_message(ui, "Added the placement");
-            placements_load(v, p.id);
-        }
-        break;
-    }
-    case ACT_OPEN:
-    case ACT_EDIT: {
-        if (!have)
-            break;
-        if (act->id == ACT_EDIT && !ui_can_write(ui))
-            break;
-        struct placement p = cur.p;
-        if (placement_form_run(ui, &p, v->pupil, !store_can_write(ui_store(ui)))) {
-            ui_store_changed(ui);
-            ui_message(ui, "Saved the placement at %s", cur.provider_name);
-        }
-        placements_load(v, p.id);
-        break;
-    }
-    case ACT_END_PLACEMENT: {
-        if (!have || !ui_can_write(ui))
-            break;
-        if (strcmp(cur.p.status, "ended") == 0) {
-            char d[11];
-            ui_error(ui, "That placement has already ended (on %s)", date_format(cur.p.end_date, d));
-            break;
-        }
-        end_form_run(ui, &cur);
-        placements_load(v, cur.p.id);
-        break;
-    }
-    default:
-        return VIEW_PASS;
-    }
-    return VIEW_DONE;
-}
-
-static const struct view_ops placements_view_ops_ = {
-    .title = "the pupil's placements",
-    .keys = placements_keys,
-    .hints = placements_hints,
-    .draw = placements_draw,
+static const struct sublist_def placements_list = {
+    .ops = SUBLIST_VIEW_OPS("the pupil's placements", placements_keys, placements_hints),
+    .columns = placement_columns,
+    .ncolumns = PC_COUNT,
+    .cell = placement_cell,
+    .item_size = sizeof(struct placement_item),
+    .what = "placements",
+    .empty = "No placements yet: press a to add one.",
+    .list_y = 5,
+    .below = 4,
+    .read = placements_read,
+    .loaded = placements_sum,
+    .id = placement_item_id,
+    .init = placement_init_for,
+    .form = placement_form_of,
+    .say = placement_say,
+    .draw_head = placements_head,
+    .draw_foot = placements_foot,
     .key = placements_key,
-    .reload = placements_reload,
 };
 
-const struct view_ops *pupil_placements_view_ops(void) { return &placements_view_ops_; }
+const struct view_ops *pupil_placements_view_ops(void) { return &placements_list.ops; }
 
 void pupil_placements_run(struct ui *ui, int64_t pupil_id)
 {
-    struct placements_view v = {.ui = ui, .pupil_id = pupil_id};
-    v.lv = (struct listview){.columns = placement_columns, .ncolumns = PC_COUNT, .cell = placement_cell, .ctx = &v,
-                             .sort_column = -1};
-    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
-    placements_load(&v, 0);
-    ui_run_view(ui, &placements_view_ops_, &v);
-    free(v.items);
+    struct placements_view v = {0};
+    sublist_run(ui, &v.s, &placements_list, pupil_id);
 }

@@ -35,11 +35,6 @@
 
 /* ---- Small helpers ---------------------------------------------------------------- */
 
-void pv_put_text(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
-{
-    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
-}
-
 void pupil_views_name(struct ui *ui, int64_t pupil_id, char *buf, size_t len)
 {
     struct pupil p;
@@ -63,8 +58,8 @@ struct field_choice *pv_choices_of(const struct label *table)
 {
     size_t n = label_count(table);
     struct field_choice *c = calloc(n + 1, sizeof *c);
-    for (size_t i = 0; c && i < n; i++)
-        c[i] = (struct field_choice){table[i].code, table[i].text};
+    if (c)
+        form_choices(c, n + 1, table);
     return c;
 }
 
@@ -266,14 +261,10 @@ void pv_pick_providers(struct ui *ui, struct pick *p, const char *first_label)
 __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum attr_meaning attr, int indent,
                                                          const char *fmt, ...)
 {
-    if (tv->n == tv->cap) {
-        size_t cap = tv->cap ? tv->cap * 2 : 64;
-        struct tv_line *grown = realloc(tv->lines, cap * sizeof *grown);
-        if (!grown)
-            return;
-        tv->lines = grown;
-        tv->cap = cap;
-    }
+    struct tv_line *grown = rowio_grow(tv->lines, &tv->cap, tv->n, sizeof *grown);
+    if (!grown)
+        return;
+    tv->lines = grown;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -306,6 +297,7 @@ void pv_tv_free(struct textview *tv)
  * long for the width wraps, its continuation indented by two. */
 void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height)
 {
+    tv->height = height;
     int width = getmaxx(w) - 1;
     int v = 0, y = y0;
     for (size_t i = 0; i < tv->n; i++) {
@@ -335,8 +327,9 @@ void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height)
 
 /* "Pupil record: Siân Jones (Year 9)" on line 0, with "↑ more" / "↓ more"
  * at the right when the view scrolls (after pv_tv_draw, which counts the lines). */
-void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const struct textview *tv, int height)
+void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const struct textview *tv)
 {
+    int height = tv->height;
     const char *more = tv->top > 0 && tv->top + height < tv->total ? "↑↓ more"
                        : tv->top > 0                                ? "↑ more above"
                        : tv->top + height < tv->total               ? "↓ more below"
@@ -347,13 +340,14 @@ void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const stru
     utf8_fit(fit, sizeof fit, title, width - mw - 4 > 10 ? width - mw - 4 : 10, UTF8_FIT_ELLIPSIS);
     wmove(w, 0, 0);
     wclrtoeol(w);
-    pv_put_text(w, 0, 1, fit, ATTR_HEADER);
+    draw_put(w, 0, 1, fit, ATTR_HEADER);
     if (mw)
-        pv_put_text(w, 0, width - mw - 1, more, ATTR_DIM);
+        draw_put(w, 0, width - mw - 1, more, ATTR_DIM);
 }
 
-bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch, int height)
+bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch)
 {
+    int height = tv->height > 0 ? tv->height : 1;
     const struct action *act = action_for_key(SCOPE_LIST, action_key(ret, ch));
     if (!act)
         return false;
@@ -632,7 +626,6 @@ struct record_view {
     struct pupil_glance glance;
     struct textview tv;
     char title[400];
-    int height;
     bool deleted;
 };
 
@@ -644,10 +637,9 @@ static const enum action_id record_hints[] = {ACT_EDIT, ACT_DELETE, ACT_CONTACTS
 static void record_draw(void *self, WINDOW *w)
 {
     struct record_view *v = self;
-    v->height = getmaxy(w) - 1; /* the keys are on the shell's hint line */
     werase(w);
-    pv_tv_draw(&v->tv, w, 1, v->height);
-    pv_draw_view_title(w, "Pupil record", v->title, &v->tv, v->height);
+    pv_tv_draw(&v->tv, w, 1, getmaxy(w) - 1); /* the keys are on the shell's hint line */
+    pv_draw_view_title(w, "Pupil record", v->title, &v->tv);
 }
 
 /* The pupil's attendance this term read afresh from the store: the pane
@@ -701,7 +693,7 @@ static enum view_key record_key(void *self, const struct action *act, int ret, w
     struct ui *ui = v->ui;
     if (!act)
         return VIEW_PASS;
-    if (pv_tv_scroll(&v->tv, ret, ch, v->height > 0 ? v->height : 1))
+    if (pv_tv_scroll(&v->tv, ret, ch))
         return VIEW_DONE;
     int64_t id = v->pupil_id;
     switch (act->id) {

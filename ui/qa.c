@@ -43,6 +43,7 @@
 #include "listview.h"
 #include "qa.h"
 #include "print.h"
+#include "rowio.h"
 #include "rules.h"
 #include "search.h"
 #include "shell.h"
@@ -161,13 +162,15 @@ void qp_draw_foot(struct qa_pane *q, WINDOW *w, const char *text, attr_t attr)
 
 static const struct qa_provider_row *current_prov(const struct qa_pane *q)
 {
-    if (!q->ov || q->nview == 0 || q->lv.cursor < 0 || q->lv.cursor >= q->nview)
+    if (!q->ov || q->shown.nview == 0 || q->lv.cursor < 0 || (size_t)q->lv.cursor >= q->shown.nview)
         return NULL;
-    return &q->ov->rows[q->view[q->lv.cursor]];
+    return &q->ov->rows[q->shown.view[q->lv.cursor]];
 }
 
-static bool row_shown(const struct qa_pane *q, const struct qa_provider_row *r)
+static bool row_shown(const void *ctx, size_t i)
 {
+    const struct qa_pane *q = ctx;
+    const struct qa_provider_row *r = &q->ov->rows[i];
     if (q->search[0] && !utf8_contains(r->name, q->search))
         return false;
     switch (q->filter) {
@@ -178,17 +181,15 @@ static bool row_shown(const struct qa_pane *q, const struct qa_provider_row *r)
     }
 }
 
-static const struct qa_pane *sorting; /* qsort has no context argument */
 
 static int due_key(const struct qa_due *d)
 {
     return d->due == DATE_NONE ? INT_MAX : d->due;
 }
 
-static int view_cmp(const void *a, const void *b)
+static int view_cmp(const void *ctx, size_t i, size_t j)
 {
-    const struct qa_pane *q = sorting;
-    int i = *(const int *)a, j = *(const int *)b;
+    const struct qa_pane *q = ctx;
     const struct qa_provider_row *x = &q->ov->rows[i], *y = &q->ov->rows[j];
     int d = 0;
     switch (q->sort) {
@@ -208,24 +209,20 @@ static int view_cmp(const void *a, const void *b)
     return d ? d : (i > j) - (i < j);
 }
 
+static int64_t row_id(const void *ctx, size_t i)
+{
+    return ((const struct qa_pane *)ctx)->ov->rows[i].id;
+}
+
+static void list_under(void *ctx, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id, list_under};
+
 static void refilter(struct qa_pane *q, int64_t keep_id)
 {
-    q->nview = 0;
-    int row = q->lv.cursor;
-    for (size_t i = 0; q->ov && i < q->ov->n; i++)
-        if (row_shown(q, &q->ov->rows[i]))
-            q->view[q->nview++] = (int)i;
-    sorting = q;
-    qsort(q->view, (size_t)q->nview, sizeof *q->view, view_cmp);
-    sorting = NULL;
-    for (int i = 0; keep_id && q->ov && i < q->nview; i++)
-        if (q->ov->rows[q->view[i]].id == keep_id)
-            row = i;
     static const int arrow[SORT_COUNT] = {-1, OC_NAME, OC_S1, OC_S2, OC_MON};
     q->lv.sort_column = arrow[q->sort];
     q->lv.sort_desc = q->sort_desc;
-    listview_set_rows(&q->lv, q->nview);
-    listview_select(&q->lv, row);
+    list_rows_sort(&q->shown, false, keep_id);
 }
 
 /* The thresholds the pane reads the store with. The monitoring rule's
@@ -292,17 +289,15 @@ static bool load_list(struct qa_pane *q)
                  ap_error_detail());
         return false;
     }
-    int *view = malloc((o->n ? o->n : 1) * sizeof *view);
-    if (!view) {
+    if (!list_rows_reserve(&q->shown, o->n)) {
         qa_overview_free(o);
         snprintf(q->load_error, sizeof q->load_error, "Out of memory reading the providers");
         return false;
     }
     int64_t keep = current_prov(q) ? current_prov(q)->id : 0;
     qa_overview_free(q->ov);
-    free(q->view);
     q->ov = o;
-    q->view = view;
+    q->shown.n = o->n;
     q->load_error[0] = '\0';
     refilter(q, keep);
     apply_flags(q);
@@ -333,14 +328,10 @@ static void take_no(void *ctx, const struct qa_open_no *r)
 {
     struct nos_ctx *c = ctx;
     struct qa_pane *q = c->q;
-    if (q->nnos == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        struct open_no *grown = realloc(q->nos, cap * sizeof *grown);
-        if (!grown)
-            return;
-        q->nos = grown;
-        c->cap = cap;
-    }
+    struct open_no *grown = rowio_grow(q->nos, &c->cap, q->nnos, sizeof *grown);
+    if (!grown)
+        return;
+    q->nos = grown;
     char *text = strdup(r->text);
     if (!text)
         return;
@@ -527,7 +518,7 @@ static void due_text(const struct qa_due *d, int today, char *buf, size_t len, e
 static void list_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct qa_pane *q = ctx;
-    const struct qa_provider_row *r = &q->ov->rows[q->view[row]];
+    const struct qa_provider_row *r = &q->ov->rows[q->shown.view[row]];
     int today = ui_today(q->ui);
     buf[0] = '\0';
     switch (col) {
@@ -610,7 +601,7 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
         if (q->filter && n > 0 && (size_t)n < sizeof top)
             n += snprintf(top + n, sizeof top - (size_t)n, " │ %s", filter_words[q->filter]);
         if (q->search[0] && n > 0 && (size_t)n < sizeof top)
-            snprintf(top + n, sizeof top - (size_t)n, " │ %d match \"%s\"", q->nview, q->search);
+            snprintf(top + n, sizeof top - (size_t)n, " │ %zu match \"%s\"", q->shown.nview, q->search);
         qp_line(w, 0, top, attr_of(ATTR_DIM));
     }
     if (!q->ov) {
@@ -618,7 +609,7 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
         return;
     }
     listview_draw(&q->lv, w, 1, getmaxy(w) - 2);
-    if (q->nview == 0)
+    if (q->shown.nview == 0)
         qp_put(w, 3, 2, 0,
             q->ov->n == 0 ? "No providers yet: add them in the Providers pane (2)."
                           : "No provider matches the search or the filter: Esc, F clear them.",
@@ -748,25 +739,16 @@ void qp_draw_visits(struct qa_pane *q, WINDOW *w)
 
 /* ---- search ---------------------------------------------------------------------------------------- */
 
-static void search_draw(void *ctx, WINDOW *w)
+/* The list under the search. */
+static void list_under(void *ctx, WINDOW *w)
 {
     draw_list(ctx, w);
-}
-
-static void search_apply(void *ctx, int64_t keep)
-{
-    refilter(ctx, keep);
-}
-
-static int64_t search_current(void *ctx)
-{
-    return current_id(ctx);
 }
 
 static const struct list_search searching = {
     .noun = "provider",
     .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
-    .ops = {.draw = search_draw, .apply = search_apply, .current = search_current},
+    .ops = LIST_ROWS_SEARCH_OPS,
 };
 
 /* ---- keys ------------------------------------------------------------------------------------------ */
@@ -797,7 +779,7 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
         return REDRAW_STATUS;
     case ACT_SEARCH:
-        return search_list(q->ui, &searching, q, q->search, sizeof q->search, &q->lv);
+        return search_list(q->ui, &searching, &q->shown, q->search, sizeof q->search, &q->lv);
     case ACT_SORT:
         if (key == 'S') {
             q->sort_desc = !q->sort_desc;
@@ -815,7 +797,7 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         ui_message(q->ui, "%s", q->filter ? "Filter: f changes it, F clears it" : "No filter: every provider shown");
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_BACK:
-        return search_list_clear(q->ui, &searching, q, q->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
+        return search_list_clear(q->ui, &searching, &q->shown, q->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     default:
         return REDRAW_NONE;
     }
@@ -831,6 +813,7 @@ static void *qa_open(struct ui *ui)
     q->ui = ui;
     q->lv = (struct listview){.columns = ov_columns, .ncolumns = OC_COUNT, .cell = list_cell, .ctx = q,
                               .sort_column = -1};
+    q->shown = (struct list_rows){.ops = &rows_ops, .ctx = q, .lv = &q->lv};
     q->vlv = (struct listview){.columns = visit_columns, .ncolumns = VC_COUNT, .cell = visit_cell, .ctx = q,
                                .sort_column = -1};
     load_list(q);
@@ -845,7 +828,7 @@ static void qa_close(void *state)
     if (q->dirty)
         ui_store_changed(q->ui); /* harmless at exit; keeps the shell's flags true */
     qa_overview_free(q->ov);
-    free(q->view);
+    list_rows_free(&q->shown);
     free(q->visits);
     free_nos(q);
     free(q->items);
@@ -903,25 +886,18 @@ static unsigned qa_tick(void *state, bool active)
     return REDRAW_NONE;
 }
 
-static bool qa_help_line(void *state, int i, char *buf, size_t len)
-{
-    (void)state;
-    static const char *const lines[] = {
-        "",
-        "The list: when each provider's visits are due, most overdue first.",
-        "  !  red: overdue (Stage 1, Stage 2, monitoring), an Unsatisfactory visit not yet",
-        "     followed up, or a safeguarding No not yet answered Yes at a later closed visit",
-        "  ~  amber: due within the next weeks, or a monitoring visit due today or by sessions",
-        "  SG No: safeguarding items answered No and not yet Yes at a later visit",
-        "The checklist: ? not answered yet · S a safeguarding item · * has a comment",
-        "Checklists are data: apterm templates load FILE adds a new revision;",
-        "a visit keeps the wording it was started with.",
-    };
-    if (i < 0 || (size_t)i >= sizeof lines / sizeof lines[0])
-        return false;
-    snprintf(buf, len, "%s", lines[i]);
-    return true;
-}
+static const char *const qa_help_lines[] = {
+    "",
+    "The list: when each provider's visits are due, most overdue first.",
+    "  !  red: overdue (Stage 1, Stage 2, monitoring), an Unsatisfactory visit not yet",
+    "     followed up, or a safeguarding No not yet answered Yes at a later closed visit",
+    "  ~  amber: due within the next weeks, or a monitoring visit due today or by sessions",
+    "  SG No: safeguarding items answered No and not yet Yes at a later visit",
+    "The checklist: ? not answered yet · S a safeguarding item · * has a comment",
+    "Checklists are data: apterm templates load FILE adds a new revision;",
+    "a visit keeps the wording it was started with.",
+    NULL,
+};
 
 const struct pane_ops pane_qa = {
     .title = "QA",
@@ -934,5 +910,5 @@ const struct pane_ops pane_qa = {
     .reload = qa_reload,
     .flags_changed = qa_flags_changed,
     .tick = qa_tick,
-    .help_line = qa_help_line,
+    .help_lines = qa_help_lines,
 };

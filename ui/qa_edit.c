@@ -559,16 +559,6 @@ static ap_status close_reload(void *ctx)
     return qa_visit_get(ui_store(c->q->ui), c->v.id, &c->v);
 }
 
-static ap_status close_take_version(void *ctx)
-{
-    struct close_ctx *c = ctx;
-    struct qa_visit now;
-    ap_status st = qa_visit_get(ui_store(c->q->ui), c->v.id, &now);
-    if (st == AP_OK)
-        c->v.version = now.version;
-    return st;
-}
-
 static void close_info(void *ctx, int field, char *buf, size_t len)
 {
     struct close_ctx *c = ctx;
@@ -669,7 +659,9 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
         .ctx = &c,
         .save = close_save,
         .reload = close_reload,
-        .take_version = close_take_version,
+        .record = &c.v,
+        .record_size = sizeof c.v,
+        .version = &c.v.version,
         .info = close_info,
     };
     if (!form_run(q->ui, &f))
@@ -702,16 +694,6 @@ static ap_status edit_reload(void *ctx)
     return qa_visit_get(ui_store(c->q->ui), c->v.id, &c->v);
 }
 
-static ap_status edit_take_version(void *ctx)
-{
-    struct edit_ctx *c = ctx;
-    struct qa_visit now;
-    ap_status st = qa_visit_get(ui_store(c->q->ui), c->v.id, &now);
-    if (st == AP_OK)
-        c->v.version = now.version;
-    return st;
-}
-
 unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id)
 {
     if (!visit_id || !notice_can_write(q->ui, &q->notice))
@@ -740,7 +722,9 @@ unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id)
         .ctx = &c,
         .save = edit_save,
         .reload = edit_reload,
-        .take_version = edit_take_version,
+        .record = &c.v,
+        .record_size = sizeof c.v,
+        .version = &c.v.version,
     };
     if (form_run(q->ui, &f)) {
         q->dirty = true;

@@ -68,8 +68,7 @@ struct qa_pane {
 
     /* The list */
     struct qa_overview *ov;
-    int *view;                      /* rows shown (search), indices into ov->rows */
-    int nview;
+    struct list_rows shown;         /* rows shown (search, filter), sorted */
     char search[SEARCH_MAX + 1];
     enum sort sort;
     bool sort_desc;

@@ -83,22 +83,19 @@ struct roll_pane {
     struct id_index *by_id;     /* roll->n, by id */
     struct row_flags *flags;    /* roll->n */
     bool flags_known;
-    size_t *order;              /* every row, in the sort order */
-    size_t *view;               /* the rows shown: order less the filter and search */
-    size_t nview;
+    struct list_rows rows;      /* the rows shown, in the sort order */
     struct listview lv;
     struct list_column cols[COL_COUNT]; /* columns at the window's width */
     int sort_col;
     bool sort_desc;
-    /* Search: kept after Enter; while typing, the editor is `typing`. */
+    /* Search: kept after Enter; while typing, the editor is rows.typing. */
     char search[128];
-    struct lineedit *typing;
     /* Each row's name, legal name, UPN and preferred name folded as the
      * search compares them (utf8_fold_text), joined by SEARCH_SEP: made at
      * the first search of a roll, dropped when the rows change. */
     char *hay;
     size_t *hay_at;             /* roll->n offsets into hay */
-    char needle[4 * 128];       /* the search folded, while the view is rebuilt */
+    char needle[4 * 128];       /* the search folded (prepare_search) */
     /* Filter. */
     char f_cohort[24];          /* "" any */
     char f_roll[16];            /* "" any */
@@ -153,7 +150,6 @@ static void map_flags(struct roll_pane *rp)
     }
 }
 
-static const struct roll_pane *sorting; /* qsort has no context argument */
 
 static int cmp_text(const char *a, const char *b)
 {
@@ -163,20 +159,11 @@ static int cmp_text(const char *a, const char *b)
     return strcasecmp(a, b);
 }
 
-static int label_rank(const struct label *table, const char *code)
-{
-    for (int i = 0; table[i].code; i++)
-        if (strcmp(table[i].code, code) == 0)
-            return i;
-    return 1000;
-}
-
 /* Compares two rows by the sort column; ties keep the name order (the
  * roll's order: surname, forename, id). */
-static int row_cmp(const void *pa, const void *pb)
+static int row_cmp(const void *ctx, size_t ia, size_t ib)
 {
-    const struct roll_pane *rp = sorting;
-    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const struct roll_pane *rp = ctx;
     const struct roll_row *a = &rp->roll->rows[ia], *b = &rp->roll->rows[ib];
     int c = 0;
     switch (rp->sort_col) {
@@ -220,8 +207,9 @@ static int row_cmp(const void *pa, const void *pb)
     return c;
 }
 
-static bool row_matches(const struct roll_pane *rp, size_t i)
+static bool row_matches(const void *ctx, size_t i)
 {
+    const struct roll_pane *rp = ctx;
     const struct roll_row *r = &rp->roll->rows[i];
     if (!rp->f_everyone && !r->on_roll)
         return false;
@@ -255,22 +243,9 @@ static bool row_matches(const struct roll_pane *rp, size_t i)
     return true;
 }
 
-static int64_t cursor_id(const struct roll_pane *rp)
+static int64_t row_id(const void *ctx, size_t i)
 {
-    if (!rp->roll || rp->nview == 0 || rp->lv.cursor < 0 || (size_t)rp->lv.cursor >= rp->nview)
-        return 0;
-    return rp->roll->rows[rp->view[rp->lv.cursor]].id;
-}
-
-/* Puts the cursor on the pupil when shown; false when not. */
-static bool select_id(struct roll_pane *rp, int64_t id)
-{
-    for (size_t i = 0; id && i < rp->nview; i++)
-        if (rp->roll->rows[rp->view[i]].id == id) {
-            listview_select(&rp->lv, (int)i);
-            return true;
-        }
-    return false;
+    return ((const struct roll_pane *)ctx)->roll->rows[i].id;
 }
 
 #define SEARCH_SEP "\x1f" /* a control character: never in a search typed */
@@ -283,7 +258,7 @@ static void drop_hay(struct roll_pane *rp)
     rp->hay_at = NULL;
 }
 
-/* What the search compares of row i, folded, into out (NULL when measuring
+/* What the search compares of row r, folded, into out (NULL when measuring
  * only): the bytes it needs, less the NUL. */
 static size_t fold_row(const struct roll_row *r, char *out, size_t outsz)
 {
@@ -302,11 +277,19 @@ static size_t fold_row(const struct roll_row *r, char *out, size_t outsz)
     return used;
 }
 
-/* The rows folded for the search, once per roll; without them (out of
- * memory) each row is compared as it is. */
-static void make_hay(struct roll_pane *rp)
+/* Before the rows are filtered: with a search, the rows folded (once per
+ * roll) and the search folded, so that each row is one strstr. Without the
+ * folded rows (out of memory) each row is compared as it is. */
+static void prepare_search(void *ctx)
 {
-    if (rp->hay || !rp->roll)
+    struct roll_pane *rp = ctx;
+    const char *q = rp->search;
+    while (*q == ' ')
+        q++;
+    if (!*q || !rp->roll)
+        return;
+    utf8_fold_text(q, rp->needle, sizeof rp->needle);
+    if (rp->hay)
         return;
     size_t n = rp->roll->n, total = 0;
     rp->hay_at = malloc((n ? n : 1) * sizeof *rp->hay_at);
@@ -323,39 +306,17 @@ static void make_hay(struct roll_pane *rp)
         fold_row(&rp->roll->rows[i], rp->hay + rp->hay_at[i], total - rp->hay_at[i]);
 }
 
-/* The rows shown, from the sort order less the filter and search. The cursor
- * stays on keep_id when it is still shown, else on the same line. */
-static void rebuild_view(struct roll_pane *rp, int64_t keep_id)
-{
-    const char *q = rp->search;
-    while (*q == ' ')
-        q++;
-    if (*q) {
-        make_hay(rp);
-        utf8_fold_text(q, rp->needle, sizeof rp->needle);
-    }
-    rp->nview = 0;
-    for (size_t k = 0; rp->roll && k < rp->roll->n; k++)
-        if (row_matches(rp, rp->order[k]))
-            rp->view[rp->nview++] = rp->order[k];
-    listview_set_rows(&rp->lv, (int)rp->nview);
-    select_id(rp, keep_id);
-}
+static void roll_draw(void *state, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id, roll_draw};
 
-static void resort(struct roll_pane *rp, int64_t keep_id)
+static void resort(void *pane, int64_t keep_id)
 {
+    struct roll_pane *rp = pane;
     if (!rp->roll)
         return;
-    for (size_t i = 0; i < rp->roll->n; i++)
-        rp->order[i] = i;
-    if (rp->sort_col != COL_NAME || rp->sort_desc) {
-        sorting = rp;
-        qsort(rp->order, rp->roll->n, sizeof *rp->order, row_cmp);
-        sorting = NULL;
-    }
     rp->lv.sort_column = rp->sort_col;
     rp->lv.sort_desc = rp->sort_desc;
-    rebuild_view(rp, keep_id);
+    list_rows_sort(&rp->rows, rp->sort_col == COL_NAME && !rp->sort_desc, keep_id);
 }
 
 /* Loads the roll again; the search, filter, sort and cursor stay. With
@@ -363,7 +324,7 @@ static void resort(struct roll_pane *rp, int64_t keep_id)
  * reloads the whole roll straight after the first frame. */
 static void load_some(struct roll_pane *rp, int first_rows)
 {
-    int64_t keep = cursor_id(rp);
+    int64_t keep = list_rows_current(&rp->rows);
     struct roll *r = NULL;
     ap_status st = first_rows ? roll_load_first(ui_store(rp->ui), ui_today(rp->ui), first_rows, &r)
                               : roll_load(ui_store(rp->ui), ui_today(rp->ui), &r);
@@ -374,12 +335,9 @@ static void load_some(struct roll_pane *rp, int first_rows)
     size_t n = r->n ? r->n : 1;
     struct id_index *by_id = malloc(n * sizeof *by_id);
     struct row_flags *flags = calloc(n, sizeof *flags);
-    size_t *order = malloc(n * sizeof *order), *view = malloc(n * sizeof *view);
-    if (!by_id || !flags || !order || !view) {
+    if (!by_id || !flags || !list_rows_reserve(&rp->rows, n)) {
         free(by_id);
         free(flags);
-        free(order);
-        free(view);
         roll_free(r);
         ui_error(rp->ui, "The roll could not be loaded: out of memory");
         return;
@@ -391,43 +349,24 @@ static void load_some(struct roll_pane *rp, int first_rows)
     drop_hay(rp);
     free(rp->by_id);
     free(rp->flags);
-    free(rp->order);
-    free(rp->view);
     rp->roll = r;
     rp->by_id = by_id;
     rp->flags = flags;
-    rp->order = order;
-    rp->view = view;
-    rp->nview = 0;
+    rp->rows.n = r->n;
     map_flags(rp);
-    int line = rp->lv.cursor;
-    resort(rp, keep);
-    if (keep && cursor_id(rp) != keep)
-        listview_select(&rp->lv, line); /* gone: the row that took its place */
+    resort(rp, keep); /* the cursor on the same pupil, else on the same line */
 }
 
 /* ---- Drawing ------------------------------------------------------------------ */
 
-static void year_text(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-}
-
 static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
     struct roll_pane *rp = ctx;
-    if (line < 0 || (size_t)line >= rp->nview) {
+    if (line < 0 || (size_t)line >= rp->rows.nview) {
         buf[0] = '\0';
         return;
     }
-    size_t i = rp->view[line];
+    size_t i = rp->rows.view[line];
     const struct roll_row *r = &rp->roll->rows[i];
     switch (col) {
     case COL_NAME:
@@ -436,7 +375,7 @@ static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_
             *attr = ATTR_DIM;
         break;
     case COL_YEAR:
-        year_text(r->year_group, buf, len);
+        rules_year_group_short(r->year_group, buf, len);
         break;
     case COL_SCHOOL:
         snprintf(buf, len, "%s", r->home_school);
@@ -504,11 +443,6 @@ static void layout_columns(struct roll_pane *rp, int width)
     rp->lv.columns = rp->cols;
 }
 
-static void put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
-{
-    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
-}
-
 /* "4,750" */
 static void count_text(size_t n, char *buf, size_t len)
 {
@@ -560,48 +494,11 @@ static void filter_text(const struct roll_pane *rp, char *buf, size_t len)
 
 static void draw_search_line(struct roll_pane *rp, WINDOW *w)
 {
-    int width = getmaxx(w);
-    wmove(w, 1, 0);
-    wclrtoeol(w);
-    char count[32], text[600];
-    count_text(rp->nview, count, sizeof count);
-    const char *q = rp->search;
-    while (*q == ' ')
-        q++;
-    char matches[64];
-    if (rp->nview == 0)
-        snprintf(matches, sizeof matches, "no pupil matches");
-    else
-        snprintf(matches, sizeof matches, "%s %s", count, rp->nview == 1 ? "pupil matches" : "pupils match");
-    if (rp->typing) {
-        /* Search: [field]  12 pupils match  Enter keeps, Esc clears */
-        put_line(w, 1, 1, "Search:", ATTR_HEADER);
-        int fx = 9, fw = width > 100 ? width / 4 : 20;
-        if (fx + fw > width)
-            fw = width - fx;
-        snprintf(text, sizeof text, "%s · Enter keeps it, Esc clears it", matches);
-        put_line(w, 1, fx + fw + 1, text, ATTR_NORMAL);
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(rp->typing, fw);
-        lineedit_draw(w, 1, fx, fw, rp->typing, true); /* leaves the cursor in the field */
-        wattrset(w, A_NORMAL);
-        return;
-    }
-    char filt[300];
+    char count[32], text[600], filt[300];
+    count_text(rp->rows.nview, count, sizeof count);
     filter_text(rp, filt, sizeof filt);
-    if (*q && filt[0])
-        snprintf(text, sizeof text, "Search “%s”: %s · Filter: %s · Esc clears the search, F the filter", q,
-                 matches, filt);
-    else if (*q)
-        snprintf(text, sizeof text, "Search “%s”: %s · Esc clears it", q, matches);
-    else if (filt[0])
-        snprintf(text, sizeof text, "Filter: %s · F clears it", filt);
-    else
-        text[0] = '\0';
-    if (text[0]) {
-        put_line(w, 1, 1, text, ATTR_NORMAL);
+    if (list_rows_draw_state(&rp->rows, w, 1, count, "pupil", "pupils", rp->search, filt, false))
         return;
-    }
     /* Nothing active: the pupil's keys, from the action table. */
     static const enum action_id more[] = {ACT_CONTACTS, ACT_CONCERNS, ACT_PLACEMENTS};
     size_t used = (size_t)snprintf(text, sizeof text, "For the pupil under the cursor: ");
@@ -610,7 +507,7 @@ static void draw_search_line(struct roll_pane *rp, WINDOW *w)
         if (a && used < sizeof text)
             used += (size_t)snprintf(text + used, sizeof text - used, "%s %s  ", a->label, a->hint);
     }
-    put_line(w, 1, 1, text, ATTR_HINT);
+    draw_put(w, 1, 1, text, ATTR_HINT);
 }
 
 static void load(struct roll_pane *rp)
@@ -624,17 +521,17 @@ static void roll_draw(void *state, WINDOW *w)
     int height = getmaxy(w);
     char title[600], count[32], base[32];
     if (!rp->roll) {
-        put_line(w, 0, 1, "Pupil roll: not loaded (see the message below)", ATTR_HEADER);
+        draw_put(w, 0, 1, "Pupil roll: not loaded (see the message below)", ATTR_HEADER);
         return;
     }
     size_t nbase = base_count(rp);
     if (rp->roll->first_limit && !rp->f_everyone) /* the first screenful: the count is the whole roll's */
         nbase = (size_t)rp->roll->on_roll_total;
-    count_text(rp->nview == base_count(rp) ? nbase : rp->nview, count, sizeof count);
+    count_text(rp->rows.nview == base_count(rp) ? nbase : rp->rows.nview, count, sizeof count);
     count_text(nbase, base, sizeof base);
     const char *who = rp->f_everyone ? "pupils, on roll or not" : "on roll";
     char shown[96];
-    if (rp->nview == base_count(rp))
+    if (rp->rows.nview == base_count(rp))
         snprintf(shown, sizeof shown, "%s %s", base, who);
     else
         snprintf(shown, sizeof shown, "%s of %s %s", count, base, who);
@@ -643,50 +540,20 @@ static void roll_draw(void *state, WINDOW *w)
              rp->roll->have_term ? rp->roll->term_name : "(no term in the calendar)");
     wmove(w, 0, 0);
     wclrtoeol(w);
-    put_line(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
     rp->lv.ctx = rp;
     layout_columns(rp, getmaxx(w));
     listview_draw(&rp->lv, w, 2, height - 2);
-    if (rp->nview == 0) {
+    if (rp->rows.nview == 0) {
         const char *why = rp->roll->n == 0 ? "No pupils yet: press a to add the first one."
                           : rp->search[0] || filtered(rp) ? "No pupil matches the search and filter."
                                                           : "No pupils on roll: f, then Showing, to see everyone.";
-        put_line(w, 4, 3, why, ATTR_DIM);
+        draw_put(w, 4, 3, why, ATTR_DIM);
     }
     draw_search_line(rp, w); /* last: a search field keeps the cursor */
 }
 
 /* ---- Search -------------------------------------------------------------------- */
-
-/* Search as you type: a modal loop of its own, so that every key (digits of a
- * UPN, q) goes to the search field. Enter keeps the search, Esc clears it. */
-static void roll_search_draw(void *ctx, WINDOW *w)
-{
-    roll_draw(ctx, w); /* draws the search line from rp->typing, the cursor in it */
-}
-
-static void roll_search_apply(void *ctx, int64_t keep)
-{
-    rebuild_view(ctx, keep);
-}
-
-static int64_t roll_search_current(void *ctx)
-{
-    return cursor_id(ctx);
-}
-
-static struct lineedit **roll_typing(void *ctx)
-{
-    return &((struct roll_pane *)ctx)->typing;
-}
-
-static void run_search(struct roll_pane *rp)
-{
-    static const struct search_ops ops = {roll_search_draw, roll_search_apply, roll_search_current, roll_typing,
-                                          true};
-    search_run(rp->ui, rp->search, sizeof rp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &rp->lv,
-               &ops, rp);
-}
 
 /* ---- Filter menu (ui/filterview.h: the box, its keys) --------------------------------- */
 
@@ -761,45 +628,43 @@ static void menu_under(void *ctx, WINDOW *w)
     roll_draw(((struct roll_filter *)ctx)->rp, w);
 }
 
-static void run_filter(struct roll_pane *rp)
+static void run_filter(void *pane)
 {
+    struct roll_pane *rp = pane;
     struct roll_filter m = {.rp = rp, .flag = rp->f_flag, .everyone = rp->f_everyone, .provider_id = rp->f_provider};
     pick_init(&m.provider, &m.provider_id);
-    for (int i = 0; LABELS_COHORT[i].code; i++)
-        if (strcmp(LABELS_COHORT[i].code, rp->f_cohort) == 0)
-            m.cohort = i + 1;
-    for (int i = 0; LABELS_ROLL_STATUS[i].code; i++)
-        if (strcmp(LABELS_ROLL_STATUS[i].code, rp->f_roll) == 0)
-            m.roll = i + 1;
+    m.cohort = filter_menu_label(LABELS_COHORT, rp->f_cohort);
+    m.roll = filter_menu_label(LABELS_ROLL_STATUS, rp->f_roll);
     filter_menu_providers(rp->ui, &m.provider, rp->f_provider);
     static const char *const labels[FI_COUNT] = {"Cohort", "Roll status", "Provider", "Flagged", "Showing"};
     const struct filter_menu fm = {"Filter the roll", FI_COUNT, labels, FI_PROVIDER, &m.provider, &m,
                                    menu_value, menu_step, menu_clear, menu_under};
     if (filter_menu_run(rp->ui, &fm)) {
-        int64_t keep = cursor_id(rp);
+        int64_t keep = list_rows_current(&rp->rows);
         snprintf(rp->f_cohort, sizeof rp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
         snprintf(rp->f_roll, sizeof rp->f_roll, "%s", m.roll ? LABELS_ROLL_STATUS[m.roll - 1].code : "");
-        rp->f_provider = m.provider_id;
-        rp->f_provider_name[0] = '\0';
-        if (m.provider_id)
-            filter_menu_provider_name(&m.provider, rp->f_provider_name, sizeof rp->f_provider_name);
+        filter_menu_take_provider(&m.provider, &rp->f_provider, rp->f_provider_name, sizeof rp->f_provider_name);
         rp->f_flag = (enum flag_filter)m.flag;
         rp->f_everyone = m.everyone;
-        rebuild_view(rp, keep);
+        list_rows_filter(&rp->rows, keep);
         ui_message(rp->ui, filtered(rp) ? "Filter applied" : "No filter");
     }
     pick_free(&m.provider);
 }
 
-static void clear_filter(struct roll_pane *rp)
+/* False when there was no filter (nor everyone shown) to clear. */
+static bool clear_filter(void *pane)
 {
-    int64_t keep = cursor_id(rp);
+    struct roll_pane *rp = pane;
+    bool had = filtered(rp) || rp->f_everyone;
+    int64_t keep = list_rows_current(&rp->rows);
     rp->f_cohort[0] = rp->f_roll[0] = '\0';
     rp->f_provider = 0;
     rp->f_provider_name[0] = '\0';
     rp->f_flag = FF_ANY;
     rp->f_everyone = false;
-    rebuild_view(rp, keep);
+    list_rows_filter(&rp->rows, keep);
+    return had;
 }
 
 /* ---- The pane ------------------------------------------------------------------ */
@@ -816,6 +681,7 @@ static void *roll_open(struct ui *ui)
     rp->lv.ctx = rp;
     rp->lv.sort_column = COL_NAME;
     rp->sort_col = COL_NAME;
+    rp->rows = (struct list_rows){.ops = &rows_ops, .ctx = rp, .lv = &rp->lv, .prepare = prepare_search};
     load_some(rp, LINES > 0 ? LINES : 60);
     return rp;
 }
@@ -829,8 +695,7 @@ static void roll_close(void *state)
     drop_hay(rp);
     free(rp->by_id);
     free(rp->flags);
-    free(rp->order);
-    free(rp->view);
+    list_rows_free(&rp->rows);
     free(rp);
 }
 
@@ -856,7 +721,7 @@ static bool roll_reload(void *state, const struct view_change *what)
              * again at the next search. */
             if (r < 0 || strcmp(upn, rp->roll->rows[r].upn) != 0)
                 drop_hay(rp);
-            resort(rp, cursor_id(rp));
+            resort(rp, list_rows_current(&rp->rows));
             return false;
         }
     }
@@ -869,17 +734,17 @@ static void roll_flags_changed(void *state)
     struct roll_pane *rp = state;
     map_flags(rp);
     if (rp->sort_col == COL_FLAGS)
-        resort(rp, cursor_id(rp));
+        resort(rp, list_rows_current(&rp->rows));
     else if (rp->f_flag != FF_ANY)
-        rebuild_view(rp, cursor_id(rp));
+        list_rows_filter(&rp->rows, list_rows_current(&rp->rows));
 }
 
 static const char *roll_detail(void *state)
 {
     struct roll_pane *rp = state;
-    if (!rp->roll || rp->nview == 0 || !rp->flags_known)
+    if (!rp->roll || rp->rows.nview == 0 || !rp->flags_known)
         return NULL;
-    const struct row_flags *f = &rp->flags[rp->view[rp->lv.cursor]];
+    const struct row_flags *f = &rp->flags[rp->rows.view[rp->lv.cursor]];
     if (!rules_flag_raised(f->level) || !f->reason)
         return NULL;
     snprintf(rp->detail, sizeof rp->detail, "%s %s", f->level == FLAG_RED ? "!" : "~", f->reason);
@@ -911,7 +776,7 @@ static void open_record(struct roll_pane *rp, int64_t id)
 /* Shows the pupil: clears the search and filter when they hide it. */
 static void show_pupil(struct roll_pane *rp, int64_t id)
 {
-    if (select_id(rp, id))
+    if (list_rows_select(&rp->rows, id))
         return;
     if (row_of_id(rp, id) < 0)
         load(rp);
@@ -922,9 +787,9 @@ static void show_pupil(struct roll_pane *rp, int64_t id)
     clear_filter(rp);
     if (!rp->roll->rows[r].on_roll) {
         rp->f_everyone = true;
-        rebuild_view(rp, id);
+        list_rows_filter(&rp->rows, id);
     }
-    select_id(rp, id);
+    list_rows_select(&rp->rows, id);
 }
 
 static void roll_show_record(void *state, long long id)
@@ -935,7 +800,7 @@ static void roll_show_record(void *state, long long id)
     werase(w);
     roll_draw(rp, w);
     wnoutrefresh(w);
-    if (cursor_id(rp) == id)
+    if (list_rows_current(&rp->rows) == id)
         open_record(rp, id);
     else
         ui_error(rp->ui, "That pupil is not on the roll any more (deleted by someone else?)");
@@ -949,34 +814,16 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
     struct ui *ui = rp->ui;
     if (!act || !rp->roll)
         return REDRAW_NONE;
-    int64_t id = cursor_id(rp);
+    int64_t id = list_rows_current(&rp->rows);
     if (listview_move(&rp->lv, act->id))
         return REDRAW_PARTIAL | REDRAW_STATUS;
+    /* Search as you type: every key (digits of a UPN, q) goes to the search field. */
+    static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
+                                               sizeof rp->search, resort, run_filter, clear_filter};
+    unsigned redraw;
+    if (list_rows_key(ui, &rp->rows, &list_keys, rp->search, &rp->sort_col, &rp->sort_desc, act, key, &redraw))
+        return redraw;
     switch (act->id) {
-    case ACT_SEARCH:
-        run_search(rp);
-        return REDRAW_ALL;
-    case ACT_BACK:
-        if (rp->search[0]) {
-            rp->search[0] = '\0';
-            rebuild_view(rp, id);
-            ui_message(ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return REDRAW_NONE;
-    case ACT_SORT:
-        listview_sort_key(ui, &sort_orders, key, &rp->sort_col, &rp->sort_desc);
-        resort(rp, id);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_FILTER:
-        if (key == 'F') {
-            bool had = filtered(rp) || rp->f_everyone;
-            clear_filter(rp);
-            ui_message(ui, had ? "Filter cleared" : "No filter to clear");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        run_filter(rp);
-        return REDRAW_ALL;
     case ACT_OPEN:
         if (!id)
             return REDRAW_NONE;

@@ -62,31 +62,19 @@ static enum view_key search_key(void *self, const struct action *act, int ret, w
             s->buf[0] = '\0';
             s->ops->apply(s->ctx, s->keep);
             return VIEW_CLOSE;
-        case ACT_GRID_UP: listview_move(s->lv, ACT_UP); break;
-        case ACT_GRID_DOWN: listview_move(s->lv, ACT_DOWN); break;
-        case ACT_GRID_PAGE_UP: listview_move(s->lv, ACT_PAGE_UP); break;
-        case ACT_GRID_PAGE_DOWN: listview_move(s->lv, ACT_PAGE_DOWN); break;
-        default: return VIEW_PASS;
+        default:
+            if (!listview_typing_move(s->lv, act->id))
+                return VIEW_PASS;
         }
         s->keep = s->ops->current(s->ctx);
         return VIEW_DONE;
     }
-    enum lineedit_result r = lineedit_key(&s->le, ret, ch);
-    if (r == LINEEDIT_CHANGED) {
-        snprintf(s->buf, s->size, "%s", lineedit_text(&s->le));
+    if (listview_typing_key(s->ui, &s->le, ret, ch, s->buf, s->size)) {
         s->ops->apply(s->ctx, s->ops->to_first ? 0 : s->keep);
         if (s->ops->to_first)
             listview_select(s->lv, 0);
-    } else if (r == LINEEDIT_REFUSED) {
-        ui_error(s->ui, "%s", lineedit_reason(&s->le));
     }
     return VIEW_DONE;
-}
-
-static bool search_takes_text(void *self)
-{
-    (void)self;
-    return true;
 }
 
 static const enum action_id search_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
@@ -96,7 +84,7 @@ static const struct view_ops search_view = {
     .keys = search_keys,
     .draw = search_draw,
     .key = search_key,
-    .takes_text = search_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *search_view_ops(void) { return &search_view; }

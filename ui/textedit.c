@@ -16,7 +16,7 @@
 size_t textedit_next_line(const char *s, size_t len, size_t start, int width, size_t *end)
 {
     int room = width > 1 ? width - 1 : 1; /* the last column is the cursor's */
-    size_t p = start, brk = start;
+    size_t p = start, brk = start, slash = start;
     int cols = 0;
     while (p < len && s[p] != '\n') {
         int cw;
@@ -24,6 +24,8 @@ size_t textedit_next_line(const char *s, size_t len, size_t start, int width, si
         bool space = s[p] == ' ' && q == p + 1;
         if (cols + cw <= room) {
             cols += cw;
+            if (s[p] == '/' && q < len && s[q] != ' ' && s[q] != '\n')
+                slash = q;
             p = q;
             if (space)
                 brk = q;
@@ -40,6 +42,10 @@ size_t textedit_next_line(const char *s, size_t len, size_t start, int width, si
         if (cols == 0) {
             *end = q; /* one character wider than the line */
             return q;
+        }
+        if (slash > start) {
+            *end = slash; /* a file's path longer than a line: after a '/' */
+            return slash;
         }
         *end = p; /* a word longer than a line */
         return p;

@@ -65,11 +65,6 @@ static const char *const show_words[SH_COUNT] = {
 
 /* ---- Small helpers ------------------------------------------------------------------ */
 
-void tp_put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m)
-{
-    draw_text(w, y, x, 0, text, attr_of(m), DRAW_ELLIPSIS);
-}
-
 static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -107,18 +102,6 @@ static void week_words(int week, int today, char *buf, size_t len)
         snprintf(buf, len, "in %d weeks", k);
 }
 
-static void year_text(int year_group, char *buf, size_t len)
-{
-    if (year_group == RULES_NO_YEAR_GROUP)
-        snprintf(buf, len, "?");
-    else if (year_group < 0)
-        snprintf(buf, len, "N");
-    else if (year_group == 0)
-        snprintf(buf, len, "R");
-    else
-        snprintf(buf, len, "Y%d", year_group);
-}
-
 static const char *flag_marker(enum flag_level l)
 {
     return l == FLAG_RED ? "!" : l == FLAG_AMBER ? "~" : "";
@@ -126,30 +109,23 @@ static const char *flag_marker(enum flag_level l)
 
 const struct tracking_row *tp_row_at(const struct tpane *tp, int line)
 {
-    if (!tp->t || line < 0 || (size_t)line >= tp->nview)
+    if (!tp->t || line < 0 || (size_t)line >= tp->rows.nview)
         return NULL;
-    return &tp->t->rows[tp->view[line]];
+    return &tp->t->rows[tp->rows.view[line]];
 }
 
 int64_t tp_cursor_id(const struct tpane *tp)
 {
-    const struct tracking_row *r = tp_row_at(tp, tp->lv.cursor);
-    return r ? r->id : 0;
+    return list_rows_current(&tp->rows);
 }
 
 bool tp_select_id(struct tpane *tp, int64_t id)
 {
-    for (size_t i = 0; id && i < tp->nview; i++)
-        if (tp->t->rows[tp->view[i]].id == id) {
-            listview_select(&tp->lv, (int)i);
-            return true;
-        }
-    return false;
+    return list_rows_select(&tp->rows, id);
 }
 
 /* ---- Sorting, filtering, loading ------------------------------------------------------ */
 
-static const struct tpane *sorting; /* qsort has no context argument */
 
 static int cmp_int(int a, int b)
 {
@@ -165,10 +141,9 @@ static int missing_last(bool ha, bool hb)
     return ha ? -1 : 1;
 }
 
-static int row_cmp(const void *pa, const void *pb)
+static int row_cmp(const void *ctx, size_t ia, size_t ib)
 {
-    const struct tpane *tp = sorting;
-    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const struct tpane *tp = ctx;
     const struct tracking_row *a = &tp->t->rows[ia], *b = &tp->t->rows[ib];
     int c = 0, m = 0;
     int col = tp->sort_col;
@@ -218,8 +193,10 @@ static int row_cmp(const void *pa, const void *pb)
     return c;
 }
 
-static bool row_matches(const struct tpane *tp, const struct tracking_row *r)
+static bool row_matches(const void *ctx, size_t row)
 {
+    const struct tpane *tp = ctx;
+    const struct tracking_row *r = &tp->t->rows[row];
     if (tp->f_cohort[0] && strcmp(r->cohort, tp->f_cohort) != 0)
         return false;
     if (tp->f_provider) {
@@ -250,61 +227,41 @@ static bool row_matches(const struct tpane *tp, const struct tracking_row *r)
     return true;
 }
 
-static void rebuild_view(struct tpane *tp, int64_t keep_id)
+static int64_t row_id(const void *ctx, size_t i)
 {
-    tp->nview = 0;
-    for (size_t k = 0; tp->t && k < tp->t->n; k++)
-        if (row_matches(tp, &tp->t->rows[tp->order[k]]))
-            tp->view[tp->nview++] = tp->order[k];
-    listview_set_rows(&tp->lv, (int)tp->nview);
-    tp_select_id(tp, keep_id);
+    return ((const struct tpane *)ctx)->t->rows[i].id;
 }
 
-static void resort(struct tpane *tp, int64_t keep_id)
+static const struct list_rows_ops rows_ops = {row_matches, row_cmp, row_id, tp_tracking_draw};
+
+static void resort(void *pane, int64_t keep_id)
 {
+    struct tpane *tp = pane;
     if (!tp->t)
         return;
-    for (size_t i = 0; i < tp->t->n; i++)
-        tp->order[i] = i;
-    if (tp->sort_col != C_NAME || tp->sort_desc) {
-        sorting = tp;
-        qsort(tp->order, tp->t->n, sizeof *tp->order, row_cmp);
-        sorting = NULL;
-    }
     tp->lv.sort_column = tp->sort_col;
     tp->lv.sort_desc = tp->sort_desc;
-    rebuild_view(tp, keep_id);
+    list_rows_sort(&tp->rows, tp->sort_col == C_NAME && !tp->sort_desc, keep_id);
 }
 
 /* Loads the week again; search, filter, sort and cursor stay. */
 bool tp_load(struct tpane *tp)
 {
     int64_t keep = tp_cursor_id(tp);
-    int line = tp->lv.cursor;
     struct tracking *t = NULL;
     if (tracking_load(ui_store(tp->ui), &ui_config(tp->ui)->th, ui_today(tp->ui), tp->week, &t) != AP_OK) {
         ui_error(tp->ui, "The tracking rows could not be loaded: %s", ap_error_detail());
         return false;
     }
-    size_t n = t->n ? t->n : 1;
-    size_t *order = malloc(n * sizeof *order), *view = malloc(n * sizeof *view);
-    if (!order || !view) {
-        free(order);
-        free(view);
+    if (!list_rows_reserve(&tp->rows, t->n)) {
         tracking_free(t);
         ui_error(tp->ui, "The tracking rows could not be loaded: out of memory");
         return false;
     }
     tracking_free(tp->t);
-    free(tp->order);
-    free(tp->view);
     tp->t = t;
-    tp->order = order;
-    tp->view = view;
-    tp->nview = 0;
-    resort(tp, keep);
-    if (keep && tp_cursor_id(tp) != keep)
-        listview_select(&tp->lv, line); /* gone: the row that took its place */
+    tp->rows.n = t->n;
+    resort(tp, keep); /* the cursor on the same pupil, else on the same line */
     return true;
 }
 
@@ -359,7 +316,7 @@ void tp_cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_mean
         snprintf(buf, len, "%s", r->display_name);
         break;
     case C_YEAR:
-        year_text(r->year_group, buf, len);
+        rules_year_group_short(r->year_group, buf, len);
         break;
     case C_WEEK:
         if (!r->has_week) {
@@ -419,46 +376,12 @@ static void filter_text(const struct tpane *tp, char *buf, size_t len)
 
 static void draw_search_line(struct tpane *tp, WINDOW *w)
 {
-    int width = getmaxx(w);
-    wmove(w, 1, 0);
-    wclrtoeol(w);
-    char text[800], matches[64];
-    if (tp->nview == 0)
-        snprintf(matches, sizeof matches, "no pupil matches");
-    else
-        snprintf(matches, sizeof matches, "%zu %s", tp->nview, tp->nview == 1 ? "pupil matches" : "pupils match");
-    if (tp->typing) {
-        tp_put_line(w, 1, 1, "Search:", ATTR_HEADER);
-        int fx = 9, fw = width > 100 ? width / 4 : 20;
-        if (fx + fw > width)
-            fw = width - fx;
-        snprintf(text, sizeof text, "%s · Enter keeps it, Esc clears it", matches);
-        tp_put_line(w, 1, fx + fw + 1, text, ATTR_NORMAL);
-        wattrset(w, attr_of(ATTR_FIELD));
-        lineedit_set_width(tp->typing, fw);
-        lineedit_draw(w, 1, fx, fw, tp->typing, true);
-        wattrset(w, A_NORMAL);
-        return;
-    }
-    const char *q = tp->search;
-    while (*q == ' ')
-        q++;
-    char filt[400];
+    char count[32], filt[400];
+    snprintf(count, sizeof count, "%zu", tp->rows.nview);
     filter_text(tp, filt, sizeof filt);
-    if (*q && filt[0])
-        snprintf(text, sizeof text, "Search “%s”: %s · Filter: %s · Esc clears the search, F the filter", q, matches,
-                 filt);
-    else if (*q)
-        snprintf(text, sizeof text, "Search “%s”: %s · Esc clears it", q, matches);
-    else if (filt[0])
-        snprintf(text, sizeof text, "Filter: %s · %s · F clears it", filt, matches);
-    else
-        text[0] = '\0';
-    if (text[0]) {
-        tp_put_line(w, 1, 1, text, ATTR_NORMAL);
+    if (list_rows_draw_state(&tp->rows, w, 1, count, "pupil", "pupils", tp->search, filt, true))
         return;
-    }
-    tp_put_line(w, 1, 1, "Ratings: this week/before · Week %: trend ↑↓→ on 4 weeks before · ! overdue ~ soon",
+    draw_put(w, 1, 1, "Ratings: this week/before · Week %: trend ↑↓→ on 4 weeks before · ! overdue ~ soon",
              ATTR_HINT);
 }
 
@@ -482,16 +405,16 @@ static void draw_row_detail(struct tpane *tp, WINDOW *w, int y)
                                  r->next_due != DATE_NONE ? tp_long_date(r->next_due, d, sizeof d) : "");
     if (r->actions_overdue && used < sizeof line)
         snprintf(line + used, sizeof line - used, " (%d overdue)", r->actions_overdue);
-    tp_put_line(w, y, 1, line, r->actions_overdue ? ATTR_FLAG_RED : ATTR_NORMAL);
+    draw_put(w, y, 1, line, r->actions_overdue ? ATTR_FLAG_RED : ATTR_NORMAL);
     if (r->notes[0]) {
         snprintf(line, sizeof line, "Notes: %s", r->notes);
-        tp_put_line(w, y + 1, 1, line, ATTR_NORMAL);
+        draw_put(w, y + 1, 1, line, ATTR_NORMAL);
     } else if (r->prev_week != DATE_NONE) {
         snprintf(line, sizeof line, "No notes for the week · before: the ratings of the week of %s",
                  tp_long_date(r->prev_week, d, sizeof d));
-        tp_put_line(w, y + 1, 1, line, ATTR_DIM);
+        draw_put(w, y + 1, 1, line, ATTR_DIM);
     } else {
-        tp_put_line(w, y + 1, 1, "No notes for the week · no earlier ratings", ATTR_DIM);
+        draw_put(w, y + 1, 1, "No notes for the week · no earlier ratings", ATTR_DIM);
     }
 }
 
@@ -537,7 +460,7 @@ static void entry_hints(WINDOW *w, int y)
     }
     wmove(w, y, 0);
     wclrtoeol(w);
-    tp_put_line(w, y, 1, line, ATTR_HINT);
+    draw_put(w, y, 1, line, ATTR_HINT);
 }
 
 static void draw_entry(struct tpane *tp, WINDOW *w, int y)
@@ -560,7 +483,7 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     wattrset(w, attr_of(head));
     mvwhline(w, y, 0, ' ', width);
     wattrset(w, A_NORMAL);
-    tp_put_line(w, y, 1, line, head);
+    draw_put(w, y, 1, line, head);
     int slot = (width - 2) / TRACKING_AREAS;
     if (slot < 8)
         slot = 8;
@@ -569,9 +492,9 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         bool focus = a == e->focus;
         char name[32];
         snprintf(name, sizeof name, "%s%s", tracking_area_brief(a), tp_entry_changed(e, a) ? "*" : "");
-        tp_put_line(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
+        draw_put(w, y + 1, x, name, focus ? ATTR_HEADER : ATTR_NORMAL);
         if (!((e->areas >> a) & 1u)) {
-            tp_put_line(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
+            draw_put(w, y + 2, x, "n/a", focus ? ATTR_SELECTED : ATTR_DIM); /* does not apply to the pupil */
             continue;
         }
         char box[8];
@@ -588,7 +511,7 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
         else
             snprintf(was, sizeof was, "%s", e->r[a].note[0] ? " ✎" : "");
         if (x + 3 < width)
-            tp_put_line(w, y + 2, x + 3, was, ATTR_DIM);
+            draw_put(w, y + 2, x + 3, was, ATTR_DIM);
     }
     /* What 1-5 mean ([display] rating_words), always in sight (issue 13). */
     size_t used = 0;
@@ -599,13 +522,13 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
     }
     if (used < sizeof line)
         snprintf(line + used, sizeof line - used, "x n/a");
-    tp_put_line(w, y + 3, 1, line, ATTR_HINT);
+    draw_put(w, y + 3, 1, line, ATTR_HINT);
     y++;
     int na = tp_note_area(e);
     const struct tracking_rating *fr = &e->r[na];
     snprintf(line, sizeof line, "Note on %s: ", LABELS_PROGRESS_AREA[na].brief);
     int lx = 1 + utf8_width(line);
-    tp_put_line(w, y + 3, 1, line, ATTR_NORMAL);
+    draw_put(w, y + 3, 1, line, ATTR_NORMAL);
     if (e->note) {
         int fw = width - lx - 1;
         if (fw > 2) {
@@ -615,12 +538,12 @@ static void draw_entry(struct tpane *tp, WINDOW *w, int y)
             wattrset(w, A_NORMAL);
         }
     } else {
-        tp_put_line(w, y + 3, lx, fr->note[0] ? fr->note : "(none: n to write one)", fr->note[0] ? ATTR_NORMAL : ATTR_DIM);
+        draw_put(w, y + 3, lx, fr->note[0] ? fr->note : "(none: n to write one)", fr->note[0] ? ATTR_NORMAL : ATTR_DIM);
     }
     if (e->note) {
         wmove(w, y + 4, 0);
         wclrtoeol(w);
-        tp_put_line(w, y + 4, 1, "Typing the note: Enter keeps it, Esc leaves it as it was", ATTR_HINT);
+        draw_put(w, y + 4, 1, "Typing the note: Enter keeps it, Esc leaves it as it was", ATTR_HINT);
     } else {
         entry_hints(w, y + 4);
     }
@@ -631,7 +554,7 @@ void tp_tracking_draw(void *state, WINDOW *w)
     struct tpane *tp = state;
     int height = getmaxy(w);
     if (!tp->t) {
-        tp_put_line(w, 0, 1, "Weekly tracking: not loaded (see the message below)", ATTR_HEADER);
+        draw_put(w, 0, 1, "Weekly tracking: not loaded (see the message below)", ATTR_HEADER);
         return;
     }
     char title[800], d[24], rel[32];
@@ -641,17 +564,17 @@ void tp_tracking_draw(void *state, WINDOW *w)
              tp->sort_desc ? "▼" : "▲", tp->t->have_term ? " · term " : "", tp->t->have_term ? tp->t->term_name : "");
     wmove(w, 0, 0);
     wclrtoeol(w);
-    tp_put_line(w, 0, 1, title, ATTR_HEADER);
+    draw_put(w, 0, 1, title, ATTR_HEADER);
     int bottom = tp->entry ? ENTRY_LINES : height >= 12 ? 2 : 0;
     tp->lv.ctx = tp;
     memcpy(tp->cols, columns, sizeof tp->cols);
     tp->lv.columns = tp->cols;
     listview_draw(&tp->lv, w, 2, height - 2 - bottom);
-    if (tp->nview == 0) {
+    if (tp->rows.nview == 0) {
         const char *why = tp->t->n == 0              ? "No pupils on roll in this week."
                           : tp->search[0] || filtered(tp) ? "No pupil matches the search and filter."
                                                          : "";
-        tp_put_line(w, 4, 3, why, ATTR_DIM);
+        draw_put(w, 4, 3, why, ATTR_DIM);
     }
     if (tp->entry)
         draw_entry(tp, w, height - ENTRY_LINES);
@@ -669,36 +592,6 @@ void tp_redraw_body(struct tpane *tp)
     tp_tracking_draw(tp, w);
     ui_show_status(tp->ui);
     wnoutrefresh(w);
-}
-
-/* ---- Search ------------------------------------------------------------------------------ */
-
-static void track_search_draw(void *ctx, WINDOW *w)
-{
-    tp_tracking_draw(ctx, w); /* draws the search line from tp->typing */
-}
-
-static void track_search_apply(void *ctx, int64_t keep)
-{
-    rebuild_view(ctx, keep);
-}
-
-static int64_t track_search_current(void *ctx)
-{
-    return tp_cursor_id(ctx);
-}
-
-static struct lineedit **track_typing(void *ctx)
-{
-    return &((struct tpane *)ctx)->typing;
-}
-
-static void run_search(struct tpane *tp)
-{
-    static const struct search_ops ops = {track_search_draw, track_search_apply, track_search_current,
-                                          track_typing, true};
-    search_run(tp->ui, tp->search, sizeof tp->search, "Search: name or UPN; Enter keeps it, Esc clears it", &tp->lv,
-               &ops, tp);
 }
 
 /* ---- Filter (ui/filterview.h: the box, its keys) ------------------------------------------ */
@@ -744,13 +637,12 @@ static void menu_under(void *ctx, WINDOW *w)
     tp_tracking_draw(((struct track_filter *)ctx)->tp, w);
 }
 
-static void run_filter(struct tpane *tp)
+static void run_filter(void *pane)
 {
+    struct tpane *tp = pane;
     struct track_filter m = {.tp = tp, .show = tp->f_show, .provider_id = tp->f_provider};
     pick_init(&m.provider, &m.provider_id);
-    for (int i = 0; LABELS_COHORT[i].code; i++)
-        if (strcmp(LABELS_COHORT[i].code, tp->f_cohort) == 0)
-            m.cohort = i + 1;
+    m.cohort = filter_menu_label(LABELS_COHORT, tp->f_cohort);
     filter_menu_providers(tp->ui, &m.provider, tp->f_provider);
     static const char *const labels[FI_COUNT] = {"Cohort", "Provider", "Show"};
     const struct filter_menu fm = {"Filter the tracking rows", FI_COUNT, labels, FI_PROVIDER, &m.provider, &m,
@@ -758,25 +650,26 @@ static void run_filter(struct tpane *tp)
     if (filter_menu_run(tp->ui, &fm)) {
         int64_t keep = tp_cursor_id(tp);
         snprintf(tp->f_cohort, sizeof tp->f_cohort, "%s", m.cohort ? LABELS_COHORT[m.cohort - 1].code : "");
-        tp->f_provider = m.provider_id;
-        tp->f_provider_name[0] = '\0';
-        if (m.provider_id)
-            filter_menu_provider_name(&m.provider, tp->f_provider_name, sizeof tp->f_provider_name);
+        filter_menu_take_provider(&m.provider, &tp->f_provider, tp->f_provider_name, sizeof tp->f_provider_name);
         tp->f_show = m.show;
-        rebuild_view(tp, keep);
+        list_rows_filter(&tp->rows, keep);
         ui_message(tp->ui, filtered(tp) ? "Filter applied" : "No filter");
     }
     pick_free(&m.provider);
 }
 
-static void clear_filter(struct tpane *tp)
+/* False when there was no filter to clear. */
+static bool clear_filter(void *pane)
 {
+    struct tpane *tp = pane;
+    bool had = filtered(tp);
     int64_t keep = tp_cursor_id(tp);
     tp->f_cohort[0] = '\0';
     tp->f_provider = 0;
     tp->f_provider_name[0] = '\0';
     tp->f_show = SH_ANY;
-    rebuild_view(tp, keep);
+    list_rows_filter(&tp->rows, keep);
+    return had;
 }
 
 /* ---- The pane ------------------------------------------------------------------------------ */
@@ -795,6 +688,7 @@ static void *tracking_open(struct ui *ui)
     tp->lv.ctx = tp;
     tp->lv.sort_column = C_NAME;
     tp->sort_col = C_NAME;
+    tp->rows = (struct list_rows){.ops = &rows_ops, .ctx = tp, .lv = &tp->lv};
     tp_load(tp);
     return tp;
 }
@@ -805,8 +699,7 @@ static void tracking_close(void *state)
     if (!tp)
         return;
     tracking_free(tp->t);
-    free(tp->order);
-    free(tp->view);
+    list_rows_free(&tp->rows);
     free(tp);
 }
 
@@ -864,31 +757,12 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
             draw_row_detail(tp, w, getmaxy(w) - 2);
         return REDRAW_PARTIAL | REDRAW_STATUS;
     }
+    static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
+                                               sizeof tp->search, resort, run_filter, clear_filter};
+    unsigned redraw;
+    if (list_rows_key(ui, &tp->rows, &list_keys, tp->search, &tp->sort_col, &tp->sort_desc, act, key, &redraw))
+        return redraw;
     switch (act->id) {
-    case ACT_SEARCH:
-        run_search(tp);
-        return REDRAW_ALL;
-    case ACT_BACK:
-        if (tp->search[0]) {
-            tp->search[0] = '\0';
-            rebuild_view(tp, id);
-            ui_message(ui, "Search cleared");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return REDRAW_NONE;
-    case ACT_SORT:
-        listview_sort_key(ui, &sort_orders, key, &tp->sort_col, &tp->sort_desc);
-        resort(tp, id);
-        return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_FILTER:
-        if (key == 'F') {
-            bool had = filtered(tp);
-            clear_filter(tp);
-            ui_message(ui, had ? "Filter cleared" : "No filter to clear");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        run_filter(tp);
-        return REDRAW_ALL;
     case ACT_TRACK_WEEK:
         change_week(tp, tp->week + (key == '[' ? -7 : 7));
         return REDRAW_BODY | REDRAW_STATUS;

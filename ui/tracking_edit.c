@@ -124,19 +124,13 @@ static enum view_key note_key(void *self, const struct action *act, int ret, win
     return VIEW_DONE;
 }
 
-static bool track_takes_text(void *self)
-{
-    (void)self;
-    return true;
-}
-
 static const enum action_id note_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
 static const struct view_ops note_view = {
     .title = "a note on the area",
     .keys = note_keys,
     .draw = note_draw,
     .key = note_key,
-    .takes_text = track_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *tracking_note_view_ops(void) { return &note_view; }
@@ -291,7 +285,7 @@ static const struct view_ops entry_view_ops_ = {
     .draw = entry_draw,
     .key = entry_key,
     .close_request = entry_close_request,
-    .takes_text = track_takes_text,
+    .takes_text = view_takes_text_always,
 };
 
 const struct view_ops *tracking_entry_view_ops(void) { return &entry_view_ops_; }
@@ -350,13 +344,8 @@ void tp_run_entry(struct tpane *tp)
 /* ---- A pupil's actions ------------------------------------------------------------------- */
 
 struct actions_view {
-    struct ui *ui;
-    int64_t pupil_id;
-    struct tracking_action *items;
-    size_t n;
+    struct sublist s; /* first: the sub-list's callbacks are given it */
     int open, overdue;
-    struct listview lv;
-    char pupil[300];
 };
 
 enum { AC_DUE, AC_TEXT, AC_OWNER, AC_DONE, AC_COUNT };
@@ -365,12 +354,12 @@ static const struct list_column action_columns[AC_COUNT] = {
 
 static void action_cell(void *ctx, int row, int col, char *buf, size_t len, enum attr_meaning *attr)
 {
-    struct actions_view *v = ctx;
+    struct sublist *s = ctx;
     buf[0] = '\0';
-    if (row < 0 || (size_t)row >= v->n)
+    if (row < 0 || (size_t)row >= s->n)
         return;
-    const struct tracking_action *a = &v->items[row];
-    bool overdue = tracking_action_overdue(a, ui_today(v->ui));
+    const struct tracking_action *a = sublist_item(s, (size_t)row);
+    bool overdue = tracking_action_overdue(a, ui_today(s->ui));
     if (a->done)
         *attr = ATTR_DIM;
     char d[24];
@@ -397,22 +386,29 @@ static void action_cell(void *ctx, int row, int col, char *buf, size_t len, enum
     }
 }
 
-static void actions_load(struct actions_view *v, int64_t keep_id)
+static ap_status actions_read(struct sublist *s)
 {
-    free(v->items);
-    v->items = NULL;
-    v->n = 0;
+    struct tracking_action *items = NULL;
+    ap_status st = tracking_action_list(ui_store(s->ui), s->pupil_id, &items, &s->n);
+    s->items = items;
+    return st;
+}
+
+/* The counts in the heading. */
+static void actions_count(struct sublist *s)
+{
+    struct actions_view *v = (struct actions_view *)s;
+    const struct tracking_action *items = s->items;
     v->open = v->overdue = 0;
-    if (tracking_action_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n) != AP_OK)
-        ui_error(v->ui, "The actions could not be read: %s", ap_error_detail());
-    for (size_t i = 0; i < v->n; i++) {
-        v->open += !v->items[i].done;
-        v->overdue += tracking_action_overdue(&v->items[i], ui_today(v->ui));
+    for (size_t i = 0; i < s->n; i++) {
+        v->open += !items[i].done;
+        v->overdue += tracking_action_overdue(&items[i], ui_today(s->ui));
     }
-    listview_set_rows(&v->lv, (int)v->n);
-    for (size_t i = 0; i < v->n; i++)
-        if (v->items[i].id == keep_id)
-            listview_select(&v->lv, (int)i);
+}
+
+static int64_t action_id(const void *item)
+{
+    return ((const struct tracking_action *)item)->id;
 }
 
 struct action_form {
@@ -436,16 +432,6 @@ static ap_status action_form_reload(void *ctx)
 {
     struct action_form *af = ctx;
     return tracking_action_get(ui_store(af->ui), af->a.id, &af->a);
-}
-
-static ap_status action_form_take_version(void *ctx)
-{
-    struct action_form *af = ctx;
-    struct tracking_action now;
-    ap_status st = tracking_action_get(ui_store(af->ui), af->a.id, &now);
-    if (st == AP_OK)
-        af->a.version = now.version;
-    return st;
 }
 
 /* Adds (a->id 0) or edits an action. True when saved. */
@@ -476,7 +462,9 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
         .validate = action_form_validate,
         .save = action_form_save,
         .reload = action_form_reload,
-        .take_version = action_form_take_version,
+        .record = x,
+        .record_size = sizeof *x,
+        .version = &x->version,
     };
     bool saved = form_run(ui, &f);
     if (saved)
@@ -484,144 +472,111 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
     return saved;
 }
 
+static void action_init_for(struct sublist *s, void *item)
+{
+    struct tracking_action *a = item;
+    tracking_action_init(a);
+    a->pupil_id = s->pupil_id;
+    a->due = ui_today(s->ui) + 7;
+}
+
+static bool action_form_of(struct sublist *s, void *item, bool read_only)
+{
+    return action_form_run(s->ui, item, s->pupil, read_only);
+}
+
+static void action_say(const struct sublist *s, const void *item, enum sublist_say what, char *buf, size_t len)
+{
+    const struct tracking_action *a = item;
+    switch (what) {
+    case SAY_ADDED:
+        snprintf(buf, len, "Added the action%s", tracking_action_overdue(a, ui_today(s->ui)) ? ": overdue" : "");
+        break;
+    case SAY_SAVED: snprintf(buf, len, "Saved the action"); break;
+    case SAY_DELETE_ASK: snprintf(buf, len, "Delete the action “%s”?", a->text); break;
+    case SAY_DELETED: snprintf(buf, len, "Deleted the action"); break;
+    }
+}
+
+static ap_status action_remove(struct sublist *s, const void *item)
+{
+    const struct tracking_action *a = item;
+    return tracking_action_delete(ui_store(s->ui), a->id, a->version);
+}
+
+static void actions_head(struct sublist *s, WINDOW *w)
+{
+    struct actions_view *v = (struct actions_view *)s;
+    char title[500];
+    snprintf(title, sizeof title, "Actions for %s: %d open%s", s->pupil, v->open, v->overdue ? "" : ", none overdue");
+    draw_put(w, 0, 1, title, ATTR_HEADER);
+    if (v->overdue) {
+        char more[64];
+        snprintf(more, sizeof more, "! %d overdue", v->overdue);
+        draw_put(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
+    }
+}
+
+static void actions_foot(struct sublist *s, WINDOW *w, int y, const void *item)
+{
+    (void)s;
+    (void)y;
+    const struct tracking_action *a = item;
+    char line[700];
+    snprintf(line, sizeof line, "%s · last changed %s UTC by %s", a->text, a->updated_at, a->updated_by);
+    draw_put(w, getmaxy(w) - 1, 1, line, ATTR_NORMAL);
+}
+
+/* D: done, or open again. */
+static enum view_key actions_key(struct sublist *s, const struct action *act, void *cur)
+{
+    const struct tracking_action *a = cur;
+    if (act->id != ACT_TRACK_DONE)
+        return VIEW_PASS;
+    if (!a || !ui_can_write(s->ui))
+        return VIEW_DONE;
+    int64_t version = a->version;
+    bool done = !a->done;
+    if (tracking_action_set_done(ui_store(s->ui), a->id, &version, done) != AP_OK) {
+        ui_error(s->ui, "Not changed: %s", ap_error_detail());
+    } else {
+        ui_store_changed(s->ui);
+        ui_message(s->ui, done ? "Done" : "Not done after all: open again");
+    }
+    sublist_load(s, a->id);
+    return VIEW_DONE;
+}
+
 static const enum action_id actions_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE,
                                               ACT_NONE};
 static const enum action_id actions_hints[] = {ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE, ACT_NONE};
 
-static void actions_draw(void *self, WINDOW *w)
-{
-    struct actions_view *v = self;
-    int height = getmaxy(w);
-    werase(w);
-    char title[500];
-    snprintf(title, sizeof title, "Actions for %s: %d open%s", v->pupil, v->open, v->overdue ? "" : ", none overdue");
-    tp_put_line(w, 0, 1, title, ATTR_HEADER);
-    if (v->overdue) {
-        char more[64];
-        snprintf(more, sizeof more, "! %d overdue", v->overdue);
-        tp_put_line(w, 0, 2 + utf8_width(title), more, ATTR_FLAG_RED);
-    }
-    int list_h = height - 4 > 3 ? height - 4 : 3;
-    listview_draw(&v->lv, w, 2, list_h);
-    if (v->n == 0) {
-        tp_put_line(w, 4, 3, "No actions yet: press a to add one.", ATTR_DIM);
-    } else {
-        const struct tracking_action *a = &v->items[v->lv.cursor];
-        char line[700];
-        snprintf(line, sizeof line, "%s · last changed %s UTC by %s", a->text, a->updated_at, a->updated_by);
-        tp_put_line(w, height - 1, 1, line, ATTR_NORMAL);
-    }
-}
-
-static void actions_reload(void *self, const struct view_change *what)
-{
-    struct actions_view *v = self;
-    if (view_change_not_pupil(what, v->pupil_id))
-        return; /* about another pupil */
-    actions_load(v, v->n ? v->items[v->lv.cursor].id : 0);
-}
-
-static enum view_key actions_key(void *self, const struct action *act, int ret, wint_t ch)
-{
-    (void)ret;
-    (void)ch;
-    struct actions_view *v = self;
-    struct ui *ui = v->ui;
-    if (!act)
-        return VIEW_PASS;
-    if (listview_move(&v->lv, act->id))
-        return VIEW_DONE;
-    /* A copy: the list may be read again while a form or question is open. */
-    struct tracking_action cur;
-    bool have = v->n > 0;
-    if (have)
-        cur = v->items[v->lv.cursor];
-    switch (act->id) {
-    case ACT_ADD: {
-        if (!ui_can_write(ui))
-            break;
-        struct tracking_action a;
-        tracking_action_init(&a);
-        a.pupil_id = v->pupil_id;
-        a.due = ui_today(ui) + 7;
-        if (action_form_run(ui, &a, v->pupil, false)) {
-            ui_store_changed(ui);
-            ui_message(ui, "Added the action%s", tracking_action_overdue(&a, ui_today(ui)) ? ": overdue" : "");
-            actions_load(v, a.id);
-        }
-        break;
-    }
-    case ACT_OPEN:
-    case ACT_EDIT: {
-        if (!have)
-            break;
-        bool write = store_can_write(ui_store(ui));
-        if (act->id == ACT_EDIT && !ui_can_write(ui))
-            break;
-        struct tracking_action a = cur;
-        if (action_form_run(ui, &a, v->pupil, !write)) {
-            ui_store_changed(ui);
-            ui_message(ui, "Saved the action");
-        }
-        actions_load(v, a.id);
-        break;
-    }
-    case ACT_TRACK_DONE: {
-        if (!have || !ui_can_write(ui))
-            break;
-        int64_t version = cur.version;
-        bool done = !cur.done;
-        if (tracking_action_set_done(ui_store(ui), cur.id, &version, done) != AP_OK) {
-            ui_error(ui, "Not changed: %s", ap_error_detail());
-        } else {
-            ui_store_changed(ui);
-            ui_message(ui, done ? "Done" : "Not done after all: open again");
-        }
-        actions_load(v, cur.id);
-        break;
-    }
-    case ACT_DELETE: {
-        if (!have || !ui_can_write(ui))
-            break;
-        char q[600];
-        snprintf(q, sizeof q, "Delete the action “%s”?", cur.text);
-        int64_t keep = v->lv.cursor + 1 < (int)v->n ? v->items[v->lv.cursor + 1].id : 0;
-        if (!ui_confirm(ui, q))
-            break;
-        if (tracking_action_delete(ui_store(ui), cur.id, cur.version) != AP_OK) {
-            ui_error(ui, "Not deleted: %s", ap_error_detail());
-        } else {
-            ui_store_changed(ui);
-            ui_message(ui, "Deleted the action");
-        }
-        actions_load(v, keep);
-        break;
-    }
-    default:
-        return VIEW_PASS;
-    }
-    return VIEW_DONE;
-}
-
-static const struct view_ops actions_view_ops_ = {
-    .title = "the pupil's actions",
-    .keys = actions_keys,
-    .hints = actions_hints,
-    .draw = actions_draw,
+static const struct sublist_def actions_list = {
+    .ops = SUBLIST_VIEW_OPS("the pupil's actions", actions_keys, actions_hints),
+    .columns = action_columns,
+    .ncolumns = AC_COUNT,
+    .cell = action_cell,
+    .item_size = sizeof(struct tracking_action),
+    .what = "actions",
+    .empty = "No actions yet: press a to add one.",
+    .list_y = 2,
+    .below = 2,
+    .read = actions_read,
+    .loaded = actions_count,
+    .id = action_id,
+    .init = action_init_for,
+    .form = action_form_of,
+    .say = action_say,
+    .remove = action_remove,
+    .draw_head = actions_head,
+    .draw_foot = actions_foot,
     .key = actions_key,
-    .reload = actions_reload,
 };
 
-const struct view_ops *tracking_actions_view_ops(void) { return &actions_view_ops_; }
+const struct view_ops *tracking_actions_view_ops(void) { return &actions_list.ops; }
 
 void tp_run_actions(struct ui *ui, int64_t pupil_id)
 {
-    struct actions_view v = {.ui = ui, .pupil_id = pupil_id};
-    v.lv = (struct listview){.columns = action_columns, .ncolumns = AC_COUNT, .cell = action_cell, .ctx = &v,
-                             .sort_column = -1};
-    pupil_views_name(ui, pupil_id, v.pupil, sizeof v.pupil);
-    actions_load(&v, 0);
-    ui_run_view(ui, &actions_view_ops_, &v);
-    free(v.items);
+    struct actions_view v = {0};
+    sublist_run(ui, &v.s, &actions_list, pupil_id);
 }
-

@@ -21,6 +21,7 @@
 #include "roll.h"
 #include "rules.h"
 #include "search.h"
+#include "sublist.h"
 #include "shell.h"
 #include "tracking.h"
 #include "utf8.h"
@@ -49,16 +50,13 @@ struct entry {
 struct tpane {
     struct ui *ui;
     struct tracking *t;
-    size_t *order;              /* every row, in the sort order */
-    size_t *view;               /* the rows shown */
-    size_t nview;
+    struct list_rows rows;      /* the rows shown, in the sort order */
     struct listview lv;
     struct list_column cols[C_COUNT];
     int week;                   /* the Monday shown */
     int sort_col;
     bool sort_desc;
-    char search[128];
-    struct lineedit *typing;
+    char search[128];           /* while typed, its editor is rows.typing */
     char f_cohort[24];
     int64_t f_provider;
     char f_provider_name[121];
@@ -70,7 +68,6 @@ struct tpane {
 
 /* ---- ui/tracking.c ---- */
 
-void tp_put_line(WINDOW *w, int y, int x, const char *text, enum attr_meaning m);
 char *tp_long_date(int date, char *buf, size_t len);
 const struct tracking_row *tp_row_at(const struct tpane *tp, int line);
 int64_t tp_cursor_id(const struct tpane *tp);

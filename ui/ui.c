@@ -343,6 +343,8 @@ static void draw_tabs(struct ui *ui)
     wnoutrefresh(w);
 }
 
+static const struct view_ops help_view;
+
 static void draw_hints(struct ui *ui)
 {
     WINDOW *w = ui->hints;
@@ -363,6 +365,8 @@ static void draw_hints(struct ui *ui)
         for (int i = 0; hints && hints[i] != ACT_NONE; i++)
             own_esc = own_esc || hints[i] == ACT_CANCEL || hints[i] == ACT_VIEW_CLOSE;
         suffix = text ? (own_esc ? "F1 help" : "Esc back  F1 help") : (own_esc ? "? help" : "Esc back  ? help");
+        if (v == &help_view)
+            suffix = "Esc or ? closes the help"; /* ? does not open it again */
     }
     for (int i = 0; hints && hints[i] != ACT_NONE; i++) {
         const struct action *a = action_get(hints[i]);
@@ -587,18 +591,12 @@ static enum view_key confirm_key(void *self, const struct action *act, int ret, 
     return VIEW_PASS;
 }
 
-static bool confirm_takes_text(void *self)
-{
-    (void)self;
-    return true; /* q and the digits are not answers: only y, n and Esc */
-}
-
 static const enum action_id confirm_keys[] = {ACT_YES, ACT_NO, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct view_ops confirm_view = {
     .title = "a question",
     .keys = confirm_keys,
     .key = confirm_key,
-    .takes_text = confirm_takes_text,
+    .takes_text = view_takes_text_always, /* q and the digits are not answers: only y, n and Esc */
 };
 
 const struct view_ops *ui_confirm_view_ops(void) { return &confirm_view; }
@@ -687,6 +685,19 @@ static void run_help(struct ui *ui, struct help *h)
     ui_run_view(ui, &help_view, h);
 }
 
+/* A pane's help_lines as its help_line (state: the lines). */
+static bool fixed_help_line(void *state, int i, char *buf, size_t len)
+{
+    const char *const *text = state;
+    for (int k = 0; k <= i; k++)
+        if (!text[k])
+            return false;
+    if (i < 0)
+        return false;
+    snprintf(buf, len, "%s", text[i]);
+    return true;
+}
+
 /* The help of the view on top, or of the active pane when none. */
 static void show_help(struct ui *ui)
 {
@@ -712,8 +723,8 @@ static void show_help(struct ui *ui)
         for (int i = 0; i < count && h->n < HELP_MAX; i++)
             if (all[i].scope & scopes)
                 h->acts[h->n++] = &all[i];
-        h->line = p->help_line;
-        h->line_state = ui->state[ui->active];
+        h->line = p->help_line ? p->help_line : p->help_lines ? fixed_help_line : NULL;
+        h->line_state = p->help_line ? ui->state[ui->active] : (void *)p->help_lines;
     }
     run_help(ui, h);
     free(h);

@@ -123,6 +123,10 @@ const struct view_ops *panel_case_view_ops(void);        /* ui/panel_case.c */
 const struct view_ops *panel_export_result_view_ops(void); /* ui/panel_export.c */
 const struct view_ops *import_summary_view_ops(void);    /* ui/import.c */
 
+/* takes_text for a view that always takes text (a field, a question
+ * answered by its own keys). */
+bool view_takes_text_always(void *self);
+
 /* The shell's own keys in a view. */
 bool view_is_shell_action(enum action_id id);
 

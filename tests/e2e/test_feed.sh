@@ -7,12 +7,7 @@
 # attendance grid (every mark of the week). The random mix is seeded, so a
 # failure can be run again.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/feed.db"
-demo_store "$db" --pupils 60 --weeks 4
-q() { sqlite3 "$db" "$1"; }
+pane_script 2026-11-20 feed --pupils 60 --weeks 4
 run="APTERM_TODAY=$TODAY APTERM_NOW=$APTERM_NOW APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
 
 start live 120x40 "$run"

@@ -53,10 +53,10 @@ wait_gone "$S" "Keys of the Roll pane" 5
 
 # ---- a good file: the dry run, the question, the import ----
 ask 0 good.csv
-if wait_for "$S" "Import 2 records? (2 to add, 0 to change)" 10 &&
+if wait_for "$S" "Import 2 records (2 to add, 0 to change)?" 10 &&
    screen "$S" | grep -qF "add line 2: pupil $U1 (Siân Llŷr-Ŵynne)" &&
    screen "$S" | grep -qF "add line 3: pupil $U2 (Dafydd ap Gruffydd \"Dai\")"; then
-    ok "i, a file and ^S show the dry run's summary and ask \"Import 2 records?\""
+    ok "i, a file and ^S show the dry run's summary and ask \"Import 2 records (…)?\""
 else not_ok "i, a file and ^S show the dry run's summary and ask" "$(screen "$S")"; fi
 [ "$(q "select count(*) from pupil")" = "$pupils0" ] && ok "nothing is written before the answer" ||
     not_ok "nothing is written before the answer" "$(q "select count(*) from pupil") pupils, were $pupils0"
@@ -120,16 +120,16 @@ wait_gone "$S" "Import into the roll from a file" 5
 
 # ---- cancel at the question ----
 ask 0 cancel.csv
-wait_for "$S" "Import 1 record? (1 to add, 0 to change)" 10
+wait_for "$S" "Import 1 record (1 to add, 0 to change)?" 10
 keys "$S" n
 expect_screen "n at the question: \"Nothing imported\"" "$S" "Nothing imported"
 [ "$(q "select count(*) from pupil where upn = '$U3'")" = 0 ] &&
     [ "$(q "select count(*) from audit_log where action = 'import'")" = 1 ] &&
     ok "n at the question writes nothing and audits nothing" || not_ok "n at the question writes nothing"
 ask 0 cancel.csv
-wait_for "$S" "Import 1 record?" 10
+wait_for "$S" "Import 1 record (" 10
 keys "$S" Escape
-wait_gone "$S" "Import 1 record?" 5
+wait_gone "$S" "Import 1 record (" 5
 [ "$(q "select count(*) from pupil where upn = '$U3'")" = 0 ] && ok "Esc at the question writes nothing" ||
     not_ok "Esc at the question writes nothing"
 
@@ -150,7 +150,7 @@ keys "$S" 2
 wait_for "$S" "providers │" 10
 nprov=$(q "select count(*) from provider")
 ask 0 prov.csv
-wait_for "$S" "Import 1 record? (1 to add, 0 to change)" 10
+wait_for "$S" "Import 1 record (1 to add, 0 to change)?" 10
 keys "$S" y
 expect_screen "i in the providers pane imports providers" "$S" "Imported providers from"
 [ "$(q "select count(*) from provider where name = 'Canolfan Tŷ Gwyn'")" = 1 ] &&

@@ -39,14 +39,7 @@ expect_screen "the hint line shows the pane's keys, the exports among them" "$S"
     "Enter open  a add  D decide  x pack  X DMT  / search  f filter  ? help  q quit"
 
 # ---- Filter (status Open) and search (the UPN) down to the case ----
-keys "$S" f
-wait_for "$S" "Filter the panel cases" 5
-keys "$S" Down Right Enter
-wait_for "$S" "cases shown: F clears the filter" 5
-keys "$S" /
-wait_for "$S" "Search:" 5
-keys "$S" -l "$upn"
-keys "$S" Enter
+open_panel_cases "$S" "$upn"
 expect_screen "filter Open and search $upn leave one case" "$S" "1 of $n_cases panel cases │ search \"$upn\" │ filter: Open"
 if [ "$n_quotes" -ge 1 ] && [ "$n_quotes" -lt 3 ]; then
     expect_screen "its quotations warning is explained under the list: \"3 quotations needed, $n_quotes received\"" \

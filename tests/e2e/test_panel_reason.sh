@@ -6,13 +6,8 @@
 # saves nothing; a reason typed makes it the recommended option, stored and
 # audited, and the quotations flag quotes it.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/reason.db"
-demo_store "$db" --pupils 40 --weeks 4
+pane_script 2026-11-20 reason --pupils 40 --weeks 4
 S=reason$$
-q() { sqlite3 "$db" "$1"; }
 
 
 line=$(q "select q.id, q.case_id, v.name, u.upn from quote q join provider v on v.id = q.provider_id
@@ -40,14 +35,8 @@ wait_for "$S" "Pupil roll:" 15
 keys "$S" 7
 wait_for "$S" "panel cases │" 10
 wait_gone "$S" "counting the flags" 15
-keys "$S" f
-wait_for "$S" "Filter the panel cases" 5
-keys "$S" Down Right Enter
-wait_for "$S" "cases shown: F clears the filter" 5
-keys "$S" /
-wait_for "$S" "Search:" 5
-keys "$S" -l "$upn"
-keys "$S" Enter Enter
+open_panel_cases "$S" "$upn"
+keys "$S" Enter
 expect_screen "Enter opens the case: \"panel case $case_id\"" "$S" "panel case $case_id"
 expect_text "the case's flag says the suspended provider is recommended for the reason recorded" "$S" \
     "$prov is suspended: recommended for the reason recorded: \"The only provider the pupil has engaged with"

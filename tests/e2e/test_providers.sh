@@ -109,9 +109,7 @@ keys "$S" Tab Tab Tab Tab C-u "$phone" C-s
 expect_screen "Ctrl-S saves it: \"Saved $pname\"" "$S" "Saved $pname"
 screen "$S" | grep -q "^ *Phone  *$phone\$"
 screen_ok $? "the record shows the new phone number" "$S"
-row=$(q "select phone || '|' || version || '|' || updated_by from provider where id = $prov_id")
-want_row="$phone|$((version + 1))|$me"
-expect_equal "SQLite has the new phone, the version one up and updated_by $me" "$row" "$want_row"
+expect_saved "SQLite has the new phone, the version one up and updated_by $me" provider "$prov_id" phone "$phone" "$version"
 
 # ---- Registering the provider clears its registration flag ----
 keys "$S" e

@@ -137,9 +137,8 @@ keys "$S" Tab Tab C-u "$pref" C-s
 expect_screen "Ctrl-S saves the edit: \"Saved $pref $surname\"" "$S" "Saved $pref $surname"
 wait_for "$S" "▶$pref $surname" 5
 screen_ok $? "the roll shows the pupil by the new preferred name" "$S"
-row=$(q "select preferred_name || '|' || version || '|' || updated_by from pupil where id = $pid")
-want_row="$pref|$((pversion + 1))|$me"
-expect_equal "SQLite has the new preferred name, the version one up and updated_by $me" "$row" "$want_row"
+expect_saved "SQLite has the new preferred name, the version one up and updated_by $me" pupil "$pid" preferred_name \
+    "$pref" "$pversion"
 keys "$S" Escape
 wait_for "$S" "Pupil roll: $((n_roll + 1)) on roll ·" 5
 

@@ -5,13 +5,8 @@
 # field, and nothing is saved; areas' words are stored as their codes - and
 # the weekly tracking pane then rates the pupil in those areas only.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/areas.db"
-demo_store "$db" --pupils 30 --weeks 4
+pane_script 2026-11-20 areas --pupils 30 --weeks 4
 S=areas$$
-q() { sqlite3 "$db" "$1"; }
 
 # A pupil in Year 10 or above (all five areas by year group) with one
 # placement, running today.

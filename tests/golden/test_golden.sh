@@ -211,24 +211,27 @@ done
 run="$TEST_DIR/bad"
 mkdir -p "$run"
 cp "$base" "$run/demo.db"
-printf 'j\n<Bogus>\n' > "$run/bad.keys"
-out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCRIPT="$run/bad.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
-[ $rc -eq 2 ] && echo "$out" | grep -q "bad.keys line 2: unknown key name at \"<Bogus>\"" &&
-    ok "golden: a script with an unknown key is refused, naming the file and line (exit 2)" ||
-    not_ok "golden: a script with an unknown key is refused, naming the file and line" "rc=$rc" "$out"
-printf ':dumpp x\n' > "$run/bad.keys"
-out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCRIPT="$run/bad.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
-[ $rc -eq 2 ] && echo "$out" | grep -q "line 1: unknown command \":dumpp x\"" &&
-    ok "golden: a script with an unknown command is refused" || not_ok "golden: a script with an unknown command is refused" "rc=$rc" "$out"
-printf ':dump x.txt\n' > "$run/ok.keys"
-out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCREEN=80 APTERM_SCRIPT="$run/ok.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
-[ $rc -eq 2 ] && echo "$out" | grep -q "APTERM_SCREEN \"80\": expected COLSxROWS" && [ ! -e "$run/x.txt" ] &&
-    ok "golden: a bad APTERM_SCREEN is refused, naming it" || not_ok "golden: a bad APTERM_SCREEN is refused" "rc=$rc" "$out"
-printf ':dump no/such/dir/x.txt\n' > "$run/nodir.keys"
-out=$(cd "$run" && LD_PRELOAD="$preload" APTERM_SCRIPT="$run/nodir.keys" "$APTERM" --db demo.db 2>&1 </dev/null); rc=$?
-[ $rc -eq 1 ] && echo "$out" | grep -q ":dump no/such/dir/x.txt" &&
-    ok "golden: a screen that cannot be written fails the run (exit 1), naming it" ||
-    not_ok "golden: a screen that cannot be written fails the run" "rc=$rc" "$out"
+# refused NAME RC TEXT FILE KEYS [VAR=VALUE...]: apterm, headless on the copy
+# of the demo store with the script FILE of KEYS (printf's format) and the
+# VARs set, exits RC, says TEXT and dumps no x.txt.
+refused() {
+    name=$1 want=$2 text=$3 file=$4 keys=$5
+    shift 5
+    printf "$keys" > "$run/$file"
+    rm -f "$run/x.txt"
+    out=$(cd "$run" && env LD_PRELOAD="$preload" "$@" APTERM_SCRIPT="$run/$file" "$APTERM" --db demo.db 2>&1 </dev/null)
+    rc=$?
+    if [ $rc -eq "$want" ] && echo "$out" | grep -q -- "$text" && [ ! -e "$run/x.txt" ]; then ok "$name"
+    else not_ok "$name" "rc=$rc" "$out"; fi
+}
+refused "golden: a script with an unknown key is refused, naming the file and line (exit 2)" 2 \
+    "bad.keys line 2: unknown key name at \"<Bogus>\"" bad.keys 'j\n<Bogus>\n'
+refused "golden: a script with an unknown command is refused" 2 "line 1: unknown command \":dumpp x\"" \
+    bad.keys ':dumpp x\n'
+refused "golden: a bad APTERM_SCREEN is refused, naming it" 2 "APTERM_SCREEN \"80\": expected COLSxROWS" \
+    ok.keys ':dump x.txt\n' APTERM_SCREEN=80
+refused "golden: a screen that cannot be written fails the run (exit 1), naming it" 1 ":dump no/such/dir/x.txt" \
+    nodir.keys ':dump no/such/dir/x.txt\n'
 # Wide characters take two columns on screen and come out once in the dump.
 printf '/\344\270\255\346\226\207\n:dump wide.txt\n' > "$run/wide.keys"
 (cd "$run" && LD_PRELOAD="$preload" APTERM_SCREEN=60x16 APTERM_SCRIPT="$run/wide.keys" "$APTERM" --db demo.db </dev/null 2>&1)

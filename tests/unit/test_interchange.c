@@ -21,7 +21,6 @@
 #include "retention.h"
 #include "store.h"
 #include "subject.h"
-#include "upn.h"
 #include "unit.h"
 
 static void postcode_shapes(void **state)
@@ -119,8 +118,7 @@ static void failed_write_rolls_back_every_line(void **state)
                             false, &res, errors, sizeof errors),
                      AP_OK);
     char upn[14], text[1024];
-    upn[0] = upn_check_letter("690200100001");
-    strcpy(upn + 1, "690200100001");
+    unit_upn(upn, "690200100", 1);
     snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
                                 "%s,Siân,Jones,2012-03-04,dual_prs,pru_plus\n", upn);
     assert_int_equal(import(f->s, IX_PUPILS, text, false, &res, errors, sizeof errors), AP_OK);
@@ -201,8 +199,7 @@ static void subject_access_is_refused_to_viewers(void **state)
     char errors[512];
     struct ix_result res;
     char text[256], upn[14];
-    upn[0] = upn_check_letter("690200100002");
-    strcpy(upn + 1, "690200100002");
+    unit_upn(upn, "690200100", 2);
     snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
                                 "%s,Llŷr,Evans,2012-03-04,dual_prs,pru_plus\n", upn);
     assert_int_equal(import(f->s, IX_PUPILS, text, false, &res, errors, sizeof errors), AP_OK);
@@ -229,10 +226,8 @@ static void retention_boundary(void **state)
     char errors[1024] = "";
     struct ix_result res;
     char text[1024], upn[14], upn2[14];
-    upn[0] = upn_check_letter("690200100005");
-    strcpy(upn + 1, "690200100005");
-    upn2[0] = upn_check_letter("690200100006");
-    strcpy(upn2 + 1, "690200100006");
+    unit_upn(upn, "690200100", 5);
+    unit_upn(upn2, "690200100", 6);
     assert_int_equal(import(f->s, IX_PROVIDERS, "name,postcode,address\nFferm Ofal,SY23 5HX,\"Llanon SY23 5HX\"\n",
                             false, &res, errors, sizeof errors), AP_OK);
     snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"

@@ -580,6 +580,20 @@ static void test_wrap_breaks_long_words(void **state)
     assert_string_equal(wrapped("ab日", 2), "a|b|日|");
 }
 
+static void test_wrap_breaks_paths_after_a_slash(void **state)
+{
+    (void)state;
+    /* A path longer than a line breaks after its last '/' that fits, not
+     * in the middle of a name (dmt-report-2026|-11-20.xlsx). */
+    assert_string_equal(wrapped("/tmp/ab/dmt-report.xlsx", 10), "/tmp/ab/|dmt-repor|t.xlsx");
+    /* The '/' in the last column that fits (9th of width 10), and one past it. */
+    assert_string_equal(wrapped("abcdefgh/ijk", 10), "abcdefgh/|ijk");
+    assert_string_equal(wrapped("abcdefghi/jk", 10), "abcdefghi|/jk");
+    /* A space before the path still wins; a trailing '/' is no break. */
+    assert_string_equal(wrapped("to /home/gwen/x-report-2026.xlsx", 16), "to |/home/gwen/|x-report-2026.x|lsx");
+    assert_string_equal(wrapped("abcdefghijk/", 10), "abcdefghi|jk/");
+}
+
 /* ---- The text field: keys --------------------------------------------------------- */
 
 #define TKEY(te, c) textedit_key((te), OK, (wint_t)(c))
@@ -894,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_put),
         cmocka_unit_test(test_wrap_at_spaces),
         cmocka_unit_test(test_wrap_breaks_long_words),
+        cmocka_unit_test(test_wrap_breaks_paths_after_a_slash),
         cmocka_unit_test(test_text_up_down_keep_column),
         cmocka_unit_test(test_text_visual_lines),
         cmocka_unit_test(test_text_page_moves),

@@ -23,7 +23,6 @@
 #include "register.h"
 #include "rules.h"
 #include "store.h"
-#include "upn.h"
 #include "unit.h"
 
 /* The week of Monday 23 November 2026: five school days in the autumn term
@@ -42,15 +41,6 @@ struct fixture {
     char upn[P_COUNT][14];
 };
 
-static void make_upn(char out[14], int n)
-{
-    char last12[13] = "820200105000";
-    last12[10] = (char)('0' + n / 10 % 10);
-    last12[11] = (char)('0' + n % 10);
-    out[0] = upn_check_letter(last12);
-    memcpy(out + 1, last12, 13);
-}
-
 /* Two providers, six pupils:
  *   P_FULL      at provider 1, every session Monday to Friday
  *   P_CLA       looked after, at provider 2, Monday and Wednesday AM; two contacts
@@ -62,7 +52,7 @@ static int setup(void **state)
 {
     struct fixture *f = unit_fixture_new(state, sizeof *f, "marks", "tester");
     for (int i = 1; i < P_COUNT; i++)
-        make_upn(f->upn[i], i);
+        unit_upn(f->upn[i], "820200105", i);
     static const char *const names[P_COUNT][2] = {
         {"", ""}, {"Siân", "Jones"}, {"Llŷr", "Evans"}, {"Gwenllïan", "Pritchard"},
         {"Dafydd", "Hughes"}, {"Ffion", "Morgan"}, {"Rhys", "Williams"},
@@ -765,17 +755,13 @@ static void test_calls_list(void **state)
     free(e);
 
     /* A safeguarding concern on file marks a pupil for escalation; an incident does not. */
-    assert_int_equal(store_begin(f->u.s), AP_OK);
-    unit_exec(f->u.s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-10-01', 'incident', 'x')",
+    unit_sql(f->u.s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-10-01', 'incident', 'x')",
         P_FULL);
-    assert_int_equal(store_commit(f->u.s), AP_OK);
     assert_int_equal(calls_list(f->u.s, MON, &e, &n), AP_OK);
     assert_false(entry_for(e, n, P_FULL)->escalate);
     free(e);
-    assert_int_equal(store_begin(f->u.s), AP_OK);
-    unit_exec(f->u.s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-11-02', 'safeguarding', 'y')",
+    unit_sql(f->u.s, "INSERT INTO concern (pupil_id, concern_date, kind, summary) VALUES (%d, '2026-11-02', 'safeguarding', 'y')",
         P_FULL);
-    assert_int_equal(store_commit(f->u.s), AP_OK);
     assert_int_equal(calls_list(f->u.s, MON, &e, &n), AP_OK);
     assert_true(entry_for(e, n, P_FULL)->escalate);
     assert_contains(entry_for(e, n, P_FULL)->escalate_why, "safeguarding");
@@ -977,6 +963,21 @@ static void collect(void *ctx, const struct mark *m)
     (*next)++;
 }
 
+/* marks_export_csv of the days from..to into memory, which must come to
+ * want marks; returns the text (to free). */
+static char *exported(struct store *s, int from, int to, int want)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    int count = -1;
+    assert_int_equal(marks_export_csv(s, from, to, out, &count), AP_OK);
+    assert_int_equal(fclose(out), 0);
+    assert_int_equal(count, want);
+    return text;
+}
+
 /* The export walks pupil by pupil in surname order, case-insensitive ("ffoulkes"
  * after Evans and before Jones; by bytes it would come last), each
  * pupil's marks by date then session, whatever order they were recorded in. */
@@ -985,7 +986,7 @@ static void test_export_order(void **state)
     struct fixture *f = *state;
     struct mark m;
     char upn7[14];
-    make_upn(upn7, 7);
+    unit_upn(upn7, "820200105", 7);
     unit_exec(f->u.s,
         "INSERT INTO pupil (id, upn, legal_forename, legal_surname, dob, home_school_id, roll_status, cohort) "
         "VALUES (7, '%s', 'Elen', 'ffoulkes', '2012-03-14', 1, 'dual_prs', 'pru_plus')",
@@ -998,14 +999,7 @@ static void test_export_order(void **state)
     assert_int_equal(mark(f->u.s, P_CLA, MON, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
     assert_int_equal(mark(f->u.s, P_CLA, WED, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
 
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
-    int count = -1;
-    assert_int_equal(marks_export_csv(f->u.s, MON, TUE, out, &count), AP_OK);
-    assert_int_equal(fclose(out), 0);
-    assert_int_equal(count, 6); /* Evans's Wednesday is outside the range */
+    char *text = exported(f->u.s, MON, TUE, 6); /* Evans's Wednesday is outside the range */
     /* The date, session and UPN of each line, in the file's order. */
     char got[512] = "", *line = strchr(text, '\n');
     while (line && line[1]) {
@@ -1038,14 +1032,8 @@ static void test_export_round_trip(void **state)
     assert_int_equal(mark(f->u.s, P_CLA, MON, SESSION_AM, 'N', SOURCE_OFFICER, 0, &m), AP_OK);
     assert_int_equal(mark(f->u.s, P_CLA, WED, SESSION_AM, '/', SOURCE_EMAIL, 0, &m), AP_OK);
 
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
+    char *text = exported(f->u.s, MON, TUE, 3); /* Wednesday is outside the range */
     int count = -1;
-    assert_int_equal(marks_export_csv(f->u.s, MON, TUE, out, &count), AP_OK);
-    assert_int_equal(fclose(out), 0);
-    assert_int_equal(count, 3); /* Wednesday is outside the range */
     assert_true(strncmp(text, "\xEF\xBB\xBF" "date,session,upn,surname,forename,code,meaning,reported_code,provider,"
                               "source,note,recorded_by,recorded_at\n",
                         strlen("\xEF\xBB\xBF" "date,session,upn,surname,forename,code,meaning,reported_code,provider,"
@@ -1085,7 +1073,8 @@ static void test_export_round_trip(void **state)
     free(text);
 
     /* A range that ends before it starts. */
-    out = open_memstream(&text, &len);
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
     assert_int_equal(marks_export_csv(f->u.s, TUE, MON, out, &count), AP_ERR_INVALID);
     fclose(out);
     free(text);
@@ -1126,14 +1115,8 @@ static void test_export_neutralises_formulas(void **state)
                                 .source = SOURCE_PHONE, .note = cases[i].note};
         unit_exec(f->u.s, "DELETE FROM attendance_mark");
         assert_int_equal(marks_set(f->u.s, &in, 0, &m), AP_OK);
-        char *text = NULL;
-        size_t len = 0;
-        FILE *out = open_memstream(&text, &len);
-        assert_non_null(out);
+        char *text = exported(f->u.s, MON, MON, 1);
         int count = -1;
-        assert_int_equal(marks_export_csv(f->u.s, MON, MON, out, &count), AP_OK);
-        assert_int_equal(fclose(out), 0);
-        assert_int_equal(count, 1);
         char expect[256];
         snprintf(expect, sizeof expect, ",phone,%s,tester,", cases[i].written);
         if (!strstr(text, expect))

@@ -29,12 +29,7 @@
  * codes are the store's Welsh set). */
 static void calendar(struct store *s)
 {
-    unit_sql(s,
-             "DELETE FROM term; "
-             "INSERT INTO term (academic_year, name, start_date, end_date) VALUES "
-             "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
-             "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-             "('2026/27', 'spring', '2027-01-04', '2027-03-19');");
+    unit_calendar(s, UNIT_TERMS_2026);
 }
 
 static int setup(void **state)
@@ -107,20 +102,6 @@ static int64_t place(struct unit_fixture *f, int64_t pupil, int64_t provider, in
         pl.hours[i / 2][i % 2] = hours;
     assert_int_equal(placement_insert(f->s, &pl), AP_OK);
     return pl.id;
-}
-
-/* Marks on consecutive sessions from the morning of day: codes[i] for the
- * i-th session. */
-static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *codes)
-{
-    char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
-    for (size_t i = 0; codes[i]; i++) {
-        char one[96];
-        snprintf(one, sizeof one, "%s(%lld, %d, '%s', '%s', 'phone')", i ? ", " : "", (long long)pupil,
-                 day + (int)i / 2, i % 2 ? "pm" : "am", (char[]){codes[i], 0});
-        strcat(sql, one);
-    }
-    unit_sql(f->s, "%s", sql);
 }
 
 /* ---- the roll ---- */
@@ -243,14 +224,14 @@ static void test_roll_attendance_this_term(void **state)
      * (attending), 1 illness, 1 unauthorised, 1 dual registered (not
      * counted): 7 of 9. Week of 16 November, Monday and Tuesday: 3 present,
      * 1 no reason yet: 10 of 13. */
-    marks(f, gwen, ymd(2026, 11, 9), "/\\/\\/\\BIOD");
-    marks(f, gwen, ymd(2026, 11, 16), "/\\/N");
+    unit_marks(f->s, gwen, ymd(2026, 11, 9), "/\\/\\/\\BIOD");
+    unit_marks(f->s, gwen, ymd(2026, 11, 16), "/\\/N");
     /* Last term (not counted): four unauthorised sessions. */
-    marks(f, gwen, ymd(2026, 7, 6), "OOOO");
+    unit_marks(f->s, gwen, ymd(2026, 7, 6), "OOOO");
     /* Llŷr: only "not counted" sessions: no figure. Nia: no marks at all. */
-    marks(f, llyr, ymd(2026, 11, 9), "DD");
+    unit_marks(f->s, llyr, ymd(2026, 11, 9), "DD");
     /* Cai: present at the start of term (term starts on a Tuesday). */
-    marks(f, cai, ymd(2026, 9, 1), "/\\/O");
+    unit_marks(f->s, cai, ymd(2026, 9, 1), "/\\/O");
 
     struct roll *r = NULL;
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
@@ -304,7 +285,7 @@ static void test_roll_first_screenful_matches_the_whole(void **state)
     for (int i = 0; i < 7; i++) {
         ids[i] = add_pupil(f, 10 + i, "", "Siân", surnames[i], ymd(2012, 3, 14), school);
         place(f, ids[i], prov, ymd(2026, 9, 1), 2 + i, 3.0, "active");
-        marks(f, ids[i], ymd(2026, 11, 9), i % 2 ? "/\\OI" : "/\\/\\");
+        unit_marks(f->s, ids[i], ymd(2026, 11, 9), i % 2 ? "/\\OI" : "/\\/\\");
     }
     /* Bevan has left the roll: not in the first screenful. */
     unit_sql(f->s, "UPDATE pupil SET end_date = '2026-10-01', version = version + 1 WHERE legal_surname = 'Bevan'");

@@ -101,12 +101,19 @@ static void test_year_group_leap_and_older(void **state)
 static void test_year_group_names(void **state)
 {
     (void)state;
+    /* The name and the short form a list shows, either side of Reception. */
+    static const struct {
+        int year_group;
+        const char *name, *short_name;
+    } cases[] = {
+        {-2, "Nursery", "N"},   {-1, "Nursery", "N"},  {0, "Reception", "R"}, {1, "Year 1", "Y1"},
+        {9, "Year 9", "Y9"},    {13, "Year 13", "Y13"}, {RULES_NO_YEAR_GROUP, "?", "?"},
+    };
     char b[16];
-    assert_string_equal(rules_year_group_name(-1, b, sizeof b), "Nursery");
-    assert_string_equal(rules_year_group_name(0, b, sizeof b), "Reception");
-    assert_string_equal(rules_year_group_name(9, b, sizeof b), "Year 9");
-    assert_string_equal(rules_year_group_name(13, b, sizeof b), "Year 13");
-    assert_string_equal(rules_year_group_name(RULES_NO_YEAR_GROUP, b, sizeof b), "?");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_string_equal(rules_year_group_name(cases[i].year_group, b, sizeof b), cases[i].name);
+        assert_string_equal(rules_year_group_short(cases[i].year_group, b, sizeof b), cases[i].short_name);
+    }
 }
 
 static void test_year_band_and_minimum_hours(void **state)

@@ -342,8 +342,7 @@ static void test_csv_reader_reads_quoted_multiline_fields_with_line_numbers(void
 
     csv_open(&r, "bad.csv", "ok\nfine,\"broken\n\nstill open");
     assert_int_equal(csv_next(&r, &got), AP_OK);
-    assert_int_equal(csv_next(&r, &got), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "bad.csv line 2"));
+    unit_refused(csv_next(&r, &got), "bad.csv line 2");
     csv_close(&r);
 }
 
@@ -596,8 +595,7 @@ static void test_demo_rejects_bad_options_before_writing(void **state)
     o.weeks = 20;
     ap_status st = demo_generate(f->s, &o);
     assert_int_equal(setenv("APTERM_TODAY", TODAY, 1), 0);
-    assert_int_equal(st, AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "school weeks"));
+    unit_refused(st, "school weeks");
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupil"), 0);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE row_key = 'demo'"), 0);
     /* The same store still takes a good demo afterwards. */

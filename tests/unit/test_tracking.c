@@ -46,9 +46,7 @@ static int this_week(void)
  * store's Welsh set. */
 static void calendar(struct store *s)
 {
-    unit_calendar(s, "('2025/26', 'summer', '2026-04-13', '2026-07-20'), "
-                     "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
-                     "('2026/27', 'spring', '2027-01-04', '2027-03-19')");
+    unit_calendar(s, UNIT_TERMS_2026);
     unit_sql(s, "INSERT INTO closure (day, reason) VALUES ('2026-10-26', 'half term'), "
                 "('2026-10-27', 'half term'), ('2026-10-28', 'half term'), ('2026-10-29', 'half term'), "
                 "('2026-10-30', 'half term');");
@@ -114,20 +112,6 @@ static void place(struct unit_fixture *f, int64_t pupil, int64_t provider, int s
     place_for(f, pupil, provider, start, DATE_NONE, "");
 }
 
-/* Marks on consecutive sessions from the morning of day: codes[i] for the
- * i-th session, two a day. */
-static void marks(struct unit_fixture *f, int64_t pupil, int day, const char *codes)
-{
-    char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
-    for (size_t i = 0; codes[i]; i++) {
-        char one[96];
-        snprintf(one, sizeof one, "%s(%lld, %d, '%s', '%c', 'phone')", i ? ", " : "", (long long)pupil,
-                 day + (int)i / 2, i % 2 ? "pm" : "am", codes[i]);
-        strcat(sql, one);
-    }
-    unit_sql(f->s, "%s", sql);
-}
-
 static const struct tracking_row *row_for(const struct tracking *t, int64_t id)
 {
     const struct tracking_row *r = tracking_find(t, id);
@@ -182,17 +166,17 @@ static void test_tracking_rows_attendance(void **state)
      * previous four school weeks (9 Nov, 2 Nov, 19 Oct, 12 Oct: half term
      * skipped) 38 of 40; 5 Oct 0 of 10, in the term but not the trend; the
      * summer term not in this term. */
-    marks(f, ann, ymd(2026, 11, 16), "BBBBOOD");
-    marks(f, ann, ymd(2026, 11, 9), "BBBBBBBBBB");
-    marks(f, ann, ymd(2026, 11, 2), "BBBBBBBBBB");
-    marks(f, ann, ymd(2026, 10, 19), "BBBBBBBBBB");
-    marks(f, ann, ymd(2026, 10, 12), "BBBBBBBBOO");
-    marks(f, ann, ymd(2026, 10, 5), "OOOOOOOOOO");
-    marks(f, ann, ymd(2026, 7, 6), "OOOOOOOOOO");
+    unit_marks(f->s, ann, ymd(2026, 11, 16), "BBBBOOD");
+    unit_marks(f->s, ann, ymd(2026, 11, 9), "BBBBBBBBBB");
+    unit_marks(f->s, ann, ymd(2026, 11, 2), "BBBBBBBBBB");
+    unit_marks(f->s, ann, ymd(2026, 10, 19), "BBBBBBBBBB");
+    unit_marks(f->s, ann, ymd(2026, 10, 12), "BBBBBBBBOO");
+    unit_marks(f->s, ann, ymd(2026, 10, 5), "OOOOOOOOOO");
+    unit_marks(f->s, ann, ymd(2026, 7, 6), "OOOOOOOOOO");
     /* Cai: 10 of 10 this week against 8 of 10 last week only: up. */
-    marks(f, cai, ymd(2026, 11, 16), "BBBBBBBBBB");
-    marks(f, cai, ymd(2026, 11, 9), "BBBBBBIIBB");
-    marks(f, gone, ymd(2026, 11, 16), "OO");
+    unit_marks(f->s, cai, ymd(2026, 11, 16), "BBBBBBBBBB");
+    unit_marks(f->s, cai, ymd(2026, 11, 9), "BBBBBBIIBB");
+    unit_marks(f->s, gone, ymd(2026, 11, 16), "OO");
 
     struct tracking *t = NULL;
     assert_int_equal(tracking_load(f->s, &f->th, today(), today(), &t), AP_OK);
@@ -306,8 +290,7 @@ static void test_tracking_rows_ratings(void **state)
     assert_int_equal(tracking_set_rating(f->s, cai, week - 7 * (TRACKING_LOOKBACK_WEEKS + 1), 0, 5, "", &v, today(), &f->th),
                      AP_OK);
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "has not begun"));
+    unit_refused(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, today(), &f->th), "has not begun");
     /* The boundary: on the Sunday before, still to come; on its Monday, rated. */
     assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, week + 6, &f->th), AP_ERR_INVALID);
     assert_int_equal(tracking_set_rating(f->s, cai, week + 7, 0, 1, "", &v, week + 7, &f->th), AP_OK);
@@ -430,8 +413,8 @@ static void test_tracking_rating_upsert_and_conflict(void **state)
 
     /* Refused before the store is touched. */
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 6, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Attendance within the provision"));
+    unit_refused(tracking_set_rating(f->s, ann, week, 0, 6, "", &v, today(), &f->th),
+                 "Attendance within the provision");
     assert_int_equal(tracking_set_rating(f->s, ann, week, 0, 0, "a note alone", &v, today(), &f->th), AP_ERR_INVALID);
     assert_int_equal(tracking_set_rating(f->s, ann, week + 2, 0, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
     assert_int_equal(tracking_set_rating(f->s, ann, week, 5, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
@@ -548,12 +531,10 @@ static void test_tracking_actions_overdue(void **state)
     tracking_action_init(&bad);
     bad.pupil_id = ann;
     strcpy(bad.text, "   ");
-    assert_int_equal(tracking_action_insert(f->s, &bad), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Action"));
+    unit_refused(tracking_action_insert(f->s, &bad), "Action");
     strcpy(bad.text, "Fine");
     bad.pupil_id = 9999;
-    assert_int_equal(tracking_action_insert(f->s, &bad), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Pupil"));
+    unit_refused(tracking_action_insert(f->s, &bad), "Pupil");
 }
 
 /* PSP review and provider QA due, agreeing with the flags. */
@@ -676,8 +657,8 @@ static void test_tracking_areas_follow_the_year_group(void **state)
     int week = this_week();
     int64_t v = 0;
     enum { Q = 4 };
-    assert_int_equal(tracking_set_rating(f->s, young, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply to this pupil (Reception"));
+    unit_refused(tracking_set_rating(f->s, young, week, Q, 3, "", &v, today(), &f->th),
+                 "Qualification pathway: does not apply to this pupil (Reception");
     assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
     assert_non_null(strstr(ap_error_detail(), "does not apply to this pupil (Year 9; tracked in: attendance, "
                                               "wellbeing, engagement, social)"));
@@ -702,7 +683,6 @@ static void test_tracking_areas_follow_the_year_group(void **state)
     v = 0;
     assert_int_equal(tracking_set_rating(f->s, nine, week, Q, 3, "", &v, today(), &f->th), AP_OK);
 }
-
 
 static void set_dob(struct unit_fixture *f, int64_t pupil, const char *dob)
 {
@@ -732,8 +712,7 @@ static void test_tracking_areas_follow_the_placement(void **state)
     bad.start_date = today();
     bad.rate = 1;
     strcpy(bad.tracking_areas, "wellbeing, maths");
-    assert_int_equal(placement_insert(f->s, &bad), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Tracking areas: \"maths\" is not a tracking area"));
+    unit_refused(placement_insert(f->s, &bad), "Tracking areas: \"maths\" is not a tracking area");
     assert_int_equal(count(f, "SELECT count(*) FROM placement"), 0);
     /* An ended placement's purpose says wellbeing only: it does not count. */
     place_for(f, gwen, farm, today() - 60, today() - 30, "wellbeing");
@@ -753,8 +732,8 @@ static void test_tracking_areas_follow_the_placement(void **state)
     assert_int_equal(r->n_areas, 2);
     tracking_free(t);
     int64_t v = 0;
-    assert_int_equal(tracking_set_rating(f->s, gwen, week, ATT, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "tracked in: wellbeing, social"));
+    unit_refused(tracking_set_rating(f->s, gwen, week, ATT, 3, "", &v, today(), &f->th),
+                 "tracked in: wellbeing, social");
     v = 0;
     assert_int_equal(tracking_set_rating(f->s, gwen, week, WELL, 3, "", &v, today(), &f->th), AP_OK);
     /* A second placement whose purpose does not say: the year group's too. */
@@ -768,8 +747,8 @@ static void test_tracking_areas_follow_the_placement(void **state)
     set_dob(f, nia, "2021-10-01");
     place_for(f, nia, farm, today() - 7, DATE_NONE, "qualifications, wellbeing");
     v = 0;
-    assert_int_equal(tracking_set_rating(f->s, nia, week, Q, 3, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "Qualification pathway: does not apply to this pupil (Reception"));
+    unit_refused(tracking_set_rating(f->s, nia, week, Q, 3, "", &v, today(), &f->th),
+                 "Qualification pathway: does not apply to this pupil (Reception");
 }
 
 /* Issue 13: "not applicable this week" is stored (rating NULL), counts as
@@ -815,8 +794,8 @@ static void test_tracking_not_applicable_this_week(void **state)
     assert_non_null(strstr(ap_error_detail(), "has not begun"));
     v = 0;
     assert_int_equal(tracking_set_rating(f->s, nia, week - 7, 0, -2, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_int_equal(tracking_set_rating(f->s, nia, week - 7, 0, 6, "", &v, today(), &f->th), AP_ERR_INVALID);
-    assert_non_null(strstr(ap_error_detail(), "a rating is 1 to 5, or not applicable this week"));
+    unit_refused(tracking_set_rating(f->s, nia, week - 7, 0, 6, "", &v, today(), &f->th),
+                 "a rating is 1 to 5, or not applicable this week");
     assert_int_equal(count(f, "SELECT count(*) FROM progress_entry"), 4);
     /* Back to a rating, and cleared. */
     v = got[3].version;

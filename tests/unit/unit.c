@@ -137,6 +137,20 @@ void unit_calendar(struct store *s, const char *terms)
              terms);
 }
 
+void unit_marks(struct store *s, int64_t pupil, int day, const char *codes)
+{
+    char sql[4096] = "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES ";
+    for (size_t i = 0; codes[i]; i++) {
+        char one[96];
+        snprintf(one, sizeof one, "%s(%lld, %d, '%s', '%c', 'phone')", i ? ", " : "", (long long)pupil,
+                 day + (int)i / 2, i % 2 ? "pm" : "am", codes[i]);
+        if (strlen(sql) + strlen(one) >= sizeof sql)
+            fail_msg("unit_marks: too many codes (%zu)", strlen(codes));
+        strcat(sql, one);
+    }
+    unit_sql(s, "%s", sql);
+}
+
 void unit_write_file(const char *path, const char *text)
 {
     FILE *out = fopen(path, "w");
@@ -205,14 +219,19 @@ char *unit_text(struct store *s, char *buf, size_t len, const char *fmt, ...)
     return buf;
 }
 
+void unit_upn(char out[14], const char *prefix, int serial)
+{
+    char last12[13];
+    snprintf(last12, sizeof last12, "%.9s%03d", prefix, serial);
+    out[0] = upn_check_letter(last12);
+    memcpy(out + 1, last12, sizeof last12);
+}
+
 void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *forename, const char *surname, int dob,
                 const char *cohort)
 {
     memset(p, 0, sizeof *p);
-    char last12[13];
-    snprintf(last12, sizeof last12, "%.9s%03d", prefix, serial);
-    p->upn[0] = upn_check_letter(last12);
-    memcpy(p->upn + 1, last12, sizeof last12);
+    unit_upn(p->upn, prefix, serial);
     snprintf(p->legal_forename, sizeof p->legal_forename, "%s", forename);
     snprintf(p->legal_surname, sizeof p->legal_surname, "%s", surname);
     p->dob = dob;
@@ -233,4 +252,12 @@ void unit_expect_detail(const char *fragment)
 {
     if (!strstr(ap_error_detail(), fragment))
         fail_msg("expected \"%s\" in \"%s\"", fragment, ap_error_detail());
+}
+
+void unit_refused(ap_status st, const char *fragment)
+{
+    if (st != AP_ERR_INVALID)
+        fail_msg("status %d (%s), expected AP_ERR_INVALID; detail: %s", (int)st, ap_status_text(st),
+                 ap_error_detail());
+    unit_expect_detail(fragment);
 }

@@ -40,6 +40,11 @@ int unit_teardown(void **state);
 #define UNIT_TERMS_2025_26                                                                                             \
     "('2025/26', 'autumn', '2025-09-01', '2025-12-19'), ('2025/26', 'spring', '2026-01-05', '2026-03-27'), "          \
     "('2025/26', 'summer', '2026-04-13', '2026-07-20')"
+/* The terms from summer 2026 to spring 2027 (2025/26's summer, 2026/27's
+ * autumn and spring), as VALUES rows for unit_calendar. */
+#define UNIT_TERMS_2026                                                                                                \
+    "('2025/26', 'summer', '2026-04-13', '2026-07-20'), ('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "          \
+    "('2026/27', 'spring', '2027-01-04', '2027-03-19')"
 /* A calendar of the test's own in place of the seed's: no closures, and the
  * terms terms, the VALUES rows of an INSERT INTO term (academic_year, name,
  * start_date, end_date). */
@@ -74,14 +79,23 @@ struct pupil;
  * dual (PRS) roll, no plan, no start or end date. */
 void unit_pupil(struct pupil *p, const char *prefix, int serial, const char *forename, const char *surname, int dob,
                 const char *cohort);
+/* A valid UPN (13 characters and the NUL) into out: the check letter, then
+ * the nine digits of prefix and serial as three digits. */
+void unit_upn(char out[14], const char *prefix, int serial);
 /* date as "YYYY-MM-DD" in one of 16 static slots, so that several can stand
  * in one expression. */
 const char *unit_date(int date);
+/* Marks of pupil from day on, one a session (AM, PM, the next day's AM...):
+ * a code a character of codes, by phone. */
+void unit_marks(struct store *s, int64_t pupil, int day, const char *codes);
 /* Writes text to the file at path (made, or emptied first). */
 void unit_write_file(const char *path, const char *text);
 /* Fails unless the file at path holds exactly text. */
 void unit_expect_file(const char *path, const char *text);
 /* Fails unless the last error's detail contains fragment. */
 void unit_expect_detail(const char *fragment);
+/* Fails unless st is AP_ERR_INVALID (a value refused) and the last error's
+ * detail contains fragment. */
+void unit_refused(ap_status st, const char *fragment);
 
 #endif
