@@ -325,6 +325,22 @@ ap_status marks_get(struct store *s, int64_t pupil_id, int day, enum session ses
     return read_mark(s, pupil_id, day, session, out);
 }
 
+/* Calls fn for each row of st (MARK_COLUMNS), prepared and bound with rc;
+ * finalizes it. */
+static ap_status each_mark(struct store *s, sqlite3_stmt *st, int rc, mark_fn fn, void *ctx)
+{
+    struct mark m;
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            break;
+        mark_from_row(st, &m);
+        fn(ctx, &m);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
+}
+
 ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
@@ -344,16 +360,21 @@ ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = rowio_bind(st, 1, "Iii", pupil_id, (int)from, (int)to);
-    struct mark m;
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW)
-            break;
-        mark_from_row(st, &m);
-        fn(ctx, &m);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
+    return each_mark(s, st, rc, fn, ctx);
+}
+
+ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    /* The day index carries every column read here (migration 036): one
+     * range of it, no seek into the marks; the rest of MARK_COLUMNS empty. */
+    int rc = sqlite3_prepare_v2(store_db(s),
+                                "SELECT pupil_id, day, session, code, reported_code, provider_id, '', '', version, "
+                                "'', '' FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
+    return each_mark(s, st, rc, fn, ctx);
 }
 
 /* Who last set, changed or cleared the mark and when: "by W at T", from the
@@ -642,53 +663,126 @@ fail:
 
 /* ---- expected sessions ------------------------------------------------------------ */
 
-static ap_status expected_on(struct store *s, const struct calendar *cal, int date, struct expected **out, size_t *n)
+/* The best placement so far for one session of one pupil (expected_days). */
+struct expected_slot {
+    bool set;
+    int start;
+    int64_t placement_id, provider_id;
+    double hours;
+};
+
+/* Gives fn the pupil's sessions in slots[0..nslots) (day by day, AM before
+ * PM), and empties them; false when fn said to stop. */
+static bool expected_flush(struct expected_slot *slots, int nslots, int first, int64_t pupil_id, expected_fn fn,
+                           void *ctx)
 {
-    *out = NULL;
-    *n = 0;
-    if (!calendar_is_school_day(cal, date))
+    bool go = true;
+    for (int k = 0; k < nslots; k++) {
+        if (!slots[k].set)
+            continue;
+        struct expected e = {.pupil_id = pupil_id, .provider_id = slots[k].provider_id,
+                             .session = k % 2 ? SESSION_PM : SESSION_AM, .hours = slots[k].hours, .day = first + k / 2};
+        go = go && fn(ctx, &e);
+        slots[k].set = false;
+    }
+    return go;
+}
+
+/* The expected sessions of the days first..last, days of one week (a single
+ * day, or Monday to Friday for the grid): one pass over the placements that
+ * run in those days, in pupil order, with their timetables. The rule is
+ * here, once: a placement not proposed, running on the day (start_date <=
+ * day, no end_date or end_date >= day), timetabled for its weekday and
+ * session; when two overlap, the latest-starting one (then the higher id)
+ * gives the provider and hours. Days that are not school days have none. */
+static ap_status expected_days(struct store *s, const struct calendar *cal, int first, int last, expected_fn fn,
+                               void *ctx)
+{
+    int wd_first = date_weekday(first), wd_last = date_weekday(last);
+    if (last < first || last - first > 4 || wd_last < wd_first)
+        return ap_fail(AP_ERR_INVALID, "finding the expected pupils: the days are not in one week");
+    if (wd_last > 4)
+        wd_last = 4; /* no timetable at weekends */
+    int nslots = (wd_last - wd_first + 1) * 2;
+    struct expected_slot slots[10] = {{0}};
+    bool school[5] = {false};
+    bool any = false;
+    for (int wd = wd_first; wd <= wd_last; wd++)
+        any |= school[wd - wd_first] = calendar_is_school_day(cal, first + (wd - wd_first));
+    if (!any)
         return AP_OK;
-    char d[11];
-    date_format(date, d);
+    char from[11], to[11];
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
     ap_status result = AP_OK;
-    /* Bare columns with max(): SQLite takes them from the row holding the
-     * maximum, so an overlap resolves to the latest-starting placement. */
+    /* The placements index by pupil gives the rows grouped by pupil, no sort. */
     int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT l.pupil_id, l.provider_id, t.session, t.hours, "
-                                "       max(l.start_date || printf('/%020d', l.id)) "
-                                "FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-                                "WHERE l.status != 'proposed' AND l.start_date <= ?1 "
-                                "  AND (l.end_date IS NULL OR l.end_date >= ?1) AND t.weekday = ?2 "
-                                "GROUP BY l.pupil_id, t.session ORDER BY l.pupil_id, t.session",
+                                "SELECT l.pupil_id, l.provider_id, l.id, l.start_date, l.end_date, t.weekday, "
+                                "       t.session, t.hours "
+                                "FROM placement l CROSS JOIN placement_session t ON t.placement_id = l.id "
+                                "WHERE l.status != 'proposed' AND l.start_date <= ?2 "
+                                "  AND (l.end_date IS NULL OR l.end_date >= ?1) AND t.weekday BETWEEN ?3 AND ?4 "
+                                "ORDER BY l.pupil_id",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 1, "Ti", d, (int)(date_weekday(date)));
+        rc = rowio_bind(st, 1, "TTii", date_format(first, from), date_format(last, to), wd_first, wd_last);
+    int64_t pupil = 0;
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
             break;
-        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (id != pupil && !expected_flush(slots, nslots, first, pupil, fn, ctx)) {
             result = nomem("finding the expected pupils");
             break;
         }
-        struct expected *e = &(*out)[(*n)++];
-        e->pupil_id = sqlite3_column_int64(st, 0);
-        e->provider_id = sqlite3_column_int64(st, 1);
-        const char *sess = (const char *)sqlite3_column_text(st, 2);
-        e->session = sess && strcmp(sess, "pm") == 0 ? SESSION_PM : SESSION_AM;
-        e->hours = sqlite3_column_double(st, 3);
+        pupil = id;
+        int wd = sqlite3_column_int(st, 5), start = rowio_date(st, 3), end = rowio_date(st, 4);
+        int day = first + (wd - wd_first);
+        const char *sess = (const char *)sqlite3_column_text(st, 6);
+        int k = (wd - wd_first) * 2 + (sess && strcmp(sess, "pm") == 0);
+        if (wd < wd_first || wd > wd_last || !school[wd - wd_first] || start == DATE_NONE || start > day ||
+            (end != DATE_NONE && end < day))
+            continue;
+        int64_t placement = sqlite3_column_int64(st, 2);
+        struct expected_slot *e = &slots[k];
+        if (e->set && (start < e->start || (start == e->start && placement < e->placement_id)))
+            continue;
+        *e = (struct expected_slot){true, start, placement, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 7)};
     }
     sqlite3_finalize(st);
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, "finding the expected pupils");
-    if (result != AP_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
+    if (result == AP_OK && !expected_flush(slots, nslots, first, pupil, fn, ctx))
+        result = nomem("finding the expected pupils");
     return result;
+}
+
+/* expected_on's array, grown as the sessions come. */
+struct expected_list {
+    struct expected *items;
+    size_t n, cap;
+};
+
+static bool collect_expected(void *ctx, const struct expected *e)
+{
+    struct expected_list *l = ctx;
+    if (!rowio_grow_at((void **)&l->items, &l->cap, l->n, sizeof *l->items))
+        return false;
+    l->items[l->n++] = *e;
+    return true;
+}
+
+static ap_status expected_on(struct store *s, const struct calendar *cal, int date, struct expected **out, size_t *n)
+{
+    struct expected_list l = {0};
+    ap_status st = expected_days(s, cal, date, date, collect_expected, &l);
+    if (st != AP_OK) {
+        free(l.items);
+        l = (struct expected_list){0};
+    }
+    *out = l.items;
+    *n = l.n;
+    return st;
 }
 
 ap_status marks_expected(struct store *s, int date, struct expected **out, size_t *n)
@@ -702,6 +796,11 @@ ap_status marks_expected(struct store *s, int date, struct expected **out, size_
     st = expected_on(s, &cal, date, out, n);
     calendar_free(&cal);
     return st;
+}
+
+ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, expected_fn fn, void *ctx)
+{
+    return expected_days(s, cal, monday, monday + 4, fn, ctx);
 }
 
 /* ---- register close ------------------------------------------------------------------ */

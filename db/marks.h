@@ -127,6 +127,11 @@ ap_status marks_refuse_existing(struct store *s, int64_t pupil_id, int day, enum
  * only during the call; fn must not write to the store. */
 typedef void (*mark_fn)(void *ctx, const struct mark *m);
 ap_status marks_range(struct store *s, int64_t pupil_id, int from, int to, mark_fn fn, void *ctx);
+/* The cells of every pupil's marks in [from, to], for a grid: fn is given
+ * the pupil, day, session, code, reported code, provider and version, in no
+ * order; not the rest (source officer, note and stamps empty: marks_get
+ * reads them). */
+ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx);
 
 /* ---- Expected sessions ---- */
 
@@ -135,6 +140,7 @@ struct expected {
     int64_t provider_id;
     enum session session;
     double hours;
+    int day;              /* the date expected on */
 };
 
 /* The sessions the pupils are expected at on a date, from the timetables
@@ -146,6 +152,14 @@ struct expected {
  * ordered by pupil id, then AM before PM. *out is a malloc'd array of *n
  * (NULL when none) that the caller frees with free(). */
 ap_status marks_expected(struct store *s, int date, struct expected **out, size_t *n);
+/* The same for the five days from monday, in one read (the grid's week),
+ * given to fn one by one as they are read, not kept: ordered by pupil id,
+ * then day, then AM before PM; each entry's day says which. fn returns
+ * false to stop (out of memory: AP_ERR_NOMEM). cal is the store's calendar
+ * (calendar_load). */
+struct calendar;
+typedef bool (*expected_fn)(void *ctx, const struct expected *e);
+ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, expected_fn fn, void *ctx);
 
 /* ---- Register close ---- */
 

@@ -334,7 +334,7 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct rowio
     return result;
 }
 
-static ap_status load_roll(struct store *s, int today, int first_limit, int64_t only_id, struct roll **out)
+static ap_status load_roll(struct store *s, int today, int first_limit, int64_t only_id, bool full, struct roll **out)
 {
     *out = NULL;
     struct roll *r = calloc(1, sizeof *r);
@@ -361,8 +361,9 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
         if (!index) {
             result = ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
         } else {
-            result = read_attendance(s, r, index);
-            if (result == AP_OK)
+            if (full)
+                result = read_attendance(s, r, index);
+            if (result == AP_OK && full)
                 result = read_placed(s, r, index);
         }
     }
@@ -378,12 +379,17 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
 
 ap_status roll_load(struct store *s, int today, struct roll **out)
 {
-    return load_roll(s, today, 0, 0, out);
+    return load_roll(s, today, 0, 0, true, out);
+}
+
+ap_status roll_load_names(struct store *s, int today, struct roll **out)
+{
+    return load_roll(s, today, 0, 0, false, out);
 }
 
 ap_status roll_load_first(struct store *s, int today, int limit, struct roll **out)
 {
-    return load_roll(s, today, limit > 0 ? limit : 1, 0, out);
+    return load_roll(s, today, limit > 0 ? limit : 1, 0, true, out);
 }
 
 /* Copies the one-pupil roll's row into row, its strings into r's arena. */
@@ -419,7 +425,7 @@ ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids
     bool began = result == AP_OK && rowio_snapshot_begin(s);
     for (size_t i = 0; result == AP_OK && !*whole && i < n; i++) {
         const struct roll_row *old = roll_find(r, ids[i]);
-        if ((result = load_roll(s, r->today, 0, ids[i], &one[i])) != AP_OK)
+        if ((result = load_roll(s, r->today, 0, ids[i], true, &one[i])) != AP_OK)
             break;
         if (!old || one[i]->n != 1 || one[i]->have_term != r->have_term || one[i]->term_start != r->term_start) {
             *whole = true; /* added, removed, or the term moved */
@@ -615,4 +621,20 @@ done:
     }
     *out = l;
     return AP_OK;
+}
+
+static void read_provider_name(sqlite3_stmt *st, void *row)
+{
+    struct provider_name *p = row;
+    p->id = sqlite3_column_int64(st, 0);
+    rowio_text(st, 1, p->name, sizeof p->name);
+}
+
+ap_status provider_names_load(struct store *s, struct provider_name **out, size_t *n)
+{
+    void *items = NULL;
+    ap_status st = rowio_list(s, "SELECT id, name FROM provider ORDER BY id", 0, sizeof **out, read_provider_name, &items,
+                              n, "loading the providers' names");
+    *out = items;
+    return st;
 }

@@ -79,6 +79,12 @@ struct roll {
 /* Loads every pupil, on roll or not, as of today. *out is the caller's, to
  * free with roll_free. */
 ap_status roll_load(struct store *s, int today, struct roll **out);
+/* The same pupils and term without the placements today or the term's
+ * attendance (providers "", no provider ids, weekly hours 0, possible and
+ * attending 0, has_attendance false): for a view that shows providers of
+ * its own and reads a pupil's term figures when it needs them (the
+ * attendance grid, with roll_reload_pupils), a third of the reading. */
+ap_status roll_load_names(struct store *s, int today, struct roll **out);
 
 /* Only the first `limit` pupils on roll, by name, exactly as roll_load has
  * them: what the roll shows as it opens, so that the first frame does not
@@ -138,5 +144,13 @@ struct provider_list {
  * caller's, to free with provider_list_free. */
 ap_status provider_list_load(struct store *s, const struct thresholds *th, int today, struct provider_list **out);
 void provider_list_free(struct provider_list *l);
+
+/* Every provider's id and name, by id: for a view that only names
+ * providers (the attendance grid), without provider_list_load's figures. */
+struct provider_name {
+    int64_t id;
+    char name[121];
+};
+ap_status provider_names_load(struct store *s, struct provider_name **out, size_t *n);
 
 #endif

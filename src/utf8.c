@@ -453,6 +453,29 @@ bool utf8_contains(const char *haystack, const char *needle)
     }
 }
 
+size_t utf8_fold_text(const char *text, char *out, size_t outsz)
+{
+    size_t len = strlen(text), pos = 0, need = 0;
+    bool room = outsz > 0;
+    if (room)
+        out[0] = '\0';
+    uint32_t cp;
+    while (next_folded(text, len, &pos, &cp)) {
+        char bytes[4];
+        size_t k = utf8_encode(cp, bytes);
+        if (k == 0)
+            k = utf8_encode(UTF8_REPLACEMENT, bytes); /* no such letter: as a bad byte decodes */
+        if (room && need + k < outsz)
+            memcpy(out + need, bytes, k);
+        else
+            room = false;
+        need += k;
+        if (room)
+            out[need] = '\0';
+    }
+    return need;
+}
+
 const char *utf8_printable(char *out, size_t outsz, const char *s)
 {
     size_t n = 0, len = s ? strlen(s) : 0;

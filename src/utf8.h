@@ -150,6 +150,14 @@ uint32_t utf8_fold(uint32_t cp);
  * empty needle is found everywhere. For search-as-you-type. */
 bool utf8_contains(const char *haystack, const char *needle);
 
+/* text as utf8_contains compares it: each letter folded (utf8_fold), the
+ * zero-width marks left out, as UTF-8. So utf8_contains(h, n) is exactly
+ * strstr(folded h, folded n) != NULL: a list folds its rows once and each
+ * typed key costs a strstr per row. Writes at most outsz - 1 bytes and a NUL
+ * to out (stopping before a letter that does not fit; out may be NULL when
+ * outsz is 0); returns the bytes the whole text needs, less the NUL. */
+size_t utf8_fold_text(const char *text, char *out, size_t outsz);
+
 /* Compares as a search matches: case and accents folded (utf8_fold), so
  * that Siân sorts with Sian. <0, 0, >0 as strcmp. */
 int utf8_fold_cmp(const char *a, const char *b);

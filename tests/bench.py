@@ -7,7 +7,8 @@ roll_move_bytes bytes written to the terminal for one cursor move in the roll (8
 import fcntl, os, pty, resource, select, signal, statistics, struct, sys, termios, time
 
 APTERM, DB = sys.argv[1], sys.argv[2]
-# BENCH_ONLY=multi_user runs only that part (the figures of issue 12).
+# BENCH_ONLY=multi_user runs only that part (the figures of issue 12); likewise
+# BENCH_ONLY=grid (the attendance grid's figures) and BENCH_ONLY=search.
 _ONLY = os.environ.get("BENCH_ONLY", "")
 COLS, ROWS = 80, 24
 
@@ -403,7 +404,7 @@ def grid_figures():
     print(f"grid_open_ms: {statistics.median(opens):.1f}")
 
 
-if not _ONLY:
+if _ONLY in ("", "grid"):
     grid_figures()
 
 
@@ -571,3 +572,48 @@ def multi_user_figures():
 
 if _ONLY in ("", "multi_user"):
     multi_user_figures()
+
+
+# ---- issue 12: search as you type on the roll ----
+# search_key_ms  time from a key typed in the roll's / search to the last byte of the
+#                screen it brings (the list narrowed and drawn), on the whole roll
+#                loaded (the session quiet for a second first): the median over
+#                every letter of three surnames from the store, typed one by one,
+#                the search cleared (Esc) and opened again (/) between them
+def _search_words():
+    con = _grid_ro(DB)
+    try:
+        rows = con.execute("SELECT legal_surname FROM pupil WHERE length(legal_surname) >= 5 "
+                           "AND legal_surname NOT GLOB '*[^A-Za-z]*' GROUP BY legal_surname "
+                           "ORDER BY count(*) DESC, legal_surname LIMIT 3").fetchall()
+    finally:
+        con.close()
+    if not rows:
+        raise SystemExit("bench: no surname to search for")
+    return [r[0].lower() for r in rows]
+
+
+def search_figures():
+    times = []
+    pid, fd = spawn()
+    try:
+        read_until_quiet(fd, quiet=1.0, limit=60)
+        for word in _search_words():
+            os.write(fd, b"/")
+            read_until_quiet(fd, quiet=0.3, limit=5)
+            for ch in word:
+                t0 = time.monotonic()
+                os.write(fd, ch.encode())
+                data, last = read_until_quiet(fd, quiet=0.3, limit=5)
+                if not data:
+                    raise SystemExit("bench: the search drew nothing for a key")
+                times.append(last * 1000)
+            os.write(fd, b"\x1b")
+            read_until_quiet(fd, quiet=0.3, limit=5)
+    finally:
+        finish(pid, fd)
+    print(f"search_key_ms: {statistics.median(times):.1f}")
+
+
+if _ONLY in ("", "search"):
+    search_figures()

@@ -182,6 +182,8 @@ static void summary_text(const struct att *a, char *buf, size_t len, int cols)
 static void draw_summary(struct att *a, WINDOW *w)
 {
     char text[300];
+    if (a->nrows)
+        row_term(a, &a->rows[a->cur_row]); /* the cursor's pupil's term figure */
     summary_text(a, text, sizeof text, getmaxx(w) - 2);
     put_fit(w, 1, 1, text, getmaxx(w) - 1, A_NORMAL, UTF8_FIT_ELLIPSIS | UTF8_FIT_PAD);
 }

@@ -30,8 +30,8 @@
 
 static void term_change(struct att *a, struct grid_row *r, int day, char before, char after)
 {
-    if (!a->roll->have_term || day < a->roll->term_start || day > a->roll->term_end)
-        return;
+    if (!r->term_known || !a->roll->have_term || day < a->roll->term_start || day > a->roll->term_end)
+        return; /* unknown: read with the change in it when shown */
     const struct code_info *b = code_of(a, before), *n = code_of(a, after);
     if (b && rules_category_possible(b->category))
         r->term_possible--;

@@ -21,6 +21,7 @@
 #include "marks.h"
 #include "provider.h"
 #include "roll.h"
+#include "rowio.h"
 #include "rules.h"
 #include "shell.h"
 #include "utf8.h"
@@ -168,17 +169,17 @@ void free_all(struct att *a)
     a->roll = NULL;
     free(a->roll_by_id);
     a->roll_by_id = NULL;
-    provider_list_free(a->providers);
+    free(a->providers);
     a->providers = NULL;
-    free(a->prov_by_id);
-    a->prov_by_id = NULL;
+    a->nproviders = 0;
     a->loaded = false;
 }
 
 const char *provider_name(const struct att *a, int64_t id)
 {
-    long i = a->providers ? find_ix(a->prov_by_id, a->providers->n, id) : -1;
-    return i >= 0 ? a->providers->rows[i].name : "";
+    const struct provider_name *hit =
+        a->nproviders ? bsearch(&id, a->providers, a->nproviders, sizeof *a->providers, rowio_id_cmp) : NULL;
+    return hit ? hit->name : ""; /* the providers are by id, the id first */
 }
 
 /* Building the rows of a week. */
@@ -212,11 +213,26 @@ static struct grid_row *builder_row(struct builder *b, int64_t pupil_id)
     r->pupil_id = pupil_id;
     r->roll_ix = (size_t)ri;
     r->provider = "";
-    const struct roll_row *p = &a->roll->rows[ri];
-    r->term_possible = p->possible;
-    r->term_attending = p->attending;
-    b->row_of[ri] = (long)a->nrows++;
+    b->row_of[ri] = (long)a->nrows++; /* its term figures when shown (row_term) */
     return r;
+}
+
+static bool builder_expected(void *ctx, const struct expected *e)
+{
+    struct builder *b = ctx;
+    struct att *a = b->a;
+    struct grid_row *r = builder_row(b, e->pupil_id);
+    if (!r)
+        return !b->nomem; /* not on the roll: nothing to show */
+    r->expected |= 1u << ((e->day - a->week) * 2 + (e->session == SESSION_PM));
+    /* Today's provider wins (the morning's, when two); else the week's first. */
+    if (e->day == a->today && !r->provider_today) {
+        r->provider_id = e->provider_id;
+        r->provider_today = true;
+    } else if (!r->provider_id) {
+        r->provider_id = e->provider_id;
+    }
+    return true;
 }
 
 static void builder_mark(void *ctx, const struct mark *m)
@@ -314,33 +330,11 @@ bool load_week(struct att *a)
     }
     for (size_t i = 0; i < a->roll->n; i++)
         b.row_of[i] = -1;
-    ap_status st = AP_OK;
-    for (int d = 0; d < 5 && st == AP_OK; d++) {
-        int day = a->week + d;
-        a->school[d] = calendar_is_school_day(&a->cal, day);
-        if (!a->school[d])
-            continue;
-        struct expected *e = NULL;
-        size_t n = 0;
-        if ((st = marks_expected(s, day, &e, &n)) != AP_OK)
-            break;
-        for (size_t i = 0; i < n; i++) {
-            struct grid_row *r = builder_row(&b, e[i].pupil_id);
-            if (!r)
-                continue;
-            r->expected |= 1u << (d * 2 + (e[i].session == SESSION_PM));
-            /* Today's provider wins (the morning's, when two); else the week's first. */
-            if (day == a->today && !r->provider_today) {
-                r->provider_id = e[i].provider_id;
-                r->provider_today = true;
-            } else if (!r->provider_id) {
-                r->provider_id = e[i].provider_id;
-            }
-        }
-        free(e);
-    }
+    for (int d = 0; d < 5; d++)
+        a->school[d] = calendar_is_school_day(&a->cal, a->week + d);
+    ap_status st = marks_expected_week(s, &a->cal, a->week, builder_expected, &b);
     if (st == AP_OK)
-        st = marks_range(s, 0, a->week, a->week + 4, builder_mark, &b);
+        st = marks_cells(s, a->week, a->week + 4, builder_mark, &b);
     if (st == AP_OK && a->all)
         for (size_t i = 0; i < a->roll->n; i++)
             if (a->roll->rows[i].on_roll)
@@ -369,17 +363,16 @@ bool load_all(struct att *a)
     if (st == AP_OK)
         st = calendar_load(s, &a->cal);
     if (st == AP_OK)
-        st = roll_load(s, a->today, &a->roll);
+        st = roll_load_names(s, a->today, &a->roll);
     if (st == AP_OK)
-        st = provider_list_load(s, &ui_config(a->ui)->th, a->today, &a->providers);
+        st = provider_names_load(s, &a->providers, &a->nproviders);
     if (st != AP_OK) {
         ui_error(a->ui, "Attendance could not be loaded: %s", ap_error_detail());
         free_all(a);
         return false;
     }
     a->roll_by_id = malloc((a->roll->n ? a->roll->n : 1) * sizeof *a->roll_by_id);
-    a->prov_by_id = malloc((a->providers->n ? a->providers->n : 1) * sizeof *a->prov_by_id);
-    if (!a->roll_by_id || !a->prov_by_id) {
+    if (!a->roll_by_id) {
         ui_error(a->ui, "Attendance could not be loaded: out of memory");
         free_all(a);
         return false;
@@ -387,11 +380,25 @@ bool load_all(struct att *a)
     for (size_t i = 0; i < a->roll->n; i++)
         a->roll_by_id[i] = (struct id_ix){a->roll->rows[i].id, i};
     qsort(a->roll_by_id, a->roll->n, sizeof *a->roll_by_id, id_ix_cmp);
-    for (size_t i = 0; i < a->providers->n; i++)
-        a->prov_by_id[i] = (struct id_ix){a->providers->rows[i].id, i};
-    qsort(a->prov_by_id, a->providers->n, sizeof *a->prov_by_id, id_ix_cmp);
     a->loaded = load_week(a);
     return a->loaded;
+}
+
+/* Reads the row's term figures when they have not been: the pupil's row of
+ * the roll read again (roll_reload_pupils), which has them. Left unknown
+ * (shown as none) when that cannot be done; tried again at the next draw. */
+void row_term(struct att *a, struct grid_row *r)
+{
+    if (r->term_known || !a->roll)
+        return;
+    int64_t id = r->pupil_id;
+    bool whole = false;
+    if (roll_reload_pupils(ui_store(a->ui), a->roll, &id, 1, &whole) != AP_OK || whole)
+        return;
+    const struct roll_row *p = row_pupil(a, r);
+    r->term_possible = p->possible;
+    r->term_attending = p->attending;
+    r->term_known = true;
 }
 
 int64_t cursor_pupil(const struct att *a)

@@ -40,13 +40,14 @@ struct grid_row {
     int64_t pupil_id;
     size_t roll_ix;                 /* into roll->rows (names, term attendance) */
     int64_t provider_id;            /* the provider shown: today's, else the week's first */
-    const char *provider;           /* its name (the provider list's), "" when none */
+    const char *provider;           /* its name (the grid's provider names), "" when none */
     bool provider_today;            /* provider_id is today's */
     unsigned expected;              /* bit s: timetabled for session s */
     struct cell c[NSESS];
     enum flag_level run;            /* consecutive unauthorised absence (the shell's flags) */
     const char *run_why;            /* the shell's string, valid until its next pass */
-    int term_possible, term_attending; /* the roll's figures, plus our own changes since */
+    bool term_known;                /* term_possible and term_attending read (row_term) */
+    int term_possible, term_attending; /* the store's figures, plus our own changes since */
 };
 
 struct id_ix {
@@ -69,8 +70,8 @@ struct att {
     struct calendar cal;
     struct roll *roll;
     struct id_ix *roll_by_id;       /* roll->n, by id */
-    struct provider_list *providers;
-    struct id_ix *prov_by_id;       /* providers->n, by id */
+    struct provider_name *providers; /* by id */
+    size_t nproviders;
     int today;
     int week;                       /* the Monday shown */
     bool school[5];
@@ -140,6 +141,7 @@ void sort_rows(struct att *a);
 
 /* Takes the consecutive-unauthorised-absence flags from the shell's pass. */
 void map_flags(struct att *a);
+void row_term(struct att *a, struct grid_row *r);
 
 /* Loads the rows of the week a->week from the store; false (with a message)
  * when it could not, leaving no rows. */

@@ -220,6 +220,7 @@ static bool apply_mark(struct att *a, const struct view_change *what)
         const struct roll_row *p = row_pupil(a, &a->rows[r]);
         a->rows[r].term_possible = p->possible;
         a->rows[r].term_attending = p->attending;
+        a->rows[r].term_known = true;
     }
     return true;
 }

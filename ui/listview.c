@@ -235,6 +235,8 @@ void list_rows_sort(struct list_rows *r, bool natural, int64_t keep_id)
 
 void list_rows_filter(struct list_rows *r, int64_t keep_id)
 {
+    if (r->prepare)
+        r->prepare(r->ctx);
     r->nview = 0;
     for (size_t k = 0; k < r->n; k++)
         if (r->ops->shown(r->ctx, r->order[k]))

@@ -82,6 +82,9 @@ struct list_rows {
     size_t *order, *view;
     size_t nview;
     struct lineedit *typing;    /* while a search is typed (list_keys' search_hint): its editor */
+    /* NULL, or called with ctx before the rows are filtered, to ready what
+     * ops->shown compares (the roll folds its rows and the search once). */
+    void (*prepare)(void *ctx);
 };
 /* Room for n rows (to be set in n once the pane holds them); false when out
  * of memory, the rows as they were. */

@@ -96,6 +96,12 @@ struct roll_pane {
     bool sort_desc;
     /* Search: kept after Enter; while typing, the editor is rows.typing. */
     char search[128];
+    /* Each row's name, legal name, UPN and preferred name folded as the
+     * search compares them (utf8_fold_text), joined by SEARCH_SEP: made at
+     * the first search of a roll, dropped when the rows change. */
+    char *hay;
+    size_t *hay_at;             /* roll->n offsets into hay */
+    char needle[4 * 128];       /* the search folded (prepare_search) */
     /* Filter. */
     char f_cohort[24];          /* "" any */
     char f_roll[16];            /* "" any */
@@ -233,6 +239,8 @@ static bool row_matches(const void *ctx, size_t i)
     const char *q = rp->search;
     while (*q == ' ')
         q++;
+    if (*q && rp->hay)
+        return strstr(rp->hay + rp->hay_at[i], rp->needle) != NULL;
     if (*q) {
         char legal[256];
         snprintf(legal, sizeof legal, "%s %s", r->legal_forename, r->legal_surname);
@@ -246,6 +254,64 @@ static bool row_matches(const void *ctx, size_t i)
 static int64_t row_id(const void *ctx, size_t i)
 {
     return ((const struct roll_pane *)ctx)->roll->rows[i].id;
+}
+
+#define SEARCH_SEP "\x1f" /* a control character: never in a search typed */
+
+static void drop_hay(struct roll_pane *rp)
+{
+    free(rp->hay);
+    free(rp->hay_at);
+    rp->hay = NULL;
+    rp->hay_at = NULL;
+}
+
+/* What the search compares of row r, folded, into out (NULL when measuring
+ * only): the bytes it needs, less the NUL. */
+static size_t fold_row(const struct roll_row *r, char *out, size_t outsz)
+{
+    char legal[256];
+    snprintf(legal, sizeof legal, "%s %s", r->legal_forename, r->legal_surname);
+    const char *parts[4] = {r->display_name, legal, r->upn, r->preferred_name};
+    size_t used = 0;
+    for (int k = 0; k < 4; k++) {
+        if (k) {
+            if (out && used + 1 < outsz)
+                memcpy(out + used, SEARCH_SEP, 2);
+            used++;
+        }
+        used += utf8_fold_text(parts[k], out ? out + used : NULL, out && used < outsz ? outsz - used : 0);
+    }
+    return used;
+}
+
+/* Before the rows are filtered: with a search, the rows folded (once per
+ * roll) and the search folded, so that each row is one strstr. Without the
+ * folded rows (out of memory) each row is compared as it is. */
+static void prepare_search(void *ctx)
+{
+    struct roll_pane *rp = ctx;
+    const char *q = rp->search;
+    while (*q == ' ')
+        q++;
+    if (!*q || !rp->roll)
+        return;
+    utf8_fold_text(q, rp->needle, sizeof rp->needle);
+    if (rp->hay)
+        return;
+    size_t n = rp->roll->n, total = 0;
+    rp->hay_at = malloc((n ? n : 1) * sizeof *rp->hay_at);
+    for (size_t i = 0; rp->hay_at && i < n; i++) {
+        rp->hay_at[i] = total;
+        total += fold_row(&rp->roll->rows[i], NULL, 0) + 1;
+    }
+    rp->hay = rp->hay_at ? malloc(total ? total : 1) : NULL;
+    if (!rp->hay) {
+        drop_hay(rp);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        fold_row(&rp->roll->rows[i], rp->hay + rp->hay_at[i], total - rp->hay_at[i]);
 }
 
 static void roll_draw(void *state, WINDOW *w);
@@ -302,6 +368,7 @@ static void load_some(struct roll_pane *rp, int first_rows)
     rp->row_at = row_at;
     rp->n_row_at = row_at ? (size_t)max_id + 1 : 0;
     roll_free(rp->roll);
+    drop_hay(rp);
     free(rp->by_id);
     free(rp->flags);
     rp->roll = r;
@@ -636,7 +703,7 @@ static void *roll_open(struct ui *ui)
     rp->lv.ctx = rp;
     rp->lv.sort_column = COL_NAME;
     rp->sort_col = COL_NAME;
-    rp->rows = (struct list_rows){.ops = &rows_ops, .ctx = rp, .lv = &rp->lv};
+    rp->rows = (struct list_rows){.ops = &rows_ops, .ctx = rp, .lv = &rp->lv, .prepare = prepare_search};
     load_some(rp, LINES > 0 ? LINES : 60);
     return rp;
 }
@@ -647,6 +714,7 @@ static void roll_close(void *state)
     if (!rp)
         return;
     roll_free(rp->roll);
+    drop_hay(rp);
     free(rp->by_id);
     free(rp->row_at);
     free(rp->flags);
@@ -690,7 +758,15 @@ static bool roll_reload(void *state, const struct view_change *what)
          * attendance); its place in the sort and the filter again. */
         int64_t id = what->pupil_id;
         bool whole = false;
+        long r = row_of_id(rp, id);
+        char upn[sizeof rp->roll->rows->upn] = "";
+        if (r >= 0)
+            memcpy(upn, rp->roll->rows[r].upn, sizeof upn);
         if (roll_reload_pupils(ui_store(rp->ui), rp->roll, &id, 1, &whole) == AP_OK && !whole) {
+            /* The names are as they were (else whole); a new UPN is folded
+             * again at the next search. */
+            if (r < 0 || strcmp(upn, rp->roll->rows[r].upn) != 0)
+                drop_hay(rp);
             if (!in_place(rp, id))
                 resort(rp, list_rows_current(&rp->rows));
             return false;

@@ -17,6 +17,7 @@
 
 #include "csv.h"
 #include "date.h"
+#include "calendar.h"
 #include "config.h"
 #include "marks.h"
 #include "register.h"
@@ -207,6 +208,115 @@ static void test_expected_from_timetables(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(marks_expected(f->u.s, date_from_ymd(2026, 8, 10), &e, &n), AP_OK);  /* summer holiday */
     assert_int_equal(n, 0);
+}
+
+/* The week's sessions as marks_expected_week gives them, kept in order. */
+struct week_list {
+    struct expected e[64];
+    size_t n;
+};
+
+static bool keep_expected(void *ctx, const struct expected *e)
+{
+    struct week_list *w = ctx;
+    if (w->n == sizeof w->e / sizeof w->e[0])
+        return false;
+    w->e[w->n++] = *e;
+    return true;
+}
+
+/* The provider of the pupil's entry for the day and session in the week's
+ * list; 0 when there is none. */
+static int64_t week_provider(const struct expected *e, size_t n, int64_t pupil, int day, enum session sess)
+{
+    for (size_t i = 0; i < n; i++)
+        if (e[i].pupil_id == pupil && e[i].day == day && e[i].session == sess)
+            return e[i].provider_id;
+    return 0;
+}
+
+/* The grid's week in one read: the same pupils, sessions and providers as
+ * marks_expected day by day, with placements that start, end or overlap
+ * inside the week, at and either side of each boundary. */
+static void test_expected_week(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(store_begin(f->u.s), AP_OK);
+    /* P_NONE joins on Wednesday (AM every day); P_PROPOSED's ended placement
+     * runs to Tuesday; P_ENDED has another one ending on Monday and one that
+     * ended on the Sunday before; P_CLA starts at provider 1 on Thursday
+     * (overlapping provider 2's, which keeps Monday and Wednesday); P_FULL
+     * has a second placement starting the same day as the first, at provider
+     * 2, on Friday PM only (the higher id wins the tie). */
+    unit_exec(f->u.s,
+        "INSERT INTO placement (id, pupil_id, provider_id, status, start_date, end_date, cost_basis, rate) VALUES "
+        "(6, %d, 2, 'active', '2026-11-25', NULL, 'session', 5000),"
+        "(7, %d, 2, 'ended', '2026-09-03', '2026-11-24', 'session', 5000),"
+        "(8, %d, 2, 'ended', '2026-09-03', '2026-11-23', 'session', 5000),"
+        "(9, %d, 2, 'ended', '2026-11-16', '2026-11-22', 'session', 5000),"
+        "(10, %d, 1, 'active', '2026-11-26', NULL, 'session', 5000),"
+        "(11, %d, 2, 'active', '2026-09-03', NULL, 'session', 5000)",
+        P_NONE, P_PROPOSED, P_ENDED, P_ENDED, P_CLA, P_FULL);
+    for (int wd = 0; wd < 5; wd++) {
+        unit_exec(f->u.s, "INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES "
+                  "(6, %d, 'am', 3), (7, %d, 'am', 3), (8, %d, 'pm', 3), (9, %d, 'am', 3), (10, %d, 'am', 3)",
+                  wd, wd, wd, wd, wd);
+    }
+    unit_exec(f->u.s, "INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES (11, 4, 'pm', 1.5)");
+    assert_int_equal(store_commit(f->u.s), AP_OK);
+
+    struct calendar cal;
+    assert_int_equal(calendar_load(f->u.s, &cal), AP_OK);
+    struct week_list week = {.n = 0};
+    assert_int_equal(marks_expected_week(f->u.s, &cal, MON, keep_expected, &week), AP_OK);
+    const struct expected *w = week.e;
+    size_t nw = week.n;
+    /* Joins on Wednesday: not Tuesday, from Wednesday. */
+    assert_int_equal(week_provider(w, nw, P_NONE, TUE, SESSION_AM), 0);
+    assert_int_equal(week_provider(w, nw, P_NONE, WED, SESSION_AM), 2);
+    assert_int_equal(week_provider(w, nw, P_NONE, FRI, SESSION_AM), 2);
+    /* Ends on Tuesday: Tuesday, not Wednesday. */
+    assert_int_equal(week_provider(w, nw, P_PROPOSED, TUE, SESSION_AM), 2);
+    assert_int_equal(week_provider(w, nw, P_PROPOSED, WED, SESSION_AM), 0);
+    /* Ends on Monday: Monday only; the one that ended the Sunday before, never. */
+    assert_int_equal(week_provider(w, nw, P_ENDED, MON, SESSION_PM), 2);
+    assert_int_equal(week_provider(w, nw, P_ENDED, TUE, SESSION_PM), 0);
+    assert_int_equal(week_provider(w, nw, P_ENDED, MON, SESSION_AM), 0);
+    /* Overlap: the latest-starting placement from Thursday; the other before. */
+    assert_int_equal(week_provider(w, nw, P_CLA, WED, SESSION_AM), 2);
+    assert_int_equal(week_provider(w, nw, P_CLA, THU, SESSION_AM), 1);
+    assert_int_equal(week_provider(w, nw, P_CLA, TUE, SESSION_AM), 0);
+    /* Same start: the higher id. */
+    assert_int_equal(week_provider(w, nw, P_FULL, FRI, SESSION_PM), 2);
+    assert_int_equal(week_provider(w, nw, P_FULL, THU, SESSION_PM), 1);
+    /* Pupil order, then day, then AM before PM. */
+    for (size_t i = 1; i < nw; i++) {
+        const struct expected *a = &w[i - 1], *b = &w[i];
+        assert_true(a->pupil_id < b->pupil_id ||
+                    (a->pupil_id == b->pupil_id && (a->day < b->day || (a->day == b->day && a->session < b->session))));
+    }
+    /* Day by day, exactly what marks_expected says. */
+    size_t total = 0;
+    for (int day = MON; day <= FRI; day++) {
+        struct expected *e = NULL;
+        size_t n = 0;
+        assert_int_equal(marks_expected(f->u.s, day, &e, &n), AP_OK);
+        total += n;
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(e[i].day, day);
+            assert_int_equal(week_provider(w, nw, e[i].pupil_id, day, e[i].session), e[i].provider_id);
+        }
+        free(e);
+    }
+    assert_int_equal(total, nw);
+    /* Half term: nobody all week. */
+    week.n = 0;
+    assert_int_equal(marks_expected_week(f->u.s, &cal, date_from_ymd(2026, 10, 26), keep_expected, &week), AP_OK);
+    assert_int_equal(week.n, 0);
+    /* A caller that stops (out of memory) is told so. */
+    struct week_list small = {.n = sizeof small.e / sizeof small.e[0]};
+    assert_int_equal(marks_expected_week(f->u.s, &cal, MON, keep_expected, &small), AP_ERR_NOMEM);
+    calendar_free(&cal);
 }
 
 /* ---- writes, conflicts and the audit ---- */
@@ -1059,6 +1169,7 @@ int main(void)
         cmocka_unit_test(test_names),
         UNIT_TEST(test_attendance_per_category, setup),
         UNIT_TEST(test_expected_from_timetables, setup),
+        UNIT_TEST(test_expected_week, setup),
         UNIT_TEST(test_conflict_with_another_login, setup),
         UNIT_TEST(test_expected_version_zero_when_marked, setup),
         UNIT_TEST(test_clear, setup),

@@ -382,6 +382,46 @@ static void test_contains(void **state)
     assert_false(utf8_contains("\xE2\x82", "x"));
 }
 
+/* A list folds its rows once (utf8_fold_text) and matches with strstr:
+ * exactly what utf8_contains says, on every case above and a few more. */
+static bool folded_contains(const char *haystack, const char *needle)
+{
+    char h[256], n[256];
+    assert_true(utf8_fold_text(haystack, h, sizeof h) < sizeof h);
+    assert_true(utf8_fold_text(needle, n, sizeof n) < sizeof n);
+    return strstr(h, n) != NULL;
+}
+
+static void test_fold_text(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        {"Siân", "sian"}, {"Gwenllïan", "GWENLLIAN"}, {"Zoë", "zoe"}, {"Llŷr", "llyr"}, {"Siân Ŵyn", "wyn"},
+        {"Gwenllïan Prydderch", "prydd"}, {"Gwenllïan Prydderch", "n p"}, {"Sian", "siân"},
+        {"Zoe" DIAERESIS " Ellis", "zoe e"}, {"Zoe" DIAERESIS, "ZOË"}, {"Zoë", "zoe" DIAERESIS},
+        {"Rhys ap Gwŷn", "GWY"}, {"Ẁyn", "wyn"}, {"ΑΛΦΑ", "αλφα"}, {"anything", ""}, {"", ""},
+        {"Siân", "sion"}, {"Siân", "siana"}, {"", "a"}, {"Llŷr", "lyrr"}, {"llllyr", "llyr"},
+        {"Si\xE2n Jones", "jones"}, {"Si\xE2n", "sian"}, {"\xFF\xFE", "\xFE"}, {"\xE2\x82", "x"},
+        {DIAERESIS "a", "a"}, {"a" DIAERESIS, DIAERESIS}, {"A0123456789", "a01"}, {"ŷ", "yy"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (utf8_contains(pairs[i][0], pairs[i][1]) != folded_contains(pairs[i][0], pairs[i][1]))
+            fail_msg("\"%s\" in \"%s\": utf8_contains and the folded text disagree", pairs[i][1], pairs[i][0]);
+    /* Folded: small letters, plain, no marks. */
+    char out[32];
+    assert_int_equal(utf8_fold_text("Zoe" DIAERESIS " ŴYN", out, sizeof out), 7);
+    assert_string_equal(out, "zoe wyn");
+    /* A short buffer stops before a letter that does not fit, and says what
+     * the whole needs; no buffer, only the length. */
+    assert_int_equal(utf8_fold_text("Siân", out, 3), 4);
+    assert_string_equal(out, "si");
+    assert_int_equal(utf8_fold_text("ΑΛΦΑ", out, 4), 8);
+    assert_string_equal(out, "α");
+    assert_int_equal(utf8_fold_text("ΑΛΦΑ", NULL, 0), 8);
+    assert_int_equal(utf8_fold_text("", out, sizeof out), 0);
+    assert_string_equal(out, "");
+}
+
 /* The one escaping for printing stored text: every C0, DEL and C1 control
  * and every invalid byte becomes '?'; letters, a no-break space and emoji
  * stay; the copy is cut on a character boundary. */
@@ -419,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_fold_cmp),
         cmocka_unit_test(test_contains),
+        cmocka_unit_test(test_fold_text),
         cmocka_unit_test(test_printable),
     };
     return cmocka_run_group_tests_name("utf8", tests, setup, NULL);
