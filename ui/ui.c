@@ -363,8 +363,9 @@ static void draw_status(struct ui *ui)
         detail = p->detail(ui->state[ui->active]);
     /* A message (a question: "Delete ...? (y/n)") must be readable on a
      * narrow terminal: the store path, then the login and the date, then
-     * the flag counts give way to it until the next key. A pane's detail
-     * does not displace them. */
+     * the flag counts give way to it until the next key. Without one, the
+     * path gives way to the flag counts (a long path cut them off). A
+     * pane's detail does not displace them. */
     int want = utf8_width(ui->message);
     for (int drop = 0; drop < 4; drop++) {
         if (drop == 0)
@@ -377,7 +378,7 @@ static void draw_status(struct ui *ui)
             snprintf(left, sizeof left, " %s │ ", flags);
         else
             snprintf(left, sizeof left, " ");
-        if (!want || utf8_width(left) + want <= getmaxx(w))
+        if (utf8_width(left) + want <= getmaxx(w) || (!want && drop == 1))
             break;
     }
     int x = put_text(w, 0, 0, left, attr_of(ATTR_STATUS));

@@ -14,6 +14,22 @@ keys main q
 expect_screen "q quits cleanly" main "EXIT=0"
 expect_alt_off "quitting leaves the alternate screen" main
 
+# A long store path gives way to the flag counts on the status line at 80
+# columns (make bench's 50,000-pupil store, in a long temporary folder, had
+# them cut off); with a short path both show.
+long="$TEST_DIR/a-rather-long-folder-name-for-the-authority-stores/apterm-store-2026.db"
+mkdir -p "${long%/*}" && cp "$db" "$long"
+start longpath 80x24 "$APTERM" --db "$long"
+if wait_re longpath '![0-9]+ red ~[0-9]+ amber' 20 && ! screen longpath | grep -q 'a-rather-long-folder'; then
+    ok "a long store path gives way to the flag counts at 80 columns"
+else not_ok "a long store path gives way to the flag counts at 80 columns" "$(screen longpath)"; fi
+keys longpath q
+start shortpath 80x24 sh -c "cd \"$TEST_DIR\" && exec \"$APTERM\" --db demo.db"
+if wait_re shortpath '![0-9]+ red ~[0-9]+ amber' 20 && screen shortpath | grep -q 'demo.db │'; then
+    ok "a short store path and the flag counts both show at 80 columns"
+else not_ok "a short store path and the flag counts both show at 80 columns" "$(screen shortpath)"; fi
+keys shortpath q
+
 # roll_up SESSION [COMMAND...]: apterm on the store (or COMMAND) in a new
 # 100x30 terminal, once the roll shows; pid is apterm's process.
 roll_up() {
