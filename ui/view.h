@@ -103,7 +103,6 @@ const struct view_ops *form_view_ops(void);              /* ui/form.c */
 const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
 const struct view_ops *search_view_ops(void);            /* ui/search.c */
 const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
-const struct view_ops *tracking_note_view_ops(void);     /* ui/tracking.c */
 const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *filter_menu_view_ops(void);       /* ui/filterview.c */
@@ -126,6 +125,7 @@ const struct view_ops *import_summary_view_ops(void);    /* ui/import.c */
 struct prompt_spec;
 const struct prompt_spec *attendance_find_prompt(void); /* ui/att_prompt.c */
 const struct prompt_spec *attendance_goto_prompt(void); /* ui/att_prompt.c */
+const struct prompt_spec *tracking_note_prompt(void);   /* ui/tracking_edit.c */
 
 /* takes_text for a view that always takes text (a field, a question
  * answered by its own keys). */
