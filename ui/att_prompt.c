@@ -120,7 +120,6 @@ static const enum action_id find_keys[] = {ACT_KEEP_TEXT, ACT_MATCH_NEXT, ACT_MA
 static const struct prompt_spec find_prompt = {
     .title = "finding a pupil in the grid",
     .label = "Find:",
-    .limit = 100,
     .keys = find_keys,
     .draw = find_draw,
     .hint = find_hint,
@@ -134,7 +133,7 @@ const struct prompt_spec *attendance_find_prompt(void) { return &find_prompt; }
 void run_search(struct att *a)
 {
     struct att_find f = {.a = a, .start_row = a->cur_row};
-    prompt_run(a->ui, &find_prompt, &f, NULL);
+    prompt_run(a->ui, &find_prompt, &f, NULL, 100);
 }
 
 /* Go to a date: a prompt over the grid; a date it cannot read is said
@@ -174,7 +173,6 @@ static const enum action_id goto_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
 static const struct prompt_spec goto_prompt = {
     .title = "going to a date",
     .label = "Go to date:",
-    .limit = 30,
     .keys = goto_keys,
     .draw = draw_grid,
     .hint = goto_hint,
@@ -185,5 +183,5 @@ const struct prompt_spec *attendance_goto_prompt(void) { return &goto_prompt; }
 
 void run_goto(struct att *a)
 {
-    prompt_run(a->ui, &goto_prompt, a, NULL);
+    prompt_run(a->ui, &goto_prompt, a, NULL, 30);
 }

@@ -92,17 +92,17 @@ const struct view_ops *prompt_view_ops(const struct prompt_spec *spec, struct vi
     return out;
 }
 
-bool prompt_run(struct ui *ui, const struct prompt_spec *spec, void *ctx, const char *text)
+enum prompt_end prompt_run(struct ui *ui, const struct prompt_spec *spec, void *ctx, const char *text, size_t limit)
 {
     struct prompt p = {.ui = ui, .spec = spec, .ctx = ctx};
-    if (lineedit_init(&p.le, text, spec->limit) != AP_OK) {
+    if (lineedit_init(&p.le, text, limit) != AP_OK) {
         lineedit_free(&p.le);
         ui_error(ui, "Out of memory");
-        return false;
+        return PROMPT_NO_MEMORY;
     }
     struct view_ops ops;
     ui_run_view(ui, prompt_view_ops(spec, &ops), &p);
     curs_set(0);
     lineedit_free(&p.le);
-    return p.entered && !ui_quitting(ui);
+    return p.entered && !ui_quitting(ui) ? PROMPT_ENTERED : PROMPT_LEFT;
 }

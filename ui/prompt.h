@@ -19,12 +19,12 @@ struct ui;
 struct prompt_spec {
     const char *title;          /* the help's heading: "going to a date" */
     const char *label;          /* before the editor and in refusals: "Find:" */
-    size_t limit;               /* the most bytes the editor takes */
     const enum action_id *keys; /* ACT_KEEP_TEXT (Enter) and any more (n/N), ACT_NONE-terminated */
     /* Draws the body beneath the prompt. */
     void (*draw)(void *ctx, WINDOW *w, struct lineedit *le);
-    /* true: draw puts the editor in its own place (tracking's note line);
-     * false: the prompt draws it on the body's first line. */
+    /* true: draw puts the editor in its own place (tracking's note line, a
+     * list's search line); false: the prompt draws it on the body's first
+     * line, a third of the width. */
     bool draws_editor;
     /* The text after the editor for what is typed; NULL: none. */
     void (*hint)(void *ctx, const char *text, char *buf, size_t len);
@@ -38,10 +38,16 @@ struct prompt_spec {
     void (*on_action)(void *ctx, enum action_id id, const char *text);
 };
 
+/* How a prompt ended. */
+enum prompt_end {
+    PROMPT_ENTERED,   /* Enter closed it */
+    PROMPT_LEFT,      /* Esc, or the program is quitting, or another pane */
+    PROMPT_NO_MEMORY, /* never opened (said on the status line) */
+};
+
 /* Runs the prompt over the view beneath, the editor holding text at first
- * (NULL: empty). True when Enter closed it; false for Esc, quitting, or out
- * of memory (said). */
-bool prompt_run(struct ui *ui, const struct prompt_spec *spec, void *ctx, const char *text);
+ * (NULL: empty) and taking at most limit bytes. */
+enum prompt_end prompt_run(struct ui *ui, const struct prompt_spec *spec, void *ctx, const char *text, size_t limit);
 
 /* The view table a prompt runs as, filled into out (for the test that each
  * view's help lists exactly the keys it takes). */

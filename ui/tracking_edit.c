@@ -122,7 +122,6 @@ static const enum action_id note_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
 static const struct prompt_spec note_prompt = {
     .title = "a note on the area",
     .label = "Note:",
-    .limit = TRACKING_NOTE_SIZE - 1,
     .keys = note_keys,
     .draw = note_draw,
     .draws_editor = true,
@@ -142,7 +141,7 @@ static void entry_note(struct tpane *tp, struct entry *e)
         return;
     }
     struct note_line nl = {.tp = tp, .e = e, .r = r};
-    prompt_run(tp->ui, &note_prompt, &nl, r->note);
+    prompt_run(tp->ui, &note_prompt, &nl, r->note, sizeof r->note - 1);
     e->note = NULL;
 }
 

@@ -101,7 +101,6 @@ const struct view_ops *ui_confirm_view_ops(void);        /* ui/ui.c */
 const struct view_ops *ui_help_view_ops(void);           /* ui/ui.c */
 const struct view_ops *form_view_ops(void);              /* ui/form.c */
 const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
-const struct view_ops *search_view_ops(void);            /* ui/search.c */
 const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
 const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
@@ -126,6 +125,7 @@ struct prompt_spec;
 const struct prompt_spec *attendance_find_prompt(void); /* ui/att_prompt.c */
 const struct prompt_spec *attendance_goto_prompt(void); /* ui/att_prompt.c */
 const struct prompt_spec *tracking_note_prompt(void);   /* ui/tracking_edit.c */
+const struct prompt_spec *search_prompt_spec(void);     /* ui/search.c */
 
 /* takes_text for a view that always takes text (a field, a question
  * answered by its own keys). */

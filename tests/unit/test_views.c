@@ -25,7 +25,7 @@
 
 static const struct view_ops *(*const all_views[])(void) = {
     ui_confirm_view_ops,   ui_help_view_ops,        form_view_ops,           form_conflict_view_ops,
-    search_view_ops,           pupil_record_view_ops,   pupil_contacts_view_ops,
+    pupil_record_view_ops,   pupil_contacts_view_ops,
     pupil_concerns_view_ops, pupil_placements_view_ops, filter_menu_view_ops, tracking_entry_view_ops, tracking_actions_view_ops,
     filter_panel_view_ops,
     picker_view_ops, psp_draft_view_ops, provider_record_view_ops, provider_contacts_view_ops,
@@ -33,7 +33,7 @@ static const struct view_ops *(*const all_views[])(void) = {
 };
 /* The one-line prompts: each runs as the prompt view with its spec's title and keys. */
 static const struct prompt_spec *(*const all_prompts[])(void) = {
-    attendance_find_prompt, attendance_goto_prompt, tracking_note_prompt,
+    attendance_find_prompt, attendance_goto_prompt, tracking_note_prompt, search_prompt_spec,
 };
 #define NTABLES (sizeof all_views / sizeof all_views[0])
 #define NVIEWS (NTABLES + sizeof all_prompts / sizeof all_prompts[0])
