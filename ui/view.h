@@ -105,7 +105,6 @@ const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
 const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *filter_menu_view_ops(void);       /* ui/filterview.c */
-const struct view_ops *picker_view_ops(void);            /* ui/picker.c */
 const struct view_ops *psp_draft_view_ops(void);         /* ui/psp.c */
 const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
 const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
@@ -126,6 +125,7 @@ const struct prompt_spec *attendance_find_prompt(void); /* ui/att_prompt.c */
 const struct prompt_spec *attendance_goto_prompt(void); /* ui/att_prompt.c */
 const struct prompt_spec *tracking_note_prompt(void);   /* ui/tracking_edit.c */
 const struct prompt_spec *search_prompt_spec(void);     /* ui/search.c */
+const struct prompt_spec *picker_prompt_spec(void);     /* ui/picker.c */
 
 /* takes_text for a view that always takes text (a field, a question
  * answered by its own keys). */

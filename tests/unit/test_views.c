@@ -28,12 +28,12 @@ static const struct view_ops *(*const all_views[])(void) = {
     pupil_record_view_ops,   pupil_contacts_view_ops,
     pupil_concerns_view_ops, pupil_placements_view_ops, filter_menu_view_ops, tracking_entry_view_ops, tracking_actions_view_ops,
     filter_panel_view_ops,
-    picker_view_ops, psp_draft_view_ops, provider_record_view_ops, provider_contacts_view_ops,
+    psp_draft_view_ops, provider_record_view_ops, provider_contacts_view_ops,
     qa_visits_view_ops, qa_checklist_view_ops, panel_case_view_ops, panel_export_result_view_ops, import_summary_view_ops,
 };
 /* The one-line prompts: each runs as the prompt view with its spec's title and keys. */
 static const struct prompt_spec *(*const all_prompts[])(void) = {
-    attendance_find_prompt, attendance_goto_prompt, tracking_note_prompt, search_prompt_spec,
+    attendance_find_prompt, attendance_goto_prompt, tracking_note_prompt, search_prompt_spec, picker_prompt_spec,
 };
 #define NTABLES (sizeof all_views / sizeof all_views[0])
 #define NVIEWS (NTABLES + sizeof all_prompts / sizeof all_prompts[0])
