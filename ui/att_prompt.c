@@ -169,11 +169,10 @@ static bool goto_enter(void *ctx, const char *text)
     return true;
 }
 
-static const enum action_id goto_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
 static const struct prompt_spec goto_prompt = {
     .title = "going to a date",
     .label = "Go to date:",
-    .keys = goto_keys,
+    .keys = prompt_enter_keys,
     .draw = draw_grid,
     .hint = goto_hint,
     .on_enter = goto_enter,

@@ -61,12 +61,10 @@ static void picker_move(void *self, enum action_id id, const char *text)
     listview_typing_move(sp->rows->lv, id);
 }
 
-static const enum action_id picker_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
-                                             ACT_GRID_PAGE_DOWN, ACT_NONE};
 static const struct prompt_spec picker_prompt = {
     .title = "the picker",
     .label = "Search:",
-    .keys = picker_keys,
+    .keys = listview_typing_keys,
     .draw = picker_draw,
     .draws_editor = true,
     .on_change = picker_change,

@@ -7,6 +7,8 @@
 #include "shell.h"
 #include "utf8.h"
 
+const enum action_id prompt_enter_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
+
 struct prompt {
     struct ui *ui;
     const struct prompt_spec *spec;

@@ -38,6 +38,9 @@ struct prompt_spec {
     void (*on_action)(void *ctx, enum action_id id, const char *text);
 };
 
+/* The keys of a prompt taking only Enter (ACT_KEEP_TEXT), ACT_NONE-terminated. */
+extern const enum action_id prompt_enter_keys[];
+
 /* How a prompt ended. */
 enum prompt_end {
     PROMPT_ENTERED,   /* Enter closed it */

@@ -76,12 +76,10 @@ static void search_move(void *self, enum action_id id, const char *text)
         s->keep = s->ops->current(s->ctx);
 }
 
-static const enum action_id search_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
-                                             ACT_GRID_PAGE_DOWN, ACT_NONE};
 static const struct prompt_spec search_prompt = {
     .title = "the search",
     .label = "Search:",
-    .keys = search_keys,
+    .keys = listview_typing_keys,
     .draw = search_draw,
     .draws_editor = true,
     .on_change = search_change,

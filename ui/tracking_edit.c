@@ -118,11 +118,10 @@ static bool note_enter(void *ctx, const char *text)
     return true;
 }
 
-static const enum action_id note_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
 static const struct prompt_spec note_prompt = {
     .title = "a note on the area",
     .label = "Note:",
-    .keys = note_keys,
+    .keys = prompt_enter_keys,
     .draw = note_draw,
     .draws_editor = true,
     .on_enter = note_enter,
