@@ -147,6 +147,9 @@ bool listview_move(struct listview *lv, enum action_id act)
     return true;
 }
 
+const enum action_id listview_typing_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
+                                               ACT_GRID_PAGE_DOWN, ACT_NONE};
+
 bool listview_typing_move(struct listview *lv, enum action_id act)
 {
     switch (act) {

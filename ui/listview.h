@@ -50,6 +50,9 @@ bool listview_move(struct listview *lv, enum action_id act);
  * ACT_GRID_UP, _DOWN, _PAGE_UP, _PAGE_DOWN (the arrows and the page keys).
  * True when the action was one (and the cursor moved). */
 bool listview_typing_move(struct listview *lv, enum action_id act);
+/* The keys of text typed above a list: Enter (ACT_KEEP_TEXT) and those
+ * moves; ACT_NONE-terminated. */
+extern const enum action_id listview_typing_keys[];
 /* A key typed into the text field above a list: the field's text into buf
  * (size bytes); true when the text changed. A refused key (too long, a
  * control character) is said on the status line. */

@@ -6,6 +6,7 @@
 #include "draw.h"
 #include "lineedit.h"
 #include "pane.h"
+#include "prompt.h"
 
 #define SEARCH_COLS 32
 
@@ -26,8 +27,8 @@ static void draw_prompt(WINDOW *w, struct lineedit *le)
     wattrset(w, A_NORMAL);
 }
 
-/* The search as a view on the shell's stack: every character is search
- * text; the arrows and the page keys move in the list meanwhile. */
+/* The search as a prompt (ui/prompt.h) over the list: every character is
+ * search text; the arrows and the page keys move in the list meanwhile. */
 struct search {
     struct ui *ui;
     char *buf;
@@ -35,79 +36,68 @@ struct search {
     struct listview *lv;
     const struct search_ops *ops;
     void *ctx;
-    struct lineedit le;
     int64_t keep;
     const char *hint; /* on the status line while nothing else is said */
 };
 
-static void search_draw(void *self, WINDOW *w)
+static void search_draw(void *self, WINDOW *w, struct lineedit *le)
 {
     struct search *s = self;
     if (s->hint)
         ui_message_if_quiet(s->ui, s->hint);
-    curs_set(1);
+    if (s->ops->typing_of)
+        *s->ops->typing_of(s->ctx) = le; /* the pane draws the editor */
     s->ops->draw(s->ctx, w);
     if (!s->ops->typing_of)
-        draw_prompt(w, &s->le); /* last, so the cursor stays in the editor */
+        draw_prompt(w, le); /* last, so the cursor stays in the editor */
 }
 
-static enum view_key search_key(void *self, const struct action *act, int ret, wint_t ch)
+static void search_change(void *self, const char *text)
 {
     struct search *s = self;
-    if (act) {
-        switch (act->id) {
-        case ACT_KEEP_TEXT:
-            return VIEW_CLOSE;
-        case ACT_VIEW_CLOSE: /* Esc clears the search */
-            s->buf[0] = '\0';
-            s->ops->apply(s->ctx, s->keep);
-            return VIEW_CLOSE;
-        default:
-            if (!listview_typing_move(s->lv, act->id))
-                return VIEW_PASS;
-        }
-        s->keep = s->ops->current(s->ctx);
-        return VIEW_DONE;
-    }
-    if (listview_typing_key(s->ui, &s->le, ret, ch, s->buf, s->size)) {
-        s->ops->apply(s->ctx, s->ops->to_first ? 0 : s->keep);
-        if (s->ops->to_first)
-            listview_select(s->lv, 0);
-    }
-    return VIEW_DONE;
+    snprintf(s->buf, s->size, "%s", text);
+    s->ops->apply(s->ctx, s->ops->to_first ? 0 : s->keep);
+    if (s->ops->to_first)
+        listview_select(s->lv, 0);
 }
 
-static const enum action_id search_keys[] = {ACT_KEEP_TEXT, ACT_GRID_UP, ACT_GRID_DOWN, ACT_GRID_PAGE_UP,
-                                             ACT_GRID_PAGE_DOWN, ACT_NONE};
-static const struct view_ops search_view = {
+static void search_cancel(void *self) /* Esc clears the search */
+{
+    struct search *s = self;
+    s->buf[0] = '\0';
+    s->ops->apply(s->ctx, s->keep);
+}
+
+static void search_move(void *self, enum action_id id, const char *text)
+{
+    (void)text;
+    struct search *s = self;
+    if (listview_typing_move(s->lv, id))
+        s->keep = s->ops->current(s->ctx);
+}
+
+static const struct prompt_spec search_prompt = {
     .title = "the search",
-    .keys = search_keys,
+    .label = "Search:",
+    .keys = listview_typing_keys,
     .draw = search_draw,
-    .key = search_key,
-    .takes_text = view_takes_text_always,
+    .draws_editor = true,
+    .on_change = search_change,
+    .on_cancel = search_cancel,
+    .on_action = search_move,
 };
 
-const struct view_ops *search_view_ops(void) { return &search_view; }
+const struct prompt_spec *search_prompt_spec(void) { return &search_prompt; }
 
 bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct listview *lv,
                 const struct search_ops *ops, void *ctx)
 {
-    struct search s = {.ui = ui, .buf = buf, .size = size, .lv = lv, .ops = ops, .ctx = ctx};
-    if (lineedit_init(&s.le, buf, size - 1) != AP_OK) {
-        lineedit_free(&s.le);
-        ui_error(ui, "Out of memory");
-        return false;
-    }
+    struct search s = {.ui = ui, .buf = buf, .size = size, .lv = lv, .ops = ops, .ctx = ctx, .hint = hint};
     s.keep = ops->current(ctx);
-    s.hint = hint;
-    if (ops->typing_of)
-        *ops->typing_of(ctx) = &s.le;
-    ui_run_view(ui, &search_view, &s);
+    enum prompt_end end = prompt_run(ui, &search_prompt, &s, buf, size - 1);
     if (ops->typing_of)
         *ops->typing_of(ctx) = NULL;
-    curs_set(0);
-    lineedit_free(&s.le);
-    return true;
+    return end != PROMPT_NO_MEMORY;
 }
 
 unsigned search_list(struct ui *ui, const struct list_search *ls, void *ctx, char *buf, size_t size,

@@ -2,6 +2,7 @@
  * a pupil's actions (a list view with its form). */
 
 #include "tracking_pane.h"
+#include "prompt.h"
 
 /* ---- The rating line ------------------------------------------------------------------------ */
 
@@ -95,45 +96,38 @@ static bool entry_save(struct tpane *tp, struct entry *e)
     return false;
 }
 
-/* The note line: a view over the rating line; Enter keeps the note, Esc
- * drops what was typed. */
+/* The note line: a prompt over the rating line, drawn in its place by the
+ * pane (from e->note); Enter keeps the note, Esc drops what was typed. */
 struct note_line {
     struct tpane *tp;
-    struct lineedit *le;
-    bool keep;
+    struct entry *e;
+    struct tracking_rating *r;
 };
 
-static void note_draw(void *self, WINDOW *w)
+static void note_draw(void *ctx, WINDOW *w, struct lineedit *le)
 {
-    struct note_line *nl = self;
-    curs_set(1);
-    tp_tracking_draw(nl->tp, w); /* draws the note being typed from e->note */
+    struct note_line *nl = ctx;
+    nl->e->note = le;
+    tp_tracking_draw(nl->tp, w);
 }
 
-static enum view_key note_key(void *self, const struct action *act, int ret, wint_t ch)
+static bool note_enter(void *ctx, const char *text)
 {
-    struct note_line *nl = self;
-    if (act && act->id == ACT_KEEP_TEXT) {
-        nl->keep = true;
-        return VIEW_CLOSE;
-    }
-    if (act)
-        return VIEW_PASS;
-    if (lineedit_key(nl->le, ret, ch) == LINEEDIT_REFUSED)
-        ui_error(nl->tp->ui, "Note: %s", lineedit_reason(nl->le));
-    return VIEW_DONE;
+    struct note_line *nl = ctx;
+    snprintf(nl->r->note, sizeof nl->r->note, "%s", text);
+    return true;
 }
 
-static const enum action_id note_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
-static const struct view_ops note_view = {
+static const struct prompt_spec note_prompt = {
     .title = "a note on the area",
-    .keys = note_keys,
+    .label = "Note:",
+    .keys = prompt_enter_keys,
     .draw = note_draw,
-    .key = note_key,
-    .takes_text = view_takes_text_always,
+    .draws_editor = true,
+    .on_enter = note_enter,
 };
 
-const struct view_ops *tracking_note_view_ops(void) { return &note_view; }
+const struct prompt_spec *tracking_note_prompt(void) { return &note_prompt; }
 
 /* Typing a note on the focused area. */
 static void entry_note(struct tpane *tp, struct entry *e)
@@ -145,19 +139,9 @@ static void entry_note(struct tpane *tp, struct entry *e)
                  LABELS_PROGRESS_AREA[na].brief);
         return;
     }
-    struct lineedit le = {0};
-    if (lineedit_init(&le, r->note, sizeof r->note - 1) != AP_OK) {
-        ui_error(tp->ui, "Out of memory");
-        return;
-    }
-    e->note = &le;
-    struct note_line nl = {.tp = tp, .le = &le};
-    ui_run_view(tp->ui, &note_view, &nl);
-    if (nl.keep && !ui_quitting(tp->ui))
-        snprintf(r->note, sizeof r->note, "%s", lineedit_text(&le));
+    struct note_line nl = {.tp = tp, .e = e, .r = r};
+    prompt_run(tp->ui, &note_prompt, &nl, r->note, sizeof r->note - 1);
     e->note = NULL;
-    lineedit_free(&le);
-    curs_set(0);
 }
 
 /* The rating line as a view: the keys of the rating line (1-5, Tab, ⌫, =,

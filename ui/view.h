@@ -101,15 +101,10 @@ const struct view_ops *ui_confirm_view_ops(void);        /* ui/ui.c */
 const struct view_ops *ui_help_view_ops(void);           /* ui/ui.c */
 const struct view_ops *form_view_ops(void);              /* ui/form.c */
 const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
-const struct view_ops *search_view_ops(void);            /* ui/search.c */
 const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
-const struct view_ops *tracking_note_view_ops(void);     /* ui/tracking.c */
 const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *filter_menu_view_ops(void);       /* ui/filterview.c */
-const struct view_ops *attendance_find_view_ops(void);   /* ui/att_prompt.c */
-const struct view_ops *attendance_goto_view_ops(void);   /* ui/att_prompt.c */
-const struct view_ops *picker_view_ops(void);            /* ui/picker.c */
 const struct view_ops *psp_draft_view_ops(void);         /* ui/psp.c */
 const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
 const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
@@ -122,6 +117,15 @@ const struct view_ops *qa_checklist_view_ops(void);      /* ui/qa_views.c */
 const struct view_ops *panel_case_view_ops(void);        /* ui/panel_case.c */
 const struct view_ops *panel_export_result_view_ops(void); /* ui/panel_export.c */
 const struct view_ops *import_summary_view_ops(void);    /* ui/import.c */
+
+/* Every one-line prompt's spec (ui/prompt.h), run as a view by
+ * prompt_view_ops, for the same test. Add a new prompt here too. */
+struct prompt_spec;
+const struct prompt_spec *attendance_find_prompt(void); /* ui/att_prompt.c */
+const struct prompt_spec *attendance_goto_prompt(void); /* ui/att_prompt.c */
+const struct prompt_spec *tracking_note_prompt(void);   /* ui/tracking_edit.c */
+const struct prompt_spec *search_prompt_spec(void);     /* ui/search.c */
+const struct prompt_spec *picker_prompt_spec(void);     /* ui/picker.c */
 
 /* takes_text for a view that always takes text (a field, a question
  * answered by its own keys). */

@@ -142,6 +142,20 @@ expect_saved "SQLite has the new preferred name, the version one up and updated_
 keys "$S" Escape
 wait_for "$S" "Pupil roll: $((n_roll + 1)) on roll ·" 5
 
+# ---- A search typed past its field's 127 characters: the key is refused, naming the field ----
+keys "$S" /
+wait_for "$S" "Search:" 5
+keys "$S" -l "$(printf '%126s' '' | tr ' ' z)"
+keys "$S" -l y
+wait_for "$S" "zzzy" 5 && screen_lacks "$S" "the field is full"
+screen_ok $? "127 characters fit in the search (the 127th shown): nothing refused" "$S"
+keys "$S" -l z
+wait_for "$S" "Search: the field is full (127 characters)" 5
+screen_ok $? "the 128th character is refused, naming the field: \"Search: the field is full (127 characters)\"" "$S"
+keys "$S" Escape
+wait_for "$S" "Pupil roll: $((n_roll + 1)) on roll ·" 5 && wait_gone "$S" "No pupil matches" 5
+screen_ok $? "Esc clears the refused search and the roll is whole again" "$S"
+
 # ---- Resize to 80x24 and back ----
 # check_drawn COLS ROWS: the roll is drawn whole at that size.
 check_drawn() {

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The golden screens cover every view, at both sizes. The list of views is
-# read from the source, not written here: every `struct view_ops NAME = {`
-# and every `struct pane_ops NAME = {` in ui/*.c, with its .title. A view is
+# read from the source, not written here: every `struct view_ops NAME = {`,
+# every `struct pane_ops NAME = {` and every `struct prompt_spec NAME = {`
+# (a one-line prompt: ui/prompt.c runs each as a view with the spec's title
+# and keys) in ui/*.c, with its .title. A view is
 # covered at a size when a screen that a script in tests/golden/scripts
 # dumps (":dump NAME") is checked in under tests/golden/expected/SIZE and
 # shows that view's help heading, which the shell draws only while the view
@@ -19,15 +21,16 @@ golden=tests/golden
 # views FILE...: "KIND<TAB>NAME<TAB>TITLE" for every view and pane table,
 # TITLE empty when it is not a string literal. A table made any other way
 # (an array, a compound literal, a variable filled in at run time) comes out
-# as "view<TAB>FILE:LINE<TAB>", so it fails the check rather than escape it.
+# as "view<TAB>FILE:LINE<TAB>", so it fails the check rather than escape it;
+# ui/prompt.c alone fills in view tables, each from a prompt_spec checked here.
 views() {
     awk '
-        /^[ \t]*(static )?(const )?struct (view|pane)_ops [A-Za-z_0-9]+ *= *\{/ {
+        /^[ \t]*(static )?(const )?struct ((view|pane)_ops|prompt_spec) [A-Za-z_0-9]+ *= *\{/ {
             kind = ($0 ~ /pane_ops/) ? "pane" : "view"
             name = $0; sub(/ *=.*/, "", name); sub(/.* /, "", name)
             inside = 1; title = ""; next
         }
-        /\(struct (view|pane)_ops\) *\{/ || (/struct (view|pane)_ops[ \t]+[A-Za-z_]/ && !/extern/ && !/struct (view|pane)_ops[ \t]+[A-Za-z_0-9]+ *\(/) {
+        FILENAME !~ /(^|\/)prompt\.c$/ && (/\(struct ((view|pane)_ops|prompt_spec)\) *\{/ || (/struct ((view|pane)_ops|prompt_spec)[ \t]+[A-Za-z_]/ && !/extern/ && !/struct ((view|pane)_ops|prompt_spec)[ \t]+[A-Za-z_0-9]+ *\(/)) {
             printf "view\t%s:%d\t\n", FILENAME, FNR
             next
         }
@@ -111,6 +114,19 @@ rc=$?
     [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
     ok "golden coverage: a view no screen shows fails the check, named, at both sizes" ||
     not_ok "golden coverage: a view no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+cp ui/*.c "$TEST_DIR/ui/"
+cat >> "$TEST_DIR/ui/ui.c" <<'C'
+static const struct prompt_spec unseen_prompt = {
+    .title = "a prompt no script opens",
+    .label = "Unseen:",
+};
+C
+out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a prompt no script opens" (unseen_prompt)' &&
+    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
+    ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" ||
+    not_ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
 cp ui/*.c "$TEST_DIR/ui/"
 cat >> "$TEST_DIR/ui/ui.c" <<'C'
 static const struct view_ops computed_view = {
