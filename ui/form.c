@@ -250,7 +250,7 @@ static bool commit_field(struct form_run *r, int i)
     case FIELD_CUSTOM:
         /* A required pick (a provider) is checked with the other fields, so
          * that a save names it together with every other bad field. */
-        if (fd->required && r->f->custom_chosen && !r->f->custom_chosen(r->f->ctx, i)) {
+        if (fd->required && fd->value && *(const int64_t *)fd->value <= 0) {
             snprintf(st->error, ERROR_LEN, "must be chosen");
             return false;
         }

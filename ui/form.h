@@ -38,7 +38,8 @@ struct field_choice {
 struct form_field {
     const char *label;   /* as shown; also how validation messages name it ("UPN: ...") */
     enum field_kind kind;
-    void *value;         /* where the value lives in the record */
+    void *value;         /* where the value lives in the record; a FIELD_CUSTOM
+                          * pick's int64_t id (0: none chosen), or NULL */
     size_t size;         /* bytes of a text or choice buffer */
     const struct field_choice *choices; /* FIELD_CHOICE: ends with {NULL, NULL} */
     bool required;
@@ -88,9 +89,6 @@ struct form {
     int (*custom_lines)(void *ctx, int field);
     void (*custom_draw)(void *ctx, int field, WINDOW *w, int y, int x, int cols, bool focused);
     int (*custom_key)(void *ctx, int field, int ret, wint_t ch);
-    /* A required FIELD_CUSTOM: false while nothing is chosen ("must be
-     * chosen", reported with the other fields' errors). NULL: not checked. */
-    bool (*custom_chosen)(void *ctx, int field);
     /* Drafts, so that nothing typed is lost (NULL: none kept). Called with
      * the text of a field the line editor edits (text, long text, date,
      * number) that the user has changed since the form opened or since its

@@ -320,12 +320,6 @@ static int quote_form_key(void *ctx, int field, int ret, wint_t ch)
     return field == QF_PROVIDER ? pick_key(&qf->provider, ret, ch) : LINEEDIT_UNHANDLED;
 }
 
-static bool quote_form_chosen(void *ctx, int field)
-{
-    const struct quote_form *qf = ctx;
-    return field != QF_PROVIDER || qf->q->provider_id > 0;
-}
-
 static ap_status quote_form_check(void *ctx)
 {
     struct quote_form *qf = ctx;
@@ -366,7 +360,7 @@ static bool quote_form_run(struct panel *st, struct panel_quote *q)
         ui_error(st->ui, "The providers could not be read: %s", ap_error_detail());
     }
     struct form_field fields[QF_COUNT] = {
-        [QF_PROVIDER] = {"Provider", FIELD_CUSTOM, NULL, 0, NULL, true, 0, 0,
+        [QF_PROVIDER] = {"Provider", FIELD_CUSTOM, &q->provider_id, 0, NULL, true, 0, 0,
                          "Type part of the name; ←/→ step through the providers"},
         [QF_BASIS] = {"Cost basis", FIELD_CHOICE, q->cost_basis, sizeof q->cost_basis, bases, true, 0, 0,
                       "What the price is per: session, day, week or year"},
@@ -402,7 +396,6 @@ static bool quote_form_run(struct panel *st, struct panel_quote *q)
         .info = quote_form_info,
         .custom_draw = quote_form_draw,
         .custom_key = quote_form_key,
-        .custom_chosen = quote_form_chosen,
         .start_focus = q->provider_id ? QF_RATE : QF_PROVIDER,
     };
     bool saved = form_run(st->ui, &f);

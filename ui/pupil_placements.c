@@ -227,12 +227,6 @@ static int placement_form_key(void *ctx, int field, int ret, wint_t ch)
     return LINEEDIT_UNHANDLED;
 }
 
-static bool placement_form_chosen(void *ctx, int field)
-{
-    const struct placement_form *pf = ctx;
-    return field != PL_PROVIDER || pf->p.provider_id > 0;
-}
-
 /* Adds (p->id 0) or edits a placement; true when saved. */
 static bool placement_form_run(struct ui *ui, struct placement *p, const char *pupil, bool read_only)
 {
@@ -269,7 +263,7 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
     for (int i = 0; LABELS_COST_BASIS[i].code && i < 7; i++)
         bases[i] = (struct field_choice){LABELS_COST_BASIS[i].code, LABELS_COST_BASIS[i].text};
     struct form_field fields[PL_COUNT] = {
-        [PL_PROVIDER] = {.label = "Provider", .kind = FIELD_CUSTOM, .required = true,
+        [PL_PROVIDER] = {.label = "Provider", .kind = FIELD_CUSTOM, .value = &x->provider_id, .required = true,
                          .help = "←/→ choose; type part of a name to find it"},
         [PL_STATUS] = {.label = "Status", .kind = FIELD_CHOICE, .value = x->status, .size = sizeof x->status,
                        .choices = statuses, .required = true},
@@ -325,7 +319,6 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         .custom_lines = placement_form_lines,
         .custom_draw = placement_form_draw,
         .custom_key = placement_form_key,
-        .custom_chosen = placement_form_chosen,
     };
     bool saved = form_run(ui, &f);
     if (saved)
