@@ -106,22 +106,9 @@ void feed_pending_free(struct feed_pending *p)
 
 ap_status feed_head(struct store *s, struct feed_pos *pos)
 {
-    const char *what = "reading the audit log";
-    sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, "SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1", &st, what);
-    if (result != AP_OK)
-        return result;
     memset(pos, 0, sizeof *pos);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        pos->id = sqlite3_column_int64(st, 0);
-        rowio_text(st, 1, pos->at, sizeof pos->at);
-        rc = SQLITE_DONE;
-    }
-    if (rc != SQLITE_DONE)
-        result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
-    return result;
+    return rowio_row(s, "SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1", "reading the audit log", NULL, "",
+                     "It", &pos->id, pos->at, sizeof pos->at);
 }
 
 /* Each audit row from the one at ?1 (the last applied, to check it is still
