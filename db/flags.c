@@ -408,8 +408,7 @@ static ap_status load_providers(struct pass *p)
             result = nomem();
             break;
         }
-        v->state_maintained =
-            strcmp(reg, "maintained_school") == 0 || strcmp(reg, "pru") == 0 || strcmp(reg, "academy") == 0;
+        v->state_maintained = rules_state_maintained(reg);
         v->registered = strcmp(reg, "unregistered") != 0;
         v->suspended = strcmp(col_text(st, 3), "suspended") == 0;
         rowio_read(st, 4, "IIIbbdddddddiddd", &v->ins.public_liability, &v->ins.employers_liability,

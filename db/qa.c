@@ -270,8 +270,7 @@ static ap_status load_providers(struct overview_load *L)
         rowio_text(st, OV_NAME, r->name, sizeof r->name);
         const char *reg = (const char *)sqlite3_column_text(st, OV_REG);
         reg = reg ? reg : "";
-        r->state_maintained =
-            strcmp(reg, "maintained_school") == 0 || strcmp(reg, "pru") == 0 || strcmp(reg, "academy") == 0;
+        r->state_maintained = rules_state_maintained(reg);
         rowio_text(st, OV_STATUS, r->status, sizeof r->status);
         r->placed = sqlite3_column_int(st, OV_PLACED);
         r->in_use = r->placed > 0 || sqlite3_column_int(st, OV_PROPOSED) > 0;

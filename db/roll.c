@@ -42,10 +42,7 @@ void roll_free(struct roll *r)
 
 const struct roll_row *roll_find(const struct roll *r, int64_t pupil_id)
 {
-    for (size_t i = 0; r && i < r->n; i++)
-        if (r->rows[i].id == pupil_id)
-            return &r->rows[i];
-    return NULL;
+    return r ? rowio_find_id(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id), pupil_id) : NULL;
 }
 
 bool roll_row_has_provider(const struct roll_row *row, int64_t provider_id)
@@ -75,16 +72,9 @@ static struct roll_row *row_of(const struct roll *r, const struct rowio_id_at *i
     return at < 0 ? NULL : &r->rows[at];
 }
 
-/* One active placement today, as read for the roll. */
-struct placed {
-    int64_t pupil_id, provider_id;
-    const char *name;               /* in the arena */
-    double hours;
-};
-
 static int placed_cmp(const void *a, const void *b)
 {
-    const struct placed *x = a, *y = b;
+    const struct roll_placed *x = a, *y = b;
     if (x->pupil_id != y->pupil_id)
         return x->pupil_id < y->pupil_id ? -1 : 1;
     int c = strcasecmp(x->name, y->name);
@@ -93,9 +83,23 @@ static int placed_cmp(const void *a, const void *b)
     return x->provider_id < y->provider_id ? -1 : x->provider_id > y->provider_id;
 }
 
-/* The providers of one pupil's placements list[0..n) (sorted by name, a
- * provider possibly more than once): joined with ", ", ids, hours. */
-static bool set_providers(struct arena **arena, struct roll_row *row, const struct placed *list, size_t n)
+ap_status roll_placed_each_pupil(struct roll_placed *list, size_t n, roll_placed_fn *fn, void *ctx)
+{
+    if (n)
+        qsort(list, n, sizeof *list, placed_cmp);
+    ap_status result = AP_OK;
+    for (size_t i = 0; result == AP_OK && i < n;) {
+        size_t j = i;
+        while (j < n && list[j].pupil_id == list[i].pupil_id)
+            j++;
+        result = fn(ctx, list + i, j - i);
+        i = j;
+    }
+    return result;
+}
+
+bool roll_placed_join(struct arena **arena, const struct roll_placed *list, size_t n, const char **names,
+                      const int64_t **ids, size_t *nids)
 {
     size_t total = 0, distinct = 0;
     for (size_t i = 0; i < n; i++)
@@ -104,13 +108,11 @@ static bool set_providers(struct arena **arena, struct roll_row *row, const stru
             distinct++;
         }
     char *joined = arena_alloc(arena, total + 1);
-    int64_t *ids = arena_alloc(arena, distinct * sizeof *ids);
-    if (!joined || !ids)
+    int64_t *id = arena_alloc(arena, distinct * sizeof *id + 1);
+    if (!joined || !id)
         return false;
     size_t used = 0, k = 0;
-    double hours = 0;
     for (size_t i = 0; i < n; i++) {
-        hours += list[i].hours;
         if (i > 0 && list[i].provider_id == list[i - 1].provider_id)
             continue;
         if (k) {
@@ -120,14 +122,34 @@ static bool set_providers(struct arena **arena, struct roll_row *row, const stru
         size_t len = strlen(list[i].name);
         memcpy(joined + used, list[i].name, len);
         used += len;
-        ids[k++] = list[i].provider_id;
+        id[k++] = list[i].provider_id;
     }
     joined[used] = '\0';
-    row->providers = joined;
-    row->provider_ids = ids;
-    row->n_providers = k;
-    row->weekly_hours = hours;
+    *names = joined;
+    *ids = id;
+    *nids = k;
     return true;
+}
+
+/* read_placed's context: the roll and its index by id. */
+struct placed_ctx {
+    struct roll *r;
+    const struct rowio_id_at *index;
+};
+
+/* One pupil's providers and weekly hours. */
+static ap_status set_providers(void *ctx, const struct roll_placed *list, size_t n)
+{
+    const struct placed_ctx *c = ctx;
+    struct roll_row *row = row_of(c->r, c->index, list[0].pupil_id);
+    if (!row)
+        return AP_OK;
+    if (!roll_placed_join(&c->r->arena, list, n, &row->providers, &row->provider_ids, &row->n_providers))
+        return ap_fail(AP_ERR_NOMEM, "loading the pupils' placements: out of memory");
+    row->weekly_hours = 0;
+    for (size_t i = 0; i < n; i++)
+        row->weekly_hours += list[i].hours;
+    return AP_OK;
 }
 
 /* Three statements in one read transaction, each a single pass:
@@ -293,14 +315,14 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct rowio
     ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_PLACED_SQL, ROLL_PLACED_FIRST_SQL, ROLL_PLACED_ONE_SQL), &st, what);
     if (result != AP_OK)
         return result;
-    struct placed *list = NULL;
+    struct roll_placed *list = NULL;
     size_t n = 0, cap = 0;
     char day[11];
     int rc = bind_first(st, r);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 1, date_format(r->today, day), -1, SQLITE_TRANSIENT);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct placed *grown = rowio_grow(list, &cap, n, sizeof *list);
+        struct roll_placed *grown = rowio_grow(list, &cap, n, sizeof *list);
         const char *name = grown ? arena_text(&r->arena, (const char *)sqlite3_column_text(st, 2)) : NULL;
         if (!grown || !name) {
             if (grown)
@@ -319,17 +341,8 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct rowio
     if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
     store_stmt_done(s, st);
-    if (result == AP_OK && n)
-        qsort(list, n, sizeof *list, placed_cmp);
-    for (size_t i = 0; result == AP_OK && i < n;) {
-        size_t j = i;
-        while (j < n && list[j].pupil_id == list[i].pupil_id)
-            j++;
-        struct roll_row *row = row_of(r, index, list[i].pupil_id);
-        if (row && !set_providers(&r->arena, row, list + i, j - i))
-            result = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
-        i = j;
-    }
+    if (result == AP_OK)
+        result = roll_placed_each_pupil(list, n, set_providers, &(struct placed_ctx){r, index});
     free(list);
     return result;
 }
@@ -478,12 +491,6 @@ void provider_list_free(struct provider_list *l)
     free(l);
 }
 
-static bool state_maintained(const char *registration)
-{
-    return strcmp(registration, "maintained_school") == 0 || strcmp(registration, "pru") == 0 ||
-           strcmp(registration, "academy") == 0;
-}
-
 static double ratio(int64_t cover, int64_t minimum)
 {
     return minimum > 0 ? (double)cover / (double)minimum : 1e9;
@@ -493,7 +500,7 @@ static void set_insurance(struct provider_list_row *row, const struct rules_insu
                           const struct thresholds *th)
 {
     row->insurance_why[0] = '\0';
-    if (state_maintained(row->registration)) {
+    if (rules_state_maintained(row->registration)) {
         row->insurance_level = FLAG_NONE;
         row->insurance_ratio = -1;
         snprintf(row->insurance, sizeof row->insurance, "not checked");

@@ -116,6 +116,26 @@ const struct roll_row *roll_find(const struct roll *r, int64_t pupil_id);
 /* Whether the pupil is placed with the provider now (for filtering). */
 bool roll_row_has_provider(const struct roll_row *row, int64_t provider_id);
 
+/* One active placement today, as the roll and the tracking grid read them:
+ * the pupil, the provider and its name (in the reader's arena), and the
+ * placement's weekly hours (0 where not read). */
+struct roll_placed {
+    int64_t pupil_id, provider_id;
+    const char *name;
+    double hours;
+};
+/* Gives each pupil's placements to fn with ctx: list[0..n) sorted by pupil,
+ * then by provider name (not minding case), then by provider id, one call a
+ * pupil. Stops at and returns fn's first status that is not AP_OK. */
+typedef ap_status roll_placed_fn(void *ctx, const struct roll_placed *list, size_t n);
+ap_status roll_placed_each_pupil(struct roll_placed *list, size_t n, roll_placed_fn *fn, void *ctx);
+/* One pupil's providers from that pupil's placements list[0..n) (n > 0, in
+ * roll_placed_each_pupil's order), each provider once: *names their names
+ * joined with ", ", *ids their ids, *nids how many; both in the arena. False
+ * when out of memory. */
+bool roll_placed_join(struct arena **arena, const struct roll_placed *list, size_t n, const char **names,
+                      const int64_t **ids, size_t *nids);
+
 /* ---- the provider list ---- */
 
 struct provider_list_row {

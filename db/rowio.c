@@ -760,3 +760,15 @@ long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id)
     }
     return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
 }
+
+const void *rowio_find_id(const void *records, size_t n, size_t size, size_t id_offset, int64_t id)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *record = (const char *)records + i * size;
+        int64_t at;
+        memcpy(&at, record + id_offset, sizeof at);
+        if (at == id)
+            return record;
+    }
+    return NULL;
+}

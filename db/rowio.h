@@ -271,5 +271,8 @@ int rowio_id_at_cmp(const void *a, const void *b);
 struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size, size_t id_offset);
 /* The position of id in the sorted ix[0..n), or -1. */
 long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id);
+/* The first of n records of size bytes whose int64_t id (id_offset bytes
+ * in) is id, or NULL. Linear: for an occasional look-up. */
+const void *rowio_find_id(const void *records, size_t n, size_t size, size_t id_offset, int64_t id);
 
 #endif

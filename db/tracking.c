@@ -151,10 +151,7 @@ void tracking_free(struct tracking *t)
 
 const struct tracking_row *tracking_find(const struct tracking *t, int64_t pupil_id)
 {
-    for (size_t i = 0; t && i < t->n; i++)
-        if (t->rows[i].id == pupil_id)
-            return &t->rows[i];
-    return NULL;
+    return t ? rowio_find_id(t->rows, t->n, sizeof *t->rows, offsetof(struct tracking_row, id), pupil_id) : NULL;
 }
 
 /* ---- loading ---- */
@@ -447,12 +444,6 @@ static const char PROVIDER_QA_SQL[] =
     "FROM provider p WHERE p.id IN (SELECT l.provider_id FROM placement l WHERE " PLACEMENT_ACTIVE_TODAY("l") ") "
     "ORDER BY p.id";
 
-static bool state_maintained(const char *registration)
-{
-    return strcmp(registration, "maintained_school") == 0 || strcmp(registration, "pru") == 0 ||
-           strcmp(registration, "academy") == 0;
-}
-
 /* Worse level first, then the earlier due date. */
 static bool qa_worse(enum flag_level level, int due, enum flag_level than_level, int than_due)
 {
@@ -482,7 +473,7 @@ static ap_status provider_qa_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
     q->why = "";
     const char *name = (const char *)sqlite3_column_text(st, 1);
     const char *reg = (const char *)sqlite3_column_text(st, 2);
-    if (state_maintained(reg ? reg : ""))
+    if (rules_state_maintained(reg ? reg : ""))
         return AP_OK; /* not checked, as in db/flags.c */
     int last1 = rowio_date(st, 3), first1 = rowio_date(st, 4), last2 = rowio_date(st, 5);
     int concern = rowio_date(st, 6), first_used = rowio_date(st, 7);
@@ -528,55 +519,31 @@ static ap_status read_provider_qa(struct loader *ld, struct qa_state **out, size
     return result;
 }
 
-/* One active placement today. */
-struct placed {
-    int64_t pupil_id, provider_id;
-    const char *name;               /* in the arena */
-};
-
-static int placed_cmp(const void *a, const void *b)
-{
-    const struct placed *x = a, *y = b;
-    if (x->pupil_id != y->pupil_id)
-        return x->pupil_id < y->pupil_id ? -1 : 1;
-    int c = strcmp(x->name, y->name);
-    if (c)
-        return c;
-    return x->provider_id < y->provider_id ? -1 : x->provider_id > y->provider_id;
-}
-
 static const char PLACED_SQL[] =
     "SELECT l.pupil_id, l.provider_id, v.name FROM placement l JOIN provider v ON v.id = l.provider_id "
     "WHERE " PLACEMENT_ACTIVE_TODAY("l");
 
-/* The providers of one pupil's placements list[0..n) (sorted by name). */
-static bool set_providers(struct tracking *t, struct tracking_row *row, const struct placed *list, size_t n,
-                          const struct qa_state *qa, size_t nqa)
+/* read_placed's list, then its context for set_providers. */
+struct placed_list {
+    struct roll_placed *list;
+    size_t n, cap;
+    struct loader *ld;
+    const struct qa_state *qa;
+    size_t nqa;
+};
+
+/* One pupil's providers (as the roll shows them), with the worst QA of them. */
+static ap_status set_providers(void *ctx, const struct roll_placed *list, size_t n)
 {
-    size_t total = 0, distinct = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || list[i].provider_id != list[i - 1].provider_id) {
-            total += strlen(list[i].name) + 2;
-            distinct++;
-        }
-    char *joined = arena_alloc(&t->arena, total + 1);
-    int64_t *ids = arena_alloc(&t->arena, distinct * sizeof *ids + 1);
-    if (!joined || !ids)
-        return false;
-    size_t used = 0, k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && list[i].provider_id == list[i - 1].provider_id)
-            continue;
-        if (k) {
-            memcpy(joined + used, ", ", 2);
-            used += 2;
-        }
-        size_t len = strlen(list[i].name);
-        memcpy(joined + used, list[i].name, len);
-        used += len;
-        ids[k++] = list[i].provider_id;
-        struct qa_state key = {.id = list[i].provider_id};
-        const struct qa_state *q = bsearch(&key, qa, nqa, sizeof *qa, qa_cmp);
+    const struct placed_list *L = ctx;
+    struct tracking_row *row = row_of(L->ld, list[0].pupil_id);
+    if (!row)
+        return AP_OK;
+    if (!roll_placed_join(&L->ld->t->arena, list, n, &row->providers, &row->provider_ids, &row->n_providers))
+        return nomem("loading the pupils' placements");
+    for (size_t i = 0; i < row->n_providers; i++) {
+        struct qa_state key = {.id = row->provider_ids[i]};
+        const struct qa_state *q = bsearch(&key, L->qa, L->nqa, sizeof *L->qa, qa_cmp);
         if (!q)
             continue;
         if (!row->has_qa || qa_worse(q->level, q->due, row->qa_level, row->qa_due)) {
@@ -586,62 +553,37 @@ static bool set_providers(struct tracking *t, struct tracking_row *row, const st
         }
         row->has_qa = row->has_qa || q->due != DATE_NONE;
     }
-    joined[used] = '\0';
-    row->providers = joined;
-    row->provider_ids = ids;
-    row->n_providers = k;
-    return true;
+    return AP_OK;
 }
-
-/* read_placed's list. */
-struct placed_list {
-    struct placed *list;
-    size_t n, cap;
-};
 
 static ap_status placed_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
 {
     struct placed_list *L = ctx;
     if (!row_of(ld, sqlite3_column_int64(st, 0)))
         return AP_OK;
-    struct placed *grown = rowio_grow(L->list, &L->cap, L->n, sizeof *L->list);
+    struct roll_placed *grown = rowio_grow(L->list, &L->cap, L->n, sizeof *L->list);
     const char *name = grown ? arena_text(&ld->t->arena, (const char *)sqlite3_column_text(st, 2)) : NULL;
     if (grown)
         L->list = grown;
     if (!grown || !name)
         return nomem("loading the pupils' placements");
-    L->list[L->n].pupil_id = sqlite3_column_int64(st, 0);
-    L->list[L->n].provider_id = sqlite3_column_int64(st, 1);
-    L->list[L->n].name = name;
+    L->list[L->n] = (struct roll_placed){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), name, 0};
     L->n++;
     return AP_OK;
 }
 
 static ap_status read_placed(struct loader *ld)
 {
-    struct tracking *t = ld->t;
-    const char *what = "loading the pupils' placements";
+    struct placed_list L = {.ld = ld};
     struct qa_state *qa = NULL;
-    size_t nqa = 0;
-    ap_status result = read_provider_qa(ld, &qa, &nqa);
+    ap_status result = read_provider_qa(ld, &qa, &L.nqa);
     if (result != AP_OK)
         return result;
-    struct placed_list L = {0};
-    result = each_row(ld, PLACED_SQL, what, placed_row, &L);
-    struct placed *list = L.list;
-    size_t n = L.n;
-    if (result == AP_OK && n)
-        qsort(list, n, sizeof *list, placed_cmp);
-    for (size_t i = 0; result == AP_OK && i < n;) {
-        size_t j = i;
-        while (j < n && list[j].pupil_id == list[i].pupil_id)
-            j++;
-        struct tracking_row *row = row_of(ld, list[i].pupil_id);
-        if (row && !set_providers(t, row, list + i, j - i, qa, nqa))
-            result = nomem(what);
-        i = j;
-    }
-    free(list);
+    L.qa = qa;
+    result = each_row(ld, PLACED_SQL, "loading the pupils' placements", placed_row, &L);
+    if (result == AP_OK)
+        result = roll_placed_each_pupil(L.list, L.n, set_providers, &L);
+    free(L.list);
     free(qa);
     return result;
 }

@@ -446,6 +446,12 @@ static enum flag_level qa_followup(const char *stage, int last, int today,
     return FLAG_RED;
 }
 
+bool rules_state_maintained(const char *registration)
+{
+    return strcmp(registration, "maintained_school") == 0 || strcmp(registration, "pru") == 0 ||
+           strcmp(registration, "academy") == 0;
+}
+
 enum flag_level rules_qa_stage1(int last_stage1, bool unsatisfactory, int today,
                                 const struct thresholds *th, int *due,
                                 char *why, size_t why_len)

@@ -179,6 +179,11 @@ enum flag_level rules_registration(bool registered_school,
                                    const struct thresholds *th,
                                    char *why, size_t why_len);
 
+/* Whether a provider's registration (a LABELS_REGISTRATION code) makes it
+ * state-maintained: a maintained school, a PRU or an academy. Those are not
+ * AP: no QA visits, due diligence or insurance checks. */
+bool rules_state_maintained(const char *registration);
+
 /* ------------------------------------------------------------------ */
 /* Insurance (001): amounts in pence, 0 = none recorded. Any amount below its
  * minimum, or motor or subcontractor cover missing, is amber, with every
