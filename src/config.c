@@ -48,59 +48,62 @@ struct spec {
     long min, max;     /* K_INT; K_HOURS and K_MONEY use max only */
     const char *unit;  /* K_INT: "months", ... */
     const char *note;  /* K_INT: what the lowest value means ("off"), or NULL */
+    double def;        /* [rules]: the default (thresholds_default), in the file's units (pounds) */
 };
 
 #define FIELD(m) offsetof(struct apterm_config, m), sizeof(((struct apterm_config *)0)->m)
-#define RULE_INT(k, m, lo, hi, unit, note) \
-    { "rules", k, K_INT, FIELD(th.m), lo, hi, unit, note }
-#define RULE(k, kind, m, hi) { "rules", k, kind, FIELD(th.m), 0, hi, NULL, NULL }
+#define RULE_INT(k, m, lo, hi, unit, note, def) \
+    { "rules", k, K_INT, FIELD(th.m), lo, hi, unit, note, def }
+#define RULE(k, kind, m, hi, def) { "rules", k, kind, FIELD(th.m), 0, hi, NULL, NULL, def }
 
 #define MAX_HOURS 60          /* hours a week */
 #define MAX_POUNDS 1000000000 /* £1bn */
 
 static const struct spec specs[] = {
-    { "store", "path", K_PATH, FIELD(store_path), 0, 0, NULL, NULL },
-    { "store", "group", K_GROUP, FIELD(store_group), 0, 0, NULL, NULL },
-    { "attendance", "region", K_REGION, FIELD(region), 0, 0, NULL, NULL },
-    { "attendance", "close_am", K_TIME, FIELD(close_am_minutes), 0, 0, NULL, NULL },
-    { "attendance", "close_pm", K_TIME, FIELD(close_pm_minutes), 0, 0, NULL, NULL },
-    { "display", "colour", K_BOOL, FIELD(colour), 0, 0, NULL, NULL },
-    { "display", "rating_words", K_WORDS5, FIELD(rating_words), 0, 0, NULL, NULL },
-    { "exports", "organisation", K_TEXT, FIELD(organisation), 0, 0, NULL, NULL },
-    { "backup", "keep", K_INT, FIELD(backup_keep), 1, 1000, "backups", NULL },
-    { "retention", "years", K_INT, FIELD(retention_years), 6, 100, "years", NULL },
-    { "census", "reasons", K_CENSUS, FIELD(census_reasons), 0, 0, NULL, NULL },
+    { "store", "path", K_PATH, FIELD(store_path), 0, 0, NULL, NULL, 0 },
+    { "store", "group", K_GROUP, FIELD(store_group), 0, 0, NULL, NULL, 0 },
+    { "attendance", "region", K_REGION, FIELD(region), 0, 0, NULL, NULL, 0 },
+    { "attendance", "close_am", K_TIME, FIELD(close_am_minutes), 0, 0, NULL, NULL, 0 },
+    { "attendance", "close_pm", K_TIME, FIELD(close_pm_minutes), 0, 0, NULL, NULL, 0 },
+    { "display", "colour", K_BOOL, FIELD(colour), 0, 0, NULL, NULL, 0 },
+    { "display", "rating_words", K_WORDS5, FIELD(rating_words), 0, 0, NULL, NULL, 0 },
+    { "exports", "organisation", K_TEXT, FIELD(organisation), 0, 0, NULL, NULL, 0 },
+    { "backup", "keep", K_INT, FIELD(backup_keep), 1, 1000, "backups", NULL, 0 },
+    { "retention", "years", K_INT, FIELD(retention_years), 6, 100, "years", NULL, 0 },
+    { "census", "reasons", K_CENSUS, FIELD(census_reasons), 0, 0, NULL, NULL, 0 },
 
-    RULE("fulltime_hours", K_HOURS, fulltime_hours, MAX_HOURS),
-    RULE_INT("registration_pupils", registration_pupils, 1, 100, "pupils", NULL),
-    RULE("public_liability_min", K_MONEY, public_liability_min, MAX_POUNDS),
-    RULE("employers_liability_min", K_MONEY, employers_liability_min, MAX_POUNDS),
-    RULE("professional_indemnity_min", K_MONEY, professional_indemnity_min, MAX_POUNDS),
-    RULE_INT("qa_stage1_months", qa_stage1_months, 1, 120, "months", NULL),
-    RULE_INT("qa_stage2_months", qa_stage2_months, 1, 120, "months", NULL),
-    RULE_INT("qa_stage2_after_concern_days", qa_stage2_after_concern_days, 1, 365, "days", NULL),
-    RULE_INT("qa_followup_days", qa_followup_days, 1, 365, "days", NULL),
-    RULE_INT("monitoring_days", monitoring_days, 1, 365, "days", NULL),
-    RULE_INT("monitoring_sessions", monitoring_sessions, 1, 400, "sessions", NULL),
-    RULE_INT("visit_per_term", visit_per_term, 0, 20, "visits a term", "off"),
-    RULE_INT("due_soon_days", due_soon_days, 0, 365, "days", "no early warning"),
-    RULE_INT("declaration_years", declaration_years, 1, 10, "years", NULL),
-    RULE_INT("psp_review_weeks", psp_review_weeks, 1, 52, "weeks", NULL),
-    RULE_INT("psp_review_amber_days", psp_review_amber_days, 0, 90, "days", "no early warning"),
-    RULE_INT("psp_length_weeks", psp_length_weeks, 1, 104, "weeks", NULL),
-    RULE("min_hours_reception_y2", K_HOURS, min_weekly_hours[BAND_RECEPTION_Y2], MAX_HOURS),
-    RULE("min_hours_y3_y6", K_HOURS, min_weekly_hours[BAND_Y3_Y6], MAX_HOURS),
-    RULE("min_hours_y7_y10", K_HOURS, min_weekly_hours[BAND_Y7_Y10], MAX_HOURS),
-    RULE("min_hours_y11", K_HOURS, min_weekly_hours[BAND_Y11], MAX_HOURS),
-    RULE_INT("reduced_timetable_weeks", reduced_timetable_weeks, 1, 104, "weeks", NULL),
-    RULE("rtt_attendance_red_pct", K_PCT, rtt_attendance_red_pct, 100),
-    RULE("quote_threshold", K_MONEY, quote_threshold, MAX_POUNDS),
-    RULE_INT("quotes_required", quotes_required, 1, 20, "quotations", NULL),
-    RULE_INT("intervention_weeks", intervention_weeks, 1, 104, "weeks", NULL),
-    RULE_INT("qualifications_year", qualifications_year, 0, 14, "year group", NULL),
-    RULE("persistent_absence_pct", K_PCT, persistent_absence_pct, 100),
-    RULE_INT("unauth_amber_sessions", unauth_amber_sessions, 1, 100, "sessions", NULL),
-    RULE_INT("unauth_red_days", unauth_red_days, 1, 100, "school days", NULL),
+    /* Each with its default: DOMAIN.md's rules table (money in pounds). */
+    RULE("fulltime_hours", K_HOURS, fulltime_hours, MAX_HOURS, 18.0),
+    RULE_INT("registration_pupils", registration_pupils, 1, 100, "pupils", NULL, 5),
+    RULE("public_liability_min", K_MONEY, public_liability_min, MAX_POUNDS, 5000000),
+    RULE("employers_liability_min", K_MONEY, employers_liability_min, MAX_POUNDS, 10000000),
+    RULE("professional_indemnity_min", K_MONEY, professional_indemnity_min, MAX_POUNDS, 2000000),
+    RULE_INT("qa_stage1_months", qa_stage1_months, 1, 120, "months", NULL, 12),
+    RULE_INT("qa_stage2_months", qa_stage2_months, 1, 120, "months", NULL, 24),
+    RULE_INT("qa_stage2_after_concern_days", qa_stage2_after_concern_days, 1, 365, "days", NULL, 30),
+    RULE_INT("qa_followup_days", qa_followup_days, 1, 365, "days", NULL, 28),
+    RULE_INT("monitoring_days", monitoring_days, 1, 365, "days", NULL, 31),
+    RULE_INT("monitoring_sessions", monitoring_sessions, 1, 400, "sessions", NULL, 10),
+    RULE_INT("visit_per_term", visit_per_term, 0, 20, "visits a term", "off", 1),
+    RULE_INT("due_soon_days", due_soon_days, 0, 365, "days", "no early warning", 28),
+    RULE_INT("declaration_years", declaration_years, 1, 10, "years", NULL, 3),
+    RULE_INT("psp_review_weeks", psp_review_weeks, 1, 52, "weeks", NULL, 6),
+    RULE_INT("psp_review_amber_days", psp_review_amber_days, 0, 90, "days", "no early warning", 7),
+    RULE_INT("psp_length_weeks", psp_length_weeks, 1, 104, "weeks", NULL, 16),
+    /* The seed Welsh county's local policy, not national law. */
+    RULE("min_hours_reception_y2", K_HOURS, min_weekly_hours[BAND_RECEPTION_Y2], MAX_HOURS, 21.0),
+    RULE("min_hours_y3_y6", K_HOURS, min_weekly_hours[BAND_Y3_Y6], MAX_HOURS, 23.5),
+    RULE("min_hours_y7_y10", K_HOURS, min_weekly_hours[BAND_Y7_Y10], MAX_HOURS, 24.0),
+    RULE("min_hours_y11", K_HOURS, min_weekly_hours[BAND_Y11], MAX_HOURS, 25.0),
+    RULE_INT("reduced_timetable_weeks", reduced_timetable_weeks, 1, 104, "weeks", NULL, 12),
+    RULE("rtt_attendance_red_pct", K_PCT, rtt_attendance_red_pct, 100, 50.0),
+    RULE("quote_threshold", K_MONEY, quote_threshold, MAX_POUNDS, 25000),
+    RULE_INT("quotes_required", quotes_required, 1, 20, "quotations", NULL, 3),
+    RULE_INT("intervention_weeks", intervention_weeks, 1, 104, "weeks", NULL, 16),
+    RULE_INT("qualifications_year", qualifications_year, 0, 14, "year group", NULL, 10),
+    RULE("persistent_absence_pct", K_PCT, persistent_absence_pct, 100, 90.0),
+    RULE_INT("unauth_amber_sessions", unauth_amber_sessions, 1, 100, "sessions", NULL, 3),
+    RULE_INT("unauth_red_days", unauth_red_days, 1, 100, "school days", NULL, 10),
 };
 
 #define NSPECS (sizeof specs / sizeof specs[0])
@@ -110,6 +113,24 @@ static const char *const sections[] = { "store", "attendance", "display", "expor
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---------------------------------------------------------------- defaults */
+
+void thresholds_default(struct thresholds *t)
+{
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < NSPECS; i++) {
+        const struct spec *s = &specs[i];
+        if (strcmp(s->section, "rules") != 0)
+            continue;
+        /* s->off is in struct apterm_config, whose member th is a struct thresholds. */
+        void *at = (char *)t + (s->off - offsetof(struct apterm_config, th));
+        if (s->kind == K_INT)
+            *(int *)at = (int)s->def;
+        else if (s->kind == K_MONEY)
+            *(int64_t *)at = (int64_t)s->def * 100;
+        else
+            *(double *)at = s->def;
+    }
+}
 
 void config_default(struct apterm_config *cfg)
 {

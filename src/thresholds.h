@@ -4,7 +4,8 @@
 #include <stdint.h>
 
 /* Every threshold of DOMAIN.md's rules table. Defaults come from
- * thresholds_default(); apterm.ini [rules] may change each one. Money is in
+ * thresholds_default() (each stated once, in src/config.c's table of
+ * settings beside its key and limits); apterm.ini [rules] may change each one. Money is in
  * pence, hours are in hours (a double: 23.5 h), periods in the unit named. */
 
 enum year_band {
@@ -65,6 +66,7 @@ struct thresholds {
     int unauth_red_days;              /* 10 continuous school days */
 };
 
+/* Every threshold at its default (src/config.c). */
 void thresholds_default(struct thresholds *t);
 
 #endif
