@@ -1025,13 +1025,8 @@ static void eval_pupil(struct pass *p, const struct pupil_row *u)
     }
 
     if (u->psp_active) {
-        /* Review: every psp_review_weeks, or sooner when the last meeting
-         * set an earlier review date. */
         int due;
-        level = rules_psp_review(u->last_review, u->meeting, p->today, th, &due, why, sizeof why);
-        int base = u->last_review != DATE_NONE ? u->last_review : u->meeting;
-        if (u->next_review != DATE_NONE && base != DATE_NONE && u->next_review > base && u->next_review < due)
-            level = rules_due("PSP review", u->next_review, p->today, th->psp_review_amber_days, why, sizeof why);
+        level = psp_review_due("active", u->meeting, u->last_review, u->next_review, p->today, th, &due, why, sizeof why);
         emit(p, level, FLAG_KIND_PSP_REVIEW, u->subject, why, u->id, 0, 0);
 
         level = rules_psp_end(u->meeting, u->psp_end, u->ceased, p->today, th, NULL, why, sizeof why);

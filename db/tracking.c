@@ -12,6 +12,7 @@
 #include "labels.h"
 #include "qa.h"
 #include "placement.h"
+#include "psp.h"
 #include "roll.h"
 #include "rowio.h"
 
@@ -227,6 +228,24 @@ static ap_status each_row(struct loader *ld, const char *sql, const char *what, 
     return result;
 }
 
+/* A row of one of the load's reads about a pupil of the load (its id in
+ * column 0), with that pupil's row; an error stops the read. */
+typedef ap_status pupil_row_fn(struct loader *ld, struct tracking_row *row, sqlite3_stmt *st);
+
+static ap_status pupil_row_of(struct loader *ld, sqlite3_stmt *st, void *ctx)
+{
+    pupil_row_fn *const *fn = ctx;
+    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
+    return row ? (*fn)(ld, row, st) : AP_OK;
+}
+
+/* Runs sql as each_row does, giving fn each row about a pupil of the load;
+ * rows about other pupils are passed over. */
+static ap_status each_pupil_row(struct loader *ld, const char *sql, const char *what, pupil_row_fn *fn)
+{
+    return each_row(ld, sql, what, pupil_row_of, &fn);
+}
+
 /* The term and the previous school weeks, from the calendar. */
 static ap_status load_calendar(struct loader *ld)
 {
@@ -327,12 +346,9 @@ static void set_pct(int attending, int possible, bool *has, double *pct)
     *has = rules_attendance_pct(&tally, pct);
 }
 
-static ap_status attendance_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+static ap_status attendance_row(struct loader *ld, struct tracking_row *row, sqlite3_stmt *st)
 {
-    (void)ctx;
-    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
-    if (!row)
-        return AP_OK;
+    (void)ld;
     rowio_read(st, 1, "iiiiii", &row->week_possible, &row->week_attending, &row->prev_possible, &row->prev_attending,
                &row->term_possible, &row->term_attending);
     set_pct(row->week_attending, row->week_possible, &row->has_week, &row->week_pct);
@@ -355,7 +371,7 @@ static ap_status read_attendance(struct loader *ld)
         ld->lo = ld->plo;
     if (ld->tlo < ld->lo)
         ld->lo = ld->tlo;
-    return each_row(ld, ATTENDANCE_SQL, "loading the attendance of the week", attendance_row, NULL);
+    return each_pupil_row(ld, ATTENDANCE_SQL, "loading the attendance of the week", attendance_row);
 }
 
 /* The week's ratings and the earlier weeks' within the look-back, by a
@@ -381,15 +397,13 @@ static bool add_note(struct arena **arena, struct tracking_row *row, int area, c
     return true;
 }
 
-static ap_status rating_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+static ap_status rating_row(struct loader *ld, struct tracking_row *row, sqlite3_stmt *st)
 {
-    (void)ctx;
     struct tracking *t = ld->t;
-    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
     int week = rowio_date(st, 1);
     int area = tracking_area_parse((const char *)sqlite3_column_text(st, 2));
     int rating = sqlite3_column_type(st, 3) == SQLITE_NULL ? TRACKING_NA : sqlite3_column_int(st, 3);
-    if (!row || area < 0 || week == DATE_NONE || !((row->areas >> area) & 1u))
+    if (area < 0 || week == DATE_NONE || !((row->areas >> area) & 1u))
         return AP_OK; /* an area that does not apply to the pupil (rules_tracking_areas_for) */
     if (week == t->week) {
         if (!row->rating[area])
@@ -412,7 +426,7 @@ static ap_status rating_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
 static ap_status read_ratings(struct loader *ld)
 {
     struct tracking *t = ld->t;
-    ap_status result = each_row(ld, RATINGS_SQL, "loading the week's ratings", rating_row, NULL);
+    ap_status result = each_pupil_row(ld, RATINGS_SQL, "loading the week's ratings", rating_row);
     for (size_t i = 0; i < t->n; i++)
         t->fully_rated += t->rows[i].n_rated >= t->rows[i].n_areas;
     return result;
@@ -588,31 +602,19 @@ static ap_status read_placed(struct loader *ld)
     return result;
 }
 
-/* The active PSPs, with the same inputs and review rule as db/flags.c. */
+/* The active PSPs, their review due by psp_review_due as db/flags.c does. */
 static const char PSP_SQL[] =
     "SELECT s.pupil_id, s.meeting_date, s.next_review_date, "
     "  (SELECT max(r.review_date) FROM psp_review r WHERE r.psp_id = s.id AND r.review_date <= :today) "
     "FROM psp s WHERE s.status = 'active'";
 
-static ap_status psp_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+static ap_status psp_row(struct loader *ld, struct tracking_row *row, sqlite3_stmt *st)
 {
-    (void)ctx;
     struct tracking *t = ld->t;
-    const struct thresholds *th = ld->th;
-    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
-    if (!row)
-        return AP_OK;
-    int meeting = rowio_date(st, 1), next_review = rowio_date(st, 2), last_review = rowio_date(st, 3);
     char why[RULES_WHY_LEN];
-    int due = DATE_NONE;
-    enum flag_level level = rules_psp_review(last_review, meeting, t->today, th, &due, why, sizeof why);
-    /* Sooner when the last meeting set an earlier review date. */
-    int base = last_review != DATE_NONE ? last_review : meeting;
-    if (next_review != DATE_NONE && base != DATE_NONE && next_review > base &&
-        (due == DATE_NONE || next_review < due)) {
-        due = next_review;
-        level = rules_due("PSP review", next_review, t->today, th->psp_review_amber_days, why, sizeof why);
-    }
+    int due;
+    enum flag_level level = psp_review_due("active", rowio_date(st, 1), rowio_date(st, 3), rowio_date(st, 2), t->today,
+                                           ld->th, &due, why, sizeof why);
     row->has_psp = true;
     row->psp_due = due;
     row->psp_level = level;
@@ -621,28 +623,16 @@ static ap_status psp_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
     return AP_OK;
 }
 
-static ap_status read_psps(struct loader *ld)
-{
-    return each_row(ld, PSP_SQL, "loading the PSP review dates", psp_row, NULL);
-}
-
 static const char ACTIONS_SQL[] =
     "SELECT pupil_id, sum(done = 0), sum(done = 0 AND due_date < :today), "
     "  min(CASE WHEN done = 0 THEN due_date END) "
     "FROM tracking_action GROUP BY pupil_id";
 
-static ap_status action_row(struct loader *ld, sqlite3_stmt *st, void *ctx)
+static ap_status action_row(struct loader *ld, struct tracking_row *row, sqlite3_stmt *st)
 {
-    (void)ctx;
-    struct tracking_row *row = row_of(ld, sqlite3_column_int64(st, 0));
-    if (row)
-        rowio_read(st, 1, "iid", &row->actions_open, &row->actions_overdue, &row->next_due);
+    (void)ld;
+    rowio_read(st, 1, "iid", &row->actions_open, &row->actions_overdue, &row->next_due);
     return AP_OK;
-}
-
-static ap_status read_actions(struct loader *ld)
-{
-    return each_row(ld, ACTIONS_SQL, "counting the actions", action_row, NULL);
 }
 
 ap_status tracking_load(struct store *s, const struct thresholds *th, int today, int week, struct tracking **out)
@@ -672,9 +662,9 @@ ap_status tracking_load(struct store *s, const struct thresholds *th, int today,
     if (result == AP_OK && t->n)
         result = read_placed(&ld);
     if (result == AP_OK && t->n)
-        result = read_psps(&ld);
+        result = each_pupil_row(&ld, PSP_SQL, "loading the PSP review dates", psp_row);
     if (result == AP_OK && t->n)
-        result = read_actions(&ld);
+        result = each_pupil_row(&ld, ACTIONS_SQL, "counting the actions", action_row);
     rowio_snapshot_end(s, began);
     free(ld.index);
     if (result != AP_OK) {
