@@ -63,6 +63,7 @@ const struct label LABELS_PROVIDER_STATUS[] = {
     {NULL, NULL, NULL},
 };
 
+/* In enum cost_basis's order (src/rules.h): rules.c names its values with these codes. */
 const struct label LABELS_COST_BASIS[] = {
     {"session", "Per session", "/session"},
     {"day", "Per day", "/day"},
@@ -100,6 +101,7 @@ const struct label LABELS_MARK_SOURCE[] = {
     {NULL, NULL, NULL},
 };
 
+/* In enum code_category's order (src/rules.h): rules.c names its values with these codes. */
 const struct label LABELS_CODE_CATEGORY[] = {
     {"present", "Present", "Present"},
     {"aea", "Approved educational activity", "Approved act"},

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "labels.h"
 #include "money.h"
 #include "utf8.h"
 
@@ -200,47 +201,43 @@ double rules_min_weekly_hours(int year_group, const struct thresholds *th)
 /* ------------------------------------------------------------------ */
 /* Attendance */
 
-static const char *const category_strs[CAT_COUNT] = {
-    [CAT_PRESENT] = "present",
-    [CAT_AEA] = "aea",
-    [CAT_AUTHORISED] = "authorised",
-    [CAT_UNAUTHORISED] = "unauthorised",
-    [CAT_NOT_COUNTED] = "not_counted",
-};
-
-/* The name of value i in a table of n names; NULL outside it. */
-static const char *name_of(const char *const *names, unsigned n, unsigned i)
+/* The code of value i of a labels table (db/labels.h) of at least n codes;
+ * NULL outside them. */
+static const char *name_of(const struct label *labels, unsigned n, unsigned i)
 {
-    return i < n ? names[i] : NULL;
+    return i < n ? labels[i].code : NULL;
 }
 
-/* The index of text in a table of n names; -1 when absent (or NULL). */
-static int name_find(const char *const *names, int n, const char *text)
+/* The index of code text among the first n of a labels table; -1 when
+ * absent (or NULL). */
+static int name_find(const struct label *labels, int n, const char *text)
 {
     for (int i = 0; text && i < n; i++)
-        if (strcmp(text, names[i]) == 0)
+        if (strcmp(text, labels[i].code) == 0)
             return i;
     return -1;
 }
 
-/* PREFIX_str and PREFIX_parse (rules.h) of an enum TYPE whose values index
- * NAMES, a table of COUNT: the same two functions for each such enum, typed
- * (which C offers no other way to share). */
-#define NAMED_ENUM(prefix, type, names, count)                                                                        \
+/* PREFIX_str and PREFIX_parse (rules.h) of an enum TYPE of COUNT values
+ * whose names are the codes of LABELS, the labels table of the same column
+ * (db/labels.h), which lists them in the enum's order: the same two
+ * functions for each such enum, typed (which C offers no other way to
+ * share). tests/unit/test_rules.c checks every name. */
+#define NAMED_ENUM(prefix, type, labels, count)                                                                       \
     const char *prefix##_str(type value)                                                                              \
     {                                                                                                                 \
-        return name_of(names, count, (unsigned)value);                                                                \
+        return name_of(labels, count, (unsigned)value);                                                               \
     }                                                                                                                 \
     bool prefix##_parse(const char *text, type *out)                                                                  \
     {                                                                                                                 \
-        int i = name_find(names, count, text);                                                                        \
+        int i = name_find(labels, count, text);                                                                       \
         if (i >= 0)                                                                                                   \
             *out = (type)i;                                                                                           \
         return i >= 0;                                                                                                \
     }
 
 /* rules_category_str, rules_category_parse */
-NAMED_ENUM(rules_category, enum code_category, category_strs, CAT_COUNT)
+NAMED_ENUM(rules_category, enum code_category, LABELS_CODE_CATEGORY, CAT_COUNT)
 
 bool rules_category_attending(enum code_category cat)
 {
@@ -771,15 +768,8 @@ enum flag_level rules_reduced_timetable(const struct rules_rtt *r, int today,
 /* ------------------------------------------------------------------ */
 /* Costs and quotations */
 
-static const char *const basis_strs[BASIS_COUNT] = {
-    [BASIS_SESSION] = "session",
-    [BASIS_DAY] = "day",
-    [BASIS_WEEK] = "week",
-    [BASIS_YEAR] = "year",
-};
-
 /* rules_basis_str, rules_basis_parse */
-NAMED_ENUM(rules_basis, enum cost_basis, basis_strs, BASIS_COUNT)
+NAMED_ENUM(rules_basis, enum cost_basis, LABELS_COST_BASIS, BASIS_COUNT)
 
 int64_t rules_annual_amount(enum cost_basis basis, int64_t amount,
                             int sessions_per_week, int days_per_week,

@@ -94,7 +94,8 @@ enum code_category {
 };
 
 /* The exact strings stored in the database: "present", "aea", "authorised",
- * "unauthorised", "not_counted". NULL for a value out of range. */
+ * "unauthorised", "not_counted" (LABELS_CODE_CATEGORY's codes). NULL for a
+ * value out of range. */
 const char *rules_category_str(enum code_category cat);
 /* The reverse; false (and *out untouched) for anything else, including NULL,
  * other case or surrounding spaces. */
@@ -366,7 +367,8 @@ enum cost_basis {
     BASIS_YEAR,
     BASIS_COUNT
 };
-/* The stored strings: "session", "day", "week", "year"; NULL out of range. */
+/* The stored strings: "session", "day", "week", "year" (LABELS_COST_BASIS's
+ * codes); NULL out of range. */
 const char *rules_basis_str(enum cost_basis basis);
 bool rules_basis_parse(const char *text, enum cost_basis *out);
 
