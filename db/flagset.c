@@ -252,15 +252,15 @@ static size_t only_monitored(struct flag_touch *t)
 int flagset_row_cmp(const void *pa, const void *pb)
 {
     const struct flag_row *a = pa, *b = pb;
-    if (a->level != b->level)
-        return a->level < b->level ? -1 : 1;
-    if (a->pupil_id != b->pupil_id)
-        return a->pupil_id < b->pupil_id ? -1 : 1;
-    if (a->provider_id != b->provider_id)
-        return a->provider_id < b->provider_id ? -1 : 1;
-    if (a->case_id != b->case_id)
-        return a->case_id < b->case_id ? -1 : 1;
-    int c = strcmp(a->kind, b->kind);
+    int c = (a->level > b->level) - (a->level < b->level);
+    if (c == 0)
+        c = rowio_id_cmp(&a->pupil_id, &b->pupil_id);
+    if (c == 0)
+        c = rowio_id_cmp(&a->provider_id, &b->provider_id);
+    if (c == 0)
+        c = rowio_id_cmp(&a->case_id, &b->case_id);
+    if (c == 0)
+        c = strcmp(a->kind, b->kind);
     if (c == 0)
         c = strcmp(a->subject, b->subject);
     return c ? c : strcmp(a->reason, b->reason);
