@@ -106,16 +106,13 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
         snprintf(title, sizeof title, "%s: %s", read_only ? "Contact" : "Edit the contact", x->name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &cf,
         .read_only = read_only,
         .validate = contact_form_validate,
         .save = contact_form_save,
         .reload = contact_form_reload,
-        .record = x,
-        .record_size = sizeof *x,
-        .version = &x->version,
+        FORM_RECORD(x),
         .check = contact_form_check,
         .info = contact_info,
     };
@@ -293,8 +290,7 @@ static bool concern_form_run(struct ui *ui, int64_t pupil_id, const char *pupil)
     snprintf(title, sizeof title, "New concern about %s", pupil);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &cf,
         .validate = concern_form_validate,
         .save = concern_form_save,

@@ -304,17 +304,14 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
                  pick_label(&pf->provider));
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = PL_COUNT,
+        FORM_FIELDS(fields),
         .ctx = pf,
         .read_only = read_only,
         .new_record = p->id == 0,
         .validate = placement_form_validate,
         .save = placement_form_save,
         .reload = placement_form_reload,
-        .record = x,
-        .record_size = sizeof *x,
-        .version = &x->version,
+        FORM_RECORD(x),
         .info = placement_info,
         .custom_lines = placement_form_lines,
         .custom_draw = placement_form_draw,
@@ -363,8 +360,7 @@ static bool end_form_run(struct ui *ui, const struct placement_item *it)
     snprintf(title, sizeof title, "End the placement at %s", it->provider_name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = 1,
+        FORM_FIELDS(fields),
         .ctx = &ef,
         .save = end_form_save,
         .reload = end_form_reload,

@@ -374,8 +374,7 @@ unsigned qp_edit_comment(struct qa_pane *q)
     snprintf(title, sizeof title, "Comment on item %d of the %s visit", cur->position, qp_stage_name(q->visit.stage));
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = 2,
+        FORM_FIELDS(fields),
         .ctx = &c,
         .read_only = read_only,
         .save = comment_save,
@@ -517,8 +516,7 @@ unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id)
     snprintf(title, sizeof title, "New QA visit to %s", name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &c,
         .save = start_save,
         .info = start_info,
@@ -654,14 +652,11 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
              date_format(c.v.visit_date, (char[11]){0}), c.v.provider_name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &c,
         .save = close_save,
         .reload = close_reload,
-        .record = &c.v,
-        .record_size = sizeof c.v,
-        .version = &c.v.version,
+        FORM_RECORD(&c.v),
         .info = close_info,
     };
     if (!form_run(q->ui, &f))
@@ -717,14 +712,11 @@ unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id)
     snprintf(title, sizeof title, "The open %s visit to %s", qp_stage_name(c.v.stage), c.v.provider_name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &c,
         .save = edit_save,
         .reload = edit_reload,
-        .record = &c.v,
-        .record_size = sizeof c.v,
-        .version = &c.v.version,
+        FORM_RECORD(&c.v),
     };
     if (form_run(q->ui, &f)) {
         q->dirty = true;

@@ -439,16 +439,13 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
         snprintf(title, sizeof title, "%s for %s", read_only ? "Action" : "Edit the action", pupil);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &af,
         .read_only = read_only,
         .validate = action_form_validate,
         .save = action_form_save,
         .reload = action_form_reload,
-        .record = x,
-        .record_size = sizeof *x,
-        .version = &x->version,
+        FORM_RECORD(x),
     };
     bool saved = form_run(ui, &f);
     if (saved)
