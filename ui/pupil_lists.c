@@ -270,9 +270,8 @@ static bool concern_form_run(struct ui *ui, int64_t pupil_id, const char *pupil)
     free(items);
     pick_init(&cf.provider, &cf.c.provider_id);
     pv_pick_providers(ui, &cf.provider, "None (not at a provider)");
-    struct field_choice kinds[8] = {{0}};
-    for (int i = 0; LABELS_CONCERN_KIND[i].code && i < 7; i++)
-        kinds[i] = (struct field_choice){LABELS_CONCERN_KIND[i].code, LABELS_CONCERN_KIND[i].text};
+    struct field_choice kinds[8];
+    form_choices(kinds, 8, LABELS_CONCERN_KIND);
     struct concern *x = &cf.c;
     struct form_field fields[] = {
         {.label = "Date", .kind = FIELD_DATE, .value = &x->concern_date, .required = true,
