@@ -19,6 +19,7 @@
 #include "contact.h"
 #include "date.h"
 #include "flags.h"
+#include "flagset.h"
 #include "form.h"
 #include "labels.h"
 #include "lineedit.h"
@@ -63,17 +64,15 @@ struct field_choice *pv_choices_of(const struct label *table)
     return c;
 }
 
+/* The cost bases (LABELS_COST_BASIS's codes) as words after an amount. */
+static const struct label per_basis_words[] = {
+    {"session", "a session", NULL}, {"day", "a day", NULL}, {"week", "a week", NULL}, {"year", "a year", NULL},
+    {NULL, NULL, NULL},
+};
+
 const char *pv_per_basis(const char *basis)
 {
-    if (strcmp(basis, "session") == 0)
-        return "a session";
-    if (strcmp(basis, "day") == 0)
-        return "a day";
-    if (strcmp(basis, "week") == 0)
-        return "a week";
-    if (strcmp(basis, "year") == 0)
-        return "a year";
-    return basis;
+    return label_text(per_basis_words, basis);
 }
 
 /* "Mon AM+PM, Tue AM, Fri PM" or "no sessions". */
@@ -395,35 +394,9 @@ bool pv_week_line(struct ui *ui, int64_t pupil_id, char *buf, size_t len)
     return h.placements > 0 && h.reduced;
 }
 
-static void keep_flag(void *ctx, const struct flag_row *f)
-{
-    struct flag_list *l = ctx;
-    struct flag_row *grown = realloc(l->rows, (l->n + 1) * sizeof *grown);
-    if (!grown)
-        return;
-    l->rows = grown;
-    struct flag_row *r = &l->rows[l->n];
-    *r = *f;
-    r->kind = strdup(f->kind ? f->kind : "");
-    r->subject = strdup(f->subject ? f->subject : "");
-    r->reason = strdup(f->reason ? f->reason : "");
-    if (!r->kind || !r->subject || !r->reason) {
-        free((char *)r->kind);
-        free((char *)r->subject);
-        free((char *)r->reason);
-        return;
-    }
-    l->n++;
-}
-
 void pv_flag_list_free(struct flag_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free((char *)l->rows[i].kind);
-        free((char *)l->rows[i].subject);
-        free((char *)l->rows[i].reason);
-    }
-    free(l->rows);
+    flag_rows_free(l->rows, l->n);
     l->rows = NULL;
     l->n = 0;
 }
@@ -431,9 +404,7 @@ void pv_flag_list_free(struct flag_list *l)
 /* The pupil's flags now (one record: about a millisecond). */
 ap_status pv_pupil_flags(struct ui *ui, int64_t pupil_id, struct flag_list *out)
 {
-    out->rows = NULL;
-    out->n = 0;
-    return flags_for_pupil(ui_store(ui), &ui_config(ui)->th, ui_today(ui), pupil_id, keep_flag, out, NULL);
+    return flag_rows_for_pupil(ui_store(ui), &ui_config(ui)->th, ui_today(ui), pupil_id, &out->rows, &out->n);
 }
 
 /* ---- The record --------------------------------------------------------------------- */

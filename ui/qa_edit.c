@@ -635,10 +635,7 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
     snprintf(c.v.outcome, sizeof c.v.outcome, "%s",
              c.counts.sg_no ? "unsatisfactory" : c.counts.no ? "improvement_needed" : "satisfactory");
     static struct field_choice outcomes[8];
-    size_t k = 0;
-    for (; LABELS_QA_OUTCOME[k].code && k + 1 < sizeof outcomes / sizeof outcomes[0]; k++)
-        outcomes[k] = (struct field_choice){LABELS_QA_OUTCOME[k].code, LABELS_QA_OUTCOME[k].text};
-    outcomes[k] = (struct field_choice){NULL, NULL};
+    form_choices(outcomes, sizeof outcomes / sizeof outcomes[0], LABELS_QA_OUTCOME);
     struct form_field fields[] = {
         {"Outcome", FIELD_CHOICE, c.v.outcome, sizeof c.v.outcome, outcomes, true, 0, 0,
          "←/→ choose; suggested from the answers"},
