@@ -535,14 +535,13 @@ struct draft_question {
     const char *question;
     struct psp_draft *drafts;
     size_t n;
-    const char *prefix;
     bool *restored_any;
     int first;
 };
 
-static void draft_draw(void *self, WINDOW *w)
+static void draft_draw(void *ctx, WINDOW *w)
 {
-    struct draft_question *q = self;
+    struct draft_question *q = ctx;
     int h = getmaxy(w);
     size_t st_[6], en[6];
     int lines = ps_wrap_lines(q->question, getmaxx(w) - 2, st_, en, 6);
@@ -554,58 +553,33 @@ static void draft_draw(void *self, WINDOW *w)
     curs_set(0);
 }
 
-static enum view_key draft_key(void *self, const struct action *act, int ret, wint_t ch)
+/* The drafts restored into the editor's fields; the focus goes to the
+ * latest (they come oldest first). */
+static void restore_drafts(struct draft_question *q)
 {
-    (void)ret;
-    (void)ch;
-    struct draft_question *q = self;
     struct editor *ed = q->ed;
-    if (!act)
-        return VIEW_DONE;
-    switch (act->id) {
-    case ACT_DRAFT_RESTORE: {
-        int bad = 0;
-        for (size_t i = 0; i < q->n; i++) {
-            int f = field_of_key(ed, q->drafts[i].field);
-            if (f < 0)
-                continue;
-            if (restore_draft(ed, f, q->drafts[i].text)) {
-                q->first = f; /* the drafts come oldest first: the focus goes to the latest */
-                *q->restored_any = true;
-            } else {
-                bad++;
-            }
+    int bad = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        int f = field_of_key(ed, q->drafts[i].field);
+        if (f < 0)
+            continue;
+        if (restore_draft(ed, f, q->drafts[i].text)) {
+            q->first = f;
+            *q->restored_any = true;
+        } else {
+            bad++;
         }
-        ui_message(ed->ui, bad ? "Restored the draft; %d value%s did not read (a date typed half-way?)"
-                               : "Restored what you typed: ^S saves it, Esc asks before dropping it",
-                   bad, bad == 1 ? "" : "s");
-        return VIEW_CLOSE;
     }
-    case ACT_DRAFT_DISCARD:
-        if (psp_draft_discard(ui_store(ed->ui), ed_psp_id(ed), q->prefix, false) == AP_OK)
-            ui_message(ed->ui, "Discarded the draft");
-        else
-            ui_error(ed->ui, "The draft was not discarded: %s", ap_error_detail());
-        return VIEW_CLOSE;
-    case ACT_VIEW_CLOSE:
-        ui_message(ed->ui, "The draft is kept for next time");
-        return VIEW_CLOSE;
-    default:
-        return VIEW_PASS;
-    }
+    ui_message(ed->ui, bad ? "Restored the draft; %d value%s did not read (a date typed half-way?)"
+                           : "Restored what you typed: ^S saves it, Esc asks before dropping it",
+               bad, bad == 1 ? "" : "s");
 }
 
 static const enum action_id draft_keys[] = {ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD, ACT_VIEW_CLOSE, ACT_NONE};
-static const struct view_ops draft_view = {
-    .title = "kept drafts",
-    .keys = draft_keys,
-    .draw = draft_draw,
-    .key = draft_key,
-    .takes_text = view_takes_text_always, /* only its answers */
-    .overlay = true,
-};
+static const struct question draft_question = {
+    .title = "kept drafts", .answers = draft_keys, .draw = draft_draw, .overlay = true};
 
-const struct view_ops *psp_draft_view_ops(void) { return &draft_view; }
+const struct question *psp_draft_question(void) { return &draft_question; }
 
 /* Offers this login's kept drafts back: "A draft of Reason for PSP from
  * 2026-11-22 09:14 was kept: r restore, d discard". Returns the field of
@@ -660,10 +634,25 @@ static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_an
     for (char *c = status_text; *c; c++)
         if (*c == '\n')
             *c = ' ';
-    struct draft_question q = {.ed = ed, .question = question, .drafts = drafts, .n = n, .prefix = prefix,
+    struct draft_question q = {.ed = ed, .question = question, .drafts = drafts, .n = n,
                                .restored_any = restored_any, .first = -1};
     ui_message(ed->ui, "%s", status_text);
-    ui_run_view(ed->ui, &draft_view, &q);
+    switch (ui_ask(ed->ui, &draft_question, &q)) {
+    case ACT_DRAFT_RESTORE:
+        restore_drafts(&q);
+        break;
+    case ACT_DRAFT_DISCARD:
+        if (psp_draft_discard(ui_store(ed->ui), ed_psp_id(ed), prefix, false) == AP_OK)
+            ui_message(ed->ui, "Discarded the draft");
+        else
+            ui_error(ed->ui, "The draft was not discarded: %s", ap_error_detail());
+        break;
+    case ACT_VIEW_CLOSE:
+        ui_message(ed->ui, "The draft is kept for next time");
+        break;
+    default:
+        break;
+    }
     int first = q.first;
     psp_drafts_free(drafts, n);
     return first;

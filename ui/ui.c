@@ -540,46 +540,22 @@ static void open_pane(struct ui *ui, int index)
 
 /* ---- A question on the status line (a view drawn over the one below) ---------- */
 
-struct confirm {
-    bool yes;
-};
-
-static enum view_key confirm_key(void *self, const struct action *act, int ret, wint_t ch)
-{
-    (void)ret;
-    (void)ch;
-    struct confirm *c = self;
-    if (!act)
-        return VIEW_DONE; /* any other key: the question stays */
-    if (act->id == ACT_YES || act->id == ACT_NO || act->id == ACT_VIEW_CLOSE) {
-        c->yes = act->id == ACT_YES;
-        return VIEW_CLOSE;
-    }
-    return VIEW_PASS;
-}
-
 static const enum action_id confirm_keys[] = {ACT_YES, ACT_NO, ACT_VIEW_CLOSE, ACT_NONE};
-static const struct view_ops confirm_view = {
-    .title = "a question",
-    .keys = confirm_keys,
-    .key = confirm_key,
-    .takes_text = view_takes_text_always, /* q and the digits are not answers: only y, n and Esc */
-};
+static const struct question confirm_question = {.title = "a question", .answers = confirm_keys};
 
-const struct view_ops *ui_confirm_view_ops(void) { return &confirm_view; }
+const struct question *ui_confirm_question(void) { return &confirm_question; }
 
 bool ui_confirm(struct ui *ui, const char *question)
 {
-    struct confirm c = {false};
     ui_message(ui, "%s (y/n)", question);
-    ui_run_view(ui, &confirm_view, &c);
+    bool yes = ui_ask(ui, &confirm_question, NULL) == ACT_YES;
     /* On no, "Nothing changed"; a caller that goes back to what the user
      * was doing (a form) says nothing instead. */
-    if (c.yes)
+    if (yes)
         ui->message[0] = '\0';
     else
         ui_message(ui, "Nothing changed");
-    return c.yes && !ui_quitting(ui);
+    return yes && !ui_quitting(ui);
 }
 
 /* ---- Help: a view listing exactly the keys of the view or pane below ------------ */
