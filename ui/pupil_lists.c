@@ -303,7 +303,7 @@ static bool concern_form_run(struct ui *ui, int64_t pupil_id, const char *pupil)
 
 static void build_chronology(struct textview *tv, const struct concern *items, size_t n)
 {
-    pv_tv_clear(tv);
+    docview_clear(&tv->doc);
     if (n == 0)
         pv_tv_add(tv, ATTR_DIM, 0, "Nothing recorded yet: press a to add a concern or an incident.");
     for (size_t i = 0; i < n; i++) {
@@ -338,7 +338,7 @@ static bool concerns_load(struct concerns_view *v)
     free(v->items);
     v->items = NULL;
     v->n = 0;
-    pv_tv_clear(&v->tv);
+    docview_clear(&v->tv.doc);
     ap_status st = concern_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n);
     if (st == AP_ERR_DENIED) {
         v->hidden = true;
@@ -411,6 +411,6 @@ void pupil_concerns_run(struct ui *ui, int64_t pupil_id)
     if (concerns_load(&v))
         ui_run_view(ui, &concerns_view_ops_, &v);
     free(v.items);
-    pv_tv_free(&v.tv);
+    docview_free(&v.tv.doc);
 }
 

@@ -260,10 +260,6 @@ void pv_pick_providers(struct ui *ui, struct pick *p, const char *first_label)
 __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum attr_meaning attr, int indent,
                                                          const char *fmt, ...)
 {
-    struct tv_line *grown = rowio_grow(tv->lines, &tv->cap, tv->n, sizeof *grown);
-    if (!grown)
-        return;
-    tv->lines = grown;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -274,22 +270,8 @@ __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum a
     va_start(ap, fmt);
     vsnprintf(text, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    tv->lines[tv->n++] = (struct tv_line){text, attr, indent};
-}
-
-void pv_tv_clear(struct textview *tv)
-{
-    for (size_t i = 0; i < tv->n; i++)
-        free(tv->lines[i].text);
-    tv->n = 0;
-}
-
-void pv_tv_free(struct textview *tv)
-{
-    pv_tv_clear(tv);
-    free(tv->lines);
-    tv->lines = NULL;
-    tv->cap = 0;
+    docview_add(&tv->doc, DOC_TEXT, attr, NULL, text, (size_t)n, indent, -1);
+    free(text);
 }
 
 /* Draws the visual lines from tv->top in height lines from y0; a line too
@@ -299,8 +281,8 @@ void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height)
     tv->height = height;
     int width = getmaxx(w) - 1;
     int v = 0, y = y0;
-    for (size_t i = 0; i < tv->n; i++) {
-        const struct tv_line *l = &tv->lines[i];
+    for (int i = 0; i < tv->doc.n; i++) {
+        const struct doc_line *l = &tv->doc.lines[i];
         size_t len = strlen(l->text), start = 0;
         bool first = true;
         do {
@@ -420,7 +402,7 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     struct store *s = ui_store(ui);
     int today = ui_today(ui);
     struct pupil p;
-    pv_tv_clear(tv);
+    docview_clear(&tv->doc);
     if (pupil_get(s, id, &p) != AP_OK) {
         ui_error(ui, "The pupil could not be read: %s", ap_error_detail());
         return false;
@@ -640,7 +622,7 @@ static void glance_load(struct ui *ui, int64_t id, struct pupil_glance *g)
 static bool record_rebuild(struct record_view *v)
 {
     int top = v->tv.top;
-    pv_tv_clear(&v->tv);
+    docview_clear(&v->tv.doc);
     if (v->glance_of)
         glance_load(v->ui, v->pupil_id, &v->glance);
     if (!build_record(v->ui, v->pupil_id, &v->glance, &v->tv))
@@ -710,12 +692,12 @@ bool pupil_record_run(struct ui *ui, int64_t pupil_id, pupil_glance_fn glance_of
     if (glance_of)
         glance_of(ctx, pupil_id, &v.glance);
     if (!build_record(ui, pupil_id, &v.glance, &v.tv)) {
-        pv_tv_free(&v.tv);
+        docview_free(&v.tv.doc);
         return false;
     }
     pupil_views_name(ui, pupil_id, v.title, sizeof v.title);
     ui_run_view(ui, &record_view, &v);
-    pv_tv_free(&v.tv);
+    docview_free(&v.tv.doc);
     return v.deleted;
 }
 
