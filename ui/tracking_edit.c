@@ -121,7 +121,6 @@ static bool note_enter(void *ctx, const char *text)
 static const struct prompt_spec note_prompt = {
     .title = "a note on the area",
     .label = "Note:",
-    .keys = prompt_enter_keys,
     .draw = note_draw,
     .draws_editor = true,
     .on_enter = note_enter,
