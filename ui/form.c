@@ -15,6 +15,7 @@
 #include "draw.h"
 #include "labels.h"
 #include "lineedit.h"
+#include "question.h"
 #include "textedit.h"
 #include "money.h"
 #include "utf8.h"
@@ -517,7 +518,10 @@ static ap_status take_version(const struct form *f)
 
 static const enum action_id conflict_keys[] = {ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct question conflict_question = {
-    .title = "a record someone else changed", .answers = conflict_keys, .draw = conflict_draw};
+    .title = "a record someone else changed",
+    .answers = conflict_keys,
+    .draw = conflict_draw,
+};
 
 const struct question *form_conflict_question(void) { return &conflict_question; }
 

@@ -3,6 +3,7 @@
  * RAG) and the drafts of what is typed. */
 
 #include "psp_parts.h"
+#include "question.h"
 
 /* ---- the editor and the review form: one context for both ------------------------------- */
 
@@ -577,7 +578,11 @@ static void restore_drafts(struct draft_question *q)
 
 static const enum action_id draft_keys[] = {ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD, ACT_VIEW_CLOSE, ACT_NONE};
 static const struct question draft_question = {
-    .title = "kept drafts", .answers = draft_keys, .draw = draft_draw, .overlay = true};
+    .title = "kept drafts",
+    .answers = draft_keys,
+    .draw = draft_draw,
+    .overlay = true,
+};
 
 const struct question *psp_draft_question(void) { return &draft_question; }
 

@@ -27,6 +27,7 @@
 #include "pane.h"
 #include "script.h"
 #include "panes.h"
+#include "question.h"
 #include "shell.h"
 #include "term_guard.h"
 #include "utf8.h"
@@ -541,7 +542,10 @@ static void open_pane(struct ui *ui, int index)
 /* ---- A question on the status line (a view drawn over the one below) ---------- */
 
 static const enum action_id confirm_keys[] = {ACT_YES, ACT_NO, ACT_VIEW_CLOSE, ACT_NONE};
-static const struct question confirm_question = {.title = "a question", .answers = confirm_keys};
+static const struct question confirm_question = {
+    .title = "a question",
+    .answers = confirm_keys,
+};
 
 const struct question *ui_confirm_question(void) { return &confirm_question; }
 

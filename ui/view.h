@@ -124,25 +124,9 @@ const struct prompt_spec *tracking_note_prompt(void);   /* ui/tracking_edit.c */
 const struct prompt_spec *search_prompt_spec(void);     /* ui/search.c */
 const struct prompt_spec *picker_prompt_spec(void);     /* ui/picker.c */
 
-/* A question answered by one of a few keys (y or n; reload or overwrite;
- * restore or discard): one view for every such question. It takes only its
- * answers (q and the digits are not answers), Ctrl-C and F1; any other
- * character leaves it asked. */
-struct question {
-    const char *title;             /* the help's heading: "a question" */
-    const enum action_id *answers; /* ACT_VIEW_CLOSE among them when Esc answers; ACT_NONE-terminated */
-    /* Draws it; NULL: nothing is drawn (the status line asks it). */
-    void (*draw)(void *ctx, WINDOW *w);
-    bool overlay;                  /* drawn over the view below (see struct view_ops) */
-};
-
-/* Asks the question until it is answered: the answer's action, or ACT_NONE
- * when the program is quitting or going to another pane. */
-enum action_id ui_ask(struct ui *ui, const struct question *q, void *ctx);
-/* The view table a question runs as, filled into out (for the test). */
-const struct view_ops *question_view_ops(const struct question *q, struct view_ops *out);
-
-/* Every question, for the same test. Add a new question here too. */
+/* Every question (ui/question.h), run as a view by question_view_ops, for
+ * the same test. Add a new question here too. */
+struct question;
 const struct question *ui_confirm_question(void);    /* ui/ui.c */
 const struct question *form_conflict_question(void); /* ui/form.c */
 const struct question *psp_draft_question(void);     /* ui/psp_edit.c */

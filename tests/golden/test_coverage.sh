@@ -1,9 +1,10 @@
 #!/bin/sh
 # The golden screens cover every view, at both sizes. The list of views is
 # read from the source, not written here: every `struct view_ops NAME = {`,
-# every `struct pane_ops NAME = {` and every `struct prompt_spec NAME = {`
+# every `struct pane_ops NAME = {`, every `struct prompt_spec NAME = {`
 # (a one-line prompt: ui/prompt.c runs each as a view with the spec's title
-# and keys) in ui/*.c, with its .title. A view is
+# and keys) and every `struct question NAME = {` (likewise, ui/question.c)
+# in ui/*.c, with its .title. A view is
 # covered at a size when a screen that a script in tests/golden/scripts
 # dumps (":dump NAME") is checked in under tests/golden/expected/SIZE and
 # shows that view's help heading, which the shell draws only while the view
@@ -22,15 +23,16 @@ golden=tests/golden
 # TITLE empty when it is not a string literal. A table made any other way
 # (an array, a compound literal, a variable filled in at run time) comes out
 # as "view<TAB>FILE:LINE<TAB>", so it fails the check rather than escape it;
-# ui/prompt.c alone fills in view tables, each from a prompt_spec checked here.
+# ui/prompt.c and ui/question.c alone fill in view tables, each from a
+# prompt_spec or a question checked here.
 views() {
     awk '
-        /^[ \t]*(static )?(const )?struct ((view|pane)_ops|prompt_spec) [A-Za-z_0-9]+ *= *\{/ {
+        /^[ \t]*(static )?(const )?struct ((view|pane)_ops|prompt_spec|question) [A-Za-z_0-9]+ *= *\{/ {
             kind = ($0 ~ /pane_ops/) ? "pane" : "view"
             name = $0; sub(/ *=.*/, "", name); sub(/.* /, "", name)
             inside = 1; title = ""; next
         }
-        FILENAME !~ /(^|\/)prompt\.c$/ && (/\(struct ((view|pane)_ops|prompt_spec)\) *\{/ || (/struct ((view|pane)_ops|prompt_spec)[ \t]+[A-Za-z_]/ && !/extern/ && !/struct ((view|pane)_ops|prompt_spec)[ \t]+[A-Za-z_0-9]+ *\(/)) {
+        FILENAME !~ /(^|\/)(prompt|question)\.c$/ && (/\(struct ((view|pane)_ops|prompt_spec|question)\) *\{/ || (/struct ((view|pane)_ops|prompt_spec|question)[ \t]+[A-Za-z_]/ && !/extern/ && !/struct ((view|pane)_ops|prompt_spec|question)[ \t]+[A-Za-z_0-9]+ *\(/)) {
             printf "view\t%s:%d\t\n", FILENAME, FNR
             next
         }
@@ -127,6 +129,20 @@ rc=$?
     [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
     ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" ||
     not_ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+cp ui/*.c "$TEST_DIR/ui/"
+cat >> "$TEST_DIR/ui/ui.c" <<'C'
+static const struct question unseen_question = {
+    .title = "a question no script asks",
+    .answers = NULL,
+};
+C
+out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a question no script asks" (unseen_question)' &&
+    echo "$out" | grep -q '^not ok - golden coverage 60x16: view "a question no script asks" (unseen_question)' &&
+    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
+    ok "golden coverage: a question no screen shows fails the check, named, at both sizes" ||
+    not_ok "golden coverage: a question no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
 cp ui/*.c "$TEST_DIR/ui/"
 cat >> "$TEST_DIR/ui/ui.c" <<'C'
 static const struct view_ops computed_view = {

@@ -19,6 +19,7 @@
 #include "draw.h"
 #include "utf8.h"
 #include "prompt.h"
+#include "question.h"
 #include "view.h"
 
 #define PANES 8
