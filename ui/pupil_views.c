@@ -391,6 +391,17 @@ ap_status pv_pupil_flags(struct ui *ui, int64_t pupil_id, struct flag_list *out)
 
 /* ---- The record --------------------------------------------------------------------- */
 
+/* A part of the record read from the store (st): a blank line before it,
+ * and when it could not be read, why (failed: "Contacts could not be
+ * read"). True when it was read. */
+static bool section_read(struct textview *tv, ap_status st, const char *failed)
+{
+    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
+    if (st != AP_OK)
+        pv_tv_add(tv, ATTR_ERROR, 0, "%s: %s", failed, ap_error_detail());
+    return st == AP_OK;
+}
+
 static const char *yes_no(bool v)
 {
     return v ? "yes" : "no";
@@ -465,10 +476,7 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
 
     /* Flags with their reasons. */
     struct flag_list fl;
-    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
-    if (pv_pupil_flags(ui, id, &fl) != AP_OK) {
-        pv_tv_add(tv, ATTR_ERROR, 0, "Flags could not be worked out: %s", ap_error_detail());
-    } else {
+    if (section_read(tv, pv_pupil_flags(ui, id, &fl), "Flags could not be worked out")) {
         pv_tv_add(tv, ATTR_HEADER, 0, "Flags (%zu)", fl.n);
         if (fl.n == 0)
             pv_tv_add(tv, ATTR_NORMAL, 0, "No flags.");
@@ -478,12 +486,9 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     pv_flag_list_free(&fl);
 
     /* Placements. */
-    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
     struct placement_item *items = NULL;
     size_t n = 0;
-    if (placement_list_for_pupil(s, id, &items, &n) != AP_OK) {
-        pv_tv_add(tv, ATTR_ERROR, 0, "Placements could not be read: %s", ap_error_detail());
-    } else {
+    if (section_read(tv, placement_list_for_pupil(s, id, &items, &n), "Placements could not be read")) {
         pv_tv_add(tv, ATTR_HEADER, 0, "Placements (%zu) · p to change them", n);
         int64_t total = 0;
         int active = 0;
@@ -529,12 +534,9 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     free(items);
 
     /* Contacts. */
-    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
     struct contact *cs = NULL;
     size_t nc = 0;
-    if (contact_list(s, id, &cs, &nc) != AP_OK) {
-        pv_tv_add(tv, ATTR_ERROR, 0, "Contacts could not be read: %s", ap_error_detail());
-    } else {
+    if (section_read(tv, contact_list(s, id, &cs, &nc), "Contacts could not be read")) {
         pv_tv_add(tv, ATTR_HEADER, 0, "Contacts (%zu), in calling order · t to change them", nc);
         if (nc == 0)
             pv_tv_add(tv, ATTR_NORMAL, 0, "No contacts recorded.");
