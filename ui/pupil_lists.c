@@ -172,20 +172,15 @@ static void contacts_foot(struct sublist *s, WINDOW *w, int y, const void *item)
 }
 
 /* K and J: the contact earlier or later in the calling order. */
-static enum view_key contacts_key(struct sublist *s, const struct action *act, void *cur)
+static bool contacts_key(struct sublist *s, enum action_id id, void *cur)
 {
     const struct contact *c = cur;
-    if (act->id != ACT_PRIORITY_UP && act->id != ACT_PRIORITY_DOWN)
-        return VIEW_PASS;
-    if (!c || !ui_can_write(s->ui))
-        return VIEW_DONE;
     int64_t version = c->version;
-    if (contact_move(ui_store(s->ui), c->id, &version, act->id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK)
+    if (contact_move(ui_store(s->ui), c->id, &version, id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK)
         ui_error(s->ui, "Not moved: %s", ap_error_detail());
     else
         ui_store_changed(s->ui);
-    sublist_load(s, c->id);
-    return VIEW_DONE;
+    return true;
 }
 
 static const enum action_id contacts_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
@@ -211,7 +206,7 @@ static const struct sublist_def contacts_list = {
     .remove = contact_remove,
     .draw_head = contacts_head,
     .draw_foot = contacts_foot,
-    .key = contacts_key,
+    .row_key = contacts_key,
 };
 
 const struct view_ops *pupil_contacts_view_ops(void) { return &contacts_list.ops; }

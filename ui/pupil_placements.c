@@ -528,21 +528,17 @@ static void placements_foot(struct sublist *s, WINDOW *w, int y, const void *ite
 }
 
 /* E: ends the placement. */
-static enum view_key placements_key(struct sublist *s, const struct action *act, void *cur)
+static bool placements_key(struct sublist *s, enum action_id id, void *cur)
 {
+    (void)id; /* ACT_END_PLACEMENT, the list's one key of its own */
     struct placement_item *it = cur;
-    if (act->id != ACT_END_PLACEMENT)
-        return VIEW_PASS;
-    if (!it || !ui_can_write(s->ui))
-        return VIEW_DONE;
     if (strcmp(it->p.status, "ended") == 0) {
         char d[11];
         ui_error(s->ui, "That placement has already ended (on %s)", date_format(it->p.end_date, d));
-        return VIEW_DONE;
+        return false;
     }
     end_form_run(s->ui, it);
-    sublist_load(s, it->p.id);
-    return VIEW_DONE;
+    return true;
 }
 
 static const enum action_id placements_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT,
@@ -567,7 +563,7 @@ static const struct sublist_def placements_list = {
     .say = placement_say,
     .draw_head = placements_head,
     .draw_foot = placements_foot,
-    .key = placements_key,
+    .row_key = placements_key,
 };
 
 const struct view_ops *pupil_placements_view_ops(void) { return &placements_list.ops; }
