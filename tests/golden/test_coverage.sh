@@ -102,47 +102,37 @@ done
 # The check itself fails for a view no screen shows, and for that one alone:
 # a copy of ui/ with one more view; and for one whose title is not a literal.
 mkdir -p "$TEST_DIR/ui"
-cp ui/*.c "$TEST_DIR/ui/"
-cat >> "$TEST_DIR/ui/ui.c" <<'C'
+# unseen WHAT NAME TITLE: a copy of ui/ with the table NAME (its C on stdin,
+# titled TITLE) added fails the check for it alone, named, at both sizes.
+unseen() {
+    cp ui/*.c "$TEST_DIR/ui/"
+    cat >> "$TEST_DIR/ui/ui.c"
+    out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
+    rc=$?
+    [ $rc -ne 0 ] && echo "$out" | grep -qF "not ok - golden coverage 80x24: view \"$3\" ($2)" &&
+        echo "$out" | grep -qF "not ok - golden coverage 60x16: view \"$3\" ($2)" &&
+        [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
+        ok "golden coverage: $1 no screen shows fails the check, named, at both sizes" ||
+        not_ok "golden coverage: $1 no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+}
+unseen "a view" unseen_view "a view no script opens" <<'C'
 static const struct view_ops unseen_view = {
     .title = "a view no script opens",
     .keys = NULL,
 };
 C
-out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a view no script opens" (unseen_view)' &&
-    echo "$out" | grep -q '^not ok - golden coverage 60x16: view "a view no script opens" (unseen_view)' &&
-    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
-    ok "golden coverage: a view no screen shows fails the check, named, at both sizes" ||
-    not_ok "golden coverage: a view no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
-cp ui/*.c "$TEST_DIR/ui/"
-cat >> "$TEST_DIR/ui/ui.c" <<'C'
+unseen "a prompt" unseen_prompt "a prompt no script opens" <<'C'
 static const struct prompt_spec unseen_prompt = {
     .title = "a prompt no script opens",
     .label = "Unseen:",
 };
 C
-out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a prompt no script opens" (unseen_prompt)' &&
-    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
-    ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" ||
-    not_ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
-cp ui/*.c "$TEST_DIR/ui/"
-cat >> "$TEST_DIR/ui/ui.c" <<'C'
+unseen "a question" unseen_question "a question no script asks" <<'C'
 static const struct question unseen_question = {
     .title = "a question no script asks",
     .answers = NULL,
 };
 C
-out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a question no script asks" (unseen_question)' &&
-    echo "$out" | grep -q '^not ok - golden coverage 60x16: view "a question no script asks" (unseen_question)' &&
-    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
-    ok "golden coverage: a question no screen shows fails the check, named, at both sizes" ||
-    not_ok "golden coverage: a question no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
 cp ui/*.c "$TEST_DIR/ui/"
 cat >> "$TEST_DIR/ui/ui.c" <<'C'
 static const struct view_ops computed_view = {
