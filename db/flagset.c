@@ -607,3 +607,26 @@ ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct t
     sqlite3_finalize(q);
     return st;
 }
+
+/* ---- one record's flags, kept ---------------------------------------------------- */
+
+ap_status flag_rows_for_pupil(struct store *s, const struct thresholds *th, int today, int64_t pupil_id,
+                              struct flag_row **rows, size_t *n)
+{
+    struct keep k = {0};
+    ap_status st = flags_for_pupil(s, th, today, pupil_id, keep_row, &k, NULL);
+    if (st == AP_OK && k.nomem)
+        st = ap_fail(AP_ERR_NOMEM, "keeping the flags: out of memory");
+    if (st != AP_OK) {
+        free_rows(k.rows, k.n);
+        k = (struct keep){0};
+    }
+    *rows = k.rows;
+    *n = k.n;
+    return st;
+}
+
+void flag_rows_free(struct flag_row *rows, size_t n)
+{
+    free_rows(rows, n);
+}

@@ -87,4 +87,10 @@ void flag_touch_free(struct flag_touch *t);
 ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
                         struct flag_touch *t, bool *changed);
 
+/* One pupil's flags now (flags_for_pupil), as rows whose strings are owned
+ * like a set's: *rows and *n (none on failure). flag_rows_free frees them. */
+ap_status flag_rows_for_pupil(struct store *s, const struct thresholds *th, int today, int64_t pupil_id,
+                              struct flag_row **rows, size_t *n);
+void flag_rows_free(struct flag_row *rows, size_t n);
+
 #endif

@@ -138,13 +138,6 @@ void run_search(struct att *a)
 
 /* Go to a date: a prompt over the grid; a date it cannot read is said
  * after it closes. */
-static void goto_hint(void *ctx, const char *text, char *after, size_t len)
-{
-    (void)ctx;
-    (void)text;
-    snprintf(after, len, "YYYY-MM-DD, today, +1w, -3d · Enter goes · Esc cancels");
-}
-
 static bool goto_enter(void *ctx, const char *text)
 {
     struct att *a = ctx;
@@ -172,9 +165,8 @@ static bool goto_enter(void *ctx, const char *text)
 static const struct prompt_spec goto_prompt = {
     .title = "going to a date",
     .label = "Go to date:",
-    .keys = prompt_enter_keys,
     .draw = draw_grid,
-    .hint = goto_hint,
+    .hint_text = "YYYY-MM-DD, today, +1w, -3d · Enter goes · Esc cancels",
     .on_enter = goto_enter,
 };
 

@@ -416,8 +416,7 @@ static void log_call(struct calls_pane *c)
     snprintf(title, sizeof title, "Log a call: %s", f->e.pupil_name);
     struct form form = {
         .title = title,
-        .fields = fields,
-        .nfields = LF_COUNT,
+        FORM_FIELDS(fields),
         .ctx = f,
         .validate = log_validate,
         .save = log_save,

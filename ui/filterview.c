@@ -70,6 +70,7 @@ static enum view_key filter_view_key(void *self, const struct action *act, int r
 static const enum action_id filter_keys[] = {ACT_KEEP_TEXT, ACT_FILTER_CLEAR, ACT_FILTER, ACT_UP, ACT_DOWN,
                                              ACT_PREV_FIELD, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_CHOICE_PREV,
                                              ACT_NONE};
+/* The hint line of the filter panel and of the filter menu. */
 static const enum action_id filter_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
                                               ACT_NONE};
 static const struct view_ops filter_view_ops_ = {
@@ -182,12 +183,10 @@ static enum view_key menu_key(void *self, const struct action *act, int ret, win
 
 static const enum action_id menu_keys[] = {ACT_KEEP_TEXT,   ACT_NEXT_FIELD,  ACT_PREV_FIELD,   ACT_UP, ACT_DOWN,
                                            ACT_CHOICE_NEXT, ACT_CHOICE_PREV, ACT_FILTER_CLEAR, ACT_NONE};
-static const enum action_id menu_hints[] = {ACT_KEEP_TEXT, ACT_NEXT_FIELD, ACT_CHOICE_NEXT, ACT_FILTER_CLEAR,
-                                            ACT_NONE};
 static const struct view_ops menu_view_ops_ = {
     .title = "the filter",
     .keys = menu_keys,
-    .hints = menu_hints,
+    .hints = filter_hints,
     .draw = menu_draw,
     .key = menu_key,
     .takes_text = menu_takes_text,

@@ -15,6 +15,7 @@
 #include "draw.h"
 #include "labels.h"
 #include "lineedit.h"
+#include "question.h"
 #include "textedit.h"
 #include "money.h"
 #include "utf8.h"
@@ -478,12 +479,11 @@ static int field_named(const struct form *f, const char *detail)
 struct conflict {
     struct form_run *r;
     char who[300];
-    bool overwrite; /* try the save again, over the other change */
 };
 
-static void conflict_draw(void *self, WINDOW *w)
+static void conflict_draw(void *ctx, WINDOW *w)
 {
-    struct conflict *c = self;
+    struct conflict *c = ctx;
     draw_form(c->r);
     /* The question goes on the form's own last two lines, where it fits an
      * 80-column terminal; the status line carries its first words. */
@@ -516,15 +516,22 @@ static ap_status take_version(const struct form *f)
     return st;
 }
 
-static enum view_key conflict_key(void *self, const struct action *act, int ret, wint_t ch)
+static const enum action_id conflict_keys[] = {ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE, ACT_VIEW_CLOSE, ACT_NONE};
+static const struct question conflict_question = {
+    .title = "a record someone else changed",
+    .answers = conflict_keys,
+    .draw = conflict_draw,
+};
+
+const struct question *form_conflict_question(void) { return &conflict_question; }
+
+/* True to try the save again (overwrite), false to go on editing. */
+static bool resolve_conflict(struct form_run *r, const char *who)
 {
-    (void)ret;
-    (void)ch;
-    struct conflict *c = self;
-    struct form_run *r = c->r;
-    if (!act)
-        return VIEW_DONE;
-    switch (act->id) {
+    struct conflict c = {.r = r};
+    snprintf(c.who, sizeof c.who, "%s", who);
+    ui_error(r->ui, "Not saved: %s", who);
+    switch (ui_ask(r->ui, &conflict_question, &c)) {
     case ACT_CONFLICT_RELOAD:
         if (r->f->reload(r->f->ctx) == AP_OK) {
             load_fields(r);
@@ -533,40 +540,18 @@ static enum view_key conflict_key(void *self, const struct action *act, int ret,
         } else {
             ui_error(r->ui, "%s", ap_error_detail());
         }
-        return VIEW_CLOSE;
+        return false;
     case ACT_CONFLICT_OVERWRITE:
-        if (take_version(r->f) != AP_OK)
-            ui_error(r->ui, "%s", ap_error_detail());
-        else
-            c->overwrite = true;
-        return VIEW_CLOSE;
+        if (take_version(r->f) == AP_OK)
+            return !ui_quitting(r->ui);
+        ui_error(r->ui, "%s", ap_error_detail());
+        return false;
     case ACT_VIEW_CLOSE:
         ui_message(r->ui, "Not saved: your changes are still in the form");
-        return VIEW_CLOSE;
+        return false;
     default:
-        return VIEW_PASS;
+        return false;
     }
-}
-
-static const enum action_id conflict_keys[] = {ACT_CONFLICT_RELOAD, ACT_CONFLICT_OVERWRITE, ACT_VIEW_CLOSE, ACT_NONE};
-static const struct view_ops conflict_view = {
-    .title = "a record someone else changed",
-    .keys = conflict_keys,
-    .draw = conflict_draw,
-    .key = conflict_key,
-    .takes_text = view_takes_text_always, /* only its answers, Esc, Ctrl-C and F1 */
-};
-
-const struct view_ops *form_conflict_view_ops(void) { return &conflict_view; }
-
-/* True to try the save again (overwrite), false to go on editing. */
-static bool resolve_conflict(struct form_run *r, const char *who)
-{
-    struct conflict c = {.r = r};
-    snprintf(c.who, sizeof c.who, "%s", who);
-    ui_error(r->ui, "Not saved: %s", who);
-    ui_run_view(r->ui, &conflict_view, &c);
-    return c.overwrite && !ui_quitting(r->ui);
 }
 
 static bool try_save(struct form_run *r)

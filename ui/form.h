@@ -118,6 +118,14 @@ struct form {
     bool enter_saves;
 };
 
+/* In a struct form's initialiser: the fields, a local array, and how many
+ * it holds (so that the count cannot disagree with the array). */
+#define FORM_FIELDS(array) .fields = (array), .nfields = (int)(sizeof(array) / sizeof((array)[0]))
+/* In a struct form's initialiser: the record the form edits, a pointer to a
+ * plain struct with an int64_t version, for the conflict check when
+ * take_version is NULL (its size and its version follow from it). */
+#define FORM_RECORD(rec) .record = (rec), .record_size = sizeof *(rec), .version = &(rec)->version
+
 /* While typing goes on, a draft is kept at most this often (form.draft). */
 #define FORM_DRAFT_MS 3000
 

@@ -216,7 +216,7 @@ unsigned ui_import_run(struct ui *ui, enum ui_import_from from)
     };
     struct form f = {
         .title = from == UI_IMPORT_PROVIDERS ? "Import providers from a file" : "Import into the roll from a file",
-        .fields = fields, .nfields = 2, .ctx = &a, .validate = ask_validate, .save = ask_save,
+        FORM_FIELDS(fields), .ctx = &a, .validate = ask_validate, .save = ask_save,
     };
     if (!form_run(ui, &f)) {
         free(a.text);

@@ -450,19 +450,6 @@ static ap_status decision_reload(void *ctx)
     return rc;
 }
 
-static ap_status decision_take_version(void *ctx)
-{
-    struct decision_form *df = ctx;
-    struct panel_case *c = malloc(sizeof *c);
-    if (!c)
-        return ap_fail(AP_ERR_NOMEM, "out of memory");
-    ap_status rc = panel_case_get(ui_store(df->st->ui), df->st->case_id, c);
-    if (rc == AP_OK)
-        df->version = c->version;
-    free(c);
-    return rc;
-}
-
 /* The panel's decision on the case of the view (st->rec, loaded). */
 static bool decision_form_run(struct panel *st)
 {
@@ -504,13 +491,12 @@ static bool decision_form_run(struct panel *st)
     snprintf(title, sizeof title, "The panel's decision: %s", st->pupil_name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = DF_COUNT,
+        FORM_FIELDS(fields),
         .ctx = df,
         .read_only = false,
         .save = decision_save,
         .reload = decision_reload,
-        .take_version = decision_take_version,
+        FORM_RECORD(df), /* after a conflict, decision_reload's version is taken */
         .info = decision_info,
         .start_focus = DF_STATUS,
     };

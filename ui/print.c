@@ -79,7 +79,7 @@ static bool ask_file(struct ui *ui, const char *what, const char *offer, char *o
          .help = "The PDF to write (mode 0600), offered in your home folder; ^S writes it, Esc cancels"},
     };
     struct form f = {
-        .title = title, .fields = fields, .nfields = 1, .ctx = &a,
+        .title = title, FORM_FIELDS(fields), .ctx = &a,
         .validate = ask_validate, .save = ask_save,
     };
     return form_run(ui, &f);

@@ -2,12 +2,20 @@
 
 #include "prompt.h"
 
+#include <stdio.h>
+
 #include "attr.h"
 #include "draw.h"
 #include "shell.h"
 #include "utf8.h"
 
-const enum action_id prompt_enter_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
+/* The keys of a prompt taking only Enter (a spec's keys NULL). */
+static const enum action_id enter_keys[] = {ACT_KEEP_TEXT, ACT_NONE};
+
+static const enum action_id *keys_of(const struct prompt_spec *spec)
+{
+    return spec->keys ? spec->keys : enter_keys;
+}
 
 struct prompt {
     struct ui *ui;
@@ -25,6 +33,8 @@ static void draw_prompt_line(struct prompt *p, WINDOW *w)
     char after[160] = "";
     if (p->spec->hint)
         p->spec->hint(p->ctx, lineedit_text(&p->le), after, sizeof after);
+    else if (p->spec->hint_text)
+        snprintf(after, sizeof after, "%s", p->spec->hint_text);
     wmove(w, 0, 0);
     wclrtoeol(w);
     int width = getmaxx(w);
@@ -67,7 +77,7 @@ static enum view_key prompt_key(void *self, const struct action *act, int ret, w
             s->on_cancel(p->ctx);
             return VIEW_CLOSE;
         default:
-            for (const enum action_id *k = s->keys; *k != ACT_NONE; k++)
+            for (const enum action_id *k = keys_of(s); *k != ACT_NONE; k++)
                 if (*k == act->id && s->on_action) {
                     s->on_action(p->ctx, act->id, lineedit_text(&p->le));
                     return VIEW_DONE;
@@ -87,7 +97,7 @@ const struct view_ops *prompt_view_ops(const struct prompt_spec *spec, struct vi
 {
     *out = (struct view_ops){0};
     out->title = spec->title;
-    out->keys = spec->keys;
+    out->keys = keys_of(spec);
     out->draw = prompt_draw;
     out->key = prompt_key;
     out->takes_text = view_takes_text_always;

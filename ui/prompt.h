@@ -19,15 +19,19 @@ struct ui;
 struct prompt_spec {
     const char *title;          /* the help's heading: "going to a date" */
     const char *label;          /* before the editor and in refusals: "Find:" */
-    const enum action_id *keys; /* ACT_KEEP_TEXT (Enter) and any more (n/N), ACT_NONE-terminated */
+    /* ACT_KEEP_TEXT (Enter) and any more (n/N), ACT_NONE-terminated; NULL:
+     * Enter only. */
+    const enum action_id *keys;
     /* Draws the body beneath the prompt. */
     void (*draw)(void *ctx, WINDOW *w, struct lineedit *le);
     /* true: draw puts the editor in its own place (tracking's note line, a
      * list's search line); false: the prompt draws it on the body's first
      * line, a third of the width. */
     bool draws_editor;
-    /* The text after the editor for what is typed; NULL: none. */
+    /* The text after the editor for what is typed; NULL: hint_text, the
+     * same words whatever is typed (NULL too: none). */
     void (*hint)(void *ctx, const char *text, char *buf, size_t len);
+    const char *hint_text;
     /* The text changed (incremental: find). NULL: nothing. */
     void (*on_change)(void *ctx, const char *text);
     /* Enter: true to close (false: it said why and stays). NULL: closes. */
@@ -37,9 +41,6 @@ struct prompt_spec {
     /* One of the extra keys (not ACT_KEEP_TEXT). */
     void (*on_action)(void *ctx, enum action_id id, const char *text);
 };
-
-/* The keys of a prompt taking only Enter (ACT_KEEP_TEXT), ACT_NONE-terminated. */
-extern const enum action_id prompt_enter_keys[];
 
 /* How a prompt ended. */
 enum prompt_end {

@@ -3,6 +3,7 @@
  * RAG) and the drafts of what is typed. */
 
 #include "psp_parts.h"
+#include "question.h"
 
 /* ---- the editor and the review form: one context for both ------------------------------- */
 
@@ -100,6 +101,16 @@ static int add_field(struct editor *ed, const char *label, enum field_kind kind,
     if (value && ed->base)
         m->offset = (size_t)((char *)value - ed->base);
     return i;
+}
+
+/* A pick-list field of choices (ending with {NULL, NULL}, living as long as
+ * the editor). */
+static void add_choice(struct editor *ed, const char *label, const struct field_choice *choices, char *value,
+                       size_t size, bool required, const char *help)
+{
+    int f = add_field(ed, label, FIELD_CHOICE, value, size, required, 0, 0, help, NULL);
+    if (f >= 0)
+        ed->fields[f].choices = choices;
 }
 
 static void add_info(struct editor *ed, const char *label, enum info_kind info, const char *text, int slot)
@@ -525,14 +536,13 @@ struct draft_question {
     const char *question;
     struct psp_draft *drafts;
     size_t n;
-    const char *prefix;
     bool *restored_any;
     int first;
 };
 
-static void draft_draw(void *self, WINDOW *w)
+static void draft_draw(void *ctx, WINDOW *w)
 {
-    struct draft_question *q = self;
+    struct draft_question *q = ctx;
     int h = getmaxy(w);
     size_t st_[6], en[6];
     int lines = ps_wrap_lines(q->question, getmaxx(w) - 2, st_, en, 6);
@@ -544,58 +554,37 @@ static void draft_draw(void *self, WINDOW *w)
     curs_set(0);
 }
 
-static enum view_key draft_key(void *self, const struct action *act, int ret, wint_t ch)
+/* The drafts restored into the editor's fields; the focus goes to the
+ * latest (they come oldest first). */
+static void restore_drafts(struct draft_question *q)
 {
-    (void)ret;
-    (void)ch;
-    struct draft_question *q = self;
     struct editor *ed = q->ed;
-    if (!act)
-        return VIEW_DONE;
-    switch (act->id) {
-    case ACT_DRAFT_RESTORE: {
-        int bad = 0;
-        for (size_t i = 0; i < q->n; i++) {
-            int f = field_of_key(ed, q->drafts[i].field);
-            if (f < 0)
-                continue;
-            if (restore_draft(ed, f, q->drafts[i].text)) {
-                q->first = f; /* the drafts come oldest first: the focus goes to the latest */
-                *q->restored_any = true;
-            } else {
-                bad++;
-            }
+    int bad = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        int f = field_of_key(ed, q->drafts[i].field);
+        if (f < 0)
+            continue;
+        if (restore_draft(ed, f, q->drafts[i].text)) {
+            q->first = f;
+            *q->restored_any = true;
+        } else {
+            bad++;
         }
-        ui_message(ed->ui, bad ? "Restored the draft; %d value%s did not read (a date typed half-way?)"
-                               : "Restored what you typed: ^S saves it, Esc asks before dropping it",
-                   bad, bad == 1 ? "" : "s");
-        return VIEW_CLOSE;
     }
-    case ACT_DRAFT_DISCARD:
-        if (psp_draft_discard(ui_store(ed->ui), ed_psp_id(ed), q->prefix, false) == AP_OK)
-            ui_message(ed->ui, "Discarded the draft");
-        else
-            ui_error(ed->ui, "The draft was not discarded: %s", ap_error_detail());
-        return VIEW_CLOSE;
-    case ACT_VIEW_CLOSE:
-        ui_message(ed->ui, "The draft is kept for next time");
-        return VIEW_CLOSE;
-    default:
-        return VIEW_PASS;
-    }
+    ui_message(ed->ui, bad ? "Restored the draft; %d value%s did not read (a date typed half-way?)"
+                           : "Restored what you typed: ^S saves it, Esc asks before dropping it",
+               bad, bad == 1 ? "" : "s");
 }
 
 static const enum action_id draft_keys[] = {ACT_DRAFT_RESTORE, ACT_DRAFT_DISCARD, ACT_VIEW_CLOSE, ACT_NONE};
-static const struct view_ops draft_view = {
+static const struct question draft_question = {
     .title = "kept drafts",
-    .keys = draft_keys,
+    .answers = draft_keys,
     .draw = draft_draw,
-    .key = draft_key,
-    .takes_text = view_takes_text_always, /* only its answers */
     .overlay = true,
 };
 
-const struct view_ops *psp_draft_view_ops(void) { return &draft_view; }
+const struct question *psp_draft_question(void) { return &draft_question; }
 
 /* Offers this login's kept drafts back: "A draft of Reason for PSP from
  * 2026-11-22 09:14 was kept: r restore, d discard". Returns the field of
@@ -650,10 +639,25 @@ static int offer_drafts(struct editor *ed, const char *prefix, bool *restored_an
     for (char *c = status_text; *c; c++)
         if (*c == '\n')
             *c = ' ';
-    struct draft_question q = {.ed = ed, .question = question, .drafts = drafts, .n = n, .prefix = prefix,
+    struct draft_question q = {.ed = ed, .question = question, .drafts = drafts, .n = n,
                                .restored_any = restored_any, .first = -1};
     ui_message(ed->ui, "%s", status_text);
-    ui_run_view(ed->ui, &draft_view, &q);
+    switch (ui_ask(ed->ui, &draft_question, &q)) {
+    case ACT_DRAFT_RESTORE:
+        restore_drafts(&q);
+        break;
+    case ACT_DRAFT_DISCARD:
+        if (psp_draft_discard(ui_store(ed->ui), ed_psp_id(ed), prefix, false) == AP_OK)
+            ui_message(ed->ui, "Discarded the draft");
+        else
+            ui_error(ed->ui, "The draft was not discarded: %s", ap_error_detail());
+        break;
+    case ACT_VIEW_CLOSE:
+        ui_message(ed->ui, "The draft is kept for next time");
+        break;
+    default:
+        break;
+    }
     int first = q.first;
     psp_drafts_free(drafts, n);
     return first;
@@ -735,10 +739,8 @@ static void build_editor(struct editor *ed)
     if (strcmp(p->status, "ceased") == 0)
         ed->status_choices[n++] = (struct field_choice){"ceased", "Ceased (by a review)"};
     ed->status_choices[n] = (struct field_choice){NULL, NULL};
-    int f = add_field(ed, "Status", FIELD_CHOICE, p->status, sizeof p->status, true, 0, 0,
-                      "Active once agreed at the meeting; a review ceases it", NULL);
-    if (f >= 0)
-        ed->fields[f].choices = ed->status_choices;
+    add_choice(ed, "Status", ed->status_choices, p->status, sizeof p->status, true,
+               "Active once agreed at the meeting; a review ceases it");
     add_field(ed, "Meeting date", FIELD_DATE, &p->meeting_date, 0, false, 0, 0, "YYYY-MM-DD, today, -3d",
               "form.meeting_date");
     add_field(ed, "PSP school lead", FIELD_TEXT, p->lead, sizeof p->lead, false, 0, 0,
@@ -830,10 +832,8 @@ static void build_editor(struct editor *ed)
               "When full time is planned to resume", "form.reduced_end");
     ed->reason_choices[0] = (struct field_choice){"", "Not given"};
     form_choices(ed->reason_choices + 1, 7, LABELS_REDUCED_REASON);
-    f = add_field(ed, "Reason for reduction", FIELD_CHOICE, p->reduced_reason, sizeof p->reduced_reason, false, 0, 0,
-                  "Medical and set out in an IHP: no PSP needed", NULL);
-    if (f >= 0)
-        ed->fields[f].choices = ed->reason_choices;
+    add_choice(ed, "Reason for reduction", ed->reason_choices, p->reduced_reason, sizeof p->reduced_reason, false,
+               "Medical and set out in an IHP: no PSP needed");
     add_field(ed, "Hours per day", FIELD_HOURS, &p->reduced_hours_per_day, 0, false, 0, PSP_RTT_MAX_HOURS,
               "Hours attended a day; 0 when not recorded", "form.reduced_hours");
     add_field(ed, "Safeguarding concern", FIELD_BOOL, &p->reduced_safeguarding_concern, 0, false, 0, 0,
@@ -846,10 +846,8 @@ static void build_editor(struct editor *ed)
     /* The matrix's indicators only the PSP records (issue 13). */
     ed->progression_choices[0] = (struct field_choice){"", "Not recorded"};
     form_choices(ed->progression_choices + 1, 3, LABELS_PROGRESSION);
-    f = add_field(ed, "Progression", FIELD_CHOICE, p->reduced_progression, sizeof p->reduced_progression, false, 0, 0,
-                  "Since the reduced timetable began; little or none is amber", NULL);
-    if (f >= 0)
-        ed->fields[f].choices = ed->progression_choices;
+    add_choice(ed, "Progression", ed->progression_choices, p->reduced_progression, sizeof p->reduced_progression,
+               false, "Since the reduced timetable began; little or none is amber");
     add_field(ed, "Hours a day at the start", FIELD_HOURS, &p->reduced_start_hours, 0, false, 0, PSP_RTT_MAX_HOURS,
               "To see the hours increase over time; 0 when not recorded", "form.reduced_start_hours");
     add_field(ed, "LA safeguarding officer told", FIELD_DATE, &p->reduced_la_told, 0, false, 0, 0,
@@ -898,6 +896,35 @@ static int target_slots(struct editor *ed)
     return slots;
 }
 
+/* The editor's form over its fields (the PSP's or a review's): its title,
+ * read only when the editor is, keeping drafts when it is not, and starting
+ * where a restored draft left off. The caller adds its own callbacks. */
+static struct form editor_form(struct editor *ed, bool restored, int first)
+{
+    return (struct form){
+        .title = ed->title,
+        .fields = ed->fields,
+        .nfields = ed->nfields,
+        .ctx = ed,
+        .read_only = ed->read_only,
+        .info = ed_info,
+        .draft = ed->read_only ? NULL : ps_ed_draft,
+        .start_changed = restored,
+        .start_focus = first > 0 ? first : 0,
+    };
+}
+
+/* Runs the editor's form: true when saved. A deliberate close drops what
+ * was typed (its drafts); quitting keeps them for next time. */
+static bool editor_form_run(struct editor *ed, struct form *form)
+{
+    if (form_run(ed->ui, form))
+        return true;
+    if (!ui_quitting(ed->ui) && !ed->read_only && discard_session_drafts(ed))
+        ui_store_changed(ed->ui);
+    return false;
+}
+
 unsigned ps_open_editor(struct psp_pane *st, int64_t psp_id)
 {
     if (!psp_id)
@@ -939,34 +966,19 @@ unsigned ps_open_editor(struct psp_pane *st, int64_t psp_id)
     else if (ed->read_only)
         ui_message(st->ui, "You have the viewer role: the PSP is read only");
 
-    struct form form = {
-        .title = ed->title,
-        .fields = ed->fields,
-        .nfields = ed->nfields,
-        .ctx = ed,
-        .read_only = ed->read_only,
-        .validate = ed_validate,
-        .save = ed_save,
-        .reload = ed_reload,
-        .take_version = ed_take_version,
-        .info = ed_info,
-        .custom_lines = ed_custom_lines,
-        .custom_draw = ed_custom_draw,
-        .custom_key = ed_custom_key,
-        .draft = ed->read_only ? NULL : ps_ed_draft,
-        .read_only_reason = ceased ? "This PSP was ceased by a review: it is kept as it was, read-only" : NULL,
-        .start_changed = restored,
-        .start_focus = first > 0 ? first : 0,
-    };
-    bool saved = form_run(st->ui, &form);
-    if (saved) {
+    struct form form = editor_form(ed, restored, first);
+    form.validate = ed_validate;
+    form.save = ed_save;
+    form.reload = ed_reload;
+    form.take_version = ed_take_version;
+    form.custom_lines = ed_custom_lines;
+    form.custom_draw = ed_custom_draw;
+    form.custom_key = ed_custom_key;
+    form.read_only_reason = ceased ? "This PSP was ceased by a review: it is kept as it was, read-only" : NULL;
+    if (editor_form_run(ed, &form)) {
         notice_say(st->ui, &st->notice, false, "Saved the PSP of %s%s", ed->facts.name,
             strcmp(ed->p->status, "draft") == 0 ? " (still a draft: set Status Active once agreed)" : "");
         ui_store_changed(st->ui);
-    } else if (!ui_quitting(st->ui) && !ed->read_only) {
-        /* A deliberate close: what was typed goes with it. */
-        if (discard_session_drafts(ed))
-            ui_store_changed(st->ui);
     }
     editor_free(ed);
     return REDRAW_ALL;
@@ -1043,14 +1055,9 @@ static void build_review(struct editor *ed)
         add_field(ed, label, FIELD_LONGTEXT, r->progress[k].progress, sizeof r->progress[k].progress, false, 0, 0,
                   "Progress towards the target since the last review", key);
     }
-    int n = 0;
-    for (size_t i = 0; LABELS_REVIEW_OUTCOME[i].code && n < 7; i++)
-        ed->outcome_choices[n++] = (struct field_choice){LABELS_REVIEW_OUTCOME[i].code, LABELS_REVIEW_OUTCOME[i].text};
-    ed->outcome_choices[n] = (struct field_choice){NULL, NULL};
-    int f = add_field(ed, "Outcome", FIELD_CHOICE, r->outcome, sizeof r->outcome, true, 0, 0,
-                      "Continue; adapt (then edit the targets); cease (the PSP ends); next steps", NULL);
-    if (f >= 0)
-        ed->fields[f].choices = ed->outcome_choices;
+    form_choices(ed->outcome_choices, 8, LABELS_REVIEW_OUTCOME);
+    add_choice(ed, "Outcome", ed->outcome_choices, r->outcome, sizeof r->outcome, true,
+               "Continue; adapt (then edit the targets); cease (the PSP ends); next steps");
     add_field(ed, "Notes and next steps", FIELD_LONGTEXT, r->notes, sizeof r->notes, false, 0, 0,
               "What was decided, and who does what next", "review.notes");
     snprintf(ed->help_next, sizeof ed->help_next, "Empty: the review date + %d weeks", ed->th->psp_review_weeks);
@@ -1112,21 +1119,12 @@ unsigned ps_add_review(struct psp_pane *st, int64_t psp_id)
         editor_free(ed);
         return REDRAW_ALL;
     }
-    struct form form = {
-        .title = ed->title,
-        .fields = ed->fields,
-        .nfields = ed->nfields,
-        .ctx = ed,
-        .validate = rv_validate,
-        .save = rv_save,
-        .reload = rv_reload,
-        .take_version = rv_take_version,
-        .info = ed_info,
-        .draft = ps_ed_draft,
-        .start_changed = restored,
-        .start_focus = first > 0 ? first : 0,
-    };
-    if (form_run(st->ui, &form)) {
+    struct form form = editor_form(ed, restored, first);
+    form.validate = rv_validate;
+    form.save = rv_save;
+    form.reload = rv_reload;
+    form.take_version = rv_take_version;
+    if (editor_form_run(ed, &form)) {
         if (strcmp(r->outcome, "cease") == 0)
             notice_say(st->ui, &st->notice, false, "Review added: the PSP of %s is ceased and kept read-only", ed->facts.name);
         else
@@ -1135,9 +1133,6 @@ unsigned ps_add_review(struct psp_pane *st, int64_t psp_id)
                                                         : psp_suggest_review(r->review_date, ed->th),
                             d));
         ui_store_changed(st->ui);
-    } else if (!ui_quitting(st->ui)) {
-        if (discard_session_drafts(ed))
-            ui_store_changed(st->ui);
     }
     editor_free(ed);
     return REDRAW_ALL;

@@ -257,16 +257,13 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
         snprintf(title, sizeof title, "%s: %s", read_only ? "Pupil" : "Edit pupil", name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = PF_COUNT,
+        FORM_FIELDS(fields),
         .ctx = pf,
         .read_only = read_only,
         .validate = pf_validate,
         .save = pf_save,
         .reload = pf_reload,
-        .record = p,
-        .record_size = sizeof *p,
-        .version = &p->version,
+        FORM_RECORD(p),
         .info = pf_info,
         .custom_lines = pf_lines,
         .custom_draw = pf_draw,

@@ -106,16 +106,13 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
         snprintf(title, sizeof title, "%s: %s", read_only ? "Contact" : "Edit the contact", x->name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &cf,
         .read_only = read_only,
         .validate = contact_form_validate,
         .save = contact_form_save,
         .reload = contact_form_reload,
-        .record = x,
-        .record_size = sizeof *x,
-        .version = &x->version,
+        FORM_RECORD(x),
         .check = contact_form_check,
         .info = contact_info,
     };
@@ -175,20 +172,15 @@ static void contacts_foot(struct sublist *s, WINDOW *w, int y, const void *item)
 }
 
 /* K and J: the contact earlier or later in the calling order. */
-static enum view_key contacts_key(struct sublist *s, const struct action *act, void *cur)
+static bool contacts_key(struct sublist *s, enum action_id id, void *cur)
 {
     const struct contact *c = cur;
-    if (act->id != ACT_PRIORITY_UP && act->id != ACT_PRIORITY_DOWN)
-        return VIEW_PASS;
-    if (!c || !ui_can_write(s->ui))
-        return VIEW_DONE;
     int64_t version = c->version;
-    if (contact_move(ui_store(s->ui), c->id, &version, act->id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK)
+    if (contact_move(ui_store(s->ui), c->id, &version, id == ACT_PRIORITY_UP ? -1 : 1) != AP_OK)
         ui_error(s->ui, "Not moved: %s", ap_error_detail());
     else
         ui_store_changed(s->ui);
-    sublist_load(s, c->id);
-    return VIEW_DONE;
+    return true;
 }
 
 static const enum action_id contacts_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_PRIORITY_UP,
@@ -214,7 +206,7 @@ static const struct sublist_def contacts_list = {
     .remove = contact_remove,
     .draw_head = contacts_head,
     .draw_foot = contacts_foot,
-    .key = contacts_key,
+    .row_key = contacts_key,
 };
 
 const struct view_ops *pupil_contacts_view_ops(void) { return &contacts_list.ops; }
@@ -273,9 +265,8 @@ static bool concern_form_run(struct ui *ui, int64_t pupil_id, const char *pupil)
     free(items);
     pick_init(&cf.provider, &cf.c.provider_id);
     pv_pick_providers(ui, &cf.provider, "None (not at a provider)");
-    struct field_choice kinds[8] = {{0}};
-    for (int i = 0; LABELS_CONCERN_KIND[i].code && i < 7; i++)
-        kinds[i] = (struct field_choice){LABELS_CONCERN_KIND[i].code, LABELS_CONCERN_KIND[i].text};
+    struct field_choice kinds[8];
+    form_choices(kinds, 8, LABELS_CONCERN_KIND);
     struct concern *x = &cf.c;
     struct form_field fields[] = {
         {.label = "Date", .kind = FIELD_DATE, .value = &x->concern_date, .required = true,
@@ -293,8 +284,7 @@ static bool concern_form_run(struct ui *ui, int64_t pupil_id, const char *pupil)
     snprintf(title, sizeof title, "New concern about %s", pupil);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &cf,
         .validate = concern_form_validate,
         .save = concern_form_save,
@@ -308,7 +298,7 @@ static bool concern_form_run(struct ui *ui, int64_t pupil_id, const char *pupil)
 
 static void build_chronology(struct textview *tv, const struct concern *items, size_t n)
 {
-    pv_tv_clear(tv);
+    docview_clear(&tv->doc);
     if (n == 0)
         pv_tv_add(tv, ATTR_DIM, 0, "Nothing recorded yet: press a to add a concern or an incident.");
     for (size_t i = 0; i < n; i++) {
@@ -343,7 +333,7 @@ static bool concerns_load(struct concerns_view *v)
     free(v->items);
     v->items = NULL;
     v->n = 0;
-    pv_tv_clear(&v->tv);
+    docview_clear(&v->tv.doc);
     ap_status st = concern_list(ui_store(v->ui), v->pupil_id, &v->items, &v->n);
     if (st == AP_ERR_DENIED) {
         v->hidden = true;
@@ -416,6 +406,6 @@ void pupil_concerns_run(struct ui *ui, int64_t pupil_id)
     if (concerns_load(&v))
         ui_run_view(ui, &concerns_view_ops_, &v);
     free(v.items);
-    pv_tv_free(&v.tv);
+    docview_free(&v.tv.doc);
 }
 

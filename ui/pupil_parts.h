@@ -16,6 +16,7 @@
 #include "concern.h"
 #include "contact.h"
 #include "date.h"
+#include "docview.h"
 #include "flags.h"
 #include "form.h"
 #include "labels.h"
@@ -32,15 +33,11 @@
 #include "textedit.h"
 #include "utf8.h"
 
-struct tv_line {
-    char *text;                 /* may hold newlines: paragraphs */
-    enum attr_meaning attr;
-    int indent;
-};
-
+/* A record's text, wrapped to the window as it is drawn: its lines are
+ * a document view's (DOC_TEXT; a line may hold newlines: paragraphs),
+ * docview_clear and docview_free drop them. */
 struct textview {
-    struct tv_line *lines;
-    size_t n, cap;
+    struct docview doc;
     int top;                    /* the first visual line shown */
     int total;                  /* visual lines at the last draw */
     int height;                 /* lines shown at the last draw */
@@ -61,8 +58,6 @@ const char *pv_per_basis(const char *basis);
 struct field_choice *pv_choices_of(const struct label *table);
 void pv_pick_providers(struct ui *ui, struct pick *p, const char *first_label);
 __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum attr_meaning attr, int indent, const char *fmt, ...);
-void pv_tv_clear(struct textview *tv);
-void pv_tv_free(struct textview *tv);
 void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height);
 void pv_draw_view_title(WINDOW *w, const char *what, const char *who, const struct textview *tv);
 bool pv_tv_scroll(struct textview *tv, int ret, wint_t ch);

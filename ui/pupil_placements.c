@@ -304,17 +304,14 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
                  pick_label(&pf->provider));
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = PL_COUNT,
+        FORM_FIELDS(fields),
         .ctx = pf,
         .read_only = read_only,
         .new_record = p->id == 0,
         .validate = placement_form_validate,
         .save = placement_form_save,
         .reload = placement_form_reload,
-        .record = x,
-        .record_size = sizeof *x,
-        .version = &x->version,
+        FORM_RECORD(x),
         .info = placement_info,
         .custom_lines = placement_form_lines,
         .custom_draw = placement_form_draw,
@@ -363,8 +360,7 @@ static bool end_form_run(struct ui *ui, const struct placement_item *it)
     snprintf(title, sizeof title, "End the placement at %s", it->provider_name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = 1,
+        FORM_FIELDS(fields),
         .ctx = &ef,
         .save = end_form_save,
         .reload = end_form_reload,
@@ -532,21 +528,17 @@ static void placements_foot(struct sublist *s, WINDOW *w, int y, const void *ite
 }
 
 /* E: ends the placement. */
-static enum view_key placements_key(struct sublist *s, const struct action *act, void *cur)
+static bool placements_key(struct sublist *s, enum action_id id, void *cur)
 {
+    (void)id; /* ACT_END_PLACEMENT, the list's one key of its own */
     struct placement_item *it = cur;
-    if (act->id != ACT_END_PLACEMENT)
-        return VIEW_PASS;
-    if (!it || !ui_can_write(s->ui))
-        return VIEW_DONE;
     if (strcmp(it->p.status, "ended") == 0) {
         char d[11];
         ui_error(s->ui, "That placement has already ended (on %s)", date_format(it->p.end_date, d));
-        return VIEW_DONE;
+        return false;
     }
     end_form_run(s->ui, it);
-    sublist_load(s, it->p.id);
-    return VIEW_DONE;
+    return true;
 }
 
 static const enum action_id placements_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_END_PLACEMENT,
@@ -571,7 +563,7 @@ static const struct sublist_def placements_list = {
     .say = placement_say,
     .draw_head = placements_head,
     .draw_foot = placements_foot,
-    .key = placements_key,
+    .row_key = placements_key,
 };
 
 const struct view_ops *pupil_placements_view_ops(void) { return &placements_list.ops; }

@@ -19,6 +19,7 @@
 #include "contact.h"
 #include "date.h"
 #include "flags.h"
+#include "flagset.h"
 #include "form.h"
 #include "labels.h"
 #include "lineedit.h"
@@ -63,17 +64,15 @@ struct field_choice *pv_choices_of(const struct label *table)
     return c;
 }
 
+/* The cost bases (LABELS_COST_BASIS's codes) as words after an amount. */
+static const struct label per_basis_words[] = {
+    {"session", "a session", NULL}, {"day", "a day", NULL}, {"week", "a week", NULL}, {"year", "a year", NULL},
+    {NULL, NULL, NULL},
+};
+
 const char *pv_per_basis(const char *basis)
 {
-    if (strcmp(basis, "session") == 0)
-        return "a session";
-    if (strcmp(basis, "day") == 0)
-        return "a day";
-    if (strcmp(basis, "week") == 0)
-        return "a week";
-    if (strcmp(basis, "year") == 0)
-        return "a year";
-    return basis;
+    return label_text(per_basis_words, basis);
 }
 
 /* "Mon AM+PM, Tue AM, Fri PM" or "no sessions". */
@@ -261,10 +260,6 @@ void pv_pick_providers(struct ui *ui, struct pick *p, const char *first_label)
 __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum attr_meaning attr, int indent,
                                                          const char *fmt, ...)
 {
-    struct tv_line *grown = rowio_grow(tv->lines, &tv->cap, tv->n, sizeof *grown);
-    if (!grown)
-        return;
-    tv->lines = grown;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -275,22 +270,8 @@ __attribute__((format(printf, 4, 5))) void pv_tv_add(struct textview *tv, enum a
     va_start(ap, fmt);
     vsnprintf(text, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    tv->lines[tv->n++] = (struct tv_line){text, attr, indent};
-}
-
-void pv_tv_clear(struct textview *tv)
-{
-    for (size_t i = 0; i < tv->n; i++)
-        free(tv->lines[i].text);
-    tv->n = 0;
-}
-
-void pv_tv_free(struct textview *tv)
-{
-    pv_tv_clear(tv);
-    free(tv->lines);
-    tv->lines = NULL;
-    tv->cap = 0;
+    docview_add(&tv->doc, DOC_TEXT, attr, NULL, text, (size_t)n, indent, -1);
+    free(text);
 }
 
 /* Draws the visual lines from tv->top in height lines from y0; a line too
@@ -300,8 +281,8 @@ void pv_tv_draw(struct textview *tv, WINDOW *w, int y0, int height)
     tv->height = height;
     int width = getmaxx(w) - 1;
     int v = 0, y = y0;
-    for (size_t i = 0; i < tv->n; i++) {
-        const struct tv_line *l = &tv->lines[i];
+    for (int i = 0; i < tv->doc.n; i++) {
+        const struct doc_line *l = &tv->doc.lines[i];
         size_t len = strlen(l->text), start = 0;
         bool first = true;
         do {
@@ -395,35 +376,9 @@ bool pv_week_line(struct ui *ui, int64_t pupil_id, char *buf, size_t len)
     return h.placements > 0 && h.reduced;
 }
 
-static void keep_flag(void *ctx, const struct flag_row *f)
-{
-    struct flag_list *l = ctx;
-    struct flag_row *grown = realloc(l->rows, (l->n + 1) * sizeof *grown);
-    if (!grown)
-        return;
-    l->rows = grown;
-    struct flag_row *r = &l->rows[l->n];
-    *r = *f;
-    r->kind = strdup(f->kind ? f->kind : "");
-    r->subject = strdup(f->subject ? f->subject : "");
-    r->reason = strdup(f->reason ? f->reason : "");
-    if (!r->kind || !r->subject || !r->reason) {
-        free((char *)r->kind);
-        free((char *)r->subject);
-        free((char *)r->reason);
-        return;
-    }
-    l->n++;
-}
-
 void pv_flag_list_free(struct flag_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free((char *)l->rows[i].kind);
-        free((char *)l->rows[i].subject);
-        free((char *)l->rows[i].reason);
-    }
-    free(l->rows);
+    flag_rows_free(l->rows, l->n);
     l->rows = NULL;
     l->n = 0;
 }
@@ -431,12 +386,21 @@ void pv_flag_list_free(struct flag_list *l)
 /* The pupil's flags now (one record: about a millisecond). */
 ap_status pv_pupil_flags(struct ui *ui, int64_t pupil_id, struct flag_list *out)
 {
-    out->rows = NULL;
-    out->n = 0;
-    return flags_for_pupil(ui_store(ui), &ui_config(ui)->th, ui_today(ui), pupil_id, keep_flag, out, NULL);
+    return flag_rows_for_pupil(ui_store(ui), &ui_config(ui)->th, ui_today(ui), pupil_id, &out->rows, &out->n);
 }
 
 /* ---- The record --------------------------------------------------------------------- */
+
+/* A part of the record read from the store (st): a blank line before it,
+ * and when it could not be read, why (failed: "Contacts could not be
+ * read"). True when it was read. */
+static bool section_read(struct textview *tv, ap_status st, const char *failed)
+{
+    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
+    if (st != AP_OK)
+        pv_tv_add(tv, ATTR_ERROR, 0, "%s: %s", failed, ap_error_detail());
+    return st == AP_OK;
+}
 
 static const char *yes_no(bool v)
 {
@@ -449,7 +413,7 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     struct store *s = ui_store(ui);
     int today = ui_today(ui);
     struct pupil p;
-    pv_tv_clear(tv);
+    docview_clear(&tv->doc);
     if (pupil_get(s, id, &p) != AP_OK) {
         ui_error(ui, "The pupil could not be read: %s", ap_error_detail());
         return false;
@@ -512,10 +476,7 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
 
     /* Flags with their reasons. */
     struct flag_list fl;
-    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
-    if (pv_pupil_flags(ui, id, &fl) != AP_OK) {
-        pv_tv_add(tv, ATTR_ERROR, 0, "Flags could not be worked out: %s", ap_error_detail());
-    } else {
+    if (section_read(tv, pv_pupil_flags(ui, id, &fl), "Flags could not be worked out")) {
         pv_tv_add(tv, ATTR_HEADER, 0, "Flags (%zu)", fl.n);
         if (fl.n == 0)
             pv_tv_add(tv, ATTR_NORMAL, 0, "No flags.");
@@ -525,12 +486,9 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     pv_flag_list_free(&fl);
 
     /* Placements. */
-    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
     struct placement_item *items = NULL;
     size_t n = 0;
-    if (placement_list_for_pupil(s, id, &items, &n) != AP_OK) {
-        pv_tv_add(tv, ATTR_ERROR, 0, "Placements could not be read: %s", ap_error_detail());
-    } else {
+    if (section_read(tv, placement_list_for_pupil(s, id, &items, &n), "Placements could not be read")) {
         pv_tv_add(tv, ATTR_HEADER, 0, "Placements (%zu) · p to change them", n);
         int64_t total = 0;
         int active = 0;
@@ -576,12 +534,9 @@ static bool build_record(struct ui *ui, int64_t id, const struct pupil_glance *g
     free(items);
 
     /* Contacts. */
-    pv_tv_add(tv, ATTR_NORMAL, 0, "%s", "");
     struct contact *cs = NULL;
     size_t nc = 0;
-    if (contact_list(s, id, &cs, &nc) != AP_OK) {
-        pv_tv_add(tv, ATTR_ERROR, 0, "Contacts could not be read: %s", ap_error_detail());
-    } else {
+    if (section_read(tv, contact_list(s, id, &cs, &nc), "Contacts could not be read")) {
         pv_tv_add(tv, ATTR_HEADER, 0, "Contacts (%zu), in calling order · t to change them", nc);
         if (nc == 0)
             pv_tv_add(tv, ATTR_NORMAL, 0, "No contacts recorded.");
@@ -669,7 +624,7 @@ static void glance_load(struct ui *ui, int64_t id, struct pupil_glance *g)
 static bool record_rebuild(struct record_view *v)
 {
     int top = v->tv.top;
-    pv_tv_clear(&v->tv);
+    docview_clear(&v->tv.doc);
     if (v->glance_of)
         glance_load(v->ui, v->pupil_id, &v->glance);
     if (!build_record(v->ui, v->pupil_id, &v->glance, &v->tv))
@@ -739,12 +694,12 @@ bool pupil_record_run(struct ui *ui, int64_t pupil_id, pupil_glance_fn glance_of
     if (glance_of)
         glance_of(ctx, pupil_id, &v.glance);
     if (!build_record(ui, pupil_id, &v.glance, &v.tv)) {
-        pv_tv_free(&v.tv);
+        docview_free(&v.tv.doc);
         return false;
     }
     pupil_views_name(ui, pupil_id, v.title, sizeof v.title);
     ui_run_view(ui, &record_view, &v);
-    pv_tv_free(&v.tv);
+    docview_free(&v.tv.doc);
     return v.deleted;
 }
 

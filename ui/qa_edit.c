@@ -374,8 +374,7 @@ unsigned qp_edit_comment(struct qa_pane *q)
     snprintf(title, sizeof title, "Comment on item %d of the %s visit", cur->position, qp_stage_name(q->visit.stage));
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = 2,
+        FORM_FIELDS(fields),
         .ctx = &c,
         .read_only = read_only,
         .save = comment_save,
@@ -517,8 +516,7 @@ unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id)
     snprintf(title, sizeof title, "New QA visit to %s", name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &c,
         .save = start_save,
         .info = start_info,
@@ -637,10 +635,7 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
     snprintf(c.v.outcome, sizeof c.v.outcome, "%s",
              c.counts.sg_no ? "unsatisfactory" : c.counts.no ? "improvement_needed" : "satisfactory");
     static struct field_choice outcomes[8];
-    size_t k = 0;
-    for (; LABELS_QA_OUTCOME[k].code && k + 1 < sizeof outcomes / sizeof outcomes[0]; k++)
-        outcomes[k] = (struct field_choice){LABELS_QA_OUTCOME[k].code, LABELS_QA_OUTCOME[k].text};
-    outcomes[k] = (struct field_choice){NULL, NULL};
+    form_choices(outcomes, sizeof outcomes / sizeof outcomes[0], LABELS_QA_OUTCOME);
     struct form_field fields[] = {
         {"Outcome", FIELD_CHOICE, c.v.outcome, sizeof c.v.outcome, outcomes, true, 0, 0,
          "←/→ choose; suggested from the answers"},
@@ -654,14 +649,11 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
              date_format(c.v.visit_date, (char[11]){0}), c.v.provider_name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &c,
         .save = close_save,
         .reload = close_reload,
-        .record = &c.v,
-        .record_size = sizeof c.v,
-        .version = &c.v.version,
+        FORM_RECORD(&c.v),
         .info = close_info,
     };
     if (!form_run(q->ui, &f))
@@ -717,14 +709,11 @@ unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id)
     snprintf(title, sizeof title, "The open %s visit to %s", qp_stage_name(c.v.stage), c.v.provider_name);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &c,
         .save = edit_save,
         .reload = edit_reload,
-        .record = &c.v,
-        .record_size = sizeof c.v,
-        .version = &c.v.version,
+        FORM_RECORD(&c.v),
     };
     if (form_run(q->ui, &f)) {
         q->dirty = true;

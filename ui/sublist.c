@@ -108,6 +108,17 @@ static void delete_row(struct sublist *s, const void *cur)
     sublist_load(s, keep);
 }
 
+/* One of the list's own keys (its row_key) on the row cur. */
+static enum view_key own_key(struct sublist *s, enum action_id id, void *cur)
+{
+    const struct sublist_def *d = s->def;
+    if (!d->row_key)
+        return VIEW_PASS;
+    if (cur && ui_can_write(s->ui) && d->row_key(s, id, cur))
+        sublist_load(s, d->id(cur));
+    return VIEW_DONE;
+}
+
 enum view_key sublist_key(void *self, const struct action *act, int ret, wint_t ch)
 {
     (void)ret;
@@ -133,14 +144,14 @@ enum view_key sublist_key(void *self, const struct action *act, int ret, wint_t 
     case ACT_ADD: add_row(s, row); break;
     case ACT_OPEN:
     case ACT_EDIT: edit_row(s, cur, act->id == ACT_EDIT); break;
+    case ACT_VIEW_CLOSE: r = VIEW_PASS; break;
     case ACT_DELETE:
-        if (d->remove) {
+        if (d->remove)
             delete_row(s, cur);
-            break;
-        }
-        r = d->key(s, act, cur);
+        else
+            r = VIEW_PASS;
         break;
-    default: r = d->key(s, act, cur); break;
+    default: r = own_key(s, act->id, cur); break;
     }
     free(row);
     return r;

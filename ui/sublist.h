@@ -51,9 +51,11 @@ struct sublist_def {
     /* Draws what stands below the list about the row under the cursor;
      * y is the first line after the list. */
     void (*draw_foot)(struct sublist *s, WINDOW *w, int y, const void *item);
-    /* The list's other keys, with a copy of the row under the cursor (NULL
-     * when none): the list may be read again while a form is open. */
-    enum view_key (*key)(struct sublist *s, const struct action *act, void *cur);
+    /* The list's other keys (in ops.keys), on a copy of the row under the
+     * cursor (the list may be read again while a form is open): called only
+     * when there is a row and the user may change it. True when the store
+     * may have changed: the list is read again, the cursor on the row. */
+    bool (*row_key)(struct sublist *s, enum action_id id, void *cur);
 };
 
 struct sublist {

@@ -217,6 +217,24 @@ void textedit_cursor_at(const struct textedit *te, int *line, int *col)
 
 /* ---- Keys ------------------------------------------------------------------------- */
 
+/* Moves *l by lines visual lines (negative: up), stopping at the first or
+ * the last line; returns how many it moved. */
+static int step_lines(const char *s, size_t len, int width, struct vline *l, int lines)
+{
+    int want = lines < 0 ? -lines : lines, moved = 0;
+    for (; moved < want; moved++) {
+        if (lines < 0) {
+            if (!line_before(s, len, l->start, width, l))
+                break;
+        } else {
+            if (l->next == SIZE_MAX)
+                break;
+            *l = line_from(s, len, l->next, width);
+        }
+    }
+    return moved;
+}
+
 /* Moves the cursor by lines visual lines (negative: up), keeping the goal
  * column; a page move takes the view along. Unhandled when there is no line
  * that way, so that the form may move to another field. */
@@ -227,33 +245,14 @@ static enum lineedit_result move_lines(struct textedit *te, int lines, bool page
     int width = te->width;
     struct vline l = line_at(s, len, te->ed.cursor, width);
     int goal = te->goal_col >= 0 ? te->goal_col : utf8_nwidth(s + l.start, te->ed.cursor - l.start);
-    int want = lines < 0 ? -lines : lines, moved = 0;
-    for (; moved < want; moved++) {
-        if (lines < 0) {
-            if (!line_before(s, len, l.start, width, &l))
-                break;
-        } else {
-            if (l.next == SIZE_MAX)
-                break;
-            l = line_from(s, len, l.next, width);
-        }
-    }
+    int moved = step_lines(s, len, width, &l, lines);
     if (moved == 0)
         return LINEEDIT_UNHANDLED;
     lineedit_move(&te->ed, pos_at_col(s, len, l, goal));
     te->goal_col = goal;
     if (page) {
         struct vline t = line_at(s, len, te->top, width);
-        for (int i = 0; i < moved; i++) {
-            if (lines < 0) {
-                if (!line_before(s, len, t.start, width, &t))
-                    break;
-            } else {
-                if (t.next == SIZE_MAX)
-                    break;
-                t = line_from(s, len, t.next, width);
-            }
-        }
+        step_lines(s, len, width, &t, lines < 0 ? -moved : moved);
         te->top = t.start;
     }
     return LINEEDIT_MOVED;

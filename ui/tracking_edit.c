@@ -121,7 +121,6 @@ static bool note_enter(void *ctx, const char *text)
 static const struct prompt_spec note_prompt = {
     .title = "a note on the area",
     .label = "Note:",
-    .keys = prompt_enter_keys,
     .draw = note_draw,
     .draws_editor = true,
     .on_enter = note_enter,
@@ -439,16 +438,13 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
         snprintf(title, sizeof title, "%s for %s", read_only ? "Action" : "Edit the action", pupil);
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
+        FORM_FIELDS(fields),
         .ctx = &af,
         .read_only = read_only,
         .validate = action_form_validate,
         .save = action_form_save,
         .reload = action_form_reload,
-        .record = x,
-        .record_size = sizeof *x,
-        .version = &x->version,
+        FORM_RECORD(x),
     };
     bool saved = form_run(ui, &f);
     if (saved)
@@ -512,13 +508,10 @@ static void actions_foot(struct sublist *s, WINDOW *w, int y, const void *item)
 }
 
 /* D: done, or open again. */
-static enum view_key actions_key(struct sublist *s, const struct action *act, void *cur)
+static bool actions_key(struct sublist *s, enum action_id id, void *cur)
 {
+    (void)id; /* ACT_TRACK_DONE, the list's one key of its own */
     const struct tracking_action *a = cur;
-    if (act->id != ACT_TRACK_DONE)
-        return VIEW_PASS;
-    if (!a || !ui_can_write(s->ui))
-        return VIEW_DONE;
     int64_t version = a->version;
     bool done = !a->done;
     if (tracking_action_set_done(ui_store(s->ui), a->id, &version, done) != AP_OK) {
@@ -527,8 +520,7 @@ static enum view_key actions_key(struct sublist *s, const struct action *act, vo
         ui_store_changed(s->ui);
         ui_message(s->ui, done ? "Done" : "Not done after all: open again");
     }
-    sublist_load(s, a->id);
-    return VIEW_DONE;
+    return true;
 }
 
 static const enum action_id actions_keys[] = {ACTION_MOVES, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_TRACK_DONE, ACT_DELETE,
@@ -554,7 +546,7 @@ static const struct sublist_def actions_list = {
     .remove = action_remove,
     .draw_head = actions_head,
     .draw_foot = actions_foot,
-    .key = actions_key,
+    .row_key = actions_key,
 };
 
 const struct view_ops *tracking_actions_view_ops(void) { return &actions_list.ops; }

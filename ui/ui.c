@@ -27,6 +27,7 @@
 #include "pane.h"
 #include "script.h"
 #include "panes.h"
+#include "question.h"
 #include "shell.h"
 #include "term_guard.h"
 #include "utf8.h"
@@ -540,46 +541,25 @@ static void open_pane(struct ui *ui, int index)
 
 /* ---- A question on the status line (a view drawn over the one below) ---------- */
 
-struct confirm {
-    bool yes;
-};
-
-static enum view_key confirm_key(void *self, const struct action *act, int ret, wint_t ch)
-{
-    (void)ret;
-    (void)ch;
-    struct confirm *c = self;
-    if (!act)
-        return VIEW_DONE; /* any other key: the question stays */
-    if (act->id == ACT_YES || act->id == ACT_NO || act->id == ACT_VIEW_CLOSE) {
-        c->yes = act->id == ACT_YES;
-        return VIEW_CLOSE;
-    }
-    return VIEW_PASS;
-}
-
 static const enum action_id confirm_keys[] = {ACT_YES, ACT_NO, ACT_VIEW_CLOSE, ACT_NONE};
-static const struct view_ops confirm_view = {
+static const struct question confirm_question = {
     .title = "a question",
-    .keys = confirm_keys,
-    .key = confirm_key,
-    .takes_text = view_takes_text_always, /* q and the digits are not answers: only y, n and Esc */
+    .answers = confirm_keys,
 };
 
-const struct view_ops *ui_confirm_view_ops(void) { return &confirm_view; }
+const struct question *ui_confirm_question(void) { return &confirm_question; }
 
 bool ui_confirm(struct ui *ui, const char *question)
 {
-    struct confirm c = {false};
     ui_message(ui, "%s (y/n)", question);
-    ui_run_view(ui, &confirm_view, &c);
+    bool yes = ui_ask(ui, &confirm_question, NULL) == ACT_YES;
     /* On no, "Nothing changed"; a caller that goes back to what the user
      * was doing (a form) says nothing instead. */
-    if (c.yes)
+    if (yes)
         ui->message[0] = '\0';
     else
         ui_message(ui, "Nothing changed");
-    return c.yes && !ui_quitting(ui);
+    return yes && !ui_quitting(ui);
 }
 
 /* ---- Help: a view listing exactly the keys of the view or pane below ------------ */
@@ -778,6 +758,24 @@ static bool close_all_views(struct ui *ui, bool quitting)
     return true;
 }
 
+/* The pane a pane-number action goes to (ACT_PANE_1 the first); -1 for any
+ * other action or a number past the panes there are. */
+static int pane_of_action(const struct ui *ui, enum action_id id)
+{
+    return id >= ACT_PANE_1 && (int)id < (int)ACT_PANE_1 + ui->pane_count ? (int)(id - ACT_PANE_1) : -1;
+}
+
+/* Help (?, F1) and redraw (Ctrl-L) do the same over a pane as over any
+ * view: true when id was one of them, done. */
+static bool shell_help_or_redraw(struct ui *ui, enum action_id id)
+{
+    if (id == ACT_HELP)
+        show_help(ui);
+    else if (id == ACT_REDRAW)
+        clearok(curscr, TRUE);
+    return id == ACT_HELP || id == ACT_REDRAW;
+}
+
 /* A key for the view on top. */
 static unsigned view_handle_key(struct ui *ui, int r, wint_t ch)
 {
@@ -796,16 +794,12 @@ static unsigned view_handle_key(struct ui *ui, int r, wint_t ch)
         return REDRAW_ALL;
     }
     if (res == VIEW_PASS && act) {
+        if (shell_help_or_redraw(ui, act->id))
+            return REDRAW_ALL;
         switch (act->id) {
         case ACT_VIEW_CLOSE:
             if (!v->ops->close_request || v->ops->close_request(v->self, false))
                 v->closed = true;
-            return REDRAW_ALL;
-        case ACT_HELP:
-            show_help(ui);
-            return REDRAW_ALL;
-        case ACT_REDRAW:
-            clearok(curscr, TRUE);
             return REDRAW_ALL;
         case ACT_INTERRUPT:
             ui->message[0] = '\0';
@@ -813,12 +807,12 @@ static unsigned view_handle_key(struct ui *ui, int r, wint_t ch)
                 ui->quitting = true;
             return REDRAW_ALL;
         default:
-            if (act->id >= ACT_PANE_1 && (int)act->id < (int)ACT_PANE_1 + ui->pane_count) {
+            if (pane_of_action(ui, act->id) >= 0) {
                 /* Another pane: every view closes first (asking when
                  * something is unsaved), then the shell switches. */
                 if (close_all_views(ui, false)) {
                     ui->unwinding = true;
-                    ui->pending_pane = act->id - ACT_PANE_1;
+                    ui->pending_pane = pane_of_action(ui, act->id);
                 }
                 return REDRAW_ALL;
             }
@@ -847,8 +841,7 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     const struct action *global = action_for_key(SCOPE_GLOBAL, key);
     /* A keys_first pane (the attendance grid, where every code is a mark)
      * sees the key before the global actions, bar the pane numbers and quit. */
-    bool switcher = global && (global->id == ACT_QUIT ||
-                               (global->id >= ACT_PANE_1 && (int)global->id < (int)ACT_PANE_1 + ui->pane_count));
+    bool switcher = global && (global->id == ACT_QUIT || pane_of_action(ui, global->id) >= 0);
     if (p->keys_first && p->key && ui->state[ui->active] && !switcher) {
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
         unsigned result = p->key(ui->state[ui->active], act, key, r, ch);
@@ -860,23 +853,16 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
             return result & ~(unsigned)REDRAW_PASS;
     }
     if (global && global->id != ACT_BACK) {
-        switch (global->id) {
-        case ACT_QUIT:
+        if (global->id == ACT_QUIT) {
             ui->quitting = true;
             return REDRAW_NONE;
-        case ACT_HELP:
-            show_help(ui);
-            return REDRAW_ALL;
-        case ACT_REDRAW:
-            clearok(curscr, TRUE);
-            return REDRAW_ALL;
-        default:
-            if (global->id >= ACT_PANE_1 && (int)global->id < (int)ACT_PANE_1 + ui->pane_count) {
-                open_pane(ui, global->id - ACT_PANE_1);
-                return REDRAW_ALL;
-            }
-            return REDRAW_NONE;
         }
+        if (shell_help_or_redraw(ui, global->id))
+            return REDRAW_ALL;
+        if (pane_of_action(ui, global->id) < 0)
+            return REDRAW_NONE;
+        open_pane(ui, pane_of_action(ui, global->id));
+        return REDRAW_ALL;
     }
     unsigned result = REDRAW_NONE;
     if (ui->state[ui->active] && p->key) {

@@ -97,15 +97,12 @@ int view_actions(const struct view_ops *ops, bool text, int panes, const struct 
 
 /* Every view's table, for the test that each view's help lists exactly the
  * keys it takes (tests/unit/test_views.c). Add a new view here too. */
-const struct view_ops *ui_confirm_view_ops(void);        /* ui/ui.c */
 const struct view_ops *ui_help_view_ops(void);           /* ui/ui.c */
 const struct view_ops *form_view_ops(void);              /* ui/form.c */
-const struct view_ops *form_conflict_view_ops(void);     /* ui/form.c */
 const struct view_ops *tracking_entry_view_ops(void);    /* ui/tracking.c */
 const struct view_ops *tracking_actions_view_ops(void);  /* ui/tracking.c */
 const struct view_ops *filter_panel_view_ops(void);      /* ui/filterview.c */
 const struct view_ops *filter_menu_view_ops(void);       /* ui/filterview.c */
-const struct view_ops *psp_draft_view_ops(void);         /* ui/psp.c */
 const struct view_ops *pupil_record_view_ops(void);      /* ui/pupil_views.c */
 const struct view_ops *pupil_contacts_view_ops(void);    /* ui/pupil_views.c */
 const struct view_ops *pupil_concerns_view_ops(void);    /* ui/pupil_views.c */
@@ -126,6 +123,13 @@ const struct prompt_spec *attendance_goto_prompt(void); /* ui/att_prompt.c */
 const struct prompt_spec *tracking_note_prompt(void);   /* ui/tracking_edit.c */
 const struct prompt_spec *search_prompt_spec(void);     /* ui/search.c */
 const struct prompt_spec *picker_prompt_spec(void);     /* ui/picker.c */
+
+/* Every question (ui/question.h), run as a view by question_view_ops, for
+ * the same test. Add a new question here too. */
+struct question;
+const struct question *ui_confirm_question(void);    /* ui/ui.c */
+const struct question *form_conflict_question(void); /* ui/form.c */
+const struct question *psp_draft_question(void);     /* ui/psp_edit.c */
 
 /* takes_text for a view that always takes text (a field, a question
  * answered by its own keys). */

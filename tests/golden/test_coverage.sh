@@ -1,9 +1,10 @@
 #!/bin/sh
 # The golden screens cover every view, at both sizes. The list of views is
 # read from the source, not written here: every `struct view_ops NAME = {`,
-# every `struct pane_ops NAME = {` and every `struct prompt_spec NAME = {`
+# every `struct pane_ops NAME = {`, every `struct prompt_spec NAME = {`
 # (a one-line prompt: ui/prompt.c runs each as a view with the spec's title
-# and keys) in ui/*.c, with its .title. A view is
+# and keys) and every `struct question NAME = {` (likewise, ui/question.c)
+# in ui/*.c, with its .title. A view is
 # covered at a size when a screen that a script in tests/golden/scripts
 # dumps (":dump NAME") is checked in under tests/golden/expected/SIZE and
 # shows that view's help heading, which the shell draws only while the view
@@ -22,15 +23,16 @@ golden=tests/golden
 # TITLE empty when it is not a string literal. A table made any other way
 # (an array, a compound literal, a variable filled in at run time) comes out
 # as "view<TAB>FILE:LINE<TAB>", so it fails the check rather than escape it;
-# ui/prompt.c alone fills in view tables, each from a prompt_spec checked here.
+# ui/prompt.c and ui/question.c alone fill in view tables, each from a
+# prompt_spec or a question checked here.
 views() {
     awk '
-        /^[ \t]*(static )?(const )?struct ((view|pane)_ops|prompt_spec) [A-Za-z_0-9]+ *= *\{/ {
+        /^[ \t]*(static )?(const )?struct ((view|pane)_ops|prompt_spec|question) [A-Za-z_0-9]+ *= *\{/ {
             kind = ($0 ~ /pane_ops/) ? "pane" : "view"
             name = $0; sub(/ *=.*/, "", name); sub(/.* /, "", name)
             inside = 1; title = ""; next
         }
-        FILENAME !~ /(^|\/)prompt\.c$/ && (/\(struct ((view|pane)_ops|prompt_spec)\) *\{/ || (/struct ((view|pane)_ops|prompt_spec)[ \t]+[A-Za-z_]/ && !/extern/ && !/struct ((view|pane)_ops|prompt_spec)[ \t]+[A-Za-z_0-9]+ *\(/)) {
+        FILENAME !~ /(^|\/)(prompt|question)\.c$/ && (/\(struct ((view|pane)_ops|prompt_spec|question)\) *\{/ || (/struct ((view|pane)_ops|prompt_spec|question)[ \t]+[A-Za-z_]/ && !/extern/ && !/struct ((view|pane)_ops|prompt_spec|question)[ \t]+[A-Za-z_0-9]+ *\(/)) {
             printf "view\t%s:%d\t\n", FILENAME, FNR
             next
         }
@@ -100,33 +102,37 @@ done
 # The check itself fails for a view no screen shows, and for that one alone:
 # a copy of ui/ with one more view; and for one whose title is not a literal.
 mkdir -p "$TEST_DIR/ui"
-cp ui/*.c "$TEST_DIR/ui/"
-cat >> "$TEST_DIR/ui/ui.c" <<'C'
+# unseen WHAT NAME TITLE: a copy of ui/ with the table NAME (its C on stdin,
+# titled TITLE) added fails the check for it alone, named, at both sizes.
+unseen() {
+    cp ui/*.c "$TEST_DIR/ui/"
+    cat >> "$TEST_DIR/ui/ui.c"
+    out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
+    rc=$?
+    [ $rc -ne 0 ] && echo "$out" | grep -qF "not ok - golden coverage 80x24: view \"$3\" ($2)" &&
+        echo "$out" | grep -qF "not ok - golden coverage 60x16: view \"$3\" ($2)" &&
+        [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
+        ok "golden coverage: $1 no screen shows fails the check, named, at both sizes" ||
+        not_ok "golden coverage: $1 no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+}
+unseen "a view" unseen_view "a view no script opens" <<'C'
 static const struct view_ops unseen_view = {
     .title = "a view no script opens",
     .keys = NULL,
 };
 C
-out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a view no script opens" (unseen_view)' &&
-    echo "$out" | grep -q '^not ok - golden coverage 60x16: view "a view no script opens" (unseen_view)' &&
-    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
-    ok "golden coverage: a view no screen shows fails the check, named, at both sizes" ||
-    not_ok "golden coverage: a view no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
-cp ui/*.c "$TEST_DIR/ui/"
-cat >> "$TEST_DIR/ui/ui.c" <<'C'
+unseen "a prompt" unseen_prompt "a prompt no script opens" <<'C'
 static const struct prompt_spec unseen_prompt = {
     .title = "a prompt no script opens",
     .label = "Unseen:",
 };
 C
-out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view "a prompt no script opens" (unseen_prompt)' &&
-    [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
-    ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" ||
-    not_ok "golden coverage: a prompt no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+unseen "a question" unseen_question "a question no script asks" <<'C'
+static const struct question unseen_question = {
+    .title = "a question no script asks",
+    .answers = NULL,
+};
+C
 cp ui/*.c "$TEST_DIR/ui/"
 cat >> "$TEST_DIR/ui/ui.c" <<'C'
 static const struct view_ops computed_view = {

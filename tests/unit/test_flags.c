@@ -18,6 +18,7 @@
 
 #include "date.h"
 #include "flags.h"
+#include "flagset.h"
 #include "qa.h"
 #include "rules.h"
 #include "status.h"
@@ -1015,6 +1016,18 @@ static void test_single_record_passes(void **state)
         assert_int_equal(ngot, want);
         assert_int_equal(c.red + c.amber, want);
         assert_true(want > 0);
+        if (k >= 2 && k < 4) { /* a pupil's: the same rows, kept (flag_rows_for_pupil) */
+            struct flag_row *rows = NULL;
+            size_t n = 99;
+            assert_int_equal(flag_rows_for_pupil(S, &TH, TODAY, ids[k], &rows, &n), AP_OK);
+            assert_int_equal((int)n, ngot);
+            for (size_t i = 0; i < n; i++) {
+                assert_string_equal(rows[i].kind, got[i].kind);
+                assert_string_equal(rows[i].reason, got[i].reason);
+                assert_int_equal(rows[i].level, got[i].level);
+            }
+            flag_rows_free(rows, n);
+        }
     }
     for (int i = 0; i < nall; i++) {
         free(all[i].kind);
@@ -1022,6 +1035,11 @@ static void test_single_record_passes(void **state)
         free(all[i].reason);
     }
     assert_int_equal(flags_for_pupil(S, &TH, TODAY, 0, collect, NULL, NULL), AP_ERR_INVALID);
+    struct flag_row *rows = (struct flag_row *)&nall;
+    size_t n = 99;
+    assert_int_equal(flag_rows_for_pupil(S, &TH, TODAY, 0, &rows, &n), AP_ERR_INVALID);
+    assert_null(rows); /* none on failure */
+    assert_int_equal(n, 0);
 }
 
 /* The providers-only pass (the DMT report's) reports exactly the provider

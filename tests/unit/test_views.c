@@ -19,29 +19,40 @@
 #include "draw.h"
 #include "utf8.h"
 #include "prompt.h"
+#include "question.h"
 #include "view.h"
 
 #define PANES 8
 
 static const struct view_ops *(*const all_views[])(void) = {
-    ui_confirm_view_ops,   ui_help_view_ops,        form_view_ops,           form_conflict_view_ops,
+    ui_help_view_ops,        form_view_ops,
     pupil_record_view_ops,   pupil_contacts_view_ops,
     pupil_concerns_view_ops, pupil_placements_view_ops, filter_menu_view_ops, tracking_entry_view_ops, tracking_actions_view_ops,
     filter_panel_view_ops,
-    psp_draft_view_ops, provider_record_view_ops, provider_contacts_view_ops,
+    provider_record_view_ops, provider_contacts_view_ops,
     qa_visits_view_ops, qa_checklist_view_ops, panel_case_view_ops, panel_export_result_view_ops, import_summary_view_ops,
 };
 /* The one-line prompts: each runs as the prompt view with its spec's title and keys. */
 static const struct prompt_spec *(*const all_prompts[])(void) = {
     attendance_find_prompt, attendance_goto_prompt, tracking_note_prompt, search_prompt_spec, picker_prompt_spec,
 };
+/* The questions: each runs as the question view with its answers as keys. */
+static const struct question *(*const all_questions[])(void) = {
+    ui_confirm_question, form_conflict_question, psp_draft_question,
+};
 #define NTABLES (sizeof all_views / sizeof all_views[0])
-#define NVIEWS (NTABLES + sizeof all_prompts / sizeof all_prompts[0])
+#define NPROMPTS (sizeof all_prompts / sizeof all_prompts[0])
+#define NVIEWS (NTABLES + NPROMPTS + sizeof all_questions / sizeof all_questions[0])
 
-/* View v of every view and prompt; a prompt's table is filled into *tmp. */
+/* View v of every view, prompt and question; a prompt's or a question's
+ * table is filled into *tmp. */
 static const struct view_ops *view_at(size_t v, struct view_ops *tmp)
 {
-    return v < NTABLES ? all_views[v]() : prompt_view_ops(all_prompts[v - NTABLES](), tmp);
+    if (v < NTABLES)
+        return all_views[v]();
+    if (v < NTABLES + NPROMPTS)
+        return prompt_view_ops(all_prompts[v - NTABLES](), tmp);
+    return question_view_ops(all_questions[v - NTABLES - NPROMPTS](), tmp);
 }
 
 static bool listed(const struct action **acts, int n, const struct action *a)
