@@ -181,11 +181,7 @@ static void *att_open(struct ui *ui)
 
 static void att_close(void *state)
 {
-    struct att *a = state;
-    if (!a)
-        return;
-    free_all(a); /* no ui_store_changed here: the other panes may be closed already */
-    free(a);
+    free_all(state); /* no ui_store_changed here: the other panes may be closed already */
 }
 
 /* A mark changed (the feed names it "pupil/day/session"): its cell and the

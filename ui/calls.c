@@ -459,13 +459,10 @@ static void *calls_open(struct ui *ui)
 static void calls_close(void *state)
 {
     struct calls_pane *c = state;
-    if (!c)
-        return;
     free(c->e);
     list_rows_free(&c->rows);
     free(c->run);
     free((void *)c->run_why);
-    free(c);
 }
 
 static void calls_flags_changed(void *state)

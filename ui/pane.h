@@ -8,6 +8,7 @@
 #include "action.h"
 
 struct ui;
+struct notice;
 struct view_change;
 
 /* What a handler asks the shell to repaint. The pane repaints its own rows
@@ -30,6 +31,8 @@ struct pane_ops {
     const char *title;                 /* on the tab bar */
     unsigned scopes;                   /* action scopes besides SCOPE_GLOBAL */
     const enum action_id *hints;       /* shown on the hint line, ACT_NONE-terminated */
+    /* open makes the state (calloc or malloc; NULL when it cannot); close
+     * frees what it holds, and then the shell frees the state itself. */
     void *(*open)(struct ui *ui);
     void (*close)(void *state);
     /* Draw the whole body window. */
@@ -69,6 +72,11 @@ struct pane_ops {
     bool (*help_line)(void *state, int i, char *buf, size_t len);
     /* Or, when help_line is NULL: the same lines as they are, ending with NULL. */
     const char *const *help_lines;
+    /* The state's notice (ui/notice.h: a message shown on the body's last
+     * line until the next key), or NULL when it has none: the shell clears
+     * it before the pane's key handler runs, and redraws the body when
+     * there was one. */
+    struct notice *(*notice)(void *state);
 };
 
 #endif

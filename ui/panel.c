@@ -621,7 +621,7 @@ static unsigned sort_key(struct panel *st, int key)
 
 /* ---- keys -------------------------------------------------------------------------------------------- */
 
-static unsigned list_key(struct panel *st, const struct action *act, int key);
+static unsigned panel_key(void *state, const struct action *act, int key, int ret, wint_t ch);
 
 /* After the case's view closed: a search, sort or filter pressed there is
  * the list's; p there shows the pupil in the roll. */
@@ -630,7 +630,7 @@ static unsigned after_case(struct panel *st)
     struct list_then then = st->then;
     st->then.act = NULL;
     if (then.act && !ui_quitting(st->ui))
-        list_key(st, then.act, then.key);
+        panel_key(st, then.act, then.key, 0, 0);
     if (st->show_pupil) {
         int64_t pupil = st->show_pupil;
         st->show_pupil = 0;
@@ -639,8 +639,11 @@ static unsigned after_case(struct panel *st)
     return REDRAW_ALL;
 }
 
-static unsigned list_key(struct panel *st, const struct action *act, int key)
+static unsigned panel_key(void *state, const struct action *act, int key, int ret, wint_t ch)
 {
+    struct panel *st = state;
+    (void)ret;
+    (void)ch;
     if (!act)
         return REDRAW_NONE;
     if (listview_move(&st->lv, act->id)) {
@@ -719,8 +722,6 @@ static void *panel_open(struct ui *ui)
 static void panel_close(void *state)
 {
     struct panel *st = state;
-    if (!st)
-        return;
     free_flags(st);
     free(st->rows);
     list_rows_free(&st->shown);
@@ -729,7 +730,6 @@ static void panel_close(void *state)
     pp_free_case(st);
     free(st->rec);
     docview_free(&st->doc);
-    free(st);
 }
 
 static void panel_draw(void *state, WINDOW *body)
@@ -737,18 +737,6 @@ static void panel_draw(void *state, WINDOW *body)
     struct panel *st = state;
     draw_list(st, body);
     pp_draw_notice(st, body);
-}
-
-static unsigned panel_key(void *state, const struct action *act, int key, int ret, wint_t ch)
-{
-    struct panel *st = state;
-    (void)ret;
-    (void)ch;
-    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
-    unsigned r = list_key(st, act, key);
-    if (r == REDRAW_ALL)
-        return r;
-    return r | extra;
 }
 
 /* Changes to these are nothing the panel pane shows. */
@@ -813,6 +801,12 @@ static void panel_show_record(void *state, long long id)
     after_case(st);
 }
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *panel_notice(void *state)
+{
+    return &((struct panel *)state)->notice;
+}
+
 const struct pane_ops pane_panel = {
     .title = "Panel",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PANEL,
@@ -826,4 +820,5 @@ const struct pane_ops pane_panel = {
     .flags_changed = panel_flags_changed,
     .show_record = panel_show_record,
     .help_line = panel_help_line,
+    .notice = panel_notice,
 };

@@ -485,8 +485,10 @@ static void draw_list_at(struct providers *st, WINDOW *w, int y)
     draw_detail_line(st, w);
 }
 
-static void draw_list(struct providers *st, WINDOW *w)
+/* The pane's body: the list with its summary above it. */
+static void providers_draw(void *state, WINDOW *w)
 {
+    struct providers *st = state;
     char summary[600];
     summary_text(st, summary, sizeof summary);
     if (st->load_error[0] && st->list)
@@ -588,7 +590,7 @@ static unsigned sort_key(struct providers *st, int key)
     return REDRAW_BODY | REDRAW_STATUS;
 }
 
-static unsigned list_key(struct providers *st, const struct action *act, int key);
+static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch);
 
 /* After the record's views closed: a search, sort or filter pressed there is
  * the list's. */
@@ -597,12 +599,15 @@ static unsigned after_record(struct providers *st)
     struct list_then then = st->then;
     st->then.act = NULL;
     if (then.act && !ui_quitting(st->ui))
-        list_key(st, then.act, then.key);
+        providers_key(st, then.act, then.key, 0, 0);
     return REDRAW_ALL;
 }
 
-static unsigned list_key(struct providers *st, const struct action *act, int key)
+static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch)
 {
+    struct providers *st = state;
+    (void)ret;
+    (void)ch;
     if (!act)
         return REDRAW_NONE;
     if (listview_move(&st->lv, act->id)) {
@@ -675,39 +680,12 @@ static void *providers_open(struct ui *ui)
 static void providers_close(void *state)
 {
     struct providers *st = state;
-    if (!st)
-        return;
     free_flags(st);
     provider_list_free(st->list);
     free(st->by_id);
     list_rows_free(&st->rows);
     pr_free_record(st);
     docview_free(&st->doc);
-    free(st);
-}
-
-static void providers_draw(void *state, WINDOW *body)
-{
-    draw_list(state, body);
-}
-
-static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch)
-{
-    struct providers *st = state;
-    (void)ret;
-    (void)ch;
-    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
-    unsigned r = list_key(st, act, key);
-    if (r == REDRAW_ALL)
-        return r;
-    if (extra && (r & REDRAW_PARTIAL)) {
-        /* A move after a notice: put the detail back on the last line. */
-        if (st->lv.win) {
-            draw_detail_line(st, st->lv.win);
-            extra = 0;
-        }
-    }
-    return r | extra;
 }
 
 /* Changes to these are nothing the providers pane shows (its flags come
@@ -745,6 +723,12 @@ static const char *providers_detail(void *state)
     return st->detail[0] ? st->detail : NULL;
 }
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *providers_notice(void *state)
+{
+    return &((struct providers *)state)->notice;
+}
+
 const struct pane_ops pane_providers = {
     .title = "Providers",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PROVIDER,
@@ -756,4 +740,5 @@ const struct pane_ops pane_providers = {
     .reload = pr_providers_reload,
     .detail = providers_detail,
     .flags_changed = providers_flags_changed,
+    .notice = providers_notice,
 };

@@ -312,8 +312,10 @@ static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
     draw_detail_line(st, w);
 }
 
-static void draw_list(struct psp_pane *st, WINDOW *w)
+/* The pane's body: the list with its summary above it. */
+static void psp_draw(void *state, WINDOW *w)
 {
+    struct psp_pane *st = state;
     char summary[400];
     int used = snprintf(summary, sizeof summary, "%zu %s PSP%s", st->shown.nview, st->with_ceased ? "" : "open",
                         st->shown.nview == 1 ? "" : "s");
@@ -527,16 +529,8 @@ static void *psp_open(struct ui *ui)
 static void psp_close(void *state)
 {
     struct psp_pane *st = state;
-    if (!st)
-        return;
     free(st->rows);
     list_rows_free(&st->shown);
-    free(st);
-}
-
-static void psp_draw(void *state, WINDOW *body)
-{
-    draw_list(state, body);
 }
 
 static unsigned psp_key(void *state, const struct action *act, int key, int ret, wint_t ch)
@@ -544,13 +538,12 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     struct psp_pane *st = state;
     (void)ret;
     (void)ch;
-    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
     if (!act)
-        return extra;
+        return REDRAW_NONE;
     if (listview_move(&st->lv, act->id)) {
         if (st->lv.win)
             draw_detail_line(st, st->lv.win);
-        return REDRAW_PARTIAL | REDRAW_STATUS | extra;
+        return REDRAW_PARTIAL | REDRAW_STATUS;
     }
     const struct psp_row *r = current_row(st);
     switch (act->id) {
@@ -565,11 +558,11 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         return delete_psp(st);
     case ACT_PSP_PUPIL:
         if (!r)
-            return extra;
+            return REDRAW_NONE;
         ui_show_pupil(st->ui, (long long)r->pupil_id);
         return REDRAW_ALL;
     case ACT_PRINT:
-        return r ? ui_print_psp(st->ui, current_id(st)) : extra;
+        return r ? ui_print_psp(st->ui, current_id(st)) : REDRAW_NONE;
     case ACT_SEARCH:
         return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
     case ACT_FILTER: {
@@ -590,9 +583,9 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         return REDRAW_BODY | REDRAW_STATUS;
     }
     case ACT_BACK:
-        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : extra;
+        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     default:
-        return extra;
+        return REDRAW_NONE;
     }
 }
 
@@ -632,6 +625,12 @@ static const char *const psp_help_lines[] = {
     NULL,
 };
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *psp_notice(void *state)
+{
+    return &((struct psp_pane *)state)->notice;
+}
+
 const struct pane_ops pane_psp = {
     .title = "PSP",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PSP,
@@ -643,4 +642,5 @@ const struct pane_ops pane_psp = {
     .reload = psp_reload,
     .detail = psp_detail,
     .help_lines = psp_help_lines,
+    .notice = psp_notice,
 };

@@ -214,8 +214,8 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct qa_pane *)ctx)->ov->rows[i].id;
 }
 
-static void list_under(void *ctx, WINDOW *w);
-static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id, list_under};
+static void qa_draw(void *state, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id, qa_draw};
 
 static void refilter(struct qa_pane *q, int64_t keep_id)
 {
@@ -585,8 +585,11 @@ static void prov_detail(const struct qa_provider_row *r, char *buf, size_t len)
         snprintf(buf, len, "%s %s", marker(level), why);
 }
 
-static void draw_list(struct qa_pane *q, WINDOW *w)
+/* The pane's body (and the list under its search): the list with its
+ * summary above it. */
+static void qa_draw(void *state, WINDOW *w)
 {
+    struct qa_pane *q = state;
     char top[400];
     if (q->load_error[0]) {
         qp_line(w, 0, q->load_error, attr_of(ATTR_ERROR));
@@ -739,12 +742,6 @@ void qp_draw_visits(struct qa_pane *q, WINDOW *w)
 
 /* ---- search ---------------------------------------------------------------------------------------- */
 
-/* The list under the search. */
-static void list_under(void *ctx, WINDOW *w)
-{
-    draw_list(ctx, w);
-}
-
 static const struct list_search searching = {
     .noun = "provider",
     .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
@@ -753,8 +750,11 @@ static const struct list_search searching = {
 
 /* ---- keys ------------------------------------------------------------------------------------------ */
 
-static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
+static unsigned qa_key(void *state, const struct action *act, int key, int ret, wint_t ch)
 {
+    struct qa_pane *q = state;
+    (void)ret;
+    (void)ch;
     if (!act)
         return REDRAW_NONE;
     if (listview_move(&q->lv, act->id)) {
@@ -823,8 +823,6 @@ static void *qa_open(struct ui *ui)
 static void qa_close(void *state)
 {
     struct qa_pane *q = state;
-    if (!q)
-        return;
     if (q->dirty)
         ui_store_changed(q->ui); /* harmless at exit; keeps the shell's flags true */
     qa_overview_free(q->ov);
@@ -833,27 +831,6 @@ static void qa_close(void *state)
     free_nos(q);
     free(q->items);
     free(q->rows);
-    free(q);
-}
-
-static void qa_draw(void *state, WINDOW *body)
-{
-    draw_list(state, body);
-}
-
-static unsigned qa_key(void *state, const struct action *act, int key, int ret, wint_t ch)
-{
-    struct qa_pane *q = state;
-    (void)ret;
-    (void)ch;
-    (void)key;
-    unsigned extra = notice_clear(&q->notice) ? REDRAW_BODY : 0; /* its lines go */
-    unsigned r = list_key(q, act, key);
-    if (r == REDRAW_ALL)
-        return r;
-    if (extra && (r & REDRAW_PARTIAL))
-        return (r & ~(unsigned)REDRAW_PARTIAL) | REDRAW_BODY | REDRAW_STATUS;
-    return r | extra;
 }
 
 /* Changes to these are nothing the QA pane shows. */
@@ -899,6 +876,12 @@ static const char *const qa_help_lines[] = {
     NULL,
 };
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *qa_notice(void *state)
+{
+    return &((struct qa_pane *)state)->notice;
+}
+
 const struct pane_ops pane_qa = {
     .title = "QA",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_QA,
@@ -911,4 +894,5 @@ const struct pane_ops pane_qa = {
     .flags_changed = qa_flags_changed,
     .tick = qa_tick,
     .help_lines = qa_help_lines,
+    .notice = qa_notice,
 };

@@ -711,15 +711,12 @@ static void *roll_open(struct ui *ui)
 static void roll_close(void *state)
 {
     struct roll_pane *rp = state;
-    if (!rp)
-        return;
     roll_free(rp->roll);
     drop_hay(rp);
     free(rp->by_id);
     free(rp->row_at);
     free(rp->flags);
     list_rows_free(&rp->rows);
-    free(rp);
 }
 
 /* Whether pupil id's row, read again, is where it was and shown as it was:

@@ -696,11 +696,8 @@ static void *tracking_open(struct ui *ui)
 static void tracking_close(void *state)
 {
     struct tpane *tp = state;
-    if (!tp)
-        return;
     tracking_free(tp->t);
     list_rows_free(&tp->rows);
-    free(tp);
 }
 
 /* Changes to these are nothing the tracking pane shows. */

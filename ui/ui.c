@@ -23,6 +23,7 @@
 #include "feed.h"
 #include "flags.h"
 #include "flagset.h"
+#include "notice.h"
 #include "outfile.h"
 #include "pane.h"
 #include "script.h"
@@ -881,7 +882,10 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     unsigned result = REDRAW_NONE;
     if (ui->state[ui->active] && p->key) {
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
+        bool noticed = p->notice && notice_clear(p->notice(ui->state[ui->active]));
         result = p->key(ui->state[ui->active], act, key, r, ch);
+        if (noticed)
+            result |= REDRAW_BODY; /* the notice's line goes */
     }
     if (ui->message[0] || had_message)
         result |= REDRAW_STATUS;
@@ -1105,9 +1109,11 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
         snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 
-    for (int i = 0; i < ui->pane_count; i++)
+    for (int i = 0; i < ui->pane_count; i++) {
         if (ui->state[i] && ui->panes[i]->close)
             ui->panes[i]->close(ui->state[i]);
+        free(ui->state[i]);
+    }
     delwin(ui->tabs);
     delwin(ui->body);
     delwin(ui->hints);
