@@ -491,7 +491,7 @@ static unsigned calls_key(void *state, const struct action *act, int key, int re
     (void)ret;
     (void)ch;
     struct calls_pane *c = state;
-    if (!act || !c->loaded)
+    if (!c->loaded)
         return REDRAW_NONE;
     if (act->id == ACT_CALL_LOG) {
         log_call(c);

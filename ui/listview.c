@@ -339,9 +339,19 @@ bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k
                    bool *sort_desc, const struct action *act, int key, unsigned *redraw)
 {
     int64_t id = list_rows_current(r);
+    if (listview_move(r->lv, act->id)) {
+        if (k->foot && r->lv->win)
+            k->foot(r->ctx, r->lv->win);
+        *redraw = REDRAW_PARTIAL | REDRAW_STATUS;
+        return true;
+    }
     *redraw = REDRAW_BODY | REDRAW_STATUS;
     switch (act->id) {
     case ACT_SEARCH: {
+        if (k->searching) {
+            *redraw = search_list(ui, k->searching, r, search, k->search_size, r->lv);
+            return true;
+        }
         static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply,
                                               list_rows_search_current, rows_typing, true};
         search_run(ui, search, k->search_size, k->search_hint, r->lv, &ops, r);
@@ -358,12 +368,17 @@ bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k
         ui_message(ui, "Search cleared");
         return true;
     case ACT_SORT:
+        if (!k->sort)
+            return false;
         listview_sort_key(ui, k->sort, key, sort_col, sort_desc);
         k->sorted(r->ctx, id);
         return true;
     case ACT_FILTER:
+        if (!k->filter)
+            return false;
         if (key == 'F') {
-            ui_message(ui, k->clear_filter(r->ctx) ? "Filter cleared" : "No filter to clear");
+            bool had = k->clear_filter(r->ctx);
+            ui_message(ui, "%s", k->cleared ? k->cleared : had ? "Filter cleared" : "No filter to clear");
             return true;
         }
         k->filter(r->ctx);

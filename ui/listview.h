@@ -126,18 +126,28 @@ void list_rows_summary(const struct list_rows *r, char *buf, size_t len, const c
                        bool flags_known);
 
 /* A list pane's own keys, taken the same way in every pane that gives them
- * here: / searches, Esc clears a search kept, s and S sort (as t says), f
- * opens the filter, F clears it. The callbacks get the pane (the rows' ctx). */
+ * here: the moves (j/k, arrows, PgUp/PgDn, g/G), / searches, Esc clears a
+ * search kept, s and S sort (as sort says), f opens the filter, F clears
+ * it. The callbacks get the pane (the rows' ctx). */
+struct list_search;
 struct list_keys {
-    const struct list_sort *sort;
+    const struct list_sort *sort;  /* NULL: s and S are the pane's own */
     /* The search typed on the pane's own line (the pane draws it, from the
      * rows' typing, with list_rows_draw_typing), the cursor going to the
      * first match: its hint and the size of the search text. */
     const char *search_hint;
     size_t search_size;
     void (*sorted)(void *pane, int64_t keep);  /* sort again after s or S */
-    void (*filter)(void *pane);
+    void (*filter)(void *pane);                /* NULL: f and F are the pane's own */
     bool (*clear_filter)(void *pane);          /* false: there was none */
+    /* Or the search as a view over the list, its outcome said on the status
+     * line (ui/search.h's search_list); then search_hint is not used. */
+    const struct list_search *searching;
+    /* What F says; NULL: "Filter cleared", or "No filter to clear". */
+    const char *cleared;
+    /* After a cursor move, once the list is drawn: the pane's line under the
+     * list drawn again (the row's detail); NULL when it has none. */
+    void (*foot)(void *pane, WINDOW *w);
 };
 /* Acts on such a key (the list's search text in search, its sort in
  * *sort_col and *sort_desc): true with what to redraw in *redraw, false

@@ -38,7 +38,8 @@ struct pane_ops {
     /* Draw the whole body window. */
     void (*draw)(void *state, WINDOW *body);
     /* A key the shell did not take: act is the action bound to it in this
-     * pane's scopes, or NULL; key is action_key(ret, ch). */
+     * pane's scopes (a key bound to none is not passed, but to a keys_first
+     * pane, with act NULL); key is action_key(ret, ch). */
     unsigned (*key)(void *state, const struct action *act, int key, int ret, wint_t ch);
     /* The store changed (what: see struct view_change in view.h; table NULL:
      * anything may have): read again what the change touches - a row when

@@ -245,8 +245,9 @@ static const struct panel_case_row *current_row(const struct panel *st)
     return &st->rows[st->shown.view[st->lv.cursor]];
 }
 
-void pp_refilter(struct panel *st, int64_t keep_id)
+void pp_refilter(void *pane, int64_t keep_id)
 {
+    struct panel *st = pane;
     list_rows_sort(&st->shown, false, keep_id);
 }
 
@@ -344,8 +345,9 @@ static void summary_text(const struct panel *st, char *buf, size_t len)
                       column_words[st->sort_col], st->sort_desc, st->flags_known);
 }
 
-static void draw_detail_line(struct panel *st, WINDOW *w)
+static void draw_detail_line(void *pane, WINDOW *w)
 {
+    struct panel *st = pane;
     int y = getmaxy(w) - 1;
     if (!notice_draw_foot(&st->notice, w, current_row(st) != NULL))
         return;
@@ -595,8 +597,9 @@ static void cfilter_list(void *ctx, WINDOW *w, int y)
     draw_list_at(((struct cfilter *)ctx)->st, w, y);
 }
 
-static unsigned run_filter(struct panel *st)
+static void run_filter(void *pane)
 {
+    struct panel *st = pane;
     static const char *const labels[] = {"Panel date", "Status", "Quotations"};
     struct cfilter f = {.st = st, .saved = {st->f_date, st->f_status, st->f_flags}, .saved_date = st->filter_date,
                         .keep = pp_current_id(st)};
@@ -605,19 +608,20 @@ static unsigned run_filter(struct panel *st)
     filter_panel_run(st->ui, &fp);
     ui_message(st->ui, filtered(st) ? "%zu of %zu cases shown: F clears the filter" : "No filter: every case shown",
                st->shown.nview, st->n);
-    return REDRAW_ALL;
+}
+
+/* F: every case shown. */
+static bool filter_cleared(void *pane)
+{
+    struct panel *st = pane;
+    int64_t keep = pp_current_id(st);
+    clear_filter(st);
+    pp_refilter(st, keep);
+    return true;
 }
 
 static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest or latest first",
                                          "lowest or earliest first"};
-
-static unsigned sort_key(struct panel *st, int key)
-{
-    int64_t keep = pp_current_id(st);
-    listview_sort_key(st->ui, &sort_orders, key, &st->sort_col, &st->sort_desc);
-    pp_refilter(st, keep);
-    return REDRAW_BODY | REDRAW_STATUS;
-}
 
 /* ---- keys -------------------------------------------------------------------------------------------- */
 
@@ -644,13 +648,11 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
     struct panel *st = state;
     (void)ret;
     (void)ch;
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&st->lv, act->id)) {
-        if (st->lv.win)
-            draw_detail_line(st, st->lv.win);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
+    static const struct list_keys keys = {&sort_orders, NULL, sizeof st->search, pp_refilter, run_filter, filter_cleared,
+                                          &searching, "Filter cleared: every case shown", draw_detail_line};
+    unsigned redraw;
+    if (list_rows_key(st->ui, &st->shown, &keys, st->search, &st->sort_col, &st->sort_desc, act, key, &redraw))
+        return redraw;
     const struct panel_case_row *r = current_row(st);
     switch (act->id) {
     case ACT_OPEN:
@@ -659,19 +661,6 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
         st->doc.top = 0;
         pp_run_case(st, r->id);
         return after_case(st);
-    case ACT_SEARCH: return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
-    case ACT_SORT: return sort_key(st, key);
-    case ACT_FILTER:
-        if (key == 'F') {
-            int64_t keep = pp_current_id(st);
-            clear_filter(st);
-            pp_refilter(st, keep);
-            ui_message(st->ui, "Filter cleared: every case shown");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return run_filter(st);
-    case ACT_BACK:
-        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pp_add_case(st); /* shows the new case */
         return after_case(st);

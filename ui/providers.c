@@ -320,8 +320,9 @@ static const struct provider_list_row *current_row(const struct providers *st)
 
 /* Rebuilds the rows shown and puts the cursor on keep_id when it is among
  * them (else keeps the cursor's position). */
-void pr_refilter(struct providers *st, int64_t keep_id)
+void pr_refilter(void *pane, int64_t keep_id)
 {
+    struct providers *st = pane;
     list_rows_sort(&st->rows, false, keep_id);
 }
 
@@ -443,8 +444,9 @@ static void summary_text(const struct providers *st, char *buf, size_t len)
 }
 
 /* The last line of the list: the notice, else the flags of the provider under the cursor. */
-static void draw_detail_line(struct providers *st, WINDOW *w)
+static void draw_detail_line(void *pane, WINDOW *w)
 {
+    struct providers *st = pane;
     int y = getmaxy(w) - 1;
     const struct provider_list_row *r = current_row(st);
     if (!notice_draw_foot(&st->notice, w, r != NULL))
@@ -565,8 +567,9 @@ static void pfilter_list(void *ctx, WINDOW *w, int y)
     draw_list_at(((struct pfilter *)ctx)->st, w, y);
 }
 
-static unsigned run_filter(struct providers *st)
+static void run_filter(void *pane)
 {
+    struct providers *st = pane;
     static const char *const labels[] = {"Registration", "Status", "Flags"};
     struct pfilter f = {.st = st, .saved_reg = st->f_reg, .saved_status = st->f_status,
                         .saved_flags = st->f_flags, .keep = current_id(st)};
@@ -575,20 +578,22 @@ static unsigned run_filter(struct providers *st)
     filter_panel_run(st->ui, &fp);
     ui_message(st->ui, filtered(st) ? "%zu of %zu providers shown: F clears the filter" : "No filter: every provider shown",
                st->rows.nview, st->list ? st->list->n : (size_t)0);
-    return REDRAW_ALL;
+}
+
+/* F: every provider shown. */
+static bool clear_filter(void *pane)
+{
+    struct providers *st = pane;
+    int64_t keep = current_id(st);
+    st->f_reg = -1;
+    st->f_status = st->f_flags = 0;
+    pr_refilter(st, keep);
+    return true;
 }
 
 /* ---- keys ---------------------------------------------------------------------------------------- */
 
 static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest first", "lowest first"};
-
-static unsigned sort_key(struct providers *st, int key)
-{
-    int64_t keep = current_id(st);
-    listview_sort_key(st->ui, &sort_orders, key, &st->sort_col, &st->sort_desc);
-    pr_refilter(st, keep);
-    return REDRAW_BODY | REDRAW_STATUS;
-}
 
 static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch);
 
@@ -608,13 +613,11 @@ static unsigned providers_key(void *state, const struct action *act, int key, in
     struct providers *st = state;
     (void)ret;
     (void)ch;
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&st->lv, act->id)) {
-        if (st->lv.win)
-            draw_detail_line(st, st->lv.win);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
+    static const struct list_keys keys = {&sort_orders, NULL, sizeof st->search, pr_refilter, run_filter, clear_filter,
+                                          &searching, "Filter cleared: every provider shown", draw_detail_line};
+    unsigned redraw;
+    if (list_rows_key(st->ui, &st->rows, &keys, st->search, &st->sort_col, &st->sort_desc, act, key, &redraw))
+        return redraw;
     switch (act->id) {
     case ACT_OPEN:
         if (!current_id(st))
@@ -622,22 +625,6 @@ static unsigned providers_key(void *state, const struct action *act, int key, in
         st->doc.top = 0;
         pr_run_record(st, current_id(st), false);
         return after_record(st);
-    case ACT_SEARCH:
-        return search_list(st->ui, &searching, &st->rows, st->search, sizeof st->search, &st->lv);
-    case ACT_SORT:
-        return sort_key(st, key);
-    case ACT_FILTER:
-        if (key == 'F') {
-            int64_t keep = current_id(st);
-            st->f_reg = -1;
-            st->f_status = st->f_flags = 0;
-            pr_refilter(st, keep);
-            ui_message(st->ui, "Filter cleared: every provider shown");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return run_filter(st);
-    case ACT_BACK:
-        return search_list_clear(st->ui, &searching, &st->rows, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pr_add_provider(st); /* shows the new provider's record */
         return after_record(st);

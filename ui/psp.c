@@ -289,8 +289,9 @@ static void make_detail(struct psp_pane *st)
 #undef ADD
 }
 
-static void draw_detail_line(struct psp_pane *st, WINDOW *w)
+static void draw_detail_line(void *pane, WINDOW *w)
 {
+    struct psp_pane *st = pane;
     int y = getmaxy(w) - 1;
     if (!notice_draw_foot(&st->notice, w, true)) /* the detail says when no row is shown */
         return;
@@ -538,13 +539,10 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
     struct psp_pane *st = state;
     (void)ret;
     (void)ch;
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&st->lv, act->id)) {
-        if (st->lv.win)
-            draw_detail_line(st, st->lv.win);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
+    static const struct list_keys keys = {NULL, NULL, sizeof st->search, NULL, NULL, NULL, &searching, NULL, draw_detail_line};
+    unsigned redraw;
+    if (list_rows_key(st->ui, &st->shown, &keys, st->search, NULL, NULL, act, key, &redraw))
+        return redraw;
     const struct psp_row *r = current_row(st);
     switch (act->id) {
     case ACT_OPEN:
@@ -563,8 +561,6 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         return REDRAW_ALL;
     case ACT_PRINT:
         return r ? ui_print_psp(st->ui, current_id(st)) : REDRAW_NONE;
-    case ACT_SEARCH:
-        return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
     case ACT_FILTER: {
         int64_t keep = current_id(st);
         st->with_ceased = key == 'F' ? false : !st->with_ceased;
@@ -582,8 +578,6 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         ui_message(st->ui, "Sorted by %s (s: next, S: previous)", sort_words[st->sort]);
         return REDRAW_BODY | REDRAW_STATUS;
     }
-    case ACT_BACK:
-        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     default:
         return REDRAW_NONE;
     }

@@ -585,6 +585,17 @@ static void prov_detail(const struct qa_provider_row *r, char *buf, size_t len)
         snprintf(buf, len, "%s %s", marker(level), why);
 }
 
+/* The last line: the provider under the cursor, in words (or the notice). */
+static void draw_detail_line(void *pane, WINDOW *w)
+{
+    struct qa_pane *q = pane;
+    const struct qa_provider_row *r = current_prov(q);
+    char detail[NOTICE_LEN] = "";
+    if (r)
+        prov_detail(r, detail, sizeof detail);
+    qp_draw_foot(q, w, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
+}
+
 /* The pane's body (and the list under its search): the list with its
  * summary above it. */
 static void qa_draw(void *state, WINDOW *w)
@@ -617,12 +628,7 @@ static void qa_draw(void *state, WINDOW *w)
             q->ov->n == 0 ? "No providers yet: add them in the Providers pane (2)."
                           : "No provider matches the search or the filter: Esc, F clear them.",
             attr_of(ATTR_DIM), false);
-    const struct qa_provider_row *r = current_prov(q);
-    char detail[NOTICE_LEN];
-    detail[0] = '\0';
-    if (r)
-        prov_detail(r, detail, sizeof detail);
-    qp_draw_foot(q, w, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
+    draw_detail_line(q, w);
 }
 
 /* ---- the visits view ------------------------------------------------------------------------ */
@@ -755,18 +761,10 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
     struct qa_pane *q = state;
     (void)ret;
     (void)ch;
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&q->lv, act->id)) {
-        if (q->lv.win) {
-            const struct qa_provider_row *r = current_prov(q);
-            char detail[NOTICE_LEN] = "";
-            if (r)
-                prov_detail(r, detail, sizeof detail);
-            qp_draw_foot(q, q->lv.win, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
-        }
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
+    static const struct list_keys keys = {NULL, NULL, sizeof q->search, NULL, NULL, NULL, &searching, NULL, draw_detail_line};
+    unsigned redraw;
+    if (list_rows_key(q->ui, &q->shown, &keys, q->search, NULL, NULL, act, key, &redraw))
+        return redraw;
     const struct qa_provider_row *r = current_prov(q);
     switch (act->id) {
     case ACT_OPEN:
@@ -778,8 +776,6 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
     case ACT_PRINT:
         ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
         return REDRAW_STATUS;
-    case ACT_SEARCH:
-        return search_list(q->ui, &searching, &q->shown, q->search, sizeof q->search, &q->lv);
     case ACT_SORT:
         if (key == 'S') {
             q->sort_desc = !q->sort_desc;
@@ -796,8 +792,6 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
         refilter(q, r ? r->id : 0);
         ui_message(q->ui, "%s", q->filter ? "Filter: f changes it, F clears it" : "No filter: every provider shown");
         return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_BACK:
-        return search_list_clear(q->ui, &searching, &q->shown, q->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     default:
         return REDRAW_NONE;
     }

@@ -856,14 +856,12 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
     (void)ch;
     struct roll_pane *rp = state;
     struct ui *ui = rp->ui;
-    if (!act || !rp->roll)
+    if (!rp->roll)
         return REDRAW_NONE;
     int64_t id = list_rows_current(&rp->rows);
-    if (listview_move(&rp->lv, act->id))
-        return REDRAW_PARTIAL | REDRAW_STATUS;
     /* Search as you type: every key (digits of a UPN, q) goes to the search field. */
     static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
-                                               sizeof rp->search, resort, run_filter, clear_filter};
+                                               sizeof rp->search, resort, run_filter, clear_filter, NULL, NULL, NULL};
     unsigned redraw;
     if (list_rows_key(ui, &rp->rows, &list_keys, rp->search, &rp->sort_col, &rp->sort_desc, act, key, &redraw))
         return redraw;
@@ -891,23 +889,27 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
             return REDRAW_STATUS;
         pupil_delete_run(ui, id);
         return REDRAW_ALL;
-    case ACT_CONTACTS:
-        if (id)
-            pupil_contacts_run(ui, id);
-        return REDRAW_ALL;
-    case ACT_CONCERNS:
-        if (id)
-            pupil_concerns_run(ui, id);
-        return REDRAW_ALL;
-    case ACT_PLACEMENTS:
-        if (id)
-            pupil_placements_run(ui, id);
-        return REDRAW_ALL;
     case ACT_IMPORT:
         return ui_import_run(ui, UI_IMPORT_ROLL);
     default:
-        return REDRAW_NONE;
+        break;
     }
+    /* The pupil's lists, each a view of its own over the roll. */
+    static const struct {
+        enum action_id act;
+        void (*run)(struct ui *ui, int64_t pupil_id);
+    } lists[] = {
+        {ACT_CONTACTS, pupil_contacts_run},
+        {ACT_CONCERNS, pupil_concerns_run},
+        {ACT_PLACEMENTS, pupil_placements_run},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        if (act->id == lists[i].act) {
+            if (id)
+                lists[i].run(ui, id);
+            return REDRAW_ALL;
+        }
+    return REDRAW_NONE;
 }
 
 static const enum action_id roll_hints[] = {ACT_OPEN, ACT_SEARCH, ACT_FILTER, ACT_SORT,

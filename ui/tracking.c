@@ -418,6 +418,13 @@ static void draw_row_detail(struct tpane *tp, WINDOW *w, int y)
     }
 }
 
+/* After a cursor move: the new row's two lines, when the body has room. */
+static void foot(void *pane, WINDOW *w)
+{
+    if (getmaxy(w) >= 12)
+        draw_row_detail(pane, w, getmaxy(w) - 2);
+}
+
 #define ENTRY_LINES 6
 
 bool tp_entry_changed(const struct entry *e, int a)
@@ -745,17 +752,11 @@ static unsigned tracking_key(void *state, const struct action *act, int key, int
     (void)ch;
     struct tpane *tp = state;
     struct ui *ui = tp->ui;
-    if (!act || !tp->t)
+    if (!tp->t)
         return REDRAW_NONE;
     int64_t id = tp_cursor_id(tp);
-    if (listview_move(&tp->lv, act->id)) {
-        WINDOW *w = ui_body(ui);
-        if (getmaxy(w) >= 12)
-            draw_row_detail(tp, w, getmaxy(w) - 2);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
     static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
-                                               sizeof tp->search, resort, run_filter, clear_filter};
+                                               sizeof tp->search, resort, run_filter, clear_filter, NULL, NULL, foot};
     unsigned redraw;
     if (list_rows_key(ui, &tp->rows, &list_keys, tp->search, &tp->sort_col, &tp->sort_desc, act, key, &redraw))
         return redraw;

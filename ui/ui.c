@@ -883,7 +883,8 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     if (ui->state[ui->active] && p->key) {
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
         bool noticed = p->notice && notice_clear(p->notice(ui->state[ui->active]));
-        result = p->key(ui->state[ui->active], act, key, r, ch);
+        if (act)
+            result = p->key(ui->state[ui->active], act, key, r, ch);
         if (noticed)
             result |= REDRAW_BODY; /* the notice's line goes */
     }
