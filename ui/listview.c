@@ -194,6 +194,13 @@ bool list_then_take(struct list_then *t, const struct action *act, int ret, wint
     return true;
 }
 
+void list_rows_read(struct list_rows *r, bool (*read)(void *pane), void (*sorted)(void *pane, int64_t keep))
+{
+    int64_t keep = list_rows_current(r);
+    if (read(r->ctx))
+        sorted(r->ctx, keep);
+}
+
 bool list_rows_reserve(struct list_rows *r, size_t n)
 {
     if (!n)

@@ -89,6 +89,10 @@ struct list_rows {
      * ops->shown compares (the roll folds its rows and the search once). */
     void (*prepare)(void *ctx);
 };
+/* A list pane's rows read again by read (false: they could not be, and
+ * are as they were), then sorted and filtered again by sorted with the
+ * cursor kept on the same record. */
+void list_rows_read(struct list_rows *r, bool (*read)(void *pane), void (*sorted)(void *pane, int64_t keep));
 /* Room for n rows (to be set in n once the pane holds them); false when out
  * of memory, the rows as they were. */
 bool list_rows_reserve(struct list_rows *r, size_t n);

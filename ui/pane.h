@@ -48,6 +48,9 @@ struct pane_ops {
      * no more of the same batch of changes. NULL when the pane shows nothing
      * from the store. */
     bool (*reload)(void *state, const struct view_change *what);
+    /* Tables whose changes are nothing the pane shows, NULL-terminated: the
+     * shell does not pass those to reload. NULL: none. */
+    const char *const *ignored;
     /* One line about the row under the cursor (a flag's reason), or NULL. */
     const char *(*detail)(void *state);
     /* The shell counted the flags again (ui_flags in shell.h): take what the

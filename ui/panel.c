@@ -85,11 +85,13 @@ static bool case_flag(const struct flag_row *f)
 }
 
 /* Takes each case's warning from the shell's latest pass (the same flags
- * `apterm check` prints). A case's flags: only the quotations rule. */
-static void apply_list_flags(struct panel *st)
+ * `apterm check` prints). A case's flags: only the quotations rule. False
+ * when there is no list to flag. */
+static bool apply_list_flags(void *pane)
 {
+    struct panel *st = pane;
     if (!st->flags)
-        return;
+        return false;
     for (size_t i = 0; i < st->n; i++) {
         free(st->flags[i].reason);
         st->flags[i] = (struct row_flag){FLAG_NONE, NULL};
@@ -107,10 +109,12 @@ static void apply_list_flags(struct panel *st)
         st->flags[i].level = rows[k].level;
         st->flags[i].reason = strdup(rows[k].reason);
     }
+    return true;
 }
 
-static bool load_list(struct panel *st)
+static bool load_list(void *pane)
 {
+    struct panel *st = pane;
     struct store *s = ui_store(st->ui);
     struct panel_case_row *rows = NULL;
     size_t n = 0;
@@ -736,21 +740,16 @@ static const char *const panel_ignored[] = {
 
 static bool panel_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, panel_ignored))
-        return false;
+    (void)what;
     struct panel *st = state;
-    int64_t keep = pp_current_id(st);
-    if (load_list(st))
-        pp_refilter(st, keep);
+    list_rows_read(&st->shown, load_list, pp_refilter);
     return true;
 }
 
 static void panel_flags_changed(void *state)
 {
     struct panel *st = state;
-    int64_t keep = pp_current_id(st);
-    apply_list_flags(st);
-    pp_refilter(st, keep);
+    list_rows_read(&st->shown, apply_list_flags, pp_refilter);
     if (st->in_case)
         apply_case_flags(st, false);
 }
@@ -805,6 +804,7 @@ const struct pane_ops pane_panel = {
     .draw = panel_draw,
     .key = panel_key,
     .reload = panel_reload,
+    .ignored = panel_ignored,
     .detail = panel_detail,
     .flags_changed = panel_flags_changed,
     .show_record = panel_show_record,

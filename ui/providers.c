@@ -170,11 +170,13 @@ static void count_flag(struct providers *st, const struct flag_row *f)
 }
 
 /* Takes each provider's flags from the shell's latest pass over the store
- * (ui_flags), so that the list shows exactly what `apterm check` says. */
-static void apply_list_flags(struct providers *st)
+ * (ui_flags), so that the list shows exactly what `apterm check` says.
+ * False when there is no list to flag. */
+static bool apply_list_flags(void *pane)
 {
+    struct providers *st = pane;
     if (!st->list || !st->flags)
-        return;
+        return false;
     for (size_t i = 0; i < st->list->n; i++) {
         free(st->flags[i].worst_reason);
         memset(&st->flags[i], 0, sizeof st->flags[i]);
@@ -184,11 +186,13 @@ static void apply_list_flags(struct providers *st)
     st->flags_known = ui_flags(st->ui, &rows, &n);
     for (size_t i = 0; i < n; i++)
         count_flag(st, &rows[i]);
+    return true;
 }
 
 /* Reads every provider, and its flags. On failure the old list stays. */
-static bool load_list(struct providers *st)
+static bool load_list(void *pane)
 {
+    struct providers *st = pane;
     struct store *s = ui_store(st->ui);
     const struct thresholds *th = &ui_config(st->ui)->th;
     int today = ui_today(st->ui);
@@ -684,21 +688,16 @@ static const char *const providers_ignored[] = {
 
 bool pr_providers_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, providers_ignored))
-        return false;
+    (void)what;
     struct providers *st = state;
-    int64_t keep = current_id(st);
-    if (load_list(st))
-        pr_refilter(st, keep);
+    list_rows_read(&st->rows, load_list, pr_refilter);
     return true;
 }
 
 static void providers_flags_changed(void *state)
 {
     struct providers *st = state;
-    int64_t keep = current_id(st);
-    apply_list_flags(st);
-    pr_refilter(st, keep);
+    list_rows_read(&st->rows, apply_list_flags, pr_refilter);
     if (st->in_record)
         pr_apply_record_flags(st, false);
 }
@@ -725,6 +724,7 @@ const struct pane_ops pane_providers = {
     .draw = providers_draw,
     .key = providers_key,
     .reload = pr_providers_reload,
+    .ignored = providers_ignored,
     .detail = providers_detail,
     .flags_changed = providers_flags_changed,
     .notice = providers_notice,

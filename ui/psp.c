@@ -119,8 +119,9 @@ static const enum action_id hints[] = {ACT_OPEN, ACT_ADD, ACT_PSP_REVIEW, ACT_SE
 
 /* ---- the list -------------------------------------------------------------------------- */
 
-bool ps_load_list(struct psp_pane *st)
+bool ps_load_list(void *pane)
 {
+    struct psp_pane *st = pane;
     struct psp_row *rows = NULL;
     size_t n = 0;
     ap_status rc = psp_list(ui_store(st->ui), ui_today(st->ui), &ui_config(st->ui)->th, st->with_ceased, &rows, &n);
@@ -194,8 +195,9 @@ static const struct psp_row *current_row(const struct psp_pane *st)
     return &st->rows[st->shown.view[st->lv.cursor]];
 }
 
-void ps_refilter(struct psp_pane *st, int64_t keep)
+void ps_refilter(void *pane, int64_t keep)
 {
+    struct psp_pane *st = pane;
     list_rows_sort(&st->shown, false, keep);
     st->lv.sort_column = sort_column[st->sort];
     st->lv.sort_desc = false;
@@ -591,12 +593,9 @@ static const char *const psp_ignored[] = {
 
 static bool psp_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, psp_ignored))
-        return false;
+    (void)what;
     struct psp_pane *st = state;
-    int64_t keep = current_id(st);
-    if (ps_load_list(st))
-        ps_refilter(st, keep);
+    list_rows_read(&st->shown, ps_load_list, ps_refilter);
     return true;
 }
 
@@ -634,6 +633,7 @@ const struct pane_ops pane_psp = {
     .draw = psp_draw,
     .key = psp_key,
     .reload = psp_reload,
+    .ignored = psp_ignored,
     .detail = psp_detail,
     .help_lines = psp_help_lines,
     .notice = psp_notice,

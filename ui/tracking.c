@@ -715,8 +715,7 @@ static const char *const tracking_ignored[] = {
 
 static bool tracking_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, tracking_ignored))
-        return false;
+    (void)what;
     tp_load(state);
     return true;
 }
@@ -802,5 +801,6 @@ const struct pane_ops pane_tracking = {
     .draw = tp_tracking_draw,
     .key = tracking_key,
     .reload = tracking_reload,
+    .ignored = tracking_ignored,
     .detail = tracking_detail,
 };

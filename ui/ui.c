@@ -248,6 +248,8 @@ static void give_panes(struct ui *ui)
                 continue;
             for (size_t k = 0; k < n; k++) {
                 struct view_change w = change_of(&batch.rows[k]);
+                if (ui->panes[i]->ignored && view_change_in(&w, ui->panes[i]->ignored))
+                    continue;
                 if (ui->panes[i]->reload(ui->state[i], &w))
                     break; /* it read everything: the rest of the batch is in it */
             }
