@@ -439,11 +439,9 @@ done:
 
 /* ---- The pane --------------------------------------------------------------------- */
 
-static void *calls_open(struct ui *ui)
+static void calls_open(void *state, struct ui *ui)
 {
-    struct calls_pane *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    struct calls_pane *c = state;
     c->ui = ui;
     c->lv.columns = columns;
     c->lv.ncolumns = CC_COUNT;
@@ -453,7 +451,6 @@ static void *calls_open(struct ui *ui)
     c->rows = (struct list_rows){.ops = &rows_ops, .ctx = c, .lv = &c->lv};
     load(c);
     attendance_register_timer(ui); /* the registers close on time with this pane open too */
-    return c;
 }
 
 static void calls_close(void *state)
@@ -527,6 +524,7 @@ static void calls_show_record(void *state, long long pupil_id)
 }
 
 const struct pane_ops pane_calls = {
+    .size = sizeof(struct calls_pane),
     .title = "Calls",
     .show_record = calls_show_record,
     .flags_changed = calls_flags_changed,

@@ -28,12 +28,14 @@ enum redraw {
 /* A pane is a small table of functions; the shell drives them all the same
  * way. State is the pane's own, made by open and freed by close. */
 struct pane_ops {
+    /* The pane's state: the shell makes it, size bytes of zeros, and open
+     * fills it (its ui, the list's columns, the first read of the rows);
+     * close frees what it holds, and then the shell frees the state itself. */
+    size_t size;
     const char *title;                 /* on the tab bar */
     unsigned scopes;                   /* action scopes besides SCOPE_GLOBAL */
     const enum action_id *hints;       /* shown on the hint line, ACT_NONE-terminated */
-    /* open makes the state (calloc or malloc; NULL when it cannot); close
-     * frees what it holds, and then the shell frees the state itself. */
-    void *(*open)(struct ui *ui);
+    void (*open)(void *state, struct ui *ui);
     void (*close)(void *state);
     /* Draw the whole body window. */
     void (*draw)(void *state, WINDOW *body);

@@ -694,11 +694,9 @@ static unsigned panel_key(void *state, const struct action *act, int key, int re
 
 /* ---- the pane's functions ----------------------------------------------------------------------------- */
 
-static void *panel_open(struct ui *ui)
+static void panel_open(void *state, struct ui *ui)
 {
-    struct panel *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    struct panel *st = state;
     st->ui = ui;
     st->lv = (struct listview){.columns = columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_PANEL, .sort_desc = true};
@@ -709,7 +707,6 @@ static void *panel_open(struct ui *ui)
     st->filter_date = DATE_NONE;
     if (load_list(st))
         pp_refilter(st, 0);
-    return st;
 }
 
 static void panel_close(void *state)
@@ -796,6 +793,7 @@ static struct notice *panel_notice(void *state)
 }
 
 const struct pane_ops pane_panel = {
+    .size = sizeof(struct panel),
     .title = "Panel",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PANEL,
     .hints = hints,

@@ -650,11 +650,9 @@ static unsigned providers_key(void *state, const struct action *act, int key, in
 
 /* ---- the pane's functions ---------------------------------------------------------------------- */
 
-static void *providers_open(struct ui *ui)
+static void providers_open(void *state, struct ui *ui)
 {
-    struct providers *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    struct providers *st = state;
     st->ui = ui;
     st->f_reg = -1;
     st->lv = (struct listview){.columns = narrow_columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
@@ -665,7 +663,6 @@ static void *providers_open(struct ui *ui)
                                 .sort_column = -1};
     if (load_list(st))
         pr_refilter(st, 0);
-    return st;
 }
 
 static void providers_close(void *state)
@@ -716,6 +713,7 @@ static struct notice *providers_notice(void *state)
 }
 
 const struct pane_ops pane_providers = {
+    .size = sizeof(struct providers),
     .title = "Providers",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PROVIDER,
     .hints = hints,

@@ -515,18 +515,15 @@ static const struct list_search searching = {
 
 /* ---- the pane's functions ------------------------------------------------------------------------ */
 
-static void *psp_open(struct ui *ui)
+static void psp_open(void *state, struct ui *ui)
 {
-    struct psp_pane *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    struct psp_pane *st = state;
     st->ui = ui;
     st->lv = (struct listview){.columns = columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_NAME};
     st->shown = (struct list_rows){.ops = &rows_ops, .ctx = st, .lv = &st->lv};
     if (ps_load_list(st))
         ps_refilter(st, 0);
-    return st;
 }
 
 static void psp_close(void *state)
@@ -625,6 +622,7 @@ static struct notice *psp_notice(void *state)
 }
 
 const struct pane_ops pane_psp = {
+    .size = sizeof(struct psp_pane),
     .title = "PSP",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PSP,
     .hints = hints,

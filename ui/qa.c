@@ -799,11 +799,9 @@ static unsigned qa_key(void *state, const struct action *act, int key, int ret, 
 
 /* ---- the pane's functions ----------------------------------------------------------------------- */
 
-static void *qa_open(struct ui *ui)
+static void qa_open(void *state, struct ui *ui)
 {
-    struct qa_pane *q = calloc(1, sizeof *q);
-    if (!q)
-        return NULL;
+    struct qa_pane *q = state;
     q->ui = ui;
     q->lv = (struct listview){.columns = ov_columns, .ncolumns = OC_COUNT, .cell = list_cell, .ctx = q,
                               .sort_column = -1};
@@ -811,7 +809,6 @@ static void *qa_open(struct ui *ui)
     q->vlv = (struct listview){.columns = visit_columns, .ncolumns = VC_COUNT, .cell = visit_cell, .ctx = q,
                                .sort_column = -1};
     load_list(q);
-    return q;
 }
 
 static void qa_close(void *state)
@@ -876,6 +873,7 @@ static struct notice *qa_notice(void *state)
 }
 
 const struct pane_ops pane_qa = {
+    .size = sizeof(struct qa_pane),
     .title = "QA",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_QA,
     .hints = hints,

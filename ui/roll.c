@@ -691,11 +691,9 @@ static bool clear_filter(void *pane)
 
 /* ---- The pane ------------------------------------------------------------------ */
 
-static void *roll_open(struct ui *ui)
+static void roll_open(void *state, struct ui *ui)
 {
-    struct roll_pane *rp = calloc(1, sizeof *rp);
-    if (!rp)
-        return NULL;
+    struct roll_pane *rp = state;
     rp->ui = ui;
     layout_columns(rp, 80);
     rp->lv.ncolumns = COL_COUNT;
@@ -705,7 +703,6 @@ static void *roll_open(struct ui *ui)
     rp->sort_col = COL_NAME;
     rp->rows = (struct list_rows){.ops = &rows_ops, .ctx = rp, .lv = &rp->lv, .prepare = prepare_search};
     load_some(rp, LINES > 0 ? LINES : 60);
-    return rp;
 }
 
 static void roll_close(void *state)
@@ -916,6 +913,7 @@ static const enum action_id roll_hints[] = {ACT_OPEN, ACT_SEARCH, ACT_FILTER, AC
                                            ACT_ADD,  ACT_EDIT,   ACT_DELETE, ACT_NONE};
 
 const struct pane_ops pane_roll = {
+    .size = sizeof(struct roll_pane),
     .title = "Roll",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PUPIL | SCOPE_CONTACT_LIST | SCOPE_PLACEMENT_LIST,
     .hints = roll_hints,

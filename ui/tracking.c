@@ -681,11 +681,9 @@ static bool clear_filter(void *pane)
 
 /* ---- The pane ------------------------------------------------------------------------------ */
 
-static void *tracking_open(struct ui *ui)
+static void tracking_open(void *state, struct ui *ui)
 {
-    struct tpane *tp = calloc(1, sizeof *tp);
-    if (!tp)
-        return NULL;
+    struct tpane *tp = state;
     tp->ui = ui;
     tp->week = tracking_week_of(ui_today(ui));
     memcpy(tp->cols, columns, sizeof tp->cols);
@@ -697,7 +695,6 @@ static void *tracking_open(struct ui *ui)
     tp->sort_col = C_NAME;
     tp->rows = (struct list_rows){.ops = &rows_ops, .ctx = tp, .lv = &tp->lv};
     tp_load(tp);
-    return tp;
 }
 
 static void tracking_close(void *state)
@@ -793,6 +790,7 @@ static const enum action_id tracking_hints[] = {ACT_TRACK_RATE, ACT_TRACK_ACTION
                                                 ACT_FILTER,     ACT_SORT,          ACT_TRACK_PUPIL, ACT_NONE};
 
 const struct pane_ops pane_tracking = {
+    .size = sizeof(struct tpane),
     .title = "Tracking",
     .scopes = SCOPE_LIST | SCOPE_TRACKING,
     .hints = tracking_hints,

@@ -536,8 +536,12 @@ void ui_show_status(struct ui *ui)
 
 static void open_pane(struct ui *ui, int index)
 {
-    if (!ui->state[index] && ui->panes[index]->open)
-        ui->state[index] = ui->panes[index]->open(ui);
+    const struct pane_ops *p = ui->panes[index];
+    if (!ui->state[index]) {
+        ui->state[index] = calloc(1, p->size);
+        if (ui->state[index]) /* else the pane shows nothing */
+            p->open(ui->state[index], ui);
+    }
     ui->active = index;
 }
 
