@@ -466,11 +466,10 @@ const struct pane_ops pane_attendance = {
     .open = att_open,
     .close = att_close,
     .draw = att_draw,
-    .key = att_key,
     .reload = att_reload,
     .detail = att_detail,
     .flags_changed = att_flags_changed,
-    .keys_first = true,
+    .keys_first = att_key,
     .tick = att_tick,
     .help_line = att_help_line,
 };

@@ -481,11 +481,9 @@ static bool calls_reload(void *state, const struct view_change *what)
     return true;
 }
 
-static unsigned calls_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned calls_key(void *state, const struct action *act, int key)
 {
     (void)key;
-    (void)ret;
-    (void)ch;
     struct calls_pane *c = state;
     if (!c->loaded)
         return REDRAW_NONE;

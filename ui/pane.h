@@ -20,7 +20,7 @@ enum redraw {
     REDRAW_BODY = 1 << 1,    /* redraw the whole body */
     REDRAW_STATUS = 1 << 2,  /* the status and hint lines */
     REDRAW_ALL = 0xff,
-    /* From a keys_first pane's key handler: "not mine" - the shell acts on
+    /* From a keys_first pane's handler: "not mine" - the shell acts on
      * the key as a global action (?, Ctrl-L). Never passed to redraw. */
     REDRAW_PASS = 1 << 8,
 };
@@ -39,10 +39,9 @@ struct pane_ops {
     void (*close)(void *state);
     /* Draw the whole body window. */
     void (*draw)(void *state, WINDOW *body);
-    /* A key the shell did not take: act is the action bound to it in this
-     * pane's scopes (a key bound to none is not passed, but to a keys_first
-     * pane, with act NULL); key is action_key(ret, ch). */
-    unsigned (*key)(void *state, const struct action *act, int key, int ret, wint_t ch);
+    /* A key the shell did not take, bound to act in this pane's scopes (a
+     * key bound to none is not passed); key is action_key(ret, ch). */
+    unsigned (*key)(void *state, const struct action *act, int key);
     /* The store changed (what: see struct view_change in view.h; table NULL:
      * anything may have): read again what the change touches - a row when
      * it can, everything when it cannot - keeping the cursor on the same
@@ -62,12 +61,13 @@ struct pane_ops {
     /* Show one record of this pane (ui_show_pupil for the roll): select it
      * and open it. May run a modal view. NULL when not offered. */
     void (*show_record)(void *state, long long id);
-    /* The pane sees every key before the shell's global actions except the
-     * pane numbers and quit (1-8, q, Ctrl-C): in the attendance grid every
-     * key that is a code is a mark. Its key handler gets act as usual and
-     * returns REDRAW_PASS (alone or with other bits) for a key it leaves to
-     * the shell. */
-    bool keys_first;
+    /* Or, instead of key: the pane sees every key before the shell's global
+     * actions except the pane numbers and quit (1-8, q, Ctrl-C): in the
+     * attendance grid every key that is a code is a mark. It gets act as
+     * key does, or NULL for a key bound to none, with the key as read (ret,
+     * ch), and returns REDRAW_PASS (alone or with other bits) for a key it
+     * leaves to the shell. */
+    unsigned (*keys_first)(void *state, const struct action *act, int key, int ret, wint_t ch);
     /* Called for every open pane about every quarter second while no key
      * comes (timers: a register that closes at a set time). active: the
      * pane is the one shown. Returns what to redraw, as key does; the shell

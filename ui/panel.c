@@ -629,7 +629,7 @@ static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_word
 
 /* ---- keys -------------------------------------------------------------------------------------------- */
 
-static unsigned panel_key(void *state, const struct action *act, int key, int ret, wint_t ch);
+static unsigned panel_key(void *state, const struct action *act, int key);
 
 /* After the case's view closed: a search, sort or filter pressed there is
  * the list's; p there shows the pupil in the roll. */
@@ -638,7 +638,7 @@ static unsigned after_case(struct panel *st)
     struct list_then then = st->then;
     st->then.act = NULL;
     if (then.act && !ui_quitting(st->ui))
-        panel_key(st, then.act, then.key, 0, 0);
+        panel_key(st, then.act, then.key);
     if (st->show_pupil) {
         int64_t pupil = st->show_pupil;
         st->show_pupil = 0;
@@ -647,11 +647,9 @@ static unsigned after_case(struct panel *st)
     return REDRAW_ALL;
 }
 
-static unsigned panel_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned panel_key(void *state, const struct action *act, int key)
 {
     struct panel *st = state;
-    (void)ret;
-    (void)ch;
     static const struct list_keys keys = {&sort_orders, NULL, sizeof st->search, pp_refilter, run_filter, filter_cleared,
                                           &searching, "Filter cleared: every case shown", draw_detail_line};
     unsigned redraw;

@@ -599,7 +599,7 @@ static bool clear_filter(void *pane)
 
 static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest first", "lowest first"};
 
-static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch);
+static unsigned providers_key(void *state, const struct action *act, int key);
 
 /* After the record's views closed: a search, sort or filter pressed there is
  * the list's. */
@@ -608,15 +608,13 @@ static unsigned after_record(struct providers *st)
     struct list_then then = st->then;
     st->then.act = NULL;
     if (then.act && !ui_quitting(st->ui))
-        providers_key(st, then.act, then.key, 0, 0);
+        providers_key(st, then.act, then.key);
     return REDRAW_ALL;
 }
 
-static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned providers_key(void *state, const struct action *act, int key)
 {
     struct providers *st = state;
-    (void)ret;
-    (void)ch;
     static const struct list_keys keys = {&sort_orders, NULL, sizeof st->search, pr_refilter, run_filter, clear_filter,
                                           &searching, "Filter cleared: every provider shown", draw_detail_line};
     unsigned redraw;

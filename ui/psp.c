@@ -533,11 +533,9 @@ static void psp_close(void *state)
     list_rows_free(&st->shown);
 }
 
-static unsigned psp_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned psp_key(void *state, const struct action *act, int key)
 {
     struct psp_pane *st = state;
-    (void)ret;
-    (void)ch;
     static const struct list_keys keys = {NULL, NULL, sizeof st->search, NULL, NULL, NULL, &searching, NULL, draw_detail_line};
     unsigned redraw;
     if (list_rows_key(st->ui, &st->shown, &keys, st->search, NULL, NULL, act, key, &redraw))

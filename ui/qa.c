@@ -756,11 +756,9 @@ static const struct list_search searching = {
 
 /* ---- keys ------------------------------------------------------------------------------------------ */
 
-static unsigned qa_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned qa_key(void *state, const struct action *act, int key)
 {
     struct qa_pane *q = state;
-    (void)ret;
-    (void)ch;
     static const struct list_keys keys = {NULL, NULL, sizeof q->search, NULL, NULL, NULL, &searching, NULL, draw_detail_line};
     unsigned redraw;
     if (list_rows_key(q->ui, &q->shown, &keys, q->search, NULL, NULL, act, key, &redraw))

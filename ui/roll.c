@@ -847,10 +847,8 @@ static void roll_show_record(void *state, long long id)
         ui_error(rp->ui, "That pupil is not on the roll any more (deleted by someone else?)");
 }
 
-static unsigned roll_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned roll_key(void *state, const struct action *act, int key)
 {
-    (void)ret;
-    (void)ch;
     struct roll_pane *rp = state;
     struct ui *ui = rp->ui;
     if (!rp->roll)

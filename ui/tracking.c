@@ -742,10 +742,8 @@ static void change_week(struct tpane *tp, int week)
         tp->week = old;
 }
 
-static unsigned tracking_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned tracking_key(void *state, const struct action *act, int key)
 {
-    (void)ret;
-    (void)ch;
     struct tpane *tp = state;
     struct ui *ui = tp->ui;
     if (!tp->t)

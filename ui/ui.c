@@ -856,9 +856,9 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
      * sees the key before the global actions, bar the pane numbers and quit. */
     bool switcher = global && (global->id == ACT_QUIT ||
                                (global->id >= ACT_PANE_1 && (int)global->id < (int)ACT_PANE_1 + ui->pane_count));
-    if (p->keys_first && p->key && ui->state[ui->active] && !switcher) {
+    if (p->keys_first && ui->state[ui->active] && !switcher) {
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
-        unsigned result = p->key(ui->state[ui->active], act, key, r, ch);
+        unsigned result = p->keys_first(ui->state[ui->active], act, key, r, ch);
         if (ui->message[0] || had_message)
             result |= REDRAW_STATUS;
         if (!(result & REDRAW_PASS))
@@ -890,7 +890,7 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
         bool noticed = p->notice && notice_clear(p->notice(ui->state[ui->active]));
         if (act)
-            result = p->key(ui->state[ui->active], act, key, r, ch);
+            result = p->key(ui->state[ui->active], act, key);
         if (noticed)
             result |= REDRAW_BODY; /* the notice's line goes */
     }
