@@ -342,9 +342,11 @@ bool list_rows_draw_state(struct list_rows *r, WINDOW *w, int y, const char *cou
     return true;
 }
 
-bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
-                   bool *sort_desc, const struct action *act, int key, unsigned *redraw)
+bool list_pane_key(struct ui *ui, void *pane, const struct list_keys *k, const struct action *act, int key,
+                   unsigned *redraw)
 {
+    struct list_rows *r = (struct list_rows *)((char *)pane + k->rows);
+    char *search = (char *)pane + k->search;
     int64_t id = list_rows_current(r);
     if (listview_move(r->lv, act->id)) {
         if (k->foot && r->lv->win)
@@ -377,7 +379,7 @@ bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k
     case ACT_SORT:
         if (!k->sort)
             return false;
-        listview_sort_key(ui, k->sort, key, sort_col, sort_desc);
+        listview_sort_key(ui, k->sort, key, (int *)((char *)pane + k->sort_col), (bool *)((char *)pane + k->sort_desc));
         k->sorted(r->ctx, id);
         return true;
     case ACT_FILTER:

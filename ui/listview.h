@@ -152,12 +152,15 @@ struct list_keys {
     /* After a cursor move, once the list is drawn: the pane's line under the
      * list drawn again (the row's detail); NULL when it has none. */
     void (*foot)(void *pane, WINDOW *w);
+    /* Where the pane's state holds what the keys act on, as offsetof: its
+     * rows (a struct list_rows), its search text (search_size bytes) and,
+     * with sort, its sort column (an int) and direction (a bool). */
+    size_t rows, search, sort_col, sort_desc;
 };
-/* Acts on such a key (the list's search text in search, its sort in
- * *sort_col and *sort_desc): true with what to redraw in *redraw, false
- * (nothing done) for any other action. */
-bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
-                   bool *sort_desc, const struct action *act, int key, unsigned *redraw);
+/* Acts on such a key in the pane (its state): true with what to redraw in
+ * *redraw, false (nothing done) for any other action. */
+bool list_pane_key(struct ui *ui, void *pane, const struct list_keys *k, const struct action *act, int key,
+                   unsigned *redraw);
 /* The search line while the search is typed: "Search:", the field, then
  * matches ("12 pupils match") and how to end it. */
 void list_rows_draw_typing(WINDOW *w, int y, struct lineedit *typing, const char *matches);

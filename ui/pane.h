@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "action.h"
+#include "listview.h"
 
 struct ui;
 struct notice;
@@ -42,6 +43,10 @@ struct pane_ops {
     /* A key the shell did not take, bound to act in this pane's scopes (a
      * key bound to none is not passed); key is action_key(ret, ch). */
     unsigned (*key)(void *state, const struct action *act, int key);
+    /* A list pane's own keys (the moves, search, sort, filter): the shell
+     * acts on them before key (list_pane_key). Not given (search_size 0):
+     * none, or the pane takes them itself. */
+    struct list_keys list_keys;
     /* The store changed (what: see struct view_change in view.h; table NULL:
      * anything may have): read again what the change touches - a row when
      * it can, everything when it cannot - keeping the cursor on the same

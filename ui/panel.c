@@ -18,6 +18,8 @@
 
 #include "panel_pane.h"
 
+extern const struct pane_ops pane_panel; /* its list keys act after a case's view too */
+
 /* ---- the list's columns ---- */
 
 enum { COL_PUPIL, COL_REASON, COL_REFERRED, COL_PANEL, COL_STATUS, COL_QUOTES, COL_ANNUAL, COL_FLAG, COL_COUNT };
@@ -629,16 +631,15 @@ static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_word
 
 /* ---- keys -------------------------------------------------------------------------------------------- */
 
-static unsigned panel_key(void *state, const struct action *act, int key);
-
 /* After the case's view closed: a search, sort or filter pressed there is
  * the list's; p there shows the pupil in the roll. */
 static unsigned after_case(struct panel *st)
 {
     struct list_then then = st->then;
     st->then.act = NULL;
+    unsigned redraw;
     if (then.act && !ui_quitting(st->ui))
-        panel_key(st, then.act, then.key);
+        list_pane_key(st->ui, st, &pane_panel.list_keys, then.act, then.key, &redraw);
     if (st->show_pupil) {
         int64_t pupil = st->show_pupil;
         st->show_pupil = 0;
@@ -649,12 +650,8 @@ static unsigned after_case(struct panel *st)
 
 static unsigned panel_key(void *state, const struct action *act, int key)
 {
+    (void)key;
     struct panel *st = state;
-    static const struct list_keys keys = {&sort_orders, NULL, sizeof st->search, pp_refilter, run_filter, filter_cleared,
-                                          &searching, "Filter cleared: every case shown", draw_detail_line};
-    unsigned redraw;
-    if (list_rows_key(st->ui, &st->shown, &keys, st->search, &st->sort_col, &st->sort_desc, act, key, &redraw))
-        return redraw;
     const struct panel_case_row *r = current_row(st);
     switch (act->id) {
     case ACT_OPEN:
@@ -799,6 +796,18 @@ const struct pane_ops pane_panel = {
     .close = panel_close,
     .draw = panel_draw,
     .key = panel_key,
+    .list_keys = {.sort = &sort_orders,
+                  .search_size = SEARCH_MAX + 1,
+                  .sorted = pp_refilter,
+                  .filter = run_filter,
+                  .clear_filter = filter_cleared,
+                  .searching = &searching,
+                  .cleared = "Filter cleared: every case shown",
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct panel, shown),
+                  .search = offsetof(struct panel, search),
+                  .sort_col = offsetof(struct panel, sort_col),
+                  .sort_desc = offsetof(struct panel, sort_desc)},
     .reload = panel_reload,
     .ignored = panel_ignored,
     .detail = panel_detail,

@@ -599,27 +599,22 @@ static bool clear_filter(void *pane)
 
 static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest first", "lowest first"};
 
-static unsigned providers_key(void *state, const struct action *act, int key);
-
 /* After the record's views closed: a search, sort or filter pressed there is
  * the list's. */
 static unsigned after_record(struct providers *st)
 {
     struct list_then then = st->then;
     st->then.act = NULL;
+    unsigned redraw;
     if (then.act && !ui_quitting(st->ui))
-        providers_key(st, then.act, then.key);
+        list_pane_key(st->ui, st, &pane_providers.list_keys, then.act, then.key, &redraw);
     return REDRAW_ALL;
 }
 
 static unsigned providers_key(void *state, const struct action *act, int key)
 {
+    (void)key;
     struct providers *st = state;
-    static const struct list_keys keys = {&sort_orders, NULL, sizeof st->search, pr_refilter, run_filter, clear_filter,
-                                          &searching, "Filter cleared: every provider shown", draw_detail_line};
-    unsigned redraw;
-    if (list_rows_key(st->ui, &st->rows, &keys, st->search, &st->sort_col, &st->sort_desc, act, key, &redraw))
-        return redraw;
     switch (act->id) {
     case ACT_OPEN:
         if (!current_id(st))
@@ -719,6 +714,18 @@ const struct pane_ops pane_providers = {
     .close = providers_close,
     .draw = providers_draw,
     .key = providers_key,
+    .list_keys = {.sort = &sort_orders,
+                  .search_size = SEARCH_MAX + 1,
+                  .sorted = pr_refilter,
+                  .filter = run_filter,
+                  .clear_filter = clear_filter,
+                  .searching = &searching,
+                  .cleared = "Filter cleared: every provider shown",
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct providers, rows),
+                  .search = offsetof(struct providers, search),
+                  .sort_col = offsetof(struct providers, sort_col),
+                  .sort_desc = offsetof(struct providers, sort_desc)},
     .reload = pr_providers_reload,
     .ignored = providers_ignored,
     .detail = providers_detail,

@@ -536,10 +536,6 @@ static void psp_close(void *state)
 static unsigned psp_key(void *state, const struct action *act, int key)
 {
     struct psp_pane *st = state;
-    static const struct list_keys keys = {NULL, NULL, sizeof st->search, NULL, NULL, NULL, &searching, NULL, draw_detail_line};
-    unsigned redraw;
-    if (list_rows_key(st->ui, &st->shown, &keys, st->search, NULL, NULL, act, key, &redraw))
-        return redraw;
     const struct psp_row *r = current_row(st);
     switch (act->id) {
     case ACT_OPEN:
@@ -628,6 +624,12 @@ const struct pane_ops pane_psp = {
     .close = psp_close,
     .draw = psp_draw,
     .key = psp_key,
+    /* The moves and the search; the pane's sort and filter are its own. */
+    .list_keys = {.search_size = SEARCH_MAX + 1,
+                  .searching = &searching,
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct psp_pane, shown),
+                  .search = offsetof(struct psp_pane, search)},
     .reload = psp_reload,
     .ignored = psp_ignored,
     .detail = psp_detail,

@@ -759,10 +759,6 @@ static const struct list_search searching = {
 static unsigned qa_key(void *state, const struct action *act, int key)
 {
     struct qa_pane *q = state;
-    static const struct list_keys keys = {NULL, NULL, sizeof q->search, NULL, NULL, NULL, &searching, NULL, draw_detail_line};
-    unsigned redraw;
-    if (list_rows_key(q->ui, &q->shown, &keys, q->search, NULL, NULL, act, key, &redraw))
-        return redraw;
     const struct qa_provider_row *r = current_prov(q);
     switch (act->id) {
     case ACT_OPEN:
@@ -879,6 +875,12 @@ const struct pane_ops pane_qa = {
     .close = qa_close,
     .draw = qa_draw,
     .key = qa_key,
+    /* The moves and the search; the pane's sort and filter are its own. */
+    .list_keys = {.search_size = SEARCH_MAX + 1,
+                  .searching = &searching,
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct qa_pane, shown),
+                  .search = offsetof(struct qa_pane, search)},
     .reload = qa_reload,
     .ignored = qa_ignored,
     .flags_changed = qa_flags_changed,

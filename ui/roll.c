@@ -856,9 +856,11 @@ static unsigned roll_key(void *state, const struct action *act, int key)
     int64_t id = list_rows_current(&rp->rows);
     /* Search as you type: every key (digits of a UPN, q) goes to the search field. */
     static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
-                                               sizeof rp->search, resort, run_filter, clear_filter, NULL, NULL, NULL};
+                                               sizeof rp->search, resort, run_filter, clear_filter, NULL, NULL, NULL,
+                                               offsetof(struct roll_pane, rows), offsetof(struct roll_pane, search),
+                                               offsetof(struct roll_pane, sort_col), offsetof(struct roll_pane, sort_desc)};
     unsigned redraw;
-    if (list_rows_key(ui, &rp->rows, &list_keys, rp->search, &rp->sort_col, &rp->sort_desc, act, key, &redraw))
+    if (list_pane_key(ui, rp, &list_keys, act, key, &redraw))
         return redraw;
     switch (act->id) {
     case ACT_OPEN:

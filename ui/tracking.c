@@ -750,9 +750,11 @@ static unsigned tracking_key(void *state, const struct action *act, int key)
         return REDRAW_NONE;
     int64_t id = tp_cursor_id(tp);
     static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
-                                               sizeof tp->search, resort, run_filter, clear_filter, NULL, NULL, foot};
+                                               sizeof tp->search, resort, run_filter, clear_filter, NULL, NULL, foot,
+                                               offsetof(struct tpane, rows), offsetof(struct tpane, search),
+                                               offsetof(struct tpane, sort_col), offsetof(struct tpane, sort_desc)};
     unsigned redraw;
-    if (list_rows_key(ui, &tp->rows, &list_keys, tp->search, &tp->sort_col, &tp->sort_desc, act, key, &redraw))
+    if (list_pane_key(ui, tp, &list_keys, act, key, &redraw))
         return redraw;
     switch (act->id) {
     case ACT_TRACK_WEEK:

@@ -5,6 +5,8 @@
 
 #include "ui.h"
 
+#include "listview.h" /* before term.h, whose columns macro would rename a field */
+
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -889,7 +891,8 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     if (ui->state[ui->active] && p->key) {
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
         bool noticed = p->notice && notice_clear(p->notice(ui->state[ui->active]));
-        if (act)
+        if (act && !(p->list_keys.search_size &&
+                     list_pane_key(ui, ui->state[ui->active], &p->list_keys, act, key, &result)))
             result = p->key(ui->state[ui->active], act, key);
         if (noticed)
             result |= REDRAW_BODY; /* the notice's line goes */
