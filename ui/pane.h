@@ -27,7 +27,8 @@ enum redraw {
 };
 
 /* A pane is a small table of functions; the shell drives them all the same
- * way. State is the pane's own, made by open and freed by close. */
+ * way. State is the pane's own: the shell makes it (size), open fills it
+ * and close frees what it holds. */
 struct pane_ops {
     /* The pane's state: the shell makes it, size bytes of zeros, and open
      * fills it (its ui, the list's columns, the first read of the rows);
