@@ -145,11 +145,9 @@ static unsigned close_key(struct att *a)
 
 /* ---- The pane ------------------------------------------------------------------------------ */
 
-static void *att_open(struct ui *ui)
+static void att_open(void *state, struct ui *ui)
 {
-    struct att *a = calloc(1, sizeof *a);
-    if (!a)
-        return NULL;
+    struct att *a = state;
     a->ui = ui;
     a->via = SOURCE_PHONE;
     struct store *s = ui_store(ui);
@@ -176,16 +174,11 @@ static void *att_open(struct ui *ui)
                            close / 3600, close / 60 % 60, n);
         }
     }
-    return a;
 }
 
 static void att_close(void *state)
 {
-    struct att *a = state;
-    if (!a)
-        return;
-    free_all(a); /* no ui_store_changed here: the other panes may be closed already */
-    free(a);
+    free_all(state); /* no ui_store_changed here: the other panes may be closed already */
 }
 
 /* A mark changed (the feed names it "pupil/day/session"): its cell and the
@@ -466,17 +459,17 @@ static const enum action_id att_hints[] = {ACT_GRID_CLEAR, ACT_GRID_UNDO, ACT_GR
                                            ACT_GRID_SEARCH, ACT_GRID_WEEK, ACT_GRID_CLOSE_REGISTER, ACT_NONE};
 
 const struct pane_ops pane_attendance = {
+    .size = sizeof(struct att),
     .title = "Attendance",
     .scopes = SCOPE_GRID,
     .hints = att_hints,
     .open = att_open,
     .close = att_close,
     .draw = att_draw,
-    .key = att_key,
     .reload = att_reload,
     .detail = att_detail,
     .flags_changed = att_flags_changed,
-    .keys_first = true,
+    .keys_first = att_key,
     .tick = att_tick,
     .help_line = att_help_line,
 };

@@ -438,11 +438,9 @@ done:
 
 /* ---- The pane --------------------------------------------------------------------- */
 
-static void *calls_open(struct ui *ui)
+static void calls_open(void *state, struct ui *ui)
 {
-    struct calls_pane *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    struct calls_pane *c = state;
     c->ui = ui;
     c->lv.columns = columns;
     c->lv.ncolumns = CC_COUNT;
@@ -452,19 +450,15 @@ static void *calls_open(struct ui *ui)
     c->rows = (struct list_rows){.ops = &rows_ops, .ctx = c, .lv = &c->lv};
     load(c);
     attendance_register_timer(ui); /* the registers close on time with this pane open too */
-    return c;
 }
 
 static void calls_close(void *state)
 {
     struct calls_pane *c = state;
-    if (!c)
-        return;
     free(c->e);
     list_rows_free(&c->rows);
     free(c->run);
     free((void *)c->run_why);
-    free(c);
 }
 
 static void calls_flags_changed(void *state)
@@ -481,19 +475,16 @@ static const char *const calls_ignored[] = {
 
 static bool calls_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, calls_ignored))
-        return false;
+    (void)what;
     load(state); /* the day's absences as a whole: a list of a few dozen */
     return true;
 }
 
-static unsigned calls_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned calls_key(void *state, const struct action *act, int key)
 {
     (void)key;
-    (void)ret;
-    (void)ch;
     struct calls_pane *c = state;
-    if (!act || !c->loaded)
+    if (!c->loaded)
         return REDRAW_NONE;
     if (act->id == ACT_CALL_LOG) {
         log_call(c);
@@ -530,6 +521,7 @@ static void calls_show_record(void *state, long long pupil_id)
 }
 
 const struct pane_ops pane_calls = {
+    .size = sizeof(struct calls_pane),
     .title = "Calls",
     .show_record = calls_show_record,
     .flags_changed = calls_flags_changed,
@@ -540,5 +532,6 @@ const struct pane_ops pane_calls = {
     .draw = calls_draw,
     .key = calls_key,
     .reload = calls_reload,
+    .ignored = calls_ignored,
     .tick = calls_tick,
 };

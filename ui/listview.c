@@ -194,6 +194,13 @@ bool list_then_take(struct list_then *t, const struct action *act, int ret, wint
     return true;
 }
 
+void list_rows_read(struct list_rows *r, bool (*read)(void *pane), void (*sorted)(void *pane, int64_t keep))
+{
+    int64_t keep = list_rows_current(r);
+    if (read(r->ctx))
+        sorted(r->ctx, keep);
+}
+
 bool list_rows_reserve(struct list_rows *r, size_t n)
 {
     if (!n)
@@ -335,13 +342,25 @@ bool list_rows_draw_state(struct list_rows *r, WINDOW *w, int y, const char *cou
     return true;
 }
 
-bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
-                   bool *sort_desc, const struct action *act, int key, unsigned *redraw)
+bool list_pane_key(struct ui *ui, void *pane, const struct list_keys *k, const struct action *act, int key,
+                   unsigned *redraw)
 {
+    struct list_rows *r = (struct list_rows *)((char *)pane + k->rows);
+    char *search = (char *)pane + k->search;
     int64_t id = list_rows_current(r);
+    if (listview_move(r->lv, act->id)) {
+        if (k->foot && r->lv->win)
+            k->foot(r->ctx, r->lv->win);
+        *redraw = REDRAW_PARTIAL | REDRAW_STATUS;
+        return true;
+    }
     *redraw = REDRAW_BODY | REDRAW_STATUS;
     switch (act->id) {
     case ACT_SEARCH: {
+        if (k->searching) {
+            *redraw = search_list(ui, k->searching, r, search, k->search_size, r->lv);
+            return true;
+        }
         static const struct search_ops ops = {list_rows_search_draw, list_rows_search_apply,
                                               list_rows_search_current, rows_typing, true};
         search_run(ui, search, k->search_size, k->search_hint, r->lv, &ops, r);
@@ -358,12 +377,17 @@ bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k
         ui_message(ui, "Search cleared");
         return true;
     case ACT_SORT:
-        listview_sort_key(ui, k->sort, key, sort_col, sort_desc);
+        if (!k->sort)
+            return false;
+        listview_sort_key(ui, k->sort, key, (int *)((char *)pane + k->sort_col), (bool *)((char *)pane + k->sort_desc));
         k->sorted(r->ctx, id);
         return true;
     case ACT_FILTER:
+        if (!k->filter)
+            return false;
         if (key == 'F') {
-            ui_message(ui, k->clear_filter(r->ctx) ? "Filter cleared" : "No filter to clear");
+            bool had = k->clear_filter(r->ctx);
+            ui_message(ui, "%s", k->cleared ? k->cleared : had ? "Filter cleared" : "No filter to clear");
             return true;
         }
         k->filter(r->ctx);

@@ -89,6 +89,10 @@ struct list_rows {
      * ops->shown compares (the roll folds its rows and the search once). */
     void (*prepare)(void *ctx);
 };
+/* A list pane's rows read again by read (false: they could not be, and
+ * are as they were), then sorted and filtered again by sorted with the
+ * cursor kept on the same record. */
+void list_rows_read(struct list_rows *r, bool (*read)(void *pane), void (*sorted)(void *pane, int64_t keep));
 /* Room for n rows (to be set in n once the pane holds them); false when out
  * of memory, the rows as they were. */
 bool list_rows_reserve(struct list_rows *r, size_t n);
@@ -126,24 +130,37 @@ void list_rows_summary(const struct list_rows *r, char *buf, size_t len, const c
                        bool flags_known);
 
 /* A list pane's own keys, taken the same way in every pane that gives them
- * here: / searches, Esc clears a search kept, s and S sort (as t says), f
- * opens the filter, F clears it. The callbacks get the pane (the rows' ctx). */
+ * here: the moves (j/k, arrows, PgUp/PgDn, g/G), / searches, Esc clears a
+ * search kept, s and S sort (as sort says), f opens the filter, F clears
+ * it. The callbacks get the pane (the rows' ctx). */
+struct list_search;
 struct list_keys {
-    const struct list_sort *sort;
+    const struct list_sort *sort;  /* NULL: s and S are the pane's own */
     /* The search typed on the pane's own line (the pane draws it, from the
      * rows' typing, with list_rows_draw_typing), the cursor going to the
      * first match: its hint and the size of the search text. */
     const char *search_hint;
     size_t search_size;
     void (*sorted)(void *pane, int64_t keep);  /* sort again after s or S */
-    void (*filter)(void *pane);
+    void (*filter)(void *pane);                /* NULL: f and F are the pane's own */
     bool (*clear_filter)(void *pane);          /* false: there was none */
+    /* Or the search as a view over the list, its outcome said on the status
+     * line (ui/search.h's search_list); then search_hint is not used. */
+    const struct list_search *searching;
+    /* What F says; NULL: "Filter cleared", or "No filter to clear". */
+    const char *cleared;
+    /* After a cursor move, once the list is drawn: the pane's line under the
+     * list drawn again (the row's detail); NULL when it has none. */
+    void (*foot)(void *pane, WINDOW *w);
+    /* Where the pane's state holds what the keys act on, as offsetof: its
+     * rows (a struct list_rows), its search text (search_size bytes) and,
+     * with sort, its sort column (an int) and direction (a bool). */
+    size_t rows, search, sort_col, sort_desc;
 };
-/* Acts on such a key (the list's search text in search, its sort in
- * *sort_col and *sort_desc): true with what to redraw in *redraw, false
- * (nothing done) for any other action. */
-bool list_rows_key(struct ui *ui, struct list_rows *r, const struct list_keys *k, char *search, int *sort_col,
-                   bool *sort_desc, const struct action *act, int key, unsigned *redraw);
+/* Acts on such a key in the pane (its state): true with what to redraw in
+ * *redraw, false (nothing done) for any other action. */
+bool list_pane_key(struct ui *ui, void *pane, const struct list_keys *k, const struct action *act, int key,
+                   unsigned *redraw);
 /* The search line while the search is typed: "Search:", the field, then
  * matches ("12 pupils match") and how to end it. */
 void list_rows_draw_typing(WINDOW *w, int y, struct lineedit *typing, const char *matches);

@@ -18,6 +18,8 @@
 
 #include "panel_pane.h"
 
+extern const struct pane_ops pane_panel; /* its list keys act after a case's view too */
+
 /* ---- the list's columns ---- */
 
 enum { COL_PUPIL, COL_REASON, COL_REFERRED, COL_PANEL, COL_STATUS, COL_QUOTES, COL_ANNUAL, COL_FLAG, COL_COUNT };
@@ -85,11 +87,13 @@ static bool case_flag(const struct flag_row *f)
 }
 
 /* Takes each case's warning from the shell's latest pass (the same flags
- * `apterm check` prints). A case's flags: only the quotations rule. */
-static void apply_list_flags(struct panel *st)
+ * `apterm check` prints). A case's flags: only the quotations rule. False
+ * when there is no list to flag. */
+static bool apply_list_flags(void *pane)
 {
+    struct panel *st = pane;
     if (!st->flags)
-        return;
+        return false;
     for (size_t i = 0; i < st->n; i++) {
         free(st->flags[i].reason);
         st->flags[i] = (struct row_flag){FLAG_NONE, NULL};
@@ -107,10 +111,12 @@ static void apply_list_flags(struct panel *st)
         st->flags[i].level = rows[k].level;
         st->flags[i].reason = strdup(rows[k].reason);
     }
+    return true;
 }
 
-static bool load_list(struct panel *st)
+static bool load_list(void *pane)
 {
+    struct panel *st = pane;
     struct store *s = ui_store(st->ui);
     struct panel_case_row *rows = NULL;
     size_t n = 0;
@@ -245,8 +251,9 @@ static const struct panel_case_row *current_row(const struct panel *st)
     return &st->rows[st->shown.view[st->lv.cursor]];
 }
 
-void pp_refilter(struct panel *st, int64_t keep_id)
+void pp_refilter(void *pane, int64_t keep_id)
 {
+    struct panel *st = pane;
     list_rows_sort(&st->shown, false, keep_id);
 }
 
@@ -344,8 +351,9 @@ static void summary_text(const struct panel *st, char *buf, size_t len)
                       column_words[st->sort_col], st->sort_desc, st->flags_known);
 }
 
-static void draw_detail_line(struct panel *st, WINDOW *w)
+static void draw_detail_line(void *pane, WINDOW *w)
 {
+    struct panel *st = pane;
     int y = getmaxy(w) - 1;
     if (!notice_draw_foot(&st->notice, w, current_row(st) != NULL))
         return;
@@ -595,8 +603,9 @@ static void cfilter_list(void *ctx, WINDOW *w, int y)
     draw_list_at(((struct cfilter *)ctx)->st, w, y);
 }
 
-static unsigned run_filter(struct panel *st)
+static void run_filter(void *pane)
 {
+    struct panel *st = pane;
     static const char *const labels[] = {"Panel date", "Status", "Quotations"};
     struct cfilter f = {.st = st, .saved = {st->f_date, st->f_status, st->f_flags}, .saved_date = st->filter_date,
                         .keep = pp_current_id(st)};
@@ -605,23 +614,22 @@ static unsigned run_filter(struct panel *st)
     filter_panel_run(st->ui, &fp);
     ui_message(st->ui, filtered(st) ? "%zu of %zu cases shown: F clears the filter" : "No filter: every case shown",
                st->shown.nview, st->n);
-    return REDRAW_ALL;
+}
+
+/* F: every case shown. */
+static bool filter_cleared(void *pane)
+{
+    struct panel *st = pane;
+    int64_t keep = pp_current_id(st);
+    clear_filter(st);
+    pp_refilter(st, keep);
+    return true;
 }
 
 static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest or latest first",
                                          "lowest or earliest first"};
 
-static unsigned sort_key(struct panel *st, int key)
-{
-    int64_t keep = pp_current_id(st);
-    listview_sort_key(st->ui, &sort_orders, key, &st->sort_col, &st->sort_desc);
-    pp_refilter(st, keep);
-    return REDRAW_BODY | REDRAW_STATUS;
-}
-
 /* ---- keys -------------------------------------------------------------------------------------------- */
-
-static unsigned list_key(struct panel *st, const struct action *act, int key);
 
 /* After the case's view closed: a search, sort or filter pressed there is
  * the list's; p there shows the pupil in the roll. */
@@ -629,8 +637,9 @@ static unsigned after_case(struct panel *st)
 {
     struct list_then then = st->then;
     st->then.act = NULL;
+    unsigned redraw;
     if (then.act && !ui_quitting(st->ui))
-        list_key(st, then.act, then.key);
+        list_pane_key(st->ui, st, &pane_panel.list_keys, then.act, then.key, &redraw);
     if (st->show_pupil) {
         int64_t pupil = st->show_pupil;
         st->show_pupil = 0;
@@ -639,15 +648,10 @@ static unsigned after_case(struct panel *st)
     return REDRAW_ALL;
 }
 
-static unsigned list_key(struct panel *st, const struct action *act, int key)
+static unsigned panel_key(void *state, const struct action *act, int key)
 {
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&st->lv, act->id)) {
-        if (st->lv.win)
-            draw_detail_line(st, st->lv.win);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
+    (void)key;
+    struct panel *st = state;
     const struct panel_case_row *r = current_row(st);
     switch (act->id) {
     case ACT_OPEN:
@@ -656,19 +660,6 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
         st->doc.top = 0;
         pp_run_case(st, r->id);
         return after_case(st);
-    case ACT_SEARCH: return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
-    case ACT_SORT: return sort_key(st, key);
-    case ACT_FILTER:
-        if (key == 'F') {
-            int64_t keep = pp_current_id(st);
-            clear_filter(st);
-            pp_refilter(st, keep);
-            ui_message(st->ui, "Filter cleared: every case shown");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return run_filter(st);
-    case ACT_BACK:
-        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pp_add_case(st); /* shows the new case */
         return after_case(st);
@@ -698,11 +689,9 @@ static unsigned list_key(struct panel *st, const struct action *act, int key)
 
 /* ---- the pane's functions ----------------------------------------------------------------------------- */
 
-static void *panel_open(struct ui *ui)
+static void panel_open(void *state, struct ui *ui)
 {
-    struct panel *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    struct panel *st = state;
     st->ui = ui;
     st->lv = (struct listview){.columns = columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_PANEL, .sort_desc = true};
@@ -713,14 +702,11 @@ static void *panel_open(struct ui *ui)
     st->filter_date = DATE_NONE;
     if (load_list(st))
         pp_refilter(st, 0);
-    return st;
 }
 
 static void panel_close(void *state)
 {
     struct panel *st = state;
-    if (!st)
-        return;
     free_flags(st);
     free(st->rows);
     list_rows_free(&st->shown);
@@ -729,7 +715,6 @@ static void panel_close(void *state)
     pp_free_case(st);
     free(st->rec);
     docview_free(&st->doc);
-    free(st);
 }
 
 static void panel_draw(void *state, WINDOW *body)
@@ -737,18 +722,6 @@ static void panel_draw(void *state, WINDOW *body)
     struct panel *st = state;
     draw_list(st, body);
     pp_draw_notice(st, body);
-}
-
-static unsigned panel_key(void *state, const struct action *act, int key, int ret, wint_t ch)
-{
-    struct panel *st = state;
-    (void)ret;
-    (void)ch;
-    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
-    unsigned r = list_key(st, act, key);
-    if (r == REDRAW_ALL)
-        return r;
-    return r | extra;
 }
 
 /* Changes to these are nothing the panel pane shows. */
@@ -759,21 +732,16 @@ static const char *const panel_ignored[] = {
 
 static bool panel_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, panel_ignored))
-        return false;
+    (void)what;
     struct panel *st = state;
-    int64_t keep = pp_current_id(st);
-    if (load_list(st))
-        pp_refilter(st, keep);
+    list_rows_read(&st->shown, load_list, pp_refilter);
     return true;
 }
 
 static void panel_flags_changed(void *state)
 {
     struct panel *st = state;
-    int64_t keep = pp_current_id(st);
-    apply_list_flags(st);
-    pp_refilter(st, keep);
+    list_rows_read(&st->shown, apply_list_flags, pp_refilter);
     if (st->in_case)
         apply_case_flags(st, false);
 }
@@ -813,7 +781,14 @@ static void panel_show_record(void *state, long long id)
     after_case(st);
 }
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *panel_notice(void *state)
+{
+    return &((struct panel *)state)->notice;
+}
+
 const struct pane_ops pane_panel = {
+    .size = sizeof(struct panel),
     .title = "Panel",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PANEL,
     .hints = hints,
@@ -821,9 +796,23 @@ const struct pane_ops pane_panel = {
     .close = panel_close,
     .draw = panel_draw,
     .key = panel_key,
+    .list_keys = {.sort = &sort_orders,
+                  .search_size = SEARCH_MAX + 1,
+                  .sorted = pp_refilter,
+                  .filter = run_filter,
+                  .clear_filter = filter_cleared,
+                  .searching = &searching,
+                  .cleared = "Filter cleared: every case shown",
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct panel, shown),
+                  .search = offsetof(struct panel, search),
+                  .sort_col = offsetof(struct panel, sort_col),
+                  .sort_desc = offsetof(struct panel, sort_desc)},
     .reload = panel_reload,
+    .ignored = panel_ignored,
     .detail = panel_detail,
     .flags_changed = panel_flags_changed,
     .show_record = panel_show_record,
     .help_line = panel_help_line,
+    .notice = panel_notice,
 };

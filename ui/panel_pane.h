@@ -139,7 +139,7 @@ char *pp_pounds(int64_t pence, char *buf, size_t len);
 const char *pp_basis_word(const char *basis);
 int pp_row_of_id(const struct panel *st, int64_t id);
 int64_t pp_current_id(const struct panel *st);
-void pp_refilter(struct panel *st, int64_t keep_id);
+void pp_refilter(void *pane, int64_t keep_id);  /* pane: the struct panel */
 void pp_free_case(struct panel *st);
 bool pp_load_case(struct panel *st);
 bool pp_confirm(struct panel *st, const char *why, const char *question);

@@ -170,11 +170,13 @@ static void count_flag(struct providers *st, const struct flag_row *f)
 }
 
 /* Takes each provider's flags from the shell's latest pass over the store
- * (ui_flags), so that the list shows exactly what `apterm check` says. */
-static void apply_list_flags(struct providers *st)
+ * (ui_flags), so that the list shows exactly what `apterm check` says.
+ * False when there is no list to flag. */
+static bool apply_list_flags(void *pane)
 {
+    struct providers *st = pane;
     if (!st->list || !st->flags)
-        return;
+        return false;
     for (size_t i = 0; i < st->list->n; i++) {
         free(st->flags[i].worst_reason);
         memset(&st->flags[i], 0, sizeof st->flags[i]);
@@ -184,11 +186,13 @@ static void apply_list_flags(struct providers *st)
     st->flags_known = ui_flags(st->ui, &rows, &n);
     for (size_t i = 0; i < n; i++)
         count_flag(st, &rows[i]);
+    return true;
 }
 
 /* Reads every provider, and its flags. On failure the old list stays. */
-static bool load_list(struct providers *st)
+static bool load_list(void *pane)
 {
+    struct providers *st = pane;
     struct store *s = ui_store(st->ui);
     const struct thresholds *th = &ui_config(st->ui)->th;
     int today = ui_today(st->ui);
@@ -320,8 +324,9 @@ static const struct provider_list_row *current_row(const struct providers *st)
 
 /* Rebuilds the rows shown and puts the cursor on keep_id when it is among
  * them (else keeps the cursor's position). */
-void pr_refilter(struct providers *st, int64_t keep_id)
+void pr_refilter(void *pane, int64_t keep_id)
 {
+    struct providers *st = pane;
     list_rows_sort(&st->rows, false, keep_id);
 }
 
@@ -443,8 +448,9 @@ static void summary_text(const struct providers *st, char *buf, size_t len)
 }
 
 /* The last line of the list: the notice, else the flags of the provider under the cursor. */
-static void draw_detail_line(struct providers *st, WINDOW *w)
+static void draw_detail_line(void *pane, WINDOW *w)
 {
+    struct providers *st = pane;
     int y = getmaxy(w) - 1;
     const struct provider_list_row *r = current_row(st);
     if (!notice_draw_foot(&st->notice, w, r != NULL))
@@ -485,8 +491,10 @@ static void draw_list_at(struct providers *st, WINDOW *w, int y)
     draw_detail_line(st, w);
 }
 
-static void draw_list(struct providers *st, WINDOW *w)
+/* The pane's body: the list with its summary above it. */
+static void providers_draw(void *state, WINDOW *w)
 {
+    struct providers *st = state;
     char summary[600];
     summary_text(st, summary, sizeof summary);
     if (st->load_error[0] && st->list)
@@ -563,8 +571,9 @@ static void pfilter_list(void *ctx, WINDOW *w, int y)
     draw_list_at(((struct pfilter *)ctx)->st, w, y);
 }
 
-static unsigned run_filter(struct providers *st)
+static void run_filter(void *pane)
 {
+    struct providers *st = pane;
     static const char *const labels[] = {"Registration", "Status", "Flags"};
     struct pfilter f = {.st = st, .saved_reg = st->f_reg, .saved_status = st->f_status,
                         .saved_flags = st->f_flags, .keep = current_id(st)};
@@ -573,22 +582,22 @@ static unsigned run_filter(struct providers *st)
     filter_panel_run(st->ui, &fp);
     ui_message(st->ui, filtered(st) ? "%zu of %zu providers shown: F clears the filter" : "No filter: every provider shown",
                st->rows.nview, st->list ? st->list->n : (size_t)0);
-    return REDRAW_ALL;
+}
+
+/* F: every provider shown. */
+static bool clear_filter(void *pane)
+{
+    struct providers *st = pane;
+    int64_t keep = current_id(st);
+    st->f_reg = -1;
+    st->f_status = st->f_flags = 0;
+    pr_refilter(st, keep);
+    return true;
 }
 
 /* ---- keys ---------------------------------------------------------------------------------------- */
 
 static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest first", "lowest first"};
-
-static unsigned sort_key(struct providers *st, int key)
-{
-    int64_t keep = current_id(st);
-    listview_sort_key(st->ui, &sort_orders, key, &st->sort_col, &st->sort_desc);
-    pr_refilter(st, keep);
-    return REDRAW_BODY | REDRAW_STATUS;
-}
-
-static unsigned list_key(struct providers *st, const struct action *act, int key);
 
 /* After the record's views closed: a search, sort or filter pressed there is
  * the list's. */
@@ -596,20 +605,16 @@ static unsigned after_record(struct providers *st)
 {
     struct list_then then = st->then;
     st->then.act = NULL;
+    unsigned redraw;
     if (then.act && !ui_quitting(st->ui))
-        list_key(st, then.act, then.key);
+        list_pane_key(st->ui, st, &pane_providers.list_keys, then.act, then.key, &redraw);
     return REDRAW_ALL;
 }
 
-static unsigned list_key(struct providers *st, const struct action *act, int key)
+static unsigned providers_key(void *state, const struct action *act, int key)
 {
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&st->lv, act->id)) {
-        if (st->lv.win)
-            draw_detail_line(st, st->lv.win);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
+    (void)key;
+    struct providers *st = state;
     switch (act->id) {
     case ACT_OPEN:
         if (!current_id(st))
@@ -617,22 +622,6 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
         st->doc.top = 0;
         pr_run_record(st, current_id(st), false);
         return after_record(st);
-    case ACT_SEARCH:
-        return search_list(st->ui, &searching, &st->rows, st->search, sizeof st->search, &st->lv);
-    case ACT_SORT:
-        return sort_key(st, key);
-    case ACT_FILTER:
-        if (key == 'F') {
-            int64_t keep = current_id(st);
-            st->f_reg = -1;
-            st->f_status = st->f_flags = 0;
-            pr_refilter(st, keep);
-            ui_message(st->ui, "Filter cleared: every provider shown");
-            return REDRAW_BODY | REDRAW_STATUS;
-        }
-        return run_filter(st);
-    case ACT_BACK:
-        return search_list_clear(st->ui, &searching, &st->rows, st->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     case ACT_ADD:
         pr_add_provider(st); /* shows the new provider's record */
         return after_record(st);
@@ -654,11 +643,9 @@ static unsigned list_key(struct providers *st, const struct action *act, int key
 
 /* ---- the pane's functions ---------------------------------------------------------------------- */
 
-static void *providers_open(struct ui *ui)
+static void providers_open(void *state, struct ui *ui)
 {
-    struct providers *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    struct providers *st = state;
     st->ui = ui;
     st->f_reg = -1;
     st->lv = (struct listview){.columns = narrow_columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
@@ -669,45 +656,17 @@ static void *providers_open(struct ui *ui)
                                 .sort_column = -1};
     if (load_list(st))
         pr_refilter(st, 0);
-    return st;
 }
 
 static void providers_close(void *state)
 {
     struct providers *st = state;
-    if (!st)
-        return;
     free_flags(st);
     provider_list_free(st->list);
     free(st->by_id);
     list_rows_free(&st->rows);
     pr_free_record(st);
     docview_free(&st->doc);
-    free(st);
-}
-
-static void providers_draw(void *state, WINDOW *body)
-{
-    draw_list(state, body);
-}
-
-static unsigned providers_key(void *state, const struct action *act, int key, int ret, wint_t ch)
-{
-    struct providers *st = state;
-    (void)ret;
-    (void)ch;
-    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
-    unsigned r = list_key(st, act, key);
-    if (r == REDRAW_ALL)
-        return r;
-    if (extra && (r & REDRAW_PARTIAL)) {
-        /* A move after a notice: put the detail back on the last line. */
-        if (st->lv.win) {
-            draw_detail_line(st, st->lv.win);
-            extra = 0;
-        }
-    }
-    return r | extra;
 }
 
 /* Changes to these are nothing the providers pane shows (its flags come
@@ -719,21 +678,16 @@ static const char *const providers_ignored[] = {
 
 bool pr_providers_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, providers_ignored))
-        return false;
+    (void)what;
     struct providers *st = state;
-    int64_t keep = current_id(st);
-    if (load_list(st))
-        pr_refilter(st, keep);
+    list_rows_read(&st->rows, load_list, pr_refilter);
     return true;
 }
 
 static void providers_flags_changed(void *state)
 {
     struct providers *st = state;
-    int64_t keep = current_id(st);
-    apply_list_flags(st);
-    pr_refilter(st, keep);
+    list_rows_read(&st->rows, apply_list_flags, pr_refilter);
     if (st->in_record)
         pr_apply_record_flags(st, false);
 }
@@ -745,7 +699,14 @@ static const char *providers_detail(void *state)
     return st->detail[0] ? st->detail : NULL;
 }
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *providers_notice(void *state)
+{
+    return &((struct providers *)state)->notice;
+}
+
 const struct pane_ops pane_providers = {
+    .size = sizeof(struct providers),
     .title = "Providers",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PROVIDER,
     .hints = hints,
@@ -753,7 +714,21 @@ const struct pane_ops pane_providers = {
     .close = providers_close,
     .draw = providers_draw,
     .key = providers_key,
+    .list_keys = {.sort = &sort_orders,
+                  .search_size = SEARCH_MAX + 1,
+                  .sorted = pr_refilter,
+                  .filter = run_filter,
+                  .clear_filter = clear_filter,
+                  .searching = &searching,
+                  .cleared = "Filter cleared: every provider shown",
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct providers, rows),
+                  .search = offsetof(struct providers, search),
+                  .sort_col = offsetof(struct providers, sort_col),
+                  .sort_desc = offsetof(struct providers, sort_desc)},
     .reload = pr_providers_reload,
+    .ignored = providers_ignored,
     .detail = providers_detail,
     .flags_changed = providers_flags_changed,
+    .notice = providers_notice,
 };

@@ -108,7 +108,7 @@ struct providers {
 
 int pr_row_of_id(const struct providers *st, int64_t id);
 bool pr_provider_flag(const struct flag_row *f);
-void pr_refilter(struct providers *st, int64_t keep_id);
+void pr_refilter(void *pane, int64_t keep_id);  /* pane: the struct providers */
 bool pr_providers_reload(void *state, const struct view_change *what);
 
 /* ---- ui/providers_record.c ---- */

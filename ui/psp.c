@@ -119,8 +119,9 @@ static const enum action_id hints[] = {ACT_OPEN, ACT_ADD, ACT_PSP_REVIEW, ACT_SE
 
 /* ---- the list -------------------------------------------------------------------------- */
 
-bool ps_load_list(struct psp_pane *st)
+bool ps_load_list(void *pane)
 {
+    struct psp_pane *st = pane;
     struct psp_row *rows = NULL;
     size_t n = 0;
     ap_status rc = psp_list(ui_store(st->ui), ui_today(st->ui), &ui_config(st->ui)->th, st->with_ceased, &rows, &n);
@@ -194,8 +195,9 @@ static const struct psp_row *current_row(const struct psp_pane *st)
     return &st->rows[st->shown.view[st->lv.cursor]];
 }
 
-void ps_refilter(struct psp_pane *st, int64_t keep)
+void ps_refilter(void *pane, int64_t keep)
 {
+    struct psp_pane *st = pane;
     list_rows_sort(&st->shown, false, keep);
     st->lv.sort_column = sort_column[st->sort];
     st->lv.sort_desc = false;
@@ -289,8 +291,9 @@ static void make_detail(struct psp_pane *st)
 #undef ADD
 }
 
-static void draw_detail_line(struct psp_pane *st, WINDOW *w)
+static void draw_detail_line(void *pane, WINDOW *w)
 {
+    struct psp_pane *st = pane;
     int y = getmaxy(w) - 1;
     if (!notice_draw_foot(&st->notice, w, true)) /* the detail says when no row is shown */
         return;
@@ -312,8 +315,10 @@ static void draw_list_at(struct psp_pane *st, WINDOW *w, int y)
     draw_detail_line(st, w);
 }
 
-static void draw_list(struct psp_pane *st, WINDOW *w)
+/* The pane's body: the list with its summary above it. */
+static void psp_draw(void *state, WINDOW *w)
 {
+    struct psp_pane *st = state;
     char summary[400];
     int used = snprintf(summary, sizeof summary, "%zu %s PSP%s", st->shown.nview, st->with_ceased ? "" : "open",
                         st->shown.nview == 1 ? "" : "s");
@@ -510,48 +515,27 @@ static const struct list_search searching = {
 
 /* ---- the pane's functions ------------------------------------------------------------------------ */
 
-static void *psp_open(struct ui *ui)
+static void psp_open(void *state, struct ui *ui)
 {
-    struct psp_pane *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    struct psp_pane *st = state;
     st->ui = ui;
     st->lv = (struct listview){.columns = columns, .ncolumns = COL_COUNT, .cell = list_cell, .ctx = st,
                                .sort_column = COL_NAME};
     st->shown = (struct list_rows){.ops = &rows_ops, .ctx = st, .lv = &st->lv};
     if (ps_load_list(st))
         ps_refilter(st, 0);
-    return st;
 }
 
 static void psp_close(void *state)
 {
     struct psp_pane *st = state;
-    if (!st)
-        return;
     free(st->rows);
     list_rows_free(&st->shown);
-    free(st);
 }
 
-static void psp_draw(void *state, WINDOW *body)
-{
-    draw_list(state, body);
-}
-
-static unsigned psp_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned psp_key(void *state, const struct action *act, int key)
 {
     struct psp_pane *st = state;
-    (void)ret;
-    (void)ch;
-    unsigned extra = notice_clear(&st->notice) ? REDRAW_BODY : 0; /* its lines go */
-    if (!act)
-        return extra;
-    if (listview_move(&st->lv, act->id)) {
-        if (st->lv.win)
-            draw_detail_line(st, st->lv.win);
-        return REDRAW_PARTIAL | REDRAW_STATUS | extra;
-    }
     const struct psp_row *r = current_row(st);
     switch (act->id) {
     case ACT_OPEN:
@@ -565,13 +549,11 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         return delete_psp(st);
     case ACT_PSP_PUPIL:
         if (!r)
-            return extra;
+            return REDRAW_NONE;
         ui_show_pupil(st->ui, (long long)r->pupil_id);
         return REDRAW_ALL;
     case ACT_PRINT:
-        return r ? ui_print_psp(st->ui, current_id(st)) : extra;
-    case ACT_SEARCH:
-        return search_list(st->ui, &searching, &st->shown, st->search, sizeof st->search, &st->lv);
+        return r ? ui_print_psp(st->ui, current_id(st)) : REDRAW_NONE;
     case ACT_FILTER: {
         int64_t keep = current_id(st);
         st->with_ceased = key == 'F' ? false : !st->with_ceased;
@@ -589,10 +571,8 @@ static unsigned psp_key(void *state, const struct action *act, int key, int ret,
         ui_message(st->ui, "Sorted by %s (s: next, S: previous)", sort_words[st->sort]);
         return REDRAW_BODY | REDRAW_STATUS;
     }
-    case ACT_BACK:
-        return search_list_clear(st->ui, &searching, &st->shown, st->search) ? REDRAW_BODY | REDRAW_STATUS : extra;
     default:
-        return extra;
+        return REDRAW_NONE;
     }
 }
 
@@ -604,12 +584,9 @@ static const char *const psp_ignored[] = {
 
 static bool psp_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, psp_ignored))
-        return false;
+    (void)what;
     struct psp_pane *st = state;
-    int64_t keep = current_id(st);
-    if (ps_load_list(st))
-        ps_refilter(st, keep);
+    list_rows_read(&st->shown, ps_load_list, ps_refilter);
     return true;
 }
 
@@ -632,7 +609,14 @@ static const char *const psp_help_lines[] = {
     NULL,
 };
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *psp_notice(void *state)
+{
+    return &((struct psp_pane *)state)->notice;
+}
+
 const struct pane_ops pane_psp = {
+    .size = sizeof(struct psp_pane),
     .title = "PSP",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PSP,
     .hints = hints,
@@ -640,7 +624,15 @@ const struct pane_ops pane_psp = {
     .close = psp_close,
     .draw = psp_draw,
     .key = psp_key,
+    /* The moves and the search; the pane's sort and filter are its own. */
+    .list_keys = {.search_size = SEARCH_MAX + 1,
+                  .searching = &searching,
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct psp_pane, shown),
+                  .search = offsetof(struct psp_pane, search)},
     .reload = psp_reload,
+    .ignored = psp_ignored,
     .detail = psp_detail,
     .help_lines = psp_help_lines,
+    .notice = psp_notice,
 };

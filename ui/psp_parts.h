@@ -58,8 +58,8 @@ struct psp_pane {
 void ps_copy_cut(char *dst, size_t size, const char *src);
 int ps_form_input_cols(void);
 int ps_wrap_lines(const char *text, int cols, size_t *starts, size_t *ends, int max);
-bool ps_load_list(struct psp_pane *st);
-void ps_refilter(struct psp_pane *st, int64_t keep);
+bool ps_load_list(void *pane);                /* pane: the struct psp_pane */
+void ps_refilter(void *pane, int64_t keep);
 
 /* ---- ui/psp_edit.c ---- */
 

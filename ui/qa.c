@@ -214,8 +214,8 @@ static int64_t row_id(const void *ctx, size_t i)
     return ((const struct qa_pane *)ctx)->ov->rows[i].id;
 }
 
-static void list_under(void *ctx, WINDOW *w);
-static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id, list_under};
+static void qa_draw(void *state, WINDOW *w);
+static const struct list_rows_ops rows_ops = {row_shown, view_cmp, row_id, qa_draw};
 
 static void refilter(struct qa_pane *q, int64_t keep_id)
 {
@@ -585,8 +585,22 @@ static void prov_detail(const struct qa_provider_row *r, char *buf, size_t len)
         snprintf(buf, len, "%s %s", marker(level), why);
 }
 
-static void draw_list(struct qa_pane *q, WINDOW *w)
+/* The last line: the provider under the cursor, in words (or the notice). */
+static void draw_detail_line(void *pane, WINDOW *w)
 {
+    struct qa_pane *q = pane;
+    const struct qa_provider_row *r = current_prov(q);
+    char detail[NOTICE_LEN] = "";
+    if (r)
+        prov_detail(r, detail, sizeof detail);
+    qp_draw_foot(q, w, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
+}
+
+/* The pane's body (and the list under its search): the list with its
+ * summary above it. */
+static void qa_draw(void *state, WINDOW *w)
+{
+    struct qa_pane *q = state;
     char top[400];
     if (q->load_error[0]) {
         qp_line(w, 0, q->load_error, attr_of(ATTR_ERROR));
@@ -614,12 +628,7 @@ static void draw_list(struct qa_pane *q, WINDOW *w)
             q->ov->n == 0 ? "No providers yet: add them in the Providers pane (2)."
                           : "No provider matches the search or the filter: Esc, F clear them.",
             attr_of(ATTR_DIM), false);
-    const struct qa_provider_row *r = current_prov(q);
-    char detail[NOTICE_LEN];
-    detail[0] = '\0';
-    if (r)
-        prov_detail(r, detail, sizeof detail);
-    qp_draw_foot(q, w, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
+    draw_detail_line(q, w);
 }
 
 /* ---- the visits view ------------------------------------------------------------------------ */
@@ -739,12 +748,6 @@ void qp_draw_visits(struct qa_pane *q, WINDOW *w)
 
 /* ---- search ---------------------------------------------------------------------------------------- */
 
-/* The list under the search. */
-static void list_under(void *ctx, WINDOW *w)
-{
-    draw_list(ctx, w);
-}
-
 static const struct list_search searching = {
     .noun = "provider",
     .hint = "Search by name: type to narrow the list; Enter keeps it, Esc clears it",
@@ -753,20 +756,9 @@ static const struct list_search searching = {
 
 /* ---- keys ------------------------------------------------------------------------------------------ */
 
-static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
+static unsigned qa_key(void *state, const struct action *act, int key)
 {
-    if (!act)
-        return REDRAW_NONE;
-    if (listview_move(&q->lv, act->id)) {
-        if (q->lv.win) {
-            const struct qa_provider_row *r = current_prov(q);
-            char detail[NOTICE_LEN] = "";
-            if (r)
-                prov_detail(r, detail, sizeof detail);
-            qp_draw_foot(q, q->lv.win, detail, attr_of(r ? draw_flag_attr(r->worst) : ATTR_DIM));
-        }
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
+    struct qa_pane *q = state;
     const struct qa_provider_row *r = current_prov(q);
     switch (act->id) {
     case ACT_OPEN:
@@ -778,8 +770,6 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
     case ACT_PRINT:
         ui_message(q->ui, "Enter opens the provider's visits: p there prints the report of a closed visit");
         return REDRAW_STATUS;
-    case ACT_SEARCH:
-        return search_list(q->ui, &searching, &q->shown, q->search, sizeof q->search, &q->lv);
     case ACT_SORT:
         if (key == 'S') {
             q->sort_desc = !q->sort_desc;
@@ -796,8 +786,6 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
         refilter(q, r ? r->id : 0);
         ui_message(q->ui, "%s", q->filter ? "Filter: f changes it, F clears it" : "No filter: every provider shown");
         return REDRAW_BODY | REDRAW_STATUS;
-    case ACT_BACK:
-        return search_list_clear(q->ui, &searching, &q->shown, q->search) ? REDRAW_BODY | REDRAW_STATUS : REDRAW_NONE;
     default:
         return REDRAW_NONE;
     }
@@ -805,11 +793,9 @@ static unsigned list_key(struct qa_pane *q, const struct action *act, int key)
 
 /* ---- the pane's functions ----------------------------------------------------------------------- */
 
-static void *qa_open(struct ui *ui)
+static void qa_open(void *state, struct ui *ui)
 {
-    struct qa_pane *q = calloc(1, sizeof *q);
-    if (!q)
-        return NULL;
+    struct qa_pane *q = state;
     q->ui = ui;
     q->lv = (struct listview){.columns = ov_columns, .ncolumns = OC_COUNT, .cell = list_cell, .ctx = q,
                               .sort_column = -1};
@@ -817,14 +803,11 @@ static void *qa_open(struct ui *ui)
     q->vlv = (struct listview){.columns = visit_columns, .ncolumns = VC_COUNT, .cell = visit_cell, .ctx = q,
                                .sort_column = -1};
     load_list(q);
-    return q;
 }
 
 static void qa_close(void *state)
 {
     struct qa_pane *q = state;
-    if (!q)
-        return;
     if (q->dirty)
         ui_store_changed(q->ui); /* harmless at exit; keeps the shell's flags true */
     qa_overview_free(q->ov);
@@ -833,27 +816,6 @@ static void qa_close(void *state)
     free_nos(q);
     free(q->items);
     free(q->rows);
-    free(q);
-}
-
-static void qa_draw(void *state, WINDOW *body)
-{
-    draw_list(state, body);
-}
-
-static unsigned qa_key(void *state, const struct action *act, int key, int ret, wint_t ch)
-{
-    struct qa_pane *q = state;
-    (void)ret;
-    (void)ch;
-    (void)key;
-    unsigned extra = notice_clear(&q->notice) ? REDRAW_BODY : 0; /* its lines go */
-    unsigned r = list_key(q, act, key);
-    if (r == REDRAW_ALL)
-        return r;
-    if (extra && (r & REDRAW_PARTIAL))
-        return (r & ~(unsigned)REDRAW_PARTIAL) | REDRAW_BODY | REDRAW_STATUS;
-    return r | extra;
 }
 
 /* Changes to these are nothing the QA pane shows. */
@@ -864,8 +826,7 @@ static const char *const qa_ignored[] = {
 
 static bool qa_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, qa_ignored))
-        return false;
+    (void)what;
     struct qa_pane *q = state;
     load_list(q); /* the views over the list read their own (ui/qa_views.c) */
     return true;
@@ -899,7 +860,14 @@ static const char *const qa_help_lines[] = {
     NULL,
 };
 
+/* The notice shown on the list's last line until the next key. */
+static struct notice *qa_notice(void *state)
+{
+    return &((struct qa_pane *)state)->notice;
+}
+
 const struct pane_ops pane_qa = {
+    .size = sizeof(struct qa_pane),
     .title = "QA",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_QA,
     .hints = hints,
@@ -907,8 +875,16 @@ const struct pane_ops pane_qa = {
     .close = qa_close,
     .draw = qa_draw,
     .key = qa_key,
+    /* The moves and the search; the pane's sort and filter are its own. */
+    .list_keys = {.search_size = SEARCH_MAX + 1,
+                  .searching = &searching,
+                  .foot = draw_detail_line,
+                  .rows = offsetof(struct qa_pane, shown),
+                  .search = offsetof(struct qa_pane, search)},
     .reload = qa_reload,
+    .ignored = qa_ignored,
     .flags_changed = qa_flags_changed,
     .tick = qa_tick,
     .help_lines = qa_help_lines,
+    .notice = qa_notice,
 };

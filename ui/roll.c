@@ -691,11 +691,9 @@ static bool clear_filter(void *pane)
 
 /* ---- The pane ------------------------------------------------------------------ */
 
-static void *roll_open(struct ui *ui)
+static void roll_open(void *state, struct ui *ui)
 {
-    struct roll_pane *rp = calloc(1, sizeof *rp);
-    if (!rp)
-        return NULL;
+    struct roll_pane *rp = state;
     rp->ui = ui;
     layout_columns(rp, 80);
     rp->lv.ncolumns = COL_COUNT;
@@ -705,21 +703,17 @@ static void *roll_open(struct ui *ui)
     rp->sort_col = COL_NAME;
     rp->rows = (struct list_rows){.ops = &rows_ops, .ctx = rp, .lv = &rp->lv, .prepare = prepare_search};
     load_some(rp, LINES > 0 ? LINES : 60);
-    return rp;
 }
 
 static void roll_close(void *state)
 {
     struct roll_pane *rp = state;
-    if (!rp)
-        return;
     roll_free(rp->roll);
     drop_hay(rp);
     free(rp->by_id);
     free(rp->row_at);
     free(rp->flags);
     list_rows_free(&rp->rows);
-    free(rp);
 }
 
 /* Whether pupil id's row, read again, is where it was and shown as it was:
@@ -853,22 +847,20 @@ static void roll_show_record(void *state, long long id)
         ui_error(rp->ui, "That pupil is not on the roll any more (deleted by someone else?)");
 }
 
-static unsigned roll_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned roll_key(void *state, const struct action *act, int key)
 {
-    (void)ret;
-    (void)ch;
     struct roll_pane *rp = state;
     struct ui *ui = rp->ui;
-    if (!act || !rp->roll)
+    if (!rp->roll)
         return REDRAW_NONE;
     int64_t id = list_rows_current(&rp->rows);
-    if (listview_move(&rp->lv, act->id))
-        return REDRAW_PARTIAL | REDRAW_STATUS;
     /* Search as you type: every key (digits of a UPN, q) goes to the search field. */
     static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
-                                               sizeof rp->search, resort, run_filter, clear_filter};
+                                               sizeof rp->search, resort, run_filter, clear_filter, NULL, NULL, NULL,
+                                               offsetof(struct roll_pane, rows), offsetof(struct roll_pane, search),
+                                               offsetof(struct roll_pane, sort_col), offsetof(struct roll_pane, sort_desc)};
     unsigned redraw;
-    if (list_rows_key(ui, &rp->rows, &list_keys, rp->search, &rp->sort_col, &rp->sort_desc, act, key, &redraw))
+    if (list_pane_key(ui, rp, &list_keys, act, key, &redraw))
         return redraw;
     switch (act->id) {
     case ACT_OPEN:
@@ -894,29 +886,34 @@ static unsigned roll_key(void *state, const struct action *act, int key, int ret
             return REDRAW_STATUS;
         pupil_delete_run(ui, id);
         return REDRAW_ALL;
-    case ACT_CONTACTS:
-        if (id)
-            pupil_contacts_run(ui, id);
-        return REDRAW_ALL;
-    case ACT_CONCERNS:
-        if (id)
-            pupil_concerns_run(ui, id);
-        return REDRAW_ALL;
-    case ACT_PLACEMENTS:
-        if (id)
-            pupil_placements_run(ui, id);
-        return REDRAW_ALL;
     case ACT_IMPORT:
         return ui_import_run(ui, UI_IMPORT_ROLL);
     default:
-        return REDRAW_NONE;
+        break;
     }
+    /* The pupil's lists, each a view of its own over the roll. */
+    static const struct {
+        enum action_id act;
+        void (*run)(struct ui *ui, int64_t pupil_id);
+    } lists[] = {
+        {ACT_CONTACTS, pupil_contacts_run},
+        {ACT_CONCERNS, pupil_concerns_run},
+        {ACT_PLACEMENTS, pupil_placements_run},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        if (act->id == lists[i].act) {
+            if (id)
+                lists[i].run(ui, id);
+            return REDRAW_ALL;
+        }
+    return REDRAW_NONE;
 }
 
 static const enum action_id roll_hints[] = {ACT_OPEN, ACT_SEARCH, ACT_FILTER, ACT_SORT,
                                            ACT_ADD,  ACT_EDIT,   ACT_DELETE, ACT_NONE};
 
 const struct pane_ops pane_roll = {
+    .size = sizeof(struct roll_pane),
     .title = "Roll",
     .scopes = SCOPE_LIST | SCOPE_RECORD | SCOPE_PUPIL | SCOPE_CONTACT_LIST | SCOPE_PLACEMENT_LIST,
     .hints = roll_hints,

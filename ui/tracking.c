@@ -418,6 +418,13 @@ static void draw_row_detail(struct tpane *tp, WINDOW *w, int y)
     }
 }
 
+/* After a cursor move: the new row's two lines, when the body has room. */
+static void foot(void *pane, WINDOW *w)
+{
+    if (getmaxy(w) >= 12)
+        draw_row_detail(pane, w, getmaxy(w) - 2);
+}
+
 #define ENTRY_LINES 6
 
 bool tp_entry_changed(const struct entry *e, int a)
@@ -674,11 +681,9 @@ static bool clear_filter(void *pane)
 
 /* ---- The pane ------------------------------------------------------------------------------ */
 
-static void *tracking_open(struct ui *ui)
+static void tracking_open(void *state, struct ui *ui)
 {
-    struct tpane *tp = calloc(1, sizeof *tp);
-    if (!tp)
-        return NULL;
+    struct tpane *tp = state;
     tp->ui = ui;
     tp->week = tracking_week_of(ui_today(ui));
     memcpy(tp->cols, columns, sizeof tp->cols);
@@ -690,17 +695,13 @@ static void *tracking_open(struct ui *ui)
     tp->sort_col = C_NAME;
     tp->rows = (struct list_rows){.ops = &rows_ops, .ctx = tp, .lv = &tp->lv};
     tp_load(tp);
-    return tp;
 }
 
 static void tracking_close(void *state)
 {
     struct tpane *tp = state;
-    if (!tp)
-        return;
     tracking_free(tp->t);
     list_rows_free(&tp->rows);
-    free(tp);
 }
 
 /* Changes to these are nothing the tracking pane shows. */
@@ -711,8 +712,7 @@ static const char *const tracking_ignored[] = {
 
 static bool tracking_reload(void *state, const struct view_change *what)
 {
-    if (view_change_in(what, tracking_ignored))
-        return false;
+    (void)what;
     tp_load(state);
     return true;
 }
@@ -742,25 +742,19 @@ static void change_week(struct tpane *tp, int week)
         tp->week = old;
 }
 
-static unsigned tracking_key(void *state, const struct action *act, int key, int ret, wint_t ch)
+static unsigned tracking_key(void *state, const struct action *act, int key)
 {
-    (void)ret;
-    (void)ch;
     struct tpane *tp = state;
     struct ui *ui = tp->ui;
-    if (!act || !tp->t)
+    if (!tp->t)
         return REDRAW_NONE;
     int64_t id = tp_cursor_id(tp);
-    if (listview_move(&tp->lv, act->id)) {
-        WINDOW *w = ui_body(ui);
-        if (getmaxy(w) >= 12)
-            draw_row_detail(tp, w, getmaxy(w) - 2);
-        return REDRAW_PARTIAL | REDRAW_STATUS;
-    }
     static const struct list_keys list_keys = {&sort_orders, "Search: name or UPN; Enter keeps it, Esc clears it",
-                                               sizeof tp->search, resort, run_filter, clear_filter};
+                                               sizeof tp->search, resort, run_filter, clear_filter, NULL, NULL, foot,
+                                               offsetof(struct tpane, rows), offsetof(struct tpane, search),
+                                               offsetof(struct tpane, sort_col), offsetof(struct tpane, sort_desc)};
     unsigned redraw;
-    if (list_rows_key(ui, &tp->rows, &list_keys, tp->search, &tp->sort_col, &tp->sort_desc, act, key, &redraw))
+    if (list_pane_key(ui, tp, &list_keys, act, key, &redraw))
         return redraw;
     switch (act->id) {
     case ACT_TRACK_WEEK:
@@ -796,6 +790,7 @@ static const enum action_id tracking_hints[] = {ACT_TRACK_RATE, ACT_TRACK_ACTION
                                                 ACT_FILTER,     ACT_SORT,          ACT_TRACK_PUPIL, ACT_NONE};
 
 const struct pane_ops pane_tracking = {
+    .size = sizeof(struct tpane),
     .title = "Tracking",
     .scopes = SCOPE_LIST | SCOPE_TRACKING,
     .hints = tracking_hints,
@@ -804,5 +799,6 @@ const struct pane_ops pane_tracking = {
     .draw = tp_tracking_draw,
     .key = tracking_key,
     .reload = tracking_reload,
+    .ignored = tracking_ignored,
     .detail = tracking_detail,
 };

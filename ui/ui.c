@@ -5,6 +5,8 @@
 
 #include "ui.h"
 
+#include "listview.h" /* before term.h, whose columns macro would rename a field */
+
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "feed.h"
 #include "flags.h"
 #include "flagset.h"
+#include "notice.h"
 #include "outfile.h"
 #include "pane.h"
 #include "script.h"
@@ -248,6 +251,8 @@ static void give_panes(struct ui *ui)
                 continue;
             for (size_t k = 0; k < n; k++) {
                 struct view_change w = change_of(&batch.rows[k]);
+                if (ui->panes[i]->ignored && view_change_in(&w, ui->panes[i]->ignored))
+                    continue;
                 if (ui->panes[i]->reload(ui->state[i], &w))
                     break; /* it read everything: the rest of the batch is in it */
             }
@@ -534,8 +539,12 @@ void ui_show_status(struct ui *ui)
 
 static void open_pane(struct ui *ui, int index)
 {
-    if (!ui->state[index] && ui->panes[index]->open)
-        ui->state[index] = ui->panes[index]->open(ui);
+    const struct pane_ops *p = ui->panes[index];
+    if (!ui->state[index]) {
+        ui->state[index] = calloc(1, p->size);
+        if (ui->state[index]) /* else the pane shows nothing */
+            p->open(ui->state[index], ui);
+    }
     ui->active = index;
 }
 
@@ -842,9 +851,9 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     /* A keys_first pane (the attendance grid, where every code is a mark)
      * sees the key before the global actions, bar the pane numbers and quit. */
     bool switcher = global && (global->id == ACT_QUIT || pane_of_action(ui, global->id) >= 0);
-    if (p->keys_first && p->key && ui->state[ui->active] && !switcher) {
+    if (p->keys_first && ui->state[ui->active] && !switcher) {
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
-        unsigned result = p->key(ui->state[ui->active], act, key, r, ch);
+        unsigned result = p->keys_first(ui->state[ui->active], act, key, r, ch);
         if (ui->message[0] || had_message)
             result |= REDRAW_STATUS;
         if (!(result & REDRAW_PASS))
@@ -867,7 +876,12 @@ static unsigned handle_key(struct ui *ui, int r, wint_t ch)
     unsigned result = REDRAW_NONE;
     if (ui->state[ui->active] && p->key) {
         const struct action *act = action_for_key(p->scopes | SCOPE_GLOBAL, key);
-        result = p->key(ui->state[ui->active], act, key, r, ch);
+        bool noticed = p->notice && notice_clear(p->notice(ui->state[ui->active]));
+        if (act && !(p->list_keys.search_size &&
+                     list_pane_key(ui, ui->state[ui->active], &p->list_keys, act, key, &result)))
+            result = p->key(ui->state[ui->active], act, key);
+        if (noticed)
+            result |= REDRAW_BODY; /* the notice's line goes */
     }
     if (ui->message[0] || had_message)
         result |= REDRAW_STATUS;
@@ -1091,9 +1105,11 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
         snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 
-    for (int i = 0; i < ui->pane_count; i++)
+    for (int i = 0; i < ui->pane_count; i++) {
         if (ui->state[i] && ui->panes[i]->close)
             ui->panes[i]->close(ui->state[i]);
+        free(ui->state[i]);
+    }
     delwin(ui->tabs);
     delwin(ui->body);
     delwin(ui->hints);
