@@ -1605,29 +1605,32 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
     /* Pupil by pupil in name order (the pupil_name index), each pupil's
      * marks of the range from the attendance_mark primary key (pupil_id,
      * day, session): both walks are in key order, so there is no lookup per
-     * mark and no sort; memory stays the same for a day or a year. The
-     * CROSS JOIN keeps SQLite from driving the walk from the day index
-     * instead (a lookup per mark, then a sort by name). */
-    sqlite3_stmt *st = NULL;
+     * mark and no sort; memory stays the same for a day or a year. The two
+     * walks are two statements, so that a pupil's UPN and names are read
+     * and quoted once for all their marks, not once a mark. */
+    sqlite3_stmt *who = NULL, *st = NULL;
     if (result == AP_OK) {
         rc = sqlite3_prepare_v2(db,
-                                "SELECT m.day, m.session, u.upn, u.legal_surname, u.legal_forename, m.code, "
-                                "       NULL, coalesce(m.reported_code, ''), m.provider_id, "
-                                "       m.source, m.note, m.updated_by, m.updated_at "
-                                "FROM pupil u INDEXED BY pupil_name CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
-                                "WHERE m.day BETWEEN ?1 AND ?2 "
-                                "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
-                                "         m.day, m.session",
-                                -1, &st, NULL);
+                                "SELECT u.id, u.upn, u.legal_surname, u.legal_forename "
+                                "FROM pupil u INDEXED BY pupil_name "
+                                "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
+                                -1, &who, NULL);
         if (rc == SQLITE_OK)
-            rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
+            rc = sqlite3_prepare_v2(db,
+                                    "SELECT day, session, code, coalesce(reported_code, ''), provider_id, source, "
+                                    "       note, updated_by, updated_at "
+                                    "FROM attendance_mark WHERE pupil_id = ?1 AND day BETWEEN ?2 AND ?3 "
+                                    "ORDER BY day, session",
+                                    -1, &st, NULL);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind(st, 2, "ii", (int)from, (int)to);
         if (rc != SQLITE_OK)
             result = store_fail(s, rc, "exporting the marks");
     }
     /* A UTF-8 byte-order mark first: without it a spreadsheet opening the file
      * shows Siân as SiÃ¢n. apterm's own CSV reader skips it. The records go
      * out in blocks (a term of marks is tens of megabytes). */
-    struct strbuf block = {0};
+    struct strbuf block = {0}, pupil = {0};
     strbuf_append(&block, "\xEF\xBB\xBF");
     for (int i = 0; i < NCOL; i++)
         csv_append_field(&block, header[i], i == NCOL - 1);
@@ -1635,33 +1638,63 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
     bool ok = result == AP_OK;
     int written = 0, day = -1;
     char date[11] = "";
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int i = 0; i < NCOL; i++) {
-            const char *v;
-            if (i == 0) {
-                if (sqlite3_column_int(st, 0) != day)
-                    date_format(day = sqlite3_column_int(st, 0), date);
-                v = date;
-            } else if (i == C_MEANING) {
-                v = export_name(&meanings, 0, (const char *)sqlite3_column_text(st, 5));
-            } else if (i == C_PROVIDER) {
-                v = sqlite3_column_type(st, i) == SQLITE_NULL
-                        ? ""
-                        : export_name(&providers, sqlite3_column_int64(st, i), NULL);
-            } else {
-                v = sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "";
+    int prc = SQLITE_DONE;
+    while (ok && (prc = sqlite3_step(who)) == SQLITE_ROW) {
+        rc = sqlite3_bind_int64(st, 1, sqlite3_column_int64(who, 0));
+        bool first = true;
+        while ((rc == SQLITE_OK || rc == SQLITE_ROW) && ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (first) { /* the pupil's upn,surname,forename, once */
+                first = false;
+                strbuf_reset(&pupil);
+                for (int c = 1; c <= 3; c++) {
+                    const unsigned char *v = sqlite3_column_text(who, c);
+                    csv_append_field(&pupil, v ? (const char *)v : "", false);
+                }
             }
-            csv_append_field(&block, v, i == NCOL - 1);
+            if (sqlite3_column_int(st, 0) != day)
+                date_format(day = sqlite3_column_int(st, 0), date);
+            csv_append_field(&block, date, false);
+            const unsigned char *v = sqlite3_column_text(st, 1);
+            csv_append_field(&block, v ? (const char *)v : "", false);
+            strbuf_appendn(&block, strbuf_str(&pupil), pupil.len);
+            const char *code = (const char *)sqlite3_column_text(st, 2);
+            csv_append_field(&block, code ? code : "", false);
+            csv_append_field(&block, export_name(&meanings, 0, code ? code : ""), false);
+            for (int c = 3; c < 9; c++) {
+                if (c == 4) {
+                    csv_append_field(&block, sqlite3_column_type(st, c) == SQLITE_NULL
+                                                 ? ""
+                                                 : export_name(&providers, sqlite3_column_int64(st, c), NULL),
+                                     false);
+                    continue;
+                }
+                v = sqlite3_column_text(st, c);
+                csv_append_field(&block, v ? (const char *)v : "", c == 8);
+            }
+            written++;
+            if (block.len >= 1 << 18)
+                ok = export_flush(out, &block);
         }
-        written++;
-        if (block.len >= 1 << 18)
-            ok = export_flush(out, &block);
+        if (rc == SQLITE_DONE || rc == SQLITE_ROW) /* done, or left by a failed write */
+            rc = sqlite3_reset(st);
+        if (rc != SQLITE_OK) {
+            result = store_fail(s, rc, "exporting the marks");
+            ok = false;
+        }
+        if (pupil.failed) {
+            errno = ENOMEM;
+            ok = false;
+        }
     }
+    if (ok && prc != SQLITE_DONE)
+        result = store_fail(s, prc, "exporting the marks");
     if (ok && result == AP_OK)
         ok = export_flush(out, &block);
     int err = errno;
     strbuf_free(&block);
+    strbuf_free(&pupil);
     sqlite3_finalize(st);
+    sqlite3_finalize(who);
     if (own)
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     export_names_free(&meanings);
@@ -1678,8 +1711,6 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
         return nomem("exporting the marks");
     if (!ok || ferror(out))
         return ap_fail(AP_ERR_IO, "writing the marks: %s", strerror(err ? err : EIO));
-    if (rc != SQLITE_DONE)
-        return store_fail(s, rc, "exporting the marks");
     if (count)
         *count = written;
     return AP_OK;
