@@ -21,9 +21,9 @@ BUILD_DEBS := gcc libc6-dev make pkg-config libncurses-dev libsqlite3-dev libxls
 # clang and its runtime (libclang-rt-14-dev, only a Recommends of clang) for
 # the libFuzzer targets of make fuzz and make test,
 # python3-xlsxwriter for make bench's comparison (the DMT report's cells
-# written by Python XlsxWriter).
+# written by Python XlsxWriter), time (GNU time) for the exports' peak memory.
 TEST_DEBS := tmux python3-openpyxl sqlite3 util-linux passwd procps locales man-db poppler-utils \
-             clang libclang-rt-14-dev python3-xlsxwriter
+             clang libclang-rt-14-dev python3-xlsxwriter time
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
 # FUZZ=1 (set by `make fuzz` and `make test`) builds the libFuzzer targets of

@@ -1000,19 +1000,35 @@ static ap_status call_details(struct store *s, int date, struct call_entry *e)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the calls");
 }
 
+/* A row of calls_list's statement. */
+static void read_call_entry(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    (void)ctx;
+    struct call_entry *e = row;
+    memset(e, 0, sizeof *e);
+    e->pupil_id = sqlite3_column_int64(st, 0);
+    roll_display_name(e->pupil_name, sizeof e->pupil_name, (const char *)sqlite3_column_text(st, 1),
+                      (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+    bool cla = sqlite3_column_int(st, 4) != 0;
+    column_copy(e->am_code, sizeof e->am_code, st, 5);
+    e->am_version = sqlite3_column_int64(st, 6);
+    column_copy(e->pm_code, sizeof e->pm_code, st, 7);
+    e->pm_version = sqlite3_column_int64(st, 8);
+    column_copy(e->provider_name, sizeof e->provider_name, st, 9);
+    bool concern = sqlite3_column_int(st, 10) != 0;
+    e->escalate = cla || concern;
+    snprintf(e->escalate_why, sizeof e->escalate_why, "%s%s%s", cla ? "looked after (CLA)" : "",
+             cla && concern ? "; " : "", concern ? "safeguarding concern on file" : "");
+}
+
 ap_status calls_list(struct store *s, int date, struct call_entry **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
     char d[11];
     date_format(date, d);
-    sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    ap_status result = AP_OK;
     /* A viewer's authorizer hides concern.kind (it reads as NULL): for them
      * any concern on file marks the pupil for escalation. */
-    int rc = sqlite3_prepare_v2(
-        store_db(s),
+    ap_status result = rowio_listf(
+        s,
         "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.cla, "
         "       am.code, am.version, pm.code, pm.version, "
         "       coalesce(pa.name, pp.name, "
@@ -1032,36 +1048,8 @@ ap_status calls_list(struct store *s, int date, struct call_entry **out, size_t 
         "               LEFT JOIN attendance_code k ON k.code_set = ?3 AND k.code = m.code "
         "               WHERE m.day = ?1 AND (m.code = 'N' OR k.category = 'unauthorised')) "
         "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
-        -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 1, "iTTi", (int)date, d, store_code_set(s), (int)(date_weekday(date)));
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW)
-            break;
-        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
-            result = nomem("listing the absence calls");
-            break;
-        }
-        struct call_entry *e = &(*out)[(*n)++];
-        memset(e, 0, sizeof *e);
-        e->pupil_id = sqlite3_column_int64(st, 0);
-        roll_display_name(e->pupil_name, sizeof e->pupil_name, (const char *)sqlite3_column_text(st, 1),
-                          (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
-        bool cla = sqlite3_column_int(st, 4) != 0;
-        column_copy(e->am_code, sizeof e->am_code, st, 5);
-        e->am_version = sqlite3_column_int64(st, 6);
-        column_copy(e->pm_code, sizeof e->pm_code, st, 7);
-        e->pm_version = sqlite3_column_int64(st, 8);
-        column_copy(e->provider_name, sizeof e->provider_name, st, 9);
-        bool concern = sqlite3_column_int(st, 10) != 0;
-        e->escalate = cla || concern;
-        snprintf(e->escalate_why, sizeof e->escalate_why, "%s%s%s", cla ? "looked after (CLA)" : "",
-                 cla && concern ? "; " : "", concern ? "safeguarding concern on file" : "");
-    }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, "listing the absence calls");
+        sizeof **out, read_call_entry, NULL, out, n, "listing the absence calls", "iTTi", (int)date, d,
+        store_code_set(s), (int)(date_weekday(date)));
     for (size_t i = 0; result == AP_OK && i < *n; i++)
         result = call_details(s, date, &(*out)[i]);
     if (result != AP_OK) {
@@ -1072,52 +1060,34 @@ ap_status calls_list(struct store *s, int date, struct call_entry **out, size_t 
     return result;
 }
 
+/* A row of calls_history's statement. */
+static void read_call_record(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    (void)ctx;
+    struct call_record *c = row;
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(st, 0);
+    const char *day = (const char *)sqlite3_column_text(st, 1);
+    if (!day || !date_parse_iso(day, &c->day))
+        c->day = DATE_NONE;
+    column_copy(c->called_at, sizeof c->called_at, st, 2);
+    column_copy(c->called_by, sizeof c->called_by, st, 3);
+    c->contact_id = sqlite3_column_int64(st, 4);
+    column_copy(c->person, sizeof c->person, st, 5);
+    c->reached = sqlite3_column_int(st, 6) != 0;
+    column_copy(c->outcome, sizeof c->outcome, st, 7);
+    column_copy(c->resulting_code, sizeof c->resulting_code, st, 8);
+}
+
 ap_status calls_history(struct store *s, int64_t pupil_id, size_t limit, struct call_record **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    ap_status result = AP_OK;
-    int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT id, day, strftime('%Y-%m-%d %H:%M:%S', called_at, 'localtime'), called_by, "
-                                "       contact_id, person_reached, reached, outcome, resulting_code "
-                                "FROM absence_call WHERE pupil_id = ?1 "
-                                "ORDER BY day DESC, called_at DESC, id DESC LIMIT ?2",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 1, "II", pupil_id, (int64_t)(limit ? (sqlite3_int64)limit : -1));
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW)
-            break;
-        if (!rowio_grow_at((void **)out, &cap, *n, sizeof **out)) {
-            result = nomem("reading the calls");
-            break;
-        }
-        struct call_record *c = &(*out)[(*n)++];
-        memset(c, 0, sizeof *c);
-        c->id = sqlite3_column_int64(st, 0);
-        const char *day = (const char *)sqlite3_column_text(st, 1);
-        if (!day || !date_parse_iso(day, &c->day))
-            c->day = DATE_NONE;
-        column_copy(c->called_at, sizeof c->called_at, st, 2);
-        column_copy(c->called_by, sizeof c->called_by, st, 3);
-        c->contact_id = sqlite3_column_int64(st, 4);
-        column_copy(c->person, sizeof c->person, st, 5);
-        c->reached = sqlite3_column_int(st, 6) != 0;
-        column_copy(c->outcome, sizeof c->outcome, st, 7);
-        column_copy(c->resulting_code, sizeof c->resulting_code, st, 8);
-    }
-    sqlite3_finalize(st);
-    if (result == AP_OK && rc != SQLITE_DONE)
-        result = store_fail(s, rc, "reading the calls");
-    if (result != AP_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return result;
+    return rowio_listf(s,
+                       "SELECT id, day, strftime('%Y-%m-%d %H:%M:%S', called_at, 'localtime'), called_by, "
+                       "       contact_id, person_reached, reached, outcome, resulting_code "
+                       "FROM absence_call WHERE pupil_id = ?1 "
+                       "ORDER BY day DESC, called_at DESC, id DESC LIMIT ?2",
+                       sizeof **out, read_call_record, NULL, out, n, "reading the calls", "II", pupil_id,
+                       (int64_t)(limit ? (sqlite3_int64)limit : -1));
 }
 
 /* Is the pupil expected at this session of the day? */
@@ -1475,19 +1445,14 @@ done:
 
 ap_status marks_export_pupils(struct store *s, int from, int to, long *pupils)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT count(*) FROM pupil u WHERE EXISTS (SELECT 1 FROM attendance_mark m "
-                                "  WHERE m.pupil_id = u.id AND m.day BETWEEN ?1 AND ?2)",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *pupils = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? AP_OK : store_fail(s, rc, "counting the pupils of the export");
+    int64_t count = 0;
+    ap_status st = rowio_row(s,
+                             "SELECT count(*) FROM pupil u WHERE EXISTS (SELECT 1 FROM attendance_mark m "
+                             "  WHERE m.pupil_id = u.id AND m.day BETWEEN ?1 AND ?2)",
+                             "counting the pupils of the export", NULL, "ii", "I", (int)from, (int)to, &count);
+    if (st == AP_OK)
+        *pupils = (long)count;
+    return st;
 }
 
 /* Text by key, read once for an export instead of a lookup per row: the
@@ -1605,29 +1570,32 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
     /* Pupil by pupil in name order (the pupil_name index), each pupil's
      * marks of the range from the attendance_mark primary key (pupil_id,
      * day, session): both walks are in key order, so there is no lookup per
-     * mark and no sort; memory stays the same for a day or a year. The
-     * CROSS JOIN keeps SQLite from driving the walk from the day index
-     * instead (a lookup per mark, then a sort by name). */
-    sqlite3_stmt *st = NULL;
+     * mark and no sort; memory stays the same for a day or a year. The two
+     * walks are two statements, so that a pupil's UPN and names are read
+     * and quoted once for all their marks, not once a mark. */
+    sqlite3_stmt *who = NULL, *st = NULL;
     if (result == AP_OK) {
         rc = sqlite3_prepare_v2(db,
-                                "SELECT m.day, m.session, u.upn, u.legal_surname, u.legal_forename, m.code, "
-                                "       NULL, coalesce(m.reported_code, ''), m.provider_id, "
-                                "       m.source, m.note, m.updated_by, m.updated_at "
-                                "FROM pupil u INDEXED BY pupil_name CROSS JOIN attendance_mark m ON m.pupil_id = u.id "
-                                "WHERE m.day BETWEEN ?1 AND ?2 "
-                                "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id, "
-                                "         m.day, m.session",
-                                -1, &st, NULL);
+                                "SELECT u.id, u.upn, u.legal_surname, u.legal_forename "
+                                "FROM pupil u INDEXED BY pupil_name "
+                                "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id",
+                                -1, &who, NULL);
         if (rc == SQLITE_OK)
-            rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
+            rc = sqlite3_prepare_v2(db,
+                                    "SELECT day, session, code, coalesce(reported_code, ''), provider_id, source, "
+                                    "       note, updated_by, updated_at "
+                                    "FROM attendance_mark WHERE pupil_id = ?1 AND day BETWEEN ?2 AND ?3 "
+                                    "ORDER BY day, session",
+                                    -1, &st, NULL);
+        if (rc == SQLITE_OK)
+            rc = rowio_bind(st, 2, "ii", (int)from, (int)to);
         if (rc != SQLITE_OK)
             result = store_fail(s, rc, "exporting the marks");
     }
     /* A UTF-8 byte-order mark first: without it a spreadsheet opening the file
      * shows Siân as SiÃ¢n. apterm's own CSV reader skips it. The records go
      * out in blocks (a term of marks is tens of megabytes). */
-    struct strbuf block = {0};
+    struct strbuf block = {0}, pupil = {0};
     strbuf_append(&block, "\xEF\xBB\xBF");
     for (int i = 0; i < NCOL; i++)
         csv_append_field(&block, header[i], i == NCOL - 1);
@@ -1635,33 +1603,63 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
     bool ok = result == AP_OK;
     int written = 0, day = -1;
     char date[11] = "";
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int i = 0; i < NCOL; i++) {
-            const char *v;
-            if (i == 0) {
-                if (sqlite3_column_int(st, 0) != day)
-                    date_format(day = sqlite3_column_int(st, 0), date);
-                v = date;
-            } else if (i == C_MEANING) {
-                v = export_name(&meanings, 0, (const char *)sqlite3_column_text(st, 5));
-            } else if (i == C_PROVIDER) {
-                v = sqlite3_column_type(st, i) == SQLITE_NULL
-                        ? ""
-                        : export_name(&providers, sqlite3_column_int64(st, i), NULL);
-            } else {
-                v = sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "";
+    int prc = SQLITE_DONE;
+    while (ok && (prc = sqlite3_step(who)) == SQLITE_ROW) {
+        rc = sqlite3_bind_int64(st, 1, sqlite3_column_int64(who, 0));
+        bool first = true;
+        while ((rc == SQLITE_OK || rc == SQLITE_ROW) && ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (first) { /* the pupil's upn,surname,forename, once */
+                first = false;
+                strbuf_reset(&pupil);
+                for (int c = 1; c <= 3; c++) {
+                    const unsigned char *v = sqlite3_column_text(who, c);
+                    csv_append_field(&pupil, v ? (const char *)v : "", false);
+                }
             }
-            csv_append_field(&block, v, i == NCOL - 1);
+            if (sqlite3_column_int(st, 0) != day)
+                date_format(day = sqlite3_column_int(st, 0), date);
+            csv_append_field(&block, date, false);
+            const unsigned char *v = sqlite3_column_text(st, 1);
+            csv_append_field(&block, v ? (const char *)v : "", false);
+            strbuf_appendn(&block, strbuf_str(&pupil), pupil.len);
+            const char *code = (const char *)sqlite3_column_text(st, 2);
+            csv_append_field(&block, code ? code : "", false);
+            csv_append_field(&block, export_name(&meanings, 0, code ? code : ""), false);
+            for (int c = 3; c < 9; c++) {
+                if (c == 4) {
+                    csv_append_field(&block, sqlite3_column_type(st, c) == SQLITE_NULL
+                                                 ? ""
+                                                 : export_name(&providers, sqlite3_column_int64(st, c), NULL),
+                                     false);
+                    continue;
+                }
+                v = sqlite3_column_text(st, c);
+                csv_append_field(&block, v ? (const char *)v : "", c == 8);
+            }
+            written++;
+            if (block.len >= 1 << 18)
+                ok = export_flush(out, &block);
         }
-        written++;
-        if (block.len >= 1 << 18)
-            ok = export_flush(out, &block);
+        if (rc == SQLITE_DONE || rc == SQLITE_ROW) /* done, or left by a failed write */
+            rc = sqlite3_reset(st);
+        if (rc != SQLITE_OK) {
+            result = store_fail(s, rc, "exporting the marks");
+            ok = false;
+        }
+        if (pupil.failed) {
+            errno = ENOMEM;
+            ok = false;
+        }
     }
+    if (ok && prc != SQLITE_DONE)
+        result = store_fail(s, prc, "exporting the marks");
     if (ok && result == AP_OK)
         ok = export_flush(out, &block);
     int err = errno;
     strbuf_free(&block);
+    strbuf_free(&pupil);
     sqlite3_finalize(st);
+    sqlite3_finalize(who);
     if (own)
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     export_names_free(&meanings);
@@ -1678,8 +1676,6 @@ ap_status marks_export_csv(struct store *s, int from, int to, FILE *out, int *co
         return nomem("exporting the marks");
     if (!ok || ferror(out))
         return ap_fail(AP_ERR_IO, "writing the marks: %s", strerror(err ? err : EIO));
-    if (rc != SQLITE_DONE)
-        return store_fail(s, rc, "exporting the marks");
     if (count)
         *count = written;
     return AP_OK;

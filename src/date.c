@@ -114,7 +114,16 @@ char *date_format(int date, char *buf)
     }
     int y, m, d;
     date_to_ymd(date, &y, &m, &d);
-    snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+    if (y < 0 || y > 9999) {
+        snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+        return buf;
+    }
+    /* by hand: an export formats a date per row, and snprintf was a tenth
+     * of the marks CSV's time */
+    const int digits[] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, -1, m / 10, m % 10, -1, d / 10, d % 10};
+    for (int i = 0; i < 10; i++)
+        buf[i] = digits[i] < 0 ? '-' : (char)('0' + digits[i]);
+    buf[10] = '\0';
     return buf;
 }
 

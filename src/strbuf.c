@@ -24,13 +24,21 @@ static bool strbuf_reserve(struct strbuf *b, size_t extra)
     return true;
 }
 
-void strbuf_appendn(struct strbuf *b, const char *text, size_t n)
+char *strbuf_extend(struct strbuf *b, size_t n)
 {
     if (!strbuf_reserve(b, n))
-        return;
-    memcpy(b->s + b->len, text, n);
+        return NULL;
+    char *at = b->s + b->len;
     b->len += n;
     b->s[b->len] = '\0';
+    return at;
+}
+
+void strbuf_appendn(struct strbuf *b, const char *text, size_t n)
+{
+    char *at = strbuf_extend(b, n);
+    if (at)
+        memcpy(at, text, n);
 }
 
 void strbuf_append(struct strbuf *b, const char *text)

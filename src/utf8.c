@@ -228,6 +228,13 @@ bool utf8_is_cluster_start(const char *s, size_t len, size_t pos)
 
 size_t utf8_clusters(const char *s, size_t len)
 {
+    /* Plain ASCII is one cluster a byte (only a mark, never ASCII, joins
+     * what is before it): most text a workbook measures is. */
+    size_t ascii = 0;
+    while (ascii < len && (unsigned char)s[ascii] < 0x80)
+        ascii++;
+    if (ascii == len)
+        return len;
     size_t n = 0;
     for (size_t p = 0; p < len; p = utf8_next_cluster(s, len, p, NULL))
         n++;

@@ -2,7 +2,8 @@
 # make bench: builds the 5,000-pupil, 39-week demo store once (cached in
 # bench/cache/), then prints one figure per line as "name: value unit".
 # SCALE=50000 (make bench SCALE=50000) uses a store of that many pupils,
-# cached beside it; BENCH_ONLY=multi_user runs only issue 12's figures.
+# cached beside it; BENCH_ONLY=multi_user runs only issue 12's multi-user
+# figures, BENCH_ONLY=export only the exports' (tests/bench.py says which).
 : "${APTERM:=./apterm}"
 : "${PYTHON:=/usr/bin/python3}"
 : "${SCALE:=5000}"

@@ -1163,10 +1163,33 @@ static void test_names(void **state)
     assert_string_equal(mark_source_name(SOURCE_CALL), "call");
 }
 
+/* The export's date column (date_format writes the digits by hand for
+ * years 0 to 9999, snprintf beyond): each side of both ends, and the
+ * padding of one-digit months and days. */
+static void test_date_format(void **state)
+{
+    (void)state;
+    static const struct {
+        int y, m, d;
+        const char *text;
+    } cases[] = {
+        {2026, 9, 7, "2026-09-07"}, {2026, 12, 31, "2026-12-31"}, {1900, 1, 1, "1900-01-01"},
+        {0, 1, 1, "0000-01-01"},    {-1, 12, 31, "-001-12-31"},    {999, 10, 10, "0999-10-10"},
+        {9999, 12, 31, "9999-12-31"}, {10000, 1, 1, "10000-01-0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[11];
+        assert_string_equal(date_format(date_from_ymd(cases[i].y, cases[i].m, cases[i].d), buf), cases[i].text);
+    }
+    char buf[11] = "x";
+    assert_string_equal(date_format(DATE_NONE, buf), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_date_format),
         UNIT_TEST(test_attendance_per_category, setup),
         UNIT_TEST(test_expected_from_timetables, setup),
         UNIT_TEST(test_expected_week, setup),

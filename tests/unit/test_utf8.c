@@ -126,6 +126,19 @@ static void test_clusters(void **state)
     assert_int_equal(utf8_prev_cluster(orphan, olen, olen), 4);
     assert_true(utf8_is_cluster_start(orphan, olen, 4));
     assert_int_equal(utf8_clusters(orphan, olen), 4);
+    /* utf8_clusters counts what utf8_next_cluster steps over, on plain
+     * ASCII (its fast path: a byte each) and around its edges: CR LF (two
+     * clusters here), an accent after ASCII, control characters, nothing. */
+    const char *counted[] = {"", "abc", "a\r\nb", "a\rb", "\r\n", "a\n\rb", "\x01\x7f ~", "ab" ACUTE, ACUTE "ab",
+                             "Rene" ACUTE "!", "日本"};
+    for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++) {
+        size_t n = strlen(counted[i]), steps = 0;
+        for (size_t p = 0; p < n; p = utf8_next_cluster(counted[i], n, p, NULL))
+            steps++;
+        assert_int_equal(utf8_clusters(counted[i], n), steps);
+    }
+    assert_int_equal(utf8_clusters("a\r\nb", 4), 4);
+    assert_int_equal(utf8_clusters("a\rb", 3), 3);
     /* Wide characters are 2 columns; at the end, 0. */
     assert_int_equal(utf8_next_cluster("日", 3, 0, &cols), 3);
     assert_int_equal(cols, 2);
