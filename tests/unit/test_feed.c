@@ -39,10 +39,10 @@
 #include "thresholds.h"
 #include "unit.h"
 
-static char dir[64];
-static char path[128];
-static struct store *A, *B; /* A: the session; B: someone else */
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define A (F->other) /* the session */
+#define B (F->s)     /* someone else */
+#define TH (F->th)
 static int TODAY;
 
 /* ---- the session --------------------------------------------------------------- */
@@ -390,27 +390,11 @@ static const char *change_one(void)
 
 static int setup(void **state)
 {
-    (void)state;
     setenv("APTERM_TODAY", "2026-11-18", 1);
     TODAY = date_today();
-    thresholds_default(&TH);
-    B = unit_store_new("feed", "tester", dir, path, sizeof path);
-    struct demo_options d;
-    demo_options_default(&d);
-    d.pupils = 120;
-    d.weeks = 6;
-    if (demo_generate(B, &d) != AP_OK)
-        fail_msg("demo_generate: %s", ap_error_detail());
-    A = unit_open_as(B, path, "tester", NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    store_close(A);
-    unit_store_end(B, dir);
-    A = B = NULL;
+    F = unit_fixture_new(state, sizeof *F, "feed", "tester");
+    unit_demo(B, 120, 6, 1);
+    A = unit_open_as(B, F->path, "tester", NULL);
     return 0;
 }
 
@@ -852,20 +836,20 @@ static void test_keeping_flags_never_waits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_quiet_feed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_random_changes_match_fresh_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_skipped_row_is_seen, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_marks_move_the_monitoring_count, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_stale_summary_is_seen, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cleared_marks_leave_no_attended_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_changes_to_one_row_while_a_view_is_open, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_apply_says_whether_the_flags_changed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_rows_touch_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kept_flags_and_the_feed_match_fresh_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_many_pupils_at_the_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_keeping_flags_never_waits, setup, teardown),
+        UNIT_TEST(test_quiet_feed, setup),
+        UNIT_TEST(test_random_changes_match_fresh_start, setup),
+        UNIT_TEST(test_a_skipped_row_is_seen, setup),
+        UNIT_TEST(test_marks_move_the_monitoring_count, setup),
+        UNIT_TEST(test_a_stale_summary_is_seen, setup),
+        UNIT_TEST(test_cleared_marks_leave_no_attended_rows, setup),
+        UNIT_TEST(test_two_changes_to_one_row_while_a_view_is_open, setup),
+        UNIT_TEST(test_apply_says_whether_the_flags_changed, setup),
+        UNIT_TEST(test_export_rows_touch_nothing, setup),
+        UNIT_TEST(test_restored_store_reads_whole, setup),
+        UNIT_TEST(test_batches_are_bounded, setup),
+        UNIT_TEST(test_kept_flags_and_the_feed_match_fresh_start, setup),
+        UNIT_TEST(test_many_pupils_at_the_limit, setup),
+        UNIT_TEST(test_keeping_flags_never_waits, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

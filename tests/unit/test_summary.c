@@ -442,12 +442,7 @@ static int setup_demo(void **state)
 {
     setenv("APTERM_TODAY", "2026-11-18", 1);
     struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "summary-demo", "tester");
-    struct demo_options d;
-    demo_options_default(&d);
-    d.pupils = 120;
-    d.weeks = 6;
-    if (demo_generate(f->s, &d) != AP_OK)
-        fail_msg("demo_generate: %s", ap_error_detail());
+    unit_demo(f->s, 120, 6, 1);
     return 0;
 }
 
