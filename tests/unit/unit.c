@@ -81,6 +81,8 @@ int unit_setup_dir(void **state)
 int unit_teardown(void **state)
 {
     struct unit_fixture *f = *state;
+    if (f->end)
+        f->end(f);
     store_close(f->other);
     unit_store_end(f->s, f->dir);
     free(f);

@@ -23,6 +23,9 @@ struct unit_fixture {
     struct store *s;
     struct store *other;  /* a second login on the store, or NULL; unit_teardown closes it */
     struct thresholds th; /* thresholds_default */
+    /* When set, unit_teardown calls it first: it ends what the test file
+     * itself started in its set-up. */
+    void (*end)(struct unit_fixture *f);
 };
 
 /* For a cmocka set-up: *state = a zeroed fixture of size bytes (at least a
