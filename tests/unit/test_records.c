@@ -583,22 +583,37 @@ static void sample_placement(struct placement *pl, int64_t pupil, int64_t provid
         pl->hours[d][PLACEMENT_PM] = 2.5;
 }
 
+/* The placement tests' fixture: a pupil, a provider and
+ * sample_placement's placement of one at the other, not yet written. */
+struct placement_fixture {
+    struct unit_fixture u; /* first: unit_teardown ends it */
+    int64_t pupil, prov;
+    struct placement pl;
+};
+static struct placement_fixture *PF;
+
+static int setup_placement(void **state)
+{
+    PF = unit_fixture_new(state, sizeof *PF, "records", "tester");
+    PF->pupil = add_pupil(&PF->u, 3, "Gwenllïan", "Prydderch", ymd(2012, 3, 14));
+    PF->prov = add_provider(&PF->u, "Canolfan Sgiliau");
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    return 0;
+}
+
 static void test_placement_with_timetable_round_trip(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 3, "Gwenllïan", "Prydderch", ymd(2012, 3, 14));
-    int64_t prov = add_provider(f, "Fferm Tŷ Coch");
-    struct placement pl, got;
-    sample_placement(&pl, pupil, prov);
-    pl.planned_weeks = 16;
-    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
-    assert_true(pl.id > 0);
-    assert_int_equal(pl.version, 1);
+    struct placement got;
+    PF->pl.planned_weeks = 16;
+    assert_int_equal(placement_insert(f->s, &PF->pl), AP_OK);
+    assert_true(PF->pl.id > 0);
+    assert_int_equal(PF->pl.version, 1);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement_session"), 7);
 
-    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
-    assert_int_equal(got.pupil_id, pupil);
-    assert_int_equal(got.provider_id, prov);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &got), AP_OK);
+    assert_int_equal(got.pupil_id, PF->pupil);
+    assert_int_equal(got.provider_id, PF->prov);
     assert_string_equal(got.status, "active");
     assert_int_equal(got.start_date, ymd(2026, 9, 7));
     assert_int_equal(got.end_date, DATE_NONE);
@@ -608,7 +623,7 @@ static void test_placement_with_timetable_round_trip(void **state)
     assert_int_equal(got.transport_per_week, 3000);
     assert_string_equal(got.purpose, "Vocational: animal care");
     assert_int_equal(got.panel_case_id, 0);
-    assert_memory_equal(got.hours, pl.hours, sizeof pl.hours);
+    assert_memory_equal(got.hours, PF->pl.hours, sizeof PF->pl.hours);
     assert_string_equal(got.updated_by, "tester");
 
     /* The figures of the timetable. */
@@ -628,7 +643,7 @@ static void test_placement_with_timetable_round_trip(void **state)
     assert_int_equal(got.version, 2);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'placement_session'"), audits + 2);
     struct placement again;
-    assert_int_equal(placement_get(f->s, pl.id, &again), AP_OK);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &again), AP_OK);
     assert_true(again.hours[3][PLACEMENT_AM] == 0);
     assert_true(again.hours[4][PLACEMENT_PM] == 2.0);
     assert_true(placement_weekly_hours(&again) == 18.5);
@@ -636,25 +651,25 @@ static void test_placement_with_timetable_round_trip(void **state)
 
     /* Ending it. */
     int64_t v = again.version;
-    unit_refused(placement_end(f->s, pl.id, &v, ymd(2026, 9, 1), today()),
+    unit_refused(placement_end(f->s, PF->pl.id, &v, ymd(2026, 9, 1), today()),
                  "End date: before the placement's start on 2026-09-07");
-    unit_refused(placement_end(f->s, pl.id, &v, today() + 7, today()), "End date: 2026-11-25 is in the future");
-    assert_int_equal(placement_end(f->s, pl.id, &v, ymd(2026, 11, 13), today()), AP_OK);
+    unit_refused(placement_end(f->s, PF->pl.id, &v, today() + 7, today()), "End date: 2026-11-25 is in the future");
+    assert_int_equal(placement_end(f->s, PF->pl.id, &v, ymd(2026, 11, 13), today()), AP_OK);
     assert_int_equal(v, 3);
-    assert_int_equal(placement_get(f->s, pl.id, &again), AP_OK);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &again), AP_OK);
     assert_string_equal(again.status, "ended");
     assert_int_equal(again.end_date, ymd(2026, 11, 13));
-    unit_refused(placement_end(f->s, pl.id, &v, ymd(2026, 11, 13), today()), "already ended on 2026-11-13");
+    unit_refused(placement_end(f->s, PF->pl.id, &v, ymd(2026, 11, 13), today()), "already ended on 2026-11-13");
     int64_t stale = 1;
-    assert_int_equal(placement_end(f->s, pl.id, &stale, today(), today()), AP_ERR_CONFLICT);
+    assert_int_equal(placement_end(f->s, PF->pl.id, &stale, today(), today()), AP_ERR_CONFLICT);
     unit_expect_detail("changed by tester");
 
     /* An ended placement stays on the record; a withdrawn proposal goes,
      * timetable and all. */
-    unit_refused(placement_delete(f->s, pl.id, v),
+    unit_refused(placement_delete(f->s, PF->pl.id, v),
                  "only a proposed placement can be deleted; an ended one stays on the pupil's record");
     struct placement proposal;
-    sample_placement(&proposal, pupil, prov);
+    sample_placement(&proposal, PF->pupil, PF->prov);
     strcpy(proposal.status, "proposed");
     assert_int_equal(placement_insert(f->s, &proposal), AP_OK);
     assert_int_equal(placement_delete(f->s, proposal.id, 2), AP_ERR_CONFLICT);
@@ -744,18 +759,14 @@ static void test_placement_overlapping_sessions(void **state)
 static void test_placement_bad_session_writes_nothing(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 4, "Osian", "Rees", ymd(2011, 12, 1));
-    int64_t prov = add_provider(f, "Canolfan Sgiliau");
-    struct placement pl;
-    sample_placement(&pl, pupil, prov);
 
     /* Refused by validation, naming the session. */
-    pl.hours[1][PLACEMENT_PM] = 7;
-    unit_refused(placement_insert(f->s, &pl), "Tuesday PM: 7 hours is not the length of a session");
-    pl.hours[1][PLACEMENT_PM] = -1;
-    unit_refused(placement_insert(f->s, &pl), "Tuesday PM:");
-    pl.hours[1][PLACEMENT_PM] = NAN;
-    unit_refused(placement_insert(f->s, &pl), "Tuesday PM:");
+    PF->pl.hours[1][PLACEMENT_PM] = 7;
+    unit_refused(placement_insert(f->s, &PF->pl), "Tuesday PM: 7 hours is not the length of a session");
+    PF->pl.hours[1][PLACEMENT_PM] = -1;
+    unit_refused(placement_insert(f->s, &PF->pl), "Tuesday PM:");
+    PF->pl.hours[1][PLACEMENT_PM] = NAN;
+    unit_refused(placement_insert(f->s, &PF->pl), "Tuesday PM:");
 
     /* A session row the store itself refuses (a failing disk, say, simulated
      * by a trigger on this connection): the placement row goes too. */
@@ -764,25 +775,25 @@ static void test_placement_bad_session_writes_nothing(void **state)
                                   "WHEN NEW.weekday = 4 BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
-    sample_placement(&pl, pupil, prov);
-    pl.hours[4][PLACEMENT_AM] = 3;
-    assert_int_not_equal(placement_insert(f->s, &pl), AP_OK);
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    PF->pl.hours[4][PLACEMENT_AM] = 3;
+    assert_int_not_equal(placement_insert(f->s, &PF->pl), AP_OK);
     unit_expect_detail("disk full (simulated)");
-    assert_int_equal(pl.id, 0);
+    assert_int_equal(PF->pl.id, 0);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement"), 0);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement_session"), 0);
 
     /* The same on update: neither the placement's fields nor its other
      * sessions change, and its version stays. */
-    pl.hours[4][PLACEMENT_AM] = 0;
-    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
-    struct placement edit = pl, got;
+    PF->pl.hours[4][PLACEMENT_AM] = 0;
+    assert_int_equal(placement_insert(f->s, &PF->pl), AP_OK);
+    struct placement edit = PF->pl, got;
     strcpy(edit.purpose, "Changed");
     edit.hours[0][PLACEMENT_AM] = 1.5;
     edit.hours[4][PLACEMENT_AM] = 3;
     assert_int_not_equal(placement_update(f->s, &edit), AP_OK);
     assert_int_equal(edit.version, 1);
-    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &got), AP_OK);
     assert_string_equal(got.purpose, "Vocational: animal care");
     assert_true(got.hours[0][PLACEMENT_AM] == 3.0);
     assert_true(got.hours[4][PLACEMENT_AM] == 0);
@@ -885,13 +896,9 @@ static void test_census_items_on_records(void **state)
 static void test_placement_validation_names_the_field(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 5, "Cerys", "Lloyd", ymd(2013, 1, 9));
-    int64_t prov = add_provider(f, "Canolfan Sgiliau");
-    struct placement pl;
-    sample_placement(&pl, pupil, prov);
-    pl.start_date = DATE_NONE;
-    unit_refused(placement_insert(f->s, &pl), "Start date: must be given");
-    sample_placement(&pl, pupil, prov);
+    PF->pl.start_date = DATE_NONE;
+    unit_refused(placement_insert(f->s, &PF->pl), "Start date: must be given");
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
     const struct bad_field bad[] = {
         {NUMBER_VALUE(struct placement, end_date, ymd(2026, 9, 1)), "End date: before the start date"},
         {TEXT_VALUE(struct placement, status, "ended"), "End date: an ended placement needs"},
@@ -900,33 +907,33 @@ static void test_placement_validation_names_the_field(void **state)
         {TEXT_VALUE(struct placement, cost_basis, "hour"), "Cost basis:"},
         {NUMBER_VALUE(struct placement, provider_id, 0), "Provider: must be chosen"},
     };
-    refused_each(&pl, sizeof pl, check_placement, bad, COUNT(bad));
-    memset(pl.hours, 0, sizeof pl.hours);
-    unit_refused(placement_validate(&pl), "Timetable: an active placement needs at least one session");
-    strcpy(pl.status, "proposed");
-    assert_int_equal(placement_validate(&pl), AP_OK);
+    refused_each(&PF->pl, sizeof PF->pl, check_placement, bad, COUNT(bad));
+    memset(PF->pl.hours, 0, sizeof PF->pl.hours);
+    unit_refused(placement_validate(&PF->pl), "Timetable: an active placement needs at least one session");
+    strcpy(PF->pl.status, "proposed");
+    assert_int_equal(placement_validate(&PF->pl), AP_OK);
 
     /* Checked against the store inside the transaction. */
-    sample_placement(&pl, pupil, 777);
-    unit_refused(placement_insert(f->s, &pl), "Provider: there is no provider 777");
-    sample_placement(&pl, 888, prov);
-    unit_refused(placement_insert(f->s, &pl), "Pupil: there is no pupil 888");
-    sample_placement(&pl, pupil, prov);
-    pl.panel_case_id = 99;
-    unit_refused(placement_insert(f->s, &pl), "Panel case: there is no panel case 99");
+    sample_placement(&PF->pl, PF->pupil, 777);
+    unit_refused(placement_insert(f->s, &PF->pl), "Provider: there is no provider 777");
+    sample_placement(&PF->pl, 888, PF->prov);
+    unit_refused(placement_insert(f->s, &PF->pl), "Pupil: there is no pupil 888");
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    PF->pl.panel_case_id = 99;
+    unit_refused(placement_insert(f->s, &PF->pl), "Panel case: there is no panel case 99");
 
     /* A suspended provider takes no new placement, but its current ones can
      * still be edited, and a proposal cannot be made active there. */
     struct placement running, proposal;
-    sample_placement(&running, pupil, prov);
+    sample_placement(&running, PF->pupil, PF->prov);
     assert_int_equal(placement_insert(f->s, &running), AP_OK);
-    sample_placement(&proposal, pupil, prov);
+    sample_placement(&proposal, PF->pupil, PF->prov);
     strcpy(proposal.status, "proposed");
     assert_int_equal(placement_insert(f->s, &proposal), AP_OK);
     int64_t version = 1;
-    assert_int_equal(provider_set_status(f->s, prov, &version, "suspended"), AP_OK);
-    sample_placement(&pl, pupil, prov);
-    unit_refused(placement_insert(f->s, &pl), "Provider: Canolfan Sgiliau is suspended and takes no new placements");
+    assert_int_equal(provider_set_status(f->s, PF->prov, &version, "suspended"), AP_OK);
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    unit_refused(placement_insert(f->s, &PF->pl), "Provider: Canolfan Sgiliau is suspended and takes no new placements");
     strcpy(proposal.status, "active");
     unit_refused(placement_update(f->s, &proposal), "Provider: Canolfan Sgiliau is suspended");
     running.end_date = ymd(2026, 12, 18);
@@ -937,10 +944,8 @@ static void test_placement_validation_names_the_field(void **state)
 static void test_placement_stale_version_names_who(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 6, "Elis", "Bowen", ymd(2011, 2, 2));
-    int64_t prov = add_provider(f, "Canolfan Sgiliau");
     struct placement mine, theirs;
-    sample_placement(&mine, pupil, prov);
+    sample_placement(&mine, PF->pupil, PF->prov);
     assert_int_equal(placement_insert(f->s, &mine), AP_OK);
     struct store *bob = open_as(f, "bob", "lead");
     assert_int_equal(placement_get(bob, mine.id, &theirs), AP_OK);
@@ -1379,10 +1384,10 @@ int main(void)
         UNIT_TEST(test_provider_stale_version_names_who, unit_setup),
         UNIT_TEST(test_provider_delete_refused_while_placed, unit_setup),
         UNIT_TEST(test_provider_contacts_crud, unit_setup),
-        UNIT_TEST(test_placement_with_timetable_round_trip, unit_setup),
-        UNIT_TEST(test_placement_bad_session_writes_nothing, unit_setup),
-        UNIT_TEST(test_placement_validation_names_the_field, unit_setup),
-        UNIT_TEST(test_placement_stale_version_names_who, unit_setup),
+        UNIT_TEST(test_placement_with_timetable_round_trip, setup_placement),
+        UNIT_TEST(test_placement_bad_session_writes_nothing, setup_placement),
+        UNIT_TEST(test_placement_validation_names_the_field, setup_placement),
+        UNIT_TEST(test_placement_stale_version_names_who, setup_placement),
         UNIT_TEST(test_placement_annual_cost_and_hours, unit_setup),
         UNIT_TEST(test_placement_lists, unit_setup),
         UNIT_TEST(test_placement_overlapping_sessions, unit_setup),
