@@ -20,6 +20,17 @@
 #define D(y, m, d) date_from_ymd((y), (m), (d))
 
 static struct thresholds th;
+
+/* A date as YYYY-MM-DD (or "none") in one of 4 static slots, for messages. */
+static const char *date_str(int date)
+{
+    static char slots[4][11];
+    static unsigned next;
+    char *d = slots[next++ % 4];
+    if (date == DATE_NONE)
+        return strcpy(d, "none");
+    return date_format(date, d);
+}
 static char why[RULES_WHY_LEN];
 
 static int setup(void **state)
@@ -119,58 +130,86 @@ static void test_year_group_names(void **state)
 static void test_year_band_and_minimum_hours(void **state)
 {
     (void)state;
-    enum year_band band = BAND_COUNT;
-    assert_true(rules_year_band(0, &band));
-    assert_int_equal(band, BAND_RECEPTION_Y2);
-    assert_true(rules_year_band(2, &band));
-    assert_int_equal(band, BAND_RECEPTION_Y2);
-    assert_true(rules_year_band(3, &band));
-    assert_int_equal(band, BAND_Y3_Y6);
-    assert_true(rules_year_band(6, &band));
-    assert_int_equal(band, BAND_Y3_Y6);
-    assert_true(rules_year_band(7, &band));
-    assert_int_equal(band, BAND_Y7_Y10);
-    assert_true(rules_year_band(10, &band));
-    assert_int_equal(band, BAND_Y7_Y10);
-    assert_true(rules_year_band(11, &band));
-    assert_int_equal(band, BAND_Y11);
-    band = BAND_COUNT;
-    assert_false(rules_year_band(12, &band));
-    assert_false(rules_year_band(-1, &band));
-    assert_int_equal(band, BAND_COUNT);
-
-    assert_true(rules_min_weekly_hours(0, &th) == 21.0);
-    assert_true(rules_min_weekly_hours(2, &th) == 21.0);
-    assert_true(rules_min_weekly_hours(3, &th) == 23.5);
-    assert_true(rules_min_weekly_hours(6, &th) == 23.5);
-    assert_true(rules_min_weekly_hours(7, &th) == 24.0);
-    assert_true(rules_min_weekly_hours(10, &th) == 24.0);
-    assert_true(rules_min_weekly_hours(11, &th) == 25.0);
-    assert_true(rules_min_weekly_hours(12, &th) == 0.0);
-    assert_true(rules_min_weekly_hours(13, &th) == 0.0);
-    assert_true(rules_min_weekly_hours(-1, &th) == 0.0);
+    /* Each year group either side of each band's ends: its band (none
+     * outside Reception to Year 11) and its weekly minimum (none there). */
+    static const struct {
+        int year;
+        bool banded;
+        enum year_band band;
+        double minimum;
+    } years[] = {
+        {-1, false, BAND_COUNT, 0.0},       {0, true, BAND_RECEPTION_Y2, 21.0}, {2, true, BAND_RECEPTION_Y2, 21.0},
+        {3, true, BAND_Y3_Y6, 23.5},        {6, true, BAND_Y3_Y6, 23.5},        {7, true, BAND_Y7_Y10, 24.0},
+        {10, true, BAND_Y7_Y10, 24.0},      {11, true, BAND_Y11, 25.0},         {12, false, BAND_COUNT, 0.0},
+        {13, false, BAND_COUNT, 0.0},
+    };
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        enum year_band band = BAND_COUNT; /* left as it is when there is none */
+        bool banded = rules_year_band(years[i].year, &band);
+        if (banded != years[i].banded || band != years[i].band)
+            fail_msg("year group %d: band %d (%s), expected %d", years[i].year, (int)band, banded ? "given" : "none",
+                     (int)years[i].band);
+        double minimum = rules_min_weekly_hours(years[i].year, &th);
+        if (minimum != years[i].minimum)
+            fail_msg("year group %d: minimum %g h, expected %g h", years[i].year, minimum, years[i].minimum);
+    }
 }
 
 /* ------------------------------------------------------------------ */
 /* Attendance categories and % */
 
+/* The words of an enum the rules name (the attendance categories, the cost
+ * bases): each value's word, read back to the value; words that are not
+ * one refused, leaving the value as it was; no word past the last value. */
+struct enum_words {
+    int count;
+    const char *const *words;
+    const char *const *bad; /* ends with NULL, itself refused */
+    const char *(*str)(int value);
+    bool (*parse)(const char *text, int *value);
+};
+
+static void check_enum_words(const struct enum_words *e)
+{
+    for (int i = 0; i < e->count; i++) {
+        int v = e->count;
+        assert_string_equal(e->str(i), e->words[i]);
+        if (!e->parse(e->words[i], &v) || v != i)
+            fail_msg("\"%s\" read as %d, expected %d", e->words[i], v, i);
+    }
+    for (size_t i = 0;; i++) {
+        int v = 1;
+        if (e->parse(e->bad[i], &v) || v != 1)
+            fail_msg("\"%s\" was not refused", e->bad[i] ? e->bad[i] : "(null)");
+        if (!e->bad[i])
+            break;
+    }
+    assert_null(e->str(e->count));
+}
+
+/* An enum's str and parse as struct enum_words takes them (int for the
+ * enum): C has no generic functions, so a macro makes the pair. */
+#define ENUM_WORDS_FNS(name, type, str_fn, parse_fn)                                                               \
+    static const char *name##_str(int value)                                                                       \
+    {                                                                                                              \
+        return str_fn((type)value);                                                                                \
+    }                                                                                                              \
+    static bool name##_parse(const char *text, int *value)                                                         \
+    {                                                                                                              \
+        type v = (type)*value;                                                                                     \
+        bool ok = parse_fn(text, &v);                                                                              \
+        *value = (int)v;                                                                                           \
+        return ok;                                                                                                 \
+    }
+ENUM_WORDS_FNS(category, enum code_category, rules_category_str, rules_category_parse)
+ENUM_WORDS_FNS(basis, enum cost_basis, rules_basis_str, rules_basis_parse)
+
 static void test_category_strings(void **state)
 {
     (void)state;
-    const char *names[] = {"present", "aea", "authorised", "unauthorised", "not_counted"};
-    for (int i = 0; i < CAT_COUNT; i++) {
-        enum code_category c = CAT_COUNT;
-        assert_string_equal(rules_category_str((enum code_category)i), names[i]);
-        assert_true(rules_category_parse(names[i], &c));
-        assert_int_equal(c, i);
-    }
-    enum code_category c = CAT_PRESENT;
-    assert_false(rules_category_parse("Present", &c));
-    assert_false(rules_category_parse("present ", &c));
-    assert_false(rules_category_parse("", &c));
-    assert_false(rules_category_parse(NULL, &c));
-    assert_int_equal(c, CAT_PRESENT);
-    assert_null(rules_category_str(CAT_COUNT));
+    static const char *const words[] = {"present", "aea", "authorised", "unauthorised", "not_counted"};
+    static const char *const bad[] = {"Present", "present ", "", NULL};
+    check_enum_words(&(struct enum_words){CAT_COUNT, words, bad, category_str, category_parse});
 
     assert_true(rules_category_attending(CAT_PRESENT));
     assert_true(rules_category_attending(CAT_AEA));
@@ -442,29 +481,27 @@ static void test_insurance(void **state)
 static void test_qa_stage1(void **state)
 {
     (void)state;
+    /* At and either side of the date 12 months after the last visit, and
+     * 28 days before it; and no visit at all. */
+    const struct {
+        int last, today;
+        enum flag_level level;
+        int due;
+        const char *why;
+    } cases[] = {
+        {D(2025, 3, 1), D(2026, 3, 1), FLAG_AMBER, D(2026, 3, 1), "Stage 1 visit due today"},
+        {D(2025, 3, 1), D(2026, 3, 2), FLAG_RED, D(2026, 3, 1), "Stage 1 visit overdue since 2026-03-01"},
+        {D(2025, 3, 1), D(2026, 2, 1), FLAG_AMBER, D(2026, 3, 1), "Stage 1 visit due on 2026-03-01, in 28 days"},
+        {D(2025, 3, 1), D(2026, 1, 31), FLAG_NONE, D(2026, 3, 1), ""},
+        {DATE_NONE, D(2026, 1, 31), FLAG_RED, D(2026, 1, 31), "no Stage 1 visit recorded: due now"},
+    };
     int due = 0;
-    int last = D(2025, 3, 1);
-    /* Exactly 12 months: due today, amber. */
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 1), &th, &due, why, sizeof why),
-                     FLAG_AMBER);
-    assert_int_equal(due, D(2026, 3, 1));
-    assert_string_equal(why, "Stage 1 visit due today");
-    /* A day more: overdue, red. */
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 2), &th, &due, why, sizeof why),
-                     FLAG_RED);
-    assert_string_equal(why, "Stage 1 visit overdue since 2026-03-01");
-    /* Due in 28 days: amber; in 29: none. */
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 2, 1), &th, &due, why, sizeof why),
-                     FLAG_AMBER);
-    assert_string_equal(why, "Stage 1 visit due on 2026-03-01, in 28 days");
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 1, 31), &th, &due, why, sizeof why),
-                     FLAG_NONE);
-    assert_string_equal(why, "");
-    /* Never visited: due now, red. */
-    assert_int_equal(rules_qa_stage1(DATE_NONE, false, D(2026, 1, 31), &th, &due, why, sizeof why),
-                     FLAG_RED);
-    assert_int_equal(due, D(2026, 1, 31));
-    assert_string_equal(why, "no Stage 1 visit recorded: due now");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum flag_level level = rules_qa_stage1(cases[i].last, false, cases[i].today, &th, &due, why, sizeof why);
+        if (level != cases[i].level || due != cases[i].due || strcmp(why, cases[i].why) != 0)
+            fail_msg("case %zu: %s, due %s, \"%s\"; expected %s, due %s, \"%s\"", i + 1, rules_flag_name(level),
+                     date_str(due), why, rules_flag_name(cases[i].level), date_str(cases[i].due), cases[i].why);
+    }
     /* A leap-day visit falls due on 28 February. */
     rules_qa_stage1(D(2024, 2, 29), false, D(2024, 3, 1), &th, &due, NULL, 0);
     assert_int_equal(due, D(2025, 2, 28));
@@ -994,19 +1031,9 @@ static void test_reduced_timetable_red(void **state)
 static void test_cost_basis_strings(void **state)
 {
     (void)state;
-    const char *names[] = {"session", "day", "week", "year"};
-    for (int i = 0; i < BASIS_COUNT; i++) {
-        enum cost_basis b = BASIS_COUNT;
-        assert_string_equal(rules_basis_str((enum cost_basis)i), names[i]);
-        assert_true(rules_basis_parse(names[i], &b));
-        assert_int_equal(b, i);
-    }
-    enum cost_basis b = BASIS_WEEK;
-    assert_false(rules_basis_parse("Week", &b));
-    assert_false(rules_basis_parse("term", &b));
-    assert_false(rules_basis_parse(NULL, &b));
-    assert_int_equal(b, BASIS_WEEK);
-    assert_null(rules_basis_str(BASIS_COUNT));
+    static const char *const words[] = {"session", "day", "week", "year"};
+    static const char *const bad[] = {"Week", "term", NULL};
+    check_enum_words(&(struct enum_words){BASIS_COUNT, words, bad, basis_str, basis_parse});
 }
 
 static void test_annual_cost(void **state)
