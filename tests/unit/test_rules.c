@@ -773,18 +773,20 @@ static void test_reduced_threshold_by_year(void **state)
     assert_false(rules_is_reduced(5.0, -1, &th));  /* nursery: no minimum */
 }
 
+/* The initialisers of a reduced timetable with everything in order, to which
+ * a case adds what it changes (fields not named here). */
+#define RTT_GOOD                                                                                                   \
+    .weekly_hours = 15.0, .year_group = 9, .start = D(2026, 1, 5), .end = D(2026, 3, 27), .has_psp = true,        \
+    .medical_ihp = false, .exit_plan = true, .authorised = false,                                                  \
+    /* The PSP's own indicators: progressing, up from 2 h a day to 3 h (15 h a                                     \
+     * week), the LA's safeguarding officer told, the risk assessment                                               \
+     * reviewed on 1 March. */                                                                                     \
+    .progression = RULES_PROGRESS_YES, .start_hours_per_day = 2.0, .la_told = true, .risk_assessed = true,          \
+    .risk_assessed_on = D(2026, 3, 1)
+
 static struct rules_rtt rtt_good(void)
 {
-    return (struct rules_rtt){
-        .weekly_hours = 15.0, .year_group = 9,
-        .start = D(2026, 1, 5), .end = D(2026, 3, 27),
-        .has_psp = true, .medical_ihp = false, .exit_plan = true, .authorised = false,
-        /* The PSP's own indicators: progressing, up from 2 h a day to 3 h
-         * (15 h a week), the LA's safeguarding officer told, the risk
-         * assessment reviewed on 1 March. */
-        .progression = RULES_PROGRESS_YES, .start_hours_per_day = 2.0, .la_told = true,
-        .risk_assessed = true, .risk_assessed_on = D(2026, 3, 1),
-    };
+    return (struct rules_rtt){RTT_GOOD};
 }
 
 static void test_reduced_timetable_green_and_none(void **state)
@@ -936,56 +938,42 @@ static void test_reduced_timetable_audit_matrix(void **state)
 {
     (void)state;
     int today = D(2026, 2, 1);
-    struct rules_rtt r;
-    r = rtt_good();
-    r.safeguarding_concern = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "safeguarding concern ticked on the PSP"));
-    r = rtt_good();
-    r.looked_after = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "a child looked after"));
-    r = rtt_good();
-    r.concern = true;
-    r.concern_date = D(2026, 1, 20);
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "safeguarding concern recorded on 2026-01-20"));
-    r = rtt_good();
-    r.single_agency = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "single-agency plan"));
-
-    /* Not attending: below 50 % red; at 50 % and above, not. */
-    r = rtt_good();
-    r.attendance_known = true;
-    r.attendance_pct = 49.9;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "not attending: 49.9 % this term, below 50 %"));
-    r.attendance_pct = 50.0;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
-    r.attendance_pct = 50.1;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
-
-    /* Amber: no parent/carer agreement; hours a day off the timetable by
-     * more than half an hour (the 38 demo PSPs that said 7.0 h a day). */
-    r = rtt_good();
-    r.no_parent_agreement = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
-    assert_non_null(strstr(why, "no parent/carer agreement recorded"));
-    r = rtt_good();
-    r.psp_hours_per_day = 7.0;
-    r.timetable_hours_per_day = 3.0;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
-    assert_non_null(strstr(why, "the PSP says 7 h a day, the timetable gives 3 h a day"));
-    r.psp_hours_per_day = 3.5; /* at the tolerance */
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
-    r.psp_hours_per_day = 3.6;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
-    r.psp_hours_per_day = 2.5;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+    /* Each indicator changed from a timetable in order: the level, and a
+     * phrase of the reason where there is one to read. */
+    const struct {
+        struct rules_rtt r;
+        enum flag_level level;
+        const char *phrase;
+    } cases[] = {
+        {{RTT_GOOD, .safeguarding_concern = true}, FLAG_RED, "safeguarding concern ticked on the PSP"},
+        {{RTT_GOOD, .looked_after = true}, FLAG_RED, "a child looked after"},
+        {{RTT_GOOD, .concern = true, .concern_date = D(2026, 1, 20)}, FLAG_RED,
+         "safeguarding concern recorded on 2026-01-20"},
+        {{RTT_GOOD, .single_agency = true}, FLAG_RED, "single-agency plan"},
+        /* Not attending: below 50 % red; at 50 % and above, not. */
+        {{RTT_GOOD, .attendance_known = true, .attendance_pct = 49.9}, FLAG_RED,
+         "not attending: 49.9 % this term, below 50 %"},
+        {{RTT_GOOD, .attendance_known = true, .attendance_pct = 50.0}, FLAG_GREEN, NULL},
+        {{RTT_GOOD, .attendance_known = true, .attendance_pct = 50.1}, FLAG_GREEN, NULL},
+        /* Amber: no parent/carer agreement; hours a day off the timetable by
+         * more than half an hour (the 38 demo PSPs that said 7.0 h a day),
+         * at the tolerance and either side of it. */
+        {{RTT_GOOD, .no_parent_agreement = true}, FLAG_AMBER, "no parent/carer agreement recorded"},
+        {{RTT_GOOD, .psp_hours_per_day = 7.0, .timetable_hours_per_day = 3.0}, FLAG_AMBER,
+         "the PSP says 7 h a day, the timetable gives 3 h a day"},
+        {{RTT_GOOD, .psp_hours_per_day = 3.5, .timetable_hours_per_day = 3.0}, FLAG_GREEN, NULL},
+        {{RTT_GOOD, .psp_hours_per_day = 3.6, .timetable_hours_per_day = 3.0}, FLAG_AMBER, NULL},
+        {{RTT_GOOD, .psp_hours_per_day = 2.5, .timetable_hours_per_day = 3.0}, FLAG_GREEN, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum flag_level level = rules_reduced_timetable(&cases[i].r, today, &th, why, sizeof why);
+        if (level != cases[i].level || (cases[i].phrase && !strstr(why, cases[i].phrase)))
+            fail_msg("case %zu: %s \"%s\", expected %s with \"%s\"", i + 1, rules_flag_name(level), why,
+                     rules_flag_name(cases[i].level), cases[i].phrase ? cases[i].phrase : "");
+    }
 
     /* Red first, then amber, all named. */
-    r = rtt_good();
+    struct rules_rtt r = rtt_good();
     r.no_parent_agreement = true;
     r.looked_after = true;
     assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
@@ -1067,22 +1055,17 @@ static void test_quotations_cannot_be_fooled(void **state)
 {
     (void)state;
     struct rules_quote_pick pick;
-    struct rules_quote three[] = {
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
-        {3, "Hafod", 1000000, false, false, false, NULL},
-    };
+    /* Quotes from providers in good standing: ids 1 and 2 in every set. */
+    const struct rules_quote cwm = {1, "Cwm Farm", 900000, false, false, false, NULL},
+                             tyddyn = {2, "Tyddyn Hir", 800000, false, false, false, NULL};
+    struct rules_quote three[] = {cwm, tyddyn, {3, "Hafod", 1000000, false, false, false, NULL}};
     assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
     assert_int_equal(pick.counted, 3);
     assert_int_equal(pick.pick, 1); /* the cheapest */
     assert_false(pick.chosen);
 
     /* The same provider twice: 2 count, amber, naming the repeat. */
-    struct rules_quote twice[] = {
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
-    };
+    struct rules_quote twice[] = {cwm, cwm, tyddyn};
     assert_int_equal(rules_quotations(twice, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
     assert_non_null(strstr(why, "3 quotations needed, 2 received"));
@@ -1090,11 +1073,7 @@ static void test_quotations_cannot_be_fooled(void **state)
 
     /* A suspended provider with an open safeguarding No: not counted, not
      * picked as the cheapest, and red when chosen. */
-    struct rules_quote bad[] = {
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
-        {3, "Ridgeway", 500000, false, true, true, NULL},
-    };
+    struct rules_quote bad[] = {cwm, tyddyn, {3, "Ridgeway", 500000, false, true, true, NULL}};
     assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
     assert_int_equal(pick.pick, 1);
