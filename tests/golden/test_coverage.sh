@@ -102,18 +102,35 @@ done
 # The check itself fails for a view no screen shows, and for that one alone:
 # a copy of ui/ with one more view; and for one whose title is not a literal.
 mkdir -p "$TEST_DIR/ui"
-# unseen WHAT NAME TITLE: a copy of ui/ with the table NAME (its C on stdin,
-# titled TITLE) added fails the check for it alone, named, at both sizes.
-unseen() {
+# Runs the check on a copy of ui/ with the C read from stdin added to ui.c:
+# out gets what it printed, rc its exit status.
+check_with() {
     cp ui/*.c "$TEST_DIR/ui/"
     cat >> "$TEST_DIR/ui/ui.c"
     out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
     rc=$?
-    [ $rc -ne 0 ] && echo "$out" | grep -qF "not ok - golden coverage 80x24: view \"$3\" ($2)" &&
-        echo "$out" | grep -qF "not ok - golden coverage 60x16: view \"$3\" ($2)" &&
-        [ "$(echo "$out" | grep -c '^not ok')" -eq $((real_failures + 2)) ] &&
-        ok "golden coverage: $1 no screen shows fails the check, named, at both sizes" ||
-        not_ok "golden coverage: $1 no screen shows fails the check, named, at both sizes" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+}
+
+# expect_failed NAME MORE PATTERN...: ok NAME when that check failed, printed
+# a line matching each PATTERN and (MORE not empty) exactly MORE "not ok"
+# lines beyond those of the real ui/.
+expect_failed() {
+    name=$1 more=$2
+    shift 2
+    good=$([ $rc -ne 0 ] && echo yes)
+    for pattern; do
+        echo "$out" | grep -q "$pattern" || good=
+    done
+    [ -n "$more" ] && [ "$(echo "$out" | grep -c '^not ok')" -ne $((real_failures + more)) ] && good=
+    [ -n "$good" ] && ok "$name" || not_ok "$name" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+}
+
+# unseen WHAT NAME TITLE: a copy of ui/ with the table NAME (its C on stdin,
+# titled TITLE) added fails the check for it alone, named, at both sizes.
+unseen() {
+    check_with
+    expect_failed "golden coverage: $1 no screen shows fails the check, named, at both sizes" 2 \
+        "^not ok - golden coverage 80x24: view \"$3\" ($2)" "^not ok - golden coverage 60x16: view \"$3\" ($2)"
 }
 unseen "a view" unseen_view "a view no script opens" <<'C'
 static const struct view_ops unseen_view = {
@@ -133,27 +150,19 @@ static const struct question unseen_question = {
     .answers = NULL,
 };
 C
-cp ui/*.c "$TEST_DIR/ui/"
-cat >> "$TEST_DIR/ui/ui.c" <<'C'
+check_with <<'C'
 static const struct view_ops computed_view = {
     .title = some_title,
 };
 C
-out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q '^not ok - golden coverage 80x24: view computed_view' &&
-    ok "golden coverage: a view whose title is not a literal fails the check, named" ||
-    not_ok "golden coverage: a view whose title is not a literal fails the check, named" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
-cp ui/*.c "$TEST_DIR/ui/"
-cat >> "$TEST_DIR/ui/ui.c" <<'C'
+expect_failed "golden coverage: a view whose title is not a literal fails the check, named" "" \
+    '^not ok - golden coverage 80x24: view computed_view'
+check_with <<'C'
 static void made_at_run_time(const char *title)
 {
     struct view_ops ops;
     ops.title = title;
 }
 C
-out=$(UI="$TEST_DIR/ui" sh "$0" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q "^not ok - golden coverage 80x24: view $TEST_DIR/ui/ui.c:[0-9]" &&
-    ok "golden coverage: a view table filled in at run time fails the check, named by file and line" ||
-    not_ok "golden coverage: a view table filled in at run time fails the check, named by file and line" "rc=$rc" "$(echo "$out" | grep '^not ok' | head -5)"
+expect_failed "golden coverage: a view table filled in at run time fails the check, named by file and line" "" \
+    "^not ok - golden coverage 80x24: view $TEST_DIR/ui/ui.c:[0-9]"

@@ -39,10 +39,10 @@
 #include "thresholds.h"
 #include "unit.h"
 
-static char dir[64];
-static char path[128];
-static struct store *A, *B; /* A: the session; B: someone else */
-static struct thresholds TH;
+static struct unit_fixture *F; /* unit_fixture_new's, ended by unit_teardown */
+#define A (F->other) /* the session */
+#define B (F->s)     /* someone else */
+#define TH (F->th)
 static int TODAY;
 
 /* ---- the session --------------------------------------------------------------- */
@@ -87,6 +87,21 @@ static void take_change(void *ctx, const struct feed_change *c)
     }
 }
 
+/* One feed_read of at most limit audit rows into b, which gathers them
+ * across calls: whether there is more to read. */
+static bool batch_read(struct session *x, int limit, struct batch *b)
+{
+    bool more = false;
+    assert_int_equal(feed_read(A, &x->pos, limit, take_change, b, &more), AP_OK);
+    return more;
+}
+
+static void batch_free(struct batch *b)
+{
+    flag_touch_free(&b->touch);
+    free(b->pupils);
+}
+
 static void session_start(struct session *x)
 {
     memset(x, 0, sizeof *x);
@@ -99,6 +114,7 @@ static void session_end(struct session *x)
 {
     flagset_free(&x->flags);
     roll_free(x->roll);
+    memset(x, 0, sizeof *x); /* ended twice (a test failed between end and start) frees nothing twice */
 }
 
 /* Reads the feed in batches of at most `limit` audit rows and applies each:
@@ -109,7 +125,7 @@ static bool session_refresh(struct session *x, int limit)
     while (more) {
         struct batch b = {.skip_audit_id = x->skip_audit_id};
         bool changed = false;
-        assert_int_equal(feed_read(A, &x->pos, limit, take_change, &b, &more), AP_OK);
+        more = batch_read(x, limit, &b);
         assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
         moved |= changed;
         bool whole = b.roll_whole;
@@ -388,29 +404,23 @@ static const char *change_one(void)
 
 /* ---- fixtures ------------------------------------------------------------------ */
 
-static int setup(void **state)
+static struct session X; /* the session each test starts with, A's */
+
+static void end_session(struct unit_fixture *f)
 {
-    (void)state;
-    setenv("APTERM_TODAY", "2026-11-18", 1);
-    TODAY = date_today();
-    thresholds_default(&TH);
-    B = unit_store_new("feed", "tester", dir, path, sizeof path);
-    struct demo_options d;
-    demo_options_default(&d);
-    d.pupils = 120;
-    d.weeks = 6;
-    if (demo_generate(B, &d) != AP_OK)
-        fail_msg("demo_generate: %s", ap_error_detail());
-    A = unit_open_as(B, path, "tester", NULL);
-    return 0;
+    (void)f;
+    session_end(&X);
 }
 
-static int teardown(void **state)
+static int setup(void **state)
 {
-    (void)state;
-    store_close(A);
-    unit_store_end(B, dir);
-    A = B = NULL;
+    setenv("APTERM_TODAY", "2026-11-18", 1);
+    TODAY = date_today();
+    F = unit_fixture_new(state, sizeof *F, "feed", "tester");
+    unit_demo(B, 120, 6, 1);
+    A = unit_open_as(B, F->path, "tester", NULL);
+    session_start(&X);
+    F->end = end_session;
     return 0;
 }
 
@@ -420,13 +430,10 @@ static int teardown(void **state)
 static void test_quiet_feed(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
-    struct feed_pos before = x.pos;
-    session_refresh(&x, 10);
-    assert_int_equal(x.pos.id, before.id);
-    assert_same_as_fresh(&x, "no change");
-    session_end(&x);
+    struct feed_pos before = X.pos;
+    session_refresh(&X, 10);
+    assert_int_equal(X.pos.id, before.id);
+    assert_same_as_fresh(&X, "no change");
 }
 
 /* The proof: 300 random changes, applied after every few in batches of a
@@ -434,9 +441,7 @@ static void test_quiet_feed(void **state)
 static void test_random_changes_match_fresh_start(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
-    assert_same_as_fresh(&x, "the start");
+    assert_same_as_fresh(&X, "the start");
     char after[2048];
     int done = 0;
     while (done < 300) {
@@ -446,10 +451,9 @@ static void test_random_changes_match_fresh_start(void **state)
             size_t used = strlen(after);
             snprintf(after + used, sizeof after - used, "%s%s", i ? ", " : "", change_one());
         }
-        session_refresh(&x, 1 + pick(6));
-        assert_same_as_fresh(&x, after);
+        session_refresh(&X, 1 + pick(6));
+        assert_same_as_fresh(&X, after);
     }
-    session_end(&x);
 }
 
 /* The proof can fail: a session that loses one audit row of a change that
@@ -457,24 +461,21 @@ static void test_random_changes_match_fresh_start(void **state)
 static void test_a_skipped_row_is_seen(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     int64_t v = unit_int(B, "SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
                         "AND end_date IS NULL LIMIT 1");
     assert_true(v > 0);
     unit_sql(B, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
-    x.skip_audit_id = unit_int(B, "SELECT max(id) FROM audit_log");
-    session_refresh(&x, 10);
+    X.skip_audit_id = unit_int(B, "SELECT max(id) FROM audit_log");
+    session_refresh(&X, 10);
     char diff[1024];
-    differences(&x, diff, sizeof diff);
+    differences(&X, diff, sizeof diff);
     assert_true(diff[0] != '\0');
     /* ... and one that reads it is right. */
-    session_end(&x);
-    session_start(&x);
+    session_end(&X);
+    session_start(&X);
     unit_sql(B, "UPDATE provider SET status = 'active', version = version + 1 WHERE id = %lld", (long long)v);
-    session_refresh(&x, 10);
-    assert_same_as_fresh(&x, "a provider suspended and back");
-    session_end(&x);
+    session_refresh(&X, 10);
+    assert_same_as_fresh(&X, "a provider suspended and back");
 }
 
 /* The monitoring reasons of the session's flags, by provider, joined (to
@@ -507,10 +508,8 @@ static void monitoring_reasons(const struct session *x, char *buf, size_t len)
 static void test_marks_move_the_monitoring_count(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     char before[8192], gone[8192], back[8192];
-    monitoring_reasons(&x, before, sizeof before);
+    monitoring_reasons(&X, before, sizeof before);
     assert_non_null(strstr(before, "of their own sessions since the last visit"));
     unit_sql(B, "CREATE TABLE kept_marks AS SELECT * FROM attendance_mark WHERE provider_id IS NOT NULL "
                 "AND code IN (SELECT code FROM attendance_code WHERE category IN ('present', 'aea') "
@@ -518,16 +517,15 @@ static void test_marks_move_the_monitoring_count(void **state)
     assert_true(unit_int(B, "SELECT count(*) FROM kept_marks") > 0);
     unit_sql(B, "DELETE FROM attendance_mark WHERE (pupil_id, day, session) IN "
                 "(SELECT pupil_id, day, session FROM kept_marks)");
-    session_refresh(&x, 64);
-    assert_same_as_fresh(&x, "attended marks of two weeks cleared");
-    monitoring_reasons(&x, gone, sizeof gone);
+    session_refresh(&X, 64);
+    assert_same_as_fresh(&X, "attended marks of two weeks cleared");
+    monitoring_reasons(&X, gone, sizeof gone);
     assert_string_not_equal(gone, before);
     unit_sql(B, "INSERT INTO attendance_mark SELECT * FROM kept_marks");
-    session_refresh(&x, 64);
-    assert_same_as_fresh(&x, "the same marks recorded again");
-    monitoring_reasons(&x, back, sizeof back);
+    session_refresh(&X, 64);
+    assert_same_as_fresh(&X, "the same marks recorded again");
+    monitoring_reasons(&X, back, sizeof back);
     assert_string_equal(back, before);
-    session_end(&x);
 }
 
 /* The proof can fail: with the summary's trigger gone, clearing marks
@@ -535,15 +533,12 @@ static void test_marks_move_the_monitoring_count(void **state)
 static void test_a_stale_summary_is_seen(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     unit_sql(B, "DROP TRIGGER provider_attended_week_del");
     unit_sql(B, "DELETE FROM attendance_mark WHERE provider_id IS NOT NULL AND day > %d", TODAY - 7);
-    session_refresh(&x, 64);
+    session_refresh(&X, 64);
     char diff[1024];
-    differences(&x, diff, sizeof diff);
+    differences(&X, diff, sizeof diff);
     assert_non_null(strstr(diff, "provider_attended_week"));
-    session_end(&x);
 }
 
 /* A pupil's marks all cleared (as an erasure does) leave no row of them in
@@ -585,21 +580,19 @@ static size_t read_pending(struct session *x, struct feed_pending *p)
 static void test_two_changes_to_one_row_while_a_view_is_open(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     struct feed_pending p;
     feed_pending_init(&p, 4);
     int64_t a = unit_int(B, "SELECT min(id) FROM pupil"), b = unit_int(B, "SELECT max(id) FROM pupil");
     unit_sql(B, EDIT_PUPIL, (long long)a);
     unit_sql(B, EDIT_PUPIL, (long long)a);
-    assert_int_equal(read_pending(&x, &p), 1);
+    assert_int_equal(read_pending(&X, &p), 1);
     assert_int_equal(p.rows[0].pupil_id, a);
     assert_string_equal(p.rows[0].table, "pupil");
     /* The view is still open: the next read's change to the same row is kept again. */
     unit_sql(B, EDIT_PUPIL, (long long)a);
     unit_sql(B, EDIT_PUPIL, (long long)b);
     unit_sql(B, EDIT_PUPIL, (long long)a);
-    assert_int_equal(read_pending(&x, &p), 2);
+    assert_int_equal(read_pending(&X, &p), 2);
     assert_int_equal(p.n, 3);
     assert_int_equal(p.rows[1].pupil_id, a);
     assert_int_equal(p.rows[2].pupil_id, b);
@@ -608,23 +601,22 @@ static void test_two_changes_to_one_row_while_a_view_is_open(void **state)
     unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (%lld, %d, 'am', 'N', 'officer') "
                 "ON CONFLICT (pupil_id, day, session) DO UPDATE SET code = 'N', version = version + 1",
              (long long)a, TODAY);
-    assert_int_equal(read_pending(&x, &p), 1);
+    assert_int_equal(read_pending(&X, &p), 1);
     assert_int_equal(p.n, 4);
     /* The set is full: one more change makes it whole, and it stays whole. */
     unit_sql(B, EDIT_PUPIL, (long long)b);
-    assert_int_equal(read_pending(&x, &p), 0);
+    assert_int_equal(read_pending(&X, &p), 0);
     assert_true(p.whole);
     unit_sql(B, EDIT_PUPIL, (long long)a);
-    assert_int_equal(read_pending(&x, &p), 0);
+    assert_int_equal(read_pending(&X, &p), 0);
     assert_true(p.whole);
     /* Given to the panes: empty again. */
     feed_pending_clear(&p);
     assert_int_equal(p.n, 0);
     assert_false(p.whole);
     unit_sql(B, EDIT_PUPIL, (long long)a);
-    assert_int_equal(read_pending(&x, &p), 1);
+    assert_int_equal(read_pending(&X, &p), 1);
     feed_pending_free(&p);
-    session_end(&x);
 }
 
 /* flagset_apply says the flags changed only when a row did: a pupil's free
@@ -633,36 +625,28 @@ static void test_two_changes_to_one_row_while_a_view_is_open(void **state)
 static void test_apply_says_whether_the_flags_changed(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     int64_t p = unit_int(B, "SELECT pupil_id FROM placement WHERE status = 'active' LIMIT 1");
     unit_sql(B, EDIT_PUPIL, (long long)p);
-    assert_false(session_refresh(&x, 64));
-    assert_same_as_fresh(&x, "free school meals");
+    assert_false(session_refresh(&X, 64));
+    assert_same_as_fresh(&X, "free school meals");
     int64_t v = unit_int(B, "SELECT provider_id FROM placement WHERE status = 'active' AND start_date <= '2026-11-18' "
                         "AND end_date IS NULL LIMIT 1");
     unit_sql(B, "UPDATE provider SET status = 'suspended', version = version + 1 WHERE id = %lld", (long long)v);
-    assert_true(session_refresh(&x, 64));
-    assert_same_as_fresh(&x, "a provider suspended");
-    session_end(&x);
+    assert_true(session_refresh(&X, 64));
+    assert_same_as_fresh(&X, "a provider suspended");
 }
 
 /* Exports and backups change nothing: the feed moves past them and nothing is touched. */
 static void test_export_rows_touch_nothing(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     unit_sql(B, "INSERT INTO audit_log (login, tbl, row_key, action, new_value) "
           "VALUES ('b', 'export', 'dmt', 'export', json_object('file', '/tmp/x.xlsx'))");
     struct batch b = {0};
-    bool more;
-    assert_int_equal(feed_read(A, &x.pos, 10, take_change, &b, &more), AP_OK);
+    assert_false(batch_read(&X, 10, &b));
     assert_int_equal(b.changes, 0);
-    assert_false(more);
-    assert_int_equal(x.pos.id, unit_int(B, "SELECT max(id) FROM audit_log"));
-    flag_touch_free(&b.touch);
-    session_end(&x);
+    assert_int_equal(X.pos.id, unit_int(B, "SELECT max(id) FROM audit_log"));
+    batch_free(&b);
 }
 
 /* A store whose audit log no longer holds the row last applied (restored
@@ -670,48 +654,36 @@ static void test_export_rows_touch_nothing(void **state)
 static void test_restored_store_reads_whole(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
-    session_refresh(&x, 10);
+    session_refresh(&X, 10);
     /* The history after an older point, made again differently. */
-    int64_t last = x.pos.id;
+    int64_t last = X.pos.id;
     unit_sql(B, "DELETE FROM audit_log WHERE id >= %lld", (long long)last);
     unit_sql(B, "UPDATE pupil SET cla = 1 - cla, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
     assert_int_equal(unit_int(B, "SELECT max(id) FROM audit_log"), last); /* the same id, another row */
     struct batch b = {0};
-    bool more;
-    assert_int_equal(feed_read(A, &x.pos, 10, take_change, &b, &more), AP_OK);
+    batch_read(&X, 10, &b);
     assert_true(b.touch.all);
     assert_true(b.roll_whole);
-    flag_touch_free(&b.touch);
-    free(b.pupils);
-    session_end(&x);
+    batch_free(&b);
 }
 
 /* Batches: at most `limit` audit rows are read per call, and more says so. */
 static void test_batches_are_bounded(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     for (int i = 0; i < 5; i++)
         unit_sql(B, "UPDATE pupil SET fsm = 1 - fsm, version = version + 1 WHERE id = (SELECT min(id) FROM pupil)");
-    int64_t start = x.pos.id;
+    int64_t start = X.pos.id;
     struct batch b = {0};
-    bool more;
-    assert_int_equal(feed_read(A, &x.pos, 2, take_change, &b, &more), AP_OK);
-    assert_true(more);
+    assert_true(batch_read(&X, 2, &b));
     assert_int_equal(b.changes, 2);
-    assert_int_equal(x.pos.id - start, 2);
-    assert_int_equal(feed_read(A, &x.pos, 3, take_change, &b, &more), AP_OK);
+    assert_int_equal(X.pos.id - start, 2);
+    batch_read(&X, 3, &b);
     assert_int_equal(b.changes, 5);
-    assert_int_equal(feed_read(A, &x.pos, 3, take_change, &b, &more), AP_OK);
-    assert_false(more);
+    assert_false(batch_read(&X, 3, &b));
     assert_int_equal(b.changes, 5);
-    flag_touch_free(&b.touch);
-    free(b.pupils);
-    session_end(&x);
+    batch_free(&b);
 }
 
 /* The flags kept in the store: a new session starts from them and the feed
@@ -721,9 +693,7 @@ static void test_batches_are_bounded(void **state)
 static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
-    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    assert_int_equal(flagset_save(&X.flags, A, &TH, &X.pos), AP_OK);
     for (int i = 0; i < 40; i++)
         change_one();
     /* A new session: the kept flags, then the feed from their audit row. */
@@ -732,8 +702,8 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
     bool found = false;
     assert_int_equal(flagset_load_saved(&y.flags, A, &TH, TODAY, &y.pos, &found), AP_OK);
     assert_true(found);
-    assert_int_equal(y.pos.id, x.pos.id);
-    assert_int_equal(y.flags.n, x.flags.n);
+    assert_int_equal(y.pos.id, X.pos.id);
+    assert_int_equal(y.flags.n, X.flags.n);
     assert_int_equal(roll_load(A, TODAY, &y.roll), AP_OK);
     session_refresh(&y, 5);
     assert_same_as_fresh(&y, "40 changes after the flags were kept");
@@ -779,7 +749,6 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
     /* ... and keeping them is not audited (derived, like attendance_week). */
     int64_t audited = unit_int(B, "SELECT count(*) FROM audit_log WHERE tbl = 'flag_cache'");
     assert_int_equal(audited, 0);
-    session_end(&x);
     session_end(&y);
 }
 
@@ -788,8 +757,8 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
  * start either way. Marks with no provider touch their pupil alone. */
 static void touch_pupils(int n)
 {
-    struct session x;
-    session_start(&x);
+    session_end(&X); /* a session of its own, started after what the store holds now */
+    session_start(&X);
     /* A school day with no mark yet for anyone: the marks are all new. */
     int day = TODAY;
     do
@@ -799,22 +768,20 @@ static void touch_pupils(int n)
           "SELECT id, %d, 'am', 'O', 'officer' FROM pupil ORDER BY id LIMIT %d",
           day, n);
     struct batch b = {0};
-    bool more = true;
-    while (more)
-        assert_int_equal(feed_read(A, &x.pos, 1000, take_change, &b, &more), AP_OK);
+    while (batch_read(&X, 1000, &b))
+        ;
     assert_false(b.touch.all);
     assert_int_equal((int)b.touch.np, n);
     assert_int_equal((int)b.touch.nv, 0);
     bool changed = false;
-    assert_int_equal(flagset_apply(&x.flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
+    assert_int_equal(flagset_apply(&X.flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
     assert_true(changed);
     free(b.pupils);
-    roll_free(x.roll);
-    assert_int_equal(roll_load(A, TODAY, &x.roll), AP_OK);
+    roll_free(X.roll);
+    assert_int_equal(roll_load(A, TODAY, &X.roll), AP_OK);
     char after[64];
     snprintf(after, sizeof after, "marks for %d pupils in one batch", n);
-    assert_same_as_fresh(&x, after);
-    session_end(&x);
+    assert_same_as_fresh(&X, after);
 }
 
 static void test_many_pupils_at_the_limit(void **state)
@@ -832,40 +799,37 @@ static void test_many_pupils_at_the_limit(void **state)
 static void test_keeping_flags_never_waits(void **state)
 {
     (void)state;
-    struct session x;
-    session_start(&x);
     assert_int_equal(store_begin(B), AP_OK);
-    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    assert_int_equal(flagset_save(&X.flags, A, &TH, &X.pos), AP_OK);
     store_rollback(B);
     bool found = true;
     struct flagset other = {0};
     struct feed_pos at;
     assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
     assert_false(found);
-    assert_int_equal(flagset_save(&x.flags, A, &TH, &x.pos), AP_OK);
+    assert_int_equal(flagset_save(&X.flags, A, &TH, &X.pos), AP_OK);
     assert_int_equal(flagset_load_saved(&other, A, &TH, TODAY, &at, &found), AP_OK);
     assert_true(found);
     flagset_free(&other);
-    session_end(&x);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_quiet_feed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_random_changes_match_fresh_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_skipped_row_is_seen, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_marks_move_the_monitoring_count, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_stale_summary_is_seen, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cleared_marks_leave_no_attended_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_changes_to_one_row_while_a_view_is_open, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_apply_says_whether_the_flags_changed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_rows_touch_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restored_store_reads_whole, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_batches_are_bounded, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kept_flags_and_the_feed_match_fresh_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_many_pupils_at_the_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_keeping_flags_never_waits, setup, teardown),
+        UNIT_TEST(test_quiet_feed, setup),
+        UNIT_TEST(test_random_changes_match_fresh_start, setup),
+        UNIT_TEST(test_a_skipped_row_is_seen, setup),
+        UNIT_TEST(test_marks_move_the_monitoring_count, setup),
+        UNIT_TEST(test_a_stale_summary_is_seen, setup),
+        UNIT_TEST(test_cleared_marks_leave_no_attended_rows, setup),
+        UNIT_TEST(test_two_changes_to_one_row_while_a_view_is_open, setup),
+        UNIT_TEST(test_apply_says_whether_the_flags_changed, setup),
+        UNIT_TEST(test_export_rows_touch_nothing, setup),
+        UNIT_TEST(test_restored_store_reads_whole, setup),
+        UNIT_TEST(test_batches_are_bounded, setup),
+        UNIT_TEST(test_kept_flags_and_the_feed_match_fresh_start, setup),
+        UNIT_TEST(test_many_pupils_at_the_limit, setup),
+        UNIT_TEST(test_keeping_flags_never_waits, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,22 @@ static ap_status import(struct store *s, enum ix_kind k, const char *text, bool 
     return st;
 }
 
+/* Imports the text made from fmt (not a dry run), failing the test with what
+ * the import said unless it is written. */
+static void import_ok(struct store *s, enum ix_kind k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void import_ok(struct store *s, enum ix_kind k, const char *fmt, ...)
+{
+    char text[1024], errors[2048] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < sizeof text);
+    struct ix_result res;
+    if (import(s, k, text, false, &res, errors, sizeof errors) != AP_OK)
+        fail_msg("importing %s: %s", text, errors);
+}
+
 static void provider_without_postcode_is_not_matched_on_name(void **state)
 {
     struct unit_fixture *f = *state;
@@ -109,19 +125,15 @@ static void provider_without_postcode_is_not_matched_on_name(void **state)
 static void failed_write_rolls_back_every_line(void **state)
 {
     struct unit_fixture *f = *state;
-    char errors[2048] = "";
-    struct ix_result res;
-    assert_int_equal(import(f->s, IX_PROVIDERS,
-                            "name,postcode,address,status\n"
-                            "Fferm Ofal,SY23 5HX,\"Llanon SY23 5HX\",active\n"
-                            "Gweithdy,SY23 5HY,\"Llanon SY23 5HY\",suspended\n",
-                            false, &res, errors, sizeof errors),
-                     AP_OK);
-    char upn[14], text[1024];
+    import_ok(f->s, IX_PROVIDERS,
+              "name,postcode,address,status\n"
+              "Fferm Ofal,SY23 5HX,\"Llanon SY23 5HX\",active\n"
+              "Gweithdy,SY23 5HY,\"Llanon SY23 5HY\",suspended\n");
+    char upn[14], text[1024], errors[2048] = "";
     unit_upn(upn, "690200100", 1);
-    snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
-                                "%s,Siân,Jones,2012-03-04,dual_prs,pru_plus\n", upn);
-    assert_int_equal(import(f->s, IX_PUPILS, text, false, &res, errors, sizeof errors), AP_OK);
+    import_ok(f->s, IX_PUPILS, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
+                               "%s,Siân,Jones,2012-03-04,dual_prs,pru_plus\n", upn);
+    struct ix_result res;
     snprintf(text, sizeof text,
              "upn,provider,provider_postcode,start_date,status,cost_basis,rate,mon_am\n"
              "%s,Fferm Ofal,SY23 5HX,2026-11-02,active,session,45.00,3\n"
@@ -161,10 +173,7 @@ static void batch_savepoints(void **state)
 static void backup_and_restore_are_for_admins(void **state)
 {
     struct unit_fixture *f = *state;
-    assert_int_equal(store_user_add(f->s, "officer1", "officer"), AP_OK);
-    struct store_options opt = {.path = f->path, .login = "officer1"};
-    struct store *officer = NULL;
-    assert_int_equal(store_open(&opt, &officer), AP_OK);
+    struct store *officer = unit_open_as(f->s, f->path, "officer1", "officer");
     char dir[128];
     snprintf(dir, sizeof dir, "%s/backups", f->dir);
     struct backup_info info;
@@ -196,17 +205,11 @@ static ap_status no_row(void *ctx, const struct subject_part *part, sqlite3_stmt
 static void subject_access_is_refused_to_viewers(void **state)
 {
     struct unit_fixture *f = *state;
-    char errors[512];
-    struct ix_result res;
-    char text[256], upn[14];
+    char upn[14];
     unit_upn(upn, "690200100", 2);
-    snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
-                                "%s,Llŷr,Evans,2012-03-04,dual_prs,pru_plus\n", upn);
-    assert_int_equal(import(f->s, IX_PUPILS, text, false, &res, errors, sizeof errors), AP_OK);
-    assert_int_equal(store_user_add(f->s, "viewer1", "viewer"), AP_OK);
-    struct store_options opt = {.path = f->path, .login = "viewer1"};
-    struct store *viewer = NULL;
-    assert_int_equal(store_open(&opt, &viewer), AP_OK);
+    import_ok(f->s, IX_PUPILS, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
+                               "%s,Llŷr,Evans,2012-03-04,dual_prs,pru_plus\n", upn);
+    struct store *viewer = unit_open_as(f->s, f->path, "viewer1", "viewer");
     int sheets = 0;
     struct subject_sink sink = {.ctx = &sheets, .begin = no_begin, .row = no_row};
     assert_int_equal(subject_read(viewer, 1, &sink), AP_ERR_DENIED);
@@ -223,22 +226,18 @@ static void subject_access_is_refused_to_viewers(void **state)
 static void retention_boundary(void **state)
 {
     struct unit_fixture *f = *state;
-    char errors[1024] = "";
-    struct ix_result res;
-    char text[1024], upn[14], upn2[14];
+    char upn[14], upn2[14];
     unit_upn(upn, "690200100", 5);
     unit_upn(upn2, "690200100", 6);
-    assert_int_equal(import(f->s, IX_PROVIDERS, "name,postcode,address\nFferm Ofal,SY23 5HX,\"Llanon SY23 5HX\"\n",
-                            false, &res, errors, sizeof errors), AP_OK);
-    snprintf(text, sizeof text, "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
-                                "%s,Siôn,Hughes,2012-03-04,dual_prs,pru_plus\n%s,Mali,Hughes,2012-03-04,dual_prs,pru_plus\n",
-             upn, upn2);
-    assert_int_equal(import(f->s, IX_PUPILS, text, false, &res, errors, sizeof errors), AP_OK);
-    snprintf(text, sizeof text,
-             "upn,provider,provider_postcode,start_date,status,end_date,cost_basis,rate,mon_am\n"
-             "%s,Fferm Ofal,SY23 5HX,2026-09-01,ended,2026-12-18,session,45.00,3\n"
-             "%s,Fferm Ofal,SY23 5HX,2026-09-01,proposed,,session,45.00,3\n", upn, upn2);
-    assert_int_equal(import(f->s, IX_PLACEMENTS, text, false, &res, errors, sizeof errors), AP_OK);
+    import_ok(f->s, IX_PROVIDERS, "name,postcode,address\nFferm Ofal,SY23 5HX,\"Llanon SY23 5HX\"\n");
+    import_ok(f->s, IX_PUPILS,
+              "upn,legal_forename,legal_surname,dob,roll_status,cohort\n"
+              "%s,Siôn,Hughes,2012-03-04,dual_prs,pru_plus\n%s,Mali,Hughes,2012-03-04,dual_prs,pru_plus\n",
+              upn, upn2);
+    import_ok(f->s, IX_PLACEMENTS,
+              "upn,provider,provider_postcode,start_date,status,end_date,cost_basis,rate,mon_am\n"
+              "%s,Fferm Ofal,SY23 5HX,2026-09-01,ended,2026-12-18,session,45.00,3\n"
+              "%s,Fferm Ofal,SY23 5HX,2026-09-01,proposed,,session,45.00,3\n", upn, upn2);
     struct retention_item *items = NULL;
     size_t n = 9;
     assert_int_equal(retention_due(f->s, 6, date_from_ymd(2032, 12, 18), &items, &n), AP_OK);
@@ -252,11 +251,8 @@ static void retention_boundary(void **state)
     free(items);
     assert_int_equal(n, 0);
     assert_int_equal(retention_due(f->s, 6, date_from_ymd(2032, 12, 19), &items, &n), AP_OK);
-    assert_int_equal(store_user_add(f->s, "officer1", "officer"), AP_OK);
-    struct store_options opt = {.path = f->path, .login = "officer1"};
-    struct store *officer = NULL;
+    struct store *officer = unit_open_as(f->s, f->path, "officer1", "officer");
     size_t erased = 7;
-    assert_int_equal(store_open(&opt, &officer), AP_OK);
     assert_int_equal(retention_erase(officer, 6, date_from_ymd(2032, 12, 19), items, n, &erased), AP_ERR_DENIED);
     assert_int_equal(erased, 0);
     store_close(officer);

@@ -551,48 +551,60 @@ static const char *wrapped(const char *s, int width)
     return buf;
 }
 
-static void test_wrap_at_spaces(void **state)
-{
-    (void)state;
+/* Wrapping at and either side of each rule: a text, a width and its visual
+ * lines joined with '|', in three groups, each a test of its own (main). */
+enum wrap_group { WRAP_AT_SPACES, WRAP_LONG_WORDS, WRAP_PATHS };
+static const struct {
+    enum wrap_group group;
+    const char *text;
+    int width;
+    const char *lines;
+} wraps[] = {
     /* Width 10: at most 9 columns of text, a space may take the 10th. */
-    assert_string_equal(wrapped("Gwenllïan ap Llŷr Prydderch", 10), "Gwenllïan |ap Llŷr |Prydderch");
-    assert_string_equal(wrapped("Siân a Zoë yn yr ysgol", 10), "Siân a |Zoë yn yr |ysgol");
-    assert_string_equal(wrapped("one two", 20), "one two");
-    assert_string_equal(wrapped("", 10), "");
-    assert_string_equal(wrapped("one\ntwo\n", 10), "one|two|");
-    assert_string_equal(wrapped("one\n\ntwo", 10), "one||two");
+    {WRAP_AT_SPACES, "Gwenllïan ap Llŷr Prydderch", 10, "Gwenllïan |ap Llŷr |Prydderch"},
+    {WRAP_AT_SPACES, "Siân a Zoë yn yr ysgol", 10, "Siân a |Zoë yn yr |ysgol"},
+    {WRAP_AT_SPACES, "one two", 20, "one two"},
+    {WRAP_AT_SPACES, "", 10, ""},
+    {WRAP_AT_SPACES, "one\ntwo\n", 10, "one|two|"},
+    {WRAP_AT_SPACES, "one\n\ntwo", 10, "one||two"},
     /* A line ending exactly at a space keeps the space; a run of them wraps. */
-    assert_string_equal(wrapped("abcdefghi jkl", 10), "abcdefghi |jkl");
-    assert_string_equal(wrapped("abc      def", 6), "abc   |   |def");
-}
-
-static void test_wrap_breaks_long_words(void **state)
-{
-    (void)state;
-    assert_string_equal(wrapped("abcdefghijklmnopqrstuvwxyz", 10), "abcdefghi|jklmnopqr|stuvwxyz");
-    assert_string_equal(wrapped("Ysgol Gwenllïanllanfairpwllgwyngyll", 10),
-                        "Ysgol |Gwenllïan|llanfairp|wllgwyngy|ll");
+    {WRAP_AT_SPACES, "abcdefghi jkl", 10, "abcdefghi |jkl"},
+    {WRAP_AT_SPACES, "abc      def", 6, "abc   |   |def"},
+    /* Words longer than a line are broken. */
+    {WRAP_LONG_WORDS, "abcdefghijklmnopqrstuvwxyz", 10, "abcdefghi|jklmnopqr|stuvwxyz"},
+    {WRAP_LONG_WORDS, "Ysgol Gwenllïanllanfairpwllgwyngyll", 10, "Ysgol |Gwenllïan|llanfairp|wllgwyngy|ll"},
     /* A 2-column character that would straddle goes down a line. */
-    assert_string_equal(wrapped("ab日本語", 4), "ab|日|本|語");
-    assert_string_equal(wrapped("e" ACUTE "e" ACUTE "e" ACUTE, 3), "e" ACUTE "e" ACUTE "|e" ACUTE);
-    /* Tiny widths still make progress. */
-    assert_string_equal(wrapped("ab日", 1), "a|b|日|"); /* the cursor after 日 needs a line */
-    assert_string_equal(wrapped("ab日", 2), "a|b|日|");
-}
-
-static void test_wrap_breaks_paths_after_a_slash(void **state)
-{
-    (void)state;
+    {WRAP_LONG_WORDS, "ab日本語", 4, "ab|日|本|語"},
+    {WRAP_LONG_WORDS, "e" ACUTE "e" ACUTE "e" ACUTE, 3, "e" ACUTE "e" ACUTE "|e" ACUTE},
+    /* Tiny widths still make progress; the cursor after 日 needs a line. */
+    {WRAP_LONG_WORDS, "ab日", 1, "a|b|日|"},
+    {WRAP_LONG_WORDS, "ab日", 2, "a|b|日|"},
     /* A path longer than a line breaks after its last '/' that fits, not
      * in the middle of a name (dmt-report-2026|-11-20.xlsx). */
-    assert_string_equal(wrapped("/tmp/ab/dmt-report.xlsx", 10), "/tmp/ab/|dmt-repor|t.xlsx");
+    {WRAP_PATHS, "/tmp/ab/dmt-report.xlsx", 10, "/tmp/ab/|dmt-repor|t.xlsx"},
     /* The '/' in the last column that fits (9th of width 10), and one past it. */
-    assert_string_equal(wrapped("abcdefgh/ijk", 10), "abcdefgh/|ijk");
-    assert_string_equal(wrapped("abcdefghi/jk", 10), "abcdefghi|/jk");
+    {WRAP_PATHS, "abcdefgh/ijk", 10, "abcdefgh/|ijk"},
+    {WRAP_PATHS, "abcdefghi/jk", 10, "abcdefghi|/jk"},
     /* A space before the path still wins; a trailing '/' is no break. */
-    assert_string_equal(wrapped("to /home/gwen/x-report-2026.xlsx", 16), "to |/home/gwen/|x-report-2026.x|lsx");
-    assert_string_equal(wrapped("abcdefghijk/", 10), "abcdefghi|jk/");
+    {WRAP_PATHS, "to /home/gwen/x-report-2026.xlsx", 16, "to |/home/gwen/|x-report-2026.x|lsx"},
+    {WRAP_PATHS, "abcdefghijk/", 10, "abcdefghi|jk/"},
+};
+
+/* The cases of the group *state names. */
+static void test_wraps(void **state)
+{
+    enum wrap_group group = *(const enum wrap_group *)*state;
+    for (size_t i = 0; i < sizeof wraps / sizeof wraps[0]; i++) {
+        if (wraps[i].group != group)
+            continue;
+        const char *got = wrapped(wraps[i].text, wraps[i].width);
+        if (strcmp(got, wraps[i].lines) != 0)
+            fail_msg("\"%s\" at width %d: \"%s\", expected \"%s\"", wraps[i].text, wraps[i].width, got,
+                     wraps[i].lines);
+    }
 }
+
+static const enum wrap_group wrap_groups[] = {WRAP_AT_SPACES, WRAP_LONG_WORDS, WRAP_PATHS};
 
 /* ---- The text field: keys --------------------------------------------------------- */
 
@@ -906,9 +918,10 @@ int main(void)
         cmocka_unit_test(test_draw_wide_characters_at_the_edge),
         cmocka_unit_test(test_draw_marks_and_invalid_bytes),
         cmocka_unit_test(test_put),
-        cmocka_unit_test(test_wrap_at_spaces),
-        cmocka_unit_test(test_wrap_breaks_long_words),
-        cmocka_unit_test(test_wrap_breaks_paths_after_a_slash),
+        /* One test body, the group of wraps its state names. */
+        {"test_wrap_at_spaces", test_wraps, NULL, NULL, (void *)&wrap_groups[WRAP_AT_SPACES]},
+        {"test_wrap_breaks_long_words", test_wraps, NULL, NULL, (void *)&wrap_groups[WRAP_LONG_WORDS]},
+        {"test_wrap_breaks_paths_after_a_slash", test_wraps, NULL, NULL, (void *)&wrap_groups[WRAP_PATHS]},
         cmocka_unit_test(test_text_up_down_keep_column),
         cmocka_unit_test(test_text_visual_lines),
         cmocka_unit_test(test_text_page_moves),

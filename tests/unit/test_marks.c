@@ -271,24 +271,26 @@ static void test_expected_week(void **state)
     assert_int_equal(marks_expected_week(f->u.s, &cal, MON, keep_expected, &week), AP_OK);
     const struct expected *w = week.e;
     size_t nw = week.n;
-    /* Joins on Wednesday: not Tuesday, from Wednesday. */
-    assert_int_equal(week_provider(w, nw, P_NONE, TUE, SESSION_AM), 0);
-    assert_int_equal(week_provider(w, nw, P_NONE, WED, SESSION_AM), 2);
-    assert_int_equal(week_provider(w, nw, P_NONE, FRI, SESSION_AM), 2);
-    /* Ends on Tuesday: Tuesday, not Wednesday. */
-    assert_int_equal(week_provider(w, nw, P_PROPOSED, TUE, SESSION_AM), 2);
-    assert_int_equal(week_provider(w, nw, P_PROPOSED, WED, SESSION_AM), 0);
-    /* Ends on Monday: Monday only; the one that ended the Sunday before, never. */
-    assert_int_equal(week_provider(w, nw, P_ENDED, MON, SESSION_PM), 2);
-    assert_int_equal(week_provider(w, nw, P_ENDED, TUE, SESSION_PM), 0);
-    assert_int_equal(week_provider(w, nw, P_ENDED, MON, SESSION_AM), 0);
-    /* Overlap: the latest-starting placement from Thursday; the other before. */
-    assert_int_equal(week_provider(w, nw, P_CLA, WED, SESSION_AM), 2);
-    assert_int_equal(week_provider(w, nw, P_CLA, THU, SESSION_AM), 1);
-    assert_int_equal(week_provider(w, nw, P_CLA, TUE, SESSION_AM), 0);
-    /* Same start: the higher id. */
-    assert_int_equal(week_provider(w, nw, P_FULL, FRI, SESSION_PM), 2);
-    assert_int_equal(week_provider(w, nw, P_FULL, THU, SESSION_PM), 1);
+    /* At and either side of each boundary: the provider of each day Monday
+     * to Friday ('0': no entry) of a pupil's session. */
+    const struct {
+        int64_t pupil;
+        enum session session;
+        const char *week, *why;
+    } at[] = {
+        {P_NONE, SESSION_AM, "00222", "joins on Wednesday: not Tuesday, from Wednesday"},
+        {P_PROPOSED, SESSION_AM, "22000", "ends on Tuesday: Tuesday, not Wednesday"},
+        {P_ENDED, SESSION_PM, "20000", "ends on Monday: Monday only"},
+        {P_ENDED, SESSION_AM, "00000", "ended the Sunday before: never"},
+        {P_CLA, SESSION_AM, "20211", "overlap: the latest-starting placement from Thursday, the other before"},
+        {P_FULL, SESSION_PM, "11112", "same start: the higher id"},
+    };
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+        for (int d = 0; d < 5; d++) {
+            int64_t got = week_provider(w, nw, at[i].pupil, MON + d, at[i].session);
+            if (got != at[i].week[d] - '0')
+                fail_msg("%s: day %d of \"%s\" is provider %lld", at[i].why, d + 1, at[i].week, (long long)got);
+        }
     /* Pupil order, then day, then AM before PM. */
     for (size_t i = 1; i < nw; i++) {
         const struct expected *a = &w[i - 1], *b = &w[i];

@@ -21,48 +21,11 @@
 #include "pdf.h"
 #include "unit.h"
 
-struct fixture {
-    char dir[128];
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/apterm-pdf-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    if (d) {
-        struct dirent *e;
-        char path[PATH_MAX];
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(path, sizeof path, "%s/%s", f->dir, e->d_name);
-                if (unlink(path) != 0)
-                    rmdir(path);
-            }
-        }
-        closedir(d);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
 static const struct pdf_doc DOC = {.title = "PSP: Siân Ŵyn", .organisation = "Cyngor & Co", .author = "test"};
 
 /* The tests' document, dated 4 March 2026, portrait or landscape; target
  * (len bytes) gets the file name in the fixture's folder. */
-static struct pdf_doc doc_in(const struct fixture *f, const char *name, bool landscape, char *target, size_t len)
+static struct pdf_doc doc_in(const struct unit_fixture *f, const char *name, bool landscape, char *target, size_t len)
 {
     snprintf(target, len, "%s/%s", f->dir, name);
     struct pdf_doc doc = DOC;
@@ -72,7 +35,7 @@ static struct pdf_doc doc_in(const struct fixture *f, const char *name, bool lan
 }
 
 /* The same, opened (pdf_open) into *doc. */
-static struct pdf *open_in(const struct fixture *f, const char *name, bool landscape, struct pdf_doc *doc,
+static struct pdf *open_in(const struct unit_fixture *f, const char *name, bool landscape, struct pdf_doc *doc,
                            char *target, size_t len)
 {
     *doc = doc_in(f, name, landscape, target, len);
@@ -163,7 +126,7 @@ static void long_sheet(struct pdf *p, int n)
 
 static void test_pdf_long_table_runs_over_pages(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char target[192];
     struct pdf_doc doc;
     struct pdf *p = open_in(f, "sheet.pdf", true, &doc, target, sizeof target);
@@ -195,7 +158,7 @@ static void test_pdf_long_table_runs_over_pages(void **state)
  * "Page n of N" would be wrong), is refused and nothing is written. */
 static void test_pdf_needs_two_passes_that_agree(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char target[192];
     struct pdf_doc doc;
 
@@ -243,7 +206,7 @@ static void test_pdf_needs_two_passes_that_agree(void **state)
 
 static void test_pdf_discard_and_failed_finish_leave_the_target(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char target[192], tmp[PATH_MAX];
     struct pdf_doc doc = doc_in(f, "psp.pdf", false, target, sizeof target);
     unit_write_file(target, "the earlier PSP\n");
@@ -286,7 +249,7 @@ static void test_pdf_discard_and_failed_finish_leave_the_target(void **state)
 
 static void test_pdf_odd_text_prints_as_itself(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_fixture *f = *state;
     char target[192];
     struct pdf_doc doc;
     struct pdf *p = open_in(f, "odd.pdf", false, &doc, target, sizeof target);
@@ -318,10 +281,10 @@ static void test_pdf_odd_text_prints_as_itself(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_pdf_long_table_runs_over_pages, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pdf_needs_two_passes_that_agree, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pdf_discard_and_failed_finish_leave_the_target, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pdf_odd_text_prints_as_itself, setup, teardown),
+        UNIT_TEST(test_pdf_long_table_runs_over_pages, unit_setup_dir),
+        UNIT_TEST(test_pdf_needs_two_passes_that_agree, unit_setup_dir),
+        UNIT_TEST(test_pdf_discard_and_failed_finish_leave_the_target, unit_setup_dir),
+        UNIT_TEST(test_pdf_odd_text_prints_as_itself, unit_setup_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

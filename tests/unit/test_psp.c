@@ -44,6 +44,25 @@ static char q_text_buf[4096];
 
 #define ds(date) unit_date(date)
 
+/* A new zeroed struct psp, the test's: unit_teardown frees it (free_psps). */
+static struct psp *psps[16];
+static size_t npsps;
+
+static struct psp *new_psp(void)
+{
+    assert_true(npsps < sizeof psps / sizeof psps[0]);
+    struct psp *p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    return psps[npsps++] = p;
+}
+
+static void free_psps(struct unit_fixture *f)
+{
+    (void)f;
+    while (npsps > 0)
+        free(psps[--npsps]);
+}
+
 static int setup(void **state)
 {
     F = unit_fixture_new(state, sizeof *F, "psp", "tester");
@@ -51,6 +70,7 @@ static int setup(void **state)
     unit_calendar(S, "('2026/27', 'autumn', '2026-09-01', '2026-12-18'), "
                      "('2026/27', 'spring', '2027-01-04', '2027-03-26')");
     sql("INSERT INTO app_user (login, role) VALUES ('other', 'officer') ON CONFLICT DO NOTHING;");
+    F->end = free_psps;
     return 0;
 }
 
@@ -90,12 +110,6 @@ static void add_placement(int64_t pupil, int64_t provider, int start, unsigned m
                 (long long)id, s / 2, s % 2 ? "pm" : "am", hours);
 }
 
-static struct psp *new_psp(void)
-{
-    struct psp *p = calloc(1, sizeof *p);
-    assert_non_null(p);
-    return p;
-}
 
 /* A new draft PSP of pupil, its meeting on meeting: its id. */
 static int64_t draft_psp(int64_t pupil, int meeting)
@@ -105,7 +119,7 @@ static int64_t draft_psp(int64_t pupil, int meeting)
     return id;
 }
 
-/* The stored PSP id, in a new struct psp (to free). */
+/* The stored PSP id, in a new struct psp (new_psp's). */
 static struct psp *stored_psp(int64_t id)
 {
     struct psp *p = new_psp();
@@ -204,7 +218,6 @@ static void test_create_and_first_save(void **state)
     /* ...but not one on or before the meeting. */
     p->next_review_date = meeting;
     unit_refused(psp_save(S, p, TODAY, &TH), "Next review: must be after the meeting");
-    free(p);
 }
 
 /* A review moves the next review date on: to the review date + 6 weeks, or
@@ -272,7 +285,6 @@ static void test_review_moves_next_review_on(void **state)
     strcpy(r.outcome, "");
     unit_refused(psp_review_add(S, id, &version, &r, TODAY, &TH), "Outcome:");
     assert_int_equal(q_int("SELECT count(*) FROM psp_review WHERE psp_id = %lld", (long long)id), 2);
-    free(p);
 }
 
 /* An overdue review is red in the list, as db/flags.c has it. */
@@ -289,7 +301,6 @@ static void test_review_overdue_in_list(void **state)
     assert_int_equal(rows[0].review_due, TODAY - 14);
     assert_non_null(strstr(rows[0].review_why, "overdue"));
     free(rows);
-    free(p);
 }
 
 /* A draft PSP is not reviewed: it has not been agreed. */
@@ -358,7 +369,6 @@ static void test_cease_and_one_open(void **state)
     assert_int_equal(rows[0].psp_id, second); /* the open one first */
     assert_string_equal(rows[1].status, "ceased");
     free(rows);
-    free(p);
 }
 
 /* Only a draft with no reviews may be deleted. */
@@ -373,7 +383,6 @@ static void test_delete_only_drafts(void **state)
     id = active_psp(pupil, TODAY - 7, p);
     assert_int_equal(psp_delete(S, id, p->version), AP_ERR_INVALID);
     assert_int_equal(q_int("SELECT count(*) FROM psp WHERE id = %lld", (long long)id), 1);
-    free(p);
 }
 
 /* ------------------------------------------------------------ the form's checks and targets */
@@ -408,7 +417,6 @@ static void test_validate_names_fields(void **state)
     p->reduced_end = TODAY + 60;
     p->days[2].hours = 11;
     unit_refused(psp_validate(p, TODAY), "Wednesday hours:");
-    free(p);
 }
 
 /* Targets: new ones added in order, an emptied one removed and the rest
@@ -464,8 +472,6 @@ static void test_targets_kept_in_order(void **state)
     strcpy(r.progress[0].progress, "not theirs");
     assert_int_equal(psp_review_add(S, other, &ov, &r, TODAY, &TH), AP_ERR_INVALID);
     assert_int_equal(q_int("SELECT count(*) FROM psp_review WHERE psp_id = %lld", (long long)other), 0);
-    free(o);
-    free(p);
 }
 
 /* Two people edit the same PSP: the second save is a conflict naming the first. */
@@ -485,8 +491,6 @@ static void test_save_conflict(void **state)
     assert_int_equal(psp_take_version(S, b), AP_OK);
     assert_int_equal(psp_save(S, b, TODAY, &TH), AP_OK);
     assert_string_equal(q_text("SELECT what_is_working FROM psp WHERE id = %lld", (long long)id), "Football at lunch");
-    free(a);
-    free(b);
 }
 
 /* ------------------------------------------------------------ reduced timetable RAG */
@@ -556,14 +560,11 @@ static void test_rtt_rag(void **state)
     save_rtt(p, id, &r);
     assert_int_equal(r.level, FLAG_GREEN);
     {
-        struct psp *back = calloc(1, sizeof *back);
-        assert_non_null(back);
-        assert_int_equal(psp_get(S, id, back), AP_OK);
+        struct psp *back = stored_psp(id);
         assert_string_equal(back->reduced_progression, "progressing");
         assert_true(back->reduced_start_hours == 2.0);
         assert_int_equal(back->reduced_la_told, TODAY - 14);
         assert_int_equal(back->reduced_risk_assessed, TODAY - 14);
-        free(back);
     }
     /* Little or no progression: amber. */
     strcpy(p->reduced_progression, "little");
@@ -611,7 +612,6 @@ static void test_rtt_rag(void **state)
     assert_false(r.below_minimum);
     assert_int_equal(r.level, FLAG_NONE);
     assert_non_null(strstr(r.why, "meets the 24 h minimum"));
-    free(p);
 }
 
 /* With no timetable hours, the section's hours per day (x 5), else the
@@ -638,7 +638,6 @@ static void test_rtt_hours_sources(void **state)
     save_rtt(p, id, &r);
     assert_int_equal(r.source, PSP_HOURS_PER_DAY);
     assert_true(r.weekly_hours == 22.5);
-    free(p);
 }
 
 /* ------------------------------------------------------------ the pupil's facts */
@@ -757,7 +756,6 @@ static void test_drafts(void **state)
     assert_int_equal(psp_draft_save(S, draft_id, "form.reason", "x"), AP_OK);
     assert_int_equal(psp_delete(S, draft_id, 1), AP_OK);
     assert_int_equal(q_int("SELECT count(*) FROM psp_draft WHERE psp_id = %lld", (long long)draft_id), 0);
-    free(p);
 }
 
 /* A viewer keeps no drafts and writes nothing. */
@@ -776,8 +774,6 @@ static void test_viewer_writes_nothing(void **state)
     assert_int_equal(psp_get(v, id, q), AP_OK);
     assert_int_equal(psp_save(v, q, TODAY, &TH), AP_ERR_DENIED);
     store_close(v);
-    free(q);
-    free(p);
 }
 
 int main(void)

@@ -393,27 +393,25 @@ static void test_monitoring_due(void **state)
 static void test_overview_most_overdue_first(void **state)
 {
     (void)state;
-    int64_t fine = in_use("A Fine");
-    int64_t amber = in_use("B Soon");
-    int64_t red_old = in_use("C Long Overdue");
-    int64_t red_new = in_use("D Just Overdue");
-    int64_t idle = provider("E Not Used");
-    (void)idle;
-    int64_t ids[] = {fine, amber, red_old, red_new};
-    int s1[] = {-100, -350, -500, -370};
-    for (int i = 0; i < 4; i++) {
-        closed_visit(ids[i], "stage1", s1[i]);
-        closed_visit(ids[i], "stage2", -100);
-        closed_visit(ids[i], "monitoring", -5);
+    /* Each in use with Stage 2 and monitoring in order; Stage 1 visited
+     * that many days ago. */
+    static const struct {
+        const char *name;
+        int stage1;
+    } in[] = {{"A Fine", -100}, {"B Soon", -350}, {"C Long Overdue", -500}, {"D Just Overdue", -370}};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        int64_t id = in_use(in[i].name);
+        closed_visit(id, "stage1", in[i].stage1);
+        closed_visit(id, "stage2", -100);
+        closed_visit(id, "monitoring", -5);
     }
+    provider("E Not Used");
     struct qa_overview *o = NULL;
     assert_int_equal(qa_overview_load(S, &TH, TODAY, 0, &o), AP_OK);
     assert_int_equal(o->n, 5);
-    assert_string_equal(o->rows[0].name, "C Long Overdue");
-    assert_string_equal(o->rows[1].name, "D Just Overdue");
-    assert_string_equal(o->rows[2].name, "B Soon");
-    assert_string_equal(o->rows[3].name, "A Fine");
-    assert_string_equal(o->rows[4].name, "E Not Used");
+    static const char *const order[] = {"C Long Overdue", "D Just Overdue", "B Soon", "A Fine", "E Not Used"};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        assert_string_equal(o->rows[i].name, order[i]);
     assert_int_equal(o->rows[0].worst, FLAG_RED);
     assert_int_equal(o->rows[2].worst, FLAG_AMBER);
     assert_int_equal(o->rows[3].worst, FLAG_NONE);

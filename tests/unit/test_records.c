@@ -73,6 +73,100 @@ static int64_t add_provider(struct unit_fixture *f, const char *name)
     return p.id;
 }
 
+/* ---- fields by table ---- */
+
+/* A value for one field of a record, found by its place in the struct: text
+ * (a char array) or, when text is NULL, a number (an int or int64_t field). */
+struct field_value {
+    size_t at, size;
+    const char *text;
+    int64_t number;
+};
+#define TEXT_VALUE(type, member, value) {offsetof(type, member), sizeof(((type *)0)->member), (value), 0}
+#define NUMBER_VALUE(type, member, value) {offsetof(type, member), sizeof(((type *)0)->member), NULL, (value)}
+
+static void put_value(void *rec, const struct field_value *v)
+{
+    char *at = (char *)rec + v->at;
+    if (v->text) {
+        int n = snprintf(at, v->size, "%s", v->text);
+        if (n < 0 || (size_t)n >= v->size)
+            fail_msg("\"%s\" does not fit its field of %zu bytes", v->text, v->size);
+    } else if (v->size == sizeof(int)) {
+        int n = (int)v->number;
+        memcpy(at, &n, sizeof n);
+    } else if (v->size == sizeof(int64_t)) {
+        memcpy(at, &v->number, sizeof v->number);
+    } else {
+        fail_msg("a number field of %zu bytes", v->size);
+    }
+}
+
+/* Writes each text value into rec. */
+static void put_texts(void *rec, const struct field_value *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put_value(rec, &v[i]);
+}
+
+/* Fails unless each text field of rec holds its value. */
+static void expect_texts(const void *rec, const struct field_value *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *got = (const char *)rec + v[i].at;
+        if (strcmp(got, v[i].text) != 0)
+            fail_msg("field %zu read back \"%s\", written \"%s\"", i + 1, got, v[i].text);
+    }
+}
+
+/* One field made bad, and the words the refusal must hold. */
+struct bad_field {
+    struct field_value value;
+    const char *says;
+};
+
+/* For each row: the row's value put in rec (size bytes, a valid record), and
+ * check must refuse it (AP_ERR_INVALID) with the row's words; rec is put
+ * back as it was before the next row and at the end. */
+static void refused_each(void *rec, size_t size, ap_status (*check)(const void *rec), const struct bad_field *rows,
+                         size_t n)
+{
+    unsigned char valid[8192];
+    assert_true(size <= sizeof valid);
+    memcpy(valid, rec, size);
+    for (size_t i = 0; i < n; i++) {
+        put_value(rec, &rows[i].value);
+        ap_status st = check(rec);
+        if (st != AP_ERR_INVALID || !strstr(ap_error_detail(), rows[i].says))
+            fail_msg("row %zu (%s): status %d, \"%s\"; expected it refused with \"%s\"", i + 1,
+                     rows[i].value.text ? rows[i].value.text : "a number", (int)st, ap_error_detail(), rows[i].says);
+        memcpy(rec, valid, size);
+    }
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Each record's validation, for refused_each. */
+static ap_status check_school(const void *rec)
+{
+    return school_validate(rec);
+}
+
+static ap_status check_provider(const void *rec)
+{
+    return provider_validate(rec, today());
+}
+
+static ap_status check_contact(const void *rec)
+{
+    return contact_validate(rec);
+}
+
+static ap_status check_placement(const void *rec)
+{
+    return placement_validate(rec);
+}
+
 /* ---- labels ---- */
 
 static void test_labels_give_words_for_codes(void **state)
@@ -147,11 +241,14 @@ static void test_school_round_trip_and_list(void **state)
 {
     struct unit_fixture *f = *state;
     struct school a, b, got;
+    const struct field_value texts[] = {
+        TEXT_VALUE(struct school, name, "Ysgol Gyfun Aberaeron"),
+        TEXT_VALUE(struct school, urn, "6674025"),
+        TEXT_VALUE(struct school, phone, "01545 570217"),
+        TEXT_VALUE(struct school, email, "post@aberaeron.example"),
+    };
     school_init(&a);
-    strcpy(a.name, "Ysgol Gyfun Aberaeron");
-    strcpy(a.urn, "6674025");
-    strcpy(a.phone, "01545 570217");
-    strcpy(a.email, "post@aberaeron.example");
+    put_texts(&a, texts, COUNT(texts));
     assert_int_equal(school_insert(f->s, &a), AP_OK);
     assert_true(a.id > 0);
     assert_int_equal(a.version, 1);
@@ -161,10 +258,8 @@ static void test_school_round_trip_and_list(void **state)
     assert_int_equal(school_insert(f->s, &b), AP_OK);
 
     assert_int_equal(school_get(f->s, a.id, &got), AP_OK);
-    assert_string_equal(got.name, "Ysgol Gyfun Aberaeron");
-    assert_string_equal(got.urn, "6674025");
+    expect_texts(&got, texts, COUNT(texts));
     assert_string_equal(got.phase, "secondary");
-    assert_string_equal(got.email, "post@aberaeron.example");
     assert_string_equal(got.updated_by, "tester");
 
     strcpy(got.name, "Ysgol Gyfun Aberaeron (Campws Uchaf)");
@@ -193,19 +288,15 @@ static void test_school_validation_names_the_field(void **state)
     strcpy(sc.name, "   ");
     unit_refused(school_insert(f->s, &sc), "Name: must not be empty");
     strcpy(sc.name, "Ysgol");
-    strcpy(sc.urn, "12a");
-    unit_refused(school_validate(&sc), "URN:");
-    strcpy(sc.urn, "");
-    strcpy(sc.phase, "nursery");
-    unit_refused(school_validate(&sc), "Phase: \"nursery\" is not one of");
-    strcpy(sc.phase, "primary");
-    strcpy(sc.email, "no-at-sign");
-    unit_refused(school_validate(&sc), "Email:");
-    strcpy(sc.email, "");
-    strcpy(sc.phone, "call me");
-    unit_refused(school_validate(&sc), "Phone:");
+    assert_int_equal(school_validate(&sc), AP_OK);
+    static const struct bad_field bad[] = {
+        {TEXT_VALUE(struct school, urn, "12a"), "URN:"},
+        {TEXT_VALUE(struct school, phase, "nursery"), "Phase: \"nursery\" is not one of"},
+        {TEXT_VALUE(struct school, email, "no-at-sign"), "Email:"},
+        {TEXT_VALUE(struct school, phone, "call me"), "Phone:"},
+    };
+    refused_each(&sc, sizeof sc, check_school, bad, COUNT(bad));
     /* A value that does not fit its field is refused, never cut. */
-    strcpy(sc.phone, "");
     memset(sc.name, 'a', sizeof sc.name);
     unit_refused(school_validate(&sc), "Name: too long");
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM school"), 0);
@@ -338,42 +429,29 @@ static void test_provider_validation_names_the_field(void **state)
     unit_refused(provider_validate(&p, today()), "Age from: must be given");
 
     full_provider(&p);
-    p.public_liability = -1;
-    unit_refused(provider_validate(&p, today()), "Public liability cover: must not be negative");
-    full_provider(&p);
-    p.cost_rate = -500;
-    unit_refused(provider_validate(&p, today()), "Cost: must not be negative");
-
-    full_provider(&p);
-    p.dbs_checked_date = today() + 1;
-    unit_refused(provider_validate(&p, today()), "Enhanced DBS checked: 2026-11-19 is in the future");
-    /* An insurance expiry is naturally in the future. */
-    p.dbs_checked_date = today();
-    p.insurance_expiry = ymd(2028, 1, 1);
-    assert_int_equal(provider_validate(&p, today()), AP_OK);
-
+    const struct bad_field bad[] = {
+        {NUMBER_VALUE(struct provider, public_liability, -1), "Public liability cover: must not be negative"},
+        {NUMBER_VALUE(struct provider, cost_rate, -500), "Cost: must not be negative"},
+        {NUMBER_VALUE(struct provider, dbs_checked_date, today() + 1),
+         "Enhanced DBS checked: 2026-11-19 is in the future"},
+        {TEXT_VALUE(struct provider, cost_basis, "month"), "Cost basis:"},
+        {TEXT_VALUE(struct provider, ukprn, "1234"), "UKPRN:"},
+        {TEXT_VALUE(struct provider, email, "llinos at tycoch"), "Email:"},
+        {TEXT_VALUE(struct provider, name, "Bad\x01name"), "Name: holds a control character"},
+        {TEXT_VALUE(struct provider, organisation, "Caf\xe9"), "Organisation: holds bytes that are not UTF-8"},
+        {TEXT_VALUE(struct provider, status, "closed"), "Status:"},
+    };
+    refused_each(&p, sizeof p, check_provider, bad, COUNT(bad));
+    /* The refusal of a choice lists the choices. */
     full_provider(&p);
     strcpy(p.registration, "registered");
     unit_refused(provider_validate(&p, today()), "Registration: \"registered\" is not one of");
     unit_expect_detail("Unregistered AP");
+    /* An insurance expiry is naturally in the future. */
     full_provider(&p);
-    strcpy(p.cost_basis, "month");
-    unit_refused(provider_validate(&p, today()), "Cost basis:");
-    full_provider(&p);
-    strcpy(p.ukprn, "1234");
-    unit_refused(provider_validate(&p, today()), "UKPRN:");
-    full_provider(&p);
-    strcpy(p.email, "llinos at tycoch");
-    unit_refused(provider_validate(&p, today()), "Email:");
-    full_provider(&p);
-    strcpy(p.name, "Bad\x01name");
-    unit_refused(provider_validate(&p, today()), "Name: holds a control character");
-    full_provider(&p);
-    strcpy(p.organisation, "Caf\xe9");
-    unit_refused(provider_validate(&p, today()), "Organisation: holds bytes that are not UTF-8");
-    full_provider(&p);
-    strcpy(p.status, "closed");
-    unit_refused(provider_validate(&p, today()), "Status:");
+    p.dbs_checked_date = today();
+    p.insurance_expiry = ymd(2028, 1, 1);
+    assert_int_equal(provider_validate(&p, today()), AP_OK);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM provider"), 0);
 }
 
@@ -505,22 +583,37 @@ static void sample_placement(struct placement *pl, int64_t pupil, int64_t provid
         pl->hours[d][PLACEMENT_PM] = 2.5;
 }
 
+/* The placement tests' fixture: a pupil, a provider and
+ * sample_placement's placement of one at the other, not yet written. */
+struct placement_fixture {
+    struct unit_fixture u; /* first: unit_teardown ends it */
+    int64_t pupil, prov;
+    struct placement pl;
+};
+static struct placement_fixture *PF;
+
+static int setup_placement(void **state)
+{
+    PF = unit_fixture_new(state, sizeof *PF, "records", "tester");
+    PF->pupil = add_pupil(&PF->u, 3, "Gwenllïan", "Prydderch", ymd(2012, 3, 14));
+    PF->prov = add_provider(&PF->u, "Canolfan Sgiliau");
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    return 0;
+}
+
 static void test_placement_with_timetable_round_trip(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 3, "Gwenllïan", "Prydderch", ymd(2012, 3, 14));
-    int64_t prov = add_provider(f, "Fferm Tŷ Coch");
-    struct placement pl, got;
-    sample_placement(&pl, pupil, prov);
-    pl.planned_weeks = 16;
-    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
-    assert_true(pl.id > 0);
-    assert_int_equal(pl.version, 1);
+    struct placement got;
+    PF->pl.planned_weeks = 16;
+    assert_int_equal(placement_insert(f->s, &PF->pl), AP_OK);
+    assert_true(PF->pl.id > 0);
+    assert_int_equal(PF->pl.version, 1);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement_session"), 7);
 
-    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
-    assert_int_equal(got.pupil_id, pupil);
-    assert_int_equal(got.provider_id, prov);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &got), AP_OK);
+    assert_int_equal(got.pupil_id, PF->pupil);
+    assert_int_equal(got.provider_id, PF->prov);
     assert_string_equal(got.status, "active");
     assert_int_equal(got.start_date, ymd(2026, 9, 7));
     assert_int_equal(got.end_date, DATE_NONE);
@@ -530,7 +623,7 @@ static void test_placement_with_timetable_round_trip(void **state)
     assert_int_equal(got.transport_per_week, 3000);
     assert_string_equal(got.purpose, "Vocational: animal care");
     assert_int_equal(got.panel_case_id, 0);
-    assert_memory_equal(got.hours, pl.hours, sizeof pl.hours);
+    assert_memory_equal(got.hours, PF->pl.hours, sizeof PF->pl.hours);
     assert_string_equal(got.updated_by, "tester");
 
     /* The figures of the timetable. */
@@ -550,7 +643,7 @@ static void test_placement_with_timetable_round_trip(void **state)
     assert_int_equal(got.version, 2);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit_log WHERE tbl = 'placement_session'"), audits + 2);
     struct placement again;
-    assert_int_equal(placement_get(f->s, pl.id, &again), AP_OK);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &again), AP_OK);
     assert_true(again.hours[3][PLACEMENT_AM] == 0);
     assert_true(again.hours[4][PLACEMENT_PM] == 2.0);
     assert_true(placement_weekly_hours(&again) == 18.5);
@@ -558,25 +651,25 @@ static void test_placement_with_timetable_round_trip(void **state)
 
     /* Ending it. */
     int64_t v = again.version;
-    unit_refused(placement_end(f->s, pl.id, &v, ymd(2026, 9, 1), today()),
+    unit_refused(placement_end(f->s, PF->pl.id, &v, ymd(2026, 9, 1), today()),
                  "End date: before the placement's start on 2026-09-07");
-    unit_refused(placement_end(f->s, pl.id, &v, today() + 7, today()), "End date: 2026-11-25 is in the future");
-    assert_int_equal(placement_end(f->s, pl.id, &v, ymd(2026, 11, 13), today()), AP_OK);
+    unit_refused(placement_end(f->s, PF->pl.id, &v, today() + 7, today()), "End date: 2026-11-25 is in the future");
+    assert_int_equal(placement_end(f->s, PF->pl.id, &v, ymd(2026, 11, 13), today()), AP_OK);
     assert_int_equal(v, 3);
-    assert_int_equal(placement_get(f->s, pl.id, &again), AP_OK);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &again), AP_OK);
     assert_string_equal(again.status, "ended");
     assert_int_equal(again.end_date, ymd(2026, 11, 13));
-    unit_refused(placement_end(f->s, pl.id, &v, ymd(2026, 11, 13), today()), "already ended on 2026-11-13");
+    unit_refused(placement_end(f->s, PF->pl.id, &v, ymd(2026, 11, 13), today()), "already ended on 2026-11-13");
     int64_t stale = 1;
-    assert_int_equal(placement_end(f->s, pl.id, &stale, today(), today()), AP_ERR_CONFLICT);
+    assert_int_equal(placement_end(f->s, PF->pl.id, &stale, today(), today()), AP_ERR_CONFLICT);
     unit_expect_detail("changed by tester");
 
     /* An ended placement stays on the record; a withdrawn proposal goes,
      * timetable and all. */
-    unit_refused(placement_delete(f->s, pl.id, v),
+    unit_refused(placement_delete(f->s, PF->pl.id, v),
                  "only a proposed placement can be deleted; an ended one stays on the pupil's record");
     struct placement proposal;
-    sample_placement(&proposal, pupil, prov);
+    sample_placement(&proposal, PF->pupil, PF->prov);
     strcpy(proposal.status, "proposed");
     assert_int_equal(placement_insert(f->s, &proposal), AP_OK);
     assert_int_equal(placement_delete(f->s, proposal.id, 2), AP_ERR_CONFLICT);
@@ -666,18 +759,14 @@ static void test_placement_overlapping_sessions(void **state)
 static void test_placement_bad_session_writes_nothing(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 4, "Osian", "Rees", ymd(2011, 12, 1));
-    int64_t prov = add_provider(f, "Canolfan Sgiliau");
-    struct placement pl;
-    sample_placement(&pl, pupil, prov);
 
     /* Refused by validation, naming the session. */
-    pl.hours[1][PLACEMENT_PM] = 7;
-    unit_refused(placement_insert(f->s, &pl), "Tuesday PM: 7 hours is not the length of a session");
-    pl.hours[1][PLACEMENT_PM] = -1;
-    unit_refused(placement_insert(f->s, &pl), "Tuesday PM:");
-    pl.hours[1][PLACEMENT_PM] = NAN;
-    unit_refused(placement_insert(f->s, &pl), "Tuesday PM:");
+    PF->pl.hours[1][PLACEMENT_PM] = 7;
+    unit_refused(placement_insert(f->s, &PF->pl), "Tuesday PM: 7 hours is not the length of a session");
+    PF->pl.hours[1][PLACEMENT_PM] = -1;
+    unit_refused(placement_insert(f->s, &PF->pl), "Tuesday PM:");
+    PF->pl.hours[1][PLACEMENT_PM] = NAN;
+    unit_refused(placement_insert(f->s, &PF->pl), "Tuesday PM:");
 
     /* A session row the store itself refuses (a failing disk, say, simulated
      * by a trigger on this connection): the placement row goes too. */
@@ -686,25 +775,25 @@ static void test_placement_bad_session_writes_nothing(void **state)
                                   "WHEN NEW.weekday = 4 BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
-    sample_placement(&pl, pupil, prov);
-    pl.hours[4][PLACEMENT_AM] = 3;
-    assert_int_not_equal(placement_insert(f->s, &pl), AP_OK);
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    PF->pl.hours[4][PLACEMENT_AM] = 3;
+    assert_int_not_equal(placement_insert(f->s, &PF->pl), AP_OK);
     unit_expect_detail("disk full (simulated)");
-    assert_int_equal(pl.id, 0);
+    assert_int_equal(PF->pl.id, 0);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement"), 0);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM placement_session"), 0);
 
     /* The same on update: neither the placement's fields nor its other
      * sessions change, and its version stays. */
-    pl.hours[4][PLACEMENT_AM] = 0;
-    assert_int_equal(placement_insert(f->s, &pl), AP_OK);
-    struct placement edit = pl, got;
+    PF->pl.hours[4][PLACEMENT_AM] = 0;
+    assert_int_equal(placement_insert(f->s, &PF->pl), AP_OK);
+    struct placement edit = PF->pl, got;
     strcpy(edit.purpose, "Changed");
     edit.hours[0][PLACEMENT_AM] = 1.5;
     edit.hours[4][PLACEMENT_AM] = 3;
     assert_int_not_equal(placement_update(f->s, &edit), AP_OK);
     assert_int_equal(edit.version, 1);
-    assert_int_equal(placement_get(f->s, pl.id, &got), AP_OK);
+    assert_int_equal(placement_get(f->s, PF->pl.id, &got), AP_OK);
     assert_string_equal(got.purpose, "Vocational: animal care");
     assert_true(got.hours[0][PLACEMENT_AM] == 3.0);
     assert_true(got.hours[4][PLACEMENT_AM] == 0);
@@ -807,57 +896,44 @@ static void test_census_items_on_records(void **state)
 static void test_placement_validation_names_the_field(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 5, "Cerys", "Lloyd", ymd(2013, 1, 9));
-    int64_t prov = add_provider(f, "Canolfan Sgiliau");
-    struct placement pl;
-    sample_placement(&pl, pupil, prov);
-    pl.start_date = DATE_NONE;
-    unit_refused(placement_insert(f->s, &pl), "Start date: must be given");
-    sample_placement(&pl, pupil, prov);
-    pl.end_date = ymd(2026, 9, 1);
-    unit_refused(placement_validate(&pl), "End date: before the start date");
-    sample_placement(&pl, pupil, prov);
-    strcpy(pl.status, "ended");
-    unit_refused(placement_validate(&pl), "End date: an ended placement needs");
-    sample_placement(&pl, pupil, prov);
-    memset(pl.hours, 0, sizeof pl.hours);
-    unit_refused(placement_validate(&pl), "Timetable: an active placement needs at least one session");
-    strcpy(pl.status, "proposed");
-    assert_int_equal(placement_validate(&pl), AP_OK);
-    sample_placement(&pl, pupil, prov);
-    pl.rate = -1;
-    unit_refused(placement_validate(&pl), "Rate: must not be negative");
-    sample_placement(&pl, pupil, prov);
-    pl.transport_per_week = -1;
-    unit_refused(placement_validate(&pl), "Transport a week: must not be negative");
-    sample_placement(&pl, pupil, prov);
-    strcpy(pl.cost_basis, "hour");
-    unit_refused(placement_validate(&pl), "Cost basis:");
-    sample_placement(&pl, pupil, prov);
-    pl.provider_id = 0;
-    unit_refused(placement_validate(&pl), "Provider: must be chosen");
+    PF->pl.start_date = DATE_NONE;
+    unit_refused(placement_insert(f->s, &PF->pl), "Start date: must be given");
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    const struct bad_field bad[] = {
+        {NUMBER_VALUE(struct placement, end_date, ymd(2026, 9, 1)), "End date: before the start date"},
+        {TEXT_VALUE(struct placement, status, "ended"), "End date: an ended placement needs"},
+        {NUMBER_VALUE(struct placement, rate, -1), "Rate: must not be negative"},
+        {NUMBER_VALUE(struct placement, transport_per_week, -1), "Transport a week: must not be negative"},
+        {TEXT_VALUE(struct placement, cost_basis, "hour"), "Cost basis:"},
+        {NUMBER_VALUE(struct placement, provider_id, 0), "Provider: must be chosen"},
+    };
+    refused_each(&PF->pl, sizeof PF->pl, check_placement, bad, COUNT(bad));
+    memset(PF->pl.hours, 0, sizeof PF->pl.hours);
+    unit_refused(placement_validate(&PF->pl), "Timetable: an active placement needs at least one session");
+    strcpy(PF->pl.status, "proposed");
+    assert_int_equal(placement_validate(&PF->pl), AP_OK);
 
     /* Checked against the store inside the transaction. */
-    sample_placement(&pl, pupil, 777);
-    unit_refused(placement_insert(f->s, &pl), "Provider: there is no provider 777");
-    sample_placement(&pl, 888, prov);
-    unit_refused(placement_insert(f->s, &pl), "Pupil: there is no pupil 888");
-    sample_placement(&pl, pupil, prov);
-    pl.panel_case_id = 99;
-    unit_refused(placement_insert(f->s, &pl), "Panel case: there is no panel case 99");
+    sample_placement(&PF->pl, PF->pupil, 777);
+    unit_refused(placement_insert(f->s, &PF->pl), "Provider: there is no provider 777");
+    sample_placement(&PF->pl, 888, PF->prov);
+    unit_refused(placement_insert(f->s, &PF->pl), "Pupil: there is no pupil 888");
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    PF->pl.panel_case_id = 99;
+    unit_refused(placement_insert(f->s, &PF->pl), "Panel case: there is no panel case 99");
 
     /* A suspended provider takes no new placement, but its current ones can
      * still be edited, and a proposal cannot be made active there. */
     struct placement running, proposal;
-    sample_placement(&running, pupil, prov);
+    sample_placement(&running, PF->pupil, PF->prov);
     assert_int_equal(placement_insert(f->s, &running), AP_OK);
-    sample_placement(&proposal, pupil, prov);
+    sample_placement(&proposal, PF->pupil, PF->prov);
     strcpy(proposal.status, "proposed");
     assert_int_equal(placement_insert(f->s, &proposal), AP_OK);
     int64_t version = 1;
-    assert_int_equal(provider_set_status(f->s, prov, &version, "suspended"), AP_OK);
-    sample_placement(&pl, pupil, prov);
-    unit_refused(placement_insert(f->s, &pl), "Provider: Canolfan Sgiliau is suspended and takes no new placements");
+    assert_int_equal(provider_set_status(f->s, PF->prov, &version, "suspended"), AP_OK);
+    sample_placement(&PF->pl, PF->pupil, PF->prov);
+    unit_refused(placement_insert(f->s, &PF->pl), "Provider: Canolfan Sgiliau is suspended and takes no new placements");
     strcpy(proposal.status, "active");
     unit_refused(placement_update(f->s, &proposal), "Provider: Canolfan Sgiliau is suspended");
     running.end_date = ymd(2026, 12, 18);
@@ -868,10 +944,8 @@ static void test_placement_validation_names_the_field(void **state)
 static void test_placement_stale_version_names_who(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t pupil = add_pupil(f, 6, "Elis", "Bowen", ymd(2011, 2, 2));
-    int64_t prov = add_provider(f, "Canolfan Sgiliau");
     struct placement mine, theirs;
-    sample_placement(&mine, pupil, prov);
+    sample_placement(&mine, PF->pupil, PF->prov);
     assert_int_equal(placement_insert(f->s, &mine), AP_OK);
     struct store *bob = open_as(f, "bob", "lead");
     assert_int_equal(placement_get(bob, mine.id, &theirs), AP_OK);
@@ -1073,21 +1147,20 @@ static void test_contacts_crud_in_priority_order(void **state)
     struct unit_fixture *f = *state;
     int64_t pupil = add_pupil(f, 12, "Siân", "Jones", ymd(2012, 6, 1));
     struct contact mam, got;
+    const struct field_value texts[] = {
+        TEXT_VALUE(struct contact, name, "Eleri Jones"),
+        TEXT_VALUE(struct contact, relationship, "Mother"),
+        TEXT_VALUE(struct contact, phone, "07700 900456"),
+        TEXT_VALUE(struct contact, phone2, "01970 623456"),
+        TEXT_VALUE(struct contact, email, "eleri@example.org"),
+    };
     contact_init(&mam);
     mam.pupil_id = pupil;
-    strcpy(mam.name, "Eleri Jones");
-    strcpy(mam.relationship, "Mother");
-    strcpy(mam.phone, "07700 900456");
-    strcpy(mam.phone2, "01970 623456");
-    strcpy(mam.email, "eleri@example.org");
+    put_texts(&mam, texts, COUNT(texts));
     assert_int_equal(contact_insert(f->s, &mam), AP_OK);
     assert_int_equal(mam.priority, 1);
     assert_int_equal(contact_get(f->s, mam.id, &got), AP_OK);
-    assert_string_equal(got.name, "Eleri Jones");
-    assert_string_equal(got.relationship, "Mother");
-    assert_string_equal(got.phone, "07700 900456");
-    assert_string_equal(got.phone2, "01970 623456");
-    assert_string_equal(got.email, "eleri@example.org");
+    expect_texts(&got, texts, COUNT(texts));
     assert_true(got.parental_responsibility);
     assert_int_equal(got.priority, 1);
 
@@ -1148,14 +1221,12 @@ static void test_contact_validation_and_limit(void **state)
     unit_refused(contact_insert(f->s, &c), "Name: must not be empty");
     strcpy(c.name, "Mair Huws");
     unit_refused(contact_insert(f->s, &c), "Phone: give a phone number or an email address");
-    strcpy(c.phone, "ring after 3");
-    unit_refused(contact_validate(&c), "Phone: \"ring after 3\" is not a phone number");
-    strcpy(c.phone, "");
-    strcpy(c.phone2, "123");
-    unit_refused(contact_validate(&c), "Other phone:");
-    strcpy(c.phone2, "");
-    strcpy(c.email, "mair@");
-    unit_refused(contact_validate(&c), "Email:");
+    static const struct bad_field bad[] = {
+        {TEXT_VALUE(struct contact, phone, "ring after 3"), "Phone: \"ring after 3\" is not a phone number"},
+        {TEXT_VALUE(struct contact, phone2, "123"), "Other phone:"},
+        {TEXT_VALUE(struct contact, email, "mair@"), "Email:"},
+    };
+    refused_each(&c, sizeof c, check_contact, bad, COUNT(bad));
     c.pupil_id = 5555;
     strcpy(c.email, "mair@example.org");
     unit_refused(contact_insert(f->s, &c), "Pupil: there is no pupil 5555");
@@ -1313,10 +1384,10 @@ int main(void)
         UNIT_TEST(test_provider_stale_version_names_who, unit_setup),
         UNIT_TEST(test_provider_delete_refused_while_placed, unit_setup),
         UNIT_TEST(test_provider_contacts_crud, unit_setup),
-        UNIT_TEST(test_placement_with_timetable_round_trip, unit_setup),
-        UNIT_TEST(test_placement_bad_session_writes_nothing, unit_setup),
-        UNIT_TEST(test_placement_validation_names_the_field, unit_setup),
-        UNIT_TEST(test_placement_stale_version_names_who, unit_setup),
+        UNIT_TEST(test_placement_with_timetable_round_trip, setup_placement),
+        UNIT_TEST(test_placement_bad_session_writes_nothing, setup_placement),
+        UNIT_TEST(test_placement_validation_names_the_field, setup_placement),
+        UNIT_TEST(test_placement_stale_version_names_who, setup_placement),
         UNIT_TEST(test_placement_annual_cost_and_hours, unit_setup),
         UNIT_TEST(test_placement_lists, unit_setup),
         UNIT_TEST(test_placement_overlapping_sessions, unit_setup),

@@ -215,36 +215,45 @@ static void test_roll_current_providers(void **state)
 static void test_roll_attendance_this_term(void **state)
 {
     struct unit_fixture *f = *state;
-    int64_t gwen = add_pupil(f, 1, "", "Gwen", "Prydderch", ymd(2012, 3, 14), 0);
-    int64_t llyr = add_pupil(f, 2, "", "Llŷr", "Evans", ymd(2012, 3, 14), 0);
-    int64_t nia = add_pupil(f, 3, "", "Nia", "Wyn", ymd(2012, 3, 14), 0);
-    int64_t cai = add_pupil(f, 4, "", "Cai", "Owen", ymd(2012, 3, 14), 0);
-
-    /* Gwen this term: week of 9 November, 10 sessions: 6 present, 1 off-site
-     * (attending), 1 illness, 1 unauthorised, 1 dual registered (not
-     * counted): 7 of 9. Week of 16 November, Monday and Tuesday: 3 present,
-     * 1 no reason yet: 10 of 13. */
-    unit_marks(f->s, gwen, ymd(2026, 11, 9), "/\\/\\/\\BIOD");
-    unit_marks(f->s, gwen, ymd(2026, 11, 16), "/\\/N");
-    /* Last term (not counted): four unauthorised sessions. */
-    unit_marks(f->s, gwen, ymd(2026, 7, 6), "OOOO");
-    /* Llŷr: only "not counted" sessions: no figure. Nia: no marks at all. */
-    unit_marks(f->s, llyr, ymd(2026, 11, 9), "DD");
-    /* Cai: present at the start of term (term starts on a Tuesday). */
-    unit_marks(f->s, cai, ymd(2026, 9, 1), "/\\/O");
+    /* Four pupils of the same age, and their marks from a day on. */
+    enum { GWEN, LLYR, NIA, CAI, PUPILS };
+    static const char *const names[PUPILS][2] = {{"Gwen", "Prydderch"}, {"Llŷr", "Evans"}, {"Nia", "Wyn"},
+                                                 {"Cai", "Owen"}};
+    int64_t id[PUPILS];
+    for (int i = 0; i < PUPILS; i++)
+        id[i] = add_pupil(f, i + 1, "", names[i][0], names[i][1], ymd(2012, 3, 14), 0);
+    const struct {
+        int pupil, day;
+        const char *codes;
+    } marks[] = {
+        /* Gwen this term: week of 9 November, 10 sessions: 6 present, 1
+         * off-site (attending), 1 illness, 1 unauthorised, 1 dual registered
+         * (not counted): 7 of 9. Week of 16 November, Monday and Tuesday: 3
+         * present, 1 no reason yet: 10 of 13. */
+        {GWEN, ymd(2026, 11, 9), "/\\/\\/\\BIOD"},
+        {GWEN, ymd(2026, 11, 16), "/\\/N"},
+        /* Last term (not counted): four unauthorised sessions. */
+        {GWEN, ymd(2026, 7, 6), "OOOO"},
+        /* Llŷr: only "not counted" sessions: no figure. Nia: no marks at all. */
+        {LLYR, ymd(2026, 11, 9), "DD"},
+        /* Cai: present at the start of term (term starts on a Tuesday). */
+        {CAI, ymd(2026, 9, 1), "/\\/O"},
+    };
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        unit_marks(f->s, id[marks[i].pupil], marks[i].day, marks[i].codes);
 
     struct roll *r = NULL;
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
-    const struct roll_row *g = roll_find(r, gwen);
+    const struct roll_row *g = roll_find(r, id[GWEN]);
     assert_int_equal(g->possible, 13);
     assert_int_equal(g->attending, 10);
     assert_true(g->has_attendance);
     assert_true(fabs(g->attendance_pct - 1000.0 / 13.0) < 1e-9);
-    const struct roll_row *l = roll_find(r, llyr);
+    const struct roll_row *l = roll_find(r, id[LLYR]);
     assert_int_equal(l->possible, 0);
     assert_false(l->has_attendance);
-    assert_false(roll_find(r, nia)->has_attendance);
-    const struct roll_row *c = roll_find(r, cai);
+    assert_false(roll_find(r, id[NIA])->has_attendance);
+    const struct roll_row *c = roll_find(r, id[CAI]);
     assert_int_equal(c->possible, 4);
     assert_true(fabs(c->attendance_pct - 75.0) < 1e-9);
     roll_free(r);
@@ -252,11 +261,11 @@ static void test_roll_attendance_this_term(void **state)
     /* In the summer holiday the latest term is summer 2025/26: Gwen 0 of 4. */
     assert_int_equal(roll_load(f->s, ymd(2026, 8, 10), &r), AP_OK);
     assert_string_equal(r->term_name, "summer 2025/26");
-    g = roll_find(r, gwen);
+    g = roll_find(r, id[GWEN]);
     assert_int_equal(g->possible, 4);
     assert_true(g->has_attendance);
     assert_true(g->attendance_pct == 0.0);
-    assert_false(roll_find(r, cai)->has_attendance);
+    assert_false(roll_find(r, id[CAI])->has_attendance);
     roll_free(r);
 
     /* Before any term: no figure for anyone. */
@@ -269,7 +278,7 @@ static void test_roll_attendance_this_term(void **state)
     /* A correction moves the figure: Gwen's N becomes B (off-site activity: attending). */
     unit_sql(f->s, "UPDATE attendance_mark SET code = 'B', version = version + 1 WHERE code = 'N'");
     assert_int_equal(roll_load(f->s, today(), &r), AP_OK);
-    assert_int_equal(roll_find(r, gwen)->attending, 11);
+    assert_int_equal(roll_find(r, id[GWEN])->attending, 11);
     roll_free(r);
 }
 

@@ -20,6 +20,17 @@
 #define D(y, m, d) date_from_ymd((y), (m), (d))
 
 static struct thresholds th;
+
+/* A date as YYYY-MM-DD (or "none") in one of 4 static slots, for messages. */
+static const char *date_str(int date)
+{
+    static char slots[4][11];
+    static unsigned next;
+    char *d = slots[next++ % 4];
+    if (date == DATE_NONE)
+        return strcpy(d, "none");
+    return date_format(date, d);
+}
 static char why[RULES_WHY_LEN];
 
 static int setup(void **state)
@@ -119,58 +130,86 @@ static void test_year_group_names(void **state)
 static void test_year_band_and_minimum_hours(void **state)
 {
     (void)state;
-    enum year_band band = BAND_COUNT;
-    assert_true(rules_year_band(0, &band));
-    assert_int_equal(band, BAND_RECEPTION_Y2);
-    assert_true(rules_year_band(2, &band));
-    assert_int_equal(band, BAND_RECEPTION_Y2);
-    assert_true(rules_year_band(3, &band));
-    assert_int_equal(band, BAND_Y3_Y6);
-    assert_true(rules_year_band(6, &band));
-    assert_int_equal(band, BAND_Y3_Y6);
-    assert_true(rules_year_band(7, &band));
-    assert_int_equal(band, BAND_Y7_Y10);
-    assert_true(rules_year_band(10, &band));
-    assert_int_equal(band, BAND_Y7_Y10);
-    assert_true(rules_year_band(11, &band));
-    assert_int_equal(band, BAND_Y11);
-    band = BAND_COUNT;
-    assert_false(rules_year_band(12, &band));
-    assert_false(rules_year_band(-1, &band));
-    assert_int_equal(band, BAND_COUNT);
-
-    assert_true(rules_min_weekly_hours(0, &th) == 21.0);
-    assert_true(rules_min_weekly_hours(2, &th) == 21.0);
-    assert_true(rules_min_weekly_hours(3, &th) == 23.5);
-    assert_true(rules_min_weekly_hours(6, &th) == 23.5);
-    assert_true(rules_min_weekly_hours(7, &th) == 24.0);
-    assert_true(rules_min_weekly_hours(10, &th) == 24.0);
-    assert_true(rules_min_weekly_hours(11, &th) == 25.0);
-    assert_true(rules_min_weekly_hours(12, &th) == 0.0);
-    assert_true(rules_min_weekly_hours(13, &th) == 0.0);
-    assert_true(rules_min_weekly_hours(-1, &th) == 0.0);
+    /* Each year group either side of each band's ends: its band (none
+     * outside Reception to Year 11) and its weekly minimum (none there). */
+    static const struct {
+        int year;
+        bool banded;
+        enum year_band band;
+        double minimum;
+    } years[] = {
+        {-1, false, BAND_COUNT, 0.0},       {0, true, BAND_RECEPTION_Y2, 21.0}, {2, true, BAND_RECEPTION_Y2, 21.0},
+        {3, true, BAND_Y3_Y6, 23.5},        {6, true, BAND_Y3_Y6, 23.5},        {7, true, BAND_Y7_Y10, 24.0},
+        {10, true, BAND_Y7_Y10, 24.0},      {11, true, BAND_Y11, 25.0},         {12, false, BAND_COUNT, 0.0},
+        {13, false, BAND_COUNT, 0.0},
+    };
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        enum year_band band = BAND_COUNT; /* left as it is when there is none */
+        bool banded = rules_year_band(years[i].year, &band);
+        if (banded != years[i].banded || band != years[i].band)
+            fail_msg("year group %d: band %d (%s), expected %d", years[i].year, (int)band, banded ? "given" : "none",
+                     (int)years[i].band);
+        double minimum = rules_min_weekly_hours(years[i].year, &th);
+        if (minimum != years[i].minimum)
+            fail_msg("year group %d: minimum %g h, expected %g h", years[i].year, minimum, years[i].minimum);
+    }
 }
 
 /* ------------------------------------------------------------------ */
 /* Attendance categories and % */
 
+/* The words of an enum the rules name (the attendance categories, the cost
+ * bases): each value's word, read back to the value; words that are not
+ * one refused, leaving the value as it was; no word past the last value. */
+struct enum_words {
+    int count;
+    const char *const *words;
+    const char *const *bad; /* ends with NULL, itself refused */
+    const char *(*str)(int value);
+    bool (*parse)(const char *text, int *value);
+};
+
+static void check_enum_words(const struct enum_words *e)
+{
+    for (int i = 0; i < e->count; i++) {
+        int v = e->count;
+        assert_string_equal(e->str(i), e->words[i]);
+        if (!e->parse(e->words[i], &v) || v != i)
+            fail_msg("\"%s\" read as %d, expected %d", e->words[i], v, i);
+    }
+    for (size_t i = 0;; i++) {
+        int v = 1;
+        if (e->parse(e->bad[i], &v) || v != 1)
+            fail_msg("\"%s\" was not refused", e->bad[i] ? e->bad[i] : "(null)");
+        if (!e->bad[i])
+            break;
+    }
+    assert_null(e->str(e->count));
+}
+
+/* An enum's str and parse as struct enum_words takes them (int for the
+ * enum): C has no generic functions, so a macro makes the pair. */
+#define ENUM_WORDS_FNS(name, type, str_fn, parse_fn)                                                               \
+    static const char *name##_str(int value)                                                                       \
+    {                                                                                                              \
+        return str_fn((type)value);                                                                                \
+    }                                                                                                              \
+    static bool name##_parse(const char *text, int *value)                                                         \
+    {                                                                                                              \
+        type v = (type)*value;                                                                                     \
+        bool ok = parse_fn(text, &v);                                                                              \
+        *value = (int)v;                                                                                           \
+        return ok;                                                                                                 \
+    }
+ENUM_WORDS_FNS(category, enum code_category, rules_category_str, rules_category_parse)
+ENUM_WORDS_FNS(basis, enum cost_basis, rules_basis_str, rules_basis_parse)
+
 static void test_category_strings(void **state)
 {
     (void)state;
-    const char *names[] = {"present", "aea", "authorised", "unauthorised", "not_counted"};
-    for (int i = 0; i < CAT_COUNT; i++) {
-        enum code_category c = CAT_COUNT;
-        assert_string_equal(rules_category_str((enum code_category)i), names[i]);
-        assert_true(rules_category_parse(names[i], &c));
-        assert_int_equal(c, i);
-    }
-    enum code_category c = CAT_PRESENT;
-    assert_false(rules_category_parse("Present", &c));
-    assert_false(rules_category_parse("present ", &c));
-    assert_false(rules_category_parse("", &c));
-    assert_false(rules_category_parse(NULL, &c));
-    assert_int_equal(c, CAT_PRESENT);
-    assert_null(rules_category_str(CAT_COUNT));
+    static const char *const words[] = {"present", "aea", "authorised", "unauthorised", "not_counted"};
+    static const char *const bad[] = {"Present", "present ", "", NULL};
+    check_enum_words(&(struct enum_words){CAT_COUNT, words, bad, category_str, category_parse});
 
     assert_true(rules_category_attending(CAT_PRESENT));
     assert_true(rules_category_attending(CAT_AEA));
@@ -442,29 +481,27 @@ static void test_insurance(void **state)
 static void test_qa_stage1(void **state)
 {
     (void)state;
+    /* At and either side of the date 12 months after the last visit, and
+     * 28 days before it; and no visit at all. */
+    const struct {
+        int last, today;
+        enum flag_level level;
+        int due;
+        const char *why;
+    } cases[] = {
+        {D(2025, 3, 1), D(2026, 3, 1), FLAG_AMBER, D(2026, 3, 1), "Stage 1 visit due today"},
+        {D(2025, 3, 1), D(2026, 3, 2), FLAG_RED, D(2026, 3, 1), "Stage 1 visit overdue since 2026-03-01"},
+        {D(2025, 3, 1), D(2026, 2, 1), FLAG_AMBER, D(2026, 3, 1), "Stage 1 visit due on 2026-03-01, in 28 days"},
+        {D(2025, 3, 1), D(2026, 1, 31), FLAG_NONE, D(2026, 3, 1), ""},
+        {DATE_NONE, D(2026, 1, 31), FLAG_RED, D(2026, 1, 31), "no Stage 1 visit recorded: due now"},
+    };
     int due = 0;
-    int last = D(2025, 3, 1);
-    /* Exactly 12 months: due today, amber. */
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 1), &th, &due, why, sizeof why),
-                     FLAG_AMBER);
-    assert_int_equal(due, D(2026, 3, 1));
-    assert_string_equal(why, "Stage 1 visit due today");
-    /* A day more: overdue, red. */
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 3, 2), &th, &due, why, sizeof why),
-                     FLAG_RED);
-    assert_string_equal(why, "Stage 1 visit overdue since 2026-03-01");
-    /* Due in 28 days: amber; in 29: none. */
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 2, 1), &th, &due, why, sizeof why),
-                     FLAG_AMBER);
-    assert_string_equal(why, "Stage 1 visit due on 2026-03-01, in 28 days");
-    assert_int_equal(rules_qa_stage1(last, false, D(2026, 1, 31), &th, &due, why, sizeof why),
-                     FLAG_NONE);
-    assert_string_equal(why, "");
-    /* Never visited: due now, red. */
-    assert_int_equal(rules_qa_stage1(DATE_NONE, false, D(2026, 1, 31), &th, &due, why, sizeof why),
-                     FLAG_RED);
-    assert_int_equal(due, D(2026, 1, 31));
-    assert_string_equal(why, "no Stage 1 visit recorded: due now");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum flag_level level = rules_qa_stage1(cases[i].last, false, cases[i].today, &th, &due, why, sizeof why);
+        if (level != cases[i].level || due != cases[i].due || strcmp(why, cases[i].why) != 0)
+            fail_msg("case %zu: %s, due %s, \"%s\"; expected %s, due %s, \"%s\"", i + 1, rules_flag_name(level),
+                     date_str(due), why, rules_flag_name(cases[i].level), date_str(cases[i].due), cases[i].why);
+    }
     /* A leap-day visit falls due on 28 February. */
     rules_qa_stage1(D(2024, 2, 29), false, D(2024, 3, 1), &th, &due, NULL, 0);
     assert_int_equal(due, D(2025, 2, 28));
@@ -736,18 +773,20 @@ static void test_reduced_threshold_by_year(void **state)
     assert_false(rules_is_reduced(5.0, -1, &th));  /* nursery: no minimum */
 }
 
+/* The initialisers of a reduced timetable with everything in order, to which
+ * a case adds what it changes (fields not named here). */
+#define RTT_GOOD                                                                                                   \
+    .weekly_hours = 15.0, .year_group = 9, .start = D(2026, 1, 5), .end = D(2026, 3, 27), .has_psp = true,        \
+    .medical_ihp = false, .exit_plan = true, .authorised = false,                                                  \
+    /* The PSP's own indicators: progressing, up from 2 h a day to 3 h (15 h a                                     \
+     * week), the LA's safeguarding officer told, the risk assessment                                               \
+     * reviewed on 1 March. */                                                                                     \
+    .progression = RULES_PROGRESS_YES, .start_hours_per_day = 2.0, .la_told = true, .risk_assessed = true,          \
+    .risk_assessed_on = D(2026, 3, 1)
+
 static struct rules_rtt rtt_good(void)
 {
-    return (struct rules_rtt){
-        .weekly_hours = 15.0, .year_group = 9,
-        .start = D(2026, 1, 5), .end = D(2026, 3, 27),
-        .has_psp = true, .medical_ihp = false, .exit_plan = true, .authorised = false,
-        /* The PSP's own indicators: progressing, up from 2 h a day to 3 h
-         * (15 h a week), the LA's safeguarding officer told, the risk
-         * assessment reviewed on 1 March. */
-        .progression = RULES_PROGRESS_YES, .start_hours_per_day = 2.0, .la_told = true,
-        .risk_assessed = true, .risk_assessed_on = D(2026, 3, 1),
-    };
+    return (struct rules_rtt){RTT_GOOD};
 }
 
 static void test_reduced_timetable_green_and_none(void **state)
@@ -899,56 +938,42 @@ static void test_reduced_timetable_audit_matrix(void **state)
 {
     (void)state;
     int today = D(2026, 2, 1);
-    struct rules_rtt r;
-    r = rtt_good();
-    r.safeguarding_concern = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "safeguarding concern ticked on the PSP"));
-    r = rtt_good();
-    r.looked_after = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "a child looked after"));
-    r = rtt_good();
-    r.concern = true;
-    r.concern_date = D(2026, 1, 20);
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "safeguarding concern recorded on 2026-01-20"));
-    r = rtt_good();
-    r.single_agency = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "single-agency plan"));
-
-    /* Not attending: below 50 % red; at 50 % and above, not. */
-    r = rtt_good();
-    r.attendance_known = true;
-    r.attendance_pct = 49.9;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
-    assert_non_null(strstr(why, "not attending: 49.9 % this term, below 50 %"));
-    r.attendance_pct = 50.0;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
-    r.attendance_pct = 50.1;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
-
-    /* Amber: no parent/carer agreement; hours a day off the timetable by
-     * more than half an hour (the 38 demo PSPs that said 7.0 h a day). */
-    r = rtt_good();
-    r.no_parent_agreement = true;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
-    assert_non_null(strstr(why, "no parent/carer agreement recorded"));
-    r = rtt_good();
-    r.psp_hours_per_day = 7.0;
-    r.timetable_hours_per_day = 3.0;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
-    assert_non_null(strstr(why, "the PSP says 7 h a day, the timetable gives 3 h a day"));
-    r.psp_hours_per_day = 3.5; /* at the tolerance */
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
-    r.psp_hours_per_day = 3.6;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_AMBER);
-    r.psp_hours_per_day = 2.5;
-    assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_GREEN);
+    /* Each indicator changed from a timetable in order: the level, and a
+     * phrase of the reason where there is one to read. */
+    const struct {
+        struct rules_rtt r;
+        enum flag_level level;
+        const char *phrase;
+    } cases[] = {
+        {{RTT_GOOD, .safeguarding_concern = true}, FLAG_RED, "safeguarding concern ticked on the PSP"},
+        {{RTT_GOOD, .looked_after = true}, FLAG_RED, "a child looked after"},
+        {{RTT_GOOD, .concern = true, .concern_date = D(2026, 1, 20)}, FLAG_RED,
+         "safeguarding concern recorded on 2026-01-20"},
+        {{RTT_GOOD, .single_agency = true}, FLAG_RED, "single-agency plan"},
+        /* Not attending: below 50 % red; at 50 % and above, not. */
+        {{RTT_GOOD, .attendance_known = true, .attendance_pct = 49.9}, FLAG_RED,
+         "not attending: 49.9 % this term, below 50 %"},
+        {{RTT_GOOD, .attendance_known = true, .attendance_pct = 50.0}, FLAG_GREEN, NULL},
+        {{RTT_GOOD, .attendance_known = true, .attendance_pct = 50.1}, FLAG_GREEN, NULL},
+        /* Amber: no parent/carer agreement; hours a day off the timetable by
+         * more than half an hour (the 38 demo PSPs that said 7.0 h a day),
+         * at the tolerance and either side of it. */
+        {{RTT_GOOD, .no_parent_agreement = true}, FLAG_AMBER, "no parent/carer agreement recorded"},
+        {{RTT_GOOD, .psp_hours_per_day = 7.0, .timetable_hours_per_day = 3.0}, FLAG_AMBER,
+         "the PSP says 7 h a day, the timetable gives 3 h a day"},
+        {{RTT_GOOD, .psp_hours_per_day = 3.5, .timetable_hours_per_day = 3.0}, FLAG_GREEN, NULL},
+        {{RTT_GOOD, .psp_hours_per_day = 3.6, .timetable_hours_per_day = 3.0}, FLAG_AMBER, NULL},
+        {{RTT_GOOD, .psp_hours_per_day = 2.5, .timetable_hours_per_day = 3.0}, FLAG_GREEN, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum flag_level level = rules_reduced_timetable(&cases[i].r, today, &th, why, sizeof why);
+        if (level != cases[i].level || (cases[i].phrase && !strstr(why, cases[i].phrase)))
+            fail_msg("case %zu: %s \"%s\", expected %s with \"%s\"", i + 1, rules_flag_name(level), why,
+                     rules_flag_name(cases[i].level), cases[i].phrase ? cases[i].phrase : "");
+    }
 
     /* Red first, then amber, all named. */
-    r = rtt_good();
+    struct rules_rtt r = rtt_good();
     r.no_parent_agreement = true;
     r.looked_after = true;
     assert_int_equal(rules_reduced_timetable(&r, today, &th, why, sizeof why), FLAG_RED);
@@ -994,19 +1019,9 @@ static void test_reduced_timetable_red(void **state)
 static void test_cost_basis_strings(void **state)
 {
     (void)state;
-    const char *names[] = {"session", "day", "week", "year"};
-    for (int i = 0; i < BASIS_COUNT; i++) {
-        enum cost_basis b = BASIS_COUNT;
-        assert_string_equal(rules_basis_str((enum cost_basis)i), names[i]);
-        assert_true(rules_basis_parse(names[i], &b));
-        assert_int_equal(b, i);
-    }
-    enum cost_basis b = BASIS_WEEK;
-    assert_false(rules_basis_parse("Week", &b));
-    assert_false(rules_basis_parse("term", &b));
-    assert_false(rules_basis_parse(NULL, &b));
-    assert_int_equal(b, BASIS_WEEK);
-    assert_null(rules_basis_str(BASIS_COUNT));
+    static const char *const words[] = {"session", "day", "week", "year"};
+    static const char *const bad[] = {"Week", "term", NULL};
+    check_enum_words(&(struct enum_words){BASIS_COUNT, words, bad, basis_str, basis_parse});
 }
 
 static void test_annual_cost(void **state)
@@ -1040,22 +1055,17 @@ static void test_quotations_cannot_be_fooled(void **state)
 {
     (void)state;
     struct rules_quote_pick pick;
-    struct rules_quote three[] = {
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
-        {3, "Hafod", 1000000, false, false, false, NULL},
-    };
+    /* Quotes from providers in good standing: ids 1 and 2 in every set. */
+    const struct rules_quote cwm = {1, "Cwm Farm", 900000, false, false, false, NULL},
+                             tyddyn = {2, "Tyddyn Hir", 800000, false, false, false, NULL};
+    struct rules_quote three[] = {cwm, tyddyn, {3, "Hafod", 1000000, false, false, false, NULL}};
     assert_int_equal(rules_quotations(three, 3, &th, &pick, why, sizeof why), FLAG_NONE);
     assert_int_equal(pick.counted, 3);
     assert_int_equal(pick.pick, 1); /* the cheapest */
     assert_false(pick.chosen);
 
     /* The same provider twice: 2 count, amber, naming the repeat. */
-    struct rules_quote twice[] = {
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
-    };
+    struct rules_quote twice[] = {cwm, cwm, tyddyn};
     assert_int_equal(rules_quotations(twice, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
     assert_non_null(strstr(why, "3 quotations needed, 2 received"));
@@ -1063,11 +1073,7 @@ static void test_quotations_cannot_be_fooled(void **state)
 
     /* A suspended provider with an open safeguarding No: not counted, not
      * picked as the cheapest, and red when chosen. */
-    struct rules_quote bad[] = {
-        {1, "Cwm Farm", 900000, false, false, false, NULL},
-        {2, "Tyddyn Hir", 800000, false, false, false, NULL},
-        {3, "Ridgeway", 500000, false, true, true, NULL},
-    };
+    struct rules_quote bad[] = {cwm, tyddyn, {3, "Ridgeway", 500000, false, true, true, NULL}};
     assert_int_equal(rules_quotations(bad, 3, &th, &pick, why, sizeof why), FLAG_AMBER);
     assert_int_equal(pick.counted, 2);
     assert_int_equal(pick.pick, 1);

@@ -54,18 +54,6 @@ static char *query_text(sqlite3 *db, const char *sql, char *buf, size_t len)
     return buf;
 }
 
-static void generate(struct store *s, int pupils, int weeks, unsigned long seed)
-{
-    struct demo_options o;
-    demo_options_default(&o);
-    o.pupils = pupils;
-    o.weeks = weeks;
-    o.seed = seed;
-    ap_status st = demo_generate(s, &o);
-    if (st != AP_OK)
-        fail_msg("demo_generate: %s", ap_error_detail());
-}
-
 /* ---- Seeding a new store ------------------------------------------------------------------ */
 
 static void test_new_store_holds_both_code_sets(void **state)
@@ -351,7 +339,7 @@ static void test_csv_reader_reads_quoted_multiline_fields_with_line_numbers(void
 static void test_demo_makes_realistic_fictional_data(void **state)
 {
     struct unit_fixture *f = *state;
-    generate(f->s, 60, 12, 7);
+    unit_demo(f->s, 60, 12, 7);
     sqlite3 *db = store_db(f->s);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupil"), 60);
     /* At least one name with a diacritic (more bytes than characters). */
@@ -402,7 +390,7 @@ static void test_demo_makes_realistic_fictional_data(void **state)
 static void test_demo_marks_only_school_days_and_keeps_the_weekly_summary(void **state)
 {
     struct unit_fixture *f = *state;
-    generate(f->s, 40, 12, 3);
+    unit_demo(f->s, 40, 12, 3);
     assert_true(query_int(f->s, "SELECT count(*) FROM attendance_mark") > 1000);
     /* No weekend, no closure day, nothing outside a term, nothing from today on. */
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM attendance_mark_v WHERE strftime('%w', date) IN ('0', '6')"),
@@ -486,7 +474,7 @@ static void note_flag(void *ctx, const struct flag_row *row)
 static void test_demo_plants_every_flag(void **state)
 {
     struct unit_fixture *f = *state;
-    generate(f->s, 120, 12, 1);
+    unit_demo(f->s, 120, 12, 1);
     /* The planted providers, checked from the data itself. */
     assert_int_equal(query_int(f->s,
                                "SELECT count(*) FROM (SELECT p.pupil_id, sum(s.hours) h FROM placement p "
@@ -532,9 +520,9 @@ static void test_demo_is_deterministic_for_a_seed(void **state)
     snprintf(path3, sizeof path3, "%s/third.db", f->dir);
     struct store *s2 = create_store(path2, "wales");
     struct store *s3 = create_store(path3, "wales");
-    generate(f->s, 50, 8, 42);
-    generate(s2, 50, 8, 42);
-    generate(s3, 50, 8, 43);
+    unit_demo(f->s, 50, 8, 42);
+    unit_demo(s2, 50, 8, 42);
+    unit_demo(s3, 50, 8, 43);
     const char *who = "SELECT group_concat(upn || ' ' || legal_forename || ' ' || legal_surname || ' ' || dob, '|') "
                       "FROM (SELECT * FROM pupil ORDER BY id)";
     const char *marks = "SELECT count(*) || ' ' || sum(unicode(code) * (day % 97)) FROM attendance_mark";
@@ -610,7 +598,7 @@ static void test_english_demo_uses_code_k(void **state)
     char path2[160];
     snprintf(path2, sizeof path2, "%s/england.db", f->dir);
     struct store *s2 = create_store(path2, "england");
-    generate(s2, 40, 6, 5);
+    unit_demo(s2, 40, 6, 5);
     assert_true(query_int(s2, "SELECT count(*) FROM attendance_mark WHERE code = 'K'") > 0);
     assert_int_equal(query_int(s2, "SELECT count(*) FROM attendance_mark m LEFT JOIN attendance_code c "
                                    "ON c.code_set = 'england' AND c.code = m.code WHERE c.code IS NULL "

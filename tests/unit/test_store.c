@@ -504,10 +504,7 @@ static void test_pupil_with_records_is_not_deleted(void **state)
     struct unit_fixture *f = *state;
     struct pupil p;
     add_sample(f->s, &p);
-    unit_sql(f->s,
-             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (%1$lld, 20500, 'am', 'I', "
-             "'phone'), (%1$lld, 20500, 'pm', 'I', 'phone')",
-             (long long)p.id);
+    unit_marks(f->s, p.id, 20500, "II"); /* day 20500 AM and PM */
     unit_refused(pupil_delete(f->s, p.id, p.version), "2 attendance marks");
     assert_non_null(strstr(ap_error_detail(), "end date"));
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupil"), 1);

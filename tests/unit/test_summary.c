@@ -64,6 +64,30 @@ static int64_t stale_rows(struct store *s)
                     "  WHERE w.pupil_id = x.pupil_id AND w.week = x.week AND " SAME("w", "x") "))");
 }
 
+/* INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES
+ * and the rest of the statement made from fmt, in a transaction of its own. */
+static void insert_marks(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void insert_marks(struct store *s, const char *fmt, ...)
+{
+    char rest[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(rest, sizeof rest, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < sizeof rest);
+    unit_sql(s, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES %s", rest);
+}
+
+/* Marks of the days from to to (both included) counted directly: those that
+ * also meet where (SQL on m, the mark, and c, its code). */
+static int64_t marks_counted(struct store *s, int from, int to, const char *where)
+{
+    return unit_int(s,
+                    "SELECT count(*) FROM attendance_mark m JOIN attendance_code c ON c.code = m.code "
+                    "AND c.code_set = 'wales' WHERE m.day BETWEEN %d AND %d AND %s",
+                    from, to, where);
+}
+
 static int setup(void **state)
 {
     struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "summary", "tester");
@@ -178,8 +202,7 @@ static void test_summary_equals_a_recount_after_random_changes(void **state)
 static void test_a_stale_row_is_seen(void **state)
 {
     struct unit_fixture *f = *state;
-    unit_sql(f->s, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (1, %d, 'am', '/', 'phone')",
-             MON);
+    insert_marks(f->s, "(1, %d, 'am', '/', 'phone')", MON);
     assert_int_equal(stale_rows(f->s), 0);
     unit_sql(f->s, "UPDATE attendance_week SET attending_slots = 0 WHERE pupil_id = 1");
     assert_int_equal(stale_rows(f->s), 2); /* the row differs, both ways round */
@@ -191,11 +214,10 @@ static void test_first_and_last_session_of_a_week(void **state)
 {
     struct unit_fixture *f = *state;
     /* Monday AM is slot 0, Sunday PM slot 13; the next Monday starts a new week. */
-    unit_sql(f->s,
-             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES "
-             "(1, %d, 'am', '/', 'phone'), (1, %d, 'pm', 'O', 'phone'), (1, %d, 'am', 'I', 'phone'), "
-             "(1, %d, 'pm', 'X', 'phone')",
-             MON, MON + 6, MON + 7, MON - 1);
+    insert_marks(f->s,
+                 "(1, %d, 'am', '/', 'phone'), (1, %d, 'pm', 'O', 'phone'), (1, %d, 'am', 'I', 'phone'), "
+                 "(1, %d, 'pm', 'X', 'phone')",
+                 MON, MON + 6, MON + 7, MON - 1);
     char buf[96];
     assert_string_equal(unit_text(f->s, buf, sizeof buf,
                                   "SELECT possible || ' ' || attending || ' ' || authorised || ' ' || unauthorised "
@@ -264,10 +286,7 @@ static void assert_replace_refused(struct unit_fixture *f, const char *sql)
 static void test_replacing_a_mark_is_refused(void **state)
 {
     struct unit_fixture *f = *state;
-    unit_sql(f->s,
-             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES "
-             "(1, %d, 'am', '/', 'phone'), (1, %d, 'am', 'O', 'phone')",
-             MON, MON + 1);
+    insert_marks(f->s, "(1, %d, 'am', '/', 'phone'), (1, %d, 'am', 'O', 'phone')", MON, MON + 1);
     int64_t audit = unit_int(f->s, "SELECT count(*) FROM audit_log");
     char sql[256];
     /* REPLACE deletes the old row without its delete triggers. */
@@ -287,10 +306,10 @@ static void test_replacing_a_mark_is_refused(void **state)
     unit_sql(f->s, "UPDATE attendance_mark SET code = 'O', version = version + 1 WHERE pupil_id = 1 AND day = %d", MON);
     unit_sql(f->s, "UPDATE attendance_mark SET session = 'am', version = version + 1 WHERE pupil_id = 1 AND day = %d",
              MON); /* to itself */
-    unit_sql(f->s,
-             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES (1, %d, 'am', 'I', 'phone') "
-             "ON CONFLICT (pupil_id, day, session) DO UPDATE SET code = excluded.code, version = version + 1",
-             MON + 1);
+    insert_marks(f->s,
+                 "(1, %d, 'am', 'I', 'phone') "
+                 "ON CONFLICT (pupil_id, day, session) DO UPDATE SET code = excluded.code, version = version + 1",
+                 MON + 1);
     assert_int_equal(unit_int(f->s, "SELECT unauthorised * 10 + authorised FROM attendance_week "
                                     "WHERE pupil_id = 1 AND week = %d",
                               MON),
@@ -303,11 +322,10 @@ static void test_replacing_a_mark_is_refused(void **state)
 static void test_erased_pupil_leaves_no_week(void **state)
 {
     struct unit_fixture *f = *state;
-    unit_sql(f->s,
-             "UPDATE placement SET status = 'ended', end_date = '%s', version = version + 1 WHERE id = 1; "
-             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES "
-             "(1, %d, 'am', '/', 'phone'), (1, %d, 'pm', 'O', 'phone'), (2, %d, 'am', 'I', 'phone')",
-             unit_date(MON + 7), MON + 1, MON + 2, MON + 1);
+    unit_sql(f->s, "UPDATE placement SET status = 'ended', end_date = '%s', version = version + 1 WHERE id = 1",
+             unit_date(MON + 7));
+    insert_marks(f->s, "(1, %d, 'am', '/', 'phone'), (1, %d, 'pm', 'O', 'phone'), (2, %d, 'am', 'I', 'phone')",
+                 MON + 1, MON + 2, MON + 1);
     int due = date_add_months(MON + 7, 12 * 6) + 1;
     struct retention_item *items = NULL;
     size_t n = 0, erased = 0;
@@ -335,33 +353,17 @@ static void test_report_ranges_cutting_weeks(void **state)
         for (int to = MON + 7 * (WEEKS - 1); to < MON + 7 * WEEKS; to++) {
             struct report_dmt *r = NULL;
             assert_int_equal(report_dmt_load(f->s, &f->th, today, from, to, NULL, NULL, &r), AP_OK);
-            int64_t possible = unit_int(f->s,
-                                        "SELECT count(*) FROM attendance_mark m JOIN attendance_code c ON c.code = m.code "
-                                        "AND c.code_set = 'wales' WHERE m.day BETWEEN %d AND %d "
-                                        "AND c.category != 'not_counted'",
-                                        from, to);
-            int64_t attending = unit_int(f->s,
-                                         "SELECT count(*) FROM attendance_mark m JOIN attendance_code c ON c.code = m.code "
-                                         "AND c.code_set = 'wales' WHERE m.day BETWEEN %d AND %d "
-                                         "AND c.category IN ('present', 'aea')",
-                                         from, to);
-            int64_t unauthorised = unit_int(f->s,
-                                            "SELECT count(*) FROM attendance_mark m JOIN attendance_code c "
-                                            "ON c.code = m.code AND c.code_set = 'wales' WHERE m.day BETWEEN %d AND %d "
-                                            "AND c.category = 'unauthorised'",
-                                            from, to);
+            int64_t possible = marks_counted(f->s, from, to, "c.category != 'not_counted'");
+            int64_t attending = marks_counted(f->s, from, to, "c.category IN ('present', 'aea')");
+            int64_t unauthorised = marks_counted(f->s, from, to, "c.category = 'unauthorised'");
             /* The placement's: pupil 1, Monday to Wednesday, from Tuesday of the first week. */
-            int64_t placed = unit_int(f->s,
-                                      "SELECT count(*) FROM attendance_mark m JOIN attendance_code c ON c.code = m.code "
-                                      "AND c.code_set = 'wales' WHERE m.pupil_id = 1 AND m.day BETWEEN max(%d, %d) "
-                                      "AND min(%d, %d) AND (m.day + 3) %% 7 < 3 AND c.category != 'not_counted'",
-                                      from, MON + 1, to, MON + 7 * (WEEKS - 1) + 1);
+            int placed_from = from > MON + 1 ? from : MON + 1;
+            int placed_to = to < MON + 7 * (WEEKS - 1) + 1 ? to : MON + 7 * (WEEKS - 1) + 1;
+            int64_t placed = marks_counted(f->s, placed_from, placed_to,
+                                           "m.pupil_id = 1 AND (m.day + 3) % 7 < 3 AND c.category != 'not_counted'");
             int64_t placed_attending =
-                unit_int(f->s,
-                         "SELECT count(*) FROM attendance_mark m JOIN attendance_code c ON c.code = m.code "
-                         "AND c.code_set = 'wales' WHERE m.pupil_id = 1 AND m.day BETWEEN max(%d, %d) "
-                         "AND min(%d, %d) AND (m.day + 3) %% 7 < 3 AND c.category IN ('present', 'aea')",
-                         from, MON + 1, to, MON + 7 * (WEEKS - 1) + 1);
+                marks_counted(f->s, placed_from, placed_to,
+                              "m.pupil_id = 1 AND (m.day + 3) % 7 < 3 AND c.category IN ('present', 'aea')");
             assert_int_equal(r->total.att.possible, possible);
             assert_int_equal(r->total.att.attending, attending);
             assert_int_equal(r->total.att.unauthorised, unauthorised);
@@ -369,13 +371,12 @@ static void test_report_ranges_cutting_weeks(void **state)
             for (size_t w = 0; w < r->n_weeks; w++)
                 week_possible += r->weeks[w].att.possible;
             /* the weeks listed: those with a school day (no closures here: a weekday) in the range */
-            assert_int_equal(week_possible,
-                             unit_int(f->s,
-                                      "SELECT count(*) FROM attendance_mark m JOIN attendance_code c "
-                                      "ON c.code = m.code AND c.code_set = 'wales' WHERE m.day BETWEEN %d AND %d "
-                                      "AND c.category != 'not_counted' "
-                                      "AND max(%d, m.day - (m.day + 3) %% 7) <= min(%d, m.day - (m.day + 3) %% 7 + 4)",
-                                      from, to, from, to));
+            char in_range[160];
+            snprintf(in_range, sizeof in_range,
+                     "c.category != 'not_counted' "
+                     "AND max(%d, m.day - (m.day + 3) %% 7) <= min(%d, m.day - (m.day + 3) %% 7 + 4)",
+                     from, to);
+            assert_int_equal(week_possible, marks_counted(f->s, from, to, in_range));
             assert_int_equal(r->n_placements, 1);
             assert_int_equal(r->placements[0].possible, placed);
             assert_int_equal(r->placements[0].attending, placed_attending);
@@ -390,11 +391,10 @@ static void test_report_of_a_term(void **state)
 {
     struct unit_fixture *f = *state;
     int first = date_from_ymd(2026, 9, 1), last = date_from_ymd(2026, 12, 18); /* Tuesday, Friday */
-    unit_sql(f->s,
-             "INSERT INTO attendance_mark (pupil_id, day, session, code, source) VALUES "
-             "(2, %d, 'pm', '/', 'phone'), (2, %d, 'am', 'O', 'phone'), (2, %d, 'pm', 'I', 'phone'), "
-             "(2, %d, 'am', '/', 'phone'), (3, %d, 'am', 'B', 'phone')",
-             first - 1, first, last, last + 1, last + 3);
+    insert_marks(f->s,
+                 "(2, %d, 'pm', '/', 'phone'), (2, %d, 'am', 'O', 'phone'), (2, %d, 'pm', 'I', 'phone'), "
+                 "(2, %d, 'am', '/', 'phone'), (3, %d, 'am', 'B', 'phone')",
+                 first - 1, first, last, last + 1, last + 3);
     struct report_dmt *r = NULL;
     assert_int_equal(report_dmt_load(f->s, &f->th, last + 7, first, last, NULL, NULL, &r), AP_OK);
     assert_int_equal(r->total.att.possible, 2);
@@ -442,12 +442,7 @@ static int setup_demo(void **state)
 {
     setenv("APTERM_TODAY", "2026-11-18", 1);
     struct unit_fixture *f = unit_fixture_new(state, sizeof *f, "summary-demo", "tester");
-    struct demo_options d;
-    demo_options_default(&d);
-    d.pupils = 120;
-    d.weeks = 6;
-    if (demo_generate(f->s, &d) != AP_OK)
-        fail_msg("demo_generate: %s", ap_error_detail());
+    unit_demo(f->s, 120, 6, 1);
     return 0;
 }
 

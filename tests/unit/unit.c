@@ -14,16 +14,22 @@
 #include <sqlite3.h>
 
 #include "date.h"
+#include "demo.h"
 #include "pupil.h"
 #include "status.h"
 #include "upn.h"
 
-struct store *unit_store_new(const char *tag, const char *login, char dir[64], char *path, size_t path_len)
+void unit_dir_new(const char *tag, char dir[64])
 {
     int n = snprintf(dir, 64, "/tmp/apterm-%s-XXXXXX", tag);
     if (n < 0 || n >= 64 || !mkdtemp(dir))
-        fail_msg("making a directory for the store (%s) failed", tag);
-    n = snprintf(path, path_len, "%s/test.db", dir);
+        fail_msg("making a directory for the test (%s) failed", tag);
+}
+
+struct store *unit_store_new(const char *tag, const char *login, char dir[64], char *path, size_t path_len)
+{
+    unit_dir_new(tag, dir);
+    int n = snprintf(path, path_len, "%s/test.db", dir);
     if (n < 0 || (size_t)n >= path_len)
         fail_msg("the store's path in %s is too long", dir);
     struct store_options opt = {.path = path, .login = login, .code_set = "wales", .create = true};
@@ -61,9 +67,23 @@ int unit_setup(void **state)
     return 0;
 }
 
+int unit_setup_dir(void **state)
+{
+    struct unit_fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        fail_msg("out of memory for the fixture");
+    unit_dir_new("dir", f->dir);
+    thresholds_default(&f->th);
+    *state = f;
+    return 0;
+}
+
 int unit_teardown(void **state)
 {
     struct unit_fixture *f = *state;
+    if (f->end)
+        f->end(f);
+    store_close(f->other);
     unit_store_end(f->s, f->dir);
     free(f);
     *state = NULL;
@@ -79,6 +99,17 @@ struct store *unit_open_as(struct store *admin, const char *path, const char *lo
     if (store_open(&opt, &s) != AP_OK)
         fail_msg("store_open(%s) as %s: %s", path, login, ap_error_detail());
     return s;
+}
+
+void unit_demo(struct store *s, int pupils, int weeks, unsigned long seed)
+{
+    struct demo_options o;
+    demo_options_default(&o);
+    o.pupils = pupils;
+    o.weeks = weeks;
+    o.seed = seed;
+    if (demo_generate(s, &o) != AP_OK)
+        fail_msg("demo_generate: %s", ap_error_detail());
 }
 
 /* fmt with ap into buf, failing the test when it does not fit. */

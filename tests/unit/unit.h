@@ -21,7 +21,11 @@ struct unit_fixture {
     char dir[64];
     char path[128];
     struct store *s;
+    struct store *other;  /* a second login on the store, or NULL; unit_teardown closes it */
     struct thresholds th; /* thresholds_default */
+    /* When set, unit_teardown calls it first: it ends what the test file
+     * itself started in its set-up. */
+    void (*end)(struct unit_fixture *f);
 };
 
 /* For a cmocka set-up: *state = a zeroed fixture of size bytes (at least a
@@ -32,6 +36,10 @@ void *unit_fixture_new(void **state, size_t size, const char *tag, const char *l
  * any fixture made by unit_fixture_new): ends the store, frees the fixture. */
 int unit_setup(void **state);
 int unit_teardown(void **state);
+/* For a cmocka set-up of a test that needs only a folder of its own: a
+ * struct unit_fixture with no store and a new directory /tmp/apterm-dir-XXXXXX,
+ * which unit_teardown removes with everything in it. */
+int unit_setup_dir(void **state);
 /* One row of a test table: the test fn on a fixture made by setup (unit_setup
  * or the file's own) and ended by unit_teardown. */
 #define UNIT_TEST(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, unit_teardown)
@@ -50,6 +58,8 @@ int unit_teardown(void **state);
  * start_date, end_date). */
 void unit_calendar(struct store *s, const char *terms);
 
+/* A new directory /tmp/apterm-<tag>-XXXXXX into dir (64 bytes). */
+void unit_dir_new(const char *tag, char dir[64]);
 /* A new store, created with the Welsh codes and opened as login, in a new
  * directory /tmp/apterm-<tag>-XXXXXX: dir (64 bytes) gets the directory and
  * path (path_len bytes) the store's file in it. The caller ends it with
@@ -60,6 +70,10 @@ void unit_store_end(struct store *s, const char *dir);
 /* The store at path opened as login, after adding login with role through
  * admin (role NULL: added by no one; the open is expected to succeed). */
 struct store *unit_open_as(struct store *admin, const char *path, const char *login, const char *role);
+
+/* Fills s, a store unit_store_new has just made, with the demo generator's
+ * store of pupils pupils, weeks school weeks of marks and seed (db/demo.h). */
+void unit_demo(struct store *s, int pupils, int weeks, unsigned long seed);
 
 /* Runs the SQL made from fmt as it is (the caller's transaction or none). */
 void unit_exec(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
