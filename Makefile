@@ -97,6 +97,14 @@ $(BUILD)/embedded.c $(BUILD)/embedded.h &: src/embed.sh $(EMBED_IN)
 	@mkdir -p $(BUILD)
 	sh src/embed.sh $(BUILD)/embedded $(EMBED_IN)
 
+# The flags' rules, told apart by their source: flags a session kept in the
+# store (db/flagset.c) with an apterm of other rules are not used, so a
+# change to a rule takes effect at once (FLAGS_RULES_ID, in the key they are
+# kept under). flagset.o is compiled again when any of these changes.
+FLAGS_RULES_SRC := db/flags.c src/rules.c src/rules_table.c
+$(BUILD)/db/flagset.o: $(FLAGS_RULES_SRC)
+$(BUILD)/db/flagset.o: ALL_CFLAGS += -DFLAGS_RULES_ID=$(shell cat $(FLAGS_RULES_SRC) | cksum | cut -d' ' -f1)
+
 $(BUILD)/embedded.o: $(BUILD)/embedded.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

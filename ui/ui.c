@@ -64,6 +64,7 @@ struct ui {
     char message[300];
     bool message_is_error;
     struct flagset flags;         /* every flag, kept from the feed (ui_flags) */
+    bool flags_behind;            /* a count failed: the flags miss changes read (not kept at exit) */
     int64_t data_version;
     /* The change feed: the last audit row applied; more rows were left for
      * the next turn; and the changes read but not yet given to the panes
@@ -152,10 +153,13 @@ static void flags_changed(struct ui *ui)
             ui->panes[i]->flags_changed(ui->state[i]);
 }
 
-/* Every flag counted again (a whole pass); on failure the last stay. */
+/* Every flag counted again (a whole pass); on failure the last stay, and
+ * they are behind the feed: counted again at the next look, and not kept
+ * for the next session meanwhile. */
 static void recount_flags(struct ui *ui)
 {
-    if (flagset_load(&ui->flags, ui->s, &ui->cfg->th, date_today()) == AP_OK)
+    ui->flags_behind = flagset_load(&ui->flags, ui->s, &ui->cfg->th, date_today()) != AP_OK;
+    if (!ui->flags_behind)
         flags_changed(ui);
 }
 
@@ -720,10 +724,10 @@ static void check_live(struct ui *ui)
     ui->last_check = t;
     int64_t v = store_data_version(ui->s);
     bool new_day = ui->flags.known && ui->flags.today != date_today();
-    if (v == ui->data_version && !ui->feed_more && !new_day)
+    if (v == ui->data_version && !ui->feed_more && !new_day && !ui->flags_behind)
         return;
     ui->data_version = v;
-    if (new_day)
+    if (new_day || ui->flags_behind)
         ui->touch.all = true;
     read_feed(ui, false);
     if (ui->depth > 0)
@@ -1061,16 +1065,17 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * only): then the whole of it, and the flags. */
     draw_all(ui);
     doupdate();
-    /* The flags as last counted (db/flagset.h), when they are of today: the
-     * frame is complete at once, and the feed from the audit row they were
-     * counted at brings them (and the panes, which have it already) up to
-     * date on the first turns of the loop. Otherwise every flag is counted
-     * now, and kept for the next session. */
-    struct feed_pos saved;
+    /* The flags as last counted (db/flagset.h), when they are of today,
+     * brought up to date by the feed since in the same read (flagset_start):
+     * the frame is complete at once, and exact. The panes' feed goes on
+     * from the audit row read before they loaded: what came after it is
+     * given to them on the first turns of the loop (and to the flags again,
+     * which changes nothing). Otherwise every flag is counted now, and kept
+     * for the next session. */
+    struct feed_pos upto;
     bool kept = false;
-    if (flagset_load_saved(&ui->flags, s, &cfg->th, date_today(), &saved, &kept) == AP_OK && kept) {
-        ui->feed = saved;
-        ui->feed_more = true;
+    if (flagset_start(&ui->flags, s, &cfg->th, date_today(), &upto, &kept) == AP_OK && kept) {
+        ui->feed_more = upto.id != ui->feed.id;
         flags_changed(ui);
         draw_body(ui);
         draw_status(ui);
@@ -1086,7 +1091,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     } else {
         recount_flags(ui);
         /* Kept for the next session; not keeping them costs only its start. */
-        if (flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK) {
+        if (!ui->flags_behind && flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK) {
             char why[300];
             snprintf(why, sizeof why, "The flags could not be kept for the next start: %s", ap_error_detail());
             ui_message_if_quiet(ui, why);
@@ -1101,7 +1106,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * every change read has been applied to them. A failure costs only that
      * session's start, which counts them again. */
     char unkept[300] = "";
-    if (ui->pend.n == 0 && !ui->pend.whole && flag_touch_empty(&ui->touch) &&
+    if (ui->pend.n == 0 && !ui->pend.whole && flag_touch_empty(&ui->touch) && !ui->flags_behind &&
         flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
         snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 
