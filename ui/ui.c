@@ -42,6 +42,8 @@
 #define FEED_CHANGES_MAX 64
 /* SQLite's page cache of a session, in KiB. */
 #define UI_CACHE_KIB 8192
+/* How much of the store the start reads through a map (SQLite's most). */
+#define UI_START_MAP (INT64_C(1) << 31)
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define VIEW_MAX 24
@@ -1048,6 +1050,11 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * (the change feed): a smaller page cache than a one-shot command's. */
     if (store_cache_limit(s, UI_CACHE_KIB) != AP_OK)
         ui_error(ui, "%s", ap_error_detail()); /* it runs on, with the larger cache */
+    /* The start reads through a map of the store (store_map): the first
+     * screen and the flags kept, read once, need no copy in the page cache.
+     * Dropped once the flags are read, before the panes load whole. */
+    if (store_map(s, UI_START_MAP) != AP_OK)
+        ui_error(ui, "%s", ap_error_detail()); /* it runs on, reading as usual */
     ui->panes = panes_all(&ui->pane_count);
     ui->data_version = store_data_version(s);
     /* The feed starts at the newest change before anything is read: one
@@ -1081,6 +1088,8 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         draw_status(ui);
         doupdate();
     }
+    if (store_map(s, 0) != AP_OK)
+        ui_error(ui, "%s", ap_error_detail());
     attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
     struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
