@@ -675,6 +675,10 @@ ap_status flagset_start(struct flagset *fs, struct store *s, const struct thresh
     struct feed_pos at;
     bool have = false, more = true;
     ap_status st = flagset_load_saved(&kept, s, th, today, &at, &have);
+    /* Kept at the newest audit row (the usual start): nothing to read. */
+    struct feed_pos head;
+    if (st == AP_OK && have && (st = feed_head(s, &head)) == AP_OK && head.id == at.id && strcmp(head.at, at.at) == 0)
+        more = false;
     struct flag_touch t = {0};
     while (st == AP_OK && have && more && !t.all && t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS)
         st = feed_read(s, &at, 4 * FLAGSET_MAX_RECORDS, flag_touch_add_fn, &t, &more);

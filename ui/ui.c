@@ -1067,27 +1067,23 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         ui_error(ui, "%s can be read by other users of this host: chmod o-rwx it (children's data)", store_path(s));
     if (store_read_only(s))
         ui_error(ui, "the disk holding the store is full: reading only, nothing can be saved");
-    /* The first frame goes out before the flags are counted and before the
-     * pane has loaded more than a screenful (the roll loads its first rows
-     * only): then the whole of it, and the flags. */
-    draw_all(ui);
-    doupdate();
     /* The flags as last counted (db/flagset.h), when they are of today,
      * brought up to date by the feed since in the same read (flagset_start):
-     * the frame is complete at once, and exact. The panes' feed goes on
+     * the first frame is then complete, and exact. The panes' feed goes on
      * from the audit row read before they loaded: what came after it is
      * given to them on the first turns of the loop (and to the flags again,
-     * which changes nothing). Otherwise every flag is counted now, and kept
-     * for the next session. */
+     * which changes nothing). Otherwise every flag is counted after the
+     * first frame, and kept for the next session. Either way the first
+     * frame goes out before the pane has loaded more than a screenful (the
+     * roll loads its first rows only): then the whole of it. */
     struct feed_pos upto;
     bool kept = false;
     if (flagset_start(&ui->flags, s, &cfg->th, date_today(), &upto, &kept) == AP_OK && kept) {
         ui->feed_more = upto.id != ui->feed.id;
         flags_changed(ui);
-        draw_body(ui);
-        draw_status(ui);
-        doupdate();
     }
+    draw_all(ui);
+    doupdate();
     if (store_map(s, 0) != AP_OK)
         ui_error(ui, "%s", ap_error_detail());
     attendance_register_timer(ui); /* a register past its close time and still open closes now */
