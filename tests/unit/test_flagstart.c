@@ -24,7 +24,6 @@
 #include <cmocka.h>
 
 #include "date.h"
-#include "demo.h"
 #include "feed.h"
 #include "flags.h"
 #include "flagset.h"
@@ -46,13 +45,7 @@ static int setup(void **state)
     setenv("APTERM_TODAY", "2026-11-18", 1);
     TODAY = date_today();
     thresholds_default(&TH);
-    B = unit_store_new("flagstart", "tester", dir, path, sizeof path);
-    struct demo_options d;
-    demo_options_default(&d);
-    d.pupils = 120;
-    d.weeks = 6;
-    if (demo_generate(B, &d) != AP_OK)
-        fail_msg("demo_generate: %s", ap_error_detail());
+    B = unit_demo_store("flagstart", "tester", 120, 6, dir, path, sizeof path);
     A = unit_open_as(B, path, "tester", NULL);
     return 0;
 }
@@ -81,26 +74,7 @@ static void keep_flags(void)
 /* Where fs differs from a fresh count as of today, in words (empty: nowhere). */
 static void differences(const struct flagset *fs, char *buf, size_t len)
 {
-    buf[0] = '\0';
-    struct flagset fresh = {0};
-    assert_int_equal(flagset_load(&fresh, B, &TH, TODAY), AP_OK);
-    struct flag_row *mine = malloc((fs->n + 1) * sizeof *mine);
-    assert_non_null(mine);
-    if (fs->n)
-        memcpy(mine, fs->rows, fs->n * sizeof *mine);
-    qsort(mine, fs->n, sizeof *mine, flagset_row_cmp);
-    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, flagset_row_cmp);
-    if (fs->counts.red != fresh.counts.red || fs->counts.amber != fresh.counts.amber)
-        snprintf(buf, len, "flag counts %d red %d amber, fresh %d red %d amber", fs->counts.red, fs->counts.amber,
-                 fresh.counts.red, fresh.counts.amber);
-    else if (fs->n != fresh.n)
-        snprintf(buf, len, "%zu flags, fresh %zu", fs->n, fresh.n);
-    for (size_t i = 0; !buf[0] && i < fresh.n; i++)
-        if (flagset_row_cmp(&mine[i], &fresh.rows[i]) != 0)
-            snprintf(buf, len, "flag %zu: %s %s \"%s\", fresh %s %s \"%s\"", i, mine[i].kind, mine[i].subject,
-                     mine[i].reason, fresh.rows[i].kind, fresh.rows[i].subject, fresh.rows[i].reason);
-    free(mine);
-    flagset_free(&fresh);
+    unit_flags_differences(B, &TH, TODAY, fs, buf, len);
 }
 
 /* What A starts from: the flags kept and brought up to date (found), else
