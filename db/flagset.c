@@ -596,6 +596,17 @@ static bool rows_of_bytes(const char *p, size_t n, struct keep *k)
     return true;
 }
 
+ap_status flagset_kept_at(struct store *s, const struct thresholds *th, int today, struct feed_pos *pos,
+                          bool *found)
+{
+    char settings[1024];
+    settings_text(s, th, settings, sizeof settings);
+    memset(pos, 0, sizeof *pos);
+    return rowio_row(s, "SELECT audit_id, audit_at FROM flag_cache WHERE id = 1 AND day = ?1 AND settings = ?2",
+                     "reading the flags kept", found, "it", "It", today, settings, &pos->id, pos->at,
+                     sizeof pos->at);
+}
+
 ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
                              struct feed_pos *pos, bool *found)
 {

@@ -71,6 +71,13 @@ ap_status flagset_save(const struct flagset *fs, struct store *s, const struct t
 ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
                              struct feed_pos *pos, bool *found);
 
+/* Where the flags kept for today and these settings were counted to (*found
+ * false when none are kept for them): reads that alone, not the rows. So
+ * that a session whose flags and feed have not moved since need not keep
+ * them again. */
+ap_status flagset_kept_at(struct store *s, const struct thresholds *th, int today, struct feed_pos *pos,
+                          bool *found);
+
 /* The flags as of now, from those kept: in one read, the set kept
  * (flagset_load_saved) and every change the feed has after it, applied
  * (flagset_apply), so that nothing another login changed in between is

@@ -1108,10 +1108,17 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     ui->last_check = date_monotonic_ms();
     run_loop(ui, -1);
     /* The flags as they are now, for the next session to start from, when
-     * every change read has been applied to them. A failure costs only that
-     * session's start, which counts them again. */
+     * every change read has been applied to them - unless those kept are
+     * already of the audit row the session is at (nothing moved since they
+     * were kept: writing them again, megabytes on a large store, would
+     * change nothing). A failure costs only that session's start, which
+     * counts them again. */
     char unkept[300] = "";
-    if (ui->pend.n == 0 && !ui->pend.whole && flag_touch_empty(&ui->touch) && !ui->flags_behind &&
+    struct feed_pos kept_at;
+    bool same = false;
+    if (flagset_kept_at(s, &cfg->th, ui->flags.today, &kept_at, &same) == AP_OK && same)
+        same = kept_at.id == ui->feed.id && strcmp(kept_at.at, ui->feed.at) == 0;
+    if (ui->pend.n == 0 && !ui->pend.whole && flag_touch_empty(&ui->touch) && !ui->flags_behind && !same &&
         flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
         snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 

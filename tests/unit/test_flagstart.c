@@ -247,6 +247,32 @@ static void test_the_audit_row_kept_at_gone(void **state)
     assert_false(start_is_fresh("the audit log cut back below the flags kept"));
 }
 
+/* Where the flags kept were counted to, read without their rows (what a
+ * session quitting compares with its own position before keeping them
+ * again): the newest audit row when kept; none for another day or other
+ * thresholds, or when none are kept. */
+static void test_kept_at(void **state)
+{
+    (void)state;
+    struct feed_pos at;
+    bool found = true;
+    assert_int_equal(flagset_kept_at(A, &TH, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+    keep_flags();
+    assert_int_equal(flagset_kept_at(A, &TH, TODAY, &at, &found), AP_OK);
+    assert_true(found);
+    assert_int_equal(at.id, unit_int(B, "SELECT max(id) FROM audit_log"));
+    char when[32];
+    assert_string_equal(at.at, unit_text(B, when, sizeof when, "SELECT at FROM audit_log WHERE id = %lld",
+                                         (long long)at.id));
+    assert_int_equal(flagset_kept_at(A, &TH, TODAY + 1, &at, &found), AP_OK);
+    assert_false(found);
+    struct thresholds th2 = TH;
+    th2.unauth_red_days += 1;
+    assert_int_equal(flagset_kept_at(A, &th2, TODAY, &at, &found), AP_OK);
+    assert_false(found);
+}
+
 /* Kept flags that read back damaged are not used. */
 static void test_damaged_bytes_are_not_used(void **state)
 {
@@ -319,6 +345,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_day_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_settings_schema_or_rules_are_not_used, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_audit_row_kept_at_gone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_bytes_are_not_used, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_change_the_feed_lost_is_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_with_stale_kept_flags_equals_fresh, setup, teardown),
