@@ -45,13 +45,14 @@ SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-
 OPT := -O1
 endif
 # Lazily evaluated: pkg-config runs only once `make deps` has made sure it exists.
-# The PDF stack (pangocairo, cairo-pdf, fontconfig) and libxml2 give headers
-# only: src/pdf.c and src/ctf.c load them when first used (src/dynlib.h), so
-# that a command that makes no PDF and reads no CTF (`apterm mark`) does not
-# load and relocate some forty libraries at start. --as-needed: a library
+# The PDF stack (pangocairo, cairo-pdf, fontconfig), libxml2 and xlsxwriter give
+# headers only: src/pdf.c, src/ctf.c and src/xlsx_lib.c load them when first
+# used (src/dynlib.h), so that a command that makes no PDF or workbook and
+# reads no CTF (`apterm mark`, a session's start) does not load and relocate
+# some forty libraries at start. --as-needed: a library
 # the program calls nothing of is not loaded either.
 PKG_CFLAGS = $(shell pkg-config --cflags ncursesw sqlite3 xlsxwriter pangocairo cairo-pdf fontconfig libxml-2.0)
-PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3 xlsxwriter) -liniparser -lm
+PKG_LIBS = $(shell pkg-config --libs ncursesw sqlite3) -liniparser -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -g $(SAN) \
              -I. -Isrc -Idb -Iui -I$(BUILD) $(PKG_CFLAGS) $(APTERM_DEFS) $(CFLAGS)
 ALL_LDFLAGS = -Wl,--as-needed $(SAN) $(LDFLAGS)
@@ -96,6 +97,14 @@ $(BUILD)/%.o: %.c | $(BUILD)/embedded.h
 $(BUILD)/embedded.c $(BUILD)/embedded.h &: src/embed.sh $(EMBED_IN)
 	@mkdir -p $(BUILD)
 	sh src/embed.sh $(BUILD)/embedded $(EMBED_IN)
+
+# The flags' rules, told apart by their source: flags a session kept in the
+# store (db/flagset.c) with an apterm of other rules are not used, so a
+# change to a rule takes effect at once (FLAGS_RULES_ID, in the key they are
+# kept under). flagset.o is compiled again when any of these changes.
+FLAGS_RULES_SRC := db/flags.c src/rules.c src/rules_table.c
+$(BUILD)/db/flagset.o: $(FLAGS_RULES_SRC)
+$(BUILD)/db/flagset.o: ALL_CFLAGS += -DFLAGS_RULES_ID=$(shell cat $(FLAGS_RULES_SRC) | cksum | cut -d' ' -f1)
 
 $(BUILD)/embedded.o: $(BUILD)/embedded.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -131,16 +131,17 @@ ap_status calendar_replace(struct store *s, const char *terms_name, const char *
     return rowio_end(s, st);
 }
 
+static const char TERM_BEGUN_SQL[] = "SELECT academic_year, name, start_date, end_date FROM term "
+                                    "WHERE start_date <= ?1 ORDER BY start_date DESC LIMIT 1";
+
 ap_status calendar_term_begun(struct store *s, int date, struct term_info *t, bool *found)
 {
     memset(t, 0, sizeof *t);
     t->start = t->end = DATE_NONE;
     char day[11];
-    ap_status st = rowio_row(s,
-                             "SELECT academic_year, name, start_date, end_date FROM term "
-                             "WHERE start_date <= ?1 ORDER BY start_date DESC LIMIT 1",
-                             "reading the terms", NULL, "t", "ttdd", date_format(date, day), ROWIO_BUF(t->academic_year),
-                             ROWIO_BUF(t->name), &t->start, &t->end);
+    /* Kept prepared: every pass of the flags reads it, one after each change. */
+    ap_status st = rowio_row_kept(s, TERM_BEGUN_SQL, "reading the terms", NULL, "t", "ttdd", date_format(date, day),
+                                  ROWIO_BUF(t->academic_year), ROWIO_BUF(t->name), &t->start, &t->end);
     *found = st == AP_OK && t->start != DATE_NONE && t->end != DATE_NONE;
     return st;
 }

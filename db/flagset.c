@@ -1,5 +1,6 @@
 #include "flagset.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,23 +16,34 @@ struct keep {
     bool nomem;
 };
 
-static void free_rows_strings(struct flag_row *r)
+/* Whether p points into the kept rows' bytes (fs->pool, flagset_load_saved):
+ * such strings are freed with the pool, not one by one. */
+static bool in_pool(const struct flagset *fs, const char *p)
 {
-    free((char *)r->kind);
-    free((char *)r->subject);
-    free((char *)r->reason);
+    return fs && fs->pool && p >= fs->pool && p < fs->pool + fs->pool_len;
+}
+
+/* Frees a row's strings (those of fs's pool stay: fs may be NULL). */
+static void free_row_strings(const struct flagset *fs, struct flag_row *r)
+{
+    if (!in_pool(fs, r->kind))
+        free((char *)r->kind);
+    if (!in_pool(fs, r->subject))
+        free((char *)r->subject);
+    if (!in_pool(fs, r->reason))
+        free((char *)r->reason);
 }
 
 /* Frees n rows' strings, not the array. */
-static void free_rows_of(struct flag_row *rows, size_t n)
+static void free_rows_of(const struct flagset *fs, struct flag_row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free_rows_strings(&rows[i]);
+        free_row_strings(fs, &rows[i]);
 }
 
-static void free_rows(struct flag_row *rows, size_t n)
+static void free_rows(const struct flagset *fs, struct flag_row *rows, size_t n)
 {
-    free_rows_of(rows, n);
+    free_rows_of(fs, rows, n);
     free(rows);
 }
 
@@ -68,10 +80,13 @@ static void count_rows(struct flagset *fs)
     }
 }
 
-/* The set becomes k's rows, of today (its old rows freed); k is emptied. */
+/* The set becomes k's rows, of today (its old rows and pool freed); k is emptied. */
 static void take_rows(struct flagset *fs, struct keep *k, int today)
 {
-    free_rows(fs->rows, fs->n);
+    free_rows(fs, fs->rows, fs->n);
+    free(fs->pool);
+    fs->pool = NULL;
+    fs->pool_len = 0;
     fs->rows = k->rows;
     fs->n = k->n;
     fs->cap = k->cap;
@@ -88,7 +103,7 @@ ap_status flagset_load(struct flagset *fs, struct store *s, const struct thresho
     if (st == AP_OK && k.nomem)
         st = ap_fail(AP_ERR_NOMEM, "counting the flags: out of memory");
     if (st != AP_OK) {
-        free_rows(k.rows, k.n);
+        free_rows(NULL, k.rows, k.n);
         return st;
     }
     take_rows(fs, &k, today);
@@ -98,7 +113,8 @@ ap_status flagset_load(struct flagset *fs, struct store *s, const struct thresho
 
 void flagset_free(struct flagset *fs)
 {
-    free_rows(fs->rows, fs->n);
+    free_rows(fs, fs->rows, fs->n);
+    free(fs->pool);
     memset(fs, 0, sizeof *fs);
 }
 
@@ -146,6 +162,11 @@ void flag_touch_add(struct flag_touch *t, const struct feed_change *c)
     }
     add_id(&t->pupils, &t->np, &t->cap_p, c->pupil_id, &t->all);
     add_id(&t->providers, &t->nv, &t->cap_v, c->provider_id, &t->all);
+}
+
+void flag_touch_add_fn(void *touch, const struct feed_change *c)
+{
+    flag_touch_add(touch, c);
 }
 
 bool flag_touch_empty(const struct flag_touch *t)
@@ -365,14 +386,14 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     if (st == AP_OK && (k.nomem || (!at && nat)))
         st = ap_fail(AP_ERR_NOMEM, "counting the flags: out of memory");
     if (st == AP_OK && same_rows(fs, at, nat, k.rows, k.n)) {
-        free_rows(k.rows, k.n); /* the set is right as it is */
+        free_rows(NULL, k.rows, k.n); /* the set is right as it is */
     } else if (st == AP_OK) {
         /* The untouched rows stay where they are; the touched records' new
          * rows follow them. */
         size_t kept = 0;
         for (size_t i = 0, h = 0; i < fs->n; i++) {
             if (h < nat && at[h] == i) {
-                free_rows_strings(&fs->rows[i]);
+                free_row_strings(fs, &fs->rows[i]);
                 h++;
             } else {
                 fs->rows[kept++] = fs->rows[i];
@@ -389,7 +410,7 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
         }
         if (moved < k.n) {
             /* Out of memory: the set lacks rows now, so count everything again. */
-            free_rows_of(k.rows + moved, k.n - moved);
+            free_rows_of(NULL, k.rows + moved, k.n - moved);
             st = flagset_load(fs, s, th, today);
         }
         free(k.rows); /* the array only: its rows are the set's, or freed */
@@ -397,7 +418,7 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
         if (changed)
             *changed = true;
     } else {
-        free_rows(k.rows, k.n);
+        free_rows(NULL, k.rows, k.n);
     }
     free(at);
 done:
@@ -409,13 +430,25 @@ done:
 
 /* ---- kept in the store ------------------------------------------------------- */
 
-/* What the flags were counted with, as text: the code set and every
- * threshold. A cache counted with other settings is not used. */
+/* How the rows are written (bumped when the encoding below changes). */
+#define FLAGSET_FORMAT 2
+/* The rules' source as the Makefile saw it (a checksum of db/flags.c and
+ * src/rules*.c): another apterm's rules give another id. */
+#ifndef FLAGS_RULES_ID
+#define FLAGS_RULES_ID 0
+#endif
+
+/* What the flags were counted with, as text: the encoding, the rules
+ * (FLAGS_RULES_ID), the store's schema, the code set and every
+ * threshold. A cache counted with other settings is not used: a new apterm
+ * whose rules or store differ counts again. */
 static void settings_text(struct store *s, const struct thresholds *th, char *buf, size_t len)
 {
     int n = snprintf(buf, len,
-                     "%s|%.4f|%d|%lld|%lld|%lld|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%.4f|%lld|%d|%d|%d|%.4f|%d|%d",
-                     store_code_set(s), th->fulltime_hours, th->registration_pupils,
+                     "f%d|r%lu|s%d|%s|%.4f|%d|%lld|%lld|%lld|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%.4f|%lld|%d|%d|%d|"
+                     "%.4f|%d|%d",
+                     FLAGSET_FORMAT, (unsigned long)FLAGS_RULES_ID, store_schema_version(s), store_code_set(s),
+                     th->fulltime_hours, th->registration_pupils,
                      (long long)th->public_liability_min, (long long)th->employers_liability_min,
                      (long long)th->professional_indemnity_min, th->qa_stage1_months, th->qa_stage2_months,
                      th->qa_stage2_after_concern_days, th->qa_followup_days, th->monitoring_days,
@@ -428,8 +461,10 @@ static void settings_text(struct store *s, const struct thresholds *th, char *bu
         n += snprintf(buf + n, len - (size_t)n, "|%.4f", th->min_weekly_hours[b]);
 }
 
-/* The rows as bytes: per row the level, the three ids, then kind, subject
- * and reason, each a 4-byte length and the text. */
+/* The rows as bytes: per row the level (4 bytes) and the three ids (8 bytes
+ * each), then kind, subject and reason, each ending in a NUL. Read back, the
+ * bytes are kept whole (fs->pool) and the rows point into them: one read and
+ * no copy per string, for a start that costs little. */
 struct bytes {
     unsigned char *p;
     size_t n, cap;
@@ -458,10 +493,10 @@ static void put(struct bytes *b, const void *data, size_t len)
 
 static void put_text(struct bytes *b, const char *t)
 {
-    uint32_t len = (uint32_t)strlen(t);
-    put(b, &len, sizeof len);
-    put(b, t, len);
+    put(b, t, strlen(t) + 1);
 }
+
+#define ROW_HEAD (sizeof(int32_t) + 3 * sizeof(int64_t))
 
 ap_status flagset_save(const struct flagset *fs, struct store *s, const struct thresholds *th,
                        const struct feed_pos *pos)
@@ -523,23 +558,53 @@ ap_status flagset_save(const struct flagset *fs, struct store *s, const struct t
     return st == AP_OK ? waits : st;
 }
 
-/* Reads a length and that many bytes of text at *at; NULL when the bytes end first. */
-static char *take_text(const unsigned char *p, size_t n, size_t *at)
+/* The text at *at, up to its NUL, moving past it; NULL when the bytes end first. */
+static const char *take_text(const char *p, size_t n, size_t *at)
 {
-    uint32_t len;
-    if (n - *at < sizeof len)
+    const char *end = memchr(p + *at, '\0', n - *at);
+    if (!end)
         return NULL;
-    memcpy(&len, p + *at, sizeof len);
-    *at += sizeof len;
-    if (n - *at < len)
-        return NULL;
-    char *t = malloc((size_t)len + 1);
-    if (!t)
-        return NULL;
-    memcpy(t, p + *at, len);
-    t[len] = '\0';
-    *at += len;
+    const char *t = p + *at;
+    *at = (size_t)(end - p) + 1;
     return t;
+}
+
+/* The rows of the n bytes at p (pool, kept by the caller when they read
+ * back whole) into k, their strings pointing into the pool. False when they
+ * do not read back whole (or no memory). */
+static bool rows_of_bytes(const char *p, size_t n, struct keep *k)
+{
+    size_t i = 0;
+    while (i < n) {
+        int32_t level;
+        int64_t ids[3];
+        if (n - i < ROW_HEAD)
+            return false;
+        memcpy(&level, p + i, sizeof level);
+        memcpy(ids, p + i + sizeof level, sizeof ids);
+        i += ROW_HEAD;
+        const char *kind = take_text(p, n, &i), *subject = kind ? take_text(p, n, &i) : NULL,
+                   *reason = subject ? take_text(p, n, &i) : NULL;
+        if (!reason || (level != FLAG_RED && level != FLAG_AMBER))
+            return false;
+        struct flag_row *grown = rowio_grow(k->rows, &k->cap, k->n, sizeof *k->rows);
+        if (!grown)
+            return false;
+        k->rows = grown;
+        k->rows[k->n++] = (struct flag_row){(enum flag_level)level, kind, subject, reason, ids[0], ids[1], ids[2]};
+    }
+    return true;
+}
+
+ap_status flagset_kept_at(struct store *s, const struct thresholds *th, int today, struct feed_pos *pos,
+                          bool *found)
+{
+    char settings[1024];
+    settings_text(s, th, settings, sizeof settings);
+    memset(pos, 0, sizeof *pos);
+    return rowio_row(s, "SELECT audit_id, audit_at FROM flag_cache WHERE id = 1 AND day = ?1 AND settings = ?2",
+                     "reading the flags kept", found, "it", "It", today, settings, &pos->id, pos->at,
+                     sizeof pos->at);
 }
 
 ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
@@ -549,62 +614,99 @@ ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct t
     char settings[1024];
     settings_text(s, th, settings, sizeof settings);
     const char *what = "reading the flags kept";
+    /* The row's small columns first (its bytes are not read by this), then
+     * the bytes straight into the pool (incremental blob I/O: no copy in
+     * between), both in one read. */
+    sqlite3 *db = store_db(s);
+    bool began = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     sqlite3_stmt *q = NULL;
     ap_status st = rowio_prepare(s,
-                                 "SELECT audit_id, audit_at, flags FROM flag_cache "
+                                 "SELECT audit_id, audit_at, length(flags) FROM flag_cache "
                                  "WHERE id = 1 AND day = ?1 AND settings = ?2",
                                  &q, what);
-    if (st != AP_OK)
-        return st;
-    int rc = sqlite3_bind_int(q, 1, today);
-    if (rc == SQLITE_OK)
+    int rc = st == AP_OK ? sqlite3_bind_int(q, 1, today) : SQLITE_OK;
+    if (st == AP_OK && rc == SQLITE_OK)
         rc = sqlite3_bind_text(q, 2, settings, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
+    if (st == AP_OK && rc == SQLITE_OK)
         rc = sqlite3_step(q);
-    struct keep k = {0};
-    bool whole = true; /* the rows read back whole */
-    if (rc == SQLITE_ROW) {
-        struct feed_pos at = {.id = sqlite3_column_int64(q, 0)};
+    struct feed_pos at = {0};
+    sqlite3_int64 len = -1;
+    if (st == AP_OK && rc == SQLITE_ROW) {
+        at.id = sqlite3_column_int64(q, 0);
         rowio_text(q, 1, at.at, sizeof at.at);
-        const unsigned char *p = sqlite3_column_blob(q, 2);
-        size_t n = (size_t)sqlite3_column_bytes(q, 2), i = 0;
-        while (i < n && whole) {
-            int32_t level;
-            int64_t ids[3];
-            if (n - i < sizeof level + sizeof ids) {
-                whole = false;
-                break;
-            }
-            memcpy(&level, p + i, sizeof level);
-            memcpy(ids, p + i + sizeof level, sizeof ids);
-            i += sizeof level + sizeof ids;
-            char *kind = take_text(p, n, &i), *subject = kind ? take_text(p, n, &i) : NULL,
-                 *reason = subject ? take_text(p, n, &i) : NULL;
-            struct flag_row *grown = reason ? rowio_grow(k.rows, &k.cap, k.n, sizeof *k.rows) : NULL;
-            if (!grown || (level != FLAG_RED && level != FLAG_AMBER)) {
-                free(kind);
-                free(subject);
-                free(reason);
-                if (grown)
-                    k.rows = grown;
-                whole = false;
-                break;
-            }
-            k.rows = grown;
-            k.rows[k.n++] = (struct flag_row){(enum flag_level)level, kind, subject, reason, ids[0], ids[1], ids[2]};
-        }
-        if (whole) {
+        len = sqlite3_column_int64(q, 2);
+        rc = SQLITE_DONE;
+    }
+    if (st == AP_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc, what);
+    sqlite3_finalize(q);
+    char *pool = NULL;
+    if (st == AP_OK && len >= 0 && (size_t)len < SIZE_MAX && (pool = malloc((size_t)len + 1)) == NULL)
+        st = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
+    if (pool && len > 0) {
+        sqlite3_blob *blob = NULL;
+        rc = sqlite3_blob_open(db, "main", "flag_cache", "flags", 1, 0, &blob);
+        if (rc == SQLITE_OK && sqlite3_blob_bytes(blob) != (int)len)
+            rc = SQLITE_CORRUPT; /* cannot be, in the same read */
+        if (rc == SQLITE_OK)
+            rc = sqlite3_blob_read(blob, pool, (int)len, 0);
+        int closed = sqlite3_blob_close(blob);
+        if (rc == SQLITE_OK)
+            rc = closed;
+        if (rc != SQLITE_OK)
+            st = store_fail(s, rc, what);
+    }
+    if (began)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    struct keep k = {0};
+    if (st == AP_OK && pool) {
+        pool[len] = '\0';
+        if (rows_of_bytes(pool, (size_t)len, &k)) {
             take_rows(fs, &k, today);
+            fs->pool = pool;
+            fs->pool_len = (size_t)len + 1;
+            pool = NULL;
             count_rows(fs);
             *pos = at;
             *found = true;
         }
-        rc = SQLITE_DONE;
     }
-    free_rows(k.rows, k.n); /* a cache that does not read back whole is not used */
-    if (rc != SQLITE_DONE)
-        st = store_fail(s, rc, what);
-    sqlite3_finalize(q);
+    free(k.rows); /* a cache that does not read back whole is not used (its strings are the pool's) */
+    free(pool);
+    return st;
+}
+
+ap_status flagset_start(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
+                        struct feed_pos *pos, bool *found)
+{
+    *found = false;
+    sqlite3 *db = store_db(s);
+    bool began = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    struct flagset kept = {0};
+    struct feed_pos at;
+    bool have = false, more = true;
+    ap_status st = flagset_load_saved(&kept, s, th, today, &at, &have);
+    /* Kept at the newest audit row (the usual start): nothing to read. */
+    struct feed_pos head;
+    if (st == AP_OK && have && (st = feed_head(s, &head)) == AP_OK && head.id == at.id && strcmp(head.at, at.at) == 0)
+        more = false;
+    struct flag_touch t = {0};
+    while (st == AP_OK && have && more && !t.all && t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS)
+        st = feed_read(s, &at, 4 * FLAGSET_MAX_RECORDS, flag_touch_add_fn, &t, &more);
+    bool few = have && !more && !t.all && t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS;
+    if (st == AP_OK && few)
+        st = flagset_apply(&kept, s, th, today, &t, NULL);
+    if (st == AP_OK && few && kept.known && kept.today == today) {
+        flagset_free(fs);
+        *fs = kept;
+        memset(&kept, 0, sizeof kept);
+        *pos = at;
+        *found = true;
+    }
+    if (began)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    flag_touch_free(&t);
+    flagset_free(&kept);
     return st;
 }
 
@@ -618,7 +720,7 @@ ap_status flag_rows_for_pupil(struct store *s, const struct thresholds *th, int 
     if (st == AP_OK && k.nomem)
         st = ap_fail(AP_ERR_NOMEM, "keeping the flags: out of memory");
     if (st != AP_OK) {
-        free_rows(k.rows, k.n);
+        free_rows(NULL, k.rows, k.n);
         k = (struct keep){0};
     }
     *rows = k.rows;
@@ -628,5 +730,5 @@ ap_status flag_rows_for_pupil(struct store *s, const struct thresholds *th, int 
 
 void flag_rows_free(struct flag_row *rows, size_t n)
 {
-    free_rows(rows, n);
+    free_rows(NULL, rows, n);
 }

@@ -36,6 +36,10 @@ struct flagset {
     struct flag_counts counts;
     int today;                  /* the day the flags are of */
     bool known;                 /* false until the first flagset_load */
+    /* The kept rows' bytes as read (flagset_load_saved): the strings of rows
+     * read back point into them, and are freed with them. */
+    char *pool;
+    size_t pool_len;
 };
 
 /* What a batch of changes touches, for flagset_apply. Zeroed to start. */
@@ -67,6 +71,25 @@ ap_status flagset_save(const struct flagset *fs, struct store *s, const struct t
 ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
                              struct feed_pos *pos, bool *found);
 
+/* Where the flags kept for today and these settings were counted to (*found
+ * false when none are kept for them): reads that alone, not the rows. So
+ * that a session whose flags and feed have not moved since need not keep
+ * them again. */
+ap_status flagset_kept_at(struct store *s, const struct thresholds *th, int today, struct feed_pos *pos,
+                          bool *found);
+
+/* The flags as of now, from those kept: in one read, the set kept
+ * (flagset_load_saved) and every change the feed has after it, applied
+ * (flagset_apply), so that nothing another login changed in between is
+ * missed. *found then, fs replaced (exact as of that read) and *pos the
+ * newest audit row it includes. *found false and fs unchanged when none are
+ * kept for today and these settings, or the changes since are more than a
+ * pass per record is worth (FLAGSET_MAX_RECORDS), or stand for many (an
+ * import, a restore, a change to the terms): then count them
+ * (flagset_load). What a session starts from, and what a report uses. */
+ap_status flagset_start(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
+                        struct feed_pos *pos, bool *found);
+
 /* Orders flag rows by every field (qsort on an array of struct flag_row):
  * two rows compare equal only when they are the same flag. */
 int flagset_row_cmp(const void *a, const void *b);
@@ -74,6 +97,8 @@ int flagset_row_cmp(const void *a, const void *b);
 /* Notes what a change touches (feed_table_flags says what its table means
  * for the flags). */
 void flag_touch_add(struct flag_touch *t, const struct feed_change *c);
+/* The same as a feed_fn (db/feed.h), touch a struct flag_touch. */
+void flag_touch_add_fn(void *touch, const struct feed_change *c);
 bool flag_touch_empty(const struct flag_touch *t);
 /* Empties t, keeping nothing. */
 void flag_touch_free(struct flag_touch *t);

@@ -142,7 +142,8 @@ ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, 
 {
     const char *what = "reading the safeguarding answers";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare(s, open_no_sql, &st, what);
+    /* Kept prepared: the flags of a provider read it after each change. */
+    ap_status result = rowio_prepare_kept(s, open_no_sql, &st, what);
     if (result != AP_OK)
         return result;
     char d[11];
@@ -172,7 +173,7 @@ ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, 
     }
     if (rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
-    sqlite3_finalize(st);
+    store_stmt_done(s, st);
     return result;
 }
 

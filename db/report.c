@@ -242,36 +242,19 @@ static void route_flag(void *ctx, const struct flag_row *f)
     }
 }
 
-static void touch_change(void *ctx, const struct feed_change *c)
-{
-    flag_touch_add(ctx, c);
-}
-
-/* The flags as kept in the store (db/flagset.h: counted by a session today,
- * with the same thresholds and codes) brought up to date by the change feed
- * since, routed as a whole pass's would be: the same rows, each record's in
- * the rules' order. *done is false, and nothing routed, when none are kept
- * for today or the changes since touch more records than a pass costs. */
+/* The flags as kept in the store brought up to date by the change feed, in
+ * the report's own read (flagset_start), routed as a whole pass's would be:
+ * the same rows, each record's in the rules' order. *done is false, and
+ * nothing routed, when none are kept for today or the changes since touch
+ * more records than a pass costs. */
 static ap_status kept_flags(struct load *l, struct flag_route *r, bool *done)
 {
     *done = false;
     struct flagset fs = {0};
     struct feed_pos pos;
-    bool found = false, more = true;
-    ap_status st = flagset_load_saved(&fs, l->s, l->th, l->today, &pos, &found);
-    struct flag_touch t = {0};
-    while (st == AP_OK && found && more && !t.all &&
-           t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS)
-        st = feed_read(l->s, &pos, 4 * FLAGSET_MAX_RECORDS, touch_change, &t, &more);
-    bool few = !more && !t.all && t.np + t.nv + t.nwp + t.nwv <= FLAGSET_MAX_RECORDS;
-    if (st == AP_OK && found && few)
-        st = flagset_apply(&fs, l->s, l->th, l->today, &t, NULL);
-    if (st == AP_OK && found && few) {
-        for (size_t i = 0; i < fs.n; i++)
-            route_flag(r, &fs.rows[i]);
-        *done = true;
-    }
-    flag_touch_free(&t);
+    ap_status st = flagset_start(&fs, l->s, l->th, l->today, &pos, done);
+    for (size_t i = 0; st == AP_OK && *done && i < fs.n; i++)
+        route_flag(r, &fs.rows[i]);
     flagset_free(&fs);
     return st;
 }

@@ -686,24 +686,45 @@ ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *
     return result;
 }
 
-ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
-                    const char *read, ...)
+/* rowio_row, through a statement kept prepared or not. */
+static ap_status row_of(struct store *s, bool kept, const char *sql, const char *what, bool *found, const char *bind,
+                        const char *read, va_list *ap)
 {
     sqlite3_stmt *st = NULL;
-    va_list ap;
-    va_start(ap, read);
-    ap_status result = rowio_prepare(s, sql, &st, what);
-    int rc = result == AP_OK ? bind_args(st, 1, bind, &ap) : SQLITE_OK;
+    ap_status result = kept ? rowio_prepare_kept(s, sql, &st, what) : rowio_prepare(s, sql, &st, what);
+    int rc = result == AP_OK ? bind_args(st, 1, bind, ap) : SQLITE_OK;
     if (result == AP_OK && rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (found)
         *found = result == AP_OK && rc == SQLITE_ROW;
     if (result == AP_OK && rc == SQLITE_ROW)
-        read_args(st, 0, read, &ap);
+        read_args(st, 0, read, ap);
     else if (result == AP_OK && rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
+    if (kept)
+        store_stmt_done(s, st);
+    else
+        sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
+                    const char *read, ...)
+{
+    va_list ap;
+    va_start(ap, read);
+    ap_status result = row_of(s, false, sql, what, found, bind, read, &ap);
     va_end(ap);
-    sqlite3_finalize(st);
+    return result;
+}
+
+ap_status rowio_row_kept(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
+                         const char *read, ...)
+{
+    va_list ap;
+    va_start(ap, read);
+    ap_status result = row_of(s, true, sql, what, found, bind, read, &ap);
+    va_end(ap);
     return result;
 }
 

@@ -231,6 +231,11 @@ ap_status rowio_each(struct store *s, const char *sql, rowio_row_fn *row, void *
  * status naming what. */
 ap_status rowio_row(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
                     const char *read, ...);
+/* The same through a statement kept prepared (rowio_prepare_kept): for a
+ * row read again with each change another login makes (the term, in every
+ * pass of the flags). */
+ap_status rowio_row_kept(struct store *s, const char *sql, const char *what, bool *found, const char *bind,
+                         const char *read, ...);
 
 /* rowio_list, then each row of the query more (its ?1 bound to key too)
  * given to fill with a struct rowio_items of the list, to fill in what the

@@ -158,6 +158,13 @@ ap_status store_cache_limit(struct store *s, int kib)
     return exec(s, sql, "setting the cache size");
 }
 
+ap_status store_map(struct store *s, int64_t bytes)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld", (long long)(bytes > 0 ? bytes : 0));
+    return exec(s, sql, "setting how the store is read");
+}
+
 /* ---- SQL functions the triggers call ---------------------------------- */
 
 static void fn_login(sqlite3_context *ctx, int argc, sqlite3_value **argv)

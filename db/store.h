@@ -134,6 +134,15 @@ ap_status store_busy_wait(struct store *s, bool wait);
  * larger cache only adds to its peak memory. */
 ap_status store_cache_limit(struct store *s, int kib);
 
+/* Reads the store through a memory map of up to `bytes` of it (0: through
+ * the page cache again, the default). Reading a page already in the
+ * kernel's cache then costs no page of the process's own memory to copy it
+ * into: what a session's start reads once (the flags kept, the first
+ * screen) is read so, and the map is dropped before the panes load whole,
+ * whose pages the page cache keeps (a map would count every page read in
+ * the session's memory). Call it between statements and transactions. */
+ap_status store_map(struct store *s, int64_t bytes);
+
 /* Bulk loading of a fictional demo store only: turns the audit triggers off
  * on this connection while a brand-new store is filled (an audit row per
  * generated mark would double the file), and writes one audit row saying so.

@@ -229,6 +229,11 @@ static void make_formats(struct xlsx *x)
 ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx **out)
 {
     *out = NULL;
+    char doing[300];
+    snprintf(doing, sizeof doing, "cannot write %s", target ? target : "");
+    ap_status loaded = xlsx_lib_load(doing);
+    if (loaded != AP_OK)
+        return loaded;
     struct xlsx *x = calloc(1, sizeof *x);
     if (!x)
         return ap_fail(AP_ERR_NOMEM, "cannot write %s: out of memory", target ? target : "");

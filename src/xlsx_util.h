@@ -28,6 +28,7 @@
 #include "outfile.h"
 #include "rules.h"
 #include "status.h"
+#include "xlsx_lib.h" /* the library's functions, loaded when first used */
 
 /* Progress of a long export, for a terminal line or a TUI gauge: fraction
  * 0..1 done, and a few words on what is being done. Called from the

@@ -46,6 +46,8 @@
 #define FEED_CHANGES_MAX 64
 /* SQLite's page cache of a session, in KiB. */
 #define UI_CACHE_KIB 8192
+/* How much of the store the start reads through a map (SQLite's most). */
+#define UI_START_MAP (INT64_C(1) << 31)
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define VIEW_MAX 24
@@ -68,6 +70,7 @@ struct ui {
     char message[300];
     bool message_is_error;
     struct flagset flags;         /* every flag, kept from the feed (ui_flags) */
+    bool flags_behind;            /* a count failed: the flags miss changes read (not kept at exit) */
     int64_t data_version;
     /* The change feed: the last audit row applied; more rows were left for
      * the next turn; and the changes read but not yet given to the panes
@@ -156,10 +159,13 @@ static void flags_changed(struct ui *ui)
             ui->panes[i]->flags_changed(ui->state[i]);
 }
 
-/* Every flag counted again (a whole pass); on failure the last stay. */
+/* Every flag counted again (a whole pass); on failure the last stay, and
+ * they are behind the feed: counted again at the next look, and not kept
+ * for the next session meanwhile. */
 static void recount_flags(struct ui *ui)
 {
-    if (flagset_load(&ui->flags, ui->s, &ui->cfg->th, date_today()) == AP_OK)
+    ui->flags_behind = flagset_load(&ui->flags, ui->s, &ui->cfg->th, date_today()) != AP_OK;
+    if (!ui->flags_behind)
         flags_changed(ui);
 }
 
@@ -709,10 +715,10 @@ static void check_live(struct ui *ui)
     ui->last_check = t;
     int64_t v = store_data_version(ui->s);
     bool new_day = ui->flags.known && ui->flags.today != date_today();
-    if (v == ui->data_version && !ui->feed_more && !new_day)
+    if (v == ui->data_version && !ui->feed_more && !new_day && !ui->flags_behind)
         return;
     ui->data_version = v;
-    if (new_day)
+    if (new_day || ui->flags_behind)
         ui->touch.all = true;
     read_feed(ui, false);
     if (ui->depth > 0)
@@ -1044,6 +1050,11 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
      * (the change feed): a smaller page cache than a one-shot command's. */
     if (store_cache_limit(s, UI_CACHE_KIB) != AP_OK)
         ui_error(ui, "%s", ap_error_detail()); /* it runs on, with the larger cache */
+    /* The start reads through a map of the store (store_map): the first
+     * screen and the flags kept, read once, need no copy in the page cache.
+     * Dropped once the flags are read, before the panes load whole. */
+    if (store_map(s, UI_START_MAP) != AP_OK)
+        ui_error(ui, "%s", ap_error_detail()); /* it runs on, reading as usual */
     ui->panes = panes_all(&ui->pane_count);
     ui->data_version = store_data_version(s);
     /* The feed starts at the newest change before anything is read: one
@@ -1056,26 +1067,25 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
         ui_error(ui, "%s can be read by other users of this host: chmod o-rwx it (children's data)", store_path(s));
     if (store_read_only(s))
         ui_error(ui, "the disk holding the store is full: reading only, nothing can be saved");
-    /* The first frame goes out before the flags are counted and before the
-     * pane has loaded more than a screenful (the roll loads its first rows
-     * only): then the whole of it, and the flags. */
+    /* The flags as last counted (db/flagset.h), when they are of today,
+     * brought up to date by the feed since in the same read (flagset_start):
+     * the first frame is then complete, and exact. The panes' feed goes on
+     * from the audit row read before they loaded: what came after it is
+     * given to them on the first turns of the loop (and to the flags again,
+     * which changes nothing). Otherwise every flag is counted after the
+     * first frame, and kept for the next session. Either way the first
+     * frame goes out before the pane has loaded more than a screenful (the
+     * roll loads its first rows only): then the whole of it. */
+    struct feed_pos upto;
+    bool kept = false;
+    if (flagset_start(&ui->flags, s, &cfg->th, date_today(), &upto, &kept) == AP_OK && kept) {
+        ui->feed_more = upto.id != ui->feed.id;
+        flags_changed(ui);
+    }
     draw_all(ui);
     doupdate();
-    /* The flags as last counted (db/flagset.h), when they are of today: the
-     * frame is complete at once, and the feed from the audit row they were
-     * counted at brings them (and the panes, which have it already) up to
-     * date on the first turns of the loop. Otherwise every flag is counted
-     * now, and kept for the next session. */
-    struct feed_pos saved;
-    bool kept = false;
-    if (flagset_load_saved(&ui->flags, s, &cfg->th, date_today(), &saved, &kept) == AP_OK && kept) {
-        ui->feed = saved;
-        ui->feed_more = true;
-        flags_changed(ui);
-        draw_body(ui);
-        draw_status(ui);
-        doupdate();
-    }
+    if (store_map(s, 0) != AP_OK)
+        ui_error(ui, "%s", ap_error_detail());
     attendance_register_timer(ui); /* a register past its close time and still open closes now */
     const struct pane_ops *first = ui->panes[ui->active];
     struct view_change every = {NULL, 0, NULL, NULL, 0, 0, 0};
@@ -1086,7 +1096,7 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     } else {
         recount_flags(ui);
         /* Kept for the next session; not keeping them costs only its start. */
-        if (flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK) {
+        if (!ui->flags_behind && flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK) {
             char why[300];
             snprintf(why, sizeof why, "The flags could not be kept for the next start: %s", ap_error_detail());
             ui_message_if_quiet(ui, why);
@@ -1098,10 +1108,17 @@ int ui_run(struct store *s, const struct apterm_config *cfg)
     ui->last_check = date_monotonic_ms();
     run_loop(ui, -1);
     /* The flags as they are now, for the next session to start from, when
-     * every change read has been applied to them. A failure costs only that
-     * session's start, which counts them again. */
+     * every change read has been applied to them - unless those kept are
+     * already of the audit row the session is at (nothing moved since they
+     * were kept: writing them again, megabytes on a large store, would
+     * change nothing). A failure costs only that session's start, which
+     * counts them again. */
     char unkept[300] = "";
-    if (ui->pend.n == 0 && !ui->pend.whole && flag_touch_empty(&ui->touch) &&
+    struct feed_pos kept_at;
+    bool same = false;
+    if (flagset_kept_at(s, &cfg->th, ui->flags.today, &kept_at, &same) == AP_OK && same)
+        same = kept_at.id == ui->feed.id && strcmp(kept_at.at, ui->feed.at) == 0;
+    if (ui->pend.n == 0 && !ui->pend.whole && flag_touch_empty(&ui->touch) && !ui->flags_behind && !same &&
         flagset_save(&ui->flags, s, &cfg->th, &ui->feed) != AP_OK)
         snprintf(unkept, sizeof unkept, "%s", ap_error_detail());
 

@@ -164,25 +164,7 @@ static void differences(const struct session *x, char *buf, size_t len)
         snprintf(buf, len, "%lld rows of provider_attended_week differ from the marks", (long long)stale);
         return;
     }
-    struct flagset fresh = {0};
-    assert_int_equal(flagset_load(&fresh, B, &TH, TODAY), AP_OK);
-    struct flag_row *mine = malloc((x->flags.n + 1) * sizeof *mine);
-    assert_non_null(mine);
-    if (x->flags.n)
-        memcpy(mine, x->flags.rows, x->flags.n * sizeof *mine);
-    qsort(mine, x->flags.n, sizeof *mine, flagset_row_cmp);
-    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, flagset_row_cmp);
-    if (x->flags.counts.red != fresh.counts.red || x->flags.counts.amber != fresh.counts.amber)
-        snprintf(buf, len, "flag counts %d red %d amber, fresh %d red %d amber", x->flags.counts.red,
-                 x->flags.counts.amber, fresh.counts.red, fresh.counts.amber);
-    else if (x->flags.n != fresh.n)
-        snprintf(buf, len, "%zu flags, fresh %zu", x->flags.n, fresh.n);
-    for (size_t i = 0; !buf[0] && i < fresh.n; i++)
-        if (flagset_row_cmp(&mine[i], &fresh.rows[i]) != 0)
-            snprintf(buf, len, "flag %zu: %s %s \"%s\", fresh %s %s \"%s\"", i, mine[i].kind, mine[i].subject,
-                     mine[i].reason, fresh.rows[i].kind, fresh.rows[i].subject, fresh.rows[i].reason);
-    free(mine);
-    flagset_free(&fresh);
+    unit_flags_differences(B, &TH, TODAY, &x->flags, buf, len);
     if (buf[0])
         return;
 

@@ -15,6 +15,7 @@
 
 #include "date.h"
 #include "demo.h"
+#include "flagset.h"
 #include "pupil.h"
 #include "status.h"
 #include "upn.h"
@@ -291,4 +292,39 @@ void unit_refused(ap_status st, const char *fragment)
         fail_msg("status %d (%s), expected AP_ERR_INVALID; detail: %s", (int)st, ap_status_text(st),
                  ap_error_detail());
     unit_expect_detail(fragment);
+}
+
+struct store *unit_demo_store(const char *tag, const char *login, int pupils, int weeks, char dir[64], char *path,
+                              size_t path_len)
+{
+    struct store *s = unit_store_new(tag, login, dir, path, path_len);
+    unit_demo(s, pupils, weeks, 1);
+    return s;
+}
+
+void unit_flags_differences(struct store *s, const struct thresholds *th, int today, const struct flagset *fs,
+                            char *buf, size_t len)
+{
+    buf[0] = '\0';
+    struct flagset fresh = {0};
+    if (flagset_load(&fresh, s, th, today) != AP_OK)
+        fail_msg("counting the flags: %s", ap_error_detail());
+    struct flag_row *mine = malloc((fs->n + 1) * sizeof *mine);
+    if (!mine)
+        fail_msg("out of memory");
+    if (fs->n)
+        memcpy(mine, fs->rows, fs->n * sizeof *mine);
+    qsort(mine, fs->n, sizeof *mine, flagset_row_cmp);
+    qsort(fresh.rows, fresh.n, sizeof *fresh.rows, flagset_row_cmp);
+    if (fs->counts.red != fresh.counts.red || fs->counts.amber != fresh.counts.amber)
+        snprintf(buf, len, "flag counts %d red %d amber, fresh %d red %d amber", fs->counts.red, fs->counts.amber,
+                 fresh.counts.red, fresh.counts.amber);
+    else if (fs->n != fresh.n)
+        snprintf(buf, len, "%zu flags, fresh %zu", fs->n, fresh.n);
+    for (size_t i = 0; !buf[0] && i < fresh.n; i++)
+        if (flagset_row_cmp(&mine[i], &fresh.rows[i]) != 0)
+            snprintf(buf, len, "flag %zu: %s %s \"%s\", fresh %s %s \"%s\"", i, mine[i].kind, mine[i].subject,
+                     mine[i].reason, fresh.rows[i].kind, fresh.rows[i].subject, fresh.rows[i].reason);
+    free(mine);
+    flagset_free(&fresh);
 }

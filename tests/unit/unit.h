@@ -112,4 +112,14 @@ void unit_expect_detail(const char *fragment);
  * detail contains fragment. */
 void unit_refused(ap_status st, const char *fragment);
 
+/* unit_store_new, filled with a demo of that many pupils and weeks (seed 1). */
+struct store *unit_demo_store(const char *tag, const char *login, int pupils, int weeks, char dir[64], char *path,
+                              size_t path_len);
+struct flagset;
+/* Where the flags fs differ from a fresh count on s as of today, in words
+ * (buf empty when nowhere): the counts, how many, or the first row that
+ * differs (compared in any order). */
+void unit_flags_differences(struct store *s, const struct thresholds *th, int today, const struct flagset *fs,
+                            char *buf, size_t len);
+
 #endif
