@@ -741,14 +741,7 @@ static void touch_pupils(int n)
 {
     session_end(&X); /* a session of its own, started after what the store holds now */
     session_start(&X);
-    /* A school day with no mark yet for anyone: the marks are all new. */
-    int day = TODAY;
-    do
-        day--;
-    while (date_weekday(day) > 4 || unit_int(B, "SELECT count(*) FROM attendance_mark WHERE day = %d", day) > 0);
-    unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
-          "SELECT id, %d, 'am', 'O', 'officer' FROM pupil ORDER BY id LIMIT %d",
-          day, n);
+    unit_mark_unmarked_day(B, TODAY, n); /* the marks are all new */
     struct batch b = {0};
     while (batch_read(&X, 1000, &b))
         ;

@@ -77,6 +77,22 @@ static void differences(const struct flagset *fs, char *buf, size_t len)
     unit_flags_differences(B, &TH, TODAY, fs, buf, len);
 }
 
+/* The flags load (flagset_start or flagset_load_saved) gives A: found, and
+ * not those of a fresh count (the test could fail). */
+static void expect_stale(ap_status (*load)(struct flagset *, struct store *, const struct thresholds *, int,
+                                           struct feed_pos *, bool *))
+{
+    struct flagset fs = {0};
+    struct feed_pos pos;
+    bool found = false;
+    assert_int_equal(load(&fs, A, &TH, TODAY, &pos, &found), AP_OK);
+    assert_true(found);
+    char why[600];
+    differences(&fs, why, sizeof why);
+    assert_true(why[0] != '\0');
+    flagset_free(&fs);
+}
+
 /* What A starts from: the flags kept and brought up to date (found), else
  * none. When found they must be a fresh count's; the feed position is the
  * newest audit row. Returns found. */
@@ -114,13 +130,7 @@ static void suspend_a_provider(void)
 /* Marks for n pupils on a school day before today with none yet: n pupils touched. */
 static void mark_pupils(int n)
 {
-    int day = TODAY;
-    do
-        day--;
-    while (date_weekday(day) > 4 || unit_int(B, "SELECT count(*) FROM attendance_mark WHERE day = %d", day) > 0);
-    unit_sql(B, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
-                "SELECT id, %d, 'am', 'O', 'officer' FROM pupil ORDER BY id LIMIT %d",
-             day, n);
+    unit_mark_unmarked_day(B, TODAY, n);
 }
 
 /* Nothing changed since they were kept: they are used, and are a fresh count. */
@@ -141,16 +151,7 @@ static void test_changes_by_another_login_are_applied(void **state)
     keep_flags();
     suspend_a_provider();
     mark_pupils(3);
-    /* The kept rows alone are stale now: the test can fail. */
-    struct flagset kept = {0};
-    struct feed_pos pos;
-    bool found = false;
-    assert_int_equal(flagset_load_saved(&kept, A, &TH, TODAY, &pos, &found), AP_OK);
-    assert_true(found);
-    char why[600];
-    differences(&kept, why, sizeof why);
-    assert_true(why[0] != '\0');
-    flagset_free(&kept);
+    expect_stale(flagset_load_saved); /* the kept rows alone are stale now: the test can fail */
     assert_true(start_is_fresh("a provider suspended and three pupils marked absent"));
 }
 
@@ -294,15 +295,7 @@ static void test_a_change_the_feed_lost_is_seen(void **state)
     int64_t before = unit_int(B, "SELECT max(id) FROM audit_log");
     suspend_a_provider();
     unit_sql(B, "DELETE FROM audit_log WHERE id > %lld", (long long)before);
-    struct flagset fs = {0};
-    struct feed_pos pos;
-    bool found = false;
-    assert_int_equal(flagset_start(&fs, A, &TH, TODAY, &pos, &found), AP_OK);
-    assert_true(found);
-    char why[600];
-    differences(&fs, why, sizeof why);
-    assert_true(why[0] != '\0');
-    flagset_free(&fs);
+    expect_stale(flagset_start);
 }
 
 /* The DMT report's flags (providers') made with kept flags that other

@@ -294,6 +294,18 @@ void unit_refused(ap_status st, const char *fragment)
     unit_expect_detail(fragment);
 }
 
+int unit_mark_unmarked_day(struct store *s, int today, int n)
+{
+    int day = today;
+    do
+        day--;
+    while (date_weekday(day) > 4 || unit_int(s, "SELECT count(*) FROM attendance_mark WHERE day = %d", day) > 0);
+    unit_sql(s, "INSERT INTO attendance_mark (pupil_id, day, session, code, source) "
+                "SELECT id, %d, 'am', 'O', 'officer' FROM pupil ORDER BY id LIMIT %d",
+             day, n);
+    return day;
+}
+
 struct store *unit_demo_store(const char *tag, const char *login, int pupils, int weeks, char dir[64], char *path,
                               size_t path_len)
 {
