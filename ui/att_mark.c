@@ -30,7 +30,7 @@
 
 static void term_change(struct att *a, struct grid_row *r, int day, char before, char after)
 {
-    if (!r->term_known || !a->roll->have_term || day < a->roll->term_start || day > a->roll->term_end)
+    if (!r->term_known || !a->have_term || day < a->term_start || day > a->term_end)
         return; /* unknown: read with the change in it when shown */
     const struct code_info *b = code_of(a, before), *n = code_of(a, after);
     if (b && rules_category_possible(b->category))
@@ -128,7 +128,7 @@ static void refresh_cell(struct att *a, int row, int col)
 }
 
 /* The name and the session for messages: "Siân Jones, Fri 20 Nov AM". */
-static void who_when(const struct att *a, int row, int col, char *buf, size_t len)
+static void who_when(struct att *a, int row, int col, char *buf, size_t len)
 {
     char when[40];
     cell_text(a, col, when, sizeof when);

@@ -189,7 +189,7 @@ static void att_close(void *state)
 }
 
 /* A mark changed (the feed names it "pupil/day/session"): its cell and the
- * pupil's term figures read again, in place. False when that cannot be
+ * pupil's term figures read again, in place, when its row has been read (else as it comes into sight). False when that cannot be
  * done: the pupil has no row this week, or has one only through marks (a
  * mark may make the row appear or go), or the mark cannot be read. */
 static bool apply_mark(struct att *a, const struct view_change *what)
@@ -212,16 +212,8 @@ static bool apply_mark(struct att *a, const struct view_change *what)
             return false;
         a->rows[r].c[col] = m.version ? (struct cell){m.code[0], m.reported_code[0], m.version} : (struct cell){0};
     }
-    int64_t id = pupil;
-    bool whole = false;
-    if (roll_reload_pupils(s, a->roll, &id, 1, &whole) != AP_OK || whole)
-        return false;
-    if (r >= 0) {
-        const struct roll_row *p = row_pupil(a, &a->rows[r]);
-        a->rows[r].term_possible = p->possible;
-        a->rows[r].term_attending = p->attending;
-        a->rows[r].term_known = true;
-    }
+    if (r >= 0)
+        row_term_again(a, &a->rows[r]);
     return true;
 }
 
