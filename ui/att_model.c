@@ -256,6 +256,8 @@ struct builder {
     long *row_of;          /* rank -> row, -1 */
     size_t cap;
     bool nomem;
+    int64_t last_pupil;    /* the pupil of the last expected session (they come by pupil) */
+    long last_row;         /* its row, -1 when none */
 };
 
 static struct grid_row *builder_row(struct builder *b, int64_t pupil_id)
@@ -289,7 +291,12 @@ static bool builder_expected(void *ctx, const struct expected *e)
 {
     struct builder *b = ctx;
     struct att *a = b->a;
-    struct grid_row *r = builder_row(b, e->pupil_id);
+    if (e->pupil_id != b->last_pupil) {
+        struct grid_row *found = builder_row(b, e->pupil_id);
+        b->last_pupil = e->pupil_id;
+        b->last_row = found ? found - a->rows : -1;
+    }
+    struct grid_row *r = b->last_row >= 0 ? &a->rows[b->last_row] : NULL;
     if (!r)
         return !b->nomem; /* not on the roll: nothing to show */
     r->expected |= 1u << ((e->day - a->week) * 2 + (e->session == SESSION_PM));
@@ -390,7 +397,7 @@ bool load_week(struct att *a)
         return false;
     struct store *s = ui_store(a->ui);
     int64_t version = store_data_version(s); /* before reading: a commit meanwhile reads again */
-    struct builder b = {.a = a};
+    struct builder b = {.a = a, .last_row = -1};
     b.row_of = malloc((a->nranks ? a->nranks : 1) * sizeof *b.row_of);
     if (!b.row_of) {
         ui_error(a->ui, "The week could not be loaded: out of memory");

@@ -108,10 +108,11 @@ int clock_secs(void);
 void local_stamp(const char *utc, char *buf, size_t len);
 
 /* The row's pupil (names, term figures), read from the store when the row
- * has not been: with the rows from..to (at most ROWS_READ of them), in one
- * read. A blank pupil when it cannot be read (tried again next time). */
+ * has not been, together with the ROWS_READ - 1 rows below it (a screen and
+ * more) in one read. A blank pupil when it cannot be read (tried again at
+ * the next draw). */
 const struct roll_row *row_pupil(struct att *a, const struct grid_row *r);
-#define ROWS_READ 200
+#define ROWS_READ 64
 
 /* Reads the pupils of the rows from..to (row_pupil) that have not been:
  * false (with a message) when they could not be. */

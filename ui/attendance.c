@@ -189,9 +189,10 @@ static void att_close(void *state)
 }
 
 /* A mark changed (the feed names it "pupil/day/session"): its cell and the
- * pupil's term figures read again, in place, when its row has been read (else as it comes into sight). False when that cannot be
- * done: the pupil has no row this week, or has one only through marks (a
- * mark may make the row appear or go), or the mark cannot be read. */
+ * pupil's term figures read again, in place (a row not read yet reads them
+ * as it comes into sight). False when that cannot be done: the pupil has
+ * no row this week, or has one only through marks (a mark may make the row
+ * appear or go), or the mark cannot be read. */
 static bool apply_mark(struct att *a, const struct view_change *what)
 {
     long long pupil;

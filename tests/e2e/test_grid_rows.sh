@@ -125,8 +125,8 @@ fi
 quit edges
 
 # ---- A mark by another process on a row not read yet ----
-# 300 pupils: the grid reads the names of the rows in sight and the next
-# 200 (att_model.h ROWS_READ), so the last rows are read only when scrolled
+# 300 pupils: the grid reads the names of the rows in sight and a few more
+# (att_model.h ROWS_READ), so the last rows are read only when scrolled
 # to. The pupil: one expected this morning with a single placement at the
 # provider last by name (so among the last rows), named in SQLite.
 db="$TEST_DIR/many.db"
