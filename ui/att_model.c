@@ -361,7 +361,8 @@ long row_of_pupil(const struct att *a, int64_t pupil_id)
 void sort_rows(struct att *a)
 {
     sorting = a;
-    qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
+    if (a->nrows) /* no rows: a->rows is NULL, which qsort may not be given */
+        qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
     sorting = NULL;
     index_rows(a);
 }
