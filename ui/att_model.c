@@ -5,10 +5,12 @@
 #include "att_model.h"
 #include "panes.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "attr.h"
@@ -239,15 +241,50 @@ void free_all(struct att *a)
     a->nranks = 0;
     free(a->providers);
     a->providers = NULL;
+    free(a->provider_rank);
+    a->provider_rank = NULL;
     a->nproviders = 0;
     a->loaded = false;
 }
 
+static const struct provider_name *provider_of(const struct att *a, int64_t id)
+{
+    return a->nproviders ? bsearch(&id, a->providers, a->nproviders, sizeof *a->providers, rowio_id_cmp) : NULL;
+}
+
 const char *provider_name(const struct att *a, int64_t id)
 {
-    const struct provider_name *hit =
-        a->nproviders ? bsearch(&id, a->providers, a->nproviders, sizeof *a->providers, rowio_id_cmp) : NULL;
+    const struct provider_name *hit = provider_of(a, id);
     return hit ? hit->name : ""; /* the providers are by id, the id first */
+}
+
+static int provider_name_cmp(const void *pa, const void *pb)
+{
+    const struct provider_name *const *x = pa, *const *y = pb;
+    return strcasecmp((*x)->name, (*y)->name);
+}
+
+/* Each provider's place in name order, case aside (names alike share
+ * one), so that the rows sort on numbers: false when out of memory. */
+static bool rank_providers(struct att *a)
+{
+    const struct provider_name **by_name = malloc((a->nproviders ? a->nproviders : 1) * sizeof *by_name);
+    a->provider_rank = malloc((a->nproviders ? a->nproviders : 1) * sizeof *a->provider_rank);
+    if (!by_name || !a->provider_rank) {
+        free(by_name);
+        return false;
+    }
+    for (size_t i = 0; i < a->nproviders; i++)
+        by_name[i] = &a->providers[i];
+    qsort(by_name, a->nproviders, sizeof *by_name, provider_name_cmp);
+    int rank = 0;
+    for (size_t i = 0; i < a->nproviders; i++) {
+        if (i && provider_name_cmp(&by_name[i - 1], &by_name[i]) != 0)
+            rank = (int)i;
+        a->provider_rank[by_name[i] - a->providers] = rank;
+    }
+    free(by_name);
+    return true;
 }
 
 /* Building the rows of a week. */
@@ -331,14 +368,9 @@ static const struct att *sorting; /* qsort has no context argument */
 static int row_cmp(const void *pa, const void *pb)
 {
     const struct grid_row *x = pa, *y = pb;
-    if (!sorting->by_name) {
-        /* By provider, pupils with none last; then by name. */
-        if (!x->provider[0] != !y->provider[0])
-            return x->provider[0] ? -1 : 1;
-        int c = strcasecmp(x->provider, y->provider);
-        if (c)
-            return c;
-    }
+    /* By provider (its name, case aside), pupils with none last; then by name. */
+    if (!sorting->by_name && x->provider_rank != y->provider_rank)
+        return x->provider_rank < y->provider_rank ? -1 : 1;
     return (x->rank > y->rank) - (x->rank < y->rank); /* the roll's order: by name */
 }
 
@@ -425,8 +457,12 @@ bool load_week(struct att *a)
         free_week(a);
         return false;
     }
-    for (size_t i = 0; i < a->nrows; i++)
-        a->rows[i].provider = provider_name(a, a->rows[i].provider_id);
+    for (size_t i = 0; i < a->nrows; i++) {
+        struct grid_row *r = &a->rows[i];
+        const struct provider_name *p = provider_of(a, r->provider_id);
+        r->provider = p ? p->name : "";
+        r->provider_rank = r->provider[0] ? a->provider_rank[p - a->providers] : INT_MAX;
+    }
     sort_rows(a);
     map_flags(a);
     a->loaded_version = version;
@@ -454,7 +490,7 @@ bool load_all(struct att *a)
         return false;
     }
     a->rank_by_id = malloc((a->nranks ? a->nranks : 1) * sizeof *a->rank_by_id);
-    if (!a->rank_by_id) {
+    if (!a->rank_by_id || !rank_providers(a)) {
         free(order);
         ui_error(a->ui, "Attendance could not be loaded: out of memory");
         free_all(a);

@@ -42,6 +42,7 @@ struct grid_row {
     const struct roll_row *pupil;   /* names and term figures, read as the row comes into sight (row_pupil); NULL before */
     int64_t provider_id;            /* the provider shown: today's, else the week's first */
     const char *provider;           /* its name (the grid's provider names), "" when none */
+    int provider_rank;              /* its name's place among the providers' (ties: the same), INT_MAX when none */
     bool provider_today;            /* provider_id is today's */
     unsigned expected;              /* bit s: timetabled for session s */
     struct cell c[NSESS];
@@ -77,6 +78,7 @@ struct att {
     int term_start, term_end;
     struct provider_name *providers; /* by id */
     size_t nproviders;
+    int *provider_rank;             /* nproviders: each one's name's place in name order (case aside) */
     int today;
     int week;                       /* the Monday shown */
     bool school[5];
