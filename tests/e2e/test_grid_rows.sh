@@ -122,6 +122,15 @@ else
     not_ok "a pupil whose placement ended on the week's Monday is a row, expected on the Monday only" \
         "$(row_of_name "Ella Eve \(left\)")"
 fi
+# ^O: the roll's order alone (legal surname, forename, then id); ^O again: back.
+names() { screen edges | sed -n 's/^[ !~] \([A-Z][A-Za-z ()]*[a-z)]\) \{2,\}[A-Za-z].*/\1/p' | sed 's/ *$//' | paste -sd '|'; }
+keys edges C-o
+wait_for edges "Rows in name order" 5
+expect_equal "^O puts the rows in the roll's order, whatever their providers" "$(names)" \
+    "Bob Able|Cara Cole|Dan Dee|Ella Eve (left)|Sam B Jones|Sam A Jones|Ann Zed"
+keys edges C-o
+wait_for edges "Rows by provider, then name" 5
+expect_equal "^O again puts them back by provider" "$(names)" "$want"
 quit edges
 
 # ---- A mark by another process on a row not read yet ----
