@@ -694,9 +694,11 @@ static bool expected_flush(struct expected_slot *slots, int nslots, int first, i
  * here, once: a placement not proposed, running on the day (start_date <=
  * day, no end_date or end_date >= day), timetabled for its weekday and
  * session; when two overlap, the latest-starting one (then the higher id)
- * gives the provider and hours. Days that are not school days have none. */
-static ap_status expected_days(struct store *s, const struct calendar *cal, int first, int last, expected_fn fn,
-                               void *ctx)
+ * gives the provider and hours. Days that are not school days have none.
+ * Without hours (the grid: hours 0) each placement is one row with its
+ * sessions as a mask, not a row per session: a fifth of the rows. */
+static ap_status expected_days(struct store *s, const struct calendar *cal, int first, int last, bool hours,
+                               expected_fn fn, void *ctx)
 {
     int wd_first = date_weekday(first), wd_last = date_weekday(last);
     if (last < first || last - first > 4 || wd_last < wd_first)
@@ -714,15 +716,24 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
     char from[11], to[11];
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
-    /* The placements index by pupil gives the rows grouped by pupil, no sort. */
+    /* The placements index by pupil gives the rows grouped by pupil, no
+     * sort. Column 5 is the sessions as bits, (weekday - ?3) * 2 + pm. */
+#define EXPECTED_SLOT "1 << ((t.weekday - ?3) * 2 + (t.session = 'pm'))"
+#define EXPECTED_RUNNING                                                                                  \
+    "l.status != 'proposed' AND l.start_date <= ?2 AND (l.end_date IS NULL OR l.end_date >= ?1) "
     int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT l.pupil_id, l.provider_id, l.id, l.start_date, l.end_date, t.weekday, "
-                                "       t.session, t.hours "
-                                "FROM placement l CROSS JOIN placement_session t ON t.placement_id = l.id "
-                                "WHERE l.status != 'proposed' AND l.start_date <= ?2 "
-                                "  AND (l.end_date IS NULL OR l.end_date >= ?1) AND t.weekday BETWEEN ?3 AND ?4 "
-                                "ORDER BY l.pupil_id",
+                                hours ? "SELECT l.pupil_id, l.provider_id, l.id, l.start_date, l.end_date, "
+                                        EXPECTED_SLOT ", t.hours "
+                                        "FROM placement l CROSS JOIN placement_session t ON t.placement_id = l.id "
+                                        "WHERE " EXPECTED_RUNNING "AND t.weekday BETWEEN ?3 AND ?4 "
+                                        "ORDER BY l.pupil_id"
+                                      : "SELECT l.pupil_id, l.provider_id, l.id, l.start_date, l.end_date, "
+                                        "  (SELECT sum(" EXPECTED_SLOT ") FROM placement_session t "
+                                        "   WHERE t.placement_id = l.id AND t.weekday BETWEEN ?3 AND ?4), 0 "
+                                        "FROM placement l WHERE " EXPECTED_RUNNING "ORDER BY l.pupil_id",
                                 -1, &st, NULL);
+#undef EXPECTED_SLOT
+#undef EXPECTED_RUNNING
     if (rc == SQLITE_OK)
         rc = rowio_bind(st, 1, "TTii", date_format(first, from), date_format(last, to), wd_first, wd_last);
     int64_t pupil = 0;
@@ -736,18 +747,18 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
             break;
         }
         pupil = id;
-        int wd = sqlite3_column_int(st, 5), start = rowio_date(st, 3), end = rowio_date(st, 4);
-        int day = first + (wd - wd_first);
-        const char *sess = (const char *)sqlite3_column_text(st, 6);
-        int k = (wd - wd_first) * 2 + (sess && strcmp(sess, "pm") == 0);
-        if (wd < wd_first || wd > wd_last || !school[wd - wd_first] || start == DATE_NONE || start > day ||
-            (end != DATE_NONE && end < day))
-            continue;
-        int64_t placement = sqlite3_column_int64(st, 2);
-        struct expected_slot *e = &slots[k];
-        if (e->set && (start < e->start || (start == e->start && placement < e->placement_id)))
-            continue;
-        *e = (struct expected_slot){true, start, placement, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 7)};
+        int start = rowio_date(st, 3), end = rowio_date(st, 4);
+        int64_t placement = sqlite3_column_int64(st, 2), mask = sqlite3_column_int64(st, 5);
+        for (int k = 0; k < nslots && start != DATE_NONE; k++) {
+            int day = first + k / 2;
+            if (!((mask >> k) & 1) || !school[k / 2] || start > day || (end != DATE_NONE && end < day))
+                continue;
+            struct expected_slot *e = &slots[k];
+            if (e->set && (start < e->start || (start == e->start && placement < e->placement_id)))
+                continue;
+            *e = (struct expected_slot){true, start, placement, sqlite3_column_int64(st, 1),
+                                        sqlite3_column_double(st, 6)};
+        }
     }
     sqlite3_finalize(st);
     if (result == AP_OK && rc != SQLITE_DONE)
@@ -775,7 +786,7 @@ static bool collect_expected(void *ctx, const struct expected *e)
 static ap_status expected_on(struct store *s, const struct calendar *cal, int date, struct expected **out, size_t *n)
 {
     struct expected_list l = {0};
-    ap_status st = expected_days(s, cal, date, date, collect_expected, &l);
+    ap_status st = expected_days(s, cal, date, date, true, collect_expected, &l);
     if (st != AP_OK) {
         free(l.items);
         l = (struct expected_list){0};
@@ -800,7 +811,7 @@ ap_status marks_expected(struct store *s, int date, struct expected **out, size_
 
 ap_status marks_expected_week(struct store *s, const struct calendar *cal, int monday, expected_fn fn, void *ctx)
 {
-    return expected_days(s, cal, monday, monday + 4, fn, ctx);
+    return expected_days(s, cal, monday, monday + 4, false, fn, ctx);
 }
 
 /* ---- register close ------------------------------------------------------------------ */

@@ -153,8 +153,9 @@ struct expected {
  * (NULL when none) that the caller frees with free(). */
 ap_status marks_expected(struct store *s, int date, struct expected **out, size_t *n);
 /* The same for the five days from monday, in one read (the grid's week),
- * given to fn one by one as they are read, not kept: ordered by pupil id,
- * then day, then AM before PM; each entry's day says which. fn returns
+ * without the hours (0), given to fn one by one as they are read, not
+ * kept: ordered by pupil id, then day, then AM before PM; each entry's day
+ * says which. fn returns
  * false to stop (out of memory: AP_ERR_NOMEM). cal is the store's calendar
  * (calendar_load). */
 struct calendar;

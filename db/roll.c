@@ -158,11 +158,16 @@ static ap_status set_providers(void *ctx, const struct roll_placed *list, size_t
  *     range per pupil (so it costs the term's weeks, not the years kept);
  *  3. the active placements today with their provider and weekly hours,
  *     put together per pupil here. */
+/* On roll on a day: no end date, or one not before it (roll_row.on_roll). */
+#define ROLL_ON_ROLL(day) "(end_date IS NULL OR end_date >= " day ")"
+#define ROLL_ORDER(u) u ".legal_surname COLLATE NOCASE, " u ".legal_forename COLLATE NOCASE, " u ".id"
 static const char ROLL_PUPILS_SQL[] =
     "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.home_school_id, "
     "  ifnull(sc.name, ''), u.roll_status, u.cohort, u.plan, u.cla, u.fsm, u.start_date, u.end_date "
     "FROM pupil u LEFT JOIN school sc ON sc.id = u.home_school_id "
-    "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id";
+    "ORDER BY " ROLL_ORDER("u");
+/* The roll's order alone, from the name index (no row of the table read). */
+static const char ROLL_ORDER_SQL[] = "SELECT u.id FROM pupil u INDEXED BY pupil_name ORDER BY " ROLL_ORDER("u");
 static const char ROLL_ATTENDANCE_SQL[] =
     "SELECT u.id, sum(w.possible), sum(w.attending) "
     "FROM pupil u JOIN attendance_week w ON w.pupil_id = u.id AND w.week BETWEEN ?1 AND ?2 "
@@ -180,7 +185,7 @@ static const char ROLL_PLACED_SQL[] =
     "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.home_school_id, "  \
     "  ifnull(sc.name, ''), u.roll_status, u.cohort, u.plan, u.cla, u.fsm, u.start_date, u.end_date "    \
     "FROM pupil u LEFT JOIN school sc ON sc.id = u.home_school_id WHERE u.id IN " ids " "              \
-    "ORDER BY u.legal_surname COLLATE NOCASE, u.legal_forename COLLATE NOCASE, u.id"
+    "ORDER BY " ROLL_ORDER("u")
 #define ROLL_ATTENDANCE_IN(ids)                                                                            \
     "SELECT u.id, sum(w.possible), sum(w.attending) "                                                    \
     "FROM pupil u JOIN attendance_week w ON w.pupil_id = u.id AND w.week BETWEEN ?1 AND ?2 "            \
@@ -191,23 +196,28 @@ static const char ROLL_PLACED_SQL[] =
     "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " PLACEMENT_ACTIVE_ON("l", "?1")               \
     " AND l.pupil_id IN " ids
 #define FIRST_IDS                                                                                          \
-    "(SELECT id FROM pupil WHERE end_date IS NULL OR end_date >= :today "                               \
+    "(SELECT id FROM pupil WHERE " ROLL_ON_ROLL(":today") " "                                             \
     "ORDER BY legal_surname COLLATE NOCASE, legal_forename COLLATE NOCASE, id LIMIT :limit)"
 #define ONE_ID "(:pupil)"
+#define SOME_IDS "(SELECT value FROM json_each(:ids))"
 static const char ROLL_PUPILS_FIRST_SQL[] = ROLL_PUPILS_IN(FIRST_IDS);
 static const char ROLL_ATTENDANCE_FIRST_SQL[] = ROLL_ATTENDANCE_IN(FIRST_IDS);
 static const char ROLL_PLACED_FIRST_SQL[] = ROLL_PLACED_IN(FIRST_IDS);
 static const char ROLL_PUPILS_ONE_SQL[] = ROLL_PUPILS_IN(ONE_ID);
 static const char ROLL_ATTENDANCE_ONE_SQL[] = ROLL_ATTENDANCE_IN(ONE_ID);
 static const char ROLL_PLACED_ONE_SQL[] = ROLL_PLACED_IN(ONE_ID);
+static const char ROLL_PUPILS_SOME_SQL[] = ROLL_PUPILS_IN(SOME_IDS);
+static const char ROLL_ATTENDANCE_SOME_SQL[] = ROLL_ATTENDANCE_IN(SOME_IDS);
+static const char ROLL_PLACED_SOME_SQL[] = ROLL_PLACED_IN(SOME_IDS);
 
-/* The statement of the three for the roll being loaded: whole, first screenful or one pupil. */
-static const char *roll_sql(const struct roll *r, const char *whole, const char *first, const char *one)
+/* The statement of the set for the roll being loaded: whole, first screenful, one pupil or some. */
+static const char *roll_sql(const struct roll *r, const char *whole, const char *first, const char *one,
+                            const char *some)
 {
-    return r->only_id ? one : r->first_limit ? first : whole;
+    return r->only_ids ? some : r->only_id ? one : r->first_limit ? first : whole;
 }
 
-/* Binds :today, :limit and :pupil where a statement of a set has them. */
+/* Binds :today, :limit, :pupil and :ids where a statement of a set has them. */
 static int bind_first(sqlite3_stmt *st, const struct roll *r)
 {
     int rc = SQLITE_OK, i;
@@ -218,6 +228,8 @@ static int bind_first(sqlite3_stmt *st, const struct roll *r)
         rc = sqlite3_bind_int(st, i, r->first_limit);
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":pupil")) > 0)
         rc = sqlite3_bind_int64(st, i, r->only_id);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st, ":ids")) > 0)
+        rc = sqlite3_bind_text(st, i, r->only_ids, -1, SQLITE_TRANSIENT);
     return rc;
 }
 
@@ -225,7 +237,7 @@ static ap_status read_pupils(struct store *s, struct roll *r)
 {
     const char *what = "loading the roll";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_PUPILS_SQL, ROLL_PUPILS_FIRST_SQL, ROLL_PUPILS_ONE_SQL), &st, what);
+    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_PUPILS_SQL, ROLL_PUPILS_FIRST_SQL, ROLL_PUPILS_ONE_SQL, ROLL_PUPILS_SOME_SQL), &st, what);
     if (result != AP_OK)
         return result;
     if (bind_first(st, r) != SQLITE_OK) {
@@ -282,7 +294,8 @@ static ap_status read_attendance(struct store *s, struct roll *r, const struct r
         return AP_OK; /* no term: no figure */
     const char *what = "loading the term's attendance";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_ATTENDANCE_SQL, ROLL_ATTENDANCE_FIRST_SQL, ROLL_ATTENDANCE_ONE_SQL), &st,
+    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_ATTENDANCE_SQL, ROLL_ATTENDANCE_FIRST_SQL, ROLL_ATTENDANCE_ONE_SQL,
+                                                   ROLL_ATTENDANCE_SOME_SQL), &st,
                                        what);
     if (result != AP_OK)
         return result;
@@ -312,7 +325,7 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct rowio
 {
     const char *what = "loading the pupils' placements";
     sqlite3_stmt *st = NULL;
-    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_PLACED_SQL, ROLL_PLACED_FIRST_SQL, ROLL_PLACED_ONE_SQL), &st, what);
+    ap_status result = rowio_prepare_kept(s, roll_sql(r, ROLL_PLACED_SQL, ROLL_PLACED_FIRST_SQL, ROLL_PLACED_ONE_SQL, ROLL_PLACED_SOME_SQL), &st, what);
     if (result != AP_OK)
         return result;
     struct roll_placed *list = NULL;
@@ -347,7 +360,8 @@ static ap_status read_placed(struct store *s, struct roll *r, const struct rowio
     return result;
 }
 
-static ap_status load_roll(struct store *s, int today, int first_limit, int64_t only_id, bool full, struct roll **out)
+static ap_status load_roll(struct store *s, int today, int first_limit, int64_t only_id, const char *only_ids,
+                           struct roll **out)
 {
     *out = NULL;
     struct roll *r = calloc(1, sizeof *r);
@@ -356,6 +370,7 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
     r->today = today;
     r->first_limit = first_limit;
     r->only_id = only_id;
+    r->only_ids = only_ids;
     r->term_start = r->term_end = DATE_NONE;
     struct rowio_id_at *index = NULL;
     /* One read transaction: every part sees the same snapshot. */
@@ -367,7 +382,7 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
         /* Every pupil less those who left before today: two counts of
          * indexes (end_date IS NULL OR >= today read and sorted the row ids
          * of the whole roll, then looked each row up: most of the first
-         * screen's time). */
+         * screen's time). The same rule as ROLL_ON_ROLL. */
         char day[11], sql[160];
         snprintf(sql, sizeof sql,
                  "SELECT (SELECT count(*) FROM pupil) - (SELECT count(*) FROM pupil WHERE end_date < '%s')",
@@ -379,14 +394,14 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
         if (!index) {
             result = ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
         } else {
-            if (full)
-                result = read_attendance(s, r, index);
-            if (result == AP_OK && full)
+            result = read_attendance(s, r, index);
+            if (result == AP_OK)
                 result = read_placed(s, r, index);
         }
     }
     rowio_snapshot_end(s, began);
     free(index);
+    r->only_ids = NULL; /* the caller's */
     if (result != AP_OK) {
         roll_free(r);
         return result;
@@ -397,17 +412,59 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
 
 ap_status roll_load(struct store *s, int today, struct roll **out)
 {
-    return load_roll(s, today, 0, 0, true, out);
-}
-
-ap_status roll_load_names(struct store *s, int today, struct roll **out)
-{
-    return load_roll(s, today, 0, 0, false, out);
+    return load_roll(s, today, 0, 0, NULL, out);
 }
 
 ap_status roll_load_first(struct store *s, int today, int limit, struct roll **out)
 {
-    return load_roll(s, today, limit > 0 ? limit : 1, 0, true, out);
+    return load_roll(s, today, limit > 0 ? limit : 1, 0, NULL, out);
+}
+
+ap_status roll_load_pupils(struct store *s, int today, const int64_t *ids, size_t n, struct roll **out)
+{
+    *out = NULL;
+    /* The ids as a JSON array for json_each: at most 20 digits and a comma each. */
+    char *json = malloc(n * 21 + 3);
+    if (!json)
+        return ap_fail(AP_ERR_NOMEM, "loading the roll: out of memory");
+    size_t at = 0;
+    json[at++] = '[';
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)sprintf(json + at, "%s%lld", i ? "," : "", (long long)ids[i]);
+    json[at++] = ']';
+    json[at] = '\0';
+    ap_status st = load_roll(s, today, 0, 0, json, out);
+    free(json);
+    return st;
+}
+
+static void read_id(sqlite3_stmt *st, void *row)
+{
+    *(int64_t *)row = sqlite3_column_int64(st, 0);
+}
+
+static void read_id_ctx(sqlite3_stmt *st, void *row, const void *ctx)
+{
+    (void)ctx;
+    read_id(st, row);
+}
+
+ap_status roll_on_roll(struct store *s, int today, int64_t **ids, size_t *n)
+{
+    void *items = NULL;
+    char day[11];
+    ap_status st = rowio_listf(s, "SELECT id FROM pupil WHERE " ROLL_ON_ROLL("?1"), sizeof **ids, read_id_ctx, NULL,
+                               &items, n, "loading the pupils on roll", "T", date_format(today, day));
+    *ids = items;
+    return st;
+}
+
+ap_status roll_order(struct store *s, int64_t **ids, size_t *n)
+{
+    void *items = NULL;
+    ap_status st = rowio_list(s, ROLL_ORDER_SQL, 0, sizeof **ids, read_id, &items, n, "loading the roll's order");
+    *ids = items;
+    return st;
 }
 
 /* Copies the one-pupil roll's row into row, its strings into r's arena. */
@@ -443,7 +500,7 @@ ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids
     bool began = result == AP_OK && rowio_snapshot_begin(s);
     for (size_t i = 0; result == AP_OK && !*whole && i < n; i++) {
         const struct roll_row *old = roll_find(r, ids[i]);
-        if ((result = load_roll(s, r->today, 0, ids[i], true, &one[i])) != AP_OK)
+        if ((result = load_roll(s, r->today, 0, ids[i], NULL, &one[i])) != AP_OK)
             break;
         if (!old || one[i]->n != 1 || one[i]->have_term != r->have_term || one[i]->term_start != r->term_start) {
             *whole = true; /* added, removed, or the term moved */

@@ -73,18 +73,24 @@ struct roll {
     int first_limit;
     int64_t on_roll_total;
     int64_t only_id;                /* private: one pupil's row being read again */
+    const char *only_ids;           /* private: the pupils being read (roll_load_pupils), a JSON array */
     struct arena *arena;       /* private: the strings */
 };
 
 /* Loads every pupil, on roll or not, as of today. *out is the caller's, to
  * free with roll_free. */
 ap_status roll_load(struct store *s, int today, struct roll **out);
-/* The same pupils and term without the placements today or the term's
- * attendance (providers "", no provider ids, weekly hours 0, possible and
- * attending 0, has_attendance false): for a view that shows providers of
- * its own and reads a pupil's term figures when it needs them (the
- * attendance grid, with roll_reload_pupils), a third of the reading. */
-ap_status roll_load_names(struct store *s, int today, struct roll **out);
+/* Only the pupils ids[0..n), exactly as roll_load has them, in the roll's
+ * order (an id of no pupil is left out): for a view that orders its rows
+ * itself (roll_order) and reads the rows it shows as they come into sight
+ * (the attendance grid). */
+ap_status roll_load_pupils(struct store *s, int today, const int64_t *ids, size_t n, struct roll **out);
+/* Every pupil's id in the roll's order (legal surname, then forename,
+ * case-insensitive, then id), from the name index alone: *ids is the
+ * caller's to free. */
+ap_status roll_order(struct store *s, int64_t **ids, size_t *n);
+/* The ids of the pupils on roll today (roll_row.on_roll), in no order: the caller's to free. */
+ap_status roll_on_roll(struct store *s, int today, int64_t **ids, size_t *n);
 
 /* Only the first `limit` pupils on roll, by name, exactly as roll_load has
  * them: what the roll shows as it opens, so that the first frame does not

@@ -30,7 +30,7 @@
 
 static void term_change(struct att *a, struct grid_row *r, int day, char before, char after)
 {
-    if (!r->term_known || !a->roll->have_term || day < a->roll->term_start || day > a->roll->term_end)
+    if (!r->term_known || !a->have_term || day < a->term_start || day > a->term_end)
         return; /* unknown: read with the change in it when shown */
     const struct code_info *b = code_of(a, before), *n = code_of(a, after);
     if (b && rules_category_possible(b->category))
@@ -128,24 +128,32 @@ static void refresh_cell(struct att *a, int row, int col)
 }
 
 /* The name and the session for messages: "Siân Jones, Fri 20 Nov AM". */
-static void who_when(const struct att *a, int row, int col, char *buf, size_t len)
+static void who_when(struct att *a, int row, int col, char *buf, size_t len)
 {
     char when[40];
     cell_text(a, col, when, sizeof when);
     snprintf(buf, len, "%s, %s", row_pupil(a, &a->rows[row])->display_name, when);
 }
 
-/* Records code in the cursor's cell, then moves to the next unreported pupil. */
-unsigned mark_code(struct att *a, char code)
+/* A write to the cursor's cell (its row, column, day and session): mark_code's
+ * and clear_mark's, given code (0 for a clear). */
+typedef unsigned cell_write_fn(struct att *a, int row, int col, int day, enum session sess, struct grid_row *r,
+                               char code);
+
+/* fn on the cursor's cell, when there is one and the store may be written. */
+static unsigned at_cursor(struct att *a, char code, cell_write_fn *fn)
 {
-    struct ui *ui = a->ui;
     if (!a->nrows)
         return REDRAW_NONE;
-    if (!ui_can_write(ui))
+    if (!ui_can_write(a->ui))
         return REDRAW_STATUS;
-    int row = a->cur_row, col = a->cur_col, day = col_day(a, col);
-    enum session sess = col_session(col);
-    struct grid_row *r = &a->rows[row];
+    int row = a->cur_row, col = a->cur_col;
+    return fn(a, row, col, col_day(a, col), col_session(col), &a->rows[row], code);
+}
+
+static unsigned write_code(struct att *a, int row, int col, int day, enum session sess, struct grid_row *r, char code)
+{
+    struct ui *ui = a->ui;
     const struct code_info *info = code_of(a, code);
     char why[300];
     if (!info) {
@@ -216,16 +224,16 @@ unsigned mark_code(struct att *a, char code)
     return move_to(a, next, col) | out;
 }
 
-unsigned clear_mark(struct att *a)
+/* Records code in the cursor's cell, then moves to the next unreported pupil. */
+unsigned mark_code(struct att *a, char code)
 {
+    return at_cursor(a, code, write_code);
+}
+
+static unsigned write_clear(struct att *a, int row, int col, int day, enum session sess, struct grid_row *r, char code)
+{
+    (void)code;
     struct ui *ui = a->ui;
-    if (!a->nrows)
-        return REDRAW_NONE;
-    if (!ui_can_write(ui))
-        return REDRAW_STATUS;
-    int row = a->cur_row, col = a->cur_col, day = col_day(a, col);
-    enum session sess = col_session(col);
-    struct grid_row *r = &a->rows[row];
     char ww[300];
     who_when(a, row, col, ww, sizeof ww);
     if (!r->c[col].version) {
@@ -253,6 +261,11 @@ unsigned clear_mark(struct att *a)
     wrote(a);
     ui_message(ui, "Cleared %c (%s); u puts it back", before.code[0], ww);
     return repaint_cell(a, row, col) | REDRAW_STATUS;
+}
+
+unsigned clear_mark(struct att *a)
+{
+    return at_cursor(a, 0, write_clear);
 }
 
 int monday_of(int date)

@@ -5,9 +5,12 @@
 #include "att_model.h"
 #include "panes.h"
 
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "attr.h"
@@ -70,9 +73,15 @@ static long find_ix(const struct id_ix *index, size_t n, int64_t id)
     return hit ? (long)hit->ix : -1;
 }
 
-const struct roll_row *row_pupil(const struct att *a, const struct grid_row *r)
+const struct roll_row *row_pupil(struct att *a, const struct grid_row *r)
 {
-    return &a->roll->rows[r->roll_ix];
+    static const struct roll_row blank = {.display_name = "", .legal_forename = "", .legal_surname = "",
+                                          .preferred_name = "", .home_school = "", .providers = "", .on_roll = true,
+                                          .start_date = DATE_NONE, .end_date = DATE_NONE};
+    size_t i = (size_t)(r - a->rows);
+    if (!r->pupil)
+        read_rows(a, i, i + ROWS_READ); /* the rows below come into sight next */
+    return r->pupil ? r->pupil : &blank;
 }
 
 int col_day(const struct att *a, int col)
@@ -151,8 +160,69 @@ void put_fit(WINDOW *w, int y, int x, const char *text, int cols, attr_t attr, u
 
 /* ---- Loading ---------------------------------------------------------------------- */
 
+/* The rolls of the rows read: the rows' pupils point into them. */
+static void free_read(struct att *a)
+{
+    for (size_t i = 0; i < a->nread; i++)
+        roll_free(a->read[i]);
+    free(a->read);
+    a->read = NULL;
+    a->nread = 0;
+    for (size_t i = 0; i < a->nrows; i++)
+        a->rows[i].pupil = NULL;
+}
+
+bool read_rows(struct att *a, size_t from, size_t to)
+{
+    if (to > a->nrows)
+        to = a->nrows;
+    int64_t *ids = malloc((to > from ? to - from : 1) * sizeof *ids);
+    struct roll **grown = realloc(a->read, (a->nread + 1) * sizeof *grown);
+    if (grown)
+        a->read = grown;
+    size_t n = 0;
+    for (size_t i = from; ids && i < to; i++)
+        if (!a->rows[i].pupil)
+            ids[n++] = a->rows[i].pupil_id;
+    struct roll *r = NULL;
+    struct rowio_id_at *index = NULL;
+    ap_status st = ids && grown ? AP_OK : ap_fail(AP_ERR_NOMEM, "out of memory");
+    if (st == AP_OK && n)
+        st = roll_load_pupils(ui_store(a->ui), a->today, ids, n, &r);
+    if (st == AP_OK && r && r->n &&
+        !(index = rowio_id_at_build(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id))))
+        st = ap_fail(AP_ERR_NOMEM, "out of memory");
+    free(ids);
+    if (st != AP_OK) {
+        roll_free(r);
+        ui_error(a->ui, "The pupils' names could not be read: %s", ap_error_detail());
+        return false;
+    }
+    if (!r)
+        return true; /* all read already */
+    a->read[a->nread++] = r;
+    a->have_term = r->have_term;
+    a->term_start = r->term_start;
+    a->term_end = r->term_end;
+    for (size_t i = from; index && i < to; i++) {
+        struct grid_row *g = &a->rows[i];
+        long at = g->pupil ? -1 : rowio_id_at_find(index, r->n, g->pupil_id);
+        if (at < 0)
+            continue;
+        g->pupil = &r->rows[at];
+        if (!g->term_known) {
+            g->term_possible = g->pupil->possible;
+            g->term_attending = g->pupil->attending;
+            g->term_known = true;
+        }
+    }
+    free(index);
+    return true;
+}
+
 static void free_week(struct att *a)
 {
+    free_read(a);
     free(a->rows);
     free(a->row_by_id);
     a->rows = NULL;
@@ -165,35 +235,72 @@ void free_all(struct att *a)
     free_week(a);
     codes_free(&a->codes);
     calendar_free(&a->cal);
-    roll_free(a->roll);
-    a->roll = NULL;
-    free(a->roll_by_id);
-    a->roll_by_id = NULL;
+    free_read(a);
+    free(a->rank_by_id);
+    a->rank_by_id = NULL;
+    a->nranks = 0;
     free(a->providers);
     a->providers = NULL;
+    free(a->provider_rank);
+    a->provider_rank = NULL;
     a->nproviders = 0;
     a->loaded = false;
 }
 
+static const struct provider_name *provider_of(const struct att *a, int64_t id)
+{
+    return a->nproviders ? bsearch(&id, a->providers, a->nproviders, sizeof *a->providers, rowio_id_cmp) : NULL;
+}
+
 const char *provider_name(const struct att *a, int64_t id)
 {
-    const struct provider_name *hit =
-        a->nproviders ? bsearch(&id, a->providers, a->nproviders, sizeof *a->providers, rowio_id_cmp) : NULL;
+    const struct provider_name *hit = provider_of(a, id);
     return hit ? hit->name : ""; /* the providers are by id, the id first */
+}
+
+static int provider_name_cmp(const void *pa, const void *pb)
+{
+    const struct provider_name *const *x = pa, *const *y = pb;
+    return strcasecmp((*x)->name, (*y)->name);
+}
+
+/* Each provider's place in name order, case aside (names alike share
+ * one), so that the rows sort on numbers: false when out of memory. */
+static bool rank_providers(struct att *a)
+{
+    const struct provider_name **by_name = malloc((a->nproviders ? a->nproviders : 1) * sizeof *by_name);
+    a->provider_rank = malloc((a->nproviders ? a->nproviders : 1) * sizeof *a->provider_rank);
+    if (!by_name || !a->provider_rank) {
+        free(by_name);
+        return false;
+    }
+    for (size_t i = 0; i < a->nproviders; i++)
+        by_name[i] = &a->providers[i];
+    qsort(by_name, a->nproviders, sizeof *by_name, provider_name_cmp);
+    int rank = 0;
+    for (size_t i = 0; i < a->nproviders; i++) {
+        if (i && provider_name_cmp(&by_name[i - 1], &by_name[i]) != 0)
+            rank = (int)i;
+        a->provider_rank[by_name[i] - a->providers] = rank;
+    }
+    free(by_name);
+    return true;
 }
 
 /* Building the rows of a week. */
 struct builder {
     struct att *a;
-    long *row_of;          /* roll index -> row, -1 */
+    long *row_of;          /* rank -> row, -1 */
     size_t cap;
     bool nomem;
+    int64_t last_pupil;    /* the pupil of the last expected session (they come by pupil) */
+    long last_row;         /* its row, -1 when none */
 };
 
 static struct grid_row *builder_row(struct builder *b, int64_t pupil_id)
 {
     struct att *a = b->a;
-    long ri = find_ix(a->roll_by_id, a->roll->n, pupil_id);
+    long ri = find_ix(a->rank_by_id, a->nranks, pupil_id);
     if (ri < 0 || b->nomem)
         return NULL;
     if (b->row_of[ri] >= 0)
@@ -211,7 +318,7 @@ static struct grid_row *builder_row(struct builder *b, int64_t pupil_id)
     struct grid_row *r = &a->rows[a->nrows];
     memset(r, 0, sizeof *r);
     r->pupil_id = pupil_id;
-    r->roll_ix = (size_t)ri;
+    r->rank = (size_t)ri;
     r->provider = "";
     b->row_of[ri] = (long)a->nrows++; /* its term figures when shown (row_term) */
     return r;
@@ -221,7 +328,12 @@ static bool builder_expected(void *ctx, const struct expected *e)
 {
     struct builder *b = ctx;
     struct att *a = b->a;
-    struct grid_row *r = builder_row(b, e->pupil_id);
+    if (e->pupil_id != b->last_pupil) {
+        struct grid_row *found = builder_row(b, e->pupil_id);
+        b->last_pupil = e->pupil_id;
+        b->last_row = found ? found - a->rows : -1;
+    }
+    struct grid_row *r = b->last_row >= 0 ? &a->rows[b->last_row] : NULL;
     if (!r)
         return !b->nomem; /* not on the roll: nothing to show */
     r->expected |= 1u << ((e->day - a->week) * 2 + (e->session == SESSION_PM));
@@ -256,15 +368,10 @@ static const struct att *sorting; /* qsort has no context argument */
 static int row_cmp(const void *pa, const void *pb)
 {
     const struct grid_row *x = pa, *y = pb;
-    if (!sorting->by_name) {
-        /* By provider, pupils with none last; then by name. */
-        if (!x->provider[0] != !y->provider[0])
-            return x->provider[0] ? -1 : 1;
-        int c = strcasecmp(x->provider, y->provider);
-        if (c)
-            return c;
-    }
-    return (x->roll_ix > y->roll_ix) - (x->roll_ix < y->roll_ix); /* the roll is in name order */
+    /* By provider (its name, case aside), pupils with none last; then by name. */
+    if (!sorting->by_name && x->provider_rank != y->provider_rank)
+        return x->provider_rank < y->provider_rank ? -1 : 1;
+    return (x->rank > y->rank) - (x->rank < y->rank); /* the roll's order: by name */
 }
 
 static void index_rows(struct att *a)
@@ -286,7 +393,8 @@ long row_of_pupil(const struct att *a, int64_t pupil_id)
 void sort_rows(struct att *a)
 {
     sorting = a;
-    qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
+    if (a->nrows) /* no rows: a->rows is NULL, which qsort may not be given */
+        qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
     sorting = NULL;
     index_rows(a);
 }
@@ -318,35 +426,43 @@ void map_flags(struct att *a)
 bool load_week(struct att *a)
 {
     free_week(a);
-    if (!a->roll)
+    if (!a->rank_by_id)
         return false;
     struct store *s = ui_store(a->ui);
     int64_t version = store_data_version(s); /* before reading: a commit meanwhile reads again */
-    struct builder b = {.a = a};
-    b.row_of = malloc((a->roll->n ? a->roll->n : 1) * sizeof *b.row_of);
+    struct builder b = {.a = a, .last_row = -1};
+    b.row_of = malloc((a->nranks ? a->nranks : 1) * sizeof *b.row_of);
     if (!b.row_of) {
         ui_error(a->ui, "The week could not be loaded: out of memory");
         return false;
     }
-    for (size_t i = 0; i < a->roll->n; i++)
+    for (size_t i = 0; i < a->nranks; i++)
         b.row_of[i] = -1;
     for (int d = 0; d < 5; d++)
         a->school[d] = calendar_is_school_day(&a->cal, a->week + d);
     ap_status st = marks_expected_week(s, &a->cal, a->week, builder_expected, &b);
     if (st == AP_OK)
         st = marks_cells(s, a->week, a->week + 4, builder_mark, &b);
-    if (st == AP_OK && a->all)
-        for (size_t i = 0; i < a->roll->n; i++)
-            if (a->roll->rows[i].on_roll)
-                builder_row(&b, a->roll->rows[i].id);
+    if (st == AP_OK && a->all) {
+        int64_t *on = NULL;
+        size_t non = 0;
+        st = roll_on_roll(s, a->today, &on, &non);
+        for (size_t i = 0; i < non; i++)
+            builder_row(&b, on[i]);
+        free(on);
+    }
     free(b.row_of);
     if (st != AP_OK || b.nomem) {
         ui_error(a->ui, "The week could not be loaded: %s", b.nomem ? "out of memory" : ap_error_detail());
         free_week(a);
         return false;
     }
-    for (size_t i = 0; i < a->nrows; i++)
-        a->rows[i].provider = provider_name(a, a->rows[i].provider_id);
+    for (size_t i = 0; i < a->nrows; i++) {
+        struct grid_row *r = &a->rows[i];
+        const struct provider_name *p = provider_of(a, r->provider_id);
+        r->provider = p ? p->name : "";
+        r->provider_rank = r->provider[0] ? a->provider_rank[p - a->providers] : INT_MAX;
+    }
     sort_rows(a);
     map_flags(a);
     a->loaded_version = version;
@@ -362,43 +478,56 @@ bool load_all(struct att *a)
     ap_status st = codes_load(s, &a->codes);
     if (st == AP_OK)
         st = calendar_load(s, &a->cal);
+    int64_t *order = NULL;
     if (st == AP_OK)
-        st = roll_load_names(s, a->today, &a->roll);
+        st = roll_order(s, &order, &a->nranks);
     if (st == AP_OK)
         st = provider_names_load(s, &a->providers, &a->nproviders);
     if (st != AP_OK) {
+        free(order);
         ui_error(a->ui, "Attendance could not be loaded: %s", ap_error_detail());
         free_all(a);
         return false;
     }
-    a->roll_by_id = malloc((a->roll->n ? a->roll->n : 1) * sizeof *a->roll_by_id);
-    if (!a->roll_by_id) {
+    a->rank_by_id = malloc((a->nranks ? a->nranks : 1) * sizeof *a->rank_by_id);
+    if (!a->rank_by_id || !rank_providers(a)) {
+        free(order);
         ui_error(a->ui, "Attendance could not be loaded: out of memory");
         free_all(a);
         return false;
     }
-    for (size_t i = 0; i < a->roll->n; i++)
-        a->roll_by_id[i] = (struct id_ix){a->roll->rows[i].id, i};
-    qsort(a->roll_by_id, a->roll->n, sizeof *a->roll_by_id, id_ix_cmp);
+    for (size_t i = 0; i < a->nranks; i++)
+        a->rank_by_id[i] = (struct id_ix){order[i], i};
+    free(order);
+    qsort(a->rank_by_id, a->nranks, sizeof *a->rank_by_id, id_ix_cmp);
     a->loaded = load_week(a);
     return a->loaded;
 }
 
-/* Reads the row's term figures when they have not been: the pupil's row of
- * the roll read again (roll_reload_pupils), which has them. Left unknown
- * (shown as none) when that cannot be done; tried again at the next draw. */
+/* The row's term figures: read with its pupil (row_pupil), then kept up
+ * to date by our own marks (att_mark.c) and the feed (row_term_again). */
 void row_term(struct att *a, struct grid_row *r)
 {
-    if (r->term_known || !a->roll)
+    if (r->term_known)
         return;
-    int64_t id = r->pupil_id;
-    bool whole = false;
-    if (roll_reload_pupils(ui_store(a->ui), a->roll, &id, 1, &whole) != AP_OK || whole)
-        return;
-    const struct roll_row *p = row_pupil(a, r);
-    r->term_possible = p->possible;
-    r->term_attending = p->attending;
-    r->term_known = true;
+    if (r->pupil)
+        row_term_again(a, r);
+    else
+        row_pupil(a, r);
+}
+
+void row_term_again(struct att *a, struct grid_row *r)
+{
+    if (!r->pupil)
+        return; /* read as it comes into sight */
+    struct roll *one = NULL;
+    r->term_known = false;
+    if (roll_load_pupils(ui_store(a->ui), a->today, &r->pupil_id, 1, &one) == AP_OK && one->n == 1) {
+        r->term_possible = one->rows[0].possible;
+        r->term_attending = one->rows[0].attending;
+        r->term_known = true;
+    }
+    roll_free(one); /* unknown (shown as none) when it could not be read: tried again at the next draw */
 }
 
 int64_t cursor_pupil(const struct att *a)

@@ -38,9 +38,11 @@ struct cell {
 
 struct grid_row {
     int64_t pupil_id;
-    size_t roll_ix;                 /* into roll->rows (names, term attendance) */
+    size_t rank;                    /* the pupil's place in the roll's order (names) */
+    const struct roll_row *pupil;   /* names and term figures, read as the row comes into sight (row_pupil); NULL before */
     int64_t provider_id;            /* the provider shown: today's, else the week's first */
     const char *provider;           /* its name (the grid's provider names), "" when none */
+    int provider_rank;              /* its name's place among the providers' (ties: the same), INT_MAX when none */
     bool provider_today;            /* provider_id is today's */
     unsigned expected;              /* bit s: timetabled for session s */
     struct cell c[NSESS];
@@ -68,10 +70,15 @@ struct att {
     bool loaded;
     struct code_set codes;
     struct calendar cal;
-    struct roll *roll;
-    struct id_ix *roll_by_id;       /* roll->n, by id */
+    struct id_ix *rank_by_id;       /* nranks: every pupil's place in the roll's order, by id */
+    size_t nranks;
+    struct roll **read;             /* nread rolls of the rows read so far (row_pupil) */
+    size_t nread;
+    bool have_term;                 /* the term of the rows' term figures, from the rolls read */
+    int term_start, term_end;
     struct provider_name *providers; /* by id */
     size_t nproviders;
+    int *provider_rank;             /* nproviders: each one's name's place in name order (case aside) */
     int today;
     int week;                       /* the Monday shown */
     bool school[5];
@@ -102,7 +109,16 @@ int clock_secs(void);
  * date in front when it is not today ("Thu 19 Nov 09:36"). */
 void local_stamp(const char *utc, char *buf, size_t len);
 
-const struct roll_row *row_pupil(const struct att *a, const struct grid_row *r);
+/* The row's pupil (names, term figures), read from the store when the row
+ * has not been, together with the ROWS_READ - 1 rows below it (a screen and
+ * more) in one read. A blank pupil when it cannot be read (tried again at
+ * the next draw). */
+const struct roll_row *row_pupil(struct att *a, const struct grid_row *r);
+#define ROWS_READ 64
+
+/* Reads the pupils of the rows from..to (row_pupil) that have not been:
+ * false (with a message) when they could not be. */
+bool read_rows(struct att *a, size_t from, size_t to);
 
 int col_day(const struct att *a, int col);
 
@@ -142,6 +158,9 @@ void sort_rows(struct att *a);
 /* Takes the consecutive-unauthorised-absence flags from the shell's pass. */
 void map_flags(struct att *a);
 void row_term(struct att *a, struct grid_row *r);
+/* Reads the row's term figures again (a mark changed them), when its pupil
+ * has been read; else they are read as the row comes into sight. */
+void row_term_again(struct att *a, struct grid_row *r);
 
 /* Loads the rows of the week a->week from the store; false (with a message)
  * when it could not, leaving no rows. */

@@ -30,7 +30,7 @@
 
 /* ---- Prompts: find a pupil, go to a date -------------------------------------------------- */
 
-static bool row_matches(const struct att *a, size_t i, const char *q)
+static bool row_matches(struct att *a, size_t i, const char *q)
 {
     const struct grid_row *r = &a->rows[i];
     const struct roll_row *p = row_pupil(a, r);
@@ -41,8 +41,9 @@ static bool row_matches(const struct att *a, size_t i, const char *q)
 }
 
 /* The next row matching q from `from` in direction step (wrapping); -1 when none. */
-static int find_match(const struct att *a, int from, int step, const char *q)
+static int find_match(struct att *a, int from, int step, const char *q)
 {
+    read_rows(a, 0, a->nrows); /* every row's names, once */
     for (size_t k = 0; k < a->nrows; k++) {
         long i = ((long)from + step * (long)k) % (long)a->nrows;
         if (i < 0)

@@ -182,9 +182,10 @@ static void att_close(void *state)
 }
 
 /* A mark changed (the feed names it "pupil/day/session"): its cell and the
- * pupil's term figures read again, in place. False when that cannot be
- * done: the pupil has no row this week, or has one only through marks (a
- * mark may make the row appear or go), or the mark cannot be read. */
+ * pupil's term figures read again, in place (a row not read yet reads them
+ * as it comes into sight). False when that cannot be done: the pupil has
+ * no row this week, or has one only through marks (a mark may make the row
+ * appear or go), or the mark cannot be read. */
 static bool apply_mark(struct att *a, const struct view_change *what)
 {
     long long pupil;
@@ -205,16 +206,8 @@ static bool apply_mark(struct att *a, const struct view_change *what)
             return false;
         a->rows[r].c[col] = m.version ? (struct cell){m.code[0], m.reported_code[0], m.version} : (struct cell){0};
     }
-    int64_t id = pupil;
-    bool whole = false;
-    if (roll_reload_pupils(s, a->roll, &id, 1, &whole) != AP_OK || whole)
-        return false;
-    if (r >= 0) {
-        const struct roll_row *p = row_pupil(a, &a->rows[r]);
-        a->rows[r].term_possible = p->possible;
-        a->rows[r].term_attending = p->attending;
-        a->rows[r].term_known = true;
-    }
+    if (r >= 0)
+        row_term_again(a, &a->rows[r]);
     return true;
 }
 
@@ -343,6 +336,22 @@ static int calls_pane_index(void)
     return -1;
 }
 
+/* Flips one of the rows' settings (which rows: reload; their order: not),
+ * then reads or sorts the rows again with the cursor kept on its pupil,
+ * and says what they are now. */
+static unsigned flip_rows(struct att *a, bool *setting, bool reload, const char *on, const char *off)
+{
+    int64_t keep = cursor_pupil(a);
+    *setting = !*setting;
+    if (reload)
+        load_week(a);
+    else
+        sort_rows(a);
+    keep_cursor(a, keep, a->cur_row);
+    ui_message(a->ui, "%s", *setting ? on : off);
+    return REDRAW_BODY | REDRAW_STATUS;
+}
+
 static unsigned att_key(void *state, const struct action *act, int key, int ret, wint_t ch)
 {
     struct att *a = state;
@@ -414,22 +423,11 @@ static unsigned att_key(void *state, const struct action *act, int key, int ret,
         return REDRAW_BODY | REDRAW_STATUS;
     case ACT_GRID_CLOSE_REGISTER:
         return close_key(a);
-    case ACT_GRID_ALL: {
-        int64_t keep = cursor_pupil(a);
-        a->all = !a->all;
-        load_week(a);
-        keep_cursor(a, keep, a->cur_row);
-        ui_message(ui, a->all ? "Rows: everyone on roll, and anyone expected" : "Rows: the pupils expected this week");
-        return REDRAW_BODY | REDRAW_STATUS;
-    }
-    case ACT_GRID_ORDER: {
-        int64_t keep = cursor_pupil(a);
-        a->by_name = !a->by_name;
-        sort_rows(a);
-        keep_cursor(a, keep, a->cur_row);
-        ui_message(ui, a->by_name ? "Rows in name order" : "Rows by provider, then name");
-        return REDRAW_BODY | REDRAW_STATUS;
-    }
+    case ACT_GRID_ALL:
+        return flip_rows(a, &a->all, true, "Rows: everyone on roll, and anyone expected",
+                         "Rows: the pupils expected this week");
+    case ACT_GRID_ORDER:
+        return flip_rows(a, &a->by_name, false, "Rows in name order", "Rows by provider, then name");
     case ACT_GRID_SOURCE: {
         static const enum mark_source cycle[] = {SOURCE_PHONE, SOURCE_EMAIL, SOURCE_PORTAL, SOURCE_OFFICER};
         int k = 0;
