@@ -52,6 +52,7 @@ struct form_field {
  * save (an insert when the record's id is 0, else an update; one
  * transaction, AP_ERR_CONFLICT when someone else changed it) and get (read
  * by id). Each takes the form's record; FORM_RECORD_OPS writes them. */
+struct store;
 struct form_record_ops {
     ap_status (*validate)(const void *rec, int today);
     ap_status (*save)(struct store *s, void *rec, int today);
@@ -157,6 +158,8 @@ struct form {
     FORM_RECORD_OPS_(name, type, validate, insert, update, get, FORM_UNDATED_)
 #define FORM_RECORD_OPS_DATED(name, type, validate, insert, update, get)                                \
     FORM_RECORD_OPS_(name, type, validate, insert, update, get, FORM_DATED_)
+/* The last argument of FORM_RECORD_OPS_: FORM_DATED_(today) passes today on
+ * to the data layer's functions, FORM_UNDATED_(today) nothing. */
 #define FORM_UNDATED_(today)
 #define FORM_DATED_(today) , today
 #define FORM_RECORD_OPS_(name, type, validate, insert, update, get, dated)                              \
