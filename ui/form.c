@@ -496,18 +496,52 @@ static void conflict_draw(void *ctx, WINDOW *w)
     curs_set(0);
 }
 
+/* The form's whole-record check, save and reload: the owner's callbacks,
+ * or its record type's (struct form's record_ops). */
+static ap_status form_validate(struct form_run *r)
+{
+    const struct form *f = r->f;
+    if (f->validate)
+        return f->validate(f->ctx);
+    if (f->record_ops && f->record_ops->validate)
+        return f->record_ops->validate(f->record, ui_today(r->ui));
+    return AP_OK;
+}
+
+static ap_status form_save(struct form_run *r)
+{
+    const struct form *f = r->f;
+    if (f->save)
+        return f->save(f->ctx);
+    return f->record_ops->save(ui_store(r->ui), f->record, ui_today(r->ui));
+}
+
+static bool form_can_reload(const struct form *f)
+{
+    return f->reload || (f->record_ops && *f->record_id);
+}
+
+static ap_status form_reload(struct form_run *r)
+{
+    const struct form *f = r->f;
+    if (f->reload)
+        return f->reload(f->ctx);
+    return f->record_ops->get(ui_store(r->ui), *f->record_id, f->record);
+}
+
 /* After a conflict: the stored record's version into the form's record
  * (struct form's take_version, or its record read again and only the
  * version kept). */
-static ap_status take_version(const struct form *f)
+static ap_status take_version(struct form_run *r)
 {
+    const struct form *f = r->f;
     if (f->take_version)
         return f->take_version(f->ctx);
     void *mine = malloc(f->record_size);
     if (!mine)
         return ap_fail(AP_ERR_NOMEM, "out of memory");
     memcpy(mine, f->record, f->record_size);
-    ap_status st = f->reload(f->ctx);
+    ap_status st = form_reload(r);
     int64_t version = *f->version;
     memcpy(f->record, mine, f->record_size);
     free(mine);
@@ -533,7 +567,7 @@ static bool resolve_conflict(struct form_run *r, const char *who)
     ui_error(r->ui, "Not saved: %s", who);
     switch (ui_ask(r->ui, &conflict_question, &c)) {
     case ACT_CONFLICT_RELOAD:
-        if (r->f->reload(r->f->ctx) == AP_OK) {
+        if (form_reload(r) == AP_OK) {
             load_fields(r);
             r->modified = false;
             ui_message(r->ui, "Reloaded the record as it is now; your changes were dropped");
@@ -542,7 +576,7 @@ static bool resolve_conflict(struct form_run *r, const char *who)
         }
         return false;
     case ACT_CONFLICT_OVERWRITE:
-        if (take_version(r->f) == AP_OK)
+        if (take_version(r) == AP_OK)
             return !ui_quitting(r->ui);
         ui_error(r->ui, "%s", ap_error_detail());
         return false;
@@ -560,8 +594,8 @@ static bool try_save(struct form_run *r)
     for (int i = 0; i < r->f->nfields; i++)
         if (focusable(r->f, i) && !commit_field(r, i) && first_bad < 0)
             first_bad = i;
-    if (first_bad < 0 && r->f->validate) {
-        ap_status st = r->f->validate(r->f->ctx);
+    if (first_bad < 0) {
+        ap_status st = form_validate(r);
         if (st != AP_OK) {
             const char *detail = ap_error_detail();
             int i = field_named(r->f, detail);
@@ -591,10 +625,10 @@ static bool try_save(struct form_run *r)
         return false;
     }
     for (;;) {
-        ap_status st = r->f->save(r->f->ctx);
+        ap_status st = form_save(r);
         if (st == AP_OK)
             return true;
-        if (st == AP_ERR_CONFLICT && r->f->reload && (r->f->take_version || r->f->version)) {
+        if (st == AP_ERR_CONFLICT && form_can_reload(r->f) && (r->f->take_version || r->f->version)) {
             char who[300];
             snprintf(who, sizeof who, "%s", ap_error_detail());
             if (resolve_conflict(r, who))

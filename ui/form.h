@@ -47,6 +47,18 @@ struct form_field {
     const char *help;    /* shown under the form while the field has the focus */
 };
 
+/* A stored record type's functions from the data layer, for a form that
+ * edits one record of it (struct form's record_ops): validate (NULL: none),
+ * save (an insert when the record's id is 0, else an update; one
+ * transaction, AP_ERR_CONFLICT when someone else changed it) and get (read
+ * by id). Each takes the form's record; FORM_RECORD_OPS writes them. */
+struct store;
+struct form_record_ops {
+    ap_status (*validate)(const void *rec, int today);
+    ap_status (*save)(struct store *s, void *rec, int today);
+    ap_status (*get)(struct store *s, int64_t id, void *rec);
+};
+
 struct form {
     const char *title;
     struct form_field *fields;
@@ -57,7 +69,8 @@ struct form {
      * starts empty (never "£0.00") and must be typed. */
     bool new_record;
     /* Whole-record checks: AP_ERR_INVALID with a detail starting with a
-     * field's label ("UPN: ...") puts the error next to that field. */
+     * field's label ("UPN: ...") puts the error next to that field.
+     * validate, save and reload may be NULL in a form with record_ops. */
     ap_status (*validate)(void *ctx);
     /* One transaction. AP_ERR_CONFLICT: someone else changed the record. */
     ap_status (*save)(void *ctx);
@@ -72,6 +85,12 @@ struct form {
     void *record;
     size_t record_size;
     int64_t *version;
+    /* A stored record (FORM_RECORD_OF): its type's functions serve where
+     * validate, save and reload are NULL; reload reads it again by *record_id
+     * (none for a new record, id 0). The owner's ctx is left to info and the
+     * custom_* callbacks. */
+    const struct form_record_ops *record_ops;
+    int64_t *record_id;
     /* A text field's own rule from the model (rowio_check_phone for a
      * phone), given the field's label and its text when not empty: checked
      * for every field on save, so that all bad fields are reported at once.
@@ -125,6 +144,38 @@ struct form {
  * plain struct with an int64_t version, for the conflict check when
  * take_version is NULL (its size and its version follow from it). */
 #define FORM_RECORD(rec) .record = (rec), .record_size = sizeof *(rec), .version = &(rec)->version
+
+/* In a struct form's initialiser: the stored record the form edits and its
+ * type's table (FORM_RECORD_OPS): the record has an int64_t id and version. */
+#define FORM_RECORD_OF(rec, ops) FORM_RECORD(rec), .record_ops = (ops), .record_id = &(rec)->id
+
+/* Defines NAME, a struct form_record_ops for records of TYPE, from the data
+ * layer's typed functions: VALIDATE(rec), INSERT(store, rec),
+ * UPDATE(store, rec), GET(store, id, rec). FORM_RECORD_OPS_DATED: for a type
+ * whose validate, insert and update take today as well. (C has no generic
+ * functions: these give the typed ones the table's one signature.) */
+#define FORM_RECORD_OPS(name, type, validate, insert, update, get)                                      \
+    FORM_RECORD_OPS_(name, type, validate, insert, update, get, FORM_UNDATED_)
+#define FORM_RECORD_OPS_DATED(name, type, validate, insert, update, get)                                \
+    FORM_RECORD_OPS_(name, type, validate, insert, update, get, FORM_DATED_)
+/* The last argument of FORM_RECORD_OPS_: FORM_DATED_(today) passes today on
+ * to the data layer's functions, FORM_UNDATED_(today) nothing. */
+#define FORM_UNDATED_(today)
+#define FORM_DATED_(today) , today
+#define FORM_RECORD_OPS_(name, type, validate, insert, update, get, dated)                              \
+    static ap_status name##_validate_(const void *rec, int today)                                      \
+    {                                                                                                   \
+        (void)today;                                                                                    \
+        return validate((const type *)rec dated(today));                                                \
+    }                                                                                                   \
+    static ap_status name##_save_(struct store *s, void *rec, int today)                               \
+    {                                                                                                   \
+        type *r = rec;                                                                                  \
+        (void)today;                                                                                    \
+        return r->id ? update(s, r dated(today)) : insert(s, r dated(today));                           \
+    }                                                                                                   \
+    static ap_status name##_get_(struct store *s, int64_t id, void *rec) { return get(s, id, rec); }   \
+    static const struct form_record_ops name = {name##_validate_, name##_save_, name##_get_}
 
 /* While typing goes on, a draft is kept at most this often (form.draft). */
 #define FORM_DRAFT_MS 3000

@@ -225,25 +225,8 @@ static void case_form_info(void *ctx, int field, char *buf, size_t len)
              late ? ": referred after it" : "");
 }
 
-static ap_status case_form_check(void *ctx)
-{
-    struct case_form *cf = ctx;
-    return panel_case_validate(cf->c, ui_today(cf->st->ui));
-}
-
-static ap_status case_form_save(void *ctx)
-{
-    struct case_form *cf = ctx;
-    struct store *s = ui_store(cf->st->ui);
-    int today = ui_today(cf->st->ui);
-    return cf->c->id ? panel_case_update(s, cf->c, today) : panel_case_insert(s, cf->c, today);
-}
-
-static ap_status case_form_reload(void *ctx)
-{
-    struct case_form *cf = ctx;
-    return panel_case_get(ui_store(cf->st->ui), cf->c->id, cf->c);
-}
+FORM_RECORD_OPS_DATED(case_ops, struct panel_case, panel_case_validate, panel_case_insert, panel_case_update,
+                      panel_case_get);
 
 /* Edits *c (c->id 0: a new case) until saved (true) or closed. */
 static bool case_form_run(struct panel *st, struct panel_case *c)
@@ -275,12 +258,7 @@ static bool case_form_run(struct panel *st, struct panel_case *c)
         .nfields = CF_COUNT,
         .ctx = &cf,
         .read_only = !store_can_write(ui_store(st->ui)),
-        .validate = case_form_check,
-        .save = case_form_save,
-        .reload = c->id ? case_form_reload : NULL,
-        .record = c,
-        .record_size = sizeof *c,
-        .version = c->id ? &c->version : NULL,
+        FORM_RECORD_OF(c, &case_ops),
         .info = case_form_info,
     };
     return form_run(st->ui, &f);
@@ -320,24 +298,8 @@ static int quote_form_key(void *ctx, int field, int ret, wint_t ch)
     return field == QF_PROVIDER ? pick_key(&qf->provider, ret, ch) : LINEEDIT_UNHANDLED;
 }
 
-static ap_status quote_form_check(void *ctx)
-{
-    struct quote_form *qf = ctx;
-    return panel_quote_validate(qf->q);
-}
-
-static ap_status quote_form_save(void *ctx)
-{
-    struct quote_form *qf = ctx;
-    struct store *s = ui_store(qf->st->ui);
-    return qf->q->id ? panel_quote_update(s, qf->q) : panel_quote_insert(s, qf->q);
-}
-
-static ap_status quote_form_reload(void *ctx)
-{
-    struct quote_form *qf = ctx;
-    return panel_quote_get(ui_store(qf->st->ui), qf->q->id, qf->q);
-}
+FORM_RECORD_OPS(quote_ops, struct panel_quote, panel_quote_validate, panel_quote_insert, panel_quote_update,
+                panel_quote_get);
 
 /* Edits *q (q->id 0: a new one) until saved (true) or closed. */
 static bool quote_form_run(struct panel *st, struct panel_quote *q)
@@ -387,12 +349,7 @@ static bool quote_form_run(struct panel *st, struct panel_quote *q)
         .ctx = &qf,
         .new_record = q->id == 0,
         .read_only = !store_can_write(ui_store(st->ui)),
-        .validate = quote_form_check,
-        .save = quote_form_save,
-        .reload = q->id ? quote_form_reload : NULL,
-        .record = q,
-        .record_size = sizeof *q,
-        .version = q->id ? &q->version : NULL,
+        FORM_RECORD_OF(q, &quote_ops),
         .info = quote_form_info,
         .custom_draw = quote_form_draw,
         .custom_key = quote_form_key,

@@ -47,30 +47,24 @@ static ap_status relabel(ap_status st)
 
 /* ---- the provider ------------------------------------------------------------------ */
 
-struct provider_ctx {
-    struct ui *ui;
-    struct provider *p;
-};
-
-static ap_status provider_check(void *ctx)
+/* The data layer's checks and writes, their messages relabelled. */
+static ap_status provider_checked(const struct provider *p, int today)
 {
-    struct provider_ctx *c = ctx;
-    return relabel(provider_validate(c->p, ui_today(c->ui)));
+    return relabel(provider_validate(p, today));
 }
 
-static ap_status provider_save(void *ctx)
+static ap_status provider_inserted(struct store *s, struct provider *p, int today)
 {
-    struct provider_ctx *c = ctx;
-    struct store *s = ui_store(c->ui);
-    int today = ui_today(c->ui);
-    return relabel(c->p->id ? provider_update(s, c->p, today) : provider_insert(s, c->p, today));
+    return relabel(provider_insert(s, p, today));
 }
 
-static ap_status provider_reload(void *ctx)
+static ap_status provider_updated(struct store *s, struct provider *p, int today)
 {
-    struct provider_ctx *c = ctx;
-    return provider_get(ui_store(c->ui), c->p->id, c->p);
+    return relabel(provider_update(s, p, today));
 }
+
+FORM_RECORD_OPS_DATED(provider_ops, struct provider, provider_checked, provider_inserted, provider_updated,
+                      provider_get);
 
 bool provider_form_run(struct ui *ui, struct provider *p)
 {
@@ -140,48 +134,19 @@ bool provider_form_run(struct ui *ui, struct provider *p)
         snprintf(title, sizeof title, "Provider: %s", p->name);
     else
         snprintf(title, sizeof title, "New provider");
-    struct provider_ctx ctx = {ui, p};
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
-        .ctx = &ctx,
+        FORM_FIELDS(fields),
         .read_only = !store_can_write(ui_store(ui)),
-        .validate = provider_check,
-        .save = provider_save,
-        .reload = p->id ? provider_reload : NULL,
-        .record = p,
-        .record_size = sizeof *p,
-        .version = p->id ? &p->version : NULL,
+        FORM_RECORD_OF(p, &provider_ops),
     };
     return form_run(ui, &f);
 }
 
 /* ---- a contact -------------------------------------------------------------------- */
 
-struct contact_ctx {
-    struct ui *ui;
-    struct provider_contact *c;
-};
-
-static ap_status contact_check(void *ctx)
-{
-    struct contact_ctx *c = ctx;
-    return provider_contact_validate(c->c);
-}
-
-static ap_status contact_save(void *ctx)
-{
-    struct contact_ctx *c = ctx;
-    struct store *s = ui_store(c->ui);
-    return c->c->id ? provider_contact_update(s, c->c) : provider_contact_insert(s, c->c);
-}
-
-static ap_status contact_reload(void *ctx)
-{
-    struct contact_ctx *c = ctx;
-    return provider_contact_get(ui_store(c->ui), c->c->id, c->c);
-}
+FORM_RECORD_OPS(contact_ops, struct provider_contact, provider_contact_validate, provider_contact_insert,
+                provider_contact_update, provider_contact_get);
 
 bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const char *provider_name)
 {
@@ -197,19 +162,11 @@ bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const 
         snprintf(title, sizeof title, "Contact at %s: %s", provider_name, c->name);
     else
         snprintf(title, sizeof title, "New contact at %s", provider_name);
-    struct contact_ctx ctx = {ui, c};
     struct form f = {
         .title = title,
-        .fields = fields,
-        .nfields = (int)(sizeof fields / sizeof fields[0]),
-        .ctx = &ctx,
+        FORM_FIELDS(fields),
         .read_only = !store_can_write(ui_store(ui)),
-        .validate = contact_check,
-        .save = contact_save,
-        .reload = c->id ? contact_reload : NULL,
-        .record = c,
-        .record_size = sizeof *c,
-        .version = c->id ? &c->version : NULL,
+        FORM_RECORD_OF(c, &contact_ops),
     };
     return form_run(ui, &f);
 }

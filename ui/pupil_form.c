@@ -86,24 +86,7 @@ static void pf_info(void *ctx, int field, char *buf, size_t len)
     }
 }
 
-static ap_status pf_validate(void *ctx)
-{
-    struct pupil_form *pf = ctx;
-    return pupil_validate(&pf->p, ui_today(pf->ui));
-}
-
-static ap_status pf_save(void *ctx)
-{
-    struct pupil_form *pf = ctx;
-    struct store *s = ui_store(pf->ui);
-    return pf->p.id ? pupil_update(s, &pf->p, ui_today(pf->ui)) : pupil_insert(s, &pf->p, ui_today(pf->ui));
-}
-
-static ap_status pf_reload(void *ctx)
-{
-    struct pupil_form *pf = ctx;
-    return pupil_get(ui_store(pf->ui), pf->p.id, &pf->p);
-}
+FORM_RECORD_OPS_DATED(pupil_ops, struct pupil, pupil_validate, pupil_insert, pupil_update, pupil_get);
 
 static int pf_lines(void *ctx, int field)
 {
@@ -260,10 +243,7 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
         FORM_FIELDS(fields),
         .ctx = pf,
         .read_only = read_only,
-        .validate = pf_validate,
-        .save = pf_save,
-        .reload = pf_reload,
-        FORM_RECORD(p),
+        FORM_RECORD_OF(p, &pupil_ops),
         .info = pf_info,
         .custom_lines = pf_lines,
         .custom_draw = pf_draw,

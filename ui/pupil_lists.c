@@ -53,22 +53,7 @@ static void contact_info(void *ctx, int field, char *buf, size_t len)
         snprintf(buf, len, "%d of %d%s", cf->c.priority, cf->count, cf->c.priority == 1 ? ": called first" : "");
 }
 
-static ap_status contact_form_validate(void *ctx)
-{
-    return contact_validate(&((struct contact_form *)ctx)->c);
-}
-
-static ap_status contact_form_save(void *ctx)
-{
-    struct contact_form *cf = ctx;
-    return cf->c.id ? contact_update(ui_store(cf->ui), &cf->c) : contact_insert(ui_store(cf->ui), &cf->c);
-}
-
-static ap_status contact_form_reload(void *ctx)
-{
-    struct contact_form *cf = ctx;
-    return contact_get(ui_store(cf->ui), cf->c.id, &cf->c);
-}
+FORM_RECORD_OPS(contact_ops, struct contact, contact_validate, contact_insert, contact_update, contact_get);
 
 /* The phone and email rules, checked with every field on save. */
 static ap_status contact_form_check(void *ctx, int field, const char *label, const char *text)
@@ -109,10 +94,7 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
         FORM_FIELDS(fields),
         .ctx = &cf,
         .read_only = read_only,
-        .validate = contact_form_validate,
-        .save = contact_form_save,
-        .reload = contact_form_reload,
-        FORM_RECORD(x),
+        FORM_RECORD_OF(x, &contact_ops),
         .check = contact_form_check,
         .info = contact_info,
     };

@@ -173,12 +173,11 @@ static void placement_info(void *ctx, int field, char *buf, size_t len)
     }
 }
 
-static ap_status placement_form_validate(void *ctx)
+/* placement_validate, with "Monday AM: ..." put next to the timetable. */
+static ap_status placement_checked(const struct placement *p)
 {
-    struct placement_form *pf = ctx;
-    ap_status st = placement_validate(&pf->p);
+    ap_status st = placement_validate(p);
     if (st == AP_ERR_INVALID) {
-        /* "Monday AM: ..." belongs next to the timetable. */
         const char *detail = ap_error_detail();
         for (int d = 0; d < PLACEMENT_DAYS; d++)
             if (strncmp(detail, label_weekday(d), strlen(label_weekday(d))) == 0) {
@@ -190,17 +189,8 @@ static ap_status placement_form_validate(void *ctx)
     return st;
 }
 
-static ap_status placement_form_save(void *ctx)
-{
-    struct placement_form *pf = ctx;
-    return pf->p.id ? placement_update(ui_store(pf->ui), &pf->p) : placement_insert(ui_store(pf->ui), &pf->p);
-}
-
-static ap_status placement_form_reload(void *ctx)
-{
-    struct placement_form *pf = ctx;
-    return placement_get(ui_store(pf->ui), pf->p.id, &pf->p);
-}
+FORM_RECORD_OPS(placement_ops, struct placement, placement_checked, placement_insert, placement_update,
+                placement_get);
 
 static int placement_form_lines(void *ctx, int field)
 {
@@ -308,10 +298,7 @@ static bool placement_form_run(struct ui *ui, struct placement *p, const char *p
         .ctx = pf,
         .read_only = read_only,
         .new_record = p->id == 0,
-        .validate = placement_form_validate,
-        .save = placement_form_save,
-        .reload = placement_form_reload,
-        FORM_RECORD(x),
+        FORM_RECORD_OF(x, &placement_ops),
         .info = placement_info,
         .custom_lines = placement_form_lines,
         .custom_draw = placement_form_draw,

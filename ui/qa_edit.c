@@ -537,6 +537,22 @@ unsigned qp_start_visit(struct qa_pane *q, int64_t provider_id)
     return REDRAW_ALL;
 }
 
+/* A visit in the close and edit forms: read again by its id after a
+ * conflict; the edit form saves it as an update (a visit is added by the new
+ * visit form, closed by close_save). */
+static ap_status visit_update(struct store *s, void *rec, int today)
+{
+    (void)today;
+    return qa_visit_update(s, rec);
+}
+
+static ap_status visit_get(struct store *s, int64_t id, void *rec)
+{
+    return qa_visit_get(s, id, rec);
+}
+
+static const struct form_record_ops visit_ops = {.save = visit_update, .get = visit_get};
+
 /* The close form. */
 struct close_ctx {
     struct qa_pane *q;
@@ -549,12 +565,6 @@ static ap_status close_save(void *ctx)
 {
     struct close_ctx *c = ctx;
     return qa_visit_close(ui_store(c->q->ui), &c->v, &ui_config(c->q->ui)->th, ui_today(c->q->ui));
-}
-
-static ap_status close_reload(void *ctx)
-{
-    struct close_ctx *c = ctx;
-    return qa_visit_get(ui_store(c->q->ui), c->v.id, &c->v);
 }
 
 static void close_info(void *ctx, int field, char *buf, size_t len)
@@ -652,8 +662,7 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
         FORM_FIELDS(fields),
         .ctx = &c,
         .save = close_save,
-        .reload = close_reload,
-        FORM_RECORD(&c.v),
+        FORM_RECORD_OF(&c.v, &visit_ops),
         .info = close_info,
     };
     if (!form_run(q->ui, &f))
@@ -669,51 +678,31 @@ unsigned qp_close_visit(struct qa_pane *q, int64_t visit_id)
 }
 
 /* An open visit's date, visitors and notes. */
-struct edit_ctx {
-    struct qa_pane *q;
-    struct qa_visit v;
-};
-
-static ap_status edit_save(void *ctx)
-{
-    struct edit_ctx *c = ctx;
-    return qa_visit_update(ui_store(c->q->ui), &c->v);
-}
-
-static ap_status edit_reload(void *ctx)
-{
-    struct edit_ctx *c = ctx;
-    return qa_visit_get(ui_store(c->q->ui), c->v.id, &c->v);
-}
-
 unsigned qp_edit_visit(struct qa_pane *q, int64_t visit_id)
 {
     if (!visit_id || !notice_can_write(q->ui, &q->notice))
         return REDRAW_BODY | REDRAW_STATUS;
-    struct edit_ctx c = {.q = q};
-    if (qa_visit_get(ui_store(q->ui), visit_id, &c.v) != AP_OK) {
+    struct qa_visit v;
+    if (qa_visit_get(ui_store(q->ui), visit_id, &v) != AP_OK) {
         notice_say(q->ui, &q->notice, true, "%s", ap_error_detail());
         return REDRAW_ALL;
     }
-    if (c.v.closed) {
+    if (v.closed) {
         notice_say(q->ui, &q->notice, true, "This visit is closed: it is the record of what was found and stays as it is");
         return REDRAW_BODY | REDRAW_STATUS;
     }
     struct form_field fields[] = {
-        {"Visit date", FIELD_DATE, &c.v.visit_date, 0, NULL, true, 0, 0, "YYYY-MM-DD, today, -3d"},
-        {"Visitors", FIELD_TEXT, c.v.visitors, sizeof c.v.visitors, NULL, true, 0, 0,
+        {"Visit date", FIELD_DATE, &v.visit_date, 0, NULL, true, 0, 0, "YYYY-MM-DD, today, -3d"},
+        {"Visitors", FIELD_TEXT, v.visitors, sizeof v.visitors, NULL, true, 0, 0,
          "Who made the visit: names, separated by ;"},
-        {"Notes", FIELD_LONGTEXT, c.v.notes, sizeof c.v.notes, NULL, false, 0, 0, NULL},
+        {"Notes", FIELD_LONGTEXT, v.notes, sizeof v.notes, NULL, false, 0, 0, NULL},
     };
     char title[300];
-    snprintf(title, sizeof title, "The open %s visit to %s", qp_stage_name(c.v.stage), c.v.provider_name);
+    snprintf(title, sizeof title, "The open %s visit to %s", qp_stage_name(v.stage), v.provider_name);
     struct form f = {
         .title = title,
         FORM_FIELDS(fields),
-        .ctx = &c,
-        .save = edit_save,
-        .reload = edit_reload,
-        FORM_RECORD(&c.v),
+        FORM_RECORD_OF(&v, &visit_ops),
     };
     if (form_run(q->ui, &f)) {
         q->dirty = true;

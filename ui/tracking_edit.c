@@ -394,34 +394,13 @@ static int64_t action_id(const void *item)
     return ((const struct tracking_action *)item)->id;
 }
 
-struct action_form {
-    struct ui *ui;
-    struct tracking_action a;
-};
-
-static ap_status action_form_validate(void *ctx)
-{
-    return tracking_action_validate(&((struct action_form *)ctx)->a);
-}
-
-static ap_status action_form_save(void *ctx)
-{
-    struct action_form *af = ctx;
-    return af->a.id ? tracking_action_update(ui_store(af->ui), &af->a)
-                    : tracking_action_insert(ui_store(af->ui), &af->a);
-}
-
-static ap_status action_form_reload(void *ctx)
-{
-    struct action_form *af = ctx;
-    return tracking_action_get(ui_store(af->ui), af->a.id, &af->a);
-}
+FORM_RECORD_OPS(action_ops, struct tracking_action, tracking_action_validate, tracking_action_insert,
+                tracking_action_update, tracking_action_get);
 
 /* Adds (a->id 0) or edits an action. True when saved. */
 static bool action_form_run(struct ui *ui, struct tracking_action *a, const char *pupil, bool read_only)
 {
-    struct action_form af = {.ui = ui, .a = *a};
-    struct tracking_action *x = &af.a;
+    struct tracking_action rec = *a, *x = &rec;
     struct form_field fields[] = {
         {.label = "Action", .kind = FIELD_TEXT, .value = x->text, .size = sizeof x->text, .required = true,
          .help = "What will be done: \"Call Mum about transport\""},
@@ -439,16 +418,12 @@ static bool action_form_run(struct ui *ui, struct tracking_action *a, const char
     struct form f = {
         .title = title,
         FORM_FIELDS(fields),
-        .ctx = &af,
         .read_only = read_only,
-        .validate = action_form_validate,
-        .save = action_form_save,
-        .reload = action_form_reload,
-        FORM_RECORD(x),
+        FORM_RECORD_OF(x, &action_ops),
     };
     bool saved = form_run(ui, &f);
     if (saved)
-        *a = af.a;
+        *a = rec;
     return saved;
 }
 
