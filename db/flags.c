@@ -11,6 +11,7 @@
 #include "date.h"
 #include "money.h"
 #include "placement.h"
+#include "pupil.h"
 #include "psp.h"
 #include "qa.h"
 #include "roll.h"
@@ -664,7 +665,7 @@ static ap_status load_pupils(struct pass *p)
                      "SELECT id, legal_forename, legal_surname, preferred_name, dob, cohort, roll_status, has_ihp, cla, "
                      "  (SELECT max(c.concern_date) FROM concern c WHERE c.pupil_id = pupil.id "
                      "     AND c.kind = 'safeguarding' AND c.concern_date <= :today) "
-                     "FROM pupil WHERE (end_date IS NULL OR end_date >= :today) AND id BETWEEN :pupil_lo AND :pupil_hi "
+                     "FROM pupil WHERE " PUPIL_ON_ROLL("", ":today") " AND id BETWEEN :pupil_lo AND :pupil_hi "
                      "ORDER BY legal_surname COLLATE NOCASE, "
                      "  CASE WHEN preferred_name != '' THEN preferred_name ELSE legal_forename END COLLATE NOCASE, id",
                      0, &st);
@@ -730,7 +731,7 @@ static ap_status load_attendance(struct pass *p)
     int rc = prepare(p,
                      "SELECT w.pupil_id, sum(w.possible), sum(w.attending), sum(w.unauthorised) "
                      "FROM pupil u CROSS JOIN attendance_week w ON w.pupil_id = u.id "
-                     "WHERE (u.end_date IS NULL OR u.end_date >= :today) AND u.id BETWEEN :pupil_lo AND :pupil_hi "
+                     "WHERE " PUPIL_ON_ROLL("u.", ":today") " AND u.id BETWEEN :pupil_lo AND :pupil_hi "
                      "  AND w.week >= :wk_from AND w.week <= :wk_to "
                      "GROUP BY w.pupil_id",
                      0, &st);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "placement.h"
 #include "rowio.h"
 
 /* ---- the rows ---------------------------------------------------------------- */
@@ -236,8 +237,7 @@ static ap_status widen(struct store *s, const char *sql, const int64_t *from, si
 /* A pupil's own record names them on the registration rule of each provider
  * placing them today (hours, CLA, plan). */
 static const char PUPIL_PROVIDERS_SQL[] =
-    "SELECT DISTINCT provider_id FROM placement WHERE pupil_id = ?1 AND status = 'active' "
-    "AND start_date <= ?2 AND (end_date IS NULL OR end_date >= ?2)";
+    "SELECT DISTINCT provider_id FROM placement WHERE pupil_id = ?1 AND " PLACEMENT_ACTIVE_ON("placement", "?2");
 /* A provider's name is in the intervention flag of the pupils it places,
  * and its status and QA in the quotation flags of the open cases quoting it. */
 static const char PROVIDER_PUPILS_SQL[] =

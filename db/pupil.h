@@ -7,6 +7,12 @@
 #include "status.h"
 #include "store.h"
 
+/* The roll's one rule in SQL: pupil row u is on roll on day d (no end date,
+ * or one not before d); PUPIL_LEFT_BEFORE is its opposite (counted by the
+ * pupil_end index alone). roll_row.on_roll is the same rule in C. */
+#define PUPIL_ON_ROLL(u, d) "(" u "end_date IS NULL OR " u "end_date >= " d ")"
+#define PUPIL_LEFT_BEFORE(u, d) u "end_date < " d
+
 /* A pupil record as the forms edit it. Text fields are NUL-terminated UTF-8;
  * a value longer than its field is refused by pupil_validate, never cut. */
 struct pupil {

@@ -10,6 +10,7 @@
 #include "calendar.h"
 #include "date.h"
 #include "placement.h"
+#include "pupil.h"
 #include "rowio.h"
 
 void roll_display_name(char *dst, size_t len, const char *preferred, const char *forename, const char *surname)
@@ -158,8 +159,6 @@ static ap_status set_providers(void *ctx, const struct roll_placed *list, size_t
  *     range per pupil (so it costs the term's weeks, not the years kept);
  *  3. the active placements today with their provider and weekly hours,
  *     put together per pupil here. */
-/* On roll on a day: no end date, or one not before it (roll_row.on_roll). */
-#define ROLL_ON_ROLL(day) "(end_date IS NULL OR end_date >= " day ")"
 #define ROLL_ORDER(u) u ".legal_surname COLLATE NOCASE, " u ".legal_forename COLLATE NOCASE, " u ".id"
 static const char ROLL_PUPILS_SQL[] =
     "SELECT u.id, u.preferred_name, u.legal_forename, u.legal_surname, u.upn, u.dob, u.home_school_id, "
@@ -196,7 +195,7 @@ static const char ROLL_PLACED_SQL[] =
     "FROM placement l JOIN provider v ON v.id = l.provider_id WHERE " PLACEMENT_ACTIVE_ON("l", "?1")               \
     " AND l.pupil_id IN " ids
 #define FIRST_IDS                                                                                          \
-    "(SELECT id FROM pupil WHERE " ROLL_ON_ROLL(":today") " "                                             \
+    "(SELECT id FROM pupil WHERE " PUPIL_ON_ROLL("", ":today") " "                                             \
     "ORDER BY legal_surname COLLATE NOCASE, legal_forename COLLATE NOCASE, id LIMIT :limit)"
 #define ONE_ID "(:pupil)"
 #define SOME_IDS "(SELECT value FROM json_each(:ids))"
@@ -382,10 +381,10 @@ static ap_status load_roll(struct store *s, int today, int first_limit, int64_t 
         /* Every pupil less those who left before today: two counts of
          * indexes (end_date IS NULL OR >= today read and sorted the row ids
          * of the whole roll, then looked each row up: most of the first
-         * screen's time). The same rule as ROLL_ON_ROLL. */
+         * screen's time). */
         char day[11], sql[160];
         snprintf(sql, sizeof sql,
-                 "SELECT (SELECT count(*) FROM pupil) - (SELECT count(*) FROM pupil WHERE end_date < '%s')",
+                 "SELECT (SELECT count(*) FROM pupil) - (SELECT count(*) FROM pupil WHERE " PUPIL_LEFT_BEFORE("", "'%s'") ")",
                  date_format(today, day));
         result = store_query_int(s, sql, 0, &r->on_roll_total);
     }
@@ -453,7 +452,7 @@ ap_status roll_on_roll(struct store *s, int today, int64_t **ids, size_t *n)
 {
     void *items = NULL;
     char day[11];
-    ap_status st = rowio_listf(s, "SELECT id FROM pupil WHERE " ROLL_ON_ROLL("?1"), sizeof **ids, read_id_ctx, NULL,
+    ap_status st = rowio_listf(s, "SELECT id FROM pupil WHERE " PUPIL_ON_ROLL("", "?1"), sizeof **ids, read_id_ctx, NULL,
                                &items, n, "loading the pupils on roll", "T", date_format(today, day));
     *ids = items;
     return st;

@@ -282,6 +282,45 @@ static void test_roll_attendance_this_term(void **state)
     roll_free(r);
 }
 
+/* On roll on the day of the end date and after it, not the day after: the
+ * first screenful's count (SQL, PUPIL_LEFT_BEFORE) and each row's on_roll
+ * (C) agree at and either side of the boundary. */
+static void test_roll_on_roll_at_the_end_date(void **state)
+{
+    struct unit_fixture *f = *state;
+    static const struct {
+        const char *surname;
+        int end; /* days from today; INT32_MIN: none */
+        bool on_roll;
+    } cases[] = {
+        {"Stays", INT32_MIN, true},
+        {"Yesterday", -1, false},
+        {"Today", 0, true},
+        {"Tomorrow", 1, true},
+    };
+    int on = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t id = add_pupil(f, 30 + (int)i, "", "Siân", cases[i].surname, ymd(2012, 3, 14), 0);
+        char day[11];
+        if (cases[i].end != INT32_MIN)
+            unit_sql(f->s, "UPDATE pupil SET end_date = '%s', version = version + 1 WHERE id = %lld",
+                     date_format(today() + cases[i].end, day), (long long)id);
+        on += cases[i].on_roll;
+    }
+    struct roll *all = NULL, *first = NULL;
+    assert_int_equal(roll_load_first(f->s, today(), 2, &first), AP_OK);
+    assert_int_equal(first->on_roll_total, on);
+    assert_int_equal(roll_load(f->s, today(), &all), AP_OK);
+    assert_int_equal(all->n, sizeof cases / sizeof cases[0]);
+    for (size_t i = 0; i < all->n; i++)
+        for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+            if (strcmp(all->rows[i].legal_surname, cases[k].surname) == 0 && all->rows[i].on_roll != cases[k].on_roll)
+                fail_msg("%s (end %+d days): on_roll %d, expected %d", cases[k].surname, cases[k].end,
+                         all->rows[i].on_roll, cases[k].on_roll);
+    roll_free(first);
+    roll_free(all);
+}
+
 /* The first screenful is exactly the head of the whole roll (pupils on roll,
  * by name) with the same figures, and counts the whole roll. */
 static void test_roll_first_screenful_matches_the_whole(void **state)
@@ -469,6 +508,7 @@ int main(void)
         UNIT_TEST(test_roll_current_providers, setup),
         UNIT_TEST(test_roll_attendance_this_term, setup),
         UNIT_TEST(test_roll_first_screenful_matches_the_whole, setup),
+        UNIT_TEST(test_roll_on_roll_at_the_end_date, setup),
         UNIT_TEST(test_roll_on_roll_flag_and_viewer, setup),
         UNIT_TEST(test_roll_of_an_empty_store, setup),
         UNIT_TEST(test_provider_list_counts, setup),
