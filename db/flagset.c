@@ -352,8 +352,7 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     }
     ap_status st = AP_OK;
     /* One read: the widening and every record's pass see the same snapshot. */
-    sqlite3 *db = store_db(s);
-    bool began = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool began = rowio_snapshot_begin(s);
     char day[11];
     date_format(today, day);
     if (!t->all && fs->known && fs->today == today) {
@@ -422,8 +421,7 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
     }
     free(at);
 done:
-    if (began)
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    rowio_snapshot_end(s, began);
     flag_touch_free(t);
     return st;
 }
@@ -618,7 +616,7 @@ ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct t
      * the bytes straight into the pool (incremental blob I/O: no copy in
      * between), both in one read. */
     sqlite3 *db = store_db(s);
-    bool began = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool began = rowio_snapshot_begin(s);
     sqlite3_stmt *q = NULL;
     ap_status st = rowio_prepare(s,
                                  "SELECT audit_id, audit_at, length(flags) FROM flag_cache "
@@ -656,8 +654,7 @@ ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct t
         if (rc != SQLITE_OK)
             st = store_fail(s, rc, what);
     }
-    if (began)
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    rowio_snapshot_end(s, began);
     struct keep k = {0};
     if (st == AP_OK && pool) {
         pool[len] = '\0';
@@ -680,8 +677,7 @@ ap_status flagset_start(struct flagset *fs, struct store *s, const struct thresh
                         struct feed_pos *pos, bool *found)
 {
     *found = false;
-    sqlite3 *db = store_db(s);
-    bool began = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool began = rowio_snapshot_begin(s);
     struct flagset kept = {0};
     struct feed_pos at;
     bool have = false, more = true;
@@ -703,8 +699,7 @@ ap_status flagset_start(struct flagset *fs, struct store *s, const struct thresh
         *pos = at;
         *found = true;
     }
-    if (began)
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    rowio_snapshot_end(s, began);
     flag_touch_free(&t);
     flagset_free(&kept);
     return st;

@@ -1078,9 +1078,7 @@ static void read_call_record(sqlite3_stmt *st, void *row, const void *ctx)
     struct call_record *c = row;
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
-    const char *day = (const char *)sqlite3_column_text(st, 1);
-    if (!day || !date_parse_iso(day, &c->day))
-        c->day = DATE_NONE;
+    c->day = rowio_date(st, 1);
     column_copy(c->called_at, sizeof c->called_at, st, 2);
     column_copy(c->called_by, sizeof c->called_by, st, 3);
     c->contact_id = sqlite3_column_int64(st, 4);

@@ -1811,16 +1811,14 @@ static ap_status dmt_flags(struct dmt_load *d)
     struct flag_route route = {0};
     ap_status st = AP_OK;
     route.n_providers = r->n_providers;
-    struct rowio_id_at *ix = malloc((r->n_providers + 1) * sizeof *ix);
+    struct rowio_id_at *ix = rowio_id_at_build(r->providers, r->n_providers, sizeof *r->providers,
+                                               offsetof(struct report_dmt_provider, qa.id));
     route.provider_acc = calloc(r->n_providers + 1, sizeof *route.provider_acc);
     if (!ix || !route.provider_acc) {
         free(ix);
         free(route.provider_acc);
         return nomem();
     }
-    for (size_t i = 0; i < r->n_providers; i++)
-        ix[i] = (struct rowio_id_at){r->providers[i].qa.id, i};
-    qsort(ix, r->n_providers, sizeof *ix, rowio_id_at_cmp);
     route.providers = ix;
     st = collect_flags(&d->l, &route);
     for (size_t i = 0; i < r->n_providers && st == AP_OK; i++)

@@ -221,8 +221,6 @@ static const char *const att_ignored[] = {
 static bool att_reload(void *state, const struct view_change *what)
 {
     struct att *a = state;
-    if (view_change_in(what, att_ignored))
-        return false;
     /* A mark: one cell (the commonest change by far). */
     if (a->loaded && what && what->table && strcmp(what->table, "attendance_mark") == 0 && apply_mark(a, what))
         return false;
@@ -465,6 +463,7 @@ const struct pane_ops pane_attendance = {
     .close = att_close,
     .draw = att_draw,
     .reload = att_reload,
+    .ignored = att_ignored,
     .detail = att_detail,
     .flags_changed = att_flags_changed,
     .keys_first = att_key,

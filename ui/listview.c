@@ -161,18 +161,6 @@ bool listview_typing_move(struct listview *lv, enum action_id act)
     }
 }
 
-bool listview_typing_key(struct ui *ui, struct lineedit *le, int ret, wint_t ch, char *buf, size_t size)
-{
-    enum lineedit_result r = lineedit_key(le, ret, ch);
-    if (r == LINEEDIT_CHANGED) {
-        snprintf(buf, size, "%s", lineedit_text(le));
-        return true;
-    }
-    if (r == LINEEDIT_REFUSED)
-        ui_error(ui, "%s", lineedit_reason(le));
-    return false;
-}
-
 void listview_sort_key(struct ui *ui, const struct list_sort *t, int key, int *col, bool *desc)
 {
     if (key == 'S') {
@@ -387,7 +375,7 @@ bool list_pane_key(struct ui *ui, void *pane, const struct list_keys *k, const s
             return false;
         if (key == 'F') {
             bool had = k->clear_filter(r->ctx);
-            ui_message(ui, "%s", k->cleared ? k->cleared : had ? "Filter cleared" : "No filter to clear");
+            ui_message(ui, "%s", !had ? "No filter to clear" : k->cleared ? k->cleared : "Filter cleared");
             return true;
         }
         k->filter(r->ctx);

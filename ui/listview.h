@@ -53,11 +53,6 @@ bool listview_typing_move(struct listview *lv, enum action_id act);
 /* The keys of text typed above a list: Enter (ACT_KEEP_TEXT) and those
  * moves; ACT_NONE-terminated. */
 extern const enum action_id listview_typing_keys[];
-/* A key typed into the text field above a list: the field's text into buf
- * (size bytes); true when the text changed. A refused key (too long, a
- * control character) is said on the status line. */
-struct lineedit;
-bool listview_typing_key(struct ui *ui, struct lineedit *le, int ret, wint_t ch, char *buf, size_t size);
 
 /* Sets the row count (after a reload or a filter), keeping the cursor in range. */
 void listview_set_rows(struct listview *lv, int rows);
@@ -147,7 +142,8 @@ struct list_keys {
     /* Or the search as a view over the list, its outcome said on the status
      * line (ui/search.h's search_list); then search_hint is not used. */
     const struct list_search *searching;
-    /* What F says; NULL: "Filter cleared", or "No filter to clear". */
+    /* What F says when it cleared a filter (NULL: "Filter cleared"); with
+     * none, F says "No filter to clear". */
     const char *cleared;
     /* After a cursor move, once the list is drawn: the pane's line under the
      * list drawn again (the row's detail); NULL when it has none. */

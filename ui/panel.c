@@ -620,10 +620,11 @@ static void run_filter(void *pane)
 static bool filter_cleared(void *pane)
 {
     struct panel *st = pane;
+    bool had = filtered(st);
     int64_t keep = pp_current_id(st);
     clear_filter(st);
     pp_refilter(st, keep);
-    return true;
+    return had;
 }
 
 static const struct list_sort sort_orders = {COL_COUNT, column_desc, column_words, "highest or latest first",

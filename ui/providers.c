@@ -588,11 +588,12 @@ static void run_filter(void *pane)
 static bool clear_filter(void *pane)
 {
     struct providers *st = pane;
+    bool had = filtered(st);
     int64_t keep = current_id(st);
     st->f_reg = -1;
     st->f_status = st->f_flags = 0;
     pr_refilter(st, keep);
-    return true;
+    return had;
 }
 
 /* ---- keys ---------------------------------------------------------------------------------------- */

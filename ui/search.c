@@ -113,14 +113,3 @@ unsigned search_list(struct ui *ui, const struct list_search *ls, void *ctx, cha
         ui_message(ui, "%s", had ? "Search cleared" : "");
     return REDRAW_ALL;
 }
-
-bool search_list_clear(struct ui *ui, const struct list_search *ls, void *ctx, char *buf)
-{
-    if (!buf[0])
-        return false;
-    int64_t keep = ls->ops.current(ctx);
-    buf[0] = '\0';
-    ls->ops.apply(ctx, keep);
-    ui_message(ui, "Search cleared");
-    return true;
-}

@@ -39,9 +39,8 @@ bool search_run(struct ui *ui, char *buf, size_t size, const char *hint, struct 
 
 /* A list pane's search as a table: what its rows are, the hint, and the
  * search's callbacks. search_list runs it (`/`) and says the outcome on
- * the status line ("3 providers match "cwm": Esc clears the search");
- * search_list_clear is Esc on the list: true (cleared, and said) when a
- * search was kept. Both return with the list refiltered, cursor kept. */
+ * the status line ("3 providers match "cwm": Esc clears the search"),
+ * with the list refiltered and the cursor kept. */
 struct list_search {
     const char *noun;   /* one row: "provider" (more: "providers") */
     const char *hint;
@@ -49,6 +48,5 @@ struct list_search {
 };
 unsigned search_list(struct ui *ui, const struct list_search *ls, void *ctx, char *buf, size_t size,
                      struct listview *lv);
-bool search_list_clear(struct ui *ui, const struct list_search *ls, void *ctx, char *buf);
 
 #endif

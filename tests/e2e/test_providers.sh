@@ -165,6 +165,10 @@ else
     not_ok "Esc goes back to the list, the provider gone from it" "$(screen "$S")"
 fi
 
+# F with no filter on says so (it said "Filter cleared: every provider shown").
+keys "$S" F
+expect_screen "F with no filter on says there is no filter to clear" "$S" "No filter to clear"
+
 # Search as you type is in the golden screens (tests/golden/scripts/providers_list.keys).
 keys "$S" q
 expect_screen "q quits with exit status 0" "$S" "EXIT=0"

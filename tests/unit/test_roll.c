@@ -312,11 +312,17 @@ static void test_roll_on_roll_at_the_end_date(void **state)
     assert_int_equal(first->on_roll_total, on);
     assert_int_equal(roll_load(f->s, today(), &all), AP_OK);
     assert_int_equal(all->n, sizeof cases / sizeof cases[0]);
+    size_t matched = 0;
     for (size_t i = 0; i < all->n; i++)
-        for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
-            if (strcmp(all->rows[i].legal_surname, cases[k].surname) == 0 && all->rows[i].on_roll != cases[k].on_roll)
+        for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            if (strcmp(all->rows[i].legal_surname, cases[k].surname) != 0)
+                continue;
+            matched++;
+            if (all->rows[i].on_roll != cases[k].on_roll)
                 fail_msg("%s (end %+d days): on_roll %d, expected %d", cases[k].surname, cases[k].end,
                          all->rows[i].on_roll, cases[k].on_roll);
+        }
+    assert_int_equal(matched, sizeof cases / sizeof cases[0]); /* every case was a row and was checked */
     roll_free(first);
     roll_free(all);
 }

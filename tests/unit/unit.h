@@ -112,11 +112,11 @@ void unit_expect_detail(const char *fragment);
  * detail contains fragment. */
 void unit_refused(ap_status st, const char *fragment);
 
-/* unit_store_new, filled with a demo of that many pupils and weeks (seed 1). */
 /* Marks the first n pupils (by id) O in the AM of the latest school day
  * before today that has no mark for anyone yet (so every mark is new);
  * returns that day. */
 int unit_mark_unmarked_day(struct store *s, int today, int n);
+/* unit_store_new, filled with a demo of that many pupils and weeks (seed 1). */
 struct store *unit_demo_store(const char *tag, const char *login, int pupils, int weeks, char dir[64], char *path,
                               size_t path_len);
 struct flagset;
