@@ -450,20 +450,14 @@ static void read_id_ctx(sqlite3_stmt *st, void *row, const void *ctx)
 
 ap_status roll_on_roll(struct store *s, int today, int64_t **ids, size_t *n)
 {
-    void *items = NULL;
     char day[11];
-    ap_status st = rowio_listf(s, "SELECT id FROM pupil WHERE " PUPIL_ON_ROLL("", "?1"), sizeof **ids, read_id_ctx, NULL,
-                               &items, n, "loading the pupils on roll", "T", date_format(today, day));
-    *ids = items;
-    return st;
+    return rowio_listf(s, "SELECT id FROM pupil WHERE " PUPIL_ON_ROLL("", "?1"), sizeof **ids, read_id_ctx, NULL, ids, n,
+                       "loading the pupils on roll", "T", date_format(today, day));
 }
 
 ap_status roll_order(struct store *s, int64_t **ids, size_t *n)
 {
-    void *items = NULL;
-    ap_status st = rowio_list(s, ROLL_ORDER_SQL, 0, sizeof **ids, read_id, &items, n, "loading the roll's order");
-    *ids = items;
-    return st;
+    return rowio_list(s, ROLL_ORDER_SQL, 0, sizeof **ids, read_id, ids, n, "loading the roll's order");
 }
 
 /* Copies the one-pupil roll's row into row, its strings into r's arena. */
@@ -700,9 +694,6 @@ static void read_provider_name(sqlite3_stmt *st, void *row)
 
 ap_status provider_names_load(struct store *s, struct provider_name **out, size_t *n)
 {
-    void *items = NULL;
-    ap_status st = rowio_list(s, "SELECT id, name FROM provider ORDER BY id", 0, sizeof **out, read_provider_name, &items,
-                              n, "loading the providers' names");
-    *out = items;
-    return st;
+    return rowio_list(s, "SELECT id, name FROM provider ORDER BY id", 0, sizeof **out, read_provider_name, out, n,
+                      "loading the providers' names");
 }

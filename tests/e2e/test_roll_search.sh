@@ -4,25 +4,18 @@
 # is changed in the form is found by the new UPN at the next search and no
 # longer by the old one; a name is found with its accents and case folded.
 . tests/lib.sh
-export LC_ALL=C.UTF-8
-TODAY=2026-11-20
-export APTERM_TODAY=$TODAY
-db="$TEST_DIR/search.db"
-demo_store "$db" --pupils 60 --weeks 4
+pane_script 2026-11-20 search --pupils 60 --weeks 4
 S=search$$
 on_roll="(end_date IS NULL OR end_date >= '$TODAY')"
 row=$(q "select id || '|' || legal_forename || ' ' || legal_surname || '|' || upn from pupil
          where $on_roll and preferred_name = '' order by id limit 1")
 pid=${row%%|*}; rest=${row#*|}
 name=${rest%%|*}; old=${rest#*|}
-digits=690200699011
-new=$(upn_check $digits)$digits
+new=$(upn 690200699011)
 
 start "$S" 120x40 "APTERM_TODAY=$TODAY APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
 wait_for "$S" "Pupil roll:" 10
-keys "$S" /
-wait_for "$S" "Search:" 5
-keys "$S" "$old" Enter
+search_for "$S" "$old"
 wait_for "$S" "Search “$old”: 1 pupil matches" 5 && screen_has "$S" -F "$name"
 screen_ok $? "the search finds the pupil by the UPN ($old)" "$S"
 
