@@ -48,12 +48,11 @@ struct cli_opt {
     const char **value;
     bool *on;
 };
-enum { CLI_OPTS_MAX = 15 };
 /* Takes the options of command `what` (as usage messages name it: "mark",
- * "export dmt") out of argv[1..argc) against opts (at most CLI_OPTS_MAX),
- * leaving what is not an option from argv[optind]: at most max_args of
- * them (any number when negative). Returns 0, or 2 after saying "unknown
- * option for WHAT" or "WHAT: unexpected argument "X"". */
+ * "export dmt") out of argv[1..argc) against opts (any number), leaving
+ * what is not an option from argv[optind]: at most max_args of
+ * them (any number when negative). Returns 0; 1 when out of memory; or 2
+ * after saying "unknown option for WHAT" or "WHAT: unexpected argument "X"". */
 int cli_options(const char *what, int argc, char **argv, const struct cli_opt *opts, int max_args);
 /* Opens the store of --db or [store] path; warns when others can read it. */
 ap_status open_store(struct cli *cli, bool create, struct store **out);

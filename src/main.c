@@ -161,21 +161,29 @@ int fail_unwritten(const char *what, ap_status st)
 int cli_options(const char *what, int argc, char **argv, const struct cli_opt *opts, int max_args)
 {
     enum { FIRST = 256 }; /* getopt_long's own answers ('?', ':') stay below */
-    struct option longs[CLI_OPTS_MAX + 1];
     int n = 0;
-    for (; n < CLI_OPTS_MAX && opts[n].name; n++)
-        longs[n] = (struct option){opts[n].name, opts[n].value ? required_argument : no_argument, NULL, FIRST + n};
-    longs[n] = (struct option){NULL, 0, NULL, 0};
+    while (opts[n].name)
+        n++;
+    struct option *longs = calloc((size_t)n + 1, sizeof *longs); /* the last stays all zero */
+    if (!longs) {
+        fprintf(stderr, "apterm: %s: out of memory\n", what);
+        return EXIT_FAILURE;
+    }
+    for (int k = 0; k < n; k++)
+        longs[k] = (struct option){opts[k].name, opts[k].value ? required_argument : no_argument, NULL, FIRST + k};
     int c;
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-        if (c < FIRST || c >= FIRST + n)
+        if (c < FIRST || c >= FIRST + n) {
+            free(longs);
             return usage_error("unknown option for %s", what);
+        }
         const struct cli_opt *o = &opts[c - FIRST];
         if (o->value)
             *o->value = optarg;
         else
             *o->on = true;
     }
+    free(longs);
     if (max_args >= 0 && argc - optind > max_args)
         return usage_error("%s: unexpected argument \"%s\"", what, argv[optind + max_args]);
     return 0;
