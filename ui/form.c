@@ -45,6 +45,7 @@ struct form_run {
     long long last_draft; /* when drafts were last kept (monotonic ms) */
     bool saved;           /* the form is finished: saved */
     bool discarded;       /* the user agreed to close without saving */
+    char name[300];       /* the record's name as loaded (struct form's title_name) */
 };
 
 static bool is_text_kind(enum field_kind k)
@@ -141,6 +142,9 @@ static void load_field(struct form_run *r, int i)
 
 static void load_fields(struct form_run *r)
 {
+    r->name[0] = '\0';
+    if (r->f->title_name)
+        r->f->title_name(r->f->record, r->name, sizeof r->name);
     r->drafts_dirty = false;
     for (int i = 0; i < r->f->nfields; i++)
         load_field(r, i);
@@ -400,8 +404,8 @@ static void draw_form(struct form_run *r)
     wattrset(w, attr_of(ATTR_HEADER));
     {
         /* The title cut to the width (a long name must not wrap onto the fields). */
-        char title[600], fit_title[1200];
-        snprintf(title, sizeof title, "%s%s", r->f->title,
+        char title[900], fit_title[1800];
+        snprintf(title, sizeof title, "%s%s%s", r->f->title, r->name,
                  r->f->read_only ? " (read only)" : r->modified ? " (changed)" : "");
         utf8_fit(fit_title, sizeof fit_title, title, width - 2, UTF8_FIT_ELLIPSIS);
         mvwaddstr(w, 0, 1, fit_title);

@@ -61,6 +61,11 @@ struct form_record_ops {
 
 struct form {
     const char *title;
+    /* The record's name, written after the title from the record as it is
+     * loaded (at the start and after "reload theirs", so that the title names
+     * the record as it is stored now, never a rejected edit). NULL: the
+     * title alone. */
+    void (*title_name)(const void *record, char *buf, size_t size);
     struct form_field *fields;
     int nfields;
     void *ctx;           /* the owner's, passed to the callbacks */

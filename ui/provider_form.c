@@ -66,6 +66,11 @@ static ap_status provider_updated(struct store *s, struct provider *p, int today
 FORM_RECORD_OPS_DATED(provider_ops, struct provider, provider_checked, provider_inserted, provider_updated,
                       provider_get);
 
+static void provider_title_name(const void *record, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", ((const struct provider *)record)->name);
+}
+
 bool provider_form_run(struct ui *ui, struct provider *p)
 {
     static struct field_choice registration[CHOICES_MAX], basis[CHOICES_MAX], status[CHOICES_MAX];
@@ -129,13 +134,9 @@ bool provider_form_run(struct ui *ui, struct provider *p)
          "Suspended: no new placements (the usual alternative to deleting)"},
         {"Notes", FIELD_LONGTEXT, p->notes, sizeof p->notes, NULL, false, 0, 0, NULL},
     };
-    char title[200];
-    if (p->id)
-        snprintf(title, sizeof title, "Provider: %s", p->name);
-    else
-        snprintf(title, sizeof title, "New provider");
     struct form f = {
-        .title = title,
+        .title = p->id ? "Provider: " : "New provider",
+        .title_name = p->id ? provider_title_name : NULL,
         FORM_FIELDS(fields),
         .read_only = !store_can_write(ui_store(ui)),
         FORM_RECORD_OF(p, &provider_ops),
@@ -148,6 +149,11 @@ bool provider_form_run(struct ui *ui, struct provider *p)
 FORM_RECORD_OPS(contact_ops, struct provider_contact, provider_contact_validate, provider_contact_insert,
                 provider_contact_update, provider_contact_get);
 
+static void contact_title_name(const void *record, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", ((const struct provider_contact *)record)->name);
+}
+
 bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const char *provider_name)
 {
     struct form_field fields[] = {
@@ -159,11 +165,12 @@ bool provider_contact_form_run(struct ui *ui, struct provider_contact *c, const 
     };
     char title[300];
     if (c->id)
-        snprintf(title, sizeof title, "Contact at %s: %s", provider_name, c->name);
+        snprintf(title, sizeof title, "Contact at %s: ", provider_name);
     else
         snprintf(title, sizeof title, "New contact at %s", provider_name);
     struct form f = {
         .title = title,
+        .title_name = c->id ? contact_title_name : NULL,
         FORM_FIELDS(fields),
         .read_only = !store_can_write(ui_store(ui)),
         FORM_RECORD_OF(c, &contact_ops),

@@ -128,6 +128,12 @@ static void load_contacts_line(struct pupil_form *pf)
     free(c);
 }
 
+static void pupil_title_name(const void *record, char *buf, size_t size)
+{
+    const struct pupil *p = record;
+    roll_display_name(buf, size, p->preferred_name, p->legal_forename, p->legal_surname);
+}
+
 bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
 {
     struct pupil_form *pf = calloc(1, sizeof *pf);
@@ -232,14 +238,9 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
         [PF_CONTACTS] = {.label = "Contacts", .kind = FIELD_INFO},
         [PF_CHANGED] = {.label = "Last changed", .kind = FIELD_INFO},
     };
-    char name[260], title[320];
-    roll_display_name(name, sizeof name, p->preferred_name, p->legal_forename, p->legal_surname);
-    if (!p->id)
-        snprintf(title, sizeof title, "New pupil");
-    else
-        snprintf(title, sizeof title, "%s: %s", read_only ? "Pupil" : "Edit pupil", name);
     struct form f = {
-        .title = title,
+        .title = !p->id ? "New pupil" : read_only ? "Pupil: " : "Edit pupil: ",
+        .title_name = p->id ? pupil_title_name : NULL,
         FORM_FIELDS(fields),
         .ctx = pf,
         .read_only = read_only,
@@ -253,7 +254,8 @@ bool pupil_form_run(struct ui *ui, int64_t *pupil_id, bool read_only)
     saved = form_run(ui, &f);
     if (saved) {
         *pupil_id = p->id;
-        roll_display_name(name, sizeof name, p->preferred_name, p->legal_forename, p->legal_surname);
+        char name[260];
+        pupil_title_name(p, name, sizeof name);
         ui_store_changed(ui);
         ui_message(ui, is_new ? "Added %s to the roll" : "Saved %s", name);
     }

@@ -56,6 +56,11 @@ static void contact_info(void *ctx, int field, char *buf, size_t len)
 FORM_RECORD_OPS(contact_ops, struct contact, contact_validate, contact_insert, contact_update, contact_get);
 
 /* The phone and email rules, checked with every field on save. */
+static void contact_title_name(const void *record, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", ((const struct contact *)record)->name);
+}
+
 static ap_status contact_form_check(void *ctx, int field, const char *label, const char *text)
 {
     (void)ctx;
@@ -88,9 +93,10 @@ static bool contact_form_run(struct ui *ui, struct contact *c, int count, const 
     if (!x->id)
         snprintf(title, sizeof title, "New contact for %s", pupil);
     else
-        snprintf(title, sizeof title, "%s: %s", read_only ? "Contact" : "Edit the contact", x->name);
+        snprintf(title, sizeof title, "%s: ", read_only ? "Contact" : "Edit the contact");
     struct form f = {
         .title = title,
+        .title_name = x->id ? contact_title_name : NULL,
         FORM_FIELDS(fields),
         .ctx = &cf,
         .read_only = read_only,

@@ -113,6 +113,9 @@ expect_equal "A's change is not lost: SQLite still has Dafydd by $officer" "$row
 keys "$B" r
 wait_for "$B" "Reloaded the record as it is now" 5 && wait_for "$B" "Preferred name  Dafydd" 2
 screen_ok $? "B chooses r: the form reloads and shows A's value, Dafydd" "$B"
+# The title names the record as it is stored now, not as it was when B opened it.
+screen "$B" | grep -qF "Edit pupil: Dafydd $sur"
+screen_ok $? "after the reload the form's title says \"Edit pupil: Dafydd $sur\"" "$B"
 keys "$B" Escape
 wait_for "$B" "▶Dafydd $sur" 5
 screen_ok $? "B closes the form: the roll shows Dafydd $sur" "$B"
