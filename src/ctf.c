@@ -492,8 +492,10 @@ static int column(const struct table *t, const char *name)
 
 /* One pupils line: the stored values, or a new pupil's defaults, with what
  * the CTF says over them. */
-static void pupil_line(FILE *out, const struct table *t, const struct ctf_file *f, const struct ctf_pupil *p)
+/* false when a field could not be written (the memory stream out of memory). */
+static bool pupil_line(FILE *out, const struct table *t, const struct ctf_file *f, const struct ctf_pupil *p)
 {
+    bool ok = true;
     const char *upper_upn = p->upn ? p->upn : "";
     char upn[32];
     size_t n = 0;
@@ -545,8 +547,9 @@ static void pupil_line(FILE *out, const struct table *t, const struct ctf_file *
                     v = says[i].v;
                 break;
             }
-        csv_write_field(out, v, c + 1 == t->ncols);
+        ok = csv_write_field(out, v, c + 1 == t->ncols) && ok;
     }
+    return ok;
 }
 
 static int by_order(const void *a, const void *b)
@@ -589,15 +592,16 @@ ap_status ctf_import(struct store *s, const char *name, const char *path, const 
     FILE *cf = st == AP_OK ? open_memstream(&contacts, &csize) : NULL;
     if (st == AP_OK && (!pf || !cf))
         st = ap_fail(AP_ERR_NOMEM, "out of memory");
+    bool written = true; /* every field went into the memory streams */
     if (st == AP_OK) {
         for (size_t c = 0; c < t.ncols; c++)
-            csv_write_field(pf, t.header[c], c + 1 == t.ncols);
-        fputs("upn,name,priority,relationship,phone,phone2,email,parental_responsibility\n", cf);
+            written = csv_write_field(pf, t.header[c], c + 1 == t.ncols) && written;
+        written = fputs("upn,name,priority,relationship,phone,phone2,email,parental_responsibility\n", cf) != EOF && written;
         pmap[1] = cmap[1] = 1;
         int cline = 2;
         for (size_t i = 0; i < f.npupils; i++) {
             struct ctf_pupil *p = &f.pupils[i];
-            pupil_line(pf, &t, &f, p);
+            written = pupil_line(pf, &t, &f, p) && written;
             pmap[i + 2] = p->line;
             if (p->ncontacts)
                 qsort(p->contacts, p->ncontacts, sizeof *p->contacts, by_order);
@@ -611,11 +615,13 @@ ap_status ctf_import(struct store *s, const char *name, const char *path, const 
                                        k->phone2 ? k->phone2 : "", k->email ? k->email : "",
                                        k->responsibility < 0 ? "" : k->responsibility ? "yes" : "no"};
                 for (size_t c = 0; c < 8; c++)
-                    csv_write_field(cf, cells[c], c == 7);
+                    written = csv_write_field(cf, cells[c], c == 7) && written;
                 cmap[cline++] = k->line;
             }
         }
     }
+    if (!written && st == AP_OK)
+        st = ap_fail(AP_ERR_NOMEM, "out of memory");
     if (pf && fclose(pf) != 0 && st == AP_OK)
         st = ap_fail(AP_ERR_NOMEM, "out of memory");
     if (cf && fclose(cf) != 0 && st == AP_OK)
