@@ -101,8 +101,12 @@ $(BUILD)/embedded.c $(BUILD)/embedded.h &: src/embed.sh $(EMBED_IN)
 # The flags' rules, told apart by their source: flags a session kept in the
 # store (db/flagset.c) with an apterm of other rules are not used, so a
 # change to a rule takes effect at once (FLAGS_RULES_ID, in the key they are
-# kept under). flagset.o is compiled again when any of these changes.
-FLAGS_RULES_SRC := db/flags.c src/rules.c src/rules_table.c
+# kept under). flagset.o is compiled again when any of these changes. Every
+# source of the model is in it, not only the files that hold rules today: a
+# rule's inputs are read and worked out across db/ and src/ (dates, labels,
+# the readers), a list of files would be forgotten when a rule moves, and a
+# change elsewhere costs only one full count at the next start.
+FLAGS_RULES_SRC := $(sort $(wildcard db/*.c db/*.h src/*.c src/*.h))
 $(BUILD)/db/flagset.o: $(FLAGS_RULES_SRC)
 $(BUILD)/db/flagset.o: ALL_CFLAGS += -DFLAGS_RULES_ID=$(shell cat $(FLAGS_RULES_SRC) | cksum | cut -d' ' -f1)
 
