@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -614,10 +615,12 @@ static void remember_wrap(struct xlsx_sheet *s, int row, int col, int last_col, 
 static void row_height(struct xlsx_sheet *s, int row, int lines)
 {
     double points = lines * LINE_POINTS;
-    char what[80];
-    snprintf(what, sizeof what, "the height of row %d on the sheet %s", row + 1, s->name);
-    xlsx_ok(s->x, worksheet_set_row(s->ws, (lxw_row_t)row, points > MAX_ROW_POINTS ? MAX_ROW_POINTS : points, NULL),
-            what);
+    lxw_error err = worksheet_set_row(s->ws, (lxw_row_t)row, points > MAX_ROW_POINTS ? MAX_ROW_POINTS : points, NULL);
+    if (err != LXW_NO_ERROR) {
+        char what[80];
+        snprintf(what, sizeof what, "the height of row %d on the sheet %s", row + 1, s->name);
+        xlsx_ok(s->x, err, what);
+    }
 }
 
 /* Rows tall enough for their wrapped cells, with the final widths. */
@@ -741,7 +744,8 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
         cut[keep] = '\0';
         text = cut;
     }
-    need(s, col, text_width(text));
+    if ((double)len > s->width[col]) /* a line has no more characters than bytes */
+        need(s, col, text_width(text));
     if (!writing(s, row)) {
         free(cut);
         return;
@@ -778,18 +782,6 @@ void xlsx_paragraph(struct xlsx_sheet *s, int row, int first_col, int last_col, 
         remember_wrap(s, row, first_col, last_col, text);
 }
 
-void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt)
-{
-    SPLIT_ROUTE(s, col, xlsx_number(s->cont, row, c2_, value, fmt));
-    if (!usable(s, row, col))
-        return;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.2f", value);
-    need(s, col, (double)strlen(buf) + 1);
-    if (writing(s, row))
-        cell_ok(s, row, col, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt));
-}
-
 static uint64_t magnitude(int64_t v)
 {
     return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; /* INT64_MIN has one too */
@@ -802,6 +794,23 @@ static int decimal_digits(uint64_t v)
     for (; v >= 10; v /= 10)
         n++;
     return n;
+}
+
+void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt)
+{
+    SPLIT_ROUTE(s, col, xlsx_number(s->cont, row, c2_, value, fmt));
+    if (!usable(s, row, col))
+        return;
+    /* "%.2f" has at most a sign, the digits of |value| + 1 and ".00": it is
+     * printed only when that many could widen the column */
+    double mag = fabs(value);
+    if (!(mag < 1e15) || (signbit(value) ? 1 : 0) + decimal_digits((uint64_t)mag + 1) + 3 + 1 > s->width[col]) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.2f", value);
+        need(s, col, (double)strlen(buf) + 1);
+    }
+    if (writing(s, row))
+        cell_ok(s, row, col, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt));
 }
 
 void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
