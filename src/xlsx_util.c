@@ -475,7 +475,7 @@ struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *
 
 void xlsx_stream_sheets(struct xlsx *x, bool on)
 {
-    if (x->status != AP_OK)
+    if (on && x->status != AP_OK)
         return;
     if (on && !x->f.stream_header) {
         /* TableStyleMedium2's header and band colours, which the tables have */
@@ -1027,6 +1027,10 @@ static void stream_table(struct xlsx_sheet *s, int header_row, int last_row, int
                          const double *total_values, lxw_format *const *total_formats)
 {
     struct xlsx *x = s->x;
+    if (s->measuring) {
+        xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: its rows were measured but its header row never written", s->name);
+        return;
+    }
     int last_data = totals ? last_row - 1 : last_row;
     char what[80];
     snprintf(what, sizeof what, "the autofilter on the sheet %s", s->name);

@@ -585,6 +585,19 @@ static void test_xlsx_streamed_sheet_rows_in_order(void **state)
     xlsx_discard(x);
     unit_expect_file(target, "the earlier report\n");
 
+    /* So is the table of a streamed sheet whose header row was never
+     * written (its rows were only measured). */
+    assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
+    xlsx_stream_sheets(x, true);
+    s = xlsx_add_sheet(x, "Stream", "Title", NULL);
+    xlsx_stream_sheets(x, false);
+    xlsx_int(s, 4, 1, 2);
+    xlsx_table(s, 3, 4, 2, headers, NULL, NULL, NULL);
+    assert_int_equal(x->status, AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "header row never written"));
+    xlsx_discard(x);
+    unit_expect_file(target, "the earlier report\n");
+
     /* Written in order, with its total row, it is saved. */
     assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
     xlsx_stream_sheets(x, true);
