@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "money.h"
 #include "utf8.h"
 
 #define EXCEL_MAX_STRING 32767
@@ -830,9 +831,7 @@ void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
     SPLIT_ROUTE(s, col, xlsx_money(s->cont, row, c2_, pence));
     if (!usable(s, row, col))
         return;
-    /* the characters of money_format's "-£1,234.56", counted not written */
-    int digits = decimal_digits(magnitude(pence) / 100);
-    need(s, col, (double)((pence < 0) + 1 + digits + (digits - 1) / 3 + 3) + 1);
+    need(s, col, (double)money_chars(pence) + 1);
     if (writing(s, row))
         cell_ok(s, row, col,
                 worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)pence / 100.0, s->x->f.money));
