@@ -541,6 +541,17 @@ static void test_xlsx_failed_close_leaves_the_target(void **state)
     assert_int_equal(xlsx_open(target, &doc, &x), AP_ERR_IO);
 }
 
+/* A workbook on target with a streamed sheet "Stream", which is returned. */
+static struct xlsx_sheet *streamed_sheet(const char *target, const struct xlsx_doc *doc, struct xlsx **x)
+{
+    assert_int_equal(xlsx_open(target, doc, x), AP_OK);
+    xlsx_stream_sheets(*x, true);
+    struct xlsx_sheet *s = xlsx_add_sheet(*x, "Stream", "Title", NULL);
+    xlsx_stream_sheets(*x, false);
+    assert_non_null(s);
+    return s;
+}
+
 /* A streamed sheet (a row per pupil in the DMT report): measured, then its
  * header, then its rows strictly in order; a cell above the row being
  * written fails the export, naming the cell, and replaces nothing. */
@@ -553,10 +564,7 @@ static void test_xlsx_streamed_sheet_rows_in_order(void **state)
     struct xlsx_doc doc = {.title = "Test", .today = today()};
     static const char *const headers[] = {"Pupil", "Sessions"};
     struct xlsx *x = NULL;
-    assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
-    xlsx_stream_sheets(x, true);
-    struct xlsx_sheet *s = xlsx_add_sheet(x, "Stream", "Title", NULL);
-    xlsx_stream_sheets(x, false);
+    struct xlsx_sheet *s = streamed_sheet(target, &doc, &x);
     struct xlsx_sheet *t = xlsx_add_sheet(x, "Table", "Title", NULL);
     assert_non_null(s);
     assert_non_null(t);
@@ -587,10 +595,7 @@ static void test_xlsx_streamed_sheet_rows_in_order(void **state)
 
     /* So is the table of a streamed sheet whose header row was never
      * written (its rows were only measured). */
-    assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
-    xlsx_stream_sheets(x, true);
-    s = xlsx_add_sheet(x, "Stream", "Title", NULL);
-    xlsx_stream_sheets(x, false);
+    s = streamed_sheet(target, &doc, &x);
     xlsx_int(s, 4, 1, 2);
     xlsx_table(s, 3, 4, 2, headers, NULL, NULL, NULL);
     assert_int_equal(x->status, AP_ERR_INVALID);
@@ -599,10 +604,7 @@ static void test_xlsx_streamed_sheet_rows_in_order(void **state)
     unit_expect_file(target, "the earlier report\n");
 
     /* Written in order, with its total row, it is saved. */
-    assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
-    xlsx_stream_sheets(x, true);
-    s = xlsx_add_sheet(x, "Stream", "Title", NULL);
-    xlsx_stream_sheets(x, false);
+    s = streamed_sheet(target, &doc, &x);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1)
             xlsx_stream_header(s, 3, 2, headers);
