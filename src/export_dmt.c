@@ -278,42 +278,55 @@ static void providers_sheet(struct dmt *d)
         xlsx_rag_rules(s, XLSX_HDR + 1, XLSX_HDR + (int)r->n_providers, C_QA, C_QA, C_QA);
 }
 
+enum { P_NAME, P_UPN, P_COHORT, P_YEAR, P_PROVIDERS, P_PLACEMENTS, P_COMMITTED, P_ACTUAL, P_POSSIBLE,
+       P_ATTENDED, P_PCT, P_HOURS, P_PER_SESSION, P_NCOLS };
+static const struct vfm_cols pupil_cols = {-1, P_PLACEMENTS, -1, P_COMMITTED, P_ACTUAL, -1, P_POSSIBLE, P_ATTENDED,
+                                           P_PCT, P_HOURS, P_PER_SESSION, -1, false};
+
+static void pupil_row(struct xlsx_sheet *s, int rr, const struct report_dmt_pupil *u)
+{
+    const struct xlsx_formats *f = &s->x->f;
+    char y[24];
+    xlsx_text(s, rr, P_NAME, u->name, f->bold_wrap);
+    xlsx_text(s, rr, P_UPN, u->upn, f->text);
+    xlsx_text(s, rr, P_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
+    xlsx_text(s, rr, P_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
+    xlsx_text(s, rr, P_PROVIDERS, u->providers, f->wrap);
+    vfm_cells(s, rr, &pupil_cols, &u->v, u->has_pct, u->pct);
+}
+
+/* A row per pupil: at 50,000 pupils most of the workbook's cells, so these
+ * two sheets are streamed (src/xlsx_util.h: each row written out as the next
+ * is begun, not kept until the workbook is closed). The rows are run twice:
+ * once to measure the columns, once to write them. */
 static void pupils_sheet(struct dmt *d)
 {
     const struct report_dmt *r = d->r;
     struct xlsx *x = d->x;
-    const struct xlsx_formats *f = &x->f;
+    xlsx_stream_sheets(x, true);
     struct xlsx_sheet *s = xlsx_add_split_sheet(x, "Pupils", "Spend and attendance by pupil", "Pupil attendance",
                                                 "Attendance and cost per attended session by pupil", d->subtitle, 8, 2);
+    xlsx_stream_sheets(x, false);
     if (!s)
         return;
     static const char *const headers[] = {
         "Pupil", "UPN", "Cohort", "Year group", "Providers", "Placements", "Committed", "Actual",
         "Sessions possible", "Sessions attended", "Attendance", "Attended hours", "Cost per attended session",
     };
-    enum { C_NAME, C_UPN, C_COHORT, C_YEAR, C_PROVIDERS, C_PLACEMENTS, C_COMMITTED, C_ACTUAL, C_POSSIBLE,
-           C_ATTENDED, C_PCT, C_HOURS, C_PER_SESSION, NCOLS };
-    static const struct vfm_cols cols = {-1, C_PLACEMENTS, -1, C_COMMITTED, C_ACTUAL, -1, C_POSSIBLE, C_ATTENDED,
-                                         C_PCT, C_HOURS, C_PER_SESSION, -1, false};
-    xlsx_cap(s, C_NAME, 20);
-    xlsx_cap(s, C_COHORT, 16);
-    xlsx_cap(s, C_PROVIDERS, 30);
+    xlsx_cap(s, P_NAME, 20);
+    xlsx_cap(s, P_COHORT, 16);
+    xlsx_cap(s, P_PROVIDERS, 30);
+    for (size_t i = 0; i < r->n_pupils && x->status == AP_OK; i++)
+        pupil_row(s, XLSX_HDR + 1 + (int)i, &r->pupils[i]);
+    xlsx_stream_header(s, XLSX_HDR, P_NCOLS, headers);
     struct report_vfm sum = {0};
-    for (size_t i = 0; i < r->n_pupils; i++) {
-        const struct report_dmt_pupil *u = &r->pupils[i];
-        int rr = XLSX_HDR + 1 + (int)i;
-        char y[24];
-        xlsx_text(s, rr, C_NAME, u->name, f->bold_wrap);
-        xlsx_text(s, rr, C_UPN, u->upn, f->text);
-        xlsx_text(s, rr, C_COHORT, label_text(LABELS_COHORT, u->cohort), f->wrap);
-        xlsx_text(s, rr, C_YEAR, rules_year_group_name(u->year_group, y, sizeof y), f->text);
-        xlsx_text(s, rr, C_PROVIDERS, u->providers, f->wrap);
-        vfm_cells(s, rr, &cols, &u->v, u->has_pct, u->pct);
-        vfm_sum(&sum, &u->v);
+    for (size_t i = 0; i < r->n_pupils && x->status == AP_OK; i++) {
+        pupil_row(s, XLSX_HDR + 1 + (int)i, &r->pupils[i]);
+        vfm_sum(&sum, &r->pupils[i].v);
         if (i % 1024 == 1023)
             xlsx_progress(x, 0.7 + 0.1 * (double)i / (double)r->n_pupils, "Writing the pupils");
     }
-    vfm_table(d, s, r->n_pupils, "No pupils in the period", NCOLS, headers, &cols, &sum);
+    vfm_table(d, s, r->n_pupils, "No pupils in the period", P_NCOLS, headers, &pupil_cols, &sum);
 }
 
 static void cohorts_sheet(struct dmt *d)

@@ -37,6 +37,16 @@ char *money_format(int64_t pence, char *buf, size_t len)
     return buf;
 }
 
+int money_chars(int64_t pence)
+{
+    uint64_t pounds = (pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence) / 100;
+    int digits = 1;
+    for (; pounds >= 10; pounds /= 10)
+        digits++;
+    /* "-", "£", the digits with a comma before each group of three, ".pp" */
+    return (pence < 0) + 1 + digits + (digits - 1) / 3 + 3;
+}
+
 char *money_format_short(int64_t pence, char *buf, size_t len)
 {
     money_format(pence, buf, len);

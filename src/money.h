@@ -13,6 +13,10 @@
 #define MONEY_LEN 32
 char *money_format(int64_t pence, char *buf, size_t len);
 
+/* The characters (not bytes: "£" is one) money_format writes for pence,
+ * counted without writing them: a column's width. */
+int money_chars(int64_t pence);
+
 /* As money_format, but whole pounds lose their ".00": "£5,000,000",
  * "£12.50". For reasons and labels where round sums are the norm. */
 char *money_format_short(int64_t pence, char *buf, size_t len);

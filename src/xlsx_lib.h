@@ -54,6 +54,7 @@
     X(workbook_validate_sheet_name) \
     X(worksheet_activate) \
     X(worksheet_add_table) \
+    X(worksheet_autofilter) \
     X(worksheet_conditional_format_range) \
     X(worksheet_fit_to_pages) \
     X(worksheet_freeze_panes) \
@@ -119,6 +120,7 @@ const struct xlsx_lib *xlsx_lib(void);
 #define workbook_validate_sheet_name (xlsx_lib()->workbook_validate_sheet_name)
 #define worksheet_activate (xlsx_lib()->worksheet_activate)
 #define worksheet_add_table (xlsx_lib()->worksheet_add_table)
+#define worksheet_autofilter (xlsx_lib()->worksheet_autofilter)
 #define worksheet_conditional_format_range (xlsx_lib()->worksheet_conditional_format_range)
 #define worksheet_fit_to_pages (xlsx_lib()->worksheet_fit_to_pages)
 #define worksheet_freeze_panes (xlsx_lib()->worksheet_freeze_panes)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,46 +159,18 @@ static void make_marking(struct xlsx *x, const struct xlsx_doc *doc)
 /* ------------------------------------------------------------------ */
 /* Opening and closing */
 
-static void make_formats(struct xlsx *x)
+/* A format: what differs from the default (colours 0: unset). */
+struct format_spec {
+    lxw_format **slot;
+    bool bold, italic, wrap, top, left, border_below;
+    uint8_t size;
+    lxw_color_t colour, fill;
+    const char *num;
+};
+
+static void add_formats(struct xlsx *x, const struct format_spec *specs, size_t n)
 {
-    struct xlsx_formats *f = &x->f;
-    const char *money = "\"\xc2\xa3\"#,##0.00;[Red]-\"\xc2\xa3\"#,##0.00";
-    /* Every format, in the order they are added: what differs from the
-     * default (colours 0: unset). */
-    const struct {
-        lxw_format **slot;
-        bool bold, italic, wrap, top, left, border_below;
-        uint8_t size;
-        lxw_color_t colour, fill;
-        const char *num;
-    } specs[] = {
-        {&f->title, .bold = true, .size = 16},
-        {&f->subtitle, .colour = 0x595959},
-        {&f->heading, .bold = true, .size = 12, .border_below = true},
-        {&f->note, .italic = true, .colour = 0x595959, .wrap = true, .top = true},
-        {&f->label, .bold = true, .top = true},
-        {&f->header, .bold = true, .wrap = true, .top = true},
-        {&f->text, .top = true},
-        {&f->wrap, .wrap = true, .top = true},
-        {&f->bold, .bold = true, .top = true},
-        {&f->bold_wrap, .bold = true, .wrap = true, .top = true}, /* a name in a capped column */
-        {&f->date, .num = "dd/mm/yyyy", .left = true, .top = true},
-        {&f->money, .num = money, .top = true},
-        {&f->money_bold, .num = money, .bold = true, .top = true},
-        {&f->pct, .num = "0.0%", .top = true},
-        {&f->integer, .num = "#,##0", .top = true},
-        {&f->hours, .num = "#,##0.00", .top = true}, /* 17.75, not 17.8 */
-        {&f->decimal, .num = "0.00", .top = true},
-        {&f->marker, .bold = true, .colour = 0x006100, .top = true},
-        /* Conditional fills: Excel's own "light red / yellow / green fill
-         * with dark text", readable in black and white too (the cell says
-         * the word). */
-        {&f->red, .fill = 0xFFC7CE, .colour = 0x9C0006},
-        {&f->amber, .fill = 0xFFEB9C, .colour = 0x9C5700},
-        {&f->green, .fill = 0xC6EFCE, .colour = 0x006100},
-        {&f->recommended, .fill = 0xC6EFCE, .bold = true},
-    };
-    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         lxw_format *fm = *specs[i].slot = workbook_add_format(x->wb);
         if (!fm) {
             xlsx_fail(x, AP_ERR_NOMEM, "making the cell formats: out of memory");
@@ -224,6 +197,41 @@ static void make_formats(struct xlsx *x)
         if (specs[i].top)
             format_set_align(fm, LXW_ALIGN_VERTICAL_TOP);
     }
+}
+
+static void make_formats(struct xlsx *x)
+{
+    struct xlsx_formats *f = &x->f;
+    const char *money = "\"\xc2\xa3\"#,##0.00;[Red]-\"\xc2\xa3\"#,##0.00";
+    /* Every format, in the order they are added. */
+    const struct format_spec specs[] = {
+        {&f->title, .bold = true, .size = 16},
+        {&f->subtitle, .colour = 0x595959},
+        {&f->heading, .bold = true, .size = 12, .border_below = true},
+        {&f->note, .italic = true, .colour = 0x595959, .wrap = true, .top = true},
+        {&f->label, .bold = true, .top = true},
+        {&f->header, .bold = true, .wrap = true, .top = true},
+        {&f->text, .top = true},
+        {&f->wrap, .wrap = true, .top = true},
+        {&f->bold, .bold = true, .top = true},
+        {&f->bold_wrap, .bold = true, .wrap = true, .top = true}, /* a name in a capped column */
+        {&f->date, .num = "dd/mm/yyyy", .left = true, .top = true},
+        {&f->money, .num = money, .top = true},
+        {&f->money_bold, .num = money, .bold = true, .top = true},
+        {&f->pct, .num = "0.0%", .top = true},
+        {&f->integer, .num = "#,##0", .top = true},
+        {&f->hours, .num = "#,##0.00", .top = true}, /* 17.75, not 17.8 */
+        {&f->decimal, .num = "0.00", .top = true},
+        {&f->marker, .bold = true, .colour = 0x006100, .top = true},
+        /* Conditional fills: Excel's own "light red / yellow / green fill
+         * with dark text", readable in black and white too (the cell says
+         * the word). */
+        {&f->red, .fill = 0xFFC7CE, .colour = 0x9C0006},
+        {&f->amber, .fill = 0xFFEB9C, .colour = 0x9C5700},
+        {&f->green, .fill = 0xC6EFCE, .colour = 0x006100},
+        {&f->recommended, .fill = 0xC6EFCE, .bold = true},
+    };
+    add_formats(x, specs, sizeof specs / sizeof specs[0]);
 }
 
 ap_status xlsx_open(const char *target, const struct xlsx_doc *doc, struct xlsx **out)
@@ -436,6 +444,8 @@ struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *
     }
     x->sheets[x->n_sheets++] = s;
     s->x = x;
+    s->stream = x->streaming;
+    s->cur_row = s->band_last = -1;
     snprintf(s->name, sizeof s->name, "%s", name);
     for (int c = 0; c < XLSX_MAX_COLS; c++)
         s->cap[c] = DEFAULT_CAP;
@@ -460,7 +470,26 @@ struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *
     }
     if (subtitle)
         xlsx_note(s, 1, 0, subtitle, x->f.subtitle);
+    s->measuring = s->stream; /* until xlsx_stream_header */
     return x->status == AP_OK ? s : NULL;
+}
+
+void xlsx_stream_sheets(struct xlsx *x, bool on)
+{
+    if (on && x->status != AP_OK)
+        return;
+    if (on && !x->f.stream_header) {
+        /* TableStyleMedium2's header and band colours, which the tables have */
+        const struct format_spec specs[] = {
+            {&x->f.stream_header, .bold = true, .wrap = true, .top = true, .colour = 0xFFFFFF, .fill = 0x4F81BD},
+            {&x->f.band, .fill = 0xDCE6F1},
+        };
+        add_formats(x, specs, sizeof specs / sizeof specs[0]);
+        if (x->status != AP_OK)
+            return;
+    }
+    x->streaming = on;
+    x->wb->options.constant_memory = on ? LXW_TRUE : LXW_FALSE; /* read by workbook_add_worksheet */
 }
 
 /* The column of the continuation sheet that column col of a split sheet is
@@ -519,20 +548,9 @@ static double text_width(const char *text)
     return widest;
 }
 
-/* Remembers a wrapped cell's lines for its row height. */
-static void remember_wrap(struct xlsx_sheet *s, int row, int col, int last_col, const char *text)
+/* A wrapped cell's lines (characters in each) into w. */
+static void wrap_segments(struct xlsx_wrapped *w, int row, int col, int last_col, const char *text)
 {
-    if (s->n_wrapped == s->cap_wrapped) {
-        size_t cap = s->cap_wrapped ? s->cap_wrapped * 2 : 64;
-        struct xlsx_wrapped *w = realloc(s->wrapped, cap * sizeof *w);
-        if (!w) {
-            xlsx_fail(s->x, AP_ERR_NOMEM, "out of memory");
-            return;
-        }
-        s->wrapped = w;
-        s->cap_wrapped = cap;
-    }
-    struct xlsx_wrapped *w = &s->wrapped[s->n_wrapped++];
     memset(w, 0, sizeof *w);
     w->row = row;
     w->col = col;
@@ -551,6 +569,61 @@ static void remember_wrap(struct xlsx_sheet *s, int row, int col, int last_col, 
     }
 }
 
+/* The lines a wrapped cell takes in columns of these widths. */
+static int wrap_lines(const struct xlsx_wrapped *w, const double *widths, int ncols)
+{
+    double width = 0;
+    for (int c = w->col; c <= w->last_col && c < ncols; c++)
+        width += widths[c];
+    /* Words wrap whole: allow a little less than the full width. */
+    double usable_chars = width * 0.92 - 1;
+    if (usable_chars < 4)
+        usable_chars = 4;
+    int n = 0;
+    for (int k = 0; k < w->n; k++) {
+        int l = (int)((w->len[k] + usable_chars - 1) / usable_chars);
+        n += l < 1 ? 1 : l;
+    }
+    return n;
+}
+
+/* Remembers a wrapped cell's lines for its row height; on a streamed sheet,
+ * the lines of the row being written (its widths are fixed). */
+static void remember_wrap(struct xlsx_sheet *s, int row, int col, int last_col, const char *text)
+{
+    if (s->stream) {
+        struct xlsx_wrapped w;
+        wrap_segments(&w, row, col, last_col, text);
+        int n = wrap_lines(&w, s->fixed, XLSX_MAX_COLS);
+        if (n > s->cur_lines)
+            s->cur_lines = n;
+        return;
+    }
+    if (s->n_wrapped == s->cap_wrapped) {
+        size_t cap = s->cap_wrapped ? s->cap_wrapped * 2 : 64;
+        struct xlsx_wrapped *w = realloc(s->wrapped, cap * sizeof *w);
+        if (!w) {
+            xlsx_fail(s->x, AP_ERR_NOMEM, "out of memory");
+            return;
+        }
+        s->wrapped = w;
+        s->cap_wrapped = cap;
+    }
+    wrap_segments(&s->wrapped[s->n_wrapped++], row, col, last_col, text);
+}
+
+/* A row tall enough for lines of text. */
+static void row_height(struct xlsx_sheet *s, int row, int lines)
+{
+    double points = lines * LINE_POINTS;
+    lxw_error err = worksheet_set_row(s->ws, (lxw_row_t)row, points > MAX_ROW_POINTS ? MAX_ROW_POINTS : points, NULL);
+    if (err != LXW_NO_ERROR) {
+        char what[80];
+        snprintf(what, sizeof what, "the height of row %d on the sheet %s", row + 1, s->name);
+        xlsx_ok(s->x, err, what);
+    }
+}
+
 /* Rows tall enough for their wrapped cells, with the final widths. */
 static void set_row_heights(struct xlsx_sheet *s, const double *widths, int ncols)
 {
@@ -559,31 +632,36 @@ static void set_row_heights(struct xlsx_sheet *s, const double *widths, int ncol
     for (size_t i = 0; i < s->n_wrapped && x->status == AP_OK;) {
         int row = s->wrapped[i].row, lines = 1;
         for (; i < s->n_wrapped && s->wrapped[i].row == row; i++) {
-            const struct xlsx_wrapped *w = &s->wrapped[i];
-            double width = 0;
-            for (int c = w->col; c <= w->last_col && c < ncols; c++)
-                width += widths[c];
-            /* Words wrap whole: allow a little less than the full width. */
-            double usable_chars = width * 0.92 - 1;
-            if (usable_chars < 4)
-                usable_chars = 4;
-            int n = 0;
-            for (int k = 0; k < w->n; k++) {
-                int l = (int)((w->len[k] + usable_chars - 1) / usable_chars);
-                n += l < 1 ? 1 : l;
-            }
+            int n = wrap_lines(&s->wrapped[i], widths, ncols);
             if (n > lines)
                 lines = n;
         }
-        if (lines > 1) {
-            double points = lines * LINE_POINTS;
-            char what[80];
-            snprintf(what, sizeof what, "the height of row %d on the sheet %s", row + 1, s->name);
-            xlsx_ok(x, worksheet_set_row(s->ws, (lxw_row_t)row, points > MAX_ROW_POINTS ? MAX_ROW_POINTS : points,
-                                         NULL),
-                    what);
-        }
+        if (lines > 1)
+            row_height(s, row, lines);
     }
+}
+
+/* The row of a streamed sheet being written is done: its height, when its
+ * wrapped cells need more than a line (libxlsxwriter refuses it once the
+ * next row is begun). */
+static void end_stream_row(struct xlsx_sheet *s)
+{
+    if (s->cur_row >= 0 && s->cur_lines > 1)
+        row_height(s, s->cur_row, s->cur_lines);
+    s->cur_lines = 1;
+}
+
+/* Before a cell of row is written: false while the sheet is measuring; on a
+ * streamed sheet, the row before it finished first. */
+static bool writing(struct xlsx_sheet *s, int row)
+{
+    if (s->measuring)
+        return false;
+    if (s->stream && row != s->cur_row) {
+        end_stream_row(s);
+        s->cur_row = row;
+    }
+    return true;
 }
 
 static bool usable(struct xlsx_sheet *s, int row, int col)
@@ -649,7 +727,8 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
     if (!usable(s, row, col))
         return;
     if (!text || !*text) {
-        cell_ok(s, row, col, worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt));
+        if (writing(s, row))
+            cell_ok(s, row, col, worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt));
         return;
     }
     size_t len = strlen(text);
@@ -666,7 +745,12 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
         cut[keep] = '\0';
         text = cut;
     }
-    need(s, col, text_width(text));
+    if ((double)len > s->width[col]) /* a line has no more characters than bytes */
+        need(s, col, text_width(text));
+    if (!writing(s, row)) {
+        free(cut);
+        return;
+    }
     if (fmt && (fmt == s->x->f.wrap || fmt == s->x->f.bold_wrap))
         remember_wrap(s, row, col, col, text);
     lxw_error err = worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
@@ -676,14 +760,14 @@ void xlsx_text(struct xlsx_sheet *s, int row, int col, const char *text, lxw_for
 
 void xlsx_note(struct xlsx_sheet *s, int row, int col, const char *text, lxw_format *fmt)
 {
-    if (!usable(s, row, col) || !text || !*text)
+    if (!usable(s, row, col) || !text || !*text || !writing(s, row))
         return;
     cell_ok(s, row, col, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt));
 }
 
 void xlsx_paragraph(struct xlsx_sheet *s, int row, int first_col, int last_col, const char *text, lxw_format *fmt)
 {
-    if (!usable(s, row, last_col) || !text || !*text || first_col < 0 || first_col > last_col)
+    if (!usable(s, row, last_col) || !text || !*text || first_col < 0 || first_col > last_col || !writing(s, row))
         return;
     char at[80];
     where(s, row, first_col, at, sizeof at);
@@ -699,15 +783,35 @@ void xlsx_paragraph(struct xlsx_sheet *s, int row, int first_col, int last_col, 
         remember_wrap(s, row, first_col, last_col, text);
 }
 
+static uint64_t magnitude(int64_t v)
+{
+    return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; /* INT64_MIN has one too */
+}
+
+/* The decimal digits of v (1 for 0). */
+static int decimal_digits(uint64_t v)
+{
+    int n = 1;
+    for (; v >= 10; v /= 10)
+        n++;
+    return n;
+}
+
 void xlsx_number(struct xlsx_sheet *s, int row, int col, double value, lxw_format *fmt)
 {
     SPLIT_ROUTE(s, col, xlsx_number(s->cont, row, c2_, value, fmt));
     if (!usable(s, row, col))
         return;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.2f", value);
-    need(s, col, (double)strlen(buf) + 1);
-    cell_ok(s, row, col, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt));
+    /* "%.2f" has at most a sign, the digits of |value| + 1 and ".00": it is
+     * printed only when that many could widen the column */
+    double mag = fabs(value);
+    if (!(mag < 1e15) || (signbit(value) ? 1 : 0) + decimal_digits((uint64_t)mag + 1) + 3 + 1 > s->width[col]) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.2f", value);
+        need(s, col, (double)strlen(buf) + 1);
+    }
+    if (writing(s, row))
+        cell_ok(s, row, col, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt));
 }
 
 void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
@@ -715,11 +819,11 @@ void xlsx_int(struct xlsx_sheet *s, int row, int col, int64_t value)
     SPLIT_ROUTE(s, col, xlsx_int(s->cont, row, c2_, value));
     if (!usable(s, row, col))
         return;
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)value);
+    int n = (value < 0) + decimal_digits(magnitude(value)); /* the characters of "%lld" */
     need(s, col, (double)n + (double)(n - 1) / 3);
-    cell_ok(s, row, col,
-            worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value, s->x->f.integer));
+    if (writing(s, row))
+        cell_ok(s, row, col,
+                worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value, s->x->f.integer));
 }
 
 void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
@@ -727,11 +831,10 @@ void xlsx_money(struct xlsx_sheet *s, int row, int col, int64_t pence)
     SPLIT_ROUTE(s, col, xlsx_money(s->cont, row, c2_, pence));
     if (!usable(s, row, col))
         return;
-    char buf[MONEY_LEN];
-    money_format(pence, buf, sizeof buf);
-    need(s, col, text_width(buf) + 1);
-    cell_ok(s, row, col,
-            worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)pence / 100.0, s->x->f.money));
+    need(s, col, (double)money_chars(pence) + 1);
+    if (writing(s, row))
+        cell_ok(s, row, col,
+                worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)pence / 100.0, s->x->f.money));
 }
 
 void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
@@ -740,10 +843,13 @@ void xlsx_pct(struct xlsx_sheet *s, int row, int col, bool has, double fraction)
     if (!usable(s, row, col))
         return;
     lxw_error err;
+    if (has)
+        need(s, col, 7);
+    if (!writing(s, row))
+        return;
     if (!has) {
         err = worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, s->x->f.pct);
     } else {
-        need(s, col, 7);
         err = worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, fraction, s->x->f.pct);
     }
     cell_ok(s, row, col, err);
@@ -757,6 +863,8 @@ void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
     char at[80];
     lxw_error err;
     if (date == DATE_NONE) {
+        if (!writing(s, row))
+            return;
         err = worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, s->x->f.date);
     } else {
         int y, m, d;
@@ -768,6 +876,8 @@ void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
         }
         lxw_datetime dt = {.year = y, .month = m, .day = d};
         need(s, col, 11);
+        if (!writing(s, row))
+            return;
         err = worksheet_write_datetime(s->ws, (lxw_row_t)row, (lxw_col_t)col, &dt, s->x->f.date);
     }
     cell_ok(s, row, col, err);
@@ -776,7 +886,7 @@ void xlsx_date(struct xlsx_sheet *s, int row, int col, int date)
 void xlsx_blank(struct xlsx_sheet *s, int row, int col, lxw_format *fmt)
 {
     SPLIT_ROUTE(s, col, xlsx_blank(s->cont, row, c2_, fmt));
-    if (!usable(s, row, col))
+    if (!usable(s, row, col) || !writing(s, row))
         return;
     cell_ok(s, row, col, worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)col, fmt));
 }
@@ -793,7 +903,8 @@ void xlsx_formula_num(struct xlsx_sheet *s, int row, int col, const char *formul
         return;
     }
     need(s, col, 14);
-    cell_ok(s, row, col, worksheet_write_formula_num(s->ws, (lxw_row_t)row, (lxw_col_t)col, formula, fmt, value));
+    if (writing(s, row))
+        cell_ok(s, row, col, worksheet_write_formula_num(s->ws, (lxw_row_t)row, (lxw_col_t)col, formula, fmt, value));
 }
 
 /* A table name from the sheet name: letters and digits, unique. */
@@ -807,53 +918,40 @@ static void table_name(struct xlsx_sheet *s, char *buf, size_t len)
     snprintf(buf + n, len - n, "%s%d", n ? "" : "Table", ++s->x->n_tables);
 }
 
-void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, const char *const headers[],
-                const int *totals, const double *total_values, lxw_format *const *total_formats)
+/* The headers of a split sheet's continuation (the key columns, then
+ * split_at..) into h2; how many. */
+static int cont_headers(const struct xlsx_sheet *s, int ncols, const char *const headers[], const char **h2)
 {
-    if (s && s->cont && ncols > s->split_at) {
-        /* the continuation: the key columns, then split_at.. */
-        const char *h2[XLSX_MAX_COLS];
-        int t2[XLSX_MAX_COLS];
-        double v2[XLSX_MAX_COLS];
-        lxw_format *f2[XLSX_MAX_COLS];
-        int n2 = 0;
-        for (int c = 0; c < ncols && n2 < XLSX_MAX_COLS; c++) {
-            if (split_col(s, c) < 0)
-                continue;
-            h2[n2] = headers[c];
-            t2[n2] = totals ? totals[c] : 0;
-            v2[n2] = total_values ? total_values[c] : 0;
-            f2[n2] = total_formats ? total_formats[c] : NULL;
-            n2++;
-        }
-        xlsx_table(s->cont, header_row, last_row, n2, h2, totals ? t2 : NULL, total_values ? v2 : NULL,
-                   total_formats ? f2 : NULL);
-        ncols = s->split_at;
-    }
-    if (!usable(s, last_row, ncols - 1))
-        return;
-    struct xlsx *x = s->x;
-    if (ncols < 1 || ncols > XLSX_MAX_COLS || last_row <= header_row) {
-        xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: a table needs a header and a row", s->name);
-        return;
-    }
-    lxw_table_column cols[XLSX_MAX_COLS];
-    lxw_table_column *ptrs[XLSX_MAX_COLS + 1];
-    memset(cols, 0, sizeof cols);
+    int n2 = 0;
+    for (int c = 0; c < ncols && n2 < XLSX_MAX_COLS; c++)
+        if (split_col(s, c) >= 0)
+            h2[n2++] = headers[c];
+    return n2;
+}
+
+/* The column captions: each there, none twice; false (the failure
+ * recorded) otherwise. */
+static bool headers_ok(struct xlsx_sheet *s, int ncols, const char *const headers[])
+{
     for (int c = 0; c < ncols; c++) {
         if (!headers[c] || !*headers[c]) {
-            xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: column %d has no header", s->name, c + 1);
-            return;
+            xlsx_fail(s->x, AP_ERR_INVALID, "the sheet %s: column %d has no header", s->name, c + 1);
+            return false;
         }
         for (int k = 0; k < c; k++)
             if (strcmp(headers[k], headers[c]) == 0) {
-                xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: two columns are headed \"%s\"", s->name, headers[c]);
-                return;
+                xlsx_fail(s->x, AP_ERR_INVALID, "the sheet %s: two columns are headed \"%s\"", s->name, headers[c]);
+                return false;
             }
-        cols[c].header = (char *)headers[c];
-        cols[c].header_format = x->f.header;
-        /* A header wraps between its words: a column is at least as wide
-         * as its longest word, and the filter button. */
+    }
+    return true;
+}
+
+/* A header wraps between its words: a column is at least as wide as its
+ * longest word, and the filter button. */
+static void header_widths(struct xlsx_sheet *s, int ncols, const char *const headers[])
+{
+    for (int c = 0; c < ncols; c++) {
         double word = 0, run = 0;
         for (const char *p = headers[c];; p++) {
             if (*p == ' ' || !*p) {
@@ -867,6 +965,140 @@ void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, c
             }
         }
         need(s, c, word + 2);
+    }
+}
+
+/* The header row wraps: its captions (with room for the filter button),
+ * for its height. */
+static void header_heights(struct xlsx_sheet *s, int header_row, int ncols, const char *const headers[])
+{
+    for (int c = 0; c < ncols; c++) {
+        char caption[160];
+        snprintf(caption, sizeof caption, "%s  ", headers[c]);
+        remember_wrap(s, header_row, c, c, caption);
+    }
+}
+
+/* The widths the columns are given: what their cells need, within the caps. */
+static void final_widths(const struct xlsx_sheet *s, double *widths)
+{
+    for (int c = 0; c < XLSX_MAX_COLS; c++) {
+        double w = s->width[c] > 0 ? s->width[c] + 2 : LXW_DEF_COL_WIDTH;
+        if (w > s->cap[c] + 2)
+            w = s->cap[c] + 2;
+        if (w < MIN_WIDTH)
+            w = MIN_WIDTH;
+        widths[c] = w;
+    }
+}
+
+void xlsx_stream_header(struct xlsx_sheet *s, int header_row, int ncols, const char *const headers[])
+{
+    if (s && s->cont && ncols > s->split_at) {
+        const char *h2[XLSX_MAX_COLS];
+        int n2 = cont_headers(s, ncols, headers, h2);
+        xlsx_stream_header(s->cont, header_row, n2, h2);
+        ncols = s->split_at;
+    }
+    if (!usable(s, header_row, ncols - 1))
+        return;
+    if (!s->stream || !s->measuring || ncols < 1) {
+        xlsx_fail(s->x, AP_ERR_INVALID, "the sheet %s: a header row for a sheet that is not streamed", s->name);
+        return;
+    }
+    if (!headers_ok(s, ncols, headers))
+        return;
+    header_widths(s, ncols, headers);
+    s->measuring = false;
+    final_widths(s, s->fixed);
+    for (int c = 0; c < ncols && s->x->status == AP_OK; c++)
+        if (writing(s, header_row))
+            cell_ok(s, header_row, c,
+                    worksheet_write_string(s->ws, (lxw_row_t)header_row, (lxw_col_t)c, headers[c],
+                                           s->x->f.stream_header));
+    header_heights(s, header_row, ncols, headers);
+}
+
+/* The total row of a table on a streamed sheet (no worksheet table there):
+ * what the table's would be, the SUBTOTAL formulas naming the rows'
+ * ranges; the autofilter, and the banded rows for xlsx_finish_sheet. */
+static void stream_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, const int *totals,
+                         const double *total_values, lxw_format *const *total_formats)
+{
+    struct xlsx *x = s->x;
+    if (s->measuring) {
+        xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: its rows were measured but its header row never written", s->name);
+        return;
+    }
+    int last_data = totals ? last_row - 1 : last_row;
+    char what[80];
+    snprintf(what, sizeof what, "the autofilter on the sheet %s", s->name);
+    /* now, before the total row: in constant_memory mode libxlsxwriter
+     * refuses a range that ends above the row being written */
+    if (!xlsx_ok(x, worksheet_autofilter(s->ws, (lxw_row_t)header_row, 0, (lxw_row_t)last_data,
+                                         (lxw_col_t)(ncols - 1)),
+                 what))
+        return;
+    s->band_first = header_row + 1;
+    s->band_last = last_data;
+    if (!totals)
+        return;
+    for (int c = 0; c < ncols && x->status == AP_OK; c++) {
+        if (totals[c] == XLSX_TOTAL_LABEL && writing(s, last_row)) {
+            /* as the table writes its label: not counted in the width */
+            cell_ok(s, last_row, c, worksheet_write_string(s->ws, (lxw_row_t)last_row, (lxw_col_t)c, "Total", x->f.bold));
+        } else if (totals[c] == XLSX_TOTAL_SUM) {
+            char col[4], formula[64];
+            xlsx_col_name(c, col);
+            snprintf(formula, sizeof formula, "=SUBTOTAL(109,%s%d:%s%d)", col, header_row + 2, col, last_data + 1);
+            xlsx_formula_num(s, last_row, c, formula, total_values ? total_values[c] : 0,
+                             total_formats ? total_formats[c] : NULL);
+        }
+    }
+}
+
+void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, const char *const headers[],
+                const int *totals, const double *total_values, lxw_format *const *total_formats)
+{
+    if (s && s->cont && ncols > s->split_at) {
+        /* the continuation: the key columns, then split_at.. */
+        const char *h2[XLSX_MAX_COLS];
+        int t2[XLSX_MAX_COLS];
+        double v2[XLSX_MAX_COLS];
+        lxw_format *f2[XLSX_MAX_COLS];
+        int n2 = cont_headers(s, ncols, headers, h2);
+        for (int c = 0, k = 0; c < ncols && k < n2; c++) {
+            if (split_col(s, c) < 0)
+                continue;
+            t2[k] = totals ? totals[c] : 0;
+            v2[k] = total_values ? total_values[c] : 0;
+            f2[k] = total_formats ? total_formats[c] : NULL;
+            k++;
+        }
+        xlsx_table(s->cont, header_row, last_row, n2, h2, totals ? t2 : NULL, total_values ? v2 : NULL,
+                   total_formats ? f2 : NULL);
+        ncols = s->split_at;
+    }
+    if (!usable(s, last_row, ncols - 1))
+        return;
+    struct xlsx *x = s->x;
+    if (ncols < 1 || ncols > XLSX_MAX_COLS || last_row <= header_row) {
+        xlsx_fail(x, AP_ERR_INVALID, "the sheet %s: a table needs a header and a row", s->name);
+        return;
+    }
+    if (s->stream) {
+        stream_table(s, header_row, last_row, ncols, totals, total_values, total_formats);
+        return;
+    }
+    if (!headers_ok(s, ncols, headers))
+        return;
+    header_widths(s, ncols, headers);
+    lxw_table_column cols[XLSX_MAX_COLS];
+    lxw_table_column *ptrs[XLSX_MAX_COLS + 1];
+    memset(cols, 0, sizeof cols);
+    for (int c = 0; c < ncols; c++) {
+        cols[c].header = (char *)headers[c];
+        cols[c].header_format = x->f.header;
         if (totals && totals[c] == XLSX_TOTAL_LABEL) {
             cols[c].total_string = "Total";
         } else if (totals && totals[c] == XLSX_TOTAL_SUM) {
@@ -877,13 +1109,7 @@ void xlsx_table(struct xlsx_sheet *s, int header_row, int last_row, int ncols, c
         ptrs[c] = &cols[c];
     }
     ptrs[ncols] = NULL;
-    /* The header row wraps: remember its captions (with room for the filter
-     * button) for its height. */
-    for (int c = 0; c < ncols; c++) {
-        char caption[160];
-        snprintf(caption, sizeof caption, "%s  ", headers[c]);
-        remember_wrap(s, header_row, c, c, caption);
-    }
+    header_heights(s, header_row, ncols, headers);
     char name[40];
     table_name(s, name, sizeof name);
     lxw_table_options opt = {
@@ -955,13 +1181,16 @@ void xlsx_finish_sheet(struct xlsx_sheet *s, int header_row, int last_row, int l
     struct xlsx *x = s->x;
     char what[80];
     double widths[XLSX_MAX_COLS];
-    for (int c = 0; c < XLSX_MAX_COLS; c++) {
-        double w = s->width[c] > 0 ? s->width[c] + 2 : LXW_DEF_COL_WIDTH;
-        if (w > s->cap[c] + 2)
-            w = s->cap[c] + 2;
-        if (w < MIN_WIDTH)
-            w = MIN_WIDTH;
-        widths[c] = w;
+    final_widths(s, widths);
+    if (s->stream) {
+        end_stream_row(s); /* the last row's height */
+        /* the banded rows, the last of its conditional formats so that the
+         * others (added before, so first in priority) show over them */
+        if (s->band_last >= s->band_first) {
+            char formula[40];
+            snprintf(formula, sizeof formula, "=MOD(ROW()-%d,2)=0", s->band_first + 1);
+            xlsx_flag_rule(s, s->band_first, 0, s->band_last, last_col, formula, x->f.band);
+        }
     }
     for (int c = 0; c <= last_col && x->status == AP_OK; c++) {
         if (s->width[c] <= 0)

@@ -46,6 +46,10 @@ struct xlsx_formats {
     lxw_format *text, *wrap, *bold, *bold_wrap, *date, *money, *money_bold, *pct, *integer, *hours, *decimal, *marker;
     lxw_format *red, *amber, *green;        /* conditional fills (dxf) */
     lxw_format *recommended;                /* conditional: the recommended option */
+    /* made with the first streamed sheet (xlsx_stream_sheets), so that a
+     * workbook without one is as it was: */
+    lxw_format *stream_header;              /* a header row without a table: bold, wrapped, white on blue */
+    lxw_format *band;                       /* conditional: the banded rows of a sheet without a table */
 };
 
 struct xlsx;
@@ -74,6 +78,13 @@ struct xlsx_sheet {
      * columns, which repeat this sheet's first `keys` (xlsx_split). */
     struct xlsx_sheet *cont;
     int split_at, keys;
+    /* A streamed sheet (xlsx_stream_sheets): measuring until
+     * xlsx_stream_header, then written row by row; the row being written and
+     * the lines its wrapped cells need, its height set before the next row. */
+    bool stream, measuring;
+    int cur_row, cur_lines;
+    double fixed[XLSX_MAX_COLS];    /* the widths the rows' heights are worked out with */
+    int band_first, band_last;      /* the data rows banded by xlsx_finish_sheet; band_last < 0: none */
 };
 
 /* The workbook being written. */
@@ -90,6 +101,7 @@ struct xlsx {
     int n_tables;
     export_progress_fn progress;
     void *progress_ctx;
+    bool streaming;                 /* sheets added now are streamed (xlsx_stream_sheets) */
     int saved_stderr;               /* -1 when stderr is not captured */
     int capture_fd;                 /* the capture file, -1 when none */
 };
@@ -138,6 +150,33 @@ void xlsx_progress(struct xlsx *x, double fraction, const char *what);
  * none of []:*?/\): it is checked with workbook_validate_sheet_name. NULL
  * when anything failed (x->status says what). */
 struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name, const char *title, const char *subtitle);
+
+/* Streamed sheets. libxlsxwriter keeps every cell of a sheet in memory
+ * until workbook_close, unless the sheet is in its constant_memory mode:
+ * then each row goes to a temporary file as soon as the next row is begun
+ * (strings written in the cell, not shared). The mode is a workbook option,
+ * but 1.1.4 reads it only when a sheet is added (workbook_add_worksheet
+ * copies options.constant_memory into the sheet, and everything after that
+ * - where cells are kept, how strings are written, the sheet's temporary
+ * file, close - asks the sheet), so it is set just for the sheets that need
+ * it: those with a row per pupil. Such a sheet cannot hold a worksheet
+ * table (LXW_ERROR_FEATURE_NOT_SUPPORTED); xlsx_table gives it what the
+ * table would: the header row (autofilter, frozen, repeated on each page),
+ * banded rows, and a total row of SUBTOTAL(109, range) formulas with their
+ * results.
+ *
+ * Sheets added (xlsx_add_sheet, xlsx_add_split_sheet) while on are
+ * streamed. A streamed sheet begins by measuring: after its title and
+ * subtitle, the writers only take the widths its cells need, so run its
+ * rows once to measure; xlsx_stream_header then fixes the widths (the rows'
+ * heights are worked out with them) and writes the header row; then write
+ * the rows again, strictly in order (a cell above the row being written
+ * fails the export), then xlsx_table (its total row) and
+ * xlsx_finish_sheet. */
+void xlsx_stream_sheets(struct xlsx *x, bool on);
+/* The header row of a streamed sheet (and its continuation), as xlsx_table
+ * would write it; ends its measuring. */
+void xlsx_stream_header(struct xlsx_sheet *s, int header_row, int ncols, const char *const headers[]);
 
 /* Splits a table that would not print readably on one A4 landscape page
  * wide: the writers below, xlsx_cap, xlsx_table and xlsx_finish_sheet then

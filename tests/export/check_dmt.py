@@ -52,6 +52,62 @@ REGISTRATION = {"independent_school": "Registered independent school", "maintain
                 "pru": "Pupil referral unit", "academy": "Academy", "further_education": "Further education college",
                 "unregistered": "Unregistered AP"}
 PERSISTENT_ABSENCE = 90.0
+# The sheets with a row per pupil are streamed (src/export_dmt.c): no
+# worksheet table there, but what a table gives a user by other means.
+STREAMED = ("Pupils", "Pupil attendance")
+SUMMED = {"Placements", "Committed", "Actual", "Sessions possible", "Sessions attended", "Attended hours"}
+
+
+def check_streamed(wb, values, name, problems):
+    """A streamed sheet: no table; the header row filtered, frozen and repeated
+    on each printed page, the data rows banded, and a total row whose
+    SUBTOTAL(109, range) formulas name exactly the data rows of their column
+    and whose results (as stored, for readers that do not calculate) are the
+    sums of those rows, to the penny."""
+    ws, vs = wb[name], values[name]
+    header = header_of(ws)
+    last_col = openpyxl.utils.get_column_letter(len(header))
+    if ws.tables:
+        problems.append(f"{name}: a worksheet table on a streamed sheet")
+    total = next((c.row for c in ws["A"][HDR:] if c.value == "Total"), None)
+    if total is None:
+        problems.append(f"{name}: no total row")
+        return
+    first, last = HDR + 1, total - 1
+    if ws.auto_filter.ref != f"A{HDR}:{last_col}{last}":
+        problems.append(f"{name}: autofilter {ws.auto_filter.ref}, not the header and data rows A{HDR}:{last_col}{last}")
+    banded = [cf for cf in ws.conditional_formatting for r in cf.rules
+              if r.type == "expression" and any("MOD(ROW()" in f for f in r.formula)]
+    if not banded or str(banded[0].sqref) != f"A{first}:{last_col}{last}":
+        problems.append(f"{name}: data rows not banded ({[str(b.sqref) for b in banded]})")
+    head = ws.cell(HDR, 1)
+    if not (head.font.b and head.fill.fgColor.rgb not in (None, "00000000")):
+        problems.append(f"{name}: the header row is not bold on a fill")
+    if ws.freeze_panes is None or not ws.freeze_panes.endswith(str(HDR + 1)):
+        problems.append(f"{name}: header row not frozen ({ws.freeze_panes})")
+    if ws.print_title_rows != f"${HDR}:${HDR}":
+        problems.append(f"{name}: repeated rows {ws.print_title_rows}")
+    summed = 0
+    for i, caption in enumerate(header):
+        col = openpyxl.utils.get_column_letter(i + 1)
+        formula, value = ws.cell(total, i + 1).value, vs.cell(total, i + 1).value
+        if caption not in SUMMED:
+            if formula != ("Total" if i == 0 else None):
+                problems.append(f"{name}!{col}{total}: {formula!r} under {caption}")
+            continue
+        summed += 1
+        want = f"=SUBTOTAL(109,{col}{first}:{col}{last})"
+        if formula != want:
+            problems.append(f"{name}!{col}{total}: {formula!r}, not {want}")
+        cells = [vs.cell(r, i + 1).value or 0 for r in range(first, last + 1)]
+        if "£" in (ws.cell(total, i + 1).number_format or ""):
+            good = is_number(value) and round(value * 100) == sum(round(v * 100) for v in cells)
+        else:
+            good = is_number(value) and abs(value - sum(cells)) < 1e-6
+        if not good:
+            problems.append(f"{name}!{col}{total}: {value!r}, the rows sum to {sum(cells)!r}")
+    if summed == 0:
+        problems.append(f"{name}: no summed column")
 
 
 class Figures:
@@ -106,10 +162,15 @@ def main():
     report(f"{label}: every table's header row is as specified", problems)
     check_pages(wb, xlsx, label, "Value for money report", today, DMT_SPLITS)
     problems = []
-    check_tables(wb, [n for n in SHEETS if n not in ("Summary", "Charts")], problems)
+    check_tables(wb, [n for n in SHEETS if n not in ("Summary", "Charts") + STREAMED], problems)
     for n in ("Providers", "Pupils", "Cohorts", "Attendance by week", "QA status"):
         check_flag_rules(wb, n, problems)
     report(f"{label}: tables with autofilter and banding, frozen header rows, formula flag rules", problems)
+    problems = []
+    for n in STREAMED:
+        check_streamed(wb, values, n, problems)
+    report(f"{label}: the per-pupil sheets (streamed, no table) have a filtered, frozen, repeated header row, "
+           "banded rows, and total formulas over their rows whose results are the rows' sums to the penny", problems)
 
     # ---- the calendar
     terms = [(iso(r["start_date"]), iso(r["end_date"])) for r in db.execute("SELECT * FROM term")]

@@ -541,6 +541,90 @@ static void test_xlsx_failed_close_leaves_the_target(void **state)
     assert_int_equal(xlsx_open(target, &doc, &x), AP_ERR_IO);
 }
 
+/* A workbook on target with a streamed sheet "Stream", which is returned. */
+static struct xlsx_sheet *streamed_sheet(const char *target, const struct xlsx_doc *doc, struct xlsx **x)
+{
+    assert_int_equal(xlsx_open(target, doc, x), AP_OK);
+    xlsx_stream_sheets(*x, true);
+    struct xlsx_sheet *s = xlsx_add_sheet(*x, "Stream", "Title", NULL);
+    xlsx_stream_sheets(*x, false);
+    assert_non_null(s);
+    return s;
+}
+
+/* A streamed sheet (a row per pupil in the DMT report): measured, then its
+ * header, then its rows strictly in order; a cell above the row being
+ * written fails the export, naming the cell, and replaces nothing. */
+static void test_xlsx_streamed_sheet_rows_in_order(void **state)
+{
+    struct unit_fixture *f = *state;
+    char target[192];
+    snprintf(target, sizeof target, "%s/stream.xlsx", f->dir);
+    unit_write_file(target, "the earlier report\n");
+    struct xlsx_doc doc = {.title = "Test", .today = today()};
+    static const char *const headers[] = {"Pupil", "Sessions"};
+    struct xlsx *x = NULL;
+    struct xlsx_sheet *s = streamed_sheet(target, &doc, &x);
+    struct xlsx_sheet *t = xlsx_add_sheet(x, "Table", "Title", NULL);
+    assert_non_null(s);
+    assert_non_null(t);
+    assert_true(s->stream && s->measuring);
+    assert_false(t->stream || t->measuring);
+    /* measuring: the width is taken, nothing is written (so row 4 again is fine) */
+    xlsx_text(s, 4, 0, "Siân Lloyd-Roberts", x->f.text);
+    assert_true(s->width[0] >= 18);
+    xlsx_stream_header(s, 3, 2, headers);
+    assert_false(s->measuring);
+    xlsx_text(s, 4, 0, "Siân Lloyd-Roberts", x->f.text);
+    xlsx_text(s, 5, 0, "Ann Bell", x->f.text);
+    xlsx_int(s, 5, 1, 3); /* the row being written: still open */
+    assert_int_equal(x->status, AP_OK);
+    xlsx_int(s, 4, 1, 2); /* the row before it: gone */
+    assert_int_equal(x->status, AP_ERR_IO);
+    assert_non_null(strstr(ap_error_detail(), "the sheet Stream, cell B5"));
+    assert_int_equal(xlsx_close(x), AP_ERR_IO);
+    unit_expect_file(target, "the earlier report\n");
+
+    /* A header row for a sheet that is not streamed is refused. */
+    assert_int_equal(xlsx_open(target, &doc, &x), AP_OK);
+    t = xlsx_add_sheet(x, "Table", "Title", NULL);
+    xlsx_stream_header(t, 3, 2, headers);
+    assert_int_equal(x->status, AP_ERR_INVALID);
+    xlsx_discard(x);
+    unit_expect_file(target, "the earlier report\n");
+
+    /* So is the table of a streamed sheet whose header row was never
+     * written (its rows were only measured). */
+    s = streamed_sheet(target, &doc, &x);
+    xlsx_int(s, 4, 1, 2);
+    xlsx_table(s, 3, 4, 2, headers, NULL, NULL, NULL);
+    assert_int_equal(x->status, AP_ERR_INVALID);
+    assert_non_null(strstr(ap_error_detail(), "header row never written"));
+    xlsx_discard(x);
+    unit_expect_file(target, "the earlier report\n");
+
+    /* Written in order, with its total row, it is saved. */
+    s = streamed_sheet(target, &doc, &x);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            xlsx_stream_header(s, 3, 2, headers);
+        xlsx_text(s, 4, 0, "Siân", x->f.wrap);
+        xlsx_int(s, 4, 1, 2);
+        xlsx_text(s, 5, 0, "Ann", x->f.wrap);
+        xlsx_int(s, 5, 1, 3);
+    }
+    int totals[] = {XLSX_TOTAL_LABEL, XLSX_TOTAL_SUM};
+    double values[] = {0, 5};
+    lxw_format *formats[] = {NULL, x->f.integer};
+    xlsx_table(s, 3, 6, 2, headers, totals, values, formats);
+    xlsx_finish_sheet(s, 3, 6, 1, 0);
+    assert_int_equal(x->status, AP_OK);
+    assert_int_equal(xlsx_close(x), AP_OK);
+    struct stat sb;
+    assert_int_equal(stat(target, &sb), 0);
+    assert_true(sb.st_size > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +637,7 @@ int main(void)
         UNIT_TEST(test_panel_quotes_recommended_and_warning, setup),
         UNIT_TEST(test_panel_pupil_picture, setup),
         UNIT_TEST(test_xlsx_failed_close_leaves_the_target, setup),
+        UNIT_TEST(test_xlsx_streamed_sheet_rows_in_order, setup),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -1236,6 +1236,14 @@ static void test_money_format(void **state)
     char t[2];
     assert_string_equal(money_format(1234567, t, sizeof t), "");
     assert_string_equal(money_format(-5, t, sizeof t), "-");
+    /* money_chars counts what money_format writes, either side of each
+     * comma and of zero, and at the ends of the range. */
+    const int64_t amounts[] = {0, 1, -1, 99, 100, -100, 99999, 100000, -100000, 99999999, 100000000,
+                               1234567, -1234567, INT64_MAX, INT64_MIN};
+    for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++) {
+        money_format(amounts[i], b, sizeof b);
+        assert_int_equal(money_chars(amounts[i]), (int)strlen(b) - 1); /* "£" is two bytes */
+    }
 }
 
 static void money_ok(const char *text, int64_t want)
