@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1023,6 +1024,7 @@ struct dmt_placement {
     char basis[8];                  /* cost basis */
     int64_t rate, transport;        /* pence per basis unit; transport per week */
     double hours[5][2];             /* timetable: weekday x AM/PM; 0 = not attended */
+    unsigned slots;                 /* the same as attendance_week's bits: weekday * 2 + pm */
     int sessions_per_week;
     int64_t annual;
     int days;                       /* placement days in the range */
@@ -1169,12 +1171,19 @@ static ap_status dmt_placements(struct dmt_load *d)
     if (result != AP_OK)
         return result;
 
-    /* The timetables (rows by placement id, as the placements are now). */
-    rc = prepare_range(d,
-                       "SELECT t.placement_id, t.weekday, t.session, t.hours "
-                       "FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-                       "WHERE " COUNTED_PLACEMENT("l") " ORDER BY t.placement_id",
-                       &st);
+    /* The timetables: one walk of placement_session in key order (placement
+     * id) over the ids of the placements read, those not read skipped here
+     * (no look-up of each row's placement). */
+    if (d->n_pls == 0)
+        return AP_OK;
+    rc = prepare(&d->l,
+                 "SELECT placement_id, weekday, session, hours FROM placement_session "
+                 "WHERE placement_id BETWEEN ?1 AND ?2 ORDER BY placement_id",
+                 &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, d->pls[0].id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 2, d->pls[d->n_pls - 1].id);
     size_t at = 0;
     while (next_row(st, &rc)) {
         int64_t id = sqlite3_column_int64(st, 0);
@@ -1185,6 +1194,8 @@ static ap_status dmt_placements(struct dmt_load *d)
             continue;
         int half = strcmp(col_text(st, 2), "pm") == 0;
         d->pls[at].hours[wd][half] = sqlite3_column_double(st, 3);
+        if (d->pls[at].hours[wd][half] > 0)
+            d->pls[at].slots |= 1u << (2 * wd + half);
     }
     result = finish(&d->l, st, rc, AP_OK, "reading the placements' timetables");
     if (result != AP_OK)
@@ -1268,11 +1279,10 @@ static ap_status dmt_pupils(struct dmt_load *d)
  * week starting on monday that are in [from, to]. */
 static unsigned slots_in_range(int monday, int from, int to)
 {
-    unsigned keep = 0;
-    for (int wd = 0; wd < 7; wd++)
-        if (monday + wd >= from && monday + wd <= to)
-            keep |= 3u << (2 * wd);
-    return keep;
+    if (from > monday + 6 || to < monday || from > to)
+        return 0;
+    int lo = from > monday ? from - monday : 0, hi = to < monday + 6 ? to - monday : 6;
+    return ((1u << (2 * hi + 2)) - 1u) & ~((1u << (2 * lo)) - 1u);
 }
 
 /* One walk over the pupils' weeks of the range (attendance_week, kept by
@@ -1328,31 +1338,33 @@ static ap_status dmt_marks(struct dmt_load *d)
         unsigned counted = (unsigned)sqlite3_column_int64(st, 2) & slots_in_range(monday, r->from, r->to);
         unsigned attending_slots = (unsigned)sqlite3_column_int64(st, 3) & counted;
         unsigned authorised_slots = (unsigned)sqlite3_column_int64(st, 4) & counted & ~attending_slots;
-        struct report_att att = {0};
-        for (int slot = 0; slot < 14; slot++) {
-            if (!(counted >> slot & 1u))
+        struct report_att att = {
+            .possible = __builtin_popcount(counted),
+            .attending = __builtin_popcount(attending_slots),
+            .authorised = __builtin_popcount(authorised_slots),
+        };
+        /* Each weekday session to the first placement (latest start first)
+         * running that day whose timetable has it: as bit masks, a placement
+         * takes the sessions still unmatched that it timetables on its days
+         * of this week. Its hours are added in session order, as a walk of
+         * the sessions would. */
+        unsigned left = counted & 0x3ffu;
+        for (size_t k = pl_lo; left && k < pl_hi; k++) {
+            struct dmt_placement *pl = &d->pls[k];
+            int end = pl->end == DATE_NONE ? INT_MAX : pl->end;
+            unsigned mine = left & pl->slots & slots_in_range(monday, pl->start, end);
+            if (!mine)
                 continue;
-            bool attending = attending_slots >> slot & 1u;
-            att.possible++;
-            att.attending += attending;
-            att.authorised += (int)(authorised_slots >> slot & 1u);
-            int wd = slot / 2, half = slot % 2, day = monday + wd;
-            struct dmt_placement *match = NULL;
-            for (size_t k = pl_lo; wd < 5 && k < pl_hi && !match; k++) {
-                struct dmt_placement *pl = &d->pls[k];
-                if (pl->start <= day && (pl->end == DATE_NONE || day <= pl->end) && pl->hours[wd][half] > 0)
-                    match = pl;
-            }
-            if (match) {
-                match->possible++;
-                if (attending) {
-                    match->attending++;
-                    match->attended_hours += match->hours[wd][half];
-                }
-            } else if (attending) {
-                r->unplaced_attended++;
+            left &= ~mine;
+            unsigned went = mine & attending_slots;
+            pl->possible += __builtin_popcount(mine);
+            pl->attending += __builtin_popcount(went);
+            for (; went; went &= went - 1) {
+                int slot = __builtin_ctz(went);
+                pl->attended_hours += pl->hours[slot / 2][slot % 2];
             }
         }
+        r->unplaced_attended += __builtin_popcount(attending_slots & ~(counted & 0x3ffu & ~left));
         att.unauthorised = att.possible - att.attending - att.authorised;
         if (u)
             att_add(&u->att, &att);
