@@ -325,22 +325,17 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     size_t count = 0;
-    /* The counted visits up to today once (qa_visit_counted checks every
-     * item of a visit's template was answered), not once per column. */
-#define VISIT(stage, what) \
-    "(SELECT " what " FROM counted v WHERE v.provider_id = p.id" stage " " \
-    "ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
+    int *concern = malloc(n * sizeof *concern), *first_used = malloc(n * sizeof *first_used),
+        *first_stage1 = malloc(n * sizeof *first_stage1);
+    if (!concern || !first_used || !first_stage1) {
+        free(rows);
+        free(concern);
+        free(first_used);
+        free(first_stage1);
+        return nomem();
+    }
     int rc = prepare(l,
-                     "WITH counted AS MATERIALIZED (SELECT id, provider_id, stage, visit_date, outcome "
-                     "  FROM qa_visit_counted WHERE closed = 1 AND visit_date <= :today) "
                      "SELECT p.id, p.name, p.registration, p.status, p.declaration_date, p.dbs_checked_date, "
-                     "  " VISIT(" AND v.stage = 'stage1'", "v.visit_date") ", "
-                     "  " VISIT(" AND v.stage = 'stage1'", "coalesce(v.outcome, '')") ", "
-                     "  (SELECT min(v.visit_date) FROM counted v WHERE v.provider_id = p.id AND v.stage = 'stage1'), "
-                     "  " VISIT(" AND v.stage = 'stage2'", "v.visit_date") ", "
-                     "  " VISIT(" AND v.stage = 'stage2'", "coalesce(v.outcome, '')") ", "
-                     "  " VISIT("", "v.visit_date") ", "
-                     "  " VISIT("", "v.stage") ", "
                      "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id "
                      "     AND c.concern_date <= :today), "
                      "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id "
@@ -349,12 +344,11 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
                      "     AND " PLACEMENT_ACTIVE_TODAY("l") ") "
                      "FROM provider p ORDER BY p.name COLLATE NOCASE, p.id",
                      &st);
-#undef VISIT
     while (next_row(st, &rc)) {
         int64_t id = sqlite3_column_int64(st, 0);
         if (!bsearch(&id, ids, n, sizeof *ids, rowio_id_cmp) || count >= n)
             continue;
-        struct report_provider *v = &rows[count++];
+        struct report_provider *v = &rows[count];
         v->id = id;
         if (!(v->name = arena_text(l->arena, col_text(st, 1)))) {
             result = nomem();
@@ -367,28 +361,75 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
                            strcmp(reg, "academy") == 0);
         v->declaration_date = rowio_date(st, 4);
         v->dbs_date = rowio_date(st, 5);
-        v->last_stage1 = rowio_date(st, 6);
-        rowio_copy(v->stage1_outcome, sizeof v->stage1_outcome, col_text(st, 7));
-        int first_stage1 = rowio_date(st, 8);
-        v->last_stage2 = rowio_date(st, 9);
-        rowio_copy(v->stage2_outcome, sizeof v->stage2_outcome, col_text(st, 10));
-        v->last_visit = rowio_date(st, 11);
-        rowio_copy(v->last_visit_stage, sizeof v->last_visit_stage, col_text(st, 12));
-        int concern = rowio_date(st, 13);
-        int first_used = rowio_date(st, 14);
-        v->pupils_now = sqlite3_column_int(st, 15);
-        v->stage1_due = v->stage2_due = DATE_NONE;
-        if (v->qa_required) {
-            rules_qa_stage1(v->last_stage1, strcmp(v->stage1_outcome, "unsatisfactory") == 0, l->today, l->th,
-                            &v->stage1_due, NULL, 0);
-            int since = first_used != DATE_NONE ? first_used : first_stage1;
-            if (v->last_stage2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE)
-                rules_qa_stage2(v->last_stage2, strcmp(v->stage2_outcome, "unsatisfactory") == 0, since, concern,
-                                l->today, l->th, &v->stage2_due, NULL, 0);
-        }
+        concern[count] = rowio_date(st, 6);
+        first_used[count] = rowio_date(st, 7);
+        v->pupils_now = sqlite3_column_int(st, 8);
+        v->last_stage1 = v->last_stage2 = v->last_visit = first_stage1[count] = DATE_NONE;
         v->flags.text = "";
+        count++;
     }
-    result = finish(l, st, rc, result, "reading the providers' QA visits");
+    result = finish(l, st, rc, result, "reading the providers");
+
+    /* The counted visits up to today (qa_visit_counted checks every item of
+     * a visit's template was answered), read once in provider and date
+     * order: a provider's last visit of a stage is its last row of that
+     * stage, its first Stage 1 the first. (Asked per provider, as
+     * subqueries of the providers' query, SQLite built its index of the
+     * visits again for each provider.) */
+    struct rowio_id_at *ix = NULL;
+    if (result == AP_OK && count > 0 &&
+        !(ix = rowio_id_at_build(rows, count, sizeof *rows, offsetof(struct report_provider, id))))
+        result = nomem();
+    if (result == AP_OK && count > 0) {
+        rc = prepare(l,
+                     "SELECT provider_id, stage, visit_date, coalesce(outcome, '') FROM qa_visit_counted "
+                     "WHERE closed = 1 AND visit_date <= :today ORDER BY provider_id, visit_date, id",
+                     &st);
+        int64_t current = 0;
+        struct report_provider *v = NULL;
+        size_t at = 0;
+        while (next_row(st, &rc)) {
+            int64_t pid = sqlite3_column_int64(st, 0);
+            if (pid != current) { /* ids are from 1 */
+                current = pid;
+                long found = rowio_id_at_find(ix, count, pid);
+                v = found >= 0 ? &rows[found] : NULL;
+                at = found >= 0 ? (size_t)found : 0;
+            }
+            if (!v)
+                continue;
+            const char *stage = col_text(st, 1);
+            int date = rowio_date(st, 2);
+            v->last_visit = date;
+            rowio_copy(v->last_visit_stage, sizeof v->last_visit_stage, stage);
+            if (strcmp(stage, "stage1") == 0) {
+                if (first_stage1[at] == DATE_NONE)
+                    first_stage1[at] = date;
+                v->last_stage1 = date;
+                rowio_copy(v->stage1_outcome, sizeof v->stage1_outcome, col_text(st, 3));
+            } else if (strcmp(stage, "stage2") == 0) {
+                v->last_stage2 = date;
+                rowio_copy(v->stage2_outcome, sizeof v->stage2_outcome, col_text(st, 3));
+            }
+        }
+        result = finish(l, st, rc, result, "reading the providers' QA visits");
+    }
+    free(ix);
+    for (size_t i = 0; result == AP_OK && i < count; i++) {
+        struct report_provider *v = &rows[i];
+        v->stage1_due = v->stage2_due = DATE_NONE;
+        if (!v->qa_required)
+            continue;
+        rules_qa_stage1(v->last_stage1, strcmp(v->stage1_outcome, "unsatisfactory") == 0, l->today, l->th,
+                        &v->stage1_due, NULL, 0);
+        int since = first_used[i] != DATE_NONE ? first_used[i] : first_stage1[i];
+        if (v->last_stage2 != DATE_NONE || since != DATE_NONE || concern[i] != DATE_NONE)
+            rules_qa_stage2(v->last_stage2, strcmp(v->stage2_outcome, "unsatisfactory") == 0, since, concern[i],
+                            l->today, l->th, &v->stage2_due, NULL, 0);
+    }
+    free(concern);
+    free(first_used);
+    free(first_stage1);
     if (result != AP_OK) {
         free(rows);
         return result;
