@@ -80,6 +80,15 @@ static ap_status nomem(void)
     return ap_fail(AP_ERR_NOMEM, "gathering the report: out of memory");
 }
 
+/* items (n of size bytes, grown by doubling) cut to n: the report keeps its
+ * arrays to the end, so what doubling left spare would count in its peak.
+ * items as they were when realloc cannot (it keeps them). */
+static void *shrink(void *items, size_t n, size_t size)
+{
+    void *cut = n > 0 ? realloc(items, n * size) : NULL;
+    return cut ? cut : items;
+}
+
 static const char *col_text(sqlite3_stmt *st, int col)
 {
     const unsigned char *v = sqlite3_column_text(st, col);
@@ -1261,6 +1270,7 @@ static ap_status dmt_placements(struct dmt_load *d)
             d->pls[kept++] = *pl;
     }
     d->n_pls = kept;
+    d->pls = shrink(d->pls, d->n_pls, sizeof *d->pls);
     return AP_OK;
 }
 
@@ -1295,15 +1305,12 @@ static ap_status dmt_pupils(struct dmt_load *d)
         u->id = sqlite3_column_int64(st, 0);
         char name[420];
         roll_display_name(name, sizeof name, col_text(st, 3), col_text(st, 1), col_text(st, 2));
-        /* Names go into the arena only for the pupils listed; keep them
-         * here for now (freed with the load). */
-        char *copy = malloc(strlen(name) + 1);
-        if (!copy) {
+        /* Into the report's arena at once: nearly every pupil is listed,
+         * and a name there costs no allocation of its own. */
+        if (!(u->name = arena_text(d->l.arena, name))) {
             result = nomem();
             break;
         }
-        strcpy(copy, name);
-        u->name = copy;
         rowio_copy(u->upn, sizeof u->upn, col_text(st, 4));
         u->dob = rowio_date(st, 5);
         rowio_copy(u->cohort, sizeof u->cohort, col_text(st, 6));
@@ -1311,6 +1318,7 @@ static ap_status dmt_pupils(struct dmt_load *d)
     result = finish(&d->l, st, rc, result, "reading the pupils");
     if (result != AP_OK)
         return result;
+    d->pupils = shrink(d->pupils, d->n_pupils, sizeof *d->pupils);
     if (!(d->pupil_ix = rowio_id_at_build(d->pupils, d->n_pupils, sizeof *d->pupils, offsetof(struct dmt_pupil, id))))
         return nomem();
     return AP_OK;
@@ -1612,8 +1620,7 @@ static ap_status dmt_figures(struct dmt_load *d)
         if (!d->pupils[i].listed)
             continue;
         struct report_dmt_pupil *pu = &r->pupils[j++];
-        if (!(pu->name = arena_text(d->l.arena, d->pupils[i].name)))
-            return nomem();
+        pu->name = d->pupils[i].name;
         if (!pu->providers)
             pu->providers = "";
         vfm_finish(&pu->v);
@@ -1882,6 +1889,19 @@ static ap_status dmt_flags(struct dmt_load *d)
     return st;
 }
 
+static void dmt_load_free(struct dmt_load *d)
+{
+    free(d->pupils);
+    free(d->pupil_ix);
+    free(d->pls);
+    free(d->school_before);
+    d->pupils = NULL;
+    d->pupil_ix = NULL;
+    d->pls = NULL;
+    d->school_before = NULL;
+    d->n_pupils = d->n_pls = 0;
+}
+
 void report_dmt_free(struct report_dmt *r)
 {
     if (!r)
@@ -1941,6 +1961,9 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
         st = dmt_placement_figures(&d);
     if (st == AP_OK)
         st = dmt_retained(&d);
+    /* The placements and pupils as read are done with: freed before the
+     * progress ratings and the flags. */
+    dmt_load_free(&d);
     if (st == AP_OK) {
         dmt_progress(&d, 0.8, "Reading the progress ratings");
         st = dmt_progress_areas(&d);
@@ -1952,12 +1975,7 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
     if (st == AP_OK)
         dmt_progress(&d, 1.0, "Figures ready");
     load_end(&d.l);
-    for (size_t i = 0; i < d.n_pupils; i++)
-        free((char *)d.pupils[i].name);
-    free(d.pupils);
-    free(d.pupil_ix);
-    free(d.pls);
-    free(d.school_before);
+    dmt_load_free(&d);
     if (st != AP_OK) {
         report_dmt_free(r);
         return st;
