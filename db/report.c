@@ -1798,9 +1798,8 @@ static ap_status dmt_retained(struct dmt_load *d)
     return result;
 }
 
-/* One walk over the ratings of the range in primary-key order (pupil,
- * week, area): for each pupil and area the first row is its first rating
- * and the last row its last. */
+/* One pupil's figures added: per area, n[a] ratings in the range (2 for
+ * two or more), the first first[a] and the last last[a]. */
 static void progress_flush(struct report_dmt *r, const int *n, const int *first, const int *last,
                            double *first_sum, double *last_sum)
 {
@@ -1820,48 +1819,108 @@ static void progress_flush(struct report_dmt *r, const int *n, const int *first,
     }
 }
 
+/* The index of a tracking area's code, REPORT_AREAS when not known. */
+static int progress_area(const struct report_dmt *r, const char *area)
+{
+    int a = 0;
+    while (a < REPORT_AREAS && strcmp(area, r->progress[a].area) != 0)
+        a++;
+    return a;
+}
+
+/* One pupil's pairs as the walk of the spans gathers them. */
+struct progress_pupil {
+    int n[REPORT_AREAS], first[REPORT_AREAS], last[REPORT_AREAS];
+    bool partial[REPORT_AREAS];     /* rated both inside and outside the range */
+    bool any_partial;
+    double first_sum[REPORT_AREAS], last_sum[REPORT_AREAS];
+};
+
+/* Ends pupil's pairs: those cut by the range from its ratings of the range
+ * (rows: ?1 the pupil), then its figures added. An SQLite result code. */
+static int progress_pupil_end(struct report_dmt *r, struct progress_pupil *p, sqlite3_stmt *rows, int64_t pupil)
+{
+    int rc = SQLITE_OK;
+    if (p->any_partial) {
+        rc = sqlite3_bind_int64(rows, 1, pupil);
+        while (next_row(rows, &rc)) {
+            int a = progress_area(r, col_text(rows, 0));
+            if (a == REPORT_AREAS || !p->partial[a])
+                continue;
+            int rating = sqlite3_column_int(rows, 1);
+            if (p->n[a]++ == 0)
+                p->first[a] = rating;
+            p->last[a] = rating;
+        }
+        rc = rc == SQLITE_DONE ? sqlite3_reset(rows) : rc;
+    }
+    progress_flush(r, p->n, p->first, p->last, p->first_sum, p->last_sum);
+    memset(p->n, 0, sizeof p->n);
+    memset(p->partial, 0, sizeof p->partial);
+    p->any_partial = false;
+    return rc;
+}
+
+/* One walk over the kept spans (progress_span, migration 39) in key order
+ * (pupil, area): a pair whose ratings all fall in the range is its span
+ * (rated in two weeks or more when its first and last weeks differ); a pair
+ * rated both inside and outside the range has its pupil's ratings of the
+ * range read (progress_entry's key: pupil, week, area), first to last. */
 static ap_status dmt_progress_areas(struct dmt_load *d)
 {
     struct report_dmt *r = d->r;
-    double first_sum[REPORT_AREAS] = {0}, last_sum[REPORT_AREAS] = {0};
-    int n[REPORT_AREAS] = {0}, first[REPORT_AREAS] = {0}, last[REPORT_AREAS] = {0};
+    struct progress_pupil p = {0};
     for (int a = 0; a < REPORT_AREAS; a++)
         rowio_copy(r->progress[a].area, sizeof r->progress[a].area, LABELS_PROGRESS_AREA[a].code);
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = NULL, *rows = NULL;
     int rc = prepare_range(d,
-                           "SELECT e.pupil_id, e.area, e.rating FROM pupil u CROSS JOIN progress_entry e "
-                           "  ON e.pupil_id = u.id "
-                           "WHERE e.week_start BETWEEN :from AND :to AND e.rating IS NOT NULL " /* not "not applicable" */
-                           "ORDER BY u.id, e.week_start",
+                           "SELECT pupil_id, area, first_week, first_rating, last_week, last_rating, "
+                           "  first_week >= :from AND last_week <= :to "
+                           "FROM progress_span WHERE first_week <= :to AND last_week >= :from "
+                           "ORDER BY pupil_id, area",
                            &st);
+    if (rc == SQLITE_OK)
+        rc = prepare_range(d,
+                           "SELECT area, rating FROM progress_entry "
+                           "WHERE pupil_id = ?1 AND week_start BETWEEN :from AND :to AND rating IS NOT NULL "
+                           "ORDER BY week_start",
+                           &rows);
     int64_t current = -1;
     while (next_row(st, &rc)) {
         int64_t pid = sqlite3_column_int64(st, 0);
-        if (pid != current) {
-            progress_flush(r, n, first, last, first_sum, last_sum);
-            memset(n, 0, sizeof n);
-            current = pid;
+        if (pid != current && current >= 0) {
+            int prc = progress_pupil_end(r, &p, rows, current);
+            if (prc != SQLITE_OK) {
+                rc = prc;
+                break;
+            }
         }
-        const char *area = col_text(st, 1);
-        int a = 0;
-        while (a < REPORT_AREAS && strcmp(area, r->progress[a].area) != 0)
-            a++;
+        current = pid;
+        int a = progress_area(r, col_text(st, 1));
         if (a == REPORT_AREAS)
             continue;
-        int rating = sqlite3_column_int(st, 2);
-        if (n[a]++ == 0)
-            first[a] = rating;
-        last[a] = rating;
-    }
-    progress_flush(r, n, first, last, first_sum, last_sum);
-    for (int a = 0; a < REPORT_AREAS; a++) {
-        struct report_progress *p = &r->progress[a];
-        if (p->compared > 0) {
-            p->first_avg = first_sum[a] / p->compared;
-            p->last_avg = last_sum[a] / p->compared;
-            p->movement_avg = (last_sum[a] - first_sum[a]) / p->compared;
+        if (sqlite3_column_int(st, 6)) {
+            p.n[a] = strcmp(col_text(st, 2), col_text(st, 4)) != 0 ? 2 : 1;
+            p.first[a] = sqlite3_column_int(st, 3);
+            p.last[a] = sqlite3_column_int(st, 5);
+        } else {
+            p.partial[a] = p.any_partial = true;
         }
     }
+    if (rc == SQLITE_DONE && current >= 0) {
+        int prc = progress_pupil_end(r, &p, rows, current);
+        if (prc != SQLITE_OK)
+            rc = prc;
+    }
+    for (int a = 0; a < REPORT_AREAS; a++) {
+        struct report_progress *pr = &r->progress[a];
+        if (pr->compared > 0) {
+            pr->first_avg = p.first_sum[a] / pr->compared;
+            pr->last_avg = p.last_sum[a] / pr->compared;
+            pr->movement_avg = (p.last_sum[a] - p.first_sum[a]) / pr->compared;
+        }
+    }
+    sqlite3_finalize(rows);
     return finish(&d->l, st, rc, AP_OK, "reading the progress ratings");
 }
 

@@ -1,0 +1,98 @@
+-- apterm store, migration 39: each pupil's first and last rating of each
+-- tracking area, kept (issue 12). The DMT report's progress figures need, per
+-- pupil and area, the first and the last rating of its range and whether it
+-- was rated in two weeks or more: read from progress_entry that was every
+-- rating of the range (230,000 rows at 5,000 pupils, a quarter of the
+-- report's load). Kept here instead: the week (its Monday, as progress_entry
+-- has it) and rating of the first and of the last rating, "not applicable"
+-- (rating NULL) left out. A pair whose ratings all fall in the report's range
+-- is answered by its row here alone; only a pair rated both inside and outside
+-- the range has its ratings read (db/report.c dmt_progress_areas). One rating
+-- a week per area (progress_entry's key), so first_week <> last_week means
+-- rated in two weeks or more. Kept by triggers in the same statement as each
+-- change; a pair with no rating has no row (an erased pupil leaves nothing
+-- here); derived, so not audited (db/store.c table_is_audited).
+CREATE TABLE progress_span (
+    pupil_id     INTEGER NOT NULL,
+    area         TEXT NOT NULL,
+    first_week   TEXT NOT NULL,
+    first_rating INTEGER NOT NULL,
+    last_week    TEXT NOT NULL,
+    last_rating  INTEGER NOT NULL,
+    PRIMARY KEY (pupil_id, area)
+) STRICT, WITHOUT ROWID;
+
+-- The ratings already recorded: the first of each pair (a bare column of a
+-- min() aggregate is taken from the row holding the minimum), then its last.
+INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
+SELECT pupil_id, area, min(week_start), rating, '', 0
+FROM progress_entry WHERE rating IS NOT NULL GROUP BY pupil_id, area;
+UPDATE progress_span SET last_week = x.week, last_rating = x.rating
+FROM (SELECT pupil_id, area, max(week_start) AS week, rating
+      FROM progress_entry WHERE rating IS NOT NULL GROUP BY pupil_id, area) x
+WHERE x.pupil_id = progress_span.pupil_id AND x.area = progress_span.area;
+
+-- A new rating widens its pair's span (a week equal to an end is that very
+-- row again, written by an INSERT OR REPLACE: its rating is the one now).
+CREATE TRIGGER progress_span_ins AFTER INSERT ON progress_entry
+WHEN NEW.rating IS NOT NULL BEGIN
+    INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
+    VALUES (NEW.pupil_id, NEW.area, NEW.week_start, NEW.rating, NEW.week_start, NEW.rating)
+    ON CONFLICT (pupil_id, area) DO UPDATE SET
+        first_week = CASE WHEN excluded.first_week <= first_week THEN excluded.first_week ELSE first_week END,
+        first_rating = CASE WHEN excluded.first_week <= first_week THEN excluded.first_rating ELSE first_rating END,
+        last_week = CASE WHEN excluded.last_week >= last_week THEN excluded.last_week ELSE last_week END,
+        last_rating = CASE WHEN excluded.last_week >= last_week THEN excluded.last_rating ELSE last_rating END;
+END;
+
+-- A "not applicable" written over a rating by INSERT OR REPLACE: the pair
+-- is counted again from its ratings.
+CREATE TRIGGER progress_span_ins_na AFTER INSERT ON progress_entry
+WHEN NEW.rating IS NULL BEGIN
+    DELETE FROM progress_span WHERE pupil_id = NEW.pupil_id AND area = NEW.area;
+    INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
+    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
+    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
+          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
+          ORDER BY week_start LIMIT 1) f,
+         (SELECT week_start, rating FROM progress_entry
+          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
+          ORDER BY week_start DESC LIMIT 1) l;
+END;
+
+-- A rating removed or changed: its pair (both pairs, when an update moves it
+-- to another pupil or area) counted again from its ratings, a few rows.
+CREATE TRIGGER progress_span_del AFTER DELETE ON progress_entry
+WHEN OLD.rating IS NOT NULL BEGIN
+    DELETE FROM progress_span WHERE pupil_id = OLD.pupil_id AND area = OLD.area;
+    INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
+    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
+    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
+          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
+          ORDER BY week_start LIMIT 1) f,
+         (SELECT week_start, rating FROM progress_entry
+          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
+          ORDER BY week_start DESC LIMIT 1) l;
+END;
+
+CREATE TRIGGER progress_span_upd AFTER UPDATE OF pupil_id, week_start, area, rating ON progress_entry
+BEGIN
+    DELETE FROM progress_span WHERE pupil_id = OLD.pupil_id AND area = OLD.area;
+    INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
+    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
+    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
+          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
+          ORDER BY week_start LIMIT 1) f,
+         (SELECT week_start, rating FROM progress_entry
+          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
+          ORDER BY week_start DESC LIMIT 1) l;
+    DELETE FROM progress_span WHERE pupil_id = NEW.pupil_id AND area = NEW.area;
+    INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
+    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
+    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
+          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
+          ORDER BY week_start LIMIT 1) f,
+         (SELECT week_start, rating FROM progress_entry
+          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
+          ORDER BY week_start DESC LIMIT 1) l;
+END;
