@@ -45,54 +45,42 @@ WHEN NEW.rating IS NOT NULL BEGIN
         last_rating = CASE WHEN excluded.last_week >= last_week THEN excluded.last_rating ELSE last_rating END;
 END;
 
+-- A pair's span counted from its ratings (the first rated week and the last,
+-- with their ratings): what the triggers below write again when a rating of
+-- the pair goes or changes, asked for one pair (pupil_id = ? AND area = ?),
+-- a few rows of progress_entry's key.
+CREATE VIEW progress_span_counted AS
+SELECT f.pupil_id, f.area, f.week_start AS first_week, f.rating AS first_rating,
+       l.week_start AS last_week, l.rating AS last_rating
+FROM progress_entry f JOIN progress_entry l ON l.pupil_id = f.pupil_id AND l.area = f.area
+WHERE f.rating IS NOT NULL AND l.rating IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM progress_entry e WHERE e.pupil_id = f.pupil_id AND e.area = f.area
+                  AND e.rating IS NOT NULL AND e.week_start < f.week_start)
+  AND NOT EXISTS (SELECT 1 FROM progress_entry e WHERE e.pupil_id = l.pupil_id AND e.area = l.area
+                  AND e.rating IS NOT NULL AND e.week_start > l.week_start);
+
 -- A "not applicable" written over a rating by INSERT OR REPLACE: the pair
 -- is counted again from its ratings.
 CREATE TRIGGER progress_span_ins_na AFTER INSERT ON progress_entry
 WHEN NEW.rating IS NULL BEGIN
     DELETE FROM progress_span WHERE pupil_id = NEW.pupil_id AND area = NEW.area;
     INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
-    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
-    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
-          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
-          ORDER BY week_start LIMIT 1) f,
-         (SELECT week_start, rating FROM progress_entry
-          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
-          ORDER BY week_start DESC LIMIT 1) l;
+    SELECT * FROM progress_span_counted WHERE pupil_id = NEW.pupil_id AND area = NEW.area;
 END;
 
 -- A rating removed or changed: its pair (both pairs, when an update moves it
--- to another pupil or area) counted again from its ratings, a few rows.
+-- to another pupil or area) counted again from its ratings.
 CREATE TRIGGER progress_span_del AFTER DELETE ON progress_entry
 WHEN OLD.rating IS NOT NULL BEGIN
     DELETE FROM progress_span WHERE pupil_id = OLD.pupil_id AND area = OLD.area;
     INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
-    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
-    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
-          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
-          ORDER BY week_start LIMIT 1) f,
-         (SELECT week_start, rating FROM progress_entry
-          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
-          ORDER BY week_start DESC LIMIT 1) l;
+    SELECT * FROM progress_span_counted WHERE pupil_id = OLD.pupil_id AND area = OLD.area;
 END;
 
 CREATE TRIGGER progress_span_upd AFTER UPDATE OF pupil_id, week_start, area, rating ON progress_entry
 BEGIN
-    DELETE FROM progress_span WHERE pupil_id = OLD.pupil_id AND area = OLD.area;
+    DELETE FROM progress_span WHERE pupil_id IN (OLD.pupil_id, NEW.pupil_id) AND area IN (OLD.area, NEW.area);
     INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
-    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
-    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
-          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
-          ORDER BY week_start LIMIT 1) f,
-         (SELECT week_start, rating FROM progress_entry
-          WHERE pupil_id = OLD.pupil_id AND area = OLD.area AND rating IS NOT NULL
-          ORDER BY week_start DESC LIMIT 1) l;
-    DELETE FROM progress_span WHERE pupil_id = NEW.pupil_id AND area = NEW.area;
-    INSERT INTO progress_span (pupil_id, area, first_week, first_rating, last_week, last_rating)
-    SELECT f.pupil_id, f.area, f.week_start, f.rating, l.week_start, l.rating
-    FROM (SELECT pupil_id, area, week_start, rating FROM progress_entry
-          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
-          ORDER BY week_start LIMIT 1) f,
-         (SELECT week_start, rating FROM progress_entry
-          WHERE pupil_id = NEW.pupil_id AND area = NEW.area AND rating IS NOT NULL
-          ORDER BY week_start DESC LIMIT 1) l;
+    SELECT * FROM progress_span_counted
+    WHERE pupil_id IN (OLD.pupil_id, NEW.pupil_id) AND area IN (OLD.area, NEW.area);
 END;
