@@ -1476,6 +1476,26 @@ static ap_status dmt_figures(struct dmt_load *d)
     r->pupils = calloc(listed + 1, sizeof *r->pupils);
     if (!r->pupils)
         return nomem();
+    for (size_t i = 0; i < d->n_pupils; i++) {
+        struct dmt_pupil *u = &d->pupils[i];
+        if (!u->listed)
+            continue;
+        struct report_dmt_pupil *out = &r->pupils[r->n_pupils++];
+        out->id = u->id;
+        out->name = u->name;
+        rowio_copy(out->upn, sizeof out->upn, u->upn);
+        rowio_copy(out->cohort, sizeof out->cohort, u->cohort);
+        out->year_group = rules_year_group(u->dob, r->to);
+        out->v.att = u->att;
+        out->v.pupils = 1;
+        out->has_pct = report_att_fraction(&u->att, &out->pct);
+    }
+    /* Every pupil read is in the report now, or left out: done with. */
+    free(d->pupils);
+    free(d->pupil_ix);
+    d->pupils = NULL;
+    d->pupil_ix = NULL;
+    d->n_pupils = 0;
 
     /* Providers: the distinct ids of the counted placements. */
     int64_t *ids = malloc((d->n_pls + 1) * sizeof *ids);
@@ -1535,19 +1555,6 @@ static ap_status dmt_figures(struct dmt_load *d)
 
     /* Walk the placements (by pupil) once: providers, then pupils. */
     struct strbuf names = {0};
-    for (size_t i = 0; i < d->n_pupils; i++) {
-        struct dmt_pupil *u = &d->pupils[i];
-        if (!u->listed)
-            continue;
-        struct report_dmt_pupil *out = &r->pupils[r->n_pupils++];
-        out->id = u->id;
-        rowio_copy(out->upn, sizeof out->upn, u->upn);
-        rowio_copy(out->cohort, sizeof out->cohort, u->cohort);
-        out->year_group = rules_year_group(u->dob, r->to);
-        out->v.att = u->att;
-        out->v.pupils = 1;
-        out->has_pct = report_att_fraction(&u->att, &out->pct);
-    }
     /* the placements of each listed pupil, and the providers */
     struct rowio_id_at *listed_ix = rowio_id_at_build(r->pupils, r->n_pupils, sizeof *r->pupils,
                                        offsetof(struct report_dmt_pupil, id));
@@ -1615,12 +1622,8 @@ static ap_status dmt_figures(struct dmt_load *d)
     /* Names into the arena; cohorts and the total. */
     for (int c = 0; c < REPORT_COHORTS; c++)
         rowio_copy(r->cohorts[c].cohort, sizeof r->cohorts[c].cohort, LABELS_COHORT[c].code);
-    size_t j = 0;
-    for (size_t i = 0; i < d->n_pupils; i++) {
-        if (!d->pupils[i].listed)
-            continue;
-        struct report_dmt_pupil *pu = &r->pupils[j++];
-        pu->name = d->pupils[i].name;
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        struct report_dmt_pupil *pu = &r->pupils[i];
         if (!pu->providers)
             pu->providers = "";
         vfm_finish(&pu->v);
@@ -1682,6 +1685,10 @@ static ap_status dmt_placement_figures(struct dmt_load *d)
         };
     }
     r->n_placements = d->n_pls;
+    /* The placements as read are done with (dmt_retained reads the store). */
+    free(d->pls);
+    d->pls = NULL;
+    d->n_pls = 0;
     qsort(r->placements, r->n_placements, sizeof *r->placements, dmt_placement_id_cmp);
     return AP_OK;
 }
