@@ -553,6 +553,43 @@ static void test_dmt_qa_status_is_of_the_counted_visits(void **state)
     assert_string_equal(t->last_visit_stage, "stage2");
     assert_int_equal(t->stage1_due, today()); /* never visited at Stage 1: due now */
     report_dmt_free(r);
+
+    /* A Stage 1 visit with every item of its checklist answered counts; with
+     * one answer cleared (NULL), or once its template has an item more, it
+     * does not. */
+    unit_sql(f->s,
+             "INSERT INTO qa_visit (provider_id, stage, template_id, visit_date, outcome, closed) "
+             "SELECT %lld, 'stage1', t.id, '2026-02-11', 'satisfactory', 1 FROM qa_template t "
+             "WHERE t.stage = 'stage1' LIMIT 1; "
+             "INSERT INTO qa_answer (visit_id, item_id, answer) SELECT v.id, i.id, 'na' FROM qa_visit v "
+             "JOIN qa_template_item i ON i.template_id = v.template_id WHERE v.visit_date = '2026-02-11'",
+             (long long)tir);
+    int64_t visit = unit_int(f->s, "SELECT id FROM qa_visit WHERE visit_date = '2026-02-11'");
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 1, 12), ymd(2026, 1, 23), NULL, NULL, &r),
+                         AP_OK);
+        assert_int_equal(r->providers[1].qa.last_stage1, ymd(2026, 2, 11));
+        report_dmt_free(r);
+        if (k == 0)
+            unit_sql(f->s,
+                     "UPDATE qa_answer SET answer = NULL, version = version + 1 WHERE visit_id = %lld AND item_id = "
+                     "(SELECT max(item_id) FROM qa_answer WHERE visit_id = %lld)",
+                     (long long)visit, (long long)visit);
+        else
+            unit_sql(f->s,
+                     "INSERT INTO qa_template_item (template_id, position, text) "
+                     "SELECT template_id, 999, 'A new item' FROM qa_visit WHERE id = %lld",
+                     (long long)visit);
+        assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 1, 12), ymd(2026, 1, 23), NULL, NULL, &r),
+                         AP_OK);
+        assert_int_equal(r->providers[1].qa.last_stage1, DATE_NONE);
+        report_dmt_free(r);
+        if (k == 0)
+            unit_sql(f->s,
+                     "UPDATE qa_answer SET answer = 'yes', version = version + 1 "
+                     "WHERE visit_id = %lld AND answer IS NULL",
+                     (long long)visit);
+    }
 }
 
 /* ---- the safe write ---- */
