@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,15 @@ static void att_add(struct report_att *to, const struct report_att *from)
 static ap_status nomem(void)
 {
     return ap_fail(AP_ERR_NOMEM, "gathering the report: out of memory");
+}
+
+/* items (n of size bytes, grown by doubling) cut to n: the report keeps its
+ * arrays to the end, so what doubling left spare would count in its peak.
+ * items as they were when realloc cannot (it keeps them). */
+static void *shrink(void *items, size_t n, size_t size)
+{
+    void *cut = n > 0 ? realloc(items, n * size) : NULL;
+    return cut ? cut : items;
 }
 
 static const char *col_text(sqlite3_stmt *st, int col)
@@ -324,22 +334,17 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     size_t count = 0;
-    /* The counted visits up to today once (qa_visit_counted checks every
-     * item of a visit's template was answered), not once per column. */
-#define VISIT(stage, what) \
-    "(SELECT " what " FROM counted v WHERE v.provider_id = p.id" stage " " \
-    "ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)"
+    int *concern = malloc(n * sizeof *concern), *first_used = malloc(n * sizeof *first_used),
+        *first_stage1 = malloc(n * sizeof *first_stage1);
+    if (!concern || !first_used || !first_stage1) {
+        free(rows);
+        free(concern);
+        free(first_used);
+        free(first_stage1);
+        return nomem();
+    }
     int rc = prepare(l,
-                     "WITH counted AS MATERIALIZED (SELECT id, provider_id, stage, visit_date, outcome "
-                     "  FROM qa_visit_counted WHERE closed = 1 AND visit_date <= :today) "
                      "SELECT p.id, p.name, p.registration, p.status, p.declaration_date, p.dbs_checked_date, "
-                     "  " VISIT(" AND v.stage = 'stage1'", "v.visit_date") ", "
-                     "  " VISIT(" AND v.stage = 'stage1'", "coalesce(v.outcome, '')") ", "
-                     "  (SELECT min(v.visit_date) FROM counted v WHERE v.provider_id = p.id AND v.stage = 'stage1'), "
-                     "  " VISIT(" AND v.stage = 'stage2'", "v.visit_date") ", "
-                     "  " VISIT(" AND v.stage = 'stage2'", "coalesce(v.outcome, '')") ", "
-                     "  " VISIT("", "v.visit_date") ", "
-                     "  " VISIT("", "v.stage") ", "
                      "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id "
                      "     AND c.concern_date <= :today), "
                      "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id "
@@ -348,12 +353,11 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
                      "     AND " PLACEMENT_ACTIVE_TODAY("l") ") "
                      "FROM provider p ORDER BY p.name COLLATE NOCASE, p.id",
                      &st);
-#undef VISIT
     while (next_row(st, &rc)) {
         int64_t id = sqlite3_column_int64(st, 0);
         if (!bsearch(&id, ids, n, sizeof *ids, rowio_id_cmp) || count >= n)
             continue;
-        struct report_provider *v = &rows[count++];
+        struct report_provider *v = &rows[count];
         v->id = id;
         if (!(v->name = arena_text(l->arena, col_text(st, 1)))) {
             result = nomem();
@@ -366,28 +370,75 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
                            strcmp(reg, "academy") == 0);
         v->declaration_date = rowio_date(st, 4);
         v->dbs_date = rowio_date(st, 5);
-        v->last_stage1 = rowio_date(st, 6);
-        rowio_copy(v->stage1_outcome, sizeof v->stage1_outcome, col_text(st, 7));
-        int first_stage1 = rowio_date(st, 8);
-        v->last_stage2 = rowio_date(st, 9);
-        rowio_copy(v->stage2_outcome, sizeof v->stage2_outcome, col_text(st, 10));
-        v->last_visit = rowio_date(st, 11);
-        rowio_copy(v->last_visit_stage, sizeof v->last_visit_stage, col_text(st, 12));
-        int concern = rowio_date(st, 13);
-        int first_used = rowio_date(st, 14);
-        v->pupils_now = sqlite3_column_int(st, 15);
-        v->stage1_due = v->stage2_due = DATE_NONE;
-        if (v->qa_required) {
-            rules_qa_stage1(v->last_stage1, strcmp(v->stage1_outcome, "unsatisfactory") == 0, l->today, l->th,
-                            &v->stage1_due, NULL, 0);
-            int since = first_used != DATE_NONE ? first_used : first_stage1;
-            if (v->last_stage2 != DATE_NONE || since != DATE_NONE || concern != DATE_NONE)
-                rules_qa_stage2(v->last_stage2, strcmp(v->stage2_outcome, "unsatisfactory") == 0, since, concern,
-                                l->today, l->th, &v->stage2_due, NULL, 0);
-        }
+        concern[count] = rowio_date(st, 6);
+        first_used[count] = rowio_date(st, 7);
+        v->pupils_now = sqlite3_column_int(st, 8);
+        v->last_stage1 = v->last_stage2 = v->last_visit = first_stage1[count] = DATE_NONE;
         v->flags.text = "";
+        count++;
     }
-    result = finish(l, st, rc, result, "reading the providers' QA visits");
+    result = finish(l, st, rc, result, "reading the providers");
+
+    /* The counted visits up to today (qa_visit_counted checks every item of
+     * a visit's template was answered), read once in provider and date
+     * order: a provider's last visit of a stage is its last row of that
+     * stage, its first Stage 1 the first. (Asked per provider, as
+     * subqueries of the providers' query, SQLite built its index of the
+     * visits again for each provider.) */
+    struct rowio_id_at *ix = NULL;
+    if (result == AP_OK && count > 0 &&
+        !(ix = rowio_id_at_build(rows, count, sizeof *rows, offsetof(struct report_provider, id))))
+        result = nomem();
+    if (result == AP_OK && count > 0) {
+        rc = prepare(l,
+                     "SELECT provider_id, stage, visit_date, coalesce(outcome, '') FROM qa_visit_counted "
+                     "WHERE closed = 1 AND visit_date <= :today ORDER BY provider_id, visit_date, id",
+                     &st);
+        int64_t current = 0;
+        struct report_provider *v = NULL;
+        size_t at = 0;
+        while (next_row(st, &rc)) {
+            int64_t pid = sqlite3_column_int64(st, 0);
+            if (pid != current) { /* ids are from 1 */
+                current = pid;
+                long found = rowio_id_at_find(ix, count, pid);
+                v = found >= 0 ? &rows[found] : NULL;
+                at = found >= 0 ? (size_t)found : 0;
+            }
+            if (!v)
+                continue;
+            const char *stage = col_text(st, 1);
+            int date = rowio_date(st, 2);
+            v->last_visit = date;
+            rowio_copy(v->last_visit_stage, sizeof v->last_visit_stage, stage);
+            if (strcmp(stage, "stage1") == 0) {
+                if (first_stage1[at] == DATE_NONE)
+                    first_stage1[at] = date;
+                v->last_stage1 = date;
+                rowio_copy(v->stage1_outcome, sizeof v->stage1_outcome, col_text(st, 3));
+            } else if (strcmp(stage, "stage2") == 0) {
+                v->last_stage2 = date;
+                rowio_copy(v->stage2_outcome, sizeof v->stage2_outcome, col_text(st, 3));
+            }
+        }
+        result = finish(l, st, rc, result, "reading the providers' QA visits");
+    }
+    free(ix);
+    for (size_t i = 0; result == AP_OK && i < count; i++) {
+        struct report_provider *v = &rows[i];
+        v->stage1_due = v->stage2_due = DATE_NONE;
+        if (!v->qa_required)
+            continue;
+        rules_qa_stage1(v->last_stage1, strcmp(v->stage1_outcome, "unsatisfactory") == 0, l->today, l->th,
+                        &v->stage1_due, NULL, 0);
+        int since = first_used[i] != DATE_NONE ? first_used[i] : first_stage1[i];
+        if (v->last_stage2 != DATE_NONE || since != DATE_NONE || concern[i] != DATE_NONE)
+            rules_qa_stage2(v->last_stage2, strcmp(v->stage2_outcome, "unsatisfactory") == 0, since, concern[i],
+                            l->today, l->th, &v->stage2_due, NULL, 0);
+    }
+    free(concern);
+    free(first_used);
+    free(first_stage1);
     if (result != AP_OK) {
         free(rows);
         return result;
@@ -1023,6 +1074,7 @@ struct dmt_placement {
     char basis[8];                  /* cost basis */
     int64_t rate, transport;        /* pence per basis unit; transport per week */
     double hours[5][2];             /* timetable: weekday x AM/PM; 0 = not attended */
+    unsigned slots;                 /* the same as attendance_week's bits: weekday * 2 + pm */
     int sessions_per_week;
     int64_t annual;
     int days;                       /* placement days in the range */
@@ -1169,12 +1221,19 @@ static ap_status dmt_placements(struct dmt_load *d)
     if (result != AP_OK)
         return result;
 
-    /* The timetables (rows by placement id, as the placements are now). */
-    rc = prepare_range(d,
-                       "SELECT t.placement_id, t.weekday, t.session, t.hours "
-                       "FROM placement l JOIN placement_session t ON t.placement_id = l.id "
-                       "WHERE " COUNTED_PLACEMENT("l") " ORDER BY t.placement_id",
-                       &st);
+    /* The timetables: one walk of placement_session in key order (placement
+     * id) over the ids of the placements read, those not read skipped here
+     * (no look-up of each row's placement). */
+    if (d->n_pls == 0)
+        return AP_OK;
+    rc = prepare(&d->l,
+                 "SELECT placement_id, weekday, session, hours FROM placement_session "
+                 "WHERE placement_id BETWEEN ?1 AND ?2 ORDER BY placement_id",
+                 &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, d->pls[0].id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 2, d->pls[d->n_pls - 1].id);
     size_t at = 0;
     while (next_row(st, &rc)) {
         int64_t id = sqlite3_column_int64(st, 0);
@@ -1185,6 +1244,8 @@ static ap_status dmt_placements(struct dmt_load *d)
             continue;
         int half = strcmp(col_text(st, 2), "pm") == 0;
         d->pls[at].hours[wd][half] = sqlite3_column_double(st, 3);
+        if (d->pls[at].hours[wd][half] > 0)
+            d->pls[at].slots |= 1u << (2 * wd + half);
     }
     result = finish(&d->l, st, rc, AP_OK, "reading the placements' timetables");
     if (result != AP_OK)
@@ -1209,6 +1270,7 @@ static ap_status dmt_placements(struct dmt_load *d)
             d->pls[kept++] = *pl;
     }
     d->n_pls = kept;
+    d->pls = shrink(d->pls, d->n_pls, sizeof *d->pls);
     return AP_OK;
 }
 
@@ -1243,15 +1305,12 @@ static ap_status dmt_pupils(struct dmt_load *d)
         u->id = sqlite3_column_int64(st, 0);
         char name[420];
         roll_display_name(name, sizeof name, col_text(st, 3), col_text(st, 1), col_text(st, 2));
-        /* Names go into the arena only for the pupils listed; keep them
-         * here for now (freed with the load). */
-        char *copy = malloc(strlen(name) + 1);
-        if (!copy) {
+        /* Into the report's arena at once: nearly every pupil is listed,
+         * and a name there costs no allocation of its own. */
+        if (!(u->name = arena_text(d->l.arena, name))) {
             result = nomem();
             break;
         }
-        strcpy(copy, name);
-        u->name = copy;
         rowio_copy(u->upn, sizeof u->upn, col_text(st, 4));
         u->dob = rowio_date(st, 5);
         rowio_copy(u->cohort, sizeof u->cohort, col_text(st, 6));
@@ -1259,6 +1318,7 @@ static ap_status dmt_pupils(struct dmt_load *d)
     result = finish(&d->l, st, rc, result, "reading the pupils");
     if (result != AP_OK)
         return result;
+    d->pupils = shrink(d->pupils, d->n_pupils, sizeof *d->pupils);
     if (!(d->pupil_ix = rowio_id_at_build(d->pupils, d->n_pupils, sizeof *d->pupils, offsetof(struct dmt_pupil, id))))
         return nomem();
     return AP_OK;
@@ -1268,11 +1328,10 @@ static ap_status dmt_pupils(struct dmt_load *d)
  * week starting on monday that are in [from, to]. */
 static unsigned slots_in_range(int monday, int from, int to)
 {
-    unsigned keep = 0;
-    for (int wd = 0; wd < 7; wd++)
-        if (monday + wd >= from && monday + wd <= to)
-            keep |= 3u << (2 * wd);
-    return keep;
+    if (from > monday + 6 || to < monday || from > to)
+        return 0;
+    int lo = from > monday ? from - monday : 0, hi = to < monday + 6 ? to - monday : 6;
+    return ((1u << (2 * hi + 2)) - 1u) & ~((1u << (2 * lo)) - 1u);
 }
 
 /* One walk over the pupils' weeks of the range (attendance_week, kept by
@@ -1328,31 +1387,33 @@ static ap_status dmt_marks(struct dmt_load *d)
         unsigned counted = (unsigned)sqlite3_column_int64(st, 2) & slots_in_range(monday, r->from, r->to);
         unsigned attending_slots = (unsigned)sqlite3_column_int64(st, 3) & counted;
         unsigned authorised_slots = (unsigned)sqlite3_column_int64(st, 4) & counted & ~attending_slots;
-        struct report_att att = {0};
-        for (int slot = 0; slot < 14; slot++) {
-            if (!(counted >> slot & 1u))
+        struct report_att att = {
+            .possible = __builtin_popcount(counted),
+            .attending = __builtin_popcount(attending_slots),
+            .authorised = __builtin_popcount(authorised_slots),
+        };
+        /* Each weekday session to the first placement (latest start first)
+         * running that day whose timetable has it: as bit masks, a placement
+         * takes the sessions still unmatched that it timetables on its days
+         * of this week. Its hours are added in session order, as a walk of
+         * the sessions would. */
+        unsigned left = counted & 0x3ffu;
+        for (size_t k = pl_lo; left && k < pl_hi; k++) {
+            struct dmt_placement *pl = &d->pls[k];
+            int end = pl->end == DATE_NONE ? INT_MAX : pl->end;
+            unsigned mine = left & pl->slots & slots_in_range(monday, pl->start, end);
+            if (!mine)
                 continue;
-            bool attending = attending_slots >> slot & 1u;
-            att.possible++;
-            att.attending += attending;
-            att.authorised += (int)(authorised_slots >> slot & 1u);
-            int wd = slot / 2, half = slot % 2, day = monday + wd;
-            struct dmt_placement *match = NULL;
-            for (size_t k = pl_lo; wd < 5 && k < pl_hi && !match; k++) {
-                struct dmt_placement *pl = &d->pls[k];
-                if (pl->start <= day && (pl->end == DATE_NONE || day <= pl->end) && pl->hours[wd][half] > 0)
-                    match = pl;
-            }
-            if (match) {
-                match->possible++;
-                if (attending) {
-                    match->attending++;
-                    match->attended_hours += match->hours[wd][half];
-                }
-            } else if (attending) {
-                r->unplaced_attended++;
+            left &= ~mine;
+            unsigned went = mine & attending_slots;
+            pl->possible += __builtin_popcount(mine);
+            pl->attending += __builtin_popcount(went);
+            for (; went; went &= went - 1) {
+                int slot = __builtin_ctz(went);
+                pl->attended_hours += pl->hours[slot / 2][slot % 2];
             }
         }
+        r->unplaced_attended += __builtin_popcount(attending_slots & ~(counted & 0x3ffu & ~left));
         att.unauthorised = att.possible - att.attending - att.authorised;
         if (u)
             att_add(&u->att, &att);
@@ -1415,6 +1476,26 @@ static ap_status dmt_figures(struct dmt_load *d)
     r->pupils = calloc(listed + 1, sizeof *r->pupils);
     if (!r->pupils)
         return nomem();
+    for (size_t i = 0; i < d->n_pupils; i++) {
+        struct dmt_pupil *u = &d->pupils[i];
+        if (!u->listed)
+            continue;
+        struct report_dmt_pupil *out = &r->pupils[r->n_pupils++];
+        out->id = u->id;
+        out->name = u->name;
+        rowio_copy(out->upn, sizeof out->upn, u->upn);
+        rowio_copy(out->cohort, sizeof out->cohort, u->cohort);
+        out->year_group = rules_year_group(u->dob, r->to);
+        out->v.att = u->att;
+        out->v.pupils = 1;
+        out->has_pct = report_att_fraction(&u->att, &out->pct);
+    }
+    /* Every pupil read is in the report now, or left out: done with. */
+    free(d->pupils);
+    free(d->pupil_ix);
+    d->pupils = NULL;
+    d->pupil_ix = NULL;
+    d->n_pupils = 0;
 
     /* Providers: the distinct ids of the counted placements. */
     int64_t *ids = malloc((d->n_pls + 1) * sizeof *ids);
@@ -1474,19 +1555,6 @@ static ap_status dmt_figures(struct dmt_load *d)
 
     /* Walk the placements (by pupil) once: providers, then pupils. */
     struct strbuf names = {0};
-    for (size_t i = 0; i < d->n_pupils; i++) {
-        struct dmt_pupil *u = &d->pupils[i];
-        if (!u->listed)
-            continue;
-        struct report_dmt_pupil *out = &r->pupils[r->n_pupils++];
-        out->id = u->id;
-        rowio_copy(out->upn, sizeof out->upn, u->upn);
-        rowio_copy(out->cohort, sizeof out->cohort, u->cohort);
-        out->year_group = rules_year_group(u->dob, r->to);
-        out->v.att = u->att;
-        out->v.pupils = 1;
-        out->has_pct = report_att_fraction(&u->att, &out->pct);
-    }
     /* the placements of each listed pupil, and the providers */
     struct rowio_id_at *listed_ix = rowio_id_at_build(r->pupils, r->n_pupils, sizeof *r->pupils,
                                        offsetof(struct report_dmt_pupil, id));
@@ -1554,13 +1622,8 @@ static ap_status dmt_figures(struct dmt_load *d)
     /* Names into the arena; cohorts and the total. */
     for (int c = 0; c < REPORT_COHORTS; c++)
         rowio_copy(r->cohorts[c].cohort, sizeof r->cohorts[c].cohort, LABELS_COHORT[c].code);
-    size_t j = 0;
-    for (size_t i = 0; i < d->n_pupils; i++) {
-        if (!d->pupils[i].listed)
-            continue;
-        struct report_dmt_pupil *pu = &r->pupils[j++];
-        if (!(pu->name = arena_text(d->l.arena, d->pupils[i].name)))
-            return nomem();
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        struct report_dmt_pupil *pu = &r->pupils[i];
         if (!pu->providers)
             pu->providers = "";
         vfm_finish(&pu->v);
@@ -1622,6 +1685,10 @@ static ap_status dmt_placement_figures(struct dmt_load *d)
         };
     }
     r->n_placements = d->n_pls;
+    /* The placements as read are done with (dmt_retained reads the store). */
+    free(d->pls);
+    d->pls = NULL;
+    d->n_pls = 0;
     qsort(r->placements, r->n_placements, sizeof *r->placements, dmt_placement_id_cmp);
     return AP_OK;
 }
@@ -1738,9 +1805,8 @@ static ap_status dmt_retained(struct dmt_load *d)
     return result;
 }
 
-/* One walk over the ratings of the range in primary-key order (pupil,
- * week, area): for each pupil and area the first row is its first rating
- * and the last row its last. */
+/* One pupil's figures added: per area, n[a] ratings in the range (2 for
+ * two or more), the first first[a] and the last last[a]. */
 static void progress_flush(struct report_dmt *r, const int *n, const int *first, const int *last,
                            double *first_sum, double *last_sum)
 {
@@ -1760,48 +1826,108 @@ static void progress_flush(struct report_dmt *r, const int *n, const int *first,
     }
 }
 
+/* The index of a tracking area's code, REPORT_AREAS when not known. */
+static int progress_area(const struct report_dmt *r, const char *area)
+{
+    int a = 0;
+    while (a < REPORT_AREAS && strcmp(area, r->progress[a].area) != 0)
+        a++;
+    return a;
+}
+
+/* One pupil's pairs as the walk of the spans gathers them. */
+struct progress_pupil {
+    int n[REPORT_AREAS], first[REPORT_AREAS], last[REPORT_AREAS];
+    bool partial[REPORT_AREAS];     /* rated both inside and outside the range */
+    bool any_partial;
+    double first_sum[REPORT_AREAS], last_sum[REPORT_AREAS];
+};
+
+/* Ends pupil's pairs: those cut by the range from its ratings of the range
+ * (rows: ?1 the pupil), then its figures added. An SQLite result code. */
+static int progress_pupil_end(struct report_dmt *r, struct progress_pupil *p, sqlite3_stmt *rows, int64_t pupil)
+{
+    int rc = SQLITE_OK;
+    if (p->any_partial) {
+        rc = sqlite3_bind_int64(rows, 1, pupil);
+        while (next_row(rows, &rc)) {
+            int a = progress_area(r, col_text(rows, 0));
+            if (a == REPORT_AREAS || !p->partial[a])
+                continue;
+            int rating = sqlite3_column_int(rows, 1);
+            if (p->n[a]++ == 0)
+                p->first[a] = rating;
+            p->last[a] = rating;
+        }
+        rc = rc == SQLITE_DONE ? sqlite3_reset(rows) : rc;
+    }
+    progress_flush(r, p->n, p->first, p->last, p->first_sum, p->last_sum);
+    memset(p->n, 0, sizeof p->n);
+    memset(p->partial, 0, sizeof p->partial);
+    p->any_partial = false;
+    return rc;
+}
+
+/* One walk over the kept spans (progress_span, migration 39) in key order
+ * (pupil, area): a pair whose ratings all fall in the range is its span
+ * (rated in two weeks or more when its first and last weeks differ); a pair
+ * rated both inside and outside the range has its pupil's ratings of the
+ * range read (progress_entry's key: pupil, week, area), first to last. */
 static ap_status dmt_progress_areas(struct dmt_load *d)
 {
     struct report_dmt *r = d->r;
-    double first_sum[REPORT_AREAS] = {0}, last_sum[REPORT_AREAS] = {0};
-    int n[REPORT_AREAS] = {0}, first[REPORT_AREAS] = {0}, last[REPORT_AREAS] = {0};
+    struct progress_pupil p = {0};
     for (int a = 0; a < REPORT_AREAS; a++)
         rowio_copy(r->progress[a].area, sizeof r->progress[a].area, LABELS_PROGRESS_AREA[a].code);
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = NULL, *rows = NULL;
     int rc = prepare_range(d,
-                           "SELECT e.pupil_id, e.area, e.rating FROM pupil u CROSS JOIN progress_entry e "
-                           "  ON e.pupil_id = u.id "
-                           "WHERE e.week_start BETWEEN :from AND :to AND e.rating IS NOT NULL " /* not "not applicable" */
-                           "ORDER BY u.id, e.week_start",
+                           "SELECT pupil_id, area, first_week, first_rating, last_week, last_rating, "
+                           "  first_week >= :from AND last_week <= :to "
+                           "FROM progress_span WHERE first_week <= :to AND last_week >= :from "
+                           "ORDER BY pupil_id, area",
                            &st);
+    if (rc == SQLITE_OK)
+        rc = prepare_range(d,
+                           "SELECT area, rating FROM progress_entry "
+                           "WHERE pupil_id = ?1 AND week_start BETWEEN :from AND :to AND rating IS NOT NULL "
+                           "ORDER BY week_start",
+                           &rows);
     int64_t current = -1;
     while (next_row(st, &rc)) {
         int64_t pid = sqlite3_column_int64(st, 0);
-        if (pid != current) {
-            progress_flush(r, n, first, last, first_sum, last_sum);
-            memset(n, 0, sizeof n);
-            current = pid;
+        if (pid != current && current >= 0) {
+            int prc = progress_pupil_end(r, &p, rows, current);
+            if (prc != SQLITE_OK) {
+                rc = prc;
+                break;
+            }
         }
-        const char *area = col_text(st, 1);
-        int a = 0;
-        while (a < REPORT_AREAS && strcmp(area, r->progress[a].area) != 0)
-            a++;
+        current = pid;
+        int a = progress_area(r, col_text(st, 1));
         if (a == REPORT_AREAS)
             continue;
-        int rating = sqlite3_column_int(st, 2);
-        if (n[a]++ == 0)
-            first[a] = rating;
-        last[a] = rating;
-    }
-    progress_flush(r, n, first, last, first_sum, last_sum);
-    for (int a = 0; a < REPORT_AREAS; a++) {
-        struct report_progress *p = &r->progress[a];
-        if (p->compared > 0) {
-            p->first_avg = first_sum[a] / p->compared;
-            p->last_avg = last_sum[a] / p->compared;
-            p->movement_avg = (last_sum[a] - first_sum[a]) / p->compared;
+        if (sqlite3_column_int(st, 6)) {
+            p.n[a] = strcmp(col_text(st, 2), col_text(st, 4)) != 0 ? 2 : 1;
+            p.first[a] = sqlite3_column_int(st, 3);
+            p.last[a] = sqlite3_column_int(st, 5);
+        } else {
+            p.partial[a] = p.any_partial = true;
         }
     }
+    if (rc == SQLITE_DONE && current >= 0) {
+        int prc = progress_pupil_end(r, &p, rows, current);
+        if (prc != SQLITE_OK)
+            rc = prc;
+    }
+    for (int a = 0; a < REPORT_AREAS; a++) {
+        struct report_progress *pr = &r->progress[a];
+        if (pr->compared > 0) {
+            pr->first_avg = p.first_sum[a] / pr->compared;
+            pr->last_avg = p.last_sum[a] / pr->compared;
+            pr->movement_avg = (p.last_sum[a] - p.first_sum[a]) / pr->compared;
+        }
+    }
+    sqlite3_finalize(rows);
     return finish(&d->l, st, rc, AP_OK, "reading the progress ratings");
 }
 
@@ -1827,6 +1953,19 @@ static ap_status dmt_flags(struct dmt_load *d)
     flag_accs_free(route.provider_acc, r->n_providers);
     free(ix);
     return st;
+}
+
+static void dmt_load_free(struct dmt_load *d)
+{
+    free(d->pupils);
+    free(d->pupil_ix);
+    free(d->pls);
+    free(d->school_before);
+    d->pupils = NULL;
+    d->pupil_ix = NULL;
+    d->pls = NULL;
+    d->school_before = NULL;
+    d->n_pupils = d->n_pls = 0;
 }
 
 void report_dmt_free(struct report_dmt *r)
@@ -1888,6 +2027,9 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
         st = dmt_placement_figures(&d);
     if (st == AP_OK)
         st = dmt_retained(&d);
+    /* The placements and pupils as read are done with: freed before the
+     * progress ratings and the flags. */
+    dmt_load_free(&d);
     if (st == AP_OK) {
         dmt_progress(&d, 0.8, "Reading the progress ratings");
         st = dmt_progress_areas(&d);
@@ -1899,12 +2041,7 @@ ap_status report_dmt_load(struct store *s, const struct thresholds *th, int toda
     if (st == AP_OK)
         dmt_progress(&d, 1.0, "Figures ready");
     load_end(&d.l);
-    for (size_t i = 0; i < d.n_pupils; i++)
-        free((char *)d.pupils[i].name);
-    free(d.pupils);
-    free(d.pupil_ix);
-    free(d.pls);
-    free(d.school_before);
+    dmt_load_free(&d);
     if (st != AP_OK) {
         report_dmt_free(r);
         return st;

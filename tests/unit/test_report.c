@@ -21,6 +21,7 @@
 
 #include "date.h"
 #include "report.h"
+#include "rules.h"
 #include "store.h"
 #include "thresholds.h"
 #include "xlsx_util.h"
@@ -486,6 +487,111 @@ static void test_panel_pupil_picture(void **state)
     report_panel_free(r);
 }
 
+/* A provider's QA status in the DMT report: of its counted visits up to
+ * today (closed, every checklist item answered), the last of each stage
+ * (the later entered of two on one day), its last of any stage, and its due
+ * dates from them. Visits not closed, half answered, or after today do not
+ * count. */
+static void test_dmt_qa_status_is_of_the_counted_visits(void **state)
+{
+    struct unit_fixture *f = *state;
+    int64_t cwm = add_provider(f, "Fferm Cwm");
+    int64_t tir = add_provider(f, "Tir Glas");
+    int64_t sian = add_pupil(f, 1, "Siân", "Jones", "2012-01-10", "ks4_pathway");
+    int64_t llyr = add_pupil(f, 2, "Llŷr", "Evans", "2011-10-01", "pru_plus");
+    session_placement(f, sian, cwm, "2025-10-06");
+    session_placement(f, llyr, tir, "2026-01-05");
+    unit_sql(f->s,
+             "INSERT INTO qa_visit (provider_id, stage, visit_date, outcome, closed) VALUES "
+             "(%lld, 'stage1', '2025-06-10', 'satisfactory', 1), "
+             "(%lld, 'stage1', '2025-11-12', 'improvement_needed', 1), "
+             "(%lld, 'stage1', '2025-11-12', 'unsatisfactory', 1), "
+             "(%lld, 'stage2', '2025-09-01', 'satisfactory', 1), "
+             "(%lld, 'monitoring', '2026-02-02', 'satisfactory', 1), "
+             "(%lld, 'stage2', '2026-01-20', 'unsatisfactory', 0), "   /* not closed */
+             "(%lld, 'stage1', '2026-03-10', 'satisfactory', 1), "     /* after today */
+             "(%lld, 'stage1', '2026-03-05', 'satisfactory', 1)",      /* the day after today */
+             (long long)cwm, (long long)cwm, (long long)cwm, (long long)cwm, (long long)cwm, (long long)cwm,
+             (long long)cwm, (long long)tir);
+    /* Closed with its checklist half answered (one item of the template): not counted. */
+    unit_sql(f->s,
+             "INSERT INTO qa_visit (provider_id, stage, template_id, visit_date, outcome, closed) "
+             "SELECT %lld, 'stage2', t.id, '2026-02-10', 'satisfactory', 1 FROM qa_template t "
+             "WHERE t.stage = 'stage2' LIMIT 1; "
+             "INSERT INTO qa_answer (visit_id, item_id, answer) SELECT v.id, i.id, 'yes' FROM qa_visit v "
+             "JOIN qa_template_item i ON i.template_id = v.template_id WHERE v.visit_date = '2026-02-10' LIMIT 1",
+             (long long)tir);
+    /* On the day of the visit (today): counted. */
+    unit_sql(f->s,
+             "INSERT INTO qa_visit (provider_id, stage, visit_date, outcome, closed) "
+             "VALUES (%lld, 'stage2', '2026-03-04', 'improvement_needed', 1)",
+             (long long)tir);
+
+    struct report_dmt *r = NULL;
+    assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 1, 12), ymd(2026, 1, 23), NULL, NULL, &r), AP_OK);
+    assert_int_equal(r->n_providers, 2);
+    const struct report_provider *c = &r->providers[0].qa, *t = &r->providers[1].qa;
+    assert_int_equal(c->id, cwm);
+    assert_int_equal(c->last_stage1, ymd(2025, 11, 12));
+    assert_string_equal(c->stage1_outcome, "unsatisfactory");
+    assert_int_equal(c->last_stage2, ymd(2025, 9, 1));
+    assert_string_equal(c->stage2_outcome, "satisfactory");
+    assert_int_equal(c->last_visit, ymd(2026, 2, 2));
+    assert_string_equal(c->last_visit_stage, "monitoring");
+    int due = DATE_NONE;
+    rules_qa_stage1(ymd(2025, 11, 12), true, today(), &f->th, &due, NULL, 0);
+    assert_int_equal(c->stage1_due, due);
+    rules_qa_stage2(ymd(2025, 9, 1), false, ymd(2025, 10, 6), DATE_NONE, today(), &f->th, &due, NULL, 0);
+    assert_int_equal(c->stage2_due, due);
+
+    assert_int_equal(t->id, tir);
+    assert_int_equal(t->last_stage1, DATE_NONE);
+    assert_string_equal(t->stage1_outcome, "");
+    assert_int_equal(t->last_stage2, today());
+    assert_string_equal(t->stage2_outcome, "improvement_needed");
+    assert_int_equal(t->last_visit, today());
+    assert_string_equal(t->last_visit_stage, "stage2");
+    assert_int_equal(t->stage1_due, today()); /* never visited at Stage 1: due now */
+    report_dmt_free(r);
+
+    /* A Stage 1 visit with every item of its checklist answered counts; with
+     * one answer cleared (NULL), or once its template has an item more, it
+     * does not. */
+    unit_sql(f->s,
+             "INSERT INTO qa_visit (provider_id, stage, template_id, visit_date, outcome, closed) "
+             "SELECT %lld, 'stage1', t.id, '2026-02-11', 'satisfactory', 1 FROM qa_template t "
+             "WHERE t.stage = 'stage1' LIMIT 1; "
+             "INSERT INTO qa_answer (visit_id, item_id, answer) SELECT v.id, i.id, 'na' FROM qa_visit v "
+             "JOIN qa_template_item i ON i.template_id = v.template_id WHERE v.visit_date = '2026-02-11'",
+             (long long)tir);
+    int64_t visit = unit_int(f->s, "SELECT id FROM qa_visit WHERE visit_date = '2026-02-11'");
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 1, 12), ymd(2026, 1, 23), NULL, NULL, &r),
+                         AP_OK);
+        assert_int_equal(r->providers[1].qa.last_stage1, ymd(2026, 2, 11));
+        report_dmt_free(r);
+        if (k == 0)
+            unit_sql(f->s,
+                     "UPDATE qa_answer SET answer = NULL, version = version + 1 WHERE visit_id = %lld AND item_id = "
+                     "(SELECT max(item_id) FROM qa_answer WHERE visit_id = %lld)",
+                     (long long)visit, (long long)visit);
+        else
+            unit_sql(f->s,
+                     "INSERT INTO qa_template_item (template_id, position, text) "
+                     "SELECT template_id, 999, 'A new item' FROM qa_visit WHERE id = %lld",
+                     (long long)visit);
+        assert_int_equal(report_dmt_load(f->s, &f->th, today(), ymd(2026, 1, 12), ymd(2026, 1, 23), NULL, NULL, &r),
+                         AP_OK);
+        assert_int_equal(r->providers[1].qa.last_stage1, DATE_NONE);
+        report_dmt_free(r);
+        if (k == 0)
+            unit_sql(f->s,
+                     "UPDATE qa_answer SET answer = 'yes', version = version + 1 "
+                     "WHERE visit_id = %lld AND answer IS NULL",
+                     (long long)visit);
+    }
+}
+
 /* ---- the safe write ---- */
 
 static void test_xlsx_failed_close_leaves_the_target(void **state)
@@ -634,6 +740,7 @@ int main(void)
         UNIT_TEST(test_dmt_mark_belongs_to_the_latest_starting_placement, setup),
         UNIT_TEST(test_dmt_progress_first_and_last_rating, setup),
         UNIT_TEST(test_dmt_refuses_a_bad_range, setup),
+        UNIT_TEST(test_dmt_qa_status_is_of_the_counted_visits, setup),
         UNIT_TEST(test_panel_quotes_recommended_and_warning, setup),
         UNIT_TEST(test_panel_pupil_picture, setup),
         UNIT_TEST(test_xlsx_failed_close_leaves_the_target, setup),
