@@ -367,14 +367,32 @@ ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     /* The day index carries every column read here (migration 036): one
-     * range of it, no seek into the marks; the rest of MARK_COLUMNS empty. */
+     * range of it, no seek into the marks. Only the cell's fields are
+     * read; the rest of the mark stays empty, as marks_cells says. */
     int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT pupil_id, day, session, code, reported_code, provider_id, '', '', version, "
-                                "'', '' FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
+                                "SELECT pupil_id, day, session = 'pm', code, reported_code, provider_id, version "
+                                "FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
-    return each_mark(s, st, rc, fn, ctx);
+    struct mark m;
+    memset(&m, 0, sizeof m);
+    m.source = SOURCE_OFFICER;
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            break;
+        m.pupil_id = sqlite3_column_int64(st, 0);
+        m.day = sqlite3_column_int(st, 1);
+        m.session = sqlite3_column_int(st, 2) ? SESSION_PM : SESSION_AM;
+        column_copy(m.code, sizeof m.code, st, 3);
+        column_copy(m.reported_code, sizeof m.reported_code, st, 4);
+        m.provider_id = sqlite3_column_int64(st, 5);
+        m.version = sqlite3_column_int64(st, 6);
+        fn(ctx, &m);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
 }
 
 /* Who last set, changed or cleared the mark and when: "by W at T", from the
@@ -752,6 +770,8 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
         int start = sqlite3_column_int(st, 3);
         int end = sqlite3_column_type(st, 4) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int(st, 4);
         int64_t placement = sqlite3_column_int64(st, 2), mask = sqlite3_column_int64(st, 5) >> (2 * wd_first);
+        struct expected_slot row = {true, start, placement, sqlite3_column_int64(st, 1),
+                                    hours ? sqlite3_column_double(st, 6) : 0};
         for (int k = 0; k < nslots; k++) {
             int day = first + k / 2;
             if (!((mask >> k) & 1) || !school[k / 2] || start > day || (end != DATE_NONE && end < day))
@@ -759,8 +779,7 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
             struct expected_slot *e = &slots[k];
             if (e->set && (start < e->start || (start == e->start && placement < e->placement_id)))
                 continue;
-            *e = (struct expected_slot){true, start, placement, sqlite3_column_int64(st, 1),
-                                        sqlite3_column_double(st, 6)};
+            *e = row;
         }
     }
     sqlite3_finalize(st);
