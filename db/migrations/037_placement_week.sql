@@ -23,63 +23,53 @@ CREATE TABLE placement_week (
     PRIMARY KEY (pupil_id, placement_id)
 ) STRICT, WITHOUT ROWID;
 
-INSERT INTO placement_week (pupil_id, placement_id, provider_id, status, start_day, end_day, sessions)
-SELECT l.pupil_id, l.id, l.provider_id, l.status,
-       CAST(julianday(l.start_date) - 2440587.5 AS INTEGER),
-       CAST(julianday(l.end_date) - 2440587.5 AS INTEGER),
-       (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t WHERE t.placement_id = l.id)
+-- A placement's row worked out afresh from the placement and its timetable:
+-- what the triggers below write (a placement that is gone gives none).
+CREATE VIEW placement_week_fresh AS
+SELECT l.pupil_id, l.id AS placement_id, l.provider_id, l.status,
+       CAST(julianday(l.start_date) - 2440587.5 AS INTEGER) AS start_day,
+       CAST(julianday(l.end_date) - 2440587.5 AS INTEGER) AS end_day,
+       (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t
+        WHERE t.placement_id = l.id) AS sessions
 FROM placement l;
 
--- The row of placement X, worked out again (nothing when X is gone).
+INSERT INTO placement_week SELECT * FROM placement_week_fresh;
+CREATE INDEX placement_week_placement ON placement_week (placement_id);
+
+-- Each trigger deletes the placement's row and writes it afresh (none when
+-- the placement is gone), never INSERT OR REPLACE: a statement's own conflict
+-- clause (an INSERT OR IGNORE into the timetable, say) would override the
+-- trigger's. So a placement given another pupil, a REPLACE into the
+-- placements or the timetable (which deletes the row it replaces without its
+-- delete trigger), or a session moved to another placement all leave every
+-- row as the view gives it. When a placement is deleted its timetable goes
+-- with it (ON DELETE CASCADE), in whichever order, and no row is left.
 CREATE TRIGGER placement_week_ins AFTER INSERT ON placement BEGIN
-    INSERT OR REPLACE INTO placement_week (pupil_id, placement_id, provider_id, status, start_day, end_day, sessions)
-    SELECT NEW.pupil_id, NEW.id, NEW.provider_id, NEW.status,
-           CAST(julianday(NEW.start_date) - 2440587.5 AS INTEGER),
-           CAST(julianday(NEW.end_date) - 2440587.5 AS INTEGER),
-           (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t
-            WHERE t.placement_id = NEW.id);
+    DELETE FROM placement_week WHERE placement_id = NEW.id;
+    INSERT INTO placement_week SELECT * FROM placement_week_fresh WHERE placement_id = NEW.id;
 END;
 
 CREATE TRIGGER placement_week_upd AFTER UPDATE OF id, pupil_id, provider_id, status, start_date, end_date ON placement
 BEGIN
-    DELETE FROM placement_week WHERE pupil_id = OLD.pupil_id AND placement_id = OLD.id;
-    INSERT OR REPLACE INTO placement_week (pupil_id, placement_id, provider_id, status, start_day, end_day, sessions)
-    SELECT NEW.pupil_id, NEW.id, NEW.provider_id, NEW.status,
-           CAST(julianday(NEW.start_date) - 2440587.5 AS INTEGER),
-           CAST(julianday(NEW.end_date) - 2440587.5 AS INTEGER),
-           (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t
-            WHERE t.placement_id = NEW.id);
+    DELETE FROM placement_week WHERE placement_id IN (OLD.id, NEW.id);
+    INSERT INTO placement_week SELECT * FROM placement_week_fresh WHERE placement_id = NEW.id;
 END;
 
 CREATE TRIGGER placement_week_del AFTER DELETE ON placement BEGIN
-    DELETE FROM placement_week WHERE pupil_id = OLD.pupil_id AND placement_id = OLD.id;
+    DELETE FROM placement_week WHERE placement_id = OLD.id;
 END;
 
--- A timetable's change: its placement's sessions again. When the placement
--- itself is being deleted (the timetable goes with it, ON DELETE CASCADE) it
--- is no longer there and nothing is written; placement_week_del removes the
--- row.
 CREATE TRIGGER placement_week_session_ins AFTER INSERT ON placement_session BEGIN
-    UPDATE placement_week
-    SET sessions = (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t
-                    WHERE t.placement_id = NEW.placement_id)
-    WHERE pupil_id = (SELECT pupil_id FROM placement WHERE id = NEW.placement_id) AND placement_id = NEW.placement_id;
+    DELETE FROM placement_week WHERE placement_id = NEW.placement_id;
+    INSERT INTO placement_week SELECT * FROM placement_week_fresh WHERE placement_id = NEW.placement_id;
 END;
 
 CREATE TRIGGER placement_week_session_upd AFTER UPDATE OF placement_id, weekday, session ON placement_session BEGIN
-    UPDATE placement_week
-    SET sessions = (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t
-                    WHERE t.placement_id = OLD.placement_id)
-    WHERE pupil_id = (SELECT pupil_id FROM placement WHERE id = OLD.placement_id) AND placement_id = OLD.placement_id;
-    UPDATE placement_week
-    SET sessions = (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t
-                    WHERE t.placement_id = NEW.placement_id)
-    WHERE pupil_id = (SELECT pupil_id FROM placement WHERE id = NEW.placement_id) AND placement_id = NEW.placement_id;
+    DELETE FROM placement_week WHERE placement_id IN (OLD.placement_id, NEW.placement_id);
+    INSERT INTO placement_week SELECT * FROM placement_week_fresh WHERE placement_id IN (OLD.placement_id, NEW.placement_id);
 END;
 
 CREATE TRIGGER placement_week_session_del AFTER DELETE ON placement_session BEGIN
-    UPDATE placement_week
-    SET sessions = (SELECT coalesce(sum(1 << (2 * t.weekday + (t.session = 'pm'))), 0) FROM placement_session t
-                    WHERE t.placement_id = OLD.placement_id)
-    WHERE pupil_id = (SELECT pupil_id FROM placement WHERE id = OLD.placement_id) AND placement_id = OLD.placement_id;
+    DELETE FROM placement_week WHERE placement_id = OLD.placement_id;
+    INSERT INTO placement_week SELECT * FROM placement_week_fresh WHERE placement_id = OLD.placement_id;
 END;
