@@ -78,6 +78,18 @@ static int text_day(sqlite3_stmt *st, int col)
     return day;
 }
 
+/* A new row of l with the pupil, placement, provider and status of st's
+ * columns 0 to 3 (the same in both readings). */
+static struct week_row *read_row(struct rows *l, sqlite3_stmt *st)
+{
+    struct week_row *w = add_row(l);
+    w->pupil_id = sqlite3_column_int64(st, 0);
+    w->placement_id = sqlite3_column_int64(st, 1);
+    w->provider_id = sqlite3_column_int64(st, 2);
+    snprintf(w->status, sizeof w->status, "%s", (const char *)sqlite3_column_text(st, 3));
+    return w;
+}
+
 /* The placements read afresh, in placement order: dates parsed in C, the
  * sessions' bits set in C from the timetable's rows. */
 static struct rows fresh_rows(struct store *s)
@@ -86,11 +98,7 @@ static struct rows fresh_rows(struct store *s)
     sqlite3_stmt *st =
         prepare(s, "SELECT pupil_id, id, provider_id, status, start_date, end_date FROM placement ORDER BY id");
     while (sqlite3_step(st) == SQLITE_ROW) {
-        struct week_row *w = add_row(&l);
-        w->pupil_id = sqlite3_column_int64(st, 0);
-        w->placement_id = sqlite3_column_int64(st, 1);
-        w->provider_id = sqlite3_column_int64(st, 2);
-        snprintf(w->status, sizeof w->status, "%s", (const char *)sqlite3_column_text(st, 3));
+        struct week_row *w = read_row(&l, st);
         w->start = text_day(st, 4);
         w->end = text_day(st, 5);
     }
@@ -115,11 +123,7 @@ static struct rows kept_rows(struct store *s)
     sqlite3_stmt *st = prepare(s, "SELECT pupil_id, placement_id, provider_id, status, start_day, end_day, sessions "
                                   "FROM placement_week ORDER BY placement_id");
     while (sqlite3_step(st) == SQLITE_ROW) {
-        struct week_row *w = add_row(&l);
-        w->pupil_id = sqlite3_column_int64(st, 0);
-        w->placement_id = sqlite3_column_int64(st, 1);
-        w->provider_id = sqlite3_column_int64(st, 2);
-        snprintf(w->status, sizeof w->status, "%s", (const char *)sqlite3_column_text(st, 3));
+        struct week_row *w = read_row(&l, st);
         w->start = sqlite3_column_int(st, 4);
         w->end = sqlite3_column_type(st, 5) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int(st, 5);
         w->sessions = sqlite3_column_int64(st, 6);
