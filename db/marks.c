@@ -367,14 +367,32 @@ ap_status marks_cells(struct store *s, int from, int to, mark_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     /* The day index carries every column read here (migration 036): one
-     * range of it, no seek into the marks; the rest of MARK_COLUMNS empty. */
+     * range of it, no seek into the marks. Only the cell's fields are
+     * read; the rest of the mark stays empty, as marks_cells says. */
     int rc = sqlite3_prepare_v2(store_db(s),
-                                "SELECT pupil_id, day, session, code, reported_code, provider_id, '', '', version, "
-                                "'', '' FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
+                                "SELECT pupil_id, day, session = 'pm', code, reported_code, provider_id, version "
+                                "FROM attendance_mark INDEXED BY attendance_mark_day WHERE day BETWEEN ?1 AND ?2",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = rowio_bind(st, 1, "ii", (int)from, (int)to);
-    return each_mark(s, st, rc, fn, ctx);
+    struct mark m;
+    memset(&m, 0, sizeof m);
+    m.source = SOURCE_OFFICER;
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            break;
+        m.pupil_id = sqlite3_column_int64(st, 0);
+        m.day = sqlite3_column_int(st, 1);
+        m.session = sqlite3_column_int(st, 2) ? SESSION_PM : SESSION_AM;
+        column_copy(m.code, sizeof m.code, st, 3);
+        column_copy(m.reported_code, sizeof m.reported_code, st, 4);
+        m.provider_id = sqlite3_column_int64(st, 5);
+        m.version = sqlite3_column_int64(st, 6);
+        fn(ctx, &m);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? AP_OK : store_fail(s, rc, "reading the marks");
 }
 
 /* Who last set, changed or cleared the mark and when: "by W at T", from the
@@ -695,8 +713,10 @@ static bool expected_flush(struct expected_slot *slots, int nslots, int first, i
  * day, no end_date or end_date >= day), timetabled for its weekday and
  * session; when two overlap, the latest-starting one (then the higher id)
  * gives the provider and hours. Days that are not school days have none.
- * Without hours (the grid: hours 0) each placement is one row with its
- * sessions as a mask, not a row per session: a fifth of the rows. */
+ * The placements are read from placement_week, their copy kept for this
+ * (migration 037). Without hours (the grid: hours 0) each placement is one
+ * row with its sessions as a mask, not a row per session: a fifth of the
+ * rows, and no look into the timetables. */
 static ap_status expected_days(struct store *s, const struct calendar *cal, int first, int last, bool hours,
                                expected_fn fn, void *ctx)
 {
@@ -713,29 +733,29 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
         any |= school[wd - wd_first] = calendar_is_school_day(cal, first + (wd - wd_first));
     if (!any)
         return AP_OK;
-    char from[11], to[11];
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
-    /* The placements index by pupil gives the rows grouped by pupil, no
-     * sort. Column 5 is the sessions as bits, (weekday - ?3) * 2 + pm. */
-#define EXPECTED_SLOT "1 << ((t.weekday - ?3) * 2 + (t.session = 'pm'))"
-#define EXPECTED_RUNNING                                                                                  \
-    "l.status != 'proposed' AND l.start_date <= ?2 AND (l.end_date IS NULL OR l.end_date >= ?1) "
+    /* placement_week (migration 037) is each placement's status, days and
+     * week of sessions (bit 2 * weekday + pm), kept by triggers, in pupil
+     * order: the week is one pass over it, no sort and no seek. With hours,
+     * each running placement's timetable rows of those days, one a session. */
+#define EXPECTED_RUNNING "l.status != 'proposed' AND l.start_day <= ?2 AND (l.end_day IS NULL OR l.end_day >= ?1) "
     int rc = sqlite3_prepare_v2(store_db(s),
-                                hours ? "SELECT l.pupil_id, l.provider_id, l.id, l.start_date, l.end_date, "
-                                        EXPECTED_SLOT ", t.hours "
-                                        "FROM placement l CROSS JOIN placement_session t ON t.placement_id = l.id "
+                                hours ? "SELECT l.pupil_id, l.provider_id, l.placement_id, l.start_day, l.end_day, "
+                                        "  1 << (2 * t.weekday + (t.session = 'pm')), t.hours "
+                                        "FROM placement_week l CROSS JOIN placement_session t "
+                                        "  ON t.placement_id = l.placement_id "
                                         "WHERE " EXPECTED_RUNNING "AND t.weekday BETWEEN ?3 AND ?4 "
                                         "ORDER BY l.pupil_id"
-                                      : "SELECT l.pupil_id, l.provider_id, l.id, l.start_date, l.end_date, "
-                                        "  (SELECT sum(" EXPECTED_SLOT ") FROM placement_session t "
-                                        "   WHERE t.placement_id = l.id AND t.weekday BETWEEN ?3 AND ?4), 0 "
-                                        "FROM placement l WHERE " EXPECTED_RUNNING "ORDER BY l.pupil_id",
+                                      : "SELECT l.pupil_id, l.provider_id, l.placement_id, l.start_day, l.end_day, "
+                                        "  l.sessions, 0 "
+                                        "FROM placement_week l WHERE " EXPECTED_RUNNING "ORDER BY l.pupil_id",
                                 -1, &st, NULL);
-#undef EXPECTED_SLOT
 #undef EXPECTED_RUNNING
     if (rc == SQLITE_OK)
-        rc = rowio_bind(st, 1, "TTii", date_format(first, from), date_format(last, to), wd_first, wd_last);
+        rc = rowio_bind(st, 1, "ii", first, last);
+    if (rc == SQLITE_OK && hours)
+        rc = rowio_bind(st, 3, "ii", wd_first, wd_last);
     int64_t pupil = 0;
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
@@ -747,17 +767,19 @@ static ap_status expected_days(struct store *s, const struct calendar *cal, int 
             break;
         }
         pupil = id;
-        int start = rowio_date(st, 3), end = rowio_date(st, 4);
-        int64_t placement = sqlite3_column_int64(st, 2), mask = sqlite3_column_int64(st, 5);
-        for (int k = 0; k < nslots && start != DATE_NONE; k++) {
+        int start = sqlite3_column_int(st, 3);
+        int end = sqlite3_column_type(st, 4) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int(st, 4);
+        int64_t placement = sqlite3_column_int64(st, 2), mask = sqlite3_column_int64(st, 5) >> (2 * wd_first);
+        struct expected_slot row = {true, start, placement, sqlite3_column_int64(st, 1),
+                                    hours ? sqlite3_column_double(st, 6) : 0};
+        for (int k = 0; k < nslots; k++) {
             int day = first + k / 2;
             if (!((mask >> k) & 1) || !school[k / 2] || start > day || (end != DATE_NONE && end < day))
                 continue;
             struct expected_slot *e = &slots[k];
             if (e->set && (start < e->start || (start == e->start && placement < e->placement_id)))
                 continue;
-            *e = (struct expected_slot){true, start, placement, sqlite3_column_int64(st, 1),
-                                        sqlite3_column_double(st, 6)};
+            *e = row;
         }
     }
     sqlite3_finalize(st);

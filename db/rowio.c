@@ -1,5 +1,6 @@
 #include "rowio.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -755,6 +756,12 @@ int rowio_id_at_cmp(const void *a, const void *b)
     return rowio_id_cmp(&((const struct rowio_id_at *)a)->id, &((const struct rowio_id_at *)b)->id);
 }
 
+/* The byte of id that radix pass `pass` sorts on, ids ordered as signed. */
+static unsigned id_byte(int64_t id, int pass)
+{
+    return (unsigned)((((uint64_t)id) ^ UINT64_C(0x8000000000000000)) >> (8 * pass)) & 0xffu;
+}
+
 struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size, size_t id_offset)
 {
     struct rowio_id_at *ix = malloc((n ? n : 1) * sizeof *ix);
@@ -765,7 +772,30 @@ struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size
         memcpy(&id, (const char *)records + i * size + id_offset, sizeof id);
         ix[i] = (struct rowio_id_at){id, i};
     }
-    qsort(ix, n, sizeof *ix, rowio_id_at_cmp);
+    /* A radix sort, a byte a pass from the lowest, skipping the bytes all
+     * ids share: a few passes over n for ids of a store's size, where
+     * qsort compares n log n times (50,000 pupils: 30 million instructions
+     * against 3). qsort when there is no room for the second array. */
+    struct rowio_id_at *other = n > 64 ? malloc(n * sizeof *other) : NULL;
+    if (!other) {
+        qsort(ix, n, sizeof *ix, rowio_id_at_cmp);
+        return ix;
+    }
+    for (int pass = 0; pass < 8; pass++) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[id_byte(ix[i].id, pass) + 1]++;
+        if (count[id_byte(ix[0].id, pass) + 1] == n)
+            continue; /* every id has this byte */
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            other[count[id_byte(ix[i].id, pass)]++] = ix[i];
+        struct rowio_id_at *t = ix;
+        ix = other;
+        other = t;
+    }
+    free(other);
     return ix;
 }
 

@@ -293,13 +293,14 @@ int store_schema_version(struct store *s)
 }
 
 /* Every table but the audit itself, the derived attendance_week,
- * flag_cache, provider_attended_week and progress_span, and the PSP drafts (unsaved typing, written every few seconds;
- * what is saved to the PSP is audited). */
+ * flag_cache, provider_attended_week, placement_week and progress_span,
+ * and the PSP drafts (unsaved typing, written every few seconds; what is
+ * saved to the PSP is audited). */
 static bool table_is_audited(const char *name)
 {
     return strcmp(name, "audit_log") != 0 && strcmp(name, "attendance_week") != 0 &&
            strcmp(name, "flag_cache") != 0 && strcmp(name, "provider_attended_week") != 0 &&
-           strcmp(name, "progress_span") != 0 &&
+           strcmp(name, "progress_span") != 0 && strcmp(name, "placement_week") != 0 &&
            strcmp(name, "psp_draft") != 0 && strncmp(name, "sqlite_", 7) != 0;
 }
 

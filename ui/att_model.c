@@ -58,19 +58,9 @@ void local_stamp(const char *utc, char *buf, size_t len)
 
 /* ---- Small helpers -------------------------------------------------------------- */
 
-static int id_ix_cmp(const void *a, const void *b)
+static long find_ix(const struct rowio_id_at *index, size_t n, int64_t id)
 {
-    const struct id_ix *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static long find_ix(const struct id_ix *index, size_t n, int64_t id)
-{
-    if (!index || !n)
-        return -1;
-    struct id_ix key = {.id = id};
-    const struct id_ix *hit = bsearch(&key, index, n, sizeof key, id_ix_cmp);
-    return hit ? (long)hit->ix : -1;
+    return index && n ? rowio_id_at_find(index, n, id) : -1;
 }
 
 const struct roll_row *row_pupil(struct att *a, const struct grid_row *r)
@@ -363,26 +353,10 @@ static void builder_mark(void *ctx, const struct mark *m)
         r->provider_id = m->provider_id;
 }
 
-static const struct att *sorting; /* qsort has no context argument */
-
-static int row_cmp(const void *pa, const void *pb)
-{
-    const struct grid_row *x = pa, *y = pb;
-    /* By provider (its name, case aside), pupils with none last; then by name. */
-    if (!sorting->by_name && x->provider_rank != y->provider_rank)
-        return x->provider_rank < y->provider_rank ? -1 : 1;
-    return (x->rank > y->rank) - (x->rank < y->rank); /* the roll's order: by name */
-}
-
 static void index_rows(struct att *a)
 {
     free(a->row_by_id);
-    a->row_by_id = malloc((a->nrows ? a->nrows : 1) * sizeof *a->row_by_id);
-    if (!a->row_by_id)
-        return;
-    for (size_t i = 0; i < a->nrows; i++)
-        a->row_by_id[i] = (struct id_ix){a->rows[i].pupil_id, i};
-    qsort(a->row_by_id, a->nrows, sizeof *a->row_by_id, id_ix_cmp);
+    a->row_by_id = rowio_id_at_build(a->rows, a->nrows, sizeof *a->rows, offsetof(struct grid_row, pupil_id));
 }
 
 long row_of_pupil(const struct att *a, int64_t pupil_id)
@@ -390,12 +364,60 @@ long row_of_pupil(const struct att *a, int64_t pupil_id)
     return find_ix(a->row_by_id, a->nrows, pupil_id);
 }
 
+/* Which group a row sorts in: by provider (its name's place, case aside),
+ * pupils with none last; one group when the rows are in name order. */
+static size_t row_group(const struct att *a, const struct grid_row *r)
+{
+    if (a->by_name)
+        return 0;
+    return r->provider_rank == INT_MAX ? a->nproviders : (size_t)r->provider_rank;
+}
+
+/* The rows by group (row_group), then in the roll's order (by name). A
+ * row's rank, its pupil's place in the roll's order, is its own, so the
+ * order is found by counting, with no comparison: the rows taken in rank
+ * order, each put at the next place of its group. */
 void sort_rows(struct att *a)
 {
-    sorting = a;
-    if (a->nrows) /* no rows: a->rows is NULL, which qsort may not be given */
-        qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
-    sorting = NULL;
+    size_t n = a->nrows, groups = a->by_name ? 1 : a->nproviders + 1;
+    long *by_rank = malloc((a->nranks ? a->nranks : 1) * sizeof *by_rank);
+    size_t *next = calloc(groups + 1, sizeof *next);
+    size_t *from = malloc((n ? n : 1) * sizeof *from); /* from[j]: the row that goes to place j */
+    if (!by_rank || !next || !from) {
+        ui_error(a->ui, "The rows could not be put in order: out of memory");
+    } else {
+        for (size_t k = 0; k < a->nranks; k++)
+            by_rank[k] = -1;
+        for (size_t i = 0; i < n; i++) {
+            by_rank[a->rows[i].rank] = (long)i;
+            next[row_group(a, &a->rows[i]) + 1]++;
+        }
+        for (size_t g = 0; g < groups; g++)
+            next[g + 1] += next[g];
+        for (size_t k = 0; k < a->nranks; k++)
+            if (by_rank[k] >= 0)
+                from[next[row_group(a, &a->rows[by_rank[k]])]++] = (size_t)by_rank[k];
+        /* Moved in place, one cycle of the permutation at a time. */
+        for (size_t i = 0; i < n; i++) {
+            if (from[i] == SIZE_MAX || from[i] == i)
+                continue;
+            struct grid_row first = a->rows[i];
+            size_t j = i;
+            for (;;) {
+                size_t k = from[j];
+                from[j] = SIZE_MAX;
+                if (k == i) {
+                    a->rows[j] = first;
+                    break;
+                }
+                a->rows[j] = a->rows[k];
+                j = k;
+            }
+        }
+    }
+    free(by_rank);
+    free(next);
+    free(from);
     index_rows(a);
 }
 
@@ -489,17 +511,13 @@ bool load_all(struct att *a)
         free_all(a);
         return false;
     }
-    a->rank_by_id = malloc((a->nranks ? a->nranks : 1) * sizeof *a->rank_by_id);
+    a->rank_by_id = rowio_id_at_build(order, a->nranks, sizeof *order, 0); /* at: the place in order */
+    free(order);
     if (!a->rank_by_id || !rank_providers(a)) {
-        free(order);
         ui_error(a->ui, "Attendance could not be loaded: out of memory");
         free_all(a);
         return false;
     }
-    for (size_t i = 0; i < a->nranks; i++)
-        a->rank_by_id[i] = (struct id_ix){order[i], i};
-    free(order);
-    qsort(a->rank_by_id, a->nranks, sizeof *a->rank_by_id, id_ix_cmp);
     a->loaded = load_week(a);
     return a->loaded;
 }

@@ -52,10 +52,7 @@ struct grid_row {
     int term_possible, term_attending; /* the store's figures, plus our own changes since */
 };
 
-struct id_ix {
-    int64_t id;
-    size_t ix;
-};
+struct rowio_id_at; /* db/rowio.h */
 
 struct undo {
     int64_t pupil_id;
@@ -70,7 +67,7 @@ struct att {
     bool loaded;
     struct code_set codes;
     struct calendar cal;
-    struct id_ix *rank_by_id;       /* nranks: every pupil's place in the roll's order, by id */
+    struct rowio_id_at *rank_by_id; /* nranks: every pupil's place in the roll's order (at), by id */
     size_t nranks;
     struct roll **read;             /* nread rolls of the rows read so far (row_pupil) */
     size_t nread;
@@ -84,7 +81,7 @@ struct att {
     bool school[5];
     struct grid_row *rows;
     size_t nrows;
-    struct id_ix *row_by_id;        /* nrows, by pupil id */
+    struct rowio_id_at *row_by_id;  /* nrows: each pupil's row (at), by pupil id */
     bool all;                       /* everyone on roll, not only the expected */
     bool by_name;                   /* order by name, not by provider */
     enum mark_source via;           /* how new marks came */

@@ -7,8 +7,9 @@
 # pupil; a pupil who joins mid-week is a row, one whose placement ended the
 # day before the week is not, one whose ended on the week's Monday is; the
 # order when providers' names differ only in case and when two pupils have
-# the same legal names; and a mark by another process on a row the grid
-# has not read yet shows, with that pupil's term figure, when scrolled to.
+# the same legal names; a mark by another process on a row the grid has not
+# read yet shows, with that pupil's term figure, when scrolled to; and a
+# timetable change by another process changes that row in the open grid.
 . tests/lib.sh
 pane_script 2026-11-20 rows --pupils 40 --weeks 4 # Friday; the week is Mon 16 to Fri 20 Nov
 run="APTERM_TODAY=$TODAY APTERM_NOW=09:05 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
@@ -197,5 +198,35 @@ if [ "$term" != "$term_before" ] && wait_re late "term +$term%" 5; then
 else
     not_ok "that pupil's term figure in the summary is SQLite's, with the mark ($term%)" \
         "before the mark: $term_before%" "$(screen late | sed -n 3p)"
+fi
+# Another process changes the pupil's timetable (audited, as apterm's own
+# writes are): the open grid reads the week again from the change feed, and
+# the pupil's Friday afternoon turns expected (_, still to come) or, if it
+# was, not (·). The placement's kept week of sessions (placement_week)
+# changed in the same transaction.
+placement=$(q "SELECT id FROM placement WHERE pupil_id = $pick AND status != 'proposed'
+          AND start_date <= '2026-11-20' AND (end_date IS NULL OR end_date >= '2026-11-16')")
+if [ "$(q "SELECT count(*) FROM placement_session WHERE placement_id = $placement AND weekday = 4 AND session = 'pm'")" = 0 ]; then
+    before="·" after="_" change="INSERT INTO placement_session (placement_id, weekday, session, hours) VALUES ($placement, 4, 'pm', 2)"
+else
+    before="_" after="·" change="DELETE FROM placement_session WHERE placement_id = $placement AND weekday = 4 AND session = 'pm'"
+fi
+fri_pm() { screen late | grep -E "^[ !~] $name " | grep -q " O  $1 *\$"; }
+if fri_pm "$before"; then
+    "$PYTHON" - "$db" "$change" <<'EOF2'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.create_function("apterm_audit_enabled", 0, lambda: 1)
+con.create_function("apterm_login", 0, lambda: "officer2")
+con.execute(sys.argv[2])
+con.commit()
+EOF2
+    if wait_until 5 fri_pm "$after"; then
+        ok "another process's timetable change shows in the open grid: Friday PM $before -> $after"
+    else
+        not_ok "another process's timetable change shows in the open grid: Friday PM $before -> $after" "$(screen late)"
+    fi
+else
+    not_ok "the pupil's Friday PM shows $before before the timetable change" "$(screen late)"
 fi
 quit late
