@@ -369,29 +369,39 @@ static ap_status load_term(struct pass *p)
 /* ------------------------------------------------------------------ */
 /* Providers */
 
-/* A provider's record and what its rules read, one row each. The QA
- * visits by stage and their outcomes are read only for a full pass: the
- * monitoring flag alone (SCOPE_MONITORING) needs none of them, and they cost
- * most (every answer of every visit, through qa_visit_counted). */
-#define PROVIDERS_SQL(facts, unsatisfactory)                                                              \
-    "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "         \
-    "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "       \
-    "       p.declaration_date, p.dbs_checked_date, " facts "  " unsatisfactory " "                        \
-    "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "                                           \
-    "ORDER BY p.name COLLATE NOCASE, p.id"
+/* A provider's record and what its rules read, one row each; the counted
+ * QA visits after (take_counted), read once for every provider. */
+static void take_counted(void *ctx, const struct qa_counted *c)
+{
+    struct pass *p = ctx;
+    long at = rowio_id_at_find(p->prov_ix, p->n_provs, c->provider_id);
+    if (at < 0)
+        return;
+    struct prov *v = &p->provs[at];
+    v->last_visit = c->last_visit;
+    v->term_visits = c->visits_since;
+    if (p->scope == SCOPE_MONITORING)
+        return; /* the monitoring flag alone reads no visit by stage */
+    v->last_stage1 = c->last_stage1;
+    v->first_stage1 = c->first_stage1;
+    v->last_stage2 = c->last_stage2;
+    v->bad1 = strcmp(c->stage1_outcome, "unsatisfactory") == 0;
+    v->bad2 = strcmp(c->stage2_outcome, "unsatisfactory") == 0;
+}
 
 static ap_status load_providers(struct pass *p)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     int rc = prepare(p,
-                     p->scope == SCOPE_MONITORING
-                         ? PROVIDERS_SQL("NULL, NULL, NULL, " QA_PROVIDER_DATES_SQL, "0, 0")
-                         : PROVIDERS_SQL(QA_PROVIDER_FACTS_SQL,
-                                         QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2")),
+                     "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
+                     "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
+                     "       p.declaration_date, p.dbs_checked_date, " QA_PROVIDER_USE_SQL " 0 "
+                     "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "
+                     "ORDER BY p.name COLLATE NOCASE, p.id",
                      0, &st);
     while (next_row(st, &rc)) {
-        int placed = sqlite3_column_int(st, 20), proposed = sqlite3_column_int(st, 21);
+        int placed = sqlite3_column_int(st, 15), proposed = sqlite3_column_int(st, 16);
         if (placed == 0 && proposed == 0)
             continue; /* not in use: nothing to check */
         if (!rowio_grow_at((void **)&p->provs, &p->cap_provs, p->n_provs, sizeof *p->provs)) {
@@ -412,22 +422,24 @@ static ap_status load_providers(struct pass *p)
         v->state_maintained = rules_state_maintained(reg);
         v->registered = strcmp(reg, "unregistered") != 0;
         v->suspended = strcmp(col_text(st, 3), "suspended") == 0;
-        rowio_read(st, 4, "IIIbbdddddddiddd", &v->ins.public_liability, &v->ins.employers_liability,
+        rowio_read(st, 4, "IIIbbdddddd", &v->ins.public_liability, &v->ins.employers_liability,
                    &v->ins.professional_indemnity, &v->ins.motor, &v->ins.subcontractor, &v->insurance_expiry,
-                   &v->declaration, &v->dbs, &v->last_stage1, &v->first_stage1, &v->last_stage2, &v->last_visit,
-                   &v->term_visits, &v->concern, &v->first_used, &v->current_since);
+                   &v->declaration, &v->dbs, &v->concern, &v->first_used, &v->current_since);
+        v->last_stage1 = v->first_stage1 = v->last_stage2 = v->last_visit = DATE_NONE;
         v->placed = placed;
         v->proposed = proposed;
         v->count_after = DATE_NONE;
-        v->bad1 = sqlite3_column_int(st, 22) != 0;
-        v->bad2 = sqlite3_column_int(st, 23) != 0;
     }
     result = end_read(p, st, rc, result, "reading the providers for their flags");
     if (result != AP_OK)
         return result;
 
     p->prov_ix = rowio_id_at_build(p->provs, p->n_provs, sizeof *p->provs, offsetof(struct prov, id));
-    return p->prov_ix ? AP_OK : nomem();
+    if (!p->prov_ix)
+        return nomem();
+    /* Visits this term count from its first day while it runs, else none. */
+    return qa_counted_each(p->s, p->today, p->term_now ? p->term_start : p->today + 1, p->provider_id,
+                           take_counted, p);
 }
 
 /* Each pupil placed today: total weekly hours at the provider, CLA, plan.
