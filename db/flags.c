@@ -184,6 +184,26 @@ struct code_cat {
  * one provider's monitoring flag alone. */
 enum scope_kind { SCOPE_ALL, SCOPE_PROVIDERS, SCOPE_PROVIDER, SCOPE_MONITORING, SCOPE_PUPIL, SCOPE_CASE };
 
+/* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
+ * one does not count and it cannot be recommended. */
+struct no_ids {
+    int64_t *ids;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void take_no_id(void *ctx, const struct qa_open_no *r)
+{
+    struct no_ids *x = ctx;
+    if (x->n > 0 && x->ids[x->n - 1] == r->provider_id)
+        return;
+    if (!rowio_grow_at((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
+        x->nomem = true;
+        return;
+    }
+    x->ids[x->n++] = r->provider_id;
+}
+
 struct pass {
     struct store *s;
     sqlite3 *db;
@@ -221,6 +241,11 @@ struct pass {
     /* The store's code set: category by code (codes are one character;
      * ASCII ones by byte, any other in a short list). */
     signed char cat_by_byte[128];   /* -1: not a code of the set */
+
+    /* SCOPE_ALL: the providers with an open safeguarding "No", all of them
+     * (in use or not), gathered by load_qa_no for run_cases. */
+    struct no_ids nos;
+    bool have_nos;
     struct code_cat *other_codes;
     size_t n_other, cap_other;
 };
@@ -234,6 +259,7 @@ static void pass_free(struct pass *p)
     }
     free(p->provs);
     free(p->prov_ix);
+    free(p->nos.ids);
     free(p->reg_provider);
     free(p->reg);
     for (size_t i = 0; i < p->n_pupils; i++) {
@@ -531,6 +557,8 @@ struct qa_no_ctx {
 static void take_qa_no(void *ctx, const struct qa_open_no *r)
 {
     struct qa_no_ctx *c = ctx;
+    if (c->p->scope == SCOPE_ALL)
+        take_no_id(&c->p->nos, r);
     long at = rowio_id_at_find(c->p->prov_ix, c->p->n_provs, r->provider_id);
     if (at < 0)
         return;
@@ -552,7 +580,8 @@ static ap_status load_qa_no(struct pass *p)
 {
     struct qa_no_ctx c = {p, false};
     ap_status st = qa_safeguarding_open(p->s, p->today, p->provider_id, take_qa_no, &c);
-    return st == AP_OK && c.nomem ? nomem() : st;
+    p->have_nos = p->scope == SCOPE_ALL;
+    return st == AP_OK && (c.nomem || p->nos.nomem) ? nomem() : st;
 }
 
 /* The sessions of provider v's learners attended there after v->count_after
@@ -1164,26 +1193,6 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
     return end_read(p, st, rc, result, "reading the quotations");
 }
 
-/* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
- * one does not count and it cannot be recommended. */
-struct no_ids {
-    int64_t *ids;
-    size_t n, cap;
-    bool nomem;
-};
-
-static void take_no_id(void *ctx, const struct qa_open_no *r)
-{
-    struct no_ids *x = ctx;
-    if (x->n > 0 && x->ids[x->n - 1] == r->provider_id)
-        return;
-    if (!rowio_grow_at((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
-        x->nomem = true;
-        return;
-    }
-    x->ids[x->n++] = r->provider_id;
-}
-
 static ap_status run_cases(struct pass *p)
 {
     int64_t *case_ids = NULL;
@@ -1197,7 +1206,10 @@ static ap_status run_cases(struct pass *p)
     if (result == AP_OK && n_quotes > 0) {
         /* A pass over everything reads every provider's open Nos at once;
          * one pupil's or case's, only those of the providers quoting. */
-        if (p->scope == SCOPE_ALL) {
+        if (p->have_nos) {
+            nos = p->nos; /* read with the providers' flags (load_qa_no) */
+            p->nos = (struct no_ids){0};
+        } else if (p->scope == SCOPE_ALL) {
             result = qa_safeguarding_open(p->s, p->today, 0, take_no_id, &nos);
         } else {
             for (size_t i = 0; result == AP_OK && i < n_quotes; i++) {
