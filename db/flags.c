@@ -843,9 +843,7 @@ static ap_status load_placements(struct pass *p)
     ap_status result = AP_OK;
     char why[RULES_WHY_LEN];
     int rc = prepare(p,
-                     "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks, "
-                     "  " PLACEMENT_SQL_WEEKLY_HOURS("l.pupil_id", ":today") ", "
-                     "  " PLACEMENT_SQL_WEEKLY_DAYS("l.pupil_id", ":today") " "
+                     "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks "
                      "FROM placement l JOIN provider v ON v.id = l.provider_id "
                      "WHERE l.status IN ('active', 'proposed') AND (l.end_date IS NULL OR l.end_date >= :today) "
                      "  AND l.pupil_id BETWEEN :pupil_lo AND :pupil_hi "
@@ -856,8 +854,6 @@ static ap_status load_placements(struct pass *p)
         int start = rowio_date(st, 4), end = rowio_date(st, 5);
         if (active && start != DATE_NONE && start <= p->today) {
             u->active_n++;
-            u->hours = sqlite3_column_double(st, 7); /* every session once, over all placements */
-            u->days = sqlite3_column_int(st, 8);
             u->placed_since = min_date(u->placed_since, start);
         }
         if (!u->ks13)
@@ -880,7 +876,25 @@ static ap_status load_placements(struct pass *p)
         }
         u->n_iv++;
     }
-    return end_read(p, st, rc, result, "reading the placements for the pupils' flags");
+    result = end_read(p, st, rc, result, "reading the placements for the pupils' flags");
+    if (result != AP_OK)
+        return result;
+
+    /* The weekly hours and days of each pupil placed today, once a pupil
+     * (each is a pupil's, over all its placements: asked per placement,
+     * they were a quarter of the pass). */
+    st = NULL;
+    rc = prepare(p,
+                 "SELECT u.id, " PLACEMENT_SQL_WEEKLY_HOURS("u.id", ":today") ", "
+                 "  " PLACEMENT_SQL_WEEKLY_DAYS("u.id", ":today") " "
+                 "FROM pupil u WHERE u.id BETWEEN :pupil_lo AND :pupil_hi AND EXISTS (SELECT 1 FROM placement l "
+                 "  WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_TODAY("l") ")",
+                 0, &st);
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
+        u->hours = sqlite3_column_double(st, 1); /* every session once, over all placements */
+        u->days = sqlite3_column_int(st, 2);
+    }
+    return end_read(p, st, rc, AP_OK, "reading the pupils' weekly hours");
 }
 
 static ap_status load_psps(struct pass *p)
