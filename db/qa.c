@@ -138,6 +138,18 @@ static const char *const open_no_sql =
     "                         WHERE t3.key = t.key AND i3.text = i.text)) "
     "ORDER BY v.provider_id, v.visit_date DESC, v.id DESC";
 
+/* Binds :today, and :prov_lo and :prov_hi to every provider or the one
+ * provider_id when not 0 (d holds today's text while st runs). */
+static int bind_provider_read(sqlite3_stmt *st, int today, int64_t provider_id, char d[11])
+{
+    int rc = bind_date_text(st, ":today", today, d);
+    if (rc == SQLITE_OK)
+        rc = bind_named_int64(st, ":prov_lo", provider_id ? provider_id : INT64_MIN);
+    if (rc == SQLITE_OK)
+        rc = bind_named_int64(st, ":prov_hi", provider_id ? provider_id : INT64_MAX);
+    return rc;
+}
+
 ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, qa_open_no_fn fn, void *ctx)
 {
     const char *what = "reading the safeguarding answers";
@@ -147,11 +159,7 @@ ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, 
     if (result != AP_OK)
         return result;
     char d[11];
-    int rc = bind_date_text(st, ":today", today, d);
-    if (rc == SQLITE_OK)
-        rc = bind_named_int64(st, ":prov_lo", provider_id ? provider_id : INT64_MIN);
-    if (rc == SQLITE_OK)
-        rc = bind_named_int64(st, ":prov_hi", provider_id ? provider_id : INT64_MAX);
+    int rc = bind_provider_read(st, today, provider_id, d);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct qa_open_no r = {
             .provider_id = sqlite3_column_int64(st, 0),
@@ -193,11 +201,7 @@ ap_status qa_counted_each(struct store *s, int today, int since, int64_t provide
     if (result != AP_OK)
         return result;
     char d[11];
-    int rc = bind_date_text(st, ":today", today, d);
-    if (rc == SQLITE_OK)
-        rc = bind_named_int64(st, ":prov_lo", provider_id ? provider_id : INT64_MIN);
-    if (rc == SQLITE_OK)
-        rc = bind_named_int64(st, ":prov_hi", provider_id ? provider_id : INT64_MAX);
+    int rc = bind_provider_read(st, today, provider_id, d);
     struct qa_counted c = {0};
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t pid = sqlite3_column_int64(st, 0);
