@@ -184,6 +184,26 @@ struct code_cat {
  * one provider's monitoring flag alone. */
 enum scope_kind { SCOPE_ALL, SCOPE_PROVIDERS, SCOPE_PROVIDER, SCOPE_MONITORING, SCOPE_PUPIL, SCOPE_CASE };
 
+/* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
+ * one does not count and it cannot be recommended. */
+struct no_ids {
+    int64_t *ids;
+    size_t n, cap;
+    bool nomem;
+};
+
+static void take_no_id(void *ctx, const struct qa_open_no *r)
+{
+    struct no_ids *x = ctx;
+    if (x->n > 0 && x->ids[x->n - 1] == r->provider_id)
+        return;
+    if (!rowio_grow_at((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
+        x->nomem = true;
+        return;
+    }
+    x->ids[x->n++] = r->provider_id;
+}
+
 struct pass {
     struct store *s;
     sqlite3 *db;
@@ -221,6 +241,11 @@ struct pass {
     /* The store's code set: category by code (codes are one character;
      * ASCII ones by byte, any other in a short list). */
     signed char cat_by_byte[128];   /* -1: not a code of the set */
+
+    /* SCOPE_ALL: the providers with an open safeguarding "No", all of them
+     * (in use or not), gathered by load_qa_no for run_cases. */
+    struct no_ids nos;
+    bool have_nos;
     struct code_cat *other_codes;
     size_t n_other, cap_other;
 };
@@ -234,6 +259,7 @@ static void pass_free(struct pass *p)
     }
     free(p->provs);
     free(p->prov_ix);
+    free(p->nos.ids);
     free(p->reg_provider);
     free(p->reg);
     for (size_t i = 0; i < p->n_pupils; i++) {
@@ -369,29 +395,39 @@ static ap_status load_term(struct pass *p)
 /* ------------------------------------------------------------------ */
 /* Providers */
 
-/* A provider's record and what its rules read, one row each. The QA
- * visits by stage and their outcomes are read only for a full pass: the
- * monitoring flag alone (SCOPE_MONITORING) needs none of them, and they cost
- * most (every answer of every visit, through qa_visit_counted). */
-#define PROVIDERS_SQL(facts, unsatisfactory)                                                              \
-    "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "         \
-    "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "       \
-    "       p.declaration_date, p.dbs_checked_date, " facts "  " unsatisfactory " "                        \
-    "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "                                           \
-    "ORDER BY p.name COLLATE NOCASE, p.id"
+/* A provider's record and what its rules read, one row each; the counted
+ * QA visits after (take_counted), read once for every provider. */
+static void take_counted(void *ctx, const struct qa_counted *c)
+{
+    struct pass *p = ctx;
+    long at = rowio_id_at_find(p->prov_ix, p->n_provs, c->provider_id);
+    if (at < 0)
+        return;
+    struct prov *v = &p->provs[at];
+    v->last_visit = c->last_visit;
+    v->term_visits = c->visits_since;
+    if (p->scope == SCOPE_MONITORING)
+        return; /* the monitoring flag alone reads no visit by stage */
+    v->last_stage1 = c->last_stage1;
+    v->first_stage1 = c->first_stage1;
+    v->last_stage2 = c->last_stage2;
+    v->bad1 = strcmp(c->stage1_outcome, "unsatisfactory") == 0;
+    v->bad2 = strcmp(c->stage2_outcome, "unsatisfactory") == 0;
+}
 
 static ap_status load_providers(struct pass *p)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
     int rc = prepare(p,
-                     p->scope == SCOPE_MONITORING
-                         ? PROVIDERS_SQL("NULL, NULL, NULL, " QA_PROVIDER_DATES_SQL, "0, 0")
-                         : PROVIDERS_SQL(QA_PROVIDER_FACTS_SQL,
-                                         QA_SQL_UNSATISFACTORY("stage1") ", " QA_SQL_UNSATISFACTORY("stage2")),
+                     "SELECT p.id, p.name, p.registration, p.status, p.public_liability, p.employers_liability, "
+                     "       p.professional_indemnity, p.motor_cover, p.subcontractor_cover, p.insurance_expiry, "
+                     "       p.declaration_date, p.dbs_checked_date, " QA_PROVIDER_USE_SQL " 0 "
+                     "FROM provider p WHERE p.id BETWEEN :prov_lo AND :prov_hi "
+                     "ORDER BY p.name COLLATE NOCASE, p.id",
                      0, &st);
     while (next_row(st, &rc)) {
-        int placed = sqlite3_column_int(st, 20), proposed = sqlite3_column_int(st, 21);
+        int placed = sqlite3_column_int(st, 15), proposed = sqlite3_column_int(st, 16);
         if (placed == 0 && proposed == 0)
             continue; /* not in use: nothing to check */
         if (!rowio_grow_at((void **)&p->provs, &p->cap_provs, p->n_provs, sizeof *p->provs)) {
@@ -412,52 +448,102 @@ static ap_status load_providers(struct pass *p)
         v->state_maintained = rules_state_maintained(reg);
         v->registered = strcmp(reg, "unregistered") != 0;
         v->suspended = strcmp(col_text(st, 3), "suspended") == 0;
-        rowio_read(st, 4, "IIIbbdddddddiddd", &v->ins.public_liability, &v->ins.employers_liability,
+        rowio_read(st, 4, "IIIbbdddddd", &v->ins.public_liability, &v->ins.employers_liability,
                    &v->ins.professional_indemnity, &v->ins.motor, &v->ins.subcontractor, &v->insurance_expiry,
-                   &v->declaration, &v->dbs, &v->last_stage1, &v->first_stage1, &v->last_stage2, &v->last_visit,
-                   &v->term_visits, &v->concern, &v->first_used, &v->current_since);
+                   &v->declaration, &v->dbs, &v->concern, &v->first_used, &v->current_since);
+        v->last_stage1 = v->first_stage1 = v->last_stage2 = v->last_visit = DATE_NONE;
         v->placed = placed;
         v->proposed = proposed;
         v->count_after = DATE_NONE;
-        v->bad1 = sqlite3_column_int(st, 22) != 0;
-        v->bad2 = sqlite3_column_int(st, 23) != 0;
     }
     result = end_read(p, st, rc, result, "reading the providers for their flags");
     if (result != AP_OK)
         return result;
 
     p->prov_ix = rowio_id_at_build(p->provs, p->n_provs, sizeof *p->provs, offsetof(struct prov, id));
-    return p->prov_ix ? AP_OK : nomem();
+    if (!p->prov_ix)
+        return nomem();
+    /* Visits this term count from its first day while it runs, else none. */
+    return qa_counted_each(p->s, p->today, p->term_now ? p->term_start : p->today + 1, p->provider_id,
+                           take_counted, p);
 }
 
-/* Each pupil placed today: total weekly hours at the provider, CLA, plan. */
+/* Each pupil placed today: total weekly hours at the provider, CLA, plan.
+ * The sessions come in the order of the providers' index (no GROUP BY: at
+ * 50,000 pupils SQLite's sorter for it held 16 MB); one provider's rows are
+ * summed by pupil here, a provider at a time, in pupil order. */
+struct reg_row {
+    int64_t pupil;
+    struct rules_reg_pupil r;
+};
+
+static int reg_row_cmp(const void *a, const void *b)
+{
+    return rowio_id_cmp(&((const struct reg_row *)a)->pupil, &((const struct reg_row *)b)->pupil);
+}
+
+/* Appends one provider's rows (sorted here) to the pass, a pupil once. */
+static bool flush_registration(struct pass *p, int64_t provider, struct reg_row *rows, size_t n)
+{
+    qsort(rows, n, sizeof *rows, reg_row_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && rows[i].pupil == rows[i - 1].pupil) {
+            struct rules_reg_pupil *r = &p->reg[p->n_reg - 1];
+            r->weekly_hours += rows[i].r.weekly_hours;
+            r->looked_after |= rows[i].r.looked_after;
+            r->ehcp_or_idp |= rows[i].r.ehcp_or_idp;
+            continue;
+        }
+        size_t cap2 = p->cap_reg2;
+        if (!rowio_grow_at((void **)&p->reg_provider, &p->cap_reg, p->n_reg, sizeof *p->reg_provider) ||
+            !rowio_grow_at((void **)&p->reg, &cap2, p->n_reg, sizeof *p->reg))
+            return false;
+        p->cap_reg2 = cap2;
+        p->reg_provider[p->n_reg] = provider;
+        p->reg[p->n_reg++] = rows[i].r;
+    }
+    return true;
+}
+
 static ap_status load_registration(struct pass *p)
 {
     sqlite3_stmt *st = NULL;
     ap_status result = AP_OK;
+    struct reg_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    int64_t provider = 0, placement = 0;
     int rc = prepare(p,
-                     "SELECT l.provider_id, total(s.hours), max(u.cla), max(u.plan != 'none' OR u.has_idp) "
-                     "FROM placement l JOIN placement_session s ON s.placement_id = l.id "
-                     "JOIN pupil u ON u.id = l.pupil_id "
+                     "SELECT l.provider_id, l.id, l.pupil_id, s.hours, u.cla, u.plan != 'none' OR u.has_idp "
+                     "FROM placement l JOIN pupil u ON u.id = l.pupil_id "
+                     "JOIN placement_session s ON s.placement_id = l.id "
                      "WHERE " PLACEMENT_ACTIVE_TODAY("l") " AND l.provider_id BETWEEN :prov_lo AND :prov_hi "
-                     "GROUP BY l.provider_id, l.pupil_id ORDER BY l.provider_id, l.pupil_id",
+                     "ORDER BY l.provider_id",
                      0, &st);
     while (next_row(st, &rc)) {
-        size_t cap2 = p->cap_reg2;
-        if (!rowio_grow_at((void **)&p->reg_provider, &p->cap_reg, p->n_reg, sizeof *p->reg_provider) ||
-            !rowio_grow_at((void **)&p->reg, &cap2, p->n_reg, sizeof *p->reg)) {
-            result = nomem();
-            break;
+        int64_t pv = sqlite3_column_int64(st, 0), pl = sqlite3_column_int64(st, 1);
+        if (pv != provider) { /* ids are from 1 */
+            if (n > 0 && !flush_registration(p, provider, rows, n)) {
+                result = nomem();
+                break;
+            }
+            provider = pv;
+            n = 0;
         }
-        p->cap_reg2 = cap2;
-        p->reg_provider[p->n_reg] = sqlite3_column_int64(st, 0);
-        p->reg[p->n_reg] = (struct rules_reg_pupil){
-            .weekly_hours = sqlite3_column_double(st, 1),
-            .looked_after = sqlite3_column_int(st, 2) != 0,
-            .ehcp_or_idp = sqlite3_column_int(st, 3) != 0,
-        };
-        p->n_reg++;
+        if (n == 0 || pl != placement) { /* a placement's sessions come together */
+            if (!rowio_grow_at((void **)&rows, &cap, n, sizeof *rows)) {
+                result = nomem();
+                break;
+            }
+            placement = pl;
+            rows[n++] = (struct reg_row){.pupil = sqlite3_column_int64(st, 2),
+                                         .r = {.looked_after = sqlite3_column_int(st, 4) != 0,
+                                               .ehcp_or_idp = sqlite3_column_int(st, 5) != 0}};
+        }
+        rows[n - 1].r.weekly_hours += sqlite3_column_double(st, 3);
     }
+    if (result == AP_OK && rc == SQLITE_DONE && n > 0 && !flush_registration(p, provider, rows, n))
+        result = nomem();
+    free(rows);
     return end_read(p, st, rc, result, "reading the placements for the registration rule");
 }
 
@@ -471,6 +557,8 @@ struct qa_no_ctx {
 static void take_qa_no(void *ctx, const struct qa_open_no *r)
 {
     struct qa_no_ctx *c = ctx;
+    if (c->p->scope == SCOPE_ALL)
+        take_no_id(&c->p->nos, r);
     long at = rowio_id_at_find(c->p->prov_ix, c->p->n_provs, r->provider_id);
     if (at < 0)
         return;
@@ -492,7 +580,8 @@ static ap_status load_qa_no(struct pass *p)
 {
     struct qa_no_ctx c = {p, false};
     ap_status st = qa_safeguarding_open(p->s, p->today, p->provider_id, take_qa_no, &c);
-    return st == AP_OK && c.nomem ? nomem() : st;
+    p->have_nos = p->scope == SCOPE_ALL;
+    return st == AP_OK && (c.nomem || p->nos.nomem) ? nomem() : st;
 }
 
 /* The sessions of provider v's learners attended there after v->count_after
@@ -729,11 +818,11 @@ static ap_status load_attendance(struct pass *p)
 {
     sqlite3_stmt *st = NULL;
     int rc = prepare(p,
-                     "SELECT w.pupil_id, sum(w.possible), sum(w.attending), sum(w.unauthorised) "
+                     "SELECT u.id, sum(w.possible), sum(w.attending), sum(w.unauthorised) "
                      "FROM pupil u CROSS JOIN attendance_week w ON w.pupil_id = u.id "
                      "WHERE " PUPIL_ON_ROLL("u.", ":today") " AND u.id BETWEEN :pupil_lo AND :pupil_hi "
                      "  AND w.week >= :wk_from AND w.week <= :wk_to "
-                     "GROUP BY w.pupil_id",
+                     "GROUP BY u.id", /* in the pupils' order: no sorter */
                      0, &st);
     for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
         int possible = sqlite3_column_int(st, 1), attending = sqlite3_column_int(st, 2),
@@ -754,9 +843,7 @@ static ap_status load_placements(struct pass *p)
     ap_status result = AP_OK;
     char why[RULES_WHY_LEN];
     int rc = prepare(p,
-                     "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks, "
-                     "  " PLACEMENT_SQL_WEEKLY_HOURS("l.pupil_id", ":today") ", "
-                     "  " PLACEMENT_SQL_WEEKLY_DAYS("l.pupil_id", ":today") " "
+                     "SELECT l.pupil_id, l.provider_id, v.name, l.status, l.start_date, l.end_date, l.planned_weeks "
                      "FROM placement l JOIN provider v ON v.id = l.provider_id "
                      "WHERE l.status IN ('active', 'proposed') AND (l.end_date IS NULL OR l.end_date >= :today) "
                      "  AND l.pupil_id BETWEEN :pupil_lo AND :pupil_hi "
@@ -767,8 +854,6 @@ static ap_status load_placements(struct pass *p)
         int start = rowio_date(st, 4), end = rowio_date(st, 5);
         if (active && start != DATE_NONE && start <= p->today) {
             u->active_n++;
-            u->hours = sqlite3_column_double(st, 7); /* every session once, over all placements */
-            u->days = sqlite3_column_int(st, 8);
             u->placed_since = min_date(u->placed_since, start);
         }
         if (!u->ks13)
@@ -791,7 +876,25 @@ static ap_status load_placements(struct pass *p)
         }
         u->n_iv++;
     }
-    return end_read(p, st, rc, result, "reading the placements for the pupils' flags");
+    result = end_read(p, st, rc, result, "reading the placements for the pupils' flags");
+    if (result != AP_OK)
+        return result;
+
+    /* The weekly hours and days of each pupil placed today, once a pupil
+     * (each is a pupil's, over all its placements: asked per placement,
+     * they were a quarter of the pass). */
+    st = NULL;
+    rc = prepare(p,
+                 "SELECT u.id, " PLACEMENT_SQL_WEEKLY_HOURS("u.id", ":today") ", "
+                 "  " PLACEMENT_SQL_WEEKLY_DAYS("u.id", ":today") " "
+                 "FROM pupil u WHERE u.id BETWEEN :pupil_lo AND :pupil_hi AND EXISTS (SELECT 1 FROM placement l "
+                 "  WHERE l.pupil_id = u.id AND " PLACEMENT_ACTIVE_TODAY("l") ")",
+                 0, &st);
+    for (struct pupil_row *u; (u = next_pupil(p, st, &rc));) {
+        u->hours = sqlite3_column_double(st, 1); /* every session once, over all placements */
+        u->days = sqlite3_column_int(st, 2);
+    }
+    return end_read(p, st, rc, AP_OK, "reading the pupils' weekly hours");
 }
 
 static ap_status load_psps(struct pass *p)
@@ -1104,26 +1207,6 @@ static ap_status load_quotes(struct pass *p, int64_t **case_ids, quote_row **quo
     return end_read(p, st, rc, result, "reading the quotations");
 }
 
-/* Providers with an open safeguarding No (db/qa.h), by id: a quotation from
- * one does not count and it cannot be recommended. */
-struct no_ids {
-    int64_t *ids;
-    size_t n, cap;
-    bool nomem;
-};
-
-static void take_no_id(void *ctx, const struct qa_open_no *r)
-{
-    struct no_ids *x = ctx;
-    if (x->n > 0 && x->ids[x->n - 1] == r->provider_id)
-        return;
-    if (!rowio_grow_at((void **)&x->ids, &x->cap, x->n, sizeof *x->ids)) {
-        x->nomem = true;
-        return;
-    }
-    x->ids[x->n++] = r->provider_id;
-}
-
 static ap_status run_cases(struct pass *p)
 {
     int64_t *case_ids = NULL;
@@ -1137,7 +1220,10 @@ static ap_status run_cases(struct pass *p)
     if (result == AP_OK && n_quotes > 0) {
         /* A pass over everything reads every provider's open Nos at once;
          * one pupil's or case's, only those of the providers quoting. */
-        if (p->scope == SCOPE_ALL) {
+        if (p->have_nos) {
+            nos = p->nos; /* read with the providers' flags (load_qa_no) */
+            p->nos = (struct no_ids){0};
+        } else if (p->scope == SCOPE_ALL) {
             result = qa_safeguarding_open(p->s, p->today, 0, take_no_id, &nos);
         } else {
             for (size_t i = 0; result == AP_OK && i < n_quotes; i++) {

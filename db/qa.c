@@ -138,6 +138,18 @@ static const char *const open_no_sql =
     "                         WHERE t3.key = t.key AND i3.text = i.text)) "
     "ORDER BY v.provider_id, v.visit_date DESC, v.id DESC";
 
+/* Binds :today, and :prov_lo and :prov_hi to every provider or the one
+ * provider_id when not 0 (d holds today's text while st runs). */
+static int bind_provider_read(sqlite3_stmt *st, int today, int64_t provider_id, char d[11])
+{
+    int rc = bind_date_text(st, ":today", today, d);
+    if (rc == SQLITE_OK)
+        rc = bind_named_int64(st, ":prov_lo", provider_id ? provider_id : INT64_MIN);
+    if (rc == SQLITE_OK)
+        rc = bind_named_int64(st, ":prov_hi", provider_id ? provider_id : INT64_MAX);
+    return rc;
+}
+
 ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, qa_open_no_fn fn, void *ctx)
 {
     const char *what = "reading the safeguarding answers";
@@ -147,11 +159,7 @@ ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, 
     if (result != AP_OK)
         return result;
     char d[11];
-    int rc = bind_date_text(st, ":today", today, d);
-    if (rc == SQLITE_OK)
-        rc = bind_named_int64(st, ":prov_lo", provider_id ? provider_id : INT64_MIN);
-    if (rc == SQLITE_OK)
-        rc = bind_named_int64(st, ":prov_hi", provider_id ? provider_id : INT64_MAX);
+    int rc = bind_provider_read(st, today, provider_id, d);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct qa_open_no r = {
             .provider_id = sqlite3_column_int64(st, 0),
@@ -171,6 +179,59 @@ ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, 
             fn(ctx, &r);
         rc = SQLITE_OK;
     }
+    if (rc != SQLITE_DONE)
+        result = store_fail(s, rc, what);
+    store_stmt_done(s, st);
+    return result;
+}
+
+/* ---- Counted visits by provider ------------------------------------------------------ */
+
+ap_status qa_counted_each(struct store *s, int today, int since, int64_t provider_id, qa_counted_fn fn, void *ctx)
+{
+    const char *what = "reading the providers' QA visits";
+    sqlite3_stmt *st = NULL;
+    /* Kept prepared: the flags of a provider read it after each change. */
+    ap_status result = rowio_prepare_kept(s,
+                                          "SELECT provider_id, stage, visit_date, coalesce(outcome, '') "
+                                          "FROM qa_visit_counted WHERE closed = 1 AND visit_date <= :today "
+                                          "AND provider_id BETWEEN :prov_lo AND :prov_hi "
+                                          "ORDER BY provider_id, visit_date, id",
+                                          &st, what);
+    if (result != AP_OK)
+        return result;
+    char d[11];
+    int rc = bind_provider_read(st, today, provider_id, d);
+    struct qa_counted c = {0};
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t pid = sqlite3_column_int64(st, 0);
+        if (pid != c.provider_id) { /* ids are from 1 */
+            if (c.provider_id && fn)
+                fn(ctx, &c);
+            c = (struct qa_counted){.provider_id = pid};
+            c.last_stage1 = c.first_stage1 = c.last_stage2 = c.last_visit = DATE_NONE;
+        }
+        const char *stage = (const char *)sqlite3_column_text(st, 1), *outcome = (const char *)sqlite3_column_text(st, 3);
+        stage = stage ? stage : "";
+        outcome = outcome ? outcome : "";
+        int date = rowio_date(st, 2);
+        c.last_visit = date;
+        rowio_copy(c.last_visit_stage, sizeof c.last_visit_stage, stage);
+        if (date >= since)
+            c.visits_since++;
+        if (strcmp(stage, "stage1") == 0) {
+            if (c.first_stage1 == DATE_NONE)
+                c.first_stage1 = date;
+            c.last_stage1 = date;
+            rowio_copy(c.stage1_outcome, sizeof c.stage1_outcome, outcome);
+        } else if (strcmp(stage, "stage2") == 0) {
+            c.last_stage2 = date;
+            rowio_copy(c.stage2_outcome, sizeof c.stage2_outcome, outcome);
+        }
+        rc = SQLITE_OK;
+    }
+    if (rc == SQLITE_DONE && c.provider_id && fn)
+        fn(ctx, &c);
     if (rc != SQLITE_DONE)
         result = store_fail(s, rc, what);
     store_stmt_done(s, st);

@@ -138,6 +138,27 @@ typedef void (*qa_open_no_fn)(void *ctx, const struct qa_open_no *r);
  * transaction it reads within it (db/flags.c calls it in its pass). */
 ap_status qa_safeguarding_open(struct store *s, int today, int64_t provider_id, qa_open_no_fn fn, void *ctx);
 
+/* ---- Counted visits by provider ------------------------------------------------ */
+
+/* One provider's counted visits (qa_visit_counted: closed, the whole
+ * checklist answered) dated today or earlier. The last of a stage is the
+ * latest by date, then the later started (as QA_SQL_UNSATISFACTORY). */
+struct qa_counted {
+    int64_t provider_id;
+    int last_stage1, first_stage1, last_stage2, last_visit; /* DATE_NONE when none */
+    char stage1_outcome[24], stage2_outcome[24];             /* of the last of the stage; "" */
+    char last_visit_stage[16];                                /* qa_stage_code of the last visit */
+    int visits_since;                                         /* dated on or after since */
+};
+typedef void (*qa_counted_fn)(void *ctx, const struct qa_counted *c);
+/* Calls fn once per provider with a counted visit dated today or earlier,
+ * for every provider or the one provider_id when not 0, by provider id: the
+ * visits read once in provider and date order (asked per provider, as
+ * subqueries of a query over providers, SQLite builds its index of the
+ * visits again for each). Read-only; inside a caller's transaction it reads
+ * within it (db/flags.c's pass, db/report.c's loader). */
+ap_status qa_counted_each(struct store *s, int today, int since, int64_t provider_id, qa_counted_fn fn, void *ctx);
+
 /* ---- Templates ------------------------------------------------------------------ */
 
 struct qa_template_info {
@@ -290,7 +311,12 @@ int qa_count_after(int last_visit, int since, int today, const struct thresholds
     "  (SELECT max(v.visit_date) FROM qa_visit_counted v WHERE v.provider_id = p.id "                      \
     "     AND v.closed = 1 AND v.visit_date <= :today), "                                                  \
     "  (SELECT count(*) FROM qa_visit_counted v WHERE v.provider_id = p.id AND v.closed = 1 "              \
-    "     AND v.visit_date >= :term_start AND v.visit_date <= :today), "                                   \
+    "     AND v.visit_date >= :term_start AND v.visit_date <= :today), " QA_PROVIDER_USE_SQL
+/* ... less every visit: the last concern, the first day placed, the first
+ * day of a placement running today, the pupils placed today and the
+ * proposed placements not yet ended, five columns (db/flags.c reads the
+ * visits with qa_counted_each). */
+#define QA_PROVIDER_USE_SQL                                                                                \
     "  (SELECT max(c.concern_date) FROM concern c WHERE c.provider_id = p.id AND c.concern_date <= :today), " \
     "  (SELECT min(l.start_date) FROM placement l WHERE l.provider_id = p.id AND l.status != 'proposed' "   \
     "     AND l.start_date <= :today), "                                                                   \

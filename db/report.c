@@ -319,6 +319,30 @@ static void flag_accs_free(struct flag_acc *a, size_t n)
 /* ------------------------------------------------------------------ */
 /* Providers' QA status (both reports) */
 
+/* A provider's counted QA visits (qa_counted_each) into its row. */
+struct counted_ctx {
+    struct report_provider *rows;
+    size_t n;
+    int *first_stage1;
+    struct rowio_id_at *ix;
+};
+
+static void take_counted(void *ctx, const struct qa_counted *q)
+{
+    struct counted_ctx *c = ctx;
+    long at = rowio_id_at_find(c->ix, c->n, q->provider_id);
+    if (at < 0)
+        return;
+    struct report_provider *v = &c->rows[at];
+    v->last_visit = q->last_visit;
+    rowio_copy(v->last_visit_stage, sizeof v->last_visit_stage, q->last_visit_stage);
+    c->first_stage1[at] = q->first_stage1;
+    v->last_stage1 = q->last_stage1;
+    rowio_copy(v->stage1_outcome, sizeof v->stage1_outcome, q->stage1_outcome);
+    v->last_stage2 = q->last_stage2;
+    rowio_copy(v->stage2_outcome, sizeof v->stage2_outcome, q->stage2_outcome);
+}
+
 /* Loads the QA status of the providers whose ids are in ids[0..n) (sorted,
  * distinct) into a malloc'd array by name. Flags are filled by the caller. */
 static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, struct report_provider **out,
@@ -379,51 +403,15 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
     }
     result = finish(l, st, rc, result, "reading the providers");
 
-    /* The counted visits up to today (qa_visit_counted checks every item of
-     * a visit's template was answered), read once in provider and date
-     * order: a provider's last visit of a stage is its last row of that
-     * stage, its first Stage 1 the first. (Asked per provider, as
-     * subqueries of the providers' query, SQLite built its index of the
-     * visits again for each provider.) */
-    struct rowio_id_at *ix = NULL;
+    /* The counted visits up to today, read once for every provider
+     * (db/qa.h's qa_counted_each). */
+    struct counted_ctx c = {rows, count, first_stage1, NULL};
     if (result == AP_OK && count > 0 &&
-        !(ix = rowio_id_at_build(rows, count, sizeof *rows, offsetof(struct report_provider, id))))
+        !(c.ix = rowio_id_at_build(rows, count, sizeof *rows, offsetof(struct report_provider, id))))
         result = nomem();
-    if (result == AP_OK && count > 0) {
-        rc = prepare(l,
-                     "SELECT provider_id, stage, visit_date, coalesce(outcome, '') FROM qa_visit_counted "
-                     "WHERE closed = 1 AND visit_date <= :today ORDER BY provider_id, visit_date, id",
-                     &st);
-        int64_t current = 0;
-        struct report_provider *v = NULL;
-        size_t at = 0;
-        while (next_row(st, &rc)) {
-            int64_t pid = sqlite3_column_int64(st, 0);
-            if (pid != current) { /* ids are from 1 */
-                current = pid;
-                long found = rowio_id_at_find(ix, count, pid);
-                v = found >= 0 ? &rows[found] : NULL;
-                at = found >= 0 ? (size_t)found : 0;
-            }
-            if (!v)
-                continue;
-            const char *stage = col_text(st, 1);
-            int date = rowio_date(st, 2);
-            v->last_visit = date;
-            rowio_copy(v->last_visit_stage, sizeof v->last_visit_stage, stage);
-            if (strcmp(stage, "stage1") == 0) {
-                if (first_stage1[at] == DATE_NONE)
-                    first_stage1[at] = date;
-                v->last_stage1 = date;
-                rowio_copy(v->stage1_outcome, sizeof v->stage1_outcome, col_text(st, 3));
-            } else if (strcmp(stage, "stage2") == 0) {
-                v->last_stage2 = date;
-                rowio_copy(v->stage2_outcome, sizeof v->stage2_outcome, col_text(st, 3));
-            }
-        }
-        result = finish(l, st, rc, result, "reading the providers' QA visits");
-    }
-    free(ix);
+    if (result == AP_OK && count > 0)
+        result = qa_counted_each(l->s, l->today, l->today + 1, 0, take_counted, &c);
+    free(c.ix);
     for (size_t i = 0; result == AP_OK && i < count; i++) {
         struct report_provider *v = &rows[i];
         v->stage1_due = v->stage2_due = DATE_NONE;

@@ -937,6 +937,36 @@ static void test_quotations(void **state)
     expect("quotations", "Owain", FLAG_RED, "the recommended provider Q3 is suspended: it cannot be recommended");
 }
 
+/* A quotation from a provider with an open safeguarding No does not count,
+ * in the whole pass and in the case's own, also when the provider is in no
+ * use (the whole pass reads the Nos once, with the providers' flags). */
+static void test_quotation_from_provider_with_open_no(void **state)
+{
+    (void)state;
+    sql("INSERT INTO provider (name) VALUES ('Q1'), ('Q2'), ('Q3')");
+    int64_t a = pupil("Owain", "Jones", 9, NULL, NULL);
+    int64_t ca = panel_case(a, "open");
+    quote(ca, 1, 30000, 0);
+    quote(ca, 2, 35000, 0);
+    quote(ca, 3, 32000, 0);
+    run();
+    expect_none("quotations", "Owain"); /* three quotes: enough */
+    /* Q3 (no placements) answers a safeguarding item No at a visit today. */
+    sql("INSERT INTO qa_visit (id, provider_id, stage, template_id, visit_date, visitors) "
+        "SELECT 9001, 3, 'stage1', t.id, '%s', 'x' FROM qa_template t WHERE t.stage = 'stage1' LIMIT 1; "
+        "INSERT INTO qa_answer (visit_id, item_id, answer) SELECT 9001, i.id, 'no' FROM qa_template_item i "
+        "JOIN qa_visit v ON v.template_id = i.template_id WHERE v.id = 9001 AND i.safeguarding = 1 LIMIT 1",
+        day_s(0));
+    run();
+    expect("quotations", "Owain", FLAG_AMBER, "3 quotations needed, 2 received");
+    expect_count(1);
+    got_clear();
+    struct flag_counts c;
+    assert_int_equal(flags_for_case(S, &TH, TODAY, ca, collect, NULL, &c), AP_OK);
+    expect("quotations", "Owain", FLAG_AMBER, "3 quotations needed, 2 received");
+    expect_count(1);
+}
+
 /* ------------------------------------------------------------ order, passes, roles */
 
 /* A mixed store: providers first, then pupils, then cases, each by name. */
@@ -1299,6 +1329,7 @@ int main(void)
         T(test_intervention),
         T(test_off_roll),
         T(test_quotations),
+        T(test_quotation_from_provider_with_open_no),
         T(test_order_and_counts),
         T(test_single_record_passes),
     T(test_providers_pass),
