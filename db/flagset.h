@@ -40,6 +40,13 @@ struct flagset {
      * read back point into them, and are freed with them. */
     char *pool;
     size_t pool_len;
+    /* What the last flagset_apply worked out again, when it changed the set
+     * without counting every flag: those pupils' rows (none, or some) are now
+     * rows[fresh_from..n), after every row it left as it was. fresh is false
+     * after any other change to the set. */
+    int64_t *fresh_pupils;      /* sorted */
+    size_t n_fresh_pupils, fresh_from;
+    bool fresh;
 };
 
 /* What a batch of changes touches, for flagset_apply. Zeroed to start. */

@@ -131,15 +131,9 @@ static long row_of_id(const struct roll_pane *rp, int64_t id)
     return hit ? (long)hit->row : -1;
 }
 
-/* Takes the pupils' flags from the shell's latest pass. */
-static void map_flags(struct roll_pane *rp)
+/* Adds n flag rows to the pupils' rows they name. */
+static void add_flags(struct roll_pane *rp, const struct flag_row *rows, size_t n)
 {
-    const struct flag_row *rows;
-    size_t n;
-    if (!rp->roll || !rp->flags)
-        return;
-    rp->flags_known = ui_flags(rp->ui, &rows, &n);
-    memset(rp->flags, 0, rp->roll->n * sizeof *rp->flags);
     for (size_t i = 0; i < n; i++) {
         if (!rows[i].pupil_id || !rules_flag_raised(rows[i].level))
             continue;
@@ -156,6 +150,32 @@ static void map_flags(struct roll_pane *rp)
             f->reason = rows[i].reason;
         }
     }
+}
+
+/* Takes the pupils' flags from the shell's latest pass: after a pass over
+ * some pupils (a mark's), only theirs, from their new rows (ui_flags_fresh);
+ * otherwise every row's. */
+static void map_flags(struct roll_pane *rp)
+{
+    const struct flag_row *rows;
+    size_t n;
+    if (!rp->roll || !rp->flags)
+        return;
+    bool was_known = rp->flags_known;
+    rp->flags_known = ui_flags(rp->ui, &rows, &n);
+    const int64_t *pupils;
+    size_t np, from;
+    if (was_known && rp->flags_known && ui_flags_fresh(rp->ui, &pupils, &np, &from) && from <= n) {
+        for (size_t i = 0; i < np; i++) {
+            long r = row_of_id(rp, pupils[i]);
+            if (r >= 0)
+                rp->flags[r] = (struct row_flags){0};
+        }
+        add_flags(rp, rows + from, n - from);
+        return;
+    }
+    memset(rp->flags, 0, rp->roll->n * sizeof *rp->flags);
+    add_flags(rp, rows, n);
 }
 
 
