@@ -130,6 +130,20 @@ void flagset_free(struct flagset *fs)
     memset(fs, 0, sizeof *fs);
 }
 
+void flag_tally_add(struct flag_tally *t, const struct flag_row *r)
+{
+    if (!rules_flag_raised(r->level))
+        return;
+    if (r->level == FLAG_RED)
+        t->red++;
+    else
+        t->amber++;
+    if (r->level > t->level || !t->reason) {
+        t->level = rules_flag_worst(t->level, r->level);
+        t->reason = r->reason;
+    }
+}
+
 /* ---- what a batch touches ---------------------------------------------------- */
 
 static void add_id(int64_t **ids, size_t *n, size_t *cap, int64_t id, bool *all)
@@ -210,20 +224,13 @@ static size_t unique(int64_t *ids, size_t n)
 }
 
 /* Whether id is in the sorted ids: asked of every flag row after each change
- * (touched_rows), so a plain loop rather than bsearch's call per step. */
+ * (touched_rows). */
 static bool has_id(const int64_t *ids, size_t n, int64_t id)
 {
     if (id <= 0)
         return false;
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && ids[lo] == id;
+    size_t at = rowio_id_lower(ids, n, id);
+    return at < n && ids[at] == id;
 }
 
 /* Adds to `to` the ids the statement gives for each id of `from` (bound as ?1,

@@ -49,6 +49,18 @@ struct flagset {
     bool fresh;
 };
 
+/* A record's flags as a list shows them: how many red and amber, and the
+ * worst with its reason (the first of that level in the set's order; the
+ * set's string). Zeroed to start. */
+struct flag_tally {
+    enum flag_level level;
+    int red, amber;
+    const char *reason;
+};
+
+/* Adds a flag row to t, when it is raised (red or amber). */
+void flag_tally_add(struct flag_tally *t, const struct flag_row *r);
+
 /* What a batch of changes touches, for flagset_apply. Zeroed to start. */
 struct flag_touch {
     int64_t *pupils, *providers;        /* their flags again */

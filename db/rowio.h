@@ -263,6 +263,9 @@ bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 
 /* qsort/bsearch comparison of two int64_t (ids). */
 int rowio_id_cmp(const void *a, const void *b);
+/* The first position in the sorted ids[0..n) whose id is not less than id
+ * (n when none): a binary search without bsearch's call per step. */
+size_t rowio_id_lower(const int64_t *ids, size_t n, int64_t id);
 
 /* An index from id to a record's position in an array in another order. */
 struct rowio_id_at {

@@ -15,6 +15,7 @@
 #include "attr.h"
 #include "draw.h"
 #include "filterview.h"
+#include "flagset.h"
 #include "import.h"
 #include "date.h"
 #include "labels.h"
@@ -67,11 +68,6 @@ enum flag_filter { FF_ANY = 0, FF_RED, FF_AMBER, FF_RAISED, FF_NONE, FF_COUNT };
 static const char *const flag_filter_words[FF_COUNT] = {"any pupil", "red", "amber", "red or amber", "no flags"};
 
 /* A pupil's flags, from the shell's latest pass. */
-struct row_flags {
-    enum flag_level level;      /* the worst */
-    int red, amber;
-    const char *reason;         /* the worst one's reason; the shell's string */
-};
 
 struct id_index {
     int64_t id;
@@ -87,7 +83,7 @@ struct roll_pane {
      * -1 where no row; NULL when not made. */
     int32_t *row_at;
     size_t n_row_at;
-    struct row_flags *flags;    /* roll->n */
+    struct flag_tally *flags;   /* roll->n */
     bool flags_known;
     struct list_rows rows;      /* the rows shown, in the sort order */
     struct listview lv;
@@ -135,20 +131,9 @@ static long row_of_id(const struct roll_pane *rp, int64_t id)
 static void add_flags(struct roll_pane *rp, const struct flag_row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!rows[i].pupil_id || !rules_flag_raised(rows[i].level))
-            continue;
-        long r = row_of_id(rp, rows[i].pupil_id);
-        if (r < 0)
-            continue;
-        struct row_flags *f = &rp->flags[r];
-        if (rows[i].level == FLAG_RED)
-            f->red++;
-        else
-            f->amber++;
-        if (rows[i].level > f->level || !f->reason) {
-            f->level = rules_flag_worst(f->level, rows[i].level);
-            f->reason = rows[i].reason;
-        }
+        long r = rows[i].pupil_id ? row_of_id(rp, rows[i].pupil_id) : -1;
+        if (r >= 0)
+            flag_tally_add(&rp->flags[r], &rows[i]);
     }
 }
 
@@ -169,7 +154,7 @@ static void map_flags(struct roll_pane *rp)
         for (size_t i = 0; i < np; i++) {
             long r = row_of_id(rp, pupils[i]);
             if (r >= 0)
-                rp->flags[r] = (struct row_flags){0};
+                rp->flags[r] = (struct flag_tally){0};
         }
         add_flags(rp, rows + from, n - from);
         return;
@@ -217,7 +202,7 @@ static int row_cmp(const void *ctx, size_t ia, size_t ib)
             c = (a->attendance_pct > b->attendance_pct) - (a->attendance_pct < b->attendance_pct);
         break;
     case COL_FLAGS: {
-        const struct row_flags *fa = &rp->flags[ia], *fb = &rp->flags[ib];
+        const struct flag_tally *fa = &rp->flags[ia], *fb = &rp->flags[ib];
         c = (int)fa->level - (int)fb->level;
         if (!c)
             c = fa->red - fb->red;
@@ -362,7 +347,7 @@ static void load_some(struct roll_pane *rp, int first_rows)
     }
     size_t n = r->n ? r->n : 1;
     struct id_index *by_id = malloc(n * sizeof *by_id);
-    struct row_flags *flags = calloc(n, sizeof *flags);
+    struct flag_tally *flags = calloc(n, sizeof *flags);
     if (!by_id || !flags || !list_rows_reserve(&rp->rows, n)) {
         free(by_id);
         free(flags);
@@ -446,7 +431,7 @@ static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_
             *attr = ATTR_DIM;
             break;
         }
-        const struct row_flags *f = &rp->flags[i];
+        const struct flag_tally *f = &rp->flags[i];
         if (f->level == FLAG_RED) {
             snprintf(buf, len, "!%d", f->red + f->amber);
             *attr = ATTR_FLAG_RED;
@@ -805,7 +790,7 @@ static const char *roll_detail(void *state)
     struct roll_pane *rp = state;
     if (!rp->roll || rp->rows.nview == 0 || !rp->flags_known)
         return NULL;
-    const struct row_flags *f = &rp->flags[rp->rows.view[rp->lv.cursor]];
+    const struct flag_tally *f = &rp->flags[rp->rows.view[rp->lv.cursor]];
     if (!rules_flag_raised(f->level) || !f->reason)
         return NULL;
     snprintf(rp->detail, sizeof rp->detail, "%s %s", f->level == FLAG_RED ? "!" : "~", f->reason);

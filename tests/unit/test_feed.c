@@ -50,16 +50,11 @@ static int TODAY;
 
 /* ---- the session --------------------------------------------------------------- */
 
-/* A pupil's flags as the roll shows them (ui/roll.c, row_flags), by pupil id. */
+/* Each pupil's flags as the roll shows them (ui/roll.c), by pupil id. */
 #define TALLY_PUPILS 8192
-struct tally {
-    int red, amber;
-    enum flag_level level;
-    const char *reason;
-};
 
 struct session {
-    struct tally *tally; /* TALLY_PUPILS of them, kept as ui/roll.c keeps its rows' */
+    struct flag_tally *tally; /* TALLY_PUPILS of them, kept as ui/roll.c keeps its rows' */
     struct flagset flags;
     struct roll *roll;
     struct feed_pos pos;
@@ -115,25 +110,17 @@ static void batch_free(struct batch *b)
 }
 
 /* Adds n flag rows to the pupils they name, as ui/roll.c's add_flags. */
-static void tally_add(struct tally *t, const struct flag_row *rows, size_t n)
+static void tally_add(struct flag_tally *t, const struct flag_row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!rows[i].pupil_id || !rules_flag_raised(rows[i].level))
+        if (!rows[i].pupil_id)
             continue;
         assert_true(rows[i].pupil_id < TALLY_PUPILS);
-        struct tally *f = &t[rows[i].pupil_id];
-        if (rows[i].level == FLAG_RED)
-            f->red++;
-        else
-            f->amber++;
-        if (rows[i].level > f->level || !f->reason) {
-            f->level = rules_flag_worst(f->level, rows[i].level);
-            f->reason = rows[i].reason;
-        }
+        flag_tally_add(&t[rows[i].pupil_id], &rows[i]);
     }
 }
 
-static void tally_all(struct tally *t, const struct flagset *fs)
+static void tally_all(struct flag_tally *t, const struct flagset *fs)
 {
     memset(t, 0, TALLY_PUPILS * sizeof *t);
     tally_add(t, fs->rows, fs->n);
@@ -141,7 +128,7 @@ static void tally_all(struct tally *t, const struct flagset *fs)
 
 /* After flagset_apply changed the set: the tally as ui/roll.c's map_flags
  * brings it up to date. */
-static void tally_changed(struct tally *t, const struct flagset *fs)
+static void tally_changed(struct flag_tally *t, const struct flagset *fs)
 {
     if (!fs->fresh) {
         tally_all(t, fs);
@@ -150,7 +137,7 @@ static void tally_changed(struct tally *t, const struct flagset *fs)
     assert_true(fs->fresh_from <= fs->n);
     for (size_t i = 0; i < fs->n_fresh_pupils; i++) {
         assert_true(fs->fresh_pupils[i] > 0 && fs->fresh_pupils[i] < TALLY_PUPILS);
-        t[fs->fresh_pupils[i]] = (struct tally){0};
+        t[fs->fresh_pupils[i]] = (struct flag_tally){0};
     }
     tally_add(t, fs->rows + fs->fresh_from, fs->n - fs->fresh_from);
 }
@@ -226,11 +213,11 @@ static void differences(const struct session *x, char *buf, size_t len)
     unit_flags_differences(B, &TH, TODAY, &x->flags, buf, len);
     if (buf[0])
         return;
-    struct tally *all = malloc(TALLY_PUPILS * sizeof *all);
+    struct flag_tally *all = malloc(TALLY_PUPILS * sizeof *all);
     assert_non_null(all);
     tally_all(all, &x->flags);
     for (int64_t id = 1; !buf[0] && id < TALLY_PUPILS; id++) {
-        const struct tally *a = &x->tally[id], *b = &all[id];
+        const struct flag_tally *a = &x->tally[id], *b = &all[id];
         if (a->red != b->red || a->amber != b->amber || a->level != b->level ||
             strcmp(a->reason ? a->reason : "", b->reason ? b->reason : "") != 0)
             snprintf(buf, len, "pupil %lld's flags taken from the changed rows: %d red %d amber (%s); "
