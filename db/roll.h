@@ -75,6 +75,10 @@ struct roll {
     int64_t only_id;                /* private: one pupil's row being read again */
     const char *only_ids;           /* private: the pupils being read (roll_load_pupils), a JSON array */
     struct arena *arena;       /* private: the strings */
+    /* private: roll_reload_pupils' index from id to row, made at its first
+     * use (the rows are by name), for n_by_id rows */
+    struct rowio_id_at *by_id;
+    size_t n_by_id;
 };
 
 /* Loads every pupil, on roll or not, as of today. *out is the caller's, to

@@ -84,6 +84,7 @@ struct roll_pane {
     int32_t *row_at;
     size_t n_row_at;
     struct flag_tally *flags;   /* roll->n */
+    size_t n_on_roll;           /* rows on roll: counted at load, kept as rows are read again */
     bool flags_known;
     struct list_rows rows;      /* the rows shown, in the sort order */
     struct listview lv;
@@ -380,6 +381,9 @@ static void load_some(struct roll_pane *rp, int first_rows)
     rp->by_id = by_id;
     rp->flags = flags;
     rp->rows.n = r->n;
+    rp->n_on_roll = 0;
+    for (size_t i = 0; i < r->n; i++)
+        rp->n_on_roll += r->rows[i].on_roll;
     map_flags(rp);
     resort(rp, keep); /* the cursor on the same pupil, else on the same line */
 }
@@ -479,12 +483,13 @@ static void count_text(size_t n, char *buf, size_t len)
         snprintf(buf, len, "%zu", n);
 }
 
+/* The rows before search and filter: everyone, or those on roll. Drawn
+ * after every change: not counted again each time. */
 static size_t base_count(const struct roll_pane *rp)
 {
-    size_t n = 0;
-    for (size_t i = 0; rp->roll && i < rp->roll->n; i++)
-        n += rp->f_everyone || rp->roll->rows[i].on_roll;
-    return n;
+    if (!rp->roll)
+        return 0;
+    return rp->f_everyone ? rp->roll->n : rp->n_on_roll;
 }
 
 static bool filtered(const struct roll_pane *rp)
@@ -759,9 +764,14 @@ static bool roll_reload(void *state, const struct view_change *what)
         bool whole = false;
         long r = row_of_id(rp, id);
         char upn[sizeof rp->roll->rows->upn] = "";
-        if (r >= 0)
+        bool was_on = false;
+        if (r >= 0) {
             memcpy(upn, rp->roll->rows[r].upn, sizeof upn);
+            was_on = rp->roll->rows[r].on_roll;
+        }
         if (roll_reload_pupils(ui_store(rp->ui), rp->roll, &id, 1, &whole) == AP_OK && !whole) {
+            if (r >= 0)
+                rp->n_on_roll = rp->n_on_roll - was_on + rp->roll->rows[r].on_roll;
             /* The names are as they were (else whole); a new UPN is folded
              * again at the next search. */
             if (r < 0 || strcmp(upn, rp->roll->rows[r].upn) != 0)
