@@ -37,6 +37,7 @@ void roll_free(struct roll *r)
     if (!r)
         return;
     free(r->rows);
+    free(r->row_at);
     free(r->by_id);
     arena_free(r->arena);
     free(r);
@@ -488,14 +489,22 @@ static bool take_row(struct roll *r, struct roll_row *row, const struct roll_row
  * out of memory. */
 static const struct roll_row *indexed_row(struct roll *r, int64_t pupil_id)
 {
-    if (!r->by_id || r->n_by_id != r->n) {
+    if (r->n_indexed != r->n || (!r->row_at && !r->by_id)) {
+        free(r->row_at);
         free(r->by_id);
-        r->by_id = rowio_id_at_build(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id));
-        r->n_by_id = r->by_id ? r->n : 0;
+        r->by_id = NULL;
+        r->row_at = rowio_id_dense(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id), &r->n_row_at);
+        if (!r->row_at)
+            r->by_id = rowio_id_at_build(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id));
+        r->n_indexed = r->row_at || r->by_id ? r->n : 0;
     }
-    if (!r->by_id)
+    long at = -1;
+    if (r->row_at)
+        at = pupil_id >= 0 && (uint64_t)pupil_id < r->n_row_at ? r->row_at[pupil_id] : -1;
+    else if (r->by_id)
+        at = rowio_id_at_find(r->by_id, r->n, pupil_id);
+    else
         return roll_find(r, pupil_id);
-    long at = rowio_id_at_find(r->by_id, r->n, pupil_id);
     return at < 0 ? NULL : &r->rows[at];
 }
 

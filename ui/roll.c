@@ -6,6 +6,7 @@
 
 #include "panes.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "listview.h"
 #include "pupil_views.h"
 #include "roll.h"
+#include "rowio.h"
 #include "search.h"
 #include "rules.h"
 #include "shell.h"
@@ -361,18 +363,8 @@ static void load_some(struct roll_pane *rp, int first_rows)
     qsort(by_id, r->n, sizeof *by_id, id_index_cmp);
     /* The dense index, when ids run to at most a few times the rows (else,
      * or out of memory, the binary search serves). */
-    int64_t max_id = r->n ? by_id[r->n - 1].id : 0;
-    int32_t *row_at = NULL;
-    if (r->n > 0 && by_id[0].id >= 0 && max_id < (int64_t)(4 * r->n + 1024) && r->n < INT32_MAX &&
-        (row_at = malloc(((size_t)max_id + 1) * sizeof *row_at)) != NULL) {
-        for (int64_t i = 0; i <= max_id; i++)
-            row_at[i] = -1;
-        for (size_t i = 0; i < r->n; i++)
-            row_at[r->rows[i].id] = (int32_t)i;
-    }
     free(rp->row_at);
-    rp->row_at = row_at;
-    rp->n_row_at = row_at ? (size_t)max_id + 1 : 0;
+    rp->row_at = rowio_id_dense(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id), &rp->n_row_at);
     roll_free(rp->roll);
     drop_hay(rp);
     free(rp->by_id);
