@@ -782,19 +782,6 @@ long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id)
     return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
 }
 
-size_t rowio_id_lower(const int64_t *ids, size_t n, int64_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 int32_t *rowio_id_dense(const void *records, size_t n, size_t size, size_t id_offset, size_t *len)
 {
     *len = 0;

@@ -264,8 +264,20 @@ bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 /* qsort/bsearch comparison of two int64_t (ids). */
 int rowio_id_cmp(const void *a, const void *b);
 /* The first position in the sorted ids[0..n) whose id is not less than id
- * (n when none): a binary search without bsearch's call per step. */
-size_t rowio_id_lower(const int64_t *ids, size_t n, int64_t id);
+ * (n when none): a binary search without bsearch's call per step, inline
+ * (asked of every flag row after each change, db/flagset.c). */
+static inline size_t rowio_id_lower(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 /* An index from id to a record's position in an array in another order. */
 struct rowio_id_at {
