@@ -94,14 +94,7 @@ static int week_of(int date)
 /* The first of the rows keyed by ids[] (sorted) equal to id, and how many. */
 static size_t key_range(const int64_t *ids, size_t n, int64_t id, size_t *count)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = rowio_id_lower(ids, n, id);
     size_t end = lo;
     while (end < n && ids[end] == id)
         end++;

@@ -81,9 +81,19 @@ static void count_rows(struct flagset *fs)
     }
 }
 
+/* The set no longer says which pupils its last change was about. */
+static void fresh_clear(struct flagset *fs)
+{
+    free(fs->fresh_pupils);
+    fs->fresh_pupils = NULL;
+    fs->n_fresh_pupils = fs->fresh_from = 0;
+    fs->fresh = false;
+}
+
 /* The set becomes k's rows, of today (its old rows and pool freed); k is emptied. */
 static void take_rows(struct flagset *fs, struct keep *k, int today)
 {
+    fresh_clear(fs);
     free_rows(fs, fs->rows, fs->n);
     free(fs->pool);
     fs->pool = NULL;
@@ -114,9 +124,24 @@ ap_status flagset_load(struct flagset *fs, struct store *s, const struct thresho
 
 void flagset_free(struct flagset *fs)
 {
+    fresh_clear(fs);
     free_rows(fs, fs->rows, fs->n);
     free(fs->pool);
     memset(fs, 0, sizeof *fs);
+}
+
+void flag_tally_add(struct flag_tally *t, const struct flag_row *r)
+{
+    if (!rules_flag_raised(r->level))
+        return;
+    if (r->level == FLAG_RED)
+        t->red++;
+    else
+        t->amber++;
+    if (r->level > t->level || !t->reason) {
+        t->level = rules_flag_worst(t->level, r->level);
+        t->reason = r->reason;
+    }
 }
 
 /* ---- what a batch touches ---------------------------------------------------- */
@@ -198,9 +223,14 @@ static size_t unique(int64_t *ids, size_t n)
     return k;
 }
 
+/* Whether id is in the sorted ids: asked of every flag row after each change
+ * (touched_rows). */
 static bool has_id(const int64_t *ids, size_t n, int64_t id)
 {
-    return id > 0 && n > 0 && bsearch(&id, ids, n, sizeof id, rowio_id_cmp) != NULL;
+    if (id <= 0)
+        return false;
+    size_t at = rowio_id_lower(ids, n, id);
+    return at < n && ids[at] == id;
 }
 
 /* Adds to `to` the ids the statement gives for each id of `from` (bound as ?1,
@@ -346,6 +376,7 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
 {
     if (changed)
         *changed = false;
+    fresh_clear(fs);
     if (flag_touch_empty(t) && fs->known && fs->today == today) {
         flag_touch_free(t);
         return AP_OK;
@@ -411,6 +442,14 @@ ap_status flagset_apply(struct flagset *fs, struct store *s, const struct thresh
             /* Out of memory: the set lacks rows now, so count everything again. */
             free_rows_of(NULL, k.rows + moved, k.n - moved);
             st = flagset_load(fs, s, th, today);
+        } else {
+            /* The touched pupils' rows are the last k.n (flagset.h, fresh). */
+            fs->fresh_pupils = t->pupils;
+            fs->n_fresh_pupils = t->np;
+            fs->fresh_from = kept;
+            fs->fresh = true;
+            t->pupils = NULL;
+            t->np = t->cap_p = 0;
         }
         free(k.rows); /* the array only: its rows are the set's, or freed */
         count_rows(fs);

@@ -40,7 +40,26 @@ struct flagset {
      * read back point into them, and are freed with them. */
     char *pool;
     size_t pool_len;
+    /* What the last flagset_apply worked out again, when it changed the set
+     * without counting every flag: those pupils' rows (none, or some) are now
+     * rows[fresh_from..n), after every row it left as it was. fresh is false
+     * after any other change to the set. */
+    int64_t *fresh_pupils;      /* sorted */
+    size_t n_fresh_pupils, fresh_from;
+    bool fresh;
 };
+
+/* A record's flags as a list shows them: how many red and amber, and the
+ * worst with its reason (the first of that level in the set's order; the
+ * set's string). Zeroed to start. */
+struct flag_tally {
+    enum flag_level level;
+    int red, amber;
+    const char *reason;
+};
+
+/* Adds a flag row to t, when it is raised (red or amber). */
+void flag_tally_add(struct flag_tally *t, const struct flag_row *r);
 
 /* What a batch of changes touches, for flagset_apply. Zeroed to start. */
 struct flag_touch {

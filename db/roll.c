@@ -37,6 +37,8 @@ void roll_free(struct roll *r)
     if (!r)
         return;
     free(r->rows);
+    free(r->row_at);
+    free(r->by_id);
     arena_free(r->arena);
     free(r);
 }
@@ -481,6 +483,31 @@ static bool take_row(struct roll *r, struct roll_row *row, const struct roll_row
     return true;
 }
 
+/* The row of a pupil, found through an index by id made at the first call
+ * (a session reads one pupil's row again after each mark: a linear search
+ * of 50,000 rows each time was most of its work); by a linear search when
+ * out of memory. */
+static const struct roll_row *indexed_row(struct roll *r, int64_t pupil_id)
+{
+    if (r->n_indexed != r->n || (!r->row_at && !r->by_id)) {
+        free(r->row_at);
+        free(r->by_id);
+        r->by_id = NULL;
+        r->row_at = rowio_id_dense(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id), &r->n_row_at);
+        if (!r->row_at)
+            r->by_id = rowio_id_at_build(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id));
+        r->n_indexed = r->row_at || r->by_id ? r->n : 0;
+    }
+    long at = -1;
+    if (r->row_at)
+        at = pupil_id >= 0 && (uint64_t)pupil_id < r->n_row_at ? r->row_at[pupil_id] : -1;
+    else if (r->by_id)
+        at = rowio_id_at_find(r->by_id, r->n, pupil_id);
+    else
+        return roll_find(r, pupil_id);
+    return at < 0 ? NULL : &r->rows[at];
+}
+
 ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids, size_t n, bool *whole)
 {
     *whole = r->first_limit != 0;
@@ -492,7 +519,7 @@ ap_status roll_reload_pupils(struct store *s, struct roll *r, const int64_t *ids
     /* One read: every pupil as of the same snapshot. */
     bool began = result == AP_OK && rowio_snapshot_begin(s);
     for (size_t i = 0; result == AP_OK && !*whole && i < n; i++) {
-        const struct roll_row *old = roll_find(r, ids[i]);
+        const struct roll_row *old = indexed_row(r, ids[i]);
         if ((result = load_roll(s, r->today, 0, ids[i], NULL, &one[i])) != AP_OK)
             break;
         if (!old || one[i]->n != 1 || one[i]->have_term != r->have_term || one[i]->term_start != r->term_start) {

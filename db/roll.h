@@ -75,6 +75,13 @@ struct roll {
     int64_t only_id;                /* private: one pupil's row being read again */
     const char *only_ids;           /* private: the pupils being read (roll_load_pupils), a JSON array */
     struct arena *arena;       /* private: the strings */
+    /* private: roll_reload_pupils' index from id to row, made at its first
+     * use (the rows are by name) for n_indexed rows: dense (row_at, ids
+     * below n_row_at) or sorted by id (by_id) */
+    int32_t *row_at;
+    size_t n_row_at;
+    struct rowio_id_at *by_id;
+    size_t n_indexed;
 };
 
 /* Loads every pupil, on roll or not, as of today. *out is the caller's, to

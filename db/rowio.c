@@ -812,6 +812,34 @@ long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id)
     return lo < n && ix[lo].id == id ? (long)ix[lo].at : -1;
 }
 
+int32_t *rowio_id_dense(const void *records, size_t n, size_t size, size_t id_offset, size_t *len)
+{
+    *len = 0;
+    int64_t max_id = -1;
+    for (size_t i = 0; i < n; i++) {
+        int64_t id;
+        memcpy(&id, (const char *)records + i * size + id_offset, sizeof id);
+        if (id < 0)
+            return NULL;
+        if (id > max_id)
+            max_id = id;
+    }
+    if (n == 0 || n >= INT32_MAX || max_id >= (int64_t)(4 * n + 1024))
+        return NULL;
+    int32_t *at = malloc(((size_t)max_id + 1) * sizeof *at);
+    if (!at)
+        return NULL;
+    for (int64_t i = 0; i <= max_id; i++)
+        at[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int64_t id;
+        memcpy(&id, (const char *)records + i * size + id_offset, sizeof id);
+        at[id] = (int32_t)i;
+    }
+    *len = (size_t)max_id + 1;
+    return at;
+}
+
 const void *rowio_find_id(const void *records, size_t n, size_t size, size_t id_offset, int64_t id)
 {
     for (size_t i = 0; i < n; i++) {

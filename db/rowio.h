@@ -263,6 +263,21 @@ bool rowio_grow_at(void **items, size_t *cap, size_t count, size_t size);
 
 /* qsort/bsearch comparison of two int64_t (ids). */
 int rowio_id_cmp(const void *a, const void *b);
+/* The first position in the sorted ids[0..n) whose id is not less than id
+ * (n when none): a binary search without bsearch's call per step, inline
+ * (asked of every flag row after each change, db/flagset.c). */
+static inline size_t rowio_id_lower(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 /* An index from id to a record's position in an array in another order. */
 struct rowio_id_at {
@@ -276,6 +291,11 @@ int rowio_id_at_cmp(const void *a, const void *b);
 struct rowio_id_at *rowio_id_at_build(const void *records, size_t n, size_t size, size_t id_offset);
 /* The position of id in the sorted ix[0..n), or -1. */
 long rowio_id_at_find(const struct rowio_id_at *ix, size_t n, int64_t id);
+/* A malloc'd dense index of n records of size bytes whose int64_t id lies
+ * id_offset bytes in: [id] is the record's position, -1 where none, for ids
+ * 0 to *len - 1. NULL when the ids are too sparse for it (a negative one, or
+ * the largest over 4n + 1024) or out of memory: use rowio_id_at_build. */
+int32_t *rowio_id_dense(const void *records, size_t n, size_t size, size_t id_offset, size_t *len);
 /* The first of n records of size bytes whose int64_t id (id_offset bytes
  * in) is id, or NULL. Linear: for an occasional look-up. */
 const void *rowio_find_id(const void *records, size_t n, size_t size, size_t id_offset, int64_t id);

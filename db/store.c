@@ -304,7 +304,8 @@ static bool table_is_audited(const char *name)
            strcmp(name, "psp_draft") != 0 && strncmp(name, "sqlite_", 7) != 0;
 }
 
-/* json_object('a', X.a, 'b', X.b, ...) for the columns of a table. */
+/* json_object('a', X.a, 'b', X.b, ...) for the columns of a table; X NULL
+ * for the table's own columns (in its audit_row view). */
 static void append_json_row(struct strbuf *sql, sqlite3_stmt *cols, const char *prefix)
 {
     strbuf_append(sql, "json_object(");
@@ -312,7 +313,8 @@ static void append_json_row(struct strbuf *sql, sqlite3_stmt *cols, const char *
     sqlite3_reset(cols);
     while (sqlite3_step(cols) == SQLITE_ROW) {
         const char *col = (const char *)sqlite3_column_text(cols, 0);
-        strbuf_appendf(sql, "%s'%s', %s.\"%s\"", first ? "" : ", ", col, prefix, col);
+        strbuf_appendf(sql, "%s'%s', %s%s\"%s\"", first ? "" : ", ", col, prefix ? prefix : "", prefix ? "." : "",
+                       col);
         first = false;
     }
     strbuf_append(sql, ")");
@@ -332,6 +334,35 @@ static void append_row_key(struct strbuf *sql, sqlite3_stmt *pk, const char *pre
         strbuf_appendf(sql, "%s.rowid", prefix);
 }
 
+/* The condition that finds the row of NEW or OLD in the table's audit_row
+ * view: by rowid, or by the primary key of a WITHOUT ROWID table. */
+static void append_row_match(struct strbuf *sql, sqlite3_stmt *pk, bool rowid, const char *prefix)
+{
+    if (rowid) {
+        strbuf_appendf(sql, "audit_rowid = %s.rowid", prefix);
+        return;
+    }
+    bool first = true;
+    sqlite3_reset(pk);
+    while (sqlite3_step(pk) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text(pk, 0);
+        strbuf_appendf(sql, "%s\"%s\" = %s.\"%s\"", first ? "" : " AND ", col, prefix, col);
+        first = false;
+    }
+}
+
+/* The audit of one table: a view audit_row_T that shows each row as the
+ * JSON object of its columns, and three triggers that copy a change into
+ * audit_log in the change's own transaction. Each row's JSON is written once,
+ * in the view, and not in each trigger: SQLite parses every trigger and view
+ * of the schema whenever a connection opens the store, and the column lists
+ * were most of that work (apterm's first frame waited on it). So an insert's
+ * new row is read back from the view after it is written (AFTER INSERT), a
+ * deleted row before it goes (BEFORE DELETE, so a delete refused later, by a
+ * foreign key, is rolled back with its audit row), and an update, which needs
+ * both, names the old row's columns and reads the new from the view. No
+ * trigger may change the row it fires on, or the audit would record what it
+ * wrote rather than what was written. */
 static ap_status make_table_triggers(struct store *s, const char *table)
 {
     sqlite3_stmt *cols = NULL, *pk = NULL;
@@ -349,36 +380,55 @@ static ap_status make_table_triggers(struct store *s, const char *table)
         st = store_fail(s, rc, "making the audit triggers");
         goto done;
     }
+    char probe[256];
+    int64_t without_rowid = 0;
+    snprintf(probe, sizeof probe, "SELECT wr FROM pragma_table_list('%s') WHERE schema = 'main'", table);
+    if ((st = store_query_int(s, probe, 0, &without_rowid)) != AP_OK)
+        goto done;
+    bool rowid = !without_rowid;
+
+    strbuf_appendf(&sql, "CREATE VIEW \"audit_row_%s\" AS SELECT ", table);
+    if (rowid) {
+        strbuf_append(&sql, "rowid AS audit_rowid");
+    } else {
+        bool first = true;
+        sqlite3_reset(pk);
+        while (sqlite3_step(pk) == SQLITE_ROW) {
+            strbuf_appendf(&sql, "%s\"%s\"", first ? "" : ", ", (const char *)sqlite3_column_text(pk, 0));
+            first = false;
+        }
+    }
+    strbuf_append(&sql, ", ");
+    append_json_row(&sql, cols, NULL);
+    strbuf_appendf(&sql, " AS audit_row FROM \"%s\";\n", table);
+
     static const struct {
-        const char *suffix, *event, *action, *key_from;
-        bool old_row, new_row;
+        const char *suffix, *when, *event, *action, *key_from;
+        bool old_row;
     } kinds[] = {
-        {"ins", "INSERT", "insert", "NEW", false, true},
-        {"upd", "UPDATE", "update", "NEW", true, true},
-        {"del", "DELETE", "delete", "OLD", true, false},
+        {"ins", "AFTER", "INSERT", "insert", "NEW", false},
+        {"upd", "AFTER", "UPDATE", "update", "NEW", true},
+        {"del", "BEFORE", "DELETE", "delete", "OLD", false},
     };
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        bool is_delete = strcmp(kinds[k].key_from, "OLD") == 0;
         strbuf_appendf(&sql,
-                       "CREATE TRIGGER \"audit_%s_%s\" AFTER %s ON \"%s\" WHEN apterm_audit_enabled() BEGIN "
-                       "INSERT INTO audit_log (login, tbl, row_key, action, old_value, new_value) "
-                       "VALUES (apterm_login(), '%s', ",
-                       table, kinds[k].suffix, kinds[k].event, table, table);
+                       "CREATE TRIGGER \"audit_%s_%s\" %s %s ON \"%s\" WHEN apterm_audit_enabled() BEGIN "
+                       "INSERT INTO audit_log (login, tbl, row_key, action, %s) SELECT apterm_login(), '%s', ",
+                       table, kinds[k].suffix, kinds[k].when, kinds[k].event, table,
+                       kinds[k].old_row ? "old_value, new_value" : is_delete ? "old_value" : "new_value", table);
         append_row_key(&sql, pk, kinds[k].key_from);
         strbuf_appendf(&sql, ", '%s', ", kinds[k].action);
-        if (kinds[k].old_row)
+        if (kinds[k].old_row) {
             append_json_row(&sql, cols, "OLD");
-        else
-            strbuf_append(&sql, "NULL");
-        strbuf_append(&sql, ", ");
-        if (kinds[k].new_row)
-            append_json_row(&sql, cols, "NEW");
-        else
-            strbuf_append(&sql, "NULL");
-        strbuf_append(&sql, "); END;\n");
+            strbuf_append(&sql, ", ");
+        }
+        strbuf_appendf(&sql, "audit_row FROM \"audit_row_%s\" WHERE ", table);
+        append_row_match(&sql, pk, rowid, kinds[k].key_from);
+        strbuf_append(&sql, "; END;\n");
     }
     /* Optimistic locking cannot be forgotten: a change must raise version by one. */
     int64_t has_version = 0;
-    char probe[256];
     snprintf(probe, sizeof probe, "SELECT count(*) FROM pragma_table_info('%s') WHERE name = 'version'", table);
     st = store_query_int(s, probe, 0, &has_version);
     if (st != AP_OK)
@@ -401,20 +451,26 @@ done:
     return st;
 }
 
-/* Drops and remakes the generated triggers of every table, so that columns
- * added by a migration are audited too. Runs inside the migration transaction. */
+/* Drops and remakes the generated triggers and audit_row views of every
+ * table, so that columns added by a migration are audited too. Runs inside
+ * the migration transaction. (A migration that rebuilds an audited table
+ * drops its audit_row view first: SQLite will not rename a table over a view
+ * that names the old one.) */
 static ap_status make_generated_triggers(struct store *s)
 {
     sqlite3_stmt *st = NULL;
     struct strbuf drops = {0};
     ap_status result = AP_OK;
     int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT name FROM sqlite_schema WHERE type = 'trigger' "
-                                "AND (name GLOB 'audit_*' OR name GLOB 'version_*')",
+                                "SELECT type, name FROM sqlite_schema "
+                                "WHERE (type = 'trigger' AND (name GLOB 'audit_*' OR name GLOB 'version_*')) "
+                                "OR (type = 'view' AND name GLOB 'audit_row_*') ORDER BY type = 'view'",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            strbuf_appendf(&drops, "DROP TRIGGER \"%s\";\n", (const char *)sqlite3_column_text(st, 0));
+            strbuf_appendf(&drops, "DROP %s \"%s\";\n",
+                           strcmp((const char *)sqlite3_column_text(st, 0), "view") == 0 ? "VIEW" : "TRIGGER",
+                           (const char *)sqlite3_column_text(st, 1));
     sqlite3_finalize(st);
     st = NULL;
     if (rc != SQLITE_DONE) {

@@ -446,8 +446,8 @@ if _ONLY in ("", "grid"):
 # mark_alone_ms            `apterm mark` with no session open (median of MU_MARKS)
 # mu_cpu_ms_per_commit     N idle TUI sessions in tmux (BENCH_SESSIONS, default 6: the issue's six officers) while
 #                          another process records MU_MARKS marks one by one: the CPU the
-#                          sessions used (utime+stime from /proc/PID/stat, less what they
-#                          use idle over the same time), per commit per session
+#                          sessions used (/proc/PID/schedstat, in ns, less what they use
+#                          idle over the same time), per commit per session
 # mu_mark_ms / _max        `apterm mark` latency with those sessions open (median, max)
 # mu_key_ms_p50 / _p90     keypress latency in one more session on the roll while those marks
 #                          are recorded: j or k every 0.1 s, the time to the first byte drawn
@@ -475,12 +475,12 @@ def first_frame_complete_ms():
     return statistics.median(times)
 
 
-def _cpu_ticks(pid):
-    """utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
-    with open(f"/proc/{pid}/stat") as f:
-        stat = f.read()
-    fields = stat[stat.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
+def _cpu_ns(pid):
+    """The CPU time a process has used, in nanoseconds: /proc/PID/schedstat's first
+    field (the scheduler's own count; /proc/PID/stat's utime and stime are in 10 ms
+    ticks, coarser than the figure measured with them)."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0])
 
 
 def _tmux(sock, *args):
@@ -515,7 +515,6 @@ def _mu_type(fd, stop, out):
 
 
 def multi_user_figures():
-    tick_ms = 1000.0 / os.sysconf("SC_CLK_TCK")
     with _gtempfile.TemporaryDirectory(prefix="apterm-mu-bench-") as tmp:
         config = os.path.join(tmp, "apterm.ini")
         open(config, "w").close()
@@ -546,43 +545,48 @@ def multi_user_figures():
                     _tmux(sock, "new-window", "-d", "-t", "s0", cmd)
             for line in _tmux(sock, "list-panes", "-s", "-t", "s0", "-F", "#{pane_pid}").split():
                 pids.append(int(line))
-            # Each session settled: its flags counted and its CPU still for a second.
+            # Each session settled: its flags counted and its CPU all but still (under 5 ms
+            # a session) for a second.
             deadline = time.monotonic() + 120
             for i in range(MU_SESSIONS):
                 while time.monotonic() < deadline and \
                         not _FLAGS_COUNTED.search(_tmux(sock, "capture-pane", "-p", "-t", f"s0:{i}").encode()):
                     time.sleep(0.2)
             while time.monotonic() < deadline:
-                before = [_cpu_ticks(p) for p in pids]
+                before = [_cpu_ns(p) for p in pids]
                 time.sleep(1.0)
-                if [_cpu_ticks(p) for p in pids] == before:
+                if sum(_cpu_ns(p) - b for p, b in zip(pids, before)) < 5e6 * MU_SESSIONS:
                     break
+            # What the sessions use idle (their timers), per second.
             span = MU_MARKS * 0.5
-            before = [_cpu_ticks(p) for p in pids]
+            before = [_cpu_ns(p) for p in pids]
+            t0 = time.monotonic()
             time.sleep(span)
-            idle = sum(_cpu_ticks(p) - b for p, b in zip(pids, before))
+            idle_per_s = sum(_cpu_ns(p) - b for p, b in zip(pids, before)) / (time.monotonic() - t0)
             # One more session, typing while the marks are recorded (its CPU is not counted above).
             kpid, kfd = _grid_spawn(copy, day, config)
             stop = _mthreading.Event()
             keys = []
             typist = _mthreading.Thread(target=_mu_type, args=(kfd, stop, keys))
             typist.start()
-            before = [_cpu_ticks(p) for p in pids]
+            before = [_cpu_ns(p) for p in pids]
+            t0 = time.monotonic()
             try:
                 busy = _mu_marks(copy, day, env, [upn[p] for p in todo[MU_MARKS:2 * MU_MARKS]])
                 time.sleep(1.0)
-                used = sum(_cpu_ticks(p) - b for p, b in zip(pids, before))
+                used = sum(_cpu_ns(p) - b for p, b in zip(pids, before))
+                idle = idle_per_s * (time.monotonic() - t0)  # as long as the marks took, not as the span
             finally:
                 stop.set()
                 typist.join()
                 finish(kpid, kfd)
         finally:
             _gsubprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
-    per_commit = max(0, used - idle) * tick_ms / (MU_MARKS * MU_SESSIONS)
+    per_commit = max(0, used - idle) / 1e6 / (MU_MARKS * MU_SESSIONS)
     print(f"first_frame_complete_ms: {first_frame_complete_ms():.1f}")
     print(f"mark_alone_ms: {statistics.median(alone):.1f}")
     print(f"mu_sessions: {MU_SESSIONS}")
-    print(f"mu_cpu_ms_per_commit: {per_commit:.1f}")
+    print(f"mu_cpu_ms_per_commit: {per_commit:.2f}")
     print(f"mu_mark_ms: {statistics.median(busy):.1f}")
     print(f"mu_mark_ms_max: {max(busy):.1f}")
     if keys:

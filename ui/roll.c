@@ -6,6 +6,7 @@
 
 #include "panes.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "attr.h"
 #include "draw.h"
 #include "filterview.h"
+#include "flagset.h"
 #include "import.h"
 #include "date.h"
 #include "labels.h"
@@ -22,6 +24,7 @@
 #include "listview.h"
 #include "pupil_views.h"
 #include "roll.h"
+#include "rowio.h"
 #include "search.h"
 #include "rules.h"
 #include "shell.h"
@@ -67,11 +70,6 @@ enum flag_filter { FF_ANY = 0, FF_RED, FF_AMBER, FF_RAISED, FF_NONE, FF_COUNT };
 static const char *const flag_filter_words[FF_COUNT] = {"any pupil", "red", "amber", "red or amber", "no flags"};
 
 /* A pupil's flags, from the shell's latest pass. */
-struct row_flags {
-    enum flag_level level;      /* the worst */
-    int red, amber;
-    const char *reason;         /* the worst one's reason; the shell's string */
-};
 
 struct id_index {
     int64_t id;
@@ -87,7 +85,8 @@ struct roll_pane {
      * -1 where no row; NULL when not made. */
     int32_t *row_at;
     size_t n_row_at;
-    struct row_flags *flags;    /* roll->n */
+    struct flag_tally *flags;   /* roll->n */
+    size_t n_on_roll;           /* rows on roll: counted at load, kept as rows are read again */
     bool flags_known;
     struct list_rows rows;      /* the rows shown, in the sort order */
     struct listview lv;
@@ -131,31 +130,40 @@ static long row_of_id(const struct roll_pane *rp, int64_t id)
     return hit ? (long)hit->row : -1;
 }
 
-/* Takes the pupils' flags from the shell's latest pass. */
+/* Adds n flag rows to the pupils' rows they name. */
+static void add_flags(struct roll_pane *rp, const struct flag_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        long r = rows[i].pupil_id ? row_of_id(rp, rows[i].pupil_id) : -1;
+        if (r >= 0)
+            flag_tally_add(&rp->flags[r], &rows[i]);
+    }
+}
+
+/* Takes the pupils' flags from the shell's latest pass: after a pass over
+ * some pupils (a mark's), only theirs, from their new rows (ui_flags_fresh);
+ * otherwise every row's. */
 static void map_flags(struct roll_pane *rp)
 {
     const struct flag_row *rows;
     size_t n;
     if (!rp->roll || !rp->flags)
         return;
+    bool was_known = rp->flags_known;
     rp->flags_known = ui_flags(rp->ui, &rows, &n);
-    memset(rp->flags, 0, rp->roll->n * sizeof *rp->flags);
-    for (size_t i = 0; i < n; i++) {
-        if (!rows[i].pupil_id || !rules_flag_raised(rows[i].level))
-            continue;
-        long r = row_of_id(rp, rows[i].pupil_id);
-        if (r < 0)
-            continue;
-        struct row_flags *f = &rp->flags[r];
-        if (rows[i].level == FLAG_RED)
-            f->red++;
-        else
-            f->amber++;
-        if (rows[i].level > f->level || !f->reason) {
-            f->level = rules_flag_worst(f->level, rows[i].level);
-            f->reason = rows[i].reason;
+    const int64_t *pupils;
+    size_t np, from;
+    if (was_known && rp->flags_known && ui_flags_fresh(rp->ui, &pupils, &np, &from) && from <= n) {
+        for (size_t i = 0; i < np; i++) {
+            long r = row_of_id(rp, pupils[i]);
+            if (r >= 0)
+                rp->flags[r] = (struct flag_tally){0};
         }
+        add_flags(rp, rows + from, n - from);
+        return;
     }
+    memset(rp->flags, 0, rp->roll->n * sizeof *rp->flags);
+    add_flags(rp, rows, n);
 }
 
 
@@ -197,7 +205,7 @@ static int row_cmp(const void *ctx, size_t ia, size_t ib)
             c = (a->attendance_pct > b->attendance_pct) - (a->attendance_pct < b->attendance_pct);
         break;
     case COL_FLAGS: {
-        const struct row_flags *fa = &rp->flags[ia], *fb = &rp->flags[ib];
+        const struct flag_tally *fa = &rp->flags[ia], *fb = &rp->flags[ib];
         c = (int)fa->level - (int)fb->level;
         if (!c)
             c = fa->red - fb->red;
@@ -342,7 +350,7 @@ static void load_some(struct roll_pane *rp, int first_rows)
     }
     size_t n = r->n ? r->n : 1;
     struct id_index *by_id = malloc(n * sizeof *by_id);
-    struct row_flags *flags = calloc(n, sizeof *flags);
+    struct flag_tally *flags = calloc(n, sizeof *flags);
     if (!by_id || !flags || !list_rows_reserve(&rp->rows, n)) {
         free(by_id);
         free(flags);
@@ -355,18 +363,8 @@ static void load_some(struct roll_pane *rp, int first_rows)
     qsort(by_id, r->n, sizeof *by_id, id_index_cmp);
     /* The dense index, when ids run to at most a few times the rows (else,
      * or out of memory, the binary search serves). */
-    int64_t max_id = r->n ? by_id[r->n - 1].id : 0;
-    int32_t *row_at = NULL;
-    if (r->n > 0 && by_id[0].id >= 0 && max_id < (int64_t)(4 * r->n + 1024) && r->n < INT32_MAX &&
-        (row_at = malloc(((size_t)max_id + 1) * sizeof *row_at)) != NULL) {
-        for (int64_t i = 0; i <= max_id; i++)
-            row_at[i] = -1;
-        for (size_t i = 0; i < r->n; i++)
-            row_at[r->rows[i].id] = (int32_t)i;
-    }
     free(rp->row_at);
-    rp->row_at = row_at;
-    rp->n_row_at = row_at ? (size_t)max_id + 1 : 0;
+    rp->row_at = rowio_id_dense(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id), &rp->n_row_at);
     roll_free(rp->roll);
     drop_hay(rp);
     free(rp->by_id);
@@ -375,6 +373,9 @@ static void load_some(struct roll_pane *rp, int first_rows)
     rp->by_id = by_id;
     rp->flags = flags;
     rp->rows.n = r->n;
+    rp->n_on_roll = 0;
+    for (size_t i = 0; i < r->n; i++)
+        rp->n_on_roll += r->rows[i].on_roll;
     map_flags(rp);
     resort(rp, keep); /* the cursor on the same pupil, else on the same line */
 }
@@ -426,7 +427,7 @@ static void cell(void *ctx, int line, int col, char *buf, size_t len, enum attr_
             *attr = ATTR_DIM;
             break;
         }
-        const struct row_flags *f = &rp->flags[i];
+        const struct flag_tally *f = &rp->flags[i];
         if (f->level == FLAG_RED) {
             snprintf(buf, len, "!%d", f->red + f->amber);
             *attr = ATTR_FLAG_RED;
@@ -474,12 +475,13 @@ static void count_text(size_t n, char *buf, size_t len)
         snprintf(buf, len, "%zu", n);
 }
 
+/* The rows before search and filter: everyone, or those on roll. Drawn
+ * after every change: not counted again each time. */
 static size_t base_count(const struct roll_pane *rp)
 {
-    size_t n = 0;
-    for (size_t i = 0; rp->roll && i < rp->roll->n; i++)
-        n += rp->f_everyone || rp->roll->rows[i].on_roll;
-    return n;
+    if (!rp->roll)
+        return 0;
+    return rp->f_everyone ? rp->roll->n : rp->n_on_roll;
 }
 
 static bool filtered(const struct roll_pane *rp)
@@ -754,9 +756,14 @@ static bool roll_reload(void *state, const struct view_change *what)
         bool whole = false;
         long r = row_of_id(rp, id);
         char upn[sizeof rp->roll->rows->upn] = "";
-        if (r >= 0)
+        bool was_on = false;
+        if (r >= 0) {
             memcpy(upn, rp->roll->rows[r].upn, sizeof upn);
+            was_on = rp->roll->rows[r].on_roll;
+        }
         if (roll_reload_pupils(ui_store(rp->ui), rp->roll, &id, 1, &whole) == AP_OK && !whole) {
+            if (r >= 0)
+                rp->n_on_roll = rp->n_on_roll - was_on + rp->roll->rows[r].on_roll;
             /* The names are as they were (else whole); a new UPN is folded
              * again at the next search. */
             if (r < 0 || strcmp(upn, rp->roll->rows[r].upn) != 0)
@@ -785,7 +792,7 @@ static const char *roll_detail(void *state)
     struct roll_pane *rp = state;
     if (!rp->roll || rp->rows.nview == 0 || !rp->flags_known)
         return NULL;
-    const struct row_flags *f = &rp->flags[rp->rows.view[rp->lv.cursor]];
+    const struct flag_tally *f = &rp->flags[rp->rows.view[rp->lv.cursor]];
     if (!rules_flag_raised(f->level) || !f->reason)
         return NULL;
     snprintf(rp->detail, sizeof rp->detail, "%s %s", f->level == FLAG_RED ? "!" : "~", f->reason);

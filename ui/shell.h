@@ -58,6 +58,12 @@ void ui_show_record(struct ui *ui, int index, long long id);
  * The rows and their strings belong to the shell and stay valid until the
  * next pass, which calls each open pane's flags_changed hook. */
 bool ui_flags(struct ui *ui, const struct flag_row **rows, size_t *n);
+/* In a pane's flags_changed hook: true when the pass worked out again only
+ * some pupils' flags (the change feed's usual case, a mark): *pupils (sorted,
+ * *n of them) are those pupils, and their rows are now ui_flags' rows from
+ * *from on; every row before is as it was at the last pass, strings and all.
+ * False otherwise: take every row again. */
+bool ui_flags_fresh(struct ui *ui, const int64_t **pupils, size_t *n, size_t *from);
 
 /* This session wrote to the store: every open pane reloads (its reload
  * hook) and the flags are counted again, as when another user commits (our

@@ -71,6 +71,7 @@ struct ui {
     bool message_is_error;
     struct flagset flags;         /* every flag, kept from the feed (ui_flags) */
     bool flags_behind;            /* a count failed: the flags miss changes read (not kept at exit) */
+    bool flags_fresh;             /* flags_changed after a pass over some pupils (ui_flags_fresh) */
     int64_t data_version;
     /* The change feed: the last audit row applied; more rows were left for
      * the next turn; and the changes read but not yet given to the panes
@@ -176,6 +177,16 @@ bool ui_flags(struct ui *ui, const struct flag_row **rows, size_t *n)
     return ui->flags.known;
 }
 
+bool ui_flags_fresh(struct ui *ui, const int64_t **pupils, size_t *n, size_t *from)
+{
+    if (!ui->flags_fresh || !ui->flags.fresh)
+        return false;
+    *pupils = ui->flags.fresh_pupils;
+    *n = ui->flags.n_fresh_pupils;
+    *from = ui->flags.fresh_from;
+    return true;
+}
+
 /* ---- The change feed ---------------------------------------------------------- */
 
 static void reload_views(struct ui *ui, const struct view_change *what);
@@ -266,8 +277,11 @@ static void give_panes(struct ui *ui)
         bool changed = false;
         if (flagset_apply(&ui->flags, ui->s, &ui->cfg->th, date_today(), &touch, &changed) != AP_OK)
             recount_flags(ui);
-        else if (changed)
+        else if (changed) {
+            ui->flags_fresh = true;
             flags_changed(ui);
+            ui->flags_fresh = false;
+        }
     }
     feed_pending_free(&batch);
 }

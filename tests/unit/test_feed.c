@@ -10,7 +10,10 @@
  * TUI does (flag_touch_add + flagset_apply for the flags, roll_change_of +
  * roll_reload_pupils for the roll); then its flags (rows and counts) and
  * every field of every roll row must equal a fresh flags_collect and
- * roll_load. The summaries the flags read instead of the marks
+ * roll_load. Each pupil's flags as the roll shows them (how many red and
+ * amber, the worst and its reason), taken after a pass over some pupils
+ * from their new rows alone (flagset.h, fresh; ui/roll.c map_flags), must
+ * equal the same taken from every row. The summaries the flags read instead of the marks
  * (provider_attended_week, migration 035) must equal what the marks give.
  * A test also skips one row of the feed, and another lets the summary go
  * stale, and each checks the comparison then fails, so that the proof
@@ -47,7 +50,11 @@ static int TODAY;
 
 /* ---- the session --------------------------------------------------------------- */
 
+/* Each pupil's flags as the roll shows them (ui/roll.c), by pupil id. */
+#define TALLY_PUPILS 8192
+
 struct session {
+    struct flag_tally *tally; /* TALLY_PUPILS of them, kept as ui/roll.c keeps its rows' */
     struct flagset flags;
     struct roll *roll;
     struct feed_pos pos;
@@ -102,16 +109,53 @@ static void batch_free(struct batch *b)
     free(b->pupils);
 }
 
+/* Adds n flag rows to the pupils they name, as ui/roll.c's add_flags. */
+static void tally_add(struct flag_tally *t, const struct flag_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].pupil_id)
+            continue;
+        assert_true(rows[i].pupil_id < TALLY_PUPILS);
+        flag_tally_add(&t[rows[i].pupil_id], &rows[i]);
+    }
+}
+
+static void tally_all(struct flag_tally *t, const struct flagset *fs)
+{
+    memset(t, 0, TALLY_PUPILS * sizeof *t);
+    tally_add(t, fs->rows, fs->n);
+}
+
+/* After flagset_apply changed the set: the tally as ui/roll.c's map_flags
+ * brings it up to date. */
+static void tally_changed(struct flag_tally *t, const struct flagset *fs)
+{
+    if (!fs->fresh) {
+        tally_all(t, fs);
+        return;
+    }
+    assert_true(fs->fresh_from <= fs->n);
+    for (size_t i = 0; i < fs->n_fresh_pupils; i++) {
+        assert_true(fs->fresh_pupils[i] > 0 && fs->fresh_pupils[i] < TALLY_PUPILS);
+        t[fs->fresh_pupils[i]] = (struct flag_tally){0};
+    }
+    tally_add(t, fs->rows + fs->fresh_from, fs->n - fs->fresh_from);
+}
+
 static void session_start(struct session *x)
 {
     memset(x, 0, sizeof *x);
     assert_int_equal(feed_head(A, &x->pos), AP_OK);
     assert_int_equal(flagset_load(&x->flags, A, &TH, TODAY), AP_OK);
     assert_int_equal(roll_load(A, TODAY, &x->roll), AP_OK);
+    x->tally = malloc(TALLY_PUPILS * sizeof *x->tally);
+    assert_non_null(x->tally);
+    tally_all(x->tally, &x->flags);
 }
 
 static void session_end(struct session *x)
 {
+    free(x->tally);
     flagset_free(&x->flags);
     roll_free(x->roll);
     memset(x, 0, sizeof *x); /* ended twice (a test failed between end and start) frees nothing twice */
@@ -128,6 +172,8 @@ static bool session_refresh(struct session *x, int limit)
         more = batch_read(x, limit, &b);
         assert_int_equal(flagset_apply(&x->flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
         moved |= changed;
+        if (changed)
+            tally_changed(x->tally, &x->flags);
         bool whole = b.roll_whole;
         if (!whole)
             assert_int_equal(roll_reload_pupils(A, x->roll, b.pupils, b.n, &whole), AP_OK);
@@ -165,6 +211,20 @@ static void differences(const struct session *x, char *buf, size_t len)
         return;
     }
     unit_flags_differences(B, &TH, TODAY, &x->flags, buf, len);
+    if (buf[0])
+        return;
+    struct flag_tally *all = malloc(TALLY_PUPILS * sizeof *all);
+    assert_non_null(all);
+    tally_all(all, &x->flags);
+    for (int64_t id = 1; !buf[0] && id < TALLY_PUPILS; id++) {
+        const struct flag_tally *a = &x->tally[id], *b = &all[id];
+        if (a->red != b->red || a->amber != b->amber || a->level != b->level ||
+            strcmp(a->reason ? a->reason : "", b->reason ? b->reason : "") != 0)
+            snprintf(buf, len, "pupil %lld's flags taken from the changed rows: %d red %d amber (%s); "
+                     "from every row: %d red %d amber (%s)", (long long)id, a->red, a->amber,
+                     a->reason ? a->reason : "-", b->red, b->amber, b->reason ? b->reason : "-");
+    }
+    free(all);
     if (buf[0])
         return;
 
@@ -687,6 +747,9 @@ static void test_kept_flags_and_the_feed_match_fresh_start(void **state)
     assert_int_equal(y.pos.id, X.pos.id);
     assert_int_equal(y.flags.n, X.flags.n);
     assert_int_equal(roll_load(A, TODAY, &y.roll), AP_OK);
+    y.tally = malloc(TALLY_PUPILS * sizeof *y.tally);
+    assert_non_null(y.tally);
+    tally_all(y.tally, &y.flags);
     session_refresh(&y, 5);
     assert_same_as_fresh(&y, "40 changes after the flags were kept");
     /* Kept as of now: read back, they are the same rows. */
@@ -751,6 +814,7 @@ static void touch_pupils(int n)
     bool changed = false;
     assert_int_equal(flagset_apply(&X.flags, A, &TH, TODAY, &b.touch, &changed), AP_OK);
     assert_true(changed);
+    tally_changed(X.tally, &X.flags);
     free(b.pupils);
     roll_free(X.roll);
     assert_int_equal(roll_load(A, TODAY, &X.roll), AP_OK);
