@@ -97,6 +97,21 @@ expect_saved() {
 # q SQL: what SQL answers on the script's store $db.
 q() { sqlite3 "$db" "$1"; }
 
+# write_as LOGIN STATEMENTS: writes to $db as another program would, through
+# Python's sqlite3 with apterm's two SQL functions defined (the store refuses
+# writes without them): audited as LOGIN, so the change feed sees it; with
+# LOGIN "" not audited (for a store the test starts afresh afterwards).
+write_as() {
+    "$PYTHON" - "$db" "$1" "$2" <<'EOF'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.create_function("apterm_audit_enabled", 0, lambda: 1 if sys.argv[2] else 0)
+con.create_function("apterm_login", 0, lambda: sys.argv[2] or "test")
+con.executescript(sys.argv[3])
+con.commit()
+EOF
+}
+
 # expected_sql DATE WEEKDAY SESSION: the query of the pupils expected at the
 # session of DATE (WEEKDAY 0 = Monday), as db/marks.c expected_on finds them.
 expected_sql() {

@@ -14,18 +14,9 @@
 pane_script 2026-11-20 rows --pupils 40 --weeks 4 # Friday; the week is Mon 16 to Fri 20 Nov
 run="APTERM_TODAY=$TODAY APTERM_NOW=09:05 APTERM_CONFIG=$APTERM_CONFIG $APTERM --db $db"
 
-# sql STATEMENTS: run on the store with apterm's own SQL functions stubbed
-# (no audit rows: the grid is started afresh after each change).
-sql() {
-    "$PYTHON" - "$db" "$1" <<'EOF'
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
-con.create_function("apterm_audit_enabled", 0, lambda: 0)
-con.create_function("apterm_login", 0, lambda: "test")
-con.executescript(sys.argv[2])
-con.commit()
-EOF
-}
+# sql STATEMENTS: run on the store unaudited (the grid is started afresh
+# after each change).
+sql() { write_as "" "$1"; }
 
 # grid NAME: apterm on the store, the grid open (tab 3).
 grid() {
@@ -213,14 +204,7 @@ else
 fi
 fri_pm() { screen late | grep -E "^[ !~] $name " | grep -q " O  $1 *\$"; }
 if fri_pm "$before"; then
-    "$PYTHON" - "$db" "$change" <<'EOF2'
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
-con.create_function("apterm_audit_enabled", 0, lambda: 1)
-con.create_function("apterm_login", 0, lambda: "officer2")
-con.execute(sys.argv[2])
-con.commit()
-EOF2
+    write_as officer2 "$change"
     if wait_until 5 fri_pm "$after"; then
         ok "another process's timetable change shows in the open grid: Friday PM $before -> $after"
     else

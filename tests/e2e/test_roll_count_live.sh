@@ -15,15 +15,8 @@ pid=$(q "select id from pupil where end_date is null order by id limit 1")
 # set_end DATE|NULL: the pupil's end date, written as another process would
 # (Python's sqlite3, with the audit the store's triggers make, so the feed sees it).
 set_end() {
-    "$PYTHON" - "$db" "$pid" "$1" <<'EOF'
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
-con.create_function("apterm_login", 0, lambda: "test")
-con.create_function("apterm_audit_enabled", 0, lambda: 1)
-end = None if sys.argv[3] == "NULL" else sys.argv[3]
-con.execute("UPDATE pupil SET end_date = ?, version = version + 1 WHERE id = ?", (end, int(sys.argv[2])))
-con.commit()
-EOF
+    case $1 in NULL) end=NULL ;; *) end="'$1'" ;; esac
+    write_as test "UPDATE pupil SET end_date = $end, version = version + 1 WHERE id = $pid"
 }
 
 start live 120x40 "$run"

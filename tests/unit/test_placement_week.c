@@ -267,11 +267,7 @@ static int setup(void **state)
     assert_int_equal(store_begin(f->s), AP_OK);
     for (int i = 1; i <= PROVIDERS; i++)
         unit_exec(f->s, "INSERT INTO provider (id, name) VALUES (%d, 'Provider %d')", i, i);
-    for (int i = 1; i <= PUPILS; i++)
-        unit_exec(f->s,
-                  "INSERT INTO pupil (id, upn, legal_forename, legal_surname, dob, roll_status, cohort) "
-                  "VALUES (%d, 'A69020010%04d', 'Pupil', 'Number %d', '2012-03-14', 'dual_prs', 'pru_plus')",
-                  i, i, i);
+    unit_numbered_pupils(f->s, PUPILS);
     assert_int_equal(store_commit(f->s), AP_OK);
     return 0;
 }

@@ -150,6 +150,15 @@ void unit_exec(struct store *s, const char *fmt, ...)
     va_end(ap);
 }
 
+void unit_numbered_pupils(struct store *s, int n)
+{
+    for (int i = 1; i <= n; i++)
+        unit_exec(s,
+                  "INSERT INTO pupil (id, upn, legal_forename, legal_surname, dob, roll_status, cohort) "
+                  "VALUES (%d, 'A69020010%04d', 'Pupil', 'Number %d', '2012-03-14', 'dual_prs', 'pru_plus')",
+                  i, i, i);
+}
+
 void unit_sql(struct store *s, const char *fmt, ...)
 {
     if (store_begin(s) != AP_OK)

@@ -77,6 +77,9 @@ void unit_demo(struct store *s, int pupils, int weeks, unsigned long seed);
 
 /* Runs the SQL made from fmt as it is (the caller's transaction or none). */
 void unit_exec(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Pupils 1..n ("Pupil Number i", UPN A69020010 and i in four digits), inside
+ * the caller's transaction. */
+void unit_numbered_pupils(struct store *s, int n);
 /* The same in a transaction of its own (store_begin ... store_commit). */
 void unit_sql(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The integer the query made from fmt answers (-1 for no row). */
