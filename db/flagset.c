@@ -633,15 +633,17 @@ static bool rows_of_bytes(const char *p, size_t n, struct keep *k)
     return true;
 }
 
+/* The kept row of today's flags under these settings (?1 today, ?2 settings_text). */
+#define KEPT_ROW " FROM flag_cache WHERE id = 1 AND day = ?1 AND settings = ?2"
+
 ap_status flagset_kept_at(struct store *s, const struct thresholds *th, int today, struct feed_pos *pos,
                           bool *found)
 {
     char settings[1024];
     settings_text(s, th, settings, sizeof settings);
     memset(pos, 0, sizeof *pos);
-    return rowio_row(s, "SELECT audit_id, audit_at FROM flag_cache WHERE id = 1 AND day = ?1 AND settings = ?2",
-                     "reading the flags kept", found, "it", "It", today, settings, &pos->id, pos->at,
-                     sizeof pos->at);
+    return rowio_row(s, "SELECT audit_id, audit_at" KEPT_ROW, "reading the flags kept", found, "it", "It", today,
+                     settings, &pos->id, pos->at, sizeof pos->at);
 }
 
 ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct thresholds *th, int today,
@@ -656,27 +658,11 @@ ap_status flagset_load_saved(struct flagset *fs, struct store *s, const struct t
      * between), both in one read. */
     sqlite3 *db = store_db(s);
     bool began = rowio_snapshot_begin(s);
-    sqlite3_stmt *q = NULL;
-    ap_status st = rowio_prepare(s,
-                                 "SELECT audit_id, audit_at, length(flags) FROM flag_cache "
-                                 "WHERE id = 1 AND day = ?1 AND settings = ?2",
-                                 &q, what);
-    int rc = st == AP_OK ? sqlite3_bind_int(q, 1, today) : SQLITE_OK;
-    if (st == AP_OK && rc == SQLITE_OK)
-        rc = sqlite3_bind_text(q, 2, settings, -1, SQLITE_STATIC);
-    if (st == AP_OK && rc == SQLITE_OK)
-        rc = sqlite3_step(q);
     struct feed_pos at = {0};
-    sqlite3_int64 len = -1;
-    if (st == AP_OK && rc == SQLITE_ROW) {
-        at.id = sqlite3_column_int64(q, 0);
-        rowio_text(q, 1, at.at, sizeof at.at);
-        len = sqlite3_column_int64(q, 2);
-        rc = SQLITE_DONE;
-    }
-    if (st == AP_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc, what);
-    sqlite3_finalize(q);
+    int64_t len = -1; /* stays so without a row */
+    ap_status st = rowio_row(s, "SELECT audit_id, audit_at, length(flags)" KEPT_ROW, what, NULL, "it", "ItI", today,
+                             settings, &at.id, at.at, sizeof at.at, &len);
+    int rc;
     char *pool = NULL;
     if (st == AP_OK && len >= 0 && (size_t)len < SIZE_MAX && (pool = malloc((size_t)len + 1)) == NULL)
         st = ap_fail(AP_ERR_NOMEM, "%s: out of memory", what);
