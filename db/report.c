@@ -1,4 +1,5 @@
 #include "report.h"
+#include "rules.h"
 
 #include <limits.h>
 #include <math.h>
@@ -390,8 +391,7 @@ static ap_status load_providers(struct load *l, const int64_t *ids, size_t n, st
         const char *reg = col_text(st, 2);
         rowio_copy(v->registration, sizeof v->registration, reg);
         rowio_copy(v->status, sizeof v->status, col_text(st, 3));
-        v->qa_required = !(strcmp(reg, "maintained_school") == 0 || strcmp(reg, "pru") == 0 ||
-                           strcmp(reg, "academy") == 0);
+        v->qa_required = !rules_state_maintained(reg);
         v->declaration_date = rowio_date(st, 4);
         v->dbs_date = rowio_date(st, 5);
         concern[count] = rowio_date(st, 6);

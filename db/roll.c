@@ -483,11 +483,7 @@ static bool take_row(struct roll *r, struct roll_row *row, const struct roll_row
     return true;
 }
 
-/* The row of a pupil, found through an index by id made at the first call
- * (a session reads one pupil's row again after each mark: a linear search
- * of 50,000 rows each time was most of its work); by a linear search when
- * out of memory. */
-static const struct roll_row *indexed_row(struct roll *r, int64_t pupil_id)
+long roll_index_of(struct roll *r, int64_t pupil_id)
 {
     if (r->n_indexed != r->n || (!r->row_at && !r->by_id)) {
         free(r->row_at);
@@ -498,13 +494,17 @@ static const struct roll_row *indexed_row(struct roll *r, int64_t pupil_id)
             r->by_id = rowio_id_at_build(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id));
         r->n_indexed = r->row_at || r->by_id ? r->n : 0;
     }
-    long at = -1;
     if (r->row_at)
-        at = pupil_id >= 0 && (uint64_t)pupil_id < r->n_row_at ? r->row_at[pupil_id] : -1;
-    else if (r->by_id)
-        at = rowio_id_at_find(r->by_id, r->n, pupil_id);
-    else
-        return roll_find(r, pupil_id);
+        return pupil_id >= 0 && (uint64_t)pupil_id < r->n_row_at ? r->row_at[pupil_id] : -1;
+    if (r->by_id)
+        return rowio_id_at_find(r->by_id, r->n, pupil_id);
+    const struct roll_row *row = roll_find(r, pupil_id);
+    return row ? (long)(row - r->rows) : -1;
+}
+
+static const struct roll_row *indexed_row(struct roll *r, int64_t pupil_id)
+{
+    long at = roll_index_of(r, pupil_id);
     return at < 0 ? NULL : &r->rows[at];
 }
 

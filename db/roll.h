@@ -126,6 +126,11 @@ enum roll_change roll_change_of(const char *table, const char *action, int64_t p
 
 /* The row of a pupil, or NULL. Linear: for an occasional look-up. */
 const struct roll_row *roll_find(const struct roll *r, int64_t pupil_id);
+/* The index in r->rows of a pupil's row, or -1: through an index by id made
+ * at the first call (dense when the ids allow, else sorted), kept with the
+ * roll; by a linear search when out of memory. For a session, which looks a
+ * pupil up again after each mark and every pupil flag after each change. */
+long roll_index_of(struct roll *r, int64_t pupil_id);
 /* Whether the pupil is placed with the provider now (for filtering). */
 bool roll_row_has_provider(const struct roll_row *row, int64_t provider_id);
 

@@ -71,20 +71,9 @@ static const char *const flag_filter_words[FF_COUNT] = {"any pupil", "red", "amb
 
 /* A pupil's flags, from the shell's latest pass. */
 
-struct id_index {
-    int64_t id;
-    size_t row;
-};
-
 struct roll_pane {
     struct ui *ui;
     struct roll *roll;
-    struct id_index *by_id;     /* roll->n, by id */
-    /* Row by id, when the ids are dense enough (map_flags looks up every
-     * pupil flag after each change: a plain index, not a binary search);
-     * -1 where no row; NULL when not made. */
-    int32_t *row_at;
-    size_t n_row_at;
     struct flag_tally *flags;   /* roll->n */
     size_t n_on_roll;           /* rows on roll: counted at load, kept as rows are read again */
     bool flags_known;
@@ -113,21 +102,10 @@ struct roll_pane {
 
 /* ---- Loading ---------------------------------------------------------------- */
 
-static int id_index_cmp(const void *a, const void *b)
-{
-    const struct id_index *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
+/* The roll's index of the pupil's row (the roll's own index by id), or -1. */
 static long row_of_id(const struct roll_pane *rp, int64_t id)
 {
-    if (rp->row_at && rp->roll)
-        return id >= 0 && (uint64_t)id < rp->n_row_at ? rp->row_at[id] : -1;
-    if (!rp->roll || !rp->by_id)
-        return -1;
-    struct id_index key = {.id = id};
-    const struct id_index *hit = bsearch(&key, rp->by_id, rp->roll->n, sizeof key, id_index_cmp);
-    return hit ? (long)hit->row : -1;
+    return rp->roll ? roll_index_of(rp->roll, id) : -1;
 }
 
 /* Adds n flag rows to the pupils' rows they name. */
@@ -349,28 +327,17 @@ static void load_some(struct roll_pane *rp, int first_rows)
         return;
     }
     size_t n = r->n ? r->n : 1;
-    struct id_index *by_id = malloc(n * sizeof *by_id);
     struct flag_tally *flags = calloc(n, sizeof *flags);
-    if (!by_id || !flags || !list_rows_reserve(&rp->rows, n)) {
-        free(by_id);
+    if (!flags || !list_rows_reserve(&rp->rows, n)) {
         free(flags);
         roll_free(r);
         ui_error(rp->ui, "The roll could not be loaded: out of memory");
         return;
     }
-    for (size_t i = 0; i < r->n; i++)
-        by_id[i] = (struct id_index){r->rows[i].id, i};
-    qsort(by_id, r->n, sizeof *by_id, id_index_cmp);
-    /* The dense index, when ids run to at most a few times the rows (else,
-     * or out of memory, the binary search serves). */
-    free(rp->row_at);
-    rp->row_at = rowio_id_dense(r->rows, r->n, sizeof *r->rows, offsetof(struct roll_row, id), &rp->n_row_at);
     roll_free(rp->roll);
     drop_hay(rp);
-    free(rp->by_id);
     free(rp->flags);
     rp->roll = r;
-    rp->by_id = by_id;
     rp->flags = flags;
     rp->rows.n = r->n;
     rp->n_on_roll = 0;
@@ -712,8 +679,6 @@ static void roll_close(void *state)
     struct roll_pane *rp = state;
     roll_free(rp->roll);
     drop_hay(rp);
-    free(rp->by_id);
-    free(rp->row_at);
     free(rp->flags);
     list_rows_free(&rp->rows);
 }
