@@ -96,7 +96,8 @@ sql "UPDATE provider SET name = 'Beta', version = version + 1 WHERE id = 2;
 grid edges
 wait_for edges "· 7 expected (a: all) ·" 5
 # The rows' names, top to bottom, and one row's cells.
-order=$(screen edges | sed -n 's/^[ !~] \([A-Z][A-Za-z ()]*[a-z)]\) \{2,\}[A-Za-z].*/\1/p' | sed 's/ *$//' | paste -sd '|')
+names() { screen edges | sed -n 's/^[ !~] \([A-Z][A-Za-z ()]*[a-z)]\) \{2,\}[A-Za-z].*/\1/p' | sed 's/ *$//' | paste -sd '|'; }
+order=$(names)
 want="Bob Able|Ann Zed|Sam B Jones|Sam A Jones|Cara Cole|Dan Dee|Ella Eve (left)"
 expect_equal "the rows in display order: providers by name whatever the case, then the roll's order (same legal names: by id)" \
     "$order" "$want"
@@ -115,7 +116,6 @@ else
         "$(row_of_name "Ella Eve \(left\)")"
 fi
 # ^O: the roll's order alone (legal surname, forename, then id); ^O again: back.
-names() { screen edges | sed -n 's/^[ !~] \([A-Z][A-Za-z ()]*[a-z)]\) \{2,\}[A-Za-z].*/\1/p' | sed 's/ *$//' | paste -sd '|'; }
 keys edges C-o
 wait_for edges "Rows in name order" 5
 expect_equal "^O puts the rows in the roll's order, whatever their providers" "$(names)" \

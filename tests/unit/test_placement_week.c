@@ -180,14 +180,6 @@ static int stale(struct store *s, char *why, size_t len)
 
 /* ---- random changes -------------------------------------------------------------- */
 
-/* A small random number generator of the test's own: the same sequence on
- * every run. */
-static unsigned next(unsigned *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-    return *seed >> 16;
-}
-
 static const char *const statuses[] = {"proposed", "active", "ended"};
 
 /* One random change to the placements or their timetables, as SQL another
@@ -195,15 +187,15 @@ static const char *const statuses[] = {"proposed", "active", "ended"};
 static int one_change(sqlite3 *db, unsigned *seed)
 {
     char sql[640];
-    int placement = 1 + (int)(next(seed) % 14), pupil = 1 + (int)(next(seed) % PUPILS);
-    int provider = 1 + (int)(next(seed) % PROVIDERS), weekday = (int)(next(seed) % 5);
-    const char *session = next(seed) % 2 ? "pm" : "am", *status = statuses[next(seed) % 3];
-    int start = MON - 10 + (int)(next(seed) % 30), end = start + (int)(next(seed) % 20);
+    int placement = 1 + (int)(unit_rand(seed) % 14), pupil = 1 + (int)(unit_rand(seed) % PUPILS);
+    int provider = 1 + (int)(unit_rand(seed) % PROVIDERS), weekday = (int)(unit_rand(seed) % 5);
+    const char *session = unit_rand(seed) % 2 ? "pm" : "am", *status = statuses[unit_rand(seed) % 3];
+    int start = MON - 10 + (int)(unit_rand(seed) % 30), end = start + (int)(unit_rand(seed) % 20);
     char from[11], to[11];
     date_format(start, from);
     date_format(end, to);
-    bool open = next(seed) % 3 == 0;
-    switch (next(seed) % 10) {
+    bool open = unit_rand(seed) % 3 == 0;
+    switch (unit_rand(seed) % 10) {
     case 0:
     case 1:
         snprintf(sql, sizeof sql,
@@ -251,7 +243,7 @@ static int one_change(sqlite3 *db, unsigned *seed)
                  "coalesce((SELECT id FROM placement WHERE id = %d), placement_id) "
                  "WHERE (placement_id, weekday, session) IN "
                  "(SELECT placement_id, weekday, session FROM placement_session WHERE placement_id = %d LIMIT 1)",
-                 weekday, session, 1 + (int)(next(seed) % 14), placement);
+                 weekday, session, 1 + (int)(unit_rand(seed) % 14), placement);
         break;
     default:
         snprintf(sql, sizeof sql, "DELETE FROM placement_session WHERE placement_id = %d AND weekday = %d", placement,

@@ -65,19 +65,11 @@ static int setup(void **state)
     return 0;
 }
 
-/* A small random number generator of the test's own: the same sequence on
- * every run. */
-static unsigned next(unsigned *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-    return *seed >> 16;
-}
-
 /* A rating as SQL: 1..5, or NULL ("not applicable") one time in six. */
 static const char *rating_sql(unsigned *seed)
 {
     static const char *const r[] = {"NULL", "1", "2", "3", "4", "5"};
-    return r[next(seed) % 6];
+    return r[unit_rand(seed) % 6];
 }
 
 /* n random changes, every other one by another login on the store. */
@@ -85,14 +77,14 @@ static void random_changes(struct unit_fixture *f, unsigned seed, int n)
 {
     struct store *other = unit_open_as(f->s, f->path, "officer1", "officer");
     for (int i = 0; i < n; i++) {
-        int pupil = 1 + (int)(next(&seed) % PUPILS);
+        int pupil = 1 + (int)(unit_rand(&seed) % PUPILS);
         char week[11], to_week[11];
-        snprintf(week, sizeof week, "%s", unit_date(MON + 7 * (int)(next(&seed) % WEEKS)));
-        snprintf(to_week, sizeof to_week, "%s", unit_date(MON + 7 * (int)(next(&seed) % WEEKS)));
-        const char *area = areas[next(&seed) % AREAS], *to_area = areas[next(&seed) % AREAS];
-        int to_pupil = 1 + (int)(next(&seed) % PUPILS);
+        snprintf(week, sizeof week, "%s", unit_date(MON + 7 * (int)(unit_rand(&seed) % WEEKS)));
+        snprintf(to_week, sizeof to_week, "%s", unit_date(MON + 7 * (int)(unit_rand(&seed) % WEEKS)));
+        const char *area = areas[unit_rand(&seed) % AREAS], *to_area = areas[unit_rand(&seed) % AREAS];
+        int to_pupil = 1 + (int)(unit_rand(&seed) % PUPILS);
         char sql[768];
-        switch (next(&seed) % 9) {
+        switch (unit_rand(&seed) % 9) {
         case 0:
         case 1:
         case 2: /* a rating added where there is none */
@@ -126,7 +118,7 @@ static void random_changes(struct unit_fixture *f, unsigned seed, int n)
                      week, area);
             break;
         default: /* several at once: a pupil's ratings from a week on */
-            if (next(&seed) % 4 == 0)
+            if (unit_rand(&seed) % 4 == 0)
                 snprintf(sql, sizeof sql, "DELETE FROM progress_entry WHERE pupil_id = %d AND week_start >= '%s'",
                          pupil, week);
             else

@@ -111,26 +111,18 @@ static int setup(void **state)
 
 static const char codes[] = "/\\BIONX"; /* present twice, aea, authorised, unauthorised twice, not counted */
 
-/* A small random number generator of the test's own: the same sequence on
- * every run. */
-static unsigned next(unsigned *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-    return *seed >> 16;
-}
-
 /* n random changes, every other one by another login on the store (SQL as
  * typed, not through db/marks.c). */
 static void random_changes(struct unit_fixture *f, unsigned seed, int n)
 {
     struct store *other = unit_open_as(f->s, f->path, "officer1", "officer");
     for (int i = 0; i < n; i++) {
-        int pupil = 1 + (int)(next(&seed) % PUPILS);
-        int day = MON - 1 + (int)(next(&seed) % (7 * WEEKS + 2)); /* a Sunday before to a Monday after */
-        const char *session = next(&seed) % 2 ? "pm" : "am";
-        char code = codes[next(&seed) % (sizeof codes - 1)];
+        int pupil = 1 + (int)(unit_rand(&seed) % PUPILS);
+        int day = MON - 1 + (int)(unit_rand(&seed) % (7 * WEEKS + 2)); /* a Sunday before to a Monday after */
+        const char *session = unit_rand(&seed) % 2 ? "pm" : "am";
+        char code = codes[unit_rand(&seed) % (sizeof codes - 1)];
         char sql[512];
-        switch (next(&seed) % 6) {
+        switch (unit_rand(&seed) % 6) {
         case 0:
         case 1:
             snprintf(sql, sizeof sql,
@@ -147,8 +139,8 @@ static void random_changes(struct unit_fixture *f, unsigned seed, int n)
             break;
         case 3: /* moved to the other session, another day or another pupil, where free */
         {
-            int to_pupil = 1 + (int)(next(&seed) % PUPILS), to_day = day + (int)(next(&seed) % 9) - 4;
-            const char *to_session = next(&seed) % 2 ? "pm" : "am";
+            int to_pupil = 1 + (int)(unit_rand(&seed) % PUPILS), to_day = day + (int)(unit_rand(&seed) % 9) - 4;
+            const char *to_session = unit_rand(&seed) % 2 ? "pm" : "am";
             snprintf(sql, sizeof sql,
                      "UPDATE attendance_mark SET pupil_id = %d, day = %d, session = '%s', version = version + 1 "
                      "WHERE pupil_id = %d AND day = %d AND session = '%s' AND NOT EXISTS (SELECT 1 FROM "

@@ -150,6 +150,12 @@ void unit_exec(struct store *s, const char *fmt, ...)
     va_end(ap);
 }
 
+unsigned unit_rand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 16;
+}
+
 void unit_numbered_pupils(struct store *s, int n)
 {
     for (int i = 1; i <= n; i++)

@@ -80,6 +80,9 @@ void unit_exec(struct store *s, const char *fmt, ...) __attribute__((format(prin
 /* Pupils 1..n ("Pupil Number i", UPN A69020010 and i in four digits), inside
  * the caller's transaction. */
 void unit_numbered_pupils(struct store *s, int n);
+/* A small random number generator: the same sequence from the same seed on
+ * every run (a random test that fails, fails again). */
+unsigned unit_rand(unsigned *seed);
 /* The same in a transaction of its own (store_begin ... store_commit). */
 void unit_sql(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The integer the query made from fmt answers (-1 for no row). */
