@@ -238,7 +238,6 @@ struct pass {
     /* SCOPE_ALL: the providers with an open safeguarding "No", all of them
      * (in use or not), gathered by load_qa_no for run_cases. */
     struct no_ids nos;
-    bool have_nos;
     struct code_cat *other_codes;
     size_t n_other, cap_other;
 };
@@ -573,7 +572,6 @@ static ap_status load_qa_no(struct pass *p)
 {
     struct qa_no_ctx c = {p, false};
     ap_status st = qa_safeguarding_open(p->s, p->today, p->provider_id, take_qa_no, &c);
-    p->have_nos = p->scope == SCOPE_ALL;
     return st == AP_OK && (c.nomem || p->nos.nomem) ? nomem() : st;
 }
 
@@ -1211,13 +1209,12 @@ static ap_status run_cases(struct pass *p)
     ap_status result = load_quotes(p, &case_ids, &quotes, &n_quotes);
     int rc = SQLITE_DONE;
     if (result == AP_OK && n_quotes > 0) {
-        /* A pass over everything reads every provider's open Nos at once;
-         * one pupil's or case's, only those of the providers quoting. */
-        if (p->have_nos) {
-            nos = p->nos; /* read with the providers' flags (load_qa_no) */
+        /* A pass over everything has read every provider's open Nos with
+         * the providers' flags (run_pass runs load_qa_no before this); one
+         * pupil's or case's reads only those of the providers quoting. */
+        if (p->scope == SCOPE_ALL) {
+            nos = p->nos;
             p->nos = (struct no_ids){0};
-        } else if (p->scope == SCOPE_ALL) {
-            result = qa_safeguarding_open(p->s, p->today, 0, take_no_id, &nos);
         } else {
             for (size_t i = 0; result == AP_OK && i < n_quotes; i++) {
                 bool seen = false;

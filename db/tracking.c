@@ -447,7 +447,8 @@ static int qa_cmp(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The same inputs as db/flags.c's provider pass. */
+/* The stage facts db/flags.c and db/report.c read once for every provider
+ * (qa_counted_each), here by subqueries per provider in use today. */
 static const char PROVIDER_QA_SQL[] =
     "SELECT p.id, p.name, p.registration, "
     QA_STAGE_VISITS_SQL
