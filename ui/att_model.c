@@ -63,15 +63,18 @@ static long find_ix(const struct rowio_id_at *index, size_t n, int64_t id)
     return index && n ? rowio_id_at_find(index, n, id) : -1;
 }
 
+/* A row whose pupil the roll no longer has (deleted by another login
+ * before the week is read again): shown blank, and not asked for again. */
+static const struct roll_row blank_pupil = {.display_name = "", .legal_forename = "", .legal_surname = "",
+                                            .preferred_name = "", .home_school = "", .providers = "",
+                                            .on_roll = true, .start_date = DATE_NONE, .end_date = DATE_NONE};
+
 const struct roll_row *row_pupil(struct att *a, const struct grid_row *r)
 {
-    static const struct roll_row blank = {.display_name = "", .legal_forename = "", .legal_surname = "",
-                                          .preferred_name = "", .home_school = "", .providers = "", .on_roll = true,
-                                          .start_date = DATE_NONE, .end_date = DATE_NONE};
     size_t i = (size_t)(r - a->rows);
     if (!r->pupil)
         read_rows(a, i, i + ROWS_READ); /* the rows below come into sight next */
-    return r->pupil ? r->pupil : &blank;
+    return r->pupil ? r->pupil : &blank_pupil;
 }
 
 int col_day(const struct att *a, int col)
@@ -188,8 +191,17 @@ bool read_rows(struct att *a, size_t from, size_t to)
         ui_error(a->ui, "The pupils' names could not be read: %s", ap_error_detail());
         return false;
     }
+    if (r && r->n == 0) {
+        roll_free(r); /* none of them is on the roll now: nothing to keep */
+        r = NULL;
+    }
+    for (size_t i = from; i < to; i++) /* the rows read are given their pupils below */
+        if (!a->rows[i].pupil && (!r || !index || rowio_id_at_find(index, r->n, a->rows[i].pupil_id) < 0)) {
+            a->rows[i].pupil = &blank_pupil;
+            a->rows[i].term_known = true;
+        }
     if (!r)
-        return true; /* all read already */
+        return true; /* all read already, or none of them there */
     a->read[a->nread++] = r;
     a->have_term = r->have_term;
     a->term_start = r->term_start;
