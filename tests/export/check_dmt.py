@@ -13,7 +13,7 @@ import zipfile
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_panel import (HDR, SPLITS, check_pages, joined_cells, joined_header, joined_rows,
+from check_panel import (HDR, SPLITS, check_pages, header_held, joined_cells, joined_header, joined_rows,
                          physical, PUPIL_ORDER, SCHOOL_WEEKS, SUBJECTS, annual_parts, categories,  # noqa: E402
                          check_flag_rules, subject_counts,
                          check_output, check_tables, connect, date_eq, day_num, display_name,
@@ -83,10 +83,8 @@ def check_streamed(wb, values, name, problems):
     head = ws.cell(HDR, 1)
     if not (head.font.b and head.fill.fgColor.rgb not in (None, "00000000")):
         problems.append(f"{name}: the header row is not bold on a fill")
-    if ws.freeze_panes is None or not ws.freeze_panes.endswith(str(HDR + 1)):
-        problems.append(f"{name}: header row not frozen ({ws.freeze_panes})")
-    if ws.print_title_rows != f"${HDR}:${HDR}":
-        problems.append(f"{name}: repeated rows {ws.print_title_rows}")
+    if header_held(ws):
+        problems.append(f"{name}: {header_held(ws)}")
     summed = 0
     for i, caption in enumerate(header):
         col = openpyxl.utils.get_column_letter(i + 1)

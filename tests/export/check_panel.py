@@ -331,6 +331,14 @@ def check_readable(wb, problems, report_sizes=None):
                             f"scale {scale:.2f} x {smallest:g} pt = {printed:.1f} pt")
 
 
+def header_held(ws):
+    """None when the header row (HDR) is frozen at its foot (a column may be frozen
+    too) and repeated on every printed page; else what is wrong."""
+    if not re.fullmatch(rf"[A-Z]+{HDR + 1}", ws.freeze_panes or "") or ws.print_title_rows != f"${HDR}:${HDR}":
+        return f"header row not frozen and repeated ({ws.freeze_panes}, {ws.print_title_rows})"
+    return None
+
+
 def check_tables(wb, sheets, problems):
     """Each table sheet: a table (autofilter, banded rows) from the header
     row, the header row frozen."""
@@ -342,10 +350,8 @@ def check_tables(wb, sheets, problems):
         for t in ws.tables.values():
             if not t.ref.startswith(f"A{HDR}:") or t.autoFilter is None or not t.tableStyleInfo.showRowStripes:
                 problems.append(f"{name}: table {t.ref} lacks autofilter or banding, or not from row {HDR}")
-        if ws.freeze_panes is None or not ws.freeze_panes.endswith(str(HDR + 1)):
-            problems.append(f"{name}: header row not frozen ({ws.freeze_panes})")
-        if ws.print_title_rows != f"${HDR}:${HDR}":
-            problems.append(f"{name}: repeated rows {ws.print_title_rows}")
+        if header_held(ws):
+            problems.append(f"{name}: {header_held(ws)}")
 
 
 def check_flag_rules(wb, name, problems):
@@ -571,10 +577,8 @@ def main():
     problems = []
     check_tables(wb, physical(HEADERS), problems)
     ws = wb["Pupil picture"]
-    if ws.freeze_panes is None or not ws.freeze_panes.endswith(str(HDR + 1)) or \
-            ws.print_title_rows != f"${HDR}:${HDR}":
-        problems.append(f"Pupil picture: header row not frozen and repeated ({ws.freeze_panes}, "
-                        f"{ws.print_title_rows})")
+    if header_held(ws):
+        problems.append(f"Pupil picture: {header_held(ws)}")
     for n in ("Cases", "Option analysis", "Pupil picture", "Provider QA"):
         check_flag_rules(wb, n, problems)
     report(f"{label}: tables with autofilter and banding, frozen header rows, formula flag rules", problems)
