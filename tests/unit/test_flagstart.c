@@ -336,6 +336,35 @@ static void test_report_with_stale_kept_flags_equals_fresh(void **state)
     report_dmt_free(fresh);
 }
 
+/* The DMT report is made from the kept flags, not from a count of its own:
+ * with a change the feed does not carry (its audit rows deleted), its
+ * providers' flags are those kept, and differ from a report made with
+ * nothing kept. (A report that counted for itself would give both the
+ * same.) */
+static void test_the_report_uses_the_kept_flags(void **state)
+{
+    (void)state;
+    keep_flags();
+    int64_t before = unit_int(B, "SELECT max(id) FROM audit_log");
+    unit_sql(B, "UPDATE provider SET insurance_expiry = '2020-01-01', version = version + 1 WHERE id IN "
+                "(SELECT provider_id FROM placement WHERE status = 'active' AND end_date IS NULL)");
+    unit_sql(B, "DELETE FROM audit_log WHERE id > %lld", (long long)before);
+    int from = TODAY - 60;
+    struct report_dmt *kept = NULL, *fresh = NULL;
+    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, &kept), AP_OK);
+    unit_sql(B, "DELETE FROM flag_cache");
+    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, &fresh), AP_OK);
+    assert_int_equal(kept->n_providers, fresh->n_providers);
+    int differ = 0;
+    for (size_t i = 0; i < fresh->n_providers; i++) {
+        const struct report_flags *a = &kept->providers[i].qa.flags, *b = &fresh->providers[i].qa.flags;
+        differ += a->red != b->red || a->amber != b->amber || strcmp(a->text, b->text) != 0;
+    }
+    assert_true(differ > 0);
+    report_dmt_free(kept);
+    report_dmt_free(fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +379,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_bytes_are_not_used, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_change_the_feed_lost_is_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_with_stale_kept_flags_equals_fresh, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_report_uses_the_kept_flags, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
