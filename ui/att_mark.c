@@ -135,20 +135,12 @@ static void who_when(struct att *a, int row, int col, char *buf, size_t len)
     snprintf(buf, len, "%s, %s", row_pupil(a, &a->rows[row])->display_name, when);
 }
 
-/* A write to the cursor's cell (its row, column, day and session): mark_code's
- * and clear_mark's, given code (0 for a clear). */
-typedef unsigned cell_write_fn(struct att *a, int row, int col, int day, enum session sess, struct grid_row *r,
-                               char code);
-
-/* fn on the cursor's cell, when there is one and the store may be written. */
-static unsigned at_cursor(struct att *a, char code, cell_write_fn *fn)
+/* Whether the cursor is on a cell and the store may be written; if not,
+ * *redraw says what to draw again. */
+static bool cursor_writable(const struct att *a, unsigned *redraw)
 {
-    if (!a->nrows)
-        return REDRAW_NONE;
-    if (!ui_can_write(a->ui))
-        return REDRAW_STATUS;
-    int row = a->cur_row, col = a->cur_col;
-    return fn(a, row, col, col_day(a, col), col_session(col), &a->rows[row], code);
+    *redraw = a->nrows ? REDRAW_STATUS : REDRAW_NONE;
+    return a->nrows && ui_can_write(a->ui);
 }
 
 static unsigned write_code(struct att *a, int row, int col, int day, enum session sess, struct grid_row *r, char code)
@@ -227,12 +219,15 @@ static unsigned write_code(struct att *a, int row, int col, int day, enum sessio
 /* Records code in the cursor's cell, then moves to the next unreported pupil. */
 unsigned mark_code(struct att *a, char code)
 {
-    return at_cursor(a, code, write_code);
+    unsigned redraw;
+    if (!cursor_writable(a, &redraw))
+        return redraw;
+    int row = a->cur_row, col = a->cur_col;
+    return write_code(a, row, col, col_day(a, col), col_session(col), &a->rows[row], code);
 }
 
-static unsigned write_clear(struct att *a, int row, int col, int day, enum session sess, struct grid_row *r, char code)
+static unsigned write_clear(struct att *a, int row, int col, int day, enum session sess, struct grid_row *r)
 {
-    (void)code;
     struct ui *ui = a->ui;
     char ww[300];
     who_when(a, row, col, ww, sizeof ww);
@@ -265,7 +260,11 @@ static unsigned write_clear(struct att *a, int row, int col, int day, enum sessi
 
 unsigned clear_mark(struct att *a)
 {
-    return at_cursor(a, 0, write_clear);
+    unsigned redraw;
+    if (!cursor_writable(a, &redraw))
+        return redraw;
+    int row = a->cur_row, col = a->cur_col;
+    return write_clear(a, row, col, col_day(a, col), col_session(col), &a->rows[row]);
 }
 
 int monday_of(int date)

@@ -394,8 +394,8 @@ void sort_rows(struct att *a)
     size_t n = a->nrows, groups = a->by_name ? 1 : a->nproviders + 1;
     long *by_rank = malloc((a->nranks ? a->nranks : 1) * sizeof *by_rank);
     size_t *next = calloc(groups + 1, sizeof *next);
-    size_t *from = malloc((n ? n : 1) * sizeof *from); /* from[j]: the row that goes to place j */
-    if (!by_rank || !next || !from) {
+    struct grid_row *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!by_rank || !next || !sorted) {
         ui_error(a->ui, "The rows could not be put in order: out of memory");
     } else {
         for (size_t k = 0; k < a->nranks; k++)
@@ -408,28 +408,14 @@ void sort_rows(struct att *a)
             next[g + 1] += next[g];
         for (size_t k = 0; k < a->nranks; k++)
             if (by_rank[k] >= 0)
-                from[next[row_group(a, &a->rows[by_rank[k]])]++] = (size_t)by_rank[k];
-        /* Moved in place, one cycle of the permutation at a time. */
-        for (size_t i = 0; i < n; i++) {
-            if (from[i] == SIZE_MAX || from[i] == i)
-                continue;
-            struct grid_row first = a->rows[i];
-            size_t j = i;
-            for (;;) {
-                size_t k = from[j];
-                from[j] = SIZE_MAX;
-                if (k == i) {
-                    a->rows[j] = first;
-                    break;
-                }
-                a->rows[j] = a->rows[k];
-                j = k;
-            }
-        }
+                sorted[next[row_group(a, &a->rows[by_rank[k]])]++] = a->rows[by_rank[k]];
+        free(a->rows);
+        a->rows = sorted;
+        sorted = NULL;
     }
     free(by_rank);
     free(next);
-    free(from);
+    free(sorted);
     index_rows(a);
 }
 
