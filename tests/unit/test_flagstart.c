@@ -298,6 +298,17 @@ static void test_a_change_the_feed_lost_is_seen(void **state)
     expect_stale(flagset_start);
 }
 
+/* The DMT report of the last 60 days made as the store is (with the flags
+ * kept, if any), then again with nothing kept (a fresh count). */
+static void two_reports(struct report_dmt **kept, struct report_dmt **fresh)
+{
+    int from = TODAY - 60;
+    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, kept), AP_OK);
+    unit_sql(B, "DELETE FROM flag_cache");
+    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, fresh), AP_OK);
+    assert_int_equal((*kept)->n_providers, (*fresh)->n_providers);
+}
+
 /* The DMT report's flags (providers') made with kept flags that other
  * logins have since made stale equal those of a report made with nothing
  * kept (a fresh count). */
@@ -315,12 +326,8 @@ static void test_report_with_stale_kept_flags_equals_fresh(void **state)
     assert_int_equal(flagset_start(&start, A, &TH, TODAY, &pos, &found), AP_OK);
     assert_true(found);
     flagset_free(&start);
-    int from = TODAY - 60;
     struct report_dmt *kept = NULL, *fresh = NULL;
-    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, &kept), AP_OK);
-    unit_sql(B, "DELETE FROM flag_cache");
-    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, &fresh), AP_OK);
-    assert_int_equal(kept->n_providers, fresh->n_providers);
+    two_reports(&kept, &fresh);
     int raised = 0;
     for (size_t i = 0; i < fresh->n_providers; i++) {
         const struct report_flags *a = &kept->providers[i].qa.flags, *b = &fresh->providers[i].qa.flags;
@@ -349,12 +356,8 @@ static void test_the_report_uses_the_kept_flags(void **state)
     unit_sql(B, "UPDATE provider SET insurance_expiry = '2020-01-01', version = version + 1 WHERE id IN "
                 "(SELECT provider_id FROM placement WHERE status = 'active' AND end_date IS NULL)");
     unit_sql(B, "DELETE FROM audit_log WHERE id > %lld", (long long)before);
-    int from = TODAY - 60;
     struct report_dmt *kept = NULL, *fresh = NULL;
-    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, &kept), AP_OK);
-    unit_sql(B, "DELETE FROM flag_cache");
-    assert_int_equal(report_dmt_load(A, &TH, TODAY, from, TODAY, NULL, NULL, &fresh), AP_OK);
-    assert_int_equal(kept->n_providers, fresh->n_providers);
+    two_reports(&kept, &fresh);
     int differ = 0;
     for (size_t i = 0; i < fresh->n_providers; i++) {
         const struct report_flags *a = &kept->providers[i].qa.flags, *b = &fresh->providers[i].qa.flags;
